@@ -1,0 +1,266 @@
+/*
+ * answers: validation and XLSForm logic over one respondent's answers (see
+ * answers.h).  Values are kept as text because that is what `relevant` and
+ * `constraint` expressions see (XPath compares strings and converts numbers
+ * itself); numbers for the store are derived when saving.
+ */
+#include "answers.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ans {
+    const form_t *f;
+    char **val;
+    size_t cur;          /* item whose `.` the expression lookup returns */
+};
+
+ans_t *ans_new(const form_t *f)
+{
+    ans_t *a = util_xcalloc(1, sizeof *a);
+    a->f = f;
+    a->val = util_xcalloc(f->nitems + 1, sizeof *a->val);
+    return a;
+}
+
+void ans_clear_all(ans_t *a)
+{
+    for (size_t i = 0; i < a->f->nitems; i++) {
+        free(a->val[i]);
+        a->val[i] = NULL;
+    }
+}
+
+void ans_free(ans_t *a)
+{
+    if (!a)
+        return;
+    ans_clear_all(a);
+    free(a->val);
+    free(a);
+}
+
+const char *ans_get(const ans_t *a, size_t pos)
+{
+    return pos < a->f->nitems ? a->val[pos] : NULL;
+}
+
+static void set_val(ans_t *a, size_t pos, char *v)
+{
+    free(a->val[pos]);
+    a->val[pos] = v;
+}
+
+static char *choice_names(const form_list_t *l)
+{
+    util_buf_t b = {0};
+    for (size_t i = 0; i < l->nchoices && i < 12; i++) {
+        if (i)
+            util_buf_addc(&b, ' ');
+        util_buf_adds(&b, l->choices[i].name);
+    }
+    if (l->nchoices > 12)
+        util_buf_adds(&b, " ...");
+    return util_buf_take(&b);
+}
+
+int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
+{
+    const form_t *f = a->f;
+    if (pos >= f->nitems)
+        return -1;
+    const form_item_t *it = &f->items[pos];
+    char *v = util_trim(util_xstrdup(raw));
+    if (!*v) {
+        free(v);
+        set_val(a, pos, NULL);
+        return 0;
+    }
+    const form_list_t *l = it->list >= 0 ? &f->lists[it->list] : NULL;
+    switch (it->type) {
+    case FORM_SELECT_ONE:
+        if (form_list_choice(l, v) < 0) {
+            /* "3.0" for choice "3": spreadsheets turn codes into numbers */
+            double x;
+            if (l->numeric && util_parse_double(v, &x) == 0)
+                for (size_t c = 0; c < l->nchoices; c++)
+                    if (l->choices[c].num == x) {
+                        free(v);
+                        v = util_xstrdup(l->choices[c].name);
+                        goto ok;
+                    }
+            char *names = choice_names(l);
+            util_seterr(err, "'%s' is not a choice of %s (choices: %s)", v, it->name, names);
+            free(names);
+            free(v);
+            return -1;
+        }
+        break;
+    case FORM_SELECT_MULTIPLE: {
+        util_buf_t b = {0};
+        char *save = NULL;
+        int bad = 0;
+        for (char *tok = strtok_r(v, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+            if (form_list_choice(l, tok) < 0) {
+                char *names = choice_names(l);
+                util_seterr(err, "'%s' is not a choice of %s (choices: %s)", tok, it->name, names);
+                free(names);
+                bad = 1;
+                break;
+            }
+            /* the same option twice is one selection */
+            int dup = 0;
+            if (b.len) {
+                char *copy = util_xstrdup(b.s), *s2 = NULL;
+                for (char *t = strtok_r(copy, " ", &s2); t; t = strtok_r(NULL, " ", &s2))
+                    if (strcmp(t, tok) == 0)
+                        dup = 1;
+                free(copy);
+            }
+            if (dup)
+                continue;
+            if (b.len)
+                util_buf_addc(&b, ' ');
+            util_buf_adds(&b, tok);
+        }
+        free(v);
+        if (bad) {
+            util_buf_free(&b);
+            return -1;
+        }
+        v = util_buf_take(&b);
+        if (!*v) {
+            free(v);
+            v = NULL;
+        }
+        break;
+    }
+    case FORM_INTEGER: {
+        long x;
+        double d;
+        if (util_parse_long(v, &x) != 0) {
+            if (util_parse_double(v, &d) == 0 && d == floor(d) && fabs(d) < 1e15) {
+                free(v);
+                v = util_fmt("%.0f", d);
+                break;
+            }
+            util_seterr(err, "'%s' is not a whole number (%s)", v, it->name);
+            free(v);
+            return -1;
+        }
+        free(v);
+        v = util_fmt("%ld", x);
+        break;
+    }
+    case FORM_DECIMAL: {
+        double d;
+        if (util_parse_double(v, &d) != 0) {
+            util_seterr(err, "'%s' is not a number (%s)", v, it->name);
+            free(v);
+            return -1;
+        }
+        break;
+    }
+    case FORM_TEXT:
+        break;
+    default:
+        util_seterr(err, "%s is a %s and takes no answer", it->name ? it->name : "?",
+                    form_type_name(it->type));
+        free(v);
+        return -1;
+    }
+ok:
+    set_val(a, pos, v);
+    return 0;
+}
+
+static const char *lookup(void *ud, const char *name)
+{
+    ans_t *a = ud;
+    if (!name)
+        return a->val[a->cur] ? a->val[a->cur] : "";
+    int k = form_item_index(a->f, name);
+    return (k >= 0 && a->val[k]) ? a->val[k] : "";
+}
+
+int ans_relevant(const ans_t *a, size_t pos)
+{
+    ans_t *m = (ans_t *)a;   /* only the `.` cursor changes */
+    for (int k = (int)pos; k >= 0; k = a->f->items[k].group) {
+        const form_item_t *it = &a->f->items[k];
+        if (it->relevant) {
+            m->cur = (size_t)k;
+            if (!expr_eval_bool(it->relevant, lookup, m))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+int ans_check_constraint(const ans_t *a, size_t pos, int li, char **msg)
+{
+    const form_item_t *it = &a->f->items[pos];
+    if (!it->constraint || !a->val[pos])
+        return 0;
+    ans_t *m = (ans_t *)a;
+    m->cur = pos;
+    if (expr_eval_bool(it->constraint, lookup, m))
+        return 0;
+    const char *cm = form_text(a->f, it->constraint_message, li);
+    if (*cm)
+        util_seterr(msg, "%s", cm);
+    else
+        util_seterr(msg, "'%s' does not satisfy %s", a->val[pos], it->constraint_src);
+    return -1;
+}
+
+int ans_check_required(const ans_t *a, size_t pos, int li, char **msg)
+{
+    const form_item_t *it = &a->f->items[pos];
+    if (!it->required || a->val[pos] || !ans_relevant(a, pos))
+        return 0;
+    const char *rm = form_text(a->f, it->required_message, li);
+    util_seterr(msg, "%s", *rm ? rm : "an answer is required");
+    return -1;
+}
+
+void ans_drop_irrelevant(ans_t *a)
+{
+    /* dropping one answer can make a later item irrelevant: repeat to a fixpoint */
+    int changed = 1;
+    while (changed) {
+        changed = 0;
+        for (size_t i = 0; i < a->f->nitems; i++)
+            if (a->val[i] && !ans_relevant(a, i)) {
+                set_val(a, i, NULL);
+                changed = 1;
+            }
+    }
+}
+
+void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, size_t *n)
+{
+    const form_t *f = a->f;
+    store_answer_t *r = util_xcalloc(f->nitems + 1, sizeof *r);
+    size_t k = 0;
+    for (size_t i = 0; i < f->nitems; i++) {
+        const char *v = a->val[i];
+        if (!v)
+            continue;
+        const form_item_t *it = &f->items[i];
+        r[k].item = item_ids[i];
+        r[k].text = v;
+        double d;
+        if (it->type == FORM_INTEGER || it->type == FORM_DECIMAL) {
+            r[k].has_num = util_parse_double(v, &d) == 0;
+            r[k].num = d;
+        } else if (it->type == FORM_SELECT_ONE && f->lists[it->list].numeric) {
+            r[k].has_num = 1;
+            r[k].num = f->lists[it->list].choices[form_list_choice(&f->lists[it->list], v)].num;
+        }
+        k++;
+    }
+    *out = r;
+    *n = k;
+}

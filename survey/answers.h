@@ -1,0 +1,46 @@
+/*
+ * answers: one respondent's answers to a form, held as canonical text per
+ * item, with the rules that every way of collecting shares — value
+ * validation against the item's type and choice list, `constraint`,
+ * `relevant` (an item inside an irrelevant group is irrelevant too) and
+ * `required`.  Import, the terminal runner and the web server all fill an
+ * ans_t and hand it to the store through ans_to_store().
+ *
+ * Ownership: ans_t owns its strings; ans_get() returns a pointer into it.
+ */
+#ifndef GS_ANSWERS_H
+#define GS_ANSWERS_H
+
+#include "form.h"
+#include "store.h"
+
+typedef struct ans ans_t;
+
+ans_t *ans_new(const form_t *f);
+void ans_free(ans_t *a);                /* NULL is fine */
+void ans_clear_all(ans_t *a);
+
+/* Validates raw (trimmed; "" clears the answer) for item pos and stores its
+ * canonical form: a choice name, names separated by one space, a number as
+ * written.  Returns 0, or -1 with *err = a message for the respondent (heap)
+ * and the old answer kept.  Does not evaluate the constraint. */
+int ans_set(ans_t *a, size_t pos, const char *raw, char **err);
+const char *ans_get(const ans_t *a, size_t pos);   /* NULL = unanswered */
+
+/* 1 when item pos is relevant given the current answers (its own relevant
+ * and every enclosing group's). */
+int ans_relevant(const ans_t *a, size_t pos);
+/* 0 when the answer satisfies the item's constraint (or there is none or no
+ * answer); -1 with *msg = the constraint message in language li, or a
+ * default naming the rule (heap). */
+int ans_check_constraint(const ans_t *a, size_t pos, int li, char **msg);
+/* 0 when a required item that is relevant has an answer; else -1 and *msg. */
+int ans_check_required(const ans_t *a, size_t pos, int li, char **msg);
+/* Clears the answers of items that are not relevant (ODK drops them). */
+void ans_drop_irrelevant(ans_t *a);
+
+/* Builds store rows for every answered item; item_ids[pos] is items.id.
+ * *out (caller frees the array; texts point into a) and *n. */
+void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, size_t *n);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * cli: global options and error printing for the commands (see cli.h).
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *cli_db_path = "gapsurvey.db";
+const char *cli_lang = "en";
+const char *cli_cmd = "gapsurvey";
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "gapsurvey: %s: ", cli_cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_usage(const char *usage)
+{
+    fputs(usage, stderr);
+    return 2;
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+               const char *usage)
+{
+    static char **last_argv;
+    if (last_argv != argv) {
+        last_argv = argv;
+        optind = 0;   /* GNU: full re-initialisation */
+    }
+    opterr = 0;
+    int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+    if (c == '?' || c == ':') {
+        const char *bad = argv[optind - 1];
+        if (optopt && strchr(shortopts, optopt) && optopt != '?')
+            cli_error("option -%c needs a value", optopt);
+        else if (bad && strncmp(bad, "--", 2) == 0) {
+            const char *eq = strchr(bad, '=');
+            size_t n = eq ? (size_t)(eq - bad - 2) : strlen(bad + 2);
+            int needs = 0;
+            for (const struct option *o = longopts; o && o->name; o++)
+                if (strlen(o->name) == n && strncmp(o->name, bad + 2, n) == 0)
+                    needs = 1;
+            if (needs) {
+                cli_error("option %s needs a value", bad);
+            } else {
+                const char *names[64];
+                size_t k = 0;
+                for (const struct option *o = longopts; o && o->name && k < 63; o++)
+                    names[k++] = o->name;
+                names[k] = NULL;
+                char *w = util_xstrndup(bad + 2, n);
+                const char *near = util_nearest(w, names);
+                free(w);
+                if (near)
+                    cli_error("unknown option '%s'; did you mean '--%s'?", bad, near);
+                else
+                    cli_error("unknown option '%s'", bad);
+            }
+        } else
+            cli_error("unknown option '%s'", bad ? bad : "?");
+        fputs(usage, stderr);
+        return '?';
+    }
+    return c;
+}
+
+store_t *cli_open_store(int create)
+{
+    store_t *s = NULL;
+    char *err = NULL;
+    if (store_open(cli_db_path, create, &s, &err) != 0) {
+        cli_error("%s", err);
+        free(err);
+        return NULL;
+    }
+    return s;
+}
+
+int cli_zh(void)
+{
+    return strcmp(cli_lang, "zh") == 0;
+}
+
+const char *cli_norm_lang(const char *v)
+{
+    if (!v || !*v)
+        return NULL;
+    if (strncmp(v, "zh", 2) == 0 || util_streq_ci(v, "chinese"))
+        return "zh";
+    if (strncmp(v, "en", 2) == 0 || strcmp(v, "C") == 0 || strcmp(v, "POSIX") == 0 ||
+        util_streq_ci(v, "english"))
+        return "en";
+    return NULL;
+}
+
+const char *cli_env_lang(void)
+{
+    const char *vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; i < 4; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v) {
+            const char *l = cli_norm_lang(v);
+            return l ? l : "en";
+        }
+    }
+    return "en";
+}

@@ -1,0 +1,50 @@
+/*
+ * expr: the XPath 1.0 subset that ODK/KoboToolbox forms use in the XLSForm
+ * `relevant` and `constraint` columns.  Parsing is separate from evaluation
+ * so a form is checked once (with columns for every syntax error) and then
+ * evaluated per answer without re-parsing.
+ *
+ * Supported: ${name}, `.`, numbers, '...' and "..." strings,
+ * = != < <= > >=, and, or, + - * div mod, unary minus, parentheses and the
+ * functions selected, count-selected, string-length, number, string, true,
+ * false, not, if, coalesce.  Values follow XPath 1.0 typing (number, string,
+ * boolean); an unanswered question is the empty string.
+ */
+#ifndef SURVEY_EXPR_H
+#define SURVEY_EXPR_H
+
+typedef struct expr expr_t;               /* opaque parsed expression */
+
+/* Looks up the current answer of question `name` (name == NULL means `.`);
+ * returns a string owned by the caller's context (NULL or "" = unanswered;
+ * select_multiple answers are space-separated choice names).  The string
+ * must stay valid until the expr_eval_* call that asked for it returns,
+ * because both sides of a comparison are held at once. */
+typedef const char *(*expr_lookup_fn)(void *ud, const char *name);
+
+/* Parses src. On success returns 0 and *out (caller frees with expr_free).
+ * On a syntax error returns -1, *out = NULL, *err = heap message (caller frees)
+ * like "unexpected ')'" or "unknown function 'foo'", and *col = 1-based
+ * character column in src where the problem is.  Out of memory is reported
+ * the same way ("out of memory"); if even that message cannot be allocated
+ * *err is NULL.  err and col may be NULL when the caller does not want them. */
+int expr_parse(const char *src, expr_t **out, char **err, int *col);
+
+void expr_free(expr_t *e);                 /* NULL is fine */
+
+/* Calls cb for every ${name} reference, with its 1-based column in the
+ * source, in source order.  name is owned by e. */
+void expr_foreach_ref(const expr_t *e,
+                      void (*cb)(void *ud, const char *name, int col),
+                      void *ud);
+
+/* Evaluates and converts to boolean (XPath boolean()). */
+int expr_eval_bool(const expr_t *e, expr_lookup_fn lookup, void *ud);
+
+/* Evaluates to a number (XPath number(); NaN when not a number). */
+double expr_eval_number(const expr_t *e, expr_lookup_fn lookup, void *ud);
+
+/* 1 if the expression uses `.` (also implicitly, as in string-length()) */
+int expr_uses_dot(const expr_t *e);
+
+#endif

@@ -1,0 +1,1109 @@
+/*
+ * form: loads an XLSForm saved in pyxform's one-file CSV layout (a row whose
+ * first cell is non-empty starts a sheet; the next row is its header; data
+ * rows leave the first cell empty) into a form_t, checking everything a
+ * questionnaire author can get wrong and reporting all of it in one pass,
+ * each problem at its FILE:LINE:COL with what to do about it.
+ *
+ * The sheets are read settings first, then dimensions, choices and survey,
+ * whatever their order in the file, because the survey sheet refers to the
+ * others (default language, choice lists, dimension codes).
+ */
+#include "form.h"
+#include "csvread.h"
+#include "encoding.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- raw rows ---- */
+
+typedef struct {
+    long line;
+    size_t n;
+    char **cells;
+} row_t;
+
+typedef struct {
+    row_t *rows;
+    size_t n, cap;
+} rows_t;
+
+static int collect_row(void *ud, const csvr_row_t *r)
+{
+    rows_t *rs = ud;
+    if (rs->n == rs->cap) {
+        rs->cap = rs->cap ? rs->cap * 2 : 64;
+        rs->rows = util_xrealloc(rs->rows, rs->cap * sizeof *rs->rows);
+    }
+    row_t *row = &rs->rows[rs->n++];
+    row->line = r->line;
+    row->n = r->ncells;
+    row->cells = util_xmalloc((r->ncells ? r->ncells : 1) * sizeof *row->cells);
+    for (size_t i = 0; i < r->ncells; i++)
+        row->cells[i] = util_trim(util_xstrdup(r->cells[i]));
+    return 0;
+}
+
+static void rows_free(rows_t *rs)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        for (size_t j = 0; j < rs->rows[i].n; j++)
+            free(rs->rows[i].cells[j]);
+        free(rs->rows[i].cells);
+    }
+    free(rs->rows);
+}
+
+static const char *cell(const row_t *r, int col)
+{
+    return (col >= 0 && (size_t)col < r->n) ? r->cells[col] : "";
+}
+
+static int row_blank(const row_t *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->cells[i][0])
+            return 0;
+    return 1;
+}
+
+/* ---- sheets and columns ---- */
+
+typedef struct {
+    const char *name;     /* as written, first cell of the sheet row */
+    long line;
+    const row_t *header;  /* NULL when the sheet has no header row */
+    size_t first, end;    /* data rows [first, end) in rows_t */
+} sheet_t;
+
+/* A column of a sheet's header: base name ("label"), language index or -1. */
+typedef struct {
+    char *base;
+    int lang;
+} colspec_t;
+
+typedef struct {
+    form_t *f;
+    util_diag_t *d;
+    const char *file;
+    rows_t rows;
+    sheet_t sheets[16];
+    size_t nsheets;
+} loader_t;
+
+static void err(loader_t *L, long line, long col, const char *fmt, ...) UTIL_PRINTF(4, 5);
+static void err(loader_t *L, long line, long col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = util_vfmt(fmt, ap);
+    va_end(ap);
+    util_diag_add(L->d, UTIL_ERROR, L->file, line, col, "%s", m);
+    free(m);
+}
+
+static void warn(loader_t *L, long line, long col, const char *fmt, ...) UTIL_PRINTF(4, 5);
+static void warn(loader_t *L, long line, long col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = util_vfmt(fmt, ap);
+    va_end(ap);
+    util_diag_add(L->d, UTIL_WARNING, L->file, line, col, "%s", m);
+    free(m);
+}
+
+static int lang_add(form_t *f, const char *lang)
+{
+    for (size_t i = 0; i < f->nlangs; i++)
+        if (strcmp(f->langs[i], lang) == 0)
+            return (int)i;
+    f->langs = util_xrealloc(f->langs, (f->nlangs + 1) * sizeof *f->langs);
+    f->langs[f->nlangs] = util_xstrdup(lang);
+    return (int)f->nlangs++;
+}
+
+/* Splits a header cell "label::Chinese (zh)" into base and language. */
+static colspec_t *parse_header(loader_t *L, const row_t *h)
+{
+    colspec_t *cs = util_xcalloc(h->n + 1, sizeof *cs);
+    for (size_t j = 1; j < h->n; j++) {
+        const char *c = h->cells[j];
+        const char *sep = strstr(c, "::");
+        if (sep) {
+            cs[j].base = util_xstrndup(c, (size_t)(sep - c));
+            char *lang = util_trim(util_xstrdup(sep + 2));
+            cs[j].lang = lang_add(L->f, lang);
+            free(lang);
+        } else {
+            cs[j].base = util_xstrdup(c);
+            cs[j].lang = -1;
+        }
+        for (char *p = cs[j].base; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        /* "label" without a language is the default language's text */
+        if (!sep && (strcmp(cs[j].base, "label") == 0 || strcmp(cs[j].base, "hint") == 0 ||
+                     strcmp(cs[j].base, "constraint_message") == 0 ||
+                     strcmp(cs[j].base, "required_message") == 0))
+            cs[j].lang = lang_add(L->f, L->f->default_language ? L->f->default_language : "");
+    }
+    return cs;
+}
+
+static void colspecs_free(colspec_t *cs, size_t n)
+{
+    if (!cs)
+        return;
+    for (size_t j = 0; j < n; j++)
+        free(cs[j].base);
+    free(cs);
+}
+
+/* Column index of a single-valued column, -1 if absent; duplicate columns
+ * are an error. */
+static int col_of(loader_t *L, const sheet_t *s, colspec_t *cs, const char *base)
+{
+    int found = -1;
+    for (size_t j = 1; j < s->header->n; j++)
+        if (cs[j].lang < 0 && strcmp(cs[j].base, base) == 0) {
+            if (found >= 0)
+                err(L, s->header->line, (long)j + 1,
+                    "column '%s' appears twice in sheet '%s'; delete one of them", base, s->name);
+            else
+                found = (int)j;
+        }
+    return found;
+}
+
+/* Reads a multi-language text from all columns whose base is `base`. */
+static form_text_t read_text(const sheet_t *s, colspec_t *cs, const row_t *r,
+                             const char *base)
+{
+    form_text_t t = NULL;
+    for (size_t j = 1; j < s->header->n; j++) {
+        if (cs[j].lang < 0 || strcmp(cs[j].base, base) != 0)
+            continue;
+        const char *v = cell(r, (int)j);
+        if (!*v)
+            continue;
+        if (!t)
+            t = util_xcalloc(FORM_MAX_LANGS, sizeof *t);
+        if (cs[j].lang < FORM_MAX_LANGS)
+            t[cs[j].lang] = util_xstrdup(v);
+    }
+    return t;
+}
+
+static int text_empty(form_text_t t)
+{
+    if (!t)
+        return 1;
+    for (size_t i = 0; i < FORM_MAX_LANGS; i++)
+        if (t[i])
+            return 0;
+    return 1;
+}
+
+static void text_free(form_text_t t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < FORM_MAX_LANGS; i++)
+        free(t[i]);
+    free(t);
+}
+
+static void warn_unknown_columns(loader_t *L, const sheet_t *s, colspec_t *cs,
+                                 const char *const *known)
+{
+    for (size_t j = 1; j < s->header->n; j++) {
+        const char *b = cs[j].base;
+        if (!*b)
+            continue;
+        int ok = 0;
+        for (const char *const *k = known; *k; k++)
+            if (strcmp(b, *k) == 0)
+                ok = 1;
+        if (ok)
+            continue;
+        const char *near = util_nearest(b, known);
+        if (near)
+            warn(L, s->header->line, (long)j + 1,
+                 "unknown column '%s' in sheet '%s' is ignored; did you mean '%s'?", b, s->name, near);
+        else
+            warn(L, s->header->line, (long)j + 1,
+                 "unknown column '%s' in sheet '%s' is kept in the file and ignored", b, s->name);
+    }
+}
+
+static const sheet_t *find_sheet(loader_t *L, const char *name)
+{
+    for (size_t i = 0; i < L->nsheets; i++)
+        if (util_streq_ci(L->sheets[i].name, name))
+            return &L->sheets[i];
+    return NULL;
+}
+
+static int valid_name(const char *s)
+{
+    if (!(isalpha((unsigned char)*s) || *s == '_'))
+        return 0;
+    for (s++; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.'))
+            return 0;
+    return 1;
+}
+
+/* ---- sheets ---- */
+
+/* A unit list or a data file has none of the XLSForm sheet names in its
+ * first column; telling that apart lets `form add` over a whole folder
+ * pass over units-sample.csv instead of burying it in sheet errors. */
+static int looks_like_xlsform(const rows_t *rs)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        const char *c = cell(&rs->rows[i], 0);
+        if (util_streq_ci(c, "survey") || util_streq_ci(c, "choices") ||
+            util_streq_ci(c, "settings"))
+            return 1;
+    }
+    return 0;
+}
+
+static void split_sheets(loader_t *L)
+{
+    const rows_t *rs = &L->rows;
+    sheet_t *cur = NULL;
+    for (size_t i = 0; i < rs->n; i++) {
+        const row_t *r = &rs->rows[i];
+        if (row_blank(r))
+            continue;
+        if (cell(r, 0)[0]) {
+            if (cur)
+                cur->end = i;
+            const sheet_t *dup = find_sheet(L, cell(r, 0));
+            if (dup) {
+                err(L, r->line, 1, "sheet '%s' starts again (first at line %ld); merge the two",
+                    cell(r, 0), dup->line);
+                cur = NULL;
+                continue;
+            }
+            if (L->nsheets == sizeof L->sheets / sizeof L->sheets[0]) {
+                err(L, r->line, 1, "too many sheets");
+                cur = NULL;
+                continue;
+            }
+            cur = &L->sheets[L->nsheets++];
+            cur->name = cell(r, 0);
+            cur->line = r->line;
+            cur->header = NULL;
+            /* a sheet row may carry the header on the same row (cells after
+             * the name) only when they are non-empty; pyxform puts it on
+             * the next row, which is what we write */
+            size_t k = i + 1;
+            while (k < rs->n && row_blank(&rs->rows[k]))
+                k++;
+            if (k < rs->n && !cell(&rs->rows[k], 0)[0]) {
+                cur->header = &rs->rows[k];
+                i = k;
+            }
+            cur->first = i + 1;
+            cur->end = rs->n;
+        } else if (!cur) {
+            err(L, r->line, 2,
+                "data before any sheet: the first row must name a sheet in its first cell "
+                "(survey, choices, settings or dimensions)");
+            return;
+        }
+    }
+    if (cur)
+        cur->end = rs->n;
+    for (size_t i = 0; i < L->nsheets; i++) {
+        sheet_t *s = &L->sheets[i];
+        if (!s->header)
+            err(L, s->line, 1, "sheet '%s' has no header row; the row after the sheet name "
+                "must list its columns, with the first cell empty", s->name);
+        static const char *const known[] = {"survey", "choices", "settings", "dimensions", NULL};
+        int ok = 0;
+        for (const char *const *k = known; *k; k++)
+            if (util_streq_ci(s->name, *k))
+                ok = 1;
+        if (!ok)
+            warn(L, s->line, 1, "unknown sheet '%s' is kept in the file and ignored", s->name);
+    }
+}
+
+static void load_settings(loader_t *L)
+{
+    form_t *f = L->f;
+    const sheet_t *s = find_sheet(L, "settings");
+    if (!s || !s->header) {
+        if (!s)
+            err(L, 0, 0, "no settings sheet; add one with at least form_id, version and role "
+                "(self or staff)");
+        return;
+    }
+    static const char *const known[] = {"form_id", "version", "form_title", "default_language",
+                                        "role", "unit_field", "instance_name", "style",
+                                        "allow_choice_duplicates", NULL};
+    colspec_t *cs = parse_header(L, s->header);
+    warn_unknown_columns(L, s, cs, known);
+    const row_t *r = NULL;
+    for (size_t i = s->first; i < s->end; i++)
+        if (!row_blank(&L->rows.rows[i])) {
+            if (r) {
+                warn(L, L->rows.rows[i].line, 2, "settings has more than one row; only the first counts");
+                break;
+            }
+            r = &L->rows.rows[i];
+        }
+    long line = r ? r->line : s->header->line;
+    int c;
+    const char *v;
+
+    c = col_of(L, s, cs, "form_id");
+    v = r ? cell(r, c) : "";
+    if (c < 0 || !*v)
+        err(L, line, c < 0 ? 0 : c + 1, "settings: form_id is missing; give the form a short id "
+            "such as staff-opinion");
+    else if (!valid_name(v))
+        err(L, line, c + 1, "settings: form_id '%s' must start with a letter and use only "
+            "letters, digits, _, - or .", v);
+    else
+        f->form_id = util_xstrdup(v);
+
+    c = col_of(L, s, cs, "version");
+    v = r ? cell(r, c) : "";
+    if (!*v) {
+        warn(L, line, c < 0 ? 0 : c + 1, "settings: no version; using 1 (set version, e.g. "
+             "2026112601, so later edits can be told apart)");
+        f->version = util_xstrdup("1");
+    } else {
+        f->version = util_xstrdup(v);
+    }
+
+    c = col_of(L, s, cs, "form_title");
+    v = r ? cell(r, c) : "";
+    f->title = util_xstrdup(*v ? v : (f->form_id ? f->form_id : ""));
+
+    c = col_of(L, s, cs, "role");
+    v = r ? cell(r, c) : "";
+    if (!*v) {
+        warn(L, line, c < 0 ? 0 : c + 1, "settings: no role; assuming staff (anonymous opinion "
+             "survey); set role to self for a unit self-assessment");
+        f->role = FORM_ROLE_STAFF;
+    } else if (util_streq_ci(v, "staff")) {
+        f->role = FORM_ROLE_STAFF;
+    } else if (util_streq_ci(v, "self")) {
+        f->role = FORM_ROLE_SELF;
+    } else {
+        err(L, line, c + 1, "settings: role '%s' is not self or staff", v);
+    }
+
+    c = col_of(L, s, cs, "default_language");
+    v = r ? cell(r, c) : "";
+    if (*v)
+        f->default_language = util_xstrdup(v);
+
+    c = col_of(L, s, cs, "unit_field");
+    v = r ? cell(r, c) : "";
+    if (*v)
+        f->unit_field = util_xstrdup(v);
+    colspecs_free(cs, s->header->n);
+}
+
+static void load_dimensions(loader_t *L)
+{
+    form_t *f = L->f;
+    const sheet_t *s = find_sheet(L, "dimensions");
+    if (!s || !s->header)
+        return;
+    static const char *const known[] = {"name", "label", NULL};
+    colspec_t *cs = parse_header(L, s->header);
+    warn_unknown_columns(L, s, cs, known);
+    int cname = col_of(L, s, cs, "name");
+    if (cname < 0) {
+        err(L, s->header->line, 0, "sheet dimensions has no 'name' column");
+        goto cleanup;
+    }
+    for (size_t i = s->first; i < s->end; i++) {
+        const row_t *r = &L->rows.rows[i];
+        if (row_blank(r))
+            continue;
+        const char *name = cell(r, cname);
+        if (!*name) {
+            err(L, r->line, cname + 1, "dimension without a name");
+            continue;
+        }
+        if (!valid_name(name)) {
+            err(L, r->line, cname + 1, "dimension name '%s' must start with a letter and use "
+                "only letters, digits, _, - or .", name);
+            continue;
+        }
+        if (form_dim_index(f, name) >= 0) {
+            err(L, r->line, cname + 1, "dimension '%s' is declared twice", name);
+            continue;
+        }
+        f->dims = util_xrealloc(f->dims, (f->ndims + 1) * sizeof *f->dims);
+        form_dim_t *dm = &f->dims[f->ndims++];
+        memset(dm, 0, sizeof *dm);
+        dm->code = util_xstrdup(name);
+        dm->label = read_text(s, cs, r, "label");
+    }
+cleanup:
+    colspecs_free(cs, s->header->n);
+}
+
+static void load_choices(loader_t *L)
+{
+    form_t *f = L->f;
+    const sheet_t *s = find_sheet(L, "choices");
+    if (!s || !s->header)
+        return;
+    static const char *const known[] = {"list_name", "name", "label", "image", "media", NULL};
+    colspec_t *cs = parse_header(L, s->header);
+    warn_unknown_columns(L, s, cs, known);
+    int clist = col_of(L, s, cs, "list_name");
+    int cname = col_of(L, s, cs, "name");
+    if (clist < 0 || cname < 0) {
+        err(L, s->header->line, 0, "sheet choices needs the columns list_name and name");
+        goto cleanup;
+    }
+    for (size_t i = s->first; i < s->end; i++) {
+        const row_t *r = &L->rows.rows[i];
+        if (row_blank(r))
+            continue;
+        const char *ln = cell(r, clist), *name = cell(r, cname);
+        if (!*ln) {
+            err(L, r->line, clist + 1, "choice without a list_name");
+            continue;
+        }
+        if (!*name) {
+            err(L, r->line, cname + 1, "choice of list '%s' without a name", ln);
+            continue;
+        }
+        form_list_t *l = NULL;
+        for (size_t k = 0; k < f->nlists; k++)
+            if (strcmp(f->lists[k].name, ln) == 0)
+                l = &f->lists[k];
+        if (!l) {
+            f->lists = util_xrealloc(f->lists, (f->nlists + 1) * sizeof *f->lists);
+            l = &f->lists[f->nlists++];
+            memset(l, 0, sizeof *l);
+            l->name = util_xstrdup(ln);
+            l->line = r->line;
+        }
+        if (form_list_choice(l, name) >= 0) {
+            err(L, r->line, cname + 1, "choice '%s' appears twice in list '%s'", name, ln);
+            continue;
+        }
+        if (strchr(name, ' ')) {
+            err(L, r->line, cname + 1, "choice name '%s' contains a space; select_multiple "
+                "answers are space-separated, so use _ instead", name);
+            continue;
+        }
+        form_text_t label = read_text(s, cs, r, "label");
+        if (text_empty(label))
+            err(L, r->line, cname + 1, "choice '%s' of list '%s' has no label", name, ln);
+        l->choices = util_xrealloc(l->choices, (l->nchoices + 1) * sizeof *l->choices);
+        form_choice_t *ch = &l->choices[l->nchoices++];
+        ch->name = util_xstrdup(name);
+        ch->label = label;
+        double v;
+        ch->num = util_parse_double(name, &v) == 0 ? v : NAN;
+    }
+    for (size_t k = 0; k < f->nlists; k++) {
+        form_list_t *l = &f->lists[k];
+        l->numeric = 1;
+        l->min = INFINITY;
+        l->max = -INFINITY;
+        for (size_t c = 0; c < l->nchoices; c++) {
+            if (isnan(l->choices[c].num)) {
+                l->numeric = 0;
+            } else {
+                if (l->choices[c].num < l->min)
+                    l->min = l->choices[c].num;
+                if (l->choices[c].num > l->max)
+                    l->max = l->choices[c].num;
+            }
+        }
+        l->yesno = l->nchoices == 2 && form_list_choice(l, "yes") >= 0 &&
+                   form_list_choice(l, "no") >= 0;
+    }
+cleanup:
+    colspecs_free(cs, s->header->n);
+}
+
+static const char *const type_names[] = {
+    "select_one", "select_multiple", "integer", "decimal", "text", "note",
+    "begin_group", "end_group", NULL};
+
+static const char *const unsupported_types[] = {
+    "calculate", "date", "time", "datetime", "geopoint", "geotrace", "geoshape", "image",
+    "audio", "video", "file", "barcode", "acknowledge", "range", "rank", "hidden",
+    "begin_repeat", "end_repeat", "begin repeat", "end repeat", "start", "end", "today",
+    "deviceid", "username", "phonenumber", "email", "audit", "select_one_from_file",
+    "select_multiple_from_file", "trigger", "background-audio", NULL};
+
+/* Parses the type cell; returns 0 and the type (and *list = the list name
+ * for selects, heap) or -1 with an error reported. */
+static int parse_type(loader_t *L, const row_t *r, int ctype, form_type_t *t, char **list)
+{
+    char *v = util_xstrdup(cell(r, ctype));
+    int rc = -1;
+    /* fold runs of spaces and "select one" spelling */
+    char *w = v;
+    for (char *p = v; *p; p++)
+        if (!(*p == ' ' && (w == v || w[-1] == ' ')))
+            *w++ = *p;
+    *w = '\0';
+    util_trim(v);
+    *list = NULL;
+    char *arg = NULL;
+    if (strncmp(v, "select one ", 11) == 0 || strncmp(v, "select_one ", 11) == 0) {
+        *t = FORM_SELECT_ONE;
+        arg = v + 11;
+    } else if (strncmp(v, "select multiple ", 16) == 0 || strncmp(v, "select_multiple ", 16) == 0) {
+        *t = FORM_SELECT_MULTIPLE;
+        arg = v + 16;
+    } else if (strcmp(v, "select_one") == 0 || strcmp(v, "select_multiple") == 0 ||
+               strcmp(v, "select one") == 0 || strcmp(v, "select multiple") == 0) {
+        err(L, r->line, ctype + 1, "type '%s' needs a choice list name, e.g. '%s agree5'", v, v);
+        goto cleanup;
+    } else if (strcmp(v, "integer") == 0 || strcmp(v, "int") == 0) {
+        *t = FORM_INTEGER;
+    } else if (strcmp(v, "decimal") == 0) {
+        *t = FORM_DECIMAL;
+    } else if (strcmp(v, "text") == 0 || strcmp(v, "string") == 0) {
+        *t = FORM_TEXT;
+    } else if (strcmp(v, "note") == 0) {
+        *t = FORM_NOTE;
+    } else if (strcmp(v, "begin_group") == 0 || strcmp(v, "begin group") == 0) {
+        *t = FORM_BEGIN_GROUP;
+    } else if (strcmp(v, "end_group") == 0 || strcmp(v, "end group") == 0) {
+        *t = FORM_END_GROUP;
+    } else {
+        for (const char *const *u = unsupported_types; *u; u++)
+            if (strcmp(v, *u) == 0) {
+                err(L, r->line, ctype + 1, "type '%s' is not supported by gapsurvey; use one of "
+                    "select_one, select_multiple, integer, decimal, text, note, begin_group, "
+                    "end_group", v);
+                goto cleanup;
+            }
+        /* suggest on the type word alone: "selct_one agree5" -> select_one */
+        char *word = util_xstrdup(v);
+        word[strcspn(word, " ")] = '\0';
+        const char *near = util_nearest(word, type_names);
+        free(word);
+        if (near)
+            err(L, r->line, ctype + 1, "unknown type '%s'; did you mean '%s'?", v, near);
+        else
+            err(L, r->line, ctype + 1, "unknown type '%s'; use one of select_one LIST, "
+                "select_multiple LIST, integer, decimal, text, note, begin_group, end_group", v);
+        goto cleanup;
+    }
+    if (arg) {
+        util_trim(arg);
+        if (!*arg || strchr(arg, ' ')) {
+            err(L, r->line, ctype + 1, "type '%s' must be followed by exactly one list name", v);
+            goto cleanup;
+        }
+        *list = util_xstrdup(arg);
+    }
+    rc = 0;
+cleanup:
+    free(v);
+    return rc;
+}
+
+static expr_t *parse_expr(loader_t *L, const row_t *r, int col, const char *what)
+{
+    const char *src = cell(r, col);
+    if (!*src)
+        return NULL;
+    expr_t *e = NULL;
+    char *msg = NULL;
+    int ecol = 0;
+    if (expr_parse(src, &e, &msg, &ecol) != 0) {
+        err(L, r->line, col + 1, "%s '%s': %s at character %d", what, src, msg ? msg : "syntax error", ecol);
+        free(msg);
+        return NULL;
+    }
+    return e;
+}
+
+typedef struct {
+    loader_t *L;
+    long line;
+    int col;
+    const char *what;
+} refcheck_t;
+
+static void check_ref(void *ud, const char *name, int col)
+{
+    refcheck_t *rc = ud;
+    (void)col;
+    if (form_item_index(rc->L->f, name) < 0) {
+        const form_t *f = rc->L->f;
+        const char **names = util_xcalloc(f->nitems + 1, sizeof *names);
+        for (size_t i = 0; i < f->nitems; i++)
+            names[i] = f->items[i].name ? f->items[i].name : "";
+        const char *near = util_nearest(name, names);
+        if (near)
+            err(rc->L, rc->line, rc->col + 1, "%s refers to ${%s}, which is not a question; "
+                "did you mean ${%s}?", rc->what, name, near);
+        else
+            err(rc->L, rc->line, rc->col + 1, "%s refers to ${%s}, which is not a question in "
+                "this form", rc->what, name);
+        free(names);
+    }
+}
+
+static void load_survey(loader_t *L)
+{
+    form_t *f = L->f;
+    const sheet_t *s = find_sheet(L, "survey");
+    if (!s) {
+        err(L, 0, 0, "no survey sheet; the first cell of the row that starts it must be 'survey'");
+        return;
+    }
+    if (!s->header)
+        return;
+    static const char *const known[] = {
+        "type", "name", "label", "hint", "required", "required_message", "relevant",
+        "constraint", "constraint_message", "appearance", "dimension", "reverse", "points",
+        NULL};
+    colspec_t *cs = parse_header(L, s->header);
+    warn_unknown_columns(L, s, cs, known);
+    int ctype = col_of(L, s, cs, "type"), cname = col_of(L, s, cs, "name");
+    int creq = col_of(L, s, cs, "required"), crel = col_of(L, s, cs, "relevant");
+    int ccon = col_of(L, s, cs, "constraint"), capp = col_of(L, s, cs, "appearance");
+    int cdim = col_of(L, s, cs, "dimension"), crev = col_of(L, s, cs, "reverse");
+    int cpts = col_of(L, s, cs, "points");
+    int *relcol = NULL;
+    if (ctype < 0 || cname < 0) {
+        err(L, s->header->line, 0, "sheet survey needs the columns type and name");
+        goto cleanup;
+    }
+    int stack[64];
+    long stack_line[64];
+    int depth = 0;
+    relcol = util_xcalloc(L->rows.n + 1, sizeof *relcol);
+    for (size_t i = s->first; i < s->end; i++) {
+        const row_t *r = &L->rows.rows[i];
+        if (row_blank(r))
+            continue;
+        form_type_t t;
+        char *list = NULL;
+        if (!cell(r, ctype)[0]) {
+            err(L, r->line, ctype + 1, "row has no type; every survey row needs one");
+            continue;
+        }
+        if (parse_type(L, r, ctype, &t, &list) != 0)
+            continue;
+        const char *name = cell(r, cname);
+        if (t == FORM_END_GROUP) {
+            if (depth == 0) {
+                err(L, r->line, ctype + 1, "end_group without a matching begin_group");
+                free(list);
+                continue;
+            }
+            depth--;
+        } else if (!*name) {
+            err(L, r->line, cname + 1, "%s has no name; give it a short unique name such as q1",
+                form_type_name(t));
+            free(list);
+            continue;
+        } else if (!valid_name(name)) {
+            err(L, r->line, cname + 1, "name '%s' must start with a letter or _ and use only "
+                "letters, digits, _, - or .", name);
+            free(list);
+            continue;
+        } else {
+            int prev = form_item_index(f, name);
+            if (prev >= 0) {
+                err(L, r->line, cname + 1, "name '%s' is already used at line %ld; names must "
+                    "be unique", name, f->items[prev].line);
+                free(list);
+                continue;
+            }
+        }
+        f->items = util_xrealloc(f->items, (f->nitems + 1) * sizeof *f->items);
+        form_item_t *it = &f->items[f->nitems];
+        memset(it, 0, sizeof *it);
+        it->type = t;
+        it->name = (t == FORM_END_GROUP) ? NULL : util_xstrdup(name);
+        it->line = r->line;
+        it->list = -1;
+        it->dim = -1;
+        it->group = depth > 0 ? stack[depth - 1] : -1;
+        it->label = read_text(s, cs, r, "label");
+        it->hint = read_text(s, cs, r, "hint");
+        it->required_message = read_text(s, cs, r, "required_message");
+        it->constraint_message = read_text(s, cs, r, "constraint_message");
+        if (t == FORM_BEGIN_GROUP) {
+            if (depth == 64) {
+                err(L, r->line, ctype + 1, "groups nested more than 64 deep");
+            } else {
+                stack_line[depth] = r->line;
+                stack[depth++] = (int)f->nitems;
+            }
+        }
+        f->nitems++;
+        if (list) {
+            for (size_t k = 0; k < f->nlists; k++)
+                if (strcmp(f->lists[k].name, list) == 0)
+                    it->list = (int)k;
+            if (it->list < 0)
+                err(L, r->line, ctype + 1, "choice list '%s' is not defined in the choices "
+                    "sheet", list);
+            free(list);
+        }
+        if (form_item_answerable(it) && text_empty(it->label))
+            err(L, r->line, cname + 1, "question '%s' has no label", it->name);
+        if (t == FORM_NOTE && text_empty(it->label))
+            err(L, r->line, cname + 1, "note '%s' has no label", it->name);
+
+        const char *req = cell(r, creq);
+        if (*req) {
+            if (util_is_yes(req))
+                it->required = 1;
+            else if (!util_is_no(req))
+                err(L, r->line, creq + 1, "required must be yes or no, not '%s'", req);
+        }
+        if (crel >= 0 && cell(r, crel)[0]) {
+            it->relevant_src = util_xstrdup(cell(r, crel));
+            it->relevant = parse_expr(L, r, crel, "relevant");
+        }
+        if (ccon >= 0 && cell(r, ccon)[0]) {
+            it->constraint_src = util_xstrdup(cell(r, ccon));
+            it->constraint = parse_expr(L, r, ccon, "constraint");
+            if (!form_item_answerable(it))
+                err(L, r->line, ccon + 1, "a constraint needs a question that takes an answer");
+        }
+        if (capp >= 0 && cell(r, capp)[0])
+            it->appearance = util_xstrdup(cell(r, capp));
+
+        const form_list_t *l = it->list >= 0 ? &f->lists[it->list] : NULL;
+        const char *pts = cell(r, cpts);
+        if (*pts) {
+            double pv;
+            if (util_parse_double(pts, &pv) != 0)
+                err(L, r->line, cpts + 1, "points must be a number, not '%s'", pts);
+            else if (!(t == FORM_INTEGER || (t == FORM_SELECT_ONE && l && l->yesno)))
+                err(L, r->line, cpts + 1, "points go on an integer item (per count) or a "
+                    "select_one yes/no item (per yes), not on %s", form_type_name(t));
+            else {
+                it->has_points = 1;
+                it->points = pv;
+            }
+        }
+        const char *dim = cell(r, cdim);
+        if (*dim) {
+            it->dim = form_dim_index(f, dim);
+            if (it->dim < 0) {
+                const char **codes = util_xcalloc(f->ndims + 1, sizeof *codes);
+                for (size_t k = 0; k < f->ndims; k++)
+                    codes[k] = f->dims[k].code;
+                const char *near = util_nearest(dim, codes);
+                if (near)
+                    err(L, r->line, cdim + 1, "dimension '%s' is not declared in the "
+                        "dimensions sheet; did you mean '%s'?", dim, near);
+                else
+                    err(L, r->line, cdim + 1, "dimension '%s' is not declared in the "
+                        "dimensions sheet; add a row for it there", dim);
+                free(codes);
+            } else if (!it->has_points && !(t == FORM_SELECT_ONE && l && l->numeric)) {
+                /* an undefined list was reported already; do not cascade */
+                if (!*pts && !((t == FORM_SELECT_ONE || t == FORM_SELECT_MULTIPLE) && !l))
+                    err(L, r->line, cdim + 1, "only Likert items (select_one with a numeric "
+                        "choice list) or items with points can belong to a dimension; '%s' "
+                        "is %s", it->name ? it->name : "", form_type_name(t));
+                it->dim = -1;
+            } else if (!it->has_points) {
+                f->dims[it->dim].nscored++;
+            }
+        } else if (it->has_points) {
+            err(L, r->line, cpts + 1, "points need a dimension to count towards");
+        }
+        const char *rev = cell(r, crev);
+        if (*rev) {
+            if (util_is_yes(rev)) {
+                if (!(t == FORM_SELECT_ONE && l && l->numeric))
+                    err(L, r->line, crev + 1, "reverse needs a select_one item with a numeric "
+                        "choice list; '%s' is not numeric", it->name ? it->name : "");
+                else
+                    it->reverse = 1;
+            } else if (!util_is_no(rev)) {
+                err(L, r->line, crev + 1, "reverse must be yes or no, not '%s'", rev);
+            }
+        }
+        relcol[f->nitems - 1] = (int)i;
+    }
+    while (depth > 0) {
+        depth--;
+        err(L, stack_line[depth], ctype + 1, "begin_group '%s' is never closed with end_group",
+            f->items[stack[depth]].name);
+    }
+    /* references can point forward, so check them once every name is known */
+    for (size_t k = 0; k < f->nitems; k++) {
+        form_item_t *it = &f->items[k];
+        const row_t *r = &L->rows.rows[relcol[k]];
+        if (it->relevant) {
+            refcheck_t rc = {L, r->line, crel, "relevant"};
+            expr_foreach_ref(it->relevant, check_ref, &rc);
+        }
+        if (it->constraint) {
+            refcheck_t rc = {L, r->line, ccon, "constraint"};
+            expr_foreach_ref(it->constraint, check_ref, &rc);
+        }
+    }
+    if (f->nitems == 0)
+        err(L, s->line, 1, "the survey sheet has no questions");
+cleanup:
+    free(relcol);
+    colspecs_free(cs, s->header->n);
+}
+
+static void final_checks(loader_t *L)
+{
+    form_t *f = L->f;
+    if (f->nlangs > FORM_MAX_LANGS) {
+        err(L, 0, 0, "more than %d languages", FORM_MAX_LANGS);
+        return;
+    }
+    f->default_lang = 0;
+    if (f->default_language) {
+        int found = -1;
+        for (size_t i = 0; i < f->nlangs; i++)
+            if (strcmp(f->langs[i], f->default_language) == 0)
+                found = (int)i;
+        if (found < 0 && f->nlangs > 0) {
+            const sheet_t *s = find_sheet(L, "settings");
+            err(L, s ? s->line : 0, 0, "default_language '%s' matches no label column; "
+                "write it exactly as in label::%s", f->default_language, f->langs[0]);
+        } else if (found >= 0) {
+            f->default_lang = found;
+        }
+    }
+    if (f->unit_field) {
+        int k = form_item_index(f, f->unit_field);
+        if (k < 0 || f->items[k].type != FORM_SELECT_ONE) {
+            const sheet_t *s = find_sheet(L, "settings");
+            err(L, s ? s->line : 0, 0, "unit_field '%s' must name a select_one question of "
+                "this form", f->unit_field);
+        }
+    }
+    for (size_t i = 0; i < f->ndims; i++)
+        if (f->dims[i].nscored == 0) {
+            int has_points = 0;
+            for (size_t k = 0; k < f->nitems; k++)
+                if (f->items[k].dim == (int)i)
+                    has_points = 1;
+            if (!has_points)
+                warn(L, 0, 0, "dimension '%s' has no items", f->dims[i].code);
+        }
+}
+
+int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
+                  util_diag_t *diags)
+{
+    loader_t L = {0};
+    L.d = diags;
+    L.file = file;
+    L.f = util_xcalloc(1, sizeof *L.f);
+    L.f->file = util_xstrdup(file);
+    size_t before = diags->nerrors;
+    int notform = 0;
+    char *text = NULL, *msg = NULL;
+    size_t tlen = 0;
+    enc_t used;
+    *out = NULL;
+
+    if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, &used, &msg) != 0) {
+        util_diag_add(diags, UTIL_ERROR, file, 0, 0, "%s", msg);
+        goto cleanup;
+    }
+    if (used == ENC_GB18030)
+        util_diag_add(diags, UTIL_WARNING, file, 0, 0, "read as GB18030 (not UTF-8); it is "
+                      "stored as UTF-8");
+    char delim = csvr_sniff_delim(text, tlen);
+    if (csvr_parse_mem(text, tlen, delim, collect_row, &L.rows, &msg) != 0) {
+        util_diag_add(diags, UTIL_ERROR, file, 0, 0, "%s", msg);
+        goto cleanup;
+    }
+    if (!looks_like_xlsform(&L.rows)) {
+        util_diag_add(diags, UTIL_ERROR, file, 0, 0, "not an XLSForm questionnaire: no row "
+                      "starts a survey, choices or settings sheet in its first cell");
+        notform = 1;
+        goto cleanup;
+    }
+    split_sheets(&L);
+    load_settings(&L);
+    load_dimensions(&L);
+    load_choices(&L);
+    load_survey(&L);
+    final_checks(&L);
+    L.f->source = text;
+    L.f->source_len = tlen;
+    text = NULL;
+cleanup:
+    free(text);
+    free(msg);
+    rows_free(&L.rows);
+    if (diags->nerrors > before) {
+        form_free(L.f);
+        return notform ? -2 : -1;
+    }
+    *out = L.f;
+    return 0;
+}
+
+int form_load_file(const char *path, form_t **out, util_diag_t *diags)
+{
+    char *data = NULL, *msg = NULL;
+    size_t len;
+    *out = NULL;
+    if (util_read_file(path, &data, &len, &msg) != 0) {
+        util_diag_add(diags, UTIL_ERROR, path, 0, 0, "cannot read: %s", msg);
+        free(msg);
+        return -1;
+    }
+    int rc = form_load_mem(path, data, len, out, diags);
+    free(data);
+    return rc;
+}
+
+void form_free(form_t *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->nitems; i++) {
+        form_item_t *it = &f->items[i];
+        free(it->name);
+        text_free(it->label);
+        text_free(it->hint);
+        text_free(it->required_message);
+        text_free(it->constraint_message);
+        free(it->relevant_src);
+        free(it->constraint_src);
+        free(it->appearance);
+        expr_free(it->relevant);
+        expr_free(it->constraint);
+    }
+    free(f->items);
+    for (size_t i = 0; i < f->nlists; i++) {
+        for (size_t c = 0; c < f->lists[i].nchoices; c++) {
+            free(f->lists[i].choices[c].name);
+            text_free(f->lists[i].choices[c].label);
+        }
+        free(f->lists[i].choices);
+        free(f->lists[i].name);
+    }
+    free(f->lists);
+    for (size_t i = 0; i < f->ndims; i++) {
+        free(f->dims[i].code);
+        text_free(f->dims[i].label);
+    }
+    free(f->dims);
+    for (size_t i = 0; i < f->nlangs; i++)
+        free(f->langs[i]);
+    free(f->langs);
+    free(f->form_id);
+    free(f->version);
+    free(f->title);
+    free(f->default_language);
+    free(f->unit_field);
+    free(f->file);
+    free(f->source);
+    free(f);
+}
+
+int form_item_index(const form_t *f, const char *name)
+{
+    for (size_t i = 0; i < f->nitems; i++)
+        if (f->items[i].name && strcmp(f->items[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int form_dim_index(const form_t *f, const char *code)
+{
+    for (size_t i = 0; i < f->ndims; i++)
+        if (strcmp(f->dims[i].code, code) == 0)
+            return (int)i;
+    return -1;
+}
+
+int form_list_choice(const form_list_t *l, const char *name)
+{
+    for (size_t i = 0; i < l->nchoices; i++)
+        if (strcmp(l->choices[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int form_item_scored(const form_t *f, const form_item_t *it)
+{
+    return it->dim >= 0 && !it->has_points && it->type == FORM_SELECT_ONE && it->list >= 0 &&
+           f->lists[it->list].numeric;
+}
+
+int form_item_answerable(const form_item_t *it)
+{
+    return it->type != FORM_NOTE && it->type != FORM_BEGIN_GROUP && it->type != FORM_END_GROUP;
+}
+
+int form_lang(const form_t *f, const char *lang)
+{
+    if (lang && *lang) {
+        char paren[16];
+        snprintf(paren, sizeof paren, "(%s)", lang);
+        for (size_t i = 0; i < f->nlangs; i++)
+            if (strcmp(f->langs[i], lang) == 0 || strstr(f->langs[i], paren))
+                return (int)i;
+        const char *word = strcmp(lang, "zh") == 0 ? "Chinese" : strcmp(lang, "en") == 0 ? "English" : NULL;
+        if (word)
+            for (size_t i = 0; i < f->nlangs; i++)
+                if (strncmp(f->langs[i], word, strlen(word)) == 0)
+                    return (int)i;
+    }
+    return f->default_lang;
+}
+
+const char *form_text(const form_t *f, form_text_t t, int li)
+{
+    if (!t)
+        return "";
+    if (li >= 0 && li < FORM_MAX_LANGS && t[li])
+        return t[li];
+    if (f->default_lang < FORM_MAX_LANGS && t[f->default_lang])
+        return t[f->default_lang];
+    for (size_t i = 0; i < f->nlangs && i < FORM_MAX_LANGS; i++)
+        if (t[i])
+            return t[i];
+    return "";
+}
+
+const char *form_type_name(form_type_t t)
+{
+    switch (t) {
+    case FORM_SELECT_ONE: return "select_one";
+    case FORM_SELECT_MULTIPLE: return "select_multiple";
+    case FORM_INTEGER: return "integer";
+    case FORM_DECIMAL: return "decimal";
+    case FORM_TEXT: return "text";
+    case FORM_NOTE: return "note";
+    case FORM_BEGIN_GROUP: return "begin_group";
+    case FORM_END_GROUP: return "end_group";
+    }
+    return "?";
+}
+
+const char *form_role_name(form_role_t r)
+{
+    return r == FORM_ROLE_SELF ? "self" : "staff";
+}

@@ -1,0 +1,119 @@
+/*
+ * form: the questionnaire model and its XLSForm (pyxform one-file CSV)
+ * loader.  Everything else — store, runner, web server, import, analysis —
+ * sees a questionnaire only through form_t.
+ *
+ * Ownership: form_load_* returns a form_t the caller frees with form_free();
+ * every string and array inside belongs to the form.
+ */
+#ifndef GS_FORM_H
+#define GS_FORM_H
+
+#include <stddef.h>
+
+#include "expr.h"
+#include "util.h"
+
+typedef enum {
+    FORM_SELECT_ONE,
+    FORM_SELECT_MULTIPLE,
+    FORM_INTEGER,
+    FORM_DECIMAL,
+    FORM_TEXT,
+    FORM_NOTE,
+    FORM_BEGIN_GROUP,
+    FORM_END_GROUP
+} form_type_t;
+
+typedef enum { FORM_ROLE_STAFF, FORM_ROLE_SELF } form_role_t;
+
+/* A text in every language of the form: an array of FORM_MAX_LANGS
+ * strings, text[i] belonging to form->langs[i]; NULL where the sheet left
+ * it empty.  A form_text_t that is NULL has no text at all. */
+#define FORM_MAX_LANGS 32
+typedef char **form_text_t;
+
+typedef struct {
+    char *name;          /* the stored value */
+    form_text_t label;
+    double num;          /* name as a number, NAN when it is not one */
+} form_choice_t;
+
+typedef struct {
+    char *name;
+    form_choice_t *choices;
+    size_t nchoices;
+    int numeric;         /* every choice name is a number */
+    double min, max;     /* of the numeric choice names */
+    int yesno;           /* exactly the choices yes and no */
+    long line;
+} form_list_t;
+
+typedef struct {
+    form_type_t type;
+    char *name;
+    form_text_t label, hint, required_message, constraint_message;
+    int required;
+    char *relevant_src, *constraint_src, *appearance;
+    expr_t *relevant, *constraint;   /* NULL when the cell is empty */
+    int list;            /* index into form->lists, -1 for none */
+    int dim;             /* index into form->dims, -1 for none */
+    int reverse;
+    int has_points;
+    double points;       /* per "yes" (yes/no list) or per count (integer) */
+    int group;           /* index of the enclosing begin_group item, -1 at top */
+    long line;           /* line in the source CSV */
+} form_item_t;
+
+typedef struct {
+    char *code;
+    form_text_t label;
+    size_t nscored;      /* Likert items (dimension set, no points) */
+} form_dim_t;
+
+typedef struct {
+    char *form_id, *version, *title, *default_language, *unit_field;
+    form_role_t role;
+    char *file;          /* the name errors were reported against */
+    size_t nlangs;
+    char **langs;        /* "Chinese (zh)", "English (en)"; "" = plain `label` */
+    int default_lang;    /* index into langs */
+    form_item_t *items;
+    size_t nitems;
+    form_list_t *lists;
+    size_t nlists;
+    form_dim_t *dims;
+    size_t ndims;
+    char *source;        /* the UTF-8 CSV text exactly as loaded (BOM removed) */
+    size_t source_len;
+} form_t;
+
+/* Loads a questionnaire from CSV text.  `file` names it in messages.  All
+ * problems go to diags (errors and warnings, each FILE:LINE:COL); returns 0
+ * and *out when there was no error, else -1 and *out = NULL; -2 (with one
+ * error) when the file is no XLSForm at all, such as a unit list.  The
+ * bytes may be UTF-8 (BOM allowed) or GB18030. */
+int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
+                  util_diag_t *diags);
+int form_load_file(const char *path, form_t **out, util_diag_t *diags);
+void form_free(form_t *f);
+
+int form_item_index(const form_t *f, const char *name);   /* -1 if none */
+int form_dim_index(const form_t *f, const char *code);
+int form_list_choice(const form_list_t *l, const char *name);   /* index or -1 */
+
+/* Is this item a Likert item scored into its dimension? */
+int form_item_scored(const form_t *f, const form_item_t *it);
+/* Does this item hold an answer (not a note or group marker)? */
+int form_item_answerable(const form_item_t *it);
+
+/* Language index for "zh" / "en" / a full language name; falls back to the
+ * form's default language. */
+int form_lang(const form_t *f, const char *lang);
+/* The text in language li, else the default language, else any. Never NULL. */
+const char *form_text(const form_t *f, form_text_t t, int li);
+
+const char *form_type_name(form_type_t t);
+const char *form_role_name(form_role_t r);
+
+#endif

@@ -1,0 +1,894 @@
+/*
+ * store: gapsurvey's SQLite schema, its migrations and every query.
+ *
+ * Pragmas, and why:
+ *  - journal_mode=WAL: the web server keeps answering readers while an
+ *    import writes, and a crash never leaves a half-applied transaction.
+ *  - synchronous=FULL: a respondent told "submitted" must find the answer
+ *    there after a power cut, not only after a process crash.
+ *  - foreign_keys=ON: answers cannot outlive their response, responses
+ *    cannot point at a unit or wave that does not exist.
+ *  - busy_timeout: a second writer (import during serve) waits its turn
+ *    instead of showing "database is locked" to anyone.
+ * The schema version is PRAGMA user_version; migrations[] upgrades it one
+ * step at a time inside a transaction.
+ *
+ * Anonymity is a schema property: responses hold a date, never a time of
+ * day; tokens hold only a hash and nothing links them to a response.
+ */
+#include "store.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *ins_response, *ins_answer;
+};
+
+static const char *const migrations[] = {
+    /* 0 -> 1: the first schema */
+    "CREATE TABLE forms("
+    "  id INTEGER PRIMARY KEY,"
+    "  form_id TEXT NOT NULL,"
+    "  version TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('self','staff')),"
+    "  source TEXT NOT NULL,"
+    "  added_on TEXT NOT NULL,"
+    "  UNIQUE (form_id, version));"
+    "CREATE TABLE dimensions("
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  code TEXT NOT NULL,"
+    "  label TEXT,"
+    "  PRIMARY KEY (form, code));"
+    "CREATE TABLE items("
+    "  id INTEGER PRIMARY KEY,"
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  pos INTEGER NOT NULL,"
+    "  name TEXT,"
+    "  type TEXT NOT NULL,"
+    "  list TEXT,"
+    "  dimension TEXT,"
+    "  reverse INTEGER NOT NULL DEFAULT 0,"
+    "  points REAL,"
+    "  label TEXT,"
+    "  UNIQUE (form, pos));"
+    "CREATE TABLE choices("
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  list TEXT NOT NULL,"
+    "  pos INTEGER NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  label TEXT,"
+    "  PRIMARY KEY (form, list, name));"
+    "CREATE TABLE units("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  category TEXT,"
+    "  parent TEXT,"
+    "  headcount INTEGER);"
+    "CREATE TABLE waves("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  opened_at TEXT NOT NULL,"
+    "  closed_at TEXT);"
+    "CREATE TABLE tokens("
+    "  hash TEXT PRIMARY KEY,"
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  unit INTEGER REFERENCES units(id),"
+    "  wave INTEGER NOT NULL REFERENCES waves(id),"
+    "  used INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE responses("
+    "  id INTEGER PRIMARY KEY,"
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  wave INTEGER NOT NULL REFERENCES waves(id),"
+    "  unit INTEGER REFERENCES units(id),"
+    "  submitted_on TEXT NOT NULL,"
+    "  source TEXT NOT NULL);"
+    "CREATE INDEX responses_by_wave ON responses(wave, form);"
+    "CREATE TABLE answers("
+    "  response INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,"
+    "  item INTEGER NOT NULL REFERENCES items(id),"
+    "  num REAL,"
+    "  text TEXT,"
+    "  PRIMARY KEY (response, item)) WITHOUT ROWID;"
+    "CREATE TABLE imports("
+    "  hash TEXT NOT NULL,"
+    "  form_id TEXT NOT NULL,"
+    "  file TEXT NOT NULL,"
+    "  rows INTEGER NOT NULL,"
+    "  imported_on TEXT NOT NULL,"
+    "  PRIMARY KEY (hash, form_id));",
+};
+
+static int sqlerr(store_t *s, char **err, const char *what)
+{
+    util_seterr(err, "%s: %s", what, sqlite3_errmsg(s->db));
+    return -1;
+}
+
+static int prep(store_t *s, const char *sql, sqlite3_stmt **st, char **err)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+        *st = NULL;
+        return sqlerr(s, err, "database");
+    }
+    return 0;
+}
+
+static int exec(store_t *s, const char *sql, char **err)
+{
+    char *m = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &m) != SQLITE_OK) {
+        util_seterr(err, "database: %s", m ? m : sqlite3_errmsg(s->db));
+        sqlite3_free(m);
+        return -1;
+    }
+    return 0;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static int user_version(store_t *s, int *v, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "PRAGMA user_version", &st, err))
+        return -1;
+    int rc = sqlite3_step(st);
+    *v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : sqlerr(s, err, "database");
+}
+
+static int migrate(store_t *s, char **err)
+{
+    int v;
+    if (user_version(s, &v, err))
+        return -1;
+    int target = (int)(sizeof migrations / sizeof migrations[0]);
+    if (v > target) {
+        util_seterr(err, "the database has schema version %d, newer than this gapsurvey "
+                    "understands (%d); use a newer gapsurvey", v, target);
+        return -1;
+    }
+    while (v < target) {
+        if (store_begin(s, err))
+            return -1;
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        if (exec(s, migrations[v], err) || exec(s, pragma, err) || store_commit(s, err)) {
+            store_rollback(s);
+            return -1;
+        }
+        v++;
+    }
+    return 0;
+}
+
+int store_open(const char *path, int create, store_t **out, char **err)
+{
+    store_t *s = util_xcalloc(1, sizeof *s);
+    *out = NULL;
+    if (!create && access(path, F_OK) != 0) {
+        util_seterr(err, "no database at %s; create one with 'gapsurvey init' (or choose "
+                    "another with --db FILE or GAPSURVEY_DB)", path);
+        goto fail;
+    }
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        util_seterr(err, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    if (exec(s, "PRAGMA foreign_keys = ON", err))
+        goto fail;
+    char *m = NULL;
+    if (exec(s, "PRAGMA journal_mode = WAL", &m)) {
+        util_seterr(err, "%s is not a usable database (%s)", path, m);
+        free(m);
+        goto fail;
+    }
+    if (exec(s, "PRAGMA synchronous = FULL", err))
+        goto fail;
+    if (!create) {
+        int v;
+        if (user_version(s, &v, err))
+            goto fail;
+        if (v == 0) {
+            util_seterr(err, "%s is not a gapsurvey database; create one with 'gapsurvey init'",
+                        path);
+            goto fail;
+        }
+    }
+    if (migrate(s, err))
+        goto fail;
+    *out = s;
+    return 0;
+fail:
+    store_close(s);
+    return -1;
+}
+
+void store_close(store_t *s)
+{
+    if (!s)
+        return;
+    sqlite3_finalize(s->ins_response);
+    sqlite3_finalize(s->ins_answer);
+    if (s->db)
+        sqlite3_close(s->db);
+    free(s);
+}
+
+int store_begin(store_t *s, char **err)
+{
+    return exec(s, "BEGIN IMMEDIATE", err);
+}
+
+int store_commit(store_t *s, char **err)
+{
+    return exec(s, "COMMIT", err);
+}
+
+void store_rollback(store_t *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- forms ---- */
+
+int store_form_add(store_t *s, const form_t *f, int *id, int *existed, char **err)
+{
+    int rc = -1, in_tx = 0;
+    sqlite3_stmt *st = NULL;
+    char today[11];
+    util_today(today);
+    *existed = 0;
+    if (prep(s, "SELECT id, source FROM forms WHERE form_id = ?1 AND version = ?2", &st, err))
+        goto cleanup;
+    bind_text(st, 1, f->form_id);
+    bind_text(st, 2, f->version);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *src = col_text(st, 1);
+        if (src && strlen(src) == f->source_len && memcmp(src, f->source, f->source_len) == 0) {
+            *existed = 1;
+            *id = sqlite3_column_int(st, 0);
+            rc = 0;
+        } else {
+            util_seterr(err, "form %s version %s is already stored with different content; "
+                        "raise the version in the settings sheet to keep both", f->form_id,
+                        f->version);
+        }
+        goto cleanup;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (store_begin(s, err))
+        goto cleanup;
+    in_tx = 1;
+    if (prep(s, "INSERT INTO forms(form_id, version, title, role, source, added_on) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st, err))
+        goto cleanup;
+    bind_text(st, 1, f->form_id);
+    bind_text(st, 2, f->version);
+    bind_text(st, 3, f->title);
+    bind_text(st, 4, form_role_name(f->role));
+    sqlite3_bind_text(st, 5, f->source, (int)f->source_len, SQLITE_TRANSIENT);
+    bind_text(st, 6, today);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        sqlerr(s, err, "storing the form");
+        goto cleanup;
+    }
+    int fid = (int)sqlite3_last_insert_rowid(s->db);
+    sqlite3_finalize(st);
+    st = NULL;
+
+    int dl = f->default_lang;
+    if (prep(s, "INSERT INTO dimensions(form, code, label) VALUES (?1, ?2, ?3)", &st, err))
+        goto cleanup;
+    for (size_t i = 0; i < f->ndims; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int(st, 1, fid);
+        bind_text(st, 2, f->dims[i].code);
+        bind_text(st, 3, form_text(f, f->dims[i].label, dl));
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            sqlerr(s, err, "storing dimensions");
+            goto cleanup;
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (prep(s, "INSERT INTO items(form, pos, name, type, list, dimension, reverse, points, label) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &st, err))
+        goto cleanup;
+    for (size_t i = 0; i < f->nitems; i++) {
+        const form_item_t *it = &f->items[i];
+        sqlite3_reset(st);
+        sqlite3_bind_int(st, 1, fid);
+        sqlite3_bind_int(st, 2, (int)i);
+        bind_text(st, 3, it->name);
+        bind_text(st, 4, form_type_name(it->type));
+        bind_text(st, 5, it->list >= 0 ? f->lists[it->list].name : NULL);
+        bind_text(st, 6, it->dim >= 0 ? f->dims[it->dim].code : NULL);
+        sqlite3_bind_int(st, 7, it->reverse);
+        if (it->has_points)
+            sqlite3_bind_double(st, 8, it->points);
+        else
+            sqlite3_bind_null(st, 8);
+        bind_text(st, 9, it->label ? form_text(f, it->label, dl) : NULL);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            sqlerr(s, err, "storing items");
+            goto cleanup;
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (prep(s, "INSERT INTO choices(form, list, pos, name, label) VALUES (?1, ?2, ?3, ?4, ?5)",
+             &st, err))
+        goto cleanup;
+    for (size_t l = 0; l < f->nlists; l++)
+        for (size_t c = 0; c < f->lists[l].nchoices; c++) {
+            sqlite3_reset(st);
+            sqlite3_bind_int(st, 1, fid);
+            bind_text(st, 2, f->lists[l].name);
+            sqlite3_bind_int(st, 3, (int)c);
+            bind_text(st, 4, f->lists[l].choices[c].name);
+            bind_text(st, 5, form_text(f, f->lists[l].choices[c].label, dl));
+            if (sqlite3_step(st) != SQLITE_DONE) {
+                sqlerr(s, err, "storing choices");
+                goto cleanup;
+            }
+        }
+    if (store_commit(s, err))
+        goto cleanup;
+    in_tx = 0;
+    *id = fid;
+    rc = 0;
+cleanup:
+    sqlite3_finalize(st);
+    if (in_tx)
+        store_rollback(s);
+    return rc;
+}
+
+int store_form_list(store_t *s, int (*cb)(void *ud, const store_form_row_t *r), void *ud,
+                    char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT f.id, f.form_id, f.version, f.title, f.role, f.added_on, "
+                "(SELECT count(*) FROM responses r WHERE r.form = f.id) "
+                "FROM forms f ORDER BY f.form_id, f.id", &st, err))
+        return -1;
+    int rc = 0, step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        store_form_row_t r = {sqlite3_column_int(st, 0), col_text(st, 1), col_text(st, 2),
+                              col_text(st, 3), col_text(st, 4), col_text(st, 5),
+                              sqlite3_column_int64(st, 6)};
+        if ((rc = cb(ud, &r)) != 0)
+            break;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sqlerr(s, err, "listing forms");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int form_from_row(store_t *s, sqlite3_stmt *st, form_t **out, int *id, char **err)
+{
+    util_diag_t d = {0};
+    const char *src = (const char *)sqlite3_column_blob(st, 1);
+    int n = sqlite3_column_bytes(st, 1);
+    char *name = util_fmt("%s (stored form %d)", col_text(st, 2), sqlite3_column_int(st, 0));
+    int rc = form_load_mem(name, src ? src : "", (size_t)n, out, &d);
+    if (rc != 0) {
+        util_seterr(err, "the stored form no longer loads: %s", d.n ? d.msgs[0] : "?");
+        rc = -1;
+    } else if (id) {
+        *id = sqlite3_column_int(st, 0);
+    }
+    (void)s;
+    free(name);
+    util_diag_free(&d);
+    return rc;
+}
+
+int store_form_get(store_t *s, const char *form_id, form_t **out, int *id, char **err)
+{
+    sqlite3_stmt *st;
+    *out = NULL;
+    if (prep(s, "SELECT id, source, form_id FROM forms WHERE form_id = ?1 ORDER BY id DESC LIMIT 1",
+             &st, err))
+        return -1;
+    bind_text(st, 1, form_id);
+    int rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        rc = form_from_row(s, st, out, id, err);
+    else
+        rc = 1;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_form_get_by_id(store_t *s, int id, form_t **out, char **err)
+{
+    sqlite3_stmt *st;
+    *out = NULL;
+    if (prep(s, "SELECT id, source, form_id FROM forms WHERE id = ?1", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, id);
+    int rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        rc = form_from_row(s, st, out, NULL, err);
+    else
+        rc = 1;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_form_ids_by_role(store_t *s, form_role_t role, char ***ids, size_t *n, char **err)
+{
+    sqlite3_stmt *st;
+    *ids = NULL;
+    *n = 0;
+    if (prep(s, "SELECT form_id FROM forms WHERE role = ?1 GROUP BY form_id ORDER BY max(id) DESC",
+             &st, err))
+        return -1;
+    bind_text(st, 1, form_role_name(role));
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        *ids = util_xrealloc(*ids, (*n + 1) * sizeof **ids);
+        (*ids)[(*n)++] = util_xstrdup(col_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? 0 : sqlerr(s, err, "listing forms");
+}
+
+int store_item_ids(store_t *s, int form, int **ids, size_t *n, char **err)
+{
+    sqlite3_stmt *st;
+    *ids = NULL;
+    *n = 0;
+    if (prep(s, "SELECT id, pos FROM items WHERE form = ?1 ORDER BY pos", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, form);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        *ids = util_xrealloc(*ids, (*n + 1) * sizeof **ids);
+        (*ids)[(*n)++] = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? 0 : sqlerr(s, err, "reading items");
+}
+
+/* ---- units ---- */
+
+int store_unit_put(store_t *s, const store_unit_t *u, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "INSERT INTO units(code, name, category, parent, headcount) "
+                "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(code) DO UPDATE SET "
+                "name = excluded.name, category = excluded.category, "
+                "parent = excluded.parent, headcount = excluded.headcount", &st, err))
+        return -1;
+    bind_text(st, 1, u->code);
+    bind_text(st, 2, u->name);
+    bind_text(st, 3, u->category && *u->category ? u->category : NULL);
+    bind_text(st, 4, u->parent && *u->parent ? u->parent : NULL);
+    if (u->headcount >= 0)
+        sqlite3_bind_int64(st, 5, u->headcount);
+    else
+        sqlite3_bind_null(st, 5);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "storing unit");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_unit_list(store_t *s, int (*cb)(void *ud, const store_unit_t *u), void *ud,
+                    char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT id, code, name, category, parent, coalesce(headcount, -1) FROM units "
+                "ORDER BY code", &st, err))
+        return -1;
+    int rc = 0, step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        store_unit_t u = {sqlite3_column_int(st, 0), col_text(st, 1), col_text(st, 2),
+                          col_text(st, 3), col_text(st, 4), (long)sqlite3_column_int64(st, 5)};
+        if ((rc = cb(ud, &u)) != 0)
+            break;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sqlerr(s, err, "listing units");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_unit_find(store_t *s, const char *code, int *id, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT id FROM units WHERE code = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, code);
+    int rc = 1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *id = sqlite3_column_int(st, 0);
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- waves ---- */
+
+int store_wave_add(store_t *s, const char *name, int *id, char **err)
+{
+    sqlite3_stmt *st;
+    char today[11];
+    util_today(today);
+    if (prep(s, "INSERT INTO waves(name, opened_at) VALUES (?1, ?2)", &st, err))
+        return -1;
+    bind_text(st, 1, name);
+    bind_text(st, 2, today);
+    int step = sqlite3_step(st);
+    int rc = 0;
+    if (step == SQLITE_CONSTRAINT)
+        rc = -1, util_seterr(err, "wave '%s' already exists", name);
+    else if (step != SQLITE_DONE)
+        rc = sqlerr(s, err, "adding wave");
+    else if (id)
+        *id = (int)sqlite3_last_insert_rowid(s->db);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_wave_close(store_t *s, const char *name, char **err)
+{
+    sqlite3_stmt *st;
+    char today[11];
+    util_today(today);
+    if (prep(s, "UPDATE waves SET closed_at = ?2 WHERE name = ?1 AND closed_at IS NULL", &st, err))
+        return -1;
+    bind_text(st, 1, name);
+    bind_text(st, 2, today);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "closing wave");
+    if (rc == 0 && sqlite3_changes(s->db) == 0) {
+        int id;
+        if (store_wave_find(s, name, &id, err) == 1)
+            util_seterr(err, "no wave named '%s'", name);
+        else
+            util_seterr(err, "wave '%s' is already closed", name);
+        rc = -1;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_wave_list(store_t *s, int (*cb)(void *ud, const store_wave_t *w), void *ud,
+                    char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT w.id, w.name, w.opened_at, w.closed_at, "
+                "(SELECT count(*) FROM responses r WHERE r.wave = w.id) FROM waves w ORDER BY w.id",
+             &st, err))
+        return -1;
+    int rc = 0, step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        store_wave_t w = {sqlite3_column_int(st, 0), col_text(st, 1), col_text(st, 2),
+                          col_text(st, 3), (long)sqlite3_column_int64(st, 4)};
+        if ((rc = cb(ud, &w)) != 0)
+            break;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sqlerr(s, err, "listing waves");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_wave_find(store_t *s, const char *name, int *id, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT id FROM waves WHERE name = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, name);
+    int rc = 1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *id = sqlite3_column_int(st, 0);
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_wave_current(store_t *s, int create, int *id, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT id FROM waves WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1", &st, err))
+        return -1;
+    int rc = 1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *id = sqlite3_column_int(st, 0);
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    if (rc == 1 && create) {
+        if (prep(s, "SELECT count(*) FROM waves", &st, err))
+            return -1;
+        int any = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+        sqlite3_finalize(st);
+        if (any)
+            return 1;
+        char year[11];
+        util_today(year);
+        year[4] = '\0';
+        rc = store_wave_add(s, year, id, err);
+    }
+    return rc;
+}
+
+int store_wave_latest_for(store_t *s, const char *form_id, int *id, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT max(r.wave) FROM responses r JOIN forms f ON f.id = r.form "
+                "WHERE f.form_id = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, form_id);
+    int rc = 1;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *id = sqlite3_column_int(st, 0);
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_wave_name(store_t *s, int id, char **name, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT name FROM waves WHERE id = ?1", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, id);
+    int rc = 1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *name = util_xstrdup(col_text(st, 0));
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- responses ---- */
+
+int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
+                       const char *source, const store_answer_t *a, size_t n, char **err)
+{
+    if (!s->ins_response &&
+        prep(s, "INSERT INTO responses(form, wave, unit, submitted_on, source) "
+                "VALUES (?1, ?2, ?3, ?4, ?5)", &s->ins_response, err))
+        return -1;
+    if (!s->ins_answer &&
+        prep(s, "INSERT INTO answers(response, item, num, text) VALUES (?1, ?2, ?3, ?4)",
+             &s->ins_answer, err))
+        return -1;
+    sqlite3_stmt *st = s->ins_response;
+    sqlite3_reset(st);
+    sqlite3_bind_int(st, 1, form);
+    sqlite3_bind_int(st, 2, wave);
+    if (unit > 0)
+        sqlite3_bind_int(st, 3, unit);
+    else
+        sqlite3_bind_null(st, 3);
+    sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return sqlerr(s, err, "storing response");
+    sqlite3_int64 rid = sqlite3_last_insert_rowid(s->db);
+    st = s->ins_answer;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, rid);
+        sqlite3_bind_int(st, 2, a[i].item);
+        if (a[i].has_num)
+            sqlite3_bind_double(st, 3, a[i].num);
+        else
+            sqlite3_bind_null(st, 3);
+        if (a[i].text)
+            sqlite3_bind_text(st, 4, a[i].text, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 4);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return sqlerr(s, err, "storing answer");
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+typedef struct {
+    int id, pos;
+} idpos_t;
+
+static int cmp_idpos(const void *a, const void *b)
+{
+    const idpos_t *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
+               int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
+{
+    int rc = -1;
+    sqlite3_stmt *st = NULL;
+    idpos_t *map = NULL;
+    size_t nmap = 0;
+    int *pos = NULL;
+    double *num = NULL;
+    char **text = NULL;
+    size_t cap = target->nitems + 1, n = 0;
+
+    /* item ids of every version, mapped onto the target form by name */
+    if (prep(s, "SELECT i.id, i.name FROM items i JOIN forms f ON f.id = i.form "
+                "WHERE f.form_id = ?1 AND i.name IS NOT NULL", &st, err))
+        goto cleanup;
+    bind_text(st, 1, form_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int p = form_item_index(target, col_text(st, 1));
+        if (p < 0)
+            continue;
+        map = util_xrealloc(map, (nmap + 1) * sizeof *map);
+        map[nmap].id = sqlite3_column_int(st, 0);
+        map[nmap].pos = p;
+        nmap++;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    qsort(map, nmap, sizeof *map, cmp_idpos);
+
+    pos = util_xmalloc(cap * sizeof *pos);
+    num = util_xmalloc(cap * sizeof *num);
+    text = util_xcalloc(cap, sizeof *text);
+    if (prep(s, "SELECT r.id, coalesce(r.unit, 0), a.item, a.num, a.text "
+                "FROM responses r JOIN forms f ON f.id = r.form "
+                "LEFT JOIN answers a ON a.response = r.id "
+                "WHERE f.form_id = ?1 AND r.wave = ?2 ORDER BY r.id", &st, err))
+        goto cleanup;
+    bind_text(st, 1, form_id);
+    sqlite3_bind_int(st, 2, wave);
+    long cur = -1;
+    int unit = 0, step;
+    for (;;) {
+        step = sqlite3_step(st);
+        long rid = step == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
+        if (cur >= 0 && rid != cur) {
+            store_scan_row_t row = {cur, unit, n, pos, num, (const char *const *)text};
+            int r = cb(ud, &row);
+            for (size_t i = 0; i < n; i++) {
+                free(text[i]);
+                text[i] = NULL;
+            }
+            n = 0;
+            if (r) {
+                rc = r;
+                goto cleanup;
+            }
+        }
+        if (step != SQLITE_ROW)
+            break;
+        cur = rid;
+        unit = sqlite3_column_int(st, 1);
+        if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+            continue;
+        idpos_t key = {sqlite3_column_int(st, 2), 0};
+        idpos_t *hit = bsearch(&key, map, nmap, sizeof *map, cmp_idpos);
+        if (!hit || n == cap)
+            continue;
+        pos[n] = hit->pos;
+        num[n] = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3);
+        text[n] = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : util_xstrdup(col_text(st, 4));
+        n++;
+    }
+    if (step != SQLITE_DONE) {
+        sqlerr(s, err, "reading responses");
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    sqlite3_finalize(st);
+    if (text)
+        for (size_t i = 0; i < cap; i++)
+            free(text[i]);
+    free(text);
+    free(pos);
+    free(num);
+    free(map);
+    return rc;
+}
+
+int store_count_by_unit(store_t *s, const char *form_id, int wave,
+                        int (*cb)(void *ud, int unit, long n), void *ud, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT coalesce(r.unit, 0), count(*) FROM responses r JOIN forms f ON f.id = r.form "
+                "WHERE f.form_id = ?1 AND r.wave = ?2 GROUP BY r.unit", &st, err))
+        return -1;
+    bind_text(st, 1, form_id);
+    sqlite3_bind_int(st, 2, wave);
+    int rc = 0, step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        if ((rc = cb(ud, sqlite3_column_int(st, 0), (long)sqlite3_column_int64(st, 1))) != 0)
+            break;
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sqlerr(s, err, "counting responses");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_tokens_by_unit(store_t *s, const char *form_id, int wave,
+                         int (*cb)(void *ud, int unit, long issued, long used), void *ud,
+                         char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT coalesce(t.unit, 0), count(*), sum(t.used) FROM tokens t "
+                "JOIN forms f ON f.id = t.form WHERE f.form_id = ?1 AND t.wave = ?2 "
+                "GROUP BY t.unit", &st, err))
+        return -1;
+    bind_text(st, 1, form_id);
+    sqlite3_bind_int(st, 2, wave);
+    int rc = 0, step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        if ((rc = cb(ud, sqlite3_column_int(st, 0), (long)sqlite3_column_int64(st, 1),
+                     (long)sqlite3_column_int64(st, 2))) != 0)
+            break;
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sqlerr(s, err, "counting invitations");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- imports ---- */
+
+int store_import_seen(store_t *s, const char *hash, const char *form_id, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT 1 FROM imports WHERE hash = ?1 AND form_id = ?2", &st, err))
+        return -1;
+    bind_text(st, 1, hash);
+    bind_text(st, 2, form_id);
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 1 : 0;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_import_record(store_t *s, const char *hash, const char *form_id, const char *file,
+                        long rows, char **err)
+{
+    sqlite3_stmt *st;
+    char today[11];
+    util_today(today);
+    if (prep(s, "INSERT OR REPLACE INTO imports(hash, form_id, file, rows, imported_on) "
+                "VALUES (?1, ?2, ?3, ?4, ?5)", &st, err))
+        return -1;
+    bind_text(st, 1, hash);
+    bind_text(st, 2, form_id);
+    bind_text(st, 3, file);
+    sqlite3_bind_int64(st, 4, rows);
+    bind_text(st, 5, today);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "recording import");
+    sqlite3_finalize(st);
+    return rc;
+}

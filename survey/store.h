@@ -1,0 +1,130 @@
+/*
+ * store: the SQLite database behind gapsurvey.  All SQL lives here; the
+ * commands, runner, web server, import and the analysis scan call these
+ * functions and never issue SQL themselves, so the schema has one home.
+ *
+ * Conventions: functions return 0 on success and -1 on failure with *err a
+ * heap message (caller frees).  Lookups return 1 for "not found".  Strings
+ * handed to callbacks belong to the store and are valid only during the
+ * callback.  Every statement is prepared with bound parameters; no SQL is
+ * ever built from user text.
+ */
+#ifndef GS_STORE_H
+#define GS_STORE_H
+
+#include <stddef.h>
+
+#include "form.h"
+
+typedef struct store store_t;
+
+#define STORE_SCHEMA_VERSION 1
+
+/* Opens path.  create=1 makes a new database (error if it has a schema of
+ * a newer program); create=0 requires an existing gapsurvey database. */
+int store_open(const char *path, int create, store_t **out, char **err);
+void store_close(store_t *s);   /* NULL is fine */
+
+/* BEGIN IMMEDIATE: take the write lock up front so two writers queue
+ * instead of failing half-way with SQLITE_BUSY on upgrade. */
+int store_begin(store_t *s, char **err);
+int store_commit(store_t *s, char **err);
+void store_rollback(store_t *s);
+
+/* ---- forms ---- */
+/* Stores f (its source text verbatim plus derived items/choices/dimensions).
+ * Same form_id+version with the same source: *existed=1, nothing written.
+ * Same version with a different source: error. */
+int store_form_add(store_t *s, const form_t *f, int *id, int *existed, char **err);
+
+typedef struct {
+    int id;
+    const char *form_id, *version, *title, *role, *added_on;
+    long responses;
+} store_form_row_t;
+int store_form_list(store_t *s, int (*cb)(void *ud, const store_form_row_t *r), void *ud,
+                    char **err);
+/* The newest version of form_id, re-read from its stored source.  *out is
+ * the caller's (form_free).  Returns 1 when there is no such form. */
+int store_form_get(store_t *s, const char *form_id, form_t **out, int *id, char **err);
+int store_form_get_by_id(store_t *s, int id, form_t **out, char **err);
+/* form_ids of every stored form of the role, newest first; caller frees
+ * each string and the array. */
+int store_form_ids_by_role(store_t *s, form_role_t role, char ***ids, size_t *n, char **err);
+/* items.id of each item of the stored form `id`, indexed by position;
+ * caller frees *ids. */
+int store_item_ids(store_t *s, int form, int **ids, size_t *n, char **err);
+
+/* ---- units ---- */
+typedef struct {
+    int id;
+    const char *code, *name, *category, *parent;
+    long headcount;     /* -1 = unknown */
+} store_unit_t;
+/* Inserts or updates by code. */
+int store_unit_put(store_t *s, const store_unit_t *u, char **err);
+int store_unit_list(store_t *s, int (*cb)(void *ud, const store_unit_t *u), void *ud,
+                    char **err);
+int store_unit_find(store_t *s, const char *code, int *id, char **err);
+
+/* ---- waves ---- */
+typedef struct {
+    int id;
+    const char *name, *opened_at, *closed_at;   /* closed_at NULL while open */
+    long responses;
+} store_wave_t;
+int store_wave_add(store_t *s, const char *name, int *id, char **err);
+int store_wave_close(store_t *s, const char *name, char **err);
+int store_wave_list(store_t *s, int (*cb)(void *ud, const store_wave_t *w), void *ud,
+                    char **err);
+int store_wave_find(store_t *s, const char *name, int *id, char **err);
+/* The newest open wave; with none at all and create=1, makes one named by
+ * the current year.  Returns 1 when there is none (create=0, or every wave
+ * is closed). */
+int store_wave_current(store_t *s, int create, int *id, char **err);
+/* The newest wave holding responses to form_id (any version). */
+int store_wave_latest_for(store_t *s, const char *form_id, int *id, char **err);
+int store_wave_name(store_t *s, int id, char **name, char **err);
+
+/* ---- responses ---- */
+typedef struct {
+    int item;           /* items.id */
+    int has_num;
+    double num;
+    const char *text;   /* NULL for none */
+} store_answer_t;
+/* One anonymous response: form, wave, unit (0 = none), the date only
+ * (YYYY-MM-DD), where it came from ("web", "terminal", "import", "entry",
+ * "simulate").  Call inside store_begin/commit for many at once. */
+int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
+                       const char *source, const store_answer_t *a, size_t n, char **err);
+
+/* Streaming read of every response to form_id (all versions) in a wave,
+ * answers mapped by item name onto the positions of `target`.  Memory is
+ * constant: one response at a time. */
+typedef struct {
+    long response;
+    int unit;            /* units.id, 0 = none */
+    size_t n;            /* answers in this response */
+    const int *pos;      /* item position in target */
+    const double *num;   /* NAN when the answer has no number */
+    const char *const *text;   /* NULL when no text */
+} store_scan_row_t;
+int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
+               int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err);
+
+/* Responses per unit to form_id in wave (cb gets unit id, count). */
+int store_count_by_unit(store_t *s, const char *form_id, int wave,
+                        int (*cb)(void *ud, int unit, long n), void *ud, char **err);
+/* Invitations (tokens) issued per unit for form_id in wave. */
+int store_tokens_by_unit(store_t *s, const char *form_id, int wave,
+                         int (*cb)(void *ud, int unit, long issued, long used), void *ud,
+                         char **err);
+
+/* ---- imports ---- */
+/* 1 if a file with this content hash was imported for form_id before. */
+int store_import_seen(store_t *s, const char *hash, const char *form_id, char **err);
+int store_import_record(store_t *s, const char *hash, const char *form_id, const char *file,
+                        long rows, char **err);
+
+#endif

@@ -1,0 +1,102 @@
+# The foundation path: init, forms, units, waves, and errors that name
+# file, line and column with nothing stored.
+. "$ROOT/tests/cli/lib.sh"
+
+run "$GS" form list
+status "form list without a database fails" 1
+has "it says how to create one" "$T/err" "gapsurvey init"
+
+run "$GS" init
+status "init" 0
+run "$GS" init
+status "init twice is harmless" 0
+
+run "$GS" form add "$Q"/*.csv
+status "form add questionnaires/*.csv" 0
+has "self form stored" "$T/out" "five-type-self version 2026112601 stored"
+has "staff form stored" "$T/out" "staff-opinion version 2026112601 stored"
+has "the unit list is passed over" "$T/err" "units-sample.csv: not a questionnaire; skipped"
+
+run "$GS" form add "$Q/staff-opinion.csv"
+status "adding the same version again is harmless" 0
+has "and says so" "$T/out" "already stored"
+
+sed 's/本单位领导班子/本单位领导/' "$Q/staff-opinion.csv" > changed.csv
+run "$GS" form add changed.csv
+status "same version with other content is refused" 1
+has "with advice to raise the version" "$T/err" "raise the version"
+
+sed 's/,staff-opinion,2026112601,/,staff-opinion,2026112602,/' changed.csv > v2.csv
+run "$GS" form add v2.csv
+status "a new version is kept beside the old one" 0
+run "$GS" form list
+same "form list shows both versions" "$(grep -c '^staff-opinion' "$T/out")" 2
+
+run "$GS" unit import "$Q/units-sample.csv"
+status "unit import" 0
+has "40 units" "$T/out" "40 units stored"
+run "$GS" unit list
+same "unit list shows 40 units" "$(grep -c '^U[0-9]' "$T/out")" 40
+has "unit names in Chinese" "$T/out" "市财政局"
+
+# a malformed unit list: every error, nothing stored
+printf 'code,name,category,parent,headcount\nX1,市甲局,,,12\nX2,,,,\nX1,市乙局,,,x\n' > badunits.csv
+run "$GS" unit import badunits.csv
+status "bad unit list fails" 1
+has "empty name at line 3 col 2" "$T/err" "badunits.csv:3:2: error: unit name is empty"
+has "duplicate code at line 4 col 1" "$T/err" "badunits.csv:4:1: error: unit code 'X1' appears again"
+has "bad headcount at line 4 col 5" "$T/err" "badunits.csv:4:5: error: headcount 'x' is not a whole number >= 0"
+run "$GS" unit list
+same "nothing from the bad file was stored" "$(grep -c '^X' "$T/out")" 0
+
+# a malformed form: all errors at once, exit 1, nothing stored
+cat > bad.csv <<'CSV'
+survey,,,,
+,type,name,label,dimension
+,select_one agree5,q1,Question one,plannning
+,selct_one agree5,q2,Question two,planning
+,select_one nolist,q3,Question three,planning
+,integer,q1,Again,
+choices,,,,
+,list_name,name,label,
+,agree5,1,No,
+,agree5,2,Yes,
+settings,,,,
+,form_id,version,role,
+,bad-form,1,staff,
+dimensions,,,,
+,name,label,,
+,planning,Planning,,
+CSV
+run "$GS" form add bad.csv
+status "malformed form: exit 1" 1
+has "undeclared dimension with hint" "$T/err" "bad.csv:3:5: error: dimension 'plannning' is not declared in the dimensions sheet; did you mean 'planning'?"
+has "unknown type with hint" "$T/err" "bad.csv:4:2: error: unknown type 'selct_one agree5'; did you mean 'select_one'?"
+has "undefined list" "$T/err" "bad.csv:5:2: error: choice list 'nolist' is not defined in the choices sheet"
+has "duplicate name" "$T/err" "bad.csv:6:3: error: name 'q1' is already used at line 3"
+run "$GS" form list
+hasnot "the malformed form was not stored" "$T/out" "bad-form"
+run "$GS" form check bad.csv
+status "form check on it: exit 1" 1
+same "form check reports all four errors" "$(grep -c ': error: ' "$T/err")" 4
+
+run "$GS" form check "$Q/staff-opinion.csv" "$Q/five-type-self-assessment.csv"
+status "shipped questionnaires pass form check" 0
+
+run "$GS" wave add 2025
+status "wave add" 0
+run "$GS" wave add 2025
+status "a wave name is unique" 1
+run "$GS" wave close 2025
+status "wave close" 0
+run "$GS" wave list
+has "wave list shows it closed" "$T/out" "2025"
+
+run "$GS" form frobnicate
+status "unknown subcommand is a usage error" 2
+run "$GS" import x.csv --frm staff-opinion
+status "unknown option is a usage error" 2
+has "with the nearest option" "$T/err" "did you mean '--form'?"
+run "$GS" analyse
+status "unknown command is a usage error" 2
+has "with the nearest command" "$T/err" "did you mean 'analyze'?"

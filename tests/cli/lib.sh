@@ -1,0 +1,44 @@
+# Shared by the CLI tests: each test runs the real binary ($GS) on real
+# files in a fresh temporary directory and prints one "ok - ..." or
+# "not ok - ..." line per check (tests/run.sh counts them).
+set -u
+: "${GS:?GS must name the gapsurvey binary}"
+: "${ROOT:?ROOT must name the repository}"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+export GAPSURVEY_DB="$T/test.db"
+export NO_COLOR=1
+FIX="$ROOT/tests/fixtures"
+Q="$ROOT/questionnaires"
+
+# run CMD...: runs it; stdout in $T/out, stderr in $T/err, status in $RC.
+run() {
+    "$@" >"$T/out" 2>"$T/err"
+    RC=$?
+}
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; }
+# check DESC CONDITION...: ok when the condition command succeeds.
+check() {
+    d=$1; shift
+    if "$@"; then ok "$d"; else notok "$d"; fi
+}
+# status DESC N: the last run exited with N.
+status() {
+    if [ "$RC" -eq "$2" ]; then ok "$1"; else
+        notok "$1 (exit $RC, wanted $2)"; sed 's/^/# /' "$T/err" | head -n 20; fi
+}
+# has DESC FILE TEXT: FILE contains TEXT (fixed string).
+has() {
+    if grep -qF -- "$3" "$2"; then ok "$1"; else
+        notok "$1 (no '$3' in $(basename "$2"))"; sed 's/^/# /' "$2" | head -n 20; fi
+}
+# hasnot DESC FILE TEXT
+hasnot() {
+    if grep -qF -- "$3" "$2"; then notok "$1 ('$3' found in $(basename "$2"))"; else ok "$1"; fi
+}
+# same DESC ACTUAL EXPECTED
+same() {
+    if [ "$2" = "$3" ]; then ok "$1"; else notok "$1 (got '$2', wanted '$3')"; fi
+}

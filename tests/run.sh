@@ -1,0 +1,63 @@
+#!/bin/sh
+# Runs every unit test binary (cmocka) and every CLI test script, and ends
+# with the one line CI reads: "N passed, N failed".
+#   tests/run.sh BUILD_DIR [PATTERN]
+# A cmocka binary counts its test cases; a CLI script counts its "ok" and
+# "not ok" lines.  A program that dies without reporting counts as one
+# failure, so a crash can never pass silently.
+set -u
+build=${1:-build}
+pattern=${2:-}
+root=$(cd "$(dirname "$0")/.." && pwd)
+passed=0
+failed=0
+failures=""
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count_cmocka() {   # name status
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+    p=${p:-0}; f=${f:-0}
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$f" -gt 0 ] && failures="$failures $1"
+    printf '%-28s %4d passed %4d failed\n' "$1" "$p" "$f"
+}
+
+count_tap() {   # name status
+    p=$(grep -c '^ok ' "$log")
+    f=$(grep -c '^not ok ' "$log")
+    if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$f" -gt 0 ] && failures="$failures $1"
+    printf '%-28s %4d passed %4d failed\n' "$1" "$p" "$f"
+}
+
+cd "$root" || exit 1
+for t in "$build"/tests/test_*; do
+    [ -x "$t" ] || continue
+    name=$(basename "$t")
+    case "$name" in *"$pattern"*) ;; *) continue ;; esac
+    "$t" >"$log" 2>&1
+    st=$?
+    count_cmocka "$name" "$st"
+    [ "$st" -ne 0 ] && { grep -E '^\[  (FAILED|ERROR) |error|Error|ERROR' "$log" | head -n 20; }
+done
+for t in tests/cli/*.sh; do
+    [ -f "$t" ] || continue
+    name=$(basename "$t" .sh)
+    case "$name" in lib) continue ;; esac
+    case "$name" in *"$pattern"*) ;; *) continue ;; esac
+    GS="$root/$build/gapsurvey" ROOT="$root" sh "$t" >"$log" 2>&1
+    st=$?
+    count_tap "cli/$name" "$st"
+    if grep -q '^not ok ' "$log" || [ "$st" -ne 0 ]; then
+        grep -v '^ok ' "$log" | head -n 40
+    fi
+done
+[ -n "$failures" ] && echo "failing:$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Finds the Debian 12 packages gapsurvey needs and installs the missing ones.
+# `deps.sh check` installs only when something is missing (as root), and as
+# non-root stops with the exact apt-get line to run; `deps.sh install` is the
+# same but says what it did.  Each check looks for the thing itself (a
+# pkg-config module, a header, a program, a font), not for the package name,
+# so a hand-built library counts as present.
+set -u
+mode=${1:-check}
+missing=""
+need() { missing="$missing $1"; }
+
+pc() { pkg-config --exists "$1" 2>/dev/null; }
+command -v pkg-config >/dev/null 2>&1 || need pkg-config
+command -v cc >/dev/null 2>&1 || need gcc
+command -v make >/dev/null 2>&1 || need make
+pc gsl      || need libgsl-dev
+pc sqlite3  || need libsqlite3-dev
+pc cmocka   || need libcmocka-dev
+[ -f /usr/include/csv.h ] || need libcsv-dev
+command -v gnuplot >/dev/null 2>&1 || need gnuplot-nox
+fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need fonts-noto-cjk
+command -v fc-list >/dev/null 2>&1 || need fontconfig
+command -v python3 >/dev/null 2>&1 || need python3
+command -v sqlite3 >/dev/null 2>&1 || need sqlite3
+command -v chromium >/dev/null 2>&1 || need chromium
+
+if [ -z "$missing" ]; then
+    [ "$mode" = install ] && echo "deps: all present"
+    exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+    echo "gapsurvey needs Debian packages that are missing; run as root:" >&2
+    echo "  apt-get update && apt-get install -y --no-install-recommends$missing" >&2
+    exit 1
+fi
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2 || exit 1
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2 || exit 1
