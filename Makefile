@@ -30,6 +30,8 @@ TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN       := $(BUILD)/gapsurvey
 
 .PHONY: all test demo deps clean check-deps
+# keep test objects between runs
+.SECONDARY:
 all: check-deps $(BIN) gapsurvey
 
 # ./gapsurvey always points at the last build (plain or sanitized), so the

@@ -1,6 +1,4 @@
 #include "cli.h"
 #include "commands.h"
-int cmd_simulate(int argc, char **argv) { (void)argc; (void)argv; cli_error("not built yet"); return 1; }
-int cmd_analyze(int argc, char **argv) { (void)argc; (void)argv; cli_error("not built yet"); return 1; }
 int cmd_report(int argc, char **argv) { (void)argc; (void)argv; cli_error("not built yet"); return 1; }
 int cmd_demo(int argc, char **argv) { (void)argc; (void)argv; cli_error("not built yet"); return 1; }

@@ -26,7 +26,6 @@ struct csvr {
     size_t ncells, capcells;
     char **ptrs;
     size_t capptrs;
-    int fed_partial;    /* a feed ended without newline mid-line */
     char *errmsg;
 };
 
@@ -93,22 +92,30 @@ void csvr_free(csvr_t *r)
     free(r);
 }
 
-static int is_blank_line(const char *s, size_t n)
+/* Bytes that libcsv skips outside a row without starting one: line ends,
+ * and spaces and tabs (a tab only when it is not the delimiter).  Treating
+ * exactly these as blank keeps in_row equal to libcsv's own "a row has
+ * begun", so a line of spaces cannot leave in_row set and give the next
+ * row this line's number. */
+static int is_blank_line(csvr_t *r, const char *s, size_t n)
 {
+    char delim = (char)csv_get_delim(&r->p);
     for (size_t i = 0; i < n; i++)
-        if (s[i] != '\r' && s[i] != '\n')
+        if (s[i] != '\r' && s[i] != '\n' && s[i] != ' ' && !(s[i] == '\t' && delim != '\t'))
             return 0;
     return 1;
 }
 
-/* Feeds one physical line (ending in '\n', or the tail without one). */
+/* Feeds one piece: up to and including one '\r' or '\n', or a tail without
+ * either.  Cutting at '\r' too means a piece holds at most one row end, at
+ * its end, so in_row is right however the input was chunked: with CRLF fed
+ * a byte at a time the lone "\n" after the row-ending "\r" is blank. */
 static int feed_line(csvr_t *r, const char *s, size_t n)
 {
     if (!r->in_row) {
-        if (!r->fed_partial && is_blank_line(s, n))
+        if (is_blank_line(r, s, n))
             goto next;
-        if (!r->fed_partial)
-            r->row_line = r->line;
+        r->row_line = r->line;
         r->in_row = 1;
     }
     if (csv_parse(&r->p, s, n, on_field, on_row, r) != n) {
@@ -119,12 +126,8 @@ static int feed_line(csvr_t *r, const char *s, size_t n)
     if (r->stop)
         return r->stop;
 next:
-    if (n > 0 && s[n - 1] == '\n') {
+    if (n > 0 && s[n - 1] == '\n')
         r->line++;
-        r->fed_partial = 0;
-    } else {
-        r->fed_partial = 1;
-    }
     return 0;
 }
 
@@ -132,8 +135,11 @@ int csvr_feed(csvr_t *r, const char *data, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        const char *nl = memchr(data + i, '\n', len - i);
-        size_t n = nl ? (size_t)(nl - (data + i)) + 1 : len - i;
+        size_t n = 0;
+        while (i + n < len && data[i + n] != '\n' && data[i + n] != '\r')
+            n++;
+        if (i + n < len)
+            n++;
         int rc = feed_line(r, data + i, n);
         if (rc)
             return rc;
@@ -146,10 +152,14 @@ int csvr_finish(csvr_t *r)
 {
     if (r->stop)
         return r->stop;
+    /* libcsv honours CSV_STRICT_FINI only together with CSV_STRICT; turning
+     * CSV_STRICT on just for the final call reports an unclosed quote while
+     * the stray quotes Excel leaves in unquoted cells stayed accepted. */
+    csv_set_opts(&r->p, (unsigned char)(csv_get_opts(&r->p) | CSV_STRICT));
     if (csv_fini(&r->p, on_field, on_row, r) != 0) {
         free(r->errmsg);
-        r->errmsg = util_fmt("line %ld: a quoted cell that starts here is never closed",
-                             r->row_line);
+        r->errmsg = util_fmt("line %ld: a quoted cell in the row that starts here is never "
+                             "closed; add the missing \"", r->row_line);
         return -1;
     }
     return r->stop;

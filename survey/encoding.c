@@ -65,8 +65,11 @@ static int from_gb18030(const char *data, size_t len, char **out, size_t *outlen
         size_t r = iconv(cd, &in, &inleft, &o, &oleft);
         util_buf_add(&b, chunk, sizeof chunk - oleft);
         if (r == (size_t)-1 && errno != E2BIG) {
+            /* b holds everything before the bad byte, already decoded: count
+             * there, since the raw prefix would count each Chinese character
+             * as two columns */
             long line, col;
-            position(data, (size_t)(in - data), &line, &col);
+            position(b.s ? b.s : "", b.len, &line, &col);
             util_seterr(err, "line %ld, column %ld: byte 0x%02X is neither UTF-8 nor GB18030; "
                         "save the file as UTF-8", line, col, (unsigned char)*in);
             goto cleanup;

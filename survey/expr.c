@@ -660,19 +660,20 @@ static struct node *node_with_kids(struct parser *p, enum kind kind, int op,
 {
     struct node *n = node_new(p, kind, op, col);
 
-    if (!n) {
-        node_free(a);
-        node_free(b);
-        return NULL;
-    }
+    if (!n)
+        goto cleanup;
     n->kid[n->nkid++] = a;
     if (b)
         n->kid[n->nkid++] = b;
-    if (node_finish(p, n) < 0) {
-        node_free(n);
-        return NULL;
-    }
+    a = b = NULL;               /* owned by n from here on */
+    if (node_finish(p, n) < 0)
+        goto cleanup;
     return n;
+cleanup:
+    node_free(n);
+    node_free(a);
+    node_free(b);
+    return NULL;
 }
 
 /* A leaf holding a copy of s[0..len) (string literal or reference name). */
@@ -816,6 +817,33 @@ cleanup:
     return NULL;
 }
 
+/* p->cur is '(': the parenthesised expression, which needs no node. */
+static struct node *parse_paren(struct parser *p)
+{
+    int col = p->cur.col;
+    struct node *n = NULL;
+
+    if (next(p) < 0)
+        return NULL;
+    n = parse_expr(p);
+    if (!n)
+        return NULL;
+    if (p->cur.type != T_RP) {
+        if (p->cur.type == T_EOF)
+            fail(p, col, "unclosed '('");
+        else
+            fail(p, p->cur.col, "expected ')' but found '%.*s'",
+                 shown(p->cur.text, p->cur.len), p->cur.text);
+        goto cleanup;
+    }
+    if (next(p) < 0)
+        goto cleanup;
+    return n;
+cleanup:
+    node_free(n);
+    return NULL;
+}
+
 static struct node *parse_primary(struct parser *p)
 {
     struct token t = p->cur;
@@ -843,25 +871,7 @@ static struct node *parse_primary(struct parser *p)
         p->uses_dot = 1;
         return node_new(p, N_DOT, 0, t.col);
     case T_LP:
-        if (next(p) < 0)
-            return NULL;
-        n = parse_expr(p);
-        if (!n)
-            return NULL;
-        if (p->cur.type != T_RP) {
-            if (p->cur.type == T_EOF)
-                fail(p, t.col, "unclosed '('");
-            else
-                fail(p, p->cur.col, "expected ')' but found '%.*s'",
-                     shown(p->cur.text, p->cur.len), p->cur.text);
-            node_free(n);
-            return NULL;
-        }
-        if (next(p) < 0) {
-            node_free(n);
-            return NULL;
-        }
-        return n;
+        return parse_paren(p);
     case T_NAME:
         if (!is_keyword(&t))
             return parse_call(p);

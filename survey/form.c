@@ -92,6 +92,17 @@ typedef struct {
     rows_t rows;
     sheet_t sheets[16];
     size_t nsheets;
+    /* where the settings values sit, for checks made once the survey is read */
+    long settings_line;
+    int col_default_language, col_unit_field;
+    /* a dimensions or choices sheet that could not be read: every code or
+     * list name used in the survey would then be "not declared", which says
+     * nothing the sheet's own error does not */
+    int dims_unreadable, choices_unreadable;
+    /* names of survey rows dropped for a bad type, so ${name} references to
+     * them are not reported as unknown questions on top */
+    const char **dropped;
+    size_t ndropped;
 } loader_t;
 
 static void err(loader_t *L, long line, long col, const char *fmt, ...) UTIL_PRINTF(4, 5);
@@ -197,6 +208,16 @@ static form_text_t read_text(const sheet_t *s, colspec_t *cs, const row_t *r,
     return t;
 }
 
+/* First column of a multi-language text such as label, or -1: where an
+ * empty text is reported, since that is the cell to fill in. */
+static int text_col(const sheet_t *s, colspec_t *cs, const char *base)
+{
+    for (size_t j = 1; j < s->header->n; j++)
+        if (cs[j].lang >= 0 && strcmp(cs[j].base, base) == 0)
+            return (int)j;
+    return -1;
+}
+
 static int text_empty(form_text_t t)
 {
     if (!t)
@@ -277,6 +298,9 @@ static void split_sheets(loader_t *L)
 {
     const rows_t *rs = &L->rows;
     sheet_t *cur = NULL;
+    /* rows of a sheet that was refused (repeated, one too many) belong to
+     * it: they are not also "data before any sheet" */
+    int skipping = 0, reported_orphans = 0;
     for (size_t i = 0; i < rs->n; i++) {
         const row_t *r = &rs->rows[i];
         if (row_blank(r))
@@ -284,16 +308,19 @@ static void split_sheets(loader_t *L)
         if (cell(r, 0)[0]) {
             if (cur)
                 cur->end = i;
+            skipping = 0;
             const sheet_t *dup = find_sheet(L, cell(r, 0));
             if (dup) {
                 err(L, r->line, 1, "sheet '%s' starts again (first at line %ld); merge the two",
                     cell(r, 0), dup->line);
                 cur = NULL;
+                skipping = 1;
                 continue;
             }
             if (L->nsheets == sizeof L->sheets / sizeof L->sheets[0]) {
                 err(L, r->line, 1, "too many sheets");
                 cur = NULL;
+                skipping = 1;
                 continue;
             }
             cur = &L->sheets[L->nsheets++];
@@ -312,11 +339,13 @@ static void split_sheets(loader_t *L)
             }
             cur->first = i + 1;
             cur->end = rs->n;
-        } else if (!cur) {
+        } else if (!cur && !skipping && !reported_orphans) {
+            /* once is enough, and the sheets that follow are still read so
+             * their errors come out in the same run */
             err(L, r->line, 2,
                 "data before any sheet: the first row must name a sheet in its first cell "
                 "(survey, choices, settings or dimensions)");
-            return;
+            reported_orphans = 1;
         }
     }
     if (cur)
@@ -363,6 +392,7 @@ static void load_settings(loader_t *L)
     long line = r ? r->line : s->header->line;
     int c;
     const char *v;
+    L->settings_line = line;
 
     c = col_of(L, s, cs, "form_id");
     v = r ? cell(r, c) : "";
@@ -407,11 +437,13 @@ static void load_settings(loader_t *L)
     v = r ? cell(r, c) : "";
     if (*v)
         f->default_language = util_xstrdup(v);
+    L->col_default_language = c + 1;
 
     c = col_of(L, s, cs, "unit_field");
     v = r ? cell(r, c) : "";
     if (*v)
         f->unit_field = util_xstrdup(v);
+    L->col_unit_field = c + 1;
     colspecs_free(cs, s->header->n);
 }
 
@@ -419,14 +451,19 @@ static void load_dimensions(loader_t *L)
 {
     form_t *f = L->f;
     const sheet_t *s = find_sheet(L, "dimensions");
-    if (!s || !s->header)
+    if (!s)
         return;
+    if (!s->header) {
+        L->dims_unreadable = 1;
+        return;
+    }
     static const char *const known[] = {"name", "label", NULL};
     colspec_t *cs = parse_header(L, s->header);
     warn_unknown_columns(L, s, cs, known);
     int cname = col_of(L, s, cs, "name");
     if (cname < 0) {
         err(L, s->header->line, 0, "sheet dimensions has no 'name' column");
+        L->dims_unreadable = 1;
         goto cleanup;
     }
     for (size_t i = s->first; i < s->end; i++) {
@@ -461,8 +498,12 @@ static void load_choices(loader_t *L)
 {
     form_t *f = L->f;
     const sheet_t *s = find_sheet(L, "choices");
-    if (!s || !s->header)
+    if (!s)
         return;
+    if (!s->header) {
+        L->choices_unreadable = 1;
+        return;
+    }
     static const char *const known[] = {"list_name", "name", "label", "image", "media", NULL};
     colspec_t *cs = parse_header(L, s->header);
     warn_unknown_columns(L, s, cs, known);
@@ -470,6 +511,7 @@ static void load_choices(loader_t *L)
     int cname = col_of(L, s, cs, "name");
     if (clist < 0 || cname < 0) {
         err(L, s->header->line, 0, "sheet choices needs the columns list_name and name");
+        L->choices_unreadable = 1;
         goto cleanup;
     }
     for (size_t i = s->first; i < s->end; i++) {
@@ -506,8 +548,11 @@ static void load_choices(loader_t *L)
             continue;
         }
         form_text_t label = read_text(s, cs, r, "label");
-        if (text_empty(label))
-            err(L, r->line, cname + 1, "choice '%s' of list '%s' has no label", name, ln);
+        if (text_empty(label)) {
+            int clabel = text_col(s, cs, "label");
+            err(L, r->line, (clabel >= 0 ? clabel : cname) + 1,
+                "choice '%s' of list '%s' has no label", name, ln);
+        }
         l->choices = util_xrealloc(l->choices, (l->nchoices + 1) * sizeof *l->choices);
         form_choice_t *ch = &l->choices[l->nchoices++];
         ch->name = util_xstrdup(name);
@@ -642,10 +687,21 @@ typedef struct {
     const char *what;
 } refcheck_t;
 
+static void drop_name(loader_t *L, const char *name)
+{
+    if (!*name)
+        return;
+    L->dropped = util_xrealloc(L->dropped, (L->ndropped + 1) * sizeof *L->dropped);
+    L->dropped[L->ndropped++] = name;   /* a cell of L->rows, which outlives the check */
+}
+
 static void check_ref(void *ud, const char *name, int col)
 {
     refcheck_t *rc = ud;
     (void)col;
+    for (size_t i = 0; i < rc->L->ndropped; i++)
+        if (strcmp(rc->L->dropped[i], name) == 0)
+            return;
     if (form_item_index(rc->L->f, name) < 0) {
         const form_t *f = rc->L->f;
         const char **names = util_xcalloc(f->nitems + 1, sizeof *names);
@@ -691,6 +747,7 @@ static void load_survey(loader_t *L)
     int stack[64];
     long stack_line[64];
     int depth = 0;
+    int clabel = text_col(s, cs, "label");
     relcol = util_xcalloc(L->rows.n + 1, sizeof *relcol);
     for (size_t i = s->first; i < s->end; i++) {
         const row_t *r = &L->rows.rows[i];
@@ -700,10 +757,13 @@ static void load_survey(loader_t *L)
         char *list = NULL;
         if (!cell(r, ctype)[0]) {
             err(L, r->line, ctype + 1, "row has no type; every survey row needs one");
+            drop_name(L, cell(r, cname));
             continue;
         }
-        if (parse_type(L, r, ctype, &t, &list) != 0)
+        if (parse_type(L, r, ctype, &t, &list) != 0) {
+            drop_name(L, cell(r, cname));
             continue;
+        }
         const char *name = cell(r, cname);
         if (t == FORM_END_GROUP) {
             if (depth == 0) {
@@ -757,15 +817,17 @@ static void load_survey(loader_t *L)
             for (size_t k = 0; k < f->nlists; k++)
                 if (strcmp(f->lists[k].name, list) == 0)
                     it->list = (int)k;
-            if (it->list < 0)
+            if (it->list < 0 && !L->choices_unreadable)
                 err(L, r->line, ctype + 1, "choice list '%s' is not defined in the choices "
                     "sheet", list);
             free(list);
         }
         if (form_item_answerable(it) && text_empty(it->label))
-            err(L, r->line, cname + 1, "question '%s' has no label", it->name);
+            err(L, r->line, (clabel >= 0 ? clabel : cname) + 1, "question '%s' has no label",
+                it->name);
         if (t == FORM_NOTE && text_empty(it->label))
-            err(L, r->line, cname + 1, "note '%s' has no label", it->name);
+            err(L, r->line, (clabel >= 0 ? clabel : cname) + 1, "note '%s' has no label",
+                it->name);
 
         const char *req = cell(r, creq);
         if (*req) {
@@ -788,15 +850,19 @@ static void load_survey(loader_t *L)
             it->appearance = util_xstrdup(cell(r, capp));
 
         const form_list_t *l = it->list >= 0 ? &f->lists[it->list] : NULL;
+        /* a select whose list is undefined was reported once above; checks
+         * that need the list say nothing more about it */
+        int list_missing = (t == FORM_SELECT_ONE || t == FORM_SELECT_MULTIPLE) && !l;
         const char *pts = cell(r, cpts);
         if (*pts) {
             double pv;
-            if (util_parse_double(pts, &pv) != 0)
+            if (util_parse_double(pts, &pv) != 0) {
                 err(L, r->line, cpts + 1, "points must be a number, not '%s'", pts);
-            else if (!(t == FORM_INTEGER || (t == FORM_SELECT_ONE && l && l->yesno)))
-                err(L, r->line, cpts + 1, "points go on an integer item (per count) or a "
-                    "select_one yes/no item (per yes), not on %s", form_type_name(t));
-            else {
+            } else if (!(t == FORM_INTEGER || (t == FORM_SELECT_ONE && l && l->yesno))) {
+                if (!list_missing)
+                    err(L, r->line, cpts + 1, "points go on an integer item (per count) or a "
+                        "select_one yes/no item (per yes), not on %s", form_type_name(t));
+            } else {
                 it->has_points = 1;
                 it->points = pv;
             }
@@ -804,7 +870,9 @@ static void load_survey(loader_t *L)
         const char *dim = cell(r, cdim);
         if (*dim) {
             it->dim = form_dim_index(f, dim);
-            if (it->dim < 0) {
+            if (it->dim < 0 && L->dims_unreadable) {
+                /* the dimensions sheet's own error covers it */
+            } else if (it->dim < 0) {
                 const char **codes = util_xcalloc(f->ndims + 1, sizeof *codes);
                 for (size_t k = 0; k < f->ndims; k++)
                     codes[k] = f->dims[k].code;
@@ -832,11 +900,14 @@ static void load_survey(loader_t *L)
         const char *rev = cell(r, crev);
         if (*rev) {
             if (util_is_yes(rev)) {
-                if (!(t == FORM_SELECT_ONE && l && l->numeric))
-                    err(L, r->line, crev + 1, "reverse needs a select_one item with a numeric "
-                        "choice list; '%s' is not numeric", it->name ? it->name : "");
-                else
+                if (t == FORM_SELECT_ONE && l && l->numeric)
                     it->reverse = 1;
+                else if (t == FORM_SELECT_ONE && l)
+                    err(L, r->line, crev + 1, "reverse needs a numeric choice list; the choice "
+                        "names of list '%s' are not all numbers", l->name);
+                else if (!list_missing)
+                    err(L, r->line, crev + 1, "reverse needs a select_one item with a numeric "
+                        "choice list; '%s' is %s", it->name ? it->name : "", form_type_name(t));
             } else if (!util_is_no(rev)) {
                 err(L, r->line, crev + 1, "reverse must be yes or no, not '%s'", rev);
             }
@@ -882,20 +953,27 @@ static void final_checks(loader_t *L)
             if (strcmp(f->langs[i], f->default_language) == 0)
                 found = (int)i;
         if (found < 0 && f->nlangs > 0) {
-            const sheet_t *s = find_sheet(L, "settings");
-            err(L, s ? s->line : 0, 0, "default_language '%s' matches no label column; "
-                "write it exactly as in label::%s", f->default_language, f->langs[0]);
+            util_buf_t b = {0};
+            for (size_t i = 0; i < f->nlangs; i++)
+                if (*f->langs[i])
+                    util_buf_addf(&b, "%s'%s'", b.len ? ", " : "", f->langs[i]);
+            err(L, L->settings_line, L->col_default_language, "default_language '%s' matches "
+                "no label column; write it exactly as after label:: (%s)", f->default_language,
+                b.s ? b.s : "");
+            util_buf_free(&b);
         } else if (found >= 0) {
             f->default_lang = found;
         }
     }
     if (f->unit_field) {
         int k = form_item_index(f, f->unit_field);
-        if (k < 0 || f->items[k].type != FORM_SELECT_ONE) {
-            const sheet_t *s = find_sheet(L, "settings");
-            err(L, s ? s->line : 0, 0, "unit_field '%s' must name a select_one question of "
-                "this form", f->unit_field);
-        }
+        if (k < 0)
+            err(L, L->settings_line, L->col_unit_field, "unit_field '%s' is not a question of "
+                "this form; name the select_one question that asks for the unit", f->unit_field);
+        else if (f->items[k].type != FORM_SELECT_ONE)
+            err(L, L->settings_line, L->col_unit_field, "unit_field '%s' must name a "
+                "select_one question of this form, but it is %s", f->unit_field,
+                form_type_name(f->items[k].type));
     }
     for (size_t i = 0; i < f->ndims; i++)
         if (f->dims[i].nscored == 0) {
@@ -906,6 +984,22 @@ static void final_checks(loader_t *L)
             if (!has_points)
                 warn(L, 0, 0, "dimension '%s' has no items", f->dims[i].code);
         }
+}
+
+/* enc_to_utf8 and csvread put the position at the front of their message
+ * ("line 3, column 9: ..." or "line 3: ..."); it goes into FILE:LINE:COL
+ * like every other diagnostic, so editors can jump to it. */
+static void diag_positioned(util_diag_t *d, const char *file, const char *msg)
+{
+    long line = 0, col = 0;
+    int used = 0;
+    if (sscanf(msg, "line %ld, column %ld: %n", &line, &col, &used) != 2 || used == 0) {
+        col = 0;
+        used = 0;
+        if (sscanf(msg, "line %ld: %n", &line, &used) != 1 || used == 0)
+            line = 0, used = 0;
+    }
+    util_diag_add(d, UTIL_ERROR, file, line, col, "%s", msg + used);
 }
 
 int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
@@ -924,7 +1018,7 @@ int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
     *out = NULL;
 
     if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, &used, &msg) != 0) {
-        util_diag_add(diags, UTIL_ERROR, file, 0, 0, "%s", msg);
+        diag_positioned(diags, file, msg ? msg : "cannot convert to UTF-8");
         goto cleanup;
     }
     if (used == ENC_GB18030)
@@ -932,7 +1026,7 @@ int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
                       "stored as UTF-8");
     char delim = csvr_sniff_delim(text, tlen);
     if (csvr_parse_mem(text, tlen, delim, collect_row, &L.rows, &msg) != 0) {
-        util_diag_add(diags, UTIL_ERROR, file, 0, 0, "%s", msg);
+        diag_positioned(diags, file, msg ? msg : "CSV error");
         goto cleanup;
     }
     if (!looks_like_xlsform(&L.rows)) {
@@ -953,6 +1047,7 @@ int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
 cleanup:
     free(text);
     free(msg);
+    free(L.dropped);
     rows_free(&L.rows);
     if (diags->nerrors > before) {
         form_free(L.f);

@@ -1,0 +1,1157 @@
+/*
+ * analyze: the engine behind `analyze`, `report` and `demo`.
+ *
+ * One streaming pass (store_scan) turns each response into dimension
+ * scores and feeds accumulators: Welford sums per dimension, per group x
+ * dimension and per item, complete-case co-moments per dimension (alpha),
+ * per group x item sums (rwg), within-person deviations (weak dimensions)
+ * and a count table of distinct scores per group (Kruskal-Wallis ranks with
+ * exact ties).  Their size is groups x items, never respondents.  A second,
+ * lighter pass reads the comparison wave, and one more reads the self-role
+ * forms of the same wave for the self-vs-staff gaps.  Everything else is
+ * arithmetic on the accumulators, in the order of DESIGN.md section 5.
+ *
+ * Statistical choices are commented where they are made; each statistic is
+ * checked against R in tests/fixtures/rcheck.
+ */
+#include "analyze.h"
+#include "stats.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define Z95 1.959964    /* Spiegelhalter funnel limits, DESIGN.md section 5 */
+#define Z998 3.090232
+
+void an_opts_default(an_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->min_n = 5;
+    o->min_diff = 5.0;
+    o->fdr = 0.05;
+    o->lang = "en";
+}
+
+/* ---- distinct-score counts for Kruskal-Wallis ---- */
+
+/* Open addressing on the score rounded to 1e-6: POMP scores are rationals
+ * with small denominators, so values closer than that are the same score
+ * reached through different items, i.e. true ties. */
+typedef struct {
+    int64_t *keys;
+    int *slot;          /* index into vals, -1 empty */
+    size_t cap;
+    double *vals;
+    double **counts;    /* per distinct value: ngroups counts */
+    size_t nvals, capvals, ngroups;
+} kwtab_t;
+
+static void kw_init(kwtab_t *k, size_t ngroups)
+{
+    memset(k, 0, sizeof *k);
+    k->cap = 256;
+    k->keys = util_xcalloc(k->cap, sizeof *k->keys);
+    k->slot = util_xmalloc(k->cap * sizeof *k->slot);
+    for (size_t i = 0; i < k->cap; i++)
+        k->slot[i] = -1;
+    k->ngroups = ngroups;
+}
+
+static void kw_free(kwtab_t *k)
+{
+    for (size_t i = 0; i < k->nvals; i++)
+        free(k->counts[i]);
+    free(k->counts);
+    free(k->vals);
+    free(k->keys);
+    free(k->slot);
+}
+
+static size_t kw_find(const kwtab_t *k, int64_t key)
+{
+    size_t h = (size_t)((uint64_t)key * 0x9E3779B97F4A7C15ULL) & (k->cap - 1);
+    while (k->slot[h] >= 0 && k->keys[h] != key)
+        h = (h + 1) & (k->cap - 1);
+    return h;
+}
+
+static void kw_add(kwtab_t *k, double v, size_t g)
+{
+    int64_t key = llround(v * 1e6);
+    size_t h = kw_find(k, key);
+    if (k->slot[h] < 0) {
+        if ((k->nvals + 1) * 2 > k->cap) {
+            kwtab_t big = *k;
+            big.cap = k->cap * 2;
+            big.keys = util_xcalloc(big.cap, sizeof *big.keys);
+            big.slot = util_xmalloc(big.cap * sizeof *big.slot);
+            for (size_t i = 0; i < big.cap; i++)
+                big.slot[i] = -1;
+            for (size_t i = 0; i < k->cap; i++)
+                if (k->slot[i] >= 0) {
+                    size_t hh = kw_find(&big, k->keys[i]);
+                    big.keys[hh] = k->keys[i];
+                    big.slot[hh] = k->slot[i];
+                }
+            free(k->keys);
+            free(k->slot);
+            *k = big;
+            h = kw_find(k, key);
+        }
+        if (k->nvals == k->capvals) {
+            k->capvals = k->capvals ? k->capvals * 2 : 64;
+            k->vals = util_xrealloc(k->vals, k->capvals * sizeof *k->vals);
+            k->counts = util_xrealloc(k->counts, k->capvals * sizeof *k->counts);
+        }
+        k->keys[h] = key;
+        k->slot[h] = (int)k->nvals;
+        k->vals[k->nvals] = (double)key / 1e6;
+        k->counts[k->nvals] = util_xcalloc(k->ngroups + 1, sizeof **k->counts);
+        k->nvals++;
+    }
+    k->counts[k->slot[h]][g] += 1;
+}
+
+/* qsort has no context argument in C11; the table being sorted is set
+ * here just before the call (single-threaded use). */
+static const double *sort_vals;
+static int cmp_by_val(const void *a, const void *b)
+{
+    double x = sort_vals[*(const size_t *)a], y = sort_vals[*(const size_t *)b];
+    return (x > y) - (x < y);
+}
+
+/* ---- the scan ---- */
+
+typedef struct {
+    const form_t *f;
+    size_t ndims, ngroups;
+    size_t **dimitems;       /* per dim: positions of its scored items */
+    size_t *ndimitems;
+    int *item_slot;          /* form position -> index among scored items, -1 */
+    size_t nscored;
+    size_t *scored_pos;      /* scored index -> form position */
+    int light;               /* comparison wave: scores per group only */
+    /* grouping */
+    int by_unit;
+    int *unit_group;         /* units.id -> group index, -1 */
+    size_t nunit_ids;
+    int by_pos;              /* item position when grouping by an item */
+    /* accumulators */
+    long respondents;
+    long *gn;                /* responses per group */
+    stats_acc_t *pop;        /* ndims */
+    stats_acc_t *cell;       /* ngroups x ndims */
+    stats_acc_t *dev;        /* ndims */
+    stats_cov_t **cov;       /* ndims */
+    stats_acc_t *item;       /* nscored, as answered */
+    double *likert;          /* nscored x maxchoices */
+    size_t maxchoices;
+    stats_acc_t *gitem;      /* ngroups x nscored, as answered */
+    kwtab_t *kw;             /* ndims */
+    char **comments;         /* ngroups x RES_COMMENTS_KEPT */
+    size_t *ncomments;
+    long *ncommenters;
+    /* per-response scratch */
+    double *val;             /* nscored answered values (NAN = none) */
+    double *score;           /* ndims */
+    double *row;             /* complete-case vector */
+} scan_t;
+
+static int group_of(const scan_t *sc, const store_scan_row_t *r)
+{
+    if (sc->by_unit)
+        return (r->unit > 0 && (size_t)r->unit < sc->nunit_ids) ? sc->unit_group[r->unit] : -1;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->pos[i] == sc->by_pos && r->text[i]) {
+            const form_item_t *it = &sc->f->items[sc->by_pos];
+            return form_list_choice(&sc->f->lists[it->list], r->text[i]);
+        }
+    return -1;
+}
+
+static double scored_value(const form_t *f, size_t pos, double x)
+{
+    const form_item_t *it = &f->items[pos];
+    const form_list_t *l = &f->lists[it->list];
+    return it->reverse ? l->min + l->max - x : x;
+}
+
+/* POMP of one item: 100 (x - min) / (max - min) of its list. */
+static double pomp(const form_t *f, size_t pos, double scored)
+{
+    const form_list_t *l = &f->lists[f->items[pos].list];
+    return 100.0 * (scored - l->min) / (l->max - l->min);
+}
+
+/* Dimension scores of one response into sc->score (NAN when fewer than
+ * half of the dimension's items were answered). */
+static void score_response(scan_t *sc)
+{
+    const form_t *f = sc->f;
+    for (size_t d = 0; d < sc->ndims; d++) {
+        size_t k = sc->ndimitems[d], answered = 0;
+        double sum = 0;
+        for (size_t j = 0; j < k; j++) {
+            size_t pos = sc->dimitems[d][j];
+            double x = sc->val[sc->item_slot[pos]];
+            if (isnan(x))
+                continue;
+            /* the mean of POMP item scores equals POMP of the mean when the
+             * items share one scale, and stays right when they do not */
+            sum += pomp(f, pos, scored_value(f, pos, x));
+            answered++;
+        }
+        sc->score[d] = (k > 0 && answered * 2 >= k) ? sum / (double)answered : NAN;
+    }
+}
+
+static int on_response(void *ud, const store_scan_row_t *r)
+{
+    scan_t *sc = ud;
+    const form_t *f = sc->f;
+    sc->respondents++;
+    for (size_t i = 0; i < sc->nscored; i++)
+        sc->val[i] = NAN;
+    int g = group_of(sc, r);
+    for (size_t i = 0; i < r->n; i++) {
+        int slot = sc->item_slot[r->pos[i]];
+        if (slot >= 0 && !isnan(r->num[i]))
+            sc->val[slot] = r->num[i];
+    }
+    score_response(sc);
+    if (g >= 0)
+        sc->gn[g]++;
+    for (size_t d = 0; d < sc->ndims; d++) {
+        if (isnan(sc->score[d]))
+            continue;
+        stats_acc_add(&sc->pop[d], sc->score[d]);
+        if (g >= 0)
+            stats_acc_add(&sc->cell[(size_t)g * sc->ndims + d], sc->score[d]);
+    }
+    if (sc->light)
+        return 0;
+
+    /* within-person deviations: score minus the respondent's own mean over
+     * their scored dimensions, so a dimension is "weak" relative to the
+     * others in the same heads, whatever each person's general level */
+    double msum = 0;
+    size_t mk = 0;
+    for (size_t d = 0; d < sc->ndims; d++)
+        if (!isnan(sc->score[d])) {
+            msum += sc->score[d];
+            mk++;
+        }
+    for (size_t d = 0; d < sc->ndims; d++) {
+        if (isnan(sc->score[d]))
+            continue;
+        stats_acc_add(&sc->dev[d], sc->score[d] - msum / (double)mk);
+        if (g >= 0)
+            kw_add(&sc->kw[d], sc->score[d], (size_t)g);
+        /* alpha uses complete cases of the dimension's items */
+        size_t k = sc->ndimitems[d], j;
+        for (j = 0; j < k; j++) {
+            size_t pos = sc->dimitems[d][j];
+            double x = sc->val[sc->item_slot[pos]];
+            if (isnan(x))
+                break;
+            sc->row[j] = scored_value(f, pos, x);
+        }
+        if (j == k && sc->cov[d])
+            stats_cov_add(sc->cov[d], sc->row);
+    }
+    for (size_t i = 0; i < sc->nscored; i++) {
+        double x = sc->val[i];
+        if (isnan(x))
+            continue;
+        stats_acc_add(&sc->item[i], x);
+        const form_list_t *l = &f->lists[f->items[sc->scored_pos[i]].list];
+        for (size_t c = 0; c < l->nchoices; c++)
+            if (l->choices[c].num == x)
+                sc->likert[i * sc->maxchoices + c] += 1;
+        if (g >= 0)
+            stats_acc_add(&sc->gitem[(size_t)g * sc->nscored + i], x);
+    }
+    /* free-text comments (text items outside dimensions) */
+    if (g >= 0) {
+        int wrote = 0;
+        for (size_t i = 0; i < r->n; i++) {
+            const form_item_t *it = &f->items[r->pos[i]];
+            if (it->type != FORM_TEXT || !r->text[i] || !r->text[i][0])
+                continue;
+            wrote = 1;
+            if (sc->ncomments[g] < RES_COMMENTS_KEPT)
+                sc->comments[(size_t)g * RES_COMMENTS_KEPT + sc->ncomments[g]++] =
+                    util_xstrdup(r->text[i]);
+        }
+        sc->ncommenters[g] += wrote;
+    }
+    return 0;
+}
+
+static void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int light)
+{
+    sc->f = f;
+    sc->light = light;
+    sc->ndims = f->ndims;
+    sc->ngroups = ngroups;
+    sc->item_slot = util_xmalloc((f->nitems + 1) * sizeof *sc->item_slot);
+    sc->scored_pos = util_xmalloc((f->nitems + 1) * sizeof *sc->scored_pos);
+    sc->dimitems = util_xcalloc(f->ndims + 1, sizeof *sc->dimitems);
+    sc->ndimitems = util_xcalloc(f->ndims + 1, sizeof *sc->ndimitems);
+    for (size_t i = 0; i < f->nitems; i++) {
+        sc->item_slot[i] = -1;
+        if (!form_item_scored(f, &f->items[i]))
+            continue;
+        sc->item_slot[i] = (int)sc->nscored;
+        sc->scored_pos[sc->nscored++] = i;
+        size_t d = (size_t)f->items[i].dim;
+        sc->dimitems[d] = util_xrealloc(sc->dimitems[d], (sc->ndimitems[d] + 1) * sizeof **sc->dimitems);
+        sc->dimitems[d][sc->ndimitems[d]++] = i;
+        size_t nc = f->lists[f->items[i].list].nchoices;
+        if (nc > sc->maxchoices)
+            sc->maxchoices = nc;
+    }
+    size_t nd = sc->ndims + 1, ng = ngroups + 1, ns = sc->nscored + 1;
+    sc->gn = util_xcalloc(ng, sizeof *sc->gn);
+    sc->pop = util_xcalloc(nd, sizeof *sc->pop);
+    sc->cell = util_xcalloc(ng * nd, sizeof *sc->cell);
+    sc->dev = util_xcalloc(nd, sizeof *sc->dev);
+    sc->cov = util_xcalloc(nd, sizeof *sc->cov);
+    sc->item = util_xcalloc(ns, sizeof *sc->item);
+    sc->likert = util_xcalloc(ns * (sc->maxchoices + 1), sizeof *sc->likert);
+    sc->gitem = util_xcalloc(ng * ns, sizeof *sc->gitem);
+    sc->kw = util_xcalloc(nd, sizeof *sc->kw);
+    sc->comments = util_xcalloc(ng * RES_COMMENTS_KEPT, sizeof *sc->comments);
+    sc->ncomments = util_xcalloc(ng, sizeof *sc->ncomments);
+    sc->ncommenters = util_xcalloc(ng, sizeof *sc->ncommenters);
+    sc->val = util_xcalloc(ns, sizeof *sc->val);
+    sc->score = util_xcalloc(nd, sizeof *sc->score);
+    sc->row = util_xcalloc(ns, sizeof *sc->row);
+    for (size_t d = 0; d < sc->ndims; d++) {
+        kw_init(&sc->kw[d], ngroups);
+        if (sc->ndimitems[d] >= 2)
+            sc->cov[d] = stats_cov_new(sc->ndimitems[d]);
+    }
+}
+
+static void scan_free(scan_t *sc)
+{
+    for (size_t d = 0; d < sc->ndims; d++) {
+        free(sc->dimitems[d]);
+        stats_cov_free(sc->cov ? sc->cov[d] : NULL);
+        if (sc->kw)
+            kw_free(&sc->kw[d]);
+    }
+    if (sc->comments)
+        for (size_t i = 0; i < sc->ngroups * RES_COMMENTS_KEPT; i++)
+            free(sc->comments[i]);
+    free(sc->dimitems);
+    free(sc->ndimitems);
+    free(sc->item_slot);
+    free(sc->scored_pos);
+    free(sc->unit_group);
+    free(sc->gn);
+    free(sc->pop);
+    free(sc->cell);
+    free(sc->dev);
+    free(sc->cov);
+    free(sc->item);
+    free(sc->likert);
+    free(sc->gitem);
+    free(sc->kw);
+    free(sc->comments);
+    free(sc->ncomments);
+    free(sc->ncommenters);
+    free(sc->val);
+    free(sc->score);
+    free(sc->row);
+}
+
+/* ---- building the result ---- */
+
+static void warn(res_t *r, const char *fmt, ...) UTIL_PRINTF(2, 3);
+static void warn(res_t *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = util_vfmt(fmt, ap);
+    va_end(ap);
+    r->warnings = util_xrealloc(r->warnings, (r->nwarnings + 1) * sizeof *r->warnings);
+    r->warnings[r->nwarnings++] = m;
+}
+
+typedef struct {
+    store_t *s;
+    res_t *r;
+    int *unit_group;
+    size_t nunit_ids;
+    double *headcount;   /* per group, NAN unknown */
+    size_t ngroups, capgroups;
+} unitload_t;
+
+static int on_unit(void *ud, const store_unit_t *u)
+{
+    unitload_t *ul = ud;
+    if ((size_t)u->id >= ul->nunit_ids) {
+        size_t n = (size_t)u->id + 64;
+        ul->unit_group = util_xrealloc(ul->unit_group, n * sizeof *ul->unit_group);
+        for (size_t i = ul->nunit_ids; i < n; i++)
+            ul->unit_group[i] = -1;
+        ul->nunit_ids = n;
+    }
+    if (ul->ngroups == ul->capgroups) {
+        ul->capgroups = ul->capgroups ? ul->capgroups * 2 : 64;
+        ul->r->groups = util_xrealloc(ul->r->groups, ul->capgroups * sizeof *ul->r->groups);
+        ul->headcount = util_xrealloc(ul->headcount, ul->capgroups * sizeof *ul->headcount);
+    }
+    res_group_t *g = &ul->r->groups[ul->ngroups];
+    memset(g, 0, sizeof *g);
+    g->code = util_xstrdup(u->code);
+    g->name = util_xstrdup(u->name);
+    g->invited = NAN;
+    g->response_rate = NAN;
+    ul->headcount[ul->ngroups] = u->headcount >= 0 ? (double)u->headcount : NAN;
+    ul->unit_group[u->id] = (int)ul->ngroups++;
+    return 0;
+}
+
+typedef struct {
+    int *unit_group;
+    size_t nunit_ids;
+    double *invited;
+} tokload_t;
+
+static int on_tokens(void *ud, int unit, long issued, long used)
+{
+    tokload_t *t = ud;
+    (void)used;
+    if (unit > 0 && (size_t)unit < t->nunit_ids && t->unit_group[unit] >= 0)
+        t->invited[t->unit_group[unit]] = (double)issued;
+    return 0;
+}
+
+/* Groups under min_n are suppressed; if the suppressed together hold fewer
+ * than min_n, the next smallest is suppressed too, so no small group can be
+ * recovered by subtracting the shown ones from the total. */
+static void suppress(res_t *r)
+{
+    long hidden = 0;
+    size_t nhidden = 0;
+    for (size_t i = 0; i < r->ngroups; i++)
+        if (r->groups[i].n > 0 && r->groups[i].n < r->min_n) {
+            r->groups[i].suppressed = 1;
+            hidden += r->groups[i].n;
+            nhidden++;
+        }
+    if (nhidden > 0 && hidden < r->min_n) {
+        long best = -1;
+        for (size_t i = 0; i < r->ngroups; i++)
+            if (!r->groups[i].suppressed && r->groups[i].n > 0 &&
+                (best < 0 || r->groups[i].n < r->groups[best].n))
+                best = (long)i;
+        if (best >= 0) {
+            r->groups[best].suppressed = 1;
+            nhidden++;
+        }
+    }
+    r->nsuppressed = nhidden;
+}
+
+static res_funnel_t funnel(double mean, double grand, double se)
+{
+    if (!isfinite(se))
+        return RES_INSIDE;
+    if (mean < grand - Z998 * se)
+        return RES_BELOW_998;
+    if (mean < grand - Z95 * se)
+        return RES_BELOW_95;
+    if (mean > grand + Z998 * se)
+        return RES_ABOVE_998;
+    if (mean > grand + Z95 * se)
+        return RES_ABOVE_95;
+    return RES_INSIDE;
+}
+
+static void dim_stats(res_t *r, scan_t *sc, size_t d, const an_opts_t *o)
+{
+    res_dim_t *D = &r->dims[d];
+    const form_t *f = sc->f;
+    int li = form_lang(f, o->lang);
+    stats_acc_t *pop = &sc->pop[d];
+    D->n = pop->n;
+    D->mean = pop->n > 0 ? pop->mean : NAN;
+    D->sd = stats_acc_sd(pop);
+    stats_mean_ci(pop, 0.95, &D->ci_low, &D->ci_high);
+    D->grand = D->mean;
+
+    size_t k = sc->ndimitems[d];
+    D->nitems = k;
+    D->items = util_xcalloc(k + 1, sizeof *D->items);
+    double *rdrop = util_xcalloc(k + 1, sizeof *rdrop), *aid = util_xcalloc(k + 1, sizeof *aid);
+    stats_alpha_t a = {0};
+    a.r_drop = rdrop;
+    a.alpha_if_dropped = aid;
+    D->alpha = D->std_alpha = D->average_r = D->alpha_ci_low = D->alpha_ci_high = NAN;
+    D->alpha_n = sc->cov[d] ? stats_cov_n(sc->cov[d]) : 0;
+    int alpha_ok = sc->cov[d] && stats_alpha(sc->cov[d], &a) == 0;
+    if (alpha_ok) {
+        D->alpha = a.alpha;
+        D->std_alpha = a.std_alpha;
+        D->average_r = a.average_r;
+        D->alpha_ci_low = a.ci_low;
+        D->alpha_ci_high = a.ci_high;
+    } else if (k >= 2) {
+        warn(r, "%s: reliability not computable (too few complete answers or no variance)", D->code);
+    }
+    for (size_t j = 0; j < k; j++) {
+        size_t pos = sc->dimitems[d][j];
+        size_t slot = (size_t)sc->item_slot[pos];
+        const form_item_t *it = &f->items[pos];
+        const form_list_t *l = &f->lists[it->list];
+        res_item_t *I = &D->items[j];
+        I->name = util_xstrdup(it->name);
+        I->label = util_xstrdup(form_text(f, it->label, li));
+        I->n = sc->item[slot].n;
+        I->mean = I->n > 0 ? sc->item[slot].mean : NAN;
+        I->sd = stats_acc_sd(&sc->item[slot]);
+        I->r_drop = alpha_ok ? rdrop[j] : NAN;
+        I->alpha_if_dropped = alpha_ok ? aid[j] : NAN;
+        I->reverse = it->reverse;
+        I->nchoices = l->nchoices;
+        I->choice_labels = util_xcalloc(l->nchoices + 1, sizeof *I->choice_labels);
+        I->counts = util_xcalloc(l->nchoices + 1, sizeof *I->counts);
+        for (size_t c = 0; c < l->nchoices; c++) {
+            I->choice_labels[c] = util_xstrdup(form_text(f, l->choices[c].label, li));
+            I->counts[c] = sc->likert[slot * sc->maxchoices + c];
+        }
+    }
+    free(rdrop);
+    free(aid);
+
+    /* between-group statistics over every group with scores, suppressed
+     * ones included: they describe the spread, not any one group */
+    size_t ng = 0;
+    stats_acc_t *gs = util_xcalloc(sc->ngroups + 1, sizeof *gs);
+    double N = 0;
+    for (size_t g = 0; g < sc->ngroups; g++) {
+        stats_acc_t *c = &sc->cell[g * sc->ndims + d];
+        if (c->n > 0) {
+            gs[ng++] = *c;
+            N += c->n;
+        }
+    }
+    stats_anova_t an;
+    D->f = D->df_between = D->df_within = D->p_anova = D->eta2 = D->omega2 = NAN;
+    D->icc1 = D->icc2 = D->msw = D->tau2 = NAN;
+    if (stats_anova(gs, ng, &an) == 0) {
+        D->f = an.f;
+        D->df_between = an.df_between;
+        D->df_within = an.df_within;
+        D->p_anova = an.p;
+        D->eta2 = an.eta2;
+        D->omega2 = an.omega2;
+        D->msw = an.msw;
+        double kbar = N / (double)ng;   /* multilevel::ICC1 uses the mean group size */
+        D->icc1 = stats_icc1(&an, kbar);
+        D->icc2 = stats_icc2(&an);
+        D->tau2 = fmax(0.0, (an.msb - an.msw) / kbar);
+    } else {
+        warn(r, "%s: ANOVA not computable (fewer than two groups with scores)", D->code);
+    }
+    D->welch_f = D->welch_df1 = D->welch_df2 = D->welch_p = NAN;
+    if (stats_welch_anova(gs, ng, &D->welch_f, &D->welch_df1, &D->welch_df2, &D->welch_p) != 0)
+        warn(r, "%s: Welch ANOVA not computable (a group has fewer than two scores or no "
+             "variance)", D->code);
+    /* Kruskal-Wallis from the distinct-score table, values ascending */
+    kwtab_t *kt = &sc->kw[d];
+    size_t nv = kt->nvals;
+    size_t *order = util_xmalloc((nv + 1) * sizeof *order);
+    for (size_t v = 0; v < nv; v++)
+        order[v] = v;
+    sort_vals = kt->vals;
+    qsort(order, nv, sizeof *order, cmp_by_val);
+    double *vals = util_xmalloc((nv + 1) * sizeof *vals);
+    double *counts = util_xcalloc((nv + 1) * (sc->ngroups + 1), sizeof *counts);
+    for (size_t v = 0; v < nv; v++) {
+        vals[v] = kt->vals[order[v]];
+        for (size_t g = 0; g < sc->ngroups; g++)
+            counts[g * nv + v] = kt->counts[order[v]][g];
+    }
+    D->kw_h = D->kw_df = D->kw_p = NAN;
+    if (stats_kruskal(vals, nv, counts, sc->ngroups, &D->kw_h, &D->kw_df, &D->kw_p) != 0)
+        warn(r, "%s: Kruskal-Wallis not computable", D->code);
+    free(order);
+    free(vals);
+    free(counts);
+    free(gs);
+
+    D->deviation = sc->dev[d].n > 0 ? sc->dev[d].mean : NAN;
+    D->dev_t = D->dev_df = D->dev_p = D->dev_q = NAN;
+    if (stats_one_sample_t(&sc->dev[d], 0.0, &D->dev_t, &D->dev_df, &D->dev_p) != 0)
+        warn(r, "%s: deviation test not computable", D->code);
+}
+
+static void cell_stats(res_t *r, scan_t *sc, size_t gi, size_t d)
+{
+    res_dim_t *D = &r->dims[d];
+    res_cell_t *C = &r->groups[gi].cells[d];
+    stats_acc_t *c = &sc->cell[gi * sc->ndims + d];
+    C->n = c->n;
+    C->mean = c->n > 0 ? c->mean : NAN;
+    C->sd = stats_acc_sd(c);
+    stats_mean_ci(c, 0.95, &C->ci_low, &C->ci_high);
+    /* empirical Bayes: pull small groups towards the grand mean in
+     * proportion to how little their own mean can be trusted */
+    C->shrunk = NAN;
+    if (c->n > 0 && isfinite(D->tau2) && isfinite(D->msw)) {
+        double denom = D->tau2 + D->msw / c->n;
+        double B = denom > 0 ? D->tau2 / denom : 0;
+        C->shrunk = D->grand + B * (C->mean - D->grand);
+    }
+    /* rwg(j): mean observed item variance in the group (missing answers
+     * dropped per item), against the uniform null (A^2-1)/12 */
+    size_t k = sc->ndimitems[d], used = 0;
+    double vsum = 0, A = 0;
+    for (size_t j = 0; j < k; j++) {
+        size_t pos = sc->dimitems[d][j];
+        size_t slot = (size_t)sc->item_slot[pos];
+        double v = stats_acc_var(&sc->gitem[gi * sc->nscored + slot]);
+        A = (double)sc->f->lists[sc->f->items[pos].list].nchoices;
+        if (!isnan(v)) {
+            vsum += v;
+            used++;
+        }
+    }
+    C->rwg_j = used > 0 ? stats_rwg_j(k, vsum / (double)used, stats_rwg_ranvar(A)) : NAN;
+    stats_acc_t others = stats_acc_minus(&sc->pop[d], c);
+    C->diff = (c->n > 0 && others.n > 0) ? C->mean - others.mean : NAN;
+    C->t = C->df = C->p = C->q = NAN;
+    stats_welch_t(c, &others, &C->t, &C->df, &C->p);
+    double se = (c->n > 0 && isfinite(D->msw)) ? sqrt(D->msw / c->n + (isfinite(D->tau2) ? D->tau2 : 0)) : NAN;
+    C->funnel = c->n > 0 ? funnel(C->mean, D->grand, se) : RES_INSIDE;
+}
+
+static int cmp_dim_mean_desc(const void *a, const void *b)
+{
+    const res_dim_t *x = *(res_dim_t *const *)a, *y = *(res_dim_t *const *)b;
+    double mx = isnan(x->mean) ? -1 : x->mean, my = isnan(y->mean) ? -1 : y->mean;
+    return (mx < my) - (mx > my);
+}
+
+/* ---- self-assessment scores for the gaps ---- */
+
+typedef struct {
+    const form_t *sf;        /* the self form */
+    int *dimmap;             /* self dim -> target dim, -1 */
+    scan_t *target;          /* for unit_group */
+    stats_acc_t *self;       /* ngroups x target ndims */
+    long responses;
+} selfscan_t;
+
+static int on_self(void *ud, const store_scan_row_t *r)
+{
+    selfscan_t *ss = ud;
+    const form_t *f = ss->sf;
+    scan_t *tg = ss->target;
+    if (r->unit <= 0 || (size_t)r->unit >= tg->nunit_ids || tg->unit_group[r->unit] < 0)
+        return 0;
+    size_t g = (size_t)tg->unit_group[r->unit];
+    ss->responses++;
+    for (size_t d = 0; d < f->ndims; d++) {
+        if (ss->dimmap[d] < 0)
+            continue;
+        double sum = 0;
+        size_t k = 0, answered = 0;
+        for (size_t i = 0; i < f->nitems; i++) {
+            if (f->items[i].dim != (int)d || !form_item_scored(f, &f->items[i]))
+                continue;
+            k++;
+            for (size_t a = 0; a < r->n; a++)
+                if ((size_t)r->pos[a] == i && !isnan(r->num[a])) {
+                    sum += pomp(f, i, scored_value(f, i, r->num[a]));
+                    answered++;
+                }
+        }
+        if (k > 0 && answered * 2 >= k)
+            stats_acc_add(&ss->self[g * tg->ndims + (size_t)ss->dimmap[d]], sum / (double)answered);
+    }
+    return 0;
+}
+
+static int self_scores(store_t *s, int wave, scan_t *tg, stats_acc_t *self, long *nresp,
+                       char **err)
+{
+    char **ids = NULL;
+    size_t nids = 0;
+    int rc = -1;
+    if (store_form_ids_by_role(s, FORM_ROLE_SELF, &ids, &nids, err) != 0)
+        return -1;
+    for (size_t i = 0; i < nids; i++) {
+        form_t *sf = NULL;
+        int fid;
+        if (store_form_get(s, ids[i], &sf, &fid, err) != 0)
+            goto cleanup;
+        selfscan_t ss = {sf, util_xcalloc(sf->ndims + 1, sizeof(int)), tg, self, 0};
+        int any = 0;
+        for (size_t d = 0; d < sf->ndims; d++) {
+            ss.dimmap[d] = form_dim_index(tg->f, sf->dims[d].code);
+            any |= ss.dimmap[d] >= 0;
+        }
+        int r = any ? store_scan(s, ids[i], wave, sf, on_self, &ss, err) : 0;
+        *nresp += ss.responses;
+        free(ss.dimmap);
+        form_free(sf);
+        if (r != 0)
+            goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    for (size_t i = 0; i < nids; i++)
+        free(ids[i]);
+    free(ids);
+    return rc;
+}
+
+/* ---- findings ---- */
+
+static void finding(res_t *r, res_fkind_t kind, const char *fmt, ...) UTIL_PRINTF(3, 4);
+static void finding(res_t *r, res_fkind_t kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = util_vfmt(fmt, ap);
+    va_end(ap);
+    r->findings = util_xrealloc(r->findings, (r->nfindings + 1) * sizeof *r->findings);
+    r->findings[r->nfindings].kind = kind;
+    r->findings[r->nfindings++].text = m;
+}
+
+static const char *fmt_p(double p, char buf[32])
+{
+    if (isnan(p))
+        snprintf(buf, 32, "NA");
+    else if (p < 0.001)
+        snprintf(buf, 32, "< 0.001");
+    else
+        snprintf(buf, 32, "= %.3f", p);
+    return buf;
+}
+
+static void write_findings(res_t *r)
+{
+    int zh = strcmp(r->lang, "zh") == 0;
+    char b1[32];
+    for (size_t d = 0; d < r->ndims; d++) {
+        res_dim_t *D = &r->dims[d];
+        if (!D->weak)
+            continue;
+        if (zh)
+            finding(r, RES_F_WEAK_DIMENSION, "“%s”是薄弱维度：平均得分 %.1f 分（满分 100），比同一受访者在其他维度上的平均水平低 %.1f 分（t = %.2f，q %s），在 %zu 个维度中排第 %d 位。",
+                    D->label, D->mean, -D->deviation, D->dev_t, fmt_p(D->dev_q, b1), r->ndims, D->rank);
+        else
+            finding(r, RES_F_WEAK_DIMENSION, "%s is a weak dimension: mean score %.1f of 100, %.1f points below the same respondents' average over the other dimensions (t = %.2f, q %s); rank %d of %zu.",
+                    D->label, D->mean, -D->deviation, D->dev_t, fmt_p(D->dev_q, b1), D->rank, r->ndims);
+    }
+    for (size_t g = 0; g < r->ngroups; g++) {
+        res_group_t *G = &r->groups[g];
+        if (G->suppressed || !G->cells)
+            continue;
+        for (size_t d = 0; d < r->ndims; d++) {
+            res_cell_t *C = &G->cells[d];
+            if (!C->weak)
+                continue;
+            if (zh)
+                finding(r, RES_F_WEAK_UNIT, "%s（%s）在“%s”上明显偏弱：%.0f 人平均 %.1f 分，比其他受访者低 %.1f 分（Welch t = %.2f，q %s）。",
+                        G->name, G->code, r->dims[d].label, C->n, C->mean, -C->diff, C->t, fmt_p(C->q, b1));
+            else
+                finding(r, RES_F_WEAK_UNIT, "%s (%s) is weak on %s: mean %.1f from %.0f respondents, %.1f points below all other respondents (Welch t = %.2f, q %s).",
+                        G->name, G->code, r->dims[d].label, C->mean, C->n, -C->diff, C->t, fmt_p(C->q, b1));
+        }
+    }
+    for (size_t i = 0; i < r->ngaps; i++) {
+        res_gap_t *gp = &r->gaps[i];
+        if (gp->flag == RES_CONSISTENT)
+            continue;
+        res_group_t *G = &r->groups[gp->group];
+        const char *dl = r->dims[gp->dim].label;
+        if (gp->flag == RES_OVERCLAIM) {
+            if (zh)
+                finding(r, RES_F_OVERCLAIM, "%s（%s）在“%s”上自评偏高：单位自评 %.1f 分，干部职工评价 %.1f 分（95%% 置信区间 %.1f–%.1f），高出 %.1f 分，存在“说了当做了、做了当做好了”的倾向。",
+                        G->name, G->code, dl, gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high, gp->gap);
+            else
+                finding(r, RES_F_OVERCLAIM, "%s (%s) overclaims on %s: self-assessment %.1f against the staff's %.1f (95%% CI %.1f-%.1f), %.1f points higher.",
+                        G->name, G->code, dl, gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high, gp->gap);
+        } else {
+            if (zh)
+                finding(r, RES_F_UNDERCLAIM, "%s（%s）在“%s”上自评偏低：单位自评 %.1f 分，干部职工评价 %.1f 分（95%% 置信区间 %.1f–%.1f）。",
+                        G->name, G->code, dl, gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high);
+            else
+                finding(r, RES_F_UNDERCLAIM, "%s (%s) underclaims on %s: self-assessment %.1f against the staff's %.1f (95%% CI %.1f-%.1f).",
+                        G->name, G->code, dl, gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high);
+        }
+    }
+    for (size_t d = 0; d < r->ndims; d++) {
+        res_dim_t *D = &r->dims[d];
+        if (isnan(D->alpha) || D->alpha >= 0.7)
+            continue;
+        if (zh)
+            finding(r, RES_F_UNRELIABLE, "“%s”各题目的内部一致性不足（Cronbach α = %.2f，95%% 置信区间 %.2f–%.2f，低于 0.70），该维度得分应谨慎解读。",
+                    D->label, D->alpha, D->alpha_ci_low, D->alpha_ci_high);
+        else
+            finding(r, RES_F_UNRELIABLE, "%s is not measured reliably (Cronbach's alpha = %.2f, 95%% CI %.2f-%.2f, below 0.70); read its scores with care.",
+                    D->label, D->alpha, D->alpha_ci_low, D->alpha_ci_high);
+    }
+    for (size_t g = 0; g < r->ngroups; g++) {
+        res_group_t *G = &r->groups[g];
+        if (G->suppressed || isnan(G->response_rate) || G->response_rate >= 0.5)
+            continue;
+        if (zh)
+            finding(r, RES_F_LOW_RESPONSE, "%s（%s）回收率偏低：%ld 份，应答率 %.0f%%，结果代表性有限。",
+                    G->name, G->code, G->n, 100 * G->response_rate);
+        else
+            finding(r, RES_F_LOW_RESPONSE, "%s (%s) has a low response rate: %ld responses, %.0f%% of those invited; its results may not be representative.",
+                    G->name, G->code, G->n, 100 * G->response_rate);
+    }
+    for (size_t i = 0; i < r->nchanges; i++) {
+        res_change_t *c = &r->changes[i];
+        if (c->flag == RES_STABLE)
+            continue;
+        const char *who = c->group < 0 ? (zh ? "全体" : "All respondents") : r->groups[c->group].name;
+        res_fkind_t k = c->flag == RES_IMPROVED ? RES_F_IMPROVED : RES_F_DECLINED;
+        if (zh)
+            finding(r, k, "%s在“%s”上较 %s %s：由 %.1f 分变为 %.1f 分（%+.1f 分，q %s）。", who,
+                    r->dims[c->dim].label, r->compare_wave, c->flag == RES_IMPROVED ? "明显提升" : "明显下降",
+                    c->mean0, c->mean1, c->diff, fmt_p(c->q, b1));
+        else
+            finding(r, k, "%s %s on %s since %s: from %.1f to %.1f (%+.1f points, q %s).", who,
+                    c->flag == RES_IMPROVED ? "improved" : "declined", r->dims[c->dim].label,
+                    r->compare_wave, c->mean0, c->mean1, c->diff, fmt_p(c->q, b1));
+    }
+}
+
+/* ---- the run ---- */
+
+typedef struct {
+    const char *want;
+    int found;
+    long best;
+    char *best_id;
+} pickform_t;
+
+static int on_form_pick(void *ud, const store_form_row_t *f)
+{
+    pickform_t *p = ud;
+    if (strcmp(f->role, "staff") != 0)
+        return 0;
+    if (f->responses > p->best || !p->best_id) {
+        p->best = f->responses;
+        free(p->best_id);
+        p->best_id = util_xstrdup(f->form_id);
+    }
+    return 0;
+}
+
+static void add_change(res_t *r, long group, size_t d, const stats_acc_t *w0, const stats_acc_t *w1)
+{
+    r->changes = util_xrealloc(r->changes, (r->nchanges + 1) * sizeof *r->changes);
+    res_change_t *c = &r->changes[r->nchanges++];
+    memset(c, 0, sizeof *c);
+    c->group = group;
+    c->dim = d;
+    c->n0 = w0->n;
+    c->mean0 = w0->n > 0 ? w0->mean : NAN;
+    c->n1 = w1->n;
+    c->mean1 = w1->n > 0 ? w1->mean : NAN;
+    c->diff = c->mean1 - c->mean0;
+    c->t = c->df = c->p = c->q = NAN;
+    stats_welch_t(w1, w0, &c->t, &c->df, &c->p);
+}
+
+int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
+{
+    int rc = -1, fid, wave = 0, wave0 = 0;
+    form_t *f = NULL;
+    res_t *r = util_xcalloc(1, sizeof *r);
+    scan_t sc = {0}, sc0 = {0};
+    unitload_t ul = {0};
+    double *pvals = NULL, *qvals = NULL;
+    stats_acc_t *self = NULL;
+    char *form_id = NULL;
+    *out = NULL;
+
+    r->lang = util_xstrdup(o->lang && strcmp(o->lang, "zh") == 0 ? "zh" : "en");
+    r->min_n = o->min_n;
+    r->min_diff = o->min_diff;
+    r->fdr = o->fdr;
+    if (o->form_id) {
+        form_id = util_xstrdup(o->form_id);
+    } else {
+        pickform_t p = {0};
+        if (store_form_list(s, on_form_pick, &p, err) != 0)
+            goto cleanup;
+        if (!p.best_id) {
+            util_seterr(err, "no staff questionnaire is stored; add one with 'gapsurvey form add'");
+            goto cleanup;
+        }
+        form_id = p.best_id;
+    }
+    int g = store_form_get(s, form_id, &f, &fid, err);
+    if (g == 1)
+        util_seterr(err, "no form '%s'; 'gapsurvey form list' shows the stored ones", form_id);
+    if (g != 0)
+        goto cleanup;
+    if (f->ndims == 0) {
+        util_seterr(err, "form %s has no dimensions to analyse", form_id);
+        goto cleanup;
+    }
+    int li = form_lang(f, r->lang);
+    r->form_id = util_xstrdup(f->form_id);
+    r->form_title = util_xstrdup(f->title);
+    if (o->wave) {
+        g = store_wave_find(s, o->wave, &wave, err);
+        if (g == 1)
+            util_seterr(err, "no wave '%s'; 'gapsurvey wave list' shows them", o->wave);
+        if (g != 0)
+            goto cleanup;
+    } else {
+        g = store_wave_latest_for(s, form_id, &wave, err);
+        if (g == 1)
+            util_seterr(err, "no responses to %s yet", form_id);
+        if (g != 0)
+            goto cleanup;
+    }
+    if (store_wave_name(s, wave, &r->wave, err) != 0)
+        goto cleanup;
+    if (o->compare_wave) {
+        g = store_wave_find(s, o->compare_wave, &wave0, err);
+        if (g == 1)
+            util_seterr(err, "no wave '%s' to compare with", o->compare_wave);
+        if (g != 0)
+            goto cleanup;
+        if (wave0 == wave) {
+            util_seterr(err, "--compare-wave names the analysed wave itself");
+            goto cleanup;
+        }
+        r->compare_wave = util_xstrdup(o->compare_wave);
+    }
+
+    /* groups */
+    int by_unit = !o->by || strcmp(o->by, "unit") == 0;
+    ul.s = s;
+    ul.r = r;
+    if (by_unit) {
+        if (store_unit_list(s, on_unit, &ul, err) != 0)
+            goto cleanup;
+        r->ngroups = ul.ngroups;
+        r->group_by = util_xstrdup("unit");
+        r->group_label = util_xstrdup(strcmp(r->lang, "zh") == 0 ? "单位" : "unit");
+    } else {
+        int p = form_item_index(f, o->by);
+        if (p < 0 || f->items[p].type != FORM_SELECT_ONE) {
+            util_seterr(err, "--by %s: not a select_one question of %s", o->by, form_id);
+            goto cleanup;
+        }
+        const form_list_t *l = &f->lists[f->items[p].list];
+        r->ngroups = l->nchoices;
+        r->groups = util_xcalloc(l->nchoices + 1, sizeof *r->groups);
+        for (size_t c = 0; c < l->nchoices; c++) {
+            r->groups[c].code = util_xstrdup(l->choices[c].name);
+            r->groups[c].name = util_xstrdup(form_text(f, l->choices[c].label, li));
+            r->groups[c].invited = r->groups[c].response_rate = NAN;
+        }
+        r->group_by = util_xstrdup(o->by);
+        r->group_label = util_xstrdup(form_text(f, f->items[p].label, li));
+        sc.by_pos = p;
+    }
+    scan_init(&sc, f, r->ngroups, 0);
+    sc.by_unit = by_unit;
+    sc.unit_group = ul.unit_group;
+    sc.nunit_ids = ul.nunit_ids;
+    ul.unit_group = NULL;
+    if (store_scan(s, form_id, wave, f, on_response, &sc, err) != 0)
+        goto cleanup;
+    if (sc.respondents == 0) {
+        util_seterr(err, "no responses to %s in wave %s", form_id, r->wave);
+        goto cleanup;
+    }
+    r->respondents = sc.respondents;
+
+    /* drop groups without responses (they are simply absent) */
+    for (size_t i = 0; i < r->ngroups; i++)
+        r->groups[i].n = sc.gn[i];
+    if (by_unit) {
+        tokload_t tl = {sc.unit_group, sc.nunit_ids, util_xmalloc((r->ngroups + 1) * sizeof(double))};
+        for (size_t i = 0; i < r->ngroups; i++)
+            tl.invited[i] = NAN;
+        if (store_tokens_by_unit(s, form_id, wave, on_tokens, &tl, err) != 0) {
+            free(tl.invited);
+            goto cleanup;
+        }
+        for (size_t i = 0; i < r->ngroups; i++) {
+            double inv = !isnan(tl.invited[i]) ? tl.invited[i] : ul.headcount[i];
+            r->groups[i].invited = inv;
+            r->groups[i].response_rate = (inv > 0) ? (double)r->groups[i].n / inv : NAN;
+        }
+        free(tl.invited);
+    }
+    suppress(r);
+
+    r->ndims = f->ndims;
+    r->dims = util_xcalloc(f->ndims + 1, sizeof *r->dims);
+    for (size_t d = 0; d < f->ndims; d++) {
+        r->dims[d].code = util_xstrdup(f->dims[d].code);
+        r->dims[d].label = util_xstrdup(form_text(f, f->dims[d].label, li));
+        if (!*r->dims[d].label) {
+            free(r->dims[d].label);
+            r->dims[d].label = util_xstrdup(f->dims[d].code);
+        }
+        dim_stats(r, &sc, d, o);
+    }
+    /* weak dimensions: BH across dimensions */
+    pvals = util_xmalloc((r->ndims + 1) * sizeof *pvals);
+    qvals = util_xmalloc((r->ndims + 1) * sizeof *qvals);
+    for (size_t d = 0; d < r->ndims; d++)
+        pvals[d] = r->dims[d].dev_p;
+    stats_bh(pvals, r->ndims, qvals);
+    res_dim_t **byrank = util_xmalloc((r->ndims + 1) * sizeof *byrank);
+    for (size_t d = 0; d < r->ndims; d++) {
+        res_dim_t *D = &r->dims[d];
+        D->dev_q = qvals[d];
+        D->weak = !isnan(D->dev_q) && D->dev_q < o->fdr && D->deviation <= -o->min_diff;
+        byrank[d] = D;
+    }
+    qsort(byrank, r->ndims, sizeof *byrank, cmp_dim_mean_desc);
+    for (size_t d = 0; d < r->ndims; d++)
+        byrank[d]->rank = (int)d + 1;
+    free(byrank);
+    free(pvals);
+    free(qvals);
+
+    /* cells of shown groups; one BH family over every tested cell */
+    size_t ncells = 0;
+    for (size_t i = 0; i < r->ngroups; i++) {
+        res_group_t *G = &r->groups[i];
+        if (G->suppressed || G->n == 0)
+            continue;
+        G->cells = util_xcalloc(r->ndims + 1, sizeof *G->cells);
+        for (size_t d = 0; d < r->ndims; d++)
+            cell_stats(r, &sc, i, d);
+        ncells += r->ndims;
+        if (sc.ncommenters[i] >= 0 && G->n >= RES_COMMENT_MIN) {
+            G->ncomments = sc.ncomments[i];
+            G->comments = util_xcalloc(G->ncomments + 1, sizeof *G->comments);
+            for (size_t c = 0; c < G->ncomments; c++) {
+                G->comments[c] = sc.comments[i * RES_COMMENTS_KEPT + c];
+                sc.comments[i * RES_COMMENTS_KEPT + c] = NULL;
+            }
+        }
+    }
+    pvals = util_xmalloc((ncells + 1) * sizeof *pvals);
+    qvals = util_xmalloc((ncells + 1) * sizeof *qvals);
+    size_t k = 0;
+    for (size_t i = 0; i < r->ngroups; i++)
+        if (r->groups[i].cells)
+            for (size_t d = 0; d < r->ndims; d++)
+                pvals[k++] = r->groups[i].cells[d].p;
+    stats_bh(pvals, k, qvals);
+    k = 0;
+    for (size_t i = 0; i < r->ngroups; i++)
+        if (r->groups[i].cells)
+            for (size_t d = 0; d < r->ndims; d++) {
+                res_cell_t *C = &r->groups[i].cells[d];
+                C->q = qvals[k++];
+                C->weak = !isnan(C->q) && C->q < o->fdr && C->diff <= -o->min_diff;
+            }
+    free(pvals);
+    free(qvals);
+    pvals = qvals = NULL;
+
+    /* self-vs-staff gaps (units only) */
+    if (by_unit) {
+        self = util_xcalloc((r->ngroups + 1) * (r->ndims + 1), sizeof *self);
+        if (self_scores(s, wave, &sc, self, &r->self_responses, err) != 0)
+            goto cleanup;
+        for (size_t i = 0; i < r->ngroups; i++) {
+            res_group_t *G = &r->groups[i];
+            if (!G->cells)
+                continue;
+            for (size_t d = 0; d < r->ndims; d++) {
+                stats_acc_t *sa = &self[i * r->ndims + d];
+                res_cell_t *C = &G->cells[d];
+                if (sa->n == 0 || isnan(C->mean))
+                    continue;
+                r->gaps = util_xrealloc(r->gaps, (r->ngaps + 1) * sizeof *r->gaps);
+                res_gap_t *gp = &r->gaps[r->ngaps++];
+                gp->group = i;
+                gp->dim = d;
+                gp->self = sa->mean;
+                gp->staff = C->mean;
+                gp->staff_ci_low = C->ci_low;
+                gp->staff_ci_high = C->ci_high;
+                gp->gap = gp->self - gp->staff;
+                gp->flag = (gp->self > C->ci_high && gp->gap >= o->min_diff) ? RES_OVERCLAIM
+                         : (gp->self < C->ci_low && gp->gap <= -o->min_diff) ? RES_UNDERCLAIM
+                         : RES_CONSISTENT;
+            }
+        }
+    }
+
+    /* changes against the comparison wave */
+    if (o->compare_wave) {
+        scan_init(&sc0, f, r->ngroups, 1);
+        sc0.by_unit = by_unit;
+        sc0.by_pos = sc.by_pos;
+        sc0.unit_group = util_xmalloc((sc.nunit_ids + 1) * sizeof *sc0.unit_group);
+        if (sc.nunit_ids)
+            memcpy(sc0.unit_group, sc.unit_group, sc.nunit_ids * sizeof *sc0.unit_group);
+        sc0.nunit_ids = sc.nunit_ids;
+        if (store_scan(s, form_id, wave0, f, on_response, &sc0, err) != 0)
+            goto cleanup;
+        for (size_t d = 0; d < r->ndims; d++)
+            add_change(r, -1, d, &sc0.pop[d], &sc.pop[d]);
+        size_t first_cell = r->nchanges;
+        for (size_t i = 0; i < r->ngroups; i++) {
+            /* a group small in the earlier wave stays hidden there too */
+            if (!r->groups[i].cells || sc0.gn[i] < r->min_n)
+                continue;
+            for (size_t d = 0; d < r->ndims; d++)
+                add_change(r, (long)i, d, &sc0.cell[i * r->ndims + d], &sc.cell[i * r->ndims + d]);
+        }
+        /* two BH families: dimensions, and unit x dimension cells */
+        pvals = util_xmalloc((r->nchanges + 1) * sizeof *pvals);
+        qvals = util_xmalloc((r->nchanges + 1) * sizeof *qvals);
+        for (size_t i = 0; i < r->nchanges; i++)
+            pvals[i] = r->changes[i].p;
+        stats_bh(pvals, first_cell, qvals);
+        stats_bh(pvals + first_cell, r->nchanges - first_cell, qvals + first_cell);
+        for (size_t i = 0; i < r->nchanges; i++) {
+            res_change_t *c = &r->changes[i];
+            c->q = qvals[i];
+            c->flag = RES_STABLE;
+            if (!isnan(c->q) && c->q < o->fdr && fabs(c->diff) >= o->min_diff)
+                c->flag = c->diff > 0 ? RES_IMPROVED : RES_DECLINED;
+        }
+    }
+    write_findings(r);
+    *out = r;
+    r = NULL;
+    rc = 0;
+cleanup:
+    free(pvals);
+    free(qvals);
+    free(self);
+    free(ul.unit_group);
+    free(ul.headcount);
+    if (r && !r->groups)
+        r->ngroups = 0;
+    res_free(r);
+    scan_free(&sc);
+    scan_free(&sc0);
+    form_free(f);
+    free(form_id);
+    return rc;
+}

@@ -1,0 +1,127 @@
+/*
+ * analyze: per-dimension and per-unit statistics of a staff form in a wave,
+ * as terminal tables (default), JSON (the contract of DESIGN.md section 6)
+ * or CSV tables.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyze.h"
+#include "cli.h"
+#include "commands.h"
+
+static const char usage[] =
+    "usage: gapsurvey analyze [--form FORM] [--wave NAME] [--by unit|ITEM]\n"
+    "                         [--compare-wave NAME] [--min-n N] [--min-diff X]\n"
+    "                         [--fdr Q] [--json | --csv DIR]\n"
+    "\n"
+    "Scores every respondent per dimension (0-100), then reports per dimension\n"
+    "(mean, CI, Cronbach's alpha, ANOVA, Welch, Kruskal-Wallis, ICC, weak-\n"
+    "dimension test) and per unit (mean, CI, rwg(j), shrunk mean, Welch t\n"
+    "against all others with Benjamini-Hochberg q, funnel position), the gap\n"
+    "between each unit's self-assessment and its staff, and changes since\n"
+    "--compare-wave.  Groups with fewer than --min-n responses never show.\n"
+    "\n"
+    "  --form FORM        the staff form (default: the one with most responses)\n"
+    "  --wave NAME        default: the newest wave with responses\n"
+    "  --by ITEM          group by a select_one question instead of by unit\n"
+    "  --min-n N          smallest group shown (default 5)\n"
+    "  --min-diff X       smallest difference, in points, called weak (default 5)\n"
+    "  --fdr Q            false discovery rate (default 0.05)\n"
+    "  --json             the whole result as JSON on stdout\n"
+    "  --csv DIR          dimensions.csv, groups.csv, items.csv, gaps.csv, changes.csv\n"
+    "\n"
+    "examples:\n"
+    "  gapsurvey analyze\n"
+    "  gapsurvey analyze --form staff-opinion --by position --json\n";
+
+int cmd_analyze(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"form", required_argument, NULL, 'f'},   {"wave", required_argument, NULL, 'w'},
+        {"by", required_argument, NULL, 'b'},     {"compare-wave", required_argument, NULL, 'c'},
+        {"min-n", required_argument, NULL, 'n'},  {"min-diff", required_argument, NULL, 'd'},
+        {"fdr", required_argument, NULL, 'q'},    {"json", no_argument, NULL, 'j'},
+        {"csv", required_argument, NULL, 'C'},    {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0}};
+    an_opts_t o;
+    an_opts_default(&o);
+    o.lang = cli_lang;
+    int json = 0, c;
+    const char *csvdir = NULL;
+    while ((c = cli_getopt(argc, argv, "f:w:b:c:n:d:q:jC:h", opts, usage)) != -1) {
+        long l;
+        double x;
+        switch (c) {
+        case 'f': o.form_id = optarg; break;
+        case 'w': o.wave = optarg; break;
+        case 'b': o.by = optarg; break;
+        case 'c': o.compare_wave = optarg; break;
+        case 'n':
+            if (util_parse_long(optarg, &l) != 0 || l < 1 || l > 1000000) {
+                cli_error("--min-n takes a whole number >= 1, not '%s'", optarg);
+                return 2;
+            }
+            o.min_n = (int)l;
+            break;
+        case 'd':
+            if (util_parse_double(optarg, &x) != 0 || x < 0 || x > 100) {
+                cli_error("--min-diff takes points between 0 and 100, not '%s'", optarg);
+                return 2;
+            }
+            o.min_diff = x;
+            break;
+        case 'q':
+            if (util_parse_double(optarg, &x) != 0 || x <= 0 || x >= 1) {
+                cli_error("--fdr takes a rate between 0 and 1, not '%s'", optarg);
+                return 2;
+            }
+            o.fdr = x;
+            break;
+        case 'j': json = 1; break;
+        case 'C': csvdir = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: return 2;
+        }
+    }
+    if (optind != argc)
+        return cli_usage(usage);
+    if (json && csvdir) {
+        cli_error("--json and --csv exclude each other");
+        return 2;
+    }
+    store_t *s = cli_open_store(0);
+    if (!s)
+        return 1;
+    res_t *r = NULL;
+    char *err = NULL;
+    int rc = 1;
+    if (an_run(s, &o, &r, &err) != 0) {
+        cli_error("%s", err);
+        goto cleanup;
+    }
+    if (json) {
+        if (res_write_json(r, stdout, &err) != 0) {
+            cli_error("%s", err);
+            goto cleanup;
+        }
+    } else if (csvdir) {
+        if (res_write_csv(r, csvdir, &err) != 0) {
+            cli_error("%s", err);
+            goto cleanup;
+        }
+        printf("wrote dimensions.csv, groups.csv, items.csv, gaps.csv, changes.csv in %s\n", csvdir);
+    } else {
+        const char *nc = getenv("NO_COLOR");
+        res_print_table(r, stdout, isatty(STDOUT_FILENO) && !(nc && *nc));
+    }
+    rc = 0;
+cleanup:
+    free(err);
+    res_free(r);
+    store_close(s);
+    return rc;
+}

@@ -1,0 +1,72 @@
+# plain CSV import: every bad cell named as FILE:ROW:COLUMN, nothing stored
+# on error (the database file is byte-for-byte unchanged), --dry-run,
+# --create-units, repeated import refused, round trip of select_multiple.
+. "$ROOT/tests/cli/lib.sh"
+R="$FIX/rcheck"
+"$GS" init >/dev/null
+"$GS" form add "$R/staff.csv" >/dev/null
+"$GS" unit import "$R/units.csv" >/dev/null
+"$GS" import "$R/staff-responses.csv" --form rcheck-staff >/dev/null
+sqlite3 "$GAPSURVEY_DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+before=$(sha256sum "$GAPSURVEY_DB" | cut -d' ' -f1)
+
+cat > bad.csv <<'CSV'
+unit,level,a1,a2,a3,a4,b1,b2,b3,comment,bogus
+R1,jr,3,4,2,4,3,3,,fine,
+R1,mid,6,4,2,4,3,3,3,,
+ZZ,jr,3,4,2,4,3,x,3,,
+,sr,3,4,2,4,3,3,3,,
+CSV
+run "$GS" import bad.csv --form rcheck-staff
+status "bad file: exit 1" 1
+has "unknown column" "$T/err" "bad.csv:1:11: column 'bogus' is not a question of rcheck-staff"
+has "value not in the list (level)" "$T/err" "bad.csv:3:2: 'mid' is not a choice of level (choices: jr sr)"
+has "value not in the list (a1)" "$T/err" "bad.csv:3:3: '6' is not a choice of a1"
+has "unknown unit" "$T/err" "bad.csv:4:1: unit 'ZZ' is not known"
+has "bad value in the same row too" "$T/err" "bad.csv:4:8: 'x' is not a choice of b2"
+has "empty unit" "$T/err" "bad.csv:5:1: the unit is empty"
+has "summary" "$T/err" "nothing imported: 6 problems"
+sqlite3 "$GAPSURVEY_DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+same "database byte-for-byte unchanged" "$(sha256sum "$GAPSURVEY_DB" | cut -d' ' -f1)" "$before"
+
+printf 'unit,level,a1\nR1,jr,3\nNEW1,sr,4\n' > newunit.csv
+run "$GS" import newunit.csv --form rcheck-staff --dry-run --create-units
+status "dry run" 0
+has "dry run says nothing stored" "$T/out" "dry run: nothing stored"
+same "dry run stored nothing" "$(sqlite3 "$GAPSURVEY_DB" 'SELECT count(*) FROM responses')" 108
+run "$GS" import newunit.csv --form rcheck-staff --create-units
+status "--create-units" 0
+same "unit NEW1 created" "$(sqlite3 "$GAPSURVEY_DB" "SELECT count(*) FROM units WHERE code='NEW1'")" 1
+run "$GS" import newunit.csv --form rcheck-staff --create-units
+status "the same file again is refused" 1
+has "with advice" "$T/err" "--again"
+run "$GS" import newunit.csv --form rcheck-staff --create-units --again
+status "--again imports it" 0
+same "responses now" "$(sqlite3 "$GAPSURVEY_DB" 'SELECT count(*) FROM responses')" 112
+
+# a form with a constraint, select_multiple and GB18030 input
+cat > form.csv <<'CSV'
+survey,,,,,
+,type,name,label,constraint,constraint_message
+,select_multiple topics,topics,Topics,,
+,integer,years,Years,. >= 0 and . <= 50,between 0 and 50
+choices,,,,,
+,list_name,name,label,,
+,topics,study,Study,,
+,topics,plan,Plan,,
+,topics,care,Care,,
+settings,,,,,
+,form_id,version,role,,
+,mini,1,staff,,
+CSV
+"$GS" form add form.csv >/dev/null
+printf 'unit,topics,years\nR1,study care,3\nR1,plan,70\nR1,plan nope,2\n' > mini.csv
+run "$GS" import mini.csv --form mini
+status "constraint and multi-select errors" 1
+has "constraint message" "$T/err" "mini.csv:3:3: years: between 0 and 50 (value '70')"
+has "bad option in a multi-select" "$T/err" "mini.csv:4:2: 'nope' is not a choice of topics"
+printf 'unit,topics,years\nR1,study care,3\nR2,,\n' | iconv -f UTF-8 -t GB18030 > gb.csv
+run "$GS" import gb.csv --form mini
+status "GB18030 file imports" 0
+same "select_multiple stored space-separated" "$(sqlite3 "$GAPSURVEY_DB" "SELECT a.text FROM answers a JOIN items i ON i.id=a.item WHERE i.name='topics'")" "study care"
+same "no time of day stored" "$(sqlite3 "$GAPSURVEY_DB" "SELECT count(*) FROM responses WHERE length(submitted_on) <> 10")" 0

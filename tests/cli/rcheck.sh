@@ -1,0 +1,97 @@
+# analyze --json against R: every statistic of tests/fixtures/rcheck/expected*.json
+# (written by tests/r/analyze_ref.R with psych, multilevel and stats) must
+# agree to 1e-6 relative.  Also checks the JSON contract with a parser.
+. "$ROOT/tests/cli/lib.sh"
+R="$FIX/rcheck"
+
+run "$GS" init; status "init" 0
+run "$GS" form add "$R/staff.csv" "$R/self.csv"; status "forms" 0
+run "$GS" unit import "$R/units.csv"; status "units" 0
+run "$GS" import "$R/staff-responses.csv" --form rcheck-staff --format plain
+status "staff responses imported" 0
+has "108 of them" "$T/out" "108 responses imported"
+run "$GS" import "$R/self-responses.csv" --form rcheck-self --format plain
+status "self responses imported" 0
+
+compare() {   # expected-file description analyze-args...
+    exp=$1; desc=$2; shift 2
+    "$GS" analyze --form rcheck-staff --json "$@" > "$T/actual.json" 2>"$T/err"
+    if python3 "$ROOT/tests/cli/json_close.py" "$R/$exp" "$T/actual.json" --rtol 1e-6 --atol 1e-13 > "$T/cmp" 2>&1; then
+        ok "$desc: $(tail -n 1 "$T/cmp" | sed 's/ (.*//')"
+    else
+        notok "$desc"; sed 's/^/# /' "$T/cmp" | head -n 30
+    fi
+}
+compare expected.json "R agreement, min_n 5 (complementary suppression)"
+compare expected-min-n-4.json "R agreement, min_n 4" --min-n 4
+compare expected-by-level.json "R agreement, --by level" --by level
+
+# the contract of DESIGN.md section 6, read with a JSON parser
+"$GS" analyze --form rcheck-staff --json > "$T/a.json"
+python3 - "$T/a.json" > "$T/contract" 2>&1 <<'PY'
+import json, sys, math
+d = json.load(open(sys.argv[1]))
+bad = []
+def need(obj, keys, where):
+    for k in keys:
+        if k not in obj:
+            bad.append(f"{where}: missing {k}")
+need(d, ["form", "wave", "respondents", "group_by", "min_n", "min_diff", "fdr",
+         "dimensions", "groups", "gaps", "changes", "findings"], "top")
+for dm in d["dimensions"]:
+    need(dm, ["code", "label", "n", "mean", "sd", "ci_low", "ci_high", "alpha", "std_alpha",
+              "average_r", "alpha_ci_low", "alpha_ci_high", "items", "anova", "welch_anova",
+              "kruskal", "icc1", "icc2", "deviation", "t", "p", "q", "rank", "weak"], dm.get("code"))
+    for it in dm["items"]:
+        need(it, ["name", "n", "mean", "sd", "r_drop", "alpha_if_dropped"], it.get("name"))
+    need(dm["anova"], ["f", "df_between", "df_within", "p", "eta2", "omega2"], "anova")
+    need(dm["welch_anova"], ["f", "df_between", "df_within", "p"], "welch")
+    need(dm["kruskal"], ["h", "df", "p"], "kruskal")
+    for k in ["p", "q"]:
+        if not isinstance(dm[k], (int, float)) or isinstance(dm[k], bool):
+            bad.append(f"{dm['code']}.{k} is not a number")
+for g in d["groups"]:
+    need(g, ["code", "name", "suppressed"], g.get("code"))
+    if g["suppressed"]:
+        if set(g) - {"code", "name", "suppressed"}:
+            bad.append(f"suppressed {g['code']} shows {sorted(set(g) - {'code','name','suppressed'})}")
+        continue
+    need(g, ["n", "invited", "response_rate", "scores"], g["code"])
+    for dim, s in g["scores"].items():
+        need(s, ["n", "mean", "sd", "ci_low", "ci_high", "shrunk", "rwg_j", "diff", "t", "df",
+                 "p", "q", "weak", "funnel"], g["code"] + "." + dim)
+        if s["funnel"] not in ("inside", "below_95", "below_998", "above_95", "above_998"):
+            bad.append("bad funnel " + s["funnel"])
+for gp in d["gaps"]:
+    need(gp, ["unit", "dimension", "self", "staff", "staff_ci_low", "staff_ci_high", "gap", "flag"], "gap")
+    if gp["flag"] not in ("overclaim", "underclaim", "consistent"):
+        bad.append("bad gap flag")
+for f in d["findings"]:
+    need(f, ["kind", "text"], "finding")
+print("\n".join(bad) if bad else "contract ok")
+sys.exit(1 if bad else 0)
+PY
+if [ $? -eq 0 ]; then ok "analyze --json follows the contract"; else notok "contract"; sed 's/^/# /' "$T/contract"; fi
+has "response rate from headcount (R1: 40 of 50)" "$T/a.json" '"invited": 50, "response_rate": 0.8'
+
+# findings name the weak unit, weak dimension and the overclaiming unit
+run "$GS" analyze --form rcheck-staff
+status "terminal table" 0
+has "weak dimension found" "$T/out" "Beta is a weak dimension"
+has "weak unit found" "$T/out" "Unit Two (R2) is weak on Beta"
+has "overclaim found" "$T/out" "Unit Two (R2) overclaims on Beta"
+hasnot "suppressed unit R6 not in the table" "$T/out" "Unit Six"
+hasnot "complementary-suppressed unit R5 not in the table" "$T/out" "Unit Five"
+run "$GS" --lang zh analyze --form rcheck-staff
+has "findings in Chinese" "$T/out" "是薄弱维度"
+
+run "$GS" analyze --form rcheck-staff --csv "$T/tables"
+status "--csv writes tables" 0
+check "dimensions.csv starts with a BOM" sh -c "head -c 3 '$T/tables/dimensions.csv' | od -An -tx1 | grep -q 'ef bb bf'"
+same "groups.csv has 4 shown units x 2 dimensions" "$(($(wc -l < "$T/tables/groups.csv") - 1))" 8
+hasnot "groups.csv has no suppressed unit" "$T/tables/groups.csv" "R6"
+
+run "$GS" analyze --form rcheck-staff --by nosuch
+status "--by a missing item fails" 1
+run "$GS" analyze --form rcheck-staff --fdr 2
+status "--fdr out of range is a usage error" 2
