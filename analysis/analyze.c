@@ -741,6 +741,74 @@ static const char *fmt_p(double p, char buf[32])
     return buf;
 }
 
+/* One sentence per unit that over- (or under-) claims, naming each of its
+ * flagged dimensions with both scores; units with the largest gap first,
+ * so the list reads as a priority list. */
+static void gap_findings(res_t *r, res_gapflag_t flag)
+{
+    int zh = strcmp(r->lang, "zh") == 0;
+    size_t *order = util_xmalloc((r->ngroups + 1) * sizeof *order);
+    double *worst = util_xcalloc(r->ngroups + 1, sizeof *worst);
+    size_t n = 0;
+    for (size_t g = 0; g < r->ngroups; g++) {
+        int any = 0;
+        for (size_t i = 0; i < r->ngaps; i++)
+            if (r->gaps[i].group == g && r->gaps[i].flag == flag) {
+                double m = fabs(r->gaps[i].gap);
+                if (!any || m > worst[g])
+                    worst[g] = m;
+                any = 1;
+            }
+        if (any)
+            order[n++] = g;
+    }
+    for (size_t a = 1; a < n; a++)   /* insertion sort: a few dozen units at most */
+        for (size_t b = a; b > 0 && worst[order[b]] > worst[order[b - 1]]; b--) {
+            size_t t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+    for (size_t k = 0; k < n; k++) {
+        size_t g = order[k];
+        res_group_t *G = &r->groups[g];
+        util_buf_t b = {0};
+        size_t cnt = 0;
+        for (size_t i = 0; i < r->ngaps; i++) {
+            res_gap_t *gp = &r->gaps[i];
+            if (gp->group != g || gp->flag != flag)
+                continue;
+            if (cnt++)
+                util_buf_adds(&b, zh ? "；" : "; ");
+            if (zh)
+                util_buf_addf(&b, "“%s”自评 %.1f 分、职工评价 %.1f 分（95%% 置信区间 %.1f–%.1f），相差 %+.1f 分",
+                              r->dims[gp->dim].label, gp->self, gp->staff, gp->staff_ci_low,
+                              gp->staff_ci_high, gp->gap);
+            else
+                util_buf_addf(&b, "%s: self %.1f, staff %.1f (95%% CI %.1f-%.1f), %+.1f points",
+                              r->dims[gp->dim].label, gp->self, gp->staff, gp->staff_ci_low,
+                              gp->staff_ci_high, gp->gap);
+        }
+        if (flag == RES_OVERCLAIM) {
+            if (zh)
+                finding(r, RES_F_OVERCLAIM, "%s（%s）自评明显高于干部职工评价，存在“说了当做了、做了当做好了”的倾向（%zu 个维度）：%s。",
+                        G->name, G->code, cnt, b.s);
+            else
+                finding(r, RES_F_OVERCLAIM, "%s (%s) rates itself above what its staff report on %zu dimension%s: %s.",
+                        G->name, G->code, cnt, cnt == 1 ? "" : "s", b.s);
+        } else {
+            if (zh)
+                finding(r, RES_F_UNDERCLAIM, "%s（%s）自评低于干部职工评价（%zu 个维度）：%s。",
+                        G->name, G->code, cnt, b.s);
+            else
+                finding(r, RES_F_UNDERCLAIM, "%s (%s) rates itself below what its staff report on %zu dimension%s: %s.",
+                        G->name, G->code, cnt, cnt == 1 ? "" : "s", b.s);
+        }
+        util_buf_free(&b);
+    }
+    free(order);
+    free(worst);
+}
+
 static void write_findings(res_t *r)
 {
     int zh = strcmp(r->lang, "zh") == 0;
@@ -772,28 +840,8 @@ static void write_findings(res_t *r)
                         G->name, G->code, r->dims[d].label, C->mean, C->n, -C->diff, C->t, fmt_p(C->q, b1));
         }
     }
-    for (size_t i = 0; i < r->ngaps; i++) {
-        res_gap_t *gp = &r->gaps[i];
-        if (gp->flag == RES_CONSISTENT)
-            continue;
-        res_group_t *G = &r->groups[gp->group];
-        const char *dl = r->dims[gp->dim].label;
-        if (gp->flag == RES_OVERCLAIM) {
-            if (zh)
-                finding(r, RES_F_OVERCLAIM, "%s（%s）在“%s”上自评偏高：单位自评 %.1f 分，干部职工评价 %.1f 分（95%% 置信区间 %.1f–%.1f），高出 %.1f 分，存在“说了当做了、做了当做好了”的倾向。",
-                        G->name, G->code, dl, gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high, gp->gap);
-            else
-                finding(r, RES_F_OVERCLAIM, "%s (%s) overclaims on %s: self-assessment %.1f against the staff's %.1f (95%% CI %.1f-%.1f), %.1f points higher.",
-                        G->name, G->code, dl, gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high, gp->gap);
-        } else {
-            if (zh)
-                finding(r, RES_F_UNDERCLAIM, "%s（%s）在“%s”上自评偏低：单位自评 %.1f 分，干部职工评价 %.1f 分（95%% 置信区间 %.1f–%.1f）。",
-                        G->name, G->code, dl, gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high);
-            else
-                finding(r, RES_F_UNDERCLAIM, "%s (%s) underclaims on %s: self-assessment %.1f against the staff's %.1f (95%% CI %.1f-%.1f).",
-                        G->name, G->code, dl, gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high);
-        }
-    }
+    gap_findings(r, RES_OVERCLAIM);
+    gap_findings(r, RES_UNDERCLAIM);
     for (size_t d = 0; d < r->ndims; d++) {
         res_dim_t *D = &r->dims[d];
         if (isnan(D->alpha) || D->alpha >= 0.7)

@@ -2,4 +2,3 @@
 #include "commands.h"
 int cmd_report(int argc, char **argv) { (void)argc; (void)argv; cli_error("not built yet"); return 1; }
 int cmd_demo(int argc, char **argv) { (void)argc; (void)argv; cli_error("not built yet"); return 1; }
-int cmd_simulate(int argc, char **argv) { (void)argc; (void)argv; cli_error("not built yet"); return 1; }

@@ -47,7 +47,10 @@ static void position(const char *data, size_t off, long *line, long *col)
     *col = (long)util_utf8_chars(data + start, off - start) + 1;
 }
 
-static int from_gb18030(const char *data, size_t len, char **out, size_t *outlen, char **err)
+/* utf8_bad: offset of the first byte that is not UTF-8, or (size_t)-1 when
+ * GB18030 was asked for and UTF-8 never tried. */
+static int from_gb18030(const char *data, size_t len, char **out, size_t *outlen, char **err,
+                        size_t utf8_bad)
 {
     int rc = -1;
     iconv_t cd = iconv_open("UTF-8", "GB18030");
@@ -65,13 +68,28 @@ static int from_gb18030(const char *data, size_t len, char **out, size_t *outlen
         size_t r = iconv(cd, &in, &inleft, &o, &oleft);
         util_buf_add(&b, chunk, sizeof chunk - oleft);
         if (r == (size_t)-1 && errno != E2BIG) {
-            /* b holds everything before the bad byte, already decoded: count
-             * there, since the raw prefix would count each Chinese character
-             * as two columns */
             long line, col;
-            position(b.s ? b.s : "", b.len, &line, &col);
-            util_seterr(err, "line %ld, column %ld: byte 0x%02X is neither UTF-8 nor GB18030; "
-                        "save the file as UTF-8", line, col, (unsigned char)*in);
+            size_t off = (size_t)(in - data);
+            if (utf8_bad != (size_t)-1 && utf8_bad >= off) {
+                /* UTF-8 got at least as far as GB18030: a UTF-8 file with
+                 * one bad byte, whose Chinese text GB18030 trips over long
+                 * before (or decodes as nonsense of another width); point
+                 * at that byte and count its columns as UTF-8 */
+                off = utf8_bad;
+                position(data, off, &line, &col);
+            } else {
+                /* b holds everything before the bad byte, already decoded:
+                 * count there, since the raw prefix would count each Chinese
+                 * character as two columns */
+                position(b.s ? b.s : "", b.len, &line, &col);
+            }
+            if (utf8_bad == (size_t)-1)
+                util_seterr(err, "line %ld, column %ld: byte 0x%02X is not valid GB18030",
+                            line, col, (unsigned char)data[off]);
+            else
+                util_seterr(err, "line %ld, column %ld: byte 0x%02X is neither UTF-8 nor "
+                            "GB18030; save the file as UTF-8", line, col,
+                            (unsigned char)data[off]);
             goto cleanup;
         }
     }
@@ -114,7 +132,7 @@ int enc_to_utf8(const char *data, size_t len, enc_t want, char **out,
             *used = ENC_UTF8;
         return 0;
     }
-    if (from_gb18030(data, len, out, outlen, err) != 0)
+    if (from_gb18030(data, len, out, outlen, err, want == ENC_AUTO ? bad : (size_t)-1) != 0)
         return -1;
     if (used)
         *used = ENC_GB18030;

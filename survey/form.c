@@ -430,7 +430,8 @@ static void load_settings(loader_t *L)
     } else if (util_streq_ci(v, "self")) {
         f->role = FORM_ROLE_SELF;
     } else {
-        err(L, line, c + 1, "settings: role '%s' is not self or staff", v);
+        err(L, line, c + 1, "settings: role '%s' must be self (unit self-assessment) or staff "
+            "(staff opinion survey)", v);
     }
 
     c = col_of(L, s, cs, "default_language");
@@ -996,8 +997,10 @@ static void diag_positioned(util_diag_t *d, const char *file, const char *msg)
     if (sscanf(msg, "line %ld, column %ld: %n", &line, &col, &used) != 2 || used == 0) {
         col = 0;
         used = 0;
-        if (sscanf(msg, "line %ld: %n", &line, &used) != 1 || used == 0)
-            line = 0, used = 0;
+        if (sscanf(msg, "line %ld: %n", &line, &used) != 1 || used == 0) {
+            line = 0;
+            used = 0;
+        }
     }
     util_diag_add(d, UTIL_ERROR, file, line, col, "%s", msg + used);
 }

@@ -104,6 +104,21 @@ static const char *const migrations[] = {
     "  rows INTEGER NOT NULL,"
     "  imported_on TEXT NOT NULL,"
     "  PRIMARY KEY (hash, form_id));",
+    /* 1 -> 2: drafts of the terminal runner, so a crash loses no answer.
+     * A draft is keyed by what the respondent typed to start (form and
+     * unit, or the token's hash) and is deleted in the same transaction
+     * that stores the response. */
+    "CREATE TABLE drafts("
+    "  key TEXT PRIMARY KEY,"
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  wave INTEGER NOT NULL REFERENCES waves(id),"
+    "  unit INTEGER REFERENCES units(id),"
+    "  cursor INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE draft_answers("
+    "  draft TEXT NOT NULL REFERENCES drafts(key) ON DELETE CASCADE,"
+    "  pos INTEGER NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  PRIMARY KEY (draft, pos)) WITHOUT ROWID;",
 };
 
 static int sqlerr(store_t *s, char **err, const char *what)
@@ -889,6 +904,162 @@ int store_import_record(store_t *s, const char *hash, const char *form_id, const
     sqlite3_bind_int64(st, 4, rows);
     bind_text(st, 5, today);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "recording import");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- tokens ---- */
+
+int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "INSERT INTO tokens(hash, form, unit, wave) VALUES (?1, ?2, ?3, ?4)", &st, err))
+        return -1;
+    bind_text(st, 1, hash);
+    sqlite3_bind_int(st, 2, form);
+    if (unit > 0)
+        sqlite3_bind_int(st, 3, unit);
+    else
+        sqlite3_bind_null(st, 3);
+    sqlite3_bind_int(st, 4, wave);
+    int step = sqlite3_step(st);
+    int rc = 0;
+    if (step == SQLITE_CONSTRAINT)
+        rc = -1, util_seterr(err, "token already exists");
+    else if (step != SQLITE_DONE)
+        rc = sqlerr(s, err, "storing token");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_token_get(store_t *s, const char *hash, store_token_t *t, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT form, coalesce(unit, 0), wave, used FROM tokens WHERE hash = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, hash);
+    int rc = 1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        t->form = sqlite3_column_int(st, 0);
+        t->unit = sqlite3_column_int(st, 1);
+        t->wave = sqlite3_column_int(st, 2);
+        t->used = sqlite3_column_int(st, 3);
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_token_use(store_t *s, const char *hash, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "UPDATE tokens SET used = 1 WHERE hash = ?1 AND used = 0", &st, err))
+        return -1;
+    bind_text(st, 1, hash);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "using token");
+    if (rc == 0 && sqlite3_changes(s->db) == 0)
+        rc = 1;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_token_counts(store_t *s, int (*cb)(void *ud, const char *form_id, const char *unit,
+                                               const char *wave, long issued, long used),
+                       void *ud, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT f.form_id, coalesce(u.code, ''), w.name, count(*), sum(t.used) "
+                "FROM tokens t JOIN forms f ON f.id = t.form JOIN waves w ON w.id = t.wave "
+                "LEFT JOIN units u ON u.id = t.unit GROUP BY f.form_id, u.code, w.name "
+                "ORDER BY f.form_id, w.name, u.code", &st, err))
+        return -1;
+    int rc = 0, step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        if ((rc = cb(ud, col_text(st, 0), col_text(st, 1), col_text(st, 2),
+                     (long)sqlite3_column_int64(st, 3), (long)sqlite3_column_int64(st, 4))) != 0)
+            break;
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sqlerr(s, err, "counting tokens");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- drafts ---- */
+
+int store_draft_put(store_t *s, const char *key, int form, int wave, int unit, int cursor,
+                    char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "INSERT INTO drafts(key, form, wave, unit, cursor) VALUES (?1, ?2, ?3, ?4, ?5) "
+                "ON CONFLICT(key) DO UPDATE SET cursor = excluded.cursor", &st, err))
+        return -1;
+    bind_text(st, 1, key);
+    sqlite3_bind_int(st, 2, form);
+    sqlite3_bind_int(st, 3, wave);
+    if (unit > 0)
+        sqlite3_bind_int(st, 4, unit);
+    else
+        sqlite3_bind_null(st, 4);
+    sqlite3_bind_int(st, 5, cursor);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "saving draft");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_draft_answer(store_t *s, const char *key, int pos, const char *text, char **err)
+{
+    sqlite3_stmt *st;
+    const char *sql = text ? "INSERT OR REPLACE INTO draft_answers(draft, pos, text) VALUES (?1, ?2, ?3)"
+                           : "DELETE FROM draft_answers WHERE draft = ?1 AND pos = ?2";
+    if (prep(s, sql, &st, err))
+        return -1;
+    bind_text(st, 1, key);
+    sqlite3_bind_int(st, 2, pos);
+    if (text)
+        bind_text(st, 3, text);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "saving draft answer");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_draft_get(store_t *s, const char *key, store_draft_t *d,
+                    int (*cb)(void *ud, int pos, const char *text), void *ud, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT form, wave, coalesce(unit, 0), cursor FROM drafts WHERE key = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, key);
+    int rc = 1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        d->form = sqlite3_column_int(st, 0);
+        d->wave = sqlite3_column_int(st, 1);
+        d->unit = sqlite3_column_int(st, 2);
+        d->cursor = sqlite3_column_int(st, 3);
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    if (rc != 0 || !cb)
+        return rc;
+    if (prep(s, "SELECT pos, text FROM draft_answers WHERE draft = ?1 ORDER BY pos", &st, err))
+        return -1;
+    bind_text(st, 1, key);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        if ((rc = cb(ud, sqlite3_column_int(st, 0), col_text(st, 1))) != 0)
+            break;
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sqlerr(s, err, "reading draft");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_draft_delete(store_t *s, const char *key, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "DELETE FROM drafts WHERE key = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, key);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "deleting draft");
     sqlite3_finalize(st);
     return rc;
 }

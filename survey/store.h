@@ -18,7 +18,7 @@
 
 typedef struct store store_t;
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* Opens path.  create=1 makes a new database (error if it has a schema of
  * a newer program); create=0 requires an existing gapsurvey database. */
@@ -126,5 +126,37 @@ int store_tokens_by_unit(store_t *s, const char *form_id, int wave,
 int store_import_seen(store_t *s, const char *hash, const char *form_id, char **err);
 int store_import_record(store_t *s, const char *hash, const char *form_id, const char *file,
                         long rows, char **err);
+
+/* ---- tokens (one-time invitation codes; only a hash is stored) ---- */
+typedef struct {
+    int form, unit, wave, used;
+} store_token_t;
+/* Stores a token's hash for form/unit (0 = none)/wave.  Error if it exists. */
+int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, char **err);
+/* Looks a hash up; 1 when unknown. */
+int store_token_get(store_t *s, const char *hash, store_token_t *t, char **err);
+/* Marks it used; call inside the transaction that stores the response.
+ * Returns 1 when it was already used (or unknown): roll back then. */
+int store_token_use(store_t *s, const char *hash, char **err);
+/* Issued and used counts per form, unit code ("" = none) and wave; never
+ * which token was used. */
+int store_token_counts(store_t *s, int (*cb)(void *ud, const char *form_id, const char *unit,
+                                               const char *wave, long issued, long used),
+                       void *ud, char **err);
+
+/* ---- drafts (the terminal runner saves every answer as it is given) ---- */
+typedef struct {
+    int form, wave, unit, cursor;
+} store_draft_t;
+/* Creates the draft or updates its cursor (the item the respondent is on). */
+int store_draft_put(store_t *s, const char *key, int form, int wave, int unit, int cursor,
+                    char **err);
+/* Saves one answer (canonical text) of item position pos; NULL deletes it. */
+int store_draft_answer(store_t *s, const char *key, int pos, const char *text, char **err);
+/* Reads the draft (1 when none) and calls cb for each saved answer. */
+int store_draft_get(store_t *s, const char *key, store_draft_t *d,
+                    int (*cb)(void *ud, int pos, const char *text), void *ud, char **err);
+/* Deletes it; call in the transaction that stores the response. */
+int store_draft_delete(store_t *s, const char *key, char **err);
 
 #endif

@@ -79,7 +79,8 @@ run "$GS" analyze --form rcheck-staff
 status "terminal table" 0
 has "weak dimension found" "$T/out" "Beta is a weak dimension"
 has "weak unit found" "$T/out" "Unit Two (R2) is weak on Beta"
-has "overclaim found" "$T/out" "Unit Two (R2) overclaims on Beta"
+has "overclaim found" "$T/out" "Unit Two (R2) rates itself above what its staff report on 2 dimensions"
+has "with both scores" "$T/out" "Beta: self 91.7, staff 37.7 (95% CI 30.7-44.6), +54.0 points"
 hasnot "suppressed unit R6 not in the table" "$T/out" "Unit Six"
 hasnot "complementary-suppressed unit R5 not in the table" "$T/out" "Unit Five"
 run "$GS" --lang zh analyze --form rcheck-staff

@@ -1,0 +1,232 @@
+/*
+ * Unit tests for survey/csvread: RFC 4180 rows with the physical line each
+ * row starts on.  One table of inputs, each with the rows it must give
+ * (written "LINE:cell|cell" per row); every input is fed whole and again in
+ * chunks of 1, 2 and 7 bytes, because a reader that splits its input
+ * differently (an import reading a file in blocks) must see the same rows
+ * on the same lines.  Then delimiter sniffing and a callback that stops.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvread.h"
+#include "util.h"
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+struct csv_case {
+    const char *desc;
+    const char *in;
+    char delim;         /* 0: sniff it as the loaders do */
+    const char *rows;   /* "LINE:cell|cell\n" per row */
+    int rc;             /* 0, or -1 for a syntax error */
+    const char *err;    /* csvr_error() when rc is -1 */
+};
+
+static const struct csv_case cases[] = {
+    { "plain rows", "a,b\nc,d\n", 0, "1:a|b\n2:c|d\n", 0, NULL },
+    { "quoted cell with a comma", "\"a,b\",c\n", 0, "1:a,b|c\n", 0, NULL },
+    { "doubled quotes inside a quoted cell", "\"say \"\"hi\"\"\",x\n", 0,
+      "1:say \"hi\"|x\n", 0, NULL },
+    { "quoted cell with a newline: next row keeps its own line",
+      "a,\"line1\nline2\",b\nc,d\n", 0, "1:a|line1\nline2|b\n3:c|d\n", 0, NULL },
+    { "quoted cell spanning three lines, row starts where it starts",
+      "h\nx,\"1\n2\n3\"\ny\n", 0, "1:h\n2:x|1\n2\n3\n5:y\n", 0, NULL },
+    { "quoted cell that holds a blank line",
+      "\"a\n\nb\"\n\nc\n", 0, "1:a\n\nb\n5:c\n", 0, NULL },
+    { "CRLF line ends", "a,b\r\nc,d\r\n", 0, "1:a|b\n2:c|d\n", 0, NULL },
+    { "CRLF inside a quoted cell is kept",
+      "\"x\r\ny\",z\r\nw,v\r\n", 0, "1:x\r\ny|z\n3:w|v\n", 0, NULL },
+    { "blank lines skipped but counted", "a\n\n\nb\n", 0, "1:a\n4:b\n", 0, NULL },
+    { "blank CRLF lines skipped but counted", "a\r\n\r\n\r\nb\r\n", 0, "1:a\n4:b\n", 0, NULL },
+    { "leading blank lines", "\n\r\n\na,b\n", 0, "4:a|b\n", 0, NULL },
+    { "a line of spaces is blank", "a,b\n   \nc,d\n", 0, "1:a|b\n3:c|d\n", 0, NULL },
+    { "last row without newline", "a,b\nc,d", 0, "1:a|b\n2:c|d\n", 0, NULL },
+    { "last row without newline after CRLF rows", "a\r\nb", 0, "1:a\n2:b\n", 0, NULL },
+    { "empty cells are kept", ",,\nx,,\n", 0, "1:||\n2:x||\n", 0, NULL },
+    { "spaces around unquoted cells are dropped", " a , b \n", 0, "1:a|b\n", 0, NULL },
+    { "a stray quote inside an unquoted cell is kept (Excel writes them)",
+      "5\" screen,x\n", 0, "1:5\" screen|x\n", 0, NULL },
+    { "Chinese text", "单位,意见\nU01,\"很好，谢谢\"\n", 0, "1:单位|意见\n2:U01|很好，谢谢\n",
+      0, NULL },
+    { "empty input", "", 0, "", 0, NULL },
+    { "only line ends", "\n\r\n\n", 0, "", 0, NULL },
+    { "semicolon sniffed", "a;b;\"c;d\"\n1;2;3\n", 0, "1:a|b|c;d\n2:1|2|3\n", 0, NULL },
+    { "tab sniffed, empty cells kept", "a\tb\t\tc\n\t\t\nz\tw\n", 0,
+      "1:a|b||c\n2:||\n3:z|w\n", 0, NULL },
+    { "comma given, semicolons are text", "a;b,c\n", ',', "1:a;b|c\n", 0, NULL },
+    { "unterminated quote on the only row", "a,\"b\n", 0, "", -1,
+      "line 1: a quoted cell in the row that starts here is never closed; add the missing \"" },
+    { "unterminated quote after good rows, over several lines",
+      "h,i\nx,y\n\na,\"b\nc\nd", 0, "1:h|i\n2:x|y\n", -1,
+      "line 4: a quoted cell in the row that starts here is never closed; add the missing \"" },
+};
+
+static int collect(void *ud, const csvr_row_t *row)
+{
+    util_buf_t *b = ud;
+    util_buf_addf(b, "%ld:", row->line);
+    for (size_t i = 0; i < row->ncells; i++) {
+        if (i)
+            util_buf_addc(b, '|');
+        util_buf_adds(b, row->cells[i]);
+    }
+    util_buf_addc(b, '\n');
+    return 0;
+}
+
+/* Feeds `in` in pieces of `chunk` bytes (0 = all at once through
+ * csvr_parse_mem); returns the rows, *rc and *err (heap). */
+static char *run(const struct csv_case *c, size_t chunk, int *rc, char **err)
+{
+    size_t len = strlen(c->in);
+    char delim = c->delim ? c->delim : csvr_sniff_delim(c->in, len);
+    util_buf_t b = {0};
+    *err = NULL;
+    if (chunk == 0) {
+        *rc = csvr_parse_mem(c->in, len, delim, collect, &b, err);
+        return util_buf_take(&b);
+    }
+    csvr_t *r = csvr_new(delim, collect, &b);
+    assert_non_null(r);
+    *rc = 0;
+    for (size_t i = 0; i < len && *rc == 0; i += chunk)
+        *rc = csvr_feed(r, c->in + i, len - i < chunk ? len - i : chunk);
+    if (*rc == 0)
+        *rc = csvr_finish(r);
+    if (*rc == -1)
+        *err = util_xstrdup(csvr_error(r));
+    csvr_free(r);
+    return util_buf_take(&b);
+}
+
+static void test_rows_and_lines(void **state)
+{
+    (void)state;
+    static const size_t chunks[] = {0, 1, 2, 7};
+    int failed = 0;
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        const struct csv_case *c = &cases[i];
+        for (size_t k = 0; k < N_OF(chunks); k++) {
+            int rc;
+            char *err;
+            char *rows = run(c, chunks[k], &rc, &err);
+            int ok = strcmp(rows, c->rows) == 0 && rc == c->rc &&
+                     (c->rc == 0 ? err == NULL : err && strcmp(err, c->err) == 0);
+            if (!ok) {
+                print_message("FAIL [%zu] %s, chunk %zu: rc %d (want %d), err %s\n"
+                              "--- got rows:\n%s--- want rows:\n%s---\n", i, c->desc,
+                              chunks[k], rc, c->rc, err ? err : "(none)", rows, c->rows);
+                failed++;
+            }
+            free(rows);
+            free(err);
+        }
+    }
+    assert_int_equal(failed, 0);
+}
+
+static void test_sniff(void **state)
+{
+    (void)state;
+    static const struct { const char *in; char want; } sniff[] = {
+        { "a,b,c\n", ',' },
+        { "a;b;c\n", ';' },
+        { "a\tb\tc\n", '\t' },
+        { "survey;;;;\n;type;name\n", ';' },
+        { "\"x,y,z\";a;b\n", ';' },            /* commas inside quotes do not count */
+        { "\"two\nlines,,,,\";x\n", ';' },     /* nor a newline inside quotes */
+        { "a;b\nc,d,e,f\n", ';' },             /* the first line decides */
+        { "a,b;c\n", ',' },                    /* a tie goes to comma */
+        { "survey\n", ',' },
+        { "", ',' },
+    };
+    for (size_t i = 0; i < N_OF(sniff); i++) {
+        char got = csvr_sniff_delim(sniff[i].in, strlen(sniff[i].in));
+        if (got != sniff[i].want)
+            fail_msg("sniff [%zu]: got '%c', want '%c'", i, got, sniff[i].want);
+    }
+    /* only len bytes are looked at */
+    assert_int_equal(csvr_sniff_delim("a;b,c,d,e", 3), ';');
+}
+
+static int stop_at_second(void *ud, const csvr_row_t *row)
+{
+    int *seen = ud;
+    (void)row;
+    return ++*seen == 2 ? 7 : 0;
+}
+
+/* A callback's non-zero return stops the parse and is returned as is. */
+static void test_callback_stops(void **state)
+{
+    (void)state;
+    static const char in[] = "a\nb\nc\nd";
+    int seen = 0;
+    char *err = NULL;
+    assert_int_equal(csvr_parse_mem(in, strlen(in), ',', stop_at_second, &seen, &err), 7);
+    assert_int_equal(seen, 2);
+    assert_null(err);
+
+    seen = 0;
+    csvr_t *r = csvr_new(',', stop_at_second, &seen);
+    int rc = 0;
+    for (size_t i = 0; i < strlen(in) && rc == 0; i++)
+        rc = csvr_feed(r, in + i, 1);
+    assert_int_equal(rc, 7);
+    assert_int_equal(csvr_finish(r), 7);
+    assert_int_equal(seen, 2);
+    csvr_free(r);
+
+    /* the stop also holds for a last row flushed by finish */
+    seen = 1;
+    r = csvr_new(',', stop_at_second, &seen);
+    assert_int_equal(csvr_feed(r, "x", 1), 0);
+    assert_int_equal(csvr_finish(r), 7);
+    csvr_free(r);
+}
+
+static void test_api_edges(void **state)
+{
+    (void)state;
+    csvr_t *r = csvr_new(',', collect, NULL);
+    assert_string_equal(csvr_error(r), "CSV error");
+    assert_int_equal(csvr_finish(r), 0);
+    csvr_free(r);
+    csvr_free(NULL);
+
+    /* rows with many cells grow the cell arrays */
+    util_buf_t in = {0}, want = {0}, got = {0};
+    util_buf_adds(&want, "1:");
+    for (int i = 0; i < 100; i++) {
+        util_buf_addf(&in, "%s%d", i ? "," : "", i);
+        util_buf_addf(&want, "%s%d", i ? "|" : "", i);
+    }
+    util_buf_adds(&in, "\nz\n");
+    util_buf_adds(&want, "\n2:z\n");
+    char *err = NULL;
+    assert_int_equal(csvr_parse_mem(in.s, in.len, ',', collect, &got, &err), 0);
+    assert_string_equal(got.s, want.s);
+    util_buf_free(&in);
+    util_buf_free(&want);
+    util_buf_free(&got);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rows_and_lines),
+        cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_callback_stops),
+        cmocka_unit_test(test_api_edges),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

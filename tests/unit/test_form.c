@@ -1,0 +1,712 @@
+/*
+ * Unit tests for survey/form: the XLSForm CSV loader.  The heart is one
+ * table of malformed questionnaires, each with the exact diagnostic line a
+ * questionnaire author should see (file, line, column, what to do) and the
+ * number of errors, so a change that moves a position, loses a "did you
+ * mean", or lets one mistake cascade into several errors shows up here.
+ * Then: every error of a form with several mistakes comes out of one load;
+ * a valid form loads into the model the rest of the program relies on; the
+ * same form loads as GB18030, with a BOM and with CRLF; and the shipped
+ * questionnaires load cleanly.  Runs from the repository root.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <iconv.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "form.h"
+#include "util.h"
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- building blocks: lines 1-19 of most cases ----
+ * Columns of the survey sheet: 2 type, 3 name, 4 label::Chinese (zh),
+ * 5 label::English (en), 6 dimension, 7 reverse, 8 points, 9 relevant,
+ * 10 constraint.  A case's own rows start at line 20. */
+#define SETTINGS                                                   \
+    "settings,,,,,\n"                                 /* line 1 */ \
+    ",form_id,version,form_title,default_language,role\n"          \
+    ",t1,1,Test,Chinese (zh),staff\n"                 /* line 3 */
+#define DIMS                                                       \
+    "dimensions,,,\n"                                 /* line 4 */ \
+    ",name,label::Chinese (zh),label::English (en)\n"              \
+    ",planning,科学部署,Planning\n"                                \
+    ",clean,廉洁型,Clean\n"                           /* line 7 */
+#define CHOICES                                                    \
+    "choices,,,,\n"                                   /* line 8 */ \
+    ",list_name,name,label::Chinese (zh),label::English (en)\n"    \
+    ",agree5,1,非常不同意,Strongly disagree\n"       /* line 10 */ \
+    ",agree5,2,不同意,Disagree\n"                                  \
+    ",agree5,3,一般,Neutral\n"                                     \
+    ",agree5,4,同意,Agree\n"                                       \
+    ",agree5,5,非常同意,Strongly agree\n"                          \
+    ",yn,yes,是,Yes\n"                                             \
+    ",yn,no,否,No\n"                                 /* line 16 */
+#define SURVEY_HEADER                                              \
+    "survey,,,,,,,,,\n"                              /* line 17 */ \
+    ",type,name,label::Chinese (zh),label::English (en),dimension,reverse,points,relevant,constraint\n"
+#define Q1 ",select_one agree5,q1,问一,Q one,planning,,,,\n"   /* line 19 */
+#define HEAD SETTINGS DIMS CHOICES SURVEY_HEADER Q1
+/* the same without settings: lines 1-16 */
+#define NOSET_HEAD DIMS CHOICES SURVEY_HEADER Q1
+
+struct bad_case {
+    const char *desc;
+    const char *csv;
+    int rc;             /* -1, or -2 for a file that is no questionnaire */
+    size_t nerrors;     /* exactly this many errors: no cascades */
+    const char *line;   /* must be among the diagnostics, verbatim */
+};
+
+static const struct bad_case bad_cases[] = {
+    { "unknown type with a suggestion",
+      HEAD ",selct_one agree5,q2,问二,Q two,planning,,,,\n",
+      -1, 1, "bad.csv:20:2: error: unknown type 'selct_one agree5'; did you mean 'select_one'?" },
+    { "unknown type far from any, lists the types",
+      HEAD ",slider,q2,问二,Q two,,,,,\n",
+      -1, 1, "bad.csv:20:2: error: unknown type 'slider'; use one of select_one LIST, "
+             "select_multiple LIST, integer, decimal, text, note, begin_group, end_group" },
+    { "unsupported type (date)",
+      HEAD ",date,d1,日期,Date,,,,,\n",
+      -1, 1, "bad.csv:20:2: error: type 'date' is not supported by gapsurvey; use one of "
+             "select_one, select_multiple, integer, decimal, text, note, begin_group, end_group" },
+    { "select_one without a list name",
+      HEAD ",select_one,q2,问二,Q two,,,,,\n",
+      -1, 1, "bad.csv:20:2: error: type 'select_one' needs a choice list name, e.g. "
+             "'select_one agree5'" },
+    { "select_one with two list names",
+      HEAD ",select_one agree5 yn,q2,问二,Q two,,,,,\n",
+      -1, 1, "bad.csv:20:2: error: type 'select_one agree5 yn' must be followed by exactly "
+             "one list name" },
+    { "list not defined (its dimension, points and reverse do not cascade)",
+      HEAD ",select_one agree7,q2,问二,Q two,planning,yes,,,\n"
+           ",select_one yesno,b1,加分,Bonus,clean,,2,,\n",
+      -1, 2, "bad.csv:20:2: error: choice list 'agree7' is not defined in the choices sheet" },
+    { "duplicate question name",
+      HEAD ",select_one agree5,q1,问二,Q two,planning,,,,\n",
+      -1, 1, "bad.csv:20:3: error: name 'q1' is already used at line 19; names must be unique" },
+    { "invalid name",
+      HEAD ",text,2nd,问二,Q two,,,,,\n",
+      -1, 1, "bad.csv:20:3: error: name '2nd' must start with a letter or _ and use only "
+             "letters, digits, _, - or ." },
+    { "missing name",
+      HEAD ",text,,问二,Q two,,,,,\n",
+      -1, 1, "bad.csv:20:3: error: text has no name; give it a short unique name such as q1" },
+    { "row without a type",
+      HEAD ",,q2,问二,Q two,,,,,\n",
+      -1, 1, "bad.csv:20:2: error: row has no type; every survey row needs one" },
+    { "question without a label, reported at the label column",
+      HEAD ",text,c1,,,,,,,\n",
+      -1, 1, "bad.csv:20:4: error: question 'c1' has no label" },
+    { "note without a label",
+      HEAD ",note,n1,,,,,,,\n",
+      -1, 1, "bad.csv:20:4: error: note 'n1' has no label" },
+    { "dimension not declared, with a suggestion",
+      HEAD ",select_one agree5,q2,问二,Q two,planing,,,,\n",
+      -1, 1, "bad.csv:20:6: error: dimension 'planing' is not declared in the dimensions "
+             "sheet; did you mean 'planning'?" },
+    { "dimension not declared, nothing near",
+      HEAD ",select_one agree5,q2,问二,Q two,vibrant,,,,\n",
+      -1, 1, "bad.csv:20:6: error: dimension 'vibrant' is not declared in the dimensions "
+             "sheet; add a row for it there" },
+    { "dimension on a text item",
+      HEAD ",text,c1,意见,Comment,planning,,,,\n",
+      -1, 1, "bad.csv:20:6: error: only Likert items (select_one with a numeric choice list) "
+             "or items with points can belong to a dimension; 'c1' is text" },
+    { "reverse on a text item",
+      HEAD ",text,c1,意见,Comment,,yes,,,\n",
+      -1, 1, "bad.csv:20:7: error: reverse needs a select_one item with a numeric choice "
+             "list; 'c1' is text" },
+    { "reverse on a select_one with a non-numeric list",
+      HEAD ",select_one yn,b1,加分,Bonus,clean,yes,2,,\n",
+      -1, 1, "bad.csv:20:7: error: reverse needs a numeric choice list; the choice names of "
+             "list 'yn' are not all numbers" },
+    { "reverse value not yes/no",
+      HEAD ",select_one agree5,q2,问二,Q two,planning,maybe,,,\n",
+      -1, 1, "bad.csv:20:7: error: reverse must be yes or no, not 'maybe'" },
+    { "points on a text item",
+      HEAD ",text,c1,意见,Comment,clean,,3,,\n",
+      -1, 1, "bad.csv:20:8: error: points go on an integer item (per count) or a select_one "
+             "yes/no item (per yes), not on text" },
+    { "points on a Likert item",
+      HEAD ",select_one agree5,q2,问二,Q two,planning,,1,,\n",
+      -1, 1, "bad.csv:20:8: error: points go on an integer item (per count) or a select_one "
+             "yes/no item (per yes), not on select_one" },
+    { "points not a number",
+      HEAD ",select_one yn,b1,加分,Bonus,clean,,two,,\n",
+      -1, 1, "bad.csv:20:8: error: points must be a number, not 'two'" },
+    { "points in hex are not a number",
+      HEAD ",integer,n1,次数,Count,clean,,0x10,,\n",
+      -1, 1, "bad.csv:20:8: error: points must be a number, not '0x10'" },
+    { "points without a dimension",
+      HEAD ",select_one yn,b1,加分,Bonus,,,2,,\n",
+      -1, 1, "bad.csv:20:8: error: points need a dimension to count towards" },
+    { "end_group without begin_group",
+      HEAD ",end_group,,,,,,,,\n",
+      -1, 1, "bad.csv:20:2: error: end_group without a matching begin_group" },
+    { "begin_group never closed",
+      HEAD ",begin_group,g1,第一组,Part one,,,,,\n"
+           ",select_one agree5,q2,问二,Q two,planning,,,,\n",
+      -1, 1, "bad.csv:20:2: error: begin_group 'g1' is never closed with end_group" },
+    { "relevant with a syntax error, at its character",
+      HEAD ",text,c1,意见,Comment,,,,${q1} > > 2,\n",
+      -1, 1, "bad.csv:20:9: error: relevant '${q1} > > 2': unexpected '>' at character 9" },
+    { "relevant syntax error after Chinese text counts characters",
+      HEAD ",text,c1,意见,Comment,,,,${q1} = '同意' and,\n",
+      -1, 1, "bad.csv:20:9: error: relevant '${q1} = '同意' and': missing operand after "
+             "'and' at character 17" },
+    { "constraint refers to an unknown question, with a suggestion",
+      HEAD ",integer,n1,次数,Count,,,,,. >= ${q9}\n",
+      -1, 1, "bad.csv:20:10: error: constraint refers to ${q9}, which is not a question; "
+             "did you mean ${q1}?" },
+    { "relevant refers to an unknown question, nothing near",
+      HEAD ",text,c1,意见,Comment,,,,${satisfaction} > 2,\n",
+      -1, 1, "bad.csv:20:9: error: relevant refers to ${satisfaction}, which is not a "
+             "question in this form" },
+    { "required not yes/no",
+      SETTINGS DIMS CHOICES
+      "survey,,,,\n"
+      ",type,name,label,required\n"
+      ",text,c1,意见,sometimes\n",
+      -1, 1, "bad.csv:19:5: error: required must be yes or no, not 'sometimes'" },
+    { "duplicate choice in a list",
+      SETTINGS DIMS CHOICES ",agree5,3,一般 again,Neutral again\n"
+      SURVEY_HEADER Q1,
+      -1, 1, "bad.csv:17:3: error: choice '3' appears twice in list 'agree5'" },
+    { "choice without a label, reported at the label column",
+      SETTINGS DIMS CHOICES ",agree5,6,,\n"
+      SURVEY_HEADER Q1,
+      -1, 1, "bad.csv:17:4: error: choice '6' of list 'agree5' has no label" },
+    { "choice name with a space",
+      SETTINGS DIMS CHOICES ",topics,well being,身心,Well-being\n"
+      SURVEY_HEADER Q1,
+      -1, 1, "bad.csv:17:3: error: choice name 'well being' contains a space; "
+             "select_multiple answers are space-separated, so use _ instead" },
+    { "dimension declared twice",
+      SETTINGS DIMS ",planning,科学部署,Planning again\n" CHOICES SURVEY_HEADER Q1,
+      -1, 1, "bad.csv:8:2: error: dimension 'planning' is declared twice" },
+    { "missing form_id",
+      "settings,,,,,\n"
+      ",form_id,version,form_title,default_language,role\n"
+      ",,1,Test,Chinese (zh),staff\n" NOSET_HEAD,
+      -1, 1, "bad.csv:3:2: error: settings: form_id is missing; give the form a short id "
+             "such as staff-opinion" },
+    { "invalid form_id",
+      "settings,,,,,\n"
+      ",form_id,version,form_title,default_language,role\n"
+      ",staff opinion,1,Test,Chinese (zh),staff\n" NOSET_HEAD,
+      -1, 1, "bad.csv:3:2: error: settings: form_id 'staff opinion' must start with a "
+             "letter and use only letters, digits, _, - or ." },
+    { "role not self or staff",
+      "settings,,,,,\n"
+      ",form_id,version,form_title,default_language,role\n"
+      ",t1,1,Test,Chinese (zh),boss\n" NOSET_HEAD,
+      -1, 1, "bad.csv:3:6: error: settings: role 'boss' must be self (unit "
+             "self-assessment) or staff (staff opinion survey)" },
+    { "default_language matches no label column",
+      "settings,,,,,\n"
+      ",form_id,version,form_title,default_language,role\n"
+      ",t1,1,Test,Chinese,staff\n" NOSET_HEAD,
+      -1, 1, "bad.csv:3:5: error: default_language 'Chinese' matches no label column; write "
+             "it exactly as after label:: ('Chinese (zh)', 'English (en)')" },
+    { "unit_field naming a text question",
+      "settings,,,,,,\n"
+      ",form_id,version,form_title,default_language,role,unit_field\n"
+      ",t1,1,Test,Chinese (zh),staff,c1\n" NOSET_HEAD
+      ",text,c1,单位,Unit,,,,,\n",
+      -1, 1, "bad.csv:3:7: error: unit_field 'c1' must name a select_one question of this "
+             "form, but it is text" },
+    { "unit_field naming no question",
+      "settings,,,,,,\n"
+      ",form_id,version,form_title,default_language,role,unit_field\n"
+      ",t1,1,Test,Chinese (zh),staff,unit\n" NOSET_HEAD,
+      -1, 1, "bad.csv:3:7: error: unit_field 'unit' is not a question of this form; name "
+             "the select_one question that asks for the unit" },
+    { "no settings sheet",
+      NOSET_HEAD,
+      -1, 1, "bad.csv: error: no settings sheet; add one with at least form_id, version and "
+             "role (self or staff)" },
+    { "no survey sheet",
+      SETTINGS DIMS CHOICES,
+      -1, 1, "bad.csv: error: no survey sheet; the first cell of the row that starts it "
+             "must be 'survey'" },
+    { "survey sheet without questions",
+      SETTINGS DIMS CHOICES SURVEY_HEADER,
+      -1, 1, "bad.csv:17:1: error: the survey sheet has no questions" },
+    { "survey sheet without a type column",
+      SETTINGS DIMS CHOICES "survey,,\n,kind,name,label\n,text,c1,意见\n",
+      -1, 1, "bad.csv:18: error: sheet survey needs the columns type and name" },
+    { "data before any sheet (reported once, the sheets are still read)",
+      ",type,name\n,text,c1\n" HEAD ",txt,c2,问,Q,,,,,\n",
+      -1, 2, "bad.csv:1:2: error: data before any sheet: the first row must name a sheet in "
+             "its first cell (survey, choices, settings or dimensions)" },
+    { "sheet without header row (its codes are not reported as undeclared)",
+      SETTINGS "dimensions,,,\n" CHOICES SURVEY_HEADER
+      ",select_one agree5,q1,问一,Q one,planning,,,,\n",
+      -1, 1, "bad.csv:4:1: error: sheet 'dimensions' has no header row; the row after the "
+             "sheet name must list its columns, with the first cell empty" },
+    { "a sheet that starts twice (its rows are not also orphans)",
+      HEAD "settings,,\n,form_id,role\n,t2,self\n",
+      -1, 1, "bad.csv:20:1: error: sheet 'settings' starts again (first at line 1); merge "
+             "the two" },
+    { "bytes that are neither UTF-8 nor GB18030, at the bad byte, not at good Chinese text",
+      HEAD ",text,c1,意见\xff\xfe,Comment,,,,,\n",
+      -1, 1, "bad.csv:20:12: error: byte 0xFF is neither UTF-8 nor GB18030; save the file "
+             "as UTF-8" },
+    { "quoted cell never closed",
+      HEAD ",text,c1,\"意见,Comment,,,,,\n,text,c2,二,Two,,,,,\n",
+      -1, 1, "bad.csv:20: error: a quoted cell in the row that starts here is never closed; "
+             "add the missing \"" },
+    { "CRLF line ends keep line numbers",
+      "survey,,\r\n,type,name,label\r\n\r\n,text,c1,意见\r\n,txet,c2,二\r\n"
+      "settings,,\r\n,form_id,role\r\n,t1,staff\r\n",
+      -1, 1, "bad.csv:5:2: error: unknown type 'txet'; did you mean 'text'?" },
+    { "semicolon-separated file is read",
+      "survey;;\n;type;name;label\n;text;c1;意见\n;intger;n1;次数\n"
+      "settings;;\n;form_id;role\n;t1;staff\n",
+      -1, 1, "bad.csv:4:2: error: unknown type 'intger'; did you mean 'integer'?" },
+    { "a unit list is not a questionnaire",
+      "code,name,category,parent,headcount\nU01,市委办公室,党委部门,,62\n",
+      -2, 1, "bad.csv: error: not an XLSForm questionnaire: no row starts a survey, choices "
+             "or settings sheet in its first cell" },
+};
+
+static int has_line(const util_diag_t *d, const char *line)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->msgs[i], line) == 0)
+            return 1;
+    return 0;
+}
+
+static void dump(const char *what, const util_diag_t *d)
+{
+    print_message("%s: %zu errors, %zu warnings\n", what, d->nerrors, d->nwarnings);
+    for (size_t i = 0; i < d->n; i++)
+        print_message("    %s\n", d->msgs[i]);
+}
+
+static void test_bad_forms(void **state)
+{
+    (void)state;
+    int failed = 0;
+    for (size_t i = 0; i < N_OF(bad_cases); i++) {
+        const struct bad_case *c = &bad_cases[i];
+        util_diag_t d = {0};
+        form_t *f = (form_t *)1;
+        int rc = form_load_mem("bad.csv", c->csv, strlen(c->csv), &f, &d);
+        int ok = rc == c->rc && f == NULL && d.nerrors == c->nerrors && has_line(&d, c->line);
+        if (!ok) {
+            print_message("FAIL [%zu] %s: rc %d (want %d), want %zu errors and the line\n"
+                          "    %s\n", i, c->desc, rc, c->rc, c->nerrors, c->line);
+            dump("got", &d);
+            failed++;
+        }
+        form_free(f == (form_t *)1 ? NULL : f);
+        util_diag_free(&d);
+    }
+    assert_int_equal(failed, 0);
+}
+
+/* One load reports every mistake, in every sheet, without cascades. */
+static void test_all_errors_in_one_load(void **state)
+{
+    (void)state;
+    static const char csv[] =
+        "settings,,,,,\n"
+        ",form_id,version,form_title,default_language,role\n"
+        ",t1,1,Test,Chinese (zh),boss\n"                              /* 3: role */
+        DIMS
+        CHOICES
+        ",agree5,5,又一个,Again\n"                                    /* 17: duplicate */
+        "survey,,,,,,,,,\n"
+        ",type,name,label::Chinese (zh),label::English (en),dimension,reverse,points,relevant,constraint\n"
+        ",selct_one agree5,q1,问一,Q one,planning,,,,\n"              /* 20: type */
+        ",select_one agree5,q2,问二,Q two,planing,,,,\n"              /* 21: dimension */
+        ",end_group,,,,,,,,\n"                                        /* 22: end_group */
+        ",text,c1,意见,Comment,,,,${q1} > 2,\n"   /* 23: fine: q1 exists though its row is bad */
+        ",text,c2,,,,,,,\n"                                           /* 24: label */
+        ",integer,n1,次数,Count,clean,,x,,\n";                        /* 25: points */
+    static const char *const want[] = {
+        "bad.csv:3:6: error: settings: role 'boss' must be self (unit self-assessment) or "
+        "staff (staff opinion survey)",
+        "bad.csv:17:3: error: choice '5' appears twice in list 'agree5'",
+        "bad.csv:20:2: error: unknown type 'selct_one agree5'; did you mean 'select_one'?",
+        "bad.csv:21:6: error: dimension 'planing' is not declared in the dimensions sheet; "
+        "did you mean 'planning'?",
+        "bad.csv:22:2: error: end_group without a matching begin_group",
+        "bad.csv:24:4: error: question 'c2' has no label",
+        "bad.csv:25:8: error: points must be a number, not 'x'",
+    };
+    util_diag_t d = {0};
+    form_t *f = NULL;
+    int rc = form_load_mem("bad.csv", csv, strlen(csv), &f, &d);
+    if (d.nerrors != N_OF(want))
+        dump("several errors", &d);
+    assert_int_equal(rc, -1);
+    assert_null(f);
+    assert_int_equal(d.nerrors, N_OF(want));
+    for (size_t i = 0; i < N_OF(want); i++)
+        if (!has_line(&d, want[i])) {
+            dump("several errors", &d);
+            fail_msg("missing: %s", want[i]);
+        }
+    util_diag_free(&d);
+}
+
+/* ---- a valid form and the model it gives ---- */
+
+static const char valid_form[] =
+    "survey,,,,,,,,,,,\n"
+    ",type,name,label::Chinese (zh),label::English (en),hint::Chinese (zh),dimension,reverse,points,relevant,constraint,required\n"
+    ",select_one units,u,单位,Unit,,,,,,,yes\n"                 /* 0 */
+    ",begin_group,g1,第一组,Part one,,,,,,,\n"                   /* 1 */
+    ",select_one agree5,q1,问一,Q one,请选择,planning,,,,,yes\n" /* 2 */
+    ",select_one agree5,q2,问二,,,planning,yes,,,,\n"            /* 3 */
+    ",select_one agree5,c1,问三,Q three,,clean,no,,,,\n"         /* 4 */
+    ",end_group,,,,,,,,,,\n"                                     /* 5 */
+    ",select_one yn,b1,获奖,Award,,clean,,2,,,\n"                /* 6 */
+    ",integer,n1,次数,Count,,clean,,-1.5,,. >= 0,\n"             /* 7 */
+    ",select_multiple topics,m1,话题,Topics,,,,,${q1} >= 4,,\n"  /* 8 */
+    ",decimal,d1,比例,Share,,,,,,. <= 100,\n"                    /* 9 */
+    ",text,t1,意见,Comment,,,,,\"selected(${m1}, 'a')\",,\n"     /* 10 */
+    ",note,thanks,谢谢,Thanks,,,,,,,\n"                          /* 11 */
+    "choices,,,,\n"
+    ",list_name,name,label::Chinese (zh),label::English (en)\n"
+    ",units,U01,市委办公室,\n"
+    ",units,U02,市委组织部,\n"
+    ",agree5,1,非常不同意,Strongly disagree\n"
+    ",agree5,2,不同意,Disagree\n"
+    ",agree5,3,一般,Neutral\n"
+    ",agree5,4,同意,Agree\n"
+    ",agree5,5,非常同意,Strongly agree\n"
+    ",yn,yes,是,Yes\n"
+    ",yn,no,否,No\n"
+    ",topics,a,学习,Learning\n"
+    ",topics,b,作风,Work style\n"
+    "settings,,,,,,\n"
+    ",form_id,version,form_title,default_language,role,unit_field\n"
+    ",valid-form,2026112601,测试问卷,Chinese (zh),self,u\n"
+    "dimensions,,,\n"
+    ",name,label::Chinese (zh),label::English (en)\n"
+    ",planning,科学部署,Planning\n"
+    ",clean,廉洁型,Clean\n";
+
+static form_t *load_ok(const char *data, size_t len, util_diag_t *d)
+{
+    form_t *f = NULL;
+    int rc = form_load_mem("valid.csv", data, len, &f, d);
+    if (rc != 0)
+        dump("valid form", d);
+    assert_int_equal(rc, 0);
+    assert_non_null(f);
+    assert_int_equal(d->nerrors, 0);
+    return f;
+}
+
+static const form_list_t *list_named(const form_t *f, const char *name)
+{
+    for (size_t i = 0; i < f->nlists; i++)
+        if (strcmp(f->lists[i].name, name) == 0)
+            return &f->lists[i];
+    fail_msg("no list %s", name);
+    return NULL;
+}
+
+/* What the rest of the program reads from a form: checked field by field. */
+static void check_valid_model(const form_t *f)
+{
+    assert_string_equal(f->form_id, "valid-form");
+    assert_string_equal(f->version, "2026112601");
+    assert_string_equal(f->title, "测试问卷");
+    assert_int_equal(f->role, FORM_ROLE_SELF);
+    assert_string_equal(f->unit_field, "u");
+    assert_string_equal(f->file, "valid.csv");
+
+    /* languages in order of first appearance; the default one found */
+    assert_int_equal(f->nlangs, 2);
+    assert_string_equal(f->langs[0], "Chinese (zh)");
+    assert_string_equal(f->langs[1], "English (en)");
+    assert_int_equal(f->default_lang, 0);
+    assert_int_equal(form_lang(f, "zh"), 0);
+    assert_int_equal(form_lang(f, "en"), 1);
+    assert_int_equal(form_lang(f, "English (en)"), 1);
+    assert_int_equal(form_lang(f, "fr"), 0);
+    assert_int_equal(form_lang(f, NULL), 0);
+
+    static const struct { const char *name; form_type_t type; int group; } items[] = {
+        { "u", FORM_SELECT_ONE, -1 },      { "g1", FORM_BEGIN_GROUP, -1 },
+        { "q1", FORM_SELECT_ONE, 1 },      { "q2", FORM_SELECT_ONE, 1 },
+        { "c1", FORM_SELECT_ONE, 1 },      { NULL, FORM_END_GROUP, -1 },
+        { "b1", FORM_SELECT_ONE, -1 },     { "n1", FORM_INTEGER, -1 },
+        { "m1", FORM_SELECT_MULTIPLE, -1 },{ "d1", FORM_DECIMAL, -1 },
+        { "t1", FORM_TEXT, -1 },           { "thanks", FORM_NOTE, -1 },
+    };
+    assert_int_equal(f->nitems, N_OF(items));
+    for (size_t i = 0; i < N_OF(items); i++) {
+        const form_item_t *it = &f->items[i];
+        assert_int_equal(it->type, items[i].type);
+        if (items[i].name)
+            assert_string_equal(it->name, items[i].name);
+        else
+            assert_null(it->name);
+        assert_int_equal(it->group, items[i].group);
+        assert_int_equal(it->line, (long)i + 3);
+    }
+    assert_int_equal(form_item_index(f, "n1"), 7);
+    assert_int_equal(form_item_index(f, "nope"), -1);
+
+    /* lists: numeric range, yes/no detection, choice numbers */
+    assert_int_equal(f->nlists, 4);
+    const form_list_t *agree = list_named(f, "agree5"), *yn = list_named(f, "yn");
+    const form_list_t *units = list_named(f, "units"), *topics = list_named(f, "topics");
+    assert_int_equal(agree->nchoices, 5);
+    assert_true(agree->numeric);
+    assert_true(agree->min == 1.0 && agree->max == 5.0);
+    assert_false(agree->yesno);
+    assert_true(agree->choices[2].num == 3.0);
+    assert_int_equal(form_list_choice(agree, "4"), 3);
+    assert_int_equal(form_list_choice(agree, "6"), -1);
+    assert_true(yn->yesno);
+    assert_false(yn->numeric);
+    assert_true(isnan(yn->choices[0].num));
+    assert_false(units->numeric);
+    assert_false(units->yesno);
+    assert_int_equal(topics->nchoices, 2);
+    assert_string_equal(f->lists[f->items[8].list].name, "topics");
+    assert_int_equal(f->items[10].list, -1);
+
+    /* dimensions: Likert items counted, points items not */
+    assert_int_equal(f->ndims, 2);
+    int planning = form_dim_index(f, "planning"), clean = form_dim_index(f, "clean");
+    assert_int_equal(planning, 0);
+    assert_int_equal(clean, 1);
+    assert_int_equal(form_dim_index(f, "vibrant"), -1);
+    assert_int_equal(f->dims[planning].nscored, 2);
+    assert_int_equal(f->dims[clean].nscored, 1);
+    assert_string_equal(form_text(f, f->dims[clean].label, 1), "Clean");
+
+    const form_item_t *q1 = &f->items[2], *q2 = &f->items[3], *c1 = &f->items[4];
+    const form_item_t *b1 = &f->items[6], *n1 = &f->items[7], *m1 = &f->items[8];
+    assert_int_equal(q1->dim, planning);
+    assert_false(q1->reverse);
+    assert_true(q2->reverse);
+    assert_false(c1->reverse);
+    assert_true(form_item_scored(f, q1));
+    assert_true(form_item_scored(f, c1));
+    assert_int_equal(b1->dim, clean);
+    assert_true(b1->has_points);
+    assert_true(b1->points == 2.0);
+    assert_false(form_item_scored(f, b1));
+    assert_int_equal(n1->dim, clean);
+    assert_true(n1->has_points);
+    assert_true(n1->points == -1.5);
+    assert_false(q1->has_points);
+    assert_int_equal(m1->dim, -1);
+
+    /* answerable, required, expressions */
+    assert_false(form_item_answerable(&f->items[1]));
+    assert_false(form_item_answerable(&f->items[5]));
+    assert_false(form_item_answerable(&f->items[11]));
+    assert_true(form_item_answerable(m1));
+    assert_true(f->items[0].required);
+    assert_true(q1->required);
+    assert_false(q2->required);
+    assert_non_null(m1->relevant);
+    assert_string_equal(m1->relevant_src, "${q1} >= 4");
+    assert_non_null(n1->constraint);
+    assert_null(n1->relevant);
+    assert_string_equal(f->items[10].relevant_src, "selected(${m1}, 'a')");
+
+    /* texts: per language, falling back to the default language */
+    assert_string_equal(form_text(f, q1->label, 0), "问一");
+    assert_string_equal(form_text(f, q1->label, 1), "Q one");
+    assert_null(q2->label[1]);
+    assert_string_equal(form_text(f, q2->label, 1), "问二");
+    assert_string_equal(form_text(f, q1->hint, 1), "请选择");
+    assert_string_equal(form_text(f, q2->hint, 0), "");
+    assert_string_equal(form_text(f, units->choices[0].label, 1), "市委办公室");
+    assert_string_equal(form_text(f, agree->choices[4].label, 1), "Strongly agree");
+    assert_string_equal(form_text(f, q1->label, 99), "问一");
+    assert_string_equal(form_text(f, NULL, 0), "");
+}
+
+static void test_valid_form(void **state)
+{
+    (void)state;
+    util_diag_t d = {0};
+    form_t *f = load_ok(valid_form, strlen(valid_form), &d);
+    if (d.n)
+        dump("valid form", &d);
+    assert_int_equal(d.nwarnings, 0);
+    check_valid_model(f);
+    assert_int_equal(f->source_len, strlen(valid_form));
+    assert_memory_equal(f->source, valid_form, f->source_len);
+    assert_string_equal(form_type_name(FORM_SELECT_MULTIPLE), "select_multiple");
+    assert_string_equal(form_role_name(f->role), "self");
+    form_free(f);
+    form_free(NULL);
+    util_diag_free(&d);
+}
+
+/* Excel and WPS on Chinese Windows save CSV as GB18030. */
+static void test_gb18030_form(void **state)
+{
+    (void)state;
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    assert_true(cd != (iconv_t)-1);
+    size_t inleft = strlen(valid_form), outcap = inleft * 2, outleft = outcap;
+    char *gb = malloc(outcap), *in = (char *)valid_form, *o = gb;
+    assert_non_null(gb);
+    assert_true(iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1);
+    iconv_close(cd);
+    size_t gblen = outcap - outleft;
+    assert_true(gblen < strlen(valid_form));   /* really re-encoded */
+
+    util_diag_t d = {0};
+    form_t *f = load_ok(gb, gblen, &d);
+    assert_true(has_line(&d, "valid.csv: warning: read as GB18030 (not UTF-8); it is stored "
+                             "as UTF-8"));
+    assert_int_equal(d.nwarnings, 1);
+    check_valid_model(f);
+    /* what is stored is UTF-8, byte for byte the original */
+    assert_int_equal(f->source_len, strlen(valid_form));
+    assert_memory_equal(f->source, valid_form, f->source_len);
+    form_free(f);
+    util_diag_free(&d);
+
+    /* a bad byte after Chinese text: the column counts characters */
+    static const char bad[] = "survey,,\n,type,name,label\n,text,a,\xce\xca\xff\n";
+    f = NULL;
+    assert_int_equal(form_load_mem("gb.csv", bad, strlen(bad), &f, &d), -1);
+    assert_null(f);
+    if (!has_line(&d, "gb.csv:3:10: error: byte 0xFF is neither UTF-8 nor GB18030; save the "
+                      "file as UTF-8"))
+        dump("gb18030 bad byte", &d);
+    assert_true(has_line(&d, "gb.csv:3:10: error: byte 0xFF is neither UTF-8 nor GB18030; "
+                             "save the file as UTF-8"));
+    util_diag_free(&d);
+    free(gb);
+}
+
+/* Excel's "CSV UTF-8" adds a BOM, and Windows line ends. */
+static void test_bom_and_crlf_form(void **state)
+{
+    (void)state;
+    util_buf_t b = {0};
+    util_buf_adds(&b, "\xEF\xBB\xBF");
+    for (const char *p = valid_form; *p; p++) {
+        if (*p == '\n')
+            util_buf_addc(&b, '\r');
+        util_buf_addc(&b, *p);
+    }
+    util_diag_t d = {0};
+    form_t *f = load_ok(b.s, b.len, &d);
+    if (d.n)
+        dump("BOM + CRLF form", &d);
+    assert_int_equal(d.n, 0);
+    check_valid_model(f);
+    assert_int_equal(f->source_len, b.len - 3);
+    assert_memory_equal(f->source, b.s + 3, f->source_len);
+    form_free(f);
+    util_diag_free(&d);
+    util_buf_free(&b);
+
+    util_buf_adds(&b, "\xEF\xBB\xBF");
+    util_buf_adds(&b, valid_form);
+    f = load_ok(b.s, b.len, &d);
+    assert_int_equal(d.n, 0);
+    assert_string_equal(f->form_id, "valid-form");
+    form_free(f);
+    util_diag_free(&d);
+    util_buf_free(&b);
+}
+
+/* Warnings do not stop a load: unknown columns and sheets are kept. */
+static void test_warnings_only(void **state)
+{
+    (void)state;
+    static const char csv[] =
+        "settings,,\n,form_id,role\n,w1,staff\n"
+        "notes,,\n,anything,at all\n,x,y\n"
+        "survey,,,,\n,type,name,label,lable\n,text,c1,意见,x\n";
+    util_diag_t d = {0};
+    form_t *f = NULL;
+    assert_int_equal(form_load_mem("w.csv", csv, strlen(csv), &f, &d), 0);
+    assert_non_null(f);
+    assert_int_equal(d.nerrors, 0);
+    assert_true(has_line(&d, "w.csv:4:1: warning: unknown sheet 'notes' is kept in the file "
+                             "and ignored"));
+    assert_true(has_line(&d, "w.csv:8:5: warning: unknown column 'lable' in sheet 'survey' "
+                             "is ignored; did you mean 'label'?"));
+    assert_true(has_line(&d, "w.csv:3: warning: settings: no version; using 1 (set version, "
+                             "e.g. 2026112601, so later edits can be told apart)"));
+    assert_string_equal(f->version, "1");
+    assert_string_equal(f->title, "w1");
+    /* a plain label column without default_language is language "" */
+    assert_int_equal(f->nlangs, 1);
+    assert_string_equal(f->langs[0], "");
+    assert_string_equal(form_text(f, f->items[0].label, form_lang(f, "en")), "意见");
+    form_free(f);
+    util_diag_free(&d);
+}
+
+static void test_shipped_questionnaires(void **state)
+{
+    (void)state;
+    static const struct { const char *path; form_role_t role; } files[] = {
+        { "questionnaires/five-type-self-assessment.csv", FORM_ROLE_SELF },
+        { "questionnaires/staff-opinion.csv", FORM_ROLE_STAFF },
+    };
+    for (size_t i = 0; i < N_OF(files); i++) {
+        util_diag_t d = {0};
+        form_t *f = NULL;
+        int rc = form_load_file(files[i].path, &f, &d);
+        if (rc != 0 || d.nerrors)
+            dump(files[i].path, &d);
+        assert_int_equal(rc, 0);
+        assert_non_null(f);
+        assert_int_equal(d.nerrors, 0);
+        assert_int_equal(f->role, files[i].role);
+        assert_int_equal(f->ndims, 7);
+        for (size_t k = 0; k < f->ndims; k++)
+            assert_true(f->dims[k].nscored > 0);
+        form_free(f);
+        util_diag_free(&d);
+    }
+
+    /* the unit list beside them is recognised as no questionnaire */
+    util_diag_t d = {0};
+    form_t *f = NULL;
+    assert_int_equal(form_load_file("questionnaires/units-sample.csv", &f, &d), -2);
+    assert_null(f);
+    assert_int_equal(d.nerrors, 1);
+    util_diag_free(&d);
+
+    assert_int_equal(form_load_file("questionnaires/no-such-file.csv", &f, &d), -1);
+    assert_null(f);
+    assert_int_equal(d.nerrors, 1);
+    util_diag_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bad_forms),
+        cmocka_unit_test(test_all_errors_in_one_load),
+        cmocka_unit_test(test_valid_form),
+        cmocka_unit_test(test_gb18030_form),
+        cmocka_unit_test(test_bom_and_crlf_form),
+        cmocka_unit_test(test_warnings_only),
+        cmocka_unit_test(test_shipped_questionnaires),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

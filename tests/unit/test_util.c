@@ -1,0 +1,551 @@
+/*
+ * Unit tests for survey/util and survey/encoding: display width of UTF-8
+ * text (terminal tables line up only if CJK counts two columns), the strict
+ * number parsers every CSV cell goes through, the "did you mean"
+ * machinery, conversion of Excel/WPS bytes to UTF-8 with the line and
+ * column of a bad byte, string buffers and the diagnostics list.
+ * Mostly tables: one row per input and what must come out.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "encoding.h"
+#include "util.h"
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- UTF-8 ---- */
+
+static void test_utf8_width(void **state)
+{
+    (void)state;
+    static const struct { const char *s; size_t width, chars; } cases[] = {
+        { "", 0, 0 },
+        { "abc", 3, 3 },
+        { "U01", 3, 3 },
+        { "单位", 4, 2 },                       /* CJK ideographs: 2 each */
+        { "U01 市委办公室", 14, 9 },
+        { "，。！", 6, 3 },                     /* full-width punctuation */
+        { "（是）", 6, 3 },
+        { "、「」", 6, 3 },                     /* CJK symbols block */
+        { "Ａ１", 4, 2 },                       /* full-width Latin and digits */
+        { "e\xCC\x81", 1, 2 },                  /* e + combining acute: one column */
+        { "a\xE2\x80\x8B" "b", 2, 3 },          /* zero-width space */
+        { "한국", 4, 2 },                       /* Hangul */
+        { "\xE2\x80\x9C" "x" "\xE2\x80\x9D", 3, 3 },   /* curly quotes are narrow */
+        { "\xF0\x9F\x98\x80", 2, 1 },           /* emoji */
+        { "\xF0\xA0\x80\x80", 2, 1 },           /* CJK extension B */
+        { "\xff", 1, 1 },                       /* invalid byte: one replacement */
+        { "a\xE4\xB8", 3, 3 },                  /* truncated sequence: each byte one */
+    };
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        size_t w = util_utf8_width(cases[i].s);
+        size_t c = util_utf8_chars(cases[i].s, strlen(cases[i].s));
+        if (w != cases[i].width || c != cases[i].chars)
+            fail_msg("[%zu] \"%s\": width %zu chars %zu, want %zu %zu", i, cases[i].s, w, c,
+                     cases[i].width, cases[i].chars);
+    }
+    assert_int_equal(util_cp_width(0), 0);
+    assert_int_equal(util_cp_width('a'), 1);
+    assert_int_equal(util_cp_width(0x4E00), 2);
+    assert_int_equal(util_cp_width(0x0301), 0);
+    assert_int_equal(util_cp_width(0xFF0C), 2);
+    assert_int_equal(util_cp_width(0xFF61), 1);   /* half-width katakana punctuation */
+}
+
+static void test_utf8_decode_valid(void **state)
+{
+    (void)state;
+    static const struct { const char *s; size_t n; int len; unsigned cp; } dec[] = {
+        { "A", 1, 1, 'A' },
+        { "\xC3\xA9", 2, 2, 0xE9 },
+        { "\xE5\x8D\x95", 3, 3, 0x5355 },
+        { "\xF0\x9F\x98\x80", 4, 4, 0x1F600 },
+        { "\xEF\xBF\xBD", 3, 3, 0xFFFD },       /* a real U+FFFD */
+        { "\xC0\xAF", 2, 1, 0xFFFD },           /* overlong */
+        { "\xE0\x80\xAF", 3, 1, 0xFFFD },       /* overlong */
+        { "\xED\xA0\x80", 3, 1, 0xFFFD },       /* surrogate */
+        { "\xF4\x90\x80\x80", 4, 1, 0xFFFD },   /* above U+10FFFF */
+        { "\xE5\x8D", 2, 1, 0xFFFD },           /* truncated */
+        { "\xE5\x41\x95", 3, 1, 0xFFFD },       /* bad continuation */
+        { "\x80", 1, 1, 0xFFFD },               /* lone continuation */
+        { "", 0, 0, 0 },
+    };
+    for (size_t i = 0; i < N_OF(dec); i++) {
+        unsigned cp = 1;
+        int len = util_utf8_decode(dec[i].s, dec[i].n, &cp);
+        if (len != dec[i].len || cp != dec[i].cp)
+            fail_msg("decode [%zu]: len %d cp U+%04X", i, len, cp);
+    }
+
+    static const struct { const char *s; int valid; size_t bad_at; } val[] = {
+        { "plain ascii", 1, 0 },
+        { "单位，意见", 1, 0 },
+        { "\xEF\xBF\xBD ok", 1, 0 },
+        { "ab\xff", 0, 2 },
+        { "单\xC0\xAF", 0, 3 },
+        { "x\xED\xA0\x80", 0, 1 },
+        { "位\xE5\x8D", 0, 3 },
+    };
+    for (size_t i = 0; i < N_OF(val); i++) {
+        size_t bad = 999;
+        int v = util_utf8_valid(val[i].s, strlen(val[i].s), &bad);
+        if (v != val[i].valid || (!v && bad != val[i].bad_at))
+            fail_msg("valid [%zu]: %d at %zu", i, v, bad);
+    }
+    assert_true(util_utf8_valid("a\xff", 1, NULL));   /* only n bytes are looked at */
+}
+
+static void test_fput_padded(void **state)
+{
+    (void)state;
+    static const struct { const char *s; size_t width; int right; const char *want; } cases[] = {
+        { "单位", 6, 0, "单位  " },
+        { "单位", 6, 1, "  单位" },
+        { "ab", 4, 0, "ab  " },
+        { "市委办公室", 4, 0, "市委办公室" },   /* longer: written whole */
+        { "", 2, 1, "  " },
+    };
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        assert_non_null(f);
+        util_fput_padded(f, cases[i].s, cases[i].width, cases[i].right);
+        fclose(f);
+        if (strcmp(buf, cases[i].want) != 0)
+            fail_msg("padded [%zu]: \"%s\"", i, buf);
+        free(buf);
+    }
+}
+
+/* ---- numbers ---- */
+
+static void test_parse_double(void **state)
+{
+    (void)state;
+    static const struct { const char *s; int rc; double v; } cases[] = {
+        { "3", 0, 3 },
+        { "-2.5", 0, -2.5 },
+        { "+4", 0, 4 },
+        { ".5", 0, 0.5 },
+        { "5.", 0, 5 },
+        { "1e3", 0, 1000 },
+        { "1E-2", 0, 0.01 },
+        { "-0", 0, 0 },
+        { "5 ", 0, 5 },            /* trailing spaces, as Excel pads cells */
+        { "5 \t", 0, 5 },
+        { " 5", -1, 0 },           /* leading space is refused */
+        { "", -1, 0 },
+        { "   ", -1, 0 },
+        { "0x10", -1, 0 },         /* strtod reads hex; survey numbers are decimal */
+        { "0X1p3", -1, 0 },
+        { "inf", -1, 0 },
+        { "-Infinity", -1, 0 },
+        { "nan", -1, 0 },
+        { "NAN(1)", -1, 0 },
+        { "1e999", -1, 0 },        /* overflows */
+        { "1e", -1, 0 },
+        { "e5", -1, 0 },
+        { "1,5", -1, 0 },
+        { "1.2.3", -1, 0 },
+        { "--1", -1, 0 },
+        { "5 x", -1, 0 },
+        { "five", -1, 0 },
+        { "３", -1, 0 },           /* full-width digit */
+    };
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        double v = -12345;
+        int rc = util_parse_double(cases[i].s, &v);
+        if (rc != cases[i].rc || (rc == 0 && v != cases[i].v))
+            fail_msg("parse_double(\"%s\"): rc %d v %g", cases[i].s, rc, v);
+        if (rc != 0 && v != -12345)
+            fail_msg("parse_double(\"%s\") wrote its output on failure", cases[i].s);
+    }
+    double v;
+    assert_int_equal(util_parse_double(NULL, &v), -1);
+}
+
+static void test_parse_long(void **state)
+{
+    (void)state;
+    static const struct { const char *s; int rc; long v; } cases[] = {
+        { "42", 0, 42 },
+        { "-7", 0, -7 },
+        { "+3", 0, 3 },
+        { "0", 0, 0 },
+        { "007", 0, 7 },           /* decimal, not octal */
+        { "12 ", 0, 12 },
+        { " 12", -1, 0 },
+        { "", -1, 0 },
+        { "0x10", -1, 0 },
+        { "1.0", -1, 0 },
+        { "1e3", -1, 0 },
+        { "12abc", -1, 0 },
+        { "99999999999999999999999", -1, 0 },
+        { "-99999999999999999999999", -1, 0 },
+    };
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        long v = -12345;
+        int rc = util_parse_long(cases[i].s, &v);
+        if (rc != cases[i].rc || (rc == 0 && v != cases[i].v))
+            fail_msg("parse_long(\"%s\"): rc %d v %ld", cases[i].s, rc, v);
+        if (rc != 0 && v != -12345)
+            fail_msg("parse_long(\"%s\") wrote its output on failure", cases[i].s);
+    }
+    long v;
+    char buf[32];
+    snprintf(buf, sizeof buf, "%ld", LONG_MAX);
+    assert_int_equal(util_parse_long(buf, &v), 0);
+    assert_true(v == LONG_MAX);
+    snprintf(buf, sizeof buf, "%ld", LONG_MIN);
+    assert_int_equal(util_parse_long(buf, &v), 0);
+    assert_true(v == LONG_MIN);
+    assert_int_equal(util_parse_long(NULL, &v), -1);
+}
+
+static void test_yes_no(void **state)
+{
+    (void)state;
+    static const struct { const char *s; int yes, no; } cases[] = {
+        { "yes", 1, 0 }, { "YES", 1, 0 }, { "True", 1, 0 }, { "true()", 1, 0 }, { "1", 1, 0 },
+        { "no", 0, 1 },  { "No", 0, 1 },  { "FALSE", 0, 1 }, { "false()", 0, 1 }, { "0", 0, 1 },
+        { "", 0, 1 },
+        { "maybe", 0, 0 }, { "y", 0, 0 }, { "2", 0, 0 }, { "是", 0, 0 },
+    };
+    for (size_t i = 0; i < N_OF(cases); i++)
+        if (util_is_yes(cases[i].s) != cases[i].yes || util_is_no(cases[i].s) != cases[i].no)
+            fail_msg("yes/no \"%s\"", cases[i].s);
+}
+
+/* ---- did you mean ---- */
+
+static void test_levenshtein(void **state)
+{
+    (void)state;
+    static const struct { const char *a, *b; size_t d; } cases[] = {
+        { "", "", 0 },
+        { "", "abc", 3 },
+        { "abc", "", 3 },
+        { "kitten", "sitting", 3 },
+        { "flaw", "lawn", 2 },
+        { "select_one", "selct_one", 1 },
+        { "Text", "text", 0 },              /* case does not count */
+        { "planning", "planing", 1 },
+        { "abc", "cba", 2 },
+        { "单位", "单元", 3 },               /* bytes, not characters */
+    };
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        size_t d1 = util_levenshtein(cases[i].a, cases[i].b);
+        size_t d2 = util_levenshtein(cases[i].b, cases[i].a);
+        if (d1 != cases[i].d || d2 != cases[i].d)
+            fail_msg("levenshtein(%s, %s) = %zu / %zu, want %zu", cases[i].a, cases[i].b, d1,
+                     d2, cases[i].d);
+    }
+}
+
+static void test_nearest(void **state)
+{
+    (void)state;
+    static const char *const types[] = {"select_one", "select_multiple", "integer", "decimal",
+                                        "text", "note", "begin_group", "end_group", NULL};
+    static const char *const none[] = {NULL};
+    static const char *const far[] = {"abcdefg", "abcdefgh", NULL};
+    static const char *const tie[] = {"cat", "bat", NULL};
+    static const struct {
+        const char *word;
+        const char *const *cand;
+        const char *want;
+    } cases[] = {
+        { "selct_one", types, "select_one" },
+        { "intger", types, "integer" },
+        { "TEXT", types, "text" },
+        { "begin grup", types, "begin_group" },
+        { "select_mutliple", types, "select_multiple" },
+        { "decimal", types, "decimal" },       /* exact */
+        { "geopoint", types, NULL },
+        { "xyzzy", types, NULL },
+        { "anything", none, NULL },
+        { "abcd", far, "abcdefg" },           /* distance 3 is still near */
+        { "abcd", far + 1, NULL },            /* distance 4 is not */
+        { "hat", tie, "cat" },                /* a tie goes to the first */
+    };
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        const char *got = util_nearest(cases[i].word, cases[i].cand);
+        if (!(got == cases[i].want || (got && cases[i].want && strcmp(got, cases[i].want) == 0)))
+            fail_msg("nearest(%s) = %s, want %s", cases[i].word, got ? got : "NULL",
+                     cases[i].want ? cases[i].want : "NULL");
+    }
+}
+
+/* ---- encodings ---- */
+
+static void test_enc_to_utf8(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *desc;
+        const char *in;
+        size_t len;          /* 0: strlen */
+        enc_t want;
+        int rc;
+        const char *out;     /* on success */
+        enc_t used;
+        const char *err;     /* on failure */
+    } cases[] = {
+        { "ASCII is UTF-8", "a,b\n", 0, ENC_AUTO, 0, "a,b\n", ENC_UTF8, NULL },
+        { "UTF-8 Chinese", "单位,意见\n", 0, ENC_AUTO, 0, "单位,意见\n", ENC_UTF8, NULL },
+        { "BOM stripped", "\xEF\xBB\xBFsurvey,,\n", 0, ENC_AUTO, 0, "survey,,\n", ENC_UTF8, NULL },
+        { "BOM only", "\xEF\xBB\xBF", 0, ENC_AUTO, 0, "", ENC_UTF8, NULL },
+        { "BOM stripped when UTF-8 is asked for", "\xEF\xBB\xBFx", 0, ENC_UTF8, 0, "x",
+          ENC_UTF8, NULL },
+        { "empty", "", 0, ENC_AUTO, 0, "", ENC_UTF8, NULL },
+        { "GB18030 detected", "\xB5\xA5\xCE\xBB,ok\n", 0, ENC_AUTO, 0, "单位,ok\n", ENC_GB18030,
+          NULL },
+        { "GB18030 two- and four-byte sequences", "\xA8\xA6\xA2\xE3\x94\x39\xFC\x36", 0,
+          ENC_AUTO, 0, "é€😀", ENC_GB18030, NULL },
+        { "GB18030 asked for", "abc", 0, ENC_GB18030, 0, "abc", ENC_GB18030, NULL },
+        { "NUL bytes pass through", "a\0b", 3, ENC_AUTO, 0, "a\0b", ENC_UTF8, NULL },
+        { "neither: ASCII then a bad byte", "ab\ncd\xff", 0, ENC_AUTO, -1, NULL, ENC_AUTO,
+          "line 2, column 3: byte 0xFF is neither UTF-8 nor GB18030; save the file as UTF-8" },
+        { "neither: GB18030 text then a bad byte, column in characters",
+          "x\n\xB5\xA5\xCE\xBB\xFF", 0, ENC_AUTO, -1, NULL, ENC_AUTO,
+          "line 2, column 3: byte 0xFF is neither UTF-8 nor GB18030; save the file as UTF-8" },
+        { "neither: UTF-8 text then a bad byte, at the bad byte",
+          "单位\n意见\xFF", 0, ENC_AUTO, -1, NULL, ENC_AUTO,
+          "line 2, column 3: byte 0xFF is neither UTF-8 nor GB18030; save the file as UTF-8" },
+        { "neither: a truncated GB18030 character at the end", "ab\xB5", 0, ENC_AUTO, -1,
+          NULL, ENC_AUTO,
+          "line 1, column 3: byte 0xB5 is neither UTF-8 nor GB18030; save the file as UTF-8" },
+        { "UTF-8 asked for, bad byte", "单\n位\xFF", 0, ENC_UTF8, -1, NULL, ENC_AUTO,
+          "line 2, column 2: invalid UTF-8 byte 0xFF" },
+        { "bad byte after a BOM", "\xEF\xBB\xBF" "ab\xB5\xA5", 0, ENC_AUTO, -1, NULL, ENC_AUTO,
+          "line 1, column 3: invalid UTF-8 byte 0xB5 after a UTF-8 BOM" },
+        { "GB18030 asked for, bad byte", "a\n\xB5\xA5\xFF", 0, ENC_GB18030, -1, NULL, ENC_AUTO,
+          "line 2, column 2: byte 0xFF is not valid GB18030" },
+    };
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
+        char *out = NULL, *err = NULL;
+        size_t outlen = 12345;
+        enc_t used = ENC_AUTO;
+        int rc = enc_to_utf8(cases[i].in, len, cases[i].want, &out, &outlen, &used, &err);
+        if (rc != cases[i].rc)
+            fail_msg("[%zu] %s: rc %d, err %s", i, cases[i].desc, rc, err ? err : "(none)");
+        if (rc == 0) {
+            size_t want_len = cases[i].len ? cases[i].len : strlen(cases[i].out);
+            if (cases[i].len && cases[i].in[0] == '\xEF')
+                want_len -= 3;
+            if (outlen != want_len || memcmp(out, cases[i].out, outlen) != 0 ||
+                out[outlen] != '\0' || used != cases[i].used || err)
+                fail_msg("[%zu] %s: got \"%s\" (%zu bytes) as %s", i, cases[i].desc, out,
+                         outlen, enc_name(used));
+        } else if (!err || strcmp(err, cases[i].err) != 0 || out) {
+            fail_msg("[%zu] %s: err \"%s\"", i, cases[i].desc, err ? err : "(none)");
+        }
+        free(out);
+        free(err);
+    }
+
+    /* used may be NULL */
+    char *out = NULL;
+    size_t outlen;
+    assert_int_equal(enc_to_utf8("x", 1, ENC_AUTO, &out, &outlen, NULL, NULL), 0);
+    assert_string_equal(out, "x");
+    free(out);
+}
+
+static void test_enc_names(void **state)
+{
+    (void)state;
+    static const struct { const char *name; int rc; enc_t e; } cases[] = {
+        { "auto", 0, ENC_AUTO }, { "utf-8", 0, ENC_UTF8 }, { "UTF8", 0, ENC_UTF8 },
+        { "gb18030", 0, ENC_GB18030 }, { "GBK", 0, ENC_GB18030 }, { "gb2312", 0, ENC_GB18030 },
+        { "latin1", -1, ENC_AUTO }, { "", -1, ENC_AUTO },
+    };
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        enc_t e = ENC_AUTO;
+        int rc = enc_parse(cases[i].name, &e);
+        if (rc != cases[i].rc || (rc == 0 && e != cases[i].e))
+            fail_msg("enc_parse(%s)", cases[i].name);
+    }
+    assert_string_equal(enc_name(ENC_UTF8), "utf-8");
+    assert_string_equal(enc_name(ENC_GB18030), "gb18030");
+    assert_string_equal(enc_name(ENC_AUTO), "auto");
+}
+
+/* ---- buffers, strings, diagnostics ---- */
+
+static void test_buf(void **state)
+{
+    (void)state;
+    util_buf_t b = {0};
+
+    /* nothing added: take still gives a heap "" */
+    char *s = util_buf_take(&b);
+    assert_string_equal(s, "");
+    free(s);
+    util_buf_addf(&b, "%s", "");
+    assert_int_equal(b.len, 0);
+
+    util_buf_add(&b, "ab", 2);
+    util_buf_addc(&b, 'c');
+    util_buf_adds(&b, "单位");
+    util_buf_addf(&b, "-%d-%s", 42, "x");
+    assert_string_equal(b.s, "abc单位-42-x");
+    assert_int_equal(b.len, strlen("abc单位-42-x"));
+
+    /* growth well past the first allocation, through every adder */
+    for (int i = 0; i < 1000; i++)
+        util_buf_addf(&b, "%04d", i);
+    assert_int_equal(b.len, strlen("abc单位-42-x") + 4000);
+    assert_memory_equal(b.s + b.len - 8, "09980999", 8);
+    assert_int_equal(b.s[b.len], '\0');
+    assert_true(b.cap > b.len);
+
+    /* reset keeps the memory */
+    size_t cap = b.cap;
+    util_buf_reset(&b);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(b.cap, cap);
+    assert_string_equal(b.s, "");
+
+    /* embedded NUL counts in len */
+    util_buf_add(&b, "a\0b", 3);
+    assert_int_equal(b.len, 3);
+    assert_memory_equal(b.s, "a\0b", 4);
+
+    /* take hands over the string and empties the buffer */
+    s = util_buf_take(&b);
+    assert_memory_equal(s, "a\0b", 3);
+    assert_null(b.s);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(b.cap, 0);
+    free(s);
+
+    /* a long formatted string in one go */
+    char big[300];
+    memset(big, 'z', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    util_buf_addf(&b, "<%s>", big);
+    assert_int_equal(b.len, sizeof big + 1);
+    assert_int_equal(b.s[0], '<');
+    assert_int_equal(b.s[b.len - 1], '>');
+    util_buf_free(&b);
+    assert_null(b.s);
+    util_buf_free(&b);   /* twice is fine */
+}
+
+static void test_strings(void **state)
+{
+    (void)state;
+    static const struct { const char *in, *out; } trims[] = {
+        { "  a b  ", "a b" }, { "\t\r\nx\n", "x" }, { "", "" }, { "   ", "" }, { "单位 ", "单位" },
+    };
+    for (size_t i = 0; i < N_OF(trims); i++) {
+        char *s = util_xstrdup(trims[i].in);
+        assert_ptr_equal(util_trim(s), s);
+        assert_string_equal(s, trims[i].out);
+        free(s);
+    }
+    assert_true(util_streq_ci("Survey", "sURVEY"));
+    assert_false(util_streq_ci("survey", "surveys"));
+    assert_false(util_streq_ci("", "x"));
+    assert_true(util_streq_ci("", ""));
+
+    assert_null(util_xstrdup(NULL));
+    char *s = util_xstrndup("abcdef", 3);
+    assert_string_equal(s, "abc");
+    free(s);
+    s = util_fmt("%s:%ld:%d", "f.csv", 12L, 3);
+    assert_string_equal(s, "f.csv:12:3");
+    free(s);
+
+    /* the first error wins; NULL err is allowed */
+    char *err = NULL;
+    util_seterr(&err, "first %d", 1);
+    util_seterr(&err, "second");
+    assert_string_equal(err, "first 1");
+    free(err);
+    util_seterr(NULL, "nobody listens");
+
+    char today[11];
+    util_today(today);
+    assert_int_equal(strlen(today), 10);
+    assert_true(today[4] == '-' && today[7] == '-');
+
+    char *data = NULL;
+    size_t len = 0;
+    err = NULL;
+    assert_int_equal(util_read_file("tests/no/such/file.csv", &data, &len, &err), -1);
+    assert_null(data);
+    assert_non_null(strstr(err, "tests/no/such/file.csv: "));
+    free(err);
+}
+
+static void test_diag(void **state)
+{
+    (void)state;
+    util_diag_t d = {0};
+    util_diag_add(&d, UTIL_ERROR, "f.csv", 3, 2, "bad %s", "type");
+    util_diag_add(&d, UTIL_WARNING, "f.csv", 7, 0, "only a line");
+    util_diag_add(&d, UTIL_ERROR, "f.csv", 0, 5, "no line, so no column");
+    util_diag_add(&d, UTIL_ERROR, NULL, 1, 1, "no file");
+    for (int i = 0; i < 40; i++)   /* grows past its first allocation */
+        util_diag_add(&d, UTIL_WARNING, "f.csv", i + 1, 0, "w%d", i);
+    assert_int_equal(d.n, 44);
+    assert_int_equal(d.nerrors, 3);
+    assert_int_equal(d.nwarnings, 41);
+    assert_string_equal(d.msgs[0], "f.csv:3:2: error: bad type");
+    assert_string_equal(d.msgs[1], "f.csv:7: warning: only a line");
+    assert_string_equal(d.msgs[2], "f.csv: error: no line, so no column");
+    assert_string_equal(d.msgs[3], "-:1:1: error: no file");
+    assert_int_equal(d.sev[0], UTIL_ERROR);
+    assert_int_equal(d.sev[1], UTIL_WARNING);
+    assert_string_equal(d.msgs[43], "f.csv:40: warning: w39");
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    util_diag_print(&d, f);
+    fclose(f);
+    assert_true(strncmp(buf, "f.csv:3:2: error: bad type\nf.csv:7: warning: only a line\n", 54)
+                == 0);
+    free(buf);
+
+    util_diag_free(&d);
+    assert_int_equal(d.n, 0);
+    assert_int_equal(d.nerrors, 0);
+    assert_null(d.msgs);
+    util_diag_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_width),
+        cmocka_unit_test(test_utf8_decode_valid),
+        cmocka_unit_test(test_fput_padded),
+        cmocka_unit_test(test_parse_double),
+        cmocka_unit_test(test_parse_long),
+        cmocka_unit_test(test_yes_no),
+        cmocka_unit_test(test_levenshtein),
+        cmocka_unit_test(test_nearest),
+        cmocka_unit_test(test_enc_to_utf8),
+        cmocka_unit_test(test_enc_names),
+        cmocka_unit_test(test_buf),
+        cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_diag),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
