@@ -3,7 +3,7 @@
 # `make SANITIZE=1 test` builds into build-san/ with ASan+UBSan.
 
 CC      ?= cc
-PKGS    := gsl sqlite3
+PKGS    := gsl sqlite3 libmicrohttpd xlsxwriter libqrencode
 CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -MMD -MP -I. -Isurvey -Ianalysis
 OPT     ?= -O2
 
@@ -19,7 +19,7 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  := $(CFLAGS_BASE) $(OPT) $(SANFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS  := $(PKG_LIBS) -lcsv -lm
+LDLIBS  := $(PKG_LIBS) -lcsv -lreadstat -lm
 LDFLAGS += $(SANFLAGS)
 
 LIB_SRCS  := $(wildcard survey/*.c analysis/*.c)

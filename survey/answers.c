@@ -264,3 +264,36 @@ void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, siz
     *out = r;
     *n = k;
 }
+
+int ans_submit(store_t *s, const ans_t *a, int form, const int *item_ids, int wave, int unit,
+               const char *source, const char *token_hash, const char *draft_key, char **err)
+{
+    store_answer_t *rows = NULL;
+    size_t n = 0;
+    char today[11];
+    int rc = -1;
+    util_today(today);
+    ans_to_store(a, item_ids, &rows, &n);
+    if (store_begin(s, err) != 0)
+        goto cleanup;
+    if (token_hash) {
+        int u = store_token_use(s, token_hash, err);
+        if (u != 0) {
+            rc = u;
+            goto rollback;
+        }
+    }
+    if (store_response_add(s, form, wave, unit, today, source, rows, n, err) != 0)
+        goto rollback;
+    if (draft_key && store_draft_delete(s, draft_key, err) != 0)
+        goto rollback;
+    if (store_commit(s, err) != 0)
+        goto rollback;
+    rc = 0;
+    goto cleanup;
+rollback:
+    store_rollback(s);
+cleanup:
+    free(rows);
+    return rc;
+}

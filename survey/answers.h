@@ -43,4 +43,13 @@ void ans_drop_irrelevant(ans_t *a);
  * *out (caller frees the array; texts point into a) and *n. */
 void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, size_t *n);
 
+/* Stores the answers as one anonymous response, in one transaction: the
+ * token (hash, or NULL) is marked used, the draft (key, or NULL) deleted
+ * and the response written together, or nothing is.  Only the date is
+ * kept, never the time of day, the token or where it came from beyond
+ * `source`.  Returns 0; 1 when the token was already used (nothing
+ * stored); -1 with *err. */
+int ans_submit(store_t *s, const ans_t *a, int form, const int *item_ids, int wave, int unit,
+               const char *source, const char *token_hash, const char *draft_key, char **err);
+
 #endif

@@ -17,6 +17,10 @@ command -v make >/dev/null 2>&1 || need make
 pc gsl      || need libgsl-dev
 pc sqlite3  || need libsqlite3-dev
 pc cmocka   || need libcmocka-dev
+pc libmicrohttpd || need libmicrohttpd-dev
+pc xlsxwriter || need libxlsxwriter-dev
+pc libqrencode || need libqrencode-dev
+[ -f /usr/include/readstat.h ] || need libreadstat-dev
 [ -f /usr/include/csv.h ] || need libcsv-dev
 command -v gnuplot >/dev/null 2>&1 || need gnuplot-nox
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need fonts-noto-cjk
@@ -24,6 +28,9 @@ command -v fc-list >/dev/null 2>&1 || need fontconfig
 command -v python3 >/dev/null 2>&1 || need python3
 command -v sqlite3 >/dev/null 2>&1 || need sqlite3
 command -v chromium >/dev/null 2>&1 || need chromium
+command -v curl >/dev/null 2>&1 || need curl
+command -v tmux >/dev/null 2>&1 || need tmux
+command -v unzip >/dev/null 2>&1 || need unzip
 
 if [ -z "$missing" ]; then
     [ "$mode" = install ] && echo "deps: all present"
