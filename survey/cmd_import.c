@@ -1,253 +1,453 @@
 /*
- * import: reads responses from a CSV file into the store.  The `plain`
- * format is gapsurvey's own (one row per response, a `unit` column and one
- * column per question name, select_multiple as space-separated names,
- * blank = not answered) and is what `export --format plain` writes.
+ * import: reads responses from a CSV file into the store: gapsurvey's own
+ * `plain` layout (what `export --format plain` writes) or the CSV exports of
+ * KoboToolbox/ODK Central and 问卷星, in UTF-8 (with or without BOM) or
+ * GB18030.  importfmt.c knows the layouts, importsrc.c the encodings; this
+ * file runs the two passes, resolves units, stores and talks to the user.
  *
  * Nothing is half-imported: a first pass validates every cell and reports
  * every problem as FILE:ROW:COLUMN; only a file without errors is read a
  * second time and written, in one transaction.  The validating pass never
  * writes, so a rejected file leaves the database byte-for-byte unchanged.
+ * --skip-invalid relaxes this to "every valid row, and a reject file with
+ * the others and their reasons"; the second pass checks each row again and
+ * stores exactly the rows the first pass found valid.
+ *
+ * Both passes stream the file in chunks: memory depends on the form and the
+ * number of units, never on the number of rows.
  */
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "answers.h"
 #include "cli.h"
 #include "commands.h"
 #include "csvread.h"
 #include "encoding.h"
+#include "importfmt.h"
+#include "importsrc.h"
 
 static const char usage[] =
-    "usage: gapsurvey import FILE --form FORM [--format plain] [--wave NAME]\n"
-    "                        [--encoding auto|utf-8|gb18030] [--create-units]\n"
+    "usage: gapsurvey import FILE --form FORM [--format auto|plain|kobo|wjx] [--wave NAME]\n"
+    "                        [--encoding auto|utf-8|gb18030] [--unit-column COL]\n"
+    "                        [--create-units] [--skip-invalid [--rejects FILE]]\n"
     "                        [--dry-run] [--again]\n"
     "\n"
-    "Reads one response per row: a 'unit' column with the unit code and one\n"
-    "column per question name (select_multiple: names separated by spaces;\n"
-    "blank: not answered).  Every cell is checked against the form; problems\n"
-    "are listed as FILE:ROW:COLUMN and nothing is stored unless the whole file\n"
-    "is valid.  Responses go to --wave, else the newest open wave.\n"
+    "Reads one response per row and checks every cell against the form;\n"
+    "problems are listed as FILE:ROW:COLUMN and nothing is stored unless the\n"
+    "whole file is valid.  Responses go to --wave, else the newest open wave.\n"
     "\n"
-    "  --create-units  add unit codes that are not known yet (named by code)\n"
-    "  --dry-run       check only, store nothing\n"
-    "  --again         import a file that was imported before\n"
+    "formats (auto recognises them from the header row):\n"
+    "  plain  a 'unit' column with the unit code and one column per question\n"
+    "         name; select_multiple: names separated by spaces; blank: not\n"
+    "         answered (what 'gapsurvey export --format plain' writes)\n"
+    "  kobo   KoboToolbox or ODK Central CSV export (',' or ';'): group paths\n"
+    "         (grp/q1, grp-q1), select_multiple as one column and/or one 0/1\n"
+    "         column per option; _id, _uuid, times, meta-instanceID... ignored\n"
+    "  wjx    问卷星 export by option number or by option text: questions\n"
+    "         'N、text' matched by text or number, 第N题(...) columns for matrix\n"
+    "         rows and options; 序号, times, 来源 and IP dropped; (跳过), -2, -3:\n"
+    "         not answered\n"
     "\n"
-    "example:\n"
-    "  gapsurvey import responses.csv --form staff-opinion --dry-run\n";
+    "  --encoding E       utf-8 (BOM or not) or gb18030/gbk; auto tells them apart\n"
+    "  --unit-column COL  the column holding unit codes (or unit names) when it\n"
+    "                     is not called 'unit' and no question gives the unit\n"
+    "  --create-units     add unit codes that are not known yet (named by code)\n"
+    "  --skip-invalid     store the valid rows; write the others, with a column\n"
+    "                     " IMP_PROBLEMS_COLUMN " giving the reasons, to a reject file\n"
+    "                     (FILE.rejected.csv, or --rejects FILE) that can be\n"
+    "                     corrected and imported as it is\n"
+    "  --dry-run          check only, store nothing\n"
+    "  --again            import a file that was imported before\n"
+    "\n"
+    "A progress bar (rows/s, time left) is shown on stderr when it is a terminal.\n"
+    "\n"
+    "examples:\n"
+    "  gapsurvey import responses.csv --form staff-opinion --dry-run\n"
+    "  gapsurvey import wjx-export.csv --form staff-opinion --format wjx\n";
 
 #define MAX_REPORTED 200
+
+typedef struct {
+    char *code, *name;
+    int id;              /* 0 until stored (a unit created by this import) */
+} unit_rec_t;
+
+typedef struct {
+    int on;              /* stderr is a terminal */
+    const char *what;
+    double t0, shown;
+    int drawn;           /* a bar is on the screen and must be cleared first */
+} progress_t;
 
 typedef struct {
     const char *file;
     form_t *form;
     store_t *store;
     ans_t *ans;
-    int *colpos;          /* header column -> item position, -1 unit, -2 ignored */
-    size_t ncols;
-    int unit_col;
-    int header_done;
-    int writing;          /* second pass */
-    int create_units;
+    imp_src_t *src;
+    imp_plan_t *plan;
+    csvr_t *csv;
+    char delim;
+    imp_format_t want, fmt;
+    const char *unit_column;
+    int create_units, skip_invalid, writing, header_done, in_header, ufield;
     int form_rowid, wave;
     int *item_ids;
-    long rows, errors;
-    char **new_units;     /* codes to create (pass 1 collects, pass 2 creates) */
-    size_t nnew;
-    char *err;            /* fatal store error in pass 2 */
+    long rows, errors, header_errors, rejected, stored, created;
+    int row_problems;
+    int fatal;           /* an encoding or CSV error: no row can be trusted */
+    unit_rec_t *units;   /* sorted by code */
+    size_t nunits;
+    FILE *rejects;
+    char *rejects_path;
+    size_t ncols;        /* header cells, for the reject file */
+    long why_col;        /* the header's own IMP_PROBLEMS_COLUMN, -1 */
+    util_buf_t why;      /* the current row's problems, for the reject file */
+    uint64_t hash;
+    progress_t prog;
+    char *err;           /* a store error in the second pass */
     char today[11];
 } importer_t;
 
-static void report(importer_t *im, long line, long col, const char *fmt, ...) UTIL_PRINTF(4, 5);
-static void report(importer_t *im, long line, long col, const char *fmt, ...)
+static double now(void)
 {
-    im->errors++;
-    if (im->errors > MAX_REPORTED)
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_clear(importer_t *im)
+{
+    if (im->prog.drawn) {
+        fputs("\r\033[K", stderr);
+        im->prog.drawn = 0;
+    }
+}
+
+static void progress_draw(importer_t *im, int force)
+{
+    progress_t *p = &im->prog;
+    double t = now();
+    if (!p->on || (!force && p->drawn && t - p->shown < 0.1))
         return;
+    p->shown = t;
+    double el = t - p->t0;
+    long long size = imp_src_size(im->src), done = imp_src_done(im->src);
+    double frac = size > 0 ? (double)done / (double)size : 1.0;
+    if (frac > 1)
+        frac = 1;
+    char bar[21];
+    int full = (int)(frac * 20);
+    for (int i = 0; i < 20; i++)
+        bar[i] = i < full ? '#' : '.';
+    bar[20] = '\0';
+    long eta = frac > 0 && el > 0 ? (long)(el * (1 - frac) / frac + 0.5) : 0;
+    fprintf(stderr, "\r%s [%s] %3d%%  %ld rows  %.0f rows/s  ETA %ld:%02ld\033[K", p->what, bar,
+            (int)(frac * 100), im->rows, el > 0 ? (double)im->rows / el : 0.0, eta / 60, eta % 60);
+    fflush(stderr);
+    p->drawn = 1;
+}
+
+static void on_problem(void *ud, long line, long col, const char *msg)
+{
+    importer_t *im = ud;
+    im->row_problems++;
+    if (im->writing)
+        return;            /* the first pass said it all */
+    im->errors++;
+    if (im->in_header)
+        im->header_errors++;
+    if (im->rejects)
+        util_buf_addf(&im->why, "%s%ld:%ld: %s", im->why.len ? "; " : "", line, col, msg);
+    if (im->errors <= MAX_REPORTED) {
+        progress_clear(im);
+        fprintf(stderr, "%s:%ld:%ld: %s\n", im->file, line, col, msg);
+    }
+}
+
+static void problem(importer_t *im, long line, long col, const char *fmt, ...) UTIL_PRINTF(4, 5);
+static void problem(importer_t *im, long line, long col, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     char *m = util_vfmt(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s:%ld:%ld: %s\n", im->file, line, col, m);
+    on_problem(im, line, col, m);
     free(m);
 }
 
-static int header(importer_t *im, const csvr_row_t *row)
+/* ---- units: loaded once, so a row costs no query ---- */
+
+static int cmp_unit(const void *a, const void *b)
 {
-    im->ncols = row->ncells;
-    im->colpos = util_xmalloc((row->ncells + 1) * sizeof *im->colpos);
-    im->unit_col = -1;
-    for (size_t j = 0; j < row->ncells; j++) {
-        char *name = util_trim(util_xstrdup(row->cells[j]));
-        im->colpos[j] = -2;
-        if (strcmp(name, "unit") == 0) {
-            im->colpos[j] = -1;
-            im->unit_col = (int)j;
-        } else {
-            int k = form_item_index(im->form, name);
-            if (k < 0) {
-                const char **names = util_xcalloc(im->form->nitems + 2, sizeof *names);
-                size_t m = 0;
-                for (size_t i = 0; i < im->form->nitems; i++)
-                    if (form_item_answerable(&im->form->items[i]))
-                        names[m++] = im->form->items[i].name;
-                const char *near = util_nearest(name, names);
-                if (near)
-                    report(im, row->line, (long)j + 1, "column '%s' is not a question of %s; did you mean '%s'?",
-                           name, im->form->form_id, near);
-                else
-                    report(im, row->line, (long)j + 1, "column '%s' is not a question of %s",
-                           name, im->form->form_id);
-                free(names);
-            } else if (!form_item_answerable(&im->form->items[k])) {
-                report(im, row->line, (long)j + 1, "column '%s' is a %s, which takes no answer",
-                       name, form_type_name(im->form->items[k].type));
-            } else {
-                im->colpos[j] = k;
-            }
-        }
-        for (size_t i = 0; i < j; i++)
-            if (strcmp(util_trim(row->cells[i]), name) == 0 && *name)
-                report(im, row->line, (long)j + 1, "column '%s' appears twice", name);
-        free(name);
-    }
-    if (im->unit_col < 0 && !im->form->unit_field)
-        report(im, row->line, 1, "no 'unit' column; every response needs the code of its unit");
+    return strcmp(((const unit_rec_t *)a)->code, ((const unit_rec_t *)b)->code);
+}
+
+static int load_unit(void *ud, const store_unit_t *u)
+{
+    importer_t *im = ud;
+    im->units = util_xrealloc(im->units, (im->nunits + 1) * sizeof *im->units);
+    im->units[im->nunits++] = (unit_rec_t){util_xstrdup(u->code), util_xstrdup(u->name), u->id};
     return 0;
 }
 
-static int unit_known(importer_t *im, const char *code)
+/* By code, else by name when exactly one unit has it (问卷星 and Kobo
+ * files often hold the unit's name typed by the respondent). */
+static unit_rec_t *unit_find(importer_t *im, const char *v)
 {
-    for (size_t i = 0; i < im->nnew; i++)
-        if (strcmp(im->new_units[i], code) == 0)
+    unit_rec_t key = {(char *)v, NULL, 0};
+    unit_rec_t *u = bsearch(&key, im->units, im->nunits, sizeof *im->units, cmp_unit);
+    if (u)
+        return u;
+    for (size_t i = 0; i < im->nunits; i++)
+        if (im->units[i].name && strcmp(im->units[i].name, v) == 0) {
+            if (u)
+                return NULL;
+            u = &im->units[i];
+        }
+    return u;
+}
+
+static unit_rec_t *unit_add(importer_t *im, const char *code, int id)
+{
+    size_t i = 0;
+    while (i < im->nunits && strcmp(im->units[i].code, code) < 0)
+        i++;
+    im->units = util_xrealloc(im->units, (im->nunits + 1) * sizeof *im->units);
+    memmove(im->units + i + 1, im->units + i, (im->nunits - i) * sizeof *im->units);
+    im->units[i] = (unit_rec_t){util_xstrdup(code), util_xstrdup(code), id};
+    im->nunits++;
+    return &im->units[i];
+}
+
+/* ---- reject file ---- */
+
+static void put_cell(FILE *f, const char *s, char delim)
+{
+    if (strchr(s, delim) || strpbrk(s, "\"\r\n") || s[0] == ' ' || (*s && s[strlen(s) - 1] == ' ')) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+}
+
+/* A row of the reject file: the cells as read, in the file's own
+ * delimiter, and the reasons in the problems column (replacing the old
+ * reasons when a reject file is imported again). */
+static void put_row(importer_t *im, const csvr_row_t *row, const char *why)
+{
+    size_t n = row->ncells > im->ncols ? row->ncells : im->ncols;
+    for (size_t j = 0; j < n; j++) {
+        if (j)
+            fputc(im->delim, im->rejects);
+        if ((long)j == im->why_col)
+            put_cell(im->rejects, why, im->delim);
+        else if (j < row->ncells)
+            put_cell(im->rejects, row->cells[j], im->delim);
+    }
+    if (im->why_col < 0) {
+        fputc(im->delim, im->rejects);
+        put_cell(im->rejects, why, im->delim);
+    }
+    fputs("\r\n", im->rejects);
+}
+
+static char *rejects_name(const char *file)
+{
+    size_t n = strlen(file);
+    if (n > 4 && util_streq_ci(file + n - 4, ".csv"))
+        n -= 4;
+    return util_fmt("%.*s.rejected.csv", (int)n, file);
+}
+
+/* ---- rows ---- */
+
+static int header(importer_t *im, const csvr_row_t *row)
+{
+    im->header_done = 1;
+    im->fmt = im->want == IMP_AUTO ? imp_format_detect(im->form, row, im->delim) : im->want;
+    im->in_header = 1;
+    im->plan = imp_plan_new(im->form, im->fmt, im->unit_column, row, on_problem, im);
+    im->in_header = 0;
+    if (!im->writing && im->rejects) {
+        im->ncols = row->ncells;
+        im->why_col = -1;
+        for (size_t j = 0; j < row->ncells && im->why_col < 0; j++)
+            if (strcmp(row->cells[j], IMP_PROBLEMS_COLUMN) == 0)
+                im->why_col = (long)j;
+        put_row(im, row, IMP_PROBLEMS_COLUMN);
+    }
+    return 0;
+}
+
+/* The row's unit: the unit column, else the answer to the form's
+ * unit_field question; the question is kept consistent with it. */
+static unit_rec_t *row_unit(importer_t *im, const csvr_row_t *row, const imp_row_t *r,
+                            char **code_out)
+{
+    const char *given = r->unit ? r->unit : "";
+    char *code = util_trim(util_xstrdup(given));
+    const char *answer = im->ufield >= 0 ? ans_get(im->ans, (size_t)im->ufield) : NULL;
+    unit_rec_t *u = NULL;
+    if (!*code && answer) {
+        free(code);
+        code = util_xstrdup(answer);
+    }
+    if (!*code) {
+        /* a unit question whose cell was rejected has been reported already */
+        if (im->ufield < 0 || !imp_plan_rejected(im->plan, (size_t)im->ufield))
+            problem(im, row->line, r->unit_col, "the unit is empty");
+    } else if ((u = unit_find(im, code)) == NULL && !im->create_units) {
+        problem(im, row->line, r->unit_col, "unit '%s' is not known; add it with 'gapsurvey unit "
+                "import' or use --create-units", code);
+    }
+    const char *canon = u ? u->code : code;
+    if (im->ufield >= 0 && *canon) {
+        if (answer && strcmp(answer, canon) != 0) {
+            problem(im, row->line, r->unit_col, "the unit column says '%s' but the answer to %s "
+                    "is '%s'", code, im->form->unit_field, answer);
+        } else if (!answer) {
+            char *m = NULL;
+            if (ans_set(im->ans, (size_t)im->ufield, canon, &m) != 0)
+                free(m);   /* a unit the question does not list: the unit still counts */
+        }
+    }
+    *code_out = code;
+    return u;
+}
+
+static int store_row(importer_t *im, unit_rec_t *u, const char *code)
+{
+    if (!u) {
+        int id;
+        store_unit_t nu = {0, code, code, NULL, NULL, -1};
+        if (store_unit_put(im->store, &nu, &im->err) != 0 ||
+            store_unit_find(im->store, code, &id, &im->err) != 0)
             return 1;
+        u = unit_add(im, code, id);
+        im->created++;
+    }
+    store_answer_t *a;
+    size_t n;
+    ans_to_store(im->ans, im->item_ids, &a, &n);
+    int rc = store_response_add(im->store, im->form_rowid, im->wave, u->id, im->today, "import",
+                                a, n, &im->err);
+    free(a);
+    if (rc != 0)
+        return 1;
+    im->stored++;
     return 0;
 }
 
 static int on_row(void *ud, const csvr_row_t *row)
 {
     importer_t *im = ud;
-    if (!im->header_done) {
-        im->header_done = 1;
+    if (!im->header_done)
         return header(im, row);
-    }
+    if (imp_row_blank(row))
+        return 0;
     im->rows++;
-    ans_clear_all(im->ans);
-    if (row->ncells > im->ncols) {
-        for (size_t j = im->ncols; j < row->ncells; j++)
-            if (row->cells[j][0]) {
-                report(im, row->line, (long)j + 1, "value '%s' in a column without a header",
-                       row->cells[j]);
-                break;
-            }
-    }
-    const char *unit_code = "";
-    for (size_t j = 0; j < row->ncells && j < im->ncols; j++) {
-        int p = im->colpos[j];
-        if (p == -1) {
-            unit_code = row->cells[j];
-            continue;
-        }
-        if (p < 0)
-            continue;
+    im->row_problems = 0;
+    util_buf_reset(&im->why);
+    imp_row_t r;
+    imp_plan_row(im->plan, im->ans, row, &r, on_problem, im);
+    char *code = NULL;
+    unit_rec_t *u = row_unit(im, row, &r, &code);
+    const form_t *f = im->form;
+    for (size_t i = 0; i < f->nitems; i++) {
         char *msg = NULL;
-        if (ans_set(im->ans, (size_t)p, row->cells[j], &msg) != 0) {
-            report(im, row->line, (long)j + 1, "%s", msg);
+        if (ans_get(im->ans, i) && ans_check_constraint(im->ans, i, f->default_lang, &msg) != 0) {
+            problem(im, row->line, imp_plan_column(im->plan, i), "%s: %s (value '%s')",
+                    f->items[i].name, msg, ans_get(im->ans, i));
             free(msg);
         }
     }
-    /* the unit: the unit column, else the form's unit_field question */
-    char *code = util_trim(util_xstrdup(unit_code));
-    int ufield = im->form->unit_field ? form_item_index(im->form, im->form->unit_field) : -1;
-    if (!*code && ufield >= 0 && ans_get(im->ans, (size_t)ufield)) {
-        free(code);
-        code = util_xstrdup(ans_get(im->ans, (size_t)ufield));
-    }
-    if (ufield >= 0 && *code && !ans_get(im->ans, (size_t)ufield)) {
-        char *m = NULL;
-        if (ans_set(im->ans, (size_t)ufield, code, &m) != 0)   /* keep the question consistent */
-            free(m);
-    }
-    int unit_id = 0;
-    long ucol = im->unit_col >= 0 ? im->unit_col + 1 : 1;
-    if (!*code) {
-        report(im, row->line, ucol, "the unit is empty");
-    } else {
-        char *e = NULL;
-        int r = store_unit_find(im->store, code, &unit_id, &e);
-        if (r < 0) {
-            report(im, row->line, ucol, "%s", e);
-            free(e);
-        } else if (r == 1) {
-            if (!im->create_units)
-                report(im, row->line, ucol, "unit '%s' is not known; add it with 'gapsurvey unit "
-                       "import' or use --create-units", code);
-            else if (!unit_known(im, code)) {
-                im->new_units = util_xrealloc(im->new_units, (im->nnew + 1) * sizeof *im->new_units);
-                im->new_units[im->nnew++] = util_xstrdup(code);
-            }
-        }
-    }
-    for (size_t j = 0; j < row->ncells && j < im->ncols; j++) {
-        int p = im->colpos[j];
-        char *msg = NULL;
-        if (p >= 0 && ans_check_constraint(im->ans, (size_t)p, im->form->default_lang, &msg) != 0) {
-            report(im, row->line, (long)j + 1, "%s: %s (value '%s')", im->form->items[p].name,
-                   msg, ans_get(im->ans, (size_t)p));
-            free(msg);
-        }
-    }
-    if (im->writing && im->errors == 0) {
-        if (unit_id == 0) {
-            store_unit_t u = {0, code, code, NULL, NULL, -1};
-            if (store_unit_put(im->store, &u, &im->err) != 0 ||
-                store_unit_find(im->store, code, &unit_id, &im->err) != 0) {
-                free(code);
-                return 1;
-            }
-        }
-        store_answer_t *a;
-        size_t n;
-        ans_to_store(im->ans, im->item_ids, &a, &n);
-        int rc = store_response_add(im->store, im->form_rowid, im->wave, unit_id, im->today,
-                                    "import", a, n, &im->err);
-        free(a);
-        if (rc != 0) {
-            free(code);
-            return 1;
-        }
+    int rc = 0;
+    if (im->row_problems) {
+        im->rejected++;
+        if (!im->writing && im->rejects)
+            put_row(im, row, im->why.s ? im->why.s : "");
+    } else if (im->writing) {
+        rc = store_row(im, u, code);
     }
     free(code);
-    return 0;
-}
-
-static int pass(importer_t *im, const char *text, size_t len)
-{
-    char *err = NULL;
-    im->header_done = 0;
-    im->rows = 0;
-    free(im->colpos);
-    im->colpos = NULL;
-    int rc = csvr_parse_mem(text, len, csvr_sniff_delim(text, len), on_row, im, &err);
-    if (rc == -1) {
-        report(im, 0, 0, "%s", err);
-        free(err);
-    }
+    if ((im->rows & 1023) == 0)
+        progress_draw(im, 0);
     return rc;
 }
 
-/* FNV-1a 64: enough to recognise the same file imported twice. */
-static void content_hash(const char *s, size_t n, char out[17])
+/* FNV-1a 64 over the decoded text: enough to recognise the same file
+ * imported twice, and the same data in GB18030 and UTF-8 alike. */
+static void hash_add(uint64_t *h, const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
+    uint64_t x = *h;
     for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
+        x ^= (unsigned char)s[i];
+        x *= 1099511628211ULL;
     }
-    snprintf(out, 17, "%016" PRIx64, h);
+    *h = x;
+}
+
+static int on_chunk(void *ud, const char *text, size_t n)
+{
+    importer_t *im = ud;
+    if (!im->csv) {
+        im->delim = csvr_sniff_delim(text, n);
+        im->csv = csvr_new(im->delim, on_row, im);
+        if (!im->csv) {
+            util_seterr(&im->err, "cannot start the CSV parser");
+            return 2;
+        }
+    }
+    if (!im->writing)
+        hash_add(&im->hash, text, n);
+    progress_draw(im, 0);
+    return csvr_feed(im->csv, text, n);
+}
+
+/* One pass over the file.  0, or -1 after an encoding or CSV error (said),
+ * or a positive value after a store error (im->err). */
+static int pass(importer_t *im, const char *what)
+{
+    char *err = NULL;
+    im->header_done = 0;
+    im->rows = im->rejected = 0;
+    imp_plan_free(im->plan);
+    im->plan = NULL;
+    csvr_free(im->csv);
+    im->csv = NULL;
+    im->prog.what = what;
+    im->prog.t0 = now();
+    int rc = imp_src_read(im->src, on_chunk, im, &err);
+    if (rc == 0 && im->csv)
+        rc = csvr_finish(im->csv);
+    if (rc == 0)
+        progress_draw(im, 1);
+    progress_clear(im);
+    if (err || rc == -1) {
+        if (err)
+            fprintf(stderr, "%s: %s\n", im->file, err);
+        else
+            fprintf(stderr, "%s: %s\n", im->file, csvr_error(im->csv));
+        free(err);
+        im->errors++;
+        im->fatal = 1;
+        return -1;
+    }
+    return rc;
 }
 
 int cmd_import(int argc, char **argv)
@@ -255,20 +455,27 @@ int cmd_import(int argc, char **argv)
     static const struct option opts[] = {
         {"form", required_argument, NULL, 'f'},   {"format", required_argument, NULL, 'F'},
         {"wave", required_argument, NULL, 'w'},   {"encoding", required_argument, NULL, 'e'},
+        {"unit-column", required_argument, NULL, 'u'},
         {"create-units", no_argument, NULL, 'c'}, {"dry-run", no_argument, NULL, 'n'},
-        {"again", no_argument, NULL, 'a'},        {"help", no_argument, NULL, 'h'},
+        {"again", no_argument, NULL, 'a'},        {"skip-invalid", no_argument, NULL, 's'},
+        {"rejects", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0}};
-    const char *form_id = NULL, *format = "plain", *wave_name = NULL, *encname = "auto";
-    int dry = 0, again = 0, create_units = 0, c;
-    while ((c = cli_getopt(argc, argv, "f:F:w:e:cnah", opts, usage)) != -1) {
+    const char *form_id = NULL, *format = "auto", *wave_name = NULL, *encname = "auto";
+    const char *rejects = NULL;
+    int dry = 0, again = 0, c;
+    importer_t im = {0};
+    while ((c = cli_getopt(argc, argv, "f:F:w:e:u:cnasr:h", opts, usage)) != -1) {
         switch (c) {
         case 'f': form_id = optarg; break;
         case 'F': format = optarg; break;
         case 'w': wave_name = optarg; break;
         case 'e': encname = optarg; break;
-        case 'c': create_units = 1; break;
+        case 'u': im.unit_column = optarg; break;
+        case 'c': im.create_units = 1; break;
         case 'n': dry = 1; break;
         case 'a': again = 1; break;
+        case 's': im.skip_invalid = 1; break;
+        case 'r': rejects = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default: return 2;
         }
@@ -278,8 +485,8 @@ int cmd_import(int argc, char **argv)
             cli_error("--form is required");
         return cli_usage(usage);
     }
-    if (strcmp(format, "plain") != 0 && strcmp(format, "auto") != 0) {
-        cli_error("format '%s' is not supported yet; use plain", format);
+    if (imp_format_parse(format, &im.want) != 0) {
+        cli_error("--format takes auto, plain, kobo or wjx, not '%s'", format);
         return 2;
     }
     enc_t enc;
@@ -287,11 +494,16 @@ int cmd_import(int argc, char **argv)
         cli_error("--encoding takes auto, utf-8 or gb18030, not '%s'", encname);
         return 2;
     }
+    if (rejects && !im.skip_invalid) {
+        cli_error("--rejects goes with --skip-invalid");
+        return 2;
+    }
     const char *file = argv[optind];
     int rc = 1;
-    char *data = NULL, *text = NULL, *err = NULL;
-    size_t len, tlen;
-    importer_t im = {.file = file, .create_units = create_units};
+    char *err = NULL;
+    im.file = file;
+    im.hash = 1469598103934665603ULL;
+    im.prog.on = isatty(2);
     util_today(im.today);
     store_t *s = cli_open_store(0);
     if (!s)
@@ -305,39 +517,61 @@ int cmd_import(int argc, char **argv)
             cli_error("%s", err);
         goto cleanup;
     }
+    im.ufield = im.form->unit_field ? form_item_index(im.form, im.form->unit_field) : -1;
     size_t nids;
-    if (store_item_ids(s, im.form_rowid, &im.item_ids, &nids, &err) != 0) {
+    if (store_item_ids(s, im.form_rowid, &im.item_ids, &nids, &err) != 0 ||
+        store_unit_list(s, load_unit, &im, &err) != 0) {
         cli_error("%s", err);
         goto cleanup;
     }
-    if (util_read_file(file, &data, &len, &err) != 0) {
-        cli_error("%s", err);
-        goto cleanup;
-    }
-    if (enc_to_utf8(data, len, enc, &text, &tlen, NULL, &err) != 0) {
+    qsort(im.units, im.nunits, sizeof *im.units, cmp_unit);
+    if (imp_src_open(file, enc, &im.src, &err) != 0) {
         fprintf(stderr, "%s: %s\n", file, err);
         cli_error("nothing imported");
         goto cleanup;
     }
+    if (im.skip_invalid) {
+        im.rejects_path = rejects ? util_xstrdup(rejects) : rejects_name(file);
+        im.rejects = fopen(im.rejects_path, "wb");
+        if (!im.rejects) {
+            cli_error("cannot write the reject file %s", im.rejects_path);
+            goto cleanup;
+        }
+        fputs("\xEF\xBB\xBF", im.rejects);   /* Excel then reads the CJK text right */
+    }
+    im.ans = ans_new(im.form);
+
+    if (pass(&im, "checking") == 0 && im.rows == 0 && im.errors == 0)
+        problem(&im, 1, 1, "no responses in the file (a header row and one row per response)");
+    long checked = im.rows, rejected = im.rejected;
+    if (im.rejects) {
+        int bad = fclose(im.rejects) != 0;
+        im.rejects = NULL;
+        if (bad) {
+            cli_error("cannot write the reject file %s", im.rejects_path);
+            goto cleanup;
+        }
+        if (rejected == 0 || im.fatal || im.header_errors)
+            remove(im.rejects_path);
+    }
+    if (im.errors > MAX_REPORTED)
+        fprintf(stderr, "... and %ld more\n", im.errors - MAX_REPORTED);
     char hash[17];
-    content_hash(text, tlen, hash);
-    if (!again && store_import_seen(s, hash, form_id, &err) == 1) {
+    snprintf(hash, sizeof hash, "%016" PRIx64, im.hash);
+    if (!im.fatal && !again && store_import_seen(s, hash, form_id, &err) == 1) {
         cli_error("%s was imported into %s before; use --again to import it a second time",
                   file, form_id);
         goto cleanup;
     }
-    im.ans = ans_new(im.form);
-    pass(&im, text, tlen);
-    if (im.rows == 0 && im.errors == 0)
-        report(&im, 1, 1, "no responses in the file (a header row and one row per response)");
-    if (im.errors) {
-        if (im.errors > MAX_REPORTED)
-            fprintf(stderr, "... and %ld more\n", im.errors - MAX_REPORTED);
+    if (im.errors && (!im.skip_invalid || im.fatal || im.header_errors || rejected == checked)) {
         cli_error("nothing imported: %ld problem%s in %s", im.errors, im.errors == 1 ? "" : "s", file);
         goto cleanup;
     }
+    if (rejected)
+        fprintf(stderr, "%s: %ld of %ld rows rejected; they and their problems are in %s\n", file,
+                rejected, checked, im.rejects_path);
     if (dry) {
-        printf("%s: %ld responses are valid (dry run: nothing stored)\n", file, im.rows);
+        printf("%s: %ld responses are valid (dry run: nothing stored)\n", file, checked - rejected);
         rc = 0;
         goto cleanup;
     }
@@ -363,33 +597,43 @@ int cmd_import(int argc, char **argv)
         goto rollback;
     }
     im.writing = 1;
-    if (pass(&im, text, tlen) != 0 || im.errors) {
-        cli_error("%s", im.err ? im.err : "import failed");
+    if (pass(&im, "storing") != 0 || im.stored != checked - rejected) {
+        cli_error("%s", im.err ? im.err : "the file changed while it was imported; nothing stored");
         goto rollback;
     }
-    if (store_import_record(s, hash, form_id, file, im.rows, &err) != 0 || store_commit(s, &err) != 0) {
+    if (store_import_record(s, hash, form_id, file, im.stored, &err) != 0 ||
+        store_commit(s, &err) != 0) {
         cli_error("%s", err);
         goto rollback;
     }
-    printf("%s: %ld responses imported into %s\n", file, im.rows, form_id);
-    if (im.nnew)
-        printf("%zu new units created\n", im.nnew);
+    printf("%s: %ld responses imported into %s", file, im.stored, form_id);
+    if (im.fmt != IMP_PLAIN || imp_src_encoding(im.src) != ENC_UTF8)
+        printf(" (read as %s, %s)", imp_format_name(im.fmt), enc_name(imp_src_encoding(im.src)));
+    putchar('\n');
+    if (im.created)
+        printf("%ld new units created\n", im.created);
     rc = 0;
     goto cleanup;
 rollback:
     store_rollback(s);
 cleanup:
-    for (size_t i = 0; i < im.nnew; i++)
-        free(im.new_units[i]);
-    free(im.new_units);
-    free(im.colpos);
+    if (im.rejects)
+        fclose(im.rejects);
+    for (size_t i = 0; i < im.nunits; i++) {
+        free(im.units[i].code);
+        free(im.units[i].name);
+    }
+    free(im.units);
+    free(im.rejects_path);
+    util_buf_free(&im.why);
+    imp_plan_free(im.plan);
+    csvr_free(im.csv);
+    imp_src_free(im.src);
     free(im.item_ids);
     free(im.err);
     ans_free(im.ans);
     form_free(im.form);
     store_close(s);
-    free(data);
-    free(text);
     free(err);
     return rc;
 }

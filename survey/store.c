@@ -119,6 +119,28 @@ static const char *const migrations[] = {
     "  pos INTEGER NOT NULL,"
     "  text TEXT NOT NULL,"
     "  PRIMARY KEY (draft, pos)) WITHOUT ROWID;",
+    /* 2 -> 3: double entry of paper questionnaires (`run --entry --verify`).
+     * The first keying of a batch waits here until the second keying has
+     * been compared with it; each verified questionnaire becomes a response
+     * and its first keying is deleted in the same transaction, so answers
+     * are never kept twice.  The batch row keeps only counts. */
+    "CREATE TABLE entry_batches("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  wave INTEGER NOT NULL REFERENCES waves(id),"
+    "  unit INTEGER REFERENCES units(id),"
+    "  pass INTEGER NOT NULL DEFAULT 1 CHECK (pass IN (1, 2)),"
+    "  keyed INTEGER NOT NULL DEFAULT 0,"
+    "  verified INTEGER NOT NULL DEFAULT 0,"
+    "  compared INTEGER NOT NULL DEFAULT 0,"
+    "  differences INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE entry_rows("
+    "  batch INTEGER NOT NULL REFERENCES entry_batches(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL,"
+    "  pos INTEGER NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  PRIMARY KEY (batch, seq, pos)) WITHOUT ROWID;",
 };
 
 static int sqlerr(store_t *s, char **err, const char *what)
@@ -535,19 +557,28 @@ int store_unit_list(store_t *s, int (*cb)(void *ud, const store_unit_t *u), void
     return rc;
 }
 
-int store_unit_find(store_t *s, const char *code, int *id, char **err)
+/* Runs a one-parameter query whose first column is an id: 0 and *id when
+ * it returns a row, 1 when none, -1 on error. */
+static int find_id(store_t *s, const char *sql, const char *key, int *id, char **err)
 {
     sqlite3_stmt *st;
-    if (prep(s, "SELECT id FROM units WHERE code = ?1", &st, err))
+    if (prep(s, sql, &st, err))
         return -1;
-    bind_text(st, 1, code);
-    int rc = 1;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    bind_text(st, 1, key);
+    int rc = 1, step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
         *id = sqlite3_column_int(st, 0);
         rc = 0;
+    } else if (step != SQLITE_DONE) {
+        rc = sqlerr(s, err, "database");
     }
     sqlite3_finalize(st);
     return rc;
+}
+
+int store_unit_find(store_t *s, const char *code, int *id, char **err)
+{
+    return find_id(s, "SELECT id FROM units WHERE code = ?1", code, id, err);
 }
 
 /* ---- waves ---- */
@@ -618,17 +649,7 @@ int store_wave_list(store_t *s, int (*cb)(void *ud, const store_wave_t *w), void
 
 int store_wave_find(store_t *s, const char *name, int *id, char **err)
 {
-    sqlite3_stmt *st;
-    if (prep(s, "SELECT id FROM waves WHERE name = ?1", &st, err))
-        return -1;
-    bind_text(st, 1, name);
-    int rc = 1;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *id = sqlite3_column_int(st, 0);
-        rc = 0;
-    }
-    sqlite3_finalize(st);
-    return rc;
+    return find_id(s, "SELECT id FROM waves WHERE name = ?1", name, id, err);
 }
 
 int store_wave_current(store_t *s, int create, int *id, char **err)
@@ -659,18 +680,8 @@ int store_wave_current(store_t *s, int create, int *id, char **err)
 
 int store_wave_latest_for(store_t *s, const char *form_id, int *id, char **err)
 {
-    sqlite3_stmt *st;
-    if (prep(s, "SELECT max(r.wave) FROM responses r JOIN forms f ON f.id = r.form "
-                "WHERE f.form_id = ?1", &st, err))
-        return -1;
-    bind_text(st, 1, form_id);
-    int rc = 1;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-        *id = sqlite3_column_int(st, 0);
-        rc = 0;
-    }
-    sqlite3_finalize(st);
-    return rc;
+    return find_id(s, "SELECT r.wave FROM responses r JOIN forms f ON f.id = r.form "
+                      "WHERE f.form_id = ?1 ORDER BY r.wave DESC LIMIT 1", form_id, id, err);
 }
 
 int store_wave_name(store_t *s, int id, char **name, char **err)
@@ -1062,4 +1073,200 @@ int store_draft_delete(store_t *s, const char *key, char **err)
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "deleting draft");
     sqlite3_finalize(st);
     return rc;
+}
+
+/* ---- web collection ---- */
+
+int store_unit_get(store_t *s, int id, char **code, char **name, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT code, name FROM units WHERE id = ?1", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, id);
+    int rc = 1, step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        if (code)
+            *code = util_xstrdup(col_text(st, 0));
+        if (name)
+            *name = util_xstrdup(col_text(st, 1));
+        rc = 0;
+    } else if (step != SQLITE_DONE)
+        rc = sqlerr(s, err, "reading unit");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_wave_closed(store_t *s, int id, int *closed, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT closed_at IS NOT NULL FROM waves WHERE id = ?1", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, id);
+    int rc = 1, step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *closed = sqlite3_column_int(st, 0);
+        rc = 0;
+    } else if (step != SQLITE_DONE)
+        rc = sqlerr(s, err, "reading wave");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- terminal runner ---- */
+
+int store_secure_delete(store_t *s, char **err)
+{
+    return exec(s, "PRAGMA secure_delete = ON", err);
+}
+
+long store_response_last(store_t *s)
+{
+    /* answers is WITHOUT ROWID and the token and draft are updated or
+     * deleted, so after ans_submit the last rowid is the response's */
+    return (long)sqlite3_last_insert_rowid(s->db);
+}
+
+int store_batch_get(store_t *s, const char *name, store_batch_t *b, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT id, form, wave, coalesce(unit, 0), pass, keyed, verified, compared, "
+                "differences FROM entry_batches WHERE name = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, name);
+    int rc = 1, step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        b->id = sqlite3_column_int(st, 0);
+        b->form = sqlite3_column_int(st, 1);
+        b->wave = sqlite3_column_int(st, 2);
+        b->unit = sqlite3_column_int(st, 3);
+        b->pass = sqlite3_column_int(st, 4);
+        b->keyed = (long)sqlite3_column_int64(st, 5);
+        b->verified = (long)sqlite3_column_int64(st, 6);
+        b->compared = (long)sqlite3_column_int64(st, 7);
+        b->differences = (long)sqlite3_column_int64(st, 8);
+        rc = 0;
+    } else if (step != SQLITE_DONE)
+        rc = sqlerr(s, err, "reading batch");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_batch_add(store_t *s, const char *name, int form, int wave, int unit, int *id,
+                    char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "INSERT INTO entry_batches(name, form, wave, unit) VALUES (?1, ?2, ?3, ?4)",
+             &st, err))
+        return -1;
+    bind_text(st, 1, name);
+    sqlite3_bind_int(st, 2, form);
+    sqlite3_bind_int(st, 3, wave);
+    if (unit > 0)
+        sqlite3_bind_int(st, 4, unit);
+    else
+        sqlite3_bind_null(st, 4);
+    int step = sqlite3_step(st), rc = 0;
+    if (step == SQLITE_CONSTRAINT)
+        rc = -1, util_seterr(err, "batch '%s' already exists", name);
+    else if (step != SQLITE_DONE)
+        rc = sqlerr(s, err, "adding batch");
+    else if (id)
+        *id = (int)sqlite3_last_insert_rowid(s->db);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_batch_keep(store_t *s, int batch, long seq, const int *pos,
+                     const char *const *text, size_t n, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "INSERT INTO entry_rows(batch, seq, pos, text) VALUES (?1, ?2, ?3, ?4)", &st, err))
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int(st, 1, batch);
+        sqlite3_bind_int64(st, 2, seq);
+        sqlite3_bind_int(st, 3, pos[i]);
+        bind_text(st, 4, text[i]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = sqlerr(s, err, "keeping the first keying");
+    }
+    sqlite3_finalize(st);
+    if (rc)
+        return rc;
+    if (prep(s, "UPDATE entry_batches SET keyed = ?2 WHERE id = ?1 AND pass = 1", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, batch);
+    sqlite3_bind_int64(st, 2, seq);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "counting the first keying");
+    if (rc == 0 && sqlite3_changes(s->db) == 0)
+        rc = -1, util_seterr(err, "the first keying of this batch is closed");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_batch_values(store_t *s, int batch, long seq,
+                       int (*cb)(void *ud, int pos, const char *text), void *ud, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT pos, text FROM entry_rows WHERE batch = ?1 AND seq = ?2 ORDER BY pos",
+             &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, batch);
+    sqlite3_bind_int64(st, 2, seq);
+    int rc = 0, step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        if ((rc = cb(ud, sqlite3_column_int(st, 0), col_text(st, 1))) != 0)
+            break;
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sqlerr(s, err, "reading the first keying");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_batch_close(store_t *s, int batch, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "UPDATE entry_batches SET pass = 2 WHERE id = ?1", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, batch);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "closing the first keying");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_batch_verified(store_t *s, int batch, long seq, long compared, long differences,
+                         char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "DELETE FROM entry_rows WHERE batch = ?1 AND seq = ?2", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, batch);
+    sqlite3_bind_int64(st, 2, seq);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "forgetting the first keying");
+    sqlite3_finalize(st);
+    if (rc)
+        return rc;
+    if (prep(s, "UPDATE entry_batches SET verified = verified + 1, compared = compared + ?3, "
+                "differences = differences + ?4 WHERE id = ?1 AND verified = ?2 - 1", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, batch);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_bind_int64(st, 3, compared);
+    sqlite3_bind_int64(st, 4, differences);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "counting the verification");
+    /* a second session verifying the same batch at once would store a
+     * questionnaire twice; the verified counter catches it */
+    if (rc == 0 && sqlite3_changes(s->db) == 0)
+        rc = -1, util_seterr(err, "questionnaire %ld of this batch was verified elsewhere", seq);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- export ---- */
+
+int store_read_begin(store_t *s, char **err)
+{
+    return exec(s, "BEGIN", err);
 }

@@ -18,7 +18,7 @@
 
 typedef struct store store_t;
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Opens path.  create=1 makes a new database (error if it has a schema of
  * a newer program); create=0 requires an existing gapsurvey database. */
@@ -158,5 +158,57 @@ int store_draft_get(store_t *s, const char *key, store_draft_t *d,
                     int (*cb)(void *ud, int pos, const char *text), void *ud, char **err);
 /* Deletes it; call in the transaction that stores the response. */
 int store_draft_delete(store_t *s, const char *key, char **err);
+
+/* ---- web collection (appended for `serve`) ---- */
+/* The code and name of unit id (caller frees both; either may be NULL when
+ * not wanted).  Returns 1 when there is no such unit. */
+int store_unit_get(store_t *s, int id, char **code, char **name, char **err);
+/* *closed = 1 when wave id has been closed.  Returns 1 when there is no
+ * such wave. */
+int store_wave_closed(store_t *s, int id, int *closed, char **err);
+
+
+/* ---- terminal runner (appended for `run`) ---- */
+/* Deleted rows are overwritten with zeros on this connection (PRAGMA
+ * secure_delete), so a draft deleted at submission leaves no trace of
+ * which token answered what in the database file. */
+int store_secure_delete(store_t *s, char **err);
+/* The id of the response this connection stored last, 0 if none; call it
+ * right after the transaction that stored it (ans_submit). */
+long store_response_last(store_t *s);
+
+/* Double entry of paper forms: a batch holds the first keying of its
+ * questionnaires until the second keying has verified each of them. */
+typedef struct {
+    int id, form, wave, unit;   /* unit 0 = from each questionnaire's unit question */
+    int pass;                   /* 1: first keying open; 2: closed, being verified */
+    long keyed;                 /* questionnaires of the first keying (seq 1..keyed) */
+    long verified;              /* of them verified and stored as responses */
+    long compared, differences; /* values compared in the second keying; how many differed */
+} store_batch_t;
+/* Looks a batch up by name; 1 when there is none. */
+int store_batch_get(store_t *s, const char *name, store_batch_t *b, char **err);
+int store_batch_add(store_t *s, const char *name, int form, int wave, int unit, int *id,
+                    char **err);
+/* Keeps questionnaire seq of the first keying (n answers: item positions
+ * and canonical texts) and sets keyed = seq.  Call inside a transaction. */
+int store_batch_keep(store_t *s, int batch, long seq, const int *pos,
+                     const char *const *text, size_t n, char **err);
+/* Calls cb for each first-keying answer of questionnaire seq. */
+int store_batch_values(store_t *s, int batch, long seq,
+                       int (*cb)(void *ud, int pos, const char *text), void *ud, char **err);
+/* Closes the first keying (pass 2 begins). */
+int store_batch_close(store_t *s, int batch, char **err);
+/* Questionnaire seq was verified: deletes its first keying, counts it and
+ * adds the comparison counts.  Call inside the transaction that stores
+ * its response. */
+int store_batch_verified(store_t *s, int batch, long seq, long compared, long differences,
+                         char **err);
+
+/* ---- export ---- */
+/* BEGIN (deferred): a read transaction, so that an export reading the
+ * responses twice (a .sav needs its row count first) sees one snapshot
+ * while imports go on.  End it with store_commit or store_rollback. */
+int store_read_begin(store_t *s, char **err);
 
 #endif

@@ -31,6 +31,8 @@ command -v chromium >/dev/null 2>&1 || need chromium
 command -v curl >/dev/null 2>&1 || need curl
 command -v tmux >/dev/null 2>&1 || need tmux
 command -v unzip >/dev/null 2>&1 || need unzip
+# the browser test drives Chromium with playwright-core (npm)
+command -v npm >/dev/null 2>&1 || need "nodejs npm"
 
 if [ -z "$missing" ]; then
     [ "$mode" = install ] && echo "deps: all present"

@@ -1,0 +1,127 @@
+/*
+ * report: `gapsurvey report --out DIR` analyses a staff form in a wave (the
+ * same options as analyze) and writes the written report, its tables and
+ * its plots into DIR (report.c, plot.c).  A missing gnuplot does not stop
+ * the report: it is written without plots, and the command says which
+ * package to install and exits 1 so scripts notice.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "cli.h"
+#include "commands.h"
+#include "report.h"
+
+static const char usage[] =
+    "usage: gapsurvey report --out DIR [--form FORM] [--wave NAME] [--by unit|ITEM]\n"
+    "                        [--lang zh|en] [--compare-wave NAME] [--min-n N]\n"
+    "                        [--min-diff X] [--fdr Q] [--no-plots]\n"
+    "\n"
+    "Writes DIR/report.html (one self-contained file, printable on A4),\n"
+    "DIR/report.md, the tables as CSV (UTF-8 with BOM, for Excel and WPS) and\n"
+    "the plots under DIR/plots/ (PNG and SVG, each with the gnuplot script and\n"
+    "data that draw it).  The analysis options are those of 'gapsurvey analyze'.\n"
+    "\n"
+    "  --out DIR          where to write (created if needed)\n"
+    "  --lang zh|en       language of the report (default: --lang before the\n"
+    "                     command, else the environment)\n"
+    "  --compare-wave W0  add the changes since wave W0\n"
+    "  --no-plots         write the report without plots (no gnuplot needed)\n"
+    "\n"
+    "examples:\n"
+    "  gapsurvey report --out report-2026\n"
+    "  gapsurvey report --wave 2026 --compare-wave 2025 --lang en --out report-en\n";
+
+int cmd_report(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"form", required_argument, NULL, 'f'},   {"wave", required_argument, NULL, 'w'},
+        {"by", required_argument, NULL, 'b'},     {"compare-wave", required_argument, NULL, 'c'},
+        {"min-n", required_argument, NULL, 'n'},  {"min-diff", required_argument, NULL, 'd'},
+        {"fdr", required_argument, NULL, 'q'},    {"lang", required_argument, NULL, 'l'},
+        {"out", required_argument, NULL, 'o'},    {"no-plots", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
+    an_opts_t o;
+    an_opts_default(&o);
+    o.lang = cli_lang;
+    const char *out = NULL;
+    int plots = 1, c;
+    while ((c = cli_getopt(argc, argv, "f:w:b:c:n:d:q:l:o:Ph", opts, usage)) != -1) {
+        long l;
+        double x;
+        switch (c) {
+        case 'f': o.form_id = optarg; break;
+        case 'w': o.wave = optarg; break;
+        case 'b': o.by = optarg; break;
+        case 'c': o.compare_wave = optarg; break;
+        case 'n':
+            if (util_parse_long(optarg, &l) != 0 || l < 1 || l > 1000000) {
+                cli_error("--min-n takes a whole number >= 1, not '%s'", optarg);
+                return 2;
+            }
+            o.min_n = (int)l;
+            break;
+        case 'd':
+            if (util_parse_double(optarg, &x) != 0 || x < 0 || x > 100) {
+                cli_error("--min-diff takes points between 0 and 100, not '%s'", optarg);
+                return 2;
+            }
+            o.min_diff = x;
+            break;
+        case 'q':
+            if (util_parse_double(optarg, &x) != 0 || x <= 0 || x >= 1) {
+                cli_error("--fdr takes a rate between 0 and 1, not '%s'", optarg);
+                return 2;
+            }
+            o.fdr = x;
+            break;
+        case 'l':
+            o.lang = cli_norm_lang(optarg);
+            if (!o.lang) {
+                cli_error("--lang takes zh or en, not '%s'", optarg);
+                return 2;
+            }
+            break;
+        case 'o': out = optarg; break;
+        case 'P': plots = 0; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: return 2;
+        }
+    }
+    if (optind != argc)
+        return cli_usage(usage);
+    if (!out || !*out) {
+        cli_error("--out DIR is required: the directory to write the report into");
+        return cli_usage(usage);
+    }
+    store_t *s = cli_open_store(0);
+    if (!s)
+        return 1;
+    res_t *r = NULL;
+    char *err = NULL, *plot_err = NULL;
+    int rc = 1;
+    if (an_run(s, &o, &r, &err) != 0) {
+        cli_error("%s", err);
+        goto cleanup;
+    }
+    if (report_write(r, out, plots, &plot_err, &err) != 0) {
+        cli_error("%s", err);
+        goto cleanup;
+    }
+    if (plot_err) {
+        cli_error("%s", plot_err);
+        cli_error("the report was written without those plots: %s/report.html", out);
+        goto cleanup;
+    }
+    printf("%s/report.html\n%s/report.md\n", out, out);
+    rc = 0;
+cleanup:
+    free(err);
+    free(plot_err);
+    res_free(r);
+    store_close(s);
+    return rc;
+}

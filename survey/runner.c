@@ -1,0 +1,1325 @@
+/*
+ * runner: one questionnaire's session for the terminal runner (see
+ * runner.h) — walking the items `relevant` allows, taking typed answers,
+ * keeping a draft that survives kill -9, submitting — and the terminal
+ * layout by display width.
+ *
+ * The draft is written in the same transaction as the answer that changes
+ * it, before the next item is shown: whatever the respondent has seen
+ * accepted is on disk, so a crash loses at most the line being typed
+ * (DESIGN.md section 4).
+ */
+#include "runner.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct run {
+    run_cfg_t cfg;       /* strings below are our copies */
+    char *draft_key, *unit_code;
+    ans_t *ans;
+    int li;              /* language of the form's labels */
+    int zh;              /* language of our own words */
+    int ufield;          /* position of the unit question, -1 none */
+    int skip;            /* the unit question when answered from the command line, -1 */
+    int drafted;         /* a draft row exists */
+    int shown_group;     /* group whose heading was printed last; -2 = none yet */
+    int *item_ids;       /* items.id by position, read at the first store */
+};
+
+/* our own words in the runner's language */
+#define L(r, en, zh_) ((r)->zh ? (zh_) : (en))
+/* a no-break space keeps "q = quit" on one line; run_wrap prints it as a
+ * plain space, so an ASCII terminal never sees it */
+#define NB "\xC2\xA0"
+
+static const form_list_t *list_of(const run_t *r, int pos)
+{
+    const form_item_t *it = &r->cfg.form->items[pos];
+    return it->list >= 0 ? &r->cfg.form->lists[it->list] : NULL;
+}
+
+static void prefill(run_t *r)
+{
+    if (r->skip >= 0) {
+        char *e = NULL;
+        if (ans_set(r->ans, (size_t)r->skip, r->unit_code, &e) != 0)
+            free(e);   /* checked in run_new */
+    }
+}
+
+int run_new(const run_cfg_t *cfg, run_t **out, char **err)
+{
+    run_t *r = util_xcalloc(1, sizeof *r);
+    const form_t *f = cfg->form;
+    r->cfg = *cfg;
+    r->draft_key = util_xstrdup(cfg->draft_key);
+    r->unit_code = util_xstrdup(cfg->unit_code);
+    r->cfg.draft_key = r->draft_key;
+    r->cfg.unit_code = r->unit_code;
+    r->ans = ans_new(f);
+    r->li = form_lang(f, cfg->lang);
+    r->zh = cfg->lang && strcmp(cfg->lang, "zh") == 0;
+    r->ufield = f->unit_field ? form_item_index(f, f->unit_field) : -1;
+    r->skip = -1;
+    r->shown_group = -2;
+    *out = NULL;
+    if (r->ufield >= 0 && cfg->unit_code) {
+        const form_list_t *l = list_of(r, r->ufield);
+        if (!l || form_list_choice(l, cfg->unit_code) < 0) {
+            util_seterr(err, "unit '%s' is not a choice of the question '%s' of form %s",
+                        cfg->unit_code, f->unit_field, f->form_id);
+            run_free(r);
+            return -1;
+        }
+        r->skip = r->ufield;
+        prefill(r);
+    }
+    *out = r;
+    return 0;
+}
+
+void run_free(run_t *r)
+{
+    if (!r)
+        return;
+    ans_free(r->ans);
+    free(r->draft_key);
+    free(r->unit_code);
+    free(r->item_ids);
+    free(r);
+}
+
+const ans_t *run_answers(const run_t *r)
+{
+    return r->ans;
+}
+
+const form_t *run_form(const run_t *r)
+{
+    return r->cfg.form;
+}
+
+void run_reset(run_t *r)
+{
+    ans_clear_all(r->ans);
+    prefill(r);
+    r->drafted = 0;
+    r->shown_group = -2;
+}
+
+/* ---- walking ---- */
+
+int run_shown(const run_t *r, int pos)
+{
+    const form_t *f = r->cfg.form;
+    if (pos < 0 || (size_t)pos >= f->nitems || pos == r->skip)
+        return 0;
+    const form_item_t *it = &f->items[pos];
+    if (it->type != FORM_NOTE && !form_item_answerable(it))
+        return 0;
+    return ans_relevant(r->ans, (size_t)pos);
+}
+
+int run_next(const run_t *r, int pos)
+{
+    int n = (int)r->cfg.form->nitems;
+    for (int p = pos < 0 ? 0 : pos + 1; p < n; p++)
+        if (run_shown(r, p))
+            return p;
+    return n;
+}
+
+int run_prev(const run_t *r, int pos)
+{
+    for (int p = pos - 1; p >= 0; p--)
+        if (run_shown(r, p) && form_item_answerable(&r->cfg.form->items[p]))
+            return p;
+    return -1;
+}
+
+int run_number(const run_t *r, int pos, int *total)
+{
+    const form_t *f = r->cfg.form;
+    int k = 0, num = 0;
+    for (size_t i = 0; i < f->nitems; i++) {
+        if ((int)i == r->skip || !form_item_answerable(&f->items[i]))
+            continue;
+        k++;
+        if ((int)i == pos)
+            num = k;
+    }
+    if (total)
+        *total = k;
+    return num;
+}
+
+int run_count_answered(const run_t *r)
+{
+    int k = 0;
+    for (size_t i = 0; i < r->cfg.form->nitems; i++)
+        if ((int)i != r->skip && ans_get(r->ans, i))
+            k++;
+    return k;
+}
+
+/* Full-width ASCII (U+FF01..FF5E) to ASCII, the ideographic space to a
+ * space and the Chinese list commas to commas: a respondent whose input
+ * method is in Chinese mode types "３" and "１，３". */
+static char *fold_ascii(const char *s)
+{
+    util_buf_t b = {0};
+    size_t n = strlen(s);
+    util_buf_adds(&b, "");
+    while (n > 0) {
+        unsigned cp;
+        int k = util_utf8_decode(s, n, &cp);
+        if (cp >= 0xFF01 && cp <= 0xFF5E)
+            util_buf_addc(&b, (char)(cp - 0xFEE0));
+        else if (cp == 0x3000)
+            util_buf_addc(&b, ' ');
+        else if (cp == 0x3001)
+            util_buf_addc(&b, ',');
+        else
+            util_buf_add(&b, s, (size_t)k);
+        s += k;
+        n -= (size_t)k;
+    }
+    return util_buf_take(&b);
+}
+
+int run_choice(const form_list_t *l, const char *typed)
+{
+    if (!l || !typed)
+        return -1;
+    char *t = util_trim(fold_ascii(typed));
+    int k = form_list_choice(l, t);
+    double x;
+    long p;
+    if (k < 0 && l->numeric && util_parse_double(t, &x) == 0) {
+        /* "3.0" for 3; on a numeric list the number is the name, never a
+         * position: on a 0-4 scale "4" must not mean the fourth choice */
+        for (size_t c = 0; c < l->nchoices; c++)
+            if (l->choices[c].num == x)
+                k = (int)c;
+    } else if (k < 0 && !l->numeric && util_parse_long(t, &p) == 0 && p >= 1 &&
+               (size_t)p <= l->nchoices) {
+        k = (int)p - 1;
+    }
+    free(t);
+    return k;
+}
+
+/* The key shown for choice c and typed to select it. */
+static char *choice_key(const form_list_t *l, size_t c)
+{
+    return l->numeric ? util_xstrdup(l->choices[c].name) : util_fmt("%zu", c + 1);
+}
+
+static char *range_text(const form_list_t *l)
+{
+    if (l->nchoices == 0)
+        return util_xstrdup("-");
+    char *a = choice_key(l, 0), *b = choice_key(l, l->nchoices - 1);
+    char *s = l->nchoices == 1 ? util_xstrdup(a) : util_fmt("%s-%s", a, b);
+    free(a);
+    free(b);
+    return s;
+}
+
+/* Turns a typed line into the canonical text ans_set takes, or a message
+ * in our language. */
+static int canonical(const run_t *r, int pos, const char *line, char **val, char **msg)
+{
+    const form_item_t *it = &r->cfg.form->items[pos];
+    const form_list_t *l = list_of(r, pos);
+    char *t = util_trim(it->type == FORM_TEXT ? util_xstrdup(line) : fold_ascii(line));
+    *val = NULL;
+    if (!*t || it->type == FORM_TEXT) {
+        *val = t;
+        return 0;
+    }
+    int rc = 0;
+    switch (it->type) {
+    case FORM_SELECT_ONE: {
+        int k = run_choice(l, t);
+        if (k < 0) {
+            char *rg = range_text(l);
+            util_seterr(msg, L(r, "'%s' is not one of the choices (%s)",
+                               "“%s”不是可选的答案（%s）"), t, rg);
+            free(rg);
+            rc = 1;
+        } else {
+            *val = util_xstrdup(l->choices[k].name);
+        }
+        break;
+    }
+    case FORM_SELECT_MULTIPLE: {
+        util_buf_t b = {0};
+        char *save = NULL;
+        util_buf_adds(&b, "");
+        for (char *tok = strtok_r(t, " ,;\t", &save); tok; tok = strtok_r(NULL, " ,;\t", &save)) {
+            int k = run_choice(l, tok);
+            if (k < 0) {
+                char *rg = range_text(l);
+                util_seterr(msg, L(r, "'%s' is not one of the choices (%s; several "
+                                      "separated by spaces)",
+                                   "“%s”不是可选的答案（%s，多选用空格分隔）"),
+                            tok, rg);
+                free(rg);
+                rc = 1;
+                break;
+            }
+            if (b.len)
+                util_buf_addc(&b, ' ');
+            util_buf_adds(&b, l->choices[k].name);
+        }
+        if (rc)
+            util_buf_free(&b);
+        else
+            *val = util_buf_take(&b);
+        break;
+    }
+    case FORM_INTEGER: {
+        long x;
+        double d;
+        if (util_parse_long(t, &x) != 0 &&
+            !(util_parse_double(t, &d) == 0 && d == floor(d) && fabs(d) < 1e15)) {
+            util_seterr(msg, L(r, "'%s' is not a whole number", "“%s”不是整数，请输入整数"), t);
+            rc = 1;
+        } else {
+            *val = util_xstrdup(t);
+        }
+        break;
+    }
+    case FORM_DECIMAL: {
+        double d;
+        if (util_parse_double(t, &d) != 0) {
+            util_seterr(msg, L(r, "'%s' is not a number", "“%s”不是数字，请输入数字"), t);
+            rc = 1;
+        } else {
+            *val = util_xstrdup(t);
+        }
+        break;
+    }
+    default:
+        util_seterr(msg, L(r, "this item takes no answer", "此项无需作答"));
+        rc = 1;
+    }
+    free(t);
+    return rc;
+}
+
+static int has_text(const form_t *f, form_text_t t)
+{
+    return *form_text(f, t, f->default_lang) != '\0';
+}
+
+/* required is enforced for respondents; a keyer types what is on paper,
+ * blanks included, except the unit, without which nothing can be stored */
+static int must_answer(const run_t *r, int pos)
+{
+    if (pos == r->ufield && r->cfg.unit == 0)
+        return 1;
+    return r->cfg.form->items[pos].required && !r->cfg.entry;
+}
+
+int run_required(const run_t *r, int pos)
+{
+    return pos >= 0 && (size_t)pos < r->cfg.form->nitems && must_answer(r, pos);
+}
+
+static char *required_msg(const run_t *r, int pos)
+{
+    const form_t *f = r->cfg.form;
+    const form_item_t *it = &f->items[pos];
+    if (it->required_message && has_text(f, it->required_message))
+        return util_xstrdup(form_text(f, it->required_message, r->li));
+    return util_xstrdup(L(r, "This question must be answered.", "此题必须作答。"));
+}
+
+static int constraint_msg(const run_t *r, int pos, char **msg)
+{
+    char *m = NULL;
+    if (ans_check_constraint(r->ans, (size_t)pos, r->li, &m) == 0)
+        return 0;
+    const form_t *f = r->cfg.form;
+    const form_item_t *it = &f->items[pos];
+    if (it->constraint_message && has_text(f, it->constraint_message)) {
+        *msg = m;
+    } else {
+        free(m);
+        *msg = util_fmt(L(r, "This answer is not allowed here (%s).", "此答案不符合要求（%s）。"),
+                        it->constraint_src);
+    }
+    return 1;
+}
+
+static int load_item_ids(run_t *r, char **err)
+{
+    if (r->item_ids)
+        return 0;
+    size_t n;
+    if (store_item_ids(r->cfg.store, r->cfg.form_row, &r->item_ids, &n, err) != 0)
+        return -1;
+    if (n != r->cfg.form->nitems) {
+        util_seterr(err, "the stored form %d has %zu items, the loaded one %zu", r->cfg.form_row,
+                    n, r->cfg.form->nitems);
+        return -1;
+    }
+    return 0;
+}
+
+static int unit_known(const run_t *r, const char *code, int *unit, char **msg)
+{
+    char *e = NULL;
+    int rc = store_unit_find(r->cfg.store, code, unit, &e);
+    if (rc == 1)
+        util_seterr(msg, L(r, "Unit %s is not in the database yet; the survey's organiser must "
+                              "add it with 'gapsurvey unit import'.",
+                           "数据库中还没有单位 %s，请联系问卷组织者用 gapsurvey unit import 导入。"),
+                    code);
+    else if (rc < 0)
+        *msg = e, e = NULL;
+    free(e);
+    return rc;
+}
+
+int run_answer(run_t *r, int pos, const char *line, char **msg)
+{
+    const form_t *f = r->cfg.form;
+    size_t n = f->nitems;
+    char *val = NULL, *old = NULL, *e = NULL;
+    char *had = NULL;
+    int rc = 1, in_tx = 0;
+    if (!run_shown(r, pos) || !form_item_answerable(&f->items[pos])) {
+        util_seterr(msg, L(r, "this item takes no answer", "此项无需作答"));
+        goto cleanup;
+    }
+    if (canonical(r, pos, line, &val, msg) != 0)
+        goto cleanup;
+    if (!*val && must_answer(r, pos)) {
+        *msg = required_msg(r, pos);
+        goto cleanup;
+    }
+    if (*val && pos == r->ufield && r->cfg.unit == 0) {
+        int unit;
+        int u = unit_known(r, val, &unit, msg);
+        if (u != 0) {
+            rc = u < 0 ? -1 : 1;
+            goto cleanup;
+        }
+    }
+    old = util_xstrdup(ans_get(r->ans, (size_t)pos));
+    if (ans_set(r->ans, (size_t)pos, val, &e) != 0) {
+        *msg = e;
+        e = NULL;
+        goto cleanup;
+    }
+    if (constraint_msg(r, pos, msg)) {
+        if (ans_set(r->ans, (size_t)pos, old ? old : "", &e) != 0)
+            free(e), e = NULL;
+        goto cleanup;
+    }
+    /* answers that this one made irrelevant are dropped (ODK does the
+     * same), and must leave the draft too */
+    had = util_xcalloc(n + 1, 1);
+    for (size_t i = 0; i < n; i++)
+        had[i] = ans_get(r->ans, i) != NULL;
+    ans_drop_irrelevant(r->ans);
+    rc = 0;
+    if (!r->draft_key)
+        goto cleanup;
+    store_t *s = r->cfg.store;
+    if (store_begin(s, &e) != 0)
+        goto fail;
+    in_tx = 1;
+    if (store_draft_put(s, r->draft_key, r->cfg.form_row, r->cfg.wave, r->cfg.unit, pos, &e) != 0 ||
+        store_draft_answer(s, r->draft_key, pos, ans_get(r->ans, (size_t)pos), &e) != 0)
+        goto fail;
+    for (size_t i = 0; i < n; i++)
+        if (had[i] && !ans_get(r->ans, i) && store_draft_answer(s, r->draft_key, (int)i, NULL, &e) != 0)
+            goto fail;
+    if (store_commit(s, &e) != 0)
+        goto fail;
+    in_tx = 0;
+    r->drafted = 1;
+    goto cleanup;
+fail:
+    if (in_tx)
+        store_rollback(r->cfg.store);
+    util_seterr(msg, "saving the answer failed: %s", e ? e : "?");
+    rc = -1;
+cleanup:
+    free(e);
+    free(had);
+    free(old);
+    free(val);
+    return rc;
+}
+
+int run_move(run_t *r, int pos, char **err)
+{
+    if (!r->draft_key || !r->drafted)
+        return 0;
+    return store_draft_put(r->cfg.store, r->draft_key, r->cfg.form_row, r->cfg.wave, r->cfg.unit,
+                           pos, err);
+}
+
+int run_check(const run_t *r, int *pos, char **msg)
+{
+    const form_t *f = r->cfg.form;
+    for (size_t i = 0; i < f->nitems; i++) {
+        if (!run_shown(r, (int)i) || !form_item_answerable(&f->items[i]))
+            continue;
+        if (!ans_get(r->ans, i) && must_answer(r, (int)i)) {
+            *pos = (int)i;
+            *msg = required_msg(r, (int)i);
+            return 1;
+        }
+        if (constraint_msg(r, (int)i, msg)) {
+            *pos = (int)i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- drafts ---- */
+
+static int draft_cb(void *ud, int pos, const char *text)
+{
+    run_t *r = ud;
+    char *e = NULL;
+    if (pos >= 0 && (size_t)pos < r->cfg.form->nitems && pos != r->skip &&
+        ans_set(r->ans, (size_t)pos, text, &e) != 0)
+        free(e);   /* cannot happen with the form version the draft was made with */
+    return 0;
+}
+
+int run_draft_load(run_t *r, int *cursor, char **err)
+{
+    store_draft_t d;
+    if (!r->draft_key)
+        return 1;
+    ans_clear_all(r->ans);
+    prefill(r);
+    int rc = store_draft_get(r->cfg.store, r->draft_key, &d, draft_cb, r, err);
+    if (rc != 0)
+        return rc;
+    if (d.form != r->cfg.form_row) {
+        util_seterr(err, "the draft was made with another version of the form (%d, not %d)",
+                    d.form, r->cfg.form_row);
+        ans_clear_all(r->ans);
+        prefill(r);
+        return -1;
+    }
+    ans_drop_irrelevant(r->ans);
+    int n = (int)r->cfg.form->nitems, c = d.cursor;
+    if (c < 0 || c > n)
+        c = 0;
+    if (c < n && !run_shown(r, c))
+        c = run_next(r, c);
+    *cursor = c;
+    r->drafted = 1;
+    return 0;
+}
+
+int run_draft_discard(run_t *r, char **err)
+{
+    ans_clear_all(r->ans);
+    prefill(r);
+    r->drafted = 0;
+    if (!r->draft_key)
+        return 0;
+    return store_draft_delete(r->cfg.store, r->draft_key, err);
+}
+
+/* ---- storing ---- */
+
+int run_unit(const run_t *r, int *unit, char **msg)
+{
+    if (r->cfg.unit > 0) {
+        *unit = r->cfg.unit;
+        return 0;
+    }
+    const char *code = r->ufield >= 0 ? ans_get(r->ans, (size_t)r->ufield) : NULL;
+    if (!code) {
+        util_seterr(msg, L(r, "The unit is not known: answer the unit question.",
+                           "尚未填写所在单位，请回答单位一题。"));
+        return 1;
+    }
+    return unit_known(r, code, unit, msg) == 0 ? 0 : 1;
+}
+
+int run_submit(run_t *r, const char *source, const char *token_hash, long *response, char **err)
+{
+    int unit;
+    char *m = NULL;
+    if (load_item_ids(r, err) != 0)
+        return -1;
+    if (run_unit(r, &unit, &m) != 0) {
+        *err = m;
+        return -1;
+    }
+    ans_drop_irrelevant(r->ans);
+    int rc = ans_submit(r->cfg.store, r->ans, r->cfg.form_row, r->item_ids, r->cfg.wave, unit,
+                        source, token_hash, r->draft_key, err);
+    if (rc == 0) {
+        *response = store_response_last(r->cfg.store);
+        r->drafted = 0;
+    }
+    return rc;
+}
+
+int run_batch_keep(run_t *r, int batch, long seq, char **err)
+{
+    const form_t *f = r->cfg.form;
+    store_t *s = r->cfg.store;
+    int *pos = util_xcalloc(f->nitems + 1, sizeof *pos);
+    const char **text = util_xcalloc(f->nitems + 1, sizeof *text);
+    size_t n = 0;
+    int rc = -1, unit;
+    char *m = NULL;
+    if (run_unit(r, &unit, &m) != 0) {
+        *err = m;
+        goto cleanup;
+    }
+    ans_drop_irrelevant(r->ans);
+    for (size_t i = 0; i < f->nitems; i++)
+        if (ans_get(r->ans, i)) {
+            pos[n] = (int)i;
+            text[n++] = ans_get(r->ans, i);
+        }
+    if (store_begin(s, err) != 0)
+        goto cleanup;
+    if (store_batch_keep(s, batch, seq, pos, text, n, err) != 0 ||
+        (r->draft_key && store_draft_delete(s, r->draft_key, err) != 0) ||
+        store_commit(s, err) != 0) {
+        store_rollback(s);
+        goto cleanup;
+    }
+    r->drafted = 0;
+    rc = 0;
+cleanup:
+    free(pos);
+    free(text);
+    return rc;
+}
+
+typedef struct {
+    char **v;
+    size_t n;
+} values_t;
+
+static int values_cb(void *ud, int pos, const char *text)
+{
+    values_t *vs = ud;
+    if (pos >= 0 && (size_t)pos < vs->n) {
+        free(vs->v[pos]);
+        vs->v[pos] = util_xstrdup(text);
+    }
+    return 0;
+}
+
+int run_batch_first(run_t *r, int batch, long seq, char ***values, char **err)
+{
+    values_t vs = {util_xcalloc(r->cfg.form->nitems + 1, sizeof(char *)), r->cfg.form->nitems};
+    if (store_batch_values(r->cfg.store, batch, seq, values_cb, &vs, err) != 0) {
+        run_values_free(vs.v, vs.n);
+        *values = NULL;
+        return -1;
+    }
+    *values = vs.v;
+    return 0;
+}
+
+void run_values_free(char **values, size_t n)
+{
+    if (!values)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(values[i]);
+    free(values);
+}
+
+int run_batch_verified(run_t *r, int batch, long seq, long compared, long differences,
+                       long *response, char **err)
+{
+    store_t *s = r->cfg.store;
+    store_answer_t *rows = NULL;
+    size_t n = 0;
+    int rc = -1, unit;
+    char *m = NULL, today[11];
+    if (load_item_ids(r, err) != 0)
+        return -1;
+    if (run_unit(r, &unit, &m) != 0) {
+        *err = m;
+        return -1;
+    }
+    util_today(today);
+    ans_drop_irrelevant(r->ans);
+    ans_to_store(r->ans, r->item_ids, &rows, &n);
+    if (store_begin(s, err) != 0)
+        goto cleanup;
+    if (store_response_add(s, r->cfg.form_row, r->cfg.wave, unit, today, "entry", rows, n, err) != 0)
+        goto rollback;
+    *response = store_response_last(s);
+    if (store_batch_verified(s, batch, seq, compared, differences, err) != 0 ||
+        (r->draft_key && store_draft_delete(s, r->draft_key, err) != 0) ||
+        store_commit(s, err) != 0)
+        goto rollback;
+    r->drafted = 0;
+    rc = 0;
+    goto cleanup;
+rollback:
+    store_rollback(s);
+cleanup:
+    free(rows);
+    return rc;
+}
+
+/* ---- layout ---- */
+
+int run_is_scale(const form_list_t *l)
+{
+    if (!l || !l->numeric || l->nchoices < 2 || l->nchoices > 11)
+        return 0;
+    for (size_t c = 0; c < l->nchoices; c++)
+        if (l->choices[c].num != floor(l->choices[c].num) ||
+            l->choices[c].num != l->choices[0].num + (double)c)
+            return 0;
+    return 1;
+}
+
+/* Kinsoku: marks that may not begin a line, and that may not end one. */
+static int no_start(unsigned cp)
+{
+    static const unsigned set[] = {0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01,
+                                   0xFF09, 0x300B, 0x300D, 0x300F, 0x3011, 0x3009, 0x201D,
+                                   0x2019, 0x2026, 0xFF0E, 0x30FC, 0x00A0, ',', '.', ';', ':',
+                                   '?', '!', ')', ']', '}', '%'};
+    for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
+        if (set[i] == cp)
+            return 1;
+    return 0;
+}
+
+static int no_end(unsigned cp)
+{
+    static const unsigned set[] = {0xFF08, 0x300A, 0x300C, 0x300E, 0x3010, 0x3008, 0x201C,
+                                   0x2018, 0x00A0, '(', '[', '{'};
+    for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
+        if (set[i] == cp)
+            return 1;
+    return 0;
+}
+
+typedef struct {
+    size_t off, len, width;
+    int space_before;
+    int newline;          /* a forced line break, no text */
+} atom_t;
+
+/* Splits text into the pieces a line may not break inside: a word of
+ * narrow characters, or one wide character together with the punctuation
+ * that must stay with it. */
+static atom_t *atoms_of(const char *text, size_t *count)
+{
+    size_t n = strlen(text), i = 0, k = 0, cap = 16;
+    atom_t *a = util_xmalloc(cap * sizeof *a);
+    int open = 0, pending_space = 0, last_wide = 0;
+    unsigned last = 0;
+    while (i < n) {
+        unsigned cp;
+        int len = util_utf8_decode(text + i, n - i, &cp);
+        if (cp == ' ' || cp == '\t' || cp == '\r') {
+            open = 0;
+            pending_space = 1;
+            i += (size_t)len;
+            continue;
+        }
+        if (k + 2 >= cap)
+            a = util_xrealloc(a, (cap *= 2) * sizeof *a);
+        if (cp == '\n') {
+            a[k++] = (atom_t){i, 0, 0, 0, 1};
+            open = 0;
+            pending_space = 0;
+            i += (size_t)len;
+            continue;
+        }
+        int w = util_cp_width(cp), wide = w == 2;
+        int fresh = !open || ((wide || last_wide) && !no_start(cp) && !no_end(last));
+        if (fresh) {
+            a[k++] = (atom_t){i, 0, 0, pending_space, 0};
+            open = 1;
+        }
+        a[k - 1].len += (size_t)len;
+        a[k - 1].width += (size_t)w;
+        last = cp;
+        last_wide = wide;
+        pending_space = 0;
+        i += (size_t)len;
+    }
+    *count = k;
+    return a;
+}
+
+static void spaces(util_buf_t *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        util_buf_addc(out, ' ');
+}
+
+/* Copies n bytes of text, no-break spaces as plain ones. */
+static void add_text(util_buf_t *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 < n && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA0) {
+            util_buf_addc(out, ' ');
+            i++;
+        } else {
+            util_buf_addc(out, s[i]);
+        }
+    }
+}
+
+void run_wrap(util_buf_t *out, const char *prefix, const char *text, size_t width,
+              size_t indent)
+{
+    size_t maxw = width > 1 ? width - 1 : 1;
+    if (indent + 4 > maxw)
+        indent = maxw > 4 ? maxw - 4 : 0;
+    size_t col = prefix ? util_utf8_width(prefix) : 0, count;
+    int line_has = 0;
+    if (prefix)
+        util_buf_adds(out, prefix);
+    atom_t *a = atoms_of(text ? text : "", &count);
+    for (size_t i = 0; i < count; i++) {
+        if (a[i].newline) {
+            util_buf_addc(out, '\n');
+            spaces(out, indent);
+            col = indent;
+            line_has = 0;
+            continue;
+        }
+        size_t sp = a[i].space_before && line_has ? 1 : 0;
+        if (col + sp + a[i].width > maxw && line_has) {
+            util_buf_addc(out, '\n');
+            spaces(out, indent);
+            col = indent;
+            sp = 0;
+        }
+        spaces(out, sp);
+        col += sp;
+        if (col + a[i].width <= maxw) {
+            add_text(out, text + a[i].off, a[i].len);
+            col += a[i].width;
+        } else {
+            /* longer than a line (a URL, a long number): cut anywhere */
+            const char *s = text + a[i].off;
+            size_t left = a[i].len;
+            while (left > 0) {
+                unsigned cp;
+                int len = util_utf8_decode(s, left, &cp);
+                size_t w = (size_t)util_cp_width(cp);
+                if (col + w > maxw && col > indent) {
+                    util_buf_addc(out, '\n');
+                    spaces(out, indent);
+                    col = indent;
+                }
+                add_text(out, s, (size_t)len);
+                col += w;
+                s += len;
+                left -= (size_t)len;
+            }
+        }
+        line_has = 1;
+    }
+    util_buf_addc(out, '\n');
+    free(a);
+}
+
+char *run_fit(const char *text, size_t width, int ascii)
+{
+    const char *ell = ascii ? "..." : "\xE2\x80\xA6";
+    size_t ew = ascii ? 3 : 1;
+    if (!text)
+        return util_xstrdup("");
+    if (util_utf8_width(text) <= width && !strchr(text, '\n'))
+        return util_xstrdup(text);
+    util_buf_t b = {0};
+    util_buf_adds(&b, "");
+    size_t n = strlen(text), i = 0, col = 0;
+    while (i < n) {
+        unsigned cp;
+        int len = util_utf8_decode(text + i, n - i, &cp);
+        size_t w = (size_t)util_cp_width(cp);
+        if (col + w + ew > width)
+            break;
+        if (cp == '\n' || cp == '\r' || cp == '\t')
+            util_buf_addc(&b, ' ');
+        else
+            util_buf_add(&b, text + i, (size_t)len);
+        col += w;
+        i += (size_t)len;
+    }
+    if (i < n && width >= ew)
+        util_buf_adds(&b, ell);
+    return util_buf_take(&b);
+}
+
+void run_rule(util_buf_t *out, const char *title, const char *right, size_t width, int ascii)
+{
+    const char *h = ascii ? "-" : "\xE2\x94\x80";
+    size_t maxw = width > 1 ? width - 1 : 1, col = 0;
+    char *t = title && *title ? run_fit(title, maxw > 12 ? maxw - 12 : 1, ascii) : NULL;
+    util_buf_adds(out, h);
+    util_buf_adds(out, h);
+    col = 2;
+    if (t) {
+        util_buf_addf(out, " %s ", t);
+        col += util_utf8_width(t) + 2;
+    }
+    size_t rw = right ? util_utf8_width(right) + 4 : 0;
+    for (; col + rw < maxw; col++)
+        util_buf_adds(out, h);
+    if (right && col + rw <= maxw)
+        util_buf_addf(out, " %s %s%s", right, h, h);
+    util_buf_addc(out, '\n');
+    free(t);
+}
+
+static const char *label_of(const run_t *r, int pos)
+{
+    const form_t *f = r->cfg.form;
+    const char *l = form_text(f, f->items[pos].label, r->li);
+    return *l ? l : (f->items[pos].name ? f->items[pos].name : "");
+}
+
+static const char *choice_label(const run_t *r, const form_list_t *l, size_t c)
+{
+    const char *s = form_text(r->cfg.form, l->choices[c].label, r->li);
+    return *s ? s : l->choices[c].name;
+}
+
+void run_render_intro(const run_t *r, size_t width, util_buf_t *out)
+{
+    const form_t *f = r->cfg.form;
+    const char *title = f->title && *f->title ? f->title : f->form_id;
+    /* the title has one language only; a terminal that cannot show it
+     * gets the form's id rather than a row of question marks */
+    for (const char *p = title; r->cfg.ascii && !r->zh && *p; p++)
+        if ((unsigned char)*p >= 0x80) {
+            title = f->form_id;
+            break;
+        }
+    run_rule(out, title, NULL, width, r->cfg.ascii);
+    if (r->cfg.entry)
+        run_wrap(out, NULL, L(r, "Key each item and press Enter; Enter alone leaves it blank. "
+                                 "Choices are keyed by their number. b" NB "=" NB "back, "
+                                 "n" NB "=" NB "save and start the next questionnaire, "
+                                 "?" NB "=" NB "help, q" NB "=" NB "quit (what is keyed is kept).",
+                              "逐题录入后按回车；直接回车表示空白。选项用数字录入。"
+                              "b" NB "返回上一题，n" NB "保存并录入下一份，?" NB "帮助，"
+                              "q" NB "退出（已录入的会保留）。"),
+                 width, 0);
+    else
+        run_wrap(out, NULL, L(r, "Type the number of your answer and press Enter. Enter alone "
+                                 "keeps the answer shown. b" NB "=" NB "back, ?" NB "=" NB "help, "
+                                 "q" NB "=" NB "save and quit (you can continue later).",
+                              "输入答案的数字后按回车。直接按回车保留当前答案。"
+                              "b" NB "返回上一题，?" NB "查看提示，q" NB "保存并退出（下次可继续）。"),
+                 width, 0);
+}
+
+/* A list on one line when it fits: "  1 Strongly disagree   2 Disagree ...". */
+static int render_line(const run_t *r, const form_list_t *l, size_t maxw, size_t sep,
+                       util_buf_t *out)
+{
+    size_t w = 2;
+    for (size_t c = 0; c < l->nchoices; c++) {
+        char *k = choice_key(l, c);
+        w += util_utf8_width(k) + 1 + util_utf8_width(choice_label(r, l, c)) + (c ? sep : 0);
+        free(k);
+    }
+    if (w > maxw)
+        return 0;
+    util_buf_adds(out, "  ");
+    for (size_t c = 0; c < l->nchoices; c++) {
+        char *k = choice_key(l, c);
+        if (c)
+            spaces(out, sep);
+        util_buf_addf(out, "%s %s", k, choice_label(r, l, c));
+        free(k);
+    }
+    util_buf_addc(out, '\n');
+    return 1;
+}
+
+/* A scale too long for one line with every label: the end points keep
+ * their labels, the steps between are numbers ("1 Strongly disagree  2  3
+ * 4  5 Strongly agree"), the way paper questionnaires print them. */
+static int render_ends(const run_t *r, const form_list_t *l, size_t maxw, util_buf_t *out)
+{
+    size_t n = l->nchoices;
+    const char *a = choice_label(r, l, 0), *z = choice_label(r, l, n - 1);
+    util_buf_t b = {0};
+    util_buf_adds(&b, "  ");
+    for (size_t c = 0; c < n; c++) {
+        if (c)
+            util_buf_adds(&b, "  ");
+        util_buf_adds(&b, l->choices[c].name);
+        if (c == 0)
+            util_buf_addf(&b, " %s", a);
+        else if (c == n - 1)
+            util_buf_addf(&b, " %s", z);
+    }
+    int ok = util_utf8_width(b.s) <= maxw;
+    if (ok) {
+        util_buf_adds(out, b.s);
+        util_buf_addc(out, '\n');
+    }
+    util_buf_free(&b);
+    return ok;
+}
+
+static void render_columns(const run_t *r, const form_list_t *l, size_t maxw, size_t rows,
+                           util_buf_t *out)
+{
+    size_t n = l->nchoices, kw = 0, lw = 0, gap = 2;
+    for (size_t c = 0; c < n; c++) {
+        char *k = choice_key(l, c);
+        size_t w = util_utf8_width(k), x = util_utf8_width(choice_label(r, l, c));
+        kw = w > kw ? w : kw;
+        lw = x > lw ? x : lw;
+        free(k);
+    }
+    size_t avail = maxw > 2 ? maxw - 2 : 1;   /* two spaces of margin */
+    size_t colw = kw + 1 + lw + gap;
+    size_t ncols = (avail + gap) / colw;
+    if (ncols < 1)
+        ncols = 1;
+    size_t maxrows = rows > 9 ? rows - 4 : 5;
+    size_t nrows = (n + ncols - 1) / ncols;
+    if (nrows > maxrows) {
+        /* more columns, labels cut, so the whole list stays on screen */
+        ncols = (n + maxrows - 1) / maxrows;
+        colw = (avail + gap) / ncols;
+        if (colw < kw + 1 + 4 + gap) {
+            ncols = (avail + gap) / (kw + 1 + 4 + gap);
+            if (ncols < 1)
+                ncols = 1;
+            colw = (avail + gap) / ncols;
+        }
+        nrows = (n + ncols - 1) / ncols;
+    }
+    if (ncols == 1) {
+        for (size_t c = 0; c < n; c++) {
+            char *k = choice_key(l, c);
+            char *pre = util_fmt("  %*s%s ", (int)(kw - util_utf8_width(k)), "", k);
+            run_wrap(out, pre, choice_label(r, l, c), maxw + 1, 2 + kw + 1);
+            free(pre);
+            free(k);
+        }
+        return;
+    }
+    size_t labw = colw - gap - kw - 1;
+    for (size_t row = 0; row < nrows; row++) {
+        util_buf_adds(out, "  ");
+        for (size_t col = 0; col < ncols; col++) {
+            size_t c = col * nrows + row;   /* down then across, like ls */
+            if (c >= n)
+                break;
+            char *k = choice_key(l, c);
+            char *lab = run_fit(choice_label(r, l, c), labw, r->cfg.ascii);
+            spaces(out, kw - util_utf8_width(k));
+            util_buf_addf(out, "%s %s", k, lab);
+            int last = col + 1 == ncols || (col + 1) * nrows + row >= n;
+            if (!last)
+                spaces(out, labw - util_utf8_width(lab) + gap);
+            free(k);
+            free(lab);
+        }
+        util_buf_addc(out, '\n');
+    }
+}
+
+char *run_show_value(const run_t *r, int pos, const char *value)
+{
+    if (!value)
+        return NULL;
+    const form_item_t *it = &r->cfg.form->items[pos];
+    const form_list_t *l = list_of(r, pos);
+    if (!l || (it->type != FORM_SELECT_ONE && it->type != FORM_SELECT_MULTIPLE))
+        return util_xstrdup(value);
+    util_buf_t b = {0};
+    char *copy = util_xstrdup(value), *save = NULL;
+    util_buf_adds(&b, "");
+    for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        int c = form_list_choice(l, t);
+        if (b.len)
+            util_buf_adds(&b, L(r, ", ", "，"));
+        if (c < 0) {
+            util_buf_adds(&b, t);
+            continue;
+        }
+        char *k = choice_key(l, (size_t)c);
+        util_buf_addf(&b, "%s %s", k, choice_label(r, l, (size_t)c));
+        free(k);
+    }
+    free(copy);
+    return util_buf_take(&b);
+}
+
+void run_render_item(run_t *r, int pos, size_t width, size_t rows, util_buf_t *out)
+{
+    const form_t *f = r->cfg.form;
+    const form_item_t *it = &f->items[pos];
+    size_t maxw = width > 1 ? width - 1 : 1;
+    if (it->group != r->shown_group) {
+        if (it->group >= 0 || r->shown_group >= 0) {
+            util_buf_addc(out, '\n');
+            run_rule(out, it->group >= 0 ? label_of(r, it->group) : NULL, NULL, width,
+                     r->cfg.ascii);
+        }
+        r->shown_group = it->group;
+    }
+    util_buf_addc(out, '\n');
+    if (it->type == FORM_NOTE) {
+        run_wrap(out, "  ", label_of(r, pos), width, 2);
+        return;
+    }
+    int total, num = run_number(r, pos, &total);
+    char *pre = util_fmt("[%d/%d] ", num, total);
+    run_wrap(out, pre, label_of(r, pos), width, util_utf8_width(pre));
+    free(pre);
+    const form_list_t *l = list_of(r, pos);
+    if (l && (it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE) && l->nchoices) {
+        int done = 0;
+        if (run_is_scale(l) || l->nchoices <= 6)
+            done = render_line(r, l, maxw, 3, out) || render_line(r, l, maxw, 2, out);
+        if (!done && run_is_scale(l))
+            done = render_ends(r, l, maxw, out);
+        if (!done)
+            render_columns(r, l, maxw, rows, out);
+    }
+    const char *cur = ans_get(r->ans, (size_t)pos);
+    if (cur) {
+        char *v = run_show_value(r, pos, cur);
+        run_wrap(out, L(r, "  Current answer: ", "  当前答案："), v, width, 4);
+        free(v);
+    }
+}
+
+/* The keys of the current answer, as the respondent would type them. */
+static char *typed_form(const run_t *r, int pos, const char *value)
+{
+    const form_list_t *l = list_of(r, pos);
+    const form_item_t *it = &r->cfg.form->items[pos];
+    if (!l || (it->type != FORM_SELECT_ONE && it->type != FORM_SELECT_MULTIPLE))
+        return run_fit(value, 20, r->cfg.ascii);
+    util_buf_t b = {0};
+    char *copy = util_xstrdup(value), *save = NULL;
+    util_buf_adds(&b, "");
+    for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        int c = form_list_choice(l, t);
+        char *k = c >= 0 ? choice_key(l, (size_t)c) : util_xstrdup(t);
+        if (b.len)
+            util_buf_addc(&b, ' ');
+        util_buf_adds(&b, k);
+        free(k);
+    }
+    free(copy);
+    return util_buf_take(&b);
+}
+
+static void prompt_parts(const run_t *r, int pos, util_buf_t *b, int entry)
+{
+    const form_item_t *it = &r->cfg.form->items[pos];
+    const form_list_t *l = list_of(r, pos);
+    const char *sep = L(r, ", ", "，");
+    size_t start = b->len;
+    char *rg = l ? range_text(l) : NULL;
+    switch (it->type) {
+    case FORM_SELECT_ONE:
+        util_buf_adds(b, rg);
+        break;
+    case FORM_SELECT_MULTIPLE:
+        util_buf_addf(b, L(r, "%s, several with spaces", "%s，可多选，用空格分隔"), rg);
+        break;
+    case FORM_INTEGER:
+        util_buf_adds(b, L(r, "whole number", "整数"));
+        break;
+    case FORM_DECIMAL:
+        util_buf_adds(b, L(r, "number", "数字"));
+        break;
+    default:
+        break;
+    }
+    free(rg);
+    if (!entry && must_answer(r, pos)) {
+        if (b->len > start)
+            util_buf_adds(b, sep);
+        util_buf_adds(b, L(r, "required", "必答"));
+    }
+    const char *cur = ans_get(r->ans, (size_t)pos);
+    if (cur && !entry) {
+        char *k = typed_form(r, pos, cur);
+        if (b->len > start)
+            util_buf_adds(b, sep);
+        util_buf_addf(b, L(r, "Enter keeps %s", "回车保留 %s"), k);
+        free(k);
+    }
+    if (!entry && it->hint && has_text(r->cfg.form, it->hint)) {
+        if (b->len > start)
+            util_buf_adds(b, sep);
+        util_buf_adds(b, L(r, "? hint", "? 提示"));
+    }
+}
+
+void run_render_prompt(const run_t *r, int pos, size_t width, util_buf_t *out)
+{
+    util_buf_t b = {0};
+    util_buf_adds(&b, "");
+    prompt_parts(r, pos, &b, 0);
+    if (b.len) {
+        char *p = util_fmt(L(r, "(%s) > ", "（%s）> "), b.s);
+        /* on a narrow terminal the explanation goes on lines of its own
+         * and the answer is typed after a bare "> " */
+        if (util_utf8_width(p) + 4 > (width > 1 ? width - 1 : 1)) {
+            char *q = util_fmt(L(r, "(%s)", "（%s）"), b.s);
+            run_wrap(out, NULL, q, width, 1);
+            util_buf_adds(out, "> ");
+            free(q);
+        } else {
+            util_buf_adds(out, p);
+        }
+        free(p);
+    } else {
+        util_buf_adds(out, "> ");
+    }
+    util_buf_free(&b);
+}
+
+void run_render_help(const run_t *r, int pos, size_t width, util_buf_t *out)
+{
+    const form_t *f = r->cfg.form;
+    const form_item_t *it = &f->items[pos];
+    if (r->cfg.entry) {
+        /* the keyer's line shows only the start of the label */
+        run_wrap(out, "  ", label_of(r, pos), width, 2);
+        const form_list_t *l = list_of(r, pos);
+        if (l && l->nchoices)
+            render_columns(r, l, width > 1 ? width - 1 : 1, 24, out);
+    }
+    if (it->hint && has_text(f, it->hint))
+        run_wrap(out, L(r, "  Hint: ", "  提示："), form_text(f, it->hint, r->li), width, 4);
+    else if (!r->cfg.entry)
+        run_wrap(out, "  ", L(r, "This question has no hint.", "此题没有提示。"), width, 2);
+    if (r->cfg.entry)
+        run_wrap(out, "  ", L(r, "Keys: Enter alone" NB "=" NB "blank (or keep the value shown), "
+                                 "-" NB "=" NB "clear, b" NB "=" NB "back, n" NB "=" NB "save and "
+                                 "next questionnaire, q" NB "=" NB "quit.",
+                              "按键：直接回车" NB "=" NB "空白（或保留显示的值），-" NB "=" NB "清除，"
+                              "b" NB "=" NB "返回，n" NB "=" NB "保存并录入下一份，q" NB "=" NB "退出。"),
+                 width, 2);
+    else
+        run_wrap(out, "  ", L(r, "Keys: type the answer and press Enter; Enter alone keeps "
+                                 "the current answer; -" NB "=" NB "clear it, b" NB "=" NB "back, "
+                                 "q" NB "=" NB "save and quit (run the same command again to "
+                                 "continue).",
+                              "按键：输入答案后按回车；直接回车保留当前答案；-" NB "=" NB "清除答案，"
+                              "b" NB "=" NB "返回上一题，q" NB "=" NB "保存并退出（再次运行同一命令可继续）。"),
+                 width, 2);
+}
+
+void run_render_entry_prompt(const run_t *r, int pos, size_t width, util_buf_t *out)
+{
+    const form_item_t *it = &r->cfg.form->items[pos];
+    size_t maxw = width > 1 ? width - 1 : 1;
+    int total, num = run_number(r, pos, &total);
+    int digits = total >= 100 ? 3 : total >= 10 ? 2 : 1;
+    util_buf_t tail = {0};
+    util_buf_adds(&tail, "");
+    prompt_parts(r, pos, &tail, 1);
+    char *t = tail.len ? util_fmt(L(r, " (%s)", "（%s）"), tail.s) : util_xstrdup("");
+    util_buf_free(&tail);
+    const char *cur = ans_get(r->ans, (size_t)pos);
+    char *k = cur ? typed_form(r, pos, cur) : NULL;
+    char *c = k ? util_fmt(" [%s]", k) : util_xstrdup("");
+    char *head = util_fmt("[%*d/%d] %s  ", digits, num, total, it->name ? it->name : "");
+    size_t fixed = util_utf8_width(head) + util_utf8_width(t) + util_utf8_width(c) + 2;
+    /* a narrow terminal loses the item's name, then the range, before
+     * the prompt wraps */
+    if (fixed > maxw) {
+        free(head);
+        head = util_fmt("[%*d/%d] ", digits, num, total);
+        fixed = util_utf8_width(head) + util_utf8_width(t) + util_utf8_width(c) + 2;
+    }
+    if (fixed > maxw) {
+        free(t);
+        t = util_xstrdup("");
+        fixed = util_utf8_width(head) + util_utf8_width(c) + 2;
+    }
+    if (fixed > maxw && k) {
+        size_t hw = util_utf8_width(head) + 5;
+        char *kk = run_fit(k, maxw > hw + 4 ? maxw - hw : 4, r->cfg.ascii);
+        free(c);
+        c = util_fmt(" [%s]", kk);
+        free(kk);
+    }
+    /* leave room to type a few characters after the prompt */
+    size_t room = maxw > fixed + 10 ? maxw - fixed - 10 : 0;
+    util_buf_adds(out, head);
+    if (room >= 8) {
+        char *lab = run_fit(label_of(r, pos), room, r->cfg.ascii);
+        util_buf_adds(out, lab);
+        free(lab);
+    }
+    util_buf_addf(out, "%s%s: ", t, c);
+    free(t);
+    free(k);
+    free(c);
+    free(head);
+}
+
+void run_render_summary(const run_t *r, size_t width, util_buf_t *out)
+{
+    const form_t *f = r->cfg.form;
+    size_t maxw = width > 1 ? width - 1 : 1;
+    int asked = 0, answered = 0, blank = 0;
+    for (size_t i = 0; i < f->nitems; i++) {
+        if (!run_shown(r, (int)i) || !form_item_answerable(&f->items[i]))
+            continue;
+        asked++;
+        if (ans_get(r->ans, i))
+            answered++;
+    }
+    util_buf_addc(out, '\n');
+    run_rule(out, L(r, "Summary", "答题情况"), NULL, width, r->cfg.ascii);
+    char *line = util_fmt(L(r, "You answered %d of the %d questions shown to you.",
+                            "您回答了 %d 道题（共 %d 道）。"), answered, asked);
+    run_wrap(out, "  ", line, width, 2);
+    free(line);
+    if (answered == asked)
+        return;
+    run_wrap(out, "  ", L(r, "Left blank:", "未作答："), width, 2);
+    for (size_t i = 0; i < f->nitems; i++) {
+        if (!run_shown(r, (int)i) || !form_item_answerable(&f->items[i]) || ans_get(r->ans, i))
+            continue;
+        if (++blank > 8) {
+            char *more = util_fmt(L(r, "... and %d more", "……另有 %d 道"), asked - answered - 8);
+            run_wrap(out, "    ", more, width, 4);
+            free(more);
+            break;
+        }
+        char *pre = util_fmt("    [%d] ", run_number(r, (int)i, NULL));
+        size_t pw = util_utf8_width(pre);
+        char *lab = run_fit(label_of(r, (int)i), maxw > pw + 4 ? maxw - pw : 4, r->cfg.ascii);
+        util_buf_addf(out, "%s%s\n", pre, lab);
+        free(pre);
+        free(lab);
+    }
+}

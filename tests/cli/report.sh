@@ -1,0 +1,161 @@
+# report and demo: every promised plot is there with its script and data,
+# the PNGs are real pictures, the report is one self-contained HTML file
+# that Chromium renders, English works, a suppressed unit's name reaches no
+# file, a missing gnuplot still gives a report that says what to install,
+# and the demo's findings name what was planted.
+. "$ROOT/tests/cli/lib.sh"
+
+# png_size FILE: "WIDTH HEIGHT" from the IHDR, or nothing when FILE is no PNG
+png_size() {
+    python3 - "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read(24)
+if len(d) == 24 and d[:8] == b'\x89PNG\r\n\x1a\n' and d[12:16] == b'IHDR':
+    print(*struct.unpack('>II', d[16:24]))
+PY
+}
+# sensible_png FILE MINW MINH: a PNG at least that large
+sensible_png() {
+    s=$(png_size "$1")
+    [ -n "$s" ] || return 1
+    set -- $s "$2" "$3"
+    [ "$1" -ge "$3" ] && [ "$2" -ge "$4" ] && [ "$1" -le 4000 ] && [ "$2" -le 40000 ]
+}
+
+run "$GS" init
+status "init" 0
+run "$GS" simulate --seed 1 --wave 2025
+status "simulate wave 2025" 0
+run "$GS" simulate --seed 2 --wave 2026 --plant U07:planning:-20 --overclaim U07
+status "simulate wave 2026 with a planted weakness" 0
+
+run "$GS" report --wave 2026 --compare-wave 2025 --lang zh --out "$T/rep"
+status "report --out DIR" 0
+has "it prints the path of report.html" "$T/out" "$T/rep/report.html"
+for f in report.html report.md dimensions.csv groups.csv items.csv gaps.csv changes.csv; do
+    check "$f written" [ -s "$T/rep/$f" ]
+done
+check "CSV tables start with a UTF-8 BOM" [ "$(head -c 3 "$T/rep/groups.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
+
+# what the analysis says decides which plots are promised
+"$GS" analyze --wave 2026 --compare-wave 2025 --json > "$T/res.json"
+python3 - "$T/res.json" > "$T/expect" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+dims = [d['code'] for d in r['dimensions']]
+print('heatmap'); print('means'); print('change')
+for d in dims:
+    print('funnel-' + d); print('likert-' + d); print('dumbbell-' + d)
+for g in r['groups']:
+    if not g['suppressed'] and any(c['weak'] for c in g['scores'].values()):
+        print('radar-' + g['code'])
+if any(g.get('response_rate') is not None for g in r['groups'] if not g['suppressed']):
+    print('response')
+PY
+python3 - "$T/res.json" > "$T/hidden" <<'PY'
+import json, sys
+for g in json.load(open(sys.argv[1]))['groups']:
+    if g['suppressed']:
+        print(g['name'])
+PY
+check "the expected plots include a radar of the planted unit" grep -qx radar-U07 "$T/expect"
+missing=""
+badpng=""
+for b in $(cat "$T/expect"); do
+    for ext in gp dat png svg; do
+        [ -s "$T/rep/plots/$b.$ext" ] || missing="$missing $b.$ext"
+    done
+    sensible_png "$T/rep/plots/$b.png" 400 200 || badpng="$badpng $b.png"
+done
+same "every promised plot has .gp, .dat, .png and .svg" "$missing" ""
+same "every PNG is a real image of sensible size" "$badpng" ""
+same "no plot beyond the promised ones" "$(ls "$T/rep/plots" | grep -c '\.png$')" "$(wc -l < "$T/expect")"
+check "the heatmap grows with the number of units" sensible_png "$T/rep/plots/heatmap.png" 600 700
+has "scripts use the CJK font" "$T/rep/plots/heatmap.gp" 'Noto Sans CJK SC'
+has "scripts read their data by a relative path" "$T/rep/plots/funnel-planning.gp" "'funnel-planning.dat'"
+hasnot "scripts hold no absolute path" "$T/rep/plots/funnel-planning.gp" "$T"
+
+# a script re-draws its picture by itself
+rm -f "$T/rep/plots/means.png" "$T/rep/plots/means.svg"
+(cd "$T/rep/plots" && gnuplot means.gp) >/dev/null 2>&1
+check "gnuplot NAME.gp re-draws NAME.png" sensible_png "$T/rep/plots/means.png" 400 200
+check "... and NAME.svg" [ -s "$T/rep/plots/means.svg" ]
+
+# anonymity: the suppressed units exist, and nothing in DIR names them
+check "the simulated city has suppressed units" [ -s "$T/hidden" ]
+leak=""
+while IFS= read -r name; do
+    [ -n "$name" ] && grep -rqF -- "$name" "$T/rep" && leak="$leak $name"
+done < "$T/hidden"
+same "no suppressed unit's name anywhere in DIR" "$leak" ""
+
+# the HTML: self-contained, Chinese sections, plots inline
+H="$T/rep/report.html"
+has "Chinese section 一、总体情况" "$H" "一、总体情况"
+has "Chinese section 二、主要发现" "$H" "二、主要发现"
+has "methods appendix" "$H" "附录一：方法说明"
+has "anonymity rules with min_n" "$H" "本报告的最低人数为5人"
+has "A4 print styles" "$H" "size: A4"
+has "plots inline as SVG" "$H" "<svg"
+hasnot "no script element" "$H" "<script"
+hasnot "nothing fetched over the network" "$H" 'src="http'
+hasnot "no stylesheet link" "$H" "<link"
+has "the planted weak unit is a finding" "$H" "市委政策研究室（U07）在“科学部署”上明显偏弱"
+has "report.md links the PNGs" "$T/rep/report.md" "](plots/heatmap.png)"
+
+# Chromium renders it
+if command -v chromium >/dev/null 2>&1; then
+    prof=$(mktemp -d)
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$prof" --screenshot="$T/shot.png" --window-size=1200,3000 \
+        "file://$H" >/dev/null 2>&1
+    rm -rf "$prof"
+    check "Chromium renders report.html to a 1200x3000 screenshot" [ "$(png_size "$T/shot.png")" = "1200 3000" ]
+    check "the screenshot is not blank (has content)" [ "$(wc -c < "$T/shot.png")" -gt 60000 ]
+else
+    notok "chromium is not installed (apt-get install chromium)"
+fi
+
+# English
+run "$GS" report --wave 2026 --compare-wave 2025 --lang en --out "$T/rep-en"
+status "report --lang en" 0
+has "English overview" "$T/rep-en/report.html" "1 Overview"
+has "English methods" "$T/rep-en/report.html" "Appendix A. Methods"
+has "English finding on the planted unit" "$T/rep-en/report.html" "(U07) is weak on Planning"
+hasnot "no Chinese section numbers" "$T/rep-en/report.html" "一、总体情况"
+has "English plot titles" "$T/rep-en/plots/means.gp" "Dimension means with 95% confidence intervals"
+
+# grouped by another question
+run "$GS" report --wave 2026 --by position --out "$T/rep-by" --no-plots
+status "report --by position --no-plots" 0
+has "groups are position levels" "$T/rep-by/report.html" "<h2"
+check "no plots directory with --no-plots" [ ! -d "$T/rep-by/plots" ]
+
+# gnuplot missing: the report is still written and says what to install
+run env GAPSURVEY_GNUPLOT=/nonexistent/gnuplot "$GS" --lang zh report --wave 2026 --out "$T/rep-nog"
+status "a missing gnuplot fails the command" 1
+has "the error names the package" "$T/err" "gnuplot-nox"
+check "report.html is written anyway" [ -s "$T/rep-nog/report.html" ]
+has "and says it has no plots" "$T/rep-nog/report.html" "本报告未包含图表"
+check "the scripts are there to draw later" [ -s "$T/rep-nog/plots/heatmap.gp" ]
+
+run "$GS" report --wave 2026
+status "report without --out is a usage error" 2
+has "it says --out is required" "$T/err" "--out DIR is required"
+
+# demo: the whole job in one command
+run "$GS" --lang zh demo --out "$T/demo"
+status "demo" 0
+check "demo wrote report.html" [ -s "$T/demo/report.html" ]
+check "demo wrote report.md" [ -s "$T/demo/report.md" ]
+check "demo kept its database" [ -s "$T/demo/demo.db" ]
+has "demo prints the path of report.html" "$T/out" "$T/demo/report.html"
+for planted in "（U07）在“科学部署”" "（U12）在“思想认识”" "（U23）在“高效型”" "（U31）在“廉洁型”"; do
+    has "demo finds the planted weakness $planted" "$T/demo/report.md" "$planted"
+done
+has "demo finds the overclaiming unit U07" "$T/demo/report.md" "（U07）自评明显高于"
+has "demo finds the overclaiming unit U18" "$T/demo/report.md" "（U18）自评明显高于"
+run "$GS" --lang en demo --out "$T/demo"
+status "demo again replaces the old database (English)" 0
+has "English demo report" "$T/demo/report.html" "1 Overview"

@@ -1,0 +1,92 @@
+# Invitation codes: `token issue` prints fresh readable codes as CSV and
+# stores only their hashes, `--slips` writes printable slips with QR codes,
+# `token list` shows counts per unit and never a code; bad input is refused
+# with nothing stored.
+. "$ROOT/tests/cli/lib.sh"
+
+"$GS" init >/dev/null 2>&1
+"$GS" form add "$Q/staff-opinion.csv" "$Q/five-type-self-assessment.csv" >/dev/null 2>&1
+"$GS" unit import "$Q/units-sample.csv" >/dev/null 2>&1
+sql() { sqlite3 "$GAPSURVEY_DB" "$1"; }
+
+run "$GS" token issue --form staff-opinion --unit U07 --count 200
+status "issue 200 codes" 0
+same "CSV header" "$(head -n 1 "$T/out")" "code,unit,link"
+same "200 rows" "$(tail -n +2 "$T/out" | wc -l | tr -d ' ')" 200
+tail -n +2 "$T/out" | cut -d, -f1 > codes.txt
+same "every code is XXXX-XXXX-XXXX-XXXX from the readable alphabet" \
+    "$(grep -cvE '^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$' codes.txt)" 0
+same "no 0, O, 1, I or l anywhere" "$(grep -c '[0O1Il]' codes.txt)" 0
+same "all distinct" "$(sort -u codes.txt | wc -l | tr -d ' ')" 200
+same "all 32 letters of the alphabet occur (80 random bits each)" \
+    "$(tr -d '\n-' < codes.txt | fold -w1 | sort -u | wc -l | tr -d ' ')" 32
+C1=$(head -n 1 codes.txt)
+has "the unit column" "$T/out" "$C1,U07,"
+has "the link carries the code" "$T/out" "http://127.0.0.1:8080/?code=$C1"
+has "a summary on stderr" "$T/err" "200 code(s) for staff-opinion, unit U07 stored as hashes"
+
+same "200 tokens stored" "$(sql 'select count(*) from tokens')" 200
+same "stored as 64 hex digits" "$(sql "select count(*) from tokens where length(hash) = 64 and hash not glob '*[^0-9a-f]*'")" 200
+same "no code is in the database" "$(grep -c -F -f codes.txt "$GAPSURVEY_DB" "$GAPSURVEY_DB-wal" 2>/dev/null | awk -F: '{s += $NF} END {print s + 0}')" 0
+want=$(python3 -c "import hashlib,sys; print(hashlib.sha256(sys.argv[1].replace('-','').encode()).hexdigest())" "$C1")
+same "the hash is SHA-256 of the code without dashes" "$(sql "select count(*) from tokens where hash = '$want'")" 1
+
+run "$GS" token issue --form staff-opinion --unit U12 --count 10 --base-url https://survey.intranet:8443/ --slips slips.html
+status "issue with --slips and --base-url" 0
+has "links use the base URL" "$T/out" "https://survey.intranet:8443/?code="
+check "the slips file exists" test -s slips.html
+same "one QR code (SVG) per code" "$(grep -o '<svg' slips.html | wc -l | tr -d ' ')" 10
+same "eight slips to a sheet: two sheets" "$(grep -o 'class="sheet"' slips.html | wc -l | tr -d ' ')" 2
+has "A4 pages" slips.html "@page{size:A4"
+C2=$(sed -n 2p "$T/out" | cut -d, -f1)
+has "a slip shows the code" slips.html "<p class=\"code\">$C2</p>"
+has "and the address to type" slips.html "https://survey.intranet:8443/"
+has "and the unit" slips.html "市教育局"
+has "and the form title" slips.html "模范机关创建干部职工问卷"
+run "$GS" --lang zh token issue --form staff-opinion --unit U12 --count 1 --slips zh.html
+has "Chinese slips with --lang zh" zh.html "您的邀请码"
+run "$GS" --lang en token issue --form staff-opinion --unit U12 --count 1 --slips en.html
+has "English slips with --lang en" en.html "Your invitation code"
+
+run "$GS" token issue --form staff-opinion --count 3
+status "no --unit: allowed when the form asks for the unit" 0
+has "with an empty unit" "$T/out" ",,http://"
+run "$GS" token issue --form five-type-self --unit U01 --count 1 --base-url http://10.0.0.5:8080
+has "a base URL without a path gets /" "$T/out" "http://10.0.0.5:8080/?code="
+
+# ---- refused, nothing stored ----
+n0=$(sql 'select count(*) from tokens')
+run "$GS" token issue --form nosuch --unit U07 --count 3
+status "unknown form: exit 1" 1
+has "says so" "$T/err" "no form 'nosuch'"
+run "$GS" token issue --form staff-opinion --unit U99 --count 3
+status "unknown unit: exit 1" 1
+has "says so" "$T/err" "no unit 'U99'"
+run "$GS" token issue --form staff-opinion --unit U07 --count 0
+status "--count 0: usage" 2
+run "$GS" token issue --form staff-opinion --unit U07 --count many
+status "--count many: usage" 2
+run "$GS" token issue --unit U07 --count 3
+status "no --form: usage" 2
+run "$GS" token issue --form staff-opinion --unit U07 --count 3 --wave 1999
+status "unknown wave: exit 1" 1
+has "with advice" "$T/err" "gapsurvey wave add 1999"
+run "$GS" token issue --form staff-opinion --unit U07 --count 3 --base-url ftp://x/
+status "a base URL that is not http(s): usage" 2
+run "$GS" token issue --form staff-opinion --unit U07 --count 3 --slips /nonexistent/dir/s.html
+status "slips that cannot be written: exit 1" 1
+same "and no code stored" "$(sql 'select count(*) from tokens')" "$n0"
+hasnot "and no code printed" "$T/out" "code,unit,link"
+run "$GS" token isue
+status "a misspelt subcommand: usage" 2
+has "with a hint" "$T/err" "did you mean 'issue'?"
+
+# ---- list ----
+sql "update tokens set used = 1 where hash in (select t.hash from tokens t join units u on u.id = t.unit where u.code = 'U07' limit 3)"
+run "$GS" token list
+status "token list" 0
+has "U07: 200 issued, 3 used" "$T/out" "市委政策研究室                 200       3      2%"
+has "U12" "$T/out" "U12"
+has "codes without a unit" "$T/out" "staff-opinion     $(sql 'select name from waves limit 1')    -"
+hasnot "never a code" "$T/out" "$C1"
+has "a total" "$T/out" "total 216 issued, 3 used"
