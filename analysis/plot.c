@@ -24,6 +24,7 @@
  */
 #include "plot.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -281,6 +282,39 @@ static int mkdir_p(const char *path, char **err)
     return rc;
 }
 
+/* A plot that is no longer drawn (a unit now suppressed, say) must not
+ * stay behind from an earlier run. */
+int plot_clear(const char *dir, char **err)
+{
+    static const char *const ext[] = {".gp", ".dat", ".png", ".svg"};
+    DIR *dp = opendir(dir);
+    if (!dp) {
+        if (errno == ENOENT)
+            return 0;
+        util_seterr(err, "%s: cannot read directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        size_t n = strlen(e->d_name);
+        for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+            size_t k = strlen(ext[i]);
+            if (n > k && strcmp(e->d_name + n - k, ext[i]) == 0) {
+                char *p = util_fmt("%s/%s", dir, e->d_name);
+                if (unlink(p) != 0 && errno != ENOENT) {
+                    util_seterr(err, "%s: cannot remove the old plot: %s", p, strerror(errno));
+                    rc = -1;
+                }
+                free(p);
+                break;
+            }
+        }
+    }
+    closedir(dp);
+    return rc;
+}
+
 static int write_file(const char *dir, const char *name, const char *text, size_t len,
                       char **err)
 {
@@ -480,12 +514,13 @@ static void gp_ytic(util_buf_t *b, const char *label, size_t row, int last)
  * `outside bottom` key reserves too little room once labels are CJK and
  * collides with the axis label in the SVG, so the margin and the place are
  * set here.  PNG and SVG measure text differently, so a key that fits one
- * row in the PNG may take two in the SVG: the margin has room for `rows`. */
-static void gp_key_below(util_buf_t *b, const pfile_t *pf, int rows)
+ * row in the PNG may take two in the SVG: the margin has room for `rows`, and for
+ * the x tics and label when the plot has an x axis. */
+static void gp_key_below(util_buf_t *b, const pfile_t *pf, int rows, int x_axis)
 {
     util_buf_addf(b, "set bmargin %.1f\nset key at screen 0.5, screen %.5f center bottom horizontal "
                      "maxrows %d samplen 2.5 spacing 1.15\n",
-                  3.4 + 1.25 * rows, 6.0 / pf->height, rows);
+                  (x_axis ? 3.4 : 0.6) + 1.25 * rows, 6.0 / pf->height, rows);
 }
 
 /* ---- the plots ---- */
@@ -558,8 +593,9 @@ static int plot_heatmap(pctx_t *c, char **err)
     }
 
     util_buf_t *s = &pf.gp;
-    char *title = util_fmt(c->zh ? "各%s各维度平均得分" : "Mean score by %s and dimension",
-                           r->group_label ? r->group_label : L(c, "单位", "unit"));
+    char *title = c->unit_groups ? util_xstrdup(L(c, "各单位各维度平均得分", "Mean score by unit and dimension"))
+                  : util_fmt(c->zh ? "按“%s”分组的各维度平均得分" : "Mean score by \"%s\" and dimension",
+                             r->group_label ? r->group_label : r->group_by);
     gp_head(s, title);
     util_buf_addf(s, "unset key\nset xrange [-0.5:%zu.5]\nset yrange [%zu.5:-0.5]\nset link x2\n",
                   r->ndims - 1, c->nshown - 1);
@@ -593,7 +629,7 @@ static int plot_heatmap(pctx_t *c, char **err)
                      "0.75 '#5ec962', 1 '#fde725')\n"
                      "set cblabel ");
     gp_q(s, L(c, "平均得分（0–100）", "mean score (0-100)"));
-    util_buf_adds(s, "\nset label 1 ");
+    util_buf_adds(s, " offset 1.5,0\nset label 1 ");
     gp_q(s, L(c, "▼ 并加框：薄弱（与其余人员相比显著偏低，经BH校正）",
               "▼ and frame: weak (significantly below all other respondents, BH-adjusted)"));
     util_buf_addf(s, " at screen 0.01, screen %.5f left font \",9\"\n", 18 / H);
@@ -607,16 +643,6 @@ static int plot_heatmap(pctx_t *c, char **err)
     free(title);
     pf_free(&pf);
     return rc;
-}
-
-static int cmp_dim_mean(const void *a, const void *b, const res_t *r)
-{
-    double x = r->dims[*(const size_t *)a].mean, y = r->dims[*(const size_t *)b].mean;
-    if (!isfinite(x))
-        return 1;
-    if (!isfinite(y))
-        return -1;
-    return x > y ? -1 : x < y ? 1 : 0;
 }
 
 /* qsort has no user pointer; the sorts here are small, so insertion sort
@@ -634,9 +660,16 @@ static void sort_idx(size_t *idx, size_t n, const void *ctx,
     }
 }
 
-static int cmp_dim_mean_v(const void *a, const void *b, const void *r)
+/* Dimensions by mean, highest first; NAN last. */
+static int cmp_dim_mean(const void *a, const void *b, const void *ctx)
 {
-    return cmp_dim_mean(a, b, r);
+    const res_t *r = ctx;
+    double x = r->dims[*(const size_t *)a].mean, y = r->dims[*(const size_t *)b].mean;
+    if (!isfinite(x))
+        return 1;
+    if (!isfinite(y))
+        return -1;
+    return x > y ? -1 : x < y ? 1 : 0;
 }
 
 static int plot_means(pctx_t *c, char **err)
@@ -649,7 +682,7 @@ static int plot_means(pctx_t *c, char **err)
     size_t *ord = util_xcalloc(r->ndims, sizeof *ord);
     for (size_t i = 0; i < r->ndims; i++)
         ord[i] = i;
-    sort_idx(ord, r->ndims, r, cmp_dim_mean_v);
+    sort_idx(ord, r->ndims, r, cmp_dim_mean);
     double lo = INFINITY, hi = -INFINITY, sum = 0;
     size_t nsum = 0;
     for (size_t i = 0; i < r->ndims; i++) {
@@ -701,7 +734,7 @@ static int plot_means(pctx_t *c, char **err)
     util_buf_adds(s, "set grid xtics lc rgb '#dddddd'\nset xtics nomirror\nset xlabel ");
     gp_q(s, L(c, "平均得分（0–100）", "mean score (0-100)"));
     util_buf_adds(s, "\n");
-    gp_key_below(s, &pf, 1);
+    gp_key_below(s, &pf, 1, 1);
     gp_ytics_begin(s);
     for (size_t k = 0; k < r->ndims; k++)
         gp_ytic(s, dim_label(&r->dims[ord[k]]), k, k + 1 == r->ndims);
@@ -761,10 +794,48 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
     ylo = clampd(ylo - pad, 0, 100);
     yhi = clampd(yhi + pad, 0, 100);
 
+    /* Where each outside point's label goes: beside the point (to its
+     * left near the right edge), moved away from the mean when it would
+     * sit on the label of a point close by.  Labels are placed from the
+     * mean outwards, so the push always goes towards free space. */
+    typedef struct {
+        double n, y, ly;
+        int below, placed;
+    } flab_t;
+    flab_t *fl = util_xcalloc(c->nshown + 1, sizeof *fl);
+    double gap = (yhi - ylo) * 0.04, near = (xhi - xlo) * 0.3;
+    for (size_t k = 0; k < c->nshown; k++) {
+        const res_cell_t *cell = &r->groups[c->shown[k]].cells[j];
+        fl[k] = (flab_t){cell->n, cell->mean, cell->mean, cell->mean < dm->grand, 1};
+        if (isfinite(cell->mean) && cell->n > 0 && cell->funnel != RES_INSIDE)
+            fl[k].placed = 0;
+    }
+    for (;;) {
+        size_t best = c->nshown;
+        for (size_t k = 0; k < c->nshown; k++)
+            if (!fl[k].placed && (best == c->nshown || fabs(fl[k].y - dm->grand) < fabs(fl[best].y - dm->grand)))
+                best = k;
+        if (best == c->nshown)
+            break;
+        flab_t *f = &fl[best];
+        for (size_t tries = 0, moved = 1; moved && tries < c->nshown; tries++) {
+            moved = 0;
+            for (size_t o = 0; o < c->nshown; o++) {
+                const flab_t *q = &fl[o];
+                if (o == best || !q->placed || r->groups[c->shown[o]].cells[j].funnel == RES_INSIDE ||
+                    fabs(q->n - f->n) > near || fabs(q->ly - f->ly) >= gap)
+                    continue;
+                f->ly = f->below ? q->ly - gap : q->ly + gap;
+                moved = 1;
+            }
+        }
+        f->placed = 1;
+    }
+
     util_buf_t *d = &pf.dat;
     util_buf_adds(d, "# funnel: one row per shown group\n"
                      "# n mean position(0 inside,1 below_95,2 below_998,3 above_95,4 above_998) "
-                     "label(outside only) group label_side(0 right,1 left)\n");
+                     "label(outside only) group label_side(0 right,1 left) label_y\n");
     for (size_t k = 0; k < c->nshown; k++) {
         const res_group_t *g = &r->groups[c->shown[k]];
         const res_cell_t *cell = &g->cells[j];
@@ -776,10 +847,11 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
         dat_q(d, cell->funnel == RES_INSIDE ? "" : lab);
         util_buf_addc(d, ' ');
         dat_q(d, g->code);
-        /* labels of points near the right edge go to their left */
-        util_buf_addf(d, " %d\n", cell->n > xlo + 0.7 * (xhi - xlo));
+        util_buf_addf(d, " %d ", cell->n > xlo + 0.7 * (xhi - xlo));
+        util_buf_addf(d, "%s\n", num(a, fl[k].ly, 3));
         free(lab);
     }
+    free(fl);
 
     util_buf_t *s = &pf.gp;
     gp_head(s, title);
@@ -797,17 +869,17 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
     util_buf_adds(s, "\nset ylabel ");
     gp_q(s, L(c, "平均得分（0–100）", "mean score (0-100)"));
     util_buf_adds(s, "\n");
-    gp_key_below(s, &pf, 2);
+    gp_key_below(s, &pf, 2, 1);
     util_buf_adds(s, "at(p, v) = (int($3) == p ? v : NaN)\n"
                      "plot grand with lines lc rgb '" C_INK "' lw 1 title ");
     gp_q(s, L(c, "总平均", "overall mean"));
     if (limits) {
-        util_buf_adds(s, ", \\\n  lim(x, 1.959964) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 title ");
+        util_buf_addf(s, ", \\\n  lim(x, %.6f) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 title ", Z95);
         gp_q(s, L(c, "95%控制限", "95% limits"));
-        util_buf_adds(s, ", \\\n  lim(x, -1.959964) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 notitle"
-                         ", \\\n  lim(x, 3.090232) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 title ");
+        util_buf_addf(s, ", \\\n  lim(x, -%.6f) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 notitle", Z95);
+        util_buf_addf(s, ", \\\n  lim(x, %.6f) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 title ", Z998);
         gp_q(s, L(c, "99.8%控制限", "99.8% limits"));
-        util_buf_adds(s, ", \\\n  lim(x, -3.090232) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 notitle");
+        util_buf_addf(s, ", \\\n  lim(x, -%.6f) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 notitle", Z998);
     }
     /* one legend entry per position that occurs, in a fixed order */
     static const struct {
@@ -831,9 +903,9 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
                       base, p, pos[p].pt, pos[p].ps, pos[p].colour);
         gp_q(s, c->zh ? pos[p].zh : pos[p].en);
     }
-    util_buf_addf(s, ", \\\n  '%s.dat' using ($6 == 0 ? $1 : NaN):2:4 with labels left offset 1.2,0.5 "
-                     "font \",9\" notitle, \\\n  '' using ($6 == 1 ? $1 : NaN):2:4 with labels right "
-                     "offset -1.2,0.5 font \",9\" notitle\n",
+    util_buf_addf(s, ", \\\n  '%s.dat' using ($6 == 0 ? $1 : NaN):7:4 with labels left offset 1.2,0 "
+                     "font \",9\" notitle, \\\n  '' using ($6 == 1 ? $1 : NaN):7:4 with labels right "
+                     "offset -1.2,0 font \",9\" notitle\n",
                   base);
     int rc = emit(c, &pf, PLOT_FUNNEL, base, title, (long)j, -1, err);
     free(base);
@@ -937,7 +1009,7 @@ static int plot_dumbbell(pctx_t *c, size_t j, char **err)
     util_buf_adds(s, "set grid xtics lc rgb '#e5e5e5'\nset xtics nomirror\nset xlabel ");
     gp_q(s, L(c, "得分（0–100）", "score (0-100)"));
     util_buf_adds(s, "\n");
-    gp_key_below(s, &pf, 2);
+    gp_key_below(s, &pf, 2, 1);
     gp_ytics_begin(s);
     for (size_t k = 0; k < n; k++) {
         char *lab = group_label(c, &r->groups[r->gaps[rows[k]].group], 30);
@@ -1086,7 +1158,7 @@ static int plot_likert(pctx_t *c, size_t j, char **err)
                      "set grid xtics lc rgb '#e5e5e5'\n"
                      "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#555555' front\n"
                      );
-    gp_key_below(s, &pf, 2);
+    gp_key_below(s, &pf, 2, 1);
     util_buf_adds(s, "set title ");
     gp_q(s, title);
     util_buf_adds(s, ".\"\\n\".");
@@ -1188,7 +1260,7 @@ static int plot_radar(pctx_t *c, size_t gi, char **err)
     util_buf_adds(s, "set size ratio -1\nunset border\nunset xtics\nunset ytics\n"
                      "set xrange [-1.55:1.55]\nset yrange [-1.22:1.27]\n"
                      );
-    gp_key_below(s, &pf, 2);
+    gp_key_below(s, &pf, 2, 0);
     util_buf_addf(s, "plot '%s.dat' index 3 using 1:2 with lines lc rgb '#d9d9d9' notitle, \\\n"
                      "  '' index 4 using 1:2:3 with labels right tc rgb '" C_MUTED "' font \",8\" notitle, \\\n"
                      "  '' index 1 using 1:2 with filledcurves closed fs transparent solid 0.12 "
@@ -1262,7 +1334,7 @@ static int plot_change(pctx_t *c, char **err)
     util_buf_adds(s, "set grid xtics lc rgb '#e5e5e5'\nset xtics nomirror\nset xlabel ");
     gp_q(s, L(c, "平均得分（0–100）", "mean score (0-100)"));
     util_buf_adds(s, "\n");
-    gp_key_below(s, &pf, 2);
+    gp_key_below(s, &pf, 2, 1);
     gp_ytics_begin(s);
     for (size_t k = 0; k < n; k++)
         gp_ytic(s, dim_label(&r->dims[r->changes[rows[k]].dim]), k, k + 1 == n);
@@ -1326,8 +1398,8 @@ static int plot_response(pctx_t *c, char **err)
     pfile_t pf = {.width = 820, .height = (int)(160 + n * 19)};
     if (pf.height < 320)
         pf.height = 320;
-    char *title = util_fmt(c->zh ? "各%s回收率（最低在上）" : "Response rate by %s (lowest first)",
-                           r->group_label ? r->group_label : L(c, "单位", "unit"));
+    char *title = util_xstrdup(c->unit_groups ? L(c, "各单位回收率（最低在上）", "Response rate by unit (lowest first)")
+                                              : L(c, "各组回收率（最低在上）", "Response rate by group (lowest first)"));
     util_buf_t *d = &pf.dat;
     util_buf_adds(d, "# response: one row per shown group with a known number invited, lowest first\n"
                      "# row rate_percent responses invited text group\n");
@@ -1393,7 +1465,7 @@ int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, ch
     *nplots = 0;
     c.zh = r->lang && strcmp(r->lang, "zh") == 0;
     c.unit_groups = !r->group_by || strcmp(r->group_by, "unit") == 0;
-    if (mkdir_p(dir, err) != 0)
+    if (mkdir_p(dir, err) != 0 || plot_clear(dir, err) != 0)
         goto cleanup;
     c.shown = util_xcalloc(r->ngroups + 1, sizeof *c.shown);
     for (size_t i = 0; i < r->ngroups; i++)

@@ -39,13 +39,19 @@ typedef struct {
  * or failing gnuplot). */
 const char *plot_gnuplot(void);
 
-/* Writes every plot the results call for into dir (created if needed) and
- * runs gnuplot on each script with dir as its working directory.
+/* Writes every plot the results call for into dir (created if needed;
+ * the .gp, .dat, .png and .svg files of an earlier run are removed first,
+ * so no plot of a group that is now suppressed stays behind) and runs
+ * gnuplot on each script with dir as its working directory.
  * *plots (caller frees with plot_list_free) lists the plots whose PNG and
  * SVG were drawn.  Returns 0; or -1 with *err (heap) when dir cannot be
  * written or gnuplot is missing or fails — the message names the package
  * to install — and *plots then holds the plots drawn before the failure. */
 int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, char **err);
 void plot_list_free(plot_t *plots, size_t n);   /* NULL is fine */
+
+/* Removes the .gp, .dat, .png and .svg files from dir (a missing dir is
+ * fine).  Returns 0, or -1 with *err. */
+int plot_clear(const char *dir, char **err);
 
 #endif

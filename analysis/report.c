@@ -478,7 +478,10 @@ static void figure(doc_t *d, const plot_t *pl)
     }
     d->fig++;
     char *cap = d->zh ? util_fmt("图%d %s", d->fig, pl->title) : util_fmt("Figure %d. %s", d->fig, pl->title);
-    util_buf_addf(&d->h, "<figure id=\"fig-%s\">\n", pl->base);
+    static const char *const kinds[] = {"heatmap", "means", "funnel", "dumbbell",
+                                        "likert",  "radar", "change", "response"};
+    util_buf_addf(&d->h, "<figure id=\"fig-%s\" class=\"k-%s\">\n", pl->base,
+                  (unsigned)pl->kind < 8 ? kinds[pl->kind] : "plot");
     inline_svg(&d->h, svg, d->fig, pl->title);
     util_buf_adds(&d->h, "<figcaption>");
     html_add(&d->h, cap);
@@ -517,16 +520,31 @@ static char *group_name(const doc_t *d, const res_group_t *g)
     return util_xstrdup(name);
 }
 
+static int by_unit(const doc_t *d)
+{
+    return !d->r->group_by || strcmp(d->r->group_by, "unit") == 0;
+}
+
+/* The noun for one group in running text: 单位 / unit, or 组 / group when
+ * the groups are the answers to a question such as position level. */
 static const char *glabel(const doc_t *d)
 {
-    return d->r->group_label && *d->r->group_label ? d->r->group_label : T(d, "单位", "unit");
+    return by_unit(d) ? T(d, "单位", "unit") : T(d, "组", "group");
+}
+
+/* The grouping itself, for headings: 单位, or “您的职级” (the question). */
+static char *grouping(const doc_t *d)
+{
+    if (by_unit(d))
+        return util_xstrdup(T(d, "单位", "unit"));
+    const char *q = d->r->group_label && *d->r->group_label ? d->r->group_label : d->r->group_by;
+    return d->zh ? util_fmt("“%s”", q) : util_fmt("\"%s\"", q);
 }
 
 /* ---- the sections ---- */
 
 static void write_head(doc_t *d, const char *title, const char *subtitle)
 {
-    const res_t *r = d->r;
     util_buf_addf(&d->h, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
                          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                          "<meta name=\"generator\" content=\"gapsurvey\">\n<title>",
@@ -550,6 +568,7 @@ static void write_head(doc_t *d, const char *title, const char *subtitle)
         "h3 { font-size: 12pt; margin: 14pt 0 6pt; }\n"
         "h4 { font-size: 10.5pt; margin: 10pt 0 4pt; }\n"
         "p { margin: 5pt 0; text-align: justify; }\n"
+        "body.en p { text-align: left; }\n"
         "body.zh main > p:not(.note):not(.warn):not(.sub) { text-indent: 2em; }\n"
         "ul { margin: 4pt 0 8pt; padding-left: 2.2em; }\n"
         "li { margin: 2pt 0; }\n"
@@ -570,6 +589,8 @@ static void write_head(doc_t *d, const char *title, const char *subtitle)
         "figure { margin: 10pt 0 16pt; text-align: center; }\n"
         "figure svg { display: block; width: 100%; height: auto; margin: 0 auto; }\n"
         "figcaption { font-size: 9.5pt; margin-top: 4pt; }\n"
+        "figure.k-radar svg { max-width: 125mm; }\n"
+        "figure.k-means svg, figure.k-change svg, figure.k-funnel svg { max-width: 160mm; }\n"
         "ul.comments li { margin: 3pt 0; }\n"
         "h2.appendix { break-before: page; }\n"
         "@media print {\n"
@@ -589,7 +610,6 @@ static void write_head(doc_t *d, const char *title, const char *subtitle)
     util_buf_adds(&d->m, "\n\n");
     md_add(&d->m, subtitle);
     util_buf_adds(&d->m, "\n");
-    (void)r;
 }
 
 static void write_overview(doc_t *d, size_t nshown)
@@ -597,17 +617,19 @@ static void write_overview(doc_t *d, size_t nshown)
     const res_t *r = d->r;
     section(d, "overview", T(d, "总体情况", "Overview"));
     const char *gl = glabel(d);
+    char *by = grouping(d);
     if (d->zh)
         paraf(d, NULL, "本次调查（%s）共收回%s有效问卷%ld份，按%s分为%zu组。其中%zu个%s回答人数达到%d人及以上，"
                        "在报告中单独列出；%zu个%s因回答人数不足未单独列出，其答卷仍计入全体统计。",
-              r->wave ? r->wave : "", r->form_title ? r->form_title : "", r->respondents, gl, r->ngroups,
+              r->wave ? r->wave : "", r->form_title ? r->form_title : "", r->respondents, by, r->ngroups,
               nshown, gl, r->min_n, r->nsuppressed, gl);
     else
         paraf(d, NULL, "This wave (%s) of the %s received %ld valid responses in %zu groups by %s. "
                        "%zu groups with at least %d respondents are reported one by one; %zu groups with "
                        "fewer are not shown, although their answers count in every population figure.",
               r->wave ? r->wave : "", r->form_title ? r->form_title : "survey", r->respondents, r->ngroups,
-              gl, nshown, r->min_n, r->nsuppressed);
+              by, nshown, r->min_n, r->nsuppressed);
+    free(by);
 
     /* response rates over the shown groups whose invitations are known */
     double sn = 0, sinv = 0, lo = INFINITY, hi = -INFINITY;
@@ -807,13 +829,17 @@ static void write_dimensions(doc_t *d)
 static void write_units(doc_t *d, size_t nshown)
 {
     const res_t *r = d->r;
-    char *title = d->zh ? util_fmt("各%s情况", glabel(d)) : util_fmt("Results by %s", glabel(d));
+    char *by = grouping(d);
+    char *title = by_unit(d) ? util_xstrdup(T(d, "各单位情况", "Results by unit"))
+                  : d->zh    ? util_fmt("按%s分组情况", by)
+                             : util_fmt("Results by %s", by);
     section(d, "units", title);
     free(title);
     if (!nshown || !r->ndims) {
         paraf(d, NULL, d->zh ? "没有回答人数达到%d人的%s，不单独列出任何%s。"
                              : "No group reached %d respondents, so none is shown on its own.",
               r->min_n, glabel(d), glabel(d));
+        free(by);
         return;
     }
     if (d->zh)
@@ -825,15 +851,19 @@ static void write_units(doc_t *d, size_t nshown)
                        "significantly below all other respondents (Welch t test, BH-adjusted q < %g, "
                        "at least %g points lower).",
               d->tab + 1, glabel(d), r->fdr, r->min_diff);
-    char *cap = d->zh ? util_fmt("各%s各维度平均得分", glabel(d))
-                      : util_fmt("Mean scores by %s and dimension", glabel(d));
+    char *cap = by_unit(d) ? util_xstrdup(T(d, "各单位各维度平均得分", "Mean scores by unit and dimension"))
+                : d->zh    ? util_fmt("按%s分组的各维度平均得分", by)
+                           : util_fmt("Mean scores by %s and dimension", by);
+    free(by);
     /* a table of variable width: header built here */
     d->tab++;
     char *capn = d->zh ? util_fmt("表%d %s", d->tab, cap) : util_fmt("Table %d. %s", d->tab, cap);
     util_buf_adds(&d->h, "<div class=\"table\"><table class=\"units\">\n<caption>");
     html_add(&d->h, capn);
+    const char *col1 = by_unit(d) ? T(d, "单位", "unit")
+                       : d->r->group_label && *d->r->group_label ? d->r->group_label : d->r->group_by;
     util_buf_adds(&d->h, "</caption>\n<thead><tr><th>");
-    html_add(&d->h, glabel(d));
+    html_add(&d->h, col1);
     util_buf_adds(&d->h, "</th><th>");
     html_add(&d->h, T(d, "人数", "n"));
     util_buf_adds(&d->h, "</th><th>");
@@ -842,7 +872,7 @@ static void write_units(doc_t *d, size_t nshown)
     util_buf_adds(&d->m, "**");
     md_add(&d->m, capn);
     util_buf_adds(&d->m, "**\n\n| ");
-    md_add(&d->m, glabel(d));
+    md_add(&d->m, col1);
     util_buf_adds(&d->m, " | ");
     md_add(&d->m, T(d, "人数", "n"));
     util_buf_adds(&d->m, " | ");
@@ -1036,7 +1066,7 @@ static void write_changes(doc_t *d)
     paraf(d, NULL, d->zh ? "本次（%s）与%s的得分用Welch t检验比较，经BH校正q<%g且变化至少%g分的判为提升或下降。"
                          : "Scores of this wave (%s) are compared with %s by Welch t tests; a change with "
                            "BH-adjusted q < %g and at least %g points is an improvement or a decline.",
-          r->wave, r->compare_wave, r->fdr, r->min_diff);
+          r->wave ? r->wave : "", r->compare_wave, r->fdr, r->min_diff);
     static const char *const vz[] = {"持平", "▲ 提升", "▼ 下降"}, *const ve[] = {"stable", "▲ improved", "▼ declined"};
     if (npop) {
         table_begin(d, T(d, "各维度变化（全体）", "Change by dimension (all respondents)"), 7,
@@ -1357,6 +1387,8 @@ int report_write(const res_t *r, const char *dir, int with_plots, char **plot_er
         goto cleanup;
     if (res_write_csv(r, dir, err) != 0)
         goto cleanup;
+    if (!with_plots && plot_clear(plotdir, err) != 0)   /* no stale plots of an earlier run */
+        goto cleanup;
     if (with_plots) {
         if (plot_all(r, plotdir, &plots, &nplots, &perr) != 0) {
             plot_note = util_fmt(d.zh ? "%s：%s" : "%s: %s",
@@ -1383,14 +1415,15 @@ int report_write(const res_t *r, const char *dir, int with_plots, char **plot_er
     }
     char today[11];
     util_today(today);
+    const char *wave = r->wave ? r->wave : "";
     title = d.zh ? util_fmt("%s调查分析报告", r->form_title ? r->form_title : "")
                  : util_fmt("%s: survey report", r->form_title ? r->form_title : "Survey");
     if (d.zh)
-        subtitle = r->compare_wave ? util_fmt("调查轮次：%s　对比轮次：%s　生成日期：%s", r->wave, r->compare_wave, today)
-                                   : util_fmt("调查轮次：%s　生成日期：%s", r->wave, today);
+        subtitle = r->compare_wave ? util_fmt("调查轮次：%s　对比轮次：%s　生成日期：%s", wave, r->compare_wave, today)
+                                   : util_fmt("调查轮次：%s　生成日期：%s", wave, today);
     else
-        subtitle = r->compare_wave ? util_fmt("Wave %s, compared with %s. Written %s.", r->wave, r->compare_wave, today)
-                                   : util_fmt("Wave %s. Written %s.", r->wave, today);
+        subtitle = r->compare_wave ? util_fmt("Wave %s, compared with %s. Written %s.", wave, r->compare_wave, today)
+                                   : util_fmt("Wave %s. Written %s.", wave, today);
     write_head(&d, title, subtitle);
     if (plot_note)
         para_cls(&d, "warn", plot_note);

@@ -85,7 +85,8 @@ int cmd_export(int argc, char **argv)
         return 2;
     }
     if (!o.path && exp_format_binary(o.format) && isatty(1)) {
-        cli_error("%s is a binary format; write it to a file with -o FILE", exp_format_name(o.format));
+        cli_error("%s is a binary format; write it to a file with -o FILE",
+                  exp_format_name(o.format));
         return 2;
     }
     int rc = 1, wave;

@@ -231,7 +231,8 @@ static unit_rec_t *unit_add(importer_t *im, const char *code, int id)
 
 static void put_cell(FILE *f, const char *s, char delim)
 {
-    if (strchr(s, delim) || strpbrk(s, "\"\r\n") || s[0] == ' ' || (*s && s[strlen(s) - 1] == ' ')) {
+    size_t n = strlen(s);
+    if (strchr(s, delim) || strpbrk(s, "\"\r\n") || s[0] == ' ' || (n && s[n - 1] == ' ')) {
         fputc('"', f);
         for (; *s; s++) {
             if (*s == '"')
@@ -564,7 +565,8 @@ int cmd_import(int argc, char **argv)
         goto cleanup;
     }
     if (im.errors && (!im.skip_invalid || im.fatal || im.header_errors || rejected == checked)) {
-        cli_error("nothing imported: %ld problem%s in %s", im.errors, im.errors == 1 ? "" : "s", file);
+        cli_error("nothing imported: %ld problem%s in %s", im.errors, im.errors == 1 ? "" : "s",
+                  file);
         goto cleanup;
     }
     if (rejected)
@@ -588,7 +590,8 @@ int cmd_import(int argc, char **argv)
     } else {
         r = store_wave_current(s, 1, &im.wave, &err);
         if (r == 1) {
-            cli_error("every wave is closed; open one with 'gapsurvey wave add NAME' or give --wave");
+            cli_error("every wave is closed; open one with 'gapsurvey wave add NAME' or give "
+                      "--wave");
             goto rollback;
         }
     }

@@ -53,9 +53,13 @@ static const char usage[] =
     "When stdin is not a terminal, one line is read per item that would be\n"
     "asked, in form order (notes, items that are not relevant and the unit\n"
     "question when the unit is given read no line): a choice by its name or\n"
-    "position (several separated by spaces), a number or text as it is, an\n"
-    "empty line for no answer.  The response is stored when every line is\n"
-    "valid; else 'stdin:LINE: message' and nothing is stored (exit 1).\n"
+    "position (a rating scale by its number; several separated by spaces), a\n"
+    "number or text as it is, an empty line for no answer.  The response is\n"
+    "stored when every line is valid; else 'stdin:LINE: message' and\n"
+    "nothing is stored (exit 1).  It prints 'response N stored' for a\n"
+    "self-assessment and 'response stored' for an anonymous staff form,\n"
+    "whose response ids are not shown because they follow the order of\n"
+    "arrival.\n"
     "\n"
     "  --entry          key in paper questionnaires: one line per item, digits\n"
     "                   for choices, Enter for blank, n = next questionnaire\n"
@@ -66,7 +70,7 @@ static const char usage[] =
     "\n"
     "examples:\n"
     "  gapsurvey run staff-opinion --unit U07\n"
-    "  gapsurvey run staff-opinion --token K7QX-2M9P --lang en\n"
+    "  gapsurvey run staff-opinion --token K7QM-3XPA-9TRE-H2WD --lang en\n"
     "  gapsurvey run staff-opinion --entry --unit U07 --verify U07-box1\n";
 
 #define T(en, zh) (cli_zh() ? (zh) : (en))
@@ -139,6 +143,9 @@ static char *read_line(sess_t *x)
     x->lineno++;
     while (n > 0 && (x->line[n - 1] == '\n' || x->line[n - 1] == '\r'))
         x->line[--n] = '\0';
+    /* a file saved by Windows Notepad starts with a byte-order mark */
+    if (x->lineno == 1 && strncmp(x->line, "\xEF\xBB\xBF", 3) == 0)
+        memmove(x->line, x->line + 3, (size_t)n - 2);
     return x->line;
 }
 
@@ -209,6 +216,8 @@ static int offer_resume(sess_t *x, int *pos)
         free(err);
         return -2;
     }
+    if (run_count_answered(x->run) == 0)
+        return 0;   /* claimed afresh, or left before the first answer */
     int total, n = (int)run_form(x->run)->nitems;
     run_number(x->run, cursor, &total);
     int at = cursor < n ? run_number(x->run, cursor, NULL) : 0;
@@ -553,7 +562,7 @@ static int entry_save(sess_t *x, int pass, long seq, verify_t *v, int *pos)
     long id = 0, compared = 0;
     int rc;
     if (pass == 0) {
-        rc = run_submit(r, "entry", NULL, &id, &err);
+        rc = run_store_entry(r, &id, &err);
     } else if (pass == 1) {
         rc = run_batch_keep(r, x->batch.id, seq, &err);
     } else {
@@ -818,6 +827,29 @@ static int wave_closed_cb(void *ud, const store_wave_t *w)
     return 0;
 }
 
+/* Does the terminal take UTF-8?  The locale says so; when the locale
+ * named in the environment is not installed (zh_CN.UTF-8 often is not),
+ * its name still tells what the terminal was set up for. */
+static int utf8_terminal(void)
+{
+    if (setlocale(LC_CTYPE, ""))
+        return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    const char *vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = getenv(vars[i]);
+        if (!v || !*v)
+            continue;
+        char *low = util_xstrdup(v);
+        for (char *p = low; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+        int yes = strstr(low, "utf-8") || strstr(low, "utf8");
+        free(low);
+        return yes;
+    }
+    return 0;
+}
+
 /* Loads the form version `id` in place of x->form when it differs (a
  * token, a batch or a draft made with an older version). */
 static int use_version(sess_t *x, int id, const char *form_id, char **err)
@@ -879,8 +911,7 @@ int cmd_run(int argc, char **argv)
     int rc = 1, wave = 0, unit = 0, r;
     char *err = NULL, *key = NULL, *ucode = NULL;
     lookup_t lk = {0};
-    setlocale(LC_CTYPE, "");
-    x.ascii = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+    x.ascii = !utf8_terminal();
     x.s = cli_open_store(0);
     if (!x.s)
         goto cleanup;
@@ -1020,13 +1051,16 @@ int cmd_run(int argc, char **argv)
             key = util_fmt("%s:%s:unit:%s", entry ? "entry" : "run", form_id, ucode);
         else
             key = util_fmt("%s:%s:any", entry ? "entry" : "run", form_id);
-        store_draft_t d;
-        r = store_draft_get(x.s, key, &d, NULL, NULL, &err);
-        if (r < 0) {
+        char *base = key;
+        int dform = 0;
+        key = NULL;
+        r = run_draft_claim(x.s, base, x.form_row, wave, unit, &key, &dform, &err);
+        free(base);
+        if (r != 0) {
             cli_error("%s", err);
             goto cleanup;
         }
-        if (r == 0 && use_version(&x, d.form, form_id, &err) != 0) {
+        if (dform && use_version(&x, dform, form_id, &err) != 0) {
             cli_error("the saved draft %s", err);
             goto cleanup;
         }
@@ -1046,6 +1080,12 @@ int cmd_run(int argc, char **argv)
         rc = scripted_session(&x);
 cleanup:
     fflush(stdout);
+    char *rel = NULL;
+    if (key && run_draft_release(x.s, key, &rel) != 0) {
+        cli_error("%s", rel);
+        rc = 1;
+    }
+    free(rel);
     run_free(x.run);
     form_free(x.form);
     store_close(x.s);

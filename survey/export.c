@@ -332,7 +332,8 @@ static void json_value(text_t *t, const form_item_t *it, const char *v)
             if (!first)
                 fputc(',', out);
             first = 0;
-            json_string(out, t->o->labels && c >= 0 ? exp_choice_label(f, l, (size_t)c, t->o->lang) : w);
+            json_string(out, t->o->labels && c >= 0 ? exp_choice_label(f, l, (size_t)c, t->o->lang)
+                                                    : w);
         }
         free(copy);
         fputc(']', out);

@@ -336,7 +336,8 @@ static ssize_t write_bytes(const void *data, size_t len, void *ctx)
 static void label_missing(stat_t *x, readstat_label_set_t *ls)
 {
     const char *no = x->o->zh ? "未回答" : "not answered";
-    const char *na = x->o->zh ? "不适用（按问卷逻辑跳过）" : "not applicable (skipped by the form's logic)";
+    const char *na = x->o->zh ? "不适用（按问卷逻辑跳过）"
+                              : "not applicable (skipped by the form's logic)";
     if (x->dta) {
         readstat_label_tagged_value(ls, 'a', no);
         readstat_label_tagged_value(ls, 'b', na);
@@ -435,8 +436,9 @@ static int define(stat_t *x)
                 goto cleanup;
         }
         if (v->kind == V_CODED)
-            readstat_variable_set_measure(v->var, f->lists[it->list].numeric ? READSTAT_MEASURE_ORDINAL
-                                                                           : READSTAT_MEASURE_NOMINAL);
+            readstat_variable_set_measure(v->var, f->lists[it->list].numeric
+                                                      ? READSTAT_MEASURE_ORDINAL
+                                                      : READSTAT_MEASURE_NOMINAL);
         else if (v->kind == V_NUMBER)
             readstat_variable_set_measure(v->var, READSTAT_MEASURE_SCALE);
         else

@@ -279,7 +279,8 @@ static char *wjx_sub(const char *h, long *n)
 
 static int wjx_skipped(const char *v)
 {
-    return strcmp(v, "(跳过)") == 0 || strcmp(v, "（跳过）") == 0 || strcmp(v, "跳过") == 0 ||
+    return strcmp(v, "(跳过)") == 0 || strcmp(v, "（跳过）") == 0 ||
+           strcmp(v, "跳过") == 0 ||
            strcmp(v, "-2") == 0 || strcmp(v, "-3") == 0 || strcmp(v, "(空)") == 0 ||
            strcmp(v, "（空）") == 0;
 }
@@ -855,7 +856,8 @@ void imp_plan_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, imp_row_t *out
     memset(p->optval, -1, p->ncols + 1);   /* a short row leaves its last options empty */
     for (size_t j = p->ncols; j < row->ncells; j++)
         if (row->cells[j][0]) {
-            bad(p, row->line, (long)j + 1, "value '%s' in a column without a header", row->cells[j]);
+            bad(p, row->line, (long)j + 1, "value '%s' in a column without a header",
+                row->cells[j]);
             break;
         }
     for (size_t j = 0; j < row->ncells && j < p->ncols; j++) {

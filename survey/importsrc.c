@@ -157,7 +157,8 @@ static int run(imp_src_t *s, enc_t enc, int probe, imp_chunk_fn fn, void *ud, ch
                     rc = 1;
                 } else {
                     util_seterr(err, "line %ld, column %ld: invalid UTF-8 byte 0x%02X%s", pos.line,
-                                pos.col, p[bad], s->bom && s->want == ENC_AUTO ? " after a UTF-8 BOM" : "");
+                                pos.col, p[bad],
+                                s->bom && s->want == ENC_AUTO ? " after a UTF-8 BOM" : "");
                 }
                 goto cleanup;
             }

@@ -11,9 +11,13 @@
  */
 #include "runner.h"
 
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct run {
     run_cfg_t cfg;       /* strings below are our copies */
@@ -24,6 +28,7 @@ struct run {
     int ufield;          /* position of the unit question, -1 none */
     int skip;            /* the unit question when answered from the command line, -1 */
     int drafted;         /* a draft row exists */
+    char *owner;         /* "pid@host": this session, as it marks the draft it holds */
     int shown_group;     /* group whose heading was printed last; -2 = none yet */
     int *item_ids;       /* items.id by position, read at the first store */
 };
@@ -49,6 +54,114 @@ static void prefill(run_t *r)
     }
 }
 
+static char *owner_me(void)
+{
+    char host[256] = "";
+    if (gethostname(host, sizeof host) != 0)
+        host[0] = '\0';
+    host[sizeof host - 1] = '\0';
+    return util_fmt("%ld@%s", (long)getpid(), host);
+}
+
+/* Is the session that marked a draft still running?  Only a process on
+ * this machine can be checked; one elsewhere is assumed alive, which at
+ * worst gives this session a draft of its own. */
+static int owner_alive(const char *owner)
+{
+    char *me = owner_me();
+    const char *at = strchr(owner, '@'), *myat = strchr(me, '@');
+    long pid = strtol(owner, NULL, 10);
+    int alive = 1;
+    if (!at || strcmp(at, myat) != 0 || pid <= 0)
+        goto cleanup;
+    if (pid == (long)getpid())
+        goto cleanup;
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+        alive = 0;
+        goto cleanup;
+    }
+    /* after a reboot the number may belong to another program, and a
+     * killed session not yet reaped is a zombie with no command line */
+    char path[64], cmd[4096];
+    snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        size_t n = fread(cmd, 1, sizeof cmd - 1, f);
+        fclose(f);
+        for (size_t i = 0; i < n; i++)
+            if (cmd[i] == '\0')
+                cmd[i] = ' ';
+        cmd[n] = '\0';
+        alive = strstr(cmd, "gapsurvey") != NULL;
+    }
+cleanup:
+    free(me);
+    return alive;
+}
+
+int run_draft_claim(store_t *s, const char *base, int form, int wave, int unit, char **key,
+                    int *draft_form, char **err)
+{
+    char *me = owner_me(), *owner = NULL, *k = NULL;
+    int rc = -1;
+    *key = NULL;
+    *draft_form = 0;
+    for (int i = 1; i < 1000 && rc < 0; i++) {
+        k = i == 1 ? util_xstrdup(base) : util_fmt("%s#%d", base, i);
+        int df = 0;
+        if (store_begin(s, err) != 0)
+            goto cleanup;
+        int r = store_draft_owner(s, k, &df, &owner, err);
+        if (r < 0)
+            goto rollback;
+        if (r == 0 && owner && owner_alive(owner)) {
+            /* another respondent is answering with this key right now */
+            store_rollback(s);
+            free(owner), owner = NULL;
+            free(k), k = NULL;
+            continue;
+        }
+        if ((r == 1 && store_draft_put(s, k, form, wave, unit, 0, err) != 0) ||
+            store_draft_set_owner(s, k, me, err) != 0 || store_commit(s, err) != 0)
+            goto rollback;
+        *draft_form = r == 0 ? df : 0;
+        *key = k;
+        k = NULL;
+        rc = 0;
+    }
+    if (rc < 0)
+        util_seterr(err, "a thousand sessions hold drafts for %s", base);
+    goto cleanup;
+rollback:
+    store_rollback(s);
+cleanup:
+    free(owner);
+    free(k);
+    free(me);
+    return rc;
+}
+
+int run_draft_release(store_t *s, const char *key, char **err)
+{
+    long n = 0;
+    char *owner = NULL;
+    int r = store_draft_owner(s, key, NULL, &owner, err);
+    free(owner);
+    if (r != 0)
+        return r < 0 ? -1 : 0;   /* submitted: the draft is gone already */
+    if (store_draft_count(s, key, &n, err) != 0)
+        return -1;
+    return n == 0 ? store_draft_delete(s, key, err) : store_draft_set_owner(s, key, NULL, err);
+}
+
+void run_use_draft(run_t *r, const char *key)
+{
+    free(r->draft_key);
+    r->draft_key = util_xstrdup(key);
+    r->cfg.draft_key = r->draft_key;
+    r->drafted = 1;
+}
+
 int run_new(const run_cfg_t *cfg, run_t **out, char **err)
 {
     run_t *r = util_xcalloc(1, sizeof *r);
@@ -64,6 +177,7 @@ int run_new(const run_cfg_t *cfg, run_t **out, char **err)
     r->ufield = f->unit_field ? form_item_index(f, f->unit_field) : -1;
     r->skip = -1;
     r->shown_group = -2;
+    r->owner = owner_me();
     *out = NULL;
     if (r->ufield >= 0 && cfg->unit_code) {
         const form_list_t *l = list_of(r, r->ufield);
@@ -88,6 +202,7 @@ void run_free(run_t *r)
     free(r->draft_key);
     free(r->unit_code);
     free(r->item_ids);
+    free(r->owner);
     free(r);
 }
 
@@ -236,6 +351,14 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
     const form_list_t *l = list_of(r, pos);
     char *t = util_trim(it->type == FORM_TEXT ? util_xstrdup(line) : fold_ascii(line));
     *val = NULL;
+    /* a terminal left in GBK would store bytes nobody can read back */
+    if (!util_utf8_valid(t, strlen(t), NULL)) {
+        util_seterr(msg, L(r, "The text is not UTF-8; set the terminal's character set to "
+                              "UTF-8 and type it again.",
+                           "输入的文字不是 UTF-8 编码，请把终端字符集设为 UTF-8 后重新输入。"));
+        free(t);
+        return 1;
+    }
     if (!*t || it->type == FORM_TEXT) {
         *val = t;
         return 0;
@@ -436,6 +559,7 @@ int run_answer(run_t *r, int pos, const char *line, char **msg)
         goto fail;
     in_tx = 1;
     if (store_draft_put(s, r->draft_key, r->cfg.form_row, r->cfg.wave, r->cfg.unit, pos, &e) != 0 ||
+        (!r->drafted && store_draft_set_owner(s, r->draft_key, r->owner, &e) != 0) ||
         store_draft_answer(s, r->draft_key, pos, ans_get(r->ans, (size_t)pos), &e) != 0)
         goto fail;
     for (size_t i = 0; i < n; i++)
@@ -528,12 +652,24 @@ int run_draft_load(run_t *r, int *cursor, char **err)
 
 int run_draft_discard(run_t *r, char **err)
 {
+    store_t *s = r->cfg.store;
     ans_clear_all(r->ans);
     prefill(r);
     r->drafted = 0;
     if (!r->draft_key)
         return 0;
-    return store_draft_delete(r->cfg.store, r->draft_key, err);
+    /* the row is made again at once, still marked as ours, so no other
+     * session can take the key in between */
+    if (store_begin(s, err) != 0)
+        return -1;
+    if (store_draft_delete(s, r->draft_key, err) != 0 ||
+        store_draft_put(s, r->draft_key, r->cfg.form_row, r->cfg.wave, r->cfg.unit, 0, err) != 0 ||
+        store_draft_set_owner(s, r->draft_key, r->owner, err) != 0 || store_commit(s, err) != 0) {
+        store_rollback(s);
+        return -1;
+    }
+    r->drafted = 1;
+    return 0;
 }
 
 /* ---- storing ---- */
@@ -573,6 +709,21 @@ int run_submit(run_t *r, const char *source, const char *token_hash, long *respo
     return rc;
 }
 
+/* Inside the transaction that stores a keyed questionnaire: its answers
+ * leave the draft, but the draft row stays, still ours, for the next
+ * questionnaire, so no other session can take the key in between. */
+static int empty_draft(run_t *r, char **err)
+{
+    store_t *s = r->cfg.store;
+    if (!r->draft_key)
+        return 0;
+    if (store_draft_delete(s, r->draft_key, err) != 0 ||
+        store_draft_put(s, r->draft_key, r->cfg.form_row, r->cfg.wave, r->cfg.unit, 0, err) != 0 ||
+        store_draft_set_owner(s, r->draft_key, r->owner, err) != 0)
+        return -1;
+    return 0;
+}
+
 int run_batch_keep(run_t *r, int batch, long seq, char **err)
 {
     const form_t *f = r->cfg.form;
@@ -594,13 +745,11 @@ int run_batch_keep(run_t *r, int batch, long seq, char **err)
         }
     if (store_begin(s, err) != 0)
         goto cleanup;
-    if (store_batch_keep(s, batch, seq, pos, text, n, err) != 0 ||
-        (r->draft_key && store_draft_delete(s, r->draft_key, err) != 0) ||
+    if (store_batch_keep(s, batch, seq, pos, text, n, err) != 0 || empty_draft(r, err) != 0 ||
         store_commit(s, err) != 0) {
         store_rollback(s);
         goto cleanup;
     }
-    r->drafted = 0;
     rc = 0;
 cleanup:
     free(pos);
@@ -644,6 +793,11 @@ void run_values_free(char **values, size_t n)
     free(values);
 }
 
+int run_store_entry(run_t *r, long *response, char **err)
+{
+    return run_batch_verified(r, 0, 0, 0, 0, response, err);
+}
+
 int run_batch_verified(run_t *r, int batch, long seq, long compared, long differences,
                        long *response, char **err)
 {
@@ -666,11 +820,9 @@ int run_batch_verified(run_t *r, int batch, long seq, long compared, long differ
     if (store_response_add(s, r->cfg.form_row, r->cfg.wave, unit, today, "entry", rows, n, err) != 0)
         goto rollback;
     *response = store_response_last(s);
-    if (store_batch_verified(s, batch, seq, compared, differences, err) != 0 ||
-        (r->draft_key && store_draft_delete(s, r->draft_key, err) != 0) ||
-        store_commit(s, err) != 0)
+    if ((batch && store_batch_verified(s, batch, seq, compared, differences, err) != 0) ||
+        empty_draft(r, err) != 0 || store_commit(s, err) != 0)
         goto rollback;
-    r->drafted = 0;
     rc = 0;
     goto cleanup;
 rollback:

@@ -9,8 +9,11 @@
  * util_buf_t and cmd_run.c prints it.
  *
  * Typed input, for every mode: a choice is its name or its 1-based
- * position in the list (select_multiple: several, separated by spaces or
- * commas); "" leaves an item unanswered.
+ * position in the list — except on a list whose names are all numbers (a
+ * rating scale), where the number is the name, so "4" on a 0-4 scale is
+ * never the fourth choice (select_multiple: several, separated by spaces
+ * or commas); full-width digits from a Chinese input method count as
+ * digits; "" leaves an item unanswered.
  *
  * Ownership: run_t borrows the store and the form (both must outlive it)
  * and owns its answers.  Messages returned through char ** are the
@@ -83,6 +86,20 @@ int run_check(const run_t *r, int *pos, char **msg);
 int run_count_answered(const run_t *r);
 
 /* ---- drafts ---- */
+/* Takes the draft of what started the session (key `base`) and marks it
+ * as held while this process runs: the first of base, base#2, base#3 ...
+ * that no running session holds, so two people answering with the same
+ * command at two terminals never share one.  A draft left by a session
+ * that quit or died is taken over, to be resumed.  *key (heap) is the
+ * draft's key; *draft_form the form version of a draft that existed
+ * already, 0 for a new one. */
+int run_draft_claim(store_t *s, const char *base, int form, int wave, int unit, char **key,
+                    int *draft_form, char **err);
+/* Lets go of the draft when the session ends: deleted when it holds no
+ * answer, else left for the next session to resume. */
+int run_draft_release(store_t *s, const char *key, char **err);
+/* The session continues with draft key (claimed with run_draft_claim). */
+void run_use_draft(run_t *r, const char *key);
 /* Loads the draft into the session: 0 and *cursor (a shown item, or
  * nitems when it stopped at the end); 1 when there is none. */
 int run_draft_load(run_t *r, int *cursor, char **err);
@@ -101,8 +118,12 @@ int run_unit(const run_t *r, int *unit, char **msg);
 int run_submit(run_t *r, const char *source, const char *token_hash, long *response,
                char **err);
 
+/* Data entry: stores the keyed questionnaire as a response (source
+ * "entry") and empties the draft, which the session keeps holding for the
+ * next questionnaire, in one transaction. */
+int run_store_entry(run_t *r, long *response, char **err);
 /* Double entry of paper forms: the first keying of questionnaire seq is
- * kept in the batch (not yet a response) and the draft deleted, in one
+ * kept in the batch (not yet a response) and the draft emptied, in one
  * transaction. */
 int run_batch_keep(run_t *r, int batch, long seq, char **err);
 /* The first keying of questionnaire seq: (*values)[pos] is its answer or
@@ -110,14 +131,16 @@ int run_batch_keep(run_t *r, int batch, long seq, char **err);
 int run_batch_first(run_t *r, int batch, long seq, char ***values, char **err);
 void run_values_free(char **values, size_t n);
 /* Stores the verified questionnaire seq as a response, forgets its first
- * keying and adds the comparison counts to the batch, in one transaction. */
+ * keying, adds the comparison counts to the batch and empties the draft,
+ * in one transaction. */
 int run_batch_verified(run_t *r, int batch, long seq, long compared, long differences,
                        long *response, char **err);
 
 /* ---- layout (width = terminal columns; nothing is wider than width-1) ---- */
 /* Is the list a numeric rating scale (2-11 consecutive whole numbers)? */
 int run_is_scale(const form_list_t *l);
-/* The index of a typed choice: its name, else its 1-based position; -1. */
+/* The index of a typed choice: its name, else (lists that are not all
+ * numbers) its 1-based position; -1 when it is neither. */
 int run_choice(const form_list_t *l, const char *typed);
 /* Appends text wrapped to width: the first line starts after `prefix`
  * (already counted as its display width), continuation lines with indent

@@ -141,6 +141,11 @@ static const char *const migrations[] = {
     "  pos INTEGER NOT NULL,"
     "  text TEXT NOT NULL,"
     "  PRIMARY KEY (batch, seq, pos)) WITHOUT ROWID;",
+    /* 3 -> 4: which running session holds a draft ("pid@host"), so two
+     * respondents of one unit answering at two terminals at once never
+     * share a draft or are offered each other's answers; NULL when no
+     * session holds it (it was left with q, or its session died). */
+    "ALTER TABLE drafts ADD COLUMN owner TEXT;",
 };
 
 static int sqlerr(store_t *s, char **err, const char *what)
@@ -1269,4 +1274,50 @@ int store_batch_verified(store_t *s, int batch, long seq, long compared, long di
 int store_read_begin(store_t *s, char **err)
 {
     return exec(s, "BEGIN", err);
+}
+
+/* ---- terminal runner: which session holds a draft ---- */
+
+int store_draft_owner(store_t *s, const char *key, int *form, char **owner, char **err)
+{
+    sqlite3_stmt *st;
+    *owner = NULL;
+    if (prep(s, "SELECT form, owner FROM drafts WHERE key = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, key);
+    int rc = 1, step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        if (form)
+            *form = sqlite3_column_int(st, 0);
+        *owner = util_xstrdup(col_text(st, 1));
+        rc = 0;
+    } else if (step != SQLITE_DONE)
+        rc = sqlerr(s, err, "reading draft");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_draft_set_owner(store_t *s, const char *key, const char *owner, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "UPDATE drafts SET owner = ?2 WHERE key = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, key);
+    bind_text(st, 2, owner);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "claiming draft");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_draft_count(store_t *s, const char *key, long *n, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT count(*) FROM draft_answers WHERE draft = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, key);
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : sqlerr(s, err, "reading draft");
+    if (rc == 0)
+        *n = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc;
 }

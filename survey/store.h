@@ -18,7 +18,7 @@
 
 typedef struct store store_t;
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Opens path.  create=1 makes a new database (error if it has a schema of
  * a newer program); create=0 requires an existing gapsurvey database. */
@@ -204,6 +204,14 @@ int store_batch_close(store_t *s, int batch, char **err);
  * its response. */
 int store_batch_verified(store_t *s, int batch, long seq, long compared, long differences,
                          char **err);
+/* The session holding draft key ("pid@host", set by the runner) and the
+ * form version it was made with: 0 and *owner (heap, NULL when no session
+ * holds it); 1 when there is no such draft. */
+int store_draft_owner(store_t *s, const char *key, int *form, char **owner, char **err);
+/* Sets (or with NULL clears) the session holding draft key. */
+int store_draft_set_owner(store_t *s, const char *key, const char *owner, char **err);
+/* How many answers draft key holds. */
+int store_draft_count(store_t *s, const char *key, long *n, char **err);
 
 /* ---- export ---- */
 /* BEGIN (deferred): a read transaction, so that an export reading the

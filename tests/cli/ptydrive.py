@@ -12,6 +12,7 @@ echoes what is typed.  SCRIPT has one step per line:
     kill          SIGKILL the program (a crash: no chance to clean up)
     hup           hang up the terminal (the ssh connection drops)
     eof           type Ctrl-D
+    sleep S       wait S seconds (another session runs meanwhile)
     exit N        wait for the program to end with status N
     # ...         a comment
 
@@ -37,7 +38,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cols", type=int, default=80)
     ap.add_argument("--rows", type=int, default=24)
-    ap.add_argument("--timeout", type=float, default=10.0)
+    ap.add_argument("--timeout", type=float, default=30.0)
     ap.add_argument("--log")
     ap.add_argument("--name", default="")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
@@ -125,6 +126,10 @@ def main():
                 failed = True
         elif verb == "eof":
             os.write(fd, b"\x04")
+        elif verb == "sleep":
+            deadline = time.time() + float(arg)
+            while time.time() < deadline:
+                pump(0.05)
         elif verb == "exit":
             deadline = time.time() + a.timeout
             while not state["eof"] and time.time() < deadline:

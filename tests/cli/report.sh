@@ -89,6 +89,23 @@ while IFS= read -r name; do
 done < "$T/hidden"
 same "no suppressed unit's name anywhere in DIR" "$leak" ""
 
+# a second report into the same DIR with a larger minimum hides more
+# units: nothing of theirs may survive from the first run
+run "$GS" report --wave 2026 --min-n 25 --lang zh --out "$T/rep2"
+cp -r "$T/rep/plots" "$T/rep2/" 2>/dev/null
+run "$GS" report --wave 2026 --min-n 25 --lang zh --out "$T/rep2"
+status "report again into the same DIR with --min-n 25" 0
+"$GS" analyze --wave 2026 --min-n 25 --json > "$T/res25.json"
+python3 -c 'import json,sys
+for g in json.load(open(sys.argv[1]))["groups"]:
+    if g["suppressed"]: print(g["name"])' "$T/res25.json" > "$T/hidden25"
+check "more units are hidden with --min-n 25" [ "$(wc -l < "$T/hidden25")" -gt "$(wc -l < "$T/hidden")" ]
+leak=""
+while IFS= read -r name; do
+    [ -n "$name" ] && grep -rqF -- "$name" "$T/rep2" && leak="$leak $name"
+done < "$T/hidden25"
+same "no plot or text of a newly hidden unit is left from the earlier run" "$leak" ""
+
 # the HTML: self-contained, Chinese sections, plots inline
 H="$T/rep/report.html"
 has "Chinese section 一、总体情况" "$H" "一、总体情况"

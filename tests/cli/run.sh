@@ -153,6 +153,18 @@ printf '\357\274\222\n\357\274\223\n\357\274\222\n' | "$GS" run mini --unit U01 
 status "full-width digits accepted" 0
 same "full-width 2 is plan" "$(ans topics)" plan
 
+# a byte-order mark (Windows Notepad) and CRLF line ends are forgiven;
+# text that is not UTF-8 is refused
+{ printf '\357\273\277'; sed 's/$/\r/' staff3.txt; } > bom.txt
+run "$GS" run staff-opinion --unit U04 < bom.txt
+status "BOM and CRLF input" 0
+same "first line read despite the BOM" "$(ans position)" clerk
+same "CR not kept in text" "$(db "SELECT count(*) FROM answers WHERE text LIKE '%' || char(13) || '%'")" 0
+{ head -n 41 staff3.txt; printf '\316\322\n'; } > gbk.txt
+run "$GS" run staff-opinion --unit U04 < gbk.txt
+status "GBK bytes in a text answer refused" 1
+has "says to switch to UTF-8" "$T/err" "stdin:42: comment: The text is not UTF-8"
+
 # ---- tokens: used up by the response, refused a second time, never
 # linked to it
 "$GS" wave add 2026 >/dev/null 2>&1

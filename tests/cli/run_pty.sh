@@ -244,6 +244,40 @@ same "integer from the summary-resumed session" "$(ans po_d1)" 2
 same "notes added after going back" "$(ans notes)" "没有"
 same "no drafts left" "$(db 'SELECT count(*) FROM drafts')" 0
 
+# ---- two respondents of one unit at two terminals at once: the second
+# is not offered the first one's answers and each keeps a draft of its own
+K="run:staff-opinion:unit:U11"
+{
+    answer 1 3 43 1
+    echo "expect [4/43]"
+    echo "sleep 4"
+    echo "send q"
+    echo "expect Your answers are saved."
+    echo "exit 0"
+} | pty two-a C.UTF-8 --lang en run staff-opinion --unit U11 > "$T/two-a.out" &
+sleep 1.5
+{
+    echo "expect [1/43]"
+    echo "send 2"
+    echo "expect [2/43]"
+    echo "send q"
+    echo "expect Your answers are saved."
+    echo "exit 0"
+} | pty two-b C.UTF-8 --lang en run staff-opinion --unit U11
+wait
+cat "$T/two-a.out"
+hasnot "the second session was not offered the first one's draft" "$T/two-b.log" "Resume?"
+same "first session's draft: 3 answers" "$(ndraft "$K")" 3
+same "second session's draft of its own: 1 answer" "$(ndraft "$K#2")" 1
+same "neither is held once both quit" "$(db "SELECT count(*) FROM drafts WHERE owner IS NOT NULL")" 0
+{
+    echo "expect A saved draft was found: 3 answers"
+    echo "send y"
+    echo "expect [4/43]"
+    echo "eof"
+    echo "exit 0"
+} | pty two-c C.UTF-8 --lang en run staff-opinion --unit U11
+
 # ---- a token at the terminal: the draft is keyed by the token's hash
 # while the form is open and gone with it once submitted
 "$GS" wave add 2026 >/dev/null 2>&1

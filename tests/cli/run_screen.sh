@@ -75,3 +75,10 @@ line "40 columns: the scale keeps its end labels on one line" "  1 非常不同�
 line "40 columns: the label's first line" "[4/43] 本单位领导班子带头把“两个确"
 line "40 columns: continuation aligned under it, the closing quote not at its start" \
     "       立”“两个维护”落实到具体工作中"
+
+# zh_CN.UTF-8 is not installed on many servers: the name still says UTF-8
+# and Chinese, so the rules stay box-drawing lines and the words Chinese
+screen_start uninstalled 80 zh_CN.UTF-8 run staff-opinion --unit U09
+wait_for "[1/43]"
+check "LANG=zh_CN.UTF-8 without the locale: Chinese" grep -qF "[1/43] 您的职级" "$T/screen"
+line "and box drawing" "── 基本情况 ───────────────────────────────────────────────────────────────────"

@@ -149,7 +149,8 @@ static void put_value(util_buf_t *b, readstat_value_t val, readstat_variable_t *
     } else {
         double d = readstat_value_type(val) == READSTAT_TYPE_DOUBLE ? readstat_double_value(val)
                                                                      : readstat_int32_value(val);
-        util_buf_addf(b, "%g%s", d, v && readstat_value_is_defined_missing(val, v) ? "(missing)" : "");
+        int miss = v && readstat_value_is_defined_missing(val, v);
+        util_buf_addf(b, "%g%s", d, miss ? "(missing)" : "");
     }
 }
 
@@ -185,7 +186,8 @@ static char *export_and_dump(fixture_t *x, exp_format_t fmt, long *rows)
     readstat_set_variable_handler(p, on_var);
     readstat_set_value_handler(p, on_value);
     readstat_set_value_label_handler(p, on_label);
-    readstat_error_t e = fmt == EXP_SAV ? readstat_parse_sav(p, path, &b) : readstat_parse_dta(p, path, &b);
+    readstat_error_t e = fmt == EXP_SAV ? readstat_parse_sav(p, path, &b)
+                                        : readstat_parse_dta(p, path, &b);
     readstat_parser_free(p);
     if (e != READSTAT_OK)
         fail_msg("ReadStat cannot read %s back: %s", path, readstat_error_message(e));

@@ -1,2 +1,0 @@
-#include "cli.h"
-#include "commands.h"
