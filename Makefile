@@ -66,3 +66,105 @@ clean:
 	rm -rf build build-san gapsurvey
 
 -include $(shell find build build-san -name '*.d' 2>/dev/null)
+
+# --- translations, installation -------------------------------------------
+# po/zh_CN.po is compiled into BUILD/locale, where the binary finds it at run
+# time (i18n.c); `make pot` regenerates po/gapsurvey.pot from the sources
+# and merges new messages into po/zh_CN.po for translation.
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+DATADIR := $(PREFIX)/share
+MO      := $(BUILD)/locale/zh_CN/LC_MESSAGES/gapsurvey.mo
+POT_SRCS = main.c $(sort $(wildcard survey/*.c analysis/*.c))
+
+POT     ?= po/gapsurvey.pot
+
+.PHONY: pot pot-file install uninstall
+all: $(MO)
+test: $(MO)
+demo: $(MO)
+
+$(MO): po/zh_CN.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+pot: pot-file
+	msgmerge --quiet --update --backup=none --no-fuzzy-matching po/zh_CN.po $(POT)
+	msgattrib --no-obsolete -o po/zh_CN.po po/zh_CN.po
+
+# the template alone (tests/cli/i18n.sh writes it elsewhere with POT=FILE)
+pot-file:
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+	    --keyword=i18n_ntext:1,2 --add-comments=TRANSLATORS: --sort-by-file \
+	    --package-name=gapsurvey --msgid-bugs-address=gapsurvey -o $(POT) $(POT_SRCS)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/man/man1 \
+	    $(DESTDIR)$(DATADIR)/locale/zh_CN/LC_MESSAGES \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions \
+	    $(DESTDIR)$(DATADIR)/gapsurvey/questionnaires
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/gapsurvey
+	install -m 644 man/gapsurvey.1 $(DESTDIR)$(DATADIR)/man/man1/gapsurvey.1
+	install -m 644 $(MO) $(DESTDIR)$(DATADIR)/locale/zh_CN/LC_MESSAGES/gapsurvey.mo
+	install -m 644 completion/gapsurvey.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/gapsurvey
+	install -m 644 questionnaires/*.csv $(DESTDIR)$(DATADIR)/gapsurvey/questionnaires/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/gapsurvey $(DESTDIR)$(DATADIR)/man/man1/gapsurvey.1 \
+	    $(DESTDIR)$(DATADIR)/locale/zh_CN/LC_MESSAGES/gapsurvey.mo \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions/gapsurvey
+	rm -rf $(DESTDIR)$(DATADIR)/gapsurvey
+
+# ---- fuzzing (tests/fuzz/README.md) ----
+# `make fuzz FUZZ_SECONDS=N` builds every libFuzzer target with clang
+# (ASan+UBSan, leak checks on) into build-fuzz/ and runs each for N seconds
+# on a scratch copy of its seed corpus; any crash, leak or sanitizer report
+# fails the target.  Findings are written to build-fuzz/artifacts/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 20
+FUZZ_BUILD   := build-fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := $(CFLAGS_BASE) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) \
+                -DFUZZ_ROOT='"$(CURDIR)"' -Wno-unused-function
+FUZZ_TARGETS := form expr import encoding unit web
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
+
+.PHONY: fuzz fuzz-build valgrind
+fuzz-build: check-deps $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+# fuzz_unit and fuzz_web compile cmd_unit.c / web.c into themselves (to
+# reach static functions), so those objects are left out of their link.
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
+	    $(filter-out $(if $(filter unit,$*),$(FUZZ_BUILD)/survey/cmd_unit.o) \
+	                 $(if $(filter web,$*),$(FUZZ_BUILD)/survey/web.o),$(FUZZ_LIB_OBJS)) \
+	    $(LDLIBS)
+
+-include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# valgrind --leak-check=full over the CLI tests, on a plain -O0 build (the
+# sanitizer build cannot run under valgrind); any leak or memory error
+# fails the run (tests/fuzz/valgrind.sh).
+valgrind: check-deps
+	$(MAKE) BUILD=build-vg OPT=-O0 build-vg/gapsurvey
+	@sh tests/fuzz/valgrind.sh build-vg $(VG_TESTS)
+
+# ---- benchmarks (bench/README.md, issue #8; not part of `make test`) ----
+# `make bench` times import, analyze and report against R, pandas and the
+# floors at BENCH_N respondents (default 100000; BENCH_N=1000000 for the
+# province), BENCH_REPS runs each, and prints the table.
+.PHONY: bench
+$(BUILD)/bench/floor: bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
+bench: check-deps $(BIN) gapsurvey $(BUILD)/bench/floor
+	@sh bench/run.sh $(BUILD)

@@ -126,6 +126,20 @@ static int cmp_by_val(const void *a, const void *b)
 
 /* ---- the scan ---- */
 
+/* A list's choices sorted by name.  A province's unit question lists
+ * thousands of units and every grouping looks one answer per respondent
+ * up in its list: in order, that was a sixth of a million-respondent
+ * analysis. */
+typedef struct {
+    const char *name;
+    int c;
+} choiceidx_t;
+
+static int cmp_choiceidx(const void *a, const void *b)
+{
+    return strcmp(((const choiceidx_t *)a)->name, ((const choiceidx_t *)b)->name);
+}
+
 typedef struct {
     const form_t *f;
     size_t ndims, ngroups;
@@ -140,6 +154,14 @@ typedef struct {
     int *unit_group;         /* units.id -> group index, -1 */
     size_t nunit_ids;
     int by_pos;              /* item position when grouping by an item */
+    /* the other groupings a researcher could ask for (by unit and by each
+     * other select_one question), cross-counted against this one so that
+     * a group nested in another with a difference under min_n is found */
+    size_t nx;
+    int *xpos;               /* item position per other grouping, -1 = unit */
+    size_t *xsize;           /* groups per other grouping */
+    long **xboth;            /* per other grouping: ngroups x xsize counts */
+    long **xn;               /* per other grouping: xsize counts */
     /* accumulators */
     long respondents;
     long *gn;                /* responses per group */
@@ -159,18 +181,66 @@ typedef struct {
     double *val;             /* nscored answered values (NAN = none) */
     double *score;           /* ndims */
     double *row;             /* complete-case vector */
+    int *at;                 /* form position -> its answer's index in the
+                                response, -1 */
+    choiceidx_t **cidx;      /* per list with many choices: sorted names */
 } scan_t;
+
+/* The choice index of the answer to the select_one at form position pos,
+ * -1 when it is unanswered or not a choice. */
+static int answer_choice(const scan_t *sc, const store_scan_row_t *r, int pos)
+{
+    int i = sc->at[pos];
+    if (i < 0 || !r->text[i])
+        return -1;
+    int li = sc->f->items[pos].list;
+    if (!sc->cidx[li])
+        return form_list_choice(&sc->f->lists[li], r->text[i]);
+    choiceidx_t key = {r->text[i], 0};
+    const choiceidx_t *hit = bsearch(&key, sc->cidx[li], sc->f->lists[li].nchoices,
+                                     sizeof key, cmp_choiceidx);
+    return hit ? hit->c : -1;
+}
 
 static int group_of(const scan_t *sc, const store_scan_row_t *r)
 {
     if (sc->by_unit)
         return (r->unit > 0 && (size_t)r->unit < sc->nunit_ids) ? sc->unit_group[r->unit] : -1;
-    for (size_t i = 0; i < r->n; i++)
-        if (r->pos[i] == sc->by_pos && r->text[i]) {
-            const form_item_t *it = &sc->f->items[sc->by_pos];
-            return form_list_choice(&sc->f->lists[it->list], r->text[i]);
+    return answer_choice(sc, r, sc->by_pos);
+}
+
+/* The respondent's group in other grouping k, or -1. */
+static long other_group_of(const scan_t *sc, size_t k, const store_scan_row_t *r)
+{
+    if (sc->xpos[k] < 0)
+        return (r->unit > 0 && (size_t)r->unit < sc->xsize[k]) ? r->unit : -1;
+    return answer_choice(sc, r, sc->xpos[k]);
+}
+
+/* Sets up the cross-counts against every other grouping: by unit (unless
+ * that is this analysis; unit ids index it directly) and by each other
+ * select_one question.  nunit_ids bounds the unit ids. */
+static void scan_cross_init(scan_t *sc, size_t nunit_ids)
+{
+    const form_t *f = sc->f;
+    sc->xpos = util_xmalloc((f->nitems + 2) * sizeof *sc->xpos);
+    sc->xsize = util_xmalloc((f->nitems + 2) * sizeof *sc->xsize);
+    if (!sc->by_unit) {
+        sc->xpos[sc->nx] = -1;
+        sc->xsize[sc->nx++] = nunit_ids;
+    }
+    for (size_t i = 0; i < f->nitems; i++)
+        if (f->items[i].type == FORM_SELECT_ONE && f->items[i].list >= 0 &&
+            (sc->by_unit || (int)i != sc->by_pos)) {
+            sc->xpos[sc->nx] = (int)i;
+            sc->xsize[sc->nx++] = f->lists[f->items[i].list].nchoices;
         }
-    return -1;
+    sc->xboth = util_xcalloc(sc->nx + 1, sizeof *sc->xboth);
+    sc->xn = util_xcalloc(sc->nx + 1, sizeof *sc->xn);
+    for (size_t k = 0; k < sc->nx; k++) {
+        sc->xboth[k] = util_xcalloc(sc->ngroups * sc->xsize[k] + 1, sizeof **sc->xboth);
+        sc->xn[k] = util_xcalloc(sc->xsize[k] + 1, sizeof **sc->xn);
+    }
 }
 
 static double scored_value(const form_t *f, size_t pos, double x)
@@ -216,6 +286,10 @@ static int on_response(void *ud, const store_scan_row_t *r)
     sc->respondents++;
     for (size_t i = 0; i < sc->nscored; i++)
         sc->val[i] = NAN;
+    for (size_t i = 0; i < f->nitems; i++)
+        sc->at[i] = -1;
+    for (size_t i = 0; i < r->n; i++)
+        sc->at[r->pos[i]] = (int)i;
     int g = group_of(sc, r);
     for (size_t i = 0; i < r->n; i++) {
         int slot = sc->item_slot[r->pos[i]];
@@ -225,6 +299,14 @@ static int on_response(void *ud, const store_scan_row_t *r)
     score_response(sc);
     if (g >= 0)
         sc->gn[g]++;
+    for (size_t k = 0; k < sc->nx; k++) {
+        long h = other_group_of(sc, k, r);
+        if (h < 0)
+            continue;
+        sc->xn[k][h]++;
+        if (g >= 0)
+            sc->xboth[k][(size_t)g * sc->xsize[k] + (size_t)h]++;
+    }
     for (size_t d = 0; d < sc->ndims; d++) {
         if (isnan(sc->score[d]))
             continue;
@@ -331,6 +413,17 @@ static void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int light)
     sc->val = util_xcalloc(ns, sizeof *sc->val);
     sc->score = util_xcalloc(nd, sizeof *sc->score);
     sc->row = util_xcalloc(ns, sizeof *sc->row);
+    sc->at = util_xmalloc((f->nitems + 1) * sizeof *sc->at);
+    sc->cidx = util_xcalloc(f->nlists + 1, sizeof *sc->cidx);
+    for (size_t l = 0; l < f->nlists; l++) {
+        size_t nc = f->lists[l].nchoices;
+        if (nc <= 16)
+            continue;
+        sc->cidx[l] = util_xmalloc(nc * sizeof **sc->cidx);
+        for (size_t c = 0; c < nc; c++)
+            sc->cidx[l][c] = (choiceidx_t){f->lists[l].choices[c].name, (int)c};
+        qsort(sc->cidx[l], nc, sizeof **sc->cidx, cmp_choiceidx);
+    }
     for (size_t d = 0; d < sc->ndims; d++) {
         kw_init(&sc->kw[d], ngroups);
         if (sc->ndimitems[d] >= 2)
@@ -340,6 +433,14 @@ static void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int light)
 
 static void scan_free(scan_t *sc)
 {
+    for (size_t k = 0; k < sc->nx; k++) {
+        free(sc->xboth[k]);
+        free(sc->xn[k]);
+    }
+    free(sc->xboth);
+    free(sc->xn);
+    free(sc->xpos);
+    free(sc->xsize);
     for (size_t d = 0; d < sc->ndims; d++) {
         free(sc->dimitems[d]);
         stats_cov_free(sc->cov ? sc->cov[d] : NULL);
@@ -369,6 +470,10 @@ static void scan_free(scan_t *sc)
     free(sc->val);
     free(sc->score);
     free(sc->row);
+    free(sc->at);
+    for (size_t l = 0; sc->cidx && l < sc->f->nlists; l++)
+        free(sc->cidx[l]);
+    free(sc->cidx);
 }
 
 /* ---- building the result ---- */
@@ -436,18 +541,23 @@ static int on_tokens(void *ud, int unit, long issued, long used)
 
 /* Groups under min_n are suppressed; if the suppressed together hold fewer
  * than min_n, the next smallest is suppressed too, so no small group can be
- * recovered by subtracting the shown ones from the total. */
+ * recovered by subtracting the shown ones from the total.  Respondents in
+ * no group (no unit, or the --by question unanswered) are in the total
+ * too, so they count as hidden: three people who skipped "party member"
+ * would otherwise be the population minus the two shown groups. */
 static void suppress(res_t *r)
 {
-    long hidden = 0;
+    long hidden = r->respondents;
     size_t nhidden = 0;
     for (size_t i = 0; i < r->ngroups; i++)
-        if (r->groups[i].n > 0 && r->groups[i].n < r->min_n) {
+        hidden -= r->groups[i].n;
+    for (size_t i = 0; i < r->ngroups; i++)
+        if (r->groups[i].n > 0 && (r->groups[i].n < r->min_n || r->groups[i].suppressed)) {
             r->groups[i].suppressed = 1;
             hidden += r->groups[i].n;
             nhidden++;
         }
-    if (nhidden > 0 && hidden < r->min_n) {
+    if ((nhidden > 0 || hidden > 0) && hidden < r->min_n) {
         long best = -1;
         for (size_t i = 0; i < r->ngroups; i++)
             if (!r->groups[i].suppressed && r->groups[i].n > 0 &&
@@ -459,6 +569,113 @@ static void suppress(res_t *r)
         }
     }
     r->nsuppressed = nhidden;
+}
+
+/* Would group h be shown by an analysis grouped by other grouping k?  The
+ * same two rules as suppress(): at least min_n, and not the smallest when
+ * that grouping's hidden and ungrouped respondents are fewer than min_n.
+ * (Without this, the question naming the unit, which mirrors the units,
+ * would make every complementary pool look close to its larger member.) */
+static int other_shown(const res_t *r, const scan_t *sc, size_t k, size_t h)
+{
+    long nh = sc->xn[k][h], hidden = r->respondents, smallest = -1;
+    if (nh < r->min_n)
+        return 0;
+    for (size_t j = 0; j < sc->xsize[k]; j++) {
+        long nj = sc->xn[k][j];
+        if (nj >= r->min_n) {
+            hidden -= nj;
+            if (smallest < 0 || nj < sc->xn[k][smallest])
+                smallest = (long)j;
+        }
+    }
+    return !(hidden > 0 && hidden < r->min_n && smallest == (long)h);
+}
+
+/* 1 when a set of n respondents, `both` of them in group h of other
+ * grouping k, and that group are nested (one holds the other) and differ
+ * by 1..min_n-1 people: subtracting one sum from the other reveals them. */
+static int nested_close(const res_t *r, const scan_t *sc, size_t k, size_t h, long n, long both)
+{
+    long nh = sc->xn[k][h];
+    if (!other_shown(r, sc, k, h))
+        return 0;   /* that grouping's own run hides it: nothing to subtract */
+    long diff = n > nh ? n - nh : nh - n;
+    return nh > 0 && n > 0 && diff > 0 && diff < r->min_n && (both == n || both == nh);
+}
+
+/* The differencing defence across groupings.  An analysis publishes each
+ * shown group's n and means, and the total, so the pool of hidden and
+ * ungrouped respondents is published too (the total minus the shown
+ * groups).  A researcher can also run it --by unit and --by every
+ * select_one question.  When a shown group, or the hidden pool, and a
+ * group of another grouping are nested and differ by 1..min_n-1 people,
+ * subtracting one from the other would reveal those few: the shown group
+ * is suppressed, and a pool that is too close is widened by suppressing
+ * the next smallest shown group, until no such pair is left.  The other
+ * grouping's group counts only when that grouping's own run would show it (the
+ * basic and complementary rules); the same rule run from the other side
+ * suppresses the partner too.  Combinations of three or more groups, or of
+ * two hidden pools, are not searched: see tests/fuzz/README.md. */
+static void suppress_nested(res_t *r, const scan_t *sc)
+{
+    size_t nested = 0;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t g = 0; g < r->ngroups; g++) {
+            if (r->groups[g].suppressed || r->groups[g].n == 0)
+                continue;
+            for (size_t k = 0; k < sc->nx && !r->groups[g].suppressed; k++)
+                for (size_t h = 0; h < sc->xsize[k]; h++)
+                    if (nested_close(r, sc, k, h, r->groups[g].n,
+                                     sc->xboth[k][g * sc->xsize[k] + h])) {
+                        r->groups[g].suppressed = 1;
+                        nested++;
+                        changed = 1;
+                        break;
+                    }
+        }
+        if (changed)
+            suppress(r);   /* the complementary rule over the new hidden set */
+        long pool = r->respondents;
+        for (size_t g = 0; g < r->ngroups; g++)
+            if (!r->groups[g].suppressed)
+                pool -= r->groups[g].n;
+        int close = 0;
+        for (size_t k = 0; k < sc->nx && !close && pool > 0; k++)
+            for (size_t h = 0; h < sc->xsize[k] && !close; h++) {
+                long both = sc->xn[k][h];
+                for (size_t g = 0; g < r->ngroups; g++)
+                    if (!r->groups[g].suppressed)
+                        both -= sc->xboth[k][g * sc->xsize[k] + h];
+                close = nested_close(r, sc, k, h, pool, both);
+            }
+        if (close) {
+            long best = -1;
+            for (size_t g = 0; g < r->ngroups; g++)
+                if (!r->groups[g].suppressed && r->groups[g].n > 0 &&
+                    (best < 0 || r->groups[g].n < r->groups[best].n))
+                    best = (long)g;
+            if (best >= 0) {
+                r->groups[best].suppressed = 1;
+                r->nsuppressed++;
+                nested++;
+                changed = 1;
+            }
+        }
+    }
+    if (nested)
+        warn(r, "%zu group%s suppressed so that no group of another grouping can be recovered "
+                "by subtraction (differencing protection)",
+             nested, nested == 1 ? "" : "s");
+}
+
+static int on_unit_maxid(void *ud, const store_unit_t *u)
+{
+    int *maxid = ud;
+    if (u->id > *maxid)
+        *maxid = u->id;
+    return 0;
 }
 
 static res_funnel_t funnel(double mean, double grand, double se)
@@ -1019,6 +1236,12 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
     sc.by_unit = by_unit;
     sc.unit_group = ul.unit_group;
     sc.nunit_ids = ul.nunit_ids;
+    {
+        int maxid = 0;
+        if (store_unit_list(s, on_unit_maxid, &maxid, err) != 0)
+            goto cleanup;
+        scan_cross_init(&sc, (size_t)maxid + 1);
+    }
     ul.unit_group = NULL;
     if (store_scan(s, form_id, wave, f, on_response, &sc, err) != 0)
         goto cleanup;
@@ -1047,6 +1270,7 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
         free(tl.invited);
     }
     suppress(r);
+    suppress_nested(r, &sc);
 
     r->ndims = f->ndims;
     r->dims = util_xcalloc(f->ndims + 1, sizeof *r->dims);

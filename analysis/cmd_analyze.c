@@ -13,7 +13,7 @@
 #include "cli.h"
 #include "commands.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: gapsurvey analyze [--form FORM] [--wave NAME] [--by unit|ITEM]\n"
     "                         [--compare-wave NAME] [--min-n N] [--min-diff X]\n"
     "                         [--fdr Q] [--json | --csv DIR]\n"
@@ -36,7 +36,7 @@ static const char usage[] =
     "\n"
     "examples:\n"
     "  gapsurvey analyze\n"
-    "  gapsurvey analyze --form staff-opinion --by position --json\n";
+    "  gapsurvey analyze --form staff-opinion --by position --json\n");
 
 int cmd_analyze(int argc, char **argv)
 {
@@ -62,35 +62,35 @@ int cmd_analyze(int argc, char **argv)
         case 'c': o.compare_wave = optarg; break;
         case 'n':
             if (util_parse_long(optarg, &l) != 0 || l < 1 || l > 1000000) {
-                cli_error("--min-n takes a whole number >= 1, not '%s'", optarg);
+                cli_error(_("--min-n takes a whole number >= 1, not '%s'"), optarg);
                 return 2;
             }
             o.min_n = (int)l;
             break;
         case 'd':
             if (util_parse_double(optarg, &x) != 0 || x < 0 || x > 100) {
-                cli_error("--min-diff takes points between 0 and 100, not '%s'", optarg);
+                cli_error(_("--min-diff takes points between 0 and 100, not '%s'"), optarg);
                 return 2;
             }
             o.min_diff = x;
             break;
         case 'q':
             if (util_parse_double(optarg, &x) != 0 || x <= 0 || x >= 1) {
-                cli_error("--fdr takes a rate between 0 and 1, not '%s'", optarg);
+                cli_error(_("--fdr takes a rate between 0 and 1, not '%s'"), optarg);
                 return 2;
             }
             o.fdr = x;
             break;
         case 'j': json = 1; break;
         case 'C': csvdir = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'h': fputs(_(usage), stdout); return 0;
         default: return 2;
         }
     }
     if (optind != argc)
         return cli_usage(usage);
     if (json && csvdir) {
-        cli_error("--json and --csv exclude each other");
+        cli_error(_("--json and --csv exclude each other"));
         return 2;
     }
     store_t *s = cli_open_store(0);
@@ -113,7 +113,7 @@ int cmd_analyze(int argc, char **argv)
             cli_error("%s", err);
             goto cleanup;
         }
-        printf("wrote dimensions.csv, groups.csv, items.csv, gaps.csv, changes.csv in %s\n", csvdir);
+        printf(_("wrote dimensions.csv, groups.csv, items.csv, gaps.csv, changes.csv in %s\n"), csvdir);
     } else {
         const char *nc = getenv("NO_COLOR");
         res_print_table(r, stdout, isatty(STDOUT_FILENO) && !(nc && *nc));

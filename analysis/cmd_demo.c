@@ -21,7 +21,7 @@
 #include "report.h"
 #include "simulate.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: gapsurvey demo [--out DIR] [--lang zh|en]\n"
     "\n"
     "Simulates a city of 40 units surveyed in 2025 and 2026, with weaknesses\n"
@@ -32,7 +32,7 @@ static const char usage[] =
     "database it used (an older DIR/demo.db is replaced).\n"
     "\n"
     "example:\n"
-    "  gapsurvey --lang en demo --out /tmp/demo\n";
+    "  gapsurvey --lang en demo --out /tmp/demo\n");
 
 /* What is planted in 2026: the report's findings should name these. */
 static const sim_plant_t plants[] = {
@@ -52,7 +52,7 @@ static int make_dir(const char *path)
             char save = *s;
             *s = '\0';
             if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-                cli_error("%s: cannot create directory: %s", p, strerror(errno));
+                cli_error(_("%s: cannot create directory: %s"), p, strerror(errno));
                 rc = -1;
                 break;
             }
@@ -73,7 +73,7 @@ static int remove_db(const char *db)
         char *p = util_fmt("%s%s", db, ext[i]);
         int bad = unlink(p) != 0 && errno != ENOENT;
         if (bad)
-            cli_error("%s: cannot remove the old demo database: %s", p, strerror(errno));
+            cli_error(_("%s: cannot remove the old demo database: %s"), p, strerror(errno));
         free(p);
         if (bad)
             return -1;
@@ -102,11 +102,11 @@ int cmd_demo(int argc, char **argv)
         case 'l':
             lang = cli_norm_lang(optarg);
             if (!lang) {
-                cli_error("--lang takes zh or en, not '%s'", optarg);
+                cli_error(_("--lang takes zh or en, not '%s'"), optarg);
                 return 2;
             }
             break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'h': fputs(_(usage), stdout); return 0;
         default: return 2;
         }
     }
@@ -141,7 +141,7 @@ int cmd_demo(int argc, char **argv)
         }
         long staff = 0, self = 0;
         if (sim_run(s, &o, &staff, &self, &err) != 0) {
-            cli_error("simulating wave %s: %s", o.wave, err);
+            cli_error(_("simulating wave %s: %s"), o.wave, err);
             goto cleanup;
         }
         printf(zh ? "模拟 %s 年调查（种子 %lu）：%ld 份职工问卷，%ld 份单位自评\n"
@@ -154,7 +154,7 @@ int cmd_demo(int argc, char **argv)
     ao.compare_wave = "2025";
     ao.lang = lang;
     if (an_run(s, &ao, &r, &err) != 0) {
-        cli_error("analysis: %s", err);
+        cli_error(_("analysis: %s"), err);
         goto cleanup;
     }
     if (report_write(r, out, 1, &plot_err, &err) != 0) {
@@ -186,7 +186,7 @@ int cmd_demo(int argc, char **argv)
                left);
     if (plot_err) {
         cli_error("%s", plot_err);
-        cli_error("the report was written without those plots");
+        cli_error(_("the report was written without those plots"));
     }
     printf(zh ? "\n报告：%s/report.html（%.1f 秒）\n" : "\nreport: %s/report.html (%.1f s)\n", out,
            seconds(&t0));

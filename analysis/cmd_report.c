@@ -15,7 +15,7 @@
 #include "commands.h"
 #include "report.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: gapsurvey report --out DIR [--form FORM] [--wave NAME] [--by unit|ITEM]\n"
     "                        [--lang zh|en] [--compare-wave NAME] [--min-n N]\n"
     "                        [--min-diff X] [--fdr Q] [--no-plots]\n"
@@ -33,7 +33,7 @@ static const char usage[] =
     "\n"
     "examples:\n"
     "  gapsurvey report --out report-2026\n"
-    "  gapsurvey report --wave 2026 --compare-wave 2025 --lang en --out report-en\n";
+    "  gapsurvey report --wave 2026 --compare-wave 2025 --lang en --out report-en\n");
 
 int cmd_report(int argc, char **argv)
 {
@@ -59,21 +59,21 @@ int cmd_report(int argc, char **argv)
         case 'c': o.compare_wave = optarg; break;
         case 'n':
             if (util_parse_long(optarg, &l) != 0 || l < 1 || l > 1000000) {
-                cli_error("--min-n takes a whole number >= 1, not '%s'", optarg);
+                cli_error(_("--min-n takes a whole number >= 1, not '%s'"), optarg);
                 return 2;
             }
             o.min_n = (int)l;
             break;
         case 'd':
             if (util_parse_double(optarg, &x) != 0 || x < 0 || x > 100) {
-                cli_error("--min-diff takes points between 0 and 100, not '%s'", optarg);
+                cli_error(_("--min-diff takes points between 0 and 100, not '%s'"), optarg);
                 return 2;
             }
             o.min_diff = x;
             break;
         case 'q':
             if (util_parse_double(optarg, &x) != 0 || x <= 0 || x >= 1) {
-                cli_error("--fdr takes a rate between 0 and 1, not '%s'", optarg);
+                cli_error(_("--fdr takes a rate between 0 and 1, not '%s'"), optarg);
                 return 2;
             }
             o.fdr = x;
@@ -81,20 +81,20 @@ int cmd_report(int argc, char **argv)
         case 'l':
             o.lang = cli_norm_lang(optarg);
             if (!o.lang) {
-                cli_error("--lang takes zh or en, not '%s'", optarg);
+                cli_error(_("--lang takes zh or en, not '%s'"), optarg);
                 return 2;
             }
             break;
         case 'o': out = optarg; break;
         case 'P': plots = 0; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'h': fputs(_(usage), stdout); return 0;
         default: return 2;
         }
     }
     if (optind != argc)
         return cli_usage(usage);
     if (!out || !*out) {
-        cli_error("--out DIR is required: the directory to write the report into");
+        cli_error(_("--out DIR is required: the directory to write the report into"));
         return cli_usage(usage);
     }
     store_t *s = cli_open_store(0);
@@ -113,7 +113,7 @@ int cmd_report(int argc, char **argv)
     }
     if (plot_err) {
         cli_error("%s", plot_err);
-        cli_error("the report was written without those plots: %s/report.html", out);
+        cli_error(_("the report was written without those plots: %s/report.html"), out);
         goto cleanup;
     }
     printf("%s/report.html\n%s/report.md\n", out, out);

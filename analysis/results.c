@@ -335,11 +335,19 @@ int res_write_json(const res_t *r, FILE *out, char **err)
 
 /* ---- CSV ---- */
 
+/* Text cells (unit names, labels, codes) may come from any CSV the
+ * researcher was sent; a spreadsheet would run one starting with = + - @
+ * tab or CR as a formula, so such a cell gets a leading apostrophe, as in
+ * `export --format csv`.  A plain number such as -3 is left alone. */
 static void cstr(FILE *f, const char *s)
 {
     s = s ? s : "";
-    if (strpbrk(s, ",\"\n\r")) {
+    double d;
+    int neutral = s[0] && strchr("=+-@\t\r", s[0]) && util_parse_double(s, &d) != 0;
+    if (neutral || strpbrk(s, ",\"\n\r")) {
         fputc('"', f);
+        if (neutral)
+            fputc('\'', f);
         for (; *s; s++) {
             if (*s == '"')
                 fputc('"', f);

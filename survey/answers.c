@@ -5,6 +5,7 @@
  * itself); numbers for the store are derived when saving.
  */
 #include "answers.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -91,7 +92,7 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
                         goto ok;
                     }
             char *names = choice_names(l);
-            util_seterr(err, "'%s' is not a choice of %s (choices: %s)", v, it->name, names);
+            util_seterr(err, _("'%s' is not a choice of %s (choices: %s)"), v, it->name, names);
             free(names);
             free(v);
             return -1;
@@ -104,7 +105,7 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
         for (char *tok = strtok_r(v, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
             if (form_list_choice(l, tok) < 0) {
                 char *names = choice_names(l);
-                util_seterr(err, "'%s' is not a choice of %s (choices: %s)", tok, it->name, names);
+                util_seterr(err, _("'%s' is not a choice of %s (choices: %s)"), tok, it->name, names);
                 free(names);
                 bad = 1;
                 break;
@@ -145,7 +146,7 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
                 v = util_fmt("%.0f", d);
                 break;
             }
-            util_seterr(err, "'%s' is not a whole number (%s)", v, it->name);
+            util_seterr(err, _("'%s' is not a whole number (%s)"), v, it->name);
             free(v);
             return -1;
         }
@@ -156,7 +157,7 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
     case FORM_DECIMAL: {
         double d;
         if (util_parse_double(v, &d) != 0) {
-            util_seterr(err, "'%s' is not a number (%s)", v, it->name);
+            util_seterr(err, _("'%s' is not a number (%s)"), v, it->name);
             free(v);
             return -1;
         }
@@ -165,7 +166,7 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
     case FORM_TEXT:
         break;
     default:
-        util_seterr(err, "%s is a %s and takes no answer", it->name ? it->name : "?",
+        util_seterr(err, _("%s is a %s and takes no answer"), it->name ? it->name : "?",
                     form_type_name(it->type));
         free(v);
         return -1;
@@ -211,7 +212,7 @@ int ans_check_constraint(const ans_t *a, size_t pos, int li, char **msg)
     if (*cm)
         util_seterr(msg, "%s", cm);
     else
-        util_seterr(msg, "'%s' does not satisfy %s", a->val[pos], it->constraint_src);
+        util_seterr(msg, _("'%s' does not satisfy %s"), a->val[pos], it->constraint_src);
     return -1;
 }
 

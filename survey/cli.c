@@ -13,6 +13,7 @@
 const char *cli_db_path = "gapsurvey.db";
 const char *cli_lang = "en";
 const char *cli_cmd = "gapsurvey";
+int cli_quiet;
 
 void cli_error(const char *fmt, ...)
 {
@@ -26,8 +27,13 @@ void cli_error(const char *fmt, ...)
 
 int cli_usage(const char *usage)
 {
-    fputs(usage, stderr);
+    fputs(_(usage), stderr);
     return 2;
+}
+
+int cli_progress(void)
+{
+    return !cli_quiet && isatty(STDERR_FILENO);
 }
 
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
@@ -43,7 +49,7 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
     if (c == '?' || c == ':') {
         const char *bad = argv[optind - 1];
         if (optopt && strchr(shortopts, optopt) && optopt != '?')
-            cli_error("option -%c needs a value", optopt);
+            cli_error(_("option -%c needs a value"), optopt);
         else if (bad && strncmp(bad, "--", 2) == 0) {
             const char *eq = strchr(bad, '=');
             size_t n = eq ? (size_t)(eq - bad - 2) : strlen(bad + 2);
@@ -52,7 +58,7 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
                 if (strlen(o->name) == n && strncmp(o->name, bad + 2, n) == 0)
                     needs = 1;
             if (needs) {
-                cli_error("option %s needs a value", bad);
+                cli_error(_("option %s needs a value"), bad);
             } else {
                 const char *names[64];
                 size_t k = 0;
@@ -63,13 +69,13 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
                 const char *near = util_nearest(w, names);
                 free(w);
                 if (near)
-                    cli_error("unknown option '%s'; did you mean '--%s'?", bad, near);
+                    cli_error(_("unknown option '%s'; did you mean '--%s'?"), bad, near);
                 else
-                    cli_error("unknown option '%s'", bad);
+                    cli_error(_("unknown option '%s'"), bad);
             }
         } else
-            cli_error("unknown option '%s'", bad ? bad : "?");
-        fputs(usage, stderr);
+            cli_error(_("unknown option '%s'"), bad ? bad : "?");
+        fputs(_(usage), stderr);
         return '?';
     }
     return c;

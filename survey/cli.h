@@ -6,16 +6,21 @@
 #ifndef GS_CLI_H
 #define GS_CLI_H
 
+#include "i18n.h"
 #include "store.h"
 
 /* Set by main.c before the command runs. */
 extern const char *cli_db_path;     /* --db, else GAPSURVEY_DB, else ./gapsurvey.db */
 extern const char *cli_lang;        /* "zh" or "en" */
 extern const char *cli_cmd;         /* the command's name, for messages */
+extern int cli_quiet;               /* --quiet: no progress or notes on stderr */
 
 void cli_error(const char *fmt, ...) UTIL_PRINTF(1, 2);
-/* Prints the usage text to stderr and returns 2 (the usage exit status). */
+/* Prints the usage text (translated; usage texts are marked N_()) to
+ * stderr and returns 2 (the usage exit status). */
 int cli_usage(const char *usage);
+/* 1 when progress may be drawn on stderr: it is a terminal and not --quiet. */
+int cli_progress(void);
 /* Opens the store, printing the error; returns NULL on failure. */
 store_t *cli_open_store(int create);
 /* getopt_long with gapsurvey's error style: returns the option, -1 at the

@@ -14,7 +14,7 @@
 #include "commands.h"
 #include "export.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: gapsurvey export --form FORM [--wave NAME] [--format FORMAT] [--labels]\n"
     "                        [-o FILE]\n"
     "\n"
@@ -42,7 +42,7 @@ static const char usage[] =
     "\n"
     "examples:\n"
     "  gapsurvey export --form staff-opinion -o staff-2026.sav\n"
-    "  gapsurvey export --form staff-opinion --format csv --labels -o staff.csv\n";
+    "  gapsurvey export --form staff-opinion --format csv --labels -o staff.csv\n");
 
 int cmd_export(int argc, char **argv)
 {
@@ -61,31 +61,31 @@ int cmd_export(int argc, char **argv)
         case 'F': format = optarg; break;
         case 'l': o.labels = 1; break;
         case 'o': o.path = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'h': fputs(_(usage), stdout); return 0;
         default: return 2;
         }
     }
     if (optind != argc || !form_id) {
         if (!form_id)
-            cli_error("--form is required");
+            cli_error(_("--form is required"));
         return cli_usage(usage);
     }
     if (format) {
         if (exp_format_parse(format, &o.format) != 0) {
-            cli_error("--format takes plain, csv, json, sav, dta or xlsx, not '%s'", format);
+            cli_error(_("--format takes plain, csv, json, sav, dta or xlsx, not '%s'"), format);
             return 2;
         }
     } else if (!o.path || exp_format_from_path(o.path, &o.format) != 0) {
-        cli_error("give --format plain, csv, json, sav, dta or xlsx (or -o FILE with one of "
-                  "those extensions)");
+        cli_error(_("give --format plain, csv, json, sav, dta or xlsx (or -o FILE with one of "
+                  "those extensions)"));
         return 2;
     }
     if (o.labels && o.format == EXP_PLAIN) {
-        cli_error("--labels does not go with plain: the file would no longer import");
+        cli_error(_("--labels does not go with plain: the file would no longer import"));
         return 2;
     }
     if (!o.path && exp_format_binary(o.format) && isatty(1)) {
-        cli_error("%s is a binary format; write it to a file with -o FILE",
+        cli_error(_("%s is a binary format; write it to a file with -o FILE"),
                   exp_format_name(o.format));
         return 2;
     }
@@ -98,7 +98,7 @@ int cmd_export(int argc, char **argv)
     int r = store_form_get(s, form_id, &f, NULL, &err);
     if (r != 0) {
         if (r == 1)
-            cli_error("no form '%s'; 'gapsurvey form list' shows the stored ones", form_id);
+            cli_error(_("no form '%s'; 'gapsurvey form list' shows the stored ones"), form_id);
         else
             cli_error("%s", err);
         goto cleanup;
@@ -107,9 +107,9 @@ int cmd_export(int argc, char **argv)
                   : store_wave_latest_for(s, form_id, &wave, &err);
     if (r == 1) {
         if (wave_name)
-            cli_error("no wave '%s'; 'gapsurvey wave list' shows them", wave_name);
+            cli_error(_("no wave '%s'; 'gapsurvey wave list' shows them"), wave_name);
         else
-            cli_error("no responses to %s yet", form_id);
+            cli_error(_("no responses to %s yet"), form_id);
         goto cleanup;
     }
     if (r < 0 || store_wave_name(s, wave, &wname, &err) != 0) {
@@ -124,15 +124,22 @@ int cmd_export(int argc, char **argv)
         goto cleanup;
     }
     if (st.unlisted)
-        fprintf(stderr, "gapsurvey: export: note: %ld answer%s name%s a choice the newest version "
-                "of %s no longer has%s\n", st.unlisted, st.unlisted == 1 ? "" : "s",
-                st.unlisted == 1 ? "s" : "", form_id,
-                o.format == EXP_SAV || o.format == EXP_DTA ? " (written as missing)" : "");
+        fprintf(stderr,
+                i18n_ntext("gapsurvey: export: note: %ld answer names a choice the newest version "
+                           "of %s no longer has%s\n",
+                           "gapsurvey: export: note: %ld answers name a choice the newest version "
+                           "of %s no longer has%s\n",
+                           (unsigned long)st.unlisted),
+                st.unlisted, form_id,
+                o.format == EXP_SAV || o.format == EXP_DTA ? _(" (written as missing)") : "");
     if (st.truncated)
-        fprintf(stderr, "gapsurvey: export: note: %ld text%s cut to the %s limit\n", st.truncated,
-                st.truncated == 1 ? "" : "s", exp_format_name(o.format));
+        fprintf(stderr,
+                i18n_ntext("gapsurvey: export: note: %ld text cut to the %s limit\n",
+                           "gapsurvey: export: note: %ld texts cut to the %s limit\n",
+                           (unsigned long)st.truncated),
+                st.truncated, exp_format_name(o.format));
     if (o.path)
-        printf("%s: %ld responses to %s (wave %s) written as %s\n", o.path, st.rows, form_id,
+        printf(_("%s: %ld responses to %s (wave %s) written as %s\n"), o.path, st.rows, form_id,
                wname, exp_format_name(o.format));
     rc = 0;
 cleanup:

@@ -11,7 +11,7 @@
 #include "cli.h"
 #include "commands.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: gapsurvey form check FILE...\n"
     "       gapsurvey form add FILE...\n"
     "       gapsurvey form list\n"
@@ -23,7 +23,7 @@ static const char usage[] =
     "\n"
     "examples:\n"
     "  gapsurvey form check questionnaires/staff-opinion.csv\n"
-    "  gapsurvey form add questionnaires/*.csv\n";
+    "  gapsurvey form add questionnaires/*.csv\n");
 
 /* Loads every file, printing all diagnostics; returns the number of files
  * with errors.  forms[] gets the loaded forms (NULL for failures).  With
@@ -36,7 +36,7 @@ static int load_all(int n, char **files, form_t **forms, int skip_other)
         util_diag_t d = {0};
         int rc = form_load_file(files[i], &forms[i], &d);
         if (rc == -2 && skip_other && n > 1)
-            fprintf(stderr, "%s: not a questionnaire; skipped\n", files[i]);
+            fprintf(stderr, _("%s: not a questionnaire; skipped\n"), files[i]);
         else {
             if (rc != 0)
                 bad++;
@@ -56,7 +56,7 @@ static int do_check(int n, char **files)
             size_t q = 0;
             for (size_t k = 0; k < forms[i]->nitems; k++)
                 q += form_item_answerable(&forms[i]->items[k]);
-            printf("%s: ok: %s version %s, role %s, %zu questions, %zu dimensions\n", files[i],
+            printf(_("%s: ok: %s version %s, role %s, %zu questions, %zu dimensions\n"), files[i],
                    forms[i]->form_id, forms[i]->version, form_role_name(forms[i]->role), q,
                    forms[i]->ndims);
         }
@@ -72,7 +72,7 @@ static int do_add(int n, char **files)
     form_t **forms = util_xcalloc((size_t)n, sizeof *forms);
     store_t *s = NULL;
     if (load_all(n, files, forms, 1) > 0) {
-        cli_error("nothing stored: fix the errors above first");
+        cli_error(_("nothing stored: fix the errors above first"));
         goto cleanup;
     }
     if (!(s = cli_open_store(0)))
@@ -89,8 +89,8 @@ static int do_add(int n, char **files)
             rc = 1;
             continue;
         }
-        printf("%s: %s version %s %s\n", files[i], forms[i]->form_id, forms[i]->version,
-               existed ? "already stored" : "stored");
+        printf(_("%s: %s version %s %s\n"), files[i], forms[i]->form_id, forms[i]->version,
+               existed ? _("already stored") : _("stored"));
     }
 cleanup:
     for (int i = 0; i < n; i++)
@@ -130,7 +130,7 @@ int cmd_form(int argc, char **argv)
     int c;
     while ((c = cli_getopt(argc, argv, "+h", opts, usage)) != -1) {
         if (c == 'h') {
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return 0;
         }
         return 2;

@@ -3,17 +3,21 @@
  * `plain` layout (what `export --format plain` writes) or the CSV exports of
  * KoboToolbox/ODK Central and 问卷星, in UTF-8 (with or without BOM) or
  * GB18030.  importfmt.c knows the layouts, importsrc.c the encodings; this
- * file runs the two passes, resolves units, stores and talks to the user.
+ * file runs the pass, resolves units, stores and talks to the user.
  *
- * Nothing is half-imported: a first pass validates every cell and reports
- * every problem as FILE:ROW:COLUMN; only a file without errors is read a
- * second time and written, in one transaction.  The validating pass never
- * writes, so a rejected file leaves the database byte-for-byte unchanged.
- * --skip-invalid relaxes this to "every valid row, and a reject file with
- * the others and their reasons"; the second pass checks each row again and
- * stores exactly the rows the first pass found valid.
+ * Nothing is half-imported: one pass checks every cell, reports every
+ * problem as FILE:ROW:COLUMN and stores the valid rows as it goes, all in
+ * one transaction that is committed only when the whole file was valid and
+ * rolled back otherwise.  In WAL mode a transaction's pages reach only the
+ * log until it commits, so a rejected file leaves the database file
+ * byte-for-byte unchanged.  --skip-invalid relaxes this to "every valid
+ * row, and a reject file with the others and their reasons".  Checking and
+ * storing share one reading of the file because reading and checking are a
+ * third of an import's time (bench/README.md); the price is that the write
+ * lock is also held while a bad file is checked, as it is while a good one
+ * is stored.
  *
- * Both passes stream the file in chunks: memory depends on the form and the
+ * The pass streams the file in chunks: memory depends on the form and the
  * number of units, never on the number of rows.
  */
 #include <getopt.h>
@@ -33,7 +37,9 @@
 #include "importfmt.h"
 #include "importsrc.h"
 
-static const char usage[] =
+/* The reject column's name is spelled out (it is IMP_PROBLEMS_COLUMN):
+ * xgettext cannot see through a macro in a translated string. */
+static const char usage[] = N_(
     "usage: gapsurvey import FILE --form FORM [--format auto|plain|kobo|wjx] [--wave NAME]\n"
     "                        [--encoding auto|utf-8|gb18030] [--unit-column COL]\n"
     "                        [--create-units] [--skip-invalid [--rejects FILE]]\n"
@@ -60,7 +66,7 @@ static const char usage[] =
     "                     is not called 'unit' and no question gives the unit\n"
     "  --create-units     add unit codes that are not known yet (named by code)\n"
     "  --skip-invalid     store the valid rows; write the others, with a column\n"
-    "                     " IMP_PROBLEMS_COLUMN " giving the reasons, to a reject file\n"
+    "                     import_problems giving the reasons, to a reject file\n"
     "                     (FILE.rejected.csv, or --rejects FILE) that can be\n"
     "                     corrected and imported as it is\n"
     "  --dry-run          check only, store nothing\n"
@@ -70,7 +76,7 @@ static const char usage[] =
     "\n"
     "examples:\n"
     "  gapsurvey import responses.csv --form staff-opinion --dry-run\n"
-    "  gapsurvey import wjx-export.csv --form staff-opinion --format wjx\n";
+    "  gapsurvey import wjx-export.csv --form staff-opinion --format wjx\n");
 
 #define MAX_REPORTED 200
 
@@ -149,7 +155,8 @@ static void progress_draw(importer_t *im, int force)
         bar[i] = i < full ? '#' : '.';
     bar[20] = '\0';
     long eta = frac > 0 && el > 0 ? (long)(el * (1 - frac) / frac + 0.5) : 0;
-    fprintf(stderr, "\r%s [%s] %3d%%  %ld rows  %.0f rows/s  ETA %ld:%02ld\033[K", p->what, bar,
+    fputc('\r', stderr);   /* outside the message: gettext wants no \r in one */
+    fprintf(stderr, _("%s [%s] %3d%%  %ld rows  %.0f rows/s  ETA %ld:%02ld\033[K"), p->what, bar,
             (int)(frac * 100), im->rows, el > 0 ? (double)im->rows / el : 0.0, eta / 60, eta % 60);
     fflush(stderr);
     p->drawn = 1;
@@ -159,8 +166,6 @@ static void on_problem(void *ud, long line, long col, const char *msg)
 {
     importer_t *im = ud;
     im->row_problems++;
-    if (im->writing)
-        return;            /* the first pass said it all */
     im->errors++;
     if (im->in_header)
         im->header_errors++;
@@ -203,7 +208,8 @@ static int load_unit(void *ud, const store_unit_t *u)
 static unit_rec_t *unit_find(importer_t *im, const char *v)
 {
     unit_rec_t key = {(char *)v, NULL, 0};
-    unit_rec_t *u = bsearch(&key, im->units, im->nunits, sizeof *im->units, cmp_unit);
+    unit_rec_t *u = im->nunits ? bsearch(&key, im->units, im->nunits, sizeof *im->units, cmp_unit)
+                               : NULL;   /* no units: units is NULL */
     if (u)
         return u;
     for (size_t i = 0; i < im->nunits; i++)
@@ -283,7 +289,7 @@ static int header(importer_t *im, const csvr_row_t *row)
     im->in_header = 1;
     im->plan = imp_plan_new(im->form, im->fmt, im->unit_column, row, on_problem, im);
     im->in_header = 0;
-    if (!im->writing && im->rejects) {
+    if (im->rejects) {
         im->ncols = row->ncells;
         im->why_col = -1;
         for (size_t j = 0; j < row->ncells && im->why_col < 0; j++)
@@ -379,9 +385,11 @@ static int on_row(void *ud, const csvr_row_t *row)
     int rc = 0;
     if (im->row_problems) {
         im->rejected++;
-        if (!im->writing && im->rejects)
+        if (im->rejects)
             put_row(im, row, im->why.s ? im->why.s : "");
-    } else if (im->writing) {
+    } else if (im->writing && (im->skip_invalid || im->errors == 0)) {
+        /* a strict import with a problem will be rolled back: the
+         * checking goes on, the storing stops */
         rc = store_row(im, u, code);
     }
     free(code);
@@ -409,17 +417,16 @@ static int on_chunk(void *ud, const char *text, size_t n)
         im->delim = csvr_sniff_delim(text, n);
         im->csv = csvr_new(im->delim, on_row, im);
         if (!im->csv) {
-            util_seterr(&im->err, "cannot start the CSV parser");
+            util_seterr(&im->err, _("cannot start the CSV parser"));
             return 2;
         }
     }
-    if (!im->writing)
-        hash_add(&im->hash, text, n);
+    hash_add(&im->hash, text, n);
     progress_draw(im, 0);
     return csvr_feed(im->csv, text, n);
 }
 
-/* One pass over the file.  0, or -1 after an encoding or CSV error (said),
+/* The pass over the file.  0, or -1 after an encoding or CSV error (said),
  * or a positive value after a store error (im->err). */
 static int pass(importer_t *im, const char *what)
 {
@@ -477,26 +484,26 @@ int cmd_import(int argc, char **argv)
         case 'a': again = 1; break;
         case 's': im.skip_invalid = 1; break;
         case 'r': rejects = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'h': fputs(_(usage), stdout); return 0;
         default: return 2;
         }
     }
     if (optind != argc - 1 || !form_id) {
         if (!form_id)
-            cli_error("--form is required");
+            cli_error(_("--form is required"));
         return cli_usage(usage);
     }
     if (imp_format_parse(format, &im.want) != 0) {
-        cli_error("--format takes auto, plain, kobo or wjx, not '%s'", format);
+        cli_error(_("--format takes auto, plain, kobo or wjx, not '%s'"), format);
         return 2;
     }
     enc_t enc;
     if (enc_parse(encname, &enc) != 0) {
-        cli_error("--encoding takes auto, utf-8 or gb18030, not '%s'", encname);
+        cli_error(_("--encoding takes auto, utf-8 or gb18030, not '%s'"), encname);
         return 2;
     }
     if (rejects && !im.skip_invalid) {
-        cli_error("--rejects goes with --skip-invalid");
+        cli_error(_("--rejects goes with --skip-invalid"));
         return 2;
     }
     const char *file = argv[optind];
@@ -504,7 +511,7 @@ int cmd_import(int argc, char **argv)
     char *err = NULL;
     im.file = file;
     im.hash = 1469598103934665603ULL;
-    im.prog.on = isatty(2);
+    im.prog.on = cli_progress();
     util_today(im.today);
     store_t *s = cli_open_store(0);
     if (!s)
@@ -513,7 +520,7 @@ int cmd_import(int argc, char **argv)
     int r = store_form_get(s, form_id, &im.form, &im.form_rowid, &err);
     if (r != 0) {
         if (r == 1)
-            cli_error("no form '%s'; 'gapsurvey form list' shows the stored ones", form_id);
+            cli_error(_("no form '%s'; 'gapsurvey form list' shows the stored ones"), form_id);
         else
             cli_error("%s", err);
         goto cleanup;
@@ -525,96 +532,102 @@ int cmd_import(int argc, char **argv)
         cli_error("%s", err);
         goto cleanup;
     }
-    qsort(im.units, im.nunits, sizeof *im.units, cmp_unit);
+    if (im.nunits)   /* no units yet: units is NULL, which qsort may not take */
+        qsort(im.units, im.nunits, sizeof *im.units, cmp_unit);
     if (imp_src_open(file, enc, &im.src, &err) != 0) {
         fprintf(stderr, "%s: %s\n", file, err);
-        cli_error("nothing imported");
+        cli_error(_("nothing imported"));
         goto cleanup;
     }
     if (im.skip_invalid) {
         im.rejects_path = rejects ? util_xstrdup(rejects) : rejects_name(file);
         im.rejects = fopen(im.rejects_path, "wb");
         if (!im.rejects) {
-            cli_error("cannot write the reject file %s", im.rejects_path);
+            cli_error(_("cannot write the reject file %s"), im.rejects_path);
             goto cleanup;
         }
         fputs("\xEF\xBB\xBF", im.rejects);   /* Excel then reads the CJK text right */
     }
     im.ans = ans_new(im.form);
 
-    if (pass(&im, "checking") == 0 && im.rows == 0 && im.errors == 0)
+    if (!dry) {
+        if (store_begin(s, &err) != 0) {
+            cli_error("%s", err);
+            goto cleanup;
+        }
+        if (wave_name) {
+            r = store_wave_find(s, wave_name, &im.wave, &err);
+            if (r == 1) {
+                cli_error(_("no wave '%s'; add it with 'gapsurvey wave add %s'"), wave_name,
+                          wave_name);
+                goto rollback;
+            }
+        } else {
+            r = store_wave_current(s, 1, &im.wave, &err);
+            if (r == 1) {
+                cli_error(_("every wave is closed; open one with 'gapsurvey wave add NAME' or "
+                            "give --wave"));
+                goto rollback;
+            }
+        }
+        if (r < 0) {
+            cli_error("%s", err);
+            goto rollback;
+        }
+        im.writing = 1;
+    }
+    r = pass(&im, dry ? _("checking") : _("importing"));
+    if (r > 0) {
+        cli_error("%s", im.err);
+        goto rollback;
+    }
+    if (r == 0 && im.rows == 0 && im.errors == 0)
         problem(&im, 1, 1, "no responses in the file (a header row and one row per response)");
     long checked = im.rows, rejected = im.rejected;
     if (im.rejects) {
         int bad = fclose(im.rejects) != 0;
         im.rejects = NULL;
         if (bad) {
-            cli_error("cannot write the reject file %s", im.rejects_path);
-            goto cleanup;
+            cli_error(_("cannot write the reject file %s"), im.rejects_path);
+            goto rollback;
         }
         if (rejected == 0 || im.fatal || im.header_errors)
             remove(im.rejects_path);
     }
     if (im.errors > MAX_REPORTED)
-        fprintf(stderr, "... and %ld more\n", im.errors - MAX_REPORTED);
+        fprintf(stderr, _("... and %ld more\n"), im.errors - MAX_REPORTED);
     char hash[17];
     snprintf(hash, sizeof hash, "%016" PRIx64, im.hash);
     if (!im.fatal && !again && store_import_seen(s, hash, form_id, &err) == 1) {
-        cli_error("%s was imported into %s before; use --again to import it a second time",
+        cli_error(_("%s was imported into %s before; use --again to import it a second time"),
                   file, form_id);
-        goto cleanup;
+        goto rollback;
     }
     if (im.errors && (!im.skip_invalid || im.fatal || im.header_errors || rejected == checked)) {
-        cli_error("nothing imported: %ld problem%s in %s", im.errors, im.errors == 1 ? "" : "s",
-                  file);
-        goto cleanup;
+        cli_error(i18n_ntext("nothing imported: %ld problem in %s",
+                             "nothing imported: %ld problems in %s", (unsigned long)im.errors),
+                  im.errors, file);
+        goto rollback;
     }
     if (rejected)
-        fprintf(stderr, "%s: %ld of %ld rows rejected; they and their problems are in %s\n", file,
+        fprintf(stderr, _("%s: %ld of %ld rows rejected; they and their problems are in %s\n"), file,
                 rejected, checked, im.rejects_path);
     if (dry) {
-        printf("%s: %ld responses are valid (dry run: nothing stored)\n", file, checked - rejected);
+        printf(_("%s: %ld responses are valid (dry run: nothing stored)\n"), file, checked - rejected);
         rc = 0;
         goto cleanup;
-    }
-    if (store_begin(s, &err) != 0) {
-        cli_error("%s", err);
-        goto cleanup;
-    }
-    if (wave_name) {
-        r = store_wave_find(s, wave_name, &im.wave, &err);
-        if (r == 1) {
-            cli_error("no wave '%s'; add it with 'gapsurvey wave add %s'", wave_name, wave_name);
-            goto rollback;
-        }
-    } else {
-        r = store_wave_current(s, 1, &im.wave, &err);
-        if (r == 1) {
-            cli_error("every wave is closed; open one with 'gapsurvey wave add NAME' or give "
-                      "--wave");
-            goto rollback;
-        }
-    }
-    if (r < 0) {
-        cli_error("%s", err);
-        goto rollback;
-    }
-    im.writing = 1;
-    if (pass(&im, "storing") != 0 || im.stored != checked - rejected) {
-        cli_error("%s", im.err ? im.err : "the file changed while it was imported; nothing stored");
-        goto rollback;
     }
     if (store_import_record(s, hash, form_id, file, im.stored, &err) != 0 ||
         store_commit(s, &err) != 0) {
         cli_error("%s", err);
         goto rollback;
     }
-    printf("%s: %ld responses imported into %s", file, im.stored, form_id);
+    printf(_("%s: %ld responses imported into %s"), file, im.stored, form_id);
     if (im.fmt != IMP_PLAIN || imp_src_encoding(im.src) != ENC_UTF8)
-        printf(" (read as %s, %s)", imp_format_name(im.fmt), enc_name(imp_src_encoding(im.src)));
+        printf(_(" (read as %s, %s)"), imp_format_name(im.fmt), enc_name(imp_src_encoding(im.src)));
     putchar('\n');
     if (im.created)
-        printf("%ld new units created\n", im.created);
+        printf(_("%ld new units created\n"), im.created);
     rc = 0;
     goto cleanup;
 rollback:

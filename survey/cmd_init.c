@@ -8,14 +8,14 @@
 #include "cli.h"
 #include "commands.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: gapsurvey [--db FILE] init\n"
     "\n"
     "Creates the database (default ./gapsurvey.db).  Running it again on an\n"
     "existing database is harmless; an older schema is upgraded.\n"
     "\n"
     "example:\n"
-    "  gapsurvey --db city.db init\n";
+    "  gapsurvey --db city.db init\n");
 
 int cmd_init(int argc, char **argv)
 {
@@ -23,7 +23,7 @@ int cmd_init(int argc, char **argv)
     int c;
     while ((c = cli_getopt(argc, argv, "h", opts, usage)) != -1) {
         if (c == 'h') {
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return 0;
         }
         return 2;
@@ -34,6 +34,6 @@ int cmd_init(int argc, char **argv)
     if (!s)
         return 1;
     store_close(s);
-    printf("database ready: %s\n", cli_db_path);
+    printf(_("database ready: %s\n"), cli_db_path);
     return 0;
 }

@@ -39,7 +39,7 @@
 #include "runner.h"
 #include "token.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: gapsurvey run FORM [--unit U | --token CODE] [--lang zh|en]\n"
     "       gapsurvey run FORM --entry [--unit U] [--verify BATCH]\n"
     "\n"
@@ -71,7 +71,7 @@ static const char usage[] =
     "examples:\n"
     "  gapsurvey run staff-opinion --unit U07\n"
     "  gapsurvey run staff-opinion --token K7QM-3XPA-9TRE-H2WD --lang en\n"
-    "  gapsurvey run staff-opinion --entry --unit U07 --verify U07-box1\n";
+    "  gapsurvey run staff-opinion --entry --unit U07 --verify U07-box1\n");
 
 #define T(en, zh) (cli_zh() ? (zh) : (en))
 
@@ -860,7 +860,7 @@ static int use_version(sess_t *x, int id, const char *form_id, char **err)
     if (store_form_get_by_id(x->s, id, &f, err) != 0)
         return -1;
     if (strcmp(f->form_id, form_id) != 0) {
-        util_seterr(err, "belongs to form %s, not %s", f->form_id, form_id);
+        util_seterr(err, _("belongs to form %s, not %s"), f->form_id, form_id);
         form_free(f);
         return -1;
     }
@@ -886,25 +886,25 @@ int cmd_run(int argc, char **argv)
         case 't': token = optarg; break;
         case 'l':
             if (!cli_norm_lang(optarg)) {
-                cli_error("--lang takes zh or en, not '%s'", optarg);
+                cli_error(_("--lang takes zh or en, not '%s'"), optarg);
                 return 2;
             }
             cli_lang = cli_norm_lang(optarg);
             break;
         case 'e': entry = 1; break;
         case 'v': x.batch_name = optarg; entry = 1; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'h': fputs(_(usage), stdout); return 0;
         default: return 2;
         }
     }
     if (optind != argc - 1)
         return cli_usage(usage);
     if (unit_code && token) {
-        cli_error("give --unit or --token, not both (a token names its unit)");
+        cli_error(_("give --unit or --token, not both (a token names its unit)"));
         return 2;
     }
     if (entry && token) {
-        cli_error("--token is for respondents; data entry takes --unit or the unit question");
+        cli_error(_("--token is for respondents; data entry takes --unit or the unit question"));
         return 2;
     }
     const char *form_id = argv[optind];
@@ -922,7 +922,7 @@ int cmd_run(int argc, char **argv)
     r = store_form_get(x.s, form_id, &x.form, &x.form_row, &err);
     if (r != 0) {
         if (r == 1)
-            cli_error("no form '%s'; 'gapsurvey form list' shows the stored ones", form_id);
+            cli_error(_("no form '%s'; 'gapsurvey form list' shows the stored ones"), form_id);
         else
             cli_error("%s", err);
         goto cleanup;
@@ -945,7 +945,7 @@ int cmd_run(int argc, char **argv)
             goto cleanup;
         }
         if (use_version(&x, t.form, form_id, &err) != 0) {
-            cli_error("this invitation code %s", err);
+            cli_error(_("this invitation code %s"), err);
             goto cleanup;
         }
         wave = t.wave;
@@ -972,7 +972,7 @@ int cmd_run(int argc, char **argv)
         r = store_unit_find(x.s, unit_code, &unit, &err);
         if (r != 0) {
             if (r == 1)
-                cli_error("unit '%s' is not known; 'gapsurvey unit list' shows them", unit_code);
+                cli_error(_("unit '%s' is not known; 'gapsurvey unit list' shows them"), unit_code);
             else
                 cli_error("%s", err);
             goto cleanup;
@@ -987,12 +987,12 @@ int cmd_run(int argc, char **argv)
         }
         if (r == 0) {
             if (use_version(&x, x.batch.form, form_id, &err) != 0) {
-                cli_error("batch %s %s", x.batch_name, err);
+                cli_error(_("batch %s %s"), x.batch_name, err);
                 goto cleanup;
             }
             if (unit && x.batch.unit != unit) {
-                cli_error("batch %s was keyed %s; give the same --unit", x.batch_name,
-                          x.batch.unit ? "for another unit" : "without --unit");
+                cli_error(_("batch %s was keyed %s; give the same --unit"), x.batch_name,
+                          x.batch.unit ? _("for another unit") : _("without --unit"));
                 goto cleanup;
             }
             if (x.batch.unit && !unit) {
@@ -1005,7 +1005,7 @@ int cmd_run(int argc, char **argv)
                 ucode = u.code;
             }
             if (x.batch.pass == 2 && x.batch.verified >= x.batch.keyed) {
-                cli_error("batch %s is verified and stored already (%ld questionnaires)",
+                cli_error(_("batch %s is verified and stored already (%ld questionnaires)"),
                           x.batch_name, x.batch.verified);
                 goto cleanup;
             }
@@ -1014,8 +1014,8 @@ int cmd_run(int argc, char **argv)
     }
     int ufield = x.form->unit_field ? form_item_index(x.form, x.form->unit_field) : -1;
     if (!unit && ufield < 0) {
-        cli_error("form %s has no unit question; give --unit U%s", form_id,
-                  entry ? "" : " or --token CODE");
+        cli_error(_("form %s has no unit question; give --unit U%s"), form_id,
+                  entry ? "" : _(" or --token CODE"));
         rc = 2;
         goto cleanup;
     }
@@ -1023,7 +1023,7 @@ int cmd_run(int argc, char **argv)
         r = store_wave_current(x.s, 1, &wave, &err);
         if (r != 0) {
             if (r == 1)
-                cli_error("every survey round (wave) is closed; open one with 'gapsurvey wave add NAME'");
+                cli_error(_("every survey round (wave) is closed; open one with 'gapsurvey wave add NAME'"));
             else
                 cli_error("%s", err);
             goto cleanup;
@@ -1061,7 +1061,7 @@ int cmd_run(int argc, char **argv)
             goto cleanup;
         }
         if (dform && use_version(&x, dform, form_id, &err) != 0) {
-            cli_error("the saved draft %s", err);
+            cli_error(_("the saved draft %s"), err);
             goto cleanup;
         }
     }

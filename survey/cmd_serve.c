@@ -23,7 +23,7 @@
 #include "commands.h"
 #include "web.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: gapsurvey serve [--listen ADDR:PORT] [--threads N]\n"
     "                       [--tls-cert FILE --tls-key FILE] [--admin-token TOKEN]\n"
     "                       [--timeout SECONDS] [--max-body BYTES]\n"
@@ -47,7 +47,7 @@ static const char usage[] =
     "exits.\n"
     "\n"
     "example:\n"
-    "  gapsurvey serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem\n";
+    "  gapsurvey serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem\n");
 
 static void log_line(void *ud, const char *msg)
 {
@@ -58,7 +58,7 @@ static void log_line(void *ud, const char *msg)
 static int parse_uint(const char *opt, const char *v, long lo, long hi, long *out)
 {
     if (util_parse_long(v, out) != 0 || *out < lo || *out > hi) {
-        cli_error("%s takes a whole number from %ld to %ld, not '%s'", opt, lo, hi, v);
+        cli_error(_("%s takes a whole number from %ld to %ld, not '%s'"), opt, lo, hi, v);
         return -1;
     }
     return 0;
@@ -103,20 +103,20 @@ int cmd_serve(int argc, char **argv)
             if (parse_uint("--max-body", optarg, 1024, 64L * 1024 * 1024, &max_body))
                 return 2;
             break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'h': fputs(_(usage), stdout); return 0;
         default: return 2;
         }
     }
     if (optind < argc) {
-        cli_error("unexpected argument '%s'", argv[optind]);
+        cli_error(_("unexpected argument '%s'"), argv[optind]);
         return cli_usage(usage);
     }
     if ((cert_file != NULL) != (key_file != NULL)) {
-        cli_error("--tls-cert and --tls-key go together");
+        cli_error(_("--tls-cert and --tls-key go together"));
         return cli_usage(usage);
     }
     if (admin && strlen(admin) < 16) {
-        cli_error("--admin-token must be at least 16 characters long");
+        cli_error(_("--admin-token must be at least 16 characters long"));
         return 2;
     }
     /* fail early, with the usual advice, when there is no database */
@@ -131,7 +131,7 @@ int cmd_serve(int argc, char **argv)
     if (!admin) {
         unsigned char r[16];
         if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
-            cli_error("cannot read the system's random source: %s", strerror(errno));
+            cli_error(_("cannot read the system's random source: %s"), strerror(errno));
             goto cleanup;
         }
         token = util_xmalloc(33);
@@ -175,26 +175,26 @@ int cmd_serve(int argc, char **argv)
         snprintf(host, sizeof host, "0.0.0.0");
     else
         snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
-    printf("gapsurvey: serving %s://%s:%u/ with %ld threads; Ctrl-C stops\n", scheme, host,
+    printf(_("gapsurvey: serving %s://%s:%u/ with %ld threads; Ctrl-C stops\n"), scheme, host,
            web_port(w), threads);
-    printf("admin page: %s://%s:%u/admin?token=%s\n", scheme, host, web_port(w), admin);
+    printf(_("admin page: %s://%s:%u/admin?token=%s\n"), scheme, host, web_port(w), admin);
     fflush(stdout);
     if (!cert && !loopback(listen))
-        cli_error("warning: serving the network without TLS; answers and codes travel "
-                  "unencrypted (use --tls-cert and --tls-key)");
+        cli_error(_("warning: serving the network without TLS; answers and codes travel "
+                  "unencrypted (use --tls-cert and --tls-key)"));
 
     int sig = 0;
     while (sigwait(&stop, &sig) != 0)
         ;
-    fprintf(stderr, "gapsurvey: serve: %s: no new connections; finishing requests in progress\n",
-            sig == SIGINT ? "interrupted" : "stopping");
+    fprintf(stderr, _("gapsurvey: serve: %s: no new connections; finishing requests in progress\n"),
+            sig == SIGINT ? _("interrupted") : _("stopping"));
     web_quiesce(w);
     int left = web_drain(w, 10000);
     if (left > 0)
-        cli_error("%d request(s) still unfinished after 10 s are closed", left);
+        cli_error(_("%d request(s) still unfinished after 10 s are closed"), left);
     web_stats_t st;
     web_get_stats(w, &st);
-    fprintf(stderr, "gapsurvey: serve: stopped; %lu submission(s) stored since start\n",
+    fprintf(stderr, _("gapsurvey: serve: stopped; %lu submission(s) stored since start\n"),
             st.submissions);
     rc = 0;
 cleanup:

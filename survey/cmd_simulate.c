@@ -15,7 +15,7 @@
 #include "commands.h"
 #include "simulate.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: gapsurvey simulate [--units N] [--staff N] [--seed S] [--wave NAME]\n"
     "                          [--plant UNIT:DIM:DELTA,...] [--overclaim UNIT,...]\n"
     "                          [--missing RATE] [--unit-effects SCALE]\n"
@@ -40,13 +40,13 @@ static const char usage[] =
     "                    0: units differ only where planted)\n"
     "\n"
     "example:\n"
-    "  gapsurvey simulate --seed 7 --plant U07:planning:-15 --overclaim U07\n";
+    "  gapsurvey simulate --seed 7 --plant U07:planning:-15 --overclaim U07\n");
 
 static int parse_int(const char *opt, const char *v, long lo, long hi, int *out)
 {
     long x;
     if (util_parse_long(v, &x) != 0 || x < lo || x > hi) {
-        cli_error("%s takes a whole number from %ld to %ld, not '%s'", opt, lo, hi, v);
+        cli_error(_("%s takes a whole number from %ld to %ld, not '%s'"), opt, lo, hi, v);
         return -1;
     }
     *out = (int)x;
@@ -59,7 +59,7 @@ static int parse_seed(const char *v, unsigned long *out)
     errno = 0;
     unsigned long x = strtoul(v, &end, 10);
     if (!*v || *v == '-' || *end || errno) {
-        cli_error("--seed takes a whole number >= 0, not '%s'", v);
+        cli_error(_("--seed takes a whole number >= 0, not '%s'"), v);
         return -1;
     }
     *out = x;
@@ -80,7 +80,7 @@ static int parse_units(const char *v, char ***list, size_t *n)
     }
     free(copy);
     if (*n == before) {
-        cli_error("--overclaim takes unit codes separated by commas, not '%s'", v);
+        cli_error(_("--overclaim takes unit codes separated by commas, not '%s'"), v);
         return -1;
     }
     return 0;
@@ -117,7 +117,7 @@ int cmd_simulate(int argc, char **argv)
             break;
         case 'p':
             if (sim_parse_plants(optarg, &o.plants, &o.nplants, &err) != 0) {
-                cli_error("--plant: %s", err);
+                cli_error(_("--plant: %s"), err);
                 goto cleanup;
             }
             break;
@@ -128,7 +128,7 @@ int cmd_simulate(int argc, char **argv)
         case 'w': o.wave = optarg; break;
         case 'm':
             if (util_parse_double(optarg, &o.missing) != 0 || o.missing < 0 || o.missing >= 1) {
-                cli_error("--missing takes a share from 0 to below 1 (e.g. 0.03), not '%s'",
+                cli_error(_("--missing takes a share from 0 to below 1 (e.g. 0.03), not '%s'"),
                           optarg);
                 goto cleanup;
             }
@@ -136,16 +136,16 @@ int cmd_simulate(int argc, char **argv)
         case 'E':
             if (util_parse_double(optarg, &o.unit_effects) != 0 || o.unit_effects < 0 ||
                 o.unit_effects > 10) {
-                cli_error("--unit-effects takes a scale from 0 to 10, not '%s'", optarg);
+                cli_error(_("--unit-effects takes a scale from 0 to 10, not '%s'"), optarg);
                 goto cleanup;
             }
             break;
-        case 'h': fputs(usage, stdout); rc = 0; goto cleanup;
+        case 'h': fputs(_(usage), stdout); rc = 0; goto cleanup;
         default: goto cleanup;
         }
     }
     if (optind != argc) {
-        cli_error("unexpected argument '%s'", argv[optind]);
+        cli_error(_("unexpected argument '%s'"), argv[optind]);
         rc = cli_usage(usage);
         goto cleanup;
     }
@@ -153,7 +153,7 @@ int cmd_simulate(int argc, char **argv)
     if (!(s = cli_open_store(0)))
         goto cleanup;
     if (sim_run(s, &o, &nstaff, &nself, &err) != 0) {
-        cli_error("%s; nothing simulated", err);
+        cli_error(_("%s; nothing simulated"), err);
         goto cleanup;
     }
     /* sim_run filled o.wave, or else the newest open wave */
@@ -163,8 +163,8 @@ int cmd_simulate(int argc, char **argv)
         cli_error("%s", err ? err : "the simulated wave has gone");
         goto cleanup;
     }
-    printf("simulated %ld staff responses and %ld self-assessments for %d units in wave %s "
-           "(seed %lu)\n", nstaff, nself, o.units, o.wave ? o.wave : wave_name, o.seed);
+    printf(_("simulated %ld staff responses and %ld self-assessments for %d units in wave %s "
+           "(seed %lu)\n"), nstaff, nself, o.units, o.wave ? o.wave : wave_name, o.seed);
     rc = 0;
 cleanup:
     for (size_t i = 0; i < o.noverclaim; i++)

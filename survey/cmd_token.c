@@ -25,7 +25,7 @@
 #include "slips.h"
 #include "token.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: gapsurvey token issue --form FORM --unit CODE --count N [--wave NAME]\n"
     "                             [--base-url URL] [--slips FILE.html]\n"
     "       gapsurvey token list\n"
@@ -44,7 +44,7 @@ static const char usage[] =
     "\n"
     "example:\n"
     "  gapsurvey token issue --form staff-opinion --unit U07 --count 40 \\\n"
-    "      --base-url https://survey.intranet:8443/ --slips U07.html > U07.csv\n";
+    "      --base-url https://survey.intranet:8443/ --slips U07.html > U07.csv\n");
 
 #define CODE_CHARS 16
 static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";   /* 32 */
@@ -87,12 +87,12 @@ static int write_file(const char *path, const util_buf_t *b, char **err)
 {
     FILE *f = fopen(path, "wb");
     if (!f) {
-        util_seterr(err, "cannot write %s: %s", path, strerror(errno));
+        util_seterr(err, _("cannot write %s: %s"), path, strerror(errno));
         return -1;
     }
     size_t wrote = b->len ? fwrite(b->s, 1, b->len, f) : 0;
     if (fclose(f) != 0 || wrote != b->len) {
-        util_seterr(err, "cannot write %s: %s", path, strerror(errno));
+        util_seterr(err, _("cannot write %s: %s"), path, strerror(errno));
         remove(path);
         return -1;
     }
@@ -127,26 +127,26 @@ static int issue(int argc, char **argv)
         case 'u': unit_code = optarg; break;
         case 'n':
             if (util_parse_long(optarg, &count) != 0 || count < 1 || count > 100000) {
-                cli_error("--count takes a whole number from 1 to 100000, not '%s'", optarg);
+                cli_error(_("--count takes a whole number from 1 to 100000, not '%s'"), optarg);
                 return 2;
             }
             break;
         case 'w': wave_name = optarg; break;
         case 'b': base = optarg; break;
         case 's': slips_path = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'h': fputs(_(usage), stdout); return 0;
         default: return 2;
         }
     }
     if (!form_id || count < 0 || optind < argc) {
         if (optind < argc)
-            cli_error("unexpected argument '%s'", argv[optind]);
+            cli_error(_("unexpected argument '%s'"), argv[optind]);
         else
-            cli_error("token issue needs --form and --count");
+            cli_error(_("token issue needs --form and --count"));
         return cli_usage(usage);
     }
     if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0) {
-        cli_error("--base-url must start with http:// or https://, not '%s'", base);
+        cli_error(_("--base-url must start with http:// or https://, not '%s'"), base);
         return 2;
     }
     if (!(s = cli_open_store(0)))
@@ -154,7 +154,7 @@ static int issue(int argc, char **argv)
     int r = store_form_get(s, form_id, &f, &form, &err);
     if (r != 0) {
         if (r == 1)
-            cli_error("no form '%s'; 'gapsurvey form list' shows the stored ones", form_id);
+            cli_error(_("no form '%s'; 'gapsurvey form list' shows the stored ones"), form_id);
         else
             cli_error("%s", err);
         goto cleanup;
@@ -163,7 +163,7 @@ static int issue(int argc, char **argv)
         r = store_unit_find(s, unit_code, &unit, &err);
         if (r != 0) {
             if (r == 1)
-                cli_error("no unit '%s'; 'gapsurvey unit list' shows them", unit_code);
+                cli_error(_("no unit '%s'; 'gapsurvey unit list' shows them"), unit_code);
             else
                 cli_error("%s", err);
             goto cleanup;
@@ -173,17 +173,17 @@ static int issue(int argc, char **argv)
             goto cleanup;
         }
     } else if (!f->unit_field) {
-        cli_error("--unit is needed: form '%s' does not ask for the unit", form_id);
+        cli_error(_("--unit is needed: form '%s' does not ask for the unit"), form_id);
         goto cleanup;
     }
     if (wave_name) {
         r = store_wave_find(s, wave_name, &wave, &err);
         if (r == 1)
-            cli_error("no wave '%s'; add it with 'gapsurvey wave add %s'", wave_name, wave_name);
+            cli_error(_("no wave '%s'; add it with 'gapsurvey wave add %s'"), wave_name, wave_name);
     } else {
         r = store_wave_current(s, 1, &wave, &err);
         if (r == 1)
-            cli_error("every wave is closed; open a new one with 'gapsurvey wave add NAME'");
+            cli_error(_("every wave is closed; open a new one with 'gapsurvey wave add NAME'"));
     }
     if (r != 0) {
         if (r < 0)
@@ -200,7 +200,7 @@ static int issue(int argc, char **argv)
     links = util_xcalloc((size_t)count, sizeof *links);
     for (long i = 0; i < count; i++) {
         if (make_code(codes[i]) != 0) {
-            cli_error("cannot read the system's random source: %s", strerror(errno));
+            cli_error(_("cannot read the system's random source: %s"), strerror(errno));
             goto cleanup;
         }
         links[i] = util_fmt("%s%s", link_base, codes[i]);
@@ -231,7 +231,7 @@ static int issue(int argc, char **argv)
         r = h ? store_token_add(s, h, form, unit, wave, &err) : -1;
         free(h);
         if (r != 0) {
-            cli_error("%s", err ? err : "cannot store the codes");
+            cli_error("%s", err ? err : _("cannot store the codes"));
             goto cleanup;
         }
     }
@@ -259,12 +259,12 @@ static int issue(int argc, char **argv)
         putchar('\n');
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("cannot write the codes: %s", strerror(errno));
+        cli_error(_("cannot write the codes: %s"), strerror(errno));
         goto cleanup;
     }
-    fprintf(stderr, "gapsurvey: token: %ld code(s) for %s%s%s stored as hashes%s%s\n", count,
-            form_id, unit_code ? ", unit " : "", unit_code ? unit_code : "",
-            slips_path ? "; slips in " : "", slips_path ? slips_path : "");
+    fprintf(stderr, _("gapsurvey: token: %ld code(s) for %s%s%s stored as hashes%s%s\n"), count,
+            form_id, unit_code ? _(", unit ") : "", unit_code ? unit_code : "",
+            slips_path ? _("; slips in ") : "", slips_path ? slips_path : "");
     rc = 0;
 cleanup:
     if (in_tx) {
@@ -342,13 +342,13 @@ static int list(int argc, char **argv)
     int c;
     while ((c = cli_getopt(argc, argv, "h", longopts, usage)) != -1) {
         if (c == 'h') {
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return 0;
         }
         return 2;
     }
     if (optind < argc) {
-        cli_error("unexpected argument '%s'", argv[optind]);
+        cli_error(_("unexpected argument '%s'"), argv[optind]);
         return cli_usage(usage);
     }
     store_t *s = cli_open_store(0);
@@ -385,11 +385,11 @@ cleanup:
 int cmd_token(int argc, char **argv)
 {
     if (argc < 2) {
-        cli_error("token needs a subcommand: issue or list");
+        cli_error(_("token needs a subcommand: issue or list"));
         return cli_usage(usage);
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage, stdout);
+        fputs(_(usage), stdout);
         return 0;
     }
     if (strcmp(argv[1], "issue") == 0)
@@ -399,8 +399,8 @@ int cmd_token(int argc, char **argv)
     const char *subs[] = {"issue", "list", NULL};
     const char *near = util_nearest(argv[1], subs);
     if (near)
-        cli_error("no subcommand '%s'; did you mean '%s'?", argv[1], near);
+        cli_error(_("no subcommand '%s'; did you mean '%s'?"), argv[1], near);
     else
-        cli_error("no subcommand '%s'; use issue or list", argv[1]);
+        cli_error(_("no subcommand '%s'; use issue or list"), argv[1]);
     return 2;
 }

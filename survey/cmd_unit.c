@@ -13,7 +13,7 @@
 #include "csvread.h"
 #include "encoding.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: gapsurvey unit import FILE\n"
     "       gapsurvey unit list\n"
     "\n"
@@ -23,7 +23,9 @@ static const char usage[] =
     "response rates when no invitations were issued.\n"
     "\n"
     "example:\n"
-    "  gapsurvey unit import questionnaires/units-sample.csv\n";
+    "  gapsurvey unit import questionnaires/units-sample.csv\n");
+
+#define UNIT_TEXT_MAX 1000
 
 typedef struct {
     const char *file;
@@ -51,7 +53,7 @@ static int on_row(void *ud, const csvr_row_t *row)
     }
     if (row->ncells > 5)
         util_diag_add(&r->diag, UTIL_ERROR, r->file, row->line, 6,
-                      "%zu columns; expected code,name[,category,parent,headcount]", row->ncells);
+                      _("%zu columns; expected code,name[,category,parent,headcount]"), row->ncells);
     store_unit_t u = {0};
     u.code = keep(r, c0);
     u.name = keep(r, row->ncells > 1 ? row->cells[1] : "");
@@ -60,24 +62,32 @@ static int on_row(void *ud, const csvr_row_t *row)
     const char *hc = keep(r, row->ncells > 4 ? row->cells[4] : "");
     u.headcount = -1;
     if (!*u.code)
-        util_diag_add(&r->diag, UTIL_ERROR, r->file, row->line, 1, "unit code is empty");
+        util_diag_add(&r->diag, UTIL_ERROR, r->file, row->line, 1, _("unit code is empty"));
     else if (strchr(u.code, ' '))
         util_diag_add(&r->diag, UTIL_ERROR, r->file, row->line, 1,
-                      "unit code '%s' contains a space", u.code);
+                      _("unit code '%s' contains a space"), u.code);
     if (!*u.name)
-        util_diag_add(&r->diag, UTIL_ERROR, r->file, row->line, 2, "unit name is empty");
+        util_diag_add(&r->diag, UTIL_ERROR, r->file, row->line, 2, _("unit name is empty"));
+    /* a unit list is short text; a cell of megabytes is a wrong file, and
+     * would be copied into every table, plot and report */
+    const char *cells[4] = {u.code, u.name, u.category, u.parent};
+    for (int c = 0; c < 4; c++)
+        if (strlen(cells[c]) > UNIT_TEXT_MAX)
+            util_diag_add(&r->diag, UTIL_ERROR, r->file, row->line, c + 1,
+                          _("cell of %zu bytes; at most %d are allowed in a unit list"),
+                          strlen(cells[c]), UNIT_TEXT_MAX);
     if (*hc) {
         long v;
         if (util_parse_long(hc, &v) != 0 || v < 0)
             util_diag_add(&r->diag, UTIL_ERROR, r->file, row->line, 5,
-                          "headcount '%s' is not a whole number >= 0", hc);
+                          _("headcount '%s' is not a whole number >= 0"), hc);
         else
             u.headcount = v;
     }
     for (size_t i = 0; i < r->n; i++)
         if (*u.code && strcmp(r->units[i].code, u.code) == 0)
             util_diag_add(&r->diag, UTIL_ERROR, r->file, row->line, 1,
-                          "unit code '%s' appears again (first on an earlier row)", u.code);
+                          _("unit code '%s' appears again (first on an earlier row)"), u.code);
     r->units = util_xrealloc(r->units, (r->n + 1) * sizeof *r->units);
     r->units[r->n++] = u;
     return 0;
@@ -103,10 +113,12 @@ static int do_import(const char *file)
         goto cleanup;
     }
     if (r.n == 0)
-        util_diag_add(&r.diag, UTIL_ERROR, file, 0, 0, "no units in the file");
+        util_diag_add(&r.diag, UTIL_ERROR, file, 0, 0, _("no units in the file"));
     if (r.diag.nerrors) {
         util_diag_print(&r.diag, stderr);
-        cli_error("nothing stored: %zu error%s", r.diag.nerrors, r.diag.nerrors == 1 ? "" : "s");
+        cli_error(i18n_ntext("nothing stored: %zu error", "nothing stored: %zu errors",
+                             r.diag.nerrors),
+                  r.diag.nerrors);
         goto cleanup;
     }
     if (!(s = cli_open_store(0)))
@@ -118,7 +130,7 @@ static int do_import(const char *file)
             goto fail;
     if (store_commit(s, &err) != 0)
         goto fail;
-    printf("%zu units stored\n", r.n);
+    printf(_("%zu units stored\n"), r.n);
     rc = 0;
     goto cleanup;
 fail:
@@ -174,7 +186,7 @@ int cmd_unit(int argc, char **argv)
     int c;
     while ((c = cli_getopt(argc, argv, "+h", opts, usage)) != -1) {
         if (c == 'h') {
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return 0;
         }
         return 2;

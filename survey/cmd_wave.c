@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: gapsurvey wave add NAME\n"
     "       gapsurvey wave close NAME\n"
     "       gapsurvey wave list\n"
@@ -20,7 +20,7 @@ static const char usage[] =
     "--compare-wave.\n"
     "\n"
     "example:\n"
-    "  gapsurvey wave add 2026\n";
+    "  gapsurvey wave add 2026\n");
 
 static int print_wave(void *ud, const store_wave_t *w)
 {
@@ -36,7 +36,7 @@ int cmd_wave(int argc, char **argv)
     int c;
     while ((c = cli_getopt(argc, argv, "+h", opts, usage)) != -1) {
         if (c == 'h') {
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return 0;
         }
         return 2;
@@ -54,11 +54,11 @@ int cmd_wave(int argc, char **argv)
     if (strcmp(sub, "add") == 0) {
         rc = store_wave_add(s, argv[optind + 1], NULL, &err);
         if (rc == 0)
-            printf("wave %s opened\n", argv[optind + 1]);
+            printf(_("wave %s opened\n"), argv[optind + 1]);
     } else if (strcmp(sub, "close") == 0) {
         rc = store_wave_close(s, argv[optind + 1], &err);
         if (rc == 0)
-            printf("wave %s closed\n", argv[optind + 1]);
+            printf(_("wave %s closed\n"), argv[optind + 1]);
     } else {
         printf("%-12s %-10s %-10s %9s\n", "wave", "opened", "closed", "responses");
         rc = store_wave_list(s, print_wave, NULL, &err);

@@ -8,6 +8,7 @@
  */
 #include "csvread.h"
 #include "util.h"
+#include "i18n.h"
 
 #include <csv.h>
 #include <stdlib.h>
@@ -112,6 +113,13 @@ static int is_blank_line(csvr_t *r, const char *s, size_t n)
  * a byte at a time the lone "\n" after the row-ending "\r" is blank. */
 static int feed_line(csvr_t *r, const char *s, size_t n)
 {
+    /* cells are handed on as C strings, so a NUL byte would silently cut
+     * the cell short; text files never hold one */
+    if (memchr(s, '\0', n)) {
+        free(r->errmsg);
+        r->errmsg = util_fmt("line %ld: a NUL byte (0x00); this is not a CSV text file", r->line);
+        return -1;
+    }
     if (!r->in_row) {
         if (is_blank_line(r, s, n))
             goto next;
@@ -175,7 +183,7 @@ int csvr_parse_mem(const char *data, size_t len, char delim, csvr_row_fn fn,
 {
     csvr_t *r = csvr_new(delim, fn, ud);
     if (!r) {
-        util_seterr(err, "cannot start the CSV parser");
+        util_seterr(err, _("cannot start the CSV parser"));
         return -1;
     }
     int rc = csvr_feed(r, data, len);

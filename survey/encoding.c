@@ -5,6 +5,7 @@
  */
 #include "encoding.h"
 #include "util.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -56,7 +57,7 @@ static int from_gb18030(const char *data, size_t len, char **out, size_t *outlen
     iconv_t cd = iconv_open("UTF-8", "GB18030");
     util_buf_t b = {0};
     if (cd == (iconv_t)-1) {
-        util_seterr(err, "GB18030 conversion is not available: %s", strerror(errno));
+        util_seterr(err, _("GB18030 conversion is not available: %s"), strerror(errno));
         return -1;
     }
     char *in = (char *)data;
@@ -84,11 +85,11 @@ static int from_gb18030(const char *data, size_t len, char **out, size_t *outlen
                 position(b.s ? b.s : "", b.len, &line, &col);
             }
             if (utf8_bad == (size_t)-1)
-                util_seterr(err, "line %ld, column %ld: byte 0x%02X is not valid GB18030",
+                util_seterr(err, _("line %ld, column %ld: byte 0x%02X is not valid GB18030"),
                             line, col, (unsigned char)data[off]);
             else
-                util_seterr(err, "line %ld, column %ld: byte 0x%02X is neither UTF-8 nor "
-                            "GB18030; save the file as UTF-8", line, col,
+                util_seterr(err, _("line %ld, column %ld: byte 0x%02X is neither UTF-8 nor "
+                            "GB18030; save the file as UTF-8"), line, col,
                             (unsigned char)data[off]);
             goto cleanup;
         }
@@ -115,14 +116,14 @@ int enc_to_utf8(const char *data, size_t len, enc_t want, char **out,
         if (want == ENC_UTF8 && !util_utf8_valid(data, len, &bad)) {
             long line, col;
             position(data, bad, &line, &col);
-            util_seterr(err, "line %ld, column %ld: invalid UTF-8 byte 0x%02X", line, col,
+            util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X"), line, col,
                         (unsigned char)data[bad]);
             return -1;
         }
         if (bom && !util_utf8_valid(data, len, &bad)) {
             long line, col;
             position(data, bad, &line, &col);
-            util_seterr(err, "line %ld, column %ld: invalid UTF-8 byte 0x%02X after a UTF-8 BOM",
+            util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X after a UTF-8 BOM"),
                         line, col, (unsigned char)data[bad]);
             return -1;
         }

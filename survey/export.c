@@ -12,6 +12,7 @@
  */
 #include "export.h"
 #include "answers.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <math.h>
@@ -376,7 +377,7 @@ static int write_text(store_t *s, const form_t *f, const char *form_id, int wave
 {
     FILE *out = stdout;
     if (path && !(out = fopen(path, "wb"))) {
-        util_seterr(err, "cannot write %s: %s", path, strerror(errno));
+        util_seterr(err, _("cannot write %s: %s"), path, strerror(errno));
         return -1;
     }
     text_t t = {out, f, o, st};
@@ -395,7 +396,7 @@ static int write_text(store_t *s, const form_t *f, const char *form_id, int wave
     else
         bad |= fflush(out) != 0;
     if (rc == 0 && bad) {
-        util_seterr(err, "cannot write %s: %s", path ? path : "the output", strerror(errno));
+        util_seterr(err, _("cannot write %s: %s"), path ? path : "the output", strerror(errno));
         rc = -1;
     }
     return rc;
@@ -411,7 +412,7 @@ int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const 
         /* say which file cannot be written, not which temporary name */
         FILE *probe = fopen(tmp, "wb");
         if (!probe) {
-            util_seterr(err, "cannot write %s: %s", o->path, strerror(errno));
+            util_seterr(err, _("cannot write %s: %s"), o->path, strerror(errno));
             free(tmp);
             return -1;
         }
@@ -425,7 +426,7 @@ int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const 
         rc = write_text(s, f, form_id, wave, o, tmp, st, err);
     if (tmp) {
         if (rc == 0 && rename(tmp, o->path) != 0) {
-            util_seterr(err, "cannot write %s: %s", o->path, strerror(errno));
+            util_seterr(err, _("cannot write %s: %s"), o->path, strerror(errno));
             rc = -1;
         }
         if (rc != 0)

@@ -21,6 +21,7 @@
  * transaction: both scans see the same snapshot while imports go on.
  */
 #include "export.h"
+#include "i18n.h"
 
 #include <readstat.h>
 #include <stdint.h>
@@ -470,7 +471,7 @@ int exp_write_stat(store_t *s, const form_t *f, const char *form_id, int wave,
         goto cleanup;
     x.out = stdout;
     if (path && !(x.out = fopen(path, "wb"))) {
-        util_seterr(err, "cannot write %s", path);
+        util_seterr(err, _("cannot write %s"), path);
         goto cleanup;
     }
     x.w = readstat_writer_init();
@@ -489,7 +490,7 @@ int exp_write_stat(store_t *s, const form_t *f, const char *form_id, int wave,
     rc = 0;
 cleanup:
     if (x.rerr != READSTAT_OK)
-        util_seterr(err, "%s file, %s: %s", x.dta ? "Stata" : "SPSS", x.rwhat ? x.rwhat : "writing",
+        util_seterr(err, _("%s file, %s: %s"), x.dta ? "Stata" : "SPSS", x.rwhat ? x.rwhat : "writing",
                     readstat_error_message(x.rerr));
     if (in_tx)
         store_rollback(s);
@@ -497,11 +498,11 @@ cleanup:
         readstat_writer_free(x.w);
     if (x.out && x.out != stdout) {
         if (fclose(x.out) != 0 && rc == 0) {
-            util_seterr(err, "cannot write %s", path);
+            util_seterr(err, _("cannot write %s"), path);
             rc = -1;
         }
     } else if (x.out && fflush(x.out) != 0 && rc == 0) {
-        util_seterr(err, "cannot write the output");
+        util_seterr(err, _("cannot write the output"));
         rc = -1;
     }
     for (size_t k = 0; k < x.nv; k++)

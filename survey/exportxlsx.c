@@ -11,6 +11,7 @@
  * which Excel never evaluates as a formula.
  */
 #include "export.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -153,7 +154,7 @@ static int copy_to_stdout(const char *path, char **err)
 {
     FILE *in = fopen(path, "rb");
     if (!in) {
-        util_seterr(err, "cannot read back %s: %s", path, strerror(errno));
+        util_seterr(err, _("cannot read back %s: %s"), path, strerror(errno));
         return -1;
     }
     char buf[65536];
@@ -166,7 +167,7 @@ static int copy_to_stdout(const char *path, char **err)
         rc = -1;
     fclose(in);
     if (rc)
-        util_seterr(err, "cannot write the output: %s", strerror(errno));
+        util_seterr(err, _("cannot write the output: %s"), strerror(errno));
     return rc;
 }
 
@@ -182,7 +183,7 @@ int exp_write_xlsx(store_t *s, const form_t *f, const char *form_id, int wave,
         tmp = util_fmt("%s/gapsurvey-XXXXXX.xlsx", dir && *dir ? dir : "/tmp");
         int fd = mkstemps(tmp, 5);
         if (fd < 0) {
-            util_seterr(err, "cannot create a temporary file: %s", strerror(errno));
+            util_seterr(err, _("cannot create a temporary file: %s"), strerror(errno));
             goto cleanup;
         }
         close(fd);
@@ -191,7 +192,7 @@ int exp_write_xlsx(store_t *s, const form_t *f, const char *form_id, int wave,
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
     wb = workbook_new_opt(path, &opt);
     if (!wb) {
-        util_seterr(err, "cannot write %s", path);
+        util_seterr(err, _("cannot write %s"), path);
         goto cleanup;
     }
     lxw_worksheet *data = workbook_add_worksheet(wb, "data");
@@ -210,21 +211,21 @@ int exp_write_xlsx(store_t *s, const form_t *f, const char *form_id, int wave,
             worksheet_write_string(data, 0, col++, f->items[i].name, bold);
     if (exp_scan(s, f, form_id, wave, data_row, &x, err) != 0) {
         if (x.lerr == LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE)
-            util_seterr(err, "more than %d responses do not fit in one Excel sheet; export csv "
-                        "or sav instead", XLSX_MAX_ROWS - 1);
+            util_seterr(err, _("more than %d responses do not fit in one Excel sheet; export csv "
+                        "or sav instead"), XLSX_MAX_ROWS - 1);
         else if (x.lerr != LXW_NO_ERROR)
-            util_seterr(err, "writing %s: %s", path, lxw_strerror(x.lerr));
+            util_seterr(err, _("writing %s: %s"), path, lxw_strerror(x.lerr));
         goto cleanup;
     }
     x.ws = book;
     if (codebook(&x, bold) != 0) {
-        util_seterr(err, "writing %s: %s", path, lxw_strerror(x.lerr));
+        util_seterr(err, _("writing %s: %s"), path, lxw_strerror(x.lerr));
         goto cleanup;
     }
     lxw_error e = workbook_close(wb);
     wb = NULL;
     if (e != LXW_NO_ERROR) {
-        util_seterr(err, "writing %s: %s", path, lxw_strerror(e));
+        util_seterr(err, _("writing %s: %s"), path, lxw_strerror(e));
         goto cleanup;
     }
     rc = tmp ? copy_to_stdout(tmp, err) : 0;

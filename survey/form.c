@@ -12,6 +12,7 @@
 #include "form.h"
 #include "csvread.h"
 #include "encoding.h"
+#include "i18n.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -182,7 +183,7 @@ static int col_of(loader_t *L, const sheet_t *s, colspec_t *cs, const char *base
         if (cs[j].lang < 0 && strcmp(cs[j].base, base) == 0) {
             if (found >= 0)
                 err(L, s->header->line, (long)j + 1,
-                    "column '%s' appears twice in sheet '%s'; delete one of them", base, s->name);
+                    _("column '%s' appears twice in sheet '%s'; delete one of them"), base, s->name);
             else
                 found = (int)j;
         }
@@ -202,7 +203,9 @@ static form_text_t read_text(const sheet_t *s, colspec_t *cs, const row_t *r,
             continue;
         if (!t)
             t = util_xcalloc(FORM_MAX_LANGS, sizeof *t);
-        if (cs[j].lang < FORM_MAX_LANGS)
+        /* a header naming the same language twice: the first column wins
+         * (the second must not leak the first's copy) */
+        if (cs[j].lang < FORM_MAX_LANGS && !t[cs[j].lang])
             t[cs[j].lang] = util_xstrdup(v);
     }
     return t;
@@ -253,10 +256,10 @@ static void warn_unknown_columns(loader_t *L, const sheet_t *s, colspec_t *cs,
         const char *near = util_nearest(b, known);
         if (near)
             warn(L, s->header->line, (long)j + 1,
-                 "unknown column '%s' in sheet '%s' is ignored; did you mean '%s'?", b, s->name, near);
+                 _("unknown column '%s' in sheet '%s' is ignored; did you mean '%s'?"), b, s->name, near);
         else
             warn(L, s->header->line, (long)j + 1,
-                 "unknown column '%s' in sheet '%s' is kept in the file and ignored", b, s->name);
+                 _("unknown column '%s' in sheet '%s' is kept in the file and ignored"), b, s->name);
     }
 }
 
@@ -311,14 +314,14 @@ static void split_sheets(loader_t *L)
             skipping = 0;
             const sheet_t *dup = find_sheet(L, cell(r, 0));
             if (dup) {
-                err(L, r->line, 1, "sheet '%s' starts again (first at line %ld); merge the two",
+                err(L, r->line, 1, _("sheet '%s' starts again (first at line %ld); merge the two"),
                     cell(r, 0), dup->line);
                 cur = NULL;
                 skipping = 1;
                 continue;
             }
             if (L->nsheets == sizeof L->sheets / sizeof L->sheets[0]) {
-                err(L, r->line, 1, "too many sheets");
+                err(L, r->line, 1, _("too many sheets"));
                 cur = NULL;
                 skipping = 1;
                 continue;
@@ -343,8 +346,8 @@ static void split_sheets(loader_t *L)
             /* once is enough, and the sheets that follow are still read so
              * their errors come out in the same run */
             err(L, r->line, 2,
-                "data before any sheet: the first row must name a sheet in its first cell "
-                "(survey, choices, settings or dimensions)");
+                _("data before any sheet: the first row must name a sheet in its first cell "
+                "(survey, choices, settings or dimensions)"));
             reported_orphans = 1;
         }
     }
@@ -353,15 +356,15 @@ static void split_sheets(loader_t *L)
     for (size_t i = 0; i < L->nsheets; i++) {
         sheet_t *s = &L->sheets[i];
         if (!s->header)
-            err(L, s->line, 1, "sheet '%s' has no header row; the row after the sheet name "
-                "must list its columns, with the first cell empty", s->name);
+            err(L, s->line, 1, _("sheet '%s' has no header row; the row after the sheet name "
+                "must list its columns, with the first cell empty"), s->name);
         static const char *const known[] = {"survey", "choices", "settings", "dimensions", NULL};
         int ok = 0;
         for (const char *const *k = known; *k; k++)
             if (util_streq_ci(s->name, *k))
                 ok = 1;
         if (!ok)
-            warn(L, s->line, 1, "unknown sheet '%s' is kept in the file and ignored", s->name);
+            warn(L, s->line, 1, _("unknown sheet '%s' is kept in the file and ignored"), s->name);
     }
 }
 
@@ -371,8 +374,8 @@ static void load_settings(loader_t *L)
     const sheet_t *s = find_sheet(L, "settings");
     if (!s || !s->header) {
         if (!s)
-            err(L, 0, 0, "no settings sheet; add one with at least form_id, version and role "
-                "(self or staff)");
+            err(L, 0, 0, _("no settings sheet; add one with at least form_id, version and role "
+                "(self or staff)"));
         return;
     }
     static const char *const known[] = {"form_id", "version", "form_title", "default_language",
@@ -384,7 +387,7 @@ static void load_settings(loader_t *L)
     for (size_t i = s->first; i < s->end; i++)
         if (!row_blank(&L->rows.rows[i])) {
             if (r) {
-                warn(L, L->rows.rows[i].line, 2, "settings has more than one row; only the first counts");
+                warn(L, L->rows.rows[i].line, 2, _("settings has more than one row; only the first counts"));
                 break;
             }
             r = &L->rows.rows[i];
@@ -397,19 +400,19 @@ static void load_settings(loader_t *L)
     c = col_of(L, s, cs, "form_id");
     v = r ? cell(r, c) : "";
     if (c < 0 || !*v)
-        err(L, line, c < 0 ? 0 : c + 1, "settings: form_id is missing; give the form a short id "
-            "such as staff-opinion");
+        err(L, line, c < 0 ? 0 : c + 1, _("settings: form_id is missing; give the form a short id "
+            "such as staff-opinion"));
     else if (!valid_name(v))
-        err(L, line, c + 1, "settings: form_id '%s' must start with a letter and use only "
-            "letters, digits, _, - or .", v);
+        err(L, line, c + 1, _("settings: form_id '%s' must start with a letter and use only "
+            "letters, digits, _, - or ."), v);
     else
         f->form_id = util_xstrdup(v);
 
     c = col_of(L, s, cs, "version");
     v = r ? cell(r, c) : "";
     if (!*v) {
-        warn(L, line, c < 0 ? 0 : c + 1, "settings: no version; using 1 (set version, e.g. "
-             "2026112601, so later edits can be told apart)");
+        warn(L, line, c < 0 ? 0 : c + 1, _("settings: no version; using 1 (set version, e.g. "
+             "2026112601, so later edits can be told apart)"));
         f->version = util_xstrdup("1");
     } else {
         f->version = util_xstrdup(v);
@@ -422,16 +425,16 @@ static void load_settings(loader_t *L)
     c = col_of(L, s, cs, "role");
     v = r ? cell(r, c) : "";
     if (!*v) {
-        warn(L, line, c < 0 ? 0 : c + 1, "settings: no role; assuming staff (anonymous opinion "
-             "survey); set role to self for a unit self-assessment");
+        warn(L, line, c < 0 ? 0 : c + 1, _("settings: no role; assuming staff (anonymous opinion "
+             "survey); set role to self for a unit self-assessment"));
         f->role = FORM_ROLE_STAFF;
     } else if (util_streq_ci(v, "staff")) {
         f->role = FORM_ROLE_STAFF;
     } else if (util_streq_ci(v, "self")) {
         f->role = FORM_ROLE_SELF;
     } else {
-        err(L, line, c + 1, "settings: role '%s' must be self (unit self-assessment) or staff "
-            "(staff opinion survey)", v);
+        err(L, line, c + 1, _("settings: role '%s' must be self (unit self-assessment) or staff "
+            "(staff opinion survey)"), v);
     }
 
     c = col_of(L, s, cs, "default_language");
@@ -463,7 +466,7 @@ static void load_dimensions(loader_t *L)
     warn_unknown_columns(L, s, cs, known);
     int cname = col_of(L, s, cs, "name");
     if (cname < 0) {
-        err(L, s->header->line, 0, "sheet dimensions has no 'name' column");
+        err(L, s->header->line, 0, _("sheet dimensions has no 'name' column"));
         L->dims_unreadable = 1;
         goto cleanup;
     }
@@ -473,16 +476,16 @@ static void load_dimensions(loader_t *L)
             continue;
         const char *name = cell(r, cname);
         if (!*name) {
-            err(L, r->line, cname + 1, "dimension without a name");
+            err(L, r->line, cname + 1, _("dimension without a name"));
             continue;
         }
         if (!valid_name(name)) {
-            err(L, r->line, cname + 1, "dimension name '%s' must start with a letter and use "
-                "only letters, digits, _, - or .", name);
+            err(L, r->line, cname + 1, _("dimension name '%s' must start with a letter and use "
+                "only letters, digits, _, - or ."), name);
             continue;
         }
         if (form_dim_index(f, name) >= 0) {
-            err(L, r->line, cname + 1, "dimension '%s' is declared twice", name);
+            err(L, r->line, cname + 1, _("dimension '%s' is declared twice"), name);
             continue;
         }
         f->dims = util_xrealloc(f->dims, (f->ndims + 1) * sizeof *f->dims);
@@ -511,7 +514,7 @@ static void load_choices(loader_t *L)
     int clist = col_of(L, s, cs, "list_name");
     int cname = col_of(L, s, cs, "name");
     if (clist < 0 || cname < 0) {
-        err(L, s->header->line, 0, "sheet choices needs the columns list_name and name");
+        err(L, s->header->line, 0, _("sheet choices needs the columns list_name and name"));
         L->choices_unreadable = 1;
         goto cleanup;
     }
@@ -521,11 +524,11 @@ static void load_choices(loader_t *L)
             continue;
         const char *ln = cell(r, clist), *name = cell(r, cname);
         if (!*ln) {
-            err(L, r->line, clist + 1, "choice without a list_name");
+            err(L, r->line, clist + 1, _("choice without a list_name"));
             continue;
         }
         if (!*name) {
-            err(L, r->line, cname + 1, "choice of list '%s' without a name", ln);
+            err(L, r->line, cname + 1, _("choice of list '%s' without a name"), ln);
             continue;
         }
         form_list_t *l = NULL;
@@ -540,19 +543,19 @@ static void load_choices(loader_t *L)
             l->line = r->line;
         }
         if (form_list_choice(l, name) >= 0) {
-            err(L, r->line, cname + 1, "choice '%s' appears twice in list '%s'", name, ln);
+            err(L, r->line, cname + 1, _("choice '%s' appears twice in list '%s'"), name, ln);
             continue;
         }
         if (strchr(name, ' ')) {
-            err(L, r->line, cname + 1, "choice name '%s' contains a space; select_multiple "
-                "answers are space-separated, so use _ instead", name);
+            err(L, r->line, cname + 1, _("choice name '%s' contains a space; select_multiple "
+                "answers are space-separated, so use _ instead"), name);
             continue;
         }
         form_text_t label = read_text(s, cs, r, "label");
         if (text_empty(label)) {
             int clabel = text_col(s, cs, "label");
             err(L, r->line, (clabel >= 0 ? clabel : cname) + 1,
-                "choice '%s' of list '%s' has no label", name, ln);
+                _("choice '%s' of list '%s' has no label"), name, ln);
         }
         l->choices = util_xrealloc(l->choices, (l->nchoices + 1) * sizeof *l->choices);
         form_choice_t *ch = &l->choices[l->nchoices++];
@@ -617,7 +620,7 @@ static int parse_type(loader_t *L, const row_t *r, int ctype, form_type_t *t, ch
         arg = v + 16;
     } else if (strcmp(v, "select_one") == 0 || strcmp(v, "select_multiple") == 0 ||
                strcmp(v, "select one") == 0 || strcmp(v, "select multiple") == 0) {
-        err(L, r->line, ctype + 1, "type '%s' needs a choice list name, e.g. '%s agree5'", v, v);
+        err(L, r->line, ctype + 1, _("type '%s' needs a choice list name, e.g. '%s agree5'"), v, v);
         goto cleanup;
     } else if (strcmp(v, "integer") == 0 || strcmp(v, "int") == 0) {
         *t = FORM_INTEGER;
@@ -634,9 +637,9 @@ static int parse_type(loader_t *L, const row_t *r, int ctype, form_type_t *t, ch
     } else {
         for (const char *const *u = unsupported_types; *u; u++)
             if (strcmp(v, *u) == 0) {
-                err(L, r->line, ctype + 1, "type '%s' is not supported by gapsurvey; use one of "
+                err(L, r->line, ctype + 1, _("type '%s' is not supported by gapsurvey; use one of "
                     "select_one, select_multiple, integer, decimal, text, note, begin_group, "
-                    "end_group", v);
+                    "end_group"), v);
                 goto cleanup;
             }
         /* suggest on the type word alone: "selct_one agree5" -> select_one */
@@ -645,16 +648,16 @@ static int parse_type(loader_t *L, const row_t *r, int ctype, form_type_t *t, ch
         const char *near = util_nearest(word, type_names);
         free(word);
         if (near)
-            err(L, r->line, ctype + 1, "unknown type '%s'; did you mean '%s'?", v, near);
+            err(L, r->line, ctype + 1, _("unknown type '%s'; did you mean '%s'?"), v, near);
         else
-            err(L, r->line, ctype + 1, "unknown type '%s'; use one of select_one LIST, "
-                "select_multiple LIST, integer, decimal, text, note, begin_group, end_group", v);
+            err(L, r->line, ctype + 1, _("unknown type '%s'; use one of select_one LIST, "
+                "select_multiple LIST, integer, decimal, text, note, begin_group, end_group"), v);
         goto cleanup;
     }
     if (arg) {
         util_trim(arg);
         if (!*arg || strchr(arg, ' ')) {
-            err(L, r->line, ctype + 1, "type '%s' must be followed by exactly one list name", v);
+            err(L, r->line, ctype + 1, _("type '%s' must be followed by exactly one list name"), v);
             goto cleanup;
         }
         *list = util_xstrdup(arg);
@@ -674,7 +677,7 @@ static expr_t *parse_expr(loader_t *L, const row_t *r, int col, const char *what
     char *msg = NULL;
     int ecol = 0;
     if (expr_parse(src, &e, &msg, &ecol) != 0) {
-        err(L, r->line, col + 1, "%s '%s': %s at character %d", what, src, msg ? msg : "syntax error", ecol);
+        err(L, r->line, col + 1, _("%s '%s': %s at character %d"), what, src, msg ? msg : "syntax error", ecol);
         free(msg);
         return NULL;
     }
@@ -710,11 +713,11 @@ static void check_ref(void *ud, const char *name, int col)
             names[i] = f->items[i].name ? f->items[i].name : "";
         const char *near = util_nearest(name, names);
         if (near)
-            err(rc->L, rc->line, rc->col + 1, "%s refers to ${%s}, which is not a question; "
-                "did you mean ${%s}?", rc->what, name, near);
+            err(rc->L, rc->line, rc->col + 1, _("%s refers to ${%s}, which is not a question; "
+                "did you mean ${%s}?"), rc->what, name, near);
         else
-            err(rc->L, rc->line, rc->col + 1, "%s refers to ${%s}, which is not a question in "
-                "this form", rc->what, name);
+            err(rc->L, rc->line, rc->col + 1, _("%s refers to ${%s}, which is not a question in "
+                "this form"), rc->what, name);
         free(names);
     }
 }
@@ -724,7 +727,7 @@ static void load_survey(loader_t *L)
     form_t *f = L->f;
     const sheet_t *s = find_sheet(L, "survey");
     if (!s) {
-        err(L, 0, 0, "no survey sheet; the first cell of the row that starts it must be 'survey'");
+        err(L, 0, 0, _("no survey sheet; the first cell of the row that starts it must be 'survey'"));
         return;
     }
     if (!s->header)
@@ -742,7 +745,7 @@ static void load_survey(loader_t *L)
     int cpts = col_of(L, s, cs, "points");
     int *relcol = NULL;
     if (ctype < 0 || cname < 0) {
-        err(L, s->header->line, 0, "sheet survey needs the columns type and name");
+        err(L, s->header->line, 0, _("sheet survey needs the columns type and name"));
         goto cleanup;
     }
     int stack[64];
@@ -757,7 +760,7 @@ static void load_survey(loader_t *L)
         form_type_t t;
         char *list = NULL;
         if (!cell(r, ctype)[0]) {
-            err(L, r->line, ctype + 1, "row has no type; every survey row needs one");
+            err(L, r->line, ctype + 1, _("row has no type; every survey row needs one"));
             drop_name(L, cell(r, cname));
             continue;
         }
@@ -768,26 +771,26 @@ static void load_survey(loader_t *L)
         const char *name = cell(r, cname);
         if (t == FORM_END_GROUP) {
             if (depth == 0) {
-                err(L, r->line, ctype + 1, "end_group without a matching begin_group");
+                err(L, r->line, ctype + 1, _("end_group without a matching begin_group"));
                 free(list);
                 continue;
             }
             depth--;
         } else if (!*name) {
-            err(L, r->line, cname + 1, "%s has no name; give it a short unique name such as q1",
+            err(L, r->line, cname + 1, _("%s has no name; give it a short unique name such as q1"),
                 form_type_name(t));
             free(list);
             continue;
         } else if (!valid_name(name)) {
-            err(L, r->line, cname + 1, "name '%s' must start with a letter or _ and use only "
-                "letters, digits, _, - or .", name);
+            err(L, r->line, cname + 1, _("name '%s' must start with a letter or _ and use only "
+                "letters, digits, _, - or ."), name);
             free(list);
             continue;
         } else {
             int prev = form_item_index(f, name);
             if (prev >= 0) {
-                err(L, r->line, cname + 1, "name '%s' is already used at line %ld; names must "
-                    "be unique", name, f->items[prev].line);
+                err(L, r->line, cname + 1, _("name '%s' is already used at line %ld; names must "
+                    "be unique"), name, f->items[prev].line);
                 free(list);
                 continue;
             }
@@ -807,7 +810,7 @@ static void load_survey(loader_t *L)
         it->constraint_message = read_text(s, cs, r, "constraint_message");
         if (t == FORM_BEGIN_GROUP) {
             if (depth == 64) {
-                err(L, r->line, ctype + 1, "groups nested more than 64 deep");
+                err(L, r->line, ctype + 1, _("groups nested more than 64 deep"));
             } else {
                 stack_line[depth] = r->line;
                 stack[depth++] = (int)f->nitems;
@@ -819,15 +822,15 @@ static void load_survey(loader_t *L)
                 if (strcmp(f->lists[k].name, list) == 0)
                     it->list = (int)k;
             if (it->list < 0 && !L->choices_unreadable)
-                err(L, r->line, ctype + 1, "choice list '%s' is not defined in the choices "
-                    "sheet", list);
+                err(L, r->line, ctype + 1, _("choice list '%s' is not defined in the choices "
+                    "sheet"), list);
             free(list);
         }
         if (form_item_answerable(it) && text_empty(it->label))
-            err(L, r->line, (clabel >= 0 ? clabel : cname) + 1, "question '%s' has no label",
+            err(L, r->line, (clabel >= 0 ? clabel : cname) + 1, _("question '%s' has no label"),
                 it->name);
         if (t == FORM_NOTE && text_empty(it->label))
-            err(L, r->line, (clabel >= 0 ? clabel : cname) + 1, "note '%s' has no label",
+            err(L, r->line, (clabel >= 0 ? clabel : cname) + 1, _("note '%s' has no label"),
                 it->name);
 
         const char *req = cell(r, creq);
@@ -835,7 +838,7 @@ static void load_survey(loader_t *L)
             if (util_is_yes(req))
                 it->required = 1;
             else if (!util_is_no(req))
-                err(L, r->line, creq + 1, "required must be yes or no, not '%s'", req);
+                err(L, r->line, creq + 1, _("required must be yes or no, not '%s'"), req);
         }
         if (crel >= 0 && cell(r, crel)[0]) {
             it->relevant_src = util_xstrdup(cell(r, crel));
@@ -845,7 +848,7 @@ static void load_survey(loader_t *L)
             it->constraint_src = util_xstrdup(cell(r, ccon));
             it->constraint = parse_expr(L, r, ccon, "constraint");
             if (!form_item_answerable(it))
-                err(L, r->line, ccon + 1, "a constraint needs a question that takes an answer");
+                err(L, r->line, ccon + 1, _("a constraint needs a question that takes an answer"));
         }
         if (capp >= 0 && cell(r, capp)[0])
             it->appearance = util_xstrdup(cell(r, capp));
@@ -858,11 +861,11 @@ static void load_survey(loader_t *L)
         if (*pts) {
             double pv;
             if (util_parse_double(pts, &pv) != 0) {
-                err(L, r->line, cpts + 1, "points must be a number, not '%s'", pts);
+                err(L, r->line, cpts + 1, _("points must be a number, not '%s'"), pts);
             } else if (!(t == FORM_INTEGER || (t == FORM_SELECT_ONE && l && l->yesno))) {
                 if (!list_missing)
-                    err(L, r->line, cpts + 1, "points go on an integer item (per count) or a "
-                        "select_one yes/no item (per yes), not on %s", form_type_name(t));
+                    err(L, r->line, cpts + 1, _("points go on an integer item (per count) or a "
+                        "select_one yes/no item (per yes), not on %s"), form_type_name(t));
             } else {
                 it->has_points = 1;
                 it->points = pv;
@@ -879,24 +882,24 @@ static void load_survey(loader_t *L)
                     codes[k] = f->dims[k].code;
                 const char *near = util_nearest(dim, codes);
                 if (near)
-                    err(L, r->line, cdim + 1, "dimension '%s' is not declared in the "
-                        "dimensions sheet; did you mean '%s'?", dim, near);
+                    err(L, r->line, cdim + 1, _("dimension '%s' is not declared in the "
+                        "dimensions sheet; did you mean '%s'?"), dim, near);
                 else
-                    err(L, r->line, cdim + 1, "dimension '%s' is not declared in the "
-                        "dimensions sheet; add a row for it there", dim);
+                    err(L, r->line, cdim + 1, _("dimension '%s' is not declared in the "
+                        "dimensions sheet; add a row for it there"), dim);
                 free(codes);
             } else if (!it->has_points && !(t == FORM_SELECT_ONE && l && l->numeric)) {
                 /* an undefined list was reported already; do not cascade */
                 if (!*pts && !((t == FORM_SELECT_ONE || t == FORM_SELECT_MULTIPLE) && !l))
-                    err(L, r->line, cdim + 1, "only Likert items (select_one with a numeric "
+                    err(L, r->line, cdim + 1, _("only Likert items (select_one with a numeric "
                         "choice list) or items with points can belong to a dimension; '%s' "
-                        "is %s", it->name ? it->name : "", form_type_name(t));
+                        "is %s"), it->name ? it->name : "", form_type_name(t));
                 it->dim = -1;
             } else if (!it->has_points) {
                 f->dims[it->dim].nscored++;
             }
         } else if (it->has_points) {
-            err(L, r->line, cpts + 1, "points need a dimension to count towards");
+            err(L, r->line, cpts + 1, _("points need a dimension to count towards"));
         }
         const char *rev = cell(r, crev);
         if (*rev) {
@@ -904,20 +907,20 @@ static void load_survey(loader_t *L)
                 if (t == FORM_SELECT_ONE && l && l->numeric)
                     it->reverse = 1;
                 else if (t == FORM_SELECT_ONE && l)
-                    err(L, r->line, crev + 1, "reverse needs a numeric choice list; the choice "
-                        "names of list '%s' are not all numbers", l->name);
+                    err(L, r->line, crev + 1, _("reverse needs a numeric choice list; the choice "
+                        "names of list '%s' are not all numbers"), l->name);
                 else if (!list_missing)
-                    err(L, r->line, crev + 1, "reverse needs a select_one item with a numeric "
-                        "choice list; '%s' is %s", it->name ? it->name : "", form_type_name(t));
+                    err(L, r->line, crev + 1, _("reverse needs a select_one item with a numeric "
+                        "choice list; '%s' is %s"), it->name ? it->name : "", form_type_name(t));
             } else if (!util_is_no(rev)) {
-                err(L, r->line, crev + 1, "reverse must be yes or no, not '%s'", rev);
+                err(L, r->line, crev + 1, _("reverse must be yes or no, not '%s'"), rev);
             }
         }
         relcol[f->nitems - 1] = (int)i;
     }
     while (depth > 0) {
         depth--;
-        err(L, stack_line[depth], ctype + 1, "begin_group '%s' is never closed with end_group",
+        err(L, stack_line[depth], ctype + 1, _("begin_group '%s' is never closed with end_group"),
             f->items[stack[depth]].name);
     }
     /* references can point forward, so check them once every name is known */
@@ -934,7 +937,7 @@ static void load_survey(loader_t *L)
         }
     }
     if (f->nitems == 0)
-        err(L, s->line, 1, "the survey sheet has no questions");
+        err(L, s->line, 1, _("the survey sheet has no questions"));
 cleanup:
     free(relcol);
     colspecs_free(cs, s->header->n);
@@ -944,7 +947,7 @@ static void final_checks(loader_t *L)
 {
     form_t *f = L->f;
     if (f->nlangs > FORM_MAX_LANGS) {
-        err(L, 0, 0, "more than %d languages", FORM_MAX_LANGS);
+        err(L, 0, 0, _("more than %d languages"), FORM_MAX_LANGS);
         return;
     }
     f->default_lang = 0;
@@ -958,8 +961,8 @@ static void final_checks(loader_t *L)
             for (size_t i = 0; i < f->nlangs; i++)
                 if (*f->langs[i])
                     util_buf_addf(&b, "%s'%s'", b.len ? ", " : "", f->langs[i]);
-            err(L, L->settings_line, L->col_default_language, "default_language '%s' matches "
-                "no label column; write it exactly as after label:: (%s)", f->default_language,
+            err(L, L->settings_line, L->col_default_language, _("default_language '%s' matches "
+                "no label column; write it exactly as after label:: (%s)"), f->default_language,
                 b.s ? b.s : "");
             util_buf_free(&b);
         } else if (found >= 0) {
@@ -969,11 +972,11 @@ static void final_checks(loader_t *L)
     if (f->unit_field) {
         int k = form_item_index(f, f->unit_field);
         if (k < 0)
-            err(L, L->settings_line, L->col_unit_field, "unit_field '%s' is not a question of "
-                "this form; name the select_one question that asks for the unit", f->unit_field);
+            err(L, L->settings_line, L->col_unit_field, _("unit_field '%s' is not a question of "
+                "this form; name the select_one question that asks for the unit"), f->unit_field);
         else if (f->items[k].type != FORM_SELECT_ONE)
-            err(L, L->settings_line, L->col_unit_field, "unit_field '%s' must name a "
-                "select_one question of this form, but it is %s", f->unit_field,
+            err(L, L->settings_line, L->col_unit_field, _("unit_field '%s' must name a "
+                "select_one question of this form, but it is %s"), f->unit_field,
                 form_type_name(f->items[k].type));
     }
     for (size_t i = 0; i < f->ndims; i++)
@@ -983,7 +986,7 @@ static void final_checks(loader_t *L)
                 if (f->items[k].dim == (int)i)
                     has_points = 1;
             if (!has_points)
-                warn(L, 0, 0, "dimension '%s' has no items", f->dims[i].code);
+                warn(L, 0, 0, _("dimension '%s' has no items"), f->dims[i].code);
         }
 }
 
@@ -1025,16 +1028,16 @@ int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
         goto cleanup;
     }
     if (used == ENC_GB18030)
-        util_diag_add(diags, UTIL_WARNING, file, 0, 0, "read as GB18030 (not UTF-8); it is "
-                      "stored as UTF-8");
+        util_diag_add(diags, UTIL_WARNING, file, 0, 0, _("read as GB18030 (not UTF-8); it is "
+                      "stored as UTF-8"));
     char delim = csvr_sniff_delim(text, tlen);
     if (csvr_parse_mem(text, tlen, delim, collect_row, &L.rows, &msg) != 0) {
         diag_positioned(diags, file, msg ? msg : "CSV error");
         goto cleanup;
     }
     if (!looks_like_xlsform(&L.rows)) {
-        util_diag_add(diags, UTIL_ERROR, file, 0, 0, "not an XLSForm questionnaire: no row "
-                      "starts a survey, choices or settings sheet in its first cell");
+        util_diag_add(diags, UTIL_ERROR, file, 0, 0, _("not an XLSForm questionnaire: no row "
+                      "starts a survey, choices or settings sheet in its first cell"));
         notform = 1;
         goto cleanup;
     }
@@ -1066,7 +1069,7 @@ int form_load_file(const char *path, form_t **out, util_diag_t *diags)
     size_t len;
     *out = NULL;
     if (util_read_file(path, &data, &len, &msg) != 0) {
-        util_diag_add(diags, UTIL_ERROR, path, 0, 0, "cannot read: %s", msg);
+        util_diag_add(diags, UTIL_ERROR, path, 0, 0, _("cannot read: %s"), msg);
         free(msg);
         return -1;
     }

@@ -19,6 +19,7 @@
  * reads the same either way.
  */
 #include "importfmt.h"
+#include "i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -739,8 +740,8 @@ static char *cell_value(const imp_plan_t *p, const form_item_t *it, const char *
             if (*one) {
                 int c = wjx_choice(f, l, one);
                 if (c < 0) {
-                    util_seterr(err, "'%s' is not an option of %s: give its number (1-%zu) or "
-                                "its text", one, it->name, l->nchoices);
+                    util_seterr(err, _("'%s' is not an option of %s: give its number (1-%zu) or "
+                                "its text"), one, it->name, l->nchoices);
                     util_buf_free(&b);
                     free(v);
                     return NULL;
@@ -875,8 +876,12 @@ void imp_plan_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, imp_row_t *out
                     p->f->items[c->item].name);
         } else if (c->type == COL_ITEM) {
             char *msg = NULL;
-            char *v = cell_value(p, &p->f->items[c->item], cell, &msg);
-            if (!v || ans_set(a, (size_t)c->item, v, &msg) != 0) {
+            /* a plain file's cell needs no translation and goes to ans_set
+             * as it is (ans_set trims): no copy for each of the tens of
+             * millions of cells of a province-wide import */
+            char *v = p->fmt == IMP_PLAIN ? NULL : cell_value(p, &p->f->items[c->item], cell, &msg);
+            const char *val = p->fmt == IMP_PLAIN ? cell : v;
+            if (!val || ans_set(a, (size_t)c->item, val, &msg) != 0) {
                 bad(p, row->line, (long)j + 1, "%s", msg);
                 p->bad[c->item] = 1;
             }

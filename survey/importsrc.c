@@ -11,6 +11,7 @@
  */
 #include "importsrc.h"
 #include "util.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -81,7 +82,7 @@ static int rewind_src(imp_src_t *s, char **err)
         return 0;
     }
     if (fseek(s->fp, 0, SEEK_SET) != 0) {
-        util_seterr(err, "cannot read the file again: %s", strerror(errno));
+        util_seterr(err, _("cannot read the file again: %s"), strerror(errno));
         return -1;
     }
     clearerr(s->fp);
@@ -119,7 +120,7 @@ static int run(imp_src_t *s, enc_t enc, int probe, imp_chunk_fn fn, void *ud, ch
     if (enc == ENC_GB18030) {
         cd = iconv_open("UTF-8", "GB18030");
         if (cd == (iconv_t)-1) {
-            util_seterr(err, "GB18030 conversion is not available: %s", strerror(errno));
+            util_seterr(err, _("GB18030 conversion is not available: %s"), strerror(errno));
             goto cleanup;
         }
         obuf = util_xmalloc(2 * CHUNK);
@@ -127,7 +128,7 @@ static int run(imp_src_t *s, enc_t enc, int probe, imp_chunk_fn fn, void *ud, ch
     for (;;) {
         size_t got = input(s, buf + carry, CHUNK);
         if (got == (size_t)-1) {
-            util_seterr(err, "read error: %s", strerror(errno));
+            util_seterr(err, _("read error: %s"), strerror(errno));
             goto cleanup;
         }
         int eof = got == 0;
@@ -156,7 +157,7 @@ static int run(imp_src_t *s, enc_t enc, int probe, imp_chunk_fn fn, void *ud, ch
                     s->bad_byte = p[bad];
                     rc = 1;
                 } else {
-                    util_seterr(err, "line %ld, column %ld: invalid UTF-8 byte 0x%02X%s", pos.line,
+                    util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X%s"), pos.line,
                                 pos.col, p[bad],
                                 s->bom && s->want == ENC_AUTO ? " after a UTF-8 BOM" : "");
                 }
@@ -197,7 +198,7 @@ static int run(imp_src_t *s, enc_t enc, int probe, imp_chunk_fn fn, void *ud, ch
                 long long off = base + (in - (char *)buf);
                 unsigned char byte = (unsigned char)*in;
                 if (s->want == ENC_GB18030) {
-                    util_seterr(err, "line %ld, column %ld: byte 0x%02X is not valid GB18030",
+                    util_seterr(err, _("line %ld, column %ld: byte 0x%02X is not valid GB18030"),
                                 pos.line, pos.col, byte);
                 } else {
                     /* UTF-8 got at least as far: a UTF-8 file with one bad
@@ -208,8 +209,8 @@ static int run(imp_src_t *s, enc_t enc, int probe, imp_chunk_fn fn, void *ud, ch
                         col = s->bad_col;
                         byte = s->bad_byte;
                     }
-                    util_seterr(err, "line %ld, column %ld: byte 0x%02X is neither UTF-8 nor "
-                                "GB18030; save the file as UTF-8", line, col, byte);
+                    util_seterr(err, _("line %ld, column %ld: byte 0x%02X is neither UTF-8 nor "
+                                "GB18030; save the file as UTF-8"), line, col, byte);
                 }
                 goto cleanup;
             }
@@ -255,8 +256,8 @@ int imp_src_open(const char *path, enc_t want, imp_src_t **out, char **err)
         return -1;
     }
     if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        util_seterr(err, "not a regular file; save the data to a file first (an import reads "
-                    "it twice)");
+        util_seterr(err, _("not a regular file; save the data to a file first (an import reads "
+                    "it twice)"));
         fclose(fp);
         return -1;
     }

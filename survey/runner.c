@@ -10,6 +10,7 @@
  * (DESIGN.md section 4).
  */
 #include "runner.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <math.h>
@@ -130,7 +131,7 @@ int run_draft_claim(store_t *s, const char *base, int form, int wave, int unit, 
         rc = 0;
     }
     if (rc < 0)
-        util_seterr(err, "a thousand sessions hold drafts for %s", base);
+        util_seterr(err, _("a thousand sessions hold drafts for %s"), base);
     goto cleanup;
 rollback:
     store_rollback(s);
@@ -182,7 +183,7 @@ int run_new(const run_cfg_t *cfg, run_t **out, char **err)
     if (r->ufield >= 0 && cfg->unit_code) {
         const form_list_t *l = list_of(r, r->ufield);
         if (!l || form_list_choice(l, cfg->unit_code) < 0) {
-            util_seterr(err, "unit '%s' is not a choice of the question '%s' of form %s",
+            util_seterr(err, _("unit '%s' is not a choice of the question '%s' of form %s"),
                         cfg->unit_code, f->unit_field, f->form_id);
             run_free(r);
             return -1;
@@ -487,7 +488,7 @@ static int load_item_ids(run_t *r, char **err)
     if (store_item_ids(r->cfg.store, r->cfg.form_row, &r->item_ids, &n, err) != 0)
         return -1;
     if (n != r->cfg.form->nitems) {
-        util_seterr(err, "the stored form %d has %zu items, the loaded one %zu", r->cfg.form_row,
+        util_seterr(err, _("the stored form %d has %zu items, the loaded one %zu"), r->cfg.form_row,
                     n, r->cfg.form->nitems);
         return -1;
     }
@@ -573,7 +574,7 @@ int run_answer(run_t *r, int pos, const char *line, char **msg)
 fail:
     if (in_tx)
         store_rollback(r->cfg.store);
-    util_seterr(msg, "saving the answer failed: %s", e ? e : "?");
+    util_seterr(msg, _("saving the answer failed: %s"), e ? e : "?");
     rc = -1;
 cleanup:
     free(e);
@@ -633,7 +634,7 @@ int run_draft_load(run_t *r, int *cursor, char **err)
     if (rc != 0)
         return rc;
     if (d.form != r->cfg.form_row) {
-        util_seterr(err, "the draft was made with another version of the form (%d, not %d)",
+        util_seterr(err, _("the draft was made with another version of the form (%d, not %d)"),
                     d.form, r->cfg.form_row);
         ans_clear_all(r->ans);
         prefill(r);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "web_page.h"
+#include "i18n.h"
 
 #define PER_PAGE 8
 #define QUIET 4      /* the white border a QR reader needs, in modules */
@@ -22,7 +23,7 @@ int slips_qr_svg(util_buf_t *out, const char *text, double mm, char **err)
     /* level M survives a smudge or a fold; 8-bit mode keeps the link as is */
     QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
     if (!q) {
-        util_seterr(err, "cannot make a QR code of '%s': %s", text, strerror(errno));
+        util_seterr(err, _("cannot make a QR code of '%s': %s"), text, strerror(errno));
         return -1;
     }
     int wdt = q->width, full = wdt + 2 * QUIET;

@@ -21,13 +21,22 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+/* Answers are inserted by multi-row statements of 1, 2, 4 ... 32 rows, a
+ * response's n answers taking one statement per bit of n: one
+ * sqlite3_step per row costs more in statement setup (reset, cursors
+ * opened and closed, the foreign-key parent cursors) than the row's own
+ * b-tree insert, and a bulk import stores tens of millions of rows. */
+#define ANS_BATCH_BITS 6
+
 struct store {
     sqlite3 *db;
-    sqlite3_stmt *ins_response, *ins_answer;
+    sqlite3_stmt *ins_response;
+    sqlite3_stmt *ins_answers[ANS_BATCH_BITS];   /* [b]: 2^b rows */
 };
 
 static const char *const migrations[] = {
@@ -232,7 +241,10 @@ int store_open(const char *path, int create, store_t **out, char **err)
                     "another with --db FILE or GAPSURVEY_DB)", path);
         goto fail;
     }
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    /* NOMUTEX: a connection is only ever used by one thread at a time (the
+     * web server checks one out of its pool per request), so SQLite's own
+     * per-call locking is pure cost; it was a tenth of a scan's time */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         util_seterr(err, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
         goto fail;
@@ -242,7 +254,14 @@ int store_open(const char *path, int create, store_t **out, char **err)
         goto fail;
     char *m = NULL;
     if (exec(s, "PRAGMA journal_mode = WAL", &m)) {
-        util_seterr(err, "%s is not a usable database (%s)", path, m);
+        /* SQLite only says "unable to open database file" when it cannot
+         * write the file (a read-only mount, a copied file without write
+         * permission); that is the usual cause, so it is named */
+        if (access(path, W_OK) != 0 && (errno == EROFS || errno == EACCES))
+            util_seterr(err, "%s is read-only (%s); gapsurvey must be able to write the "
+                        "database and its -wal file beside it", path, strerror(errno));
+        else
+            util_seterr(err, "%s is not a usable database (%s)", path, m);
         free(m);
         goto fail;
     }
@@ -272,7 +291,8 @@ void store_close(store_t *s)
     if (!s)
         return;
     sqlite3_finalize(s->ins_response);
-    sqlite3_finalize(s->ins_answer);
+    for (int b = 0; b < ANS_BATCH_BITS; b++)
+        sqlite3_finalize(s->ins_answers[b]);
     if (s->db)
         sqlite3_close(s->db);
     free(s);
@@ -706,16 +726,27 @@ int store_wave_name(store_t *s, int id, char **name, char **err)
 
 /* ---- responses ---- */
 
+/* The statement inserting 2^b answers, prepared on first use. */
+static sqlite3_stmt *ins_answers(store_t *s, int b, char **err)
+{
+    if (s->ins_answers[b])
+        return s->ins_answers[b];
+    util_buf_t q = {0};
+    util_buf_adds(&q, "INSERT INTO answers(response, item, num, text) VALUES ");
+    for (int i = 0; i < 1 << b; i++)
+        util_buf_addf(&q, "%s(?%d, ?%d, ?%d, ?%d)", i ? ", " : "", 4 * i + 1, 4 * i + 2,
+                      4 * i + 3, 4 * i + 4);
+    prep(s, q.s, &s->ins_answers[b], err);
+    util_buf_free(&q);
+    return s->ins_answers[b];
+}
+
 int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
                        const char *source, const store_answer_t *a, size_t n, char **err)
 {
     if (!s->ins_response &&
         prep(s, "INSERT INTO responses(form, wave, unit, submitted_on, source) "
                 "VALUES (?1, ?2, ?3, ?4, ?5)", &s->ins_response, err))
-        return -1;
-    if (!s->ins_answer &&
-        prep(s, "INSERT INTO answers(response, item, num, text) VALUES (?1, ?2, ?3, ?4)",
-             &s->ins_answer, err))
         return -1;
     sqlite3_stmt *st = s->ins_response;
     sqlite3_reset(st);
@@ -730,120 +761,169 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
     if (sqlite3_step(st) != SQLITE_DONE)
         return sqlerr(s, err, "storing response");
     sqlite3_int64 rid = sqlite3_last_insert_rowid(s->db);
-    st = s->ins_answer;
-    for (size_t i = 0; i < n; i++) {
+    size_t done = 0;
+    while (done < n) {
+        int b = ANS_BATCH_BITS - 1;
+        while ((size_t)1 << b > n - done)
+            b--;
+        if (!(st = ins_answers(s, b, err)))
+            return -1;
         sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, rid);
-        sqlite3_bind_int(st, 2, a[i].item);
-        if (a[i].has_num)
-            sqlite3_bind_double(st, 3, a[i].num);
-        else
-            sqlite3_bind_null(st, 3);
-        if (a[i].text)
-            sqlite3_bind_text(st, 4, a[i].text, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(st, 4);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            return sqlerr(s, err, "storing answer");
+        for (int i = 0; i < 1 << b; i++, done++) {
+            const store_answer_t *x = &a[done];
+            sqlite3_bind_int64(st, 4 * i + 1, rid);
+            sqlite3_bind_int(st, 4 * i + 2, x->item);
+            if (x->has_num)
+                sqlite3_bind_double(st, 4 * i + 3, x->num);
+            else
+                sqlite3_bind_null(st, 4 * i + 3);
+            if (x->text)
+                sqlite3_bind_text(st, 4 * i + 4, x->text, -1, SQLITE_STATIC);
+            else
+                sqlite3_bind_null(st, 4 * i + 4);
+        }
+        /* every parameter is bound again before each step, so the texts
+         * bound SQLITE_STATIC (the caller's) are never read after return */
+        int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "storing answer");
+        sqlite3_reset(st);
+        if (rc)
+            return rc;
     }
-    sqlite3_reset(st);
     return 0;
 }
 
-typedef struct {
-    int id, pos;
-} idpos_t;
-
-static int cmp_idpos(const void *a, const void *b)
-{
-    const idpos_t *x = a, *y = b;
-    return (x->id > y->id) - (x->id < y->id);
-}
-
+/* The scan reads every answer of a wave, tens of millions at province
+ * scale, so its per-answer work is kept to array lookups and one memcpy:
+ * item ids map to target positions through an array indexed by id (the
+ * items of a form are numbered consecutively, so the array spans the
+ * stored versions' ids), and the texts of one response are copied into
+ * one reused buffer instead of one allocation each.
+ *
+ * Two cursors are merged, both in id order with no sort: the wave's
+ * responses (a rowid walk of the small responses table) and the answers
+ * of the id range they span (one walk of the answers' primary key).  A
+ * join would instead seek each response's answers, which made SQLite's
+ * share of the scan 1.6 times a bare SELECT of the same answers; and
+ * through the (wave, form) index SQLite would gather the whole wave in a
+ * temporary b-tree to order it, in memory that grows with the answers.
+ * Answers of other waves or forms inside the range are read and skipped:
+ * waves are collected one after the other, so there are few. */
 int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
                int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
 {
     int rc = -1;
-    sqlite3_stmt *st = NULL;
-    idpos_t *map = NULL;
-    size_t nmap = 0;
+    sqlite3_stmt *st = NULL, *sa = NULL;
+    int *map = NULL;             /* item id - lo -> target position, -1 */
+    int lo = 0, hi = -1;
     int *pos = NULL;
     double *num = NULL;
-    char **text = NULL;
-    size_t cap = target->nitems + 1, n = 0;
+    size_t *toff = NULL;         /* text offsets into tbuf, (size_t)-1 = none */
+    const char **text = NULL;
+    util_buf_t tbuf = {0};
+    size_t cap = target->nitems + 1;
+    static const char *const in_wave =
+        "FROM responses NOT INDEXED WHERE form IN (SELECT id FROM forms WHERE form_id = ?1) "
+        "AND wave = ?2";
 
+    if (prep(s, "SELECT min(i.id), max(i.id) FROM items i JOIN forms f ON f.id = i.form "
+                "WHERE f.form_id = ?1", &st, err))
+        goto cleanup;
+    bind_text(st, 1, form_id);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        lo = sqlite3_column_int(st, 0);
+        hi = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    map = util_xmalloc(((size_t)(hi - lo) + 2) * sizeof *map);
+    for (int i = 0; i <= hi - lo; i++)
+        map[i] = -1;
     /* item ids of every version, mapped onto the target form by name */
     if (prep(s, "SELECT i.id, i.name FROM items i JOIN forms f ON f.id = i.form "
                 "WHERE f.form_id = ?1 AND i.name IS NOT NULL", &st, err))
         goto cleanup;
     bind_text(st, 1, form_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int p = form_item_index(target, col_text(st, 1));
-        if (p < 0)
-            continue;
-        map = util_xrealloc(map, (nmap + 1) * sizeof *map);
-        map[nmap].id = sqlite3_column_int(st, 0);
-        map[nmap].pos = p;
-        nmap++;
-    }
+    while (sqlite3_step(st) == SQLITE_ROW)
+        map[sqlite3_column_int(st, 0) - lo] = form_item_index(target, col_text(st, 1));
     sqlite3_finalize(st);
     st = NULL;
-    qsort(map, nmap, sizeof *map, cmp_idpos);
 
-    pos = util_xmalloc(cap * sizeof *pos);
-    num = util_xmalloc(cap * sizeof *num);
-    text = util_xcalloc(cap, sizeof *text);
-    if (prep(s, "SELECT r.id, coalesce(r.unit, 0), a.item, a.num, a.text "
-                "FROM responses r JOIN forms f ON f.id = r.form "
-                "LEFT JOIN answers a ON a.response = r.id "
-                "WHERE f.form_id = ?1 AND r.wave = ?2 ORDER BY r.id", &st, err))
+    char *q = util_fmt("SELECT min(id), max(id) %s", in_wave);
+    int bad = prep(s, q, &st, err);
+    free(q);
+    if (bad)
         goto cleanup;
     bind_text(st, 1, form_id);
     sqlite3_bind_int(st, 2, wave);
-    long cur = -1;
-    int unit = 0, step;
-    for (;;) {
-        step = sqlite3_step(st);
-        long rid = step == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
-        if (cur >= 0 && rid != cur) {
-            store_scan_row_t row = {cur, unit, n, pos, num, (const char *const *)text};
-            int r = cb(ud, &row);
-            for (size_t i = 0; i < n; i++) {
-                free(text[i]);
-                text[i] = NULL;
-            }
-            n = 0;
-            if (r) {
-                rc = r;
-                goto cleanup;
-            }
-        }
-        if (step != SQLITE_ROW)
-            break;
-        cur = rid;
-        unit = sqlite3_column_int(st, 1);
-        if (sqlite3_column_type(st, 2) == SQLITE_NULL)
-            continue;
-        idpos_t key = {sqlite3_column_int(st, 2), 0};
-        idpos_t *hit = bsearch(&key, map, nmap, sizeof *map, cmp_idpos);
-        if (!hit || n == cap)
-            continue;
-        pos[n] = hit->pos;
-        num[n] = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3);
-        text[n] = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : util_xstrdup(col_text(st, 4));
-        n++;
+    if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL) {
+        rc = 0;                  /* no responses */
+        goto cleanup;
     }
-    if (step != SQLITE_DONE) {
+    sqlite3_int64 first = sqlite3_column_int64(st, 0), last = sqlite3_column_int64(st, 1);
+    sqlite3_finalize(st);
+    st = NULL;
+    q = util_fmt("SELECT id, coalesce(unit, 0) %s ORDER BY id", in_wave);
+    bad = prep(s, q, &st, err);
+    free(q);
+    if (bad || prep(s, "SELECT response, item, num, text FROM answers "
+                       "WHERE response BETWEEN ?1 AND ?2 ORDER BY response", &sa, err))
+        goto cleanup;
+    bind_text(st, 1, form_id);
+    sqlite3_bind_int(st, 2, wave);
+    sqlite3_bind_int64(sa, 1, first);
+    sqlite3_bind_int64(sa, 2, last);
+
+    pos = util_xmalloc(cap * sizeof *pos);
+    num = util_xmalloc(cap * sizeof *num);
+    toff = util_xmalloc(cap * sizeof *toff);
+    text = util_xcalloc(cap, sizeof *text);
+    int astep = sqlite3_step(sa), step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 rid = sqlite3_column_int64(st, 0);
+        size_t n = 0;
+        util_buf_reset(&tbuf);
+        for (; astep == SQLITE_ROW; astep = sqlite3_step(sa)) {
+            sqlite3_int64 arid = sqlite3_column_int64(sa, 0);
+            if (arid > rid)
+                break;
+            if (arid < rid)
+                continue;        /* another wave's or form's response */
+            int id = sqlite3_column_int(sa, 1);
+            if (id < lo || id > hi || map[id - lo] < 0 || n == cap)
+                continue;
+            pos[n] = map[id - lo];
+            num[n] = sqlite3_column_type(sa, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(sa, 2);
+            toff[n] = (size_t)-1;
+            const char *t = col_text(sa, 3);
+            if (t) {
+                toff[n] = tbuf.len;
+                util_buf_add(&tbuf, t, (size_t)sqlite3_column_bytes(sa, 3) + 1);
+            }
+            n++;
+        }
+        if (astep != SQLITE_ROW && astep != SQLITE_DONE)
+            break;
+        /* the buffer has stopped growing: its offsets become pointers */
+        for (size_t i = 0; i < n; i++)
+            text[i] = toff[i] == (size_t)-1 ? NULL : tbuf.s + toff[i];
+        store_scan_row_t row = {(long)rid, sqlite3_column_int(st, 1), n, pos, num, text};
+        int r = cb(ud, &row);
+        if (r) {
+            rc = r;
+            goto cleanup;
+        }
+    }
+    if (step != SQLITE_DONE || (astep != SQLITE_ROW && astep != SQLITE_DONE)) {
         sqlerr(s, err, "reading responses");
         goto cleanup;
     }
     rc = 0;
 cleanup:
     sqlite3_finalize(st);
-    if (text)
-        for (size_t i = 0; i < cap; i++)
-            free(text[i]);
+    sqlite3_finalize(sa);
+    util_buf_free(&tbuf);
     free(text);
+    free(toff);
     free(pos);
     free(num);
     free(map);

@@ -7,7 +7,8 @@
  * heap message (caller frees).  Lookups return 1 for "not found".  Strings
  * handed to callbacks belong to the store and are valid only during the
  * callback.  Every statement is prepared with bound parameters; no SQL is
- * ever built from user text.
+ * ever built from user text.  A store_t may be used by one thread at a
+ * time only (its connection is opened without SQLite's own locking).
  */
 #ifndef GS_STORE_H
 #define GS_STORE_H

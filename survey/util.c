@@ -3,6 +3,7 @@
  * and UTF-8 display width.  See util.h for the ownership rules.
  */
 #include "util.h"
+#include "i18n.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -219,7 +220,7 @@ int util_read_file(const char *path, char **data, size_t *len, char **err)
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         util_buf_add(&b, chunk, n);
     if (ferror(f)) {
-        util_seterr(err, "%s: read error: %s", path, strerror(errno));
+        util_seterr(err, _("%s: read error: %s"), path, strerror(errno));
         goto cleanup;
     }
     *len = b.len;

@@ -38,6 +38,7 @@
 #include "store.h"
 #include "token.h"
 #include "web_page.h"
+#include "i18n.h"
 
 #define MAX_FIELDS 2000          /* more than any questionnaire has items */
 #define CONNECTION_LIMIT 1000
@@ -217,7 +218,7 @@ static const cached_form_t *form_get(web_t *w, store_t *s, int id, char **err)
             c.form = NULL;
             c.item_ids = NULL;
         } else
-            util_seterr(err, "more than %d questionnaires in use at once", MAX_FORMS);
+            util_seterr(err, _("more than %d questionnaires in use at once"), MAX_FORMS);
     }
     pthread_mutex_unlock(&w->forms_mu);
     form_free(c.form);
@@ -236,6 +237,8 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
     (void)kind, (void)content_type, (void)transfer_encoding;
     if (filename)
         return MHD_YES;   /* no questionnaire takes files */
+    if (!key)
+        return MHD_YES;   /* a multipart part with no name: nothing to answer */
     field_t *f = NULL;
     if (off > 0 && r->nfields && strcmp(r->fields[r->nfields - 1].key, key) == 0)
         f = &r->fields[r->nfields - 1];
@@ -898,7 +901,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
     if (spec[0] == '[') {
         const char *close = strchr(spec, ']');
         if (!close || close[1] != ':' || (size_t)(close - spec - 1) >= sizeof host) {
-            util_seterr(err, "--listen '%s': write an IPv6 address as [::1]:8080", spec);
+            util_seterr(err, _("--listen '%s': write an IPv6 address as [::1]:8080"), spec);
             return -1;
         }
         memcpy(host, spec + 1, (size_t)(close - spec - 1));
@@ -906,7 +909,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
         port = close + 2;
     } else if (colon) {
         if ((size_t)(colon - spec) >= sizeof host) {
-            util_seterr(err, "--listen '%s': host name too long", spec);
+            util_seterr(err, _("--listen '%s': host name too long"), spec);
             return -1;
         }
         if (colon > spec) {
@@ -918,7 +921,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
     }
     long p;
     if (util_parse_long(port, &p) != 0 || p < 0 || p > 65535) {
-        util_seterr(err, "--listen '%s': the port must be a number from 0 to 65535", spec);
+        util_seterr(err, _("--listen '%s': the port must be a number from 0 to 65535"), spec);
         return -1;
     }
     struct addrinfo hints = {0}, *res = NULL;
@@ -926,7 +929,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
     hints.ai_flags = AI_NUMERICSERV;
     int g = getaddrinfo(host, port, &hints, &res);
     if (g != 0 || !res) {
-        util_seterr(err, "--listen '%s': %s", spec, gai_strerror(g));
+        util_seterr(err, _("--listen '%s': %s"), spec, gai_strerror(g));
         return -1;
     }
     memset(ss, 0, sizeof *ss);
@@ -959,21 +962,21 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     pthread_mutex_init(&w->write_mu, NULL);
     w->forms = util_xcalloc(MAX_FORMS, sizeof *w->forms);
     if (!*w->admin_token) {
-        util_seterr(err, "an admin token is needed");
+        util_seterr(err, _("an admin token is needed"));
         goto fail;
     }
     if (getrandom(w->key, sizeof w->key, 0) != (ssize_t)sizeof w->key) {
-        util_seterr(err, "cannot read the system's random source: %s", strerror(errno));
+        util_seterr(err, _("cannot read the system's random source: %s"), strerror(errno));
         goto fail;
     }
     if (parse_listen(cfg->listen ? cfg->listen : "127.0.0.1:8080", &ss, err) != 0)
         goto fail;
     if ((cfg->tls_cert_pem != NULL) != (cfg->tls_key_pem != NULL)) {
-        util_seterr(err, "TLS needs both a certificate and its key");
+        util_seterr(err, _("TLS needs both a certificate and its key"));
         goto fail;
     }
     if (cfg->tls_cert_pem && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-        util_seterr(err, "this libmicrohttpd was built without TLS");
+        util_seterr(err, _("this libmicrohttpd was built without TLS"));
         goto fail;
     }
     w->npool = w->cfg.threads;
@@ -1007,8 +1010,8 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     w->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, w, MHD_OPTION_ARRAY, opts,
                             MHD_OPTION_END);
     if (!w->d) {
-        util_seterr(err, "cannot listen on %s (in use, not an address of this machine, or a "
-                    "bad TLS certificate or key)", cfg->listen ? cfg->listen : "127.0.0.1:8080");
+        util_seterr(err, _("cannot listen on %s (in use, not an address of this machine, or a "
+                    "bad TLS certificate or key)"), cfg->listen ? cfg->listen : "127.0.0.1:8080");
         goto fail;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(w->d, MHD_DAEMON_INFO_BIND_PORT);

@@ -23,6 +23,10 @@ pc libqrencode || need libqrencode-dev
 [ -f /usr/include/readstat.h ] || need libreadstat-dev
 [ -f /usr/include/csv.h ] || need libcsv-dev
 command -v gnuplot >/dev/null 2>&1 || need gnuplot-nox
+# msgfmt compiles po/zh_CN.po in every build; xgettext for `make pot`
+command -v msgfmt >/dev/null 2>&1 || need gettext
+# `man -l man/gapsurvey.1` in tests/cli/i18n.sh
+command -v man >/dev/null 2>&1 || need "man-db groff-base"
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need fonts-noto-cjk
 command -v fc-list >/dev/null 2>&1 || need fontconfig
 command -v python3 >/dev/null 2>&1 || need python3
@@ -31,6 +35,11 @@ command -v chromium >/dev/null 2>&1 || need chromium
 command -v curl >/dev/null 2>&1 || need curl
 command -v tmux >/dev/null 2>&1 || need tmux
 command -v unzip >/dev/null 2>&1 || need unzip
+# `make fuzz` builds libFuzzer targets with clang; `make valgrind`
+command -v clang >/dev/null 2>&1 || need clang
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+    need libclang-rt-14-dev
+command -v valgrind >/dev/null 2>&1 || need valgrind
 # the browser test drives Chromium with playwright-core (npm)
 command -v npm >/dev/null 2>&1 || need "nodejs npm"
 

@@ -1,0 +1,159 @@
+# Anonymity of what the analysis publishes (DESIGN.md section 5): a unit
+# under min_n never appears with a number in JSON, CSV, terminal tables,
+# plots, findings, comments or the report; complementary suppression;
+# --by ITEM under the same rules; comments only for 10 or more; the
+# population minus the shown groups never isolates the respondents in no
+# group; and the classic differencing attack across two groupings (a unit
+# of 6 whose 5 seniors are the only seniors: unit minus "senior" = one
+# person) is refused from both sides.
+. "$ROOT/tests/cli/lib.sh"
+R="$FIX/rcheck"
+
+# resp.py OUT SPEC...: writes a plain response file for the rcheck staff
+# form.  SPEC = UNIT:LEVEL:COUNT:COMMENT[:a1a2a3a4b1b2b3] (LEVEL may be
+# empty; answers default to a seeded random draw).
+cat >resp.py <<'PY'
+import random, sys
+random.seed(7)
+out = ["unit,level,a1,a2,a3,a4,b1,b2,b3,comment"]
+for spec in sys.argv[2:]:
+    p = spec.split(":")
+    unit, level, count, comment = p[0], p[1], int(p[2]), p[3]
+    for i in range(count):
+        vals = list(p[4]) if len(p) > 4 else [str(random.randint(1, 5)) for _ in range(7)]
+        out.append(",".join([unit, level] + vals + [comment % i if "%d" in comment else comment]))
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+
+setup() {   # DB UNITS-CSV SPEC...
+    export GAPSURVEY_DB="$T/$1.db"
+    u=$2; shift 2
+    "$GS" init >/dev/null 2>&1
+    "$GS" form add "$R/staff.csv" >/dev/null 2>&1
+    printf '%s' "$u" >units.csv
+    "$GS" unit import units.csv >/dev/null 2>&1
+    python3 resp.py resp.csv "$@"
+    run "$GS" import resp.csv --form rcheck-staff --format plain
+}
+
+# ---- small units, complementary suppression, comments ----
+setup small 'code,name
+BIG,Big Unit
+MID,Mid Unit Nine
+SML,Sixth Unit
+TINY,Tiny Unit Name
+' 'BIG:jr:30:big comment %d' 'MID:jr:9:MIDNINE-%d' 'SML:jr:6:sml %d' 'TINY:jr:4:SECRET-TINY-%d'
+status "small: responses imported" 0
+run "$GS" analyze --json
+status "analyze --json" 0
+cp "$T/out" small.json
+cat >groups.py <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for g in d["groups"]:
+    sc = g.get("scores") or {}
+    print(g["code"], "hidden" if g["suppressed"] else "shown", "scores" if sc else "noscores",
+          "n" if "n" in g else "non", len(g.get("comments") or []))
+PY
+python3 groups.py small.json >g.txt
+has "a unit of 4 is suppressed, with no scores and no n" g.txt "TINY hidden noscores non 0"
+has "the next smallest (6) is suppressed with it (4 < min_n on its own)" g.txt "SML hidden noscores non 0"
+has "a unit of 9 is shown" g.txt "MID shown scores"
+has "but without comments (fewer than 10)" g.txt "MID shown scores n 0"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps([d["findings"], d.get("gaps"), d.get("warnings")]))' small.json >findings.txt
+hasnot "no finding, gap or warning names the small unit" findings.txt "TINY"
+hasnot "no comment of the small unit in JSON" small.json "SECRET-TINY"
+hasnot "no comment of the unit of 9 in JSON" small.json "MIDNINE"
+run "$GS" analyze
+hasnot "terminal table: no small unit" "$T/out" "TINY"
+hasnot "terminal table: no complementary unit" "$T/out" "Sixth Unit"
+run "$GS" analyze --csv csvd
+status "analyze --csv" 0
+check "CSV tables: neither hidden unit" sh -c '! grep -rq "TINY\|SML\|Tiny Unit\|Sixth Unit" csvd'
+run "$GS" report --out rep --lang en
+status "report" 0
+check "report, its tables and plot data: no hidden unit" \
+    sh -c '! grep -rqa "TINY\|Tiny Unit\|Sixth Unit\|SECRET-TINY\|,SML\|\"SML" rep'
+check "report: no comment of the unit of 9" sh -c '! grep -rqa MIDNINE rep'
+has "report: comments of a unit of 30 are there" rep/report.md "big comment"
+run "$GS" analyze --min-n 4 --json
+python3 groups.py "$T/out" >g4.txt
+has "--min-n 4 shows the unit of 4" g4.txt "TINY shown scores"
+
+# ---- --by ITEM, and respondents in no group ----
+setup byitem 'code,name
+BIG,Big Unit
+' 'BIG:jr:20:a' 'BIG:sr:8:b' 'BIG::2:c'
+run "$GS" analyze --by level --json
+status "--by level" 0
+python3 groups.py "$T/out" >gl.txt
+has "--by level: juniors shown" gl.txt "jr shown scores"
+has "--by level: 2 who skipped the question would be total minus the groups, so the next smallest group is hidden" \
+    gl.txt "sr hidden noscores"
+setup byitem2 'code,name
+BIG,Big Unit
+' 'BIG:jr:20:a' 'BIG:sr:3:b' 'BIG:x:0:c'
+run "$GS" analyze --by level --json
+python3 groups.py "$T/out" >gl2.txt
+has "--by level: a level of 3 is hidden" gl2.txt "sr hidden noscores"
+has "--by level: and the other level with it (complementary)" gl2.txt "jr hidden noscores"
+
+# ---- the differencing attack ----
+# SIX has 6 respondents: 5 seniors (the only seniors) and one junior whose
+# answers are known to the test (alpha 25, beta 100).  Published: unit SIX
+# (n 6) by unit, level sr (n 5) by level; 6*SIX - 5*sr = the junior.
+setup diff 'code,name
+BIG,Big Unit
+MID,Mid Unit
+SIX,Six Unit
+' 'BIG:jr:30:x' 'MID:jr:12:x' 'SIX:sr:5:x' 'SIX:jr:1:x:2242555'
+cat >attack.py <<'PY'
+# Every set whose sums an analysis publishes: each shown group and the
+# pool (total minus shown groups).  For every pair from two analyses that
+# differ by fewer than min_n respondents, the difference of the sums is
+# what an attacker learns; it prints "RECOVERED" if that equals the
+# target's scores.
+import json, sys
+target = {"alpha_dim": 25.0, "beta_dim": 100.0}
+sets = []
+for f in sys.argv[1:]:
+    d = json.load(open(f))
+    dims = {x["code"]: x for x in d["dimensions"]}
+    pool = {k: [v["n"], v["mean"] * v["n"]] for k, v in dims.items()}
+    for g in d["groups"]:
+        if g["suppressed"]:
+            continue
+        s = {k: [v["n"], v["mean"] * v["n"]] for k, v in g["scores"].items()}
+        sets.append((f + ":" + g["code"], s))
+        for k in pool:
+            pool[k][0] -= s[k][0]
+            pool[k][1] -= s[k][1]
+    if pool["alpha_dim"][0] > 0:
+        sets.append((f + ":pool", pool))
+found = 0
+for na, a in sets:
+    for nb, b in sets:
+        if na.split(":")[0] == nb.split(":")[0]:
+            continue
+        if all(a[k][0] - b[k][0] == 1 and abs(a[k][1] - b[k][1] - target[k]) < 1e-6
+               for k in target):
+            print("RECOVERED", na, "-", nb)
+            found = 1
+print("published sets:", len(sets))
+PY
+run "$GS" analyze --min-n 1 --json; cp "$T/out" u1.json
+run "$GS" analyze --min-n 1 --by level --json; cp "$T/out" l1.json
+python3 attack.py u1.json l1.json >att1.txt
+has "control: with protection off (--min-n 1) the attack recovers the person" att1.txt "RECOVERED"
+run "$GS" analyze --json; cp "$T/out" u.json
+run "$GS" analyze --by level --json; cp "$T/out" l.json
+python3 attack.py u.json l.json >att.txt
+has "the attack script ran" att.txt "published sets:"
+hasnot "with min_n 5 the attack recovers nobody" att.txt "RECOVERED"
+python3 groups.py u.json >gu.txt
+python3 groups.py l.json >gl3.txt
+has "by unit: SIX is suppressed (nested in 'senior', 1 apart)" gu.txt "SIX hidden"
+has "by level: 'senior' is suppressed (nested in SIX, 1 apart)" gl3.txt "sr hidden"
+has "by level: the pool of hidden respondents is widened too" gl3.txt "jr hidden"
+has "by unit: the analysis says why" u.json "differencing protection"
+has "by unit: the big unit is still shown" gu.txt "BIG shown scores"

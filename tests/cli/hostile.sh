@@ -1,0 +1,121 @@
+# Hostile input: every command that reads a file, given nonsense (empty,
+# binary, a 100 MB line, Latin-1, truncated UTF-8, NUL bytes), exits 1 or
+# 2 with a reason and never crashes; HTML/JS in labels, unit names and
+# answers is escaped in pages and the report; CSV output neutralises
+# formula injection; SQL-looking text is stored as text; a unit code like
+# ../../x writes nothing outside the chosen output directory; and the
+# fuzz findings replay as regression tests.
+. "$ROOT/tests/cli/lib.sh"
+
+"$GS" init >/dev/null 2>&1
+"$GS" form add "$Q/staff-opinion.csv" >/dev/null 2>&1
+
+# ---- nonsense files ----
+# 100 MB with the plain build; the sanitizer build reads a byte at a time
+# far slower (form check on a 10 MB line ran for minutes), so there the
+# line is 1 MB (same code paths)
+case "$GS" in *build-san*) MB=1 ;; *) MB=100 ;; esac
+MB=$MB python3 - <<'PY'
+import os, random
+random.seed(11)
+open("empty.csv", "wb").close()
+open("binary.csv", "wb").write(bytes(random.randrange(256) for _ in range(20000)))
+with open("bigline.csv", "wb") as f:
+    f.write(b"unit,comment\nU1,")
+    chunk = b"a" * (1 << 20)
+    for _ in range(int(os.environ["MB"])):
+        f.write(chunk)
+    f.write(b"\n")
+open("latin1.csv", "wb").write("unit,comment\nU1,caf\xe9 \xff\xfe\n".encode("latin-1"))
+open("truncated.csv", "wb").write("survey,\n,type,name\n,text,单".encode()[:-1])
+open("nul.csv", "wb").write(b"unit,comment\nU1,a\x00b\n")
+PY
+# nonsense NAME CMD...: exit 1 or 2, a reason on stderr, no sanitizer report
+nonsense() {
+    n=$1; shift
+    run "$@"
+    if { [ "$RC" -eq 1 ] || [ "$RC" -eq 2 ]; } && [ -s "$T/err" ] &&
+        ! grep -q 'Sanitizer\|runtime error\|Segmentation\|Aborted' "$T/err"; then
+        ok "$n: exit $RC with a reason"
+    else
+        notok "$n: exit $RC"
+        head -c 600 "$T/err" | sed 's/^/# /'
+    fi
+}
+for f in empty binary latin1 truncated nul; do
+    nonsense "form check $f" "$GS" form check $f.csv
+    nonsense "unit import $f" "$GS" unit import $f.csv
+    nonsense "import $f" "$GS" import $f.csv --form staff-opinion
+done
+nonsense "form check a $MB MB line" "$GS" form check bigline.csv
+nonsense "unit import a $MB MB line" "$GS" unit import bigline.csv
+nonsense "import a $MB MB line" "$GS" import bigline.csv --form staff-opinion
+nonsense "import a directory" "$GS" import . --form staff-opinion
+nonsense "form check a missing file" "$GS" form check no-such-file.csv
+nonsense "a database that is no database" env GAPSURVEY_DB="$T/binary.csv" "$GS" form list
+rm -f bigline.csv
+same "nothing was stored from nonsense" "$(sqlite3 "$GAPSURVEY_DB" 'select count(*) from responses')" 0
+
+# ---- hostile text: escaping, formula injection, SQL, paths ----
+cat >units.csv <<'CSV'
+code,name
+U1,<script>alert('unit')</script>Unit One
+../../x,"=HYPERLINK(""http://evil.example"",""x"")"
+U3,x'); DROP TABLE units; --
+CSV
+run "$GS" unit import units.csv
+status "units with hostile names are stored" 0
+python3 - <<'PY'
+import random
+random.seed(5)
+lik = ("po1 po2 po3 po4 po5 le1 le2 le3 le4 le5 ef1 ef2 ef3 ef4 ef5 ef6 cl1 cl2 cl3 cl4 cl5 "
+       "vi1 vi2 vi3 vi4 vi5 vi6 un1 un2 un3 un4 un5 un6 pl1 pl2 pl3 pl4 pl5").split()
+rows = [",".join(["unit", "position", "party"] + lik + ["comment"])]
+comments = ["\"<script>alert('answer')</script>\"", "\"=cmd|' /C calc'!A0\"", "+SUM(1)",
+            "@A1", "\"<img src=x onerror=alert(2)>\"", "'); DELETE FROM answers; --"]
+for unit, n, lo in (("U1", 14, 1), ("../../x", 12, 1), ("U3", 11, 3)):
+    for i in range(n):
+        # ../../x answers 1-2 throughout, so it is flagged and gets its own plots
+        hi = 2 if unit == "../../x" else 5
+        rows.append(",".join([unit, "clerk", "yes"] + [str(random.randint(lo if unit != "../../x" else 1, hi)) for _ in lik]
+                             + [comments[i % len(comments)]]))
+open("resp.csv", "w").write("\n".join(rows) + "\n")
+PY
+run "$GS" import resp.csv --form staff-opinion --format plain
+status "answers with hostile text are imported" 0
+same "SQL-looking text is data: the units table is intact" \
+    "$(sqlite3 "$GAPSURVEY_DB" 'select count(*) from units')" 3
+same "SQL-looking answers are stored as text" \
+    "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from answers where text like '%DELETE FROM answers%'")" 5
+touch marker
+mkdir -p o/a/b
+run "$GS" report --out o/a/b/rep --lang en
+status "report with hostile names" 0
+# deep enough that ../../x from the report or its plots directory would
+# still land inside $T, where find sees it
+stray=$(find "$T" -newer marker -type f ! -path "$T/o/a/b/rep/*" ! -name "*.db*" \
+    ! -path "$T/err" ! -path "$T/out" | head -n 5)
+same "nothing written outside the output directory" "$stray" ""
+check "no file name holds '..' or a slash from a unit code" sh -c '! find o -name "*..*" | grep -q .'
+check "a plot named after the flagged ../../x unit stays inside" sh -c 'ls o/a/b/rep/plots | grep -q "radar"'
+hasnot "report.html: no raw <script> from a unit name" o/a/b/rep/report.html "<script>alert('unit')"
+hasnot "report.html: no raw <script> from an answer" o/a/b/rep/report.html "<script>alert('answer')"
+hasnot "report.html: no raw <img onerror> from an answer" o/a/b/rep/report.html "<img src=x"
+has "report.html: the unit name is shown escaped" o/a/b/rep/report.html "&lt;script&gt;"
+check "report tables: a formula-like unit name is neutralised" \
+    sh -c '! grep -rq "^[^,]*,\"=HYPERLINK" o/a/b/rep/*.csv && grep -rq "\"'"'"'=HYPERLINK" o/a/b/rep/groups.csv'
+run "$GS" analyze --csv csvd
+check "analyze --csv: formula-like name neutralised" sh -c 'grep -q "\"'"'"'=HYPERLINK" csvd/groups.csv'
+run "$GS" export --form staff-opinion --format csv -o e.csv
+status "export csv" 0
+check "export: =cmd is neutralised" sh -c 'grep -q "\"'"'"'=cmd|" e.csv && ! grep -q ",=cmd\|,\"=cmd" e.csv'
+check "export: +SUM and @A1 are neutralised" sh -c '! grep -q ",+SUM\|,@A1" e.csv'
+check "export: the unit code formula-free" sh -c '! grep -q "^=" e.csv'
+hasnot "the report's markdown has no raw <script>" o/a/b/rep/report.md "<script>alert('answer')"
+
+# ---- the web form with hostile labels and unit names ----
+sed 's/,Your position level,/,<script>alert("label")<\/script>,/' "$Q/staff-opinion.csv" |
+    sed 's/^,settings.*//' >hostile-form.csv
+run "$GS" token issue --form staff-opinion --unit U1 --count 1 --slips slips.html
+status "slips for a unit with a <script> name" 0
+hasnot "slips: unit name escaped" slips.html "<script>alert('unit')"
