@@ -7,12 +7,13 @@ PKGS    := gsl sqlite3 libmicrohttpd xlsxwriter libqrencode
 CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -MMD -MP -I. -Isurvey -Ianalysis
 OPT     ?= -O2
 
+# BUILD=DIR builds elsewhere (two builds side by side: BUILD=build-x)
 ifeq ($(SANITIZE),1)
-BUILD   := build-san
+BUILD   ?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 OPT     := -O1
 else
-BUILD   := build
+BUILD   ?= build
 SANFLAGS :=
 endif
 
@@ -95,7 +96,8 @@ pot: pot-file
 # the template alone (tests/cli/i18n.sh writes it elsewhere with POT=FILE)
 pot-file:
 	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
-	    --keyword=i18n_ntext:1,2 --add-comments=TRANSLATORS: --sort-by-file \
+	    --keyword=i18n_ntext:1,2 --keyword=TR:2 \
+	    --keyword=i18n_pick:2 --keyword=i18n_npick:2,3 --add-comments=TRANSLATORS: --sort-by-file \
 	    --package-name=gapsurvey --msgid-bugs-address=gapsurvey -o $(POT) $(POT_SRCS)
 
 install: all

@@ -12,6 +12,8 @@
 #include "i18n.h"
 
 #include <libintl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,4 +89,109 @@ const char *i18n_ntext(const char *singular, const char *plural, unsigned long n
     if (!i18n_on)
         return n == 1 ? singular : plural;
     return dngettext(I18N_DOMAIN, singular, plural, n);
+}
+
+/* ---- the catalogue read directly, for i18n_pick -------------------------
+ * gettext follows one process-wide language, but a web server answers
+ * respondents in different languages at once, and a report is written in
+ * its own --lang.  So the compiled catalogue (the .mo msgfmt writes: a
+ * header, then two tables of (length, offset) pairs for the originals and
+ * the translations, originals sorted by byte value) is read once into
+ * memory and searched by binary search.  It is never freed: the strings
+ * returned point into it for the life of the process. */
+static unsigned char *mo_data;
+static size_t mo_size;
+static uint32_t mo_count, mo_orig, mo_trans;
+static int mo_swap;
+static pthread_once_t mo_once = PTHREAD_ONCE_INIT;
+
+static uint32_t mo_u32(size_t off)
+{
+    uint32_t v;
+    memcpy(&v, mo_data + off, 4);
+    return mo_swap ? __builtin_bswap32(v) : v;
+}
+
+/* The string at table entry i (table = mo_orig or mo_trans), or NULL
+ * when the entry points outside the file. */
+static const char *mo_str(uint32_t table, uint32_t i, uint32_t *len)
+{
+    size_t e = (size_t)table + (size_t)i * 8;
+    if (e + 8 > mo_size)
+        return NULL;
+    uint32_t n = mo_u32(e), off = mo_u32(e + 4);
+    if ((size_t)off + n >= mo_size || mo_data[(size_t)off + n] != '\0')
+        return NULL;
+    *len = n;
+    return (const char *)mo_data + off;
+}
+
+static void mo_load(void)
+{
+    char *dir = find_localedir();
+    char *path = util_fmt("%s/zh_CN/LC_MESSAGES/" I18N_DOMAIN ".mo", dir);
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = NULL;
+    free(dir);
+    free(path);
+    if (!f)
+        return;
+    if (fseek(f, 0, SEEK_END) != 0)
+        goto cleanup;
+    long n = ftell(f);
+    if (n < 28 || fseek(f, 0, SEEK_SET) != 0)
+        goto cleanup;
+    buf = malloc((size_t)n);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+        goto cleanup;
+    uint32_t magic;
+    memcpy(&magic, buf, 4);
+    if (magic != 0x950412deU && magic != 0xde120495U)
+        goto cleanup;
+    mo_data = buf;
+    mo_size = (size_t)n;
+    mo_swap = magic == 0xde120495U;
+    mo_count = mo_u32(8);
+    mo_orig = mo_u32(12);
+    mo_trans = mo_u32(16);
+    buf = NULL;
+cleanup:
+    free(buf);
+    fclose(f);
+}
+
+const char *i18n_pick(int zh, const char *msgid)
+{
+    if (!zh || !msgid || !*msgid)
+        return msgid;
+    pthread_once(&mo_once, mo_load);
+    if (!mo_data)
+        return msgid;
+    uint32_t lo = 0, hi = mo_count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2, len;
+        const char *s = mo_str(mo_orig, mid, &len);
+        if (!s)
+            return msgid;
+        /* a plural entry's original is "singular\0plural": compare the
+         * singular part, which strcmp does by stopping at the NUL */
+        int c = strcmp(msgid, s);
+        if (c == 0) {
+            const char *t = mo_str(mo_trans, mid, &len);
+            return t && *t ? t : msgid;
+        }
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return msgid;
+}
+
+const char *i18n_npick(int zh, const char *singular, const char *plural, unsigned long n)
+{
+    if (!zh)
+        return n == 1 ? singular : plural;
+    const char *t = i18n_pick(zh, singular);
+    return t == singular ? (n == 1 ? singular : plural) : t;
 }

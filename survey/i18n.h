@@ -33,4 +33,17 @@ const char *i18n_text(const char *msgid) I18N_FORMAT_ARG(1);
 const char *i18n_ntext(const char *singular, const char *plural, unsigned long n)
     I18N_FORMAT_ARG(1) I18N_FORMAT_ARG(2);
 
+/* msgid in Chinese when zh is non-zero, else msgid itself, whatever
+ * language the process chose: for text whose language is picked per call
+ * (a report written with its own --lang, a web page in the language the
+ * respondent asked for).  Reads the compiled catalogue once, on first use,
+ * thread-safely; returns msgid when there is none or it lacks the entry.
+ * The result is static: never freed. */
+const char *i18n_pick(int zh, const char *msgid) I18N_FORMAT_ARG(2);
+/* As i18n_pick for a message with a plural (Chinese has one form). */
+const char *i18n_npick(int zh, const char *singular, const char *plural, unsigned long n)
+    I18N_FORMAT_ARG(2) I18N_FORMAT_ARG(3);
+/* Short spelling of i18n_pick; xgettext knows both (keyword TR:2). */
+#define TR(zh, s) i18n_pick((zh), (s))
+
 #endif
