@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *cli_db_path = "gapsurvey.db";
@@ -34,6 +35,66 @@ int cli_usage(const char *usage)
 int cli_progress(void)
 {
     return !cli_quiet && isatty(STDERR_FILENO);
+}
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void cli_progress_begin(cli_progress_t *p, const char *what, const char *noun)
+{
+    p->on = cli_progress();
+    p->what = what;
+    p->noun = noun;
+    p->t0 = p->shown = mono_now();
+    p->drawn = 0;
+}
+
+void cli_progress_update(cli_progress_t *p, double frac, long count, int force)
+{
+    if (!p->on)
+        return;
+    double t = mono_now(), el = t - p->t0;
+    if (!force && (el < CLI_PROGRESS_DELAY || (p->drawn && t - p->shown < 0.1)))
+        return;
+    p->shown = t;
+    fputc('\r', stderr);   /* outside the messages: gettext wants no \r in one */
+    fputs(p->what, stderr);
+    if (frac >= 0) {
+        if (frac > 1)
+            frac = 1;
+        char bar[21];
+        int full = (int)(frac * 20);
+        for (int i = 0; i < 20; i++)
+            bar[i] = i < full ? '#' : '.';
+        bar[20] = '\0';
+        fprintf(stderr, " [%s] %3d%%", bar, (int)(frac * 100));
+    }
+    if (p->noun)
+        /* TRANSLATORS: a count and a rate, e.g. "1234 rows  800 rows/s";
+         * both %s are the translated noun ("rows") */
+        fprintf(stderr, _("  %ld %s  %.0f %s/s"), count, p->noun,
+                el > 0 ? (double)count / el : 0.0, p->noun);
+    if (frac > 0) {
+        long eta = el > 0 ? (long)(el * (1 - frac) / frac + 0.5) : 0;
+        /* TRANSLATORS: time left, minutes:seconds */
+        fprintf(stderr, _("  ETA %ld:%02ld"), eta / 60, eta % 60);
+    }
+    fputs("\033[K", stderr);
+    fflush(stderr);
+    p->drawn = 1;
+}
+
+void cli_progress_clear(cli_progress_t *p)
+{
+    if (p->drawn) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+        p->drawn = 0;
+    }
 }
 
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,

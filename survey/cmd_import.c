@@ -26,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "answers.h"
@@ -86,13 +85,6 @@ typedef struct {
 } unit_rec_t;
 
 typedef struct {
-    int on;              /* stderr is a terminal */
-    const char *what;
-    double t0, shown;
-    int drawn;           /* a bar is on the screen and must be cleared first */
-} progress_t;
-
-typedef struct {
     const char *file;
     form_t *form;
     store_t *store;
@@ -117,49 +109,20 @@ typedef struct {
     long why_col;        /* the header's own IMP_PROBLEMS_COLUMN, -1 */
     util_buf_t why;      /* the current row's problems, for the reject file */
     uint64_t hash;
-    progress_t prog;
+    cli_progress_t prog;
     char *err;           /* a store error in the second pass */
     char today[11];
 } importer_t;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void progress_clear(importer_t *im)
 {
-    if (im->prog.drawn) {
-        fputs("\r\033[K", stderr);
-        im->prog.drawn = 0;
-    }
+    cli_progress_clear(&im->prog);
 }
 
 static void progress_draw(importer_t *im, int force)
 {
-    progress_t *p = &im->prog;
-    double t = now();
-    if (!p->on || (!force && p->drawn && t - p->shown < 0.1))
-        return;
-    p->shown = t;
-    double el = t - p->t0;
     long long size = imp_src_size(im->src), done = imp_src_done(im->src);
-    double frac = size > 0 ? (double)done / (double)size : 1.0;
-    if (frac > 1)
-        frac = 1;
-    char bar[21];
-    int full = (int)(frac * 20);
-    for (int i = 0; i < 20; i++)
-        bar[i] = i < full ? '#' : '.';
-    bar[20] = '\0';
-    long eta = frac > 0 && el > 0 ? (long)(el * (1 - frac) / frac + 0.5) : 0;
-    fputc('\r', stderr);   /* outside the message: gettext wants no \r in one */
-    fprintf(stderr, _("%s [%s] %3d%%  %ld rows  %.0f rows/s  ETA %ld:%02ld\033[K"), p->what, bar,
-            (int)(frac * 100), im->rows, el > 0 ? (double)im->rows / el : 0.0, eta / 60, eta % 60);
-    fflush(stderr);
-    p->drawn = 1;
+    cli_progress_update(&im->prog, size > 0 ? (double)done / (double)size : 1.0, im->rows, force);
 }
 
 static void on_problem(void *ud, long line, long col, const char *msg)
@@ -437,8 +400,7 @@ static int pass(importer_t *im, const char *what)
     im->plan = NULL;
     csvr_free(im->csv);
     im->csv = NULL;
-    im->prog.what = what;
-    im->prog.t0 = now();
+    cli_progress_begin(&im->prog, what, _("rows"));
     int rc = imp_src_read(im->src, on_chunk, im, &err);
     if (rc == 0 && im->csv)
         rc = csvr_finish(im->csv);
@@ -511,7 +473,6 @@ int cmd_import(int argc, char **argv)
     char *err = NULL;
     im.file = file;
     im.hash = 1469598103934665603ULL;
-    im.prog.on = cli_progress();
     util_today(im.today);
     store_t *s = cli_open_store(0);
     if (!s)

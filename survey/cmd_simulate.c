@@ -86,6 +86,11 @@ static int parse_units(const char *v, char ***list, size_t *n)
     return 0;
 }
 
+static void on_progress(void *ud, long done, long total)
+{
+    cli_progress_update(ud, total > 0 ? (double)done / (double)total : 1.0, done, 0);
+}
+
 int cmd_simulate(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -152,7 +157,14 @@ int cmd_simulate(int argc, char **argv)
     rc = 1;
     if (!(s = cli_open_store(0)))
         goto cleanup;
-    if (sim_run(s, &o, &nstaff, &nself, &err) != 0) {
+    /* a large city takes seconds (400 units of 100 staff: about 4 s) */
+    cli_progress_t prog;
+    cli_progress_begin(&prog, _("simulating"), _("responses"));
+    o.progress = on_progress;
+    o.progress_ud = &prog;
+    int r = sim_run(s, &o, &nstaff, &nself, &err);
+    cli_progress_clear(&prog);
+    if (r != 0) {
         cli_error(_("%s; nothing simulated"), err);
         goto cleanup;
     }

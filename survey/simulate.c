@@ -918,6 +918,9 @@ static int write_all(sim_t *m, long *nstaff, long *nself, char **err)
             goto rollback;
         }
     }
+    long total = 0;
+    for (size_t i = 0; i < m->nsim; i++)
+        total += 1 + m->sim[i].nstaff;
     for (size_t i = 0; i < m->nsim; i++) {
         sunit_t *su = &m->sim[i];
         if (simulate_self(m, su, fa, err) != 0)
@@ -928,6 +931,8 @@ static int write_all(sim_t *m, long *nstaff, long *nself, char **err)
                 goto rollback;
             (*nstaff)++;
         }
+        if (m->o->progress)
+            m->o->progress(m->o->progress_ud, *nself + *nstaff, total);
     }
     if (store_commit(m->s, err) != 0)
         goto rollback;

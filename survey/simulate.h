@@ -35,6 +35,10 @@ typedef struct {
     size_t nplants;
     char **overclaim;   /* unit codes whose self-assessment is strongly inflated */
     size_t noverclaim;
+    /* NULL, or called while responses are written: done of total (a
+     * command draws a progress line with it; the library prints nothing) */
+    void (*progress)(void *ud, long done, long total);
+    void *progress_ud;
 } sim_opts_t;
 
 /* Fills *o with the defaults above (no plants, no overclaim). */

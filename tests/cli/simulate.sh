@@ -123,3 +123,37 @@ has "45 units" "$T/out" "for 45 units"
 same "45 units stored" "$(sqlite3 "$T/big.db" "SELECT count(*) FROM units")" 45
 same "U41 has a made-up name" "$(sqlite3 "$T/big.db" "SELECT name LIKE '%41%' FROM units WHERE code = 'U41'")" 1
 same "every unit answered" "$(sqlite3 "$T/big.db" "SELECT count(DISTINCT unit) FROM responses")" 45
+
+# progress on stderr: only on a terminal, and only once the work has taken
+# about a second (CLI_PROGRESS_DELAY), so a quick run prints nothing extra.
+# Whether a run is slow depends on the machine: the time it took decides
+# what to expect.
+secs() { date +%s.%N; }
+took() { awk -v a="$1" -v b="$2" 'BEGIN { print (b - a >= 2) ? "slow" : (b - a < 0.8) ? "quick" : "between" }'; }
+GAPSURVEY_DB="$T/big.db" run "$GS" simulate --units 400 --staff 60 --wave nottty
+status "a large city" 0
+hasnot "no progress line when stderr is no terminal" "$T/err" "responses/s"
+if command -v script >/dev/null 2>&1; then
+    t0=$(secs)
+    GAPSURVEY_DB="$T/big.db" script -qc "'$GS' simulate --units 400 --staff 150 --wave tty" /dev/null >tty.txt 2>&1
+    speed=$(took "$t0" "$(secs)")
+    if [ "$speed" = slow ]; then
+        has "a slow run on a terminal shows progress" tty.txt "responses/s"
+        has "with the time left" tty.txt "ETA"
+        check "the progress line is cleared before the summary" grep -q "$(printf '\r\033\\[K')simulated" tty.txt
+    else
+        ok "# skip: the large city took under 2 s here ($speed)"
+    fi
+    t0=$(secs)
+    GAPSURVEY_DB="$T/big.db" script -qc "'$GS' simulate --units 5 --staff 5 --wave quick" /dev/null >tty.txt 2>&1
+    speed=$(took "$t0" "$(secs)")
+    if [ "$speed" = quick ]; then
+        hasnot "a quick run on a terminal shows no progress" tty.txt "responses/s"
+    else
+        ok "# skip: the small city took 0.8 s or more here"
+    fi
+    GAPSURVEY_DB="$T/big.db" script -qc "'$GS' --quiet simulate --units 400 --staff 100 --wave quiet" /dev/null >tty.txt 2>&1
+    hasnot "--quiet: no progress on a terminal" tty.txt "responses/s"
+else
+    ok "# skip: no script(1) for a terminal"
+fi
