@@ -15,6 +15,7 @@
  * checked against R in tests/fixtures/rcheck.
  */
 #include "analyze.h"
+#include "i18n.h"
 #include "stats.h"
 
 #include <math.h>
@@ -478,6 +479,13 @@ static void scan_free(scan_t *sc)
 
 /* ---- building the result ---- */
 
+/* Warnings and findings are in the result's language (the report's
+ * --lang), which need not be the process's: TR(zh_of(r), ...). */
+static int zh_of(const res_t *r)
+{
+    return strcmp(r->lang, "zh") == 0;
+}
+
 static void warn(res_t *r, const char *fmt, ...) UTIL_PRINTF(2, 3);
 static void warn(res_t *r, const char *fmt, ...)
 {
@@ -667,9 +675,14 @@ static void suppress_nested(res_t *r, const scan_t *sc)
         }
     }
     if (nested)
-        warn(r, "%zu group%s suppressed so that no group of another grouping can be recovered "
-                "by subtraction (differencing protection)",
-             nested, nested == 1 ? "" : "s");
+        warn(r,
+             i18n_npick(zh_of(r),
+                        "%zu group suppressed so that no group of another grouping can be "
+                        "recovered by subtraction (differencing protection)",
+                        "%zu groups suppressed so that no group of another grouping can be "
+                        "recovered by subtraction (differencing protection)",
+                        nested),
+             nested);
 }
 
 static int on_unit_maxid(void *ud, const store_unit_t *u)
@@ -724,7 +737,8 @@ static void dim_stats(res_t *r, scan_t *sc, size_t d, const an_opts_t *o)
         D->alpha_ci_low = a.ci_low;
         D->alpha_ci_high = a.ci_high;
     } else if (k >= 2) {
-        warn(r, "%s: reliability not computable (too few complete answers or no variance)", D->code);
+        warn(r, TR(zh_of(r), "%s: reliability not computable (too few complete answers or no variance)"),
+             D->code);
     }
     for (size_t j = 0; j < k; j++) {
         size_t pos = sc->dimitems[d][j];
@@ -779,12 +793,13 @@ static void dim_stats(res_t *r, scan_t *sc, size_t d, const an_opts_t *o)
         D->icc2 = stats_icc2(&an);
         D->tau2 = fmax(0.0, (an.msb - an.msw) / kbar);
     } else {
-        warn(r, "%s: ANOVA not computable (fewer than two groups with scores)", D->code);
+        warn(r, TR(zh_of(r), "%s: ANOVA not computable (fewer than two groups with scores)"), D->code);
     }
     D->welch_f = D->welch_df1 = D->welch_df2 = D->welch_p = NAN;
     if (stats_welch_anova(gs, ng, &D->welch_f, &D->welch_df1, &D->welch_df2, &D->welch_p) != 0)
-        warn(r, "%s: Welch ANOVA not computable (a group has fewer than two scores or no "
-             "variance)", D->code);
+        warn(r, TR(zh_of(r), "%s: Welch ANOVA not computable (a group has fewer than two scores or "
+                             "no variance)"),
+             D->code);
     /* Kruskal-Wallis from the distinct-score table, values ascending */
     kwtab_t *kt = &sc->kw[d];
     size_t nv = kt->nvals;
@@ -802,7 +817,7 @@ static void dim_stats(res_t *r, scan_t *sc, size_t d, const an_opts_t *o)
     }
     D->kw_h = D->kw_df = D->kw_p = NAN;
     if (stats_kruskal(vals, nv, counts, sc->ngroups, &D->kw_h, &D->kw_df, &D->kw_p) != 0)
-        warn(r, "%s: Kruskal-Wallis not computable", D->code);
+        warn(r, TR(zh_of(r), "%s: Kruskal-Wallis not computable"), D->code);
     free(order);
     free(vals);
     free(counts);
@@ -811,7 +826,7 @@ static void dim_stats(res_t *r, scan_t *sc, size_t d, const an_opts_t *o)
     D->deviation = sc->dev[d].n > 0 ? sc->dev[d].mean : NAN;
     D->dev_t = D->dev_df = D->dev_p = D->dev_q = NAN;
     if (stats_one_sample_t(&sc->dev[d], 0.0, &D->dev_t, &D->dev_df, &D->dev_p) != 0)
-        warn(r, "%s: deviation test not computable", D->code);
+        warn(r, TR(zh_of(r), "%s: deviation test not computable"), D->code);
 }
 
 static void cell_stats(res_t *r, scan_t *sc, size_t gi, size_t d)
@@ -997,31 +1012,25 @@ static void gap_findings(res_t *r, res_gapflag_t flag)
             if (gp->group != g || gp->flag != flag)
                 continue;
             if (cnt++)
-                util_buf_adds(&b, zh ? "；" : "; ");
-            if (zh)
-                util_buf_addf(&b, "“%s”自评 %.1f 分、职工评价 %.1f 分（95%% 置信区间 %.1f–%.1f），相差 %+.1f 分",
-                              r->dims[gp->dim].label, gp->self, gp->staff, gp->staff_ci_low,
-                              gp->staff_ci_high, gp->gap);
-            else
-                util_buf_addf(&b, "%s: self %.1f, staff %.1f (95%% CI %.1f-%.1f), %+.1f points",
-                              r->dims[gp->dim].label, gp->self, gp->staff, gp->staff_ci_low,
-                              gp->staff_ci_high, gp->gap);
+                /* TRANSLATORS: separates the dimensions listed in one
+                 * self-vs-staff gap finding */
+                util_buf_adds(&b, TR(zh, "; "));
+            util_buf_addf(&b, TR(zh, "%s: self %.1f, staff %.1f (95%% CI %.1f-%.1f), %+.1f points"),
+                          r->dims[gp->dim].label, gp->self, gp->staff, gp->staff_ci_low,
+                          gp->staff_ci_high, gp->gap);
         }
-        if (flag == RES_OVERCLAIM) {
-            if (zh)
-                finding(r, RES_F_OVERCLAIM, "%s（%s）自评明显高于干部职工评价，存在“说了当做了、做了当做好了”的倾向（%zu 个维度）：%s。",
-                        G->name, G->code, cnt, b.s);
-            else
-                finding(r, RES_F_OVERCLAIM, "%s (%s) rates itself above what its staff report on %zu dimension%s: %s.",
-                        G->name, G->code, cnt, cnt == 1 ? "" : "s", b.s);
-        } else {
-            if (zh)
-                finding(r, RES_F_UNDERCLAIM, "%s（%s）自评低于干部职工评价（%zu 个维度）：%s。",
-                        G->name, G->code, cnt, b.s);
-            else
-                finding(r, RES_F_UNDERCLAIM, "%s (%s) rates itself below what its staff report on %zu dimension%s: %s.",
-                        G->name, G->code, cnt, cnt == 1 ? "" : "s", b.s);
-        }
+        if (flag == RES_OVERCLAIM)
+            finding(r, RES_F_OVERCLAIM,
+                    i18n_npick(zh, "%s (%s) rates itself above what its staff report on %zu dimension: %s.",
+                               "%s (%s) rates itself above what its staff report on %zu dimensions: %s.",
+                               cnt),
+                    G->name, G->code, cnt, b.s);
+        else
+            finding(r, RES_F_UNDERCLAIM,
+                    i18n_npick(zh, "%s (%s) rates itself below what its staff report on %zu dimension: %s.",
+                               "%s (%s) rates itself below what its staff report on %zu dimensions: %s.",
+                               cnt),
+                    G->name, G->code, cnt, b.s);
         util_buf_free(&b);
     }
     free(order);
@@ -1036,12 +1045,11 @@ static void write_findings(res_t *r)
         res_dim_t *D = &r->dims[d];
         if (!D->weak)
             continue;
-        if (zh)
-            finding(r, RES_F_WEAK_DIMENSION, "“%s”是薄弱维度：平均得分 %.1f 分（满分 100），比同一受访者在其他维度上的平均水平低 %.1f 分（t = %.2f，q %s），在 %zu 个维度中排第 %d 位。",
-                    D->label, D->mean, -D->deviation, D->dev_t, fmt_p(D->dev_q, b1), r->ndims, D->rank);
-        else
-            finding(r, RES_F_WEAK_DIMENSION, "%s is a weak dimension: mean score %.1f of 100, %.1f points below the same respondents' average over the other dimensions (t = %.2f, q %s); rank %d of %zu.",
-                    D->label, D->mean, -D->deviation, D->dev_t, fmt_p(D->dev_q, b1), D->rank, r->ndims);
+        finding(r, RES_F_WEAK_DIMENSION,
+                TR(zh, "%s is a weak dimension: mean score %.1f of 100, %.1f points below the same "
+                       "respondents' average over the other dimensions (t = %.2f, q %s); rank %d of "
+                       "%zu."),
+                D->label, D->mean, -D->deviation, D->dev_t, fmt_p(D->dev_q, b1), D->rank, r->ndims);
     }
     for (size_t g = 0; g < r->ngroups; g++) {
         res_group_t *G = &r->groups[g];
@@ -1051,12 +1059,11 @@ static void write_findings(res_t *r)
             res_cell_t *C = &G->cells[d];
             if (!C->weak)
                 continue;
-            if (zh)
-                finding(r, RES_F_WEAK_UNIT, "%s（%s）在“%s”上明显偏弱：%.0f 人平均 %.1f 分，比其他受访者低 %.1f 分（Welch t = %.2f，q %s）。",
-                        G->name, G->code, r->dims[d].label, C->n, C->mean, -C->diff, C->t, fmt_p(C->q, b1));
-            else
-                finding(r, RES_F_WEAK_UNIT, "%s (%s) is weak on %s: mean %.1f from %.0f respondents, %.1f points below all other respondents (Welch t = %.2f, q %s).",
-                        G->name, G->code, r->dims[d].label, C->mean, C->n, -C->diff, C->t, fmt_p(C->q, b1));
+            finding(r, RES_F_WEAK_UNIT,
+                    TR(zh, "%s (%s) is weak on %s: mean %.1f from %.0f respondents, %.1f points "
+                           "below all other respondents (Welch t = %.2f, q %s)."),
+                    G->name, G->code, r->dims[d].label, C->mean, C->n, -C->diff, C->t,
+                    fmt_p(C->q, b1));
         }
     }
     gap_findings(r, RES_OVERCLAIM);
@@ -1065,38 +1072,37 @@ static void write_findings(res_t *r)
         res_dim_t *D = &r->dims[d];
         if (isnan(D->alpha) || D->alpha >= 0.7)
             continue;
-        if (zh)
-            finding(r, RES_F_UNRELIABLE, "“%s”各题目的内部一致性不足（Cronbach α = %.2f，95%% 置信区间 %.2f–%.2f，低于 0.70），该维度得分应谨慎解读。",
-                    D->label, D->alpha, D->alpha_ci_low, D->alpha_ci_high);
-        else
-            finding(r, RES_F_UNRELIABLE, "%s is not measured reliably (Cronbach's alpha = %.2f, 95%% CI %.2f-%.2f, below 0.70); read its scores with care.",
-                    D->label, D->alpha, D->alpha_ci_low, D->alpha_ci_high);
+        finding(r, RES_F_UNRELIABLE,
+                TR(zh, "%s is not measured reliably (Cronbach's alpha = %.2f, 95%% CI %.2f-%.2f, "
+                       "below 0.70); read its scores with care."),
+                D->label, D->alpha, D->alpha_ci_low, D->alpha_ci_high);
     }
     for (size_t g = 0; g < r->ngroups; g++) {
         res_group_t *G = &r->groups[g];
         if (G->suppressed || isnan(G->response_rate) || G->response_rate >= 0.5)
             continue;
-        if (zh)
-            finding(r, RES_F_LOW_RESPONSE, "%s（%s）回收率偏低：%ld 份，应答率 %.0f%%，结果代表性有限。",
-                    G->name, G->code, G->n, 100 * G->response_rate);
-        else
-            finding(r, RES_F_LOW_RESPONSE, "%s (%s) has a low response rate: %ld responses, %.0f%% of those invited; its results may not be representative.",
-                    G->name, G->code, G->n, 100 * G->response_rate);
+        finding(r, RES_F_LOW_RESPONSE,
+                TR(zh, "%s (%s) has a low response rate: %ld responses, %.0f%% of those invited; "
+                       "its results may not be representative."),
+                G->name, G->code, G->n, 100 * G->response_rate);
     }
     for (size_t i = 0; i < r->nchanges; i++) {
         res_change_t *c = &r->changes[i];
         if (c->flag == RES_STABLE)
             continue;
-        const char *who = c->group < 0 ? (zh ? "全体" : "All respondents") : r->groups[c->group].name;
-        res_fkind_t k = c->flag == RES_IMPROVED ? RES_F_IMPROVED : RES_F_DECLINED;
-        if (zh)
-            finding(r, k, "%s在“%s”上较 %s %s：由 %.1f 分变为 %.1f 分（%+.1f 分，q %s）。", who,
-                    r->dims[c->dim].label, r->compare_wave, c->flag == RES_IMPROVED ? "明显提升" : "明显下降",
-                    c->mean0, c->mean1, c->diff, fmt_p(c->q, b1));
+        /* TRANSLATORS: the subject of a change finding when it is about
+         * the whole population rather than one unit */
+        const char *who = c->group < 0 ? TR(zh, "All respondents") : r->groups[c->group].name;
+        if (c->flag == RES_IMPROVED)
+            finding(r, RES_F_IMPROVED,
+                    TR(zh, "%s improved on %s since %s: from %.1f to %.1f (%+.1f points, q %s)."),
+                    who, r->dims[c->dim].label, r->compare_wave, c->mean0, c->mean1, c->diff,
+                    fmt_p(c->q, b1));
         else
-            finding(r, k, "%s %s on %s since %s: from %.1f to %.1f (%+.1f points, q %s).", who,
-                    c->flag == RES_IMPROVED ? "improved" : "declined", r->dims[c->dim].label,
-                    r->compare_wave, c->mean0, c->mean1, c->diff, fmt_p(c->q, b1));
+            finding(r, RES_F_DECLINED,
+                    TR(zh, "%s declined on %s since %s: from %.1f to %.1f (%+.1f points, q %s)."),
+                    who, r->dims[c->dim].label, r->compare_wave, c->mean0, c->mean1, c->diff,
+                    fmt_p(c->q, b1));
     }
 }
 
@@ -1161,18 +1167,18 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
         if (store_form_list(s, on_form_pick, &p, err) != 0)
             goto cleanup;
         if (!p.best_id) {
-            util_seterr(err, "no staff questionnaire is stored; add one with 'gapsurvey form add'");
+            util_seterr(err, _("no staff questionnaire is stored; add one with 'gapsurvey form add'"));
             goto cleanup;
         }
         form_id = p.best_id;
     }
     int g = store_form_get(s, form_id, &f, &fid, err);
     if (g == 1)
-        util_seterr(err, "no form '%s'; 'gapsurvey form list' shows the stored ones", form_id);
+        util_seterr(err, _("no form '%s'; 'gapsurvey form list' shows the stored ones"), form_id);
     if (g != 0)
         goto cleanup;
     if (f->ndims == 0) {
-        util_seterr(err, "form %s has no dimensions to analyse", form_id);
+        util_seterr(err, _("form %s has no dimensions to analyse"), form_id);
         goto cleanup;
     }
     int li = form_lang(f, r->lang);
@@ -1181,13 +1187,13 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
     if (o->wave) {
         g = store_wave_find(s, o->wave, &wave, err);
         if (g == 1)
-            util_seterr(err, "no wave '%s'; 'gapsurvey wave list' shows them", o->wave);
+            util_seterr(err, _("no wave '%s'; 'gapsurvey wave list' shows them"), o->wave);
         if (g != 0)
             goto cleanup;
     } else {
         g = store_wave_latest_for(s, form_id, &wave, err);
         if (g == 1)
-            util_seterr(err, "no responses to %s yet", form_id);
+            util_seterr(err, _("no responses to %s yet"), form_id);
         if (g != 0)
             goto cleanup;
     }
@@ -1196,11 +1202,11 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
     if (o->compare_wave) {
         g = store_wave_find(s, o->compare_wave, &wave0, err);
         if (g == 1)
-            util_seterr(err, "no wave '%s' to compare with", o->compare_wave);
+            util_seterr(err, _("no wave '%s' to compare with"), o->compare_wave);
         if (g != 0)
             goto cleanup;
         if (wave0 == wave) {
-            util_seterr(err, "--compare-wave names the analysed wave itself");
+            util_seterr(err, _("--compare-wave names the analysed wave itself"));
             goto cleanup;
         }
         r->compare_wave = util_xstrdup(o->compare_wave);
@@ -1215,11 +1221,13 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
             goto cleanup;
         r->ngroups = ul.ngroups;
         r->group_by = util_xstrdup("unit");
-        r->group_label = util_xstrdup(strcmp(r->lang, "zh") == 0 ? "单位" : "unit");
+        /* TRANSLATORS: what the groups of an analysis by unit are called
+         * (a column heading of the tables) */
+        r->group_label = util_xstrdup(TR(strcmp(r->lang, "zh") == 0, "unit"));
     } else {
         int p = form_item_index(f, o->by);
         if (p < 0 || f->items[p].type != FORM_SELECT_ONE) {
-            util_seterr(err, "--by %s: not a select_one question of %s", o->by, form_id);
+            util_seterr(err, _("--by %s: not a select_one question of %s"), o->by, form_id);
             goto cleanup;
         }
         const form_list_t *l = &f->lists[f->items[p].list];
@@ -1248,7 +1256,7 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
     if (store_scan(s, form_id, wave, f, on_response, &sc, err) != 0)
         goto cleanup;
     if (sc.respondents == 0) {
-        util_seterr(err, "no responses to %s in wave %s", form_id, r->wave);
+        util_seterr(err, _("no responses to %s in wave %s"), form_id, r->wave);
         goto cleanup;
     }
     r->respondents = sc.respondents;
