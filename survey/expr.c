@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 #ifdef __GNUC__
 #define EXPR_PRINTF(f, a) __attribute__((format(printf, f, a)))
 /* Keeps the large number buffers of leaf helpers out of the recursive
@@ -361,7 +363,9 @@ static void node_free(struct node *n)
 
 /* ---- errors -------------------------------------------------------- */
 
-/* Records the first error only: later ones are consequences of it. */
+/* Records the first error only: later ones are consequences of it.  The
+ * callers pass _("...") formats: a catalogue lookup on the error path only,
+ * since evaluation never fails and so never translates anything. */
 static EXPR_PRINTF(3, 4) void fail(struct parser *p, int col,
                                    const char *fmt, ...)
 {
@@ -419,22 +423,22 @@ static void bad_char(struct parser *p, const char *s, int col)
     size_t n = utf8_decode(s, &cp);
 
     if (cp >= 0xFF01 && cp <= 0xFF5E)
-        fail(p, col, "unexpected full-width character '%.*s'; use '%c'",
+        fail(p, col, _("unexpected full-width character '%.*s'; use '%c'"),
              (int)n, s, (char)(cp - 0xFF01 + 0x21));
     else if (cp == 0x3000)
-        fail(p, col, "unexpected full-width space; use an ordinary space");
+        fail(p, col, _("unexpected full-width space; use an ordinary space"));
     else if (cp == 0xA0)
-        fail(p, col, "unexpected non-breaking space; use an ordinary space");
+        fail(p, col, _("unexpected non-breaking space; use an ordinary space"));
     else if (cp == 0x2018 || cp == 0x2019)
-        fail(p, col, "unexpected curly quote '%.*s'; use '", (int)n, s);
+        fail(p, col, _("unexpected curly quote '%.*s'; use '"), (int)n, s);
     else if (cp == 0x201C || cp == 0x201D)
-        fail(p, col, "unexpected curly quote '%.*s'; use \"", (int)n, s);
+        fail(p, col, _("unexpected curly quote '%.*s'; use \""), (int)n, s);
     else if (cp == 0xFFFFFFFFUL)
-        fail(p, col, "invalid UTF-8 byte 0x%02X", (unsigned)(unsigned char)*s);
+        fail(p, col, _("invalid UTF-8 byte 0x%02X"), (unsigned)(unsigned char)*s);
     else if (cp < 0x20 || cp == 0x7F)
-        fail(p, col, "unexpected control character U+%04lX", cp);
+        fail(p, col, _("unexpected control character U+%04lX"), cp);
     else
-        fail(p, col, "unexpected character '%.*s'", (int)n, s);
+        fail(p, col, _("unexpected character '%.*s'"), (int)n, s);
 }
 
 static int lex_string(struct parser *p, struct token *t)
@@ -442,7 +446,7 @@ static int lex_string(struct parser *p, struct token *t)
     const char *end = strchr(t->text + 1, t->text[0]);
 
     if (!end) {
-        fail(p, t->col, "unterminated string; add the closing %c",
+        fail(p, t->col, _("unterminated string; add the closing %c"),
              t->text[0]);
         return -1;
     }
@@ -457,15 +461,15 @@ static int lex_ref(struct parser *p, struct token *t)
     size_t i = 2;
 
     if (s[1] != '{') {
-        fail(p, t->col, "unexpected '$'; refer to questions as ${name}");
+        fail(p, t->col, _("unexpected '$'; refer to questions as ${name}"));
         return -1;
     }
     while (is_ref_char(s[i]))
         i++;
     if (s[i] == '}') {
         if (i == 2) {
-            fail(p, t->col, "empty reference '${}'; put a question name "
-                 "between the braces");
+            fail(p, t->col, _("empty reference '${}'; put a question name "
+                   "between the braces"));
             return -1;
         }
         t->type = T_REF;
@@ -473,12 +477,12 @@ static int lex_ref(struct parser *p, struct token *t)
         return 0;
     }
     if (!strchr(s + i, '}')) {
-        fail(p, t->col, "unterminated reference '${%.*s'; add '}'",
+        fail(p, t->col, _("unterminated reference '${%.*s'; add '}'"),
              shown(s + 2, i - 2), s + 2);
         return -1;
     }
     if (is_ws(s[i]))
-        fail(p, col_at(p, p->pos + i), "space in question name '${%.*s'",
+        fail(p, col_at(p, p->pos + i), _("space in question name '${%.*s'"),
              shown(s + 2, i - 2), s + 2);
     else
         bad_char(p, s + i, col_at(p, p->pos + i));
@@ -499,7 +503,7 @@ static int lex_number(struct parser *p, struct token *t)
     if (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '.') {
         while (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '.')
             i++;
-        fail(p, t->col, "invalid number '%.*s'", shown(s, i), s);
+        fail(p, t->col, _("invalid number '%.*s'"), shown(s, i), s);
         return -1;
     }
     t->type = T_NUM;
@@ -534,14 +538,14 @@ static int next(struct parser *p)
     case '*': t.type = T_STAR; break;
     case '=':
         if (s[1] == '=') {
-            fail(p, t.col, "'==' is not XPath; use '='");
+            fail(p, t.col, _("'==' is not XPath; use '='"));
             rc = -1;
         }
         t.type = T_EQ;
         break;
     case '!':
         if (s[1] != '=') {
-            fail(p, t.col, "unexpected '!'; use '!=' or not()");
+            fail(p, t.col, _("unexpected '!'; use '!=' or not()"));
             rc = -1;
         }
         t.type = T_NE;
@@ -549,7 +553,7 @@ static int next(struct parser *p)
         break;
     case '<':
         if (s[1] == '>') {
-            fail(p, t.col, "'<>' is not XPath; use '!='");
+            fail(p, t.col, _("'<>' is not XPath; use '!='"));
             rc = -1;
         }
         t.type = s[1] == '=' ? T_LE : T_LT;
@@ -560,16 +564,16 @@ static int next(struct parser *p)
         t.len = s[1] == '=' ? 2 : 1;
         break;
     case '&':
-        fail(p, t.col, "unexpected '&'; use 'and'");
+        fail(p, t.col, _("unexpected '&'; use 'and'"));
         rc = -1;
         break;
     case '|':
-        fail(p, t.col, "unexpected '|'; use 'or'");
+        fail(p, t.col, _("unexpected '|'; use 'or'"));
         rc = -1;
         break;
     case '/':
-        fail(p, t.col, "paths such as /data/q are not supported; refer to "
-             "questions as ${name} (use 'div' to divide)");
+        fail(p, t.col, _("paths such as /data/q are not supported; refer to "
+               "questions as ${name} (use 'div' to divide)"));
         rc = -1;
         break;
     case '\'':
@@ -583,8 +587,8 @@ static int next(struct parser *p)
         if (is_digit(s[1])) {
             rc = lex_number(p, &t);
         } else if (s[1] == '.') {
-            fail(p, t.col, "'..' is not supported; refer to questions as "
-                 "${name}");
+            fail(p, t.col, _("'..' is not supported; refer to questions as "
+                   "${name}"));
             rc = -1;
         } else {
             t.type = T_DOT;
@@ -627,7 +631,7 @@ static struct node *node_new(struct parser *p, enum kind kind, int op,
     struct node *n = calloc(1, sizeof *n);
 
     if (!n) {
-        fail(p, col, "out of memory");
+        fail(p, col, _("out of memory"));
         return NULL;
     }
     n->kind = kind;
@@ -647,8 +651,8 @@ static int node_finish(struct parser *p, struct node *n)
         if (n->kid[i]->height + 1 > n->height)
             n->height = n->kid[i]->height + 1;
     if (n->height > MAX_HEIGHT) {
-        fail(p, n->col, "expression too complex (more than %d levels of "
-             "operators)", MAX_HEIGHT);
+        fail(p, n->col, _("expression too complex (more than %d levels of "
+               "operators)"), MAX_HEIGHT);
         return -1;
     }
     return 0;
@@ -686,7 +690,7 @@ static struct node *node_text(struct parser *p, enum kind kind, int col,
         return NULL;
     n->str = malloc(len + 1);
     if (!n->str) {
-        fail(p, col, "out of memory");
+        fail(p, col, _("out of memory"));
         node_free(n);
         return NULL;
     }
@@ -726,12 +730,17 @@ static void fail_arg_count(struct parser *p, const struct token *name,
                            const struct fn_info *fi, int nargs)
 {
     if (fi->min_args == fi->max_args)
-        fail(p, name->col, "function '%s' takes %d argument%s, got %d",
-             fi->name, fi->min_args, fi->min_args == 1 ? "" : "s", nargs);
+        fail(p, name->col,
+             i18n_ntext("function '%s' takes %d argument, got %d",
+                        "function '%s' takes %d arguments, got %d",
+                        (unsigned long)fi->min_args),
+             fi->name, fi->min_args, nargs);
     else
-        fail(p, name->col, "function '%s' takes at most %d argument%s, "
-             "got %d", fi->name, fi->max_args,
-             fi->max_args == 1 ? "" : "s", nargs);
+        fail(p, name->col,
+             i18n_ntext("function '%s' takes at most %d argument, got %d",
+                        "function '%s' takes at most %d arguments, got %d",
+                        (unsigned long)fi->max_args),
+             fi->name, fi->max_args, nargs);
 }
 
 /* p->cur is a name: parses a function call or reports why it is not one. */
@@ -747,20 +756,20 @@ static struct node *parse_call(struct parser *p)
     fi = find_fn(&name);
     if (p->cur.type != T_LP) {
         if (fi)
-            fail(p, name.col, "'%s' is a function; write %s(%s)", fi->name,
+            fail(p, name.col, _("'%s' is a function; write %s(%s)"), fi->name,
                  fi->name, fi->max_args ? "..." : "");
         else
-            fail(p, name.col, "'%.*s' is not a function; refer to "
-                 "questions as ${%.*s}", shown(name.text, name.len),
+            fail(p, name.col, _("'%.*s' is not a function; refer to "
+                   "questions as ${%.*s}"), shown(name.text, name.len),
                  name.text, shown(name.text, name.len), name.text);
         return NULL;
     }
     if (!fi) {
         if (is_unsupported(&name))
-            fail(p, name.col, "unsupported function '%.*s'",
+            fail(p, name.col, _("unsupported function '%.*s'"),
                  (int)name.len, name.text);
         else
-            fail(p, name.col, "unknown function '%.*s'",
+            fail(p, name.col, _("unknown function '%.*s'"),
                  shown(name.text, name.len), name.text);
         return NULL;
     }
@@ -789,9 +798,9 @@ static struct node *parse_call(struct parser *p)
                 continue;
             }
             if (p->cur.type == T_EOF)
-                fail(p, lpcol, "unclosed '(' in call to '%s'", fi->name);
+                fail(p, lpcol, _("unclosed '(' in call to '%s'"), fi->name);
             else
-                fail(p, p->cur.col, "expected ',' or ')' but found '%.*s'",
+                fail(p, p->cur.col, _("expected ',' or ')' but found '%.*s'"),
                      shown(p->cur.text, p->cur.len), p->cur.text);
             goto cleanup;
         }
@@ -830,9 +839,9 @@ static struct node *parse_paren(struct parser *p)
         return NULL;
     if (p->cur.type != T_RP) {
         if (p->cur.type == T_EOF)
-            fail(p, col, "unclosed '('");
+            fail(p, col, _("unclosed '('"));
         else
-            fail(p, p->cur.col, "expected ')' but found '%.*s'",
+            fail(p, p->cur.col, _("expected ')' but found '%.*s'"),
                  shown(p->cur.text, p->cur.len), p->cur.text);
         goto cleanup;
     }
@@ -878,15 +887,15 @@ static struct node *parse_primary(struct parser *p)
         break;
     case T_EOF:
         if (p->prev.col == 0)
-            fail(p, 1, "empty expression");
+            fail(p, 1, _("empty expression"));
         else
-            fail(p, t.col, "missing operand after '%.*s'",
+            fail(p, t.col, _("missing operand after '%.*s'"),
                  shown(p->prev.text, p->prev.len), p->prev.text);
         return NULL;
     default:
         break;
     }
-    fail(p, t.col, "unexpected '%.*s'", shown(t.text, t.len), t.text);
+    fail(p, t.col, _("unexpected '%.*s'"), shown(t.text, t.len), t.text);
     return NULL;
 }
 
@@ -898,7 +907,7 @@ static struct node *parse_unary(struct parser *p)
     if (t.type != T_MINUS)
         return parse_primary(p);
     if (++p->depth > MAX_NEST) {
-        fail(p, t.col, "expression nested too deeply");
+        fail(p, t.col, _("expression nested too deeply"));
         p->depth--;
         return NULL;
     }
@@ -967,7 +976,7 @@ static struct node *parse_expr(struct parser *p)
     struct node *n;
 
     if (++p->depth > MAX_NEST) {
-        fail(p, p->cur.col, "expression nested too deeply");
+        fail(p, p->cur.col, _("expression nested too deeply"));
         p->depth--;
         return NULL;
     }
@@ -1002,20 +1011,20 @@ static void fail_trailing(struct parser *p)
     size_t i;
 
     if (t->type == T_RP) {
-        fail(p, t->col, "unexpected ')'");
+        fail(p, t->col, _("unexpected ')'"));
         return;
     }
     if (t->type == T_NAME)
         for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
             if (ascii_ieq(t->text, t->len, ops[i])) {
-                fail(p, t->col, "unexpected '%.*s'; operators are "
-                     "lower-case: '%s'", (int)t->len, t->text, ops[i]);
+                fail(p, t->col, _("unexpected '%.*s'; operators are "
+                       "lower-case: '%s'"), (int)t->len, t->text, ops[i]);
                 return;
             }
     if (t->type == T_COMMA)
-        fail(p, t->col, "unexpected ','");
+        fail(p, t->col, _("unexpected ','"));
     else
-        fail(p, t->col, "unexpected '%.*s'; is an operator missing?",
+        fail(p, t->col, _("unexpected '%.*s'; is an operator missing?"),
              shown(t->text, t->len), t->text);
 }
 
@@ -1047,7 +1056,7 @@ int expr_parse(const char *src, expr_t **out, char **err, int *col)
     }
     e = malloc(sizeof *e);
     if (!e) {
-        fail(&p, 1, "out of memory");
+        fail(&p, 1, _("out of memory"));
         goto cleanup;
     }
     e->root = root;
@@ -1060,7 +1069,7 @@ cleanup:
     if (rc < 0) {
         /* fail() could not allocate its message: malloc is failing. */
         if (!p.err)
-            p.err = strdup("out of memory");
+            p.err = strdup(_("out of memory"));
         if (err)
             *err = p.err;
         else

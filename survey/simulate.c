@@ -273,7 +273,7 @@ int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, char **e
         char *c1 = strchr(entry, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
         double d;
         if (!c2) {
-            util_seterr(err, "plant '%s' is not UNIT:DIMENSION:DELTA (e.g. U07:planning:-15)",
+            util_seterr(err, _("plant '%s' is not UNIT:DIMENSION:DELTA (e.g. U07:planning:-15)"),
                         entry);
             goto cleanup;
         }
@@ -281,13 +281,13 @@ int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, char **e
         const char *unit = util_trim(entry), *dim = util_trim(c1 + 1);
         char *delta = util_trim(c2 + 1);
         if (!*unit || !*dim || strlen(unit) >= sizeof out->unit || strlen(dim) >= sizeof out->dim) {
-            util_seterr(err, "plant '%s:%s:%s' needs a unit code and a dimension code", unit, dim,
-                        delta);
+            util_seterr(err, _("plant '%s:%s:%s' needs a unit code and a dimension code"),
+                        unit, dim, delta);
             goto cleanup;
         }
         if (util_parse_double(delta, &d) != 0 || d < -100 || d > 100) {
-            util_seterr(err, "plant %s:%s: delta '%s' is not a number of POMP points from -100 "
-                        "to 100", unit, dim, delta);
+            util_seterr(err, _("plant %s:%s: delta '%s' is not a number of POMP points from -100 "
+                          "to 100"), unit, dim, delta);
             goto cleanup;
         }
         out = util_xrealloc(out, (k + 1) * sizeof *out);
@@ -298,7 +298,7 @@ int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, char **e
         k++;
     }
     if (k == 0) {
-        util_seterr(err, "no plant in '%s' (expected UNIT:DIMENSION:DELTA)", spec);
+        util_seterr(err, _("no plant in '%s' (expected UNIT:DIMENSION:DELTA)"), spec);
         goto cleanup;
     }
     *plants = util_xrealloc(*plants, (*n + k) * sizeof **plants);
@@ -487,8 +487,8 @@ static int plan_form(sim_t *m, sform_t *sf, const char *rel, const char *form_id
         goto cleanup;
     if (r == 1) {
         if (!loaded) {
-            util_seterr(err, "cannot find %s and no form '%s' is stored; add it with 'gapsurvey "
-                        "form add' or set GAPSURVEY_DATA to the folder holding questionnaires/",
+            util_seterr(err, _("cannot find %s and no form '%s' is stored; add it with 'gapsurvey "
+                          "form add' or set GAPSURVEY_DATA to the folder holding questionnaires/"),
                         rel, form_id);
             goto cleanup;
         }
@@ -497,7 +497,7 @@ static int plan_form(sim_t *m, sform_t *sf, const char *rel, const char *form_id
         loaded = NULL;
     }
     if (sf->f->role != role) {
-        util_seterr(err, "form %s has role %s; simulate needs it to be %s", sf->f->form_id,
+        util_seterr(err, _("form %s has role %s; simulate needs it to be %s"), sf->f->form_id,
                     form_role_name(sf->f->role), form_role_name(role));
         goto cleanup;
     }
@@ -531,7 +531,7 @@ static int plan_wave(sim_t *m, char **err)
     int r;
     if (name) {
         if (!*name) {
-            util_seterr(err, "the wave name is empty");
+            util_seterr(err, _("the wave name is empty"));
             return -1;
         }
         r = store_wave_find(m->s, name, &m->wave, err);
@@ -542,8 +542,8 @@ static int plan_wave(sim_t *m, char **err)
             if (store_wave_list(m->s, count_waves, &nw, err) != 0)
                 return -1;
             if (nw > 0) {
-                util_seterr(err, "every wave is closed; open one with 'gapsurvey wave add NAME' "
-                            "or give --wave");
+                util_seterr(err, _("every wave is closed; open one with 'gapsurvey wave add NAME' "
+                              "or give --wave"));
                 return -1;
             }
         }
@@ -562,8 +562,8 @@ static int plan_wave(sim_t *m, char **err)
         if (n > 0) {
             char *wn = NULL;
             store_wave_name(m->s, m->wave, &wn, NULL);
-            util_seterr(err, "wave %s already holds %ld responses to %s; simulate into another "
-                        "wave with --wave NAME (or a fresh database)", wn ? wn : "?", n,
+            util_seterr(err, _("wave %s already holds %ld responses to %s; simulate into another "
+                          "wave with --wave NAME (or a fresh database)"), wn ? wn : "?", n,
                         forms[i]->f->form_id);
             free(wn);
             return -1;
@@ -582,7 +582,7 @@ static int sim_unit_index(const sim_t *m, const char *code)
 
 static void unknown_unit(const sim_t *m, const char *what, const char *code, char **err)
 {
-    util_seterr(err, "%s: unit '%s' is not one of the %zu simulated units (%s..%s)", what, code,
+    util_seterr(err, _("%s: unit '%s' is not one of the %zu simulated units (%s..%s)"), what, code,
                 m->nsim, m->sim[0].u->code, m->sim[m->nsim - 1].u->code);
 }
 
@@ -643,10 +643,10 @@ static int plan_sim(sim_t *m, char **err)
                 codes[d] = sf->dims[d].code;
             const char *near = util_nearest(pl->dim, codes);
             if (near)
-                util_seterr(err, "%s: no dimension '%s' in %s; did you mean '%s'?", what, pl->dim,
-                            sf->form_id, near);
+                util_seterr(err, _("%s: no dimension '%s' in %s; did you mean '%s'?"), what,
+                            pl->dim, sf->form_id, near);
             else
-                util_seterr(err, "%s: no dimension '%s' in %s", what, pl->dim, sf->form_id);
+                util_seterr(err, _("%s: no dimension '%s' in %s"), what, pl->dim, sf->form_id);
             free(codes);
             goto fail;
         }
@@ -694,7 +694,7 @@ static int set_answer(ans_t *a, const form_t *f, size_t pos, const char *v, char
 {
     char *msg = NULL;
     if (ans_set(a, pos, v, &msg) != 0) {
-        util_seterr(err, "%s: simulated answer '%s' to %s was refused: %s", f->form_id, v,
+        util_seterr(err, _("%s: simulated answer '%s' to %s was refused: %s"), f->form_id, v,
                     f->items[pos].name, msg);
         free(msg);
         return -1;
@@ -787,7 +787,7 @@ static int store_one(sim_t *m, const sform_t *sf, ans_t *a, int unit_id, char **
     for (size_t i = 0; i < f->nitems; i++) {
         char *msg = NULL;
         if (ans_get(a, i) && ans_check_constraint(a, i, f->default_lang, &msg) != 0) {
-            util_seterr(err, "%s: simulated answer '%s' to %s breaks its constraint: %s",
+            util_seterr(err, _("%s: simulated answer '%s' to %s breaks its constraint: %s"),
                         f->form_id, ans_get(a, i), f->items[i].name, msg);
             free(msg);
             return -1;
@@ -906,7 +906,7 @@ static int write_all(sim_t *m, long *nstaff, long *nself, char **err)
     for (size_t i = 0; i < m->nsim; i++) {
         unit_t *u = m->sim[i].u;
         if (u->id == 0 && store_unit_find(m->s, u->code, &u->id, err) != 0) {
-            util_seterr(err, "unit %s was not stored", u->code);
+            util_seterr(err, _("unit %s was not stored"), u->code);
             goto rollback;
         }
     }
@@ -914,7 +914,7 @@ static int write_all(sim_t *m, long *nstaff, long *nself, char **err)
         int r = m->o->wave ? store_wave_add(m->s, m->o->wave, &m->wave, err)
                            : store_wave_current(m->s, 1, &m->wave, err);
         if (r != 0) {
-            util_seterr(err, "no open wave to simulate into");
+            util_seterr(err, _("no open wave to simulate into"));
             goto rollback;
         }
     }
@@ -955,20 +955,21 @@ int sim_run(store_t *s, const sim_opts_t *o, long *staff_written, long *self_wri
     sim_t m = {.s = s, .o = o};
     util_today(m.today);
     if (o->units < 1 || o->units > MAX_UNITS) {
-        util_seterr(err, "the number of units must be from 1 to %d, not %d", MAX_UNITS, o->units);
+        util_seterr(err, _("the number of units must be from 1 to %d, not %d"), MAX_UNITS,
+                    o->units);
         goto cleanup;
     }
     if (o->staff < 1 || o->staff > MAX_STAFF) {
-        util_seterr(err, "the mean number of staff respondents must be from 1 to %d, not %d",
+        util_seterr(err, _("the mean number of staff respondents must be from 1 to %d, not %d"),
                     MAX_STAFF, o->staff);
         goto cleanup;
     }
     if (!(o->unit_effects >= 0 && o->unit_effects <= 10)) {
-        util_seterr(err, "the unit-effect scale must be from 0 to 10, not %g", o->unit_effects);
+        util_seterr(err, _("the unit-effect scale must be from 0 to 10, not %g"), o->unit_effects);
         goto cleanup;
     }
     if (!(o->missing >= 0 && o->missing < 1)) {
-        util_seterr(err, "the missing-answer rate must be at least 0 and below 1, not %g",
+        util_seterr(err, _("the missing-answer rate must be at least 0 and below 1, not %g"),
                     o->missing);
         goto cleanup;
     }
@@ -982,7 +983,7 @@ int sim_run(store_t *s, const sim_opts_t *o, long *staff_written, long *self_wri
     if (add_form(&m, &m.staff, err) != 0 || add_form(&m, &m.self, err) != 0)
         goto cleanup;
     if (m.staff.nitem_ids != m.staff.f->nitems || m.self.nitem_ids != m.self.f->nitems) {
-        util_seterr(err, "the stored items do not match the form");
+        util_seterr(err, _("the stored items do not match the form"));
         goto cleanup;
     }
     if (write_all(&m, &nstaff, &nself, err) != 0)

@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
+
 /* Answers are inserted by multi-row statements of 1, 2, 4 ... 32 rows, a
  * response's n answers taking one statement per bit of n: one
  * sqlite3_step per row costs more in statement setup (reset, cursors
@@ -167,7 +169,7 @@ static int prep(store_t *s, const char *sql, sqlite3_stmt **st, char **err)
 {
     if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
         *st = NULL;
-        return sqlerr(s, err, "database");
+        return sqlerr(s, err, _("database"));
     }
     return 0;
 }
@@ -176,7 +178,7 @@ static int exec(store_t *s, const char *sql, char **err)
 {
     char *m = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &m) != SQLITE_OK) {
-        util_seterr(err, "database: %s", m ? m : sqlite3_errmsg(s->db));
+        util_seterr(err, _("database: %s"), m ? m : sqlite3_errmsg(s->db));
         sqlite3_free(m);
         return -1;
     }
@@ -204,7 +206,7 @@ static int user_version(store_t *s, int *v, char **err)
     int rc = sqlite3_step(st);
     *v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : sqlerr(s, err, "database");
+    return rc == SQLITE_ROW ? 0 : sqlerr(s, err, _("database"));
 }
 
 static int migrate(store_t *s, char **err)
@@ -214,8 +216,8 @@ static int migrate(store_t *s, char **err)
         return -1;
     int target = (int)(sizeof migrations / sizeof migrations[0]);
     if (v > target) {
-        util_seterr(err, "the database has schema version %d, newer than this gapsurvey "
-                    "understands (%d); use a newer gapsurvey", v, target);
+        util_seterr(err, _("the database has schema version %d, newer than this gapsurvey "
+                      "understands (%d); use a newer gapsurvey"), v, target);
         return -1;
     }
     while (v < target) {
@@ -237,8 +239,8 @@ int store_open(const char *path, int create, store_t **out, char **err)
     store_t *s = util_xcalloc(1, sizeof *s);
     *out = NULL;
     if (!create && access(path, F_OK) != 0) {
-        util_seterr(err, "no database at %s; create one with 'gapsurvey init' (or choose "
-                    "another with --db FILE or GAPSURVEY_DB)", path);
+        util_seterr(err, _("no database at %s; create one with 'gapsurvey init' (or choose "
+                      "another with --db FILE or GAPSURVEY_DB)"), path);
         goto fail;
     }
     /* NOMUTEX: a connection is only ever used by one thread at a time (the
@@ -246,7 +248,8 @@ int store_open(const char *path, int create, store_t **out, char **err)
      * per-call locking is pure cost; it was a tenth of a scan's time */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-        util_seterr(err, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        util_seterr(err, _("cannot open %s: %s"), path,
+                    s->db ? sqlite3_errmsg(s->db) : _("out of memory"));
         goto fail;
     }
     sqlite3_busy_timeout(s->db, 10000);
@@ -258,10 +261,10 @@ int store_open(const char *path, int create, store_t **out, char **err)
          * write the file (a read-only mount, a copied file without write
          * permission); that is the usual cause, so it is named */
         if (access(path, W_OK) != 0 && (errno == EROFS || errno == EACCES))
-            util_seterr(err, "%s is read-only (%s); gapsurvey must be able to write the "
-                        "database and its -wal file beside it", path, strerror(errno));
+            util_seterr(err, _("%s is read-only (%s); gapsurvey must be able to write the "
+                          "database and its -wal file beside it"), path, strerror(errno));
         else
-            util_seterr(err, "%s is not a usable database (%s)", path, m);
+            util_seterr(err, _("%s is not a usable database (%s)"), path, m);
         free(m);
         goto fail;
     }
@@ -272,7 +275,7 @@ int store_open(const char *path, int create, store_t **out, char **err)
         if (user_version(s, &v, err))
             goto fail;
         if (v == 0) {
-            util_seterr(err, "%s is not a gapsurvey database; create one with 'gapsurvey init'",
+            util_seterr(err, _("%s is not a gapsurvey database; create one with 'gapsurvey init'"),
                         path);
             goto fail;
         }
@@ -334,8 +337,8 @@ int store_form_add(store_t *s, const form_t *f, int *id, int *existed, char **er
             *id = sqlite3_column_int(st, 0);
             rc = 0;
         } else {
-            util_seterr(err, "form %s version %s is already stored with different content; "
-                        "raise the version in the settings sheet to keep both", f->form_id,
+            util_seterr(err, _("form %s version %s is already stored with different content; "
+                          "raise the version in the settings sheet to keep both"), f->form_id,
                         f->version);
         }
         goto cleanup;
@@ -355,7 +358,7 @@ int store_form_add(store_t *s, const form_t *f, int *id, int *existed, char **er
     sqlite3_bind_text(st, 5, f->source, (int)f->source_len, SQLITE_TRANSIENT);
     bind_text(st, 6, today);
     if (sqlite3_step(st) != SQLITE_DONE) {
-        sqlerr(s, err, "storing the form");
+        sqlerr(s, err, _("storing the form"));
         goto cleanup;
     }
     int fid = (int)sqlite3_last_insert_rowid(s->db);
@@ -371,7 +374,7 @@ int store_form_add(store_t *s, const form_t *f, int *id, int *existed, char **er
         bind_text(st, 2, f->dims[i].code);
         bind_text(st, 3, form_text(f, f->dims[i].label, dl));
         if (sqlite3_step(st) != SQLITE_DONE) {
-            sqlerr(s, err, "storing dimensions");
+            sqlerr(s, err, _("storing dimensions"));
             goto cleanup;
         }
     }
@@ -396,7 +399,7 @@ int store_form_add(store_t *s, const form_t *f, int *id, int *existed, char **er
             sqlite3_bind_null(st, 8);
         bind_text(st, 9, it->label ? form_text(f, it->label, dl) : NULL);
         if (sqlite3_step(st) != SQLITE_DONE) {
-            sqlerr(s, err, "storing items");
+            sqlerr(s, err, _("storing items"));
             goto cleanup;
         }
     }
@@ -414,7 +417,7 @@ int store_form_add(store_t *s, const form_t *f, int *id, int *existed, char **er
             bind_text(st, 4, f->lists[l].choices[c].name);
             bind_text(st, 5, form_text(f, f->lists[l].choices[c].label, dl));
             if (sqlite3_step(st) != SQLITE_DONE) {
-                sqlerr(s, err, "storing choices");
+                sqlerr(s, err, _("storing choices"));
                 goto cleanup;
             }
         }
@@ -447,7 +450,7 @@ int store_form_list(store_t *s, int (*cb)(void *ud, const store_form_row_t *r), 
             break;
     }
     if (rc == 0 && step != SQLITE_DONE)
-        rc = sqlerr(s, err, "listing forms");
+        rc = sqlerr(s, err, _("listing forms"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -457,10 +460,10 @@ static int form_from_row(store_t *s, sqlite3_stmt *st, form_t **out, int *id, ch
     util_diag_t d = {0};
     const char *src = (const char *)sqlite3_column_blob(st, 1);
     int n = sqlite3_column_bytes(st, 1);
-    char *name = util_fmt("%s (stored form %d)", col_text(st, 2), sqlite3_column_int(st, 0));
+    char *name = util_fmt(_("%s (stored form %d)"), col_text(st, 2), sqlite3_column_int(st, 0));
     int rc = form_load_mem(name, src ? src : "", (size_t)n, out, &d);
     if (rc != 0) {
-        util_seterr(err, "the stored form no longer loads: %s", d.n ? d.msgs[0] : "?");
+        util_seterr(err, _("the stored form no longer loads: %s"), d.n ? d.msgs[0] : "?");
         rc = -1;
     } else if (id) {
         *id = sqlite3_column_int(st, 0);
@@ -519,7 +522,7 @@ int store_form_ids_by_role(store_t *s, form_role_t role, char ***ids, size_t *n,
         (*ids)[(*n)++] = util_xstrdup(col_text(st, 0));
     }
     sqlite3_finalize(st);
-    return step == SQLITE_DONE ? 0 : sqlerr(s, err, "listing forms");
+    return step == SQLITE_DONE ? 0 : sqlerr(s, err, _("listing forms"));
 }
 
 int store_item_ids(store_t *s, int form, int **ids, size_t *n, char **err)
@@ -536,7 +539,7 @@ int store_item_ids(store_t *s, int form, int **ids, size_t *n, char **err)
         (*ids)[(*n)++] = sqlite3_column_int(st, 0);
     }
     sqlite3_finalize(st);
-    return step == SQLITE_DONE ? 0 : sqlerr(s, err, "reading items");
+    return step == SQLITE_DONE ? 0 : sqlerr(s, err, _("reading items"));
 }
 
 /* ---- units ---- */
@@ -557,7 +560,7 @@ int store_unit_put(store_t *s, const store_unit_t *u, char **err)
         sqlite3_bind_int64(st, 5, u->headcount);
     else
         sqlite3_bind_null(st, 5);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "storing unit");
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("storing unit"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -577,7 +580,7 @@ int store_unit_list(store_t *s, int (*cb)(void *ud, const store_unit_t *u), void
             break;
     }
     if (rc == 0 && step != SQLITE_DONE)
-        rc = sqlerr(s, err, "listing units");
+        rc = sqlerr(s, err, _("listing units"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -595,7 +598,7 @@ static int find_id(store_t *s, const char *sql, const char *key, int *id, char *
         *id = sqlite3_column_int(st, 0);
         rc = 0;
     } else if (step != SQLITE_DONE) {
-        rc = sqlerr(s, err, "database");
+        rc = sqlerr(s, err, _("database"));
     }
     sqlite3_finalize(st);
     return rc;
@@ -620,9 +623,9 @@ int store_wave_add(store_t *s, const char *name, int *id, char **err)
     int step = sqlite3_step(st);
     int rc = 0;
     if (step == SQLITE_CONSTRAINT)
-        rc = -1, util_seterr(err, "wave '%s' already exists", name);
+        rc = -1, util_seterr(err, _("wave '%s' already exists"), name);
     else if (step != SQLITE_DONE)
-        rc = sqlerr(s, err, "adding wave");
+        rc = sqlerr(s, err, _("adding wave"));
     else if (id)
         *id = (int)sqlite3_last_insert_rowid(s->db);
     sqlite3_finalize(st);
@@ -638,13 +641,13 @@ int store_wave_close(store_t *s, const char *name, char **err)
         return -1;
     bind_text(st, 1, name);
     bind_text(st, 2, today);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "closing wave");
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("closing wave"));
     if (rc == 0 && sqlite3_changes(s->db) == 0) {
         int id;
         if (store_wave_find(s, name, &id, err) == 1)
-            util_seterr(err, "no wave named '%s'", name);
+            util_seterr(err, _("no wave named '%s'"), name);
         else
-            util_seterr(err, "wave '%s' is already closed", name);
+            util_seterr(err, _("wave '%s' is already closed"), name);
         rc = -1;
     }
     sqlite3_finalize(st);
@@ -667,7 +670,7 @@ int store_wave_list(store_t *s, int (*cb)(void *ud, const store_wave_t *w), void
             break;
     }
     if (rc == 0 && step != SQLITE_DONE)
-        rc = sqlerr(s, err, "listing waves");
+        rc = sqlerr(s, err, _("listing waves"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -759,7 +762,7 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
     sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
-        return sqlerr(s, err, "storing response");
+        return sqlerr(s, err, _("storing response"));
     sqlite3_int64 rid = sqlite3_last_insert_rowid(s->db);
     size_t done = 0;
     while (done < n) {
@@ -784,7 +787,7 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
         }
         /* every parameter is bound again before each step, so the texts
          * bound SQLITE_STATIC (the caller's) are never read after return */
-        int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "storing answer");
+        int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("storing answer"));
         sqlite3_reset(st);
         if (rc)
             return rc;
@@ -914,7 +917,7 @@ int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
         }
     }
     if (step != SQLITE_DONE || (astep != SQLITE_ROW && astep != SQLITE_DONE)) {
-        sqlerr(s, err, "reading responses");
+        sqlerr(s, err, _("reading responses"));
         goto cleanup;
     }
     rc = 0;
@@ -944,7 +947,7 @@ int store_count_by_unit(store_t *s, const char *form_id, int wave,
         if ((rc = cb(ud, sqlite3_column_int(st, 0), (long)sqlite3_column_int64(st, 1))) != 0)
             break;
     if (rc == 0 && step != SQLITE_DONE)
-        rc = sqlerr(s, err, "counting responses");
+        rc = sqlerr(s, err, _("counting responses"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -966,7 +969,7 @@ int store_tokens_by_unit(store_t *s, const char *form_id, int wave,
                      (long)sqlite3_column_int64(st, 2))) != 0)
             break;
     if (rc == 0 && step != SQLITE_DONE)
-        rc = sqlerr(s, err, "counting invitations");
+        rc = sqlerr(s, err, _("counting invitations"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -999,7 +1002,7 @@ int store_import_record(store_t *s, const char *hash, const char *form_id, const
     bind_text(st, 3, file);
     sqlite3_bind_int64(st, 4, rows);
     bind_text(st, 5, today);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "recording import");
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("recording import"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1021,9 +1024,9 @@ int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, 
     int step = sqlite3_step(st);
     int rc = 0;
     if (step == SQLITE_CONSTRAINT)
-        rc = -1, util_seterr(err, "token already exists");
+        rc = -1, util_seterr(err, _("token already exists"));
     else if (step != SQLITE_DONE)
-        rc = sqlerr(s, err, "storing token");
+        rc = sqlerr(s, err, _("storing token"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1052,7 +1055,7 @@ int store_token_use(store_t *s, const char *hash, char **err)
     if (prep(s, "UPDATE tokens SET used = 1 WHERE hash = ?1 AND used = 0", &st, err))
         return -1;
     bind_text(st, 1, hash);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "using token");
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("using token"));
     if (rc == 0 && sqlite3_changes(s->db) == 0)
         rc = 1;
     sqlite3_finalize(st);
@@ -1075,7 +1078,7 @@ int store_token_counts(store_t *s, int (*cb)(void *ud, const char *form_id, cons
                      (long)sqlite3_column_int64(st, 3), (long)sqlite3_column_int64(st, 4))) != 0)
             break;
     if (rc == 0 && step != SQLITE_DONE)
-        rc = sqlerr(s, err, "counting tokens");
+        rc = sqlerr(s, err, _("counting tokens"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1097,7 +1100,7 @@ int store_draft_put(store_t *s, const char *key, int form, int wave, int unit, i
     else
         sqlite3_bind_null(st, 4);
     sqlite3_bind_int(st, 5, cursor);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "saving draft");
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("saving draft"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1113,7 +1116,7 @@ int store_draft_answer(store_t *s, const char *key, int pos, const char *text, c
     sqlite3_bind_int(st, 2, pos);
     if (text)
         bind_text(st, 3, text);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "saving draft answer");
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("saving draft answer"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1144,7 +1147,7 @@ int store_draft_get(store_t *s, const char *key, store_draft_t *d,
         if ((rc = cb(ud, sqlite3_column_int(st, 0), col_text(st, 1))) != 0)
             break;
     if (rc == 0 && step != SQLITE_DONE)
-        rc = sqlerr(s, err, "reading draft");
+        rc = sqlerr(s, err, _("reading draft"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1155,7 +1158,7 @@ int store_draft_delete(store_t *s, const char *key, char **err)
     if (prep(s, "DELETE FROM drafts WHERE key = ?1", &st, err))
         return -1;
     bind_text(st, 1, key);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "deleting draft");
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("deleting draft"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1176,7 +1179,7 @@ int store_unit_get(store_t *s, int id, char **code, char **name, char **err)
             *name = util_xstrdup(col_text(st, 1));
         rc = 0;
     } else if (step != SQLITE_DONE)
-        rc = sqlerr(s, err, "reading unit");
+        rc = sqlerr(s, err, _("reading unit"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1192,7 +1195,7 @@ int store_wave_closed(store_t *s, int id, int *closed, char **err)
         *closed = sqlite3_column_int(st, 0);
         rc = 0;
     } else if (step != SQLITE_DONE)
-        rc = sqlerr(s, err, "reading wave");
+        rc = sqlerr(s, err, _("reading wave"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1231,7 +1234,7 @@ int store_batch_get(store_t *s, const char *name, store_batch_t *b, char **err)
         b->differences = (long)sqlite3_column_int64(st, 8);
         rc = 0;
     } else if (step != SQLITE_DONE)
-        rc = sqlerr(s, err, "reading batch");
+        rc = sqlerr(s, err, _("reading batch"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1252,9 +1255,9 @@ int store_batch_add(store_t *s, const char *name, int form, int wave, int unit, 
         sqlite3_bind_null(st, 4);
     int step = sqlite3_step(st), rc = 0;
     if (step == SQLITE_CONSTRAINT)
-        rc = -1, util_seterr(err, "batch '%s' already exists", name);
+        rc = -1, util_seterr(err, _("batch '%s' already exists"), name);
     else if (step != SQLITE_DONE)
-        rc = sqlerr(s, err, "adding batch");
+        rc = sqlerr(s, err, _("adding batch"));
     else if (id)
         *id = (int)sqlite3_last_insert_rowid(s->db);
     sqlite3_finalize(st);
@@ -1275,7 +1278,7 @@ int store_batch_keep(store_t *s, int batch, long seq, const int *pos,
         sqlite3_bind_int(st, 3, pos[i]);
         bind_text(st, 4, text[i]);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = sqlerr(s, err, "keeping the first keying");
+            rc = sqlerr(s, err, _("keeping the first keying"));
     }
     sqlite3_finalize(st);
     if (rc)
@@ -1284,9 +1287,9 @@ int store_batch_keep(store_t *s, int batch, long seq, const int *pos,
         return -1;
     sqlite3_bind_int(st, 1, batch);
     sqlite3_bind_int64(st, 2, seq);
-    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "counting the first keying");
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("counting the first keying"));
     if (rc == 0 && sqlite3_changes(s->db) == 0)
-        rc = -1, util_seterr(err, "the first keying of this batch is closed");
+        rc = -1, util_seterr(err, _("the first keying of this batch is closed"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1305,7 +1308,7 @@ int store_batch_values(store_t *s, int batch, long seq,
         if ((rc = cb(ud, sqlite3_column_int(st, 0), col_text(st, 1))) != 0)
             break;
     if (rc == 0 && step != SQLITE_DONE)
-        rc = sqlerr(s, err, "reading the first keying");
+        rc = sqlerr(s, err, _("reading the first keying"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1316,7 +1319,7 @@ int store_batch_close(store_t *s, int batch, char **err)
     if (prep(s, "UPDATE entry_batches SET pass = 2 WHERE id = ?1", &st, err))
         return -1;
     sqlite3_bind_int(st, 1, batch);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "closing the first keying");
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("closing the first keying"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1329,7 +1332,7 @@ int store_batch_verified(store_t *s, int batch, long seq, long compared, long di
         return -1;
     sqlite3_bind_int(st, 1, batch);
     sqlite3_bind_int64(st, 2, seq);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "forgetting the first keying");
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("forgetting the first keying"));
     sqlite3_finalize(st);
     if (rc)
         return rc;
@@ -1340,11 +1343,11 @@ int store_batch_verified(store_t *s, int batch, long seq, long compared, long di
     sqlite3_bind_int64(st, 2, seq);
     sqlite3_bind_int64(st, 3, compared);
     sqlite3_bind_int64(st, 4, differences);
-    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "counting the verification");
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("counting the verification"));
     /* a second session verifying the same batch at once would store a
      * questionnaire twice; the verified counter catches it */
     if (rc == 0 && sqlite3_changes(s->db) == 0)
-        rc = -1, util_seterr(err, "questionnaire %ld of this batch was verified elsewhere", seq);
+        rc = -1, util_seterr(err, _("questionnaire %ld of this batch was verified elsewhere"), seq);
     sqlite3_finalize(st);
     return rc;
 }
@@ -1372,7 +1375,7 @@ int store_draft_owner(store_t *s, const char *key, int *form, char **owner, char
         *owner = util_xstrdup(col_text(st, 1));
         rc = 0;
     } else if (step != SQLITE_DONE)
-        rc = sqlerr(s, err, "reading draft");
+        rc = sqlerr(s, err, _("reading draft"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1384,7 +1387,7 @@ int store_draft_set_owner(store_t *s, const char *key, const char *owner, char *
         return -1;
     bind_text(st, 1, key);
     bind_text(st, 2, owner);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, "claiming draft");
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("claiming draft"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1395,7 +1398,7 @@ int store_draft_count(store_t *s, const char *key, long *n, char **err)
     if (prep(s, "SELECT count(*) FROM draft_answers WHERE draft = ?1", &st, err))
         return -1;
     bind_text(st, 1, key);
-    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : sqlerr(s, err, "reading draft");
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : sqlerr(s, err, _("reading draft"));
     if (rc == 0)
         *n = (long)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
