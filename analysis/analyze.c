@@ -185,6 +185,9 @@ typedef struct {
     int *at;                 /* form position -> its answer's index in the
                                 response, -1 */
     choiceidx_t **cidx;      /* per list with many choices: sorted names */
+    /* progress (an_opts_t): responses read by earlier scans, and in all */
+    const an_opts_t *o;
+    long done_before, total;
 } scan_t;
 
 /* The choice index of the answer to the select_one at form position pos,
@@ -285,6 +288,8 @@ static int on_response(void *ud, const store_scan_row_t *r)
     scan_t *sc = ud;
     const form_t *f = sc->f;
     sc->respondents++;
+    if (sc->o && sc->o->progress && (sc->respondents & 4095) == 0)
+        sc->o->progress(sc->o->progress_ud, sc->done_before + sc->respondents, sc->total);
     for (size_t i = 0; i < sc->nscored; i++)
         sc->val[i] = NAN;
     for (size_t i = 0; i < f->nitems; i++)
@@ -683,6 +688,13 @@ static void suppress_nested(res_t *r, const scan_t *sc)
                         "recovered by subtraction (differencing protection)",
                         nested),
              nested);
+}
+
+static int on_count_sum(void *ud, int unit, long n)
+{
+    (void)unit;
+    *(long *)ud += n;
+    return 0;
 }
 
 static int on_unit_maxid(void *ud, const store_unit_t *u)
@@ -1253,6 +1265,13 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
         scan_cross_init(&sc, (size_t)maxid + 1);
     }
     ul.unit_group = NULL;
+    sc.o = o;
+    if (o->progress) {
+        if (store_count_by_unit(s, form_id, wave, on_count_sum, &sc.total, err) != 0 ||
+            (wave0 && store_count_by_unit(s, form_id, wave0, on_count_sum, &sc.total, err) != 0))
+            goto cleanup;
+        o->progress(o->progress_ud, 0, sc.total);
+    }
     if (store_scan(s, form_id, wave, f, on_response, &sc, err) != 0)
         goto cleanup;
     if (sc.respondents == 0) {
@@ -1391,6 +1410,9 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
         if (sc.nunit_ids)
             memcpy(sc0.unit_group, sc.unit_group, sc.nunit_ids * sizeof *sc0.unit_group);
         sc0.nunit_ids = sc.nunit_ids;
+        sc0.o = o;
+        sc0.done_before = sc.respondents;
+        sc0.total = sc.total;
         if (store_scan(s, form_id, wave0, f, on_response, &sc0, err) != 0)
             goto cleanup;
         for (size_t d = 0; d < r->ndims; d++)

@@ -19,6 +19,12 @@ typedef struct {
     double min_diff;            /* default 5 points */
     double fdr;                 /* default 0.05 */
     const char *lang;           /* "zh" or "en": labels and findings */
+    /* NULL, or called every few thousand responses read, with the
+     * responses read so far and the number the scans will read (a
+     * command draws a progress line with it; the library prints nothing).
+     * Counting them costs a query, made only when this is set. */
+    void (*progress)(void *ud, long done, long total);
+    void *progress_ud;
 } an_opts_t;
 
 void an_opts_default(an_opts_t *o);

@@ -38,6 +38,11 @@ static const char usage[] = N_(
     "  gapsurvey analyze\n"
     "  gapsurvey analyze --form staff-opinion --by position --json\n");
 
+static void on_progress(void *ud, long done, long total)
+{
+    cli_progress_update(ud, total > 0 ? (double)done / (double)total : -1.0, done, 0);
+}
+
 int cmd_analyze(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -99,7 +104,16 @@ int cmd_analyze(int argc, char **argv)
     res_t *r = NULL;
     char *err = NULL;
     int rc = 1;
-    if (an_run(s, &o, &r, &err) != 0) {
+    /* a million responses take about 20 s: a line on a terminal after 1 s */
+    cli_progress_t prog;
+    cli_progress_begin(&prog, _("analysing"), _("responses"));
+    if (prog.on) {
+        o.progress = on_progress;
+        o.progress_ud = &prog;
+    }
+    int ran = an_run(s, &o, &r, &err);
+    cli_progress_clear(&prog);
+    if (ran != 0) {
         cli_error("%s", err);
         goto cleanup;
     }
