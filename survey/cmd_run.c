@@ -73,8 +73,6 @@ static const char usage[] = N_(
     "  gapsurvey run staff-opinion --token K7QM-3XPA-9TRE-H2WD --lang en\n"
     "  gapsurvey run staff-opinion --entry --unit U07 --verify U07-box1\n");
 
-#define T(en, zh) (cli_zh() ? (zh) : (en))
-
 typedef struct {
     store_t *s;
     form_t *form;
@@ -184,23 +182,21 @@ static int ask_yes(sess_t *x, const char *question, int dflt)
         free(t);
         if (v != -2)
             return v;
-        say(x, "  ", T("Please type y or n.", "请输入 y 或 n。"));
+        say(x, "  ", _("Please type y or n."));
     }
 }
 
 static void quit_saved(sess_t *x)
 {
     if (x->entry && run_count_answered(x->run) > 0)
-        say(x, "", T("The questionnaire being keyed is kept as a draft; run the same command "
-                     "again to finish it.",
-                     "正在录入的这份问卷已存为草稿，再次运行同一命令可继续录入。"));
+        say(x, "", _("The questionnaire being keyed is kept as a draft; run the same command "
+                     "again to finish it."));
     else if (x->entry)
-        say(x, "", T("Done.", "录入结束。"));
+        say(x, "", _("Done."));
     else if (run_count_answered(x->run) > 0)
-        say(x, "", T("Your answers are saved. Run the same command again to continue.",
-                     "您的答案已保存。再次运行同一命令即可继续作答。"));
+        say(x, "", _("Your answers are saved. Run the same command again to continue."));
     else
-        say(x, "", T("Nothing was answered; nothing was saved.", "尚未作答，没有保存任何内容。"));
+        say(x, "", _("Nothing was answered; nothing was saved."));
 }
 
 /* Offers to resume a draft: 1 resumed (*pos set), 0 start afresh, -1
@@ -223,15 +219,14 @@ static int offer_resume(sess_t *x, int *pos)
     int at = cursor < n ? run_number(x->run, cursor, NULL) : 0;
     char *m;
     if (at > 0)
-        m = util_fmt(T("A saved draft was found: %d answers, stopped at question %d of %d.",
-                       "找到上次保存的草稿：已答 %d 题，停在第 %d 题（共 %d 题）。"),
+        m = util_fmt(_("A saved draft was found: %d answers, stopped at question %d of %d."),
                      run_count_answered(x->run), at, total);
     else
-        m = util_fmt(T("A saved draft was found: %d answers.", "找到上次保存的草稿：已答 %d 题。"),
+        m = util_fmt(_("A saved draft was found: %d answers."),
                      run_count_answered(x->run));
     say(x, "", m);
     free(m);
-    int yes = ask_yes(x, T("Resume? [Y/n] ", "继续作答？[Y/n] "), 1);
+    int yes = ask_yes(x, _("Resume? [Y/n] "), 1);
     if (yes < 0)
         return -1;
     if (yes) {
@@ -243,7 +238,7 @@ static int offer_resume(sess_t *x, int *pos)
         free(err);
         return -2;
     }
-    say(x, "", T("The draft was deleted; starting afresh.", "草稿已删除，重新开始。"));
+    say(x, "", _("The draft was deleted; starting afresh."));
     return 0;
 }
 
@@ -255,9 +250,8 @@ static int submit_tty(sess_t *x)
     long id = 0;
     int rc = run_submit(x->run, "terminal", x->token_hash, &id, &err);
     if (rc == 1) {
-        say(x, "", T("This invitation code has been used meanwhile (perhaps on the web); "
-                     "nothing was stored.",
-                     "此邀请码已在别处（可能是网页）使用，本次答案未保存。"));
+        say(x, "", _("This invitation code has been used meanwhile (perhaps on the web); "
+                     "nothing was stored."));
         if (run_draft_discard(x->run, &err) != 0)
             free(err);
         return 1;
@@ -271,10 +265,9 @@ static int submit_tty(sess_t *x)
     run_rule(&x->out, NULL, NULL, cols(), x->ascii);
     flush(x);
     if (x->anonymous)
-        say(x, "", T("Submitted. Thank you! Your answers are stored anonymously.",
-                     "提交成功，谢谢！您的答案已匿名保存。"));
+        say(x, "", _("Submitted. Thank you! Your answers are stored anonymously."));
     else {
-        char *m = util_fmt(T("Submitted. Thank you! (response %ld)", "提交成功，谢谢！（第 %ld 号答卷）"), id);
+        char *m = util_fmt(_("Submitted. Thank you! (response %ld)"), id);
         say(x, "", m);
         free(m);
     }
@@ -312,8 +305,7 @@ static int tty_session(sess_t *x)
             }
             run_render_summary(r, w, &x->out);
             flush(x);
-            fputs(T("Submit? [Y/n] (b = back, q = save and quit) ",
-                    "提交？[Y/n]（b 返回，q 保存并退出）"), stdout);
+            fputs(_("Submit? [Y/n] (b = back, q = save and quit) "), stdout);
             char *l = read_line(x);
             int k = l ? key_of(l) : 'q';
             if (k == 'q') {
@@ -329,8 +321,7 @@ static int tty_session(sess_t *x)
                       strcmp(t, "是") == 0;
             free(t);
             if (!yes) {
-                say(x, "  ", T("Please type y to submit or b to go back.",
-                               "请输入 y 提交，或 b 返回修改。"));
+                say(x, "  ", _("Please type y to submit or b to go back."));
                 continue;
             }
             return submit_tty(x);
@@ -358,7 +349,7 @@ static int tty_session(sess_t *x)
             } else if (k == 'b') {
                 int p = run_prev(r, pos);
                 if (p < 0) {
-                    say(x, "  ! ", T("This is the first question.", "这已经是第一题。"));
+                    say(x, "  ! ", _("This is the first question."));
                     continue;
                 }
                 pos = p;
@@ -408,9 +399,9 @@ static int scripted_session(sess_t *x)
         char *l = read_line(x);
         if (!l) {
             fprintf(stderr, "stdin:%ld: %s %s (%s)\n%s\n", x->lineno + 1,
-                    T("input ended before question", "输入在此题之前结束："), f->items[pos].name,
-                    T("an empty line leaves a question unanswered", "空行表示不作答"),
-                    T("nothing stored", "未保存任何内容"));
+                    _("input ended before question"), f->items[pos].name,
+                    _("an empty line leaves a question unanswered"),
+                    _("nothing stored"));
             return 1;
         }
         int rc = run_answer(r, pos, l, &msg);
@@ -418,7 +409,7 @@ static int scripted_session(sess_t *x)
             fprintf(stderr, "stdin:%ld: %s: %s\n", x->lineno, f->items[pos].name, msg);
             free(msg);
             if (rc > 0)
-                fprintf(stderr, "%s\n", T("nothing stored", "未保存任何内容"));
+                fprintf(stderr, "%s\n", _("nothing stored"));
             return 1;
         }
     }
@@ -429,10 +420,9 @@ static int scripted_session(sess_t *x)
         free(t);
         if (extra) {
             fprintf(stderr, "stdin:%ld: %s\n%s\n", x->lineno,
-                    T("more lines than questions (a line per question that is asked; "
-                      "notes and questions that are not relevant read none)",
-                      "行数多于题目数（每道需作答的题一行；说明和不适用的题不占行）"),
-                    T("nothing stored", "未保存任何内容"));
+                    _("more lines than questions (a line per question that is asked; "
+                      "notes and questions that are not relevant read none)"),
+                    _("nothing stored"));
             return 1;
         }
     }
@@ -445,8 +435,7 @@ static int scripted_session(sess_t *x)
     long id = 0;
     int rc = run_submit(r, "terminal", x->token_hash, &id, &msg);
     if (rc == 1) {
-        cli_error("%s", T("the invitation code has been used meanwhile; nothing stored",
-                          "邀请码已被使用，未保存任何内容"));
+        cli_error("%s", _("the invitation code has been used meanwhile; nothing stored"));
         return 1;
     }
     if (rc != 0) {
@@ -455,9 +444,9 @@ static int scripted_session(sess_t *x)
         return 1;
     }
     if (x->anonymous)
-        printf("%s\n", T("response stored", "答卷已保存"));
+        printf("%s\n", _("response stored"));
     else
-        printf(T("response %ld stored\n", "第 %ld 号答卷已保存\n"), id);
+        printf(_("response %ld stored\n"), id);
     return 0;
 }
 
@@ -503,10 +492,9 @@ static int verify_item(sess_t *x, verify_t *v, int pos)
         return 0;
     if (!v->resolved[pos])
         v->differences++;
-    const char *blank = T("(blank)", "（空白）");
+    const char *blank = _("(blank)");
     char *a = run_show_value(r, pos, v->first[pos]), *b = run_show_value(r, pos, cur);
-    char *m = util_fmt(T("Differs from the first keying: first %s, now %s.",
-                         "与第一次录入不一致：第一次 %s，这次 %s。"),
+    char *m = util_fmt(_("Differs from the first keying: first %s, now %s."),
                        a ? a : blank, b ? b : blank);
     say(x, "  ! ", m);
     free(m);
@@ -514,8 +502,7 @@ static int verify_item(sess_t *x, verify_t *v, int pos)
     free(b);
     char *msg = NULL;
     for (;;) {
-        fputs(T("    Check the paper form and key the correct value (Enter = blank): ",
-                "    请核对纸质问卷，录入正确的值（回车 = 空白）："), stdout);
+        fputs(_("    Check the paper form and key the correct value (Enter = blank): "), stdout);
         char *l = read_line(x);
         if (!l)
             return -1;
@@ -590,15 +577,13 @@ static int entry_close_first(sess_t *x)
 {
     if (x->batch.keyed == 0)
         return 0;
-    char *q = util_fmt(T("Batch %s: %ld questionnaires keyed. Is that the whole batch "
-                         "(close the first keying)? [y/N] ",
-                         "批次 %s 已录入 %ld 份。这是整批吗（结束第一次录入）？[y/N] "),
+    char *q = util_fmt(_("Batch %s: %ld questionnaires keyed. Is that the whole batch "
+                         "(close the first keying)? [y/N] "),
                        x->batch_name, x->batch.keyed);
     int yes = ask_yes(x, q, 0);
     free(q);
     if (yes != 1) {
-        say(x, "", T("The first keying stays open; run the same command to key more.",
-                     "第一次录入保持开放，再次运行同一命令可继续录入。"));
+        say(x, "", _("The first keying stays open; run the same command to key more."));
         return 0;
     }
     char *err = NULL;
@@ -607,10 +592,8 @@ static int entry_close_first(sess_t *x)
         free(err);
         return 1;
     }
-    say(x, "", T("First keying closed. Now key the same paper forms again, in the same order, "
-                 "with the same command: every difference will be shown for correction.",
-                 "第一次录入已结束。请按相同顺序用同一命令再录入一遍这批纸质问卷，"
-                 "两次不一致之处会逐一提示核对。"));
+    say(x, "", _("First keying closed. Now key the same paper forms again, in the same order, "
+                 "with the same command: every difference will be shown for correction."));
     return 0;
 }
 
@@ -634,20 +617,17 @@ static int entry_session(sess_t *x)
     util_buf_addc(&x->out, '\n');
     run_render_intro(r, cols(), &x->out);
     if (pass == 1)
-        run_wrap(&x->out, "", T("Double entry, first keying.", "双录入：第一次录入。"), cols(), 0);
+        run_wrap(&x->out, "", _("Double entry, first keying."), cols(), 0);
     else if (pass == 2)
-        run_wrap(&x->out, "", T("Double entry, second keying: each value is compared with the "
-                                "first keying.",
-                                "双录入：第二次录入，每个值都与第一次录入比对。"),
+        run_wrap(&x->out, "", _("Double entry, second keying: each value is compared with the "
+                                "first keying."),
                  cols(), 0);
     flush(x);
     for (;;) {
         /* a new questionnaire */
         if (pass == 2 && seq > x->batch.keyed) {
-            char *m = util_fmt(T("Batch %s is verified: %ld questionnaires stored as responses; "
-                                 "%ld values compared, %ld differed and were corrected.",
-                                 "批次 %s 核对完成：%ld 份问卷已保存为答卷；比对 %ld 个值，"
-                                 "其中 %ld 个不一致并已更正。"),
+            char *m = util_fmt(_("Batch %s is verified: %ld questionnaires stored as responses; "
+                                 "%ld values compared, %ld differed and were corrected."),
                              x->batch_name, x->batch.verified, x->batch.compared,
                              x->batch.differences);
             say(x, "", m);
@@ -664,11 +644,11 @@ static int entry_session(sess_t *x)
             v.resolved = util_xcalloc((size_t)n + 1, sizeof *v.resolved);
             v.compared = util_xcalloc((size_t)n + 1, 1);
         }
-        char *title = pass == 2 ? util_fmt(T("Questionnaire %ld of %ld", "第 %ld 份（共 %ld 份）"),
+        char *title = pass == 2 ? util_fmt(_("Questionnaire %ld of %ld"),
                                            seq, x->batch.keyed)
-                      : pass == 1 ? util_fmt(T("Questionnaire %ld", "第 %ld 份"), seq)
-                                  : util_fmt(T("Questionnaire %ld", "第 %ld 份"), stored + 1);
-        char *right = util_fmt(T("%ld stored", "已保存 %ld 份"), stored);
+                      : pass == 1 ? util_fmt(_("Questionnaire %ld"), seq)
+                                  : util_fmt(_("Questionnaire %ld"), stored + 1);
+        char *right = util_fmt(_("%ld stored"), stored);
         util_buf_addc(&x->out, '\n');
         run_rule(&x->out, title, right, cols(), x->ascii);
         flush(x);
@@ -679,9 +659,8 @@ static int entry_session(sess_t *x)
         rs = 0;
         for (;;) {
             if (pos >= n) {
-                fputs(T("End of questionnaire. Enter = save and next, b = back, q = save and quit: ",
-                        "本份录入完毕。回车 = 保存并录入下一份，b = 返回，q = 保存并退出："),
-                      stdout);
+                fputs(_("End of questionnaire. Enter = save and next, b = back, "
+                        "q = save and quit: "), stdout);
                 char *l = read_line(x);
                 int k = l ? key_of(l) : 'x';
                 if (!l) {
@@ -695,7 +674,7 @@ static int entry_session(sess_t *x)
                     continue;
                 }
                 if (k != '\n' && k != 'n' && k != 'q') {
-                    say(x, "  ! ", T("Press Enter to save, or type b or q.", "请按回车保存，或输入 b、q。"));
+                    say(x, "  ! ", _("Press Enter to save, or type b or q."));
                     continue;
                 }
                 int sv = entry_save(x, pass, seq, &v, &pos);
@@ -705,8 +684,7 @@ static int entry_session(sess_t *x)
                     continue;
                 stored++;
                 seq++;
-                char *m = util_fmt(T("Saved. Stored in this session: %ld.",
-                                     "已保存。本次共保存 %ld 份。"), stored);
+                char *m = util_fmt(_("Saved. Stored in this session: %ld."), stored);
                 say(x, "  ", m);
                 free(m);
                 run_reset(r);
@@ -742,7 +720,7 @@ static int entry_session(sess_t *x)
             } else if (k == 'b') {
                 int p = run_prev(r, pos);
                 if (p < 0)
-                    say(x, "  ! ", T("This is the first item.", "这已经是第一项。"));
+                    say(x, "  ! ", _("This is the first item."));
                 else
                     pos = p;
                 continue;
@@ -752,9 +730,8 @@ static int entry_session(sess_t *x)
                 continue;
             } else if (k == 'n') {
                 if (pass == 2) {
-                    say(x, "  ! ", T("In the second keying every item is keyed; Enter leaves "
-                                     "one blank.",
-                                     "第二次录入需逐项录入；直接回车表示空白。"));
+                    say(x, "  ! ", _("In the second keying every item is keyed; Enter leaves "
+                                     "one blank."));
                     continue;
                 }
                 pos = n;   /* the rest of this paper form is blank */
@@ -890,6 +867,7 @@ int cmd_run(int argc, char **argv)
                 return 2;
             }
             cli_lang = cli_norm_lang(optarg);
+            i18n_init(cli_lang);   /* our words follow the command's --lang too */
             break;
         case 'e': entry = 1; break;
         case 'v': x.batch_name = optarg; entry = 1; break;
@@ -933,15 +911,13 @@ int cmd_run(int argc, char **argv)
         r = x.token_hash ? store_token_get(x.s, x.token_hash, &t, &err) : 1;
         if (r != 0) {
             if (r == 1)
-                cli_error("%s", T("this invitation code is not valid; check it against the slip",
-                                  "邀请码无效，请核对邀请单上的号码"));
+                cli_error("%s", _("this invitation code is not valid; check it against the slip"));
             else
                 cli_error("%s", err);
             goto cleanup;
         }
         if (t.used) {
-            cli_error("%s", T("this invitation code has already been used",
-                              "此邀请码已经使用过"));
+            cli_error("%s", _("this invitation code has already been used"));
             goto cleanup;
         }
         if (use_version(&x, t.form, form_id, &err) != 0) {
@@ -956,8 +932,8 @@ int cmd_run(int argc, char **argv)
             goto cleanup;
         }
         if (lk.closed) {
-            cli_error(T("survey round %s is closed; this invitation code can no longer be used",
-                        "调查轮次 %s 已结束，此邀请码不能再使用"), lk.code ? lk.code : "?");
+            cli_error(_("survey round %s is closed; this invitation code can no longer be used"),
+                      lk.code ? lk.code : "?");
             goto cleanup;
         }
         if (unit > 0) {

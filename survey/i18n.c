@@ -41,7 +41,8 @@ static char *find_localedir(void)
         char *slash = strrchr(exe, '/');
         if (slash)
             *slash = '\0';
-        const char *rel[] = {"locale", "../share/locale"};
+        /* "../locale": a unit test binary in BUILD/tests */
+        const char *rel[] = {"locale", "../share/locale", "../locale"};
         for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
             char *dir = util_fmt("%s/%s", exe, rel[i]);
             char *mo = util_fmt("%s/zh_CN/LC_MESSAGES/" I18N_DOMAIN ".mo", dir);

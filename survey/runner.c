@@ -34,11 +34,11 @@ struct run {
     int *item_ids;       /* items.id by position, read at the first store */
 };
 
-/* our own words in the runner's language */
-#define L(r, en, zh_) ((r)->zh ? (zh_) : (en))
-/* a no-break space keeps "q = quit" on one line; run_wrap prints it as a
- * plain space, so an ASCII terminal never sees it */
-#define NB "\xC2\xA0"
+/* Our own words are in the session's language (cfg.lang), which need not
+ * be the process's: TR(r->zh, "...") picks the Chinese from the catalogue.
+ * In them a no-break space (\u00A0) keeps "q = quit" on one line; run_wrap
+ * prints it as a plain space, so an ASCII terminal never sees it.  The
+ * Chinese in po/zh_CN.po keeps the same no-break spaces. */
 
 static const form_list_t *list_of(const run_t *r, int pos)
 {
@@ -354,9 +354,8 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
     *val = NULL;
     /* a terminal left in GBK would store bytes nobody can read back */
     if (!util_utf8_valid(t, strlen(t), NULL)) {
-        util_seterr(msg, L(r, "The text is not UTF-8; set the terminal's character set to "
-                              "UTF-8 and type it again.",
-                           "输入的文字不是 UTF-8 编码，请把终端字符集设为 UTF-8 后重新输入。"));
+        util_seterr(msg, TR(r->zh, "The text is not UTF-8; set the terminal's character set "
+                                   "to UTF-8 and type it again."));
         free(t);
         return 1;
     }
@@ -370,8 +369,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
         int k = run_choice(l, t);
         if (k < 0) {
             char *rg = range_text(l);
-            util_seterr(msg, L(r, "'%s' is not one of the choices (%s)",
-                               "“%s”不是可选的答案（%s）"), t, rg);
+            util_seterr(msg, TR(r->zh, "'%s' is not one of the choices (%s)"), t, rg);
             free(rg);
             rc = 1;
         } else {
@@ -387,9 +385,8 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
             int k = run_choice(l, tok);
             if (k < 0) {
                 char *rg = range_text(l);
-                util_seterr(msg, L(r, "'%s' is not one of the choices (%s; several "
-                                      "separated by spaces)",
-                                   "“%s”不是可选的答案（%s，多选用空格分隔）"),
+                util_seterr(msg, TR(r->zh, "'%s' is not one of the choices (%s; several "
+                                           "separated by spaces)"),
                             tok, rg);
                 free(rg);
                 rc = 1;
@@ -410,7 +407,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
         double d;
         if (util_parse_long(t, &x) != 0 &&
             !(util_parse_double(t, &d) == 0 && d == floor(d) && fabs(d) < 1e15)) {
-            util_seterr(msg, L(r, "'%s' is not a whole number", "“%s”不是整数，请输入整数"), t);
+            util_seterr(msg, TR(r->zh, "'%s' is not a whole number"), t);
             rc = 1;
         } else {
             *val = util_xstrdup(t);
@@ -420,7 +417,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
     case FORM_DECIMAL: {
         double d;
         if (util_parse_double(t, &d) != 0) {
-            util_seterr(msg, L(r, "'%s' is not a number", "“%s”不是数字，请输入数字"), t);
+            util_seterr(msg, TR(r->zh, "'%s' is not a number"), t);
             rc = 1;
         } else {
             *val = util_xstrdup(t);
@@ -428,7 +425,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
         break;
     }
     default:
-        util_seterr(msg, L(r, "this item takes no answer", "此项无需作答"));
+        util_seterr(msg, TR(r->zh, "this item takes no answer"));
         rc = 1;
     }
     free(t);
@@ -460,7 +457,7 @@ static char *required_msg(const run_t *r, int pos)
     const form_item_t *it = &f->items[pos];
     if (it->required_message && has_text(f, it->required_message))
         return util_xstrdup(form_text(f, it->required_message, r->li));
-    return util_xstrdup(L(r, "This question must be answered.", "此题必须作答。"));
+    return util_xstrdup(TR(r->zh, "This question must be answered."));
 }
 
 static int constraint_msg(const run_t *r, int pos, char **msg)
@@ -474,7 +471,7 @@ static int constraint_msg(const run_t *r, int pos, char **msg)
         *msg = m;
     } else {
         free(m);
-        *msg = util_fmt(L(r, "This answer is not allowed here (%s).", "此答案不符合要求（%s）。"),
+        *msg = util_fmt(TR(r->zh, "This answer is not allowed here (%s)."),
                         it->constraint_src);
     }
     return 1;
@@ -500,9 +497,8 @@ static int unit_known(const run_t *r, const char *code, int *unit, char **msg)
     char *e = NULL;
     int rc = store_unit_find(r->cfg.store, code, unit, &e);
     if (rc == 1)
-        util_seterr(msg, L(r, "Unit %s is not in the database yet; the survey's organiser must "
-                              "add it with 'gapsurvey unit import'.",
-                           "数据库中还没有单位 %s，请联系问卷组织者用 gapsurvey unit import 导入。"),
+        util_seterr(msg, TR(r->zh, "Unit %s is not in the database yet; the survey's organiser "
+                                   "must add it with 'gapsurvey unit import'."),
                     code);
     else if (rc < 0)
         *msg = e, e = NULL;
@@ -518,7 +514,7 @@ int run_answer(run_t *r, int pos, const char *line, char **msg)
     char *had = NULL;
     int rc = 1, in_tx = 0;
     if (!run_shown(r, pos) || !form_item_answerable(&f->items[pos])) {
-        util_seterr(msg, L(r, "this item takes no answer", "此项无需作答"));
+        util_seterr(msg, TR(r->zh, "this item takes no answer"));
         goto cleanup;
     }
     if (canonical(r, pos, line, &val, msg) != 0)
@@ -683,8 +679,7 @@ int run_unit(const run_t *r, int *unit, char **msg)
     }
     const char *code = r->ufield >= 0 ? ans_get(r->ans, (size_t)r->ufield) : NULL;
     if (!code) {
-        util_seterr(msg, L(r, "The unit is not known: answer the unit question.",
-                           "尚未填写所在单位，请回答单位一题。"));
+        util_seterr(msg, TR(r->zh, "The unit is not known: answer the unit question."));
         return 1;
     }
     return unit_known(r, code, unit, msg) == 0 ? 0 : 1;
@@ -1070,20 +1065,17 @@ void run_render_intro(const run_t *r, size_t width, util_buf_t *out)
         }
     run_rule(out, title, NULL, width, r->cfg.ascii);
     if (r->cfg.entry)
-        run_wrap(out, NULL, L(r, "Key each item and press Enter; Enter alone leaves it blank. "
-                                 "Choices are keyed by their number. b" NB "=" NB "back, "
-                                 "n" NB "=" NB "save and start the next questionnaire, "
-                                 "?" NB "=" NB "help, q" NB "=" NB "quit (what is keyed is kept).",
-                              "逐题录入后按回车；直接回车表示空白。选项用数字录入。"
-                              "b" NB "返回上一题，n" NB "保存并录入下一份，?" NB "帮助，"
-                              "q" NB "退出（已录入的会保留）。"),
+        run_wrap(out, NULL, TR(r->zh, "Key each item and press Enter; Enter alone leaves it blank. "
+                                      "Choices are keyed by their number. b\u00A0=\u00A0back, "
+                                      "n\u00A0=\u00A0save and start the next questionnaire, "
+                                      "?\u00A0=\u00A0help, q\u00A0=\u00A0quit (what is keyed is "
+                                      "kept)."),
                  width, 0);
     else
-        run_wrap(out, NULL, L(r, "Type the number of your answer and press Enter. Enter alone "
-                                 "keeps the answer shown. b" NB "=" NB "back, ?" NB "=" NB "help, "
-                                 "q" NB "=" NB "save and quit (you can continue later).",
-                              "输入答案的数字后按回车。直接按回车保留当前答案。"
-                              "b" NB "返回上一题，?" NB "查看提示，q" NB "保存并退出（下次可继续）。"),
+        run_wrap(out, NULL, TR(r->zh, "Type the number of your answer and press Enter. Enter alone "
+                                      "keeps the answer shown. b\u00A0=\u00A0back, "
+                                      "?\u00A0=\u00A0help, q\u00A0=\u00A0save and quit (you can "
+                                      "continue later)."),
                  width, 0);
 }
 
@@ -1213,7 +1205,7 @@ char *run_show_value(const run_t *r, int pos, const char *value)
     for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
         int c = form_list_choice(l, t);
         if (b.len)
-            util_buf_adds(&b, L(r, ", ", "，"));
+            util_buf_adds(&b, TR(r->zh, ", "));
         if (c < 0) {
             util_buf_adds(&b, t);
             continue;
@@ -1261,7 +1253,7 @@ void run_render_item(run_t *r, int pos, size_t width, size_t rows, util_buf_t *o
     const char *cur = ans_get(r->ans, (size_t)pos);
     if (cur) {
         char *v = run_show_value(r, pos, cur);
-        run_wrap(out, L(r, "  Current answer: ", "  当前答案："), v, width, 4);
+        run_wrap(out, TR(r->zh, "  Current answer: "), v, width, 4);
         free(v);
     }
 }
@@ -1292,7 +1284,7 @@ static void prompt_parts(const run_t *r, int pos, util_buf_t *b, int entry)
 {
     const form_item_t *it = &r->cfg.form->items[pos];
     const form_list_t *l = list_of(r, pos);
-    const char *sep = L(r, ", ", "，");
+    const char *sep = TR(r->zh, ", ");
     size_t start = b->len;
     char *rg = l ? range_text(l) : NULL;
     switch (it->type) {
@@ -1300,13 +1292,13 @@ static void prompt_parts(const run_t *r, int pos, util_buf_t *b, int entry)
         util_buf_adds(b, rg);
         break;
     case FORM_SELECT_MULTIPLE:
-        util_buf_addf(b, L(r, "%s, several with spaces", "%s，可多选，用空格分隔"), rg);
+        util_buf_addf(b, TR(r->zh, "%s, several with spaces"), rg);
         break;
     case FORM_INTEGER:
-        util_buf_adds(b, L(r, "whole number", "整数"));
+        util_buf_adds(b, TR(r->zh, "whole number"));
         break;
     case FORM_DECIMAL:
-        util_buf_adds(b, L(r, "number", "数字"));
+        util_buf_adds(b, TR(r->zh, "number"));
         break;
     default:
         break;
@@ -1315,20 +1307,20 @@ static void prompt_parts(const run_t *r, int pos, util_buf_t *b, int entry)
     if (!entry && must_answer(r, pos)) {
         if (b->len > start)
             util_buf_adds(b, sep);
-        util_buf_adds(b, L(r, "required", "必答"));
+        util_buf_adds(b, TR(r->zh, "required"));
     }
     const char *cur = ans_get(r->ans, (size_t)pos);
     if (cur && !entry) {
         char *k = typed_form(r, pos, cur);
         if (b->len > start)
             util_buf_adds(b, sep);
-        util_buf_addf(b, L(r, "Enter keeps %s", "回车保留 %s"), k);
+        util_buf_addf(b, TR(r->zh, "Enter keeps %s"), k);
         free(k);
     }
     if (!entry && it->hint && has_text(r->cfg.form, it->hint)) {
         if (b->len > start)
             util_buf_adds(b, sep);
-        util_buf_adds(b, L(r, "? hint", "? 提示"));
+        util_buf_adds(b, TR(r->zh, "? hint"));
     }
 }
 
@@ -1338,11 +1330,11 @@ void run_render_prompt(const run_t *r, int pos, size_t width, util_buf_t *out)
     util_buf_adds(&b, "");
     prompt_parts(r, pos, &b, 0);
     if (b.len) {
-        char *p = util_fmt(L(r, "(%s) > ", "（%s）> "), b.s);
+        char *p = util_fmt(TR(r->zh, "(%s) > "), b.s);
         /* on a narrow terminal the explanation goes on lines of its own
          * and the answer is typed after a bare "> " */
         if (util_utf8_width(p) + 4 > (width > 1 ? width - 1 : 1)) {
-            char *q = util_fmt(L(r, "(%s)", "（%s）"), b.s);
+            char *q = util_fmt(TR(r->zh, "(%s)"), b.s);
             run_wrap(out, NULL, q, width, 1);
             util_buf_adds(out, "> ");
             free(q);
@@ -1368,23 +1360,20 @@ void run_render_help(const run_t *r, int pos, size_t width, util_buf_t *out)
             render_columns(r, l, width > 1 ? width - 1 : 1, 24, out);
     }
     if (it->hint && has_text(f, it->hint))
-        run_wrap(out, L(r, "  Hint: ", "  提示："), form_text(f, it->hint, r->li), width, 4);
+        run_wrap(out, TR(r->zh, "  Hint: "), form_text(f, it->hint, r->li), width, 4);
     else if (!r->cfg.entry)
-        run_wrap(out, "  ", L(r, "This question has no hint.", "此题没有提示。"), width, 2);
+        run_wrap(out, "  ", TR(r->zh, "This question has no hint."), width, 2);
     if (r->cfg.entry)
-        run_wrap(out, "  ", L(r, "Keys: Enter alone" NB "=" NB "blank (or keep the value shown), "
-                                 "-" NB "=" NB "clear, b" NB "=" NB "back, n" NB "=" NB "save and "
-                                 "next questionnaire, q" NB "=" NB "quit.",
-                              "按键：直接回车" NB "=" NB "空白（或保留显示的值），-" NB "=" NB "清除，"
-                              "b" NB "=" NB "返回，n" NB "=" NB "保存并录入下一份，q" NB "=" NB "退出。"),
+        run_wrap(out, "  ", TR(r->zh, "Keys: Enter alone\u00A0=\u00A0blank (or keep the value "
+                                      "shown), -\u00A0=\u00A0clear, b\u00A0=\u00A0back, "
+                                      "n\u00A0=\u00A0save and next questionnaire, "
+                                      "q\u00A0=\u00A0quit."),
                  width, 2);
     else
-        run_wrap(out, "  ", L(r, "Keys: type the answer and press Enter; Enter alone keeps "
-                                 "the current answer; -" NB "=" NB "clear it, b" NB "=" NB "back, "
-                                 "q" NB "=" NB "save and quit (run the same command again to "
-                                 "continue).",
-                              "按键：输入答案后按回车；直接回车保留当前答案；-" NB "=" NB "清除答案，"
-                              "b" NB "=" NB "返回上一题，q" NB "=" NB "保存并退出（再次运行同一命令可继续）。"),
+        run_wrap(out, "  ", TR(r->zh, "Keys: type the answer and press Enter; Enter alone keeps "
+                                      "the current answer; -\u00A0=\u00A0clear it, "
+                                      "b\u00A0=\u00A0back, q\u00A0=\u00A0save and quit (run the "
+                                      "same command again to continue)."),
                  width, 2);
 }
 
@@ -1397,7 +1386,7 @@ void run_render_entry_prompt(const run_t *r, int pos, size_t width, util_buf_t *
     util_buf_t tail = {0};
     util_buf_adds(&tail, "");
     prompt_parts(r, pos, &tail, 1);
-    char *t = tail.len ? util_fmt(L(r, " (%s)", "（%s）"), tail.s) : util_xstrdup("");
+    char *t = tail.len ? util_fmt(TR(r->zh, " (%s)"), tail.s) : util_xstrdup("");
     util_buf_free(&tail);
     const char *cur = ans_get(r->ans, (size_t)pos);
     char *k = cur ? typed_form(r, pos, cur) : NULL;
@@ -1451,19 +1440,19 @@ void run_render_summary(const run_t *r, size_t width, util_buf_t *out)
             answered++;
     }
     util_buf_addc(out, '\n');
-    run_rule(out, L(r, "Summary", "答题情况"), NULL, width, r->cfg.ascii);
-    char *line = util_fmt(L(r, "You answered %d of the %d questions shown to you.",
-                            "您回答了 %d 道题（共 %d 道）。"), answered, asked);
+    run_rule(out, TR(r->zh, "Summary"), NULL, width, r->cfg.ascii);
+    char *line = util_fmt(TR(r->zh, "You answered %d of the %d questions shown to you."),
+                          answered, asked);
     run_wrap(out, "  ", line, width, 2);
     free(line);
     if (answered == asked)
         return;
-    run_wrap(out, "  ", L(r, "Left blank:", "未作答："), width, 2);
+    run_wrap(out, "  ", TR(r->zh, "Left blank:"), width, 2);
     for (size_t i = 0; i < f->nitems; i++) {
         if (!run_shown(r, (int)i) || !form_item_answerable(&f->items[i]) || ans_get(r->ans, i))
             continue;
         if (++blank > 8) {
-            char *more = util_fmt(L(r, "... and %d more", "……另有 %d 道"), asked - answered - 8);
+            char *more = util_fmt(TR(r->zh, "... and %d more"), asked - answered - 8);
             run_wrap(out, "    ", more, width, 4);
             free(more);
             break;
