@@ -314,13 +314,13 @@ static int list_cb(void *ud, const char *form_id, const char *unit, const char *
         if (strcmp(l->units->codes[i], unit) == 0)
             name = l->units->names[i];
     if (l->rows++ == 0) {
-        util_fput_padded(stdout, cli_zh() ? "问卷" : "form", 18, 0);
-        util_fput_padded(stdout, cli_zh() ? "轮次" : "wave", 8, 0);
-        util_fput_padded(stdout, cli_zh() ? "单位" : "unit", 8, 0);
-        util_fput_padded(stdout, cli_zh() ? "名称" : "name", 26, 0);
-        util_fput_padded(stdout, cli_zh() ? "发放" : "issued", 8, 1);
-        util_fput_padded(stdout, cli_zh() ? "已用" : "used", 8, 1);
-        util_fput_padded(stdout, cli_zh() ? "使用率" : "rate", 8, 1);
+        util_fput_padded(stdout, _("form"), 18, 0);
+        util_fput_padded(stdout, _("wave"), 8, 0);
+        util_fput_padded(stdout, _("unit"), 8, 0);
+        util_fput_padded(stdout, _("name"), 26, 0);
+        util_fput_padded(stdout, _("issued"), 8, 1);
+        util_fput_padded(stdout, _("used"), 8, 1);
+        util_fput_padded(stdout, _("rate"), 8, 1);
         putchar('\n');
     }
     util_fput_padded(stdout, form_id, 18, 0);
@@ -364,11 +364,9 @@ static int list(int argc, char **argv)
         goto cleanup;
     }
     if (l.rows == 0)
-        printf(cli_zh() ? "还没有发放邀请码；用 'gapsurvey token issue' 发放。\n"
-                        : "no invitations yet; make some with 'gapsurvey token issue'\n");
+        printf(_("no invitations yet; make some with 'gapsurvey token issue'\n"));
     else
-        printf("%s %ld %s, %ld %s\n", cli_zh() ? "合计" : "total", l.issued,
-               cli_zh() ? "发放" : "issued", l.used, cli_zh() ? "已用" : "used");
+        printf(_("total %ld issued, %ld used\n"), l.issued, l.used);
     rc = 0;
 cleanup:
     for (size_t i = 0; i < us.n; i++) {

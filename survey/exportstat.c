@@ -336,9 +336,8 @@ static ssize_t write_bytes(const void *data, size_t len, void *ctx)
 
 static void label_missing(stat_t *x, readstat_label_set_t *ls)
 {
-    const char *no = x->o->zh ? "未回答" : "not answered";
-    const char *na = x->o->zh ? "不适用（按问卷逻辑跳过）"
-                              : "not applicable (skipped by the form's logic)";
+    const char *no = TR(x->o->zh, "not answered");
+    const char *na = TR(x->o->zh, "not applicable (skipped by the form's logic)");
     if (x->dta) {
         readstat_label_tagged_value(ls, 'a', no);
         readstat_label_tagged_value(ls, 'b', na);
@@ -392,8 +391,8 @@ static int define(stat_t *x)
         } else if (v->kind == V_OPTION) {
             if (!selected) {
                 selected = readstat_add_label_set(x->w, ltype, "selected");
-                label_value(x, selected, 0, x->o->zh ? "未选" : "not selected");
-                label_value(x, selected, 1, x->o->zh ? "选中" : "selected");
+                label_value(x, selected, 0, TR(x->o->zh, "not selected"));
+                label_value(x, selected, 1, TR(x->o->zh, "selected"));
                 label_missing(x, selected);
             }
             ls = selected;
@@ -417,7 +416,7 @@ static int define(stat_t *x)
         }
         free(label);
         if (v->kind == V_UNIT) {
-            label = util_xstrdup(x->o->zh ? "单位代码" : "unit code");
+            label = util_xstrdup(TR(x->o->zh, "unit code"));
         } else if (v->kind == V_OPTION) {
             const form_list_t *L = &f->lists[it->list];
             label = util_fmt("%s: %s", form_text(f, it->label, x->o->lang),

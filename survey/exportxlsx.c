@@ -119,15 +119,16 @@ static int codebook(xlsx_t *x, lxw_format *bold)
     const form_t *f = x->f;
     int zh = x->o->zh;
     const char *head[] = {
-        zh ? "列名" : "item", zh ? "类型" : "type", zh ? "题目" : "label",
-        zh ? "维度" : "dimension", zh ? "反向计分" : "reverse", zh ? "选项" : "choices"};
+        /* "column", not "item": the msgid "item" is a question elsewhere */
+        TR(zh, "column"), TR(zh, "type"), TR(zh, "label"),
+        TR(zh, "dimension"), TR(zh, "reverse"), TR(zh, "choices")};
     x->row = 0;
     for (lxw_col_t c = 0; c < 6; c++)
         if (worksheet_write_string(x->ws, 0, c, head[c], bold) != LXW_NO_ERROR)
             return -1;
     x->row = 1;
     if (put_text(x, 0, "unit") || put_text(x, 1, "text") ||
-        put_text(x, 2, zh ? "单位代码" : "unit code"))
+        put_text(x, 2, TR(zh, "unit code")))
         return -1;
     for (size_t i = 0; i < f->nitems; i++) {
         if (!exp_item_exported(f, i))
@@ -141,7 +142,7 @@ static int codebook(xlsx_t *x, lxw_format *bold)
         int rc = put_text(x, 0, it->name) || put_text(x, 1, t) ||
                  put_text(x, 2, form_text(f, it->label, x->o->lang)) ||
                  (it->dim >= 0 && put_text(x, 3, f->dims[it->dim].code)) ||
-                 put_text(x, 4, it->reverse ? (zh ? "是" : "yes") : "") || put_text(x, 5, ch);
+                 put_text(x, 4, it->reverse ? TR(zh, "yes") : "") || put_text(x, 5, ch);
         free(t);
         free(ch);
         if (rc)

@@ -76,7 +76,7 @@ int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *co
     util_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"");
     util_buf_adds(out, zh ? "zh-CN" : "en");
     util_buf_adds(out, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-    web_esc(out, zh ? "邀请条" : "Invitation slips");
+    web_esc(out, TR(zh, "Invitation slips"));
     util_buf_adds(out, " - ");
     web_esc(out, info->title);
     util_buf_adds(out, "</title>\n<style>");
@@ -97,17 +97,15 @@ int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *co
             util_buf_adds(out, "</p>");
         }
         util_buf_adds(out, "<p class=\"lab\">");
-        web_esc(out, zh ? "您的邀请码" : "Your invitation code");
+        web_esc(out, TR(zh, "Your invitation code"));
         util_buf_adds(out, "</p><p class=\"code\">");
         web_esc(out, codes[i].code);
         util_buf_adds(out, "</p><p class=\"link\">");
         web_esc(out, info->address);
         util_buf_adds(out, "</p><p class=\"how\">");
-        web_esc(out, zh ? "用手机扫描二维码即可答题；也可在电脑浏览器中打开上面的地址，输入邀请码。"
-                          "邀请码只能使用一次。问卷匿名，答案不与邀请码关联。"
-                        : "Scan the QR code with a phone, or open the address above in a "
-                          "browser and type the code. The code works once. The survey is "
-                          "anonymous: answers are never linked to the code.");
+        web_esc(out, TR(zh, "Scan the QR code with a phone, or open the address above in a "
+                            "browser and type the code. The code works once. The survey is "
+                            "anonymous: answers are never linked to the code."));
         util_buf_adds(out, "</p></div>\n");
         if (i % PER_PAGE == PER_PAGE - 1 || i + 1 == n)
             util_buf_adds(out, "</div>\n");

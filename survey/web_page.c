@@ -8,100 +8,87 @@
  * yet; the server checks everything again on submit.
  */
 #include "web_page.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const texts[WEB_T_COUNT][2] = {
-    [WEB_T_SITE] = {"问卷调查", "Survey"},
-    [WEB_T_CODE_HEAD] = {"请输入邀请码", "Enter your invitation code"},
-    [WEB_T_CODE_HELP] = {"邀请码印在您收到的邀请条上，例如 K7QM-3XPA-9TRE-H2WD。"
-                         "字母不分大小写，短横线可以不输入。",
-                         "The code is printed on your invitation slip, for example "
-                         "K7QM-3XPA-9TRE-H2WD. Letters may be typed in either case and the "
-                         "dashes may be left out."},
-    [WEB_T_CODE_LABEL] = {"邀请码", "Invitation code"},
-    [WEB_T_CODE_START] = {"开始答题", "Start"},
-    [WEB_T_ANONYMOUS] = {"本问卷匿名填写：您的答案不与邀请码、姓名、IP地址或提交时间关联，"
-                         "只按单位汇总统计。",
-                         "This survey is anonymous: your answers are never linked to your "
-                         "code, your name, your IP address or the time you answered, and are "
-                         "only reported in totals per unit."},
-    [WEB_T_UNKNOWN_HEAD] = {"邀请码无效", "This code is not valid"},
-    [WEB_T_UNKNOWN_TEXT] = {"没有找到这个邀请码。请核对邀请条上的邀请码后重新输入。",
-                            "No invitation has this code. Please check the code on your slip "
-                            "and type it again."},
-    [WEB_T_USED_HEAD] = {"此邀请码已经使用过", "This code has already been used"},
-    [WEB_T_USED_TEXT] = {"每个邀请码只能提交一次问卷。如果您已经提交，您的答案已经收到，谢谢您的参与。",
-                         "Each code can be used for one submission only. If you have "
-                         "submitted the questionnaire, your answers were received. Thank you."},
-    [WEB_T_CLOSED_HEAD] = {"本轮调查已经结束", "This survey round has closed"},
-    [WEB_T_CLOSED_TEXT] = {"这个邀请码所属的调查已经截止，不再接收答卷。",
-                           "The survey this code belongs to has closed and accepts no more "
-                           "answers."},
-    [WEB_T_ERRORS_ONE] = {"有 1 处需要修改，请查看下面标红的题目。",
-                          "1 answer needs attention; see the question marked in red below."},
-    [WEB_T_ERRORS_MANY] = {"有 %zu 处需要修改，请查看下面标红的题目。",
-                           "%zu answers need attention; see the questions marked in red below."},
-    [WEB_T_REQUIRED] = {"此题必答", "Please answer this question"},
-    [WEB_T_BAD_CHOICE] = {"请从给出的选项中选择", "Please choose one of the options given"},
-    [WEB_T_BAD_INTEGER] = {"请填写整数", "Please enter a whole number"},
-    [WEB_T_BAD_DECIMAL] = {"请填写数字", "Please enter a number"},
-    [WEB_T_BAD_CONSTRAINT] = {"这个答案不符合要求", "This answer is not accepted"},
-    [WEB_T_BAD_TEXT] = {"含有无法识别的字符，请重新输入", "Contains characters that cannot be "
-                                                  "read; please type it again"},
-    [WEB_T_SUBMIT] = {"提交问卷", "Submit"},
-    [WEB_T_THANKS_HEAD] = {"提交成功，谢谢您！", "Thank you!"},
-    [WEB_T_THANKS_TEXT] = {"您的答案已经保存。现在可以关闭这个页面。",
-                           "Your answers have been saved. You may close this page now."},
-    [WEB_T_EXPIRED_FORM] = {"页面已过期，尚未提交。您的答案仍保留在下面，请检查后再次提交。",
-                            "This page had expired and nothing was submitted. Your answers are "
-                            "kept below; please check them and submit again."},
-    [WEB_T_EXPIRED_CODE] = {"页面已过期，请重新输入邀请码。",
-                            "This page had expired; please enter your code again."},
-    [WEB_T_STORE_FAILED] = {"服务器暂时无法保存答卷，尚未提交。您的答案仍保留在下面，请稍后再次提交。",
-                            "The server could not save your answers just now and nothing was "
-                            "submitted. Your answers are kept below; please submit again in a "
-                            "moment."},
-    [WEB_T_TOO_BIG_HEAD] = {"提交的内容过长", "The submission is too large"},
-    [WEB_T_TOO_BIG_TEXT] = {"提交的内容超过了允许的长度，没有保存。请缩短文字后再试。",
-                            "The submission is longer than allowed and was not saved. Please "
-                            "shorten your text and try again."},
-    [WEB_T_NOT_FOUND_HEAD] = {"页面不存在", "Page not found"},
-    [WEB_T_NOT_FOUND_TEXT] = {"这个地址没有页面。", "There is no page at this address."},
-    [WEB_T_BAD_REQUEST_HEAD] = {"请求无法处理", "Bad request"},
-    [WEB_T_BAD_REQUEST_TEXT] = {"浏览器发送的内容无法识别，没有保存任何内容。",
-                                "The browser sent something that cannot be read; nothing was "
-                                "saved."},
-    [WEB_T_SERVER_HEAD] = {"服务器出错", "Server error"},
-    [WEB_T_SERVER_TEXT] = {"服务器暂时出错，请稍后再试。", "The server had a problem; please try "
-                                                        "again in a moment."},
-    [WEB_T_FORBIDDEN_HEAD] = {"无权访问", "Not allowed"},
-    [WEB_T_FORBIDDEN_TEXT] = {"这个页面需要管理口令。", "This page needs the admin token."},
-    [WEB_T_REQUIRED_LEGEND] = {"带 * 的题目为必答题。", "Questions marked * must be answered."},
-    [WEB_T_CHOOSE] = {"请选择", "Choose"},
-    [WEB_T_BACK] = {"返回输入邀请码", "Back to the code page"},
-    [WEB_T_OTHER_LANG] = {"English", "中文"},
-    [WEB_T_ADMIN_HEAD] = {"回收情况", "Responses"},
-    [WEB_T_ADMIN_NOTE] = {"按单位统计的邀请数和提交数；不显示任何个人答卷。",
-                          "Invitations and submissions per unit; no single response is shown."},
-    [WEB_T_ADMIN_FORM] = {"问卷", "Form"},
-    [WEB_T_ADMIN_WAVE] = {"轮次", "Wave"},
-    [WEB_T_ADMIN_UNIT] = {"单位", "Unit"},
-    [WEB_T_ADMIN_INVITED] = {"邀请数", "Invited"},
-    [WEB_T_ADMIN_USED] = {"已用邀请码", "Codes used"},
-    [WEB_T_ADMIN_RESPONSES] = {"答卷数", "Responses"},
-    [WEB_T_ADMIN_RATE] = {"回收率", "Rate"},
-    [WEB_T_ADMIN_TOTAL] = {"合计", "Total"},
-    [WEB_T_ADMIN_NONE] = {"还没有发放邀请码。", "No invitations have been issued yet."},
+/* The English; web_text gives the Chinese of po/zh_CN.po per request. */
+static const char *const texts[WEB_T_COUNT] = {
+    [WEB_T_SITE] = N_("Survey"),
+    [WEB_T_CODE_HEAD] = N_("Enter your invitation code"),
+    [WEB_T_CODE_HELP] = N_("The code is printed on your invitation slip, for example "
+                           "K7QM-3XPA-9TRE-H2WD. Letters may be typed in either case and the "
+                           "dashes may be left out."),
+    [WEB_T_CODE_LABEL] = N_("Invitation code"),
+    [WEB_T_CODE_START] = N_("Start"),
+    [WEB_T_ANONYMOUS] = N_("This survey is anonymous: your answers are never linked to your "
+                           "code, your name, your IP address or the time you answered, and are "
+                           "only reported in totals per unit."),
+    [WEB_T_UNKNOWN_HEAD] = N_("This code is not valid"),
+    [WEB_T_UNKNOWN_TEXT] = N_("No invitation has this code. Please check the code on your slip "
+                              "and type it again."),
+    [WEB_T_USED_HEAD] = N_("This code has already been used"),
+    [WEB_T_USED_TEXT] = N_("Each code can be used for one submission only. If you have "
+                           "submitted the questionnaire, your answers were received. Thank you."),
+    [WEB_T_CLOSED_HEAD] = N_("This survey round has closed"),
+    [WEB_T_CLOSED_TEXT] = N_("The survey this code belongs to has closed and accepts no more "
+                             "answers."),
+    [WEB_T_ERRORS_ONE] = N_("1 answer needs attention; see the question marked in red below."),
+    [WEB_T_ERRORS_MANY] = N_("%zu answers need attention; see the questions marked in red below."),
+    [WEB_T_REQUIRED] = N_("Please answer this question"),
+    [WEB_T_BAD_CHOICE] = N_("Please choose one of the options given"),
+    [WEB_T_BAD_INTEGER] = N_("Please enter a whole number"),
+    [WEB_T_BAD_DECIMAL] = N_("Please enter a number"),
+    [WEB_T_BAD_CONSTRAINT] = N_("This answer is not accepted"),
+    [WEB_T_BAD_TEXT] = N_("Contains characters that cannot be read; please type it again"),
+    [WEB_T_SUBMIT] = N_("Submit"),
+    [WEB_T_THANKS_HEAD] = N_("Thank you!"),
+    [WEB_T_THANKS_TEXT] = N_("Your answers have been saved. You may close this page now."),
+    [WEB_T_EXPIRED_FORM] = N_("This page had expired and nothing was submitted. Your answers are "
+                              "kept below; please check them and submit again."),
+    [WEB_T_EXPIRED_CODE] = N_("This page had expired; please enter your code again."),
+    [WEB_T_STORE_FAILED] = N_("The server could not save your answers just now and nothing was "
+                              "submitted. Your answers are kept below; please submit again in a "
+                              "moment."),
+    [WEB_T_TOO_BIG_HEAD] = N_("The submission is too large"),
+    [WEB_T_TOO_BIG_TEXT] = N_("The submission is longer than allowed and was not saved. Please "
+                              "shorten your text and try again."),
+    [WEB_T_NOT_FOUND_HEAD] = N_("Page not found"),
+    [WEB_T_NOT_FOUND_TEXT] = N_("There is no page at this address."),
+    [WEB_T_BAD_REQUEST_HEAD] = N_("Bad request"),
+    [WEB_T_BAD_REQUEST_TEXT] = N_("The browser sent something that cannot be read; nothing was "
+                                  "saved."),
+    [WEB_T_SERVER_HEAD] = N_("Server error"),
+    [WEB_T_SERVER_TEXT] = N_("The server had a problem; please try again in a moment."),
+    [WEB_T_FORBIDDEN_HEAD] = N_("Not allowed"),
+    [WEB_T_FORBIDDEN_TEXT] = N_("This page needs the admin token."),
+    [WEB_T_REQUIRED_LEGEND] = N_("Questions marked * must be answered."),
+    [WEB_T_CHOOSE] = N_("Choose"),
+    [WEB_T_BACK] = N_("Back to the code page"),
+    [WEB_T_ADMIN_HEAD] = N_("Responses received"),
+    [WEB_T_ADMIN_NOTE] = N_("Invitations and submissions per unit; no single response is shown."),
+    [WEB_T_ADMIN_FORM] = N_("Form"),
+    [WEB_T_ADMIN_WAVE] = N_("Wave"),
+    [WEB_T_ADMIN_UNIT] = N_("Unit"),
+    [WEB_T_ADMIN_INVITED] = N_("Invited"),
+    [WEB_T_ADMIN_USED] = N_("Codes used"),
+    [WEB_T_ADMIN_RESPONSES] = N_("Responses"),
+    [WEB_T_ADMIN_RATE] = N_("Rate"),
+    [WEB_T_ADMIN_TOTAL] = N_("Total"),
+    [WEB_T_ADMIN_NONE] = N_("No invitations have been issued yet."),
 };
 
 const char *web_text(web_lang_t lang, web_text_t id)
 {
     if (id < 0 || id >= WEB_T_COUNT)
         return "";
-    return texts[id][lang == WEB_EN ? 1 : 0];
+    /* the name of the other language is written in that language: data,
+     * the same on every page of it */
+    if (id == WEB_T_OTHER_LANG)
+        return lang == WEB_EN ? "中文" : "English";
+    return TR(lang == WEB_ZH, texts[id]);
 }
 
 const char *web_lang_code(web_lang_t lang)
