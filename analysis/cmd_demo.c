@@ -5,6 +5,10 @@
  * two units whose self-assessments are inflated, the analysis of 2026
  * against 2025 and the report in DIR.  It ends by printing the findings,
  * which should name exactly what was planted.
+ *
+ * What it prints on stdout goes with the findings, which are in the
+ * report's language (--lang of demo), so it uses TR(zh, ...); errors
+ * follow the process's language (_()).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +22,7 @@
 #include "analyze.h"
 #include "cli.h"
 #include "commands.h"
+#include "i18n.h"
 #include "report.h"
 #include "simulate.h"
 
@@ -144,9 +149,8 @@ int cmd_demo(int argc, char **argv)
             cli_error(_("simulating wave %s: %s"), o.wave, err);
             goto cleanup;
         }
-        printf(zh ? "模拟 %s 年调查（种子 %lu）：%ld 份职工问卷，%ld 份单位自评\n"
-                  : "simulated wave %s (seed %lu): %ld staff responses, %ld self-assessments\n",
-               o.wave, o.seed, staff, self);
+        printf(TR(zh, "simulated wave %s (seed %lu): %ld staff responses, %ld self-assessments\n"), o.wave,
+               o.seed, staff, self);
     }
     an_opts_t ao;
     an_opts_default(&ao);
@@ -161,8 +165,7 @@ int cmd_demo(int argc, char **argv)
         cli_error("%s", err);
         goto cleanup;
     }
-    printf(zh ? "\n主要发现（%s 年，与 %s 年比较）：\n" : "\nFindings (wave %s against %s):\n", r->wave,
-           r->compare_wave ? r->compare_wave : "-");
+    printf(TR(zh, "\nFindings (wave %s against %s):\n"), r->wave, r->compare_wave ? r->compare_wave : "-");
     /* the key findings: weak dimensions and units, the strongest
      * overclaims; the rest is counted and left to the report */
     size_t left = 0;
@@ -178,18 +181,16 @@ int cmd_demo(int argc, char **argv)
         }
     }
     if (!r->nfindings)
-        printf(zh ? "  （无）\n" : "  (none)\n");
+        fputs(TR(zh, "  (none)\n"), stdout);
     if (left)
-        printf(zh ? "  ……另有 %zu 条发现（自评与职工评价差距、两次调查变化等）见报告。\n"
-                  : "  ... and %zu more findings (self-vs-staff gaps, changes since the previous wave) in "
-                    "the report.\n",
+        printf(TR(zh, "  ... and %zu more findings (self-vs-staff gaps, changes since the previous wave) in "
+                      "the report.\n"),
                left);
     if (plot_err) {
         cli_error("%s", plot_err);
         cli_error(_("the report was written without those plots"));
     }
-    printf(zh ? "\n报告：%s/report.html（%.1f 秒）\n" : "\nreport: %s/report.html (%.1f s)\n", out,
-           seconds(&t0));
+    printf(TR(zh, "\nreport: %s/report.html (%.1f s)\n"), out, seconds(&t0));
     rc = plot_err ? 1 : 0;
 cleanup:
     free(db);

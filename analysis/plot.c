@@ -36,6 +36,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "util.h"
 
 #define FONT "Noto Sans CJK SC"
@@ -65,11 +66,6 @@ typedef struct {
     util_buf_t gp, dat;
     int width, height;
 } pfile_t;
-
-static const char *L(const pctx_t *c, const char *zh, const char *en)
-{
-    return c->zh ? zh : en;
-}
 
 /* ---- text and numbers ---- */
 
@@ -269,7 +265,7 @@ static int mkdir_p(const char *path, char **err)
             char save = *s;
             *s = '\0';
             if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-                util_seterr(err, "%s: cannot create directory: %s", p, strerror(errno));
+                util_seterr(err, _("%s: cannot create directory: %s"), p, strerror(errno));
                 rc = -1;
                 break;
             }
@@ -291,7 +287,7 @@ int plot_clear(const char *dir, char **err)
     if (!dp) {
         if (errno == ENOENT)
             return 0;
-        util_seterr(err, "%s: cannot read directory: %s", dir, strerror(errno));
+        util_seterr(err, _("%s: cannot read directory: %s"), dir, strerror(errno));
         return -1;
     }
     int rc = 0;
@@ -303,7 +299,7 @@ int plot_clear(const char *dir, char **err)
             if (n > k && strcmp(e->d_name + n - k, ext[i]) == 0) {
                 char *p = util_fmt("%s/%s", dir, e->d_name);
                 if (unlink(p) != 0 && errno != ENOENT) {
-                    util_seterr(err, "%s: cannot remove the old plot: %s", p, strerror(errno));
+                    util_seterr(err, _("%s: cannot remove the old plot: %s"), p, strerror(errno));
                     rc = -1;
                 }
                 free(p);
@@ -322,16 +318,16 @@ static int write_file(const char *dir, const char *name, const char *text, size_
     int rc = -1;
     FILE *f = fopen(path, "wb");
     if (!f) {
-        util_seterr(err, "%s: cannot write: %s", path, strerror(errno));
+        util_seterr(err, _("%s: cannot write: %s"), path, strerror(errno));
         goto cleanup;
     }
     if (len && fwrite(text, 1, len, f) != len) {
-        util_seterr(err, "%s: write failed: %s", path, strerror(errno));
+        util_seterr(err, _("%s: write failed: %s"), path, strerror(errno));
         fclose(f);
         goto cleanup;
     }
     if (fclose(f) != 0) {
-        util_seterr(err, "%s: write failed: %s", path, strerror(errno));
+        util_seterr(err, _("%s: write failed: %s"), path, strerror(errno));
         goto cleanup;
     }
     rc = 0;
@@ -347,14 +343,14 @@ static int run_gnuplot(const char *dir, const char *script, char **err)
     const char *prog = plot_gnuplot();
     int pfd[2];
     if (pipe(pfd) != 0) {
-        util_seterr(err, "cannot run gnuplot: %s", strerror(errno));
+        util_seterr(err, _("cannot run gnuplot: %s"), strerror(errno));
         return -1;
     }
     pid_t pid = fork();
     if (pid < 0) {
         close(pfd[0]);
         close(pfd[1]);
-        util_seterr(err, "cannot run gnuplot: %s", strerror(errno));
+        util_seterr(err, _("cannot run gnuplot: %s"), strerror(errno));
         return -1;
     }
     if (pid == 0) {
@@ -389,14 +385,14 @@ static int run_gnuplot(const char *dir, const char *script, char **err)
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
-        util_seterr(err, "gnuplot could not be started ('%s' not found); install the package "
-                         "gnuplot-nox (apt-get install gnuplot-nox) or set GAPSURVEY_GNUPLOT",
+        util_seterr(err, _("gnuplot could not be started ('%s' not found); install the package "
+                           "gnuplot-nox (apt-get install gnuplot-nox) or set GAPSURVEY_GNUPLOT"),
                     prog);
         rc = -2;
     } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         char *msg = out.s ? util_trim(out.s) : NULL;
-        util_seterr(err, "gnuplot failed on %s/%s%s%s (a working gnuplot comes with the "
-                         "package gnuplot-nox)",
+        util_seterr(err, _("gnuplot failed on %s/%s%s%s (a working gnuplot comes with the "
+                           "package gnuplot-nox)"),
                     dir, script, msg && *msg ? ": " : "", msg && *msg ? msg : "");
         rc = -1;
     }
@@ -458,7 +454,7 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
         free(png);
         free(svg);
         if (!ok)
-            gerr = util_fmt("gnuplot wrote no picture for %s/%s", c->dir, gpname);
+            gerr = util_fmt(_("gnuplot wrote no picture for %s/%s"), c->dir, gpname);
     }
     if (gerr) {
         if (!c->first_err) {
@@ -593,8 +589,8 @@ static int plot_heatmap(pctx_t *c, char **err)
     }
 
     util_buf_t *s = &pf.gp;
-    char *title = c->unit_groups ? util_xstrdup(L(c, "各单位各维度平均得分", "Mean score by unit and dimension"))
-                  : util_fmt(c->zh ? "按“%s”分组的各维度平均得分" : "Mean score by \"%s\" and dimension",
+    char *title = c->unit_groups ? util_xstrdup(TR(c->zh, "Mean score by unit and dimension"))
+                  : util_fmt(TR(c->zh, "Mean score by \"%s\" and dimension"),
                              r->group_label ? r->group_label : r->group_by);
     gp_head(s, title);
     util_buf_addf(s, "unset key\nset xrange [-0.5:%zu.5]\nset yrange [%zu.5:-0.5]\nset link x2\n",
@@ -628,10 +624,9 @@ static int plot_heatmap(pctx_t *c, char **err)
                      "set palette defined (0 '#440154', 0.25 '#3b528b', 0.5 '#21918c', "
                      "0.75 '#5ec962', 1 '#fde725')\n"
                      "set cblabel ");
-    gp_q(s, L(c, "平均得分（0–100）", "mean score (0-100)"));
+    gp_q(s, TR(c->zh, "mean score (0-100)"));
     util_buf_adds(s, " offset 1.5,0\nset label 1 ");
-    gp_q(s, L(c, "▼ 并加框：薄弱（与其余人员相比显著偏低，经BH校正）",
-              "▼ and frame: weak (significantly below all other respondents, BH-adjusted)"));
+    gp_q(s, TR(c->zh, "▼ and frame: weak (significantly below all other respondents, BH-adjusted)"));
     util_buf_addf(s, " at screen 0.01, screen %.5f left font \",9\"\n", 18 / H);
     util_buf_addf(s, "plot '%s.dat' using 1:2:(0.5):(0.5):3 with boxxyerror "
                      "fs solid 1.0 border lc rgb '#ffffff' fc palette, \\\n"
@@ -714,7 +709,7 @@ static int plot_means(pctx_t *c, char **err)
     for (size_t k = 0; k < r->ndims; k++) {
         const res_dim_t *dm = &r->dims[ord[k]];
         char *txt = dm->weak
-                        ? util_fmt(c->zh ? "%s  ▼ 薄弱（偏差 %s）" : "%s  ▼ weak (deviation %s)",
+                        ? util_fmt(TR(c->zh, "%s  ▼ weak (deviation %s)"),
                                    num(a, dm->mean, 1), num(b2, dm->deviation, 1))
                         : util_xstrdup(num(a, dm->mean, 1));
         util_buf_addf(d, "%zu %s %s %s %d %s ", k, num(a, dm->mean, 3), num(b2, dm->ci_low, 3),
@@ -727,12 +722,13 @@ static int plot_means(pctx_t *c, char **err)
         free(txt);
     }
     util_buf_t *s = &pf.gp;
-    const char *title = L(c, "各维度平均得分及95%置信区间", "Dimension means with 95% confidence intervals");
+    /* xgettext:no-c-format */
+    const char *title = TR(c->zh, "Dimension means with 95% confidence intervals");
     gp_head(s, title);
     util_buf_addf(s, "set xrange [%s:%s]\nset yrange [%zu.6:-0.6]\n", num(a, xlo, 1),
                   num(b2, xhi, 1), r->ndims - 1);
     util_buf_adds(s, "set grid xtics lc rgb '#dddddd'\nset xtics nomirror\nset xlabel ");
-    gp_q(s, L(c, "平均得分（0–100）", "mean score (0-100)"));
+    gp_q(s, TR(c->zh, "mean score (0-100)"));
     util_buf_adds(s, "\n");
     gp_key_below(s, &pf, 1, 1);
     gp_ytics_begin(s);
@@ -742,15 +738,16 @@ static int plot_means(pctx_t *c, char **err)
         util_buf_addf(s, "avg = %s\nset arrow 1 from avg, graph 0 to avg, graph 1 nohead dt 2 "
                          "lc rgb '" C_MUTED "'\nset label 2 ",
                       num(a, sum / (double)nsum, 3));
-        gp_q(s, L(c, "各维度平均", "mean of dimensions"));
+        gp_q(s, TR(c->zh, "mean of dimensions"));
         util_buf_adds(s, " at avg, graph 1 offset 0.5,-0.8 left tc rgb '" C_MUTED "' font \",9\"\n");
     }
     util_buf_adds(s, "plot 'means.dat' using 2:1:3:4 with xerrorbars pt 6 ps 1.6 lw 1.5 "
                      "lc rgb '" C_INK "' title ");
-    gp_q(s, L(c, "平均得分及95%置信区间", "mean and 95% CI"));
+    /* xgettext:no-c-format */
+    gp_q(s, TR(c->zh, "mean and 95% CI"));
     util_buf_adds(s, ", \\\n  '' using ($5 > 0 ? $2 : NaN):1:3:4 with xerrorbars pt 7 ps 2 lw 2 "
                      "lc rgb '" C_LOW "' title ");
-    gp_q(s, L(c, "薄弱维度（实心）", "weak dimension (filled)"));
+    gp_q(s, TR(c->zh, "weak dimension (filled)"));
     util_buf_adds(s, ", \\\n  '' using 4:1:8 with labels left offset 1,0 notitle\n");
     int rc = emit(c, &pf, PLOT_MEANS, "means", title, -1, -1, err);
     free(ord);
@@ -779,7 +776,7 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
         return 0;
     pfile_t pf = {.width = 820, .height = 600};
     char *base = safe_base("funnel", dm->code, j);
-    char *title = util_fmt(c->zh ? "漏斗图：%s" : "Funnel plot: %s", dim_label(dm));
+    char *title = util_fmt(TR(c->zh, "Funnel plot: %s"), dim_label(dm));
     double xlo = floor(nmin * 0.8), xhi = ceil(nmax * 1.1 + 1);
     if (xlo < 1)
         xlo = 1;
@@ -865,32 +862,34 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
     util_buf_addf(s, "set yrange [%s:", num(a, ylo, 1));
     util_buf_addf(s, "%s]\nset samples 300\n", num(a, yhi, 1));
     util_buf_adds(s, "set grid lc rgb '#e5e5e5'\nset xlabel ");
-    gp_q(s, L(c, "回答人数 n", "respondents n"));
+    gp_q(s, TR(c->zh, "respondents n"));
     util_buf_adds(s, "\nset ylabel ");
-    gp_q(s, L(c, "平均得分（0–100）", "mean score (0-100)"));
+    gp_q(s, TR(c->zh, "mean score (0-100)"));
     util_buf_adds(s, "\n");
     gp_key_below(s, &pf, 2, 1);
     util_buf_adds(s, "at(p, v) = (int($3) == p ? v : NaN)\n"
                      "plot grand with lines lc rgb '" C_INK "' lw 1 title ");
-    gp_q(s, L(c, "总平均", "overall mean"));
+    gp_q(s, TR(c->zh, "overall mean"));
     if (limits) {
         util_buf_addf(s, ", \\\n  lim(x, %.6f) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 title ", Z95);
-        gp_q(s, L(c, "95%控制限", "95% limits"));
+        /* xgettext:no-c-format */
+        gp_q(s, TR(c->zh, "95% limits"));
         util_buf_addf(s, ", \\\n  lim(x, -%.6f) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 notitle", Z95);
         util_buf_addf(s, ", \\\n  lim(x, %.6f) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 title ", Z998);
-        gp_q(s, L(c, "99.8%控制限", "99.8% limits"));
+        /* xgettext:no-c-format */
+        gp_q(s, TR(c->zh, "99.8% limits"));
         util_buf_addf(s, ", \\\n  lim(x, -%.6f) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 notitle", Z998);
     }
     /* one legend entry per position that occurs, in a fixed order */
     static const struct {
         int pt;
         double ps;
-        const char *colour, *zh, *en;
-    } pos[5] = {{6, 1.2, C_INK, "控制限内", "inside"},
-                {10, 1.6, C_LOW, "低于95%限", "below 95%"},
-                {11, 1.8, C_LOW, "低于99.8%限", "below 99.8%"},
-                {8, 1.6, C_HIGH, "高于95%限", "above 95%"},
-                {9, 1.8, C_HIGH, "高于99.8%限", "above 99.8%"}};
+        const char *colour, *name;   /* name: translated when written */
+    } pos[5] = {{6, 1.2, C_INK, N_("inside")},
+                {10, 1.6, C_LOW, N_("below 95%")},
+                {11, 1.8, C_LOW, N_("below 99.8%")},
+                {8, 1.6, C_HIGH, N_("above 95%")},
+                {9, 1.8, C_HIGH, N_("above 99.8%")}};
     for (int p = 0; p < 5; p++) {
         int any = 0;
         for (size_t k = 0; k < c->nshown && !any; k++) {
@@ -901,7 +900,7 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
             continue;
         util_buf_addf(s, ", \\\n  '%s.dat' using 1:(at(%d, $2)) with points pt %d ps %.1f lc rgb '%s' title ",
                       base, p, pos[p].pt, pos[p].ps, pos[p].colour);
-        gp_q(s, c->zh ? pos[p].zh : pos[p].en);
+        gp_q(s, TR(c->zh, pos[p].name));
     }
     util_buf_addf(s, ", \\\n  '%s.dat' using ($6 == 0 ? $1 : NaN):7:4 with labels left offset 1.2,0 "
                      "font \",9\" notitle, \\\n  '' using ($6 == 1 ? $1 : NaN):7:4 with labels right "
@@ -967,9 +966,9 @@ static int plot_dumbbell(pctx_t *c, size_t j, char **err)
     if (pf.height < 340)
         pf.height = 340;
     char *base = safe_base("dumbbell", dm->code, j);
-    char *title = util_fmt(c->zh ? "单位自评与职工评价：%s%s" : "Self-assessment vs staff view: %s%s",
+    char *title = util_fmt(TR(c->zh, "Self-assessment vs staff view: %s%s"),
                            dim_label(dm),
-                           only_flagged ? L(c, "（仅列高估或低估的单位）", " (overclaiming or "
+                           only_flagged ? TR(c->zh, " (overclaiming or "
                                                                         "underclaiming units only)")
                                         : "");
     double span = hi - lo < 10 ? 10 : hi - lo;
@@ -989,8 +988,8 @@ static int plot_dumbbell(pctx_t *c, size_t j, char **err)
         util_buf_addf(d, "%s ", num(a, gp->self, 2));
         util_buf_addf(d, "%s %d ", num(a, gp->gap, 2), (int)gp->flag);
         char *txt = util_fmt("%s%s%s", gp->gap > 0 ? "+" : "", num(a, gp->gap, 1),
-                             gp->flag == RES_OVERCLAIM    ? L(c, " 高估", " overclaim")
-                             : gp->flag == RES_UNDERCLAIM ? L(c, " 低估", " underclaim")
+                             gp->flag == RES_OVERCLAIM    ? TR(c->zh, " overclaim")
+                             : gp->flag == RES_UNDERCLAIM ? TR(c->zh, " underclaim")
                                                           : "");
         dat_q(d, txt);
         double right = fmax(gp->self, isfinite(gp->staff_ci_high) ? gp->staff_ci_high : gp->staff);
@@ -1007,7 +1006,7 @@ static int plot_dumbbell(pctx_t *c, size_t j, char **err)
     util_buf_addf(s, "set xrange [%s:", num(a, xlo, 0));
     util_buf_addf(s, "%s]\nset yrange [%zu.6:-0.6]\n", num(a, xhi, 0), n - 1);
     util_buf_adds(s, "set grid xtics lc rgb '#e5e5e5'\nset xtics nomirror\nset xlabel ");
-    gp_q(s, L(c, "得分（0–100）", "score (0-100)"));
+    gp_q(s, TR(c->zh, "score (0-100)"));
     util_buf_adds(s, "\n");
     gp_key_below(s, &pf, 2, 1);
     gp_ytics_begin(s);
@@ -1020,16 +1019,17 @@ static int plot_dumbbell(pctx_t *c, size_t j, char **err)
                      "lc rgb '#c8c8c8' notitle, \\\n"
                      "  '' using 2:1:3:4 with xerrorbars pt 7 ps 1.1 lc rgb '" C_INK "' title ",
                   base);
-    gp_q(s, L(c, "职工评价（95%置信区间）", "staff view (95% CI)"));
+    /* xgettext:no-c-format */
+    gp_q(s, TR(c->zh, "staff view (95% CI)"));
     util_buf_adds(s, ", \\\n  '' using ($7 == 0 ? $5 : NaN):1 with points pt 4 ps 1.4 lc rgb '" C_INK
                      "' title ");
-    gp_q(s, L(c, "单位自评", "self-assessment"));
+    gp_q(s, TR(c->zh, "self-assessment"));
     util_buf_adds(s, ", \\\n  '' using ($7 == 1 ? $5 : NaN):1 with points pt 5 ps 1.5 lc rgb '" C_LOW
                      "' title ");
-    gp_q(s, L(c, "自评高估（实心方块）", "overclaim (filled square)"));
+    gp_q(s, TR(c->zh, "overclaim (filled square)"));
     util_buf_adds(s, ", \\\n  '' using ($7 == 2 ? $5 : NaN):1 with points pt 13 ps 1.6 lc rgb '" C_HIGH
                      "' title ");
-    gp_q(s, L(c, "自评低估（实心菱形）", "underclaim (filled diamond)"));
+    gp_q(s, TR(c->zh, "underclaim (filled diamond)"));
     util_buf_adds(s, ", \\\n  '' using 9:1:8 with labels left offset 1,0 font \",9\" notitle\n");
     int rc = emit(c, &pf, PLOT_DUMBBELL, base, title, (long)j, -1, err);
     free(base);
@@ -1110,7 +1110,7 @@ static int plot_likert(pctx_t *c, size_t j, char **err)
     }
     pfile_t pf = {.width = 880, .height = (int)(190 + n * 52)};
     char *base = safe_base("likert", dm->code, j);
-    char *title = util_fmt(c->zh ? "各题回答分布：%s" : "Answers by item: %s", dim_label(dm));
+    char *title = util_fmt(TR(c->zh, "Answers by item: %s"), dim_label(dm));
 
     util_buf_t *d = &pf.dat;
     util_buf_addf(d, "# likert: one row per item, most agreement first; percentages of answers\n"
@@ -1162,13 +1162,12 @@ static int plot_likert(pctx_t *c, size_t j, char **err)
     util_buf_adds(s, "set title ");
     gp_q(s, title);
     util_buf_adds(s, ".\"\\n\".");
-    gp_q(s, L(c, "回答比例：左为不同意，右为同意，中立选项在0两侧各半",
-              "share of answers: disagree to the left, agree to the right, neutral split at zero"));
+    gp_q(s, TR(c->zh, "share of answers: disagree to the left, agree to the right, neutral split at zero"));
     util_buf_adds(s, " font \",11\"\nset ytics scale 0 (\\\n");
     for (size_t i = 0; i < n; i++) {
         const res_item_t *it = rows[i].it;
         char *lab = util_fmt("%s %s%s", it->name, it->label ? it->label : "",
-                             it->reverse ? L(c, "（反向题）", " (reversed)") : "");
+                             it->reverse ? TR(c->zh, " (reversed)") : "");
         util_buf_adds(s, "  ");
         gp_wrapped(s, lab, 30, 2);
         util_buf_addf(s, " %zu%s\n", i, i + 1 == n ? ")" : ", \\");
@@ -1209,7 +1208,7 @@ static int plot_radar(pctx_t *c, size_t gi, char **err)
     pfile_t pf = {.width = 720, .height = 600};
     char *base = safe_base("radar", g->code, gi);
     char *lab = group_label(c, g, 40);
-    char *title = util_fmt(c->zh ? "%s：各维度得分与全体比较" : "%s: scores against all respondents", lab);
+    char *title = util_fmt(TR(c->zh, "%s: scores against all respondents"), lab);
     util_buf_t *d = &pf.dat;
     util_buf_addf(d, "# radar: centre = %s points, outer ring = 100; x y from score and angle\n", num(a, r0, 0));
     for (int poly = 0; poly < 2; poly++) {
@@ -1267,14 +1266,14 @@ static int plot_radar(pctx_t *c, size_t gi, char **err)
                      "lc rgb '" C_LOW "' notitle, \\\n"
                      "  '' index 0 using 1:2 with linespoints dt 2 lw 2 pt 6 ps 1.2 lc rgb '" C_MUTED "' title ",
                   base);
-    gp_q(s, L(c, "全体平均", "all respondents"));
+    gp_q(s, TR(c->zh, "all respondents"));
     util_buf_adds(s, ", \\\n  '' index 1 using 1:2 with linespoints lw 2.5 pt 7 ps 1.2 lc rgb '" C_INK "' title ");
     char *glab = group_label(c, g, 30);
     gp_q(s, glab);
     free(glab);
     util_buf_adds(s, ", \\\n  '' index 1 using ($4 > 0 ? $1 : NaN):2 with points pt 11 ps 2.4 lc rgb '" C_LOW
                      "' title ");
-    gp_q(s, L(c, "薄弱维度（▼）", "weak dimension (▼)"));
+    gp_q(s, TR(c->zh, "weak dimension (▼)"));
     util_buf_adds(s, ", \\\n  '' index 2 using 1:2:3 with labels font \",10\" notitle\n");
     int rc = emit(c, &pf, PLOT_RADAR, base, title, -1, (long)gi, err);
     free(base);
@@ -1303,7 +1302,7 @@ static int plot_change(pctx_t *c, char **err)
         return 0;
     }
     pfile_t pf = {.width = 820, .height = (int)(170 + n * 46)};
-    char *title = util_fmt(c->zh ? "各维度平均得分变化（%s → %s）" : "Change of dimension means (%s to %s)",
+    char *title = util_fmt(TR(c->zh, "Change of dimension means (%s to %s)"),
                            r->compare_wave ? r->compare_wave : "", r->wave ? r->wave : "");
     double span = hi - lo < 6 ? 6 : hi - lo;
     double xlo = clampd(floor((lo - span * 0.2) / 2) * 2, 0, 100), xhi = hi + span * 0.8;
@@ -1318,8 +1317,8 @@ static int plot_change(pctx_t *c, char **err)
         util_buf_addf(d, "%s %d ", num(a, ch->diff, 2), (int)ch->flag);
         util_buf_addf(d, "%s ", numg(a, ch->q));
         char *txt = util_fmt("%s%s%s", ch->diff > 0 ? "+" : "", num(a, ch->diff, 1),
-                             ch->flag == RES_IMPROVED   ? L(c, " ▲ 提升", " ▲ improved")
-                             : ch->flag == RES_DECLINED ? L(c, " ▼ 下降", " ▼ declined")
+                             ch->flag == RES_IMPROVED   ? TR(c->zh, " ▲ improved")
+                             : ch->flag == RES_DECLINED ? TR(c->zh, " ▼ declined")
                                                         : "");
         dat_q(d, txt);
         util_buf_addc(d, ' ');
@@ -1332,7 +1331,7 @@ static int plot_change(pctx_t *c, char **err)
     util_buf_addf(s, "set xrange [%s:", num(a, xlo, 0));
     util_buf_addf(s, "%s]\nset yrange [%zu.6:-0.6]\n", num(a, xhi, 0), n - 1);
     util_buf_adds(s, "set grid xtics lc rgb '#e5e5e5'\nset xtics nomirror\nset xlabel ");
-    gp_q(s, L(c, "平均得分（0–100）", "mean score (0-100)"));
+    gp_q(s, TR(c->zh, "mean score (0-100)"));
     util_buf_adds(s, "\n");
     gp_key_below(s, &pf, 2, 1);
     gp_ytics_begin(s);
@@ -1353,11 +1352,11 @@ static int plot_change(pctx_t *c, char **err)
     }
     if (improved) {
         util_buf_adds(s, ", \\\n  '' using ($5 == 1 ? $3 : NaN):1 with points pt 9 ps 2 lc rgb '" C_HIGH "' title ");
-        gp_q(s, L(c, "显著提升（▲）", "improved (▲)"));
+        gp_q(s, TR(c->zh, "improved (▲)"));
     }
     if (declined) {
         util_buf_adds(s, ", \\\n  '' using ($5 == 2 ? $3 : NaN):1 with points pt 11 ps 2 lc rgb '" C_LOW "' title ");
-        gp_q(s, L(c, "显著下降（▼）", "declined (▼)"));
+        gp_q(s, TR(c->zh, "declined (▼)"));
     }
     util_buf_adds(s, ", \\\n  '' using (right($2, $3)):1:7 with labels left offset 1.5,0 font \",9\" notitle\n");
     int rc = emit(c, &pf, PLOT_CHANGE, "change", title, -1, -1, err);
@@ -1398,8 +1397,8 @@ static int plot_response(pctx_t *c, char **err)
     pfile_t pf = {.width = 820, .height = (int)(160 + n * 19)};
     if (pf.height < 320)
         pf.height = 320;
-    char *title = util_xstrdup(c->unit_groups ? L(c, "各单位回收率（最低在上）", "Response rate by unit (lowest first)")
-                                              : L(c, "各组回收率（最低在上）", "Response rate by group (lowest first)"));
+    char *title = util_xstrdup(c->unit_groups ? TR(c->zh, "Response rate by unit (lowest first)")
+                                              : TR(c->zh, "Response rate by group (lowest first)"));
     util_buf_t *d = &pf.dat;
     util_buf_adds(d, "# response: one row per shown group with a known number invited, lowest first\n"
                      "# row rate_percent responses invited text group\n");
@@ -1422,11 +1421,11 @@ static int plot_response(pctx_t *c, char **err)
     gp_head(s, title);
     util_buf_addf(s, "set xrange [0:%s]\nset yrange [%zu.6:-0.6]\n", num(a, 100 * hi * 1.25, 0), n - 1);
     util_buf_adds(s, "set grid xtics lc rgb '#e5e5e5'\nset xtics nomirror\nunset key\nset xlabel ");
-    gp_q(s, L(c, "回收率（%）", "response rate (%)"));
+    gp_q(s, TR(c->zh, "response rate (%)"));
     util_buf_addf(s, "\noverall = %s\n", num(a, 100 * sn / sinv, 2));
     util_buf_adds(s, "set arrow 1 from overall, graph 0 to overall, graph 1 nohead dt 2 lc rgb '" C_INK "' back\n"
                      "set label 1 ");
-    char *ov = util_fmt(c->zh ? "合计 %s%%" : "overall %s%%", num(a, 100 * sn / sinv, 0));
+    char *ov = util_fmt(TR(c->zh, "overall %s%%"), num(a, 100 * sn / sinv, 0));
     gp_q(s, ov);
     free(ov);
     util_buf_adds(s, " at overall, graph 1 offset 0.5,0.6 left font \",9\"\n");

@@ -12,9 +12,15 @@
  * The HTML is one file a researcher can mail or print: CSS inline, the
  * SVG pictures inline (their element ids prefixed per picture, because
  * gnuplot gives every SVG the same ids), no script, no link to a network.
- * Chinese layout follows a research report: numbered sections 一、二、…,
- * sub-sections （一）（二）…, three-line tables with the caption above,
- * figure captions below.
+ * Chinese layout follows a research report: sections numbered with
+ * Chinese numerals, sub-sections with numerals in brackets, three-line
+ * tables with the caption above, figure captions below.
+ *
+ * Language: every sentence is English here and goes through TR(d->zh, ...),
+ * because the report has its own --lang, which need not be the process's.
+ * The Chinese wording, numerals and heading punctuation included, lives in
+ * po/zh_CN.po.  A sentence whose Chinese needs its arguments in another
+ * order, or one of them twice, numbers them (%1$s) in the translation.
  *
  * Suppressed groups: the res_t gives them no numbers; their code and name
  * are used here only to drop any warning, finding or comment that would
@@ -30,6 +36,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "i18n.h"
 #include "plot.h"
 #include "util.h"
 
@@ -47,11 +54,6 @@ typedef struct {
     char ring[24][64];          /* formatted numbers, reused round-robin */
     int ri;
 } doc_t;
-
-static const char *T(const doc_t *d, const char *zh, const char *en)
-{
-    return d->zh ? zh : en;
-}
 
 /* ---- escaping ---- */
 
@@ -194,15 +196,37 @@ static int shown(const res_t *r, size_t g)
 
 /* ---- document pieces, written to both formats ---- */
 
-static const char *const zh_num[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
-                                     "十一", "十二", "十三", "十四", "十五"};
+/* The n-th numeral of the report's language (n from 1): the n-th word of
+ * a translated list, so Chinese counts 一 二 三 where English counts 1 2 3;
+ * digits past the end of the list. */
+static const char *numeral(doc_t *d, int n)
+{
+    /* TRANSLATORS: the numerals that number the report's sections,
+     * sub-sections and appendices, separated by single spaces */
+    const char *list = TR(d->zh, "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20");
+    char *s = slot(d);
+    for (int i = 1; n >= 1 && *list; i++) {
+        const char *e = strchr(list, ' ');
+        size_t len = e ? (size_t)(e - list) : strlen(list);
+        if (i == n && len < 64) {
+            memcpy(s, list, len);
+            s[len] = '\0';
+            return s;
+        }
+        if (!e)
+            break;
+        list = e + 1;
+    }
+    snprintf(s, 64, "%d", n);
+    return s;
+}
 
 static void section(doc_t *d, const char *id, const char *title)
 {
     d->sec++;
     d->sub = 0;
-    char *t = d->zh ? util_fmt("%s、%s", zh_num[(d->sec - 1) % 15], title)
-                    : util_fmt("%d %s", d->sec, title);
+    /* TRANSLATORS: a section heading: its numeral and its title */
+    char *t = util_fmt(TR(d->zh, "%1$s %2$s"), numeral(d, d->sec), title);
     util_buf_addf(&d->h, "<h2 id=\"%s\">", id);
     html_add(&d->h, t);
     util_buf_adds(&d->h, "</h2>\n");
@@ -212,12 +236,14 @@ static void section(doc_t *d, const char *id, const char *title)
     free(t);
 }
 
-/* An appendix heading: 附录一：方法说明 / Appendix A. Methods */
+/* An appendix heading: "Appendix A. Methods"; Chinese numbers appendices
+ * with its numerals, English with letters. */
 static void appendix(doc_t *d, int n, const char *id, const char *title)
 {
     d->sub = 0;
-    char *t = d->zh ? util_fmt("附录%s：%s", zh_num[(n - 1) % 15], title)
-                    : util_fmt("Appendix %c. %s", 'A' + (n - 1) % 26, title);
+    char letter[2] = {(char)('A' + (n - 1) % 26), '\0'};
+    /* TRANSLATORS: the letter is the appendix's numeral in the translation */
+    char *t = util_fmt(TR(d->zh, "Appendix %s. %s"), d->zh ? numeral(d, n) : letter, title);
     util_buf_addf(&d->h, "<h2 id=\"%s\" class=\"appendix\">", id);
     html_add(&d->h, t);
     util_buf_adds(&d->h, "</h2>\n");
@@ -230,7 +256,9 @@ static void appendix(doc_t *d, int n, const char *id, const char *title)
 static void subsection(doc_t *d, const char *title)
 {
     d->sub++;
-    char *t = d->zh ? util_fmt("（%s）%s", zh_num[(d->sub - 1) % 15], title)
+    /* English numbers a sub-section under its section (2.1); Chinese on
+     * its own, with a numeral in brackets */
+    char *t = d->zh ? util_fmt(TR(d->zh, "(%s) %s"), numeral(d, d->sub), title)
                     : util_fmt("%d.%d %s", d->sec, d->sub, title);
     util_buf_adds(&d->h, "<h3>");
     html_add(&d->h, t);
@@ -329,7 +357,7 @@ static void table_begin(doc_t *d, const char *caption, int ncols, ...)
     d->ncols = ncols;
     d->in_row = 0;
     d->cell = 0;
-    char *cap = d->zh ? util_fmt("表%d %s", d->tab, caption) : util_fmt("Table %d. %s", d->tab, caption);
+    char *cap = util_fmt(TR(d->zh, "Table %d. %s"), d->tab, caption);
     util_buf_adds(&d->h, "<div class=\"table\"><table>\n<caption>");
     html_add(&d->h, cap);
     util_buf_adds(&d->h, "</caption>\n<thead><tr>");
@@ -477,7 +505,7 @@ static void figure(doc_t *d, const plot_t *pl)
         return;   /* the picture is listed as drawn, so this is unlikely; leave it out */
     }
     d->fig++;
-    char *cap = d->zh ? util_fmt("图%d %s", d->fig, pl->title) : util_fmt("Figure %d. %s", d->fig, pl->title);
+    char *cap = util_fmt(TR(d->zh, "Figure %d. %s"), d->fig, pl->title);
     static const char *const kinds[] = {"heatmap", "means", "funnel", "dumbbell",
                                         "likert",  "radar", "change", "response"};
     util_buf_addf(&d->h, "<figure id=\"fig-%s\" class=\"k-%s\">\n", pl->base,
@@ -525,20 +553,23 @@ static int by_unit(const doc_t *d)
     return !d->r->group_by || strcmp(d->r->group_by, "unit") == 0;
 }
 
-/* The noun for one group in running text: 单位 / unit, or 组 / group when
- * the groups are the answers to a question such as position level. */
+/* The noun for one group in running text: unit, or group when the groups
+ * are the answers to a question such as position level.  English sentences
+ * make its plural with "%ss". */
 static const char *glabel(const doc_t *d)
 {
-    return by_unit(d) ? T(d, "单位", "unit") : T(d, "组", "group");
+    return by_unit(d) ? TR(d->zh, "unit") : TR(d->zh, "group");
 }
 
-/* The grouping itself, for headings: 单位, or “您的职级” (the question). */
+/* The grouping itself, for headings: unit, or "Your position" (the
+ * question, quoted). */
 static char *grouping(const doc_t *d)
 {
     if (by_unit(d))
-        return util_xstrdup(T(d, "单位", "unit"));
+        return util_xstrdup(TR(d->zh, "unit"));
     const char *q = d->r->group_label && *d->r->group_label ? d->r->group_label : d->r->group_by;
-    return d->zh ? util_fmt("“%s”", q) : util_fmt("\"%s\"", q);
+    /* TRANSLATORS: a question's text in quotation marks */
+    return util_fmt(TR(d->zh, "\"%s\""), q);
 }
 
 /* ---- the sections ---- */
@@ -615,20 +646,15 @@ static void write_head(doc_t *d, const char *title, const char *subtitle)
 static void write_overview(doc_t *d, size_t nshown)
 {
     const res_t *r = d->r;
-    section(d, "overview", T(d, "总体情况", "Overview"));
+    section(d, "overview", TR(d->zh, "Overview"));
     const char *gl = glabel(d);
     char *by = grouping(d);
-    if (d->zh)
-        paraf(d, NULL, "本次调查（%s）共收回%s有效问卷%ld份，按%s分为%zu组。其中%zu个%s回答人数达到%d人及以上，"
-                       "在报告中单独列出；%zu个%s因回答人数不足未单独列出，其答卷仍计入全体统计。",
-              r->wave ? r->wave : "", r->form_title ? r->form_title : "", r->respondents, by, r->ngroups,
-              nshown, gl, r->min_n, r->nsuppressed, gl);
-    else
-        paraf(d, NULL, "This wave (%s) of the %s received %ld valid responses in %zu groups by %s. "
-                       "%zu groups with at least %d respondents are reported one by one; %zu groups with "
-                       "fewer are not shown, although their answers count in every population figure.",
-              r->wave ? r->wave : "", r->form_title ? r->form_title : "survey", r->respondents, r->ngroups,
-              by, nshown, r->min_n, r->nsuppressed);
+    paraf(d, NULL,
+          TR(d->zh, "This wave (%1$s) of the %2$s received %3$ld valid responses in %4$zu groups by %5$s. "
+                    "%6$zu %9$ss with at least %7$d respondents are reported one by one; %8$zu %9$ss with "
+                    "fewer are not shown, although their answers count in every population figure."),
+          r->wave ? r->wave : "", r->form_title ? r->form_title : TR(d->zh, "survey"), r->respondents,
+          r->ngroups, by, nshown, r->min_n, r->nsuppressed, gl);
     free(by);
 
     /* response rates over the shown groups whose invitations are known */
@@ -644,24 +670,21 @@ static void write_overview(doc_t *d, size_t nshown)
         lo = fmin(lo, g->response_rate);
         hi = fmax(hi, g->response_rate);
     }
-    if (nk && d->zh)
-        paraf(d, NULL, "回收率：在已知应答人数（邀请码或编制人数）的%zu个%s中，合计应答%s人、收回%s份，"
-                       "合计回收率%s；各%s回收率在%s至%s之间。",
-              nk, gl, fcount(d, sinv), fcount(d, sn), fpct(d, sn / sinv), gl, fpct(d, lo), fpct(d, hi));
-    else if (nk)
-        paraf(d, NULL, "Response rate: in the %zu groups whose number invited is known (tokens or "
-                       "headcount), %s were invited and %s responded, %s overall; group rates range "
-                       "from %s to %s.",
-              nk, fcount(d, sinv), fcount(d, sn), fpct(d, sn / sinv), fpct(d, lo), fpct(d, hi));
+    if (nk)
+        paraf(d, NULL,
+              TR(d->zh, "Response rate: in the %1$zu %2$ss whose number invited is known (tokens or "
+                        "headcount), %3$s were invited and %4$s responded, %5$s overall; %2$s rates range "
+                        "from %6$s to %7$s."),
+              nk, gl, fcount(d, sinv), fcount(d, sn), fpct(d, sn / sinv), fpct(d, lo), fpct(d, hi));
     else
-        para_cls(d, NULL, T(d, "回收率：各单位应答人数（邀请码或编制人数）未知，未计算回收率。",
-                            "Response rate: the number invited is not known (no tokens or headcounts), "
-                            "so no response rate is given."));
+        para_cls(d, NULL, TR(d->zh, "Response rate: the number invited is not known (no tokens or headcounts), "
+                                    "so no response rate is given."));
+    /* the comparison is the fifth section: overview, findings, dimensions,
+     * units, then self vs staff (report_write) */
     if (r->ngaps)
-        paraf(d, NULL, d->zh ? "单位自评：同期共有%ld份单位自评问卷，用于自评与职工评价的对比（见第%s部分）。"
-                             : "Self-assessments: %ld unit self-assessments of the same wave are "
-                               "compared with the staff's view (section %s).",
-              r->self_responses, d->zh ? "五" : "5");
+        paraf(d, NULL, TR(d->zh, "Self-assessments: %ld unit self-assessments of the same wave are "
+                                 "compared with the staff's view (section %s)."),
+              r->self_responses, numeral(d, 5));
 
     /* reliability */
     double alo = INFINITY, ahi = -INFINITY;
@@ -674,23 +697,21 @@ static void write_overview(doc_t *d, size_t nshown)
         alo = fmin(alo, dm->alpha);
         ahi = fmax(ahi, dm->alpha);
         if (dm->alpha < 0.7) {
-            if (d->zh)
-                util_buf_addf(&low, "%s“%s”（α=%.2f）", nlow ? "、" : "", dim_name(dm), dm->alpha);
-            else
-                util_buf_addf(&low, "%s%s (alpha = %.2f)", nlow ? ", " : "", dim_name(dm), dm->alpha);
+            /* TRANSLATORS: the first and each further entry of a list of
+             * dimensions with their alpha */
+            util_buf_addf(&low, nlow ? TR(d->zh, ", %s (alpha = %.2f)") : TR(d->zh, "%s (alpha = %.2f)"),
+                          dim_name(dm), dm->alpha);
             nlow++;
         }
     }
-    if (isfinite(alo)) {
-        if (d->zh)
-            paraf(d, NULL, "信度：各维度内部一致性信度（Cronbach's α）在%.2f至%.2f之间%s%s%s",
-                  alo, ahi, nlow ? "，其中" : "。", nlow ? low.s : "",
-                  nlow ? "低于0.70，相关结论解读时需谨慎。" : "");
-        else
-            paraf(d, NULL, "Reliability: Cronbach's alpha of the dimensions ranges from %.2f to %.2f%s%s%s",
-                  alo, ahi, nlow ? "; below 0.70, so to be read with care: " : ".", nlow ? low.s : "",
-                  nlow ? "." : "");
-    }
+    if (isfinite(alo) && nlow)
+        paraf(d, NULL,
+              TR(d->zh, "Reliability: Cronbach's alpha of the dimensions ranges from %.2f to %.2f; below "
+                        "0.70, so to be read with care: %s."),
+              alo, ahi, low.s);
+    else if (isfinite(alo))
+        paraf(d, NULL, TR(d->zh, "Reliability: Cronbach's alpha of the dimensions ranges from %.2f to %.2f."),
+              alo, ahi);
     util_buf_free(&low);
 
     /* overall level */
@@ -708,39 +729,33 @@ static void write_overview(doc_t *d, size_t nshown)
         if (!bottom || dm->mean < bottom->mean)
             bottom = dm;
     }
-    if (nm) {
-        if (d->zh)
-            paraf(d, NULL, "总体水平：%zu个维度的平均得分（0–100分）为%s分，最高为“%s”（%s分），最低为“%s”（%s分）。",
-                  nm, fnum(d, sum / (double)nm, 1), dim_name(top), fnum(d, top->mean, 1), dim_name(bottom),
-                  fnum(d, bottom->mean, 1));
-        else
-            paraf(d, NULL, "Overall level: the mean of the %zu dimension means (0-100) is %s; highest %s "
-                           "(%s), lowest %s (%s).",
-                  nm, fnum(d, sum / (double)nm, 1), dim_name(top), fnum(d, top->mean, 1), dim_name(bottom),
-                  fnum(d, bottom->mean, 1));
-    }
+    if (nm)
+        paraf(d, NULL, TR(d->zh, "Overall level: the mean of the %zu dimension means (0-100) is %s; highest %s "
+                                 "(%s), lowest %s (%s)."),
+              nm, fnum(d, sum / (double)nm, 1), dim_name(top), fnum(d, top->mean, 1), dim_name(bottom),
+              fnum(d, bottom->mean, 1));
     figures(d, PLOT_MEANS);
     figures(d, PLOT_RESPONSE);
 }
 
 static const struct {
     res_fkind_t kind;
-    const char *zh, *en;
+    const char *title;   /* translated when written */
 } fkinds[] = {
-    {RES_F_WEAK_DIMENSION, "薄弱维度", "Weak dimensions"},
-    {RES_F_WEAK_UNIT, "薄弱单位", "Weak units"},
-    {RES_F_OVERCLAIM, "自评高于职工评价（高估）", "Self-assessment above the staff's view (overclaim)"},
-    {RES_F_UNDERCLAIM, "自评低于职工评价（低估）", "Self-assessment below the staff's view (underclaim)"},
-    {RES_F_DECLINED, "较上次调查下降", "Declines since the previous wave"},
-    {RES_F_IMPROVED, "较上次调查提升", "Improvements since the previous wave"},
-    {RES_F_UNRELIABLE, "信度偏低", "Low reliability"},
-    {RES_F_LOW_RESPONSE, "回收率偏低", "Low response"},
+    {RES_F_WEAK_DIMENSION, N_("Weak dimensions")},
+    {RES_F_WEAK_UNIT, N_("Weak units")},
+    {RES_F_OVERCLAIM, N_("Self-assessment above the staff's view (overclaim)")},
+    {RES_F_UNDERCLAIM, N_("Self-assessment below the staff's view (underclaim)")},
+    {RES_F_DECLINED, N_("Declines since the previous wave")},
+    {RES_F_IMPROVED, N_("Improvements since the previous wave")},
+    {RES_F_UNRELIABLE, N_("Low reliability")},
+    {RES_F_LOW_RESPONSE, N_("Low response")},
 };
 
 static void write_findings(doc_t *d)
 {
     const res_t *r = d->r;
-    section(d, "findings", T(d, "主要发现", "Main findings"));
+    section(d, "findings", TR(d->zh, "Main findings"));
     size_t total = 0;
     for (size_t k = 0; k < sizeof fkinds / sizeof fkinds[0]; k++) {
         size_t n = 0;
@@ -750,7 +765,7 @@ static void write_findings(doc_t *d)
                 n++;
         if (!n)
             continue;
-        subsection(d, d->zh ? fkinds[k].zh : fkinds[k].en);
+        subsection(d, TR(d->zh, fkinds[k].title));
         list_begin(d, "findings");
         for (size_t i = 0; i < r->nfindings; i++)
             if (r->findings[i].kind == fkinds[k].kind && r->findings[i].text &&
@@ -760,32 +775,29 @@ static void write_findings(doc_t *d)
         total += n;
     }
     if (!total)
-        paraf(d, NULL, d->zh ? "按本报告的判定标准（BH校正q<%g且差距至少%g分），未发现薄弱维度、薄弱%s、"
-                               "自评与职工评价的明显差距或显著变化。"
-                             : "By this report's rules (BH-adjusted q < %g and a difference of at least "
-                               "%g points), no weak dimension, weak %s, self-vs-staff gap or significant "
-                               "change was found.",
+        paraf(d, NULL, TR(d->zh, "By this report's rules (BH-adjusted q < %g and a difference of at least "
+                                 "%g points), no weak dimension, weak %s, self-vs-staff gap or significant "
+                                 "change was found."),
               r->fdr, r->min_diff, glabel(d));
 }
 
 static void write_dimensions(doc_t *d)
 {
     const res_t *r = d->r;
-    section(d, "dimensions", T(d, "各维度情况", "Dimensions"));
-    if (d->zh)
-        paraf(d, NULL, "表%d列出各维度的得分和信度；“偏差”为受访者在该维度的得分与其本人各维度平均分之差的平均值，"
-                       "为负且显著时说明该维度是受访者普遍评价较低的短板。表%d列出各维度%s间差异的检验结果。",
-              d->tab + 1, d->tab + 2, glabel(d));
-    else
-        paraf(d, NULL, "Table %d gives each dimension's score and reliability; \"deviation\" is the mean "
-                       "difference between a respondent's score on the dimension and that respondent's own "
-                       "average over all dimensions: a significant negative value marks a dimension "
-                       "people rate low relative to the rest. Table %d tests the differences between groups.",
-              d->tab + 1, d->tab + 2);
-    table_begin(d, T(d, "各维度得分与信度", "Dimension scores and reliability"), 10,
-                T(d, "维度", "dimension"), T(d, "人数", "n"), T(d, "平均分", "mean"), T(d, "标准差", "SD"),
-                T(d, "95%置信区间", "95% CI"), T(d, "α（95%置信区间）", "alpha (95% CI)"),
-                T(d, "排名", "rank"), T(d, "偏差", "deviation"), "q", T(d, "判定", "verdict"));
+    section(d, "dimensions", TR(d->zh, "Dimensions"));
+    paraf(d, NULL, TR(d->zh, "Table %d gives each dimension's score and reliability; \"deviation\" is the mean "
+                             "difference between a respondent's score on the dimension and that respondent's own "
+                             "average over all dimensions: a significant negative value marks a dimension "
+                             "people rate low relative to the rest. Table %d tests the differences between "
+                             "%ss."),
+          d->tab + 1, d->tab + 2, glabel(d));
+    /* xgettext:no-c-format */
+    const char *ci = TR(d->zh, "95% CI");
+    /* xgettext:no-c-format */
+    const char *aci = TR(d->zh, "alpha (95% CI)");
+    table_begin(d, TR(d->zh, "Dimension scores and reliability"), 10, TR(d->zh, "dimension"), TR(d->zh, "n"),
+                TR(d->zh, "mean"), TR(d->zh, "SD"), ci, aci, TR(d->zh, "rank"), TR(d->zh, "deviation"), "q",
+                TR(d->zh, "verdict"));
     for (size_t j = 0; j < r->ndims; j++) {
         const res_dim_t *dm = &r->dims[j];
         td(d, dim_name(dm), C_TEXT);
@@ -798,15 +810,14 @@ static void write_dimensions(doc_t *d)
         tdf(d, C_NUM, "%d", dm->rank);
         td(d, fsigned(d, dm->deviation, 1), dm->weak ? C_WEAK : C_NUM);
         td(d, fp(d, dm->dev_q), C_NUM);
-        td(d, dm->weak ? T(d, "▼ 薄弱", "▼ weak") : "", dm->weak ? C_WEAK : C_TEXT);
+        td(d, dm->weak ? TR(d->zh, "▼ weak") : "", dm->weak ? C_WEAK : C_TEXT);
     }
-    table_end(d, T(d, "注：得分为0–100分（POMP）；q为经Benjamini-Hochberg校正的p值；▼表示薄弱维度。",
-                   "Scores are 0-100 (POMP); q is the Benjamini-Hochberg adjusted p value; ▼ marks a "
-                   "weak dimension."));
+    table_end(d, TR(d->zh, "Scores are 0-100 (POMP); q is the Benjamini-Hochberg adjusted p value; ▼ marks a "
+                           "weak dimension."));
 
-    table_begin(d, T(d, "各维度组间差异检验", "Differences between groups"), 9, T(d, "维度", "dimension"),
-                T(d, "F（df）", "F (df)"), "p", "η²", "ω²", T(d, "Welch F（p）", "Welch F (p)"),
-                T(d, "Kruskal-Wallis H（p）", "Kruskal-Wallis H (p)"), "ICC(1)", "ICC(2)");
+    table_begin(d, TR(d->zh, "Differences between groups"), 9, TR(d->zh, "dimension"), TR(d->zh, "F (df)"),
+                "p", "η²", "ω²", TR(d->zh, "Welch F (p)"), TR(d->zh, "Kruskal-Wallis H (p)"), "ICC(1)",
+                "ICC(2)");
     for (size_t j = 0; j < r->ndims; j++) {
         const res_dim_t *dm = &r->dims[j];
         td(d, dim_name(dm), C_TEXT);
@@ -819,64 +830,58 @@ static void write_dimensions(doc_t *d)
         td(d, fnum(d, dm->icc1, 3), C_NUM);
         td(d, fnum(d, dm->icc2, 3), C_NUM);
     }
-    table_end(d, T(d, "注：组间检验使用全部分组（含因人数不足未列出的分组）；“—”表示该统计量无法计算。",
-                   "Between-group tests use every group, including those not shown; \"—\" means the "
-                   "statistic could not be computed."));
+    table_end(d, TR(d->zh, "Between-group tests use every group, including those not shown; \"—\" means the "
+                           "statistic could not be computed."));
     figures(d, PLOT_LIKERT);
     figures(d, PLOT_FUNNEL);
 }
+
+/* Where a group's point lies in the funnel plot, by res_funnel_t. */
+static const char *const funnel_pos[] = {N_("inside"), N_("below 95%"), N_("below 99.8%"), N_("above 95%"),
+                                         N_("above 99.8%")};
 
 static void write_units(doc_t *d, size_t nshown)
 {
     const res_t *r = d->r;
     char *by = grouping(d);
-    char *title = by_unit(d) ? util_xstrdup(T(d, "各单位情况", "Results by unit"))
-                  : d->zh    ? util_fmt("按%s分组情况", by)
-                             : util_fmt("Results by %s", by);
+    char *title = by_unit(d) ? util_xstrdup(TR(d->zh, "Results by unit")) : util_fmt(TR(d->zh, "Results by %s"), by);
     section(d, "units", title);
     free(title);
     if (!nshown || !r->ndims) {
-        paraf(d, NULL, d->zh ? "没有回答人数达到%d人的%s，不单独列出任何%s。"
-                             : "No group reached %d respondents, so none is shown on its own.",
-              r->min_n, glabel(d), glabel(d));
+        paraf(d, NULL, TR(d->zh, "No %2$s reached %1$d respondents, so none is shown on its own."), r->min_n,
+              glabel(d));
         free(by);
         return;
     }
-    if (d->zh)
-        paraf(d, NULL, "表%d列出各%s在各维度的平均得分；▼表示该%s在该维度的得分显著低于其余全部受访者"
-                       "（Welch t检验，BH校正q<%g，且低至少%g分）。",
-              d->tab + 1, glabel(d), glabel(d), r->fdr, r->min_diff);
-    else
-        paraf(d, NULL, "Table %d gives each %s's mean score on each dimension; ▼ marks a score "
-                       "significantly below all other respondents (Welch t test, BH-adjusted q < %g, "
-                       "at least %g points lower).",
-              d->tab + 1, glabel(d), r->fdr, r->min_diff);
-    char *cap = by_unit(d) ? util_xstrdup(T(d, "各单位各维度平均得分", "Mean scores by unit and dimension"))
-                : d->zh    ? util_fmt("按%s分组的各维度平均得分", by)
-                           : util_fmt("Mean scores by %s and dimension", by);
+    paraf(d, NULL, TR(d->zh, "Table %d gives each %s's mean score on each dimension; ▼ marks a score "
+                             "significantly below all other respondents (Welch t test, BH-adjusted q < %g, "
+                             "at least %g points lower)."),
+          d->tab + 1, glabel(d), r->fdr, r->min_diff);
+    char *cap = by_unit(d) ? util_xstrdup(TR(d->zh, "Mean scores by unit and dimension"))
+                           : util_fmt(TR(d->zh, "Mean scores by %s and dimension"), by);
     free(by);
     /* a table of variable width: header built here */
     d->tab++;
-    char *capn = d->zh ? util_fmt("表%d %s", d->tab, cap) : util_fmt("Table %d. %s", d->tab, cap);
+    char *capn = util_fmt(TR(d->zh, "Table %d. %s"), d->tab, cap);
     util_buf_adds(&d->h, "<div class=\"table\"><table class=\"units\">\n<caption>");
     html_add(&d->h, capn);
-    const char *col1 = by_unit(d) ? T(d, "单位", "unit")
+    const char *col1 = by_unit(d) ? TR(d->zh, "unit")
                        : d->r->group_label && *d->r->group_label ? d->r->group_label : d->r->group_by;
     util_buf_adds(&d->h, "</caption>\n<thead><tr><th>");
     html_add(&d->h, col1);
     util_buf_adds(&d->h, "</th><th>");
-    html_add(&d->h, T(d, "人数", "n"));
+    html_add(&d->h, TR(d->zh, "n"));
     util_buf_adds(&d->h, "</th><th>");
-    html_add(&d->h, T(d, "回收率", "response"));
+    html_add(&d->h, TR(d->zh, "response"));
     util_buf_adds(&d->h, "</th>");
     util_buf_adds(&d->m, "**");
     md_add(&d->m, capn);
     util_buf_adds(&d->m, "**\n\n| ");
     md_add(&d->m, col1);
     util_buf_adds(&d->m, " | ");
-    md_add(&d->m, T(d, "人数", "n"));
+    md_add(&d->m, TR(d->zh, "n"));
     util_buf_adds(&d->m, " | ");
-    md_add(&d->m, T(d, "回收率", "response"));
+    md_add(&d->m, TR(d->zh, "response"));
     util_buf_adds(&d->m, " |");
     for (size_t j = 0; j < r->ndims; j++) {
         util_buf_adds(&d->h, "<th>");
@@ -913,16 +918,15 @@ static void write_units(doc_t *d, size_t nshown)
         row_end(d);
     }
     util_buf_addf(&d->h, "<tr class=\"all\"><td>%s</td><td class=\"n\">%ld</td><td class=\"n\"></td>",
-                  T(d, "全体", "all"), r->respondents);
-    util_buf_addf(&d->m, "| %s | %ld | |", T(d, "全体", "all"), r->respondents);
+                  TR(d->zh, "all"), r->respondents);
+    util_buf_addf(&d->m, "| %s | %ld | |", TR(d->zh, "all"), r->respondents);
     for (size_t j = 0; j < r->ndims; j++) {
         util_buf_addf(&d->h, "<td class=\"n\">%s</td>", fnum(d, r->dims[j].mean, 1));
         util_buf_addf(&d->m, " %s |", fnum(d, r->dims[j].mean, 1));
     }
     util_buf_adds(&d->h, "</tr>\n");
     util_buf_addc(&d->m, '\n');
-    table_end(d, T(d, "注：▼表示薄弱；“全体”含因人数不足未单独列出的分组的受访者。",
-                   "▼ marks a weak score; \"all\" includes the respondents of groups not shown."));
+    table_end(d, TR(d->zh, "▼ marks a weak score; \"all\" includes the respondents of groups not shown."));
     free(capn);
     free(cap);
     figures(d, PLOT_HEATMAP);
@@ -932,15 +936,14 @@ static void write_units(doc_t *d, size_t nshown)
     for (size_t i = 0; i < r->ngroups; i++)
         for (size_t j = 0; shown(r, i) && j < r->ndims; j++)
             nweak += r->groups[i].cells[j].weak != 0;
-    subsection(d, d->zh ? "薄弱项明细" : "Weak scores in detail");
+    subsection(d, TR(d->zh, "Weak scores in detail"));
     if (!nweak) {
-        paraf(d, NULL, d->zh ? "没有%s在任何维度上显著低于其余受访者。"
-                             : "No %s scores significantly below all other respondents on any dimension.",
+        paraf(d, NULL, TR(d->zh, "No %s scores significantly below all other respondents on any dimension."),
               glabel(d));
     } else {
-        table_begin(d, T(d, "薄弱项明细", "Weak scores"), 10, glabel(d), T(d, "维度", "dimension"),
-                    T(d, "人数", "n"), T(d, "平均分", "mean"), T(d, "与其余人员之差", "difference"),
-                    "t", "q", T(d, "收缩估计", "shrunk"), "rwg(j)", T(d, "漏斗图位置", "funnel"));
+        table_begin(d, TR(d->zh, "Weak scores"), 10, glabel(d), TR(d->zh, "dimension"), TR(d->zh, "n"),
+                    TR(d->zh, "mean"), TR(d->zh, "difference"), "t", "q", TR(d->zh, "shrunk"), "rwg(j)",
+                    TR(d->zh, "funnel"));
         for (size_t i = 0; i < r->ngroups; i++) {
             if (!shown(r, i))
                 continue;
@@ -959,15 +962,12 @@ static void write_units(doc_t *d, size_t nshown)
                 td(d, fp(d, c->q), C_NUM);
                 td(d, fnum(d, c->shrunk, 1), C_NUM);
                 td(d, fnum(d, c->rwg_j, 2), C_NUM);
-                static const char *const fz[] = {"控制限内", "低于95%限", "低于99.8%限", "高于95%限", "高于99.8%限"};
-                static const char *const fe[] = {"inside", "below 95%", "below 99.8%", "above 95%", "above 99.8%"};
-                td(d, (unsigned)c->funnel < 5 ? (d->zh ? fz[c->funnel] : fe[c->funnel]) : "", C_TEXT);
+                td(d, (unsigned)c->funnel < 5 ? TR(d->zh, funnel_pos[c->funnel]) : "", C_TEXT);
                 row_end(d);
             }
         }
-        table_end(d, T(d, "注：收缩估计为经验贝叶斯收缩后的平均分；rwg(j)为组内一致性（越接近1越一致）。",
-                       "\"Shrunk\" is the empirical-Bayes shrunk mean; rwg(j) is within-group agreement "
-                       "(closer to 1, more agreement)."));
+        table_end(d, TR(d->zh, "\"Shrunk\" is the empirical-Bayes shrunk mean; rwg(j) is within-group agreement "
+                               "(closer to 1, more agreement)."));
     }
     figures(d, PLOT_RADAR);
 }
@@ -975,7 +975,7 @@ static void write_units(doc_t *d, size_t nshown)
 static void write_gaps(doc_t *d)
 {
     const res_t *r = d->r;
-    section(d, "gaps", T(d, "单位自评与职工评价对比", "Self-assessment and the staff's view"));
+    section(d, "gaps", TR(d->zh, "Self-assessment and the staff's view"));
     size_t over = 0, under = 0, n = 0, units = 0;
     for (size_t i = 0; i < r->ngaps; i++) {
         const res_gap_t *g = &r->gaps[i];
@@ -991,22 +991,17 @@ static void write_gaps(doc_t *d)
             has = r->gaps[k].group == i;
         units += has && shown(r, i);
     }
-    if (d->zh)
-        paraf(d, NULL, "%zu个单位既有自评又有职工评价，共%zu个“单位×维度”组合。自评得分高于职工平均分95%%置信区间上限"
-                       "且高出至少%g分的判为“高估”，共%zu项；低于下限且低出至少%g分的判为“低估”，共%zu项。"
-                       "高估即调研中所说的“说了当做了、做了当做好了”。",
-              units, n, r->min_diff, over, r->min_diff, under);
-    else
-        paraf(d, NULL, "%zu units have both a self-assessment and staff responses: %zu unit x dimension "
-                       "pairs. A self score above the upper 95%% limit of the staff mean and at least %g points "
-                       "higher is an overclaim (%zu pairs); below the lower limit and at least %g points lower "
-                       "an underclaim (%zu pairs). Overclaiming is what the research called \"saying counts "
-                       "as doing, doing counts as doing well\".",
-              units, n, r->min_diff, over, r->min_diff, under);
+    paraf(d, NULL, TR(d->zh, "%zu units have both a self-assessment and staff responses: %zu unit x dimension "
+                             "pairs. A self score above the upper 95%% limit of the staff mean and at least %g "
+                             "points higher is an overclaim (%zu pairs); below the lower limit and at least %g "
+                             "points lower an underclaim (%zu pairs). Overclaiming is what the research called "
+                             "\"saying counts as doing, doing counts as doing well\"."),
+          units, n, r->min_diff, over, r->min_diff, under);
     if (over + under) {
-        table_begin(d, T(d, "自评与职工评价差距明显的项目", "Pairs where self and staff differ"), 6, T(d, "单位", "unit"),
-                    T(d, "维度", "dimension"), T(d, "自评", "self"), T(d, "职工评价（95%置信区间）", "staff (95% CI)"),
-                    T(d, "差距", "gap"), T(d, "判定", "verdict"));
+        /* xgettext:no-c-format */
+        const char *staff = TR(d->zh, "staff (95% CI)");
+        table_begin(d, TR(d->zh, "Pairs where self and staff differ"), 6, TR(d->zh, "unit"), TR(d->zh, "dimension"),
+                    TR(d->zh, "self"), staff, TR(d->zh, "gap"), TR(d->zh, "verdict"));
         /* overclaims first, the largest gap on top; then underclaims */
         size_t *ord = util_xcalloc(r->ngaps + 1, sizeof *ord), no = 0;
         for (int pass = 0; pass < 2; pass++) {
@@ -1034,12 +1029,11 @@ static void write_gaps(doc_t *d)
             tdf(d, C_NUM, "%s (%s–%s)", fnum(d, g->staff, 1), fnum(d, g->staff_ci_low, 1),
                 fnum(d, g->staff_ci_high, 1));
             td(d, fsigned(d, g->gap, 1), pass ? C_GOOD : C_WEAK);
-            td(d, pass ? T(d, "低估", "underclaim") : T(d, "▲ 高估", "▲ overclaim"), pass ? C_TEXT : C_WEAK);
+            td(d, pass ? TR(d->zh, "underclaim") : TR(d->zh, "▲ overclaim"), pass ? C_TEXT : C_WEAK);
             row_end(d);
         }
         free(ord);
-        table_end(d, T(d, "注：按差距大小排列；全部组合见 gaps.csv。",
-                       "Sorted by the size of the gap; every pair is in gaps.csv."));
+        table_end(d, TR(d->zh, "Sorted by the size of the gap; every pair is in gaps.csv."));
     }
     figures(d, PLOT_DUMBBELL);
 }
@@ -1047,8 +1041,7 @@ static void write_gaps(doc_t *d)
 static void write_changes(doc_t *d)
 {
     const res_t *r = d->r;
-    char *t = d->zh ? util_fmt("与上次调查（%s）比较", r->compare_wave)
-                    : util_fmt("Change since wave %s", r->compare_wave);
+    char *t = util_fmt(TR(d->zh, "Change since wave %s"), r->compare_wave);
     section(d, "changes", t);
     free(t);
     size_t npop = 0, nflag = 0;
@@ -1060,18 +1053,17 @@ static void write_changes(doc_t *d)
             nflag++;
     }
     if (!r->nchanges) {
-        paraf(d, NULL, d->zh ? "%s没有可比较的数据。" : "Wave %s holds no data to compare with.", r->compare_wave);
+        paraf(d, NULL, TR(d->zh, "Wave %s holds no data to compare with."), r->compare_wave);
         return;
     }
-    paraf(d, NULL, d->zh ? "本次（%s）与%s的得分用Welch t检验比较，经BH校正q<%g且变化至少%g分的判为提升或下降。"
-                         : "Scores of this wave (%s) are compared with %s by Welch t tests; a change with "
-                           "BH-adjusted q < %g and at least %g points is an improvement or a decline.",
+    paraf(d, NULL, TR(d->zh, "Scores of this wave (%s) are compared with %s by Welch t tests; a change with "
+                             "BH-adjusted q < %g and at least %g points is an improvement or a decline."),
           r->wave ? r->wave : "", r->compare_wave, r->fdr, r->min_diff);
-    static const char *const vz[] = {"持平", "▲ 提升", "▼ 下降"}, *const ve[] = {"stable", "▲ improved", "▼ declined"};
+    /* by res_changeflag_t */
+    static const char *const verdict[] = {N_("stable"), N_("▲ improved"), N_("▼ declined")};
     if (npop) {
-        table_begin(d, T(d, "各维度变化（全体）", "Change by dimension (all respondents)"), 7,
-                    T(d, "维度", "dimension"), r->compare_wave, r->wave, T(d, "变化", "change"), "t", "q",
-                    T(d, "判定", "verdict"));
+        table_begin(d, TR(d->zh, "Change by dimension (all respondents)"), 7, TR(d->zh, "dimension"),
+                    r->compare_wave, r->wave, TR(d->zh, "change"), "t", "q", TR(d->zh, "verdict"));
         for (size_t i = 0; i < r->nchanges; i++) {
             const res_change_t *c = &r->changes[i];
             if (c->group != -1 || c->dim >= r->ndims)
@@ -1083,15 +1075,15 @@ static void write_changes(doc_t *d)
             td(d, fsigned(d, c->diff, 1), k);
             td(d, fnum(d, c->t, 2), C_NUM);
             td(d, fp(d, c->q), C_NUM);
-            td(d, d->zh ? vz[c->flag % 3] : ve[c->flag % 3], k == C_NUM ? C_TEXT : k);
+            td(d, TR(d->zh, verdict[c->flag % 3]), k == C_NUM ? C_TEXT : k);
         }
         table_end(d, NULL);
     }
     figures(d, PLOT_CHANGE);
     if (nflag) {
-        char *cap = d->zh ? util_fmt("%s层面的显著变化", glabel(d)) : util_fmt("Significant changes by %s", glabel(d));
-        table_begin(d, cap, 7, glabel(d), T(d, "维度", "dimension"), r->compare_wave, r->wave,
-                    T(d, "变化", "change"), "q", T(d, "判定", "verdict"));
+        char *cap = util_fmt(TR(d->zh, "Significant changes by %s"), glabel(d));
+        table_begin(d, cap, 7, glabel(d), TR(d->zh, "dimension"), r->compare_wave, r->wave, TR(d->zh, "change"),
+                    "q", TR(d->zh, "verdict"));
         free(cap);
         for (int pass = 0; pass < 2; pass++)
             for (size_t i = 0; i < r->nchanges; i++) {
@@ -1107,12 +1099,11 @@ static void write_changes(doc_t *d)
                 td(d, fnum(d, c->mean1, 1), C_NUM);
                 td(d, fsigned(d, c->diff, 1), pass ? C_GOOD : C_WEAK);
                 td(d, fp(d, c->q), C_NUM);
-                td(d, d->zh ? vz[c->flag % 3] : ve[c->flag % 3], pass ? C_GOOD : C_WEAK);
+                td(d, TR(d->zh, verdict[c->flag % 3]), pass ? C_GOOD : C_WEAK);
             }
-        table_end(d, T(d, "注：全部比较见 changes.csv。", "Every comparison is in changes.csv."));
+        table_end(d, TR(d->zh, "Every comparison is in changes.csv."));
     } else {
-        paraf(d, NULL, d->zh ? "没有%s在任何维度上有显著变化。" : "No %s changed significantly on any dimension.",
-              glabel(d));
+        paraf(d, NULL, TR(d->zh, "No %s changed significantly on any dimension."), glabel(d));
     }
 }
 
@@ -1125,14 +1116,10 @@ static void write_comments(doc_t *d)
             any += r->groups[i].ncomments;
     if (!any)
         return;
-    section(d, "comments", T(d, "干部职工意见建议摘录", "Staff comments"));
-    if (d->zh)
-        paraf(d, "note", "以下为问卷开放题的原文摘录，仅列出回答人数不少于%d人的%s，每个%s最多%d条，未作修改。",
-              RES_COMMENT_MIN, glabel(d), glabel(d), RES_COMMENTS_KEPT);
-    else
-        paraf(d, "note", "Verbatim answers to the open question, quoted only for groups of at least %d "
-                         "respondents, at most %d per group.",
-              RES_COMMENT_MIN, RES_COMMENTS_KEPT);
+    section(d, "comments", TR(d->zh, "Staff comments"));
+    paraf(d, "note", TR(d->zh, "Verbatim answers to the open question, quoted only for %2$ss of at least %1$d "
+                               "respondents, at most %3$d per %2$s."),
+          RES_COMMENT_MIN, glabel(d), RES_COMMENTS_KEPT);
     for (size_t i = 0; i < r->ngroups; i++) {
         const res_group_t *g = &r->groups[i];
         if (!shown(r, i) || !g->ncomments)
@@ -1151,142 +1138,102 @@ static void write_comments(doc_t *d)
 static void write_methods(doc_t *d, int n)
 {
     const res_t *r = d->r;
-    appendix(d, n, "methods", T(d, "方法说明", "Methods"));
-    if (d->zh) {
-        list_begin(d, "methods");
-        list_item(d, "得分计算（POMP）：李克特题按选项编码计分（如五级量表为1–5分），反向题按“最小值＋最大值－原值”转换。"
-                     "受访者在某维度的得分为其在该维度所答题目的平均分，再换算为0–100分：100×(平均分－最小值)/(最大值－最小值)。"
-                     "某维度答题不足一半的受访者，该维度不计分。加分项、扣分项单独汇总，不计入0–100分。");
-        list_item(d, "题目统计（人数、平均分、标准差）按原始作答计算（反向转换前）；其余统计均使用转换后的分值。");
-        list_item(d, "平均分的95%置信区间按t分布计算。");
-        list_item(d, "信度：用各维度题目全部作答的问卷计算Cronbach's α＝k/(k－1)×(1－各题方差之和/总分方差)、标准化α和题目间平均相关，"
-                     "α的95%置信区间用Feldt方法（F分布）计算；每道题给出校正后的题总相关和删除该题后的α。α低于0.70时，该维度的结论需谨慎解读。");
-        list_item(d, "组间差异：对受访者的维度得分做单因素方差分析，报告F、p、η²（组间平方和/总平方和）和ω²＝max(0,(组间平方和－组间自由度×组内均方)/(总平方和＋组内均方))；"
-                     "同时报告不要求方差齐性的Welch方差分析和不依赖正态分布的Kruskal-Wallis检验（含结校正）。");
-        list_item(d, "组内相关：ICC(1)＝(MSB－MSW)/(MSB＋(k－1)MSW)，表示得分差异中来自单位之间的比例；ICC(2)＝(MSB－MSW)/MSB，"
-                     "表示单位平均分的可靠程度；k为平均每组人数。组间统计使用全部分组（包括因人数不足未列出的分组），因为它们不透露任何单个分组的信息；无法计算的统计量记为“—”。");
-        list_itemf(d, "薄弱维度：对每位受访者计算其该维度得分与本人各维度平均分之差，对差值的平均数做单样本t检验，"
-                      "各维度的p值用Benjamini-Hochberg（BH）方法校正为q值；q<%g且平均差值不高于－%g分时判为薄弱维度。"
-                      "这样比较的是同一批人对不同维度的相对评价，不受个人打分宽严的影响。",
-                   r->fdr, r->min_diff);
-        list_itemf(d, "薄弱单位：对每个列出的“分组×维度”，用Welch t检验比较该组得分与其余全部受访者（含未列出分组的受访者）的得分，"
-                      "全部检验的p值一并做BH校正；q<%g且比其余人员低至少%g分时判为薄弱。",
-                   r->fdr, r->min_diff);
-        list_item(d, "组内一致性rwg(j)：按该维度题目的原始作答计算，零分布方差为(A²－1)/12（A为选项数），"
-                     "题目平均方差超过该值时截断，缺答按题剔除。越接近1，组内意见越一致。");
-        list_item(d, "收缩估计（经验贝叶斯）：人数少的分组平均分波动大，因此同时给出收缩后的平均分：总平均＋B×(组平均－总平均)，"
-                     "B＝τ²/(τ²＋MSW/n)，τ²＝max(0,(MSB－MSW)/k)，总平均为全部受访者得分的平均数。");
-        list_item(d, "漏斗图：控制限为总平均±z×√(MSW/n＋τ²)（Spiegelhalter，2005），z＝1.96（95%）和3.09（99.8%），"
-                     "随人数n变化画成曲线；落在控制限外的分组在图中标注名称。");
-        list_itemf(d, "自评与职工评价差距：单位自评（同一轮次、维度代码相同的自评问卷）按同样方法换算为0–100分；差距＝自评得分－职工平均分。"
-                      "自评高于职工平均分95%%置信区间上限且差距≥%g分为“高估”，低于下限且差距≤－%g分为“低估”，其余为“一致”。",
-                   r->min_diff, r->min_diff);
-        list_itemf(d, "两次调查比较：各维度（全体）及各“分组×维度”用Welch t检验比较本次与对比轮次的得分，BH校正后q<%g且变化至少%g分时判为提升或下降。",
-                   r->fdr, r->min_diff);
-        list_item(d, "BH校正控制错误发现率：在判为显著的结果中，预期误判的比例不超过设定的水平。");
-        list_end(d);
-        paraf(d, NULL, "本次分析的参数：最低人数%d人，最小差距%g分，错误发现率%g。", r->min_n, r->min_diff, r->fdr);
-    } else {
-        list_begin(d, "methods");
-        list_item(d, "Scoring (POMP): Likert items are scored by their choice codes (1-5 on a five-point "
-                     "scale); reversed items become min + max - x. A respondent's dimension score is the mean "
-                     "of the items answered in that dimension, rescaled to 0-100: 100 x (mean - min) / "
-                     "(max - min). It is missing when fewer than half of the dimension's items are answered. "
-                     "Bonus and deduction points are summed separately and never mixed into the 0-100 score.");
-        list_item(d, "Item statistics (n, mean, SD) describe the answers as given, before reversal; everything "
-                     "else uses the reversed scores.");
-        list_item(d, "Confidence intervals of means are t intervals (95%).");
-        list_item(d, "Reliability, on respondents who answered every item of the dimension: Cronbach's alpha "
-                     "= k/(k-1) x (1 - sum of item variances / variance of the total), standardised alpha and "
-                     "the average inter-item correlation, with Feldt's 95% interval for alpha (F distribution); "
-                     "per item the corrected item-total correlation and alpha if the item is dropped. Below "
-                     "0.70, conclusions on the dimension need care.");
-        list_item(d, "Differences between groups: one-way ANOVA of respondents' scores with F, p, eta squared "
-                     "(between sum of squares / total) and omega squared = max(0, (SSB - dfB x MSW) / (SST + "
-                     "MSW)); Welch's ANOVA, which does not assume equal variances; and the Kruskal-Wallis "
-                     "test with tie correction, which does not assume normality.");
-        list_item(d, "Intraclass correlation: ICC(1) = (MSB - MSW) / (MSB + (k-1) MSW), the share of score "
-                     "variance that lies between groups; ICC(2) = (MSB - MSW) / MSB, the reliability of group "
-                     "means; k is the mean group size. Between-group statistics use every group, those not "
-                     "shown included, because they reveal nothing about any one group; a statistic that "
-                     "cannot be computed is shown as \"—\".");
-        list_itemf(d, "Weak dimension: for each respondent, the score on the dimension minus that respondent's "
-                      "mean over all dimensions; a one-sample t test of the mean difference against 0; p values "
-                      "adjusted across dimensions by Benjamini-Hochberg (BH) into q values. Weak when q < %g and "
-                      "the mean difference is at most -%g points. This compares how the same people rate "
-                      "different dimensions, so lenient or strict raters do not matter.",
-                   r->fdr, r->min_diff);
-        list_itemf(d, "Weak group: for each shown group x dimension, a Welch t test of the group's scores "
-                      "against all other respondents' (those of groups not shown included), BH-adjusted over "
-                      "every tested pair; weak when q < %g and the group is at least %g points lower.",
-                   r->fdr, r->min_diff);
-        list_item(d, "Within-group agreement rwg(j): on the dimension's items as answered, null variance "
-                     "(A^2 - 1)/12 for an A-point scale, the mean item variance truncated at the null variance, "
-                     "missing answers dropped per item. Closer to 1 means more agreement.");
-        list_item(d, "Shrinkage (empirical Bayes): small groups' means are noisy, so a shrunk mean is given "
-                     "too: grand + B x (mean - grand), B = tau^2 / (tau^2 + MSW/n), tau^2 = max(0, (MSB - MSW) / "
-                     "k), grand = the mean of all respondents' scores.");
-        list_item(d, "Funnel plots: limits grand +/- z x sqrt(MSW/n + tau^2) (Spiegelhalter 2005) with z = "
-                     "1.96 (95%) and 3.09 (99.8%), drawn as curves over n; groups outside are labelled.");
-        list_itemf(d, "Self vs staff: a unit's self-assessment (same wave, a self-assessment form with the same "
-                      "dimension codes) is scored the same way; gap = self score - staff mean. Overclaim when "
-                      "the self score is above the upper 95%% limit of the staff mean and the gap is at least "
-                      "%g; underclaim symmetrically; else consistent.",
-                   r->min_diff);
-        list_itemf(d, "Change between waves: per dimension (all respondents) and per group x dimension, a "
-                      "Welch t test of this wave against the earlier one, BH-adjusted; improved or declined "
-                      "when q < %g and the change is at least %g points.",
-                   r->fdr, r->min_diff);
-        list_item(d, "BH adjustment controls the false discovery rate: among results called significant, the "
-                     "expected share of false ones stays below the chosen level.");
-        list_end(d);
-        paraf(d, NULL, "Settings of this analysis: minimum group size %d, minimum difference %g points, false "
-                       "discovery rate %g.",
-              r->min_n, r->min_diff, r->fdr);
-    }
+    appendix(d, n, "methods", TR(d->zh, "Methods"));
+    list_begin(d, "methods");
+    list_item(d, TR(d->zh, "Scoring (POMP): Likert items are scored by their choice codes (1-5 on a five-point "
+                           "scale); reversed items become min + max - x. A respondent's dimension score is the "
+                           "mean of the items answered in that dimension, rescaled to 0-100: 100 x (mean - "
+                           "min) / (max - min). It is missing when fewer than half of the dimension's items "
+                           "are answered. Bonus and deduction points are summed separately and never mixed "
+                           "into the 0-100 score."));
+    list_item(d, TR(d->zh, "Item statistics (n, mean, SD) describe the answers as given, before reversal; "
+                           "everything else uses the reversed scores."));
+    list_item(d, TR(d->zh, "Confidence intervals of means are t intervals (95%)."));
+    /* xgettext:no-c-format */
+    list_item(d, TR(d->zh, "Reliability, on respondents who answered every item of the dimension: Cronbach's "
+                           "alpha = k/(k-1) x (1 - sum of item variances / variance of the total), "
+                           "standardised alpha and the average inter-item correlation, with Feldt's 95% "
+                           "interval for alpha (F distribution); per item the corrected item-total correlation "
+                           "and alpha if the item is dropped. Below 0.70, conclusions on the dimension need "
+                           "care."));
+    list_item(d, TR(d->zh, "Differences between groups: one-way ANOVA of respondents' scores with F, p, eta "
+                           "squared (between sum of squares / total) and omega squared = max(0, (SSB - dfB x "
+                           "MSW) / (SST + MSW)); Welch's ANOVA, which does not assume equal variances; and the "
+                           "Kruskal-Wallis test with tie correction, which does not assume normality."));
+    list_item(d, TR(d->zh, "Intraclass correlation: ICC(1) = (MSB - MSW) / (MSB + (k-1) MSW), the share of "
+                           "score variance that lies between groups; ICC(2) = (MSB - MSW) / MSB, the "
+                           "reliability of group means; k is the mean group size. Between-group statistics use "
+                           "every group, those not shown included, because they reveal nothing about any one "
+                           "group; a statistic that cannot be computed is shown as \"—\"."));
+    list_itemf(d, TR(d->zh, "Weak dimension: for each respondent, the score on the dimension minus that "
+                            "respondent's mean over all dimensions; a one-sample t test of the mean difference "
+                            "against 0; p values adjusted across dimensions by Benjamini-Hochberg (BH) into q "
+                            "values. Weak when q < %g and the mean difference is at most -%g points. This "
+                            "compares how the same people rate different dimensions, so lenient or strict "
+                            "raters do not matter."),
+               r->fdr, r->min_diff);
+    list_itemf(d, TR(d->zh, "Weak group: for each shown group x dimension, a Welch t test of the group's "
+                            "scores against all other respondents' (those of groups not shown included), "
+                            "BH-adjusted over every tested pair; weak when q < %g and the group is at least %g "
+                            "points lower."),
+               r->fdr, r->min_diff);
+    list_item(d, TR(d->zh, "Within-group agreement rwg(j): on the dimension's items as answered, null variance "
+                           "(A^2 - 1)/12 for an A-point scale, the mean item variance truncated at the null "
+                           "variance, missing answers dropped per item. Closer to 1 means more agreement."));
+    list_item(d, TR(d->zh, "Shrinkage (empirical Bayes): small groups' means are noisy, so a shrunk mean is "
+                           "given too: grand + B x (mean - grand), B = tau^2 / (tau^2 + MSW/n), tau^2 = max(0, "
+                           "(MSB - MSW) / k), grand = the mean of all respondents' scores."));
+    list_item(d, TR(d->zh, "Funnel plots: limits grand +/- z x sqrt(MSW/n + tau^2) (Spiegelhalter 2005) with z "
+                           "= 1.96 (95%) and 3.09 (99.8%), drawn as curves over n; groups outside are labelled."));
+    list_itemf(d, TR(d->zh, "Self vs staff: a unit's self-assessment (same wave, a self-assessment form with "
+                            "the same dimension codes) is scored the same way; gap = self score - staff mean. "
+                            "Overclaim when the self score is above the upper 95%% limit of the staff mean and "
+                            "the gap is at least %g; underclaim symmetrically; else consistent."),
+               r->min_diff);
+    list_itemf(d, TR(d->zh, "Change between waves: per dimension (all respondents) and per group x dimension, "
+                            "a Welch t test of this wave against the earlier one, BH-adjusted; improved or "
+                            "declined when q < %g and the change is at least %g points."),
+               r->fdr, r->min_diff);
+    list_item(d, TR(d->zh, "BH adjustment controls the false discovery rate: among results called significant, "
+                           "the expected share of false ones stays below the chosen level."));
+    list_end(d);
+    paraf(d, NULL, TR(d->zh, "Settings of this analysis: minimum group size %d, minimum difference %g points, "
+                             "false discovery rate %g."),
+          r->min_n, r->min_diff, r->fdr);
 }
 
 static void write_anonymity(doc_t *d, int n)
 {
     const res_t *r = d->r;
-    appendix(d, n, "anonymity", T(d, "匿名保护", "Anonymity"));
-    if (d->zh) {
-        paraf(d, NULL, "本报告的最低人数为%d人：回答人数少于%d人的%s不报告任何得分、图中的点、发现或意见；"
-                       "如果这些%s合计人数仍少于%d人，再将人数次少的一个%s一并隐去，防止通过相减推算出任何一个%s的结果。"
-                       "本次共有%zu个%s因此未单独列出（报告不说明是哪些）；其受访者仍计入全体统计和组间检验。",
-              r->min_n, r->min_n, glabel(d), glabel(d), r->min_n, glabel(d), glabel(d), r->nsuppressed, glabel(d));
-        paraf(d, NULL, "开放题意见只摘录回答人数不少于%d人的%s，每个最多%d条。问卷不记录邀请码与答卷的对应关系、IP地址和作答时间，只记录提交日期。",
-              RES_COMMENT_MIN, glabel(d), RES_COMMENTS_KEPT);
-    } else {
-        paraf(d, NULL, "The minimum group size of this report is %d: a group with fewer respondents has no "
-                       "score, plot point, finding or comment anywhere; if such groups together hold fewer "
-                       "than %d respondents, the next smallest group is hidden too, so that no group can be "
-                       "recovered by subtraction. %zu groups were hidden this way (which ones is not said); "
-                       "their respondents still count in population figures and between-group tests.",
-              r->min_n, r->min_n, r->nsuppressed);
-        paraf(d, NULL, "Comments are quoted only for groups of at least %d respondents, at most %d per group. "
-                       "No token, IP address or time of day is stored with an answer, only the date.",
-              RES_COMMENT_MIN, RES_COMMENTS_KEPT);
-    }
+    appendix(d, n, "anonymity", TR(d->zh, "Anonymity"));
+    paraf(d, NULL,
+          TR(d->zh, "The minimum group size of this report is %1$d: a %3$s with fewer respondents has no score, "
+                    "plot point, finding or comment anywhere; if such %3$ss together hold fewer than %1$d "
+                    "respondents, the next smallest %3$s is hidden too, so that no %3$s can be recovered by "
+                    "subtraction. %2$zu %3$ss were hidden this way (which ones is not said); their respondents "
+                    "still count in population figures and between-group tests."),
+          r->min_n, r->nsuppressed, glabel(d));
+    paraf(d, NULL,
+          TR(d->zh, "Comments are quoted only for %2$ss of at least %1$d respondents, at most %3$d per %2$s. No "
+                    "token, IP address or time of day is stored with an answer, only the date."),
+          RES_COMMENT_MIN, glabel(d), RES_COMMENTS_KEPT);
 }
 
 static void write_items(doc_t *d, int n)
 {
     const res_t *r = d->r;
-    appendix(d, n, "items", T(d, "题目统计", "Items"));
-    para_cls(d, "note", T(d, "平均分和标准差按原始作答计算（反向转换前）；校正题总相关和删除该题后的α按转换后的分值计算。",
-                          "Means and SDs are of the answers as given (before reversal); the corrected "
-                          "item-total correlation and alpha if dropped use reversed scores."));
+    appendix(d, n, "items", TR(d->zh, "Items"));
+    para_cls(d, "note", TR(d->zh, "Means and SDs are of the answers as given (before reversal); the corrected "
+                                  "item-total correlation and alpha if dropped use reversed scores."));
     for (size_t j = 0; j < r->ndims; j++) {
         const res_dim_t *dm = &r->dims[j];
         if (!dm->nitems)
             continue;
-        table_begin(d, dim_name(dm), 7, T(d, "题目", "item"), T(d, "题干", "text"), T(d, "人数", "n"),
-                    T(d, "平均分", "mean"), T(d, "标准差", "SD"), T(d, "校正题总相关", "r.drop"),
-                    T(d, "删除后α", "alpha if dropped"));
+        table_begin(d, dim_name(dm), 7, TR(d->zh, "item"), TR(d->zh, "text"), TR(d->zh, "n"), TR(d->zh, "mean"),
+                    TR(d->zh, "SD"), TR(d->zh, "r.drop"), TR(d->zh, "alpha if dropped"));
         for (size_t i = 0; i < dm->nitems; i++) {
             const res_item_t *it = &dm->items[i];
-            tdf(d, C_TEXT, "%s%s", it->name, it->reverse ? T(d, "（反向）", " (R)") : "");
+            tdf(d, C_TEXT, "%s%s", it->name, it->reverse ? TR(d->zh, " (R)") : "");
             td(d, it->label ? it->label : "", C_TEXT);
             td(d, fcount(d, it->n), C_NUM);
             td(d, fnum(d, it->mean, 2), C_NUM);
@@ -1301,17 +1248,14 @@ static void write_items(doc_t *d, int n)
 static void write_files(doc_t *d, int n, const char *plot_note)
 {
     const res_t *r = d->r;
-    appendix(d, n, "files", T(d, "数据文件与图表", "Data files and plots"));
+    appendix(d, n, "files", TR(d->zh, "Data files and plots"));
     list_begin(d, NULL);
-    list_item(d, T(d, "dimensions.csv：各维度统计；groups.csv：各分组各维度统计（不含未列出的分组的得分）；items.csv：题目统计；"
-                      "gaps.csv：自评与职工评价差距；changes.csv：两次调查比较。均为带BOM的UTF-8编码，可直接用Excel或WPS打开。",
-                   "dimensions.csv (dimensions), groups.csv (groups x dimensions; no scores of hidden groups), "
-                   "items.csv (items), gaps.csv (self vs staff), changes.csv (between waves): UTF-8 with a BOM, "
-                   "so Excel and WPS open them directly."));
+    list_item(d, TR(d->zh, "dimensions.csv (dimensions), groups.csv (groups x dimensions; no scores of hidden "
+                           "groups), items.csv (items), gaps.csv (self vs staff), changes.csv (between waves): "
+                           "UTF-8 with a BOM, so Excel and WPS open them directly."));
     if (d->nplots)
-        list_item(d, T(d, "plots/ 目录：每张图都有 PNG 和 SVG 两种格式，以及 gnuplot 脚本（.gp）和数据（.dat）；修改脚本后在该目录运行 gnuplot 文件名.gp 即可重新生成。",
-                       "plots/: every figure as PNG and SVG with its gnuplot script (.gp) and data (.dat); edit "
-                       "a script and run gnuplot NAME.gp in that directory to re-draw it."));
+        list_item(d, TR(d->zh, "plots/: every figure as PNG and SVG with its gnuplot script (.gp) and data (.dat); "
+                               "edit a script and run gnuplot NAME.gp in that directory to re-draw it."));
     list_end(d);
     if (plot_note)
         para_cls(d, "warn", plot_note);
@@ -1319,7 +1263,7 @@ static void write_files(doc_t *d, int n, const char *plot_note)
     for (size_t i = 0; i < r->nwarnings; i++)
         nw += r->warnings[i] && !names_hidden(d, r->warnings[i]);
     if (nw) {
-        subsection(d, T(d, "计算提示", "Warnings from the analysis"));
+        subsection(d, TR(d->zh, "Warnings from the analysis"));
         list_begin(d, "warnings");
         for (size_t i = 0; i < r->nwarnings; i++)
             if (r->warnings[i] && !names_hidden(d, r->warnings[i]))
@@ -1339,7 +1283,7 @@ static int mkdir_p(const char *path, char **err)
             char save = *s;
             *s = '\0';
             if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-                util_seterr(err, "%s: cannot create directory: %s", p, strerror(errno));
+                util_seterr(err, _("%s: cannot create directory: %s"), p, strerror(errno));
                 rc = -1;
                 break;
             }
@@ -1358,12 +1302,12 @@ static int save(const char *dir, const char *name, const util_buf_t *b, char **e
     int rc = -1;
     FILE *f = fopen(path, "wb");
     if (!f) {
-        util_seterr(err, "%s: cannot write: %s", path, strerror(errno));
+        util_seterr(err, _("%s: cannot write: %s"), path, strerror(errno));
         goto cleanup;
     }
     size_t w = b->len ? fwrite(b->s, 1, b->len, f) : 0;
     if (fclose(f) != 0 || w != b->len) {
-        util_seterr(err, "%s: write failed: %s", path, strerror(errno));
+        util_seterr(err, _("%s: write failed: %s"), path, strerror(errno));
         goto cleanup;
     }
     rc = 0;
@@ -1391,10 +1335,9 @@ int report_write(const res_t *r, const char *dir, int with_plots, char **plot_er
         goto cleanup;
     if (with_plots) {
         if (plot_all(r, plotdir, &plots, &nplots, &perr) != 0) {
-            plot_note = util_fmt(d.zh ? "%s：%s" : "%s: %s",
-                                 nplots ? (d.zh ? "部分图表未能生成" : "Some plots could not be drawn")
-                                        : (d.zh ? "本报告未包含图表" : "This report has no plots"),
-                                 perr ? perr : "gnuplot failed");
+            plot_note = util_fmt(nplots ? TR(d.zh, "Some plots could not be drawn: %s")
+                                        : TR(d.zh, "This report has no plots: %s"),
+                                 perr ? perr : TR(d.zh, "gnuplot failed"));
         }
         d.plotdir = plotdir;
         d.plots = plots;
@@ -1416,19 +1359,15 @@ int report_write(const res_t *r, const char *dir, int with_plots, char **plot_er
     char today[11];
     util_today(today);
     const char *wave = r->wave ? r->wave : "";
-    title = d.zh ? util_fmt("%s调查分析报告", r->form_title ? r->form_title : "")
-                 : util_fmt("%s: survey report", r->form_title ? r->form_title : "Survey");
-    if (d.zh)
-        subtitle = r->compare_wave ? util_fmt("调查轮次：%s　对比轮次：%s　生成日期：%s", wave, r->compare_wave, today)
-                                   : util_fmt("调查轮次：%s　生成日期：%s", wave, today);
-    else
-        subtitle = r->compare_wave ? util_fmt("Wave %s, compared with %s. Written %s.", wave, r->compare_wave, today)
-                                   : util_fmt("Wave %s. Written %s.", wave, today);
+    title = util_fmt(TR(d.zh, "%s: survey report"), r->form_title ? r->form_title : TR(d.zh, "Survey"));
+    subtitle = r->compare_wave ? util_fmt(TR(d.zh, "Wave %s, compared with %s. Written %s."), wave, r->compare_wave,
+                                          today)
+                               : util_fmt(TR(d.zh, "Wave %s. Written %s."), wave, today);
     write_head(&d, title, subtitle);
     if (plot_note)
         para_cls(&d, "warn", plot_note);
     else if (!with_plots)
-        para_cls(&d, "note", T(&d, "本报告按要求未生成图表。", "Plots were not requested for this report."));
+        para_cls(&d, "note", TR(d.zh, "Plots were not requested for this report."));
     write_overview(&d, nshown);
     write_findings(&d);
     write_dimensions(&d);

@@ -3,6 +3,7 @@
  * DESIGN.md section 6), as CSV tables and as aligned terminal tables.
  * Suppressed groups are written with their code, name and the flag only.
  */
+#include "i18n.h"
 #include "results.h"
 #include "util.h"
 
@@ -326,7 +327,7 @@ int res_write_json(const res_t *r, FILE *out, char **err)
     util_buf_adds(&b, "]\n}\n");
     int rc = 0;
     if (fwrite(b.s, 1, b.len, out) != b.len || fflush(out) != 0) {
-        util_seterr(err, "writing JSON: %s", strerror(errno));
+        util_seterr(err, _("writing JSON: %s"), strerror(errno));
         rc = -1;
     }
     util_buf_free(&b);
@@ -381,7 +382,7 @@ static int csv_close(FILE *f, const char *dir, const char *name, char **err)
 {
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) {
-        util_seterr(err, "%s/%s: write error", dir, name);
+        util_seterr(err, _("%s/%s: write error"), dir, name);
         return -1;
     }
     return 0;
@@ -520,21 +521,34 @@ static void cellf(FILE *out, double v, int width, int prec)
         fprintf(out, "%*s", width, "-");
 }
 
+/* A column heading right-aligned in `width` display columns (a Chinese
+ * heading is two columns a character, and printf counts bytes). */
+static void head_cell(FILE *out, const char *s, size_t width)
+{
+    fputc(' ', out);
+    util_fput_padded(out, s, width, 1);
+}
+
+/* The language is the res_t's (the --lang of the analysis), so the text
+ * goes through TR(zh, ...), not _(). */
 void res_print_table(const res_t *r, FILE *out, int colour)
 {
     int zh = r->lang && strcmp(r->lang, "zh") == 0;
     const char *bold = colour ? "\033[1m" : "", *red = colour ? "\033[31m" : "",
                *off = colour ? "\033[0m" : "";
-    fprintf(out, "%s%s%s (%s), %s %s: %ld %s\n\n", bold, r->form_title, off, r->form_id,
-            zh ? "轮次" : "wave", r->wave, r->respondents, zh ? "份答卷" : "respondents");
+    fprintf(out, TR(zh, "%s%s%s (%s), wave %s: %ld respondents\n\n"), bold, r->form_title, off, r->form_id,
+            r->wave, r->respondents);
 
     size_t lw = 10;
     for (size_t d = 0; d < r->ndims; d++)
         if (util_utf8_width(r->dims[d].label) > lw)
             lw = util_utf8_width(r->dims[d].label);
-    util_fput_padded(out, zh ? "维度" : "dimension", lw, 0);
-    fprintf(out, " %6s %6s %6s %13s %6s %7s %6s %9s %5s\n", "n", zh ? "均值" : "mean", "sd",
-            "95% CI", "alpha", "F", "ICC1", zh ? "偏离" : "deviation", "rank");
+    util_fput_padded(out, TR(zh, "dimension"), lw, 0);
+    fprintf(out, " %6s", "n");
+    head_cell(out, TR(zh, "mean"), 6);
+    fprintf(out, " %6s %13s %6s %7s %6s", "sd", "95% CI", "alpha", "F", "ICC1");
+    head_cell(out, TR(zh, "deviation"), 9);
+    fprintf(out, " %5s\n", "rank");
     for (size_t d = 0; d < r->ndims; d++) {
         const res_dim_t *D = &r->dims[d];
         util_fput_padded(out, D->label, lw, 0);
@@ -551,7 +565,7 @@ void res_print_table(const res_t *r, FILE *out, int colour)
         cellf(out, D->deviation, 10, 1);
         fprintf(out, " %5d", D->rank);
         if (D->weak)
-            fprintf(out, "  %s%s%s", red, zh ? "薄弱" : "WEAK", off);
+            fprintf(out, "  %s%s%s", red, TR(zh, "WEAK"), off);
         fputc('\n', out);
     }
 
@@ -563,8 +577,9 @@ void res_print_table(const res_t *r, FILE *out, int colour)
             nw = util_utf8_width(r->groups[g].name);
     if (nw > 24)
         nw = 24;
-    fprintf(out, "%-8s ", r->group_by && strcmp(r->group_by, "unit") == 0 ? (zh ? "单位" : "unit") : r->group_by);
-    util_fput_padded(out, zh ? "名称" : "name", nw, 0);
+    util_fput_padded(out, r->group_by && strcmp(r->group_by, "unit") == 0 ? TR(zh, "unit") : r->group_by, 8, 0);
+    fputc(' ', out);
+    util_fput_padded(out, TR(zh, "name"), nw, 0);
     fprintf(out, " %5s", "n");
     for (size_t d = 0; d < r->ndims; d++) {
         char code[10];
@@ -601,32 +616,31 @@ void res_print_table(const res_t *r, FILE *out, int colour)
         fputc('\n', out);
     }
     if (r->nsuppressed)
-        fprintf(out, zh ? "\n%zu 个单位答卷不足 %d 份（或因防止反推而一并隐去），未显示。\n"
-                        : "\n%zu groups with fewer than %d responses (or hidden so that none can be "
-                          "recovered by subtraction) are not shown.\n",
+        fprintf(out, TR(zh, "\n%zu groups with fewer than %d responses (or hidden so that none can be "
+                            "recovered by subtraction) are not shown.\n"),
                 r->nsuppressed, r->min_n);
-    fprintf(out, zh ? "* 明显偏弱（Welch t 检验，BH 校正 q < %.2f，且低于其他受访者 %.0f 分以上）\n"
-                    : "* weak (Welch t against all others, BH q < %.2f, and at least %.0f points "
-                      "below)\n", r->fdr, r->min_diff);
+    fprintf(out, TR(zh, "* weak (Welch t against all others, BH q < %.2f, and at least %.0f points below)\n"),
+            r->fdr, r->min_diff);
 
     if (r->ngaps) {
         int any = 0;
         for (size_t i = 0; i < r->ngaps; i++)
             if (r->gaps[i].flag != RES_CONSISTENT) {
                 if (!any)
-                    fprintf(out, "\n%s\n", zh ? "自评与职工评价的差距" : "self-assessment vs staff");
+                    fprintf(out, "\n%s\n", TR(zh, "self-assessment vs staff"));
                 any = 1;
                 const res_gap_t *gp = &r->gaps[i];
                 fprintf(out, "  %-8s %-14s %s %5.1f  %s %5.1f  %+6.1f  %s\n",
-                        r->groups[gp->group].code, r->dims[gp->dim].code, zh ? "自评" : "self",
-                        gp->self, zh ? "职工" : "staff", gp->staff, gp->gap, res_gapflag_name(gp->flag));
+                        r->groups[gp->group].code, r->dims[gp->dim].code, TR(zh, "self"), gp->self,
+                        TR(zh, "staff"), gp->staff, gp->gap, res_gapflag_name(gp->flag));
             }
     }
     if (r->nfindings) {
-        fprintf(out, "\n%s%s%s\n", bold, zh ? "主要发现" : "findings", off);
+        fprintf(out, "\n%s%s%s\n", bold, TR(zh, "findings"), off);
         for (size_t i = 0; i < r->nfindings; i++)
             fprintf(out, "  - %s\n", r->findings[i].text);
     }
     for (size_t i = 0; i < r->nwarnings; i++)
-        fprintf(out, "%s: %s\n", zh ? "注意" : "note", r->warnings[i]);
+        /* TRANSLATORS: before a warning of the analysis */
+        fprintf(out, TR(zh, "note: %s\n"), r->warnings[i]);
 }
