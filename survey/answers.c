@@ -266,35 +266,89 @@ void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, siz
     *n = k;
 }
 
-int ans_submit(store_t *s, const ans_t *a, int form, const int *item_ids, int wave, int unit,
-               const char *source, const char *token_hash, const char *draft_key, char **err)
+/* The writes of one submission inside an open transaction: 0, 1 (token
+ * already used) or -1 with *err.  The caller commits or undoes. */
+static int write_one(store_t *s, const ans_submission_t *x, const char *today, char **err)
 {
     store_answer_t *rows = NULL;
     size_t n = 0;
-    char today[11];
     int rc = -1;
-    util_today(today);
-    ans_to_store(a, item_ids, &rows, &n);
-    if (store_begin(s, err) != 0)
-        goto cleanup;
-    if (token_hash) {
-        int u = store_token_use(s, token_hash, err);
-        if (u != 0) {
-            rc = u;
-            goto rollback;
-        }
+    ans_to_store(x->a, x->item_ids, &rows, &n);
+    if (x->token_hash) {
+        rc = store_token_use(s, x->token_hash, err);
+        if (rc != 0)
+            goto cleanup;
+        rc = -1;
     }
-    if (store_response_add(s, form, wave, unit, today, source, rows, n, err) != 0)
-        goto rollback;
-    if (draft_key && store_draft_delete(s, draft_key, err) != 0)
-        goto rollback;
-    if (store_commit(s, err) != 0)
-        goto rollback;
+    if (store_response_add(s, x->form, x->wave, x->unit, today, x->source, rows, n, err) != 0)
+        goto cleanup;
+    if (x->draft_key && store_draft_delete(s, x->draft_key, err) != 0)
+        goto cleanup;
     rc = 0;
-    goto cleanup;
-rollback:
-    store_rollback(s);
 cleanup:
     free(rows);
     return rc;
+}
+
+int ans_submit(store_t *s, const ans_t *a, int form, const int *item_ids, int wave, int unit,
+               const char *source, const char *token_hash, const char *draft_key, char **err)
+{
+    ans_submission_t x = {a, form, item_ids, wave, unit, source, token_hash, draft_key, 0, NULL};
+    char today[11];
+    util_today(today);
+    if (store_begin(s, err) != 0)
+        return -1;
+    int rc = write_one(s, &x, today, err);
+    if (rc == 0 && store_commit(s, err) != 0)
+        rc = -1;
+    if (rc != 0)
+        store_rollback(s);
+    return rc;
+}
+
+void ans_submit_many(store_t *s, ans_submission_t *const *sub, size_t n)
+{
+    char today[11];
+    char *err = NULL;
+    util_today(today);
+    for (size_t i = 0; i < n; i++) {
+        free(sub[i]->err);
+        sub[i]->err = NULL;
+        sub[i]->rc = -1;
+    }
+    if (n == 1) {
+        sub[0]->rc = ans_submit(s, sub[0]->a, sub[0]->form, sub[0]->item_ids, sub[0]->wave,
+                                sub[0]->unit, sub[0]->source, sub[0]->token_hash,
+                                sub[0]->draft_key, &sub[0]->err);
+        return;
+    }
+    if (store_begin(s, &err) != 0)
+        goto one_by_one;
+    for (size_t i = 0; i < n; i++) {
+        ans_submission_t *x = sub[i];
+        if (store_savepoint(s, &err) != 0)
+            goto one_by_one;
+        int rc = write_one(s, x, today, &x->err);
+        if (rc == 0) {
+            if (store_savepoint_release(s, &err) != 0)
+                goto one_by_one;
+        } else if (store_savepoint_rollback(s) != 0) {
+            goto one_by_one;   /* the error ended the transaction: the others went with it */
+        }
+        x->rc = rc;
+    }
+    if (store_commit(s, &err) == 0)
+        return;
+one_by_one:
+    /* the batch as a whole failed (nothing of it is stored): each
+     * submission gets its own transaction, as if it had come alone */
+    store_rollback(s);
+    free(err);
+    for (size_t i = 0; i < n; i++) {
+        ans_submission_t *x = sub[i];
+        free(x->err);
+        x->err = NULL;
+        x->rc = ans_submit(s, x->a, x->form, x->item_ids, x->wave, x->unit, x->source,
+                           x->token_hash, x->draft_key, &x->err);
+    }
 }

@@ -52,4 +52,25 @@ void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, siz
 int ans_submit(store_t *s, const ans_t *a, int form, const int *item_ids, int wave, int unit,
                const char *source, const char *token_hash, const char *draft_key, char **err);
 
+/* One submission of a batch: the arguments of ans_submit, and its result
+ * (rc as ans_submit returns it, err on -1: heap, the caller frees). */
+typedef struct {
+    const ans_t *a;
+    int form;
+    const int *item_ids;
+    int wave, unit;
+    const char *source, *token_hash, *draft_key;
+    int rc;
+    char *err;
+} ans_submission_t;
+
+/* Group commit: stores n submissions in one transaction (one fsync for
+ * all), each inside its own savepoint, so each keeps the all-or-nothing
+ * of ans_submit (token, draft and response together) and one that fails
+ * (token already used, a bad row) is undone alone while the others are
+ * committed.  When the batch's transaction itself fails (commit, I/O), each
+ * submission is retried in a transaction of its own.  Every sub[i]->rc is
+ * final when this returns: 0 means committed. */
+void ans_submit_many(store_t *s, ans_submission_t *const *sub, size_t n);
+
 #endif

@@ -47,6 +47,10 @@ typedef struct {
     double min, max;     /* of the numeric choice names */
     int yesno;           /* exactly the choices yes and no */
     long line;
+    size_t *order;       /* choice indices sorted by name, for form_list_choice's
+                            binary search; built once the list is loaded (NULL
+                            before, or in a list made by hand: then it searches
+                            in turn).  choices[] keeps the order of display. */
 } form_list_t;
 
 typedef struct {

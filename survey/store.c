@@ -34,11 +34,18 @@
  * opened and closed, the foreign-key parent cursors) than the row's own
  * b-tree insert, and a bulk import stores tens of millions of rows. */
 #define ANS_BATCH_BITS 6
+#define STORE_CACHE 16
 
 struct store {
     sqlite3 *db;
     sqlite3_stmt *ins_response;
     sqlite3_stmt *ins_answers[ANS_BATCH_BITS];   /* [b]: 2^b rows */
+    /* statements the web server runs for every request, prepared once per
+     * connection: parsing them each time was a tenth of its CPU */
+    struct {
+        const char *sql;         /* the literal itself: looked up by address */
+        sqlite3_stmt *st;
+    } cache[STORE_CACHE];
 };
 
 static const char *const migrations[] = {
@@ -174,6 +181,36 @@ static int prep(store_t *s, const char *sql, sqlite3_stmt **st, char **err)
     return 0;
 }
 
+/* The prepared statement of sql (a string literal), from the connection's
+ * cache.  The caller resets it when done, so no read stays open. */
+static sqlite3_stmt *cached(store_t *s, const char *sql, char **err)
+{
+    int i = 0;
+    for (; i < STORE_CACHE && s->cache[i].sql; i++)
+        if (s->cache[i].sql == sql)
+            return s->cache[i].st;
+    if (i == STORE_CACHE) {
+        util_seterr(err, _("database: more than %d cached statements"), STORE_CACHE);
+        return NULL;
+    }
+    if (prep(s, sql, &s->cache[i].st, err))
+        return NULL;
+    s->cache[i].sql = sql;
+    return s->cache[i].st;
+}
+
+/* A statement without results (BEGIN, COMMIT, SAVEPOINT ...) through the
+ * cache. */
+static int exec_cached(store_t *s, const char *sql, char **err)
+{
+    sqlite3_stmt *st = cached(s, sql, err);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("database"));
+    sqlite3_reset(st);
+    return rc;
+}
+
 static int exec(store_t *s, const char *sql, char **err)
 {
     char *m = NULL;
@@ -296,6 +333,8 @@ void store_close(store_t *s)
     sqlite3_finalize(s->ins_response);
     for (int b = 0; b < ANS_BATCH_BITS; b++)
         sqlite3_finalize(s->ins_answers[b]);
+    for (int i = 0; i < STORE_CACHE; i++)
+        sqlite3_finalize(s->cache[i].st);
     if (s->db)
         sqlite3_close(s->db);
     free(s);
@@ -303,18 +342,43 @@ void store_close(store_t *s)
 
 int store_begin(store_t *s, char **err)
 {
-    return exec(s, "BEGIN IMMEDIATE", err);
+    return exec_cached(s, "BEGIN IMMEDIATE", err);
 }
 
 int store_commit(store_t *s, char **err)
 {
-    return exec(s, "COMMIT", err);
+    return exec_cached(s, "COMMIT", err);
 }
 
 void store_rollback(store_t *s)
 {
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* One named savepoint is enough: a batch of web submissions nests one
+ * level (each submission inside the batch's transaction), never deeper. */
+int store_savepoint(store_t *s, char **err)
+{
+    return exec_cached(s, "SAVEPOINT one", err);
+}
+
+int store_savepoint_release(store_t *s, char **err)
+{
+    return exec_cached(s, "RELEASE one", err);
+}
+
+int store_savepoint_rollback(store_t *s)
+{
+    /* some errors (I/O, disk full, out of memory) end the whole
+     * transaction: then there is no savepoint left to go back to, and the
+     * caller must treat the batch as lost */
+    if (sqlite3_get_autocommit(s->db))
+        return -1;
+    if (sqlite3_exec(s->db, "ROLLBACK TO one", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(s->db, "RELEASE one", NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
+    return 0;
 }
 
 /* ---- forms ---- */
@@ -1033,8 +1097,9 @@ int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, 
 
 int store_token_get(store_t *s, const char *hash, store_token_t *t, char **err)
 {
-    sqlite3_stmt *st;
-    if (prep(s, "SELECT form, coalesce(unit, 0), wave, used FROM tokens WHERE hash = ?1", &st, err))
+    sqlite3_stmt *st = cached(
+        s, "SELECT form, coalesce(unit, 0), wave, used FROM tokens WHERE hash = ?1", err);
+    if (!st)
         return -1;
     bind_text(st, 1, hash);
     int rc = 1;
@@ -1045,20 +1110,20 @@ int store_token_get(store_t *s, const char *hash, store_token_t *t, char **err)
         t->used = sqlite3_column_int(st, 3);
         rc = 0;
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
 int store_token_use(store_t *s, const char *hash, char **err)
 {
-    sqlite3_stmt *st;
-    if (prep(s, "UPDATE tokens SET used = 1 WHERE hash = ?1 AND used = 0", &st, err))
+    sqlite3_stmt *st = cached(s, "UPDATE tokens SET used = 1 WHERE hash = ?1 AND used = 0", err);
+    if (!st)
         return -1;
     bind_text(st, 1, hash);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("using token"));
     if (rc == 0 && sqlite3_changes(s->db) == 0)
         rc = 1;
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
@@ -1167,8 +1232,8 @@ int store_draft_delete(store_t *s, const char *key, char **err)
 
 int store_unit_get(store_t *s, int id, char **code, char **name, char **err)
 {
-    sqlite3_stmt *st;
-    if (prep(s, "SELECT code, name FROM units WHERE id = ?1", &st, err))
+    sqlite3_stmt *st = cached(s, "SELECT code, name FROM units WHERE id = ?1", err);
+    if (!st)
         return -1;
     sqlite3_bind_int(st, 1, id);
     int rc = 1, step = sqlite3_step(st);
@@ -1180,14 +1245,14 @@ int store_unit_get(store_t *s, int id, char **code, char **name, char **err)
         rc = 0;
     } else if (step != SQLITE_DONE)
         rc = sqlerr(s, err, _("reading unit"));
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
 int store_wave_closed(store_t *s, int id, int *closed, char **err)
 {
-    sqlite3_stmt *st;
-    if (prep(s, "SELECT closed_at IS NOT NULL FROM waves WHERE id = ?1", &st, err))
+    sqlite3_stmt *st = cached(s, "SELECT closed_at IS NOT NULL FROM waves WHERE id = ?1", err);
+    if (!st)
         return -1;
     sqlite3_bind_int(st, 1, id);
     int rc = 1, step = sqlite3_step(st);
@@ -1196,7 +1261,7 @@ int store_wave_closed(store_t *s, int id, int *closed, char **err)
         rc = 0;
     } else if (step != SQLITE_DONE)
         rc = sqlerr(s, err, _("reading wave"));
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 

@@ -31,6 +31,12 @@ void store_close(store_t *s);   /* NULL is fine */
 int store_begin(store_t *s, char **err);
 int store_commit(store_t *s, char **err);
 void store_rollback(store_t *s);
+/* A savepoint inside the open transaction, so that one submission of a
+ * batch can be undone without the others: release keeps its work,
+ * rollback undoes it (returns -1 when the transaction itself is gone). */
+int store_savepoint(store_t *s, char **err);
+int store_savepoint_release(store_t *s, char **err);
+int store_savepoint_rollback(store_t *s);
 
 /* ---- forms ---- */
 /* Stores f (its source text verbatim plus derived items/choices/dimensions).

@@ -124,13 +124,20 @@ void util_buf_addf(util_buf_t *b, const char *fmt, ...)
     va_list ap, ap2;
     va_start(ap, fmt);
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    /* formatted straight into the spare room, and again only when it did
+     * not fit: measuring first doubled the cost of every web page's
+     * hundreds of short pieces */
+    buf_grow(b, 64);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->s + b->len, room, fmt, ap2);
     va_end(ap2);
-    if (n > 0) {
+    if (n > 0 && (size_t)n >= room) {
         buf_grow(b, (size_t)n);
         vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-        b->len += (size_t)n;
     }
+    if (n > 0)
+        b->len += (size_t)n;
+    b->s[b->len] = '\0';
     va_end(ap);
 }
 

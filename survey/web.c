@@ -43,6 +43,7 @@
 #define MAX_FIELDS 2000          /* more than any questionnaire has items */
 #define CONNECTION_LIMIT 1000
 #define MAX_FORMS 64             /* questionnaire versions served at once */
+#define MAX_BATCH 128            /* submissions committed in one transaction at most */
 
 typedef struct {
     int id;                      /* forms.id */
@@ -69,10 +70,21 @@ struct web {
      * handler sleeps and polls (up to 100 ms a try), which turns a queue of
      * writers into seconds of tail latency; a mutex hands over at once */
     pthread_mutex_t write_mu;
+    /* group commit: checked submissions wait here, their connections
+     * suspended, for the writer thread, which stores all that are waiting
+     * in one transaction (one fsync) and resumes each connection after the
+     * commit; meanwhile the event loops go on serving other requests */
+    struct pending *qhead, **qtail;
+    pthread_mutex_t q_mu;
+    pthread_cond_t q_cv;
+    pthread_t writer;
+    int writer_running;          /* under q_mu; 0 once web_stop has asked it to end */
+    int writer_started;
+    store_t *wstore;             /* the writer's own connection */
     int quiesced_fd;             /* listening socket after web_quiesce, -1 before */
     atomic_int inflight;
     atomic_int stopping;
-    atomic_ulong requests, submissions;
+    atomic_ulong requests, submissions, commits;
     unsigned port;
 };
 
@@ -81,6 +93,8 @@ typedef struct {
     util_buf_t val;
 } field_t;
 
+typedef struct pending pending_t;
+
 /* One request's state (libmicrohttpd's con_cls). */
 typedef struct {
     struct MHD_PostProcessor *pp;
@@ -88,6 +102,7 @@ typedef struct {
     size_t nfields, cap;
     size_t body;
     int bad;                     /* the body could not be parsed */
+    pending_t *pend;             /* a submission queued for the writer */
 } req_t;
 
 static void wlog(web_t *w, const char *fmt, ...) UTIL_PRINTF(2, 3);
@@ -273,10 +288,15 @@ static const char *field(const req_t *r, const char *key)
     return NULL;
 }
 
+static void pending_free(pending_t *p);
+
 static void req_free(req_t *r)
 {
     if (!r)
         return;
+    /* a pending submission is the writer's until it is done, and the
+     * writer finishes every one before libmicrohttpd is stopped (web_stop) */
+    pending_free(r->pend);
     if (r->pp)
         MHD_destroy_post_processor(r->pp);
     for (size_t i = 0; i < r->nfields; i++) {
@@ -525,6 +545,103 @@ cleanup:
 
 /* ---- POST /submit ---- */
 
+/* A checked submission waiting for, or back from, the writer thread.  It
+ * owns what the reply needs (the answers as typed, for the form shown
+ * again if storing failed). */
+struct pending {
+    ans_submission_t sub;        /* sub.rc and sub.err are the writer's result */
+    struct MHD_Connection *c;
+    pending_t *next;
+    int done;                    /* under q_mu: the writer has finished with it */
+    web_lang_t lang;
+    survey_t sv;
+    char norm[64];
+    char *hash;
+    char **raw, **errors;
+    size_t n;
+    ans_t *a;
+};
+
+static void pending_free(pending_t *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->raw[i]);
+        free(p->errors[i]);
+    }
+    free(p->raw);
+    free(p->errors);
+    ans_free(p->a);
+    survey_free(&p->sv);
+    free(p->hash);
+    free(p->sub.err);
+    free(p);
+}
+
+/* Queues p for the writer and suspends its connection; 0 when the writer
+ * has stopped.  The suspension happens under q_mu, before the writer can
+ * see p, so it never resumes a connection that is not suspended. */
+static int enqueue(web_t *w, pending_t *p)
+{
+    pthread_mutex_lock(&w->q_mu);
+    int ok = w->writer_running;
+    if (ok) {
+        MHD_suspend_connection(p->c);
+        p->next = NULL;
+        *w->qtail = p;
+        w->qtail = &p->next;
+        pthread_cond_signal(&w->q_cv);
+    }
+    pthread_mutex_unlock(&w->q_mu);
+    return ok;
+}
+
+/* The writer thread: takes every waiting submission (up to MAX_BATCH),
+ * commits them in one transaction, then wakes their connections.  While
+ * it waits for the disk, the next batch gathers in the queue, so the
+ * batches grow with the load and a lone submission waits for nobody. */
+static void *writer_main(void *arg)
+{
+    web_t *w = arg;
+    pending_t *batch[MAX_BATCH];
+    ans_submission_t *subs[MAX_BATCH];
+    struct MHD_Connection *conns[MAX_BATCH];
+    for (;;) {
+        size_t k = 0;
+        pthread_mutex_lock(&w->q_mu);
+        while (!w->qhead && w->writer_running)
+            pthread_cond_wait(&w->q_cv, &w->q_mu);
+        while (w->qhead && k < MAX_BATCH) {
+            batch[k] = w->qhead;
+            w->qhead = batch[k]->next;
+            k++;
+        }
+        if (!w->qhead)
+            w->qtail = &w->qhead;
+        pthread_mutex_unlock(&w->q_mu);
+        if (k == 0)
+            break;   /* asked to stop, and nothing is left */
+        for (size_t i = 0; i < k; i++) {
+            subs[i] = &batch[i]->sub;
+            conns[i] = batch[i]->c;
+        }
+        pthread_mutex_lock(&w->write_mu);
+        ans_submit_many(w->wstore, subs, k);
+        pthread_mutex_unlock(&w->write_mu);
+        atomic_fetch_add(&w->commits, 1);
+        pthread_mutex_lock(&w->q_mu);
+        for (size_t i = 0; i < k; i++)
+            batch[i]->done = 1;
+        pthread_mutex_unlock(&w->q_mu);
+        /* once resumed, a connection may finish and free its pending at
+         * once: only the connection pointers saved above are used now */
+        for (size_t i = 0; i < k; i++)
+            MHD_resume_connection(conns[i]);
+    }
+    return NULL;
+}
+
 /* Everything posted for item it, as the respondent sent it: the first
  * value, or all values joined by spaces for select_multiple.  *bad is set
  * when it is not valid UTF-8 (it is then dropped). */
@@ -556,6 +673,42 @@ static char *posted(const req_t *r, const form_item_t *it, int *bad)
         return NULL;
     }
     return util_buf_take(&b);
+}
+
+/* The reply to a submission once the store has answered: the thank-you
+ * page only after a commit. */
+static enum MHD_Result submit_reply(web_t *w, struct MHD_Connection *c, web_lang_t lang,
+                                    const survey_t *sv, const char *norm, const char *hash,
+                                    char *const *raw, int sub, const char *err)
+{
+    if (sub == 1)
+        return send_code_state(w, c, lang, CODE_USED);
+    if (sub != 0) {
+        wlog(w, "storing a response: %s", err ? err : "?");
+        return send_form(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, lang, sv, norm, hash, raw, NULL, 0,
+                         web_text(lang, WEB_T_STORE_FAILED));
+    }
+    /* committed: only now may the respondent be told */
+    atomic_fetch_add(&w->submissions, 1);
+    util_buf_t b = {0};
+    web_page_thanks(&b, lang, sv->cf->form->title);
+    return send_html(w, c, MHD_HTTP_OK, &b);
+}
+
+/* The connection of a queued submission, resumed by the writer. */
+static enum MHD_Result submit_done(web_t *w, struct MHD_Connection *c, req_t *r)
+{
+    pending_t *p = r->pend;
+    pthread_mutex_lock(&w->q_mu);   /* pairs with the writer's: its results are visible */
+    int done = p->done;
+    pthread_mutex_unlock(&w->q_mu);
+    if (!done)
+        return MHD_YES;   /* cannot happen: only the writer resumes, after it is done */
+    r->pend = NULL;
+    enum MHD_Result rc = submit_reply(w, c, p->lang, &p->sv, p->norm, p->hash, p->raw,
+                                      p->sub.rc, p->sub.err);
+    pending_free(p);
+    return rc;
 }
 
 static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lang, req_t *r)
@@ -664,22 +817,33 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, errors, nerr, NULL);
         goto cleanup;
     }
+    /* checked: the writer stores it with whatever else is waiting, and the
+     * connection sleeps until that commit (see submit_done) */
+    pending_t *p = util_xcalloc(1, sizeof *p);
+    p->sub = (ans_submission_t){a, sv.cf->id, sv.cf->item_ids, t.wave, unit, "web", hash,
+                                NULL, -1, NULL};
+    p->c = c;
+    p->lang = lang;
+    p->sv = sv;
+    memcpy(p->norm, norm, sizeof norm);
+    p->hash = hash;
+    p->raw = raw;
+    p->errors = errors;
+    p->n = n;
+    p->a = a;
+    if (enqueue(w, p)) {
+        r->pend = p;
+        hash = NULL, raw = NULL, errors = NULL, a = NULL, n = 0;
+        memset(&sv, 0, sizeof sv);
+        rc = MHD_YES;
+        goto cleanup;
+    }
+    free(p);
+    /* the writer has stopped (the server is shutting down): store it here */
     pthread_mutex_lock(&w->write_mu);
     int sub = ans_submit(s, a, sv.cf->id, sv.cf->item_ids, t.wave, unit, "web", hash, NULL, &err);
     pthread_mutex_unlock(&w->write_mu);
-    if (sub == 1) {
-        rc = send_code_state(w, c, lang, CODE_USED);
-    } else if (sub != 0) {
-        wlog(w, "storing a response: %s", err ? err : "?");
-        rc = send_form(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, lang, &sv, norm, hash, raw, NULL, 0,
-                       web_text(lang, WEB_T_STORE_FAILED));
-    } else {
-        /* committed: only now may the respondent be told */
-        atomic_fetch_add(&w->submissions, 1);
-        util_buf_t b = {0};
-        web_page_thanks(&b, lang, f->title);
-        rc = send_html(w, c, MHD_HTTP_OK, &b);
-    }
+    rc = submit_reply(w, c, lang, &sv, norm, hash, raw, sub, err);
 cleanup:
     pool_put(w, s);
     for (size_t i = 0; i < n; i++) {
@@ -876,6 +1040,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
+    if (r->pend)
+        return submit_done(w, c, r);
     return route(w, c, url, method, r);
 }
 
@@ -960,6 +1126,9 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     pthread_cond_init(&w->pool_cv, NULL);
     pthread_mutex_init(&w->forms_mu, NULL);
     pthread_mutex_init(&w->write_mu, NULL);
+    pthread_mutex_init(&w->q_mu, NULL);
+    pthread_cond_init(&w->q_cv, NULL);
+    w->qtail = &w->qhead;
     w->forms = util_xcalloc(MAX_FORMS, sizeof *w->forms);
     if (!*w->admin_token) {
         util_seterr(err, _("an admin token is needed"));
@@ -986,8 +1155,18 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
             goto fail;
         w->nfree++;
     }
+    if (store_open(w->db_path, 0, &w->wstore, err) != 0)
+        goto fail;
+    /* running before the daemon, so no request ever finds it missing */
+    w->writer_running = 1;
+    if (pthread_create(&w->writer, NULL, writer_main, w) != 0) {
+        w->writer_running = 0;
+        util_seterr(err, _("cannot start a thread: %s"), strerror(errno));
+        goto fail;
+    }
+    w->writer_started = 1;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (cfg->tls_cert_pem)
@@ -1049,12 +1228,23 @@ void web_get_stats(const web_t *w, web_stats_t *st)
 {
     st->requests = atomic_load(&((web_t *)w)->requests);
     st->submissions = atomic_load(&((web_t *)w)->submissions);
+    st->commits = atomic_load(&((web_t *)w)->commits);
 }
 
 void web_stop(web_t *w)
 {
     if (!w)
         return;
+    /* the writer first: it stores what is queued and resumes those
+     * connections (libmicrohttpd must not be stopped with any suspended);
+     * a submission checked after this is stored by its own thread */
+    if (w->writer_started) {
+        pthread_mutex_lock(&w->q_mu);
+        w->writer_running = 0;
+        pthread_cond_signal(&w->q_cv);
+        pthread_mutex_unlock(&w->q_mu);
+        pthread_join(w->writer, NULL);
+    }
     if (w->d)
         MHD_stop_daemon(w->d);
     /* libmicrohttpd's threads may use the quiesced socket until they stop */
@@ -1063,6 +1253,7 @@ void web_stop(web_t *w)
     for (size_t i = 0; w->pool && i < w->npool; i++)
         store_close(w->pool[i]);
     free(w->pool);
+    store_close(w->wstore);
     for (size_t i = 0; i < w->nforms; i++) {
         form_free(w->forms[i].form);
         free(w->forms[i].item_ids);
@@ -1072,6 +1263,8 @@ void web_stop(web_t *w)
     pthread_cond_destroy(&w->pool_cv);
     pthread_mutex_destroy(&w->forms_mu);
     pthread_mutex_destroy(&w->write_mu);
+    pthread_mutex_destroy(&w->q_mu);
+    pthread_cond_destroy(&w->q_cv);
     free(w->db_path);
     free(w->admin_token);
     free(w);

@@ -51,6 +51,8 @@ void web_stop(web_t *w);
 /* Counters since the start, for the log line at exit. */
 typedef struct {
     unsigned long requests, submissions;
+    unsigned long commits;     /* transactions of the writer (group commit: several
+                                  submissions each under load) */
 } web_stats_t;
 void web_get_stats(const web_t *w, web_stats_t *st);
 

@@ -70,3 +70,27 @@ run "$GS" import gb.csv --form mini
 status "GB18030 file imports" 0
 same "select_multiple stored space-separated" "$(sqlite3 "$GAPSURVEY_DB" "SELECT a.text FROM answers a JOIN items i ON i.id=a.item WHERE i.name='topics'")" "study care"
 same "no time of day stored" "$(sqlite3 "$GAPSURVEY_DB" "SELECT count(*) FROM responses WHERE length(submitted_on) <> 10")" 0
+
+# a long choice list out of alphabetical order: its names are looked up
+# through a sorted index (form_list_choice's binary search); every choice
+# must be found, names that sort between two choices must not, and the
+# stored value is the choice's own name
+{
+    printf 'survey,,,\n,type,name,label\n,select_one site,site,Site\nchoices,,,\n,list_name,name,label\n'
+    for n in k07 b12 z01 a03 m44 c09 y10 d02 x55 e13 w08 f21; do printf ',site,%s,Site %s\n' "$n" "$n"; done
+    printf 'settings,,,\n,form_id,version,role\n,sites,1,staff\n'
+} > sites.csv
+"$GS" form add sites.csv >/dev/null
+{
+    printf 'unit,site\n'
+    for n in k07 b12 z01 a03 m44 c09 y10 d02 x55 e13 w08 f21; do printf 'R1,%s\n' "$n"; done
+} > sites-ok.csv
+run "$GS" import sites-ok.csv --form sites
+status "every choice of a long unsorted list is found" 0
+same "their names stored" "$(sqlite3 "$GAPSURVEY_DB" "SELECT group_concat(text, ' ') FROM (SELECT a.text FROM answers a JOIN items i ON i.id=a.item JOIN forms f ON f.id=i.form WHERE f.form_id='sites' ORDER BY a.response)")" "k07 b12 z01 a03 m44 c09 y10 d02 x55 e13 w08 f21"
+printf 'unit,site\nR1,a00\nR1,k08\nR1,zz\nR1,K07\n' > sites-bad.csv
+run "$GS" import sites-bad.csv --form sites
+status "names between, before and after the choices are refused" 1
+has "before the first" "$T/err" "sites-bad.csv:2:2: 'a00' is not a choice of site"
+has "between two" "$T/err" "sites-bad.csv:3:2: 'k08' is not a choice of site"
+has "after the last" "$T/err" "sites-bad.csv:4:2: 'zz' is not a choice of site"
