@@ -113,7 +113,7 @@ int cmd_export(int argc, char **argv)
         goto cleanup;
     }
     if (r < 0 || store_wave_name(s, wave, &wname, &err) != 0) {
-        cli_error("%s", err ? err : "cannot read the wave");
+        cli_error("%s", err ? err : _("cannot read the wave"));
         goto cleanup;
     }
     o.lang = form_lang(f, cli_lang);

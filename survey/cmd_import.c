@@ -280,16 +280,16 @@ static unit_rec_t *row_unit(importer_t *im, const csvr_row_t *row, const imp_row
     if (!*code) {
         /* a unit question whose cell was rejected has been reported already */
         if (im->ufield < 0 || !imp_plan_rejected(im->plan, (size_t)im->ufield))
-            problem(im, row->line, r->unit_col, "the unit is empty");
+            problem(im, row->line, r->unit_col, _("the unit is empty"));
     } else if ((u = unit_find(im, code)) == NULL && !im->create_units) {
-        problem(im, row->line, r->unit_col, "unit '%s' is not known; add it with 'gapsurvey unit "
-                "import' or use --create-units", code);
+        problem(im, row->line, r->unit_col, _("unit '%s' is not known; add it with "
+                  "'gapsurvey unit import' or use --create-units"), code);
     }
     const char *canon = u ? u->code : code;
     if (im->ufield >= 0 && *canon) {
         if (answer && strcmp(answer, canon) != 0) {
-            problem(im, row->line, r->unit_col, "the unit column says '%s' but the answer to %s "
-                    "is '%s'", code, im->form->unit_field, answer);
+            problem(im, row->line, r->unit_col, _("the unit column says '%s' but the answer "
+                      "to %s is '%s'"), code, im->form->unit_field, answer);
         } else if (!answer) {
             char *m = NULL;
             if (ans_set(im->ans, (size_t)im->ufield, canon, &m) != 0)
@@ -341,7 +341,7 @@ static int on_row(void *ud, const csvr_row_t *row)
     for (size_t i = 0; i < f->nitems; i++) {
         char *msg = NULL;
         if (ans_get(im->ans, i) && ans_check_constraint(im->ans, i, f->default_lang, &msg) != 0) {
-            problem(im, row->line, imp_plan_column(im->plan, i), "%s: %s (value '%s')",
+            problem(im, row->line, imp_plan_column(im->plan, i), _("%s: %s (value '%s')"),
                     f->items[i].name, msg, ans_get(im->ans, i));
             free(msg);
         }
@@ -544,7 +544,7 @@ int cmd_import(int argc, char **argv)
         goto rollback;
     }
     if (r == 0 && im.rows == 0 && im.errors == 0)
-        problem(&im, 1, 1, "no responses in the file (a header row and one row per response)");
+        problem(&im, 1, 1, _("no responses in the file (a header row and one row per response)"));
     long checked = im.rows, rejected = im.rejected;
     if (im.rejects) {
         int bad = fclose(im.rejects) != 0;

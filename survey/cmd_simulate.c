@@ -172,7 +172,7 @@ int cmd_simulate(int argc, char **argv)
     int wave;
     if (!o.wave && (store_wave_current(s, 0, &wave, &err) != 0 ||
                     store_wave_name(s, wave, &wave_name, &err) != 0)) {
-        cli_error("%s", err ? err : "the simulated wave has gone");
+        cli_error("%s", err ? err : _("the simulated wave has gone"));
         goto cleanup;
     }
     printf(_("simulated %ld staff responses and %ld self-assessments for %d units in wave %s "

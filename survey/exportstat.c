@@ -249,18 +249,19 @@ static int rs(stat_t *x, readstat_error_t e, const char *what)
 static int put_missing(stat_t *x, const svar_t *v, int na)
 {
     if (x->dta)
-        return rs(x, readstat_insert_tagged_missing_value(x->w, v->var, na ? 'b' : 'a'), "writing");
+        return rs(x, readstat_insert_tagged_missing_value(x->w, v->var, na ? 'b' : 'a'),
+                  _("writing"));
     if (v->clash)
-        return rs(x, readstat_insert_missing_value(x->w, v->var), "writing");
+        return rs(x, readstat_insert_missing_value(x->w, v->var), _("writing"));
     return rs(x, readstat_insert_double_value(x->w, v->var, na ? NOT_APPLICABLE : NOT_ANSWERED),
-              "writing");
+              _("writing"));
 }
 
 static int put_number(stat_t *x, const svar_t *v, double d, int as_int)
 {
     if (x->dta && as_int)
-        return rs(x, readstat_insert_int32_value(x->w, v->var, (int32_t)d), "writing");
-    return rs(x, readstat_insert_double_value(x->w, v->var, d), "writing");
+        return rs(x, readstat_insert_int32_value(x->w, v->var, (int32_t)d), _("writing"));
+    return rs(x, readstat_insert_double_value(x->w, v->var, d), _("writing"));
 }
 
 static int put_string(stat_t *x, const svar_t *v, const char *s)
@@ -269,7 +270,7 @@ static int put_string(stat_t *x, const svar_t *v, const char *s)
     char *c = clip(s, v->width, (size_t)-1, &cut);
     if (cut)
         x->st->truncated++;
-    int rc = rs(x, readstat_insert_string_value(x->w, v->var, c), "writing");
+    int rc = rs(x, readstat_insert_string_value(x->w, v->var, c), _("writing"));
     free(c);
     return rc;
 }
@@ -278,7 +279,7 @@ static int write_row(void *ud, const exp_row_t *r)
 {
     stat_t *x = ud;
     const form_t *f = x->f;
-    if (rs(x, readstat_begin_row(x->w), "writing"))
+    if (rs(x, readstat_begin_row(x->w), _("writing")))
         return -1;
     for (size_t k = 0; k < x->nv; k++) {
         const svar_t *v = &x->v[k];
@@ -294,7 +295,7 @@ static int write_row(void *ud, const exp_row_t *r)
             int c = form_list_choice(&f->lists[it->list], val);
             if (c < 0) {
                 x->st->unlisted++;
-                rc = rs(x, readstat_insert_missing_value(x->w, v->var), "writing");
+                rc = rs(x, readstat_insert_missing_value(x->w, v->var), _("writing"));
             } else {
                 double code = x->bynum[it->list] ? f->lists[it->list].choices[c].num : c + 1;
                 rc = put_number(x, v, code, 1);
@@ -314,7 +315,7 @@ static int write_row(void *ud, const exp_row_t *r)
             double d;
             if (util_parse_double(val, &d) != 0) {
                 x->st->unlisted++;
-                rc = rs(x, readstat_insert_missing_value(x->w, v->var), "writing");
+                rc = rs(x, readstat_insert_missing_value(x->w, v->var), _("writing"));
             } else {
                 rc = put_number(x, v, d, v->whole);
             }
@@ -322,7 +323,7 @@ static int write_row(void *ud, const exp_row_t *r)
         if (rc)
             return -1;
     }
-    if (rs(x, readstat_end_row(x->w), "writing"))
+    if (rs(x, readstat_end_row(x->w), _("writing")))
         return -1;
     x->st->rows++;
     return 0;
@@ -367,9 +368,9 @@ static int define(stat_t *x)
     readstat_label_set_t *selected = NULL, *missing = NULL;
     int rc = -1;
     char *label = clip(f->title ? f->title : f->form_id, x->dta ? 80 : 64, 80, NULL);
-    if (rs(x, readstat_writer_set_file_label(x->w, label), "file label"))
+    if (rs(x, readstat_writer_set_file_label(x->w, label), _("file label")))
         goto cleanup;
-    if (x->dta && rs(x, readstat_writer_set_file_format_version(x->w, 118), "file version"))
+    if (x->dta && rs(x, readstat_writer_set_file_format_version(x->w, 118), _("file version")))
         goto cleanup;
     for (size_t k = 0; k < x->nv; k++) {
         svar_t *v = &x->v[k];
@@ -477,19 +478,20 @@ int exp_write_stat(store_t *s, const form_t *f, const char *form_id, int wave,
     readstat_set_data_writer(x.w, write_bytes);
     if (define(&x) != 0 ||
         rs(&x, x.dta ? readstat_begin_writing_dta(x.w, &x, x.rows)
-                     : readstat_begin_writing_sav(x.w, &x, x.rows), "starting the file") ||
-        rs(&x, readstat_validate_metadata(x.w), "checking the file's labels"))
+                     : readstat_begin_writing_sav(x.w, &x, x.rows), _("starting the file")) ||
+        rs(&x, readstat_validate_metadata(x.w), _("checking the file's labels")))
         goto cleanup;
     for (size_t k = 0; k < x.nv; k++)
         if (rs(&x, readstat_validate_variable(x.w, x.v[k].var), x.v[k].name))
             goto cleanup;
     if (exp_scan(s, f, form_id, wave, write_row, &x, err) != 0 ||
-        rs(&x, readstat_end_writing(x.w), "finishing the file"))
+        rs(&x, readstat_end_writing(x.w), _("finishing the file")))
         goto cleanup;
     rc = 0;
 cleanup:
     if (x.rerr != READSTAT_OK)
-        util_seterr(err, _("%s file, %s: %s"), x.dta ? "Stata" : "SPSS", x.rwhat ? x.rwhat : "writing",
+        util_seterr(err, _("%s file, %s: "
+                           "%s"), x.dta ? "Stata" : "SPSS", x.rwhat ? x.rwhat : "writing",
                     readstat_error_message(x.rerr));
     if (in_tx)
         store_rollback(s);

@@ -322,7 +322,8 @@ static void bad(imp_plan_t *p, long line, long col, const char *fmt, ...)
 static void set_item(imp_plan_t *p, size_t j, int k, const char *h)
 {
     if (p->item_col[k] >= 0) {
-        bad(p, p->line, (long)j + 1, "column '%s' gives %s a second time (first in column %d)", h,
+        bad(p, p->line, (long)j + 1, _("column '%s' gives %s a second time "
+                                       "(first in column %d)"), h,
             p->f->items[k].name, p->item_col[k] + 1);
         return;
     }
@@ -335,8 +336,8 @@ static void set_option(imp_plan_t *p, size_t j, int k, int c, const char *h)
 {
     for (size_t i = 0; i < j; i++)
         if (p->cols[i].type == COL_OPTION && p->cols[i].item == k && p->cols[i].choice == c) {
-            bad(p, p->line, (long)j + 1, "column '%s' gives option %s of %s a second time "
-                "(first in column %zu)", h, p->f->lists[p->f->items[k].list].choices[c].name,
+            bad(p, p->line, (long)j + 1, _("column '%s' gives option %s of %s a second time "
+                  "(first in column %zu)"), h, p->f->lists[p->f->items[k].list].choices[c].name,
                 p->f->items[k].name, i + 1);
             return;
         }
@@ -348,7 +349,8 @@ static void set_option(imp_plan_t *p, size_t j, int k, int c, const char *h)
 static void set_unit(imp_plan_t *p, size_t j, const char *h)
 {
     if (p->unit_col >= 0) {
-        bad(p, p->line, (long)j + 1, "column '%s' is a second unit column (first in column %d)", h,
+        bad(p, p->line, (long)j + 1, _("column '%s' is a second unit column "
+                                       "(first in column %d)"), h,
             p->unit_col + 1);
         return;
     }
@@ -366,10 +368,11 @@ static void unknown_column(imp_plan_t *p, size_t j, const char *h, const char *w
             names[m++] = f->items[i].name;
     const char *near = util_nearest(word, names);
     if (near)
-        bad(p, p->line, (long)j + 1, "column '%s' is not a question of %s; did you mean '%s'?", h,
+        bad(p, p->line, (long)j + 1, _("column '%s' is not a question of %s; "
+                                       "did you mean '%s'?"), h,
             f->form_id, near);
     else
-        bad(p, p->line, (long)j + 1, "column '%s' is not a question of %s", h, f->form_id);
+        bad(p, p->line, (long)j + 1, _("column '%s' is not a question of %s"), h, f->form_id);
     free(names);
 }
 
@@ -388,7 +391,7 @@ static int exact_item(imp_plan_t *p, size_t j, const char *h)
     if (k < 0)
         return -1;
     if (!form_item_answerable(&p->f->items[k])) {
-        bad(p, p->line, (long)j + 1, "column '%s' is a %s, which takes no answer", h,
+        bad(p, p->line, (long)j + 1, _("column '%s' is a %s, which takes no answer"), h,
             form_type_name(p->f->items[k].type));
         return -2;
     }
@@ -404,7 +407,7 @@ static void plan_plain(imp_plan_t *p, const csvr_row_t *h, char **names, const c
             if (strcmp(names[i], c) == 0)
                 dup = 1;
         if (dup) {
-            bad(p, p->line, (long)j + 1, "column '%s' appears twice", c);
+            bad(p, p->line, (long)j + 1, _("column '%s' appears twice"), c);
             continue;
         }
         if (!*c) {
@@ -541,11 +544,12 @@ static void plan_wjx(imp_plan_t *p, const csvr_row_t *h, char **names, const cha
                 prev_n = n;
                 prev_item = k;
             } else if (ambiguous) {
-                bad(p, p->line, (long)j + 1, "column '%s': several questions of %s have the "
-                    "option '%s'; make question %ld's text match its label", c, f->form_id, lab, n);
+                bad(p, p->line, (long)j + 1, _("column '%s': several questions of %s have the "
+                                               "option '%s'; make question %ld's text match its "
+                                               "label"), c, f->form_id, lab, n);
             } else {
-                bad(p, p->line, (long)j + 1, "column '%s' is not a question of %s: no question "
-                    "has the text '%s' and no select_multiple has such an option", c,
+                bad(p, p->line, (long)j + 1, _("column '%s' is not a question of %s: no question "
+                      "has the text '%s' and no select_multiple has such an option"), c,
                     f->form_id, lab);
             }
             free(lab);
@@ -557,8 +561,8 @@ static void plan_wjx(imp_plan_t *p, const csvr_row_t *h, char **names, const cha
                 after_matrix[j] = (unsigned char)matrix;
             }
         } else {
-            bad(p, p->line, (long)j + 1, "column '%s' is neither one of 问卷星's own columns nor "
-                "a question (\"N、text\" or \"第N题(text)\")", c);
+            bad(p, p->line, (long)j + 1, _("column '%s' is neither one of 问卷星's own "
+                  "columns nor a question (\"N、text\" or \"第N题(text)\")"), c);
         }
     }
     /* by number, once every text match has taken its item */
@@ -568,15 +572,15 @@ static void plan_wjx(imp_plan_t *p, const csvr_row_t *h, char **names, const cha
         const char *c = names[j];
         int k = nth_question(f, pending[j]);
         if (after_matrix[j])
-            bad(p, p->line, (long)j + 1, "column '%s' matches no question of %s by its text, and "
-                "after a matrix question the numbers no longer follow the form; make the text "
-                "match the question's label", c, f->form_id);
+            bad(p, p->line, (long)j + 1, _("column '%s' matches no question of %s by its text, and "
+                  "after a matrix question the numbers no longer follow the form; make the text "
+                  "match the question's label"), c, f->form_id);
         else if (k < 0)
-            bad(p, p->line, (long)j + 1, "column '%s' matches no question of %s by its text, and "
-                "the form has no question %ld", c, f->form_id, pending[j] > 0 ? pending[j] : 0);
+            bad(p, p->line, (long)j + 1, _("column '%s' matches no question of %s by its text, and "
+                  "the form has no question %ld"), c, f->form_id, pending[j] > 0 ? pending[j] : 0);
         else if (p->item_col[k] >= 0)
-            bad(p, p->line, (long)j + 1, "column '%s' matches no question of %s by its text, and "
-                "question %ld (%s) already has column %d", c, f->form_id, pending[j],
+            bad(p, p->line, (long)j + 1, _("column '%s' matches no question of %s by its text, and "
+                  "question %ld (%s) already has column %d"), c, f->form_id, pending[j],
                 f->items[k].name, p->item_col[k] + 1);
         else
             set_item(p, j, k, c);
@@ -632,14 +636,14 @@ imp_plan_t *imp_plan_new(const form_t *f, imp_format_t fmt, const char *unit_col
     int uf = f->unit_field ? form_item_index(f, f->unit_field) : -1;
     if (p->unit_col < 0 && (uf < 0 || (p->item_col[uf] < 0 && p->opt_n[uf] == 0))) {
         if (unit_column)
-            bad(p, p->line, 1, "no column '%s' (--unit-column)", unit_column);
+            bad(p, p->line, 1, _("no column '%s' (--unit-column)"), unit_column);
         else if (uf >= 0)
-            bad(p, p->line, 1, "no 'unit' column and no column for the question %s; every "
-                "response needs the code of its unit (--unit-column names another column)",
+            bad(p, p->line, 1, _("no 'unit' column and no column for the question %s; every "
+                  "response needs the code of its unit (--unit-column names another column)"),
                 f->unit_field);
         else
-            bad(p, p->line, 1, "no 'unit' column; every response needs the code of its unit "
-                "(--unit-column names another column)");
+            bad(p, p->line, 1, _("no 'unit' column; every response needs the code of its unit "
+                  "(--unit-column names another column)"));
     }
     for (size_t j = 0; j < p->ncols; j++)
         free(names[j]);
@@ -818,7 +822,7 @@ static void options_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, int i)
             int j = p->opts[p->opt_first[i] + k], c = p->cols[j].choice;
             int in = ans && has_word(ans, l->choices[c].name);
             if (p->sel[c] >= 0 && p->sel[c] != in)
-                bad(p, row->line, j + 1, "option %s of %s is %d here but column %d says '%s'",
+                bad(p, row->line, j + 1, _("option %s of %s is %d here but column %d says '%s'"),
                     l->choices[c].name, it->name, p->sel[c], p->item_col[i] + 1, ans ? ans : "");
         }
         return;
@@ -857,7 +861,7 @@ void imp_plan_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, imp_row_t *out
     memset(p->optval, -1, p->ncols + 1);   /* a short row leaves its last options empty */
     for (size_t j = p->ncols; j < row->ncells; j++)
         if (row->cells[j][0]) {
-            bad(p, row->line, (long)j + 1, "value '%s' in a column without a header",
+            bad(p, row->line, (long)j + 1, _("value '%s' in a column without a header"),
                 row->cells[j]);
             break;
         }
@@ -867,11 +871,11 @@ void imp_plan_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, imp_row_t *out
         if (c->type == COL_UNIT) {
             out->unit = cell;
         } else if (c->type == COL_NOHEADER && cell[0]) {
-            bad(p, row->line, (long)j + 1, "value '%s' in a column without a header", cell);
+            bad(p, row->line, (long)j + 1, _("value '%s' in a column without a header"), cell);
         } else if (c->type == COL_OPTION) {
             p->optval[j] = (signed char)option_value(p, cell);
             if (p->optval[j] == -2)
-                bad(p, row->line, (long)j + 1, "'%s' is not 1 or 0 (option %s of %s)", cell,
+                bad(p, row->line, (long)j + 1, _("'%s' is not 1 or 0 (option %s of %s)"), cell,
                     p->f->lists[p->f->items[c->item].list].choices[c->choice].name,
                     p->f->items[c->item].name);
         } else if (c->type == COL_ITEM) {

@@ -8,13 +8,24 @@
                             or fputs(..., stdout|stderr) in main.c,
                             survey/*.c and analysis/*.c is wrapped in _()
                             (or N_()), unless it has no word in it (a pure
-                            format such as "%s\\n") or ALLOW lists it
+                            format such as "%s\\n") or ALLOW lists it; and
+                            no string literal there holds Chinese (CJK)
+                            text unless ALLOW lists it as data: the Chinese
+                            belongs in po/zh_CN.po
+  i18n.py selftest          runs the lint on a directory holding a small
+                            bad file and checks that it says "not ok"
 
 The lint reads C text, not a parse tree: it sees a literal, or adjacent
 literals, directly as the first argument (the second after stderr), which
-is how every message in this code is written.  Text chosen at run time,
-such as cli_zh() ? "..." : "...", is bilingual by other means and not its
-business.
+is how every message in this code is written.  The CJK rule looks at
+every literal outside comments, so Chinese wording chosen at run time
+(zh ? "中文" : "English") is caught too.  Characters written as escapes
+("\\xE3\\x80\\x81") are not: that spelling is a deliberate choice of bytes.
+
+ALLOW holds one literal per line as it stands in the source (adjacent
+literals joined), for both rules, and "pending: FILE" lines: a file still
+being converted, whose findings under either rule are reported as a TODO
+instead of a failure until it is clean.
 """
 import glob, os, re, sys
 
@@ -81,7 +92,7 @@ CALL = re.compile(r'\b(cli_error\s*\(|printf\s*\(|puts\s*\(|fprintf\s*\(\s*stder
 # util_seterr(), form.c's err()/warn(), expr.c's fail(), analyze.c's warn(),
 # util_diag_add() and store.c's sqlerr().  A literal argument of these is a
 # message whatever its position.
-LIBCALL = re.compile(r'\b(util_seterr|err|warn|fail|util_diag_add|sqlerr)\s*\(')
+LIBCALL = re.compile(r'\b(util_seterr|err|warn|fail|util_diag_add|sqlerr|bad|problem|rs)\s*\(')
 SPEC = re.compile(r'%(?:\d+\$)?[-+ #0-9.*]*(?:hh|h|ll|l|z|j|t|L)?[a-zA-Z%]')
 
 def literal_run(s, i):
@@ -146,6 +157,34 @@ def wordy(text):
     t = re.sub(r'\\(x[0-9A-Fa-f]{2}|[0-7]{1,3}|.)', ' ', t)
     return re.search(r'[A-Za-z]{2,}', t) is not None
 
+# Chinese characters and the CJK and full-width punctuation around them
+CJK = re.compile('[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]')
+
+def literal_runs(s):
+    """(offset, text) of every run of adjacent string literals outside
+    comments and character constants."""
+    i, n = 0, len(s)
+    while i < n:
+        c = s[i]
+        if s.startswith('//', i):
+            j = s.find('\n', i)
+            i = n if j < 0 else j
+        elif s.startswith('/*', i):
+            j = s.find('*/', i + 2)
+            i = n if j < 0 else j + 2
+        elif c == "'":
+            m = re.compile(r"'(?:[^'\\\n]|\\.)*'").match(s, i)
+            i = m.end() if m else i + 1
+        elif c == '"':
+            text, end = literal_run(s, i)
+            if end == i:   # an unterminated literal: not C this lint can read
+                i += 1
+                continue
+            yield i, text
+            i = end
+        else:
+            i += 1
+
 def lint(root, allow_path):
     allow = set()
     pending = set()
@@ -155,7 +194,8 @@ def lint(root, allow_path):
             pending.add(line[len('pending: '):])
         elif line and not line.startswith('#'):
             allow.add(line)
-    files = ['main.c'] + sorted(glob.glob(os.path.join(root, 'survey', '*.c'))) + \
+    files = [os.path.join(root, 'main.c')] * os.path.exists(os.path.join(root, 'main.c')) + \
+        sorted(glob.glob(os.path.join(root, 'survey', '*.c'))) + \
         sorted(glob.glob(os.path.join(root, 'analysis', '*.c')))
     total = 0
     used = set()
@@ -185,23 +225,82 @@ def lint(root, allow_path):
                     used.add(text)
                     continue
                 bad.append((s.count('\n', 0, start) + 1, text))
+        cjk = []
+        for start, text in literal_runs(s):
+            if not CJK.search(text):
+                continue
+            if text in allow:
+                used.add(text)
+                continue
+            cjk.append((s.count('\n', 0, start) + 1, text))
         bad.sort()
-        total += len(bad)
-        if bad and rel in pending:
-            print(f'ok - {rel}: # TODO {len(bad)} message(s) still to be marked for translation')
-        elif not bad and rel in pending:
-            print(f'not ok - {rel}: fully marked; take it off the pending list')
-        elif bad:
+        total += len(bad) + len(cjk)
+        if (bad or cjk) and rel in pending:
+            print(f'ok - {rel}: # TODO {len(bad)} message(s) still to be marked for translation, '
+                  f'{len(cjk)} Chinese literal(s) to move to po/zh_CN.po')
+            continue
+        if rel in pending:
+            print(f'not ok - {rel}: fully converted; take it off the pending list')
+            continue
+        if bad:
             print(f'not ok - {rel}: {len(bad)} message(s) not marked for translation')
             for line, text in bad[:15]:
                 print(f'#   {rel}:{line}: "{text[:100]}"')
         else:
             print(f'ok - {rel}: every message is marked for translation')
+        if cjk:
+            print(f'not ok - {rel}: {len(cjk)} string literal(s) hold Chinese; write the English '
+                  f'in the source and the Chinese in po/zh_CN.po (data: list it in the allowlist)')
+            for line, text in cjk[:15]:
+                print(f'#   {rel}:{line}: "{text[:100]}"')
+        else:
+            print(f'ok - {rel}: no Chinese in its string literals')
     for a in sorted(allow - used):
         print(f'not ok - allowlist entry no longer used: "{a}"')
     return 0
 
+def selftest():
+    """The lint must catch what it is for: an unmarked message and a
+    Chinese literal, each in a file of its own, while leaving a marked
+    message, a data literal on the allowlist, Chinese in a comment and a
+    pending file alone."""
+    import io, tempfile, contextlib
+    with tempfile.TemporaryDirectory() as d:
+        os.mkdir(os.path.join(d, 'survey'))
+        os.mkdir(os.path.join(d, 'analysis'))
+        def put(name, text):
+            with open(os.path.join(d, name), 'w', encoding='utf-8') as f:
+                f.write(text)
+        put('survey/unmarked.c', 'void f(void) { cli_error("cannot open the file"); }\n')
+        put('survey/chinese.c', 'const char *g(int zh) { return zh ? "打开" : "open"; }\n')
+        put('survey/good.c', '/* 中文 in a comment is fine */\n'
+            'void h(void) { cli_error(_("cannot open %s"), "x"); }\n'
+            'static const char *const heads[] = {"序号", NULL};\n')
+        put('survey/waiting.c', 'void k(void) { cli_error("not yet"); puts("还没有"); }\n')
+        put('allow.txt', '# data\n序号\npending: survey/waiting.c\n')
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            lint(d, os.path.join(d, 'allow.txt'))
+        got = out.getvalue()
+    want = [('not ok - survey/unmarked.c: 1 message(s) not marked', 'an unmarked message'),
+            ('not ok - survey/chinese.c: 1 string literal(s) hold Chinese', 'a Chinese literal'),
+            ('ok - survey/good.c: every message is marked', 'a marked message passes'),
+            ('ok - survey/good.c: no Chinese in its string literals',
+             'allowlisted data and Chinese in a comment pass'),
+            ('ok - survey/waiting.c: # TODO 1 message(s) still to be marked for translation, '
+             '1 Chinese literal(s)', 'a pending file is a TODO under both rules')]
+    for text, what in want:
+        if text in got:
+            print(f'ok - lint self-test: {what}')
+        else:
+            print(f'not ok - lint self-test: {what}')
+            for line in got.splitlines():
+                print('#   ' + line)
+    return 0
+
 if __name__ == '__main__':
+    if len(sys.argv) == 2 and sys.argv[1] == 'selftest':
+        sys.exit(selftest())
     if len(sys.argv) == 4 and sys.argv[1] == 'coverage':
         sys.exit(coverage(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 4 and sys.argv[1] == 'lint':
