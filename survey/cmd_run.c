@@ -218,12 +218,16 @@ static int offer_resume(sess_t *x, int *pos)
     run_number(x->run, cursor, &total);
     int at = cursor < n ? run_number(x->run, cursor, NULL) : 0;
     char *m;
+    int nans = run_count_answered(x->run);
     if (at > 0)
-        m = util_fmt(_("A saved draft was found: %d answers, stopped at question %d of %d."),
-                     run_count_answered(x->run), at, total);
+        m = util_fmt(i18n_ntext("A saved draft was found: %d answer, stopped at question %d of %d.",
+                                "A saved draft was found: %d answers, stopped at question %d of "
+                                "%d.", (unsigned long)nans),
+                     nans, at, total);
     else
-        m = util_fmt(_("A saved draft was found: %d answers."),
-                     run_count_answered(x->run));
+        m = util_fmt(i18n_ntext("A saved draft was found: %d answer.",
+                                "A saved draft was found: %d answers.", (unsigned long)nans),
+                     nans);
     say(x, "", m);
     free(m);
     int yes = ask_yes(x, _("Resume? [Y/n] "), 1);
