@@ -93,6 +93,12 @@ static double seconds(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* plot_progress_fn: one more plot drawn (stderr, on a terminal only) */
+static void plot_told(void *arg, size_t done, size_t total)
+{
+    cli_progress_update(arg, total ? (double)done / (double)total : 1.0, (long)done, 0);
+}
+
 int cmd_demo(int argc, char **argv)
 {
     static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
@@ -161,7 +167,11 @@ int cmd_demo(int argc, char **argv)
         cli_error(_("analysis: %s"), err);
         goto cleanup;
     }
-    if (report_write(r, out, 1, &plot_err, &err) != 0) {
+    cli_progress_t prog;
+    cli_progress_begin(&prog, _("drawing plots"), _("plots"));
+    int wrc = report_write_progress(r, out, 1, plot_told, &prog, &plot_err, &err);
+    cli_progress_clear(&prog);
+    if (wrc != 0) {
         cli_error("%s", err);
         goto cleanup;
     }

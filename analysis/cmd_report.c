@@ -4,6 +4,10 @@
  * its plots into DIR (report.c, plot.c).  A missing gnuplot does not stop
  * the report: it is written without plots, and the command says which
  * package to install and exits 1 so scripts notice.
+ *
+ * The plots are most of the time (one gnuplot run each), so on a terminal
+ * a progress line counts them on stderr (cli_progress_*: nothing when
+ * stderr is not a terminal, so logs stay clean).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -34,6 +38,12 @@ static const char usage[] = N_(
     "examples:\n"
     "  gapsurvey report --out report-2026\n"
     "  gapsurvey report --wave 2026 --compare-wave 2025 --lang en --out report-en\n");
+
+/* plot_progress_fn: one more plot drawn */
+static void plot_told(void *arg, size_t done, size_t total)
+{
+    cli_progress_update(arg, total ? (double)done / (double)total : 1.0, (long)done, 0);
+}
 
 int cmd_report(int argc, char **argv)
 {
@@ -107,7 +117,11 @@ int cmd_report(int argc, char **argv)
         cli_error("%s", err);
         goto cleanup;
     }
-    if (report_write(r, out, plots, &plot_err, &err) != 0) {
+    cli_progress_t prog;
+    cli_progress_begin(&prog, _("drawing plots"), _("plots"));
+    int wrc = report_write_progress(r, out, plots, plot_told, &prog, &plot_err, &err);
+    cli_progress_clear(&prog);
+    if (wrc != 0) {
         cli_error("%s", err);
         goto cleanup;
     }

@@ -519,6 +519,61 @@ static void gp_key_below(util_buf_t *b, const pfile_t *pf, int rows, int x_axis)
                   (x_axis ? 3.4 : 0.6) + 1.25 * rows, 6.0 / pf->height, rows);
 }
 
+static int shown_group(const res_t *r, size_t g)
+{
+    return g < r->ngroups && !r->groups[g].suppressed && r->groups[g].cells;
+}
+
+typedef struct {
+    size_t g, nweak;
+    double shortfall;   /* sum of the differences of the weak cells (<= 0) */
+    double diff;        /* mean difference from all other respondents over the dimensions */
+} notable_t;
+
+static int cmp_notable(const void *a, const void *b)
+{
+    const notable_t *x = a, *y = b;
+    if (x->shortfall != y->shortfall)
+        return x->shortfall < y->shortfall ? -1 : 1;
+    if (x->diff != y->diff)
+        return x->diff < y->diff ? -1 : 1;
+    return x->g < y->g ? -1 : x->g > y->g;
+}
+
+size_t plot_notable(const res_t *r, size_t *out, size_t max, size_t *nflagged)
+{
+    notable_t *v = util_xcalloc(r->ngroups + 1, sizeof *v);
+    size_t n = 0, nf = 0;
+    for (size_t i = 0; i < r->ngroups; i++) {
+        if (!shown_group(r, i))
+            continue;
+        notable_t *e = &v[n++];
+        double sum = 0;
+        size_t k = 0;
+        e->g = i;
+        for (size_t j = 0; j < r->ndims; j++) {
+            const res_cell_t *cell = &r->groups[i].cells[j];
+            e->nweak += cell->weak != 0;
+            if (cell->weak && isfinite(cell->diff))
+                e->shortfall += cell->diff;
+            if (isfinite(cell->diff)) {
+                sum += cell->diff;
+                k++;
+            }
+        }
+        e->diff = k ? sum / (double)k : 0;
+        nf += e->nweak > 0;
+    }
+    qsort(v, n, sizeof *v, cmp_notable);
+    size_t m = n < max ? n : max;
+    for (size_t i = 0; i < m; i++)
+        out[i] = v[i].g;
+    free(v);
+    if (nflagged)
+        *nflagged = nf;
+    return m;
+}
+
 /* ---- the plots ---- */
 
 static double clampd(double x, double lo, double hi)
@@ -526,17 +581,37 @@ static double clampd(double x, double lo, double hi)
     return x < lo ? lo : x > hi ? hi : x;
 }
 
+/* "TITLE (the N of M with the largest shortfalls)": the title of a plot
+ * that shows the most notable n of the m shown groups. */
+static char *title_of_selection(const pctx_t *c, const char *title, size_t n, size_t m)
+{
+    return util_fmt(c->unit_groups ? TR(c->zh, "%s (the %zu of %zu units with the largest shortfalls)")
+                                   : TR(c->zh, "%s (the %zu of %zu groups with the largest shortfalls)"),
+                    title, n, m);
+}
+
+/* Groups x dimensions.  Above PLOT_ROWS_MAX groups only the most notable
+ * (plot_notable) are shown, the largest shortfall first, and the title says so;
+ * every group is in the report's table and groups.csv. */
 static int plot_heatmap(pctx_t *c, char **err)
 {
     const res_t *r = c->r;
     if (!c->nshown || !r->ndims)
         return 0;
+    const size_t *rows = c->shown;
+    size_t nrows = c->nshown;
+    size_t *sel = NULL;
+    if (nrows > PLOT_ROWS_MAX) {
+        sel = util_xcalloc(PLOT_ROWS_MAX, sizeof *sel);
+        nrows = plot_notable(r, sel, PLOT_ROWS_MAX, NULL);
+        rows = sel;
+    }
     pfile_t pf = {0};
     char a[40], b2[40];
     double lo = INFINITY, hi = -INFINITY;
     size_t maxw = 8;
-    for (size_t k = 0; k < c->nshown; k++) {
-        const res_group_t *g = &r->groups[c->shown[k]];
+    for (size_t k = 0; k < nrows; k++) {
+        const res_group_t *g = &r->groups[rows[k]];
         for (size_t d = 0; d < r->ndims; d++)
             if (isfinite(g->cells[d].mean)) {
                 lo = fmin(lo, g->cells[d].mean);
@@ -547,8 +622,10 @@ static int plot_heatmap(pctx_t *c, char **err)
             maxw = util_utf8_width(lab);
         free(lab);
     }
-    if (!isfinite(lo))
+    if (!isfinite(lo)) {
+        free(sel);
         return 0;
+    }
     lo = clampd(floor(lo / 5) * 5, 0, 100);
     hi = clampd(ceil(hi / 5) * 5, 0, 100);
     if (hi - lo < 10) {
@@ -558,15 +635,15 @@ static int plot_heatmap(pctx_t *c, char **err)
     pf.width = (int)(140 + maxw * 7 + r->ndims * 80);
     if (pf.width < 640)
         pf.width = 640;
-    pf.height = (int)(150 + c->nshown * 19);
+    pf.height = (int)(150 + nrows * 19);
     if (pf.height < 360)
         pf.height = 360;
 
     util_buf_t *d = &pf.dat;
     util_buf_adds(d, "# heatmap: one row per shown group x dimension\n"
                      "# dim_index row mean weak n cell_text text_rgb group dimension\n");
-    for (size_t k = 0; k < c->nshown; k++) {
-        const res_group_t *g = &r->groups[c->shown[k]];
+    for (size_t k = 0; k < nrows; k++) {
+        const res_group_t *g = &r->groups[rows[k]];
         char *lab = group_label(c, g, 30);
         for (size_t j = 0; j < r->ndims; j++) {
             const res_cell_t *cell = &g->cells[j];
@@ -589,12 +666,14 @@ static int plot_heatmap(pctx_t *c, char **err)
     }
 
     util_buf_t *s = &pf.gp;
-    char *title = c->unit_groups ? util_xstrdup(TR(c->zh, "Mean score by unit and dimension"))
-                  : util_fmt(TR(c->zh, "Mean score by \"%s\" and dimension"),
-                             r->group_label ? r->group_label : r->group_by);
+    char *title0 = c->unit_groups ? util_xstrdup(TR(c->zh, "Mean score by unit and dimension"))
+                   : util_fmt(TR(c->zh, "Mean score by \"%s\" and dimension"),
+                              r->group_label ? r->group_label : r->group_by);
+    char *title = sel ? title_of_selection(c, title0, nrows, c->nshown) : util_xstrdup(title0);
+    free(title0);
     gp_head(s, title);
     util_buf_addf(s, "unset key\nset xrange [-0.5:%zu.5]\nset yrange [%zu.5:-0.5]\nset link x2\n",
-                  r->ndims - 1, c->nshown - 1);
+                  r->ndims - 1, nrows - 1);
     /* margins in pixels, so a tall map keeps a normal-sized colour bar and
      * footnote whatever the number of rows */
     double W = pf.width, H = pf.height, barh = fmin(300, H - 170);
@@ -614,9 +693,9 @@ static int plot_heatmap(pctx_t *c, char **err)
         util_buf_adds(s, ")\n");
     }
     gp_ytics_begin(s);
-    for (size_t k = 0; k < c->nshown; k++) {
-        char *lab = group_label(c, &r->groups[c->shown[k]], 30);
-        gp_ytic(s, lab, k, k + 1 == c->nshown);
+    for (size_t k = 0; k < nrows; k++) {
+        char *lab = group_label(c, &r->groups[rows[k]], 30);
+        gp_ytic(s, lab, k, k + 1 == nrows);
         free(lab);
     }
     util_buf_addf(s, "set cbrange [%s:%s]\n", num(a, lo, 0), num(b2, hi, 0));
@@ -635,6 +714,7 @@ static int plot_heatmap(pctx_t *c, char **err)
                      "fs empty border lc rgb '#000000' lw 2.5 lc rgb '#000000'\n",
                   "heatmap");
     int rc = emit(c, &pf, PLOT_HEATMAP, "heatmap", title, -1, -1, err);
+    free(sel);
     free(title);
     pf_free(&pf);
     return rc;
@@ -755,6 +835,21 @@ static int plot_means(pctx_t *c, char **err)
     return rc;
 }
 
+/* A funnel point's label: whether the point is named, and where. */
+typedef struct {
+    double n, y, ly;
+    int below, placed, named;
+    double z;   /* distance from the mean in units of the limit width */
+} flab_t;
+
+/* Farthest first. */
+static int cmp_flab_z(const void *a, const void *b, const void *ctx)
+{
+    const flab_t *fl = ctx;
+    double x = fl[*(const size_t *)a].z, y = fl[*(const size_t *)b].z;
+    return x > y ? -1 : x < y ? 1 : 0;
+}
+
 static int plot_funnel(pctx_t *c, size_t j, char **err)
 {
     const res_t *r = c->r;
@@ -772,7 +867,10 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
         yhi = fmax(yhi, cell->mean);
         npts++;
     }
-    if (!npts || !isfinite(dm->grand))
+    /* A funnel compares groups: with one it says nothing (and gnuplot 5.4
+     * crashes on a label plot of a single undefined row); the report says
+     * why it is absent (PLOT_FUNNEL_MIN_GROUPS). */
+    if (npts < PLOT_FUNNEL_MIN_GROUPS || !isfinite(dm->grand))
         return 0;
     pfile_t pf = {.width = 820, .height = 600};
     char *base = safe_base("funnel", dm->code, j);
@@ -795,18 +893,32 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
      * left near the right edge), moved away from the mean when it would
      * sit on the label of a point close by.  Labels are placed from the
      * mean outwards, so the push always goes towards free space. */
-    typedef struct {
-        double n, y, ly;
-        int below, placed;
-    } flab_t;
     flab_t *fl = util_xcalloc(c->nshown + 1, sizeof *fl);
     double gap = (yhi - ylo) * 0.04, near = (xhi - xlo) * 0.3;
     for (size_t k = 0; k < c->nshown; k++) {
         const res_cell_t *cell = &r->groups[c->shown[k]].cells[j];
-        fl[k] = (flab_t){cell->n, cell->mean, cell->mean, cell->mean < dm->grand, 1};
-        if (isfinite(cell->mean) && cell->n > 0 && cell->funnel != RES_INSIDE)
-            fl[k].placed = 0;
+        fl[k] = (flab_t){cell->n, cell->mean, cell->mean, cell->mean < dm->grand, 1, 0, 0};
     }
+    /* Only the PLOT_FUNNEL_LABELS points farthest outside their limits are
+     * named (every one is in the .dat file and the tables): hundreds of
+     * names at province scale would cover the plot. */
+    size_t nlab = 0, *out = util_xcalloc(c->nshown + 1, sizeof *out);
+    for (size_t k = 0; k < c->nshown; k++) {
+        const res_cell_t *cell = &r->groups[c->shown[k]].cells[j];
+        if (isfinite(cell->mean) && cell->n > 0 && cell->funnel != RES_INSIDE)
+            out[nlab++] = k;
+    }
+    for (size_t q = 0; q < nlab; q++) {   /* how far outside, in limit widths */
+        const res_cell_t *cell = &r->groups[c->shown[out[q]]].cells[j];
+        double w = limits ? sqrt(dm->msw / cell->n + dm->tau2) : 0;
+        fl[out[q]].z = w > 0 ? fabs(cell->mean - dm->grand) / w : fabs(cell->mean - dm->grand);
+    }
+    sort_idx(out, nlab, fl, cmp_flab_z);
+    for (size_t q = 0; q < nlab && q < PLOT_FUNNEL_LABELS; q++) {
+        fl[out[q]].placed = 0;
+        fl[out[q]].named = 1;
+    }
+    free(out);
     for (;;) {
         size_t best = c->nshown;
         for (size_t k = 0; k < c->nshown; k++)
@@ -819,8 +931,8 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
             moved = 0;
             for (size_t o = 0; o < c->nshown; o++) {
                 const flab_t *q = &fl[o];
-                if (o == best || !q->placed || r->groups[c->shown[o]].cells[j].funnel == RES_INSIDE ||
-                    fabs(q->n - f->n) > near || fabs(q->ly - f->ly) >= gap)
+                if (o == best || !q->placed || !q->named || fabs(q->n - f->n) > near ||
+                    fabs(q->ly - f->ly) >= gap)
                     continue;
                 f->ly = f->below ? q->ly - gap : q->ly + gap;
                 moved = 1;
@@ -832,7 +944,9 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
     util_buf_t *d = &pf.dat;
     util_buf_adds(d, "# funnel: one row per shown group\n"
                      "# n mean position(0 inside,1 below_95,2 below_998,3 above_95,4 above_998) "
-                     "label(outside only) group label_side(0 right,1 left) label_y\n");
+                     "label(the farthest outside points only) group label_side(0 right,1 left,"
+                     "-1 none) label_y\n");
+    size_t nside[2] = {0, 0};
     for (size_t k = 0; k < c->nshown; k++) {
         const res_group_t *g = &r->groups[c->shown[k]];
         const res_cell_t *cell = &g->cells[j];
@@ -841,10 +955,13 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
         char *lab = group_label(c, g, 24);
         util_buf_addf(d, "%s ", num(a, cell->n, 0));
         util_buf_addf(d, "%s %d ", num(a, cell->mean, 3), (int)cell->funnel);
-        dat_q(d, cell->funnel == RES_INSIDE ? "" : lab);
+        int side = !fl[k].named ? -1 : cell->n > xlo + 0.7 * (xhi - xlo);
+        if (side >= 0)
+            nside[side]++;
+        dat_q(d, fl[k].named ? lab : "");
         util_buf_addc(d, ' ');
         dat_q(d, g->code);
-        util_buf_addf(d, " %d ", cell->n > xlo + 0.7 * (xhi - xlo));
+        util_buf_addf(d, " %d ", side);
         util_buf_addf(d, "%s\n", num(a, fl[k].ly, 3));
         free(lab);
     }
@@ -902,10 +1019,17 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
                       base, p, pos[p].pt, pos[p].ps, pos[p].colour);
         gp_q(s, TR(c->zh, pos[p].name));
     }
-    util_buf_addf(s, ", \\\n  '%s.dat' using ($6 == 0 ? $1 : NaN):7:4 with labels left offset 1.2,0 "
-                     "font \",9\" notitle, \\\n  '' using ($6 == 1 ? $1 : NaN):7:4 with labels right "
-                     "offset -1.2,0 font \",9\" notitle\n",
-                  base);
+    /* a label plot only when it has a label: gnuplot 5.4 crashes on a
+     * label plot whose data are one undefined row */
+    if (nside[0])
+        util_buf_addf(s, ", \\\n  '%s.dat' using ($6 == 0 ? $1 : NaN):7:4 with labels left offset 1.2,0 "
+                         "font \",9\" notitle",
+                      base);
+    if (nside[1])
+        util_buf_addf(s, ", \\\n  '%s.dat' using ($6 == 1 ? $1 : NaN):7:4 with labels right "
+                         "offset -1.2,0 font \",9\" notitle",
+                      base);
+    util_buf_adds(s, "\n");
     int rc = emit(c, &pf, PLOT_FUNNEL, base, title, (long)j, -1, err);
     free(base);
     free(title);
@@ -924,9 +1048,17 @@ static int cmp_gap_v(const void *a, const void *b, const void *ctx)
     return x > y ? -1 : x < y ? 1 : 0;
 }
 
-static int shown_group(const res_t *r, size_t g)
+
+/* Largest gap, either way, first. */
+static int cmp_gap_abs(const void *a, const void *b, const void *ctx)
 {
-    return g < r->ngroups && !r->groups[g].suppressed && r->groups[g].cells;
+    const res_t *r = ctx;
+    double x = fabs(r->gaps[*(const size_t *)a].gap), y = fabs(r->gaps[*(const size_t *)b].gap);
+    if (!isfinite(x))
+        return 1;
+    if (!isfinite(y))
+        return -1;
+    return x > y ? -1 : x < y ? 1 : 0;
 }
 
 static int plot_dumbbell(pctx_t *c, size_t j, char **err)
@@ -961,16 +1093,22 @@ static int plot_dumbbell(pctx_t *c, size_t j, char **err)
         free(rows);
         return 0;
     }
+    /* and of those, the largest gaps (gaps.csv has them all) */
+    size_t nflag = n;
+    if (n > PLOT_GAP_ROWS_MAX) {
+        sort_idx(rows, n, r, cmp_gap_abs);
+        n = PLOT_GAP_ROWS_MAX;
+    }
     sort_idx(rows, n, r, cmp_gap_v);
     pfile_t pf = {.width = 880, .height = (int)(170 + n * 22)};
     if (pf.height < 340)
         pf.height = 340;
     char *base = safe_base("dumbbell", dm->code, j);
-    char *title = util_fmt(TR(c->zh, "Self-assessment vs staff view: %s%s"),
-                           dim_label(dm),
-                           only_flagged ? TR(c->zh, " (overclaiming or "
-                                                                        "underclaiming units only)")
-                                        : "");
+    char *which = n < nflag ? util_fmt(TR(c->zh, " (the %zu largest of %zu overclaims and underclaims)"), n, nflag)
+                  : only_flagged ? util_xstrdup(TR(c->zh, " (overclaiming or underclaiming units only)"))
+                                 : util_xstrdup("");
+    char *title = util_fmt(TR(c->zh, "Self-assessment vs staff view: %s%s"), dim_label(dm), which);
+    free(which);
     double span = hi - lo < 10 ? 10 : hi - lo;
     double xlo = clampd(floor((lo - span * 0.05) / 5) * 5, 0, 100);
     double xhi = hi + span * 0.35;
@@ -1394,13 +1532,24 @@ static int plot_response(pctx_t *c, char **err)
         return 0;
     }
     sort_idx(rows, n, r, cmp_rate_v);
+    /* at province scale, the lowest rates are the ones to act on; every
+     * rate is in the report's table and groups.csv */
+    size_t nall = n;
+    if (n > PLOT_ROWS_MAX)
+        n = PLOT_ROWS_MAX;
     pfile_t pf = {.width = 820, .height = (int)(160 + n * 19)};
     if (pf.height < 320)
         pf.height = 320;
-    char *title = util_xstrdup(c->unit_groups ? TR(c->zh, "Response rate by unit (lowest first)")
-                                              : TR(c->zh, "Response rate by group (lowest first)"));
+    char *title = n < nall ? util_fmt(c->unit_groups ? TR(c->zh, "Response rate by unit: the %zu lowest of %zu")
+                                                     : TR(c->zh, "Response rate by group: the %zu lowest of %zu"),
+                                      n, nall)
+                           : util_xstrdup(c->unit_groups ? TR(c->zh, "Response rate by unit (lowest first)")
+                                                         : TR(c->zh, "Response rate by group (lowest first)"));
     util_buf_t *d = &pf.dat;
-    util_buf_adds(d, "# response: one row per shown group with a known number invited, lowest first\n"
+    util_buf_addf(d, "# response: one row per shown group with a known number invited, lowest first "
+                     "(the lowest %d when there are more)\n",
+                  PLOT_ROWS_MAX);
+    util_buf_adds(d,
                      "# row rate_percent responses invited text group\n");
     for (size_t k = 0; k < n; k++) {
         const res_group_t *g = &r->groups[rows[k]];
@@ -1456,10 +1605,12 @@ void plot_list_free(plot_t *plots, size_t n)
     free(plots);
 }
 
-int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, char **err)
+int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void *arg, plot_t **plots,
+                      size_t *nplots, char **err)
 {
     pctx_t c = {.r = r, .dir = dir};
     int rc = -1;
+    size_t *radar = NULL, nradar = 0, nflagged = 0, done = 0, total;
     *plots = NULL;
     *nplots = 0;
     c.zh = r->lang && strcmp(r->lang, "zh") == 0;
@@ -1470,25 +1621,51 @@ int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, ch
     for (size_t i = 0; i < r->ngroups; i++)
         if (shown_group(r, i))
             c.shown[c.nshown++] = i;
-    if (plot_heatmap(&c, err) != 0 || plot_means(&c, err) != 0)
+    /* radar plots for the most notable flagged groups only: one gnuplot
+     * run each, over a thousand at province scale */
+    if (r->ndims >= 3) {
+        radar = util_xcalloc(PLOT_RADAR_MAX, sizeof *radar);
+        nradar = plot_notable(r, radar, PLOT_RADAR_MAX, &nflagged);
+        if (nradar > nflagged)
+            nradar = nflagged;
+    }
+    total = 2 + 3 * r->ndims + nradar + (r->compare_wave != NULL) + 1;
+#define TOLD()                            \
+    do {                                  \
+        if (fn)                           \
+            fn(arg, ++done, total);       \
+    } while (0)
+    if (plot_heatmap(&c, err) != 0)
         goto cleanup;
-    for (size_t j = 0; j < r->ndims; j++)
-        if (plot_funnel(&c, j, err) != 0 || plot_likert(&c, j, err) != 0 ||
-            plot_dumbbell(&c, j, err) != 0)
+    TOLD();
+    if (plot_means(&c, err) != 0)
+        goto cleanup;
+    TOLD();
+    for (size_t j = 0; j < r->ndims; j++) {
+        if (plot_funnel(&c, j, err) != 0)
             goto cleanup;
-    if (r->ndims >= 3)
-        for (size_t k = 0; k < c.nshown; k++) {
-            const res_group_t *g = &r->groups[c.shown[k]];
-            int flagged = 0;
-            for (size_t j = 0; j < r->ndims; j++)
-                flagged |= g->cells[j].weak;
-            if (flagged && plot_radar(&c, c.shown[k], err) != 0)
-                goto cleanup;
-        }
-    if (r->compare_wave && plot_change(&c, err) != 0)
-        goto cleanup;
+        TOLD();
+        if (plot_likert(&c, j, err) != 0)
+            goto cleanup;
+        TOLD();
+        if (plot_dumbbell(&c, j, err) != 0)
+            goto cleanup;
+        TOLD();
+    }
+    for (size_t k = 0; k < nradar; k++) {
+        if (plot_radar(&c, radar[k], err) != 0)
+            goto cleanup;
+        TOLD();
+    }
+    if (r->compare_wave) {
+        if (plot_change(&c, err) != 0)
+            goto cleanup;
+        TOLD();
+    }
     if (plot_response(&c, err) != 0)
         goto cleanup;
+    TOLD();
+#undef TOLD
     if (c.first_err) {
         util_seterr(err, "%s", c.first_err);
         goto cleanup;
@@ -1499,5 +1676,11 @@ cleanup:
     *nplots = c.n;
     free(c.first_err);
     free(c.shown);
+    free(radar);
     return rc;
+}
+
+int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, char **err)
+{
+    return plot_all_progress(r, dir, NULL, NULL, plots, nplots, err);
 }

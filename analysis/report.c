@@ -236,14 +236,23 @@ static void section(doc_t *d, const char *id, const char *title)
     free(t);
 }
 
+/* The n-th appendix's number: a letter in English, a numeral in Chinese. */
+static const char *appendix_no(doc_t *d, int n)
+{
+    if (d->zh)
+        return numeral(d, n);
+    char *s = slot(d);
+    snprintf(s, 64, "%c", 'A' + (n - 1) % 26);
+    return s;
+}
+
 /* An appendix heading: "Appendix A. Methods"; Chinese numbers appendices
  * with its numerals, English with letters. */
 static void appendix(doc_t *d, int n, const char *id, const char *title)
 {
     d->sub = 0;
-    char letter[2] = {(char)('A' + (n - 1) % 26), '\0'};
     /* TRANSLATORS: the letter is the appendix's numeral in the translation */
-    char *t = util_fmt(TR(d->zh, "Appendix %s. %s"), d->zh ? numeral(d, n) : letter, title);
+    char *t = util_fmt(TR(d->zh, "Appendix %s. %s"), appendix_no(d, n), title);
     util_buf_addf(&d->h, "<h2 id=\"%s\" class=\"appendix\">", id);
     html_add(&d->h, t);
     util_buf_adds(&d->h, "</h2>\n");
@@ -781,7 +790,7 @@ static void write_findings(doc_t *d)
               r->fdr, r->min_diff, glabel(d));
 }
 
-static void write_dimensions(doc_t *d)
+static void write_dimensions(doc_t *d, size_t nshown)
 {
     const res_t *r = d->r;
     section(d, "dimensions", TR(d->zh, "Dimensions"));
@@ -834,32 +843,21 @@ static void write_dimensions(doc_t *d)
                            "statistic could not be computed."));
     figures(d, PLOT_LIKERT);
     figures(d, PLOT_FUNNEL);
+    if (d->plotdir && nshown < PLOT_FUNNEL_MIN_GROUPS)
+        paraf(d, "note",
+              i18n_npick(d->zh, "There are no funnel plots: they compare %2$ss, and only %1$zu %2$s has at least %3$d "
+                                "respondents.",
+                         "There are no funnel plots: they compare %2$ss, and only %1$zu %2$ss have at least %3$d "
+                         "respondents.",
+                         nshown),
+              nshown, glabel(d), r->min_n);
 }
 
-/* Where a group's point lies in the funnel plot, by res_funnel_t. */
-static const char *const funnel_pos[] = {N_("inside"), N_("below 95%"), N_("below 99.8%"), N_("above 95%"),
-                                         N_("above 99.8%")};
-
-static void write_units(doc_t *d, size_t nshown)
+/* The table of groups x dimensions for the groups rows[0..nrows), with a
+ * last row for all respondents; cap is the caption without its number. */
+static void units_table(doc_t *d, const size_t *rows, size_t nrows, const char *cap, const char *note)
 {
     const res_t *r = d->r;
-    char *by = grouping(d);
-    char *title = by_unit(d) ? util_xstrdup(TR(d->zh, "Results by unit")) : util_fmt(TR(d->zh, "Results by %s"), by);
-    section(d, "units", title);
-    free(title);
-    if (!nshown || !r->ndims) {
-        paraf(d, NULL, TR(d->zh, "No %2$s reached %1$d respondents, so none is shown on its own."), r->min_n,
-              glabel(d));
-        free(by);
-        return;
-    }
-    paraf(d, NULL, TR(d->zh, "Table %d gives each %s's mean score on each dimension; ▼ marks a score "
-                             "significantly below all other respondents (Welch t test, BH-adjusted q < %g, "
-                             "at least %g points lower)."),
-          d->tab + 1, glabel(d), r->fdr, r->min_diff);
-    char *cap = by_unit(d) ? util_xstrdup(TR(d->zh, "Mean scores by unit and dimension"))
-                           : util_fmt(TR(d->zh, "Mean scores by %s and dimension"), by);
-    free(by);
     /* a table of variable width: header built here */
     d->tab++;
     char *capn = util_fmt(TR(d->zh, "Table %d. %s"), d->tab, cap);
@@ -899,10 +897,8 @@ static void write_units(doc_t *d, size_t nshown)
     d->in_row = 0;
     d->cell = 0;
     d->ncols = (int)r->ndims + 3;
-    for (size_t i = 0; i < r->ngroups; i++) {
-        if (!shown(r, i))
-            continue;
-        const res_group_t *g = &r->groups[i];
+    for (size_t k = 0; k < nrows; k++) {
+        const res_group_t *g = &r->groups[rows[k]];
         char *name = group_name(d, g);
         td(d, name, C_TEXT);
         free(name);
@@ -926,8 +922,78 @@ static void write_units(doc_t *d, size_t nshown)
     }
     util_buf_adds(&d->h, "</tr>\n");
     util_buf_addc(&d->m, '\n');
-    table_end(d, TR(d->zh, "▼ marks a weak score; \"all\" includes the respondents of groups not shown."));
+    table_end(d, note);
     free(capn);
+}
+
+/* Where a group's point lies in the funnel plot, by res_funnel_t. */
+static const char *const funnel_pos[] = {N_("inside"), N_("below 95%"), N_("below 99.8%"), N_("above 95%"),
+                                         N_("above 99.8%")};
+
+/* The appendix with every group's scores, when the body shows only the
+ * most notable (write_units): Appendix E, after the four fixed ones. */
+enum { APPENDIX_ALL = 5 };
+
+static void write_all_units(doc_t *d, size_t nshown)
+{
+    const res_t *r = d->r;
+    appendix(d, APPENDIX_ALL, "all-units",
+             by_unit(d) ? TR(d->zh, "Scores of every unit") : TR(d->zh, "Scores of every group"));
+    size_t *rows = util_xcalloc(nshown + 1, sizeof *rows), nrows = 0;
+    for (size_t i = 0; i < r->ngroups; i++)
+        if (shown(r, i))
+            rows[nrows++] = i;
+    char *by = grouping(d);
+    char *cap = by_unit(d) ? util_xstrdup(TR(d->zh, "Mean scores by unit and dimension"))
+                           : util_fmt(TR(d->zh, "Mean scores by %s and dimension"), by);
+    units_table(d, rows, nrows, cap, TR(d->zh, "▼ marks a weak score; \"all\" includes the respondents of "
+                                               "groups not shown."));
+    free(cap);
+    free(by);
+    free(rows);
+}
+
+static void write_units(doc_t *d, size_t nshown)
+{
+    const res_t *r = d->r;
+    char *by = grouping(d);
+    char *title = by_unit(d) ? util_xstrdup(TR(d->zh, "Results by unit")) : util_fmt(TR(d->zh, "Results by %s"), by);
+    section(d, "units", title);
+    free(title);
+    if (!nshown || !r->ndims) {
+        paraf(d, NULL, TR(d->zh, "No %2$s reached %1$d respondents, so none is shown on its own."), r->min_n,
+              glabel(d));
+        free(by);
+        return;
+    }
+    paraf(d, NULL, TR(d->zh, "Table %d gives each %s's mean score on each dimension; ▼ marks a score "
+                             "significantly below all other respondents (Welch t test, BH-adjusted q < %g, "
+                             "at least %g points lower)."),
+          d->tab + 1, glabel(d), r->fdr, r->min_diff);
+    char *cap = by_unit(d) ? util_xstrdup(TR(d->zh, "Mean scores by unit and dimension"))
+                           : util_fmt(TR(d->zh, "Mean scores by %s and dimension"), by);
+    free(by);
+    /* Past PLOT_ROWS_MAX groups the table here, like the heatmap, holds the
+     * most notable ones; every group is in an appendix and groups.csv. */
+    size_t *rows = util_xcalloc(nshown + 1, sizeof *rows), nrows = 0;
+    if (nshown > PLOT_ROWS_MAX) {
+        nrows = plot_notable(r, rows, PLOT_ROWS_MAX, NULL);
+        paraf(d, NULL,
+              TR(d->zh, "With %1$zu %2$ss, the table and the figure below show the %3$zu whose weak scores fall "
+                        "furthest below all other respondents (the shortfalls summed over the dimensions); "
+                        "Appendix %4$s and groups.csv give every %2$s."),
+              nshown, glabel(d), nrows, appendix_no(d, APPENDIX_ALL));
+        char *c2 = util_fmt(TR(d->zh, "%s: the %zu with the largest shortfalls"), cap, nrows);
+        free(cap);
+        cap = c2;
+    } else {
+        for (size_t i = 0; i < r->ngroups; i++)
+            if (shown(r, i))
+                rows[nrows++] = i;
+    }
+    units_table(d, rows, nrows, cap, TR(d->zh, "▼ marks a weak score; \"all\" includes the respondents of "
+                                               "groups not shown."));
+    free(rows);
     free(cap);
     figures(d, PLOT_HEATMAP);
 
@@ -969,6 +1035,15 @@ static void write_units(doc_t *d, size_t nshown)
         table_end(d, TR(d->zh, "\"Shrunk\" is the empirical-Bayes shrunk mean; rwg(j) is within-group agreement "
                                "(closer to 1, more agreement)."));
     }
+    size_t nradar = 0, nflagged = 0;
+    for (size_t i = 0; i < d->nplots; i++)
+        nradar += d->plots[i].kind == PLOT_RADAR;
+    plot_notable(r, NULL, 0, &nflagged);
+    if (d->plotdir && nradar && nradar < nflagged)
+        paraf(d, NULL, TR(d->zh, "The radar plots below show the %1$zu %2$ss with the largest shortfalls; %3$zu "
+                                 "%2$ss have at least one weak score (all of them in the tables above and "
+                                 "groups.csv)."),
+              nradar, glabel(d), nflagged);
     figures(d, PLOT_RADAR);
 }
 
@@ -1316,7 +1391,8 @@ cleanup:
     return rc;
 }
 
-int report_write(const res_t *r, const char *dir, int with_plots, char **plot_err, char **err)
+int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_progress_fn fn, void *arg,
+                          char **plot_err, char **err)
 {
     doc_t d = {.r = r};
     int rc = -1;
@@ -1334,7 +1410,7 @@ int report_write(const res_t *r, const char *dir, int with_plots, char **plot_er
     if (!with_plots && plot_clear(plotdir, err) != 0)   /* no stale plots of an earlier run */
         goto cleanup;
     if (with_plots) {
-        if (plot_all(r, plotdir, &plots, &nplots, &perr) != 0) {
+        if (plot_all_progress(r, plotdir, fn, arg, &plots, &nplots, &perr) != 0) {
             plot_note = util_fmt(nplots ? TR(d.zh, "Some plots could not be drawn: %s")
                                         : TR(d.zh, "This report has no plots: %s"),
                                  perr ? perr : TR(d.zh, "gnuplot failed"));
@@ -1370,7 +1446,7 @@ int report_write(const res_t *r, const char *dir, int with_plots, char **plot_er
         para_cls(&d, "note", TR(d.zh, "Plots were not requested for this report."));
     write_overview(&d, nshown);
     write_findings(&d);
-    write_dimensions(&d);
+    write_dimensions(&d, nshown);
     write_units(&d, nshown);
     if (r->ngaps)
         write_gaps(&d);
@@ -1381,6 +1457,8 @@ int report_write(const res_t *r, const char *dir, int with_plots, char **plot_er
     write_anonymity(&d, 2);
     write_items(&d, 3);
     write_files(&d, 4, plot_note);
+    if (nshown > PLOT_ROWS_MAX && r->ndims)
+        write_all_units(&d, nshown);
     util_buf_adds(&d.h, "</main>\n</body>\n</html>\n");
     if (save(dir, "report.html", &d.h, err) != 0 || save(dir, "report.md", &d.m, err) != 0)
         goto cleanup;
@@ -1398,4 +1476,9 @@ cleanup:
     free(title);
     free(subtitle);
     return rc;
+}
+
+int report_write(const res_t *r, const char *dir, int with_plots, char **plot_err, char **err)
+{
+    return report_write_progress(r, dir, with_plots, NULL, NULL, plot_err, err);
 }

@@ -12,6 +12,7 @@
 #ifndef GS_REPORT_H
 #define GS_REPORT_H
 
+#include "plot.h"
 #include "results.h"
 
 /* Writes into dir (created if needed):
@@ -25,6 +26,10 @@
  * is non-NULL) then holds that reason and the return is still 0.
  * Returns -1 with *err (heap) when dir or a report file cannot be written. */
 int report_write(const res_t *r, const char *dir, int with_plots, char **plot_err, char **err);
+/* report_write telling fn (NULL: nobody) after each plot: the plots are
+ * most of a report's time. */
+int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_progress_fn fn, void *arg,
+                          char **plot_err, char **err);
 
 /* Text of an answer made safe inside HTML (& < > " ' escaped); heap. */
 char *report_html_escape(const char *s);

@@ -2,7 +2,9 @@
 # the PNGs are real pictures, the report is one self-contained HTML file
 # that Chromium renders, English works, a suppressed unit's name reaches no
 # file, a missing gnuplot still gives a report that says what to install,
-# and the demo's findings name what was planted.
+# the demo's findings name what was planted; with one unit above min-n the
+# report says why it has no funnel plot (gnuplot 5.4 crashed on it); with
+# many units the heatmap and the radar plots keep to a readable selection.
 . "$ROOT/tests/cli/lib.sh"
 
 # png_size FILE: "WIDTH HEIGHT" from the IHDR, or nothing when FILE is no PNG
@@ -46,9 +48,21 @@ dims = [d['code'] for d in r['dimensions']]
 print('heatmap'); print('means'); print('change')
 for d in dims:
     print('funnel-' + d); print('likert-' + d); print('dumbbell-' + d)
-for g in r['groups']:
-    if not g['suppressed'] and any(c['weak'] for c in g['scores'].values()):
-        print('radar-' + g['code'])
+# radar plots: the 12 most notable flagged units (the largest shortfall,
+# summed over the weak cells, then the lowest mean difference from all
+# others), as plot_notable ranks them
+flagged = []
+for i, g in enumerate(r['groups']):
+    if g['suppressed']:
+        continue
+    cells = list(g['scores'].values())
+    short = sum(c['diff'] for c in cells if c['weak'] and c['diff'] is not None)
+    diffs = [c['diff'] for c in cells if c['diff'] is not None]
+    if any(c['weak'] for c in cells):
+        flagged.append((short, sum(diffs) / len(diffs) if diffs else 0, i, g['code']))
+for f in sorted(flagged)[:12]:
+    print('radar-' + f[3])
+open(sys.argv[1] + '.nflagged', 'w').write(str(len(flagged)))
 if any(g.get('response_rate') is not None for g in r['groups'] if not g['suppressed']):
     print('response')
 PY
@@ -119,6 +133,13 @@ hasnot "nothing fetched over the network" "$H" 'src="http'
 hasnot "no stylesheet link" "$H" "<link"
 has "the planted weak unit is a finding" "$H" "市委政策研究室（U07）在“科学部署”上明显偏弱"
 has "report.md links the PNGs" "$T/rep/report.md" "](plots/heatmap.png)"
+nflagged=$(cat "$T/res.json.nflagged")
+if [ "$nflagged" -gt 12 ]; then
+    has "the report says the radar plots are the 12 most notable of $nflagged" "$H" \
+        "下面的雷达图只列出薄弱差距最大的12个单位；共有${nflagged}个单位至少有一项薄弱"
+else
+    notok "the simulated city has more than 12 flagged units (it has $nflagged)"
+fi
 
 # Chromium renders it
 if command -v chromium >/dev/null 2>&1; then
@@ -142,6 +163,59 @@ has "English methods" "$T/rep-en/report.html" "Appendix A. Methods"
 has "English finding on the planted unit" "$T/rep-en/report.html" "(U07) is weak on Planning"
 hasnot "no Chinese section numbers" "$T/rep-en/report.html" "一、总体情况"
 has "English plot titles" "$T/rep-en/plots/means.gp" "Dimension means with 95% confidence intervals"
+
+# one unit above min-n: no funnel plot (gnuplot 5.4 crashes drawing one
+# with a single group), and the report says why
+python3 -c 'import json,sys
+ns = sorted(g["n"] for g in json.load(open(sys.argv[1]))["groups"] if not g["suppressed"])
+print(ns[-2] + 1)' "$T/res.json" > "$T/min1"
+m1=$(cat "$T/min1")
+run "$GS" report --wave 2026 --min-n "$m1" --lang en --out "$T/rep-one"
+status "report with only one unit of at least $m1 respondents" 0
+hasnot "no gnuplot failure" "$T/err" "gnuplot failed"
+check "no funnel plot drawn" [ -z "$(ls "$T/rep-one/plots" | grep '^funnel')" ]
+has "the report says why there is no funnel plot" "$T/rep-one/report.html" \
+    "There are no funnel plots: they compare units, and only 1 unit has at least $m1 respondents."
+check "the other plots are there (means)" sensible_png "$T/rep-one/plots/means.png" 400 200
+run "$GS" report --wave 2026 --min-n "$m1" --lang zh --out "$T/rep-one-zh" --no-plots
+has "with --no-plots it does not talk about funnel plots" "$T/rep-one-zh/report.html" "一、总体情况"
+hasnot "... (no note on funnel plots without plots)" "$T/rep-one-zh/report.html" "未绘制漏斗图"
+run "$GS" report --wave 2026 --min-n "$m1" --lang zh --out "$T/rep-one-zh"
+status "the same in Chinese" 0
+has "Chinese: why there is no funnel plot" "$T/rep-one-zh/report.html" "未绘制漏斗图：漏斗图用于比较各单位"
+
+# many units (issue #8: 2,000 units broke the heatmap and drew 1,000
+# radar plots): 70 units, the heatmap and the response plot show 50, the
+# radar plots 12, the body's table the same 50, every unit in Appendix E
+MANY="$T/many.db"
+run env GAPSURVEY_DB="$MANY" "$GS" init
+run env GAPSURVEY_DB="$MANY" "$GS" simulate --units 70 --staff 12 --seed 5 --wave 2026
+status "simulate 70 units" 0
+run env GAPSURVEY_DB="$MANY" "$GS" report --wave 2026 --lang en --out "$T/rep-many"
+status "report on 70 units" 0
+env GAPSURVEY_DB="$MANY" "$GS" analyze --wave 2026 --json > "$T/many.json"
+nshown=$(python3 -c 'import json,sys
+print(sum(1 for g in json.load(open(sys.argv[1]))["groups"] if not g["suppressed"]))' "$T/many.json")
+check "more than 50 units are shown ($nshown)" [ "$nshown" -gt 50 ]
+same "the heatmap has 50 rows" "$(awk '!/^#/ {print $2}' "$T/rep-many/plots/heatmap.dat" | sort -u | wc -l)" 50
+has "its title says which" "$T/rep-many/plots/heatmap.gp" "(the 50 of $nshown units with the largest shortfalls)"
+check "the heatmap is a sensible picture" sensible_png "$T/rep-many/plots/heatmap.png" 600 900
+nfl=$(python3 -c 'import json,sys
+print(sum(1 for g in json.load(open(sys.argv[1]))["groups"]
+          if not g["suppressed"] and any(c["weak"] for c in g["scores"].values())))' "$T/many.json")
+same "one radar plot per flagged unit, at most 12 ($nfl flagged)" \
+    "$(ls "$T/rep-many/plots" | grep -c '^radar-.*\.png$')" "$([ "$nfl" -gt 12 ] && echo 12 || echo "$nfl")"
+has "the body's table is the same selection" "$T/rep-many/report.html" "Mean scores by unit and dimension: the 50 with the largest shortfalls"
+has "Appendix E has every unit" "$T/rep-many/report.html" "Appendix E. Scores of every unit"
+has "and the text says so" "$T/rep-many/report.html" "With $nshown units, the table and the figure below show the 50"
+python3 -c 'import json,sys
+for g in json.load(open(sys.argv[1]))["groups"]:
+    if not g["suppressed"]: print(g["code"] + " " + g["name"])' "$T/many.json" > "$T/many.names"
+miss=""
+while IFS= read -r name; do
+    [ "$(grep -cF -- "<td>$name</td>" "$T/rep-many/report.html")" -ge 1 ] || miss="$miss $name"
+done < "$T/many.names"
+same "every shown unit has a row in the report" "$miss" ""
 
 # grouped by another question
 run "$GS" report --wave 2026 --by position --out "$T/rep-by" --no-plots
