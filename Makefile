@@ -66,7 +66,9 @@ demo: check-deps $(BIN) gapsurvey
 clean:
 	rm -rf build build-san gapsurvey
 
--include $(shell find build build-san -name '*.d' 2>/dev/null)
+# the build in use, whatever its name (BUILD=build-x included), so a header
+# change rebuilds what includes it
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # --- translations, installation -------------------------------------------
 # po/zh_CN.po is compiled into BUILD/locale, where the binary finds it at run

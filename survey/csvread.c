@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CSVR_SLICE 65536
+
 struct csvr {
     struct csv_parser p;
     csvr_row_fn fn;
@@ -117,7 +119,8 @@ static int feed_line(csvr_t *r, const char *s, size_t n)
      * the cell short; text files never hold one */
     if (memchr(s, '\0', n)) {
         free(r->errmsg);
-        r->errmsg = util_fmt("line %ld: a NUL byte (0x00); this is not a CSV text file", r->line);
+        r->errmsg = util_fmt(_("line %ld: a NUL byte (0x00); this is not a CSV text file"),
+                             r->line);
         return -1;
     }
     if (!r->in_row) {
@@ -126,10 +129,20 @@ static int feed_line(csvr_t *r, const char *s, size_t n)
         r->row_line = r->line;
         r->in_row = 1;
     }
-    if (csv_parse(&r->p, s, n, on_field, on_row, r) != n) {
-        free(r->errmsg);
-        r->errmsg = util_fmt("line %ld: %s", r->line, csv_strerror(csv_error(&r->p)));
-        return -1;
+    /* libcsv grows its cell buffer by a fixed block (128 bytes) a realloc:
+     * a 100 MB cell took 800 000 reallocs, each a full copy wherever realloc
+     * cannot grow in place (ASan, valgrind), so the time was quadratic.  A
+     * long line goes in slices, and before each the block is made as large
+     * as the buffer already is, so the buffer doubles: a few dozen reallocs. */
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < CSVR_SLICE ? n - done : CSVR_SLICE;
+        csv_set_blk_size(&r->p, r->p.entry_size > CSVR_SLICE ? r->p.entry_size : CSVR_SLICE);
+        if (csv_parse(&r->p, s + done, k, on_field, on_row, r) != k) {
+            free(r->errmsg);
+            r->errmsg = util_fmt(_("line %ld: %s"), r->line, csv_strerror(csv_error(&r->p)));
+            return -1;
+        }
+        done += k;
     }
     if (r->stop)
         return r->stop;
@@ -166,8 +179,8 @@ int csvr_finish(csvr_t *r)
     csv_set_opts(&r->p, (unsigned char)(csv_get_opts(&r->p) | CSV_STRICT));
     if (csv_fini(&r->p, on_field, on_row, r) != 0) {
         free(r->errmsg);
-        r->errmsg = util_fmt("line %ld: a quoted cell in the row that starts here is never "
-                             "closed; add the missing \"", r->row_line);
+        r->errmsg = util_fmt(_("line %ld: a quoted cell in the row that starts here is never "
+                               "closed; add the missing \""), r->row_line);
         return -1;
     }
     return r->stop;
@@ -175,7 +188,7 @@ int csvr_finish(csvr_t *r)
 
 const char *csvr_error(const csvr_t *r)
 {
-    return r->errmsg ? r->errmsg : "CSV error";
+    return r->errmsg ? r->errmsg : _("CSV error");
 }
 
 int csvr_parse_mem(const char *data, size_t len, char delim, csvr_row_fn fn,

@@ -103,37 +103,152 @@ cleanup:
     return rc;
 }
 
+void enc_probe_init(enc_probe_t *p)
+{
+    memset(p, 0, sizeof *p);
+    p->bad_off = -1;
+    p->line = 1;
+    p->col = 1;
+}
+
+/* Remembers the first bad byte and where it is. */
+static void probe_bad(enc_probe_t *p, long long off, unsigned char byte)
+{
+    if (p->bad_off >= 0)
+        return;
+    p->bad_off = off;
+    p->bad_line = p->line;
+    p->bad_col = p->col;
+    p->bad_byte = byte;
+}
+
+/* A byte-at-a-time UTF-8 decoder (a character may straddle two pieces),
+ * as strict as util_utf8_valid: no overlong forms, surrogates or code
+ * points past U+10FFFF.  The bytes of a character that stops short are all
+ * bad and the byte that stopped it starts afresh, so the counts do not
+ * depend on how the input was cut into pieces. */
+void enc_probe_feed(enc_probe_t *p, const char *data, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)data;
+    for (size_t i = 0; i < len; i++, p->off++) {
+        unsigned c = s[i];
+        if (p->off < 3 && p->bompre == (unsigned)p->off &&
+            c == (unsigned char)"\xEF\xBB\xBF"[p->off])
+            p->bompre++;
+        if (p->need) {
+            if ((c & 0xC0) == 0x80) {
+                p->cp = (p->cp << 6) | (c & 0x3F);
+                if (++p->have < p->need)
+                    continue;
+                if (p->cp < p->min || p->cp > 0x10FFFF || (p->cp >= 0xD800 && p->cp <= 0xDFFF)) {
+                    probe_bad(p, p->seq_off, (unsigned char)p->lead);
+                    p->invalid += p->need;
+                } else {
+                    p->valid += p->need;
+                    p->col++;
+                }
+                p->need = 0;
+                if (p->bompre == 3 && p->off == 2) {
+                    /* the BOM is no character of the text */
+                    p->bom = 1;
+                    p->col = 1;
+                }
+                continue;
+            }
+            probe_bad(p, p->seq_off, (unsigned char)p->lead);
+            p->invalid += p->have;
+            p->need = 0;
+        }
+        if (c < 0x80) {
+            if (c == '\n') {
+                p->line++;
+                p->col = 1;
+            } else {
+                p->col++;
+            }
+            continue;
+        }
+        unsigned need = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 :
+                        c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (!need) {
+            probe_bad(p, p->off, (unsigned char)c);
+            p->invalid++;
+            continue;
+        }
+        p->need = need;
+        p->have = 1;
+        p->lead = c;
+        p->cp = c & (need == 2 ? 0x1F : need == 3 ? 0x0F : 0x07);
+        p->min = need == 2 ? 0x80 : need == 3 ? 0x800 : 0x10000;
+        p->seq_off = p->off;
+    }
+}
+
+enc_t enc_probe_end(enc_probe_t *p)
+{
+    if (p->need) {
+        probe_bad(p, p->seq_off, (unsigned char)p->lead);
+        p->cut = p->have;
+        p->need = 0;
+    }
+    if (p->bom || p->invalid == 0)
+        return ENC_UTF8;
+    if (p->valid > 0 && p->valid >= ENC_UTF8_RATIO * p->invalid)
+        return ENC_UTF8;
+    return ENC_GB18030;
+}
+
+int enc_probe_error(const enc_probe_t *p, char **err)
+{
+    if (p->bad_off < 0)
+        return 0;
+    if (p->cut && p->invalid == 0)
+        /* a download or copy that stopped early; rows may be missing too,
+         * so nothing is guessed or replaced */
+        util_seterr(err, _("line %ld, column %ld: the file ends in the middle of a UTF-8 "
+                    "character; it looks cut off (copy or export it again)"),
+                    p->bad_line, p->bad_col);
+    else if (p->bom)
+        util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X after a UTF-8 BOM"),
+                    p->bad_line, p->bad_col, p->bad_byte);
+    else
+        util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X; the file is "
+                    "otherwise UTF-8, so it is not read as GB18030"),
+                    p->bad_line, p->bad_col, p->bad_byte);
+    return -1;
+}
+
 int enc_to_utf8(const char *data, size_t len, enc_t want, char **out,
                 size_t *outlen, enc_t *used, char **err)
 {
-    int bom = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0;
-    if (bom) {
+    enc_probe_t pr;
+    enc_probe_init(&pr);
+    enc_probe_feed(&pr, data, len);
+    enc_t e = enc_probe_end(&pr);
+    if (want != ENC_AUTO)
+        e = want;
+    if (pr.bom) {
         data += 3;
         len -= 3;
     }
-    size_t bad = 0;
-    if (want == ENC_UTF8 || (want == ENC_AUTO && (bom || util_utf8_valid(data, len, &bad)))) {
-        if (want == ENC_UTF8 && !util_utf8_valid(data, len, &bad)) {
-            long line, col;
-            position(data, bad, &line, &col);
-            util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X"), line, col,
-                        (unsigned char)data[bad]);
+    if (e == ENC_UTF8) {
+        if (want == ENC_UTF8 && pr.bad_off >= 0) {
+            util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X"),
+                        pr.bad_line, pr.bad_col, pr.bad_byte);
             return -1;
         }
-        if (bom && !util_utf8_valid(data, len, &bad)) {
-            long line, col;
-            position(data, bad, &line, &col);
-            util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X after a UTF-8 BOM"),
-                        line, col, (unsigned char)data[bad]);
+        if (enc_probe_error(&pr, err) != 0)
             return -1;
-        }
         *out = util_xstrndup(data, len);
         *outlen = len;
         if (used)
             *used = ENC_UTF8;
         return 0;
     }
-    if (from_gb18030(data, len, out, outlen, err, want == ENC_AUTO ? bad : (size_t)-1) != 0)
+    /* ENC_AUTO picks GB18030 only without a BOM and after a bad byte, so
+     * pr.bad_off is then an offset into data */
+    if (from_gb18030(data, len, out, outlen, err,
+                     want == ENC_AUTO ? (size_t)pr.bad_off : (size_t)-1) != 0)
         return -1;
     if (used)
         *used = ENC_GB18030;

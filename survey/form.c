@@ -1025,14 +1025,20 @@ static void diag_positioned(util_diag_t *d, const char *file, const char *msg)
 {
     long line = 0, col = 0;
     int used = 0;
-    if (sscanf(msg, "line %ld, column %ld: %n", &line, &col, &used) != 2 || used == 0) {
-        col = 0;
-        used = 0;
-        if (sscanf(msg, "line %ld: %n", &line, &used) != 1 || used == 0) {
-            line = 0;
+    /* the message is in the process's language (English when the catalogue
+     * lacks it), and so is its prefix: both spellings are tried */
+    const char *two[2] = {_("line %ld, column %ld: %n"), "line %ld, column %ld: %n"};
+    const char *one[2] = {_("line %ld: %n"), "line %ld: %n"};
+    for (int i = 0; i < 2 && !used; i++)
+        if (sscanf(msg, two[i], &line, &col, &used) != 2)
             used = 0;
-        }
+    for (int i = 0; i < 2 && !used; i++) {
+        col = 0;
+        if (sscanf(msg, one[i], &line, &used) != 1)
+            used = 0;
     }
+    if (!used)
+        line = col = 0;
     util_diag_add(d, UTIL_ERROR, file, line, col, "%s", msg + used);
 }
 

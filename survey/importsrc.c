@@ -237,12 +237,32 @@ static int settle(imp_src_t *s, char **err)
         s->enc = s->want;
         return 0;
     }
-    int r = run(s, ENC_UTF8, 1, NULL, NULL, err);
-    if (r < 0)
+    /* encoding.c's detector, so a response file and a questionnaire are
+     * judged alike; a file judged UTF-8 with a bad byte (or cut off inside
+     * a character) fails here, before any row is read */
+    enc_probe_t pr;
+    unsigned char *buf = util_xmalloc(CHUNK);
+    size_t got;
+    enc_probe_init(&pr);
+    if (rewind_src(s, err) != 0) {
+        free(buf);
         return -1;
-    /* after a BOM the file is UTF-8 whatever follows: the bad byte is then
-     * reported as invalid UTF-8, not guessed at as GB18030 */
-    s->enc = r == 0 || s->bom ? ENC_UTF8 : ENC_GB18030;
+    }
+    while ((got = input(s, buf, CHUNK)) != 0 && got != (size_t)-1)
+        enc_probe_feed(&pr, (const char *)buf, got);
+    free(buf);
+    if (got == (size_t)-1) {
+        util_seterr(err, _("read error: %s"), strerror(errno));
+        return -1;
+    }
+    s->enc = enc_probe_end(&pr);
+    s->bom = pr.bom;
+    s->bad_off = pr.bad_off;
+    s->bad_line = pr.bad_line;
+    s->bad_col = pr.bad_col;
+    s->bad_byte = pr.bad_byte;
+    if (s->enc == ENC_UTF8 && enc_probe_error(&pr, err) != 0)
+        return -1;
     return 0;
 }
 

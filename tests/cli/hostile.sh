@@ -15,7 +15,7 @@
 # far slower (form check on a 10 MB line ran for minutes), so there the
 # line is 1 MB (same code paths)
 case "$GS" in *build-san*) MB=1 ;; *) MB=100 ;; esac
-MB=$MB python3 - <<'PY'
+MB=$MB Q=$Q python3 - <<'PY'
 import os, random
 random.seed(11)
 open("empty.csv", "wb").close()
@@ -29,12 +29,33 @@ with open("bigline.csv", "wb") as f:
 open("latin1.csv", "wb").write("unit,comment\nU1,caf\xe9 \xff\xfe\n".encode("latin-1"))
 open("truncated.csv", "wb").write("survey,\n,type,name\n,text,单".encode()[:-1])
 open("nul.csv", "wb").write(b"unit,comment\nU1,a\x00b\n")
+# UTF-8 that GB18030 would also decode (as nonsense), which is what the
+# detector used to do: a file cut inside its last character, and one with
+# a bad byte amid UTF-8 text (a lead byte whose character stops short)
+def gb_decodes(b):
+    b.decode("gb18030")
+    return b
+open("cut.csv", "wb").write(gb_decodes("unit,comment\nU1,意见很好\nU2,好".encode()[:-1]))
+open("badbyte.csv", "wb").write(gb_decodes("unit,comment\nU1,意见很".encode() + b"\xe8\xc4\x81\n"))
+q = open(os.environ["Q"] + "/staff-opinion.csv", "rb").read()
+body = q.rstrip(b"\r\n")
+lead = max(i for i, c in enumerate(body) if c >= 0xE0)   # its last 3-byte character
+cut = body[:lead + 2]      # the character's first two bytes, no line end
+open("form-cut.csv", "wb").write(cut)
+head = body[:lead].decode()
+# where the cut character is, counted independently of the tool
+open("form-cut.pos", "w").write("%d:%d" % (head.count("\n") + 1, len(head.split("\n")[-1]) + 1))
+open("form-gb18030.csv", "wb").write(q.decode().encode("gb18030"))
+u = open(os.environ["Q"] + "/units-sample.csv", "rb").read()
+open("units-gb18030.csv", "wb").write(u.decode().encode("gb18030"))
 PY
-# nonsense NAME CMD...: exit 1 or 2, a reason on stderr, no sanitizer report
+# nonsense NAME CMD...: exit 1 or 2, a one-line reason on stderr (at most a
+# summary line after it, no line echoing a huge cell), no sanitizer report
 nonsense() {
     n=$1; shift
     run "$@"
     if { [ "$RC" -eq 1 ] || [ "$RC" -eq 2 ]; } && [ -s "$T/err" ] &&
+        [ "$(wc -l <"$T/err")" -le 2 ] && awk 'length > 300 { exit 1 }' "$T/err" &&
         ! grep -q 'Sanitizer\|runtime error\|Segmentation\|Aborted' "$T/err"; then
         ok "$n: exit $RC with a reason"
     else
@@ -42,7 +63,7 @@ nonsense() {
         head -c 600 "$T/err" | sed 's/^/# /'
     fi
 }
-for f in empty binary latin1 truncated nul; do
+for f in empty binary latin1 truncated nul cut badbyte; do
     nonsense "form check $f" "$GS" form check $f.csv
     nonsense "unit import $f" "$GS" unit import $f.csv
     nonsense "import $f" "$GS" import $f.csv --form staff-opinion
@@ -54,6 +75,36 @@ nonsense "import a directory" "$GS" import . --form staff-opinion
 nonsense "form check a missing file" "$GS" form check no-such-file.csv
 nonsense "a database that is no database" env GAPSURVEY_DB="$T/binary.csv" "$GS" form list
 rm -f bigline.csv
+
+# ---- UTF-8 with a bad or cut-off character: an error at FILE:LINE:COL,
+# not a silent GB18030 reading; real GB18030 files are still recognised ----
+run "$GS" form check form-cut.csv
+status "form check, UTF-8 questionnaire cut inside its last character: exit 1" 1
+has "it names the file, line and column of the cut character" "$T/err" \
+    "form-cut.csv:$(cat form-cut.pos): error: the file ends in the middle of a UTF-8 character"
+run "$GS" form check cut.csv
+has "form check: a short UTF-8 file cut off is UTF-8 too" "$T/err" \
+    "cut.csv:3:4: error: the file ends in the middle of a UTF-8 character"
+run "$GS" unit import cut.csv
+has "unit import names line and column of the cut character" "$T/err" \
+    "cut.csv: line 3, column 4: the file ends in the middle of a UTF-8 character"
+run "$GS" import cut.csv --form staff-opinion
+has "import names line and column of the cut character" "$T/err" \
+    "cut.csv: line 3, column 4: the file ends in the middle of a UTF-8 character"
+run "$GS" form check badbyte.csv
+has "form check: a bad byte amid UTF-8 is named, not read as GB18030" "$T/err" \
+    "badbyte.csv:2:7: error: invalid UTF-8 byte 0xE8; the file is otherwise UTF-8"
+run "$GS" import badbyte.csv --form staff-opinion
+has "import: the same bad byte, the same place" "$T/err" \
+    "badbyte.csv: line 2, column 7: invalid UTF-8 byte 0xE8; the file is otherwise UTF-8"
+run "$GS" form check form-gb18030.csv
+status "a GB18030 questionnaire is still accepted" 0
+has "and said to be read as GB18030" "$T/err" "read as GB18030"
+"$GS" --db gb.db init >/dev/null 2>&1
+run "$GS" --db gb.db unit import units-gb18030.csv
+status "a GB18030 unit list is still accepted" 0
+same "its names arrive as the same UTF-8" "$(sqlite3 gb.db 'select group_concat(name) from units')" \
+    "$(sed 1d "$Q/units-sample.csv" | cut -d, -f2 | paste -sd, -)"
 same "nothing was stored from nonsense" "$(sqlite3 "$GAPSURVEY_DB" 'select count(*) from responses')" 0
 
 # ---- hostile text: escaping, formula injection, SQL, paths ----

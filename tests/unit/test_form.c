@@ -256,10 +256,10 @@ static const struct bad_case bad_cases[] = {
       HEAD "settings,,\n,form_id,role\n,t2,self\n",
       -1, 1, "bad.csv:20:1: error: sheet 'settings' starts again (first at line 1); merge "
              "the two" },
-    { "bytes that are neither UTF-8 nor GB18030, at the bad byte, not at good Chinese text",
+    { "bad bytes in a UTF-8 form: UTF-8 with an error at the bad byte, not at good Chinese text",
       HEAD ",text,c1,意见\xff\xfe,Comment,,,,,\n",
-      -1, 1, "bad.csv:20:12: error: byte 0xFF is neither UTF-8 nor GB18030; save the file "
-             "as UTF-8" },
+      -1, 1, "bad.csv:20:12: error: invalid UTF-8 byte 0xFF; the file is otherwise UTF-8, so "
+             "it is not read as GB18030" },
     { "quoted cell never closed",
       HEAD ",text,c1,\"意见,Comment,,,,,\n,text,c2,二,Two,,,,,\n",
       -1, 1, "bad.csv:20: error: a quoted cell in the row that starts here is never closed; "

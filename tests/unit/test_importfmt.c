@@ -56,8 +56,15 @@ static const struct dec_case dec_cases[] = {
      "line 2, column 2: byte 0x81 is not valid GB18030"},
     {"GB18030 given, cut at the end", "\xCA\xD0\n\xCA", 0, ENC_GB18030, NULL,
      "line 2, column 1: byte 0xCA is not valid GB18030"},
-    {"neither: a UTF-8 file with one bad byte", "单位\n\x81\x20", 0, ENC_AUTO, NULL,
-     "line 2, column 1: byte 0x81 is neither UTF-8 nor GB18030; save the file as UTF-8"},
+    {"a UTF-8 file with one bad byte", "单位\n\x81\x20", 0, ENC_AUTO, NULL,
+     "line 2, column 1: invalid UTF-8 byte 0x81; the file is otherwise UTF-8, so it is not "
+     "read as GB18030"},
+    {"UTF-8 cut inside its last character (GB18030 would take it)", "单位,意见\n单位,\xE6\x84",
+     0, ENC_AUTO, NULL, "line 2, column 4: the file ends in the middle of a UTF-8 character; it "
+     "looks cut off (copy or export it again)"},
+    {"a bad byte amid UTF-8 that GB18030 would take", "单位,意见\n单位,意\xE8\xC4\x81\n", 0,
+     ENC_AUTO, NULL, "line 2, column 5: invalid UTF-8 byte 0xE8; the file is otherwise UTF-8, "
+     "so it is not read as GB18030"},
     {"neither: GB18030 text, then a bad pair", GB_TEXT "\xCA\xD0\x81\x20", 0, ENC_AUTO, NULL,
      "line 3, column 2: byte 0x81 is neither UTF-8 nor GB18030; save the file as UTF-8"},
 };

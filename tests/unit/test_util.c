@@ -319,9 +319,29 @@ static void test_enc_to_utf8(void **state)
         { "neither: GB18030 text then a bad byte, column in characters",
           "x\n\xB5\xA5\xCE\xBB\xFF", 0, ENC_AUTO, -1, NULL, ENC_AUTO,
           "line 2, column 3: byte 0xFF is neither UTF-8 nor GB18030; save the file as UTF-8" },
-        { "neither: UTF-8 text then a bad byte, at the bad byte",
+        { "UTF-8 text then a bad byte: UTF-8 with an error, at the bad byte",
           "单位\n意见\xFF", 0, ENC_AUTO, -1, NULL, ENC_AUTO,
-          "line 2, column 3: byte 0xFF is neither UTF-8 nor GB18030; save the file as UTF-8" },
+          "line 2, column 3: invalid UTF-8 byte 0xFF; the file is otherwise UTF-8, so it is "
+          "not read as GB18030" },
+        /* the last character cut to two of its three bytes: GB18030 would
+         * decode all of it (as nonsense), which is what used to happen */
+        { "UTF-8 cut off inside its last character", "单位意见\n单位\xE6\x84", 0, ENC_AUTO, -1,
+          NULL, ENC_AUTO, "line 2, column 3: the file ends in the middle of a UTF-8 character; "
+          "it looks cut off (copy or export it again)" },
+        { "ASCII cut off inside a UTF-8 character", "a,b\n1,\xE6\x84", 0, ENC_AUTO, -1, NULL,
+          ENC_AUTO, "line 2, column 3: the file ends in the middle of a UTF-8 character; it "
+          "looks cut off (copy or export it again)" },
+        { "bad byte amid UTF-8 text that GB18030 would also accept",
+          "单位,意见\n单位,意\xE8\xC4\x81\n", 0, ENC_AUTO, -1, NULL, ENC_AUTO,
+          "line 2, column 5: invalid UTF-8 byte 0xE8; the file is otherwise UTF-8, so it is not "
+          "read as GB18030" },
+        /* short GB18030 text is partly valid UTF-8 by chance (here 9 of its
+         * 12 high bytes): still GB18030 */
+        { "GB18030 that is three quarters valid UTF-8", "\xCE\xB4\xD6\xAA\xD1\xA1\xCF\xEE"
+          "\xA1\xB0%s\xA1\xB1", 0, ENC_AUTO, 0, "未知选项“%s”", ENC_GB18030, NULL },
+        { "GB18030 liantong", "\xC1\xAA\xCD\xA8", 0, ENC_AUTO, 0, "联通", ENC_GB18030, NULL },
+        { "UTF-8 asked for, cut off", "ab\xE6\x84", 0, ENC_UTF8, -1, NULL, ENC_AUTO,
+          "line 1, column 3: invalid UTF-8 byte 0xE6" },
         { "neither: a truncated GB18030 character at the end", "ab\xB5", 0, ENC_AUTO, -1,
           NULL, ENC_AUTO,
           "line 1, column 3: byte 0xB5 is neither UTF-8 nor GB18030; save the file as UTF-8" },
