@@ -603,7 +603,7 @@ static void write_head(doc_t *d, const char *title, const char *subtitle)
         "  font-family: \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"PingFang SC\", \"Microsoft YaHei\","
         " sans-serif; }\n"
         "h1 { font-size: 19pt; text-align: center; margin: 0 0 4pt; line-height: 1.4; }\n"
-        ".sub { text-align: center; color: #555; margin: 0 0 18pt; text-indent: 0; }\n"
+        "p.sub, body.en p.sub { text-align: center; color: #555; margin: 0 0 18pt; text-indent: 0; }\n"
         "h2 { font-size: 14.5pt; margin: 22pt 0 8pt; padding-bottom: 2pt; border-bottom: 1.2pt solid #333; }\n"
         "h3 { font-size: 12pt; margin: 14pt 0 6pt; }\n"
         "h4 { font-size: 10.5pt; margin: 10pt 0 4pt; }\n"

@@ -34,6 +34,7 @@ status "simulate wave 2026 with a planted weakness" 0
 run "$GS" report --wave 2026 --compare-wave 2025 --lang zh --out "$T/rep"
 status "report --out DIR" 0
 has "it prints the path of report.html" "$T/out" "$T/rep/report.html"
+check "no progress line when stderr is no terminal" test ! -s "$T/err"
 for f in report.html report.md dimensions.csv groups.csv items.csv gaps.csv changes.csv; do
     check "$f written" [ -s "$T/rep/$f" ]
 done
@@ -230,6 +231,22 @@ has "the error names the package" "$T/err" "gnuplot-nox"
 check "report.html is written anyway" [ -s "$T/rep-nog/report.html" ]
 has "and says it has no plots" "$T/rep-nog/report.html" "本报告未包含图表"
 check "the scripts are there to draw later" [ -s "$T/rep-nog/plots/heatmap.gp" ]
+
+# progress: on a terminal the plots are counted on stderr (a slowed
+# gnuplot makes the run last past the one-second delay on any machine)
+if command -v script >/dev/null 2>&1; then
+    printf '#!/bin/sh\nsleep 0.1\nexec gnuplot "$@"\n' > "$T/slowplot"
+    chmod +x "$T/slowplot"
+    GAPSURVEY_GNUPLOT="$T/slowplot" script -qc "'$GS' --lang en report --wave 2026 --out '$T/rep-tty'" /dev/null \
+        > "$T/tty.log" 2>&1
+    has "on a terminal: a progress line counts the plots" "$T/tty.log" "drawing plots ["
+    GAPSURVEY_GNUPLOT="$T/slowplot" script -qc "'$GS' --lang zh report --wave 2026 --out '$T/rep-tty'" /dev/null \
+        > "$T/tty.log" 2>&1
+    has "... in the process's language" "$T/tty.log" "正在绘图 ["
+    GAPSURVEY_GNUPLOT="$T/slowplot" script -qc "'$GS' --quiet report --wave 2026 --out '$T/rep-tty'" /dev/null \
+        > "$T/tty.log" 2>&1
+    hasnot "--quiet: no progress line" "$T/tty.log" "drawing plots"
+fi
 
 run "$GS" report --wave 2026
 status "report without --out is a usage error" 2
