@@ -102,7 +102,9 @@ pot-file:
 	    --keyword=i18n_pick:2 --keyword=i18n_npick:2,3 --add-comments=TRANSLATORS: --sort-by-file \
 	    --package-name=gapsurvey --msgid-bugs-address=gapsurvey -o $(POT) $(POT_SRCS)
 
-install: all
+# BUILD's binary and catalogue; not `all`, whose ./gapsurvey link would then
+# point at whatever build a test installs (i18n.sh installs the one it tests)
+install: check-deps $(BIN) $(MO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/man/man1 \
 	    $(DESTDIR)$(DATADIR)/locale/zh_CN/LC_MESSAGES \
 	    $(DESTDIR)$(DATADIR)/bash-completion/completions \
@@ -118,6 +120,13 @@ uninstall:
 	    $(DESTDIR)$(DATADIR)/locale/zh_CN/LC_MESSAGES/gapsurvey.mo \
 	    $(DESTDIR)$(DATADIR)/bash-completion/completions/gapsurvey
 	rm -rf $(DESTDIR)$(DATADIR)/gapsurvey
+
+# README.md's command reference is man/gapsurvey.1 rendered (groff); edit
+# the man page, then `make readme-ref`.  tests/cli/docs.sh fails while the
+# two differ.
+.PHONY: readme-ref
+readme-ref:
+	@sh tools/readme-ref.sh
 
 # ---- fuzzing (tests/fuzz/README.md) ----
 # `make fuzz FUZZ_SECONDS=N` builds every libFuzzer target with clang
@@ -154,11 +163,13 @@ $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
 fuzz: fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-# valgrind --leak-check=full over the CLI tests, on a plain -O0 build (the
-# sanitizer build cannot run under valgrind); any leak or memory error
-# fails the run (tests/fuzz/valgrind.sh).
+# valgrind --leak-check=full over every CLI test (VG_TESTS=PATTERN... for
+# some), on a plain -O0 build (the sanitizer build cannot run under
+# valgrind) with its catalogue (the i18n tests need it); any leak or memory
+# error fails the run (tests/fuzz/valgrind.sh, which lists the tests it
+# leaves out and why).
 valgrind: check-deps
-	$(MAKE) BUILD=build-vg OPT=-O0 build-vg/gapsurvey
+	$(MAKE) BUILD=build-vg OPT=-O0 build-vg/gapsurvey build-vg/locale/zh_CN/LC_MESSAGES/gapsurvey.mo
 	@sh tests/fuzz/valgrind.sh build-vg $(VG_TESTS)
 
 # ---- benchmarks (bench/README.md, issue #8; not part of `make test`) ----

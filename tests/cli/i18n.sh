@@ -61,7 +61,7 @@ done
 # (d) installed: binary, man page, completion, translations, questionnaires
 build=$(basename "$(dirname "$GS")")
 san=0; [ "$build" = build-san ] && san=1
-if make -s -C "$ROOT" install SANITIZE=$san DESTDIR="$T/stage" PREFIX=/usr >"$T/inst.log" 2>&1; then
+if make -s -C "$ROOT" install SANITIZE=$san BUILD="$build" DESTDIR="$T/stage" PREFIX=/usr >"$T/inst.log" 2>&1; then
     ok "make install DESTDIR=... PREFIX=/usr"
 else
     notok "make install DESTDIR=... PREFIX=/usr"; sed 's/^/# /' "$T/inst.log" | tail -n 20
@@ -82,7 +82,7 @@ status "installed binary, run elsewhere, finds the shipped questionnaires (simul
 (cd "$T/elsewhere" && env -u GAPSURVEY_DATA LANG=C "$IGS" --lang zh --help >"$T/h" 2>&1)
 check "installed binary finds its translations" zh "$T/h"
 check "--lang zh: Chinese command summaries" grep -q '创建数据库' "$T/h"
-if make -s -C "$ROOT" uninstall SANITIZE=$san DESTDIR="$T/stage" PREFIX=/usr >"$T/inst.log" 2>&1 &&
+if make -s -C "$ROOT" uninstall SANITIZE=$san BUILD="$build" DESTDIR="$T/stage" PREFIX=/usr >"$T/inst.log" 2>&1 &&
     [ -z "$(find "$T/stage" -type f)" ]; then
     ok "make uninstall removes every installed file"
 else
