@@ -101,16 +101,6 @@ static double chisq_upper(double x, double df)
 /* Mean/variance accumulator                                          */
 /* ------------------------------------------------------------------ */
 
-void stats_acc_add(stats_acc_t *a, double x)
-{
-    /* Welford: update the mean first, then m2 with the old and new
-     * deviations; stable for long streams with a large mean. */
-    a->n += 1.0;
-    double d = x - a->mean;
-    a->mean += d / a->n;
-    a->m2 += d * (x - a->mean);
-}
-
 void stats_acc_merge(stats_acc_t *into, const stats_acc_t *b)
 {
     /* Chan, Golub & LeVeque (1979): m2 = m2a + m2b + d^2 na nb / n. */
@@ -494,14 +484,31 @@ void stats_cov_add(stats_cov_t *c, const double *x)
      * symmetric form keeps C exactly symmetric. */
     size_t k = c->k;
     c->n += 1.0;
-    double f = (c->n - 1.0) / c->n;
+    double f = (c->n - 1.0) / c->n, n = c->n;
+    double *dx = c->dx, *cm = c->cm, *mean = c->mean;
     for (size_t i = 0; i < k; i++)
-        c->dx[i] = x[i] - c->mean[i];
+        dx[i] = x[i] - mean[i];
     for (size_t i = 0; i < k; i++) {
-        double fi = f * c->dx[i];
-        for (size_t j = 0; j < k; j++)
-            c->cm[i * k + j] += fi * c->dx[j];
-        c->mean[i] += c->dx[i] / c->n;
+        double fi = f * dx[i];
+        double *row = cm + i * k;
+        size_t j = 0;
+#if defined(__GNUC__)
+        /* two at a time in one vector register (this runs once per
+         * respondent and dimension): the same products and sums per
+         * element, so the same results as the plain loop */
+        typedef double v2d __attribute__((vector_size(16)));
+        v2d f2 = {fi, fi};
+        for (; j + 2 <= k; j += 2) {
+            v2d a, b;
+            memcpy(&a, row + j, sizeof a);
+            memcpy(&b, dx + j, sizeof b);
+            a += f2 * b;
+            memcpy(row + j, &a, sizeof a);
+        }
+#endif
+        for (; j < k; j++)
+            row[j] += fi * dx[j];
+        mean[i] += dx[i] / n;
     }
 }
 

@@ -44,8 +44,17 @@ typedef struct {
 } stats_acc_t;
 
 /* Add one observation (Welford 1962).  Non-finite x is the caller's
- * business: pass only answered, finite values. */
-void stats_acc_add(stats_acc_t *a, double x);
+ * business: pass only answered, finite values.  Inline: the analysis
+ * calls it about a hundred times per respondent. */
+static inline void stats_acc_add(stats_acc_t *a, double x)
+{
+    /* Welford: update the mean first, then m2 with the old and new
+     * deviations; stable for long streams with a large mean. */
+    a->n += 1.0;
+    double d = x - a->mean;
+    a->mean += d / a->n;
+    a->m2 += d * (x - a->mean);
+}
 
 /* into += b (Chan, Golub & LeVeque pairwise update). */
 void stats_acc_merge(stats_acc_t *into, const stats_acc_t *b);
