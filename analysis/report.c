@@ -169,23 +169,28 @@ static int is_word(char c)
            c == '-';
 }
 
-/* 1 when text names a suppressed group: its name anywhere, or its code as
- * a whole word (so code "U3" does not hide a text about "U31"). */
+/* 1 when text holds w: anywhere when w is not a plain word (a Chinese
+ * name), else as a whole word (so code "U3" is not found in "U31"). */
+static int mentions(const char *text, const char *w)
+{
+    size_t n = strlen(w);
+    if (!n)
+        return 0;
+    int word = 1;
+    for (const char *q = w; *q; q++)
+        word &= is_word(*q);
+    for (const char *p = strstr(text, w); p; p = strstr(p + 1, w))
+        if (!word || ((p == text || !is_word(p[-1])) && !is_word(p[n])))
+            return 1;
+    return 0;
+}
+
+/* 1 when text names a suppressed group: its name or its code. */
 static int names_hidden(const doc_t *d, const char *text)
 {
-    for (size_t i = 0; i < d->nhide; i++) {
-        const char *w = d->hide[i];
-        size_t n = strlen(w);
-        if (!n)
-            continue;
-        for (const char *p = strstr(text, w); p; p = strstr(p + 1, w)) {
-            int word = 1;
-            for (const char *q = w; *q; q++)
-                word &= is_word(*q);
-            if (!word || ((p == text || !is_word(p[-1])) && !is_word(p[n])))
-                return 1;
-        }
-    }
+    for (size_t i = 0; i < d->nhide; i++)
+        if (mentions(text, d->hide[i]))
+            return 1;
     return 0;
 }
 
@@ -761,11 +766,54 @@ static const struct {
     {RES_F_LOW_RESPONSE, N_("Low response")},
 };
 
-static void write_findings(doc_t *d)
+/* At province scale (more than PLOT_ROWS_MAX groups shown) a kind of
+ * finding lists at most this many: a thousand weak units is a table, and
+ * the tables and CSV files hold every one. */
+#define REPORT_FINDINGS_MAX 50
+
+/* Marks in keep[] which findings of kind k are listed: all of them, or
+ * past REPORT_FINDINGS_MAX those of the groups with the largest shortfall
+ * (plot_notable) for weak units and the first ones for the other kinds.
+ * Returns the number listed. */
+static size_t pick_findings(const doc_t *d, res_fkind_t k, size_t nshown, char *keep)
+{
+    const res_t *r = d->r;
+    size_t n = 0;
+    for (size_t i = 0; i < r->nfindings; i++) {
+        keep[i] = r->findings[i].kind == k && r->findings[i].text && !names_hidden(d, r->findings[i].text);
+        n += keep[i];
+    }
+    if (nshown <= PLOT_ROWS_MAX || n <= REPORT_FINDINGS_MAX)
+        return n;
+    char *want = util_xcalloc(r->nfindings + 1, 1);
+    size_t m = 0;
+    if (k == RES_F_WEAK_UNIT) {
+        size_t *rank = util_xcalloc(nshown + 1, sizeof *rank);
+        size_t nr = plot_notable(r, rank, nshown, NULL);
+        for (size_t g = 0; g < nr && m < REPORT_FINDINGS_MAX; g++)
+            for (size_t i = 0; i < r->nfindings && m < REPORT_FINDINGS_MAX; i++)
+                if (keep[i] && !want[i] && mentions(r->findings[i].text, r->groups[rank[g]].code)) {
+                    want[i] = 1;
+                    m++;
+                }
+        free(rank);
+    }
+    for (size_t i = 0; i < r->nfindings && m < REPORT_FINDINGS_MAX; i++)
+        if (keep[i] && !want[i]) {
+            want[i] = 1;
+            m++;
+        }
+    memcpy(keep, want, r->nfindings);
+    free(want);
+    return m;
+}
+
+static void write_findings(doc_t *d, size_t nshown)
 {
     const res_t *r = d->r;
     section(d, "findings", TR(d->zh, "Main findings"));
     size_t total = 0;
+    char *keep = util_xcalloc(r->nfindings + 1, 1);
     for (size_t k = 0; k < sizeof fkinds / sizeof fkinds[0]; k++) {
         size_t n = 0;
         for (size_t i = 0; i < r->nfindings; i++)
@@ -774,15 +822,26 @@ static void write_findings(doc_t *d)
                 n++;
         if (!n)
             continue;
+        size_t m = pick_findings(d, fkinds[k].kind, nshown, keep);
         subsection(d, TR(d->zh, fkinds[k].title));
         list_begin(d, "findings");
         for (size_t i = 0; i < r->nfindings; i++)
-            if (r->findings[i].kind == fkinds[k].kind && r->findings[i].text &&
-                !names_hidden(d, r->findings[i].text))
+            if (keep[i])
                 list_item(d, r->findings[i].text);
         list_end(d);
+        if (m < n && fkinds[k].kind == RES_F_WEAK_UNIT)
+            paraf(d, "note",
+                  TR(d->zh, "With %1$zu such findings, the list shows %2$zu: those of the %3$ss with the largest "
+                            "shortfalls. Every weak score is in the tables below and groups.csv."),
+                  n, m, glabel(d));
+        else if (m < n)
+            paraf(d, "note",
+                  TR(d->zh, "With %1$zu such findings, the list shows the first %2$zu. Every one is in the "
+                            "tables below and the CSV files."),
+                  n, m);
         total += n;
     }
+    free(keep);
     if (!total)
         paraf(d, NULL, TR(d->zh, "By this report's rules (BH-adjusted q < %g and a difference of at least "
                                  "%g points), no weak dimension, weak %s, self-vs-staff gap or significant "
@@ -1445,7 +1504,7 @@ int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_
     else if (!with_plots)
         para_cls(&d, "note", TR(d.zh, "Plots were not requested for this report."));
     write_overview(&d, nshown);
-    write_findings(&d);
+    write_findings(&d, nshown);
     write_dimensions(&d, nshown);
     write_units(&d, nshown);
     if (r->ngaps)
