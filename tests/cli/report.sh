@@ -217,6 +217,15 @@ while IFS= read -r name; do
     [ "$(grep -cF -- "<td>$name</td>" "$T/rep-many/report.html")" -ge 1 ] || miss="$miss $name"
 done < "$T/many.names"
 same "every shown unit has a row in the report" "$miss" ""
+# a loose threshold flags hundreds of weak scores: a kind of finding lists 50
+run env GAPSURVEY_DB="$MANY" "$GS" report --wave 2026 --fdr 0.9 --min-diff 0 --no-plots --lang en \
+    --out "$T/rep-manyf"
+status "report with a loose threshold" 0
+same "50 weak-unit findings listed" \
+    "$(awk '/^### [0-9.]* Weak units/ {f = 1; next} /^##/ {f = 0} f && /^- /' "$T/rep-manyf/report.md" | wc -l)" 50
+check "and the report says how many there are" \
+    grep -qE 'With [0-9]+ such findings, the list shows 50: those of the units with the largest shortfalls' \
+    "$T/rep-manyf/report.md"
 
 # grouped by another question
 run "$GS" report --wave 2026 --by position --out "$T/rep-by" --no-plots
