@@ -774,20 +774,25 @@ static int on_tokens(void *ud, int unit, long issued, long used)
  * recovered by subtracting the shown ones from the total.  Respondents in
  * no group (no unit, or the --by question unanswered) are in the total
  * too, so they count as hidden: three people who skipped "party member"
- * would otherwise be the population minus the two shown groups. */
+ * would otherwise be the population minus the two shown groups.  And a
+ * grouping never has exactly one hidden group when everyone is in a group:
+ * that group would be the total minus the shown ones, exactly (a group is
+ * hidden with min_n or more only by the differencing defence, which the
+ * exact figure would undo). */
 static void suppress(res_t *r)
 {
-    long hidden = r->respondents;
+    long hidden = r->respondents, ungrouped;
     size_t nhidden = 0;
     for (size_t i = 0; i < r->ngroups; i++)
         hidden -= r->groups[i].n;
+    ungrouped = hidden;
     for (size_t i = 0; i < r->ngroups; i++)
         if (r->groups[i].n > 0 && (r->groups[i].n < r->min_n || r->groups[i].suppressed)) {
             r->groups[i].suppressed = 1;
             hidden += r->groups[i].n;
             nhidden++;
         }
-    if ((nhidden > 0 || hidden > 0) && hidden < r->min_n) {
+    if (((nhidden > 0 || hidden > 0) && hidden < r->min_n) || (nhidden == 1 && ungrouped == 0)) {
         long best = -1;
         for (size_t i = 0; i < r->ngroups; i++)
             if (!r->groups[i].suppressed && r->groups[i].n > 0 &&
@@ -801,16 +806,53 @@ static void suppress(res_t *r)
     r->nsuppressed = nhidden;
 }
 
+/* ---- the differencing defence across groupings (issue 9) ----
+ *
+ * What an analysis publishes is, for each shown group, its n and the means
+ * of its respondents (so their sums), and the same for everyone (so the
+ * pool of hidden groups and ungrouped respondents too: the total minus the
+ * shown groups).  Each grouping therefore cuts the respondents into
+ * published blocks: its shown groups and its pool.  A researcher can run
+ * the analysis by unit and by every select_one question, so every grouping
+ * is published, each under its own small-group rules (other_shown).
+ *
+ * Two groupings' blocks are linked through the respondents they share.
+ * Sums of blocks of one grouping minus sums of blocks of another reveal
+ * whoever is in the one union and not the other; that is a disclosure
+ * when they are 1..min_n-1 people.  This is the complementary suppression
+ * problem of statistical disclosure control over two linked tables; exact
+ * protection against every linear combination is a hard (integer
+ * programming) problem, so the rule here checks the combinations built
+ * around one block, from both sides, which a search over subsets would
+ * find first:
+ *
+ *   inside: a block X minus the blocks of the other grouping that lie
+ *     wholly in X (one or more of them);
+ *   around: the blocks of the other grouping that meet X, together, minus X;
+ *
+ * for every block X of this grouping against the other's, and every block
+ * of the other against this one's.  A single block used whole is the
+ * classic two-grouping attack (unit minus "senior" = one person); the
+ * unions are the three-and-more-group attacks (unit minus "senior" minus
+ * "middle"; "junior" minus two units that hold only juniors).  By the
+ * complement, the same sums also cover a union of all blocks but one.
+ * When one is found, groups of this grouping are hidden (which merges them
+ * into its pool, a block the same checks then apply to), chosen so that
+ * the combination stops being exact, and everything is checked again until
+ * nothing is found; at worst every group is hidden, which publishes the
+ * total alone.  Not searched: combinations of three groupings at once (a
+ * unit minus a level minus a years-of-service group), and differences of
+ * two unions that cross both ways. */
+
 /* Would group h be shown by an analysis grouped by other grouping k?  The
  * same two rules as suppress(): at least min_n, and not the smallest when
  * that grouping's hidden and ungrouped respondents are fewer than min_n.
- * (Without this, the question naming the unit, which mirrors the units,
- * would make every complementary pool look close to its larger member.) */
-static int other_shown(const res_t *r, const scan_t *sc, size_t k, size_t h)
+ * (The other grouping's own differencing suppression is not predicted:
+ * its run applies this same defence from its side.)  Into shown, indexed
+ * by xtoff[k] + h. */
+static void other_shown_all(const res_t *r, const scan_t *sc, size_t k, char *shown)
 {
-    long nh = xn_of(sc, k, h), hidden = r->respondents, smallest = -1;
-    if (nh < r->min_n)
-        return 0;
+    long hidden = r->respondents, smallest = -1;
     for (size_t j = 0; j < sc->xsize[k]; j++) {
         long nj = xn_of(sc, k, j);
         if (nj >= r->min_n) {
@@ -819,103 +861,268 @@ static int other_shown(const res_t *r, const scan_t *sc, size_t k, size_t h)
                 smallest = (long)j;
         }
     }
-    return !(hidden > 0 && hidden < r->min_n && smallest == (long)h);
+    for (size_t j = 0; j < sc->xsize[k]; j++)
+        shown[sc->xtoff[k] + j] = xn_of(sc, k, j) >= r->min_n &&
+                                  !(hidden > 0 && hidden < r->min_n && smallest == (long)j);
 }
 
-/* 1 when a set of n respondents, `both` of them in group h of other
- * grouping k, and that group are nested (one holds the other) and differ
- * by 1..min_n-1 people: subtracting one sum from the other reveals them. */
-static int nested_close(const res_t *r, const scan_t *sc, size_t k, size_t h, long n, long both)
+/* A block's links to the other grouping's blocks: the sizes of those that
+ * lie wholly inside it (and how many), and of all that meet it. */
+typedef struct {
+    long in, meet;
+    long nin;
+} blocklink_t;
+
+/* x shares w respondents with a block of ysize. */
+static void link_add(blocklink_t *x, long w, long ysize)
 {
-    long nh = xn_of(sc, k, h);
-    long diff = n > nh ? n - nh : nh - n;
-    if (!(nh > 0 && n > 0 && diff > 0 && diff < r->min_n && (both == n || both == nh)))
-        return 0;
-    /* checked last: it walks the other grouping's groups, and this runs
-     * for every group x every other group (2,000 x 2,000 units: 15 s) */
-    return other_shown(r, sc, k, h);   /* its own run hides it: nothing to subtract */
+    if (w <= 0)
+        return;
+    x->meet += ysize;
+    if (w == ysize) {
+        x->in += ysize;
+        x->nin++;
+    }
 }
 
-/* The differencing defence across groupings.  An analysis publishes each
- * shown group's n and means, and the total, so the pool of hidden and
- * ungrouped respondents is published too (the total minus the shown
- * groups).  A researcher can also run it --by unit and --by every
- * select_one question.  When a shown group, or the hidden pool, and a
- * group of another grouping are nested and differ by 1..min_n-1 people,
- * subtracting one from the other would reveal those few: the shown group
- * is suppressed, and a pool that is too close is widened by suppressing
- * the next smallest shown group, until no such pair is left.  The other
- * grouping's group counts only when that grouping's own run would show it (the
- * basic and complementary rules); the same rule run from the other side
- * suppresses the partner too.  Combinations of three or more groups, or of
- * two hidden pools, are not searched: see tests/fuzz/README.md. */
-/* 1 when shown group g and a group of another grouping are nested and
- * close (nested_close).  Pairs that never occur cannot be nested. */
-static int group_nested(const res_t *r, const scan_t *sc, size_t g)
+/* 1 when a block of n respondents with these links can be differenced
+ * down to 1..min_n-1 people ("inside" or "around" above). */
+static int link_exposed(const blocklink_t *x, long n, long min_n)
 {
-    long n = r->groups[g].n;
-    const uint32_t *row = sc->xrow + g * sc->xstride;
-    for (size_t k = 0; k < sc->nx; k++)
+    long inside = n - x->in, around = x->meet - n;
+    return (x->nin > 0 && inside >= 1 && inside < min_n) || (around >= 1 && around < min_n);
+}
+
+/* Respondents of group g (of this grouping) in group h of other grouping
+ * k, or (h < 0) in that grouping's pool. */
+static long cross_w(const res_t *r, const scan_t *sc, const char *xshown, size_t g, size_t k,
+                    long h)
+{
+    if (h >= 0) {
         if (sc->xoff[k] != XSPARSE)
-            for (size_t h = 0; h < sc->xsize[k]; h++)
-                if (nested_close(r, sc, k, h, n, row[sc->xoff[k] + h]))
-                    return 1;
-    for (size_t i = sc->xsp_at[g]; i < sc->xsp_at[g + 1]; i++)
-        if (nested_close(r, sc, sc->xsp[i].k, sc->xsp[i].h, n, sc->xsp[i].n))
-            return 1;
-    return 0;
+            return sc->xrow[g * sc->xstride + sc->xoff[k] + (size_t)h];
+        for (size_t i = sc->xsp_at[g]; i < sc->xsp_at[g + 1]; i++)
+            if (sc->xsp[i].k == k && sc->xsp[i].h == (uint32_t)h)
+                return sc->xsp[i].n;
+        return 0;
+    }
+    long w = r->groups[g].n;
+    if (sc->xoff[k] != XSPARSE) {
+        for (size_t j = 0; j < sc->xsize[k]; j++)
+            if (xshown[sc->xtoff[k] + j])
+                w -= sc->xrow[g * sc->xstride + sc->xoff[k] + j];
+    } else {
+        for (size_t i = sc->xsp_at[g]; i < sc->xsp_at[g + 1]; i++)
+            if (sc->xsp[i].k == k && xshown[sc->xtoff[k] + sc->xsp[i].h])
+                w -= sc->xsp[i].n;
+    }
+    return w;
+}
+
+/* The smallest shown group of this grouping whose overlap w with block
+ * (k, h) of another grouping passes want: 0 inside it, 1 meeting it, 2
+ * not inside it, 3 not meeting it; -1 when there is none. */
+static long smallest_by_overlap(const res_t *r, const scan_t *sc, const char *xshown, size_t k,
+                                long h, int want)
+{
+    long best = -1;
+    for (size_t g = 0; g < r->ngroups; g++) {
+        const res_group_t *G = &r->groups[g];
+        if (G->suppressed || G->n == 0 || (best >= 0 && G->n >= r->groups[best].n))
+            continue;
+        long w = cross_w(r, sc, xshown, g, k, h);
+        int ok = want == 0 ? w == G->n : want == 1 ? w > 0 : want == 2 ? w < G->n : w == 0;
+        if (ok)
+            best = (long)g;
+    }
+    return best;
+}
+
+static long smallest_shown(const res_t *r)
+{
+    long best = -1;
+    for (size_t g = 0; g < r->ngroups; g++)
+        if (!r->groups[g].suppressed && r->groups[g].n > 0 &&
+            (best < 0 || r->groups[g].n < r->groups[best].n))
+            best = (long)g;
+    return best;
+}
+
+/* One round over every other grouping: marks in hide[] the groups to
+ * suppress.  Returns how many it marked. */
+static size_t linked_round(const res_t *r, const scan_t *sc, const char *xshown, char *hide,
+                           blocklink_t *ylink, long *ypool_w, blocklink_t *xk, long *inshown)
+{
+    long T = r->respondents, m = r->min_n, pool = T;
+    size_t marked = 0;
+    int widen = 0;
+    for (size_t g = 0; g < r->ngroups; g++)
+        if (!r->groups[g].suppressed)
+            pool -= r->groups[g].n;
+    size_t tot = sc->xtoff[sc->nx];
+    memset(ylink, 0, (tot + sc->nx) * sizeof *ylink);
+    /* ypool_w: per block of each other grouping, its respondents in this
+     * grouping's pool (start from all, take the shown groups away) */
+    memcpy(ypool_w, sc->xtot, tot * sizeof *ypool_w);
+    long *bpool = inshown + sc->nx;   /* size of each other grouping's pool */
+    for (size_t k = 0; k < sc->nx; k++) {
+        bpool[k] = T;
+        for (size_t j = 0; j < sc->xsize[k]; j++)
+            if (xshown[sc->xtoff[k] + j])
+                bpool[k] -= xn_of(sc, k, j);
+    }
+    for (size_t g = 0; g < r->ngroups; g++) {
+        const res_group_t *G = &r->groups[g];
+        if (G->suppressed || G->n == 0)
+            continue;
+        long n = G->n;
+        memset(xk, 0, sc->nx * sizeof *xk);
+        memset(inshown, 0, sc->nx * sizeof *inshown);
+        const uint32_t *row = sc->xrow + g * sc->xstride;
+        for (size_t k = 0; k < sc->nx; k++) {
+            if (sc->xoff[k] == XSPARSE)
+                continue;
+            for (size_t h = 0; h < sc->xsize[k]; h++) {
+                long w = row[sc->xoff[k] + h];
+                size_t yi = sc->xtoff[k] + h;
+                if (!w || !xshown[yi])
+                    continue;
+                link_add(&xk[k], w, xn_of(sc, k, h));
+                link_add(&ylink[yi], w, n);
+                inshown[k] += w;
+                ypool_w[yi] -= w;
+            }
+        }
+        for (size_t i = sc->xsp_at[g]; i < sc->xsp_at[g + 1]; i++) {
+            const xpair_t *p = &sc->xsp[i];
+            size_t yi = sc->xtoff[p->k] + p->h;
+            if (!xshown[yi])
+                continue;
+            link_add(&xk[p->k], p->n, xn_of(sc, p->k, p->h));
+            link_add(&ylink[yi], p->n, n);
+            inshown[p->k] += p->n;
+            ypool_w[yi] -= p->n;
+        }
+        int exposed = 0;
+        for (size_t k = 0; k < sc->nx; k++) {
+            long w = n - inshown[k];   /* g's respondents in k's pool */
+            link_add(&xk[k], w, bpool[k]);
+            link_add(&ylink[tot + k], w, n);
+            exposed |= link_exposed(&xk[k], n, m);
+        }
+        if (exposed && !hide[g]) {
+            hide[g] = 1;
+            marked++;
+        }
+    }
+    /* this grouping's pool as a block */
+    for (size_t k = 0; k < sc->nx; k++) {
+        blocklink_t px = {0, 0, 0};
+        long inpools = pool;
+        for (size_t h = 0; h < sc->xsize[k] && pool > 0; h++) {
+            size_t yi = sc->xtoff[k] + h;
+            if (!xshown[yi])
+                continue;
+            link_add(&px, ypool_w[yi], xn_of(sc, k, h));
+            link_add(&ylink[yi], ypool_w[yi], pool);
+            inpools -= ypool_w[yi];
+        }
+        if (pool > 0) {
+            link_add(&px, inpools, bpool[k]);
+            link_add(&ylink[tot + k], inpools, pool);
+            widen |= link_exposed(&px, pool, m);
+        }
+        /* the other grouping's blocks against this one's */
+        for (size_t h = 0; h <= sc->xsize[k]; h++) {
+            int is_pool = h == sc->xsize[k];
+            size_t yi = is_pool ? tot + k : sc->xtoff[k] + h;
+            if (!is_pool && !xshown[yi])
+                continue;
+            long ysize = is_pool ? bpool[k] : xn_of(sc, k, h);
+            if (ysize <= 0)
+                continue;
+            const blocklink_t *y = &ylink[yi];
+            long inside = ysize - y->in, around = y->meet - ysize;
+            long hh = is_pool ? -1 : (long)h;
+            long pw = is_pool ? inpools : ypool_w[yi];   /* this pool's share of it */
+            long pick = -1;
+            if (y->nin > 0 && inside >= 1 && inside < m) {
+                /* Y minus this grouping's blocks inside it: take one of
+                 * them out of Y's reach (into a pool that is not inside Y),
+                 * or, when the pool lies inside Y, put a group that is not
+                 * inside Y into the pool */
+                if (!(pool > 0 && pw == pool))
+                    pick = smallest_by_overlap(r, sc, xshown, k, hh, 0);
+                else
+                    pick = smallest_by_overlap(r, sc, xshown, k, hh, 2);
+            } else if (around >= 1 && around < m) {
+                /* this grouping's blocks meeting Y minus Y: merge one of
+                 * them into a pool that does not meet Y, or, when the pool
+                 * meets Y, put a group that does not meet Y into it */
+                if (!(pool > 0 && pw > 0))
+                    pick = smallest_by_overlap(r, sc, xshown, k, hh, 1);
+                else
+                    pick = smallest_by_overlap(r, sc, xshown, k, hh, 3);
+            } else {
+                continue;
+            }
+            if (pick < 0)
+                pick = smallest_shown(r);
+            if (pick >= 0 && !hide[pick]) {
+                hide[pick] = 1;
+                marked++;
+            }
+        }
+    }
+    if (widen) {
+        /* the pool is exposed: widen it by the next smallest shown group */
+        long best = -1;
+        for (size_t g = 0; g < r->ngroups; g++)
+            if (!r->groups[g].suppressed && r->groups[g].n > 0 && !hide[g] &&
+                (best < 0 || r->groups[g].n < r->groups[best].n))
+                best = (long)g;
+        if (best >= 0) {
+            hide[best] = 1;
+            marked++;
+        }
+    }
+    return marked;
 }
 
 static void suppress_nested(res_t *r, const scan_t *sc)
 {
-    size_t nested = 0;
-    /* per group of each other grouping: its respondents in the pool */
-    long *inpool = util_xmalloc((sc->xtoff[sc->nx] + 1) * sizeof *inpool);
-    for (int changed = 1; changed;) {
-        changed = 0;
+    size_t nested = 0, tot = sc->xtoff[sc->nx];
+    char *xshown = util_xcalloc(tot + 1, 1);
+    for (size_t k = 0; k < sc->nx; k++)
+        other_shown_all(r, sc, k, xshown);
+    char *hide = util_xcalloc(r->ngroups + 1, 1);
+    blocklink_t *ylink = util_xmalloc((tot + sc->nx + 1) * sizeof *ylink);
+    blocklink_t *xk = util_xmalloc((sc->nx + 1) * sizeof *xk);
+    long *ypool_w = util_xmalloc((tot + 1) * sizeof *ypool_w);
+    long *scratch = util_xmalloc((2 * sc->nx + 1) * sizeof *scratch);
+    for (;;) {
+        memset(hide, 0, r->ngroups + 1);
+        if (linked_round(r, sc, xshown, hide, ylink, ypool_w, xk, scratch) == 0)
+            break;
+        size_t before = 0, after = 0;
         for (size_t g = 0; g < r->ngroups; g++) {
-            if (r->groups[g].suppressed || r->groups[g].n == 0)
-                continue;
-            if (group_nested(r, sc, g)) {
+            before += r->groups[g].suppressed;
+            if (hide[g])
                 r->groups[g].suppressed = 1;
-                nested++;
-                changed = 1;
-            }
         }
-        if (changed)
-            suppress(r);   /* the complementary rule over the new hidden set */
-        long pool = r->respondents;
-        memcpy(inpool, sc->xtot, sc->xtoff[sc->nx] * sizeof *inpool);
-        for (size_t g = 0; g < r->ngroups; g++) {
-            if (r->groups[g].suppressed)
-                continue;
-            pool -= r->groups[g].n;
-            const uint32_t *row = sc->xrow + g * sc->xstride;
-            for (size_t k = 0; k < sc->nx; k++)
-                if (sc->xoff[k] != XSPARSE)
-                    for (size_t h = 0; h < sc->xsize[k]; h++)
-                        inpool[sc->xtoff[k] + h] -= row[sc->xoff[k] + h];
-            for (size_t i = sc->xsp_at[g]; i < sc->xsp_at[g + 1]; i++)
-                inpool[sc->xtoff[sc->xsp[i].k] + sc->xsp[i].h] -= sc->xsp[i].n;
-        }
-        int close = 0;
-        for (size_t k = 0; k < sc->nx && !close && pool > 0; k++)
-            for (size_t h = 0; h < sc->xsize[k] && !close; h++)
-                close = nested_close(r, sc, k, h, pool, inpool[sc->xtoff[k] + h]);
-        if (close) {
-            long best = -1;
-            for (size_t g = 0; g < r->ngroups; g++)
-                if (!r->groups[g].suppressed && r->groups[g].n > 0 &&
-                    (best < 0 || r->groups[g].n < r->groups[best].n))
-                    best = (long)g;
-            if (best >= 0) {
-                r->groups[best].suppressed = 1;
-                r->nsuppressed++;
-                nested++;
-                changed = 1;
-            }
-        }
+        suppress(r);   /* the complementary rules over the new hidden set */
+        for (size_t g = 0; g < r->ngroups; g++)
+            after += r->groups[g].suppressed;
+        if (after == before)
+            break;   /* nothing left to hide: the total alone is published */
+        nested += after - before;
     }
+    free(xshown);
+    free(hide);
+    free(ylink);
+    free(xk);
+    free(ypool_w);
+    free(scratch);
     if (nested)
         warn(r,
              i18n_npick(zh_of(r),
@@ -925,7 +1132,6 @@ static void suppress_nested(res_t *r, const scan_t *sc)
                         "recovered by subtraction (differencing protection)",
                         nested),
              nested);
-    free(inpool);
 }
 
 static int on_count_sum(void *ud, int unit, long n)

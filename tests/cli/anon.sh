@@ -3,9 +3,12 @@
 # plots, findings, comments or the report; complementary suppression;
 # --by ITEM under the same rules; comments only for 10 or more; the
 # population minus the shown groups never isolates the respondents in no
-# group; and the classic differencing attack across two groupings (a unit
+# group; the classic differencing attack across two groupings (a unit
 # of 6 whose 5 seniors are the only seniors: unit minus "senior" = one
-# person) is refused from both sides.
+# person) is refused from both sides; and so are unions of three and more
+# groups (unit minus "senior" minus "no level"; "junior" minus two units;
+# two units minus "senior"), checked by an attacker that tries every sum
+# and difference of everything the two analyses publish.
 . "$ROOT/tests/cli/lib.sh"
 R="$FIX/rcheck"
 
@@ -157,3 +160,95 @@ has "by level: 'senior' is suppressed (nested in SIX, 1 apart)" gl3.txt "sr hidd
 has "by level: the pool of hidden respondents is widened too" gl3.txt "jr hidden"
 has "by unit: the analysis says why" u.json "differencing protection"
 has "by unit: the big unit is still shown" gu.txt "BIG shown scores"
+
+# ---- differencing with three and more groups (unions) ----
+# MIX has 13 respondents: 6 seniors (the only seniors), 6 who did not give
+# their level and one junior whose answers the test knows; BIG and OTH hold
+# only juniors.  No two published groups differ by fewer than min_n, so
+# the two-group defence finds nothing, but MIX - senior - (no level) and
+# junior - BIG - OTH are both the junior.  The attacker below tries every
+# sum and difference of the published sets of both analyses (each shown
+# group, each pool, the total) with coefficients -1, 0, 1.
+setup union 'code,name
+BIG,Big Unit
+OTH,Other Unit
+MIX,Mixed Unit
+' 'BIG:jr:30:x' 'OTH:jr:10:x' 'MIX:sr:6:x' 'MIX::6:x' 'MIX:jr:1:x:2242555'
+cat >attack3.py <<'PY'
+import itertools, json, sys
+target = {"alpha_dim": 25.0, "beta_dim": 100.0}
+sets = []
+for f in sys.argv[1:]:
+    d = json.load(open(f))
+    dims = {x["code"]: x for x in d["dimensions"]}
+    total = {k: [v["n"], v["mean"] * v["n"]] for k, v in dims.items()}
+    pool = {k: list(v) for k, v in total.items()}
+    for g in d["groups"]:
+        if g["suppressed"]:
+            continue
+        s = {k: [v["n"], v["mean"] * v["n"]] for k, v in g["scores"].items()}
+        sets.append((f + ":" + g["code"], s))
+        for k in pool:
+            pool[k][0] -= s[k][0]
+            pool[k][1] -= s[k][1]
+    if pool["alpha_dim"][0] > 0:
+        sets.append((f + ":pool", pool))
+    if f == sys.argv[1]:
+        sets.append(("total", total))
+found = 0
+for coef in itertools.product((-1, 0, 1), repeat=len(sets)):
+    ok = True
+    for k, want in target.items():
+        n = sum(c * s[k][0] for c, (_, s) in zip(coef, sets) if c)
+        t = sum(c * s[k][1] for c, (_, s) in zip(coef, sets) if c)
+        if n != 1 or abs(t - want) > 1e-6:
+            ok = False
+            break
+    if ok:
+        found += 1
+        if found <= 3:
+            print("RECOVERED", " ".join(("+" if c > 0 else "-") + name
+                                        for c, (name, _) in zip(coef, sets) if c))
+print("published sets:", len(sets), "recovering combinations:", found)
+PY
+# the two-group attack's analyses (above), against every combination
+python3 attack3.py u.json l.json >att3.txt
+has "two groupings, every combination: the attack script ran" att3.txt "published sets:"
+hasnot "two groupings, every combination: nothing recovers the junior" att3.txt "RECOVERED"
+run "$GS" analyze --min-n 1 --json; cp "$T/out" x1u.json
+run "$GS" analyze --min-n 1 --by level --json; cp "$T/out" x1l.json
+python3 attack3.py x1u.json x1l.json >x1.txt
+has "unions, control: with protection off (--min-n 1) the attack recovers the junior" x1.txt "RECOVERED"
+run "$GS" analyze --json; cp "$T/out" xu.json
+status "unions: analyze by unit" 0
+run "$GS" analyze --by level --json; cp "$T/out" xl.json
+status "unions: analyze by level" 0
+python3 attack3.py xu.json xl.json >x.txt
+has "unions: the attack script ran" x.txt "published sets:"
+hasnot "unions: with min_n 5 no sum or difference of published sets is the junior" x.txt "RECOVERED"
+python3 groups.py xu.json >gxu.txt
+python3 groups.py xl.json >gxl.txt
+has "unions: by unit, MIX is hidden (MIX - senior - no level = 1)" gxu.txt "MIX hidden"
+has "unions: by unit, the big unit is still shown" gxu.txt "BIG shown scores"
+has "unions: by level, junior is hidden (junior - BIG - OTH = 1)" gxl.txt "jr hidden"
+has "unions: the analysis says why" xu.json "differencing protection"
+
+# Y inside a union: U1 and U2 hold the 10 seniors and, besides, one junior
+# whose answers are known; U1 + U2 - senior is that junior.  BIG holds the
+# other juniors and everyone who gave no level.
+setup union2 'code,name
+BIG,Big Unit
+U1,First Unit
+U2,Second Unit
+' 'BIG:jr:30:x' 'BIG::10:x' 'U1:sr:5:x' 'U2:sr:5:x' 'U2:jr:1:x:2242555'
+run "$GS" analyze --min-n 1 --json; cp "$T/out" y1u.json
+run "$GS" analyze --min-n 1 --by level --json; cp "$T/out" y1l.json
+python3 attack3.py y1u.json y1l.json >y1.txt
+has "union around a group, control: --min-n 1 recovers the junior" y1.txt "RECOVERED"
+run "$GS" analyze --json; cp "$T/out" yu.json
+run "$GS" analyze --by level --json; cp "$T/out" yl.json
+python3 attack3.py yu.json yl.json >y.txt
+has "union around a group: the attack script ran" y.txt "published sets:"
+hasnot "union around a group: with min_n 5 nothing recovers the junior" y.txt "RECOVERED"
+python3 groups.py yl.json >gyl.txt
+has "union around a group: by level, senior is hidden (U1 + U2 - senior = 1)" gyl.txt "sr hidden"
