@@ -575,6 +575,14 @@ static const char *glabel(const doc_t *d)
     return by_unit(d) ? TR(d->zh, "unit") : TR(d->zh, "group");
 }
 
+/* The noun for n groups: "1 unit", "2 units" (Chinese has one form). */
+static const char *gnoun(const doc_t *d, size_t n)
+{
+    if (by_unit(d))
+        return n == 1 ? TR(d->zh, "unit") : TR(d->zh, "units");
+    return n == 1 ? TR(d->zh, "group") : TR(d->zh, "groups");
+}
+
 /* The grouping itself, for headings: unit, or "Your position" (the
  * question, quoted). */
 static char *grouping(const doc_t *d)
@@ -664,11 +672,12 @@ static void write_overview(doc_t *d, size_t nshown)
     const char *gl = glabel(d);
     char *by = grouping(d);
     paraf(d, NULL,
-          TR(d->zh, "This wave (%1$s) of the %2$s received %3$ld valid responses in %4$zu groups by %5$s. "
-                    "%6$zu %9$ss with at least %7$d respondents are reported one by one; %8$zu %9$ss with "
-                    "fewer are not shown, although their answers count in every population figure."),
+          TR(d->zh, "This wave (%1$s) of the %2$s received %3$ld valid responses in %4$zu %5$s by %6$s. "
+                    "Reported one by one: %7$zu %8$s with at least %9$d respondents. Not shown: %10$zu %11$s "
+                    "with fewer, although their answers count in every population figure."),
           r->wave ? r->wave : "", r->form_title ? r->form_title : TR(d->zh, "survey"), r->respondents,
-          r->ngroups, by, nshown, r->min_n, r->nsuppressed, gl);
+          r->ngroups, r->ngroups == 1 ? TR(d->zh, "group") : TR(d->zh, "groups"), by, nshown,
+          gnoun(d, nshown), r->min_n, r->nsuppressed, gnoun(d, r->nsuppressed));
     free(by);
 
     /* response rates over the shown groups whose invitations are known */
@@ -686,10 +695,10 @@ static void write_overview(doc_t *d, size_t nshown)
     }
     if (nk)
         paraf(d, NULL,
-              TR(d->zh, "Response rate: in the %1$zu %2$ss whose number invited is known (tokens or "
-                        "headcount), %3$s were invited and %4$s responded, %5$s overall; %2$s rates range "
+              TR(d->zh, "Response rate: in the %1$zu %2$s whose number invited is known (tokens or "
+                        "headcount), %3$s were invited and %4$s responded, %5$s overall; %8$s rates range "
                         "from %6$s to %7$s."),
-              nk, gl, fcount(d, sinv), fcount(d, sn), fpct(d, sn / sinv), fpct(d, lo), fpct(d, hi));
+              nk, gnoun(d, nk), fcount(d, sinv), fcount(d, sn), fpct(d, sn / sinv), fpct(d, lo), fpct(d, hi), gl);
     else
         para_cls(d, NULL, TR(d->zh, "Response rate: the number invited is not known (no tokens or headcounts), "
                                     "so no response rate is given."));
@@ -1341,11 +1350,18 @@ static void write_anonymity(doc_t *d, int n)
     const res_t *r = d->r;
     appendix(d, n, "anonymity", TR(d->zh, "Anonymity"));
     paraf(d, NULL,
-          TR(d->zh, "The minimum group size of this report is %1$d: a %3$s with fewer respondents has no score, "
-                    "plot point, finding or comment anywhere; if such %3$ss together hold fewer than %1$d "
-                    "respondents, the next smallest %3$s is hidden too, so that no %3$s can be recovered by "
-                    "subtraction. %2$zu %3$ss were hidden this way (which ones is not said); their respondents "
-                    "still count in population figures and between-group tests."),
+          i18n_npick(d->zh,
+                     "The minimum group size of this report is %1$d: a %3$s with fewer respondents has no "
+                     "score, plot point, finding or comment anywhere; if such %3$ss together hold fewer than "
+                     "%1$d respondents, the next smallest %3$s is hidden too, so that no %3$s can be recovered "
+                     "by subtraction. %2$zu %3$s was hidden this way (which one is not said); its respondents "
+                     "still count in population figures and between-group tests.",
+                     "The minimum group size of this report is %1$d: a %3$s with fewer respondents has no "
+                     "score, plot point, finding or comment anywhere; if such %3$ss together hold fewer than "
+                     "%1$d respondents, the next smallest %3$s is hidden too, so that no %3$s can be recovered "
+                     "by subtraction. %2$zu %3$ss were hidden this way (which ones is not said); their "
+                     "respondents still count in population figures and between-group tests.",
+                     r->nsuppressed),
           r->min_n, r->nsuppressed, glabel(d));
     paraf(d, NULL,
           TR(d->zh, "Comments are quoted only for %2$ss of at least %1$d respondents, at most %3$d per %2$s. No "
