@@ -367,7 +367,7 @@ int store_commit(store_t *s, char **err)
 void store_rollback(store_t *s)
 {
     if (!sqlite3_get_autocommit(s->db))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        exec_cached(s, "ROLLBACK", NULL);
 }
 
 /* One named savepoint is enough: a batch of web submissions nests one
@@ -1437,7 +1437,7 @@ int store_batch_verified(store_t *s, int batch, long seq, long compared, long di
 
 int store_read_begin(store_t *s, char **err)
 {
-    return exec(s, "BEGIN", err);
+    return exec_cached(s, "BEGIN", err);   /* the web server's every request */
 }
 
 /* ---- terminal runner: which session holds a draft ---- */
