@@ -11,13 +11,13 @@
 "$GS" form add "$Q/staff-opinion.csv" >/dev/null 2>&1
 
 # ---- nonsense files ----
-# 100 MB with the plain build (form check takes 1.3 s of CPU at 100 MB and
-# 0.13 s at 10 MB: linear since csvread stopped growing libcsv's buffer 128
-# bytes at a time, which was quadratic wherever realloc copies); the
-# sanitizer build and valgrind (tests/fuzz/valgrind.sh sets VALGRIND) cost
-# 10-50x per byte and memory besides, so there the line is 1 MB (same code
-# paths)
-case "$GS" in *build-san*) MB=1 ;; *) MB=100 ;; esac
+# A 100 MB line.  form check takes 1.3 s of CPU on it and 0.13 s on 10 MB
+# with the plain build, 2 s and 0.2 s with the sanitizer build: linear
+# since csvread stopped growing libcsv's buffer 128 bytes at a time, which
+# was quadratic wherever realloc copies (ASan: minutes for 10 MB).  Under
+# valgrind (tests/fuzz/valgrind.sh sets VALGRIND), 20-50 times slower, the
+# line is 1 MB: the same code paths.
+MB=100
 [ -n "${VALGRIND:-}" ] && MB=1
 MB=$MB Q=$Q python3 - <<'PY'
 import os, random
@@ -117,6 +117,8 @@ code,name
 U1,<script>alert('unit')</script>Unit One
 ../../x,"=HYPERLINK(""http://evil.example"",""x"")"
 U3,x'); DROP TABLE units; --
+U4,Unit Four
+U5,Unit Five
 CSV
 run "$GS" unit import units.csv
 status "units with hostile names are stored" 0
@@ -128,18 +130,22 @@ lik = ("po1 po2 po3 po4 po5 le1 le2 le3 le4 le5 ef1 ef2 ef3 ef4 ef5 ef6 cl1 cl2 
 rows = [",".join(["unit", "position", "party"] + lik + ["comment"])]
 comments = ["\"<script>alert('answer')</script>\"", "\"=cmd|' /C calc'!A0\"", "+SUM(1)",
             "@A1", "\"<img src=x onerror=alert(2)>\"", "'); DELETE FROM answers; --"]
-for unit, n, lo in (("U1", 14, 1), ("../../x", 12, 1), ("U3", 11, 3)):
+# U4 and U5 (plain names and comments) are there so that the differencing
+# protection has no reason to hide the hostile units: with three units
+# only, it hid two of them and the checks below had nothing to look at
+for unit, n, lo in (("U1", 14, 1), ("../../x", 12, 1), ("U3", 11, 3), ("U4", 15, 1), ("U5", 15, 1)):
     for i in range(n):
         # ../../x answers 1-2 throughout, so it is flagged and gets its own plots
         hi = 2 if unit == "../../x" else 5
-        rows.append(",".join([unit, "clerk", "yes"] + [str(random.randint(lo if unit != "../../x" else 1, hi)) for _ in lik]
-                             + [comments[i % len(comments)]]))
+        comment = comments[i % len(comments)] if unit in ("U1", "../../x", "U3") else "fine"
+        rows.append(",".join([unit, "clerk", "yes"] + [str(random.randint(lo, hi)) for _ in lik]
+                             + [comment]))
 open("resp.csv", "w").write("\n".join(rows) + "\n")
 PY
 run "$GS" import resp.csv --form staff-opinion --format plain
 status "answers with hostile text are imported" 0
 same "SQL-looking text is data: the units table is intact" \
-    "$(sqlite3 "$GAPSURVEY_DB" 'select count(*) from units')" 3
+    "$(sqlite3 "$GAPSURVEY_DB" 'select count(*) from units')" 5
 same "SQL-looking answers are stored as text" \
     "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from answers where text like '%DELETE FROM answers%'")" 5
 touch marker
