@@ -128,7 +128,7 @@ int cmd_form(int argc, char **argv)
 {
     static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int c;
-    while ((c = cli_getopt(argc, argv, "+h", opts, usage)) != -1) {
+    while ((c = cli_getopt(argc, argv, "h", opts, usage)) != -1) {
         if (c == 'h') {
             fputs(_(usage), stdout);
             return 0;

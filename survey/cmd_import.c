@@ -409,10 +409,9 @@ static int pass(importer_t *im, const char *what)
         progress_draw(im, 1);
     progress_clear(im);
     if (err || rc == -1) {
-        if (err)
-            fprintf(stderr, "%s: %s\n", im->file, err);
-        else
-            fprintf(stderr, "%s: %s\n", im->file, csvr_error(im->csv));
+        char *at = util_msg_at(im->file, err ? err : csvr_error(im->csv));
+        fprintf(stderr, "%s\n", at);
+        free(at);
         free(err);
         im->errors++;
         im->fatal = 1;
@@ -497,7 +496,9 @@ int cmd_import(int argc, char **argv)
     if (im.nunits)   /* no units yet: units is NULL, which qsort may not take */
         qsort(im.units, im.nunits, sizeof *im.units, cmp_unit);
     if (imp_src_open(file, enc, &im.src, &err) != 0) {
-        fprintf(stderr, "%s: %s\n", file, err);
+        char *at = util_msg_at(file, err);
+        fprintf(stderr, "%s\n", at);
+        free(at);
         cli_error(_("nothing imported"));
         goto cleanup;
     }

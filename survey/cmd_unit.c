@@ -104,12 +104,11 @@ static int do_import(const char *file)
         cli_error("%s", err);
         goto cleanup;
     }
-    if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, NULL, &err) != 0) {
-        cli_error("%s: %s", file, err);
-        goto cleanup;
-    }
-    if (csvr_parse_mem(text, tlen, csvr_sniff_delim(text, tlen), on_row, &r, &err) != 0) {
-        cli_error("%s: %s", file, err);
+    if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, NULL, &err) != 0 ||
+        csvr_parse_mem(text, tlen, csvr_sniff_delim(text, tlen), on_row, &r, &err) != 0) {
+        char *at = util_msg_at(file, err);
+        cli_error("%s", at);
+        free(at);
         goto cleanup;
     }
     if (r.n == 0)
@@ -184,7 +183,7 @@ int cmd_unit(int argc, char **argv)
 {
     static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int c;
-    while ((c = cli_getopt(argc, argv, "+h", opts, usage)) != -1) {
+    while ((c = cli_getopt(argc, argv, "h", opts, usage)) != -1) {
         if (c == 'h') {
             fputs(_(usage), stdout);
             return 0;

@@ -1018,28 +1018,13 @@ static void final_checks(loader_t *L)
         }
 }
 
-/* enc_to_utf8 and csvread put the position at the front of their message
- * ("line 3, column 9: ..." or "line 3: ..."); it goes into FILE:LINE:COL
- * like every other diagnostic, so editors can jump to it. */
+/* enc_to_utf8 and csvread put the position at the front of their message;
+ * it goes into FILE:LINE:COL like every other diagnostic. */
 static void diag_positioned(util_diag_t *d, const char *file, const char *msg)
 {
-    long line = 0, col = 0;
-    int used = 0;
-    /* the message is in the process's language (English when the catalogue
-     * lacks it), and so is its prefix: both spellings are tried */
-    const char *two[2] = {_("line %ld, column %ld: %n"), "line %ld, column %ld: %n"};
-    const char *one[2] = {_("line %ld: %n"), "line %ld: %n"};
-    for (int i = 0; i < 2 && !used; i++)
-        if (sscanf(msg, two[i], &line, &col, &used) != 2)
-            used = 0;
-    for (int i = 0; i < 2 && !used; i++) {
-        col = 0;
-        if (sscanf(msg, one[i], &line, &used) != 1)
-            used = 0;
-    }
-    if (!used)
-        line = col = 0;
-    util_diag_add(d, UTIL_ERROR, file, line, col, "%s", msg + used);
+    long line, col;
+    size_t at = util_msg_pos(msg, &line, &col);
+    util_diag_add(d, UTIL_ERROR, file, line, col, "%s", msg + at);
 }
 
 int form_load_mem(const char *file, const char *data, size_t len, form_t **out,

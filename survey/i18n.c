@@ -66,6 +66,11 @@ void i18n_init(const char *lang)
     for (size_t i = 0; i < sizeof locales / sizeof locales[0] && !have; i++) {
         const char *l = setlocale(LC_MESSAGES, locales[i]);
         have = l && strcmp(l, "C") != 0 && strcmp(l, "POSIX") != 0;
+        /* the C library's own messages (strerror) are converted to
+         * LC_CTYPE's charset: in the "C" locale every Chinese character
+         * would print as '?' */
+        if (have)
+            setlocale(LC_CTYPE, locales[i]);
     }
     if (!have) {   /* no usable locale: stay English rather than half-translate */
         i18n_on = 0;

@@ -211,6 +211,38 @@ void util_diag_free(util_diag_t *d)
     memset(d, 0, sizeof *d);
 }
 
+size_t util_msg_pos(const char *msg, long *line, long *col)
+{
+    int used = 0;
+    /* the message is in the process's language (English when the catalogue
+     * lacks it), and so is its prefix: both spellings are tried */
+    const char *two[2] = {_("line %ld, column %ld: %n"), "line %ld, column %ld: %n"};
+    const char *one[2] = {_("line %ld: %n"), "line %ld: %n"};
+    *line = *col = 0;
+    for (int i = 0; i < 2 && !used; i++)
+        if (sscanf(msg, two[i], line, col, &used) != 2)
+            used = 0;
+    for (int i = 0; i < 2 && !used; i++) {
+        *col = 0;
+        if (sscanf(msg, one[i], line, &used) != 1)
+            used = 0;
+    }
+    if (!used)
+        *line = *col = 0;
+    return (size_t)used;
+}
+
+char *util_msg_at(const char *file, const char *msg)
+{
+    long line, col;
+    size_t at = util_msg_pos(msg, &line, &col);
+    if (line > 0 && col > 0)
+        return util_fmt("%s:%ld:%ld: %s", file, line, col, msg + at);
+    if (line > 0)
+        return util_fmt("%s:%ld: %s", file, line, msg + at);
+    return util_fmt("%s: %s", file, msg);
+}
+
 /* ---- files ---- */
 
 int util_read_file(const char *path, char **data, size_t *len, char **err)

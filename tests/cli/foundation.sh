@@ -100,3 +100,24 @@ has "with the nearest option" "$T/err" "did you mean '--form'?"
 run "$GS" analyse
 status "unknown command is a usage error" 2
 has "with the nearest command" "$T/err" "did you mean 'analyze'?"
+
+# --help anywhere on the line, also after a subcommand; an unknown option
+# after one is a usage error, not a file name
+for line in "form check --help" "form add --help" "unit import --help" "wave add --help"; do
+    run "$GS" $line
+    status "gapsurvey $line: exit 0" 0
+    has "gapsurvey $line: the usage" "$T/out" "usage: gapsurvey ${line%% *}"
+done
+run "$GS" form check "$Q/staff-opinion.csv" --strict
+status "an unknown option after the files is a usage error" 2
+has "and named" "$T/err" "unknown option '--strict'"
+
+# a unit list with a byte that is neither UTF-8 nor GB18030: FILE:LINE:COL
+printf 'code,name\nU1,ab\350\n' >"$T/badunits.csv"
+run "$GS" unit import "$T/badunits.csv"
+status "unit import of a broken file: exit 1" 1
+has "its position as FILE:LINE:COL" "$T/err" "badunits.csv:2:6: "
+# the C library's messages in Chinese are readable, not '?'
+run "$GS" --lang zh form check "$T/no-such-file.csv"
+status "a missing file in Chinese: exit 1" 1
+hasnot "no '?' in place of Chinese" "$T/err" "???"

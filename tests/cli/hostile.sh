@@ -91,16 +91,16 @@ has "form check: a short UTF-8 file cut off is UTF-8 too" "$T/err" \
     "cut.csv:3:4: error: the file ends in the middle of a UTF-8 character"
 run "$GS" unit import cut.csv
 has "unit import names line and column of the cut character" "$T/err" \
-    "cut.csv: line 3, column 4: the file ends in the middle of a UTF-8 character"
+    "cut.csv:3:4: the file ends in the middle of a UTF-8 character"
 run "$GS" import cut.csv --form staff-opinion
 has "import names line and column of the cut character" "$T/err" \
-    "cut.csv: line 3, column 4: the file ends in the middle of a UTF-8 character"
+    "cut.csv:3:4: the file ends in the middle of a UTF-8 character"
 run "$GS" form check badbyte.csv
 has "form check: a bad byte amid UTF-8 is named, not read as GB18030" "$T/err" \
     "badbyte.csv:2:7: error: invalid UTF-8 byte 0xE8; the file is otherwise UTF-8"
 run "$GS" import badbyte.csv --form staff-opinion
 has "import: the same bad byte, the same place" "$T/err" \
-    "badbyte.csv: line 2, column 7: invalid UTF-8 byte 0xE8; the file is otherwise UTF-8"
+    "badbyte.csv:2:7: invalid UTF-8 byte 0xE8; the file is otherwise UTF-8"
 run "$GS" form check form-gb18030.csv
 status "a GB18030 questionnaire is still accepted" 0
 has "and said to be read as GB18030" "$T/err" "read as GB18030"

@@ -75,7 +75,7 @@ run "$GS" import "$I/wjx-staff-gb18030.csv" --form staff-opinion --encoding gbk 
 status "--encoding gbk" 0
 run "$GS" import "$I/wjx-staff-gb18030.csv" --form staff-opinion --encoding utf-8
 status "GB18030 read as UTF-8 is refused" 1
-has "names the first bad byte" "$T/err" "wjx-staff-gb18030.csv: line 1, column 1: invalid UTF-8 byte 0xD0"
+has "names the first bad byte" "$T/err" "wjx-staff-gb18030.csv:1:1: invalid UTF-8 byte 0xD0"
 run "$GS" import "$I/kobo-staff-utf8.csv" --form staff-opinion --format plain
 status "a Kobo file read as plain is refused" 1
 has "plain names the group path column" "$T/err" "kobo-staff-utf8.csv:1:4: column 'g_background/position' is not a question of staff-opinion"
@@ -121,9 +121,9 @@ has "wjx: summary" "$T/err" "nothing imported: 4 problems"
 bad bad-wjx-staff-text staff-opinion
 has "wjx by text: unknown option text" "$T/err" "bad-wjx-staff-text.csv:2:9: '也许' is not an option of party"
 bad bad-bytes-gb18030 staff-opinion
-has "a byte neither UTF-8 nor GB18030, by line and character" "$T/err" "bad-bytes-gb18030.csv: line 5, column 3: byte 0x81 is neither UTF-8 nor GB18030; save the file as UTF-8"
+has "a byte neither UTF-8 nor GB18030, by line and character" "$T/err" "bad-bytes-gb18030.csv:5:3: byte 0x81 is neither UTF-8 nor GB18030; save the file as UTF-8"
 bad bad-bytes-bom staff-opinion
-has "a bad byte after a BOM" "$T/err" "bad-bytes-bom.csv: line 3, column 31: invalid UTF-8 byte 0xFF after a UTF-8 BOM"
+has "a bad byte after a BOM" "$T/err" "bad-bytes-bom.csv:3:31: invalid UTF-8 byte 0xFF after a UTF-8 BOM"
 fresh badmini "$M"
 "$GS" import "$MP" --form mini-multi >/dev/null
 bad bad-kobo-mini mini-multi
@@ -135,12 +135,12 @@ bad bad-wjx-mini-text mini-multi
 has "wjx: one of several options unknown" "$T/err" "bad-wjx-mini-text.csv:2:8: '跳舞' is not an option of topics"
 has "wjx: not a whole number" "$T/err" "bad-wjx-mini-text.csv:3:9: '三年' is not a whole number (years)"
 bad bad-cut-gb18030 mini-multi
-has "GB18030 cut in a character at the end" "$T/err" "bad-cut-gb18030.csv: line 7, column 86: byte 0xD6 is neither UTF-8 nor GB18030"
+has "GB18030 cut in a character at the end" "$T/err" "bad-cut-gb18030.csv:7:86: byte 0xD6 is neither UTF-8 nor GB18030"
 before=$(dbsum)
 run "$GS" import "$I/bad-cut-gb18030.csv" --form mini-multi --encoding gb18030
-has "... and as forced GB18030" "$T/err" "bad-cut-gb18030.csv: line 7, column 86: byte 0xD6 is not valid GB18030"
+has "... and as forced GB18030" "$T/err" "bad-cut-gb18030.csv:7:86: byte 0xD6 is not valid GB18030"
 bad bad-quote mini-multi
-has "unterminated quote: the line its row starts on" "$T/err" "bad-quote.csv: line 7: a quoted cell in the row that starts here is never closed"
+has "unterminated quote: the line its row starts on" "$T/err" "bad-quote.csv:7: a quoted cell in the row that starts here is never closed"
 
 # --skip-invalid: the valid rows stored, the others in a reject file that
 # imports once corrected
