@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "anopt.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -46,46 +47,23 @@ static void on_progress(void *ud, long done, long total)
 int cmd_analyze(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"form", required_argument, NULL, 'f'},   {"wave", required_argument, NULL, 'w'},
-        {"by", required_argument, NULL, 'b'},     {"compare-wave", required_argument, NULL, 'c'},
-        {"min-n", required_argument, NULL, 'n'},  {"min-diff", required_argument, NULL, 'd'},
-        {"fdr", required_argument, NULL, 'q'},    {"json", no_argument, NULL, 'j'},
-        {"csv", required_argument, NULL, 'C'},    {"help", no_argument, NULL, 'h'},
+        ANOPT_LONG
+        {"json", no_argument, NULL, 'j'},
+        {"csv", required_argument, NULL, 'C'},
+        {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0}};
     an_opts_t o;
     an_opts_default(&o);
     o.lang = cli_lang;
     int json = 0, c;
     const char *csvdir = NULL;
-    while ((c = cli_getopt(argc, argv, "f:w:b:c:n:d:q:jC:h", opts, usage)) != -1) {
-        long l;
-        double x;
+    while ((c = cli_getopt(argc, argv, ANOPT_SHORT "jC:h", opts, usage)) != -1) {
+        int k = anopt_apply(&o, c, optarg);
+        if (k < 0)
+            return 2;
+        if (k)
+            continue;
         switch (c) {
-        case 'f': o.form_id = optarg; break;
-        case 'w': o.wave = optarg; break;
-        case 'b': o.by = optarg; break;
-        case 'c': o.compare_wave = optarg; break;
-        case 'n':
-            if (util_parse_long(optarg, &l) != 0 || l < 1 || l > 1000000) {
-                cli_error(_("--min-n takes a whole number >= 1, not '%s'"), optarg);
-                return 2;
-            }
-            o.min_n = (int)l;
-            break;
-        case 'd':
-            if (util_parse_double(optarg, &x) != 0 || x < 0 || x > 100) {
-                cli_error(_("--min-diff takes points between 0 and 100, not '%s'"), optarg);
-                return 2;
-            }
-            o.min_diff = x;
-            break;
-        case 'q':
-            if (util_parse_double(optarg, &x) != 0 || x <= 0 || x >= 1) {
-                cli_error(_("--fdr takes a rate between 0 and 1, not '%s'"), optarg);
-                return 2;
-            }
-            o.fdr = x;
-            break;
         case 'j': json = 1; break;
         case 'C': csvdir = optarg; break;
         case 'h': fputs(_(usage), stdout); return 0;

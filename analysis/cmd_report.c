@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "anopt.h"
 #include "cli.h"
 #include "commands.h"
 #include "report.h"
@@ -48,46 +49,24 @@ static void plot_told(void *arg, size_t done, size_t total)
 int cmd_report(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"form", required_argument, NULL, 'f'},   {"wave", required_argument, NULL, 'w'},
-        {"by", required_argument, NULL, 'b'},     {"compare-wave", required_argument, NULL, 'c'},
-        {"min-n", required_argument, NULL, 'n'},  {"min-diff", required_argument, NULL, 'd'},
-        {"fdr", required_argument, NULL, 'q'},    {"lang", required_argument, NULL, 'l'},
-        {"out", required_argument, NULL, 'o'},    {"no-plots", no_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
+        ANOPT_LONG
+        {"lang", required_argument, NULL, 'l'},
+        {"out", required_argument, NULL, 'o'},
+        {"no-plots", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0}};
     an_opts_t o;
     an_opts_default(&o);
     o.lang = cli_lang;
     const char *out = NULL;
     int plots = 1, c;
-    while ((c = cli_getopt(argc, argv, "f:w:b:c:n:d:q:l:o:Ph", opts, usage)) != -1) {
-        long l;
-        double x;
+    while ((c = cli_getopt(argc, argv, ANOPT_SHORT "l:o:Ph", opts, usage)) != -1) {
+        int k = anopt_apply(&o, c, optarg);
+        if (k < 0)
+            return 2;
+        if (k)
+            continue;
         switch (c) {
-        case 'f': o.form_id = optarg; break;
-        case 'w': o.wave = optarg; break;
-        case 'b': o.by = optarg; break;
-        case 'c': o.compare_wave = optarg; break;
-        case 'n':
-            if (util_parse_long(optarg, &l) != 0 || l < 1 || l > 1000000) {
-                cli_error(_("--min-n takes a whole number >= 1, not '%s'"), optarg);
-                return 2;
-            }
-            o.min_n = (int)l;
-            break;
-        case 'd':
-            if (util_parse_double(optarg, &x) != 0 || x < 0 || x > 100) {
-                cli_error(_("--min-diff takes points between 0 and 100, not '%s'"), optarg);
-                return 2;
-            }
-            o.min_diff = x;
-            break;
-        case 'q':
-            if (util_parse_double(optarg, &x) != 0 || x <= 0 || x >= 1) {
-                cli_error(_("--fdr takes a rate between 0 and 1, not '%s'"), optarg);
-                return 2;
-            }
-            o.fdr = x;
-            break;
         case 'l':
             o.lang = cli_norm_lang(optarg);
             if (!o.lang) {
