@@ -137,6 +137,43 @@ same "stored responses = used codes + imported rows" \
     "$(sql 'select count(*) from responses')" \
     $(( $(sql 'select count(*) from tokens where used') + 23000 ))
 
+# ---- group commit: every code posted twice at the same moment ----
+# The writer stores all waiting submissions in one transaction, each in
+# its own savepoint: the second submission of a code (often in the same
+# batch as the first) must be refused alone, and every other one stored.
+serve_start
+before=$(sql 'select count(*) from responses')
+m=241   # not n: fetch uses that name
+while [ "$m" -le 260 ]; do
+    c=$(sed -n "${m}p" codes.txt)
+    fetch "g$m" "$URL/?code=$c&lang=en"
+    printf '%s %s\n' "$c" "$(csrf_of "$T/g$m.html")" >>pairs.txt
+    m=$((m + 1))
+done
+k=0
+posts=""
+while read -r c cs; do
+    for twice in 1 2; do
+        # shellcheck disable=SC2046
+        curl -s -o "post$k.html" -w '%{http_code}\n' --max-time 20 "$URL/submit" \
+            --data-urlencode "code=$c" -d "csrf=$cs" -d lang=en -d q_position=clerk \
+            -d q_party=yes -d q_years=lt3 $(likert_args 4) >"post$k.code" &
+        posts="$posts $!"
+        k=$((k + 1))
+    done
+done <pairs.txt
+# shellcheck disable=SC2086
+wait $posts   # the 40 posts, not the server
+thanks=$(grep -l 'id="thanks"' post*.html | wc -l)
+gone=$(cat post*.code | grep -c '^410$')
+same "20 codes posted twice at once: 20 thank-you pages" "$thanks" 20
+same "and 20 refusals as already used (410)" "$gone" 20
+same "20 responses stored, not 40" "$(( $(sql 'select count(*) from responses') - before ))" 20
+same "every one of the 20 codes is used" \
+    "$(sql "select count(*) from tokens where used")" "$(( $(sql 'select count(*) from responses') - 23000 ))"
+serve_kill
+same "after the double posts: integrity_check ok" "$(sql 'pragma integrity_check')" ok
+
 # ---- a full disk and a read-only database ----
 # A small tmpfs is the real thing (ENOSPC); where mounting is not allowed,
 # the file size limit (EFBIG, with SIGXFSZ ignored) stops SQLite instead.
