@@ -1639,7 +1639,7 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
     }
     int li = form_lang(f, r->lang);
     r->form_id = util_xstrdup(f->form_id);
-    r->form_title = util_xstrdup(f->title);
+    r->form_title = util_xstrdup(form_title_in(f, li));
     if (o->wave) {
         g = store_wave_find(s, o->wave, &wave, err);
         if (g == 1)
@@ -1676,6 +1676,21 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
         if (store_unit_list(s, on_unit, &ul, err) != 0)
             goto cleanup;
         r->ngroups = ul.ngroups;
+        /* The units table holds one name per unit, usually in the form's
+         * own language; a form whose unit question labels the unit in the
+         * report's language (a label::English (en) column) names it so in
+         * that report.  The store's name stays where the form has none. */
+        int up = f->unit_field ? form_item_index(f, f->unit_field) : -1;
+        if (up >= 0 && f->items[up].type == FORM_SELECT_ONE && li >= 0 && li < FORM_MAX_LANGS)
+            for (size_t g = 0; g < r->ngroups; g++) {
+                const form_list_t *l = &f->lists[f->items[up].list];
+                int ch = form_list_choice(l, r->groups[g].code);
+                const char *name = ch >= 0 && l->choices[ch].label ? l->choices[ch].label[li] : NULL;
+                if (name && *name) {
+                    free(r->groups[g].name);
+                    r->groups[g].name = util_xstrdup(name);
+                }
+            }
         r->group_by = util_xstrdup("unit");
         /* TRANSLATORS: what the groups of an analysis by unit are called
          * (a column heading of the tables) */

@@ -420,6 +420,11 @@ static void load_settings(loader_t *L)
 
     c = col_of(L, s, cs, "form_title");
     v = r ? cell(r, c) : "";
+    if (r)
+        f->title_text = read_text(s, cs, r, "form_title");
+    /* no plain form_title: a form_title::LANG one, else the form_id */
+    if (!*v && f->title_text)
+        v = form_text(f, f->title_text, f->default_lang);
     f->title = util_xstrdup(*v ? v : (f->form_id ? f->form_id : ""));
 
     c = col_of(L, s, cs, "role");
@@ -1101,6 +1106,7 @@ void form_free(form_t *f)
 {
     if (!f)
         return;
+    text_free(f->title_text);
     for (size_t i = 0; i < f->nitems; i++) {
         form_item_t *it = &f->items[i];
         free(it->name);
@@ -1221,6 +1227,13 @@ const char *form_text(const form_t *f, form_text_t t, int li)
         if (t[i])
             return t[i];
     return "";
+}
+
+const char *form_title_in(const form_t *f, int li)
+{
+    if (f->title_text && li >= 0 && li < FORM_MAX_LANGS && f->title_text[li])
+        return f->title_text[li];
+    return f->title ? f->title : "";
 }
 
 const char *form_type_name(form_type_t t)

@@ -77,6 +77,7 @@ typedef struct {
 
 typedef struct {
     char *form_id, *version, *title, *default_language, *unit_field;
+    form_text_t title_text;  /* form_title::LANG columns; NULL when none */
     form_role_t role;
     char *file;          /* the name errors were reported against */
     size_t nlangs;
@@ -116,6 +117,9 @@ int form_item_answerable(const form_item_t *it);
 int form_lang(const form_t *f, const char *lang);
 /* The text in language li, else the default language, else any. Never NULL. */
 const char *form_text(const form_t *f, form_text_t t, int li);
+/* The form's title in language li (a form_title::LANG column), else its
+ * plain form_title (which defaults to the form_id).  Never NULL. */
+const char *form_title_in(const form_t *f, int li);
 
 const char *form_type_name(form_type_t t);
 const char *form_role_name(form_role_t r);

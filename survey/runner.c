@@ -1055,9 +1055,11 @@ static const char *choice_label(const run_t *r, const form_list_t *l, size_t c)
 void run_render_intro(const run_t *r, size_t width, util_buf_t *out)
 {
     const form_t *f = r->cfg.form;
-    const char *title = f->title && *f->title ? f->title : f->form_id;
-    /* the title has one language only; a terminal that cannot show it
-     * gets the form's id rather than a row of question marks */
+    const char *title = form_title_in(f, r->li);
+    if (!*title)
+        title = f->form_id;
+    /* a title in a script the terminal cannot show gives way to the
+     * form's id rather than a row of question marks */
     for (const char *p = title; r->cfg.ascii && !r->zh && *p; p++)
         if ((unsigned char)*p >= 0x80) {
             title = f->form_id;

@@ -708,7 +708,8 @@ static enum MHD_Result submit_reply(web_t *w, struct MHD_Connection *c, web_lang
     /* committed: only now may the respondent be told */
     atomic_fetch_add(&w->submissions, 1);
     util_buf_t b = {0};
-    web_page_thanks(&b, lang, sv->cf->form->title);
+    const form_t *f = sv->cf->form;
+    web_page_thanks(&b, lang, form_title_in(f, form_lang(f, web_lang_code(lang))));
     return send_html(w, c, MHD_HTTP_OK, &b);
 }
 

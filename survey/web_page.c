@@ -486,7 +486,9 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
 {
     const form_t *f = v->form;
     int li = form_lang(f, web_lang_code(v->lang));
-    const char *title = f->title && *f->title ? f->title : f->form_id;
+    const char *title = form_title_in(f, li);
+    if (!*title)
+        title = f->form_id;
     head(b, v->lang, title);
     util_buf_adds(b, "<form method=\"post\" action=\"/submit\" accept-charset=\"utf-8\" "
                      "autocomplete=\"off\" novalidate id=\"survey\">\n");

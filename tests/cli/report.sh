@@ -164,6 +164,12 @@ has "English methods" "$T/rep-en/report.html" "Appendix A. Methods"
 has "English finding on the planted unit" "$T/rep-en/report.html" "(U07) is weak on Planning"
 hasnot "no Chinese section numbers" "$T/rep-en/report.html" "一、总体情况"
 has "English plot titles" "$T/rep-en/plots/means.gp" "Dimension means with 95% confidence intervals"
+# the form's English title (form_title::English (en)) and its unit
+# question's English labels name the form and the units in English
+has "English title from form_title::English (en)" "$T/rep-en/report.html" \
+    "<h1>Model Agency Staff Questionnaire: survey report"
+has "units by their English label" "$T/rep-en/report.html" "Policy Research Office"
+has "the Chinese report keeps the Chinese names" "$T/rep/report.html" "市委政策研究室"
 
 # one unit above min-n: no funnel plot (gnuplot 5.4 crashes drawing one
 # with a single group), and the report says why
