@@ -47,8 +47,8 @@ try {
   // the real code, typed as people do: lower case, spaces instead of dashes
   await page.fill('#code', staffCode.toLowerCase().replace(/-/g, ' '));
   await Promise.all([page.waitForURL('**/'), page.click('input[type=submit]')]);
-  check('the code opens the staff questionnaire',
-        (await page.textContent('h1')).includes('干部职工问卷'));
+  check('the code opens the staff questionnaire, titled in English (form_title::English)',
+        (await page.textContent('h1')).includes('Model Agency Staff Questionnaire'));
   check('the unit is shown from the invitation',
         (await page.textContent('#q-unit')).includes('Policy Research Office'));
 
