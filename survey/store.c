@@ -340,6 +340,11 @@ fail:
     return -1;
 }
 
+void store_busy_wait(store_t *s, int ms)
+{
+    sqlite3_busy_timeout(s->db, ms);
+}
+
 void store_close(store_t *s)
 {
     if (!s)

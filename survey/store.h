@@ -25,6 +25,9 @@ typedef struct store store_t;
  * a newer program); create=0 requires an existing gapsurvey database. */
 int store_open(const char *path, int create, store_t **out, char **err);
 void store_close(store_t *s);   /* NULL is fine */
+/* How long a write waits for another process's write lock before giving up
+ * with "database is locked" (store_open sets 10 s). */
+void store_busy_wait(store_t *s, int ms);
 
 /* BEGIN IMMEDIATE: take the write lock up front so two writers queue
  * instead of failing half-way with SQLITE_BUSY on upgrade. */

@@ -1177,6 +1177,11 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     }
     if (store_open(w->db_path, 0, &w->wstore, err) != 0)
         goto fail;
+    /* An import holds the write lock for its whole transaction (all or
+     * nothing): a million rows take a minute.  The writer waits that out
+     * rather than tell respondents their answers could not be stored; their
+     * connections stay suspended meanwhile, and reads go on (WAL). */
+    store_busy_wait(w->wstore, 15 * 60 * 1000);
     /* running before the daemon, so no request ever finds it missing */
     w->writer_running = 1;
     if (pthread_create(&w->writer, NULL, writer_main, w) != 0) {

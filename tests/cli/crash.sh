@@ -13,7 +13,7 @@ trap 'serve_kill; umount "$T/ro" "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
 "$GS" init >/dev/null 2>&1
 "$GS" form add "$Q/staff-opinion.csv" >/dev/null 2>&1
 "$GS" unit import "$Q/units-sample.csv" >/dev/null 2>&1
-"$GS" token issue --form staff-opinion --unit U07 --count 260 >codes.csv 2>/dev/null
+"$GS" token issue --form staff-opinion --unit U07 --count 261 >codes.csv 2>/dev/null
 tail -n +2 codes.csv | cut -d, -f1 >codes.txt
 ANSWERS_PER=$(( 38 + 4 ))   # Likert items + unit, position, party, years
 
@@ -173,6 +173,36 @@ same "every one of the 20 codes is used" \
     "$(sql "select count(*) from tokens where used")" "$(( $(sql 'select count(*) from responses') - 23000 ))"
 serve_kill
 same "after the double posts: integrity_check ok" "$(sql 'pragma integrity_check')" ok
+
+# ---- a write lock held longer than SQLite's 10 s busy timeout ----
+# An import holds the write lock for its whole transaction (a large file:
+# a minute).  A respondent who submits meanwhile waits and is then
+# thanked; the server never answers "database is locked".
+serve_start
+c=$(sed -n 261p codes.txt)
+fetch l261 "$URL/?code=$c&lang=en"
+cs=$(csrf_of "$T/l261.html")
+python3 -c 'import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+time.sleep(25)
+db.execute("COMMIT")' "$GAPSURVEY_DB" "$T/locked" &
+lpid=$!
+i=0
+while [ ! -e "$T/locked" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+t0=$(date +%s)
+# shellcheck disable=SC2046
+curl -s -o lock.html --max-time 90 "$URL/submit" --data-urlencode "code=$c" -d "csrf=$cs" \
+    -d lang=en -d q_position=clerk -d q_party=yes -d q_years=lt3 $(likert_args 4)
+t1=$(date +%s)
+wait $lpid
+check "a submission during a 25 s write lock is thanked" grep -q 'id="thanks"' lock.html
+check "after waiting for the lock ($((t1 - t0)) s)" [ $((t1 - t0)) -ge 20 ]
+same "and its code is spent" "$(sql "select used from tokens where used and rowid = (select max(rowid) from tokens)")" 1
+hasnot "server: no 'database is locked'" "$T/serve.err" "locked"
+serve_kill
+same "after the long lock: integrity_check ok" "$(sql 'pragma integrity_check')" ok
 
 # ---- a full disk and a read-only database ----
 # A small tmpfs is the real thing (ENOSPC); where mounting is not allowed,
