@@ -181,5 +181,10 @@ $(BUILD)/bench/floor: bench/floor.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
 
-bench: check-deps $(BIN) gapsurvey $(BUILD)/bench/floor
+# the C load generator of `bench/load_serve.py --client c` (no libraries)
+$(BUILD)/bench/load_serve_c: bench/load_serve_c.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
+bench: check-deps $(BIN) gapsurvey $(BUILD)/bench/floor $(BUILD)/bench/load_serve_c
 	@sh bench/run.sh $(BUILD)

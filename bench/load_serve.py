@@ -21,8 +21,18 @@ Throughput (acknowledged submissions per second) and the latency of the
 submitting POST (p50, p99) are printed and, with --record, appended to
 bench/README.md.  Not part of the timed test suite: it runs for a minute.
 
+The CPU time of the server and of the load generator (getrusage of the
+reaped processes) is printed per acknowledged submission.  `--client c`
+runs bench/load_serve_c (`make BUILD=DIR DIR/bench/load_serve_c`; the one
+beside the --gapsurvey binary by default) as the load instead of the
+Python clients: the same requests on --clients connections from one
+process, which costs a fraction of the CPU, so that on a 2-core machine
+the measurement is of the server rather than of the clients.  The kill and
+the checks are the same.
+
     python3 bench/load_serve.py [--duration 60] [--clients 64] [--threads 4]
-                                [--gapsurvey ./gapsurvey] [--record]
+                                [--gapsurvey ./gapsurvey] [--client python|c]
+                                [--record]
 
 Only loopback is used; the run is bounded in time and stops by itself.
 """
@@ -31,6 +41,7 @@ import http.client
 import multiprocessing as mp
 import os
 import re
+import resource
 import signal
 import sqlite3
 import subprocess
@@ -60,6 +71,10 @@ def main():
     ap.add_argument("--gapsurvey", default=os.path.join(ROOT, "gapsurvey"))
     ap.add_argument("--dir", default=None, help="work directory (default: a temporary one)")
     ap.add_argument("--record", action="store_true", help="append the result to bench/README.md")
+    ap.add_argument("--client", choices=("python", "c"), default="python",
+                    help="load generator: Python client threads, or bench/load_serve_c")
+    ap.add_argument("--client-bin", default=None,
+                    help="the C load generator (default: bench/load_serve_c beside --gapsurvey)")
     a = ap.parse_args()
 
     work = a.dir or tempfile.mkdtemp(prefix="gs-load-")
@@ -67,13 +82,19 @@ def main():
     db = os.path.join(work, "load.db")
     env = dict(os.environ, GAPSURVEY_DB=db)
     gs = a.gapsurvey
+    cbin = a.client_bin or os.path.join(os.path.dirname(os.path.realpath(gs)), "bench",
+                                        "load_serve_c")
+    if a.client == "c" and not os.access(cbin, os.X_OK):
+        sys.exit("no C load generator at %s (make BUILD=DIR DIR/bench/load_serve_c)" % cbin)
     for f in (db, db + "-wal", db + "-shm"):
         if os.path.exists(f):
             os.remove(f)
     sh([gs, "init"], env=env)
     sh([gs, "form", "add", os.path.join(ROOT, "questionnaires", "staff-opinion.csv")], env=env)
     sh([gs, "unit", "import", os.path.join(ROOT, "questionnaires", "units-sample.csv")], env=env)
-    ncodes = a.codes or int(a.duration * 1500) + 5000
+    # enough codes for the fastest rate seen with each client, so the run is
+    # never capped by running out
+    ncodes = a.codes or int(a.duration * (2500 if a.client == "python" else 5000)) + 5000
     units = ["U%02d" % u for u in range(1, 41)]
     codes = []
     for k, u in enumerate(units):
@@ -83,6 +104,8 @@ def main():
         codes += [line.split(",")[0] for line in out.splitlines()[1:]]
     print("issued %d codes" % len(codes), flush=True)
 
+    # the CPU of every process reaped from here on: the server and the clients
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     serve_log = open(os.path.join(work, "serve.err"), "w")
     srv = subprocess.Popen([gs, "serve", "--listen", "127.0.0.1:0", "--threads", str(a.threads)],
                            env=env, stdout=subprocess.PIPE, stderr=serve_log, text=True)
@@ -97,6 +120,16 @@ def main():
     # each process gets per_proc threads and a share of the codes
     stop = mp.Event()
     procs, outs = [], []
+    cproc = None
+    if a.client == "c":
+        nproc, per_proc = 0, a.clients
+        with open(os.path.join(work, "codes.txt"), "w") as f:
+            f.write("\n".join(codes) + "\n")
+        outs.append(os.path.join(work, "client_c.txt"))
+        cout = open(os.path.join(work, "client_c.out"), "w")
+        cproc = subprocess.Popen([cbin, "--port", str(port), "--codes", os.path.join(work, "codes.txt"),
+                                  "--connections", str(a.clients), "--out", outs[0]],
+                                 stdout=cout, stderr=subprocess.STDOUT)
     for p in range(nproc):
         share = codes[p::nproc]
         out_path = os.path.join(work, "client%d.txt" % p)
@@ -108,17 +141,32 @@ def main():
     time.sleep(a.duration)
     elapsed = time.time() - t0
     srv.send_signal(signal.SIGKILL)          # mid-load: clients are still submitting
-    srv.wait()
+    _, _, ru_srv = os.wait4(srv.pid, 0)
+    srv.returncode = -signal.SIGKILL
     stop.set()
     for pr in procs:
         pr.join(60)
+    codes_left = None
+    if cproc:
+        cproc.send_signal(signal.SIGTERM)    # no new submissions; it writes its results
+        if cproc.wait(60) != 0:
+            sys.exit("the C load generator failed: see %s" % os.path.join(work, "client_c.out"))
+        cout.close()
+        with open(os.path.join(work, "client_c.out")) as f:
+            for line in f:
+                if line.startswith("codes_left"):
+                    codes_left = int(line.split()[1])
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_s = lambda r: r.ru_utime + r.ru_stime
+    server_cpu = cpu_s(ru_srv)
+    client_cpu = cpu_s(ru1) - cpu_s(ru0) - server_cpu
     serve_log.close()
 
     acked, attempted, lat = set(), 0, []
     for path in outs:
         with open(path) as f:
             for line in f:
-                marker, ok, dt = line.split()
+                marker, ok, dt = line.split()[:3]   # the C client adds the code
                 attempted += 1
                 if ok == "1":
                     acked.add(marker)
@@ -154,14 +202,20 @@ def main():
     rate = len(acked) / elapsed
     unacked_stored = len(stored) - (len(acked) - lost)
     report = {
-        "duration_s": round(elapsed, 1), "clients": per_proc * nproc, "server_threads": a.threads,
+        "client": a.client,
+        "duration_s": round(elapsed, 1), "clients": per_proc * max(nproc, 1),
+        "server_threads": a.threads,
         "attempted": attempted, "acknowledged": len(acked), "stored": responses,
         "stored_not_acknowledged": unacked_stored, "lost": lost, "duplicated": dup,
         "partial": partial, "tokens_used": used, "integrity": integrity,
         "restarts_after_kill": restarted,
         "submissions_per_s": round(rate, 1), "p50_ms": round(pct(0.50), 1),
         "p99_ms": round(pct(0.99), 1), "max_ms": round(lat[-1] * 1000, 1) if lat else None,
+        "server_cpu_ms_per_submission": round(server_cpu * 1000 / len(acked), 3) if acked else None,
+        "client_cpu_ms_per_submission": round(client_cpu * 1000 / len(acked), 3) if acked else None,
     }
+    if codes_left == 0:
+        report["codes_left"] = "0: the run ran out of codes, the rate is capped (--codes)"
     for k, v in report.items():
         print("%-24s %s" % (k, v))
     ok = (lost == 0 and dup == 0 and partial == 0 and used == responses and integrity == "ok"
@@ -178,7 +232,8 @@ def main():
             f.write("| %s | %d | %d | %.0f | %d | %.1f | %.1f | %.1f | %d | %d | %d | %s |\n" % (
                 time.strftime("%Y-%m-%d"), report["clients"], a.threads, elapsed,
                 len(acked), rate, report["p50_ms"], report["p99_ms"], lost, dup,
-                unacked_stored, "%d CPU, %s" % (os.cpu_count(), cpu)))
+                unacked_stored, "%d CPU, %s%s" % (os.cpu_count(), cpu,
+                                                  ", C client" if a.client == "c" else "")))
     if not a.dir:
         for f in os.listdir(work):
             os.remove(os.path.join(work, f))
