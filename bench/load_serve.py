@@ -94,7 +94,7 @@ def main():
     sh([gs, "unit", "import", os.path.join(ROOT, "questionnaires", "units-sample.csv")], env=env)
     # enough codes for the fastest rate seen with each client, so the run is
     # never capped by running out
-    ncodes = a.codes or int(a.duration * (2500 if a.client == "python" else 5000)) + 5000
+    ncodes = a.codes or int(a.duration * (2500 if a.client == "python" else 10000)) + 5000
     units = ["U%02d" % u for u in range(1, 41)]
     codes = []
     for k, u in enumerate(units):
