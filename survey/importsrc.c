@@ -103,9 +103,8 @@ static size_t utf8_tail(const unsigned char *t, size_t n)
     return 0;
 }
 
-/* One pass over the input in encoding enc.  probe=1 (UTF-8 only) hands
- * nothing on and, at the first bad byte, records it and returns 1. */
-static int run(imp_src_t *s, enc_t enc, int probe, imp_chunk_fn fn, void *ud, char **err)
+/* One pass over the input in encoding enc, handing the UTF-8 text to fn. */
+static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, char **err)
 {
     int rc = -1;
     unsigned char *buf = util_xmalloc(CHUNK + 8);
@@ -150,20 +149,12 @@ static int run(imp_src_t *s, enc_t enc, int probe, imp_chunk_fn fn, void *ud, ch
             size_t keep = eof ? 0 : utf8_tail(p, n), k = n - keep, bad;
             if (!util_utf8_valid((const char *)p, k, &bad)) {
                 advance(&pos, (const char *)p, bad);
-                if (probe) {
-                    s->bad_off = base + (p - buf) + (long long)bad;
-                    s->bad_line = pos.line;
-                    s->bad_col = pos.col;
-                    s->bad_byte = p[bad];
-                    rc = 1;
-                } else {
-                    util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X%s"), pos.line,
-                                pos.col, p[bad],
-                                s->bom && s->want == ENC_AUTO ? " after a UTF-8 BOM" : "");
-                }
+                util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X%s"), pos.line,
+                            pos.col, p[bad],
+                            s->bom && s->want == ENC_AUTO ? " after a UTF-8 BOM" : "");
                 goto cleanup;
             }
-            if (!probe && k > 0) {
+            if (k > 0) {
                 int r = fn(ud, (const char *)p, k);
                 if (r) {
                     rc = r;
@@ -320,7 +311,7 @@ long long imp_src_done(const imp_src_t *s)
 
 int imp_src_read(imp_src_t *s, imp_chunk_fn fn, void *ud, char **err)
 {
-    return run(s, s->enc, 0, fn, ud, err);
+    return run(s, s->enc, fn, ud, err);
 }
 
 int imp_src_decode_mem(const char *data, size_t len, enc_t want, size_t chunk,
@@ -335,5 +326,5 @@ int imp_src_decode_mem(const char *data, size_t len, enc_t want, size_t chunk,
     s.bad_off = -1;
     if (settle(&s, err) != 0)
         return -1;
-    return run(&s, s.enc, 0, fn, ud, err);
+    return run(&s, s.enc, fn, ud, err);
 }
