@@ -115,11 +115,6 @@ typedef struct {
     char today[11];
 } importer_t;
 
-static void progress_clear(importer_t *im)
-{
-    cli_progress_clear(&im->prog);
-}
-
 static void progress_draw(importer_t *im, int force)
 {
     long long size = imp_src_size(im->src), done = imp_src_done(im->src);
@@ -136,7 +131,7 @@ static void on_problem(void *ud, long line, long col, const char *msg)
     if (im->rejects)
         util_buf_addf(&im->why, "%s%ld:%ld: %s", im->why.len ? "; " : "", line, col, msg);
     if (im->errors <= MAX_REPORTED) {
-        progress_clear(im);
+        cli_progress_clear(&im->prog);
         fprintf(stderr, "%s:%ld:%ld: %s\n", im->file, line, col, msg);
     }
 }
@@ -407,7 +402,7 @@ static int pass(importer_t *im, const char *what)
         rc = csvr_finish(im->csv);
     if (rc == 0)
         progress_draw(im, 1);
-    progress_clear(im);
+    cli_progress_clear(&im->prog);
     if (err || rc == -1) {
         char *at = util_msg_at(im->file, err ? err : csvr_error(im->csv));
         fprintf(stderr, "%s\n", at);
