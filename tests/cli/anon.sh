@@ -111,18 +111,21 @@ MID,Mid Unit
 SIX,Six Unit
 ' 'BIG:jr:30:x' 'MID:jr:12:x' 'SIX:sr:5:x' 'SIX:jr:1:x:2242555'
 cat >attack.py <<'PY'
-# Every set whose sums an analysis publishes: each shown group and the
-# pool (total minus shown groups).  For every pair from two analyses that
-# differ by fewer than min_n respondents, the difference of the sums is
-# what an attacker learns; it prints "RECOVERED" if that equals the
-# target's scores.
-import json, sys
+# attack.py pairs|all JSON...: every set whose sums an analysis publishes
+# (each shown group and the pool, total minus shown groups; for "all" the
+# total too), then what an attacker can learn from them.  "pairs": the
+# difference of every two sets from different analyses; "all": every sum
+# and difference with coefficients -1, 0, 1.  Prints "RECOVERED" when a
+# combination is one person whose scores are the target's.
+import itertools, json, sys
+mode, files = sys.argv[1], sys.argv[2:]
 target = {"alpha_dim": 25.0, "beta_dim": 100.0}
 sets = []
-for f in sys.argv[1:]:
+for f in files:
     d = json.load(open(f))
     dims = {x["code"]: x for x in d["dimensions"]}
-    pool = {k: [v["n"], v["mean"] * v["n"]] for k, v in dims.items()}
+    total = {k: [v["n"], v["mean"] * v["n"]] for k, v in dims.items()}
+    pool = {k: list(v) for k, v in total.items()}
     for g in d["groups"]:
         if g["suppressed"]:
             continue
@@ -133,24 +136,42 @@ for f in sys.argv[1:]:
             pool[k][1] -= s[k][1]
     if pool["alpha_dim"][0] > 0:
         sets.append((f + ":pool", pool))
-found = 0
-for na, a in sets:
-    for nb, b in sets:
-        if na.split(":")[0] == nb.split(":")[0]:
-            continue
-        if all(a[k][0] - b[k][0] == 1 and abs(a[k][1] - b[k][1] - target[k]) < 1e-6
-               for k in target):
-            print("RECOVERED", na, "-", nb)
-            found = 1
-print("published sets:", len(sets))
+    if mode == "all" and f == files[0]:
+        sets.append(("total", total))
+def one_person(coef):
+    for k, want in target.items():
+        n = sum(c * s[k][0] for c, (_, s) in zip(coef, sets) if c)
+        t = sum(c * s[k][1] for c, (_, s) in zip(coef, sets) if c)
+        if n != 1 or abs(t - want) > 1e-6:
+            return False
+    return True
+if mode == "pairs":
+    for i, (na, _) in enumerate(sets):
+        for j, (nb, _) in enumerate(sets):
+            if na.split(":")[0] == nb.split(":")[0]:
+                continue
+            coef = [0] * len(sets)
+            coef[i], coef[j] = 1, -1
+            if one_person(coef):
+                print("RECOVERED", na, "-", nb)
+    print("published sets:", len(sets))
+else:
+    found = 0
+    for coef in itertools.product((-1, 0, 1), repeat=len(sets)):
+        if one_person(coef):
+            found += 1
+            if found <= 3:
+                print("RECOVERED", " ".join(("+" if c > 0 else "-") + name
+                                            for c, (name, _) in zip(coef, sets) if c))
+    print("published sets:", len(sets), "recovering combinations:", found)
 PY
 run "$GS" analyze --min-n 1 --json; cp "$T/out" u1.json
 run "$GS" analyze --min-n 1 --by level --json; cp "$T/out" l1.json
-python3 attack.py u1.json l1.json >att1.txt
+python3 attack.py pairs u1.json l1.json >att1.txt
 has "control: with protection off (--min-n 1) the attack recovers the person" att1.txt "RECOVERED"
 run "$GS" analyze --json; cp "$T/out" u.json
 run "$GS" analyze --by level --json; cp "$T/out" l.json
-python3 attack.py u.json l.json >att.txt
+python3 attack.py pairs u.json l.json >att.txt
 has "the attack script ran" att.txt "published sets:"
 hasnot "with min_n 5 the attack recovers nobody" att.txt "RECOVERED"
 python3 groups.py u.json >gu.txt
@@ -174,56 +195,19 @@ BIG,Big Unit
 OTH,Other Unit
 MIX,Mixed Unit
 ' 'BIG:jr:30:x' 'OTH:jr:10:x' 'MIX:sr:6:x' 'MIX::6:x' 'MIX:jr:1:x:2242555'
-cat >attack3.py <<'PY'
-import itertools, json, sys
-target = {"alpha_dim": 25.0, "beta_dim": 100.0}
-sets = []
-for f in sys.argv[1:]:
-    d = json.load(open(f))
-    dims = {x["code"]: x for x in d["dimensions"]}
-    total = {k: [v["n"], v["mean"] * v["n"]] for k, v in dims.items()}
-    pool = {k: list(v) for k, v in total.items()}
-    for g in d["groups"]:
-        if g["suppressed"]:
-            continue
-        s = {k: [v["n"], v["mean"] * v["n"]] for k, v in g["scores"].items()}
-        sets.append((f + ":" + g["code"], s))
-        for k in pool:
-            pool[k][0] -= s[k][0]
-            pool[k][1] -= s[k][1]
-    if pool["alpha_dim"][0] > 0:
-        sets.append((f + ":pool", pool))
-    if f == sys.argv[1]:
-        sets.append(("total", total))
-found = 0
-for coef in itertools.product((-1, 0, 1), repeat=len(sets)):
-    ok = True
-    for k, want in target.items():
-        n = sum(c * s[k][0] for c, (_, s) in zip(coef, sets) if c)
-        t = sum(c * s[k][1] for c, (_, s) in zip(coef, sets) if c)
-        if n != 1 or abs(t - want) > 1e-6:
-            ok = False
-            break
-    if ok:
-        found += 1
-        if found <= 3:
-            print("RECOVERED", " ".join(("+" if c > 0 else "-") + name
-                                        for c, (name, _) in zip(coef, sets) if c))
-print("published sets:", len(sets), "recovering combinations:", found)
-PY
 # the two-group attack's analyses (above), against every combination
-python3 attack3.py u.json l.json >att3.txt
+python3 attack.py all u.json l.json >att3.txt
 has "two groupings, every combination: the attack script ran" att3.txt "published sets:"
 hasnot "two groupings, every combination: nothing recovers the junior" att3.txt "RECOVERED"
 run "$GS" analyze --min-n 1 --json; cp "$T/out" x1u.json
 run "$GS" analyze --min-n 1 --by level --json; cp "$T/out" x1l.json
-python3 attack3.py x1u.json x1l.json >x1.txt
+python3 attack.py all x1u.json x1l.json >x1.txt
 has "unions, control: with protection off (--min-n 1) the attack recovers the junior" x1.txt "RECOVERED"
 run "$GS" analyze --json; cp "$T/out" xu.json
 status "unions: analyze by unit" 0
 run "$GS" analyze --by level --json; cp "$T/out" xl.json
 status "unions: analyze by level" 0
-python3 attack3.py xu.json xl.json >x.txt
+python3 attack.py all xu.json xl.json >x.txt
 has "unions: the attack script ran" x.txt "published sets:"
 hasnot "unions: with min_n 5 no sum or difference of published sets is the junior" x.txt "RECOVERED"
 python3 groups.py xu.json >gxu.txt
@@ -243,11 +227,11 @@ U2,Second Unit
 ' 'BIG:jr:30:x' 'BIG::10:x' 'U1:sr:5:x' 'U2:sr:5:x' 'U2:jr:1:x:2242555'
 run "$GS" analyze --min-n 1 --json; cp "$T/out" y1u.json
 run "$GS" analyze --min-n 1 --by level --json; cp "$T/out" y1l.json
-python3 attack3.py y1u.json y1l.json >y1.txt
+python3 attack.py all y1u.json y1l.json >y1.txt
 has "union around a group, control: --min-n 1 recovers the junior" y1.txt "RECOVERED"
 run "$GS" analyze --json; cp "$T/out" yu.json
 run "$GS" analyze --by level --json; cp "$T/out" yl.json
-python3 attack3.py yu.json yl.json >y.txt
+python3 attack.py all yu.json yl.json >y.txt
 has "union around a group: the attack script ran" y.txt "published sets:"
 hasnot "union around a group: with min_n 5 nothing recovers the junior" y.txt "RECOVERED"
 python3 groups.py yl.json >gyl.txt
