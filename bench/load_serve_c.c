@@ -217,6 +217,20 @@ static void start_request(conn_t *c, double t)
     c->deadline = t + TIMEOUT_S;
 }
 
+/* Starts the request built in c->out, on a new connection when c has
+ * none (CONNECTING until the non-blocking connect completes). */
+static void send_request(conn_t *c, int ci, double t)
+{
+    int r = 1;
+    if (c->fd < 0 && (r = conn_open(c)) < 0) {
+        conn_fail(c, ci, t);
+        return;
+    }
+    start_request(c, t);
+    if (!r)
+        c->st = CONNECTING;
+}
+
 static void build_get(conn_t *c)
 {
     c->out.len = 0;
@@ -366,17 +380,7 @@ static void next_submission(conn_t *c, int ci, double t, int stopping)
     }
     c->code = next_code++;
     build_get(c);
-    if (c->fd < 0) {
-        int r = conn_open(c);
-        if (r < 0) {
-            conn_fail(c, ci, t);
-            return;
-        }
-        start_request(c, t);
-        c->st = r ? SENDING : CONNECTING;
-        return;
-    }
-    start_request(c, t);
+    send_request(c, ci, t);
 }
 
 static void response_done(conn_t *c, int ci, double t, int stopping)
@@ -397,21 +401,10 @@ static void response_done(conn_t *c, int ci, double t, int stopping)
         char csrf[65];
         memcpy(csrf, tok, 64);
         csrf[64] = '\0';
-        if (c->close_after) {
-            /* the POST needs a new connection; rare, so done the simple way */
+        if (c->close_after)   /* the POST needs a new connection */
             conn_close(c);
-            build_post(c, ci, csrf);
-            int r = conn_open(c);
-            if (r < 0) {
-                conn_fail(c, ci, t);
-                return;
-            }
-            start_request(c, t);
-            c->st = r ? SENDING : CONNECTING;
-        } else {
-            build_post(c, ci, csrf);
-            start_request(c, t);
-        }
+        build_post(c, ci, csrf);
+        send_request(c, ci, t);
         c->t0 = t;
         return;
     }
