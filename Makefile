@@ -4,7 +4,7 @@
 
 CC      ?= cc
 PKGS    := gsl sqlite3 libmicrohttpd xlsxwriter libqrencode
-CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -MMD -MP -I. -Isurvey -Ianalysis
+CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -MMD -MP -I.
 OPT     ?= -O2
 
 # BUILD=DIR builds elsewhere (two builds side by side: BUILD=build-x)
@@ -23,7 +23,9 @@ CFLAGS  := $(CFLAGS_BASE) $(OPT) $(SANFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lcsv -lreadstat -lm
 LDFLAGS += $(SANFLAGS)
 
-LIB_SRCS  := $(wildcard survey/*.c analysis/*.c)
+# the layers, lowest first (doc/ARCHITECTURE.md): base <- survey <- analysis <- cli <- main
+LAYER_DIRS := base survey survey/import survey/export survey/web analysis analysis/report cli
+LIB_SRCS  := $(foreach d,$(LAYER_DIRS),$(wildcard $(d)/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJ  := $(BUILD)/main.o
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
@@ -78,7 +80,7 @@ PREFIX  ?= /usr/local
 BINDIR  := $(PREFIX)/bin
 DATADIR := $(PREFIX)/share
 MO      := $(BUILD)/locale/zh_CN/LC_MESSAGES/gapsurvey.mo
-POT_SRCS = main.c $(sort $(wildcard survey/*.c analysis/*.c))
+POT_SRCS = main.c $(sort $(LIB_SRCS))
 
 POT     ?= po/gapsurvey.pot
 
@@ -154,8 +156,8 @@ $(FUZZ_BUILD)/%.o: %.c
 # reach static functions), so those objects are left out of their link.
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
-	    $(filter-out $(if $(filter unit,$*),$(FUZZ_BUILD)/survey/cmd_unit.o) \
-	                 $(if $(filter web,$*),$(FUZZ_BUILD)/survey/web.o),$(FUZZ_LIB_OBJS)) \
+	    $(filter-out $(if $(filter unit,$*),$(FUZZ_BUILD)/cli/cmd_unit.o) \
+	                 $(if $(filter web,$*),$(FUZZ_BUILD)/survey/web/web.o),$(FUZZ_LIB_OBJS)) \
 	    $(LDLIBS)
 
 -include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "i18n.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "base/i18n.h"
 
 #define GAPSURVEY_VERSION "0.1.0"
 

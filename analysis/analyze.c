@@ -14,9 +14,9 @@
  * Statistical choices are commented where they are made; each statistic is
  * checked against R in tests/fixtures/rcheck.
  */
-#include "analyze.h"
-#include "i18n.h"
-#include "stats.h"
+#include "analysis/analyze.h"
+#include "base/i18n.h"
+#include "analysis/stats.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -7,8 +7,8 @@
 #ifndef GS_ANALYZE_H
 #define GS_ANALYZE_H
 
-#include "results.h"
-#include "store.h"
+#include "analysis/results.h"
+#include "survey/store.h"
 
 typedef struct {
     const char *form_id;        /* NULL: the staff-role form with the most responses */

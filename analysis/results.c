@@ -3,9 +3,9 @@
  * DESIGN.md section 6), as CSV tables and as aligned terminal tables.
  * Suppressed groups are written with their code, name and the flag only.
  */
-#include "i18n.h"
-#include "results.h"
-#include "util.h"
+#include "base/i18n.h"
+#include "analysis/results.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <math.h>

@@ -17,7 +17,7 @@
  * and restore the caller's handler afterwards; a GSL failure then shows up
  * as a NAN (checked by the callers).
  */
-#include "stats.h"
+#include "analysis/stats.h"
 
 #include <float.h>
 #include <math.h>

@@ -4,8 +4,8 @@
  * `constraint` expressions see (XPath compares strings and converts numbers
  * itself); numbers for the store are derived when saving.
  */
-#include "answers.h"
-#include "i18n.h"
+#include "survey/answers.h"
+#include "base/i18n.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -11,8 +11,8 @@
 #ifndef GS_ANSWERS_H
 #define GS_ANSWERS_H
 
-#include "form.h"
-#include "store.h"
+#include "survey/form.h"
+#include "survey/store.h"
 
 typedef struct ans ans_t;
 

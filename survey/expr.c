@@ -9,7 +9,7 @@
  * cannot exhaust the stack, and evaluation never allocates, so it cannot
  * fail.
  */
-#include "expr.h"
+#include "survey/expr.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
+#include "base/i18n.h"
 
 #ifdef __GNUC__
 #define EXPR_PRINTF(f, a) __attribute__((format(printf, f, a)))

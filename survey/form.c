@@ -9,10 +9,10 @@
  * whatever their order in the file, because the survey sheet refers to the
  * others (default language, choice lists, dimension codes).
  */
-#include "form.h"
-#include "csvread.h"
-#include "encoding.h"
-#include "i18n.h"
+#include "survey/form.h"
+#include "base/csvread.h"
+#include "base/encoding.h"
+#include "base/i18n.h"
 
 #include <ctype.h>
 #include <math.h>

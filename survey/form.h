@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "expr.h"
-#include "util.h"
+#include "survey/expr.h"
+#include "base/util.h"
 
 typedef enum {
     FORM_SELECT_ONE,

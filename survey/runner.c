@@ -9,8 +9,8 @@
  * accepted is on disk, so a crash loses at most the line being typed
  * (DESIGN.md section 4).
  */
-#include "runner.h"
-#include "i18n.h"
+#include "survey/runner.h"
+#include "base/i18n.h"
 
 #include <errno.h>
 #include <math.h>

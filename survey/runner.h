@@ -24,9 +24,9 @@
 
 #include <stddef.h>
 
-#include "answers.h"
-#include "form.h"
-#include "store.h"
+#include "survey/answers.h"
+#include "survey/form.h"
+#include "survey/store.h"
 
 typedef struct run run_t;
 

@@ -81,11 +81,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "answers.h"
-#include "cli.h"
-#include "csvread.h"
-#include "encoding.h"
-#include "simulate.h"
+#include "survey/answers.h"
+#include "cli/cli.h"
+#include "base/csvread.h"
+#include "base/encoding.h"
+#include "survey/simulate.h"
 
 #define STAFF_FILE "questionnaires/staff-opinion.csv"
 #define SELF_FILE "questionnaires/five-type-self-assessment.csv"

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "store.h"
+#include "survey/store.h"
 
 typedef struct {
     char unit[32];

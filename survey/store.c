@@ -16,7 +16,7 @@
  * Anonymity is a schema property: responses hold a date, never a time of
  * day; tokens hold only a hash and nothing links them to a response.
  */
-#include "store.h"
+#include "survey/store.h"
 
 #include <math.h>
 #include <sqlite3.h>
@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "i18n.h"
+#include "base/i18n.h"
 
 /* Answers are inserted by multi-row statements of 1, 2, 4 ... 32 rows, a
  * response's n answers taking one statement per bit of n: one

@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "form.h"
+#include "survey/form.h"
 
 typedef struct store store_t;
 

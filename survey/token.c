@@ -6,13 +6,13 @@
  * likely codes to test against, and the web server and the runner must
  * find the same row from the code alone.
  */
-#include "token.h"
+#include "survey/token.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "base/util.h"
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,

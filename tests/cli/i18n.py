@@ -6,7 +6,7 @@
   i18n.py lint ROOT ALLOW   every string literal that is the message of
                             cli_error(), printf(), puts(), fprintf(stderr, ...)
                             or fputs(..., stdout|stderr) in main.c,
-                            survey/*.c and analysis/*.c is wrapped in _()
+                            base/, survey/, analysis/ and cli/ (every depth) is wrapped in _()
                             (or N_()), unless it has no word in it (a pure
                             format such as "%s\\n") or ALLOW lists it; and
                             no string literal there holds Chinese (CJK)
@@ -195,8 +195,8 @@ def lint(root, allow_path):
         elif line and not line.startswith('#'):
             allow.add(line)
     files = [os.path.join(root, 'main.c')] * os.path.exists(os.path.join(root, 'main.c')) + \
-        sorted(glob.glob(os.path.join(root, 'survey', '*.c'))) + \
-        sorted(glob.glob(os.path.join(root, 'analysis', '*.c')))
+        sorted(f for d in ('base', 'survey', 'analysis', 'cli')
+               for f in glob.glob(os.path.join(root, d, '**', '*.c'), recursive=True))
     total = 0
     used = set()
     for f in files:

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "encoding.h"
-#include "importsrc.h"
-#include "util.h"
+#include "base/encoding.h"
+#include "survey/import/importsrc.h"
+#include "base/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "answers.h"
-#include "csvread.h"
-#include "encoding.h"
-#include "form.h"
-#include "importfmt.h"
-#include "importsrc.h"
-#include "util.h"
+#include "survey/answers.h"
+#include "base/csvread.h"
+#include "base/encoding.h"
+#include "survey/form.h"
+#include "survey/import/importfmt.h"
+#include "survey/import/importsrc.h"
+#include "base/util.h"
 
 #ifndef FUZZ_ROOT
 #define FUZZ_ROOT "."

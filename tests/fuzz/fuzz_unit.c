@@ -5,7 +5,7 @@
  * into this one (the SQLite amalgamation's trick) and driven the way
  * do_import drives it, up to the point where it would open the database.
  */
-#include "../../survey/cmd_unit.c"
+#include "../../cli/cmd_unit.c"
 
 #include <stdint.h>
 

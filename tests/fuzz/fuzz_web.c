@@ -10,7 +10,7 @@
  * CSRF token with the server's own key.  The first byte picks the content
  * type.  A used code is replaced by a fresh one.
  */
-#include "../../survey/web.c"
+#include "../../survey/web/web.c"
 
 #include <arpa/inet.h>
 #include <stdint.h>

@@ -17,10 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "answers.h"
-#include "form.h"
-#include "store.h"
-#include "token.h"
+#include "survey/answers.h"
+#include "survey/form.h"
+#include "survey/store.h"
+#include "survey/token.h"
 
 static const char form_csv[] =
     "survey,,,\n"

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvread.h"
-#include "util.h"
+#include "base/csvread.h"
+#include "base/util.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expr.h"
+#include "survey/expr.h"
 
 #define MAX_ANSWERS 8
 

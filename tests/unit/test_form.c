@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "form.h"
-#include "util.h"
+#include "survey/form.h"
+#include "base/util.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
+#include "base/i18n.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -24,10 +24,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "answers.h"
-#include "export.h"
-#include "store.h"
-#include "util.h"
+#include "survey/answers.h"
+#include "survey/export/export.h"
+#include "survey/store.h"
+#include "base/util.h"
 
 static const char form_csv[] =
     "survey,,,,,\n"

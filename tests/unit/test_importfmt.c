@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "importfmt.h"
-#include "importsrc.h"
-#include "util.h"
+#include "survey/import/importfmt.h"
+#include "survey/import/importsrc.h"
+#include "base/util.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 

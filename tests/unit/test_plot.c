@@ -24,10 +24,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "plot.h"
-#include "report.h"
-#include "results.h"
-#include "util.h"
+#include "analysis/report/plot.h"
+#include "analysis/report/report.h"
+#include "analysis/results.h"
+#include "base/util.h"
 
 #define SECRET_CODE "U99"
 #define SECRET_NAME "机密测试单位"

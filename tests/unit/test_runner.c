@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runner.h"
+#include "survey/runner.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 

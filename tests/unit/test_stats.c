@@ -19,7 +19,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "stats.h"
+#include "analysis/stats.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 

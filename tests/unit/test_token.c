@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "token.h"
+#include "survey/token.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "encoding.h"
-#include "util.h"
+#include "base/encoding.h"
+#include "base/util.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 

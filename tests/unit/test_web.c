@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "form.h"
-#include "slips.h"
-#include "web_page.h"
+#include "survey/form.h"
+#include "survey/web/slips.h"
+#include "survey/web/web_page.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 

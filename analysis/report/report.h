@@ -1,0 +1,37 @@
+/*
+ * report: the written report of one analysis, in Chinese or English (the
+ * language of the res_t).  A researcher should be able to paste its
+ * sections into the next research report, so it is written as one: an
+ * overview, the findings as sentences with their numbers, dimensions,
+ * units, self-vs-staff gaps, wave-over-wave changes, staff comments and a
+ * methods appendix in plain words.
+ *
+ * Like the plots it reads only the res_t.  Suppressed groups appear only
+ * as a count: never their code, name, numbers or comments.
+ */
+#ifndef GS_REPORT_H
+#define GS_REPORT_H
+
+#include "analysis/report/plot.h"
+#include "analysis/results.h"
+
+/* Writes into dir (created if needed):
+ *   report.html   one self-contained file: inline CSS and SVG pictures, A4
+ *                 print styles, no scripts and nothing fetched from a network
+ *   report.md     the same text; pictures linked as plots/NAME.png
+ *   *.csv         the tables (res_write_csv: UTF-8 with BOM)
+ *   plots/        with_plots: every plot of plot.h, with .gp and .dat
+ * When the plots cannot be drawn (gnuplot missing or failing) the report is
+ * still written without them and says why; *plot_err (heap, when plot_err
+ * is non-NULL) then holds that reason and the return is still 0.
+ * Returns -1 with *err (heap) when dir or a report file cannot be written. */
+int report_write(const res_t *r, const char *dir, int with_plots, char **plot_err, char **err);
+/* report_write telling fn (NULL: nobody) after each plot: the plots are
+ * most of a report's time. */
+int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_progress_fn fn, void *arg,
+                          char **plot_err, char **err);
+
+/* Text of an answer made safe inside HTML (& < > " ' escaped); heap. */
+char *report_html_escape(const char *s);
+
+#endif

@@ -1,0 +1,511 @@
+/*
+ * util: allocation, heap strings, string buffers, diagnostics, file reading
+ * and UTF-8 display width.  See util.h for the ownership rules.
+ */
+#include "base/util.h"
+#include "base/i18n.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void oom(void)
+{
+    fputs("gapsurvey: out of memory\n", stderr);
+    abort();
+}
+
+void *util_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *util_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *util_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom();
+    return q;
+}
+
+char *util_xstrdup(const char *s)
+{
+    return s ? util_xstrndup(s, strlen(s)) : NULL;
+}
+
+char *util_xstrndup(const char *s, size_t n)
+{
+    char *p = util_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *util_vfmt(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        n = 0;
+    char *p = util_xmalloc((size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *util_fmt(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = util_vfmt(fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void util_seterr(char **err, const char *fmt, ...)
+{
+    if (!err || *err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    *err = util_vfmt(fmt, ap);
+    va_end(ap);
+}
+
+/* ---- buffers ---- */
+
+static void buf_grow(util_buf_t *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->s = util_xrealloc(b->s, cap);
+    b->cap = cap;
+}
+
+void util_buf_add(util_buf_t *b, const char *s, size_t n)
+{
+    buf_grow(b, n);
+    if (n)
+        memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void util_buf_adds(util_buf_t *b, const char *s)
+{
+    util_buf_add(b, s, strlen(s));
+}
+
+void util_buf_addc(util_buf_t *b, char c)
+{
+    util_buf_add(b, &c, 1);
+}
+
+void util_buf_addf(util_buf_t *b, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    /* formatted straight into the spare room, and again only when it did
+     * not fit: measuring first doubled the cost of every web page's
+     * hundreds of short pieces */
+    buf_grow(b, 64);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->s + b->len, room, fmt, ap2);
+    va_end(ap2);
+    if (n > 0 && (size_t)n >= room) {
+        buf_grow(b, (size_t)n);
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    }
+    if (n > 0)
+        b->len += (size_t)n;
+    b->s[b->len] = '\0';
+    va_end(ap);
+}
+
+void util_buf_reset(util_buf_t *b)
+{
+    b->len = 0;
+    if (b->s)
+        b->s[0] = '\0';
+}
+
+char *util_buf_take(util_buf_t *b)
+{
+    char *s = b->s ? b->s : util_xstrdup("");
+    b->s = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+void util_buf_free(util_buf_t *b)
+{
+    free(b->s);
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ---- diagnostics ---- */
+
+void util_diag_add(util_diag_t *d, util_sev_t sev, const char *file, long line,
+                   long col, const char *fmt, ...)
+{
+    util_buf_t b = {0};
+    util_buf_adds(&b, file ? file : "-");
+    if (line > 0) {
+        util_buf_addf(&b, ":%ld", line);
+        if (col > 0)
+            util_buf_addf(&b, ":%ld", col);
+    }
+    util_buf_adds(&b, sev == UTIL_ERROR ? ": error: " : ": warning: ");
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = util_vfmt(fmt, ap);
+    va_end(ap);
+    util_buf_adds(&b, m);
+    free(m);
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->msgs = util_xrealloc(d->msgs, d->cap * sizeof *d->msgs);
+        d->sev = util_xrealloc(d->sev, d->cap * sizeof *d->sev);
+    }
+    d->msgs[d->n] = util_buf_take(&b);
+    d->sev[d->n] = sev;
+    d->n++;
+    if (sev == UTIL_ERROR)
+        d->nerrors++;
+    else
+        d->nwarnings++;
+}
+
+void util_diag_print(const util_diag_t *d, FILE *out)
+{
+    for (size_t i = 0; i < d->n; i++)
+        fprintf(out, "%s\n", d->msgs[i]);
+}
+
+void util_diag_free(util_diag_t *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->msgs[i]);
+    free(d->msgs);
+    free(d->sev);
+    memset(d, 0, sizeof *d);
+}
+
+size_t util_msg_pos(const char *msg, long *line, long *col)
+{
+    int used = 0;
+    /* the message is in the process's language (English when the catalogue
+     * lacks it), and so is its prefix: both spellings are tried */
+    const char *two[2] = {_("line %ld, column %ld: %n"), "line %ld, column %ld: %n"};
+    const char *one[2] = {_("line %ld: %n"), "line %ld: %n"};
+    *line = *col = 0;
+    for (int i = 0; i < 2 && !used; i++)
+        if (sscanf(msg, two[i], line, col, &used) != 2)
+            used = 0;
+    for (int i = 0; i < 2 && !used; i++) {
+        *col = 0;
+        if (sscanf(msg, one[i], line, &used) != 1)
+            used = 0;
+    }
+    if (!used)
+        *line = *col = 0;
+    return (size_t)used;
+}
+
+char *util_msg_at(const char *file, const char *msg)
+{
+    long line, col;
+    size_t at = util_msg_pos(msg, &line, &col);
+    if (line > 0 && col > 0)
+        return util_fmt("%s:%ld:%ld: %s", file, line, col, msg + at);
+    if (line > 0)
+        return util_fmt("%s:%ld: %s", file, line, msg + at);
+    return util_fmt("%s: %s", file, msg);
+}
+
+/* ---- files ---- */
+
+int util_read_file(const char *path, char **data, size_t *len, char **err)
+{
+    int rc = -1;
+    util_buf_t b = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        util_seterr(err, "%s: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        util_buf_add(&b, chunk, n);
+    if (ferror(f)) {
+        util_seterr(err, _("%s: read error: %s"), path, strerror(errno));
+        goto cleanup;
+    }
+    *len = b.len;
+    *data = util_buf_take(&b);
+    rc = 0;
+cleanup:
+    if (f)
+        fclose(f);
+    util_buf_free(&b);
+    return rc;
+}
+
+/* ---- UTF-8 ---- */
+
+int util_utf8_decode(const char *str, size_t n, unsigned *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (n == 0) {
+        *cp = 0;
+        return 0;
+    }
+    unsigned c = s[0];
+    int len;
+    unsigned min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if ((c & 0xE0) == 0xC0) {
+        len = 2; c &= 0x1F; min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3; c &= 0x0F; min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4; c &= 0x07; min = 0x10000;
+    } else {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    if ((size_t)len > n) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    for (int i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = c;
+    return len;
+}
+
+/* East Asian Wide/Fullwidth ranges (Unicode UAX #11) that occur in survey
+ * text, plus combining marks as zero width.  wcwidth() would need a UTF-8
+ * locale, which a kiosk running with LANG=C does not have. */
+int util_cp_width(unsigned cp)
+{
+    if (cp == 0)
+        return 0;
+    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) ||
+        (cp >= 0xFE00 && cp <= 0xFE0F))
+        return 0;
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+        (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+        (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+        (cp >= 0x20000 && cp <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+size_t util_utf8_width(const char *s)
+{
+    size_t w = 0, n = strlen(s);
+    while (n > 0) {
+        unsigned cp;
+        int k = util_utf8_decode(s, n, &cp);
+        w += (size_t)util_cp_width(cp);
+        s += k;
+        n -= (size_t)k;
+    }
+    return w;
+}
+
+size_t util_utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    while (n > 0) {
+        unsigned cp;
+        int k = util_utf8_decode(s, n, &cp);
+        s += k;
+        n -= (size_t)k;
+        c++;
+    }
+    return c;
+}
+
+int util_utf8_valid(const char *s, size_t n, size_t *bad_at)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned cp;
+        int k = util_utf8_decode(s + i, n - i, &cp);
+        if (cp == 0xFFFD && !(k == 3 && (unsigned char)s[i] == 0xEF)) {
+            if (bad_at)
+                *bad_at = i;
+            return 0;
+        }
+        i += (size_t)k;
+    }
+    return 1;
+}
+
+void util_fput_padded(FILE *f, const char *s, size_t width, int right)
+{
+    size_t w = util_utf8_width(s);
+    if (right)
+        for (size_t i = w; i < width; i++)
+            fputc(' ', f);
+    fputs(s, f);
+    if (!right)
+        for (size_t i = w; i < width; i++)
+            fputc(' ', f);
+}
+
+/* ---- text ---- */
+
+char *util_trim(char *s)
+{
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    char *b = s;
+    while (*b && isspace((unsigned char)*b))
+        b++;
+    if (b != s)
+        memmove(s, b, strlen(b) + 1);
+    return s;
+}
+
+int util_streq_ci(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+int util_parse_double(const char *s, double *out)
+{
+    if (!s || !*s || isspace((unsigned char)*s))
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    while (*end && isspace((unsigned char)*end))
+        end++;
+    if (*end || errno == ERANGE || !isfinite(v))
+        return -1;
+    /* strtod accepts hex floats and "inf"; survey numbers are decimal */
+    for (const char *p = s; p < end; p++)
+        if (*p == 'x' || *p == 'X' || isalpha((unsigned char)*p)) {
+            if (*p != 'e' && *p != 'E')
+                return -1;
+        }
+    *out = v;
+    return 0;
+}
+
+int util_parse_long(const char *s, long *out)
+{
+    if (!s || !*s || isspace((unsigned char)*s))
+        return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    while (*end && isspace((unsigned char)*end))
+        end++;
+    if (*end || errno == ERANGE)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int util_is_yes(const char *s)
+{
+    return util_streq_ci(s, "yes") || util_streq_ci(s, "true") ||
+           util_streq_ci(s, "true()") || strcmp(s, "1") == 0;
+}
+
+int util_is_no(const char *s)
+{
+    return !*s || util_streq_ci(s, "no") || util_streq_ci(s, "false") ||
+           util_streq_ci(s, "false()") || strcmp(s, "0") == 0;
+}
+
+size_t util_levenshtein(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t *row = util_xmalloc((lb + 1) * sizeof *row);
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+            size_t best = prev + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    size_t d = row[lb];
+    free(row);
+    return d;
+}
+
+const char *util_nearest(const char *word, const char *const *cand)
+{
+    const char *best = NULL;
+    size_t bestd = 4;
+    for (; *cand; cand++) {
+        size_t d = util_levenshtein(word, *cand);
+        if (d < bestd) {
+            bestd = d;
+            best = *cand;
+        }
+    }
+    return best;
+}
+
+void util_today(char out[11])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}

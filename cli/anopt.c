@@ -1,0 +1,45 @@
+/*
+ * anopt: the options analyze and report share (see anopt.h).  The limits
+ * are the analysis engine's: a minimum group size of at least one person,
+ * a difference in points on the 0-100 scale, and a false discovery rate
+ * strictly between 0 and 1 (Benjamini-Hochberg is undefined at either end).
+ */
+#include "cli/anopt.h"
+
+#include "cli/cli.h"
+#include "base/util.h"
+
+int anopt_apply(an_opts_t *o, int c, const char *arg)
+{
+    long l;
+    double x;
+    switch (c) {
+    case 'f': o->form_id = arg; return 1;
+    case 'w': o->wave = arg; return 1;
+    case 'b': o->by = arg; return 1;
+    case 'c': o->compare_wave = arg; return 1;
+    case 'n':
+        if (util_parse_long(arg, &l) != 0 || l < 1 || l > 1000000) {
+            cli_error(_("--min-n takes a whole number >= 1, not '%s'"), arg);
+            return -1;
+        }
+        o->min_n = (int)l;
+        return 1;
+    case 'd':
+        if (util_parse_double(arg, &x) != 0 || x < 0 || x > 100) {
+            cli_error(_("--min-diff takes points between 0 and 100, not '%s'"), arg);
+            return -1;
+        }
+        o->min_diff = x;
+        return 1;
+    case 'q':
+        if (util_parse_double(arg, &x) != 0 || x <= 0 || x >= 1) {
+            cli_error(_("--fdr takes a rate between 0 and 1, not '%s'"), arg);
+            return -1;
+        }
+        o->fdr = x;
+        return 1;
+    default:
+        return 0;
+    }
+}

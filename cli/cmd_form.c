@@ -1,0 +1,150 @@
+/*
+ * form: `form check` validates questionnaires and reports every problem at
+ * once; `form add` stores them (a new version beside the old one);
+ * `form list` shows what is stored.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+static const char usage[] = N_(
+    "usage: gapsurvey form check FILE...\n"
+    "       gapsurvey form add FILE...\n"
+    "       gapsurvey form list\n"
+    "\n"
+    "Questionnaires are XLSForm saved as one CSV (pyxform's layout: a row whose\n"
+    "first cell is survey, choices, settings or dimensions starts that sheet).\n"
+    "check reports every problem as FILE:LINE:COL; add stores nothing unless\n"
+    "every file is valid.\n"
+    "\n"
+    "examples:\n"
+    "  gapsurvey form check questionnaires/staff-opinion.csv\n"
+    "  gapsurvey form add questionnaires/*.csv\n");
+
+/* Loads every file, printing all diagnostics; returns the number of files
+ * with errors.  forms[] gets the loaded forms (NULL for failures).  With
+ * skip_other, a file that is no questionnaire at all (a unit list beside
+ * the forms in the questionnaires folder) is passed over with a note. */
+static int load_all(int n, char **files, form_t **forms, int skip_other)
+{
+    int bad = 0;
+    for (int i = 0; i < n; i++) {
+        util_diag_t d = {0};
+        int rc = form_load_file(files[i], &forms[i], &d);
+        if (rc == -2 && skip_other && n > 1)
+            fprintf(stderr, _("%s: not a questionnaire; skipped\n"), files[i]);
+        else {
+            if (rc != 0)
+                bad++;
+            util_diag_print(&d, stderr);
+        }
+        util_diag_free(&d);
+    }
+    return bad;
+}
+
+static int do_check(int n, char **files)
+{
+    form_t **forms = util_xcalloc((size_t)n, sizeof *forms);
+    int bad = load_all(n, files, forms, 0);
+    for (int i = 0; i < n; i++) {
+        if (forms[i]) {
+            size_t q = 0;
+            for (size_t k = 0; k < forms[i]->nitems; k++)
+                q += form_item_answerable(&forms[i]->items[k]);
+            printf(_("%s: ok: %s version %s, role %s, %zu questions, %zu dimensions\n"), files[i],
+                   forms[i]->form_id, forms[i]->version, form_role_name(forms[i]->role), q,
+                   forms[i]->ndims);
+        }
+        form_free(forms[i]);
+    }
+    free(forms);
+    return bad ? 1 : 0;
+}
+
+static int do_add(int n, char **files)
+{
+    int rc = 1;
+    form_t **forms = util_xcalloc((size_t)n, sizeof *forms);
+    store_t *s = NULL;
+    if (load_all(n, files, forms, 1) > 0) {
+        cli_error(_("nothing stored: fix the errors above first"));
+        goto cleanup;
+    }
+    if (!(s = cli_open_store(0)))
+        goto cleanup;
+    rc = 0;
+    for (int i = 0; i < n; i++) {
+        int id, existed;
+        if (!forms[i])
+            continue;
+        char *err = NULL;
+        if (store_form_add(s, forms[i], &id, &existed, &err) != 0) {
+            cli_error("%s: %s", files[i], err);
+            free(err);
+            rc = 1;
+            continue;
+        }
+        printf(_("%s: %s version %s %s\n"), files[i], forms[i]->form_id, forms[i]->version,
+               existed ? _("already stored") : _("stored"));
+    }
+cleanup:
+    for (int i = 0; i < n; i++)
+        form_free(forms[i]);
+    free(forms);
+    store_close(s);
+    return rc;
+}
+
+static int print_form(void *ud, const store_form_row_t *r)
+{
+    (void)ud;
+    printf("%-20s %-12s %-6s %9ld  ", r->form_id, r->version, r->role, r->responses);
+    printf("%s\n", r->title);
+    return 0;
+}
+
+static int do_list(void)
+{
+    store_t *s = cli_open_store(0);
+    if (!s)
+        return 1;
+    char *err = NULL;
+    printf("%-20s %-12s %-6s %9s  %s\n", "form", "version", "role", "responses", "title");
+    int rc = store_form_list(s, print_form, NULL, &err);
+    if (rc) {
+        cli_error("%s", err);
+        free(err);
+    }
+    store_close(s);
+    return rc ? 1 : 0;
+}
+
+int cmd_form(int argc, char **argv)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = cli_getopt(argc, argv, "h", opts, usage)) != -1) {
+        if (c == 'h') {
+            fputs(_(usage), stdout);
+            return 0;
+        }
+        return 2;
+    }
+    if (optind >= argc)
+        return cli_usage(usage);
+    const char *sub = argv[optind];
+    int n = argc - optind - 1;
+    char **files = argv + optind + 1;
+    if (strcmp(sub, "check") == 0 && n > 0)
+        return do_check(n, files);
+    if (strcmp(sub, "add") == 0 && n > 0)
+        return do_add(n, files);
+    if (strcmp(sub, "list") == 0 && n == 0)
+        return do_list();
+    return cli_usage(usage);
+}

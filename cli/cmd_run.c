@@ -1,0 +1,1080 @@
+/*
+ * run: the terminal runner.  Three ways in, one session model (runner.c):
+ *
+ *  - a respondent at a kiosk or over ssh (stdin is a terminal): one item
+ *    at a time, every accepted answer saved to a draft before the next is
+ *    shown, "Resume? [Y/n]" after a crash or a closed terminal, a summary
+ *    and "Submit? [Y/n]" at the end;
+ *  - a script (stdin is not a terminal): one line per item that would be
+ *    asked, all or nothing, so other programs and tests can drive it;
+ *  - data entry of paper questionnaires (--entry): one line per item, the
+ *    next questionnaire without leaving, and double entry (--verify BATCH)
+ *    where the second keying is compared with the first as EpiData does.
+ *
+ * Plain canonical-mode line reading is used on purpose: every key of the
+ * protocol is typed and then Enter, it works the same over ssh, on a
+ * serial console and under a pty, and the terminal's own line editing
+ * (backspace over a Chinese character included) keeps working.
+ *
+ * Anonymity (DESIGN.md section 4): on a staff (anonymous) form nothing
+ * shown or stored links the respondent, the token or the time of day to
+ * the response: the draft, keyed by the token's hash, is deleted in the
+ * transaction that stores the response, with secure_delete so its bytes
+ * are overwritten; the response keeps the date only; and the response id
+ * is not shown, because ids are given in order of arrival and anyone who
+ * noted "response 12" next to a person could find that person's answers.
+ * A self-assessment (role self) is not anonymous and its id is printed.
+ */
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "survey/runner.h"
+#include "survey/token.h"
+
+static const char usage[] = N_(
+    "usage: gapsurvey run FORM [--unit U | --token CODE] [--lang zh|en]\n"
+    "       gapsurvey run FORM --entry [--unit U] [--verify BATCH]\n"
+    "\n"
+    "Answers the newest version of questionnaire FORM in the terminal.  The\n"
+    "unit is --unit, the unit of an invitation code (--token, used up on\n"
+    "submission), or the answer to the form's unit question.  Each answer is\n"
+    "saved as it is given; after an interruption the same command offers to\n"
+    "resume.  Keys: type the answer and Enter; Enter alone keeps the current\n"
+    "answer; - clears it; b = back; ? = hint; q = save and quit.\n"
+    "\n"
+    "When stdin is not a terminal, one line is read per item that would be\n"
+    "asked, in form order (notes, items that are not relevant and the unit\n"
+    "question when the unit is given read no line): a choice by its name or\n"
+    "position (a rating scale by its number; several separated by spaces), a\n"
+    "number or text as it is, an empty line for no answer.  The response is\n"
+    "stored when every line is valid; else 'stdin:LINE: message' and\n"
+    "nothing is stored (exit 1).  It prints 'response N stored' for a\n"
+    "self-assessment and 'response stored' for an anonymous staff form,\n"
+    "whose response ids are not shown because they follow the order of\n"
+    "arrival.\n"
+    "\n"
+    "  --entry          key in paper questionnaires: one line per item, digits\n"
+    "                   for choices, Enter for blank, n = next questionnaire\n"
+    "  --verify BATCH   double entry: the first run keys batch BATCH, the run\n"
+    "                   after it was closed keys it again and every difference\n"
+    "                   is shown for correction; verified questionnaires are\n"
+    "                   stored as responses\n"
+    "\n"
+    "examples:\n"
+    "  gapsurvey run staff-opinion --unit U07\n"
+    "  gapsurvey run staff-opinion --token K7QM-3XPA-9TRE-H2WD --lang en\n"
+    "  gapsurvey run staff-opinion --entry --unit U07 --verify U07-box1\n");
+
+typedef struct {
+    store_t *s;
+    form_t *form;
+    int form_row;
+    run_t *run;
+    char *token_hash;
+    int anonymous;          /* role staff */
+    int entry;              /* --entry */
+    int ascii;
+    const char *batch_name; /* --verify */
+    store_batch_t batch;
+    char *line;
+    size_t cap;
+    long lineno;
+    util_buf_t out;
+} sess_t;
+
+static void term_size(size_t *cols, size_t *rows)
+{
+    struct winsize ws;
+    *cols = 80;
+    *rows = 24;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        *cols = ws.ws_col;
+        *rows = ws.ws_row ? ws.ws_row : 24;
+    } else {
+        const char *c = getenv("COLUMNS"), *l = getenv("LINES");
+        long v;
+        if (c && util_parse_long(c, &v) == 0 && v > 0)
+            *cols = (size_t)v;
+        if (l && util_parse_long(l, &v) == 0 && v > 0)
+            *rows = (size_t)v;
+    }
+    if (*cols < 20)
+        *cols = 20;
+}
+
+static size_t cols(void)
+{
+    size_t c, r;
+    term_size(&c, &r);
+    return c;
+}
+
+static void flush(sess_t *x)
+{
+    if (x->out.len)
+        fputs(x->out.s, stdout);
+    util_buf_reset(&x->out);
+    fflush(stdout);
+}
+
+static void say(sess_t *x, const char *prefix, const char *text)
+{
+    run_wrap(&x->out, prefix, text, cols(), util_utf8_width(prefix));
+    flush(x);
+}
+
+/* Reads one line without its end; NULL at end of input. */
+static char *read_line(sess_t *x)
+{
+    fflush(stdout);
+    ssize_t n = getline(&x->line, &x->cap, stdin);
+    if (n < 0)
+        return NULL;
+    x->lineno++;
+    while (n > 0 && (x->line[n - 1] == '\n' || x->line[n - 1] == '\r'))
+        x->line[--n] = '\0';
+    /* a file saved by Windows Notepad starts with a byte-order mark */
+    if (x->lineno == 1 && strncmp(x->line, "\xEF\xBB\xBF", 3) == 0)
+        memmove(x->line, x->line + 3, (size_t)n - 2);
+    return x->line;
+}
+
+/* A typed key: the line trimmed, when it is one of the single-letter
+ * commands; else 0. */
+static int key_of(const char *line)
+{
+    char *t = util_trim(util_xstrdup(line));
+    int k = 0;
+    if (strlen(t) == 1 && strchr("qQbBnN?-", t[0]))
+        k = t[0] >= 'A' && t[0] <= 'Z' ? t[0] - 'A' + 'a' : t[0];
+    else if (strcmp(t, "\xEF\xBC\x9F") == 0)   /* full-width ？ */
+        k = '?';
+    else if (!*t)
+        k = '\n';
+    free(t);
+    return k;
+}
+
+/* Asks a yes/no question; 1 yes, 0 no, -1 end of input. */
+static int ask_yes(sess_t *x, const char *question, int dflt)
+{
+    for (;;) {
+        fputs(question, stdout);
+        char *l = read_line(x);
+        if (!l)
+            return -1;
+        char *t = util_trim(util_xstrdup(l));
+        int v = -2;
+        if (!*t)
+            v = dflt;
+        else if (util_streq_ci(t, "y") || util_streq_ci(t, "yes") || strcmp(t, "是") == 0)
+            v = 1;
+        else if (util_streq_ci(t, "n") || util_streq_ci(t, "no") || strcmp(t, "否") == 0)
+            v = 0;
+        free(t);
+        if (v != -2)
+            return v;
+        say(x, "  ", _("Please type y or n."));
+    }
+}
+
+static void quit_saved(sess_t *x)
+{
+    if (x->entry && run_count_answered(x->run) > 0)
+        say(x, "", _("The questionnaire being keyed is kept as a draft; run the same command "
+                     "again to finish it."));
+    else if (x->entry)
+        say(x, "", _("Done."));
+    else if (run_count_answered(x->run) > 0)
+        say(x, "", _("Your answers are saved. Run the same command again to continue."));
+    else
+        say(x, "", _("Nothing was answered; nothing was saved."));
+}
+
+/* Offers to resume a draft: 1 resumed (*pos set), 0 start afresh, -1
+ * end of input, -2 store error. */
+static int offer_resume(sess_t *x, int *pos)
+{
+    char *err = NULL;
+    int cursor, rc = run_draft_load(x->run, &cursor, &err);
+    if (rc == 1)
+        return 0;
+    if (rc < 0) {
+        cli_error("%s", err);
+        free(err);
+        return -2;
+    }
+    if (run_count_answered(x->run) == 0)
+        return 0;   /* claimed afresh, or left before the first answer */
+    int total, n = (int)run_form(x->run)->nitems;
+    run_number(x->run, cursor, &total);
+    int at = cursor < n ? run_number(x->run, cursor, NULL) : 0;
+    char *m;
+    int nans = run_count_answered(x->run);
+    if (at > 0)
+        m = util_fmt(i18n_ntext("A saved draft was found: %d answer, stopped at question %d of %d.",
+                                "A saved draft was found: %d answers, stopped at question %d of "
+                                "%d.", (unsigned long)nans),
+                     nans, at, total);
+    else
+        m = util_fmt(i18n_ntext("A saved draft was found: %d answer.",
+                                "A saved draft was found: %d answers.", (unsigned long)nans),
+                     nans);
+    say(x, "", m);
+    free(m);
+    int yes = ask_yes(x, _("Resume? [Y/n] "), 1);
+    if (yes < 0)
+        return -1;
+    if (yes) {
+        *pos = cursor;
+        return 1;
+    }
+    if (run_draft_discard(x->run, &err) != 0) {
+        cli_error("%s", err);
+        free(err);
+        return -2;
+    }
+    say(x, "", _("The draft was deleted; starting afresh."));
+    return 0;
+}
+
+/* ---- respondent at a terminal ---- */
+
+static int submit_tty(sess_t *x)
+{
+    char *err = NULL;
+    long id = 0;
+    int rc = run_submit(x->run, "terminal", x->token_hash, &id, &err);
+    if (rc == 1) {
+        say(x, "", _("This invitation code has been used meanwhile (perhaps on the web); "
+                     "nothing was stored."));
+        if (run_draft_discard(x->run, &err) != 0)
+            free(err);
+        return 1;
+    }
+    if (rc != 0) {
+        cli_error("%s", err);
+        free(err);
+        return 1;
+    }
+    util_buf_addc(&x->out, '\n');
+    run_rule(&x->out, NULL, NULL, cols(), x->ascii);
+    flush(x);
+    if (x->anonymous)
+        say(x, "", _("Submitted. Thank you! Your answers are stored anonymously."));
+    else {
+        char *m = util_fmt(_("Submitted. Thank you! (response %ld)"), id);
+        say(x, "", m);
+        free(m);
+    }
+    return 0;
+}
+
+static int tty_session(sess_t *x)
+{
+    run_t *r = x->run;
+    int n = (int)run_form(r)->nitems, pos = 0;
+    char *msg = NULL;
+    int rs = offer_resume(x, &pos);
+    if (rs == -1) {
+        quit_saved(x);
+        return 0;
+    }
+    if (rs == -2)
+        return 1;
+    if (rs == 0)
+        pos = run_next(r, -1);
+    util_buf_addc(&x->out, '\n');
+    run_render_intro(r, cols(), &x->out);
+    flush(x);
+    for (;;) {
+        size_t w, h;
+        term_size(&w, &h);
+        if (pos >= n) {
+            int bad;
+            if (run_check(r, &bad, &msg)) {
+                say(x, "  ! ", msg);
+                free(msg);
+                msg = NULL;
+                pos = bad;
+                continue;
+            }
+            run_render_summary(r, w, &x->out);
+            flush(x);
+            fputs(_("Submit? [Y/n] (b = back, q = save and quit) "), stdout);
+            char *l = read_line(x);
+            int k = l ? key_of(l) : 'q';
+            if (k == 'q') {
+                quit_saved(x);
+                return 0;
+            }
+            if (k == 'n' || k == 'b') {
+                pos = run_prev(r, n);
+                continue;
+            }
+            char *t = util_trim(util_xstrdup(l));
+            int yes = k == '\n' || util_streq_ci(t, "y") || util_streq_ci(t, "yes") ||
+                      strcmp(t, "是") == 0;
+            free(t);
+            if (!yes) {
+                say(x, "  ", _("Please type y to submit or b to go back."));
+                continue;
+            }
+            return submit_tty(x);
+        }
+        run_render_item(r, pos, w, h, &x->out);
+        flush(x);
+        if (run_form(r)->items[pos].type == FORM_NOTE) {
+            pos = run_next(r, pos);
+            continue;
+        }
+        for (;;) {
+            run_render_prompt(r, pos, cols(), &x->out);
+            flush(x);
+            char *l = read_line(x);
+            if (!l) {
+                fputc('\n', stdout);
+                quit_saved(x);
+                return 0;
+            }
+            int k = key_of(l), rc;
+            const char *cur = ans_get(run_answers(r), (size_t)pos);
+            if (k == 'q') {
+                quit_saved(x);
+                return 0;
+            } else if (k == 'b') {
+                int p = run_prev(r, pos);
+                if (p < 0) {
+                    say(x, "  ! ", _("This is the first question."));
+                    continue;
+                }
+                pos = p;
+                break;
+            } else if (k == '?') {
+                run_render_help(r, pos, cols(), &x->out);
+                flush(x);
+                continue;
+            } else if (k == '\n' && (cur || !run_required(r, pos))) {
+                rc = 0;   /* keep the answer, or leave it blank: nothing changes */
+            } else {
+                rc = run_answer(r, pos, k == '-' || k == '\n' ? "" : l, &msg);
+            }
+            if (rc < 0) {
+                cli_error("%s", msg);
+                free(msg);
+                return 1;
+            }
+            if (rc == 1) {
+                say(x, "  ! ", msg);
+                free(msg);
+                msg = NULL;
+                continue;
+            }
+            pos = run_next(r, pos);
+            if (run_move(r, pos, &msg) != 0) {
+                cli_error("%s", msg);
+                free(msg);
+                return 1;
+            }
+            break;
+        }
+    }
+}
+
+/* ---- scripted: one line per item ---- */
+
+static int scripted_session(sess_t *x)
+{
+    run_t *r = x->run;
+    const form_t *f = run_form(r);
+    int n = (int)f->nitems;
+    char *msg = NULL;
+    for (int pos = run_next(r, -1); pos < n; pos = run_next(r, pos)) {
+        if (f->items[pos].type == FORM_NOTE)
+            continue;
+        char *l = read_line(x);
+        if (!l) {
+            fprintf(stderr, "stdin:%ld: %s %s (%s)\n%s\n", x->lineno + 1,
+                    _("input ended before question"), f->items[pos].name,
+                    _("an empty line leaves a question unanswered"),
+                    _("nothing stored"));
+            return 1;
+        }
+        int rc = run_answer(r, pos, l, &msg);
+        if (rc != 0) {
+            fprintf(stderr, "stdin:%ld: %s: %s\n", x->lineno, f->items[pos].name, msg);
+            free(msg);
+            if (rc > 0)
+                fprintf(stderr, "%s\n", _("nothing stored"));
+            return 1;
+        }
+    }
+    char *l;
+    while ((l = read_line(x)) != NULL) {
+        char *t = util_trim(util_xstrdup(l));
+        int extra = *t != '\0';
+        free(t);
+        if (extra) {
+            fprintf(stderr, "stdin:%ld: %s\n%s\n", x->lineno,
+                    _("more lines than questions (a line per question that is asked; "
+                      "notes and questions that are not relevant read none)"),
+                    _("nothing stored"));
+            return 1;
+        }
+    }
+    int bad;
+    if (run_check(r, &bad, &msg)) {
+        fprintf(stderr, "stdin:%ld: %s: %s\n", x->lineno, f->items[bad].name, msg);
+        free(msg);
+        return 1;
+    }
+    long id = 0;
+    int rc = run_submit(r, "terminal", x->token_hash, &id, &msg);
+    if (rc == 1) {
+        cli_error("%s", _("the invitation code has been used meanwhile; nothing stored"));
+        return 1;
+    }
+    if (rc != 0) {
+        cli_error("%s", msg);
+        free(msg);
+        return 1;
+    }
+    if (x->anonymous)
+        printf("%s\n", _("response stored"));
+    else
+        printf(_("response %ld stored\n"), id);
+    return 0;
+}
+
+/* ---- data entry of paper questionnaires ---- */
+
+static int same(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+typedef struct {
+    char **first;        /* first keying of this questionnaire (pass 2) */
+    char **resolved;     /* value settled after a difference, per item */
+    char *compared;      /* items compared */
+    long differences;
+} verify_t;
+
+static void verify_free(verify_t *v, size_t n)
+{
+    run_values_free(v->first, n);
+    run_values_free(v->resolved, n);
+    free(v->compared);
+    memset(v, 0, sizeof *v);
+}
+
+/* A difference at pos was settled on the value cur ("\x01" marks blank). */
+static int verify_settled(const verify_t *v, int pos, const char *cur)
+{
+    if (!v->resolved[pos])
+        return 0;
+    return cur ? strcmp(cur, v->resolved[pos]) == 0 : strcmp(v->resolved[pos], "\x01") == 0;
+}
+
+/* Pass 2: compares item pos with the first keying; on a difference shows
+ * both and asks for the value on paper.  0 settled, -1 end of input, -2
+ * store error. */
+static int verify_item(sess_t *x, verify_t *v, int pos)
+{
+    run_t *r = x->run;
+    const char *cur = ans_get(run_answers(r), (size_t)pos);
+    v->compared[pos] = 1;
+    if (same(cur, v->first[pos]) || verify_settled(v, pos, cur))
+        return 0;
+    if (!v->resolved[pos])
+        v->differences++;
+    const char *blank = _("(blank)");
+    char *a = run_show_value(r, pos, v->first[pos]), *b = run_show_value(r, pos, cur);
+    char *m = util_fmt(_("Differs from the first keying: first %s, now %s."),
+                       a ? a : blank, b ? b : blank);
+    say(x, "  ! ", m);
+    free(m);
+    free(a);
+    free(b);
+    char *msg = NULL;
+    for (;;) {
+        fputs(_("    Check the paper form and key the correct value (Enter = blank): "), stdout);
+        char *l = read_line(x);
+        if (!l)
+            return -1;
+        int rc = run_answer(x->run, pos, l, &msg);
+        if (rc < 0) {
+            cli_error("%s", msg);
+            free(msg);
+            return -2;
+        }
+        if (rc == 0)
+            break;
+        say(x, "  ! ", msg);
+        free(msg);
+        msg = NULL;
+    }
+    cur = ans_get(run_answers(r), (size_t)pos);
+    free(v->resolved[pos]);
+    v->resolved[pos] = util_xstrdup(cur ? cur : "\x01");
+    return 0;
+}
+
+/* Stores the questionnaire being keyed.  0 stored, 1 refused (the unit is
+ * missing: *pos is set to its question), -1 error. */
+static int entry_save(sess_t *x, int pass, long seq, verify_t *v, int *pos)
+{
+    run_t *r = x->run;
+    char *err = NULL;
+    int unit, bad;
+    if (run_check(r, &bad, &err)) {
+        say(x, "  ! ", err);
+        free(err);
+        *pos = bad;
+        return 1;
+    }
+    if (run_unit(r, &unit, &err) != 0) {
+        say(x, "  ! ", err);
+        free(err);
+        const form_t *f = run_form(r);
+        int u = f->unit_field ? form_item_index(f, f->unit_field) : -1;
+        if (u >= 0)
+            *pos = u;
+        return 1;
+    }
+    long id = 0, compared = 0;
+    int rc;
+    if (pass == 0) {
+        rc = run_store_entry(r, &id, &err);
+    } else if (pass == 1) {
+        rc = run_batch_keep(r, x->batch.id, seq, &err);
+    } else {
+        for (size_t i = 0; i < run_form(r)->nitems; i++)
+            compared += v->compared[i];
+        rc = run_batch_verified(r, x->batch.id, seq, compared, v->differences, &id, &err);
+    }
+    if (rc != 0) {
+        cli_error("%s", err ? err : "storing failed");
+        free(err);
+        return -1;
+    }
+    if (pass == 2) {
+        x->batch.verified = seq;
+        x->batch.compared += compared;
+        x->batch.differences += v->differences;
+    } else if (pass == 1) {
+        x->batch.keyed = seq;
+    }
+    return 0;
+}
+
+/* Pass 1: asks whether every paper form of the batch has been keyed. */
+static int entry_close_first(sess_t *x)
+{
+    if (x->batch.keyed == 0)
+        return 0;
+    char *q = util_fmt(_("Batch %s: %ld questionnaires keyed. Is that the whole batch "
+                         "(close the first keying)? [y/N] "),
+                       x->batch_name, x->batch.keyed);
+    int yes = ask_yes(x, q, 0);
+    free(q);
+    if (yes != 1) {
+        say(x, "", _("The first keying stays open; run the same command to key more."));
+        return 0;
+    }
+    char *err = NULL;
+    if (store_batch_close(x->s, x->batch.id, &err) != 0) {
+        cli_error("%s", err);
+        free(err);
+        return 1;
+    }
+    say(x, "", _("First keying closed. Now key the same paper forms again, in the same order, "
+                 "with the same command: every difference will be shown for correction."));
+    return 0;
+}
+
+static int entry_session(sess_t *x)
+{
+    run_t *r = x->run;
+    const form_t *f = run_form(r);
+    int n = (int)f->nitems, pos = 0, rc = 1;
+    int pass = x->batch_name ? x->batch.pass : 0;
+    long stored = 0;
+    long seq = pass == 1 ? x->batch.keyed + 1 : pass == 2 ? x->batch.verified + 1 : 0;
+    char *msg = NULL;
+    verify_t v = {0};
+    int rs = offer_resume(x, &pos);
+    if (rs == -1) {
+        quit_saved(x);
+        return 0;
+    }
+    if (rs == -2)
+        return 1;
+    util_buf_addc(&x->out, '\n');
+    run_render_intro(r, cols(), &x->out);
+    if (pass == 1)
+        run_wrap(&x->out, "", _("Double entry, first keying."), cols(), 0);
+    else if (pass == 2)
+        run_wrap(&x->out, "", _("Double entry, second keying: each value is compared with the "
+                                "first keying."),
+                 cols(), 0);
+    flush(x);
+    for (;;) {
+        /* a new questionnaire */
+        if (pass == 2 && seq > x->batch.keyed) {
+            char *m = util_fmt(_("Batch %s is verified: %ld questionnaires stored as responses; "
+                                 "%ld values compared, %ld differed and were corrected."),
+                             x->batch_name, x->batch.verified, x->batch.compared,
+                             x->batch.differences);
+            say(x, "", m);
+            free(m);
+            rc = 0;
+            goto cleanup;
+        }
+        if (pass == 2) {
+            verify_free(&v, (size_t)n);
+            if (run_batch_first(r, x->batch.id, seq, &v.first, &msg) != 0) {
+                cli_error("%s", msg);
+                goto cleanup;
+            }
+            v.resolved = util_xcalloc((size_t)n + 1, sizeof *v.resolved);
+            v.compared = util_xcalloc((size_t)n + 1, 1);
+        }
+        char *title = pass == 2 ? util_fmt(_("Questionnaire %ld of %ld"),
+                                           seq, x->batch.keyed)
+                      : pass == 1 ? util_fmt(_("Questionnaire %ld"), seq)
+                                  : util_fmt(_("Questionnaire %ld"), stored + 1);
+        char *right = util_fmt(_("%ld stored"), stored);
+        util_buf_addc(&x->out, '\n');
+        run_rule(&x->out, title, right, cols(), x->ascii);
+        flush(x);
+        free(title);
+        free(right);
+        if (rs != 1)
+            pos = run_next(r, -1);
+        rs = 0;
+        for (;;) {
+            if (pos >= n) {
+                fputs(_("End of questionnaire. Enter = save and next, b = back, "
+                        "q = save and quit: "), stdout);
+                char *l = read_line(x);
+                int k = l ? key_of(l) : 'x';
+                if (!l) {
+                    fputc('\n', stdout);
+                    quit_saved(x);
+                    rc = 0;
+                    goto cleanup;
+                }
+                if (k == 'b') {
+                    pos = run_prev(r, n);
+                    continue;
+                }
+                if (k != '\n' && k != 'n' && k != 'q') {
+                    say(x, "  ! ", _("Press Enter to save, or type b or q."));
+                    continue;
+                }
+                int sv = entry_save(x, pass, seq, &v, &pos);
+                if (sv < 0)
+                    goto cleanup;
+                if (sv > 0)
+                    continue;
+                stored++;
+                seq++;
+                char *m = util_fmt(_("Saved. Stored in this session: %ld."), stored);
+                say(x, "  ", m);
+                free(m);
+                run_reset(r);
+                if (k == 'q') {
+                    rc = pass == 1 ? entry_close_first(x) : 0;
+                    goto cleanup;
+                }
+                break;
+            }
+            if (f->items[pos].type == FORM_NOTE) {
+                pos = run_next(r, pos);
+                continue;
+            }
+            run_render_entry_prompt(r, pos, cols(), &x->out);
+            flush(x);
+            char *l = read_line(x);
+            if (!l) {
+                fputc('\n', stdout);
+                quit_saved(x);
+                rc = 0;
+                goto cleanup;
+            }
+            int k = key_of(l), arc;
+            const char *cur = ans_get(run_answers(r), (size_t)pos);
+            if (k == 'q') {
+                if (run_count_answered(r) == 0 && pass == 1) {
+                    rc = entry_close_first(x);
+                    goto cleanup;
+                }
+                quit_saved(x);
+                rc = 0;
+                goto cleanup;
+            } else if (k == 'b') {
+                int p = run_prev(r, pos);
+                if (p < 0)
+                    say(x, "  ! ", _("This is the first item."));
+                else
+                    pos = p;
+                continue;
+            } else if (k == '?') {
+                run_render_help(r, pos, cols(), &x->out);
+                flush(x);
+                continue;
+            } else if (k == 'n') {
+                if (pass == 2) {
+                    say(x, "  ! ", _("In the second keying every item is keyed; Enter leaves "
+                                     "one blank."));
+                    continue;
+                }
+                pos = n;   /* the rest of this paper form is blank */
+                continue;
+            } else if (k == '\n' && (cur || !run_required(r, pos))) {
+                arc = 0;
+            } else {
+                arc = run_answer(r, pos, k == '-' || k == '\n' ? "" : l, &msg);
+            }
+            if (arc < 0) {
+                cli_error("%s", msg);
+                goto cleanup;
+            }
+            if (arc == 1) {
+                say(x, "  ! ", msg);
+                free(msg);
+                msg = NULL;
+                continue;
+            }
+            if (pass == 2) {
+                int vr = verify_item(x, &v, pos);
+                if (vr == -1) {
+                    fputc('\n', stdout);
+                    quit_saved(x);
+                    rc = 0;
+                    goto cleanup;
+                }
+                if (vr < 0)
+                    goto cleanup;
+            }
+            pos = run_next(r, pos);
+            if (run_move(r, pos, &msg) != 0) {
+                cli_error("%s", msg);
+                goto cleanup;
+            }
+        }
+    }
+cleanup:
+    free(msg);
+    verify_free(&v, (size_t)n);
+    return rc;
+}
+
+/* ---- setting up ---- */
+
+typedef struct {
+    int id;
+    char *code;
+    int closed;
+} lookup_t;
+
+static int unit_code_cb(void *ud, const store_unit_t *u)
+{
+    lookup_t *k = ud;
+    if (u->id == k->id) {
+        k->code = util_xstrdup(u->code);
+        return 1;
+    }
+    return 0;
+}
+
+static int wave_closed_cb(void *ud, const store_wave_t *w)
+{
+    lookup_t *k = ud;
+    if (w->id == k->id) {
+        k->closed = w->closed_at != NULL;
+        k->code = util_xstrdup(w->name);
+        return 1;
+    }
+    return 0;
+}
+
+/* Does the terminal take UTF-8?  The locale says so; when the locale
+ * named in the environment is not installed (zh_CN.UTF-8 often is not),
+ * its name still tells what the terminal was set up for. */
+static int utf8_terminal(void)
+{
+    if (setlocale(LC_CTYPE, ""))
+        return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    const char *vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = getenv(vars[i]);
+        if (!v || !*v)
+            continue;
+        char *low = util_xstrdup(v);
+        for (char *p = low; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+        int yes = strstr(low, "utf-8") || strstr(low, "utf8");
+        free(low);
+        return yes;
+    }
+    return 0;
+}
+
+/* Loads the form version `id` in place of x->form when it differs (a
+ * token, a batch or a draft made with an older version). */
+static int use_version(sess_t *x, int id, const char *form_id, char **err)
+{
+    if (id == x->form_row)
+        return 0;
+    form_t *f = NULL;
+    if (store_form_get_by_id(x->s, id, &f, err) != 0)
+        return -1;
+    if (strcmp(f->form_id, form_id) != 0) {
+        util_seterr(err, _("belongs to form %s, not %s"), f->form_id, form_id);
+        form_free(f);
+        return -1;
+    }
+    form_free(x->form);
+    x->form = f;
+    x->form_row = id;
+    return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"unit", required_argument, NULL, 'u'},  {"token", required_argument, NULL, 't'},
+        {"lang", required_argument, NULL, 'l'},  {"entry", no_argument, NULL, 'e'},
+        {"verify", required_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0}};
+    const char *unit_code = NULL, *token = NULL;
+    int entry = 0, c;
+    sess_t x = {0};
+    while ((c = cli_getopt(argc, argv, "u:t:l:ev:h", opts, usage)) != -1) {
+        switch (c) {
+        case 'u': unit_code = optarg; break;
+        case 't': token = optarg; break;
+        case 'l':
+            if (!cli_norm_lang(optarg)) {
+                cli_error(_("--lang takes zh or en, not '%s'"), optarg);
+                return 2;
+            }
+            cli_lang = cli_norm_lang(optarg);
+            i18n_init(cli_lang);   /* our words follow the command's --lang too */
+            break;
+        case 'e': entry = 1; break;
+        case 'v': x.batch_name = optarg; entry = 1; break;
+        case 'h': fputs(_(usage), stdout); return 0;
+        default: return 2;
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage(usage);
+    if (unit_code && token) {
+        cli_error(_("give --unit or --token, not both (a token names its unit)"));
+        return 2;
+    }
+    if (entry && token) {
+        cli_error(_("--token is for respondents; data entry takes --unit or the unit question"));
+        return 2;
+    }
+    const char *form_id = argv[optind];
+    int rc = 1, wave = 0, unit = 0, r;
+    char *err = NULL, *key = NULL, *ucode = NULL;
+    lookup_t lk = {0};
+    x.ascii = !utf8_terminal();
+    x.s = cli_open_store(0);
+    if (!x.s)
+        goto cleanup;
+    if (store_secure_delete(x.s, &err) != 0) {
+        cli_error("%s", err);
+        goto cleanup;
+    }
+    r = store_form_get(x.s, form_id, &x.form, &x.form_row, &err);
+    if (r != 0) {
+        if (r == 1)
+            cli_error(_("no form '%s'; 'gapsurvey form list' shows the stored ones"), form_id);
+        else
+            cli_error("%s", err);
+        goto cleanup;
+    }
+    if (token) {
+        store_token_t t;
+        x.token_hash = tok_hash(token);
+        r = x.token_hash ? store_token_get(x.s, x.token_hash, &t, &err) : 1;
+        if (r != 0) {
+            if (r == 1)
+                cli_error("%s", _("this invitation code is not valid; check it against the slip"));
+            else
+                cli_error("%s", err);
+            goto cleanup;
+        }
+        if (t.used) {
+            cli_error("%s", _("this invitation code has already been used"));
+            goto cleanup;
+        }
+        if (use_version(&x, t.form, form_id, &err) != 0) {
+            cli_error(_("this invitation code %s"), err);
+            goto cleanup;
+        }
+        wave = t.wave;
+        unit = t.unit;
+        lk.id = wave;
+        if (store_wave_list(x.s, wave_closed_cb, &lk, &err) < 0) {
+            cli_error("%s", err);
+            goto cleanup;
+        }
+        if (lk.closed) {
+            cli_error(_("survey round %s is closed; this invitation code can no longer be used"),
+                      lk.code ? lk.code : "?");
+            goto cleanup;
+        }
+        if (unit > 0) {
+            lookup_t u = {unit, NULL, 0};
+            if (store_unit_list(x.s, unit_code_cb, &u, &err) < 0) {
+                cli_error("%s", err);
+                goto cleanup;
+            }
+            ucode = u.code;
+        }
+    } else if (unit_code) {
+        r = store_unit_find(x.s, unit_code, &unit, &err);
+        if (r != 0) {
+            if (r == 1)
+                cli_error(_("unit '%s' is not known; 'gapsurvey unit list' shows them"), unit_code);
+            else
+                cli_error("%s", err);
+            goto cleanup;
+        }
+        ucode = util_xstrdup(unit_code);
+    }
+    if (x.batch_name) {
+        r = store_batch_get(x.s, x.batch_name, &x.batch, &err);
+        if (r < 0) {
+            cli_error("%s", err);
+            goto cleanup;
+        }
+        if (r == 0) {
+            if (use_version(&x, x.batch.form, form_id, &err) != 0) {
+                cli_error(_("batch %s %s"), x.batch_name, err);
+                goto cleanup;
+            }
+            if (unit && x.batch.unit != unit) {
+                cli_error(_("batch %s was keyed %s; give the same --unit"), x.batch_name,
+                          x.batch.unit ? _("for another unit") : _("without --unit"));
+                goto cleanup;
+            }
+            if (x.batch.unit && !unit) {
+                lookup_t u = {x.batch.unit, NULL, 0};
+                if (store_unit_list(x.s, unit_code_cb, &u, &err) < 0) {
+                    cli_error("%s", err);
+                    goto cleanup;
+                }
+                unit = x.batch.unit;
+                ucode = u.code;
+            }
+            if (x.batch.pass == 2 && x.batch.verified >= x.batch.keyed) {
+                cli_error(_("batch %s is verified and stored already (%ld questionnaires)"),
+                          x.batch_name, x.batch.verified);
+                goto cleanup;
+            }
+            wave = x.batch.wave;
+        }
+    }
+    int ufield = x.form->unit_field ? form_item_index(x.form, x.form->unit_field) : -1;
+    if (!unit && ufield < 0) {
+        cli_error(_("form %s has no unit question; give --unit U%s"), form_id,
+                  entry ? "" : _(" or --token CODE"));
+        rc = 2;
+        goto cleanup;
+    }
+    if (!wave) {
+        r = store_wave_current(x.s, 1, &wave, &err);
+        if (r != 0) {
+            if (r == 1)
+                cli_error(_("every survey round (wave) is closed; open one with 'gapsurvey wave add NAME'"));
+            else
+                cli_error("%s", err);
+            goto cleanup;
+        }
+    }
+    if (x.batch_name && x.batch.id == 0) {
+        if (store_batch_add(x.s, x.batch_name, x.form_row, wave, unit, &x.batch.id, &err) != 0) {
+            cli_error("%s", err);
+            goto cleanup;
+        }
+        x.batch.pass = 1;
+        x.batch.form = x.form_row;
+        x.batch.wave = wave;
+        x.batch.unit = unit;
+    }
+    int interactive = entry || isatty(STDIN_FILENO);
+    if (interactive) {
+        /* the key says what started the session, so the same command
+         * finds its draft again; it holds no time and no person */
+        if (x.batch_name)
+            key = util_fmt("entry:%s:batch:%s:%d", form_id, x.batch_name, x.batch.pass);
+        else if (x.token_hash)
+            key = util_fmt("run:%s:token:%s", form_id, x.token_hash);
+        else if (ucode)
+            key = util_fmt("%s:%s:unit:%s", entry ? "entry" : "run", form_id, ucode);
+        else
+            key = util_fmt("%s:%s:any", entry ? "entry" : "run", form_id);
+        char *base = key;
+        int dform = 0;
+        key = NULL;
+        r = run_draft_claim(x.s, base, x.form_row, wave, unit, &key, &dform, &err);
+        free(base);
+        if (r != 0) {
+            cli_error("%s", err);
+            goto cleanup;
+        }
+        if (dform && use_version(&x, dform, form_id, &err) != 0) {
+            cli_error(_("the saved draft %s"), err);
+            goto cleanup;
+        }
+    }
+    x.anonymous = x.form->role == FORM_ROLE_STAFF;
+    x.entry = entry;
+    run_cfg_t cfg = {x.s, x.form, x.form_row, wave, unit, ucode, key, cli_lang, x.ascii, entry};
+    if (run_new(&cfg, &x.run, &err) != 0) {
+        cli_error("%s", err);
+        goto cleanup;
+    }
+    if (entry)
+        rc = entry_session(&x);
+    else if (interactive)
+        rc = tty_session(&x);
+    else
+        rc = scripted_session(&x);
+cleanup:
+    fflush(stdout);
+    char *rel = NULL;
+    if (key && run_draft_release(x.s, key, &rel) != 0) {
+        cli_error("%s", rel);
+        rc = 1;
+    }
+    free(rel);
+    run_free(x.run);
+    form_free(x.form);
+    store_close(x.s);
+    util_buf_free(&x.out);
+    free(x.line);
+    free(x.token_hash);
+    free(lk.code);
+    free(key);
+    free(ucode);
+    free(err);
+    return rc;
+}

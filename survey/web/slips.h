@@ -1,0 +1,35 @@
+/*
+ * slips: printable invitation slips — one self-contained HTML page, eight
+ * slips to an A4 sheet with cutting lines, each with the questionnaire's
+ * title, the unit, the code in large letters, the link and the link as a
+ * QR code (libqrencode, drawn as inline SVG so the page needs no image
+ * files and prints sharp at any size).
+ */
+#ifndef GS_SLIPS_H
+#define GS_SLIPS_H
+
+#include <stddef.h>
+
+#include "base/util.h"
+
+typedef struct {
+    const char *code;    /* as printed, with dashes */
+    const char *link;    /* what the QR code opens */
+} slips_code_t;
+
+typedef struct {
+    const char *title;       /* the questionnaire's title */
+    const char *unit;        /* unit name, or NULL */
+    const char *address;     /* the address to type when not scanning */
+    int zh;                  /* Chinese texts, else English */
+} slips_info_t;
+
+/* Appends the whole page to out.  Returns 0, or -1 with *err when a link
+ * cannot be made into a QR code. */
+int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *codes, size_t n,
+               char **err);
+
+/* Appends the QR code of text as an SVG element `mm` millimetres wide. */
+int slips_qr_svg(util_buf_t *out, const char *text, double mm, char **err);
+
+#endif

@@ -1,0 +1,1296 @@
+/*
+ * web: the request handling of `gapsurvey serve` on libmicrohttpd (see
+ * web.h).  Routes: GET / (the code page, or with ?code= the form), POST /
+ * (a typed code), POST /submit (answers), GET /admin (counts per unit,
+ * with the admin token) and GET /live.js (the optional script).
+ *
+ * Safety, by construction rather than by care at each call:
+ *  - every page is built by web_page, which escapes everything it echoes;
+ *  - a body over max_body is refused before it is read (Content-Length) or
+ *    the connection is dropped once it passes the limit (chunked);
+ *  - every form carries a CSRF token, an HMAC under a key made at start,
+ *    bound to the invitation code's hash (or to "code" on the code page);
+ *  - answers are stored by ans_submit in one transaction with the token
+ *    marked used, and the thank-you page is built only after the commit;
+ *  - the log receives server problems only: never an answer, a code, a
+ *    query string or a client address; responses keep no time of day.
+ */
+#include "survey/web/web.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "survey/answers.h"
+#include "survey/store.h"
+#include "survey/token.h"
+#include "survey/web/web_page.h"
+#include "base/i18n.h"
+
+#define MAX_FIELDS 2000          /* more than any questionnaire has items */
+#define CONNECTION_LIMIT 1000
+#define MAX_FORMS 64             /* questionnaire versions served at once */
+#define MAX_BATCH 128            /* submissions committed in one transaction at most */
+
+typedef struct {
+    int id;                      /* forms.id */
+    form_t *form;
+    int *item_ids;
+    size_t nids;
+} cached_form_t;
+
+struct web {
+    struct MHD_Daemon *d;
+    web_config_t cfg;
+    char *db_path, *admin_token;
+    unsigned char key[32];       /* CSRF key: random, this process only */
+    /* store pool: one connection per event-loop thread */
+    store_t **pool;
+    size_t npool, nfree;
+    pthread_mutex_t pool_mu;
+    pthread_cond_t pool_cv;
+    /* questionnaires, loaded on first use; immutable once loaded */
+    cached_form_t *forms;
+    size_t nforms;
+    pthread_mutex_t forms_mu;
+    /* one writer at a time, queued here rather than in SQLite: its busy
+     * handler sleeps and polls (up to 100 ms a try), which turns a queue of
+     * writers into seconds of tail latency; a mutex hands over at once */
+    pthread_mutex_t write_mu;
+    /* group commit: checked submissions wait here, their connections
+     * suspended, for the writer thread, which stores all that are waiting
+     * in one transaction (one fsync) and resumes each connection after the
+     * commit; meanwhile the event loops go on serving other requests */
+    struct pending *qhead, **qtail;
+    pthread_mutex_t q_mu;
+    pthread_cond_t q_cv;
+    pthread_t writer;
+    int writer_running;          /* under q_mu; 0 once web_stop has asked it to end */
+    int writer_started;
+    store_t *wstore;             /* the writer's own connection */
+    int quiesced_fd;             /* listening socket after web_quiesce, -1 before */
+    atomic_int inflight;
+    atomic_int stopping;
+    atomic_ulong requests, submissions, commits;
+    atomic_size_t page_size;     /* of the last questionnaire page built */
+    unsigned port;
+};
+
+typedef struct {
+    char *key;
+    util_buf_t val;
+} field_t;
+
+typedef struct pending pending_t;
+
+/* One request's state (libmicrohttpd's con_cls). */
+typedef struct {
+    struct MHD_PostProcessor *pp;
+    field_t *fields;
+    size_t nfields, cap;
+    size_t body;
+    int bad;                     /* the body could not be parsed */
+    pending_t *pend;             /* a submission queued for the writer */
+} req_t;
+
+static void wlog(web_t *w, const char *fmt, ...) UTIL_PRINTF(2, 3);
+static void wlog(web_t *w, const char *fmt, ...)
+{
+    if (!w->cfg.log)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = util_vfmt(fmt, ap);
+    va_end(ap);
+    w->cfg.log(w->cfg.log_ud, m);
+    free(m);
+}
+
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+    web_t *w = cls;
+    if (!w->cfg.log)
+        return;
+    char *m = util_vfmt(fmt, ap);
+    size_t n = strlen(m);
+    while (n && (m[n - 1] == '\n' || m[n - 1] == '\r'))
+        m[--n] = '\0';
+    w->cfg.log(w->cfg.log_ud, m);
+    free(m);
+}
+
+/* ---- HMAC-SHA256 for the CSRF tokens ---- */
+
+/* RFC 2104 over token.c's SHA-256 (one-shot, so each pass hashes one
+ * buffer).  A plain hash of key||message would do here too, but HMAC is
+ * the construction nobody has to argue about. */
+static void hmac_sha256(const unsigned char *key, size_t nkey, const char *msg, size_t n,
+                        unsigned char mac[32])
+{
+    unsigned char k[64] = {0}, inner[32];
+    if (nkey > 64)
+        tok_sha256(key, nkey, k);
+    else
+        memcpy(k, key, nkey);
+    unsigned char *buf = util_xmalloc(64 + (n > 32 ? n : 32));
+    for (int i = 0; i < 64; i++)
+        buf[i] = k[i] ^ 0x36;
+    memcpy(buf + 64, msg, n);
+    tok_sha256(buf, 64 + n, inner);
+    for (int i = 0; i < 64; i++)
+        buf[i] = k[i] ^ 0x5c;
+    memcpy(buf + 64, inner, 32);
+    tok_sha256(buf, 64 + 32, mac);
+    free(buf);
+}
+
+/* The CSRF token of a page: HMAC(key, purpose "\n" bound) in hex. */
+static void hmac_hex(const web_t *w, const char *purpose, const char *bound, char out[65])
+{
+    unsigned char mac[32];
+    char *msg = util_fmt("%s\n%s", purpose, bound);
+    hmac_sha256(w->key, sizeof w->key, msg, strlen(msg), mac);
+    free(msg);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", mac[i]);
+}
+
+/* Compares without an early exit, so the time taken says nothing about how
+ * much of a guessed token was right. */
+static int same_secret(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    unsigned char diff = (unsigned char)(na != nb);
+    for (size_t i = 0; i < na; i++)
+        diff |= (unsigned char)(a[i] ^ b[i % (nb ? nb : 1)]);
+    return diff == 0 && nb > 0;
+}
+
+/* ---- the store pool and the form cache ---- */
+
+/* A request's reads (the code, its wave, its unit, the form) share one read
+ * transaction: on its own each SELECT took and released WAL read locks,
+ * and ending those read transactions was a tenth of the server's CPU. */
+static store_t *pool_get(web_t *w)
+{
+    pthread_mutex_lock(&w->pool_mu);
+    while (w->nfree == 0)
+        pthread_cond_wait(&w->pool_cv, &w->pool_mu);
+    store_t *s = w->pool[--w->nfree];
+    pthread_mutex_unlock(&w->pool_mu);
+    char *err = NULL;
+    if (store_read_begin(s, &err) != 0) {
+        wlog(w, "starting a read: %s", err ? err : "?");   /* each read then stands alone */
+        free(err);
+    }
+    return s;
+}
+
+static void pool_put(web_t *w, store_t *s)
+{
+    if (!s)
+        return;
+    store_rollback(s);   /* ends the read transaction; nothing was written */
+    pthread_mutex_lock(&w->pool_mu);
+    w->pool[w->nfree++] = s;
+    pthread_cond_signal(&w->pool_cv);
+    pthread_mutex_unlock(&w->pool_mu);
+}
+
+/* The questionnaire stored as forms.id = id, parsed once and then shared
+ * read-only by every thread (the expression evaluator keeps its state in
+ * the ans_t of the request, not in the form). */
+static const cached_form_t *form_get(web_t *w, store_t *s, int id, char **err)
+{
+    const cached_form_t *hit = NULL;
+    pthread_mutex_lock(&w->forms_mu);
+    for (size_t i = 0; i < w->nforms; i++)
+        if (w->forms[i].id == id)
+            hit = &w->forms[i];
+    pthread_mutex_unlock(&w->forms_mu);
+    if (hit)
+        return hit;
+    cached_form_t c = {id, NULL, NULL, 0};
+    if (store_form_get_by_id(s, id, &c.form, err) != 0)
+        return NULL;
+    if (store_item_ids(s, id, &c.item_ids, &c.nids, err) != 0) {
+        form_free(c.form);
+        return NULL;
+    }
+    pthread_mutex_lock(&w->forms_mu);
+    for (size_t i = 0; i < w->nforms && !hit; i++)
+        if (w->forms[i].id == id)
+            hit = &w->forms[i];   /* another thread was quicker */
+    if (!hit) {
+        /* entries never move once handed out (growing the array would
+         * invalidate them), so it is allocated once at its full size */
+        if (w->nforms < MAX_FORMS) {
+            w->forms[w->nforms] = c;
+            hit = &w->forms[w->nforms++];
+            c.form = NULL;
+            c.item_ids = NULL;
+        } else
+            util_seterr(err, _("more than %d questionnaires in use at once"), MAX_FORMS);
+    }
+    pthread_mutex_unlock(&w->forms_mu);
+    form_free(c.form);
+    free(c.item_ids);
+    return hit;
+}
+
+/* ---- request bodies ---- */
+
+static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *filename, const char *content_type,
+                                const char *transfer_encoding, const char *data, uint64_t off,
+                                size_t size)
+{
+    req_t *r = cls;
+    (void)kind, (void)content_type, (void)transfer_encoding;
+    if (filename)
+        return MHD_YES;   /* no questionnaire takes files */
+    if (!key)
+        return MHD_YES;   /* a multipart part with no name: nothing to answer */
+    field_t *f = NULL;
+    if (off > 0 && r->nfields && strcmp(r->fields[r->nfields - 1].key, key) == 0)
+        f = &r->fields[r->nfields - 1];
+    if (!f) {
+        if (r->nfields >= MAX_FIELDS) {
+            r->bad = 1;
+            return MHD_NO;
+        }
+        if (r->nfields == r->cap) {
+            r->cap = r->cap ? 2 * r->cap : 32;
+            r->fields = util_xrealloc(r->fields, r->cap * sizeof *r->fields);
+        }
+        f = &r->fields[r->nfields++];
+        f->key = util_xstrdup(key);
+        memset(&f->val, 0, sizeof f->val);
+        util_buf_add(&f->val, "", 0);
+    }
+    util_buf_add(&f->val, data, size);
+    return MHD_YES;
+}
+
+/* The first value posted under key, or NULL.  A value holding a NUL byte
+ * is treated as absent: it cannot be an honest answer. */
+static const char *field(const req_t *r, const char *key)
+{
+    for (size_t i = 0; r && i < r->nfields; i++)
+        if (strcmp(r->fields[i].key, key) == 0) {
+            const util_buf_t *v = &r->fields[i].val;
+            const char *s = v->s ? v->s : "";
+            return strlen(s) == v->len ? s : NULL;
+        }
+    return NULL;
+}
+
+static void pending_free(pending_t *p);
+
+static void req_free(req_t *r)
+{
+    if (!r)
+        return;
+    /* a pending submission is the writer's until it is done, and the
+     * writer finishes every one before libmicrohttpd is stopped (web_stop) */
+    pending_free(r->pend);
+    if (r->pp)
+        MHD_destroy_post_processor(r->pp);
+    for (size_t i = 0; i < r->nfields; i++) {
+        free(r->fields[i].key);
+        util_buf_free(&r->fields[i].val);
+    }
+    free(r->fields);
+    free(r);
+}
+
+/* ---- responses ---- */
+
+static enum MHD_Result send_buf(web_t *w, struct MHD_Connection *c, unsigned status,
+                                util_buf_t *b, const char *ctype, int cache)
+{
+    size_t len = b->len;
+    char *body = util_buf_take(b);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    /* pages hold answers and codes: no cache may keep them */
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            cache ? "public, max-age=3600" : "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    /* links carry the code in the address; no other site may see it */
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; "
+                            "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
+                            "base-uri 'none'");
+    if (atomic_load(&w->stopping))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    enum MHD_Result rc = MHD_queue_response(c, status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+static enum MHD_Result send_html(web_t *w, struct MHD_Connection *c, unsigned status, util_buf_t *b)
+{
+    return send_buf(w, c, status, b, "text/html; charset=utf-8", 0);
+}
+
+static enum MHD_Result send_message(web_t *w, struct MHD_Connection *c, unsigned status,
+                                    web_lang_t lang, web_text_t head, web_text_t text)
+{
+    util_buf_t b = {0};
+    web_page_message(&b, lang, web_text(lang, head), web_text(lang, text));
+    return send_html(w, c, status, &b);
+}
+
+/* ---- language ---- */
+
+/* ?lang= or the posted lang (the setlang button asks for the other one),
+ * else the best of zh and en in Accept-Language, else Chinese. */
+static web_lang_t pick_lang(struct MHD_Connection *c, const req_t *r)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
+    if (!v)
+        v = field(r, "lang");
+    if (v && *v) {
+        web_lang_t l = strncmp(v, "en", 2) == 0 ? WEB_EN : WEB_ZH;
+        if (field(r, "setlang"))
+            l = l == WEB_EN ? WEB_ZH : WEB_EN;
+        return l;
+    }
+    const char *al = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+    double best_q = -1;
+    web_lang_t best = WEB_ZH;
+    for (const char *p = al; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *e = p;
+        while (*e && *e != ',')
+            e++;
+        double q = 1.0;
+        const char *qs = NULL;
+        for (const char *s = p; s + 2 < e; s++)
+            if (s[0] == ';' && (s[1] == 'q' || s[1] == 'Q') && s[2] == '=')
+                qs = s + 3;
+        if (qs)
+            q = strtod(qs, NULL);
+        int zh = strncasecmp(p, "zh", 2) == 0, en = strncasecmp(p, "en", 2) == 0;
+        if ((zh || en) && q > best_q) {
+            best_q = q;
+            best = en ? WEB_EN : WEB_ZH;
+        }
+        p = e;
+    }
+    return best;
+}
+
+/* ---- invitation codes ---- */
+
+typedef enum { CODE_OK, CODE_UNKNOWN, CODE_USED, CODE_CLOSED, CODE_ERROR } code_state_t;
+
+/* Looks the code up.  On CODE_OK (and CODE_USED/CLOSED) *hash is the
+ * caller's.  *norm gets the normalised code for the form's hidden field. */
+static code_state_t check_code(web_t *w, store_t *s, const char *code, char norm[64],
+                               char **hash, store_token_t *t)
+{
+    *hash = NULL;
+    if (!code || tok_normalise(code, norm) < 0)
+        return CODE_UNKNOWN;
+    *hash = tok_hash(norm);
+    if (!*hash)
+        return CODE_UNKNOWN;
+    char *err = NULL;
+    int rc = store_token_get(s, *hash, t, &err);
+    if (rc < 0) {
+        wlog(w, "looking up an invitation: %s", err);
+        free(err);
+        return CODE_ERROR;
+    }
+    if (rc == 1)
+        return CODE_UNKNOWN;
+    if (t->used)
+        return CODE_USED;
+    int closed = 0;
+    rc = store_wave_closed(s, t->wave, &closed, &err);
+    if (rc < 0) {
+        wlog(w, "looking up a wave: %s", err);
+        free(err);
+        return CODE_ERROR;
+    }
+    return closed ? CODE_CLOSED : CODE_OK;
+}
+
+/* The code page again, saying why the code was refused.  The refused code
+ * is not put back into the field: it was wrong or is spent. */
+static enum MHD_Result send_code_state(web_t *w, struct MHD_Connection *c, web_lang_t lang,
+                                       code_state_t st)
+{
+    util_buf_t b = {0};
+    char csrf[65];
+    hmac_hex(w, "code", "", csrf);
+    unsigned status;
+    web_text_t h, t;
+    switch (st) {
+    case CODE_USED: status = MHD_HTTP_GONE, h = WEB_T_USED_HEAD, t = WEB_T_USED_TEXT; break;
+    case CODE_CLOSED: status = MHD_HTTP_GONE, h = WEB_T_CLOSED_HEAD, t = WEB_T_CLOSED_TEXT; break;
+    case CODE_ERROR:
+        return send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
+                            WEB_T_SERVER_TEXT);
+    default: status = MHD_HTTP_NOT_FOUND, h = WEB_T_UNKNOWN_HEAD, t = WEB_T_UNKNOWN_TEXT; break;
+    }
+    web_page_code(&b, lang, csrf, "", web_text(lang, h), web_text(lang, t));
+    return send_html(w, c, status, &b);
+}
+
+/* ---- the questionnaire page ---- */
+
+typedef struct {
+    const cached_form_t *cf;
+    int unit;                /* units.id from the invitation, 0 = the respondent says */
+    int fixed_pos;           /* the unit question answered by the invitation, -1 none */
+    char *unit_code;         /* of the invitation's unit */
+    char *fixed_text;        /* how the fixed unit is shown */
+} survey_t;
+
+static void survey_free(survey_t *sv)
+{
+    free(sv->unit_code);
+    free(sv->fixed_text);
+}
+
+static int survey_load(web_t *w, store_t *s, const store_token_t *t, web_lang_t lang,
+                       survey_t *sv)
+{
+    char *err = NULL, *name = NULL;
+    memset(sv, 0, sizeof *sv);
+    sv->fixed_pos = -1;
+    sv->cf = form_get(w, s, t->form, &err);
+    if (!sv->cf) {
+        wlog(w, "loading questionnaire %d: %s", t->form, err ? err : "?");
+        free(err);
+        return -1;
+    }
+    sv->unit = t->unit;
+    const form_t *f = sv->cf->form;
+    if (t->unit > 0 && f->unit_field) {
+        if (store_unit_get(s, t->unit, &sv->unit_code, &name, &err) != 0) {
+            wlog(w, "reading unit %d: %s", t->unit, err ? err : "no such unit");
+            free(err);
+            return -1;
+        }
+        sv->fixed_pos = form_item_index(f, f->unit_field);
+        const form_item_t *it = sv->fixed_pos >= 0 ? &f->items[sv->fixed_pos] : NULL;
+        int k = it && it->list >= 0 ? form_list_choice(&f->lists[it->list], sv->unit_code) : -1;
+        /* the form's own label speaks the page's language; units.name is Chinese */
+        if (k >= 0)
+            sv->fixed_text = util_xstrdup(form_text(f, f->lists[it->list].choices[k].label,
+                                                    form_lang(f, web_lang_code(lang))));
+        else
+            sv->fixed_text = util_xstrdup(name ? name : sv->unit_code);
+        free(name);
+    }
+    return 0;
+}
+
+static enum MHD_Result send_form(web_t *w, struct MHD_Connection *c, unsigned status,
+                                 web_lang_t lang, const survey_t *sv, const char *code,
+                                 const char *hash, char *const *raw, char *const *errors,
+                                 size_t nerrors, const char *notice)
+{
+    char csrf[65];
+    hmac_hex(w, "submit", hash, csrf);
+    web_form_view_t v = {sv->cf->form, lang, code, csrf, raw, errors, nerrors, sv->fixed_pos,
+                         sv->fixed_text, notice, "/live.js"};
+    /* a questionnaire page is tens of KiB: grown from nothing by doubling
+     * it was reallocated a dozen times (7% of the server's CPU), so it
+     * starts at the size the last one reached */
+    util_buf_t b = {0};
+    b.cap = atomic_load(&w->page_size) + 4096;
+    b.s = util_xmalloc(b.cap);
+    b.s[0] = '\0';
+    web_page_form(&b, &v);
+    atomic_store(&w->page_size, b.len);
+    return send_html(w, c, status, &b);
+}
+
+/* GET /?code= and POST /: a code opens its form, anything else gets the
+ * code page back with the reason. */
+static enum MHD_Result open_form(web_t *w, struct MHD_Connection *c, web_lang_t lang,
+                                 const char *code)
+{
+    char norm[64] = "";
+    char *hash = NULL;
+    store_token_t t = {0};
+    survey_t sv = {0};
+    enum MHD_Result rc;
+    store_t *s = pool_get(w);
+    code_state_t st = check_code(w, s, code, norm, &hash, &t);
+    if (st != CODE_OK) {
+        rc = send_code_state(w, c, lang, st);
+        goto cleanup;
+    }
+    if (survey_load(w, s, &t, lang, &sv) != 0) {
+        rc = send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
+                          WEB_T_SERVER_TEXT);
+        goto cleanup;
+    }
+    rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, NULL, NULL, 0, NULL);
+cleanup:
+    pool_put(w, s);
+    survey_free(&sv);
+    free(hash);
+    return rc;
+}
+
+/* ---- POST /submit ---- */
+
+/* A checked submission waiting for, or back from, the writer thread.  It
+ * owns what the reply needs (the answers as typed, for the form shown
+ * again if storing failed). */
+struct pending {
+    ans_submission_t sub;        /* sub.rc and sub.err are the writer's result */
+    struct MHD_Connection *c;
+    pending_t *next;
+    int done;                    /* under q_mu: the writer has finished with it */
+    web_lang_t lang;
+    survey_t sv;
+    char norm[64];
+    char *hash;
+    char **raw, **errors;
+    size_t n;
+    ans_t *a;
+};
+
+static void pending_free(pending_t *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->raw[i]);
+        free(p->errors[i]);
+    }
+    free(p->raw);
+    free(p->errors);
+    ans_free(p->a);
+    survey_free(&p->sv);
+    free(p->hash);
+    free(p->sub.err);
+    free(p);
+}
+
+/* Queues p for the writer and suspends its connection; 0 when the writer
+ * has stopped.  The suspension happens under q_mu, before the writer can
+ * see p, so it never resumes a connection that is not suspended. */
+static int enqueue(web_t *w, pending_t *p)
+{
+    pthread_mutex_lock(&w->q_mu);
+    int ok = w->writer_running;
+    if (ok) {
+        MHD_suspend_connection(p->c);
+        p->next = NULL;
+        *w->qtail = p;
+        w->qtail = &p->next;
+        pthread_cond_signal(&w->q_cv);
+    }
+    pthread_mutex_unlock(&w->q_mu);
+    return ok;
+}
+
+/* The writer thread: takes every waiting submission (up to MAX_BATCH),
+ * commits them in one transaction, then wakes their connections.  While
+ * it waits for the disk, the next batch gathers in the queue, so the
+ * batches grow with the load and a lone submission waits for nobody. */
+static void *writer_main(void *arg)
+{
+    web_t *w = arg;
+    pending_t *batch[MAX_BATCH];
+    ans_submission_t *subs[MAX_BATCH];
+    struct MHD_Connection *conns[MAX_BATCH];
+    for (;;) {
+        size_t k = 0;
+        pthread_mutex_lock(&w->q_mu);
+        while (!w->qhead && w->writer_running)
+            pthread_cond_wait(&w->q_cv, &w->q_mu);
+        while (w->qhead && k < MAX_BATCH) {
+            batch[k] = w->qhead;
+            w->qhead = batch[k]->next;
+            k++;
+        }
+        if (!w->qhead)
+            w->qtail = &w->qhead;
+        pthread_mutex_unlock(&w->q_mu);
+        if (k == 0)
+            break;   /* asked to stop, and nothing is left */
+        for (size_t i = 0; i < k; i++) {
+            subs[i] = &batch[i]->sub;
+            conns[i] = batch[i]->c;
+        }
+        pthread_mutex_lock(&w->write_mu);
+        ans_submit_many(w->wstore, subs, k);
+        pthread_mutex_unlock(&w->write_mu);
+        atomic_fetch_add(&w->commits, 1);
+        pthread_mutex_lock(&w->q_mu);
+        for (size_t i = 0; i < k; i++)
+            batch[i]->done = 1;
+        pthread_mutex_unlock(&w->q_mu);
+        /* once resumed, a connection may finish and free its pending at
+         * once: only the connection pointers saved above are used now */
+        for (size_t i = 0; i < k; i++)
+            MHD_resume_connection(conns[i]);
+    }
+    return NULL;
+}
+
+/* Everything posted for item it, as the respondent sent it: the first
+ * value, or all values joined by spaces for select_multiple.  *bad is set
+ * when it is not valid UTF-8 (it is then dropped). */
+static char *posted(const req_t *r, const form_item_t *it, int *bad)
+{
+    char *key = util_fmt("q_%s", it->name);
+    util_buf_t b = {0};
+    int any = 0;
+    *bad = 0;
+    for (size_t i = 0; i < r->nfields; i++) {
+        if (strcmp(r->fields[i].key, key) != 0)
+            continue;
+        const util_buf_t *v = &r->fields[i].val;
+        const char *s = v->s ? v->s : "";
+        if (strlen(s) != v->len || !util_utf8_valid(s, v->len, NULL)) {
+            *bad = 1;
+            continue;
+        }
+        if (any && it->type != FORM_SELECT_MULTIPLE)
+            break;
+        if (any)
+            util_buf_addc(&b, ' ');
+        util_buf_add(&b, s, v->len);
+        any = 1;
+    }
+    free(key);
+    if (!any) {
+        util_buf_free(&b);
+        return NULL;
+    }
+    return util_buf_take(&b);
+}
+
+/* The reply to a submission once the store has answered: the thank-you
+ * page only after a commit. */
+static enum MHD_Result submit_reply(web_t *w, struct MHD_Connection *c, web_lang_t lang,
+                                    const survey_t *sv, const char *norm, const char *hash,
+                                    char *const *raw, int sub, const char *err)
+{
+    if (sub == 1)
+        return send_code_state(w, c, lang, CODE_USED);
+    if (sub != 0) {
+        wlog(w, "storing a response: %s", err ? err : "?");
+        return send_form(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, lang, sv, norm, hash, raw, NULL, 0,
+                         web_text(lang, WEB_T_STORE_FAILED));
+    }
+    /* committed: only now may the respondent be told */
+    atomic_fetch_add(&w->submissions, 1);
+    util_buf_t b = {0};
+    const form_t *f = sv->cf->form;
+    web_page_thanks(&b, lang, form_title_in(f, form_lang(f, web_lang_code(lang))));
+    return send_html(w, c, MHD_HTTP_OK, &b);
+}
+
+/* The connection of a queued submission, resumed by the writer. */
+static enum MHD_Result submit_done(web_t *w, struct MHD_Connection *c, req_t *r)
+{
+    pending_t *p = r->pend;
+    pthread_mutex_lock(&w->q_mu);   /* pairs with the writer's: its results are visible */
+    int done = p->done;
+    pthread_mutex_unlock(&w->q_mu);
+    if (!done)
+        return MHD_YES;   /* cannot happen: only the writer resumes, after it is done */
+    r->pend = NULL;
+    enum MHD_Result rc = submit_reply(w, c, p->lang, &p->sv, p->norm, p->hash, p->raw,
+                                      p->sub.rc, p->sub.err);
+    pending_free(p);
+    return rc;
+}
+
+static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lang, req_t *r)
+{
+    char norm[64] = "";
+    char *hash = NULL, *err = NULL;
+    store_token_t t = {0};
+    survey_t sv = {0};
+    char **raw = NULL, **errors = NULL;
+    ans_t *a = NULL;
+    size_t n = 0, nerr = 0;
+    enum MHD_Result rc;
+    store_t *s = pool_get(w);
+    code_state_t st = check_code(w, s, field(r, "code"), norm, &hash, &t);
+    if (st != CODE_OK) {
+        rc = send_code_state(w, c, lang, st);
+        goto cleanup;
+    }
+    if (survey_load(w, s, &t, lang, &sv) != 0) {
+        rc = send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
+                          WEB_T_SERVER_TEXT);
+        goto cleanup;
+    }
+    const form_t *f = sv.cf->form;
+    n = f->nitems;
+    raw = util_xcalloc(n + 1, sizeof *raw);
+    errors = util_xcalloc(n + 1, sizeof *errors);
+    a = ans_new(f);
+    int li = form_lang(f, web_lang_code(lang));
+    for (size_t i = 0; i < n; i++) {
+        const form_item_t *it = &f->items[i];
+        if (!form_item_answerable(it))
+            continue;
+        if ((int)i == sv.fixed_pos) {
+            char *m = NULL;
+            if (ans_set(a, i, sv.unit_code, &m) != 0)
+                free(m);   /* a unit the form does not list: the invitation still names it */
+            continue;
+        }
+        int bad = 0;
+        raw[i] = posted(r, it, &bad);
+        char *m = NULL;
+        if (bad)
+            errors[i] = util_xstrdup(web_text(lang, WEB_T_BAD_TEXT));
+        else if (raw[i] && ans_set(a, i, raw[i], &m) != 0) {
+            web_text_t why = it->type == FORM_INTEGER   ? WEB_T_BAD_INTEGER
+                             : it->type == FORM_DECIMAL ? WEB_T_BAD_DECIMAL
+                             : it->type == FORM_TEXT    ? WEB_T_BAD_TEXT
+                                                        : WEB_T_BAD_CHOICE;
+            errors[i] = util_xstrdup(web_text(lang, why));
+        }
+        free(m);
+    }
+    /* a forged or stale page is never stored; its answers are shown back
+     * with a fresh token (only this page's own origin can read them) */
+    char want[65];
+    hmac_hex(w, "submit", hash, want);
+    const char *got = field(r, "csrf");
+    if (!got || !same_secret(got, want)) {
+        rc = send_form(w, c, MHD_HTTP_FORBIDDEN, lang, &sv, norm, hash, raw, NULL, 0,
+                       web_text(lang, WEB_T_EXPIRED_FORM));
+        goto cleanup;
+    }
+    if (field(r, "setlang")) {
+        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, NULL, 0, NULL);
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!form_item_answerable(&f->items[i]) || (int)i == sv.fixed_pos)
+            continue;
+        /* an item that is not relevant is dropped, whatever was typed in it */
+        if (!ans_relevant(a, i)) {
+            free(errors[i]);
+            errors[i] = NULL;
+            continue;
+        }
+        if (errors[i])
+            continue;
+        char *m = NULL;
+        if (ans_check_constraint(a, i, li, &m) != 0)
+            errors[i] = util_xstrdup(*form_text(f, f->items[i].constraint_message, li)
+                                         ? m : web_text(lang, WEB_T_BAD_CONSTRAINT));
+        else if (ans_check_required(a, i, li, &m) != 0)
+            errors[i] = util_xstrdup(*form_text(f, f->items[i].required_message, li)
+                                         ? m : web_text(lang, WEB_T_REQUIRED));
+        free(m);
+    }
+    ans_drop_irrelevant(a);
+    /* the unit: from the invitation, else from the form's unit question */
+    int unit = sv.unit;
+    int up = f->unit_field ? form_item_index(f, f->unit_field) : -1;
+    if (unit == 0 && up >= 0 && ans_get(a, (size_t)up) && !errors[up]) {
+        int rcu = store_unit_find(s, ans_get(a, (size_t)up), &unit, &err);
+        if (rcu != 0) {
+            if (rcu < 0)
+                wlog(w, "looking up a unit: %s", err);
+            free(err);
+            err = NULL;
+            unit = 0;
+            errors[up] = util_xstrdup(web_text(lang, WEB_T_BAD_CHOICE));
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        nerr += errors[i] != NULL;
+    if (nerr) {
+        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, errors, nerr, NULL);
+        goto cleanup;
+    }
+    /* checked: the writer stores it with whatever else is waiting, and the
+     * connection sleeps until that commit (see submit_done) */
+    pending_t *p = util_xcalloc(1, sizeof *p);
+    p->sub = (ans_submission_t){a, sv.cf->id, sv.cf->item_ids, t.wave, unit, "web", hash,
+                                NULL, -1, NULL};
+    p->c = c;
+    p->lang = lang;
+    p->sv = sv;
+    memcpy(p->norm, norm, sizeof norm);
+    p->hash = hash;
+    p->raw = raw;
+    p->errors = errors;
+    p->n = n;
+    p->a = a;
+    if (enqueue(w, p)) {
+        r->pend = p;
+        hash = NULL, raw = NULL, errors = NULL, a = NULL, n = 0;
+        memset(&sv, 0, sizeof sv);
+        rc = MHD_YES;
+        goto cleanup;
+    }
+    free(p);
+    /* the writer has stopped (the server is shutting down): store it here,
+     * after ending this request's read transaction */
+    store_rollback(s);
+    pthread_mutex_lock(&w->write_mu);
+    int sub = ans_submit(s, a, sv.cf->id, sv.cf->item_ids, t.wave, unit, "web", hash, NULL, &err);
+    pthread_mutex_unlock(&w->write_mu);
+    rc = submit_reply(w, c, lang, &sv, norm, hash, raw, sub, err);
+cleanup:
+    pool_put(w, s);
+    for (size_t i = 0; i < n; i++) {
+        free(raw[i]);
+        free(errors[i]);
+    }
+    free(raw);
+    free(errors);
+    ans_free(a);
+    survey_free(&sv);
+    free(hash);
+    free(err);
+    return rc;
+}
+
+/* ---- GET /admin ---- */
+
+typedef struct {
+    web_admin_row_t *rows;
+    size_t n, cap;
+} admin_t;
+
+static int admin_row(void *ud, const char *form_id, const char *unit, const char *wave,
+                     long issued, long used)
+{
+    admin_t *ad = ud;
+    if (ad->n == ad->cap) {
+        ad->cap = ad->cap ? 2 * ad->cap : 64;
+        ad->rows = util_xrealloc(ad->rows, ad->cap * sizeof *ad->rows);
+    }
+    web_admin_row_t *r = &ad->rows[ad->n++];
+    memset(r, 0, sizeof *r);
+    r->form_id = util_xstrdup(form_id);
+    r->unit = util_xstrdup(unit);
+    r->wave = util_xstrdup(wave);
+    r->invited = issued;
+    r->used = used;
+    return 0;
+}
+
+typedef struct {
+    int unit;
+    long n;
+} unit_count_t;
+
+static int count_cb(void *ud, int unit, long n)
+{
+    unit_count_t *uc = ud;
+    if (unit == uc->unit)
+        uc->n = n;
+    return 0;
+}
+
+static enum MHD_Result admin(web_t *w, struct MHD_Connection *c, web_lang_t lang)
+{
+    const char *tok = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!tok && auth && strncmp(auth, "Bearer ", 7) == 0)
+        tok = auth + 7;
+    if (!tok || !same_secret(tok, w->admin_token))
+        return send_message(w, c, MHD_HTTP_FORBIDDEN, lang, WEB_T_FORBIDDEN_HEAD,
+                            WEB_T_FORBIDDEN_TEXT);
+    admin_t ad = {0};
+    char *err = NULL;
+    int bad = 0;
+    enum MHD_Result rc;
+    store_t *s = pool_get(w);
+    bad = store_token_counts(s, admin_row, &ad, &err) != 0;
+    for (size_t i = 0; i < ad.n && !bad; i++) {
+        web_admin_row_t *r = &ad.rows[i];
+        int wave = 0, unit = 0;
+        char *name = NULL;
+        unit_count_t uc = {0, 0};
+        bad = (*r->unit && store_unit_find(s, r->unit, &unit, &err) < 0) ||
+              (unit > 0 && store_unit_get(s, unit, NULL, &name, &err) < 0) ||
+              store_wave_find(s, r->wave, &wave, &err) < 0;
+        r->unit_name = name;
+        uc.unit = unit;
+        if (!bad && wave > 0)
+            bad = store_count_by_unit(s, r->form_id, wave, count_cb, &uc, &err) != 0;
+        r->responses = uc.n;
+    }
+    if (bad) {
+        wlog(w, "admin page: %s", err ? err : "?");
+        rc = send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
+                          WEB_T_SERVER_TEXT);
+    } else {
+        util_buf_t b = {0};
+        web_page_admin(&b, lang, ad.rows, ad.n);
+        rc = send_html(w, c, MHD_HTTP_OK, &b);
+    }
+    pool_put(w, s);
+    for (size_t i = 0; i < ad.n; i++) {
+        free((char *)ad.rows[i].form_id);
+        free((char *)ad.rows[i].unit);
+        free((char *)ad.rows[i].wave);
+        free((char *)ad.rows[i].unit_name);
+    }
+    free(ad.rows);
+    free(err);
+    return rc;
+}
+
+/* ---- routing ---- */
+
+static enum MHD_Result route(web_t *w, struct MHD_Connection *c, const char *url,
+                             const char *method, req_t *r)
+{
+    int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    int post = strcmp(method, "POST") == 0;
+    web_lang_t lang = pick_lang(c, r);
+    if (post && r->bad)
+        return send_message(w, c, MHD_HTTP_BAD_REQUEST, lang, WEB_T_BAD_REQUEST_HEAD,
+                            WEB_T_BAD_REQUEST_TEXT);
+    if (strcmp(url, "/") == 0 && get) {
+        const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "code");
+        if (code && *code)
+            return open_form(w, c, lang, code);
+        char csrf[65];
+        hmac_hex(w, "code", "", csrf);
+        util_buf_t b = {0};
+        web_page_code(&b, lang, csrf, "", NULL, NULL);
+        return send_html(w, c, MHD_HTTP_OK, &b);
+    }
+    if (strcmp(url, "/") == 0 && post) {
+        char csrf[65];
+        hmac_hex(w, "code", "", csrf);
+        const char *got = field(r, "csrf");
+        const char *code = field(r, "code");
+        if (!got || !same_secret(got, csrf)) {
+            util_buf_t b = {0};
+            web_page_code(&b, lang, csrf, "", web_text(lang, WEB_T_EXPIRED_CODE), NULL);
+            return send_html(w, c, MHD_HTTP_FORBIDDEN, &b);
+        }
+        if (!code || !*code) {
+            util_buf_t b = {0};
+            web_page_code(&b, lang, csrf, "", NULL, NULL);
+            return send_html(w, c, MHD_HTTP_OK, &b);
+        }
+        return open_form(w, c, lang, code);
+    }
+    if (strcmp(url, "/submit") == 0 && post)
+        return submit(w, c, lang, r);
+    if (strcmp(url, "/admin") == 0 && get)
+        return admin(w, c, lang);
+    if (strcmp(url, "/live.js") == 0 && get) {
+        util_buf_t b = {0};
+        util_buf_adds(&b, web_live_js);
+        return send_buf(w, c, MHD_HTTP_OK, &b, "application/javascript; charset=utf-8", 1);
+    }
+    if ((strcmp(url, "/") == 0 || strcmp(url, "/submit") == 0 || strcmp(url, "/admin") == 0 ||
+         strcmp(url, "/live.js") == 0)) {
+        util_buf_t b = {0};
+        web_page_message(&b, lang, "405", web_text(lang, WEB_T_BAD_REQUEST_TEXT));
+        return send_html(w, c, MHD_HTTP_METHOD_NOT_ALLOWED, &b);
+    }
+    return send_message(w, c, MHD_HTTP_NOT_FOUND, lang, WEB_T_NOT_FOUND_HEAD,
+                        WEB_T_NOT_FOUND_TEXT);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **con_cls)
+{
+    web_t *w = cls;
+    req_t *r = *con_cls;
+    (void)version;
+    if (!r) {
+        r = util_xcalloc(1, sizeof *r);
+        *con_cls = r;
+        atomic_fetch_add(&w->inflight, 1);
+        atomic_fetch_add(&w->requests, 1);
+        if (strcmp(method, "POST") == 0) {
+            const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_CONTENT_LENGTH);
+            long len;
+            if (cl && (util_parse_long(cl, &len) != 0 || len < 0 || (size_t)len > w->cfg.max_body))
+                /* refused before a byte of the body is read; libmicrohttpd
+                 * then closes the connection instead of reading on */
+                return send_message(w, c, MHD_HTTP_CONTENT_TOO_LARGE, pick_lang(c, NULL),
+                                    WEB_T_TOO_BIG_HEAD, WEB_T_TOO_BIG_TEXT);
+            r->pp = MHD_create_post_processor(c, 16 * 1024, on_field, r);
+            if (!r->pp)
+                r->bad = 1;   /* not a form encoding: the body is read and ignored */
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        r->body += *upload_size;
+        if (r->body > w->cfg.max_body)
+            return MHD_NO;   /* chunked past the limit: drop the connection */
+        if (r->pp && !r->bad && MHD_post_process(r->pp, upload, *upload_size) != MHD_YES)
+            r->bad = 1;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (r->pend)
+        return submit_done(w, c, r);
+    return route(w, c, url, method, r);
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
+                    enum MHD_RequestTerminationCode toe)
+{
+    web_t *w = cls;
+    (void)c, (void)toe;
+    if (!*con_cls)
+        return;
+    req_free(*con_cls);
+    *con_cls = NULL;
+    atomic_fetch_sub(&w->inflight, 1);
+}
+
+/* ---- start and stop ---- */
+
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **err)
+{
+    char host[256] = "127.0.0.1";
+    const char *port = spec;
+    const char *colon = strrchr(spec, ':');
+    if (spec[0] == '[') {
+        const char *close = strchr(spec, ']');
+        if (!close || close[1] != ':' || (size_t)(close - spec - 1) >= sizeof host) {
+            util_seterr(err, _("--listen '%s': write an IPv6 address as [::1]:8080"), spec);
+            return -1;
+        }
+        memcpy(host, spec + 1, (size_t)(close - spec - 1));
+        host[close - spec - 1] = '\0';
+        port = close + 2;
+    } else if (colon) {
+        if ((size_t)(colon - spec) >= sizeof host) {
+            util_seterr(err, _("--listen '%s': host name too long"), spec);
+            return -1;
+        }
+        if (colon > spec) {
+            memcpy(host, spec, (size_t)(colon - spec));
+            host[colon - spec] = '\0';
+        } else
+            strcpy(host, "0.0.0.0");
+        port = colon + 1;
+    }
+    long p;
+    if (util_parse_long(port, &p) != 0 || p < 0 || p > 65535) {
+        util_seterr(err, _("--listen '%s': the port must be a number from 0 to 65535"), spec);
+        return -1;
+    }
+    struct addrinfo hints = {0}, *res = NULL;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    int g = getaddrinfo(host, port, &hints, &res);
+    if (g != 0 || !res) {
+        util_seterr(err, _("--listen '%s': %s"), spec, gai_strerror(g));
+        return -1;
+    }
+    memset(ss, 0, sizeof *ss);
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
+    return 0;
+}
+
+int web_start(const web_config_t *cfg, web_t **out, char **err)
+{
+    web_t *w = util_xcalloc(1, sizeof *w);
+    struct sockaddr_storage ss;
+    *out = NULL;
+    w->cfg = *cfg;
+    w->db_path = util_xstrdup(cfg->db_path);
+    w->admin_token = util_xstrdup(cfg->admin_token ? cfg->admin_token : "");
+    w->cfg.db_path = w->db_path;
+    w->cfg.admin_token = w->admin_token;
+    w->cfg.listen = NULL;
+    if (!w->cfg.threads)
+        w->cfg.threads = 4;
+    if (!w->cfg.max_body)
+        w->cfg.max_body = WEB_MAX_BODY_DEFAULT;
+    if (!w->cfg.timeout)
+        w->cfg.timeout = 30;
+    w->quiesced_fd = -1;
+    pthread_mutex_init(&w->pool_mu, NULL);
+    pthread_cond_init(&w->pool_cv, NULL);
+    pthread_mutex_init(&w->forms_mu, NULL);
+    pthread_mutex_init(&w->write_mu, NULL);
+    pthread_mutex_init(&w->q_mu, NULL);
+    pthread_cond_init(&w->q_cv, NULL);
+    w->qtail = &w->qhead;
+    w->forms = util_xcalloc(MAX_FORMS, sizeof *w->forms);
+    if (!*w->admin_token) {
+        util_seterr(err, _("an admin token is needed"));
+        goto fail;
+    }
+    if (getrandom(w->key, sizeof w->key, 0) != (ssize_t)sizeof w->key) {
+        util_seterr(err, _("cannot read the system's random source: %s"), strerror(errno));
+        goto fail;
+    }
+    if (parse_listen(cfg->listen ? cfg->listen : "127.0.0.1:8080", &ss, err) != 0)
+        goto fail;
+    if ((cfg->tls_cert_pem != NULL) != (cfg->tls_key_pem != NULL)) {
+        util_seterr(err, _("TLS needs both a certificate and its key"));
+        goto fail;
+    }
+    if (cfg->tls_cert_pem && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        util_seterr(err, _("this libmicrohttpd was built without TLS"));
+        goto fail;
+    }
+    w->npool = w->cfg.threads;
+    w->pool = util_xcalloc(w->npool, sizeof *w->pool);
+    for (size_t i = 0; i < w->npool; i++) {
+        if (store_open(w->db_path, 0, &w->pool[i], err) != 0)
+            goto fail;
+        w->nfree++;
+    }
+    if (store_open(w->db_path, 0, &w->wstore, err) != 0)
+        goto fail;
+    /* An import holds the write lock for its whole transaction (all or
+     * nothing): a million rows take a minute.  The writer waits that out
+     * rather than tell respondents their answers could not be stored; their
+     * connections stay suspended meanwhile, and reads go on (WAL). */
+    store_busy_wait(w->wstore, 15 * 60 * 1000);
+    /* running before the daemon, so no request ever finds it missing */
+    w->writer_running = 1;
+    if (pthread_create(&w->writer, NULL, writer_main, w) != 0) {
+        w->writer_running = 0;
+        util_seterr(err, _("cannot start a thread: %s"), strerror(errno));
+        goto fail;
+    }
+    w->writer_started = 1;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    if (cfg->tls_cert_pem)
+        flags |= MHD_USE_TLS;
+    struct MHD_OptionItem opts[16];
+    size_t k = 0;
+    /* the logger first, so that libmicrohttpd never prints on its own */
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, w};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, w->cfg.threads, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, w->cfg.timeout, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_done, w};
+    if (cfg->tls_cert_pem) {
+        opts[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->tls_cert_pem};
+        opts[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key_pem};
+    }
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+    w->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, w, MHD_OPTION_ARRAY, opts,
+                            MHD_OPTION_END);
+    if (!w->d) {
+        util_seterr(err, _("cannot listen on %s (in use, not an address of this machine, or a "
+                    "bad TLS certificate or key)"), cfg->listen ? cfg->listen : "127.0.0.1:8080");
+        goto fail;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(w->d, MHD_DAEMON_INFO_BIND_PORT);
+    w->port = di ? di->port : 0;
+    *out = w;
+    return 0;
+fail:
+    web_stop(w);
+    return -1;
+}
+
+unsigned web_port(const web_t *w)
+{
+    return w->port;
+}
+
+void web_quiesce(web_t *w)
+{
+    if (!w || !w->d || w->quiesced_fd >= 0)
+        return;
+    atomic_store(&w->stopping, 1);
+    MHD_socket fd = MHD_quiesce_daemon(w->d);
+    w->quiesced_fd = fd == MHD_INVALID_SOCKET ? -1 : (int)fd;
+}
+
+int web_drain(web_t *w, unsigned ms)
+{
+    struct timespec step = {0, 20 * 1000 * 1000};
+    for (unsigned waited = 0; atomic_load(&w->inflight) > 0 && waited < ms; waited += 20)
+        nanosleep(&step, NULL);
+    return atomic_load(&w->inflight);
+}
+
+void web_get_stats(const web_t *w, web_stats_t *st)
+{
+    st->requests = atomic_load(&((web_t *)w)->requests);
+    st->submissions = atomic_load(&((web_t *)w)->submissions);
+    st->commits = atomic_load(&((web_t *)w)->commits);
+}
+
+void web_stop(web_t *w)
+{
+    if (!w)
+        return;
+    /* the writer first: it stores what is queued and resumes those
+     * connections (libmicrohttpd must not be stopped with any suspended);
+     * a submission checked after this is stored by its own thread */
+    if (w->writer_started) {
+        pthread_mutex_lock(&w->q_mu);
+        w->writer_running = 0;
+        pthread_cond_signal(&w->q_cv);
+        pthread_mutex_unlock(&w->q_mu);
+        pthread_join(w->writer, NULL);
+    }
+    if (w->d)
+        MHD_stop_daemon(w->d);
+    /* libmicrohttpd's threads may use the quiesced socket until they stop */
+    if (w->quiesced_fd >= 0)
+        close(w->quiesced_fd);
+    for (size_t i = 0; w->pool && i < w->npool; i++)
+        store_close(w->pool[i]);
+    free(w->pool);
+    store_close(w->wstore);
+    for (size_t i = 0; i < w->nforms; i++) {
+        form_free(w->forms[i].form);
+        free(w->forms[i].item_ids);
+    }
+    free(w->forms);
+    pthread_mutex_destroy(&w->pool_mu);
+    pthread_cond_destroy(&w->pool_cv);
+    pthread_mutex_destroy(&w->forms_mu);
+    pthread_mutex_destroy(&w->write_mu);
+    pthread_mutex_destroy(&w->q_mu);
+    pthread_cond_destroy(&w->q_cv);
+    free(w->db_path);
+    free(w->admin_token);
+    free(w);
+}

@@ -1,0 +1,662 @@
+/*
+ * web_page: builds the HTML of every page `gapsurvey serve` sends (see
+ * web_page.h).  The markup is deliberately plain — tables for the Likert
+ * rows, fieldsets with legends, implicit and explicit labels — because
+ * staff answer on old intranet browsers as well as phones: everything must
+ * work and read well with no script, no external file and a 390-pixel
+ * screen.  The one optional script only hides items that are not relevant
+ * yet; the server checks everything again on submit.
+ */
+#include "survey/web/web_page.h"
+#include "base/i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The English; web_text gives the Chinese of po/zh_CN.po per request. */
+static const char *const texts[WEB_T_COUNT] = {
+    [WEB_T_SITE] = N_("Survey"),
+    [WEB_T_CODE_HEAD] = N_("Enter your invitation code"),
+    [WEB_T_CODE_HELP] = N_("The code is printed on your invitation slip, for example "
+                           "K7QM-3XPA-9TRE-H2WD. Letters may be typed in either case and the "
+                           "dashes may be left out."),
+    [WEB_T_CODE_LABEL] = N_("Invitation code"),
+    [WEB_T_CODE_START] = N_("Start"),
+    [WEB_T_ANONYMOUS] = N_("This survey is anonymous: your answers are never linked to your "
+                           "code, your name, your IP address or the time you answered, and are "
+                           "only reported in totals per unit."),
+    [WEB_T_UNKNOWN_HEAD] = N_("This code is not valid"),
+    [WEB_T_UNKNOWN_TEXT] = N_("No invitation has this code. Please check the code on your slip "
+                              "and type it again."),
+    [WEB_T_USED_HEAD] = N_("This code has already been used"),
+    [WEB_T_USED_TEXT] = N_("Each code can be used for one submission only. If you have "
+                           "submitted the questionnaire, your answers were received. Thank you."),
+    [WEB_T_CLOSED_HEAD] = N_("This survey round has closed"),
+    [WEB_T_CLOSED_TEXT] = N_("The survey this code belongs to has closed and accepts no more "
+                             "answers."),
+    [WEB_T_ERRORS_ONE] = N_("1 answer needs attention; see the question marked in red below."),
+    [WEB_T_ERRORS_MANY] = N_("%zu answers need attention; see the questions marked in red below."),
+    [WEB_T_REQUIRED] = N_("Please answer this question"),
+    [WEB_T_BAD_CHOICE] = N_("Please choose one of the options given"),
+    [WEB_T_BAD_INTEGER] = N_("Please enter a whole number"),
+    [WEB_T_BAD_DECIMAL] = N_("Please enter a number"),
+    [WEB_T_BAD_CONSTRAINT] = N_("This answer is not accepted"),
+    [WEB_T_BAD_TEXT] = N_("Contains characters that cannot be read; please type it again"),
+    [WEB_T_SUBMIT] = N_("Submit"),
+    [WEB_T_THANKS_HEAD] = N_("Thank you!"),
+    [WEB_T_THANKS_TEXT] = N_("Your answers have been saved. You may close this page now."),
+    [WEB_T_EXPIRED_FORM] = N_("This page had expired and nothing was submitted. Your answers are "
+                              "kept below; please check them and submit again."),
+    [WEB_T_EXPIRED_CODE] = N_("This page had expired; please enter your code again."),
+    [WEB_T_STORE_FAILED] = N_("The server could not save your answers just now and nothing was "
+                              "submitted. Your answers are kept below; please submit again in a "
+                              "moment."),
+    [WEB_T_TOO_BIG_HEAD] = N_("The submission is too large"),
+    [WEB_T_TOO_BIG_TEXT] = N_("The submission is longer than allowed and was not saved. Please "
+                              "shorten your text and try again."),
+    [WEB_T_NOT_FOUND_HEAD] = N_("Page not found"),
+    [WEB_T_NOT_FOUND_TEXT] = N_("There is no page at this address."),
+    [WEB_T_BAD_REQUEST_HEAD] = N_("Bad request"),
+    [WEB_T_BAD_REQUEST_TEXT] = N_("The browser sent something that cannot be read; nothing was "
+                                  "saved."),
+    [WEB_T_SERVER_HEAD] = N_("Server error"),
+    [WEB_T_SERVER_TEXT] = N_("The server had a problem; please try again in a moment."),
+    [WEB_T_FORBIDDEN_HEAD] = N_("Not allowed"),
+    [WEB_T_FORBIDDEN_TEXT] = N_("This page needs the admin token."),
+    [WEB_T_REQUIRED_LEGEND] = N_("Questions marked * must be answered."),
+    [WEB_T_CHOOSE] = N_("Choose"),
+    [WEB_T_BACK] = N_("Back to the code page"),
+    [WEB_T_ADMIN_HEAD] = N_("Responses received"),
+    [WEB_T_ADMIN_NOTE] = N_("Invitations and submissions per unit; no single response is shown."),
+    [WEB_T_ADMIN_FORM] = N_("Form"),
+    [WEB_T_ADMIN_WAVE] = N_("Wave"),
+    [WEB_T_ADMIN_UNIT] = N_("Unit"),
+    [WEB_T_ADMIN_INVITED] = N_("Invited"),
+    [WEB_T_ADMIN_USED] = N_("Codes used"),
+    [WEB_T_ADMIN_RESPONSES] = N_("Responses"),
+    [WEB_T_ADMIN_RATE] = N_("Rate"),
+    [WEB_T_ADMIN_TOTAL] = N_("Total"),
+    [WEB_T_ADMIN_NONE] = N_("No invitations have been issued yet."),
+};
+
+const char *web_text(web_lang_t lang, web_text_t id)
+{
+    if (id < 0 || id >= WEB_T_COUNT)
+        return "";
+    /* the name of the other language is written in that language: data,
+     * the same on every page of it */
+    if (id == WEB_T_OTHER_LANG)
+        return lang == WEB_EN ? "中文" : "English";
+    return TR(lang == WEB_ZH, texts[id]);
+}
+
+const char *web_lang_code(web_lang_t lang)
+{
+    return lang == WEB_EN ? "en" : "zh";
+}
+
+void web_esc(util_buf_t *b, const char *s)
+{
+    if (!s)
+        return;
+    /* runs without a special character are copied whole (strcspn is
+     * vectorised; a switch per byte was 5% of the server's CPU) */
+    for (;;) {
+        size_t n = strcspn(s, "&<>\"'");
+        util_buf_add(b, s, n);
+        s += n;
+        const char *ent;
+        switch (*s) {
+        case '&': ent = "&amp;"; break;
+        case '<': ent = "&lt;"; break;
+        case '>': ent = "&gt;"; break;
+        case '"': ent = "&quot;"; break;
+        case '\'': ent = "&#39;"; break;
+        default: return;   /* the terminating NUL */
+        }
+        util_buf_adds(b, ent);
+        s++;
+    }
+}
+
+/* One small stylesheet inline in every page: no second request, nothing to
+ * go stale in a proxy, and old browsers ignore what they do not know.
+ * Font size 16px keeps phones from zooming into fields. */
+static const char style[] =
+    "body{margin:0;background:#f3f4f6;color:#1f2328;font:16px/1.55 -apple-system,"
+    "\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",\"Helvetica Neue\",Arial,sans-serif}"
+    ".wrap{max-width:780px;margin:0 auto;padding:10px}"
+    ".top{overflow:hidden;margin:4px 0 8px;color:#555;font-size:.9em}"
+    ".top .lang{float:right}"
+    ".card{background:#fff;border:1px solid #d8dce1;border-radius:6px;padding:12px 16px;"
+    "margin:0 0 12px}"
+    "h1{font-size:1.35em;line-height:1.3;margin:.2em 0 .5em}"
+    "h2{font-size:1.12em;margin:.2em 0 .3em;padding-bottom:.2em;border-bottom:2px solid #b71c1c}"
+    "a{color:#0b5cad}"
+    "fieldset{border:0;margin:0;padding:0;min-width:0}"
+    "legend{padding:0;margin:0 0 .2em;font-weight:bold;white-space:normal;display:table;"
+    "max-width:100%}"
+    ".q{padding:10px 0 12px;border-top:1px solid #eceef1}"
+    ".card>.q:first-child,h2+.q{border-top:0;padding-top:4px}"
+    ".q.bad{background:#fff3f3;border-left:4px solid #c62828;padding-left:8px}"
+    ".num{color:#666;margin-right:.25em}"
+    ".req{color:#c62828}"
+    ".hint{color:#5b6470;font-size:.9em;margin:.1em 0 .3em}"
+    ".err{color:#b71c1c;font-weight:bold;margin:.2em 0}"
+    ".notice{background:#fff8e1;border:1px solid #e0c060;padding:8px 12px;border-radius:4px}"
+    ".problem{background:#fff3f3;border:1px solid #e0a0a0;padding:8px 12px;border-radius:4px}"
+    ".likert{display:table;width:100%;table-layout:fixed;border-collapse:collapse;margin-top:4px}"
+    ".likert .o{display:table-cell;text-align:center;vertical-align:top;padding:6px 2px 4px;"
+    "border:1px solid #dfe3e8;font-size:.82em;line-height:1.3;cursor:pointer}"
+    ".likert input{display:block;margin:0 auto 4px;width:20px;height:20px}"
+    ".opts .o{display:block;padding:5px 2px;cursor:pointer}"
+    ".opts input{width:18px;height:18px;vertical-align:-3px;margin:0 .4em 0 0}"
+    "input.t,textarea,select{width:100%;box-sizing:border-box;font:inherit;padding:7px;"
+    "border:1px solid #9aa3ad;border-radius:4px;background:#fff}"
+    "textarea{min-height:5em}"
+    ".code{font-family:Consolas,Menlo,monospace;letter-spacing:.08em;text-transform:uppercase}"
+    ".btn{font:inherit;font-size:1.1em;padding:10px 30px;background:#b71c1c;color:#fff;"
+    "border:0;border-radius:4px;cursor:pointer}"
+    ".small{color:#5b6470;font-size:.88em}"
+    ".fixed{font-weight:bold}"
+    "table.adm{border-collapse:collapse;width:100%;font-size:.92em}"
+    "table.adm th,table.adm td{border:1px solid #d8dce1;padding:4px 6px;text-align:left}"
+    "table.adm .n{text-align:right}"
+    "@media (max-width:480px){.wrap{padding:6px}.card{padding:10px 10px}"
+    ".likert .o{font-size:.75em;padding:6px 1px 4px}}"
+    "@media print{.top,.btn{display:none}body{background:#fff}}";
+
+static void head(util_buf_t *b, web_lang_t lang, const char *title)
+{
+    util_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"");
+    util_buf_adds(b, lang == WEB_EN ? "en" : "zh-CN");
+    util_buf_adds(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                     "<meta http-equiv=\"X-UA-Compatible\" content=\"IE=edge\">\n"
+                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                     "<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
+    web_esc(b, title);
+    util_buf_adds(b, "</title>\n<style>");
+    util_buf_adds(b, style);
+    util_buf_adds(b, "</style>\n</head>\n<body>\n<div class=\"wrap\">\n");
+}
+
+static void tail(util_buf_t *b)
+{
+    util_buf_adds(b, "</div>\n</body>\n</html>\n");
+}
+
+/* The language switch of pages that hold nothing the respondent typed: a
+ * plain link.  The form page switches through a submit button instead so
+ * that the answers (and the code) travel in the body, not the address. */
+static void top_link(util_buf_t *b, web_lang_t lang, const char *path)
+{
+    util_buf_adds(b, "<div class=\"top\"><span>");
+    web_esc(b, web_text(lang, WEB_T_SITE));
+    util_buf_adds(b, "</span><a class=\"lang\" href=\"");
+    web_esc(b, path);
+    util_buf_adds(b, lang == WEB_EN ? "?lang=zh" : "?lang=en");
+    util_buf_adds(b, "\">");
+    web_esc(b, web_text(lang, WEB_T_OTHER_LANG));
+    util_buf_adds(b, "</a></div>\n");
+}
+
+void web_page_message(util_buf_t *b, web_lang_t lang, const char *headline, const char *text)
+{
+    head(b, lang, headline);
+    top_link(b, lang, "/");
+    util_buf_adds(b, "<div class=\"card\">\n<h1>");
+    web_esc(b, headline);
+    util_buf_adds(b, "</h1>\n<p>");
+    web_esc(b, text);
+    util_buf_adds(b, "</p>\n<p><a href=\"/?lang=");
+    util_buf_adds(b, web_lang_code(lang));
+    util_buf_adds(b, "\">");
+    web_esc(b, web_text(lang, WEB_T_BACK));
+    util_buf_adds(b, "</a></p>\n</div>\n");
+    tail(b);
+}
+
+void web_page_thanks(util_buf_t *b, web_lang_t lang, const char *form_title)
+{
+    const char *h = web_text(lang, WEB_T_THANKS_HEAD);
+    head(b, lang, h);
+    util_buf_adds(b, "<div class=\"top\"><span>");
+    web_esc(b, form_title && *form_title ? form_title : web_text(lang, WEB_T_SITE));
+    util_buf_adds(b, "</span></div>\n<div class=\"card\" id=\"thanks\">\n<h1>");
+    web_esc(b, h);
+    util_buf_adds(b, "</h1>\n<p>");
+    web_esc(b, web_text(lang, WEB_T_THANKS_TEXT));
+    util_buf_adds(b, "</p>\n<p class=\"small\">");
+    web_esc(b, web_text(lang, WEB_T_ANONYMOUS));
+    util_buf_adds(b, "</p>\n</div>\n");
+    tail(b);
+}
+
+static void hidden(util_buf_t *b, const char *name, const char *value)
+{
+    util_buf_adds(b, "<input type=\"hidden\" name=\"");
+    web_esc(b, name);
+    util_buf_adds(b, "\" value=\"");
+    web_esc(b, value);
+    util_buf_adds(b, "\">\n");
+}
+
+void web_page_code(util_buf_t *b, web_lang_t lang, const char *csrf, const char *code,
+                   const char *problem_head, const char *problem_text)
+{
+    head(b, lang, web_text(lang, WEB_T_CODE_HEAD));
+    top_link(b, lang, "/");
+    util_buf_adds(b, "<div class=\"card\">\n<h1>");
+    web_esc(b, web_text(lang, WEB_T_CODE_HEAD));
+    util_buf_adds(b, "</h1>\n");
+    if (problem_head) {
+        util_buf_adds(b, "<div class=\"problem\" id=\"problem\" role=\"alert\"><strong>");
+        web_esc(b, problem_head);
+        util_buf_adds(b, "</strong><br>");
+        web_esc(b, problem_text ? problem_text : "");
+        util_buf_adds(b, "</div>\n");
+    }
+    util_buf_adds(b, "<form method=\"post\" action=\"/\" accept-charset=\"utf-8\" "
+                     "autocomplete=\"off\">\n");
+    hidden(b, "csrf", csrf);
+    hidden(b, "lang", web_lang_code(lang));
+    util_buf_adds(b, "<p><label for=\"code\">");
+    web_esc(b, web_text(lang, WEB_T_CODE_LABEL));
+    util_buf_adds(b, "</label><br>\n<input class=\"t code\" type=\"text\" id=\"code\" name=\"code\" "
+                     "maxlength=\"64\" autocomplete=\"off\" autocapitalize=\"characters\" "
+                     "autocorrect=\"off\" spellcheck=\"false\" value=\"");
+    web_esc(b, code ? code : "");
+    util_buf_adds(b, "\"></p>\n<p class=\"hint\">");
+    web_esc(b, web_text(lang, WEB_T_CODE_HELP));
+    util_buf_adds(b, "</p>\n<p><input class=\"btn\" type=\"submit\" value=\"");
+    web_esc(b, web_text(lang, WEB_T_CODE_START));
+    util_buf_adds(b, "\"></p>\n</form>\n<p class=\"small\">");
+    web_esc(b, web_text(lang, WEB_T_ANONYMOUS));
+    util_buf_adds(b, "</p>\n</div>\n");
+    tail(b);
+}
+
+/* ---- the questionnaire ---- */
+
+/* Does the space-separated list `have` contain name? */
+static int has_word(const char *have, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = have; p && *p;) {
+        while (*p == ' ')
+            p++;
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        if ((size_t)(e - p) == n && n && strncmp(p, name, n) == 0)
+            return 1;
+        p = e;
+    }
+    return 0;
+}
+
+/* Likert scales and yes/no lists read best as one row of radio buttons;
+ * long lists (units) as a drop-down so a phone does not scroll past 40
+ * radio buttons; everything else as a column of radio buttons. */
+typedef enum { LOOK_ROW, LOOK_COLUMN, LOOK_DROPDOWN } look_t;
+
+static look_t select_look(const form_t *f, const form_item_t *it)
+{
+    const form_list_t *l = &f->lists[it->list];
+    if (it->type == FORM_SELECT_ONE && (form_item_scored(f, it) || l->yesno ||
+                                        (l->numeric && l->nchoices >= 3 && l->nchoices <= 11)))
+        return LOOK_ROW;
+    if (it->type == FORM_SELECT_ONE && l->nchoices > 12)
+        return LOOK_DROPDOWN;
+    return LOOK_COLUMN;
+}
+
+static void field_name(util_buf_t *b, const form_item_t *it)
+{
+    /* "q_" keeps question names apart from the page's own fields (code, csrf, lang) */
+    util_buf_adds(b, "q_");
+    web_esc(b, it->name);
+}
+
+static void render_select(util_buf_t *b, const form_t *f, const form_item_t *it, int li,
+                          web_lang_t lang, const char *raw)
+{
+    const form_list_t *l = &f->lists[it->list];
+    look_t look = select_look(f, it);
+    if (look == LOOK_DROPDOWN) {
+        util_buf_adds(b, "<select id=\"f-");
+        web_esc(b, it->name);
+        util_buf_adds(b, "\" name=\"");
+        field_name(b, it);
+        util_buf_adds(b, "\">\n<option value=\"\">");
+        web_esc(b, web_text(lang, WEB_T_CHOOSE));
+        util_buf_adds(b, "</option>\n");
+        for (size_t c = 0; c < l->nchoices; c++) {
+            util_buf_adds(b, "<option value=\"");
+            web_esc(b, l->choices[c].name);
+            util_buf_adds(b, raw && strcmp(raw, l->choices[c].name) == 0 ? "\" selected>" : "\">");
+            web_esc(b, form_text(f, l->choices[c].label, li));
+            util_buf_adds(b, "</option>\n");
+        }
+        util_buf_adds(b, "</select>\n");
+        return;
+    }
+    const char *type = it->type == FORM_SELECT_MULTIPLE ? "checkbox" : "radio";
+    util_buf_adds(b, look == LOOK_ROW ? "<div class=\"likert\">" : "<div class=\"opts\">");
+    for (size_t c = 0; c < l->nchoices; c++) {
+        const char *name = l->choices[c].name;
+        int on = it->type == FORM_SELECT_MULTIPLE ? has_word(raw, name)
+                                                  : (raw && strcmp(raw, name) == 0);
+        /* the number by hand: two printf calls per choice were a tenth of
+         * the server's CPU under load (bench/README.md) */
+        char num[24];
+        size_t k = sizeof num;
+        num[--k] = '\0';
+        size_t x = c;
+        do
+            num[--k] = (char)('0' + x % 10);
+        while (x /= 10);
+        num[--k] = '-';
+        util_buf_adds(b, "<label class=\"o\" for=\"f-");
+        web_esc(b, it->name);
+        util_buf_adds(b, num + k);
+        util_buf_adds(b, "\"><input type=\"");
+        util_buf_adds(b, type);
+        util_buf_adds(b, "\" id=\"f-");
+        web_esc(b, it->name);
+        util_buf_adds(b, num + k);
+        util_buf_adds(b, "\" name=\"");
+        field_name(b, it);
+        util_buf_adds(b, "\" value=\"");
+        web_esc(b, name);
+        util_buf_adds(b, on ? "\" checked> " : "\"> ");
+        web_esc(b, form_text(f, l->choices[c].label, li));
+        util_buf_adds(b, "</label>");
+    }
+    util_buf_adds(b, "</div>\n");
+}
+
+static void render_input(util_buf_t *b, const form_item_t *it, const char *raw)
+{
+    if (it->type == FORM_TEXT) {
+        util_buf_adds(b, "<textarea rows=\"3\" maxlength=\"10000\" id=\"f-");
+        web_esc(b, it->name);
+        util_buf_adds(b, "\" name=\"");
+        field_name(b, it);
+        util_buf_adds(b, "\">");
+        web_esc(b, raw);
+        util_buf_adds(b, "</textarea>\n");
+        return;
+    }
+    /* type=text, not type=number: a browser that cannot parse a number
+     * sends "" for it, and the respondent's typing would vanish silently */
+    util_buf_adds(b, "<input class=\"t\" type=\"text\" inputmode=\"");
+    util_buf_adds(b, it->type == FORM_INTEGER ? "numeric" : "decimal");
+    util_buf_adds(b, "\" maxlength=\"40\" id=\"f-");
+    web_esc(b, it->name);
+    util_buf_adds(b, "\" name=\"");
+    field_name(b, it);
+    util_buf_adds(b, "\" value=\"");
+    web_esc(b, raw);
+    util_buf_adds(b, "\">\n");
+}
+
+static const char *lang_colon(web_lang_t lang)
+{
+    return lang == WEB_EN ? ": " : "\xEF\xBC\x9A";   /* full-width colon after Chinese */
+}
+
+static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int li, int *number)
+{
+    const form_t *f = v->form;
+    const form_item_t *it = &f->items[pos];
+    const char *raw = v->raw ? v->raw[pos] : NULL;
+    const char *err = v->errors ? v->errors[pos] : NULL;
+    if (it->type == FORM_NOTE) {
+        util_buf_adds(b, "<div class=\"q note\" id=\"q-");
+        web_esc(b, it->name);
+        if (it->relevant_src) {
+            util_buf_adds(b, "\" data-relevant=\"");
+            web_esc(b, it->relevant_src);
+        }
+        util_buf_adds(b, "\"><p>");
+        web_esc(b, form_text(f, it->label, li));
+        util_buf_adds(b, "</p></div>\n");
+        return;
+    }
+    if ((int)pos == v->fixed_pos) {
+        /* answered by the invitation: shown, not asked, and not sent back */
+        util_buf_adds(b, "<div class=\"q\" id=\"q-");
+        web_esc(b, it->name);
+        util_buf_adds(b, "\"><p style=\"margin:0\">");
+        web_esc(b, form_text(f, it->label, li));
+        util_buf_adds(b, lang_colon(v->lang));
+        util_buf_adds(b, "<span class=\"fixed\">");
+        web_esc(b, v->fixed_text ? v->fixed_text : "");
+        util_buf_adds(b, "</span></p></div>\n");
+        return;
+    }
+    (*number)++;
+    util_buf_adds(b, err ? "<div class=\"q bad\" id=\"q-" : "<div class=\"q\" id=\"q-");
+    web_esc(b, it->name);
+    if (it->relevant_src) {
+        util_buf_adds(b, "\" data-relevant=\"");
+        web_esc(b, it->relevant_src);
+    }
+    int is_select = it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE;
+    int dropdown = is_select && select_look(f, it) == LOOK_DROPDOWN;
+    /* radio and checkbox groups are fieldsets named by their legend; a single
+     * field is named by a label pointing at it */
+    if (is_select && !dropdown)
+        util_buf_adds(b, "\">\n<fieldset><legend>");
+    else {
+        util_buf_adds(b, "\">\n<label class=\"lab\" for=\"f-");
+        web_esc(b, it->name);
+        util_buf_adds(b, "\" style=\"font-weight:bold\">");
+    }
+    util_buf_addf(b, "<span class=\"num\">%d.</span>", *number);
+    web_esc(b, form_text(f, it->label, li));
+    if (it->required)
+        util_buf_adds(b, " <span class=\"req\">*</span>");
+    util_buf_adds(b, is_select && !dropdown ? "</legend>\n" : "</label>\n");
+    const char *hint = form_text(f, it->hint, li);
+    if (*hint) {
+        util_buf_adds(b, "<p class=\"hint\">");
+        web_esc(b, hint);
+        util_buf_adds(b, "</p>\n");
+    }
+    if (err) {
+        util_buf_adds(b, "<p class=\"err\" id=\"e-");
+        web_esc(b, it->name);
+        util_buf_adds(b, "\">");
+        web_esc(b, err);
+        util_buf_adds(b, "</p>\n");
+    }
+    if (is_select)
+        render_select(b, f, it, li, v->lang, raw);
+    else
+        render_input(b, it, raw);
+    if (is_select && !dropdown)
+        util_buf_adds(b, "</fieldset>\n");
+    util_buf_adds(b, "</div>\n");
+}
+
+void web_page_form(util_buf_t *b, const web_form_view_t *v)
+{
+    const form_t *f = v->form;
+    int li = form_lang(f, web_lang_code(v->lang));
+    const char *title = form_title_in(f, li);
+    if (!*title)
+        title = f->form_id;
+    head(b, v->lang, title);
+    util_buf_adds(b, "<form method=\"post\" action=\"/submit\" accept-charset=\"utf-8\" "
+                     "autocomplete=\"off\" novalidate id=\"survey\">\n");
+    hidden(b, "code", v->code);
+    hidden(b, "csrf", v->csrf);
+    hidden(b, "lang", web_lang_code(v->lang));
+    /* the language switch is a submit button so the answers given so far
+     * come along and are shown again in the other language */
+    util_buf_adds(b, "<div class=\"top\"><span>");
+    web_esc(b, web_text(v->lang, WEB_T_SITE));
+    util_buf_adds(b, "</span><span class=\"lang\"><input type=\"submit\" name=\"setlang\" value=\"");
+    web_esc(b, web_text(v->lang, WEB_T_OTHER_LANG));
+    util_buf_adds(b, "\" style=\"font:inherit;background:none;border:0;color:#0b5cad;"
+                     "text-decoration:underline;cursor:pointer;padding:0\"></span></div>\n");
+    util_buf_adds(b, "<div class=\"card\">\n<h1>");
+    web_esc(b, title);
+    util_buf_adds(b, "</h1>\n<p class=\"small\">");
+    web_esc(b, web_text(v->lang, WEB_T_ANONYMOUS));
+    util_buf_adds(b, " ");
+    web_esc(b, web_text(v->lang, WEB_T_REQUIRED_LEGEND));
+    util_buf_adds(b, "</p>\n");
+    if (v->notice) {
+        util_buf_adds(b, "<p class=\"notice\" id=\"notice\" role=\"alert\">");
+        web_esc(b, v->notice);
+        util_buf_adds(b, "</p>\n");
+    }
+    if (v->nerrors) {
+        util_buf_adds(b, "<div class=\"problem\" id=\"problems\" role=\"alert\"><strong>");
+        if (v->nerrors == 1)
+            web_esc(b, web_text(v->lang, WEB_T_ERRORS_ONE));
+        else {
+            char *m = util_fmt(web_text(v->lang, WEB_T_ERRORS_MANY), v->nerrors);
+            web_esc(b, m);
+            free(m);
+        }
+        util_buf_adds(b, "</strong><ul>\n");
+        for (size_t i = 0; i < f->nitems; i++) {
+            if (!v->errors || !v->errors[i])
+                continue;
+            util_buf_adds(b, "<li><a href=\"#q-");
+            web_esc(b, f->items[i].name);
+            util_buf_adds(b, "\">");
+            web_esc(b, form_text(f, f->items[i].label, li));
+            util_buf_adds(b, "</a>");
+            util_buf_adds(b, lang_colon(v->lang));
+            web_esc(b, v->errors[i]);
+            util_buf_adds(b, "</li>\n");
+        }
+        util_buf_adds(b, "</ul></div>\n");
+    }
+    util_buf_adds(b, "</div>\n");
+    int number = 0, open = 0;
+    for (size_t i = 0; i < f->nitems; i++) {
+        const form_item_t *it = &f->items[i];
+        if (it->type == FORM_BEGIN_GROUP) {
+            util_buf_adds(b, "<div class=\"card group\" id=\"g-");
+            web_esc(b, it->name);
+            if (it->relevant_src) {
+                util_buf_adds(b, "\" data-relevant=\"");
+                web_esc(b, it->relevant_src);
+            }
+            util_buf_adds(b, "\">\n");
+            const char *gl = form_text(f, it->label, li);
+            if (*gl) {
+                util_buf_adds(b, "<h2>");
+                web_esc(b, gl);
+                util_buf_adds(b, "</h2>\n");
+            }
+            open++;
+        } else if (it->type == FORM_END_GROUP) {
+            if (open > 0) {
+                util_buf_adds(b, "</div>\n");
+                open--;
+            }
+        } else {
+            /* top-level questions sit in cards of their own */
+            if (!open)
+                util_buf_adds(b, "<div class=\"card\">\n");
+            render_item(b, v, i, li, &number);
+            if (!open)
+                util_buf_adds(b, "</div>\n");
+        }
+    }
+    while (open-- > 0)
+        util_buf_adds(b, "</div>\n");
+    util_buf_adds(b, "<div class=\"card\"><p><input class=\"btn\" type=\"submit\" id=\"send\" "
+                     "name=\"send\" value=\"");
+    web_esc(b, web_text(v->lang, WEB_T_SUBMIT));
+    util_buf_adds(b, "\"></p></div>\n</form>\n");
+    if (v->script) {
+        util_buf_adds(b, "<script src=\"");
+        web_esc(b, v->script);
+        util_buf_adds(b, "\"></script>\n");
+    }
+    tail(b);
+}
+
+static void rate(util_buf_t *b, long num, long den)
+{
+    if (den > 0)
+        util_buf_addf(b, "%.1f%%", 100.0 * (double)num / (double)den);
+    else
+        util_buf_adds(b, "&ndash;");
+}
+
+void web_page_admin(util_buf_t *b, web_lang_t lang, const web_admin_row_t *rows, size_t n)
+{
+    const char *h = web_text(lang, WEB_T_ADMIN_HEAD);
+    head(b, lang, h);
+    util_buf_adds(b, "<div class=\"card\">\n<h1>");
+    web_esc(b, h);
+    util_buf_adds(b, "</h1>\n<p class=\"small\">");
+    web_esc(b, web_text(lang, WEB_T_ADMIN_NOTE));
+    util_buf_adds(b, "</p>\n");
+    if (!n) {
+        util_buf_adds(b, "<p>");
+        web_esc(b, web_text(lang, WEB_T_ADMIN_NONE));
+        util_buf_adds(b, "</p>\n</div>\n");
+        tail(b);
+        return;
+    }
+    /* one table per form and wave, with its own total */
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        long inv = 0, used = 0, resp = 0;
+        while (j < n && strcmp(rows[j].form_id, rows[i].form_id) == 0 &&
+               strcmp(rows[j].wave, rows[i].wave) == 0)
+            j++;
+        util_buf_adds(b, "<h2>");
+        web_esc(b, rows[i].form_id);
+        util_buf_adds(b, " &middot; ");
+        web_esc(b, web_text(lang, WEB_T_ADMIN_WAVE));
+        util_buf_adds(b, " ");
+        web_esc(b, rows[i].wave);
+        util_buf_adds(b, "</h2>\n<table class=\"adm\"><tr>");
+        static const web_text_t cols[] = {WEB_T_ADMIN_UNIT, WEB_T_ADMIN_INVITED, WEB_T_ADMIN_USED,
+                                          WEB_T_ADMIN_RESPONSES, WEB_T_ADMIN_RATE};
+        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+            util_buf_adds(b, "<th>");
+            web_esc(b, web_text(lang, cols[c]));
+            util_buf_adds(b, "</th>");
+        }
+        util_buf_adds(b, "</tr>\n");
+        for (size_t k = i; k < j; k++) {
+            const web_admin_row_t *r = &rows[k];
+            util_buf_adds(b, "<tr><td>");
+            web_esc(b, r->unit && *r->unit ? r->unit : "-");
+            if (r->unit_name && *r->unit_name) {
+                util_buf_adds(b, " ");
+                web_esc(b, r->unit_name);
+            }
+            util_buf_addf(b, "</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td>"
+                             "<td class=\"n\">%ld</td><td class=\"n\">",
+                          r->invited, r->used, r->responses);
+            rate(b, r->used, r->invited);
+            util_buf_adds(b, "</td></tr>\n");
+            inv += r->invited;
+            used += r->used;
+            resp += r->responses;
+        }
+        util_buf_adds(b, "<tr><th>");
+        web_esc(b, web_text(lang, WEB_T_ADMIN_TOTAL));
+        util_buf_addf(b, "</th><th class=\"n\">%ld</th><th class=\"n\">%ld</th>"
+                         "<th class=\"n\">%ld</th><th class=\"n\">", inv, used, resp);
+        rate(b, used, inv);
+        util_buf_adds(b, "</th></tr>\n</table>\n");
+        i = j;
+    }
+    util_buf_adds(b, "</div>\n");
+    tail(b);
+}

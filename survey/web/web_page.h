@@ -1,0 +1,123 @@
+/*
+ * web_page: the HTML pages of `gapsurvey serve` — the code page, a
+ * questionnaire as a plain HTML form, the thank-you page, message pages and
+ * the admin counts — in Chinese or English.  Pages are built into a
+ * util_buf_t and work without any script or external file: old intranet
+ * browsers and phones get the same page.
+ *
+ * Every text that came from outside (answers, codes, form labels) goes
+ * through web_esc() before it is written; nothing here builds markup from
+ * unescaped input.  Nothing here touches the network or the store.
+ */
+#ifndef GS_WEB_PAGE_H
+#define GS_WEB_PAGE_H
+
+#include <stddef.h>
+
+#include "survey/form.h"
+#include "base/util.h"
+
+typedef enum { WEB_ZH = 0, WEB_EN = 1 } web_lang_t;
+
+/* The fixed texts of the pages, each in both languages (web_text). */
+typedef enum {
+    WEB_T_SITE,
+    WEB_T_CODE_HEAD,
+    WEB_T_CODE_HELP,
+    WEB_T_CODE_LABEL,
+    WEB_T_CODE_START,
+    WEB_T_ANONYMOUS,
+    WEB_T_UNKNOWN_HEAD,
+    WEB_T_UNKNOWN_TEXT,
+    WEB_T_USED_HEAD,
+    WEB_T_USED_TEXT,
+    WEB_T_CLOSED_HEAD,
+    WEB_T_CLOSED_TEXT,
+    WEB_T_ERRORS_ONE,
+    WEB_T_ERRORS_MANY,     /* printf format with one %zu */
+    WEB_T_REQUIRED,
+    WEB_T_BAD_CHOICE,
+    WEB_T_BAD_INTEGER,
+    WEB_T_BAD_DECIMAL,
+    WEB_T_BAD_CONSTRAINT,
+    WEB_T_BAD_TEXT,
+    WEB_T_SUBMIT,
+    WEB_T_THANKS_HEAD,
+    WEB_T_THANKS_TEXT,
+    WEB_T_EXPIRED_FORM,
+    WEB_T_EXPIRED_CODE,
+    WEB_T_STORE_FAILED,
+    WEB_T_TOO_BIG_HEAD,
+    WEB_T_TOO_BIG_TEXT,
+    WEB_T_NOT_FOUND_HEAD,
+    WEB_T_NOT_FOUND_TEXT,
+    WEB_T_BAD_REQUEST_HEAD,
+    WEB_T_BAD_REQUEST_TEXT,
+    WEB_T_SERVER_HEAD,
+    WEB_T_SERVER_TEXT,
+    WEB_T_FORBIDDEN_HEAD,
+    WEB_T_FORBIDDEN_TEXT,
+    WEB_T_REQUIRED_LEGEND,
+    WEB_T_CHOOSE,
+    WEB_T_BACK,
+    WEB_T_OTHER_LANG,      /* the name of the other language, in it */
+    WEB_T_ADMIN_HEAD,
+    WEB_T_ADMIN_NOTE,
+    WEB_T_ADMIN_FORM,
+    WEB_T_ADMIN_WAVE,
+    WEB_T_ADMIN_UNIT,
+    WEB_T_ADMIN_INVITED,
+    WEB_T_ADMIN_USED,
+    WEB_T_ADMIN_RESPONSES,
+    WEB_T_ADMIN_RATE,
+    WEB_T_ADMIN_TOTAL,
+    WEB_T_ADMIN_NONE,
+    WEB_T_COUNT
+} web_text_t;
+
+const char *web_text(web_lang_t lang, web_text_t id);
+/* "zh" for WEB_ZH, "en" for WEB_EN: the language as form_lang() takes it. */
+const char *web_lang_code(web_lang_t lang);
+
+/* Appends s with & < > " ' written as entities, so it is safe both as
+ * element text and inside a quoted attribute. */
+void web_esc(util_buf_t *b, const char *s);
+
+/* The questionnaire page.  raw and errors are indexed by item position
+ * (NULL = nothing); raw holds what the respondent sent, valid or not, so a
+ * page shown again keeps every answer as given. */
+typedef struct {
+    const form_t *form;
+    web_lang_t lang;
+    const char *code;          /* the invitation code, carried in a hidden field */
+    const char *csrf;
+    char *const *raw;
+    char *const *errors;
+    size_t nerrors;
+    int fixed_pos;             /* item answered by the invitation itself (the unit), -1 none */
+    const char *fixed_text;    /* what to show for it instead of a question */
+    const char *notice;        /* a message above the form, or NULL */
+    const char *script;        /* URL of the optional live script, or NULL */
+} web_form_view_t;
+void web_page_form(util_buf_t *b, const web_form_view_t *v);
+
+/* The page that asks for the code; problem_head/text (may be NULL) say why
+ * the last code was refused; code is put back into the field. */
+void web_page_code(util_buf_t *b, web_lang_t lang, const char *csrf, const char *code,
+                   const char *problem_head, const char *problem_text);
+void web_page_thanks(util_buf_t *b, web_lang_t lang, const char *form_title);
+/* A page with one heading and one paragraph and a link back to the code page. */
+void web_page_message(util_buf_t *b, web_lang_t lang, const char *head, const char *text);
+
+/* One line of the admin page: counts per unit, nothing finer. */
+typedef struct {
+    const char *form_id, *wave, *unit, *unit_name;
+    long invited, used, responses;
+} web_admin_row_t;
+void web_page_admin(util_buf_t *b, web_lang_t lang, const web_admin_row_t *rows, size_t n);
+
+/* The optional script that hides questions that are not relevant yet
+ * (web_live.c); the pages work the same without it. */
+extern const char web_live_js[];
+
+#endif
