@@ -20,7 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/util.h"
 
 #define I18N_DOMAIN "gapsurvey"
 #ifndef GS_LOCALEDIR
@@ -29,10 +28,13 @@
 
 static int i18n_on;
 
-/* The directory holding zh_CN/LC_MESSAGES/gapsurvey.mo: beside the binary
- * in the build tree (build/locale), in the installed tree
- * (bin/../share/locale), else where `make install` was told to put it. */
-static char *find_localedir(void)
+#define MO_REL "/zh_CN/LC_MESSAGES/" I18N_DOMAIN ".mo"
+
+/* The path of zh_CN/LC_MESSAGES/gapsurvey.mo: beside the binary in the
+ * build tree (build/locale), in the installed tree (bin/../share/locale),
+ * else where `make install` was told to put it.  Written into out (the
+ * lowest module of base/ allocates nothing of util's, so util may use it). */
+static void find_mo(char *out, size_t size)
 {
     char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -44,16 +46,12 @@ static char *find_localedir(void)
         /* "../locale": a unit test binary in BUILD/tests */
         const char *rel[] = {"locale", "../share/locale", "../locale"};
         for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-            char *dir = util_fmt("%s/%s", exe, rel[i]);
-            char *mo = util_fmt("%s/zh_CN/LC_MESSAGES/" I18N_DOMAIN ".mo", dir);
-            int ok = access(mo, R_OK) == 0;
-            free(mo);
-            if (ok)
-                return dir;
-            free(dir);
+            int k = snprintf(out, size, "%s/%s" MO_REL, exe, rel[i]);
+            if (k > 0 && (size_t)k < size && access(out, R_OK) == 0)
+                return;
         }
     }
-    return util_xstrdup(GS_LOCALEDIR);
+    snprintf(out, size, "%s" MO_REL, GS_LOCALEDIR);
 }
 
 void i18n_init(const char *lang)
@@ -77,9 +75,10 @@ void i18n_init(const char *lang)
         return;
     }
     setenv("LANGUAGE", "zh_CN", 1);
-    char *dir = find_localedir();
+    char dir[4200];
+    find_mo(dir, sizeof dir);
+    dir[strlen(dir) - strlen(MO_REL)] = '\0';   /* the locale directory */
     bindtextdomain(I18N_DOMAIN, dir);
-    free(dir);
     bind_textdomain_codeset(I18N_DOMAIN, "UTF-8");
 }
 
@@ -134,12 +133,10 @@ static const char *mo_str(uint32_t table, uint32_t i, uint32_t *len)
 
 static void mo_load(void)
 {
-    char *dir = find_localedir();
-    char *path = util_fmt("%s/zh_CN/LC_MESSAGES/" I18N_DOMAIN ".mo", dir);
+    char path[4200];
+    find_mo(path, sizeof path);
     FILE *f = fopen(path, "rb");
     unsigned char *buf = NULL;
-    free(dir);
-    free(path);
     if (!f)
         return;
     if (fseek(f, 0, SEEK_END) != 0)
