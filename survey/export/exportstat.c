@@ -20,7 +20,7 @@
  * first row, so the responses are scanned twice, inside one read
  * transaction: both scans see the same snapshot while imports go on.
  */
-#include "survey/export/export.h"
+#include "survey/export/writers.h"
 #include "base/i18n.h"
 
 #include <readstat.h>

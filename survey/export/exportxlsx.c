@@ -10,7 +10,7 @@
  * decimal and numeric choice codes) as numbers, everything else as text,
  * which Excel never evaluates as a formula.
  */
-#include "survey/export/export.h"
+#include "survey/export/writers.h"
 #include "base/i18n.h"
 
 #include <errno.h>
