@@ -21,6 +21,8 @@ typedef struct store store_t;
 
 #define STORE_SCHEMA_VERSION 4
 
+/* ---- the connection: opening, transactions ---- */
+
 /* Opens path.  create=1 makes a new database (error if it has a schema of
  * a newer program); create=0 requires an existing gapsurvey database. */
 int store_open(const char *path, int create, store_t **out, char **err);
@@ -41,7 +43,16 @@ int store_savepoint(store_t *s, char **err);
 int store_savepoint_release(store_t *s, char **err);
 int store_savepoint_rollback(store_t *s);
 
-/* ---- forms ---- */
+/* BEGIN (deferred): a read transaction, so that an export reading the
+ * responses twice (a .sav needs its row count first) sees one snapshot
+ * while imports go on.  End it with store_commit or store_rollback. */
+int store_read_begin(store_t *s, char **err);
+/* Deleted rows are overwritten with zeros on this connection (PRAGMA
+ * secure_delete), so a draft deleted at submission leaves no trace of
+ * which token answered what in the database file. */
+int store_secure_delete(store_t *s, char **err);
+
+/* ---- forms (and their items, choices, dimensions) ---- */
 /* Stores f (its source text verbatim plus derived items/choices/dimensions).
  * Same form_id+version with the same source: *existed=1, nothing written.
  * Same version with a different source: error. */
@@ -77,6 +88,10 @@ int store_unit_list(store_t *s, int (*cb)(void *ud, const store_unit_t *u), void
                     char **err);
 int store_unit_find(store_t *s, const char *code, int *id, char **err);
 
+/* The code and name of unit id (caller frees both; either may be NULL when
+ * not wanted).  Returns 1 when there is no such unit. */
+int store_unit_get(store_t *s, int id, char **code, char **name, char **err);
+
 /* ---- waves ---- */
 typedef struct {
     int id;
@@ -96,6 +111,10 @@ int store_wave_current(store_t *s, int create, int *id, char **err);
 int store_wave_latest_for(store_t *s, const char *form_id, int *id, char **err);
 int store_wave_name(store_t *s, int id, char **name, char **err);
 
+/* *closed = 1 when wave id has been closed.  Returns 1 when there is no
+ * such wave. */
+int store_wave_closed(store_t *s, int id, int *closed, char **err);
+
 /* ---- responses ---- */
 typedef struct {
     int item;           /* items.id */
@@ -108,6 +127,10 @@ typedef struct {
  * "simulate").  Call inside store_begin/commit for many at once. */
 int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
                        const char *source, const store_answer_t *a, size_t n, char **err);
+
+/* The id of the response this connection stored last, 0 if none; call it
+ * right after the transaction that stored it (ans_submit). */
+long store_response_last(store_t *s);
 
 /* Streaming read of every response to form_id (all versions) in a wave,
  * answers mapped by item name onto the positions of `target`.  Memory is
@@ -168,26 +191,17 @@ int store_draft_get(store_t *s, const char *key, store_draft_t *d,
                     int (*cb)(void *ud, int pos, const char *text), void *ud, char **err);
 /* Deletes it; call in the transaction that stores the response. */
 int store_draft_delete(store_t *s, const char *key, char **err);
+/* The session holding draft key ("pid@host", set by the runner) and the
+ * form version it was made with: 0 and *owner (heap, NULL when no session
+ * holds it); 1 when there is no such draft. */
+int store_draft_owner(store_t *s, const char *key, int *form, char **owner, char **err);
+/* Sets (or with NULL clears) the session holding draft key. */
+int store_draft_set_owner(store_t *s, const char *key, const char *owner, char **err);
+/* How many answers draft key holds. */
+int store_draft_count(store_t *s, const char *key, long *n, char **err);
 
-/* ---- web collection (appended for `serve`) ---- */
-/* The code and name of unit id (caller frees both; either may be NULL when
- * not wanted).  Returns 1 when there is no such unit. */
-int store_unit_get(store_t *s, int id, char **code, char **name, char **err);
-/* *closed = 1 when wave id has been closed.  Returns 1 when there is no
- * such wave. */
-int store_wave_closed(store_t *s, int id, int *closed, char **err);
-
-
-/* ---- terminal runner (appended for `run`) ---- */
-/* Deleted rows are overwritten with zeros on this connection (PRAGMA
- * secure_delete), so a draft deleted at submission leaves no trace of
- * which token answered what in the database file. */
-int store_secure_delete(store_t *s, char **err);
-/* The id of the response this connection stored last, 0 if none; call it
- * right after the transaction that stored it (ans_submit). */
-long store_response_last(store_t *s);
-
-/* Double entry of paper forms: a batch holds the first keying of its
+/* ---- batches (double entry of paper forms) ---- */
+/* A batch holds the first keying of its
  * questionnaires until the second keying has verified each of them. */
 typedef struct {
     int id, form, wave, unit;   /* unit 0 = from each questionnaire's unit question */
@@ -214,19 +228,5 @@ int store_batch_close(store_t *s, int batch, char **err);
  * its response. */
 int store_batch_verified(store_t *s, int batch, long seq, long compared, long differences,
                          char **err);
-/* The session holding draft key ("pid@host", set by the runner) and the
- * form version it was made with: 0 and *owner (heap, NULL when no session
- * holds it); 1 when there is no such draft. */
-int store_draft_owner(store_t *s, const char *key, int *form, char **owner, char **err);
-/* Sets (or with NULL clears) the session holding draft key. */
-int store_draft_set_owner(store_t *s, const char *key, const char *owner, char **err);
-/* How many answers draft key holds. */
-int store_draft_count(store_t *s, const char *key, long *n, char **err);
-
-/* ---- export ---- */
-/* BEGIN (deferred): a read transaction, so that an export reading the
- * responses twice (a .sav needs its row count first) sees one snapshot
- * while imports go on.  End it with store_commit or store_rollback. */
-int store_read_begin(store_t *s, char **err);
 
 #endif
