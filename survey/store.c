@@ -10,11 +10,26 @@
  *    cannot point at a unit or wave that does not exist.
  *  - busy_timeout: a second writer (import during serve) waits its turn
  *    instead of showing "database is locked" to anyone.
+ *  - secure_delete=ON: a deleted or overwritten row (a draft answer, the
+ *    token row before it was used) is overwritten with zeros in its page,
+ *    and freed pages are zeroed, so the file keeps no earlier version.
+ *  - temp_store=MEMORY: the statement journals of a batch's savepoints
+ *    hold page images from before the change; they never reach a file.
  * The schema version is PRAGMA user_version; migrations[] upgrades it one
  * step at a time inside a transaction.
  *
  * Anonymity is a schema property: responses hold a date, never a time of
  * day; tokens hold only a hash and nothing links them to a response.
+ *
+ * And no file keeps history (DESIGN.md section 4, unlinkability): the WAL
+ * holds every commit until it is checkpointed, so replaying it would show
+ * one token going used next to one new response.  Every write that uses a
+ * code or touches a draft marks the connection; the commit that ends it
+ * is followed at once by a checkpoint that copies the WAL into the main
+ * file and truncates it to nothing (forget() below).  Response ids are
+ * random within their wave, so neither ids nor id order say who came
+ * first; `wave close` rewrites the file (VACUUM) so page placement does
+ * not either.
  */
 #include "survey/store.h"
 
@@ -38,6 +53,8 @@
 
 struct store {
     sqlite3 *db;
+    int busy_ms;                 /* the busy timeout set by store_busy_wait */
+    int forget;                  /* the open transaction used a code or a draft */
     sqlite3_stmt *ins_response;
     sqlite3_stmt *ins_answers[ANS_BATCH_BITS];   /* [b]: 2^b rows */
     /* statements the web server runs for every request, prepared once per
@@ -303,8 +320,9 @@ int store_open(const char *path, int create, store_t **out, char **err)
                     s->db ? sqlite3_errmsg(s->db) : _("out of memory"));
         goto fail;
     }
-    sqlite3_busy_timeout(s->db, 10000);
-    if (exec(s, "PRAGMA foreign_keys = ON", err))
+    store_busy_wait(s, 10000);
+    if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY",
+             err))
         goto fail;
     char *m = NULL;
     if (exec(s, "PRAGMA journal_mode = WAL", &m)) {
@@ -342,7 +360,38 @@ fail:
 
 void store_busy_wait(store_t *s, int ms)
 {
+    s->busy_ms = ms;
     sqlite3_busy_timeout(s->db, ms);
+}
+
+/* The checkpoint's busy handler: readers still on older frames of the
+ * WAL finish within a request (a fraction of a millisecond), so it looks
+ * again every 50 us instead of sleeping SQLite's 1, 2, 5 ... ms steps,
+ * which made each group commit of the web server wait 10-30 ms; it gives
+ * up after 5 s (an export holding one snapshot for long). */
+static int ckpt_busy(void *ud, int n)
+{
+    (void)ud;
+    struct timespec t = {0, 50 * 1000};
+    nanosleep(&t, NULL);
+    return n < 100000;
+}
+
+/* Copies the WAL into the main file and truncates it, once the writes
+ * that used a code or a draft are committed: until then the WAL holds the
+ * state before them, page by page.  When a reader holds on past the busy
+ * handler's patience, the mark stays and the next commit of this
+ * connection tries again. */
+static void forget(store_t *s)
+{
+    if (!sqlite3_get_autocommit(s->db)) {
+        s->forget = 1;           /* after the commit */
+        return;
+    }
+    sqlite3_busy_handler(s->db, ckpt_busy, NULL);
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    sqlite3_busy_timeout(s->db, s->busy_ms);
+    s->forget = rc != SQLITE_OK;
 }
 
 void store_close(store_t *s)
@@ -366,7 +415,11 @@ int store_begin(store_t *s, char **err)
 
 int store_commit(store_t *s, char **err)
 {
-    return exec_cached(s, "COMMIT", err);
+    if (exec_cached(s, "COMMIT", err) != 0)
+        return -1;
+    if (s->forget)
+        forget(s);
+    return 0;
 }
 
 void store_rollback(store_t *s)
@@ -829,26 +882,48 @@ static sqlite3_stmt *ins_answers(store_t *s, int b, char **err)
     return s->ins_answers[b];
 }
 
+/* A response id: the wave in the high bits, so that one wave's responses
+ * stay one id range (store_scan walks a range), and 40 random bits below,
+ * so that the order of ids within a wave is no order of arrival. */
+static sqlite3_int64 random_id(int wave)
+{
+    sqlite3_int64 r = 0;
+    while (r == 0) {
+        sqlite3_randomness(sizeof r, &r);
+        r &= ((sqlite3_int64)1 << 40) - 1;
+    }
+    return (sqlite3_int64)(wave & 0x7FFFFF) << 40 | r;
+}
+
 int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
                        const char *source, const store_answer_t *a, size_t n, char **err)
 {
     if (!s->ins_response &&
-        prep(s, "INSERT INTO responses(form, wave, unit, submitted_on, source) "
-                "VALUES (?1, ?2, ?3, ?4, ?5)", &s->ins_response, err))
+        prep(s, "INSERT INTO responses(id, form, wave, unit, submitted_on, source) "
+                "VALUES (?6, ?1, ?2, ?3, ?4, ?5)", &s->ins_response, err))
         return -1;
     sqlite3_stmt *st = s->ins_response;
-    sqlite3_reset(st);
-    sqlite3_bind_int(st, 1, form);
-    sqlite3_bind_int(st, 2, wave);
-    if (unit > 0)
-        sqlite3_bind_int(st, 3, unit);
-    else
-        sqlite3_bind_null(st, 3);
-    sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return sqlerr(s, err, _("storing response"));
-    sqlite3_int64 rid = sqlite3_last_insert_rowid(s->db);
+    sqlite3_int64 rid = 0;
+    for (int tries = 0;; tries++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int(st, 1, form);
+        sqlite3_bind_int(st, 2, wave);
+        if (unit > 0)
+            sqlite3_bind_int(st, 3, unit);
+        else
+            sqlite3_bind_null(st, 3);
+        sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
+        rid = random_id(wave);
+        sqlite3_bind_int64(st, 6, rid);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            break;
+        /* an id drawn twice (one draw in a million when the wave holds
+         * a million responses): draw again */
+        if (sqlite3_extended_errcode(s->db) != SQLITE_CONSTRAINT_PRIMARYKEY || tries == 8)
+            return sqlerr(s, err, _("storing response"));
+    }
     size_t done = 0;
     while (done < n) {
         int b = ANS_BATCH_BITS - 1;
@@ -1145,6 +1220,7 @@ int store_token_use(store_t *s, const char *hash, char **err)
     if (rc == 0 && sqlite3_changes(s->db) == 0)
         rc = 1;
     sqlite3_reset(st);
+    forget(s);
     return rc;
 }
 
@@ -1188,6 +1264,7 @@ int store_draft_put(store_t *s, const char *key, int form, int wave, int unit, i
     sqlite3_bind_int(st, 5, cursor);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("saving draft"));
     sqlite3_finalize(st);
+    forget(s);
     return rc;
 }
 
@@ -1204,6 +1281,7 @@ int store_draft_answer(store_t *s, const char *key, int pos, const char *text, c
         bind_text(st, 3, text);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("saving draft answer"));
     sqlite3_finalize(st);
+    forget(s);
     return rc;
 }
 
@@ -1246,6 +1324,7 @@ int store_draft_delete(store_t *s, const char *key, char **err)
     bind_text(st, 1, key);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("deleting draft"));
     sqlite3_finalize(st);
+    forget(s);
     return rc;
 }
 
@@ -1475,6 +1554,7 @@ int store_draft_set_owner(store_t *s, const char *key, const char *owner, char *
     bind_text(st, 2, owner);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("claiming draft"));
     sqlite3_finalize(st);
+    forget(s);
     return rc;
 }
 

@@ -1,0 +1,93 @@
+# Unlinkability against whoever copies the database files (DESIGN.md
+# section 4): codes are used on the web and at the terminal while an
+# adversary copies the database, its -wal and any -journal after every
+# acknowledged submission and in the middle of a terminal session; the
+# adversary (walreplay.py) rebuilds every commit of every copy and must
+# link no code to a response, find no draft answer once it was submitted
+# and no earlier version of an answer the respondent changed; the draft
+# of a session in progress holds no answer in clear.  After `wave close`
+# nothing orders the responses by arrival: ids, the pages they sit on,
+# exports and the report's comments.
+. "$ROOT/tests/cli/lib.sh"
+. "$ROOT/tests/cli/serve_lib.inc"
+
+"$GS" init >/dev/null 2>&1
+"$GS" form add "$Q/staff-opinion.csv" >/dev/null 2>&1
+"$GS" unit import "$Q/units-sample.csv" >/dev/null 2>&1
+"$GS" wave add 2026 >/dev/null 2>&1
+"$GS" token issue --form staff-opinion --unit U07 --count 8 >codes.csv 2>/dev/null
+tail -n +2 codes.csv | cut -d, -f1 >codes.txt
+snap() {   # NAME: the adversary's copy of every file of the database
+    mkdir -p "snaps/$1"
+    for f in "$GAPSURVEY_DB" "$GAPSURVEY_DB-wal" "$GAPSURVEY_DB-journal"; do
+        [ -f "$f" ] && cp "$f" "snaps/$1/"
+    done
+}
+pty() {   # NAME ARGS...: gapsurvey at a pseudo-terminal (see ptydrive.py)
+    name=$1
+    shift
+    python3 "$ROOT/tests/cli/ptydrive.py" --name "$name" --log "$T/$name.log" -- \
+        env LANG=C.UTF-8 LC_ALL= LANGUAGE= GAPSURVEY_DB="$GAPSURVEY_DB" "$GS" "$@"
+}
+answer() {   # FROM TO TOTAL VALUE
+    k=$1
+    while [ "$k" -le "$2" ]; do
+        printf 'expect [%d/%d]\nsend %s\n' "$k" "$3" "$4"
+        k=$((k + 1))
+    done
+}
+
+# ---- the web: four respondents, a copy after each acknowledgement
+serve_start
+i=0
+for c in $(head -n 4 codes.txt); do
+    fetch f "$URL/?code=$c&lang=en"
+    cs=$(csrf_of "$T/f.html")
+    # shellcheck disable=SC2046
+    fetch s "$URL/submit" --data-urlencode "code=$c" -d "csrf=$cs" -d lang=en -d q_position=clerk \
+        -d q_party=yes -d q_years=lt3 -d "q_comment=WEBCOMMENT$i" $(likert_args $((i % 5 + 1)))
+    same "web submission $i acknowledged" "$CODE_HTTP" 200
+    snap "web$i"
+    i=$((i + 1))
+done
+
+# ---- the terminal, while the server runs: the comment is first typed as
+# DRAFTMARKER, the session is killed, resumed, and the comment changed
+for k in 5 6; do
+    c=$(sed -n "${k}p" codes.txt)
+    {
+        answer 1 42 43 $((k % 5 + 1))
+        echo "expect [43/43]"
+        echo "send DRAFTMARKER$k"
+        echo "expect Submit? [Y/n]"
+        echo "kill"
+    } | pty "tty$k-a" run staff-opinion --token "$c" --lang en
+    snap "tty$k-draft"
+    {
+        echo "expect Resume? [Y/n]"
+        echo "send "
+        echo "expect Submit? [Y/n]"
+        echo "send b"
+        echo "expect [43/43]"
+        echo "send FINAL$k"
+        echo "expect Submit? [Y/n]"
+        echo "send "
+        echo "expect Submitted."
+        echo "exit 0"
+    } | pty "tty$k-b" run staff-opinion --token "$c" --lang en
+    snap "tty$k"
+done
+serve_kill
+same "six responses stored" "$(sql 'SELECT count(*) FROM responses')" 6
+same "six codes used" "$(sql 'SELECT sum(used) FROM tokens')" 6
+
+after=""
+for d in snaps/web* snaps/tty5 snaps/tty6; do after="$after $d/test.db"; done
+python3 "$ROOT/tests/cli/walreplay.py" $after --grep DRAFTMARKER5 DRAFTMARKER6 >adv.txt
+sed 's/^/# /' adv.txt
+has "the adversary rebuilt the copies' states" adv.txt "states"
+has "no code is linked to a response in any commit of any copy" adv.txt "linked 0"
+has "no draft answer is left once submitted" adv.txt "drafts 0"
+has "freed pages hold nothing" adv.txt "freelist 0"
+hasnot "an answer the respondent changed is nowhere (5)" adv.txt "text DRAFTMARKER5"
+hasnot "an answer the respondent changed is nowhere (6)" adv.txt "text DRAFTMARKER6"
