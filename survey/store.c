@@ -13,8 +13,6 @@
  *  - secure_delete=ON: a deleted or overwritten row (a draft answer, the
  *    token row before it was used) is overwritten with zeros in its page,
  *    and freed pages are zeroed, so the file keeps no earlier version.
- *  - temp_store=MEMORY: the statement journals of a batch's savepoints
- *    hold page images from before the change; they never reach a file.
  * The schema version is PRAGMA user_version; migrations[] upgrades it one
  * step at a time inside a transaction.
  *
@@ -247,6 +245,18 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
+/* A statement without results whose one parameter ?1 is text. */
+static int exec_with(store_t *s, const char *sql, const char *v, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, sql, &st, err))
+        return -1;
+    bind_text(st, 1, v);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("database"));
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static const char *col_text(sqlite3_stmt *st, int i)
 {
     return (const char *)sqlite3_column_text(st, i);
@@ -321,8 +331,7 @@ int store_open(const char *path, int create, store_t **out, char **err)
         goto fail;
     }
     store_busy_wait(s, 10000);
-    if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY",
-             err))
+    if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON", err))
         goto fail;
     char *m = NULL;
     if (exec(s, "PRAGMA journal_mode = WAL", &m)) {
@@ -787,6 +796,16 @@ int store_wave_close(store_t *s, const char *name, char **err)
         rc = -1;
     }
     sqlite3_finalize(st);
+    /* drafts nobody submitted are answers of people who can be named by
+     * their code; and VACUUM rewrites every table in id order, so where a
+     * response sits in the file says no more than its random id */
+    if (rc == 0)
+        rc = exec_with(s, "DELETE FROM drafts WHERE wave = (SELECT id FROM waves WHERE name = ?1)",
+                       name, err);
+    if (rc == 0)
+        rc = exec(s, "VACUUM", err);
+    if (rc == 0)
+        forget(s);
     return rc;
 }
 
@@ -971,8 +990,8 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
  * temporary b-tree to order it, in memory that grows with the answers.
  * Answers of other waves or forms inside the range are read and skipped:
  * waves are collected one after the other, so there are few. */
-int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
-               int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
+static int scan(store_t *s, const char *form_id, int wave, const form_t *target, int by_unit,
+                int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
 {
     int rc = -1;
     sqlite3_stmt *st = NULL, *sa = NULL;
@@ -1025,7 +1044,8 @@ int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
     sqlite3_int64 first = sqlite3_column_int64(st, 0), last = sqlite3_column_int64(st, 1);
     sqlite3_finalize(st);
     st = NULL;
-    q = util_fmt("SELECT id, coalesce(unit, 0) %s ORDER BY id", in_wave);
+    q = util_fmt("SELECT id, coalesce(unit, 0) %s ORDER BY %s", in_wave,
+                 by_unit ? "coalesce(unit, 0), id" : "id");
     bad = prep(s, q, &st, err);
     free(q);
     if (bad || prep(s, "SELECT response, item, num, text FROM answers "
@@ -1040,9 +1060,16 @@ int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
     num = util_xmalloc(cap * sizeof *num);
     toff = util_xmalloc(cap * sizeof *toff);
     text = util_xcalloc(cap, sizeof *text);
-    int astep = sqlite3_step(sa), step;
+    int astep = by_unit ? SQLITE_DONE : sqlite3_step(sa), step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 rid = sqlite3_column_int64(st, 0);
+        if (by_unit) {
+            /* responses out of id order: each one's answers are sought */
+            sqlite3_reset(sa);
+            sqlite3_bind_int64(sa, 1, rid);
+            sqlite3_bind_int64(sa, 2, rid);
+            astep = sqlite3_step(sa);
+        }
         size_t n = 0;
         util_buf_reset(&tbuf);
         for (; astep == SQLITE_ROW; astep = sqlite3_step(sa)) {
@@ -1091,6 +1118,18 @@ cleanup:
     free(num);
     free(map);
     return rc;
+}
+
+int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
+               int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
+{
+    return scan(s, form_id, wave, target, 0, cb, ud, err);
+}
+
+int store_scan_by_unit(store_t *s, const char *form_id, int wave, const form_t *target,
+                       int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
+{
+    return scan(s, form_id, wave, target, 1, cb, ud, err);
 }
 
 int store_count_by_unit(store_t *s, const char *form_id, int wave,

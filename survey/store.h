@@ -133,8 +133,9 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
 long store_response_last(store_t *s);
 
 /* Streaming read of every response to form_id (all versions) in a wave,
- * answers mapped by item name onto the positions of `target`.  Memory is
- * constant: one response at a time. */
+ * answers mapped by item name onto the positions of `target`, in the
+ * order of their random ids.  Memory is constant: one response at a
+ * time. */
 typedef struct {
     long response;
     int unit;            /* units.id, 0 = none */
@@ -145,6 +146,10 @@ typedef struct {
 } store_scan_row_t;
 int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
                int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err);
+/* The same, ordered by unit and then by the random id (exports): nothing
+ * in the order of the rows says who answered first. */
+int store_scan_by_unit(store_t *s, const char *form_id, int wave, const form_t *target,
+                       int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err);
 
 /* Responses per unit to form_id in wave (cb gets unit id, count). */
 int store_count_by_unit(store_t *s, const char *form_id, int wave,
