@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -83,6 +84,11 @@ static void no_command(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* everything gapsurvey writes holds answers or codes (the database and
+     * its -wal, slips, exports, reports, plots): readable by the user who
+     * ran it only, files 0600 and directories 0700, whatever the umask
+     * was; a report meant for others is shared by copying it */
+    umask(umask(0) | 077);
     const char *env = getenv("GAPSURVEY_DB");
     if (env && *env)
         cli_db_path = env;

@@ -26,7 +26,7 @@
 static const char usage[] = N_(
     "usage: gapsurvey serve [--listen ADDR:PORT] [--threads N]\n"
     "                       [--tls-cert FILE --tls-key FILE] [--admin-token TOKEN]\n"
-    "                       [--timeout SECONDS] [--max-body BYTES]\n"
+    "                       [--timeout SECONDS] [--max-body BYTES] [--rate N]\n"
     "\n"
     "Serves the questionnaires of the invitation codes made by 'gapsurvey token\n"
     "issue': respondents open http://ADDR:PORT/, type their code (or follow the\n"
@@ -42,6 +42,8 @@ static const char usage[] = N_(
     "                      printed at start)\n"
     "  --timeout SECONDS   close connections idle this long (default 30)\n"
     "  --max-body BYTES    refuse larger submissions (default 262144)\n"
+    "  --rate N            requests with a code per second from one address, a\n"
+    "                      minute's worth at once (default 20; 0 = no limit)\n"
     "\n"
     "Ctrl-C or SIGTERM stops accepting, finishes the requests in progress and\n"
     "exits.\n"
@@ -80,12 +82,13 @@ int cmd_serve(int argc, char **argv)
         {"admin-token", required_argument, NULL, 'a'},
         {"timeout", required_argument, NULL, 't'},
         {"max-body", required_argument, NULL, 'b'},
+        {"rate", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *listen = "127.0.0.1:8080", *cert_file = NULL, *key_file = NULL;
     const char *admin = NULL;
-    long threads = 4, timeout = 30, max_body = WEB_MAX_BODY_DEFAULT;
+    long threads = 4, timeout = 30, max_body = WEB_MAX_BODY_DEFAULT, rate = 20;
     char *cert = NULL, *key = NULL, *err = NULL, *token = NULL;
     size_t len;
     web_t *w = NULL;
@@ -99,6 +102,7 @@ int cmd_serve(int argc, char **argv)
         case 'k': key_file = optarg; break;
         case 'a': admin = optarg; break;
         case 't': if (parse_uint("--timeout", optarg, 1, 3600, &timeout)) return 2; break;
+        case 'r': if (parse_uint("--rate", optarg, 0, 100000, &rate)) return 2; break;
         case 'b':
             if (parse_uint("--max-body", optarg, 1024, 64L * 1024 * 1024, &max_body))
                 return 2;
@@ -159,6 +163,7 @@ int cmd_serve(int argc, char **argv)
         .admin_token = admin,
         .max_body = (size_t)max_body,
         .timeout = (unsigned)timeout,
+        .rate = (double)rate,
         .log = log_line,
     };
     if (web_start(&cfg, &w, &err) != 0) {

@@ -37,11 +37,16 @@
 #include "survey/answers.h"
 #include "survey/store.h"
 #include "survey/token.h"
+#include "survey/web/limit.h"
 #include "survey/web/web_page.h"
 #include "base/i18n.h"
 
 #define MAX_FIELDS 2000          /* more than any questionnaire has items */
 #define CONNECTION_LIMIT 1000
+/* per client address: one client opening connections without end (slow
+ * ones, never finishing a request) must leave room for everyone else,
+ * and an office behind one NAT address still has plenty */
+#define ADDRESS_CONNECTION_LIMIT 256
 #define MAX_FORMS 64             /* questionnaire versions served at once */
 #define MAX_BATCH 128            /* submissions committed in one transaction at most */
 
@@ -57,6 +62,7 @@ struct web {
     web_config_t cfg;
     char *db_path, *admin_token;
     unsigned char key[32];       /* CSRF key: random, this process only */
+    web_limit_t *limit;          /* requests with a code, per client address */
     /* store pool: one connection per event-loop thread */
     store_t **pool;
     size_t npool, nfree;
@@ -404,9 +410,11 @@ static web_lang_t pick_lang(struct MHD_Connection *c, const req_t *r)
 
 /* ---- invitation codes ---- */
 
-typedef enum { CODE_OK, CODE_UNKNOWN, CODE_USED, CODE_CLOSED, CODE_ERROR } code_state_t;
+/* A used code is CODE_UNKNOWN: it gets the same page and status as one
+ * never issued, so polling codes tells nobody which were used, or when. */
+typedef enum { CODE_OK, CODE_UNKNOWN, CODE_CLOSED, CODE_ERROR } code_state_t;
 
-/* Looks the code up.  On CODE_OK (and CODE_USED/CLOSED) *hash is the
+/* Looks the code up.  On CODE_OK (and CODE_CLOSED) *hash is the
  * caller's.  *norm gets the normalised code for the form's hidden field. */
 static code_state_t check_code(web_t *w, store_t *s, const char *code, char norm[64],
                                char **hash, store_token_t *t)
@@ -424,10 +432,8 @@ static code_state_t check_code(web_t *w, store_t *s, const char *code, char norm
         free(err);
         return CODE_ERROR;
     }
-    if (rc == 1)
+    if (rc == 1 || t->used)
         return CODE_UNKNOWN;
-    if (t->used)
-        return CODE_USED;
     int closed = 0;
     rc = store_wave_closed(s, t->wave, &closed, &err);
     if (rc < 0) {
@@ -449,7 +455,6 @@ static enum MHD_Result send_code_state(web_t *w, struct MHD_Connection *c, web_l
     unsigned status;
     web_text_t h, t;
     switch (st) {
-    case CODE_USED: status = MHD_HTTP_GONE, h = WEB_T_USED_HEAD, t = WEB_T_USED_TEXT; break;
     case CODE_CLOSED: status = MHD_HTTP_GONE, h = WEB_T_CLOSED_HEAD, t = WEB_T_CLOSED_TEXT; break;
     case CODE_ERROR:
         return send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
@@ -699,7 +704,7 @@ static enum MHD_Result submit_reply(web_t *w, struct MHD_Connection *c, web_lang
                                     char *const *raw, int sub, const char *err)
 {
     if (sub == 1)
-        return send_code_state(w, c, lang, CODE_USED);
+        return send_code_state(w, c, lang, CODE_UNKNOWN);
     if (sub != 0) {
         wlog(w, "storing a response: %s", err ? err : "?");
         return send_form(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, lang, sv, norm, hash, raw, NULL, 0,
@@ -978,6 +983,15 @@ static enum MHD_Result route(web_t *w, struct MHD_Connection *c, const char *url
     if (post && r->bad)
         return send_message(w, c, MHD_HTTP_BAD_REQUEST, lang, WEB_T_BAD_REQUEST_HEAD,
                             WEB_T_BAD_REQUEST_TEXT);
+    /* every request that looks a code (or the admin secret) up counts */
+    int looks_up = (strcmp(url, "/") == 0 && (post || MHD_lookup_connection_value(
+                        c, MHD_GET_ARGUMENT_KIND, "code"))) ||
+                   (strcmp(url, "/submit") == 0 && post) || strcmp(url, "/admin") == 0;
+    const union MHD_ConnectionInfo *ci =
+        looks_up ? MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS) : NULL;
+    if (ci && !web_limit_take(w->limit, ci->client_addr))
+        return send_message(w, c, MHD_HTTP_TOO_MANY_REQUESTS, lang, WEB_T_BUSY_HEAD,
+                            WEB_T_BUSY_TEXT);
     if (strcmp(url, "/") == 0 && get) {
         const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "code");
         if (code && *code)
@@ -1142,6 +1156,7 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     if (!w->cfg.timeout)
         w->cfg.timeout = 30;
     w->quiesced_fd = -1;
+    w->limit = web_limit_new(cfg->rate, 60 * cfg->rate);
     pthread_mutex_init(&w->pool_mu, NULL);
     pthread_cond_init(&w->pool_cv, NULL);
     pthread_mutex_init(&w->forms_mu, NULL);
@@ -1204,6 +1219,8 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, w->cfg.threads, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, w->cfg.timeout, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                        ADDRESS_CONNECTION_LIMIT, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_done, w};
     if (cfg->tls_cert_pem) {
@@ -1284,6 +1301,7 @@ void web_stop(web_t *w)
         free(w->forms[i].item_ids);
     }
     free(w->forms);
+    web_limit_free(w->limit);
     pthread_mutex_destroy(&w->pool_mu);
     pthread_cond_destroy(&w->pool_cv);
     pthread_mutex_destroy(&w->forms_mu);

@@ -28,6 +28,8 @@ typedef struct {
     const char *admin_token;   /* the secret /admin asks for */
     size_t max_body;           /* request bodies over this are refused; 0 = 256 KiB */
     unsigned timeout;          /* seconds a connection may stay idle; 0 = 30 */
+    double rate;               /* requests with a code a second per client address,
+                                  a minute's worth at once; 0 = no limit */
     void (*log)(void *ud, const char *msg);
     void *log_ud;
 } web_config_t;

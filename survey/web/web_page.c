@@ -26,12 +26,13 @@ static const char *const texts[WEB_T_COUNT] = {
     [WEB_T_ANONYMOUS] = N_("This survey is anonymous: your answers are never linked to your "
                            "code, your name, your IP address or the time you answered, and are "
                            "only reported in totals per unit."),
-    [WEB_T_UNKNOWN_HEAD] = N_("This code is not valid"),
-    [WEB_T_UNKNOWN_TEXT] = N_("No invitation has this code. Please check the code on your slip "
-                              "and type it again."),
-    [WEB_T_USED_HEAD] = N_("This code has already been used"),
-    [WEB_T_USED_TEXT] = N_("Each code can be used for one submission only. If you have "
-                           "submitted the questionnaire, your answers were received. Thank you."),
+    /* one page for a code that is unknown and one that was used, so that
+     * nobody polling codes learns which were used, or when */
+    [WEB_T_UNKNOWN_HEAD] = N_("This code cannot be used"),
+    [WEB_T_UNKNOWN_TEXT] = N_("Either no invitation has this code, or it has been used: each code "
+                              "is good for one submission. Please check the code on your slip and "
+                              "type it again. If you have submitted the questionnaire already, "
+                              "your answers were received. Thank you."),
     [WEB_T_CLOSED_HEAD] = N_("This survey round has closed"),
     [WEB_T_CLOSED_TEXT] = N_("The survey this code belongs to has closed and accepts no more "
                              "answers."),
@@ -55,6 +56,9 @@ static const char *const texts[WEB_T_COUNT] = {
     [WEB_T_TOO_BIG_HEAD] = N_("The submission is too large"),
     [WEB_T_TOO_BIG_TEXT] = N_("The submission is longer than allowed and was not saved. Please "
                               "shorten your text and try again."),
+    [WEB_T_BUSY_HEAD] = N_("Too many requests"),
+    [WEB_T_BUSY_TEXT] = N_("Too many codes were tried from your network in a short time. Please "
+                           "wait a minute and try again."),
     [WEB_T_NOT_FOUND_HEAD] = N_("Page not found"),
     [WEB_T_NOT_FOUND_TEXT] = N_("There is no page at this address."),
     [WEB_T_BAD_REQUEST_HEAD] = N_("Bad request"),
