@@ -179,6 +179,9 @@ static const char *const migrations[] = {
      * share a draft or are offered each other's answers; NULL when no
      * session holds it (it was left with q, or its session died). */
     "ALTER TABLE drafts ADD COLUMN owner TEXT;",
+    /* 4 -> 5: submitted_on keeps the ISO week (2026-W07) instead of the
+     * day; iso_week() is this program's SQL function (store_open) */
+    "UPDATE responses SET submitted_on = iso_week(submitted_on);",
 };
 
 static int sqlerr(store_t *s, char **err, const char *what)
@@ -298,6 +301,35 @@ static int migrate(store_t *s, char **err)
     return 0;
 }
 
+/* The ISO week of a date, "2026-W07" for 2026-02-12: all submitted_on
+ * keeps.  A day, with who was at work or got their slip that day, can
+ * narrow a small unit's respondents to one; a week still shows how
+ * collection progresses.  Anything that is not a date is kept as it is. */
+static void iso_week(const char *date, char out[16])
+{
+    struct tm tm = {0};
+    char extra;
+    snprintf(out, 16, "%s", date ? date : "");
+    if (date && strlen(date) == 10 &&
+        sscanf(date, "%4d-%2d-%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &extra) == 3) {
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        tm.tm_hour = 12;
+        time_t t = timegm(&tm);
+        struct tm n;
+        if (gmtime_r(&t, &n))
+            strftime(out, 16, "%G-W%V", &n);
+    }
+}
+
+static void sql_iso_week(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    char w[16];
+    (void)argc;
+    iso_week((const char *)sqlite3_value_text(argv[0]), w);
+    sqlite3_result_text(cx, w, -1, SQLITE_TRANSIENT);
+}
+
 /* SQLite's allocation statistics take a global mutex on every malloc and
  * free (1% of an import); nothing reads them.  Only possible before SQLite
  * initialises, so on the first open, which every command reaches from its
@@ -331,6 +363,8 @@ int store_open(const char *path, int create, store_t **out, char **err)
         goto fail;
     }
     store_busy_wait(s, 10000);
+    sqlite3_create_function(s->db, "iso_week", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_iso_week, NULL, NULL);
     if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON", err))
         goto fail;
     char *m = NULL;
@@ -923,6 +957,8 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
         return -1;
     sqlite3_stmt *st = s->ins_response;
     sqlite3_int64 rid = 0;
+    char week[16];
+    iso_week(date, week);
     for (int tries = 0;; tries++) {
         sqlite3_reset(st);
         sqlite3_bind_int(st, 1, form);
@@ -931,7 +967,7 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
             sqlite3_bind_int(st, 3, unit);
         else
             sqlite3_bind_null(st, 3);
-        sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, week, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
         rid = random_id(wave);
         sqlite3_bind_int64(st, 6, rid);

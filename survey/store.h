@@ -19,7 +19,7 @@
 
 typedef struct store store_t;
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* ---- the connection: opening, transactions ---- */
 
@@ -122,8 +122,8 @@ typedef struct {
     double num;
     const char *text;   /* NULL for none */
 } store_answer_t;
-/* One anonymous response: form, wave, unit (0 = none), the date only
- * (YYYY-MM-DD), where it came from ("web", "terminal", "import", "entry",
+/* One anonymous response: form, wave, unit (0 = none), the date
+ * (YYYY-MM-DD; only its ISO week, YYYY-Www, is stored), where it came from ("web", "terminal", "import", "entry",
  * "simulate").  Call inside store_begin/commit for many at once. */
 int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
                        const char *source, const store_answer_t *a, size_t n, char **err);

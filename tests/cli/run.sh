@@ -32,7 +32,7 @@ same "relevant text item asked (ef3 = 2)" "$(ans ef3_why)" "整改不彻底"
 same "Chinese comment kept" "$(ans comment)" "多结合实际"
 same "44 answers" "$(db 'SELECT count(*) FROM answers')" 44
 same "source terminal" "$(db 'SELECT source FROM responses')" terminal
-same "date only, no time of day" "$(db "SELECT count(*) FROM responses WHERE submitted_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'")" 1
+same "the ISO week only, no day or time" "$(db "SELECT count(*) FROM responses WHERE submitted_on GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]'")" 1
 same "no draft left behind" "$(db 'SELECT count(*) FROM drafts')" 0
 
 # ef3 = 4: ef3_why is not relevant and reads no line

@@ -105,7 +105,7 @@ same "an answer from after it" "$(ans pl5)" 3
 same "Chinese text" "$(ans comment)" "希望多听取基层意见"
 same "the draft is gone" "$(db 'SELECT count(*) FROM drafts')" 0
 same "and its answers" "$(db 'SELECT count(*) FROM draft_answers')" 0
-same "source terminal, date only" "$(db "SELECT source || ' ' || length(submitted_on) FROM responses")" "terminal 10"
+same "source terminal, ISO week only" "$(db "SELECT source || ' ' || length(submitted_on) FROM responses")" "terminal 8"
 has "the scale is one line at 80 columns" "$T/staff-zh-1.log" "  1 非常不同意   2 不同意   3 一般   4 同意   5 非常同意"
 
 # ---- staff-opinion in English at a plain ASCII terminal (LANG=C);

@@ -119,7 +119,7 @@ same "the code is used" "$(sql 'select sum(used) from tokens')" 1
 same "source web" "$(sql 'select source from responses')" web
 same "the unit from the invitation, not from the body" \
     "$(sql 'select u.code from responses r join units u on u.id = r.unit')" U07
-same "the date only, no time of day" "$(sql "select submitted_on glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' from responses")" 1
+same "the ISO week only, no day or time" "$(sql "select submitted_on glob '[0-9][0-9][0-9][0-9]-W[0-9][0-9]' from responses")" 1
 same "no column links a response to a token, address or time" \
     "$(sql "select count(*) from pragma_table_info('responses') where name not in ('id','form','wave','unit','submitted_on','source')")" 0
 same "all 38 Likert answers and 4 more stored" "$(sql 'select count(*) from answers')" 43
