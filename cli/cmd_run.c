@@ -18,9 +18,10 @@
  *
  * Anonymity (DESIGN.md section 4): on a staff (anonymous) form nothing
  * shown or stored links the respondent, the token or the time of day to
- * the response: the draft, keyed by the token's hash, is deleted in the
- * transaction that stores the response, with secure_delete so its bytes
- * are overwritten; the response keeps the date only; and the response id
+ * the response: the draft of a token is named by one derivation of the
+ * code and encrypted under another (seal.h), and is deleted in the
+ * transaction that stores the response, after which the store leaves no
+ * earlier version in any file (store.c); the response keeps the date only; and the response id
  * is not shown, because ids are given in order of arrival and anyone who
  * noted "response 12" next to a person could find that person's answers.
  * A self-assessment (role self) is not anonymous and its id is printed.
@@ -37,6 +38,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "survey/runner.h"
+#include "survey/seal.h"
 #include "survey/token.h"
 
 static const char usage[] = N_(
@@ -891,7 +893,7 @@ int cmd_run(int argc, char **argv)
     }
     const char *form_id = argv[optind];
     int rc = 1, wave = 0, unit = 0, r;
-    char *err = NULL, *key = NULL, *ucode = NULL;
+    char *err = NULL, *key = NULL, *ucode = NULL, secret[64] = "";
     lookup_t lk = {0};
     x.ascii = !utf8_terminal();
     x.s = cli_open_store(0);
@@ -1025,8 +1027,11 @@ int cmd_run(int argc, char **argv)
          * finds its draft again; it holds no time and no person */
         if (x.batch_name)
             key = util_fmt("entry:%s:batch:%s:%d", form_id, x.batch_name, x.batch.pass);
-        else if (x.token_hash)
-            key = util_fmt("run:%s:token:%s", form_id, x.token_hash);
+        else if (x.token_hash && tok_normalise(token, secret) > 0) {
+            char id[65];   /* not the token's hash: nothing joins the two rows */
+            seal_draft_id(secret, id);
+            key = util_fmt("run:%s:token:%s", form_id, id);
+        }
         else if (ucode)
             key = util_fmt("%s:%s:unit:%s", entry ? "entry" : "run", form_id, ucode);
         else
@@ -1047,7 +1052,8 @@ int cmd_run(int argc, char **argv)
     }
     x.anonymous = x.form->role == FORM_ROLE_STAFF;
     x.entry = entry;
-    run_cfg_t cfg = {x.s, x.form, x.form_row, wave, unit, ucode, key, cli_lang, x.ascii, entry};
+    run_cfg_t cfg = {x.s, x.form, x.form_row, wave, unit, ucode, key, cli_lang, x.ascii, entry,
+                     *secret ? secret : NULL};
     if (run_new(&cfg, &x.run, &err) != 0) {
         cli_error("%s", err);
         goto cleanup;
@@ -1072,6 +1078,7 @@ cleanup:
     util_buf_free(&x.out);
     free(x.line);
     free(x.token_hash);
+    seal_wipe(secret, sizeof secret);
     free(lk.code);
     free(key);
     free(ucode);

@@ -41,6 +41,8 @@ typedef struct {
     const char *lang;        /* "zh" or "en": the runner's own words */
     int ascii;               /* the terminal is not UTF-8: no box drawing */
     int entry;               /* keying paper forms: required items may stay blank */
+    const char *draft_secret; /* the invitation code: the draft's answers are encrypted
+                                 with a key made from it (seal.h); NULL = in clear */
 } run_cfg_t;
 
 /* Starts a session with no answers (the unit question answered from

@@ -181,7 +181,10 @@ static const char *const migrations[] = {
     "ALTER TABLE drafts ADD COLUMN owner TEXT;",
     /* 4 -> 5: submitted_on keeps the ISO week (2026-W07) instead of the
      * day; iso_week() is this program's SQL function (store_open) */
-    "UPDATE responses SET submitted_on = iso_week(submitted_on);",
+    "UPDATE responses SET submitted_on = iso_week(submitted_on);"
+    /* the answers of a draft made with an invitation code, encrypted with
+     * a key from that code (seal.h), instead of draft_answers rows */
+    "ALTER TABLE drafts ADD COLUMN box BLOB;",
 };
 
 static int sqlerr(store_t *s, char **err, const char *what)
@@ -1636,12 +1639,46 @@ int store_draft_set_owner(store_t *s, const char *key, const char *owner, char *
 int store_draft_count(store_t *s, const char *key, long *n, char **err)
 {
     sqlite3_stmt *st;
-    if (prep(s, "SELECT count(*) FROM draft_answers WHERE draft = ?1", &st, err))
+    if (prep(s, "SELECT (SELECT count(*) FROM draft_answers WHERE draft = ?1) + "
+                "(SELECT count(*) FROM drafts WHERE key = ?1 AND box IS NOT NULL)", &st, err))
         return -1;
     bind_text(st, 1, key);
     int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : sqlerr(s, err, _("reading draft"));
     if (rc == 0)
         *n = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_draft_box(store_t *s, const char *key, const void *box, size_t n, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "UPDATE drafts SET box = ?2 WHERE key = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, key);
+    sqlite3_bind_blob(st, 2, box, (int)n, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("saving draft"));
+    sqlite3_finalize(st);
+    forget(s);
+    return rc;
+}
+
+int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t *n, char **err)
+{
+    sqlite3_stmt *st;
+    *box = NULL;
+    *n = 0;
+    if (prep(s, "SELECT box FROM drafts WHERE key = ?1 AND box IS NOT NULL", &st, err))
+        return -1;
+    bind_text(st, 1, key);
+    int rc = 1, step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *n = (size_t)sqlite3_column_bytes(st, 0);
+        *box = util_xmalloc(*n + 1);
+        memcpy(*box, sqlite3_column_blob(st, 0), *n);
+        rc = 0;
+    } else if (step != SQLITE_DONE)
+        rc = sqlerr(s, err, _("reading draft"));
     sqlite3_finalize(st);
     return rc;
 }

@@ -202,8 +202,12 @@ int store_draft_delete(store_t *s, const char *key, char **err);
 int store_draft_owner(store_t *s, const char *key, int *form, char **owner, char **err);
 /* Sets (or with NULL clears) the session holding draft key. */
 int store_draft_set_owner(store_t *s, const char *key, const char *owner, char **err);
-/* How many answers draft key holds. */
+/* How many answers draft key holds (an encrypted box counts as one). */
 int store_draft_count(store_t *s, const char *key, long *n, char **err);
+/* The encrypted answers of a draft made with an invitation code (seal.h):
+ * set (replacing the last), and read (*box heap; 1 when there is none). */
+int store_draft_box(store_t *s, const char *key, const void *box, size_t n, char **err);
+int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t *n, char **err);
 
 /* ---- batches (double entry of paper forms) ---- */
 /* A batch holds the first keying of its

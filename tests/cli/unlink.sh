@@ -77,6 +77,29 @@ for k in 5 6; do
     } | pty "tty$k-b" run staff-opinion --token "$c" --lang en
     snap "tty$k"
 done
+
+# ---- a draft in progress is encrypted with a key from the code
+python3 "$ROOT/tests/cli/walreplay.py" snaps/tty5-draft/test.db snaps/tty6-draft/test.db \
+    --grep DRAFTMARKER5 DRAFTMARKER6 >mid.txt
+sed 's/^/# /' mid.txt
+hasnot "a draft in progress: its answers are in no file in clear (5)" mid.txt "text DRAFTMARKER5"
+hasnot "a draft in progress: its answers are in no file in clear (6)" mid.txt "text DRAFTMARKER6"
+c=$(sed -n 7p codes.txt)
+{
+    answer 1 3 43 1
+    echo "expect [4/43]"
+    echo "kill"
+} | pty tty7-a run staff-opinion --token "$c" --lang en
+same "the draft is one encrypted box, no answer rows" \
+    "$(sql 'SELECT count(*), sum(box IS NOT NULL) FROM drafts') $(sql 'SELECT count(*) FROM draft_answers')" "1|1 0"
+check "its row is not named by the token's hash" \
+    test "$(sql "SELECT count(*) FROM drafts d JOIN tokens t ON d.key LIKE '%' || t.hash || '%'")" = 0
+sql "UPDATE drafts SET box = substr(box, 1, 50) || X'00' || substr(box, 52)"
+{
+    echo "expect cannot be read"
+    echo "exit 1"
+} | pty tty7-b run staff-opinion --token "$c" --lang en
+same "a changed box is refused, and kept" "$(sql 'SELECT count(*) FROM drafts WHERE box IS NOT NULL')" 1
 serve_kill
 same "six responses stored" "$(sql 'SELECT count(*) FROM responses')" 6
 same "six codes used" "$(sql 'SELECT sum(used) FROM tokens')" 6
