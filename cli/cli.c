@@ -20,9 +20,12 @@ void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    /* one line whole, even when the server's threads log at once */
+    flockfile(stderr);
     fprintf(stderr, "gapsurvey: %s: ", cli_cmd);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+    funlockfile(stderr);
     va_end(ap);
 }
 

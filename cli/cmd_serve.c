@@ -17,15 +17,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "survey/seal.h"
 #include "survey/web/web.h"
 
 static const char usage[] = N_(
     "usage: gapsurvey serve [--listen ADDR:PORT] [--threads N]\n"
-    "                       [--tls-cert FILE --tls-key FILE] [--admin-token TOKEN]\n"
+    "                       [--tls-cert FILE --tls-key FILE] [--admin-token FILE]\n"
     "                       [--timeout SECONDS] [--max-body BYTES] [--rate N]\n"
     "\n"
     "Serves the questionnaires of the invitation codes made by 'gapsurvey token\n"
@@ -38,8 +38,10 @@ static const char usage[] = N_(
     "  --threads N         request threads (default 4)\n"
     "  --tls-cert FILE     serve HTTPS with this PEM certificate ...\n"
     "  --tls-key FILE      ... and its PEM private key\n"
-    "  --admin-token TOKEN the secret of the /admin page (default: a new random one,\n"
-    "                      printed at start)\n"
+    "  --admin-token FILE  sets the secret of the /admin page to the first line of\n"
+    "                      FILE (- = standard input), at least 16 characters; only\n"
+    "                      its hash is stored, and later starts keep it (default:\n"
+    "                      the stored one, or a new random one printed once)\n"
     "  --timeout SECONDS   close connections idle this long (default 30)\n"
     "  --max-body BYTES    refuse larger submissions (default 262144)\n"
     "  --rate N            requests with a code per second from one address, a\n"
@@ -55,6 +57,25 @@ static void log_line(void *ud, const char *msg)
 {
     (void)ud;
     cli_error("%s", msg);
+}
+
+/* The first line of path ("-": standard input), without its line end. */
+static int read_secret(const char *path, char **out, char **err)
+{
+    size_t len = 0, cap = 0;
+    char *line = NULL;
+    if (strcmp(path, "-") == 0) {
+        if (getline(&line, &cap, stdin) < 0) {
+            free(line);
+            util_seterr(err, _("--admin-token -: nothing on standard input"));
+            return -1;
+        }
+    } else if (util_read_file(path, &line, &len, err) != 0) {
+        return -1;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    *out = line;
+    return 0;
 }
 
 static int parse_uint(const char *opt, const char *v, long lo, long hi, long *out)
@@ -89,7 +110,7 @@ int cmd_serve(int argc, char **argv)
     const char *listen = "127.0.0.1:8080", *cert_file = NULL, *key_file = NULL;
     const char *admin = NULL;
     long threads = 4, timeout = 30, max_body = WEB_MAX_BODY_DEFAULT, rate = 20;
-    char *cert = NULL, *key = NULL, *err = NULL, *token = NULL;
+    char *cert = NULL, *key = NULL, *err = NULL, *token = NULL, *secret = NULL, *hash = NULL;
     size_t len;
     web_t *w = NULL;
     store_t *check = NULL;
@@ -119,31 +140,30 @@ int cmd_serve(int argc, char **argv)
         cli_error(_("--tls-cert and --tls-key go together"));
         return cli_usage(usage);
     }
-    if (admin && strlen(admin) < 16) {
-        cli_error(_("--admin-token must be at least 16 characters long"));
-        return 2;
-    }
     /* fail early, with the usual advice, when there is no database */
     if (!(check = cli_open_store(0)))
         return 1;
     store_close(check);
+    /* the secret comes from a file or stdin: an argument would show in
+     * every process list while the server runs */
+    if (admin && read_secret(admin, &secret, &err) != 0) {
+        cli_error("%s", err);
+        goto cleanup;
+    }
+    if (secret && strlen(secret) < 16) {
+        cli_error(_("--admin-token must be at least 16 characters long"));
+        rc = 2;
+        goto cleanup;
+    }
+    if (web_admin_secret(cli_db_path, secret, &token, &hash, &err) != 0) {
+        cli_error("%s", err);
+        goto cleanup;
+    }
     if (cert_file && (util_read_file(cert_file, &cert, &len, &err) != 0 ||
                       util_read_file(key_file, &key, &len, &err) != 0)) {
         cli_error("%s", err);
         goto cleanup;
     }
-    if (!admin) {
-        unsigned char r[16];
-        if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
-            cli_error(_("cannot read the system's random source: %s"), strerror(errno));
-            goto cleanup;
-        }
-        token = util_xmalloc(33);
-        for (int i = 0; i < 16; i++)
-            snprintf(token + 2 * i, 3, "%02x", r[i]);
-        admin = token;
-    }
-
     /* block the stop signals before any thread exists, so that only
      * sigwait() below ever sees them */
     sigset_t stop;
@@ -160,7 +180,7 @@ int cmd_serve(int argc, char **argv)
         .threads = (unsigned)threads,
         .tls_cert_pem = cert,
         .tls_key_pem = key,
-        .admin_token = admin,
+        .admin_hash = hash,
         .max_body = (size_t)max_body,
         .timeout = (unsigned)timeout,
         .rate = (double)rate,
@@ -182,7 +202,9 @@ int cmd_serve(int argc, char **argv)
         snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
     printf(_("gapsurvey: serving %s://%s:%u/ with %ld threads; Ctrl-C stops\n"), scheme, host,
            web_port(w), threads);
-    printf(_("admin page: %s://%s:%u/admin?token=%s\n"), scheme, host, web_port(w), admin);
+    printf(_("admin page: %s://%s:%u/admin\n"), scheme, host, web_port(w));
+    if (token)
+        printf(_("admin secret (shown this once; only its hash is kept): %s\n"), token);
     fflush(stdout);
     if (!cert && !loopback(listen))
         cli_error(_("warning: serving the network without TLS; answers and codes travel "
@@ -207,6 +229,10 @@ cleanup:
     free(cert);
     free(key);
     free(token);
+    if (secret)
+        seal_wipe(secret, strlen(secret));
+    free(secret);
+    free(hash);
     free(err);
     return rc;
 }

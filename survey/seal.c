@@ -83,6 +83,19 @@ int seal_unlock(const unsigned char key[32], const unsigned char *box, size_t n,
     return 0;
 }
 
+int seal_pass_hash(const char *secret, char out[SEAL_PASS_BYTES])
+{
+    ready();
+    return crypto_pwhash_str(out, secret, strlen(secret), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
+}
+
+int seal_pass_check(const char *hash, const char *secret)
+{
+    ready();
+    return crypto_pwhash_str_verify(hash, secret, strlen(secret)) == 0;
+}
+
 void seal_keypair(unsigned char pk[SEAL_PK_BYTES], unsigned char sk[SEAL_SK_BYTES])
 {
     ready();

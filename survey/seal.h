@@ -40,6 +40,15 @@ const unsigned char *seal_salt(const unsigned char *box, size_t n);
 int seal_unlock(const unsigned char key[32], const unsigned char *box, size_t n, char **msg,
                 size_t *msg_n);
 
+/* ---- the admin secret ----
+ * Kept as an Argon2id string (crypto_pwhash_str, about 0.1 s and 64 MiB
+ * to check), so a copy of the database does not open the admin page,
+ * even when the secret chosen was a weak one. */
+#define SEAL_PASS_BYTES 128
+int seal_pass_hash(const char *secret, char out[SEAL_PASS_BYTES]);
+/* 1 when secret is the one hashed into hash. */
+int seal_pass_check(const char *hash, const char *secret);
+
 /* ---- the sealed ballot box ---- */
 void seal_keypair(unsigned char pk[SEAL_PK_BYTES], unsigned char sk[SEAL_SK_BYTES]);
 /* msg sealed to pk (anonymous sender: crypto_box_seal). */

@@ -184,7 +184,9 @@ static const char *const migrations[] = {
     "UPDATE responses SET submitted_on = iso_week(submitted_on);"
     /* the answers of a draft made with an invitation code, encrypted with
      * a key from that code (seal.h), instead of draft_answers rows */
-    "ALTER TABLE drafts ADD COLUMN box BLOB;",
+    "ALTER TABLE drafts ADD COLUMN box BLOB;"
+    /* secrets of the installation, hashed (the admin secret, seal.h) */
+    "CREATE TABLE secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL);",
 };
 
 static int sqlerr(store_t *s, char **err, const char *what)
@@ -1679,6 +1681,38 @@ int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t
         rc = 0;
     } else if (step != SQLITE_DONE)
         rc = sqlerr(s, err, _("reading draft"));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- secrets ---- */
+
+int store_secret_put(store_t *s, const char *name, const char *value, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "INSERT OR REPLACE INTO secrets(name, value) VALUES (?1, ?2)", &st, err))
+        return -1;
+    bind_text(st, 1, name);
+    bind_text(st, 2, value);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("storing a secret"));
+    sqlite3_finalize(st);
+    forget(s);   /* the hash it replaced goes from every file */
+    return rc;
+}
+
+int store_secret_get(store_t *s, const char *name, char **value, char **err)
+{
+    sqlite3_stmt *st;
+    *value = NULL;
+    if (prep(s, "SELECT value FROM secrets WHERE name = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, name);
+    int rc = 1, step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *value = util_xstrdup(col_text(st, 0));
+        rc = 0;
+    } else if (step != SQLITE_DONE)
+        rc = sqlerr(s, err, _("reading a secret"));
     sqlite3_finalize(st);
     return rc;
 }

@@ -209,6 +209,11 @@ int store_draft_count(store_t *s, const char *key, long *n, char **err);
 int store_draft_box(store_t *s, const char *key, const void *box, size_t n, char **err);
 int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t *n, char **err);
 
+/* ---- secrets (hashed: the admin secret) ---- */
+int store_secret_put(store_t *s, const char *name, const char *value, char **err);
+/* *value heap; 1 when none is stored. */
+int store_secret_get(store_t *s, const char *name, char **value, char **err);
+
 /* ---- batches (double entry of paper forms) ---- */
 /* A batch holds the first keying of its
  * questionnaires until the second keying has verified each of them. */

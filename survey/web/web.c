@@ -2,7 +2,8 @@
  * web: the request handling of `gapsurvey serve` on libmicrohttpd (see
  * web.h).  Routes: GET / (the code page, or with ?code= the form), POST /
  * (a typed code), POST /submit (answers), GET /admin (counts per unit,
- * with the admin token) and GET /live.js (the optional script).
+ * for a signed-in session), POST /admin (signing in) and GET /live.js
+ * (the optional script).
  *
  * Safety, by construction rather than by care at each call:
  *  - every page is built by web_page, which escapes everything it echoes;
@@ -35,6 +36,7 @@
 #include <unistd.h>
 
 #include "survey/answers.h"
+#include "survey/seal.h"
 #include "survey/store.h"
 #include "survey/token.h"
 #include "survey/web/limit.h"
@@ -60,7 +62,9 @@ typedef struct {
 struct web {
     struct MHD_Daemon *d;
     web_config_t cfg;
-    char *db_path, *admin_token;
+    char *db_path, *admin_hash;
+    int tls;
+    pthread_mutex_t admin_mu;    /* one Argon2id check (64 MiB) at a time */
     unsigned char key[32];       /* CSRF key: random, this process only */
     web_limit_t *limit;          /* requests with a code, per client address */
     /* store pool: one connection per event-loop thread */
@@ -325,8 +329,10 @@ static void req_free(req_t *r)
 
 /* ---- responses ---- */
 
+/* extra: NULL, or header names and values, ending with NULL */
 static enum MHD_Result send_buf(web_t *w, struct MHD_Connection *c, unsigned status,
-                                util_buf_t *b, const char *ctype, int cache)
+                                util_buf_t *b, const char *ctype, int cache,
+                                const char *const *extra)
 {
     size_t len = b->len;
     char *body = util_buf_take(b);
@@ -347,6 +353,10 @@ static enum MHD_Result send_buf(web_t *w, struct MHD_Connection *c, unsigned sta
                             "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; "
                             "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
                             "base-uri 'none'");
+    if (w->tls)   /* browsers that came once over HTTPS never fall back to HTTP */
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+    for (; extra && extra[0]; extra += 2)
+        MHD_add_response_header(resp, extra[0], extra[1]);
     if (atomic_load(&w->stopping))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result rc = MHD_queue_response(c, status, resp);
@@ -356,7 +366,7 @@ static enum MHD_Result send_buf(web_t *w, struct MHD_Connection *c, unsigned sta
 
 static enum MHD_Result send_html(web_t *w, struct MHD_Connection *c, unsigned status, util_buf_t *b)
 {
-    return send_buf(w, c, status, b, "text/html; charset=utf-8", 0);
+    return send_buf(w, c, status, b, "text/html; charset=utf-8", 0, NULL);
 }
 
 static enum MHD_Result send_message(web_t *w, struct MHD_Connection *c, unsigned status,
@@ -922,15 +932,73 @@ static int count_cb(void *ud, int unit, long n)
     return 0;
 }
 
+/* The admin session: a cookie "EXPIRY.MAC", MAC = HMAC of the expiry
+ * under this process's key, so it needs no table, and a restart (a new
+ * key) signs everyone out. */
+#define ADMIN_SESSION_SECONDS (12 * 3600)
+
+static void session_value(const web_t *w, long expiry, char out[96])
+{
+    char e[24], mac[65];
+    snprintf(e, sizeof e, "%ld", expiry);
+    hmac_hex(w, "admin-session", e, mac);
+    snprintf(out, 96, "%s.%s", e, mac);
+}
+
+static int session_ok(const web_t *w, struct MHD_Connection *c)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "gs_admin");
+    char *end, want[96];
+    long expiry = v ? strtol(v, &end, 10) : 0;
+    if (!v || *end != '.' || expiry < (long)time(NULL))
+        return 0;
+    session_value(w, expiry, want);
+    return same_secret(v, want);
+}
+
+static int admin_secret_ok(web_t *w, const char *secret)
+{
+    pthread_mutex_lock(&w->admin_mu);
+    int ok = seal_pass_check(w->admin_hash, secret);
+    pthread_mutex_unlock(&w->admin_mu);
+    return ok;
+}
+
+/* POST /admin: the secret from the sign-in form; on success a session
+ * cookie only scripts of this site's pages cannot read (HttpOnly), sent
+ * back only from this site (SameSite=Strict) and only over TLS when the
+ * server has it (Secure), and a redirect to the page. */
+static enum MHD_Result admin_login(web_t *w, struct MHD_Connection *c, web_lang_t lang,
+                                   const req_t *r)
+{
+    char csrf[65], cookie[200], v[96];
+    hmac_hex(w, "admin", "", csrf);
+    const char *got = field(r, "csrf"), *secret = field(r, "secret");
+    util_buf_t b = {0};
+    if (!got || !same_secret(got, csrf) || !secret || !admin_secret_ok(w, secret)) {
+        web_page_login(&b, lang, csrf);
+        return send_html(w, c, MHD_HTTP_FORBIDDEN, &b);
+    }
+    session_value(w, (long)time(NULL) + ADMIN_SESSION_SECONDS, v);
+    snprintf(cookie, sizeof cookie, "gs_admin=%s; Path=/admin; Max-Age=%d; HttpOnly; "
+             "SameSite=Strict%s", v, ADMIN_SESSION_SECONDS, w->tls ? "; Secure" : "");
+    const char *extra[] = {MHD_HTTP_HEADER_SET_COOKIE, cookie, MHD_HTTP_HEADER_LOCATION,
+                           lang == WEB_EN ? "/admin?lang=en" : "/admin", NULL};
+    web_page_message(&b, lang, web_text(lang, WEB_T_ADMIN_HEAD), "");
+    return send_buf(w, c, MHD_HTTP_SEE_OTHER, &b, "text/html; charset=utf-8", 0, extra);
+}
+
 static enum MHD_Result admin(web_t *w, struct MHD_Connection *c, web_lang_t lang)
 {
-    const char *tok = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!tok && auth && strncmp(auth, "Bearer ", 7) == 0)
-        tok = auth + 7;
-    if (!tok || !same_secret(tok, w->admin_token))
-        return send_message(w, c, MHD_HTTP_FORBIDDEN, lang, WEB_T_FORBIDDEN_HEAD,
-                            WEB_T_FORBIDDEN_TEXT);
+    if (!session_ok(w, c) &&
+        !(auth && strncmp(auth, "Bearer ", 7) == 0 && admin_secret_ok(w, auth + 7))) {
+        char csrf[65];
+        util_buf_t b = {0};
+        hmac_hex(w, "admin", "", csrf);
+        web_page_login(&b, lang, csrf);
+        return send_html(w, c, MHD_HTTP_FORBIDDEN, &b);
+    }
     admin_t ad = {0};
     char *err = NULL;
     int bad = 0;
@@ -1023,10 +1091,12 @@ static enum MHD_Result route(web_t *w, struct MHD_Connection *c, const char *url
         return submit(w, c, lang, r);
     if (strcmp(url, "/admin") == 0 && get)
         return admin(w, c, lang);
+    if (strcmp(url, "/admin") == 0 && post)
+        return admin_login(w, c, lang, r);
     if (strcmp(url, "/live.js") == 0 && get) {
         util_buf_t b = {0};
         util_buf_adds(&b, web_live_js);
-        return send_buf(w, c, MHD_HTTP_OK, &b, "application/javascript; charset=utf-8", 1);
+        return send_buf(w, c, MHD_HTTP_OK, &b, "application/javascript; charset=utf-8", 1, NULL);
     }
     if ((strcmp(url, "/") == 0 || strcmp(url, "/submit") == 0 || strcmp(url, "/admin") == 0 ||
          strcmp(url, "/live.js") == 0)) {
@@ -1145,9 +1215,10 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     *out = NULL;
     w->cfg = *cfg;
     w->db_path = util_xstrdup(cfg->db_path);
-    w->admin_token = util_xstrdup(cfg->admin_token ? cfg->admin_token : "");
+    w->admin_hash = util_xstrdup(cfg->admin_hash ? cfg->admin_hash : "");
+    w->tls = cfg->tls_cert_pem != NULL;
     w->cfg.db_path = w->db_path;
-    w->cfg.admin_token = w->admin_token;
+    w->cfg.admin_hash = w->admin_hash;
     w->cfg.listen = NULL;
     if (!w->cfg.threads)
         w->cfg.threads = 4;
@@ -1157,6 +1228,7 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
         w->cfg.timeout = 30;
     w->quiesced_fd = -1;
     w->limit = web_limit_new(cfg->rate, 60 * cfg->rate);
+    pthread_mutex_init(&w->admin_mu, NULL);
     pthread_mutex_init(&w->pool_mu, NULL);
     pthread_cond_init(&w->pool_cv, NULL);
     pthread_mutex_init(&w->forms_mu, NULL);
@@ -1165,7 +1237,7 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     pthread_cond_init(&w->q_cv, NULL);
     w->qtail = &w->qhead;
     w->forms = util_xcalloc(MAX_FORMS, sizeof *w->forms);
-    if (!*w->admin_token) {
+    if (!*w->admin_hash) {
         util_seterr(err, _("an admin token is needed"));
         goto fail;
     }
@@ -1244,6 +1316,44 @@ fail:
     return -1;
 }
 
+int web_admin_secret(const char *db_path, const char *secret, char **made, char **hash,
+                     char **err)
+{
+    store_t *s = NULL;
+    char h[SEAL_PASS_BYTES], *mine = NULL;
+    int rc = -1;
+    *made = *hash = NULL;
+    if (store_open(db_path, 0, &s, err) != 0)
+        goto cleanup;
+    int r = secret ? 1 : store_secret_get(s, "admin", hash, err);
+    if (r <= 0) {
+        rc = r;
+        goto cleanup;
+    }
+    if (!secret) {
+        unsigned char b[16];
+        seal_random(b, sizeof b);
+        mine = util_xmalloc(33);
+        for (int i = 0; i < 16; i++)
+            snprintf(mine + 2 * i, 3, "%02x", b[i]);
+        secret = mine;
+    }
+    if (seal_pass_hash(secret, h) != 0) {
+        util_seterr(err, _("not enough memory to hash the admin secret"));
+        goto cleanup;
+    }
+    if (store_secret_put(s, "admin", h, err) != 0)
+        goto cleanup;
+    *hash = util_xstrdup(h);
+    *made = mine;
+    mine = NULL;
+    rc = 0;
+cleanup:
+    free(mine);
+    store_close(s);
+    return rc;
+}
+
 unsigned web_port(const web_t *w)
 {
     return w->port;
@@ -1309,6 +1419,7 @@ void web_stop(web_t *w)
     pthread_mutex_destroy(&w->q_mu);
     pthread_cond_destroy(&w->q_cv);
     free(w->db_path);
-    free(w->admin_token);
+    free(w->admin_hash);
+    pthread_mutex_destroy(&w->admin_mu);
     free(w);
 }

@@ -68,6 +68,8 @@ static const char *const texts[WEB_T_COUNT] = {
     [WEB_T_SERVER_TEXT] = N_("The server had a problem; please try again in a moment."),
     [WEB_T_FORBIDDEN_HEAD] = N_("Not allowed"),
     [WEB_T_FORBIDDEN_TEXT] = N_("This page needs the admin token."),
+    [WEB_T_ADMIN_SECRET] = N_("Admin secret"),
+    [WEB_T_ADMIN_SIGNIN] = N_("Sign in"),
     [WEB_T_REQUIRED_LEGEND] = N_("Questions marked * must be answered."),
     [WEB_T_CHOOSE] = N_("Choose"),
     [WEB_T_BACK] = N_("Back to the code page"),
@@ -278,6 +280,26 @@ void web_page_code(util_buf_t *b, web_lang_t lang, const char *csrf, const char 
     util_buf_adds(b, "\"></p>\n</form>\n<p class=\"small\">");
     web_esc(b, web_text(lang, WEB_T_ANONYMOUS));
     util_buf_adds(b, "</p>\n</div>\n");
+    tail(b);
+}
+
+void web_page_login(util_buf_t *b, web_lang_t lang, const char *csrf)
+{
+    head(b, lang, web_text(lang, WEB_T_FORBIDDEN_HEAD));
+    util_buf_adds(b, "<div class=\"card\">\n<h1>");
+    web_esc(b, web_text(lang, WEB_T_FORBIDDEN_HEAD));
+    util_buf_adds(b, "</h1>\n<p>");
+    web_esc(b, web_text(lang, WEB_T_FORBIDDEN_TEXT));
+    util_buf_adds(b, "</p>\n<form method=\"post\" action=\"/admin\" accept-charset=\"utf-8\">\n");
+    hidden(b, "csrf", csrf);
+    hidden(b, "lang", web_lang_code(lang));
+    util_buf_adds(b, "<p><label for=\"secret\">");
+    web_esc(b, web_text(lang, WEB_T_ADMIN_SECRET));
+    util_buf_adds(b, "</label><br>\n<input class=\"t\" type=\"password\" id=\"secret\" "
+                     "name=\"secret\" autocomplete=\"current-password\"></p>\n"
+                     "<p><input class=\"btn\" type=\"submit\" value=\"");
+    web_esc(b, web_text(lang, WEB_T_ADMIN_SIGNIN));
+    util_buf_adds(b, "\"></p>\n</form>\n</div>\n");
     tail(b);
 }
 

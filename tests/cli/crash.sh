@@ -165,9 +165,9 @@ done <pairs.txt
 # shellcheck disable=SC2086
 wait $posts   # the 40 posts, not the server
 thanks=$(grep -l 'id="thanks"' post*.html | wc -l)
-gone=$(cat post*.code | grep -c '^410$')
+gone=$(cat post*.code | grep -c '^404$')
 same "20 codes posted twice at once: 20 thank-you pages" "$thanks" 20
-same "and 20 refusals as already used (410)" "$gone" 20
+same "and 20 refusals as used (404, the page of an unknown code)" "$gone" 20
 same "20 responses stored, not 40" "$(( $(sql 'select count(*) from responses') - before ))" 20
 same "every one of the 20 codes is used" \
     "$(sql "select count(*) from tokens where used")" "$(( $(sql 'select count(*) from responses') - 23000 ))"

@@ -10,15 +10,6 @@ I="$FIX/import"
 S="$Q/staff-opinion.csv"
 M="$I/mini-form.csv"
 
-# samerows A B: the same header and the same rows in any order (exports
-# are ordered by unit and then by random id: no order of arrival)
-samerows() {
-    python3 -c '
-import csv, sys
-a, b = (list(csv.reader(open(f, encoding="utf-8-sig", newline=""))) for f in sys.argv[1:3])
-sys.exit(not (a[:1] == b[:1] and sorted(a[1:]) == sorted(b[1:])))' "$1" "$2"
-}
-
 fresh() {
     export GAPSURVEY_DB="$T/$1.db"
     rm -f "$GAPSURVEY_DB"*

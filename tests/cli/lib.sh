@@ -42,3 +42,12 @@ hasnot() {
 same() {
     if [ "$2" = "$3" ]; then ok "$1"; else notok "$1 (got '$2', wanted '$3')"; fi
 }
+# samerows A B: two CSV files with the same header and the same rows in
+# any order (exports are ordered by unit and then by random id, so rows of
+# one unit come in no order of arrival)
+samerows() {
+    python3 -c '
+import csv, sys
+a, b = (list(csv.reader(open(f, encoding="utf-8-sig", newline=""))) for f in sys.argv[1:3])
+sys.exit(not (a[:1] == b[:1] and sorted(a[1:]) == sorted(b[1:])))' "$1" "$2"
+}
