@@ -10,6 +10,7 @@
  * (DESIGN.md section 4).
  */
 #include "survey/runner.h"
+#include "survey/ballot.h"
 #include "survey/seal.h"
 #include "base/i18n.h"
 
@@ -915,7 +916,7 @@ int run_batch_verified(run_t *r, int batch, long seq, long compared, long differ
     ans_to_store(r->ans, r->item_ids, &rows, &n);
     if (store_begin(s, err) != 0)
         goto cleanup;
-    if (store_response_add(s, r->cfg.form_row, r->cfg.wave, unit, today, "entry", rows, n, err) != 0)
+    if (ballot_response_add(s, r->cfg.form_row, r->cfg.wave, unit, today, "entry", rows, n, err) != 0)
         goto rollback;
     *response = store_response_last(s);
     if ((batch && store_batch_verified(s, batch, seq, compared, differences, err) != 0) ||

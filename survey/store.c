@@ -53,6 +53,8 @@ struct store {
     sqlite3 *db;
     int busy_ms;                 /* the busy timeout set by store_busy_wait */
     int forget;                  /* the open transaction used a code or a draft */
+    int sealed_wave, sealed;     /* store_wave_key's last answer (a wave is sealed at
+                                    its creation and unsealed only as it closes) */
     sqlite3_stmt *ins_response;
     sqlite3_stmt *ins_answers[ANS_BATCH_BITS];   /* [b]: 2^b rows */
     /* statements the web server runs for every request, prepared once per
@@ -186,7 +188,16 @@ static const char *const migrations[] = {
      * a key from that code (seal.h), instead of draft_answers rows */
     "ALTER TABLE drafts ADD COLUMN box BLOB;"
     /* secrets of the installation, hashed (the admin secret, seal.h) */
-    "CREATE TABLE secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    "CREATE TABLE secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    /* sealed waves (ballot.c): the public key while the wave is sealed,
+     * and each submission as a box only the secret key opens; its unit in
+     * the clear, so that response rates can be followed */
+    "ALTER TABLE waves ADD COLUMN sealed_pk BLOB;"
+    "CREATE TABLE ballots("
+    "  id INTEGER PRIMARY KEY,"
+    "  wave INTEGER NOT NULL REFERENCES waves(id),"
+    "  unit INTEGER REFERENCES units(id),"
+    "  box BLOB NOT NULL);",
 };
 
 static int sqlerr(store_t *s, char **err, const char *what)
@@ -821,13 +832,19 @@ int store_wave_close(store_t *s, const char *name, char **err)
     sqlite3_stmt *st;
     char today[11];
     util_today(today);
+    int id;
+    unsigned char pk[32];
+    if (store_wave_find(s, name, &id, err) == 0 && store_wave_key(s, id, pk, err) > 0) {
+        util_seterr(err, _("survey round %s is sealed: close it with 'gapsurvey wave close %s "
+                           "--key KEYFILE', the key written by 'wave add --sealed'"), name, name);
+        return -1;
+    }
     if (prep(s, "UPDATE waves SET closed_at = ?2 WHERE name = ?1 AND closed_at IS NULL", &st, err))
         return -1;
     bind_text(st, 1, name);
     bind_text(st, 2, today);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("closing wave"));
     if (rc == 0 && sqlite3_changes(s->db) == 0) {
-        int id;
         if (store_wave_find(s, name, &id, err) == 1)
             util_seterr(err, _("no wave named '%s'"), name);
         else
@@ -902,8 +919,11 @@ int store_wave_current(store_t *s, int create, int *id, char **err)
 
 int store_wave_latest_for(store_t *s, const char *form_id, int *id, char **err)
 {
-    return find_id(s, "SELECT r.wave FROM responses r JOIN forms f ON f.id = r.form "
-                      "WHERE f.form_id = ?1 ORDER BY r.wave DESC LIMIT 1", form_id, id, err);
+    /* a sealed wave counts too: analyze then says it is sealed instead of
+     * silently taking the round before it */
+    return find_id(s, "SELECT max(w) FROM (SELECT r.wave AS w FROM responses r JOIN forms f "
+                      "ON f.id = r.form WHERE f.form_id = ?1 UNION ALL SELECT wave FROM ballots) "
+                      "HAVING max(w) IS NOT NULL", form_id, id, err);
 }
 
 int store_wave_name(store_t *s, int id, char **name, char **err)
@@ -960,6 +980,14 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
         prep(s, "INSERT INTO responses(id, form, wave, unit, submitted_on, source) "
                 "VALUES (?6, ?1, ?2, ?3, ?4, ?5)", &s->ins_response, err))
         return -1;
+    unsigned char pk[32];
+    int sealed = store_wave_key(s, wave, pk, err);
+    if (sealed != 0) {
+        if (sealed > 0)
+            util_seterr(err, _("survey round %d is sealed: its answers are kept only as sealed "
+                               "ballots"), wave);
+        return -1;
+    }
     sqlite3_stmt *st = s->ins_response;
     sqlite3_int64 rid = 0;
     char week[16];
@@ -1048,6 +1076,16 @@ static int scan(store_t *s, const char *form_id, int wave, const form_t *target,
         "FROM responses NOT INDEXED WHERE form IN (SELECT id FROM forms WHERE form_id = ?1) "
         "AND wave = ?2";
 
+    unsigned char pk[32];
+    int sealed = store_wave_key(s, wave, pk, err);
+    if (sealed != 0) {
+        char *name = NULL;
+        if (sealed > 0 && store_wave_name(s, wave, &name, err) == 0)
+            util_seterr(err, _("survey round %s is sealed: nobody can read its answers until "
+                               "'gapsurvey wave close %s --key KEYFILE' opens them"), name, name);
+        free(name);
+        goto cleanup;
+    }
     if (prep(s, "SELECT min(i.id), max(i.id) FROM items i JOIN forms f ON f.id = i.form "
                 "WHERE f.form_id = ?1", &st, err))
         goto cleanup;
@@ -1714,5 +1752,114 @@ int store_secret_get(store_t *s, const char *name, char **value, char **err)
     } else if (step != SQLITE_DONE)
         rc = sqlerr(s, err, _("reading a secret"));
     sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- sealed waves ---- */
+
+int store_wave_seal(store_t *s, int wave, const unsigned char pk[32], char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "UPDATE waves SET sealed_pk = ?2 WHERE id = ?1", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, wave);
+    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("sealing the wave"));
+    sqlite3_finalize(st);
+    s->sealed_wave = 0;
+    return rc;
+}
+
+int store_wave_key(store_t *s, int wave, unsigned char pk[32], char **err)
+{
+    if (wave == s->sealed_wave && !s->sealed)
+        return 0;
+    sqlite3_stmt *st = cached(s, "SELECT sealed_pk FROM waves WHERE id = ?1", err);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, wave);
+    int rc = 0, step = sqlite3_step(st);
+    if (step == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+        memcpy(pk, sqlite3_column_blob(st, 0), 32);
+        rc = 1;
+    } else if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = sqlerr(s, err, _("reading wave"));
+    sqlite3_reset(st);
+    if (rc >= 0) {
+        s->sealed_wave = wave;
+        s->sealed = rc;
+    }
+    return rc;
+}
+
+int store_ballot_add(store_t *s, int wave, int unit, const void *box, size_t n, char **err)
+{
+    sqlite3_stmt *st = cached(s, "INSERT INTO ballots(id, wave, unit, box) VALUES (?1, ?2, ?3, ?4)",
+                              err);
+    if (!st)
+        return -1;
+    int rc = -1;
+    for (int tries = 0; tries < 8 && rc < 0; tries++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, random_id(wave));
+        sqlite3_bind_int(st, 2, wave);
+        if (unit > 0)
+            sqlite3_bind_int(st, 3, unit);
+        else
+            sqlite3_bind_null(st, 3);
+        sqlite3_bind_blob(st, 4, box, (int)n, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_DONE)
+            rc = 0;
+        else if (sqlite3_extended_errcode(s->db) != SQLITE_CONSTRAINT_PRIMARYKEY)
+            break;
+    }
+    if (rc < 0)
+        sqlerr(s, err, _("storing a sealed ballot"));
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+int store_ballot_scan(store_t *s, int wave,
+                      int (*cb)(void *ud, long id, int unit, const unsigned char *box, size_t n),
+                      void *ud, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT id, coalesce(unit, 0), box FROM ballots WHERE wave = ?1 ORDER BY id", &st,
+             err))
+        return -1;
+    sqlite3_bind_int(st, 1, wave);
+    int rc = 0, step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        if ((rc = cb(ud, (long)sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
+                     sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2))) != 0)
+            break;
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sqlerr(s, err, _("reading sealed ballots"));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_wave_unseal(store_t *s, int wave, char **err)
+{
+    sqlite3_stmt *st;
+    s->sealed_wave = 0;
+    if (prep(s, "UPDATE waves SET sealed_pk = NULL WHERE id = ?1", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, wave);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("opening the wave"));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_ballot_delete(store_t *s, int wave, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "DELETE FROM ballots WHERE wave = ?1", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, wave);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("deleting sealed ballots"));
+    sqlite3_finalize(st);
+    forget(s);
     return rc;
 }

@@ -209,6 +209,22 @@ int store_draft_count(store_t *s, const char *key, long *n, char **err);
 int store_draft_box(store_t *s, const char *key, const void *box, size_t n, char **err);
 int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t *n, char **err);
 
+/* ---- sealed waves (ballot.h) ---- */
+/* Seals wave: its submissions are stored as ballots sealed to pk. */
+int store_wave_seal(store_t *s, int wave, const unsigned char pk[32], char **err);
+/* 1 and pk when wave is sealed, 0 when it is not (or no such wave). */
+int store_wave_key(store_t *s, int wave, unsigned char pk[32], char **err);
+int store_ballot_add(store_t *s, int wave, int unit, const void *box, size_t n, char **err);
+/* Every ballot of wave, in the order of their random ids. */
+int store_ballot_scan(store_t *s, int wave,
+                      int (*cb)(void *ud, long id, int unit, const unsigned char *box, size_t n),
+                      void *ud, char **err);
+/* Inside the transaction that stores the opened responses: the wave is
+ * no longer sealed (responses may be added), and its ballots are deleted
+ * (zeroed in the file: secure_delete). */
+int store_wave_unseal(store_t *s, int wave, char **err);
+int store_ballot_delete(store_t *s, int wave, char **err);
+
 /* ---- secrets (hashed: the admin secret) ---- */
 int store_secret_put(store_t *s, const char *name, const char *value, char **err);
 /* *value heap; 1 when none is stored. */
