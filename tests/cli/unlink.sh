@@ -6,8 +6,8 @@
 # link no code to a response, find no draft answer once it was submitted
 # and no earlier version of an answer the respondent changed; the draft
 # of a session in progress holds no answer in clear.  After `wave close`
-# nothing orders the responses by arrival: ids, the pages they sit on,
-# exports and the report's comments.
+# nothing orders the responses by arrival: ids (and so the report's
+# comments and the pages VACUUM lays out in id order) and exports.
 . "$ROOT/tests/cli/lib.sh"
 . "$ROOT/tests/cli/serve_lib.inc"
 
@@ -15,7 +15,7 @@
 "$GS" form add "$Q/staff-opinion.csv" >/dev/null 2>&1
 "$GS" unit import "$Q/units-sample.csv" >/dev/null 2>&1
 "$GS" wave add 2026 >/dev/null 2>&1
-"$GS" token issue --form staff-opinion --unit U07 --count 8 >codes.csv 2>/dev/null
+"$GS" token issue --form staff-opinion --unit U07 --count 10 >codes.csv 2>/dev/null
 tail -n +2 codes.csv | cut -d, -f1 >codes.txt
 snap() {   # NAME: the adversary's copy of every file of the database
     mkdir -p "snaps/$1"
@@ -37,18 +37,17 @@ answer() {   # FROM TO TOTAL VALUE
     done
 }
 
-# ---- the web: four respondents, a copy after each acknowledgement
+# ---- the web: seven respondents, a copy after each acknowledgement
 serve_start
-i=0
-for c in $(head -n 4 codes.txt); do
+for i in 1 2 3 4 8 9 10; do
+    c=$(sed -n "${i}p" codes.txt)
     fetch f "$URL/?code=$c&lang=en"
     cs=$(csrf_of "$T/f.html")
     # shellcheck disable=SC2046
     fetch s "$URL/submit" --data-urlencode "code=$c" -d "csrf=$cs" -d lang=en -d q_position=clerk \
-        -d q_party=yes -d q_years=lt3 -d "q_comment=WEBCOMMENT$i" $(likert_args $((i % 5 + 1)))
+        -d q_party=yes -d q_years=lt3 -d "q_comment=WEBC${i}Z" $(likert_args $((i % 5 + 1)))
     same "web submission $i acknowledged" "$CODE_HTTP" 200
     snap "web$i"
-    i=$((i + 1))
 done
 
 # ---- the terminal, while the server runs: the comment is first typed as
@@ -101,8 +100,8 @@ sql "UPDATE drafts SET box = substr(box, 1, 50) || X'00' || substr(box, 52)"
 } | pty tty7-b run staff-opinion --token "$c" --lang en
 same "a changed box is refused, and kept" "$(sql 'SELECT count(*) FROM drafts WHERE box IS NOT NULL')" 1
 serve_kill
-same "six responses stored" "$(sql 'SELECT count(*) FROM responses')" 6
-same "six codes used" "$(sql 'SELECT sum(used) FROM tokens')" 6
+same "nine responses stored" "$(sql 'SELECT count(*) FROM responses')" 9
+same "nine codes used" "$(sql 'SELECT sum(used) FROM tokens')" 9
 
 after=""
 for d in snaps/web* snaps/tty5 snaps/tty6; do after="$after $d/test.db"; done
@@ -114,3 +113,22 @@ has "no draft answer is left once submitted" adv.txt "drafts 0"
 has "freed pages hold nothing" adv.txt "freelist 0"
 hasnot "an answer the respondent changed is nowhere (5)" adv.txt "text DRAFTMARKER5"
 hasnot "an answer the respondent changed is nowhere (6)" adv.txt "text DRAFTMARKER6"
+
+# ---- no order: after the wave closes, nothing lists the responses in the
+# order they came in (9 of them: by chance one time in 362,880)
+run "$GS" wave close 2026
+status "wave close" 0
+arrival="WEBC1Z WEBC2Z WEBC3Z WEBC4Z WEBC8Z WEBC9Z WEBC10Z FINAL5 FINAL6"
+sorted() { printf '%s\n' $1 | sort | tr '\n' ' '; }
+byid=$(sql "SELECT group_concat(text, ' ') FROM (SELECT a.text FROM answers a JOIN items i
+            ON i.id = a.item WHERE i.name = 'comment' ORDER BY a.response)")
+same "every comment is stored" "$(sorted "$byid")" "$(sorted "$arrival")"
+check "response ids: not in the order of arrival" test "$byid" != "$arrival"
+"$GS" export --form staff-opinion --format csv -o e.csv >/dev/null 2>&1
+byexport=$(grep -o 'WEBC[0-9]*Z\|FINAL[0-9]' e.csv | tr '\n' ' ' | sed 's/ $//')
+same "the export holds every one" "$(sorted "$byexport")" "$(sorted "$arrival")"
+check "export: not in the order of arrival" test "$byexport" != "$arrival"
+# VACUUM copies every table in the order of its key: the pages follow the
+# random ids, and no free page keeps an older layout
+same "the file was rewritten at close: no free page" "$(sql 'PRAGMA freelist_count')" 0
+same "no abandoned draft survives the close" "$(sql 'SELECT count(*) FROM drafts')" 0
