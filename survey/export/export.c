@@ -12,6 +12,8 @@
  */
 #include "survey/export/export.h"
 #include "survey/answers.h"
+#include "base/csv.h"
+#include "base/fs.h"
 #include "base/i18n.h"
 
 #include <errno.h>
@@ -187,30 +189,12 @@ typedef struct {
     exp_stats_t *st;
 } text_t;
 
-/* A spreadsheet runs a cell starting with one of these as a formula. */
-static int risky(const char *s)
-{
-    double d;
-    return s[0] && strchr("=+-@\t\r", s[0]) && util_parse_double(s, &d) != 0;
-}
-
+/* Only the csv format, meant for spreadsheets, neutralises formulas; the
+ * plain format is read back by `import` and must keep every value as it
+ * is. */
 static void csv_cell(text_t *t, const char *s)
 {
-    FILE *out = t->out;
-    int neutral = t->o->format == EXP_CSV && risky(s);
-    if (neutral || strpbrk(s, ",\"\r\n") || s[0] == ' ' || (*s && s[strlen(s) - 1] == ' ')) {
-        fputc('"', out);
-        if (neutral)
-            fputc('\'', out);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', out);
-            fputc(*s, out);
-        }
-        fputc('"', out);
-    } else {
-        fputs(s, out);
-    }
+    csvw_cell(t->out, s, ',', CSVW_EDGE_SPACES | (t->o->format == EXP_CSV ? CSVW_NEUTRAL : 0));
 }
 
 static const char *eol(const text_t *t)
@@ -221,7 +205,7 @@ static const char *eol(const text_t *t)
 static void csv_header(text_t *t)
 {
     if (t->o->format == EXP_CSV)
-        fputs("\xEF\xBB\xBF", t->out);
+        fputs(CSV_BOM, t->out);
     fputs("unit", t->out);
     for (size_t i = 0; i < t->f->nitems; i++)
         if (exp_item_exported(t->f, i)) {
@@ -406,7 +390,9 @@ int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const 
               exp_stats_t *st, char **err)
 {
     memset(st, 0, sizeof *st);
-    char *tmp = o->path ? util_fmt("%s.tmp%ld", o->path, (long)getpid()) : NULL;
+    /* written beside the target and renamed over it at the end, so a
+     * failed export never leaves half a file under the name asked for */
+    char *tmp = o->path ? fs_temp_name(o->path) : NULL;
     int rc;
     if (tmp) {
         /* say which file cannot be written, not which temporary name */
@@ -425,7 +411,7 @@ int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const 
     else
         rc = write_text(s, f, form_id, wave, o, tmp, st, err);
     if (tmp) {
-        if (rc == 0 && rename(tmp, o->path) != 0) {
+        if (rc == 0 && fs_commit(tmp, o->path) != 0) {
             util_seterr(err, _("cannot write %s: %s"), o->path, strerror(errno));
             rc = -1;
         }
