@@ -483,6 +483,22 @@ static void gp_key_below(util_buf_t *b, const pfile_t *pf, int rows, int x_axis)
                   (x_axis ? 3.4 : 0.6) + 1.25 * rows, 6.0 / pf->height, rows);
 }
 
+/* The head of the row plots of gaps and changes: one row per pair from the
+ * top down, the score on x, the legend below; the ytics follow. */
+static void gp_rows_head(util_buf_t *s, const pfile_t *pf, const char *title, double xlo,
+                         double xhi, size_t n, const char *xlabel)
+{
+    char a[40];
+    gp_head(s, title);
+    util_buf_addf(s, "set xrange [%s:", num(a, xlo, 0));
+    util_buf_addf(s, "%s]\nset yrange [%zu.6:-0.6]\n", num(a, xhi, 0), n - 1);
+    util_buf_adds(s, "set grid xtics lc rgb '#e5e5e5'\nset xtics nomirror\nset xlabel ");
+    gp_q(s, xlabel);
+    util_buf_adds(s, "\n");
+    gp_key_below(s, pf, 2, 1);
+    gp_ytics_begin(s);
+}
+
 static int shown_group(const res_t *r, size_t g)
 {
     return g < r->ngroups && !r->groups[g].suppressed && r->groups[g].cells;
@@ -1104,14 +1120,7 @@ static int plot_dumbbell(pctx_t *c, size_t j, char **err)
     }
 
     util_buf_t *s = &pf.gp;
-    gp_head(s, title);
-    util_buf_addf(s, "set xrange [%s:", num(a, xlo, 0));
-    util_buf_addf(s, "%s]\nset yrange [%zu.6:-0.6]\n", num(a, xhi, 0), n - 1);
-    util_buf_adds(s, "set grid xtics lc rgb '#e5e5e5'\nset xtics nomirror\nset xlabel ");
-    gp_q(s, TR(c->zh, "score (0-100)"));
-    util_buf_adds(s, "\n");
-    gp_key_below(s, &pf, 2, 1);
-    gp_ytics_begin(s);
+    gp_rows_head(s, &pf, title, xlo, xhi, n, TR(c->zh, "score (0-100)"));
     for (size_t k = 0; k < n; k++) {
         char *lab = group_label(c, &r->groups[r->gaps[rows[k]].group], 30);
         gp_ytic(s, lab, k, k + 1 == n);
@@ -1429,14 +1438,7 @@ static int plot_change(pctx_t *c, char **err)
         free(txt);
     }
     util_buf_t *s = &pf.gp;
-    gp_head(s, title);
-    util_buf_addf(s, "set xrange [%s:", num(a, xlo, 0));
-    util_buf_addf(s, "%s]\nset yrange [%zu.6:-0.6]\n", num(a, xhi, 0), n - 1);
-    util_buf_adds(s, "set grid xtics lc rgb '#e5e5e5'\nset xtics nomirror\nset xlabel ");
-    gp_q(s, TR(c->zh, "mean score (0-100)"));
-    util_buf_adds(s, "\n");
-    gp_key_below(s, &pf, 2, 1);
-    gp_ytics_begin(s);
+    gp_rows_head(s, &pf, title, xlo, xhi, n, TR(c->zh, "mean score (0-100)"));
     for (size_t k = 0; k < n; k++)
         gp_ytic(s, dim_label(&r->dims[r->changes[rows[k]].dim]), k, k + 1 == n);
     util_buf_adds(s, "right(a, b) = (a > b ? a : b)\n"
