@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "base/csv.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "survey/web/slips.h"
@@ -67,20 +68,6 @@ static int make_code(char out[CODE_CHARS + CODE_CHARS / 4])
     }
     out[k] = '\0';
     return 0;
-}
-
-static void csv_cell(const char *s)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        putchar('"');
-        for (; *s; s++) {
-            if (*s == '"')
-                putchar('"');
-            putchar(*s);
-        }
-        putchar('"');
-    } else
-        fputs(s, stdout);
 }
 
 static int write_file(const char *path, const util_buf_t *b, char **err)
@@ -251,11 +238,11 @@ static int issue(int argc, char **argv)
     in_tx = 0;
     printf("code,unit,link\n");
     for (long i = 0; i < count; i++) {
-        csv_cell(codes[i]);
+        csvw_cell(stdout, codes[i], ',', 0);
         putchar(',');
-        csv_cell(unit_code ? unit_code : "");
+        csvw_cell(stdout, unit_code ? unit_code : "", ',', 0);
         putchar(',');
-        csv_cell(links[i]);
+        csvw_cell(stdout, links[i], ',', 0);
         putchar('\n');
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -82,9 +82,10 @@
 #include <string.h>
 
 #include "survey/answers.h"
-#include "cli/cli.h"
-#include "base/csvread.h"
+#include "base/csv.h"
+#include "base/fs.h"
 #include "base/encoding.h"
+#include "base/i18n.h"
 #include "survey/simulate.h"
 
 #define STAFF_FILE "questionnaires/staff-opinion.csv"
@@ -438,7 +439,7 @@ static int plan_units(sim_t *m, char **err)
         goto cleanup;
     size_t want = (size_t)m->o->units;
     int next = 41;
-    if (m->nunits < want && (path = cli_find_data(UNITS_FILE))) {
+    if (m->nunits < want && (path = fs_find_data(UNITS_FILE))) {
         if (util_read_file(path, &data, &len, err) != 0 ||
             enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, NULL, err) != 0)
             goto cleanup;
@@ -468,7 +469,7 @@ static int plan_form(sim_t *m, sform_t *sf, const char *rel, const char *form_id
                      form_role_t role, char **err)
 {
     int rc = -1;
-    char *path = cli_find_data(rel);
+    char *path = fs_find_data(rel);
     form_t *loaded = NULL;
     util_diag_t d = {0};
     if (path) {
