@@ -17,8 +17,23 @@ BUILD   ?= build
 SANFLAGS :=
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The libraries' flags come from pkg-config, which on a fresh machine
+# knows them only after tools/deps.sh has installed the packages.  So they
+# are not read while this file is parsed but kept in BUILD/config.mk, made
+# by running deps.sh first; make builds it, then starts again with it read
+# (tests/cli/fresh.sh plays a fresh machine to keep this so).  Goals that
+# compile nothing do without it.
+.DEFAULT_GOAL := all
+CONFIG  := $(BUILD)/config.mk
+NOCONFIG_GOALS := clean deps pot pot-file readme-ref uninstall check-deps
+ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
+include $(CONFIG)
+endif
+$(CONFIG): tools/deps.sh Makefile
+	@sh tools/deps.sh check
+	@mkdir -p $(dir $@)
+	@c=$$(pkg-config --cflags $(PKGS)) && l=$$(pkg-config --libs $(PKGS)) && \
+	    printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\n' "$$c" "$$l" > $@.tmp && mv $@.tmp $@
 CFLAGS  := $(CFLAGS_BASE) $(OPT) $(SANFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lcsv -lreadstat -lm
 LDFLAGS += $(SANFLAGS)
