@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "survey/form.h"
 #include "survey/import/import.h"
 #include "survey/store.h"
+#include "tests/unit/testdb.h"
 
 static const char form_csv[] =
     "survey,,,\n"
@@ -38,9 +38,8 @@ static const char form_csv[] =
 #define MAX_SEEN 8
 
 typedef struct {
-    char dir[64];
-    char *db, *file;
-    store_t *s;
+    testdb_t db;
+    char file[96];       /* DIR/responses.csv */
     /* what the callbacks saw */
     long nproblems, line[MAX_SEEN], col[MAX_SEEN];
     int fatal[MAX_SEEN];
@@ -50,22 +49,8 @@ typedef struct {
 static int setup(void **state)
 {
     fixture_t *x = util_xcalloc(1, sizeof *x);
-    strcpy(x->dir, "/tmp/gs-import-XXXXXX");
-    assert_non_null(mkdtemp(x->dir));
-    x->db = util_fmt("%s/t.db", x->dir);
-    x->file = util_fmt("%s/responses.csv", x->dir);
-    char *err = NULL;
-    form_t *f = NULL;
-    util_diag_t d = {0};
-    assert_int_equal(store_open(x->db, 1, &x->s, &err), 0);
-    assert_int_equal(form_load_mem("t.csv", form_csv, strlen(form_csv), &f, &d), 0);
-    util_diag_free(&d);
-    int form, wave, existed;
-    assert_int_equal(store_form_add(x->s, f, &form, &existed, &err), 0);
-    form_free(f);
-    assert_int_equal(store_wave_add(x->s, "2026", &wave, &err), 0);
-    store_unit_t unit = {0, "U01", "第一单位", NULL, NULL, -1};
-    assert_int_equal(store_unit_put(x->s, &unit, &err), 0);
+    testdb_open(&x->db, form_csv, "第一单位");
+    snprintf(x->file, sizeof x->file, "%s/responses.csv", x->db.dir);
     *state = x;
     return 0;
 }
@@ -73,13 +58,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *x = *state;
-    store_close(x->s);
-    char *cmd = util_fmt("rm -rf '%s'", x->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", x->dir);
-    free(cmd);
-    free(x->db);
-    free(x->file);
+    testdb_close(&x->db);
     free(x);
     return 0;
 }
@@ -90,19 +69,6 @@ static void write_text(const char *path, const char *text)
     assert_non_null(f);
     assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
     assert_int_equal(fclose(f), 0);
-}
-
-static long count(const fixture_t *x, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open(x->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    long n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
 }
 
 static void on_problem(void *ud, const import_problem_t *p)
@@ -161,7 +127,7 @@ static void test_good_file_stored(void **state)
     import_opts_t o = opts(x);
     import_stats_t st;
     char *err = NULL;
-    assert_int_equal(run(x->s, &o, &st, &err), 0);
+    assert_int_equal(run(x->db.s, &o, &st, &err), 0);
     assert_null(err);
     assert_int_equal(x->nproblems, 0);
     assert_int_equal(x->began, 1);
@@ -170,16 +136,16 @@ static void test_good_file_stored(void **state)
     assert_int_equal(st.stored, 2);
     assert_int_equal(st.format, IMP_PLAIN);
     assert_int_equal(st.encoding, ENC_UTF8);
-    assert_int_equal(count(x, "SELECT count(*) FROM responses"), 2);
-    assert_int_equal(count(x, "SELECT count(*) FROM answers WHERE text = 'fine'"), 1);
+    assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM responses"), 2);
+    assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM answers WHERE text = 'fine'"), 1);
     /* the same file again is refused, unless asked for */
-    assert_int_equal(run(x->s, &o, &st, &err), 2);
+    assert_int_equal(run(x->db.s, &o, &st, &err), 2);
     assert_non_null(strstr(err, "was imported into imp before"));
     free(err);
     err = NULL;
     o.again = 1;
-    assert_int_equal(run(x->s, &o, &st, &err), 0);
-    assert_int_equal(count(x, "SELECT count(*) FROM responses"), 4);
+    assert_int_equal(run(x->db.s, &o, &st, &err), 0);
+    assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM responses"), 4);
 }
 
 static void test_bad_row_stores_nothing(void **state)
@@ -189,7 +155,7 @@ static void test_bad_row_stores_nothing(void **state)
     import_opts_t o = opts(x);
     import_stats_t st;
     char *err = NULL;
-    assert_int_equal(run(x->s, &o, &st, &err), 2);
+    assert_int_equal(run(x->db.s, &o, &st, &err), 2);
     assert_int_equal(x->nproblems, 1);
     assert_int_equal(x->line[0], 3);   /* responses.csv:3:2 */
     assert_int_equal(x->col[0], 2);
@@ -201,7 +167,7 @@ static void test_bad_row_stores_nothing(void **state)
     assert_string_equal(err, want);
     free(want);
     free(err);
-    assert_int_equal(count(x, "SELECT count(*) FROM responses"), 0);
+    assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM responses"), 0);
 }
 
 static void test_unknown_unit_and_dry_run(void **state)
@@ -211,7 +177,7 @@ static void test_unknown_unit_and_dry_run(void **state)
     import_opts_t o = opts(x);
     import_stats_t st;
     char *err = NULL;
-    assert_int_equal(run(x->s, &o, &st, &err), 2);
+    assert_int_equal(run(x->db.s, &o, &st, &err), 2);
     assert_int_equal(x->nproblems, 1);
     assert_int_equal(x->line[0], 3);
     assert_int_equal(x->col[0], 1);
@@ -220,16 +186,16 @@ static void test_unknown_unit_and_dry_run(void **state)
     /* with create_units the unit is added; a dry run still stores nothing */
     o.create_units = 1;
     o.dry_run = 1;
-    assert_int_equal(run(x->s, &o, &st, &err), 0);
+    assert_int_equal(run(x->db.s, &o, &st, &err), 0);
     assert_int_equal(st.rows, 2);
     assert_int_equal(st.stored, 0);
-    assert_int_equal(count(x, "SELECT count(*) FROM responses"), 0);
-    assert_int_equal(count(x, "SELECT count(*) FROM units"), 1);
+    assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM responses"), 0);
+    assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM units"), 1);
     o.dry_run = 0;
-    assert_int_equal(run(x->s, &o, &st, &err), 0);
+    assert_int_equal(run(x->db.s, &o, &st, &err), 0);
     assert_int_equal(st.created, 1);
-    assert_int_equal(count(x, "SELECT count(*) FROM responses"), 2);
-    assert_int_equal(count(x, "SELECT count(*) FROM units"), 2);
+    assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM responses"), 2);
+    assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM units"), 2);
 }
 
 /* Not UTF-8 when told so: the pass stops with a read error, reported as
@@ -242,12 +208,12 @@ static void test_read_error(void **state)
     o.encoding = ENC_UTF8;
     import_stats_t st;
     char *err = NULL;
-    assert_int_equal(run(x->s, &o, &st, &err), 2);
+    assert_int_equal(run(x->db.s, &o, &st, &err), 2);
     assert_int_equal(x->nproblems, 1);
     assert_int_equal(x->fatal[0], 1);
     assert_int_equal(st.errors, 1);
     free(err);
-    assert_int_equal(count(x, "SELECT count(*) FROM responses"), 0);
+    assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM responses"), 0);
 }
 
 static void test_no_form(void **state)
@@ -258,7 +224,7 @@ static void test_no_form(void **state)
     o.form_id = "nosuch";
     import_stats_t st;
     char *err = NULL;
-    assert_int_equal(run(x->s, &o, &st, &err), 1);
+    assert_int_equal(run(x->db.s, &o, &st, &err), 1);
     assert_string_equal(err, "no form 'nosuch'; 'gapsurvey form list' shows the stored ones");
     free(err);
 }
