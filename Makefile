@@ -155,7 +155,7 @@ FUZZ_SECONDS ?= 20
 FUZZ_BUILD   := build-fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := $(CFLAGS_BASE) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) \
-                -DFUZZ_ROOT='"$(CURDIR)"' -Wno-unused-function
+                -DFUZZ_ROOT='"$(CURDIR)"'
 FUZZ_TARGETS := form expr import encoding unit web
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
@@ -167,13 +167,8 @@ $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
-# fuzz_unit and fuzz_web compile cmd_unit.c / web.c into themselves (to
-# reach static functions), so those objects are left out of their link.
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
-	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
-	    $(filter-out $(if $(filter unit,$*),$(FUZZ_BUILD)/cli/cmd_unit.o) \
-	                 $(if $(filter web,$*),$(FUZZ_BUILD)/survey/web/web.o),$(FUZZ_LIB_OBJS)) \
-	    $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) $(LDLIBS)
 
 -include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
 

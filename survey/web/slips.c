@@ -114,3 +114,18 @@ int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *co
     util_buf_adds(out, "</body>\n</html>\n");
     return 0;
 }
+
+int slips_batch_html(util_buf_t *out, const char *title, const char *unit, const char *base_url,
+                     int zh, const tok_batch_t *b, char **err)
+{
+    slips_code_t *sc = util_xcalloc(b->n, sizeof *sc);
+    for (size_t i = 0; i < b->n; i++)
+        sc[i] = (slips_code_t){b->codes[i], b->links[i]};
+    const char *q = strchr(base_url, '?');
+    char *addr = util_fmt("%.*s", (int)(q ? (size_t)(q - base_url) : strlen(base_url)), base_url);
+    slips_info_t info = {title, unit, addr, zh};
+    int rc = slips_html(out, &info, sc, b->n, err);
+    free(sc);
+    free(addr);
+    return rc;
+}
