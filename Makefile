@@ -17,8 +17,23 @@ BUILD   ?= build
 SANFLAGS :=
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The libraries' flags come from pkg-config, which on a fresh machine
+# knows them only after tools/deps.sh has installed the packages.  So they
+# are not read while this file is parsed but kept in BUILD/config.mk, made
+# by running deps.sh first; make builds it, then starts again with it read
+# (tests/cli/fresh.sh plays a fresh machine to keep this so).  Goals that
+# compile nothing do without it.
+.DEFAULT_GOAL := all
+CONFIG  := $(BUILD)/config.mk
+NOCONFIG_GOALS := clean deps pot pot-file readme-ref uninstall check-deps
+ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
+include $(CONFIG)
+endif
+$(CONFIG): tools/deps.sh Makefile
+	@sh tools/deps.sh check
+	@mkdir -p $(dir $@)
+	@c=$$(pkg-config --cflags $(PKGS)) && l=$$(pkg-config --libs $(PKGS)) && \
+	    printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\n' "$$c" "$$l" > $@.tmp && mv $@.tmp $@
 CFLAGS  := $(CFLAGS_BASE) $(OPT) $(SANFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lcsv -lreadstat -lm
 LDFLAGS += $(SANFLAGS)
@@ -140,7 +155,7 @@ FUZZ_SECONDS ?= 20
 FUZZ_BUILD   := build-fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := $(CFLAGS_BASE) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) \
-                -DFUZZ_ROOT='"$(CURDIR)"' -Wno-unused-function
+                -DFUZZ_ROOT='"$(CURDIR)"'
 FUZZ_TARGETS := form expr import encoding unit web
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
@@ -152,13 +167,8 @@ $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
-# fuzz_unit and fuzz_web compile cmd_unit.c / web.c into themselves (to
-# reach static functions), so those objects are left out of their link.
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
-	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
-	    $(filter-out $(if $(filter unit,$*),$(FUZZ_BUILD)/cli/cmd_unit.o) \
-	                 $(if $(filter web,$*),$(FUZZ_BUILD)/survey/web/web.o),$(FUZZ_LIB_OBJS)) \
-	    $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) $(LDLIBS)
 
 -include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
 

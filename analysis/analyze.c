@@ -24,9 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define Z95 1.959964    /* Spiegelhalter funnel limits, DESIGN.md section 5 */
-#define Z998 3.090232
-
 void an_opts_default(an_opts_t *o)
 {
     memset(o, 0, sizeof *o);
@@ -1153,13 +1150,13 @@ static res_funnel_t funnel(double mean, double grand, double se)
 {
     if (!isfinite(se))
         return RES_INSIDE;
-    if (mean < grand - Z998 * se)
+    if (mean < grand - STATS_Z998 * se)
         return RES_BELOW_998;
-    if (mean < grand - Z95 * se)
+    if (mean < grand - STATS_Z95 * se)
         return RES_BELOW_95;
-    if (mean > grand + Z998 * se)
+    if (mean > grand + STATS_Z998 * se)
         return RES_ABOVE_998;
-    if (mean > grand + Z95 * se)
+    if (mean > grand + STATS_Z95 * se)
         return RES_ABOVE_95;
     return RES_INSIDE;
 }

@@ -3,6 +3,7 @@
  * DESIGN.md section 6), as CSV tables and as aligned terminal tables.
  * Suppressed groups are written with their code, name and the flag only.
  */
+#include "base/csv.h"
 #include "base/i18n.h"
 #include "analysis/results.h"
 #include "base/util.h"
@@ -337,27 +338,10 @@ int res_write_json(const res_t *r, FILE *out, char **err)
 /* ---- CSV ---- */
 
 /* Text cells (unit names, labels, codes) may come from any CSV the
- * researcher was sent; a spreadsheet would run one starting with = + - @
- * tab or CR as a formula, so such a cell gets a leading apostrophe, as in
- * `export --format csv`.  A plain number such as -3 is left alone. */
+ * researcher was sent: formulas neutralised, as in `export --format csv`. */
 static void cstr(FILE *f, const char *s)
 {
-    s = s ? s : "";
-    double d;
-    int neutral = s[0] && strchr("=+-@\t\r", s[0]) && util_parse_double(s, &d) != 0;
-    if (neutral || strpbrk(s, ",\"\n\r")) {
-        fputc('"', f);
-        if (neutral)
-            fputc('\'', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
+    csvw_cell(f, s, ',', CSVW_NEUTRAL);
 }
 
 static void cnum(FILE *f, double v)

@@ -32,6 +32,12 @@
 
 #include <stddef.h>
 
+/* Two-sided standard normal quantiles of the funnel plot's control limits
+ * (Spiegelhalter 2005, DESIGN.md section 5): 95% and 99.8%.  The engine
+ * classifies groups by them and the plots draw them, so both use these. */
+#define STATS_Z95 1.959964
+#define STATS_Z998 3.090232
+
 /* ------------------------------------------------------------------ */
 /* Mean/variance accumulator                                          */
 /* ------------------------------------------------------------------ */

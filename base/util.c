@@ -462,6 +462,22 @@ int util_is_no(const char *s)
            util_streq_ci(s, "false()") || strcmp(s, "0") == 0;
 }
 
+int util_has_word(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    if (!list || !n)
+        return 0;
+    for (const char *s = list; *s;) {
+        while (*s == ' ')
+            s++;
+        size_t k = strcspn(s, " ");
+        if (k == n && memcmp(s, word, n) == 0)
+            return 1;
+        s += k;
+    }
+    return 0;
+}
+
 size_t util_levenshtein(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);

@@ -93,6 +93,10 @@ int util_parse_double(const char *s, double *out);   /* whole string, finite */
 int util_parse_long(const char *s, long *out);       /* whole string */
 int util_is_yes(const char *s);   /* yes/true/true()/1 */
 int util_is_no(const char *s);    /* no/false/false()/0/"" */
+/* 1 when the space-separated list holds word as one of its items (the
+ * stored form of a select_multiple answer, "a c"); NULL list or empty word:
+ * 0. */
+int util_has_word(const char *list, const char *word);
 size_t util_levenshtein(const char *a, const char *b);
 /* Nearest of the NULL-terminated candidates within distance 3, or NULL. */
 const char *util_nearest(const char *word, const char *const *candidates);

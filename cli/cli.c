@@ -187,31 +187,3 @@ const char *cli_env_lang(void)
     return "en";
 }
 
-char *cli_find_data(const char *rel)
-{
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    const char *env = getenv("GAPSURVEY_DATA");
-    char *cands[6] = {0};
-    size_t k = 0;
-    if (env && *env)
-        cands[k++] = util_fmt("%s/%s", env, rel);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
-        cands[k++] = util_fmt("%s/../share/gapsurvey/%s", exe, rel);
-        cands[k++] = util_fmt("%s/../%s", exe, rel);   /* build/gapsurvey in the tree */
-        cands[k++] = util_fmt("%s/%s", exe, rel);
-    }
-    cands[k++] = util_xstrdup(rel);
-    char *found = NULL;
-    for (size_t i = 0; i < k; i++) {
-        if (!found && access(cands[i], R_OK) == 0)
-            found = cands[i];
-        else
-            free(cands[i]);
-    }
-    return found;
-}

@@ -54,10 +54,6 @@ store_t *cli_open_store(int create);
 struct option;
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
                const char *usage);
-/* Finds a shipped file such as "questionnaires/staff-opinion.csv": in
- * $GAPSURVEY_DATA, beside the binary's share/gapsurvey, the source tree the
- * binary was built in, then the current directory.  Heap path or NULL. */
-char *cli_find_data(const char *rel);
 /* 1 when the language is Chinese. */
 int cli_zh(void);
 /* Parses --lang value: "zh"/"zh_CN"/"chinese" -> "zh", "en*"/"C" -> "en";

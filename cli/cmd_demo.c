@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "analysis/analyze.h"
+#include "base/fs.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "base/i18n.h"
@@ -50,23 +51,11 @@ static char overclaim_u07[] = "U07", overclaim_u18[] = "U18";
 
 static int make_dir(const char *path)
 {
-    char *p = util_xstrdup(path);
-    int rc = 0;
-    for (char *s = p + 1;; s++) {
-        if (*s == '/' || *s == '\0') {
-            char save = *s;
-            *s = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-                cli_error(_("%s: cannot create directory: %s"), p, strerror(errno));
-                rc = -1;
-                break;
-            }
-            *s = save;
-            if (!save)
-                break;
-        }
-    }
-    free(p);
+    char *err = NULL;
+    int rc = fs_mkdir_p(path, &err);
+    if (rc != 0)
+        cli_error("%s", err);
+    free(err);
     return rc;
 }
 

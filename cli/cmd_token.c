@@ -1,25 +1,17 @@
 /*
- * token: issues one-time invitation codes and counts their use.
- *
- * A code is 16 characters from a 32-letter alphabet without 0/O, 1/I/l
- * (so a code read aloud or copied by hand cannot be mistyped into another
- * letter that looks the same): 16 x 5 = 80 bits straight from getrandom(),
- * with no modulo bias because 32 is a power of two.  It is shown in groups
- * of four, K7QM-3XPA-9TRE-H2WD.  Only tok_hash() of it is stored, so the
- * codes exist nowhere but on the printed slips and in the CSV printed
- * here; `token list` shows counts per unit, never which code was used.
- *
- * Order matters: codes are stored (one transaction) and the slips written
- * before the CSV is printed, so a code handed out is always a code the
- * server knows.
+ * token: `token issue` makes one-time invitation codes (survey/token.c
+ * makes and stores them, survey/web/slips.c draws the slips) and prints
+ * them as CSV; `token list` shows counts per unit, never which code was
+ * used.  Only tok_hash() of a code is stored, so the codes exist nowhere
+ * but on the printed slips and in the CSV printed here.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
+#include "base/csv.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "survey/web/slips.h"
@@ -46,57 +38,19 @@ static const char usage[] = N_(
     "  gapsurvey token issue --form staff-opinion --unit U07 --count 40 \\\n"
     "      --base-url https://survey.intranet:8443/ --slips U07.html > U07.csv\n");
 
-#define CODE_CHARS 16
-static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";   /* 32 */
-
-/* One code, "XXXX-XXXX-XXXX-XXXX" (20 bytes with the NUL). */
-static int make_code(char out[CODE_CHARS + CODE_CHARS / 4])
+/* The codes as CSV on stdout: 0, or -1 when stdout cannot take them. */
+static int print_codes(const tok_batch_t *b, const char *unit_code)
 {
-    unsigned char r[CODE_CHARS * 5 / 8];
-    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
-        return -1;
-    size_t k = 0;
-    for (int i = 0; i < CODE_CHARS; i++) {
-        /* bits 5i .. 5i+4 of the 80 random bits */
-        int bit = 5 * i, v = 0;
-        for (int j = 0; j < 5; j++, bit++)
-            v = (v << 1) | ((r[bit / 8] >> (7 - bit % 8)) & 1);
-        if (i && i % 4 == 0)
-            out[k++] = '-';
-        out[k++] = alphabet[v];
+    printf("code,unit,link\n");
+    for (size_t i = 0; i < b->n; i++) {
+        csvw_cell(stdout, b->codes[i], ',', 0);
+        putchar(',');
+        csvw_cell(stdout, unit_code ? unit_code : "", ',', 0);
+        putchar(',');
+        csvw_cell(stdout, b->links[i], ',', 0);
+        putchar('\n');
     }
-    out[k] = '\0';
-    return 0;
-}
-
-static void csv_cell(const char *s)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        putchar('"');
-        for (; *s; s++) {
-            if (*s == '"')
-                putchar('"');
-            putchar(*s);
-        }
-        putchar('"');
-    } else
-        fputs(s, stdout);
-}
-
-static int write_file(const char *path, const util_buf_t *b, char **err)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        util_seterr(err, _("cannot write %s: %s"), path, strerror(errno));
-        return -1;
-    }
-    size_t wrote = b->len ? fwrite(b->s, 1, b->len, f) : 0;
-    if (fclose(f) != 0 || wrote != b->len) {
-        util_seterr(err, _("cannot write %s: %s"), path, strerror(errno));
-        remove(path);
-        return -1;
-    }
-    return 0;
+    return fflush(stdout) != 0 || ferror(stdout) ? -1 : 0;
 }
 
 static int issue(int argc, char **argv)
@@ -116,11 +70,10 @@ static int issue(int argc, char **argv)
     long count = -1;
     store_t *s = NULL;
     form_t *f = NULL;
-    char *err = NULL, *unit_name = NULL, *link_base = NULL;
-    char (*codes)[CODE_CHARS + CODE_CHARS / 4] = NULL;
-    char **links = NULL;
+    char *err = NULL, *unit_name = NULL;
+    tok_batch_t batch = {0};
     util_buf_t page = {0};
-    int rc = 1, c, form = 0, unit = 0, wave = 0, in_tx = 0, wrote_slips = 0;
+    int rc = 1, c, form = 0, unit = 0, wave = 0;
     while ((c = cli_getopt(argc, argv, "h", longopts, usage)) != -1) {
         switch (c) {
         case 'f': form_id = optarg; break;
@@ -191,74 +144,14 @@ static int issue(int argc, char **argv)
         goto cleanup;
     }
 
-    /* the link: BASE?code=CODE (a BASE that has a query gets &code=) */
-    size_t bl = strlen(base);
-    const char *sep = strchr(base, '?') ? "&" : (base[bl - 1] == '/' || strchr(base + 8, '/'))
-                                                    ? "?" : "/?";
-    link_base = util_fmt("%s%scode=", base, sep);
-    codes = util_xcalloc((size_t)count, sizeof *codes);
-    links = util_xcalloc((size_t)count, sizeof *links);
-    for (long i = 0; i < count; i++) {
-        if (make_code(codes[i]) != 0) {
-            cli_error(_("cannot read the system's random source: %s"), strerror(errno));
-            goto cleanup;
-        }
-        links[i] = util_fmt("%s%s", link_base, codes[i]);
-    }
-    if (slips_path) {
-        slips_code_t *sc = util_xcalloc((size_t)count, sizeof *sc);
-        for (long i = 0; i < count; i++)
-            sc[i] = (slips_code_t){codes[i], links[i]};
-        char *addr = util_fmt("%.*s", (int)(strchr(base, '?') ? (size_t)(strchr(base, '?') - base)
-                                                               : bl), base);
-        slips_info_t info = {f->title && *f->title ? f->title : f->form_id, unit_name, addr,
-                             cli_zh()};
-        r = slips_html(&page, &info, sc, (size_t)count, &err);
-        free(sc);
-        free(addr);
-        if (r != 0) {
-            cli_error("%s", err);
-            goto cleanup;
-        }
-    }
-    if (store_begin(s, &err) != 0) {
+    if (tok_batch_make(&batch, base, (size_t)count, &err) != 0 ||
+        (slips_path && slips_batch_html(&page, f->title && *f->title ? f->title : f->form_id,
+                                        unit_name, base, cli_zh(), &batch, &err) != 0) ||
+        tok_batch_store(s, &batch, form, unit, wave, slips_path, &page, &err) != 0) {
         cli_error("%s", err);
         goto cleanup;
     }
-    in_tx = 1;
-    for (long i = 0; i < count; i++) {
-        char *h = tok_hash(codes[i]);
-        r = h ? store_token_add(s, h, form, unit, wave, &err) : -1;
-        free(h);
-        if (r != 0) {
-            cli_error("%s", err ? err : _("cannot store the codes"));
-            goto cleanup;
-        }
-    }
-    /* the slips are written inside the transaction: if they cannot be,
-     * no code is stored that nobody could hand out */
-    if (slips_path) {
-        if (write_file(slips_path, &page, &err) != 0) {
-            cli_error("%s", err);
-            goto cleanup;
-        }
-        wrote_slips = 1;
-    }
-    if (store_commit(s, &err) != 0) {
-        cli_error("%s", err);
-        goto cleanup;
-    }
-    in_tx = 0;
-    printf("code,unit,link\n");
-    for (long i = 0; i < count; i++) {
-        csv_cell(codes[i]);
-        putchar(',');
-        csv_cell(unit_code ? unit_code : "");
-        putchar(',');
-        csv_cell(links[i]);
-        putchar('\n');
-    }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
+    if (print_codes(&batch, unit_code) != 0) {
         cli_error(_("cannot write the codes: %s"), strerror(errno));
         goto cleanup;
     }
@@ -267,16 +160,7 @@ static int issue(int argc, char **argv)
             slips_path ? _("; slips in ") : "", slips_path ? slips_path : "");
     rc = 0;
 cleanup:
-    if (in_tx) {
-        store_rollback(s);
-        if (wrote_slips)
-            remove(slips_path);
-    }
-    for (long i = 0; links && i < count; i++)
-        free(links[i]);
-    free(links);
-    free(codes);
-    free(link_base);
+    tok_batch_free(&batch);
     util_buf_free(&page);
     free(unit_name);
     free(err);

@@ -154,15 +154,7 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
                 break;
             }
             /* the same option twice is one selection */
-            int dup = 0;
-            if (b.len) {
-                char *copy = util_xstrdup(b.s), *s2 = NULL;
-                for (char *t = strtok_r(copy, " ", &s2); t; t = strtok_r(NULL, " ", &s2))
-                    if (strcmp(t, tok) == 0)
-                        dup = 1;
-                free(copy);
-            }
-            if (dup)
+            if (b.len && util_has_word(b.s, tok))
                 continue;
             if (b.len)
                 util_buf_addc(&b, ' ');

@@ -10,7 +10,7 @@
  * others (default language, choice lists, dimension codes).
  */
 #include "survey/form.h"
-#include "base/csvread.h"
+#include "base/csv.h"
 #include "base/encoding.h"
 #include "base/i18n.h"
 
@@ -1023,7 +1023,7 @@ static void final_checks(loader_t *L)
         }
 }
 
-/* enc_to_utf8 and csvread put the position at the front of their message;
+/* enc_to_utf8 and the CSV reader put the position at the front of their message;
  * it goes into FILE:LINE:COL like every other diagnostic. */
 static void diag_positioned(util_diag_t *d, const char *file, const char *msg)
 {

@@ -82,10 +82,10 @@
 #include <string.h>
 
 #include "survey/answers.h"
-#include "cli/cli.h"
-#include "base/csvread.h"
-#include "base/encoding.h"
+#include "base/fs.h"
+#include "base/i18n.h"
 #include "survey/simulate.h"
+#include "survey/units.h"
 
 #define STAFF_FILE "questionnaires/staff-opinion.csv"
 #define SELF_FILE "questionnaires/five-type-self-assessment.csv"
@@ -377,29 +377,18 @@ static int on_stored_unit(void *ud, const store_unit_t *u)
     return 0;
 }
 
-typedef struct {
-    sim_t *m;
-    size_t need;
-    int seen_first;
-} sample_reader_t;
-
-static int on_sample_row(void *ud, const csvr_row_t *row)
+/* Adds the sample list's units that are not stored yet, in the list's
+ * order, until need are added; rows without a code or a name are passed
+ * over, and a bad headcount counts as unknown. */
+static void add_sample(sim_t *m, const units_list_t *l, size_t need)
 {
-    sample_reader_t *r = ud;
-    const char *code = row->ncells > 0 ? row->cells[0] : "";
-    if (!r->seen_first) {
-        r->seen_first = 1;
-        if (util_streq_ci(code, "code"))
-            return 0;
+    for (size_t i = 0; i < l->n && need > 0; i++) {
+        const store_unit_t *u = &l->units[i];
+        if (!*u->code || !*u->name || find_unit(m, u->code))
+            continue;
+        add_unit(m, u->code, u->name, u->category, u->headcount, 0);
+        need--;
     }
-    if (r->need == 0 || !*code || row->ncells < 2 || !*row->cells[1] || find_unit(r->m, code))
-        return 0;
-    long hc = -1;
-    if (row->ncells > 4 && (util_parse_long(row->cells[4], &hc) != 0 || hc < 0))
-        hc = -1;
-    add_unit(r->m, code, row->cells[1], row->ncells > 2 ? row->cells[2] : NULL, hc, 0);
-    r->need--;
-    return 0;
 }
 
 /* A made-up unit beyond the sample list; it depends only on its number, so
@@ -432,19 +421,17 @@ static void add_generated(sim_t *m, int k)
 static int plan_units(sim_t *m, char **err)
 {
     int rc = -1;
-    char *path = NULL, *data = NULL, *text = NULL;
-    size_t len, tlen;
+    char *path = NULL;
+    units_list_t l = {0};
+    util_diag_t diag = {0};   /* the shipped list is valid; a bad row is passed over */
     if (store_unit_list(m->s, on_stored_unit, m, err) != 0)
         goto cleanup;
     size_t want = (size_t)m->o->units;
     int next = 41;
-    if (m->nunits < want && (path = cli_find_data(UNITS_FILE))) {
-        if (util_read_file(path, &data, &len, err) != 0 ||
-            enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, NULL, err) != 0)
+    if (m->nunits < want && (path = fs_find_data(UNITS_FILE))) {
+        if (units_read_file(path, &l, &diag, err) != 0)
             goto cleanup;
-        sample_reader_t r = {m, want - m->nunits, 0};
-        if (csvr_parse_mem(text, tlen, csvr_sniff_delim(text, tlen), on_sample_row, &r, err) != 0)
-            goto cleanup;
+        add_sample(m, &l, want - m->nunits);
     } else if (m->nunits < want) {
         next = 1;   /* no sample list: every missing unit is made up */
     }
@@ -457,8 +444,8 @@ static int plan_units(sim_t *m, char **err)
     rc = 0;
 cleanup:
     free(path);
-    free(data);
-    free(text);
+    units_list_free(&l);
+    util_diag_free(&diag);
     return rc;
 }
 
@@ -468,7 +455,7 @@ static int plan_form(sim_t *m, sform_t *sf, const char *rel, const char *form_id
                      form_role_t role, char **err)
 {
     int rc = -1;
-    char *path = cli_find_data(rel);
+    char *path = fs_find_data(rel);
     form_t *loaded = NULL;
     util_diag_t d = {0};
     if (path) {

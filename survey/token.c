@@ -1,18 +1,27 @@
 /*
- * token: normalising and hashing invitation codes (see token.h).  SHA-256
- * follows FIPS 180-4 section 6.2 word for word; it runs once per typed
- * code, so clarity wins over speed.  A hash of a code is enough (no salt):
- * codes are random and issued by gapsurvey, so there is no dictionary of
- * likely codes to test against, and the web server and the runner must
- * find the same row from the code alone.
+ * token: issuing, normalising and hashing invitation codes (see token.h).
+ * SHA-256 follows FIPS 180-4 section 6.2 word for word; it runs once per
+ * typed code, so clarity wins over speed.  A hash of a code is enough (no
+ * salt): codes are random and issued by gapsurvey, so there is no
+ * dictionary of likely codes to test against, and the web server and the
+ * runner must find the same row from the code alone.
+ *
+ * An issued code has 16 x 5 = 80 bits straight from getrandom(), with no
+ * modulo bias because the alphabet has 32 letters, a power of two.  Order
+ * matters when issuing: the codes are stored (one transaction) and the
+ * slips written before the command prints the CSV, so a code handed out is
+ * always a code the server knows.
  */
 #include "survey/token.h"
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
-#include "base/util.h"
+#include "base/i18n.h"
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -143,4 +152,108 @@ char *tok_hash(const char *code)
     }
     hex[64] = '\0';
     return hex;
+}
+
+/* ---- issuing ---- */
+
+#define CODE_CHARS 16
+static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";   /* 32 */
+
+/* One code, "XXXX-XXXX-XXXX-XXXX". */
+static int make_code(char out[TOK_ISSUED_LEN + 1])
+{
+    unsigned char r[CODE_CHARS * 5 / 8];
+    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+        return -1;
+    size_t k = 0;
+    for (int i = 0; i < CODE_CHARS; i++) {
+        /* bits 5i .. 5i+4 of the 80 random bits */
+        int bit = 5 * i, v = 0;
+        for (int j = 0; j < 5; j++, bit++)
+            v = (v << 1) | ((r[bit / 8] >> (7 - bit % 8)) & 1);
+        if (i && i % 4 == 0)
+            out[k++] = '-';
+        out[k++] = alphabet[v];
+    }
+    out[k] = '\0';
+    return 0;
+}
+
+int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, char **err)
+{
+    /* the link: BASE?code=CODE (a BASE that has a query gets &code=) */
+    size_t bl = strlen(base_url);
+    const char *sep = strchr(base_url, '?') ? "&"
+                      : (base_url[bl - 1] == '/' || strchr(base_url + 8, '/')) ? "?" : "/?";
+    char *link_base = util_fmt("%s%scode=", base_url, sep);
+    int rc = -1;
+    b->n = n;
+    b->codes = util_xcalloc(n, sizeof *b->codes);
+    b->links = util_xcalloc(n, sizeof *b->links);
+    for (size_t i = 0; i < n; i++) {
+        if (make_code(b->codes[i]) != 0) {
+            util_seterr(err, _("cannot read the system's random source: %s"), strerror(errno));
+            goto cleanup;
+        }
+        b->links[i] = util_fmt("%s%s", link_base, b->codes[i]);
+    }
+    rc = 0;
+cleanup:
+    free(link_base);
+    return rc;
+}
+
+void tok_batch_free(tok_batch_t *b)
+{
+    for (size_t i = 0; b->links && i < b->n; i++)
+        free(b->links[i]);
+    free(b->links);
+    free(b->codes);
+    memset(b, 0, sizeof *b);
+}
+
+static int write_file(const char *path, const util_buf_t *b, char **err)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        util_seterr(err, _("cannot write %s: %s"), path, strerror(errno));
+        return -1;
+    }
+    size_t wrote = b->len ? fwrite(b->s, 1, b->len, f) : 0;
+    if (fclose(f) != 0 || wrote != b->len) {
+        util_seterr(err, _("cannot write %s: %s"), path, strerror(errno));
+        remove(path);
+        return -1;
+    }
+    return 0;
+}
+
+int tok_batch_store(store_t *s, const tok_batch_t *b, int form, int unit, int wave,
+                    const char *slips_path, const util_buf_t *slips, char **err)
+{
+    int wrote_slips = 0;
+    if (store_begin(s, err) != 0)
+        return -1;
+    for (size_t i = 0; i < b->n; i++) {
+        char *h = tok_hash(b->codes[i]);
+        int r = h ? store_token_add(s, h, form, unit, wave, err) : -1;
+        free(h);
+        if (r != 0) {
+            util_seterr(err, _("cannot store the codes"));
+            goto fail;
+        }
+    }
+    if (slips_path) {
+        if (write_file(slips_path, slips, err) != 0)
+            goto fail;
+        wrote_slips = 1;
+    }
+    if (store_commit(s, err) != 0)
+        goto fail;
+    return 0;
+fail:
+    store_rollback(s);
+    if (wrote_slips)
+        remove(slips_path);
+    return -1;
 }

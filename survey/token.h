@@ -17,6 +17,9 @@
 
 #include <stddef.h>
 
+#include "base/util.h"
+#include "survey/store.h"
+
 /* Longest normalised code, without its NUL. */
 #define TOK_CODE_MAX 63
 
@@ -35,5 +38,31 @@ char *tok_hash(const char *code);
 
 /* SHA-256 (FIPS 180-4) of n bytes. */
 void tok_sha256(const void *data, size_t n, unsigned char digest[32]);
+
+/* ---- issuing (`token issue`) ----
+ * A code is 16 characters from a 32-letter alphabet without 0/O, 1/I/l,
+ * shown in groups of four: "K7QM-3XPA-9TRE-H2WD". */
+#define TOK_ISSUED_LEN 19
+
+typedef struct {
+    size_t n;
+    char (*codes)[TOK_ISSUED_LEN + 1];
+    char **links;    /* what a respondent opens: BASE?code=CODE, one per code */
+} tok_batch_t;
+
+/* Makes n fresh codes (straight from getrandom()) and their links on
+ * base_url, which starts with http:// or https:// (a base that has a
+ * query gets &code=).  0, or -1 with *err when the system's random
+ * source fails.  Free the batch with tok_batch_free() either way. */
+int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, char **err);
+void tok_batch_free(tok_batch_t *b);   /* frees the contents */
+
+/* Stores the hash of every code of the batch for the form, unit (0: the
+ * form asks for it) and wave in one transaction.  With slips_path, the
+ * slips page is written to that file inside the transaction, so that no
+ * code is stored that nobody could hand out, and removed again when the
+ * commit fails.  0, or -1 with *err and nothing stored. */
+int tok_batch_store(store_t *s, const tok_batch_t *b, int form, int unit, int wave,
+                    const char *slips_path, const util_buf_t *slips, char **err);
 
 #endif

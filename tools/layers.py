@@ -36,7 +36,9 @@ def layer_of(rel):
 
 
 def module_of(rel):
-    return re.sub(r'\.[ch]$', '', rel)
+    """F.c, F.h and F_internal.h (what F exposes to its tests only) are one
+    module."""
+    return re.sub(r'(_internal)?\.[ch]$', '', rel)
 
 
 def sources(root):

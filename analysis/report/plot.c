@@ -36,12 +36,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "analysis/stats.h"
+#include "base/fs.h"
 #include "base/i18n.h"
 #include "base/util.h"
 
 #define FONT "Noto Sans CJK SC"
-#define Z95 1.959964
-#define Z998 3.090232
 /* Colours: dark enough to differ from the light greys in greyscale. */
 #define C_LOW "#b2182b"    /* weak, below, declined, overclaim */
 #define C_HIGH "#2166ac"   /* above, improved */
@@ -256,28 +256,6 @@ const char *plot_gnuplot(void)
     return g && *g ? g : "gnuplot";
 }
 
-static int mkdir_p(const char *path, char **err)
-{
-    char *p = util_xstrdup(path);
-    int rc = 0;
-    for (char *s = p + 1; ; s++) {
-        if (*s == '/' || *s == '\0') {
-            char save = *s;
-            *s = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-                util_seterr(err, _("%s: cannot create directory: %s"), p, strerror(errno));
-                rc = -1;
-                break;
-            }
-            *s = save;
-            if (!save)
-                break;
-        }
-    }
-    free(p);
-    return rc;
-}
-
 /* A plot that is no longer drawn (a unit now suppressed, say) must not
  * stay behind from an earlier run. */
 int plot_clear(const char *dir, char **err)
@@ -311,27 +289,13 @@ int plot_clear(const char *dir, char **err)
     return rc;
 }
 
+/* Whole or not at all: a researcher re-running one script by hand after an
+ * interrupted run must not draw from half a data file. */
 static int write_file(const char *dir, const char *name, const char *text, size_t len,
                       char **err)
 {
     char *path = util_fmt("%s/%s", dir, name);
-    int rc = -1;
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        util_seterr(err, _("%s: cannot write: %s"), path, strerror(errno));
-        goto cleanup;
-    }
-    if (len && fwrite(text, 1, len, f) != len) {
-        util_seterr(err, _("%s: write failed: %s"), path, strerror(errno));
-        fclose(f);
-        goto cleanup;
-    }
-    if (fclose(f) != 0) {
-        util_seterr(err, _("%s: write failed: %s"), path, strerror(errno));
-        goto cleanup;
-    }
-    rc = 0;
-cleanup:
+    int rc = fs_write_atomic(path, text, len, err);
     free(path);
     return rc;
 }
@@ -517,6 +481,22 @@ static void gp_key_below(util_buf_t *b, const pfile_t *pf, int rows, int x_axis)
     util_buf_addf(b, "set bmargin %.1f\nset key at screen 0.5, screen %.5f center bottom horizontal "
                      "maxrows %d samplen 2.5 spacing 1.15\n",
                   (x_axis ? 3.4 : 0.6) + 1.25 * rows, 6.0 / pf->height, rows);
+}
+
+/* The head of the row plots of gaps and changes: one row per pair from the
+ * top down, the score on x, the legend below; the ytics follow. */
+static void gp_rows_head(util_buf_t *s, const pfile_t *pf, const char *title, double xlo,
+                         double xhi, size_t n, const char *xlabel)
+{
+    char a[40];
+    gp_head(s, title);
+    util_buf_addf(s, "set xrange [%s:", num(a, xlo, 0));
+    util_buf_addf(s, "%s]\nset yrange [%zu.6:-0.6]\n", num(a, xhi, 0), n - 1);
+    util_buf_adds(s, "set grid xtics lc rgb '#e5e5e5'\nset xtics nomirror\nset xlabel ");
+    gp_q(s, xlabel);
+    util_buf_adds(s, "\n");
+    gp_key_below(s, pf, 2, 1);
+    gp_ytics_begin(s);
 }
 
 static int shown_group(const res_t *r, size_t g)
@@ -881,7 +861,7 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
     int limits = isfinite(dm->msw) && isfinite(dm->tau2) && dm->msw >= 0 && dm->tau2 >= 0;
     if (limits) {
         /* show the limits where the smallest group sits, not at n = 1 */
-        double w = Z998 * sqrt(dm->msw / xlo + dm->tau2);
+        double w = STATS_Z998 * sqrt(dm->msw / xlo + dm->tau2);
         ylo = fmin(ylo, dm->grand - w);
         yhi = fmax(yhi, dm->grand + w);
     }
@@ -988,14 +968,14 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
                      "plot grand with lines lc rgb '" C_INK "' lw 1 title ");
     gp_q(s, TR(c->zh, "overall mean"));
     if (limits) {
-        util_buf_addf(s, ", \\\n  lim(x, %.6f) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 title ", Z95);
+        util_buf_addf(s, ", \\\n  lim(x, %.6f) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 title ", STATS_Z95);
         /* xgettext:no-c-format */
         gp_q(s, TR(c->zh, "95% limits"));
-        util_buf_addf(s, ", \\\n  lim(x, -%.6f) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 notitle", Z95);
-        util_buf_addf(s, ", \\\n  lim(x, %.6f) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 title ", Z998);
+        util_buf_addf(s, ", \\\n  lim(x, -%.6f) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 notitle", STATS_Z95);
+        util_buf_addf(s, ", \\\n  lim(x, %.6f) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 title ", STATS_Z998);
         /* xgettext:no-c-format */
         gp_q(s, TR(c->zh, "99.8% limits"));
-        util_buf_addf(s, ", \\\n  lim(x, -%.6f) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 notitle", Z998);
+        util_buf_addf(s, ", \\\n  lim(x, -%.6f) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 notitle", STATS_Z998);
     }
     /* one legend entry per position that occurs, in a fixed order */
     static const struct {
@@ -1140,14 +1120,7 @@ static int plot_dumbbell(pctx_t *c, size_t j, char **err)
     }
 
     util_buf_t *s = &pf.gp;
-    gp_head(s, title);
-    util_buf_addf(s, "set xrange [%s:", num(a, xlo, 0));
-    util_buf_addf(s, "%s]\nset yrange [%zu.6:-0.6]\n", num(a, xhi, 0), n - 1);
-    util_buf_adds(s, "set grid xtics lc rgb '#e5e5e5'\nset xtics nomirror\nset xlabel ");
-    gp_q(s, TR(c->zh, "score (0-100)"));
-    util_buf_adds(s, "\n");
-    gp_key_below(s, &pf, 2, 1);
-    gp_ytics_begin(s);
+    gp_rows_head(s, &pf, title, xlo, xhi, n, TR(c->zh, "score (0-100)"));
     for (size_t k = 0; k < n; k++) {
         char *lab = group_label(c, &r->groups[r->gaps[rows[k]].group], 30);
         gp_ytic(s, lab, k, k + 1 == n);
@@ -1465,14 +1438,7 @@ static int plot_change(pctx_t *c, char **err)
         free(txt);
     }
     util_buf_t *s = &pf.gp;
-    gp_head(s, title);
-    util_buf_addf(s, "set xrange [%s:", num(a, xlo, 0));
-    util_buf_addf(s, "%s]\nset yrange [%zu.6:-0.6]\n", num(a, xhi, 0), n - 1);
-    util_buf_adds(s, "set grid xtics lc rgb '#e5e5e5'\nset xtics nomirror\nset xlabel ");
-    gp_q(s, TR(c->zh, "mean score (0-100)"));
-    util_buf_adds(s, "\n");
-    gp_key_below(s, &pf, 2, 1);
-    gp_ytics_begin(s);
+    gp_rows_head(s, &pf, title, xlo, xhi, n, TR(c->zh, "mean score (0-100)"));
     for (size_t k = 0; k < n; k++)
         gp_ytic(s, dim_label(&r->dims[r->changes[rows[k]].dim]), k, k + 1 == n);
     util_buf_adds(s, "right(a, b) = (a > b ? a : b)\n"
@@ -1615,7 +1581,7 @@ int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void
     *nplots = 0;
     c.zh = r->lang && strcmp(r->lang, "zh") == 0;
     c.unit_groups = !r->group_by || strcmp(r->group_by, "unit") == 0;
-    if (mkdir_p(dir, err) != 0 || plot_clear(dir, err) != 0)
+    if (fs_mkdir_p(dir, err) != 0 || plot_clear(dir, err) != 0)
         goto cleanup;
     c.shown = util_xcalloc(r->ngroups + 1, sizeof *c.shown);
     for (size_t i = 0; i < r->ngroups; i++)

@@ -28,14 +28,14 @@
  */
 #include "analysis/report/report.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "base/fs.h"
+#include "base/html.h"
 #include "base/i18n.h"
 #include "analysis/report/plot.h"
 #include "base/util.h"
@@ -56,29 +56,6 @@ typedef struct {
 } doc_t;
 
 /* ---- escaping ---- */
-
-static void html_add(util_buf_t *b, const char *s)
-{
-    for (const char *p = s ? s : ""; *p; p++) {
-        switch (*p) {
-        case '&': util_buf_adds(b, "&amp;"); break;
-        case '<': util_buf_adds(b, "&lt;"); break;
-        case '>': util_buf_adds(b, "&gt;"); break;
-        case '"': util_buf_adds(b, "&quot;"); break;
-        case '\'': util_buf_adds(b, "&#39;"); break;
-        default: util_buf_addc(b, *p);
-        }
-    }
-}
-
-char *report_html_escape(const char *s)
-{
-    util_buf_t b = {0};
-    html_add(&b, s);
-    util_buf_addc(&b, '\0');
-    b.len--;
-    return util_buf_take(&b);
-}
 
 /* Markdown: < > & become entities, so no raw HTML can get through (and no
  * "<script" appears in the file at all); every other ASCII punctuation
@@ -233,7 +210,7 @@ static void section(doc_t *d, const char *id, const char *title)
     /* TRANSLATORS: a section heading: its numeral and its title */
     char *t = util_fmt(TR(d->zh, "%1$s %2$s"), numeral(d, d->sec), title);
     util_buf_addf(&d->h, "<h2 id=\"%s\">", id);
-    html_add(&d->h, t);
+    html_esc(&d->h, t);
     util_buf_adds(&d->h, "</h2>\n");
     util_buf_adds(&d->m, "\n## ");
     md_add(&d->m, t);
@@ -259,7 +236,7 @@ static void appendix(doc_t *d, int n, const char *id, const char *title)
     /* TRANSLATORS: the letter is the appendix's numeral in the translation */
     char *t = util_fmt(TR(d->zh, "Appendix %s. %s"), appendix_no(d, n), title);
     util_buf_addf(&d->h, "<h2 id=\"%s\" class=\"appendix\">", id);
-    html_add(&d->h, t);
+    html_esc(&d->h, t);
     util_buf_adds(&d->h, "</h2>\n");
     util_buf_adds(&d->m, "\n## ");
     md_add(&d->m, t);
@@ -275,7 +252,7 @@ static void subsection(doc_t *d, const char *title)
     char *t = d->zh ? util_fmt(TR(d->zh, "(%s) %s"), numeral(d, d->sub), title)
                     : util_fmt("%d.%d %s", d->sec, d->sub, title);
     util_buf_adds(&d->h, "<h3>");
-    html_add(&d->h, t);
+    html_esc(&d->h, t);
     util_buf_adds(&d->h, "</h3>\n");
     util_buf_adds(&d->m, "\n### ");
     md_add(&d->m, t);
@@ -287,7 +264,7 @@ static void subsection(doc_t *d, const char *title)
 static void minor_heading(doc_t *d, const char *title)
 {
     util_buf_adds(&d->h, "<h4>");
-    html_add(&d->h, title);
+    html_esc(&d->h, title);
     util_buf_adds(&d->h, "</h4>\n");
     util_buf_adds(&d->m, "\n#### ");
     md_add(&d->m, title);
@@ -300,7 +277,7 @@ static void para_cls(doc_t *d, const char *cls, const char *text)
         util_buf_addf(&d->h, "<p class=\"%s\">", cls);
     else
         util_buf_adds(&d->h, "<p>");
-    html_add(&d->h, text);
+    html_esc(&d->h, text);
     util_buf_adds(&d->h, "</p>\n");
     if (cls && strcmp(cls, "note") == 0) {
         util_buf_adds(&d->m, "*");
@@ -338,7 +315,7 @@ static void list_begin(doc_t *d, const char *cls)
 static void list_item(doc_t *d, const char *text)
 {
     util_buf_adds(&d->h, "<li>");
-    html_add(&d->h, text);
+    html_esc(&d->h, text);
     util_buf_adds(&d->h, "</li>\n");
     util_buf_adds(&d->m, "- ");
     md_add(&d->m, text);
@@ -373,7 +350,7 @@ static void table_begin(doc_t *d, const char *caption, int ncols, ...)
     d->cell = 0;
     char *cap = util_fmt(TR(d->zh, "Table %d. %s"), d->tab, caption);
     util_buf_adds(&d->h, "<div class=\"table\"><table>\n<caption>");
-    html_add(&d->h, cap);
+    html_esc(&d->h, cap);
     util_buf_adds(&d->h, "</caption>\n<thead><tr>");
     util_buf_adds(&d->m, "**");
     md_add(&d->m, cap);
@@ -383,7 +360,7 @@ static void table_begin(doc_t *d, const char *caption, int ncols, ...)
     for (int i = 0; i < ncols; i++) {
         const char *c = va_arg(ap, const char *);
         util_buf_adds(&d->h, "<th>");
-        html_add(&d->h, c);
+        html_esc(&d->h, c);
         util_buf_adds(&d->h, "</th>");
         util_buf_adds(&d->m, " ");
         md_add(&d->m, c);
@@ -417,7 +394,7 @@ static void td(doc_t *d, const char *text, int kind)
     }
     static const char *const cls[] = {"", " class=\"n\"", " class=\"n weak\"", " class=\"n good\""};
     util_buf_addf(&d->h, "<td%s>", cls[kind]);
-    html_add(&d->h, text);
+    html_esc(&d->h, text);
     util_buf_adds(&d->h, "</td>");
     util_buf_adds(&d->m, " ");
     if (kind == C_WEAK)
@@ -447,7 +424,7 @@ static void table_end(doc_t *d, const char *note)
     util_buf_adds(&d->h, "</tbody></table>\n");
     if (note) {
         util_buf_adds(&d->h, "<p class=\"tnote\">");
-        html_add(&d->h, note);
+        html_esc(&d->h, note);
         util_buf_adds(&d->h, "</p>\n");
     }
     util_buf_adds(&d->h, "</div>\n");
@@ -477,7 +454,7 @@ static void inline_svg(util_buf_t *b, const char *svg, int n, const char *title)
                 const char *e = strstr(p, "</title>");
                 if (e) {
                     util_buf_adds(b, "<title>");
-                    html_add(b, title);
+                    html_esc(b, title);
                     util_buf_adds(b, "</title>");
                     p = e + 8;
                     in_tag = 0;
@@ -526,7 +503,7 @@ static void figure(doc_t *d, const plot_t *pl)
                   (unsigned)pl->kind < 8 ? kinds[pl->kind] : "plot");
     inline_svg(&d->h, svg, d->fig, pl->title);
     util_buf_adds(&d->h, "<figcaption>");
-    html_add(&d->h, cap);
+    html_esc(&d->h, cap);
     util_buf_adds(&d->h, "</figcaption>\n</figure>\n");
     util_buf_adds(&d->m, "![");
     md_add(&d->m, cap);
@@ -602,7 +579,7 @@ static void write_head(doc_t *d, const char *title, const char *subtitle)
                          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                          "<meta name=\"generator\" content=\"gapsurvey\">\n<title>",
                   d->zh ? "zh-CN" : "en");
-    html_add(&d->h, title);
+    html_esc(&d->h, title);
     util_buf_adds(&d->h, "</title>\n<style>\n");
     util_buf_adds(&d->h,
         "@page { size: A4; margin: 20mm 17mm 18mm 17mm; }\n"
@@ -654,9 +631,9 @@ static void write_head(doc_t *d, const char *title, const char *subtitle)
         "  .table { overflow: visible; }\n"
         "}\n");
     util_buf_addf(&d->h, "</style>\n</head>\n<body class=\"%s\">\n<main>\n<h1>", d->zh ? "zh" : "en");
-    html_add(&d->h, title);
+    html_esc(&d->h, title);
     util_buf_adds(&d->h, "</h1>\n<p class=\"sub\">");
-    html_add(&d->h, subtitle);
+    html_esc(&d->h, subtitle);
     util_buf_adds(&d->h, "</p>\n");
     util_buf_adds(&d->m, "# ");
     md_add(&d->m, title);
@@ -930,15 +907,15 @@ static void units_table(doc_t *d, const size_t *rows, size_t nrows, const char *
     d->tab++;
     char *capn = util_fmt(TR(d->zh, "Table %d. %s"), d->tab, cap);
     util_buf_adds(&d->h, "<div class=\"table\"><table class=\"units\">\n<caption>");
-    html_add(&d->h, capn);
+    html_esc(&d->h, capn);
     const char *col1 = by_unit(d) ? TR(d->zh, "unit")
                        : d->r->group_label && *d->r->group_label ? d->r->group_label : d->r->group_by;
     util_buf_adds(&d->h, "</caption>\n<thead><tr><th>");
-    html_add(&d->h, col1);
+    html_esc(&d->h, col1);
     util_buf_adds(&d->h, "</th><th>");
-    html_add(&d->h, TR(d->zh, "n"));
+    html_esc(&d->h, TR(d->zh, "n"));
     util_buf_adds(&d->h, "</th><th>");
-    html_add(&d->h, TR(d->zh, "response"));
+    html_esc(&d->h, TR(d->zh, "response"));
     util_buf_adds(&d->h, "</th>");
     util_buf_adds(&d->m, "**");
     md_add(&d->m, capn);
@@ -951,7 +928,7 @@ static void units_table(doc_t *d, const size_t *rows, size_t nrows, const char *
     util_buf_adds(&d->m, " |");
     for (size_t j = 0; j < r->ndims; j++) {
         util_buf_adds(&d->h, "<th>");
-        html_add(&d->h, dim_name(&r->dims[j]));
+        html_esc(&d->h, dim_name(&r->dims[j]));
         util_buf_adds(&d->h, "</th>");
         util_buf_adds(&d->m, " ");
         md_add(&d->m, dim_name(&r->dims[j]));
@@ -1424,44 +1401,12 @@ static void write_files(doc_t *d, int n, const char *plot_note)
 
 /* ---- files ---- */
 
-static int mkdir_p(const char *path, char **err)
-{
-    char *p = util_xstrdup(path);
-    int rc = 0;
-    for (char *s = p + 1;; s++) {
-        if (*s == '/' || *s == '\0') {
-            char save = *s;
-            *s = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-                util_seterr(err, _("%s: cannot create directory: %s"), p, strerror(errno));
-                rc = -1;
-                break;
-            }
-            *s = save;
-            if (!save)
-                break;
-        }
-    }
-    free(p);
-    return rc;
-}
-
+/* A report is replaced whole: whoever has report.html open, or a crash
+ * halfway, sees the old file or the new one. */
 static int save(const char *dir, const char *name, const util_buf_t *b, char **err)
 {
     char *path = util_fmt("%s/%s", dir, name);
-    int rc = -1;
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        util_seterr(err, _("%s: cannot write: %s"), path, strerror(errno));
-        goto cleanup;
-    }
-    size_t w = b->len ? fwrite(b->s, 1, b->len, f) : 0;
-    if (fclose(f) != 0 || w != b->len) {
-        util_seterr(err, _("%s: write failed: %s"), path, strerror(errno));
-        goto cleanup;
-    }
-    rc = 0;
-cleanup:
+    int rc = fs_write_atomic(path, b->s, b->len, err);
     free(path);
     return rc;
 }
@@ -1478,7 +1423,7 @@ int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_
     if (plot_err)
         *plot_err = NULL;
     d.zh = r->lang && strcmp(r->lang, "zh") == 0;
-    if (mkdir_p(dir, err) != 0)
+    if (fs_mkdir_p(dir, err) != 0)
         goto cleanup;
     if (res_write_csv(r, dir, err) != 0)
         goto cleanup;

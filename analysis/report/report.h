@@ -31,7 +31,4 @@ int report_write(const res_t *r, const char *dir, int with_plots, char **plot_er
 int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_progress_fn fn, void *arg,
                           char **plot_err, char **err);
 
-/* Text of an answer made safe inside HTML (& < > " ' escaped); heap. */
-char *report_html_escape(const char *s);
-
 #endif

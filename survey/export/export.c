@@ -6,6 +6,7 @@
  */
 #include "survey/export/export.h"
 #include "survey/export/writers.h"
+#include "base/fs.h"
 #include "base/i18n.h"
 
 #include <errno.h>
@@ -25,7 +26,9 @@ int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const 
               exp_stats_t *st, char **err)
 {
     memset(st, 0, sizeof *st);
-    char *tmp = o->path ? util_fmt("%s.tmp%ld", o->path, (long)getpid()) : NULL;
+    /* written beside the target and renamed over it at the end, so a
+     * failed export never leaves half a file under the name asked for */
+    char *tmp = o->path ? fs_temp_name(o->path) : NULL;
     int rc;
     if (tmp) {
         /* say which file cannot be written, not which temporary name */
@@ -39,7 +42,7 @@ int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const 
     }
     rc = writers[o->format](s, f, form_id, wave, o, tmp, st, err);
     if (tmp) {
-        if (rc == 0 && rename(tmp, o->path) != 0) {
+        if (rc == 0 && fs_commit(tmp, o->path) != 0) {
             util_seterr(err, _("cannot write %s: %s"), o->path, strerror(errno));
             rc = -1;
         }

@@ -143,20 +143,6 @@ static char *clip(const char *s, size_t max, size_t max_chars, int *cut)
     return util_xstrndup(s, n);
 }
 
-static int has_word(const char *list, const char *w)
-{
-    size_t n = strlen(w);
-    for (const char *s = list; *s;) {
-        size_t k = strcspn(s, " ");
-        if (k == n && memcmp(s, w, n) == 0)
-            return 1;
-        s += k;
-        while (*s == ' ')
-            s++;
-    }
-    return 0;
-}
-
 static svar_t *add_var(stat_t *x, vkind_t kind, int item, int choice, char *name)
 {
     x->v = util_xrealloc(x->v, (x->nv + 1) * sizeof *x->v);
@@ -310,7 +296,7 @@ static int write_row(void *ud, const exp_row_t *r)
                         x->st->unlisted++;
                 free(copy);
             }
-            rc = put_number(x, v, has_word(val, L->choices[v->choice].name), 1);
+            rc = put_number(x, v, util_has_word(val, L->choices[v->choice].name), 1);
         } else {
             double d;
             if (util_parse_double(val, &d) != 0) {

@@ -9,6 +9,7 @@
  * researcher's machine.  Numbers like -3 stay numbers.
  */
 #include "survey/export/writers.h"
+#include "base/csv.h"
 #include "base/i18n.h"
 
 #include <errno.h>
@@ -26,30 +27,12 @@ typedef struct {
     exp_stats_t *st;
 } text_t;
 
-/* A spreadsheet runs a cell starting with one of these as a formula. */
-static int risky(const char *s)
-{
-    double d;
-    return s[0] && strchr("=+-@\t\r", s[0]) && util_parse_double(s, &d) != 0;
-}
-
+/* Only the csv format, meant for spreadsheets, neutralises formulas; the
+ * plain format is read back by `import` and must keep every value as it
+ * is. */
 static void csv_cell(text_t *t, const char *s)
 {
-    FILE *out = t->out;
-    int neutral = t->o->format == EXP_CSV && risky(s);
-    if (neutral || strpbrk(s, ",\"\r\n") || s[0] == ' ' || (*s && s[strlen(s) - 1] == ' ')) {
-        fputc('"', out);
-        if (neutral)
-            fputc('\'', out);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', out);
-            fputc(*s, out);
-        }
-        fputc('"', out);
-    } else {
-        fputs(s, out);
-    }
+    csvw_cell(t->out, s, ',', CSVW_EDGE_SPACES | (t->o->format == EXP_CSV ? CSVW_NEUTRAL : 0));
 }
 
 static const char *eol(const text_t *t)
@@ -60,7 +43,7 @@ static const char *eol(const text_t *t)
 static void csv_header(text_t *t)
 {
     if (t->o->format == EXP_CSV)
-        fputs("\xEF\xBB\xBF", t->out);
+        fputs(CSV_BOM, t->out);
     fputs("unit", t->out);
     for (size_t i = 0; i < t->f->nitems; i++)
         if (exp_item_exported(t->f, i)) {

@@ -788,20 +788,6 @@ static int option_value(const imp_plan_t *p, const char *cell)
     return r;
 }
 
-static int has_word(const char *list, const char *w)
-{
-    size_t n = strlen(w);
-    for (const char *s = list; *s;) {
-        size_t k = strcspn(s, " ");
-        if (k == n && memcmp(s, w, n) == 0)
-            return 1;
-        s += k;
-        while (*s == ' ')
-            s++;
-    }
-    return 0;
-}
-
 static void options_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, int i)
 {
     const form_t *f = p->f;
@@ -820,7 +806,7 @@ static void options_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, int i)
         const char *ans = ans_get(a, (size_t)i);
         for (int k = 0; k < p->opt_n[i]; k++) {
             int j = p->opts[p->opt_first[i] + k], c = p->cols[j].choice;
-            int in = ans && has_word(ans, l->choices[c].name);
+            int in = ans && util_has_word(ans, l->choices[c].name);
             if (p->sel[c] >= 0 && p->sel[c] != in)
                 bad(p, row->line, j + 1, _("option %s of %s is %d here but column %d says '%s'"),
                     l->choices[c].name, it->name, p->sel[c], p->item_col[i] + 1, ans ? ans : "");

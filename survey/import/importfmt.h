@@ -19,7 +19,7 @@
 #define GS_IMPORTFMT_H
 
 #include "survey/answers.h"
-#include "base/csvread.h"
+#include "base/csv.h"
 #include "survey/form.h"
 
 typedef enum { IMP_AUTO, IMP_PLAIN, IMP_KOBO, IMP_WJX } imp_format_t;

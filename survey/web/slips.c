@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "survey/web/web_page.h"
+#include "base/html.h"
 #include "base/i18n.h"
 
 #define PER_PAGE 8
@@ -76,9 +77,9 @@ int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *co
     util_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"");
     util_buf_adds(out, zh ? "zh-CN" : "en");
     util_buf_adds(out, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-    web_esc(out, TR(zh, "Invitation slips"));
+    html_esc(out, TR(zh, "Invitation slips"));
     util_buf_adds(out, " - ");
-    web_esc(out, info->title);
+    html_esc(out, info->title);
     util_buf_adds(out, "</title>\n<style>");
     util_buf_adds(out, style);
     util_buf_adds(out, "</style>\n</head>\n<body>\n");
@@ -89,21 +90,21 @@ int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *co
         if (slips_qr_svg(out, codes[i].link, 30, err) != 0)
             return -1;
         util_buf_adds(out, "</div><p class=\"title\">");
-        web_esc(out, info->title);
+        html_esc(out, info->title);
         util_buf_adds(out, "</p>");
         if (info->unit && *info->unit) {
             util_buf_adds(out, "<p class=\"unit\">");
-            web_esc(out, info->unit);
+            html_esc(out, info->unit);
             util_buf_adds(out, "</p>");
         }
         util_buf_adds(out, "<p class=\"lab\">");
-        web_esc(out, TR(zh, "Your invitation code"));
+        html_esc(out, TR(zh, "Your invitation code"));
         util_buf_adds(out, "</p><p class=\"code\">");
-        web_esc(out, codes[i].code);
+        html_esc(out, codes[i].code);
         util_buf_adds(out, "</p><p class=\"link\">");
-        web_esc(out, info->address);
+        html_esc(out, info->address);
         util_buf_adds(out, "</p><p class=\"how\">");
-        web_esc(out, TR(zh, "Scan the QR code with a phone, or open the address above in a "
+        html_esc(out, TR(zh, "Scan the QR code with a phone, or open the address above in a "
                             "browser and type the code. The code works once. The survey is "
                             "anonymous: answers are never linked to the code."));
         util_buf_adds(out, "</p></div>\n");
@@ -112,4 +113,19 @@ int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *co
     }
     util_buf_adds(out, "</body>\n</html>\n");
     return 0;
+}
+
+int slips_batch_html(util_buf_t *out, const char *title, const char *unit, const char *base_url,
+                     int zh, const tok_batch_t *b, char **err)
+{
+    slips_code_t *sc = util_xcalloc(b->n, sizeof *sc);
+    for (size_t i = 0; i < b->n; i++)
+        sc[i] = (slips_code_t){b->codes[i], b->links[i]};
+    const char *q = strchr(base_url, '?');
+    char *addr = util_fmt("%.*s", (int)(q ? (size_t)(q - base_url) : strlen(base_url)), base_url);
+    slips_info_t info = {title, unit, addr, zh};
+    int rc = slips_html(out, &info, sc, b->n, err);
+    free(sc);
+    free(addr);
+    return rc;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "base/util.h"
+#include "survey/token.h"
 
 typedef struct {
     const char *code;    /* as printed, with dashes */
@@ -28,6 +29,11 @@ typedef struct {
  * cannot be made into a QR code. */
 int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *codes, size_t n,
                char **err);
+
+/* The page for a batch of issued codes (token issue --slips): the address
+ * printed on each slip is base_url without its query. */
+int slips_batch_html(util_buf_t *out, const char *title, const char *unit, const char *base_url,
+                     int zh, const tok_batch_t *b, char **err);
 
 /* Appends the QR code of text as an SVG element `mm` millimetres wide. */
 int slips_qr_svg(util_buf_t *out, const char *text, double mm, char **err);

@@ -17,6 +17,7 @@
  *    query string or a client address; responses keep no time of day.
  */
 #include "survey/web/web.h"
+#include "survey/web/web_internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -176,6 +177,11 @@ static void hmac_hex(const web_t *w, const char *purpose, const char *bound, cha
     free(msg);
     for (int i = 0; i < 32; i++)
         snprintf(out + 2 * i, 3, "%02x", mac[i]);
+}
+
+void web_submit_csrf(const web_t *w, const char *code_hash, char out[65])
+{
+    hmac_hex(w, "submit", code_hash, out);
 }
 
 /* Compares without an early exit, so the time taken says nothing about how

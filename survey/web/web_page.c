@@ -8,6 +8,7 @@
  * yet; the server checks everything again on submit.
  */
 #include "survey/web/web_page.h"
+#include "base/html.h"
 #include "base/i18n.h"
 
 #include <stdio.h>
@@ -102,30 +103,6 @@ const char *web_lang_code(web_lang_t lang)
     return lang == WEB_EN ? "en" : "zh";
 }
 
-void web_esc(util_buf_t *b, const char *s)
-{
-    if (!s)
-        return;
-    /* runs without a special character are copied whole (strcspn is
-     * vectorised; a switch per byte was 5% of the server's CPU) */
-    for (;;) {
-        size_t n = strcspn(s, "&<>\"'");
-        util_buf_add(b, s, n);
-        s += n;
-        const char *ent;
-        switch (*s) {
-        case '&': ent = "&amp;"; break;
-        case '<': ent = "&lt;"; break;
-        case '>': ent = "&gt;"; break;
-        case '"': ent = "&quot;"; break;
-        case '\'': ent = "&#39;"; break;
-        default: return;   /* the terminating NUL */
-        }
-        util_buf_adds(b, ent);
-        s++;
-    }
-}
-
 /* One small stylesheet inline in every page: no second request, nothing to
  * go stale in a proxy, and old browsers ignore what they do not know.
  * Font size 16px keeps phones from zooming into fields. */
@@ -181,7 +158,7 @@ static void head(util_buf_t *b, web_lang_t lang, const char *title)
                      "<meta http-equiv=\"X-UA-Compatible\" content=\"IE=edge\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                      "<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
-    web_esc(b, title);
+    html_esc(b, title);
     util_buf_adds(b, "</title>\n<style>");
     util_buf_adds(b, style);
     util_buf_adds(b, "</style>\n</head>\n<body>\n<div class=\"wrap\">\n");
@@ -198,12 +175,12 @@ static void tail(util_buf_t *b)
 static void top_link(util_buf_t *b, web_lang_t lang, const char *path)
 {
     util_buf_adds(b, "<div class=\"top\"><span>");
-    web_esc(b, web_text(lang, WEB_T_SITE));
+    html_esc(b, web_text(lang, WEB_T_SITE));
     util_buf_adds(b, "</span><a class=\"lang\" href=\"");
-    web_esc(b, path);
+    html_esc(b, path);
     util_buf_adds(b, lang == WEB_EN ? "?lang=zh" : "?lang=en");
     util_buf_adds(b, "\">");
-    web_esc(b, web_text(lang, WEB_T_OTHER_LANG));
+    html_esc(b, web_text(lang, WEB_T_OTHER_LANG));
     util_buf_adds(b, "</a></div>\n");
 }
 
@@ -212,13 +189,13 @@ void web_page_message(util_buf_t *b, web_lang_t lang, const char *headline, cons
     head(b, lang, headline);
     top_link(b, lang, "/");
     util_buf_adds(b, "<div class=\"card\">\n<h1>");
-    web_esc(b, headline);
+    html_esc(b, headline);
     util_buf_adds(b, "</h1>\n<p>");
-    web_esc(b, text);
+    html_esc(b, text);
     util_buf_adds(b, "</p>\n<p><a href=\"/?lang=");
     util_buf_adds(b, web_lang_code(lang));
     util_buf_adds(b, "\">");
-    web_esc(b, web_text(lang, WEB_T_BACK));
+    html_esc(b, web_text(lang, WEB_T_BACK));
     util_buf_adds(b, "</a></p>\n</div>\n");
     tail(b);
 }
@@ -228,13 +205,13 @@ void web_page_thanks(util_buf_t *b, web_lang_t lang, const char *form_title)
     const char *h = web_text(lang, WEB_T_THANKS_HEAD);
     head(b, lang, h);
     util_buf_adds(b, "<div class=\"top\"><span>");
-    web_esc(b, form_title && *form_title ? form_title : web_text(lang, WEB_T_SITE));
+    html_esc(b, form_title && *form_title ? form_title : web_text(lang, WEB_T_SITE));
     util_buf_adds(b, "</span></div>\n<div class=\"card\" id=\"thanks\">\n<h1>");
-    web_esc(b, h);
+    html_esc(b, h);
     util_buf_adds(b, "</h1>\n<p>");
-    web_esc(b, web_text(lang, WEB_T_THANKS_TEXT));
+    html_esc(b, web_text(lang, WEB_T_THANKS_TEXT));
     util_buf_adds(b, "</p>\n<p class=\"small\">");
-    web_esc(b, web_text(lang, WEB_T_ANONYMOUS));
+    html_esc(b, web_text(lang, WEB_T_ANONYMOUS));
     util_buf_adds(b, "</p>\n</div>\n");
     tail(b);
 }
@@ -242,9 +219,9 @@ void web_page_thanks(util_buf_t *b, web_lang_t lang, const char *form_title)
 static void hidden(util_buf_t *b, const char *name, const char *value)
 {
     util_buf_adds(b, "<input type=\"hidden\" name=\"");
-    web_esc(b, name);
+    html_esc(b, name);
     util_buf_adds(b, "\" value=\"");
-    web_esc(b, value);
+    html_esc(b, value);
     util_buf_adds(b, "\">\n");
 }
 
@@ -254,13 +231,13 @@ void web_page_code(util_buf_t *b, web_lang_t lang, const char *csrf, const char 
     head(b, lang, web_text(lang, WEB_T_CODE_HEAD));
     top_link(b, lang, "/");
     util_buf_adds(b, "<div class=\"card\">\n<h1>");
-    web_esc(b, web_text(lang, WEB_T_CODE_HEAD));
+    html_esc(b, web_text(lang, WEB_T_CODE_HEAD));
     util_buf_adds(b, "</h1>\n");
     if (problem_head) {
         util_buf_adds(b, "<div class=\"problem\" id=\"problem\" role=\"alert\"><strong>");
-        web_esc(b, problem_head);
+        html_esc(b, problem_head);
         util_buf_adds(b, "</strong><br>");
-        web_esc(b, problem_text ? problem_text : "");
+        html_esc(b, problem_text ? problem_text : "");
         util_buf_adds(b, "</div>\n");
     }
     util_buf_adds(b, "<form method=\"post\" action=\"/\" accept-charset=\"utf-8\" "
@@ -268,17 +245,17 @@ void web_page_code(util_buf_t *b, web_lang_t lang, const char *csrf, const char 
     hidden(b, "csrf", csrf);
     hidden(b, "lang", web_lang_code(lang));
     util_buf_adds(b, "<p><label for=\"code\">");
-    web_esc(b, web_text(lang, WEB_T_CODE_LABEL));
+    html_esc(b, web_text(lang, WEB_T_CODE_LABEL));
     util_buf_adds(b, "</label><br>\n<input class=\"t code\" type=\"text\" id=\"code\" name=\"code\" "
                      "maxlength=\"64\" autocomplete=\"off\" autocapitalize=\"characters\" "
                      "autocorrect=\"off\" spellcheck=\"false\" value=\"");
-    web_esc(b, code ? code : "");
+    html_esc(b, code ? code : "");
     util_buf_adds(b, "\"></p>\n<p class=\"hint\">");
-    web_esc(b, web_text(lang, WEB_T_CODE_HELP));
+    html_esc(b, web_text(lang, WEB_T_CODE_HELP));
     util_buf_adds(b, "</p>\n<p><input class=\"btn\" type=\"submit\" value=\"");
-    web_esc(b, web_text(lang, WEB_T_CODE_START));
+    html_esc(b, web_text(lang, WEB_T_CODE_START));
     util_buf_adds(b, "\"></p>\n</form>\n<p class=\"small\">");
-    web_esc(b, web_text(lang, WEB_T_ANONYMOUS));
+    html_esc(b, web_text(lang, WEB_T_ANONYMOUS));
     util_buf_adds(b, "</p>\n</div>\n");
     tail(b);
 }
@@ -305,23 +282,6 @@ void web_page_login(util_buf_t *b, web_lang_t lang, const char *csrf)
 
 /* ---- the questionnaire ---- */
 
-/* Does the space-separated list `have` contain name? */
-static int has_word(const char *have, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = have; p && *p;) {
-        while (*p == ' ')
-            p++;
-        const char *e = p;
-        while (*e && *e != ' ')
-            e++;
-        if ((size_t)(e - p) == n && n && strncmp(p, name, n) == 0)
-            return 1;
-        p = e;
-    }
-    return 0;
-}
-
 /* Likert scales and yes/no lists read best as one row of radio buttons;
  * long lists (units) as a drop-down so a phone does not scroll past 40
  * radio buttons; everything else as a column of radio buttons. */
@@ -342,7 +302,7 @@ static void field_name(util_buf_t *b, const form_item_t *it)
 {
     /* "q_" keeps question names apart from the page's own fields (code, csrf, lang) */
     util_buf_adds(b, "q_");
-    web_esc(b, it->name);
+    html_esc(b, it->name);
 }
 
 static void render_select(util_buf_t *b, const form_t *f, const form_item_t *it, int li,
@@ -352,17 +312,17 @@ static void render_select(util_buf_t *b, const form_t *f, const form_item_t *it,
     look_t look = select_look(f, it);
     if (look == LOOK_DROPDOWN) {
         util_buf_adds(b, "<select id=\"f-");
-        web_esc(b, it->name);
+        html_esc(b, it->name);
         util_buf_adds(b, "\" name=\"");
         field_name(b, it);
         util_buf_adds(b, "\">\n<option value=\"\">");
-        web_esc(b, web_text(lang, WEB_T_CHOOSE));
+        html_esc(b, web_text(lang, WEB_T_CHOOSE));
         util_buf_adds(b, "</option>\n");
         for (size_t c = 0; c < l->nchoices; c++) {
             util_buf_adds(b, "<option value=\"");
-            web_esc(b, l->choices[c].name);
+            html_esc(b, l->choices[c].name);
             util_buf_adds(b, raw && strcmp(raw, l->choices[c].name) == 0 ? "\" selected>" : "\">");
-            web_esc(b, form_text(f, l->choices[c].label, li));
+            html_esc(b, form_text(f, l->choices[c].label, li));
             util_buf_adds(b, "</option>\n");
         }
         util_buf_adds(b, "</select>\n");
@@ -372,7 +332,7 @@ static void render_select(util_buf_t *b, const form_t *f, const form_item_t *it,
     util_buf_adds(b, look == LOOK_ROW ? "<div class=\"likert\">" : "<div class=\"opts\">");
     for (size_t c = 0; c < l->nchoices; c++) {
         const char *name = l->choices[c].name;
-        int on = it->type == FORM_SELECT_MULTIPLE ? has_word(raw, name)
+        int on = it->type == FORM_SELECT_MULTIPLE ? util_has_word(raw, name)
                                                   : (raw && strcmp(raw, name) == 0);
         /* the number by hand: two printf calls per choice were a tenth of
          * the server's CPU under load (bench/README.md) */
@@ -385,19 +345,19 @@ static void render_select(util_buf_t *b, const form_t *f, const form_item_t *it,
         while (x /= 10);
         num[--k] = '-';
         util_buf_adds(b, "<label class=\"o\" for=\"f-");
-        web_esc(b, it->name);
+        html_esc(b, it->name);
         util_buf_adds(b, num + k);
         util_buf_adds(b, "\"><input type=\"");
         util_buf_adds(b, type);
         util_buf_adds(b, "\" id=\"f-");
-        web_esc(b, it->name);
+        html_esc(b, it->name);
         util_buf_adds(b, num + k);
         util_buf_adds(b, "\" name=\"");
         field_name(b, it);
         util_buf_adds(b, "\" value=\"");
-        web_esc(b, name);
+        html_esc(b, name);
         util_buf_adds(b, on ? "\" checked> " : "\"> ");
-        web_esc(b, form_text(f, l->choices[c].label, li));
+        html_esc(b, form_text(f, l->choices[c].label, li));
         util_buf_adds(b, "</label>");
     }
     util_buf_adds(b, "</div>\n");
@@ -407,11 +367,11 @@ static void render_input(util_buf_t *b, const form_item_t *it, const char *raw)
 {
     if (it->type == FORM_TEXT) {
         util_buf_adds(b, "<textarea rows=\"3\" maxlength=\"10000\" id=\"f-");
-        web_esc(b, it->name);
+        html_esc(b, it->name);
         util_buf_adds(b, "\" name=\"");
         field_name(b, it);
         util_buf_adds(b, "\">");
-        web_esc(b, raw);
+        html_esc(b, raw);
         util_buf_adds(b, "</textarea>\n");
         return;
     }
@@ -420,11 +380,11 @@ static void render_input(util_buf_t *b, const form_item_t *it, const char *raw)
     util_buf_adds(b, "<input class=\"t\" type=\"text\" inputmode=\"");
     util_buf_adds(b, it->type == FORM_INTEGER ? "numeric" : "decimal");
     util_buf_adds(b, "\" maxlength=\"40\" id=\"f-");
-    web_esc(b, it->name);
+    html_esc(b, it->name);
     util_buf_adds(b, "\" name=\"");
     field_name(b, it);
     util_buf_adds(b, "\" value=\"");
-    web_esc(b, raw);
+    html_esc(b, raw);
     util_buf_adds(b, "\">\n");
 }
 
@@ -441,34 +401,34 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
     const char *err = v->errors ? v->errors[pos] : NULL;
     if (it->type == FORM_NOTE) {
         util_buf_adds(b, "<div class=\"q note\" id=\"q-");
-        web_esc(b, it->name);
+        html_esc(b, it->name);
         if (it->relevant_src) {
             util_buf_adds(b, "\" data-relevant=\"");
-            web_esc(b, it->relevant_src);
+            html_esc(b, it->relevant_src);
         }
         util_buf_adds(b, "\"><p>");
-        web_esc(b, form_text(f, it->label, li));
+        html_esc(b, form_text(f, it->label, li));
         util_buf_adds(b, "</p></div>\n");
         return;
     }
     if ((int)pos == v->fixed_pos) {
         /* answered by the invitation: shown, not asked, and not sent back */
         util_buf_adds(b, "<div class=\"q\" id=\"q-");
-        web_esc(b, it->name);
+        html_esc(b, it->name);
         util_buf_adds(b, "\"><p style=\"margin:0\">");
-        web_esc(b, form_text(f, it->label, li));
+        html_esc(b, form_text(f, it->label, li));
         util_buf_adds(b, lang_colon(v->lang));
         util_buf_adds(b, "<span class=\"fixed\">");
-        web_esc(b, v->fixed_text ? v->fixed_text : "");
+        html_esc(b, v->fixed_text ? v->fixed_text : "");
         util_buf_adds(b, "</span></p></div>\n");
         return;
     }
     (*number)++;
     util_buf_adds(b, err ? "<div class=\"q bad\" id=\"q-" : "<div class=\"q\" id=\"q-");
-    web_esc(b, it->name);
+    html_esc(b, it->name);
     if (it->relevant_src) {
         util_buf_adds(b, "\" data-relevant=\"");
-        web_esc(b, it->relevant_src);
+        html_esc(b, it->relevant_src);
     }
     int is_select = it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE;
     int dropdown = is_select && select_look(f, it) == LOOK_DROPDOWN;
@@ -478,25 +438,25 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
         util_buf_adds(b, "\">\n<fieldset><legend>");
     else {
         util_buf_adds(b, "\">\n<label class=\"lab\" for=\"f-");
-        web_esc(b, it->name);
+        html_esc(b, it->name);
         util_buf_adds(b, "\" style=\"font-weight:bold\">");
     }
     util_buf_addf(b, "<span class=\"num\">%d.</span>", *number);
-    web_esc(b, form_text(f, it->label, li));
+    html_esc(b, form_text(f, it->label, li));
     if (it->required)
         util_buf_adds(b, " <span class=\"req\">*</span>");
     util_buf_adds(b, is_select && !dropdown ? "</legend>\n" : "</label>\n");
     const char *hint = form_text(f, it->hint, li);
     if (*hint) {
         util_buf_adds(b, "<p class=\"hint\">");
-        web_esc(b, hint);
+        html_esc(b, hint);
         util_buf_adds(b, "</p>\n");
     }
     if (err) {
         util_buf_adds(b, "<p class=\"err\" id=\"e-");
-        web_esc(b, it->name);
+        html_esc(b, it->name);
         util_buf_adds(b, "\">");
-        web_esc(b, err);
+        html_esc(b, err);
         util_buf_adds(b, "</p>\n");
     }
     if (is_select)
@@ -524,30 +484,30 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
     /* the language switch is a submit button so the answers given so far
      * come along and are shown again in the other language */
     util_buf_adds(b, "<div class=\"top\"><span>");
-    web_esc(b, web_text(v->lang, WEB_T_SITE));
+    html_esc(b, web_text(v->lang, WEB_T_SITE));
     util_buf_adds(b, "</span><span class=\"lang\"><input type=\"submit\" name=\"setlang\" value=\"");
-    web_esc(b, web_text(v->lang, WEB_T_OTHER_LANG));
+    html_esc(b, web_text(v->lang, WEB_T_OTHER_LANG));
     util_buf_adds(b, "\" style=\"font:inherit;background:none;border:0;color:#0b5cad;"
                      "text-decoration:underline;cursor:pointer;padding:0\"></span></div>\n");
     util_buf_adds(b, "<div class=\"card\">\n<h1>");
-    web_esc(b, title);
+    html_esc(b, title);
     util_buf_adds(b, "</h1>\n<p class=\"small\">");
-    web_esc(b, web_text(v->lang, WEB_T_ANONYMOUS));
+    html_esc(b, web_text(v->lang, WEB_T_ANONYMOUS));
     util_buf_adds(b, " ");
-    web_esc(b, web_text(v->lang, WEB_T_REQUIRED_LEGEND));
+    html_esc(b, web_text(v->lang, WEB_T_REQUIRED_LEGEND));
     util_buf_adds(b, "</p>\n");
     if (v->notice) {
         util_buf_adds(b, "<p class=\"notice\" id=\"notice\" role=\"alert\">");
-        web_esc(b, v->notice);
+        html_esc(b, v->notice);
         util_buf_adds(b, "</p>\n");
     }
     if (v->nerrors) {
         util_buf_adds(b, "<div class=\"problem\" id=\"problems\" role=\"alert\"><strong>");
         if (v->nerrors == 1)
-            web_esc(b, web_text(v->lang, WEB_T_ERRORS_ONE));
+            html_esc(b, web_text(v->lang, WEB_T_ERRORS_ONE));
         else {
             char *m = util_fmt(web_text(v->lang, WEB_T_ERRORS_MANY), v->nerrors);
-            web_esc(b, m);
+            html_esc(b, m);
             free(m);
         }
         util_buf_adds(b, "</strong><ul>\n");
@@ -555,12 +515,12 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
             if (!v->errors || !v->errors[i])
                 continue;
             util_buf_adds(b, "<li><a href=\"#q-");
-            web_esc(b, f->items[i].name);
+            html_esc(b, f->items[i].name);
             util_buf_adds(b, "\">");
-            web_esc(b, form_text(f, f->items[i].label, li));
+            html_esc(b, form_text(f, f->items[i].label, li));
             util_buf_adds(b, "</a>");
             util_buf_adds(b, lang_colon(v->lang));
-            web_esc(b, v->errors[i]);
+            html_esc(b, v->errors[i]);
             util_buf_adds(b, "</li>\n");
         }
         util_buf_adds(b, "</ul></div>\n");
@@ -571,16 +531,16 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
         const form_item_t *it = &f->items[i];
         if (it->type == FORM_BEGIN_GROUP) {
             util_buf_adds(b, "<div class=\"card group\" id=\"g-");
-            web_esc(b, it->name);
+            html_esc(b, it->name);
             if (it->relevant_src) {
                 util_buf_adds(b, "\" data-relevant=\"");
-                web_esc(b, it->relevant_src);
+                html_esc(b, it->relevant_src);
             }
             util_buf_adds(b, "\">\n");
             const char *gl = form_text(f, it->label, li);
             if (*gl) {
                 util_buf_adds(b, "<h2>");
-                web_esc(b, gl);
+                html_esc(b, gl);
                 util_buf_adds(b, "</h2>\n");
             }
             open++;
@@ -602,11 +562,11 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
         util_buf_adds(b, "</div>\n");
     util_buf_adds(b, "<div class=\"card\"><p><input class=\"btn\" type=\"submit\" id=\"send\" "
                      "name=\"send\" value=\"");
-    web_esc(b, web_text(v->lang, WEB_T_SUBMIT));
+    html_esc(b, web_text(v->lang, WEB_T_SUBMIT));
     util_buf_adds(b, "\"></p></div>\n</form>\n");
     if (v->script) {
         util_buf_adds(b, "<script src=\"");
-        web_esc(b, v->script);
+        html_esc(b, v->script);
         util_buf_adds(b, "\"></script>\n");
     }
     tail(b);
@@ -625,13 +585,13 @@ void web_page_admin(util_buf_t *b, web_lang_t lang, const web_admin_row_t *rows,
     const char *h = web_text(lang, WEB_T_ADMIN_HEAD);
     head(b, lang, h);
     util_buf_adds(b, "<div class=\"card\">\n<h1>");
-    web_esc(b, h);
+    html_esc(b, h);
     util_buf_adds(b, "</h1>\n<p class=\"small\">");
-    web_esc(b, web_text(lang, WEB_T_ADMIN_NOTE));
+    html_esc(b, web_text(lang, WEB_T_ADMIN_NOTE));
     util_buf_adds(b, "</p>\n");
     if (!n) {
         util_buf_adds(b, "<p>");
-        web_esc(b, web_text(lang, WEB_T_ADMIN_NONE));
+        html_esc(b, web_text(lang, WEB_T_ADMIN_NONE));
         util_buf_adds(b, "</p>\n</div>\n");
         tail(b);
         return;
@@ -644,27 +604,27 @@ void web_page_admin(util_buf_t *b, web_lang_t lang, const web_admin_row_t *rows,
                strcmp(rows[j].wave, rows[i].wave) == 0)
             j++;
         util_buf_adds(b, "<h2>");
-        web_esc(b, rows[i].form_id);
+        html_esc(b, rows[i].form_id);
         util_buf_adds(b, " &middot; ");
-        web_esc(b, web_text(lang, WEB_T_ADMIN_WAVE));
+        html_esc(b, web_text(lang, WEB_T_ADMIN_WAVE));
         util_buf_adds(b, " ");
-        web_esc(b, rows[i].wave);
+        html_esc(b, rows[i].wave);
         util_buf_adds(b, "</h2>\n<table class=\"adm\"><tr>");
         static const web_text_t cols[] = {WEB_T_ADMIN_UNIT, WEB_T_ADMIN_INVITED, WEB_T_ADMIN_USED,
                                           WEB_T_ADMIN_RESPONSES, WEB_T_ADMIN_RATE};
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
             util_buf_adds(b, "<th>");
-            web_esc(b, web_text(lang, cols[c]));
+            html_esc(b, web_text(lang, cols[c]));
             util_buf_adds(b, "</th>");
         }
         util_buf_adds(b, "</tr>\n");
         for (size_t k = i; k < j; k++) {
             const web_admin_row_t *r = &rows[k];
             util_buf_adds(b, "<tr><td>");
-            web_esc(b, r->unit && *r->unit ? r->unit : "-");
+            html_esc(b, r->unit && *r->unit ? r->unit : "-");
             if (r->unit_name && *r->unit_name) {
                 util_buf_adds(b, " ");
-                web_esc(b, r->unit_name);
+                html_esc(b, r->unit_name);
             }
             util_buf_addf(b, "</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td>"
                              "<td class=\"n\">%ld</td><td class=\"n\">",
@@ -676,7 +636,7 @@ void web_page_admin(util_buf_t *b, web_lang_t lang, const web_admin_row_t *rows,
             resp += r->responses;
         }
         util_buf_adds(b, "<tr><th>");
-        web_esc(b, web_text(lang, WEB_T_ADMIN_TOTAL));
+        html_esc(b, web_text(lang, WEB_T_ADMIN_TOTAL));
         util_buf_addf(b, "</th><th class=\"n\">%ld</th><th class=\"n\">%ld</th>"
                          "<th class=\"n\">%ld</th><th class=\"n\">", inv, used, resp);
         rate(b, used, inv);

@@ -6,7 +6,7 @@
  * browsers and phones get the same page.
  *
  * Every text that came from outside (answers, codes, form labels) goes
- * through web_esc() before it is written; nothing here builds markup from
+ * through html_esc() (base/html.h) before it is written; nothing here builds markup from
  * unescaped input.  Nothing here touches the network or the store.
  */
 #ifndef GS_WEB_PAGE_H
@@ -80,10 +80,6 @@ typedef enum {
 const char *web_text(web_lang_t lang, web_text_t id);
 /* "zh" for WEB_ZH, "en" for WEB_EN: the language as form_lang() takes it. */
 const char *web_lang_code(web_lang_t lang);
-
-/* Appends s with & < > " ' written as entities, so it is safe both as
- * element text and inside a quoted attribute. */
-void web_esc(util_buf_t *b, const char *s);
 
 /* The questionnaire page.  raw and errors are indexed by item position
  * (NULL = nothing); raw holds what the respondent sent, valid or not, so a

@@ -13,7 +13,7 @@
 # ---- nonsense files ----
 # A 100 MB line.  form check takes 1.3 s of CPU on it and 0.13 s on 10 MB
 # with the plain build, 2 s and 0.2 s with the sanitizer build: linear
-# since csvread stopped growing libcsv's buffer 128 bytes at a time, which
+# since the CSV reader stopped growing libcsv's buffer 128 bytes at a time, which
 # was quadratic wherever realloc copies (ASan: minutes for 10 MB).  Under
 # valgrind (tests/fuzz/valgrind.sh sets VALGRIND), 20-50 times slower, the
 # line is 1 MB: the same code paths.

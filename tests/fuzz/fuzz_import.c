@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "survey/answers.h"
-#include "base/csvread.h"
+#include "base/csv.h"
 #include "base/encoding.h"
 #include "survey/form.h"
 #include "survey/import/importfmt.h"

@@ -6,15 +6,26 @@
  * staff questionnaire and invitation codes.  Each input becomes the body
  * of a POST /submit that starts with a valid code and CSRF token (so the
  * answers are parsed, checked and possibly stored), followed by the fuzzed
- * bytes.  web.c is compiled into this file so the harness can compute the
- * CSRF token with the server's own key.  The first byte picks the content
- * type.  A used code is replaced by a fresh one.
+ * bytes.  The harness computes the CSRF token with the server's own key
+ * through web_internal.h.  The first byte picks the content type.  A used
+ * code is replaced by a fresh one.
  */
-#include "../../survey/web/web.c"
-
 #include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+#include "base/util.h"
+#include "survey/form.h"
+#include "survey/store.h"
+#include "survey/token.h"
+#include "survey/web/web.h"
+#include "survey/web/web_internal.h"
 
 #ifndef FUZZ_ROOT
 #define FUZZ_ROOT "."
@@ -45,7 +56,7 @@ static void new_code(void)
         store_token_add(s, h, form_dbid, unit_dbid, wave_dbid, &err) != 0)
         die("token", err);
     store_close(s);
-    hmac_hex(srv, "submit", h, csrf);
+    web_submit_csrf(srv, h, csrf);
     free(h);
 }
 

@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "survey/form.h"
 #include "survey/store.h"
 #include "survey/token.h"
+#include "tests/unit/testdb.h"
 
 static const char form_csv[] =
     "survey,,,\n"
@@ -41,36 +41,22 @@ static const char form_csv[] =
     ",batch,1,staff\n";
 
 typedef struct {
-    char dir[64];
-    char *path;
-    store_t *s;
-    form_t *f;
-    int form, wave, unit, *ids;
+    testdb_t db;
+    int *ids;
     size_t nids;
 } fixture_t;
 
 static int setup(void **state)
 {
     fixture_t *x = util_xcalloc(1, sizeof *x);
-    strcpy(x->dir, "/tmp/gs-answers-XXXXXX");
-    assert_non_null(mkdtemp(x->dir));
-    x->path = util_fmt("%s/t.db", x->dir);
+    testdb_open(&x->db, form_csv, "U01");
     char *err = NULL;
-    assert_int_equal(store_open(x->path, 1, &x->s, &err), 0);
-    util_diag_t d = {0};
-    assert_int_equal(form_load_mem("t.csv", form_csv, strlen(form_csv), &x->f, &d), 0);
-    util_diag_free(&d);
-    int existed;
-    assert_int_equal(store_form_add(x->s, x->f, &x->form, &existed, &err), 0);
-    assert_int_equal(store_item_ids(x->s, x->form, &x->ids, &x->nids, &err), 0);
-    assert_int_equal(store_wave_add(x->s, "2026", &x->wave, &err), 0);
-    store_unit_t unit = {0, "U01", "U01", NULL, NULL, -1};
-    assert_int_equal(store_unit_put(x->s, &unit, &err), 0);
-    assert_int_equal(store_unit_find(x->s, "U01", &x->unit, &err), 0);
+    assert_int_equal(store_item_ids(x->db.s, x->db.form, &x->ids, &x->nids, &err), 0);
     for (int i = 0; i < 4; i++) {
         char hash[16];   /* "h" and any int: gcc -O1 checks the whole range */
         snprintf(hash, sizeof hash, "h%d", i);
-        assert_int_equal(store_token_add(x->s, hash, x->form, x->unit, x->wave, &err), 0);
+        assert_int_equal(store_token_add(x->db.s, hash, x->db.form, x->db.unit, x->db.wave, &err),
+                         0);
     }
     *state = x;
     return 0;
@@ -79,34 +65,20 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *x = *state;
-    store_close(x->s);
-    form_free(x->f);
+    testdb_close(&x->db);
     free(x->ids);
-    char *cmd = util_fmt("rm -rf '%s'", x->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", x->dir);
-    free(cmd);
-    free(x->path);
     free(x);
     return 0;
 }
 
 static long count(const fixture_t *x, const char *sql)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open(x->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    long n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
+    return testdb_count(&x->db, sql);
 }
 
 static ans_t *answers(const fixture_t *x, const char *q1, const char *site, const char *comment)
 {
-    ans_t *a = ans_new(x->f);
+    ans_t *a = ans_new(x->db.f);
     char *m = NULL;
     assert_int_equal(ans_set(a, 0, q1, &m), 0);
     assert_int_equal(ans_set(a, 1, site, &m), 0);
@@ -122,22 +94,22 @@ static void test_batch_isolates_failures(void **state)
 {
     fixture_t *x = *state;
     char *err = NULL;
-    assert_int_equal(store_token_use(x->s, "h3", &err), 0);   /* spent earlier */
+    assert_int_equal(store_token_use(x->db.s, "h3", &err), 0);   /* spent earlier */
     ans_t *a[5] = {
         answers(x, "3", "k7", "first"), answers(x, "1", "a3", "same code again"),
         answers(x, "2", "y0", "second"), answers(x, "2", "z1", "spent before"),
         answers(x, "1", "b2", "bad wave"),
     };
     ans_submission_t sub[5] = {
-        {a[0], x->form, x->ids, x->wave, x->unit, "web", "h0", NULL, 0, NULL},
-        {a[1], x->form, x->ids, x->wave, x->unit, "web", "h0", NULL, 0, NULL},
-        {a[2], x->form, x->ids, x->wave, x->unit, "web", "h1", NULL, 0, NULL},
-        {a[3], x->form, x->ids, x->wave, x->unit, "web", "h3", NULL, 0, NULL},
+        {a[0], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h0", NULL, 0, NULL},
+        {a[1], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h0", NULL, 0, NULL},
+        {a[2], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h1", NULL, 0, NULL},
+        {a[3], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h3", NULL, 0, NULL},
         /* no such wave: the response row fails its foreign key */
-        {a[4], x->form, x->ids, x->wave + 99, x->unit, "web", "h2", NULL, 0, NULL},
+        {a[4], x->db.form, x->ids, x->db.wave + 99, x->db.unit, "web", "h2", NULL, 0, NULL},
     };
     ans_submission_t *p[5] = {&sub[0], &sub[1], &sub[2], &sub[3], &sub[4]};
-    ans_submit_many(x->s, p, 5);
+    ans_submit_many(x->db.s, p, 5);
     assert_int_equal(sub[0].rc, 0);
     assert_int_equal(sub[1].rc, 1);
     assert_int_equal(sub[2].rc, 0);
@@ -165,11 +137,11 @@ static void test_batch_of_one(void **state)
 {
     fixture_t *x = *state;
     ans_t *a = answers(x, "2", "m4", "alone");
-    ans_submission_t sub = {a, x->form, x->ids, x->wave, x->unit, "web", "h2", NULL, 0, NULL};
+    ans_submission_t sub = {a, x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h2", NULL, 0, NULL};
     ans_submission_t *p = &sub;
-    ans_submit_many(x->s, &p, 1);
+    ans_submit_many(x->db.s, &p, 1);
     assert_int_equal(sub.rc, 0);
-    ans_submit_many(x->s, &p, 1);
+    ans_submit_many(x->db.s, &p, 1);
     assert_int_equal(sub.rc, 1);   /* the code is spent now */
     assert_int_equal(count(x, "SELECT count(*) FROM responses"), 1);
     free(sub.err);
@@ -181,7 +153,7 @@ static void test_batch_of_one(void **state)
 static void test_select_one(void **state)
 {
     fixture_t *x = *state;
-    ans_t *a = ans_new(x->f);
+    ans_t *a = ans_new(x->db.f);
     char *m = NULL;
     assert_int_equal(ans_set(a, 0, " 3 ", &m), 0);
     assert_string_equal(ans_get(a, 0), "3");

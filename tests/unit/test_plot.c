@@ -531,17 +531,6 @@ static void test_gnuplot_missing(void **state)
     free(dir);
 }
 
-static void test_html_escape(void **state)
-{
-    (void)state;
-    char *s = report_html_escape("<a href='x'>\"&\"</a>");
-    assert_string_equal(s, "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;");
-    free(s);
-    s = report_html_escape("市委办公室");
-    assert_string_equal(s, "市委办公室");
-    free(s);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -550,7 +539,6 @@ int main(void)
         cmocka_unit_test(test_report_escapes_and_hides),
         cmocka_unit_test(test_report_english_with_plots),
         cmocka_unit_test(test_gnuplot_missing),
-        cmocka_unit_test(test_html_escape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /*
- * Unit tests for survey/util and survey/encoding: display width of UTF-8
+ * Unit tests for base/util and base/encoding: display width of UTF-8
  * text (terminal tables line up only if CJK counts two columns), the strict
  * number parsers every CSV cell goes through, the "did you mean"
  * machinery, conversion of Excel/WPS bytes to UTF-8 with the line and
@@ -224,6 +224,23 @@ static void test_yes_no(void **state)
     for (size_t i = 0; i < N_OF(cases); i++)
         if (util_is_yes(cases[i].s) != cases[i].yes || util_is_no(cases[i].s) != cases[i].no)
             fail_msg("yes/no \"%s\"", cases[i].s);
+}
+
+/* select_multiple answers are stored as "a c": a word is a whole item */
+static void test_has_word(void **state)
+{
+    (void)state;
+    static const struct { const char *list, *word; int has; } cases[] = {
+        { "a c", "a", 1 },  { "a c", "c", 1 },   { "a c", "b", 0 },
+        { "ab c", "a", 0 }, { "a bc", "b", 0 },  { "a bc", "bc", 1 },
+        { "10 1", "1", 1 }, { "10 11", "1", 0 }, { "x", "x", 1 },
+        { "  a  c ", "c", 1 }, { " a", "a", 1 },
+        { "", "a", 0 },     { "a c", "", 0 },    { " ", "", 0 },   { NULL, "a", 0 },
+        { "选项1 选项2", "选项2", 1 }, { "选项1 选项2", "选项", 0 },
+    };
+    for (size_t i = 0; i < N_OF(cases); i++)
+        if (util_has_word(cases[i].list, cases[i].word) != cases[i].has)
+            fail_msg("\"%s\" has \"%s\"", cases[i].list ? cases[i].list : "(null)", cases[i].word);
 }
 
 /* ---- did you mean ---- */
@@ -558,6 +575,7 @@ int main(void)
         cmocka_unit_test(test_parse_double),
         cmocka_unit_test(test_parse_long),
         cmocka_unit_test(test_yes_no),
+        cmocka_unit_test(test_has_word),
         cmocka_unit_test(test_levenshtein),
         cmocka_unit_test(test_nearest),
         cmocka_unit_test(test_enc_to_utf8),

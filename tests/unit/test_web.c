@@ -22,28 +22,6 @@
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static void test_escape(void **state)
-{
-    (void)state;
-    static const struct { const char *in, *out; } cases[] = {
-        {"", ""},
-        {"plain", "plain"},
-        {"<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"},
-        {"a & b", "a &amp; b"},
-        {"\"quoted\" 'single'", "&quot;quoted&quot; &#39;single&#39;"},
-        {"\" onmouseover=\"x", "&quot; onmouseover=&quot;x"},
-        {"非常同意 <b>", "非常同意 &lt;b&gt;"},
-        {"&amp;", "&amp;amp;"},
-    };
-    for (size_t i = 0; i < N_OF(cases); i++) {
-        util_buf_t b = {0};
-        util_buf_add(&b, "", 0);
-        web_esc(&b, cases[i].in);
-        assert_string_equal(b.s, cases[i].out);
-        util_buf_free(&b);
-    }
-}
-
 static void test_texts_complete(void **state)
 {
     (void)state;
@@ -225,7 +203,6 @@ static void test_qr(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_escape),
         cmocka_unit_test(test_texts_complete),
         cmocka_unit_test(test_form_page),
         cmocka_unit_test(test_other_pages),

@@ -1,16 +1,17 @@
 /*
- * csvread: line-tracking wrapper over libcsv (see csvread.h).
+ * csv: a line-tracking reader over libcsv and the cell writer (see csv.h).
  *
  * libcsv calls back per field and per row; we collect the fields of the
  * current row into one reusable buffer, so a million-row import allocates
  * nothing per row.  The line of a row is the physical line where its first
  * byte was fed: rows can span lines when a quoted cell holds a newline.
  */
-#include "base/csvread.h"
+#include "base/csv.h"
 #include "base/util.h"
 #include "base/i18n.h"
 
 #include <csv.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,4 +230,29 @@ char csvr_sniff_delim(const char *data, size_t len)
         if (counts[k] > counts[best])
             best = k;
     return counts[best] ? delims[best] : ',';
+}
+
+/* ---- writing ---- */
+
+void csvw_cell(FILE *f, const char *s, char delim, int flags)
+{
+    s = s ? s : "";
+    const char special[] = {delim, '"', '\r', '\n', '\0'};
+    double d;
+    int neutral = (flags & CSVW_NEUTRAL) && s[0] && strchr("=+-@\t\r", s[0]) &&
+                  util_parse_double(s, &d) != 0;
+    int edge = (flags & CSVW_EDGE_SPACES) && s[0] && (s[0] == ' ' || s[strlen(s) - 1] == ' ');
+    if (!neutral && !edge && !strpbrk(s, special)) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    if (neutral)
+        fputc('\'', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
 }

@@ -1,10 +1,12 @@
 /*
- * Unit tests for survey/csvread: RFC 4180 rows with the physical line each
+ * Unit tests for base/csv: reading RFC 4180 rows with the physical line each
  * row starts on.  One table of inputs, each with the rows it must give
  * (written "LINE:cell|cell" per row); every input is fed whole and again in
  * chunks of 1, 2 and 7 bytes, because a reader that splits its input
  * differently (an import reading a file in blocks) must see the same rows
  * on the same lines.  Then delimiter sniffing and a callback that stops.
+ * Writing: quoting, formula neutralisation and edge spaces per flag, and
+ * every written cell read back unchanged.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/csvread.h"
+#include "base/csv.h"
 #include "base/util.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -219,6 +221,78 @@ static void test_api_edges(void **state)
     util_buf_free(&got);
 }
 
+/* One cell written by csvw_cell, as a heap string. */
+static char *written(const char *cell, char delim, int flags)
+{
+    char *out = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&out, &n);
+    assert_non_null(f);
+    csvw_cell(f, cell, delim, flags);
+    assert_int_equal(fclose(f), 0);
+    return out;
+}
+
+static void test_write_cell(void **state)
+{
+    (void)state;
+    static const struct { const char *in; char delim; int flags; const char *out; } cases[] = {
+        {"plain", ',', 0, "plain"},
+        {NULL, ',', CSVW_NEUTRAL, ""},
+        {"", ',', CSVW_NEUTRAL | CSVW_EDGE_SPACES, ""},
+        {"a,b", ',', 0, "\"a,b\""},
+        {"a,b", ';', 0, "a,b"},
+        {"a;b", ';', 0, "\"a;b\""},
+        {"a\tb", '\t', 0, "\"a\tb\""},
+        {"say \"hi\"", ',', 0, "\"say \"\"hi\"\"\""},
+        {"two\nlines", ',', 0, "\"two\nlines\""},
+        {"cr\r", ',', 0, "\"cr\r\""},
+        /* formulas: only with CSVW_NEUTRAL, and never a plain number */
+        {"=1+1", ',', 0, "=1+1"},
+        {"=1+1", ',', CSVW_NEUTRAL, "\"'=1+1\""},
+        {"+cmd|' /C calc'!A0", ',', CSVW_NEUTRAL, "\"'+cmd|' /C calc'!A0\""},
+        {"@SUM(A1)", ',', CSVW_NEUTRAL, "\"'@SUM(A1)\""},
+        {"-x", ',', CSVW_NEUTRAL, "\"'-x\""},
+        {"\tx", ',', CSVW_NEUTRAL, "\"'\tx\""},
+        {"=\"q\"", ',', CSVW_NEUTRAL, "\"'=\"\"q\"\"\""},
+        {"-3", ',', CSVW_NEUTRAL, "-3"},
+        {"+2.5", ',', CSVW_NEUTRAL, "+2.5"},
+        {"a=b", ',', CSVW_NEUTRAL, "a=b"},
+        /* spaces at either end: only with CSVW_EDGE_SPACES */
+        {" a", ',', 0, " a"},
+        {" a", ',', CSVW_EDGE_SPACES, "\" a\""},
+        {"a ", ',', CSVW_EDGE_SPACES, "\"a \""},
+        {"a b", ',', CSVW_EDGE_SPACES, "a b"},
+        {"单位", ',', CSVW_NEUTRAL | CSVW_EDGE_SPACES, "单位"},
+    };
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        char *got = written(cases[i].in, cases[i].delim, cases[i].flags);
+        assert_string_equal(got, cases[i].out);
+        free(got);
+    }
+}
+
+/* Without neutralisation what is written is read back as it was. */
+static void test_write_reads_back(void **state)
+{
+    (void)state;
+    static const char *const cells[] = {"", "a", "a,b", "say \"hi\"", "two\nlines", " x ",
+                                        "=1", "-3", "a;b", "\"", "\"\""};
+    for (size_t i = 0; i < N_OF(cells); i++) {
+        char *line = written(cells[i], ',', CSVW_EDGE_SPACES);
+        util_buf_t in = {0}, got = {0};
+        util_buf_addf(&in, "%s,end\n", line);
+        char *err = NULL;
+        assert_int_equal(csvr_parse_mem(in.s, in.len, ',', collect, &got, &err), 0);
+        char *want = util_fmt("1:%s|end\n", cells[i]);
+        assert_string_equal(got.s, want);
+        free(want);
+        free(line);
+        util_buf_free(&in);
+        util_buf_free(&got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +300,8 @@ int main(void)
         cmocka_unit_test(test_sniff),
         cmocka_unit_test(test_callback_stops),
         cmocka_unit_test(test_api_edges),
+        cmocka_unit_test(test_write_cell),
+        cmocka_unit_test(test_write_reads_back),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
