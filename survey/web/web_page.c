@@ -264,18 +264,18 @@ void web_page_login(util_buf_t *b, web_lang_t lang, const char *csrf)
 {
     head(b, lang, web_text(lang, WEB_T_FORBIDDEN_HEAD));
     util_buf_adds(b, "<div class=\"card\">\n<h1>");
-    web_esc(b, web_text(lang, WEB_T_FORBIDDEN_HEAD));
+    html_esc(b, web_text(lang, WEB_T_FORBIDDEN_HEAD));
     util_buf_adds(b, "</h1>\n<p>");
-    web_esc(b, web_text(lang, WEB_T_FORBIDDEN_TEXT));
+    html_esc(b, web_text(lang, WEB_T_FORBIDDEN_TEXT));
     util_buf_adds(b, "</p>\n<form method=\"post\" action=\"/admin\" accept-charset=\"utf-8\">\n");
     hidden(b, "csrf", csrf);
     hidden(b, "lang", web_lang_code(lang));
     util_buf_adds(b, "<p><label for=\"secret\">");
-    web_esc(b, web_text(lang, WEB_T_ADMIN_SECRET));
+    html_esc(b, web_text(lang, WEB_T_ADMIN_SECRET));
     util_buf_adds(b, "</label><br>\n<input class=\"t\" type=\"password\" id=\"secret\" "
                      "name=\"secret\" autocomplete=\"current-password\"></p>\n"
                      "<p><input class=\"btn\" type=\"submit\" value=\"");
-    web_esc(b, web_text(lang, WEB_T_ADMIN_SIGNIN));
+    html_esc(b, web_text(lang, WEB_T_ADMIN_SIGNIN));
     util_buf_adds(b, "\"></p>\n</form>\n</div>\n");
     tail(b);
 }
