@@ -17,6 +17,9 @@
 "$GS" wave add 2026 >/dev/null 2>&1
 "$GS" token issue --form staff-opinion --unit U07 --count 10 >codes.csv 2>/dev/null
 tail -n +2 codes.csv | cut -d, -f1 >codes.txt
+for c in $(sed 's/-//g' codes.txt); do printf '%s' "$c" | sha256sum | cut -d' ' -f1; done >issued.txt
+check "token rows are not in the order of the list handed out" \
+    test "$(sql 'SELECT hash FROM tokens ORDER BY rowid')" != "$(cat issued.txt)"
 snap() {   # NAME: the adversary's copy of every file of the database
     mkdir -p "snaps/$1"
     for f in "$GAPSURVEY_DB" "$GAPSURVEY_DB-wal" "$GAPSURVEY_DB-journal"; do
