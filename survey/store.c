@@ -33,6 +33,7 @@
 
 #include <math.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
@@ -55,6 +56,7 @@ struct store {
     int forget;                  /* the open transaction used a code or a draft */
     int sealed_wave, sealed;     /* store_wave_key's last answer (a wave is sealed at
                                     its creation and unsealed only as it closes) */
+    uint64_t id_state;           /* store_id_seed: ids from splitmix64 instead; 0 = random */
     sqlite3_stmt *ins_response;
     sqlite3_stmt *ins_answers[ANS_BATCH_BITS];   /* [b]: 2^b rows */
     /* statements the web server runs for every request, prepared once per
@@ -963,14 +965,26 @@ static sqlite3_stmt *ins_answers(store_t *s, int b, char **err)
 /* A response id: the wave in the high bits, so that one wave's responses
  * stay one id range (store_scan walks a range), and 40 random bits below,
  * so that the order of ids within a wave is no order of arrival. */
-static sqlite3_int64 random_id(int wave)
+static sqlite3_int64 random_id(store_t *s, int wave)
 {
     sqlite3_int64 r = 0;
     while (r == 0) {
-        sqlite3_randomness(sizeof r, &r);
+        if (s->id_state) {       /* splitmix64 */
+            uint64_t z = (s->id_state += 0x9e3779b97f4a7c15u);
+            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+            z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+            r = (sqlite3_int64)((z ^ (z >> 31)) >> 1);
+        } else {
+            sqlite3_randomness(sizeof r, &r);
+        }
         r &= ((sqlite3_int64)1 << 40) - 1;
     }
     return (sqlite3_int64)(wave & 0x7FFFFF) << 40 | r;
+}
+
+void store_id_seed(store_t *s, unsigned long seed)
+{
+    s->id_state = seed ? (uint64_t)seed : 1;
 }
 
 int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
@@ -1002,7 +1016,7 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
             sqlite3_bind_null(st, 3);
         sqlite3_bind_text(st, 4, week, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
-        rid = random_id(wave);
+        rid = random_id(s, wave);
         sqlite3_bind_int64(st, 6, rid);
         int step = sqlite3_step(st);
         if (step == SQLITE_DONE)
@@ -1801,7 +1815,7 @@ int store_ballot_add(store_t *s, int wave, int unit, const void *box, size_t n, 
     int rc = -1;
     for (int tries = 0; tries < 8 && rc < 0; tries++) {
         sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, random_id(wave));
+        sqlite3_bind_int64(st, 1, random_id(s, wave));
         sqlite3_bind_int(st, 2, wave);
         if (unit > 0)
             sqlite3_bind_int(st, 3, unit);

@@ -128,6 +128,12 @@ typedef struct {
 int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
                        const char *source, const store_answer_t *a, size_t n, char **err);
 
+/* Response ids from now on come from a generator seeded with seed instead
+ * of SQLite's random source: for simulated data only, so that the same
+ * seed gives the same database (and the same analysis to the last bit,
+ * sums being taken in id order).  Real answers always get random ids. */
+void store_id_seed(store_t *s, unsigned long seed);
+
 /* The id of the response this connection stored last, 0 if none; call it
  * right after the transaction that stored it (ans_submit). */
 long store_response_last(store_t *s);

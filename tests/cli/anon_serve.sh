@@ -53,7 +53,7 @@ run "$GS" report --out rep --lang en
 status "report" 0
 # the start-up lines name the server's own listening address; every other
 # line must be free of any client's
-cat "$T/serve.out" "$T/serve.err" | grep -v "^gapsurvey: serving \|admin?token=" >serve.log
+cat "$T/serve.out" "$T/serve.err" | grep -v "^gapsurvey: serving \|^admin page: " >serve.log
 
 notrace() {   # NAME FILE...
     n=$1; shift

@@ -175,7 +175,7 @@ fresh unitcol "$FIX/rcheck/staff.csv"
 printf '单位,level,a1,a2\nUnit One,jr,3,4\nR2,sr,2,2\n' > u.csv
 run "$GS" import u.csv --form rcheck-staff --unit-column 单位
 status "--unit-column with unit names or codes" 0
-same "units by name and code" "$(sqlite3 "$GAPSURVEY_DB" "SELECT group_concat(u.code) FROM responses r JOIN units u ON u.id = r.unit")" "R1,R2"
+same "units by name and code" "$(sqlite3 "$GAPSURVEY_DB" "SELECT group_concat(code) FROM (SELECT u.code FROM responses r JOIN units u ON u.id = r.unit ORDER BY u.code)")" "R1,R2"
 run "$GS" import u.csv --form rcheck-staff --unit-column dept --again
 status "--unit-column naming no column" 1
 has "says so" "$T/err" "u.csv:1:1: no column 'dept' (--unit-column)"

@@ -51,3 +51,14 @@ import csv, sys
 a, b = (list(csv.reader(open(f, encoding="utf-8-sig", newline=""))) for f in sys.argv[1:3])
 sys.exit(not (a[:1] == b[:1] and sorted(a[1:]) == sorted(b[1:])))' "$1" "$2"
 }
+# newest: the id of the response stored since the previous call (response
+# ids are random, so max(id) is not the newest); the same id again when
+# nothing was stored since.  Call it after each submission.
+newest() {
+    sqlite3 "$GAPSURVEY_DB" "SELECT id FROM responses" | sort >"$T/.ids.now"
+    touch "$T/.ids.seen"
+    n=$(comm -13 "$T/.ids.seen" "$T/.ids.now" | tail -n 1)
+    mv "$T/.ids.now" "$T/.ids.seen"
+    [ -n "$n" ] && echo "$n" >"$T/.ids.new"
+    cat "$T/.ids.new" 2>/dev/null
+}

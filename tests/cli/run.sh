@@ -23,7 +23,7 @@ same "one response" "$(db 'SELECT count(*) FROM responses')" 1
 same "unit from the unit question" "$(db 'SELECT u.code FROM responses r JOIN units u ON u.id = r.unit')" U07
 ans() {   # ans ITEM: the answer of the last response to ITEM
     db "SELECT a.text FROM answers a JOIN items i ON i.id = a.item WHERE i.name = '$1'
-        AND a.response = (SELECT max(id) FROM responses)"
+        AND a.response = $(newest)"
 }
 same "choice by position (party: 1 = yes)" "$(ans party)" yes
 same "choice by name (party: yes)" "$(ans position)" clerk
@@ -83,7 +83,7 @@ status "--unit and --token together: usage" 2
   echo 1; echo 0; echo 0; echo no; echo 0; echo 0; echo 2; echo yes; echo no; echo "自评说明"; } > self1.txt
 run "$GS" run five-type-self --unit U05 < self1.txt
 status "self form from a script" 0
-rid=$(db "SELECT max(id) FROM responses")
+rid=$(newest)
 same "self form: response number printed" "$(cat "$T/out")" "response $rid stored"
 same "integer stored as a number" "$(db "SELECT a.num FROM answers a JOIN items i ON i.id = a.item WHERE i.name = 'le_b1' AND a.response = $rid")" 3.0
 sed 's/^3$/51/' self1.txt > self_bad.txt

@@ -163,9 +163,10 @@ CSU=$(csrf_of "$T/formu.html")
 fetch nounit "$URL/submit" --data-urlencode code=$CU -d csrf=$CSU -d lang=en -d q_po1=3
 has "the unit is required" "$T/nounit.html" '<p class="err" id="e-unit">Please answer this question</p>'
 has "the other answer kept" "$T/nounit.html" 'name="q_po1" value="3" checked'
+newest >/dev/null
 fetch withunit "$URL/submit" --data-urlencode code=$CU -d csrf=$CSU -d lang=en -d q_po1=3 -d q_unit=U05
 has "with a unit it is accepted" "$T/withunit.html" 'id="thanks"'
-same "and stored under that unit" "$(sql "select u.code from responses r join units u on u.id = r.unit order by r.id desc limit 1")" U05
+same "and stored under that unit" "$(sql "select u.code from responses r join units u on u.id = r.unit where r.id = $(newest)")" U05
 
 curl -s -I -o "$T/head.txt" -w '%{http_code}' "$URL/" > "$T/head.code"
 same "HEAD / is 200" "$(cat "$T/head.code")" 200
