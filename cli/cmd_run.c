@@ -21,9 +21,10 @@
  * the response: the draft of a token is named by one derivation of the
  * code and encrypted under another (seal.h), and is deleted in the
  * transaction that stores the response, after which the store leaves no
- * earlier version in any file (store.c); the response keeps the date only; and the response id
- * is not shown, because ids are given in order of arrival and anyone who
- * noted "response 12" next to a person could find that person's answers.
+ * earlier version in any file (store.c); the response keeps the ISO week
+ * only; and the response id is not shown: ids are random, but anyone who
+ * noted "response 12" next to a person could still find that person's
+ * answers.
  * A self-assessment (role self) is not anonymous and its id is printed.
  */
 #include <getopt.h>
@@ -899,10 +900,6 @@ int cmd_run(int argc, char **argv)
     x.s = cli_open_store(0);
     if (!x.s)
         goto cleanup;
-    if (store_secure_delete(x.s, &err) != 0) {
-        cli_error("%s", err);
-        goto cleanup;
-    }
     r = store_form_get(x.s, form_id, &x.form, &x.form_row, &err);
     if (r != 0) {
         if (r == 1)

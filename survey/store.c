@@ -1499,11 +1499,6 @@ int store_wave_closed(store_t *s, int id, int *closed, char **err)
 
 /* ---- terminal runner ---- */
 
-int store_secure_delete(store_t *s, char **err)
-{
-    return exec(s, "PRAGMA secure_delete = ON", err);
-}
-
 long store_response_last(store_t *s)
 {
     /* answers is WITHOUT ROWID and the token and draft are updated or

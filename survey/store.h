@@ -47,10 +47,6 @@ int store_savepoint_rollback(store_t *s);
  * responses twice (a .sav needs its row count first) sees one snapshot
  * while imports go on.  End it with store_commit or store_rollback. */
 int store_read_begin(store_t *s, char **err);
-/* Deleted rows are overwritten with zeros on this connection (PRAGMA
- * secure_delete), so a draft deleted at submission leaves no trace of
- * which token answered what in the database file. */
-int store_secure_delete(store_t *s, char **err);
 
 /* ---- forms (and their items, choices, dimensions) ---- */
 /* Stores f (its source text verbatim plus derived items/choices/dimensions).
