@@ -40,8 +40,6 @@
 #include "base/util.h"
 
 #define FONT "Noto Sans CJK SC"
-#define Z95 1.959964
-#define Z998 3.090232
 /* Colours: dark enough to differ from the light greys in greyscale. */
 #define C_LOW "#b2182b"    /* weak, below, declined, overclaim */
 #define C_HIGH "#2166ac"   /* above, improved */
@@ -881,7 +879,7 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
     int limits = isfinite(dm->msw) && isfinite(dm->tau2) && dm->msw >= 0 && dm->tau2 >= 0;
     if (limits) {
         /* show the limits where the smallest group sits, not at n = 1 */
-        double w = Z998 * sqrt(dm->msw / xlo + dm->tau2);
+        double w = RES_Z998 * sqrt(dm->msw / xlo + dm->tau2);
         ylo = fmin(ylo, dm->grand - w);
         yhi = fmax(yhi, dm->grand + w);
     }
@@ -988,14 +986,14 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
                      "plot grand with lines lc rgb '" C_INK "' lw 1 title ");
     gp_q(s, TR(c->zh, "overall mean"));
     if (limits) {
-        util_buf_addf(s, ", \\\n  lim(x, %.6f) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 title ", Z95);
+        util_buf_addf(s, ", \\\n  lim(x, %.6f) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 title ", RES_Z95);
         /* xgettext:no-c-format */
         gp_q(s, TR(c->zh, "95% limits"));
-        util_buf_addf(s, ", \\\n  lim(x, -%.6f) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 notitle", Z95);
-        util_buf_addf(s, ", \\\n  lim(x, %.6f) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 title ", Z998);
+        util_buf_addf(s, ", \\\n  lim(x, -%.6f) with lines dt 2 lc rgb '" C_MUTED "' lw 1.5 notitle", RES_Z95);
+        util_buf_addf(s, ", \\\n  lim(x, %.6f) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 title ", RES_Z998);
         /* xgettext:no-c-format */
         gp_q(s, TR(c->zh, "99.8% limits"));
-        util_buf_addf(s, ", \\\n  lim(x, -%.6f) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 notitle", Z998);
+        util_buf_addf(s, ", \\\n  lim(x, -%.6f) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 notitle", RES_Z998);
     }
     /* one legend entry per position that occurs, in a fixed order */
     static const struct {
