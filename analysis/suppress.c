@@ -248,10 +248,10 @@ static int group_links(link_t *L, size_t g)
     long n = L->n[g];
     memset(L->xk, 0, x->nx * sizeof *L->xk);
     memset(L->inshown, 0, x->nx * sizeof *L->inshown);
-    const uint32_t *row = x->xrow + g * x->xstride;
     for (size_t k = 0; k < x->nx; k++) {
         if (x->xoff[k] == SUPPRESS_SPARSE)
             continue;
+        const uint32_t *row = x->xrow + g * x->xstride;
         for (size_t h = 0; h < x->xsize[k]; h++) {
             long w = row[x->xoff[k] + h];
             size_t yi = x->xtoff[k] + h;

@@ -28,7 +28,8 @@ typedef struct {
 
 /* The analysed grouping cross-counted against every other grouping
  * (by unit, by each select_one question).  Groupings with few groups are
- * dense columns of xrow; those with many groups are pairs in xsp. */
+ * dense columns of xrow; those with many groups are pairs in xsp; each
+ * grouping's counts are in one of the two, never both. */
 typedef struct {
     size_t nx;                   /* other groupings */
     const size_t *xsize;         /* nx: groups of each */
@@ -36,8 +37,9 @@ typedef struct {
     const long *xtot;            /* xtoff[nx]: respondents per group of each */
     const size_t *xoff;          /* nx: grouping k's columns in a row of xrow, or SUPPRESS_SPARSE */
     size_t xstride;              /* columns per row of xrow */
-    const uint32_t *xrow;        /* one row per analysed group */
-    const suppress_pair_t *xsp;  /* the sparse groupings' pairs, sorted by g, then k, then h */
+    const uint32_t *xrow;        /* one row per analysed group (NULL: no dense grouping) */
+    const suppress_pair_t *xsp;  /* the sparse groupings' pairs, sorted by g, then k, then h
+                                    (NULL: none) */
     const size_t *xsp_at;        /* ngroups + 1: group g's pairs are xsp[xsp_at[g] .. xsp_at[g + 1]) */
 } suppress_cross_t;
 
