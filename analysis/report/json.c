@@ -65,6 +65,16 @@ static void kbool(util_buf_t *b, const char *k, int v)
     util_buf_addf(b, "\"%s\": %s", k, v ? "true" : "false");
 }
 
+/* "k0": v0, "k1": v1... */
+static void knums(util_buf_t *b, const char *const *keys, const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            util_buf_adds(b, ", ");
+        knum(b, keys[i], v[i]);
+    }
+}
+
 /* An object of numbers {"k0": v0, "k1": v1...}, or null when the first
  * (the statistic itself) could not be computed. */
 static void kobj(util_buf_t *b, const char *const *keys, const double *v, size_t n)
@@ -74,18 +84,17 @@ static void kobj(util_buf_t *b, const char *const *keys, const double *v, size_t
         return;
     }
     util_buf_adds(b, "{");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            util_buf_adds(b, ", ");
-        knum(b, keys[i], v[i]);
-    }
+    knums(b, keys, v, n);
     util_buf_adds(b, "}");
 }
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 #define SEP util_buf_adds(b, ", ")
 
 static void json_head(util_buf_t *b, const res_t *r)
 {
+    static const char *const keys[] = {"min_n", "min_diff", "fdr", "suppressed_groups", "self_responses"};
     util_buf_adds(b, "{\n  ");
     kstr(b, "form", r->form_id); SEP;
     kstr(b, "title", r->form_title); SEP;
@@ -93,26 +102,21 @@ static void json_head(util_buf_t *b, const res_t *r)
     kstr(b, "compare_wave", r->compare_wave); SEP;
     knum(b, "respondents", (double)r->respondents); SEP;
     kstr(b, "group_by", r->group_by); SEP;
-    knum(b, "min_n", r->min_n); SEP;
-    knum(b, "min_diff", r->min_diff); SEP;
-    knum(b, "fdr", r->fdr); SEP;
-    knum(b, "suppressed_groups", (double)r->nsuppressed); SEP;
-    knum(b, "self_responses", (double)r->self_responses);
+    knums(b, keys,
+          (double[]){r->min_n, r->min_diff, r->fdr, (double)r->nsuppressed, (double)r->self_responses},
+          N_OF(keys));
 }
 
 static void json_items(util_buf_t *b, const res_dim_t *D)
 {
+    static const char *const keys[] = {"n", "mean", "sd", "r_drop", "alpha_if_dropped"};
     for (size_t i = 0; i < D->nitems; i++) {
         const res_item_t *I = &D->items[i];
         util_buf_adds(b, i ? ", {" : "{");
         kstr(b, "name", I->name); SEP;
         kstr(b, "label", I->label); SEP;
         kbool(b, "reverse", I->reverse); SEP;
-        knum(b, "n", I->n); SEP;
-        knum(b, "mean", I->mean); SEP;
-        knum(b, "sd", I->sd); SEP;
-        knum(b, "r_drop", I->r_drop); SEP;
-        knum(b, "alpha_if_dropped", I->alpha_if_dropped);
+        knums(b, keys, (double[]){I->n, I->mean, I->sd, I->r_drop, I->alpha_if_dropped}, N_OF(keys));
         util_buf_adds(b, "}");
     }
 }
@@ -122,19 +126,16 @@ static void json_dim(util_buf_t *b, const res_dim_t *D)
     static const char *const anova[] = {"f", "df_between", "df_within", "p", "eta2", "omega2"};
     static const char *const welch[] = {"f", "df_between", "df_within", "p"};
     static const char *const kw[] = {"h", "df", "p"};
+    static const char *const head[] = {"n", "mean", "sd", "ci_low", "ci_high", "alpha", "std_alpha",
+                                       "average_r", "alpha_ci_low", "alpha_ci_high", "alpha_n"};
+    static const char *const tail[] = {"icc1", "icc2", "tau2", "msw", "deviation", "t", "df", "p",
+                                       "q", "rank"};
     kstr(b, "code", D->code); SEP;
     kstr(b, "label", D->label); SEP;
-    knum(b, "n", D->n); SEP;
-    knum(b, "mean", D->mean); SEP;
-    knum(b, "sd", D->sd); SEP;
-    knum(b, "ci_low", D->ci_low); SEP;
-    knum(b, "ci_high", D->ci_high); SEP;
-    knum(b, "alpha", D->alpha); SEP;
-    knum(b, "std_alpha", D->std_alpha); SEP;
-    knum(b, "average_r", D->average_r); SEP;
-    knum(b, "alpha_ci_low", D->alpha_ci_low); SEP;
-    knum(b, "alpha_ci_high", D->alpha_ci_high); SEP;
-    knum(b, "alpha_n", D->alpha_n);
+    knums(b, head,
+          (double[]){D->n, D->mean, D->sd, D->ci_low, D->ci_high, D->alpha, D->std_alpha, D->average_r,
+                     D->alpha_ci_low, D->alpha_ci_high, D->alpha_n},
+          N_OF(head));
     util_buf_adds(b, ",\n     \"items\": [");
     json_items(b, D);
     util_buf_adds(b, "],\n     \"anova\": ");
@@ -144,33 +145,23 @@ static void json_dim(util_buf_t *b, const res_dim_t *D)
     util_buf_adds(b, ",\n     \"kruskal\": ");
     kobj(b, kw, (double[]){D->kw_h, D->kw_df, D->kw_p}, 3);
     util_buf_adds(b, ",\n     ");
-    knum(b, "icc1", D->icc1); SEP;
-    knum(b, "icc2", D->icc2); SEP;
-    knum(b, "tau2", D->tau2); SEP;
-    knum(b, "msw", D->msw); SEP;
-    knum(b, "deviation", D->deviation); SEP;
-    knum(b, "t", D->dev_t); SEP;
-    knum(b, "df", D->dev_df); SEP;
-    knum(b, "p", D->dev_p); SEP;
-    knum(b, "q", D->dev_q); SEP;
-    knum(b, "rank", D->rank); SEP;
+    knums(b, tail,
+          (double[]){D->icc1, D->icc2, D->tau2, D->msw, D->deviation, D->dev_t, D->dev_df, D->dev_p,
+                     D->dev_q, D->rank},
+          N_OF(tail));
+    SEP;
     kbool(b, "weak", D->weak);
 }
 
 static void json_cell(util_buf_t *b, const res_cell_t *C)
 {
-    knum(b, "n", C->n); SEP;
-    knum(b, "mean", C->mean); SEP;
-    knum(b, "sd", C->sd); SEP;
-    knum(b, "ci_low", C->ci_low); SEP;
-    knum(b, "ci_high", C->ci_high); SEP;
-    knum(b, "shrunk", C->shrunk); SEP;
-    knum(b, "rwg_j", C->rwg_j); SEP;
-    knum(b, "diff", C->diff); SEP;
-    knum(b, "t", C->t); SEP;
-    knum(b, "df", C->df); SEP;
-    knum(b, "p", C->p); SEP;
-    knum(b, "q", C->q); SEP;
+    static const char *const keys[] = {"n",    "mean", "sd", "ci_low", "ci_high", "shrunk",
+                                       "rwg_j", "diff", "t",  "df",     "p",       "q"};
+    knums(b, keys,
+          (double[]){C->n, C->mean, C->sd, C->ci_low, C->ci_high, C->shrunk, C->rwg_j, C->diff, C->t,
+                     C->df, C->p, C->q},
+          N_OF(keys));
+    SEP;
     kbool(b, "weak", C->weak); SEP;
     kstr(b, "funnel", res_funnel_name(C->funnel));
 }
@@ -209,16 +200,15 @@ static void json_groups(util_buf_t *b, const res_t *r)
 
 static void json_gaps(util_buf_t *b, const res_t *r)
 {
+    static const char *const keys[] = {"self", "staff", "staff_ci_low", "staff_ci_high", "gap"};
     for (size_t i = 0; i < r->ngaps; i++) {
         const res_gap_t *gp = &r->gaps[i];
         util_buf_adds(b, i ? ",\n    {" : "\n    {");
         kstr(b, "unit", r->groups[gp->group].code); SEP;
         kstr(b, "dimension", r->dims[gp->dim].code); SEP;
-        knum(b, "self", gp->self); SEP;
-        knum(b, "staff", gp->staff); SEP;
-        knum(b, "staff_ci_low", gp->staff_ci_low); SEP;
-        knum(b, "staff_ci_high", gp->staff_ci_high); SEP;
-        knum(b, "gap", gp->gap); SEP;
+        knums(b, keys, (double[]){gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high, gp->gap},
+              N_OF(keys));
+        SEP;
         kstr(b, "flag", res_gapflag_name(gp->flag));
         util_buf_adds(b, "}");
     }
@@ -226,20 +216,16 @@ static void json_gaps(util_buf_t *b, const res_t *r)
 
 static void json_changes(util_buf_t *b, const res_t *r)
 {
+    static const char *const keys[] = {"n0", "mean0", "n", "mean", "diff", "t", "df", "p", "q"};
     for (size_t i = 0; i < r->nchanges; i++) {
         const res_change_t *c = &r->changes[i];
         util_buf_adds(b, i ? ",\n    {" : "\n    {");
         kstr(b, "group", c->group < 0 ? NULL : r->groups[c->group].code); SEP;
         kstr(b, "dimension", r->dims[c->dim].code); SEP;
-        knum(b, "n0", c->n0); SEP;
-        knum(b, "mean0", c->mean0); SEP;
-        knum(b, "n", c->n1); SEP;
-        knum(b, "mean", c->mean1); SEP;
-        knum(b, "diff", c->diff); SEP;
-        knum(b, "t", c->t); SEP;
-        knum(b, "df", c->df); SEP;
-        knum(b, "p", c->p); SEP;
-        knum(b, "q", c->q); SEP;
+        knums(b, keys,
+              (double[]){c->n0, c->mean0, c->n1, c->mean1, c->diff, c->t, c->df, c->p, c->q},
+              N_OF(keys));
+        SEP;
         kstr(b, "flag", res_changeflag_name(c->flag));
         util_buf_adds(b, "}");
     }
