@@ -30,55 +30,36 @@
 
 /* ---- suppress_small ---- */
 
-static void test_small_group_hidden(void **state)
+static void test_small(void **state)
 {
     (void)state;
-    long n[] = {10, 3, 12, 8};
-    char hidden[4] = {0};
-    /* 2 respondents in no group: with the 3 hidden, a pool of 5 */
-    assert_int_equal(suppress_small(n, 4, 35, MIN_N, hidden), 1);
-    assert_memory_equal(hidden, ((char[]){0, 1, 0, 0}), 4);
-}
-
-static void test_complement(void **state)
-{
-    (void)state;
-    /* the hidden 3 would be the total minus the shown: the next smallest
-     * (10) goes with it */
-    long n[] = {10, 3, 12};
-    char hidden[3] = {0};
-    assert_int_equal(suppress_small(n, 3, 25, MIN_N, hidden), 2);
-    assert_memory_equal(hidden, ((char[]){1, 1, 0}), 3);
-}
-
-static void test_ungrouped_count_as_hidden(void **state)
-{
-    (void)state;
-    /* 3 skipped the question: the total minus the two groups */
-    long n[] = {10, 12};
-    char hidden[2] = {0};
-    assert_int_equal(suppress_small(n, 2, 25, MIN_N, hidden), 1);
-    assert_memory_equal(hidden, ((char[]){1, 0}), 2);
-}
-
-static void test_one_hidden_never_alone(void **state)
-{
-    (void)state;
-    /* a group of 8 hidden by the differencing defence, everyone grouped:
-     * alone it would be the total minus the shown groups */
-    long n[] = {10, 8, 12};
-    char hidden[3] = {0, 1, 0};
-    assert_int_equal(suppress_small(n, 3, 30, MIN_N, hidden), 2);
-    assert_memory_equal(hidden, ((char[]){1, 1, 0}), 3);
-}
-
-static void test_large_and_absent_groups_shown(void **state)
-{
-    (void)state;
-    long n[] = {0, 10, 12, 5};
-    char hidden[4] = {0};
-    assert_int_equal(suppress_small(n, 4, 27, MIN_N, hidden), 0);
-    assert_memory_equal(hidden, ((char[]){0, 0, 0, 0}), 4);
+    static const struct {
+        const char *what;
+        long n[4];
+        size_t ngroups;
+        long total;              /* those in no group included */
+        char hidden_in[4], hidden[4];
+        size_t nhidden;
+    } c[] = {
+        /* 2 in no group: with the 3 hidden, a pool of 5 */
+        {"a group under min_n is hidden", {10, 3, 12, 8}, 4, 35, {0}, {0, 1, 0, 0}, 1},
+        /* the hidden 3 would be the total minus the shown: the next
+         * smallest (10) goes with it */
+        {"complement: the hidden hold fewer than min_n", {10, 3, 12}, 3, 25, {0}, {1, 1, 0}, 2},
+        /* 3 skipped the question: the total minus the two groups */
+        {"the ungrouped count as hidden", {10, 12}, 2, 25, {0}, {1, 0}, 1},
+        /* a group of 8 hidden by the differencing defence, everyone
+         * grouped: alone it would be the total minus the shown groups */
+        {"one hidden group is never alone", {10, 8, 12}, 3, 30, {0, 1, 0}, {1, 1, 0}, 2},
+        {"large and absent groups stay", {0, 10, 12, 5}, 4, 27, {0}, {0, 0, 0, 0}, 0},
+    };
+    for (size_t i = 0; i < N_OF(c); i++) {
+        char hidden[4];
+        memcpy(hidden, c[i].hidden_in, sizeof hidden);
+        print_message("%s\n", c[i].what);
+        assert_int_equal(suppress_small(c[i].n, c[i].ngroups, c[i].total, MIN_N, hidden), c[i].nhidden);
+        assert_memory_equal(hidden, c[i].hidden, c[i].ngroups);
+    }
 }
 
 /* ---- suppress_linked ---- */
@@ -136,22 +117,33 @@ static void check(const uint32_t (*rows)[2], size_t ngroups, size_t want_nested,
     }
 }
 
-static void test_linked_unit_minus_level(void **state)
+static void test_linked(void **state)
 {
     (void)state;
-    /* U1 = 8 seniors + 2 juniors: U1 minus "senior" is 2 people.  U1 goes,
-     * and U2 with it (one hidden group alone is the total minus U2). */
-    static const uint32_t rows[][2] = {{8, 2}, {0, 10}};
-    check(rows, 2, 2, (char[]){1, 1});
-}
-
-static void test_linked_hides_only_what_it_must(void **state)
-{
-    (void)state;
-    /* U1 is exposed as above; U2 joins it in the pool (the complement);
-     * the pool, 8 seniors and 32 juniors, and U3 then reveal nobody */
-    static const uint32_t rows[][2] = {{8, 2}, {0, 30}, {0, 30}};
-    check(rows, 3, 2, (char[]){1, 1, 0});
+    static const struct {
+        const char *what;
+        uint32_t rows[3][2];     /* seniors, juniors per unit */
+        size_t ngroups, nested;
+        char hidden[3];
+    } c[] = {
+        /* U1 = 8 seniors + 2 juniors: U1 minus "senior" is 2 people.  U1
+         * goes, and U2 with it (one hidden group alone is the total minus
+         * U2). */
+        {"unit minus a level block", {{8, 2}, {0, 10}}, 2, 2, {1, 1}},
+        /* U1 is exposed as above; U2 joins it in the pool (the
+         * complement); the pool, 8 seniors and 32 juniors, and U3 then
+         * reveal nobody */
+        {"no more than needed", {{8, 2}, {0, 30}, {0, 30}}, 3, 2, {1, 1, 0}},
+        /* 3 seniors: the level analysis hides them, and with them the
+         * juniors (its complement), so it publishes the total alone:
+         * nothing to subtract */
+        {"blocks the other grouping hides are not used", {{3, 7}, {0, 10}}, 2, 0, {0, 0}},
+        {"a safe table", {{5, 5}, {5, 5}, {6, 9}}, 3, 0, {0, 0, 0}},
+    };
+    for (size_t i = 0; i < N_OF(c); i++) {
+        print_message("%s\n", c[i].what);
+        check(c[i].rows, c[i].ngroups, c[i].nested, c[i].hidden);
+    }
 }
 
 static void test_linked_union_of_blocks(void **state)
@@ -169,36 +161,12 @@ static void test_linked_union_of_blocks(void **state)
     assert_memory_equal(hidden, ((char[]){1, 1}), 2);
 }
 
-static void test_linked_unpublished_blocks_unused(void **state)
-{
-    (void)state;
-    /* 3 seniors: the level analysis hides them, and with them the juniors
-     * (its complement), so it publishes the total alone: nothing to
-     * subtract */
-    static const uint32_t rows[][2] = {{3, 7}, {0, 10}};
-    check(rows, 2, 0, (char[]){0, 0});
-}
-
-static void test_linked_safe_table(void **state)
-{
-    (void)state;
-    static const uint32_t rows[][2] = {{5, 5}, {5, 5}, {6, 9}};
-    check(rows, 3, 0, (char[]){0, 0, 0});
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_small_group_hidden),
-        cmocka_unit_test(test_complement),
-        cmocka_unit_test(test_ungrouped_count_as_hidden),
-        cmocka_unit_test(test_one_hidden_never_alone),
-        cmocka_unit_test(test_large_and_absent_groups_shown),
-        cmocka_unit_test(test_linked_unit_minus_level),
-        cmocka_unit_test(test_linked_hides_only_what_it_must),
+        cmocka_unit_test(test_small),
+        cmocka_unit_test(test_linked),
         cmocka_unit_test(test_linked_union_of_blocks),
-        cmocka_unit_test(test_linked_unpublished_blocks_unused),
-        cmocka_unit_test(test_linked_safe_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
