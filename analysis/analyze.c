@@ -20,7 +20,6 @@
 #include "base/i18n.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,22 +47,11 @@ typedef struct {
     scan_t sc, sc0;
 } run_t;
 
-/* Warnings are in the result's language (the report's --lang), which need
- * not be the process's: TR(zh_of(r), ...). */
-static int zh_of(const res_t *r)
+/* A warning is data, worded by the renderers (render_warning). */
+static void warn(res_t *r, res_wkind_t kind, long dim, size_t count)
 {
-    return strcmp(r->lang, "zh") == 0;
-}
-
-static void warn(res_t *r, const char *fmt, ...) UTIL_PRINTF(2, 3);
-static void warn(res_t *r, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *m = util_vfmt(fmt, ap);
-    va_end(ap);
     r->warnings = util_xrealloc(r->warnings, (r->nwarnings + 1) * sizeof *r->warnings);
-    r->warnings[r->nwarnings++] = m;
+    r->warnings[r->nwarnings++] = (res_warning_t){kind, dim, count};
 }
 
 /* ---- the form and the waves ---- */
@@ -206,9 +194,6 @@ static int groups_by_unit(run_t *u, unitload_t *ul, char **err)
             }
         }
     r->group_by = util_xstrdup("unit");
-    /* TRANSLATORS: what the groups of an analysis by unit are called
-     * (a column heading of the tables) */
-    r->group_label = util_xstrdup(TR(zh_of(r), "unit"));
     return 0;
 }
 
@@ -348,14 +333,7 @@ static void hide_groups(run_t *u)
     free(n);
     free(hidden);
     if (nested)
-        warn(r,
-             i18n_npick(zh_of(r),
-                        "%zu group suppressed so that no group of another grouping can be "
-                        "recovered by subtraction (differencing protection)",
-                        "%zu groups suppressed so that no group of another grouping can be "
-                        "recovered by subtraction (differencing protection)",
-                        nested),
-             nested);
+        warn(r, RES_W_DIFFERENCING, -1, nested);
 }
 
 /* ---- per dimension ---- */
@@ -385,8 +363,7 @@ static void dim_items(run_t *u, size_t d)
         D->alpha_ci_low = a.ci_low;
         D->alpha_ci_high = a.ci_high;
     } else if (k >= 2) {
-        warn(r, TR(zh_of(r), "%s: reliability not computable (too few complete answers or no variance)"),
-             D->code);
+        warn(r, RES_W_ALPHA, (long)d, 0);
     }
     for (size_t j = 0; j < k; j++) {
         size_t pos = sc->dimitems[d][j];
@@ -447,13 +424,11 @@ static void dim_between(run_t *u, size_t d)
         D->icc2 = stats_icc2(&an);
         D->tau2 = fmax(0.0, (an.msb - an.msw) / kbar);
     } else {
-        warn(r, TR(zh_of(r), "%s: ANOVA not computable (fewer than two groups with scores)"), D->code);
+        warn(r, RES_W_ANOVA, (long)d, 0);
     }
     D->welch_f = D->welch_df1 = D->welch_df2 = D->welch_p = NAN;
     if (stats_welch_anova(gs, ng, &D->welch_f, &D->welch_df1, &D->welch_df2, &D->welch_p) != 0)
-        warn(r, TR(zh_of(r), "%s: Welch ANOVA not computable (a group has fewer than two scores or "
-                             "no variance)"),
-             D->code);
+        warn(r, RES_W_WELCH, (long)d, 0);
     free(gs);
     /* Kruskal-Wallis from the distinct-score table, values ascending */
     double *vals, *counts;
@@ -461,7 +436,7 @@ static void dim_between(run_t *u, size_t d)
     scan_kw_table(sc, d, &vals, &nv, &counts);
     D->kw_h = D->kw_df = D->kw_p = NAN;
     if (stats_kruskal(vals, nv, counts, sc->ngroups, &D->kw_h, &D->kw_df, &D->kw_p) != 0)
-        warn(r, TR(zh_of(r), "%s: Kruskal-Wallis not computable"), D->code);
+        warn(r, RES_W_KRUSKAL, (long)d, 0);
     free(vals);
     free(counts);
 }
@@ -487,7 +462,7 @@ static void dim_stats(run_t *u, size_t d)
     D->deviation = dev->n > 0 ? dev->mean : NAN;
     D->dev_t = D->dev_df = D->dev_p = D->dev_q = NAN;
     if (stats_one_sample_t(dev, 0.0, &D->dev_t, &D->dev_df, &D->dev_p) != 0)
-        warn(r, TR(zh_of(r), "%s: deviation test not computable"), D->code);
+        warn(r, RES_W_DEVIATION, (long)d, 0);
 }
 
 static int cmp_dim_mean_desc(const void *a, const void *b)

@@ -40,8 +40,6 @@ void res_free(res_t *r)
     free(r->gaps);
     free(r->changes);
     free(r->findings);   /* no heap inside: keys are static, names are the res_t's */
-    for (size_t i = 0; i < r->nwarnings; i++)
-        free(r->warnings[i]);
     free(r->warnings);
     free(r->form_id);
     free(r->form_title);

@@ -118,12 +118,30 @@ typedef struct {
     size_t nvalues;
 } res_finding_t;
 
+/* What could not be computed, and the disclosure control's doing, as data
+ * like the findings. */
+typedef enum {
+    RES_W_ALPHA,             /* dim: reliability not computable */
+    RES_W_ANOVA,             /* dim: ANOVA not computable */
+    RES_W_WELCH,             /* dim: Welch's ANOVA not computable */
+    RES_W_KRUSKAL,           /* dim: Kruskal-Wallis not computable */
+    RES_W_DEVIATION,         /* dim: the weak-dimension test not computable */
+    RES_W_DIFFERENCING       /* count groups hidden by the differencing defence */
+} res_wkind_t;
+
+typedef struct {
+    res_wkind_t kind;
+    long dim;                /* index into dims[], -1: none */
+    size_t count;
+} res_warning_t;
+
 typedef struct {
     char *form_id, *form_title, *wave, *compare_wave;
     char *lang;              /* "zh" or "en" */
     long respondents;
     char *group_by;          /* "unit" or an item name */
-    char *group_label;       /* label of that item, or 单位/unit */
+    char *group_label;       /* label of that item; NULL by unit (the
+                                renderers name units in their language) */
     int min_n;
     double min_diff, fdr;
     long self_responses;     /* self-role responses found for gaps */
@@ -138,7 +156,7 @@ typedef struct {
     size_t nchanges;
     res_finding_t *findings;
     size_t nfindings;
-    char **warnings;
+    res_warning_t *warnings; /* worded by render_warning */
     size_t nwarnings;
 } res_t;
 

@@ -1,5 +1,6 @@
 /*
- * findtext: a finding (numbers, findings.h) worded as a sentence.
+ * findtext: a finding (numbers, findings.h) or a warning of the analysis
+ * worded as a sentence.
  *
  * Every sentence is English here and goes through TR(zh, ...): the output
  * has its language, which need not be the process's.  The Chinese wording
@@ -115,6 +116,34 @@ char *render_finding(const res_t *r, const res_finding_t *f, int zh)
     case RES_F_IMPROVED:
     case RES_F_DECLINED:
         return change_text(r, f, zh);
+    }
+    return util_xstrdup("");
+}
+
+char *render_warning(const res_t *r, const res_warning_t *w, int zh)
+{
+    const char *code = w->dim >= 0 ? r->dims[w->dim].code : "";
+    switch (w->kind) {
+    case RES_W_ALPHA:
+        return util_fmt(TR(zh, "%s: reliability not computable (too few complete answers or no variance)"), code);
+    case RES_W_ANOVA:
+        return util_fmt(TR(zh, "%s: ANOVA not computable (fewer than two groups with scores)"), code);
+    case RES_W_WELCH:
+        return util_fmt(TR(zh, "%s: Welch ANOVA not computable (a group has fewer than two scores or "
+                               "no variance)"),
+                        code);
+    case RES_W_KRUSKAL:
+        return util_fmt(TR(zh, "%s: Kruskal-Wallis not computable"), code);
+    case RES_W_DEVIATION:
+        return util_fmt(TR(zh, "%s: deviation test not computable"), code);
+    case RES_W_DIFFERENCING:
+        return util_fmt(i18n_npick(zh,
+                                   "%zu group suppressed so that no group of another grouping can be "
+                                   "recovered by subtraction (differencing protection)",
+                                   "%zu groups suppressed so that no group of another grouping can be "
+                                   "recovered by subtraction (differencing protection)",
+                                   w->count),
+                        w->count);
     }
     return util_xstrdup("");
 }

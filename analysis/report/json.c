@@ -2,7 +2,8 @@
  * json: a res_t as JSON, the contract of DESIGN.md section 6.  Suppressed
  * groups are written with their code, name and the flag only; a statistic
  * that could not be computed is null.  Findings carry their kind, group,
- * dimension and numbers, and their sentence in the analysis language.
+ * dimension and numbers, and their sentence in the analysis language;
+ * warnings are sentences in that language.
  */
 #include "analysis/report/render.h"
 #include "base/i18n.h"
@@ -275,7 +276,9 @@ int render_json(const res_t *r, FILE *out, char **err)
     for (size_t i = 0; i < r->nwarnings; i++) {
         if (i)
             SEP;
-        jstr(b, r->warnings[i]);
+        char *text = render_warning(r, &r->warnings[i], render_zh(r));
+        jstr(b, text);
+        free(text);
     }
     util_buf_adds(b, "]\n}\n");
     int rc = 0;

@@ -5,14 +5,16 @@
  *   render_json     the contract of DESIGN.md section 6 (json.c)
  *   render_csv      the tables as CSV files (csv.c)
  *   render_finding  one finding as a sentence (findtext.c)
+ *   render_warning  one warning as a sentence (findtext.c)
  *
- * Words are chosen here, never in the engine: a finding is numbers until
- * render_finding words it in the language asked for, Chinese or English
+ * Words are chosen here, never in the engine: a finding (or a warning) is
+ * numbers until render_finding words it in the language asked for, Chinese
+ * or English
  * (TR(zh, ...), translated in po/zh_CN.po).  The tables, the JSON text
  * and the CSV labels are in the analysis language (res_t.lang).
  *
- * Ownership: the res_t is borrowed; render_finding's string is the
- * caller's to free.
+ * Ownership: the res_t is borrowed; render_finding's and render_warning's
+ * strings are the caller's to free.
  */
 #ifndef GS_RENDER_H
 #define GS_RENDER_H
@@ -35,6 +37,10 @@ void render_table(const res_t *r, FILE *out, int colour);
 /* Finding f of r as one sentence, in Chinese when zh is set, else in
  * English.  Heap string, the caller's. */
 char *render_finding(const res_t *r, const res_finding_t *f, int zh);
+
+/* Warning w of r as one sentence, as render_finding.  Heap string, the
+ * caller's. */
+char *render_warning(const res_t *r, const res_warning_t *w, int zh);
 
 /* 1 when res_t.lang is Chinese: the language of the JSON text and the
  * tables. */

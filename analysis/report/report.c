@@ -24,8 +24,8 @@
  *
  * Suppressed groups: the res_t gives them no numbers, and no finding; a
  * finding is written only when its group is shown (by index).  Their code
- * and name are used here only to drop any warning or comment, free text,
- * that would name them.
+ * and name are used here only to drop any comment (the respondents' free
+ * text) that would name them.
  */
 #include "analysis/report/report.h"
 
@@ -187,9 +187,9 @@ static int mentions(const char *text, const char *w)
     return 0;
 }
 
-/* 1 when text names a suppressed group: its name or its code.  For free
- * text only (comments, warnings): a finding is hidden by its group's
- * index (finding_shown). */
+/* 1 when text names a suppressed group: its name or its code.  For the
+ * respondents' free text (comments) only: a finding is hidden by its
+ * group's index (finding_shown). */
 static int names_hidden(const doc_t *d, const char *text)
 {
     for (size_t i = 0; i < d->nhide; i++)
@@ -1421,15 +1421,14 @@ static void write_files(doc_t *d, int n, const char *plot_note)
     list_end(d);
     if (plot_note)
         para_cls(d, "warn", plot_note);
-    size_t nw = 0;
-    for (size_t i = 0; i < r->nwarnings; i++)
-        nw += r->warnings[i] && !names_hidden(d, r->warnings[i]);
-    if (nw) {
+    if (r->nwarnings) {   /* about dimensions and counts: none names a group */
         subsection(d, TR(d->zh, "Warnings from the analysis"));
         list_begin(d, "warnings");
-        for (size_t i = 0; i < r->nwarnings; i++)
-            if (r->warnings[i] && !names_hidden(d, r->warnings[i]))
-                list_item(d, r->warnings[i]);
+        for (size_t i = 0; i < r->nwarnings; i++) {
+            char *text = render_warning(r, &r->warnings[i], d->zh);
+            list_item(d, text);
+            free(text);
+        }
         list_end(d);
     }
 }

@@ -153,7 +153,10 @@ void render_table(const res_t *r, FILE *out, int colour)
             free(text);
         }
     }
-    for (size_t i = 0; i < r->nwarnings; i++)
+    for (size_t i = 0; i < r->nwarnings; i++) {
+        char *text = render_warning(r, &r->warnings[i], zh);
         /* TRANSLATORS: before a warning of the analysis */
-        fprintf(out, TR(zh, "note: %s\n"), r->warnings[i]);
+        fprintf(out, TR(zh, "note: %s\n"), text);
+        free(text);
+    }
 }

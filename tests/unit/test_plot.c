@@ -229,8 +229,8 @@ static res_t *build(size_t ndims, const char *lang)
                                      {{"mean", 20}, {"n", 3}, {"diff", -40}, {"t", -9}, {"q", 1e-4}}, 5};
     r->nwarnings = 2;
     r->warnings = util_xcalloc(2, sizeof *r->warnings);
-    r->warnings[0] = util_xstrdup("clean: Welch ANOVA not computable (a group has no variance)");
-    r->warnings[1] = util_xstrdup("group " SECRET_CODE " has zero variance");
+    r->warnings[0] = (res_warning_t){RES_W_WELCH, 1, 0};
+    r->warnings[1] = (res_warning_t){RES_W_DIFFERENCING, -1, 1};
     return r;
 }
 
@@ -432,6 +432,7 @@ static void test_report_escapes_and_hides(void **state)
     /* a finding worded in the report's language, names escaped */
     assert_non_null(strstr(html, "<li>O&#39;Brien &quot;50%&quot; 局 {x}_^@`echo`（U03）回收率偏低：26 份，应答率 42%"));
     assert_non_null(strstr(html, "<li>市水利局（U07）自评明显高于干部职工评价"));
+    assert_non_null(strstr(html, "<li>clean：无法进行 Welch 方差分析（某组得分少于两个或没有变异）</li>"));
     assert_non_null(strstr(html, "一、总体情况"));
     assert_non_null(strstr(html, "二、主要发现"));
     assert_non_null(strstr(html, "附录一：方法说明"));
@@ -448,7 +449,7 @@ static void test_report_escapes_and_hides(void **state)
     assert_non_null(strstr(md, "\\# not a heading \\| \\*not bold\\*"));
     free(md);
     free(p);
-    /* the suppressed unit: not in the report, the tables, a warning or a
+    /* the suppressed unit: not in the report, the tables, a finding or a
      * comment that names it */
     assert_false(found_in_tree(dir, SECRET_NAME));
     assert_false(found_in_tree(dir, SECRET_CODE));
