@@ -239,7 +239,7 @@ static int on_unit_maxid(void *ud, const store_unit_t *u)
 }
 
 /* The groups, then the scan of the analysed wave into u->sc. */
-static int scan_wave_main(run_t *u, char **err)
+static int group_and_scan(run_t *u, char **err)
 {
     const an_opts_t *o = u->o;
     unitload_t ul = {0};
@@ -703,7 +703,7 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
     r->min_n = o->min_n;
     r->min_diff = o->min_diff;
     r->fdr = o->fdr;
-    if (pick_form(&u, err) != 0 || pick_waves(&u, err) != 0 || scan_wave_main(&u, err) != 0)
+    if (pick_form(&u, err) != 0 || pick_waves(&u, err) != 0 || group_and_scan(&u, err) != 0)
         goto cleanup;
     if (u.by_pos < 0 && response_rates(&u, err) != 0)
         goto cleanup;
