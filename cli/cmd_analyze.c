@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analysis/analyze.h"
+#include "analysis/report/render.h"
 #include "cli/anopt.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -96,19 +97,19 @@ int cmd_analyze(int argc, char **argv)
         goto cleanup;
     }
     if (json) {
-        if (res_write_json(r, stdout, &err) != 0) {
+        if (render_json(r, stdout, &err) != 0) {
             cli_error("%s", err);
             goto cleanup;
         }
     } else if (csvdir) {
-        if (res_write_csv(r, csvdir, &err) != 0) {
+        if (render_csv(r, csvdir, &err) != 0) {
             cli_error("%s", err);
             goto cleanup;
         }
         printf(_("wrote dimensions.csv, groups.csv, items.csv, gaps.csv, changes.csv in %s\n"), csvdir);
     } else {
         const char *nc = getenv("NO_COLOR");
-        res_print_table(r, stdout, isatty(STDOUT_FILENO) && !(nc && *nc));
+        render_table(r, stdout, isatty(STDOUT_FILENO) && !(nc && *nc));
     }
     rc = 0;
 cleanup:

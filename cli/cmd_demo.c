@@ -24,6 +24,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "base/i18n.h"
+#include "analysis/report/render.h"
 #include "analysis/report/report.h"
 #include "survey/simulate.h"
 
@@ -174,7 +175,9 @@ int cmd_demo(int argc, char **argv)
         int cap = k == RES_F_WEAK_DIMENSION ? 100 : k == RES_F_WEAK_UNIT ? 15 : k == RES_F_OVERCLAIM ? 3 : 0;
         if ((unsigned)k < 8 && shown[k] < cap) {
             shown[k]++;
-            printf("  - %s\n", r->findings[i].text);
+            char *text = render_finding(r, &r->findings[i], zh);
+            printf("  - %s\n", text);
+            free(text);
         } else {
             left++;
         }
