@@ -472,14 +472,9 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
     if (!s)
         goto cleanup;
     im.store = s;
-    int r = store_form_get(s, form_id, &im.form, &im.form_rowid, &err);
-    if (r != 0) {
-        if (r == 1)
-            cli_error(_("no form '%s'; 'gapsurvey form list' shows the stored ones"), form_id);
-        else
-            cli_error("%s", err);
+    if (cli_form_get(s, form_id, &im.form, &im.form_rowid))
         goto cleanup;
-    }
+    int r;
     im.ufield = im.form->unit_field ? form_item_index(im.form, im.form->unit_field) : -1;
     size_t nids;
     if (store_item_ids(s, im.form_rowid, &im.item_ids, &nids, &err) != 0 ||

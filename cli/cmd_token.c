@@ -150,14 +150,9 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
     }
     if (!(s = cli_store(cx)))
         return 1;
-    int r = store_form_get(s, form_id, &f, &form, &err);
-    if (r != 0) {
-        if (r == 1)
-            cli_error(_("no form '%s'; 'gapsurvey form list' shows the stored ones"), form_id);
-        else
-            cli_error("%s", err);
+    if (cli_form_get(s, form_id, &f, &form))
         goto cleanup;
-    }
+    int r;
     if (unit_code) {
         r = store_unit_find(s, unit_code, &unit, &err);
         if (r != 0) {
