@@ -808,33 +808,6 @@ static int entry_session(sess_t *x)
 
 /* ---- setting up ---- */
 
-typedef struct {
-    int id;
-    char *code;
-    int closed;
-} lookup_t;
-
-static int unit_code_cb(void *ud, const store_unit_t *u)
-{
-    lookup_t *k = ud;
-    if (u->id == k->id) {
-        k->code = util_xstrdup(u->code);
-        return 1;
-    }
-    return 0;
-}
-
-static int wave_closed_cb(void *ud, const store_wave_t *w)
-{
-    lookup_t *k = ud;
-    if (w->id == k->id) {
-        k->closed = w->closed_at != NULL;
-        k->code = util_xstrdup(w->name);
-        return 1;
-    }
-    return 0;
-}
-
 /* Does the terminal take UTF-8?  The locale says so; when the locale
  * named in the environment is not installed (zh_CN.UTF-8 often is not),
  * its name still tells what the terminal was set up for. */
@@ -882,14 +855,12 @@ static int use_version(sess_t *x, int id, const char *form_id, char **err)
  * after printing the store's error. */
 static int unit_code_of(sess_t *x, int id)
 {
-    lookup_t u = {id, NULL, 0};
     char *err = NULL;
-    if (store_unit_list(x->s, unit_code_cb, &u, &err) < 0) {
+    if (store_unit_get(x->s, id, &x->ucode, NULL, &err) < 0) {
         cli_error("%s", err);
         free(err);
         return -1;
     }
-    x->ucode = u.code;
     return 0;
 }
 
@@ -898,9 +869,8 @@ static int unit_code_of(sess_t *x, int id)
 static int from_token(sess_t *x, const char *token, const char *form_id)
 {
     store_token_t t;
-    lookup_t lk = {0};
-    char *err = NULL;
-    int rc = 1;
+    char *err = NULL, *wave_name = NULL;
+    int rc = 1, closed = 0;
     x->token_hash = tok_hash(token);
     int r = x->token_hash ? store_token_get(x->s, x->token_hash, &t, &err) : 1;
     if (r != 0) {
@@ -920,21 +890,21 @@ static int from_token(sess_t *x, const char *token, const char *form_id)
     }
     x->wave = t.wave;
     x->unit = t.unit;
-    lk.id = x->wave;
-    if (store_wave_list(x->s, wave_closed_cb, &lk, &err) < 0) {
+    if (store_wave_closed(x->s, x->wave, &closed, &err) < 0 ||
+        (closed && store_wave_name(x->s, x->wave, &wave_name, &err) < 0)) {
         cli_error("%s", err);
         goto cleanup;
     }
-    if (lk.closed) {
+    if (closed) {
         cli_error(_("survey round %s is closed; this invitation code can no longer be used"),
-                  lk.code ? lk.code : "?");
+                  wave_name ? wave_name : "?");
         goto cleanup;
     }
     if (x->unit > 0 && unit_code_of(x, x->unit) != 0)
         goto cleanup;
     rc = 0;
 cleanup:
-    free(lk.code);
+    free(wave_name);
     free(err);
     return rc;
 }
