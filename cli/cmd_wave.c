@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -30,43 +29,74 @@ static int print_wave(void *ud, const store_wave_t *w)
     return 0;
 }
 
-int cmd_wave(int argc, char **argv)
+/* The store for a subcommand that takes words after its name; NULL
+ * with *rc the exit status after the usage or the store's error. */
+static store_t *sub_store(cli_ctx_t *cx, int argc, int words, int *rc)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-    int c;
-    while ((c = cli_getopt(argc, argv, "h", opts, usage)) != -1) {
-        if (c == 'h') {
-            fputs(_(usage), stdout);
-            return 0;
-        }
-        return 2;
-    }
-    int n = argc - optind;
-    const char *sub = n > 0 ? argv[optind] : "";
-    if (!((n == 2 && (strcmp(sub, "add") == 0 || strcmp(sub, "close") == 0)) ||
-          (n == 1 && strcmp(sub, "list") == 0)))
-        return cli_usage(usage);
-    store_t *s = cli_open_store(0);
-    if (!s)
-        return 1;
-    char *err = NULL;
-    int rc;
-    if (strcmp(sub, "add") == 0) {
-        rc = store_wave_add(s, argv[optind + 1], NULL, &err);
-        if (rc == 0)
-            printf(_("wave %s opened\n"), argv[optind + 1]);
-    } else if (strcmp(sub, "close") == 0) {
-        rc = store_wave_close(s, argv[optind + 1], &err);
-        if (rc == 0)
-            printf(_("wave %s closed\n"), argv[optind + 1]);
-    } else {
-        printf("%-12s %-10s %-10s %9s\n", "wave", "opened", "closed", "responses");
-        rc = store_wave_list(s, print_wave, NULL, &err);
-    }
+    store_t *s = NULL;
+    if (argc != words + 1)
+        *rc = cli_usage(usage);
+    else if (!(s = cli_store(cx)))
+        *rc = 1;
+    return s;
+}
+
+/* The store's answer: 0, or 1 after printing its error (freed). */
+static int told(int rc, char *err)
+{
     if (rc) {
         cli_error("%s", err);
         free(err);
     }
-    store_close(s);
     return rc ? 1 : 0;
+}
+
+static int wave_add(int argc, char **argv, cli_ctx_t *cx)
+{
+    int rc;
+    char *err = NULL;
+    store_t *s = sub_store(cx, argc, 1, &rc);
+    if (!s)
+        return rc;
+    rc = store_wave_add(s, argv[1], NULL, &err);
+    if (rc == 0)
+        printf(_("wave %s opened\n"), argv[1]);
+    return told(rc, err);
+}
+
+static int wave_close(int argc, char **argv, cli_ctx_t *cx)
+{
+    int rc;
+    char *err = NULL;
+    store_t *s = sub_store(cx, argc, 1, &rc);
+    if (!s)
+        return rc;
+    rc = store_wave_close(s, argv[1], &err);
+    if (rc == 0)
+        printf(_("wave %s closed\n"), argv[1]);
+    return told(rc, err);
+}
+
+static int wave_list(int argc, char **argv, cli_ctx_t *cx)
+{
+    int rc;
+    char *err = NULL;
+    store_t *s = sub_store(cx, argc, 0, &rc);
+    (void)argv;
+    if (!s)
+        return rc;
+    printf("%-12s %-10s %-10s %9s\n", "wave", "opened", "closed", "responses");
+    return told(store_wave_list(s, print_wave, NULL, &err), err);
+}
+
+static const cli_cmd_t subs[] = {
+    {"add", wave_add, CLI_NEEDS_DB, NULL},
+    {"close", wave_close, CLI_NEEDS_DB, NULL},
+    {"list", wave_list, CLI_NEEDS_DB, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+int cmd_wave(int argc, char **argv, cli_ctx_t *cx)
+{
+    return cli_subcommand(cx, argc, argv, subs, usage);
 }
