@@ -18,7 +18,7 @@ typedef struct {
     int min_n;                  /* default 5 */
     double min_diff;            /* default 5 points */
     double fdr;                 /* default 0.05 */
-    const char *lang;           /* "zh" or "en": labels and findings */
+    const char *lang;           /* "zh" or "en": labels, and the words of the JSON */
     /* NULL, or called every few thousand responses read, with the
      * responses read so far and the number the scans will read (a
      * command draws a progress line with it; the library prints nothing).

@@ -1,8 +1,10 @@
 /*
  * results: everything one analysis found, in one structure.  It is the
  * single hinge between computing and presenting: analyze.c fills it from a
- * streaming scan of the store; the terminal table, JSON, CSV, plots and the
- * report read it and never touch the database.
+ * streaming scan of the store; the renderers of analysis/report/ (terminal
+ * table, JSON, CSV, plots, the report) read it and never touch the
+ * database.  It holds numbers and names, no sentences: a finding is a
+ * kind with its numbers, worded by the renderer.
  *
  * Conventions: a statistic that could not be computed is NAN (printed as
  * JSON null) with the reason in warnings[].  Suppressed groups carry no
@@ -14,7 +16,6 @@
 #define GS_RESULTS_H
 
 #include <stddef.h>
-#include <stdio.h>
 
 typedef struct {
     char *name;
@@ -69,6 +70,7 @@ typedef struct {
 } res_group_t;
 
 #define RES_COMMENT_MIN 10
+
 #define RES_COMMENTS_KEPT 30
 
 typedef enum { RES_CONSISTENT, RES_OVERCLAIM, RES_UNDERCLAIM } res_gapflag_t;
@@ -93,17 +95,49 @@ typedef enum {
     RES_F_UNRELIABLE, RES_F_LOW_RESPONSE, RES_F_IMPROVED, RES_F_DECLINED
 } res_fkind_t;
 
+/* A finding is data: what kind, about which group and dimension, and the
+ * numbers it states (findings.h names them per kind).  The sentence is
+ * the renderers' (render_finding, analysis/report/render.h), in whatever
+ * language the output is written in. */
+#define RES_FVALUES_MAX 8
+
+typedef struct {
+    const char *key;         /* a static name: "mean", "diff", "q"... */
+    double v;                /* NAN: could not be computed */
+} res_fvalue_t;
+
 typedef struct {
     res_fkind_t kind;
-    char *text;              /* a sentence in the analysis language */
+    long group;              /* index into groups[], -1: none (a dimension, everyone) */
+    long dim;                /* index into dims[], -1: none (a unit's gaps on several) */
+    res_fvalue_t values[RES_FVALUES_MAX];
+    size_t nvalues;
 } res_finding_t;
+
+/* What could not be computed, and the disclosure control's doing, as data
+ * like the findings. */
+typedef enum {
+    RES_W_ALPHA,             /* dim: reliability not computable */
+    RES_W_ANOVA,             /* dim: ANOVA not computable */
+    RES_W_WELCH,             /* dim: Welch's ANOVA not computable */
+    RES_W_KRUSKAL,           /* dim: Kruskal-Wallis not computable */
+    RES_W_DEVIATION,         /* dim: the weak-dimension test not computable */
+    RES_W_DIFFERENCING       /* count groups hidden by the differencing defence */
+} res_wkind_t;
+
+typedef struct {
+    res_wkind_t kind;
+    long dim;                /* index into dims[], -1: none */
+    size_t count;
+} res_warning_t;
 
 typedef struct {
     char *form_id, *form_title, *wave, *compare_wave;
     char *lang;              /* "zh" or "en" */
     long respondents;
     char *group_by;          /* "unit" or an item name */
-    char *group_label;       /* label of that item, or 单位/unit */
+    char *group_label;       /* label of that item; NULL by unit (the
+                                renderers name units in their language) */
     int min_n;
     double min_diff, fdr;
     long self_responses;     /* self-role responses found for gaps */
@@ -118,7 +152,7 @@ typedef struct {
     size_t nchanges;
     res_finding_t *findings;
     size_t nfindings;
-    char **warnings;
+    res_warning_t *warnings; /* worded by render_warning */
     size_t nwarnings;
 } res_t;
 
@@ -128,12 +162,5 @@ const char *res_gapflag_name(res_gapflag_t f);
 const char *res_changeflag_name(res_changeflag_t f);
 const char *res_fkind_name(res_fkind_t k);    /* "weak_dimension", ... */
 
-/* Writers.  Each returns 0, or -1 with *err (heap). */
-int res_write_json(const res_t *r, FILE *out, char **err);
-/* dimensions.csv, groups.csv, items.csv, gaps.csv, changes.csv in dir
- * (UTF-8 with BOM so Excel and WPS open Chinese text correctly). */
-int res_write_csv(const res_t *r, const char *dir, char **err);
-/* Aligned tables for a terminal; colour only when `colour` is set. */
-void res_print_table(const res_t *r, FILE *out, int colour);
 
 #endif

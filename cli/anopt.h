@@ -1,24 +1,22 @@
 /*
  * anopt: the analysis options that `analyze` and `report` share (--form,
- * --wave, --by, --compare-wave, --min-n, --min-diff, --fdr): one getopt
+ * --wave, --by, --compare-wave, --min-n, --min-diff, --fdr): one option
  * table and one parser, so both commands accept, check and word them
  * identically.  Only cmd_* code uses this.
  */
 #ifndef GS_ANOPT_H
 #define GS_ANOPT_H
 
-#include <getopt.h>
-
 #include "analysis/analyze.h"
+#include "cli/cli.h"
 
-/* The short letters and long entries to splice into a command's own
- * getopt tables (the long ones end with a comma). */
-#define ANOPT_SHORT "f:w:b:c:n:d:q:"
-#define ANOPT_LONG                                                                   \
-    {"form", required_argument, NULL, 'f'}, {"wave", required_argument, NULL, 'w'},  \
-    {"by", required_argument, NULL, 'b'}, {"compare-wave", required_argument, NULL, 'c'}, \
-    {"min-n", required_argument, NULL, 'n'}, {"min-diff", required_argument, NULL, 'd'}, \
-    {"fdr", required_argument, NULL, 'q'},
+/* The entries to splice into a command's option table (they end with a
+ * comma); each works as -KEY too. */
+#define ANOPT_OPTS                                                                     \
+    {"form", 'f', CLI_VALUE | CLI_SHORT}, {"wave", 'w', CLI_VALUE | CLI_SHORT},         \
+    {"by", 'b', CLI_VALUE | CLI_SHORT}, {"compare-wave", 'c', CLI_VALUE | CLI_SHORT},   \
+    {"min-n", 'n', CLI_VALUE | CLI_SHORT}, {"min-diff", 'd', CLI_VALUE | CLI_SHORT},    \
+    {"fdr", 'q', CLI_VALUE | CLI_SHORT},
 
 /* Applies option c with its argument to o (arg is kept, not copied: it
  * points into argv).  Returns 1 when c is one of the shared options, 0

@@ -105,6 +105,19 @@ cleanup:
     return alive;
 }
 
+char *run_draft_base(const char *form_id, int entry, const char *batch, int pass,
+                     const char *token_hash, const char *unit_code)
+{
+    const char *mode = entry ? "entry" : "run";
+    if (batch)
+        return util_fmt("entry:%s:batch:%s:%d", form_id, batch, pass);
+    if (token_hash)
+        return util_fmt("run:%s:token:%s", form_id, token_hash);
+    if (unit_code)
+        return util_fmt("%s:%s:unit:%s", mode, form_id, unit_code);
+    return util_fmt("%s:%s:any", mode, form_id);
+}
+
 int run_draft_claim(store_t *s, const char *base, int form, int wave, int unit, char **key,
                     int *draft_form, char **err)
 {

@@ -570,56 +570,43 @@ static char *title_of_selection(const pctx_t *c, const char *title, size_t n, si
                     title, n, m);
 }
 
-/* Groups x dimensions.  Above PLOT_ROWS_MAX groups only the most notable
- * (plot_notable) are shown, the largest shortfall first, and the title says so;
- * every group is in the report's table and groups.csv. */
-static int plot_heatmap(pctx_t *c, char **err)
+/* The heatmap's colour range, rounded out to fives and at least 10 wide,
+ * and the widest row label.  Returns 0 when no cell has a mean. */
+static int heatmap_range(const pctx_t *c, const size_t *rows, size_t nrows, double *lo, double *hi,
+                         size_t *maxw)
 {
     const res_t *r = c->r;
-    if (!c->nshown || !r->ndims)
-        return 0;
-    const size_t *rows = c->shown;
-    size_t nrows = c->nshown;
-    size_t *sel = NULL;
-    if (nrows > PLOT_ROWS_MAX) {
-        sel = util_xcalloc(PLOT_ROWS_MAX, sizeof *sel);
-        nrows = plot_notable(r, sel, PLOT_ROWS_MAX, NULL);
-        rows = sel;
-    }
-    pfile_t pf = {0};
-    char a[40], b2[40];
-    double lo = INFINITY, hi = -INFINITY;
-    size_t maxw = 8;
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    *maxw = 8;
     for (size_t k = 0; k < nrows; k++) {
         const res_group_t *g = &r->groups[rows[k]];
         for (size_t d = 0; d < r->ndims; d++)
             if (isfinite(g->cells[d].mean)) {
-                lo = fmin(lo, g->cells[d].mean);
-                hi = fmax(hi, g->cells[d].mean);
+                *lo = fmin(*lo, g->cells[d].mean);
+                *hi = fmax(*hi, g->cells[d].mean);
             }
         char *lab = group_label(c, g, 30);
-        if (util_utf8_width(lab) > maxw)
-            maxw = util_utf8_width(lab);
+        if (util_utf8_width(lab) > *maxw)
+            *maxw = util_utf8_width(lab);
         free(lab);
     }
-    if (!isfinite(lo)) {
-        free(sel);
+    if (!isfinite(*lo))
         return 0;
+    *lo = clampd(floor(*lo / 5) * 5, 0, 100);
+    *hi = clampd(ceil(*hi / 5) * 5, 0, 100);
+    if (*hi - *lo < 10) {
+        *lo = clampd(*lo - 5, 0, 100);
+        *hi = clampd(*lo + 10, 0, 100);
     }
-    lo = clampd(floor(lo / 5) * 5, 0, 100);
-    hi = clampd(ceil(hi / 5) * 5, 0, 100);
-    if (hi - lo < 10) {
-        lo = clampd(lo - 5, 0, 100);
-        hi = clampd(lo + 10, 0, 100);
-    }
-    pf.width = (int)(140 + maxw * 7 + r->ndims * 80);
-    if (pf.width < 640)
-        pf.width = 640;
-    pf.height = (int)(150 + nrows * 19);
-    if (pf.height < 360)
-        pf.height = 360;
+    return 1;
+}
 
-    util_buf_t *d = &pf.dat;
+static void heatmap_dat(const pctx_t *c, util_buf_t *d, const size_t *rows, size_t nrows, double lo,
+                        double hi)
+{
+    const res_t *r = c->r;
+    char a[40], b2[40];
     util_buf_adds(d, "# heatmap: one row per shown group x dimension\n"
                      "# dim_index row mean weak n cell_text text_rgb group dimension\n");
     for (size_t k = 0; k < nrows; k++) {
@@ -644,19 +631,19 @@ static int plot_heatmap(pctx_t *c, char **err)
         }
         free(lab);
     }
+}
 
-    util_buf_t *s = &pf.gp;
-    char *title0 = c->unit_groups ? util_xstrdup(TR(c->zh, "Mean score by unit and dimension"))
-                   : util_fmt(TR(c->zh, "Mean score by \"%s\" and dimension"),
-                              r->group_label ? r->group_label : r->group_by);
-    char *title = sel ? title_of_selection(c, title0, nrows, c->nshown) : util_xstrdup(title0);
-    free(title0);
+static void heatmap_gp(const pctx_t *c, const pfile_t *pf, util_buf_t *s, const size_t *rows, size_t nrows,
+                       double lo, double hi, const char *title)
+{
+    const res_t *r = c->r;
+    char a[40], b2[40];
     gp_head(s, title);
     util_buf_addf(s, "unset key\nset xrange [-0.5:%zu.5]\nset yrange [%zu.5:-0.5]\nset link x2\n",
                   r->ndims - 1, nrows - 1);
     /* margins in pixels, so a tall map keeps a normal-sized colour bar and
      * footnote whatever the number of rows */
-    double W = pf.width, H = pf.height, barh = fmin(300, H - 170);
+    double W = pf->width, H = pf->height, barh = fmin(300, H - 170);
     util_buf_addf(s, "set tmargin at screen %.5f\nset bmargin at screen %.5f\n"
                      "set rmargin at screen %.5f\n"
                      "set colorbox user origin screen %.5f, screen %.5f size screen %.5f, screen %.5f\n",
@@ -693,6 +680,44 @@ static int plot_heatmap(pctx_t *c, char **err)
                      "  '' using ($4 > 0 ? $1 : NaN):2:(0.44):(0.44) with boxxyerror "
                      "fs empty border lc rgb '#000000' lw 2.5 lc rgb '#000000'\n",
                   "heatmap");
+}
+
+/* Groups x dimensions.  Above PLOT_ROWS_MAX groups only the most notable
+ * (plot_notable) are shown, the largest shortfall first, and the title says so;
+ * every group is in the report's table and groups.csv. */
+static int plot_heatmap(pctx_t *c, char **err)
+{
+    const res_t *r = c->r;
+    if (!c->nshown || !r->ndims)
+        return 0;
+    const size_t *rows = c->shown;
+    size_t nrows = c->nshown;
+    size_t *sel = NULL;
+    if (nrows > PLOT_ROWS_MAX) {
+        sel = util_xcalloc(PLOT_ROWS_MAX, sizeof *sel);
+        nrows = plot_notable(r, sel, PLOT_ROWS_MAX, NULL);
+        rows = sel;
+    }
+    pfile_t pf = {0};
+    double lo, hi;
+    size_t maxw;
+    if (!heatmap_range(c, rows, nrows, &lo, &hi, &maxw)) {
+        free(sel);
+        return 0;
+    }
+    pf.width = (int)(140 + maxw * 7 + r->ndims * 80);
+    if (pf.width < 640)
+        pf.width = 640;
+    pf.height = (int)(150 + nrows * 19);
+    if (pf.height < 360)
+        pf.height = 360;
+    heatmap_dat(c, &pf.dat, rows, nrows, lo, hi);
+    char *title0 = c->unit_groups ? util_xstrdup(TR(c->zh, "Mean score by unit and dimension"))
+                   : util_fmt(TR(c->zh, "Mean score by \"%s\" and dimension"),
+                              r->group_label ? r->group_label : r->group_by);
+    char *title = sel ? title_of_selection(c, title0, nrows, c->nshown) : util_xstrdup(title0);
+    free(title0);
+    heatmap_gp(c, &pf, &pf.gp, rows, nrows, lo, hi, title);
     int rc = emit(c, &pf, PLOT_HEATMAP, "heatmap", title, -1, -1, err);
     free(sel);
     free(title);
@@ -830,49 +855,56 @@ static int cmp_flab_z(const void *a, const void *b, const void *ctx)
     return x > y ? -1 : x < y ? 1 : 0;
 }
 
-static int plot_funnel(pctx_t *c, size_t j, char **err)
+/* The funnel's axes: x from the smallest to the largest group (plus a
+ * margin), y over the points and the 99.8% limits where the smallest group
+ * sits.  Returns the number of points, limits in *limits (0 when MSW or
+ * tau² is unknown). */
+static size_t funnel_axes(const pctx_t *c, size_t j, double *xlo, double *xhi, double *ylo, double *yhi,
+                          int *limits)
 {
     const res_t *r = c->r;
     const res_dim_t *dm = &r->dims[j];
-    char a[40];
-    double nmin = INFINITY, nmax = 0, ylo = INFINITY, yhi = -INFINITY;
+    double nmin = INFINITY, nmax = 0;
     size_t npts = 0;
+    *ylo = INFINITY;
+    *yhi = -INFINITY;
     for (size_t k = 0; k < c->nshown; k++) {
         const res_cell_t *cell = &r->groups[c->shown[k]].cells[j];
         if (!isfinite(cell->mean) || !(cell->n > 0))
             continue;
         nmin = fmin(nmin, cell->n);
         nmax = fmax(nmax, cell->n);
-        ylo = fmin(ylo, cell->mean);
-        yhi = fmax(yhi, cell->mean);
+        *ylo = fmin(*ylo, cell->mean);
+        *yhi = fmax(*yhi, cell->mean);
         npts++;
     }
-    /* A funnel compares groups: with one it says nothing (and gnuplot 5.4
-     * crashes on a label plot of a single undefined row); the report says
-     * why it is absent (PLOT_FUNNEL_MIN_GROUPS). */
-    if (npts < PLOT_FUNNEL_MIN_GROUPS || !isfinite(dm->grand))
-        return 0;
-    pfile_t pf = {.width = 820, .height = 600};
-    char *base = safe_base("funnel", dm->code, j);
-    char *title = util_fmt(TR(c->zh, "Funnel plot: %s"), dim_label(dm));
-    double xlo = floor(nmin * 0.8), xhi = ceil(nmax * 1.1 + 1);
-    if (xlo < 1)
-        xlo = 1;
-    int limits = isfinite(dm->msw) && isfinite(dm->tau2) && dm->msw >= 0 && dm->tau2 >= 0;
-    if (limits) {
+    *xlo = floor(nmin * 0.8);
+    *xhi = ceil(nmax * 1.1 + 1);
+    if (*xlo < 1)
+        *xlo = 1;
+    *limits = isfinite(dm->msw) && isfinite(dm->tau2) && dm->msw >= 0 && dm->tau2 >= 0;
+    if (*limits) {
         /* show the limits where the smallest group sits, not at n = 1 */
-        double w = STATS_Z998 * sqrt(dm->msw / xlo + dm->tau2);
-        ylo = fmin(ylo, dm->grand - w);
-        yhi = fmax(yhi, dm->grand + w);
+        double w = STATS_Z998 * sqrt(dm->msw / *xlo + dm->tau2);
+        *ylo = fmin(*ylo, dm->grand - w);
+        *yhi = fmax(*yhi, dm->grand + w);
     }
-    double pad = (yhi - ylo) * 0.08 + 1;
-    ylo = clampd(ylo - pad, 0, 100);
-    yhi = clampd(yhi + pad, 0, 100);
+    double pad = (*yhi - *ylo) * 0.08 + 1;
+    *ylo = clampd(*ylo - pad, 0, 100);
+    *yhi = clampd(*yhi + pad, 0, 100);
+    return npts;
+}
 
-    /* Where each outside point's label goes: beside the point (to its
-     * left near the right edge), moved away from the mean when it would
-     * sit on the label of a point close by.  Labels are placed from the
-     * mean outwards, so the push always goes towards free space. */
+/* Where each outside point's label goes: beside the point (to its left
+ * near the right edge), moved away from the mean when it would sit on the
+ * label of a point close by.  Labels are placed from the mean outwards, so
+ * the push always goes towards free space.  One flab_t per shown group,
+ * the caller's to free. */
+static flab_t *funnel_labels(const pctx_t *c, size_t j, int limits, double xlo, double xhi, double ylo,
+                             double yhi)
+{
+    const res_t *r = c->r;
+    const res_dim_t *dm = &r->dims[j];
     flab_t *fl = util_xcalloc(c->nshown + 1, sizeof *fl);
     double gap = (yhi - ylo) * 0.04, near = (xhi - xlo) * 0.3;
     for (size_t k = 0; k < c->nshown; k++) {
@@ -920,13 +952,19 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
         }
         f->placed = 1;
     }
+    return fl;
+}
 
-    util_buf_t *d = &pf.dat;
+/* The points; nside[0], nside[1]: how many labels sit right, left. */
+static void funnel_dat(const pctx_t *c, size_t j, util_buf_t *d, const flab_t *fl, double xlo, double xhi,
+                       size_t nside[2])
+{
+    const res_t *r = c->r;
+    char a[40];
     util_buf_adds(d, "# funnel: one row per shown group\n"
                      "# n mean position(0 inside,1 below_95,2 below_998,3 above_95,4 above_998) "
                      "label(the farthest outside points only) group label_side(0 right,1 left,"
                      "-1 none) label_y\n");
-    size_t nside[2] = {0, 0};
     for (size_t k = 0; k < c->nshown; k++) {
         const res_group_t *g = &r->groups[c->shown[k]];
         const res_cell_t *cell = &g->cells[j];
@@ -945,25 +983,14 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
         util_buf_addf(d, "%s\n", num(a, fl[k].ly, 3));
         free(lab);
     }
-    free(fl);
+}
 
-    util_buf_t *s = &pf.gp;
-    gp_head(s, title);
-    util_buf_addf(s, "grand = %s\n", num(a, dm->grand, 4));
-    util_buf_addf(s, "msw = %s\n", num(a, limits ? dm->msw : 0, 4));
-    util_buf_addf(s, "tau2 = %s\n", num(a, limits ? dm->tau2 : 0, 4));
-    util_buf_adds(s, "# Spiegelhalter (2005) limits: grand +- z * sqrt(msw / n + tau2)\n"
-                     "lim(n, z) = grand + z * sqrt(msw / n + tau2)\n");
-    util_buf_addf(s, "set xrange [%s:", num(a, xlo, 0));
-    util_buf_addf(s, "%s]\n", num(a, xhi, 0));
-    util_buf_addf(s, "set yrange [%s:", num(a, ylo, 1));
-    util_buf_addf(s, "%s]\nset samples 300\n", num(a, yhi, 1));
-    util_buf_adds(s, "set grid lc rgb '#e5e5e5'\nset xlabel ");
-    gp_q(s, TR(c->zh, "respondents n"));
-    util_buf_adds(s, "\nset ylabel ");
-    gp_q(s, TR(c->zh, "mean score (0-100)"));
-    util_buf_adds(s, "\n");
-    gp_key_below(s, &pf, 2, 1);
+/* The plot command: the mean, the limits, one legend entry per position
+ * that occurs (in a fixed order), the labels. */
+static void funnel_plot_cmd(const pctx_t *c, size_t j, util_buf_t *s, const char *base, int limits,
+                            const size_t nside[2])
+{
+    const res_t *r = c->r;
     util_buf_adds(s, "at(p, v) = (int($3) == p ? v : NaN)\n"
                      "plot grand with lines lc rgb '" C_INK "' lw 1 title ");
     gp_q(s, TR(c->zh, "overall mean"));
@@ -977,7 +1004,6 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
         gp_q(s, TR(c->zh, "99.8% limits"));
         util_buf_addf(s, ", \\\n  lim(x, -%.6f) with lines dt 1 lc rgb '" C_MUTED "' lw 1.5 notitle", STATS_Z998);
     }
-    /* one legend entry per position that occurs, in a fixed order */
     static const struct {
         int pt;
         double ps;
@@ -1010,6 +1036,47 @@ static int plot_funnel(pctx_t *c, size_t j, char **err)
                          "offset -1.2,0 font \",9\" notitle",
                       base);
     util_buf_adds(s, "\n");
+}
+
+static int plot_funnel(pctx_t *c, size_t j, char **err)
+{
+    const res_t *r = c->r;
+    const res_dim_t *dm = &r->dims[j];
+    char a[40];
+    double xlo, xhi, ylo, yhi;
+    int limits;
+    size_t npts = funnel_axes(c, j, &xlo, &xhi, &ylo, &yhi, &limits);
+    /* A funnel compares groups: with one it says nothing (and gnuplot 5.4
+     * crashes on a label plot of a single undefined row); the report says
+     * why it is absent (PLOT_FUNNEL_MIN_GROUPS). */
+    if (npts < PLOT_FUNNEL_MIN_GROUPS || !isfinite(dm->grand))
+        return 0;
+    pfile_t pf = {.width = 820, .height = 600};
+    char *base = safe_base("funnel", dm->code, j);
+    char *title = util_fmt(TR(c->zh, "Funnel plot: %s"), dim_label(dm));
+    flab_t *fl = funnel_labels(c, j, limits, xlo, xhi, ylo, yhi);
+    size_t nside[2] = {0, 0};
+    funnel_dat(c, j, &pf.dat, fl, xlo, xhi, nside);
+    free(fl);
+
+    util_buf_t *s = &pf.gp;
+    gp_head(s, title);
+    util_buf_addf(s, "grand = %s\n", num(a, dm->grand, 4));
+    util_buf_addf(s, "msw = %s\n", num(a, limits ? dm->msw : 0, 4));
+    util_buf_addf(s, "tau2 = %s\n", num(a, limits ? dm->tau2 : 0, 4));
+    util_buf_adds(s, "# Spiegelhalter (2005) limits: grand +- z * sqrt(msw / n + tau2)\n"
+                     "lim(n, z) = grand + z * sqrt(msw / n + tau2)\n");
+    util_buf_addf(s, "set xrange [%s:", num(a, xlo, 0));
+    util_buf_addf(s, "%s]\n", num(a, xhi, 0));
+    util_buf_addf(s, "set yrange [%s:", num(a, ylo, 1));
+    util_buf_addf(s, "%s]\nset samples 300\n", num(a, yhi, 1));
+    util_buf_adds(s, "set grid lc rgb '#e5e5e5'\nset xlabel ");
+    gp_q(s, TR(c->zh, "respondents n"));
+    util_buf_adds(s, "\nset ylabel ");
+    gp_q(s, TR(c->zh, "mean score (0-100)"));
+    util_buf_adds(s, "\n");
+    gp_key_below(s, &pf, 2, 1);
+    funnel_plot_cmd(c, j, s, base, limits, nside);
     int rc = emit(c, &pf, PLOT_FUNNEL, base, title, (long)j, -1, err);
     free(base);
     free(title);
@@ -1171,19 +1238,14 @@ typedef struct {
     double left, neutral, right;   /* percentages */
 } lrow_t;
 
-static int plot_likert(pctx_t *c, size_t j, char **err)
+/* The items of dimension dm answered on its first k-point list, with
+ * their shares of disagreement, neutral and agreement, sorted by
+ * agreement, most agreed on top (Heiberger & Robbins 2014).  *n of them,
+ * the caller's to free. */
+static lrow_t *likert_rows(const res_dim_t *dm, size_t k, size_t *n)
 {
-    const res_t *r = c->r;
-    const res_dim_t *dm = &r->dims[j];
-    size_t k = 0;
-    for (size_t i = 0; i < dm->nitems && !k; i++)
-        if (dm->items[i].nchoices >= 2 && dm->items[i].counts)
-            k = dm->items[i].nchoices;
-    if (!k)
-        return 0;
-    char a[40];
-    lrow_t *rows = util_xcalloc(dm->nitems, sizeof *rows);
-    size_t n = 0;
+    lrow_t *rows = util_xcalloc(dm->nitems + 1, sizeof *rows);
+    *n = 0;
     for (size_t i = 0; i < dm->nitems; i++) {
         const res_item_t *it = &dm->items[i];
         if (it->nchoices != k || !it->counts)   /* another scale cannot share the bars */
@@ -1193,7 +1255,7 @@ static int plot_likert(pctx_t *c, size_t j, char **err)
             tot += it->counts[q];
         if (!(tot > 0))
             continue;
-        lrow_t *lr = &rows[n++];
+        lrow_t *lr = &rows[(*n)++];
         lr->it = it;
         for (size_t q = 0; q < k; q++) {
             double pct = 100 * it->counts[q] / tot;
@@ -1205,12 +1267,7 @@ static int plot_likert(pctx_t *c, size_t j, char **err)
                 lr->right += pct;
         }
     }
-    if (!n) {
-        free(rows);
-        return 0;
-    }
-    /* items sorted by agreement, most agreed on top (Heiberger & Robbins 2014) */
-    for (size_t i = 1; i < n; i++) {
+    for (size_t i = 1; i < *n; i++) {
         lrow_t v = rows[i];
         size_t m = i;
         while (m > 0 && rows[m - 1].right < v.right) {
@@ -1219,11 +1276,12 @@ static int plot_likert(pctx_t *c, size_t j, char **err)
         }
         rows[m] = v;
     }
-    pfile_t pf = {.width = 880, .height = (int)(190 + n * 52)};
-    char *base = safe_base("likert", dm->code, j);
-    char *title = util_fmt(TR(c->zh, "Answers by item: %s"), dim_label(dm));
+    return rows;
+}
 
-    util_buf_t *d = &pf.dat;
+static void likert_dat(util_buf_t *d, const lrow_t *rows, size_t n, size_t k)
+{
+    char a[40];
     util_buf_addf(d, "# likert: one row per item, most agreement first; percentages of answers\n"
                      "# row then, per choice 1..%zu, its left and right edge (neutral split at 0), "
                      "then pct_disagree pct_neutral pct_agree item\n",
@@ -1247,8 +1305,11 @@ static int plot_likert(pctx_t *c, size_t j, char **err)
         dat_q(d, it->name);
         util_buf_addc(d, '\n');
     }
+}
 
-    util_buf_t *s = &pf.gp;
+static void likert_gp(const pctx_t *c, const pfile_t *pf, util_buf_t *s, const lrow_t *rows, size_t n,
+                      size_t k, const char *base, const char *title)
+{
     gp_head(s, title);
     util_buf_addf(s, "K = %zu\narray colour[K] = [", k);
     for (size_t q = 0; q < k; q++) {
@@ -1269,7 +1330,7 @@ static int plot_likert(pctx_t *c, size_t j, char **err)
                      "set grid xtics lc rgb '#e5e5e5'\n"
                      "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#555555' front\n"
                      );
-    gp_key_below(s, &pf, 2, 1);
+    gp_key_below(s, pf, 2, 1);
     util_buf_adds(s, "set title ");
     gp_q(s, title);
     util_buf_adds(s, ".\"\\n\".");
@@ -1292,6 +1353,28 @@ static int plot_likert(pctx_t *c, size_t j, char **err)
                      "  '' using (column(2*K+1) + 2):1:(sprintf('%%.0f', column(L+2)).'%%') with labels "
                      "left font \",9\" notitle\n",
                   base);
+}
+
+static int plot_likert(pctx_t *c, size_t j, char **err)
+{
+    const res_t *r = c->r;
+    const res_dim_t *dm = &r->dims[j];
+    size_t k = 0, n;
+    for (size_t i = 0; i < dm->nitems && !k; i++)
+        if (dm->items[i].nchoices >= 2 && dm->items[i].counts)
+            k = dm->items[i].nchoices;
+    if (!k)
+        return 0;
+    lrow_t *rows = likert_rows(dm, k, &n);
+    if (!n) {
+        free(rows);
+        return 0;
+    }
+    pfile_t pf = {.width = 880, .height = (int)(190 + n * 52)};
+    char *base = safe_base("likert", dm->code, j);
+    char *title = util_fmt(TR(c->zh, "Answers by item: %s"), dim_label(dm));
+    likert_dat(&pf.dat, rows, n, k);
+    likert_gp(c, &pf, &pf.gp, rows, n, k, base, title);
     int rc = emit(c, &pf, PLOT_LIKERT, base, title, (long)j, -1, err);
     free(base);
     free(title);

@@ -22,9 +22,10 @@
  * po/zh_CN.po.  A sentence whose Chinese needs its arguments in another
  * order, or one of them twice, numbers them (%1$s) in the translation.
  *
- * Suppressed groups: the res_t gives them no numbers; their code and name
- * are used here only to drop any warning, finding or comment that would
- * name them.
+ * Suppressed groups: the res_t gives them no numbers, and no finding; a
+ * finding is written only when its group is shown (by index).  Their code
+ * and name are used here only to drop any comment (the respondents' free
+ * text) that would name them.
  */
 #include "analysis/report/report.h"
 
@@ -38,6 +39,7 @@
 #include "base/html.h"
 #include "base/i18n.h"
 #include "analysis/report/plot.h"
+#include "analysis/report/render.h"
 #include "base/util.h"
 
 typedef struct {
@@ -162,7 +164,9 @@ static int mentions(const char *text, const char *w)
     return 0;
 }
 
-/* 1 when text names a suppressed group: its name or its code. */
+/* 1 when text names a suppressed group: its name or its code.  For the
+ * respondents' free text (comments) only: a finding is hidden by its
+ * group's index (finding_shown). */
 static int names_hidden(const doc_t *d, const char *text)
 {
     for (size_t i = 0; i < d->nhide; i++)
@@ -174,6 +178,13 @@ static int names_hidden(const doc_t *d, const char *text)
 static int shown(const res_t *r, size_t g)
 {
     return g < r->ngroups && !r->groups[g].suppressed && r->groups[g].cells;
+}
+
+/* A finding about a hidden group is never written (the engine makes none,
+ * and a res_t from elsewhere is held to the same rule). */
+static int finding_shown(const res_t *r, const res_finding_t *f)
+{
+    return f->group < 0 || shown(r, (size_t)f->group);
 }
 
 /* ---- document pieces, written to both formats ---- */
@@ -766,7 +777,7 @@ static size_t pick_findings(const doc_t *d, res_fkind_t k, size_t nshown, char *
     const res_t *r = d->r;
     size_t n = 0;
     for (size_t i = 0; i < r->nfindings; i++) {
-        keep[i] = r->findings[i].kind == k && r->findings[i].text && !names_hidden(d, r->findings[i].text);
+        keep[i] = r->findings[i].kind == k && finding_shown(r, &r->findings[i]);
         n += keep[i];
     }
     if (nshown <= PLOT_ROWS_MAX || n <= REPORT_FINDINGS_MAX)
@@ -778,7 +789,7 @@ static size_t pick_findings(const doc_t *d, res_fkind_t k, size_t nshown, char *
         size_t nr = plot_notable(r, rank, nshown, NULL);
         for (size_t g = 0; g < nr && m < REPORT_FINDINGS_MAX; g++)
             for (size_t i = 0; i < r->nfindings && m < REPORT_FINDINGS_MAX; i++)
-                if (keep[i] && !want[i] && mentions(r->findings[i].text, r->groups[rank[g]].code)) {
+                if (keep[i] && !want[i] && r->findings[i].group == (long)rank[g]) {
                     want[i] = 1;
                     m++;
                 }
@@ -803,17 +814,18 @@ static void write_findings(doc_t *d, size_t nshown)
     for (size_t k = 0; k < sizeof fkinds / sizeof fkinds[0]; k++) {
         size_t n = 0;
         for (size_t i = 0; i < r->nfindings; i++)
-            if (r->findings[i].kind == fkinds[k].kind && r->findings[i].text &&
-                !names_hidden(d, r->findings[i].text))
-                n++;
+            n += r->findings[i].kind == fkinds[k].kind && finding_shown(r, &r->findings[i]);
         if (!n)
             continue;
         size_t m = pick_findings(d, fkinds[k].kind, nshown, keep);
         subsection(d, TR(d->zh, fkinds[k].title));
         list_begin(d, "findings");
         for (size_t i = 0; i < r->nfindings; i++)
-            if (keep[i])
-                list_item(d, r->findings[i].text);
+            if (keep[i]) {
+                char *text = render_finding(r, &r->findings[i], d->zh);
+                list_item(d, text);
+                free(text);
+            }
         list_end(d);
         if (m < n && fkinds[k].kind == RES_F_WEAK_UNIT)
             paraf(d, "note",
@@ -1386,15 +1398,14 @@ static void write_files(doc_t *d, int n, const char *plot_note)
     list_end(d);
     if (plot_note)
         para_cls(d, "warn", plot_note);
-    size_t nw = 0;
-    for (size_t i = 0; i < r->nwarnings; i++)
-        nw += r->warnings[i] && !names_hidden(d, r->warnings[i]);
-    if (nw) {
+    if (r->nwarnings) {   /* about dimensions and counts: none names a group */
         subsection(d, TR(d->zh, "Warnings from the analysis"));
         list_begin(d, "warnings");
-        for (size_t i = 0; i < r->nwarnings; i++)
-            if (r->warnings[i] && !names_hidden(d, r->warnings[i]))
-                list_item(d, r->warnings[i]);
+        for (size_t i = 0; i < r->nwarnings; i++) {
+            char *text = render_warning(r, &r->warnings[i], d->zh);
+            list_item(d, text);
+            free(text);
+        }
         list_end(d);
     }
 }
@@ -1425,7 +1436,7 @@ int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_
     d.zh = r->lang && strcmp(r->lang, "zh") == 0;
     if (fs_mkdir_p(dir, err) != 0)
         goto cleanup;
-    if (res_write_csv(r, dir, err) != 0)
+    if (render_csv(r, dir, err) != 0)
         goto cleanup;
     if (!with_plots && plot_clear(plotdir, err) != 0)   /* no stale plots of an earlier run */
         goto cleanup;

@@ -19,7 +19,7 @@
  *   report.html   one self-contained file: inline CSS and SVG pictures, A4
  *                 print styles, no scripts and nothing fetched from a network
  *   report.md     the same text; pictures linked as plots/NAME.png
- *   *.csv         the tables (res_write_csv: UTF-8 with BOM)
+ *   *.csv         the tables (render_csv: UTF-8 with BOM)
  *   plots/        with_plots: every plot of plot.h, with .gp and .dat
  * When the plots cannot be drawn (gnuplot missing or failing) the report is
  * still written without them and says why; *plot_err (heap, when plot_err

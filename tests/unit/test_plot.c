@@ -214,19 +214,23 @@ static res_t *build(size_t ndims, const char *lang)
     }
     res_change_t *c = &r->changes[r->nchanges++];
     *c = (res_change_t){6, 0, 25, 52, 26, 38, -14, -4.1, 45, 0.0002, 0.002, RES_DECLINED};
-    r->nfindings = 3;
-    r->findings = util_xcalloc(3, sizeof *r->findings);
-    r->findings[0] = (res_finding_t){RES_F_WEAK_DIMENSION,
-                                     util_xstrdup(z ? "“科学部署”是薄弱维度：平均得分55.0分。"
-                                                    : "Planning is a weak dimension: mean 55.0.")};
-    r->findings[1] = (res_finding_t){RES_F_WEAK_UNIT,
-                                     util_xstrdup(z ? "市水利局（U07）在“科学部署”上明显偏弱：38.0分。"
-                                                    : "U07 is weak on Planning: 38.0.")};
-    r->findings[2] = (res_finding_t){RES_F_OVERCLAIM, util_xstrdup("U07 <b>overclaims</b> on Planning")};
+    /* findings are data, worded by the report; the last one is about the
+     * suppressed group, which no output may show */
+    r->nfindings = 5;
+    r->findings = util_xcalloc(5, sizeof *r->findings);
+    r->findings[0] = (res_finding_t){RES_F_WEAK_DIMENSION, -1, 0,
+                                     {{"mean", 55}, {"deviation", -8}, {"t", -9}, {"q", 2e-12},
+                                      {"rank", (double)ndims}}, 5};
+    r->findings[1] = (res_finding_t){RES_F_WEAK_UNIT, 6, 0,
+                                     {{"mean", 38}, {"n", 38}, {"diff", -17}, {"t", -5.5}, {"q", 8e-5}}, 5};
+    r->findings[2] = (res_finding_t){RES_F_OVERCLAIM, 6, -1, {{"dimensions", (double)ndims}, {"gap", 52}}, 2};
+    r->findings[3] = (res_finding_t){RES_F_LOW_RESPONSE, 2, -1, {{"n", 26}, {"rate", 0.42}}, 2};
+    r->findings[4] = (res_finding_t){RES_F_WEAK_UNIT, 5, 0,
+                                     {{"mean", 20}, {"n", 3}, {"diff", -40}, {"t", -9}, {"q", 1e-4}}, 5};
     r->nwarnings = 2;
     r->warnings = util_xcalloc(2, sizeof *r->warnings);
-    r->warnings[0] = util_xstrdup("clean: Welch ANOVA not computable (a group has no variance)");
-    r->warnings[1] = util_xstrdup("group " SECRET_CODE " has zero variance");
+    r->warnings[0] = (res_warning_t){RES_W_WELCH, 1, 0};
+    r->warnings[1] = (res_warning_t){RES_W_DIFFERENCING, -1, 1};
     return r;
 }
 
@@ -425,7 +429,10 @@ static void test_report_escapes_and_hides(void **state)
     assert_non_null(html);
     assert_null(strstr(html, "<script"));
     assert_non_null(strstr(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; 多落实"));
-    assert_non_null(strstr(html, "U07 &lt;b&gt;overclaims&lt;/b&gt;"));
+    /* a finding worded in the report's language, names escaped */
+    assert_non_null(strstr(html, "<li>O&#39;Brien &quot;50%&quot; 局 {x}_^@`echo`（U03）回收率偏低：26 份，应答率 42%"));
+    assert_non_null(strstr(html, "<li>市水利局（U07）自评明显高于干部职工评价"));
+    assert_non_null(strstr(html, "<li>clean：无法进行 Welch 方差分析（某组得分少于两个或没有变异）</li>"));
     assert_non_null(strstr(html, "一、总体情况"));
     assert_non_null(strstr(html, "二、主要发现"));
     assert_non_null(strstr(html, "附录一：方法说明"));
@@ -442,7 +449,7 @@ static void test_report_escapes_and_hides(void **state)
     assert_non_null(strstr(md, "\\# not a heading \\| \\*not bold\\*"));
     free(md);
     free(p);
-    /* the suppressed unit: not in the report, the tables, a warning or a
+    /* the suppressed unit: not in the report, the tables, a finding or a
      * comment that names it */
     assert_false(found_in_tree(dir, SECRET_NAME));
     assert_false(found_in_tree(dir, SECRET_CODE));

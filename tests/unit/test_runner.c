@@ -453,6 +453,30 @@ static void test_unit_prefill(void **state)
     free(msg);
 }
 
+/* The draft key says what started the session and nothing else: a
+ * batch, else a token, else a unit, else the form; entry or run. */
+static void test_draft_base(void **state)
+{
+    (void)state;
+    struct {
+        int entry, pass;
+        const char *batch, *token, *unit, *want;
+    } cases[] = {
+        {1, 2, "box1", NULL, "U07", "entry:f:batch:box1:2"},
+        {0, 0, NULL, "h4sh", "U07", "run:f:token:h4sh"},
+        {0, 0, NULL, NULL, "U07", "run:f:unit:U07"},
+        {1, 0, NULL, NULL, "U07", "entry:f:unit:U07"},
+        {0, 0, NULL, NULL, NULL, "run:f:any"},
+        {1, 0, NULL, NULL, NULL, "entry:f:any"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *k = run_draft_base("f", cases[i].entry, cases[i].batch, cases[i].pass,
+                                 cases[i].token, cases[i].unit);
+        assert_string_equal(k, cases[i].want);
+        free(k);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_choice),
         cmocka_unit_test(test_render_widths),
         cmocka_unit_test(test_scale_one_line),
+        cmocka_unit_test(test_draft_base),
         cmocka_unit_test_setup_teardown(test_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unit_prefill, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encrypted_draft, setup, teardown),

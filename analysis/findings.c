@@ -1,0 +1,125 @@
+/*
+ * findings: the list of what an analysis found, in the order a reader
+ * should meet it (see findings.h).  Numbers only: the wording is
+ * render_finding's.
+ */
+#include "analysis/findings.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Appends a finding of kind about group and dim with nvalues key/value
+ * pairs (const char *, double) as the trailing arguments. */
+static void add(res_t *r, res_fkind_t kind, long group, long dim, size_t nvalues, ...)
+{
+    r->findings = util_xrealloc(r->findings, (r->nfindings + 1) * sizeof *r->findings);
+    res_finding_t *f = &r->findings[r->nfindings++];
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->group = group;
+    f->dim = dim;
+    va_list ap;
+    va_start(ap, nvalues);
+    for (size_t i = 0; i < nvalues && i < RES_FVALUES_MAX; i++) {
+        f->values[i].key = va_arg(ap, const char *);
+        f->values[i].v = va_arg(ap, double);
+    }
+    va_end(ap);
+    f->nvalues = nvalues < RES_FVALUES_MAX ? nvalues : RES_FVALUES_MAX;
+}
+
+double findings_value(const res_finding_t *f, const char *key)
+{
+    for (size_t i = 0; i < f->nvalues; i++)
+        if (strcmp(f->values[i].key, key) == 0)
+            return f->values[i].v;
+    return NAN;
+}
+
+/* One finding per unit that over- (or under-) claims, covering each of
+ * its flagged dimensions; units with the largest gap first, so the list
+ * reads as a priority list. */
+static void gap_findings(res_t *r, res_gapflag_t flag)
+{
+    size_t *order = util_xmalloc((r->ngroups + 1) * sizeof *order);
+    double *worst = util_xcalloc(r->ngroups + 1, sizeof *worst), *signed_worst =
+        util_xcalloc(r->ngroups + 1, sizeof *signed_worst);
+    size_t *cnt = util_xcalloc(r->ngroups + 1, sizeof *cnt);
+    size_t n = 0;
+    for (size_t g = 0; g < r->ngroups; g++) {
+        for (size_t i = 0; i < r->ngaps; i++)
+            if (r->gaps[i].group == g && r->gaps[i].flag == flag) {
+                double m = fabs(r->gaps[i].gap);
+                if (!cnt[g] || m > worst[g]) {
+                    worst[g] = m;
+                    signed_worst[g] = r->gaps[i].gap;
+                }
+                cnt[g]++;
+            }
+        if (cnt[g])
+            order[n++] = g;
+    }
+    for (size_t a = 1; a < n; a++)   /* insertion sort: a few dozen units at most */
+        for (size_t b = a; b > 0 && worst[order[b]] > worst[order[b - 1]]; b--) {
+            size_t t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+    for (size_t k = 0; k < n; k++) {
+        size_t g = order[k];
+        add(r, flag == RES_OVERCLAIM ? RES_F_OVERCLAIM : RES_F_UNDERCLAIM, (long)g, -1, 2,
+            "dimensions", (double)cnt[g], "gap", signed_worst[g]);
+    }
+    free(order);
+    free(worst);
+    free(signed_worst);
+    free(cnt);
+}
+
+static void weak_cells(res_t *r)
+{
+    for (size_t g = 0; g < r->ngroups; g++) {
+        const res_group_t *G = &r->groups[g];
+        if (G->suppressed || !G->cells)
+            continue;
+        for (size_t d = 0; d < r->ndims; d++) {
+            const res_cell_t *C = &G->cells[d];
+            if (C->weak)
+                add(r, RES_F_WEAK_UNIT, (long)g, (long)d, 5, "mean", C->mean, "n", C->n, "diff",
+                    C->diff, "t", C->t, "q", C->q);
+        }
+    }
+}
+
+void findings_build(res_t *r)
+{
+    for (size_t d = 0; d < r->ndims; d++) {
+        const res_dim_t *D = &r->dims[d];
+        if (D->weak)
+            add(r, RES_F_WEAK_DIMENSION, -1, (long)d, 5, "mean", D->mean, "deviation", D->deviation,
+                "t", D->dev_t, "q", D->dev_q, "rank", (double)D->rank);
+    }
+    weak_cells(r);
+    gap_findings(r, RES_OVERCLAIM);
+    gap_findings(r, RES_UNDERCLAIM);
+    for (size_t d = 0; d < r->ndims; d++) {
+        const res_dim_t *D = &r->dims[d];
+        if (!isnan(D->alpha) && D->alpha < 0.7)
+            add(r, RES_F_UNRELIABLE, -1, (long)d, 3, "alpha", D->alpha, "ci_low", D->alpha_ci_low,
+                "ci_high", D->alpha_ci_high);
+    }
+    for (size_t g = 0; g < r->ngroups; g++) {
+        const res_group_t *G = &r->groups[g];
+        if (!G->suppressed && !isnan(G->response_rate) && G->response_rate < 0.5)
+            add(r, RES_F_LOW_RESPONSE, (long)g, -1, 2, "n", (double)G->n, "rate", G->response_rate);
+    }
+    for (size_t i = 0; i < r->nchanges; i++) {
+        const res_change_t *c = &r->changes[i];
+        if (c->flag != RES_STABLE)
+            add(r, c->flag == RES_IMPROVED ? RES_F_IMPROVED : RES_F_DECLINED, c->group, (long)c->dim,
+                4, "mean0", c->mean0, "mean", c->mean1, "diff", c->diff, "q", c->q);
+    }
+}

@@ -1,0 +1,149 @@
+/*
+ * findtext: a finding (numbers, findings.h) or a warning of the analysis
+ * worded as a sentence.
+ *
+ * Every sentence is English here and goes through TR(zh, ...): the output
+ * has its language, which need not be the process's.  The Chinese wording
+ * lives in po/zh_CN.po.  The numbers are the finding's own; the names
+ * (unit, dimension, the comparison wave) come from the res_t by the
+ * finding's indexes.
+ */
+#include "analysis/report/render.h"
+#include "analysis/findings.h"
+#include "base/i18n.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+int render_zh(const res_t *r)
+{
+    return r->lang && strcmp(r->lang, "zh") == 0;
+}
+
+static const char *fmt_p(double p, char buf[32])
+{
+    if (isnan(p))
+        snprintf(buf, 32, "NA");
+    else if (p < 0.001)
+        snprintf(buf, 32, "< 0.001");
+    else
+        snprintf(buf, 32, "= %.3f", p);
+    return buf;
+}
+
+/* A unit's self-vs-staff gaps with this flag: each flagged dimension with
+ * both scores (the res_gap_t entries the finding stands for). */
+static char *gap_text(const res_t *r, const res_finding_t *f, int zh)
+{
+    res_gapflag_t flag = f->kind == RES_F_OVERCLAIM ? RES_OVERCLAIM : RES_UNDERCLAIM;
+    const res_group_t *G = &r->groups[f->group];
+    util_buf_t b = {0};
+    size_t cnt = 0;
+    for (size_t i = 0; i < r->ngaps; i++) {
+        const res_gap_t *gp = &r->gaps[i];
+        if (gp->group != (size_t)f->group || gp->flag != flag)
+            continue;
+        if (cnt++)
+            /* TRANSLATORS: separates the dimensions listed in one
+             * self-vs-staff gap finding */
+            util_buf_adds(&b, TR(zh, "; "));
+        util_buf_addf(&b, TR(zh, "%s: self %.1f, staff %.1f (95%% CI %.1f-%.1f), %+.1f points"),
+                      r->dims[gp->dim].label, gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high,
+                      gp->gap);
+    }
+    char *s;
+    if (flag == RES_OVERCLAIM)
+        s = util_fmt(i18n_npick(zh, "%s (%s) rates itself above what its staff report on %zu dimension: %s.",
+                                "%s (%s) rates itself above what its staff report on %zu dimensions: %s.",
+                                cnt),
+                     G->name, G->code, cnt, b.s ? b.s : "");
+    else
+        s = util_fmt(i18n_npick(zh, "%s (%s) rates itself below what its staff report on %zu dimension: %s.",
+                                "%s (%s) rates itself below what its staff report on %zu dimensions: %s.",
+                                cnt),
+                     G->name, G->code, cnt, b.s ? b.s : "");
+    util_buf_free(&b);
+    return s;
+}
+
+static char *change_text(const res_t *r, const res_finding_t *f, int zh)
+{
+    char b1[32];
+    /* TRANSLATORS: the subject of a change finding when it is about
+     * the whole population rather than one unit */
+    const char *who = f->group < 0 ? TR(zh, "All respondents") : r->groups[f->group].name;
+    const char *fmt = f->kind == RES_F_IMPROVED
+                          ? TR(zh, "%s improved on %s since %s: from %.1f to %.1f (%+.1f points, q %s).")
+                          : TR(zh, "%s declined on %s since %s: from %.1f to %.1f (%+.1f points, q %s).");
+    return util_fmt(fmt, who, r->dims[f->dim].label, r->compare_wave, findings_value(f, "mean0"),
+                    findings_value(f, "mean"), findings_value(f, "diff"),
+                    fmt_p(findings_value(f, "q"), b1));
+}
+
+char *render_finding(const res_t *r, const res_finding_t *f, int zh)
+{
+    char b1[32];
+    const res_group_t *G = f->group >= 0 ? &r->groups[f->group] : NULL;
+    const res_dim_t *D = f->dim >= 0 ? &r->dims[f->dim] : NULL;
+    switch (f->kind) {
+    case RES_F_WEAK_DIMENSION:
+        return util_fmt(TR(zh, "%s is a weak dimension: mean score %.1f of 100, %.1f points below the same "
+                               "respondents' average over the other dimensions (t = %.2f, q %s); rank %d of "
+                               "%zu."),
+                        D->label, findings_value(f, "mean"), -findings_value(f, "deviation"),
+                        findings_value(f, "t"), fmt_p(findings_value(f, "q"), b1),
+                        (int)findings_value(f, "rank"), r->ndims);
+    case RES_F_WEAK_UNIT:
+        return util_fmt(TR(zh, "%s (%s) is weak on %s: mean %.1f from %.0f respondents, %.1f points "
+                               "below all other respondents (Welch t = %.2f, q %s)."),
+                        G->name, G->code, D->label, findings_value(f, "mean"), findings_value(f, "n"),
+                        -findings_value(f, "diff"), findings_value(f, "t"),
+                        fmt_p(findings_value(f, "q"), b1));
+    case RES_F_OVERCLAIM:
+    case RES_F_UNDERCLAIM:
+        return gap_text(r, f, zh);
+    case RES_F_UNRELIABLE:
+        return util_fmt(TR(zh, "%s is not measured reliably (Cronbach's alpha = %.2f, 95%% CI %.2f-%.2f, "
+                               "below 0.70); read its scores with care."),
+                        D->label, findings_value(f, "alpha"), findings_value(f, "ci_low"),
+                        findings_value(f, "ci_high"));
+    case RES_F_LOW_RESPONSE:
+        return util_fmt(TR(zh, "%s (%s) has a low response rate: %ld responses, %.0f%% of those invited; "
+                               "its results may not be representative."),
+                        G->name, G->code, (long)findings_value(f, "n"), 100 * findings_value(f, "rate"));
+    case RES_F_IMPROVED:
+    case RES_F_DECLINED:
+        return change_text(r, f, zh);
+    }
+    return util_xstrdup("");
+}
+
+char *render_warning(const res_t *r, const res_warning_t *w, int zh)
+{
+    const char *code = w->dim >= 0 ? r->dims[w->dim].code : "";
+    switch (w->kind) {
+    case RES_W_ALPHA:
+        return util_fmt(TR(zh, "%s: reliability not computable (too few complete answers or no variance)"), code);
+    case RES_W_ANOVA:
+        return util_fmt(TR(zh, "%s: ANOVA not computable (fewer than two groups with scores)"), code);
+    case RES_W_WELCH:
+        return util_fmt(TR(zh, "%s: Welch ANOVA not computable (a group has fewer than two scores or "
+                               "no variance)"),
+                        code);
+    case RES_W_KRUSKAL:
+        return util_fmt(TR(zh, "%s: Kruskal-Wallis not computable"), code);
+    case RES_W_DEVIATION:
+        return util_fmt(TR(zh, "%s: deviation test not computable"), code);
+    case RES_W_DIFFERENCING:
+        return util_fmt(i18n_npick(zh,
+                                   "%zu group suppressed so that no group of another grouping can be "
+                                   "recovered by subtraction (differencing protection)",
+                                   "%zu groups suppressed so that no group of another grouping can be "
+                                   "recovered by subtraction (differencing protection)",
+                                   w->count),
+                        w->count);
+    }
+    return util_xstrdup("");
+}

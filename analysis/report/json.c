@@ -1,0 +1,291 @@
+/*
+ * json: a res_t as JSON, the contract of DESIGN.md section 6.  Suppressed
+ * groups are written with their code, name and the flag only; a statistic
+ * that could not be computed is null.  Findings carry their kind, group,
+ * dimension and numbers, and their sentence in the analysis language;
+ * warnings are sentences in that language.
+ */
+#include "analysis/report/render.h"
+#include "base/i18n.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void jstr(util_buf_t *b, const char *s)
+{
+    util_buf_addc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '"': util_buf_adds(b, "\\\""); break;
+        case '\\': util_buf_adds(b, "\\\\"); break;
+        case '\n': util_buf_adds(b, "\\n"); break;
+        case '\r': util_buf_adds(b, "\\r"); break;
+        case '\t': util_buf_adds(b, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                util_buf_addf(b, "\\u%04x", *p);
+            else
+                util_buf_addc(b, (char)*p);
+        }
+    }
+    util_buf_addc(b, '"');
+}
+
+/* Numbers with 15 significant digits: enough to compare with R at 1e-6
+ * and round-trip a double's meaningful digits; NaN/Inf are null. */
+static void jnum(util_buf_t *b, double v)
+{
+    if (!isfinite(v))
+        util_buf_adds(b, "null");
+    else if (v == floor(v) && fabs(v) < 1e15)
+        util_buf_addf(b, "%.0f", v);
+    else
+        util_buf_addf(b, "%.15g", v);
+}
+
+static void kstr(util_buf_t *b, const char *k, const char *v)
+{
+    util_buf_addf(b, "\"%s\": ", k);
+    if (v)
+        jstr(b, v);
+    else
+        util_buf_adds(b, "null");
+}
+
+static void knum(util_buf_t *b, const char *k, double v)
+{
+    util_buf_addf(b, "\"%s\": ", k);
+    jnum(b, v);
+}
+
+static void kbool(util_buf_t *b, const char *k, int v)
+{
+    util_buf_addf(b, "\"%s\": %s", k, v ? "true" : "false");
+}
+
+/* "k0": v0, "k1": v1... */
+static void knums(util_buf_t *b, const char *const *keys, const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            util_buf_adds(b, ", ");
+        knum(b, keys[i], v[i]);
+    }
+}
+
+/* An object of numbers {"k0": v0, "k1": v1...}, or null when the first
+ * (the statistic itself) could not be computed. */
+static void kobj(util_buf_t *b, const char *const *keys, const double *v, size_t n)
+{
+    if (isnan(v[0])) {
+        util_buf_adds(b, "null");
+        return;
+    }
+    util_buf_adds(b, "{");
+    knums(b, keys, v, n);
+    util_buf_adds(b, "}");
+}
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+#define SEP util_buf_adds(b, ", ")
+
+static void json_head(util_buf_t *b, const res_t *r)
+{
+    static const char *const keys[] = {"min_n", "min_diff", "fdr", "suppressed_groups", "self_responses"};
+    util_buf_adds(b, "{\n  ");
+    kstr(b, "form", r->form_id); SEP;
+    kstr(b, "title", r->form_title); SEP;
+    kstr(b, "wave", r->wave); SEP;
+    kstr(b, "compare_wave", r->compare_wave); SEP;
+    knum(b, "respondents", (double)r->respondents); SEP;
+    kstr(b, "group_by", r->group_by); SEP;
+    knums(b, keys,
+          (double[]){r->min_n, r->min_diff, r->fdr, (double)r->nsuppressed, (double)r->self_responses},
+          N_OF(keys));
+}
+
+static void json_items(util_buf_t *b, const res_dim_t *D)
+{
+    static const char *const keys[] = {"n", "mean", "sd", "r_drop", "alpha_if_dropped"};
+    for (size_t i = 0; i < D->nitems; i++) {
+        const res_item_t *I = &D->items[i];
+        util_buf_adds(b, i ? ", {" : "{");
+        kstr(b, "name", I->name); SEP;
+        kstr(b, "label", I->label); SEP;
+        kbool(b, "reverse", I->reverse); SEP;
+        knums(b, keys, (double[]){I->n, I->mean, I->sd, I->r_drop, I->alpha_if_dropped}, N_OF(keys));
+        util_buf_adds(b, "}");
+    }
+}
+
+static void json_dim(util_buf_t *b, const res_dim_t *D)
+{
+    static const char *const anova[] = {"f", "df_between", "df_within", "p", "eta2", "omega2"};
+    static const char *const welch[] = {"f", "df_between", "df_within", "p"};
+    static const char *const kw[] = {"h", "df", "p"};
+    static const char *const head[] = {"n", "mean", "sd", "ci_low", "ci_high", "alpha", "std_alpha",
+                                       "average_r", "alpha_ci_low", "alpha_ci_high", "alpha_n"};
+    static const char *const tail[] = {"icc1", "icc2", "tau2", "msw", "deviation", "t", "df", "p",
+                                       "q", "rank"};
+    kstr(b, "code", D->code); SEP;
+    kstr(b, "label", D->label); SEP;
+    knums(b, head,
+          (double[]){D->n, D->mean, D->sd, D->ci_low, D->ci_high, D->alpha, D->std_alpha, D->average_r,
+                     D->alpha_ci_low, D->alpha_ci_high, D->alpha_n},
+          N_OF(head));
+    util_buf_adds(b, ",\n     \"items\": [");
+    json_items(b, D);
+    util_buf_adds(b, "],\n     \"anova\": ");
+    kobj(b, anova, (double[]){D->f, D->df_between, D->df_within, D->p_anova, D->eta2, D->omega2}, 6);
+    util_buf_adds(b, ",\n     \"welch_anova\": ");
+    kobj(b, welch, (double[]){D->welch_f, D->welch_df1, D->welch_df2, D->welch_p}, 4);
+    util_buf_adds(b, ",\n     \"kruskal\": ");
+    kobj(b, kw, (double[]){D->kw_h, D->kw_df, D->kw_p}, 3);
+    util_buf_adds(b, ",\n     ");
+    knums(b, tail,
+          (double[]){D->icc1, D->icc2, D->tau2, D->msw, D->deviation, D->dev_t, D->dev_df, D->dev_p,
+                     D->dev_q, D->rank},
+          N_OF(tail));
+    SEP;
+    kbool(b, "weak", D->weak);
+}
+
+static void json_cell(util_buf_t *b, const res_cell_t *C)
+{
+    static const char *const keys[] = {"n",    "mean", "sd", "ci_low", "ci_high", "shrunk",
+                                       "rwg_j", "diff", "t",  "df",     "p",       "q"};
+    knums(b, keys,
+          (double[]){C->n, C->mean, C->sd, C->ci_low, C->ci_high, C->shrunk, C->rwg_j, C->diff, C->t,
+                     C->df, C->p, C->q},
+          N_OF(keys));
+    SEP;
+    kbool(b, "weak", C->weak); SEP;
+    kstr(b, "funnel", res_funnel_name(C->funnel));
+}
+
+static void json_groups(util_buf_t *b, const res_t *r)
+{
+    int first = 1;
+    for (size_t g = 0; g < r->ngroups; g++) {
+        const res_group_t *G = &r->groups[g];
+        if (G->n == 0)
+            continue;   /* groups without responses are simply absent */
+        util_buf_adds(b, first ? "\n    {" : ",\n    {");
+        first = 0;
+        kstr(b, "code", G->code); SEP;
+        kstr(b, "name", G->name); SEP;
+        kbool(b, "suppressed", G->suppressed);
+        if (G->suppressed) {
+            util_buf_adds(b, "}");
+            continue;
+        }
+        SEP;
+        knum(b, "n", (double)G->n); SEP;
+        knum(b, "invited", G->invited); SEP;
+        knum(b, "response_rate", G->response_rate);
+        util_buf_adds(b, ",\n     \"scores\": {");
+        for (size_t d = 0; d < r->ndims && G->cells; d++) {
+            util_buf_adds(b, d ? ",\n       " : "\n       ");
+            jstr(b, r->dims[d].code);
+            util_buf_adds(b, ": {");
+            json_cell(b, &G->cells[d]);
+            util_buf_adds(b, "}");
+        }
+        util_buf_adds(b, "}}");
+    }
+}
+
+static void json_gaps(util_buf_t *b, const res_t *r)
+{
+    static const char *const keys[] = {"self", "staff", "staff_ci_low", "staff_ci_high", "gap"};
+    for (size_t i = 0; i < r->ngaps; i++) {
+        const res_gap_t *gp = &r->gaps[i];
+        util_buf_adds(b, i ? ",\n    {" : "\n    {");
+        kstr(b, "unit", r->groups[gp->group].code); SEP;
+        kstr(b, "dimension", r->dims[gp->dim].code); SEP;
+        knums(b, keys, (double[]){gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high, gp->gap},
+              N_OF(keys));
+        SEP;
+        kstr(b, "flag", res_gapflag_name(gp->flag));
+        util_buf_adds(b, "}");
+    }
+}
+
+static void json_changes(util_buf_t *b, const res_t *r)
+{
+    static const char *const keys[] = {"n0", "mean0", "n", "mean", "diff", "t", "df", "p", "q"};
+    for (size_t i = 0; i < r->nchanges; i++) {
+        const res_change_t *c = &r->changes[i];
+        util_buf_adds(b, i ? ",\n    {" : "\n    {");
+        kstr(b, "group", c->group < 0 ? NULL : r->groups[c->group].code); SEP;
+        kstr(b, "dimension", r->dims[c->dim].code); SEP;
+        knums(b, keys,
+              (double[]){c->n0, c->mean0, c->n1, c->mean1, c->diff, c->t, c->df, c->p, c->q},
+              N_OF(keys));
+        SEP;
+        kstr(b, "flag", res_changeflag_name(c->flag));
+        util_buf_adds(b, "}");
+    }
+}
+
+static void json_findings(util_buf_t *b, const res_t *r)
+{
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const res_finding_t *f = &r->findings[i];
+        util_buf_adds(b, i ? ",\n    {" : "\n    {");
+        kstr(b, "kind", res_fkind_name(f->kind)); SEP;
+        kstr(b, "group", f->group < 0 ? NULL : r->groups[f->group].code); SEP;
+        kstr(b, "dimension", f->dim < 0 ? NULL : r->dims[f->dim].code); SEP;
+        util_buf_adds(b, "\"values\": {");
+        for (size_t k = 0; k < f->nvalues; k++) {
+            if (k)
+                SEP;
+            knum(b, f->values[k].key, f->values[k].v);
+        }
+        util_buf_adds(b, "}, ");
+        char *text = render_finding(r, f, render_zh(r));
+        kstr(b, "text", text);
+        free(text);
+        util_buf_adds(b, "}");
+    }
+}
+
+int render_json(const res_t *r, FILE *out, char **err)
+{
+    util_buf_t buf = {0}, *b = &buf;
+    json_head(b, r);
+    util_buf_adds(b, ",\n  \"dimensions\": [");
+    for (size_t d = 0; d < r->ndims; d++) {
+        util_buf_adds(b, d ? ",\n    {" : "\n    {");
+        json_dim(b, &r->dims[d]);
+        util_buf_adds(b, "}");
+    }
+    util_buf_adds(b, "\n  ],\n  \"groups\": [");
+    json_groups(b, r);
+    util_buf_adds(b, "\n  ],\n  \"gaps\": [");
+    json_gaps(b, r);
+    util_buf_adds(b, "\n  ],\n  \"changes\": [");
+    json_changes(b, r);
+    util_buf_adds(b, "\n  ],\n  \"findings\": [");
+    json_findings(b, r);
+    util_buf_adds(b, "\n  ],\n  \"warnings\": [");
+    for (size_t i = 0; i < r->nwarnings; i++) {
+        if (i)
+            SEP;
+        char *text = render_warning(r, &r->warnings[i], render_zh(r));
+        jstr(b, text);
+        free(text);
+    }
+    util_buf_adds(b, "]\n}\n");
+    int rc = 0;
+    if (fwrite(b->s, 1, b->len, out) != b->len || fflush(out) != 0) {
+        util_seterr(err, _("writing JSON: %s"), strerror(errno));
+        rc = -1;
+    }
+    util_buf_free(b);
+    return rc;
+}

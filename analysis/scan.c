@@ -1,0 +1,746 @@
+/*
+ * scan: the streaming pass of an analysis (see scan.h).
+ *
+ * One store_scan turns each response into dimension scores and feeds
+ * accumulators: Welford sums per dimension, per group x dimension and per
+ * item, complete-case co-moments per dimension (alpha), per group x item
+ * sums (rwg), within-person deviations (weak dimensions), a count table of
+ * distinct scores per group (Kruskal-Wallis ranks with exact ties) and the
+ * cross-counts against every other grouping (the differencing defence).
+ * Their size is groups x items, never respondents.  A lighter pass reads
+ * the comparison wave (scan_wave), and one more the self-role forms of
+ * the same wave (scan_self).
+ */
+#include "analysis/scan.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- distinct-score counts for Kruskal-Wallis ---- */
+
+/* Open addressing on the score rounded to 1e-6: POMP scores are rationals
+ * with small denominators, so values closer than that are the same score
+ * reached through different items, i.e. true ties.
+ *
+ * The counts are group-major (a row of value counts per group), 32-bit:
+ * each respondent adds one count per dimension in their group's row.  A
+ * table per value with a column per group put every one of those counts
+ * in its own 16 KB array, a cache and TLB miss each at 2,000 groups
+ * (bench/README.md). */
+struct scan_kw {
+    int64_t *keys;
+    int *slot;          /* index into vals, -1 empty */
+    size_t cap;
+    double *vals;
+    uint32_t *counts;   /* ngroups rows of capvals counts, by value index */
+    size_t nvals, capvals, ngroups;
+};
+typedef struct scan_kw kwtab_t;
+
+static void kw_init(kwtab_t *k, size_t ngroups)
+{
+    memset(k, 0, sizeof *k);
+    k->cap = 256;
+    k->keys = util_xcalloc(k->cap, sizeof *k->keys);
+    k->slot = util_xmalloc(k->cap * sizeof *k->slot);
+    for (size_t i = 0; i < k->cap; i++)
+        k->slot[i] = -1;
+    k->ngroups = ngroups;
+}
+
+static void kw_free(kwtab_t *k)
+{
+    free(k->counts);
+    free(k->vals);
+    free(k->keys);
+    free(k->slot);
+}
+
+static size_t kw_find(const kwtab_t *k, int64_t key)
+{
+    size_t h = (size_t)((uint64_t)key * 0x9E3779B97F4A7C15ULL) & (k->cap - 1);
+    while (k->slot[h] >= 0 && k->keys[h] != key)
+        h = (h + 1) & (k->cap - 1);
+    return h;
+}
+
+static void kw_add(kwtab_t *k, double v, size_t g)
+{
+    int64_t key = llround(v * 1e6);
+    size_t h = kw_find(k, key);
+    if (k->slot[h] < 0) {
+        if ((k->nvals + 1) * 2 > k->cap) {
+            kwtab_t big = *k;
+            big.cap = k->cap * 2;
+            big.keys = util_xcalloc(big.cap, sizeof *big.keys);
+            big.slot = util_xmalloc(big.cap * sizeof *big.slot);
+            for (size_t i = 0; i < big.cap; i++)
+                big.slot[i] = -1;
+            for (size_t i = 0; i < k->cap; i++)
+                if (k->slot[i] >= 0) {
+                    size_t hh = kw_find(&big, k->keys[i]);
+                    big.keys[hh] = k->keys[i];
+                    big.slot[hh] = k->slot[i];
+                }
+            free(k->keys);
+            free(k->slot);
+            *k = big;
+            h = kw_find(k, key);
+        }
+        if (k->nvals == k->capvals) {
+            /* wider rows: a few times per dimension, early in the scan */
+            size_t cap = k->capvals ? k->capvals * 2 : 64;
+            uint32_t *c = util_xcalloc((k->ngroups + 1) * cap, sizeof *c);
+            for (size_t r = 0; k->capvals && r < k->ngroups; r++)
+                memcpy(c + r * cap, k->counts + r * k->capvals, k->capvals * sizeof *c);
+            free(k->counts);
+            k->counts = c;
+            k->capvals = cap;
+            k->vals = util_xrealloc(k->vals, k->capvals * sizeof *k->vals);
+        }
+        k->keys[h] = key;
+        k->slot[h] = (int)k->nvals;
+        k->vals[k->nvals] = (double)key / 1e6;
+        k->nvals++;
+    }
+    k->counts[g * k->capvals + (size_t)k->slot[h]]++;
+}
+
+/* qsort has no context argument in C11; the table being sorted is set
+ * here just before the call (single-threaded use). */
+static const double *sort_vals;
+static int cmp_by_val(const void *a, const void *b)
+{
+    double x = sort_vals[*(const size_t *)a], y = sort_vals[*(const size_t *)b];
+    return (x > y) - (x < y);
+}
+
+/* ---- the scan ---- */
+
+/* A list's choice names hashed.  Every respondent's answer to every
+ * select_one question is looked up in its list (each question is a
+ * grouping a researcher could ask for, the 38 Likert items included, and a
+ * province's unit question lists 2,000 units): comparing names in turn,
+ * or by binary search, was a twentieth of the scan's instructions. */
+typedef struct {
+    uint64_t key;       /* short_key of the name */
+    int c;              /* choice index + 1, 0 empty */
+} chslot_t;
+
+struct scan_chash {
+    chslot_t *slot;
+    size_t mask;        /* slots - 1 (a power of two) */
+    /* a numeric list whose values are distinct whole numbers close
+     * together: value - vmin -> choice index, for the Likert counts */
+    int *byval;
+    long vmin;
+    size_t vspan;
+};
+typedef struct scan_chash choicehash_t;
+
+/* A name of 1 to 7 bytes as an integer (its bytes, little end first), or
+ * 0 for a longer or empty one: short names (Likert values, unit codes)
+ * are then compared as one integer instead of by strcmp. */
+static uint64_t short_key(const char *s)
+{
+    uint64_t k = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        if (!s[i])
+            return k;
+        k |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    }
+    return 0;
+}
+
+static size_t name_hash(const char *s, uint64_t key)
+{
+    uint64_t h = key;
+    if (!key) {
+        h = 1469598103934665603ULL;   /* FNV-1a */
+        for (; *s; s++)
+            h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    }
+    h *= 0x9E3779B97F4A7C15ULL;
+    return (size_t)(h ^ (h >> 32));
+}
+
+static void choicehash_init(choicehash_t *ch, const form_list_t *l)
+{
+    size_t cap = 8;
+    while (cap < 2 * l->nchoices)
+        cap *= 2;
+    ch->mask = cap - 1;
+    ch->slot = util_xcalloc(cap, sizeof *ch->slot);
+    for (size_t c = 0; c < l->nchoices; c++) {
+        const char *name = l->choices[c].name;
+        uint64_t key = short_key(name);
+        size_t i = name_hash(name, key) & ch->mask;
+        while (ch->slot[i].c && (ch->slot[i].key != key ||
+                                 (!key && strcmp(l->choices[ch->slot[i].c - 1].name, name) != 0)))
+            i = (i + 1) & ch->mask;
+        if (!ch->slot[i].c)   /* a repeated name keeps its first choice, as form_list_choice */
+            ch->slot[i] = (chslot_t){key, (int)c + 1};
+    }
+    /* value -> choice: only when every value is a distinct whole number
+     * and they span at most 64 */
+    double lo = 0, hi = 0;
+    for (size_t c = 0; c < l->nchoices; c++) {
+        double v = l->choices[c].num;
+        if (!(isfinite(v) && v == floor(v) && fabs(v) < 1e9))
+            return;
+        lo = c == 0 || v < lo ? v : lo;
+        hi = c == 0 || v > hi ? v : hi;
+    }
+    if (l->nchoices == 0 || hi - lo >= 64)
+        return;
+    ch->vmin = (long)lo;
+    ch->vspan = (size_t)(hi - lo) + 1;
+    ch->byval = util_xmalloc(ch->vspan * sizeof *ch->byval);
+    for (size_t v = 0; v < ch->vspan; v++)
+        ch->byval[v] = -1;
+    for (size_t c = 0; c < l->nchoices; c++) {
+        size_t v = (size_t)((long)l->choices[c].num - ch->vmin);
+        if (ch->byval[v] >= 0) {   /* a repeated value: counted by the general loop */
+            free(ch->byval);
+            ch->byval = NULL;
+            ch->vspan = 0;
+            return;
+        }
+        ch->byval[v] = (int)c;
+    }
+}
+
+/* The cross-counts of the differencing protection against one grouping
+ * with many groups (the unit question, or the units themselves when the
+ * analysis is by a question): (group, other group) -> respondents, only
+ * the pairs that occur (about one per group: the unit question mirrors the
+ * units).  A dense groups x 2,000 table was 32 MB touched at random. */
+typedef suppress_pair_t xpair_t;
+
+struct scan_xmap {
+    xpair_t *e;         /* n = 0: empty */
+    size_t mask, used;
+};
+typedef struct scan_xmap xmap_t;
+
+static size_t xmap_hash(size_t g, size_t k, size_t h)
+{
+    uint64_t x = ((uint64_t)g * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)k << 40) ^ (uint64_t)h;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    return (size_t)(x ^ (x >> 31));
+}
+
+static void xmap_add(xmap_t *m, size_t g, size_t k, size_t h)
+{
+    if ((m->used + 1) * 2 > m->mask + 1) {
+        xmap_t big = {util_xcalloc((m->mask + 1) * 2, sizeof *big.e), (m->mask + 1) * 2 - 1, 0};
+        for (size_t i = 0; i <= m->mask; i++)
+            if (m->e[i].n) {
+                xpair_t *p = &m->e[i];
+                size_t j = xmap_hash(p->g, p->k, p->h) & big.mask;
+                while (big.e[j].n)
+                    j = (j + 1) & big.mask;
+                big.e[j] = *p;
+                big.used++;
+            }
+        free(m->e);
+        *m = big;
+    }
+    size_t i = xmap_hash(g, k, h) & m->mask;
+    while (m->e[i].n && (m->e[i].g != g || m->e[i].k != k || m->e[i].h != h))
+        i = (i + 1) & m->mask;
+    if (!m->e[i].n) {
+        m->e[i] = (xpair_t){(uint32_t)g, (uint32_t)k, (uint32_t)h, 0};
+        m->used++;
+    }
+    m->e[i].n++;
+}
+
+static int cmp_xpair(const void *a, const void *b)
+{
+    const xpair_t *x = a, *y = b;
+    if (x->g != y->g)
+        return (x->g > y->g) - (x->g < y->g);
+    if (x->k != y->k)
+        return (x->k > y->k) - (x->k < y->k);
+    return (x->h > y->h) - (x->h < y->h);
+}
+
+
+/* The choice index of the answer to the select_one at form position pos,
+ * whose list is li, -1 when it is unanswered or not a choice. */
+static inline int answer_choice(const scan_t *sc, const store_scan_row_t *r, int pos, int li)
+{
+    int i = sc->at[pos];
+    if (i < 0 || !r->text[i])
+        return -1;
+    const form_list_t *l = &sc->f->lists[li];
+    const choicehash_t *ch = &sc->chash[li];
+    const char *text = r->text[i];
+    uint64_t key = short_key(text);
+    for (size_t j = name_hash(text, key) & ch->mask; ch->slot[j].c; j = (j + 1) & ch->mask)
+        if (ch->slot[j].key == key &&
+            (key || strcmp(l->choices[ch->slot[j].c - 1].name, text) == 0))
+            return ch->slot[j].c - 1;
+    return -1;
+}
+
+static int group_of(const scan_t *sc, const store_scan_row_t *r)
+{
+    if (sc->by_unit)
+        return (r->unit > 0 && (size_t)r->unit < sc->nunit_ids) ? sc->unit_group[r->unit] : -1;
+    return answer_choice(sc, r, sc->by_pos, sc->f->items[sc->by_pos].list);
+}
+
+/* The respondent's group in other grouping k, or -1. */
+static long other_group_of(const scan_t *sc, size_t k, const store_scan_row_t *r)
+{
+    if (sc->xpos[k] < 0)
+        return (r->unit > 0 && (size_t)r->unit < sc->xsize[k]) ? r->unit : -1;
+    return answer_choice(sc, r, sc->xpos[k], sc->xlist[k]);
+}
+
+/* A grouping with more groups than this is counted in the pair map: its
+ * columns would take more of a row than most respondents' counts. */
+#define XDENSE_MAX 64
+
+/* Sets up the cross-counts against every other grouping: by unit (unless
+ * that is this analysis; unit ids index it directly) and by each other
+ * select_one question.  nunit_ids bounds the unit ids. */
+void scan_cross_init(scan_t *sc, size_t nunit_ids)
+{
+    const form_t *f = sc->f;
+    sc->xpos = util_xmalloc((f->nitems + 2) * sizeof *sc->xpos);
+    sc->xsize = util_xmalloc((f->nitems + 2) * sizeof *sc->xsize);
+    if (!sc->by_unit) {
+        sc->xpos[sc->nx] = -1;
+        sc->xsize[sc->nx++] = nunit_ids;
+    }
+    for (size_t i = 0; i < f->nitems; i++)
+        if (f->items[i].type == FORM_SELECT_ONE && f->items[i].list >= 0 &&
+            (sc->by_unit || (int)i != sc->by_pos)) {
+            sc->xpos[sc->nx] = (int)i;
+            sc->xsize[sc->nx++] = f->lists[f->items[i].list].nchoices;
+        }
+    sc->xlist = util_xmalloc((sc->nx + 1) * sizeof *sc->xlist);
+    for (size_t k = 0; k < sc->nx; k++)
+        sc->xlist[k] = sc->xpos[k] < 0 ? -1 : f->items[sc->xpos[k]].list;
+    sc->xtoff = util_xmalloc((sc->nx + 1) * sizeof *sc->xtoff);
+    sc->xoff = util_xmalloc((sc->nx + 1) * sizeof *sc->xoff);
+    size_t tot = 0;
+    for (size_t k = 0; k < sc->nx; k++) {
+        sc->xtoff[k] = tot;
+        tot += sc->xsize[k];
+        sc->xoff[k] = sc->xsize[k] <= XDENSE_MAX ? sc->xstride : SUPPRESS_SPARSE;
+        if (sc->xsize[k] <= XDENSE_MAX)
+            sc->xstride += sc->xsize[k];
+    }
+    sc->xtoff[sc->nx] = tot;
+    sc->xtot = util_xcalloc(tot + 1, sizeof *sc->xtot);
+    sc->xrow = util_xcalloc(sc->ngroups * sc->xstride + 1, sizeof *sc->xrow);
+    sc->xmap = util_xcalloc(1, sizeof *sc->xmap);
+    sc->xmap->mask = 255;
+    sc->xmap->e = util_xcalloc(sc->xmap->mask + 1, sizeof *sc->xmap->e);
+}
+
+/* After the scan: the pair map as a list by group (then grouping, then
+ * group of it), so that a group's pairs can be walked in order. */
+static void scan_cross_finish(scan_t *sc)
+{
+    size_t n = 0;
+    sc->xsp = util_xmalloc((sc->xmap->used + 1) * sizeof *sc->xsp);
+    for (size_t i = 0; i <= sc->xmap->mask; i++)
+        if (sc->xmap->e[i].n)
+            sc->xsp[n++] = sc->xmap->e[i];
+    qsort(sc->xsp, n, sizeof *sc->xsp, cmp_xpair);
+    sc->xsp_at = util_xcalloc(sc->ngroups + 2, sizeof *sc->xsp_at);
+    for (size_t i = 0; i < n; i++)
+        sc->xsp_at[sc->xsp[i].g + 1]++;
+    for (size_t g = 0; g < sc->ngroups; g++)
+        sc->xsp_at[g + 1] += sc->xsp_at[g];
+}
+
+static double scored_value(const form_t *f, size_t pos, double x)
+{
+    const form_item_t *it = &f->items[pos];
+    const form_list_t *l = &f->lists[it->list];
+    return it->reverse ? l->min + l->max - x : x;
+}
+
+/* POMP of one item: 100 (x - min) / (max - min) of its list. */
+static double pomp(const form_t *f, size_t pos, double scored)
+{
+    const form_list_t *l = &f->lists[f->items[pos].list];
+    return 100.0 * (scored - l->min) / (l->max - l->min);
+}
+
+/* Dimension scores of one response into sc->score (NAN when fewer than
+ * half of the dimension's items were answered). */
+static void score_response(scan_t *sc)
+{
+    const form_t *f = sc->f;
+    for (size_t d = 0; d < sc->ndims; d++) {
+        size_t k = sc->ndimitems[d], answered = 0;
+        double sum = 0;
+        for (size_t j = 0; j < k; j++) {
+            size_t pos = sc->dimitems[d][j];
+            double x = sc->val[sc->item_slot[pos]];
+            if (isnan(x))
+                continue;
+            /* the mean of POMP item scores equals POMP of the mean when the
+             * items share one scale, and stays right when they do not */
+            sum += pomp(f, pos, scored_value(f, pos, x));
+            answered++;
+        }
+        sc->score[d] = (k > 0 && answered * 2 >= k) ? sum / (double)answered : NAN;
+    }
+}
+
+static int on_response(void *ud, const store_scan_row_t *r)
+{
+    scan_t *sc = ud;
+    const form_t *f = sc->f;
+    sc->respondents++;
+    if (sc->progress && (sc->respondents & 4095) == 0)
+        sc->progress(sc->progress_ud, sc->done_before + sc->respondents, sc->total);
+    for (size_t i = 0; i < sc->nscored; i++)
+        sc->val[i] = NAN;
+    for (size_t i = 0; i < f->nitems; i++)
+        sc->at[i] = -1;
+    for (size_t i = 0; i < r->n; i++)
+        sc->at[r->pos[i]] = (int)i;
+    int g = group_of(sc, r);
+    for (size_t i = 0; i < r->n; i++) {
+        int slot = sc->item_slot[r->pos[i]];
+        if (slot >= 0 && !isnan(r->num[i]))
+            sc->val[slot] = r->num[i];
+    }
+    score_response(sc);
+    if (g >= 0)
+        sc->gn[g]++;
+    uint32_t *xrow = g >= 0 && sc->xrow ? sc->xrow + (size_t)g * sc->xstride : NULL;
+    for (size_t k = 0; k < sc->nx; k++) {
+        long h = other_group_of(sc, k, r);
+        if (h < 0)
+            continue;
+        sc->xtot[sc->xtoff[k] + (size_t)h]++;
+        if (!xrow)
+            continue;
+        if (sc->xoff[k] != SUPPRESS_SPARSE)
+            xrow[sc->xoff[k] + (size_t)h]++;
+        else
+            xmap_add(sc->xmap, (size_t)g, k, (size_t)h);
+    }
+    for (size_t d = 0; d < sc->ndims; d++) {
+        if (isnan(sc->score[d]))
+            continue;
+        stats_acc_add(&sc->pop[d], sc->score[d]);
+        if (g >= 0)
+            stats_acc_add(&sc->cell[(size_t)g * sc->ndims + d], sc->score[d]);
+    }
+    if (sc->light)
+        return 0;
+
+    /* within-person deviations: score minus the respondent's own mean over
+     * their scored dimensions, so a dimension is "weak" relative to the
+     * others in the same heads, whatever each person's general level */
+    double msum = 0;
+    size_t mk = 0;
+    for (size_t d = 0; d < sc->ndims; d++)
+        if (!isnan(sc->score[d])) {
+            msum += sc->score[d];
+            mk++;
+        }
+    for (size_t d = 0; d < sc->ndims; d++) {
+        if (isnan(sc->score[d]))
+            continue;
+        stats_acc_add(&sc->dev[d], sc->score[d] - msum / (double)mk);
+        if (g >= 0)
+            kw_add(&sc->kw[d], sc->score[d], (size_t)g);
+        /* alpha uses complete cases of the dimension's items */
+        size_t k = sc->ndimitems[d], j;
+        for (j = 0; j < k; j++) {
+            size_t pos = sc->dimitems[d][j];
+            double x = sc->val[sc->item_slot[pos]];
+            if (isnan(x))
+                break;
+            sc->row[j] = scored_value(f, pos, x);
+        }
+        if (j == k && sc->cov[d])
+            stats_cov_add(sc->cov[d], sc->row);
+    }
+    for (size_t i = 0; i < sc->nscored; i++) {
+        double x = sc->val[i];
+        if (isnan(x))
+            continue;
+        stats_acc_add(&sc->item[i], x);
+        int li = f->items[sc->scored_pos[i]].list;
+        const form_list_t *l = &f->lists[li];
+        const choicehash_t *ch = &sc->chash[li];
+        double v = x - (double)ch->vmin;
+        if (ch->byval) {
+            /* the values are distinct whole numbers: the one choice with
+             * this value, if any */
+            if (v >= 0 && v < (double)ch->vspan && (double)(size_t)v == v) {
+                int c = ch->byval[(size_t)v];
+                if (c >= 0)
+                    sc->likert[i * sc->maxchoices + (size_t)c] += 1;
+            }
+        } else {
+            for (size_t c = 0; c < l->nchoices; c++)
+                if (l->choices[c].num == x)
+                    sc->likert[i * sc->maxchoices + c] += 1;
+        }
+        if (g >= 0)
+            stats_acc_add(&sc->gitem[(size_t)g * sc->nscored + i], x);
+    }
+    /* free-text comments (text items outside dimensions) */
+    if (g >= 0) {
+        int wrote = 0;
+        for (size_t i = 0; i < r->n; i++) {
+            if (!sc->is_text[r->pos[i]] || !r->text[i] || !r->text[i][0])
+                continue;
+            wrote = 1;
+            if (sc->ncomments[g] < RES_COMMENTS_KEPT)
+                sc->comments[(size_t)g * RES_COMMENTS_KEPT + sc->ncomments[g]++] =
+                    util_xstrdup(r->text[i]);
+        }
+        sc->ncommenters[g] += wrote;
+    }
+    return 0;
+}
+
+void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *unit_group,
+               size_t nunit_ids, int light)
+{
+    sc->by_unit = by_pos < 0;
+    sc->by_pos = by_pos;
+    sc->unit_group = unit_group;
+    sc->nunit_ids = nunit_ids;
+    sc->f = f;
+    sc->light = light;
+    sc->ndims = f->ndims;
+    sc->ngroups = ngroups;
+    sc->item_slot = util_xmalloc((f->nitems + 1) * sizeof *sc->item_slot);
+    sc->scored_pos = util_xmalloc((f->nitems + 1) * sizeof *sc->scored_pos);
+    sc->dimitems = util_xcalloc(f->ndims + 1, sizeof *sc->dimitems);
+    sc->ndimitems = util_xcalloc(f->ndims + 1, sizeof *sc->ndimitems);
+    for (size_t i = 0; i < f->nitems; i++) {
+        sc->item_slot[i] = -1;
+        if (!form_item_scored(f, &f->items[i]))
+            continue;
+        sc->item_slot[i] = (int)sc->nscored;
+        sc->scored_pos[sc->nscored++] = i;
+        size_t d = (size_t)f->items[i].dim;
+        sc->dimitems[d] = util_xrealloc(sc->dimitems[d], (sc->ndimitems[d] + 1) * sizeof **sc->dimitems);
+        sc->dimitems[d][sc->ndimitems[d]++] = i;
+        size_t nc = f->lists[f->items[i].list].nchoices;
+        if (nc > sc->maxchoices)
+            sc->maxchoices = nc;
+    }
+    size_t nd = sc->ndims + 1, ng = ngroups + 1, ns = sc->nscored + 1;
+    sc->gn = util_xcalloc(ng, sizeof *sc->gn);
+    sc->pop = util_xcalloc(nd, sizeof *sc->pop);
+    sc->cell = util_xcalloc(ng * nd, sizeof *sc->cell);
+    sc->dev = util_xcalloc(nd, sizeof *sc->dev);
+    sc->cov = util_xcalloc(nd, sizeof *sc->cov);
+    sc->item = util_xcalloc(ns, sizeof *sc->item);
+    sc->likert = util_xcalloc(ns * (sc->maxchoices + 1), sizeof *sc->likert);
+    sc->gitem = util_xcalloc(ng * ns, sizeof *sc->gitem);
+    sc->kw = util_xcalloc(nd, sizeof *sc->kw);
+    sc->comments = util_xcalloc(ng * RES_COMMENTS_KEPT, sizeof *sc->comments);
+    sc->ncomments = util_xcalloc(ng, sizeof *sc->ncomments);
+    sc->ncommenters = util_xcalloc(ng, sizeof *sc->ncommenters);
+    sc->val = util_xcalloc(ns, sizeof *sc->val);
+    sc->score = util_xcalloc(nd, sizeof *sc->score);
+    sc->row = util_xcalloc(ns, sizeof *sc->row);
+    sc->at = util_xmalloc((f->nitems + 1) * sizeof *sc->at);
+    sc->is_text = util_xcalloc(f->nitems + 1, 1);
+    for (size_t i = 0; i < f->nitems; i++)
+        sc->is_text[i] = f->items[i].type == FORM_TEXT;
+    sc->chash = util_xcalloc(f->nlists + 1, sizeof *sc->chash);
+    for (size_t l = 0; l < f->nlists; l++)
+        choicehash_init(&sc->chash[l], &f->lists[l]);
+    for (size_t d = 0; d < sc->ndims; d++) {
+        kw_init(&sc->kw[d], ngroups);
+        if (sc->ndimitems[d] >= 2)
+            sc->cov[d] = stats_cov_new(sc->ndimitems[d]);
+    }
+}
+
+void scan_free(scan_t *sc)
+{
+    free(sc->xlist);
+    free(sc->xtoff);
+    free(sc->xtot);
+    free(sc->xoff);
+    free(sc->xrow);
+    if (sc->xmap)
+        free(sc->xmap->e);
+    free(sc->xmap);
+    free(sc->xsp);
+    free(sc->xsp_at);
+    free(sc->xpos);
+    free(sc->xsize);
+    for (size_t d = 0; d < sc->ndims; d++) {
+        free(sc->dimitems[d]);
+        stats_cov_free(sc->cov ? sc->cov[d] : NULL);
+        if (sc->kw)
+            kw_free(&sc->kw[d]);
+    }
+    if (sc->comments)
+        for (size_t i = 0; i < sc->ngroups * RES_COMMENTS_KEPT; i++)
+            free(sc->comments[i]);
+    free(sc->dimitems);
+    free(sc->ndimitems);
+    free(sc->item_slot);
+    free(sc->scored_pos);
+    free(sc->unit_group);
+    free(sc->gn);
+    free(sc->pop);
+    free(sc->cell);
+    free(sc->dev);
+    free(sc->cov);
+    free(sc->item);
+    free(sc->likert);
+    free(sc->gitem);
+    free(sc->kw);
+    free(sc->comments);
+    free(sc->ncomments);
+    free(sc->ncommenters);
+    free(sc->val);
+    free(sc->score);
+    free(sc->row);
+    free(sc->at);
+    for (size_t l = 0; sc->chash && l < sc->f->nlists; l++) {
+        free(sc->chash[l].slot);
+        free(sc->chash[l].byval);
+    }
+    free(sc->is_text);
+    free(sc->chash);
+}
+
+int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, char **err)
+{
+    if (store_scan(s, form_id, wave, sc->f, on_response, sc, err) != 0)
+        return -1;
+    if (sc->xmap)
+        scan_cross_finish(sc);
+    return 0;
+}
+
+void scan_cross_view(const scan_t *sc, suppress_cross_t *x)
+{
+    *x = (suppress_cross_t){sc->nx,   sc->xsize,  sc->xtoff, sc->xtot, sc->xoff,
+                            sc->xstride, sc->xrow, sc->xsp,  sc->xsp_at};
+}
+
+void scan_kw_table(const scan_t *sc, size_t d, double **vals, size_t *nv, double **counts)
+{
+    const kwtab_t *kt = &sc->kw[d];
+    size_t n = kt->nvals;
+    size_t *order = util_xmalloc((n + 1) * sizeof *order);
+    for (size_t v = 0; v < n; v++)
+        order[v] = v;
+    sort_vals = kt->vals;
+    qsort(order, n, sizeof *order, cmp_by_val);
+    *vals = util_xmalloc((n + 1) * sizeof **vals);
+    *counts = util_xcalloc((n + 1) * (sc->ngroups + 1), sizeof **counts);
+    for (size_t v = 0; v < n; v++)
+        (*vals)[v] = kt->vals[order[v]];
+    for (size_t g = 0; g < sc->ngroups; g++)
+        for (size_t v = 0; v < n; v++)
+            (*counts)[g * n + v] = kt->counts[g * kt->capvals + order[v]];
+    *nv = n;
+    free(order);
+}
+
+int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, int wave0,
+              char **err)
+{
+    int *ug = util_xmalloc((sc->nunit_ids + 1) * sizeof *ug);
+    if (sc->nunit_ids)
+        memcpy(ug, sc->unit_group, sc->nunit_ids * sizeof *ug);
+    scan_init(sc0, sc->f, sc->ngroups, sc->by_unit ? -1 : sc->by_pos, ug, sc->nunit_ids, 1);
+    sc0->progress = sc->progress;
+    sc0->progress_ud = sc->progress_ud;
+    sc0->done_before = sc->respondents;
+    sc0->total = sc->total;
+    return scan_run(sc0, s, form_id, wave0, err);
+}
+
+/* ---- self-assessment scores for the gaps ---- */
+
+typedef struct {
+    const form_t *sf;        /* the self form */
+    int *dimmap;             /* self dim -> target dim, -1 */
+    const scan_t *target;    /* for unit_group */
+    stats_acc_t *self;       /* ngroups x target ndims */
+    long responses;
+} selfscan_t;
+
+static int on_self(void *ud, const store_scan_row_t *r)
+{
+    selfscan_t *ss = ud;
+    const form_t *f = ss->sf;
+    const scan_t *tg = ss->target;
+    if (r->unit <= 0 || (size_t)r->unit >= tg->nunit_ids || tg->unit_group[r->unit] < 0)
+        return 0;
+    size_t g = (size_t)tg->unit_group[r->unit];
+    ss->responses++;
+    for (size_t d = 0; d < f->ndims; d++) {
+        if (ss->dimmap[d] < 0)
+            continue;
+        double sum = 0;
+        size_t k = 0, answered = 0;
+        for (size_t i = 0; i < f->nitems; i++) {
+            if (f->items[i].dim != (int)d || !form_item_scored(f, &f->items[i]))
+                continue;
+            k++;
+            for (size_t a = 0; a < r->n; a++)
+                if ((size_t)r->pos[a] == i && !isnan(r->num[a])) {
+                    sum += pomp(f, i, scored_value(f, i, r->num[a]));
+                    answered++;
+                }
+        }
+        if (k > 0 && answered * 2 >= k)
+            stats_acc_add(&ss->self[g * tg->ndims + (size_t)ss->dimmap[d]], sum / (double)answered);
+    }
+    return 0;
+}
+
+int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, long *nresp, char **err)
+{
+    char **ids = NULL;
+    size_t nids = 0;
+    int rc = -1;
+    if (store_form_ids_by_role(s, FORM_ROLE_SELF, &ids, &nids, err) != 0)
+        return -1;
+    for (size_t i = 0; i < nids; i++) {
+        form_t *sf = NULL;
+        int fid;
+        if (store_form_get(s, ids[i], &sf, &fid, err) != 0)
+            goto cleanup;
+        selfscan_t ss = {sf, util_xcalloc(sf->ndims + 1, sizeof(int)), tg, self, 0};
+        int any = 0;
+        for (size_t d = 0; d < sf->ndims; d++) {
+            ss.dimmap[d] = form_dim_index(tg->f, sf->dims[d].code);
+            any |= ss.dimmap[d] >= 0;
+        }
+        int r = any ? store_scan(s, ids[i], wave, sf, on_self, &ss, err) : 0;
+        *nresp += ss.responses;
+        free(ss.dimmap);
+        form_free(sf);
+        if (r != 0)
+            goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    for (size_t i = 0; i < nids; i++)
+        free(ids[i]);
+    free(ids);
+    return rc;
+}
+

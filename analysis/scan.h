@@ -1,0 +1,135 @@
+/*
+ * scan: the streaming pass of an analysis and its accumulators.
+ *
+ * One store_scan over a form's responses in a wave turns each response
+ * into dimension scores and feeds accumulators whose size is groups x
+ * items, never respondents (DESIGN.md section 5).  The statistics are then
+ * arithmetic on these accumulators (analyze.c), and the cross-counts feed
+ * the disclosure control (suppress.h).
+ *
+ * Ownership: a scan_t is the caller's (usually on the stack, zeroed);
+ * scan_init allocates everything in it and scan_free releases it.  The
+ * form is borrowed and must outlive the scan.  The accumulators are read
+ * directly by analyze.c: the fields marked "out" below.
+ */
+#ifndef GS_SCAN_H
+#define GS_SCAN_H
+
+#include "analysis/results.h"
+#include "analysis/stats.h"
+#include "analysis/suppress.h"
+#include "survey/store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct scan_kw scan_kw_t;        /* distinct-score counts (Kruskal-Wallis) */
+typedef struct scan_chash scan_chash_t;  /* a choice list hashed */
+typedef struct scan_xmap scan_xmap_t;    /* cross-count pairs of many-group groupings */
+
+typedef struct {
+    const form_t *f;
+    size_t ndims, ngroups;
+    size_t **dimitems;       /* per dim: form positions of its scored items */
+    size_t *ndimitems;
+    int *item_slot;          /* form position -> index among scored items, -1 */
+    size_t nscored;
+    size_t *scored_pos;      /* scored index -> form position */
+    int light;               /* comparison wave: scores per group only */
+    /* grouping */
+    int by_unit;
+    int *unit_group;         /* units.id -> group index, -1 */
+    size_t nunit_ids;
+    int by_pos;              /* item position when grouping by an item */
+    /* the other groupings a researcher could ask for (by unit and by each
+     * other select_one question), cross-counted against this one so that
+     * a group nested in another with a difference under min_n is found.
+     * Group-major: a respondent's counts with the few-group groupings (40
+     * and more: every Likert item is one) fall in one row of a few cache
+     * lines, where a table per grouping cost a cache miss each; groupings
+     * with many groups go to a map of the pairs that occur. */
+    size_t nx;
+    int *xpos;               /* item position per other grouping, -1 = unit */
+    int *xlist;              /* its choice list, -1 = unit */
+    size_t *xsize;           /* groups per other grouping */
+    size_t *xtoff;           /* grouping k's groups in xtot */
+    long *xtot;              /* respondents per group of each other grouping */
+    size_t *xoff;            /* grouping k's columns in a row of xrow; SUPPRESS_SPARSE */
+    size_t xstride;          /* columns per row */
+    uint32_t *xrow;          /* ngroups rows: respondents in group g and in
+                                each group of each few-group grouping */
+    scan_xmap_t *xmap;       /* the many-group groupings' pairs */
+    suppress_pair_t *xsp;    /* after the scan: xmap's pairs by group, k, h */
+    size_t *xsp_at;          /* group g's pairs: xsp[xsp_at[g] .. xsp_at[g+1]) */
+    /* accumulators (out) */
+    long respondents;
+    long *gn;                /* responses per group */
+    stats_acc_t *pop;        /* ndims */
+    stats_acc_t *cell;       /* ngroups x ndims */
+    stats_acc_t *dev;        /* ndims */
+    stats_cov_t **cov;       /* ndims */
+    stats_acc_t *item;       /* nscored, as answered */
+    double *likert;          /* nscored x maxchoices */
+    size_t maxchoices;
+    stats_acc_t *gitem;      /* ngroups x nscored, as answered */
+    scan_kw_t *kw;           /* ndims */
+    char **comments;         /* ngroups x RES_COMMENTS_KEPT */
+    size_t *ncomments;
+    long *ncommenters;
+    /* per-response scratch */
+    double *val;             /* nscored answered values (NAN = none) */
+    double *score;           /* ndims */
+    double *row;             /* complete-case vector */
+    int *at;                 /* form position -> its answer's index in the
+                                response, -1 */
+    char *is_text;           /* form position -> a text item (comments) */
+    scan_chash_t *chash;     /* per list */
+    /* progress (an_opts_t): NULL, or called every few thousand responses
+     * with those read by this and earlier scans, and all the scans will
+     * read */
+    void (*progress)(void *ud, long done, long total);
+    void *progress_ud;
+    long done_before, total;
+} scan_t;
+
+/* Sets up a scan of form f into ngroups groups: by the select_one at
+ * form position by_pos, or (by_pos < 0) by unit through unit_group
+ * (units.id -> group index, -1; nunit_ids entries), which the scan takes
+ * over.  light: scores per group and population only (a comparison
+ * wave). */
+void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *unit_group,
+               size_t nunit_ids, int light);
+
+/* Adds the cross-counts against every other grouping (by unit, unless
+ * that is this one, and by each other select_one question); unit ids are
+ * below nunit_ids.  Before scan_run. */
+void scan_cross_init(scan_t *sc, size_t nunit_ids);
+
+/* Reads form_id's responses in wave into the accumulators.  Returns 0,
+ * or -1 with *err (heap). */
+int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, char **err);
+
+/* The cross-counts as suppress.h reads them (borrowed from sc). */
+void scan_cross_view(const scan_t *sc, suppress_cross_t *x);
+
+/* Dimension d's distinct scores ascending (*vals, *nv of them) and their
+ * counts per group (*counts, ngroups rows of *nv), both the caller's to
+ * free: the count table stats_kruskal reads. */
+void scan_kw_table(const scan_t *sc, size_t d, double **vals, size_t *nv, double **counts);
+
+/* The comparison wave: sets up sc0 as a light scan grouped as sc and
+ * reads form_id's responses in wave0 into it.  Returns 0, or -1 with *err
+ * (heap); sc0 is the caller's to scan_free either way. */
+int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, int wave0,
+              char **err);
+
+/* Self-assessment scores for the gaps: every self-role form sharing
+ * dimension codes with tg's form, scored the same way, into self[group x
+ * tg's dims] (by unit, through tg's unit_group); *nresp counts the
+ * self-role responses read.  Returns 0, or -1 with *err (heap). */
+int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, long *nresp, char **err);
+
+/* Releases what scan_init and the scan allocated; a zeroed scan is fine. */
+void scan_free(scan_t *sc);
+
+#endif
