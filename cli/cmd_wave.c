@@ -51,11 +51,11 @@ static store_t *sub_store(cli_ctx_t *cx, int argc, char **argv, int words, const
     const cli_opt_t opts[] = {{opt, 'f', CLI_VALUE}, CLI_OPT_END};
     store_t *s = NULL;
     int c;
-    while (opt && (c = cli_getopt(argc, argv, opts, usage)) > 0)
+    while ((c = cli_getopt(argc, argv, opt ? opts : opts + 1, usage)) > 0)
         *file = optarg;
-    if (opt && c != CLI_END)
+    if (c != CLI_END)
         *rc = cli_status(c);
-    else if (argc - (opt ? optind - 1 : 0) != words + 1)
+    else if (argc - optind != words)   /* the words, after getopt moved them last */
         *rc = cli_usage(usage);
     else if (!(s = cli_store(cx)))
         *rc = 1;

@@ -106,13 +106,17 @@ cleanup:
 }
 
 char *run_draft_base(const char *form_id, int entry, const char *batch, int pass,
-                     const char *token_hash, const char *unit_code)
+                     const char *code, const char *unit_code)
 {
     const char *mode = entry ? "entry" : "run";
+    char id[65];
     if (batch)
         return util_fmt("entry:%s:batch:%s:%d", form_id, batch, pass);
-    if (token_hash)
-        return util_fmt("run:%s:token:%s", form_id, token_hash);
+    if (code) {
+        /* not the token's hash: nothing joins the draft to the token row */
+        seal_draft_id(code, id);
+        return util_fmt("run:%s:token:%s", form_id, id);
+    }
     if (unit_code)
         return util_fmt("%s:%s:unit:%s", mode, form_id, unit_code);
     return util_fmt("%s:%s:any", mode, form_id);
