@@ -1,0 +1,399 @@
+/*
+ * validity.c -- the correlation side of measurement quality: the
+ * pairwise-complete co-moment accumulator, KMO, Bartlett's sphericity test,
+ * eigenvalues, SMCs and Horn's parallel analysis.  The factor fits live in
+ * efa.c (minres + oblimin) and cfa.c (lavaan's ML CFA); valmat.c holds the
+ * small dense-matrix helpers they share.  Each function names the R
+ * function whose formula it follows (psych 2.2.9 sources read for this);
+ * tests/r/validity_ref.R prints the reference values.
+ */
+#include "analysis/validity.h"
+#include "analysis/valmat.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+/* ------------------------------------------------------------------ */
+/* Pairwise-complete co-moments                                       */
+/* ------------------------------------------------------------------ */
+
+/* Sums over the rows answering both items of a pair, in shifted units
+ * (x - shift_i): a = item i, b = item j. */
+typedef struct {
+    double n, sa, sb, saa, sbb, sab;
+} pair_sums_t;
+
+struct val_pair {
+    size_t k;
+    double rows;
+    double *shift;     /* [k] first observed value of each item          */
+    unsigned char *seen; /* [k] shift set                                 */
+    double *dx;        /* [k] scratch: shifted answers, NAN if missing    */
+    pair_sums_t *s;    /* [k(k+1)/2] upper triangle i <= j, row by row    */
+};
+
+/* Index of pair (i, j), i <= j, in the packed upper triangle. */
+static size_t tri(size_t k, size_t i, size_t j)
+{
+    return i * k - i * (i - 1) / 2 + (j - i);
+}
+
+val_pair_t *val_pair_new(size_t k)
+{
+    if (k == 0 || k > 100000)
+        return NULL;
+    val_pair_t *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->k = k;
+    a->shift = calloc(k, sizeof *a->shift);
+    a->seen = calloc(k, 1);
+    a->dx = calloc(k, sizeof *a->dx);
+    a->s = calloc(k * (k + 1) / 2, sizeof *a->s);
+    if (!a->shift || !a->seen || !a->dx || !a->s) {
+        val_pair_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void val_pair_free(val_pair_t *a)
+{
+    if (!a)
+        return;
+    free(a->shift);
+    free(a->seen);
+    free(a->dx);
+    free(a->s);
+    free(a);
+}
+
+void val_pair_add(val_pair_t *a, const double *x)
+{
+    size_t k = a->k;
+    a->rows += 1.0;
+    for (size_t i = 0; i < k; i++) {
+        if (!isfinite(x[i])) {
+            a->dx[i] = NAN;
+            continue;
+        }
+        if (!a->seen[i]) {
+            a->seen[i] = 1;
+            a->shift[i] = x[i];
+        }
+        a->dx[i] = x[i] - a->shift[i];
+    }
+    pair_sums_t *s = a->s;
+    for (size_t i = 0; i < k; i++) {
+        double u = a->dx[i];
+        if (isnan(u)) {
+            s += k - i;
+            continue;
+        }
+        for (size_t j = i; j < k; j++, s++) {
+            double v = a->dx[j];
+            if (isnan(v))
+                continue;
+            s->n += 1.0;
+            s->sa += u;
+            s->sb += v;
+            s->saa += u * u;
+            s->sbb += v * v;
+            s->sab += u * v;
+        }
+    }
+}
+
+size_t val_pair_k(const val_pair_t *a)
+{
+    return a->k;
+}
+
+double val_pair_rows(const val_pair_t *a)
+{
+    return a->rows;
+}
+
+double val_pair_count(const val_pair_t *a, size_t i, size_t j)
+{
+    if (i >= a->k || j >= a->k)
+        return NAN;
+    return i <= j ? a->s[tri(a->k, i, j)].n : a->s[tri(a->k, j, i)].n;
+}
+
+int val_pair_cor(const val_pair_t *a, double *r)
+{
+    /* R cor(use = "pairwise.complete.obs"): for each pair the means and
+     * sums of squares are those of the rows complete on that pair. */
+    size_t k = a->k;
+    int rc = VAL_OK;
+    for (size_t i = 0; i < k; i++) {
+        for (size_t j = i; j < k; j++) {
+            const pair_sums_t *s = &a->s[tri(k, i, j)];
+            double v = NAN;
+            if (s->n >= 2) {
+                double caa = s->saa - s->sa * s->sa / s->n;
+                double cbb = s->sbb - s->sb * s->sb / s->n;
+                double cab = s->sab - s->sa * s->sb / s->n;
+                if (caa > 0 && cbb > 0)
+                    v = i == j ? 1.0 : cab / sqrt(caa * cbb);
+            }
+            if (isnan(v))
+                rc = VAL_EUNDEF;
+            r[i * k + j] = r[j * k + i] = v;
+        }
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* KMO, Bartlett, eigenvalues, SMC                                    */
+/* ------------------------------------------------------------------ */
+
+int val_kmo(const double *r, size_t p, double *overall, double *items)
+{
+    /* psych::KMO: Q = solve(r), anti-image correlations cov2cor(Q) with a
+     * zero diagonal; MSA = sum r^2 / (sum r^2 + sum Q^2) over off-diagonal
+     * elements, MSAi the same by column. */
+    *overall = NAN;
+    for (size_t i = 0; i < p; i++)
+        items[i] = NAN;
+    if (p < 2)
+        return VAL_EARG;
+    double *q = malloc(p * p * sizeof *q);
+    if (!q)
+        return VAL_ENOMEM;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int rc = vm_spd_inverse(r, p, q, NULL);
+    gsl_set_error_handler(old);
+    if (rc != VAL_OK)
+        goto done;
+    double sr = 0, sq = 0;
+    for (size_t j = 0; j < p; j++) {
+        double cr = 0, cq = 0;
+        for (size_t i = 0; i < p; i++) {
+            if (i == j)
+                continue;
+            double qij = q[i * p + j] / sqrt(q[i * p + i] * q[j * p + j]);
+            cr += r[i * p + j] * r[i * p + j];
+            cq += qij * qij;
+        }
+        items[j] = cr / (cr + cq);
+        sr += cr;
+        sq += cq;
+    }
+    *overall = sr / (sr + sq);
+done:
+    free(q);
+    return rc;
+}
+
+int val_bartlett(const double *r, size_t p, double n, double *chisq,
+                 double *df, double *pval)
+{
+    /* psych::cortest.bartlett: -log(det R) (n - 1 - (2p + 5)/6) on
+     * p(p-1)/2 df, diag(R) taken as 1. */
+    *chisq = *df = *pval = NAN;
+    if (p < 2 || !(n > 1))
+        return VAL_EARG;
+    double *r1 = malloc(p * p * sizeof *r1);
+    if (!r1)
+        return VAL_ENOMEM;
+    memcpy(r1, r, p * p * sizeof *r1);
+    for (size_t i = 0; i < p; i++)
+        r1[i * p + i] = 1.0;
+    double logdet;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int rc = vm_spd_inverse(r1, p, NULL, &logdet);
+    if (rc == VAL_OK) {
+        double dfv = p * (p - 1) / 2.0;
+        *chisq = -logdet * (n - 1 - (2.0 * p + 5) / 6.0);
+        *df = dfv;
+        *pval = gsl_cdf_chisq_Q(*chisq, dfv);
+    }
+    gsl_set_error_handler(old);
+    free(r1);
+    return rc;
+}
+
+int val_eigen(const double *r, size_t p, double *values)
+{
+    if (p == 0)
+        return VAL_EARG;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int rc = vm_eigen(r, p, values, NULL);
+    gsl_set_error_handler(old);
+    return rc;
+}
+
+int val_smc(const double *r, size_t p, double *smc)
+{
+    /* psych::smc: 1 - 1/diag(solve(R)) (Pinv, equal for a positive definite
+     * R), values above 1 or below 0 set to 1 and 0. */
+    if (p == 0)
+        return VAL_EARG;
+    double *q = malloc(p * p * sizeof *q);
+    if (!q)
+        return VAL_ENOMEM;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int rc = vm_spd_inverse(r, p, q, NULL);
+    gsl_set_error_handler(old);
+    for (size_t i = 0; i < p; i++) {
+        double s = rc == VAL_OK ? 1.0 - 1.0 / q[i * p + i] : NAN;
+        smc[i] = s > 1 ? 1 : s < 0 ? 0 : s;
+    }
+    free(q);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parallel analysis                                                  */
+/* ------------------------------------------------------------------ */
+
+int val_parallel_init(val_parallel_t *out, size_t p)
+{
+    memset(out, 0, sizeof *out);
+    out->p = p;
+    double **arr[] = {&out->pc_obs, &out->fa_obs, &out->pc_sim95,
+                      &out->fa_sim95, &out->pc_sim_mean, &out->fa_sim_mean};
+    for (size_t a = 0; a < sizeof arr / sizeof arr[0]; a++) {
+        *arr[a] = vm_nan_array(p);
+        if (!*arr[a]) {
+            val_parallel_free(out);
+            return VAL_ENOMEM;
+        }
+    }
+    out->nfactors = out->ncomponents = -1;
+    return VAL_OK;
+}
+
+void val_parallel_free(val_parallel_t *out)
+{
+    if (!out)
+        return;
+    free(out->pc_obs);
+    free(out->fa_obs);
+    free(out->pc_sim95);
+    free(out->fa_sim95);
+    free(out->pc_sim_mean);
+    free(out->fa_sim_mean);
+    memset(out, 0, sizeof *out);
+}
+
+/* One correlation matrix of n independent N(0, I_p) rows: with the Bartlett
+ * decomposition (n-1)S = T T', T lower triangular, T_ii^2 ~ chi^2(n-1-i)
+ * (i from 0), T_ij ~ N(0,1) below the diagonal; then cov2cor. */
+static void wishart_cor(gsl_rng *rng, size_t p, double n, double *t,
+                        double *r)
+{
+    for (size_t i = 0; i < p; i++) {
+        for (size_t j = 0; j < p; j++)
+            t[i * p + j] = j < i ? gsl_ran_gaussian(rng, 1.0) : 0.0;
+        t[i * p + i] = sqrt(gsl_ran_chisq(rng, n - 1.0 - (double)i));
+    }
+    for (size_t i = 0; i < p; i++)
+        for (size_t j = 0; j <= i; j++) {
+            double s = 0;
+            for (size_t l = 0; l <= j; l++)
+                s += t[i * p + l] * t[j * p + l];
+            r[i * p + j] = r[j * p + i] = s;
+        }
+    vm_cov2cor(r, p);
+}
+
+/* R quantile(x, q) type 7 of a sorted array. */
+static double quantile7(const double *sorted, size_t n, double q)
+{
+    double h = (n - 1) * q;
+    size_t lo = (size_t)floor(h);
+    if (lo + 1 >= n)
+        return sorted[n - 1];
+    return sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
+/* psych's rule: which(!(obs > sim95))[1] - 1, i.e. the length of the
+ * leading run of observed values above their percentile. */
+static int leading_above(const double *obs, const double *sim, size_t p)
+{
+    size_t i = 0;
+    while (i < p && obs[i] > sim[i])
+        i++;
+    return (int)i;
+}
+
+int val_parallel(const double *r, double n, size_t iterations,
+                 unsigned long seed, val_parallel_t *out)
+{
+    size_t p = out->p;
+    if (p < 2 || iterations < 1 || !(n > p + 1))
+        return VAL_EARG;
+    out->iterations = iterations;
+    out->seed = seed;
+    int rc = val_eigen(r, p, out->pc_obs);
+    if (rc == VAL_OK)
+        rc = val_fa_values(r, p, out->fa_obs);
+    if (rc != VAL_OK)
+        return rc;
+    /* sims[v*iterations + it]: value v of iteration it, pc then fa */
+    double *sims = malloc(2 * p * iterations * sizeof *sims);
+    double *t = malloc(p * p * sizeof *t);
+    double *c = malloc(p * p * sizeof *c);
+    double *ev = malloc(p * sizeof *ev);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!sims || !t || !c || !ev || !rng) {
+        rc = VAL_ENOMEM;
+        goto done;
+    }
+    gsl_rng_set(rng, seed);
+    for (size_t it = 0; it < iterations && rc == VAL_OK; it++) {
+        wishart_cor(rng, p, n, t, c);
+        rc = val_eigen(c, p, ev);
+        for (size_t v = 0; v < p && rc == VAL_OK; v++)
+            sims[v * iterations + it] = ev[v];
+        if (rc == VAL_OK)
+            rc = val_fa_values_accept(c, p, 1e-2, ev);
+        for (size_t v = 0; v < p && rc == VAL_OK; v++)
+            sims[(p + v) * iterations + it] = ev[v];
+    }
+    if (rc != VAL_OK)
+        goto done;
+    for (size_t v = 0; v < 2 * p; v++) {
+        double *x = sims + v * iterations;
+        double mean = gsl_stats_mean(x, 1, iterations);
+        gsl_sort(x, 1, iterations);
+        double q95 = quantile7(x, iterations, 0.95);
+        if (v < p) {
+            out->pc_sim95[v] = q95;
+            out->pc_sim_mean[v] = mean;
+        } else {
+            out->fa_sim95[v - p] = q95;
+            out->fa_sim_mean[v - p] = mean;
+        }
+    }
+    out->ncomponents = leading_above(out->pc_obs, out->pc_sim95, p);
+    out->nfactors = leading_above(out->fa_obs, out->fa_sim95, p);
+done:
+    gsl_rng_free(rng);
+    free(sims);
+    free(t);
+    free(c);
+    free(ev);
+    return rc;
+}
+
+void val_cov_from_stats(const stats_cov_t *c, double *cov)
+{
+    size_t k = stats_cov_k(c);
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 0; j < k; j++)
+            cov[i * k + j] = stats_cov_get(c, i, j);
+}
