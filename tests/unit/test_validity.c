@@ -247,6 +247,55 @@ static void test_parallel(void **state)
     val_parallel_free(&pa);
 }
 
+static void test_cfa(void **state)
+{
+    ds_t *d = *state;
+    size_t p = d->p, m = d->nf;
+    /* complete cases through the complete-case accumulator */
+    stats_cov_t *c = stats_cov_new(p);
+    for (size_t row = 0; row < d->items.rows; row++) {
+        const double *x = d->items.v + row * p;
+        size_t i = 0;
+        while (i < p && !isnan(x[i]))
+            i++;
+        if (i == p)
+            stats_cov_add(c, x);
+    }
+    double *cov = malloc(p * p * sizeof *cov);
+    val_cov_from_stats(c, cov);
+    val_cfa_t f;
+    assert_int_equal(val_cfa_init(&f, p, m), VAL_OK);
+    assert_int_equal(val_cfa(cov, stats_cov_n(c), d->factor_of, &f), VAL_OK);
+    near(d, "cfa_n", 0, 0, f.n, 0);
+    near(d, "cfa_df", 0, 0, f.df, 0);
+    near(d, "cfa_baseline_df", 0, 0, f.baseline_df, 0);
+    double mx = near(d, "cfa_chisq", 0, 0, f.chisq, 1e-4);
+    mx = fmax(mx, near(d, "cfa_baseline_chisq", 0, 0, f.baseline_chisq, 1e-4));
+    report(d, "CFA chisq, baseline chisq", mx);
+    mx = near(d, "cfa_pvalue", 0, 0, f.pvalue, 1e-4);
+    mx = fmax(mx, near(d, "cfa_cfi", 0, 0, f.cfi, 1e-4));
+    mx = fmax(mx, near(d, "cfa_tli", 0, 0, f.tli, 1e-4));
+    mx = fmax(mx, near(d, "cfa_rmsea", 0, 0, f.rmsea, 1e-4));
+    mx = fmax(mx, near(d, "cfa_rmsea_ci_lower", 0, 0, f.rmsea_ci_low, 1e-4));
+    mx = fmax(mx, near(d, "cfa_rmsea_ci_upper", 0, 0, f.rmsea_ci_high, 1e-4));
+    mx = fmax(mx, near(d, "cfa_srmr", 0, 0, f.srmr, 1e-4));
+    report(d, "CFA p, CFI, TLI, RMSEA+CI, SRMR", mx);
+    mx = near_vec(d, "cfa_loading", f.loadings, p, 1e-4);
+    mx = fmax(mx, near_vec(d, "cfa_residual", f.residual, p, 1e-4));
+    for (size_t k = 0; k < m; k++)
+        for (size_t l = 0; l < m; l++)
+            mx = fmax(mx, near(d, "cfa_phi", (int)k, (int)l, f.phi[k * m + l], 1e-4));
+    report(d, "CFA estimates (lambda, theta, phi)", mx);
+    mx = near_vec(d, "cfa_std_loading", f.std_loadings, p, 1e-4);
+    report(d, "CFA std.all loadings", mx);
+    mx = near_vec(d, "cfa_omega", f.omega, m, 1e-4);
+    mx = fmax(mx, near_vec(d, "cfa_ave", f.ave, m, 1e-4));
+    report(d, "CFA omega, AVE", mx);
+    val_cfa_free(&f);
+    free(cov);
+    stats_cov_free(c);
+}
+
 /* ------------------------------------------------------------------ */
 
 static void test_pair_accumulator(void **state)
@@ -300,6 +349,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_correlation_kmo_bartlett, setup_bfi, ds_teardown),
         cmocka_unit_test_setup_teardown(test_efa, setup_demo, ds_teardown),
         cmocka_unit_test_setup_teardown(test_efa, setup_bfi, ds_teardown),
+        cmocka_unit_test_setup_teardown(test_cfa, setup_demo, ds_teardown),
+        cmocka_unit_test_setup_teardown(test_cfa, setup_bfi, ds_teardown),
         cmocka_unit_test_setup_teardown(test_parallel, setup_demo, ds_teardown),
         cmocka_unit_test_setup_teardown(test_parallel, setup_bfi, ds_teardown),
     };
