@@ -8,6 +8,8 @@
  * first 30 respondents of each validity dataset.
  */
 #include "analysis/careless.h"
+#include "analysis/valmat.h"
+#include "analysis/validity.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -72,10 +74,9 @@ careless_maha_t *careless_maha_new(const stats_cov_t *c)
     if (!m)
         return NULL;
     m->k = k;
-    m->mean = malloc(k * sizeof *m->mean);
-    m->chol = malloc(k * k * sizeof *m->chol);
-    m->z = malloc(k * sizeof *m->z);
-    if (!m->mean || !m->chol || !m->z || !(stats_cov_n(c) >= 2)) {
+    double **const arr[] = {&m->mean, &m->chol, &m->z};
+    const size_t sz[] = {k, k * k, k};
+    if (vm_carve(arr, sz, 3) != VAL_OK || !(stats_cov_n(c) >= 2)) {
         careless_maha_free(m);
         return NULL;
     }
@@ -99,9 +100,7 @@ void careless_maha_free(careless_maha_t *m)
 {
     if (!m)
         return;
-    free(m->mean);
-    free(m->chol);
-    free(m->z);
+    free(m->mean); /* with chol and z (vm_carve) */
     free(m);
 }
 

@@ -55,15 +55,8 @@ typedef struct {
 
 static void cfa_model_free(cfa_model_t *md)
 {
-    free(md->s);
+    free(md->s); /* the block of all double arrays (vm_carve) */
     free(md->lam_par);
-    free(md->lam);
-    free(md->theta);
-    free(md->phi);
-    free(md->sigma);
-    free(md->sinv);
-    free(md->g);
-    free(md->tmp);
 }
 
 /* Parameter vector: the free loadings (in item order), then theta[p],
@@ -369,32 +362,18 @@ int val_cfa_init(val_cfa_t *out, size_t p, size_t m)
         return VAL_EARG;
     out->p = p;
     out->m = m;
-    out->loadings = vm_nan_array(p);
-    out->std_loadings = vm_nan_array(p);
-    out->residual = vm_nan_array(p);
-    out->phi = vm_nan_array(m * m);
-    out->std_phi = vm_nan_array(m * m);
-    out->omega = vm_nan_array(m);
-    out->ave = vm_nan_array(m);
-    if (!out->loadings || !out->std_loadings || !out->residual ||
-        !out->phi || !out->std_phi || !out->omega || !out->ave) {
-        val_cfa_free(out);
-        return VAL_ENOMEM;
-    }
-    return VAL_OK;
+    double **const arr[] = {&out->loadings, &out->std_loadings,
+                            &out->residual, &out->phi, &out->std_phi,
+                            &out->omega, &out->ave};
+    const size_t sz[] = {p, p, p, m * m, m * m, m, m};
+    return vm_carve(arr, sz, 7);
 }
 
 void val_cfa_free(val_cfa_t *out)
 {
     if (!out)
         return;
-    free(out->loadings);
-    free(out->std_loadings);
-    free(out->residual);
-    free(out->phi);
-    free(out->std_phi);
-    free(out->omega);
-    free(out->ave);
+    free(out->loadings); /* the block of all arrays (vm_carve) */
     memset(out, 0, sizeof *out);
 }
 
@@ -468,17 +447,12 @@ static int cfa_model_init(cfa_model_t *md, const double *cov, double n,
     md->m = m;
     md->f = f;
     md->n = n;
-    md->s = malloc(p * p * sizeof *md->s);
+    double **const arr[] = {&md->s, &md->lam, &md->theta, &md->phi,
+                            &md->sigma, &md->sinv, &md->g, &md->tmp};
+    const size_t pp = p * p;
+    const size_t sz[] = {pp, p, p, m * m, pp, pp, pp, pp};
     md->lam_par = malloc(p * sizeof *md->lam_par);
-    md->lam = malloc(p * sizeof *md->lam);
-    md->theta = malloc(p * sizeof *md->theta);
-    md->phi = malloc(m * m * sizeof *md->phi);
-    md->sigma = malloc(p * p * sizeof *md->sigma);
-    md->sinv = malloc(p * p * sizeof *md->sinv);
-    md->g = malloc(p * p * sizeof *md->g);
-    md->tmp = malloc(p * p * sizeof *md->tmp);
-    if (!md->s || !md->lam_par || !md->lam || !md->theta || !md->phi ||
-        !md->sigma || !md->sinv || !md->g || !md->tmp)
+    if (vm_carve(arr, sz, 8) != VAL_OK || !md->lam_par)
         return VAL_ENOMEM;
     for (size_t k = 0; k < m; k++)
         marker[k] = p;

@@ -32,27 +32,18 @@ int drv_init(drv_result_t *out, size_t k)
         return -1;
     out->k = k;
     out->n = out->r2 = NAN;
-    double **arr[] = {&out->lmg, &out->rw, &out->beta, &out->r,
-                      &out->lmg_share, &out->rw_share, &out->pratt_share};
-    for (size_t a = 0; a < sizeof arr / sizeof arr[0]; a++)
-        if (!(*arr[a] = vm_nan_array(k))) {
-            drv_free(out);
-            return -1;
-        }
-    return 0;
+    double **const arr[] = {&out->lmg, &out->rw, &out->beta, &out->r,
+                            &out->lmg_share, &out->rw_share,
+                            &out->pratt_share};
+    const size_t sz[] = {k, k, k, k, k, k, k};
+    return vm_carve(arr, sz, 7) == VAL_OK ? 0 : -1;
 }
 
 void drv_free(drv_result_t *out)
 {
     if (!out)
         return;
-    free(out->lmg);
-    free(out->rw);
-    free(out->beta);
-    free(out->r);
-    free(out->lmg_share);
-    free(out->rw_share);
-    free(out->pratt_share);
+    free(out->lmg); /* the block of all arrays (vm_carve) */
     memset(out, 0, sizeof *out);
 }
 

@@ -165,17 +165,11 @@ static int minres(const double *r, size_t p, size_t nf, double accept,
 {
     mr_work_t w = {.p = p, .nf = nf};
     int rc = VAL_ENOMEM;
-    double *best = malloc(p * sizeof *best), bestn = INFINITY;
-    w.a = malloc(p * p * sizeof *w.a);
-    w.vec = malloc(p * p * sizeof *w.vec);
-    w.jac = malloc(p * p * sizeof *w.jac);
-    w.val = malloc(p * sizeof *w.val);
-    w.g = malloc(p * sizeof *w.g);
-    w.gt = malloc(p * sizeof *w.gt);
-    w.psit = malloc(p * sizeof *w.psit);
-    w.d = malloc(p * sizeof *w.d);
-    if (!best || !w.a || !w.vec || !w.jac || !w.val || !w.g || !w.gt ||
-        !w.psit || !w.d)
+    double *best, bestn = INFINITY;
+    double **const arr[] = {&w.a, &w.vec, &w.jac, &w.val, &w.g, &w.gt,
+                            &w.psit, &w.d, &best};
+    const size_t sz[] = {p * p, p * p, p * p, p, p, p, p, p, p};
+    if (vm_carve(arr, sz, 9) != VAL_OK)
         goto done;
     /* psych: start <- diag(S) - smc(S) */
     rc = val_smc(r, p, psi);
@@ -209,15 +203,7 @@ static int minres(const double *r, size_t p, size_t nf, double accept,
                             sqrt(w.val[k] > 0 ? w.val[k] : 0);
     rc = VAL_OK;
 done:
-    free(best);
-    free(w.a);
-    free(w.vec);
-    free(w.jac);
-    free(w.val);
-    free(w.g);
-    free(w.gt);
-    free(w.psit);
-    free(w.d);
+    free(w.a); /* the block of all scratch (vm_carve) */
     return rc;
 }
 
@@ -298,22 +284,16 @@ static int oblimin(const double *a, size_t p, size_t m, double *l,
                    double *phi)
 {
     gp_work_t w = {.p = p, .m = m};
-    double *t = calloc(m * m, sizeof *t);
-    w.tinv = malloc(m * m * sizeof *w.tinv);
-    w.tmp = malloc(m * m * sizeof *w.tmp);
-    w.g = malloc(m * m * sizeof *w.g);
-    w.gp = malloc(m * m * sizeof *w.gp);
-    w.x = malloc(m * m * sizeof *w.x);
-    w.tt = malloc(m * m * sizeof *w.tt);
-    w.gq = malloc(p * m * sizeof *w.gq);
-    w.lt = malloc(p * m * sizeof *w.lt);
-    double *gt = malloc(m * m * sizeof *gt);
+    double *t, *gt;
+    double **const arr[] = {&t, &w.tinv, &w.tmp, &w.g, &w.gp, &w.x, &w.tt,
+                            &gt, &w.gq, &w.lt};
+    const size_t mm = m * m, pm = p * m;
+    const size_t sz[] = {mm, mm, mm, mm, mm, mm, mm, mm, pm, pm};
     int rc = VAL_ENOMEM;
-    if (!t || !w.tinv || !w.tmp || !w.g || !w.gp || !w.x || !w.tt ||
-        !w.gq || !w.lt || !gt)
+    if (vm_carve(arr, sz, 10) != VAL_OK)
         goto done;
-    for (size_t k = 0; k < m; k++)
-        t[k * m + k] = 1.0;
+    for (size_t k = 0; k < m * m; k++)
+        t[k] = k % (m + 1) == 0; /* Tmat = diag(m) */
     rc = VAL_ESINGULAR;
     double f = gp_eval(a, t, l, w.g, &w), al = 1, s = INFINITY;
     if (isnan(f))
@@ -360,16 +340,7 @@ static int oblimin(const double *a, size_t p, size_t m, double *l,
     vm_mul(t, 1, t, 0, phi, m, m, m);
     rc = s < 1e-5;
 done:
-    free(t);
-    free(w.tinv);
-    free(w.tmp);
-    free(w.g);
-    free(w.gp);
-    free(w.x);
-    free(w.tt);
-    free(w.gq);
-    free(w.lt);
-    free(gt);
+    free(t); /* the block of all scratch (vm_carve) */
     return rc;
 }
 
@@ -384,32 +355,18 @@ int val_efa_init(val_efa_t *out, size_t p, size_t nf)
         return VAL_EARG;
     out->p = p;
     out->nfactors = nf;
-    out->loadings = vm_nan_array(p * nf);
-    out->communality = vm_nan_array(p);
-    out->uniqueness = vm_nan_array(p);
-    out->phi = vm_nan_array(nf * nf);
-    out->ss_loadings = vm_nan_array(nf);
-    out->prop_var = vm_nan_array(nf);
-    out->values = vm_nan_array(p);
-    if (!out->loadings || !out->communality || !out->uniqueness ||
-        !out->phi || !out->ss_loadings || !out->prop_var || !out->values) {
-        val_efa_free(out);
-        return VAL_ENOMEM;
-    }
-    return VAL_OK;
+    double **const arr[] = {&out->loadings, &out->communality,
+                            &out->uniqueness, &out->phi, &out->ss_loadings,
+                            &out->prop_var, &out->values};
+    const size_t sz[] = {p * nf, p, p, nf * nf, nf, nf, p};
+    return vm_carve(arr, sz, 7);
 }
 
 void val_efa_free(val_efa_t *out)
 {
     if (!out)
         return;
-    free(out->loadings);
-    free(out->communality);
-    free(out->uniqueness);
-    free(out->phi);
-    free(out->ss_loadings);
-    free(out->prop_var);
-    free(out->values);
+    free(out->loadings); /* the block of all arrays (vm_carve) */
     memset(out, 0, sizeof *out);
 }
 
@@ -466,11 +423,12 @@ int val_fa_values(const double *r, size_t p, double *values)
 static int efa_rotate(const double *a, val_efa_t *out)
 {
     size_t p = out->p, m = out->nfactors;
-    double *l = malloc(p * m * sizeof *l), *phi = malloc(m * m * sizeof *phi);
-    double *ltl = malloc(m * m * sizeof *ltl), *ev = malloc(m * sizeof *ev);
+    double *l, *phi, *ltl, *ev;
+    double **const arr[] = {&l, &phi, &ltl, &ev};
+    const size_t sz[] = {p * m, m * m, m * m, m};
     size_t *ord = malloc(m * sizeof *ord);
     int rc = VAL_ENOMEM;
-    if (!l || !phi || !ltl || !ev || !ord)
+    if (vm_carve(arr, sz, 4) != VAL_OK || !ord)
         goto done;
     if (m == 1) {
         memcpy(l, a, p * sizeof *l);
@@ -507,10 +465,7 @@ static int efa_rotate(const double *a, val_efa_t *out)
     }
     rc = VAL_OK;
 done:
-    free(l);
-    free(phi);
-    free(ltl);
-    free(ev);
+    free(l); /* with phi, ltl, ev (vm_carve) */
     free(ord);
     return rc;
 }

@@ -35,8 +35,8 @@ typedef struct {
 struct val_pair {
     size_t k;
     double rows;
-    double *shift;     /* [k] first observed value of each item          */
-    unsigned char *seen; /* [k] shift set                                 */
+    double *shift;     /* [k] first observed value of each item, NAN
+                          until one is seen; also the block holding dx   */
     double *dx;        /* [k] scratch: shifted answers, NAN if missing    */
     pair_sums_t *s;    /* [k(k+1)/2] upper triangle i <= j, row by row    */
 };
@@ -55,11 +55,10 @@ val_pair_t *val_pair_new(size_t k)
     if (!a)
         return NULL;
     a->k = k;
-    a->shift = calloc(k, sizeof *a->shift);
-    a->seen = calloc(k, 1);
-    a->dx = calloc(k, sizeof *a->dx);
+    double **const arr[] = {&a->shift, &a->dx};
+    const size_t sz[] = {k, k};
     a->s = calloc(k * (k + 1) / 2, sizeof *a->s);
-    if (!a->shift || !a->seen || !a->dx || !a->s) {
+    if (vm_carve(arr, sz, 2) != VAL_OK || !a->s) {
         val_pair_free(a);
         return NULL;
     }
@@ -70,9 +69,7 @@ void val_pair_free(val_pair_t *a)
 {
     if (!a)
         return;
-    free(a->shift);
-    free(a->seen);
-    free(a->dx);
+    free(a->shift); /* with dx */
     free(a->s);
     free(a);
 }
@@ -86,10 +83,8 @@ void val_pair_add(val_pair_t *a, const double *x)
             a->dx[i] = NAN;
             continue;
         }
-        if (!a->seen[i]) {
-            a->seen[i] = 1;
+        if (isnan(a->shift[i]))
             a->shift[i] = x[i];
-        }
         a->dx[i] = x[i] - a->shift[i];
     }
     pair_sums_t *s = a->s;
@@ -263,29 +258,19 @@ int val_parallel_init(val_parallel_t *out, size_t p)
 {
     memset(out, 0, sizeof *out);
     out->p = p;
-    double **arr[] = {&out->pc_obs, &out->fa_obs, &out->pc_sim95,
-                      &out->fa_sim95, &out->pc_sim_mean, &out->fa_sim_mean};
-    for (size_t a = 0; a < sizeof arr / sizeof arr[0]; a++) {
-        *arr[a] = vm_nan_array(p);
-        if (!*arr[a]) {
-            val_parallel_free(out);
-            return VAL_ENOMEM;
-        }
-    }
     out->nfactors = out->ncomponents = -1;
-    return VAL_OK;
+    double **const arr[] = {&out->pc_obs, &out->fa_obs, &out->pc_sim95,
+                            &out->fa_sim95, &out->pc_sim_mean,
+                            &out->fa_sim_mean};
+    const size_t sz[] = {p, p, p, p, p, p};
+    return p ? vm_carve(arr, sz, 6) : VAL_EARG;
 }
 
 void val_parallel_free(val_parallel_t *out)
 {
     if (!out)
         return;
-    free(out->pc_obs);
-    free(out->fa_obs);
-    free(out->pc_sim95);
-    free(out->fa_sim95);
-    free(out->pc_sim_mean);
-    free(out->fa_sim_mean);
+    free(out->pc_obs); /* the block of all six arrays (vm_carve) */
     memset(out, 0, sizeof *out);
 }
 
@@ -344,12 +329,12 @@ int val_parallel(const double *r, double n, size_t iterations,
     if (rc != VAL_OK)
         return rc;
     /* sims[v*iterations + it]: value v of iteration it, pc then fa */
-    double *sims = malloc(2 * p * iterations * sizeof *sims);
-    double *t = malloc(p * p * sizeof *t);
-    double *c = malloc(p * p * sizeof *c);
-    double *ev = malloc(p * sizeof *ev);
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    double *sims, *t, *c, *ev;
+    double **const arr[] = {&sims, &t, &c, &ev};
+    const size_t sz[] = {2 * p * iterations, p * p, p * p, p};
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!sims || !t || !c || !ev || !rng) {
+    if (vm_carve(arr, sz, 4) != VAL_OK || !rng) {
         rc = VAL_ENOMEM;
         goto done;
     }
@@ -383,10 +368,8 @@ int val_parallel(const double *r, double n, size_t iterations,
     out->nfactors = leading_above(out->fa_obs, out->fa_sim95, p);
 done:
     gsl_rng_free(rng);
-    free(sims);
-    free(t);
-    free(c);
-    free(ev);
+    free(sims); /* with t, c, ev (vm_carve) */
+    gsl_set_error_handler(old);
     return rc;
 }
 

@@ -50,25 +50,13 @@ enum val_status {
  * plus O(k); this is exactly what R cor(x, use = "pairwise") needs. */
 typedef struct val_pair val_pair_t;
 
-/* New empty accumulator for k >= 1 items; the caller frees it with
- * val_pair_free.  NULL if k == 0 or out of memory. */
+/* val_pair_new: an empty accumulator for k >= 1 items (NULL if k == 0 or
+ * out of memory), owned by the caller, who releases it with val_pair_free
+ * (NULL does nothing).  val_pair_add adds one respondent, x[0..k-1] with
+ * NAN where not answered. */
 val_pair_t *val_pair_new(size_t k);
-
-/* Release a; val_pair_free(NULL) does nothing. */
 void val_pair_free(val_pair_t *a);
-
-/* Add one respondent: x[0..k-1], NAN where not answered. */
 void val_pair_add(val_pair_t *a, const double *x);
-
-/* Number of items k. */
-size_t val_pair_k(const val_pair_t *a);
-
-/* Rows added (respondents, whatever they answered): psych's n.obs when it
- * is given the raw data. */
-double val_pair_rows(const val_pair_t *a);
-
-/* Rows answering both i and j (i == j: rows answering i). */
-double val_pair_count(const val_pair_t *a, size_t i, size_t j);
 
 /* The k x k correlation matrix into r[k*k], as R cor(x, use = "pairwise"):
  * each r_ij from the rows answering both, with those rows' own means and
@@ -76,6 +64,13 @@ double val_pair_count(const val_pair_t *a, size_t i, size_t j);
  * pairs, the others filled) when some pair has fewer than 2 rows or zero
  * variance on them. */
 int val_pair_cor(const val_pair_t *a, double *r);
+
+/* The number of items k; the rows added (respondents, whatever they
+ * answered: psych's n.obs when it is given the raw data); the rows
+ * answering both i and j (i == j: the rows answering i). */
+size_t val_pair_k(const val_pair_t *a);
+double val_pair_rows(const val_pair_t *a);
+double val_pair_count(const val_pair_t *a, size_t i, size_t j);
 
 /* ------------------------------------------------------------------ */
 /* Sampling adequacy, sphericity, eigenvalues                         */
@@ -201,15 +196,18 @@ int val_cfa_init(val_cfa_t *out, size_t p, size_t m);
 void val_cfa_free(val_cfa_t *out);
 
 /* cov: the p x p sample covariance of the complete cases with divisor n-1
- * (stats_cov_get; converted to lavaan's divisor n inside); n complete
- * cases.  Each factor needs at least 2 items... one-item factors are
- * refused (VAL_EARG) since they are not identified without more
- * constraints.  VAL_ESINGULAR when cov is not positive definite,
- * VAL_ENOCONV when the fit does not converge. */
+ * (stats_cov_get, or val_cov_from_stats; converted to lavaan's divisor n
+ * inside); n: the number of complete cases; factor_of[p]: each item's
+ * factor.  out initialised by val_cfa_init(out, p, m).  VAL_EARG when a
+ * factor has fewer than 2 items (not identified with a fixed marker
+ * alone), p < 3 or n <= p; VAL_ESINGULAR when cov is not positive
+ * definite; VAL_ENOCONV when the fit does not converge (no gradient below
+ * 1e-8 in F units). */
 int val_cfa(const double *cov, double n, const size_t *factor_of,
             val_cfa_t *out);
 
-/* Convenience: fill cov[k*k] from a complete-case accumulator. */
+/* cov[k*k] = the covariance matrix of a complete-case accumulator (NAN
+ * when it holds fewer than 2 cases). */
 void val_cov_from_stats(const stats_cov_t *c, double *cov);
 
 #endif /* GAPSURVEY_VALIDITY_H */

@@ -29,6 +29,17 @@ double *vm_nan_array(size_t n)
     return a;
 }
 
+int vm_carve(double **const *ptrs, const size_t *sizes, size_t count)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++)
+        total += sizes[i];
+    double *block = vm_nan_array(total);
+    for (size_t i = 0, at = 0; i < count; at += sizes[i], i++)
+        *ptrs[i] = block ? block + at : NULL;
+    return block ? VAL_OK : VAL_ENOMEM;
+}
+
 int vm_spd_inverse(const double *a, size_t p, double *inv, double *logdet)
 {
     for (size_t i = 0; i < p * p; i++)

@@ -14,6 +14,13 @@
  * failure or n == 0. */
 double *vm_nan_array(size_t n);
 
+/* One allocation of NAN-filled doubles carved into `count` arrays: *ptrs[i]
+ * gets sizes[i] doubles, the first one at the start of the block, so
+ * free(*ptrs[0]) releases them all.  VAL_ENOMEM (every pointer NULL) on
+ * failure.  Keeps the many result and scratch arrays of the validity
+ * modules to one malloc and one free each. */
+int vm_carve(double **const *ptrs, const size_t *sizes, size_t count);
+
 /* Cholesky of the symmetric positive definite p x p matrix a (a itself is
  * not changed): its inverse into inv[p*p] (may be NULL) and log(det a) into
  * *logdet (may be NULL).  VAL_ESINGULAR when a is not positive definite or

@@ -15,61 +15,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One expected.csv: parallel arrays, owned by the struct (ref_free). */
+#include "analysis/stats.h"
+
+/* One expected.csv, its rows in an array owned by the struct
+ * (ref_free). */
+typedef struct {
+    char key[48];
+    int i, j;
+    double value;
+} ref_row_t;
+
 typedef struct {
     size_t n;
-    char (*key)[48];
-    int *i, *j;
-    double *value;
+    ref_row_t *row;
 } ref_t;
 
 static void ref_free(ref_t *r)
 {
-    free(r->key);
-    free(r->i);
-    free(r->j);
-    free(r->value);
+    free(r->row);
     memset(r, 0, sizeof *r);
+}
+
+/* path opened for reading with its header line read into line[n]; NULL
+ * when it cannot be opened or is empty. */
+static FILE *csv_open(const char *path, char *line, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    if (f && !fgets(line, (int)n, f)) {
+        fclose(f);
+        f = NULL;
+    }
+    return f;
 }
 
 /* 0 on success; the caller frees with ref_free. */
 static int ref_load(const char *path, ref_t *r)
 {
-    memset(r, 0, sizeof *r);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
     char line[256];
     size_t cap = 0;
     int rc = -1;
-    if (!fgets(line, sizeof line, f)) /* header */
-        goto done;
+    memset(r, 0, sizeof *r);
+    FILE *f = csv_open(path, line, sizeof line);
+    if (!f)
+        return -1;
     while (fgets(line, sizeof line, f)) {
         if (r->n == cap) {
             cap = cap ? 2 * cap : 1024;
-            void *k = realloc(r->key, cap * sizeof *r->key);
-            if (k)
-                r->key = k;
-            int *ii = realloc(r->i, cap * sizeof *ii);
-            if (ii)
-                r->i = ii;
-            int *jj = realloc(r->j, cap * sizeof *jj);
-            if (jj)
-                r->j = jj;
-            double *v = realloc(r->value, cap * sizeof *v);
-            if (v)
-                r->value = v;
-            if (!k || !ii || !jj || !v)
+            ref_row_t *g = realloc(r->row, cap * sizeof *g);
+            if (!g)
                 goto done;
+            r->row = g;
         }
+        ref_row_t *e = &r->row[r->n];
         char *c1 = strchr(line, ','), *c2, *c3;
-        if (!c1 || (size_t)(c1 - line) >= sizeof r->key[0])
+        if (!c1 || (size_t)(c1 - line) >= sizeof e->key)
             goto done;
         *c1 = 0;
-        strcpy(r->key[r->n], line);
-        r->i[r->n] = (int)strtol(c1 + 1, &c2, 10);
-        r->j[r->n] = (int)strtol(c2 + 1, &c3, 10);
-        r->value[r->n] = strncmp(c3 + 1, "NA", 2) ? strtod(c3 + 1, NULL) : NAN;
+        strcpy(e->key, line);
+        e->i = (int)strtol(c1 + 1, &c2, 10);
+        e->j = (int)strtol(c2 + 1, &c3, 10);
+        e->value = strncmp(c3 + 1, "NA", 2) ? strtod(c3 + 1, NULL) : NAN;
         r->n++;
     }
     rc = 0;
@@ -84,8 +89,8 @@ done:
 static double ref_get(const ref_t *r, const char *key, int i, int j)
 {
     for (size_t e = 0; e < r->n; e++)
-        if (r->i[e] == i && r->j[e] == j && !strcmp(r->key[e], key))
-            return r->value[e];
+        if (r->row[e].i == i && r->row[e].j == j && !strcmp(r->row[e].key, key))
+            return r->row[e].value;
     return NAN;
 }
 
@@ -106,15 +111,13 @@ static void table_free(table_t *t)
  * as NAN.  0 on success. */
 static int table_load(const char *path, table_t *t)
 {
+    char line[8192];
     memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "r");
+    FILE *f = csv_open(path, line, sizeof line);
     if (!f)
         return -1;
-    char line[8192];
     int rc = -1;
     size_t cap = 0;
-    if (!fgets(line, sizeof line, f))
-        goto done;
     t->cols = 1;
     for (char *c = line; *c; c++)
         t->cols += *c == ',';
@@ -147,6 +150,23 @@ done:
     if (rc)
         table_free(t);
     return rc;
+}
+
+/* The co-moments of the table's rows, all of them or (complete_only) only
+ * those with no missing value, fed one row at a time as the streaming
+ * scan does.  The caller frees the result with stats_cov_free. */
+static stats_cov_t *table_cov(const table_t *t, int complete_only)
+{
+    stats_cov_t *c = stats_cov_new(t->cols);
+    for (size_t row = 0; c && row < t->rows; row++) {
+        const double *x = t->v + row * t->cols;
+        size_t i = 0;
+        while (complete_only && i < t->cols && !isnan(x[i]))
+            i++;
+        if (!complete_only || i == t->cols)
+            stats_cov_add(c, x);
+    }
+    return c;
 }
 
 #endif /* GAPSURVEY_TEST_REFDATA_H */

@@ -36,8 +36,10 @@ static void test_by_hand(void **state)
     assert_true(fabs(careless_irv(a, 10) - 0.52704627669472992) < 1e-15);
 }
 
-static void run_dataset(const char *ds)
+/* state: the fixture directory name (cmocka prestate) */
+static void test_dataset(void **state)
 {
+    const char *ds = *state;
     char path[256];
     table_t t;
     ref_t ref;
@@ -46,15 +48,7 @@ static void run_dataset(const char *ds)
     snprintf(path, sizeof path, "tests/fixtures/validity/%s/expected.csv", ds);
     assert_int_equal(ref_load(path, &ref), 0);
     size_t p = t.cols;
-    stats_cov_t *c = stats_cov_new(p);
-    for (size_t i = 0; i < t.rows; i++) {
-        const double *x = t.v + i * p;
-        size_t j = 0;
-        while (j < p && !isnan(x[j]))
-            j++;
-        if (j == p)
-            stats_cov_add(c, x);
-    }
+    stats_cov_t *c = table_cov(&t, 1);
     careless_maha_t *m = careless_maha_new(c);
     assert_non_null(m);
     double md = 0;
@@ -84,18 +78,6 @@ static void run_dataset(const char *ds)
     ref_free(&ref);
 }
 
-static void test_demo(void **state)
-{
-    (void)state;
-    run_dataset("demo");
-}
-
-static void test_bfi(void **state)
-{
-    (void)state;
-    run_dataset("bfi");
-}
-
 static void test_singular(void **state)
 {
     (void)state;
@@ -112,8 +94,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_by_hand),
-        cmocka_unit_test(test_demo),
-        cmocka_unit_test(test_bfi),
+        cmocka_unit_test_prestate(test_dataset, "demo"),
+        cmocka_unit_test_prestate(test_dataset, "bfi"),
         cmocka_unit_test(test_singular),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

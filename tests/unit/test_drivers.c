@@ -39,8 +39,10 @@ static double check_vec(const char *ds, const ref_t *ref, const char *key,
     return m;
 }
 
-static void run_dataset(const char *ds)
+/* state: the fixture directory name (cmocka prestate) */
+static void test_dataset(void **state)
 {
+    const char *ds = *state;
     char path[256];
     table_t t;
     ref_t ref;
@@ -48,9 +50,7 @@ static void run_dataset(const char *ds)
     assert_int_equal(table_load(path, &t), 0);
     snprintf(path, sizeof path, "tests/fixtures/validity/%s/expected.csv", ds);
     assert_int_equal(ref_load(path, &ref), 0);
-    stats_cov_t *c = stats_cov_new(t.cols);
-    for (size_t i = 0; i < t.rows; i++)
-        stats_cov_add(c, t.v + i * t.cols);
+    stats_cov_t *c = table_cov(&t, 0);
     size_t k = t.cols - 1;
     drv_result_t d;
     assert_int_equal(drv_init(&d, k), 0);
@@ -76,18 +76,6 @@ static void run_dataset(const char *ds)
     stats_cov_free(c);
     table_free(&t);
     ref_free(&ref);
-}
-
-static void test_demo(void **state)
-{
-    (void)state;
-    run_dataset("drivers-demo");
-}
-
-static void test_swiss(void **state)
-{
-    (void)state;
-    run_dataset("drivers-swiss");
 }
 
 static void test_degenerate(void **state)
@@ -119,8 +107,8 @@ static void test_degenerate(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_demo),
-        cmocka_unit_test(test_swiss),
+        cmocka_unit_test_prestate(test_dataset, "drivers-demo"),
+        cmocka_unit_test_prestate(test_dataset, "drivers-swiss"),
         cmocka_unit_test(test_degenerate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -252,15 +252,7 @@ static void test_cfa(void **state)
     ds_t *d = *state;
     size_t p = d->p, m = d->nf;
     /* complete cases through the complete-case accumulator */
-    stats_cov_t *c = stats_cov_new(p);
-    for (size_t row = 0; row < d->items.rows; row++) {
-        const double *x = d->items.v + row * p;
-        size_t i = 0;
-        while (i < p && !isnan(x[i]))
-            i++;
-        if (i == p)
-            stats_cov_add(c, x);
-    }
+    stats_cov_t *c = table_cov(&d->items, 1);
     double *cov = malloc(p * p * sizeof *cov);
     val_cov_from_stats(c, cov);
     val_cfa_t f;
