@@ -34,6 +34,7 @@
 #define PSI_LO 0.005 /* psych fit(): optim lower bound            */
 #define G_TOL 1e-12  /* pseudo-gradient at which minres stops     */
 #define MINRES_MAXIT 500
+#define DESCENT_TOL 1e-4 /* |g| where the descent hands over to Newton */
 
 /* Scratch of the minres solver, all [p*p] or [p]; owned by minres(). */
 typedef struct {
@@ -65,6 +66,23 @@ static double mr_grad(const double *r, const double *psi, mr_work_t *w,
             gmax = fabs(g[i]);
     }
     return gmax;
+}
+
+/* psych's objective fit.residuals at the decomposition left in w by
+ * mr_grad: the sum of squared residuals below the diagonal. */
+static double mr_fit(const double *r, const mr_work_t *w)
+{
+    size_t p = w->p;
+    double f = 0;
+    for (size_t i = 1; i < p; i++)
+        for (size_t j = 0; j < i; j++) {
+            double m = 0;
+            for (size_t k = 0; k < w->nf; k++)
+                if (w->val[k] > 0)
+                    m += w->val[k] * w->vec[i * p + k] * w->vec[j * p + k];
+            f += (r[i * p + j] - m) * (r[i * p + j] - m);
+        }
+    return f;
 }
 
 /* The uniquenesses L-BFGS-B would leave alone: at a bound with the
@@ -153,6 +171,41 @@ static int mr_step(const double *r, double *psi, double *g, mr_work_t *w)
     return isnan(mr_grad(r, psi, w, g)) ? VAL_ENOCONV : VAL_OK;
 }
 
+/* Phase 1, psych's own path: descend fit.residuals along -g (its
+ * gradient argument) within psych's box [0.005, 1], with Armijo
+ * backtracking, until |g| < DESCENT_TOL.  Where several stationary points
+ * exist (Heywood cases: a uniqueness driven to the bound) this lands in the
+ * basin psych's L-BFGS-B reaches, which Newton from the start would not
+ * always.  psi, w->g and the decomposition in w are left at the result. */
+static int mr_descend(const double *r, double *psi, mr_work_t *w)
+{
+    size_t p = w->p;
+    double f = mr_fit(r, w);
+    for (int it = 0; it < 2000 && mr_norm(psi, w->g, p) >= DESCENT_TOL; it++) {
+        double t = 1;
+        for (; t > 1e-6; t /= 2) {
+            double dec = 0;
+            for (size_t i = 0; i < p; i++) {
+                double x = clamp_psi(psi[i] - t * w->g[i]);
+                w->psit[i] = x > 1 ? 1 : x;
+                dec += w->g[i] * (psi[i] - w->psit[i]);
+            }
+            if (isnan(mr_grad(r, w->psit, w, w->gt)))
+                return VAL_ENOCONV;
+            double ft = mr_fit(r, w);
+            if (ft <= f - 1e-4 * dec) {
+                f = ft;
+                break;
+            }
+        }
+        if (!(t > 1e-6))
+            break; /* no descent left: Newton takes over */
+        memcpy(psi, w->psit, p * sizeof *psi);
+        memcpy(w->g, w->gt, p * sizeof *psi);
+    }
+    return isnan(mr_grad(r, psi, w, w->g)) ? VAL_ENOCONV : VAL_OK;
+}
+
 /* psych fa(fm = "minres") up to the loadings: psi[p] and the unrotated
  * loadings l[p*nf] (FAout.wls), not yet signed.  Converged when the
  * projected pseudo-gradient is below G_TOL.  On matrices with nearly equal
@@ -178,7 +231,7 @@ static int minres(const double *r, size_t p, size_t nf, double accept,
     for (size_t i = 0; i < p; i++)
         psi[i] = clamp_psi(1.0 - psi[i]);
     rc = VAL_ENOCONV;
-    if (isnan(mr_grad(r, psi, &w, w.g)))
+    if (isnan(mr_grad(r, psi, &w, w.g)) || mr_descend(r, psi, &w) != VAL_OK)
         goto done;
     for (int it = 0; it < MINRES_MAXIT; it++) {
         double norm = mr_norm(psi, w.g, p);

@@ -7,7 +7,9 @@
 #         Likert items scored as the form says (reverse items 6 - x), seven
 #         dimensions from questionnaires/staff-opinion.csv;
 #   bfi   psych's bfi (2800 people, 25 Big Five items on a 6-point scale,
-#         reverse-keyed items 7 - x as psych's bfi.keys), five factors.
+#         reverse-keyed items 7 - x as psych's bfi.keys), five factors;
+#   heywood  psych's Thurstone correlations, EFA with 4 factors only (a
+#         uniqueness at psych's lower bound).
 # Drivers use the demo's dimension scores (POMP, DESIGN.md section 5; the
 # outcome is the planning score regressed on the other six, since the form
 # has no overall item yet) and R's swiss data (Fertility on the other five
@@ -53,6 +55,19 @@ flush <- function(dir) {
 write_items <- function(x, dir)
   write.csv(x, file.path(dir, "items.csv"), row.names = FALSE, na = "")
 
+# psych::fa minres + oblimin on data or a correlation matrix
+efa_refs <- function(x, nf, n.obs = NA) {
+  f <- fa(x, nfactors = nf, n.obs = n.obs, fm = "minres", rotate = "oblimin",
+          warnings = FALSE)
+  put("efa_factors", nf)
+  put_mat("efa_loadings", unclass(f$loadings))
+  put_vec("efa_communality", f$communality)
+  put_vec("efa_uniqueness", f$uniquenesses)
+  put_mat("efa_phi", f$Phi)
+  put_vec("efa_ss_loadings", f$Vaccounted["SS loadings", ])
+  put_vec("efa_values", f$values)
+}
+
 # ------------------------------------------------------- validity set ----
 validity_refs <- function(x, dims, dir) {
   dir.create(dir, showWarnings = FALSE, recursive = TRUE)
@@ -88,14 +103,7 @@ validity_refs <- function(x, dims, dir) {
   put_vec("pa_fa_sim_sd", apply(fsim, 2, sd))
   put("pa_nfact", pa$nfact); put("pa_ncomp", pa$ncomp)
 
-  f <- fa(x, nfactors = nf, fm = "minres", rotate = "oblimin")   # psych::fa
-  put("efa_factors", nf)
-  put_mat("efa_loadings", unclass(f$loadings))
-  put_vec("efa_communality", f$communality)
-  put_vec("efa_uniqueness", f$uniquenesses)
-  put_mat("efa_phi", f$Phi)
-  put_vec("efa_ss_loadings", f$Vaccounted["SS loadings", ])
-  put_vec("efa_values", f$values)
+  efa_refs(x, nf)
 
   # CFA: each item on its factor, factors correlated, complete cases
   names_f <- paste0("F", seq_len(nf))
@@ -216,6 +224,13 @@ b[, rev] <- 7 - b[, rev]
 validity_refs(b, match(substr(colnames(b), 1, 1), c("A", "C", "E", "N", "O")),
               file.path(out_root, "bfi"))
 flush(file.path(out_root, "bfi"))
+
+# A Heywood case: psych's Thurstone correlations, 4 factors, where minres
+# drives the uniqueness of Pedigrees to its lower bound 0.005
+dir.create(file.path(out_root, "heywood"), showWarnings = FALSE)
+write.csv(Thurstone, file.path(out_root, "heywood/r.csv"), row.names = FALSE)
+efa_refs(Thurstone, 4, n.obs = 213)
+flush(file.path(out_root, "heywood"))
 
 drivers_refs(swiss[, c("Fertility", "Agriculture", "Examination", "Education",
                        "Catholic", "Infant.Mortality")],

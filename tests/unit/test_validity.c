@@ -9,7 +9,9 @@
  * scan will feed them.  Tolerances (absolute): correlations, KMO,
  * Bartlett, eigenvalues and SMCs 1e-9 (closed forms); minres quantities
  * (EFA loadings up to column order and sign, communalities, Phi, fa
- * values) and the CFA 1e-4 (R stops its optimisers earlier than we do);
+ * values; also on heywood/, psych's Thurstone with 4 factors, one
+ * uniqueness at psych's bound) and the CFA 1e-4 (R stops its optimisers
+ * earlier than we do);
  * parallel-analysis percentiles within 1.5 standard deviations of the
  * simulated values (two independent simulations of 200 draws: the standard
  * error of a 95th percentile is about 0.2 sd each) and the same number of
@@ -67,6 +69,22 @@ static int ds_setup(void **state, const char *name)
     d->r = malloc(d->p * d->p * sizeof *d->r);
     assert_int_equal(val_pair_cor(acc, d->r), VAL_OK);
     val_pair_free(acc);
+    *state = d;
+    return 0;
+}
+
+/* heywood/: only a correlation matrix (r.csv) and EFA values */
+static int setup_heywood(void **state)
+{
+    ds_t *d = calloc(1, sizeof *d);
+    table_t t;
+    d->name = "heywood";
+    assert_int_equal(table_load("tests/fixtures/validity/heywood/r.csv", &t), 0);
+    assert_int_equal(
+        ref_load("tests/fixtures/validity/heywood/expected.csv", &d->ref), 0);
+    d->p = t.cols;
+    d->r = t.v; /* ownership moves to d */
+    d->nf = (size_t)ref_get(&d->ref, "efa_factors", 0, 0);
     *state = d;
     return 0;
 }
@@ -341,6 +359,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_correlation_kmo_bartlett, setup_bfi, ds_teardown),
         cmocka_unit_test_setup_teardown(test_efa, setup_demo, ds_teardown),
         cmocka_unit_test_setup_teardown(test_efa, setup_bfi, ds_teardown),
+        cmocka_unit_test_setup_teardown(test_efa, setup_heywood, ds_teardown),
         cmocka_unit_test_setup_teardown(test_cfa, setup_demo, ds_teardown),
         cmocka_unit_test_setup_teardown(test_cfa, setup_bfi, ds_teardown),
         cmocka_unit_test_setup_teardown(test_parallel, setup_demo, ds_teardown),
