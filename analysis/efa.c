@@ -9,12 +9,15 @@
  *     gradient FAgr.minres g = diag(L L') + psi - 1, L the first nfactors
  *     eigenvectors of R - diag(psi) scaled by the root of their eigenvalues
  *     (FAout.wls).  Its optimum is the point where g vanishes on the free
- *     uniquenesses.  We solve g = 0 directly by Newton's method with the
- *     analytic Jacobian (first-order eigenvector perturbation), bounds
- *     handled as L-BFGS-B's projected gradient does, falling back to the
- *     principal-axis step psi -= g when a Newton step does not reduce |g|.
- *     This lands where L-BFGS-B heads, more tightly than its factr = 1e7
- *     stopping rule, so R's values differ from ours by its tolerance only.
+ *     uniquenesses.  We first follow psych's path (descent on its objective
+ *     along -g inside its box, which decides between several stationary
+ *     points, e.g. a Heywood case at the bound), then solve g = 0 by
+ *     Newton's method with the analytic Jacobian (first-order eigenvector
+ *     perturbation), bounds handled as L-BFGS-B's projected gradient does,
+ *     falling back to the principal-axis step psi -= g when a Newton step
+ *     does not reduce |g|.  This lands where L-BFGS-B heads, more tightly
+ *     than its factr = 1e7 stopping rule, so R's values differ from ours by
+ *     its tolerance only (about 1e-5 on the loadings).
  *  2. psych's signs: columns with negative sums are flipped.
  *  3. GPArotation::oblimin(L) (gamma 0 = quartimin, Tmat = I, eps 1e-5,
  *     maxit 1000, no normalisation): the gradient projection algorithm of
