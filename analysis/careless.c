@@ -9,7 +9,7 @@
  */
 #include "analysis/careless.h"
 #include "analysis/valmat.h"
-#include "analysis/validity.h"
+#include "analysis/valstatus.h"
 
 #include <math.h>
 #include <stdlib.h>

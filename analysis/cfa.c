@@ -27,7 +27,7 @@
  * reliability (sum l)^2 / ((sum l)^2 + sum(1 - l^2)) and the AVE mean(l^2)
  * of the standardized loadings l.
  */
-#include "analysis/validity.h"
+#include "analysis/cfa.h"
 #include "analysis/valmat.h"
 
 #include <math.h>

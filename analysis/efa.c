@@ -25,6 +25,7 @@
  *     by the same path.
  *  4. psych's signs again, then factors ordered by diag(Phi L'L).
  */
+#include "analysis/efa.h"
 #include "analysis/validity.h"
 #include "analysis/valmat.h"
 

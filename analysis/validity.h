@@ -1,9 +1,13 @@
 /*
  * validity.h -- is the questionnaire measuring the dimensions it claims?
- * Sampling adequacy, sphericity, eigenvalues, parallel analysis,
- * exploratory factor analysis (minres + oblimin) and a confirmatory factor
- * analysis of the form's own simple-structure model, each reproducing a
- * named R function (psych 2.2.9, GPArotation 2022.10-2, lavaan 0.6-14).
+ * The correlation side: the pairwise-complete co-moment accumulator and
+ * what follows from the correlation matrix alone (KMO, Bartlett's
+ * sphericity test, eigenvalues, SMCs).  The factor models build on it:
+ * analysis/efa.h (minres + oblimin, psych::fa), analysis/parallel.h
+ * (Horn's parallel analysis, psych::fa.parallel) and analysis/cfa.h
+ * (lavaan::cfa of the form's own model); all share the val_ prefix and the
+ * status codes of analysis/valstatus.h.  Versions reproduced: psych 2.2.9,
+ * GPArotation 2022.10-2, lavaan 0.6-14.
  *
  * Everything works from an item correlation or covariance matrix, never
  * from respondents, so the streaming scan (DESIGN.md section 5) only has to
@@ -27,17 +31,8 @@
 #include <stddef.h>
 
 #include "analysis/stats.h"
+#include "analysis/valstatus.h"
 
-/* Results of the functions below; the caller turns them into messages. */
-enum val_status {
-    VAL_OK = 0,
-    VAL_EARG = -1,      /* p too small, nfactors out of range, n too small  */
-    VAL_ENOMEM = -2,
-    VAL_ESINGULAR = -3, /* correlation/covariance matrix not positive definite */
-    VAL_ENOCONV = -4,   /* an iterative fit did not converge                */
-    VAL_EUNDEF = -5     /* a correlation is undefined (pair with n < 2 or an
-                           item with zero variance among the pair's cases)  */
-};
 
 /* ------------------------------------------------------------------ */
 /* Pairwise-complete co-moment accumulator                            */
@@ -94,117 +89,6 @@ int val_eigen(const double *r, size_t p, double *values);
 /* Squared multiple correlations 1 - 1/diag(r^-1) clamped to [0, 1], as
  * psych::smc(r), into smc[p]. */
 int val_smc(const double *r, size_t p, double *smc);
-
-/* ------------------------------------------------------------------ */
-/* Exploratory factor analysis                                        */
-/* ------------------------------------------------------------------ */
-
-/* psych::fa(r, nfactors, fm = "minres", rotate = "oblimin") on a p x p
- * correlation matrix.  All arrays caller-owned. */
-typedef struct {
-    size_t p, nfactors;
-    double *loadings;    /* [p*nfactors] rotated pattern, psych's order/sign */
-    double *communality; /* [p] h2 = diag(L Phi L')                          */
-    double *uniqueness;  /* [p] u2 = 1 - h2                                  */
-    double *phi;         /* [nfactors^2] factor correlations (identity when
-                            nfactors == 1)                                  */
-    double *ss_loadings; /* [nfactors] diag(Phi L'L): psych Vaccounted row 1 */
-    double *prop_var;    /* [nfactors] ss_loadings / p                       */
-    double *values;      /* [p] eigenvalues of r with diag = h2 (fa $values) */
-    int rotation_converged; /* GPFoblq reached eps 1e-5 within 1000 steps    */
-} val_efa_t;
-
-/* Allocate the arrays of out for p items and nf factors (all NAN); free
- * with val_efa_free.  VAL_ENOMEM on failure (out then holds no memory). */
-int val_efa_init(val_efa_t *out, size_t p, size_t nf);
-void val_efa_free(val_efa_t *out);
-
-/* Fit: minres (psych fit.residuals / FAgr.minres: uniquenesses in
- * [0.005, 1], solved to a pseudo-gradient of 1e-10), psych's sign rule,
- * GPArotation::oblimin (gamma 0, Tmat = I, eps 1e-5, maxit 1000) for
- * nfactors > 1, then psych's signs and ordering by variance explained.
- * out must have been initialised with the same p and nfactors. */
-int val_efa(const double *r, val_efa_t *out);
-
-/* The eigenvalues fa.parallel calls fa.values: those of r with the
- * diagonal replaced by the communalities of a one-factor minres fit
- * (psych::fa(r, 1, rotate = "none")$values), into values[p]. */
-int val_fa_values(const double *r, size_t p, double *values);
-
-/* ------------------------------------------------------------------ */
-/* Horn's parallel analysis                                           */
-/* ------------------------------------------------------------------ */
-
-/* As psych::fa.parallel(x, fa = "both") with its simulated-normal-data
- * branch: pc_obs/fa_obs are the observed eigenvalues (val_eigen and
- * val_fa_values), pc_sim95/fa_sim95 the 95th percentiles (R quantile type
- * 7) over `iterations` correlation matrices of n independent normal
- * variables, and nfactors/ncomponents psych's rule: the number of leading
- * observed values greater than their simulated percentile.
- *
- * The simulated correlation matrices are drawn from their exact
- * distribution, the Wishart W_p(n-1, I) of (n-1) times the sample
- * covariance (Bartlett decomposition), instead of generating n x p normal
- * deviates: the same matrices in law, in O(p^2) per iteration whatever n.
- * Random numbers: GSL's MT19937 seeded with `seed`, so a run is
- * reproducible, but R's stream is not reproduced: percentiles agree with
- * R's within simulation error. */
-typedef struct {
-    size_t p, iterations;
-    unsigned long seed;
-    double *pc_obs, *fa_obs;     /* [p] */
-    double *pc_sim95, *fa_sim95; /* [p] */
-    double *pc_sim_mean, *fa_sim_mean; /* [p] means of the simulated values */
-    int nfactors, ncomponents;
-} val_parallel_t;
-
-int val_parallel_init(val_parallel_t *out, size_t p);
-void val_parallel_free(val_parallel_t *out);
-
-/* n: the number of respondents (psych uses the rows of the data, missing
- * answers included: val_pair_rows).  Needs n > p. */
-int val_parallel(const double *r, double n, size_t iterations,
-                 unsigned long seed, val_parallel_t *out);
-
-/* ------------------------------------------------------------------ */
-/* Confirmatory factor analysis                                       */
-/* ------------------------------------------------------------------ */
-
-/* lavaan::cfa(model, data, std.lv = FALSE) with default settings for a
- * simple-structure model: item i loads only on factor factor_of[i]
- * (0..m-1), the first item of each factor (in item order) has its loading
- * fixed to 1, factor variances and covariances and the residual variances
- * are free; maximum likelihood on complete cases with the covariance
- * divisor N, chisq = N F_ML. */
-typedef struct {
-    size_t p, m;
-    double n;             /* complete cases                                */
-    double chisq, df, pvalue;
-    double baseline_chisq, baseline_df;
-    double cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high, srmr;
-    double *loadings;     /* [p] unstandardised loading on its factor       */
-    double *std_loadings; /* [p] std.all                                     */
-    double *residual;     /* [p] residual variances theta                    */
-    double *phi;          /* [m*m] factor covariances                        */
-    double *std_phi;      /* [m*m] factor correlations                       */
-    double *omega;        /* [m] composite reliability of the std solution   */
-    double *ave;          /* [m] average variance extracted                  */
-    int iterations;
-} val_cfa_t;
-
-int val_cfa_init(val_cfa_t *out, size_t p, size_t m);
-void val_cfa_free(val_cfa_t *out);
-
-/* cov: the p x p sample covariance of the complete cases with divisor n-1
- * (stats_cov_get, or val_cov_from_stats; converted to lavaan's divisor n
- * inside); n: the number of complete cases; factor_of[p]: each item's
- * factor.  out initialised by val_cfa_init(out, p, m).  VAL_EARG when a
- * factor has fewer than 2 items (not identified with a fixed marker
- * alone), p < 3 or n <= p; VAL_ESINGULAR when cov is not positive
- * definite; VAL_ENOCONV when the fit does not converge (no gradient below
- * 1e-8 in F units). */
-int val_cfa(const double *cov, double n, const size_t *factor_of,
-            val_cfa_t *out);
 
 /* cov[k*k] = the covariance matrix of a complete-case accumulator (NAN
  * when it holds fewer than 2 cases). */

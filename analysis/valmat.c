@@ -6,7 +6,6 @@
  * frees whatever scratch it allocates before returning.
  */
 #include "analysis/valmat.h"
-#include "analysis/validity.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,14 +1,16 @@
 /*
  * valmat.h -- the few dense-matrix operations the validity modules
  * (validity.c, efa.c, cfa.c) and drivers.c share, on row-major double
- * arrays, done with GSL, and one internal entry point of efa.c.  Internal
- * to analysis/: not part of any public interface.  Callers switch GSL's error handler off around them (a GSL
+ * arrays, done with GSL.  Internal to analysis/: not part of any public
+ * interface.  Callers switch GSL's error handler off around them (a GSL
  * failure then comes back as a status, never an abort).
  */
 #ifndef GAPSURVEY_VALMAT_H
 #define GAPSURVEY_VALMAT_H
 
 #include <stddef.h>
+
+#include "analysis/valstatus.h"
 
 /* A new array of n doubles, all NAN; the caller frees it.  NULL on
  * failure or n == 0. */
@@ -45,12 +47,5 @@ int vm_solve(const double *a, size_t p, double *b, size_t nrhs);
  * transposed (tb: b is m x k).  c must not alias a or b. */
 void vm_mul(const double *a, int ta, const double *b, int tb, double *c,
             size_t n, size_t k, size_t m);
-
-/* val_fa_values (efa.c) letting a fit stand whose pseudo-gradient stays
- * below `accept` without reaching efa.c's 1e-12 (see minres() there):
- * used by val_parallel (validity.c) on simulated noise matrices, where
- * psych's own optimiser stops just as loosely. */
-int val_fa_values_accept(const double *r, size_t p, double accept,
-                         double *values);
 
 #endif /* GAPSURVEY_VALMAT_H */

@@ -1,9 +1,10 @@
 /*
- * test_validity.c -- cmocka tests of analysis/validity.c, efa.c and cfa.c
- * against R (psych 2.2.9, GPArotation 2022.10-2, lavaan 0.6-14).
+ * test_validity.c -- cmocka tests of analysis/validity.c, efa.c,
+ * parallel.c and cfa.c against R (psych 2.2.9, GPArotation 2022.10-2,
+ * lavaan 0.6-14).
  *
  * The expected values come from tests/r/validity_ref.R, committed under
- * tests/fixtures/validity/{demo,bfi}/expected.csv with the data they were
+ * tests/fixtures/validity/{demo,bfi,heywood}/expected.csv with the data they were
  * computed on (items.csv, dims.csv), so the tests run without R.  The items
  * go through the accumulators one respondent at a time, as the streaming
  * scan will feed them.  Tolerances (absolute): correlations, KMO,
@@ -29,6 +30,9 @@
 #include <string.h>
 
 #include "analysis/stats.h"
+#include "analysis/cfa.h"
+#include "analysis/efa.h"
+#include "analysis/parallel.h"
 #include "analysis/validity.h"
 #include "tests/unit/refdata.h"
 
