@@ -1,4 +1,5 @@
-# validity_ref.R -- reference values for analysis/validity.c, efa.c, cfa.c,
+# validity_ref.R -- reference values for analysis/validity.c, efa.c,
+# parallel.c, cfa.c,
 # drivers.c and careless.c, computed with the R packages they reproduce, on
 # two datasets:
 #   demo  the shipped simulated city: `gapsurvey demo` then
