@@ -1,7 +1,6 @@
 # validity_ref.R -- reference values for analysis/validity.c, efa.c,
-# parallel.c, cfa.c,
-# drivers.c and careless.c, computed with the R packages they reproduce, on
-# two datasets:
+# parallel.c, cfa.c, drivers.c and careless.c, computed with the R packages
+# they reproduce, on these datasets:
 #   demo  the shipped simulated city: `gapsurvey demo` then
 #         `gapsurvey --db demo/demo.db export --form staff-opinion
 #          --format plain` (tests/fixtures/validity/demo/staff.csv), its 39
