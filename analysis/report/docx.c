@@ -363,7 +363,10 @@ static void measure(const char *s, int wrap_cjk, int *full, int *unit)
 
 /* Column widths in twips for table text of hp half-points: each column as
  * wide as its widest content, narrower columns of wrapping text where the
- * table would run past the text width.  Returns 1 when the table fits. */
+ * table would run past the text width.  Returns 2 when the table fits with
+ * every column at least 60% of its natural width (no text squeezed into a
+ * tall narrow column), 1 when it fits only squeezed harder, 0 when it does
+ * not fit (every column then in proportion to the text width). */
 static int layout(const docx_t *x, int hp, int *w)
 {
     int n = x->ncols, avail = text_w(x), pad = 2 * CELL_MAR + 30;
@@ -392,7 +395,7 @@ static int layout(const docx_t *x, int hp, int *w)
         slack += want[c] - min[c];
     }
     long need = want_sum - avail;
-    int fits = need <= 0 || slack >= need;
+    int fits = need <= 0 ? 2 : slack >= need;
     for (int c = 0; c < n; c++) {
         if (need <= 0)
             w[c] = want[c];
@@ -400,6 +403,12 @@ static int layout(const docx_t *x, int hp, int *w)
             w[c] = want[c] - (int)((long)(want[c] - min[c]) * need / slack + 1);
         else   /* too wide even so: every column in proportion */
             w[c] = (int)((long)want[c] * avail / want_sum);
+        if (fits == 1 && c == n - 1) {
+            fits = 2;
+            for (int k = 0; k < n; k++)
+                if ((long)w[k] * 10 < (long)want[k] * 6)
+                    fits = 1;
+        }
     }
     free(want);
     free(min);
@@ -428,12 +437,17 @@ void docx_table_end(docx_t *x, const char *note)
 {
     if (!x->heads)
         return;
-    int n = x->ncols, *w = util_xcalloc((size_t)n, sizeof *w), hp = 0;
-    for (int k = 0; k < 3; k++) {
-        hp = x->lay->table_hp[k];
-        if (layout(x, hp, w))
+    /* the largest text size at which nothing is squeezed; else the
+     * largest at which the table fits at all; else the smallest */
+    int n = x->ncols, *w = util_xcalloc((size_t)n, sizeof *w), hp = 0, k, fit[3];
+    for (k = 0; k < 3; k++)
+        if ((fit[k] = layout(x, x->lay->table_hp[k], w)) == 2)
             break;
-    }
+    if (k == 3)
+        for (k = 0; k < 2 && !fit[k]; k++)
+            ;
+    hp = x->lay->table_hp[k];
+    layout(x, hp, w);
     long total = 0;
     for (int c = 0; c < n; c++)
         total += w[c];
