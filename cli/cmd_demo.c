@@ -35,8 +35,8 @@ static const char usage[] = N_(
     "planted in 2026 (U07 planning, U12 understanding, U23 efficient, U31\n"
     "clean) and two units (U07, U18) whose self-assessments are inflated;\n"
     "analyses 2026 against 2025 and writes the report into DIR (default\n"
-    "./demo): report.html, report.md, the CSV tables, plots/ and demo.db, the\n"
-    "database it used (an older DIR/demo.db is replaced).\n"
+    "./demo): report.html, report.md, report.docx, the CSV tables, plots/ and\n"
+    "demo.db, the database it used (an older DIR/demo.db is replaced).\n"
     "\n"
     "example:\n"
     "  gapsurvey --lang en demo --out /tmp/demo\n");
@@ -160,7 +160,7 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
     }
     cli_progress_t prog;
     cli_progress_begin(&prog, _("drawing plots"), _("plots"));
-    int wrc = report_write_progress(r, out, 1, plot_told, &prog, &plot_err, &err);
+    int wrc = report_write_formats(r, out, REPORT_ALL, 1, plot_told, &prog, &plot_err, &err);
     cli_progress_clear(&prog);
     if (wrc != 0) {
         cli_error("%s", err);

@@ -59,11 +59,13 @@ _gapsurvey()
     --format)
         if [[ $cmd == import ]]; then
             COMPREPLY=($(compgen -W "auto plain kobo wjx" -- "$cur"))
+        elif [[ $cmd == report ]]; then
+            COMPREPLY=($(compgen -W "html md docx all html,docx html,md,docx" -- "$cur"))
         else
             COMPREPLY=($(compgen -W "plain csv json sav dta xlsx" -- "$cur"))
         fi
         return ;;
-    --out | --csv) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --out | --csv | --each-unit) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     -o | --output | --slips | --rejects | --tls-cert | --tls-key | --admin-token | --sealed | --key)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --count | --units | --staff | --seed | --threads | --timeout | --max-body | --rate | --min-n | \
@@ -83,7 +85,7 @@ _gapsurvey()
     export) opts="--form --wave --format --labels -o --output --help" ;;
     simulate) opts="--units --staff --seed --wave --plant --overclaim --missing --unit-effects --help" ;;
     analyze) opts="--form --wave --by --compare-wave --min-n --min-diff --fdr --json --csv --help" ;;
-    report) opts="--out --form --wave --by --lang --compare-wave --min-n --min-diff --fdr --no-plots --help" ;;
+    report) opts="--out --form --wave --by --lang --compare-wave --min-n --min-diff --fdr --no-plots --format --unit --each-unit --help" ;;
     demo) opts="--out --lang --help" ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
     esac

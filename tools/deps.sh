@@ -21,6 +21,8 @@ pc libmicrohttpd || need libmicrohttpd-dev
 pc xlsxwriter || need libxlsxwriter-dev
 pc libqrencode || need libqrencode-dev
 pc libsodium || need libsodium-dev
+# report.docx is a zip written with libzip
+pc libzip   || need libzip-dev
 [ -f /usr/include/readstat.h ] || need libreadstat-dev
 [ -f /usr/include/csv.h ] || need libcsv-dev
 command -v gnuplot >/dev/null 2>&1 || need gnuplot-nox
@@ -36,6 +38,11 @@ command -v chromium >/dev/null 2>&1 || need chromium
 command -v curl >/dev/null 2>&1 || need curl
 command -v tmux >/dev/null 2>&1 || need tmux
 command -v unzip >/dev/null 2>&1 || need unzip
+# the report.docx tests: LibreOffice converts it to PDF (pdfinfo, pdftoppm
+# look at the pages), python-docx reads its tables back
+command -v soffice >/dev/null 2>&1 || need libreoffice-writer-nogui
+command -v pdfinfo >/dev/null 2>&1 || need poppler-utils
+/usr/bin/python3 -c 'import docx' >/dev/null 2>&1 || need python3-docx
 # `make fuzz` builds libFuzzer targets with clang; `make valgrind`
 command -v clang >/dev/null 2>&1 || need clang
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||

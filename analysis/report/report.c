@@ -36,636 +36,28 @@
 #include <string.h>
 
 #include "base/fs.h"
-#include "base/html.h"
 #include "base/i18n.h"
+#include "analysis/findings.h"
+#include "analysis/report/doc.h"
 #include "analysis/report/plot.h"
 #include "analysis/report/render.h"
 #include "base/util.h"
 
-typedef struct {
-    const res_t *r;
-    int zh;
-    util_buf_t h, m;            /* report.html, report.md */
-    const char *plotdir;        /* where the SVGs are, NULL without plots */
-    const plot_t *plots;
-    size_t nplots;
-    int sec, sub, fig, tab;     /* counters for numbering */
-    int in_row, ncols, cell;    /* table being written */
-    const char **hide;          /* codes and names of suppressed groups */
-    size_t nhide;
-    char ring[24][64];          /* formatted numbers, reused round-robin */
-    int ri;
-} doc_t;
-
-/* ---- escaping ---- */
-
-/* Markdown: < > & become entities, so no raw HTML can get through (and no
- * "<script" appears in the file at all); every other ASCII punctuation
- * that could start markup gets a backslash (CommonMark allows that for any
- * ASCII punctuation); line breaks become spaces so a comment cannot start
- * a heading. */
-static void md_add(util_buf_t *b, const char *s)
-{
-    for (const char *p = s ? s : ""; *p; p++) {
-        if (*p == '<')
-            util_buf_adds(b, "&lt;");
-        else if (*p == '>')
-            util_buf_adds(b, "&gt;");
-        else if (*p == '&')
-            util_buf_adds(b, "&amp;");
-        else if (*p == '\n' || *p == '\r' || *p == '\t')
-            util_buf_addc(b, ' ');
-        else {
-            if (strchr("\\`*_[]|#!~{}", *p))
-                util_buf_addc(b, '\\');
-            util_buf_addc(b, *p);
-        }
-    }
-}
-
-/* ---- numbers ---- */
-
-static char *slot(doc_t *d)
-{
-    d->ri = (d->ri + 1) % 24;
-    return d->ring[d->ri];
-}
-
-static const char *fnum(doc_t *d, double x, int prec)
-{
-    if (!isfinite(x))
-        return "—";
-    char *s = slot(d);
-    snprintf(s, 64, "%.*f", prec, x);
-    if (strcmp(s, "-0") == 0 || strcmp(s, "-0.0") == 0 || strcmp(s, "-0.00") == 0)
-        memmove(s, s + 1, strlen(s));
-    return s;
-}
-
-static const char *fsigned(doc_t *d, double x, int prec)
-{
-    if (!isfinite(x))
-        return "—";
-    char *s = slot(d);
-    snprintf(s, 64, "%+.*f", prec, x);
-    return s;
-}
-
-static const char *fp(doc_t *d, double p)
-{
-    if (!isfinite(p))
-        return "—";
-    if (p < 0.001)
-        return "<0.001";
-    char *s = slot(d);
-    snprintf(s, 64, "%.3f", p);
-    return s;
-}
-
-static const char *fpct(doc_t *d, double rate)
-{
-    if (!isfinite(rate))
-        return "—";
-    char *s = slot(d);
-    snprintf(s, 64, "%.0f%%", 100 * rate);
-    return s;
-}
-
-static const char *fcount(doc_t *d, double n)
-{
-    if (!isfinite(n))
-        return "—";
-    char *s = slot(d);
-    snprintf(s, 64, "%.0f", n);
-    return s;
-}
-
-/* ---- what may be printed ---- */
-
-static int is_word(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-}
-
-/* 1 when text holds w: anywhere when w is not a plain word (a Chinese
- * name), else as a whole word (so code "U3" is not found in "U31"). */
-static int mentions(const char *text, const char *w)
-{
-    size_t n = strlen(w);
-    if (!n)
-        return 0;
-    int word = 1;
-    for (const char *q = w; *q; q++)
-        word &= is_word(*q);
-    for (const char *p = strstr(text, w); p; p = strstr(p + 1, w))
-        if (!word || ((p == text || !is_word(p[-1])) && !is_word(p[n])))
-            return 1;
-    return 0;
-}
-
-/* 1 when text names a suppressed group: its name or its code.  For the
- * respondents' free text (comments) only: a finding is hidden by its
- * group's index (finding_shown). */
-static int names_hidden(const doc_t *d, const char *text)
-{
-    for (size_t i = 0; i < d->nhide; i++)
-        if (mentions(text, d->hide[i]))
-            return 1;
-    return 0;
-}
-
-static int shown(const res_t *r, size_t g)
-{
-    return g < r->ngroups && !r->groups[g].suppressed && r->groups[g].cells;
-}
-
-/* A finding about a hidden group is never written (the engine makes none,
- * and a res_t from elsewhere is held to the same rule). */
-static int finding_shown(const res_t *r, const res_finding_t *f)
-{
-    return f->group < 0 || shown(r, (size_t)f->group);
-}
-
-/* ---- document pieces, written to both formats ---- */
-
-/* The n-th numeral of the report's language (n from 1): the n-th word of
- * a translated list, so Chinese counts 一 二 三 where English counts 1 2 3;
- * digits past the end of the list. */
-static const char *numeral(doc_t *d, int n)
-{
-    /* TRANSLATORS: the numerals that number the report's sections,
-     * sub-sections and appendices, separated by single spaces */
-    const char *list = TR(d->zh, "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20");
-    char *s = slot(d);
-    for (int i = 1; n >= 1 && *list; i++) {
-        const char *e = strchr(list, ' ');
-        size_t len = e ? (size_t)(e - list) : strlen(list);
-        if (i == n && len < 64) {
-            memcpy(s, list, len);
-            s[len] = '\0';
-            return s;
-        }
-        if (!e)
-            break;
-        list = e + 1;
-    }
-    snprintf(s, 64, "%d", n);
-    return s;
-}
-
-static void section(doc_t *d, const char *id, const char *title)
-{
-    d->sec++;
-    d->sub = 0;
-    /* TRANSLATORS: a section heading: its numeral and its title */
-    char *t = util_fmt(TR(d->zh, "%1$s %2$s"), numeral(d, d->sec), title);
-    util_buf_addf(&d->h, "<h2 id=\"%s\">", id);
-    html_esc(&d->h, t);
-    util_buf_adds(&d->h, "</h2>\n");
-    util_buf_adds(&d->m, "\n## ");
-    md_add(&d->m, t);
-    util_buf_adds(&d->m, "\n\n");
-    free(t);
-}
-
-/* The n-th appendix's number: a letter in English, a numeral in Chinese. */
-static const char *appendix_no(doc_t *d, int n)
-{
-    if (d->zh)
-        return numeral(d, n);
-    char *s = slot(d);
-    snprintf(s, 64, "%c", 'A' + (n - 1) % 26);
-    return s;
-}
-
-/* An appendix heading: "Appendix A. Methods"; Chinese numbers appendices
- * with its numerals, English with letters. */
-static void appendix(doc_t *d, int n, const char *id, const char *title)
-{
-    d->sub = 0;
-    /* TRANSLATORS: the letter is the appendix's numeral in the translation */
-    char *t = util_fmt(TR(d->zh, "Appendix %s. %s"), appendix_no(d, n), title);
-    util_buf_addf(&d->h, "<h2 id=\"%s\" class=\"appendix\">", id);
-    html_esc(&d->h, t);
-    util_buf_adds(&d->h, "</h2>\n");
-    util_buf_adds(&d->m, "\n## ");
-    md_add(&d->m, t);
-    util_buf_adds(&d->m, "\n\n");
-    free(t);
-}
-
-static void subsection(doc_t *d, const char *title)
-{
-    d->sub++;
-    /* English numbers a sub-section under its section (2.1); Chinese on
-     * its own, with a numeral in brackets */
-    char *t = d->zh ? util_fmt(TR(d->zh, "(%s) %s"), numeral(d, d->sub), title)
-                    : util_fmt("%d.%d %s", d->sec, d->sub, title);
-    util_buf_adds(&d->h, "<h3>");
-    html_esc(&d->h, t);
-    util_buf_adds(&d->h, "</h3>\n");
-    util_buf_adds(&d->m, "\n### ");
-    md_add(&d->m, t);
-    util_buf_adds(&d->m, "\n\n");
-    free(t);
-}
-
-/* A heading below a sub-section (a unit's name above its comments). */
-static void minor_heading(doc_t *d, const char *title)
-{
-    util_buf_adds(&d->h, "<h4>");
-    html_esc(&d->h, title);
-    util_buf_adds(&d->h, "</h4>\n");
-    util_buf_adds(&d->m, "\n#### ");
-    md_add(&d->m, title);
-    util_buf_adds(&d->m, "\n\n");
-}
-
-static void para_cls(doc_t *d, const char *cls, const char *text)
-{
-    if (cls)
-        util_buf_addf(&d->h, "<p class=\"%s\">", cls);
-    else
-        util_buf_adds(&d->h, "<p>");
-    html_esc(&d->h, text);
-    util_buf_adds(&d->h, "</p>\n");
-    if (cls && strcmp(cls, "note") == 0) {
-        util_buf_adds(&d->m, "*");
-        md_add(&d->m, text);
-        util_buf_adds(&d->m, "*\n\n");
-    } else if (cls && strcmp(cls, "warn") == 0) {
-        util_buf_adds(&d->m, "> **");
-        md_add(&d->m, text);
-        util_buf_adds(&d->m, "**\n\n");
-    } else {
-        md_add(&d->m, text);
-        util_buf_adds(&d->m, "\n\n");
-    }
-}
-
-static void paraf(doc_t *d, const char *cls, const char *fmt, ...) UTIL_PRINTF(3, 4);
-static void paraf(doc_t *d, const char *cls, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *t = util_vfmt(fmt, ap);
-    va_end(ap);
-    para_cls(d, cls, t);
-    free(t);
-}
-
-static void list_begin(doc_t *d, const char *cls)
-{
-    if (cls)
-        util_buf_addf(&d->h, "<ul class=\"%s\">\n", cls);
-    else
-        util_buf_adds(&d->h, "<ul>\n");
-}
-
-static void list_item(doc_t *d, const char *text)
-{
-    util_buf_adds(&d->h, "<li>");
-    html_esc(&d->h, text);
-    util_buf_adds(&d->h, "</li>\n");
-    util_buf_adds(&d->m, "- ");
-    md_add(&d->m, text);
-    util_buf_addc(&d->m, '\n');
-}
-
-static void list_itemf(doc_t *d, const char *fmt, ...) UTIL_PRINTF(2, 3);
-static void list_itemf(doc_t *d, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *t = util_vfmt(fmt, ap);
-    va_end(ap);
-    list_item(d, t);
-    free(t);
-}
-
-static void list_end(doc_t *d)
-{
-    util_buf_adds(&d->h, "</ul>\n");
-    util_buf_addc(&d->m, '\n');
-}
-
-/* Tables: caption above (表1 …), then a header row, then rows of cells. */
-enum { C_TEXT, C_NUM, C_WEAK, C_GOOD };
-
-static void table_begin(doc_t *d, const char *caption, int ncols, ...)
-{
-    d->tab++;
-    d->ncols = ncols;
-    d->in_row = 0;
-    d->cell = 0;
-    char *cap = util_fmt(TR(d->zh, "Table %d. %s"), d->tab, caption);
-    util_buf_adds(&d->h, "<div class=\"table\"><table>\n<caption>");
-    html_esc(&d->h, cap);
-    util_buf_adds(&d->h, "</caption>\n<thead><tr>");
-    util_buf_adds(&d->m, "**");
-    md_add(&d->m, cap);
-    util_buf_adds(&d->m, "**\n\n|");
-    va_list ap;
-    va_start(ap, ncols);
-    for (int i = 0; i < ncols; i++) {
-        const char *c = va_arg(ap, const char *);
-        util_buf_adds(&d->h, "<th>");
-        html_esc(&d->h, c);
-        util_buf_adds(&d->h, "</th>");
-        util_buf_adds(&d->m, " ");
-        md_add(&d->m, c);
-        util_buf_adds(&d->m, " |");
-    }
-    va_end(ap);
-    util_buf_adds(&d->h, "</tr></thead>\n<tbody>\n");
-    util_buf_adds(&d->m, "\n|");
-    for (int i = 0; i < ncols; i++)
-        util_buf_adds(&d->m, i ? " ---: |" : " --- |");
-    util_buf_addc(&d->m, '\n');
-    free(cap);
-}
-
-static void row_end(doc_t *d)
-{
-    if (!d->in_row)
-        return;
-    util_buf_adds(&d->h, "</tr>\n");
-    util_buf_addc(&d->m, '\n');
-    d->in_row = 0;
-    d->cell = 0;
-}
-
-static void td(doc_t *d, const char *text, int kind)
-{
-    if (!d->in_row) {
-        util_buf_adds(&d->h, "<tr>");
-        util_buf_adds(&d->m, "|");
-        d->in_row = 1;
-    }
-    static const char *const cls[] = {"", " class=\"n\"", " class=\"n weak\"", " class=\"n good\""};
-    util_buf_addf(&d->h, "<td%s>", cls[kind]);
-    html_esc(&d->h, text);
-    util_buf_adds(&d->h, "</td>");
-    util_buf_adds(&d->m, " ");
-    if (kind == C_WEAK)
-        util_buf_adds(&d->m, "**");
-    md_add(&d->m, text);
-    if (kind == C_WEAK)
-        util_buf_adds(&d->m, "**");
-    util_buf_adds(&d->m, " |");
-    if (++d->cell == d->ncols)   /* a full row ends itself */
-        row_end(d);
-}
-
-static void tdf(doc_t *d, int kind, const char *fmt, ...) UTIL_PRINTF(3, 4);
-static void tdf(doc_t *d, int kind, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *t = util_vfmt(fmt, ap);
-    va_end(ap);
-    td(d, t, kind);
-    free(t);
-}
-
-static void table_end(doc_t *d, const char *note)
-{
-    row_end(d);
-    util_buf_adds(&d->h, "</tbody></table>\n");
-    if (note) {
-        util_buf_adds(&d->h, "<p class=\"tnote\">");
-        html_esc(&d->h, note);
-        util_buf_adds(&d->h, "</p>\n");
-    }
-    util_buf_adds(&d->h, "</div>\n");
-    util_buf_addc(&d->m, '\n');
-    if (note) {
-        util_buf_adds(&d->m, "*");
-        md_add(&d->m, note);
-        util_buf_adds(&d->m, "*\n\n");
-    }
-}
-
-/* Copies a gnuplot SVG into the page: drops the XML prologue, gives every
- * id (and every reference to one) the prefix `f<N>-` inside tags only, and
- * puts the caption in <title> for screen readers. */
-static void inline_svg(util_buf_t *b, const char *svg, int n, const char *title)
-{
-    const char *p = strstr(svg, "<svg");
-    if (!p)
-        return;
-    char pre[24];
-    snprintf(pre, sizeof pre, "f%d-", n);
-    int in_tag = 0;
-    while (*p) {
-        if (*p == '<') {
-            in_tag = 1;
-            if (strncmp(p, "<title>", 7) == 0) {
-                const char *e = strstr(p, "</title>");
-                if (e) {
-                    util_buf_adds(b, "<title>");
-                    html_esc(b, title);
-                    util_buf_adds(b, "</title>");
-                    p = e + 8;
-                    in_tag = 0;
-                    continue;
-                }
-            }
-        } else if (*p == '>') {
-            in_tag = 0;
-        }
-        if (in_tag) {
-            static const char *const keys[] = {"id='", "id=\"", "href='#", "href=\"#", "url(#"};
-            int done = 0;
-            for (size_t k = 0; k < 5 && !done; k++) {
-                size_t kl = strlen(keys[k]);
-                if (strncmp(p, keys[k], kl) == 0 && (k > 1 || p[-1] == ' ' || p[-1] == '\n' || p[-1] == '\t')) {
-                    util_buf_add(b, p, kl);
-                    util_buf_adds(b, pre);
-                    p += kl;
-                    done = 1;
-                }
-            }
-            if (done)
-                continue;
-        }
-        util_buf_addc(b, *p++);
-    }
-    util_buf_addc(b, '\n');
-}
-
-static void figure(doc_t *d, const plot_t *pl)
-{
-    if (!d->plotdir)
-        return;
-    char *path = util_fmt("%s/%s.svg", d->plotdir, pl->base), *svg = NULL, *e = NULL;
-    size_t len;
-    if (util_read_file(path, &svg, &len, &e) != 0) {
-        free(e);
-        free(path);
-        return;   /* the picture is listed as drawn, so this is unlikely; leave it out */
-    }
-    d->fig++;
-    char *cap = util_fmt(TR(d->zh, "Figure %d. %s"), d->fig, pl->title);
-    static const char *const kinds[] = {"heatmap", "means", "funnel", "dumbbell",
-                                        "likert",  "radar", "change", "response"};
-    util_buf_addf(&d->h, "<figure id=\"fig-%s\" class=\"k-%s\">\n", pl->base,
-                  (unsigned)pl->kind < 8 ? kinds[pl->kind] : "plot");
-    inline_svg(&d->h, svg, d->fig, pl->title);
-    util_buf_adds(&d->h, "<figcaption>");
-    html_esc(&d->h, cap);
-    util_buf_adds(&d->h, "</figcaption>\n</figure>\n");
-    util_buf_adds(&d->m, "![");
-    md_add(&d->m, cap);
-    util_buf_addf(&d->m, "](plots/%s.png)\n\n", pl->base);
-    util_buf_adds(&d->m, "*");
-    md_add(&d->m, cap);
-    util_buf_adds(&d->m, "*\n\n");
-    free(cap);
-    free(svg);
-    free(path);
-}
-
-static void figures(doc_t *d, plot_kind_t kind)
-{
-    for (size_t i = 0; i < d->nplots; i++)
-        if (d->plots[i].kind == kind)
-            figure(d, &d->plots[i]);
-}
-
-/* ---- names ---- */
-
-static const char *dim_name(const res_dim_t *dm)
-{
-    return dm->label && *dm->label ? dm->label : dm->code;
-}
-
-static char *group_name(const doc_t *d, const res_group_t *g)
-{
-    const char *name = g->name && *g->name ? g->name : g->code;
-    int units = !d->r->group_by || strcmp(d->r->group_by, "unit") == 0;
-    if (units && g->code && strcmp(g->code, name) != 0)
-        return util_fmt("%s %s", g->code, name);
-    return util_xstrdup(name);
-}
-
-static int by_unit(const doc_t *d)
-{
-    return !d->r->group_by || strcmp(d->r->group_by, "unit") == 0;
-}
-
-/* The noun for one group in running text: unit, or group when the groups
- * are the answers to a question such as position level.  English sentences
- * make its plural with "%ss". */
-static const char *glabel(const doc_t *d)
-{
-    return by_unit(d) ? TR(d->zh, "unit") : TR(d->zh, "group");
-}
-
-/* The noun for n groups: "1 unit", "2 units" (Chinese has one form). */
-static const char *gnoun(const doc_t *d, size_t n)
-{
-    if (by_unit(d))
-        return n == 1 ? TR(d->zh, "unit") : TR(d->zh, "units");
-    return n == 1 ? TR(d->zh, "group") : TR(d->zh, "groups");
-}
-
-/* The grouping itself, for headings: unit, or "Your position" (the
- * question, quoted). */
-static char *grouping(const doc_t *d)
-{
-    if (by_unit(d))
-        return util_xstrdup(TR(d->zh, "unit"));
-    const char *q = d->r->group_label && *d->r->group_label ? d->r->group_label : d->r->group_by;
-    /* TRANSLATORS: a question's text in quotation marks */
-    return util_fmt(TR(d->zh, "\"%s\""), q);
-}
-
 /* ---- the sections ---- */
-
-static void write_head(doc_t *d, const char *title, const char *subtitle)
-{
-    util_buf_addf(&d->h, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-                         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                         "<meta name=\"generator\" content=\"gapsurvey\">\n<title>",
-                  d->zh ? "zh-CN" : "en");
-    html_esc(&d->h, title);
-    util_buf_adds(&d->h, "</title>\n<style>\n");
-    util_buf_adds(&d->h,
-        "@page { size: A4; margin: 20mm 17mm 18mm 17mm; }\n"
-        "html { font-size: 10.5pt; }\n"
-        "body { margin: 0; color: #1a1a1a; background: #fff; line-height: 1.75;\n"
-        "  font-family: \"Noto Serif CJK SC\", \"Source Han Serif SC\", \"Songti SC\", SimSun, serif; }\n"
-        "body.en { font-family: \"Noto Serif\", \"DejaVu Serif\", Georgia, \"Noto Serif CJK SC\", serif;"
-        " line-height: 1.55; }\n"
-        "main { max-width: 180mm; margin: 0 auto; padding: 14mm 8mm 20mm; }\n"
-        "h1, h2, h3, h4, caption, figcaption, th, .sub, .tnote, .note {\n"
-        "  font-family: \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"PingFang SC\", \"Microsoft YaHei\","
-        " sans-serif; }\n"
-        "h1 { font-size: 19pt; text-align: center; margin: 0 0 4pt; line-height: 1.4; }\n"
-        "p.sub, body.en p.sub { text-align: center; color: #555; margin: 0 0 18pt; text-indent: 0; }\n"
-        "h2 { font-size: 14.5pt; margin: 22pt 0 8pt; padding-bottom: 2pt; border-bottom: 1.2pt solid #333; }\n"
-        "h3 { font-size: 12pt; margin: 14pt 0 6pt; }\n"
-        "h4 { font-size: 10.5pt; margin: 10pt 0 4pt; }\n"
-        "p { margin: 5pt 0; text-align: justify; }\n"
-        "body.en p { text-align: left; }\n"
-        "body.zh main > p:not(.note):not(.warn):not(.sub) { text-indent: 2em; }\n"
-        "ul { margin: 4pt 0 8pt; padding-left: 2.2em; }\n"
-        "li { margin: 2pt 0; }\n"
-        ".table { margin: 8pt 0 14pt; overflow-x: auto; }\n"
-        "table { border-collapse: collapse; width: 100%; font-size: 9pt; line-height: 1.45;\n"
-        "  font-family: \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"Microsoft YaHei\", sans-serif; }\n"
-        "caption { caption-side: top; font-weight: bold; font-size: 10pt; padding-bottom: 4pt; }\n"
-        "th, td { padding: 2.5pt 5pt; vertical-align: top; }\n"
-        "thead th { border-top: 1.5pt solid #000; border-bottom: 0.75pt solid #000; text-align: center;"
-        " font-weight: bold; }\n"
-        "tbody tr:last-child td { border-bottom: 1.5pt solid #000; }\n"
-        "td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }\n"
-        "td.weak { font-weight: bold; color: #b2182b; }\n"
-        "td.good { color: #2166ac; }\n"
-        ".tnote { font-size: 8.5pt; color: #444; margin: 3pt 0 0; }\n"
-        ".note { font-size: 9pt; color: #555; }\n"
-        ".warn { border-left: 3pt solid #b2182b; padding: 4pt 8pt; background: #fbeeee; }\n"
-        "figure { margin: 10pt 0 16pt; text-align: center; }\n"
-        "figure svg { display: block; width: 100%; height: auto; margin: 0 auto; }\n"
-        "figcaption { font-size: 9.5pt; margin-top: 4pt; }\n"
-        "figure.k-radar svg { max-width: 125mm; }\n"
-        "figure.k-means svg, figure.k-change svg, figure.k-funnel svg { max-width: 160mm; }\n"
-        "ul.comments li { margin: 3pt 0; }\n"
-        "h2.appendix { break-before: page; }\n"
-        "@media print {\n"
-        "  main { max-width: none; padding: 0; }\n"
-        "  h2, h3, h4, caption { break-after: avoid; }\n"
-        "  thead { display: table-header-group; }\n"
-        "  tr, figure, li { break-inside: avoid; }\n"
-        "  .table { overflow: visible; }\n"
-        "}\n");
-    util_buf_addf(&d->h, "</style>\n</head>\n<body class=\"%s\">\n<main>\n<h1>", d->zh ? "zh" : "en");
-    html_esc(&d->h, title);
-    util_buf_adds(&d->h, "</h1>\n<p class=\"sub\">");
-    html_esc(&d->h, subtitle);
-    util_buf_adds(&d->h, "</p>\n");
-    util_buf_adds(&d->m, "# ");
-    md_add(&d->m, title);
-    util_buf_adds(&d->m, "\n\n");
-    md_add(&d->m, subtitle);
-    util_buf_adds(&d->m, "\n");
-}
 
 static void write_overview(doc_t *d, size_t nshown)
 {
     const res_t *r = d->r;
-    section(d, "overview", TR(d->zh, "Overview"));
-    const char *gl = glabel(d);
-    char *by = grouping(d);
-    paraf(d, NULL,
+    doc_section(d, "overview", TR(d->zh, "Overview"));
+    const char *gl = doc_glabel(d);
+    char *by = doc_grouping(d);
+    doc_paraf(d, NULL,
           TR(d->zh, "This wave (%1$s) of the %2$s received %3$ld valid responses in %4$zu %5$s by %6$s. "
                     "Reported one by one: %7$zu %8$s with at least %9$d respondents. Not shown: %10$zu %11$s "
                     "with fewer, although their answers count in every population figure."),
           r->wave ? r->wave : "", r->form_title ? r->form_title : TR(d->zh, "survey"), r->respondents,
           r->ngroups, r->ngroups == 1 ? TR(d->zh, "group") : TR(d->zh, "groups"), by, nshown,
-          gnoun(d, nshown), r->min_n, r->nsuppressed, gnoun(d, r->nsuppressed));
+          doc_gnoun(d, nshown), r->min_n, r->nsuppressed, doc_gnoun(d, r->nsuppressed));
     free(by);
 
     /* response rates over the shown groups whose invitations are known */
@@ -673,7 +65,7 @@ static void write_overview(doc_t *d, size_t nshown)
     size_t nk = 0;
     for (size_t i = 0; i < r->ngroups; i++) {
         const res_group_t *g = &r->groups[i];
-        if (!shown(r, i) || !isfinite(g->response_rate) || !isfinite(g->invited) || !(g->invited > 0))
+        if (!doc_shown(r, i) || !isfinite(g->response_rate) || !isfinite(g->invited) || !(g->invited > 0))
             continue;
         nk++;
         sn += (double)g->n;
@@ -682,20 +74,20 @@ static void write_overview(doc_t *d, size_t nshown)
         hi = fmax(hi, g->response_rate);
     }
     if (nk)
-        paraf(d, NULL,
+        doc_paraf(d, NULL,
               TR(d->zh, "Response rate: in the %1$zu %2$s whose number invited is known (tokens or "
                         "headcount), %3$s were invited and %4$s responded, %5$s overall; %8$s rates range "
                         "from %6$s to %7$s."),
-              nk, gnoun(d, nk), fcount(d, sinv), fcount(d, sn), fpct(d, sn / sinv), fpct(d, lo), fpct(d, hi), gl);
+              nk, doc_gnoun(d, nk), doc_fcount(d, sinv), doc_fcount(d, sn), doc_fpct(d, sn / sinv), doc_fpct(d, lo), doc_fpct(d, hi), gl);
     else
-        para_cls(d, NULL, TR(d->zh, "Response rate: the number invited is not known (no tokens or headcounts), "
+        doc_para(d, NULL, TR(d->zh, "Response rate: the number invited is not known (no tokens or headcounts), "
                                     "so no response rate is given."));
     /* the comparison is the fifth section: overview, findings, dimensions,
      * units, then self vs staff (report_write) */
     if (r->ngaps)
-        paraf(d, NULL, TR(d->zh, "Self-assessments: %ld unit self-assessments of the same wave are "
+        doc_paraf(d, NULL, TR(d->zh, "Self-assessments: %ld unit self-assessments of the same wave are "
                                  "compared with the staff's view (section %s)."),
-              r->self_responses, numeral(d, 5));
+              r->self_responses, doc_numeral(d, 5));
 
     /* reliability */
     double alo = INFINITY, ahi = -INFINITY;
@@ -711,17 +103,17 @@ static void write_overview(doc_t *d, size_t nshown)
             /* TRANSLATORS: the first and each further entry of a list of
              * dimensions with their alpha */
             util_buf_addf(&low, nlow ? TR(d->zh, ", %s (alpha = %.2f)") : TR(d->zh, "%s (alpha = %.2f)"),
-                          dim_name(dm), dm->alpha);
+                          doc_dim_name(dm), dm->alpha);
             nlow++;
         }
     }
     if (isfinite(alo) && nlow)
-        paraf(d, NULL,
+        doc_paraf(d, NULL,
               TR(d->zh, "Reliability: Cronbach's alpha of the dimensions ranges from %.2f to %.2f; below "
                         "0.70, so to be read with care: %s."),
               alo, ahi, low.s);
     else if (isfinite(alo))
-        paraf(d, NULL, TR(d->zh, "Reliability: Cronbach's alpha of the dimensions ranges from %.2f to %.2f."),
+        doc_paraf(d, NULL, TR(d->zh, "Reliability: Cronbach's alpha of the dimensions ranges from %.2f to %.2f."),
               alo, ahi);
     util_buf_free(&low);
 
@@ -741,26 +133,26 @@ static void write_overview(doc_t *d, size_t nshown)
             bottom = dm;
     }
     if (nm)
-        paraf(d, NULL, TR(d->zh, "Overall level: the mean of the %zu dimension means (0-100) is %s; highest %s "
+        doc_paraf(d, NULL, TR(d->zh, "Overall level: the mean of the %zu dimension means (0-100) is %s; highest %s "
                                  "(%s), lowest %s (%s)."),
-              nm, fnum(d, sum / (double)nm, 1), dim_name(top), fnum(d, top->mean, 1), dim_name(bottom),
-              fnum(d, bottom->mean, 1));
-    figures(d, PLOT_MEANS);
-    figures(d, PLOT_RESPONSE);
+              nm, doc_fnum(d, sum / (double)nm, 1), doc_dim_name(top), doc_fnum(d, top->mean, 1), doc_dim_name(bottom),
+              doc_fnum(d, bottom->mean, 1));
+    doc_figures(d, PLOT_MEANS);
+    doc_figures(d, PLOT_RESPONSE);
 }
 
+/* The kinds of finding in the order written, each with the kind written
+ * with it in one table (or itself). */
 static const struct {
-    res_fkind_t kind;
+    res_fkind_t kind, with;
     const char *title;   /* translated when written */
 } fkinds[] = {
-    {RES_F_WEAK_DIMENSION, N_("Weak dimensions")},
-    {RES_F_WEAK_UNIT, N_("Weak units")},
-    {RES_F_OVERCLAIM, N_("Self-assessment above the staff's view (overclaim)")},
-    {RES_F_UNDERCLAIM, N_("Self-assessment below the staff's view (underclaim)")},
-    {RES_F_DECLINED, N_("Declines since the previous wave")},
-    {RES_F_IMPROVED, N_("Improvements since the previous wave")},
-    {RES_F_UNRELIABLE, N_("Low reliability")},
-    {RES_F_LOW_RESPONSE, N_("Low response")},
+    {RES_F_WEAK_DIMENSION, RES_F_WEAK_DIMENSION, N_("Weak dimensions")},
+    {RES_F_WEAK_UNIT, RES_F_WEAK_UNIT, N_("Weak units")},
+    {RES_F_OVERCLAIM, RES_F_UNDERCLAIM, N_("Self-assessment and the staff's view")},
+    {RES_F_DECLINED, RES_F_IMPROVED, N_("Changes since the previous wave")},
+    {RES_F_UNRELIABLE, RES_F_UNRELIABLE, N_("Low reliability")},
+    {RES_F_LOW_RESPONSE, RES_F_LOW_RESPONSE, N_("Low response")},
 };
 
 /* At province scale (more than PLOT_ROWS_MAX groups shown) a kind of
@@ -777,7 +169,7 @@ static size_t pick_findings(const doc_t *d, res_fkind_t k, size_t nshown, char *
     const res_t *r = d->r;
     size_t n = 0;
     for (size_t i = 0; i < r->nfindings; i++) {
-        keep[i] = r->findings[i].kind == k && finding_shown(r, &r->findings[i]);
+        keep[i] = r->findings[i].kind == k && doc_finding_shown(r, &r->findings[i]);
         n += keep[i];
     }
     if (nshown <= PLOT_ROWS_MAX || n <= REPORT_FINDINGS_MAX)
@@ -805,109 +197,277 @@ static size_t pick_findings(const doc_t *d, res_fkind_t k, size_t nshown, char *
     return m;
 }
 
+/* The unit x dimension pairs whose self-assessment differs from the
+ * staff's view: overclaims first, the largest gap on top; then
+ * underclaims. */
+static void gaps_table(doc_t *d)
+{
+    const res_t *r = d->r;
+    /* xgettext:no-c-format */
+    const char *staff = TR(d->zh, "staff (95% CI)");
+    doc_table_begin(d, TR(d->zh, "Pairs where self and staff differ"), 6, TR(d->zh, "unit"), TR(d->zh, "dimension"),
+                TR(d->zh, "self"), staff, TR(d->zh, "gap"), TR(d->zh, "verdict"));
+    /* overclaims first, the largest gap on top; then underclaims */
+    size_t *ord = util_xcalloc(r->ngaps + 1, sizeof *ord), no = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t from = no;
+        for (size_t i = 0; i < r->ngaps; i++)
+            if (doc_shown(r, r->gaps[i].group) && r->gaps[i].flag == (pass ? RES_UNDERCLAIM : RES_OVERCLAIM))
+                ord[no++] = i;
+        for (size_t a = from + 1; a < no; a++) {
+            size_t v = ord[a], b = a;
+            while (b > from && fabs(r->gaps[ord[b - 1]].gap) < fabs(r->gaps[v].gap)) {
+                ord[b] = ord[b - 1];
+                b--;
+            }
+            ord[b] = v;
+        }
+    }
+    for (size_t k = 0; k < no; k++) {
+        const res_gap_t *g = &r->gaps[ord[k]];
+        int pass = g->flag == RES_UNDERCLAIM;
+        char *name = doc_group_name(d, &r->groups[g->group]);
+        doc_td(d, name, DOC_TEXT);
+        free(name);
+        doc_td(d, g->dim < r->ndims ? doc_dim_name(&r->dims[g->dim]) : "", DOC_TEXT);
+        doc_td(d, doc_fnum(d, g->self, 1), DOC_NUM);
+        doc_tdf(d, DOC_NUM, "%s (%s–%s)", doc_fnum(d, g->staff, 1), doc_fnum(d, g->staff_ci_low, 1),
+            doc_fnum(d, g->staff_ci_high, 1));
+        doc_td(d, doc_fsigned(d, g->gap, 1), pass ? DOC_GOOD : DOC_WEAK);
+        doc_td(d, pass ? TR(d->zh, "underclaim") : TR(d->zh, "▲ overclaim"), pass ? DOC_TEXT : DOC_WEAK);
+        doc_row_end(d);
+    }
+    free(ord);
+    doc_table_end(d, TR(d->zh, "Sorted by the size of the gap; every pair is in gaps.csv."));
+}
+
+/* The finding of kind k with the largest value key in size (the one that
+ * matters most), NULL when there is none shown. */
+static const res_finding_t *largest(const res_t *r, res_fkind_t k, const char *key)
+{
+    const res_finding_t *best = NULL;
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const res_finding_t *f = &r->findings[i];
+        if (f->kind == k && doc_finding_shown(r, f) &&
+            (!best || fabs(findings_value(f, key)) > fabs(findings_value(best, key))))
+            best = f;
+    }
+    return best;
+}
+
+/* A paragraph: lead, then the sentence of finding f. */
+static void say_finding(doc_t *d, const char *lead, const res_finding_t *f)
+{
+    if (!f)
+        return;
+    char *text = render_finding(d->r, f, d->zh);
+    doc_paraf(d, NULL, "%s%s", lead, text);
+    free(text);
+}
+
+static void weak_dims_table(doc_t *d, const char *keep)
+{
+    const res_t *r = d->r;
+    doc_table_begin(d, TR(d->zh, "Weak dimensions"), 6, TR(d->zh, "dimension"), TR(d->zh, "mean"),
+                    TR(d->zh, "deviation"), "t", "q", TR(d->zh, "rank"));
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const res_finding_t *f = &r->findings[i];
+        if (!keep[i] || f->dim < 0)
+            continue;
+        doc_td(d, doc_dim_name(&r->dims[f->dim]), DOC_TEXT);
+        doc_td(d, doc_fnum(d, findings_value(f, "mean"), 1), DOC_WEAK);
+        doc_td(d, doc_fsigned(d, findings_value(f, "deviation"), 1), DOC_WEAK);
+        doc_td(d, doc_fnum(d, findings_value(f, "t"), 2), DOC_NUM);
+        doc_td(d, doc_fp(d, findings_value(f, "q")), DOC_NUM);
+        doc_tdf(d, DOC_NUM, "%.0f / %zu", findings_value(f, "rank"), r->ndims);
+    }
+    doc_table_end(d, NULL);
+    say_finding(d, TR(d->zh, "Most marked: "), largest(r, RES_F_WEAK_DIMENSION, "deviation"));
+}
+
+static void weak_units_table(doc_t *d, const char *keep, size_t n)
+{
+    const res_t *r = d->r;
+    doc_table_begin(d, TR(d->zh, "Weak units"), 5, doc_glabel(d), TR(d->zh, "dimension"), TR(d->zh, "mean"),
+                    TR(d->zh, "difference"), "q");
+    char *seen = util_xcalloc(r->ngroups + 1, 1);
+    size_t units = 0;
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const res_finding_t *f = &r->findings[i];
+        if (f->kind == RES_F_WEAK_UNIT && doc_finding_shown(r, f) && f->group >= 0 && !seen[f->group]) {
+            seen[f->group] = 1;
+            units++;
+        }
+        if (!keep[i] || f->group < 0 || f->dim < 0)
+            continue;
+        char *name = doc_group_name(d, &r->groups[f->group]);
+        doc_td(d, name, DOC_TEXT);
+        free(name);
+        doc_td(d, doc_dim_name(&r->dims[f->dim]), DOC_TEXT);
+        doc_td(d, doc_fnum(d, findings_value(f, "mean"), 1), DOC_WEAK);
+        doc_td(d, doc_fsigned(d, findings_value(f, "diff"), 1), DOC_WEAK);
+        doc_td(d, doc_fp(d, findings_value(f, "q")), DOC_NUM);
+    }
+    free(seen);
+    doc_table_end(d, TR(d->zh, "Difference: from all other respondents, in points of 0-100; q: BH-adjusted."));
+    doc_paraf(d, NULL, i18n_npick(d->zh, "%1$zu weak score in %2$zu %3$s.", "%1$zu weak scores in %2$zu %3$s.", n),
+              n, units, doc_gnoun(d, units));
+    say_finding(d, TR(d->zh, "The largest shortfall: "), largest(r, RES_F_WEAK_UNIT, "diff"));
+}
+
+/* Changes: declines first, then improvements; all respondents, then the
+ * groups. */
+static void changes_table(doc_t *d, const char *keep)
+{
+    const res_t *r = d->r;
+    doc_table_begin(d, TR(d->zh, "Significant changes"), 6, doc_glabel(d), TR(d->zh, "dimension"),
+                    r->compare_wave ? r->compare_wave : "", r->wave ? r->wave : "", TR(d->zh, "change"), "q");
+    size_t ndecl = 0, nimpr = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < r->nfindings; i++) {
+            const res_finding_t *f = &r->findings[i];
+            if (!keep[i] || f->kind != (pass ? RES_F_IMPROVED : RES_F_DECLINED) || f->dim < 0)
+                continue;
+            (pass ? &nimpr : &ndecl)[0]++;
+            char *name = f->group < 0 ? util_xstrdup(TR(d->zh, "all respondents"))
+                                      : doc_group_name(d, &r->groups[f->group]);
+            doc_td(d, name, DOC_TEXT);
+            free(name);
+            doc_td(d, doc_dim_name(&r->dims[f->dim]), DOC_TEXT);
+            doc_td(d, doc_fnum(d, findings_value(f, "mean0"), 1), DOC_NUM);
+            doc_td(d, doc_fnum(d, findings_value(f, "mean"), 1), DOC_NUM);
+            doc_td(d, doc_fsigned(d, findings_value(f, "diff"), 1), pass ? DOC_GOOD : DOC_WEAK);
+            doc_td(d, doc_fp(d, findings_value(f, "q")), DOC_NUM);
+        }
+    doc_table_end(d, NULL);
+    doc_paraf(d, NULL, TR(d->zh, "Declines: %zu; improvements: %zu."), ndecl, nimpr);
+    say_finding(d, TR(d->zh, "The largest decline: "), largest(r, RES_F_DECLINED, "diff"));
+}
+
+/* The findings of one kind as a table with a sentence or two on what
+ * matters most; the kinds without a table as sentences. */
+static void findings_of(doc_t *d, res_fkind_t k, const char *keep, size_t m)
+{
+    switch (k) {
+    case RES_F_WEAK_DIMENSION: weak_dims_table(d, keep); break;
+    case RES_F_WEAK_UNIT: weak_units_table(d, keep, m); break;
+    case RES_F_OVERCLAIM: gaps_table(d); break;
+    case RES_F_DECLINED: changes_table(d, keep); break;
+    default:
+        doc_list_begin(d, "findings");
+        for (size_t i = 0; i < d->r->nfindings; i++)
+            if (keep[i]) {
+                char *text = render_finding(d->r, &d->r->findings[i], d->zh);
+                doc_list_item(d, text);
+                free(text);
+            }
+        doc_list_end(d);
+    }
+}
+
 static void write_findings(doc_t *d, size_t nshown)
 {
     const res_t *r = d->r;
-    section(d, "findings", TR(d->zh, "Main findings"));
+    doc_section(d, "findings", TR(d->zh, "Main findings"));
     size_t total = 0;
-    char *keep = util_xcalloc(r->nfindings + 1, 1);
+    char *keep = util_xcalloc(r->nfindings + 1, 1), *keep2 = util_xcalloc(r->nfindings + 1, 1);
     for (size_t k = 0; k < sizeof fkinds / sizeof fkinds[0]; k++) {
         size_t n = 0;
         for (size_t i = 0; i < r->nfindings; i++)
-            n += r->findings[i].kind == fkinds[k].kind && finding_shown(r, &r->findings[i]);
+            n += (r->findings[i].kind == fkinds[k].kind || r->findings[i].kind == fkinds[k].with) &&
+                 doc_finding_shown(r, &r->findings[i]);
         if (!n)
             continue;
         size_t m = pick_findings(d, fkinds[k].kind, nshown, keep);
-        subsection(d, TR(d->zh, fkinds[k].title));
-        list_begin(d, "findings");
-        for (size_t i = 0; i < r->nfindings; i++)
-            if (keep[i]) {
-                char *text = render_finding(r, &r->findings[i], d->zh);
-                list_item(d, text);
-                free(text);
-            }
-        list_end(d);
+        if (fkinds[k].with != fkinds[k].kind) {
+            m += pick_findings(d, fkinds[k].with, nshown, keep2);
+            for (size_t i = 0; i < r->nfindings; i++)
+                keep[i] |= keep2[i];
+        }
+        doc_subsection(d, TR(d->zh, fkinds[k].title));
+        findings_of(d, fkinds[k].kind, keep, m);
         if (m < n && fkinds[k].kind == RES_F_WEAK_UNIT)
-            paraf(d, "note",
+            doc_paraf(d, "note",
                   TR(d->zh, "With %1$zu such findings, the list shows %2$zu: those of the %3$ss with the largest "
                             "shortfalls. Every weak score is in the tables below and groups.csv."),
-                  n, m, glabel(d));
+                  n, m, doc_glabel(d));
         else if (m < n)
-            paraf(d, "note",
+            doc_paraf(d, "note",
                   TR(d->zh, "With %1$zu such findings, the list shows the first %2$zu. Every one is in the "
                             "tables below and the CSV files."),
                   n, m);
         total += n;
     }
     free(keep);
+    free(keep2);
     if (!total)
-        paraf(d, NULL, TR(d->zh, "By this report's rules (BH-adjusted q < %g and a difference of at least "
+        doc_paraf(d, NULL, TR(d->zh, "By this report's rules (BH-adjusted q < %g and a difference of at least "
                                  "%g points), no weak dimension, weak %s, self-vs-staff gap or significant "
                                  "change was found."),
-              r->fdr, r->min_diff, glabel(d));
+              r->fdr, r->min_diff, doc_glabel(d));
 }
 
 static void write_dimensions(doc_t *d, size_t nshown)
 {
     const res_t *r = d->r;
-    section(d, "dimensions", TR(d->zh, "Dimensions"));
-    paraf(d, NULL, TR(d->zh, "Table %d gives each dimension's score and reliability; \"deviation\" is the mean "
+    doc_section(d, "dimensions", TR(d->zh, "Dimensions"));
+    doc_paraf(d, NULL, TR(d->zh, "Table %d gives each dimension's score and reliability; \"deviation\" is the mean "
                              "difference between a respondent's score on the dimension and that respondent's own "
                              "average over all dimensions: a significant negative value marks a dimension "
                              "people rate low relative to the rest. Table %d tests the differences between "
                              "%ss."),
-          d->tab + 1, d->tab + 2, glabel(d));
+          d->tab + 1, d->tab + 2, doc_glabel(d));
     /* xgettext:no-c-format */
     const char *ci = TR(d->zh, "95% CI");
     /* xgettext:no-c-format */
     const char *aci = TR(d->zh, "alpha (95% CI)");
-    table_begin(d, TR(d->zh, "Dimension scores and reliability"), 10, TR(d->zh, "dimension"), TR(d->zh, "n"),
+    doc_table_begin(d, TR(d->zh, "Dimension scores and reliability"), 10, TR(d->zh, "dimension"), TR(d->zh, "n"),
                 TR(d->zh, "mean"), TR(d->zh, "SD"), ci, aci, TR(d->zh, "rank"), TR(d->zh, "deviation"), "q",
                 TR(d->zh, "verdict"));
     for (size_t j = 0; j < r->ndims; j++) {
         const res_dim_t *dm = &r->dims[j];
-        td(d, dim_name(dm), C_TEXT);
-        td(d, fcount(d, dm->n), C_NUM);
-        td(d, fnum(d, dm->mean, 1), dm->weak ? C_WEAK : C_NUM);
-        td(d, fnum(d, dm->sd, 1), C_NUM);
-        tdf(d, C_NUM, "%s–%s", fnum(d, dm->ci_low, 1), fnum(d, dm->ci_high, 1));
-        tdf(d, C_NUM, "%s (%s–%s)", fnum(d, dm->alpha, 2), fnum(d, dm->alpha_ci_low, 2),
-            fnum(d, dm->alpha_ci_high, 2));
-        tdf(d, C_NUM, "%d", dm->rank);
-        td(d, fsigned(d, dm->deviation, 1), dm->weak ? C_WEAK : C_NUM);
-        td(d, fp(d, dm->dev_q), C_NUM);
-        td(d, dm->weak ? TR(d->zh, "▼ weak") : "", dm->weak ? C_WEAK : C_TEXT);
+        doc_td(d, doc_dim_name(dm), DOC_TEXT);
+        doc_td(d, doc_fcount(d, dm->n), DOC_NUM);
+        doc_td(d, doc_fnum(d, dm->mean, 1), dm->weak ? DOC_WEAK : DOC_NUM);
+        doc_td(d, doc_fnum(d, dm->sd, 1), DOC_NUM);
+        doc_tdf(d, DOC_NUM, "%s–%s", doc_fnum(d, dm->ci_low, 1), doc_fnum(d, dm->ci_high, 1));
+        doc_tdf(d, DOC_NUM, "%s (%s–%s)", doc_fnum(d, dm->alpha, 2), doc_fnum(d, dm->alpha_ci_low, 2),
+            doc_fnum(d, dm->alpha_ci_high, 2));
+        doc_tdf(d, DOC_NUM, "%d", dm->rank);
+        doc_td(d, doc_fsigned(d, dm->deviation, 1), dm->weak ? DOC_WEAK : DOC_NUM);
+        doc_td(d, doc_fp(d, dm->dev_q), DOC_NUM);
+        doc_td(d, dm->weak ? TR(d->zh, "▼ weak") : "", dm->weak ? DOC_WEAK : DOC_TEXT);
     }
-    table_end(d, TR(d->zh, "Scores are 0-100 (POMP); q is the Benjamini-Hochberg adjusted p value; ▼ marks a "
+    doc_table_end(d, TR(d->zh, "Scores are 0-100 (POMP); q is the Benjamini-Hochberg adjusted p value; ▼ marks a "
                            "weak dimension."));
 
-    table_begin(d, TR(d->zh, "Differences between groups"), 9, TR(d->zh, "dimension"), TR(d->zh, "F (df)"),
+    doc_table_begin(d, TR(d->zh, "Differences between groups"), 9, TR(d->zh, "dimension"), TR(d->zh, "F (df)"),
                 "p", "η²", "ω²", TR(d->zh, "Welch F (p)"), TR(d->zh, "Kruskal-Wallis H (p)"), "ICC(1)",
                 "ICC(2)");
     for (size_t j = 0; j < r->ndims; j++) {
         const res_dim_t *dm = &r->dims[j];
-        td(d, dim_name(dm), C_TEXT);
-        tdf(d, C_NUM, "%s (%s, %s)", fnum(d, dm->f, 2), fnum(d, dm->df_between, 0), fnum(d, dm->df_within, 0));
-        td(d, fp(d, dm->p_anova), C_NUM);
-        td(d, fnum(d, dm->eta2, 3), C_NUM);
-        td(d, fnum(d, dm->omega2, 3), C_NUM);
-        tdf(d, C_NUM, "%s (%s)", fnum(d, dm->welch_f, 2), fp(d, dm->welch_p));
-        tdf(d, C_NUM, "%s (%s)", fnum(d, dm->kw_h, 1), fp(d, dm->kw_p));
-        td(d, fnum(d, dm->icc1, 3), C_NUM);
-        td(d, fnum(d, dm->icc2, 3), C_NUM);
+        doc_td(d, doc_dim_name(dm), DOC_TEXT);
+        doc_tdf(d, DOC_NUM, "%s (%s, %s)", doc_fnum(d, dm->f, 2), doc_fnum(d, dm->df_between, 0), doc_fnum(d, dm->df_within, 0));
+        doc_td(d, doc_fp(d, dm->p_anova), DOC_NUM);
+        doc_td(d, doc_fnum(d, dm->eta2, 3), DOC_NUM);
+        doc_td(d, doc_fnum(d, dm->omega2, 3), DOC_NUM);
+        doc_tdf(d, DOC_NUM, "%s (%s)", doc_fnum(d, dm->welch_f, 2), doc_fp(d, dm->welch_p));
+        doc_tdf(d, DOC_NUM, "%s (%s)", doc_fnum(d, dm->kw_h, 1), doc_fp(d, dm->kw_p));
+        doc_td(d, doc_fnum(d, dm->icc1, 3), DOC_NUM);
+        doc_td(d, doc_fnum(d, dm->icc2, 3), DOC_NUM);
     }
-    table_end(d, TR(d->zh, "Between-group tests use every group, including those not shown; \"—\" means the "
+    doc_table_end(d, TR(d->zh, "Between-group tests use every group, including those not shown; \"—\" means the "
                            "statistic could not be computed."));
-    figures(d, PLOT_LIKERT);
-    figures(d, PLOT_FUNNEL);
+    doc_figures(d, PLOT_LIKERT);
+    doc_figures(d, PLOT_FUNNEL);
     if (d->plotdir && nshown < PLOT_FUNNEL_MIN_GROUPS)
-        paraf(d, "note",
+        doc_paraf(d, "note",
               i18n_npick(d->zh, "There are no funnel plots: they compare %2$ss, and only %1$zu %2$s has at least %3$d "
                                 "respondents.",
                          "There are no funnel plots: they compare %2$ss, and only %1$zu %2$ss have at least %3$d "
                          "respondents.",
                          nshown),
-              nshown, glabel(d), r->min_n);
+              nshown, doc_glabel(d), r->min_n);
 }
 
 /* The table of groups x dimensions for the groups rows[0..nrows), with a
@@ -915,72 +475,37 @@ static void write_dimensions(doc_t *d, size_t nshown)
 static void units_table(doc_t *d, const size_t *rows, size_t nrows, const char *cap, const char *note)
 {
     const res_t *r = d->r;
-    /* a table of variable width: header built here */
-    d->tab++;
-    char *capn = util_fmt(TR(d->zh, "Table %d. %s"), d->tab, cap);
-    util_buf_adds(&d->h, "<div class=\"table\"><table class=\"units\">\n<caption>");
-    html_esc(&d->h, capn);
-    const char *col1 = by_unit(d) ? TR(d->zh, "unit")
-                       : d->r->group_label && *d->r->group_label ? d->r->group_label : d->r->group_by;
-    util_buf_adds(&d->h, "</caption>\n<thead><tr><th>");
-    html_esc(&d->h, col1);
-    util_buf_adds(&d->h, "</th><th>");
-    html_esc(&d->h, TR(d->zh, "n"));
-    util_buf_adds(&d->h, "</th><th>");
-    html_esc(&d->h, TR(d->zh, "response"));
-    util_buf_adds(&d->h, "</th>");
-    util_buf_adds(&d->m, "**");
-    md_add(&d->m, capn);
-    util_buf_adds(&d->m, "**\n\n| ");
-    md_add(&d->m, col1);
-    util_buf_adds(&d->m, " | ");
-    md_add(&d->m, TR(d->zh, "n"));
-    util_buf_adds(&d->m, " | ");
-    md_add(&d->m, TR(d->zh, "response"));
-    util_buf_adds(&d->m, " |");
-    for (size_t j = 0; j < r->ndims; j++) {
-        util_buf_adds(&d->h, "<th>");
-        html_esc(&d->h, dim_name(&r->dims[j]));
-        util_buf_adds(&d->h, "</th>");
-        util_buf_adds(&d->m, " ");
-        md_add(&d->m, dim_name(&r->dims[j]));
-        util_buf_adds(&d->m, " |");
-    }
-    util_buf_adds(&d->h, "</tr></thead>\n<tbody>\n");
-    util_buf_adds(&d->m, "\n| --- |");
-    for (size_t j = 0; j < r->ndims + 2; j++)
-        util_buf_adds(&d->m, " ---: |");
-    util_buf_addc(&d->m, '\n');
-    d->in_row = 0;
-    d->cell = 0;
-    d->ncols = (int)r->ndims + 3;
+    const char **heads = util_xcalloc(r->ndims + 3, sizeof *heads);
+    heads[0] = doc_by_unit(d) ? TR(d->zh, "unit")
+               : d->r->group_label && *d->r->group_label ? d->r->group_label : d->r->group_by;
+    heads[1] = TR(d->zh, "n");
+    heads[2] = TR(d->zh, "response");
+    for (size_t j = 0; j < r->ndims; j++)
+        heads[j + 3] = doc_dim_name(&r->dims[j]);
+    doc_table_begin_v(d, cap, (int)r->ndims + 3, heads);
+    free(heads);
     for (size_t k = 0; k < nrows; k++) {
         const res_group_t *g = &r->groups[rows[k]];
-        char *name = group_name(d, g);
-        td(d, name, C_TEXT);
+        char *name = doc_group_name(d, g);
+        doc_td(d, name, DOC_TEXT);
         free(name);
-        tdf(d, C_NUM, "%ld", g->n);
-        td(d, fpct(d, g->response_rate), C_NUM);
+        doc_tdf(d, DOC_NUM, "%ld", g->n);
+        doc_td(d, doc_fpct(d, g->response_rate), DOC_NUM);
         for (size_t j = 0; j < r->ndims; j++) {
             const res_cell_t *c = &g->cells[j];
             if (c->weak)
-                tdf(d, C_WEAK, "▼%s", fnum(d, c->mean, 1));
+                doc_tdf(d, DOC_WEAK, "▼%s", doc_fnum(d, c->mean, 1));
             else
-                td(d, fnum(d, c->mean, 1), C_NUM);
+                doc_td(d, doc_fnum(d, c->mean, 1), DOC_NUM);
         }
-        row_end(d);
+        doc_row_end(d);
     }
-    util_buf_addf(&d->h, "<tr class=\"all\"><td>%s</td><td class=\"n\">%ld</td><td class=\"n\"></td>",
-                  TR(d->zh, "all"), r->respondents);
-    util_buf_addf(&d->m, "| %s | %ld | |", TR(d->zh, "all"), r->respondents);
-    for (size_t j = 0; j < r->ndims; j++) {
-        util_buf_addf(&d->h, "<td class=\"n\">%s</td>", fnum(d, r->dims[j].mean, 1));
-        util_buf_addf(&d->m, " %s |", fnum(d, r->dims[j].mean, 1));
-    }
-    util_buf_adds(&d->h, "</tr>\n");
-    util_buf_addc(&d->m, '\n');
-    table_end(d, note);
-    free(capn);
+    doc_td(d, TR(d->zh, "all"), DOC_TEXT);
+    doc_tdf(d, DOC_NUM, "%ld", r->respondents);
+    doc_td(d, "", DOC_NUM);
+    for (size_t j = 0; j < r->ndims; j++)
+        doc_td(d, doc_fnum(d, r->dims[j].mean, 1), DOC_NUM);
+    doc_table_end(d, note);
 }
 
 /* Where a group's point lies in the funnel plot, by res_funnel_t. */
@@ -994,14 +519,14 @@ enum { APPENDIX_ALL = 5 };
 static void write_all_units(doc_t *d, size_t nshown)
 {
     const res_t *r = d->r;
-    appendix(d, APPENDIX_ALL, "all-units",
-             by_unit(d) ? TR(d->zh, "Scores of every unit") : TR(d->zh, "Scores of every group"));
+    doc_appendix(d, APPENDIX_ALL, "all-units",
+             doc_by_unit(d) ? TR(d->zh, "Scores of every unit") : TR(d->zh, "Scores of every group"));
     size_t *rows = util_xcalloc(nshown + 1, sizeof *rows), nrows = 0;
     for (size_t i = 0; i < r->ngroups; i++)
-        if (shown(r, i))
+        if (doc_shown(r, i))
             rows[nrows++] = i;
-    char *by = grouping(d);
-    char *cap = by_unit(d) ? util_xstrdup(TR(d->zh, "Mean scores by unit and dimension"))
+    char *by = doc_grouping(d);
+    char *cap = doc_by_unit(d) ? util_xstrdup(TR(d->zh, "Mean scores by unit and dimension"))
                            : util_fmt(TR(d->zh, "Mean scores by %s and dimension"), by);
     units_table(d, rows, nrows, cap, TR(d->zh, "▼ marks a weak score; \"all\" includes the respondents of "
                                                "groups not shown."));
@@ -1013,21 +538,21 @@ static void write_all_units(doc_t *d, size_t nshown)
 static void write_units(doc_t *d, size_t nshown)
 {
     const res_t *r = d->r;
-    char *by = grouping(d);
-    char *title = by_unit(d) ? util_xstrdup(TR(d->zh, "Results by unit")) : util_fmt(TR(d->zh, "Results by %s"), by);
-    section(d, "units", title);
+    char *by = doc_grouping(d);
+    char *title = doc_by_unit(d) ? util_xstrdup(TR(d->zh, "Results by unit")) : util_fmt(TR(d->zh, "Results by %s"), by);
+    doc_section(d, "units", title);
     free(title);
     if (!nshown || !r->ndims) {
-        paraf(d, NULL, TR(d->zh, "No %2$s reached %1$d respondents, so none is shown on its own."), r->min_n,
-              glabel(d));
+        doc_paraf(d, NULL, TR(d->zh, "No %2$s reached %1$d respondents, so none is shown on its own."), r->min_n,
+              doc_glabel(d));
         free(by);
         return;
     }
-    paraf(d, NULL, TR(d->zh, "Table %d gives each %s's mean score on each dimension; ▼ marks a score "
+    doc_paraf(d, NULL, TR(d->zh, "Table %d gives each %s's mean score on each dimension; ▼ marks a score "
                              "significantly below all other respondents (Welch t test, BH-adjusted q < %g, "
                              "at least %g points lower)."),
-          d->tab + 1, glabel(d), r->fdr, r->min_diff);
-    char *cap = by_unit(d) ? util_xstrdup(TR(d->zh, "Mean scores by unit and dimension"))
+          d->tab + 1, doc_glabel(d), r->fdr, r->min_diff);
+    char *cap = doc_by_unit(d) ? util_xstrdup(TR(d->zh, "Mean scores by unit and dimension"))
                            : util_fmt(TR(d->zh, "Mean scores by %s and dimension"), by);
     free(by);
     /* Past PLOT_ROWS_MAX groups the table here, like the heatmap, holds the
@@ -1035,61 +560,61 @@ static void write_units(doc_t *d, size_t nshown)
     size_t *rows = util_xcalloc(nshown + 1, sizeof *rows), nrows = 0;
     if (nshown > PLOT_ROWS_MAX) {
         nrows = plot_notable(r, rows, PLOT_ROWS_MAX, NULL);
-        paraf(d, NULL,
+        doc_paraf(d, NULL,
               TR(d->zh, "With %1$zu %2$ss, the table and the figure below show the %3$zu whose weak scores fall "
                         "furthest below all other respondents (the shortfalls summed over the dimensions); "
                         "Appendix %4$s and groups.csv give every %2$s."),
-              nshown, glabel(d), nrows, appendix_no(d, APPENDIX_ALL));
+              nshown, doc_glabel(d), nrows, doc_appendix_no(d, APPENDIX_ALL));
         char *c2 = util_fmt(TR(d->zh, "%s: the %zu with the largest shortfalls"), cap, nrows);
         free(cap);
         cap = c2;
     } else {
         for (size_t i = 0; i < r->ngroups; i++)
-            if (shown(r, i))
+            if (doc_shown(r, i))
                 rows[nrows++] = i;
     }
     units_table(d, rows, nrows, cap, TR(d->zh, "▼ marks a weak score; \"all\" includes the respondents of "
                                                "groups not shown."));
     free(rows);
     free(cap);
-    figures(d, PLOT_HEATMAP);
+    doc_figures(d, PLOT_HEATMAP);
 
     /* the weak cells in detail */
     size_t nweak = 0;
     for (size_t i = 0; i < r->ngroups; i++)
-        for (size_t j = 0; shown(r, i) && j < r->ndims; j++)
+        for (size_t j = 0; doc_shown(r, i) && j < r->ndims; j++)
             nweak += r->groups[i].cells[j].weak != 0;
-    subsection(d, TR(d->zh, "Weak scores in detail"));
+    doc_subsection(d, TR(d->zh, "Weak scores in detail"));
     if (!nweak) {
-        paraf(d, NULL, TR(d->zh, "No %s scores significantly below all other respondents on any dimension."),
-              glabel(d));
+        doc_paraf(d, NULL, TR(d->zh, "No %s scores significantly below all other respondents on any dimension."),
+              doc_glabel(d));
     } else {
-        table_begin(d, TR(d->zh, "Weak scores"), 10, glabel(d), TR(d->zh, "dimension"), TR(d->zh, "n"),
+        doc_table_begin(d, TR(d->zh, "Weak scores"), 10, doc_glabel(d), TR(d->zh, "dimension"), TR(d->zh, "n"),
                     TR(d->zh, "mean"), TR(d->zh, "difference"), "t", "q", TR(d->zh, "shrunk"), "rwg(j)",
                     TR(d->zh, "funnel"));
         for (size_t i = 0; i < r->ngroups; i++) {
-            if (!shown(r, i))
+            if (!doc_shown(r, i))
                 continue;
             for (size_t j = 0; j < r->ndims; j++) {
                 const res_cell_t *c = &r->groups[i].cells[j];
                 if (!c->weak)
                     continue;
-                char *name = group_name(d, &r->groups[i]);
-                td(d, name, C_TEXT);
+                char *name = doc_group_name(d, &r->groups[i]);
+                doc_td(d, name, DOC_TEXT);
                 free(name);
-                td(d, dim_name(&r->dims[j]), C_TEXT);
-                td(d, fcount(d, c->n), C_NUM);
-                td(d, fnum(d, c->mean, 1), C_WEAK);
-                td(d, fsigned(d, c->diff, 1), C_WEAK);
-                td(d, fnum(d, c->t, 2), C_NUM);
-                td(d, fp(d, c->q), C_NUM);
-                td(d, fnum(d, c->shrunk, 1), C_NUM);
-                td(d, fnum(d, c->rwg_j, 2), C_NUM);
-                td(d, (unsigned)c->funnel < 5 ? TR(d->zh, funnel_pos[c->funnel]) : "", C_TEXT);
-                row_end(d);
+                doc_td(d, doc_dim_name(&r->dims[j]), DOC_TEXT);
+                doc_td(d, doc_fcount(d, c->n), DOC_NUM);
+                doc_td(d, doc_fnum(d, c->mean, 1), DOC_WEAK);
+                doc_td(d, doc_fsigned(d, c->diff, 1), DOC_WEAK);
+                doc_td(d, doc_fnum(d, c->t, 2), DOC_NUM);
+                doc_td(d, doc_fp(d, c->q), DOC_NUM);
+                doc_td(d, doc_fnum(d, c->shrunk, 1), DOC_NUM);
+                doc_td(d, doc_fnum(d, c->rwg_j, 2), DOC_NUM);
+                doc_td(d, (unsigned)c->funnel < 5 ? TR(d->zh, funnel_pos[c->funnel]) : "", DOC_TEXT);
+                doc_row_end(d);
             }
         }
-        table_end(d, TR(d->zh, "\"Shrunk\" is the empirical-Bayes shrunk mean; rwg(j) is within-group agreement "
+        doc_table_end(d, TR(d->zh, "\"Shrunk\" is the empirical-Bayes shrunk mean; rwg(j) is within-group agreement "
                                "(closer to 1, more agreement)."));
     }
     size_t nradar = 0, nflagged = 0;
@@ -1097,21 +622,21 @@ static void write_units(doc_t *d, size_t nshown)
         nradar += d->plots[i].kind == PLOT_RADAR;
     plot_notable(r, NULL, 0, &nflagged);
     if (d->plotdir && nradar && nradar < nflagged)
-        paraf(d, NULL, TR(d->zh, "The radar plots below show the %1$zu %2$ss with the largest shortfalls; %3$zu "
+        doc_paraf(d, NULL, TR(d->zh, "The radar plots below show the %1$zu %2$ss with the largest shortfalls; %3$zu "
                                  "%2$ss have at least one weak score (all of them in the tables above and "
                                  "groups.csv)."),
-              nradar, glabel(d), nflagged);
-    figures(d, PLOT_RADAR);
+              nradar, doc_glabel(d), nflagged);
+    doc_figures(d, PLOT_RADAR);
 }
 
 static void write_gaps(doc_t *d)
 {
     const res_t *r = d->r;
-    section(d, "gaps", TR(d->zh, "Self-assessment and the staff's view"));
+    doc_section(d, "gaps", TR(d->zh, "Self-assessment and the staff's view"));
     size_t over = 0, under = 0, n = 0, units = 0;
     for (size_t i = 0; i < r->ngaps; i++) {
         const res_gap_t *g = &r->gaps[i];
-        if (!shown(r, g->group))
+        if (!doc_shown(r, g->group))
             continue;
         n++;
         over += g->flag == RES_OVERCLAIM;
@@ -1121,121 +646,68 @@ static void write_gaps(doc_t *d)
         int has = 0;
         for (size_t k = 0; k < r->ngaps && !has; k++)
             has = r->gaps[k].group == i;
-        units += has && shown(r, i);
+        units += has && doc_shown(r, i);
     }
-    paraf(d, NULL, TR(d->zh, "%zu units have both a self-assessment and staff responses: %zu unit x dimension "
+    doc_paraf(d, NULL, TR(d->zh, "%zu units have both a self-assessment and staff responses: %zu unit x dimension "
                              "pairs. A self score above the upper 95%% limit of the staff mean and at least %g "
                              "points higher is an overclaim (%zu pairs); below the lower limit and at least %g "
                              "points lower an underclaim (%zu pairs). Overclaiming is what the research called "
                              "\"saying counts as doing, doing counts as doing well\"."),
           units, n, r->min_diff, over, r->min_diff, under);
-    if (over + under) {
-        /* xgettext:no-c-format */
-        const char *staff = TR(d->zh, "staff (95% CI)");
-        table_begin(d, TR(d->zh, "Pairs where self and staff differ"), 6, TR(d->zh, "unit"), TR(d->zh, "dimension"),
-                    TR(d->zh, "self"), staff, TR(d->zh, "gap"), TR(d->zh, "verdict"));
-        /* overclaims first, the largest gap on top; then underclaims */
-        size_t *ord = util_xcalloc(r->ngaps + 1, sizeof *ord), no = 0;
-        for (int pass = 0; pass < 2; pass++) {
-            size_t from = no;
-            for (size_t i = 0; i < r->ngaps; i++)
-                if (shown(r, r->gaps[i].group) && r->gaps[i].flag == (pass ? RES_UNDERCLAIM : RES_OVERCLAIM))
-                    ord[no++] = i;
-            for (size_t a = from + 1; a < no; a++) {
-                size_t v = ord[a], b = a;
-                while (b > from && fabs(r->gaps[ord[b - 1]].gap) < fabs(r->gaps[v].gap)) {
-                    ord[b] = ord[b - 1];
-                    b--;
-                }
-                ord[b] = v;
-            }
-        }
-        for (size_t k = 0; k < no; k++) {
-            const res_gap_t *g = &r->gaps[ord[k]];
-            int pass = g->flag == RES_UNDERCLAIM;
-            char *name = group_name(d, &r->groups[g->group]);
-            td(d, name, C_TEXT);
-            free(name);
-            td(d, g->dim < r->ndims ? dim_name(&r->dims[g->dim]) : "", C_TEXT);
-            td(d, fnum(d, g->self, 1), C_NUM);
-            tdf(d, C_NUM, "%s (%s–%s)", fnum(d, g->staff, 1), fnum(d, g->staff_ci_low, 1),
-                fnum(d, g->staff_ci_high, 1));
-            td(d, fsigned(d, g->gap, 1), pass ? C_GOOD : C_WEAK);
-            td(d, pass ? TR(d->zh, "underclaim") : TR(d->zh, "▲ overclaim"), pass ? C_TEXT : C_WEAK);
-            row_end(d);
-        }
-        free(ord);
-        table_end(d, TR(d->zh, "Sorted by the size of the gap; every pair is in gaps.csv."));
-    }
-    figures(d, PLOT_DUMBBELL);
+    if (over + under)
+        doc_paraf(d, NULL, TR(d->zh, "Section %s (main findings) lists these pairs, the largest gaps first."),
+                  doc_numeral(d, 2));
+    doc_figures(d, PLOT_DUMBBELL);
 }
 
 static void write_changes(doc_t *d)
 {
     const res_t *r = d->r;
     char *t = util_fmt(TR(d->zh, "Change since wave %s"), r->compare_wave);
-    section(d, "changes", t);
+    doc_section(d, "changes", t);
     free(t);
     size_t npop = 0, nflag = 0;
     for (size_t i = 0; i < r->nchanges; i++) {
         const res_change_t *c = &r->changes[i];
         if (c->group == -1)
             npop++;
-        else if (c->group >= 0 && shown(r, (size_t)c->group) && c->flag != RES_STABLE)
+        else if (c->group >= 0 && doc_shown(r, (size_t)c->group) && c->flag != RES_STABLE)
             nflag++;
     }
     if (!r->nchanges) {
-        paraf(d, NULL, TR(d->zh, "Wave %s holds no data to compare with."), r->compare_wave);
+        doc_paraf(d, NULL, TR(d->zh, "Wave %s holds no data to compare with."), r->compare_wave);
         return;
     }
-    paraf(d, NULL, TR(d->zh, "Scores of this wave (%s) are compared with %s by Welch t tests; a change with "
+    doc_paraf(d, NULL, TR(d->zh, "Scores of this wave (%s) are compared with %s by Welch t tests; a change with "
                              "BH-adjusted q < %g and at least %g points is an improvement or a decline."),
           r->wave ? r->wave : "", r->compare_wave, r->fdr, r->min_diff);
     /* by res_changeflag_t */
     static const char *const verdict[] = {N_("stable"), N_("▲ improved"), N_("▼ declined")};
     if (npop) {
-        table_begin(d, TR(d->zh, "Change by dimension (all respondents)"), 7, TR(d->zh, "dimension"),
+        doc_table_begin(d, TR(d->zh, "Change by dimension (all respondents)"), 7, TR(d->zh, "dimension"),
                     r->compare_wave, r->wave, TR(d->zh, "change"), "t", "q", TR(d->zh, "verdict"));
         for (size_t i = 0; i < r->nchanges; i++) {
             const res_change_t *c = &r->changes[i];
             if (c->group != -1 || c->dim >= r->ndims)
                 continue;
-            int k = c->flag == RES_DECLINED ? C_WEAK : c->flag == RES_IMPROVED ? C_GOOD : C_NUM;
-            td(d, dim_name(&r->dims[c->dim]), C_TEXT);
-            tdf(d, C_NUM, "%s (n=%s)", fnum(d, c->mean0, 1), fcount(d, c->n0));
-            tdf(d, C_NUM, "%s (n=%s)", fnum(d, c->mean1, 1), fcount(d, c->n1));
-            td(d, fsigned(d, c->diff, 1), k);
-            td(d, fnum(d, c->t, 2), C_NUM);
-            td(d, fp(d, c->q), C_NUM);
-            td(d, TR(d->zh, verdict[c->flag % 3]), k == C_NUM ? C_TEXT : k);
+            int k = c->flag == RES_DECLINED ? DOC_WEAK : c->flag == RES_IMPROVED ? DOC_GOOD : DOC_NUM;
+            doc_td(d, doc_dim_name(&r->dims[c->dim]), DOC_TEXT);
+            doc_tdf(d, DOC_NUM, "%s (n=%s)", doc_fnum(d, c->mean0, 1), doc_fcount(d, c->n0));
+            doc_tdf(d, DOC_NUM, "%s (n=%s)", doc_fnum(d, c->mean1, 1), doc_fcount(d, c->n1));
+            doc_td(d, doc_fsigned(d, c->diff, 1), k);
+            doc_td(d, doc_fnum(d, c->t, 2), DOC_NUM);
+            doc_td(d, doc_fp(d, c->q), DOC_NUM);
+            doc_td(d, TR(d->zh, verdict[c->flag % 3]), k == DOC_NUM ? DOC_TEXT : k);
         }
-        table_end(d, NULL);
+        doc_table_end(d, NULL);
     }
-    figures(d, PLOT_CHANGE);
+    doc_figures(d, PLOT_CHANGE);
     if (nflag) {
-        char *cap = util_fmt(TR(d->zh, "Significant changes by %s"), glabel(d));
-        table_begin(d, cap, 7, glabel(d), TR(d->zh, "dimension"), r->compare_wave, r->wave, TR(d->zh, "change"),
-                    "q", TR(d->zh, "verdict"));
-        free(cap);
-        for (int pass = 0; pass < 2; pass++)
-            for (size_t i = 0; i < r->nchanges; i++) {
-                const res_change_t *c = &r->changes[i];
-                if (c->group < 0 || !shown(r, (size_t)c->group) || c->dim >= r->ndims ||
-                    c->flag != (pass ? RES_IMPROVED : RES_DECLINED))
-                    continue;
-                char *name = group_name(d, &r->groups[c->group]);
-                td(d, name, C_TEXT);
-                free(name);
-                td(d, dim_name(&r->dims[c->dim]), C_TEXT);
-                td(d, fnum(d, c->mean0, 1), C_NUM);
-                td(d, fnum(d, c->mean1, 1), C_NUM);
-                td(d, fsigned(d, c->diff, 1), pass ? C_GOOD : C_WEAK);
-                td(d, fp(d, c->q), C_NUM);
-                td(d, TR(d->zh, verdict[c->flag % 3]), pass ? C_GOOD : C_WEAK);
-            }
-        table_end(d, TR(d->zh, "Every comparison is in changes.csv."));
+        doc_paraf(d, NULL, TR(d->zh, "Section %s (main findings) lists the significant changes; every comparison "
+                                     "is in changes.csv."),
+                  doc_numeral(d, 2));
     } else {
-        paraf(d, NULL, TR(d->zh, "No %s changed significantly on any dimension."), glabel(d));
+        doc_paraf(d, NULL, TR(d->zh, "No %s changed significantly on any dimension."), doc_glabel(d));
     }
 }
 
@@ -1244,92 +716,92 @@ static void write_comments(doc_t *d)
     const res_t *r = d->r;
     size_t any = 0;
     for (size_t i = 0; i < r->ngroups; i++)
-        if (shown(r, i))
+        if (doc_shown(r, i))
             any += r->groups[i].ncomments;
     if (!any)
         return;
-    section(d, "comments", TR(d->zh, "Staff comments"));
-    paraf(d, "note", TR(d->zh, "Verbatim answers to the open question, quoted only for %2$ss of at least %1$d "
+    doc_section(d, "comments", TR(d->zh, "Staff comments"));
+    doc_paraf(d, "note", TR(d->zh, "Verbatim answers to the open question, quoted only for %2$ss of at least %1$d "
                                "respondents, at most %3$d per %2$s."),
-          RES_COMMENT_MIN, glabel(d), RES_COMMENTS_KEPT);
+          RES_COMMENT_MIN, doc_glabel(d), RES_COMMENTS_KEPT);
     for (size_t i = 0; i < r->ngroups; i++) {
         const res_group_t *g = &r->groups[i];
-        if (!shown(r, i) || !g->ncomments)
+        if (!doc_shown(r, i) || !g->ncomments)
             continue;
-        char *name = group_name(d, g);
-        minor_heading(d, name);
+        char *name = doc_group_name(d, g);
+        doc_minor_heading(d, name);
         free(name);
-        list_begin(d, "comments");
+        doc_list_begin(d, "comments");
         for (size_t k = 0; k < g->ncomments; k++)
-            if (g->comments[k] && !names_hidden(d, g->comments[k]))
-                list_item(d, g->comments[k]);
-        list_end(d);
+            if (g->comments[k] && !doc_names_hidden(d, g->comments[k]))
+                doc_list_item(d, g->comments[k]);
+        doc_list_end(d);
     }
 }
 
 static void write_methods(doc_t *d, int n)
 {
     const res_t *r = d->r;
-    appendix(d, n, "methods", TR(d->zh, "Methods"));
-    list_begin(d, "methods");
-    list_item(d, TR(d->zh, "Scoring (POMP): Likert items are scored by their choice codes (1-5 on a five-point "
+    doc_appendix(d, n, "methods", TR(d->zh, "Methods"));
+    doc_list_begin(d, "methods");
+    doc_list_item(d, TR(d->zh, "Scoring (POMP): Likert items are scored by their choice codes (1-5 on a five-point "
                            "scale); reversed items become min + max - x. A respondent's dimension score is the "
                            "mean of the items answered in that dimension, rescaled to 0-100: 100 x (mean - "
                            "min) / (max - min). It is missing when fewer than half of the dimension's items "
                            "are answered. Bonus and deduction points are summed separately and never mixed "
                            "into the 0-100 score."));
-    list_item(d, TR(d->zh, "Item statistics (n, mean, SD) describe the answers as given, before reversal; "
+    doc_list_item(d, TR(d->zh, "Item statistics (n, mean, SD) describe the answers as given, before reversal; "
                            "everything else uses the reversed scores."));
-    list_item(d, TR(d->zh, "Confidence intervals of means are t intervals (95%)."));
+    doc_list_item(d, TR(d->zh, "Confidence intervals of means are t intervals (95%)."));
     /* xgettext:no-c-format */
-    list_item(d, TR(d->zh, "Reliability, on respondents who answered every item of the dimension: Cronbach's "
+    doc_list_item(d, TR(d->zh, "Reliability, on respondents who answered every item of the dimension: Cronbach's "
                            "alpha = k/(k-1) x (1 - sum of item variances / variance of the total), "
                            "standardised alpha and the average inter-item correlation, with Feldt's 95% "
                            "interval for alpha (F distribution); per item the corrected item-total correlation "
                            "and alpha if the item is dropped. Below 0.70, conclusions on the dimension need "
                            "care."));
-    list_item(d, TR(d->zh, "Differences between groups: one-way ANOVA of respondents' scores with F, p, eta "
+    doc_list_item(d, TR(d->zh, "Differences between groups: one-way ANOVA of respondents' scores with F, p, eta "
                            "squared (between sum of squares / total) and omega squared = max(0, (SSB - dfB x "
                            "MSW) / (SST + MSW)); Welch's ANOVA, which does not assume equal variances; and the "
                            "Kruskal-Wallis test with tie correction, which does not assume normality."));
-    list_item(d, TR(d->zh, "Intraclass correlation: ICC(1) = (MSB - MSW) / (MSB + (k-1) MSW), the share of "
+    doc_list_item(d, TR(d->zh, "Intraclass correlation: ICC(1) = (MSB - MSW) / (MSB + (k-1) MSW), the share of "
                            "score variance that lies between groups; ICC(2) = (MSB - MSW) / MSB, the "
                            "reliability of group means; k is the mean group size. Between-group statistics use "
                            "every group, those not shown included, because they reveal nothing about any one "
                            "group; a statistic that cannot be computed is shown as \"—\"."));
-    list_itemf(d, TR(d->zh, "Weak dimension: for each respondent, the score on the dimension minus that "
+    doc_list_itemf(d, TR(d->zh, "Weak dimension: for each respondent, the score on the dimension minus that "
                             "respondent's mean over all dimensions; a one-sample t test of the mean difference "
                             "against 0; p values adjusted across dimensions by Benjamini-Hochberg (BH) into q "
                             "values. Weak when q < %g and the mean difference is at most -%g points. This "
                             "compares how the same people rate different dimensions, so lenient or strict "
                             "raters do not matter."),
                r->fdr, r->min_diff);
-    list_itemf(d, TR(d->zh, "Weak group: for each shown group x dimension, a Welch t test of the group's "
+    doc_list_itemf(d, TR(d->zh, "Weak group: for each shown group x dimension, a Welch t test of the group's "
                             "scores against all other respondents' (those of groups not shown included), "
                             "BH-adjusted over every tested pair; weak when q < %g and the group is at least %g "
                             "points lower."),
                r->fdr, r->min_diff);
-    list_item(d, TR(d->zh, "Within-group agreement rwg(j): on the dimension's items as answered, null variance "
+    doc_list_item(d, TR(d->zh, "Within-group agreement rwg(j): on the dimension's items as answered, null variance "
                            "(A^2 - 1)/12 for an A-point scale, the mean item variance truncated at the null "
                            "variance, missing answers dropped per item. Closer to 1 means more agreement."));
-    list_item(d, TR(d->zh, "Shrinkage (empirical Bayes): small groups' means are noisy, so a shrunk mean is "
+    doc_list_item(d, TR(d->zh, "Shrinkage (empirical Bayes): small groups' means are noisy, so a shrunk mean is "
                            "given too: grand + B x (mean - grand), B = tau^2 / (tau^2 + MSW/n), tau^2 = max(0, "
                            "(MSB - MSW) / k), grand = the mean of all respondents' scores."));
-    list_item(d, TR(d->zh, "Funnel plots: limits grand +/- z x sqrt(MSW/n + tau^2) (Spiegelhalter 2005) with z "
+    doc_list_item(d, TR(d->zh, "Funnel plots: limits grand +/- z x sqrt(MSW/n + tau^2) (Spiegelhalter 2005) with z "
                            "= 1.96 (95%) and 3.09 (99.8%), drawn as curves over n; groups outside are labelled."));
-    list_itemf(d, TR(d->zh, "Self vs staff: a unit's self-assessment (same wave, a self-assessment form with "
+    doc_list_itemf(d, TR(d->zh, "Self vs staff: a unit's self-assessment (same wave, a self-assessment form with "
                             "the same dimension codes) is scored the same way; gap = self score - staff mean. "
                             "Overclaim when the self score is above the upper 95%% limit of the staff mean and "
                             "the gap is at least %g; underclaim symmetrically; else consistent."),
                r->min_diff);
-    list_itemf(d, TR(d->zh, "Change between waves: per dimension (all respondents) and per group x dimension, "
+    doc_list_itemf(d, TR(d->zh, "Change between waves: per dimension (all respondents) and per group x dimension, "
                             "a Welch t test of this wave against the earlier one, BH-adjusted; improved or "
                             "declined when q < %g and the change is at least %g points."),
                r->fdr, r->min_diff);
-    list_item(d, TR(d->zh, "BH adjustment controls the false discovery rate: among results called significant, "
+    doc_list_item(d, TR(d->zh, "BH adjustment controls the false discovery rate: among results called significant, "
                            "the expected share of false ones stays below the chosen level."));
-    list_end(d);
-    paraf(d, NULL, TR(d->zh, "Settings of this analysis: minimum group size %d, minimum difference %g points, "
+    doc_list_end(d);
+    doc_paraf(d, NULL, TR(d->zh, "Settings of this analysis: minimum group size %d, minimum difference %g points, "
                              "false discovery rate %g."),
           r->min_n, r->min_diff, r->fdr);
 }
@@ -1337,8 +809,8 @@ static void write_methods(doc_t *d, int n)
 static void write_anonymity(doc_t *d, int n)
 {
     const res_t *r = d->r;
-    appendix(d, n, "anonymity", TR(d->zh, "Anonymity"));
-    paraf(d, NULL,
+    doc_appendix(d, n, "anonymity", TR(d->zh, "Anonymity"));
+    doc_paraf(d, NULL,
           i18n_npick(d->zh,
                      "The minimum group size of this report is %1$d: a %3$s with fewer respondents has no "
                      "score, plot point, finding or comment anywhere; if such %3$ss together hold fewer than "
@@ -1351,62 +823,62 @@ static void write_anonymity(doc_t *d, int n)
                      "by subtraction. %2$zu %3$ss were hidden this way (which ones is not said); their "
                      "respondents still count in population figures and between-group tests.",
                      r->nsuppressed),
-          r->min_n, r->nsuppressed, glabel(d));
-    paraf(d, NULL,
+          r->min_n, r->nsuppressed, doc_glabel(d));
+    doc_paraf(d, NULL,
           TR(d->zh, "Comments are quoted only for %2$ss of at least %1$d respondents, at most %3$d per %2$s. No "
                     "token, IP address or time of day is stored with an answer, only the date."),
-          RES_COMMENT_MIN, glabel(d), RES_COMMENTS_KEPT);
+          RES_COMMENT_MIN, doc_glabel(d), RES_COMMENTS_KEPT);
 }
 
 static void write_items(doc_t *d, int n)
 {
     const res_t *r = d->r;
-    appendix(d, n, "items", TR(d->zh, "Items"));
-    para_cls(d, "note", TR(d->zh, "Means and SDs are of the answers as given (before reversal); the corrected "
+    doc_appendix(d, n, "items", TR(d->zh, "Items"));
+    doc_para(d, "note", TR(d->zh, "Means and SDs are of the answers as given (before reversal); the corrected "
                                   "item-total correlation and alpha if dropped use reversed scores."));
     for (size_t j = 0; j < r->ndims; j++) {
         const res_dim_t *dm = &r->dims[j];
         if (!dm->nitems)
             continue;
-        table_begin(d, dim_name(dm), 7, TR(d->zh, "item"), TR(d->zh, "text"), TR(d->zh, "n"), TR(d->zh, "mean"),
+        doc_table_begin(d, doc_dim_name(dm), 7, TR(d->zh, "item"), TR(d->zh, "text"), TR(d->zh, "n"), TR(d->zh, "mean"),
                     TR(d->zh, "SD"), TR(d->zh, "r.drop"), TR(d->zh, "alpha if dropped"));
         for (size_t i = 0; i < dm->nitems; i++) {
             const res_item_t *it = &dm->items[i];
-            tdf(d, C_TEXT, "%s%s", it->name, it->reverse ? TR(d->zh, " (R)") : "");
-            td(d, it->label ? it->label : "", C_TEXT);
-            td(d, fcount(d, it->n), C_NUM);
-            td(d, fnum(d, it->mean, 2), C_NUM);
-            td(d, fnum(d, it->sd, 2), C_NUM);
-            td(d, fnum(d, it->r_drop, 2), C_NUM);
-            td(d, fnum(d, it->alpha_if_dropped, 2), C_NUM);
+            doc_tdf(d, DOC_TEXT, "%s%s", it->name, it->reverse ? TR(d->zh, " (R)") : "");
+            doc_td(d, it->label ? it->label : "", DOC_TEXT);
+            doc_td(d, doc_fcount(d, it->n), DOC_NUM);
+            doc_td(d, doc_fnum(d, it->mean, 2), DOC_NUM);
+            doc_td(d, doc_fnum(d, it->sd, 2), DOC_NUM);
+            doc_td(d, doc_fnum(d, it->r_drop, 2), DOC_NUM);
+            doc_td(d, doc_fnum(d, it->alpha_if_dropped, 2), DOC_NUM);
         }
-        table_end(d, NULL);
+        doc_table_end(d, NULL);
     }
 }
 
 static void write_files(doc_t *d, int n, const char *plot_note)
 {
     const res_t *r = d->r;
-    appendix(d, n, "files", TR(d->zh, "Data files and plots"));
-    list_begin(d, NULL);
-    list_item(d, TR(d->zh, "dimensions.csv (dimensions), groups.csv (groups x dimensions; no scores of hidden "
+    doc_appendix(d, n, "files", TR(d->zh, "Data files and plots"));
+    doc_list_begin(d, NULL);
+    doc_list_item(d, TR(d->zh, "dimensions.csv (dimensions), groups.csv (groups x dimensions; no scores of hidden "
                            "groups), items.csv (items), gaps.csv (self vs staff), changes.csv (between waves): "
                            "UTF-8 with a BOM, so Excel and WPS open them directly."));
     if (d->nplots)
-        list_item(d, TR(d->zh, "plots/: every figure as PNG and SVG with its gnuplot script (.gp) and data (.dat); "
+        doc_list_item(d, TR(d->zh, "plots/: every figure as PNG and SVG with its gnuplot script (.gp) and data (.dat); "
                                "edit a script and run gnuplot NAME.gp in that directory to re-draw it."));
-    list_end(d);
+    doc_list_end(d);
     if (plot_note)
-        para_cls(d, "warn", plot_note);
+        doc_para(d, "warn", plot_note);
     if (r->nwarnings) {   /* about dimensions and counts: none names a group */
-        subsection(d, TR(d->zh, "Warnings from the analysis"));
-        list_begin(d, "warnings");
+        doc_subsection(d, TR(d->zh, "Warnings from the analysis"));
+        doc_list_begin(d, "warnings");
         for (size_t i = 0; i < r->nwarnings; i++) {
             char *text = render_warning(r, &r->warnings[i], d->zh);
-            list_item(d, text);
+            doc_list_item(d, text);
             free(text);
         }
-        list_end(d);
+        doc_list_end(d);
     }
 }
 
@@ -1422,8 +894,8 @@ static int save(const char *dir, const char *name, const util_buf_t *b, char **e
     return rc;
 }
 
-int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_progress_fn fn, void *arg,
-                          char **plot_err, char **err)
+int report_write_formats(const res_t *r, const char *dir, unsigned formats, int with_plots, plot_progress_fn fn,
+                         void *arg, char **plot_err, char **err)
 {
     doc_t d = {.r = r};
     int rc = -1;
@@ -1434,6 +906,8 @@ int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_
     if (plot_err)
         *plot_err = NULL;
     d.zh = r->lang && strcmp(r->lang, "zh") == 0;
+    if (formats & REPORT_DOCX)
+        d.x = docx_new(d.zh);
     if (fs_mkdir_p(dir, err) != 0)
         goto cleanup;
     if (render_csv(r, dir, err) != 0)
@@ -1454,7 +928,7 @@ int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_
     d.hide = util_xcalloc(2 * r->ngroups + 1, sizeof *d.hide);
     size_t nshown = 0;
     for (size_t i = 0; i < r->ngroups; i++) {
-        if (shown(r, i)) {
+        if (doc_shown(r, i)) {
             nshown++;
             continue;
         }
@@ -1470,11 +944,11 @@ int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_
     subtitle = r->compare_wave ? util_fmt(TR(d.zh, "Wave %s, compared with %s. Written %s."), wave, r->compare_wave,
                                           today)
                                : util_fmt(TR(d.zh, "Wave %s. Written %s."), wave, today);
-    write_head(&d, title, subtitle);
+    doc_head(&d, title, subtitle);
     if (plot_note)
-        para_cls(&d, "warn", plot_note);
+        doc_para(&d, "warn", plot_note);
     else if (!with_plots)
-        para_cls(&d, "note", TR(d.zh, "Plots were not requested for this report."));
+        doc_para(&d, "note", TR(d.zh, "Plots were not requested for this report."));
     write_overview(&d, nshown);
     write_findings(&d, nshown);
     write_dimensions(&d, nshown);
@@ -1490,15 +964,24 @@ int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_
     write_files(&d, 4, plot_note);
     if (nshown > PLOT_ROWS_MAX && r->ndims)
         write_all_units(&d, nshown);
-    util_buf_adds(&d.h, "</main>\n</body>\n</html>\n");
-    if (save(dir, "report.html", &d.h, err) != 0 || save(dir, "report.md", &d.m, err) != 0)
+    doc_end(&d);
+    if (((formats & REPORT_HTML) && save(dir, "report.html", &d.h, err) != 0) ||
+        ((formats & REPORT_MD) && save(dir, "report.md", &d.m, err) != 0))
         goto cleanup;
+    if (d.x) {
+        char *path = util_fmt("%s/report.docx", dir);
+        int bad = docx_save(d.x, path, title, err);
+        free(path);
+        if (bad)
+            goto cleanup;
+    }
     if (plot_note && plot_err)
         *plot_err = util_xstrdup(perr ? perr : plot_note);
     rc = 0;
 cleanup:
     util_buf_free(&d.h);
     util_buf_free(&d.m);
+    docx_free(d.x);
     free(d.hide);
     plot_list_free(plots, nplots);
     free(plotdir);
@@ -1507,6 +990,12 @@ cleanup:
     free(title);
     free(subtitle);
     return rc;
+}
+
+int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_progress_fn fn, void *arg,
+                          char **plot_err, char **err)
+{
+    return report_write_formats(r, dir, REPORT_HTML | REPORT_MD, with_plots, fn, arg, plot_err, err);
 }
 
 int report_write(const res_t *r, const char *dir, int with_plots, char **plot_err, char **err)

@@ -31,4 +31,16 @@ int report_write(const res_t *r, const char *dir, int with_plots, char **plot_er
 int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_progress_fn fn, void *arg,
                           char **plot_err, char **err);
 
+/* The formats a report is written in (report.html, report.md,
+ * report.docx); report_write gives the first two. */
+#define REPORT_HTML 1u
+#define REPORT_MD 2u
+#define REPORT_DOCX 4u
+#define REPORT_ALL (REPORT_HTML | REPORT_MD | REPORT_DOCX)
+
+/* report_write_progress in the formats asked for; the CSV tables and
+ * plots are written whatever they are. */
+int report_write_formats(const res_t *r, const char *dir, unsigned formats, int with_plots, plot_progress_fn fn,
+                         void *arg, char **plot_err, char **err);
+
 #endif

@@ -227,8 +227,8 @@ same "every shown unit has a row in the report" "$miss" ""
 run env GAPSURVEY_DB="$MANY" "$GS" report --wave 2026 --fdr 0.9 --min-diff 0 --no-plots --lang en \
     --out "$T/rep-manyf"
 status "report with a loose threshold" 0
-same "50 weak-unit findings listed" \
-    "$(awk '/^### [0-9.]* Weak units/ {f = 1; next} /^##/ {f = 0} f && /^- /' "$T/rep-manyf/report.md" | wc -l)" 50
+same "50 weak-unit findings listed (rows of the findings' weak-unit table)" \
+    "$(awk '/^### [0-9.]* Weak units/ {f = 1; next} /^##/ {f = 0} f && /^\| [^-]/' "$T/rep-manyf/report.md" | wc -l)" 51
 check "and the report says how many there are" \
     grep -qE 'With [0-9]+ such findings, the list shows 50: those of the units with the largest shortfalls' \
     "$T/rep-manyf/report.md"
@@ -274,11 +274,14 @@ check "demo wrote report.html" [ -s "$T/demo/report.html" ]
 check "demo wrote report.md" [ -s "$T/demo/report.md" ]
 check "demo kept its database" [ -s "$T/demo/demo.db" ]
 has "demo prints the path of report.html" "$T/out" "$T/demo/report.html"
-for planted in "（U07）在“科学部署”" "（U12）在“思想认识”" "（U23）在“高效型”" "（U31）在“廉洁型”"; do
-    has "demo finds the planted weakness $planted" "$T/demo/report.md" "$planted"
+# the findings are tables: a weak unit is a row "| U07 name | dimension | **mean** |..."
+for planted in "U07 科学部署" "U12 思想认识" "U23 高效型" "U31 廉洁型"; do
+    set -- $planted
+    check "demo finds the planted weakness $planted" grep -qE "^\| $1 [^|]*\| $2 \| \*\*" "$T/demo/report.md"
 done
-has "demo finds the overclaiming unit U07" "$T/demo/report.md" "（U07）自评明显高于"
-has "demo finds the overclaiming unit U18" "$T/demo/report.md" "（U18）自评明显高于"
+check "demo finds the overclaiming unit U07" grep -qE '^\| U07 .*\*\*▲ 高估\*\* \|$' "$T/demo/report.md"
+check "demo finds the overclaiming unit U18" grep -qE '^\| U18 .*\*\*▲ 高估\*\* \|$' "$T/demo/report.md"
+check "demo wrote report.docx" [ -s "$T/demo/report.docx" ]
 run "$GS" --lang en demo --out "$T/demo"
 status "demo again replaces the old database (English)" 0
 has "English demo report" "$T/demo/report.html" "1 Overview"

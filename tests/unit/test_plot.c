@@ -431,7 +431,9 @@ static void test_report_escapes_and_hides(void **state)
     assert_non_null(strstr(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; 多落实"));
     /* a finding worded in the report's language, names escaped */
     assert_non_null(strstr(html, "<li>O&#39;Brien &quot;50%&quot; 局 {x}_^@`echo`（U03）回收率偏低：26 份，应答率 42%"));
-    assert_non_null(strstr(html, "<li>市水利局（U07）自评明显高于干部职工评价"));
+    /* the self-vs-staff gaps are a table of the findings: a row per pair */
+    assert_non_null(strstr(html, "<tr><td>U07 市水利局</td>"));
+    assert_non_null(strstr(html, "<td class=\"n weak\">▲ 高估</td>"));
     assert_non_null(strstr(html, "<li>clean：无法进行 Welch 方差分析（某组得分少于两个或没有变异）</li>"));
     assert_non_null(strstr(html, "一、总体情况"));
     assert_non_null(strstr(html, "二、主要发现"));

@@ -1,0 +1,985 @@
+/*
+ * docx: the Word document of a report (docx.h).  The body is built as
+ * WordprocessingML text while the report is written; docx_save adds the
+ * parts around it (styles, numbering, fonts, settings, footer, relations,
+ * properties) and zips everything with libzip.
+ *
+ * Two things are settled only at the end and so kept aside: the table of
+ * contents, which lists headings written after it (entries with PAGEREF
+ * fields to bookmarks on the headings, so an office suite fills in the
+ * page numbers), and a table, whose column widths need all its cells.
+ */
+#include "analysis/report/docx.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "base/fs.h"
+#include "base/i18n.h"
+#include "base/util.h"
+
+/* Page geometry in twips (1/1440 inch).  Chinese: GB/T 9704 margins
+ * (37 mm top, 35 bottom, 28 left, 26 right); English: one inch. */
+typedef struct {
+    int top, bottom, left, right;
+    int body_hp;                 /* body text size in half-points */
+    int table_hp[3];             /* table text sizes tried, largest first */
+} layout_t;
+
+static const layout_t lay_zh = {2098, 1984, 1588, 1474, 32, {21, 18, 15}};
+static const layout_t lay_en = {1440, 1440, 1440, 1440, 22, {18, 16, 14}};
+
+#define PAGE_W 11906
+#define PAGE_H 16838
+#define CELL_MAR 57              /* twips left and right in a cell (1 mm) */
+#define EMU_PER_TWIP 635
+
+typedef struct {
+    char *text;
+    docx_cell_t kind;
+} cell_t;
+
+typedef struct {
+    int level, id;
+    char *text;
+} toc_t;
+
+struct docx {
+    int zh, no_contents;
+    const layout_t *lay;
+    util_buf_t head, body;       /* before and after the table of contents */
+    toc_t *toc;
+    size_t ntoc, ctoc;
+    int nbook, nlists, list_num, ntab, nfig;
+    char **media;                /* PNG paths, word/media/imageN.png */
+    size_t nmedia;
+    /* the table being collected */
+    int ncols;
+    char **heads;
+    char *pattern, *caption;
+    cell_t *cells;
+    size_t ncells, ccells;
+};
+
+static int text_w(const docx_t *x)
+{
+    return PAGE_W - x->lay->left - x->lay->right;
+}
+
+/* ---- text ---- */
+
+/* Text as XML character data: & < > " escaped, control characters (which
+ * XML 1.0 forbids) as spaces, invalid UTF-8 as U+FFFD. */
+static void x_esc(util_buf_t *b, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    while (n) {
+        unsigned cp;
+        int k = util_utf8_decode(s, n, &cp);
+        if (cp == '&')
+            util_buf_adds(b, "&amp;");
+        else if (cp == '<')
+            util_buf_adds(b, "&lt;");
+        else if (cp == '>')
+            util_buf_adds(b, "&gt;");
+        else if (cp == '"')
+            util_buf_adds(b, "&quot;");
+        else if (cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF)
+            util_buf_addc(b, ' ');
+        else if (cp == 0xFFFD && k == 1 && (unsigned char)*s >= 0x80)
+            util_buf_adds(b, "\xEF\xBF\xBD");
+        else
+            util_buf_add(b, s, (size_t)k);
+        s += k;
+        n -= (size_t)k;
+    }
+}
+
+/* A run of text with run properties rpr (may be NULL). */
+static void x_run(util_buf_t *b, const char *rpr, const char *text)
+{
+    util_buf_adds(b, "<w:r>");
+    if (rpr && *rpr)
+        util_buf_addf(b, "<w:rPr>%s</w:rPr>", rpr);
+    util_buf_adds(b, "<w:t xml:space=\"preserve\">");
+    x_esc(b, text);
+    util_buf_adds(b, "</w:t></w:r>");
+}
+
+/* A complex field: instr with result shown until it is updated. */
+static void x_field(util_buf_t *b, const char *instr, const char *result)
+{
+    util_buf_adds(b, "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText xml:space=\"preserve\"> ");
+    x_esc(b, instr);
+    util_buf_adds(b, " </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>");
+    x_run(b, NULL, result);
+    util_buf_adds(b, "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>");
+}
+
+/* ---- life ---- */
+
+docx_t *docx_new(int zh)
+{
+    docx_t *x = util_xcalloc(1, sizeof *x);
+    x->zh = zh;
+    x->lay = zh ? &lay_zh : &lay_en;
+    return x;
+}
+
+static void table_clear(docx_t *x)
+{
+    for (int i = 0; i < x->ncols; i++)
+        free(x->heads[i]);
+    free(x->heads);
+    x->heads = NULL;
+    for (size_t i = 0; i < x->ncells; i++)
+        free(x->cells[i].text);
+    free(x->cells);
+    x->cells = NULL;
+    x->ncells = x->ccells = 0;
+    free(x->pattern);
+    free(x->caption);
+    x->pattern = x->caption = NULL;
+    x->ncols = 0;
+}
+
+void docx_free(docx_t *x)
+{
+    if (!x)
+        return;
+    table_clear(x);
+    util_buf_free(&x->head);
+    util_buf_free(&x->body);
+    for (size_t i = 0; i < x->ntoc; i++)
+        free(x->toc[i].text);
+    free(x->toc);
+    for (size_t i = 0; i < x->nmedia; i++)
+        free(x->media[i]);
+    free(x->media);
+    free(x);
+}
+
+/* ---- paragraphs ---- */
+
+void docx_contents(docx_t *x, int on)
+{
+    x->no_contents = !on;
+}
+
+void docx_title(docx_t *x, const char *title, const char *subtitle)
+{
+    util_buf_adds(&x->head, "<w:p><w:pPr><w:pStyle w:val=\"Title\"/></w:pPr>");
+    x_run(&x->head, NULL, title);
+    util_buf_adds(&x->head, "</w:p><w:p><w:pPr><w:pStyle w:val=\"Subtitle\"/></w:pPr>");
+    x_run(&x->head, NULL, subtitle);
+    util_buf_adds(&x->head, "</w:p>");
+}
+
+void docx_heading(docx_t *x, int level, const char *shown, const char *title, int flags)
+{
+    level = level < 1 ? 1 : level > 3 ? 3 : level;
+    int id = ++x->nbook;
+    util_buf_addf(&x->body, "<w:p><w:pPr><w:pStyle w:val=\"Heading%d\"/>", level);
+    if (!(flags & DOCX_H_NUMBERED))   /* numId 0: the style's numbering is off here */
+        util_buf_adds(&x->body, "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"0\"/></w:numPr>");
+    if (flags & DOCX_H_NEWPAGE)
+        util_buf_adds(&x->body, "<w:pageBreakBefore/>");
+    util_buf_addf(&x->body, "</w:pPr><w:bookmarkStart w:id=\"%d\" w:name=\"_Toc%09d\"/>", id, id);
+    x_run(&x->body, NULL, (flags & DOCX_H_NUMBERED) ? title : shown);
+    util_buf_addf(&x->body, "<w:bookmarkEnd w:id=\"%d\"/></w:p>\n", id);
+    if (level > 2)
+        return;
+    if (x->ntoc == x->ctoc) {
+        x->ctoc = x->ctoc ? 2 * x->ctoc : 32;
+        x->toc = util_xrealloc(x->toc, x->ctoc * sizeof *x->toc);
+    }
+    x->toc[x->ntoc++] = (toc_t){level, id, util_xstrdup(shown)};
+}
+
+static const char *para_style(const char *cls)
+{
+    if (!cls)
+        return NULL;
+    if (strcmp(cls, "note") == 0)
+        return "Note";
+    if (strcmp(cls, "warn") == 0)
+        return "Warn";
+    if (strcmp(cls, "sub") == 0)
+        return "Subtitle";
+    return NULL;
+}
+
+void docx_para(docx_t *x, const char *cls, const char *text)
+{
+    const char *st = para_style(cls);
+    util_buf_adds(&x->body, "<w:p>");
+    if (st)
+        util_buf_addf(&x->body, "<w:pPr><w:pStyle w:val=\"%s\"/></w:pPr>", st);
+    x_run(&x->body, NULL, text);
+    util_buf_adds(&x->body, "</w:p>\n");
+}
+
+/* Lists: each a numbering instance of its own (numId 2, 3, ...), so a
+ * Chinese list counts from (1) again. */
+void docx_list_begin(docx_t *x)
+{
+    x->list_num = 2 + x->nlists++;
+}
+
+void docx_list_item(docx_t *x, const char *text)
+{
+    util_buf_addf(&x->body, "<w:p><w:pPr><w:pStyle w:val=\"ListParagraph\"/><w:numPr><w:ilvl w:val=\"0\"/>"
+                            "<w:numId w:val=\"%d\"/></w:numPr></w:pPr>",
+                  x->list_num ? x->list_num : 2);
+    x_run(&x->body, NULL, text);
+    util_buf_adds(&x->body, "</w:p>\n");
+}
+
+void docx_list_end(docx_t *x)
+{
+    x->list_num = 0;
+}
+
+/* A caption: pattern's text around %d, the number as a SEQ field of
+ * series seq, caption for %s. */
+static void caption_para(docx_t *x, const char *seq, int no, const char *pattern, const char *caption,
+                         int keep_next)
+{
+    util_buf_t *b = &x->body;
+    util_buf_addf(b, "<w:p><w:pPr><w:pStyle w:val=\"Caption\"/>%s</w:pPr>", keep_next ? "<w:keepNext/>" : "");
+    const char *d = strstr(pattern, "%d");
+    char num[16];
+    snprintf(num, sizeof num, "%d", no);
+    if (!d) {   /* a translation without the number: the caption as it is */
+        x_run(b, NULL, caption);
+        util_buf_adds(b, "</w:p>\n");
+        return;
+    }
+    char *pre = util_xstrndup(pattern, (size_t)(d - pattern));
+    x_run(b, NULL, pre);
+    free(pre);
+    util_buf_addf(b, "<w:fldSimple w:instr=\" SEQ %s \\* ARABIC \">", seq);
+    x_run(b, NULL, num);
+    util_buf_adds(b, "</w:fldSimple>");
+    const char *rest = d + 2, *s = strstr(rest, "%s");
+    util_buf_t t = {0};
+    if (s) {
+        util_buf_add(&t, rest, (size_t)(s - rest));
+        util_buf_adds(&t, caption);
+        util_buf_adds(&t, s + 2);
+    } else {
+        util_buf_adds(&t, rest);
+    }
+    x_run(b, NULL, t.s ? t.s : "");
+    util_buf_free(&t);
+    util_buf_adds(b, "</w:p>\n");
+}
+
+/* ---- tables ---- */
+
+void docx_table_begin(docx_t *x, const char *pattern, const char *caption, int ncols, const char *const *heads)
+{
+    table_clear(x);
+    x->ncols = ncols > 0 ? ncols : 1;
+    x->heads = util_xcalloc((size_t)x->ncols, sizeof *x->heads);
+    for (int i = 0; i < ncols; i++)
+        x->heads[i] = util_xstrdup(heads[i] ? heads[i] : "");
+    x->pattern = util_xstrdup(pattern);
+    x->caption = util_xstrdup(caption);
+}
+
+void docx_cell(docx_t *x, const char *text, docx_cell_t kind)
+{
+    if (!x->heads)
+        return;
+    if (x->ncells == x->ccells) {
+        x->ccells = x->ccells ? 2 * x->ccells : 64;
+        x->cells = util_xrealloc(x->cells, x->ccells * sizeof *x->cells);
+    }
+    x->cells[x->ncells++] = (cell_t){util_xstrdup(text ? text : ""), kind};
+}
+
+void docx_row_end(docx_t *x)
+{
+    while (x->heads && x->ncells % (size_t)x->ncols)
+        docx_cell(x, "", DOCX_TEXT);
+}
+
+/* Width of a code point in tenths of half an em: a digit is 10, a Chinese
+ * character 20 (a full em). */
+static int cp_tenths(unsigned cp)
+{
+    if (cp == ' ')
+        return 5;
+    if (cp >= 'A' && cp <= 'Z')
+        return 13;
+    if (strchr(".,:;'|()[]!", (int)cp) && cp < 0x80)
+        return 6;
+    if (cp < 0x80)
+        return 10;
+    /* arrows and shapes (▲ ▼) are full width in Chinese fonts */
+    if (util_cp_width(cp) == 2 || (cp >= 0x2190 && cp <= 0x27BF) || cp == 0x2014)
+        return 20;
+    return 12;
+}
+
+/* Display width of s in tenths of half an em: the whole text (*full) and
+ * the widest piece a line break may not split (*unit): words between
+ * spaces; in wrap_cjk text also each run of four Chinese characters, as
+ * long text may wrap between them (a header may not: a Chinese header is
+ * one word). */
+static void measure(const char *s, int wrap_cjk, int *full, int *unit)
+{
+    int tot = 0, word = 0, cjk = 0, max = 0;
+    size_t n = strlen(s);
+    while (n) {
+        unsigned cp;
+        int k = util_utf8_decode(s, n, &cp);
+        int w = cp_tenths(cp);
+        tot += w;
+        if (cp == ' ') {
+            word = cjk = 0;
+        } else {
+            word += w;
+            if (wrap_cjk && w == 20 && ++cjk > 4) {
+                word = 4 * 20;
+                cjk = 4;
+            } else if (w != 20) {
+                cjk = 0;
+            }
+        }
+        if (word > max)
+            max = word;
+        s += k;
+        n -= (size_t)k;
+    }
+    *full = tot;
+    *unit = max;
+}
+
+/* Column widths in twips for table text of hp half-points: each column as
+ * wide as its widest content, narrower columns of wrapping text where the
+ * table would run past the text width.  Returns 2 when the table fits with
+ * every column at least 60% of its natural width (no text squeezed into a
+ * tall narrow column), 1 when it fits only squeezed harder, 0 when it does
+ * not fit (every column then in proportion to the text width). */
+static int layout(const docx_t *x, int hp, int *w)
+{
+    int n = x->ncols, avail = text_w(x), pad = 2 * CELL_MAR + 30;
+    long want_sum = 0, slack = 0;
+    int *want = util_xcalloc((size_t)n, sizeof *want), *min = util_xcalloc((size_t)n, sizeof *min);
+    for (int c = 0; c < n; c++) {
+        int full, unit;
+        measure(x->heads[c], 0, &full, &unit);
+        want[c] = full * 108 / 100;   /* headers are bold */
+        min[c] = unit * 108 / 100;
+    }
+    for (size_t i = 0; i < x->ncells; i++) {
+        int c = (int)(i % (size_t)n), full, unit;
+        measure(x->cells[i].text, 1, &full, &unit);
+        if (x->cells[i].kind != DOCX_TEXT)
+            unit = full;
+        if (full > want[c])
+            want[c] = full;
+        if (unit > min[c])
+            min[c] = unit;
+    }
+    for (int c = 0; c < n; c++) {
+        want[c] = want[c] * hp / 2 * 104 / 100 + pad;   /* a little room for the estimate */
+        min[c] = min[c] * hp / 2 + pad;
+        want_sum += want[c];
+        slack += want[c] - min[c];
+    }
+    long need = want_sum - avail;
+    int fits = need <= 0 ? 2 : slack >= need;
+    for (int c = 0; c < n; c++) {
+        if (need <= 0)
+            w[c] = want[c];
+        else if (fits)
+            w[c] = want[c] - (int)((long)(want[c] - min[c]) * need / slack + 1);
+        else   /* too wide even so: every column in proportion */
+            w[c] = (int)((long)want[c] * avail / want_sum);
+        if (fits == 1 && c == n - 1) {
+            fits = 2;
+            for (int k = 0; k < n; k++)
+                if ((long)w[k] * 10 < (long)want[k] * 6)
+                    fits = 1;
+        }
+    }
+    free(want);
+    free(min);
+    return fits;
+}
+
+static void cell_xml(util_buf_t *b, int w, int hp, const char *text, docx_cell_t kind, int head, int first)
+{
+    util_buf_addf(b, "<w:tc><w:tcPr><w:tcW w:w=\"%d\" w:type=\"dxa\"/>", w);
+    if (head)
+        util_buf_adds(b, "<w:tcBorders><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"0\" "
+                         "w:color=\"000000\"/></w:tcBorders><w:vAlign w:val=\"bottom\"/>");
+    util_buf_addf(b, "</w:tcPr><w:p><w:pPr><w:pStyle w:val=\"%s\"/><w:jc w:val=\"%s\"/></w:pPr>",
+                  head ? "TableHeader" : "TableText",
+                  head ? (first ? "left" : "center") : kind == DOCX_TEXT ? "left" : "right");
+    char rpr[160];
+    snprintf(rpr, sizeof rpr, "%s%s<w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/>",
+             kind == DOCX_WEAK ? "<w:b/><w:bCs/>" : "",
+             kind == DOCX_WEAK ? "<w:color w:val=\"B2182B\"/>" : kind == DOCX_GOOD ? "<w:color w:val=\"2166AC\"/>" : "",
+             hp, hp);
+    x_run(b, rpr, text);
+    util_buf_adds(b, "</w:p></w:tc>");
+}
+
+void docx_table_end(docx_t *x, const char *note)
+{
+    if (!x->heads)
+        return;
+    /* the largest text size at which nothing is squeezed; else the
+     * largest at which the table fits at all; else the smallest */
+    int n = x->ncols, *w = util_xcalloc((size_t)n, sizeof *w), hp = 0, k, fit[3];
+    for (k = 0; k < 3; k++)
+        if ((fit[k] = layout(x, x->lay->table_hp[k], w)) == 2)
+            break;
+    if (k == 3)
+        for (k = 0; k < 2 && !fit[k]; k++)
+            ;
+    hp = x->lay->table_hp[k];
+    layout(x, hp, w);
+    long total = 0;
+    for (int c = 0; c < n; c++)
+        total += w[c];
+    util_buf_t *b = &x->body;
+    caption_para(x, "Table", ++x->ntab, x->pattern, x->caption, 1);
+    util_buf_addf(b, "<w:tbl><w:tblPr><w:tblW w:w=\"%ld\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>"
+                     "<w:tblBorders><w:top w:val=\"single\" w:sz=\"12\" w:space=\"0\" w:color=\"000000\"/>"
+                     "<w:bottom w:val=\"single\" w:sz=\"12\" w:space=\"0\" w:color=\"000000\"/></w:tblBorders>"
+                     "<w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"%d\" w:type=\"dxa\"/>"
+                     "<w:right w:w=\"%d\" w:type=\"dxa\"/></w:tblCellMar>"
+                     "<w:tblLook w:val=\"0020\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" "
+                     "w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>",
+                  total, CELL_MAR, CELL_MAR);
+    for (int c = 0; c < n; c++)
+        util_buf_addf(b, "<w:gridCol w:w=\"%d\"/>", w[c]);
+    util_buf_adds(b, "</w:tblGrid>\n<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
+    for (int c = 0; c < n; c++)
+        cell_xml(b, w[c], hp, x->heads[c], DOCX_TEXT, 1, c == 0);
+    util_buf_adds(b, "</w:tr>\n");
+    for (size_t i = 0; i < x->ncells; i += (size_t)n) {
+        util_buf_adds(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+        for (int c = 0; c < n; c++) {
+            const cell_t *ce = i + (size_t)c < x->ncells ? &x->cells[i + (size_t)c] : NULL;
+            cell_xml(b, w[c], hp, ce ? ce->text : "", ce ? ce->kind : DOCX_TEXT, 0, c == 0);
+        }
+        util_buf_adds(b, "</w:tr>\n");
+    }
+    util_buf_adds(b, "</w:tbl>\n");
+    if (note) {
+        util_buf_adds(b, "<w:p><w:pPr><w:pStyle w:val=\"TableNote\"/></w:pPr>");
+        x_run(b, NULL, note);
+        util_buf_adds(b, "</w:p>\n");
+    } else {   /* a paragraph between tables keeps them apart */
+        util_buf_adds(b, "<w:p><w:pPr><w:pStyle w:val=\"TableNote\"/></w:pPr></w:p>\n");
+    }
+    free(w);
+    table_clear(x);
+}
+
+/* ---- figures ---- */
+
+/* Width and height of the PNG at path from its IHDR chunk. */
+static int png_size(const char *path, long *w, long *h)
+{
+    unsigned char b[24];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t got = fread(b, 1, sizeof b, f);
+    fclose(f);
+    if (got != sizeof b || memcmp(b, "\x89PNG\r\n\x1a\n", 8) != 0 || memcmp(b + 12, "IHDR", 4) != 0)
+        return -1;
+    *w = ((long)b[16] << 24) | ((long)b[17] << 16) | ((long)b[18] << 8) | b[19];
+    *h = ((long)b[20] << 24) | ((long)b[21] << 16) | ((long)b[22] << 8) | b[23];
+    return *w > 0 && *h > 0 ? 0 : -1;
+}
+
+int docx_figure(docx_t *x, const char *png, const char *pattern, const char *caption, int narrow)
+{
+    long pw, ph;
+    if (png_size(png, &pw, &ph) != 0)
+        return -1;
+    /* gnuplot draws text at 96 dpi; printed at 128 dpi its 10-point
+     * labels read as 7.5 points, small but clear, and most plots then
+     * fill the text width */
+    long maxw = (long)text_w(x) * EMU_PER_TWIP * (narrow ? 2 : 3) / 3;
+    long maxh = (long)(PAGE_H - x->lay->top - x->lay->bottom) * EMU_PER_TWIP * 62 / 100;
+    long cx = pw * 914400 / 128, cy;
+    if (cx > maxw)
+        cx = maxw;
+    cy = (long)((double)cx * (double)ph / (double)pw);
+    if (cy > maxh) {
+        cy = maxh;
+        cx = (long)((double)cy * (double)pw / (double)ph);
+    }
+    x->media = util_xrealloc(x->media, (x->nmedia + 1) * sizeof *x->media);
+    x->media[x->nmedia++] = util_xstrdup(png);
+    int id = (int)x->nmedia;
+    util_buf_t *b = &x->body;
+    util_buf_addf(b, "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/><w:keepNext/></w:pPr><w:r><w:drawing>"
+                     "<wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"%ld\" cy=\"%ld\"/>"
+                     "<wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:docPr id=\"%d\" name=\"Picture %d\" descr=\"",
+                  cx, cy, id, id);
+    x_esc(b, caption);
+    util_buf_addf(b, "\"/><wp:cNvGraphicFramePr><a:graphicFrameLocks "
+                     "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" noChangeAspect=\"1\"/>"
+                     "</wp:cNvGraphicFramePr><a:graphic xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\">"
+                     "<a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\">"
+                     "<pic:pic xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\">"
+                     "<pic:nvPicPr><pic:cNvPr id=\"%d\" name=\"image%d.png\"/><pic:cNvPicPr/></pic:nvPicPr>"
+                     "<pic:blipFill><a:blip r:embed=\"rIdImg%d\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>"
+                     "<pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"%ld\" cy=\"%ld\"/></a:xfrm>"
+                     "<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData>"
+                     "</a:graphic></wp:inline></w:drawing></w:r></w:p>\n",
+                  id, id, id, cx, cy);
+    caption_para(x, "Figure", ++x->nfig, pattern, caption, 0);
+    return 0;
+}
+
+/* ---- the table of contents ---- */
+
+/* A list of the headings with PAGEREF fields for their pages, not a TOC
+ * field: LibreOffice leaves the page references inside a TOC field empty
+ * (it does not update the field), while it fills bare PAGEREF fields, and
+ * Word updates both on opening (settings: updateFields). */
+static void toc_xml(const docx_t *x, util_buf_t *b)
+{
+    util_buf_adds(b, "<w:p><w:pPr><w:pStyle w:val=\"TOCHeading\"/></w:pPr>");
+    x_run(b, NULL, TR(x->zh, "Contents"));
+    util_buf_adds(b, "</w:p>\n");
+    for (size_t i = 0; i < x->ntoc; i++) {
+        const toc_t *t = &x->toc[i];
+        util_buf_addf(b, "<w:p><w:pPr><w:pStyle w:val=\"TOC%d\"/><w:tabs><w:tab w:val=\"right\" "
+                         "w:leader=\"dot\" w:pos=\"%d\"/></w:tabs></w:pPr><w:hyperlink w:anchor=\"_Toc%09d\" "
+                         "w:history=\"1\">",
+                      t->level, text_w(x), t->id);
+        x_run(b, NULL, t->text);
+        util_buf_adds(b, "<w:r><w:tab/></w:r>");
+        char ref[40];
+        snprintf(ref, sizeof ref, "PAGEREF _Toc%09d \\h", t->id);
+        x_field(b, ref, "");
+        util_buf_adds(b, "</w:hyperlink></w:p>\n");
+    }
+}
+
+/* ---- the parts around the body ---- */
+
+static const char ns_w[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+static const char ns_r[] = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/* Fonts: ascii (Latin letters and digits) and eastAsia (Chinese). */
+static void fonts(util_buf_t *b, const char *ascii, const char *east)
+{
+    util_buf_addf(b, "<w:rFonts w:ascii=\"%s\" w:hAnsi=\"%s\" w:eastAsia=\"%s\" w:cs=\"%s\"/>", ascii, ascii,
+                  east, ascii);
+}
+
+/* One paragraph style; ppr and rpr are its properties' XML (rpr after
+ * the fonts). */
+static void pstyle(util_buf_t *b, const char *id, const char *name, const char *ppr, const char *ascii,
+                   const char *east, const char *rpr)
+{
+    util_buf_addf(b, "<w:style w:type=\"paragraph\" w:styleId=\"%s\"><w:name w:val=\"%s\"/>", id, name);
+    if (strcmp(id, "Normal") != 0)
+        util_buf_adds(b, "<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/>");
+    util_buf_addf(b, "<w:qFormat/><w:pPr>%s</w:pPr><w:rPr>", ppr);
+    if (ascii)
+        fonts(b, ascii, east);
+    util_buf_addf(b, "%s</w:rPr></w:style>\n", rpr);
+}
+
+/* Chinese (GB/T 9704): body 仿宋_GB2312 三号 (16 pt) on a 28.95-point
+ * line (22 lines a page), first lines indented two characters; title
+ * 方正小标宋简体 二号; headings 黑体, 楷体_GB2312, then 仿宋 bold. */
+static void styles_zh(util_buf_t *b)
+{
+    const char *tnr = "Times New Roman", *fs = "仿宋_GB2312", *hei = "黑体", *kai = "楷体_GB2312";
+    const char *flat = "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>"
+                       "<w:ind w:firstLine=\"0\" w:firstLineChars=\"0\"/>";
+    char p[400];
+    pstyle(b, "Normal", "Normal",
+           "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"579\" w:lineRule=\"exact\"/>"
+           "<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"/><w:jc w:val=\"both\"/>",
+           tnr, fs, "<w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/>");
+    pstyle(b, "Title", "Title",
+           "<w:spacing w:before=\"240\" w:after=\"120\" w:line=\"240\" w:lineRule=\"auto\"/>"
+           "<w:ind w:firstLine=\"0\" w:firstLineChars=\"0\"/><w:jc w:val=\"center\"/>",
+           "方正小标宋简体", "方正小标宋简体", "<w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/>");
+    snprintf(p, sizeof p, "%s<w:spacing w:after=\"360\"/><w:jc w:val=\"center\"/>", flat);
+    pstyle(b, "Subtitle", "Subtitle", p, tnr, kai, "");
+    for (int l = 1; l <= 3; l++) {
+        snprintf(p, sizeof p, "<w:keepNext/><w:keepLines/><w:numPr><w:ilvl w:val=\"%d\"/><w:numId w:val=\"1\"/>"
+                              "</w:numPr><w:outlineLvl w:val=\"%d\"/>",
+                 l - 1, l - 1);
+        char id[16], name[16];
+        snprintf(id, sizeof id, "Heading%d", l);
+        snprintf(name, sizeof name, "heading %d", l);
+        pstyle(b, id, name, p, l == 1 ? hei : l == 2 ? kai : tnr, l == 1 ? hei : l == 2 ? kai : fs,
+               l == 3 ? "<w:b/><w:bCs/>" : "");
+    }
+    snprintf(p, sizeof p, "%s<w:spacing w:before=\"120\" w:after=\"240\"/><w:jc w:val=\"center\"/>", flat);
+    pstyle(b, "TOCHeading", "TOC Heading", p, hei, hei, "");
+    pstyle(b, "TOC1", "toc 1", flat, tnr, fs, "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>");
+    snprintf(p, sizeof p, "%s<w:ind w:left=\"560\"/>", flat);
+    pstyle(b, "TOC2", "toc 2", p, tnr, kai, "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>");
+    snprintf(p, sizeof p, "%s<w:spacing w:before=\"120\" w:after=\"60\"/><w:jc w:val=\"center\"/>", flat);
+    pstyle(b, "Caption", "caption", p, tnr, hei, "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>");
+    pstyle(b, "Figure", "Figure", "<w:keepNext/><w:spacing w:before=\"120\" w:after=\"0\" w:line=\"240\" "
+                                  "w:lineRule=\"auto\"/><w:ind w:firstLine=\"0\" w:firstLineChars=\"0\"/>"
+                                  "<w:jc w:val=\"center\"/>", NULL, NULL, "");
+    pstyle(b, "TableText", "Table Text", flat, tnr, "宋体", "<w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/>");
+    pstyle(b, "TableHeader", "Table Header", flat, tnr, hei, "<w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/>");
+    snprintf(p, sizeof p, "%s<w:spacing w:before=\"60\" w:after=\"120\"/>", flat);
+    pstyle(b, "TableNote", "Table Note", p, tnr, kai, "<w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/>");
+    snprintf(p, sizeof p, "<w:spacing w:line=\"400\" w:lineRule=\"exact\"/>");
+    pstyle(b, "Note", "Note", p, tnr, kai, "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>");
+    pstyle(b, "Warn", "Warn", "<w:pBdr><w:left w:val=\"single\" w:sz=\"24\" w:space=\"4\" w:color=\"B2182B\"/>"
+                              "</w:pBdr>", tnr, fs, "<w:b/><w:bCs/>");
+    pstyle(b, "ListParagraph", "List Paragraph", "", NULL, NULL, "");
+    pstyle(b, "Footer", "footer", flat, tnr, "宋体", "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>");
+}
+
+/* English: Times New Roman 11 pt, bold headings, a plain academic page. */
+static void styles_en(util_buf_t *b)
+{
+    const char *tnr = "Times New Roman", *song = "SimSun";
+    const char *flat = "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>";
+    char p[400];
+    pstyle(b, "Normal", "Normal", "<w:spacing w:before=\"0\" w:after=\"120\" w:line=\"264\" w:lineRule=\"auto\"/>"
+                                  "<w:jc w:val=\"both\"/>",
+           tnr, song, "<w:sz w:val=\"22\"/><w:szCs w:val=\"22\"/>");
+    pstyle(b, "Title", "Title", "<w:spacing w:before=\"240\" w:after=\"120\"/><w:jc w:val=\"center\"/>", tnr,
+           song, "<w:b/><w:bCs/><w:sz w:val=\"36\"/><w:szCs w:val=\"36\"/>");
+    pstyle(b, "Subtitle", "Subtitle", "<w:spacing w:after=\"360\"/><w:jc w:val=\"center\"/>", tnr, song,
+           "<w:i/><w:iCs/>");
+    static const int size[] = {28, 24, 22};
+    for (int l = 1; l <= 3; l++) {
+        /* level 3 (a unit's name above its comments) is not numbered */
+        snprintf(p, sizeof p, "<w:keepNext/><w:keepLines/>%s<w:spacing w:before=\"%d\" w:after=\"120\"/>"
+                              "<w:jc w:val=\"left\"/><w:outlineLvl w:val=\"%d\"/>",
+                 l < 3 ? (l == 1 ? "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr>"
+                                 : "<w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"1\"/></w:numPr>")
+                       : "",
+                 l == 1 ? 360 : 240, l - 1);
+        char id[16], name[16], r[120];
+        snprintf(id, sizeof id, "Heading%d", l);
+        snprintf(name, sizeof name, "heading %d", l);
+        snprintf(r, sizeof r, "<w:b/><w:bCs/>%s<w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/>",
+                 l == 3 ? "<w:i/><w:iCs/>" : "", size[l - 1], size[l - 1]);
+        pstyle(b, id, name, p, tnr, song, r);
+    }
+    pstyle(b, "TOCHeading", "TOC Heading", "<w:spacing w:before=\"120\" w:after=\"240\"/>", tnr, song,
+           "<w:b/><w:bCs/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>");
+    pstyle(b, "TOC1", "toc 1", "<w:spacing w:after=\"60\"/>", tnr, song, "");
+    pstyle(b, "TOC2", "toc 2", "<w:spacing w:after=\"60\"/><w:ind w:left=\"440\"/>", tnr, song, "");
+    snprintf(p, sizeof p, "%s<w:spacing w:before=\"120\" w:after=\"60\"/><w:jc w:val=\"center\"/>", flat);
+    pstyle(b, "Caption", "caption", p, tnr, song, "<w:b/><w:bCs/><w:sz w:val=\"20\"/><w:szCs w:val=\"20\"/>");
+    pstyle(b, "Figure", "Figure", "<w:keepNext/><w:spacing w:before=\"120\" w:after=\"0\"/><w:jc w:val=\"center\"/>",
+           NULL, NULL, "");
+    pstyle(b, "TableText", "Table Text", flat, tnr, song, "<w:sz w:val=\"18\"/><w:szCs w:val=\"18\"/>");
+    pstyle(b, "TableHeader", "Table Header", flat, tnr, song,
+           "<w:b/><w:bCs/><w:sz w:val=\"18\"/><w:szCs w:val=\"18\"/>");
+    snprintf(p, sizeof p, "%s<w:spacing w:before=\"60\" w:after=\"160\"/>", flat);
+    pstyle(b, "TableNote", "Table Note", p, tnr, song, "<w:i/><w:iCs/><w:sz w:val=\"18\"/><w:szCs w:val=\"18\"/>");
+    pstyle(b, "Note", "Note", "", tnr, song, "<w:i/><w:iCs/><w:sz w:val=\"20\"/><w:szCs w:val=\"20\"/>");
+    pstyle(b, "Warn", "Warn", "<w:pBdr><w:left w:val=\"single\" w:sz=\"24\" w:space=\"4\" w:color=\"B2182B\"/>"
+                              "</w:pBdr>", tnr, song, "<w:b/><w:bCs/>");
+    pstyle(b, "ListParagraph", "List Paragraph", "<w:spacing w:after=\"60\"/>", NULL, NULL, "");
+    pstyle(b, "Footer", "footer", flat, tnr, song, "<w:sz w:val=\"20\"/><w:szCs w:val=\"20\"/>");
+}
+
+static char *styles_xml(const docx_t *x)
+{
+    util_buf_t b = {0};
+    util_buf_addf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                      "<w:styles xmlns:w=\"%s\"><w:docDefaults><w:rPrDefault><w:rPr>",
+                  ns_w);
+    fonts(&b, "Times New Roman", x->zh ? "仿宋_GB2312" : "SimSun");
+    util_buf_addf(&b, "<w:kern w:val=\"2\"/><w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/>"
+                      "<w:lang w:val=\"%s\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault>"
+                      "<w:pPrDefault><w:pPr><w:widowControl/></w:pPr></w:pPrDefault></w:docDefaults>\n",
+                  x->lay->body_hp, x->lay->body_hp, x->zh ? "zh-CN" : "en-GB");
+    if (x->zh)
+        styles_zh(&b);
+    else
+        styles_en(&b);
+    util_buf_adds(&b, "<w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name "
+                      "w:val=\"Normal Table\"/><w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblCellMar>"
+                      "<w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"57\" w:type=\"dxa\"/><w:bottom w:w=\"0\" "
+                      "w:type=\"dxa\"/><w:right w:w=\"57\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>\n"
+                      "</w:styles>\n");
+    return util_buf_take(&b);
+}
+
+/* One level of a numbering definition. */
+static void lvl(util_buf_t *b, int ilvl, const char *fmt, const char *text, const char *style, const char *ind,
+                const char *suff)
+{
+    util_buf_addf(b, "<w:lvl w:ilvl=\"%d\"><w:start w:val=\"1\"/><w:numFmt w:val=\"%s\"/>", ilvl, fmt);
+    if (style)
+        util_buf_addf(b, "<w:pStyle w:val=\"%s\"/>", style);
+    util_buf_addf(b, "<w:suff w:val=\"%s\"/><w:lvlText w:val=\"%s\"/><w:lvlJc w:val=\"left\"/>"
+                     "<w:pPr><w:ind %s/></w:pPr></w:lvl>",
+                  suff, text, ind);
+}
+
+/* numId 1: the headings (一、（一）1.（1） in Chinese; 1, 1.1 in English);
+ * numId 2 and up: one per list, (1) (2) in Chinese, bullets in English. */
+static char *numbering_xml(const docx_t *x)
+{
+    util_buf_t b = {0};
+    util_buf_addf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:numbering xmlns:w=\"%s\">"
+                      "<w:abstractNum w:abstractNumId=\"0\"><w:multiLevelType w:val=\"multilevel\"/>",
+                  ns_w);
+    if (x->zh) {
+        const char *ind = "w:left=\"0\" w:firstLine=\"640\"";
+        lvl(&b, 0, "chineseCounting", "%1、", "Heading1", ind, "nothing");
+        lvl(&b, 1, "chineseCounting", "（%2）", "Heading2", ind, "nothing");
+        lvl(&b, 2, "decimal", "%3.", "Heading3", ind, "nothing");
+        lvl(&b, 3, "decimal", "（%4）", NULL, ind, "nothing");
+    } else {
+        const char *ind = "w:left=\"0\" w:firstLine=\"0\"";
+        lvl(&b, 0, "decimal", "%1", "Heading1", ind, "space");
+        lvl(&b, 1, "decimal", "%1.%2", "Heading2", ind, "space");
+        lvl(&b, 2, "decimal", "%1.%2.%3", NULL, ind, "space");
+    }
+    util_buf_adds(&b, "</w:abstractNum><w:abstractNum w:abstractNumId=\"1\">"
+                      "<w:multiLevelType w:val=\"singleLevel\"/>");
+    if (x->zh)
+        lvl(&b, 0, "decimal", "（%1）", NULL, "w:left=\"0\" w:firstLine=\"640\"", "nothing");
+    else
+        lvl(&b, 0, "bullet", "•", NULL, "w:left=\"360\" w:hanging=\"360\"", "tab");
+    util_buf_adds(&b, "</w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num>");
+    for (int i = 0; i < x->nlists || i == 0; i++)
+        util_buf_addf(&b, "<w:num w:numId=\"%d\"><w:abstractNumId w:val=\"1\"/><w:lvlOverride w:ilvl=\"0\">"
+                          "<w:startOverride w:val=\"1\"/></w:lvlOverride></w:num>",
+                      2 + i);
+    util_buf_adds(&b, "</w:numbering>\n");
+    return util_buf_take(&b);
+}
+
+/* The fonts named, each with the common name Word or WPS looks for when
+ * it is missing (altName) and its kind, so a substitute is like it. */
+static char *fonts_xml(void)
+{
+    static const struct {
+        const char *name, *alt, *family;
+    } f[] = {
+        {"Times New Roman", NULL, "roman"}, {"宋体", "SimSun", "auto"},     {"黑体", "SimHei", "modern"},
+        {"仿宋_GB2312", "FangSong", "modern"}, {"楷体_GB2312", "KaiTi", "modern"},
+        {"方正小标宋简体", "SimHei", "script"}, {"SimSun", "宋体", "auto"},
+    };
+    util_buf_t b = {0};
+    util_buf_addf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:fonts xmlns:w=\"%s\">", ns_w);
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        util_buf_addf(&b, "<w:font w:name=\"%s\">", f[i].name);
+        if (f[i].alt)
+            util_buf_addf(&b, "<w:altName w:val=\"%s\"/>", f[i].alt);
+        util_buf_addf(&b, "<w:charset w:val=\"%s\"/><w:family w:val=\"%s\"/><w:pitch w:val=\"variable\"/></w:font>",
+                      f[i].alt ? "86" : "00", f[i].family);
+    }
+    util_buf_adds(&b, "</w:fonts>\n");
+    return util_buf_take(&b);
+}
+
+static char *footer_xml(const docx_t *x)
+{
+    util_buf_t b = {0};
+    util_buf_addf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:ftr xmlns:w=\"%s\" "
+                      "xmlns:r=\"%s\"><w:p><w:pPr><w:pStyle w:val=\"Footer\"/><w:jc w:val=\"center\"/></w:pPr>",
+                  ns_w, ns_r);
+    if (x->zh)   /* GB/T 9704: the number between dashes */
+        x_run(&b, NULL, "— ");
+    x_field(&b, "PAGE", "1");
+    if (x->zh)
+        x_run(&b, NULL, " —");
+    util_buf_adds(&b, "</w:p></w:ftr>\n");
+    return util_buf_take(&b);
+}
+
+static char *document_xml(const docx_t *x)
+{
+    util_buf_t b = {0};
+    util_buf_addf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"%s\" "
+                      "xmlns:r=\"%s\" xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\">"
+                      "<w:body>\n",
+                  ns_w, ns_r);
+    util_buf_add(&b, x->head.s ? x->head.s : "", x->head.len);
+    if (!x->no_contents) {
+        toc_xml(x, &b);
+        util_buf_adds(&b, "<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>\n");
+    }
+    util_buf_add(&b, x->body.s ? x->body.s : "", x->body.len);
+    const layout_t *l = x->lay;
+    util_buf_addf(&b, "<w:p/><w:sectPr><w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/>"
+                      "<w:pgSz w:w=\"%d\" w:h=\"%d\"/><w:pgMar w:top=\"%d\" w:right=\"%d\" w:bottom=\"%d\" "
+                      "w:left=\"%d\" w:header=\"851\" w:footer=\"%d\" w:gutter=\"0\"/></w:sectPr>"
+                      "</w:body></w:document>\n",
+                  PAGE_W, PAGE_H, l->top, l->right, l->bottom, l->left, x->zh ? 1247 : 720);
+    return util_buf_take(&b);
+}
+
+static char *settings_xml(const docx_t *x)
+{
+    return util_fmt("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:settings xmlns:w=\"%s\">"
+                    "<w:zoom w:percent=\"100\"/><w:updateFields w:val=\"true\"/>"
+                    "<w:defaultTabStop w:val=\"%d\"/><w:characterSpacingControl w:val=\"compressPunctuation\"/>"
+                    "<w:compat><w:compatSetting w:name=\"compatibilityMode\" "
+                    "w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>"
+                    "<w:themeFontLang w:val=\"%s\" w:eastAsia=\"zh-CN\"/></w:settings>\n",
+                    ns_w, x->zh ? 640 : 720, x->zh ? "zh-CN" : "en-GB");
+}
+
+static char *doc_rels_xml(const docx_t *x)
+{
+    util_buf_t b = {0};
+    const char *t = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
+    util_buf_addf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships "
+                      "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+                      "<Relationship Id=\"rIdStyles\" Type=\"%sstyles\" Target=\"styles.xml\"/>"
+                      "<Relationship Id=\"rIdSettings\" Type=\"%ssettings\" Target=\"settings.xml\"/>"
+                      "<Relationship Id=\"rIdNumbering\" Type=\"%snumbering\" Target=\"numbering.xml\"/>"
+                      "<Relationship Id=\"rIdFonts\" Type=\"%sfontTable\" Target=\"fontTable.xml\"/>"
+                      "<Relationship Id=\"rIdFooter\" Type=\"%sfooter\" Target=\"footer1.xml\"/>",
+                  t, t, t, t, t);
+    for (size_t i = 0; i < x->nmedia; i++)
+        util_buf_addf(&b, "<Relationship Id=\"rIdImg%zu\" Type=\"%simage\" Target=\"media/image%zu.png\"/>", i + 1,
+                      t, i + 1);
+    util_buf_adds(&b, "</Relationships>\n");
+    return util_buf_take(&b);
+}
+
+static char *core_xml(const char *title)
+{
+    char today[11];
+    util_today(today);
+    util_buf_t b = {0};
+    util_buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties "
+                      "xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
+                      "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" "
+                      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>");
+    x_esc(&b, title);
+    util_buf_addf(&b, "</dc:title><dc:creator>gapsurvey</dc:creator><dcterms:created xsi:type=\"dcterms:W3CDTF\">"
+                      "%sT00:00:00Z</dcterms:created></cp:coreProperties>\n",
+                  today);
+    return util_buf_take(&b);
+}
+
+static const char content_types[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+    "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+    "<Default Extension=\"png\" ContentType=\"image/png\"/>"
+    "<Override PartName=\"/word/document.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+    "<Override PartName=\"/word/styles.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
+    "<Override PartName=\"/word/settings.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>"
+    "<Override PartName=\"/word/numbering.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml\"/>"
+    "<Override PartName=\"/word/fontTable.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml\"/>"
+    "<Override PartName=\"/word/footer1.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>"
+    "<Override PartName=\"/docProps/core.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
+    "<Override PartName=\"/docProps/app.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
+    "</Types>\n";
+
+static const char package_rels[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    "officeDocument\" Target=\"word/document.xml\"/>"
+    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+    "core-properties\" Target=\"docProps/core.xml\"/>"
+    "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    "extended-properties\" Target=\"docProps/app.xml\"/>"
+    "</Relationships>\n";
+
+static const char app_xml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">"
+    "<Application>gapsurvey</Application></Properties>\n";
+
+/* ---- the zip ---- */
+
+/* Adds name with len bytes of data (which must live until zip_close), or
+ * the file at path when data is NULL; PNGs are stored, XML deflated.  The
+ * time is fixed, so the same report gives the same bytes. */
+static int zadd(zip_t *za, const char *name, const char *data, const char *path)
+{
+    zip_source_t *src = data ? zip_source_buffer(za, data, strlen(data), 0) : zip_source_file(za, path, 0, -1);
+    if (!src)
+        return -1;
+    zip_int64_t i = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+    if (i < 0) {
+        zip_source_free(src);
+        return -1;
+    }
+    zip_set_file_compression(za, (zip_uint64_t)i, data ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 0);
+    zip_file_set_mtime(za, (zip_uint64_t)i, (time_t)1577836800, 0);   /* 2020-01-01 */
+    return 0;
+}
+
+enum { P_DOC, P_STYLES, P_NUMBERING, P_FONTS, P_FOOTER, P_SETTINGS, P_RELS, P_CORE, P_N };
+
+int docx_save(docx_t *x, const char *path, const char *title, char **err)
+{
+    static const char *const names[P_N] = {"word/document.xml", "word/styles.xml",   "word/numbering.xml",
+                                           "word/fontTable.xml", "word/footer1.xml", "word/settings.xml",
+                                           "word/_rels/document.xml.rels", "docProps/core.xml"};
+    char *part[P_N] = {document_xml(x), styles_xml(x), numbering_xml(x), fonts_xml(), footer_xml(x),
+                       settings_xml(x), doc_rels_xml(x), core_xml(title ? title : "")};
+    char *tmp = fs_temp_name(path);
+    int rc = -1, zerr = 0;
+    zip_t *za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+    if (!za) {
+        zip_error_t ze;
+        zip_error_init_with_code(&ze, zerr);
+        util_seterr(err, "%s: %s", path, zip_error_strerror(&ze));
+        zip_error_fini(&ze);
+        goto cleanup;
+    }
+    /* [Content_Types].xml first, as readers that stream the zip expect */
+    int bad = zadd(za, "[Content_Types].xml", content_types, NULL) || zadd(za, "_rels/.rels", package_rels, NULL) ||
+              zadd(za, "docProps/app.xml", app_xml, NULL);
+    for (int i = 0; i < P_N && !bad; i++)
+        bad = zadd(za, names[i], part[i], NULL);
+    for (size_t i = 0; i < x->nmedia && !bad; i++) {
+        char name[48];
+        snprintf(name, sizeof name, "word/media/image%zu.png", i + 1);
+        bad = zadd(za, name, NULL, x->media[i]);
+    }
+    if (bad || zip_close(za) != 0) {
+        util_seterr(err, "%s: %s", path, zip_strerror(za));
+        zip_discard(za);
+        unlink(tmp);
+        goto cleanup;
+    }
+    if (fs_commit(tmp, path) != 0) {
+        util_seterr(err, "%s: %s", path, strerror(errno));
+        unlink(tmp);
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    for (int i = 0; i < P_N; i++)
+        free(part[i]);
+    free(tmp);
+    return rc;
+}

@@ -1,0 +1,324 @@
+/*
+ * feedback: the report for one unit (feedback.h), written with the pieces
+ * of doc.h to HTML, Word and Markdown at once.
+ *
+ * What keeps other units out: the city appears only as all respondents
+ * (the dimension means of the res_t) and as a rank among the units shown;
+ * the findings, plots and tables of the full report, which name units,
+ * are not used; and every other group's code and name is on the hide
+ * list, so a staff comment naming one is dropped.
+ */
+#include "analysis/report/feedback.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/report/doc.h"
+#include "analysis/report/render.h"
+#include "analysis/report/report.h"
+#include "base/fs.h"
+#include "base/i18n.h"
+
+/* Rank of group g on dimension j among the shown groups (1 = highest
+ * mean); *of gets how many were ranked.  0 when g has no mean. */
+static size_t rank_of(const res_t *r, size_t g, size_t j, size_t *of)
+{
+    double m = r->groups[g].cells[j].mean;
+    size_t above = 0, n = 0;
+    for (size_t i = 0; i < r->ngroups; i++) {
+        if (!doc_shown(r, i) || !isfinite(r->groups[i].cells[j].mean))
+            continue;
+        n++;
+        above += r->groups[i].cells[j].mean > m;
+    }
+    *of = n;
+    return isfinite(m) ? above + 1 : 0;
+}
+
+static void overview(doc_t *d, size_t g, size_t nshown)
+{
+    const res_t *r = d->r;
+    const res_group_t *G = &r->groups[g];
+    char *name = doc_group_name(d, G);
+    doc_section(d, "overview", TR(d->zh, "Overview"));
+    doc_paraf(d, NULL,
+              TR(d->zh, "This report gives the results of %1$s in wave %2$s of the %3$s: %4$ld respondents. "
+                        "It compares the unit with the whole city (%5$ld respondents; %6$zu units are reported one "
+                        "by one) and names no other unit."),
+              name, r->wave ? r->wave : "", r->form_title ? r->form_title : TR(d->zh, "survey"), G->n,
+              r->respondents, nshown);
+    if (isfinite(G->response_rate) && isfinite(G->invited))
+        doc_paraf(d, NULL, TR(d->zh, "Response rate: %s of the %s invited."), doc_fpct(d, G->response_rate),
+                  doc_fcount(d, G->invited));
+    free(name);
+}
+
+static void scores(doc_t *d, size_t g)
+{
+    const res_t *r = d->r;
+    const res_group_t *G = &r->groups[g];
+    doc_section(d, "scores", TR(d->zh, "Scores against the city"));
+    /* xgettext:no-c-format */
+    const char *ci = TR(d->zh, "95% CI"), *city = TR(d->zh, "city (95% CI)");
+    doc_table_begin(d, TR(d->zh, "The unit's scores and the city's"), 7, TR(d->zh, "dimension"), TR(d->zh, "mean"),
+                    ci, city, TR(d->zh, "difference"), "q", TR(d->zh, "rank"));
+    util_buf_t weak = {0};
+    for (size_t j = 0; j < r->ndims; j++) {
+        const res_cell_t *c = &G->cells[j];
+        const res_dim_t *dm = &r->dims[j];
+        size_t of, rk = rank_of(r, g, j, &of);
+        doc_td(d, doc_dim_name(dm), DOC_TEXT);
+        if (c->weak)
+            doc_tdf(d, DOC_WEAK, "▼%s", doc_fnum(d, c->mean, 1));
+        else
+            doc_td(d, doc_fnum(d, c->mean, 1), DOC_NUM);
+        doc_tdf(d, DOC_NUM, "%s–%s", doc_fnum(d, c->ci_low, 1), doc_fnum(d, c->ci_high, 1));
+        doc_tdf(d, DOC_NUM, "%s (%s–%s)", doc_fnum(d, dm->mean, 1), doc_fnum(d, dm->ci_low, 1),
+                doc_fnum(d, dm->ci_high, 1));
+        doc_td(d, doc_fsigned(d, c->diff, 1), c->weak ? DOC_WEAK : DOC_NUM);
+        doc_td(d, doc_fp(d, c->q), DOC_NUM);
+        if (rk)
+            doc_tdf(d, DOC_NUM, "%zu / %zu", rk, of);
+        else
+            doc_td(d, "—", DOC_NUM);
+        if (c->weak)
+            /* TRANSLATORS: separates the dimensions of a list */
+            util_buf_addf(&weak, "%s%s", weak.len ? TR(d->zh, ", ") : "", doc_dim_name(dm));
+    }
+    doc_table_end(d, TR(d->zh, "Difference: from all other respondents, in points of 0-100; q: BH-adjusted; rank "
+                               "among the units shown, 1 the highest; ▼ a weak score."));
+    if (weak.len)
+        doc_paraf(d, NULL, TR(d->zh, "Weak (significantly below all other respondents): %s."), weak.s);
+    else
+        doc_para(d, NULL, TR(d->zh, "No score of the unit is significantly below all other respondents."));
+    util_buf_free(&weak);
+}
+
+/* The items of the dimensions that are weak for the unit or the city, with
+ * the city's item means: what those dimensions ask. */
+static void weak_items(doc_t *d, size_t g)
+{
+    const res_t *r = d->r;
+    size_t n = 0;
+    for (size_t j = 0; j < r->ndims; j++)
+        n += (r->groups[g].cells[j].weak || r->dims[j].weak) && r->dims[j].nitems;
+    if (!n)
+        return;
+    doc_section(d, "weak", TR(d->zh, "Weak dimensions and their items"));
+    doc_para(d, NULL, TR(d->zh, "The dimensions that are weak for the unit (▼ above) or for the whole city, with "
+                                "the questions they are made of and the city's mean answer to each."));
+    for (size_t j = 0; j < r->ndims; j++) {
+        const res_dim_t *dm = &r->dims[j];
+        if (!(r->groups[g].cells[j].weak || dm->weak) || !dm->nitems)
+            continue;
+        doc_table_begin(d, doc_dim_name(dm), 4, TR(d->zh, "item"), TR(d->zh, "text"), TR(d->zh, "n"),
+                        TR(d->zh, "mean"));
+        for (size_t i = 0; i < dm->nitems; i++) {
+            const res_item_t *it = &dm->items[i];
+            doc_tdf(d, DOC_TEXT, "%s%s", it->name, it->reverse ? TR(d->zh, " (R)") : "");
+            doc_td(d, it->label ? it->label : "", DOC_TEXT);
+            doc_td(d, doc_fcount(d, it->n), DOC_NUM);
+            doc_td(d, doc_fnum(d, it->mean, 2), DOC_NUM);
+        }
+        doc_table_end(d, dm->weak ? TR(d->zh, "A weak dimension for the whole city.") : NULL);
+    }
+}
+
+static void gaps(doc_t *d, size_t g)
+{
+    const res_t *r = d->r;
+    size_t n = 0;
+    for (size_t i = 0; i < r->ngaps; i++)
+        n += r->gaps[i].group == g;
+    if (!n)
+        return;
+    doc_section(d, "gaps", TR(d->zh, "Self-assessment and the staff's view"));
+    /* xgettext:no-c-format */
+    const char *staff = TR(d->zh, "staff (95% CI)");
+    doc_table_begin(d, TR(d->zh, "The unit's self-assessment and its staff's view"), 5, TR(d->zh, "dimension"),
+                    TR(d->zh, "self"), staff, TR(d->zh, "gap"), TR(d->zh, "verdict"));
+    size_t over = 0;
+    for (size_t i = 0; i < r->ngaps; i++) {
+        const res_gap_t *gp = &r->gaps[i];
+        if (gp->group != g || gp->dim >= r->ndims)
+            continue;
+        int k = gp->flag == RES_OVERCLAIM ? DOC_WEAK : gp->flag == RES_UNDERCLAIM ? DOC_GOOD : DOC_NUM;
+        over += gp->flag == RES_OVERCLAIM;
+        doc_td(d, doc_dim_name(&r->dims[gp->dim]), DOC_TEXT);
+        doc_td(d, doc_fnum(d, gp->self, 1), DOC_NUM);
+        doc_tdf(d, DOC_NUM, "%s (%s–%s)", doc_fnum(d, gp->staff, 1), doc_fnum(d, gp->staff_ci_low, 1),
+                doc_fnum(d, gp->staff_ci_high, 1));
+        doc_td(d, doc_fsigned(d, gp->gap, 1), k);
+        doc_td(d, gp->flag == RES_OVERCLAIM    ? TR(d->zh, "▲ overclaim")
+                  : gp->flag == RES_UNDERCLAIM ? TR(d->zh, "underclaim")
+                                               : TR(d->zh, "consistent"),
+               k == DOC_NUM ? DOC_TEXT : k);
+    }
+    doc_table_end(d, NULL);
+    doc_paraf(d, NULL,
+              TR(d->zh, "The self-assessment is above the upper 95%% limit of the staff's mean, by at least %g "
+                        "points, on %zu dimensions: what the research called \"saying counts as doing\"."),
+              r->min_diff, over);
+}
+
+static void changes(doc_t *d, size_t g)
+{
+    const res_t *r = d->r;
+    if (!r->compare_wave)
+        return;
+    char *t = util_fmt(TR(d->zh, "Change since wave %s"), r->compare_wave);
+    doc_section(d, "changes", t);
+    free(t);
+    size_t n = 0;
+    for (size_t i = 0; i < r->nchanges; i++)
+        n += r->changes[i].group == (long)g;
+    if (!n) {
+        doc_paraf(d, NULL, TR(d->zh, "Wave %s holds no data to compare with."), r->compare_wave);
+        return;
+    }
+    static const char *const verdict[] = {N_("stable"), N_("▲ improved"), N_("▼ declined")};
+    doc_table_begin(d, TR(d->zh, "The unit's change by dimension"), 6, TR(d->zh, "dimension"), r->compare_wave,
+                    r->wave ? r->wave : "", TR(d->zh, "change"), "q", TR(d->zh, "verdict"));
+    for (size_t i = 0; i < r->nchanges; i++) {
+        const res_change_t *c = &r->changes[i];
+        if (c->group != (long)g || c->dim >= r->ndims)
+            continue;
+        int k = c->flag == RES_DECLINED ? DOC_WEAK : c->flag == RES_IMPROVED ? DOC_GOOD : DOC_NUM;
+        doc_td(d, doc_dim_name(&r->dims[c->dim]), DOC_TEXT);
+        doc_td(d, doc_fnum(d, c->mean0, 1), DOC_NUM);
+        doc_td(d, doc_fnum(d, c->mean1, 1), DOC_NUM);
+        doc_td(d, doc_fsigned(d, c->diff, 1), k);
+        doc_td(d, doc_fp(d, c->q), DOC_NUM);
+        doc_td(d, TR(d->zh, verdict[c->flag % 3]), k == DOC_NUM ? DOC_TEXT : k);
+    }
+    doc_table_end(d, NULL);
+}
+
+static void comments(doc_t *d, size_t g)
+{
+    const res_group_t *G = &d->r->groups[g];
+    if (!G->ncomments)
+        return;
+    doc_section(d, "comments", TR(d->zh, "Staff comments"));
+    doc_paraf(d, "note", TR(d->zh, "Verbatim answers to the open question (at most %d); a comment that names "
+                                   "another unit is left out."),
+              RES_COMMENTS_KEPT);
+    doc_list_begin(d, "comments");
+    for (size_t k = 0; k < G->ncomments; k++)
+        if (G->comments[k] && !doc_names_hidden(d, G->comments[k]))
+            doc_list_item(d, G->comments[k]);
+    doc_list_end(d);
+}
+
+/* A file name from a unit code: bytes that a path or a shell would take
+ * for something else become '_'. */
+static char *file_base(const char *code)
+{
+    char *s = util_xstrdup(code && *code ? code : "unit");
+    for (char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20 || strchr("/\\:*?\"<>| ", *p) || (p == s && *p == '.'))
+            *p = '_';
+    return s;
+}
+
+static int save(doc_t *d, const char *dir, const char *base, unsigned formats, const char *title, char **path,
+                char **err)
+{
+    static const struct {
+        unsigned f;
+        const char *ext;
+    } kinds[] = {{REPORT_HTML, "html"}, {REPORT_DOCX, "docx"}, {REPORT_MD, "md"}};
+    for (size_t k = 0; k < 3; k++) {
+        if (!(formats & kinds[k].f))
+            continue;
+        char *p = util_fmt("%s/%s.%s", dir, base, kinds[k].ext);
+        int rc = kinds[k].f == REPORT_DOCX ? docx_save(d->x, p, title, err)
+                 : kinds[k].f == REPORT_HTML ? fs_write_atomic(p, d->h.s, d->h.len, err)
+                                             : fs_write_atomic(p, d->m.s, d->m.len, err);
+        if (rc == 0 && path && !*path)
+            *path = util_xstrdup(p);
+        free(p);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The whole report of group g into dir. */
+static int write_one(const res_t *r, size_t g, const char *dir, unsigned formats, char **path, char **err)
+{
+    doc_t d = {.r = r, .zh = render_zh(r)};
+    const res_group_t *G = &r->groups[g];
+    if (formats & REPORT_DOCX) {
+        d.x = docx_new(d.zh);
+        docx_contents(d.x, 0);
+    }
+    d.hide = util_xcalloc(2 * r->ngroups + 1, sizeof *d.hide);
+    size_t nshown = 0;
+    for (size_t i = 0; i < r->ngroups; i++) {
+        nshown += doc_shown(r, i) != 0;
+        if (i == g)
+            continue;
+        if (r->groups[i].code)
+            d.hide[d.nhide++] = r->groups[i].code;
+        if (r->groups[i].name)
+            d.hide[d.nhide++] = r->groups[i].name;
+    }
+    char *name = doc_group_name(&d, G), today[11];
+    util_today(today);
+    char *title = util_fmt(TR(d.zh, "%s: feedback report"), name);
+    char *sub = r->compare_wave
+                    ? util_fmt(TR(d.zh, "Wave %s, compared with %s. Written %s."), r->wave, r->compare_wave, today)
+                    : util_fmt(TR(d.zh, "Wave %s. Written %s."), r->wave ? r->wave : "", today);
+    doc_head(&d, title, sub);
+    if (!doc_shown(r, g)) {
+        doc_paraf(&d, NULL,
+                  TR(d.zh, "%1$s had fewer respondents in this wave than the minimum of %2$d for a report of its "
+                           "own, so none of its results are shown. Its staff's answers still count in every "
+                           "figure for the whole city."),
+                  name, r->min_n);
+    } else {
+        overview(&d, g, nshown);
+        scores(&d, g);
+        weak_items(&d, g);
+        gaps(&d, g);
+        changes(&d, g);
+        comments(&d, g);
+    }
+    doc_end(&d);
+    char *base = file_base(G->code);
+    int rc = fs_mkdir_p(dir, err) == 0 ? save(&d, dir, base, formats, title, path, err) : -1;
+    free(base);
+    free(name);
+    free(title);
+    free(sub);
+    free(d.hide);
+    util_buf_free(&d.h);
+    util_buf_free(&d.m);
+    docx_free(d.x);
+    return rc;
+}
+
+int feedback_write(const res_t *r, const char *code, const char *dir, unsigned formats, char **path, char **err)
+{
+    if (path)
+        *path = NULL;
+    for (size_t g = 0; g < r->ngroups; g++)
+        if (r->groups[g].code && strcmp(r->groups[g].code, code) == 0)
+            return write_one(r, g, dir, formats, path, err);
+    util_seterr(err, _("no unit '%s' in this analysis"), code);
+    return 1;
+}
+
+int feedback_write_all(const res_t *r, const char *dir, unsigned formats, size_t *n, char **err)
+{
+    size_t done = 0;
+    int rc = 0;
+    for (size_t g = 0; g < r->ngroups && rc == 0; g++)
+        if ((rc = write_one(r, g, dir, formats, NULL, err)) == 0)
+            done++;
+    if (n)
+        *n = done;
+    return rc;
+}

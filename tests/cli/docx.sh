@@ -1,0 +1,102 @@
+# report.docx and the feedback reports (issue 18): demo writes report.docx;
+# python-docx reads its tables back with the numbers of analyze --json;
+# LibreOffice converts it to PDF with the expected number of pages; the
+# feedback report of each unit names no other unit, and a suppressed unit's
+# is a one-page notice without numbers.  Without LibreOffice (soffice) the
+# conversion checks are skipped and say so.
+. "$ROOT/tests/cli/lib.sh"
+
+PY=/usr/bin/python3
+have_docx=0
+"$PY" -c 'import docx' 2>/dev/null && have_docx=1
+[ "$have_docx" = 1 ] || notok "python-docx is missing (tools/deps.sh: python3-docx)"
+have_office=0
+command -v soffice >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 && have_office=1
+[ "$have_office" = 1 ] || echo "# SKIP: LibreOffice (soffice) or pdfinfo not installed: no PDF conversion checks"
+
+# pages PDF: the page count pdfinfo reports
+pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ {print $2}'; }
+# convert DOCX: soffice --headless --convert-to pdf next to it; own profile
+# so a running LibreOffice or another test does not get in the way
+convert() {
+    timeout 300 soffice -env:UserInstallation=file://$T/lo --headless --convert-to pdf --outdir "$(dirname "$1")" \
+        "$1" >"$T/soffice.log" 2>&1
+}
+# in_range N LO HI
+in_range() { [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
+
+for lang in zh en; do
+    run "$GS" --lang $lang demo --out "$T/$lang"
+    status "demo --lang $lang" 0
+    check "demo --lang $lang wrote report.docx" [ -s "$T/$lang/report.docx" ]
+    check "report.docx is a zip with [Content_Types].xml first" \
+        sh -c "unzip -Z1 '$T/$lang/report.docx' | head -n 1 | grep -qx '\\[Content_Types\\].xml'"
+    "$GS" --db "$T/$lang/demo.db" --lang $lang analyze --wave 2026 --compare-wave 2025 --json >"$T/$lang.json"
+    if [ "$have_docx" = 1 ]; then
+        "$PY" "$ROOT/tests/cli/docx_check.py" report "$T/$lang/report.docx" "$T/$lang.json" $lang
+    fi
+    if [ "$have_office" = 1 ]; then
+        convert "$T/$lang/report.docx"
+        check "soffice converts the $lang report.docx to PDF" [ -s "$T/$lang/report.pdf" ]
+        n=$(pages "$T/$lang/report.pdf")
+        # zh (三号 body, GB/T 9704 margins) runs to about 50 pages, en to about 40
+        if [ $lang = zh ]; then lo=35 hi=70; else lo=25 hi=55; fi
+        check "the $lang PDF has $lo-$hi pages (has ${n:-none})" in_range "$n" $lo $hi
+    fi
+done
+
+# report --format docx alone, and a bad --format
+run "$GS" --db "$T/zh/demo.db" report --wave 2026 --format docx --no-plots --out "$T/only"
+status "report --format docx" 0
+check "it writes report.docx" [ -s "$T/only/report.docx" ]
+check "and no report.html" [ ! -e "$T/only/report.html" ]
+has "it prints the path" "$T/out" "$T/only/report.docx"
+run "$GS" --db "$T/zh/demo.db" report --wave 2026 --format pdf --out "$T/bad"
+status "report --format pdf is a usage error" 2
+
+# feedback reports: one unit, then every unit
+DB="$T/zh/demo.db"
+run "$GS" --db "$DB" --lang zh report --wave 2026 --compare-wave 2025 --unit U07 --out "$T/fb"
+status "report --unit U07" 0
+check "it writes U07.html and U07.docx" [ -s "$T/fb/U07.html" -a -s "$T/fb/U07.docx" ]
+run "$GS" --db "$DB" report --wave 2026 --unit U99 --out "$T/fb"
+status "report --unit with an unknown code fails" 1
+run "$GS" --db "$DB" --lang zh report --wave 2026 --compare-wave 2025 --each-unit "$T/each"
+status "report --each-unit" 0
+n=$(ls "$T/each"/*.docx 2>/dev/null | wc -l)
+same "one feedback report per unit" "$n" 40
+# every other unit's code and name: never in a unit's report
+"$PY" - "$T/zh.json" >"$T/units.txt" <<'PY'
+import json, sys
+for g in json.load(open(sys.argv[1]))['groups']:
+    print(g['code'], g['name'], 'suppressed' if g['suppressed'] else 'shown')
+PY
+leak=""
+while read -r code name state; do
+    f="$T/each/$code.html"
+    [ -s "$f" ] || { leak="$leak $code:missing"; continue; }
+    while read -r oc oname ostate; do
+        [ "$oc" = "$code" ] && continue
+        if grep -qE "(^|[^A-Za-z0-9_-])$oc([^A-Za-z0-9_-]|$)" "$f" || grep -qF -- "$oname" "$f"; then
+            leak="$leak $code:$oc"
+        fi
+    done <"$T/units.txt"
+    if [ "$have_docx" = 1 ]; then
+        "$PY" "$ROOT/tests/cli/docx_check.py" unit "$T/each/$code.docx" "$T/zh.json" "$code" >"$T/unit.tap"
+        grep -q '^not ok' "$T/unit.tap" && { leak="$leak $code:docx"; sed 's/^/# /' "$T/unit.tap" | head -n 5; }
+    fi
+done <"$T/units.txt"
+same "no feedback report names another unit (HTML grep, docx read back)" "$leak" ""
+sup=$(awk '$3 == "suppressed" {print $1; exit}' "$T/units.txt")
+if [ -n "$sup" ]; then
+    hasnot "the suppressed unit's notice has no table" "$T/each/$sup.html" "<table"
+    if [ "$have_office" = 1 ]; then
+        convert "$T/each/$sup.docx"
+        same "the suppressed unit's notice is one page" "$(pages "$T/each/$sup.pdf")" 1
+        convert "$T/each/U07.docx"
+        n=$(pages "$T/each/U07.pdf")
+        check "U07's feedback report is 2-5 pages (has ${n:-none})" in_range "$n" 2 5
+    fi
+else
+    notok "the demo has a suppressed unit to check"
+fi

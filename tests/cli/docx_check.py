@@ -1,0 +1,174 @@
+"""Reads a report.docx back with python-docx (Debian python3-docx) and
+checks it against `analyze --json` of the same data (tests/cli/docx.sh).
+
+usage: docx_check.py report DOCX JSON LANG   the full report
+       docx_check.py unit DOCX JSON CODE      a feedback report: names no other unit
+Prints TAP lines (ok / not ok); the shell counts them."""
+import json
+import re
+import sys
+import zipfile
+
+import docx
+
+W = '{http://schemas.openxmlformats.org/wordprocessingml/2006/main}'
+fails = 0
+
+
+def ok(cond, desc, detail=''):
+    global fails
+    if cond:
+        print('ok - ' + desc)
+    else:
+        fails += 1
+        print('not ok - ' + desc)
+        if detail:
+            for line in str(detail).splitlines()[:10]:
+                print('# ' + line)
+
+
+def num(s):
+    """The number a table cell shows: '▼45.2' -> 45.2, '<0.001' -> 0.0005."""
+    s = s.strip().replace('▼', '').replace('−', '-')
+    if s.startswith('<'):
+        return float(s[1:]) / 2
+    return float(s)
+
+
+def tables(d):
+    """Each table as (header, rows), texts stripped."""
+    out = []
+    for t in d.tables:
+        rows = [[c.text.strip() for c in r.cells] for r in t.rows]
+        out.append((rows[0], rows[1:]))
+    return out
+
+
+def find(tabs, first_heads):
+    return [t for t in tabs if t[0][:len(first_heads)] == first_heads]
+
+
+def layout(path, d):
+    """Page, fonts, numbering, captions: the parts a reader sees."""
+    z = zipfile.ZipFile(path)
+    names = set(z.namelist())
+    for part in ('[Content_Types].xml', 'word/document.xml', 'word/styles.xml', 'word/numbering.xml',
+                 'word/footer1.xml', 'word/settings.xml', 'word/fontTable.xml'):
+        ok(part in names, 'the package has ' + part)
+    sect = d.sections[0]
+    ok((sect.page_width.twips, sect.page_height.twips) == (11906, 16838), 'A4 (11906 x 16838 twips)',
+       (sect.page_width.twips, sect.page_height.twips))
+    text_w = sect.page_width.twips - sect.left_margin.twips - sect.right_margin.twips
+    wide = []
+    for i, t in enumerate(d.tables):
+        grid = t._tbl.find(W + 'tblGrid')
+        total = sum(int(g.get(W + 'w')) for g in grid.findall(W + 'gridCol'))
+        if total > text_w:
+            wide.append((i + 1, total, text_w))
+        layout_el = t._tbl.tblPr.find(W + 'tblLayout')
+        if layout_el is None or layout_el.get(W + 'type') != 'fixed':
+            wide.append((i + 1, 'layout not fixed'))
+        hdr = t.rows[0]._tr.trPr
+        if hdr is None or hdr.find(W + 'tblHeader') is None:
+            wide.append((i + 1, 'header row does not repeat'))
+    ok(not wide, 'every table fits the text width (%d twips), fixed layout, header row repeated' % text_w, wide)
+    footer = z.read('word/footer1.xml').decode()
+    ok('PAGE' in footer and 'fldChar' in footer, 'the footer numbers the pages (PAGE field)')
+    doc = z.read('word/document.xml').decode()
+    ok('PAGEREF _Toc' in doc, 'the contents list gives pages by PAGEREF fields')
+    caps = [p.text for p in d.paragraphs if p.style.name == 'caption']
+    ok(len(caps) == len(set(caps)) and len(caps) > 0, 'captions are written once each (%d)' % len(caps),
+       [c for c in caps if caps.count(c) > 1][:5])
+    ok(doc.count('SEQ Table') == len(d.tables), 'every table numbered by a SEQ field',
+       (doc.count('SEQ Table'), len(d.tables)))
+    pics = len(re.findall(r'<pic:pic ', doc))
+    ok(doc.count('SEQ Figure') == pics, 'every figure (%d) has one numbered caption' % pics)
+    media = [n for n in names if n.startswith('word/media/') and n.endswith('.png')]
+    ok(len(media) == pics, 'the figures are embedded PNGs', (len(media), pics))
+    return doc, z
+
+
+def check_zh_style(z):
+    styles = z.read('word/styles.xml').decode()
+    num_xml = z.read('word/numbering.xml').decode()
+    for font in ('方正小标宋简体', '黑体', '楷体_GB2312', '仿宋_GB2312'):
+        ok('w:eastAsia="%s"' % font in styles, 'zh: %s named as an East Asian font' % font)
+    fonts = z.read('word/fontTable.xml').decode()
+    ok('<w:altName w:val="FangSong"/>' in fonts, 'zh: 仿宋_GB2312 names its substitute FangSong')
+    for t in ('%1、', '（%2）', '%3.'):
+        ok('w:val="%s"' % t in num_xml, 'zh: headings numbered ' + t)
+    ok('chineseCounting' in num_xml, 'zh: 一 二 三 by chineseCounting')
+
+
+def check_report(path, js, lang):
+    d = docx.Document(path)
+    doc, z = layout(path, d)
+    if lang == 'zh':
+        check_zh_style(z)
+    tabs = tables(d)
+    heads = {'zh': ['维度', '人数', '平均分', '标准差'], 'en': ['dimension', 'n', 'mean', 'SD']}[lang]
+    dims = find(tabs, heads)
+    ok(len(dims) == 1, 'one table of dimension scores with header %s' % heads, [t[0] for t in tabs][:8])
+    if dims:
+        rows = dims[0][1]
+        bad = []
+        for dm, row in zip(js['dimensions'], rows):
+            want = (dm['label'], round(dm['n']), round(dm['mean'], 1), round(dm['sd'], 1))
+            got = (row[0], round(num(row[1])), num(row[2]), num(row[3]))
+            if want != got:
+                bad.append((want, got))
+        ok(len(rows) == len(js['dimensions']) and not bad, 'dimension rows: label, n, mean, SD as analyze --json',
+           bad)
+    weak = {'zh': ['单位', '维度', '平均分'], 'en': ['unit', 'dimension', 'mean']}[lang]
+    wu = [t for t in find(tabs, weak) if len(t[0]) == 5]
+    want = [f for f in js['findings'] if f['kind'] == 'weak_unit']
+    ok(len(wu) == 1, 'one weak-unit table: unit, dimension, mean, difference, q', [t[0] for t in tabs][:8])
+    if wu:
+        labels = {dm['code']: dm['label'] for dm in js['dimensions']}
+        names = {g['code']: g['name'] for g in js['groups']}
+        got = [(r[0], r[1], num(r[2]), num(r[3])) for r in wu[0][1]]
+        exp = [('%s %s' % (f['group'], names[f['group']]), labels[f['dimension']],
+                round(f['values']['mean'], 1), round(f['values']['diff'], 1)) for f in want]
+        ok(got == exp, 'weak-unit rows as the weak_unit findings (%d)' % len(exp),
+           '\n'.join(map(str, [x for x in zip(got, exp) if x[0] != x[1]][:5])))
+    flagged = [g for g in js['gaps'] if g['flag'] != 'consistent']
+    gap_heads = {'zh': ['单位', '维度', '自评'], 'en': ['unit', 'dimension', 'self']}[lang]
+    gt = find(tabs, gap_heads)
+    ok(len(gt) == 1, 'self-vs-staff gaps as one table', [t[0] for t in tabs][:8])
+    if gt:
+        got = sorted((r[0].split()[0], r[1], num(r[2]), num(r[4])) for r in gt[0][1])
+        labels = {dm['code']: dm['label'] for dm in js['dimensions']}
+        exp = sorted((g['unit'], labels[g['dimension']], round(g['self'], 1), round(g['gap'], 1)) for g in flagged)
+        ok(got == exp, 'gap rows: unit, dimension, self, gap of every flagged pair (%d)' % len(exp),
+           '\n'.join(map(str, [x for x in zip(got, exp) if x[0] != x[1]][:5])))
+
+
+def check_unit(path, js, code):
+    d = docx.Document(path)
+    text = '\n'.join(p.text for p in d.paragraphs)
+    for t in d.tables:
+        for r in t.rows:
+            text += '\n' + ' '.join(c.text for c in r.cells)
+    others = [g for g in js['groups'] if g['code'] != code]
+    named = [g['code'] for g in others if re.search(r'(?<![\w-])%s(?![\w-])' % re.escape(g['code']), text)]
+    named += [g['name'] for g in others if g['name'] and g['name'] in text]
+    ok(not named, '%s: no other unit named' % code, named)
+    me = next(g for g in js['groups'] if g['code'] == code)
+    if me['suppressed']:
+        ok(not d.tables and not re.search(r'\d+\.\d', text), '%s (suppressed): a notice without numbers' % code,
+           text[:300])
+    else:
+        ok(len(d.tables) >= 1, '%s: has its score table' % code)
+
+
+def main():
+    mode, path, jpath, arg = sys.argv[1:5]
+    js = json.load(open(jpath, encoding='utf-8'))
+    if mode == 'report':
+        check_report(path, js, arg)
+    else:
+        check_unit(path, js, arg)
+    sys.exit(1 if fails else 0)
+
+
+main()
