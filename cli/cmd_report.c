@@ -90,10 +90,11 @@ int cmd_report(int argc, char **argv, cli_ctx_t *cx)
     if (!s)
         return 1;
     res_t *r = NULL;
-    char *err = NULL, *plot_err = NULL;
+    err_t err = {0};
+    err_t plot_err = {0};
     int rc = 1;
     if (an_run(s, &o, &r, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     cli_progress_t prog;
@@ -101,19 +102,19 @@ int cmd_report(int argc, char **argv, cli_ctx_t *cx)
     int wrc = report_write_progress(r, out, plots, plot_told, &prog, &plot_err, &err);
     cli_progress_clear(&prog);
     if (wrc != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
-    if (plot_err) {
-        cli_error("%s", plot_err);
+    if (plot_err.msg) {
+        cli_perror(&plot_err);
         cli_error(_("the report was written without those plots: %s/report.html"), out);
         goto cleanup;
     }
     printf("%s/report.html\n%s/report.md\n", out, out);
     rc = 0;
 cleanup:
-    free(err);
-    free(plot_err);
+    err_clear(&err);
+    err_clear(&plot_err);
     res_free(r);
     return rc;
 }

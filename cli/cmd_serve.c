@@ -173,7 +173,8 @@ static void serve_until_stopped(web_t *w, sigset_t *stop)
 int cmd_serve(int argc, char **argv, cli_ctx_t *cx)
 {
     serve_opts_t o;
-    char *cert = NULL, *key = NULL, *err = NULL, *token = NULL;
+    err_t err = {0};
+    char *cert = NULL, *key = NULL, *token = NULL;
     size_t len;
     web_t *w = NULL;
     int rc = parse_options(argc, argv, &o);
@@ -187,7 +188,7 @@ int cmd_serve(int argc, char **argv, cli_ctx_t *cx)
     rc = 1;
     if (o.cert_file && (util_read_file(o.cert_file, &cert, &len, &err) != 0 ||
                         util_read_file(o.key_file, &key, &len, &err) != 0)) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (!o.admin && !(o.admin = token = new_admin_token()))
@@ -215,7 +216,7 @@ int cmd_serve(int argc, char **argv, cli_ctx_t *cx)
         .log = log_line,
     };
     if (web_start(&cfg, &w, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     print_addresses(&o, w, cert != NULL, o.admin);
@@ -226,6 +227,6 @@ cleanup:
     free(cert);
     free(key);
     free(token);
-    free(err);
+    err_clear(&err);
     return rc;
 }

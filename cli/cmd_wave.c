@@ -54,39 +54,39 @@ static int told(int rc, char *err)
 static int wave_add(int argc, char **argv, cli_ctx_t *cx)
 {
     int rc;
-    char *err = NULL;
+    err_t err = {0};
     store_t *s = sub_store(cx, argc, 1, &rc);
     if (!s)
         return rc;
     rc = store_wave_add(s, argv[1], NULL, &err);
     if (rc == 0)
         printf(_("wave %s opened\n"), argv[1]);
-    return told(rc, err);
+    return told(rc, err.msg);
 }
 
 static int wave_close(int argc, char **argv, cli_ctx_t *cx)
 {
     int rc;
-    char *err = NULL;
+    err_t err = {0};
     store_t *s = sub_store(cx, argc, 1, &rc);
     if (!s)
         return rc;
     rc = store_wave_close(s, argv[1], &err);
     if (rc == 0)
         printf(_("wave %s closed\n"), argv[1]);
-    return told(rc, err);
+    return told(rc, err.msg);
 }
 
 static int wave_list(int argc, char **argv, cli_ctx_t *cx)
 {
     int rc;
-    char *err = NULL;
+    err_t err = {0};
     store_t *s = sub_store(cx, argc, 0, &rc);
     (void)argv;
     if (!s)
         return rc;
     printf("%-12s %-10s %-10s %9s\n", "wave", "opened", "closed", "responses");
-    return told(store_wave_list(s, print_wave, NULL, &err), err);
+    return told(store_wave_list(s, print_wave, NULL, &err), err.msg);
 }
 
 static const cli_cmd_t subs[] = {

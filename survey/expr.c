@@ -98,8 +98,9 @@ struct parser {
     int depth;
     int uses_dot;
     int failed;
-    char *err;              /* owned until handed to the caller */
+    char *err;              /* owned until handed to the caller's err_t */
     int errcol;
+    int nomem;              /* the error is an allocation that failed */
 };
 
 struct fn_info {
@@ -391,6 +392,13 @@ static EXPR_PRINTF(3, 4) void fail(struct parser *p, int col,
     p->err = msg;
 }
 
+static void nomem(struct parser *p, int col)
+{
+    if (!p->failed)
+        p->nomem = 1;
+    fail(p, col, _("out of memory"));
+}
+
 /* ---- lexer --------------------------------------------------------- */
 
 static void advance(struct parser *p, size_t n)
@@ -631,7 +639,7 @@ static struct node *node_new(struct parser *p, enum kind kind, int op,
     struct node *n = calloc(1, sizeof *n);
 
     if (!n) {
-        fail(p, col, _("out of memory"));
+        nomem(p, col);
         return NULL;
     }
     n->kind = kind;
@@ -690,7 +698,7 @@ static struct node *node_text(struct parser *p, enum kind kind, int col,
         return NULL;
     n->str = malloc(len + 1);
     if (!n->str) {
-        fail(p, col, _("out of memory"));
+        nomem(p, col);
         node_free(n);
         return NULL;
     }
@@ -1028,17 +1036,13 @@ static void fail_trailing(struct parser *p)
              shown(t->text, t->len), t->text);
 }
 
-int expr_parse(const char *src, expr_t **out, char **err, int *col)
+int expr_parse(const char *src, expr_t **out, err_t *err)
 {
     struct parser p;
     struct node *root = NULL;
     expr_t *e;
     int rc = -1;
 
-    if (err)
-        *err = NULL;
-    if (col)
-        *col = 0;
     if (!out)
         return -1;
     *out = NULL;
@@ -1056,7 +1060,7 @@ int expr_parse(const char *src, expr_t **out, char **err, int *col)
     }
     e = malloc(sizeof *e);
     if (!e) {
-        fail(&p, 1, _("out of memory"));
+        nomem(&p, 1);
         goto cleanup;
     }
     e->root = root;
@@ -1067,15 +1071,10 @@ int expr_parse(const char *src, expr_t **out, char **err, int *col)
 cleanup:
     node_free(root);
     if (rc < 0) {
-        /* fail() could not allocate its message: malloc is failing. */
-        if (!p.err)
-            p.err = strdup(_("out of memory"));
-        if (err)
-            *err = p.err;
-        else
-            free(p.err);
-        if (col)
-            *col = p.errcol;
+        /* no message means fail() could not allocate it: malloc is failing */
+        err_set_at(err, p.nomem || !p.err ? ERR_NOMEM : ERR_INPUT, 0, p.errcol, "%s",
+                   p.err ? p.err : _("out of memory"));
+        free(p.err);
     }
     return rc;
 }

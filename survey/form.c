@@ -707,11 +707,11 @@ static expr_t *parse_expr(loader_t *L, const row_t *r, int col, const char *what
     if (!*src)
         return NULL;
     expr_t *e = NULL;
-    char *msg = NULL;
-    int ecol = 0;
-    if (expr_parse(src, &e, &msg, &ecol) != 0) {
-        err(L, r->line, col + 1, _("%s '%s': %s at character %d"), what, src, msg ? msg : "syntax error", ecol);
-        free(msg);
+    err_t why = {0};
+    if (expr_parse(src, &e, &why) != 0) {
+        err(L, r->line, col + 1, _("%s '%s': %s at character %d"), what, src, why.msg,
+            (int)why.col);
+        err_clear(&why);
         return NULL;
     }
     return e;
@@ -1023,15 +1023,6 @@ static void final_checks(loader_t *L)
         }
 }
 
-/* enc_to_utf8 and the CSV reader put the position at the front of their message;
- * it goes into FILE:LINE:COL like every other diagnostic. */
-static void diag_positioned(util_diag_t *d, const char *file, const char *msg)
-{
-    long line, col;
-    size_t at = util_msg_pos(msg, &line, &col);
-    util_diag_add(d, UTIL_ERROR, file, line, col, "%s", msg + at);
-}
-
 int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
                   util_diag_t *diags)
 {
@@ -1042,21 +1033,22 @@ int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
     L.f->file = util_xstrdup(file);
     size_t before = diags->nerrors;
     int notform = 0;
-    char *text = NULL, *msg = NULL;
+    err_t why = {0};
+    char *text = NULL;
     size_t tlen = 0;
     enc_t used;
     *out = NULL;
 
-    if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, &used, &msg) != 0) {
-        diag_positioned(diags, file, msg ? msg : "cannot convert to UTF-8");
+    if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, &used, &why) != 0) {
+        util_diag_err(diags, UTIL_ERROR, file, &why);
         goto cleanup;
     }
     if (used == ENC_GB18030)
         util_diag_add(diags, UTIL_WARNING, file, 0, 0, _("read as GB18030 (not UTF-8); it is "
                       "stored as UTF-8"));
     char delim = csvr_sniff_delim(text, tlen);
-    if (csvr_parse_mem(text, tlen, delim, collect_row, &L.rows, &msg) != 0) {
-        diag_positioned(diags, file, msg ? msg : "CSV error");
+    if (csvr_parse_mem(text, tlen, delim, collect_row, &L.rows, &why) != 0) {
+        util_diag_err(diags, UTIL_ERROR, file, &why);
         goto cleanup;
     }
     if (!looks_like_xlsform(&L.rows)) {
@@ -1076,7 +1068,7 @@ int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
     text = NULL;
 cleanup:
     free(text);
-    free(msg);
+    err_clear(&why);
     free(L.dropped);
     rows_free(&L.rows);
     if (diags->nerrors > before) {
@@ -1089,12 +1081,13 @@ cleanup:
 
 int form_load_file(const char *path, form_t **out, util_diag_t *diags)
 {
-    char *data = NULL, *msg = NULL;
+    err_t why = {0};
+    char *data = NULL;
     size_t len;
     *out = NULL;
-    if (util_read_file(path, &data, &len, &msg) != 0) {
-        util_diag_add(diags, UTIL_ERROR, path, 0, 0, _("cannot read: %s"), msg);
-        free(msg);
+    if (util_read_file(path, &data, &len, &why) != 0) {
+        util_diag_add(diags, UTIL_ERROR, path, 0, 0, _("cannot read: %s"), why.msg);
+        err_clear(&why);
         return -1;
     }
     int rc = form_load_mem(path, data, len, out, diags);

@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
+
 typedef struct web web_t;
 
 typedef struct {
@@ -36,7 +38,7 @@ typedef struct {
 
 /* Opens the store connections and starts listening.  Returns 0 and *out,
  * or -1 with *err (heap). */
-int web_start(const web_config_t *cfg, web_t **out, char **err);
+int web_start(const web_config_t *cfg, web_t **out, err_t *err);
 /* The port actually bound (useful after port 0). */
 unsigned web_port(const web_t *w);
 /* Stops accepting new connections; requests in progress go on, and every
