@@ -107,7 +107,7 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
 void scan_cross_init(scan_t *sc, size_t nunit_ids);
 
 /* Reads form_id's responses in wave into the accumulators.  Returns 0,
- * or -1 with *err (heap). */
+ * or -1 with err. */
 int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, err_t *err);
 
 /* The cross-counts as suppress.h reads them (borrowed from sc). */
@@ -119,15 +119,15 @@ void scan_cross_view(const scan_t *sc, suppress_cross_t *x);
 void scan_kw_table(const scan_t *sc, size_t d, double **vals, size_t *nv, double **counts);
 
 /* The comparison wave: sets up sc0 as a light scan grouped as sc and
- * reads form_id's responses in wave0 into it.  Returns 0, or -1 with *err
- * (heap); sc0 is the caller's to scan_free either way. */
+ * reads form_id's responses in wave0 into it.  Returns 0, or -1 with err;
+ * sc0 is the caller's to scan_free either way. */
 int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, int wave0,
               err_t *err);
 
 /* Self-assessment scores for the gaps: every self-role form sharing
  * dimension codes with tg's form, scored the same way, into self[group x
  * tg's dims] (by unit, through tg's unit_group); *nresp counts the
- * self-role responses read.  Returns 0, or -1 with *err (heap). */
+ * self-role responses read.  Returns 0, or -1 with err. */
 int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, long *nresp, err_t *err);
 
 /* Releases what scan_init and the scan allocated; a zeroed scan is fine. */

@@ -4,7 +4,6 @@
  */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -41,13 +40,12 @@ static store_t *sub_store(cli_ctx_t *cx, int argc, int words, int *rc)
     return s;
 }
 
-/* The store's answer: 0, or 1 after printing its error (freed). */
-static int told(int rc, char *err)
+/* The store's answer: 0, or 1 after printing its error (cleared). */
+static int told(int rc, err_t *err)
 {
-    if (rc) {
-        cli_error("%s", err);
-        free(err);
-    }
+    if (rc)
+        cli_perror(err);
+    err_clear(err);
     return rc ? 1 : 0;
 }
 
@@ -61,7 +59,7 @@ static int wave_add(int argc, char **argv, cli_ctx_t *cx)
     rc = store_wave_add(s, argv[1], NULL, &err);
     if (rc == 0)
         printf(_("wave %s opened\n"), argv[1]);
-    return told(rc, err.msg);
+    return told(rc, &err);
 }
 
 static int wave_close(int argc, char **argv, cli_ctx_t *cx)
@@ -74,7 +72,7 @@ static int wave_close(int argc, char **argv, cli_ctx_t *cx)
     rc = store_wave_close(s, argv[1], &err);
     if (rc == 0)
         printf(_("wave %s closed\n"), argv[1]);
-    return told(rc, err.msg);
+    return told(rc, &err);
 }
 
 static int wave_list(int argc, char **argv, cli_ctx_t *cx)
@@ -86,7 +84,7 @@ static int wave_list(int argc, char **argv, cli_ctx_t *cx)
     if (!s)
         return rc;
     printf("%-12s %-10s %-10s %9s\n", "wave", "opened", "closed", "responses");
-    return told(store_wave_list(s, print_wave, NULL, &err), err.msg);
+    return told(store_wave_list(s, print_wave, NULL, &err), &err);
 }
 
 static const cli_cmd_t subs[] = {

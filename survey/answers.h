@@ -23,7 +23,7 @@ void ans_clear_all(ans_t *a);
 
 /* Validates raw (trimmed; "" clears the answer) for item pos and stores its
  * canonical form: a choice name, names separated by one space, a number as
- * written.  Returns 0, or -1 with *err = a message for the respondent (heap)
+ * written.  Returns 0, or -1 with err = a message for the respondent (ERR_INPUT)
  * and the old answer kept.  Does not evaluate the constraint. */
 int ans_set(ans_t *a, size_t pos, const char *raw, err_t *err);
 const char *ans_get(const ans_t *a, size_t pos);   /* NULL = unanswered */
@@ -32,8 +32,8 @@ const char *ans_get(const ans_t *a, size_t pos);   /* NULL = unanswered */
  * and every enclosing group's). */
 int ans_relevant(const ans_t *a, size_t pos);
 /* 0 when the answer satisfies the item's constraint (or there is none or no
- * answer); -1 with *msg = the constraint message in language li, or a
- * default naming the rule (heap). */
+ * answer); -1 with msg = the constraint message in language li, or a
+ * default naming the rule (ERR_INPUT). */
 int ans_check_constraint(const ans_t *a, size_t pos, int li, err_t *msg);
 /* 0 when a required item that is relevant has an answer; else -1 and *msg. */
 int ans_check_required(const ans_t *a, size_t pos, int li, err_t *msg);

@@ -301,8 +301,9 @@ static int write_file(const char *dir, const char *name, const char *text, size_
     return rc;
 }
 
-/* Runs `gnuplot script` in dir.  Returns 0; -1 with *err holding gnuplot's
- * own message; -2 when the program cannot be started at all. */
+/* Runs `gnuplot script` in dir.  Returns 0, or -1 with err holding
+ * gnuplot's own message, ERR_NOTFOUND when the program cannot be started
+ * at all. */
 static int run_gnuplot(const char *dir, const char *script, err_t *err)
 {
     const char *prog = plot_gnuplot();
@@ -350,10 +351,10 @@ static int run_gnuplot(const char *dir, const char *script, err_t *err)
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
-        err_set(err, ERR_FAIL, _("gnuplot could not be started ('%s' not found); install the "
-                                 "package gnuplot-nox (apt-get install gnuplot-nox) or set "
-                                 "GAPSURVEY_GNUPLOT"), prog);
-        rc = -2;
+        err_set(err, ERR_NOTFOUND, _("gnuplot could not be started ('%s' not found); install "
+                                     "the package gnuplot-nox (apt-get install gnuplot-nox) or "
+                                     "set GAPSURVEY_GNUPLOT"), prog);
+        rc = -1;
     } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         char *msg = out.s ? util_trim(out.s) : NULL;
         err_set(err, ERR_FAIL, _("gnuplot failed on %s/%s%s%s (a working gnuplot comes with the "
@@ -411,7 +412,7 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
     if (c->no_gnuplot)
         goto cleanup;
     int g = run_gnuplot(c->dir, gpname, &gerr);
-    if (g == -2)
+    if (gerr.code == ERR_NOTFOUND)
         c->no_gnuplot = 1;
     if (g == 0) {
         char *png = util_fmt("%s.png", base), *svg = util_fmt("%s.svg", base);

@@ -229,9 +229,8 @@ static unit_rec_t *row_unit(import_t *im, const csvr_row_t *row, const imp_row_t
             problem(im, row->line, r->unit_col, _("the unit column says '%s' but the answer "
                       "to %s is '%s'"), code, im->form->unit_field, answer);
         } else if (!answer) {
-            err_t m = {0};
-            if (ans_set(im->ans, (size_t)im->ufield, canon, &m) != 0)
-                err_clear(&m);   /* a unit the question does not list: the unit still counts */
+            /* a unit the question does not list fails: the unit still counts */
+            ans_set(im->ans, (size_t)im->ufield, canon, NULL);
         }
     }
     *code_out = code;

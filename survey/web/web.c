@@ -769,9 +769,8 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         if (!form_item_answerable(it))
             continue;
         if ((int)i == sv.fixed_pos) {
-            err_t m = {0};
-            if (ans_set(a, i, sv.unit_code, &m) != 0)
-                err_clear(&m);   /* a unit the form does not list: the invitation still names it */
+            /* a unit the form does not list fails: the invitation still names it */
+            ans_set(a, i, sv.unit_code, NULL);
             continue;
         }
         int bad = 0;

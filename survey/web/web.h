@@ -37,7 +37,7 @@ typedef struct {
 #define WEB_MAX_BODY_DEFAULT (256u * 1024u)
 
 /* Opens the store connections and starts listening.  Returns 0 and *out,
- * or -1 with *err (heap). */
+ * or -1 with err. */
 int web_start(const web_config_t *cfg, web_t **out, err_t *err);
 /* The port actually bound (useful after port 0). */
 unsigned web_port(const web_t *w);

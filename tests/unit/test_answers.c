@@ -138,7 +138,8 @@ static void test_batch_of_one(void **state)
 {
     fixture_t *x = *state;
     ans_t *a = answers(x, "2", "m4", "alone");
-    ans_submission_t sub = {a, x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h2", NULL, 0, {0}};
+    ans_submission_t sub = {a, x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h2", NULL, 0,
+                            {0}};
     ans_submission_t *p = &sub;
     ans_submit_many(x->db.s, &p, 1);
     assert_int_equal(sub.rc, 0);
