@@ -24,6 +24,12 @@
  *   - A NULL err_t * is allowed everywhere and discards the error.
  *   - An err_t holds an error exactly when code != ERR_OK; msg is then
  *     non-NULL.  msg and file stay valid until err_clear().
+ *
+ * Not errors, so not here: a lookup's "not found" is its return value (1,
+ * err untouched), and other answers a function can give besides success
+ * are named in its module.  The codes are the kinds a caller may want to
+ * tell apart; a locked database is ERR_DB like any other SQLite failure,
+ * since nothing treats it otherwise.
  */
 #ifndef GS_ERR_H
 #define GS_ERR_H
@@ -40,7 +46,7 @@ typedef enum {
     ERR_NOMEM,      /* an allocation that is allowed to fail did (the expression parser) */
     ERR_IO,         /* the system said no: the message carries strerror() */
     ERR_INPUT,      /* bad content of a file or a value; line/col say where when known */
-    ERR_NOTFOUND,   /* a named thing (form, wave, unit, file) does not exist */
+    ERR_NOTFOUND,   /* a named thing (form, wave, database, program) does not exist */
     ERR_EXISTS,     /* a thing to be added exists already */
     ERR_DB          /* SQLite failed (the message carries its reason) */
 } err_code_t;
