@@ -622,7 +622,7 @@ static void styles_zh(util_buf_t *b)
         snprintf(p, sizeof p, "<w:keepNext/><w:keepLines/><w:numPr><w:ilvl w:val=\"%d\"/><w:numId w:val=\"1\"/>"
                               "</w:numPr><w:outlineLvl w:val=\"%d\"/>",
                  l - 1, l - 1);
-        char id[16], name[16];
+        char id[32], name[32];
         snprintf(id, sizeof id, "Heading%d", l);
         snprintf(name, sizeof name, "heading %d", l);
         pstyle(b, id, name, p, l == 1 ? hei : l == 2 ? kai : tnr, l == 1 ? hei : l == 2 ? kai : fs,
@@ -672,7 +672,7 @@ static void styles_en(util_buf_t *b)
                                  : "<w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"1\"/></w:numPr>")
                        : "",
                  l == 1 ? 360 : 240, l - 1);
-        char id[16], name[16], r[120];
+        char id[32], name[32], r[120];
         snprintf(id, sizeof id, "Heading%d", l);
         snprintf(name, sizeof name, "heading %d", l);
         snprintf(r, sizeof r, "<w:b/><w:bCs/>%s<w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/>",
