@@ -151,18 +151,61 @@ double stats_acc_sd(const stats_acc_t *a)
     return sqrt(stats_acc_var(a));
 }
 
+/* R's t.test refuses "essentially constant" data: a standard error under
+ * 10 eps |mean| (or zero).  The intervals below refuse them too. */
+static int essentially_constant(double se, double mean)
+{
+    return !(se > 0) || se < 10.0 * DBL_EPSILON * fabs(mean);
+}
+
 void stats_mean_ci(const stats_acc_t *a, double level, double *lo, double *hi)
 {
     /* R t.test(x, conf.level = level)$conf.int. */
     *lo = *hi = NAN;
     if (!(a->n >= 2) || !(level > 0 && level < 1))
         return;
-    double q = t_quantile(1.0 - (1.0 - level) / 2.0, a->n - 1.0);
-    double half = q * sqrt(stats_acc_var(a) / a->n);
+    double se = sqrt(stats_acc_var(a) / a->n);
+    if (essentially_constant(se, a->mean))
+        return;
+    double half = t_quantile(1.0 - (1.0 - level) / 2.0, a->n - 1.0) * se;
     if (isnan(half))
         return;
     *lo = a->mean - half;
     *hi = a->mean + half;
+}
+
+void stats_pred_interval(const stats_acc_t *a, double level, double *lo, double *hi)
+{
+    /* mean +- qt((1+level)/2, n-1) sd sqrt(1 + 1/n): the interval that
+     * holds one more draw from the same normal population with
+     * probability `level` (the inversion of Crawford & Howell's t) */
+    *lo = *hi = NAN;
+    if (!(a->n >= 2) || !(level > 0 && level < 1))
+        return;
+    double sd = stats_acc_sd(a);
+    if (essentially_constant(sd / sqrt(a->n), a->mean))
+        return;
+    double half = t_quantile(1.0 - (1.0 - level) / 2.0, a->n - 1.0) * sd * sqrt(1.0 + 1.0 / a->n);
+    if (isnan(half))
+        return;
+    *lo = a->mean - half;
+    *hi = a->mean + half;
+}
+
+int stats_single_case_t(const stats_acc_t *a, double x, double *t, double *df, double *p)
+{
+    /* Crawford & Howell (1998): t = (x - mean) / (sd sqrt((n+1)/n)),
+     * df = n - 1, two-sided p */
+    *t = *df = *p = NAN;
+    if (!(a->n >= 2) || !isfinite(x))
+        return -1;
+    double sd = stats_acc_sd(a);
+    if (essentially_constant(sd / sqrt(a->n), a->mean))
+        return -1;
+    *t = (x - a->mean) / (sd * sqrt((a->n + 1.0) / a->n));
+    *df = a->n - 1.0;
+    *p = t_p_two_sided(*t, *df);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -201,7 +244,7 @@ int stats_one_sample_t(const stats_acc_t *x, double mu,
     if (!(x->n >= 2))
         return -1;
     double se = sqrt(stats_acc_var(x) / x->n);
-    if (!(se > 0) || se < 10.0 * DBL_EPSILON * fabs(x->mean))
+    if (essentially_constant(se, x->mean))
         return -1;
     *t = (x->mean - mu) / se;
     *df = x->n - 1.0;

@@ -18,7 +18,7 @@
 static const char usage[] = N_(
     "usage: gapsurvey simulate [--units N] [--staff N] [--seed S] [--wave NAME]\n"
     "                          [--plant UNIT:DIM:DELTA,...] [--overclaim UNIT,...]\n"
-    "                          [--missing RATE] [--unit-effects SCALE]\n"
+    "                          [--missing RATE] [--unit-effects SCALE] [--unbiased-self]\n"
     "\n"
     "Stores synthetic but realistic responses to the shipped questionnaires\n"
     "(staff-opinion and five-type-self): about N staff per unit and one\n"
@@ -34,10 +34,12 @@ static const char usage[] = N_(
     "                    wave); it must not hold responses yet\n"
     "  --plant U:D:X     shift unit U's staff scores on dimension D by X points of\n"
     "                    the 0-100 scale (negative = weaker); repeatable\n"
-    "  --overclaim U,... units whose self-assessment is strongly inflated\n"
+    "  --overclaim U,... units whose self-assessment is at the top of the scale\n"
     "  --missing RATE    share of Likert answers left blank (default 0.03)\n"
     "  --unit-effects S  scale of the random differences between units (default 1;\n"
     "                    0: units differ only where planted)\n"
+    "  --unbiased-self   draw each self-assessment like one more staff member of\n"
+    "                    its unit (no self-flattery: a city with no real gap)\n"
     "\n"
     "example:\n"
     "  gapsurvey simulate --seed 7 --plant U07:planning:-15 --overclaim U07\n");
@@ -98,6 +100,7 @@ int cmd_simulate(int argc, char **argv)
         {"seed", required_argument, NULL, 'S'},  {"plant", required_argument, NULL, 'p'},
         {"overclaim", required_argument, NULL, 'o'}, {"wave", required_argument, NULL, 'w'},
         {"missing", required_argument, NULL, 'm'}, {"unit-effects", required_argument, NULL, 'E'},
+        {"unbiased-self", no_argument, NULL, 'B'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0}};
     sim_opts_t o;
@@ -106,7 +109,7 @@ int cmd_simulate(int argc, char **argv)
     char *err = NULL, *wave_name = NULL;
     store_t *s = NULL;
     long nstaff = 0, nself = 0;
-    while ((c = cli_getopt(argc, argv, "u:s:S:p:o:w:m:E:h", opts, usage)) != -1) {
+    while ((c = cli_getopt(argc, argv, "u:s:S:p:o:w:m:E:Bh", opts, usage)) != -1) {
         switch (c) {
         case 'u':
             if (parse_int("--units", optarg, 1, 10000, &o.units) != 0)
@@ -145,6 +148,7 @@ int cmd_simulate(int argc, char **argv)
                 goto cleanup;
             }
             break;
+        case 'B': o.unbiased_self = 1; break;
         case 'h': fputs(_(usage), stdout); rc = 0; goto cleanup;
         default: goto cleanup;
         }

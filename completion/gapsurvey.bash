@@ -79,7 +79,7 @@ _gapsurvey()
     serve) opts="--listen --threads --tls-cert --tls-key --admin-token --timeout --max-body --help" ;;
     import) opts="--form --format --wave --encoding --unit-column --create-units --skip-invalid --rejects --dry-run --again --help" ;;
     export) opts="--form --wave --format --labels -o --output --help" ;;
-    simulate) opts="--units --staff --seed --wave --plant --overclaim --missing --unit-effects --help" ;;
+    simulate) opts="--units --staff --seed --wave --plant --overclaim --missing --unit-effects --unbiased-self --help" ;;
     analyze) opts="--form --wave --by --compare-wave --min-n --min-diff --fdr --json --csv --help" ;;
     report) opts="--out --form --wave --by --lang --compare-wave --min-n --min-diff --fdr --no-plots --help" ;;
     demo) opts="--out --lang --help" ;;

@@ -174,6 +174,47 @@ static void test_mean_ci(void **state)
     check_all(c, N_OF(c));
 }
 
+/* R's t.test stops on "essentially constant" data: no interval (it was
+ * [4, 4] before), and no prediction interval or single-case test either */
+static void test_constant_ci(void **state)
+{
+    (void)state;
+    static const double four3[] = {4, 4, 4};
+    stats_acc_t a = acc_of(four3, N_OF(four3));
+    double lo, hi, plo, phi, t, df, p;
+    stats_mean_ci(&a, 0.95, &lo, &hi);
+    stats_pred_interval(&a, 0.95, &plo, &phi);
+    assert_int_equal(stats_single_case_t(&a, 5, &t, &df, &p), -1);
+    const check_t c[] = {
+        {"constant: CI lo", lo, NAN},     {"constant: CI hi", hi, NAN},
+        {"constant: PI lo", plo, NAN},    {"constant: PI hi", phi, NAN},
+        {"constant: single-case t", t, NAN}, {"constant: single-case p", p, NAN},
+    };
+    check_all(c, N_OF(c));
+}
+
+/* the self-vs-staff rule: one more draw against the staff's spread */
+static void test_single_case(void **state)
+{
+    (void)state;
+    stats_acc_t a = acc_of(yA, N_OF(yA)), one = acc_of(yA, 1);
+    double lo, hi, t, df, p, t1, df1, p1;
+    stats_pred_interval(&a, 0.95, &lo, &hi);
+    assert_int_equal(stats_single_case_t(&a, 10, &t, &df, &p), 0);
+    assert_int_equal(stats_single_case_t(&one, 10, &t1, &df1, &p1), -1);
+    const check_t c[] = {
+        /* mean(yA) + c(-1,1)*qt(.975,5)*sd(yA)*sqrt(1+1/6) */
+        {"PI lo", lo, -0.50298012379099},
+        {"PI hi", hi, 9.83631345712432},
+        /* (10 - mean(yA)) / (sd(yA) sqrt(7/6)), 2 pt(-|t|, 5) */
+        {"Crawford-Howell t", t, 2.65197417652718},
+        {"Crawford-Howell df", df, 5},
+        {"Crawford-Howell p", p, 0.0453187669853322},
+        {"n=1: no test", t1, NAN},
+    };
+    check_all(c, N_OF(c));
+}
+
 /* ------------------------------------------------------------------ */
 /* t tests                                                            */
 /* ------------------------------------------------------------------ */
@@ -725,6 +766,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_acc),
         cmocka_unit_test(test_mean_ci),
+        cmocka_unit_test(test_constant_ci),
+        cmocka_unit_test(test_single_case),
         cmocka_unit_test(test_welch_t),
         cmocka_unit_test(test_one_sample_t),
         cmocka_unit_test(test_bh),
