@@ -268,13 +268,15 @@ static int bh_cmp(const void *va, const void *vb)
     return (a->at > b->at) - (a->at < b->at); /* deterministic on ties */
 }
 
-int stats_bh(const double *p, size_t n, double *q)
+/* The adjustments of R's p.adjust on the non-missing p-values sorted
+ * ascending: m of them, p_(1) <= ... <= p_(m).  NAN entries are dropped
+ * before m is counted, as R's lazy default n = length(p) does after
+ * removing NAs.  holm: q_(i) = min(1, max_{j <= i} (m - j + 1) p_(j));
+ * else BH: q_(i) = min(1, min_{j >= i} m/j p_(j)), so tied p-values end
+ * up with the same q because the running minimum runs from the largest p
+ * down. */
+static int p_adjust(const double *p, size_t n, double *q, int holm)
 {
-    /* R p.adjust(p, "BH"): with m non-missing p sorted ascending,
-     * q_(i) = min(1, min_{j >= i} m/j p_(j)).  Tied p-values end up with
-     * the same q because the running minimum runs from the largest p
-     * down.  NAN entries are dropped before m is counted, as R's lazy
-     * default n = length(p) does after removing NAs. */
     bh_item *items = malloc((n ? n : 1) * sizeof *items);
     if (!items) {
         for (size_t i = 0; i < n; i++)
@@ -292,15 +294,35 @@ int stats_bh(const double *p, size_t n, double *q)
     for (size_t i = 0; i < n; i++) /* p may alias q: p is copied above */
         q[i] = NAN;
     qsort(items, m, sizeof *items, bh_cmp);
-    double run = INFINITY;
-    for (size_t r = m; r > 0; r--) {
-        double v = (double)m / (double)r * items[r - 1].p;
-        if (v < run)
-            run = v;
-        q[items[r - 1].at] = run < 1.0 ? run : 1.0;
+    if (holm) {
+        double run = 0;
+        for (size_t r = 0; r < m; r++) {
+            double v = (double)(m - r) * items[r].p;
+            if (v > run)
+                run = v;
+            q[items[r].at] = run < 1.0 ? run : 1.0;
+        }
+    } else {
+        double run = INFINITY;
+        for (size_t r = m; r > 0; r--) {
+            double v = (double)m / (double)r * items[r - 1].p;
+            if (v < run)
+                run = v;
+            q[items[r - 1].at] = run < 1.0 ? run : 1.0;
+        }
     }
     free(items);
     return 0;
+}
+
+int stats_bh(const double *p, size_t n, double *q)
+{
+    return p_adjust(p, n, q, 0);   /* R p.adjust(p, "BH") */
+}
+
+int stats_holm(const double *p, size_t n, double *q)
+{
+    return p_adjust(p, n, q, 1);   /* R p.adjust(p, "holm") */
 }
 
 /* ------------------------------------------------------------------ */

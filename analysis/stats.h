@@ -122,6 +122,12 @@ int stats_one_sample_t(const stats_acc_t *x, double mu,
  * callers written against a void signature may ignore the result. */
 int stats_bh(const double *p, size_t n, double *q);
 
+/* Holm's step-down adjusted p-values, as R p.adjust(p, "holm"): they
+ * control the family-wise error rate (the chance of any false call in
+ * the family), where BH controls the share of false calls.  NAN entries
+ * and aliasing as stats_bh. */
+int stats_holm(const double *p, size_t n, double *q);
+
 /* ------------------------------------------------------------------ */
 /* Between-group statistics from per-group accumulators               */
 /* ------------------------------------------------------------------ */

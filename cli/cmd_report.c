@@ -23,7 +23,8 @@
 static const char usage[] = N_(
     "usage: gapsurvey report --out DIR [--form FORM] [--wave NAME] [--by unit|ITEM]\n"
     "                        [--lang zh|en] [--compare-wave NAME] [--min-n N]\n"
-    "                        [--min-diff X] [--fdr Q] [--no-plots]\n"
+    "                        [--min-diff X] [--fdr Q] [--comment-min N]\n"
+    "                        [--allow-small-groups] [--no-plots]\n"
     "\n"
     "Writes DIR/report.html (one self-contained file, printable on A4),\n"
     "DIR/report.md, the tables as CSV (UTF-8 with BOM, for Excel and WPS) and\n"
@@ -82,6 +83,8 @@ int cmd_report(int argc, char **argv)
     }
     if (optind != argc)
         return cli_usage(usage);
+    if (anopt_check(&o) != 0)
+        return 2;
     if (!out || !*out) {
         cli_error(_("--out DIR is required: the directory to write the report into"));
         return cli_usage(usage);

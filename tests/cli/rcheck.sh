@@ -22,9 +22,42 @@ compare() {   # expected-file description analyze-args...
         notok "$desc"; sed 's/^/# /' "$T/cmp" | head -n 30
     fi
 }
-compare expected.json "R agreement, min_n 5 (complementary suppression)"
-compare expected-min-n-4.json "R agreement, min_n 4" --min-n 4
+compare expected.json "R agreement, min_n 5 (complementary suppression; two hidden units pooled)"
+compare expected-min-n-4.json "R agreement, min_n 4" --min-n 4 --allow-small-groups
 compare expected-by-level.json "R agreement, --by level" --by level
+
+# the edge cases (make_edge.py): zero variance, mixed scales, a one-item
+# dimension, two hidden units pooled into one block
+run "$GS" form add "$R/edge-staff.csv" "$R/edge-self.csv"; status "edge forms" 0
+has "form add warns that mix_dim mixes answer scales" "$T/err" "dimension 'mix_dim' mixes answer scales"
+run "$GS" form check "$R/edge-staff.csv"
+has "form check warns about the mixed scales too" "$T/err" "edge-staff.csv:6: warning: dimension 'mix_dim' mixes answer scales: m1 has 5 choices (1-5), m3 has 7 (1-7)"
+run "$GS" unit import "$R/edge-units.csv"; status "edge units" 0
+run "$GS" import "$R/edge-staff-responses.csv" --form edge-staff --format plain
+status "edge staff responses imported" 0
+run "$GS" import "$R/edge-self-responses.csv" --form edge-self --format plain
+status "edge self responses imported" 0
+"$GS" analyze --form edge-staff --json > "$T/edge.json" 2>"$T/err"
+if python3 "$ROOT/tests/cli/json_close.py" "$R/expected-edge.json" "$T/edge.json" --rtol 1e-6 --atol 1e-13 > "$T/cmp" 2>&1; then
+    ok "R agreement, edge cases: $(tail -n 1 "$T/cmp" | sed 's/ (.*//')"
+else
+    notok "R agreement, edge cases"; sed 's/^/# /' "$T/cmp" | head -n 30
+fi
+python3 - "$T/edge.json" > "$T/edgew" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("\n".join(d["warnings"]))
+g = {x["unit"] + "." + x["dimension"]: x for x in d["gaps"]}
+print("E1 flag", g["E1.base_dim"]["flag"], "E1 ci", [x for x in d["groups"] if x["code"] == "E1"][0]["scores"]["base_dim"]["ci_low"])
+dm = {x["code"]: x for x in d["dimensions"]}
+print("solo alpha_n", dm["solo_dim"]["alpha_n"], "mix alpha_n", dm["mix_dim"]["alpha_n"])
+PY
+has "zero variance: no CI for the unit where everyone agrees" "$T/edgew" "E1 flag None E1 ci None"
+has "zero variance: the warning says why" "$T/edgew" "base_dim: 1 group has fewer than two scores or all equal ones"
+has "zero variance: no gap flag, and the warning says why" "$T/edgew" "base_dim: 1 self-assessment has no flag"
+has "one item: the warning says so" "$T/edgew" "solo_dim: one item only, so no reliability"
+has "one item: alpha_n is null; three items: the complete cases" "$T/edgew" "solo alpha_n None mix alpha_n 38"
+has "Welch with a constant group: the warning says why" "$T/edgew" "a group has fewer than two scores or no variance"
 
 # the contract of DESIGN.md section 6, read with a JSON parser
 "$GS" analyze --form rcheck-staff --json > "$T/a.json"
@@ -79,8 +112,9 @@ run "$GS" analyze --form rcheck-staff
 status "terminal table" 0
 has "weak dimension found" "$T/out" "Beta is a weak dimension"
 has "weak unit found" "$T/out" "Unit Two (R2) is weak on Beta"
-has "overclaim found" "$T/out" "Unit Two (R2) rates itself above what its staff report on 2 dimensions"
-has "with both scores" "$T/out" "Beta: self 91.7, staff 37.7 (95% CI 30.7-44.6), +54.0 points"
+has "overclaim found, on the one dimension outside one staff member's range" "$T/out" "Unit Two (R2) rates itself above what its staff report on 1 dimension"
+has "with both scores and the range it is judged against" "$T/out" "Beta: self 91.7, staff 37.7 (one staff member's 95% range 2.9-72.4), +54.0 points"
+hasnot "R1's self score on Alpha, inside one member's range, is no underclaim" "$T/out" "rates itself below"
 hasnot "suppressed unit R6 not in the table" "$T/out" "Unit Six"
 hasnot "complementary-suppressed unit R5 not in the table" "$T/out" "Unit Five"
 run "$GS" --lang zh analyze --form rcheck-staff

@@ -81,6 +81,7 @@ cat("## Benjamini-Hochberg\n")
 p <- c(0.01, NA, 0.04, 0.03, 0.04, NA, 0.2, 0.001, 0.03, 0.9)
 out("p.adjust(p, \"BH\")  [NA printed as NA]", p.adjust(p, "BH"))
 out("p.adjust(c(0.5), \"BH\")", p.adjust(c(0.5), "BH"))
+out("p.adjust(p, \"holm\")  [NA printed as NA]", p.adjust(p, "holm"))
 
 cat("## one-way ANOVA (dataset 1)\n")
 s <- summary(aov(y ~ g))[[1]]

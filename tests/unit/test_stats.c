@@ -336,6 +336,18 @@ static void test_bh(void **state)
     assert_int_equal(stats_bh(NULL, 0, NULL), 0);
 }
 
+static void test_holm(void **state)
+{
+    (void)state;
+    const double p[] = {0.01, NAN, 0.04, 0.03, 0.04, NAN, 0.2, 0.001, 0.03, 0.9};
+    /* p.adjust(p, "holm") */
+    const double want[] = {0.07, NAN, 0.18, 0.18, 0.18, NAN, 0.4, 0.008, 0.18, 0.9};
+    double q[N_OF(p)];
+    assert_int_equal(stats_holm(p, N_OF(p), q), 0);
+    for (size_t i = 0; i < N_OF(p); i++)
+        check_one("p.adjust(p, \"holm\")", q[i], want[i]);
+}
+
 /* ------------------------------------------------------------------ */
 /* Between-group statistics                                           */
 /* ------------------------------------------------------------------ */
@@ -771,6 +783,7 @@ int main(void)
         cmocka_unit_test(test_welch_t),
         cmocka_unit_test(test_one_sample_t),
         cmocka_unit_test(test_bh),
+        cmocka_unit_test(test_holm),
         cmocka_unit_test(test_anova),
         cmocka_unit_test(test_anova_not_computable),
         cmocka_unit_test(test_welch_anova),
