@@ -788,6 +788,57 @@ static void gap_unit(run_t *u, size_t i, const stats_acc_t *self, const stats_ac
     free(p);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* r->gap_detect: the smallest gaps the rule flags in a unit of the
+ * median size among those with a self score, with the pooled
+ * within-unit SDs (the methods appendix states them: one response
+ * cannot show a small gap). */
+static void gap_detect(run_t *u)
+{
+    res_t *r = u->r;
+    const scan_t *sc = &u->sc;
+    double *ns = util_xmalloc((r->ngroups + 1) * sizeof *ns), ss = 0, df = 0, sso = 0, dfo = 0;
+    size_t nn = 0, k = 0;
+    for (size_t g = 0; g < r->ngroups; g++) {
+        int has = 0;
+        for (size_t i = 0; i < r->ngaps; i++)
+            has |= r->gaps[i].group == g;
+        if (!has)
+            continue;
+        ns[nn++] = (double)r->groups[g].n;
+        for (size_t d = 0; d < r->ndims; d++) {
+            const stats_acc_t *c = &sc->cell[g * sc->ndims + d];
+            if (c->n >= 2) {
+                ss += c->m2;
+                df += c->n - 1;
+            }
+        }
+        if (sc->overall[g].n >= 2) {
+            sso += sc->overall[g].m2;
+            dfo += sc->overall[g].n - 1;
+        }
+    }
+    for (size_t d = 0; d < r->ndims; d++)
+        k += sc->gapdim && sc->gapdim[d];
+    if (nn > 0 && df > 0) {
+        qsort(ns, nn, sizeof *ns, cmp_double);
+        double n = nn % 2 ? ns[nn / 2] : (ns[nn / 2 - 1] + ns[nn / 2]) / 2;
+        r->gap_detect.n = n;
+        r->gap_detect.sd = sqrt(ss / df);
+        r->gap_detect.sd_overall = dfo > 0 ? sqrt(sso / dfo) : NAN;
+        r->gap_detect.dim = fmax(u->o->min_diff, stats_pred_half(n, r->gap_detect.sd, 0.95));
+        r->gap_detect.overall = stats_pred_half(n, r->gap_detect.sd_overall, 0.95);
+        r->gap_detect.alone = fmax(u->o->min_diff,
+                                   stats_pred_half(n, r->gap_detect.sd, 1.0 - 0.05 / (double)(k ? k : 1)));
+    }
+    free(ns);
+}
+
 /* Gaps of the shown units that have a self score (units only). */
 static int gaps(run_t *u, char **err)
 {
@@ -802,6 +853,7 @@ static int gaps(run_t *u, char **err)
     for (size_t d = 0; rc == 0 && d < r->ndims; d++)
         if (untested[d])
             warn(r, RES_W_GAP_UNTESTED, (long)d, untested[d]);
+    gap_detect(u);
     free(self);
     free(overall);
     free(untested);
@@ -894,6 +946,8 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
     r->comment_min = o->comment_min > o->min_n ? o->comment_min : o->min_n;
     r->min_diff = o->min_diff;
     r->fdr = o->fdr;
+    r->gap_detect.n = r->gap_detect.sd = r->gap_detect.sd_overall = NAN;
+    r->gap_detect.dim = r->gap_detect.overall = r->gap_detect.alone = NAN;
     if (o->min_n < RES_MIN_N_SAFE && !o->allow_small_groups) {
         util_seterr(err, _("a minimum group size below %d needs --allow-small-groups"), RES_MIN_N_SAFE);
         goto cleanup;

@@ -190,6 +190,15 @@ typedef struct {
     size_t nsuppressed;
     res_gap_t *gaps;
     size_t ngaps;
+    /* What the gap rule can see in a unit of typical size: n the median
+     * staff of the units with a self score; sd, sd_overall the pooled
+     * within-unit SDs of one dimension's scores and of the mean over the
+     * dimensions; the smallest |gap| flagged on a dimension (its interval,
+     * and min_diff), by the profile's mean, and by one dimension alone
+     * (Holm over ndims).  NAN without gaps. */
+    struct {
+        double n, sd, sd_overall, dim, overall, alone;
+    } gap_detect;
     res_change_t *changes;
     size_t nchanges;
     res_finding_t *findings;

@@ -174,18 +174,25 @@ void stats_mean_ci(const stats_acc_t *a, double level, double *lo, double *hi)
     *hi = a->mean + half;
 }
 
+double stats_pred_half(double n, double sd, double level)
+{
+    /* qt((1+level)/2, n-1) sd sqrt(1 + 1/n): the interval that holds one
+     * more draw from the same normal population with probability `level`
+     * (the inversion of Crawford & Howell's t) */
+    if (!(n >= 2) || !(sd >= 0) || !(level > 0 && level < 1))
+        return NAN;
+    return t_quantile(1.0 - (1.0 - level) / 2.0, n - 1.0) * sd * sqrt(1.0 + 1.0 / n);
+}
+
 void stats_pred_interval(const stats_acc_t *a, double level, double *lo, double *hi)
 {
-    /* mean +- qt((1+level)/2, n-1) sd sqrt(1 + 1/n): the interval that
-     * holds one more draw from the same normal population with
-     * probability `level` (the inversion of Crawford & Howell's t) */
     *lo = *hi = NAN;
-    if (!(a->n >= 2) || !(level > 0 && level < 1))
+    if (!(a->n >= 2))
         return;
     double sd = stats_acc_sd(a);
     if (essentially_constant(sd / sqrt(a->n), a->mean))
         return;
-    double half = t_quantile(1.0 - (1.0 - level) / 2.0, a->n - 1.0) * sd * sqrt(1.0 + 1.0 / a->n);
+    double half = stats_pred_half(a->n, sd, level);
     if (isnan(half))
         return;
     *lo = a->mean - half;

@@ -92,6 +92,12 @@ void stats_mean_ci(const stats_acc_t *a, double level, double *lo, double *hi);
  * p < 1 - level.  NAN bounds as stats_mean_ci (n < 2, constant data). */
 void stats_pred_interval(const stats_acc_t *a, double level, double *lo, double *hi);
 
+/* The half-width of that interval for n controls with standard deviation
+ * sd: qt(1-(1-level)/2, n-1) * sd * sqrt(1 + 1/n), the smallest distance
+ * from the mean that a single case must have to fall outside it.  NAN
+ * when n < 2, sd is negative or NAN, or level is not in (0,1). */
+double stats_pred_half(double n, double sd, double level);
+
 /* Crawford & Howell's (1998) modified t test of one case x against a
  * small control sample a: t = (x - mean)/(sd sqrt((n+1)/n)), df = n - 1,
  * two-sided p.  Returns -1 (outputs NAN) when n < 2, x is not finite or a

@@ -284,7 +284,14 @@ int render_json(const res_t *r, FILE *out, char **err)
     json_groups(b, r);
     util_buf_adds(b, "\n  ],\n  \"gaps\": [");
     json_gaps(b, r);
-    util_buf_adds(b, "\n  ],\n  \"changes\": [");
+    util_buf_adds(b, "\n  ],\n  \"gap_rule\": ");
+    static const char *const detect[] = {"n", "sd", "sd_overall", "detectable", "detectable_overall",
+                                         "detectable_alone"};
+    kobj(b, detect,
+         (double[]){r->gap_detect.n, r->gap_detect.sd, r->gap_detect.sd_overall, r->gap_detect.dim,
+                    r->gap_detect.overall, r->gap_detect.alone},
+         N_OF(detect));
+    util_buf_adds(b, ",\n  \"changes\": [");
     json_changes(b, r);
     util_buf_adds(b, "\n  ],\n  \"findings\": [");
     json_findings(b, r);
