@@ -130,3 +130,35 @@ run "$GS" analyze --form rcheck-staff --by nosuch
 status "--by a missing item fails" 1
 run "$GS" analyze --form rcheck-staff --fdr 2
 status "--fdr out of range is a usage error" 2
+
+# one unit only: a single block, so no ANOVA, no tau^2 and no funnel
+# position (it was "inside"); two units each of one voice: F is infinite
+one() {   # DB UNITS... : the edge form, the edge staff responses of UNITS
+    export GAPSURVEY_DB="$T/$1.db"; shift
+    "$GS" init >/dev/null 2>&1
+    "$GS" form add "$R/edge-staff.csv" >/dev/null 2>&1
+    "$GS" unit import "$R/edge-units.csv" >/dev/null 2>&1
+    head -n 1 "$R/edge-staff-responses.csv" >"$T/one.csv"
+    for u in "$@"; do grep "^$u," "$R/edge-staff-responses.csv" >>"$T/one.csv"; done
+    "$GS" import "$T/one.csv" --form edge-staff --format plain >/dev/null 2>&1
+}
+one single E2
+"$GS" analyze --form edge-staff --json >"$T/single.json" 2>"$T/err"
+python3 - "$T/single.json" >"$T/single.txt" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("funnel", d["groups"][0]["scores"]["base_dim"]["funnel"], "anova", d["dimensions"][0]["anova"])
+print("\n".join(d["warnings"]))
+PY
+has "one unit: no funnel position (null, not inside)" "$T/single.txt" "funnel None anova None"
+has "one unit: the warning says why there is no ANOVA" "$T/single.txt" "base_dim: ANOVA not computable (fewer than two groups with scores"
+has "one unit: and why there is no funnel position" "$T/single.txt" "base_dim: no funnel position"
+sed 's/^E2,\(jr\|sr\),.*/E2,jr,2,2,3,2,2,4,2,/' "$R/edge-staff-responses.csv" >"$T/flat.csv"
+export GAPSURVEY_DB="$T/flat.db"
+"$GS" init >/dev/null 2>&1
+"$GS" form add "$R/edge-staff.csv" >/dev/null 2>&1
+"$GS" unit import "$R/edge-units.csv" >/dev/null 2>&1
+grep '^unit\|^E1,\|^E2,' "$T/flat.csv" >"$T/flat2.csv"
+"$GS" import "$T/flat2.csv" --form edge-staff --format plain >/dev/null 2>&1
+"$GS" analyze --form edge-staff --json >"$T/flat.json" 2>"$T/err"
+has "two units of one voice each: F is infinite, and the warning says so" "$T/flat.json" "base_dim: F is infinite (within every group all scores are equal)"
