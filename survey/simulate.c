@@ -34,7 +34,7 @@
  * term with modest item noise is what gets alpha there; a shared person
  * effect with large item noise alone gives alpha near 0.55.  At these
  * sizes a -15 point plant in a unit of 30 is found in 99% of seeds
- * (tests/cli/detector.py measures it).
+ * (tests/detector/weak_units.py measures it).
  *
  * A share `missing` of staff Likert answers is left blank at random.
  * Background questions follow plausible shares (most staff are clerks;
