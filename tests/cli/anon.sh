@@ -10,34 +10,7 @@
 # two units minus "senior"), checked by an attacker that tries every sum
 # and difference of everything the two analyses publish.
 . "$ROOT/tests/cli/lib.sh"
-R="$FIX/rcheck"
-
-# resp.py OUT SPEC...: writes a plain response file for the rcheck staff
-# form.  SPEC = UNIT:LEVEL:COUNT:COMMENT[:a1a2a3a4b1b2b3] (LEVEL may be
-# empty; answers default to a seeded random draw).
-cat >resp.py <<'PY'
-import random, sys
-random.seed(7)
-out = ["unit,level,a1,a2,a3,a4,b1,b2,b3,comment"]
-for spec in sys.argv[2:]:
-    p = spec.split(":")
-    unit, level, count, comment = p[0], p[1], int(p[2]), p[3]
-    for i in range(count):
-        vals = list(p[4]) if len(p) > 4 else [str(random.randint(1, 5)) for _ in range(7)]
-        out.append(",".join([unit, level] + vals + [comment % i if "%d" in comment else comment]))
-open(sys.argv[1], "w").write("\n".join(out) + "\n")
-PY
-
-setup() {   # DB UNITS-CSV SPEC...
-    export GAPSURVEY_DB="$T/$1.db"
-    u=$2; shift 2
-    "$GS" init >/dev/null 2>&1
-    "$GS" form add "$R/staff.csv" >/dev/null 2>&1
-    printf '%s' "$u" >units.csv
-    "$GS" unit import units.csv >/dev/null 2>&1
-    python3 resp.py resp.csv "$@"
-    run "$GS" import resp.csv --form rcheck-staff --format plain
-}
+. "$ROOT/tests/cli/anon_lib.inc"
 
 # ---- small units, complementary suppression, comments ----
 setup small 'code,name

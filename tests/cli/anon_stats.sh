@@ -16,36 +16,12 @@
 #     a level names its author as one of the few in both), and their order
 #     is the same whatever order the responses came in.
 . "$ROOT/tests/cli/lib.sh"
-R="$FIX/rcheck"
+. "$ROOT/tests/cli/anon_lib.inc"
+export RESP_SEED=11
 
 # the rcheck staff form with two more levels (the --by attack needs four)
 sed 's/^,level,sr,Senior$/,level,sr,Senior\n,level,md,Middle\n,level,tp,Top/' "$R/staff.csv" >staff4.csv
-
-# resp.py OUT SPEC...: UNIT:LEVEL:COUNT:COMMENT[:a1a2a3a4b1b2b3] (answers
-# default to a seeded random draw; COMMENT may hold %d)
-cat >resp.py <<'PY'
-import random, sys
-random.seed(11)
-out = ["unit,level,a1,a2,a3,a4,b1,b2,b3,comment"]
-for spec in sys.argv[2:]:
-    p = spec.split(":")
-    unit, level, count, comment = p[0], p[1], int(p[2]), p[3]
-    for i in range(count):
-        vals = list(p[4]) if len(p) > 4 else [str(random.randint(1, 5)) for _ in range(7)]
-        out.append(",".join([unit, level] + vals + [comment % i if "%d" in comment else comment]))
-open(sys.argv[1], "w").write("\n".join(out) + "\n")
-PY
-
-setup() {   # DB UNITS-CSV SPEC...
-    export GAPSURVEY_DB="$T/$1.db"
-    u=$2; shift 2
-    "$GS" init >/dev/null 2>&1
-    "$GS" form add staff4.csv >/dev/null 2>&1
-    printf '%s' "$u" >units.csv
-    "$GS" unit import units.csv >/dev/null 2>&1
-    python3 resp.py resp.csv "$@"
-    run "$GS" import resp.csv --form rcheck-staff --format plain
-}
+STAFF_FORM=staff4.csv
 
 # quad.py PUBLISHED TRUTH GROUP_A NA GROUP_B NB: the between-group attack.
 # PUBLISHED: an analyze --json, or a report directory (its dimensions.csv
