@@ -1,31 +1,28 @@
 /*
  * anopt: the analysis options that `analyze` and `report` share (--form,
  * --wave, --by, --compare-wave, --min-n, --min-diff, --fdr,
- * --allow-small-groups, --comment-min): one getopt
+ * --allow-small-groups, --comment-min): one option
  * table and one parser, so both commands accept, check and word them
  * identically.  Only cmd_* code uses this.
  */
 #ifndef GS_ANOPT_H
 #define GS_ANOPT_H
 
-#include <getopt.h>
-
 #include "analysis/analyze.h"
+#include "cli/cli.h"
 
-/* Long-only options (values past any letter) */
+/* Keys of the long-only options (past any letter) */
 #define ANOPT_ALLOW_SMALL 0x101
 #define ANOPT_COMMENT_MIN 0x102
 
-/* The short letters and long entries to splice into a command's own
- * getopt tables (the long ones end with a comma). */
-#define ANOPT_SHORT "f:w:b:c:n:d:q:"
-#define ANOPT_LONG                                                                   \
-    {"form", required_argument, NULL, 'f'}, {"wave", required_argument, NULL, 'w'},  \
-    {"by", required_argument, NULL, 'b'}, {"compare-wave", required_argument, NULL, 'c'}, \
-    {"min-n", required_argument, NULL, 'n'}, {"min-diff", required_argument, NULL, 'd'}, \
-    {"fdr", required_argument, NULL, 'q'},                                           \
-    {"allow-small-groups", no_argument, NULL, ANOPT_ALLOW_SMALL},                    \
-    {"comment-min", required_argument, NULL, ANOPT_COMMENT_MIN},
+/* The entries to splice into a command's option table (they end with a
+ * comma); each with a letter works as -KEY too. */
+#define ANOPT_OPTS                                                                     \
+    {"form", 'f', CLI_VALUE | CLI_SHORT}, {"wave", 'w', CLI_VALUE | CLI_SHORT},         \
+    {"by", 'b', CLI_VALUE | CLI_SHORT}, {"compare-wave", 'c', CLI_VALUE | CLI_SHORT},   \
+    {"min-n", 'n', CLI_VALUE | CLI_SHORT}, {"min-diff", 'd', CLI_VALUE | CLI_SHORT},    \
+    {"fdr", 'q', CLI_VALUE | CLI_SHORT}, {"comment-min", ANOPT_COMMENT_MIN, CLI_VALUE}, \
+    {"allow-small-groups", ANOPT_ALLOW_SMALL, 0},
 
 /* Applies option c with its argument to o (arg is kept, not copied: it
  * points into argv).  Returns 1 when c is one of the shared options, 0

@@ -50,20 +50,20 @@ static void on_progress(void *ud, long done, long total)
     cli_progress_update(ud, total > 0 ? (double)done / (double)total : -1.0, done, 0);
 }
 
-int cmd_analyze(int argc, char **argv)
+static const cli_opt_t opts[] = {
+    ANOPT_OPTS
+    {"json", 'j', CLI_SHORT},
+    {"csv", 'C', CLI_VALUE | CLI_SHORT},
+    CLI_OPT_END};
+
+int cmd_analyze(int argc, char **argv, cli_ctx_t *cx)
 {
-    static const struct option opts[] = {
-        ANOPT_LONG
-        {"json", no_argument, NULL, 'j'},
-        {"csv", required_argument, NULL, 'C'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0}};
     an_opts_t o;
     an_opts_default(&o);
     o.lang = cli_lang;
     int json = 0, c;
     const char *csvdir = NULL;
-    while ((c = cli_getopt(argc, argv, ANOPT_SHORT "jC:h", opts, usage)) != -1) {
+    while ((c = cli_getopt(argc, argv, opts, usage)) > 0) {
         int k = anopt_apply(&o, c, optarg);
         if (k < 0)
             return 2;
@@ -72,10 +72,10 @@ int cmd_analyze(int argc, char **argv)
         switch (c) {
         case 'j': json = 1; break;
         case 'C': csvdir = optarg; break;
-        case 'h': fputs(_(usage), stdout); return 0;
-        default: return 2;
         }
     }
+    if (c != CLI_END)
+        return cli_status(c);
     if (optind != argc)
         return cli_usage(usage);
     if (anopt_check(&o) != 0)
@@ -84,7 +84,7 @@ int cmd_analyze(int argc, char **argv)
         cli_error(_("--json and --csv exclude each other"));
         return 2;
     }
-    store_t *s = cli_open_store(0);
+    store_t *s = cli_store(cx);
     if (!s)
         return 1;
     res_t *r = NULL;
@@ -122,6 +122,5 @@ int cmd_analyze(int argc, char **argv)
 cleanup:
     free(err);
     res_free(r);
-    store_close(s);
     return rc;
 }

@@ -89,15 +89,16 @@ static void plot_told(void *arg, size_t done, size_t total)
     cli_progress_update(arg, total ? (double)done / (double)total : 1.0, (long)done, 0);
 }
 
-int cmd_demo(int argc, char **argv)
+static const cli_opt_t opts[] = {
+    {"out", 'o', CLI_VALUE | CLI_SHORT}, {"lang", 'l', CLI_VALUE | CLI_SHORT}, CLI_OPT_END};
+
+/* The table gives demo no CLI_*_DB flag: it makes its own database. */
+int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
 {
-    static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
-                                         {"lang", required_argument, NULL, 'l'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0, 0, 0, 0}};
     const char *out = "demo", *lang = cli_lang;
     int c;
-    while ((c = cli_getopt(argc, argv, "o:l:h", opts, usage)) != -1) {
+    (void)cx;
+    while ((c = cli_getopt(argc, argv, opts, usage)) > 0) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'l':
@@ -107,10 +108,10 @@ int cmd_demo(int argc, char **argv)
                 return 2;
             }
             break;
-        case 'h': fputs(_(usage), stdout); return 0;
-        default: return 2;
         }
     }
+    if (c != CLI_END)
+        return cli_status(c);
     if (optind != argc || !*out)
         return cli_usage(usage);
     struct timespec t0;

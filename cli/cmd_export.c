@@ -45,27 +45,27 @@ static const char usage[] = N_(
     "  gapsurvey export --form staff-opinion -o staff-2026.sav\n"
     "  gapsurvey export --form staff-opinion --format csv --labels -o staff.csv\n");
 
-int cmd_export(int argc, char **argv)
+static const cli_opt_t opts[] = {
+    {"form", 'f', CLI_VALUE | CLI_SHORT},   {"wave", 'w', CLI_VALUE | CLI_SHORT},
+    {"format", 'F', CLI_VALUE | CLI_SHORT}, {"labels", 'l', CLI_SHORT},
+    {"output", 'o', CLI_VALUE | CLI_SHORT}, CLI_OPT_END};
+
+int cmd_export(int argc, char **argv, cli_ctx_t *cx)
 {
-    static const struct option opts[] = {
-        {"form", required_argument, NULL, 'f'},  {"wave", required_argument, NULL, 'w'},
-        {"format", required_argument, NULL, 'F'}, {"labels", no_argument, NULL, 'l'},
-        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0}};
     const char *form_id = NULL, *wave_name = NULL, *format = NULL;
     exp_opts_t o = {0};
     int c;
-    while ((c = cli_getopt(argc, argv, "f:w:F:lo:h", opts, usage)) != -1) {
+    while ((c = cli_getopt(argc, argv, opts, usage)) > 0) {
         switch (c) {
         case 'f': form_id = optarg; break;
         case 'w': wave_name = optarg; break;
         case 'F': format = optarg; break;
         case 'l': o.labels = 1; break;
         case 'o': o.path = optarg; break;
-        case 'h': fputs(_(usage), stdout); return 0;
-        default: return 2;
         }
     }
+    if (c != CLI_END)
+        return cli_status(c);
     if (optind != argc || !form_id) {
         if (!form_id)
             cli_error(_("--form is required"));
@@ -93,18 +93,10 @@ int cmd_export(int argc, char **argv)
     int rc = 1, wave;
     char *err = NULL, *wname = NULL;
     form_t *f = NULL;
-    store_t *s = cli_open_store(0);
-    if (!s)
+    store_t *s = cli_store(cx);
+    if (!s || cli_form_get(s, form_id, &f, NULL))
         goto cleanup;
-    int r = store_form_get(s, form_id, &f, NULL, &err);
-    if (r != 0) {
-        if (r == 1)
-            cli_error(_("no form '%s'; 'gapsurvey form list' shows the stored ones"), form_id);
-        else
-            cli_error("%s", err);
-        goto cleanup;
-    }
-    r = wave_name ? store_wave_find(s, wave_name, &wave, &err)
+    int r = wave_name ? store_wave_find(s, wave_name, &wave, &err)
                   : store_wave_latest_for(s, form_id, &wave, &err);
     if (r == 1) {
         if (wave_name)
@@ -147,6 +139,5 @@ cleanup:
     free(wname);
     free(err);
     form_free(f);
-    store_close(s);
     return rc;
 }

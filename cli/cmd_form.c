@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -47,8 +46,13 @@ static int load_all(int n, char **files, form_t **forms, int skip_other)
     return bad;
 }
 
-static int do_check(int n, char **files)
+static int form_check(int argc, char **argv, cli_ctx_t *cx)
 {
+    (void)cx;
+    int n = argc - 1;
+    char **files = argv + 1;
+    if (n < 1)
+        return cli_usage(usage);
     form_t **forms = util_xcalloc((size_t)n, sizeof *forms);
     int bad = load_all(n, files, forms, 0);
     for (int i = 0; i < n; i++) {
@@ -66,8 +70,12 @@ static int do_check(int n, char **files)
     return bad ? 1 : 0;
 }
 
-static int do_add(int n, char **files)
+static int form_add(int argc, char **argv, cli_ctx_t *cx)
 {
+    int n = argc - 1;
+    char **files = argv + 1;
+    if (n < 1)
+        return cli_usage(usage);
     int rc = 1;
     form_t **forms = util_xcalloc((size_t)n, sizeof *forms);
     store_t *s = NULL;
@@ -75,7 +83,7 @@ static int do_add(int n, char **files)
         cli_error(_("nothing stored: fix the errors above first"));
         goto cleanup;
     }
-    if (!(s = cli_open_store(0)))
+    if (!(s = cli_store(cx)))
         goto cleanup;
     rc = 0;
     for (int i = 0; i < n; i++) {
@@ -96,7 +104,6 @@ cleanup:
     for (int i = 0; i < n; i++)
         form_free(forms[i]);
     free(forms);
-    store_close(s);
     return rc;
 }
 
@@ -108,9 +115,12 @@ static int print_form(void *ud, const store_form_row_t *r)
     return 0;
 }
 
-static int do_list(void)
+static int form_list(int argc, char **argv, cli_ctx_t *cx)
 {
-    store_t *s = cli_open_store(0);
+    (void)argv;
+    if (argc != 1)
+        return cli_usage(usage);
+    store_t *s = cli_store(cx);
     if (!s)
         return 1;
     char *err = NULL;
@@ -120,31 +130,18 @@ static int do_list(void)
         cli_error("%s", err);
         free(err);
     }
-    store_close(s);
     return rc ? 1 : 0;
 }
 
-int cmd_form(int argc, char **argv)
+/* check reads files only; add opens the store after every file proved valid */
+static const cli_cmd_t subs[] = {
+    {"check", form_check, 0, NULL},
+    {"add", form_add, CLI_NEEDS_DB, NULL},
+    {"list", form_list, CLI_NEEDS_DB, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+int cmd_form(int argc, char **argv, cli_ctx_t *cx)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-    int c;
-    while ((c = cli_getopt(argc, argv, "h", opts, usage)) != -1) {
-        if (c == 'h') {
-            fputs(_(usage), stdout);
-            return 0;
-        }
-        return 2;
-    }
-    if (optind >= argc)
-        return cli_usage(usage);
-    const char *sub = argv[optind];
-    int n = argc - optind - 1;
-    char **files = argv + optind + 1;
-    if (strcmp(sub, "check") == 0 && n > 0)
-        return do_check(n, files);
-    if (strcmp(sub, "add") == 0 && n > 0)
-        return do_add(n, files);
-    if (strcmp(sub, "list") == 0 && n == 0)
-        return do_list();
-    return cli_usage(usage);
+    return cli_subcommand(cx, argc, argv, subs, usage);
 }

@@ -93,21 +93,20 @@ static void on_progress(void *ud, import_event_t ev, double frac, long rows)
     }
 }
 
-int cmd_import(int argc, char **argv)
+int cmd_import(int argc, char **argv, cli_ctx_t *cx)
 {
-    static const struct option opts[] = {
-        {"form", required_argument, NULL, 'f'},   {"format", required_argument, NULL, 'F'},
-        {"wave", required_argument, NULL, 'w'},   {"encoding", required_argument, NULL, 'e'},
-        {"unit-column", required_argument, NULL, 'u'},
-        {"create-units", no_argument, NULL, 'c'}, {"dry-run", no_argument, NULL, 'n'},
-        {"again", no_argument, NULL, 'a'},        {"skip-invalid", no_argument, NULL, 's'},
-        {"rejects", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0}};
+    static const cli_opt_t opts[] = {
+        {"form", 'f', CLI_VALUE | CLI_SHORT},   {"format", 'F', CLI_VALUE | CLI_SHORT},
+        {"wave", 'w', CLI_VALUE | CLI_SHORT},   {"encoding", 'e', CLI_VALUE | CLI_SHORT},
+        {"unit-column", 'u', CLI_VALUE | CLI_SHORT},
+        {"create-units", 'c', CLI_SHORT},       {"dry-run", 'n', CLI_SHORT},
+        {"again", 'a', CLI_SHORT},              {"skip-invalid", 's', CLI_SHORT},
+        {"rejects", 'r', CLI_VALUE | CLI_SHORT}, CLI_OPT_END};
     const char *form_id = NULL, *format = "auto", *wave_name = NULL, *encname = "auto";
     const char *rejects = NULL;
     int dry = 0, again = 0, c;
     import_opts_t im = {0};   /* the engine's options, filled as they are parsed */
-    while ((c = cli_getopt(argc, argv, "f:F:w:e:u:cnasr:h", opts, usage)) != -1) {
+    while ((c = cli_getopt(argc, argv, opts, usage)) > 0) {
         switch (c) {
         case 'f': form_id = optarg; break;
         case 'F': format = optarg; break;
@@ -119,10 +118,10 @@ int cmd_import(int argc, char **argv)
         case 'a': again = 1; break;
         case 's': im.skip_invalid = 1; break;
         case 'r': rejects = optarg; break;
-        case 'h': fputs(_(usage), stdout); return 0;
-        default: return 2;
         }
     }
+    if (c != CLI_END)
+        return cli_status(c);
     if (optind != argc - 1 || !form_id) {
         if (!form_id)
             cli_error(_("--form is required"));
@@ -156,7 +155,7 @@ int cmd_import(int argc, char **argv)
     int rc = 1;
     char *err = NULL;
     import_t *run = NULL;
-    store_t *s = cli_open_store(0);
+    store_t *s = cli_store(cx);
     if (!s)
         goto cleanup;
     run = import_new(s, &im);
@@ -193,7 +192,6 @@ int cmd_import(int argc, char **argv)
     rc = 0;
 cleanup:
     import_free(run);
-    store_close(s);
     free(err);
     return rc;
 }

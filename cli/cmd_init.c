@@ -3,7 +3,6 @@
  */
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -17,23 +16,17 @@ static const char usage[] = N_(
     "example:\n"
     "  gapsurvey --db city.db init\n");
 
-int cmd_init(int argc, char **argv)
+static const cli_opt_t opts[] = {CLI_OPT_END};
+
+int cmd_init(int argc, char **argv, cli_ctx_t *cx)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-    int c;
-    while ((c = cli_getopt(argc, argv, "h", opts, usage)) != -1) {
-        if (c == 'h') {
-            fputs(_(usage), stdout);
-            return 0;
-        }
-        return 2;
-    }
+    int c = cli_getopt(argc, argv, opts, usage);
+    if (c != CLI_END)
+        return cli_status(c);
     if (optind != argc)
         return cli_usage(usage);
-    store_t *s = cli_open_store(1);
-    if (!s)
+    if (!cli_store(cx))
         return 1;
-    store_close(s);
     printf(_("database ready: %s\n"), cli_db_path);
     return 0;
 }

@@ -47,21 +47,21 @@ static void plot_told(void *arg, size_t done, size_t total)
     cli_progress_update(arg, total ? (double)done / (double)total : 1.0, (long)done, 0);
 }
 
-int cmd_report(int argc, char **argv)
+static const cli_opt_t opts[] = {
+    ANOPT_OPTS
+    {"lang", 'l', CLI_VALUE | CLI_SHORT},
+    {"out", 'o', CLI_VALUE | CLI_SHORT},
+    {"no-plots", 'P', CLI_SHORT},
+    CLI_OPT_END};
+
+int cmd_report(int argc, char **argv, cli_ctx_t *cx)
 {
-    static const struct option opts[] = {
-        ANOPT_LONG
-        {"lang", required_argument, NULL, 'l'},
-        {"out", required_argument, NULL, 'o'},
-        {"no-plots", no_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0}};
     an_opts_t o;
     an_opts_default(&o);
     o.lang = cli_lang;
     const char *out = NULL;
     int plots = 1, c;
-    while ((c = cli_getopt(argc, argv, ANOPT_SHORT "l:o:Ph", opts, usage)) != -1) {
+    while ((c = cli_getopt(argc, argv, opts, usage)) > 0) {
         int k = anopt_apply(&o, c, optarg);
         if (k < 0)
             return 2;
@@ -77,10 +77,10 @@ int cmd_report(int argc, char **argv)
             break;
         case 'o': out = optarg; break;
         case 'P': plots = 0; break;
-        case 'h': fputs(_(usage), stdout); return 0;
-        default: return 2;
         }
     }
+    if (c != CLI_END)
+        return cli_status(c);
     if (optind != argc)
         return cli_usage(usage);
     if (anopt_check(&o) != 0)
@@ -89,7 +89,7 @@ int cmd_report(int argc, char **argv)
         cli_error(_("--out DIR is required: the directory to write the report into"));
         return cli_usage(usage);
     }
-    store_t *s = cli_open_store(0);
+    store_t *s = cli_store(cx);
     if (!s)
         return 1;
     res_t *r = NULL;
@@ -118,6 +118,5 @@ cleanup:
     free(err);
     free(plot_err);
     res_free(r);
-    store_close(s);
     return rc;
 }

@@ -18,11 +18,13 @@
  *
  * Anonymity (DESIGN.md section 4): on a staff (anonymous) form nothing
  * shown or stored links the respondent, the token or the time of day to
- * the response: the draft, keyed by the token's hash, is deleted in the
- * transaction that stores the response, with secure_delete so its bytes
- * are overwritten; the response keeps the date only; and the response id
- * is not shown, because ids are given in order of arrival and anyone who
- * noted "response 12" next to a person could find that person's answers.
+ * the response: the draft of a token is named by one derivation of the
+ * code and encrypted under another (seal.h), and is deleted in the
+ * transaction that stores the response, after which the store leaves no
+ * earlier version in any file (store.c); the response keeps the ISO week
+ * only; and the response id is not shown: ids are random, but anyone who
+ * noted "response 12" next to a person could still find that person's
+ * answers.
  * A self-assessment (role self) is not anonymous and its id is printed.
  */
 #include <getopt.h>
@@ -37,6 +39,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "survey/runner.h"
+#include "survey/seal.h"
 #include "survey/token.h"
 
 static const char usage[] = N_(
@@ -79,6 +82,7 @@ typedef struct {
     int form_row;
     run_t *run;
     char *token_hash;
+    char code[64];          /* the invitation code, normalised: the draft's secret */
     int anonymous;          /* role staff */
     int entry;              /* --entry */
     int ascii;
@@ -88,6 +92,9 @@ typedef struct {
     size_t cap;
     long lineno;
     util_buf_t out;
+    int wave, unit;         /* waves.id and units.id of the response (unit 0: asked) */
+    char *ucode;            /* the unit's code, or NULL */
+    char *key;              /* the draft's key (interactive sessions), or NULL */
 } sess_t;
 
 static void term_size(size_t *cols, size_t *rows)
@@ -246,6 +253,37 @@ static int offer_resume(sess_t *x, int *pos)
     return 0;
 }
 
+/* Takes the line l typed at item pos (k: its key_of): Enter keeps the
+ * answer or leaves the item blank, - clears it, anything else answers it.
+ * 0 taken, 1 refused (said why), -1 the draft could not be saved (said). */
+static int take_answer(sess_t *x, int pos, int k, const char *l)
+{
+    run_t *r = x->run;
+    char *msg = NULL;
+    int rc = 0;
+    if (!(k == '\n' && (ans_get(run_answers(r), (size_t)pos) || !run_required(r, pos))))
+        rc = run_answer(r, pos, k == '-' || k == '\n' ? "" : l, &msg);
+    if (rc < 0)
+        cli_error("%s", msg);
+    else if (rc == 1)
+        say(x, "  ! ", msg);
+    free(msg);
+    return rc;
+}
+
+/* Moves *pos to the next item to show and records it in the draft: 0, or
+ * -1 after printing the store's error. */
+static int move_on(sess_t *x, int *pos)
+{
+    char *err = NULL;
+    *pos = run_next(x->run, *pos);
+    if (run_move(x->run, *pos, &err) == 0)
+        return 0;
+    cli_error("%s", err);
+    free(err);
+    return -1;
+}
+
 /* ---- respondent at a terminal ---- */
 
 static int submit_tty(sess_t *x)
@@ -345,8 +383,7 @@ static int tty_session(sess_t *x)
                 quit_saved(x);
                 return 0;
             }
-            int k = key_of(l), rc;
-            const char *cur = ans_get(run_answers(r), (size_t)pos);
+            int k = key_of(l);
             if (k == 'q') {
                 quit_saved(x);
                 return 0;
@@ -362,28 +399,12 @@ static int tty_session(sess_t *x)
                 run_render_help(r, pos, cols(), &x->out);
                 flush(x);
                 continue;
-            } else if (k == '\n' && (cur || !run_required(r, pos))) {
-                rc = 0;   /* keep the answer, or leave it blank: nothing changes */
-            } else {
-                rc = run_answer(r, pos, k == '-' || k == '\n' ? "" : l, &msg);
             }
-            if (rc < 0) {
-                cli_error("%s", msg);
-                free(msg);
-                return 1;
-            }
-            if (rc == 1) {
-                say(x, "  ! ", msg);
-                free(msg);
-                msg = NULL;
+            int rc = take_answer(x, pos, k, l);
+            if (rc == 1)
                 continue;
-            }
-            pos = run_next(r, pos);
-            if (run_move(r, pos, &msg) != 0) {
-                cli_error("%s", msg);
-                free(msg);
+            if (rc < 0 || move_on(x, &pos) != 0)
                 return 1;
-            }
             break;
         }
     }
@@ -528,9 +549,21 @@ static int verify_item(sess_t *x, verify_t *v, int pos)
     return 0;
 }
 
+/* Data entry across the questionnaires of one session. */
+typedef struct {
+    int pass;            /* 0: single entry; 1, 2: first and second keying of x->batch */
+    long seq;            /* the questionnaire's number in the batch */
+    long stored;         /* stored in this session */
+    int pos;             /* the item being keyed; nitems: the end of the questionnaire */
+    verify_t v;          /* pass 2: the comparison with the first keying */
+} entry_t;
+
+/* What a step of data entry leaves the session loop to do. */
+enum { ENTRY_STAY, ENTRY_NEXT_FORM, ENTRY_DONE };
+
 /* Stores the questionnaire being keyed.  0 stored, 1 refused (the unit is
- * missing: *pos is set to its question), -1 error. */
-static int entry_save(sess_t *x, int pass, long seq, verify_t *v, int *pos)
+ * missing: e->pos is set to its question), -1 error. */
+static int entry_save(sess_t *x, entry_t *e)
 {
     run_t *r = x->run;
     char *err = NULL;
@@ -538,7 +571,7 @@ static int entry_save(sess_t *x, int pass, long seq, verify_t *v, int *pos)
     if (run_check(r, &bad, &err)) {
         say(x, "  ! ", err);
         free(err);
-        *pos = bad;
+        e->pos = bad;
         return 1;
     }
     if (run_unit(r, &unit, &err) != 0) {
@@ -547,31 +580,31 @@ static int entry_save(sess_t *x, int pass, long seq, verify_t *v, int *pos)
         const form_t *f = run_form(r);
         int u = f->unit_field ? form_item_index(f, f->unit_field) : -1;
         if (u >= 0)
-            *pos = u;
+            e->pos = u;
         return 1;
     }
     long id = 0, compared = 0;
     int rc;
-    if (pass == 0) {
+    if (e->pass == 0) {
         rc = run_store_entry(r, &id, &err);
-    } else if (pass == 1) {
-        rc = run_batch_keep(r, x->batch.id, seq, &err);
+    } else if (e->pass == 1) {
+        rc = run_batch_keep(r, x->batch.id, e->seq, &err);
     } else {
         for (size_t i = 0; i < run_form(r)->nitems; i++)
-            compared += v->compared[i];
-        rc = run_batch_verified(r, x->batch.id, seq, compared, v->differences, &id, &err);
+            compared += e->v.compared[i];
+        rc = run_batch_verified(r, x->batch.id, e->seq, compared, e->v.differences, &id, &err);
     }
     if (rc != 0) {
         cli_error("%s", err ? err : "storing failed");
         free(err);
         return -1;
     }
-    if (pass == 2) {
-        x->batch.verified = seq;
+    if (e->pass == 2) {
+        x->batch.verified = e->seq;
         x->batch.compared += compared;
-        x->batch.differences += v->differences;
-    } else if (pass == 1) {
-        x->batch.keyed = seq;
+        x->batch.differences += e->v.differences;
+    } else if (e->pass == 1) {
+        x->batch.keyed = e->seq;
     }
     return 0;
 }
@@ -601,17 +634,156 @@ static int entry_close_first(sess_t *x)
     return 0;
 }
 
+/* The input ended, or the keyer quit: what was keyed stays a draft. */
+static int entry_quit(sess_t *x, int newline, int *rc)
+{
+    if (newline)
+        fputc('\n', stdout);
+    quit_saved(x);
+    *rc = 0;
+    return ENTRY_DONE;
+}
+
+/* Starts questionnaire e->seq (at e->pos when resumed): ENTRY_DONE with
+ * *rc when the batch is verified through or its first keying cannot be
+ * read, else ENTRY_STAY. */
+static int entry_begin_form(sess_t *x, entry_t *e, int resumed, int *rc)
+{
+    run_t *r = x->run;
+    size_t n = run_form(r)->nitems;
+    if (e->pass == 2 && e->seq > x->batch.keyed) {
+        char *m = util_fmt(_("Batch %s is verified: %ld questionnaires stored as responses; "
+                             "%ld values compared, %ld differed and were corrected."),
+                           x->batch_name, x->batch.verified, x->batch.compared,
+                           x->batch.differences);
+        say(x, "", m);
+        free(m);
+        *rc = 0;
+        return ENTRY_DONE;
+    }
+    if (e->pass == 2) {
+        char *msg = NULL;
+        verify_free(&e->v, n);
+        if (run_batch_first(r, x->batch.id, e->seq, &e->v.first, &msg) != 0) {
+            cli_error("%s", msg);
+            free(msg);
+            *rc = 1;
+            return ENTRY_DONE;
+        }
+        e->v.resolved = util_xcalloc(n + 1, sizeof *e->v.resolved);
+        e->v.compared = util_xcalloc(n + 1, 1);
+    }
+    char *title = e->pass == 2 ? util_fmt(_("Questionnaire %ld of %ld"), e->seq, x->batch.keyed)
+                  : e->pass == 1 ? util_fmt(_("Questionnaire %ld"), e->seq)
+                                 : util_fmt(_("Questionnaire %ld"), e->stored + 1);
+    char *right = util_fmt(_("%ld stored"), e->stored);
+    util_buf_addc(&x->out, '\n');
+    run_rule(&x->out, title, right, cols(), x->ascii);
+    flush(x);
+    free(title);
+    free(right);
+    if (!resumed)
+        e->pos = run_next(r, -1);
+    return ENTRY_STAY;
+}
+
+/* At the end of a questionnaire: Enter saves it and starts the next. */
+static int entry_end_of_form(sess_t *x, entry_t *e, int *rc)
+{
+    run_t *r = x->run;
+    fputs(_("End of questionnaire. Enter = save and next, b = back, "
+            "q = save and quit: "), stdout);
+    char *l = read_line(x);
+    if (!l)
+        return entry_quit(x, 1, rc);
+    int k = key_of(l);
+    if (k == 'b') {
+        e->pos = run_prev(r, (int)run_form(r)->nitems);
+        return ENTRY_STAY;
+    }
+    if (k != '\n' && k != 'n' && k != 'q') {
+        say(x, "  ! ", _("Press Enter to save, or type b or q."));
+        return ENTRY_STAY;
+    }
+    int sv = entry_save(x, e);
+    if (sv < 0) {
+        *rc = 1;
+        return ENTRY_DONE;
+    }
+    if (sv > 0)
+        return ENTRY_STAY;
+    e->stored++;
+    e->seq++;
+    char *m = util_fmt(_("Saved. Stored in this session: %ld."), e->stored);
+    say(x, "  ", m);
+    free(m);
+    run_reset(r);
+    if (k == 'q') {
+        *rc = e->pass == 1 ? entry_close_first(x) : 0;
+        return ENTRY_DONE;
+    }
+    return ENTRY_NEXT_FORM;
+}
+
+/* One item: its prompt, then what was typed. */
+static int entry_item(sess_t *x, entry_t *e, int *rc)
+{
+    run_t *r = x->run;
+    if (run_form(r)->items[e->pos].type == FORM_NOTE) {
+        e->pos = run_next(r, e->pos);
+        return ENTRY_STAY;
+    }
+    run_render_entry_prompt(r, e->pos, cols(), &x->out);
+    flush(x);
+    char *l = read_line(x);
+    if (!l)
+        return entry_quit(x, 1, rc);
+    int k = key_of(l), p;
+    switch (k) {
+    case 'q':
+        if (run_count_answered(r) == 0 && e->pass == 1) {
+            *rc = entry_close_first(x);
+            return ENTRY_DONE;
+        }
+        return entry_quit(x, 0, rc);
+    case 'b':
+        if ((p = run_prev(r, e->pos)) < 0)
+            say(x, "  ! ", _("This is the first item."));
+        else
+            e->pos = p;
+        return ENTRY_STAY;
+    case '?':
+        run_render_help(r, e->pos, cols(), &x->out);
+        flush(x);
+        return ENTRY_STAY;
+    case 'n':
+        if (e->pass == 2)
+            say(x, "  ! ", _("In the second keying every item is keyed; Enter leaves "
+                             "one blank."));
+        else
+            e->pos = (int)run_form(r)->nitems;   /* the rest of this paper form is blank */
+        return ENTRY_STAY;
+    }
+    int arc = take_answer(x, e->pos, k, l);
+    if (arc == 1)
+        return ENTRY_STAY;
+    if (arc == 0 && e->pass == 2) {
+        arc = verify_item(x, &e->v, e->pos);
+        if (arc == -1)
+            return entry_quit(x, 1, rc);
+    }
+    if (arc == 0 && move_on(x, &e->pos) == 0)
+        return ENTRY_STAY;
+    *rc = 1;
+    return ENTRY_DONE;
+}
+
 static int entry_session(sess_t *x)
 {
     run_t *r = x->run;
-    const form_t *f = run_form(r);
-    int n = (int)f->nitems, pos = 0, rc = 1;
-    int pass = x->batch_name ? x->batch.pass : 0;
-    long stored = 0;
-    long seq = pass == 1 ? x->batch.keyed + 1 : pass == 2 ? x->batch.verified + 1 : 0;
-    char *msg = NULL;
-    verify_t v = {0};
-    int rs = offer_resume(x, &pos);
+    entry_t e = {x->batch_name ? x->batch.pass : 0, 0, 0, 0, {0}};
+    e.seq = e.pass == 1 ? x->batch.keyed + 1 : e.pass == 2 ? x->batch.verified + 1 : 0;
+    int rs = offer_resume(x, &e.pos);
     if (rs == -1) {
         quit_saved(x);
         return 0;
@@ -620,193 +792,25 @@ static int entry_session(sess_t *x)
         return 1;
     util_buf_addc(&x->out, '\n');
     run_render_intro(r, cols(), &x->out);
-    if (pass == 1)
+    if (e.pass == 1)
         run_wrap(&x->out, "", _("Double entry, first keying."), cols(), 0);
-    else if (pass == 2)
+    else if (e.pass == 2)
         run_wrap(&x->out, "", _("Double entry, second keying: each value is compared with the "
                                 "first keying."),
                  cols(), 0);
     flush(x);
-    for (;;) {
-        /* a new questionnaire */
-        if (pass == 2 && seq > x->batch.keyed) {
-            char *m = util_fmt(_("Batch %s is verified: %ld questionnaires stored as responses; "
-                                 "%ld values compared, %ld differed and were corrected."),
-                             x->batch_name, x->batch.verified, x->batch.compared,
-                             x->batch.differences);
-            say(x, "", m);
-            free(m);
-            rc = 0;
-            goto cleanup;
-        }
-        if (pass == 2) {
-            verify_free(&v, (size_t)n);
-            if (run_batch_first(r, x->batch.id, seq, &v.first, &msg) != 0) {
-                cli_error("%s", msg);
-                goto cleanup;
-            }
-            v.resolved = util_xcalloc((size_t)n + 1, sizeof *v.resolved);
-            v.compared = util_xcalloc((size_t)n + 1, 1);
-        }
-        char *title = pass == 2 ? util_fmt(_("Questionnaire %ld of %ld"),
-                                           seq, x->batch.keyed)
-                      : pass == 1 ? util_fmt(_("Questionnaire %ld"), seq)
-                                  : util_fmt(_("Questionnaire %ld"), stored + 1);
-        char *right = util_fmt(_("%ld stored"), stored);
-        util_buf_addc(&x->out, '\n');
-        run_rule(&x->out, title, right, cols(), x->ascii);
-        flush(x);
-        free(title);
-        free(right);
-        if (rs != 1)
-            pos = run_next(r, -1);
-        rs = 0;
-        for (;;) {
-            if (pos >= n) {
-                fputs(_("End of questionnaire. Enter = save and next, b = back, "
-                        "q = save and quit: "), stdout);
-                char *l = read_line(x);
-                int k = l ? key_of(l) : 'x';
-                if (!l) {
-                    fputc('\n', stdout);
-                    quit_saved(x);
-                    rc = 0;
-                    goto cleanup;
-                }
-                if (k == 'b') {
-                    pos = run_prev(r, n);
-                    continue;
-                }
-                if (k != '\n' && k != 'n' && k != 'q') {
-                    say(x, "  ! ", _("Press Enter to save, or type b or q."));
-                    continue;
-                }
-                int sv = entry_save(x, pass, seq, &v, &pos);
-                if (sv < 0)
-                    goto cleanup;
-                if (sv > 0)
-                    continue;
-                stored++;
-                seq++;
-                char *m = util_fmt(_("Saved. Stored in this session: %ld."), stored);
-                say(x, "  ", m);
-                free(m);
-                run_reset(r);
-                if (k == 'q') {
-                    rc = pass == 1 ? entry_close_first(x) : 0;
-                    goto cleanup;
-                }
-                break;
-            }
-            if (f->items[pos].type == FORM_NOTE) {
-                pos = run_next(r, pos);
-                continue;
-            }
-            run_render_entry_prompt(r, pos, cols(), &x->out);
-            flush(x);
-            char *l = read_line(x);
-            if (!l) {
-                fputc('\n', stdout);
-                quit_saved(x);
-                rc = 0;
-                goto cleanup;
-            }
-            int k = key_of(l), arc;
-            const char *cur = ans_get(run_answers(r), (size_t)pos);
-            if (k == 'q') {
-                if (run_count_answered(r) == 0 && pass == 1) {
-                    rc = entry_close_first(x);
-                    goto cleanup;
-                }
-                quit_saved(x);
-                rc = 0;
-                goto cleanup;
-            } else if (k == 'b') {
-                int p = run_prev(r, pos);
-                if (p < 0)
-                    say(x, "  ! ", _("This is the first item."));
-                else
-                    pos = p;
-                continue;
-            } else if (k == '?') {
-                run_render_help(r, pos, cols(), &x->out);
-                flush(x);
-                continue;
-            } else if (k == 'n') {
-                if (pass == 2) {
-                    say(x, "  ! ", _("In the second keying every item is keyed; Enter leaves "
-                                     "one blank."));
-                    continue;
-                }
-                pos = n;   /* the rest of this paper form is blank */
-                continue;
-            } else if (k == '\n' && (cur || !run_required(r, pos))) {
-                arc = 0;
-            } else {
-                arc = run_answer(r, pos, k == '-' || k == '\n' ? "" : l, &msg);
-            }
-            if (arc < 0) {
-                cli_error("%s", msg);
-                goto cleanup;
-            }
-            if (arc == 1) {
-                say(x, "  ! ", msg);
-                free(msg);
-                msg = NULL;
-                continue;
-            }
-            if (pass == 2) {
-                int vr = verify_item(x, &v, pos);
-                if (vr == -1) {
-                    fputc('\n', stdout);
-                    quit_saved(x);
-                    rc = 0;
-                    goto cleanup;
-                }
-                if (vr < 0)
-                    goto cleanup;
-            }
-            pos = run_next(r, pos);
-            if (run_move(r, pos, &msg) != 0) {
-                cli_error("%s", msg);
-                goto cleanup;
-            }
-        }
+    int rc = 1, step = ENTRY_NEXT_FORM;
+    for (int resumed = rs == 1; step == ENTRY_NEXT_FORM; resumed = 0) {
+        step = entry_begin_form(x, &e, resumed, &rc);
+        while (step == ENTRY_STAY)
+            step = e.pos >= (int)run_form(r)->nitems ? entry_end_of_form(x, &e, &rc)
+                                                      : entry_item(x, &e, &rc);
     }
-cleanup:
-    free(msg);
-    verify_free(&v, (size_t)n);
+    verify_free(&e.v, run_form(r)->nitems);
     return rc;
 }
 
 /* ---- setting up ---- */
-
-typedef struct {
-    int id;
-    char *code;
-    int closed;
-} lookup_t;
-
-static int unit_code_cb(void *ud, const store_unit_t *u)
-{
-    lookup_t *k = ud;
-    if (u->id == k->id) {
-        k->code = util_xstrdup(u->code);
-        return 1;
-    }
-    return 0;
-}
-
-static int wave_closed_cb(void *ud, const store_wave_t *w)
-{
-    lookup_t *k = ud;
-    if (w->id == k->id) {
-        k->closed = w->closed_at != NULL;
-        k->code = util_xstrdup(w->name);
-        return 1;
-    }
-    return 0;
-}
 
 /* Does the terminal take UTF-8?  The locale says so; when the locale
  * named in the environment is not installed (zh_CN.UTF-8 often is not),
@@ -851,20 +855,192 @@ static int use_version(sess_t *x, int id, const char *form_id, char **err)
     return 0;
 }
 
-int cmd_run(int argc, char **argv)
+/* The code of unit id into x->ucode (NULL when there is none): 0, or -1
+ * after printing the store's error. */
+static int unit_code_of(sess_t *x, int id)
 {
-    static const struct option opts[] = {
-        {"unit", required_argument, NULL, 'u'},  {"token", required_argument, NULL, 't'},
-        {"lang", required_argument, NULL, 'l'},  {"entry", no_argument, NULL, 'e'},
-        {"verify", required_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0}};
-    const char *unit_code = NULL, *token = NULL;
-    int entry = 0, c;
-    sess_t x = {0};
-    while ((c = cli_getopt(argc, argv, "u:t:l:ev:h", opts, usage)) != -1) {
+    char *err = NULL;
+    if (store_unit_get(x->s, id, &x->ucode, NULL, &err) < 0) {
+        cli_error("%s", err);
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
+/* The form version, wave and unit of an invitation code (hashed into
+ * x->token_hash): 0, or 1 after saying why it cannot be used. */
+static int from_token(sess_t *x, const char *token, const char *form_id)
+{
+    store_token_t t;
+    char *err = NULL, *wave_name = NULL;
+    int rc = 1, closed = 0;
+    x->token_hash = tok_hash(token);
+    tok_normalise(token, x->code);
+    int r = x->token_hash ? store_token_get(x->s, x->token_hash, &t, &err) : 1;
+    if (r != 0) {
+        if (r == 1)
+            cli_error("%s", _("this invitation code is not valid; check it against the slip"));
+        else
+            cli_error("%s", err);
+        goto cleanup;
+    }
+    if (t.used) {
+        cli_error("%s", _("this invitation code has already been used"));
+        goto cleanup;
+    }
+    if (use_version(x, t.form, form_id, &err) != 0) {
+        cli_error(_("this invitation code %s"), err);
+        goto cleanup;
+    }
+    x->wave = t.wave;
+    x->unit = t.unit;
+    if (store_wave_closed(x->s, x->wave, &closed, &err) < 0 ||
+        (closed && store_wave_name(x->s, x->wave, &wave_name, &err) < 0)) {
+        cli_error("%s", err);
+        goto cleanup;
+    }
+    if (closed) {
+        cli_error(_("survey round %s is closed; this invitation code can no longer be used"),
+                  wave_name ? wave_name : "?");
+        goto cleanup;
+    }
+    if (x->unit > 0 && unit_code_of(x, x->unit) != 0)
+        goto cleanup;
+    rc = 0;
+cleanup:
+    free(wave_name);
+    free(err);
+    return rc;
+}
+
+/* The unit given with --unit: 0, or 1 after saying it is not known. */
+static int from_unit(sess_t *x, const char *unit_code)
+{
+    char *err = NULL;
+    int r = store_unit_find(x->s, unit_code, &x->unit, &err);
+    if (r == 1)
+        cli_error(_("unit '%s' is not known; 'gapsurvey unit list' shows them"), unit_code);
+    else if (r != 0)
+        cli_error("%s", err);
+    else
+        x->ucode = util_xstrdup(unit_code);
+    free(err);
+    return r != 0;
+}
+
+/* The batch of --verify, when it exists: its form version, wave and unit,
+ * which must agree with the command.  0, or 1 after saying why not. */
+static int from_batch(sess_t *x, const char *form_id)
+{
+    char *err = NULL;
+    int rc = 1, r = store_batch_get(x->s, x->batch_name, &x->batch, &err);
+    if (r < 0) {
+        cli_error("%s", err);
+        goto cleanup;
+    }
+    if (r == 0) {
+        if (use_version(x, x->batch.form, form_id, &err) != 0) {
+            cli_error(_("batch %s %s"), x->batch_name, err);
+            goto cleanup;
+        }
+        if (x->unit && x->batch.unit != x->unit) {
+            cli_error(_("batch %s was keyed %s; give the same --unit"), x->batch_name,
+                      x->batch.unit ? _("for another unit") : _("without --unit"));
+            goto cleanup;
+        }
+        if (x->batch.unit && !x->unit) {
+            if (unit_code_of(x, x->batch.unit) != 0)
+                goto cleanup;
+            x->unit = x->batch.unit;
+        }
+        if (x->batch.pass == 2 && x->batch.verified >= x->batch.keyed) {
+            cli_error(_("batch %s is verified and stored already (%ld questionnaires)"),
+                      x->batch_name, x->batch.verified);
+            goto cleanup;
+        }
+        x->wave = x->batch.wave;
+    }
+    rc = 0;
+cleanup:
+    free(err);
+    return rc;
+}
+
+/* What the token, unit and batch left open: the unit must be known or
+ * asked, the wave is the newest open one, a new batch is stored.  0, or
+ * the exit status after saying what is wrong. */
+static int settle(sess_t *x, const char *form_id)
+{
+    char *err = NULL;
+    int rc = 1;
+    int ufield = x->form->unit_field ? form_item_index(x->form, x->form->unit_field) : -1;
+    if (!x->unit && ufield < 0) {
+        cli_error(_("form %s has no unit question; give --unit U%s"), form_id,
+                  x->entry ? "" : _(" or --token CODE"));
+        return 2;
+    }
+    if (!x->wave) {
+        int r = store_wave_current(x->s, 1, &x->wave, &err);
+        if (r == 1)
+            cli_error(_("every survey round (wave) is closed; open one with 'gapsurvey wave add NAME'"));
+        else if (r != 0)
+            cli_error("%s", err);
+        if (r != 0)
+            goto cleanup;
+    }
+    if (x->batch_name && x->batch.id == 0) {
+        if (store_batch_add(x->s, x->batch_name, x->form_row, x->wave, x->unit, &x->batch.id,
+                            &err) != 0) {
+            cli_error("%s", err);
+            goto cleanup;
+        }
+        x->batch.pass = 1;
+        x->batch.form = x->form_row;
+        x->batch.wave = x->wave;
+        x->batch.unit = x->unit;
+    }
+    rc = 0;
+cleanup:
+    free(err);
+    return rc;
+}
+
+/* Takes the draft of this session into x->key, and its form version: 0,
+ * or 1 after printing why not. */
+static int claim_draft(sess_t *x, const char *form_id)
+{
+    char *err = NULL;
+    int dform = 0, rc = 1;
+    char *base = run_draft_base(form_id, x->entry, x->batch_name, x->batch.pass,
+                                *x->code ? x->code : NULL, x->ucode);
+    int r = run_draft_claim(x->s, base, x->form_row, x->wave, x->unit, &x->key, &dform, &err);
+    free(base);
+    if (r != 0)
+        cli_error("%s", err);
+    else if (dform && use_version(x, dform, form_id, &err) != 0)
+        cli_error(_("the saved draft %s"), err);
+    else
+        rc = 0;
+    free(err);
+    return rc;
+}
+
+static const cli_opt_t opts[] = {
+    {"unit", 'u', CLI_VALUE | CLI_SHORT}, {"token", 't', CLI_VALUE | CLI_SHORT},
+    {"lang", 'l', CLI_VALUE | CLI_SHORT}, {"entry", 'e', CLI_SHORT},
+    {"verify", 'v', CLI_VALUE | CLI_SHORT}, CLI_OPT_END};
+
+/* The options (--verify into x->batch_name, --entry into x->entry): -1
+ * when they are fine, else the exit status. */
+static int parse_options(int argc, char **argv, sess_t *x, const char **unit_code,
+                         const char **token)
+{
+    int c;
+    while ((c = cli_getopt(argc, argv, opts, usage)) > 0) {
         switch (c) {
-        case 'u': unit_code = optarg; break;
-        case 't': token = optarg; break;
+        case 'u': *unit_code = optarg; break;
+        case 't': *token = optarg; break;
         case 'l':
             if (!cli_norm_lang(optarg)) {
                 cli_error(_("--lang takes zh or en, not '%s'"), optarg);
@@ -873,186 +1049,56 @@ int cmd_run(int argc, char **argv)
             cli_lang = cli_norm_lang(optarg);
             i18n_init(cli_lang);   /* our words follow the command's --lang too */
             break;
-        case 'e': entry = 1; break;
-        case 'v': x.batch_name = optarg; entry = 1; break;
-        case 'h': fputs(_(usage), stdout); return 0;
-        default: return 2;
+        case 'e': x->entry = 1; break;
+        case 'v': x->batch_name = optarg; x->entry = 1; break;
         }
     }
+    if (c != CLI_END)
+        return cli_status(c);
     if (optind != argc - 1)
         return cli_usage(usage);
-    if (unit_code && token) {
+    if (*unit_code && *token) {
         cli_error(_("give --unit or --token, not both (a token names its unit)"));
         return 2;
     }
-    if (entry && token) {
+    if (x->entry && *token) {
         cli_error(_("--token is for respondents; data entry takes --unit or the unit question"));
         return 2;
     }
+    return -1;
+}
+
+int cmd_run(int argc, char **argv, cli_ctx_t *cx)
+{
+    const char *unit_code = NULL, *token = NULL;
+    sess_t x = {0};
+    char *err = NULL;
+    int rc = parse_options(argc, argv, &x, &unit_code, &token);
+    if (rc >= 0)
+        return rc;
     const char *form_id = argv[optind];
-    int rc = 1, wave = 0, unit = 0, r;
-    char *err = NULL, *key = NULL, *ucode = NULL;
-    lookup_t lk = {0};
+    rc = 1;
     x.ascii = !utf8_terminal();
-    x.s = cli_open_store(0);
-    if (!x.s)
+    if (!(x.s = cli_store(cx)))
         goto cleanup;
-    if (store_secure_delete(x.s, &err) != 0) {
-        cli_error("%s", err);
+    if (cli_form_get(x.s, form_id, &x.form, &x.form_row) ||
+        (token && from_token(&x, token, form_id)) || (unit_code && from_unit(&x, unit_code)) ||
+        (x.batch_name && from_batch(&x, form_id)))
         goto cleanup;
-    }
-    r = store_form_get(x.s, form_id, &x.form, &x.form_row, &err);
-    if (r != 0) {
-        if (r == 1)
-            cli_error(_("no form '%s'; 'gapsurvey form list' shows the stored ones"), form_id);
-        else
-            cli_error("%s", err);
+    if ((rc = settle(&x, form_id)) != 0)
         goto cleanup;
-    }
-    if (token) {
-        store_token_t t;
-        x.token_hash = tok_hash(token);
-        r = x.token_hash ? store_token_get(x.s, x.token_hash, &t, &err) : 1;
-        if (r != 0) {
-            if (r == 1)
-                cli_error("%s", _("this invitation code is not valid; check it against the slip"));
-            else
-                cli_error("%s", err);
-            goto cleanup;
-        }
-        if (t.used) {
-            cli_error("%s", _("this invitation code has already been used"));
-            goto cleanup;
-        }
-        if (use_version(&x, t.form, form_id, &err) != 0) {
-            cli_error(_("this invitation code %s"), err);
-            goto cleanup;
-        }
-        wave = t.wave;
-        unit = t.unit;
-        lk.id = wave;
-        if (store_wave_list(x.s, wave_closed_cb, &lk, &err) < 0) {
-            cli_error("%s", err);
-            goto cleanup;
-        }
-        if (lk.closed) {
-            cli_error(_("survey round %s is closed; this invitation code can no longer be used"),
-                      lk.code ? lk.code : "?");
-            goto cleanup;
-        }
-        if (unit > 0) {
-            lookup_t u = {unit, NULL, 0};
-            if (store_unit_list(x.s, unit_code_cb, &u, &err) < 0) {
-                cli_error("%s", err);
-                goto cleanup;
-            }
-            ucode = u.code;
-        }
-    } else if (unit_code) {
-        r = store_unit_find(x.s, unit_code, &unit, &err);
-        if (r != 0) {
-            if (r == 1)
-                cli_error(_("unit '%s' is not known; 'gapsurvey unit list' shows them"), unit_code);
-            else
-                cli_error("%s", err);
-            goto cleanup;
-        }
-        ucode = util_xstrdup(unit_code);
-    }
-    if (x.batch_name) {
-        r = store_batch_get(x.s, x.batch_name, &x.batch, &err);
-        if (r < 0) {
-            cli_error("%s", err);
-            goto cleanup;
-        }
-        if (r == 0) {
-            if (use_version(&x, x.batch.form, form_id, &err) != 0) {
-                cli_error(_("batch %s %s"), x.batch_name, err);
-                goto cleanup;
-            }
-            if (unit && x.batch.unit != unit) {
-                cli_error(_("batch %s was keyed %s; give the same --unit"), x.batch_name,
-                          x.batch.unit ? _("for another unit") : _("without --unit"));
-                goto cleanup;
-            }
-            if (x.batch.unit && !unit) {
-                lookup_t u = {x.batch.unit, NULL, 0};
-                if (store_unit_list(x.s, unit_code_cb, &u, &err) < 0) {
-                    cli_error("%s", err);
-                    goto cleanup;
-                }
-                unit = x.batch.unit;
-                ucode = u.code;
-            }
-            if (x.batch.pass == 2 && x.batch.verified >= x.batch.keyed) {
-                cli_error(_("batch %s is verified and stored already (%ld questionnaires)"),
-                          x.batch_name, x.batch.verified);
-                goto cleanup;
-            }
-            wave = x.batch.wave;
-        }
-    }
-    int ufield = x.form->unit_field ? form_item_index(x.form, x.form->unit_field) : -1;
-    if (!unit && ufield < 0) {
-        cli_error(_("form %s has no unit question; give --unit U%s"), form_id,
-                  entry ? "" : _(" or --token CODE"));
-        rc = 2;
+    rc = 1;
+    int interactive = x.entry || isatty(STDIN_FILENO);
+    if (interactive && claim_draft(&x, form_id) != 0)
         goto cleanup;
-    }
-    if (!wave) {
-        r = store_wave_current(x.s, 1, &wave, &err);
-        if (r != 0) {
-            if (r == 1)
-                cli_error(_("every survey round (wave) is closed; open one with 'gapsurvey wave add NAME'"));
-            else
-                cli_error("%s", err);
-            goto cleanup;
-        }
-    }
-    if (x.batch_name && x.batch.id == 0) {
-        if (store_batch_add(x.s, x.batch_name, x.form_row, wave, unit, &x.batch.id, &err) != 0) {
-            cli_error("%s", err);
-            goto cleanup;
-        }
-        x.batch.pass = 1;
-        x.batch.form = x.form_row;
-        x.batch.wave = wave;
-        x.batch.unit = unit;
-    }
-    int interactive = entry || isatty(STDIN_FILENO);
-    if (interactive) {
-        /* the key says what started the session, so the same command
-         * finds its draft again; it holds no time and no person */
-        if (x.batch_name)
-            key = util_fmt("entry:%s:batch:%s:%d", form_id, x.batch_name, x.batch.pass);
-        else if (x.token_hash)
-            key = util_fmt("run:%s:token:%s", form_id, x.token_hash);
-        else if (ucode)
-            key = util_fmt("%s:%s:unit:%s", entry ? "entry" : "run", form_id, ucode);
-        else
-            key = util_fmt("%s:%s:any", entry ? "entry" : "run", form_id);
-        char *base = key;
-        int dform = 0;
-        key = NULL;
-        r = run_draft_claim(x.s, base, x.form_row, wave, unit, &key, &dform, &err);
-        free(base);
-        if (r != 0) {
-            cli_error("%s", err);
-            goto cleanup;
-        }
-        if (dform && use_version(&x, dform, form_id, &err) != 0) {
-            cli_error(_("the saved draft %s"), err);
-            goto cleanup;
-        }
-    }
     x.anonymous = x.form->role == FORM_ROLE_STAFF;
-    x.entry = entry;
-    run_cfg_t cfg = {x.s, x.form, x.form_row, wave, unit, ucode, key, cli_lang, x.ascii, entry};
+    run_cfg_t cfg = {x.s,  x.form,   x.form_row, x.wave, x.unit, x.ucode,
+                     x.key, cli_lang, x.ascii,    x.entry, *x.code ? x.code : NULL};
     if (run_new(&cfg, &x.run, &err) != 0) {
         cli_error("%s", err);
         goto cleanup;
     }
-    if (entry)
+    if (x.entry)
         rc = entry_session(&x);
     else if (interactive)
         rc = tty_session(&x);
@@ -1061,20 +1107,19 @@ int cmd_run(int argc, char **argv)
 cleanup:
     fflush(stdout);
     char *rel = NULL;
-    if (key && run_draft_release(x.s, key, &rel) != 0) {
+    if (x.key && run_draft_release(x.s, x.key, &rel) != 0) {
         cli_error("%s", rel);
         rc = 1;
     }
     free(rel);
     run_free(x.run);
     form_free(x.form);
-    store_close(x.s);
     util_buf_free(&x.out);
     free(x.line);
     free(x.token_hash);
-    free(lk.code);
-    free(key);
-    free(ucode);
+    seal_wipe(x.code, sizeof x.code);
+    free(x.key);
+    free(x.ucode);
     free(err);
     return rc;
 }

@@ -93,23 +93,22 @@ static void on_progress(void *ud, long done, long total)
     cli_progress_update(ud, total > 0 ? (double)done / (double)total : 1.0, done, 0);
 }
 
-int cmd_simulate(int argc, char **argv)
+static const cli_opt_t opts[] = {
+    {"units", 'u', CLI_VALUE | CLI_SHORT},     {"staff", 's', CLI_VALUE | CLI_SHORT},
+    {"seed", 'S', CLI_VALUE | CLI_SHORT},      {"plant", 'p', CLI_VALUE | CLI_SHORT},
+    {"overclaim", 'o', CLI_VALUE | CLI_SHORT}, {"wave", 'w', CLI_VALUE | CLI_SHORT},
+    {"missing", 'm', CLI_VALUE | CLI_SHORT},   {"unit-effects", 'E', CLI_VALUE | CLI_SHORT},
+    {"unbiased-self", 'B', CLI_SHORT},         CLI_OPT_END};
+
+int cmd_simulate(int argc, char **argv, cli_ctx_t *cx)
 {
-    static const struct option opts[] = {
-        {"units", required_argument, NULL, 'u'}, {"staff", required_argument, NULL, 's'},
-        {"seed", required_argument, NULL, 'S'},  {"plant", required_argument, NULL, 'p'},
-        {"overclaim", required_argument, NULL, 'o'}, {"wave", required_argument, NULL, 'w'},
-        {"missing", required_argument, NULL, 'm'}, {"unit-effects", required_argument, NULL, 'E'},
-        {"unbiased-self", no_argument, NULL, 'B'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0}};
     sim_opts_t o;
     sim_opts_init(&o);
     int rc = 2, c;
     char *err = NULL, *wave_name = NULL;
-    store_t *s = NULL;
+    store_t *s;
     long nstaff = 0, nself = 0;
-    while ((c = cli_getopt(argc, argv, "u:s:S:p:o:w:m:E:Bh", opts, usage)) != -1) {
+    while ((c = cli_getopt(argc, argv, opts, usage)) > 0) {
         switch (c) {
         case 'u':
             if (parse_int("--units", optarg, 1, 10000, &o.units) != 0)
@@ -149,9 +148,11 @@ int cmd_simulate(int argc, char **argv)
             }
             break;
         case 'B': o.unbiased_self = 1; break;
-        case 'h': fputs(_(usage), stdout); rc = 0; goto cleanup;
-        default: goto cleanup;
         }
+    }
+    if (c != CLI_END) {
+        rc = cli_status(c);
+        goto cleanup;
     }
     if (optind != argc) {
         cli_error(_("unexpected argument '%s'"), argv[optind]);
@@ -159,7 +160,7 @@ int cmd_simulate(int argc, char **argv)
         goto cleanup;
     }
     rc = 1;
-    if (!(s = cli_open_store(0)))
+    if (!(s = cli_store(cx)))
         goto cleanup;
     /* a large city takes seconds (400 units of 100 staff: about 4 s) */
     cli_progress_t prog;
@@ -189,6 +190,5 @@ cleanup:
     free(o.plants);
     free(wave_name);
     free(err);
-    store_close(s);
     return rc;
 }

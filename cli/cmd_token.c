@@ -53,17 +53,16 @@ static int print_codes(const tok_batch_t *b, const char *unit_code)
     return fflush(stdout) != 0 || ferror(stdout) ? -1 : 0;
 }
 
-static int issue(int argc, char **argv)
+static int issue(int argc, char **argv, cli_ctx_t *cx)
 {
-    static const struct option longopts[] = {
-        {"form", required_argument, NULL, 'f'},
-        {"unit", required_argument, NULL, 'u'},
-        {"count", required_argument, NULL, 'n'},
-        {"wave", required_argument, NULL, 'w'},
-        {"base-url", required_argument, NULL, 'b'},
-        {"slips", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const cli_opt_t longopts[] = {
+        {"form", 'f', CLI_VALUE},
+        {"unit", 'u', CLI_VALUE},
+        {"count", 'n', CLI_VALUE},
+        {"wave", 'w', CLI_VALUE},
+        {"base-url", 'b', CLI_VALUE},
+        {"slips", 's', CLI_VALUE},
+        CLI_OPT_END,
     };
     const char *form_id = NULL, *unit_code = NULL, *wave_name = NULL, *slips_path = NULL;
     const char *base = "http://127.0.0.1:8080/";
@@ -74,7 +73,7 @@ static int issue(int argc, char **argv)
     tok_batch_t batch = {0};
     util_buf_t page = {0};
     int rc = 1, c, form = 0, unit = 0, wave = 0;
-    while ((c = cli_getopt(argc, argv, "h", longopts, usage)) != -1) {
+    while ((c = cli_getopt(argc, argv, longopts, usage)) > 0) {
         switch (c) {
         case 'f': form_id = optarg; break;
         case 'u': unit_code = optarg; break;
@@ -87,10 +86,10 @@ static int issue(int argc, char **argv)
         case 'w': wave_name = optarg; break;
         case 'b': base = optarg; break;
         case 's': slips_path = optarg; break;
-        case 'h': fputs(_(usage), stdout); return 0;
-        default: return 2;
         }
     }
+    if (c != CLI_END)
+        return cli_status(c);
     if (!form_id || count < 0 || optind < argc) {
         if (optind < argc)
             cli_error(_("unexpected argument '%s'"), argv[optind]);
@@ -102,16 +101,11 @@ static int issue(int argc, char **argv)
         cli_error(_("--base-url must start with http:// or https://, not '%s'"), base);
         return 2;
     }
-    if (!(s = cli_open_store(0)))
+    if (!(s = cli_store(cx)))
         return 1;
-    int r = store_form_get(s, form_id, &f, &form, &err);
-    if (r != 0) {
-        if (r == 1)
-            cli_error(_("no form '%s'; 'gapsurvey form list' shows the stored ones"), form_id);
-        else
-            cli_error("%s", err);
+    if (cli_form_get(s, form_id, &f, &form))
         goto cleanup;
-    }
+    int r;
     if (unit_code) {
         r = store_unit_find(s, unit_code, &unit, &err);
         if (r != 0) {
@@ -165,7 +159,6 @@ cleanup:
     free(unit_name);
     free(err);
     form_free(f);
-    store_close(s);
     return rc;
 }
 
@@ -217,25 +210,17 @@ static int list_cb(void *ud, const char *form_id, const char *unit, const char *
     return 0;
 }
 
-static int list(int argc, char **argv)
+static int list(int argc, char **argv, cli_ctx_t *cx)
 {
-    static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    static const cli_opt_t longopts[] = {CLI_OPT_END};
     int c;
-    while ((c = cli_getopt(argc, argv, "h", longopts, usage)) != -1) {
-        if (c == 'h') {
-            fputs(_(usage), stdout);
-            return 0;
-        }
-        return 2;
-    }
+    if ((c = cli_getopt(argc, argv, longopts, usage)) != CLI_END)
+        return cli_status(c);
     if (optind < argc) {
         cli_error(_("unexpected argument '%s'"), argv[optind]);
         return cli_usage(usage);
     }
-    store_t *s = cli_open_store(0);
+    store_t *s = cli_store(cx);
     if (!s)
         return 1;
     units_t us = {0};
@@ -260,11 +245,16 @@ cleanup:
     free(us.codes);
     free(us.names);
     free(err);
-    store_close(s);
     return rc;
 }
 
-int cmd_token(int argc, char **argv)
+static const cli_cmd_t subs[] = {
+    {"issue", issue, CLI_NEEDS_DB, NULL},
+    {"list", list, CLI_NEEDS_DB, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+int cmd_token(int argc, char **argv, cli_ctx_t *cx)
 {
     if (argc < 2) {
         cli_error(_("token needs a subcommand: issue or list"));
@@ -274,12 +264,12 @@ int cmd_token(int argc, char **argv)
         fputs(_(usage), stdout);
         return 0;
     }
-    if (strcmp(argv[1], "issue") == 0)
-        return issue(argc - 1, argv + 1);
-    if (strcmp(argv[1], "list") == 0)
-        return list(argc - 1, argv + 1);
-    const char *subs[] = {"issue", "list", NULL};
-    const char *near = util_nearest(argv[1], subs);
+    const cli_cmd_t *sub = cli_sub_find(subs, argv[1]);
+    if (sub)
+        return cli_sub_run(cx, sub, argc - 1, argv + 1);
+    if (strcmp(argv[1], CLI_LIST_OPTIONS) == 0)
+        return cli_sub_options(cx, subs);
+    const char *near = cli_sub_nearest(subs, argv[1]);
     if (near)
         cli_error(_("no subcommand '%s'; did you mean '%s'?"), argv[1], near);
     else

@@ -24,7 +24,7 @@ static const char usage[] = N_(
     "example:\n"
     "  gapsurvey unit import questionnaires/units-sample.csv\n");
 
-static int do_import(const char *file)
+static int do_import(const char *file, cli_ctx_t *cx)
 {
     int rc = 1;
     char *err = NULL;
@@ -42,7 +42,7 @@ static int do_import(const char *file)
                   diag.nerrors);
         goto cleanup;
     }
-    if (!(s = cli_open_store(0)))
+    if (!(s = cli_store(cx)))
         goto cleanup;
     if (units_store(s, &l, &err) != 0) {
         cli_error("%s", err);
@@ -54,7 +54,6 @@ cleanup:
     units_list_free(&l);
     util_diag_free(&diag);
     free(err);
-    store_close(s);
     return rc;
 }
 
@@ -73,9 +72,9 @@ static int print_unit(void *ud, const store_unit_t *u)
     return 0;
 }
 
-static int do_list(void)
+static int do_list(cli_ctx_t *cx)
 {
-    store_t *s = cli_open_store(0);
+    store_t *s = cli_store(cx);
     if (!s)
         return 1;
     char *err = NULL;
@@ -85,25 +84,28 @@ static int do_list(void)
         cli_error("%s", err);
         free(err);
     }
-    store_close(s);
     return rc ? 1 : 0;
 }
 
-int cmd_unit(int argc, char **argv)
+static int unit_import(int argc, char **argv, cli_ctx_t *cx)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-    int c;
-    while ((c = cli_getopt(argc, argv, "h", opts, usage)) != -1) {
-        if (c == 'h') {
-            fputs(_(usage), stdout);
-            return 0;
-        }
-        return 2;
-    }
-    int n = argc - optind;
-    if (n == 2 && strcmp(argv[optind], "import") == 0)
-        return do_import(argv[optind + 1]);
-    if (n == 1 && strcmp(argv[optind], "list") == 0)
-        return do_list();
-    return cli_usage(usage);
+    return argc == 2 ? do_import(argv[1], cx) : cli_usage(usage);
+}
+
+static int unit_list(int argc, char **argv, cli_ctx_t *cx)
+{
+    (void)argv;
+    return argc == 1 ? do_list(cx) : cli_usage(usage);
+}
+
+/* import checks the whole file before it opens the store */
+static const cli_cmd_t subs[] = {
+    {"import", unit_import, CLI_NEEDS_DB, NULL},
+    {"list", unit_list, CLI_NEEDS_DB, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+int cmd_unit(int argc, char **argv, cli_ctx_t *cx)
+{
+    return cli_subcommand(cx, argc, argv, subs, usage);
 }

@@ -1,6 +1,7 @@
 /*
  * wave: survey rounds.  New responses go to the newest open wave; with no
  * wave at all, the first response creates one named by the current year.
+ * A sealed wave (ballot.h) is opened by its closing (unseal.h).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -9,18 +10,29 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "survey/ballot.h"
+#include "survey/unseal.h"
 
 static const char usage[] = N_(
-    "usage: gapsurvey wave add NAME\n"
-    "       gapsurvey wave close NAME\n"
+    "usage: gapsurvey wave add NAME [--sealed KEYFILE]\n"
+    "       gapsurvey wave close NAME [--key KEYFILE]\n"
     "       gapsurvey wave list\n"
     "\n"
     "A wave is one survey round (e.g. 2025, 2026).  Responses go to the newest\n"
     "open wave; analyze and report take --wave NAME and compare rounds with\n"
-    "--compare-wave.\n"
+    "--compare-wave.  Closing a wave deletes its unfinished drafts and rewrites\n"
+    "the database, so nothing in it keeps the order answers came in.\n"
     "\n"
-    "example:\n"
-    "  gapsurvey wave add 2026\n");
+    "  --sealed KEYFILE  a sealed wave: every submission is stored sealed to a new\n"
+    "                    key whose secret half is written to KEYFILE (take it off\n"
+    "                    this server); nobody can read the answers until...\n"
+    "  --key KEYFILE     ... the wave is closed with it: every submission is opened,\n"
+    "                    checked and stored, in random order\n"
+    "\n"
+    "examples:\n"
+    "  gapsurvey wave add 2026\n"
+    "  gapsurvey wave add 2027 --sealed /media/usb/2027.key\n"
+    "  gapsurvey wave close 2027 --key /media/usb/2027.key\n");
 
 static int print_wave(void *ud, const store_wave_t *w)
 {
@@ -30,43 +42,94 @@ static int print_wave(void *ud, const store_wave_t *w)
     return 0;
 }
 
-int cmd_wave(int argc, char **argv)
+/* The store for a subcommand that takes words after its name (and, for
+ * add and close, one option whose value goes to *file); NULL with *rc the
+ * exit status after the usage or the store's error. */
+static store_t *sub_store(cli_ctx_t *cx, int argc, char **argv, int words, const char *opt,
+                          const char **file, int *rc)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    const cli_opt_t opts[] = {{opt, 'f', CLI_VALUE}, CLI_OPT_END};
+    store_t *s = NULL;
     int c;
-    while ((c = cli_getopt(argc, argv, "h", opts, usage)) != -1) {
-        if (c == 'h') {
-            fputs(_(usage), stdout);
-            return 0;
-        }
-        return 2;
-    }
-    int n = argc - optind;
-    const char *sub = n > 0 ? argv[optind] : "";
-    if (!((n == 2 && (strcmp(sub, "add") == 0 || strcmp(sub, "close") == 0)) ||
-          (n == 1 && strcmp(sub, "list") == 0)))
-        return cli_usage(usage);
-    store_t *s = cli_open_store(0);
-    if (!s)
-        return 1;
-    char *err = NULL;
-    int rc;
-    if (strcmp(sub, "add") == 0) {
-        rc = store_wave_add(s, argv[optind + 1], NULL, &err);
-        if (rc == 0)
-            printf(_("wave %s opened\n"), argv[optind + 1]);
-    } else if (strcmp(sub, "close") == 0) {
-        rc = store_wave_close(s, argv[optind + 1], &err);
-        if (rc == 0)
-            printf(_("wave %s closed\n"), argv[optind + 1]);
-    } else {
-        printf("%-12s %-10s %-10s %9s\n", "wave", "opened", "closed", "responses");
-        rc = store_wave_list(s, print_wave, NULL, &err);
-    }
+    while ((c = cli_getopt(argc, argv, opt ? opts : opts + 1, usage)) > 0)
+        *file = optarg;
+    if (c != CLI_END)
+        *rc = cli_status(c);
+    else if (argc - optind != words)   /* the words, after getopt moved them last */
+        *rc = cli_usage(usage);
+    else if (!(s = cli_store(cx)))
+        *rc = 1;
+    return s;
+}
+
+/* The store's answer: 0, or 1 after printing its error (freed). */
+static int told(int rc, char *err)
+{
     if (rc) {
         cli_error("%s", err);
         free(err);
     }
-    store_close(s);
     return rc ? 1 : 0;
+}
+
+static int wave_add(int argc, char **argv, cli_ctx_t *cx)
+{
+    int rc;
+    char *err = NULL;
+    const char *keyfile = NULL;
+    store_t *s = sub_store(cx, argc, argv, 1, "sealed", &keyfile, &rc);
+    if (!s)
+        return rc;
+    const char *name = argv[optind];
+    rc = keyfile ? ballot_new_wave(s, name, keyfile, &err) : store_wave_add(s, name, NULL, &err);
+    if (rc == 0)
+        printf(_("wave %s opened\n"), name);
+    return told(rc, err);
+}
+
+static int wave_close(int argc, char **argv, cli_ctx_t *cx)
+{
+    int rc;
+    long opened = 0;
+    char *err = NULL;
+    const char *keyfile = NULL;
+    store_t *s = sub_store(cx, argc, argv, 1, "key", &keyfile, &rc);
+    if (!s)
+        return rc;
+    const char *name = argv[optind];
+    rc = keyfile ? unseal_wave(s, name, keyfile, &opened, &err) : store_wave_close(s, name, &err);
+    if (rc == 0 && keyfile)
+        printf(_("sealed submissions opened: %ld\n"), opened);
+    if (rc == 0)
+        printf(_("wave %s closed\n"), name);
+    return told(rc, err);
+}
+
+static int wave_list(int argc, char **argv, cli_ctx_t *cx)
+{
+    int rc;
+    char *err = NULL;
+    store_t *s = sub_store(cx, argc, argv, 0, NULL, NULL, &rc);
+    if (!s)
+        return rc;
+    printf("%-12s %-10s %-10s %9s\n", "wave", "opened", "closed", "responses");
+    return told(store_wave_list(s, print_wave, NULL, &err), err);
+}
+
+static const cli_cmd_t subs[] = {
+    {"add", wave_add, CLI_NEEDS_DB, NULL},
+    {"close", wave_close, CLI_NEEDS_DB, NULL},
+    {"list", wave_list, CLI_NEEDS_DB, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+int cmd_wave(int argc, char **argv, cli_ctx_t *cx)
+{
+    /* add and close take options of their own: the subcommand parses them */
+    const cli_cmd_t *sub = argc > 1 ? cli_sub_find(subs, argv[1]) : NULL;
+    if (sub)
+        return cli_sub_run(cx, sub, argc - 1, argv + 1);
+    if (argc == 2 && strcmp(argv[1], CLI_LIST_OPTIONS) == 0)
+        return cli_sub_options(cx, subs);
+    return cli_subcommand(cx, argc, argv, subs, usage);
 }

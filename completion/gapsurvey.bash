@@ -64,19 +64,21 @@ _gapsurvey()
         fi
         return ;;
     --out | --csv) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    -o | --output | --slips | --rejects | --tls-cert | --tls-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --count | --units | --staff | --seed | --threads | --timeout | --max-body | --min-n | \
+    -o | --output | --slips | --rejects | --tls-cert | --tls-key | --admin-token | --sealed | --key)
+        COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --count | --units | --staff | --seed | --threads | --timeout | --max-body | --rate | --min-n | \
         --min-diff | --fdr | --comment-min | --missing | --unit-effects | --plant | --overclaim | --token | \
-        --verify | --listen | --admin-token | --base-url | --unit-column)
+        --verify | --listen | --base-url | --unit-column)
         return ;;
     esac
 
     local opts=""
     case $cmd in
-    init | form | unit | wave) opts="--help" ;;
+    init | form | unit) opts="--help" ;;
+    wave) opts="--sealed --key --help" ;;
     token) opts="--form --unit --count --wave --base-url --slips --help" ;;
     run) opts="--unit --token --entry --verify --lang --help" ;;
-    serve) opts="--listen --threads --tls-cert --tls-key --admin-token --timeout --max-body --help" ;;
+    serve) opts="--listen --threads --tls-cert --tls-key --admin-token --timeout --max-body --rate --help" ;;
     import) opts="--form --format --wave --encoding --unit-column --create-units --skip-invalid --rejects --dry-run --again --help" ;;
     export) opts="--form --wave --format --labels -o --output --help" ;;
     simulate) opts="--units --staff --seed --wave --plant --overclaim --missing --unit-effects --unbiased-self --help" ;;

@@ -5,6 +5,7 @@
  * itself); numbers for the store are derived when saving.
  */
 #include "survey/answers.h"
+#include "survey/ballot.h"
 #include "base/i18n.h"
 
 #include <ctype.h>
@@ -315,7 +316,7 @@ static int write_one(store_t *s, const ans_submission_t *x, const char *today, c
             goto cleanup;
         rc = -1;
     }
-    if (store_response_add(s, x->form, x->wave, x->unit, today, x->source, rows, n, err) != 0)
+    if (ballot_response_add(s, x->form, x->wave, x->unit, today, x->source, rows, n, err) != 0)
         goto cleanup;
     if (x->draft_key && store_draft_delete(s, x->draft_key, err) != 0)
         goto cleanup;

@@ -10,6 +10,8 @@
  * (DESIGN.md section 4).
  */
 #include "survey/runner.h"
+#include "survey/ballot.h"
+#include "survey/seal.h"
 #include "base/i18n.h"
 
 #include <errno.h>
@@ -32,6 +34,9 @@ struct run {
     char *owner;         /* "pid@host": this session, as it marks the draft it holds */
     int shown_group;     /* group whose heading was printed last; -2 = none yet */
     int *item_ids;       /* items.id by position, read at the first store */
+    char *secret;        /* cfg.draft_secret, our copy */
+    unsigned char salt[16], key[32];   /* of the encrypted draft, once have_key */
+    int have_key;
 };
 
 /* Our own words are in the session's language (cfg.lang), which need not
@@ -98,6 +103,23 @@ static int owner_alive(const char *owner)
 cleanup:
     free(me);
     return alive;
+}
+
+char *run_draft_base(const char *form_id, int entry, const char *batch, int pass,
+                     const char *code, const char *unit_code)
+{
+    const char *mode = entry ? "entry" : "run";
+    char id[65];
+    if (batch)
+        return util_fmt("entry:%s:batch:%s:%d", form_id, batch, pass);
+    if (code) {
+        /* not the token's hash: nothing joins the draft to the token row */
+        seal_draft_id(code, id);
+        return util_fmt("run:%s:token:%s", form_id, id);
+    }
+    if (unit_code)
+        return util_fmt("%s:%s:unit:%s", mode, form_id, unit_code);
+    return util_fmt("%s:%s:any", mode, form_id);
 }
 
 int run_draft_claim(store_t *s, const char *base, int form, int wave, int unit, char **key,
@@ -170,7 +192,9 @@ int run_new(const run_cfg_t *cfg, run_t **out, char **err)
     r->cfg = *cfg;
     r->draft_key = util_xstrdup(cfg->draft_key);
     r->unit_code = util_xstrdup(cfg->unit_code);
+    r->secret = util_xstrdup(cfg->draft_secret);
     r->cfg.draft_key = r->draft_key;
+    r->cfg.draft_secret = r->secret;
     r->cfg.unit_code = r->unit_code;
     r->ans = ans_new(f);
     r->li = form_lang(f, cfg->lang);
@@ -204,6 +228,10 @@ void run_free(run_t *r)
     free(r->unit_code);
     free(r->item_ids);
     free(r->owner);
+    if (r->secret)
+        seal_wipe(r->secret, strlen(r->secret));
+    free(r->secret);
+    seal_wipe(r->key, sizeof r->key);
     free(r);
 }
 
@@ -506,6 +534,89 @@ static int unit_known(const run_t *r, const char *code, int *unit, char **msg)
     return rc;
 }
 
+/* ---- encrypted drafts ----
+ * The answers of a draft made with an invitation code are one box,
+ * rewritten whole at each answer: "POS LEN\n" and LEN bytes of text per
+ * answer, encrypted with seal_lock under a key from the code.  The key
+ * is derived once per session (a tenth of a second), with the salt of the
+ * box already stored, or a new one for a new draft. */
+static int draft_key(run_t *r, const unsigned char *salt, char **err)
+{
+    if (r->have_key && (!salt || memcmp(salt, r->salt, sizeof r->salt) == 0))
+        return 0;
+    if (salt)
+        memcpy(r->salt, salt, sizeof r->salt);
+    else
+        seal_random(r->salt, sizeof r->salt);
+    if (seal_draft_key(r->secret, r->salt, r->key) != 0) {
+        util_seterr(err, _("not enough memory to derive the draft's key"));
+        return -1;
+    }
+    r->have_key = 1;
+    return 0;
+}
+
+static int draft_seal(run_t *r, char **err)
+{
+    util_buf_t b = {0};
+    for (size_t i = 0; i < r->cfg.form->nitems; i++) {
+        const char *v = ans_get(r->ans, i);
+        if (v) {
+            util_buf_addf(&b, "%zu %zu\n", i, strlen(v));
+            util_buf_adds(&b, v);
+        }
+    }
+    size_t n = 0;
+    unsigned char *box = NULL;
+    int rc = draft_key(r, NULL, err);
+    if (rc == 0) {
+        box = seal_lock(r->key, r->salt, b.s ? b.s : "", b.len, &n);
+        rc = store_draft_box(r->cfg.store, r->draft_key, box, n, err);
+    }
+    seal_wipe(b.s, b.len);
+    util_buf_free(&b);
+    free(box);
+    return rc;
+}
+
+static int draft_cb(void *ud, int pos, const char *text);
+
+/* The answers of the draft's box, if it has one. */
+static int draft_unseal(run_t *r, char **err)
+{
+    unsigned char *box = NULL;
+    char *m = NULL;
+    size_t n = 0, mn = 0;
+    int rc = store_draft_box_get(r->cfg.store, r->draft_key, &box, &n, err);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    rc = -1;
+    if (!seal_salt(box, n) || draft_key(r, seal_salt(box, n), err) != 0)
+        goto cleanup;
+    if (seal_unlock(r->key, box, n, &m, &mn) != 0) {
+        util_seterr(err, _("the saved draft cannot be read with this code"));
+        goto cleanup;
+    }
+    for (char *p = m, *end = m + mn; p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t pos, len;
+        if (!nl || sscanf(p, "%zu %zu", &pos, &len) != 2 || len > (size_t)(end - nl - 1))
+            break;
+        char *v = util_xstrndup(nl + 1, len);
+        draft_cb(r, (int)pos, v);
+        seal_wipe(v, len);
+        free(v);
+        p = nl + 1 + len;
+    }
+    rc = 0;
+cleanup:
+    if (m)
+        seal_wipe(m, mn);
+    free(m);
+    free(box);
+    return rc;
+}
+
 int run_answer(run_t *r, int pos, const char *line, char **msg)
 {
     const form_t *f = r->cfg.form;
@@ -556,12 +667,19 @@ int run_answer(run_t *r, int pos, const char *line, char **msg)
         goto fail;
     in_tx = 1;
     if (store_draft_put(s, r->draft_key, r->cfg.form_row, r->cfg.wave, r->cfg.unit, pos, &e) != 0 ||
-        (!r->drafted && store_draft_set_owner(s, r->draft_key, r->owner, &e) != 0) ||
-        store_draft_answer(s, r->draft_key, pos, ans_get(r->ans, (size_t)pos), &e) != 0)
+        (!r->drafted && store_draft_set_owner(s, r->draft_key, r->owner, &e) != 0))
         goto fail;
-    for (size_t i = 0; i < n; i++)
-        if (had[i] && !ans_get(r->ans, i) && store_draft_answer(s, r->draft_key, (int)i, NULL, &e) != 0)
+    if (r->secret) {
+        if (draft_seal(r, &e) != 0)
             goto fail;
+    } else {
+        if (store_draft_answer(s, r->draft_key, pos, ans_get(r->ans, (size_t)pos), &e) != 0)
+            goto fail;
+        for (size_t i = 0; i < n; i++)
+            if (had[i] && !ans_get(r->ans, i) &&
+                store_draft_answer(s, r->draft_key, (int)i, NULL, &e) != 0)
+                goto fail;
+    }
     if (store_commit(s, &e) != 0)
         goto fail;
     in_tx = 0;
@@ -627,6 +745,8 @@ int run_draft_load(run_t *r, int *cursor, char **err)
     ans_clear_all(r->ans);
     prefill(r);
     int rc = store_draft_get(r->cfg.store, r->draft_key, &d, draft_cb, r, err);
+    if (rc == 0 && r->secret)
+        rc = draft_unseal(r, err);
     if (rc != 0)
         return rc;
     if (d.form != r->cfg.form_row) {
@@ -813,7 +933,7 @@ int run_batch_verified(run_t *r, int batch, long seq, long compared, long differ
     ans_to_store(r->ans, r->item_ids, &rows, &n);
     if (store_begin(s, err) != 0)
         goto cleanup;
-    if (store_response_add(s, r->cfg.form_row, r->cfg.wave, unit, today, "entry", rows, n, err) != 0)
+    if (ballot_response_add(s, r->cfg.form_row, r->cfg.wave, unit, today, "entry", rows, n, err) != 0)
         goto rollback;
     *response = store_response_last(s);
     if ((batch && store_batch_verified(s, batch, seq, compared, differences, err) != 0) ||

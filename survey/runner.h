@@ -41,6 +41,8 @@ typedef struct {
     const char *lang;        /* "zh" or "en": the runner's own words */
     int ascii;               /* the terminal is not UTF-8: no box drawing */
     int entry;               /* keying paper forms: required items may stay blank */
+    const char *draft_secret; /* the invitation code: the draft's answers are encrypted
+                                 with a key made from it (seal.h); NULL = in clear */
 } run_cfg_t;
 
 /* Starts a session with no answers (the unit question answered from
@@ -86,6 +88,14 @@ int run_check(const run_t *r, int *pos, char **msg);
 int run_count_answered(const run_t *r);
 
 /* ---- drafts ---- */
+/* The key of the draft a session keeps, from what started it, so the
+ * same command finds its draft again: data entry of batch (pass 1 or 2),
+ * an invitation (code, normalised: named by seal_draft_id, not by the
+ * token's hash), a unit (unit_code), else the form alone (entry: data
+ * entry, else a respondent).  It holds no time and no person.  Heap; the
+ * base that run_draft_claim takes. */
+char *run_draft_base(const char *form_id, int entry, const char *batch, int pass,
+                     const char *code, const char *unit_code);
 /* Takes the draft of what started the session (key `base`) and marks it
  * as held while this process runs: the first of base, base#2, base#3 ...
  * that no running session holds, so two people answering with the same

@@ -902,6 +902,7 @@ static int write_all(sim_t *m, long *nstaff, long *nself, char **err)
 {
     int rc = -1;
     ans_t *sa = ans_new(m->staff.f), *fa = ans_new(m->self.f);
+    store_id_seed(m->s, m->o->seed);
     if (store_begin(m->s, err) != 0)
         goto cleanup;
     for (size_t i = 0; i < m->nunits; i++) {

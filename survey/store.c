@@ -10,16 +10,30 @@
  *    cannot point at a unit or wave that does not exist.
  *  - busy_timeout: a second writer (import during serve) waits its turn
  *    instead of showing "database is locked" to anyone.
+ *  - secure_delete=ON: a deleted or overwritten row (a draft answer, the
+ *    token row before it was used) is overwritten with zeros in its page,
+ *    and freed pages are zeroed, so the file keeps no earlier version.
  * The schema version is PRAGMA user_version; migrations[] upgrades it one
  * step at a time inside a transaction.
  *
  * Anonymity is a schema property: responses hold a date, never a time of
  * day; tokens hold only a hash and nothing links them to a response.
+ *
+ * And no file keeps history (DESIGN.md section 4, unlinkability): the WAL
+ * holds every commit until it is checkpointed, so replaying it would show
+ * one token going used next to one new response.  Every write that uses a
+ * code or touches a draft marks the connection; the commit that ends it
+ * is followed at once by a checkpoint that copies the WAL into the main
+ * file and truncates it to nothing (forget() below).  Response ids are
+ * random within their wave, so neither ids nor id order say who came
+ * first; `wave close` rewrites the file (VACUUM) so page placement does
+ * not either.
  */
 #include "survey/store.h"
 
 #include <math.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
@@ -38,6 +52,14 @@
 
 struct store {
     sqlite3 *db;
+    int busy_ms;                 /* the busy timeout set by store_busy_wait */
+    int forget;                  /* the open transaction used a code or a draft */
+    int sealed_wave, sealed;     /* store_wave_key's last answer (a wave is sealed at
+                                    its creation and unsealed only as it closes) */
+    uint64_t id_state;
+    sqlite3_int64 blk_base;      /* random_id's block for bulk sources */
+    int blk_next;
+    unsigned char blk_perm[64];           /* store_id_seed: ids from splitmix64 instead; 0 = random */
     sqlite3_stmt *ins_response;
     sqlite3_stmt *ins_answers[ANS_BATCH_BITS];   /* [b]: 2^b rows */
     /* statements the web server runs for every request, prepared once per
@@ -164,6 +186,23 @@ static const char *const migrations[] = {
      * share a draft or are offered each other's answers; NULL when no
      * session holds it (it was left with q, or its session died). */
     "ALTER TABLE drafts ADD COLUMN owner TEXT;",
+    /* 4 -> 5: submitted_on keeps the ISO week (2026-W07) instead of the
+     * day; iso_week() is this program's SQL function (store_open) */
+    "UPDATE responses SET submitted_on = iso_week(submitted_on);"
+    /* the answers of a draft made with an invitation code, encrypted with
+     * a key from that code (seal.h), instead of draft_answers rows */
+    "ALTER TABLE drafts ADD COLUMN box BLOB;"
+    /* secrets of the installation, hashed (the admin secret, seal.h) */
+    "CREATE TABLE secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    /* sealed waves (ballot.c): the public key while the wave is sealed,
+     * and each submission as a box only the secret key opens; its unit in
+     * the clear, so that response rates can be followed */
+    "ALTER TABLE waves ADD COLUMN sealed_pk BLOB;"
+    "CREATE TABLE ballots("
+    "  id INTEGER PRIMARY KEY,"
+    "  wave INTEGER NOT NULL REFERENCES waves(id),"
+    "  unit INTEGER REFERENCES units(id),"
+    "  box BLOB NOT NULL);",
 };
 
 static int sqlerr(store_t *s, char **err, const char *what)
@@ -230,6 +269,18 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
+/* A statement without results whose one parameter ?1 is text. */
+static int exec_with(store_t *s, const char *sql, const char *v, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, sql, &st, err))
+        return -1;
+    bind_text(st, 1, v);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("database"));
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static const char *col_text(sqlite3_stmt *st, int i)
 {
     return (const char *)sqlite3_column_text(st, i);
@@ -271,6 +322,35 @@ static int migrate(store_t *s, char **err)
     return 0;
 }
 
+/* The ISO week of a date, "2026-W07" for 2026-02-12: all submitted_on
+ * keeps.  A day, with who was at work or got their slip that day, can
+ * narrow a small unit's respondents to one; a week still shows how
+ * collection progresses.  Anything that is not a date is kept as it is. */
+static void iso_week(const char *date, char out[16])
+{
+    struct tm tm = {0};
+    char extra;
+    snprintf(out, 16, "%s", date ? date : "");
+    if (date && strlen(date) == 10 &&
+        sscanf(date, "%4d-%2d-%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &extra) == 3) {
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        tm.tm_hour = 12;
+        time_t t = timegm(&tm);
+        struct tm n;
+        if (gmtime_r(&t, &n))
+            strftime(out, 16, "%G-W%V", &n);
+    }
+}
+
+static void sql_iso_week(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    char w[16];
+    (void)argc;
+    iso_week((const char *)sqlite3_value_text(argv[0]), w);
+    sqlite3_result_text(cx, w, -1, SQLITE_TRANSIENT);
+}
+
 /* SQLite's allocation statistics take a global mutex on every malloc and
  * free (1% of an import); nothing reads them.  Only possible before SQLite
  * initialises, so on the first open, which every command reaches from its
@@ -303,8 +383,10 @@ int store_open(const char *path, int create, store_t **out, char **err)
                     s->db ? sqlite3_errmsg(s->db) : _("out of memory"));
         goto fail;
     }
-    sqlite3_busy_timeout(s->db, 10000);
-    if (exec(s, "PRAGMA foreign_keys = ON", err))
+    store_busy_wait(s, 10000);
+    sqlite3_create_function(s->db, "iso_week", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_iso_week, NULL, NULL);
+    if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON", err))
         goto fail;
     char *m = NULL;
     if (exec(s, "PRAGMA journal_mode = WAL", &m)) {
@@ -342,7 +424,38 @@ fail:
 
 void store_busy_wait(store_t *s, int ms)
 {
+    s->busy_ms = ms;
     sqlite3_busy_timeout(s->db, ms);
+}
+
+/* The checkpoint's busy handler: readers still on older frames of the
+ * WAL finish within a request (a fraction of a millisecond), so it looks
+ * again every 50 us instead of sleeping SQLite's 1, 2, 5 ... ms steps,
+ * which made each group commit of the web server wait 10-30 ms; it gives
+ * up after 5 s (an export holding one snapshot for long). */
+static int ckpt_busy(void *ud, int n)
+{
+    (void)ud;
+    struct timespec t = {0, 50 * 1000};
+    nanosleep(&t, NULL);
+    return n < 100000;
+}
+
+/* Copies the WAL into the main file and truncates it, once the writes
+ * that used a code or a draft are committed: until then the WAL holds the
+ * state before them, page by page.  When a reader holds on past the busy
+ * handler's patience, the mark stays and the next commit of this
+ * connection tries again. */
+static void forget(store_t *s)
+{
+    if (!sqlite3_get_autocommit(s->db)) {
+        s->forget = 1;           /* after the commit */
+        return;
+    }
+    sqlite3_busy_handler(s->db, ckpt_busy, NULL);
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    sqlite3_busy_timeout(s->db, s->busy_ms);
+    s->forget = rc != SQLITE_OK;
 }
 
 void store_close(store_t *s)
@@ -366,7 +479,11 @@ int store_begin(store_t *s, char **err)
 
 int store_commit(store_t *s, char **err)
 {
-    return exec_cached(s, "COMMIT", err);
+    if (exec_cached(s, "COMMIT", err) != 0)
+        return -1;
+    if (s->forget)
+        forget(s);
+    return 0;
 }
 
 void store_rollback(store_t *s)
@@ -720,13 +837,19 @@ int store_wave_close(store_t *s, const char *name, char **err)
     sqlite3_stmt *st;
     char today[11];
     util_today(today);
+    int id;
+    unsigned char pk[32];
+    if (store_wave_find(s, name, &id, err) == 0 && store_wave_key(s, id, pk, err) > 0) {
+        util_seterr(err, _("survey round %s is sealed: close it with 'gapsurvey wave close %s "
+                           "--key KEYFILE', the key written by 'wave add --sealed'"), name, name);
+        return -1;
+    }
     if (prep(s, "UPDATE waves SET closed_at = ?2 WHERE name = ?1 AND closed_at IS NULL", &st, err))
         return -1;
     bind_text(st, 1, name);
     bind_text(st, 2, today);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("closing wave"));
     if (rc == 0 && sqlite3_changes(s->db) == 0) {
-        int id;
         if (store_wave_find(s, name, &id, err) == 1)
             util_seterr(err, _("no wave named '%s'"), name);
         else
@@ -734,6 +857,16 @@ int store_wave_close(store_t *s, const char *name, char **err)
         rc = -1;
     }
     sqlite3_finalize(st);
+    /* drafts nobody submitted are answers of people who can be named by
+     * their code; and VACUUM rewrites every table in id order, so where a
+     * response sits in the file says no more than its random id */
+    if (rc == 0)
+        rc = exec_with(s, "DELETE FROM drafts WHERE wave = (SELECT id FROM waves WHERE name = ?1)",
+                       name, err);
+    if (rc == 0)
+        rc = exec(s, "VACUUM", err);
+    if (rc == 0)
+        forget(s);
     return rc;
 }
 
@@ -791,8 +924,11 @@ int store_wave_current(store_t *s, int create, int *id, char **err)
 
 int store_wave_latest_for(store_t *s, const char *form_id, int *id, char **err)
 {
-    return find_id(s, "SELECT r.wave FROM responses r JOIN forms f ON f.id = r.form "
-                      "WHERE f.form_id = ?1 ORDER BY r.wave DESC LIMIT 1", form_id, id, err);
+    /* a sealed wave counts too: analyze then says it is sealed instead of
+     * silently taking the round before it */
+    return find_id(s, "SELECT max(w) FROM (SELECT r.wave AS w FROM responses r JOIN forms f "
+                      "ON f.id = r.form WHERE f.form_id = ?1 UNION ALL SELECT wave FROM ballots) "
+                      "HAVING max(w) IS NOT NULL", form_id, id, err);
 }
 
 int store_wave_name(store_t *s, int id, char **name, char **err)
@@ -829,26 +965,99 @@ static sqlite3_stmt *ins_answers(store_t *s, int b, char **err)
     return s->ins_answers[b];
 }
 
+/* 64 random bits: SQLite's random source, or splitmix64 once seeded. */
+static uint64_t draw(store_t *s)
+{
+    uint64_t z;
+    if (!s->id_state) {
+        sqlite3_randomness(sizeof z, &z);
+        return z;
+    }
+    z = (s->id_state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* A response id: the wave in the high bits, so that one wave's responses
+ * stay one id range (store_scan walks a range), and 40 random bits below,
+ * so that the order of ids within a wave is no order of arrival.
+ *
+ * A bulk source (import, simulate) draws a block of BLOCK ids at a random
+ * place instead and hands them out in a random order: a million answers
+ * inserted at random places in the answers' b-tree made an import 2.5
+ * times slower (pages split everywhere), within a block they share a few
+ * pages.  What that keeps is which BLOCK rows of a file were neighbours,
+ * never their order. */
+#define BLOCK 64
+static sqlite3_int64 random_id(store_t *s, int wave, int bulk)
+{
+    sqlite3_int64 r = 0, mask = ((sqlite3_int64)1 << 40) - 1;
+    if (bulk) {
+        if (s->blk_next == 0 || s->blk_next >= BLOCK) {
+            s->blk_base = (sqlite3_int64)(draw(s) & (uint64_t)mask) & ~(sqlite3_int64)(BLOCK - 1);
+            for (int i = 0; i < BLOCK; i++)
+                s->blk_perm[i] = (unsigned char)i;
+            for (int i = BLOCK - 1; i > 0; i--) {   /* Fisher-Yates */
+                int j = (int)(draw(s) % (uint64_t)(i + 1));
+                unsigned char t = s->blk_perm[i];
+                s->blk_perm[i] = s->blk_perm[j];
+                s->blk_perm[j] = t;
+            }
+            s->blk_next = 0;
+        }
+        r = s->blk_base + s->blk_perm[s->blk_next++];
+    }
+    while (r == 0)
+        r = (sqlite3_int64)(draw(s) & (uint64_t)mask);
+    return (sqlite3_int64)(wave & 0x7FFFFF) << 40 | r;
+}
+
+void store_id_seed(store_t *s, unsigned long seed)
+{
+    s->id_state = seed ? (uint64_t)seed : 1;
+}
+
 int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
                        const char *source, const store_answer_t *a, size_t n, char **err)
 {
     if (!s->ins_response &&
-        prep(s, "INSERT INTO responses(form, wave, unit, submitted_on, source) "
-                "VALUES (?1, ?2, ?3, ?4, ?5)", &s->ins_response, err))
+        prep(s, "INSERT INTO responses(id, form, wave, unit, submitted_on, source) "
+                "VALUES (?6, ?1, ?2, ?3, ?4, ?5)", &s->ins_response, err))
         return -1;
+    unsigned char pk[32];
+    int sealed = store_wave_key(s, wave, pk, err);
+    if (sealed != 0) {
+        if (sealed > 0)
+            util_seterr(err, _("survey round %d is sealed: its answers are kept only as sealed "
+                               "ballots"), wave);
+        return -1;
+    }
     sqlite3_stmt *st = s->ins_response;
-    sqlite3_reset(st);
-    sqlite3_bind_int(st, 1, form);
-    sqlite3_bind_int(st, 2, wave);
-    if (unit > 0)
-        sqlite3_bind_int(st, 3, unit);
-    else
-        sqlite3_bind_null(st, 3);
-    sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return sqlerr(s, err, _("storing response"));
-    sqlite3_int64 rid = sqlite3_last_insert_rowid(s->db);
+    sqlite3_int64 rid = 0;
+    int bulk = strcmp(source, "import") == 0 || strcmp(source, "simulate") == 0;
+    char week[16];
+    iso_week(date, week);
+    for (int tries = 0;; tries++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int(st, 1, form);
+        sqlite3_bind_int(st, 2, wave);
+        if (unit > 0)
+            sqlite3_bind_int(st, 3, unit);
+        else
+            sqlite3_bind_null(st, 3);
+        sqlite3_bind_text(st, 4, week, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
+        rid = random_id(s, wave, bulk);
+        sqlite3_bind_int64(st, 6, rid);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            break;
+        /* an id drawn twice (one draw in a million when the wave holds
+         * a million responses): draw again */
+        if (sqlite3_extended_errcode(s->db) != SQLITE_CONSTRAINT_PRIMARYKEY || tries == 8)
+            return sqlerr(s, err, _("storing response"));
+    }
     size_t done = 0;
     while (done < n) {
         int b = ANS_BATCH_BITS - 1;
@@ -896,8 +1105,8 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
  * temporary b-tree to order it, in memory that grows with the answers.
  * Answers of other waves or forms inside the range are read and skipped:
  * waves are collected one after the other, so there are few. */
-int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
-               int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
+static int scan(store_t *s, const char *form_id, int wave, const form_t *target, int by_unit,
+                int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
 {
     int rc = -1;
     sqlite3_stmt *st = NULL, *sa = NULL;
@@ -913,6 +1122,16 @@ int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
         "FROM responses NOT INDEXED WHERE form IN (SELECT id FROM forms WHERE form_id = ?1) "
         "AND wave = ?2";
 
+    unsigned char pk[32];
+    int sealed = store_wave_key(s, wave, pk, err);
+    if (sealed != 0) {
+        char *name = NULL;
+        if (sealed > 0 && store_wave_name(s, wave, &name, err) == 0)
+            util_seterr(err, _("survey round %s is sealed: nobody can read its answers until "
+                               "'gapsurvey wave close %s --key KEYFILE' opens them"), name, name);
+        free(name);
+        goto cleanup;
+    }
     if (prep(s, "SELECT min(i.id), max(i.id) FROM items i JOIN forms f ON f.id = i.form "
                 "WHERE f.form_id = ?1", &st, err))
         goto cleanup;
@@ -950,7 +1169,8 @@ int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
     sqlite3_int64 first = sqlite3_column_int64(st, 0), last = sqlite3_column_int64(st, 1);
     sqlite3_finalize(st);
     st = NULL;
-    q = util_fmt("SELECT id, coalesce(unit, 0) %s ORDER BY id", in_wave);
+    q = util_fmt("SELECT id, coalesce(unit, 0) %s ORDER BY %s", in_wave,
+                 by_unit ? "coalesce(unit, 0), id" : "id");
     bad = prep(s, q, &st, err);
     free(q);
     if (bad || prep(s, "SELECT response, item, num, text FROM answers "
@@ -965,9 +1185,16 @@ int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
     num = util_xmalloc(cap * sizeof *num);
     toff = util_xmalloc(cap * sizeof *toff);
     text = util_xcalloc(cap, sizeof *text);
-    int astep = sqlite3_step(sa), step;
+    int astep = by_unit ? SQLITE_DONE : sqlite3_step(sa), step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 rid = sqlite3_column_int64(st, 0);
+        if (by_unit) {
+            /* responses out of id order: each one's answers are sought */
+            sqlite3_reset(sa);
+            sqlite3_bind_int64(sa, 1, rid);
+            sqlite3_bind_int64(sa, 2, rid);
+            astep = sqlite3_step(sa);
+        }
         size_t n = 0;
         util_buf_reset(&tbuf);
         for (; astep == SQLITE_ROW; astep = sqlite3_step(sa)) {
@@ -1016,6 +1243,18 @@ cleanup:
     free(num);
     free(map);
     return rc;
+}
+
+int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
+               int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
+{
+    return scan(s, form_id, wave, target, 0, cb, ud, err);
+}
+
+int store_scan_by_unit(store_t *s, const char *form_id, int wave, const form_t *target,
+                       int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
+{
+    return scan(s, form_id, wave, target, 1, cb, ud, err);
 }
 
 int store_count_by_unit(store_t *s, const char *form_id, int wave,
@@ -1145,6 +1384,7 @@ int store_token_use(store_t *s, const char *hash, char **err)
     if (rc == 0 && sqlite3_changes(s->db) == 0)
         rc = 1;
     sqlite3_reset(st);
+    forget(s);
     return rc;
 }
 
@@ -1188,6 +1428,7 @@ int store_draft_put(store_t *s, const char *key, int form, int wave, int unit, i
     sqlite3_bind_int(st, 5, cursor);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("saving draft"));
     sqlite3_finalize(st);
+    forget(s);
     return rc;
 }
 
@@ -1204,6 +1445,7 @@ int store_draft_answer(store_t *s, const char *key, int pos, const char *text, c
         bind_text(st, 3, text);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("saving draft answer"));
     sqlite3_finalize(st);
+    forget(s);
     return rc;
 }
 
@@ -1246,6 +1488,7 @@ int store_draft_delete(store_t *s, const char *key, char **err)
     bind_text(st, 1, key);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("deleting draft"));
     sqlite3_finalize(st);
+    forget(s);
     return rc;
 }
 
@@ -1287,11 +1530,6 @@ int store_wave_closed(store_t *s, int id, int *closed, char **err)
 }
 
 /* ---- terminal runner ---- */
-
-int store_secure_delete(store_t *s, char **err)
-{
-    return exec(s, "PRAGMA secure_delete = ON", err);
-}
 
 long store_response_last(store_t *s)
 {
@@ -1475,18 +1713,194 @@ int store_draft_set_owner(store_t *s, const char *key, const char *owner, char *
     bind_text(st, 2, owner);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("claiming draft"));
     sqlite3_finalize(st);
+    forget(s);
     return rc;
 }
 
 int store_draft_count(store_t *s, const char *key, long *n, char **err)
 {
     sqlite3_stmt *st;
-    if (prep(s, "SELECT count(*) FROM draft_answers WHERE draft = ?1", &st, err))
+    if (prep(s, "SELECT (SELECT count(*) FROM draft_answers WHERE draft = ?1) + "
+                "(SELECT count(*) FROM drafts WHERE key = ?1 AND box IS NOT NULL)", &st, err))
         return -1;
     bind_text(st, 1, key);
     int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : sqlerr(s, err, _("reading draft"));
     if (rc == 0)
         *n = (long)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
+    return rc;
+}
+
+int store_draft_box(store_t *s, const char *key, const void *box, size_t n, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "UPDATE drafts SET box = ?2 WHERE key = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, key);
+    sqlite3_bind_blob(st, 2, box, (int)n, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("saving draft"));
+    sqlite3_finalize(st);
+    forget(s);
+    return rc;
+}
+
+int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t *n, char **err)
+{
+    sqlite3_stmt *st;
+    *box = NULL;
+    *n = 0;
+    if (prep(s, "SELECT box FROM drafts WHERE key = ?1 AND box IS NOT NULL", &st, err))
+        return -1;
+    bind_text(st, 1, key);
+    int rc = 1, step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *n = (size_t)sqlite3_column_bytes(st, 0);
+        *box = util_xmalloc(*n + 1);
+        memcpy(*box, sqlite3_column_blob(st, 0), *n);
+        rc = 0;
+    } else if (step != SQLITE_DONE)
+        rc = sqlerr(s, err, _("reading draft"));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- secrets ---- */
+
+int store_secret_put(store_t *s, const char *name, const char *value, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "INSERT OR REPLACE INTO secrets(name, value) VALUES (?1, ?2)", &st, err))
+        return -1;
+    bind_text(st, 1, name);
+    bind_text(st, 2, value);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("storing a secret"));
+    sqlite3_finalize(st);
+    forget(s);   /* the hash it replaced goes from every file */
+    return rc;
+}
+
+int store_secret_get(store_t *s, const char *name, char **value, char **err)
+{
+    sqlite3_stmt *st;
+    *value = NULL;
+    if (prep(s, "SELECT value FROM secrets WHERE name = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, name);
+    int rc = 1, step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *value = util_xstrdup(col_text(st, 0));
+        rc = 0;
+    } else if (step != SQLITE_DONE)
+        rc = sqlerr(s, err, _("reading a secret"));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- sealed waves ---- */
+
+int store_wave_seal(store_t *s, int wave, const unsigned char pk[32], char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "UPDATE waves SET sealed_pk = ?2 WHERE id = ?1", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, wave);
+    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("sealing the wave"));
+    sqlite3_finalize(st);
+    s->sealed_wave = 0;
+    return rc;
+}
+
+int store_wave_key(store_t *s, int wave, unsigned char pk[32], char **err)
+{
+    if (wave == s->sealed_wave && !s->sealed)
+        return 0;
+    sqlite3_stmt *st = cached(s, "SELECT sealed_pk FROM waves WHERE id = ?1", err);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, wave);
+    int rc = 0, step = sqlite3_step(st);
+    if (step == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+        memcpy(pk, sqlite3_column_blob(st, 0), 32);
+        rc = 1;
+    } else if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = sqlerr(s, err, _("reading wave"));
+    sqlite3_reset(st);
+    if (rc >= 0) {
+        s->sealed_wave = wave;
+        s->sealed = rc;
+    }
+    return rc;
+}
+
+int store_ballot_add(store_t *s, int wave, int unit, const void *box, size_t n, char **err)
+{
+    sqlite3_stmt *st = cached(s, "INSERT INTO ballots(id, wave, unit, box) VALUES (?1, ?2, ?3, ?4)",
+                              err);
+    if (!st)
+        return -1;
+    int rc = -1;
+    for (int tries = 0; tries < 8 && rc < 0; tries++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, random_id(s, wave, 0));
+        sqlite3_bind_int(st, 2, wave);
+        if (unit > 0)
+            sqlite3_bind_int(st, 3, unit);
+        else
+            sqlite3_bind_null(st, 3);
+        sqlite3_bind_blob(st, 4, box, (int)n, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_DONE)
+            rc = 0;
+        else if (sqlite3_extended_errcode(s->db) != SQLITE_CONSTRAINT_PRIMARYKEY)
+            break;
+    }
+    if (rc < 0)
+        sqlerr(s, err, _("storing a sealed ballot"));
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+int store_ballot_scan(store_t *s, int wave,
+                      int (*cb)(void *ud, long id, int unit, const unsigned char *box, size_t n),
+                      void *ud, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT id, coalesce(unit, 0), box FROM ballots WHERE wave = ?1 ORDER BY id", &st,
+             err))
+        return -1;
+    sqlite3_bind_int(st, 1, wave);
+    int rc = 0, step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        if ((rc = cb(ud, (long)sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
+                     sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2))) != 0)
+            break;
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sqlerr(s, err, _("reading sealed ballots"));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_wave_unseal(store_t *s, int wave, char **err)
+{
+    sqlite3_stmt *st;
+    s->sealed_wave = 0;
+    if (prep(s, "UPDATE waves SET sealed_pk = NULL WHERE id = ?1", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, wave);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("opening the wave"));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_ballot_delete(store_t *s, int wave, char **err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "DELETE FROM ballots WHERE wave = ?1", &st, err))
+        return -1;
+    sqlite3_bind_int(st, 1, wave);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("deleting sealed ballots"));
+    sqlite3_finalize(st);
+    forget(s);
     return rc;
 }

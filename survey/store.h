@@ -19,7 +19,7 @@
 
 typedef struct store store_t;
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* ---- the connection: opening, transactions ---- */
 
@@ -47,10 +47,6 @@ int store_savepoint_rollback(store_t *s);
  * responses twice (a .sav needs its row count first) sees one snapshot
  * while imports go on.  End it with store_commit or store_rollback. */
 int store_read_begin(store_t *s, char **err);
-/* Deleted rows are overwritten with zeros on this connection (PRAGMA
- * secure_delete), so a draft deleted at submission leaves no trace of
- * which token answered what in the database file. */
-int store_secure_delete(store_t *s, char **err);
 
 /* ---- forms (and their items, choices, dimensions) ---- */
 /* Stores f (its source text verbatim plus derived items/choices/dimensions).
@@ -122,19 +118,26 @@ typedef struct {
     double num;
     const char *text;   /* NULL for none */
 } store_answer_t;
-/* One anonymous response: form, wave, unit (0 = none), the date only
- * (YYYY-MM-DD), where it came from ("web", "terminal", "import", "entry",
+/* One anonymous response: form, wave, unit (0 = none), the date
+ * (YYYY-MM-DD; only its ISO week, YYYY-Www, is stored), where it came from ("web", "terminal", "import", "entry",
  * "simulate").  Call inside store_begin/commit for many at once. */
 int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
                        const char *source, const store_answer_t *a, size_t n, char **err);
+
+/* Response ids from now on come from a generator seeded with seed instead
+ * of SQLite's random source: for simulated data only, so that the same
+ * seed gives the same database (and the same analysis to the last bit,
+ * sums being taken in id order).  Real answers always get random ids. */
+void store_id_seed(store_t *s, unsigned long seed);
 
 /* The id of the response this connection stored last, 0 if none; call it
  * right after the transaction that stored it (ans_submit). */
 long store_response_last(store_t *s);
 
 /* Streaming read of every response to form_id (all versions) in a wave,
- * answers mapped by item name onto the positions of `target`.  Memory is
- * constant: one response at a time. */
+ * answers mapped by item name onto the positions of `target`, in the
+ * order of their random ids.  Memory is constant: one response at a
+ * time. */
 typedef struct {
     long response;
     int unit;            /* units.id, 0 = none */
@@ -145,6 +148,10 @@ typedef struct {
 } store_scan_row_t;
 int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
                int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err);
+/* The same, ordered by unit and then by the random id (exports): nothing
+ * in the order of the rows says who answered first. */
+int store_scan_by_unit(store_t *s, const char *form_id, int wave, const form_t *target,
+                       int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err);
 
 /* Responses per unit to form_id in wave (cb gets unit id, count). */
 int store_count_by_unit(store_t *s, const char *form_id, int wave,
@@ -197,8 +204,33 @@ int store_draft_delete(store_t *s, const char *key, char **err);
 int store_draft_owner(store_t *s, const char *key, int *form, char **owner, char **err);
 /* Sets (or with NULL clears) the session holding draft key. */
 int store_draft_set_owner(store_t *s, const char *key, const char *owner, char **err);
-/* How many answers draft key holds. */
+/* How many answers draft key holds (an encrypted box counts as one). */
 int store_draft_count(store_t *s, const char *key, long *n, char **err);
+/* The encrypted answers of a draft made with an invitation code (seal.h):
+ * set (replacing the last), and read (*box heap; 1 when there is none). */
+int store_draft_box(store_t *s, const char *key, const void *box, size_t n, char **err);
+int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t *n, char **err);
+
+/* ---- sealed waves (ballot.h) ---- */
+/* Seals wave: its submissions are stored as ballots sealed to pk. */
+int store_wave_seal(store_t *s, int wave, const unsigned char pk[32], char **err);
+/* 1 and pk when wave is sealed, 0 when it is not (or no such wave). */
+int store_wave_key(store_t *s, int wave, unsigned char pk[32], char **err);
+int store_ballot_add(store_t *s, int wave, int unit, const void *box, size_t n, char **err);
+/* Every ballot of wave, in the order of their random ids. */
+int store_ballot_scan(store_t *s, int wave,
+                      int (*cb)(void *ud, long id, int unit, const unsigned char *box, size_t n),
+                      void *ud, char **err);
+/* Inside the transaction that stores the opened responses: the wave is
+ * no longer sealed (responses may be added), and its ballots are deleted
+ * (zeroed in the file: secure_delete). */
+int store_wave_unseal(store_t *s, int wave, char **err);
+int store_ballot_delete(store_t *s, int wave, char **err);
+
+/* ---- secrets (hashed: the admin secret) ---- */
+int store_secret_put(store_t *s, const char *name, const char *value, char **err);
+/* *value heap; 1 when none is stored. */
+int store_secret_get(store_t *s, const char *name, char **value, char **err);
 
 /* ---- batches (double entry of paper forms) ---- */
 /* A batch holds the first keying of its

@@ -228,21 +228,30 @@ static int write_file(const char *path, const util_buf_t *b, char **err)
     return 0;
 }
 
+static int by_text(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    return strcmp(x ? x : "", y ? y : "");
+}
+
 int tok_batch_store(store_t *s, const tok_batch_t *b, int form, int unit, int wave,
                     const char *slips_path, const util_buf_t *slips, char **err)
 {
+    int rc = -1;
     int wrote_slips = 0;
+    /* stored in the order of their hashes, not of the list handed out:
+     * the rows' order in the file says nothing about who got which code */
+    char **h = util_xcalloc(b->n + 1, sizeof *h);
+    for (size_t i = 0; i < b->n; i++)
+        h[i] = tok_hash(b->codes[i]);
+    qsort(h, b->n, sizeof *h, by_text);
     if (store_begin(s, err) != 0)
-        return -1;
-    for (size_t i = 0; i < b->n; i++) {
-        char *h = tok_hash(b->codes[i]);
-        int r = h ? store_token_add(s, h, form, unit, wave, err) : -1;
-        free(h);
-        if (r != 0) {
+        goto done;
+    for (size_t i = 0; i < b->n; i++)
+        if (!h[i] || store_token_add(s, h[i], form, unit, wave, err) != 0) {
             util_seterr(err, _("cannot store the codes"));
             goto fail;
         }
-    }
     if (slips_path) {
         if (write_file(slips_path, slips, err) != 0)
             goto fail;
@@ -250,10 +259,15 @@ int tok_batch_store(store_t *s, const tok_batch_t *b, int form, int unit, int wa
     }
     if (store_commit(s, err) != 0)
         goto fail;
-    return 0;
+    rc = 0;
+    goto done;
 fail:
     store_rollback(s);
     if (wrote_slips)
         remove(slips_path);
-    return -1;
+done:
+    for (size_t i = 0; i < b->n; i++)
+        free(h[i]);
+    free(h);
+    return rc;
 }

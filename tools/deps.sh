@@ -20,6 +20,7 @@ pc cmocka   || need libcmocka-dev
 pc libmicrohttpd || need libmicrohttpd-dev
 pc xlsxwriter || need libxlsxwriter-dev
 pc libqrencode || need libqrencode-dev
+pc libsodium || need libsodium-dev
 [ -f /usr/include/readstat.h ] || need libreadstat-dev
 [ -f /usr/include/csv.h ] || need libcsv-dev
 command -v gnuplot >/dev/null 2>&1 || need gnuplot-nox

@@ -120,7 +120,7 @@ int exp_scan(store_t *s, const form_t *f, const char *form_id, int wave, exp_row
     int rc = store_unit_list(s, add_unit, &sc, err);
     if (rc == 0) {
         qsort(sc.units, sc.nunits, sizeof *sc.units, cmp_unit_id);
-        rc = store_scan(s, form_id, wave, f, scan_row, &sc, err);
+        rc = store_scan_by_unit(s, form_id, wave, f, scan_row, &sc, err);
     }
     for (size_t i = 0; i < sc.nunits; i++)
         free(sc.units[i].code);

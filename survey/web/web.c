@@ -2,7 +2,8 @@
  * web: the request handling of `gapsurvey serve` on libmicrohttpd (see
  * web.h).  Routes: GET / (the code page, or with ?code= the form), POST /
  * (a typed code), POST /submit (answers), GET /admin (counts per unit,
- * with the admin token) and GET /live.js (the optional script).
+ * for a signed-in session), POST /admin (signing in) and GET /live.js
+ * (the optional script).
  *
  * Safety, by construction rather than by care at each call:
  *  - every page is built by web_page, which escapes everything it echoes;
@@ -36,13 +37,19 @@
 #include <unistd.h>
 
 #include "survey/answers.h"
+#include "survey/seal.h"
 #include "survey/store.h"
 #include "survey/token.h"
+#include "survey/web/limit.h"
 #include "survey/web/web_page.h"
 #include "base/i18n.h"
 
 #define MAX_FIELDS 2000          /* more than any questionnaire has items */
 #define CONNECTION_LIMIT 1000
+/* per client address: one client opening connections without end (slow
+ * ones, never finishing a request) must leave room for everyone else,
+ * and an office behind one NAT address still has plenty */
+#define ADDRESS_CONNECTION_LIMIT 256
 #define MAX_FORMS 64             /* questionnaire versions served at once */
 #define MAX_BATCH 128            /* submissions committed in one transaction at most */
 
@@ -56,8 +63,11 @@ typedef struct {
 struct web {
     struct MHD_Daemon *d;
     web_config_t cfg;
-    char *db_path, *admin_token;
+    char *db_path, *admin_hash;
+    int tls;
+    pthread_mutex_t admin_mu;    /* one Argon2id check (64 MiB) at a time */
     unsigned char key[32];       /* CSRF key: random, this process only */
+    web_limit_t *limit;          /* requests with a code, per client address */
     /* store pool: one connection per event-loop thread */
     store_t **pool;
     size_t npool, nfree;
@@ -325,8 +335,10 @@ static void req_free(req_t *r)
 
 /* ---- responses ---- */
 
+/* extra: NULL, or header names and values, ending with NULL */
 static enum MHD_Result send_buf(web_t *w, struct MHD_Connection *c, unsigned status,
-                                util_buf_t *b, const char *ctype, int cache)
+                                util_buf_t *b, const char *ctype, int cache,
+                                const char *const *extra)
 {
     size_t len = b->len;
     char *body = util_buf_take(b);
@@ -347,6 +359,10 @@ static enum MHD_Result send_buf(web_t *w, struct MHD_Connection *c, unsigned sta
                             "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; "
                             "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
                             "base-uri 'none'");
+    if (w->tls)   /* browsers that came once over HTTPS never fall back to HTTP */
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+    for (; extra && extra[0]; extra += 2)
+        MHD_add_response_header(resp, extra[0], extra[1]);
     if (atomic_load(&w->stopping))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result rc = MHD_queue_response(c, status, resp);
@@ -356,7 +372,7 @@ static enum MHD_Result send_buf(web_t *w, struct MHD_Connection *c, unsigned sta
 
 static enum MHD_Result send_html(web_t *w, struct MHD_Connection *c, unsigned status, util_buf_t *b)
 {
-    return send_buf(w, c, status, b, "text/html; charset=utf-8", 0);
+    return send_buf(w, c, status, b, "text/html; charset=utf-8", 0, NULL);
 }
 
 static enum MHD_Result send_message(web_t *w, struct MHD_Connection *c, unsigned status,
@@ -410,9 +426,11 @@ static web_lang_t pick_lang(struct MHD_Connection *c, const req_t *r)
 
 /* ---- invitation codes ---- */
 
-typedef enum { CODE_OK, CODE_UNKNOWN, CODE_USED, CODE_CLOSED, CODE_ERROR } code_state_t;
+/* A used code is CODE_UNKNOWN: it gets the same page and status as one
+ * never issued, so polling codes tells nobody which were used, or when. */
+typedef enum { CODE_OK, CODE_UNKNOWN, CODE_CLOSED, CODE_ERROR } code_state_t;
 
-/* Looks the code up.  On CODE_OK (and CODE_USED/CLOSED) *hash is the
+/* Looks the code up.  On CODE_OK (and CODE_CLOSED) *hash is the
  * caller's.  *norm gets the normalised code for the form's hidden field. */
 static code_state_t check_code(web_t *w, store_t *s, const char *code, char norm[64],
                                char **hash, store_token_t *t)
@@ -430,10 +448,8 @@ static code_state_t check_code(web_t *w, store_t *s, const char *code, char norm
         free(err);
         return CODE_ERROR;
     }
-    if (rc == 1)
+    if (rc == 1 || t->used)
         return CODE_UNKNOWN;
-    if (t->used)
-        return CODE_USED;
     int closed = 0;
     rc = store_wave_closed(s, t->wave, &closed, &err);
     if (rc < 0) {
@@ -455,7 +471,6 @@ static enum MHD_Result send_code_state(web_t *w, struct MHD_Connection *c, web_l
     unsigned status;
     web_text_t h, t;
     switch (st) {
-    case CODE_USED: status = MHD_HTTP_GONE, h = WEB_T_USED_HEAD, t = WEB_T_USED_TEXT; break;
     case CODE_CLOSED: status = MHD_HTTP_GONE, h = WEB_T_CLOSED_HEAD, t = WEB_T_CLOSED_TEXT; break;
     case CODE_ERROR:
         return send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
@@ -705,7 +720,7 @@ static enum MHD_Result submit_reply(web_t *w, struct MHD_Connection *c, web_lang
                                     char *const *raw, int sub, const char *err)
 {
     if (sub == 1)
-        return send_code_state(w, c, lang, CODE_USED);
+        return send_code_state(w, c, lang, CODE_UNKNOWN);
     if (sub != 0) {
         wlog(w, "storing a response: %s", err ? err : "?");
         return send_form(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, lang, sv, norm, hash, raw, NULL, 0,
@@ -923,15 +938,73 @@ static int count_cb(void *ud, int unit, long n)
     return 0;
 }
 
+/* The admin session: a cookie "EXPIRY.MAC", MAC = HMAC of the expiry
+ * under this process's key, so it needs no table, and a restart (a new
+ * key) signs everyone out. */
+#define ADMIN_SESSION_SECONDS (12 * 3600)
+
+static void session_value(const web_t *w, long expiry, char out[96])
+{
+    char e[24], mac[65];
+    snprintf(e, sizeof e, "%ld", expiry);
+    hmac_hex(w, "admin-session", e, mac);
+    snprintf(out, 96, "%s.%s", e, mac);
+}
+
+static int session_ok(const web_t *w, struct MHD_Connection *c)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "gs_admin");
+    char *end, want[96];
+    long expiry = v ? strtol(v, &end, 10) : 0;
+    if (!v || *end != '.' || expiry < (long)time(NULL))
+        return 0;
+    session_value(w, expiry, want);
+    return same_secret(v, want);
+}
+
+static int admin_secret_ok(web_t *w, const char *secret)
+{
+    pthread_mutex_lock(&w->admin_mu);
+    int ok = seal_pass_check(w->admin_hash, secret);
+    pthread_mutex_unlock(&w->admin_mu);
+    return ok;
+}
+
+/* POST /admin: the secret from the sign-in form; on success a session
+ * cookie only scripts of this site's pages cannot read (HttpOnly), sent
+ * back only from this site (SameSite=Strict) and only over TLS when the
+ * server has it (Secure), and a redirect to the page. */
+static enum MHD_Result admin_login(web_t *w, struct MHD_Connection *c, web_lang_t lang,
+                                   const req_t *r)
+{
+    char csrf[65], cookie[200], v[96];
+    hmac_hex(w, "admin", "", csrf);
+    const char *got = field(r, "csrf"), *secret = field(r, "secret");
+    util_buf_t b = {0};
+    if (!got || !same_secret(got, csrf) || !secret || !admin_secret_ok(w, secret)) {
+        web_page_login(&b, lang, csrf);
+        return send_html(w, c, MHD_HTTP_FORBIDDEN, &b);
+    }
+    session_value(w, (long)time(NULL) + ADMIN_SESSION_SECONDS, v);
+    snprintf(cookie, sizeof cookie, "gs_admin=%s; Path=/admin; Max-Age=%d; HttpOnly; "
+             "SameSite=Strict%s", v, ADMIN_SESSION_SECONDS, w->tls ? "; Secure" : "");
+    const char *extra[] = {MHD_HTTP_HEADER_SET_COOKIE, cookie, MHD_HTTP_HEADER_LOCATION,
+                           lang == WEB_EN ? "/admin?lang=en" : "/admin", NULL};
+    web_page_message(&b, lang, web_text(lang, WEB_T_ADMIN_HEAD), "");
+    return send_buf(w, c, MHD_HTTP_SEE_OTHER, &b, "text/html; charset=utf-8", 0, extra);
+}
+
 static enum MHD_Result admin(web_t *w, struct MHD_Connection *c, web_lang_t lang)
 {
-    const char *tok = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!tok && auth && strncmp(auth, "Bearer ", 7) == 0)
-        tok = auth + 7;
-    if (!tok || !same_secret(tok, w->admin_token))
-        return send_message(w, c, MHD_HTTP_FORBIDDEN, lang, WEB_T_FORBIDDEN_HEAD,
-                            WEB_T_FORBIDDEN_TEXT);
+    if (!session_ok(w, c) &&
+        !(auth && strncmp(auth, "Bearer ", 7) == 0 && admin_secret_ok(w, auth + 7))) {
+        char csrf[65];
+        util_buf_t b = {0};
+        hmac_hex(w, "admin", "", csrf);
+        web_page_login(&b, lang, csrf);
+        return send_html(w, c, MHD_HTTP_FORBIDDEN, &b);
+    }
     admin_t ad = {0};
     char *err = NULL;
     int bad = 0;
@@ -984,6 +1057,15 @@ static enum MHD_Result route(web_t *w, struct MHD_Connection *c, const char *url
     if (post && r->bad)
         return send_message(w, c, MHD_HTTP_BAD_REQUEST, lang, WEB_T_BAD_REQUEST_HEAD,
                             WEB_T_BAD_REQUEST_TEXT);
+    /* every request that looks a code (or the admin secret) up counts */
+    int looks_up = (strcmp(url, "/") == 0 && (post || MHD_lookup_connection_value(
+                        c, MHD_GET_ARGUMENT_KIND, "code"))) ||
+                   (strcmp(url, "/submit") == 0 && post) || strcmp(url, "/admin") == 0;
+    const union MHD_ConnectionInfo *ci =
+        looks_up ? MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS) : NULL;
+    if (ci && !web_limit_take(w->limit, ci->client_addr))
+        return send_message(w, c, MHD_HTTP_TOO_MANY_REQUESTS, lang, WEB_T_BUSY_HEAD,
+                            WEB_T_BUSY_TEXT);
     if (strcmp(url, "/") == 0 && get) {
         const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "code");
         if (code && *code)
@@ -1015,10 +1097,12 @@ static enum MHD_Result route(web_t *w, struct MHD_Connection *c, const char *url
         return submit(w, c, lang, r);
     if (strcmp(url, "/admin") == 0 && get)
         return admin(w, c, lang);
+    if (strcmp(url, "/admin") == 0 && post)
+        return admin_login(w, c, lang, r);
     if (strcmp(url, "/live.js") == 0 && get) {
         util_buf_t b = {0};
         util_buf_adds(&b, web_live_js);
-        return send_buf(w, c, MHD_HTTP_OK, &b, "application/javascript; charset=utf-8", 1);
+        return send_buf(w, c, MHD_HTTP_OK, &b, "application/javascript; charset=utf-8", 1, NULL);
     }
     if ((strcmp(url, "/") == 0 || strcmp(url, "/submit") == 0 || strcmp(url, "/admin") == 0 ||
          strcmp(url, "/live.js") == 0)) {
@@ -1137,9 +1221,10 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     *out = NULL;
     w->cfg = *cfg;
     w->db_path = util_xstrdup(cfg->db_path);
-    w->admin_token = util_xstrdup(cfg->admin_token ? cfg->admin_token : "");
+    w->admin_hash = util_xstrdup(cfg->admin_hash ? cfg->admin_hash : "");
+    w->tls = cfg->tls_cert_pem != NULL;
     w->cfg.db_path = w->db_path;
-    w->cfg.admin_token = w->admin_token;
+    w->cfg.admin_hash = w->admin_hash;
     w->cfg.listen = NULL;
     if (!w->cfg.threads)
         w->cfg.threads = 4;
@@ -1148,6 +1233,8 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     if (!w->cfg.timeout)
         w->cfg.timeout = 30;
     w->quiesced_fd = -1;
+    w->limit = web_limit_new(cfg->rate, 60 * cfg->rate);
+    pthread_mutex_init(&w->admin_mu, NULL);
     pthread_mutex_init(&w->pool_mu, NULL);
     pthread_cond_init(&w->pool_cv, NULL);
     pthread_mutex_init(&w->forms_mu, NULL);
@@ -1156,7 +1243,7 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     pthread_cond_init(&w->q_cv, NULL);
     w->qtail = &w->qhead;
     w->forms = util_xcalloc(MAX_FORMS, sizeof *w->forms);
-    if (!*w->admin_token) {
+    if (!*w->admin_hash) {
         util_seterr(err, _("an admin token is needed"));
         goto fail;
     }
@@ -1210,6 +1297,8 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, w->cfg.threads, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, w->cfg.timeout, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                        ADDRESS_CONNECTION_LIMIT, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_done, w};
     if (cfg->tls_cert_pem) {
@@ -1231,6 +1320,44 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
 fail:
     web_stop(w);
     return -1;
+}
+
+int web_admin_secret(const char *db_path, const char *secret, char **made, char **hash,
+                     char **err)
+{
+    store_t *s = NULL;
+    char h[SEAL_PASS_BYTES], *mine = NULL;
+    int rc = -1;
+    *made = *hash = NULL;
+    if (store_open(db_path, 0, &s, err) != 0)
+        goto cleanup;
+    int r = secret ? 1 : store_secret_get(s, "admin", hash, err);
+    if (r <= 0) {
+        rc = r;
+        goto cleanup;
+    }
+    if (!secret) {
+        unsigned char b[16];
+        seal_random(b, sizeof b);
+        mine = util_xmalloc(33);
+        for (int i = 0; i < 16; i++)
+            snprintf(mine + 2 * i, 3, "%02x", b[i]);
+        secret = mine;
+    }
+    if (seal_pass_hash(secret, h) != 0) {
+        util_seterr(err, _("not enough memory to hash the admin secret"));
+        goto cleanup;
+    }
+    if (store_secret_put(s, "admin", h, err) != 0)
+        goto cleanup;
+    *hash = util_xstrdup(h);
+    *made = mine;
+    mine = NULL;
+    rc = 0;
+cleanup:
+    free(mine);
+    store_close(s);
+    return rc;
 }
 
 unsigned web_port(const web_t *w)
@@ -1290,6 +1417,7 @@ void web_stop(web_t *w)
         free(w->forms[i].item_ids);
     }
     free(w->forms);
+    web_limit_free(w->limit);
     pthread_mutex_destroy(&w->pool_mu);
     pthread_cond_destroy(&w->pool_cv);
     pthread_mutex_destroy(&w->forms_mu);
@@ -1297,6 +1425,7 @@ void web_stop(web_t *w)
     pthread_mutex_destroy(&w->q_mu);
     pthread_cond_destroy(&w->q_cv);
     free(w->db_path);
-    free(w->admin_token);
+    free(w->admin_hash);
+    pthread_mutex_destroy(&w->admin_mu);
     free(w);
 }

@@ -25,14 +25,24 @@ typedef struct {
     unsigned threads;          /* 0 = 4 */
     const char *tls_cert_pem;  /* PEM text, not file names; both or neither */
     const char *tls_key_pem;
-    const char *admin_token;   /* the secret /admin asks for */
+    const char *admin_hash;    /* of the secret /admin asks for (seal_pass_hash) */
     size_t max_body;           /* request bodies over this are refused; 0 = 256 KiB */
     unsigned timeout;          /* seconds a connection may stay idle; 0 = 30 */
+    double rate;               /* requests with a code a second per client address,
+                                  a minute's worth at once; 0 = no limit */
     void (*log)(void *ud, const char *msg);
     void *log_ud;
 } web_config_t;
 
 #define WEB_MAX_BODY_DEFAULT (256u * 1024u)
+
+/* The hash of the admin secret for web_config_t: secret (at least 16
+ * characters, from `serve --admin-token`) replaces the stored one; with
+ * secret NULL the stored one is kept, and when there is none a random
+ * secret is made, its hash stored and the secret returned in *made (heap,
+ * to be shown once).  *hash is heap.  Returns 0 or -1 with *err. */
+int web_admin_secret(const char *db_path, const char *secret, char **made, char **hash,
+                     char **err);
 
 /* Opens the store connections and starts listening.  Returns 0 and *out,
  * or -1 with *err (heap). */

@@ -27,12 +27,13 @@ static const char *const texts[WEB_T_COUNT] = {
     [WEB_T_ANONYMOUS] = N_("This survey is anonymous: your answers are never linked to your "
                            "code, your name, your IP address or the time you answered, and are "
                            "only reported in totals per unit."),
-    [WEB_T_UNKNOWN_HEAD] = N_("This code is not valid"),
-    [WEB_T_UNKNOWN_TEXT] = N_("No invitation has this code. Please check the code on your slip "
-                              "and type it again."),
-    [WEB_T_USED_HEAD] = N_("This code has already been used"),
-    [WEB_T_USED_TEXT] = N_("Each code can be used for one submission only. If you have "
-                           "submitted the questionnaire, your answers were received. Thank you."),
+    /* one page for a code that is unknown and one that was used, so that
+     * nobody polling codes learns which were used, or when */
+    [WEB_T_UNKNOWN_HEAD] = N_("This code cannot be used"),
+    [WEB_T_UNKNOWN_TEXT] = N_("Either no invitation has this code, or it has been used: each code "
+                              "is good for one submission. Please check the code on your slip and "
+                              "type it again. If you have submitted the questionnaire already, "
+                              "your answers were received. Thank you."),
     [WEB_T_CLOSED_HEAD] = N_("This survey round has closed"),
     [WEB_T_CLOSED_TEXT] = N_("The survey this code belongs to has closed and accepts no more "
                              "answers."),
@@ -56,6 +57,9 @@ static const char *const texts[WEB_T_COUNT] = {
     [WEB_T_TOO_BIG_HEAD] = N_("The submission is too large"),
     [WEB_T_TOO_BIG_TEXT] = N_("The submission is longer than allowed and was not saved. Please "
                               "shorten your text and try again."),
+    [WEB_T_BUSY_HEAD] = N_("Too many requests"),
+    [WEB_T_BUSY_TEXT] = N_("Too many codes were tried from your network in a short time. Please "
+                           "wait a minute and try again."),
     [WEB_T_NOT_FOUND_HEAD] = N_("Page not found"),
     [WEB_T_NOT_FOUND_TEXT] = N_("There is no page at this address."),
     [WEB_T_BAD_REQUEST_HEAD] = N_("Bad request"),
@@ -65,6 +69,8 @@ static const char *const texts[WEB_T_COUNT] = {
     [WEB_T_SERVER_TEXT] = N_("The server had a problem; please try again in a moment."),
     [WEB_T_FORBIDDEN_HEAD] = N_("Not allowed"),
     [WEB_T_FORBIDDEN_TEXT] = N_("This page needs the admin token."),
+    [WEB_T_ADMIN_SECRET] = N_("Admin secret"),
+    [WEB_T_ADMIN_SIGNIN] = N_("Sign in"),
     [WEB_T_REQUIRED_LEGEND] = N_("Questions marked * must be answered."),
     [WEB_T_CHOOSE] = N_("Choose"),
     [WEB_T_BACK] = N_("Back to the code page"),
@@ -251,6 +257,26 @@ void web_page_code(util_buf_t *b, web_lang_t lang, const char *csrf, const char 
     util_buf_adds(b, "\"></p>\n</form>\n<p class=\"small\">");
     html_esc(b, web_text(lang, WEB_T_ANONYMOUS));
     util_buf_adds(b, "</p>\n</div>\n");
+    tail(b);
+}
+
+void web_page_login(util_buf_t *b, web_lang_t lang, const char *csrf)
+{
+    head(b, lang, web_text(lang, WEB_T_FORBIDDEN_HEAD));
+    util_buf_adds(b, "<div class=\"card\">\n<h1>");
+    html_esc(b, web_text(lang, WEB_T_FORBIDDEN_HEAD));
+    util_buf_adds(b, "</h1>\n<p>");
+    html_esc(b, web_text(lang, WEB_T_FORBIDDEN_TEXT));
+    util_buf_adds(b, "</p>\n<form method=\"post\" action=\"/admin\" accept-charset=\"utf-8\">\n");
+    hidden(b, "csrf", csrf);
+    hidden(b, "lang", web_lang_code(lang));
+    util_buf_adds(b, "<p><label for=\"secret\">");
+    html_esc(b, web_text(lang, WEB_T_ADMIN_SECRET));
+    util_buf_adds(b, "</label><br>\n<input class=\"t\" type=\"password\" id=\"secret\" "
+                     "name=\"secret\" autocomplete=\"current-password\"></p>\n"
+                     "<p><input class=\"btn\" type=\"submit\" value=\"");
+    html_esc(b, web_text(lang, WEB_T_ADMIN_SIGNIN));
+    util_buf_adds(b, "\"></p>\n</form>\n</div>\n");
     tail(b);
 }
 

@@ -29,8 +29,6 @@ typedef enum {
     WEB_T_ANONYMOUS,
     WEB_T_UNKNOWN_HEAD,
     WEB_T_UNKNOWN_TEXT,
-    WEB_T_USED_HEAD,
-    WEB_T_USED_TEXT,
     WEB_T_CLOSED_HEAD,
     WEB_T_CLOSED_TEXT,
     WEB_T_ERRORS_ONE,
@@ -49,6 +47,8 @@ typedef enum {
     WEB_T_STORE_FAILED,
     WEB_T_TOO_BIG_HEAD,
     WEB_T_TOO_BIG_TEXT,
+    WEB_T_BUSY_HEAD,
+    WEB_T_BUSY_TEXT,
     WEB_T_NOT_FOUND_HEAD,
     WEB_T_NOT_FOUND_TEXT,
     WEB_T_BAD_REQUEST_HEAD,
@@ -57,6 +57,8 @@ typedef enum {
     WEB_T_SERVER_TEXT,
     WEB_T_FORBIDDEN_HEAD,
     WEB_T_FORBIDDEN_TEXT,
+    WEB_T_ADMIN_SECRET,
+    WEB_T_ADMIN_SIGNIN,
     WEB_T_REQUIRED_LEGEND,
     WEB_T_CHOOSE,
     WEB_T_BACK,
@@ -104,6 +106,9 @@ void web_page_code(util_buf_t *b, web_lang_t lang, const char *csrf, const char 
 void web_page_thanks(util_buf_t *b, web_lang_t lang, const char *form_title);
 /* A page with one heading and one paragraph and a link back to the code page. */
 void web_page_message(util_buf_t *b, web_lang_t lang, const char *head, const char *text);
+/* The admin sign-in page: the secret is posted (never put in an address),
+ * and a session cookie comes back. */
+void web_page_login(util_buf_t *b, web_lang_t lang, const char *csrf);
 
 /* One line of the admin page: counts per unit, nothing finer. */
 typedef struct {

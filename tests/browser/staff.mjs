@@ -41,7 +41,7 @@ try {
   // a wrong code first: a clear message and the code page again
   await page.fill('#code', 'ABCD-EFGH-JKLM-NPQR');
   await Promise.all([page.waitForLoadState('load'), page.click('input[type=submit]')]);
-  check('a wrong code is refused clearly', (await page.textContent('#problem')).includes('not valid'));
+  check('a wrong code is refused clearly', (await page.textContent('#problem')).includes('cannot be used'));
   await page.screenshot({ path: join(shots, 'unknown-code.png'), fullPage: true });
 
   // the real code, typed as people do: lower case, spaces instead of dashes
@@ -80,8 +80,9 @@ try {
   await page.screenshot({ path: join(shots, 'thanks.png'), fullPage: true });
 
   await page.goto(url + '/?code=' + staffCode + '&lang=en');
+  // the page of an unknown code: polling codes tells nobody which were used
   check('the code cannot be used again',
-        (await page.textContent('#problem')).includes('already been used') &&
+        (await page.textContent('#problem')).includes('or it has been used') &&
         (await page.$('form[action="/submit"]')) === null);
   check('no script error on any page', errors.length === 0);
   await ctx.close();

@@ -53,7 +53,7 @@ run "$GS" report --out rep --lang en
 status "report" 0
 # the start-up lines name the server's own listening address; every other
 # line must be free of any client's
-cat "$T/serve.out" "$T/serve.err" | grep -v "^gapsurvey: serving \|admin?token=" >serve.log
+cat "$T/serve.out" "$T/serve.err" | grep -v "^gapsurvey: serving \|^admin page: " >serve.log
 
 notrace() {   # NAME FILE...
     n=$1; shift
@@ -79,7 +79,7 @@ notrace "report tables" rep/*.csv
 notrace "plot data and scripts" rep/plots/*.dat rep/plots/*.gp
 hasnot "responses have no token column" schema.sql "token"
 hasnot "responses have no address column" schema.sql " ip"
-same "submitted_on is a date without a time" \
-    "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from responses where submitted_on not glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'")" 0
+same "submitted_on is the ISO week, without day or time" \
+    "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from responses where submitted_on not glob '[0-9][0-9][0-9][0-9]-W[0-9][0-9]'")" 0
 same "responses are not stored in submission order of codes (no rowid link to tokens)" \
     "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from pragma_table_info('tokens') where name in ('response','response_id')")" 0

@@ -3,7 +3,9 @@
 # (tools/readme-ref.sh), the man page renders without warnings, and every
 # option a command's --help names is described in that command's section
 # of the man page (and the other way round), every global option in
-# GLOBAL OPTIONS.
+# GLOBAL OPTIONS; and every option of a command's option table (the list
+# its parser uses, `gapsurvey COMMAND --list-options`) is in its section,
+# which names no option the table lacks.
 . "$ROOT/tests/cli/lib.sh"
 
 # ---- the README's copy of the man page ----
@@ -81,3 +83,36 @@ for c in $cmds; do
     done
     same "$c: every option its man page section names is in '$c --help'" "$extra" ""
 done
+
+# ---- the option tables against the man page ----
+# table_check PAGE: one line per option that a command's option table and
+# its section of the rendered man page PAGE do not share (global options,
+# which a section may name, excepted)
+table_cmds=$("$GS" --list-options | grep -v '^-')
+same "the command table (--list-options) holds the commands of --help" "$(echo $table_cmds)" \
+    "$(echo $cmds)"
+table_check() {
+    awk '/^GLOBAL OPTIONS$/ { on = 1; next } /^COMMANDS$/ { on = 0 } on' "$1" >tc-global.txt
+    for c in $table_cmds; do
+        awk -v c="$c" '/^   [^ ]/ { on = ($1 == c) } /^[A-Z]/ { on = 0 } on' "$1" >tc-sec.txt
+        "$GS" "$c" --list-options | grep -vx -- --help | sort -u >tc-table.txt
+        opts tc-sec.txt >tc-page.txt
+        comm -23 tc-table.txt tc-page.txt | sed "s/^/$c: in its option table, not in its man page section: /"
+        for o in $(comm -13 tc-table.txt tc-page.txt); do
+            grep -q -- "$o\b" tc-global.txt ||
+                echo "$c: in its man page section, not in its option table: $o"
+        done
+    done
+}
+table_check page.txt >tc.out
+check "every command's man page section names exactly the options of its option table" \
+    test ! -s tc.out
+sed 's/^/# /' tc.out
+# the check can fail both ways: a page whose report section says
+# --no-plotz where the table has --no-plots
+sed '/^   report/,/^   demo/s/--no-plots/--no-plotz/g' page.txt >page-edited.txt
+table_check page-edited.txt >tc.out
+has "an option of the table missing from the man page is caught" tc.out \
+    "report: in its option table, not in its man page section: --no-plots"
+has "an option the man page names that the table lacks is caught" tc.out \
+    "report: in its man page section, not in its option table: --no-plotz"

@@ -33,7 +33,7 @@ same_data() {
     status "$1: imports" 0
     has "$1: read as $5" "$T/out" "$5"
     "$GS" export --form "$3" --format plain -o "$T/$1.plain" >/dev/null
-    if cmp -s "$T/$1.plain" "$4"; then ok "$1: same data as the plain CSV"; else
+    if samerows "$T/$1.plain" "$4"; then ok "$1: same data as the plain CSV"; else
         notok "$1: same data as the plain CSV"; diff "$T/$1.plain" "$4" | head -n 10 | sed 's/^/# /'; fi
 }
 
@@ -175,7 +175,7 @@ fresh unitcol "$FIX/rcheck/staff.csv"
 printf '单位,level,a1,a2\nUnit One,jr,3,4\nR2,sr,2,2\n' > u.csv
 run "$GS" import u.csv --form rcheck-staff --unit-column 单位
 status "--unit-column with unit names or codes" 0
-same "units by name and code" "$(sqlite3 "$GAPSURVEY_DB" "SELECT group_concat(u.code) FROM responses r JOIN units u ON u.id = r.unit")" "R1,R2"
+same "units by name and code" "$(sqlite3 "$GAPSURVEY_DB" "SELECT group_concat(code) FROM (SELECT u.code FROM responses r JOIN units u ON u.id = r.unit ORDER BY u.code)")" "R1,R2"
 run "$GS" import u.csv --form rcheck-staff --unit-column dept --again
 status "--unit-column naming no column" 1
 has "says so" "$T/err" "u.csv:1:1: no column 'dept' (--unit-column)"

@@ -42,3 +42,23 @@ hasnot() {
 same() {
     if [ "$2" = "$3" ]; then ok "$1"; else notok "$1 (got '$2', wanted '$3')"; fi
 }
+# samerows A B: two CSV files with the same header and the same rows in
+# any order (exports are ordered by unit and then by random id, so rows of
+# one unit come in no order of arrival)
+samerows() {
+    python3 -c '
+import csv, sys
+a, b = (list(csv.reader(open(f, encoding="utf-8-sig", newline=""))) for f in sys.argv[1:3])
+sys.exit(not (a[:1] == b[:1] and sorted(a[1:]) == sorted(b[1:])))' "$1" "$2"
+}
+# newest: the id of the response stored since the previous call (response
+# ids are random, so max(id) is not the newest); the same id again when
+# nothing was stored since.  Call it after each submission.
+newest() {
+    sqlite3 "$GAPSURVEY_DB" "SELECT id FROM responses" | sort >"$T/.ids.now"
+    touch "$T/.ids.seen"
+    n=$(comm -13 "$T/.ids.seen" "$T/.ids.now" | tail -n 1)
+    mv "$T/.ids.now" "$T/.ids.seen"
+    [ -n "$n" ] && echo "$n" >"$T/.ids.new"
+    cat "$T/.ids.new" 2>/dev/null
+}

@@ -16,7 +16,8 @@ code() { sed -n "$(($1 + 1))p" codes.csv | cut -d, -f1; }
 
 serve_start
 has "start-up line names the address" "$T/serve.out" "gapsurvey: serving http://127.0.0.1:$PORT/"
-has "start-up prints the admin page" "$T/serve.out" "admin?token=$ADMIN"
+has "start-up prints the admin page" "$T/serve.out" "admin page: http://127.0.0.1:$PORT/admin"
+hasnot "and not the secret set from a file" "$T/serve.out" "$ADMIN"
 
 # ---- the code page ----
 fetch root "$URL/"
@@ -40,7 +41,7 @@ has "?lang=zh wins over the header" "$T/lang.html" "请输入邀请码"
 # ---- opening a form ----
 fetch unknown "$URL/?code=ABCD-EFGH-JKLM-NPQR&lang=en"
 same "an unknown code: 404" "$CODE_HTTP" 404
-has "with a clear message" "$T/unknown.html" "This code is not valid"
+has "with a clear message" "$T/unknown.html" "This code cannot be used"
 hasnot "and no questionnaire" "$T/unknown.html" 'action="/submit"'
 fetch junk "$URL/?code=%3Cscript%3Ealert(1)%3C/script%3E&lang=en"
 same "a code that is not a code: 404" "$CODE_HTTP" 404
@@ -119,7 +120,7 @@ same "the code is used" "$(sql 'select sum(used) from tokens')" 1
 same "source web" "$(sql 'select source from responses')" web
 same "the unit from the invitation, not from the body" \
     "$(sql 'select u.code from responses r join units u on u.id = r.unit')" U07
-same "the date only, no time of day" "$(sql "select submitted_on glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' from responses")" 1
+same "the ISO week only, no day or time" "$(sql "select submitted_on glob '[0-9][0-9][0-9][0-9]-W[0-9][0-9]' from responses")" 1
 same "no column links a response to a token, address or time" \
     "$(sql "select count(*) from pragma_table_info('responses') where name not in ('id','form','wave','unit','submitted_on','source')")" 0
 same "all 38 Likert answers and 4 more stored" "$(sql 'select count(*) from answers')" 43
@@ -128,11 +129,11 @@ same "the text stored as typed" "$(sql "select count(*) from answers where text 
 
 # shellcheck disable=SC2046,SC2086
 fetch again "$URL/submit" $base -d csrf=$CS1 $(likert_args 2)
-same "the same code again: 410" "$CODE_HTTP" 410
-has "a clear page" "$T/again.html" "This code has already been used"
+same "the same code again: 404, as if unknown (polling tells nothing)" "$CODE_HTTP" 404
+has "a clear page" "$T/again.html" "or it has been used"
 hasnot "never a form" "$T/again.html" 'action="/submit"'
 fetch reopen "$URL/?code=$C1&lang=en"
-same "opening a used code: 410" "$CODE_HTTP" 410
+same "opening a used code: 404" "$CODE_HTTP" 404
 hasnot "no form for a used code" "$T/reopen.html" 'action="/submit"'
 same "still one response" "$(sql 'select count(*) from responses')" 1
 
@@ -151,7 +152,7 @@ for p in $pids; do wait "$p"; done   # not a bare wait: the server is a child to
 same "five racing submissions of one code: one thank-you page" \
     "$(grep -l 'id="thanks"' "$T"/race*.html | wc -l | tr -d ' ')" 1
 same "the other four told the code is used" \
-    "$(grep -l 'already been used' "$T"/race*.html | wc -l | tr -d ' ')" 4
+    "$(grep -l 'or it has been used' "$T"/race*.html | wc -l | tr -d ' ')" 4
 same "one response stored" "$(sql "select count(*) from answers where text = 'race'")" 1
 
 # a code without a unit: the respondent chooses it
@@ -162,9 +163,10 @@ CSU=$(csrf_of "$T/formu.html")
 fetch nounit "$URL/submit" --data-urlencode code=$CU -d csrf=$CSU -d lang=en -d q_po1=3
 has "the unit is required" "$T/nounit.html" '<p class="err" id="e-unit">Please answer this question</p>'
 has "the other answer kept" "$T/nounit.html" 'name="q_po1" value="3" checked'
+newest >/dev/null
 fetch withunit "$URL/submit" --data-urlencode code=$CU -d csrf=$CSU -d lang=en -d q_po1=3 -d q_unit=U05
 has "with a unit it is accepted" "$T/withunit.html" 'id="thanks"'
-same "and stored under that unit" "$(sql "select u.code from responses r join units u on u.id = r.unit order by r.id desc limit 1")" U05
+same "and stored under that unit" "$(sql "select u.code from responses r join units u on u.id = r.unit where r.id = $(newest)")" U05
 
 curl -s -I -o "$T/head.txt" -w '%{http_code}' "$URL/" > "$T/head.code"
 same "HEAD / is 200" "$(cat "$T/head.code")" 200
@@ -233,10 +235,20 @@ same "the server is still fine" "$CODE_HTTP" 200
 # ---- admin ----
 fetch admin_no "$URL/admin"
 same "admin without the token: 403" "$CODE_HTTP" 403
-fetch admin_bad "$URL/admin?token=wrong"
-same "admin with a wrong token: 403" "$CODE_HTTP" 403
-fetch admin "$URL/admin?token=$ADMIN&lang=en"
-same "admin with the token: 200" "$CODE_HTTP" 200
+has "it offers the sign-in form" "$T/admin_no.html" 'type="password"'
+acs=$(csrf_of "$T/admin_no.html")
+fetch admin_bad "$URL/admin" -d "csrf=$acs" -d secret=wrong-secret-0123456789
+same "admin with a wrong secret: 403" "$CODE_HTTP" 403
+fetch admin_url "$URL/admin?token=$ADMIN"
+same "the secret in the address opens nothing" "$CODE_HTTP" 403
+curl -s -D "$T/login.hdr" -o /dev/null -c "$T/jar" "$URL/admin" -d "csrf=$acs" \
+    --data-urlencode "secret=$ADMIN" -d lang=en
+has "signing in: a redirect to the page" "$T/login.hdr" "Location: /admin?lang=en"
+has "with an HttpOnly, SameSite=Strict session cookie" "$T/login.hdr" "; HttpOnly; SameSite=Strict"
+hasnot "not Secure without TLS (the browser would drop it)" "$T/login.hdr" "Secure"
+hasnot "and no HSTS without TLS" "$T/login.hdr" "Strict-Transport-Security"
+fetch admin "$URL/admin?lang=en" -b "$T/jar"
+same "admin with the session: 200" "$CODE_HTTP" 200
 has "counts per unit" "$T/admin.html" '<td>U07 市委政策研究室</td><td class="n">12</td><td class="n">2</td><td class="n">2</td><td class="n">16.7%</td>'
 hasnot "no answer text on the admin page" "$T/admin.html" "评论"
 fetch admin_hdr "$URL/admin" -H "Authorization: Bearer $ADMIN"
@@ -302,14 +314,32 @@ same "and it is stored" "$(sql "select count(*) from answers where text = 'in-fl
 same "the server exits 0" "$st" 0
 has "and says it stopped" "$T/serve.err" "stopped; 1 submission(s) stored"
 
+# ---- the admin secret survives a restart; without --admin-token none is printed
+"$GS" serve --listen 127.0.0.1:0 >"$T/again.out" 2>&1 &
+APID=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q "^admin page" "$T/again.out"; do sleep 0.05; i=$((i + 1)); done
+APORT=$(sed -n 's/^gapsurvey: serving http:\/\/127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$T/again.out")
+hasnot "restarted: no new secret printed" "$T/again.out" "admin secret"
+fetch again_admin "http://127.0.0.1:$APORT/admin" -H "Authorization: Bearer $ADMIN"
+same "restarted: the secret set before still opens the page" "$CODE_HTTP" 200
+kill "$APID"; wait "$APID" 2>/dev/null
+check "the admin secret is stored hashed, not as it is" \
+    sh -c "! grep -qa '$ADMIN' '$GAPSURVEY_DB' && sqlite3 '$GAPSURVEY_DB' \"select value from secrets\" | grep -q '^\\\$argon2id'"
+
 # ---- TLS ----
 if command -v openssl >/dev/null 2>&1; then
     openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 \
         -subj /CN=127.0.0.1 >/dev/null 2>&1
     serve_start --tls-cert cert.pem --tls-key key.pem
     has "TLS: the address is https" "$T/serve.out" "serving https://127.0.0.1:$PORT/"
-    fetch tls "https://127.0.0.1:$PORT/" -k
-    same "a page over TLS" "$CODE_HTTP" 200
+    curl -s -k -D "$T/tls.hdr" -o "$T/tls.html" "https://127.0.0.1:$PORT/"
+    has "a page over TLS" "$T/tls.hdr" "HTTP/1.1 200"
+    has "TLS: HSTS" "$T/tls.hdr" "Strict-Transport-Security: max-age=31536000"
+    curl -s -k -D "$T/tlslogin.hdr" -o "$T/tla.html" "https://127.0.0.1:$PORT/admin"
+    curl -s -k -D "$T/tlslogin.hdr" -o /dev/null "https://127.0.0.1:$PORT/admin" \
+        -d "csrf=$(csrf_of "$T/tla.html")" --data-urlencode "secret=$ADMIN"
+    has "TLS: the session cookie is Secure" "$T/tlslogin.hdr" "SameSite=Strict; Secure"
     fetch plain "http://127.0.0.1:$PORT/"
     check "plain HTTP to the TLS port gets no page" [ "$CODE_HTTP" != 200 ]
     serve_kill

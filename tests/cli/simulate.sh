@@ -34,8 +34,8 @@ check "roughly 30 staff per unit" between "$nstaff" 900 1500
 check "at least one unit below 5 respondents (anonymity)" [ "$(sql "SELECT count(*) FROM
     (SELECT r.unit FROM responses r JOIN forms f ON f.id = r.form WHERE f.role = 'staff'
      GROUP BY r.unit HAVING count(*) < 5)")" -ge 1 ]
-same "no time of day: submitted_on is a bare date" "$(sql "SELECT count(*) FROM responses
-    WHERE length(submitted_on) <> 10 OR submitted_on NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'")" 0
+same "no day or time: submitted_on is the ISO week" "$(sql "SELECT count(*) FROM responses
+    WHERE length(submitted_on) <> 8 OR submitted_on NOT GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]'")" 0
 same "Likert answers are 1..5" "$(sql "SELECT count(*) FROM answers a JOIN items i ON i.id = a.item
     WHERE i.list = 'agree5' AND (a.num < 1 OR a.num > 5 OR a.num <> CAST(a.num AS INTEGER))")" 0
 check "some answers are blank (--missing 0.03)" [ "$(sql "SELECT count(*) FROM answers a

@@ -45,6 +45,7 @@ static const char form_csv[] =
     ",list_name,name,label::Chinese (zh),label::English (en),\n"
     ",units,U01,办公室,Office,\n"
     ",units,U02,组织部,Organisation,\n"
+    ",units,U03,宣传部,Publicity,\n"
     ",topics,study,学习,Study,\n"
     ",topics,care,关爱,Care,\n"
     ",agree,1,不同意,Disagree,\n"
@@ -56,11 +57,12 @@ static const char form_csv[] =
     ",form_id,version,form_title,default_language,unit_field\n"
     ",t,1,测试问卷,Chinese (zh),unit\n";
 
-/* unit, topics, q1, trained, hours, score, with, long1, long2 */
+/* unit, topics, q1, trained, hours, score, with, long1, long2; one unit
+ * each, so the export's order (by unit, then random id) is this one */
 static const char *const data[][9] = {
     {"U01", "study care", "3", "yes", "12", "4.5", "很好，\"谢谢\"", "1", "2"},
     {"U02", NULL, "1", "no", NULL, "-9", NULL, NULL, NULL},
-    {"U02", "care", NULL, NULL, NULL, NULL, "", "7", "8"},
+    {"U03", "care", NULL, NULL, NULL, NULL, "", "7", "8"},
 };
 
 typedef struct {
@@ -85,7 +87,7 @@ static int setup(void **state)
     assert_int_equal(store_form_add(x->s, x->f, &form, &existed, &err), 0);
     assert_int_equal(store_item_ids(x->s, form, &ids, &nids, &err), 0);
     assert_int_equal(store_wave_add(x->s, "2026", &wave, &err), 0);
-    for (int u = 1; u <= 2; u++) {
+    for (int u = 1; u <= 3; u++) {
         char code[16];
         snprintf(code, sizeof code, "U0%d", u);
         store_unit_t unit = {0, code, code, NULL, NULL, -1};

@@ -148,7 +148,7 @@ static void test_render_widths(void **state)
             for (int ascii = 0; ascii <= 1; ascii++)
                 for (size_t w = 20; w <= 200; w += (w < 100 ? 1 : 20)) {
                     /* unit 1: the unit question is not looked up in a store */
-                    run_cfg_t cfg = {NULL, f, 1, 1, 1, NULL, NULL, langs[l], ascii, 0};
+                    run_cfg_t cfg = {NULL, f, 1, 1, 1, NULL, NULL, langs[l], ascii, 0, NULL};
                     run_t *r;
                     assert_int_equal(run_new(&cfg, &r, NULL), 0);
                     util_buf_t b = {0};
@@ -212,7 +212,7 @@ static void test_scale_one_line(void **state)
         {"zh", 40, "  1 非常不同意  2  3  4  5 非常同意"},
     };
     for (size_t i = 0; i < N_OF(cases); i++) {
-        run_cfg_t cfg = {NULL, f, 1, 1, 0, NULL, NULL, cases[i].lang, 0, 0};
+        run_cfg_t cfg = {NULL, f, 1, 1, 0, NULL, NULL, cases[i].lang, 0, 0, NULL};
         run_t *r;
         assert_int_equal(run_new(&cfg, &r, NULL), 0);
         util_buf_t b = {0};
@@ -313,7 +313,7 @@ static void test_session(void **state)
 {
     fx_t *x = *state;
     const char *key = "run:mini:any";
-    run_cfg_t cfg = {x->s, x->f, x->form_row, x->wave, 0, NULL, key, "en", 0, 0};
+    run_cfg_t cfg = {x->s, x->f, x->form_row, x->wave, 0, NULL, key, "en", 0, 0, NULL};
     run_t *r;
     char *msg = NULL;
     assert_int_equal(run_new(&cfg, &r, &msg), 0);
@@ -386,10 +386,52 @@ static void test_session(void **state)
     run_free(r);
 }
 
+/* A draft made with an invitation code: one encrypted box, no answer in
+ * clear; the same code opens it in a new session, another does not. */
+static void test_encrypted_draft(void **state)
+{
+    fx_t *x = *state;
+    const char *key = "run:mini:token:x";
+    run_cfg_t cfg = {x->s, x->f, x->form_row, x->wave, 0, NULL, key, "en", 0, 0,
+                     "ABCD1234EFGH5678"};
+    run_t *r;
+    char *msg = NULL;
+    int unit = form_item_index(x->f, "unit"), a = form_item_index(x->f, "a"),
+        why = form_item_index(x->f, "why");
+    assert_int_equal(run_new(&cfg, &r, &msg), 0);
+    assert_int_equal(run_answer(r, unit, "1", &msg), 0);
+    assert_int_equal(run_answer(r, a, "1", &msg), 0);
+    assert_int_equal(run_answer(r, why, "secret words", &msg), 0);
+    run_free(r);
+    drafted_t d = {0};
+    store_draft_t dr;
+    assert_int_equal(store_draft_get(x->s, key, &dr, draft_cb, &d, NULL), 0);
+    assert_int_equal(d.n, 0);
+    unsigned char *box = NULL;
+    size_t n = 0;
+    assert_int_equal(store_draft_box_get(x->s, key, &box, &n, NULL), 0);
+    for (size_t i = 0; i + 12 <= n; i++)
+        assert_int_not_equal(memcmp(box + i, "secret words", 12), 0);
+    free(box);
+
+    int cursor;
+    assert_int_equal(run_new(&cfg, &r, &msg), 0);
+    assert_int_equal(run_draft_load(r, &cursor, &msg), 0);
+    assert_string_equal(ans_get(run_answers(r), (size_t)why), "secret words");
+    run_free(r);
+    cfg.draft_secret = "ZZZZ1234EFGH5678";
+    assert_int_equal(run_new(&cfg, &r, &msg), 0);
+    assert_int_equal(run_draft_load(r, &cursor, &msg), -1);
+    assert_string_equal(msg, "the saved draft cannot be read with this code");
+    free(msg);
+    assert_int_equal(run_count_answered(r), 0);
+    run_free(r);
+}
+
 static void test_unit_prefill(void **state)
 {
     fx_t *x = *state;
-    run_cfg_t cfg = {x->s, x->f, x->form_row, x->wave, 1, "U1", NULL, "zh", 0, 0};
+    run_cfg_t cfg = {x->s, x->f, x->form_row, x->wave, 1, "U1", NULL, "zh", 0, 0, NULL};
     run_t *r;
     char *msg = NULL;
     assert_int_equal(run_new(&cfg, &r, &msg), 0);
@@ -411,6 +453,37 @@ static void test_unit_prefill(void **state)
     free(msg);
 }
 
+/* The draft key says what started the session and nothing else: a
+ * batch, else a token, else a unit, else the form; entry or run. */
+static void test_draft_base(void **state)
+{
+    (void)state;
+    struct {
+        int entry, pass;
+        const char *batch, *token, *unit, *want;
+    } cases[] = {
+        {1, 2, "box1", NULL, "U07", "entry:f:batch:box1:2"},
+        {0, 0, NULL, "CODE1234", "U07", "run:f:token:"},
+        {0, 0, NULL, NULL, "U07", "run:f:unit:U07"},
+        {1, 0, NULL, NULL, "U07", "entry:f:unit:U07"},
+        {0, 0, NULL, NULL, NULL, "run:f:any"},
+        {1, 0, NULL, NULL, NULL, "entry:f:any"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *k = run_draft_base("f", cases[i].entry, cases[i].batch, cases[i].pass,
+                                 cases[i].token, cases[i].unit);
+        if (cases[i].token) {
+            /* named by a derivation of the code, not the code or its hash */
+            assert_int_equal(strncmp(k, cases[i].want, strlen(cases[i].want)), 0);
+            assert_int_equal(strlen(k), strlen(cases[i].want) + 64);
+            assert_null(strstr(k, cases[i].token));
+        } else {
+            assert_string_equal(k, cases[i].want);
+        }
+        free(k);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -419,8 +492,10 @@ int main(void)
         cmocka_unit_test(test_choice),
         cmocka_unit_test(test_render_widths),
         cmocka_unit_test(test_scale_one_line),
+        cmocka_unit_test(test_draft_base),
         cmocka_unit_test_setup_teardown(test_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unit_prefill, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_encrypted_draft, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,91 @@
+# A sealed wave end to end (survey/ballot.c, survey/unseal.c): the secret
+# key goes to a 0600 file and only the public key into the database;
+# submissions on the web and at the terminal are stored as sealed boxes
+# (beside their unit) that no file of the database shows in clear;
+# analyze, export and a plain close refuse the wave and say how to open
+# it; a wrong key and a changed box are refused with nothing lost; the
+# right key opens every box, the responses are stored (random ids) and
+# the boxes are gone from the file.
+. "$ROOT/tests/cli/lib.sh"
+. "$ROOT/tests/cli/serve_lib.inc"
+"$GS" init >/dev/null 2>&1
+"$GS" form add "$Q/staff-opinion.csv" >/dev/null 2>&1
+"$GS" unit import "$Q/units-sample.csv" >/dev/null 2>&1
+lines() { i=0; while [ "$i" -lt "$1" ]; do echo "$2"; i=$((i + 1)); done; }
+
+run "$GS" wave add 2026 --sealed k26.key
+status "wave add --sealed" 0
+same "the key file is 0600" "$(stat -c %a k26.key)" 600
+same "the database keeps the public key only" "$(sql 'SELECT lower(hex(sealed_pk)) FROM waves')" \
+    "$(sed -n 's/^pk //p' k26.key)"
+run "$GS" wave add 2025 --sealed k26.key
+status "a key file is never overwritten" 1
+"$GS" token issue --form staff-opinion --unit U07 --wave 2026 --count 4 >codes.csv 2>/dev/null
+tail -n +2 codes.csv | cut -d, -f1 >codes.txt
+
+serve_start
+i=0
+for c in $(head -n 3 codes.txt); do
+    fetch f "$URL/?code=$c&lang=en"
+    # shellcheck disable=SC2046
+    fetch s "$URL/submit" --data-urlencode "code=$c" -d "csrf=$(csrf_of "$T/f.html")" -d lang=en \
+        -d q_position=clerk -d q_party=yes -d q_years=lt3 -d "q_comment=SEALEDWEB$i" \
+        $(likert_args $((i + 2)))
+    same "web submission $i acknowledged" "$CODE_HTTP" 200
+    i=$((i + 1))
+done
+serve_kill
+{ echo 1; echo yes; echo 3; lines 12 4; echo 2; echo "why"; lines 25 3; echo SEALEDTTY; } >tty.txt
+run "$GS" run staff-opinion --token "$(sed -n 4p codes.txt)" <tty.txt
+status "a terminal submission" 0
+same "4 ballots, no response" "$(sql 'SELECT count(*) FROM ballots') $(sql 'SELECT count(*) FROM responses')" "4 0"
+same "each ballot keeps its unit (response rates)" \
+    "$(sql "SELECT count(*) FROM ballots WHERE unit = (SELECT id FROM units WHERE code = 'U07')")" 4
+check "no answer in clear in any file of the database" \
+    sh -c "! cat test.db test.db-wal 2>/dev/null | grep -qa 'SEALEDWEB\|SEALEDTTY'"
+sql "SELECT hex(box) FROM ballots" >boxes.hex
+
+run "$GS" analyze --json
+status "analyze refuses the sealed wave" 1
+has "and says how to open it" "$T/err" "wave close 2026 --key KEYFILE"
+run "$GS" export --form staff-opinion --wave 2026 --format csv
+status "export refuses it" 1
+has "export says how" "$T/err" "wave close 2026 --key KEYFILE"
+run "$GS" wave close 2026
+status "a plain close refuses it" 1
+has "and names --key" "$T/err" "--key KEYFILE"
+
+"$GS" wave add 2027 --sealed k27.key >/dev/null 2>&1
+run "$GS" wave close 2026 --key k27.key
+status "another wave's key is refused" 1
+has "with a clear message" "$T/err" "k27.key is not the key of survey round 2026 (it is the key of 2027)"
+same "nothing lost" "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses')" "4 0"
+
+cp test.db good.db
+sql "UPDATE ballots SET box = substr(box, 1, 60) || X'A5C3' || substr(box, 63)
+     WHERE id = (SELECT min(id) FROM ballots)"
+run "$GS" wave close 2026 --key k26.key
+status "a changed box is refused" 1
+has "with a clear message" "$T/err" "cannot be opened (it does not open with this key: it was changed); nothing was changed"
+same "nothing lost, nothing half-opened" \
+    "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses') $(sql 'SELECT sealed_pk IS NOT NULL FROM waves WHERE id = 1')" "4 0 1"
+cp good.db test.db
+
+run "$GS" wave close 2026 --key k26.key
+status "the right key opens the wave" 0
+has "and says how many" "$T/out" "sealed submissions opened: 4"
+same "4 responses, no ballot left" "$(sql 'SELECT count(*) FROM responses') $(sql 'SELECT count(*) FROM ballots')" "4 0"
+same "the wave is closed and no longer sealed" \
+    "$(sql "SELECT closed_at IS NOT NULL, sealed_pk IS NULL FROM waves WHERE name = '2026'")" "1|1"
+run "$GS" export --form staff-opinion --wave 2026 --format csv -o open.csv
+status "export now works" 0
+check "every answer is there" sh -c "grep -c 'SEALEDWEB[0-2]\|SEALEDTTY' open.csv | grep -qx 4"
+run "$GS" analyze --wave 2026 --min-n 1 --json
+status "analyze now works" 0
+same "ids are random, not 1..4" "$(sql 'SELECT min(id) > 1000000 FROM responses')" 1
+python3 - test.db boxes.hex >left.txt <<'PY'
+import sys
+db = open(sys.argv[1], "rb").read()
+print("boxes left", sum(bytes.fromhex(l.strip())[:64] in db for l in open(sys.argv[2]) if l.strip()))
+PY
+has "no box is left in the file" left.txt "boxes left 0"
