@@ -162,3 +162,35 @@ grep '^unit\|^E1,\|^E2,' "$T/flat.csv" >"$T/flat2.csv"
 "$GS" import "$T/flat2.csv" --form edge-staff --format plain >/dev/null 2>&1
 "$GS" analyze --form edge-staff --json >"$T/flat.json" 2>"$T/err"
 has "two units of one voice each: F is infinite, and the warning says so" "$T/flat.json" "base_dim: F is infinite (within every group all scores are equal)"
+
+# rwg(j) does not depend on the order of a dimension's items: the edge form
+# with its 7-point item first gives the same values (each item is held
+# against its own list's null variance; the last item's list stood for all)
+python3 - "$R/edge-staff.csv" >"$T/edge-reordered.csv" <<'PY'
+import sys
+rows = open(sys.argv[1]).read().splitlines()
+m3 = next(r for r in rows if r.startswith(",select_one agree7,m3,"))
+rows.remove(m3)
+rows.insert(next(i for i, r in enumerate(rows) if r.startswith(",select_one agree5,m1,")), m3)
+print("\n".join(rows))
+PY
+grep -n "m1\|m3" "$T/edge-reordered.csv" | head -n 2 | cut -d, -f3 | tr '\n' ' ' >"$T/order.txt"
+same "reordered form: m3 comes before m1" "$(cat "$T/order.txt")" "m3 m1 "
+export GAPSURVEY_DB="$T/reorder.db"
+"$GS" init >/dev/null 2>&1
+"$GS" form add "$T/edge-reordered.csv" >/dev/null 2>&1
+"$GS" unit import "$R/edge-units.csv" >/dev/null 2>&1
+"$GS" import "$R/edge-staff-responses.csv" --form edge-staff --format plain >/dev/null 2>&1
+"$GS" analyze --form edge-staff --json >"$T/reordered.json" 2>"$T/err"
+python3 - "$R/expected-edge.json" "$T/reordered.json" >"$T/rwg.txt" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+ga = {g["code"]: g for g in a["groups"] if not g["suppressed"]}
+for g in b["groups"]:
+    if g["suppressed"]:
+        continue
+    x, y = ga[g["code"]]["scores"]["mix_dim"]["rwg_j"], g["scores"]["mix_dim"]["rwg_j"]
+    print(g["code"], "same" if (x is None and y is None) or (x is not None and y is not None and abs(x - y) < 1e-9) else f"differs {x} {y}")
+PY
+hasnot "rwg(j) of mix_dim is the same with the items in another order (and as in R)" "$T/rwg.txt" "differs"
+has "rwg(j): the comparison ran" "$T/rwg.txt" "E2 same"
