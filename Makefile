@@ -3,7 +3,7 @@
 # `make SANITIZE=1 test` builds into build-san/ with ASan+UBSan.
 
 CC      ?= cc
-PKGS    := gsl sqlite3 libmicrohttpd xlsxwriter libqrencode
+PKGS    := gsl sqlite3 libmicrohttpd xlsxwriter libqrencode libzip expat
 CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -MMD -MP -I.
 OPT     ?= -O2
 
@@ -130,7 +130,7 @@ install: check-deps $(BIN) $(MO)
 	install -m 644 man/gapsurvey.1 $(DESTDIR)$(DATADIR)/man/man1/gapsurvey.1
 	install -m 644 $(MO) $(DESTDIR)$(DATADIR)/locale/zh_CN/LC_MESSAGES/gapsurvey.mo
 	install -m 644 completion/gapsurvey.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/gapsurvey
-	install -m 644 questionnaires/*.csv $(DESTDIR)$(DATADIR)/gapsurvey/questionnaires/
+	install -m 644 questionnaires/*.csv questionnaires/*.xlsx $(DESTDIR)$(DATADIR)/gapsurvey/questionnaires/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/gapsurvey $(DESTDIR)$(DATADIR)/man/man1/gapsurvey.1 \

@@ -13,6 +13,7 @@
 #include "base/csv.h"
 #include "base/encoding.h"
 #include "base/i18n.h"
+#include "base/xlsx.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -21,10 +22,17 @@
 
 /* ---- raw rows ---- */
 
+/* A row of either layout.  In the CSV layout line is the file's line.  A
+ * workbook is laid out the same way (each sheet starts with a row holding
+ * its name, its rows follow with an empty first cell), so one loader reads
+ * both; there line numbers the rows in turn, and sheet/xrow say where the
+ * row is in the workbook, for messages. */
 typedef struct {
     long line;
     size_t n;
     char **cells;
+    int sheet;           /* workbook: index into loader_t.book_sheets; -1 in a CSV file */
+    long xrow;           /* workbook: the row as Excel numbers it; 0 for the name row */
 } row_t;
 
 typedef struct {
@@ -32,17 +40,25 @@ typedef struct {
     size_t n, cap;
 } rows_t;
 
-static int collect_row(void *ud, const csvr_row_t *r)
+/* A new row of n cells (filled by the caller), at the end of rs. */
+static row_t *row_push(rows_t *rs, size_t n)
 {
-    rows_t *rs = ud;
     if (rs->n == rs->cap) {
         rs->cap = rs->cap ? rs->cap * 2 : 64;
         rs->rows = util_xrealloc(rs->rows, rs->cap * sizeof *rs->rows);
     }
     row_t *row = &rs->rows[rs->n++];
+    memset(row, 0, sizeof *row);
+    row->n = n;
+    row->cells = util_xcalloc(n ? n : 1, sizeof *row->cells);
+    row->sheet = -1;
+    return row;
+}
+
+static int collect_row(void *ud, const csvr_row_t *r)
+{
+    row_t *row = row_push(ud, r->ncells);
     row->line = r->line;
-    row->n = r->ncells;
-    row->cells = util_xmalloc((r->ncells ? r->ncells : 1) * sizeof *row->cells);
     for (size_t i = 0; i < r->ncells; i++)
         row->cells[i] = util_trim(util_xstrdup(r->cells[i]));
     return 0;
@@ -104,7 +120,38 @@ typedef struct {
      * them are not reported as unknown questions on top */
     const char **dropped;
     size_t ndropped;
+    /* a workbook: its sheet names (owned), which its rows' `sheet` index */
+    char **book_sheets;
+    size_t nbook;
 } loader_t;
+
+/* Where a workbook row and column of the CSV layout are, as Excel names
+ * them: "survey!C12" (the layout's column 1 holds the sheet name, so its
+ * column 2 is Excel's A), "survey!12:12" for the whole row, "survey" for
+ * the sheet itself.  Heap. */
+static char *book_where(const loader_t *L, const row_t *r, long col)
+{
+    const char *sheet = L->book_sheets[r->sheet];
+    if (r->xrow == 0)
+        return util_xstrdup(sheet);
+    if (col < 2)
+        return util_fmt("%s!%ld:%ld", sheet, r->xrow, r->xrow);
+    char ref[16];
+    return util_fmt("%s!%s", sheet, xlsx_cell_name(r->xrow, col - 1, ref));
+}
+
+static void diag(loader_t *L, util_sev_t sev, long line, long col, const char *m)
+{
+    if (L->book_sheets && line > 0 && (size_t)line <= L->rows.n) {
+        char *w = book_where(L, &L->rows.rows[line - 1], col);
+        char *at = util_fmt("%s:%s", L->file, w);
+        util_diag_add(L->d, sev, at, 0, 0, "%s", m);
+        free(at);
+        free(w);
+        return;
+    }
+    util_diag_add(L->d, sev, L->file, line, col, "%s", m);
+}
 
 static void err(loader_t *L, long line, long col, const char *fmt, ...) UTIL_PRINTF(4, 5);
 static void err(loader_t *L, long line, long col, const char *fmt, ...)
@@ -113,7 +160,7 @@ static void err(loader_t *L, long line, long col, const char *fmt, ...)
     va_start(ap, fmt);
     char *m = util_vfmt(fmt, ap);
     va_end(ap);
-    util_diag_add(L->d, UTIL_ERROR, L->file, line, col, "%s", m);
+    diag(L, UTIL_ERROR, line, col, m);
     free(m);
 }
 
@@ -124,7 +171,7 @@ static void warn(loader_t *L, long line, long col, const char *fmt, ...)
     va_start(ap, fmt);
     char *m = util_vfmt(fmt, ap);
     va_end(ap);
-    util_diag_add(L->d, UTIL_WARNING, L->file, line, col, "%s", m);
+    diag(L, UTIL_WARNING, line, col, m);
     free(m);
 }
 
@@ -313,6 +360,13 @@ static void split_sheets(loader_t *L)
                 cur->end = i;
             skipping = 0;
             const sheet_t *dup = find_sheet(L, cell(r, 0));
+            if (dup && L->book_sheets) {
+                err(L, r->line, 1, _("the workbook has two sheets named '%s'; merge the two"),
+                    cell(r, 0));
+                cur = NULL;
+                skipping = 1;
+                continue;
+            }
             if (dup) {
                 err(L, r->line, 1, _("sheet '%s' starts again (first at line %ld); merge the two"),
                     cell(r, 0), dup->line);
@@ -355,7 +409,10 @@ static void split_sheets(loader_t *L)
         cur->end = rs->n;
     for (size_t i = 0; i < L->nsheets; i++) {
         sheet_t *s = &L->sheets[i];
-        if (!s->header)
+        if (!s->header && L->book_sheets)
+            err(L, s->line, 1, _("sheet '%s' is empty; its first row must list its columns "
+                "(such as type, name, label)"), s->name);
+        else if (!s->header)
             err(L, s->line, 1, _("sheet '%s' has no header row; the row after the sheet name "
                 "must list its columns, with the first cell empty"), s->name);
         static const char *const known[] = {"survey", "choices", "settings", "dimensions", NULL};
@@ -759,6 +816,11 @@ static void load_survey(loader_t *L)
 {
     form_t *f = L->f;
     const sheet_t *s = find_sheet(L, "survey");
+    if (!s && L->book_sheets) {
+        err(L, 0, 0, _("the workbook has no sheet named survey; rename the sheet that lists the "
+            "questions to survey"));
+        return;
+    }
     if (!s) {
         err(L, 0, 0, _("no survey sheet; the first cell of the row that starts it must be 'survey'"));
         return;
@@ -821,6 +883,13 @@ static void load_survey(loader_t *L)
             continue;
         } else {
             int prev = form_item_index(f, name);
+            if (prev >= 0 && L->book_sheets) {
+                char ref[16];
+                err(L, r->line, cname + 1, _("name '%s' is already used in %s!%s; names must be "
+                    "unique"), name, s->name, xlsx_cell_name(f->items[prev].line, cname, ref));
+                free(list);
+                continue;
+            }
             if (prev >= 0) {
                 err(L, r->line, cname + 1, _("name '%s' is already used at line %ld; names must "
                     "be unique"), name, f->items[prev].line);
@@ -833,7 +902,7 @@ static void load_survey(loader_t *L)
         memset(it, 0, sizeof *it);
         it->type = t;
         it->name = (t == FORM_END_GROUP) ? NULL : util_xstrdup(name);
-        it->line = r->line;
+        it->line = L->book_sheets ? r->xrow : r->line;
         it->list = -1;
         it->dim = -1;
         it->group = depth > 0 ? stack[depth - 1] : -1;
@@ -1032,6 +1101,134 @@ static void diag_positioned(util_diag_t *d, const char *file, const char *msg)
     util_diag_add(d, UTIL_ERROR, file, line, col, "%s", msg + at);
 }
 
+/* Reads CSV bytes into L->rows; *text (heap) is the UTF-8 text, which is
+ * what the store keeps.  0, or -1 with an error reported. */
+static int read_csv(loader_t *L, const char *data, size_t len, char **text, size_t *tlen)
+{
+    char *msg = NULL;
+    enc_t used;
+    int rc = -1;
+    if (enc_to_utf8(data, len, ENC_AUTO, text, tlen, &used, &msg) != 0) {
+        diag_positioned(L->d, L->file, msg ? msg : "cannot convert to UTF-8");
+        goto cleanup;
+    }
+    if (used == ENC_GB18030)
+        util_diag_add(L->d, UTIL_WARNING, L->file, 0, 0, _("read as GB18030 (not UTF-8); it is "
+                      "stored as UTF-8"));
+    char delim = csvr_sniff_delim(*text, *tlen);
+    if (csvr_parse_mem(*text, *tlen, delim, collect_row, &L->rows, &msg) != 0) {
+        diag_positioned(L->d, L->file, msg ? msg : "CSV error");
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    free(msg);
+    return rc;
+}
+
+typedef struct {
+    rows_t *rows;
+    int sheet;
+} book_rows_t;
+
+/* A workbook row in the CSV layout: an empty first cell, then A, B, ... */
+static int collect_book_row(void *ud, const xlsx_row_t *r)
+{
+    book_rows_t *b = ud;
+    row_t *row = row_push(b->rows, r->ncells + 1);
+    row->line = (long)b->rows->n;
+    row->sheet = b->sheet;
+    row->xrow = r->row;
+    row->cells[0] = util_xstrdup("");
+    for (size_t i = 0; i < r->ncells; i++)
+        row->cells[i + 1] = util_trim(util_xstrdup(r->cells[i]));
+    return 0;
+}
+
+static int known_sheet(const char *name)
+{
+    return util_streq_ci(name, "survey") || util_streq_ci(name, "choices") ||
+           util_streq_ci(name, "settings") || util_streq_ci(name, "dimensions");
+}
+
+/* Reads every sheet of a workbook into L->rows in the CSV layout.  An empty
+ * sheet of another name (Excel's Sheet2) is left out, as it holds nothing
+ * to keep.  0, or -1 with an error reported. */
+static int read_book(loader_t *L, const char *data, size_t len)
+{
+    xlsx_t *x = NULL;
+    char *msg = NULL;
+    int rc = -1;
+    if (xlsx_open_mem(data, len, &x, &msg) != 0) {
+        util_diag_add(L->d, UTIL_ERROR, L->file, 0, 0, "%s", msg);
+        goto cleanup;
+    }
+    L->nbook = xlsx_nsheets(x);
+    L->book_sheets = util_xcalloc(L->nbook + 1, sizeof *L->book_sheets);
+    for (size_t i = 0; i < L->nbook; i++) {
+        const char *name = xlsx_sheet_name(x, i);
+        L->book_sheets[i] = util_xstrdup(name);
+        size_t first = L->rows.n;
+        row_t *head = row_push(&L->rows, 1);
+        head->line = (long)L->rows.n;
+        head->sheet = (int)i;
+        head->cells[0] = util_trim(util_xstrdup(name));
+        book_rows_t b = {&L->rows, (int)i};
+        if (xlsx_read_sheet(x, i, collect_book_row, &b, &msg) != 0) {
+            util_diag_add(L->d, UTIL_ERROR, L->file, 0, 0, _("sheet '%s': %s"), name, msg);
+            goto cleanup;
+        }
+        if (L->rows.n == first + 1 && !known_sheet(name)) {
+            L->rows.n--;
+            free(head->cells[0]);
+            free(head->cells);
+        }
+    }
+    rc = 0;
+cleanup:
+    free(msg);
+    xlsx_close(x);
+    return rc;
+}
+
+/* The workbook in the CSV layout, which is what the store keeps (and
+ * reloads): each sheet's rows as wide as its widest, blank rows left out.
+ * The shipped questionnaires are written this way, so a form saved from
+ * Excel and its CSV store the same text.  Heap, *len its length. */
+static char *book_csv(const rows_t *rs, size_t *len)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    if (!f)
+        abort();   /* out of memory, as util_xmalloc would */
+    for (size_t i = 0; i < rs->n;) {
+        size_t end = i + 1, width = 1;
+        while (end < rs->n && rs->rows[end].xrow != 0)
+            end++;
+        for (size_t k = i; k < end; k++) {
+            size_t w = rs->rows[k].n;
+            while (w > 1 && !*rs->rows[k].cells[w - 1])
+                w--;
+            if (w > width)
+                width = w;
+        }
+        for (; i < end; i++) {
+            if (rs->rows[i].xrow != 0 && row_blank(&rs->rows[i]))
+                continue;
+            for (size_t j = 0; j < width; j++) {
+                if (j)
+                    fputc(',', f);
+                csvw_cell(f, cell(&rs->rows[i], (int)j), ',', 0);
+            }
+            fputc('\n', f);
+        }
+    }
+    fclose(f);
+    *len = n;
+    return text;
+}
+
 int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
                   util_diag_t *diags)
 {
@@ -1042,26 +1239,32 @@ int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
     L.f->file = util_xstrdup(file);
     size_t before = diags->nerrors;
     int notform = 0;
-    char *text = NULL, *msg = NULL;
+    char *text = NULL;
     size_t tlen = 0;
-    enc_t used;
     *out = NULL;
 
-    if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, &used, &msg) != 0) {
-        diag_positioned(diags, file, msg ? msg : "cannot convert to UTF-8");
+    xlsx_kind_t kind = xlsx_sniff(data, len);
+    if (kind == XLSX_OLE) {
+        util_diag_add(diags, UTIL_ERROR, file, 0, 0, _("an Excel 97-2003 workbook (.xls) or one "
+                      "saved with a password: save it as an Excel workbook (.xlsx) without a "
+                      "password, or as CSV"));
         goto cleanup;
     }
-    if (used == ENC_GB18030)
-        util_diag_add(diags, UTIL_WARNING, file, 0, 0, _("read as GB18030 (not UTF-8); it is "
-                      "stored as UTF-8"));
-    char delim = csvr_sniff_delim(text, tlen);
-    if (csvr_parse_mem(text, tlen, delim, collect_row, &L.rows, &msg) != 0) {
-        diag_positioned(diags, file, msg ? msg : "CSV error");
+    if (kind == XLSX_ZIP ? read_book(&L, data, len) : read_csv(&L, data, len, &text, &tlen))
         goto cleanup;
-    }
     if (!looks_like_xlsform(&L.rows)) {
-        util_diag_add(diags, UTIL_ERROR, file, 0, 0, _("not an XLSForm questionnaire: no row "
-                      "starts a survey, choices or settings sheet in its first cell"));
+        if (L.book_sheets) {
+            util_buf_t b = {0};
+            for (size_t i = 0; i < L.nbook; i++)
+                util_buf_addf(&b, "%s'%s'", i ? ", " : "", L.book_sheets[i]);
+            util_diag_add(diags, UTIL_ERROR, file, 0, 0, _("not an XLSForm questionnaire: the "
+                          "workbook has no sheet named survey, choices or settings (its sheets: "
+                          "%s)"), b.s ? b.s : "");
+            util_buf_free(&b);
+        } else {
+            util_diag_add(diags, UTIL_ERROR, file, 0, 0, _("not an XLSForm questionnaire: no row "
+                          "starts a survey, choices or settings sheet in its first cell"));
+        }
         notform = 1;
         goto cleanup;
     }
@@ -1071,14 +1274,18 @@ int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
     load_choices(&L);
     load_survey(&L);
     final_checks(&L);
+    if (L.book_sheets)
+        text = book_csv(&L.rows, &tlen);
     L.f->source = text;
     L.f->source_len = tlen;
     text = NULL;
 cleanup:
     free(text);
-    free(msg);
     free(L.dropped);
     rows_free(&L.rows);
+    for (size_t i = 0; i < L.nbook; i++)
+        free(L.book_sheets[i]);
+    free(L.book_sheets);
     if (diags->nerrors > before) {
         form_free(L.f);
         return notform ? -2 : -1;
