@@ -25,7 +25,7 @@ endif
 # compile nothing do without it.
 .DEFAULT_GOAL := all
 CONFIG  := $(BUILD)/config.mk
-NOCONFIG_GOALS := clean deps pot pot-file readme-ref uninstall check-deps
+NOCONFIG_GOALS := clean deps pot pot-file readme-ref uninstall check-deps questionnaires
 ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(CONFIG)
 endif
@@ -137,6 +137,14 @@ uninstall:
 	    $(DESTDIR)$(DATADIR)/locale/zh_CN/LC_MESSAGES/gapsurvey.mo \
 	    $(DESTDIR)$(DATADIR)/bash-completion/completions/gapsurvey
 	rm -rf $(DESTDIR)$(DATADIR)/gapsurvey
+
+# questionnaires/*.xlsx are the CSVs saved as Excel workbooks; edit the
+# CSV, then `make questionnaires` (tests/cli/xlsform.sh fails while a
+# workbook stores another form than its CSV).
+.PHONY: questionnaires
+questionnaires:
+	/usr/bin/python3 tools/csv2xlsx.py questionnaires/staff-opinion.csv \
+	    questionnaires/five-type-self-assessment.csv
 
 # README.md's command reference is man/gapsurvey.1 rendered (groff); edit
 # the man page, then `make readme-ref`.  tests/cli/docs.sh fails while the

@@ -1255,8 +1255,10 @@ int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
     if (!looks_like_xlsform(&L.rows)) {
         if (L.book_sheets) {
             util_buf_t b = {0};
-            for (size_t i = 0; i < L.nbook; i++)
+            for (size_t i = 0; i < L.nbook && i < 8; i++)
                 util_buf_addf(&b, "%s'%s'", i ? ", " : "", L.book_sheets[i]);
+            if (L.nbook > 8)
+                util_buf_adds(&b, ", ...");
             util_diag_add(diags, UTIL_ERROR, file, 0, 0, _("not an XLSForm questionnaire: the "
                           "workbook has no sheet named survey, choices or settings (its sheets: "
                           "%s)"), b.s ? b.s : "");
