@@ -1,14 +1,20 @@
 /*
  * expr: the XPath 1.0 subset that ODK/KoboToolbox forms use in the XLSForm
- * `relevant` and `constraint` columns.  Parsing is separate from evaluation
- * so a form is checked once (with columns for every syntax error) and then
- * evaluated per answer without re-parsing.
+ * `relevant`, `constraint`, `calculation` and `choice_filter` columns.
+ * Parsing is separate from evaluation so a form is checked once (with
+ * columns for every syntax error) and then evaluated per answer without
+ * re-parsing.
  *
  * Supported: ${name}, `.`, numbers, '...' and "..." strings,
  * = != < <= > >=, and, or, + - * div mod, unary minus, parentheses and the
  * functions selected, count-selected, string-length, number, string, true,
- * false, not, if, coalesce.  Values follow XPath 1.0 typing (number, string,
- * boolean); an unanswered question is the empty string.
+ * false, not, if, coalesce, concat, sum, min, max, round, int, floor,
+ * ceiling, abs, contains, starts-with, ends-with, today.  Values follow
+ * XPath 1.0 typing (number, string, boolean); an unanswered question is the
+ * empty string.  As in ODK, an ISO date ("2026-03-01") converts to the
+ * number of days since 1970-01-01, so dates compare and subtract; sum, min
+ * and max read a space-separated list (a select_multiple answer) as its
+ * numbers.
  */
 #ifndef SURVEY_EXPR_H
 #define SURVEY_EXPR_H
@@ -43,6 +49,10 @@ int expr_eval_bool(const expr_t *e, expr_lookup_fn lookup, void *ud);
 
 /* Evaluates to a number (XPath number(); NaN when not a number). */
 double expr_eval_number(const expr_t *e, expr_lookup_fn lookup, void *ud);
+
+/* Evaluates to a string (XPath string(): 3, 0.5, "NaN", "true"); heap,
+ * the caller frees; NULL only when memory ran out.  e NULL gives "". */
+char *expr_eval_string(const expr_t *e, expr_lookup_fn lookup, void *ud);
 
 /* 1 if the expression uses `.` (also implicitly, as in string-length()) */
 int expr_uses_dot(const expr_t *e);
