@@ -22,6 +22,12 @@ struct ans {
     unsigned char *borrowed;
     int *choice;         /* select_one: index of val[i] in the item's list, else -1 */
     size_t cur;          /* item whose `.` the expression lookup returns */
+    /* calculate items are computed when one of their values is asked for
+     * after an answer changed, not on every change: an import sets every
+     * cell of a row before anything reads them */
+    size_t ncalc;        /* calculate items in the form */
+    int stale;           /* answers changed since they were computed */
+    int computing;
 };
 
 static void drop_val(ans_t *a, size_t pos)
@@ -31,6 +37,8 @@ static void drop_val(ans_t *a, size_t pos)
     a->val[pos] = NULL;
     a->borrowed[pos] = 0;
     a->choice[pos] = -1;
+    if (!a->computing)
+        a->stale = 1;
 }
 
 ans_t *ans_new(const form_t *f)
@@ -42,6 +50,9 @@ ans_t *ans_new(const form_t *f)
     a->choice = util_xcalloc(f->nitems + 1, sizeof *a->choice);
     for (size_t i = 0; i <= f->nitems; i++)
         a->choice[i] = -1;
+    for (size_t i = 0; i < f->nitems; i++)
+        a->ncalc += f->items[i].type == FORM_CALCULATE;
+    a->stale = 1;
     return a;
 }
 
@@ -50,6 +61,7 @@ void ans_clear_all(ans_t *a)
     for (size_t i = 0; i < a->f->nitems; i++)
         if (a->val[i])
             drop_val(a, i);
+    a->stale = 1;
 }
 
 void ans_free(ans_t *a)
@@ -63,9 +75,15 @@ void ans_free(ans_t *a)
     free(a);
 }
 
+static void compute(ans_t *a);
+
 const char *ans_get(const ans_t *a, size_t pos)
 {
-    return pos < a->f->nitems ? a->val[pos] : NULL;
+    if (pos >= a->f->nitems)
+        return NULL;
+    if (a->f->items[pos].type == FORM_CALCULATE)
+        compute((ans_t *)a);   /* only the cached calculate values change */
+    return a->val[pos];
 }
 
 static void set_val(ans_t *a, size_t pos, char *v)
@@ -215,7 +233,55 @@ static const char *lookup(void *ud, const char *name)
     if (!name)
         return a->val[a->cur] ? a->val[a->cur] : "";
     int k = form_item_index(a->f, name);
+    if (k >= 0 && a->f->items[k].type == FORM_CALCULATE)
+        compute(a);
     return (k >= 0 && a->val[k]) ? a->val[k] : "";
+}
+
+/* The value of calculate item pos from the other values: heap, or NULL
+ * when it has none (irrelevant, or not a number where one was needed). */
+static char *calc_value(ans_t *a, size_t pos)
+{
+    if (!ans_relevant(a, pos))
+        return NULL;
+    size_t cur = a->cur;
+    a->cur = pos;
+    char *v = expr_eval_string(a->f->items[pos].calculation, lookup, a);
+    a->cur = cur;
+    if (v && (!*v || strcmp(v, "NaN") == 0 || strstr(v, "Infinity"))) {
+        free(v);
+        v = NULL;
+    }
+    return v;
+}
+
+/* Brings every calculate value up to date.  A calculation may use one
+ * further down the form, so the pass is repeated until nothing changes:
+ * at most once per calculate item, since the loader refuses circles. */
+static void compute(ans_t *a)
+{
+    if (!a->stale || a->computing || a->ncalc == 0)
+        return;
+    a->computing = 1;
+    const form_t *f = a->f;
+    for (size_t pass = 0; pass <= a->ncalc; pass++) {
+        int changed = 0;
+        for (size_t i = 0; i < f->nitems; i++) {
+            if (f->items[i].type != FORM_CALCULATE)
+                continue;
+            char *v = calc_value(a, i);
+            if ((v == NULL) != (a->val[i] == NULL) || (v && strcmp(v, a->val[i]) != 0)) {
+                set_val(a, i, v);
+                changed = 1;
+            } else {
+                free(v);
+            }
+        }
+        if (!changed)
+            break;
+    }
+    a->computing = 0;
+    a->stale = 0;
 }
 
 int ans_relevant(const ans_t *a, size_t pos)
@@ -273,9 +339,47 @@ void ans_drop_irrelevant(ans_t *a)
     }
 }
 
+char *ans_fill(const ans_t *a, const char *text, int li)
+{
+    util_buf_t b = {0};
+    const form_t *f = a->f;
+    const char *p = text ? text : "";
+    for (const char *ref; (ref = strstr(p, "${")) != NULL;) {
+        const char *end = strchr(ref + 2, '}');
+        if (!end)
+            break;
+        util_buf_add(&b, p, (size_t)(ref - p));
+        char *name = util_xstrndup(ref + 2, (size_t)(end - ref - 2));
+        int k = form_item_index(f, name);
+        free(name);
+        const char *v = k >= 0 ? ans_get(a, (size_t)k) : NULL;
+        const form_item_t *it = k >= 0 ? &f->items[k] : NULL;
+        if (v && it->list >= 0) {
+            /* choice names are codes; the respondent knows the labels */
+            const form_list_t *l = &f->lists[it->list];
+            char *copy = util_xstrdup(v), *save = NULL;
+            int first = 1;
+            for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+                int c = form_list_choice(l, t);
+                const char *lab = c >= 0 ? form_text(f, l->choices[c].label, li) : "";
+                util_buf_adds(&b, first ? "" : ", ");
+                util_buf_adds(&b, *lab ? lab : t);
+                first = 0;
+            }
+            free(copy);
+        } else if (v) {
+            util_buf_adds(&b, v);
+        }
+        p = end + 1;
+    }
+    util_buf_adds(&b, p);
+    return b.s ? util_buf_take(&b) : util_xstrdup("");
+}
+
 void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, size_t *n)
 {
     const form_t *f = a->f;
+    compute((ans_t *)a);
     store_answer_t *r = util_xcalloc(f->nitems + 1, sizeof *r);
     size_t k = 0;
     for (size_t i = 0; i < f->nitems; i++) {
@@ -286,9 +390,9 @@ void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, siz
         r[k].item = item_ids[i];
         r[k].text = v;
         double d;
-        if (it->type == FORM_INTEGER || it->type == FORM_DECIMAL) {
+        if (it->type == FORM_INTEGER || it->type == FORM_DECIMAL || it->type == FORM_CALCULATE) {
             r[k].has_num = util_parse_double(v, &d) == 0;
-            r[k].num = d;
+            r[k].num = r[k].has_num ? d : 0;
         } else if (it->type == FORM_SELECT_ONE && f->lists[it->list].numeric) {
             const form_list_t *l = &f->lists[it->list];
             int c = a->choice[i] >= 0 ? a->choice[i] : form_list_choice(l, v);

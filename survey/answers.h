@@ -39,6 +39,13 @@ int ans_check_required(const ans_t *a, size_t pos, int li, char **msg);
 /* Clears the answers of items that are not relevant (ODK drops them). */
 void ans_drop_irrelevant(ans_t *a);
 
+/* text with every ${name} in it replaced by name's current value as the
+ * respondent would read it: a select's choice labels in language li, any
+ * other value as it is, nothing when unanswered.  Labels, hints and notes
+ * use it to show earlier answers and calculations.  Heap; text NULL gives
+ * "". */
+char *ans_fill(const ans_t *a, const char *text, int li);
+
 /* Builds store rows for every answered item; item_ids[pos] is items.id.
  * *out (caller frees the array; texts point into a) and *n. */
 void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, size_t *n);

@@ -678,10 +678,10 @@ cleanup:
 
 static const char *const type_names[] = {
     "select_one", "select_multiple", "integer", "decimal", "text", "note",
-    "begin_group", "end_group", NULL};
+    "begin_group", "end_group", "calculate", NULL};
 
 static const char *const unsupported_types[] = {
-    "calculate", "date", "time", "datetime", "geopoint", "geotrace", "geoshape", "image",
+    "date", "time", "datetime", "geopoint", "geotrace", "geoshape", "image",
     "audio", "video", "file", "barcode", "acknowledge", "range", "rank", "hidden",
     "begin_repeat", "end_repeat", "begin repeat", "end repeat", "start", "end", "today",
     "deviceid", "username", "phonenumber", "email", "audit", "select_one_from_file",
@@ -724,6 +724,8 @@ static int parse_type(loader_t *L, const row_t *r, int ctype, form_type_t *t, ch
         *t = FORM_BEGIN_GROUP;
     } else if (strcmp(v, "end_group") == 0 || strcmp(v, "end group") == 0) {
         *t = FORM_END_GROUP;
+    } else if (strcmp(v, "calculate") == 0) {
+        *t = FORM_CALCULATE;
     } else {
         for (const char *const *u = unsupported_types; *u; u++)
             if (strcmp(v, *u) == 0) {
@@ -812,237 +814,376 @@ static void check_ref(void *ud, const char *name, int col)
     }
 }
 
+/* Where the survey sheet keeps what, and the state of its read. */
+typedef struct {
+    const sheet_t *s;
+    colspec_t *cs;
+    int type, name, label, req, rel, con, app, dim, rev, pts, calc;
+    int stack[64];       /* open groups: item indices */
+    long stack_line[64];
+    int depth;
+    size_t *row_of;      /* item -> its row in L->rows, for the reference checks */
+} survey_t;
+
+static int survey_columns(loader_t *L, survey_t *sv)
+{
+    static const char *const known[] = {
+        "type", "name", "label", "hint", "required", "required_message", "relevant",
+        "constraint", "constraint_message", "appearance", "dimension", "reverse", "points",
+        "calculation", NULL};
+    const sheet_t *s = sv->s;
+    sv->cs = parse_header(L, s->header);
+    warn_unknown_columns(L, s, sv->cs, known);
+    colspec_t *cs = sv->cs;
+    sv->type = col_of(L, s, cs, "type");
+    sv->name = col_of(L, s, cs, "name");
+    sv->req = col_of(L, s, cs, "required");
+    sv->rel = col_of(L, s, cs, "relevant");
+    sv->con = col_of(L, s, cs, "constraint");
+    sv->app = col_of(L, s, cs, "appearance");
+    sv->dim = col_of(L, s, cs, "dimension");
+    sv->rev = col_of(L, s, cs, "reverse");
+    sv->pts = col_of(L, s, cs, "points");
+    sv->calc = col_of(L, s, cs, "calculation");
+    sv->label = text_col(s, cs, "label");
+    if (sv->type < 0 || sv->name < 0) {
+        err(L, s->header->line, 0, _("sheet survey needs the columns type and name"));
+        return -1;
+    }
+    return 0;
+}
+
+/* The name of row r of type t: 0 when it may have it (end_group has
+ * none), else -1 with the problem reported. */
+static int check_name(loader_t *L, survey_t *sv, const row_t *r, form_type_t t)
+{
+    const form_t *f = L->f;
+    const char *name = cell(r, sv->name);
+    int cname = sv->name;
+    if (t == FORM_END_GROUP)
+        return 0;
+    if (!*name) {
+        err(L, r->line, cname + 1, _("%s has no name; give it a short unique name such as q1"),
+            form_type_name(t));
+        return -1;
+    }
+    if (!valid_name(name)) {
+        err(L, r->line, cname + 1, _("name '%s' must start with a letter or _ and use only "
+            "letters, digits, _, - or ."), name);
+        return -1;
+    }
+    int prev = form_item_index(f, name);
+    if (prev >= 0 && L->book_sheets) {
+        char ref[16];
+        err(L, r->line, cname + 1, _("name '%s' is already used in %s!%s; names must be "
+            "unique"), name, sv->s->name, xlsx_cell_name(f->items[prev].line, cname, ref));
+        return -1;
+    }
+    if (prev >= 0) {
+        err(L, r->line, cname + 1, _("name '%s' is already used at line %ld; names must "
+            "be unique"), name, f->items[prev].line);
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens or closes a group for row r; -1 when an end has no beginning. */
+static int track_groups(loader_t *L, survey_t *sv, const row_t *r, form_type_t t)
+{
+    if (t == FORM_END_GROUP) {
+        if (sv->depth == 0) {
+            err(L, r->line, sv->type + 1, _("end_group without a matching begin_group"));
+            return -1;
+        }
+        sv->depth--;
+    } else if (t == FORM_BEGIN_GROUP) {
+        if (sv->depth == 64) {
+            err(L, r->line, sv->type + 1, _("groups nested more than 64 deep"));
+        } else {
+            sv->stack_line[sv->depth] = r->line;
+            sv->stack[sv->depth++] = (int)L->f->nitems;
+        }
+    }
+    return 0;
+}
+
+/* required, relevant, constraint, appearance, calculation. */
+static void item_logic(loader_t *L, survey_t *sv, const row_t *r, form_item_t *it)
+{
+    const char *req = cell(r, sv->req);
+    if (*req) {
+        if (util_is_yes(req))
+            it->required = 1;
+        else if (!util_is_no(req))
+            err(L, r->line, sv->req + 1, _("required must be yes or no, not '%s'"), req);
+    }
+    if (sv->rel >= 0 && cell(r, sv->rel)[0]) {
+        it->relevant_src = util_xstrdup(cell(r, sv->rel));
+        it->relevant = parse_expr(L, r, sv->rel, "relevant");
+    }
+    if (sv->con >= 0 && cell(r, sv->con)[0]) {
+        it->constraint_src = util_xstrdup(cell(r, sv->con));
+        it->constraint = parse_expr(L, r, sv->con, "constraint");
+        if (!form_item_answerable(it))
+            err(L, r->line, sv->con + 1, _("a constraint needs a question that takes an answer"));
+    }
+    if (sv->app >= 0 && cell(r, sv->app)[0])
+        it->appearance = util_xstrdup(cell(r, sv->app));
+    const char *calc = cell(r, sv->calc);
+    if (it->type == FORM_CALCULATE && !*calc) {
+        err(L, r->line, (sv->calc >= 0 ? sv->calc : sv->type) + 1, _("calculate '%s' has no "
+            "calculation; write the expression in the calculation column"), it->name);
+    } else if (*calc && it->type != FORM_CALCULATE) {
+        err(L, r->line, sv->calc + 1, _("a calculation on %s '%s' is not supported; put it "
+            "on a row of type calculate"), form_type_name(it->type), it->name ? it->name : "");
+    } else if (*calc) {
+        it->calculation_src = util_xstrdup(calc);
+        it->calculation = parse_expr(L, r, sv->calc, "calculation");
+        if (expr_uses_dot(it->calculation))
+            err(L, r->line, sv->calc + 1, _("calculation '%s' uses '.', which has no value in a "
+                "calculation; refer to questions as ${name}"), calc);
+    }
+}
+
+/* points, dimension, reverse: what the analysis scores. */
+static void item_scoring(loader_t *L, survey_t *sv, const row_t *r, form_item_t *it)
+{
+    form_t *f = L->f;
+    form_type_t t = it->type;
+    int cpts = sv->pts, cdim = sv->dim, crev = sv->rev;
+    const form_list_t *l = it->list >= 0 ? &f->lists[it->list] : NULL;
+    /* a select whose list is undefined was reported once above; checks
+     * that need the list say nothing more about it */
+    int list_missing = (t == FORM_SELECT_ONE || t == FORM_SELECT_MULTIPLE) && !l;
+    const char *pts = cell(r, cpts);
+    if (*pts) {
+        double pv;
+        if (util_parse_double(pts, &pv) != 0) {
+            err(L, r->line, cpts + 1, _("points must be a number, not '%s'"), pts);
+        } else if (!(t == FORM_INTEGER || (t == FORM_SELECT_ONE && l && l->yesno))) {
+            if (!list_missing)
+                err(L, r->line, cpts + 1, _("points go on an integer item (per count) or a "
+                    "select_one yes/no item (per yes), not on %s"), form_type_name(t));
+        } else {
+            it->has_points = 1;
+            it->points = pv;
+        }
+    }
+    const char *dim = cell(r, cdim);
+    if (*dim) {
+        it->dim = form_dim_index(f, dim);
+        if (it->dim < 0 && L->dims_unreadable) {
+            /* the dimensions sheet's own error covers it */
+        } else if (it->dim < 0) {
+            const char **codes = util_xcalloc(f->ndims + 1, sizeof *codes);
+            for (size_t k = 0; k < f->ndims; k++)
+                codes[k] = f->dims[k].code;
+            const char *near = util_nearest(dim, codes);
+            if (near)
+                err(L, r->line, cdim + 1, _("dimension '%s' is not declared in the "
+                    "dimensions sheet; did you mean '%s'?"), dim, near);
+            else
+                err(L, r->line, cdim + 1, _("dimension '%s' is not declared in the "
+                    "dimensions sheet; add a row for it there"), dim);
+            free(codes);
+        } else if (!it->has_points && !(t == FORM_SELECT_ONE && l && l->numeric)) {
+            /* an undefined list was reported already; do not cascade */
+            if (!*pts && !list_missing)
+                err(L, r->line, cdim + 1, _("only Likert items (select_one with a numeric "
+                    "choice list) or items with points can belong to a dimension; '%s' "
+                    "is %s"), it->name ? it->name : "", form_type_name(t));
+            it->dim = -1;
+        } else if (!it->has_points) {
+            f->dims[it->dim].nscored++;
+        }
+    } else if (it->has_points) {
+        err(L, r->line, cpts + 1, _("points need a dimension to count towards"));
+    }
+    const char *rev = cell(r, crev);
+    if (*rev) {
+        if (util_is_yes(rev)) {
+            if (t == FORM_SELECT_ONE && l && l->numeric)
+                it->reverse = 1;
+            else if (t == FORM_SELECT_ONE && l)
+                err(L, r->line, crev + 1, _("reverse needs a numeric choice list; the choice "
+                    "names of list '%s' are not all numbers"), l->name);
+            else if (!list_missing)
+                err(L, r->line, crev + 1, _("reverse needs a select_one item with a numeric "
+                    "choice list; '%s' is %s"), it->name ? it->name : "", form_type_name(t));
+        } else if (!util_is_no(rev)) {
+            err(L, r->line, crev + 1, _("reverse must be yes or no, not '%s'"), rev);
+        }
+    }
+}
+
+/* One row of the survey sheet: its item, or nothing when the row is
+ * dropped (its problem reported). */
+static void survey_row(loader_t *L, survey_t *sv, size_t i)
+{
+    form_t *f = L->f;
+    const row_t *r = &L->rows.rows[i];
+    form_type_t t;
+    char *list = NULL;
+    if (!cell(r, sv->type)[0]) {
+        err(L, r->line, sv->type + 1, _("row has no type; every survey row needs one"));
+        drop_name(L, cell(r, sv->name));
+        return;
+    }
+    if (parse_type(L, r, sv->type, &t, &list) != 0) {
+        drop_name(L, cell(r, sv->name));
+        return;
+    }
+    if (check_name(L, sv, r, t) != 0 || track_groups(L, sv, r, t) != 0) {
+        free(list);
+        return;
+    }
+    f->items = util_xrealloc(f->items, (f->nitems + 1) * sizeof *f->items);
+    form_item_t *it = &f->items[f->nitems];
+    memset(it, 0, sizeof *it);
+    it->type = t;
+    it->name = (t == FORM_END_GROUP) ? NULL : util_xstrdup(cell(r, sv->name));
+    it->line = L->book_sheets ? r->xrow : r->line;
+    it->list = -1;
+    it->dim = -1;
+    /* a group is not its own member: its enclosing group is below it */
+    int below = t == FORM_BEGIN_GROUP && sv->depth > 0 &&
+                sv->stack[sv->depth - 1] == (int)f->nitems;
+    int d = sv->depth - below;
+    it->group = d > 0 ? sv->stack[d - 1] : -1;
+    it->label = read_text(sv->s, sv->cs, r, "label");
+    it->hint = read_text(sv->s, sv->cs, r, "hint");
+    it->required_message = read_text(sv->s, sv->cs, r, "required_message");
+    it->constraint_message = read_text(sv->s, sv->cs, r, "constraint_message");
+    sv->row_of[f->nitems] = i;
+    f->nitems++;
+    if (list) {
+        for (size_t k = 0; k < f->nlists; k++)
+            if (strcmp(f->lists[k].name, list) == 0)
+                it->list = (int)k;
+        if (it->list < 0 && !L->choices_unreadable)
+            err(L, r->line, sv->type + 1, _("choice list '%s' is not defined in the choices "
+                "sheet"), list);
+        free(list);
+    }
+    int lc = (sv->label >= 0 ? sv->label : sv->name) + 1;
+    if (form_item_answerable(it) && text_empty(it->label))
+        err(L, r->line, lc, _("question '%s' has no label"), it->name);
+    if (t == FORM_NOTE && text_empty(it->label))
+        err(L, r->line, lc, _("note '%s' has no label"), it->name);
+    item_logic(L, sv, r, it);
+    item_scoring(L, sv, r, it);
+}
+
+/* Each ${name} inside a text (a label showing an earlier answer). */
+static void text_refs(loader_t *L, form_text_t t, long line, int col)
+{
+    if (!t)
+        return;
+    refcheck_t rc = {L, line, col, "label"};
+    for (size_t k = 0; k < FORM_MAX_LANGS; k++)
+        for (const char *p = t[k] ? strstr(t[k], "${") : NULL; p; p = strstr(p + 2, "${")) {
+            const char *end = strchr(p + 2, '}');
+            if (!end)
+                break;
+            char *name = util_xstrndup(p + 2, (size_t)(end - p - 2));
+            check_ref(&rc, name, 0);
+            free(name);
+        }
+}
+
+/* Calculations that depend on each other in a circle never settle: the
+ * item that closes one is reported.  state: 0 unseen, 1 on the path, 2
+ * done. */
+static int calc_cycle(loader_t *L, size_t k, unsigned char *state);
+
+typedef struct {
+    loader_t *L;
+    unsigned char *state;
+    int found;
+} cycle_t;
+
+static void cycle_ref(void *ud, const char *name, int col)
+{
+    (void)col;
+    cycle_t *c = ud;
+    int k = form_item_index(c->L->f, name);
+    if (!c->found && k >= 0 && c->L->f->items[k].type == FORM_CALCULATE)
+        c->found = calc_cycle(c->L, (size_t)k, c->state);
+}
+
+static int calc_cycle(loader_t *L, size_t k, unsigned char *state)
+{
+    if (state[k] == 1)
+        return 1;
+    if (state[k] == 2)
+        return 0;
+    state[k] = 1;
+    cycle_t c = {L, state, 0};
+    expr_foreach_ref(L->f->items[k].calculation, cycle_ref, &c);
+    state[k] = 2;
+    return c.found;
+}
+
+/* References can point forward, so they are checked once every name is
+ * known. */
+static void survey_refs(loader_t *L, survey_t *sv)
+{
+    form_t *f = L->f;
+    unsigned char *state = util_xcalloc(f->nitems + 1, 1);
+    for (size_t k = 0; k < f->nitems; k++) {
+        form_item_t *it = &f->items[k];
+        const row_t *r = &L->rows.rows[sv->row_of[k]];
+        const struct { const expr_t *e; int col; const char *what; } ex[] = {
+            {it->relevant, sv->rel, "relevant"},
+            {it->constraint, sv->con, "constraint"},
+            {it->calculation, sv->calc, "calculation"},
+        };
+        for (size_t j = 0; j < sizeof ex / sizeof ex[0]; j++)
+            if (ex[j].e) {
+                refcheck_t rc = {L, r->line, ex[j].col, ex[j].what};
+                expr_foreach_ref(ex[j].e, check_ref, &rc);
+            }
+        text_refs(L, it->label, r->line, sv->label);
+        if (it->calculation && !state[k] && calc_cycle(L, k, state))
+            err(L, r->line, sv->calc + 1, _("calculation of '%s' depends on itself (through "
+                "the calculations it refers to); break the circle"), it->name);
+    }
+    free(state);
+}
+
 static void load_survey(loader_t *L)
 {
     form_t *f = L->f;
-    const sheet_t *s = find_sheet(L, "survey");
-    if (!s && L->book_sheets) {
+    survey_t sv = {0};
+    sv.s = find_sheet(L, "survey");
+    if (!sv.s && L->book_sheets) {
         err(L, 0, 0, _("the workbook has no sheet named survey; rename the sheet that lists the "
             "questions to survey"));
         return;
     }
-    if (!s) {
+    if (!sv.s) {
         err(L, 0, 0, _("no survey sheet; the first cell of the row that starts it must be 'survey'"));
         return;
     }
-    if (!s->header)
+    if (!sv.s->header)
         return;
-    static const char *const known[] = {
-        "type", "name", "label", "hint", "required", "required_message", "relevant",
-        "constraint", "constraint_message", "appearance", "dimension", "reverse", "points",
-        NULL};
-    colspec_t *cs = parse_header(L, s->header);
-    warn_unknown_columns(L, s, cs, known);
-    int ctype = col_of(L, s, cs, "type"), cname = col_of(L, s, cs, "name");
-    int creq = col_of(L, s, cs, "required"), crel = col_of(L, s, cs, "relevant");
-    int ccon = col_of(L, s, cs, "constraint"), capp = col_of(L, s, cs, "appearance");
-    int cdim = col_of(L, s, cs, "dimension"), crev = col_of(L, s, cs, "reverse");
-    int cpts = col_of(L, s, cs, "points");
-    int *relcol = NULL;
-    if (ctype < 0 || cname < 0) {
-        err(L, s->header->line, 0, _("sheet survey needs the columns type and name"));
+    if (survey_columns(L, &sv) != 0)
         goto cleanup;
+    sv.row_of = util_xcalloc(sv.s->end - sv.s->first + 1, sizeof *sv.row_of);
+    for (size_t i = sv.s->first; i < sv.s->end; i++)
+        if (!row_blank(&L->rows.rows[i]))
+            survey_row(L, &sv, i);
+    while (sv.depth > 0) {
+        sv.depth--;
+        err(L, sv.stack_line[sv.depth], sv.type + 1, _("begin_group '%s' is never closed with "
+            "end_group"), f->items[sv.stack[sv.depth]].name);
     }
-    int stack[64];
-    long stack_line[64];
-    int depth = 0;
-    int clabel = text_col(s, cs, "label");
-    relcol = util_xcalloc(L->rows.n + 1, sizeof *relcol);
-    for (size_t i = s->first; i < s->end; i++) {
-        const row_t *r = &L->rows.rows[i];
-        if (row_blank(r))
-            continue;
-        form_type_t t;
-        char *list = NULL;
-        if (!cell(r, ctype)[0]) {
-            err(L, r->line, ctype + 1, _("row has no type; every survey row needs one"));
-            drop_name(L, cell(r, cname));
-            continue;
-        }
-        if (parse_type(L, r, ctype, &t, &list) != 0) {
-            drop_name(L, cell(r, cname));
-            continue;
-        }
-        const char *name = cell(r, cname);
-        if (t == FORM_END_GROUP) {
-            if (depth == 0) {
-                err(L, r->line, ctype + 1, _("end_group without a matching begin_group"));
-                free(list);
-                continue;
-            }
-            depth--;
-        } else if (!*name) {
-            err(L, r->line, cname + 1, _("%s has no name; give it a short unique name such as q1"),
-                form_type_name(t));
-            free(list);
-            continue;
-        } else if (!valid_name(name)) {
-            err(L, r->line, cname + 1, _("name '%s' must start with a letter or _ and use only "
-                "letters, digits, _, - or ."), name);
-            free(list);
-            continue;
-        } else {
-            int prev = form_item_index(f, name);
-            if (prev >= 0 && L->book_sheets) {
-                char ref[16];
-                err(L, r->line, cname + 1, _("name '%s' is already used in %s!%s; names must be "
-                    "unique"), name, s->name, xlsx_cell_name(f->items[prev].line, cname, ref));
-                free(list);
-                continue;
-            }
-            if (prev >= 0) {
-                err(L, r->line, cname + 1, _("name '%s' is already used at line %ld; names must "
-                    "be unique"), name, f->items[prev].line);
-                free(list);
-                continue;
-            }
-        }
-        f->items = util_xrealloc(f->items, (f->nitems + 1) * sizeof *f->items);
-        form_item_t *it = &f->items[f->nitems];
-        memset(it, 0, sizeof *it);
-        it->type = t;
-        it->name = (t == FORM_END_GROUP) ? NULL : util_xstrdup(name);
-        it->line = L->book_sheets ? r->xrow : r->line;
-        it->list = -1;
-        it->dim = -1;
-        it->group = depth > 0 ? stack[depth - 1] : -1;
-        it->label = read_text(s, cs, r, "label");
-        it->hint = read_text(s, cs, r, "hint");
-        it->required_message = read_text(s, cs, r, "required_message");
-        it->constraint_message = read_text(s, cs, r, "constraint_message");
-        if (t == FORM_BEGIN_GROUP) {
-            if (depth == 64) {
-                err(L, r->line, ctype + 1, _("groups nested more than 64 deep"));
-            } else {
-                stack_line[depth] = r->line;
-                stack[depth++] = (int)f->nitems;
-            }
-        }
-        f->nitems++;
-        if (list) {
-            for (size_t k = 0; k < f->nlists; k++)
-                if (strcmp(f->lists[k].name, list) == 0)
-                    it->list = (int)k;
-            if (it->list < 0 && !L->choices_unreadable)
-                err(L, r->line, ctype + 1, _("choice list '%s' is not defined in the choices "
-                    "sheet"), list);
-            free(list);
-        }
-        if (form_item_answerable(it) && text_empty(it->label))
-            err(L, r->line, (clabel >= 0 ? clabel : cname) + 1, _("question '%s' has no label"),
-                it->name);
-        if (t == FORM_NOTE && text_empty(it->label))
-            err(L, r->line, (clabel >= 0 ? clabel : cname) + 1, _("note '%s' has no label"),
-                it->name);
-
-        const char *req = cell(r, creq);
-        if (*req) {
-            if (util_is_yes(req))
-                it->required = 1;
-            else if (!util_is_no(req))
-                err(L, r->line, creq + 1, _("required must be yes or no, not '%s'"), req);
-        }
-        if (crel >= 0 && cell(r, crel)[0]) {
-            it->relevant_src = util_xstrdup(cell(r, crel));
-            it->relevant = parse_expr(L, r, crel, "relevant");
-        }
-        if (ccon >= 0 && cell(r, ccon)[0]) {
-            it->constraint_src = util_xstrdup(cell(r, ccon));
-            it->constraint = parse_expr(L, r, ccon, "constraint");
-            if (!form_item_answerable(it))
-                err(L, r->line, ccon + 1, _("a constraint needs a question that takes an answer"));
-        }
-        if (capp >= 0 && cell(r, capp)[0])
-            it->appearance = util_xstrdup(cell(r, capp));
-
-        const form_list_t *l = it->list >= 0 ? &f->lists[it->list] : NULL;
-        /* a select whose list is undefined was reported once above; checks
-         * that need the list say nothing more about it */
-        int list_missing = (t == FORM_SELECT_ONE || t == FORM_SELECT_MULTIPLE) && !l;
-        const char *pts = cell(r, cpts);
-        if (*pts) {
-            double pv;
-            if (util_parse_double(pts, &pv) != 0) {
-                err(L, r->line, cpts + 1, _("points must be a number, not '%s'"), pts);
-            } else if (!(t == FORM_INTEGER || (t == FORM_SELECT_ONE && l && l->yesno))) {
-                if (!list_missing)
-                    err(L, r->line, cpts + 1, _("points go on an integer item (per count) or a "
-                        "select_one yes/no item (per yes), not on %s"), form_type_name(t));
-            } else {
-                it->has_points = 1;
-                it->points = pv;
-            }
-        }
-        const char *dim = cell(r, cdim);
-        if (*dim) {
-            it->dim = form_dim_index(f, dim);
-            if (it->dim < 0 && L->dims_unreadable) {
-                /* the dimensions sheet's own error covers it */
-            } else if (it->dim < 0) {
-                const char **codes = util_xcalloc(f->ndims + 1, sizeof *codes);
-                for (size_t k = 0; k < f->ndims; k++)
-                    codes[k] = f->dims[k].code;
-                const char *near = util_nearest(dim, codes);
-                if (near)
-                    err(L, r->line, cdim + 1, _("dimension '%s' is not declared in the "
-                        "dimensions sheet; did you mean '%s'?"), dim, near);
-                else
-                    err(L, r->line, cdim + 1, _("dimension '%s' is not declared in the "
-                        "dimensions sheet; add a row for it there"), dim);
-                free(codes);
-            } else if (!it->has_points && !(t == FORM_SELECT_ONE && l && l->numeric)) {
-                /* an undefined list was reported already; do not cascade */
-                if (!*pts && !((t == FORM_SELECT_ONE || t == FORM_SELECT_MULTIPLE) && !l))
-                    err(L, r->line, cdim + 1, _("only Likert items (select_one with a numeric "
-                        "choice list) or items with points can belong to a dimension; '%s' "
-                        "is %s"), it->name ? it->name : "", form_type_name(t));
-                it->dim = -1;
-            } else if (!it->has_points) {
-                f->dims[it->dim].nscored++;
-            }
-        } else if (it->has_points) {
-            err(L, r->line, cpts + 1, _("points need a dimension to count towards"));
-        }
-        const char *rev = cell(r, crev);
-        if (*rev) {
-            if (util_is_yes(rev)) {
-                if (t == FORM_SELECT_ONE && l && l->numeric)
-                    it->reverse = 1;
-                else if (t == FORM_SELECT_ONE && l)
-                    err(L, r->line, crev + 1, _("reverse needs a numeric choice list; the choice "
-                        "names of list '%s' are not all numbers"), l->name);
-                else if (!list_missing)
-                    err(L, r->line, crev + 1, _("reverse needs a select_one item with a numeric "
-                        "choice list; '%s' is %s"), it->name ? it->name : "", form_type_name(t));
-            } else if (!util_is_no(rev)) {
-                err(L, r->line, crev + 1, _("reverse must be yes or no, not '%s'"), rev);
-            }
-        }
-        relcol[f->nitems - 1] = (int)i;
-    }
-    while (depth > 0) {
-        depth--;
-        err(L, stack_line[depth], ctype + 1, _("begin_group '%s' is never closed with end_group"),
-            f->items[stack[depth]].name);
-    }
-    /* references can point forward, so check them once every name is known */
-    for (size_t k = 0; k < f->nitems; k++) {
-        form_item_t *it = &f->items[k];
-        const row_t *r = &L->rows.rows[relcol[k]];
-        if (it->relevant) {
-            refcheck_t rc = {L, r->line, crel, "relevant"};
-            expr_foreach_ref(it->relevant, check_ref, &rc);
-        }
-        if (it->constraint) {
-            refcheck_t rc = {L, r->line, ccon, "constraint"};
-            expr_foreach_ref(it->constraint, check_ref, &rc);
-        }
-    }
+    survey_refs(L, &sv);
     if (f->nitems == 0)
-        err(L, s->line, 1, _("the survey sheet has no questions"));
+        err(L, sv.s->line, 1, _("the survey sheet has no questions"));
 cleanup:
-    free(relcol);
-    colspecs_free(cs, s->header->n);
+    free(sv.row_of);
+    colspecs_free(sv.cs, sv.s->header->n);
 }
 
 static void final_checks(loader_t *L)
@@ -1326,8 +1467,10 @@ void form_free(form_t *f)
         free(it->relevant_src);
         free(it->constraint_src);
         free(it->appearance);
+        free(it->calculation_src);
         expr_free(it->relevant);
         expr_free(it->constraint);
+        expr_free(it->calculation);
     }
     free(f->items);
     for (size_t i = 0; i < f->nlists; i++) {
@@ -1404,7 +1547,13 @@ int form_item_scored(const form_t *f, const form_item_t *it)
 
 int form_item_answerable(const form_item_t *it)
 {
-    return it->type != FORM_NOTE && it->type != FORM_BEGIN_GROUP && it->type != FORM_END_GROUP;
+    return it->type != FORM_NOTE && it->type != FORM_BEGIN_GROUP &&
+           it->type != FORM_END_GROUP && it->type != FORM_CALCULATE;
+}
+
+int form_item_stored(const form_item_t *it)
+{
+    return form_item_answerable(it) || it->type == FORM_CALCULATE;
 }
 
 int form_lang(const form_t *f, const char *lang)
@@ -1456,6 +1605,7 @@ const char *form_type_name(form_type_t t)
     case FORM_NOTE: return "note";
     case FORM_BEGIN_GROUP: return "begin_group";
     case FORM_END_GROUP: return "end_group";
+    case FORM_CALCULATE: return "calculate";
     }
     return "?";
 }

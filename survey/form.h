@@ -22,7 +22,8 @@ typedef enum {
     FORM_TEXT,
     FORM_NOTE,
     FORM_BEGIN_GROUP,
-    FORM_END_GROUP
+    FORM_END_GROUP,
+    FORM_CALCULATE       /* no question: a value computed from the answers */
 } form_type_t;
 
 typedef enum { FORM_ROLE_STAFF, FORM_ROLE_SELF } form_role_t;
@@ -58,15 +59,16 @@ typedef struct {
     char *name;
     form_text_t label, hint, required_message, constraint_message;
     int required;
-    char *relevant_src, *constraint_src, *appearance;
+    char *relevant_src, *constraint_src, *appearance, *calculation_src;
     expr_t *relevant, *constraint;   /* NULL when the cell is empty */
+    expr_t *calculation;             /* FORM_CALCULATE's, never NULL there */
     int list;            /* index into form->lists, -1 for none */
     int dim;             /* index into form->dims, -1 for none */
     int reverse;
     int has_points;
     double points;       /* per "yes" (yes/no list) or per count (integer) */
     int group;           /* index of the enclosing begin_group item, -1 at top */
-    long line;           /* line in the source CSV */
+    long line;           /* line in the source CSV; a workbook's: row of its sheet */
 } form_item_t;
 
 typedef struct {
@@ -89,7 +91,8 @@ typedef struct {
     size_t nlists;
     form_dim_t *dims;
     size_t ndims;
-    char *source;        /* the UTF-8 CSV text exactly as loaded (BOM removed) */
+    char *source;        /* the UTF-8 CSV text exactly as loaded (BOM removed); for
+                            a workbook, its sheets in the CSV layout */
     size_t source_len;
 } form_t;
 
@@ -109,8 +112,10 @@ int form_list_choice(const form_list_t *l, const char *name);   /* index or -1 *
 
 /* Is this item a Likert item scored into its dimension? */
 int form_item_scored(const form_t *f, const form_item_t *it);
-/* Does this item hold an answer (not a note or group marker)? */
+/* Does this item hold an answer (not a note, group marker or calculate)? */
 int form_item_answerable(const form_item_t *it);
+/* Does a response keep a value for it (an answer, or a calculate's)? */
+int form_item_stored(const form_item_t *it);
 
 /* Language index for "zh" / "en" / a full language name; falls back to the
  * form's default language. */

@@ -275,7 +275,8 @@ int run_count_answered(const run_t *r)
 {
     int k = 0;
     for (size_t i = 0; i < r->cfg.form->nitems; i++)
-        if ((int)i != r->skip && ans_get(r->ans, i))
+        if ((int)i != r->skip && form_item_answerable(&r->cfg.form->items[i]) &&
+            ans_get(r->ans, i))
             k++;
     return k;
 }
@@ -1039,11 +1040,13 @@ void run_rule(util_buf_t *out, const char *title, const char *right, size_t widt
     free(t);
 }
 
-static const char *label_of(const run_t *r, int pos)
+/* The label as shown: earlier answers filled in (${name}).  Heap. */
+static char *label_of(const run_t *r, int pos)
 {
     const form_t *f = r->cfg.form;
     const char *l = form_text(f, f->items[pos].label, r->li);
-    return *l ? l : (f->items[pos].name ? f->items[pos].name : "");
+    return *l ? ans_fill(r->ans, l, r->li)
+              : util_xstrdup(f->items[pos].name ? f->items[pos].name : "");
 }
 
 static const char *choice_label(const run_t *r, const form_list_t *l, size_t c)
@@ -1228,20 +1231,24 @@ void run_render_item(run_t *r, int pos, size_t width, size_t rows, util_buf_t *o
     if (it->group != r->shown_group) {
         if (it->group >= 0 || r->shown_group >= 0) {
             util_buf_addc(out, '\n');
-            run_rule(out, it->group >= 0 ? label_of(r, it->group) : NULL, NULL, width,
-                     r->cfg.ascii);
+            char *g = it->group >= 0 ? label_of(r, it->group) : NULL;
+            run_rule(out, g, NULL, width, r->cfg.ascii);
+            free(g);
         }
         r->shown_group = it->group;
     }
     util_buf_addc(out, '\n');
+    char *lab = label_of(r, pos);
     if (it->type == FORM_NOTE) {
-        run_wrap(out, "  ", label_of(r, pos), width, 2);
+        run_wrap(out, "  ", lab, width, 2);
+        free(lab);
         return;
     }
     int total, num = run_number(r, pos, &total);
     char *pre = util_fmt("[%d/%d] ", num, total);
-    run_wrap(out, pre, label_of(r, pos), width, util_utf8_width(pre));
+    run_wrap(out, pre, lab, width, util_utf8_width(pre));
     free(pre);
+    free(lab);
     const form_list_t *l = list_of(r, pos);
     if (l && (it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE) && l->nchoices) {
         int done = 0;
@@ -1356,13 +1363,18 @@ void run_render_help(const run_t *r, int pos, size_t width, util_buf_t *out)
     const form_item_t *it = &f->items[pos];
     if (r->cfg.entry) {
         /* the keyer's line shows only the start of the label */
-        run_wrap(out, "  ", label_of(r, pos), width, 2);
+        char *lab = label_of(r, pos);
+        run_wrap(out, "  ", lab, width, 2);
+        free(lab);
         const form_list_t *l = list_of(r, pos);
         if (l && l->nchoices)
             render_columns(r, l, width > 1 ? width - 1 : 1, 24, out);
     }
-    if (it->hint && has_text(f, it->hint))
-        run_wrap(out, TR(r->zh, "  Hint: "), form_text(f, it->hint, r->li), width, 4);
+    if (it->hint && has_text(f, it->hint)) {
+        char *hint = ans_fill(r->ans, form_text(f, it->hint, r->li), r->li);
+        run_wrap(out, TR(r->zh, "  Hint: "), hint, width, 4);
+        free(hint);
+    }
     else if (!r->cfg.entry)
         run_wrap(out, "  ", TR(r->zh, "This question has no hint."), width, 2);
     if (r->cfg.entry)
@@ -1418,9 +1430,11 @@ void run_render_entry_prompt(const run_t *r, int pos, size_t width, util_buf_t *
     size_t room = maxw > fixed + 10 ? maxw - fixed - 10 : 0;
     util_buf_adds(out, head);
     if (room >= 8) {
-        char *lab = run_fit(label_of(r, pos), room, r->cfg.ascii);
+        char *full = label_of(r, pos);
+        char *lab = run_fit(full, room, r->cfg.ascii);
         util_buf_adds(out, lab);
         free(lab);
+        free(full);
     }
     util_buf_addf(out, "%s%s: ", t, c);
     free(t);
@@ -1461,7 +1475,9 @@ void run_render_summary(const run_t *r, size_t width, util_buf_t *out)
         }
         char *pre = util_fmt("    [%d] ", run_number(r, (int)i, NULL));
         size_t pw = util_utf8_width(pre);
-        char *lab = run_fit(label_of(r, (int)i), maxw > pw + 4 ? maxw - pw : 4, r->cfg.ascii);
+        char *full = label_of(r, (int)i);
+        char *lab = run_fit(full, maxw > pw + 4 ? maxw - pw : 4, r->cfg.ascii);
+        free(full);
         util_buf_addf(out, "%s%s\n", pre, lab);
         free(pre);
         free(lab);

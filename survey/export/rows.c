@@ -14,7 +14,7 @@
 int exp_item_exported(const form_t *f, size_t pos)
 {
     const form_item_t *it = &f->items[pos];
-    return form_item_answerable(it) && strcmp(it->name, "unit") != 0;
+    return form_item_stored(it) && strcmp(it->name, "unit") != 0;
 }
 
 const char *exp_choice_label(const form_t *f, const form_list_t *l, size_t c, int li)

@@ -25,8 +25,8 @@ typedef int (*exp_row_fn)(void *ud, const exp_row_t *r);
 int exp_scan(store_t *s, const form_t *f, const char *form_id, int wave, exp_row_fn fn,
              void *ud, char **err);
 
-/* Items that get a column: those taking an answer, except one called
- * `unit` (the unit column holds its answer). */
+/* Items that get a column: those taking an answer and calculates, except
+ * one called `unit` (the unit column holds its answer). */
 int exp_item_exported(const form_t *f, size_t pos);
 /* The label of choice c in language li, or its name when it has none. */
 const char *exp_choice_label(const form_t *f, const form_list_t *l, size_t c, int li);

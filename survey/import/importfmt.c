@@ -390,6 +390,12 @@ static int exact_item(imp_plan_t *p, size_t j, const char *h)
     int k = form_item_index(p->f, h);
     if (k < 0)
         return -1;
+    if (p->f->items[k].type == FORM_CALCULATE) {
+        /* a calculate's column (in gapsurvey's or Kobo's export) is
+         * computed again from the answers, not taken from the file */
+        p->cols[j].type = COL_IGNORE;
+        return -2;
+    }
     if (!form_item_answerable(&p->f->items[k])) {
         bad(p, p->line, (long)j + 1, _("column '%s' is a %s, which takes no answer"), h,
             form_type_name(p->f->items[k].type));

@@ -524,7 +524,15 @@ static enum MHD_Result send_form(web_t *w, struct MHD_Connection *c, unsigned st
     char csrf[65];
     hmac_hex(w, "submit", hash, csrf);
     web_form_view_t v = {sv->cf->form, lang, code, csrf, raw, errors, nerrors, sv->fixed_pos,
-                         sv->fixed_text, notice, "/live.js"};
+                         sv->fixed_text, notice, "/live.js", NULL};
+    /* labels may show earlier answers (${name}): those sent so far */
+    ans_t *a = raw ? ans_new(v.form) : NULL;
+    for (size_t i = 0; a && i < v.form->nitems; i++) {
+        char *m = NULL;
+        if (raw[i] && ans_set(a, i, raw[i], &m) != 0)
+            free(m);
+    }
+    v.ans = a;
     /* a questionnaire page is tens of KiB: grown from nothing by doubling
      * it was reallocated a dozen times (7% of the server's CPU), so it
      * starts at the size the last one reached */
@@ -533,6 +541,7 @@ static enum MHD_Result send_form(web_t *w, struct MHD_Connection *c, unsigned st
     b.s = util_xmalloc(b.cap);
     b.s[0] = '\0';
     web_page_form(&b, &v);
+    ans_free(a);
     atomic_store(&w->page_size, b.len);
     return send_html(w, c, status, &b);
 }

@@ -362,6 +362,22 @@ static void render_input(util_buf_t *b, const form_item_t *it, const char *raw)
     util_buf_adds(b, "\">\n");
 }
 
+/* A form text (label, hint, note) escaped, with ${name} filled in from
+ * the answers so far (nothing in its place when there are none yet). */
+static void text_out(util_buf_t *b, const web_form_view_t *v, form_text_t t, int li)
+{
+    const char *s = form_text(v->form, t, li);
+    if (!strstr(s, "${")) {
+        html_esc(b, s);
+        return;
+    }
+    ans_t *none = v->ans ? NULL : ans_new(v->form);
+    char *filled = ans_fill(v->ans ? v->ans : none, s, li);
+    html_esc(b, filled);
+    free(filled);
+    ans_free(none);
+}
+
 static const char *lang_colon(web_lang_t lang)
 {
     return lang == WEB_EN ? ": " : "\xEF\xBC\x9A";   /* full-width colon after Chinese */
@@ -381,7 +397,7 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
             html_esc(b, it->relevant_src);
         }
         util_buf_adds(b, "\"><p>");
-        html_esc(b, form_text(f, it->label, li));
+        text_out(b, v, it->label, li);
         util_buf_adds(b, "</p></div>\n");
         return;
     }
@@ -390,7 +406,7 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
         util_buf_adds(b, "<div class=\"q\" id=\"q-");
         html_esc(b, it->name);
         util_buf_adds(b, "\"><p style=\"margin:0\">");
-        html_esc(b, form_text(f, it->label, li));
+        text_out(b, v, it->label, li);
         util_buf_adds(b, lang_colon(v->lang));
         util_buf_adds(b, "<span class=\"fixed\">");
         html_esc(b, v->fixed_text ? v->fixed_text : "");
@@ -416,14 +432,13 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
         util_buf_adds(b, "\" style=\"font-weight:bold\">");
     }
     util_buf_addf(b, "<span class=\"num\">%d.</span>", *number);
-    html_esc(b, form_text(f, it->label, li));
+    text_out(b, v, it->label, li);
     if (it->required)
         util_buf_adds(b, " <span class=\"req\">*</span>");
     util_buf_adds(b, is_select && !dropdown ? "</legend>\n" : "</label>\n");
-    const char *hint = form_text(f, it->hint, li);
-    if (*hint) {
+    if (*form_text(f, it->hint, li)) {
         util_buf_adds(b, "<p class=\"hint\">");
-        html_esc(b, hint);
+        text_out(b, v, it->hint, li);
         util_buf_adds(b, "</p>\n");
     }
     if (err) {
@@ -491,7 +506,7 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
             util_buf_adds(b, "<li><a href=\"#q-");
             html_esc(b, f->items[i].name);
             util_buf_adds(b, "\">");
-            html_esc(b, form_text(f, f->items[i].label, li));
+            text_out(b, v, f->items[i].label, li);
             util_buf_adds(b, "</a>");
             util_buf_adds(b, lang_colon(v->lang));
             html_esc(b, v->errors[i]);
@@ -511,10 +526,9 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
                 html_esc(b, it->relevant_src);
             }
             util_buf_adds(b, "\">\n");
-            const char *gl = form_text(f, it->label, li);
-            if (*gl) {
+            if (*form_text(f, it->label, li)) {
                 util_buf_adds(b, "<h2>");
-                html_esc(b, gl);
+                text_out(b, v, it->label, li);
                 util_buf_adds(b, "</h2>\n");
             }
             open++;
@@ -523,6 +537,8 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
                 util_buf_adds(b, "</div>\n");
                 open--;
             }
+        } else if (it->type == FORM_CALCULATE) {
+            continue;   /* computed from the answers, never asked */
         } else {
             /* top-level questions sit in cards of their own */
             if (!open)

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "survey/answers.h"
 #include "survey/form.h"
 #include "base/util.h"
 
@@ -94,6 +95,7 @@ typedef struct {
     const char *fixed_text;    /* what to show for it instead of a question */
     const char *notice;        /* a message above the form, or NULL */
     const char *script;        /* URL of the optional live script, or NULL */
+    const ans_t *ans;          /* the answers so far, for ${name} in labels; NULL: none */
 } web_form_view_t;
 void web_page_form(util_buf_t *b, const web_form_view_t *v);
 

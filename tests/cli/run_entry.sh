@@ -62,9 +62,16 @@ ans() {   # ans ITEM RESPONSE
 } | pty entry-en C run five-type-self --entry --unit U05 --lang en
 same "two questionnaires stored" "$(db "SELECT count(*) FROM responses WHERE source = 'entry'")" 2
 same "both for U05" "$(db "SELECT group_concat(DISTINCT u.code) FROM responses r JOIN units u ON u.id = r.unit")" U05
-same "first: every item keyed but the blank notes (54 + unit)" "$(db 'SELECT count(*) FROM answers WHERE response = 1')" 55
+asked() {   # asked RESPONSE: answers to questions (not calculations)
+    db "SELECT count(*) FROM answers a JOIN items i ON i.id = a.item
+        WHERE a.response = $1 AND i.type != 'calculate'"
+}
+same "first: every item keyed but the blank notes (54 + unit)" "$(asked 1)" 55
 same "the corrected constraint value" "$(ans po_d1 1)" 0
-same "second: n left the rest blank (3 + unit)" "$(db 'SELECT count(*) FROM answers WHERE response = 2')" 4
+same "the form's calculations stored: bonus points" "$(ans bonus_total 1)" 8
+same "... deduction points" "$(ans deduction_total 1)" 34
+same "... net" "$(ans net_points 1)" -26
+same "second: n left the rest blank (3 + unit)" "$(asked 2)" 4
 same "no draft left" "$(db 'SELECT count(*) FROM drafts')" 0
 
 # ---- double entry of a batch of staff forms, in Chinese (43 items with --unit)

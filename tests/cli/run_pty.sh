@@ -194,7 +194,10 @@ same "self response stored with its unit" "$(ans unit)" U05
 same "po_b1 yes" "$(ans po_b1)" yes
 same "po_d1 after the constraint" "$(ans po_d1)" 1
 same "an answer from before q" "$(ans ef1)" 4
-same "56 answers" "$(db 'SELECT count(*) FROM answers WHERE response = 3')" 56
+same "56 answers" "$(db "SELECT count(*) FROM answers a JOIN items i ON i.id = a.item
+    WHERE a.response = 3 AND i.type != 'calculate'")" 56
+same "and the form's 3 calculations" "$(db "SELECT count(*) FROM answers a JOIN items i
+    ON i.id = a.item WHERE a.response = 3 AND i.type = 'calculate'")" 3
 
 # ---- five-type-self in Chinese, --unit U03 (55 shown): the terminal is
 # closed mid-form; on return the draft is declined and the form starts
