@@ -28,6 +28,7 @@ struct ans {
     size_t ncalc;        /* calculate items in the form */
     int stale;           /* answers changed since they were computed */
     int computing;
+    const form_choice_t *choice_now;   /* the choice a choice_filter is asked about */
 };
 
 static void drop_val(ans_t *a, size_t pos)
@@ -112,6 +113,47 @@ static char *choice_names(const form_list_t *l)
     if (l->nchoices > 12)
         util_buf_adds(&b, " ...");
     return util_buf_take(&b);
+}
+
+/* A rank answer: every choice of the list once, in the order given
+ * (names separated by spaces or commas).  Heap, or NULL with *err. */
+static char *rank_value(const form_item_t *it, const form_list_t *l, const char *v, char **err)
+{
+    util_buf_t b = {0};
+    char *copy = util_xstrdup(v), *save = NULL;
+    unsigned char *seen = util_xcalloc(l->nchoices + 1, 1);
+    size_t n = 0;
+    for (char *t = strtok_r(copy, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+        int c = form_list_choice(l, t);
+        if (c < 0) {
+            char *names = choice_names(l);
+            util_seterr(err, _("'%s' is not a choice of %s (choices: %s)"), t, it->name, names);
+            free(names);
+            goto fail;
+        }
+        if (seen[c]) {
+            util_seterr(err, _("'%s' is ranked twice (%s); give each option one place"), t,
+                        it->name);
+            goto fail;
+        }
+        seen[c] = 1;
+        n++;
+        util_buf_adds(&b, b.len ? " " : "");
+        util_buf_adds(&b, t);
+    }
+    if (n != l->nchoices) {
+        util_seterr(err, _("rank all %zu options of %s, in order; %zu given"), l->nchoices,
+                    it->name, n);
+        goto fail;
+    }
+    free(copy);
+    free(seen);
+    return util_buf_take(&b);
+fail:
+    free(copy);
+    free(seen);
+    util_buf_free(&b);
+    return NULL;
 }
 
 int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
@@ -217,6 +259,31 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
     }
     case FORM_TEXT:
         break;
+    case FORM_DATE: {
+        char iso[11];
+        int rc = util_parse_date(v, iso);
+        if (rc != 0) {
+            if (rc == -2)
+                util_seterr(err, _("'%s': only the date is kept, not the time of day; write it as "
+                            "YYYY-MM-DD (%s)"), v, it->name);
+            else
+                util_seterr(err, _("'%s' is not a date; write it as YYYY-MM-DD (%s)"), v,
+                            it->name);
+            free(v);
+            return -1;
+        }
+        free(v);
+        v = util_xstrdup(iso);
+        break;
+    }
+    case FORM_RANK: {
+        char *order = rank_value(it, l, v, err);
+        free(v);
+        if (!order)
+            return -1;
+        v = order;
+        break;
+    }
     default:
         util_seterr(err, _("%s is a %s and takes no answer"), it->name ? it->name : "?",
                     form_type_name(it->type));
@@ -227,11 +294,28 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
     return 0;
 }
 
+/* A choices-sheet column of the choice a filter is asked about ("#state"). */
+static const char *choice_field(const ans_t *a, const char *col)
+{
+    const form_t *f = a->f;
+    const form_choice_t *ch = a->choice_now;
+    if (!ch)
+        return "";
+    if (strcmp(col, "name") == 0)
+        return ch->name;
+    for (size_t k = 0; ch->extra && k < f->nchoice_cols; k++)
+        if (strcmp(f->choice_cols[k], col) == 0)
+            return ch->extra[k];
+    return "";
+}
+
 static const char *lookup(void *ud, const char *name)
 {
     ans_t *a = ud;
     if (!name)
         return a->val[a->cur] ? a->val[a->cur] : "";
+    if (name[0] == '#')
+        return choice_field(a, name + 1);
     int k = form_item_index(a->f, name);
     if (k >= 0 && a->f->items[k].type == FORM_CALCULATE)
         compute(a);
@@ -298,9 +382,70 @@ int ans_relevant(const ans_t *a, size_t pos)
     return 1;
 }
 
+int ans_offered(const ans_t *a, size_t pos, size_t c)
+{
+    const form_item_t *it = &a->f->items[pos];
+    if (!it->choice_filter)
+        return 1;
+    ans_t *m = (ans_t *)a;   /* only the cursor and the filter's choice change */
+    m->choice_now = &a->f->lists[it->list].choices[c];
+    m->cur = pos;
+    int ok = expr_eval_bool(it->choice_filter, lookup, m);
+    m->choice_now = NULL;
+    return ok;
+}
+
+form_list_t *ans_choices(const ans_t *a, size_t pos)
+{
+    const form_item_t *it = &a->f->items[pos];
+    const form_list_t *l = &a->f->lists[it->list];
+    form_list_t *v = util_xmalloc(sizeof *v);
+    *v = *l;
+    v->order = NULL;   /* a subset: searched in turn */
+    v->choices = util_xcalloc(l->nchoices + 1, sizeof *v->choices);
+    v->nchoices = 0;
+    for (size_t c = 0; c < l->nchoices; c++)
+        if (ans_offered(a, pos, c))
+            v->choices[v->nchoices++] = l->choices[c];
+    return v;
+}
+
+void ans_choices_free(form_list_t *l)
+{
+    if (!l)
+        return;
+    free(l->choices);
+    free(l);
+}
+
+/* The first choice of the answer to pos that its choice_filter does not
+ * offer, or NULL. */
+static char *not_offered(const ans_t *a, size_t pos)
+{
+    const form_item_t *it = &a->f->items[pos];
+    const form_list_t *l = &a->f->lists[it->list];
+    char *copy = util_xstrdup(a->val[pos]), *save = NULL, *bad = NULL;
+    for (char *t = strtok_r(copy, " ", &save); t && !bad; t = strtok_r(NULL, " ", &save)) {
+        int c = form_list_choice(l, t);
+        if (c >= 0 && !ans_offered(a, pos, (size_t)c))
+            bad = util_xstrdup(t);
+    }
+    free(copy);
+    return bad;
+}
+
 int ans_check_constraint(const ans_t *a, size_t pos, int li, char **msg)
 {
     const form_item_t *it = &a->f->items[pos];
+    if (a->val[pos] && it->choice_filter) {
+        char *bad = not_offered(a, pos);
+        if (bad) {
+            util_seterr(msg, _("'%s' is not among the options offered for the earlier answers"),
+                        bad);
+            free(bad);
+            return -1;
+        }
+    }
     if (!it->constraint || !a->val[pos])
         return 0;
     ans_t *m = (ans_t *)a;
@@ -323,6 +468,16 @@ int ans_check_required(const ans_t *a, size_t pos, int li, char **msg)
     const char *rm = form_text(a->f, it->required_message, li);
     util_seterr(msg, "%s", *rm ? rm : "an answer is required");
     return -1;
+}
+
+void ans_set_defaults(ans_t *a)
+{
+    for (size_t i = 0; i < a->f->nitems; i++) {
+        const char *d = a->f->items[i].default_value;
+        char *err = NULL;
+        if (d && !a->val[i] && ans_set(a, i, d, &err) != 0)
+            free(err);   /* the loader checked it against the type */
+    }
 }
 
 void ans_drop_irrelevant(ans_t *a)

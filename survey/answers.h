@@ -30,12 +30,25 @@ const char *ans_get(const ans_t *a, size_t pos);   /* NULL = unanswered */
 /* 1 when item pos is relevant given the current answers (its own relevant
  * and every enclosing group's). */
 int ans_relevant(const ans_t *a, size_t pos);
-/* 0 when the answer satisfies the item's constraint (or there is none or no
- * answer); -1 with *msg = the constraint message in language li, or a
- * default naming the rule (heap). */
+/* 0 when the answer satisfies the item's constraint and choice_filter (or
+ * there are none or no answer); -1 with *msg = the constraint message in
+ * language li, or a default naming the rule (heap). */
 int ans_check_constraint(const ans_t *a, size_t pos, int li, char **msg);
 /* 0 when a required item that is relevant has an answer; else -1 and *msg. */
 int ans_check_required(const ans_t *a, size_t pos, int li, char **msg);
+/* 1 when choice c of item pos's list is offered given the current answers
+ * (its choice_filter holds, or it has none).  ans_check_constraint refuses
+ * an answer that chose one not offered. */
+int ans_offered(const ans_t *a, size_t pos, size_t c);
+/* The choices item pos offers now, in the order to show them: its list
+ * less the choices its choice_filter leaves out given the current answers.
+ * The copy shares names and labels with the form; free it with
+ * ans_choices_free. */
+form_list_t *ans_choices(const ans_t *a, size_t pos);
+void ans_choices_free(form_list_t *l);
+/* Gives every unanswered item with a `default` that value: how the
+ * terminal and the web start a questionnaire (an import does not). */
+void ans_set_defaults(ans_t *a);
 /* Clears the answers of items that are not relevant (ODK drops them). */
 void ans_drop_irrelevant(ans_t *a);
 

@@ -59,7 +59,7 @@ struct token {
     double num;             /* T_NUM */
 };
 
-enum kind { N_NUM, N_STR, N_REF, N_DOT, N_NEG, N_BIN, N_CALL };
+enum kind { N_NUM, N_STR, N_REF, N_DOT, N_NEG, N_BIN, N_CALL, N_FIELD };
 
 enum op {
     OP_OR, OP_AND, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
@@ -85,7 +85,7 @@ struct node {
     int col;
     int height;
     double num;             /* N_NUM */
-    char *str;              /* owned: N_STR content, N_REF name */
+    char *str;              /* owned: N_STR content, N_REF name, N_FIELD "#name" */
     size_t len;
     int nkid;
     struct node **kid;      /* owned, nkid of them */
@@ -105,6 +105,7 @@ struct parser {
     int depth;
     int uses_dot;
     int failed;
+    int fields;             /* a choice filter: bare names are choice columns */
     char *err;              /* owned until handed to the caller */
     int errcol;
 };
@@ -803,6 +804,16 @@ static struct node *parse_call(struct parser *p)
     if (next(p) < 0)
         return NULL;
     fi = find_fn(&name);
+    if (p->cur.type != T_LP && p->fields && !fi) {
+        /* the choice's own column: "#" keeps it apart from ${name} */
+        call = node_text(p, N_FIELD, name.col, name.text, name.len + 1);
+        if (call) {
+            memmove(call->str + 1, name.text, name.len);
+            call->str[0] = '#';
+            call->str[name.len + 1] = '\0';
+        }
+        return call;
+    }
     if (p->cur.type != T_LP) {
         if (fi)
             fail(p, name.col, _("'%s' is a function; write %s(%s)"), fi->name,
@@ -1078,7 +1089,19 @@ static void fail_trailing(struct parser *p)
              shown(t->text, t->len), t->text);
 }
 
+static int parse_with(const char *src, int fields, expr_t **out, char **err, int *col);
+
 int expr_parse(const char *src, expr_t **out, char **err, int *col)
+{
+    return parse_with(src, 0, out, err, col);
+}
+
+int expr_parse_filter(const char *src, expr_t **out, char **err, int *col)
+{
+    return parse_with(src, 1, out, err, col);
+}
+
+static int parse_with(const char *src, int fields, expr_t **out, char **err, int *col)
 {
     struct parser p;
     struct node *root = NULL;
@@ -1093,6 +1116,7 @@ int expr_parse(const char *src, expr_t **out, char **err, int *col)
         return -1;
     *out = NULL;
     memset(&p, 0, sizeof p);
+    p.fields = fields;
     p.src = src ? src : "";
     p.col = 1;
     if (next(&p) < 0)
@@ -1138,16 +1162,16 @@ void expr_free(expr_t *e)
     free(e);
 }
 
-static void foreach_ref(const struct node *n,
-                        void (*cb)(void *ud, const char *name, int col),
-                        void *ud)
+static void foreach_of(const struct node *n, enum kind kind,
+                       void (*cb)(void *ud, const char *name, int col),
+                       void *ud)
 {
     int i;
 
-    if (n->kind == N_REF)
-        cb(ud, n->str, n->col);
+    if (n->kind == kind)
+        cb(ud, n->str + (kind == N_FIELD), n->col);
     for (i = 0; i < n->nkid; i++)
-        foreach_ref(n->kid[i], cb, ud);
+        foreach_of(n->kid[i], kind, cb, ud);
 }
 
 void expr_foreach_ref(const expr_t *e,
@@ -1155,7 +1179,15 @@ void expr_foreach_ref(const expr_t *e,
                       void *ud)
 {
     if (e && cb)
-        foreach_ref(e->root, cb, ud);
+        foreach_of(e->root, N_REF, cb, ud);
+}
+
+void expr_foreach_field(const expr_t *e,
+                        void (*cb)(void *ud, const char *name, int col),
+                        void *ud)
+{
+    if (e && cb)
+        foreach_of(e->root, N_FIELD, cb, ud);
 }
 
 int expr_uses_dot(const expr_t *e)
@@ -1642,6 +1674,7 @@ static struct value eval(const struct node *n, struct ctx *c)
     case N_STR:
         return str_val(n->str, n->len);
     case N_REF:
+    case N_FIELD:
         return lookup_val(c, n->str);
     case N_DOT:
         return lookup_val(c, NULL);

@@ -36,6 +36,11 @@ typedef const char *(*expr_lookup_fn)(void *ud, const char *name);
  * *err is NULL.  err and col may be NULL when the caller does not want them. */
 int expr_parse(const char *src, expr_t **out, char **err, int *col);
 
+/* The same for a `choice_filter` cell, evaluated once per choice: there a
+ * bare name (`state`, `name`) is a column of the choices sheet, and the
+ * lookup is asked for it as "#state" (question names never start with #). */
+int expr_parse_filter(const char *src, expr_t **out, char **err, int *col);
+
 void expr_free(expr_t *e);                 /* NULL is fine */
 
 /* Calls cb for every ${name} reference, with its 1-based column in the
@@ -53,6 +58,11 @@ double expr_eval_number(const expr_t *e, expr_lookup_fn lookup, void *ud);
 /* Evaluates to a string (XPath string(): 3, 0.5, "NaN", "true"); heap,
  * the caller frees; NULL only when memory ran out.  e NULL gives "". */
 char *expr_eval_string(const expr_t *e, expr_lookup_fn lookup, void *ud);
+
+/* The same for each choice column a filter uses (its name without #). */
+void expr_foreach_field(const expr_t *e,
+                        void (*cb)(void *ud, const char *name, int col),
+                        void *ud);
 
 /* 1 if the expression uses `.` (also implicitly, as in string-length()) */
 int expr_uses_dot(const expr_t *e);

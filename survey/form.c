@@ -587,6 +587,88 @@ static void list_index(form_list_t *l)
     sorting = NULL;
 }
 
+/* What is known of a list once its choices are in: numeric range, yes/no,
+ * the index for lookups by name. */
+static void list_finish(form_list_t *l)
+{
+    l->numeric = 1;
+    l->min = INFINITY;
+    l->max = -INFINITY;
+    for (size_t c = 0; c < l->nchoices; c++) {
+        if (isnan(l->choices[c].num)) {
+            l->numeric = 0;
+        } else {
+            if (l->choices[c].num < l->min)
+                l->min = l->choices[c].num;
+            if (l->choices[c].num > l->max)
+                l->max = l->choices[c].num;
+        }
+    }
+    l->yesno = l->nchoices == 2 && form_list_choice(l, "yes") >= 0 &&
+               form_list_choice(l, "no") >= 0;
+    list_index(l);
+}
+
+/* A new empty list named name at the end of f->lists. */
+static form_list_t *list_new(form_t *f, const char *name, long line)
+{
+    f->lists = util_xrealloc(f->lists, (f->nlists + 1) * sizeof *f->lists);
+    form_list_t *l = &f->lists[f->nlists++];
+    memset(l, 0, sizeof *l);
+    l->name = util_xstrdup(name);
+    l->line = line;
+    return l;
+}
+
+static form_choice_t *choice_add(form_list_t *l, const char *name, form_text_t label)
+{
+    l->choices = util_xrealloc(l->choices, (l->nchoices + 1) * sizeof *l->choices);
+    form_choice_t *ch = &l->choices[l->nchoices++];
+    memset(ch, 0, sizeof *ch);
+    ch->name = util_xstrdup(name);
+    ch->label = label;
+    double v;
+    ch->num = util_parse_double(name, &v) == 0 ? v : NAN;
+    return ch;
+}
+
+/* The choices sheet's columns beyond list_name, name, label and media:
+ * the ones choice_filter cells refer to (a choice's state, category...).
+ * They are kept in form->choice_cols; a name close to a known column is
+ * more likely a typo and is said so.  Returns their column indices. */
+static int *choice_columns(loader_t *L, const sheet_t *s, colspec_t *cs)
+{
+    static const char *const known[] = {"list_name", "name", "label", "image", "media",
+                                        "audio", "video", "big-image", NULL};
+    form_t *f = L->f;
+    int *cols = util_xcalloc(s->header->n + 1, sizeof *cols);
+    for (size_t j = 1; j < s->header->n; j++) {
+        const char *b = cs[j].base;
+        int ok = !*b || cs[j].lang >= 0;
+        for (const char *const *k = known; *k && !ok; k++)
+            ok = strcmp(b, *k) == 0;
+        if (ok)
+            continue;
+        /* only a near miss of a longer name is taken for a typo ("lable");
+         * a short filter column ("cat") is a column of its own */
+        const char *near = strlen(b) >= 4 ? util_nearest(b, known) : NULL;
+        if (near && util_levenshtein(b, near) <= 2) {
+            warn(L, s->header->line, (long)j + 1, _("unknown column '%s' in sheet '%s' is "
+                 "ignored; did you mean '%s'?"), b, s->name, near);
+            continue;
+        }
+        int dup = 0;
+        for (size_t k = 0; k < f->nchoice_cols; k++)
+            dup |= strcmp(f->choice_cols[k], b) == 0;
+        if (dup)
+            continue;
+        f->choice_cols = util_xrealloc(f->choice_cols, (f->nchoice_cols + 1) * sizeof(char *));
+        f->choice_cols[f->nchoice_cols] = util_xstrdup(b);
+        cols[f->nchoice_cols++] = (int)j;
+    }
+    return cols;
+}
+
 static void load_choices(loader_t *L)
 {
     form_t *f = L->f;
@@ -597,9 +679,8 @@ static void load_choices(loader_t *L)
         L->choices_unreadable = 1;
         return;
     }
-    static const char *const known[] = {"list_name", "name", "label", "image", "media", NULL};
     colspec_t *cs = parse_header(L, s->header);
-    warn_unknown_columns(L, s, cs, known);
+    int *extra = choice_columns(L, s, cs);
     int clist = col_of(L, s, cs, "list_name");
     int cname = col_of(L, s, cs, "name");
     if (clist < 0 || cname < 0) {
@@ -624,13 +705,8 @@ static void load_choices(loader_t *L)
         for (size_t k = 0; k < f->nlists; k++)
             if (strcmp(f->lists[k].name, ln) == 0)
                 l = &f->lists[k];
-        if (!l) {
-            f->lists = util_xrealloc(f->lists, (f->nlists + 1) * sizeof *f->lists);
-            l = &f->lists[f->nlists++];
-            memset(l, 0, sizeof *l);
-            l->name = util_xstrdup(ln);
-            l->line = r->line;
-        }
+        if (!l)
+            l = list_new(f, ln, r->line);
         if (form_list_choice(l, name) >= 0) {
             err(L, r->line, cname + 1, _("choice '%s' appears twice in list '%s'"), name, ln);
             continue;
@@ -646,115 +722,170 @@ static void load_choices(loader_t *L)
             err(L, r->line, (clabel >= 0 ? clabel : cname) + 1,
                 _("choice '%s' of list '%s' has no label"), name, ln);
         }
-        l->choices = util_xrealloc(l->choices, (l->nchoices + 1) * sizeof *l->choices);
-        form_choice_t *ch = &l->choices[l->nchoices++];
-        ch->name = util_xstrdup(name);
-        ch->label = label;
-        double v;
-        ch->num = util_parse_double(name, &v) == 0 ? v : NAN;
-    }
-    for (size_t k = 0; k < f->nlists; k++) {
-        form_list_t *l = &f->lists[k];
-        l->numeric = 1;
-        l->min = INFINITY;
-        l->max = -INFINITY;
-        for (size_t c = 0; c < l->nchoices; c++) {
-            if (isnan(l->choices[c].num)) {
-                l->numeric = 0;
-            } else {
-                if (l->choices[c].num < l->min)
-                    l->min = l->choices[c].num;
-                if (l->choices[c].num > l->max)
-                    l->max = l->choices[c].num;
-            }
+        form_choice_t *ch = choice_add(l, name, label);
+        if (f->nchoice_cols) {
+            ch->extra = util_xcalloc(f->nchoice_cols, sizeof *ch->extra);
+            for (size_t k = 0; k < f->nchoice_cols; k++)
+                ch->extra[k] = util_xstrdup(cell(r, extra[k]));
         }
-        l->yesno = l->nchoices == 2 && form_list_choice(l, "yes") >= 0 &&
-                   form_list_choice(l, "no") >= 0;
-        list_index(l);
     }
+    for (size_t k = 0; k < f->nlists; k++)
+        list_finish(&f->lists[k]);
 cleanup:
+    free(extra);
     colspecs_free(cs, s->header->n);
 }
 
+/* A type cell read: the type, its list, and what the words after it ask. */
+typedef struct {
+    form_type_t t;
+    char *list;          /* heap, for types that take a list */
+    int other;           /* "or_other" */
+    int range;           /* `range`: loads as a select_one of its steps */
+} ptype_t;
+
+/* Type words, with the spellings of older XLSForms (pyxform's aliases). */
+static const struct {
+    const char *word;
+    form_type_t t;
+    int list;            /* takes a choice list */
+} types[] = {
+    {"select_one", FORM_SELECT_ONE, 1},
+    {"select one", FORM_SELECT_ONE, 1},
+    {"select_multiple", FORM_SELECT_MULTIPLE, 1},
+    {"select multiple", FORM_SELECT_MULTIPLE, 1},
+    {"select all that apply", FORM_SELECT_MULTIPLE, 1},
+    {"rank", FORM_RANK, 1},
+    {"integer", FORM_INTEGER, 0},
+    {"int", FORM_INTEGER, 0},
+    {"decimal", FORM_DECIMAL, 0},
+    {"range", FORM_SELECT_ONE, 0},
+    {"text", FORM_TEXT, 0},
+    {"string", FORM_TEXT, 0},
+    {"date", FORM_DATE, 0},
+    {"note", FORM_NOTE, 0},
+    {"calculate", FORM_CALCULATE, 0},
+    {"begin_group", FORM_BEGIN_GROUP, 0},
+    {"begin group", FORM_BEGIN_GROUP, 0},
+    {"end_group", FORM_END_GROUP, 0},
+    {"end group", FORM_END_GROUP, 0},
+};
+
 static const char *const type_names[] = {
-    "select_one", "select_multiple", "integer", "decimal", "text", "note",
-    "begin_group", "end_group", "calculate", NULL};
+    "select_one", "select_multiple", "rank", "integer", "decimal", "range", "text", "date",
+    "note", "calculate", "begin_group", "end_group", NULL};
 
 static const char *const unsupported_types[] = {
-    "date", "time", "datetime", "geopoint", "geotrace", "geoshape", "image",
-    "audio", "video", "file", "barcode", "acknowledge", "range", "rank", "hidden",
-    "begin_repeat", "end_repeat", "begin repeat", "end repeat", "start", "end", "today",
-    "deviceid", "username", "phonenumber", "email", "audit", "select_one_from_file",
-    "select_multiple_from_file", "trigger", "background-audio", NULL};
+    "time", "datetime", "geopoint", "geotrace", "geoshape", "image",
+    "audio", "video", "file", "barcode", "acknowledge", "hidden", "xml-external", "csv-external",
+    "begin_repeat", "end_repeat", "begin repeat", "end repeat", "begin loop", "end loop",
+    "select_one_from_file", "select_multiple_from_file", "select_one_external",
+    "trigger", "background-audio", "background-geopoint", "osm", "include", NULL};
 
-/* Parses the type cell; returns 0 and the type (and *list = the list name
- * for selects, heap) or -1 with an error reported. */
-static int parse_type(loader_t *L, const row_t *r, int ctype, form_type_t *t, char **list)
+/* Metadata a device records about the interview itself: when, where, on
+ * what device, by whom.  gapsurvey keeps none of it (responses hold only
+ * the date), so such rows are left out with a warning, not refused: the
+ * forms of ODK and KoboToolbox carry start and end by default. */
+static const char *const metadata_types[] = {
+    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
+    "username", "email", "audit", "start-geopoint", NULL};
+
+/* The words after a type that takes a list: "L", "from L", "L or_other",
+ * "L or specify other".  0, or -1 with the problem reported. */
+static int type_list(loader_t *L, const row_t *r, int ctype, const char *v, const char *words,
+                     ptype_t *pt)
+{
+    char *copy = util_trim(util_xstrdup(words)), *arg = copy;
+    int rc = -1;
+    if (strncmp(arg, "from ", 5) == 0)
+        arg += 5;
+    size_t n = strlen(arg);
+    static const char *const others[] = {" or_other", " or specify other"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t m = strlen(others[k]);
+        if (n > m && strcmp(arg + n - m, others[k]) == 0) {
+            arg[n - m] = '\0';
+            pt->other = 1;
+        }
+    }
+    util_trim(arg);
+    if (!*arg || strchr(arg, ' ')) {
+        err(L, r->line, ctype + 1, _("type '%s' must be followed by exactly one list name"), v);
+        goto cleanup;
+    }
+    if (pt->other && pt->t == FORM_RANK) {
+        err(L, r->line, ctype + 1, _("or_other is not supported on rank; add an 'other' choice "
+            "to the list instead"));
+        goto cleanup;
+    }
+    pt->list = util_xstrdup(arg);
+    rc = 0;
+cleanup:
+    free(copy);
+    return rc;
+}
+
+static void unknown_type(loader_t *L, const row_t *r, int ctype, const char *v)
+{
+    size_t first = strcspn(v, " ");
+    for (const char *const *u = unsupported_types; *u; u++)
+        if (strcmp(v, *u) == 0 || (strlen(*u) == first && strncmp(v, *u, first) == 0)) {
+            err(L, r->line, ctype + 1, _("type '%s' is not supported by gapsurvey; use one of "
+                "select_one, select_multiple, rank, integer, decimal, range, text, date, note, "
+                "calculate, begin_group, end_group"), v);
+            return;
+        }
+    /* suggest on the type word alone: "selct_one agree5" -> select_one */
+    char *word = util_xstrdup(v);
+    word[strcspn(word, " ")] = '\0';
+    const char *near = util_nearest(word, type_names);
+    free(word);
+    if (near)
+        err(L, r->line, ctype + 1, _("unknown type '%s'; did you mean '%s'?"), v, near);
+    else
+        err(L, r->line, ctype + 1, _("unknown type '%s'; use one of select_one LIST, "
+            "select_multiple LIST, rank LIST, integer, decimal, range, text, date, note, "
+            "calculate, begin_group, end_group"), v);
+}
+
+/* Parses the type cell: 0 and *pt; 1 for a metadata row left out (with a
+ * warning); -1 with an error reported. */
+static int parse_type(loader_t *L, const row_t *r, int ctype, ptype_t *pt)
 {
     char *v = util_xstrdup(cell(r, ctype));
     int rc = -1;
-    /* fold runs of spaces and "select one" spelling */
+    memset(pt, 0, sizeof *pt);
+    /* fold runs of spaces */
     char *w = v;
     for (char *p = v; *p; p++)
         if (!(*p == ' ' && (w == v || w[-1] == ' ')))
             *w++ = *p;
     *w = '\0';
     util_trim(v);
-    *list = NULL;
-    char *arg = NULL;
-    if (strncmp(v, "select one ", 11) == 0 || strncmp(v, "select_one ", 11) == 0) {
-        *t = FORM_SELECT_ONE;
-        arg = v + 11;
-    } else if (strncmp(v, "select multiple ", 16) == 0 || strncmp(v, "select_multiple ", 16) == 0) {
-        *t = FORM_SELECT_MULTIPLE;
-        arg = v + 16;
-    } else if (strcmp(v, "select_one") == 0 || strcmp(v, "select_multiple") == 0 ||
-               strcmp(v, "select one") == 0 || strcmp(v, "select multiple") == 0) {
-        err(L, r->line, ctype + 1, _("type '%s' needs a choice list name, e.g. '%s agree5'"), v, v);
-        goto cleanup;
-    } else if (strcmp(v, "integer") == 0 || strcmp(v, "int") == 0) {
-        *t = FORM_INTEGER;
-    } else if (strcmp(v, "decimal") == 0) {
-        *t = FORM_DECIMAL;
-    } else if (strcmp(v, "text") == 0 || strcmp(v, "string") == 0) {
-        *t = FORM_TEXT;
-    } else if (strcmp(v, "note") == 0) {
-        *t = FORM_NOTE;
-    } else if (strcmp(v, "begin_group") == 0 || strcmp(v, "begin group") == 0) {
-        *t = FORM_BEGIN_GROUP;
-    } else if (strcmp(v, "end_group") == 0 || strcmp(v, "end group") == 0) {
-        *t = FORM_END_GROUP;
-    } else if (strcmp(v, "calculate") == 0) {
-        *t = FORM_CALCULATE;
-    } else {
-        for (const char *const *u = unsupported_types; *u; u++)
-            if (strcmp(v, *u) == 0) {
-                err(L, r->line, ctype + 1, _("type '%s' is not supported by gapsurvey; use one of "
-                    "select_one, select_multiple, integer, decimal, text, note, begin_group, "
-                    "end_group"), v);
-                goto cleanup;
-            }
-        /* suggest on the type word alone: "selct_one agree5" -> select_one */
-        char *word = util_xstrdup(v);
-        word[strcspn(word, " ")] = '\0';
-        const char *near = util_nearest(word, type_names);
-        free(word);
-        if (near)
-            err(L, r->line, ctype + 1, _("unknown type '%s'; did you mean '%s'?"), v, near);
-        else
-            err(L, r->line, ctype + 1, _("unknown type '%s'; use one of select_one LIST, "
-                "select_multiple LIST, integer, decimal, text, note, begin_group, end_group"), v);
-        goto cleanup;
-    }
-    if (arg) {
-        util_trim(arg);
-        if (!*arg || strchr(arg, ' ')) {
-            err(L, r->line, ctype + 1, _("type '%s' must be followed by exactly one list name"), v);
+    for (const char *const *m = metadata_types; *m; m++)
+        if (strcmp(v, *m) == 0) {
+            warn(L, r->line, ctype + 1, _("type '%s' records when, where or on what device a "
+                 "response was made; gapsurvey keeps none of that, so the row is left out"), v);
+            rc = 1;
             goto cleanup;
         }
-        *list = util_xstrdup(arg);
+    for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
+        size_t n = strlen(types[k].word);
+        if (strncmp(v, types[k].word, n) != 0 || (v[n] && v[n] != ' '))
+            continue;
+        pt->t = types[k].t;
+        pt->range = strcmp(types[k].word, "range") == 0;
+        if (types[k].list && !v[n]) {
+            err(L, r->line, ctype + 1, _("type '%s' needs a choice list name, e.g. '%s agree5'"),
+                v, v);
+            goto cleanup;
+        }
+        if (!types[k].list && v[n])
+            break;   /* "integer x": not this type */
+        rc = types[k].list ? type_list(L, r, ctype, v, v + n, pt) : 0;
+        goto cleanup;
     }
-    rc = 0;
+    unknown_type(L, r, ctype, v);
 cleanup:
     free(v);
     return rc;
@@ -819,18 +950,30 @@ typedef struct {
     const sheet_t *s;
     colspec_t *cs;
     int type, name, label, req, rel, con, app, dim, rev, pts, calc;
+    int filter, dflt, ro, params;
     int stack[64];       /* open groups: item indices */
     long stack_line[64];
     int depth;
     size_t *row_of;      /* item -> its row in L->rows, for the reference checks */
+    size_t caprow;
 } survey_t;
+
+/* Item k comes from row i of L->rows. */
+static void survey_track(survey_t *sv, size_t k, size_t i)
+{
+    if (k >= sv->caprow) {
+        sv->caprow = k * 2 + 64;
+        sv->row_of = util_xrealloc(sv->row_of, sv->caprow * sizeof *sv->row_of);
+    }
+    sv->row_of[k] = i;
+}
 
 static int survey_columns(loader_t *L, survey_t *sv)
 {
     static const char *const known[] = {
         "type", "name", "label", "hint", "required", "required_message", "relevant",
         "constraint", "constraint_message", "appearance", "dimension", "reverse", "points",
-        "calculation", NULL};
+        "calculation", "choice_filter", "default", "read_only", "parameters", NULL};
     const sheet_t *s = sv->s;
     sv->cs = parse_header(L, s->header);
     warn_unknown_columns(L, s, sv->cs, known);
@@ -845,6 +988,10 @@ static int survey_columns(loader_t *L, survey_t *sv)
     sv->rev = col_of(L, s, cs, "reverse");
     sv->pts = col_of(L, s, cs, "points");
     sv->calc = col_of(L, s, cs, "calculation");
+    sv->filter = col_of(L, s, cs, "choice_filter");
+    sv->dflt = col_of(L, s, cs, "default");
+    sv->ro = col_of(L, s, cs, "read_only");
+    sv->params = col_of(L, s, cs, "parameters");
     sv->label = text_col(s, cs, "label");
     if (sv->type < 0 || sv->name < 0) {
         err(L, s->header->line, 0, _("sheet survey needs the columns type and name"));
@@ -1016,23 +1163,310 @@ static void item_scoring(loader_t *L, survey_t *sv, const row_t *r, form_item_t 
     }
 }
 
+/* ---- round-2 columns ---- */
+
+/* Each key=value of a parameters cell ("start=0 end=10 step=2",
+ * "randomize=true"): separated by spaces, commas or semicolons.  Calls cb
+ * with copies; stops at its non-zero return. */
+static int each_param(const char *cellv, int (*cb)(void *ud, const char *key, const char *val),
+                      void *ud)
+{
+    char *copy = util_xstrdup(cellv), *save = NULL;
+    int rc = 0;
+    for (char *t = strtok_r(copy, " ,;", &save); t && !rc; t = strtok_r(NULL, " ,;", &save)) {
+        char *eq = strchr(t, '=');
+        if (eq)
+            *eq = '\0';
+        rc = cb(ud, t, eq ? eq + 1 : "");
+    }
+    free(copy);
+    return rc;
+}
+
+typedef struct {
+    loader_t *L;
+    const row_t *r;
+    int col;
+    form_item_t *it;
+    double start, end, step;
+} params_t;
+
+/* One parameter of a row: the range's start, end and step; a select's
+ * randomize; anything else is refused by name. */
+static int one_param(void *ud, const char *key, const char *val)
+{
+    params_t *p = ud;
+    double *slot = !p->it->range ? NULL : strcmp(key, "start") == 0 ? &p->start
+                 : strcmp(key, "end") == 0 ? &p->end : strcmp(key, "step") == 0 ? &p->step : NULL;
+    if (slot) {
+        if (util_parse_double(val, slot) != 0) {
+            err(p->L, p->r->line, p->col + 1, _("parameter %s must be a number, not '%s'"), key,
+                val);
+            return -1;
+        }
+        return 0;
+    }
+    err(p->L, p->r->line, p->col + 1, _("parameter '%s' is not supported on %s"), key,
+        p->it->range ? "range" : form_type_name(p->it->type));
+    return -1;
+}
+
+/* A range row: a select_one over the whole numbers from start to end by
+ * step (pyxform's defaults 1, 10, 1), so every way of answering shows it as
+ * a choice and the analysis can score it like a Likert item. */
+static void range_list(loader_t *L, survey_t *sv, const row_t *r, form_item_t *it)
+{
+    form_t *f = L->f;
+    params_t p = {L, r, sv->params, it, 1, 10, 1};
+    if (each_param(cell(r, sv->params), one_param, &p) != 0)
+        return;
+    double n = (p.end - p.start) / p.step;
+    if (p.start != floor(p.start) || p.end != floor(p.end) || p.step != floor(p.step)) {
+        err(L, r->line, sv->params + 1, _("range '%s': start, end and step must be whole numbers "
+            "(a range is shown as a choice of its steps)"), it->name);
+        return;
+    }
+    if (p.step == 0 || n < 0 || n != floor(n) || n >= 1000) {
+        err(L, r->line, sv->params + 1, _("range '%s': from %g to %g by %g does not give 1 to "
+            "1000 steps ending at %g"), it->name, p.start, p.end, p.step, p.end);
+        return;
+    }
+    /* a space cannot be in a list name of the choices sheet: no clash */
+    char *name = util_fmt("range %g %g %g", p.start, p.end, p.step);
+    for (size_t k = 0; k < f->nlists && it->list < 0; k++)
+        if (strcmp(f->lists[k].name, name) == 0)
+            it->list = (int)k;
+    if (it->list < 0) {
+        form_list_t *l = list_new(f, name, r->line);
+        for (double x = p.start; l->nchoices <= (size_t)n; x += p.step) {
+            char v[32];
+            snprintf(v, sizeof v, "%.0f", x);
+            form_text_t t = util_xcalloc(FORM_MAX_LANGS, sizeof *t);
+            t[0] = util_xstrdup(v);   /* a number reads the same in every language */
+            choice_add(l, v, t);
+        }
+        list_finish(l);
+        it->list = (int)f->nlists - 1;
+    }
+    free(name);
+}
+
+typedef struct {
+    loader_t *L;
+    long line;
+    int col;
+} fieldcheck_t;
+
+static void check_field(void *ud, const char *name, int col)
+{
+    (void)col;
+    fieldcheck_t *fc = ud;
+    const form_t *f = fc->L->f;
+    if (strcmp(name, "name") == 0)
+        return;
+    for (size_t k = 0; k < f->nchoice_cols; k++)
+        if (strcmp(f->choice_cols[k], name) == 0)
+            return;
+    err(fc->L, fc->line, fc->col + 1, _("choice_filter refers to '%s', which is no column of "
+        "the choices sheet; add the column or write ${%s} for a question"), name, name);
+}
+
+/* Is v a valid answer to it, for a default? */
+static int default_ok(const form_t *f, const form_item_t *it, const char *v)
+{
+    const form_list_t *l = it->list >= 0 ? &f->lists[it->list] : NULL;
+    long x;
+    double d;
+    char iso[11];
+    switch (it->type) {
+    case FORM_SELECT_ONE:
+        return l && form_list_choice(l, v) >= 0;
+    case FORM_SELECT_MULTIPLE: {
+        char *copy = util_xstrdup(v), *save = NULL;
+        int ok = l != NULL;
+        for (char *t = strtok_r(copy, " ", &save); t && ok; t = strtok_r(NULL, " ", &save))
+            ok = form_list_choice(l, t) >= 0;
+        free(copy);
+        return ok;
+    }
+    case FORM_INTEGER:
+        return util_parse_long(v, &x) == 0;
+    case FORM_DECIMAL:
+        return util_parse_double(v, &d) == 0;
+    case FORM_DATE:
+        return util_parse_date(v, iso) == 0 && strcmp(iso, v) == 0;
+    case FORM_TEXT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* choice_filter, default, read_only and parameters (other than a range's). */
+static void item_features(loader_t *L, survey_t *sv, const row_t *r, form_item_t *it)
+{
+    const form_t *f = L->f;
+    int is_select = it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE ||
+                    it->type == FORM_RANK;
+    const char *flt = cell(r, sv->filter);
+    if (*flt && (!is_select || it->range)) {
+        err(L, r->line, sv->filter + 1, _("choice_filter goes on select_one, select_multiple or "
+            "rank questions, not on %s"), it->range ? "range" : form_type_name(it->type));
+    } else if (*flt) {
+        expr_t *e = NULL;
+        char *msg = NULL;
+        int ecol = 0;
+        if (expr_parse_filter(flt, &e, &msg, &ecol) != 0) {
+            err(L, r->line, sv->filter + 1, _("%s '%s': %s at character %d"), "choice_filter",
+                flt, msg ? msg : "syntax error", ecol);
+            free(msg);
+        } else {
+            it->choice_filter_src = util_xstrdup(flt);
+            it->choice_filter = e;
+            fieldcheck_t fc = {L, r->line, sv->filter};
+            expr_foreach_field(e, check_field, &fc);
+        }
+    }
+    const char *dv = cell(r, sv->dflt);
+    if (*dv && strstr(dv, "${")) {
+        err(L, r->line, sv->dflt + 1, _("a default that refers to other answers ('%s') is not "
+            "supported; use a fixed value, or a calculate row"), dv);
+    } else if (*dv && !default_ok(f, it, dv)) {
+        if (form_item_answerable(it) && it->type != FORM_RANK)
+            err(L, r->line, sv->dflt + 1, _("default '%s' is not a valid answer to %s '%s'"), dv,
+                form_type_name(it->type), it->name);
+        else
+            err(L, r->line, sv->dflt + 1, _("a default on %s is not supported"),
+                form_type_name(it->type));
+    } else if (*dv) {
+        long x;
+        it->default_value = it->type == FORM_INTEGER && util_parse_long(dv, &x) == 0
+                                ? util_fmt("%ld", x) : util_xstrdup(dv);
+    }
+    const char *ro = cell(r, sv->ro);
+    if (*ro && util_is_yes(ro)) {
+        if (form_item_answerable(it))
+            it->read_only = 1;
+        else if (it->type != FORM_NOTE && it->type != FORM_CALCULATE)
+            err(L, r->line, sv->ro + 1, _("read_only goes on questions, not on %s"),
+                form_type_name(it->type));
+    } else if (*ro && !util_is_no(ro)) {
+        err(L, r->line, sv->ro + 1, _("read_only must be yes or no, not '%s'"), ro);
+    }
+    const char *params = cell(r, sv->params);
+    if (*params && !it->range) {
+        params_t p = {L, r, sv->params, it, 0, 0, 0};
+        each_param(params, one_param, &p);
+    }
+}
+
+/* The language of index li reads Chinese? */
+static int lang_is_zh(const form_t *f, size_t li)
+{
+    const char *l = f->langs[li];
+    return strstr(l, "zh") || strstr(l, "Chinese") || strstr(l, "中文");
+}
+
+/* A text in every language of the form, Chinese or English by language. */
+static form_text_t text_zh_en(const form_t *f, const char *zh, const char *en)
+{
+    form_text_t t = util_xcalloc(FORM_MAX_LANGS, sizeof *t);
+    for (size_t i = 0; i < f->nlangs && i < FORM_MAX_LANGS; i++)
+        t[i] = util_xstrdup(lang_is_zh(f, i) ? zh : en);
+    if (f->nlangs == 0)
+        t[0] = util_xstrdup(en);
+    return t;
+}
+
+static form_text_t text_dup(form_text_t t)
+{
+    if (!t)
+        return NULL;
+    form_text_t c = util_xcalloc(FORM_MAX_LANGS, sizeof *c);
+    for (size_t i = 0; i < FORM_MAX_LANGS; i++)
+        c[i] = util_xstrdup(t[i]);
+    return c;
+}
+
+/* The list of an or_other question: its list and the choice "other", as
+ * pyxform makes it; a list that has an "other" already serves as it is. */
+static int other_list(loader_t *L, int base)
+{
+    form_t *f = L->f;
+    if (form_list_choice(&f->lists[base], "other") >= 0)
+        return base;
+    char *name = util_fmt("%s or_other", f->lists[base].name);
+    int found = -1;
+    for (size_t k = 0; k < f->nlists; k++)
+        if (strcmp(f->lists[k].name, name) == 0)
+            found = (int)k;
+    if (found < 0) {
+        form_list_t *l = list_new(f, name, f->lists[base].line);
+        const form_list_t *b = &f->lists[base];   /* after list_new's realloc */
+        for (size_t c = 0; c < b->nchoices; c++) {
+            form_choice_t *ch = choice_add(l, b->choices[c].name, text_dup(b->choices[c].label));
+            if (b->choices[c].extra) {
+                ch->extra = util_xcalloc(f->nchoice_cols, sizeof *ch->extra);
+                for (size_t k = 0; k < f->nchoice_cols; k++)
+                    ch->extra[k] = util_xstrdup(b->choices[c].extra[k]);
+            }
+        }
+        choice_add(l, "other", text_zh_en(f, "其他", "Other"));
+        list_finish(l);
+        found = (int)f->nlists - 1;
+    }
+    free(name);
+    return found;
+}
+
+/* Item k asks "or_other": it gets the list with "other", and a text
+ * question NAME_other right after it, asked when "other" is chosen, where
+ * the typed text is kept (as pyxform and KoboToolbox name it). */
+static void add_other(loader_t *L, survey_t *sv, const row_t *r, size_t k)
+{
+    form_t *f = L->f;
+    char *name = util_fmt("%s_other", f->items[k].name);
+    if (form_item_index(f, name) >= 0) {
+        err(L, r->line, sv->type + 1, _("or_other adds a question named '%s', which this form "
+            "already has; rename one of them"), name);
+        free(name);
+        return;
+    }
+    f->items[k].list = other_list(L, f->items[k].list);
+    f->items = util_xrealloc(f->items, (f->nitems + 1) * sizeof *f->items);
+    form_item_t *sel = &f->items[k], *it = &f->items[f->nitems];
+    memset(it, 0, sizeof *it);
+    it->type = FORM_TEXT;
+    it->name = name;
+    it->line = sel->line;
+    it->list = it->dim = it->other = -1;
+    it->group = sel->group;
+    it->label = text_zh_en(f, "请注明其他", "Specify other");
+    it->relevant_src = util_fmt("selected(${%s}, 'other')", sel->name);
+    expr_parse(it->relevant_src, &it->relevant, NULL, NULL);
+    sel->other = (int)f->nitems;
+    survey_track(sv, f->nitems, sv->row_of[k]);
+    f->nitems++;
+}
+
 /* One row of the survey sheet: its item, or nothing when the row is
  * dropped (its problem reported). */
 static void survey_row(loader_t *L, survey_t *sv, size_t i)
 {
     form_t *f = L->f;
     const row_t *r = &L->rows.rows[i];
-    form_type_t t;
-    char *list = NULL;
+    ptype_t pt;
     if (!cell(r, sv->type)[0]) {
         err(L, r->line, sv->type + 1, _("row has no type; every survey row needs one"));
         drop_name(L, cell(r, sv->name));
         return;
     }
-    if (parse_type(L, r, sv->type, &t, &list) != 0) {
+    if (parse_type(L, r, sv->type, &pt) != 0) {
         drop_name(L, cell(r, sv->name));
         return;
     }
+    form_type_t t = pt.t;
+    char *list = pt.list;
     if (check_name(L, sv, r, t) != 0 || track_groups(L, sv, r, t) != 0) {
         free(list);
         return;
@@ -1045,6 +1479,8 @@ static void survey_row(loader_t *L, survey_t *sv, size_t i)
     it->line = L->book_sheets ? r->xrow : r->line;
     it->list = -1;
     it->dim = -1;
+    it->other = -1;
+    it->range = pt.range;
     /* a group is not its own member: its enclosing group is below it */
     int below = t == FORM_BEGIN_GROUP && sv->depth > 0 &&
                 sv->stack[sv->depth - 1] == (int)f->nitems;
@@ -1054,7 +1490,7 @@ static void survey_row(loader_t *L, survey_t *sv, size_t i)
     it->hint = read_text(sv->s, sv->cs, r, "hint");
     it->required_message = read_text(sv->s, sv->cs, r, "required_message");
     it->constraint_message = read_text(sv->s, sv->cs, r, "constraint_message");
-    sv->row_of[f->nitems] = i;
+    survey_track(sv, f->nitems, i);
     f->nitems++;
     if (list) {
         for (size_t k = 0; k < f->nlists; k++)
@@ -1070,8 +1506,13 @@ static void survey_row(loader_t *L, survey_t *sv, size_t i)
         err(L, r->line, lc, _("question '%s' has no label"), it->name);
     if (t == FORM_NOTE && text_empty(it->label))
         err(L, r->line, lc, _("note '%s' has no label"), it->name);
+    if (pt.range)
+        range_list(L, sv, r, it);
     item_logic(L, sv, r, it);
+    item_features(L, sv, r, it);
     item_scoring(L, sv, r, it);
+    if (pt.other && it->list >= 0)
+        add_other(L, sv, r, f->nitems - 1);
 }
 
 /* Each ${name} inside a text (a label showing an earlier answer). */
@@ -1137,6 +1578,7 @@ static void survey_refs(loader_t *L, survey_t *sv)
             {it->relevant, sv->rel, "relevant"},
             {it->constraint, sv->con, "constraint"},
             {it->calculation, sv->calc, "calculation"},
+            {it->choice_filter, sv->filter, "choice_filter"},
         };
         for (size_t j = 0; j < sizeof ex / sizeof ex[0]; j++)
             if (ex[j].e) {
@@ -1169,7 +1611,6 @@ static void load_survey(loader_t *L)
         return;
     if (survey_columns(L, &sv) != 0)
         goto cleanup;
-    sv.row_of = util_xcalloc(sv.s->end - sv.s->first + 1, sizeof *sv.row_of);
     for (size_t i = sv.s->first; i < sv.s->end; i++)
         if (!row_blank(&L->rows.rows[i]))
             survey_row(L, &sv, i);
@@ -1468,6 +1909,9 @@ void form_free(form_t *f)
         free(it->constraint_src);
         free(it->appearance);
         free(it->calculation_src);
+        free(it->choice_filter_src);
+        free(it->default_value);
+        expr_free(it->choice_filter);
         expr_free(it->relevant);
         expr_free(it->constraint);
         expr_free(it->calculation);
@@ -1475,8 +1919,12 @@ void form_free(form_t *f)
     free(f->items);
     for (size_t i = 0; i < f->nlists; i++) {
         for (size_t c = 0; c < f->lists[i].nchoices; c++) {
-            free(f->lists[i].choices[c].name);
-            text_free(f->lists[i].choices[c].label);
+            form_choice_t *ch = &f->lists[i].choices[c];
+            free(ch->name);
+            text_free(ch->label);
+            for (size_t k = 0; ch->extra && k < f->nchoice_cols; k++)
+                free(ch->extra[k]);
+            free(ch->extra);
         }
         free(f->lists[i].choices);
         free(f->lists[i].order);
@@ -1488,6 +1936,9 @@ void form_free(form_t *f)
         text_free(f->dims[i].label);
     }
     free(f->dims);
+    for (size_t i = 0; i < f->nchoice_cols; i++)
+        free(f->choice_cols[i]);
+    free(f->choice_cols);
     for (size_t i = 0; i < f->nlangs; i++)
         free(f->langs[i]);
     free(f->langs);
@@ -1606,6 +2057,8 @@ const char *form_type_name(form_type_t t)
     case FORM_BEGIN_GROUP: return "begin_group";
     case FORM_END_GROUP: return "end_group";
     case FORM_CALCULATE: return "calculate";
+    case FORM_DATE: return "date";
+    case FORM_RANK: return "rank";
     }
     return "?";
 }

@@ -23,7 +23,9 @@ typedef enum {
     FORM_NOTE,
     FORM_BEGIN_GROUP,
     FORM_END_GROUP,
-    FORM_CALCULATE       /* no question: a value computed from the answers */
+    FORM_CALCULATE,      /* no question: a value computed from the answers */
+    FORM_DATE,           /* an ISO date, YYYY-MM-DD; never a time of day */
+    FORM_RANK            /* every choice of its list, in the order given */
 } form_type_t;
 
 typedef enum { FORM_ROLE_STAFF, FORM_ROLE_SELF } form_role_t;
@@ -38,6 +40,8 @@ typedef struct {
     char *name;          /* the stored value */
     form_text_t label;
     double num;          /* name as a number, NAN when it is not one */
+    char **extra;        /* the choices sheet's other columns (form->choice_cols),
+                            for choice_filter; NULL when the sheet has none */
 } form_choice_t;
 
 typedef struct {
@@ -62,6 +66,14 @@ typedef struct {
     char *relevant_src, *constraint_src, *appearance, *calculation_src;
     expr_t *relevant, *constraint;   /* NULL when the cell is empty */
     expr_t *calculation;             /* FORM_CALCULATE's, never NULL there */
+    /* choice_filter: which choices are offered, given the answers; its bare
+     * names are choices-sheet columns (expr_parse_filter) */
+    char *choice_filter_src;
+    expr_t *choice_filter;
+    char *default_value;  /* the answer it starts with, canonical; NULL none */
+    int read_only;        /* shown with its default, never asked */
+    int other;            /* or_other: the "specify other" text item, else -1 */
+    int range;            /* a `range` row: a select_one whose list is its steps */
     int list;            /* index into form->lists, -1 for none */
     int dim;             /* index into form->dims, -1 for none */
     int reverse;
@@ -91,6 +103,8 @@ typedef struct {
     size_t nlists;
     form_dim_t *dims;
     size_t ndims;
+    char **choice_cols;   /* the choices sheet's other columns (choice_filter) */
+    size_t nchoice_cols;
     char *source;        /* the UTF-8 CSV text exactly as loaded (BOM removed); for
                             a workbook, its sheets in the CSV layout */
     size_t source_len;

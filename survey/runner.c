@@ -32,6 +32,7 @@ struct run {
     char *owner;         /* "pid@host": this session, as it marks the draft it holds */
     int shown_group;     /* group whose heading was printed last; -2 = none yet */
     int *item_ids;       /* items.id by position, read at the first store */
+    form_list_t *view;   /* the choices list_of gave last (choice_filter applied) */
 };
 
 /* Our own words are in the session's language (cfg.lang), which need not
@@ -40,14 +41,32 @@ struct run {
  * prints it as a plain space, so an ASCII terminal never sees it.  The
  * Chinese in po/zh_CN.po keeps the same no-break spaces. */
 
+/* The choices item pos offers now.  With a choice_filter they depend on
+ * the answers, so the view is made again at each call and lives until the
+ * next one: a caller uses one list at a time. */
 static const form_list_t *list_of(const run_t *r, int pos)
 {
     const form_item_t *it = &r->cfg.form->items[pos];
-    return it->list >= 0 ? &r->cfg.form->lists[it->list] : NULL;
+    if (it->list < 0)
+        return NULL;
+    if (!it->choice_filter)
+        return &r->cfg.form->lists[it->list];
+    run_t *m = (run_t *)r;   /* only the cached view changes */
+    ans_choices_free(m->view);
+    m->view = ans_choices(r->ans, (size_t)pos);
+    return m->view;
+}
+
+/* Is item it put to the respondent?  Read-only questions keep their
+ * default and are not asked. */
+static int is_asked(const form_item_t *it)
+{
+    return form_item_answerable(it) && !it->read_only;
 }
 
 static void prefill(run_t *r)
 {
+    ans_set_defaults(r->ans);
     if (r->skip >= 0) {
         char *e = NULL;
         if (ans_set(r->ans, (size_t)r->skip, r->unit_code, &e) != 0)
@@ -189,8 +208,8 @@ int run_new(const run_cfg_t *cfg, run_t **out, char **err)
             return -1;
         }
         r->skip = r->ufield;
-        prefill(r);
     }
+    prefill(r);
     *out = r;
     return 0;
 }
@@ -200,6 +219,7 @@ void run_free(run_t *r)
     if (!r)
         return;
     ans_free(r->ans);
+    ans_choices_free(r->view);
     free(r->draft_key);
     free(r->unit_code);
     free(r->item_ids);
@@ -233,7 +253,7 @@ int run_shown(const run_t *r, int pos)
     if (pos < 0 || (size_t)pos >= f->nitems || pos == r->skip)
         return 0;
     const form_item_t *it = &f->items[pos];
-    if (it->type != FORM_NOTE && !form_item_answerable(it))
+    if (it->type != FORM_NOTE && !is_asked(it))
         return 0;
     return ans_relevant(r->ans, (size_t)pos);
 }
@@ -250,7 +270,7 @@ int run_next(const run_t *r, int pos)
 int run_prev(const run_t *r, int pos)
 {
     for (int p = pos - 1; p >= 0; p--)
-        if (run_shown(r, p) && form_item_answerable(&r->cfg.form->items[p]))
+        if (run_shown(r, p) && is_asked(&r->cfg.form->items[p]))
             return p;
     return -1;
 }
@@ -260,7 +280,7 @@ int run_number(const run_t *r, int pos, int *total)
     const form_t *f = r->cfg.form;
     int k = 0, num = 0;
     for (size_t i = 0; i < f->nitems; i++) {
-        if ((int)i == r->skip || !form_item_answerable(&f->items[i]))
+        if ((int)i == r->skip || !is_asked(&f->items[i]))
             continue;
         k++;
         if ((int)i == pos)
@@ -275,7 +295,7 @@ int run_count_answered(const run_t *r)
 {
     int k = 0;
     for (size_t i = 0; i < r->cfg.form->nitems; i++)
-        if ((int)i != r->skip && form_item_answerable(&r->cfg.form->items[i]) &&
+        if ((int)i != r->skip && is_asked(&r->cfg.form->items[i]) &&
             ans_get(r->ans, i))
             k++;
     return k;
@@ -381,6 +401,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
     case FORM_SELECT_MULTIPLE: {
         util_buf_t b = {0};
         char *save = NULL;
+        /* a choice given twice is one selection (ans_set folds it) */
         util_buf_adds(&b, "");
         for (char *tok = strtok_r(t, " ,;\t", &save); tok; tok = strtok_r(NULL, " ,;\t", &save)) {
             int k = run_choice(l, tok);
@@ -423,6 +444,24 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
         } else {
             *val = util_xstrdup(t);
         }
+        break;
+    }
+    case FORM_DATE:
+        *val = util_xstrdup(t);   /* ans_set reads the date and says what is wrong */
+        break;
+    case FORM_RANK: {
+        /* the options' numbers (or names) in order; ans_set checks that
+         * every option is there once */
+        util_buf_t b = {0};
+        char *save = NULL;
+        util_buf_adds(&b, "");
+        for (char *tok = strtok_r(t, " ,;\t", &save); tok; tok = strtok_r(NULL, " ,;\t", &save)) {
+            int k = run_choice(l, tok);
+            if (b.len)
+                util_buf_addc(&b, ' ');
+            util_buf_adds(&b, k >= 0 ? l->choices[k].name : tok);
+        }
+        *val = util_buf_take(&b);
         break;
     }
     default:
@@ -514,7 +553,7 @@ int run_answer(run_t *r, int pos, const char *line, char **msg)
     char *val = NULL, *old = NULL, *e = NULL;
     char *had = NULL;
     int rc = 1, in_tx = 0;
-    if (!run_shown(r, pos) || !form_item_answerable(&f->items[pos])) {
+    if (!run_shown(r, pos) || !is_asked(&f->items[pos])) {
         util_seterr(msg, TR(r->zh, "this item takes no answer"));
         goto cleanup;
     }
@@ -593,7 +632,7 @@ int run_check(const run_t *r, int *pos, char **msg)
 {
     const form_t *f = r->cfg.form;
     for (size_t i = 0; i < f->nitems; i++) {
-        if (!run_shown(r, (int)i) || !form_item_answerable(&f->items[i]))
+        if (!run_shown(r, (int)i) || !is_asked(&f->items[i]))
             continue;
         if (!ans_get(r->ans, i) && must_answer(r, (int)i)) {
             *pos = (int)i;
@@ -1202,7 +1241,8 @@ char *run_show_value(const run_t *r, int pos, const char *value)
         return NULL;
     const form_item_t *it = &r->cfg.form->items[pos];
     const form_list_t *l = list_of(r, pos);
-    if (!l || (it->type != FORM_SELECT_ONE && it->type != FORM_SELECT_MULTIPLE))
+    if (!l || (it->type != FORM_SELECT_ONE && it->type != FORM_SELECT_MULTIPLE &&
+               it->type != FORM_RANK))
         return util_xstrdup(value);
     util_buf_t b = {0};
     char *copy = util_xstrdup(value), *save = NULL;
@@ -1250,7 +1290,8 @@ void run_render_item(run_t *r, int pos, size_t width, size_t rows, util_buf_t *o
     free(pre);
     free(lab);
     const form_list_t *l = list_of(r, pos);
-    if (l && (it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE) && l->nchoices) {
+    if (l && (it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE ||
+              it->type == FORM_RANK) && l->nchoices) {
         int done = 0;
         if (run_is_scale(l) || l->nchoices <= 6)
             done = render_line(r, l, maxw, 3, out) || render_line(r, l, maxw, 2, out);
@@ -1272,7 +1313,8 @@ static char *typed_form(const run_t *r, int pos, const char *value)
 {
     const form_list_t *l = list_of(r, pos);
     const form_item_t *it = &r->cfg.form->items[pos];
-    if (!l || (it->type != FORM_SELECT_ONE && it->type != FORM_SELECT_MULTIPLE))
+    if (!l || (it->type != FORM_SELECT_ONE && it->type != FORM_SELECT_MULTIPLE &&
+               it->type != FORM_RANK))
         return run_fit(value, 20, r->cfg.ascii);
     util_buf_t b = {0};
     char *copy = util_xstrdup(value), *save = NULL;
@@ -1302,6 +1344,12 @@ static void prompt_parts(const run_t *r, int pos, util_buf_t *b, int entry)
         break;
     case FORM_SELECT_MULTIPLE:
         util_buf_addf(b, TR(r->zh, "%s, several with spaces"), rg);
+        break;
+    case FORM_RANK:
+        util_buf_addf(b, TR(r->zh, "%s, every one in order, with spaces"), rg);
+        break;
+    case FORM_DATE:
+        util_buf_adds(b, TR(r->zh, "date as YYYY-MM-DD"));
         break;
     case FORM_INTEGER:
         util_buf_adds(b, TR(r->zh, "whole number"));
@@ -1449,7 +1497,7 @@ void run_render_summary(const run_t *r, size_t width, util_buf_t *out)
     size_t maxw = width > 1 ? width - 1 : 1;
     int asked = 0, answered = 0, blank = 0;
     for (size_t i = 0; i < f->nitems; i++) {
-        if (!run_shown(r, (int)i) || !form_item_answerable(&f->items[i]))
+        if (!run_shown(r, (int)i) || !is_asked(&f->items[i]))
             continue;
         asked++;
         if (ans_get(r->ans, i))
@@ -1465,7 +1513,7 @@ void run_render_summary(const run_t *r, size_t width, util_buf_t *out)
         return;
     run_wrap(out, "  ", TR(r->zh, "Left blank:"), width, 2);
     for (size_t i = 0; i < f->nitems; i++) {
-        if (!run_shown(r, (int)i) || !form_item_answerable(&f->items[i]) || ans_get(r->ans, i))
+        if (!run_shown(r, (int)i) || !is_asked(&f->items[i]) || ans_get(r->ans, i))
             continue;
         if (++blank > 8) {
             char *more = util_fmt(TR(r->zh, "... and %d more"), asked - answered - 8);

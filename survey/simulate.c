@@ -713,11 +713,26 @@ static int set_required(ans_t *a, const form_t *f, size_t pos, char **err)
         (f->unit_field && strcmp(it->name, f->unit_field) == 0))
         return 0;
     const char *v = "-";
+    char today[11];
+    util_buf_t order = {0};
     if (it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE)
         v = f->lists[it->list].nchoices ? f->lists[it->list].choices[0].name : "";
     else if (it->type == FORM_INTEGER || it->type == FORM_DECIMAL)
         v = "0";
-    return set_answer(a, f, pos, v, err);
+    else if (it->type == FORM_DATE) {
+        util_today(today);
+        v = today;
+    }
+    else if (it->type == FORM_RANK) {
+        const form_list_t *l = &f->lists[it->list];   /* the list's own order */
+        util_buf_adds(&order, "");
+        for (size_t c = 0; c < l->nchoices; c++)
+            util_buf_addf(&order, "%s%s", c ? " " : "", l->choices[c].name);
+        v = order.s;
+    }
+    int rc = set_answer(a, f, pos, v, err);
+    util_buf_free(&order);
+    return rc;
 }
 
 /* The unit question takes the code when its list has it (as import does). */

@@ -692,7 +692,7 @@ static char *posted(const req_t *r, const form_item_t *it, int *bad)
             *bad = 1;
             continue;
         }
-        if (any && it->type != FORM_SELECT_MULTIPLE)
+        if (any && it->type != FORM_SELECT_MULTIPLE && it->type != FORM_RANK)
             break;
         if (any)
             util_buf_addc(&b, ' ');
@@ -775,9 +775,10 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         const form_item_t *it = &f->items[i];
         if (!form_item_answerable(it))
             continue;
-        if ((int)i == sv.fixed_pos) {
+        if ((int)i == sv.fixed_pos || it->read_only) {
+            const char *given = (int)i == sv.fixed_pos ? sv.unit_code : it->default_value;
             char *m = NULL;
-            if (ans_set(a, i, sv.unit_code, &m) != 0)
+            if (given && ans_set(a, i, given, &m) != 0)
                 free(m);   /* a unit the form does not list: the invitation still names it */
             continue;
         }
@@ -790,6 +791,8 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
             web_text_t why = it->type == FORM_INTEGER   ? WEB_T_BAD_INTEGER
                              : it->type == FORM_DECIMAL ? WEB_T_BAD_DECIMAL
                              : it->type == FORM_TEXT    ? WEB_T_BAD_TEXT
+                             : it->type == FORM_DATE    ? WEB_T_BAD_DATE
+                             : it->type == FORM_RANK    ? WEB_T_BAD_RANK
                                                         : WEB_T_BAD_CHOICE;
             errors[i] = util_xstrdup(web_text(lang, why));
         }

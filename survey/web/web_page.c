@@ -79,6 +79,9 @@ static const char *const texts[WEB_T_COUNT] = {
     [WEB_T_ADMIN_RATE] = N_("Rate"),
     [WEB_T_ADMIN_TOTAL] = N_("Total"),
     [WEB_T_ADMIN_NONE] = N_("No invitations have been issued yet."),
+    [WEB_T_BAD_DATE] = N_("Please enter a date as YYYY-MM-DD"),
+    [WEB_T_BAD_RANK] = N_("Please give every option a different place"),
+    [WEB_T_RANK_PLACE] = N_("Place %zu"),
 };
 
 const char *web_text(web_lang_t lang, web_text_t id)
@@ -337,6 +340,43 @@ static void render_select(util_buf_t *b, const form_t *f, const form_item_t *it,
     util_buf_adds(b, "</div>\n");
 }
 
+/* rank: one drop-down per place, each offering every option; the places
+ * are sent in order under one name, which is the stored order. */
+static void render_rank(util_buf_t *b, const form_t *f, const form_item_t *it, int li,
+                        web_lang_t lang, const char *raw)
+{
+    const form_list_t *l = &f->lists[it->list];
+    char *copy = util_xstrdup(raw ? raw : ""), *save = NULL;
+    char *tok = strtok_r(copy, " ", &save);
+    util_buf_adds(b, "<div class=\"rank\">");
+    for (size_t place = 0; place < l->nchoices; place++) {
+        char *lab = util_fmt(web_text(lang, WEB_T_RANK_PLACE), place + 1);
+        util_buf_addf(b, "<p><label for=\"f-");
+        html_esc(b, it->name);
+        util_buf_addf(b, "-%zu\">", place);
+        html_esc(b, lab);
+        free(lab);
+        util_buf_addf(b, "</label> <select id=\"f-");
+        html_esc(b, it->name);
+        util_buf_addf(b, "-%zu\" name=\"", place);
+        field_name(b, it);
+        util_buf_adds(b, "\"><option value=\"\">");
+        html_esc(b, web_text(lang, WEB_T_CHOOSE));
+        util_buf_adds(b, "</option>");
+        for (size_t c = 0; c < l->nchoices; c++) {
+            util_buf_adds(b, "<option value=\"");
+            html_esc(b, l->choices[c].name);
+            util_buf_adds(b, tok && strcmp(tok, l->choices[c].name) == 0 ? "\" selected>" : "\">");
+            html_esc(b, form_text(f, l->choices[c].label, li));
+            util_buf_adds(b, "</option>");
+        }
+        util_buf_adds(b, "</select></p>\n");
+        tok = tok ? strtok_r(NULL, " ", &save) : NULL;
+    }
+    util_buf_adds(b, "</div>\n");
+    free(copy);
+}
+
 static void render_input(util_buf_t *b, const form_item_t *it, const char *raw)
 {
     if (it->type == FORM_TEXT) {
@@ -347,6 +387,19 @@ static void render_input(util_buf_t *b, const form_item_t *it, const char *raw)
         util_buf_adds(b, "\">");
         html_esc(b, raw);
         util_buf_adds(b, "</textarea>\n");
+        return;
+    }
+    if (it->type == FORM_DATE) {
+        /* a browser without a date picker shows a text box: the hint on
+         * the format is in the placeholder */
+        util_buf_adds(b, "<input class=\"t\" type=\"date\" placeholder=\"YYYY-MM-DD\" "
+                         "maxlength=\"10\" id=\"f-");
+        html_esc(b, it->name);
+        util_buf_adds(b, "\" name=\"");
+        field_name(b, it);
+        util_buf_adds(b, "\" value=\"");
+        html_esc(b, raw);
+        util_buf_adds(b, "\">\n");
         return;
     }
     /* type=text, not type=number: a browser that cannot parse a number
@@ -387,7 +440,9 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
 {
     const form_t *f = v->form;
     const form_item_t *it = &f->items[pos];
-    const char *raw = v->raw ? v->raw[pos] : NULL;
+    /* a page shown the first time starts from the defaults; shown again,
+     * from what was sent (an emptied default stays empty) */
+    const char *raw = v->raw ? v->raw[pos] : it->default_value;
     const char *err = v->errors ? v->errors[pos] : NULL;
     if (it->type == FORM_NOTE) {
         util_buf_adds(b, "<div class=\"q note\" id=\"q-");
@@ -401,15 +456,33 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
         util_buf_adds(b, "</p></div>\n");
         return;
     }
-    if ((int)pos == v->fixed_pos) {
-        /* answered by the invitation: shown, not asked, and not sent back */
+    if ((int)pos == v->fixed_pos || it->read_only) {
+        /* answered by the invitation, or read-only: shown, not asked, and
+         * not sent back */
         util_buf_adds(b, "<div class=\"q\" id=\"q-");
         html_esc(b, it->name);
+        if (it->relevant_src) {
+            util_buf_adds(b, "\" data-relevant=\"");
+            html_esc(b, it->relevant_src);
+        }
         util_buf_adds(b, "\"><p style=\"margin:0\">");
         text_out(b, v, it->label, li);
         util_buf_adds(b, lang_colon(v->lang));
         util_buf_adds(b, "<span class=\"fixed\">");
-        html_esc(b, v->fixed_text ? v->fixed_text : "");
+        if ((int)pos == v->fixed_pos) {
+            html_esc(b, v->fixed_text ? v->fixed_text : "");
+        } else if (it->default_value) {
+            char *ref = util_fmt("${%s}", it->name);
+            ans_t *one = ans_new(f);
+            char *m = NULL;
+            if (ans_set(one, pos, it->default_value, &m) != 0)
+                free(m);
+            char *shown = ans_fill(one, ref, li);
+            html_esc(b, shown);
+            free(shown);
+            ans_free(one);
+            free(ref);
+        }
         util_buf_adds(b, "</span></p></div>\n");
         return;
     }
@@ -422,9 +495,11 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
     }
     int is_select = it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE;
     int dropdown = is_select && select_look(f, it) == LOOK_DROPDOWN;
+    /* several fields answer it: a fieldset named by its legend */
+    int fieldset = (is_select && !dropdown) || it->type == FORM_RANK;
     /* radio and checkbox groups are fieldsets named by their legend; a single
      * field is named by a label pointing at it */
-    if (is_select && !dropdown)
+    if (fieldset)
         util_buf_adds(b, "\">\n<fieldset><legend>");
     else {
         util_buf_adds(b, "\">\n<label class=\"lab\" for=\"f-");
@@ -435,7 +510,7 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
     text_out(b, v, it->label, li);
     if (it->required)
         util_buf_adds(b, " <span class=\"req\">*</span>");
-    util_buf_adds(b, is_select && !dropdown ? "</legend>\n" : "</label>\n");
+    util_buf_adds(b, fieldset ? "</legend>\n" : "</label>\n");
     if (*form_text(f, it->hint, li)) {
         util_buf_adds(b, "<p class=\"hint\">");
         text_out(b, v, it->hint, li);
@@ -448,11 +523,13 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
         html_esc(b, err);
         util_buf_adds(b, "</p>\n");
     }
-    if (is_select)
+    if (it->type == FORM_RANK)
+        render_rank(b, f, it, li, v->lang, raw);
+    else if (is_select)
         render_select(b, f, it, li, v->lang, raw);
     else
         render_input(b, it, raw);
-    if (is_select && !dropdown)
+    if (fieldset)
         util_buf_adds(b, "</fieldset>\n");
     util_buf_adds(b, "</div>\n");
 }

@@ -73,6 +73,9 @@ typedef enum {
     WEB_T_ADMIN_RATE,
     WEB_T_ADMIN_TOTAL,
     WEB_T_ADMIN_NONE,
+    WEB_T_BAD_DATE,
+    WEB_T_BAD_RANK,
+    WEB_T_RANK_PLACE,      /* printf format with one %zu: "Place %zu" */
     WEB_T_COUNT
 } web_text_t;
 

@@ -91,6 +91,55 @@ static const struct bad bads[] = {
      SETTINGS "survey,,,\n,type,name,calculation\n,calculate,a,. + 1\n",
      "t.csv:6:4: error: calculation '. + 1' uses '.', which has no value in a calculation; "
      "refer to questions as ${name}"},
+    {"or_other whose text question's name is taken",
+     SETTINGS YN "survey,,,\n,type,name,label\n,text,a_other,T\n,select_one yn or_other,a,A\n",
+     "t.csv:11:2: error: or_other adds a question named 'a_other', which this form already has; "
+     "rename one of them"},
+    {"range with decimal steps",
+     SETTINGS "survey,,,,\n,type,name,label,parameters\n,range,r,R,start=0 end=1 step=0.5\n",
+     "t.csv:6:5: error: range 'r': start, end and step must be whole numbers (a range is shown "
+     "as a choice of its steps)"},
+    {"range that never reaches its end",
+     SETTINGS "survey,,,,\n,type,name,label,parameters\n,range,r,R,start=0 end=9 step=2\n",
+     "t.csv:6:5: error: range 'r': from 0 to 9 by 2 does not give 1 to 1000 steps ending at 9"},
+    {"range parameter not a number",
+     SETTINGS "survey,,,,\n,type,name,label,parameters\n,range,r,R,start=x\n",
+     "t.csv:6:5: error: parameter start must be a number, not 'x'"},
+    {"a parameter gapsurvey does not know",
+     SETTINGS "survey,,,,\n,type,name,label,parameters\n,integer,n,N,max-pixels=5\n",
+     "t.csv:6:5: error: parameter 'max-pixels' is not supported on integer"},
+    {"choice_filter on a text question",
+     SETTINGS "survey,,,,\n,type,name,label,choice_filter\n,text,t,T,x = 1\n",
+     "t.csv:6:5: error: choice_filter goes on select_one, select_multiple or rank questions, "
+     "not on text"},
+    {"choice_filter naming a column the choices sheet lacks",
+     SETTINGS "choices,,,,\n,list_name,name,label,cat\n,l,a,A,x\n"
+     "survey,,,,\n,type,name,label,choice_filter\n,select_one l,q,Q,kat = 'x'\n",
+     "t.csv:9:5: error: choice_filter refers to 'kat', which is no column of the choices sheet; "
+     "add the column or write ${kat} for a question"},
+    {"default that is no answer",
+     SETTINGS YN "survey,,,,\n,type,name,label,default\n,select_one yn,q,Q,maybe\n",
+     "t.csv:10:5: error: default 'maybe' is not a valid answer to select_one 'q'"},
+    {"default on a date, not ISO",
+     SETTINGS "survey,,,,\n,type,name,label,default\n,date,d,D,2026/3/1\n",
+     "t.csv:6:5: error: default '2026/3/1' is not a valid answer to date 'd'"},
+    {"default from other answers",
+     SETTINGS "survey,,,,\n,type,name,label,default\n,integer,a,A,\n,integer,b,B,${a}\n",
+     "t.csv:7:5: error: a default that refers to other answers ('${a}') is not supported; use a "
+     "fixed value, or a calculate row"},
+    {"read_only that is neither yes nor no",
+     SETTINGS "survey,,,,\n,type,name,label,read_only\n,integer,a,A,maybe\n",
+     "t.csv:6:5: error: read_only must be yes or no, not 'maybe'"},
+    {"an unsupported type names itself",
+     SETTINGS "survey,,,\n,type,name,label\n,geopoint,g,Where\n",
+     "t.csv:6:2: error: type 'geopoint' is not supported by gapsurvey; use one of select_one, "
+     "select_multiple, rank, integer, decimal, range, text, date, note, calculate, begin_group, "
+     "end_group"},
+    {"an unsupported select type with its list",
+     SETTINGS "survey,,,\n,type,name,label\n,select_one_from_file x.csv,g,Where\n",
+     "t.csv:6:2: error: type 'select_one_from_file x.csv' is not supported by gapsurvey; use "
+     "one of select_one, select_multiple, rank, integer, decimal, range, text, date, note, "
+     "calculate, begin_group, end_group"},
     {"a label showing an answer that does not exist",
      SETTINGS "survey,,,\n,type,name,label\n,integer,n,N\n,note,x,You said ${nn}\n",
      "t.csv:7:4: error: label refers to ${nn}, which is not a question; did you mean ${n}?"},
@@ -214,11 +263,149 @@ static void test_calculate(void **state)
     form_free(f);
 }
 
+/* ---- date, range, rank, or_other, default, read_only ---- */
+
+static const char types_form[] =
+    SETTINGS
+    "choices,,,,\n,list_name,name,label,cat\n"
+    ",colours,red,Red,warm\n,colours,blue,Blue,cold\n,colours,sun,Sun yellow,warm\n"
+    ",cats,warm,Warm,\n,cats,cold,Cold,\n"
+    "survey,,,,,,,\n"
+    ",type,name,label,parameters,default,read_only,choice_filter\n"
+    ",date,when,When?,,2026-01-31,,\n"
+    ",range,score,Score,start=0 end=10 step=2,,,\n"
+    ",range,plain,Plain,,,,\n"
+    ",rank colours,order,Order the colours,,,,\n"
+    ",select_one colours or_other,fav,Favourite,,,,\n"
+    ",select multiple from colours or specify other,some,Some,,blue red,,\n"
+    ",integer,fixed,Fixed,,7,yes,\n"
+    ",select_one cats,cat,Warm or cold?,,,,\n"
+    ",select_multiple colours,pick,Pick,,,,cat = ${cat}\n"
+    ",start,started,,,,,\n"
+    ",deviceid,device,,,,,\n";
+
+static void test_types(void **state)
+{
+    (void)state;
+    util_diag_t d = {0};
+    form_t *f = NULL;
+    assert_int_equal(form_load_mem("t.csv", types_form, strlen(types_form), &f, &d), 0);
+    /* metadata rows are left out, each with a warning */
+    assert_int_equal(d.nwarnings, 2);
+    assert_string_equal(d.msgs[0], "t.csv:22:2: warning: type 'start' records when, where or on "
+                        "what device a response was made; gapsurvey keeps none of that, so the "
+                        "row is left out");
+    assert_int_equal(form_item_index(f, "started"), -1);
+    util_diag_free(&d);
+
+    ans_t *a = ans_new(f);
+    char *err = NULL;
+    /* date: read as people write it, kept as ISO, never with a time */
+    size_t when = (size_t)pos(f, "when");
+    assert_int_equal(f->items[when].type, FORM_DATE);
+    set(a, f, "when", "2026/3/1");
+    assert_string_equal(ans_get(a, when), "2026-03-01");
+    set(a, f, "when", "2026年3月9日");
+    assert_string_equal(ans_get(a, when), "2026-03-09");
+    assert_int_equal(ans_set(a, when, "2026-03-01T10:20", &err), -1);
+    assert_string_equal(err, "'2026-03-01T10:20': only the date is kept, not the time of day; "
+                        "write it as YYYY-MM-DD (when)");
+    free(err);
+    err = NULL;
+    assert_int_equal(ans_set(a, when, "2026-02-30", &err), -1);
+    assert_string_equal(err, "'2026-02-30' is not a date; write it as YYYY-MM-DD (when)");
+    free(err);
+    err = NULL;
+
+    /* range: a select_one of its steps */
+    const form_item_t *score = &f->items[pos(f, "score")];
+    assert_int_equal(score->type, FORM_SELECT_ONE);
+    assert_true(score->range);
+    const form_list_t *sl = &f->lists[score->list];
+    assert_int_equal(sl->nchoices, 6);
+    assert_true(sl->numeric && sl->min == 0 && sl->max == 10);
+    assert_string_equal(sl->choices[3].name, "6");
+    assert_string_equal(form_text(f, sl->choices[3].label, 0), "6");
+    assert_int_equal(f->lists[f->items[pos(f, "plain")].list].nchoices, 10);
+    set(a, f, "score", "4");
+    assert_int_equal(ans_set(a, (size_t)pos(f, "score"), "5", &err), -1);
+    free(err);
+    err = NULL;
+
+    /* rank: every option once, in order */
+    size_t order = (size_t)pos(f, "order");
+    assert_int_equal(f->items[order].type, FORM_RANK);
+    set(a, f, "order", "sun, red blue");
+    assert_string_equal(ans_get(a, order), "sun red blue");
+    assert_int_equal(ans_set(a, order, "sun red", &err), -1);
+    assert_string_equal(err, "rank all 3 options of order, in order; 2 given");
+    free(err);
+    err = NULL;
+    assert_int_equal(ans_set(a, order, "sun red sun", &err), -1);
+    assert_string_equal(err, "'sun' is ranked twice (order); give each option one place");
+    free(err);
+    err = NULL;
+    assert_string_equal(ans_get(a, order), "sun red blue");   /* kept */
+
+    /* or_other: the list gains "other", a text question follows */
+    size_t fav = (size_t)pos(f, "fav");
+    const form_item_t *fi = &f->items[fav];
+    assert_int_equal(fi->other, (int)fav + 1);
+    const form_item_t *fo = &f->items[fav + 1];
+    assert_string_equal(fo->name, "fav_other");
+    assert_int_equal(fo->type, FORM_TEXT);
+    assert_string_equal(fo->relevant_src, "selected(${fav}, 'other')");
+    const form_list_t *ol = &f->lists[fi->list];
+    assert_string_equal(ol->name, "colours or_other");
+    assert_int_equal(ol->nchoices, 4);
+    assert_string_equal(ol->choices[3].name, "other");
+    assert_string_equal(ol->choices[0].extra[0], "warm");
+    assert_false(ans_relevant(a, fav + 1));
+    set(a, f, "fav", "other");
+    assert_true(ans_relevant(a, fav + 1));
+    set(a, f, "fav_other", "Green");
+    /* the old spelling, on a select_multiple, shares the list */
+    size_t some = (size_t)pos(f, "some");
+    assert_int_equal(f->items[some].list, fi->list);
+    assert_string_equal(f->items[some + 1].name, "some_other");
+
+    /* defaults, and read_only */
+    assert_null(ans_get(a, (size_t)pos(f, "fixed")));
+    ans_set_defaults(a);
+    assert_string_equal(ans_get(a, (size_t)pos(f, "fixed")), "7");
+    assert_string_equal(ans_get(a, some), "blue red");
+    assert_string_equal(ans_get(a, when), "2026-03-09");   /* an answer is kept */
+    assert_true(f->items[pos(f, "fixed")].read_only);
+
+    /* choice_filter: what is offered follows the answer it names */
+    size_t pick = (size_t)pos(f, "pick");
+    form_list_t *v = ans_choices(a, pick);
+    assert_int_equal(v->nchoices, 0);   /* no category yet */
+    ans_choices_free(v);
+    set(a, f, "cat", "warm");
+    v = ans_choices(a, pick);
+    assert_int_equal(v->nchoices, 2);
+    assert_string_equal(v->choices[0].name, "red");
+    assert_string_equal(v->choices[1].name, "sun");
+    ans_choices_free(v);
+    set(a, f, "pick", "red blue");
+    char *msg = NULL;
+    assert_int_equal(ans_check_constraint(a, pick, 0, &msg), -1);
+    assert_string_equal(msg, "'blue' is not among the options offered for the earlier answers");
+    free(msg);
+    msg = NULL;
+    set(a, f, "pick", "sun");
+    assert_int_equal(ans_check_constraint(a, pick, 0, &msg), 0);
+    ans_free(a);
+    form_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loader_errors),
         cmocka_unit_test(test_calculate),
+        cmocka_unit_test(test_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
