@@ -1317,8 +1317,8 @@ static void item_features(loader_t *L, survey_t *sv, const row_t *r, form_item_t
         char *msg = NULL;
         int ecol = 0;
         if (expr_parse_filter(flt, &e, &msg, &ecol) != 0) {
-            err(L, r->line, sv->filter + 1, _("%s '%s': %s at character %d"), "choice_filter",
-                flt, msg ? msg : "syntax error", ecol);
+            err(L, r->line, sv->filter + 1, _("choice_filter '%s': %s at character %d"), flt,
+                msg ? msg : "syntax error", ecol);
             free(msg);
         } else {
             it->choice_filter_src = util_xstrdup(flt);
@@ -1367,12 +1367,13 @@ static int lang_is_zh(const form_t *f, size_t li)
     return strstr(l, "zh") || strstr(l, "Chinese") || strstr(l, "中文");
 }
 
-/* A text in every language of the form, Chinese or English by language. */
-static form_text_t text_zh_en(const form_t *f, const char *zh, const char *en)
+/* A text of ours in every language of the form: the catalogue's Chinese
+ * for a Chinese label column, the English for any other. */
+static form_text_t text_ours(const form_t *f, const char *en)
 {
     form_text_t t = util_xcalloc(FORM_MAX_LANGS, sizeof *t);
     for (size_t i = 0; i < f->nlangs && i < FORM_MAX_LANGS; i++)
-        t[i] = util_xstrdup(lang_is_zh(f, i) ? zh : en);
+        t[i] = util_xstrdup(TR(lang_is_zh(f, i), en));
     if (f->nlangs == 0)
         t[0] = util_xstrdup(en);
     return t;
@@ -1411,7 +1412,7 @@ static int other_list(loader_t *L, int base)
                     ch->extra[k] = util_xstrdup(b->choices[c].extra[k]);
             }
         }
-        choice_add(l, "other", text_zh_en(f, "其他", "Other"));
+        choice_add(l, "other", text_ours(f, N_("Other")));
         list_finish(l);
         found = (int)f->nlists - 1;
     }
@@ -1441,7 +1442,7 @@ static void add_other(loader_t *L, survey_t *sv, const row_t *r, size_t k)
     it->line = sel->line;
     it->list = it->dim = it->other = -1;
     it->group = sel->group;
-    it->label = text_zh_en(f, "请注明其他", "Specify other");
+    it->label = text_ours(f, N_("Specify other"));
     it->relevant_src = util_fmt("selected(${%s}, 'other')", sel->name);
     expr_parse(it->relevant_src, &it->relevant, NULL, NULL);
     sel->other = (int)f->nitems;
