@@ -387,6 +387,9 @@ int ans_offered(const ans_t *a, size_t pos, size_t c)
     const form_item_t *it = &a->f->items[pos];
     if (!it->choice_filter)
         return 1;
+    /* or_other's "other" is offered whatever the filter: it has no columns */
+    if (it->other >= 0 && strcmp(a->f->lists[it->list].choices[c].name, "other") == 0)
+        return 1;
     ans_t *m = (ans_t *)a;   /* only the cursor and the filter's choice change */
     m->choice_now = &a->f->lists[it->list].choices[c];
     m->cur = pos;

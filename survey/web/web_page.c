@@ -416,7 +416,7 @@ static void render_input(util_buf_t *b, const form_item_t *it, const char *raw)
 }
 
 /* A form text (label, hint, note) escaped, with ${name} filled in from
- * the answers so far (nothing in its place when there are none yet). */
+ * the answers so far (the defaults when there are none yet). */
 static void text_out(util_buf_t *b, const web_form_view_t *v, form_text_t t, int li)
 {
     const char *s = form_text(v->form, t, li);
@@ -425,6 +425,8 @@ static void text_out(util_buf_t *b, const web_form_view_t *v, form_text_t t, int
         return;
     }
     ans_t *none = v->ans ? NULL : ans_new(v->form);
+    if (none)
+        ans_set_defaults(none);   /* a page shown the first time starts from them */
     char *filled = ans_fill(v->ans ? v->ans : none, s, li);
     html_esc(b, filled);
     free(filled);
