@@ -11,6 +11,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 /* A select_one answer is the choice's own name in the form, borrowed, with
  * its index kept: an import checks tens of millions of Likert cells, and a
@@ -29,6 +31,7 @@ struct ans {
     int stale;           /* answers changed since they were computed */
     int computing;
     const form_choice_t *choice_now;   /* the choice a choice_filter is asked about */
+    unsigned long long seed;           /* the order of randomized choices; 0 none */
 };
 
 static void drop_val(ans_t *a, size_t pos)
@@ -398,18 +401,64 @@ int ans_offered(const ans_t *a, size_t pos, size_t c)
     return ok;
 }
 
-form_list_t *ans_choices(const ans_t *a, size_t pos)
+void ans_set_seed(ans_t *a, unsigned long long seed)
+{
+    a->seed = seed;
+}
+
+unsigned long long ans_seed(const ans_t *a)
+{
+    return a->seed;
+}
+
+unsigned long long ans_new_seed(void)
+{
+    unsigned long long s = 0;
+    while (s == 0)
+        if (getrandom(&s, sizeof s, 0) != (ssize_t)sizeof s)
+            s = (unsigned long long)time(NULL) * 6364136223846793005ULL + (unsigned long long)clock();
+    return s;
+}
+
+/* splitmix64: a small generator whose stream from (seed, item) is the same
+ * wherever it is drawn, so a page shown again shows the same order. */
+static unsigned long long mix(unsigned long long *x)
+{
+    unsigned long long z = (*x += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static void shuffle(form_list_t *v, unsigned long long seed, size_t pos)
+{
+    unsigned long long x = seed ^ (0xD1B54A32D192ED03ULL * (pos + 1));
+    size_t n = v->nchoices;
+    /* "other" stays where a respondent looks for it: last */
+    if (n > 0 && strcmp(v->choices[n - 1].name, "other") == 0)
+        n--;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(mix(&x) % i);
+        form_choice_t t = v->choices[i - 1];
+        v->choices[i - 1] = v->choices[j];
+        v->choices[j] = t;
+    }
+}
+
+form_list_t *ans_choices(const ans_t *a, size_t pos, int filter)
 {
     const form_item_t *it = &a->f->items[pos];
     const form_list_t *l = &a->f->lists[it->list];
     form_list_t *v = util_xmalloc(sizeof *v);
     *v = *l;
-    v->order = NULL;   /* a subset: searched in turn */
+    v->order = NULL;   /* a subset, or another order: searched in turn */
     v->choices = util_xcalloc(l->nchoices + 1, sizeof *v->choices);
     v->nchoices = 0;
     for (size_t c = 0; c < l->nchoices; c++)
-        if (ans_offered(a, pos, c))
+        if (!filter || ans_offered(a, pos, c))
             v->choices[v->nchoices++] = l->choices[c];
+    if (it->randomize && a->seed)
+        shuffle(v, a->seed, pos);
     return v;
 }
 

@@ -40,11 +40,21 @@ int ans_check_required(const ans_t *a, size_t pos, int li, char **msg);
  * (its choice_filter holds, or it has none).  ans_check_constraint refuses
  * an answer that chose one not offered. */
 int ans_offered(const ans_t *a, size_t pos, size_t c);
-/* The choices item pos offers now, in the order to show them: its list
- * less the choices its choice_filter leaves out given the current answers.
- * The copy shares names and labels with the form; free it with
- * ans_choices_free. */
-form_list_t *ans_choices(const ans_t *a, size_t pos);
+/* The order in which this respondent sees the choices of items with
+ * randomize=true: drawn from seed, a random number that says nothing about
+ * them (0 = the list's own order).  The web form carries it from page to
+ * page; nothing stores it. */
+void ans_set_seed(ans_t *a, unsigned long long seed);
+unsigned long long ans_seed(const ans_t *a);
+/* A fresh random seed (getrandom), never 0. */
+unsigned long long ans_new_seed(void);
+
+/* The choices item pos offers now, in the order to show them: its list,
+ * less (with filter) the choices its choice_filter leaves out given the
+ * current answers, shuffled by the seed when the item asks for it (an
+ * or_other's "other" stays last).  The copy shares names and labels with
+ * the form; free it with ans_choices_free. */
+form_list_t *ans_choices(const ans_t *a, size_t pos, int filter);
 void ans_choices_free(form_list_t *l);
 /* Gives every unanswered item with a `default` that value: how the
  * terminal and the web start a questionnaire (an import does not). */

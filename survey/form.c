@@ -1206,8 +1206,27 @@ static int one_param(void *ud, const char *key, const char *val)
         }
         return 0;
     }
+    form_type_t t = p->it->type;
+    int chooses = !p->it->range && (t == FORM_SELECT_ONE || t == FORM_SELECT_MULTIPLE ||
+                                    t == FORM_RANK);
+    if (chooses && strcmp(key, "randomize") == 0) {
+        if (util_is_yes(val))
+            p->it->randomize = 1;
+        else if (!util_is_no(val)) {
+            err(p->L, p->r->line, p->col + 1, _("randomize must be true or false, not '%s'"), val);
+            return -1;
+        }
+        return 0;
+    }
+    if (chooses && strcmp(key, "seed") == 0) {
+        /* ODK seeds the order from an answer; gapsurvey's seed is random
+         * and comes from nothing about the respondent */
+        warn(p->L, p->r->line, p->col + 1, _("parameter seed is ignored: each respondent gets "
+             "an order of their own, from a random seed"));
+        return 0;
+    }
     err(p->L, p->r->line, p->col + 1, _("parameter '%s' is not supported on %s"), key,
-        p->it->range ? "range" : form_type_name(p->it->type));
+        p->it->range ? "range" : form_type_name(t));
     return -1;
 }
 

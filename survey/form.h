@@ -74,6 +74,7 @@ typedef struct {
     int read_only;        /* shown with its default, never asked */
     int other;            /* or_other: the "specify other" text item, else -1 */
     int range;            /* a `range` row: a select_one whose list is its steps */
+    int randomize;        /* parameters randomize=true: choices shuffled per respondent */
     int list;            /* index into form->lists, -1 for none */
     int dim;             /* index into form->dims, -1 for none */
     int reverse;

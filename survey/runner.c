@@ -49,11 +49,11 @@ static const form_list_t *list_of(const run_t *r, int pos)
     const form_item_t *it = &r->cfg.form->items[pos];
     if (it->list < 0)
         return NULL;
-    if (!it->choice_filter)
+    if (!it->choice_filter && !it->randomize)
         return &r->cfg.form->lists[it->list];
     run_t *m = (run_t *)r;   /* only the cached view changes */
     ans_choices_free(m->view);
-    m->view = ans_choices(r->ans, (size_t)pos);
+    m->view = ans_choices(r->ans, (size_t)pos, 1);
     return m->view;
 }
 
@@ -192,6 +192,10 @@ int run_new(const run_cfg_t *cfg, run_t **out, char **err)
     r->cfg.draft_key = r->draft_key;
     r->cfg.unit_code = r->unit_code;
     r->ans = ans_new(f);
+    /* each session its own order of randomized choices, which nothing
+     * keeps; paper is keyed in the order it was printed in */
+    if (!cfg->entry)
+        ans_set_seed(r->ans, ans_new_seed());
     r->li = form_lang(f, cfg->lang);
     r->zh = cfg->lang && strcmp(cfg->lang, "zh") == 0;
     r->ufield = f->unit_field ? form_item_index(f, f->unit_field) : -1;

@@ -474,6 +474,7 @@ typedef struct {
     int fixed_pos;           /* the unit question answered by the invitation, -1 none */
     char *unit_code;         /* of the invitation's unit */
     char *fixed_text;        /* how the fixed unit is shown */
+    unsigned long long seed; /* the respondent's order of randomized choices */
 } survey_t;
 
 static void survey_free(survey_t *sv)
@@ -524,7 +525,7 @@ static enum MHD_Result send_form(web_t *w, struct MHD_Connection *c, unsigned st
     char csrf[65];
     hmac_hex(w, "submit", hash, csrf);
     web_form_view_t v = {sv->cf->form, lang, code, csrf, raw, errors, nerrors, sv->fixed_pos,
-                         sv->fixed_text, notice, "/live.js", NULL};
+                         sv->fixed_text, notice, "/live.js", NULL, sv->seed};
     /* labels may show earlier answers (${name}): those sent so far */
     ans_t *a = raw ? ans_new(v.form) : NULL;
     for (size_t i = 0; a && i < v.form->nitems; i++) {
@@ -567,6 +568,7 @@ static enum MHD_Result open_form(web_t *w, struct MHD_Connection *c, web_lang_t 
                           WEB_T_SERVER_TEXT);
         goto cleanup;
     }
+    sv.seed = ans_new_seed();
     rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, NULL, NULL, 0, NULL);
 cleanup:
     pool_put(w, s);
@@ -766,6 +768,12 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         goto cleanup;
     }
     const form_t *f = sv.cf->form;
+    /* the order the page was shown in, kept when it is shown again */
+    const char *seed = field(r, "seed");
+    char *end = NULL;
+    sv.seed = seed ? strtoull(seed, &end, 16) : 0;
+    if (!sv.seed || !end || *end)
+        sv.seed = ans_new_seed();
     n = f->nitems;
     raw = util_xcalloc(n + 1, sizeof *raw);
     errors = util_xcalloc(n + 1, sizeof *errors);

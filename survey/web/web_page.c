@@ -282,10 +282,23 @@ static void field_name(util_buf_t *b, const form_item_t *it)
     html_esc(b, it->name);
 }
 
-static void render_select(util_buf_t *b, const form_t *f, const form_item_t *it, int li,
-                          web_lang_t lang, const char *raw)
+static void render_select(util_buf_t *b, const web_form_view_t *v, const form_item_t *it,
+                          int li, const char *raw)
 {
+    const form_t *f = v->form;
+    web_lang_t lang = v->lang;
     const form_list_t *l = &f->lists[it->list];
+    /* this respondent's order; every choice is on the page, as what a
+     * choice_filter leaves depends on answers given on the same page (the
+     * server refuses a choice it does not offer) */
+    ans_t *order = NULL;
+    form_list_t *view = NULL;
+    if (it->randomize && v->seed) {
+        order = ans_new(f);
+        ans_set_seed(order, v->seed);
+        view = ans_choices(order, (size_t)(it - f->items), 0);
+        l = view;
+    }
     look_t look = select_look(f, it);
     if (look == LOOK_DROPDOWN) {
         util_buf_adds(b, "<select id=\"f-");
@@ -303,6 +316,8 @@ static void render_select(util_buf_t *b, const form_t *f, const form_item_t *it,
             util_buf_adds(b, "</option>\n");
         }
         util_buf_adds(b, "</select>\n");
+        ans_choices_free(view);
+        ans_free(order);
         return;
     }
     const char *type = it->type == FORM_SELECT_MULTIPLE ? "checkbox" : "radio";
@@ -338,6 +353,8 @@ static void render_select(util_buf_t *b, const form_t *f, const form_item_t *it,
         util_buf_adds(b, "</label>");
     }
     util_buf_adds(b, "</div>\n");
+    ans_choices_free(view);
+    ans_free(order);
 }
 
 /* rank: one drop-down per place, each offering every option; the places
@@ -528,7 +545,7 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
     if (it->type == FORM_RANK)
         render_rank(b, f, it, li, v->lang, raw);
     else if (is_select)
-        render_select(b, f, it, li, v->lang, raw);
+        render_select(b, v, it, li, raw);
     else
         render_input(b, it, raw);
     if (fieldset)
@@ -549,6 +566,11 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
     hidden(b, "code", v->code);
     hidden(b, "csrf", v->csrf);
     hidden(b, "lang", web_lang_code(v->lang));
+    if (v->seed) {
+        char seed[24];
+        snprintf(seed, sizeof seed, "%llx", v->seed);
+        hidden(b, "seed", seed);
+    }
     /* the language switch is a submit button so the answers given so far
      * come along and are shown again in the other language */
     util_buf_adds(b, "<div class=\"top\"><span>");

@@ -99,6 +99,8 @@ typedef struct {
     const char *notice;        /* a message above the form, or NULL */
     const char *script;        /* URL of the optional live script, or NULL */
     const ans_t *ans;          /* the answers so far, for ${name} in labels; NULL: none */
+    unsigned long long seed;   /* this respondent's order of randomized choices (a hidden
+                                  field carries it to the next page); 0 none */
 } web_form_view_t;
 void web_page_form(util_buf_t *b, const web_form_view_t *v);
 

@@ -19,7 +19,7 @@ status "the form loads" 0
 "$GS" unit import "$Q/units-sample.csv" >/dev/null
 
 # ---- the terminal: one line per question asked
-printf 'U01\n2026/3/1\n7\na\n3\nGreen tea\n3 1 2\n5\nBusy\n' > t1.txt
+printf 'U01\n2026/3/1\n7\na\n3\nGreen tea\n3 1 2\n5\nBusy\nfig\n' > t1.txt
 run "$GS" run features --lang en < t1.txt
 status "answered from a script" 0
 same "date kept as ISO" "$(ans when)" 2026-03-01
@@ -30,10 +30,11 @@ same "rank: the order given" "$(ans order)" "green red blue"
 same "read-only question keeps its default" "$(ans office)" "Main office"
 same "calculate stored" "$(ans twice)" 10
 same "relevant on a calculation: asked" "$(ans why)" Busy
+same "randomized choices answered by name" "$(ans fruit)" fig
 
 # an empty line clears the default; the calculation then has no value and
 # the question relevant on it is not asked (no line read for it)
-printf 'U02\n\n\nb\ny1\n1 2 3\n\n' > t2.txt
+printf 'U02\n\n\nb\ny1\n1 2 3\n\n\n' > t2.txt
 run "$GS" run features --lang en < t2.txt
 status "defaults cleared, filter of category b" 0
 same "visits cleared" "$(ans visits)" ""
@@ -106,7 +107,8 @@ hasnot "calculate: never a field" "$T/f1.html" 'q_twice'
 has "or_other: its text question, relevant on 'other'" "$T/f1.html" 'id="q-item_other" data-relevant="selected(${item}, &#39;other&#39;)"'
 has "the note shows the calculation (3 visits by default)" "$T/f1.html" "twice the visits is 6."
 CS=$(csrf_of "$T/f1.html")
-fetch bad "$URL/submit" -d code="$C1" -d csrf="$CS" -d lang=en -d q_when=2026-03-05 \
+SEED=$(sed -n 's/.*name="seed" value="\([0-9a-f]*\)".*/\1/p' "$T/f1.html")
+fetch bad "$URL/submit" -d code="$C1" -d csrf="$CS" -d lang=en -d seed="$SEED" -d q_when=2026-03-05 \
     -d q_score=9 -d q_cat=a -d q_item=x2 -d q_order=blue -d q_order=red -d q_order= -d q_visits=2
 has "a rank with a place left empty is refused" "$T/bad.html" "Please give every option a different place"
 has "... the page kept the answers" "$T/bad.html" 'name="q_score" value="9" checked>'
@@ -120,6 +122,18 @@ same "web: read-only not taken from the page" "$(ans office)" "Main office"
 same "web: calculate" "$(ans twice)" 4
 C2=$(code 2)
 fetch f2 "$URL/?code=$C2&lang=en"
+C3=$(code 3)
+fetch f3 "$URL/?code=$C3&lang=en"
+fruits() { grep -o 'name="q_fruit" value="[a-z]*"' "$1" | sed 's/.*value="//; s/"//' | tr '\n' ' '; }
+check "randomize: every fruit on the page" [ "$(fruits "$T/f1.html" | wc -w)" -eq 6 ]
+check "randomize: the three pages do not all show one order" \
+    [ "$(printf '%s\n%s\n%s\n' "$(fruits "$T/f1.html")" "$(fruits "$T/f2.html")" \
+        "$(fruits "$T/f3.html")" | sort -u | wc -l)" -gt 1 ]
+has "the order's seed travels in the page" "$T/f1.html" 'name="seed" value="'
+check "... and in the page shown again after an error, the same order" \
+    [ "$(fruits "$T/bad.html")" = "$(fruits "$T/f1.html")" ]
+same "no column of the store holds the seed" \
+    "$(db "SELECT count(*) FROM pragma_table_info('responses') WHERE name LIKE '%seed%'")" 0
 CS=$(csrf_of "$T/f2.html")
 fetch flt "$URL/submit" -d code="$C2" -d csrf="$CS" -d lang=en -d q_cat=b -d q_item=x1 \
     -d q_order=blue -d q_order=red -d q_order=green

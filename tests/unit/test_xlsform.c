@@ -140,6 +140,12 @@ static const struct bad bads[] = {
      "t.csv:6:2: error: type 'select_one_from_file x.csv' is not supported by gapsurvey; use "
      "one of select_one, select_multiple, rank, integer, decimal, range, text, date, note, "
      "calculate, begin_group, end_group"},
+    {"randomize neither true nor false",
+     SETTINGS YN "survey,,,,\n,type,name,label,parameters\n,select_one yn,q,Q,randomize=often\n",
+     "t.csv:10:5: error: randomize must be true or false, not 'often'"},
+    {"randomize on a question without choices",
+     SETTINGS "survey,,,,\n,type,name,label,parameters\n,text,q,Q,randomize=true\n",
+     "t.csv:6:5: error: parameter 'randomize' is not supported on text"},
     {"a label showing an answer that does not exist",
      SETTINGS "survey,,,\n,type,name,label\n,integer,n,N\n,note,x,You said ${nn}\n",
      "t.csv:7:4: error: label refers to ${nn}, which is not a question; did you mean ${n}?"},
@@ -379,11 +385,11 @@ static void test_types(void **state)
 
     /* choice_filter: what is offered follows the answer it names */
     size_t pick = (size_t)pos(f, "pick");
-    form_list_t *v = ans_choices(a, pick);
+    form_list_t *v = ans_choices(a, pick, 1);
     assert_int_equal(v->nchoices, 0);   /* no category yet */
     ans_choices_free(v);
     set(a, f, "cat", "warm");
-    v = ans_choices(a, pick);
+    v = ans_choices(a, pick, 1);
     assert_int_equal(v->nchoices, 2);
     assert_string_equal(v->choices[0].name, "red");
     assert_string_equal(v->choices[1].name, "sun");
@@ -400,12 +406,72 @@ static void test_types(void **state)
     form_free(f);
 }
 
+/* ---- randomize ---- */
+
+static const char shuffled_form[] =
+    SETTINGS
+    "choices,,,\n,list_name,name,label\n"
+    ",l,a,A\n,l,b,B\n,l,c,C\n,l,d,D\n,l,e,E\n"
+    "survey,,,,\n,type,name,label,parameters\n"
+    ",select_one l or_other,q,Q,randomize=true seed=${x}\n"
+    ",select_multiple l,m,M,\n";
+
+static char *order_of(const ans_t *a, size_t pos)
+{
+    form_list_t *v = ans_choices(a, pos, 1);
+    util_buf_t b = {0};
+    for (size_t c = 0; c < v->nchoices; c++)
+        util_buf_adds(&b, v->choices[c].name);
+    ans_choices_free(v);
+    return util_buf_take(&b);
+}
+
+static void test_randomize(void **state)
+{
+    (void)state;
+    util_diag_t d = {0};
+    form_t *f = NULL;
+    assert_int_equal(form_load_mem("t.csv", shuffled_form, strlen(shuffled_form), &f, &d), 0);
+    assert_int_equal(d.nwarnings, 1);   /* the seed from an answer is not taken */
+    assert_string_equal(d.msgs[0], "t.csv:13:5: warning: parameter seed is ignored: each "
+                        "respondent gets an order of their own, from a random seed");
+    util_diag_free(&d);
+    size_t q = (size_t)pos(f, "q"), m = (size_t)pos(f, "m");
+    assert_true(f->items[q].randomize);
+    assert_false(f->items[m].randomize);
+    ans_t *a = ans_new(f);
+    char *o = order_of(a, q);
+    assert_string_equal(o, "abcdeother");   /* no seed: the list's order */
+    free(o);
+    int seen_first[5] = {0};
+    for (unsigned long long seed = 1; seed <= 200; seed++) {
+        ans_set_seed(a, seed);
+        char *x = order_of(a, q), *y = order_of(a, q);
+        assert_string_equal(x, y);             /* the same seed, the same order */
+        assert_int_equal(strlen(x), 10);
+        assert_string_equal(x + 5, "other");   /* "other" stays last */
+        seen_first[x[0] - 'a']++;
+        free(x);
+        free(y);
+        char *z = order_of(a, m);
+        assert_string_equal(z, "abcde");       /* only where the form asks */
+        free(z);
+    }
+    for (int i = 0; i < 5; i++)
+        assert_true(seen_first[i] > 15);       /* every choice comes first now and then */
+    unsigned long long s1 = ans_new_seed(), s2 = ans_new_seed();
+    assert_true(s1 != 0 && s2 != 0 && s1 != s2);
+    ans_free(a);
+    form_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loader_errors),
         cmocka_unit_test(test_calculate),
         cmocka_unit_test(test_types),
+        cmocka_unit_test(test_randomize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
