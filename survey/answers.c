@@ -5,6 +5,7 @@
  * itself); numbers for the store are derived when saving.
  */
 #include "survey/answers.h"
+#include "base/csv.h"
 #include "base/i18n.h"
 
 #include <ctype.h>
@@ -18,6 +19,23 @@
  * its index kept: an import checks tens of millions of Likert cells, and a
  * copy of each (malloc, free) and a second search of the list to find its
  * number for the store were a tenth of the time spent outside SQLite. */
+/* The values of one instance of a repeat, for its questions [first, end). */
+typedef struct {
+    char **val;
+    unsigned char *borrowed;
+    int *choice;
+} inst_t;
+
+/* The instances of a repeat.  The one in focus has its values in ans.val
+ * (swapped in), so every function that reads or checks an answer works on
+ * it unchanged; the others wait in inst. */
+typedef struct {
+    inst_t *inst;
+    size_t n;
+    long focus;          /* -1: none */
+    size_t first, end;   /* the repeat's questions */
+} rep_t;
+
 struct ans {
     const form_t *f;
     char **val;          /* the answers; owned unless borrowed[i] */
@@ -32,6 +50,9 @@ struct ans {
     int computing;
     const form_choice_t *choice_now;   /* the choice a choice_filter is asked about */
     unsigned long long seed;           /* the order of randomized choices; 0 none */
+    rep_t *rep;          /* by item position: a begin_repeat's instances */
+    char *scratch[8];    /* joined values of a repeated question, for lookups */
+    unsigned nscratch;
 };
 
 static void drop_val(ans_t *a, size_t pos)
@@ -56,12 +77,24 @@ ans_t *ans_new(const form_t *f)
         a->choice[i] = -1;
     for (size_t i = 0; i < f->nitems; i++)
         a->ncalc += f->items[i].type == FORM_CALCULATE;
+    a->rep = util_xcalloc(f->nitems + 1, sizeof *a->rep);
+    for (size_t i = 0; i < f->nitems; i++) {
+        if (f->items[i].type != FORM_BEGIN_REPEAT)
+            continue;
+        size_t e = i + 1;
+        while (e < f->nitems && f->items[e].type != FORM_END_REPEAT)
+            e++;
+        a->rep[i] = (rep_t){NULL, 0, -1, i + 1, e};
+    }
     a->stale = 1;
     return a;
 }
 
+static void repeats_clear(ans_t *a);
+
 void ans_clear_all(ans_t *a)
 {
+    repeats_clear(a);
     for (size_t i = 0; i < a->f->nitems; i++)
         if (a->val[i])
             drop_val(a, i);
@@ -73,6 +106,11 @@ void ans_free(ans_t *a)
     if (!a)
         return;
     ans_clear_all(a);
+    for (size_t i = 0; i < a->f->nitems; i++)
+        free(a->rep[i].inst);
+    for (size_t i = 0; i < sizeof a->scratch / sizeof a->scratch[0]; i++)
+        free(a->scratch[i]);
+    free(a->rep);
     free(a->val);
     free(a->borrowed);
     free(a->choice);
@@ -80,6 +118,9 @@ void ans_free(ans_t *a)
 }
 
 static void compute(ans_t *a);
+static char *repeat_text(ans_t *a, size_t rpos);
+static int repeat_set(ans_t *a, size_t rpos, const char *text, char **err);
+static const char *lookup(void *ud, const char *name);
 
 const char *ans_get(const ans_t *a, size_t pos)
 {
@@ -87,6 +128,12 @@ const char *ans_get(const ans_t *a, size_t pos)
         return NULL;
     if (a->f->items[pos].type == FORM_CALCULATE)
         compute((ans_t *)a);   /* only the cached calculate values change */
+    if (a->f->items[pos].type == FORM_BEGIN_REPEAT) {
+        /* the instances as they are now, in the text they are stored as */
+        ans_t *m = (ans_t *)a;
+        free(m->val[pos]);
+        m->val[pos] = repeat_text(m, pos);
+    }
     return a->val[pos];
 }
 
@@ -166,6 +213,8 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
         return -1;
     const form_item_t *it = &f->items[pos];
     const form_list_t *l = it->list >= 0 ? &f->lists[it->list] : NULL;
+    if (it->type == FORM_BEGIN_REPEAT)
+        return repeat_set(a, pos, raw, err);
     if (it->type == FORM_SELECT_ONE && *raw && !isspace((unsigned char)*raw)) {
         /* the usual cell, a choice name as it is: no copy */
         size_t n = strlen(raw);
@@ -297,6 +346,225 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
     return 0;
 }
 
+/* ---- repeats ---- */
+
+static void swap_focus(ans_t *a, rep_t *r, size_t k)
+{
+    inst_t *in = &r->inst[k];
+    for (size_t j = r->first; j < r->end; j++) {
+        size_t x = j - r->first;
+        char *v = a->val[j];
+        a->val[j] = in->val[x];
+        in->val[x] = v;
+        unsigned char b = a->borrowed[j];
+        a->borrowed[j] = in->borrowed[x];
+        in->borrowed[x] = b;
+        int c = a->choice[j];
+        a->choice[j] = in->choice[x];
+        in->choice[x] = c;
+    }
+    a->stale = 1;
+}
+
+void ans_focus(ans_t *a, size_t rpos, size_t k)
+{
+    rep_t *r = &a->rep[rpos];
+    if (r->focus >= 0) {
+        swap_focus(a, r, (size_t)r->focus);
+        r->focus = -1;
+    }
+    if (k < r->n) {
+        swap_focus(a, r, k);
+        r->focus = (long)k;
+    }
+}
+
+long ans_focused(const ans_t *a, size_t rpos)
+{
+    return a->rep[rpos].focus;
+}
+
+size_t ans_instances(const ans_t *a, size_t rpos)
+{
+    return a->rep[rpos].n;
+}
+
+long ans_instance_add(ans_t *a, size_t rpos)
+{
+    rep_t *r = &a->rep[rpos];
+    if (r->n >= FORM_MAX_INSTANCES)
+        return -1;
+    size_t w = r->end - r->first;
+    r->inst = util_xrealloc(r->inst, (r->n + 1) * sizeof *r->inst);
+    inst_t *in = &r->inst[r->n];
+    in->val = util_xcalloc(w + 1, sizeof *in->val);
+    in->borrowed = util_xcalloc(w + 1, 1);
+    in->choice = util_xcalloc(w + 1, sizeof *in->choice);
+    for (size_t x = 0; x <= w; x++)
+        in->choice[x] = -1;
+    r->n++;
+    ans_focus(a, rpos, r->n - 1);
+    return (long)r->n - 1;
+}
+
+static void inst_free(inst_t *in, size_t w)
+{
+    for (size_t x = 0; x < w; x++)
+        if (!in->borrowed[x])
+            free(in->val[x]);
+    free(in->val);
+    free(in->borrowed);
+    free(in->choice);
+}
+
+void ans_instance_remove(ans_t *a, size_t rpos, size_t k)
+{
+    rep_t *r = &a->rep[rpos];
+    ans_focus(a, rpos, (size_t)-1);
+    if (k >= r->n)
+        return;
+    inst_free(&r->inst[k], r->end - r->first);
+    memmove(&r->inst[k], &r->inst[k + 1], (r->n - k - 1) * sizeof *r->inst);
+    r->n--;
+    a->stale = 1;
+}
+
+static void repeats_clear_one(ans_t *a, size_t rpos)
+{
+    while (a->rep[rpos].n > 0)
+        ans_instance_remove(a, rpos, a->rep[rpos].n - 1);
+}
+
+static void repeats_clear(ans_t *a)
+{
+    for (size_t i = 0; i < a->f->nitems; i++)
+        if (a->f->items[i].type == FORM_BEGIN_REPEAT)
+            repeats_clear_one(a, i);
+}
+
+long ans_instances_wanted(const ans_t *a, size_t rpos)
+{
+    const expr_t *e = a->f->items[rpos].repeat_count;
+    if (!e)
+        return -1;
+    double n = expr_eval_number(e, lookup, (ans_t *)a);
+    if (isnan(n) || n < 0)
+        return 0;
+    return n > FORM_MAX_INSTANCES ? FORM_MAX_INSTANCES : (long)n;
+}
+
+/* A repeat's instances as a table, the form they are stored in: a CSV
+ * header of its questions' names, one row per instance.  Heap; NULL when
+ * there is no instance. */
+static char *repeat_text(ans_t *a, size_t rpos)
+{
+    rep_t *r = &a->rep[rpos];
+    const form_t *f = a->f;
+    if (r->n == 0)
+        return NULL;
+    long was = r->focus;
+    ans_focus(a, rpos, (size_t)-1);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        abort();   /* out of memory, as util_xmalloc would */
+    for (long k = -1; k < (long)r->n; k++) {
+        int col = 0;
+        for (size_t j = r->first; j < r->end; j++) {
+            if (!form_item_answerable(&f->items[j]))
+                continue;
+            if (col++)
+                fputc(',', out);
+            csvw_cell(out, k < 0 ? f->items[j].name : r->inst[k].val[j - r->first], ',',
+                      CSVW_EDGE_SPACES);
+        }
+        fputc('\n', out);
+    }
+    fclose(out);
+    if (was >= 0)
+        ans_focus(a, rpos, (size_t)was);
+    return text;
+}
+
+typedef struct {
+    ans_t *a;
+    size_t rpos;
+    int *col_pos;        /* column -> item position, -1 for a column no question has */
+    size_t ncols;
+    long row;
+    char *err;
+} reader_t;
+
+static int repeat_row(void *ud, const csvr_row_t *row)
+{
+    reader_t *rd = ud;
+    ans_t *a = rd->a;
+    const rep_t *r = &a->rep[rd->rpos];
+    if (rd->row++ == 0) {
+        rd->ncols = row->ncells;
+        rd->col_pos = util_xcalloc(row->ncells + 1, sizeof *rd->col_pos);
+        for (size_t c = 0; c < row->ncells; c++) {
+            int k = form_item_index(a->f, row->cells[c]);
+            /* a question a later version dropped: its column is passed over */
+            rd->col_pos[c] = k >= (int)r->first && k < (int)r->end ? k : -1;
+        }
+        return 0;
+    }
+    if (ans_instance_add(a, rd->rpos) < 0) {
+        util_seterr(&rd->err, _("more than %d instances of %s"), FORM_MAX_INSTANCES,
+                    a->f->items[rd->rpos].name);
+        return 1;
+    }
+    for (size_t c = 0; c < row->ncells && c < rd->ncols; c++) {
+        char *m = NULL;
+        if (rd->col_pos[c] >= 0 && ans_set(a, (size_t)rd->col_pos[c], row->cells[c], &m) != 0) {
+            util_seterr(&rd->err, _("%s, instance %ld: %s"), a->f->items[rd->rpos].name,
+                        rd->row - 1, m);
+            free(m);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Reads a repeat's stored table back into its instances (all or none). */
+static int repeat_set(ans_t *a, size_t rpos, const char *text, char **err)
+{
+    reader_t rd = {a, rpos, NULL, 0, 0, NULL};
+    char *msg = NULL;
+    repeats_clear_one(a, rpos);
+    int rc = csvr_parse_mem(text, strlen(text), ',', repeat_row, &rd, &msg);
+    ans_focus(a, rpos, (size_t)-1);
+    if (rc != 0) {
+        util_seterr(err, "%s", rd.err ? rd.err : msg ? msg : "?");
+        repeats_clear_one(a, rpos);
+    }
+    free(rd.col_pos);
+    free(rd.err);
+    free(msg);
+    return rc == 0 ? 0 : -1;
+}
+
+/* The answers to a repeated question over every instance, joined by
+ * spaces (what sum() and count-selected() read from outside the repeat).
+ * Lives until eight more are made. */
+static const char *joined(ans_t *a, size_t pos)
+{
+    const rep_t *r = &a->rep[a->f->items[pos].repeat];
+    util_buf_t b = {0};
+    util_buf_adds(&b, "");
+    for (size_t k = 0; k < r->n; k++) {
+        const char *v = r->inst[k].val[pos - r->first];
+        if (v && *v)
+            util_buf_addf(&b, "%s%s", b.len ? " " : "", v);
+    }
+    unsigned i = a->nscratch++ % (sizeof a->scratch / sizeof a->scratch[0]);
+    free(a->scratch[i]);
+    a->scratch[i] = util_buf_take(&b);
+    return a->scratch[i];
+}
+
 /* A choices-sheet column of the choice a filter is asked about ("#state"). */
 static const char *choice_field(const ans_t *a, const char *col)
 {
@@ -320,6 +588,8 @@ static const char *lookup(void *ud, const char *name)
     if (name[0] == '#')
         return choice_field(a, name + 1);
     int k = form_item_index(a->f, name);
+    if (k >= 0 && a->f->items[k].repeat >= 0 && a->rep[a->f->items[k].repeat].focus < 0)
+        return joined(a, (size_t)k);
     if (k >= 0 && a->f->items[k].type == FORM_CALCULATE)
         compute(a);
     return (k >= 0 && a->val[k]) ? a->val[k] : "";
@@ -532,17 +802,42 @@ void ans_set_defaults(ans_t *a)
     }
 }
 
+/* Clears the answers of the questions (of the instance in focus) that are
+ * not relevant, from first to end; 1 when one was. */
+static int drop_range(ans_t *a, size_t first, size_t end)
+{
+    int any = 0;
+    for (size_t i = first; i < end; i++)
+        if (a->f->items[i].type != FORM_BEGIN_REPEAT && a->val[i] && !ans_relevant(a, i)) {
+            set_val(a, i, NULL);
+            any = 1;
+        }
+    return any;
+}
+
 void ans_drop_irrelevant(ans_t *a)
 {
     /* dropping one answer can make a later item irrelevant: repeat to a fixpoint */
     int changed = 1;
     while (changed) {
-        changed = 0;
-        for (size_t i = 0; i < a->f->nitems; i++)
-            if (a->val[i] && !ans_relevant(a, i)) {
-                set_val(a, i, NULL);
+        changed = drop_range(a, 0, a->f->nitems);
+        for (size_t i = 0; i < a->f->nitems; i++) {
+            rep_t *r = &a->rep[i];
+            if (a->f->items[i].type != FORM_BEGIN_REPEAT || r->n == 0)
+                continue;
+            long was = r->focus;   /* a respondent may be in the middle of one */
+            ans_focus(a, i, (size_t)-1);
+            if (!ans_relevant(a, i)) {
+                repeats_clear_one(a, i);
                 changed = 1;
+                continue;
             }
+            for (size_t k = 0; k < r->n; k++) {
+                ans_focus(a, i, k);
+                changed |= drop_range(a, r->first, r->end);
+            }
+            ans_focus(a, i, (size_t)was);
+        }
     }
 }
 
@@ -590,10 +885,12 @@ void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, siz
     store_answer_t *r = util_xcalloc(f->nitems + 1, sizeof *r);
     size_t k = 0;
     for (size_t i = 0; i < f->nitems; i++) {
-        const char *v = a->val[i];
+        const form_item_t *it = &f->items[i];
+        if (it->repeat >= 0)
+            continue;   /* kept in its repeat's value */
+        const char *v = it->type == FORM_BEGIN_REPEAT ? ans_get(a, i) : a->val[i];
         if (!v)
             continue;
-        const form_item_t *it = &f->items[i];
         r[k].item = item_ids[i];
         r[k].text = v;
         double d;

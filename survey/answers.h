@@ -59,6 +59,24 @@ void ans_choices_free(form_list_t *l);
 /* Gives every unanswered item with a `default` that value: how the
  * terminal and the web start a questionnaire (an import does not). */
 void ans_set_defaults(ans_t *a);
+/* Repeats.  The questions of a repeat are answered once per instance.
+ * ans_focus puts instance k of the repeat that begins at rpos in focus:
+ * ans_set, ans_get, ans_relevant and the checks of its questions then read
+ * and write that instance, and references between them (${sibling}) are to
+ * it.  Out of focus, a repeated question read from elsewhere gives every
+ * instance's answer, joined by spaces (sum(${amount})).  k = (size_t)-1
+ * puts none in focus.  The repeat's own ans_get is the instances as stored:
+ * a CSV table with a header of the questions' names; ans_set reads one. */
+void ans_focus(ans_t *a, size_t rpos, size_t k);
+size_t ans_instances(const ans_t *a, size_t rpos);
+/* The instance of repeat rpos in focus, -1 none. */
+long ans_focused(const ans_t *a, size_t rpos);
+/* Adds an empty instance, in focus; its index, or -1 at FORM_MAX_INSTANCES. */
+long ans_instance_add(ans_t *a, size_t rpos);
+void ans_instance_remove(ans_t *a, size_t rpos, size_t k);
+/* How many instances repeat_count asks for now, or -1 when it is the
+ * respondent's to say. */
+long ans_instances_wanted(const ans_t *a, size_t rpos);
 /* Clears the answers of items that are not relevant (ODK drops them). */
 void ans_drop_irrelevant(ans_t *a);
 

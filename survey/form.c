@@ -769,16 +769,20 @@ static const struct {
     {"begin group", FORM_BEGIN_GROUP, 0},
     {"end_group", FORM_END_GROUP, 0},
     {"end group", FORM_END_GROUP, 0},
+    {"begin_repeat", FORM_BEGIN_REPEAT, 0},
+    {"begin repeat", FORM_BEGIN_REPEAT, 0},
+    {"end_repeat", FORM_END_REPEAT, 0},
+    {"end repeat", FORM_END_REPEAT, 0},
 };
 
 static const char *const type_names[] = {
     "select_one", "select_multiple", "rank", "integer", "decimal", "range", "text", "date",
-    "note", "calculate", "begin_group", "end_group", NULL};
+    "note", "calculate", "begin_group", "end_group", "begin_repeat", "end_repeat", NULL};
 
 static const char *const unsupported_types[] = {
     "time", "datetime", "geopoint", "geotrace", "geoshape", "image",
     "audio", "video", "file", "barcode", "acknowledge", "hidden", "xml-external", "csv-external",
-    "begin_repeat", "end_repeat", "begin repeat", "end repeat", "begin loop", "end loop",
+    "begin loop", "end loop",
     "select_one_from_file", "select_multiple_from_file", "select_one_external",
     "trigger", "background-audio", "background-geopoint", "osm", "include", NULL};
 
@@ -832,7 +836,7 @@ static void unknown_type(loader_t *L, const row_t *r, int ctype, const char *v)
         if (strcmp(v, *u) == 0 || (strlen(*u) == first && strncmp(v, *u, first) == 0)) {
             err(L, r->line, ctype + 1, _("type '%s' is not supported by gapsurvey; use one of "
                 "select_one, select_multiple, rank, integer, decimal, range, text, date, note, "
-                "calculate, begin_group, end_group"), v);
+                "calculate, begin_group, end_group, begin_repeat, end_repeat"), v);
             return;
         }
     /* suggest on the type word alone: "selct_one agree5" -> select_one */
@@ -845,7 +849,7 @@ static void unknown_type(loader_t *L, const row_t *r, int ctype, const char *v)
     else
         err(L, r->line, ctype + 1, _("unknown type '%s'; use one of select_one LIST, "
             "select_multiple LIST, rank LIST, integer, decimal, range, text, date, note, "
-            "calculate, begin_group, end_group"), v);
+            "calculate, begin_group, end_group, begin_repeat, end_repeat"), v);
 }
 
 /* Parses the type cell: 0 and *pt; 1 for a metadata row left out (with a
@@ -950,10 +954,11 @@ typedef struct {
     const sheet_t *s;
     colspec_t *cs;
     int type, name, label, req, rel, con, app, dim, rev, pts, calc;
-    int filter, dflt, ro, params;
+    int filter, dflt, ro, params, rcount;
     int stack[64];       /* open groups: item indices */
     long stack_line[64];
     int depth;
+    int repeat;          /* the open begin_repeat, -1 none */
     size_t *row_of;      /* item -> its row in L->rows, for the reference checks */
     size_t caprow;
 } survey_t;
@@ -973,7 +978,8 @@ static int survey_columns(loader_t *L, survey_t *sv)
     static const char *const known[] = {
         "type", "name", "label", "hint", "required", "required_message", "relevant",
         "constraint", "constraint_message", "appearance", "dimension", "reverse", "points",
-        "calculation", "choice_filter", "default", "read_only", "parameters", NULL};
+        "calculation", "choice_filter", "default", "read_only", "parameters", "repeat_count",
+        NULL};
     const sheet_t *s = sv->s;
     sv->cs = parse_header(L, s->header);
     warn_unknown_columns(L, s, sv->cs, known);
@@ -992,6 +998,7 @@ static int survey_columns(loader_t *L, survey_t *sv)
     sv->dflt = col_of(L, s, cs, "default");
     sv->ro = col_of(L, s, cs, "read_only");
     sv->params = col_of(L, s, cs, "parameters");
+    sv->rcount = col_of(L, s, cs, "repeat_count");
     sv->label = text_col(s, cs, "label");
     if (sv->type < 0 || sv->name < 0) {
         err(L, s->header->line, 0, _("sheet survey needs the columns type and name"));
@@ -1007,7 +1014,7 @@ static int check_name(loader_t *L, survey_t *sv, const row_t *r, form_type_t t)
     const form_t *f = L->f;
     const char *name = cell(r, sv->name);
     int cname = sv->name;
-    if (t == FORM_END_GROUP)
+    if (t == FORM_END_GROUP || t == FORM_END_REPEAT)
         return 0;
     if (!*name) {
         err(L, r->line, cname + 1, _("%s has no name; give it a short unique name such as q1"),
@@ -1035,8 +1042,52 @@ static int check_name(loader_t *L, survey_t *sv, const row_t *r, form_type_t t)
 }
 
 /* Opens or closes a group for row r; -1 when an end has no beginning. */
+/* A repeat holds plain questions only: what gapsurvey can keep as rows of
+ * a second table.  0, or -1 with the problem reported. */
+static int track_repeat(loader_t *L, survey_t *sv, const row_t *r, form_type_t t)
+{
+    const form_t *f = L->f;
+    if (t == FORM_END_REPEAT) {
+        if (sv->repeat < 0 || sv->depth == 0 || sv->stack[sv->depth - 1] != sv->repeat) {
+            err(L, r->line, sv->type + 1, sv->repeat < 0
+                ? _("end_repeat without a matching begin_repeat")
+                : _("end_repeat closes a group; close the group with end_group first"));
+            return -1;
+        }
+        sv->depth--;
+        sv->repeat = -1;
+        return 0;
+    }
+    if (sv->repeat >= 0 && t == FORM_END_GROUP) {
+        err(L, r->line, sv->type + 1, _("end_group inside repeat '%s'; close the repeat with "
+            "end_repeat"), f->items[sv->repeat].name);
+        return -1;
+    }
+    if (sv->repeat < 0 && t != FORM_BEGIN_REPEAT)
+        return 0;
+    const char *what = t == FORM_BEGIN_REPEAT ? N_("a repeat inside a repeat")
+                     : t == FORM_BEGIN_GROUP ? N_("a group inside a repeat")
+                     : t == FORM_CALCULATE ? N_("a calculate inside a repeat") : NULL;
+    if (sv->repeat >= 0 && what) {
+        err(L, r->line, sv->type + 1, _("%s is not supported (repeat '%s'); keep repeats to plain "
+            "questions"), _(what), f->items[sv->repeat].name);
+        return -1;
+    }
+    if (t == FORM_BEGIN_REPEAT) {
+        if (sv->depth == 64) {
+            err(L, r->line, sv->type + 1, _("groups nested more than 64 deep"));
+            return -1;
+        }
+        sv->stack_line[sv->depth] = r->line;
+        sv->stack[sv->depth++] = sv->repeat = (int)f->nitems;
+    }
+    return 0;
+}
+
 static int track_groups(loader_t *L, survey_t *sv, const row_t *r, form_type_t t)
 {
+    if (t == FORM_BEGIN_REPEAT || t == FORM_END_REPEAT || sv->repeat >= 0)
+        return track_repeat(L, sv, r, t);
     if (t == FORM_END_GROUP) {
         if (sv->depth == 0) {
             err(L, r->line, sv->type + 1, _("end_group without a matching begin_group"));
@@ -1103,6 +1154,11 @@ static void item_scoring(loader_t *L, survey_t *sv, const row_t *r, form_item_t 
      * that need the list say nothing more about it */
     int list_missing = (t == FORM_SELECT_ONE || t == FORM_SELECT_MULTIPLE) && !l;
     const char *pts = cell(r, cpts);
+    if (it->repeat >= 0 && (*pts || cell(r, cdim)[0])) {
+        err(L, r->line, (*pts ? cpts : cdim) + 1, _("dimension and points do not go inside a "
+            "repeat ('%s'): the analysis scores one answer per response"), it->name);
+        return;
+    }
     if (*pts) {
         double pv;
         if (util_parse_double(pts, &pv) != 0) {
@@ -1372,6 +1428,14 @@ static void item_features(loader_t *L, survey_t *sv, const row_t *r, form_item_t
     } else if (*ro && !util_is_no(ro)) {
         err(L, r->line, sv->ro + 1, _("read_only must be yes or no, not '%s'"), ro);
     }
+    const char *rc = cell(r, sv->rcount);
+    if (*rc && it->type != FORM_BEGIN_REPEAT) {
+        err(L, r->line, sv->rcount + 1, _("repeat_count goes on begin_repeat, not on %s"),
+            form_type_name(it->type));
+    } else if (*rc) {
+        it->repeat_count_src = util_xstrdup(rc);
+        it->repeat_count = parse_expr(L, r, sv->rcount, "repeat_count");
+    }
     const char *params = cell(r, sv->params);
     if (*params && !it->range) {
         params_t p = {L, r, sv->params, it, 0, 0, 0};
@@ -1461,6 +1525,7 @@ static void add_other(loader_t *L, survey_t *sv, const row_t *r, size_t k)
     it->line = sel->line;
     it->list = it->dim = it->other = -1;
     it->group = sel->group;
+    it->repeat = sel->repeat;
     it->label = text_ours(f, N_("Specify other"));
     it->relevant_src = util_fmt("selected(${%s}, 'other')", sel->name);
     expr_parse(it->relevant_src, &it->relevant, NULL, NULL);
@@ -1495,14 +1560,16 @@ static void survey_row(loader_t *L, survey_t *sv, size_t i)
     form_item_t *it = &f->items[f->nitems];
     memset(it, 0, sizeof *it);
     it->type = t;
-    it->name = (t == FORM_END_GROUP) ? NULL : util_xstrdup(cell(r, sv->name));
+    it->name = (t == FORM_END_GROUP || t == FORM_END_REPEAT) ? NULL
+                                                              : util_xstrdup(cell(r, sv->name));
     it->line = L->book_sheets ? r->xrow : r->line;
     it->list = -1;
     it->dim = -1;
     it->other = -1;
     it->range = pt.range;
+    it->repeat = t == FORM_BEGIN_REPEAT ? -1 : sv->repeat;
     /* a group is not its own member: its enclosing group is below it */
-    int below = t == FORM_BEGIN_GROUP && sv->depth > 0 &&
+    int below = (t == FORM_BEGIN_GROUP || t == FORM_BEGIN_REPEAT) && sv->depth > 0 &&
                 sv->stack[sv->depth - 1] == (int)f->nitems;
     int d = sv->depth - below;
     it->group = d > 0 ? sv->stack[d - 1] : -1;
@@ -1599,6 +1666,7 @@ static void survey_refs(loader_t *L, survey_t *sv)
             {it->constraint, sv->con, "constraint"},
             {it->calculation, sv->calc, "calculation"},
             {it->choice_filter, sv->filter, "choice_filter"},
+            {it->repeat_count, sv->rcount, "repeat_count"},
         };
         for (size_t j = 0; j < sizeof ex / sizeof ex[0]; j++)
             if (ex[j].e) {
@@ -1617,6 +1685,7 @@ static void load_survey(loader_t *L)
 {
     form_t *f = L->f;
     survey_t sv = {0};
+    sv.repeat = -1;
     sv.s = find_sheet(L, "survey");
     if (!sv.s && L->book_sheets) {
         err(L, 0, 0, _("the workbook has no sheet named survey; rename the sheet that lists the "
@@ -1636,8 +1705,13 @@ static void load_survey(loader_t *L)
             survey_row(L, &sv, i);
     while (sv.depth > 0) {
         sv.depth--;
-        err(L, sv.stack_line[sv.depth], sv.type + 1, _("begin_group '%s' is never closed with "
-            "end_group"), f->items[sv.stack[sv.depth]].name);
+        const form_item_t *open = &f->items[sv.stack[sv.depth]];
+        if (open->type == FORM_BEGIN_REPEAT)
+            err(L, sv.stack_line[sv.depth], sv.type + 1, _("begin_repeat '%s' is never closed "
+                "with end_repeat"), open->name);
+        else
+            err(L, sv.stack_line[sv.depth], sv.type + 1, _("begin_group '%s' is never closed "
+                "with end_group"), open->name);
     }
     survey_refs(L, &sv);
     if (f->nitems == 0)
@@ -1931,6 +2005,8 @@ void form_free(form_t *f)
         free(it->calculation_src);
         free(it->choice_filter_src);
         free(it->default_value);
+        free(it->repeat_count_src);
+        expr_free(it->repeat_count);
         expr_free(it->choice_filter);
         expr_free(it->relevant);
         expr_free(it->constraint);
@@ -2019,12 +2095,14 @@ int form_item_scored(const form_t *f, const form_item_t *it)
 int form_item_answerable(const form_item_t *it)
 {
     return it->type != FORM_NOTE && it->type != FORM_BEGIN_GROUP &&
-           it->type != FORM_END_GROUP && it->type != FORM_CALCULATE;
+           it->type != FORM_END_GROUP && it->type != FORM_CALCULATE &&
+           it->type != FORM_BEGIN_REPEAT && it->type != FORM_END_REPEAT;
 }
 
 int form_item_stored(const form_item_t *it)
 {
-    return form_item_answerable(it) || it->type == FORM_CALCULATE;
+    return (form_item_answerable(it) && it->repeat < 0) || it->type == FORM_CALCULATE ||
+           it->type == FORM_BEGIN_REPEAT;
 }
 
 int form_lang(const form_t *f, const char *lang)
@@ -2079,6 +2157,8 @@ const char *form_type_name(form_type_t t)
     case FORM_CALCULATE: return "calculate";
     case FORM_DATE: return "date";
     case FORM_RANK: return "rank";
+    case FORM_BEGIN_REPEAT: return "begin_repeat";
+    case FORM_END_REPEAT: return "end_repeat";
     }
     return "?";
 }

@@ -25,7 +25,10 @@ typedef enum {
     FORM_END_GROUP,
     FORM_CALCULATE,      /* no question: a value computed from the answers */
     FORM_DATE,           /* an ISO date, YYYY-MM-DD; never a time of day */
-    FORM_RANK            /* every choice of its list, in the order given */
+    FORM_RANK,           /* every choice of its list, in the order given */
+    FORM_BEGIN_REPEAT,   /* the questions up to FORM_END_REPEAT, answered once per
+                            instance (a list of events); kept as one value */
+    FORM_END_REPEAT
 } form_type_t;
 
 typedef enum { FORM_ROLE_STAFF, FORM_ROLE_SELF } form_role_t;
@@ -75,12 +78,16 @@ typedef struct {
     int other;            /* or_other: the "specify other" text item, else -1 */
     int range;            /* a `range` row: a select_one whose list is its steps */
     int randomize;        /* parameters randomize=true: choices shuffled per respondent */
+    int repeat;           /* the begin_repeat this question is in, -1 none */
+    char *repeat_count_src;
+    expr_t *repeat_count; /* begin_repeat: how many instances, NULL: as many as given */
     int list;            /* index into form->lists, -1 for none */
     int dim;             /* index into form->dims, -1 for none */
     int reverse;
     int has_points;
     double points;       /* per "yes" (yes/no list) or per count (integer) */
-    int group;           /* index of the enclosing begin_group item, -1 at top */
+    int group;           /* index of the enclosing begin_group (or begin_repeat)
+                            item, -1 at top */
     long line;           /* line in the source CSV; a workbook's: row of its sheet */
 } form_item_t;
 
@@ -129,8 +136,12 @@ int form_list_choice(const form_list_t *l, const char *name);   /* index or -1 *
 int form_item_scored(const form_t *f, const form_item_t *it);
 /* Does this item hold an answer (not a note, group marker or calculate)? */
 int form_item_answerable(const form_item_t *it);
-/* Does a response keep a value for it (an answer, or a calculate's)? */
+/* Does a response keep a value of its own for it: an answer outside a
+ * repeat, a calculate's, a repeat's instances (a question inside a repeat
+ * is kept within its repeat's value)? */
 int form_item_stored(const form_item_t *it);
+/* The number of the most instances a repeat takes. */
+#define FORM_MAX_INSTANCES 50
 
 /* Language index for "zh" / "en" / a full language name; falls back to the
  * form's default language. */

@@ -33,6 +33,7 @@ struct run {
     int shown_group;     /* group whose heading was printed last; -2 = none yet */
     int *item_ids;       /* items.id by position, read at the first store */
     form_list_t *view;   /* the choices list_of gave last (choice_filter applied) */
+    int more;            /* the last answer to a repeat's "add one?" was yes */
 };
 
 /* Our own words are in the session's language (cfg.lang), which need not
@@ -257,17 +258,86 @@ int run_shown(const run_t *r, int pos)
     if (pos < 0 || (size_t)pos >= f->nitems || pos == r->skip)
         return 0;
     const form_item_t *it = &f->items[pos];
-    if (it->type != FORM_NOTE && !is_asked(it))
+    /* a repeat whose count is the respondent's is put as "add one?" */
+    int asks_more = it->type == FORM_BEGIN_REPEAT && !it->repeat_count;
+    if (it->type != FORM_NOTE && !is_asked(it) && !asks_more)
         return 0;
     return ans_relevant(r->ans, (size_t)pos);
 }
 
+/* The end_repeat of the repeat beginning at rpos. */
+static int repeat_end(const form_t *f, int rpos)
+{
+    int e = rpos + 1;
+    while ((size_t)e < f->nitems && f->items[e].type != FORM_END_REPEAT)
+        e++;
+    return e;
+}
+
+/* The walk through a repeat: its questions once per instance, the instance
+ * in focus (ans_focus).  With a repeat_count the instances are made as it
+ * says; without, the respondent is asked at the repeat whether to add one
+ * (run_answer), and asked again after each.  p is the repeat's begin (from
+ * after its question with from_begin) or its end; returns the position
+ * run_next's walk goes on after. */
+static int repeat_step(run_t *r, int p, int from_begin)
+{
+    const form_t *f = r->cfg.form;
+    int rpos = p;
+    while (rpos > 0 && f->items[rpos].type != FORM_BEGIN_REPEAT)
+        rpos--;
+    int end = repeat_end(f, rpos);
+    size_t n = ans_instances(r->ans, (size_t)rpos);
+    if (!f->items[rpos].repeat_count) {
+        if (p == end)
+            return rpos - 1;   /* to the repeat again: "another?" */
+        int more = r->more;
+        r->more = 0;
+        if (from_begin && more)
+            return rpos;       /* into the instance just added */
+        ans_focus(r->ans, (size_t)rpos, (size_t)-1);
+        return end;
+    }
+    if (p == rpos) {
+        long want = ans_relevant(r->ans, (size_t)rpos)
+                        ? ans_instances_wanted(r->ans, (size_t)rpos) : 0;
+        while ((long)n > want)
+            ans_instance_remove(r->ans, (size_t)rpos, --n);
+        while ((long)n < want && ans_instance_add(r->ans, (size_t)rpos) >= 0)
+            n++;
+        if (n == 0)
+            return end;
+        ans_focus(r->ans, (size_t)rpos, 0);
+        return rpos;
+    }
+    long k = ans_focused(r->ans, (size_t)rpos);
+    if (k >= 0 && (size_t)k + 1 < n) {
+        ans_focus(r->ans, (size_t)rpos, (size_t)k + 1);
+        return rpos;
+    }
+    ans_focus(r->ans, (size_t)rpos, (size_t)-1);
+    return end;
+}
+
 int run_next(const run_t *r, int pos)
 {
-    int n = (int)r->cfg.form->nitems;
-    for (int p = pos < 0 ? 0 : pos + 1; p < n; p++)
+    run_t *m = (run_t *)r;   /* walking into a repeat moves its focus */
+    const form_t *f = r->cfg.form;
+    int n = (int)f->nitems;
+    int p = pos < 0 ? 0 : pos + 1;
+    if (pos >= 0 && f->items[pos].type == FORM_BEGIN_REPEAT)
+        p = repeat_step(m, pos, 1) + 1;
+    for (; p < n; p++) {
+        form_type_t t = f->items[p].type;
+        if (t == FORM_END_REPEAT || (t == FORM_BEGIN_REPEAT && f->items[p].repeat_count)) {
+            p = repeat_step(m, p, 0);
+            continue;
+        }
         if (run_shown(r, p))
             return p;
+        if (t == FORM_BEGIN_REPEAT)
+            p = repeat_end(f, p);   /* not relevant: none of it is asked */
+    }
     return n;
 }
 
@@ -550,6 +620,28 @@ static int unit_known(const run_t *r, const char *code, int *unit, char **msg)
     return rc;
 }
 
+/* The answer to a repeat's "add one?": y (or 1) adds an instance and puts
+ * it in focus, anything else empty or n (2, 0) goes on past the repeat. */
+static int repeat_answer(run_t *r, int pos, const char *line, char **msg)
+{
+    char *t = util_trim(fold_ascii(line));
+    int yes = util_streq_ci(t, "y") || util_streq_ci(t, "yes") || strcmp(t, "1") == 0 ||
+              strcmp(t, "是") == 0;
+    int no = !*t || util_streq_ci(t, "n") || util_streq_ci(t, "no") || strcmp(t, "2") == 0 ||
+             strcmp(t, "0") == 0 || strcmp(t, "否") == 0;
+    free(t);
+    if (!yes && !no) {
+        util_seterr(msg, TR(r->zh, "Type y to add one, or n to go on."));
+        return 1;
+    }
+    if (yes && ans_instance_add(r->ans, (size_t)pos) < 0) {
+        util_seterr(msg, TR(r->zh, "No more than %d can be added."), FORM_MAX_INSTANCES);
+        return 1;
+    }
+    r->more = yes;
+    return 0;
+}
+
 int run_answer(run_t *r, int pos, const char *line, char **msg)
 {
     const form_t *f = r->cfg.form;
@@ -557,6 +649,8 @@ int run_answer(run_t *r, int pos, const char *line, char **msg)
     char *val = NULL, *old = NULL, *e = NULL;
     char *had = NULL;
     int rc = 1, in_tx = 0;
+    if (f->items[pos].type == FORM_BEGIN_REPEAT && run_shown(r, pos))
+        return repeat_answer(r, pos, line, msg);
     if (!run_shown(r, pos) || !is_asked(&f->items[pos])) {
         util_seterr(msg, TR(r->zh, "this item takes no answer"));
         goto cleanup;
@@ -599,9 +693,12 @@ int run_answer(run_t *r, int pos, const char *line, char **msg)
     if (store_begin(s, &e) != 0)
         goto fail;
     in_tx = 1;
-    if (store_draft_put(s, r->draft_key, r->cfg.form_row, r->cfg.wave, r->cfg.unit, pos, &e) != 0 ||
+    /* an answer in a repeat is kept as the repeat's whole value, and a
+     * session resumed there starts at the repeat */
+    int dpos = f->items[pos].repeat >= 0 ? f->items[pos].repeat : pos;
+    if (store_draft_put(s, r->draft_key, r->cfg.form_row, r->cfg.wave, r->cfg.unit, dpos, &e) ||
         (!r->drafted && store_draft_set_owner(s, r->draft_key, r->owner, &e) != 0) ||
-        store_draft_answer(s, r->draft_key, pos, ans_get(r->ans, (size_t)pos), &e) != 0)
+        store_draft_answer(s, r->draft_key, dpos, ans_get(r->ans, (size_t)dpos), &e) != 0)
         goto fail;
     for (size_t i = 0; i < n; i++)
         if (had[i] && !ans_get(r->ans, i) && store_draft_answer(s, r->draft_key, (int)i, NULL, &e) != 0)
@@ -628,14 +725,18 @@ int run_move(run_t *r, int pos, char **err)
 {
     if (!r->draft_key || !r->drafted)
         return 0;
+    const form_t *f = r->cfg.form;
+    if (pos >= 0 && (size_t)pos < f->nitems && f->items[pos].repeat >= 0)
+        pos = f->items[pos].repeat;
     return store_draft_put(r->cfg.store, r->draft_key, r->cfg.form_row, r->cfg.wave, r->cfg.unit,
                            pos, err);
 }
 
-int run_check(const run_t *r, int *pos, char **msg)
+/* The first of items [first, end) whose answer is missing or refused. */
+static int check_range(const run_t *r, size_t first, size_t end, int *pos, char **msg)
 {
     const form_t *f = r->cfg.form;
-    for (size_t i = 0; i < f->nitems; i++) {
+    for (size_t i = first; i < end; i++) {
         if (!run_shown(r, (int)i) || !is_asked(&f->items[i]))
             continue;
         if (!ans_get(r->ans, i) && must_answer(r, (int)i)) {
@@ -647,6 +748,31 @@ int run_check(const run_t *r, int *pos, char **msg)
             *pos = (int)i;
             return 1;
         }
+    }
+    return 0;
+}
+
+int run_check(const run_t *r, int *pos, char **msg)
+{
+    const form_t *f = r->cfg.form;
+    size_t start = 0;
+    for (size_t i = 0; i <= f->nitems; i++) {
+        if (i < f->nitems && f->items[i].type != FORM_BEGIN_REPEAT)
+            continue;
+        if (check_range(r, start, i, pos, msg))
+            return 1;
+        if (i == f->nitems)
+            break;
+        /* each instance of the repeat, left in focus where one fails */
+        size_t end = (size_t)repeat_end(f, (int)i);
+        for (size_t k = 0; ans_relevant(r->ans, i) && k < ans_instances(r->ans, i); k++) {
+            ans_focus(r->ans, i, k);
+            if (check_range(r, i + 1, end, pos, msg))
+                return 1;
+        }
+        ans_focus(r->ans, i, (size_t)-1);
+        start = end;
+        i = end;
     }
     return 0;
 }
@@ -1288,6 +1414,14 @@ void run_render_item(run_t *r, int pos, size_t width, size_t rows, util_buf_t *o
         free(lab);
         return;
     }
+    if (it->type == FORM_BEGIN_REPEAT) {
+        char *q = util_fmt(TR(r->zh, "%s: %zu so far. Add one?"), lab,
+                           ans_instances(r->ans, (size_t)pos));
+        run_wrap(out, "  ", q, width, 2);
+        free(q);
+        free(lab);
+        return;
+    }
     int total, num = run_number(r, pos, &total);
     char *pre = util_fmt("[%d/%d] ", num, total);
     run_wrap(out, pre, lab, width, util_utf8_width(pre));
@@ -1355,6 +1489,9 @@ static void prompt_parts(const run_t *r, int pos, util_buf_t *b, int entry)
     case FORM_DATE:
         util_buf_adds(b, TR(r->zh, "date as YYYY-MM-DD"));
         break;
+    case FORM_BEGIN_REPEAT:
+        util_buf_adds(b, TR(r->zh, "y = add one, n = go on"));
+        break;
     case FORM_INTEGER:
         util_buf_adds(b, TR(r->zh, "whole number"));
         break;
@@ -1370,7 +1507,7 @@ static void prompt_parts(const run_t *r, int pos, util_buf_t *b, int entry)
             util_buf_adds(b, sep);
         util_buf_adds(b, TR(r->zh, "required"));
     }
-    const char *cur = ans_get(r->ans, (size_t)pos);
+    const char *cur = it->type == FORM_BEGIN_REPEAT ? NULL : ans_get(r->ans, (size_t)pos);
     if (cur && !entry) {
         char *k = typed_form(r, pos, cur);
         if (b->len > start)

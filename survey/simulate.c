@@ -709,7 +709,7 @@ static int set_likert(ans_t *a, const form_t *f, size_t pos, double latent, doub
 static int set_required(ans_t *a, const form_t *f, size_t pos, char **err)
 {
     const form_item_t *it = &f->items[pos];
-    if (!it->required || ans_get(a, pos) || !form_item_answerable(it) ||
+    if (!it->required || it->repeat >= 0 || ans_get(a, pos) || !form_item_answerable(it) ||
         (f->unit_field && strcmp(it->name, f->unit_field) == 0))
         return 0;
     const char *v = "-";

@@ -75,12 +75,12 @@ static const struct bad_case bad_cases[] = {
       HEAD ",slider,q2,问二,Q two,,,,,\n",
       -1, 1, "bad.csv:20:2: error: unknown type 'slider'; use one of select_one LIST, "
              "select_multiple LIST, rank LIST, integer, decimal, range, text, date, note, "
-             "calculate, begin_group, end_group" },
+             "calculate, begin_group, end_group, begin_repeat, end_repeat" },
     { "unsupported type (time: only dates are kept)",
       HEAD ",time,d1,时间,Time,,,,,\n",
       -1, 1, "bad.csv:20:2: error: type 'time' is not supported by gapsurvey; use one of "
              "select_one, select_multiple, rank, integer, decimal, range, text, date, note, "
-             "calculate, begin_group, end_group" },
+             "calculate, begin_group, end_group, begin_repeat, end_repeat" },
     { "select_one without a list name",
       HEAD ",select_one,q2,问二,Q two,,,,,\n",
       -1, 1, "bad.csv:20:2: error: type 'select_one' needs a choice list name, e.g. "

@@ -134,18 +134,45 @@ static const struct bad bads[] = {
      SETTINGS "survey,,,\n,type,name,label\n,geopoint,g,Where\n",
      "t.csv:6:2: error: type 'geopoint' is not supported by gapsurvey; use one of select_one, "
      "select_multiple, rank, integer, decimal, range, text, date, note, calculate, begin_group, "
-     "end_group"},
+     "end_group, begin_repeat, end_repeat"},
     {"an unsupported select type with its list",
      SETTINGS "survey,,,\n,type,name,label\n,select_one_from_file x.csv,g,Where\n",
      "t.csv:6:2: error: type 'select_one_from_file x.csv' is not supported by gapsurvey; use "
      "one of select_one, select_multiple, rank, integer, decimal, range, text, date, note, "
-     "calculate, begin_group, end_group"},
+     "calculate, begin_group, end_group, begin_repeat, end_repeat"},
     {"randomize neither true nor false",
      SETTINGS YN "survey,,,,\n,type,name,label,parameters\n,select_one yn,q,Q,randomize=often\n",
      "t.csv:10:5: error: randomize must be true or false, not 'often'"},
     {"randomize on a question without choices",
      SETTINGS "survey,,,,\n,type,name,label,parameters\n,text,q,Q,randomize=true\n",
      "t.csv:6:5: error: parameter 'randomize' is not supported on text"},
+    {"a repeat inside a repeat",
+     SETTINGS "survey,,,\n,type,name,label\n,begin_repeat,a,A\n,begin_repeat,b,B\n",
+     "t.csv:7:2: error: a repeat inside a repeat is not supported (repeat 'a'); keep repeats to "
+     "plain questions"},
+    {"a calculate inside a repeat",
+     SETTINGS "survey,,,,\n,type,name,label,calculation\n,begin_repeat,a,A,\n,calculate,c,,1\n"
+     ",end_repeat,,,\n",
+     "t.csv:7:2: error: a calculate inside a repeat is not supported (repeat 'a'); keep repeats "
+     "to plain questions"},
+    {"end_group closing a repeat",
+     SETTINGS "survey,,,\n,type,name,label\n,begin_repeat,a,A\n,text,t,T\n,end_group,,\n",
+     "t.csv:8:2: error: end_group inside repeat 'a'; close the repeat with end_repeat"},
+    {"a repeat never closed",
+     SETTINGS "survey,,,\n,type,name,label\n,begin_repeat,a,A\n,text,t,T\n",
+     "t.csv:6:2: error: begin_repeat 'a' is never closed with end_repeat"},
+    {"end_repeat without a repeat",
+     SETTINGS "survey,,,\n,type,name,label\n,text,t,T\n,end_repeat,,\n",
+     "t.csv:7:2: error: end_repeat without a matching begin_repeat"},
+    {"points inside a repeat",
+     SETTINGS "dimensions,,\n,name,label\n,clean,Clean\n"
+     "survey,,,,,\n,type,name,label,dimension,points\n,begin_repeat,a,A,,\n"
+     ",integer,n,N,clean,2\n,end_repeat,,,,\n",
+     "t.csv:10:6: error: dimension and points do not go inside a repeat ('n'): the analysis "
+     "scores one answer per response"},
+    {"repeat_count on a question",
+     SETTINGS "survey,,,,\n,type,name,label,repeat_count\n,integer,n,N,3\n",
+     "t.csv:6:5: error: repeat_count goes on begin_repeat, not on integer"},
     {"a label showing an answer that does not exist",
      SETTINGS "survey,,,\n,type,name,label\n,integer,n,N\n,note,x,You said ${nn}\n",
      "t.csv:7:4: error: label refers to ${nn}, which is not a question; did you mean ${n}?"},
@@ -465,6 +492,115 @@ static void test_randomize(void **state)
     form_free(f);
 }
 
+/* ---- repeats ---- */
+
+static const char repeat_form[] =
+    SETTINGS
+    "survey,,,,,,\n"
+    ",type,name,label,required,relevant,calculation\n"
+    ",integer,n,How many?,,,\n"
+    ",begin_repeat,ev,Events,,${n} != 0,\n"
+    ",text,what,What?,yes,,\n"
+    ",date,when,When?,,,\n"
+    ",integer,pts,Points,,${what} != 'none',\n"
+    ",end_repeat,,,,,\n"
+    ",calculate,total,,,,sum(${pts})\n"
+    ",text,after,Total ${total}?,,${total} > 3,\n";
+
+static void test_repeats(void **state)
+{
+    (void)state;
+    form_t *f = load(repeat_form);
+    size_t ev = (size_t)pos(f, "ev"), what = (size_t)pos(f, "what"), pts = (size_t)pos(f, "pts");
+    size_t total = (size_t)pos(f, "total");
+    assert_int_equal(f->items[ev].type, FORM_BEGIN_REPEAT);
+    assert_int_equal(f->items[what].repeat, (int)ev);
+    assert_int_equal(f->items[what].group, (int)ev);
+    assert_int_equal(f->items[total].repeat, -1);
+    assert_true(form_item_stored(&f->items[ev]));
+    assert_false(form_item_stored(&f->items[what]));   /* kept within the repeat's value */
+    assert_true(form_item_answerable(&f->items[what]));
+    assert_false(form_item_answerable(&f->items[ev]));
+
+    ans_t *a = ans_new(f);
+    assert_null(ans_get(a, ev));
+    assert_int_equal(ans_instances(a, ev), 0);
+    assert_int_equal(ans_instance_add(a, ev), 0);
+    assert_int_equal(ans_focused(a, ev), 0);
+    set(a, f, "what", "Award");
+    set(a, f, "when", "2026/1/5");
+    set(a, f, "pts", "2");
+    assert_int_equal(ans_instance_add(a, ev), 1);
+    assert_null(ans_get(a, what));                     /* a fresh instance */
+    set(a, f, "what", "Prize, \"big\"");
+    set(a, f, "pts", "3");
+    ans_focus(a, ev, 0);
+    assert_string_equal(ans_get(a, what), "Award");    /* each keeps its own */
+    ans_focus(a, ev, (size_t)-1);
+    /* from outside the repeat: every instance */
+    assert_string_equal(ans_get(a, total), "5");
+    assert_true(ans_relevant(a, (size_t)pos(f, "after")));
+    char *t = ans_fill(a, form_text(f, f->items[pos(f, "after")].label, 0), 0);
+    assert_string_equal(t, "Total 5?");
+    free(t);
+    /* a sibling reference is to the same instance */
+    ans_focus(a, ev, 1);
+    set(a, f, "what", "none");
+    assert_false(ans_relevant(a, pts));
+    ans_focus(a, ev, (size_t)-1);
+    ans_drop_irrelevant(a);   /* the points of "none" go; the focus stays as it was */
+    assert_int_equal(ans_focused(a, ev), -1);
+    assert_string_equal(ans_get(a, total), "2");
+    /* stored as a table with a header */
+    const char *text = ans_get(a, ev);
+    assert_string_equal(text, "what,when,pts\nAward,2026-01-05,2\nnone,,\n");
+    char *copy = util_xstrdup(text);
+    ans_t *b = ans_new(f);
+    char *err = NULL;
+    assert_int_equal(ans_set(b, ev, copy, &err), 0);
+    assert_int_equal(ans_instances(b, ev), 2);
+    assert_string_equal(ans_get(b, ev), copy);
+    /* a bad cell refuses the whole table, naming the instance */
+    assert_int_equal(ans_set(b, ev, "what,when\nx,2026-02-31\n", &err), -1);
+    assert_string_equal(err, "ev, instance 1: '2026-02-31' is not a date; write it as "
+                        "YYYY-MM-DD (when)");
+    free(err);
+    err = NULL;
+    assert_int_equal(ans_instances(b, ev), 0);
+    /* a column of an older version is passed over */
+    assert_int_equal(ans_set(b, ev, "gone,what\n1,kept\n", &err), 0);
+    ans_focus(b, ev, 0);
+    assert_string_equal(ans_get(b, what), "kept");
+    ans_focus(b, ev, (size_t)-1);
+    /* stored once, as the repeat's value; its questions not on their own */
+    int ids[16];
+    for (size_t i = 0; i < f->nitems; i++)
+        ids[i] = (int)i;
+    store_answer_t *rows;
+    size_t n;
+    ans_to_store(a, ids, &rows, &n);
+    int seen = 0;
+    for (size_t k = 0; k < n; k++) {
+        assert_true(rows[k].item != (int)what && rows[k].item != (int)pts);
+        seen += rows[k].item == (int)ev;
+    }
+    assert_int_equal(seen, 1);
+    free(rows);
+    /* the repeat not relevant: its instances go */
+    set(a, f, "n", "0");
+    ans_drop_irrelevant(a);
+    assert_int_equal(ans_instances(a, ev), 0);
+    /* at most FORM_MAX_INSTANCES */
+    ans_clear_all(b);
+    for (int k = 0; k < FORM_MAX_INSTANCES; k++)
+        assert_true(ans_instance_add(b, ev) >= 0);
+    assert_int_equal(ans_instance_add(b, ev), -1);
+    ans_free(b);
+    ans_free(a);
+    free(copy);
+    form_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +608,7 @@ int main(void)
         cmocka_unit_test(test_calculate),
         cmocka_unit_test(test_types),
         cmocka_unit_test(test_randomize),
+        cmocka_unit_test(test_repeats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
