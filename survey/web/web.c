@@ -475,12 +475,24 @@ typedef struct {
     char *unit_code;         /* of the invitation's unit */
     char *fixed_text;        /* how the fixed unit is shown */
     unsigned long long seed; /* the respondent's order of randomized choices */
+    /* repeats on the page: instances by begin_repeat position; what was
+     * sent and what is wrong by question and instance (web_form_view_t) */
+    size_t *ninst;
+    char **rraw, **rerr;
+    size_t nslots;
 } survey_t;
 
 static void survey_free(survey_t *sv)
 {
     free(sv->unit_code);
     free(sv->fixed_text);
+    for (size_t i = 0; i < sv->nslots; i++) {
+        free(sv->rraw[i]);
+        free(sv->rerr[i]);
+    }
+    free(sv->rraw);
+    free(sv->rerr);
+    free(sv->ninst);
 }
 
 static int survey_load(web_t *w, store_t *s, const store_token_t *t, web_lang_t lang,
@@ -525,7 +537,8 @@ static enum MHD_Result send_form(web_t *w, struct MHD_Connection *c, unsigned st
     char csrf[65];
     hmac_hex(w, "submit", hash, csrf);
     web_form_view_t v = {sv->cf->form, lang, code, csrf, raw, errors, nerrors, sv->fixed_pos,
-                         sv->fixed_text, notice, "/live.js", NULL, sv->seed};
+                         sv->fixed_text, notice, "/live.js", NULL, sv->seed,
+                         sv->ninst, sv->rraw, sv->rerr};
     /* labels may show earlier answers (${name}): those sent so far */
     ans_t *a = raw ? ans_new(v.form) : NULL;
     for (size_t i = 0; a && i < v.form->nitems; i++) {
@@ -709,6 +722,120 @@ static char *posted(const req_t *r, const form_item_t *it, int *bad)
     return util_buf_take(&b);
 }
 
+/* The message for an answer ans_set refused. */
+static web_text_t bad_text(const form_item_t *it)
+{
+    return it->type == FORM_INTEGER   ? WEB_T_BAD_INTEGER
+         : it->type == FORM_DECIMAL ? WEB_T_BAD_DECIMAL
+         : it->type == FORM_TEXT    ? WEB_T_BAD_TEXT
+         : it->type == FORM_DATE    ? WEB_T_BAD_DATE
+         : it->type == FORM_RANK    ? WEB_T_BAD_RANK
+                                    : WEB_T_BAD_CHOICE;
+}
+
+/* The instances of repeat rpos as sent: n_NAME of them, less one whose
+ * "remove" was pressed, plus one when "add" was; each instance's answers
+ * set (in turn in focus) and kept as typed in sv.  Returns 1 when a
+ * button asked for the page again. */
+static int read_repeat(const req_t *r, survey_t *sv, ans_t *a, size_t rpos, web_lang_t lang)
+{
+    const form_t *f = sv->cf->form;
+    const form_item_t *it = &f->items[rpos];
+    char *key = util_fmt("n_%s", it->name);
+    const char *nv = field(r, key);
+    free(key);
+    long n = nv ? strtol(nv, NULL, 10) : 0, del = -1;
+    n = n < 0 ? 0 : n > FORM_MAX_INSTANCES ? FORM_MAX_INSTANCES : n;
+    for (long k = 1; k <= n && del < 0; k++) {
+        key = util_fmt("del_%s_%ld", it->name, k);
+        del = field(r, key) ? k : -1;
+        free(key);
+    }
+    key = util_fmt("add_%s", it->name);
+    int add = field(r, key) != NULL && n < FORM_MAX_INSTANCES;
+    free(key);
+    for (long k = 1; k <= n + add; k++) {
+        if (k == del)
+            continue;
+        long at = ans_instance_add(a, rpos);
+        for (size_t j = rpos + 1; at >= 0 && f->items[j].type != FORM_END_REPEAT; j++) {
+            if (!form_item_answerable(&f->items[j]) || k > n)
+                continue;
+            form_item_t c = f->items[j];
+            c.name = util_fmt("%s#%ld", f->items[j].name, k);
+            int bad = 0;
+            size_t slot = j * FORM_MAX_INSTANCES + (size_t)at;
+            sv->rraw[slot] = posted(r, &c, &bad);
+            char *m = NULL;
+            if (bad)
+                sv->rerr[slot] = util_xstrdup(web_text(lang, WEB_T_BAD_TEXT));
+            else if (sv->rraw[slot] && ans_set(a, j, sv->rraw[slot], &m) != 0)
+                sv->rerr[slot] = util_xstrdup(web_text(lang, bad_text(&f->items[j])));
+            free(m);
+            free(c.name);
+        }
+    }
+    ans_focus(a, rpos, (size_t)-1);
+    sv->ninst[rpos] = ans_instances(a, rpos);
+    return del >= 0 || add;
+}
+
+/* The checks of every instance of repeat rpos that is relevant: required
+ * and constraint, per instance; the number of problems. */
+static size_t check_repeat(survey_t *sv, ans_t *a, size_t rpos, web_lang_t lang, int li)
+{
+    const form_t *f = sv->cf->form;
+    size_t bad = 0;
+    for (size_t k = 0; k < ans_instances(a, rpos); k++) {
+        ans_focus(a, rpos, k);
+        for (size_t j = rpos + 1; f->items[j].type != FORM_END_REPEAT; j++) {
+            size_t slot = j * FORM_MAX_INSTANCES + k;
+            char *m = NULL;
+            if (!form_item_answerable(&f->items[j]) || !ans_relevant(a, j)) {
+                free(sv->rerr[slot]);
+                sv->rerr[slot] = NULL;
+            } else if (!sv->rerr[slot] && ans_check_constraint(a, j, li, &m) != 0) {
+                sv->rerr[slot] = util_xstrdup(*form_text(f, f->items[j].constraint_message, li)
+                                                  ? m : web_text(lang, WEB_T_BAD_CONSTRAINT));
+            } else if (!sv->rerr[slot] && ans_check_required(a, j, li, &m) != 0) {
+                sv->rerr[slot] = util_xstrdup(web_text(lang, WEB_T_REQUIRED));
+            }
+            free(m);
+            bad += sv->rerr[slot] != NULL;
+        }
+    }
+    ans_focus(a, rpos, (size_t)-1);
+    return bad;
+}
+
+/* Reads every repeat of the page; 1 when the page is to be shown again (a
+ * button, or a repeat_count that now asks for another number). */
+static int read_repeats(const req_t *r, survey_t *sv, ans_t *a, web_lang_t lang)
+{
+    const form_t *f = sv->cf->form;
+    int again = 0;
+    sv->nslots = f->nitems * FORM_MAX_INSTANCES;
+    sv->rraw = util_xcalloc(sv->nslots, sizeof *sv->rraw);
+    sv->rerr = util_xcalloc(sv->nslots, sizeof *sv->rerr);
+    sv->ninst = util_xcalloc(f->nitems, sizeof *sv->ninst);
+    for (size_t i = 0; i < f->nitems; i++)
+        if (f->items[i].type == FORM_BEGIN_REPEAT)
+            again |= read_repeat(r, sv, a, i, lang);
+    for (size_t i = 0; i < f->nitems; i++) {
+        long want = f->items[i].type == FORM_BEGIN_REPEAT ? ans_instances_wanted(a, i) : -1;
+        if (want < 0 || (size_t)want == sv->ninst[i])
+            continue;
+        while (ans_instances(a, i) > (size_t)want)
+            ans_instance_remove(a, i, ans_instances(a, i) - 1);
+        while (ans_instances(a, i) < (size_t)want && ans_instance_add(a, i) >= 0)
+            ;
+        ans_focus(a, i, (size_t)-1);
+        sv->ninst[i] = ans_instances(a, i);
+        again = 1;
+    }
+    return again;
+}
+
 /* The reply to a submission once the store has answered: the thank-you
  * page only after a commit. */
 static enum MHD_Result submit_reply(web_t *w, struct MHD_Connection *c, web_lang_t lang,
@@ -781,7 +908,7 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
     int li = form_lang(f, web_lang_code(lang));
     for (size_t i = 0; i < n; i++) {
         const form_item_t *it = &f->items[i];
-        if (!form_item_answerable(it))
+        if (!form_item_answerable(it) || it->repeat >= 0)
             continue;
         if ((int)i == sv.fixed_pos || it->read_only) {
             const char *given = (int)i == sv.fixed_pos ? sv.unit_code : it->default_value;
@@ -795,17 +922,11 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         char *m = NULL;
         if (bad)
             errors[i] = util_xstrdup(web_text(lang, WEB_T_BAD_TEXT));
-        else if (raw[i] && ans_set(a, i, raw[i], &m) != 0) {
-            web_text_t why = it->type == FORM_INTEGER   ? WEB_T_BAD_INTEGER
-                             : it->type == FORM_DECIMAL ? WEB_T_BAD_DECIMAL
-                             : it->type == FORM_TEXT    ? WEB_T_BAD_TEXT
-                             : it->type == FORM_DATE    ? WEB_T_BAD_DATE
-                             : it->type == FORM_RANK    ? WEB_T_BAD_RANK
-                                                        : WEB_T_BAD_CHOICE;
-            errors[i] = util_xstrdup(web_text(lang, why));
-        }
+        else if (raw[i] && ans_set(a, i, raw[i], &m) != 0)
+            errors[i] = util_xstrdup(web_text(lang, bad_text(it)));
         free(m);
     }
+    int again = read_repeats(r, &sv, a, lang);
     /* a forged or stale page is never stored; its answers are shown back
      * with a fresh token (only this page's own origin can read them) */
     char want[65];
@@ -816,12 +937,15 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
                        web_text(lang, WEB_T_EXPIRED_FORM));
         goto cleanup;
     }
-    if (field(r, "setlang")) {
+    if (field(r, "setlang") || again) {
         rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, NULL, 0, NULL);
         goto cleanup;
     }
     for (size_t i = 0; i < n; i++) {
-        if (!form_item_answerable(&f->items[i]) || (int)i == sv.fixed_pos)
+        if (f->items[i].type == FORM_BEGIN_REPEAT && ans_relevant(a, i))
+            nerr += check_repeat(&sv, a, i, lang, li);
+        if (!form_item_answerable(&f->items[i]) || (int)i == sv.fixed_pos ||
+            f->items[i].repeat >= 0)
             continue;
         /* an item that is not relevant is dropped, whatever was typed in it */
         if (!ans_relevant(a, i)) {

@@ -82,6 +82,8 @@ static const char *const texts[WEB_T_COUNT] = {
     [WEB_T_BAD_DATE] = N_("Please enter a date as YYYY-MM-DD"),
     [WEB_T_BAD_RANK] = N_("Please give every option a different place"),
     [WEB_T_RANK_PLACE] = N_("Place %zu"),
+    [WEB_T_REPEAT_ADD] = N_("Add one"),
+    [WEB_T_REPEAT_REMOVE] = N_("Remove this one"),
 };
 
 const char *web_text(web_lang_t lang, web_text_t id)
@@ -140,6 +142,8 @@ static const char style[] =
     "border:0;border-radius:4px;cursor:pointer}"
     ".small{color:#5b6470;font-size:.88em}"
     ".fixed{font-weight:bold}"
+    ".inst{border:1px solid #dfe3e8;border-radius:4px;padding:4px 10px;margin:8px 0}"
+    ".sub{font:inherit;padding:5px 14px;cursor:pointer}"
     "table.adm{border-collapse:collapse;width:100%;font-size:.92em}"
     "table.adm th,table.adm td{border:1px solid #d8dce1;padding:4px 6px;text-align:left}"
     "table.adm .n{text-align:right}"
@@ -283,7 +287,7 @@ static void field_name(util_buf_t *b, const form_item_t *it)
 }
 
 static void render_select(util_buf_t *b, const web_form_view_t *v, const form_item_t *it,
-                          int li, const char *raw)
+                          size_t pos, int li, const char *raw)
 {
     const form_t *f = v->form;
     web_lang_t lang = v->lang;
@@ -296,7 +300,7 @@ static void render_select(util_buf_t *b, const web_form_view_t *v, const form_it
     if (it->randomize && v->seed) {
         order = ans_new(f);
         ans_set_seed(order, v->seed);
-        view = ans_choices(order, (size_t)(it - f->items), 0);
+        view = ans_choices(order, pos, 0);
         l = view;
     }
     look_t look = select_look(f, it);
@@ -455,14 +459,12 @@ static const char *lang_colon(web_lang_t lang)
     return lang == WEB_EN ? ": " : "\xEF\xBC\x9A";   /* full-width colon after Chinese */
 }
 
-static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int li, int *number)
+/* Item it (the form's item pos, or a copy named for a repeat's instance),
+ * with what was sent for it (raw) and what is wrong with it (err). */
+static void render_item(util_buf_t *b, const web_form_view_t *v, const form_item_t *it,
+                        size_t pos, const char *raw, const char *err, int li, int *number)
 {
     const form_t *f = v->form;
-    const form_item_t *it = &f->items[pos];
-    /* a page shown the first time starts from the defaults; shown again,
-     * from what was sent (an emptied default stays empty) */
-    const char *raw = v->raw ? v->raw[pos] : it->default_value;
-    const char *err = v->errors ? v->errors[pos] : NULL;
     if (it->type == FORM_NOTE) {
         util_buf_adds(b, "<div class=\"q note\" id=\"q-");
         html_esc(b, it->name);
@@ -545,12 +547,95 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
     if (it->type == FORM_RANK)
         render_rank(b, f, it, li, v->lang, raw);
     else if (is_select)
-        render_select(b, v, it, li, raw);
+        render_select(b, v, it, pos, li, raw);
     else
         render_input(b, it, raw);
     if (fieldset)
         util_buf_adds(b, "</fieldset>\n");
     util_buf_adds(b, "</div>\n");
+}
+
+/* How many instances of repeat rpos a page shown the first time has: what
+ * repeat_count says from the defaults, else none (the respondent adds). */
+static size_t first_instances(const web_form_view_t *v, size_t rpos)
+{
+    if (!v->form->items[rpos].repeat_count)
+        return 0;
+    ans_t *a = ans_new(v->form);
+    ans_set_defaults(a);
+    long n = ans_instances_wanted(a, rpos);
+    ans_free(a);
+    return n > 0 ? (size_t)n : 0;
+}
+
+static void submit_button(util_buf_t *b, const char *name, const char *label)
+{
+    util_buf_adds(b, "<input class=\"sub\" type=\"submit\" name=\"");
+    html_esc(b, name);
+    util_buf_adds(b, "\" value=\"");
+    html_esc(b, label);
+    util_buf_adds(b, "\">");
+}
+
+/* A repeat: a card with each instance as a fieldset of its questions, and
+ * buttons that add and remove instances by sending the page (no script
+ * needed: the server shows it again with the answers kept).  Returns the
+ * position of its end_repeat. */
+static size_t render_repeat(util_buf_t *b, const web_form_view_t *v, size_t rpos, int li,
+                            int *number)
+{
+    const form_t *f = v->form;
+    const form_item_t *it = &f->items[rpos];
+    size_t end = rpos + 1;
+    while (end < f->nitems && f->items[end].type != FORM_END_REPEAT)
+        end++;
+    size_t n = v->ninst ? v->ninst[rpos] : first_instances(v, rpos);
+    util_buf_adds(b, "<div class=\"card group repeat\" id=\"g-");
+    html_esc(b, it->name);
+    if (it->relevant_src) {
+        util_buf_adds(b, "\" data-relevant=\"");
+        html_esc(b, it->relevant_src);
+    }
+    util_buf_adds(b, "\">\n<h2>");
+    text_out(b, v, it->label, li);
+    util_buf_adds(b, "</h2>\n");
+    char *field = util_fmt("n_%s", it->name), count[24];
+    snprintf(count, sizeof count, "%zu", n);
+    hidden(b, field, count);
+    free(field);
+    for (size_t k = 0; k < n; k++) {
+        util_buf_adds(b, "<fieldset class=\"inst\"><legend>");
+        text_out(b, v, it->label, li);
+        util_buf_addf(b, " %zu</legend>\n", k + 1);
+        for (size_t j = rpos + 1; j < end; j++) {
+            form_item_t c = f->items[j];
+            c.name = util_fmt("%s#%zu", f->items[j].name, k + 1);
+            /* the script cannot tell one instance's answers from another's:
+             * the server decides what is relevant in an instance */
+            c.relevant_src = NULL;
+            size_t at = j * FORM_MAX_INSTANCES + k;
+            render_item(b, v, &c, j, v->rraw ? v->rraw[at] : c.default_value,
+                        v->rerr ? v->rerr[at] : NULL, li, number);
+            free(c.name);
+        }
+        if (!it->repeat_count) {
+            char *del = util_fmt("del_%s_%zu", it->name, k + 1);
+            util_buf_adds(b, "<p>");
+            submit_button(b, del, web_text(v->lang, WEB_T_REPEAT_REMOVE));
+            util_buf_adds(b, "</p>\n");
+            free(del);
+        }
+        util_buf_adds(b, "</fieldset>\n");
+    }
+    if (!it->repeat_count && n < FORM_MAX_INSTANCES) {
+        char *add = util_fmt("add_%s", it->name);
+        util_buf_adds(b, "<p>");
+        submit_button(b, add, web_text(v->lang, WEB_T_REPEAT_ADD));
+        util_buf_adds(b, "</p>\n");
+        free(add);
+    }
+    util_buf_adds(b, "</div>\n");
+    return end;
 }
 
 void web_page_form(util_buf_t *b, const web_form_view_t *v)
@@ -613,6 +698,19 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
             html_esc(b, v->errors[i]);
             util_buf_adds(b, "</li>\n");
         }
+        for (size_t at = 0; v->rerr && at < f->nitems * FORM_MAX_INSTANCES; at++) {
+            if (!v->rerr[at])
+                continue;
+            const form_item_t *it = &f->items[at / FORM_MAX_INSTANCES];
+            util_buf_adds(b, "<li><a href=\"#q-");
+            html_esc(b, it->name);
+            util_buf_addf(b, "#%zu\">", at % FORM_MAX_INSTANCES + 1);
+            text_out(b, v, it->label, li);
+            util_buf_addf(b, " (%zu)</a>", at % FORM_MAX_INSTANCES + 1);
+            util_buf_adds(b, lang_colon(v->lang));
+            html_esc(b, v->rerr[at]);
+            util_buf_adds(b, "</li>\n");
+        }
         util_buf_adds(b, "</ul></div>\n");
     }
     util_buf_adds(b, "</div>\n");
@@ -640,11 +738,16 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
             }
         } else if (it->type == FORM_CALCULATE) {
             continue;   /* computed from the answers, never asked */
+        } else if (it->type == FORM_BEGIN_REPEAT) {
+            i = render_repeat(b, v, i, li, &number);
         } else {
             /* top-level questions sit in cards of their own */
             if (!open)
                 util_buf_adds(b, "<div class=\"card\">\n");
-            render_item(b, v, i, li, &number);
+            /* a page shown the first time starts from the defaults; shown
+             * again, from what was sent (an emptied default stays empty) */
+            render_item(b, v, it, i, v->raw ? v->raw[i] : it->default_value,
+                        v->errors ? v->errors[i] : NULL, li, &number);
             if (!open)
                 util_buf_adds(b, "</div>\n");
         }

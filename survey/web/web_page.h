@@ -76,6 +76,8 @@ typedef enum {
     WEB_T_BAD_DATE,
     WEB_T_BAD_RANK,
     WEB_T_RANK_PLACE,      /* printf format with one %zu: "Place %zu" */
+    WEB_T_REPEAT_ADD,
+    WEB_T_REPEAT_REMOVE,
     WEB_T_COUNT
 } web_text_t;
 
@@ -101,6 +103,13 @@ typedef struct {
     const ans_t *ans;          /* the answers so far, for ${name} in labels; NULL: none */
     unsigned long long seed;   /* this respondent's order of randomized choices (a hidden
                                   field carries it to the next page); 0 none */
+    /* repeats: instances on the page by begin_repeat position (NULL: the
+     * first showing, none, or repeat_count's), and what was sent and what
+     * is wrong per question and instance, at [pos * FORM_MAX_INSTANCES + k].
+     * An instance's fields are named q_NAME#K (K from 1). */
+    const size_t *ninst;
+    char *const *rraw;
+    char *const *rerr;
 } web_form_view_t;
 void web_page_form(util_buf_t *b, const web_form_view_t *v);
 
