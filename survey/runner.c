@@ -65,6 +65,13 @@ static int is_asked(const form_item_t *it)
     return form_item_answerable(it) && !it->read_only;
 }
 
+/* Is it one of the numbered questions ("[3/55]")?  A repeat's questions
+ * are asked once per instance and go by the instance instead. */
+static int counted(const form_item_t *it)
+{
+    return is_asked(it) && it->repeat < 0;
+}
+
 static void prefill(run_t *r)
 {
     ans_set_defaults(r->ans);
@@ -354,7 +361,7 @@ int run_number(const run_t *r, int pos, int *total)
     const form_t *f = r->cfg.form;
     int k = 0, num = 0;
     for (size_t i = 0; i < f->nitems; i++) {
-        if ((int)i == r->skip || !is_asked(&f->items[i]))
+        if ((int)i == r->skip || !counted(&f->items[i]))
             continue;
         k++;
         if ((int)i == pos)
@@ -1209,6 +1216,8 @@ void run_rule(util_buf_t *out, const char *title, const char *right, size_t widt
     free(t);
 }
 
+static char *item_tag(const run_t *r, int pos, int pad);
+
 /* The label as shown: earlier answers filled in (${name}).  Heap. */
 static char *label_of(const run_t *r, int pos)
 {
@@ -1422,8 +1431,7 @@ void run_render_item(run_t *r, int pos, size_t width, size_t rows, util_buf_t *o
         free(lab);
         return;
     }
-    int total, num = run_number(r, pos, &total);
-    char *pre = util_fmt("[%d/%d] ", num, total);
+    char *pre = item_tag(r, pos, 0);
     run_wrap(out, pre, lab, width, util_utf8_width(pre));
     free(pre);
     free(lab);
@@ -1580,27 +1588,43 @@ void run_render_help(const run_t *r, int pos, size_t width, util_buf_t *out)
                  width, 2);
 }
 
+/* "[3/55] " before a numbered question (numbers padded to the total's
+ * width with pad), "[events 2] " before a repeat's, "[+] " at a repeat's
+ * "add one?".  Heap. */
+static char *item_tag(const run_t *r, int pos, int pad)
+{
+    const form_t *f = r->cfg.form;
+    const form_item_t *it = &f->items[pos];
+    if (it->type == FORM_BEGIN_REPEAT)
+        return util_xstrdup("[+] ");
+    if (it->repeat >= 0)
+        return util_fmt("[%s %ld] ", f->items[it->repeat].name,
+                        ans_focused(r->ans, (size_t)it->repeat) + 1);
+    int total, num = run_number(r, pos, &total);
+    int digits = !pad ? 1 : total >= 100 ? 3 : total >= 10 ? 2 : 1;
+    return util_fmt("[%*d/%d] ", digits, num, total);
+}
+
 void run_render_entry_prompt(const run_t *r, int pos, size_t width, util_buf_t *out)
 {
     const form_item_t *it = &r->cfg.form->items[pos];
     size_t maxw = width > 1 ? width - 1 : 1;
-    int total, num = run_number(r, pos, &total);
-    int digits = total >= 100 ? 3 : total >= 10 ? 2 : 1;
     util_buf_t tail = {0};
     util_buf_adds(&tail, "");
     prompt_parts(r, pos, &tail, 1);
     char *t = tail.len ? util_fmt(TR(r->zh, " (%s)"), tail.s) : util_xstrdup("");
     util_buf_free(&tail);
-    const char *cur = ans_get(r->ans, (size_t)pos);
+    const char *cur = it->type == FORM_BEGIN_REPEAT ? NULL : ans_get(r->ans, (size_t)pos);
     char *k = cur ? typed_form(r, pos, cur) : NULL;
     char *c = k ? util_fmt(" [%s]", k) : util_xstrdup("");
-    char *head = util_fmt("[%*d/%d] %s  ", digits, num, total, it->name ? it->name : "");
+    char *tag = item_tag(r, pos, 1);
+    char *head = util_fmt("%s%s  ", tag, it->name ? it->name : "");
     size_t fixed = util_utf8_width(head) + util_utf8_width(t) + util_utf8_width(c) + 2;
     /* a narrow terminal loses the item's name, then the range, before
      * the prompt wraps */
     if (fixed > maxw) {
         free(head);
-        head = util_fmt("[%*d/%d] ", digits, num, total);
+        head = util_xstrdup(tag);
         fixed = util_utf8_width(head) + util_utf8_width(t) + util_utf8_width(c) + 2;
     }
     if (fixed > maxw) {
@@ -1630,6 +1654,7 @@ void run_render_entry_prompt(const run_t *r, int pos, size_t width, util_buf_t *
     free(k);
     free(c);
     free(head);
+    free(tag);
 }
 
 void run_render_summary(const run_t *r, size_t width, util_buf_t *out)
@@ -1638,7 +1663,7 @@ void run_render_summary(const run_t *r, size_t width, util_buf_t *out)
     size_t maxw = width > 1 ? width - 1 : 1;
     int asked = 0, answered = 0, blank = 0;
     for (size_t i = 0; i < f->nitems; i++) {
-        if (!run_shown(r, (int)i) || !is_asked(&f->items[i]))
+        if (!run_shown(r, (int)i) || !counted(&f->items[i]))
             continue;
         asked++;
         if (ans_get(r->ans, i))
@@ -1654,7 +1679,7 @@ void run_render_summary(const run_t *r, size_t width, util_buf_t *out)
         return;
     run_wrap(out, "  ", TR(r->zh, "Left blank:"), width, 2);
     for (size_t i = 0; i < f->nitems; i++) {
-        if (!run_shown(r, (int)i) || !is_asked(&f->items[i]) || ans_get(r->ans, i))
+        if (!run_shown(r, (int)i) || !counted(&f->items[i]) || ans_get(r->ans, i))
             continue;
         if (++blank > 8) {
             char *more = util_fmt(TR(r->zh, "... and %d more"), asked - answered - 8);

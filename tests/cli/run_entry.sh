@@ -42,6 +42,8 @@ ans() {   # ans ITEM RESPONSE
     echo "expect Enter a whole number from 0 to 50"
     echo "send 0"
     key 41 54 55 2
+    echo "expect [+] events"
+    echo "send "
     echo "expect [55/55] notes"
     echo "send "
     echo "expect End of questionnaire."

@@ -182,6 +182,8 @@ same "q: 19 answers saved" "$(ndraft "run:five-type-self:any")" 19
     echo "expect Current answer: 1"
     echo "send "
     answer 42 55 56 2
+    echo "expect Bonus and deduction events: 0 so far. Add one?"
+    echo "send n"
     echo "expect [56/56]"
     echo "send 无"
     echo "expect You answered 56 of the 56 questions shown to you."
@@ -220,6 +222,8 @@ same "closed terminal: 10 answers kept" "$(ndraft "$K")" 10
     echo "expect   1 是   2 否"
     echo "send 2"
     answer 38 54 55 2
+    echo "expect 加分扣分事项清单：已有 0 条。要添加一条吗？"
+    echo "send n"
     echo "expect [55/55]"
     echo "send "
     echo "expect 未作答："
