@@ -41,6 +41,9 @@ struct xlsx {
     size_t nsheets;
     char **sst;          /* shared strings */
     size_t nsst, capsst;
+    unsigned char *xf_date;   /* by cell style (s=): its number format is a date */
+    size_t nxf;
+    int date1904;        /* serial numbers count from 1904 (old Mac workbooks) */
 };
 
 /* ---- parts and XML ---- */
@@ -277,6 +280,11 @@ typedef struct {
 static void book_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
     book_t *b = ud;
+    if (strcmp(local(name), "workbookPr") == 0) {
+        const char *d = attr(atts, "date1904", 0);
+        b->x->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
+        return;
+    }
     if (strcmp(local(name), "sheet") != 0)
         return;
     const char *sname = attr(atts, "name", 0), *rid = attr(atts, "id", 1);
@@ -412,6 +420,113 @@ static void sst_text(void *ud, const XML_Char *s, int len)
         util_buf_add(&t->st.text, s, (size_t)len);
 }
 
+/* ---- styles: which cells hold dates ---- */
+
+/* A number format code that shows a date or a time: a d, m, y, h or s
+ * outside quoted text, [brackets] and escaped characters ("yyyy-mm-dd",
+ * "m/d/yy h:mm", "yyyy\"年\"m\"月\"d\"日\""), but not "General" or "0.00". */
+static int date_code(const char *code)
+{
+    for (const char *p = code; *p; p++) {
+        if (*p == '"') {
+            const char *q = strchr(p + 1, '"');
+            if (!q)
+                return 0;
+            p = q;
+        } else if (*p == '[') {
+            const char *q = strchr(p + 1, ']');
+            if (!q)
+                return 0;
+            p = q;
+        } else if (*p == '\\' || *p == '_' || *p == '*') {
+            if (p[1])
+                p++;
+        } else if (strchr("dmyhsDMYHS", *p)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Excel's built-in date and time formats, by id; 27-36 and 50-58 are the
+ * dates of Chinese, Japanese and Korean installations (yyyy"年"m"月"d"日"). */
+static int date_builtin(long id)
+{
+    return (id >= 14 && id <= 22) || (id >= 45 && id <= 47) || (id >= 27 && id <= 36) ||
+           (id >= 50 && id <= 58);
+}
+
+typedef struct {
+    xml_ctx_t c;
+    xlsx_t *x;
+    long *fmt_ids;       /* custom formats that are dates */
+    size_t nfmt;
+    int in_xfs;          /* inside cellXfs, where the cells' styles are */
+} styles_t;
+
+static void styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    styles_t *st = ud;
+    const char *el = local(name);
+    if (strcmp(el, "numFmt") == 0) {
+        const char *id = attr(atts, "numFmtId", 0), *code = attr(atts, "formatCode", 0);
+        if (id && code && date_code(code)) {
+            st->fmt_ids = util_xrealloc(st->fmt_ids, (st->nfmt + 1) * sizeof *st->fmt_ids);
+            st->fmt_ids[st->nfmt++] = strtol(id, NULL, 10);
+        }
+    } else if (strcmp(el, "cellXfs") == 0) {
+        st->in_xfs = 1;
+    } else if (strcmp(el, "xf") == 0 && st->in_xfs) {
+        const char *id = attr(atts, "numFmtId", 0);
+        long f = id ? strtol(id, NULL, 10) : 0;
+        int is_date = date_builtin(f);
+        for (size_t i = 0; i < st->nfmt && !is_date; i++)
+            is_date = st->fmt_ids[i] == f;
+        xlsx_t *x = st->x;
+        x->xf_date = util_xrealloc(x->xf_date, x->nxf + 1);
+        x->xf_date[x->nxf++] = (unsigned char)is_date;
+    }
+}
+
+static void styles_end(void *ud, const XML_Char *name)
+{
+    styles_t *st = ud;
+    if (strcmp(local(name), "cellXfs") == 0)
+        st->in_xfs = 0;
+}
+
+/* A date cell's serial number as the date it shows: "2026-03-01", with
+ * the time "2026-03-01T09:30:00" when it has one.  Excel's 1900 system
+ * counts 1900-02-29, which never was, so days after it are one less. */
+static void serial_date(double serial, int date1904, char *buf, size_t n)
+{
+    double days = floor(serial);
+    long secs = lround((serial - days) * 86400);
+    if (secs >= 86400) {
+        days += 1;
+        secs -= 86400;
+    }
+    /* days from 1970-01-01 */
+    long z = date1904 ? (long)days - 24107 : (long)days - (days >= 61 ? 25569 : 25568);
+    /* civil date from days (Howard Hinnant's algorithm) */
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    /* the caller keeps serial within years 1900..9999: the % only bound
+     * the widths for the compiler */
+    int yy = (int)(y % 10000), mm = (int)(m % 100), dd = (int)(d % 100);
+    if (secs)
+        snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d", yy, mm, dd, (int)(secs / 3600 % 100),
+                 (int)(secs / 60 % 60), (int)(secs % 60));
+    else
+        snprintf(buf, n, "%04d-%02d-%02d", yy, mm, dd);
+}
+
 /* ---- numbers ---- */
 
 /* The shortest text that reads back as d, in plain notation when its
@@ -481,6 +596,7 @@ typedef struct {
     int in_c, in_v, in_is;
     char type[16];
     long ccol;
+    long style;          /* the cell's s=, -1 none */
     util_buf_t v;
     strtext_t is;
 } sheet_t;
@@ -554,6 +670,8 @@ static void cell_start(sheet_t *s, const XML_Char **atts)
     s->in_c = 1;
     s->ccol = s->col = col;
     snprintf(s->type, sizeof s->type, "%s", t ? t : "n");
+    const char *st = attr(atts, "s", 0);
+    s->style = st ? strtol(st, NULL, 10) : -1;
     util_buf_reset(&s->v);
     util_buf_reset(&s->is.text);
 }
@@ -583,7 +701,11 @@ static char *cell_value(sheet_t *s)
         double d = strtod(v, &end);
         if (*end == '\0' && isfinite(d)) {
             char buf[48];
-            shortest(d, buf);
+            if (s->style >= 0 && (size_t)s->style < s->x->nxf && s->x->xf_date[s->style] &&
+                d >= 0 && d < 2958466)   /* 9999-12-31 */
+                serial_date(d, s->x->date1904, buf, sizeof buf);
+            else
+                shortest(d, buf);
             return util_xstrdup(buf);
         }
     }
@@ -742,6 +864,15 @@ static int load_book(xlsx_t *x, char **err)
         /* no relationships at all: the usual names, sheet1.xml in order */
         x->parts[i] = t ? util_xstrdup(t) : util_fmt("%sworksheets/sheet%zu.xml", wbdir, i + 1);
     }
+    const char *sty = rel_of_type(&wbrels, "styles");
+    char *stypath = sty ? util_xstrdup(sty) : util_fmt("%sstyles.xml", wbdir);
+    styles_t styles = {0};
+    styles.x = x;
+    rc = parse_part(x, stypath, 1, styles_start, styles_end, NULL, &styles, err);
+    free(styles.fmt_ids);
+    free(stypath);
+    if (rc != 0)
+        goto cleanup;
     const char *ss = rel_of_type(&wbrels, "sharedStrings");
     char *sspath = ss ? util_xstrdup(ss) : util_fmt("%ssharedStrings.xml", wbdir);
     sst.x = x;
@@ -814,6 +945,7 @@ void xlsx_close(xlsx_t *x)
     for (size_t i = 0; i < x->nsst; i++)
         free(x->sst[i]);
     free(x->sst);
+    free(x->xf_date);
     free(x);
 }
 

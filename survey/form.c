@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- raw rows ---- */
 
@@ -185,16 +186,72 @@ static int lang_add(form_t *f, const char *lang)
     return (int)f->nlangs++;
 }
 
-/* Splits a header cell "label::Chinese (zh)" into base and language. */
+/* Older and other spellings of column names, as pyxform reads them. */
+static const char *const col_aliases[][2] = {
+    {"list name", "list_name"},     {"caption", "label"},
+    {"relevance", "relevant"},      {"readonly", "read_only"},
+    {"read only", "read_only"},     {"constraining_message", "constraint_message"},
+    {"constraint message", "constraint_message"}, {"requiredmsg", "required_message"},
+    {"required message", "required_message"},    {"count", "repeat_count"},
+    {"jr:count", "repeat_count"},   {"repeat count", "repeat_count"},
+    {"choice filter", "choice_filter"},           {"set_form_id", "form_id"},
+    {"set_form_title", "form_title"},             {"form id", "form_id"},
+    {"form title", "form_title"},   {"default language", "default_language"},
+    {"value", "name"},              {"command", "type"},
+    {"calculate", "calculation"},
+};
+
+/* Columns that name a picture, sound or film to show. */
+static int is_media(const char *base, size_t n)
+{
+    static const char *const m[] = {"media", "image", "audio", "video", "big-image", NULL};
+    for (const char *const *k = m; *k; k++)
+        if (strlen(*k) == n && strncasecmp(base, *k, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Columns that hold a text per language (label::English (en)). */
+static int translatable(const char *base)
+{
+    static const char *const t[] = {"label", "hint", "constraint_message", "required_message",
+                                    "guidance_hint", "form_title", "image", "audio", "video",
+                                    "big-image", "media", NULL};
+    for (const char *const *k = t; *k; k++)
+        if (util_streq_ci(base, *k))
+            return 1;
+    return 0;
+}
+
+/* Splits a header cell "label::Chinese (zh)" into base and language.  A
+ * sheet with no "::" at all may use one colon (label:English), the older
+ * spelling pyxform still reads. */
 static colspec_t *parse_header(loader_t *L, const row_t *h)
 {
     colspec_t *cs = util_xcalloc(h->n + 1, sizeof *cs);
+    int dbl = 0;
+    for (size_t j = 1; j < h->n; j++)
+        dbl |= strstr(h->cells[j], "::") != NULL;
     for (size_t j = 1; j < h->n; j++) {
         const char *c = h->cells[j];
         const char *sep = strstr(c, "::");
+        size_t seplen = 2;
+        if (!dbl && (sep = strchr(c, ':')) != NULL) {
+            char *b = util_xstrndup(c, (size_t)(sep - c));
+            if (!translatable(util_trim(b)))
+                sep = NULL;
+            free(b);
+            seplen = 1;
+        }
+            if (sep && is_media(c, (size_t)(sep - c))) {
+            /* media::image::English: a file to show, not a language */
+            cs[j].base = util_xstrdup("media");
+            cs[j].lang = -1;
+            continue;
+        }
         if (sep) {
-            cs[j].base = util_xstrndup(c, (size_t)(sep - c));
-            char *lang = util_trim(util_xstrdup(sep + 2));
+            cs[j].base = util_trim(util_xstrndup(c, (size_t)(sep - c)));
+            char *lang = util_trim(util_xstrdup(sep + seplen));
             cs[j].lang = lang_add(L->f, lang);
             free(lang);
         } else {
@@ -203,6 +260,18 @@ static colspec_t *parse_header(loader_t *L, const row_t *h)
         }
         for (char *p = cs[j].base; *p; p++)
             *p = (char)tolower((unsigned char)*p);
+        if (is_media(cs[j].base, strlen(cs[j].base))) {
+            free(cs[j].base);
+            cs[j].base = util_xstrdup("media");
+            cs[j].lang = -1;
+            continue;
+        }
+        for (size_t k = 0; k < sizeof col_aliases / sizeof col_aliases[0]; k++)
+            if (strcmp(cs[j].base, col_aliases[k][0]) == 0) {
+                free(cs[j].base);
+                cs[j].base = util_xstrdup(col_aliases[k][1]);
+                break;
+            }
         /* "label" without a language is the default language's text */
         if (!sep && (strcmp(cs[j].base, "label") == 0 || strcmp(cs[j].base, "hint") == 0 ||
                      strcmp(cs[j].base, "constraint_message") == 0 ||
@@ -210,6 +279,19 @@ static colspec_t *parse_header(loader_t *L, const row_t *h)
             cs[j].lang = lang_add(L->f, L->f->default_language ? L->f->default_language : "");
     }
     return cs;
+}
+
+/* A file named under a media column (image, audio, video): gapsurvey
+ * shows text only, and a question that depends on its picture would be
+ * misread without it. */
+static void check_media(loader_t *L, const sheet_t *s, colspec_t *cs, const row_t *r)
+{
+    for (size_t j = 1; j < s->header->n; j++)
+        if (strcmp(cs[j].base, "media") == 0 && cell(r, (int)j)[0]) {
+            err(L, r->line, (long)j + 1, _("media ('%s') is not supported: gapsurvey shows text "
+                "only; describe it in the label and empty this cell"), cell(r, (int)j));
+            return;
+        }
 }
 
 static void colspecs_free(colspec_t *cs, size_t n)
@@ -638,8 +720,7 @@ static form_choice_t *choice_add(form_list_t *l, const char *name, form_text_t l
  * more likely a typo and is said so.  Returns their column indices. */
 static int *choice_columns(loader_t *L, const sheet_t *s, colspec_t *cs)
 {
-    static const char *const known[] = {"list_name", "name", "label", "image", "media",
-                                        "audio", "video", "big-image", NULL};
+    static const char *const known[] = {"list_name", "name", "label", "media", NULL};
     form_t *f = L->f;
     int *cols = util_xcalloc(s->header->n + 1, sizeof *cols);
     for (size_t j = 1; j < s->header->n; j++) {
@@ -693,6 +774,7 @@ static void load_choices(loader_t *L)
         if (row_blank(r))
             continue;
         const char *ln = cell(r, clist), *name = cell(r, cname);
+        check_media(L, s, cs, r);
         if (!*ln) {
             err(L, r->line, clist + 1, _("choice without a list_name"));
             continue;
@@ -782,7 +864,7 @@ static const char *const type_names[] = {
 static const char *const unsupported_types[] = {
     "time", "datetime", "geopoint", "geotrace", "geoshape", "image",
     "audio", "video", "file", "barcode", "acknowledge", "hidden", "xml-external", "csv-external",
-    "begin loop", "end loop",
+    "begin loop", "end loop", "phone number", "photo", "signature",
     "select_one_from_file", "select_multiple_from_file", "select_one_external",
     "trigger", "background-audio", "background-geopoint", "osm", "include", NULL};
 
@@ -833,7 +915,8 @@ static void unknown_type(loader_t *L, const row_t *r, int ctype, const char *v)
 {
     size_t first = strcspn(v, " ");
     for (const char *const *u = unsupported_types; *u; u++)
-        if (strcmp(v, *u) == 0 || (strlen(*u) == first && strncmp(v, *u, first) == 0)) {
+        if (strcmp(v, *u) == 0 || (strlen(*u) == first && strncmp(v, *u, first) == 0) ||
+            (strncmp(v, *u, strlen(*u)) == 0 && v[strlen(*u)] == ' ')) {
             err(L, r->line, ctype + 1, _("type '%s' is not supported by gapsurvey; use one of "
                 "select_one, select_multiple, rank, integer, decimal, range, text, date, note, "
                 "calculate, begin_group, end_group, begin_repeat, end_repeat"), v);
@@ -900,6 +983,9 @@ static expr_t *parse_expr(loader_t *L, const row_t *r, int col, const char *what
     const char *src = cell(r, col);
     if (!*src)
         return NULL;
+    /* a spreadsheet's TRUE or FALSE cell (a yes/no typed into Excel) */
+    if (util_streq_ci(src, "true") || util_streq_ci(src, "false"))
+        src = util_streq_ci(src, "true") ? "true()" : "false()";
     expr_t *e = NULL;
     char *msg = NULL;
     int ecol = 0;
@@ -979,7 +1065,7 @@ static int survey_columns(loader_t *L, survey_t *sv)
         "type", "name", "label", "hint", "required", "required_message", "relevant",
         "constraint", "constraint_message", "appearance", "dimension", "reverse", "points",
         "calculation", "choice_filter", "default", "read_only", "parameters", "repeat_count",
-        NULL};
+        "media", NULL};
     const sheet_t *s = sv->s;
     sv->cs = parse_header(L, s->header);
     warn_unknown_columns(L, s, sv->cs, known);
@@ -1541,6 +1627,7 @@ static void survey_row(loader_t *L, survey_t *sv, size_t i)
     form_t *f = L->f;
     const row_t *r = &L->rows.rows[i];
     ptype_t pt;
+    check_media(L, sv->s, sv->cs, r);
     if (!cell(r, sv->type)[0]) {
         err(L, r->line, sv->type + 1, _("row has no type; every survey row needs one"));
         drop_name(L, cell(r, sv->name));

@@ -286,6 +286,26 @@ static void field_name(util_buf_t *b, const form_item_t *it)
     html_esc(b, it->name);
 }
 
+/* The options of a drop-down: "Choose", then every choice, the one named
+ * selected (or none) selected; each followed by end. */
+static void options(util_buf_t *b, const form_t *f, const form_list_t *l, int li, web_lang_t lang,
+                    const char *selected, const char *end)
+{
+    util_buf_adds(b, "<option value=\"\">");
+    html_esc(b, web_text(lang, WEB_T_CHOOSE));
+    util_buf_adds(b, "</option>");
+    util_buf_adds(b, end);
+    for (size_t c = 0; c < l->nchoices; c++) {
+        util_buf_adds(b, "<option value=\"");
+        html_esc(b, l->choices[c].name);
+        util_buf_adds(b, selected && strcmp(selected, l->choices[c].name) == 0 ? "\" selected>"
+                                                                               : "\">");
+        html_esc(b, form_text(f, l->choices[c].label, li));
+        util_buf_adds(b, "</option>");
+        util_buf_adds(b, end);
+    }
+}
+
 static void render_select(util_buf_t *b, const web_form_view_t *v, const form_item_t *it,
                           size_t pos, int li, const char *raw)
 {
@@ -309,16 +329,8 @@ static void render_select(util_buf_t *b, const web_form_view_t *v, const form_it
         html_esc(b, it->name);
         util_buf_adds(b, "\" name=\"");
         field_name(b, it);
-        util_buf_adds(b, "\">\n<option value=\"\">");
-        html_esc(b, web_text(lang, WEB_T_CHOOSE));
-        util_buf_adds(b, "</option>\n");
-        for (size_t c = 0; c < l->nchoices; c++) {
-            util_buf_adds(b, "<option value=\"");
-            html_esc(b, l->choices[c].name);
-            util_buf_adds(b, raw && strcmp(raw, l->choices[c].name) == 0 ? "\" selected>" : "\">");
-            html_esc(b, form_text(f, l->choices[c].label, li));
-            util_buf_adds(b, "</option>\n");
-        }
+        util_buf_adds(b, "\">\n");
+        options(b, f, l, li, lang, raw, "\n");
         util_buf_adds(b, "</select>\n");
         ans_choices_free(view);
         ans_free(order);
@@ -381,16 +393,8 @@ static void render_rank(util_buf_t *b, const form_t *f, const form_item_t *it, i
         html_esc(b, it->name);
         util_buf_addf(b, "-%zu\" name=\"", place);
         field_name(b, it);
-        util_buf_adds(b, "\"><option value=\"\">");
-        html_esc(b, web_text(lang, WEB_T_CHOOSE));
-        util_buf_adds(b, "</option>");
-        for (size_t c = 0; c < l->nchoices; c++) {
-            util_buf_adds(b, "<option value=\"");
-            html_esc(b, l->choices[c].name);
-            util_buf_adds(b, tok && strcmp(tok, l->choices[c].name) == 0 ? "\" selected>" : "\">");
-            html_esc(b, form_text(f, l->choices[c].label, li));
-            util_buf_adds(b, "</option>");
-        }
+        util_buf_adds(b, "\">");
+        options(b, f, l, li, lang, tok, "");
         util_buf_adds(b, "</select></p>\n");
         tok = tok ? strtok_r(NULL, " ", &save) : NULL;
     }

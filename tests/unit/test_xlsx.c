@@ -176,6 +176,44 @@ static void test_book_without_rels(void **state)
     xlsx_close(x);
 }
 
+/* Cells formatted as dates hold serial numbers; they read as the date
+ * they show, whether the format is built in (14), a CJK built-in (31) or
+ * custom; other formats leave the number. */
+static void test_dates(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "xl/workbook.xml",
+        "<workbook " NS " " RNS "><sheets><sheet name=\"a\" r:id=\"rId1\"/></sheets></workbook>",
+        "xl/styles.xml",
+        "<styleSheet " NS "><numFmts count=\"2\">"
+        "<numFmt numFmtId=\"164\" formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/>"
+        "<numFmt numFmtId=\"165\" formatCode=\"&quot;day &quot;0.00\"/></numFmts>"
+        "<cellStyleXfs count=\"1\"><xf numFmtId=\"14\"/></cellStyleXfs>"
+        "<cellXfs count=\"6\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/>"
+        "<xf numFmtId=\"165\"/><xf numFmtId=\"31\"/><xf numFmtId=\"22\"/></cellXfs></styleSheet>",
+        "xl/worksheets/sheet1.xml",
+        "<worksheet " NS "><sheetData><row r=\"1\">"
+        "<c r=\"A1\"><v>45000</v></c><c r=\"B1\" s=\"1\"><v>45000</v></c>"
+        "<c r=\"C1\" s=\"2\"><v>45000</v></c><c r=\"D1\" s=\"3\"><v>45000</v></c>"
+        "<c r=\"E1\" s=\"4\"><v>1</v></c><c r=\"F1\" s=\"5\"><v>45000.75</v></c>"
+        "<c r=\"G1\" s=\"9\"><v>7</v></c><c r=\"H1\" s=\"1\" t=\"s\"><v>0</v></c>"
+        "</row></sheetData></worksheet>",
+        "xl/sharedStrings.xml", "<sst " NS "><si><t>2026-01-01 as text</t></si></sst>",
+        NULL};
+    size_t len;
+    char *data = xm_zip(parts, &len), *err = NULL;
+    xlsx_t *x = NULL;
+    if (xlsx_open_mem(data, len, &x, &err) != 0)
+        fail_msg("%s", err);
+    char *s = dump_sheet(x, 0);
+    assert_string_equal(s, "1:45000|2023-03-15|2023-03-15|45000|1900-01-01|"
+                           "2023-03-15T18:00:00|7|2026-01-01 as text\n");
+    free(s);
+    free(data);
+    xlsx_close(x);
+}
+
 static void test_xm_book(void **state)
 {
     (void)state;
@@ -291,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_callback_stops),
         cmocka_unit_test(test_book_without_rels),
+        cmocka_unit_test(test_dates),
         cmocka_unit_test(test_xm_book),
         cmocka_unit_test(test_bad),
         cmocka_unit_test(test_sniff_and_names),
