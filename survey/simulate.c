@@ -821,9 +821,11 @@ static int simulate_self(sim_t *m, sunit_t *su, ans_t *a, char **err)
     double up = clamp(1 + su->general / 10, 0.3, 2), down = clamp(1 - su->general / 10, 0.3, 2);
     for (size_t i = 0; i < f->nitems; i++) {
         const form_item_t *it = &f->items[i];
-        /* notes and calculations draw nothing, so a form that gains them
-         * simulates the same answers as before */
-        if (it->type == FORM_NOTE || it->type == FORM_CALCULATE)
+        /* notes, calculations and repeats (no model for them) draw
+         * nothing, so a form that gains them simulates the same answers as
+         * before */
+        if (it->type == FORM_NOTE || it->type == FORM_CALCULATE || it->repeat >= 0 ||
+            it->type == FORM_BEGIN_REPEAT || it->type == FORM_END_REPEAT)
             continue;
         double noise = rng_normal(r, 0, SD_SELF_ITEM), u = rng_unif(r);
         int count = it->has_points && it->points != 0
