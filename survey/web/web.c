@@ -480,6 +480,10 @@ typedef struct {
     size_t *ninst;
     char **rraw, **rerr;
     size_t nslots;
+    /* the paged form: the page shown (0: the whole form on one page), the
+     * pages, each item's, and the last one that has a relevant question */
+    size_t page, npages, last;
+    size_t *page_of;
 } survey_t;
 
 static void survey_free(survey_t *sv)
@@ -493,6 +497,7 @@ static void survey_free(survey_t *sv)
     free(sv->rraw);
     free(sv->rerr);
     free(sv->ninst);
+    free(sv->page_of);
 }
 
 static int survey_load(web_t *w, store_t *s, const store_token_t *t, web_lang_t lang,
@@ -509,6 +514,7 @@ static int survey_load(web_t *w, store_t *s, const store_token_t *t, web_lang_t 
     }
     sv->unit = t->unit;
     const form_t *f = sv->cf->form;
+
     if (t->unit > 0 && f->unit_field) {
         if (store_unit_get(s, t->unit, &sv->unit_code, &name, &err) != 0) {
             wlog(w, "reading unit %d: %s", t->unit, err ? err : "no such unit");
@@ -526,6 +532,8 @@ static int survey_load(web_t *w, store_t *s, const store_token_t *t, web_lang_t 
             sv->fixed_text = util_xstrdup(name ? name : sv->unit_code);
         free(name);
     }
+    sv->page_of = util_xcalloc(f->nitems + 1, sizeof *sv->page_of);
+    sv->npages = sv->last = web_pages(f, sv->fixed_pos, sv->page_of);
     return 0;
 }
 
@@ -538,7 +546,8 @@ static enum MHD_Result send_form(web_t *w, struct MHD_Connection *c, unsigned st
     hmac_hex(w, "submit", hash, csrf);
     web_form_view_t v = {sv->cf->form, lang, code, csrf, raw, errors, nerrors, sv->fixed_pos,
                          sv->fixed_text, notice, "/live.js", NULL, sv->seed,
-                         sv->ninst, sv->rraw, sv->rerr};
+                         sv->ninst, sv->rraw, sv->rerr, sv->page, sv->npages, sv->page_of,
+                         sv->last};
     /* labels may show earlier answers (${name}): those sent so far */
     ans_t *a = raw ? ans_new(v.form) : NULL;
     for (size_t i = 0; a && i < v.form->nitems; i++) {
@@ -560,10 +569,50 @@ static enum MHD_Result send_form(web_t *w, struct MHD_Connection *c, unsigned st
     return send_html(w, c, status, &b);
 }
 
+/* Does the respondent get the form a page at a time?  As asked (pages=1
+ * or 0, carried from page to page), else on a phone, where one long page
+ * of forty questions is hard to get through. */
+static int wants_pages(struct MHD_Connection *c, const req_t *r)
+{
+    const char *p = r ? field(r, "pages") : NULL;
+    if (!p)
+        p = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "pages");
+    if (p)
+        return strcmp(p, "1") == 0;
+    const char *ua = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
+    return ua && (strstr(ua, "Mobi") || strstr(ua, "Android") || strstr(ua, "iPhone") ||
+                  strstr(ua, "iPad"));
+}
+
+/* Is page k shown with these answers: does it hold something relevant? */
+static int page_shown(const survey_t *sv, const ans_t *a, size_t k)
+{
+    const form_t *f = sv->cf->form;
+    for (size_t i = 0; i < f->nitems; i++) {
+        form_type_t t = f->items[i].type;
+        /* the unit from the invitation is shown, not asked: no page alone */
+        if (sv->page_of[i] == k && t != FORM_CALCULATE && t != FORM_END_GROUP &&
+            t != FORM_END_REPEAT && f->items[i].repeat < 0 && (int)i != sv->fixed_pos &&
+            ans_relevant(a, i))
+            return 1;
+    }
+    return 0;
+}
+
+/* The next shown page after from (dir 1) or before it (-1); from when there
+ * is none. */
+static size_t page_step(const survey_t *sv, const ans_t *a, size_t from, int dir)
+{
+    for (size_t k = from + (size_t)dir; k >= 1 && k <= sv->npages; k += (size_t)dir)
+        if (page_shown(sv, a, k))
+            return k;
+    return from;
+}
+
 /* GET /?code= and POST /: a code opens its form, anything else gets the
  * code page back with the reason. */
 static enum MHD_Result open_form(web_t *w, struct MHD_Connection *c, web_lang_t lang,
-                                 const char *code)
+                                 const char *code, int paged)
 {
     char norm[64] = "";
     char *hash = NULL;
@@ -582,6 +631,13 @@ static enum MHD_Result open_form(web_t *w, struct MHD_Connection *c, web_lang_t 
         goto cleanup;
     }
     sv.seed = ans_new_seed();
+    if (paged) {
+        ans_t *a = ans_new(sv.cf->form);
+        ans_set_defaults(a);
+        sv.page = page_step(&sv, a, 0, 1);
+        sv.last = page_step(&sv, a, sv.npages + 1, -1);
+        ans_free(a);
+    }
     rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, NULL, NULL, 0, NULL);
 cleanup:
     pool_put(w, s);
@@ -808,8 +864,9 @@ static size_t check_repeat(survey_t *sv, ans_t *a, size_t rpos, web_lang_t lang,
     return bad;
 }
 
-/* Reads every repeat of the page; 1 when the page is to be shown again (a
- * button, or a repeat_count that now asks for another number). */
+/* Reads every repeat of the page; 1 when a button asked for the page
+ * again, 2 when a repeat_count now asks for another number of instances
+ * (on the one-page form the page is then shown again to fill them in). */
 static int read_repeats(const req_t *r, survey_t *sv, ans_t *a, web_lang_t lang)
 {
     const form_t *f = sv->cf->form;
@@ -831,7 +888,7 @@ static int read_repeats(const req_t *r, survey_t *sv, ans_t *a, web_lang_t lang)
             ;
         ans_focus(a, i, (size_t)-1);
         sv->ninst[i] = ans_instances(a, i);
-        again = 1;
+        again |= 2;
     }
     return again;
 }
@@ -937,7 +994,21 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
                        web_text(lang, WEB_T_EXPIRED_FORM));
         goto cleanup;
     }
-    if (field(r, "setlang") || again) {
+    if (wants_pages(c, r) && field(r, "page")) {
+        long k = strtol(field(r, "page"), NULL, 10);
+        sv.page = k < 1 ? 1 : (size_t)k > sv.npages ? sv.npages : (size_t)k;
+        sv.last = page_step(&sv, a, sv.npages + 1, -1);
+        if (field(r, "prev"))
+            sv.page = page_step(&sv, a, sv.page, -1);
+        /* the live script going back to where a restored draft was */
+        long go = field(r, "goto") ? strtol(field(r, "goto"), NULL, 10) : 0;
+        if (go >= 1 && (size_t)go <= sv.npages)
+            sv.page = (size_t)go;
+    }
+    /* paged, a repeat whose number changed is filled in on its own page */
+    if (sv.page)
+        again &= 1;
+    if (field(r, "setlang") || again || (sv.page && (field(r, "prev") || field(r, "goto")))) {
         rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, NULL, 0, NULL);
         goto cleanup;
     }
@@ -964,6 +1035,21 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
                                          ? m : web_text(lang, WEB_T_REQUIRED));
         free(m);
     }
+    if (sv.page && field(r, "next")) {
+        /* the page is checked on its own; the next one is shown when it
+         * passes, with the answers of all pages carried along */
+        size_t bad = 0;
+        for (size_t i = 0; i < n; i++)
+            if (sv.page_of[i] == sv.page)
+                bad += errors[i] != NULL;
+        for (size_t at = 0; at < sv.nslots; at++)
+            bad += sv.rerr[at] && sv.page_of[at / FORM_MAX_INSTANCES] == sv.page;
+        if (!bad)
+            sv.page = page_step(&sv, a, sv.page, 1);
+        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, bad ? errors : NULL, bad,
+                       NULL);
+        goto cleanup;
+    }
     ans_drop_irrelevant(a);
     /* the unit: from the invitation, else from the form's unit question */
     int unit = sv.unit;
@@ -982,7 +1068,24 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
     for (size_t i = 0; i < n; i++)
         nerr += errors[i] != NULL;
     if (nerr) {
-        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, errors, nerr, NULL);
+        /* paged: the first page with a problem, shown with its problems */
+        size_t shown = nerr;
+        if (sv.page) {
+            size_t first = sv.npages;
+            for (size_t i = 0; i < n; i++)
+                if (errors[i] && sv.page_of[i] < first)
+                    first = sv.page_of[i];
+            for (size_t at = 0; at < sv.nslots; at++)
+                if (sv.rerr[at] && sv.page_of[at / FORM_MAX_INSTANCES] < first)
+                    first = sv.page_of[at / FORM_MAX_INSTANCES];
+            sv.page = first;
+            shown = 0;
+            for (size_t i = 0; i < n; i++)
+                shown += errors[i] && sv.page_of[i] == sv.page;
+            for (size_t at = 0; at < sv.nslots; at++)
+                shown += sv.rerr[at] && sv.page_of[at / FORM_MAX_INSTANCES] == sv.page;
+        }
+        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, errors, shown, NULL);
         goto cleanup;
     }
     /* checked: the writer stores it with whatever else is waiting, and the
@@ -1131,7 +1234,7 @@ static enum MHD_Result route(web_t *w, struct MHD_Connection *c, const char *url
     if (strcmp(url, "/") == 0 && get) {
         const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "code");
         if (code && *code)
-            return open_form(w, c, lang, code);
+            return open_form(w, c, lang, code, wants_pages(c, NULL));
         char csrf[65];
         hmac_hex(w, "code", "", csrf);
         util_buf_t b = {0};
@@ -1153,7 +1256,7 @@ static enum MHD_Result route(web_t *w, struct MHD_Connection *c, const char *url
             web_page_code(&b, lang, csrf, "", NULL, NULL);
             return send_html(w, c, MHD_HTTP_OK, &b);
         }
-        return open_form(w, c, lang, code);
+        return open_form(w, c, lang, code, wants_pages(c, r));
     }
     if (strcmp(url, "/submit") == 0 && post)
         return submit(w, c, lang, r);

@@ -84,6 +84,9 @@ static const char *const texts[WEB_T_COUNT] = {
     [WEB_T_RANK_PLACE] = N_("Place %zu"),
     [WEB_T_REPEAT_ADD] = N_("Add one"),
     [WEB_T_REPEAT_REMOVE] = N_("Remove this one"),
+    [WEB_T_PAGE_OF] = N_("Page %zu of %zu"),
+    [WEB_T_PREV] = N_("Previous"),
+    [WEB_T_NEXT] = N_("Next"),
 };
 
 const char *web_text(web_lang_t lang, web_text_t id)
@@ -144,6 +147,8 @@ static const char style[] =
     ".fixed{font-weight:bold}"
     ".inst{border:1px solid #dfe3e8;border-radius:4px;padding:4px 10px;margin:8px 0}"
     ".sub{font:inherit;padding:5px 14px;cursor:pointer}"
+    ".progress{color:#5b6470;margin:.2em 0}.progress progress{width:100%;height:8px}"
+    ".btn.back{background:#fff;color:#b71c1c;border:1px solid #b71c1c;margin-right:.5em}"
     "table.adm{border-collapse:collapse;width:100%;font-size:.92em}"
     "table.adm th,table.adm td{border:1px solid #d8dce1;padding:4px 6px;text-align:left}"
     "table.adm .n{text-align:right}"
@@ -642,16 +647,77 @@ static size_t render_repeat(util_buf_t *b, const web_form_view_t *v, size_t rpos
     return end;
 }
 
-void web_page_form(util_buf_t *b, const web_form_view_t *v)
+size_t web_pages(const form_t *f, int fixed, size_t *page_of)
+{
+    size_t n = 0;
+    int depth = 0, run = 0;   /* run: a page of top-level questions is open */
+    for (size_t i = 0; i < f->nitems; i++) {
+        const form_item_t *it = &f->items[i];
+        int begins = it->type == FORM_BEGIN_GROUP || it->type == FORM_BEGIN_REPEAT;
+        int ends = it->type == FORM_END_GROUP || it->type == FORM_END_REPEAT;
+        if (depth == 0 && begins) {
+            n++;
+            run = 0;
+        } else if (depth == 0 && !ends && it->type != FORM_CALCULATE && (int)i != fixed &&
+                   !run) {
+            n++;   /* questions between groups share a page */
+            run = 1;
+        }
+        depth += begins - ends;
+        /* a calculate, or the unit from the invitation, before any page
+         * goes with the first */
+        page_of[i] = n ? n : 1;
+    }
+    return n ? n : 1;
+}
+
+/* Is item pos on the page shown (every item is, on the one-page form)? */
+static int on_page(const web_form_view_t *v, size_t pos)
+{
+    return !v->page || v->page_of[pos] == v->page;
+}
+
+/* What was sent for an item of another page, carried in a hidden field so
+ * that the answers of every page travel with the form (no script needed). */
+static void carry(util_buf_t *b, const web_form_view_t *v, size_t pos)
 {
     const form_t *f = v->form;
-    int li = form_lang(f, web_lang_code(v->lang));
-    const char *title = form_title_in(f, li);
-    if (!*title)
-        title = f->form_id;
-    head(b, v->lang, title);
+    const form_item_t *it = &f->items[pos];
+    if (it->type == FORM_BEGIN_REPEAT) {
+        size_t n = v->ninst ? v->ninst[pos] : 0;
+        char *field = util_fmt("n_%s", it->name), count[24];
+        snprintf(count, sizeof count, "%zu", n);
+        hidden(b, field, count);
+        free(field);
+        for (size_t k = 0; k < n && v->rraw; k++)
+            for (size_t j = pos + 1; f->items[j].type != FORM_END_REPEAT; j++) {
+                const char *raw = v->rraw[j * FORM_MAX_INSTANCES + k];
+                if (!raw)
+                    continue;
+                char *name = util_fmt("q_%s#%zu", f->items[j].name, k + 1);
+                hidden(b, name, raw);
+                free(name);
+            }
+        return;
+    }
+    const char *raw = v->raw ? v->raw[pos] : it->default_value;
+    if (!form_item_answerable(it) || it->repeat >= 0 || it->read_only ||
+        (int)pos == v->fixed_pos || !raw)
+        return;
+    char *name = util_fmt("q_%s", it->name);
+    hidden(b, name, raw);
+    free(name);
+}
+
+/* Title, the hidden fields, the language switch, progress, notices and the
+ * list of problems (of the page shown). */
+static void form_top(util_buf_t *b, const web_form_view_t *v, const char *title, int li)
+{
+    const form_t *f = v->form;
     util_buf_adds(b, "<form method=\"post\" action=\"/submit\" accept-charset=\"utf-8\" "
-                     "autocomplete=\"off\" novalidate id=\"survey\">\n");
+                     "autocomplete=\"off\" novalidate id=\"survey\"");
+    /* a page shown the first time: the script may bring back a draft */
+    util_buf_adds(b, v->raw ? ">\n" : " data-fresh=\"1\">\n");
     hidden(b, "code", v->code);
     hidden(b, "csrf", v->csrf);
     hidden(b, "lang", web_lang_code(v->lang));
@@ -659,6 +725,12 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
         char seed[24];
         snprintf(seed, sizeof seed, "%llx", v->seed);
         hidden(b, "seed", seed);
+    }
+    if (v->page) {
+        char page[24];
+        snprintf(page, sizeof page, "%zu", v->page);
+        hidden(b, "page", page);
+        hidden(b, "pages", "1");
     }
     /* the language switch is a submit button so the answers given so far
      * come along and are shown again in the other language */
@@ -670,7 +742,16 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
                      "text-decoration:underline;cursor:pointer;padding:0\"></span></div>\n");
     util_buf_adds(b, "<div class=\"card\">\n<h1>");
     html_esc(b, title);
-    util_buf_adds(b, "</h1>\n<p class=\"small\">");
+    util_buf_adds(b, "</h1>\n");
+    if (v->page) {
+        char *m = util_fmt(web_text(v->lang, WEB_T_PAGE_OF), v->page, v->npages);
+        util_buf_addf(b, "<p class=\"progress\" id=\"progress\"><progress max=\"%zu\" value=\"%zu\">"
+                         "</progress> ", v->npages, v->page);
+        html_esc(b, m);
+        util_buf_adds(b, "</p>\n");
+        free(m);
+    }
+    util_buf_adds(b, "<p class=\"small\">");
     html_esc(b, web_text(v->lang, WEB_T_ANONYMOUS));
     util_buf_adds(b, " ");
     html_esc(b, web_text(v->lang, WEB_T_REQUIRED_LEGEND));
@@ -691,7 +772,7 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
         }
         util_buf_adds(b, "</strong><ul>\n");
         for (size_t i = 0; i < f->nitems; i++) {
-            if (!v->errors || !v->errors[i])
+            if (!v->errors || !v->errors[i] || !on_page(v, i))
                 continue;
             util_buf_adds(b, "<li><a href=\"#q-");
             html_esc(b, f->items[i].name);
@@ -703,7 +784,7 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
             util_buf_adds(b, "</li>\n");
         }
         for (size_t at = 0; v->rerr && at < f->nitems * FORM_MAX_INSTANCES; at++) {
-            if (!v->rerr[at])
+            if (!v->rerr[at] || !on_page(v, at / FORM_MAX_INSTANCES))
                 continue;
             const form_item_t *it = &f->items[at / FORM_MAX_INSTANCES];
             util_buf_adds(b, "<li><a href=\"#q-");
@@ -718,9 +799,26 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
         util_buf_adds(b, "</ul></div>\n");
     }
     util_buf_adds(b, "</div>\n");
+}
+
+/* The questions of the page shown, in cards by group; the answers of the
+ * others in hidden fields. */
+static void form_items(util_buf_t *b, const web_form_view_t *v, int li)
+{
+    const form_t *f = v->form;
     int number = 0, open = 0;
     for (size_t i = 0; i < f->nitems; i++) {
         const form_item_t *it = &f->items[i];
+        if (!on_page(v, i)) {
+            carry(b, v, i);
+            if (it->type == FORM_BEGIN_REPEAT)
+                while (f->items[i].type != FORM_END_REPEAT)
+                    i++;
+            if (form_item_answerable(it) && it->repeat < 0 && !it->read_only &&
+                (int)i != v->fixed_pos)
+                number++;   /* the numbers of a page follow those before it */
+            continue;
+        }
         if (it->type == FORM_BEGIN_GROUP) {
             util_buf_adds(b, "<div class=\"card group\" id=\"g-");
             html_esc(b, it->name);
@@ -758,10 +856,40 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
     }
     while (open-- > 0)
         util_buf_adds(b, "</div>\n");
-    util_buf_adds(b, "<div class=\"card\"><p><input class=\"btn\" type=\"submit\" id=\"send\" "
-                     "name=\"send\" value=\"");
-    html_esc(b, web_text(v->lang, WEB_T_SUBMIT));
-    util_buf_adds(b, "\"></p></div>\n</form>\n");
+}
+
+/* Previous and next, or submit on the last page (or the one-page form). */
+static void form_buttons(util_buf_t *b, const web_form_view_t *v)
+{
+    util_buf_adds(b, "<div class=\"card nav\"><p>");
+    if (v->page > 1) {
+        util_buf_adds(b, "<input class=\"btn back\" type=\"submit\" id=\"prev\" name=\"prev\" "
+                         "value=\"");
+        html_esc(b, web_text(v->lang, WEB_T_PREV));
+        util_buf_adds(b, "\"> ");
+    }
+    if (v->page && v->page < v->last) {
+        util_buf_adds(b, "<input class=\"btn\" type=\"submit\" id=\"next\" name=\"next\" value=\"");
+        html_esc(b, web_text(v->lang, WEB_T_NEXT));
+    } else {
+        util_buf_adds(b, "<input class=\"btn\" type=\"submit\" id=\"send\" name=\"send\" value=\"");
+        html_esc(b, web_text(v->lang, WEB_T_SUBMIT));
+    }
+    util_buf_adds(b, "\"></p></div>\n");
+}
+
+void web_page_form(util_buf_t *b, const web_form_view_t *v)
+{
+    const form_t *f = v->form;
+    int li = form_lang(f, web_lang_code(v->lang));
+    const char *title = form_title_in(f, li);
+    if (!*title)
+        title = f->form_id;
+    head(b, v->lang, title);
+    form_top(b, v, title, li);
+    form_items(b, v, li);
+    form_buttons(b, v);
+    util_buf_adds(b, "</form>\n");
     if (v->script) {
         util_buf_adds(b, "<script src=\"");
         html_esc(b, v->script);

@@ -78,6 +78,9 @@ typedef enum {
     WEB_T_RANK_PLACE,      /* printf format with one %zu: "Place %zu" */
     WEB_T_REPEAT_ADD,
     WEB_T_REPEAT_REMOVE,
+    WEB_T_PAGE_OF,         /* printf format with two %zu: "Page 3 of 9" */
+    WEB_T_PREV,
+    WEB_T_NEXT,
     WEB_T_COUNT
 } web_text_t;
 
@@ -110,7 +113,18 @@ typedef struct {
     const size_t *ninst;
     char *const *rraw;
     char *const *rerr;
+    /* the paged form (phones): the page shown (1-based; 0: the whole form on
+     * one page), how many there are, and each item's (web_pages) */
+    size_t page, npages;
+    const size_t *page_of;
+    size_t last;               /* the last page with a relevant question: it submits */
 } web_form_view_t;
+
+/* The pages of the paged form: each top-level group or repeat is a page,
+ * and the top-level questions between groups share one; the item at fixed
+ * (the unit from the invitation, shown not asked; -1 none) opens none.
+ * Sets page_of[pos] (1-based) for every item; returns the number of pages. */
+size_t web_pages(const form_t *f, int fixed, size_t *page_of);
 void web_page_form(util_buf_t *b, const web_form_view_t *v);
 
 /* The page that asks for the code; problem_head/text (may be NULL) say why
