@@ -165,6 +165,37 @@ static char *choice_names(const form_list_t *l)
     return util_buf_take(&b);
 }
 
+/* A select_multiple answer: its choice names, each once, space-separated
+ * (heap; NULL for none), or *bad with *err. */
+static char *multi_value(const form_item_t *it, const form_list_t *l, char *v, int *bad,
+                         char **err)
+{
+    util_buf_t b = {0};
+    char *save = NULL;
+    for (char *tok = strtok_r(v, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+        if (form_list_choice(l, tok) < 0) {
+            char *names = choice_names(l);
+            util_seterr(err, _("'%s' is not a choice of %s (choices: %s)"), tok, it->name, names);
+            free(names);
+            *bad = 1;
+            util_buf_free(&b);
+            return NULL;
+        }
+        /* the same option twice is one selection */
+        if (b.len && util_has_word(b.s, tok))
+            continue;
+        if (b.len)
+            util_buf_addc(&b, ' ');
+        util_buf_adds(&b, tok);
+    }
+    char *out = util_buf_take(&b);
+    if (out && !*out) {
+        free(out);
+        out = NULL;
+    }
+    return out;
+}
+
 /* A rank answer: every choice of the list once, in the order given
  * (names separated by spaces or commas).  Heap, or NULL with *err. */
 static char *rank_value(const form_item_t *it, const form_list_t *l, const char *v, char **err)
@@ -253,34 +284,12 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
         return 0;
     }
     case FORM_SELECT_MULTIPLE: {
-        util_buf_t b = {0};
-        char *save = NULL;
         int bad = 0;
-        for (char *tok = strtok_r(v, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
-            if (form_list_choice(l, tok) < 0) {
-                char *names = choice_names(l);
-                util_seterr(err, _("'%s' is not a choice of %s (choices: %s)"), tok, it->name, names);
-                free(names);
-                bad = 1;
-                break;
-            }
-            /* the same option twice is one selection */
-            if (b.len && util_has_word(b.s, tok))
-                continue;
-            if (b.len)
-                util_buf_addc(&b, ' ');
-            util_buf_adds(&b, tok);
-        }
+        char *names = multi_value(it, l, v, &bad, err);
         free(v);
-        if (bad) {
-            util_buf_free(&b);
+        if (bad)
             return -1;
-        }
-        v = util_buf_take(&b);
-        if (!*v) {
-            free(v);
-            v = NULL;
-        }
+        v = names;
         break;
     }
     case FORM_INTEGER: {

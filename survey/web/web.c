@@ -930,6 +930,95 @@ static enum MHD_Result submit_done(web_t *w, struct MHD_Connection *c, req_t *r)
     return rc;
 }
 
+/* Every answer sent outside the repeats, set in a and kept as typed in raw,
+ * with what ans_set refused in errors; the unit from the invitation and
+ * read-only questions keep their own value whatever was sent. */
+static void read_answers(const req_t *r, const survey_t *sv, ans_t *a, char **raw,
+                         char **errors, web_lang_t lang)
+{
+    const form_t *f = sv->cf->form;
+    for (size_t i = 0; i < f->nitems; i++) {
+        const form_item_t *it = &f->items[i];
+        if (!form_item_answerable(it) || it->repeat >= 0)
+            continue;
+        if ((int)i == sv->fixed_pos || it->read_only) {
+            const char *given = (int)i == sv->fixed_pos ? sv->unit_code : it->default_value;
+            char *m = NULL;
+            if (given && ans_set(a, i, given, &m) != 0)
+                free(m);   /* a unit the form does not list: the invitation still names it */
+            continue;
+        }
+        int bad = 0;
+        raw[i] = posted(r, it, &bad);
+        char *m = NULL;
+        if (bad)
+            errors[i] = util_xstrdup(web_text(lang, WEB_T_BAD_TEXT));
+        else if (raw[i] && ans_set(a, i, raw[i], &m) != 0)
+            errors[i] = util_xstrdup(web_text(lang, bad_text(it)));
+        free(m);
+    }
+}
+
+/* The constraint and required checks of every relevant question, repeats
+ * included; an irrelevant question loses its error (it is dropped,
+ * whatever was typed in it).  The number of repeat problems found (the
+ * caller counts errors[] itself). */
+static size_t check_answers(survey_t *sv, ans_t *a, char **errors, web_lang_t lang, int li)
+{
+    const form_t *f = sv->cf->form;
+    size_t nerr = 0;
+    for (size_t i = 0; i < f->nitems; i++) {
+        if (f->items[i].type == FORM_BEGIN_REPEAT && ans_relevant(a, i))
+            nerr += check_repeat(sv, a, i, lang, li);
+        if (!form_item_answerable(&f->items[i]) || (int)i == sv->fixed_pos ||
+            f->items[i].repeat >= 0)
+            continue;
+        if (!ans_relevant(a, i)) {
+            free(errors[i]);
+            errors[i] = NULL;
+            continue;
+        }
+        if (errors[i])
+            continue;
+        char *m = NULL;
+        if (ans_check_constraint(a, i, li, &m) != 0)
+            errors[i] = util_xstrdup(*form_text(f, f->items[i].constraint_message, li)
+                                         ? m : web_text(lang, WEB_T_BAD_CONSTRAINT));
+        else if (ans_check_required(a, i, li, &m) != 0)
+            errors[i] = util_xstrdup(*form_text(f, f->items[i].required_message, li)
+                                         ? m : web_text(lang, WEB_T_REQUIRED));
+        free(m);
+    }
+    return nerr;
+}
+
+/* The problems on page k: its questions' and its repeats'. */
+static size_t page_problems(const survey_t *sv, char *const *errors, size_t k)
+{
+    const form_t *f = sv->cf->form;
+    size_t bad = 0;
+    for (size_t i = 0; i < f->nitems; i++)
+        bad += errors[i] && sv->page_of[i] == k;
+    for (size_t at = 0; at < sv->nslots; at++)
+        bad += sv->rerr[at] && sv->page_of[at / FORM_MAX_INSTANCES] == k;
+    return bad;
+}
+
+/* The page a paged form's submission asks for: the one it came from, the
+ * one before it (Previous), or where a restored draft was (goto, from the
+ * live script). */
+static void page_asked(const req_t *r, survey_t *sv, const ans_t *a)
+{
+    long k = strtol(field(r, "page"), NULL, 10);
+    sv->page = k < 1 ? 1 : (size_t)k > sv->npages ? sv->npages : (size_t)k;
+    sv->last = page_step(sv, a, sv->npages + 1, -1);
+    if (field(r, "prev"))
+        sv->page = page_step(sv, a, sv->page, -1);
+    long go = field(r, "goto") ? strtol(field(r, "goto"), NULL, 10) : 0;
+    if (go >= 1 && (size_t)go <= sv->npages)
+        sv->page = (size_t)go;
+}
+
 static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lang, req_t *r)
 {
     char norm[64] = "";
@@ -963,26 +1052,7 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
     errors = util_xcalloc(n + 1, sizeof *errors);
     a = ans_new(f);
     int li = form_lang(f, web_lang_code(lang));
-    for (size_t i = 0; i < n; i++) {
-        const form_item_t *it = &f->items[i];
-        if (!form_item_answerable(it) || it->repeat >= 0)
-            continue;
-        if ((int)i == sv.fixed_pos || it->read_only) {
-            const char *given = (int)i == sv.fixed_pos ? sv.unit_code : it->default_value;
-            char *m = NULL;
-            if (given && ans_set(a, i, given, &m) != 0)
-                free(m);   /* a unit the form does not list: the invitation still names it */
-            continue;
-        }
-        int bad = 0;
-        raw[i] = posted(r, it, &bad);
-        char *m = NULL;
-        if (bad)
-            errors[i] = util_xstrdup(web_text(lang, WEB_T_BAD_TEXT));
-        else if (raw[i] && ans_set(a, i, raw[i], &m) != 0)
-            errors[i] = util_xstrdup(web_text(lang, bad_text(it)));
-        free(m);
-    }
+    read_answers(r, &sv, a, raw, errors, lang);
     int again = read_repeats(r, &sv, a, lang);
     /* a forged or stale page is never stored; its answers are shown back
      * with a fresh token (only this page's own origin can read them) */
@@ -994,17 +1064,8 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
                        web_text(lang, WEB_T_EXPIRED_FORM));
         goto cleanup;
     }
-    if (wants_pages(c, r) && field(r, "page")) {
-        long k = strtol(field(r, "page"), NULL, 10);
-        sv.page = k < 1 ? 1 : (size_t)k > sv.npages ? sv.npages : (size_t)k;
-        sv.last = page_step(&sv, a, sv.npages + 1, -1);
-        if (field(r, "prev"))
-            sv.page = page_step(&sv, a, sv.page, -1);
-        /* the live script going back to where a restored draft was */
-        long go = field(r, "goto") ? strtol(field(r, "goto"), NULL, 10) : 0;
-        if (go >= 1 && (size_t)go <= sv.npages)
-            sv.page = (size_t)go;
-    }
+    if (wants_pages(c, r) && field(r, "page"))
+        page_asked(r, &sv, a);
     /* paged, a repeat whose number changed is filled in on its own page */
     if (sv.page)
         again &= 1;
@@ -1012,38 +1073,11 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, NULL, 0, NULL);
         goto cleanup;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (f->items[i].type == FORM_BEGIN_REPEAT && ans_relevant(a, i))
-            nerr += check_repeat(&sv, a, i, lang, li);
-        if (!form_item_answerable(&f->items[i]) || (int)i == sv.fixed_pos ||
-            f->items[i].repeat >= 0)
-            continue;
-        /* an item that is not relevant is dropped, whatever was typed in it */
-        if (!ans_relevant(a, i)) {
-            free(errors[i]);
-            errors[i] = NULL;
-            continue;
-        }
-        if (errors[i])
-            continue;
-        char *m = NULL;
-        if (ans_check_constraint(a, i, li, &m) != 0)
-            errors[i] = util_xstrdup(*form_text(f, f->items[i].constraint_message, li)
-                                         ? m : web_text(lang, WEB_T_BAD_CONSTRAINT));
-        else if (ans_check_required(a, i, li, &m) != 0)
-            errors[i] = util_xstrdup(*form_text(f, f->items[i].required_message, li)
-                                         ? m : web_text(lang, WEB_T_REQUIRED));
-        free(m);
-    }
+    nerr += check_answers(&sv, a, errors, lang, li);
     if (sv.page && field(r, "next")) {
         /* the page is checked on its own; the next one is shown when it
          * passes, with the answers of all pages carried along */
-        size_t bad = 0;
-        for (size_t i = 0; i < n; i++)
-            if (sv.page_of[i] == sv.page)
-                bad += errors[i] != NULL;
-        for (size_t at = 0; at < sv.nslots; at++)
-            bad += sv.rerr[at] && sv.page_of[at / FORM_MAX_INSTANCES] == sv.page;
+        size_t bad = page_problems(&sv, errors, sv.page);
         if (!bad)
             sv.page = page_step(&sv, a, sv.page, 1);
         rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, bad ? errors : NULL, bad,
@@ -1071,19 +1105,9 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         /* paged: the first page with a problem, shown with its problems */
         size_t shown = nerr;
         if (sv.page) {
-            size_t first = sv.npages;
-            for (size_t i = 0; i < n; i++)
-                if (errors[i] && sv.page_of[i] < first)
-                    first = sv.page_of[i];
-            for (size_t at = 0; at < sv.nslots; at++)
-                if (sv.rerr[at] && sv.page_of[at / FORM_MAX_INSTANCES] < first)
-                    first = sv.page_of[at / FORM_MAX_INSTANCES];
-            sv.page = first;
-            shown = 0;
-            for (size_t i = 0; i < n; i++)
-                shown += errors[i] && sv.page_of[i] == sv.page;
-            for (size_t at = 0; at < sv.nslots; at++)
-                shown += sv.rerr[at] && sv.page_of[at / FORM_MAX_INSTANCES] == sv.page;
+            for (sv.page = 1; sv.page < sv.npages && !page_problems(&sv, errors, sv.page);)
+                sv.page++;
+            shown = page_problems(&sv, errors, sv.page);
         }
         rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, errors, shown, NULL);
         goto cleanup;
