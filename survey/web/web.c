@@ -548,12 +548,23 @@ static enum MHD_Result send_form(web_t *w, struct MHD_Connection *c, unsigned st
                          sv->fixed_text, notice, "/live.js", NULL, sv->seed,
                          sv->ninst, sv->rraw, sv->rerr, sv->page, sv->npages, sv->page_of,
                          sv->last};
-    /* labels may show earlier answers (${name}): those sent so far */
+    /* labels may show earlier answers (${name}): those sent so far, the
+     * repeats' instances included (a sum over them) */
     ans_t *a = raw ? ans_new(v.form) : NULL;
     for (size_t i = 0; a && i < v.form->nitems; i++) {
         char *m = NULL;
         if (raw[i] && ans_set(a, i, raw[i], &m) != 0)
             free(m);
+        if (v.form->items[i].type != FORM_BEGIN_REPEAT || !sv->ninst)
+            continue;
+        for (size_t k = 0; k < sv->ninst[i] && ans_instance_add(a, i) >= 0; k++)
+            for (size_t j = i + 1; v.form->items[j].type != FORM_END_REPEAT; j++) {
+                const char *rv = sv->rraw[j * FORM_MAX_INSTANCES + k];
+                if (rv && ans_set(a, j, rv, &m) != 0)
+                    free(m);
+                m = NULL;
+            }
+        ans_focus(a, i, (size_t)-1);
     }
     v.ans = a;
     /* a questionnaire page is tens of KiB: grown from nothing by doubling

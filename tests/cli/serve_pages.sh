@@ -51,9 +51,10 @@ has "... the event carried in hidden fields" "$T/p3.html" '<input type="hidden" 
 post p2c -d page=3 -d prev=x -d q_n=1 -d n_ev=1 -d 'q_what#1=Award' -d n_kid=1 -d 'q_age#1=4'
 has "Previous: page 2 with the event as given" "$T/p2c.html" 'name="q_what#1">Award</textarea>'
 has "... and page 3's answer carried" "$T/p2c.html" '<input type="hidden" name="q_age#1" value="4">'
-post p4 -d page=3 -d next=x -d q_n=1 -d n_ev=1 -d 'q_what#1=Award' -d n_kid=1 -d 'q_age#1=4'
+post p4 -d page=3 -d next=x -d q_n=1 -d n_ev=1 -d 'q_what#1=Award' -d 'q_pts#1=5' -d n_kid=1 \
+    -d 'q_age#1=4'
 has "the last page submits" "$T/p4.html" 'id="send" name="send" value="Submit"'
-has "... its label shows the calculation over the events (none has points)" "$T/p4.html" "Total points 0"
+has "... its label shows the calculation over the events of page 2" "$T/p4.html" "Total points 5"
 post s1 -d page=4 -d send=x -d q_n=1 -d n_ev=1 -d 'q_what#1=Award' -d n_kid=1 -d 'q_age#1=' \
     -d q_last=ok
 has "Submit with a problem on page 3: back there" "$T/s1.html" "Page 3 of 4"
