@@ -180,6 +180,18 @@ const char *doc_numeral(doc_t *d, int n)
     return s;
 }
 
+/* A top-level heading t in the HTML (id, extra attributes attr) and the
+ * Markdown; the Word heading is the caller's, its style differs. */
+static void h2(doc_t *d, const char *id, const char *attr, const char *t)
+{
+    util_buf_addf(&d->h, "<h2 id=\"%s\"%s>", id, attr);
+    html_esc(&d->h, t);
+    util_buf_adds(&d->h, "</h2>\n");
+    util_buf_adds(&d->m, "\n## ");
+    doc_md_add(&d->m, t);
+    util_buf_adds(&d->m, "\n\n");
+}
+
 void doc_section(doc_t *d, const char *id, const char *title)
 {
     d->sec++;
@@ -188,12 +200,7 @@ void doc_section(doc_t *d, const char *id, const char *title)
     char *t = util_fmt(TR(d->zh, "%1$s %2$s"), doc_numeral(d, d->sec), title);
     if (d->x)
         docx_heading(d->x, 1, t, title, DOCX_H_NUMBERED);
-    util_buf_addf(&d->h, "<h2 id=\"%s\">", id);
-    html_esc(&d->h, t);
-    util_buf_adds(&d->h, "</h2>\n");
-    util_buf_adds(&d->m, "\n## ");
-    doc_md_add(&d->m, t);
-    util_buf_adds(&d->m, "\n\n");
+    h2(d, id, "", t);
     free(t);
 }
 
@@ -217,12 +224,7 @@ void doc_appendix(doc_t *d, int n, const char *id, const char *title)
     d->in_appendix = 1;
     if (d->x)
         docx_heading(d->x, 1, t, t, DOCX_H_NEWPAGE);
-    util_buf_addf(&d->h, "<h2 id=\"%s\" class=\"appendix\">", id);
-    html_esc(&d->h, t);
-    util_buf_adds(&d->h, "</h2>\n");
-    util_buf_adds(&d->m, "\n## ");
-    doc_md_add(&d->m, t);
-    util_buf_adds(&d->m, "\n\n");
+    h2(d, id, " class=\"appendix\"", t);
     free(t);
 }
 
