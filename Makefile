@@ -184,6 +184,14 @@ valgrind: check-deps
 	$(MAKE) BUILD=build-vg OPT=-O0 build-vg/gapsurvey build-vg/locale/zh_CN/LC_MESSAGES/gapsurvey.mo
 	@sh tests/fuzz/valgrind.sh build-vg $(VG_TESTS)
 
+# ---- the detectors' seed sweeps (not part of `make test`, which runs two
+# seeds of each as tests/cli/detector.sh): the weak-unit detector over 100
+# seeds, the self-vs-staff gap rule over 20 null and 20 overclaim cities;
+# a few minutes ----
+.PHONY: check-detector
+check-detector: check-deps $(BIN) gapsurvey
+	@python3 tests/detector/weak_units.py $(BIN) && python3 tests/detector/gaps.py $(BIN)
+
 # ---- benchmarks (bench/README.md, issue #8; not part of `make test`) ----
 # `make bench` times import, analyze and report against R, pandas and the
 # floors at BENCH_N respondents (default 100000; BENCH_N=1000000 for the

@@ -976,6 +976,35 @@ cleanup:
     colspecs_free(cs, s->header->n);
 }
 
+/* A dimension whose scored items answer on lists of different lengths
+ * or ranges is scored on one 0-100 scale all the same (POMP per item),
+ * but a reader comparing its items' means, or its agreement rwg(j)
+ * (each item against its own list's null variance), should know. */
+static void warn_mixed_scales(loader_t *L)
+{
+    const form_t *f = L->f;
+    for (size_t d = 0; d < f->ndims; d++) {
+        const form_item_t *first = NULL;
+        for (size_t k = 0; k < f->nitems; k++) {
+            const form_item_t *it = &f->items[k];
+            if (it->dim != (int)d || !form_item_scored(f, it))
+                continue;
+            if (!first) {
+                first = it;
+                continue;
+            }
+            const form_list_t *a = &f->lists[first->list], *b = &f->lists[it->list];
+            if (a->nchoices != b->nchoices || a->min != b->min || a->max != b->max) {
+                warn(L, it->line, 0, _("dimension '%s' mixes answer scales: %s has %zu choices (%g-%g), "
+                                       "%s has %zu (%g-%g); scores still share the 0-100 scale"),
+                     f->dims[d].code, first->name, a->nchoices, a->min, a->max, it->name, b->nchoices,
+                     b->min, b->max);
+                break;
+            }
+        }
+    }
+}
+
 static void final_checks(loader_t *L)
 {
     form_t *f = L->f;
@@ -1021,6 +1050,7 @@ static void final_checks(loader_t *L)
             if (!has_points)
                 warn(L, 0, 0, _("dimension '%s' has no items"), f->dims[i].code);
         }
+    warn_mixed_scales(L);
 }
 
 /* enc_to_utf8 and the CSV reader put the position at the front of their message;

@@ -34,7 +34,7 @@
  * term with modest item noise is what gets alpha there; a shared person
  * effect with large item noise alone gives alpha near 0.55.  At these
  * sizes a -15 point plant in a unit of 30 is found in 99% of seeds
- * (tests/cli/detector.py measures it).
+ * (tests/detector/weak_units.py measures it).
  *
  * A share `missing` of staff Likert answers is left blank at random.
  * Background questions follow plausible shares (most staff are clerks;
@@ -57,10 +57,16 @@
  *
  * Self-assessment, one per unit, answered without blanks: latent = the
  * unit's true staff-side mean (city mean + unit effect + plant) + a bias
- * (normal mean 1, sd 2, for the unit; mean 25 for --overclaim units) + a
- * normal sd 2 per dimension, items with noise sd 0.3.  Even an honest unit
- * shows gaps of several points: one respondent's answers to five 5-point
- * items move in steps of 5 points.  Bonus items: a "yes"
+ * (normal mean 1, sd 2, for the unit) + a normal sd 2 per dimension, items
+ * with noise sd 0.3.  Even an honest unit shows gaps of several points: one
+ * respondent's answers to five 5-point items move in steps of 5 points.
+ * With `unbiased_self` the self-assessment is instead drawn exactly like
+ * one more staff member of the unit (person effects, item noise and all,
+ * from a stream of its own): the null model of the self-vs-staff gap
+ * rule, under which a self score is one draw from the staff's
+ * distribution.  An --overclaim unit answers every self item at the top of
+ * its scale (reverse-worded ones at the bottom), whichever model is used.
+ * Bonus items: a "yes"
  * with probability 0.6/points and counts averaging 1.2/points; deductions:
  * counts averaging 0.5/|points| (mostly 0); both shifted a little by the
  * unit's general effect, so good units earn more bonuses.
@@ -98,7 +104,6 @@
 #define SD_PERSON_DIM 7.0
 #define SD_ITEM 0.45
 #define SELF_BIAS 1.0
-#define SELF_BIAS_OVERCLAIM 25.0
 #define SD_SELF_BIAS 2.0
 #define SD_SELF_DIM 2.0
 #define SD_SELF_ITEM 0.3
@@ -789,24 +794,41 @@ static int store_one(sim_t *m, const sform_t *sf, ans_t *a, int unit_id, char **
     return rc;
 }
 
-static int simulate_self(sim_t *m, sunit_t *su, ans_t *a, char **err)
+/* The latent self-assessment of unit su per self-form dimension into
+ * m->latent, and the sd of its item noise.  The unit's stream gives the
+ * biased model's numbers whichever model is used, so the staff after it
+ * are the same either way; the unbiased model draws from its own. */
+static double self_latent(sim_t *m, sunit_t *su, rng_t *own)
 {
     const form_t *f = m->self.f;
-    rng_t *r = &su->rng;
-    double bias = su->self_bias + (su->overclaim ? SELF_BIAS_OVERCLAIM : SELF_BIAS);
-    double *latent = m->latent;
+    double bias = su->self_bias + SELF_BIAS, person = rng_normal(own, 0, SD_PERSON);
     for (size_t d = 0; d < f->ndims; d++) {
         int sd = form_dim_index(m->staff.f, f->dims[d].code);
         double truth = sd >= 0 ? m->city[sd] + su->effect[sd] : CITY_MEAN_OTHER;
-        latent[d] = truth + su->general + bias + rng_normal(r, 0, SD_SELF_DIM);
+        double biased = truth + su->general + bias + rng_normal(&su->rng, 0, SD_SELF_DIM);
+        double staff_like = truth + su->general + person + rng_normal(own, 0, SD_PERSON_DIM);
+        m->latent[d] = su->overclaim ? 100.0 : m->o->unbiased_self ? staff_like : biased;
     }
+    return su->overclaim ? 0.0 : m->o->unbiased_self ? SD_ITEM : SD_SELF_ITEM;
+}
+
+static int simulate_self(sim_t *m, sunit_t *su, ans_t *a, char **err)
+{
+    const form_t *f = m->self.f;
+    rng_t *r = &su->rng, own;
+    char label[80];
+    snprintf(label, sizeof label, "self:%s", su->u->code);
+    rng_seed(&own, (uint64_t)m->o->seed, label);
+    double sd_item = self_latent(m, su, &own), *latent = m->latent;
     ans_clear_all(a);
     set_unit(a, f, su->u->code);
     /* good units earn a few more bonuses and fewer deductions */
     double up = clamp(1 + su->general / 10, 0.3, 2), down = clamp(1 - su->general / 10, 0.3, 2);
     for (size_t i = 0; i < f->nitems; i++) {
         const form_item_t *it = &f->items[i];
-        double noise = rng_normal(r, 0, SD_SELF_ITEM), u = rng_unif(r);
+        /* both noises drawn always, for the same reason as in self_latent */
+        double z = rng_normal(r, 0, 1), zown = rng_normal(&own, 0, 1), u = rng_unif(r);
+        double noise = sd_item * (m->o->unbiased_self ? zown : z);
         int count = it->has_points && it->points != 0
                         ? rng_count(r, clamp((it->points > 0 ? 1.2 * up : 0.5 * down) /
                                                  fabs(it->points), 0, 10))

@@ -33,8 +33,11 @@ typedef struct {
                            testing the detector) */
     sim_plant_t *plants;
     size_t nplants;
-    char **overclaim;   /* unit codes whose self-assessment is strongly inflated */
+    char **overclaim;   /* unit codes whose self-assessment is at the top of the scale */
     size_t noverclaim;
+    int unbiased_self;  /* 1: each self-assessment is drawn like one more staff
+                           member of its unit (a null model for the gap rule);
+                           0 (default): a realistic small self-flattery */
     /* NULL, or called while responses are written: done of total (a
      * command draws a progress line with it; the library prints nothing) */
     void (*progress)(void *ud, long done, long total);

@@ -917,7 +917,7 @@ static flab_t *funnel_labels(const pctx_t *c, size_t j, int limits, double xlo, 
     size_t nlab = 0, *out = util_xcalloc(c->nshown + 1, sizeof *out);
     for (size_t k = 0; k < c->nshown; k++) {
         const res_cell_t *cell = &r->groups[c->shown[k]].cells[j];
-        if (isfinite(cell->mean) && cell->n > 0 && cell->funnel != RES_INSIDE)
+        if (isfinite(cell->mean) && cell->n > 0 && cell->funnel != RES_INSIDE && cell->funnel != RES_FUNNEL_NONE)
             out[nlab++] = k;
     }
     for (size_t q = 0; q < nlab; q++) {   /* how far outside, in limit widths */
@@ -962,7 +962,7 @@ static void funnel_dat(const pctx_t *c, size_t j, util_buf_t *d, const flab_t *f
     const res_t *r = c->r;
     char a[40];
     util_buf_adds(d, "# funnel: one row per shown group\n"
-                     "# n mean position(0 inside,1 below_95,2 below_998,3 above_95,4 above_998) "
+                     "# n mean position(0 inside,1 below_95,2 below_998,3 above_95,4 above_998,5 no limits) "
                      "label(the farthest outside points only) group label_side(0 right,1 left,"
                      "-1 none) label_y\n");
     for (size_t k = 0; k < c->nshown; k++) {
@@ -1008,12 +1008,13 @@ static void funnel_plot_cmd(const pctx_t *c, size_t j, util_buf_t *s, const char
         int pt;
         double ps;
         const char *colour, *name;   /* name: translated when written */
-    } pos[5] = {{6, 1.2, C_INK, N_("inside")},
+    } pos[6] = {{6, 1.2, C_INK, N_("inside")},
                 {10, 1.6, C_LOW, N_("below 95%")},
                 {11, 1.8, C_LOW, N_("below 99.8%")},
                 {8, 1.6, C_HIGH, N_("above 95%")},
-                {9, 1.8, C_HIGH, N_("above 99.8%")}};
-    for (int p = 0; p < 5; p++) {
+                {9, 1.8, C_HIGH, N_("above 99.8%")},
+                {6, 1.2, C_MUTED, N_("no limits")}};
+    for (int p = 0; p < 6; p++) {
         int any = 0;
         for (size_t k = 0; k < c->nshown && !any; k++) {
             const res_cell_t *cell = &r->groups[c->shown[k]].cells[j];
@@ -1120,7 +1121,7 @@ static int plot_dumbbell(pctx_t *c, size_t j, char **err)
         if (gp->dim != j || !shown_group(r, gp->group) || !isfinite(gp->self) || !isfinite(gp->staff))
             continue;
         rows[n++] = i;
-        double vals[4] = {gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high};
+        double vals[4] = {gp->self, gp->staff, gp->pi_low, gp->pi_high};
         for (int v = 0; v < 4; v++)
             if (isfinite(vals[v])) {
                 lo = fmin(lo, vals[v]);
@@ -1132,7 +1133,7 @@ static int plot_dumbbell(pctx_t *c, size_t j, char **err)
     if (only_flagged) {
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
-            if (r->gaps[rows[i]].flag != RES_CONSISTENT)
+            if (r->gaps[rows[i]].flag == RES_OVERCLAIM || r->gaps[rows[i]].flag == RES_UNDERCLAIM)
                 rows[m++] = rows[i];
         n = m;
     }
@@ -1162,14 +1163,14 @@ static int plot_dumbbell(pctx_t *c, size_t j, char **err)
 
     util_buf_t *d = &pf.dat;
     util_buf_adds(d, "# dumbbell: one row per shown unit with a self-assessment, largest gap first\n"
-                     "# row staff staff_ci_low staff_ci_high self gap flag(0 consistent,1 overclaim,"
-                     "2 underclaim) gap_text label_x unit\n");
+                     "# row staff pi_low pi_high (one staff member's 95% range) self gap flag(0 "
+                     "consistent,1 overclaim,2 underclaim,3 not judged) gap_text label_x unit\n");
     for (size_t k = 0; k < n; k++) {
         const res_gap_t *gp = &r->gaps[rows[k]];
         const res_group_t *g = &r->groups[gp->group];
         util_buf_addf(d, "%zu %s ", k, num(a, gp->staff, 2));
-        util_buf_addf(d, "%s ", num(a, gp->staff_ci_low, 2));
-        util_buf_addf(d, "%s ", num(a, gp->staff_ci_high, 2));
+        util_buf_addf(d, "%s ", num(a, gp->pi_low, 2));
+        util_buf_addf(d, "%s ", num(a, gp->pi_high, 2));
         util_buf_addf(d, "%s ", num(a, gp->self, 2));
         util_buf_addf(d, "%s %d ", num(a, gp->gap, 2), (int)gp->flag);
         char *txt = util_fmt("%s%s%s", gp->gap > 0 ? "+" : "", num(a, gp->gap, 1),
@@ -1177,7 +1178,7 @@ static int plot_dumbbell(pctx_t *c, size_t j, char **err)
                              : gp->flag == RES_UNDERCLAIM ? TR(c->zh, " underclaim")
                                                           : "");
         dat_q(d, txt);
-        double right = fmax(gp->self, isfinite(gp->staff_ci_high) ? gp->staff_ci_high : gp->staff);
+        double right = fmax(gp->self, isfinite(gp->pi_high) ? gp->pi_high : gp->staff);
         util_buf_addf(d, " %s ", num(a, right, 2));
         char *lab = group_label(c, g, 30);
         dat_q(d, lab);
@@ -1198,8 +1199,8 @@ static int plot_dumbbell(pctx_t *c, size_t j, char **err)
                      "  '' using 2:1:3:4 with xerrorbars pt 7 ps 1.1 lc rgb '" C_INK "' title ",
                   base);
     /* xgettext:no-c-format */
-    gp_q(s, TR(c->zh, "staff view (95% CI)"));
-    util_buf_adds(s, ", \\\n  '' using ($7 == 0 ? $5 : NaN):1 with points pt 4 ps 1.4 lc rgb '" C_INK
+    gp_q(s, TR(c->zh, "staff mean, one member's 95% range"));
+    util_buf_adds(s, ", \\\n  '' using ($7 == 0 || $7 == 3 ? $5 : NaN):1 with points pt 4 ps 1.4 lc rgb '" C_INK
                      "' title ");
     gp_q(s, TR(c->zh, "self-assessment"));
     util_buf_adds(s, ", \\\n  '' using ($7 == 1 ? $5 : NaN):1 with points pt 5 ps 1.5 lc rgb '" C_LOW
