@@ -525,3 +525,40 @@ void util_today(char out[11])
     localtime_r(&t, &tm);
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
+
+int util_parse_date(const char *s, char out[11])
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = 0, m = 0, d = 0, n = 0;
+    char sep1 = 0, sep2 = 0;
+    while (*s == ' ')
+        s++;
+    /* 2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日 */
+    if (sscanf(s, "%4d%c%2d%c%2d%n", &y, &sep1, &m, &sep2, &d, &n) == 5 && sep1 == sep2 &&
+        (sep1 == '-' || sep1 == '/' || sep1 == '.')) {
+        s += n;
+    } else if (sscanf(s, "%4d\xE5\xB9\xB4%2d\xE6\x9C\x88%2d\xE6\x97\xA5%n", &y, &m, &d, &n) == 3 &&
+               n > 0) {
+        s += n;
+    } else {
+        return -1;
+    }
+    while (*s == ' ')
+        s++;
+    if (*s)
+        return (*s == 'T' || isdigit((unsigned char)*s)) ? -2 : -1;
+    if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+        (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+        return -1;
+    out[0] = (char)('0' + y / 1000);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = out[7] = '-';
+    out[5] = (char)('0' + m / 10);
+    out[6] = (char)('0' + m % 10);
+    out[8] = (char)('0' + d / 10);
+    out[9] = (char)('0' + d % 10);
+    out[10] = '\0';
+    return 0;
+}

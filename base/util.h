@@ -104,5 +104,9 @@ const char *util_nearest(const char *word, const char *const *candidates);
 /* Today's date as YYYY-MM-DD (local time); only the date, never the time
  * of day, is kept with responses. */
 void util_today(char out[11]);
+/* A calendar date as written by people and spreadsheets (2026-03-01,
+ * 2026/3/1, 2026.3.1, 2026年3月1日) into ISO form in out.  0; -2 when a
+ * time of day follows (never kept); -1 when it is no valid date. */
+int util_parse_date(const char *s, char out[11]);
 
 #endif

@@ -714,15 +714,30 @@ static int set_likert(ans_t *a, const form_t *f, size_t pos, double latent, doub
 static int set_required(ans_t *a, const form_t *f, size_t pos, char **err)
 {
     const form_item_t *it = &f->items[pos];
-    if (!it->required || ans_get(a, pos) || !form_item_answerable(it) ||
+    if (!it->required || it->repeat >= 0 || ans_get(a, pos) || !form_item_answerable(it) ||
         (f->unit_field && strcmp(it->name, f->unit_field) == 0))
         return 0;
     const char *v = "-";
+    char today[11];
+    util_buf_t order = {0};
     if (it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE)
         v = f->lists[it->list].nchoices ? f->lists[it->list].choices[0].name : "";
     else if (it->type == FORM_INTEGER || it->type == FORM_DECIMAL)
         v = "0";
-    return set_answer(a, f, pos, v, err);
+    else if (it->type == FORM_DATE) {
+        util_today(today);
+        v = today;
+    }
+    else if (it->type == FORM_RANK) {
+        const form_list_t *l = &f->lists[it->list];   /* the list's own order */
+        util_buf_adds(&order, "");
+        for (size_t c = 0; c < l->nchoices; c++)
+            util_buf_addf(&order, "%s%s", c ? " " : "", l->choices[c].name);
+        v = order.s;
+    }
+    int rc = set_answer(a, f, pos, v, err);
+    util_buf_free(&order);
+    return rc;
 }
 
 /* The unit question takes the code when its list has it (as import does). */
@@ -826,6 +841,12 @@ static int simulate_self(sim_t *m, sunit_t *su, ans_t *a, char **err)
     double up = clamp(1 + su->general / 10, 0.3, 2), down = clamp(1 - su->general / 10, 0.3, 2);
     for (size_t i = 0; i < f->nitems; i++) {
         const form_item_t *it = &f->items[i];
+        /* notes, calculations and repeats (no model for them) draw
+         * nothing, so a form that gains them simulates the same answers as
+         * before */
+        if (it->type == FORM_NOTE || it->type == FORM_CALCULATE || it->repeat >= 0 ||
+            it->type == FORM_BEGIN_REPEAT || it->type == FORM_END_REPEAT)
+            continue;
         /* both noises drawn always, for the same reason as in self_latent */
         double z = rng_normal(r, 0, 1), zown = rng_normal(&own, 0, 1), u = rng_unif(r);
         double noise = sd_item * (m->o->unbiased_self ? zown : z);

@@ -390,6 +390,18 @@ static int exact_item(imp_plan_t *p, size_t j, const char *h)
     int k = form_item_index(p->f, h);
     if (k < 0)
         return -1;
+    if (p->f->items[k].repeat >= 0) {
+        bad(p, p->line, (long)j + 1, _("column '%s' is a question of repeat '%s', whose rows "
+            "are not imported from a table of responses"), h,
+            p->f->items[p->f->items[k].repeat].name);
+        return -2;
+    }
+    if (p->f->items[k].type == FORM_CALCULATE) {
+        /* a calculate's column (in gapsurvey's or Kobo's export) is
+         * computed again from the answers, not taken from the file */
+        p->cols[j].type = COL_IGNORE;
+        return -2;
+    }
     if (!form_item_answerable(&p->f->items[k])) {
         bad(p, p->line, (long)j + 1, _("column '%s' is a %s, which takes no answer"), h,
             form_type_name(p->f->items[k].type));
@@ -414,8 +426,8 @@ static void plan_plain(imp_plan_t *p, const csvr_row_t *h, char **names, const c
             p->cols[j].type = COL_NOHEADER;
         } else if (is_unit_header(p, c, unit_column)) {
             set_unit(p, j, c);
-        } else if (strcmp(c, IMP_PROBLEMS_COLUMN) == 0) {
-            continue;
+        } else if (strcmp(c, IMP_PROBLEMS_COLUMN) == 0 || strcmp(c, "_index") == 0) {
+            continue;   /* _index: the row number of an export of a form with repeats */
         } else {
             int k = exact_item(p, j, c);
             if (k >= 0)

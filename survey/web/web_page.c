@@ -85,6 +85,14 @@ static const char *const texts[WEB_T_COUNT] = {
     [WEB_T_ADMIN_RATE] = N_("Rate"),
     [WEB_T_ADMIN_TOTAL] = N_("Total"),
     [WEB_T_ADMIN_NONE] = N_("No invitations have been issued yet."),
+    [WEB_T_BAD_DATE] = N_("Please enter a date as YYYY-MM-DD"),
+    [WEB_T_BAD_RANK] = N_("Please give every option a different place"),
+    [WEB_T_RANK_PLACE] = N_("Place %zu"),
+    [WEB_T_REPEAT_ADD] = N_("Add one"),
+    [WEB_T_REPEAT_REMOVE] = N_("Remove this one"),
+    [WEB_T_PAGE_OF] = N_("Page %zu of %zu"),
+    [WEB_T_PREV] = N_("Previous"),
+    [WEB_T_NEXT] = N_("Next"),
 };
 
 const char *web_text(web_lang_t lang, web_text_t id)
@@ -143,6 +151,10 @@ static const char style[] =
     "border:0;border-radius:4px;cursor:pointer}"
     ".small{color:#5b6470;font-size:.88em}"
     ".fixed{font-weight:bold}"
+    ".inst{border:1px solid #dfe3e8;border-radius:4px;padding:4px 10px;margin:8px 0}"
+    ".sub{font:inherit;padding:5px 14px;cursor:pointer}"
+    ".progress{color:#5b6470;margin:.2em 0}.progress progress{width:100%;height:8px}"
+    ".btn.back{background:#fff;color:#b71c1c;border:1px solid #b71c1c;margin-right:.5em}"
     "table.adm{border-collapse:collapse;width:100%;font-size:.92em}"
     "table.adm th,table.adm td{border:1px solid #d8dce1;padding:4px 6px;text-align:left}"
     "table.adm .n{text-align:right}"
@@ -305,27 +317,54 @@ static void field_name(util_buf_t *b, const form_item_t *it)
     html_esc(b, it->name);
 }
 
-static void render_select(util_buf_t *b, const form_t *f, const form_item_t *it, int li,
-                          web_lang_t lang, const char *raw)
+/* The options of a drop-down: "Choose", then every choice, the one named
+ * selected (or none) selected; each followed by end. */
+static void options(util_buf_t *b, const form_t *f, const form_list_t *l, int li, web_lang_t lang,
+                    const char *selected, const char *end)
 {
+    util_buf_adds(b, "<option value=\"\">");
+    html_esc(b, web_text(lang, WEB_T_CHOOSE));
+    util_buf_adds(b, "</option>");
+    util_buf_adds(b, end);
+    for (size_t c = 0; c < l->nchoices; c++) {
+        util_buf_adds(b, "<option value=\"");
+        html_esc(b, l->choices[c].name);
+        util_buf_adds(b, selected && strcmp(selected, l->choices[c].name) == 0 ? "\" selected>"
+                                                                               : "\">");
+        html_esc(b, form_text(f, l->choices[c].label, li));
+        util_buf_adds(b, "</option>");
+        util_buf_adds(b, end);
+    }
+}
+
+static void render_select(util_buf_t *b, const web_form_view_t *v, const form_item_t *it,
+                          size_t pos, int li, const char *raw)
+{
+    const form_t *f = v->form;
+    web_lang_t lang = v->lang;
     const form_list_t *l = &f->lists[it->list];
+    /* this respondent's order; every choice is on the page, as what a
+     * choice_filter leaves depends on answers given on the same page (the
+     * server refuses a choice it does not offer) */
+    ans_t *order = NULL;
+    form_list_t *view = NULL;
+    if (it->randomize && v->seed) {
+        order = ans_new(f);
+        ans_set_seed(order, v->seed);
+        view = ans_choices(order, pos, 0);
+        l = view;
+    }
     look_t look = select_look(f, it);
     if (look == LOOK_DROPDOWN) {
         util_buf_adds(b, "<select id=\"f-");
         html_esc(b, it->name);
         util_buf_adds(b, "\" name=\"");
         field_name(b, it);
-        util_buf_adds(b, "\">\n<option value=\"\">");
-        html_esc(b, web_text(lang, WEB_T_CHOOSE));
-        util_buf_adds(b, "</option>\n");
-        for (size_t c = 0; c < l->nchoices; c++) {
-            util_buf_adds(b, "<option value=\"");
-            html_esc(b, l->choices[c].name);
-            util_buf_adds(b, raw && strcmp(raw, l->choices[c].name) == 0 ? "\" selected>" : "\">");
-            html_esc(b, form_text(f, l->choices[c].label, li));
-            util_buf_adds(b, "</option>\n");
-        }
+        util_buf_adds(b, "\">\n");
+        options(b, f, l, li, lang, raw, "\n");
         util_buf_adds(b, "</select>\n");
+        ans_choices_free(view);
+        ans_free(order);
         return;
     }
     const char *type = it->type == FORM_SELECT_MULTIPLE ? "checkbox" : "radio";
@@ -361,6 +400,37 @@ static void render_select(util_buf_t *b, const form_t *f, const form_item_t *it,
         util_buf_adds(b, "</label>");
     }
     util_buf_adds(b, "</div>\n");
+    ans_choices_free(view);
+    ans_free(order);
+}
+
+/* rank: one drop-down per place, each offering every option; the places
+ * are sent in order under one name, which is the stored order. */
+static void render_rank(util_buf_t *b, const form_t *f, const form_item_t *it, int li,
+                        web_lang_t lang, const char *raw)
+{
+    const form_list_t *l = &f->lists[it->list];
+    char *copy = util_xstrdup(raw ? raw : ""), *save = NULL;
+    char *tok = strtok_r(copy, " ", &save);
+    util_buf_adds(b, "<div class=\"rank\">");
+    for (size_t place = 0; place < l->nchoices; place++) {
+        char *lab = util_fmt(web_text(lang, WEB_T_RANK_PLACE), place + 1);
+        util_buf_addf(b, "<p><label for=\"f-");
+        html_esc(b, it->name);
+        util_buf_addf(b, "-%zu\">", place);
+        html_esc(b, lab);
+        free(lab);
+        util_buf_addf(b, "</label> <select id=\"f-");
+        html_esc(b, it->name);
+        util_buf_addf(b, "-%zu\" name=\"", place);
+        field_name(b, it);
+        util_buf_adds(b, "\">");
+        options(b, f, l, li, lang, tok, "");
+        util_buf_adds(b, "</select></p>\n");
+        tok = tok ? strtok_r(NULL, " ", &save) : NULL;
+    }
+    util_buf_adds(b, "</div>\n");
+    free(copy);
 }
 
 static void render_input(util_buf_t *b, const form_item_t *it, const char *raw)
@@ -373,6 +443,19 @@ static void render_input(util_buf_t *b, const form_item_t *it, const char *raw)
         util_buf_adds(b, "\">");
         html_esc(b, raw);
         util_buf_adds(b, "</textarea>\n");
+        return;
+    }
+    if (it->type == FORM_DATE) {
+        /* a browser without a date picker shows a text box: the hint on
+         * the format is in the placeholder */
+        util_buf_adds(b, "<input class=\"t\" type=\"date\" placeholder=\"YYYY-MM-DD\" "
+                         "maxlength=\"10\" id=\"f-");
+        html_esc(b, it->name);
+        util_buf_adds(b, "\" name=\"");
+        field_name(b, it);
+        util_buf_adds(b, "\" value=\"");
+        html_esc(b, raw);
+        util_buf_adds(b, "\">\n");
         return;
     }
     /* type=text, not type=number: a browser that cannot parse a number
@@ -388,17 +471,35 @@ static void render_input(util_buf_t *b, const form_item_t *it, const char *raw)
     util_buf_adds(b, "\">\n");
 }
 
+/* A form text (label, hint, note) escaped, with ${name} filled in from
+ * the answers so far (the defaults when there are none yet). */
+static void text_out(util_buf_t *b, const web_form_view_t *v, form_text_t t, int li)
+{
+    const char *s = form_text(v->form, t, li);
+    if (!strstr(s, "${")) {
+        html_esc(b, s);
+        return;
+    }
+    ans_t *none = v->ans ? NULL : ans_new(v->form);
+    if (none)
+        ans_set_defaults(none);   /* a page shown the first time starts from them */
+    char *filled = ans_fill(v->ans ? v->ans : none, s, li);
+    html_esc(b, filled);
+    free(filled);
+    ans_free(none);
+}
+
 static const char *lang_colon(web_lang_t lang)
 {
     return lang == WEB_EN ? ": " : "\xEF\xBC\x9A";   /* full-width colon after Chinese */
 }
 
-static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int li, int *number)
+/* Item it (the form's item pos, or a copy named for a repeat's instance),
+ * with what was sent for it (raw) and what is wrong with it (err). */
+static void render_item(util_buf_t *b, const web_form_view_t *v, const form_item_t *it,
+                        size_t pos, const char *raw, const char *err, int li, int *number)
 {
     const form_t *f = v->form;
-    const form_item_t *it = &f->items[pos];
-    const char *raw = v->raw ? v->raw[pos] : NULL;
-    const char *err = v->errors ? v->errors[pos] : NULL;
     if (it->type == FORM_NOTE) {
         util_buf_adds(b, "<div class=\"q note\" id=\"q-");
         html_esc(b, it->name);
@@ -407,19 +508,37 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
             html_esc(b, it->relevant_src);
         }
         util_buf_adds(b, "\"><p>");
-        html_esc(b, form_text(f, it->label, li));
+        text_out(b, v, it->label, li);
         util_buf_adds(b, "</p></div>\n");
         return;
     }
-    if ((int)pos == v->fixed_pos) {
-        /* answered by the invitation: shown, not asked, and not sent back */
+    if ((int)pos == v->fixed_pos || it->read_only) {
+        /* answered by the invitation, or read-only: shown, not asked, and
+         * not sent back */
         util_buf_adds(b, "<div class=\"q\" id=\"q-");
         html_esc(b, it->name);
+        if (it->relevant_src) {
+            util_buf_adds(b, "\" data-relevant=\"");
+            html_esc(b, it->relevant_src);
+        }
         util_buf_adds(b, "\"><p style=\"margin:0\">");
-        html_esc(b, form_text(f, it->label, li));
+        text_out(b, v, it->label, li);
         util_buf_adds(b, lang_colon(v->lang));
         util_buf_adds(b, "<span class=\"fixed\">");
-        html_esc(b, v->fixed_text ? v->fixed_text : "");
+        if ((int)pos == v->fixed_pos) {
+            html_esc(b, v->fixed_text ? v->fixed_text : "");
+        } else if (it->default_value) {
+            char *ref = util_fmt("${%s}", it->name);
+            ans_t *one = ans_new(f);
+            char *m = NULL;
+            if (ans_set(one, pos, it->default_value, &m) != 0)
+                free(m);
+            char *shown = ans_fill(one, ref, li);
+            html_esc(b, shown);
+            free(shown);
+            ans_free(one);
+            free(ref);
+        }
         util_buf_adds(b, "</span></p></div>\n");
         return;
     }
@@ -432,9 +551,11 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
     }
     int is_select = it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE;
     int dropdown = is_select && select_look(f, it) == LOOK_DROPDOWN;
+    /* several fields answer it: a fieldset named by its legend */
+    int fieldset = (is_select && !dropdown) || it->type == FORM_RANK;
     /* radio and checkbox groups are fieldsets named by their legend; a single
      * field is named by a label pointing at it */
-    if (is_select && !dropdown)
+    if (fieldset)
         util_buf_adds(b, "\">\n<fieldset><legend>");
     else {
         util_buf_adds(b, "\">\n<label class=\"lab\" for=\"f-");
@@ -442,14 +563,13 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
         util_buf_adds(b, "\" style=\"font-weight:bold\">");
     }
     util_buf_addf(b, "<span class=\"num\">%d.</span>", *number);
-    html_esc(b, form_text(f, it->label, li));
+    text_out(b, v, it->label, li);
     if (it->required)
         util_buf_adds(b, " <span class=\"req\">*</span>");
-    util_buf_adds(b, is_select && !dropdown ? "</legend>\n" : "</label>\n");
-    const char *hint = form_text(f, it->hint, li);
-    if (*hint) {
+    util_buf_adds(b, fieldset ? "</legend>\n" : "</label>\n");
+    if (*form_text(f, it->hint, li)) {
         util_buf_adds(b, "<p class=\"hint\">");
-        html_esc(b, hint);
+        text_out(b, v, it->hint, li);
         util_buf_adds(b, "</p>\n");
     }
     if (err) {
@@ -459,28 +579,185 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, size_t pos, int
         html_esc(b, err);
         util_buf_adds(b, "</p>\n");
     }
-    if (is_select)
-        render_select(b, f, it, li, v->lang, raw);
+    if (it->type == FORM_RANK)
+        render_rank(b, f, it, li, v->lang, raw);
+    else if (is_select)
+        render_select(b, v, it, pos, li, raw);
     else
         render_input(b, it, raw);
-    if (is_select && !dropdown)
+    if (fieldset)
         util_buf_adds(b, "</fieldset>\n");
     util_buf_adds(b, "</div>\n");
 }
 
-void web_page_form(util_buf_t *b, const web_form_view_t *v)
+/* How many instances of repeat rpos a page shown the first time has: what
+ * repeat_count says from the defaults, else none (the respondent adds). */
+static size_t first_instances(const web_form_view_t *v, size_t rpos)
+{
+    if (!v->form->items[rpos].repeat_count)
+        return 0;
+    ans_t *a = ans_new(v->form);
+    ans_set_defaults(a);
+    long n = ans_instances_wanted(a, rpos);
+    ans_free(a);
+    return n > 0 ? (size_t)n : 0;
+}
+
+static void submit_button(util_buf_t *b, const char *name, const char *label)
+{
+    util_buf_adds(b, "<input class=\"sub\" type=\"submit\" name=\"");
+    html_esc(b, name);
+    util_buf_adds(b, "\" value=\"");
+    html_esc(b, label);
+    util_buf_adds(b, "\">");
+}
+
+/* A repeat: a card with each instance as a fieldset of its questions, and
+ * buttons that add and remove instances by sending the page (no script
+ * needed: the server shows it again with the answers kept).  Returns the
+ * position of its end_repeat. */
+static size_t render_repeat(util_buf_t *b, const web_form_view_t *v, size_t rpos, int li,
+                            int *number)
 {
     const form_t *f = v->form;
-    int li = form_lang(f, web_lang_code(v->lang));
-    const char *title = form_title_in(f, li);
-    if (!*title)
-        title = f->form_id;
-    head(b, v->lang, title);
+    const form_item_t *it = &f->items[rpos];
+    size_t end = rpos + 1;
+    while (end < f->nitems && f->items[end].type != FORM_END_REPEAT)
+        end++;
+    size_t n = v->ninst ? v->ninst[rpos] : first_instances(v, rpos);
+    util_buf_adds(b, "<div class=\"card group repeat\" id=\"g-");
+    html_esc(b, it->name);
+    if (it->relevant_src) {
+        util_buf_adds(b, "\" data-relevant=\"");
+        html_esc(b, it->relevant_src);
+    }
+    util_buf_adds(b, "\">\n<h2>");
+    text_out(b, v, it->label, li);
+    util_buf_adds(b, "</h2>\n");
+    char *field = util_fmt("n_%s", it->name), count[24];
+    snprintf(count, sizeof count, "%zu", n);
+    hidden(b, field, count);
+    free(field);
+    for (size_t k = 0; k < n; k++) {
+        util_buf_adds(b, "<fieldset class=\"inst\"><legend>");
+        text_out(b, v, it->label, li);
+        util_buf_addf(b, " %zu</legend>\n", k + 1);
+        for (size_t j = rpos + 1; j < end; j++) {
+            form_item_t c = f->items[j];
+            c.name = util_fmt("%s#%zu", f->items[j].name, k + 1);
+            /* the script cannot tell one instance's answers from another's:
+             * the server decides what is relevant in an instance */
+            c.relevant_src = NULL;
+            size_t at = j * FORM_MAX_INSTANCES + k;
+            render_item(b, v, &c, j, v->rraw ? v->rraw[at] : c.default_value,
+                        v->rerr ? v->rerr[at] : NULL, li, number);
+            free(c.name);
+        }
+        if (!it->repeat_count) {
+            char *del = util_fmt("del_%s_%zu", it->name, k + 1);
+            util_buf_adds(b, "<p>");
+            submit_button(b, del, web_text(v->lang, WEB_T_REPEAT_REMOVE));
+            util_buf_adds(b, "</p>\n");
+            free(del);
+        }
+        util_buf_adds(b, "</fieldset>\n");
+    }
+    if (!it->repeat_count && n < FORM_MAX_INSTANCES) {
+        char *add = util_fmt("add_%s", it->name);
+        util_buf_adds(b, "<p>");
+        submit_button(b, add, web_text(v->lang, WEB_T_REPEAT_ADD));
+        util_buf_adds(b, "</p>\n");
+        free(add);
+    }
+    util_buf_adds(b, "</div>\n");
+    return end;
+}
+
+size_t web_pages(const form_t *f, int fixed, size_t *page_of)
+{
+    size_t n = 0;
+    int depth = 0, run = 0;   /* run: a page of top-level questions is open */
+    for (size_t i = 0; i < f->nitems; i++) {
+        const form_item_t *it = &f->items[i];
+        int begins = it->type == FORM_BEGIN_GROUP || it->type == FORM_BEGIN_REPEAT;
+        int ends = it->type == FORM_END_GROUP || it->type == FORM_END_REPEAT;
+        if (depth == 0 && begins) {
+            n++;
+            run = 0;
+        } else if (depth == 0 && !ends && it->type != FORM_CALCULATE && (int)i != fixed &&
+                   !run) {
+            n++;   /* questions between groups share a page */
+            run = 1;
+        }
+        depth += begins - ends;
+        /* a calculate, or the unit from the invitation, before any page
+         * goes with the first */
+        page_of[i] = n ? n : 1;
+    }
+    return n ? n : 1;
+}
+
+/* Is item pos on the page shown (every item is, on the one-page form)? */
+static int on_page(const web_form_view_t *v, size_t pos)
+{
+    return !v->page || v->page_of[pos] == v->page;
+}
+
+/* What was sent for an item of another page, carried in a hidden field so
+ * that the answers of every page travel with the form (no script needed). */
+static void carry(util_buf_t *b, const web_form_view_t *v, size_t pos)
+{
+    const form_t *f = v->form;
+    const form_item_t *it = &f->items[pos];
+    if (it->type == FORM_BEGIN_REPEAT) {
+        size_t n = v->ninst ? v->ninst[pos] : 0;
+        char *field = util_fmt("n_%s", it->name), count[24];
+        snprintf(count, sizeof count, "%zu", n);
+        hidden(b, field, count);
+        free(field);
+        for (size_t k = 0; k < n && v->rraw; k++)
+            for (size_t j = pos + 1; f->items[j].type != FORM_END_REPEAT; j++) {
+                const char *raw = v->rraw[j * FORM_MAX_INSTANCES + k];
+                if (!raw)
+                    continue;
+                char *name = util_fmt("q_%s#%zu", f->items[j].name, k + 1);
+                hidden(b, name, raw);
+                free(name);
+            }
+        return;
+    }
+    const char *raw = v->raw ? v->raw[pos] : it->default_value;
+    if (!form_item_answerable(it) || it->repeat >= 0 || it->read_only ||
+        (int)pos == v->fixed_pos || !raw)
+        return;
+    char *name = util_fmt("q_%s", it->name);
+    hidden(b, name, raw);
+    free(name);
+}
+
+/* Title, the hidden fields, the language switch, progress, notices and the
+ * list of problems (of the page shown). */
+static void form_top(util_buf_t *b, const web_form_view_t *v, const char *title, int li)
+{
+    const form_t *f = v->form;
     util_buf_adds(b, "<form method=\"post\" action=\"/submit\" accept-charset=\"utf-8\" "
-                     "autocomplete=\"off\" novalidate id=\"survey\">\n");
+                     "autocomplete=\"off\" novalidate id=\"survey\"");
+    /* a page shown the first time: the script may bring back a draft */
+    util_buf_adds(b, v->raw ? ">\n" : " data-fresh=\"1\">\n");
     hidden(b, "code", v->code);
     hidden(b, "csrf", v->csrf);
     hidden(b, "lang", web_lang_code(v->lang));
+    if (v->seed) {
+        char seed[24];
+        snprintf(seed, sizeof seed, "%llx", v->seed);
+        hidden(b, "seed", seed);
+    }
+    if (v->page) {
+        char page[24];
+        snprintf(page, sizeof page, "%zu", v->page);
+        hidden(b, "page", page);
+        hidden(b, "pages", "1");
+    }
     /* the language switch is a submit button so the answers given so far
      * come along and are shown again in the other language */
     util_buf_adds(b, "<div class=\"top\"><span>");
@@ -491,7 +768,16 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
                      "text-decoration:underline;cursor:pointer;padding:0\"></span></div>\n");
     util_buf_adds(b, "<div class=\"card\">\n<h1>");
     html_esc(b, title);
-    util_buf_adds(b, "</h1>\n<p class=\"small\">");
+    util_buf_adds(b, "</h1>\n");
+    if (v->page) {
+        char *m = util_fmt(web_text(v->lang, WEB_T_PAGE_OF), v->page, v->npages);
+        util_buf_addf(b, "<p class=\"progress\" id=\"progress\"><progress max=\"%zu\" value=\"%zu\">"
+                         "</progress> ", v->npages, v->page);
+        html_esc(b, m);
+        util_buf_adds(b, "</p>\n");
+        free(m);
+    }
+    util_buf_adds(b, "<p class=\"small\">");
     html_esc(b, web_text(v->lang, WEB_T_ANONYMOUS));
     util_buf_adds(b, " ");
     html_esc(b, web_text(v->lang, WEB_T_REQUIRED_LEGEND));
@@ -512,23 +798,53 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
         }
         util_buf_adds(b, "</strong><ul>\n");
         for (size_t i = 0; i < f->nitems; i++) {
-            if (!v->errors || !v->errors[i])
+            if (!v->errors || !v->errors[i] || !on_page(v, i))
                 continue;
             util_buf_adds(b, "<li><a href=\"#q-");
             html_esc(b, f->items[i].name);
             util_buf_adds(b, "\">");
-            html_esc(b, form_text(f, f->items[i].label, li));
+            text_out(b, v, f->items[i].label, li);
             util_buf_adds(b, "</a>");
             util_buf_adds(b, lang_colon(v->lang));
             html_esc(b, v->errors[i]);
             util_buf_adds(b, "</li>\n");
         }
+        for (size_t at = 0; v->rerr && at < f->nitems * FORM_MAX_INSTANCES; at++) {
+            if (!v->rerr[at] || !on_page(v, at / FORM_MAX_INSTANCES))
+                continue;
+            const form_item_t *it = &f->items[at / FORM_MAX_INSTANCES];
+            util_buf_adds(b, "<li><a href=\"#q-");
+            html_esc(b, it->name);
+            util_buf_addf(b, "#%zu\">", at % FORM_MAX_INSTANCES + 1);
+            text_out(b, v, it->label, li);
+            util_buf_addf(b, " (%zu)</a>", at % FORM_MAX_INSTANCES + 1);
+            util_buf_adds(b, lang_colon(v->lang));
+            html_esc(b, v->rerr[at]);
+            util_buf_adds(b, "</li>\n");
+        }
         util_buf_adds(b, "</ul></div>\n");
     }
     util_buf_adds(b, "</div>\n");
+}
+
+/* The questions of the page shown, in cards by group; the answers of the
+ * others in hidden fields. */
+static void form_items(util_buf_t *b, const web_form_view_t *v, int li)
+{
+    const form_t *f = v->form;
     int number = 0, open = 0;
     for (size_t i = 0; i < f->nitems; i++) {
         const form_item_t *it = &f->items[i];
+        if (!on_page(v, i)) {
+            carry(b, v, i);
+            if (it->type == FORM_BEGIN_REPEAT)
+                while (f->items[i].type != FORM_END_REPEAT)
+                    i++;
+            if (form_item_answerable(it) && it->repeat < 0 && !it->read_only &&
+                (int)i != v->fixed_pos)
+                number++;   /* the numbers of a page follow those before it */
+            continue;
+        }
         if (it->type == FORM_BEGIN_GROUP) {
             util_buf_adds(b, "<div class=\"card group\" id=\"g-");
             html_esc(b, it->name);
@@ -537,10 +853,9 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
                 html_esc(b, it->relevant_src);
             }
             util_buf_adds(b, "\">\n");
-            const char *gl = form_text(f, it->label, li);
-            if (*gl) {
+            if (*form_text(f, it->label, li)) {
                 util_buf_adds(b, "<h2>");
-                html_esc(b, gl);
+                text_out(b, v, it->label, li);
                 util_buf_adds(b, "</h2>\n");
             }
             open++;
@@ -549,21 +864,58 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
                 util_buf_adds(b, "</div>\n");
                 open--;
             }
+        } else if (it->type == FORM_CALCULATE) {
+            continue;   /* computed from the answers, never asked */
+        } else if (it->type == FORM_BEGIN_REPEAT) {
+            i = render_repeat(b, v, i, li, &number);
         } else {
             /* top-level questions sit in cards of their own */
             if (!open)
                 util_buf_adds(b, "<div class=\"card\">\n");
-            render_item(b, v, i, li, &number);
+            /* a page shown the first time starts from the defaults; shown
+             * again, from what was sent (an emptied default stays empty) */
+            render_item(b, v, it, i, v->raw ? v->raw[i] : it->default_value,
+                        v->errors ? v->errors[i] : NULL, li, &number);
             if (!open)
                 util_buf_adds(b, "</div>\n");
         }
     }
     while (open-- > 0)
         util_buf_adds(b, "</div>\n");
-    util_buf_adds(b, "<div class=\"card\"><p><input class=\"btn\" type=\"submit\" id=\"send\" "
-                     "name=\"send\" value=\"");
-    html_esc(b, web_text(v->lang, WEB_T_SUBMIT));
-    util_buf_adds(b, "\"></p></div>\n</form>\n");
+}
+
+/* Previous and next, or submit on the last page (or the one-page form). */
+static void form_buttons(util_buf_t *b, const web_form_view_t *v)
+{
+    util_buf_adds(b, "<div class=\"card nav\"><p>");
+    if (v->page > 1) {
+        util_buf_adds(b, "<input class=\"btn back\" type=\"submit\" id=\"prev\" name=\"prev\" "
+                         "value=\"");
+        html_esc(b, web_text(v->lang, WEB_T_PREV));
+        util_buf_adds(b, "\"> ");
+    }
+    if (v->page && v->page < v->last) {
+        util_buf_adds(b, "<input class=\"btn\" type=\"submit\" id=\"next\" name=\"next\" value=\"");
+        html_esc(b, web_text(v->lang, WEB_T_NEXT));
+    } else {
+        util_buf_adds(b, "<input class=\"btn\" type=\"submit\" id=\"send\" name=\"send\" value=\"");
+        html_esc(b, web_text(v->lang, WEB_T_SUBMIT));
+    }
+    util_buf_adds(b, "\"></p></div>\n");
+}
+
+void web_page_form(util_buf_t *b, const web_form_view_t *v)
+{
+    const form_t *f = v->form;
+    int li = form_lang(f, web_lang_code(v->lang));
+    const char *title = form_title_in(f, li);
+    if (!*title)
+        title = f->form_id;
+    head(b, v->lang, title);
+    form_top(b, v, title, li);
+    form_items(b, v, li);
+    form_buttons(b, v);
+    util_buf_adds(b, "</form>\n");
     if (v->script) {
         util_buf_adds(b, "<script src=\"");
         html_esc(b, v->script);

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "survey/answers.h"
 #include "survey/form.h"
 #include "base/util.h"
 
@@ -74,6 +75,14 @@ typedef enum {
     WEB_T_ADMIN_RATE,
     WEB_T_ADMIN_TOTAL,
     WEB_T_ADMIN_NONE,
+    WEB_T_BAD_DATE,
+    WEB_T_BAD_RANK,
+    WEB_T_RANK_PLACE,      /* printf format with one %zu: "Place %zu" */
+    WEB_T_REPEAT_ADD,
+    WEB_T_REPEAT_REMOVE,
+    WEB_T_PAGE_OF,         /* printf format with two %zu: "Page 3 of 9" */
+    WEB_T_PREV,
+    WEB_T_NEXT,
     WEB_T_COUNT
 } web_text_t;
 
@@ -96,7 +105,28 @@ typedef struct {
     const char *fixed_text;    /* what to show for it instead of a question */
     const char *notice;        /* a message above the form, or NULL */
     const char *script;        /* URL of the optional live script, or NULL */
+    const ans_t *ans;          /* the answers so far, for ${name} in labels; NULL: none */
+    unsigned long long seed;   /* this respondent's order of randomized choices (a hidden
+                                  field carries it to the next page); 0 none */
+    /* repeats: instances on the page by begin_repeat position (NULL: the
+     * first showing, none, or repeat_count's), and what was sent and what
+     * is wrong per question and instance, at [pos * FORM_MAX_INSTANCES + k].
+     * An instance's fields are named q_NAME#K (K from 1). */
+    const size_t *ninst;
+    char *const *rraw;
+    char *const *rerr;
+    /* the paged form (phones): the page shown (1-based; 0: the whole form on
+     * one page), how many there are, and each item's (web_pages) */
+    size_t page, npages;
+    const size_t *page_of;
+    size_t last;               /* the last page with a relevant question: it submits */
 } web_form_view_t;
+
+/* The pages of the paged form: each top-level group or repeat is a page,
+ * and the top-level questions between groups share one; the item at fixed
+ * (the unit from the invitation, shown not asked; -1 none) opens none.
+ * Sets page_of[pos] (1-based) for every item; returns the number of pages. */
+size_t web_pages(const form_t *f, int fixed, size_t *page_of);
 void web_page_form(util_buf_t *b, const web_form_view_t *v);
 
 /* The page that asks for the code; problem_head/text (may be NULL) say why

@@ -13,7 +13,7 @@ status "init twice is harmless" 0
 
 run "$GS" form add "$Q"/*.csv
 status "form add questionnaires/*.csv" 0
-has "self form stored" "$T/out" "five-type-self version 2026112601 stored"
+has "self form stored" "$T/out" "five-type-self version 2026120201 stored"
 has "staff form stored" "$T/out" "staff-opinion version 2026112601 stored"
 has "the unit list is passed over" "$T/err" "units-sample.csv: not a questionnaire; skipped"
 

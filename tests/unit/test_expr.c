@@ -289,6 +289,46 @@ static const struct bool_case bool_cases[] = {
     { "coalesce(${a}, 'z') = 'z'", "a=", 1 },
     { "coalesce(number(${a}), 0) = 0", "a=x", 1 },
     { "coalesce(${a}, ${b}) = 'b'", "b=b", 1 },
+    /* concat, sum, min, max over select_multiple answers */
+    { "concat('a', ${b}, 1) = 'ax1'", "b=x", 1 },
+    { "concat(${b}) = ''", "", 1 },
+    { "sum(${m}) = 9", "m=2 3 4", 1 },
+    { "sum(${a}, ${b}) = 3", "a=1;b=2", 1 },
+    { "sum(${m}) = 0", "m=", 1 },
+    { "sum(${m}, 2) = 2", "", 1 },
+    { "sum(${m}) != sum(${m})", "m=a b", 1 },
+    { "sum(true(), 1) = 2", "", 1 },
+    { "min(3, ${m}) = 1", "m=1 5", 1 },
+    { "max(${m}) = 5", "m=1 5", 1 },
+    { "max(${m}) != max(${m})", "m=", 1 },
+    /* rounding */
+    { "round(2.5) = 3", "", 1 },
+    { "round(-2.5) = -2", "", 1 },
+    { "round(3.14159, 2) = 3.14", "", 1 },
+    { "round(1234, -2) = 1200", "", 1 },
+    { "int(-3.7) = -3", "", 1 },
+    { "int(${a}) = 7", "a=7.9", 1 },
+    { "floor(-3.2) = -4", "", 1 },
+    { "ceiling(3.2) = 4", "", 1 },
+    { "abs(-2) = 2", "", 1 },
+    /* strings */
+    { "contains(${t}, '作风')", "t=改进作风建设", 1 },
+    { "contains(${t}, 'x')", "t=abc", 0 },
+    { "starts-with(${t}, 'ab')", "t=abc", 1 },
+    { "ends-with(${t}, 'bc')", "t=abc", 1 },
+    { "ends-with(${t}, 'abcd')", "t=abc", 0 },
+    /* ISO dates are days since 1970-01-01 */
+    { "'2026-03-01' - '2026-02-01' = 28", "", 1 },
+    { "'2024-03-01' - '2024-02-01' = 29", "", 1 },
+    { "number('1970-01-02') = 1", "", 1 },
+    { "number('1969-12-31') = -1", "", 1 },
+    { "${d} <= '2026-12-31'", "d=2026-06-01", 1 },
+    { "${d} > '2026-12-31'", "d=2026-06-01", 0 },
+    { "number('2026-02-29') != number('2026-02-29')", "", 1 },
+    { "number('2026-13-01') != number('2026-13-01')", "", 1 },
+    { "string-length(today()) = 10", "", 1 },
+    { ". <= today()", ".=2000-01-01", 1 },
+    { ". <= today()", ".=9999-01-01", 0 },
     /* long numerals keep exact rounding */
     { "9007199254740993 = 9007199254740992", "", 1 },
     { "0.1000000000000000055511151231257827 = 0.1", "", 1 },
@@ -369,6 +409,57 @@ static void test_eval_number(void **state)
     }
 }
 
+/* ---- string evaluation (calculate) -------------------------------- */
+
+struct str_case {
+    const char *src;
+    const char *answers;
+    const char *expect;
+};
+
+static const struct str_case str_cases[] = {
+    { "1 + 2", "", "3" },
+    { "10 div 4", "", "2.5" },
+    { "${a} * 2", "a=", "NaN" },
+    { "concat(${a}, '/', ${b})", "a=甲;b=2", "甲/2" },
+    { "concat('x', 1 div 3)", "", "x0.3333333333333333" },
+    { "if(${a} = 'yes', 2, 0) + coalesce(${n}, 0) * -3", "a=yes;n=2", "-4" },
+    { "if(${a} = 'yes', 2, 0) + coalesce(${n}, 0) * -3", "a=no", "0" },
+    { "sum(${m})", "m=1 2.5", "3.5" },
+    { "round(${x}, 1)", "x=2.26", "2.3" },
+    { "${t}", "t=text as is", "text as is" },
+    { "1 = 1", "", "true" },
+    { "if(${a} > 3, 'high', concat('low:', ${a}))", "a=2", "low:2" },
+    { "concat(concat('a', 'b'), concat('c', concat('d', 'e')))", "", "abcde" },
+};
+
+static void test_eval_string(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof str_cases / sizeof str_cases[0]; i++) {
+        const struct str_case *c = &str_cases[i];
+        struct answers a;
+        expr_t *e = parse_ok(c->src);
+        char *got;
+
+        answers_parse(&a, c->answers);
+        got = expr_eval_string(e, lookup, &a);
+        assert_non_null(got);
+        if (strcmp(got, c->expect) != 0)
+            fail_msg("\"%s\" with {%s}: got '%s', expected '%s'", c->src, c->answers, got,
+                     c->expect);
+        free(got);
+        expr_free(e);
+    }
+    {
+        char *s = expr_eval_string(NULL, lookup, NULL);
+        assert_string_equal(s, "");
+        free(s);
+    }
+}
+
 /* ---- syntax errors ------------------------------------------------ */
 
 struct err_case {
@@ -418,6 +509,9 @@ static const struct err_case err_cases[] = {
     { "true(1)", "function 'true' takes 0 arguments, got 1", 1 },
     { "coalesce(1, 2, 3, 4, 5)", "function 'coalesce' takes 2 arguments, "
       "got 5", 1 },
+    { "concat()", "function 'concat' takes at least 1 argument, got 0", 1 },
+    { "round(1, 2, 3)", "function 'round' takes at most 2 arguments, got 3", 1 },
+    { "now()", "unsupported function 'now'", 1 },
     { "string-length(., 1)", "function 'string-length' takes at most "
       "1 argument, got 2", 1 },
     { "selected(${a} 'x')", "expected ',' or ')' but found ''x''", 15 },
@@ -657,6 +751,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eval_bool),
         cmocka_unit_test(test_eval_number),
+        cmocka_unit_test(test_eval_string),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_depth_limits),
         cmocka_unit_test(test_foreach_ref),

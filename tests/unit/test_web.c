@@ -78,7 +78,8 @@ static char *render(const form_t *f, web_lang_t lang, char **raw, char **errors,
                     int fixed)
 {
     web_form_view_t v = {f, lang, "ABCD-EFGH-JKLM-NPQR", "c0ffee", raw, errors, nerr, fixed,
-                         fixed >= 0 ? "庚 <unit>" : NULL, NULL, "/live.js"};
+                         fixed >= 0 ? "庚 <unit>" : NULL, NULL, "/live.js", NULL, 0, NULL, NULL, NULL,
+                         0, 0, NULL, 0};
     util_buf_t b = {0};
     web_page_form(&b, &v);
     return util_buf_take(&b);
