@@ -4,9 +4,9 @@
  * of it, and finding the files gapsurvey ships (questionnaires, the sample
  * unit list) wherever the binary was installed or built.
  *
- * Errors come back through char **err as heap messages that name the path
- * the user gave (never a temporary name); callers free *err.  Nothing here
- * prints or exits.
+ * Errors come back through err_t (base/err.h) with messages that name the
+ * path the user gave (never a temporary name).  Nothing here prints or
+ * exits.
  */
 #ifndef GS_FS_H
 #define GS_FS_H

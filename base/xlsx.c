@@ -53,18 +53,20 @@ struct xlsx {
 typedef struct {
     XML_Parser p;
     const char *part;
-    char *err;           /* heap; the first error wins */
+    err_t err;           /* why a handler stopped the parse (the first error wins) */
     int stop;            /* a callback's non-zero return, passed back */
 } xml_ctx_t;
 
 static void xml_fail(xml_ctx_t *c, const char *fmt, ...) UTIL_PRINTF(2, 3);
 static void xml_fail(xml_ctx_t *c, const char *fmt, ...)
 {
-    if (!c->err) {
+    if (c->err.code == ERR_OK) {
         va_list ap;
         va_start(ap, fmt);
-        c->err = util_vfmt(fmt, ap);
+        char *m = util_vfmt(fmt, ap);
         va_end(ap);
+        err_set(&c->err, ERR_INPUT, "%s", m);
+        free(m);
     }
     XML_StopParser(c->p, XML_FALSE);
 }
@@ -157,8 +159,8 @@ static int parse_part(xlsx_t *x, const char *path, int optional, XML_StartElemen
         if (XML_Parse(c->p, buf, (int)n, n == 0) != XML_STATUS_OK) {
             if (c->stop) {
                 rc = c->stop;
-            } else if (c->err) {
-                err_set(err, ERR_FAIL, "%s", c->err);
+            } else if (c->err.code != ERR_OK) {
+                err_move(err, &c->err);
             } else {
                 err_set(err, ERR_FAIL, _("%s is not well-formed XML (line %lu): %s"), path,
                         (unsigned long)XML_GetCurrentLineNumber(c->p),
@@ -176,8 +178,7 @@ cleanup:
         zip_fclose(zf);
     XML_ParserFree(c->p);
     c->p = NULL;
-    free(c->err);
-    c->err = NULL;
+    err_clear(&c->err);
     return rc;
 }
 

@@ -73,7 +73,9 @@ static void on_problem(void *ud, const import_problem_t *p)
 {
     view_t *v = ud;
     if (p->fatal) {
-        char *at = util_msg_at(v->file, p->msg);
+        /* borrowed strings, never cleared: err_text only reads them */
+        err_t e = {ERR_INPUT, (char *)p->msg, (char *)v->file, p->line, p->col};
+        char *at = err_text(&e);
         fprintf(stderr, "%s\n", at);
         free(at);
     } else if (++v->shown <= MAX_REPORTED) {

@@ -469,7 +469,7 @@ static int plan_form(sim_t *m, sform_t *sf, const char *rel, const char *form_id
             for (size_t i = d.n; i-- > 0;)
                 if (d.sev[i] == UTIL_ERROR)
                     first = d.msgs[i];
-            err_set(err, ERR_FAIL, "%s", first);
+            err_set(err, ERR_INPUT, "%s", first);
             goto cleanup;
         }
         form_id = loaded->form_id;

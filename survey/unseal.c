@@ -43,7 +43,7 @@ typedef struct {
     form_slot_t *forms;
     size_t nforms;
     long opened;
-    char **err;
+    err_t *err;
 } open_t;
 
 static form_slot_t *form_of(open_t *o, int id)
@@ -124,18 +124,18 @@ cleanup:
 static int open_one(void *ud, long id, int unit, const unsigned char *box, size_t n)
 {
     open_t *o = ud;
-    err_t m = {0};
+    char *m = NULL;
     size_t mn = 0;
     const char *why = _("it does not open with this key: it was changed");
     (void)id;
-    int rc = seal_ballot_open(o->pk, o->sk, box, n, &m, &mn) == 0 ? store_one(o, unit, m.msg, mn, &why)
+    int rc = seal_ballot_open(o->pk, o->sk, box, n, &m, &mn) == 0 ? store_one(o, unit, m, mn, &why)
                                                                  : -1;
     if (rc != 0 && why)
         err_set(o->err, ERR_FAIL, _("a ballot of survey round %s cannot be opened (%s); nothing "
                                     "was changed"), o->name, why);
-    if (m.msg)
-        seal_wipe(m.msg, mn);
-    err_clear(&m);
+    if (m)
+        seal_wipe(m, mn);
+    free(m);
     return rc;
 }
 

@@ -71,7 +71,7 @@ const char *plot_gnuplot(void);
  * so no plot of a group that is now suppressed stays behind) and runs
  * gnuplot on each script with dir as its working directory.
  * *plots (caller frees with plot_list_free) lists the plots whose PNG and
- * SVG were drawn.  Returns 0; or -1 with *err (heap) when dir cannot be
+ * SVG were drawn.  Returns 0; or -1 with err when dir cannot be
  * written or gnuplot is missing or fails — the message names the package
  * to install — and *plots then holds the plots drawn before the failure. */
 int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, err_t *err);

@@ -9,7 +9,7 @@
  *
  * The engine never prints: every problem goes to the problem callback as
  * it is found, progress to the progress callback, and a failure comes back
- * as a non-zero return with a heap message.  The caller drives it in
+ * as a non-zero return with err set.  The caller drives it in
  * stages so that it can speak between them:
  *
  *     import_t *im = import_new(store, &opts);
@@ -20,7 +20,7 @@
  *
  * Ownership: the import borrows the store and the strings in the options,
  * which must outlive it; messages handed to callbacks are valid only during
- * the call; *err is a heap string the caller frees.
+ * the call.
  */
 #ifndef GS_IMPORT_H
 #define GS_IMPORT_H
@@ -31,9 +31,9 @@
 #include "survey/store.h"
 
 typedef struct {
-    long line, col;    /* 1-based position of the cell (0 for a read error) */
-    const char *msg;   /* translated; for a read error the reader's message,
-                          which starts with its own position (util_msg_at) */
+    long line, col;    /* 1-based position of the cell; for a read error where
+                          reading stopped, 0 when not known (col 0: the line) */
+    const char *msg;   /* translated, without the position */
     int fatal;         /* an encoding or CSV error: reading stopped there */
 } import_problem_t;
 

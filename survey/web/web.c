@@ -704,7 +704,7 @@ static void pending_free(pending_t *p)
     ans_free(p->a);
     survey_free(&p->sv);
     free(p->hash);
-    free(p->sub.err);
+    err_clear(&p->sub.err);
     free(p);
 }
 
@@ -951,7 +951,7 @@ static enum MHD_Result submit_done(web_t *w, struct MHD_Connection *c, req_t *r)
         return MHD_YES;   /* cannot happen: only the writer resumes, after it is done */
     r->pend = NULL;
     enum MHD_Result rc = submit_reply(w, c, p->lang, &p->sv, p->norm, p->hash, p->raw,
-                                      p->sub.rc, p->sub.err);
+                                      p->sub.rc, p->sub.err.msg);
     pending_free(p);
     return rc;
 }
@@ -1142,7 +1142,7 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
      * connection sleeps until that commit (see submit_done) */
     pending_t *p = util_xcalloc(1, sizeof *p);
     p->sub = (ans_submission_t){a, sv.cf->id, sv.cf->item_ids, t.wave, unit, "web", hash,
-                                NULL, -1, NULL};
+                                NULL, -1, {0}};
     p->c = c;
     p->lang = lang;
     p->sv = sv;

@@ -47,7 +47,7 @@ int web_admin_secret(const char *db_path, const char *secret, char **made, char 
                      err_t *err);
 
 /* Opens the store connections and starts listening.  Returns 0 and *out,
- * or -1 with *err (heap). */
+ * or -1 with err. */
 int web_start(const web_config_t *cfg, web_t **out, err_t *err);
 /* The port actually bound (useful after port 0). */
 unsigned web_port(const web_t *w);
