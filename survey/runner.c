@@ -238,7 +238,7 @@ int run_new(const run_cfg_t *cfg, run_t **out, err_t *err)
     if (r->ufield >= 0 && cfg->unit_code) {
         const form_list_t *l = list_of(r, r->ufield);
         if (!l || form_list_choice(l, cfg->unit_code) < 0) {
-            err_set(err, ERR_FAIL, _("unit '%s' is not a choice of the question '%s' of form %s"),
+            err_set(err, ERR_INPUT, _("unit '%s' is not a choice of the question '%s' of form %s"),
                     cfg->unit_code, f->unit_field, f->form_id);
             run_free(r);
             return -1;
@@ -671,7 +671,7 @@ static int draft_key(run_t *r, const unsigned char *salt, err_t *err)
     else
         seal_random(r->salt, sizeof r->salt);
     if (seal_draft_key(r->secret, r->salt, r->key) != 0) {
-        err_set(err, ERR_FAIL, _("not enough memory to derive the draft's key"));
+        err_set(err, ERR_NOMEM, _("not enough memory to derive the draft's key"));
         return -1;
     }
     r->have_key = 1;
@@ -717,7 +717,7 @@ static int draft_unseal(run_t *r, err_t *err)
     if (!seal_salt(box, n) || draft_key(r, seal_salt(box, n), err) != 0)
         goto cleanup;
     if (seal_unlock(r->key, box, n, &m, &mn) != 0) {
-        err_set(err, ERR_FAIL, _("the saved draft cannot be read with this code"));
+        err_set(err, ERR_INPUT, _("the saved draft cannot be read with this code"));
         goto cleanup;
     }
     for (char *p = m, *end = m + mn; p < end;) {

@@ -762,8 +762,8 @@ static char *cell_value(const imp_plan_t *p, const form_item_t *it, const char *
             if (*one) {
                 int c = wjx_choice(f, l, one);
                 if (c < 0) {
-                    err_set(err, ERR_FAIL, _("'%s' is not an option of %s: give its number (1-%zu) "
-                                             "or its text"), one, it->name, l->nchoices);
+                    err_set(err, ERR_INPUT, _("'%s' is not an option of %s: give its number "
+                                              "(1-%zu) or its text"), one, it->name, l->nchoices);
                     util_buf_free(&b);
                     free(v);
                     return NULL;

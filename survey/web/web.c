@@ -1045,6 +1045,51 @@ static void page_asked(const req_t *r, survey_t *sv, const ans_t *a)
         sv->page = (size_t)go;
 }
 
+/* The order the page was shown in (its seed field), kept when it is shown
+ * again; a new one for a page that has none. */
+static void read_seed(const req_t *r, survey_t *sv)
+{
+    const char *seed = field(r, "seed");
+    char *end = NULL;
+    sv->seed = seed ? strtoull(seed, &end, 16) : 0;
+    if (!sv->seed || !end || *end)
+        sv->seed = ans_new_seed();
+}
+
+/* The unit a checked submission goes to: the invitation's, else the answer
+ * to the form's unit question; an answer naming no stored unit becomes
+ * that question's error (and unit 0). */
+static int answer_unit(web_t *w, store_t *s, const survey_t *sv, const ans_t *a, char **errors,
+                       web_lang_t lang)
+{
+    const form_t *f = sv->cf->form;
+    int unit = sv->unit;
+    int up = f->unit_field ? form_item_index(f, f->unit_field) : -1;
+    if (unit != 0 || up < 0 || !ans_get(a, (size_t)up) || errors[up])
+        return unit;
+    err_t err = {0};
+    int rcu = store_unit_find(s, ans_get(a, (size_t)up), &unit, &err);
+    if (rcu != 0) {
+        if (rcu < 0)
+            wlog(w, "looking up a unit: %s", err.msg);
+        unit = 0;
+        errors[up] = util_xstrdup(web_text(lang, WEB_T_BAD_CHOICE));
+    }
+    err_clear(&err);
+    return unit;
+}
+
+/* How many of nerr problems the page shows: a paged form goes to the first
+ * page with a problem and shows that page's; else all of them. */
+static size_t first_problem_page(survey_t *sv, char *const *errors, size_t nerr)
+{
+    if (!sv->page)
+        return nerr;
+    for (sv->page = 1; sv->page < sv->npages && !page_problems(sv, errors, sv->page);)
+        sv->page++;
+    return page_problems(sv, errors, sv->page);
+}
+
 static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lang, req_t *r)
 {
     char norm[64] = "";
@@ -1068,12 +1113,7 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         goto cleanup;
     }
     const form_t *f = sv.cf->form;
-    /* the order the page was shown in, kept when it is shown again */
-    const char *seed = field(r, "seed");
-    char *end = NULL;
-    sv.seed = seed ? strtoull(seed, &end, 16) : 0;
-    if (!sv.seed || !end || *end)
-        sv.seed = ans_new_seed();
+    read_seed(r, &sv);
     n = f->nitems;
     raw = util_xcalloc(n + 1, sizeof *raw);
     errors = util_xcalloc(n + 1, sizeof *errors);
@@ -1112,30 +1152,12 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         goto cleanup;
     }
     ans_drop_irrelevant(a);
-    /* the unit: from the invitation, else from the form's unit question */
-    int unit = sv.unit;
-    int up = f->unit_field ? form_item_index(f, f->unit_field) : -1;
-    if (unit == 0 && up >= 0 && ans_get(a, (size_t)up) && !errors[up]) {
-        int rcu = store_unit_find(s, ans_get(a, (size_t)up), &unit, &err);
-        if (rcu != 0) {
-            if (rcu < 0)
-                wlog(w, "looking up a unit: %s", err.msg);
-            err_clear(&err);
-            unit = 0;
-            errors[up] = util_xstrdup(web_text(lang, WEB_T_BAD_CHOICE));
-        }
-    }
+    int unit = answer_unit(w, s, &sv, a, errors, lang);
     for (size_t i = 0; i < n; i++)
         nerr += errors[i] != NULL;
     if (nerr) {
-        /* paged: the first page with a problem, shown with its problems */
-        size_t shown = nerr;
-        if (sv.page) {
-            for (sv.page = 1; sv.page < sv.npages && !page_problems(&sv, errors, sv.page);)
-                sv.page++;
-            shown = page_problems(&sv, errors, sv.page);
-        }
-        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, errors, shown, NULL);
+        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, errors,
+                       first_problem_page(&sv, errors, nerr), NULL);
         goto cleanup;
     }
     /* checked: the writer stores it with whatever else is waiting, and the
@@ -1628,7 +1650,7 @@ int web_admin_secret(const char *db_path, const char *secret, char **made, char 
         secret = mine;
     }
     if (seal_pass_hash(secret, h) != 0) {
-        err_set(err, ERR_FAIL, _("not enough memory to hash the admin secret"));
+        err_set(err, ERR_NOMEM, _("not enough memory to hash the admin secret"));
         goto cleanup;
     }
     if (store_secret_put(s, "admin", h, err) != 0)
