@@ -778,7 +778,7 @@ static int on_self(void *ud, const store_scan_row_t *r)
 
 /* Calls fn on every self-role form that shares a dimension code with f,
  * with its dimensions mapped to f's (dimmap, the self form's ndims).
- * Returns 0, or -1 with *err (heap) when a form cannot be read or fn
+ * Returns 0, or -1 with err when a form cannot be read or fn
  * fails. */
 static int each_self_form(store_t *s, const form_t *f,
                           int (*fn)(void *ud, const char *id, const form_t *sf, const int *dimmap,

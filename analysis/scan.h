@@ -134,7 +134,7 @@ int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, in
 
 /* The dimensions of sc's form that a self-role form shares, into
  * sc->gapdim (replacing it): the staff's overall score for the gap rule
- * is the mean over these.  Before scan_run.  Returns 0, or -1 with *err
+ * is the mean over these.  Before scan_run.  Returns 0, or -1 with err
  * (heap). */
 int scan_self_dims(store_t *s, scan_t *sc, err_t *err);
 

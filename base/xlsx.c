@@ -106,7 +106,7 @@ static zip_int64_t find_part(const xlsx_t *x, const char *path)
 
 /* Streams part `path` through a parser with the given handlers; ctx is the
  * handlers' user data and starts with an xml_ctx_t.  Returns 0, ctx's stop
- * value, or -1 with *err.  A missing part is an error unless optional
+ * value, or -1 with err.  A missing part is an error unless optional
  * (then 0 and nothing is parsed). */
 static int parse_part(xlsx_t *x, const char *path, int optional, XML_StartElementHandler start,
                       XML_EndElementHandler end, XML_CharacterDataHandler text, void *ctx,

@@ -167,7 +167,7 @@ static char *choice_names(const form_list_t *l)
 }
 
 /* A select_multiple answer: its choice names, each once, space-separated
- * (heap; NULL for none), or *bad with *err. */
+ * (heap; NULL for none), or *bad with err. */
 static char *multi_value(const form_item_t *it, const form_list_t *l, char *v, int *bad,
                          err_t *err)
 {
@@ -199,7 +199,7 @@ static char *multi_value(const form_item_t *it, const form_list_t *l, char *v, i
 }
 
 /* A rank answer: every choice of the list once, in the order given
- * (names separated by spaces or commas).  Heap, or NULL with *err. */
+ * (names separated by spaces or commas).  Heap, or NULL with err. */
 static char *rank_value(const form_item_t *it, const form_list_t *l, const char *v, err_t *err)
 {
     util_buf_t b = {0};
@@ -925,7 +925,7 @@ void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, siz
 }
 
 /* The writes of one submission inside an open transaction: 0, 1 (token
- * already used) or -1 with *err.  The caller commits or undoes. */
+ * already used) or -1 with err.  The caller commits or undoes. */
 static int write_one(store_t *s, const ans_submission_t *x, const char *today, err_t *err)
 {
     store_answer_t *rows = NULL;

@@ -35,7 +35,7 @@ int ans_relevant(const ans_t *a, size_t pos);
  * there are none or no answer); -1 with msg = the constraint message in
  * language li, or a default naming the rule (ERR_INPUT). */
 int ans_check_constraint(const ans_t *a, size_t pos, int li, err_t *msg);
-/* 0 when a required item that is relevant has an answer; else -1 and *msg. */
+/* 0 when a required item that is relevant has an answer; else -1 and msg. */
 int ans_check_required(const ans_t *a, size_t pos, int li, err_t *msg);
 /* 1 when choice c of item pos's list is offered given the current answers
  * (its choice_filter holds, or it has none).  ans_check_constraint refuses
@@ -97,7 +97,7 @@ void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, siz
  * and the response written together, or nothing is.  Only the date is
  * kept, never the time of day, the token or where it came from beyond
  * `source`.  Returns 0; 1 when the token was already used (nothing
- * stored); -1 with *err. */
+ * stored); -1 with err. */
 int ans_submit(store_t *s, const ans_t *a, int form, const int *item_ids, int wave, int unit,
                const char *source, const char *token_hash, const char *draft_key, err_t *err);
 

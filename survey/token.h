@@ -53,7 +53,7 @@ typedef struct {
 
 /* Makes n fresh codes (straight from getrandom()) and their links on
  * base_url, which starts with http:// or https:// (a base that has a
- * query gets &code=).  0, or -1 with *err when the system's random
+ * query gets &code=).  0, or -1 with err when the system's random
  * source fails.  Free the batch with tok_batch_free() either way. */
 int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, err_t *err);
 void tok_batch_free(tok_batch_t *b);   /* frees the contents */
@@ -62,7 +62,7 @@ void tok_batch_free(tok_batch_t *b);   /* frees the contents */
  * form asks for it) and wave in one transaction.  With slips_path, the
  * slips page is written to that file inside the transaction, so that no
  * code is stored that nobody could hand out, and removed again when the
- * commit fails.  0, or -1 with *err and nothing stored. */
+ * commit fails.  0, or -1 with err and nothing stored. */
 int tok_batch_store(store_t *s, const tok_batch_t *b, int form, int unit, int wave,
                     const char *slips_path, const util_buf_t *slips, err_t *err);
 

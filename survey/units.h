@@ -42,7 +42,7 @@ int units_read_file(const char *path, units_list_t *out, util_diag_t *diag, err_
 void units_list_free(units_list_t *l);   /* frees the contents; l itself is the caller's */
 
 /* Stores every unit of the list (new codes added, existing ones updated)
- * in one transaction: all or nothing.  0, or -1 with *err. */
+ * in one transaction: all or nothing.  0, or -1 with err. */
 int units_store(store_t *s, const units_list_t *l, err_t *err);
 
 #endif

@@ -81,7 +81,7 @@ int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void
 void plot_list_free(plot_t *plots, size_t n);   /* NULL is fine */
 
 /* Removes the .gp, .dat, .png and .svg files from dir (a missing dir is
- * fine).  Returns 0, or -1 with *err. */
+ * fine).  Returns 0, or -1 with err. */
 int plot_clear(const char *dir, err_t *err);
 
 #endif

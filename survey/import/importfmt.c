@@ -732,7 +732,7 @@ static int wjx_choice(const form_t *f, const form_list_t *l, const char *v)
 }
 
 /* The text for ans_set() from a cell of the item's own column, or NULL
- * with *err when a 问卷星 option cannot be read. */
+ * with err when a 问卷星 option cannot be read. */
 static char *cell_value(const imp_plan_t *p, const form_item_t *it, const char *cell, err_t *err)
 {
     const form_t *f = p->f;

@@ -26,7 +26,7 @@ typedef struct {
     int zh;                  /* Chinese texts, else English */
 } slips_info_t;
 
-/* Appends the whole page to out.  Returns 0, or -1 with *err when a link
+/* Appends the whole page to out.  Returns 0, or -1 with err when a link
  * cannot be made into a QR code. */
 int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *codes, size_t n,
                err_t *err);

@@ -42,7 +42,7 @@ typedef struct {
  * characters, from `serve --admin-token`) replaces the stored one; with
  * secret NULL the stored one is kept, and when there is none a random
  * secret is made, its hash stored and the secret returned in *made (heap,
- * to be shown once).  *hash is heap.  Returns 0 or -1 with *err. */
+ * to be shown once).  *hash is heap.  Returns 0 or -1 with err. */
 int web_admin_secret(const char *db_path, const char *secret, char **made, char **hash,
                      err_t *err);
 
