@@ -141,6 +141,14 @@ static void hide_small(console_t *c, console_form_t *f)
     for (size_t i = 0; i < c->nunits; i++)
         n[i] = f->counts[i].responses;
     disclose_small(n, c->nunits, f->responses, c->min_n, hidden);
+    /* what the shown units leave of the total is the hidden units' (and
+     * the unitless) responses; disclose_small makes that 0 or min_n and
+     * more by hiding one unit beyond the small ones, unless none is left
+     * to hide: then the total is that small sum and is hidden itself */
+    long left = f->responses;
+    for (size_t i = 0; i < c->nunits; i++)
+        left -= hidden[i] ? 0 : n[i];
+    f->total_small = left > 0 && left < c->min_n;
     for (size_t i = 0; i < c->nunits; i++) {
         console_count_t *k = &f->counts[i];
         f->started += k->responses > 0;
@@ -317,9 +325,20 @@ static void total_cell(const console_t *c, const console_form_t *f, console_col_
             util_buf_addf(out, "%ld", c->headcount);
         break;
     case CONSOLE_INVITED: util_buf_addf(out, "%ld", f->invited); break;
-    case CONSOLE_RESPONSES: util_buf_addf(out, "%ld", f->responses); break;
-    case CONSOLE_RATE_HEAD: rate(out, f->responses, c->headcount); break;
-    case CONSOLE_RATE_INVITED: rate(out, f->responses, f->invited); break;
+    case CONSOLE_RESPONSES:
+        if (f->total_small)
+            util_buf_addf(out, TR(zh, "fewer than %ld"), c->min_n);
+        else
+            util_buf_addf(out, "%ld", f->responses);
+        break;
+    case CONSOLE_RATE_HEAD:
+        if (!f->total_small)
+            rate(out, f->responses, c->headcount);
+        break;
+    case CONSOLE_RATE_INVITED:
+        if (!f->total_small)
+            rate(out, f->responses, f->invited);
+        break;
     case CONSOLE_SELF:
         util_buf_addf(out, TR(zh, "%zu of %zu"), c->self_filled, c->nunits);
         break;

@@ -46,6 +46,7 @@ typedef struct {
     long invited;             /* every code issued for the form in the wave */
     long invited_nounit;      /* of them, codes with no unit (the form asks for it) */
     long responses;           /* every response, those without a unit included */
+    int total_small;          /* responses is 1..min_n-1: hidden like a small unit */
     size_t started;           /* units with at least one response */
 } console_form_t;
 

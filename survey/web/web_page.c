@@ -768,14 +768,21 @@ static void carry(util_buf_t *b, const web_form_view_t *v, size_t pos)
     free(name);
 }
 
-/* Does the respondent see a question marked * (required, and asked: not
- * the unit the invitation answers, nor a read-only one)? */
+/* Does the page shown hold a question marked *: required and asked (not
+ * the unit the invitation answers, nor a read-only one), on this page,
+ * and, inside a repeat, in an instance that is there? */
 static int asks_required(const web_form_view_t *v)
 {
     const form_t *f = v->form;
     for (size_t i = 0; i < f->nitems; i++) {
         const form_item_t *it = &f->items[i];
-        if (it->required && form_item_answerable(it) && !it->read_only && (int)i != v->fixed_pos)
+        if (!it->required || !form_item_answerable(it) || it->read_only ||
+            (int)i == v->fixed_pos || !on_page(v, i))
+            continue;
+        if (it->repeat < 0)
+            return 1;
+        size_t r = (size_t)it->repeat;
+        if ((v->ninst ? v->ninst[r] : first_instances(v, r)) > 0)
             return 1;
     }
     return 0;
@@ -1078,7 +1085,7 @@ static void console_row(util_buf_t *b, web_lang_t lang, const console_t *c,
             continue;
         util_buf_reset(cell);
         console_cell(c, f, u, (console_col_t)col, zh, cell);
-        int hid = u >= 0 && f->counts[u].hidden &&
+        int hid = ((u >= 0 && f->counts[u].hidden) || (u == CONSOLE_TOTAL && f->total_small)) &&
                   (col == CONSOLE_RESPONSES || col == CONSOLE_RATE_HEAD || col == CONSOLE_RATE_INVITED);
         int text = col == CONSOLE_SELF || col == CONSOLE_STATUS;
         util_buf_addf(b, "<%s class=\"%s\">", td, hid ? "n hid" : text ? "t" : "n");

@@ -97,6 +97,11 @@ try {
   await p2.goto(url + '/?code=' + selfCode);
   check('the phone gets the form in Chinese', (await p2.textContent('#send')) === '提交问卷' ||
         (await p2.inputValue('#send')) === '提交问卷');
+  check('the self-assessment has its own notice, not the staff promise of anonymity',
+        (await p2.textContent('#self-notice')).startsWith('本问卷为单位自评') &&
+        (await p2.$('#anonymous')) === null);
+  check('no "questions marked *" legend: no question asked is required',
+        !(await p2.textContent('.card')).includes('必答题'));
   const width = await p2.evaluate(() => document.documentElement.scrollWidth);
   check(`no sideways scrolling on a 390-pixel phone (page is ${width}px)`, width <= 390);
   const rowWidth = await p2.$eval('#q-po1 .likert', (e) => e.getBoundingClientRect().width);

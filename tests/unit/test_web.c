@@ -178,6 +178,36 @@ static void test_self_notice(void **state)
     free(html);
     form_free(f);
     free(src);
+
+    /* the only required question is in a repeat: the legend only once an
+     * instance (and so a *) is on the page */
+    static const char rep[] =
+        "survey,,,,\n"
+        ",type,name,label,required\n"
+        ",integer,n,How many,\n"
+        ",begin_repeat,ev,Events,\n"
+        ",text,what,What,yes\n"
+        ",end_repeat,,,\n"
+        "settings,,,\n"
+        ",form_id,version,role\n"
+        ",rep,1,self\n";
+    d = (util_diag_t){0};
+    assert_int_equal(form_load_mem("rep.csv", rep, strlen(rep), &f, &d), 0);
+    util_diag_free(&d);
+    size_t ninst[8] = {0};
+    web_form_view_t v = {f, WEB_EN, "C", "c", NULL, NULL, 0, -1, NULL, NULL, NULL, NULL, 0, NULL,
+                         NULL, NULL, 0, 0, NULL, 0};
+    util_buf_t b2 = {0};
+    web_page_form(&b2, &v);
+    assert_null(strstr(b2.s, "Questions marked *"));
+    util_buf_free(&b2);
+    v.ninst = ninst;
+    ninst[1] = 1;
+    web_page_form(&b2, &v);
+    assert_non_null(strstr(b2.s, "<span class=\"req\">*</span>"));
+    assert_non_null(strstr(b2.s, "Questions marked * must be answered."));
+    util_buf_free(&b2);
+    form_free(f);
 }
 
 static void test_other_pages(void **state)
@@ -215,7 +245,7 @@ static void test_console(void **state)
         {(char *)"U03", (char *)"丙", 20, 0},
     };
     console_count_t counts[] = {{8, 5, 0, 0}, {4, 0, 1, 1}, {0, 0, 1, 0}};
-    console_form_t form = {(char *)"staff", (char *)"Staff <survey>", counts, 14, 2, 16, 2};
+    console_form_t form = {(char *)"staff", (char *)"Staff <survey>", counts, 14, 2, 16, 0, 2};
     char *waves[] = {(char *)"2025", (char *)"2026 春"};
     console_t c = {waves, 2, waves[1], 1, 0, 5, units, 3, -1, &form, 1, 1,
                    (char *)"Self", 1, "2026-03-05 14:32"};
@@ -261,6 +291,16 @@ static void test_console(void **state)
     assert_non_null(strstr(b.s, "U03,丙,20,0,not shown,,,Not yet,Started\r\n"));
     assert_non_null(strstr(b.s, ",Total,,,14,16,,114.3%,1 of 3,1 not started\r\n"));
     util_buf_free(&b);
+
+    /* a total under min_n (every unit with responses hidden) is hidden too */
+    form.total_small = 1;
+    console_cell(&c, &form, CONSOLE_TOTAL, CONSOLE_RESPONSES, 0, &b);
+    assert_string_equal(b.s, "fewer than 5");
+    util_buf_reset(&b);
+    console_cell(&c, &form, CONSOLE_TOTAL, CONSOLE_RATE_INVITED, 0, &b);
+    assert_int_equal(b.len, 0);
+    util_buf_free(&b);
+    form.total_small = 0;
 
     /* a closed wave: no refresh */
     c.open = 0;
