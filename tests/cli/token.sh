@@ -31,7 +31,7 @@ same "no code is in the database" "$(grep -c -F -f codes.txt "$GAPSURVEY_DB" "$G
 want=$(python3 -c "import hashlib,sys; print(hashlib.sha256(sys.argv[1].replace('-','').encode()).hexdigest())" "$C1")
 same "the hash is SHA-256 of the code without dashes" "$(sql "select count(*) from tokens where hash = '$want'")" 1
 
-run "$GS" token issue --form staff-opinion --unit U12 --count 10 --base-url https://survey.intranet:8443/ --slips slips.html
+run "$GS" --lang zh token issue --form staff-opinion --unit U12 --count 10 --base-url https://survey.intranet:8443/ --slips slips.html
 status "issue with --slips and --base-url" 0
 has "links use the base URL" "$T/out" "https://survey.intranet:8443/?code="
 check "the slips file exists" test -s slips.html
@@ -57,7 +57,7 @@ has "an English page" en.html '<html lang="en">'
 hasnot "no Chinese title on an English slip" en.html "干部职工问卷"
 hasnot "no Chinese instructions" en.html "用手机扫描"
 run "$GS" --lang zh token issue --form five-type-self --unit U01 --count 1 --base-url $B --slips self.html
-has "a self-assessment slip says the unit answers as a unit" self.html "本单位自评"
+has "a self-assessment slip says the unit answers as a unit" self.html "本问卷为单位自评，请代表本单位整体填报"
 hasnot "and promises no anonymity" self.html "问卷匿名"
 has "a staff slip does promise it" zh.html "问卷匿名"
 
