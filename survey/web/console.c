@@ -99,6 +99,18 @@ static int token_cb(void *ud, int unit, long issued, long used)
     return rd->by_used ? response_cb(ud, unit, used) : 0;
 }
 
+/* The title of the newest version of form_id in lang, into *title (heap). */
+static int title_of(store_t *s, const char *form_id, const char *lang, char **title, char **err)
+{
+    form_t *f = NULL;
+    int id;
+    if (store_form_get(s, form_id, &f, &id, err) != 0)
+        return -1;
+    *title = util_xstrdup(form_title_in(f, form_lang(f, lang)));
+    form_free(f);
+    return 0;
+}
+
 /* Which units have filled a self-assessment (any self-role form) in the
  * wave, and the newest self form's title. */
 static int read_self(store_t *s, reading_t *rd, int wave, const char *lang, char **err)
@@ -110,14 +122,8 @@ static int read_self(store_t *s, reading_t *rd, int wave, const char *lang, char
     if (store_form_ids_by_role(s, FORM_ROLE_SELF, &ids, &nids, err) != 0)
         return -1;
     for (size_t i = 0; i < nids; i++) {
-        if (i == 0) {
-            form_t *f = NULL;
-            int id;
-            if (store_form_get(s, ids[i], &f, &id, err) != 0)
-                goto cleanup;
-            c->self_title = util_xstrdup(form_title_in(f, form_lang(f, lang)));
-            form_free(f);
-        }
+        if (i == 0 && title_of(s, ids[i], lang, &c->self_title, err) != 0)
+            goto cleanup;
         if (wave && (rd->by_used ? store_tokens_by_unit(s, ids[i], wave, self_used_cb, rd, err)
                                  : store_count_by_unit(s, ids[i], wave, self_cb, rd, err)) != 0)
             goto cleanup;
@@ -173,16 +179,11 @@ static int read_forms(store_t *s, reading_t *rd, int wave, const char *lang, cha
     c->forms = util_xcalloc(nids + 1, sizeof *c->forms);
     for (size_t i = 0; i < nids; i++) {
         console_form_t *f = &c->forms[c->nforms++];
-        form_t *ff = NULL;
-        int id;
         f->form_id = util_xstrdup(ids[i]);
         f->counts = util_xcalloc(c->nunits + 1, sizeof *f->counts);
-        if (store_form_get(s, ids[i], &ff, &id, err) != 0)
-            goto cleanup;
-        f->title = util_xstrdup(form_title_in(ff, form_lang(ff, lang)));
-        form_free(ff);
         rd->f = f;
-        if (store_tokens_by_unit(s, ids[i], wave, token_cb, rd, err) != 0 ||
+        if (title_of(s, ids[i], lang, &f->title, err) != 0 ||
+            store_tokens_by_unit(s, ids[i], wave, token_cb, rd, err) != 0 ||
             (!rd->by_used && store_count_by_unit(s, ids[i], wave, response_cb, rd, err) != 0))
             goto cleanup;
         active += f->invited > 0 || f->responses > 0;
@@ -316,36 +317,34 @@ static void rate(util_buf_t *out, long num, long den)
         util_buf_addf(out, "%.1f%%", 100.0 * (double)num / (double)den);
 }
 
-static void total_cell(const console_t *c, const console_form_t *f, console_col_t col, int zh,
-                       util_buf_t *out)
+/* The cells a unit and the total share (headcount, invited, responses and
+ * the rates); 0 when col is none of them. */
+static int figure_cell(util_buf_t *out, console_col_t col, long min_n, long headcount,
+                       long invited, long responses, int small, int hidden, int zh)
 {
     switch (col) {
     case CONSOLE_HEADCOUNT:
-        if (c->headcount >= 0)
-            util_buf_addf(out, "%ld", c->headcount);
-        break;
-    case CONSOLE_INVITED: util_buf_addf(out, "%ld", f->invited); break;
+        if (headcount >= 0)
+            util_buf_addf(out, "%ld", headcount);
+        return 1;
+    case CONSOLE_INVITED: util_buf_addf(out, "%ld", invited); return 1;
     case CONSOLE_RESPONSES:
-        if (f->total_small)
-            util_buf_addf(out, TR(zh, "fewer than %ld"), c->min_n);
+        if (small)
+            util_buf_addf(out, TR(zh, "fewer than %ld"), min_n);
+        else if (hidden)
+            util_buf_adds(out, TR(zh, "not shown"));
         else
-            util_buf_addf(out, "%ld", f->responses);
-        break;
+            util_buf_addf(out, "%ld", responses);
+        return 1;
     case CONSOLE_RATE_HEAD:
-        if (!f->total_small)
-            rate(out, f->responses, c->headcount);
-        break;
+        if (!hidden)
+            rate(out, responses, headcount);
+        return 1;
     case CONSOLE_RATE_INVITED:
-        if (!f->total_small)
-            rate(out, f->responses, f->invited);
-        break;
-    case CONSOLE_SELF:
-        util_buf_addf(out, TR(zh, "%zu of %zu"), c->self_filled, c->nunits);
-        break;
-    case CONSOLE_STATUS:
-        util_buf_addf(out, TR(zh, "%zu not started"), c->nunits - f->started);
-        break;
-    default: break;
+        if (!hidden)
+            rate(out, responses, invited);
+        return 1;
+    default: return 0;
     }
 }
 
@@ -357,41 +356,26 @@ void console_cell(const console_t *c, const console_form_t *f, long u, console_c
             util_buf_addf(out, "%ld", f->invited_nounit);
         return;
     }
-    if (u < 0 || (size_t)u >= c->nunits) {
-        total_cell(c, f, col, zh, out);
+    if (u < 0 || (size_t)u >= c->nunits) {   /* the total */
+        if (figure_cell(out, col, c->min_n, c->headcount, f->invited, f->responses,
+                        f->total_small, f->total_small, zh))
+            return;
+        if (col == CONSOLE_SELF)
+            util_buf_addf(out, TR(zh, "%zu of %zu"), c->self_filled, c->nunits);
+        else if (col == CONSOLE_STATUS)
+            util_buf_addf(out, TR(zh, "%zu not started"), c->nunits - f->started);
         return;
     }
     const console_unit_t *un = &c->units[u];
     const console_count_t *k = &f->counts[u];
-    switch (col) {
-    case CONSOLE_HEADCOUNT:
-        if (un->headcount >= 0)
-            util_buf_addf(out, "%ld", un->headcount);
-        break;
-    case CONSOLE_INVITED: util_buf_addf(out, "%ld", k->invited); break;
-    case CONSOLE_RESPONSES:
-        if (k->small)
-            util_buf_addf(out, TR(zh, "fewer than %ld"), c->min_n);
-        else if (k->hidden)
-            util_buf_adds(out, TR(zh, "not shown"));
-        else
-            util_buf_addf(out, "%ld", k->responses);
-        break;
-    case CONSOLE_RATE_HEAD:
-        if (!k->hidden)
-            rate(out, k->responses, un->headcount);
-        break;
-    case CONSOLE_RATE_INVITED:
-        if (!k->hidden)
-            rate(out, k->responses, k->invited);
-        break;
-    case CONSOLE_SELF: util_buf_adds(out, un->self ? TR(zh, "Filled") : TR(zh, "Not yet")); break;
-    case CONSOLE_STATUS:
+    if (figure_cell(out, col, c->min_n, un->headcount, k->invited, k->responses, k->small,
+                    k->hidden, zh))
+        return;
+    if (col == CONSOLE_SELF)
+        util_buf_adds(out, un->self ? TR(zh, "Filled") : TR(zh, "Not yet"));
+    else if (col == CONSOLE_STATUS)
         util_buf_adds(out, k->hidden || k->responses > 0 ? TR(zh, "Started")
                                                          : TR(zh, "Not started"));
-        break;
-    default: break;
-    }
 }
 
 /* ---- CSV ---- */

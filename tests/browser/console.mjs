@@ -8,23 +8,12 @@
 //   node console.mjs URL ADMIN_SECRET OTHER_WAVE SHOT_DIR
 // Prints one "ok - ..." / "not ok - ..." line per check and writes
 // console-zh.png, console-en.png, console-wave.png and console-phone.png.
-import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { check, failed, launch } from './lib.mjs';
 
 const [url, secret, otherWave, shots] = process.argv.slice(2);
-let failed = 0;
-const check = (desc, cond) => {
-  console.log(`${cond ? 'ok' : 'not ok'} - ${desc}`);
-  if (!cond) failed++;
-};
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  timeout: 20000,
-});
+const browser = await launch();
 try {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN',
                                          acceptDownloads: true });
@@ -91,4 +80,4 @@ try {
 } finally {
   await browser.close();
 }
-process.exit(failed ? 1 : 0);
+process.exit(failed() ? 1 : 0);

@@ -10,22 +10,12 @@
 //   node staff.mjs URL STAFF_CODE SELF_CODE SHOT_DIR
 // Prints one "ok - ..." / "not ok - ..." line per check (TAP-like, counted
 // by tests/run.sh) and writes screenshots into SHOT_DIR.
-import { chromium } from 'playwright-core';
 import { join } from 'node:path';
+import { check, failed, launch } from './lib.mjs';
 
 const [url, staffCode, selfCode, shots] = process.argv.slice(2);
-let failed = 0;
-const check = (desc, cond) => {
-  console.log(`${cond ? 'ok' : 'not ok'} - ${desc}`);
-  if (!cond) failed++;
-};
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  timeout: 20000,
-});
+const browser = await launch();
 try {
   // ---- desktop, English, the staff questionnaire ----
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
@@ -135,4 +125,4 @@ try {
 } finally {
   await browser.close();
 }
-process.exit(failed ? 1 : 0);
+process.exit(failed() ? 1 : 0);
