@@ -175,7 +175,7 @@ static const char style[] =
     "table.adm th,table.adm td{border:1px solid #d8dce1;padding:4px 6px;text-align:left}"
     "table.adm .n{text-align:right}table.adm tr.ns td{background:#fff8e1}"
     "table.adm .hid{color:#5b6470;font-style:italic}.scroll{overflow-x:auto}"
-    "table.adm th,table.adm td.n,table.adm td.t{white-space:nowrap}"
+    "table.adm th,table.adm td.n,table.adm td.t{white-space:nowrap}table.adm td:first-child{min-width:9em}"
     ".wrap.wide{max-width:1100px}.waves a,.waves strong{margin-right:.6em}"
     "@media (max-width:480px){.wrap{padding:6px}.card{padding:10px 10px}"
     ".likert .o{font-size:.75em;padding:6px 1px 4px}}"
