@@ -175,7 +175,8 @@ static const char style[] =
     "table.adm th,table.adm td{border:1px solid #d8dce1;padding:4px 6px;text-align:left}"
     "table.adm .n{text-align:right}table.adm tr.ns td{background:#fff8e1}"
     "table.adm .hid{color:#5b6470;font-style:italic}.scroll{overflow-x:auto}"
-    "table.adm th,table.adm td.n,table.adm td.t{white-space:nowrap}table.adm td:first-child{min-width:9em}"
+    "table.adm th,table.adm td.n,table.adm td.t{white-space:nowrap}"
+    "table.adm td:first-child{min-width:9em}"
     ".wrap.wide{max-width:1100px}.waves a,.waves strong{margin-right:.6em}"
     "@media (max-width:480px){.wrap{padding:6px}.card{padding:10px 10px}"
     ".likert .o{font-size:.75em;padding:6px 1px 4px}}"
@@ -1087,7 +1088,8 @@ static void console_row(util_buf_t *b, web_lang_t lang, const console_t *c,
         util_buf_reset(cell);
         console_cell(c, f, u, (console_col_t)col, zh, cell);
         int hid = ((u >= 0 && f->counts[u].hidden) || (u == CONSOLE_TOTAL && f->total_small)) &&
-                  (col == CONSOLE_RESPONSES || col == CONSOLE_RATE_HEAD || col == CONSOLE_RATE_INVITED);
+                  (col == CONSOLE_RESPONSES || col == CONSOLE_RATE_HEAD ||
+                   col == CONSOLE_RATE_INVITED);
         int text = col == CONSOLE_SELF || col == CONSOLE_STATUS;
         util_buf_addf(b, "<%s class=\"%s\">", td, hid ? "n hid" : text ? "t" : "n");
         if (cell->len)
