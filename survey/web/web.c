@@ -1271,14 +1271,14 @@ static enum MHD_Result console(web_t *w, struct MHD_Connection *c, web_lang_t la
     } else if (csv) {
         /* the wave's name goes into the file name only as far as it is
          * plain letters and digits: a header is no place for the rest */
-        char disp[160];
+        char disp[41];
         size_t k = 0;
-        for (const char *p = con.wave ? con.wave : ""; *p && k < 40; p++)
+        for (const char *p = con.wave ? con.wave : ""; *p && k + 1 < sizeof disp; p++)
             if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
                 *p == '-' || *p == '_')
                 disp[k++] = *p;
         disp[k] = '\0';
-        char name[200];
+        char name[128];
         snprintf(name, sizeof name, "attachment; filename=\"gapsurvey-console%s%s.csv\"",
                  k ? "-" : "", disp);
         const char *extra[] = {"Content-Disposition", name, NULL};
