@@ -58,6 +58,13 @@ typedef struct {
 int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, err_t *err);
 void tok_batch_free(tok_batch_t *b);   /* frees the contents */
 
+/* 1 when the host of an http(s) URL is this computer as only it can reach
+ * it: localhost (and NAME.localhost), 127.0.0.0/8, ::1, 0.0.0.0 or ::,
+ * written in any of the forms a browser accepts for them (decimal,
+ * 0x7f000001, [::ffff:127.0.0.1]...).  A phone that scans a slip with such
+ * a link opens itself, not the survey. */
+int tok_url_loopback(const char *url);
+
 /* Stores the hash of every code of the batch for the form, unit (0: the
  * form asks for it) and wave in one transaction.  With slips_path, the
  * slips page is written to that file inside the transaction, so that no
