@@ -996,6 +996,17 @@ void ans_submit_many(store_t *s, ans_submission_t *const *sub, size_t n)
     }
     if (store_commit(s, &err) == 0)
         return;
+    if (err.code == ERR_IO) {
+        /* committed, but not known to be on the disk: nobody is told it
+         * was stored, and a retry would only find the codes spent */
+        for (size_t i = 0; i < n; i++)
+            if (sub[i]->rc == 0) {
+                sub[i]->rc = -1;
+                err_set(&sub[i]->err, ERR_IO, "%s", err.msg);
+            }
+        err_clear(&err);
+        return;
+    }
 one_by_one:
     /* the batch as a whole failed (nothing of it is stored): each
      * submission gets its own transaction, as if it had come alone */

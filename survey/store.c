@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
+#include "survey/walwipe.h"
 
 /* Answers are inserted by multi-row statements of 1, 2, 4 ... 32 rows, a
  * response's n answers taking one statement per bit of n: one
@@ -54,6 +55,7 @@ struct store {
     sqlite3 *db;
     int busy_ms;                 /* the busy timeout set by store_busy_wait */
     int forget;                  /* the open transaction used a code or a draft */
+    int late_sync;               /* store_sync_at_checkpoint: commits are durable at forget() */
     int sealed_wave, sealed;     /* store_wave_key's last answer (a wave is sealed at
                                     its creation and unsealed only as it closes) */
     uint64_t id_state;
@@ -354,12 +356,14 @@ static void sql_iso_week(sqlite3_context *cx, int argc, sqlite3_value **argv)
 /* SQLite's allocation statistics take a global mutex on every malloc and
  * free (1% of an import); nothing reads them.  Only possible before SQLite
  * initialises, so on the first open, which every command reaches from its
- * one thread before any other starts. */
+ * one thread before any other starts; the VFS that wipes emptied logs
+ * (survey/walwipe.c) is registered then too. */
 static void sqlite_setup(void)
 {
     static int done;
     if (!done) {
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        walwipe_vfs();
         done = 1;
     }
 }
@@ -378,7 +382,7 @@ int store_open(const char *path, int create, store_t **out, err_t *err)
      * web server checks one out of its pool per request), so SQLite's own
      * per-call locking is pure cost; it was a tenth of a scan's time */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &s->db, flags, walwipe_vfs()) != SQLITE_OK) {
         err_set(err, ERR_DB, _("cannot open %s: %s"), path,
                 s->db ? sqlite3_errmsg(s->db) : _("out of memory"));
         goto fail;
@@ -441,21 +445,46 @@ static int ckpt_busy(void *ud, int n)
     return n < 100000;
 }
 
-/* Copies the WAL into the main file and truncates it, once the writes
+/* Copies the WAL into the main file and empties it, once the writes
  * that used a code or a draft are committed: until then the WAL holds the
- * state before them, page by page.  When a reader holds on past the busy
- * handler's patience, the mark stays and the next commit of this
- * connection tries again. */
-static void forget(store_t *s)
+ * state before them, page by page (emptied: overwritten with zeros, see
+ * survey/walwipe.c).  When a reader holds on past the busy handler's
+ * patience, the mark stays and the next commit of this connection tries
+ * again.  On a connection whose commits become durable here
+ * (store_sync_at_checkpoint) a checkpoint that could not finish is
+ * followed by a sync of the WAL, so the commit is on the disk either way;
+ * -1 when that sync failed. */
+static int forget(store_t *s)
 {
     if (!sqlite3_get_autocommit(s->db)) {
         s->forget = 1;           /* after the commit */
-        return;
+        return 0;
     }
     sqlite3_busy_handler(s->db, ckpt_busy, NULL);
     int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     sqlite3_busy_timeout(s->db, s->busy_ms);
     s->forget = rc != SQLITE_OK;
+    if (rc == SQLITE_OK || !s->late_sync)
+        return 0;
+    sqlite3_file *wal = NULL;   /* SQLite's, not ours to close */
+    if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK ||
+        !wal || !wal->pMethods)
+        return -1;
+    return wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL) == SQLITE_OK ? 0 : -1;
+}
+
+/* synchronous=NORMAL leaves out the sync at COMMIT; the checkpoint that
+ * follows every commit of this connection syncs the WAL before it copies
+ * a page (SQLite's order) and then the main file, so the commit is on the
+ * disk when store_commit returns, as with FULL, with one device flush
+ * fewer per commit.  (With FULL that sync of the WAL finds nothing left
+ * to write, and costs a flush all the same.) */
+int store_sync_at_checkpoint(store_t *s, err_t *err)
+{
+    if (exec(s, "PRAGMA synchronous = NORMAL", err))
+        return -1;
+    s->late_sync = 1;
+    return 0;
 }
 
 void store_close(store_t *s)
@@ -479,10 +508,12 @@ int store_begin(store_t *s, err_t *err)
 
 int store_commit(store_t *s, err_t *err)
 {
+    int wrote = s->late_sync && sqlite3_txn_state(s->db, NULL) == SQLITE_TXN_WRITE;
     if (exec_cached(s, "COMMIT", err) != 0)
         return -1;
-    if (s->forget)
-        forget(s);
+    if ((s->forget || wrote) && forget(s) != 0)
+        return err_set(err, ERR_IO, _("the answers were stored but could not be synced to the "
+                                      "disk"));
     return 0;
 }
 

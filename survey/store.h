@@ -36,7 +36,17 @@ void store_busy_wait(store_t *s, int ms);
 /* BEGIN IMMEDIATE: take the write lock up front so two writers queue
  * instead of failing half-way with SQLITE_BUSY on upgrade. */
 int store_begin(store_t *s, err_t *err);
+/* COMMIT, then (after a write that used a code or a draft, and after every
+ * write under store_sync_at_checkpoint) the checkpoint that leaves no
+ * history in any file.  ERR_IO: the transaction is committed but could
+ * not be synced to the disk (store_sync_at_checkpoint); anything else:
+ * nothing was committed. */
 int store_commit(store_t *s, err_t *err);
+/* For a connection that writes in batches (the web server's writer): its
+ * commits skip their own sync, and reach the disk through the checkpoint
+ * that follows every one of them before store_commit returns, one device
+ * flush fewer per commit for the same guarantee. */
+int store_sync_at_checkpoint(store_t *s, err_t *err);
 void store_rollback(store_t *s);
 /* A savepoint inside the open transaction, so that one submission of a
  * batch can be undone without the others: release keeps its work,

@@ -1558,6 +1558,11 @@ int web_start(const web_config_t *cfg, web_t **out, err_t *err)
      * rather than tell respondents their answers could not be stored; their
      * connections stay suspended meanwhile, and reads go on (WAL). */
     store_busy_wait(w->wstore, 15 * 60 * 1000);
+    /* its commits reach the disk through the checkpoint that follows each
+     * one (the no-history rule), before any connection of the batch is
+     * answered: no sync of their own (survey/store.c) */
+    if (store_sync_at_checkpoint(w->wstore, err) != 0)
+        goto fail;
     /* running before the daemon, so no request ever finds it missing */
     w->writer_running = 1;
     if (pthread_create(&w->writer, NULL, writer_main, w) != 0) {
