@@ -62,6 +62,8 @@ run() {
     # the server's own pid: valgrind and perf start it as their child
     spid=$(pgrep -P "$pid" | head -n 1 || true)
     [ "$mode" = instr ] && spid=$pid
+    # the server's user and system CPU (all its threads), in clock ticks
+    ticks=$(awk '{ print $14, $15 }' "/proc/${spid:-$pid}/stat")
     kill -TERM "${spid:-$pid}"
     wait "$pid" || true
     if [ -n "${KEEP:-}" ]; then   # KEEP=DIR: leave the counter's output there
@@ -72,9 +74,11 @@ run() {
     commits=$(sed -n 's/.* in \([0-9]*\) commit.*/\1/p' "$dir/err" | tail -n 1)
     case $mode in
     instr) printf '%s ' "$(sed -n 's/^summary: *//p' "$dir/cg.out")" ;;
-    sys) awk -F, '$3 != "" { v[$3] = $1 } END {
-             printf "%d %d %d %d %.1f ", v["syscalls:sys_enter_fdatasync"], v["syscalls:sys_enter_fsync"],
-                 v["syscalls:sys_enter_pwrite64"], v["syscalls:sys_enter_ftruncate"], v["task-clock"] }' "$dir/perf.csv" ;;
+    sys) awk -F, -v t="$ticks" -v hz="$(getconf CLK_TCK)" '$3 != "" { v[$3] = $1 } END {
+             split(t, u, " ")
+             printf "%d %d %d %d %.1f %.1f %.1f ", v["syscalls:sys_enter_fdatasync"], v["syscalls:sys_enter_fsync"],
+                 v["syscalls:sys_enter_pwrite64"], v["syscalls:sys_enter_ftruncate"], v["task-clock"],
+                 u[1] * 1000 / hz, u[2] * 1000 / hz }' "$dir/perf.csv" ;;
     esac
     echo "$n ${commits:-?}"
 }
@@ -91,6 +95,7 @@ NR == 1 { for (i = 1; i <= NF; i++) a[i] = $i; next }
     if (mode == "instr")
         printf "instructions per submission: %.0f (commits: %s, %s)\n", ($1 - a[1]) / d, a[NF], $NF
     else
-        printf "per submission: fdatasync %.3f  fsync %.3f  pwrite64 %.2f  ftruncate %.3f  CPU %.3f ms (commits: %s, %s)\n",
-            ($1 - a[1]) / d, ($2 - a[2]) / d, ($3 - a[3]) / d, ($4 - a[4]) / d, ($5 - a[5]) / d, a[NF], $NF
+        printf "per submission: fdatasync %.3f  fsync %.3f  pwrite64 %.2f  ftruncate %.3f  CPU %.3f ms (user %.3f, system %.3f; commits: %s, %s)\n",
+            ($1 - a[1]) / d, ($2 - a[2]) / d, ($3 - a[3]) / d, ($4 - a[4]) / d, ($5 - a[5]) / d,
+            ($6 - a[6]) / d, ($7 - a[7]) / d, a[NF], $NF
 }'

@@ -188,8 +188,9 @@ static void serve_until_stopped(web_t *w, sigset_t *stop)
         cli_error(_("%d request(s) still unfinished after 10 s are closed"), left);
     web_stats_t st;
     web_get_stats(w, &st);
-    fprintf(stderr, _("gapsurvey: serve: stopped; %lu submission(s) stored since start\n"),
-            st.submissions);
+    fprintf(stderr, _("gapsurvey: serve: stopped; %lu submission(s) stored since start, in %lu "
+                      "commit(s)\n"),
+            st.submissions, st.commits);
 }
 
 int cmd_serve(int argc, char **argv, cli_ctx_t *cx)

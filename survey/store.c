@@ -5,7 +5,9 @@
  *  - journal_mode=WAL: the web server keeps answering readers while an
  *    import writes, and a crash never leaves a half-applied transaction.
  *  - synchronous=FULL: a respondent told "submitted" must find the answer
- *    there after a power cut, not only after a process crash.
+ *    there after a power cut, not only after a process crash.  (The web
+ *    server's writer uses NORMAL, and its commits reach the disk through
+ *    the checkpoint that follows each one: store_sync_at_checkpoint.)
  *  - foreign_keys=ON: answers cannot outlive their response, responses
  *    cannot point at a unit or wave that does not exist.
  *  - busy_timeout: a second writer (import during serve) waits its turn
@@ -24,7 +26,8 @@
  * one token going used next to one new response.  Every write that uses a
  * code or touches a draft marks the connection; the commit that ends it
  * is followed at once by a checkpoint that copies the WAL into the main
- * file and truncates it to nothing (forget() below).  Response ids are
+ * file and empties it (forget() below; emptied means overwritten with
+ * zeros in place, survey/walwipe.c).  Response ids are
  * random within their wave, so neither ids nor id order say who came
  * first; `wave close` rewrites the file (VACUUM) so page placement does
  * not either.
