@@ -52,12 +52,7 @@ static int setup(void **state)
     testdb_open(&x->db, form_csv, "U01");
     err_t err = {0};
     assert_int_equal(store_item_ids(x->db.s, x->db.form, &x->ids, &x->nids, &err), 0);
-    for (int i = 0; i < 4; i++) {
-        char hash[16];   /* "h" and any int: gcc -O1 checks the whole range */
-        snprintf(hash, sizeof hash, "h%d", i);
-        assert_int_equal(store_token_add(x->db.s, hash, x->db.form, x->db.unit, x->db.wave, &err),
-                         0);
-    }
+    testdb_codes(&x->db, 4);
     *state = x;
     return 0;
 }

@@ -32,19 +32,11 @@
 #define PG 4096          /* the page cache's unit: what a power cut keeps or loses */
 #define MAX_SNAPS 64
 
+/* one Likert question and a comment */
 static const char form_csv[] =
-    "survey,,,\n"
-    ",type,name,label\n"
-    ",select_one agree,q1,Q1\n"
-    ",text,comment,Comment\n"
-    "choices,,,\n"
-    ",list_name,name,label\n"
-    ",agree,1,Disagree\n"
-    ",agree,2,Neutral\n"
-    ",agree,3,Agree\n"
-    "settings,,,\n"
-    ",form_id,version,role\n"
-    ",wipe,1,staff\n";
+    "survey,,,\n,type,name,label\n,select_one agree,q1,Q1\n,text,comment,Comment\n"
+    "choices,,,\n,list_name,name,label\n,agree,1,Disagree\n,agree,2,Neutral\n,agree,3,Agree\n"
+    "settings,,,\n,form_id,version,role\n,wipe,1,staff\n";
 
 /* ---- the simulated disk ---- */
 
@@ -139,15 +131,26 @@ static void settle(void)
 
 #define REAL(f) (((dfile_t *)(f))->real)
 
-static int d_close(sqlite3_file *f)
-{
-    return REAL(f)->pMethods->xClose(REAL(f));
-}
-
-static int d_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
-{
-    return REAL(f)->pMethods->xRead(REAL(f), b, n, o);
-}
+/* The methods that only pass the call on to the system's file. */
+#define FORWARD(type, name, method, params, args) \
+    static type name params { return REAL(f)->pMethods->method args; }
+FORWARD(int, d_close, xClose, (sqlite3_file *f), (REAL(f)))
+FORWARD(int, d_read, xRead, (sqlite3_file *f, void *b, int n, sqlite3_int64 o), (REAL(f), b, n, o))
+FORWARD(int, d_truncate, xTruncate, (sqlite3_file *f, sqlite3_int64 n), (REAL(f), n))
+FORWARD(int, d_size, xFileSize, (sqlite3_file *f, sqlite3_int64 *n), (REAL(f), n))
+FORWARD(int, d_lock, xLock, (sqlite3_file *f, int l), (REAL(f), l))
+FORWARD(int, d_unlock, xUnlock, (sqlite3_file *f, int l), (REAL(f), l))
+FORWARD(int, d_reserved, xCheckReservedLock, (sqlite3_file *f, int *o), (REAL(f), o))
+FORWARD(int, d_control, xFileControl, (sqlite3_file *f, int op, void *a), (REAL(f), op, a))
+FORWARD(int, d_sector, xSectorSize, (sqlite3_file *f), (REAL(f)))
+FORWARD(int, d_device, xDeviceCharacteristics, (sqlite3_file *f), (REAL(f)))
+FORWARD(int, d_shm_map, xShmMap, (sqlite3_file *f, int i, int sz, int ext, void volatile **pp),
+        (REAL(f), i, sz, ext, pp))
+FORWARD(int, d_shm_lock, xShmLock, (sqlite3_file *f, int off, int n, int fl), (REAL(f), off, n, fl))
+FORWARD(int, d_shm_unmap, xShmUnmap, (sqlite3_file *f, int del), (REAL(f), del))
+FORWARD(int, d_fetch, xFetch, (sqlite3_file *f, sqlite3_int64 o, int n, void **pp),
+        (REAL(f), o, n, pp))
+FORWARD(int, d_unfetch, xUnfetch, (sqlite3_file *f, sqlite3_int64 o, void *p), (REAL(f), o, p))
 
 static int d_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
 {
@@ -164,9 +167,9 @@ static int d_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
     return REAL(f)->pMethods->xWrite(REAL(f), b, n, o);
 }
 
-static int d_truncate(sqlite3_file *f, sqlite3_int64 n)
+static void d_shm_barrier(sqlite3_file *f)
 {
-    return REAL(f)->pMethods->xTruncate(REAL(f), n);
+    REAL(f)->pMethods->xShmBarrier(REAL(f));
 }
 
 static int d_sync(sqlite3_file *f, int flags)
@@ -179,71 +182,6 @@ static int d_sync(sqlite3_file *f, int flags)
     memset(df->dirty, 0, df->ndirty);
     df->syncs++;
     return rc;
-}
-
-static int d_size(sqlite3_file *f, sqlite3_int64 *n)
-{
-    return REAL(f)->pMethods->xFileSize(REAL(f), n);
-}
-
-static int d_lock(sqlite3_file *f, int l)
-{
-    return REAL(f)->pMethods->xLock(REAL(f), l);
-}
-
-static int d_unlock(sqlite3_file *f, int l)
-{
-    return REAL(f)->pMethods->xUnlock(REAL(f), l);
-}
-
-static int d_reserved(sqlite3_file *f, int *o)
-{
-    return REAL(f)->pMethods->xCheckReservedLock(REAL(f), o);
-}
-
-static int d_control(sqlite3_file *f, int op, void *a)
-{
-    return REAL(f)->pMethods->xFileControl(REAL(f), op, a);
-}
-
-static int d_sector(sqlite3_file *f)
-{
-    return REAL(f)->pMethods->xSectorSize(REAL(f));
-}
-
-static int d_device(sqlite3_file *f)
-{
-    return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
-}
-
-static int d_shm_map(sqlite3_file *f, int i, int sz, int ext, void volatile **pp)
-{
-    return REAL(f)->pMethods->xShmMap(REAL(f), i, sz, ext, pp);
-}
-
-static int d_shm_lock(sqlite3_file *f, int off, int n, int flags)
-{
-    return REAL(f)->pMethods->xShmLock(REAL(f), off, n, flags);
-}
-
-static void d_shm_barrier(sqlite3_file *f)
-{
-    REAL(f)->pMethods->xShmBarrier(REAL(f));
-}
-
-static int d_shm_unmap(sqlite3_file *f, int del)
-{
-    return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
-}
-
-static int d_fetch(sqlite3_file *f, sqlite3_int64 o, int n, void **pp)
-{
-    return REAL(f)->pMethods->xFetch(REAL(f), o, n, pp);
-}
-
-static int d_unfetch(sqlite3_file *f, sqlite3_int64 o, void *p)
-{
-    return REAL(f)->pMethods->xUnfetch(REAL(f), o, p);
 }
 
 static const sqlite3_io_methods disk_methods = {
@@ -397,20 +335,15 @@ typedef struct {
 static int setup(void **state)
 {
     fixture_t *x = util_xcalloc(1, sizeof *x);
+    err_t err = {0};
+    testdb_open(&x->db, form_csv, "U01");
+    testdb_codes(&x->db, 12);
+    assert_int_equal(store_item_ids(x->db.s, x->db.form, &x->ids, &x->nids, &err), 0);
     /* the recovered images are scratch: in memory where there is a tmpfs */
     strcpy(x->crash, "/dev/shm/gs-crash-XXXXXX");
     if (!mkdtemp(x->crash)) {
         strcpy(x->crash, "/tmp/gs-crash-XXXXXX");
         assert_non_null(mkdtemp(x->crash));
-    }
-    testdb_open(&x->db, form_csv, "U01");
-    err_t err = {0};
-    assert_int_equal(store_item_ids(x->db.s, x->db.form, &x->ids, &x->nids, &err), 0);
-    for (int i = 0; i < 12; i++) {
-        char hash[16];
-        snprintf(hash, sizeof hash, "h%d", i);
-        assert_int_equal(store_token_add(x->db.s, hash, x->db.form, x->db.unit, x->db.wave, &err),
-                         0);
     }
     *state = x;
     return 0;
@@ -419,46 +352,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *x = *state;
-    testdb_close(&x->db);
-    char *cmd = util_fmt("rm -rf '%s'", x->crash);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", x->crash);
-    free(cmd);
+    testdb_rm(x->crash);
     free(x->ids);
+    testdb_close(&x->db);
     free(x);
     return 0;
-}
-
-/* One group commit of n submissions, as the web writer makes it; returns
- * the syncs it made of the database [0] and of the WAL [1]. */
-static void group_commit(fixture_t *x, int n, int syncs[2])
-{
-    ans_t *a[8];
-    ans_submission_t sub[8], *p[8];
-    char hash[8][16];
-    err_t m = {0};
-    assert_true(n <= 8);
-    for (int i = 0; i < n; i++) {
-        a[i] = ans_new(x->db.f);
-        assert_int_equal(ans_set(a[i], 0, "2", &m), 0);
-        assert_int_equal(ans_set(a[i], 1, "a comment", &m), 0);
-        snprintf(hash[i], sizeof hash[i], "h%d", x->next_code++);
-        sub[i] = (ans_submission_t){a[i], x->db.form, x->ids, x->db.wave, x->db.unit, "web",
-                                    hash[i], NULL, 0, {0}};
-        p[i] = &sub[i];
-    }
-    int before[2] = {files[0].syncs, files[1].syncs};
-    in_flight = n;
-    ans_submit_many(x->db.s, p, (size_t)n);
-    for (int i = 0; i < n; i++) {
-        assert_int_equal(sub[i].rc, 0);
-        ans_free(a[i]);
-    }
-    acked += n;   /* the thank-you pages go out now */
-    in_flight = 0;
-    syncs[0] = files[0].syncs - before[0];
-    syncs[1] = files[1].syncs - before[1];
-    snapshot();
 }
 
 /* The WAL is at its length and all zeros. */
@@ -476,11 +374,61 @@ static void assert_wal_wiped(const fixture_t *x)
     free(wal);
 }
 
+/* One group commit of n submissions, as the web writer makes it, with
+ * new codes or (spent) with codes used already, which store nothing; then
+ * every power cut during it is recovered, it made wal_syncs syncs of the
+ * WAL and one of the database, and the WAL is wiped. */
+static void group_commit(fixture_t *x, int n, int spent, int wal_syncs)
+{
+    ans_t *a[8];
+    ans_submission_t sub[8], *p[8];
+    char hash[8][16];
+    err_t m = {0};
+    assert_true(n <= 8);
+    for (int i = 0; i < n; i++) {
+        a[i] = ans_new(x->db.f);
+        assert_int_equal(ans_set(a[i], 0, "2", &m), 0);
+        assert_int_equal(ans_set(a[i], 1, "a comment", &m), 0);
+        snprintf(hash[i], sizeof hash[i], "h%d", spent ? i : x->next_code++);
+        sub[i] = (ans_submission_t){a[i], x->db.form, x->ids, x->db.wave, x->db.unit, "web",
+                                    hash[i], NULL, 0, {0}};
+        p[i] = &sub[i];
+    }
+    int before[2] = {files[0].syncs, files[1].syncs};
+    in_flight = spent ? 0 : n;
+    ans_submit_many(x->db.s, p, (size_t)n);
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(sub[i].rc, spent ? 1 : 0);
+        err_clear(&sub[i].err);
+        ans_free(a[i]);
+    }
+    acked += in_flight;   /* the thank-you pages go out now */
+    in_flight = 0;
+    snapshot();
+    check_snapshots(x->crash);
+    assert_int_equal(files[1].syncs - before[1], wal_syncs);
+    assert_int_equal(files[0].syncs - before[0], 1);
+    assert_wal_wiped(x);
+}
+
+/* Another connection (as `token issue` while the server runs) adds a code:
+ * a commit of its own, which does not empty the WAL. */
+static void other_adds_code(fixture_t *x, const char *hash)
+{
+    store_t *other;
+    err_t err = {0};
+    assert_int_equal(store_open(x->db.path, 0, &other, &err), 0);
+    recording = 0;   /* its own commit is SQLite's business */
+    assert_int_equal(store_token_add(other, hash, x->db.form, x->db.unit, x->db.wave, &err), 0);
+    codes++;
+    recording = 1;
+    store_close(other);
+}
+
 static void test_power_cuts(void **state)
 {
     fixture_t *x = *state;
     err_t err = {0};
-    int syncs[2];
     assert_int_equal(store_sync_at_checkpoint(x->db.s, &err), 0);
     /* the setup's commits are on the disk and fully copied into the main
      * file, the WAL not emptied: the first group commit restarts the log
@@ -499,44 +447,58 @@ static void test_power_cuts(void **state)
     codes = 12;
     recording = 1;
 
-    group_commit(x, 2, syncs);
-    check_snapshots(x->crash);
     /* the new header over an old one is synced (SQLite's rule), then the
      * checkpoint's syncs of the WAL and the database */
-    assert_int_equal(syncs[1], 2);
-    assert_int_equal(syncs[0], 1);
-    assert_wal_wiped(x);
-
+    group_commit(x, 2, 0, 2);
     /* steady state: a new header over a wiped one needs no sync, the commit
      * none of its own (synchronous=NORMAL), the log held one commit so its
      * wipe none: the WAL's sync before the checkpoint copies it, and the
      * database's after */
-    for (int n = 1; n <= 2; n++) {
-        group_commit(x, n, syncs);
-        check_snapshots(x->crash);
-        assert_int_equal(syncs[1], 1);
-        assert_int_equal(syncs[0], 1);
-        assert_wal_wiped(x);
-    }
-
+    group_commit(x, 1, 0, 1);
+    group_commit(x, 2, 0, 1);
     /* a commit that does not empty the log (a code issued by another
      * connection), then a group commit: the log holds two commits, so its
      * zeroed header is synced before the frames are wiped */
-    store_t *other;   /* as `token issue` while the server runs */
-    assert_int_equal(store_open(x->db.path, 0, &other, &err), 0);
-    recording = 0;   /* its own commit is SQLite's business */
-    assert_int_equal(store_token_add(other, "late", x->db.form, x->db.unit, x->db.wave, &err), 0);
-    codes = 13;
-    recording = 1;
-    store_close(other);
-    group_commit(x, 2, syncs);
-    check_snapshots(x->crash);
-    assert_int_equal(syncs[1], 2);
-    assert_int_equal(syncs[0], 1);
-    assert_wal_wiped(x);
+    other_adds_code(x, "late");
+    group_commit(x, 2, 0, 2);
+    /* the other connection's frames past all this connection wrote: a
+     * group commit that stores nothing (spent codes) still checkpoints,
+     * and its wipe finds them and zeroes them too */
+    other_adds_code(x, "later");
+    group_commit(x, 2, 1, 1);
     assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM responses"), acked);
     recording = 0;
     printf("%d power cuts recovered\n", recovered);
+}
+
+/* A log grown past what is worth keeping (an import's, a VACUUM's) is
+ * truncated when it is emptied, not zeroed and kept on the disk. */
+static void test_long_log_truncated(void **state)
+{
+    (void)state;
+    testdb_t db;
+    err_t err = {0};
+    testdb_open(&db, form_csv, "U01");
+    assert_int_equal(store_begin(db.s, &err), 0);
+    char hash[72];   /* as long as a real one (SHA-256 in hex) */
+    for (int i = 0; i < 30000; i++) {
+        snprintf(hash, sizeof hash, "%064d", i);
+        assert_int_equal(store_token_add(db.s, hash, db.form, db.unit, db.wave, &err), 0);
+    }
+    assert_int_equal(store_commit(db.s, &err), 0);
+    char *wal = util_fmt("%s-wal", db.path);
+    bytes_t b = slurp(wal);
+    assert_true(b.n > 2 << 20);
+    free(b.p);
+    assert_int_equal(store_begin(db.s, &err), 0);
+    snprintf(hash, sizeof hash, "%064d", 7);
+    assert_int_equal(store_token_use(db.s, hash, &err), 0);
+    assert_int_equal(store_commit(db.s, &err), 0);
+    b = slurp(wal);
+    assert_int_equal(b.n, 0);
+    free(b.p);
+    free(wal);
+    testdb_close(&db);
 }
 
 int main(void)
@@ -552,6 +514,7 @@ int main(void)
     sqlite3_vfs_register(&disk_vfs, 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_power_cuts, setup, teardown),
+        cmocka_unit_test(test_long_log_truncated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,15 +45,33 @@ static inline void testdb_open(testdb_t *t, const char *form_csv, const char *un
     assert_int_equal(store_unit_find(t->s, "U01", &t->unit, &err), 0);
 }
 
+/* Issues n codes for the form, unit and wave, stored under the hashes
+ * "h0", "h1" ... */
+static inline void testdb_codes(testdb_t *t, int n)
+{
+    err_t err = {0};
+    for (int i = 0; i < n; i++) {
+        char hash[16];   /* "h" and any int: gcc -O1 checks the whole range */
+        snprintf(hash, sizeof hash, "h%d", i);
+        assert_int_equal(store_token_add(t->s, hash, t->form, t->unit, t->wave, &err), 0);
+    }
+}
+
+/* Removes a scratch directory and everything in it. */
+static inline void testdb_rm(const char *dir)
+{
+    char *cmd = util_fmt("rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    free(cmd);
+}
+
 /* Closes the store and removes the directory. */
 static inline void testdb_close(testdb_t *t)
 {
     store_close(t->s);
     form_free(t->f);
-    char *cmd = util_fmt("rm -rf '%s'", t->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", t->dir);
-    free(cmd);
+    testdb_rm(t->dir);
     free(t->path);
 }
 
