@@ -45,7 +45,9 @@ int store_commit(store_t *s, err_t *err);
 /* For a connection that writes in batches (the web server's writer): its
  * commits skip their own sync, and reach the disk through the checkpoint
  * that follows every one of them before store_commit returns, one device
- * flush fewer per commit for the same guarantee. */
+ * flush fewer per commit for the same guarantee.  Only for a connection
+ * whose every write is in store_begin ... store_commit: a write outside
+ * one (autocommit) would not be synced when it returns. */
 int store_sync_at_checkpoint(store_t *s, err_t *err);
 void store_rollback(store_t *s);
 /* A savepoint inside the open transaction, so that one submission of a
