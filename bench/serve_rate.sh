@@ -44,7 +44,7 @@ for c in 16 32; do
              v["lost"], v["duplicated"], v["partial"] }' "$f"
     done | sort -n >"$dir/rows"
     n=$(wc -l <"$dir/rows")
-    all=$(awk '{ printf "%s%.0f", NR > 1 ? ", " : "", $1 }' "$dir/rows")
+    all=$(awk '{ printf "%s%.0f", (NR > 1 ? ", " : ""), $1 }' "$dir/rows")
     bad=$(awk '{ l += $6; d += $7; p += $8 } END { print l + 0 ", " d + 0 ", " p + 0 }' "$dir/rows")
     sed -n "$(((n + 1) / 2))p" "$dir/rows" | awk -v c="$c" -v all="$all" -v bad="$bad" '{
         printf "| C, %s connections | %s | %.0f | %s / %s | %s ms | %s ms | %s |\n", c, all, $1, $2, $3, $4, $5, bad }'
