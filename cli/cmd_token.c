@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "base/texttab.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "survey/web/slips.h"
@@ -179,6 +180,7 @@ static int unit_cb(void *ud, const store_unit_t *u)
 
 typedef struct {
     units_t *units;
+    texttab_t *t;
     long rows, issued, used;
 } list_t;
 
@@ -190,21 +192,23 @@ static int list_cb(void *ud, const char *form_id, const char *unit, const char *
     for (size_t i = 0; i < l->units->n; i++)
         if (strcmp(l->units->codes[i], unit) == 0)
             name = l->units->names[i];
+    texttab_t *t = l->t;
     if (l->rows++ == 0) {
-        util_fput_padded(stdout, _("form"), 18, 0);
-        util_fput_padded(stdout, _("wave"), 8, 0);
-        util_fput_padded(stdout, _("unit"), 8, 0);
-        util_fput_padded(stdout, _("name"), 26, 0);
-        util_fput_padded(stdout, _("issued"), 8, 1);
-        util_fput_padded(stdout, _("used"), 8, 1);
-        util_fput_padded(stdout, _("rate"), 8, 1);
-        putchar('\n');
+        texttab_add(t, _("form"));
+        texttab_add(t, _("wave"));
+        texttab_add(t, _("unit"));
+        texttab_add(t, _("name"));
+        texttab_add(t, _("issued"));
+        texttab_add(t, _("used"));
+        texttab_add(t, _("rate"));
     }
-    util_fput_padded(stdout, form_id, 18, 0);
-    util_fput_padded(stdout, wave, 8, 0);
-    util_fput_padded(stdout, *unit ? unit : "-", 8, 0);
-    util_fput_padded(stdout, name, 26, 0);
-    printf("%8ld%8ld%7.0f%%\n", issued, used, issued ? 100.0 * (double)used / (double)issued : 0.0);
+    texttab_add(t, form_id);
+    texttab_add(t, wave);
+    texttab_add(t, *unit ? unit : "-");
+    texttab_add(t, name);
+    texttab_addf(t, "%ld", issued);
+    texttab_addf(t, "%ld", used);
+    texttab_addf(t, "%.0f%%", issued ? 100.0 * (double)used / (double)issued : 0.0);
     l->issued += issued;
     l->used += used;
     return 0;
@@ -224,7 +228,7 @@ static int list(int argc, char **argv, cli_ctx_t *cx)
     if (!s)
         return 1;
     units_t us = {0};
-    list_t l = {&us, 0, 0, 0};
+    list_t l = {&us, texttab_new(7, "llllrrr"), 0, 0, 0};
     char *err = NULL;
     int rc = 1;
     if (store_unit_list(s, unit_cb, &us, &err) != 0 ||
@@ -232,6 +236,7 @@ static int list(int argc, char **argv, cli_ctx_t *cx)
         cli_error("%s", err);
         goto cleanup;
     }
+    texttab_print(l.t, stdout, 0);
     if (l.rows == 0)
         printf(_("no invitations yet; make some with 'gapsurvey token issue'\n"));
     else
@@ -244,6 +249,7 @@ cleanup:
     }
     free(us.codes);
     free(us.names);
+    texttab_free(l.t);
     free(err);
     return rc;
 }

@@ -22,6 +22,17 @@ int render_zh(const res_t *r)
     return r->lang && strcmp(r->lang, "zh") == 0;
 }
 
+char *render_wave(const char *name, int zh)
+{
+    if (!name)
+        name = "";
+    int year = strlen(name) == 4;
+    for (size_t i = 0; year && i < 4; i++)
+        year = name[i] >= '0' && name[i] <= '9';
+    /* TRANSLATORS: a wave named by a year, in a Chinese sentence ("2025年") */
+    return year && zh ? util_fmt(TR(zh, "year %s"), name) : util_xstrdup(name);
+}
+
 static const char *fmt_p(double p, char buf[32])
 {
     if (isnan(p))
@@ -120,7 +131,8 @@ char *render_finding(const res_t *r, const res_finding_t *f, int zh)
     return util_xstrdup("");
 }
 
-/* The sentence of a warning about one dimension (%s: its code). */
+/* The sentence of a warning about one dimension (%s: its label, in the
+ * output's language). */
 static const char *dim_warning(res_wkind_t kind, int zh)
 {
     switch (kind) {
@@ -159,10 +171,10 @@ static const char *dim_warning(res_wkind_t kind, int zh)
 
 char *render_warning(const res_t *r, const res_warning_t *w, int zh)
 {
-    const char *code = w->dim >= 0 ? r->dims[w->dim].code : "";
+    const char *dim = w->dim >= 0 ? r->dims[w->dim].label : "";
     const char *fmt = dim_warning(w->kind, zh);
     if (fmt)
-        return util_fmt(fmt, code);
+        return util_fmt(fmt, dim);
     switch (w->kind) {
     case RES_W_CONSTANT_GROUPS:
         return util_fmt(i18n_npick(zh,
@@ -171,7 +183,7 @@ char *render_warning(const res_t *r, const res_warning_t *w, int zh)
                                    "%s: %zu groups have fewer than two scores or all equal ones: no "
                                    "confidence interval and no self-vs-staff flag",
                                    w->count),
-                        code, w->count);
+                        dim, w->count);
     case RES_W_GAP_UNTESTED:
         return util_fmt(i18n_npick(zh,
                                    "%s: %zu self-assessment has no flag (its staff's scores have no spread "
@@ -179,7 +191,7 @@ char *render_warning(const res_t *r, const res_warning_t *w, int zh)
                                    "%s: %zu self-assessments have no flag (their staff's scores have no "
                                    "spread to judge one response against)",
                                    w->count),
-                        code, w->count);
+                        dim, w->count);
     case RES_W_DIFFERENCING:
         return util_fmt(i18n_npick(zh,
                                    "%zu group suppressed so that no group of another grouping can be "

@@ -93,30 +93,6 @@ static const char *numg(char buf[40], double x)
     return buf;
 }
 
-/* s cut to `cols` display columns (CJK counts two), ending in "…" when cut. */
-static char *cut(const char *s, size_t cols)
-{
-    if (!s)
-        s = "";
-    size_t n = strlen(s), w = 0, i = 0, keep = 0;
-    if (util_utf8_width(s) <= cols)
-        return util_xstrdup(s);
-    while (i < n) {
-        unsigned cp;
-        int k = util_utf8_decode(s + i, n - i, &cp);
-        int cw = util_cp_width(cp);
-        if (w + (size_t)cw > cols - 1)
-            break;
-        w += (size_t)cw;
-        i += (size_t)k;
-        keep = i;
-    }
-    char *out = util_xmalloc(keep + 4);
-    memcpy(out, s, keep);
-    memcpy(out + keep, "\xe2\x80\xa6", 4);   /* … and the NUL */
-    return out;
-}
-
 /* Appends s as a single-quoted gnuplot string.  Tic labels are format
  * strings to gnuplot (it fills in the tic value), so there `%` is doubled. */
 static void gp_str(util_buf_t *b, const char *s, int tic)
@@ -166,7 +142,7 @@ static void gp_wrapped(util_buf_t *b, const char *s, size_t cols, int lines)
         if (ln > 0)
             util_buf_adds(b, ".\"\\n\".");
         if (ln == lines - 1 || util_utf8_width(s + i) <= cols) {
-            char *c = cut(s + i, cols);
+            char *c = util_utf8_cut(s + i, cols);
             gp_tic(b, c);
             free(c);
             return;
@@ -226,7 +202,7 @@ static char *group_label(const pctx_t *c, const res_group_t *g, size_t cols)
     char *full = c->unit_groups && g->code && strcmp(g->code, name) != 0
                      ? util_fmt("%s %s", g->code, name)
                      : util_xstrdup(name);
-    char *out = cut(full, cols);
+    char *out = util_utf8_cut(full, cols);
     free(full);
     return out;
 }
@@ -388,7 +364,7 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
     int rc = -1;
     char *gpname = util_fmt("%s.gp", base), *datname = util_fmt("%s.dat", base);
     char *gerr = NULL;
-    char *ctitle = cut(title, 200);
+    char *ctitle = util_utf8_cut(title, 200);
     util_buf_addf(&s, "# gapsurvey: ");
     for (const char *p = ctitle; *p; p++)
         util_buf_addc(&s, (unsigned char)*p < 0x20 ? ' ' : *p);

@@ -46,4 +46,9 @@ char *render_warning(const res_t *r, const res_warning_t *w, int zh);
  * tables. */
 int render_zh(const res_t *r);
 
+/* A wave's name as a Chinese sentence names it: a year (four digits) with
+ * 年 ("2025年"), any other name as it is; English: the name.  NULL: "".
+ * Heap string, the caller's. */
+char *render_wave(const char *name, int zh);
+
 #endif
