@@ -46,11 +46,14 @@ static void overview(doc_t *d, size_t g, size_t nshown)
               TR(d->zh, "This report gives the results of %1$s in wave %2$s of the %3$s: %4$ld respondents. "
                         "It compares the unit with the whole city (%5$ld respondents; %6$zu units are reported one "
                         "by one) and names no other unit."),
-              name, r->wave ? r->wave : "", r->form_title ? r->form_title : TR(d->zh, "survey"), G->n,
+              name, doc_fwave(d, r->wave), r->form_title ? r->form_title : TR(d->zh, "survey"), G->n,
               r->respondents, nshown);
-    if (isfinite(G->response_rate) && isfinite(G->invited))
-        doc_paraf(d, NULL, TR(d->zh, "Response rate: %s of the %s invited."), doc_fpct(d, G->response_rate),
+    if (G->rate_basis == RES_RATE_INVITED && isfinite(G->response_rate))
+        doc_paraf(d, NULL, TR(d->zh, "Response rate: %1$s of the %2$s invited."), doc_fpct(d, G->response_rate),
                   doc_fcount(d, G->invited));
+    else if (G->rate_basis == RES_RATE_HEADCOUNT && isfinite(G->response_rate))
+        doc_paraf(d, NULL, TR(d->zh, "Response rate: %1$s of the unit's headcount of %2$s."),
+                  doc_fpct(d, G->response_rate), doc_fcount(d, G->invited));
     free(name);
 }
 
@@ -169,14 +172,14 @@ static void changes(doc_t *d, size_t g)
     const res_t *r = d->r;
     if (!r->compare_wave)
         return;
-    char *t = util_fmt(TR(d->zh, "Change since wave %s"), r->compare_wave);
+    char *t = util_fmt(TR(d->zh, "Change since wave %s"), doc_fwave(d, r->compare_wave));
     doc_section(d, "changes", t);
     free(t);
     size_t n = 0;
     for (size_t i = 0; i < r->nchanges; i++)
         n += r->changes[i].group == (long)g;
     if (!n) {
-        doc_paraf(d, NULL, TR(d->zh, "Wave %s holds no data to compare with."), r->compare_wave);
+        doc_paraf(d, NULL, TR(d->zh, "Wave %s holds no data to compare with."), doc_fwave(d, r->compare_wave));
         return;
     }
     static const char *const verdict[] = {N_("stable"), N_("▲ improved"), N_("▼ declined")};

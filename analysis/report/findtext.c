@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int render_zh(const res_t *r)
@@ -88,9 +89,11 @@ static char *change_text(const res_t *r, const res_finding_t *f, int zh)
     const char *fmt = f->kind == RES_F_IMPROVED
                           ? TR(zh, "%s improved on %s since %s: from %.1f to %.1f (%+.1f points, q %s).")
                           : TR(zh, "%s declined on %s since %s: from %.1f to %.1f (%+.1f points, q %s).");
-    return util_fmt(fmt, who, r->dims[f->dim].label, r->compare_wave, findings_value(f, "mean0"),
-                    findings_value(f, "mean"), findings_value(f, "diff"),
-                    fmt_p(findings_value(f, "q"), b1));
+    char *w0 = render_wave(r->compare_wave, zh);
+    char *s = util_fmt(fmt, who, r->dims[f->dim].label, w0, findings_value(f, "mean0"), findings_value(f, "mean"),
+                       findings_value(f, "diff"), fmt_p(findings_value(f, "q"), b1));
+    free(w0);
+    return s;
 }
 
 char *render_finding(const res_t *r, const res_finding_t *f, int zh)
@@ -121,14 +124,91 @@ char *render_finding(const res_t *r, const res_finding_t *f, int zh)
                         D->label, findings_value(f, "alpha"), findings_value(f, "ci_low"),
                         findings_value(f, "ci_high"));
     case RES_F_LOW_RESPONSE:
-        return util_fmt(TR(zh, "%s (%s) has a low response rate: %ld responses, %.0f%% of those invited; "
-                               "its results may not be representative."),
-                        G->name, G->code, (long)findings_value(f, "n"), 100 * findings_value(f, "rate"));
+        if (!isnan(findings_value(f, "invited")))
+            return util_fmt(TR(zh, "%1$s (%2$s) has a low response rate: %3$ld responses from %4$.0f invited "
+                                   "(%5$.0f%%); its results may not be representative."),
+                            G->name, G->code, (long)findings_value(f, "n"), findings_value(f, "invited"),
+                            100 * findings_value(f, "rate"));
+        return util_fmt(TR(zh, "%1$s (%2$s) has a low response rate: %3$ld responses from a headcount of "
+                               "%4$.0f (%5$.0f%%, no invitations recorded); its results may not be "
+                               "representative."),
+                        G->name, G->code, (long)findings_value(f, "n"), findings_value(f, "headcount"),
+                        100 * findings_value(f, "rate"));
     case RES_F_IMPROVED:
     case RES_F_DECLINED:
         return change_text(r, f, zh);
     }
     return util_xstrdup("");
+}
+
+/* UNITS_NAMED units or fewer are listed as "name (code)", more by their
+ * codes alone, so that a list of forty stays one readable line. */
+#define UNITS_NAMED 10
+
+/* The groups idx[0..n-1], comma-separated. */
+static char *unit_list(const res_t *r, const size_t *idx, size_t n, int zh)
+{
+    util_buf_t b = {0};
+    for (size_t i = 0; i < n; i++) {
+        const res_group_t *G = &r->groups[idx[i]];
+        if (i)
+            /* TRANSLATORS: separates the units of a list of units */
+            util_buf_adds(&b, TR(zh, ", "));
+        if (n <= UNITS_NAMED)
+            /* TRANSLATORS: a unit in a list: its name and its code */
+            util_buf_addf(&b, TR(zh, "%s (%s)"), G->name, G->code);
+        else
+            util_buf_adds(&b, G->code);
+    }
+    return util_buf_take(&b);
+}
+
+char *render_silent(const res_t *r, int zh, int with_hidden)
+{
+    if (!r->nsilent)
+        return NULL;
+    if (!with_hidden || !r->nsuppressed) {
+        char *list = unit_list(r, r->silent, r->nsilent, zh);
+        char *s = util_fmt(i18n_npick(zh, "%zu unit has no response in this wave: %s.",
+                                      "%zu units have no response in this wave: %s.", r->nsilent),
+                           r->nsilent, list);
+        free(list);
+        return s;
+    }
+    /* silent and hidden units in one list, in the order of groups[] */
+    size_t *idx = util_xmalloc((r->ngroups + 1) * sizeof *idx), n = 0;
+    for (size_t g = 0; g < r->ngroups; g++)
+        if (r->groups[g].n == 0 || r->groups[g].suppressed)
+            idx[n++] = g;
+    char *list = unit_list(r, idx, n, zh);
+    char *s = util_fmt(i18n_npick(zh,
+                                  "%zu unit is not reported one by one, having no response in this wave, "
+                                  "fewer than %d, or being hidden so that none can be recovered by "
+                                  "subtraction: %s.",
+                                  "%zu units are not reported one by one, having no response in this wave, "
+                                  "fewer than %d, or being hidden so that none can be recovered by "
+                                  "subtraction: %s.",
+                                  n),
+                       n, r->min_n, list);
+    free(list);
+    free(idx);
+    return s;
+}
+
+char *render_unrated(const res_t *r, int zh)
+{
+    if (!r->nunrated)
+        return NULL;
+    char *list = unit_list(r, r->unrated, r->nunrated, zh);
+    char *s = util_fmt(i18n_npick(zh,
+                                  "%zu unit has responses but no response rate (no invitations issued to "
+                                  "it, no headcount in the units list): %s.",
+                                  "%zu units have responses but no response rate (no invitations issued to "
+                                  "them, no headcount in the units list): %s.",
+                                  r->nunrated),
+                       r->nunrated, list);
+    free(list);
+    return s;
 }
 
 /* The sentence of a warning about one dimension (%s: its label, in the

@@ -177,6 +177,12 @@ void render_table(const res_t *r, FILE *out, int colour)
             free(text);
         }
     }
+    char *notes[2] = {render_silent(r, zh, 0), render_unrated(r, zh)};
+    for (size_t i = 0; i < 2; i++)
+        if (notes[i]) {
+            fprintf(out, TR(zh, "note: %s\n"), notes[i]);
+            free(notes[i]);
+        }
     for (size_t i = 0; i < r->nwarnings; i++) {
         if (r->warnings[i].kind == RES_W_SMALL_MIN_N)
             continue;

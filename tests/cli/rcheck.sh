@@ -161,7 +161,7 @@ export GAPSURVEY_DB="$T/flat.db"
 grep '^unit\|^E1,\|^E2,' "$T/flat.csv" >"$T/flat2.csv"
 "$GS" import "$T/flat2.csv" --form edge-staff --format plain >/dev/null 2>&1
 "$GS" analyze --form edge-staff --json >"$T/flat.json" 2>"$T/err"
-has "two units of one voice each: F is infinite, and the warning says so" "$T/flat.json" "base_dim: F is infinite (within every group all scores are equal)"
+has "two units of one voice each: F is infinite, and the warning says so" "$T/flat.json" "Base: F is infinite (within every group all scores are equal)"
 
 # rwg(j) does not depend on the order of a dimension's items: the edge form
 # with its 7-point item first gives the same values (each item is held

@@ -85,8 +85,8 @@ has "with a hint" "$T/err" "did you mean 'issue'?"
 sql "update tokens set used = 1 where hash in (select t.hash from tokens t join units u on u.id = t.unit where u.code = 'U07' limit 3)"
 run "$GS" token list
 status "token list" 0
-has "U07: 200 issued, 3 used" "$T/out" "市委政策研究室                 200       3      2%"
+has "U07: 200 issued, 3 used" "$T/out" "U07   市委政策研究室     200     3    2%"
 has "U12" "$T/out" "U12"
-has "codes without a unit" "$T/out" "staff-opinion     $(sql 'select name from waves limit 1')    -"
+has "codes without a unit" "$T/out" "staff-opinion   $(sql 'select name from waves limit 1')  -  "
 hasnot "never a code" "$T/out" "$C1"
 has "a total" "$T/out" "total 216 issued, 3 used"
