@@ -64,7 +64,8 @@ static int form_check(int argc, char **argv, cli_ctx_t *cx)
             for (size_t k = 0; k < forms[i]->nitems; k++)
                 q += form_item_answerable(&forms[i]->items[k]);
             printf(_("%s: ok: %s version %s, role %s, %zu questions, %zu dimensions\n"), files[i],
-                   forms[i]->form_id, forms[i]->version, form_role_name(forms[i]->role), q,
+                   forms[i]->form_id, forms[i]->version,
+                   forms[i]->role == FORM_ROLE_SELF ? _("self") : _("staff"), q,
                    forms[i]->ndims);
         }
         form_free(forms[i]);

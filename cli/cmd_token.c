@@ -150,9 +150,22 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
         cli_error(_("cannot write the codes: %s"), strerror(errno));
         goto cleanup;
     }
-    fprintf(stderr, _("gapsurvey: token: %ld code(s) for %s%s%s stored as hashes%s%s\n"), count,
-            form_id, unit_code ? _(", unit ") : "", unit_code ? unit_code : "",
-            slips_path ? _("; slips in ") : "", slips_path ? slips_path : "");
+    /* the form by its title and the unit by its name: a sentence for the
+     * organiser, not a list of ids */
+    const char *title = f->title && *f->title ? f->title : form_id;
+    if (unit_code)
+        fprintf(stderr,
+                i18n_ntext("gapsurvey: token: %1$ld code for \"%2$s\", unit %3$s (%4$s), stored as hashes\n",
+                           "gapsurvey: token: %1$ld codes for \"%2$s\", unit %3$s (%4$s), stored as hashes\n",
+                           (unsigned long)count),
+                count, title, unit_name && *unit_name ? unit_name : unit_code, unit_code);
+    else
+        fprintf(stderr,
+                i18n_ntext("gapsurvey: token: %1$ld code for \"%2$s\" stored as hashes\n",
+                           "gapsurvey: token: %1$ld codes for \"%2$s\" stored as hashes\n", (unsigned long)count),
+                count, title);
+    if (slips_path)
+        fprintf(stderr, _("gapsurvey: token: slips in %s\n"), slips_path);
     rc = 0;
 cleanup:
     tok_batch_free(&batch);

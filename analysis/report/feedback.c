@@ -66,7 +66,7 @@ static void scores(doc_t *d, size_t g)
     const char *ci = TR(d->zh, "95% CI"), *city = TR(d->zh, "city (95% CI)");
     doc_table_begin(d, TR(d->zh, "The unit's scores and the city's"), 7, TR(d->zh, "dimension"), TR(d->zh, "mean"),
                     ci, city, TR(d->zh, "difference"), "q", TR(d->zh, "rank"));
-    util_buf_t weak = {0};
+    char *weak = NULL;   /* the weak dimensions, a list */
     for (size_t j = 0; j < r->ndims; j++) {
         const res_cell_t *c = &G->cells[j];
         const res_dim_t *dm = &r->dims[j];
@@ -85,17 +85,20 @@ static void scores(doc_t *d, size_t g)
             doc_tdf(d, DOC_NUM, "%zu / %zu", rk, of);
         else
             doc_td(d, "—", DOC_NUM);
-        if (c->weak)
-            /* TRANSLATORS: separates the dimensions of a list */
-            util_buf_addf(&weak, "%s%s", weak.len ? TR(d->zh, ", ") : "", doc_dim_name(dm));
+        if (c->weak) {
+            char *longer = weak ? util_fmt(TR(d->zh, "%s, %s"), weak, doc_dim_name(dm))
+                                : util_xstrdup(doc_dim_name(dm));
+            free(weak);
+            weak = longer;
+        }
     }
     doc_table_end(d, TR(d->zh, "Difference: from all other respondents, in points of 0-100; q: BH-adjusted; rank "
                                "among the units shown, 1 the highest; ▼ a weak score."));
-    if (weak.len)
-        doc_paraf(d, NULL, TR(d->zh, "Weak (significantly below all other respondents): %s."), weak.s);
+    if (weak)
+        doc_paraf(d, NULL, TR(d->zh, "Weak (significantly below all other respondents): %s."), weak);
     else
         doc_para(d, NULL, TR(d->zh, "No score of the unit is significantly below all other respondents."));
-    util_buf_free(&weak);
+    free(weak);
 }
 
 /* The items of the dimensions that are weak for the unit or the city, with

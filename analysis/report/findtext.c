@@ -130,8 +130,7 @@ char *render_finding(const res_t *r, const res_finding_t *f, int zh)
                             G->name, G->code, (long)findings_value(f, "n"), findings_value(f, "invited"),
                             100 * findings_value(f, "rate"));
         return util_fmt(TR(zh, "%1$s (%2$s) has a low response rate: %3$ld responses from a headcount of "
-                               "%4$.0f (%5$.0f%%, no invitations recorded); its results may not be "
-                               "representative."),
+                               "%4$.0f (%5$.0f%%); its results may not be representative."),
                         G->name, G->code, (long)findings_value(f, "n"), findings_value(f, "headcount"),
                         100 * findings_value(f, "rate"));
     case RES_F_IMPROVED:
@@ -148,19 +147,22 @@ char *render_finding(const res_t *r, const res_finding_t *f, int zh)
 /* The groups idx[0..n-1], comma-separated. */
 static char *unit_list(const res_t *r, const size_t *idx, size_t n, int zh)
 {
-    util_buf_t b = {0};
+    char *list = NULL;
     for (size_t i = 0; i < n; i++) {
         const res_group_t *G = &r->groups[idx[i]];
-        if (i)
-            /* TRANSLATORS: separates the units of a list of units */
-            util_buf_adds(&b, TR(zh, ", "));
-        if (n <= UNITS_NAMED)
-            /* TRANSLATORS: a unit in a list: its name and its code */
-            util_buf_addf(&b, TR(zh, "%s (%s)"), G->name, G->code);
-        else
-            util_buf_adds(&b, G->code);
+        /* TRANSLATORS: a unit in a list: its name and its code */
+        char *item = n <= UNITS_NAMED ? util_fmt(TR(zh, "%s (%s)"), G->name, G->code) : util_xstrdup(G->code);
+        if (list) {
+            /* TRANSLATORS: a list and its next item (Chinese: 、) */
+            char *longer = util_fmt(TR(zh, "%s, %s"), list, item);
+            free(list);
+            free(item);
+            list = longer;
+        } else {
+            list = item;
+        }
     }
-    return util_buf_take(&b);
+    return list ? list : util_xstrdup("");
 }
 
 char *render_silent(const res_t *r, int zh, int with_hidden)
