@@ -19,6 +19,11 @@
  * sixteen Chinese characters, the length of most agency names. */
 #define NAME_COLS 32
 
+static int by_unit(const res_t *r)
+{
+    return r->group_by && strcmp(r->group_by, "unit") == 0;
+}
+
 /* v with prec decimals, "-" when it could not be computed. */
 static void num(texttab_t *t, double v, int prec)
 {
@@ -75,7 +80,6 @@ static void dims_table(const res_t *r, FILE *out, int zh, ink_t k)
 /* units x dimensions: mean, * marks a weak cell */
 static void groups_table(const res_t *r, FILE *out, int zh, ink_t k)
 {
-    int by_unit = r->group_by && strcmp(r->group_by, "unit") == 0;
     char *align = util_xmalloc(r->ndims + 4);
     memcpy(align, "llr", 3);
     memset(align + 3, 'r', r->ndims);
@@ -83,7 +87,7 @@ static void groups_table(const res_t *r, FILE *out, int zh, ink_t k)
     texttab_t *t = texttab_new(r->ndims + 3, align);
     free(align);
     texttab_limit(t, 1, NAME_COLS);
-    texttab_add(t, by_unit ? TR(zh, "unit") : r->group_label ? r->group_label : r->group_by);
+    texttab_add(t, by_unit(r) ? TR(zh, "unit") : r->group_label ? r->group_label : r->group_by);
     texttab_add(t, TR(zh, "name"));
     texttab_add(t, TR(zh, "n"));
     for (size_t d = 0; d < r->ndims; d++)   /* "  " after: the weak mark's place */
@@ -162,7 +166,11 @@ void render_table(const res_t *r, FILE *out, int colour)
     dims_table(r, out, zh, k);
     fputc('\n', out);
     groups_table(r, out, zh, k);
-    if (r->nsuppressed)
+    if (r->nsuppressed && by_unit(r))
+        fprintf(out, TR(zh, "\n%zu units with fewer than %d responses (or hidden so that none can be "
+                            "recovered by subtraction) are not shown.\n"),
+                r->nsuppressed, r->min_n);
+    else if (r->nsuppressed)
         fprintf(out, TR(zh, "\n%zu groups with fewer than %d responses (or hidden so that none can be "
                             "recovered by subtraction) are not shown.\n"),
                 r->nsuppressed, r->min_n);

@@ -79,7 +79,7 @@ same "draft: the refused 9 was not kept, 2 was" "$(draft cl1 "$K")" 2
 same "draft: the last answer before the kill" "$(draft cl5 "$K")" 2
 same "nothing submitted yet" "$(db 'SELECT count(*) FROM responses')" 0
 {
-    echo "expect 找到上次保存的草稿：已答 24 题，停在第 26 题（共 43 题）。"
+    echo "expect 找到上次保存的草稿：已答24题，停在第26题（共43题）。"
     echo "expect 继续作答？[Y/n]"
     echo "send "
     echo "expect ── 活力型"
@@ -89,7 +89,7 @@ same "nothing submitted yet" "$(db 'SELECT count(*) FROM responses')" 0
     echo "expect [43/43]"
     echo "send 希望多听取基层意见"
     echo "expect 答题情况"
-    echo "expect 您回答了 42 道题（共 42 道）。"
+    echo "expect 您回答了42道题（共42道）。"
     echo "expect 提交？[Y/n]"
     echo "send "
     echo "expect 提交成功，谢谢！您的答案已匿名保存。"
@@ -223,7 +223,7 @@ same "closed terminal: 10 answers kept" "$(ndraft "$K")" 10
     echo "expect   1 是   2 否"
     echo "send 2"
     answer 38 54 55 2
-    echo "expect 加分扣分事项清单：已有 0 条。要添加一条吗？"
+    echo "expect 加分扣分事项清单：已有0条。要添加一条吗？"
     echo "send n"
     echo "expect [55/55]"
     echo "send "
@@ -241,9 +241,9 @@ same "the first answer is the new one" "$(draft po1 "$K")" 5
     echo "send b"
     echo "expect [55/55]"
     echo "send 没有"
-    echo "expect 您回答了 55 道题（共 55 道）。"
+    echo "expect 您回答了55道题（共55道）。"
     echo "send y"
-    echo "expect 提交成功，谢谢！（第 "
+    echo "expect 提交成功，谢谢！（第"
     echo "exit 0"
 } | pty self-zh-3 C.UTF-8 --lang zh run five-type-self --unit U03
 same "fourth response" "$(db 'SELECT count(*) FROM responses')" 4

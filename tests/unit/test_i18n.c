@@ -38,7 +38,7 @@ static const struct {
 
 #define SING "function '%s' takes %d argument, got %d"
 #define PLUR "function '%s' takes %d arguments, got %d"
-#define SING_ZH "函数“%s”需要 %d 个参数，实际为 %d 个"
+#define SING_ZH "函数“%s”需要%d个参数，实际为%d个"
 
 #define THREADS 8
 
