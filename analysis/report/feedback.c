@@ -162,12 +162,19 @@ static void gaps(doc_t *d, size_t g)
                k == DOC_NUM ? DOC_TEXT : k);
     }
     doc_table_end(d, NULL);
-    doc_paraf(d, NULL,
-              TR(d->zh, "The self-assessment is one response, so it is set against the range of one staff "
-                        "member's score (95%% prediction interval). It is above that range, by at least %g points, "
-                        "and high beyond chance (see the methods of the city report), on %zu dimensions: what the "
-                        "research called \"saying counts as doing\"."),
-              r->min_diff, over);
+    if (over)
+        doc_paraf(d, NULL,
+                  TR(d->zh, "The self-assessment is one response, so it is set against the range of one staff "
+                            "member's score (95%% prediction interval). It is above that range, by at least %g "
+                            "points, and high beyond chance (see the methods of the city report), on %zu "
+                            "dimensions: what the research called \"saying counts as doing\"."),
+                  r->min_diff, over);
+    else   /* no overclaim: the research's phrase would accuse the unit of nothing */
+        doc_paraf(d, NULL,
+                  TR(d->zh, "The self-assessment is one response, so it is set against the range of one staff "
+                            "member's score (95%% prediction interval). On no dimension is it above that range by "
+                            "at least %g points beyond chance."),
+                  r->min_diff);
 }
 
 static void changes(doc_t *d, size_t g)

@@ -46,6 +46,14 @@ status "report" 0
 python3 "$CHK" words "report.md" "$T/rep/report.md" staff-opinion Welch BH ICC MSB MSW rwg \
     Kruskal-Wallis POMP "Cronbach's" Benjamini-Hochberg gnuplot Spiegelhalter SVG PNG IP Howell \
     Holm Feldt Excel Crawford CSV BOM WPS UTF max df plots analyze json flat
+# a unit's feedback report quotes the research ("说了当做了") only for a
+# unit whose self-assessment is flagged
+run $ZH report --compare-wave 2025 --unit U07 --out "$T/fb" --no-plots --format html
+has "feedback: an overclaiming unit is told" "$T/fb/U07.html" "即调研中所说的"
+run $ZH report --compare-wave 2025 --unit U01 --out "$T/fb" --no-plots --format html
+hasnot "feedback: a unit without an overclaim is not accused" "$T/fb/U01.html" "即调研中所说的"
+has "feedback: the comparison wave as a year" "$T/fb/U01.html" "与上次调查（2025年）比较"
+
 # ---- warnings name the dimension by its label ----
 # a wave in which everyone gives 学习型 the same answers: no reliability, no
 # ANOVA, no confidence interval for that dimension

@@ -117,7 +117,7 @@ static void test_form_page(void **state)
     assert_non_null(strstr(html, "<div class=\"q bad\" id=\"q-n1\""));
     assert_non_null(strstr(html, "<p class=\"err\" id=\"e-n1\">请填写整数</p>"));
     assert_non_null(strstr(html, "<li><a href=\"#q-n1\">次数</a>"));
-    assert_non_null(strstr(html, "有 1 处需要修改"));
+    assert_non_null(strstr(html, "有1处需要修改"));
     /* the invalid number is given back as typed */
     assert_non_null(strstr(html, "name=\"q_n1\" value=\"12x\">"));
     /* relevance for the optional script, escaped */
