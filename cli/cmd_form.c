@@ -94,10 +94,10 @@ static int form_add(int argc, char **argv, cli_ctx_t *cx)
         int id, existed;
         if (!forms[i])
             continue;
-        char *err = NULL;
+        err_t err = {0};
         if (store_form_add(s, forms[i], &id, &existed, &err) != 0) {
-            cli_error("%s: %s", files[i], err);
-            free(err);
+            cli_error("%s: %s", files[i], err.msg);
+            err_clear(&err);
             rc = 1;
             continue;
         }
@@ -131,7 +131,7 @@ static int form_list(int argc, char **argv, cli_ctx_t *cx)
     store_t *s = cli_store(cx);
     if (!s)
         return 1;
-    char *err = NULL;
+    err_t err = {0};
     /* TRANSLATORS: the headings of form list */
     texttab_t *t = texttab_new(5, "lllrl");
     texttab_add(t, _("Form"));
@@ -141,8 +141,8 @@ static int form_list(int argc, char **argv, cli_ctx_t *cx)
     texttab_add(t, _("Title"));
     int rc = store_form_list(s, print_form, t, &err);
     if (rc) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
     } else {
         texttab_print(t, stdout, 0);
     }
