@@ -422,10 +422,10 @@ static int scripted_session(sess_t *x)
             continue;
         char *l = read_line(x);
         if (!l) {
-            fprintf(stderr, "stdin:%ld: %s %s (%s)\n%s\n", x->lineno + 1,
-                    _("input ended before question"), f->items[pos].name,
-                    _("an empty line leaves a question unanswered"),
-                    _("nothing stored"));
+            fprintf(stderr, "stdin:%ld: ", x->lineno + 1);
+            fprintf(stderr, _("input ended before question %s (an empty line leaves a question unanswered)"),
+                    f->items[pos].name);
+            fprintf(stderr, "\n%s\n", _("nothing stored"));
             return 1;
         }
         int rc = run_answer(r, pos, l, &msg);

@@ -98,6 +98,20 @@ const char *doc_fpct(doc_t *d, double rate)
     return s;
 }
 
+const char *doc_ftoday(doc_t *d)
+{
+    char iso[11];
+    util_today(iso);
+    int y, m, day;
+    char *s = slot(d);
+    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &day) == 3)
+        /* TRANSLATORS: a date, year month day: "2026年12月2日" */
+        snprintf(s, 64, TR(d->zh, "%1$d-%2$02d-%3$02d"), y, m, day);
+    else
+        memcpy(s, iso, sizeof iso);
+    return s;
+}
+
 const char *doc_fwave(doc_t *d, const char *name)
 {
     if (!name)

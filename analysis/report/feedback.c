@@ -63,7 +63,9 @@ static void scores(doc_t *d, size_t g)
     const res_group_t *G = &r->groups[g];
     doc_section(d, "scores", TR(d->zh, "Scores against the city"));
     /* xgettext:no-c-format */
-    const char *ci = TR(d->zh, "95% CI"), *city = TR(d->zh, "city (95% CI)");
+    const char *ci = TR(d->zh, "95% CI");
+    /* xgettext:no-c-format */
+    const char *city = TR(d->zh, "city (95% CI)");
     doc_table_begin(d, TR(d->zh, "The unit's scores and the city's"), 7, TR(d->zh, "dimension"), TR(d->zh, "mean"),
                     ci, city, TR(d->zh, "difference"), "q", TR(d->zh, "rank"));
     char *weak = NULL;   /* the weak dimensions, a list */
@@ -193,8 +195,9 @@ static void changes(doc_t *d, size_t g)
         return;
     }
     static const char *const verdict[] = {N_("stable"), N_("▲ improved"), N_("▼ declined")};
-    doc_table_begin(d, TR(d->zh, "The unit's change by dimension"), 6, TR(d->zh, "dimension"), r->compare_wave,
-                    r->wave ? r->wave : "", TR(d->zh, "change"), "q", TR(d->zh, "verdict"));
+    doc_table_begin(d, TR(d->zh, "The unit's change by dimension"), 6, TR(d->zh, "dimension"),
+                    doc_fwave(d, r->compare_wave), doc_fwave(d, r->wave), TR(d->zh, "change"), "q",
+                    TR(d->zh, "verdict"));
     for (size_t i = 0; i < r->nchanges; i++) {
         const res_change_t *c = &r->changes[i];
         if (c->group != (long)g || c->dim >= r->ndims)
@@ -280,12 +283,13 @@ static int write_one(const res_t *r, size_t g, const char *dir, unsigned formats
         if (r->groups[i].name)
             d.hide[d.nhide++] = r->groups[i].name;
     }
-    char *name = doc_group_name(&d, G), today[11];
-    util_today(today);
+    char *name = doc_group_name(&d, G);
+    const char *today = doc_ftoday(&d);
     char *title = util_fmt(TR(d.zh, "%s: feedback report"), name);
     char *sub = r->compare_wave
-                    ? util_fmt(TR(d.zh, "Wave %s, compared with %s. Written %s."), r->wave, r->compare_wave, today)
-                    : util_fmt(TR(d.zh, "Wave %s. Written %s."), r->wave ? r->wave : "", today);
+                    ? util_fmt(TR(d.zh, "Wave %s, compared with %s. Written %s."), doc_fwave(&d, r->wave),
+                               doc_fwave(&d, r->compare_wave), today)
+                    : util_fmt(TR(d.zh, "Wave %s. Written %s."), doc_fwave(&d, r->wave), today);
     doc_head(&d, title, sub);
     if (!doc_shown(r, g)) {
         doc_paraf(&d, NULL,

@@ -23,6 +23,7 @@
  * point shape (filled/open, up/down) or by a text label.
  */
 #include "analysis/report/plot.h"
+#include "analysis/report/render.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -1472,8 +1473,10 @@ static int plot_change(pctx_t *c, err_t *err)
         return 0;
     }
     pfile_t pf = {.width = 820, .height = (int)(170 + n * 46)};
-    char *title = util_fmt(TR(c->zh, "Change of dimension means (%s to %s)"),
-                           r->compare_wave ? r->compare_wave : "", r->wave ? r->wave : "");
+    /* the waves as a reader names them ("2025年" in Chinese); render_wave's
+     * strings are ours and freed below */
+    char *w0 = render_wave(r->compare_wave, c->zh), *w1 = render_wave(r->wave, c->zh);
+    char *title = util_fmt(TR(c->zh, "Change of dimension means (%s to %s)"), w0, w1);
     double span = hi - lo < 6 ? 6 : hi - lo;
     double xlo = clampd(floor((lo - span * 0.2) / 2) * 2, 0, 100), xhi = hi + span * 0.8;
     util_buf_t *d = &pf.dat;
@@ -1504,10 +1507,9 @@ static int plot_change(pctx_t *c, err_t *err)
                      "plot 'change.dat' using 2:1:($3 - $2):(0) with vectors head filled size screen 0.012,25 lw 2 "
                      "lc rgb '#a0a0a0' notitle, \\\n"
                      "  '' using 2:1 with points pt 6 ps 1.4 lc rgb '" C_INK "' title ");
-    char *t0 = util_fmt("%s", r->compare_wave ? r->compare_wave : "");
-    gp_q(s, t0);
+    gp_q(s, w0);
     util_buf_adds(s, ", \\\n  '' using 3:1 with points pt 7 ps 1.4 lc rgb '" C_INK "' title ");
-    gp_q(s, r->wave ? r->wave : "");
+    gp_q(s, w1);
     int improved = 0, declined = 0;
     for (size_t k = 0; k < n; k++) {
         improved |= r->changes[rows[k]].flag == RES_IMPROVED;
@@ -1523,7 +1525,8 @@ static int plot_change(pctx_t *c, err_t *err)
     }
     util_buf_adds(s, ", \\\n  '' using (right($2, $3)):1:7 with labels left offset 1.5,0 font \",9\" notitle\n");
     int rc = emit(c, &pf, PLOT_CHANGE, "change", title, -1, -1, err);
-    free(t0);
+    free(w0);
+    free(w1);
     free(title);
     free(rows);
     pf_free(&pf);

@@ -358,7 +358,7 @@ static void changes_table(doc_t *d, const char *keep)
 {
     const res_t *r = d->r;
     doc_table_begin(d, TR(d->zh, "Significant changes"), 6, doc_glabel(d), TR(d->zh, "dimension"),
-                    r->compare_wave ? r->compare_wave : "", r->wave ? r->wave : "", TR(d->zh, "change"), "q");
+                    doc_fwave(d, r->compare_wave), doc_fwave(d, r->wave), TR(d->zh, "change"), "q");
     size_t ndecl = 0, nimpr = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < r->nfindings; i++) {
@@ -724,7 +724,8 @@ static void write_changes(doc_t *d)
     static const char *const verdict[] = {N_("stable"), N_("▲ improved"), N_("▼ declined")};
     if (npop) {
         doc_table_begin(d, TR(d->zh, "Change by dimension (all respondents)"), 7, TR(d->zh, "dimension"),
-                    r->compare_wave, r->wave, TR(d->zh, "change"), "t", "q", TR(d->zh, "verdict"));
+                    doc_fwave(d, r->compare_wave), doc_fwave(d, r->wave), TR(d->zh, "change"), "t", "q",
+                    TR(d->zh, "verdict"));
         for (size_t i = 0; i < r->nchanges; i++) {
             const res_change_t *c = &r->changes[i];
             if (c->group != -1 || c->dim >= r->ndims)
@@ -1014,12 +1015,11 @@ int report_write_formats(const res_t *r, const char *dir, unsigned formats, int 
         if (r->groups[i].name)
             d.hide[d.nhide++] = r->groups[i].name;
     }
-    char today[11];
-    util_today(today);
-    const char *wave = r->wave ? r->wave : "";
+    /* the date and the waves as a reader names them: "2026年" in Chinese */
+    const char *today = doc_ftoday(&d);
+    const char *wave = doc_fwave(&d, r->wave), *wave0 = doc_fwave(&d, r->compare_wave);
     title = util_fmt(TR(d.zh, "%s: survey report"), r->form_title ? r->form_title : TR(d.zh, "Survey"));
-    subtitle = r->compare_wave ? util_fmt(TR(d.zh, "Wave %s, compared with %s. Written %s."), wave, r->compare_wave,
-                                          today)
+    subtitle = r->compare_wave ? util_fmt(TR(d.zh, "Wave %s, compared with %s. Written %s."), wave, wave0, today)
                                : util_fmt(TR(d.zh, "Wave %s. Written %s."), wave, today);
     doc_head(&d, title, subtitle);
     for (size_t i = 0; i < r->nwarnings; i++)

@@ -337,6 +337,8 @@ static void test_qr(void **state)
     assert_int_equal(svgs, 9);
     assert_non_null(strstr(b.s, "&lt;问卷&gt;"));
     assert_non_null(strstr(b.s, "单位 &amp; 部门"));
+    /* the page's title is one Chinese phrase, not "邀请条 - <问卷>" */
+    assert_non_null(strstr(b.s, "<title>&lt;问卷&gt;邀请条</title>"));
     util_buf_free(&b);
     err_clear(&err);
 }
