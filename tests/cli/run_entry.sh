@@ -113,7 +113,7 @@ same "first keying rows (unit + 5 items, twice)" "$(db 'SELECT count(*) FROM ent
     key 1 2 43 2
     echo "expect [ 3/43]"
     echo "send 3"
-    echo "expect 与第一次录入不一致：第一次 2 3至10年，这次 3 10年以上。"
+    echo "expect 与第一次录入不一致：第一次为“2 3至10年”，这次为“3 10年以上”。"
     echo "expect 请核对纸质问卷，录入正确的值"
     echo "send 2"
     key 4 5 43 2
@@ -144,7 +144,7 @@ same "one difference counted" "$(db "SELECT verified || ' ' || differences FROM 
     echo "send 1"
     echo "expect [ 5/43]"
     echo "send 4"
-    echo "expect 与第一次录入不一致：第一次 1 非常不同意，这次 4 同意。"
+    echo "expect 与第一次录入不一致：第一次为“1 非常不同意”，这次为“4 同意”。"
     echo "send 4"
     echo "expect [ 6/43]"
     echo "send "

@@ -17,6 +17,12 @@ status "simulate 2026" 0
 run "$GS" token issue --form staff-opinion --unit U08 --count 30
 status "tokens for U08" 0
 
+# ---- what a command says as it works ----
+run $ZH form check "$Q/staff-opinion.csv"
+has "form check: a passing check is 校验通过" "$T/out" "：校验通过。问卷 staff-opinion，版本 "
+hasnot "form check: not 正确" "$T/out" "正确"
+has "form check: the role translated" "$T/out" "类型为职工"
+
 # ---- listings ----
 for c in "form list" "unit list" "wave list" "token list"; do
     $ZH $c >"$T/list.txt" 2>"$T/err"
@@ -43,6 +49,11 @@ python3 "$CHK" words "analyze --by position" "$T/by.txt" staff-opinion Welch BH 
 # ---- the report ----
 run $ZH report --compare-wave 2025 --out "$T/rep" --no-plots --format html,md
 status "report" 0
+# the waves and the date as an agency document writes them
+has "report: the waves as years under the title" "$T/rep/report.md" "调查轮次：2026年　对比轮次：2025年　生成日期："
+check "report: the date as 2026年12月2日" grep -Eq '生成日期：[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日' "$T/rep/report.md"
+has "report: the change table headed by years" "$T/rep/report.md" "| 维度 | 2025年 | 2026年 | 变化 |"
+hasnot "report: no bare year as a heading" "$T/rep/report.md" "| 2025 |"
 python3 "$CHK" words "report.md" "$T/rep/report.md" staff-opinion Welch BH ICC MSB MSW rwg \
     Kruskal-Wallis POMP "Cronbach's" Benjamini-Hochberg gnuplot Spiegelhalter SVG PNG IP Howell \
     Holm Feldt Excel Crawford CSV BOM WPS UTF max df plots analyze json flat
@@ -85,3 +96,11 @@ run $ZH report --wave flat --out "$T/repflat" --no-plots --format html,md
 python3 "$CHK" words "report.md, flat wave" "$T/repflat/report.md" staff-opinion Welch BH ICC MSB MSW \
     rwg Kruskal-Wallis POMP "Cronbach's" Benjamini-Hochberg gnuplot Spiegelhalter SVG PNG IP Howell \
     Holm Feldt Excel Crawford CSV BOM WPS UTF max df plots analyze json flat
+
+# ---- last, as it adds invitations to U12 ----
+# token issue names the form by its title and the unit by its name, in one
+# Chinese sentence (it once said "8 个 staff-opinion、单位 U12 的邀请码")
+$ZH token issue --form staff-opinion --unit U12 --count 8 >/dev/null 2>"$T/err"
+has "token issue: one Chinese sentence" "$T/err" \
+    "已为市教育局（U12）生成“模范机关创建干部职工问卷”邀请码8个，数据库只保存其哈希值"
+hasnot "token issue: no form id in the sentence" "$T/err" "staff-opinion"
