@@ -14,6 +14,8 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "base/encoding.h"
+#include "base/rowgroup.h"
+#include "base/xlsx.h"
 #include "survey/import/import.h"
 
 /* The reject column's name is spelled out (it is IMP_PROBLEMS_COLUMN):
@@ -58,14 +60,21 @@ static const char usage[] = N_(
     "  gapsurvey import responses.csv --form staff-opinion --dry-run\n"
     "  gapsurvey import wjx-export.csv --form staff-opinion --format wjx\n");
 
+/* Kinds of problem shown (each once, with its rows), kinds kept, and rows
+ * listed per kind before "...". */
 #define MAX_REPORTED 200
+#define MAX_KINDS 2000
+#define MAX_RANGES 12
 
-/* What the command shows while the engine works: the first MAX_REPORTED
- * problems and the progress bar. */
+/* What the command shows of the engine's work: the problems, grouped by
+ * column and message (the same problem on 500 rows is one line with the
+ * row list), after the pass; the progress bar during it. */
 typedef struct {
     const char *file;
     const char *what;    /* the progress bar's label */
-    long shown;          /* problems reported so far (read errors aside) */
+    rowgroup_t *groups;  /* the problems of the rows */
+    const char *sheet;   /* an .xlsx file: the sheet the positions are in */
+    char *fatal;         /* the read error, shown after the rest (heap) */
     cli_progress_t prog;
 } view_t;
 
@@ -73,13 +82,54 @@ static void on_problem(void *ud, const import_problem_t *p)
 {
     view_t *v = ud;
     if (p->fatal) {
-        char *at = util_msg_at(v->file, p->msg);
-        fprintf(stderr, "%s\n", at);
-        free(at);
-    } else if (++v->shown <= MAX_REPORTED) {
-        cli_progress_clear(&v->prog);
-        fprintf(stderr, "%s:%ld:%ld: %s\n", v->file, p->line, p->col, p->msg);
+        free(v->fatal);
+        v->fatal = util_msg_at(v->file, p->msg);
+        return;
     }
+    v->sheet = p->sheet;
+    rowgroup_add(v->groups, p->col, p->msg, p->line);
+}
+
+/* FILE:LINE:COL, or FILE:SHEET!C12 for a workbook (heap). */
+static char *where(const view_t *v, long line, long col)
+{
+    char ref[16];
+    if (v->sheet)
+        return util_fmt("%s:%s!%s", v->file, v->sheet, xlsx_cell_name(line, col, ref));
+    return util_fmt("%s:%ld:%ld", v->file, line, col);
+}
+
+/* Every kind of problem once (the first MAX_REPORTED), at its first row,
+ * with the other rows it was found in; then the read error. */
+static void show_problems(view_t *v)
+{
+    size_t n = rowgroup_count(v->groups);
+    long more = rowgroup_dropped(v->groups);
+    for (size_t i = 0; i < n; i++) {
+        rowgroup_item_t g = rowgroup_get(v->groups, i);
+        if (i >= MAX_REPORTED) {
+            more += g.rows;
+            continue;
+        }
+        char *at = where(v, g.first, g.col);
+        fprintf(stderr, "%s: %s", at, g.msg);
+        if (g.rows > 1) {
+            char *rows = rowgroup_rows(v->groups, i, MAX_RANGES);
+            fputc(' ', stderr);
+            /* TRANSLATORS: after a problem found in many rows: how many,
+             * and which ("2-24, 31, ...") */
+            fprintf(stderr, i18n_ntext("(the same in %ld row: %s)", "(the same in %ld rows: %s)",
+                                       (unsigned long)g.rows), g.rows, rows);
+            free(rows);
+        }
+        fputc('\n', stderr);
+        free(at);
+    }
+    if (more > 0)
+        fprintf(stderr, i18n_ntext("... and %ld more problem\n", "... and %ld more problems\n",
+                                   (unsigned long)more), more);
+    if (v->fatal)
+        fprintf(stderr, "%s\n", v->fatal);
 }
 
 static void on_progress(void *ud, import_event_t ev, double frac, long rows)
@@ -141,7 +191,8 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
         return 2;
     }
     const char *file = argv[optind];
-    view_t v = {file, dry ? _("checking") : _("importing"), 0, {0}};
+    view_t v = {file, dry ? _("checking") : _("importing"), rowgroup_new(MAX_KINDS, MAX_RANGES),
+                NULL, NULL, {0}};
     im.file = file;
     im.form_id = form_id;
     im.encoding = enc;
@@ -159,13 +210,13 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
     if (!s)
         goto cleanup;
     run = import_new(s, &im);
-    if (import_read(run, &err) != 0) {
+    int rr = import_read(run, &err);
+    show_problems(&v);
+    if (rr != 0) {
         cli_error("%s", err);
         goto cleanup;
     }
     const import_stats_t *st = import_stats(run);
-    if (st->errors > MAX_REPORTED)
-        fprintf(stderr, _("... and %ld more\n"), st->errors - MAX_REPORTED);
     if (import_check(run, &err) != 0) {
         cli_error("%s", err);
         goto cleanup;
@@ -173,6 +224,12 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
     if (st->rejected)
         fprintf(stderr, _("%s: %ld of %ld rows rejected; they and their problems are in %s\n"),
                 file, st->rejected, st->rows, st->rejects);
+    if (st->labels)
+        printf(i18n_ntext("%s: %ld cell held a choice label instead of its name and was read as "
+                          "that choice, e.g. %s\n",
+                          "%s: %ld cells held choice labels instead of names and were read as "
+                          "those choices, e.g. %s\n", (unsigned long)st->labels),
+               file, st->labels, st->label_example);
     if (dry) {
         printf(_("%s: %ld responses are valid (dry run: nothing stored)\n"), file,
                st->rows - st->rejected);
@@ -192,6 +249,8 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
     rc = 0;
 cleanup:
     import_free(run);
+    rowgroup_free(v.groups);
+    free(v.fatal);
     free(err);
     return rc;
 }

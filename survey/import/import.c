@@ -30,6 +30,7 @@
 
 #include "base/csv.h"
 #include "base/i18n.h"
+#include "base/xlsx.h"
 #include "survey/answers.h"
 #include "survey/import/importsrc.h"
 
@@ -45,6 +46,8 @@ struct import {
     form_t *form;
     ans_t *ans;
     imp_src_t *src;
+    xlsx_t *book;        /* an .xlsx response file: read instead of src */
+    const char *sheet;   /* its first sheet's name (owned by book), the one read */
     imp_plan_t *plan;
     csvr_t *csv;
     char delim;
@@ -70,13 +73,18 @@ static void progress(import_t *im, import_event_t ev)
 {
     if (!im->o.progress)
         return;
+    if (im->book) {
+        /* a sheet is read as it unpacks: no share of it is known */
+        im->o.progress(im->o.ud, ev, ev == IMPORT_PASS_DONE ? 1.0 : -1.0, im->st.rows);
+        return;
+    }
     long long size = imp_src_size(im->src), done = imp_src_done(im->src);
     im->o.progress(im->o.ud, ev, size > 0 ? (double)done / (double)size : 1.0, im->st.rows);
 }
 
 static void report(import_t *im, long line, long col, const char *msg, int fatal)
 {
-    import_problem_t p = {line, col, msg, fatal};
+    import_problem_t p = {line, col, msg, fatal, line > 0 ? im->sheet : NULL};
     if (im->o.problem)
         im->o.problem(im->o.ud, &p);
 }
@@ -88,8 +96,13 @@ static void on_problem(void *ud, long line, long col, const char *msg)
     im->st.errors++;
     if (im->in_header)
         im->header_errors++;
-    if (im->rejects)
+    if (im->rejects && im->book) {
+        char ref[16];
+        util_buf_addf(&im->why, "%s%s: %s", im->why.len ? "; " : "",
+                      xlsx_cell_name(line, col, ref), msg);
+    } else if (im->rejects) {
         util_buf_addf(&im->why, "%s%ld:%ld: %s", im->why.len ? "; " : "", line, col, msg);
+    }
     report(im, line, col, msg, 0);
 }
 
@@ -177,6 +190,8 @@ static char *rejects_name(const char *file)
     size_t n = strlen(file);
     if (n > 4 && util_streq_ci(file + n - 4, ".csv"))
         n -= 4;
+    else if (n > 5 && util_streq_ci(file + n - 5, ".xlsx"))
+        n -= 5;
     return util_fmt("%.*s.rejected.csv", (int)n, file);
 }
 
@@ -328,6 +343,18 @@ static int on_chunk(void *ud, const char *text, size_t n)
     return csvr_feed(im->csv, text, n);
 }
 
+/* A row of a workbook's sheet, as the CSV reader would hand it on; its
+ * line is the sheet's row number, which messages show as a cell name. */
+static int on_book_row(void *ud, const xlsx_row_t *xr)
+{
+    import_t *im = ud;
+    csvr_row_t row = {xr->row, xr->ncells, xr->cells};
+    for (size_t j = 0; j < xr->ncells; j++)
+        hash_add(&im->hash, xr->cells[j], strlen(xr->cells[j]) + 1);   /* with the NUL */
+    hash_add(&im->hash, "\n", 1);
+    return on_row(im, &row);
+}
+
 /* The pass over the file.  0, or -1 after an encoding or CSV error
  * (reported as a fatal problem), or a positive value after a store error
  * (im->err). */
@@ -341,11 +368,23 @@ static int pass(import_t *im)
     csvr_free(im->csv);
     im->csv = NULL;
     progress(im, IMPORT_PASS_BEGIN);
-    int rc = imp_src_read(im->src, on_chunk, im, &err);
+    int rc;
+    if (im->book) {
+        im->delim = ',';   /* of the reject file */
+        rc = xlsx_read_sheet(im->book, 0, on_book_row, im, &err);
+    } else {
+        rc = imp_src_read(im->src, on_chunk, im, &err);
+    }
     if (rc == 0 && im->csv)
         rc = csvr_finish(im->csv);
     if (rc == 0)
         progress(im, IMPORT_PASS_DONE);
+    if (im->plan) {
+        const char *ex = NULL;
+        im->st.labels = imp_plan_labels(im->plan, &ex);
+        free(im->st.label_example);
+        im->st.label_example = util_xstrdup(ex);
+    }
     progress(im, IMPORT_PASS_END);
     if (err || rc == -1) {
         report(im, 0, 0, err ? err : csvr_error(im->csv), 1);
@@ -384,10 +423,12 @@ void import_free(import_t *im)
     }
     free(im->units);
     free(im->rejects_path);
+    free(im->st.label_example);
     util_buf_free(&im->why);
     imp_plan_free(im->plan);
     csvr_free(im->csv);
     imp_src_free(im->src);
+    xlsx_close(im->book);
     free(im->item_ids);
     free(im->err);
     ans_free(im->ans);
@@ -420,17 +461,76 @@ static int load_form(import_t *im, char **err)
     return 0;
 }
 
+/* What the file's first bytes say it is (xlsx_sniff), without reading
+ * more of it: a text file is streamed, a workbook is unpacked whole. */
+static xlsx_kind_t sniff_file(const char *path)
+{
+    char head[8];
+    size_t n = 0;
+    FILE *fp = fopen(path, "rb");
+    if (fp) {
+        n = fread(head, 1, sizeof head, fp);
+        fclose(fp);
+    }
+    return xlsx_sniff(head, n);
+}
+
+/* An .xlsx file: its first sheet is read as a CSV file would be.  An old
+ * .xls (or a password-protected workbook) and a zip archive that is no
+ * workbook are refused, saying what they are.  0, or -1 with the reason
+ * reported as a read error. */
+static int open_book(import_t *im, xlsx_kind_t kind)
+{
+    char *data = NULL, *why = NULL;
+    size_t len = 0;
+    int rc = -1;
+    if (kind == XLSX_OLE) {
+        why = util_xstrdup(_("an Excel 97-2003 workbook (.xls) or a workbook saved with a "
+                             "password: save it as an Excel workbook (.xlsx) without a password, "
+                             "or as CSV UTF-8"));
+    } else if (util_read_file(im->o.file, &data, &len, &why) == 0) {
+        char *msg = NULL;
+        if (xlsx_open_mem(data, len, &im->book, &msg) != 0) {
+            why = util_fmt(_("a zip archive that is not an Excel workbook, and not a CSV text "
+                             "file (%s): give the responses as .xlsx or as CSV"), msg);
+            free(msg);
+        } else if (xlsx_nsheets(im->book) == 0) {
+            why = util_xstrdup(_("the workbook has no sheet"));
+        } else {
+            im->sheet = xlsx_sheet_name(im->book, 0);
+            rc = 0;
+        }
+    }
+    if (rc != 0) {
+        report(im, 0, 0, why, 1);
+        im->st.errors++;
+        im->fatal = 1;
+    }
+    free(why);
+    free(data);
+    return rc;
+}
+
 /* The response file, the reject file and the answers of one row. */
 static int open_files(import_t *im, char **err)
 {
     char *why = NULL;
-    if (imp_src_open(im->o.file, im->o.encoding, &im->src, &why) != 0) {
+    xlsx_kind_t kind = sniff_file(im->o.file);
+    if (kind != XLSX_NOT) {
+        if (open_book(im, kind) != 0) {
+            util_seterr(err, _("nothing imported"));
+            return -1;
+        }
+        im->st.encoding = ENC_UTF8;   /* a workbook holds Unicode text */
+        im->st.book = 1;
+    } else if (imp_src_open(im->o.file, im->o.encoding, &im->src, &why) != 0) {
         report(im, 0, 0, why, 1);
         free(why);
         util_seterr(err, _("nothing imported"));
         return -1;
+    } else {
+        im->st.encoding = imp_src_encoding(im->src);
     }
-    im->st.encoding = imp_src_encoding(im->src);
     if (im->o.skip_invalid) {
         im->rejects_path = im->o.rejects ? util_xstrdup(im->o.rejects) : rejects_name(im->o.file);
         im->st.rejects = im->rejects_path;

@@ -34,6 +34,8 @@ typedef struct {
     const char *msg;   /* translated; for a read error the reader's message,
                           which starts with its own position (util_msg_at) */
     int fatal;         /* an encoding or CSV error: reading stopped there */
+    const char *sheet; /* an .xlsx file: the sheet read (line is its row number,
+                          col its column: show them as Sheet!C12); NULL for CSV */
 } import_problem_t;
 
 typedef enum {
@@ -69,6 +71,9 @@ typedef struct {
     long errors;          /* problems reported, the read error included */
     imp_format_t format;  /* the layout read (after IMP_AUTO was settled) */
     enc_t encoding;       /* ENC_UTF8 or ENC_GB18030 */
+    int book;             /* the file was an .xlsx workbook (its first sheet was read) */
+    long labels;          /* cells read as choice labels, not names (imp_plan_labels) */
+    char *label_example;  /* the first of them, "'同意' = 4 (a1)" (owned by the import) */
     const char *rejects;  /* the reject file's path (owned by the import), or NULL */
 } import_stats_t;
 

@@ -134,7 +134,7 @@ static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, char **err)
         size_t n = carry + got;
         unsigned char *p = buf;
         if (first) {
-            if (n < 3 && !eof) {
+            if (n < 4 && !eof) {
                 carry = n;
                 continue;
             }
@@ -143,6 +143,15 @@ static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, char **err)
                 s->bom = 1;
                 p += 3;
                 n -= 3;
+            } else if (n >= 4 && memcmp(p, ENC_GB18030_BOM, 4) == 0) {
+                if (enc != ENC_GB18030) {
+                    util_seterr(err, _("line 1, column 1: the file starts with the GB18030 "
+                                "byte-order mark (84 31 95 33): it is GB18030, not UTF-8; give "
+                                "--encoding gb18030 or auto"));
+                    goto cleanup;
+                }
+                p += 4;   /* U+FEFF is no character of the text */
+                n -= 4;
             }
         }
         if (enc == ENC_UTF8) {
@@ -252,6 +261,12 @@ static int settle(imp_src_t *s, char **err)
     s->bad_line = pr.bad_line;
     s->bad_col = pr.bad_col;
     s->bad_byte = pr.bad_byte;
+    if (s->enc == ENC_UTF8 && pr.bom && enc_probe_gb_after_bom(&pr)) {
+        util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X after a UTF-8 BOM; "
+                    "the text after the BOM looks like GB18030 (as Chinese Excel and WPS save "
+                    "it): give --encoding gb18030"), pr.bad_line, pr.bad_col, pr.bad_byte);
+        return -1;
+    }
     if (s->enc == ENC_UTF8 && enc_probe_error(&pr, err) != 0)
         return -1;
     return 0;
