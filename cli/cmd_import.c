@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -25,10 +26,20 @@ static const char usage[] = N_(
     "                        [--encoding auto|utf-8|gb18030] [--unit-column COL]\n"
     "                        [--create-units] [--skip-invalid [--rejects FILE]]\n"
     "                        [--dry-run] [--again]\n"
+    "       gapsurvey import list\n"
+    "       gapsurvey import undo ID\n"
     "\n"
-    "Reads one response per row and checks every cell against the form;\n"
-    "problems are listed as FILE:ROW:COLUMN and nothing is stored unless the\n"
-    "whole file is valid.  Responses go to --wave, else the newest open wave.\n"
+    "Reads one response per row of a CSV file or of the first sheet of an\n"
+    ".xlsx workbook and checks every cell against the form; problems are\n"
+    "listed as FILE:ROW:COLUMN (FILE:Sheet!C12), the same problem on many\n"
+    "rows once with its rows, and nothing is stored unless the whole file is\n"
+    "valid.  Choice labels (what 'export --labels' writes) are read as their\n"
+    "choices.  Responses go to --wave, else the newest open wave.\n"
+    "\n"
+    "Every import is a batch: 'import list' shows them (id, time, form, wave,\n"
+    "rows, file), 'import undo ID' removes one with all its responses.  The\n"
+    "same file, or the same responses in another file (other line ends,\n"
+    "column or row order, encoding), is refused unless --again is given.\n"
     "\n"
     "formats (auto recognises them from the header row):\n"
     "  plain  a 'unit' column with the unit code and one column per question\n"
@@ -51,14 +62,16 @@ static const char usage[] = N_(
     "                     (FILE.rejected.csv, or --rejects FILE) that can be\n"
     "                     corrected and imported as it is\n"
     "  --dry-run          check only, store nothing\n"
-    "  --again            import a file that was imported before\n"
+    "  --again            import a file, or responses, that were imported before\n"
     "\n"
     "A progress bar (rows/s, time left) is shown on stderr when it is a terminal\n"
     "and the import takes more than a second.\n"
     "\n"
     "examples:\n"
     "  gapsurvey import responses.csv --form staff-opinion --dry-run\n"
-    "  gapsurvey import wjx-export.csv --form staff-opinion --format wjx\n");
+    "  gapsurvey import wjx-export.xlsx --form staff-opinion --format wjx\n"
+    "  gapsurvey import list\n"
+    "  gapsurvey import undo 3\n");
 
 /* Kinds of problem shown (each once, with its rows), kinds kept, and rows
  * listed per kind before "...". */
@@ -143,8 +156,120 @@ static void on_progress(void *ud, import_event_t ev, double frac, long rows)
     }
 }
 
+/* ---- import list, import undo ---- */
+
+typedef struct {
+    char **cells;        /* 6 per batch: id, time, form, wave, rows, file */
+    size_t n;
+    int old;             /* a batch recorded before batches were kept */
+} listing_t;
+
+static int collect(void *ud, const store_import_t *b)
+{
+    listing_t *l = ud;
+    l->cells = util_xrealloc(l->cells, (l->n + 1) * 6 * sizeof *l->cells);
+    char **c = l->cells + 6 * l->n++;
+    c[0] = util_fmt("%ld", b->id);
+    c[1] = util_xstrdup(b->imported_at);
+    c[2] = util_xstrdup(b->form_id);
+    c[3] = util_xstrdup(b->wave ? b->wave : "-");
+    c[4] = util_fmt("%ld%s", b->rows, b->undoable ? "" : "*");
+    c[5] = util_xstrdup(b->file);
+    l->old |= !b->undoable;
+    return 0;
+}
+
+static int import_list(cli_ctx_t *cx)
+{
+    /* TRANSLATORS: the column headers of `import list` */
+    const char *head[6] = {_("id"), _("imported"), _("form"), _("wave"), _("rows"), _("file")};
+    listing_t l = {0};
+    char *err = NULL;
+    store_t *s = cli_store(cx);
+    int rc = 1;
+    if (!s)
+        return 1;
+    if (store_import_list(s, 0, collect, &l, &err) != 0) {
+        cli_error("%s", err);
+        goto cleanup;
+    }
+    if (l.n == 0) {
+        printf("%s\n", _("no imports yet"));
+        rc = 0;
+        goto cleanup;
+    }
+    size_t w[6];
+    for (size_t j = 0; j < 6; j++) {
+        w[j] = util_utf8_width(head[j]);
+        for (size_t i = 0; i < l.n; i++)
+            if (util_utf8_width(l.cells[6 * i + j]) > w[j])
+                w[j] = util_utf8_width(l.cells[6 * i + j]);
+    }
+    for (size_t i = 0; i <= l.n; i++)
+        for (size_t j = 0; j < 6; j++) {
+            const char *t = i == 0 ? head[j] : l.cells[6 * (i - 1) + j];
+            util_fput_padded(stdout, t, j == 5 ? 0 : w[j], j == 0 || j == 4);
+            fputs(j == 5 ? "\n" : "  ", stdout);
+        }
+    if (l.old)
+        printf("%s\n", _("* recorded before imports were kept as batches: cannot be undone"));
+    rc = 0;
+cleanup:
+    for (size_t i = 0; i < 6 * l.n; i++)
+        free(l.cells[i]);
+    free(l.cells);
+    free(err);
+    return rc;
+}
+
+static int describe(void *ud, const store_import_t *b)
+{
+    *(char **)ud = util_fmt(_("import %ld (%s, %s, form %s, wave %s)"), b->id, b->file,
+                            b->imported_at, b->form_id, b->wave ? b->wave : "-");
+    return 0;
+}
+
+static int import_undo_cmd(cli_ctx_t *cx, const char *arg)
+{
+    long id, removed = 0;
+    char *err = NULL, *what = NULL;
+    int rc = 1;
+    if (util_parse_long(arg, &id) != 0 || id <= 0) {
+        cli_error(_("import undo takes the id of an import ('gapsurvey import list' shows "
+                    "them), not '%s'"), arg);
+        return 2;
+    }
+    store_t *s = cli_store(cx);
+    if (!s)
+        return 1;
+    int r = store_import_list(s, id, describe, &what, &err);
+    if (r == 0)
+        r = import_undo(s, id, &removed, &err);
+    if (r == 1)
+        cli_error(_("there is no import %ld; 'gapsurvey import list' shows them"), id);
+    else if (r != 0)
+        cli_error("%s", err);
+    else {
+        printf(i18n_ntext("%s undone: %ld response removed\n", "%s undone: %ld responses removed\n",
+                          (unsigned long)removed), what, removed);
+        rc = 0;
+    }
+    free(what);
+    free(err);
+    return rc;
+}
+
 int cmd_import(int argc, char **argv, cli_ctx_t *cx)
 {
+    /* `import list` and `import undo ID`: a file called list or undo is
+     * given as ./list */
+    if (argc == 2 && strcmp(argv[1], "list") == 0)
+        return import_list(cx);
+    if (argc == 3 && strcmp(argv[1], "undo") == 0)
+        return import_undo_cmd(cx, argv[2]);
+    if (argc >= 2 && (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "undo") == 0))
+        return cli_usage(usage);
+
     static const cli_opt_t opts[] = {
         {"form", 'f', CLI_VALUE | CLI_SHORT},   {"format", 'F', CLI_VALUE | CLI_SHORT},
         {"wave", 'w', CLI_VALUE | CLI_SHORT},   {"encoding", 'e', CLI_VALUE | CLI_SHORT},
@@ -241,8 +366,12 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
         goto cleanup;
     }
     printf(_("%s: %ld responses imported into %s"), file, st->stored, form_id);
-    if (st->format != IMP_PLAIN || st->encoding != ENC_UTF8)
+    if (st->book)
+        printf(_(" (read as %s, from the first sheet of the workbook)"),
+               imp_format_name(st->format));
+    else if (st->format != IMP_PLAIN || st->encoding != ENC_UTF8)
         printf(_(" (read as %s, %s)"), imp_format_name(st->format), enc_name(st->encoding));
+    printf(_("; import %ld ('gapsurvey import undo %ld' removes it)"), st->batch, st->batch);
     putchar('\n');
     if (st->created)
         printf(_("%ld new units created\n"), st->created);

@@ -65,6 +65,10 @@ struct import {
     long why_col;        /* the header's own IMP_PROBLEMS_COLUMN, -1 */
     util_buf_t why;      /* the current row's problems, for the reject file */
     uint64_t hash;
+    uint64_t data_hash;  /* sum of the valid rows' hashes: the same responses in any
+                            order, layout or encoding give the same sum */
+    long data_rows;      /* the rows in it */
+    long batch;          /* the batch the responses are stored in (store_import_begin) */
     char *err;           /* a store error during the pass */
     char today[11];
 };
@@ -276,6 +280,32 @@ static int store_row(import_t *im, unit_rec_t *u, const char *code)
     return 0;
 }
 
+static void hash_add(uint64_t *h, const char *s, size_t n);
+
+/* Adds a valid row to the data hash: its unit and its answers by question
+ * name, as they are stored (so "3.0" and "3", a label and its choice's
+ * name, GB18030 and UTF-8 all hash alike).  Rows are summed, so their
+ * order does not count. */
+static void data_row(import_t *im, const char *unit)
+{
+    uint64_t h = 1469598103934665603ULL;
+    hash_add(&h, unit, strlen(unit) + 1);
+    for (size_t i = 0; i < im->form->nitems; i++) {
+        const char *v = ans_get(im->ans, i);
+        if (!v)
+            continue;
+        hash_add(&h, im->form->items[i].name, strlen(im->form->items[i].name) + 1);
+        hash_add(&h, v, strlen(v) + 1);
+    }
+    /* splitmix64's finaliser: FNV's low bits are weak, and sums of them
+     * would carry that */
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    im->data_hash += h;
+    im->data_rows++;
+}
+
 static int on_row(void *ud, const csvr_row_t *row)
 {
     import_t *im = ud;
@@ -300,6 +330,8 @@ static int on_row(void *ud, const csvr_row_t *row)
         }
     }
     int rc = 0;
+    if (!im->row_problems)
+        data_row(im, u ? u->code : code);
     if (im->row_problems) {
         im->st.rejected++;
         if (im->rejects)
@@ -563,7 +595,8 @@ static int begin(import_t *im, char **err)
             util_seterr(err, _("every wave is closed; open one with 'gapsurvey wave add NAME' or "
                                "give --wave"));
     }
-    if (r != 0)
+    if (r != 0 || store_import_begin(im->store, im->form_rowid, im->o.form_id, im->wave,
+                                     im->o.file, &im->batch, err) != 0)
         return -1;
     im->writing = 1;
     return 0;
@@ -596,24 +629,53 @@ int import_read(import_t *im, char **err)
     return 0;
 }
 
-static void hash_hex(const import_t *im, char out[17])
+static void hash_hex(const import_t *im, char out[17], char data[40])
 {
     snprintf(out, 17, "%016" PRIx64, im->hash);
+    snprintf(data, 40, "%016" PRIx64 "-%ld", im->data_hash, im->data_rows);
+}
+
+static int earlier_file(void *ud, const store_import_t *b)
+{
+    *(char **)ud = util_fmt("%s, %s", b->file, b->imported_at);
+    return 0;
+}
+
+/* -1 with *err when the file, or the same responses from other bytes, was
+ * imported into the form before (and --again was not given). */
+static int check_seen(import_t *im, char **err)
+{
+    char hash[17], data[40], *why = NULL, *what = NULL;
+    long batch = 0;
+    int same_file = 0;
+    hash_hex(im, hash, data);
+    /* a store error here is not the verdict: storing will meet it again */
+    int seen = !im->fatal && !im->o.again && im->data_rows > 0 &&
+               store_import_seen(im->store, im->o.form_id, hash, data, &batch, &same_file,
+                                 &why) == 1;
+    if (seen && store_import_list(im->store, batch, earlier_file, &what, &why) != 0)
+        what = util_xstrdup("?");
+    free(why);
+    if (seen && same_file)
+        util_seterr(err, _("%s was imported into %s before (import %ld: %s); use --again to "
+                           "import it a second time"), im->o.file, im->o.form_id, batch, what);
+    else if (seen)
+        util_seterr(err, i18n_ntext("%s holds the same %ld response as import %ld (%s) "
+                                    "already stored in %s, in another file or another order; use "
+                                    "--again to import it a second time",
+                                    "%s holds the same %ld responses as import %ld (%s) "
+                                    "already stored in %s, in another file or another order; use "
+                                    "--again to import them a second time",
+                                    (unsigned long)im->data_rows),
+                    im->o.file, im->data_rows, batch, what, im->o.form_id);
+    free(what);
+    return seen ? -1 : 0;
 }
 
 int import_check(import_t *im, char **err)
 {
-    char hash[17], *why = NULL;
-    hash_hex(im, hash);
-    /* a store error here is not the verdict: storing will meet it again */
-    int seen = !im->fatal && !im->o.again &&
-               store_import_seen(im->store, hash, im->o.form_id, &why) == 1;
-    free(why);
-    if (seen) {
-        util_seterr(err, _("%s was imported into %s before; use --again to import it a second "
-                           "time"), im->o.file, im->o.form_id);
+    if (check_seen(im, err) != 0)
         return -1;
-    }
     const import_stats_t *st = &im->st;
     if (st->errors &&
         (!im->o.skip_invalid || im->fatal || im->header_errors || st->rejected == st->rows)) {
@@ -630,11 +692,39 @@ int import_commit(import_t *im, char **err)
 {
     if (im->o.dry_run)
         return 0;
-    char hash[17];
-    hash_hex(im, hash);
-    if (store_import_record(im->store, hash, im->o.form_id, im->o.file, im->st.stored, err) != 0 ||
+    char hash[17], data[40];
+    hash_hex(im, hash, data);
+    if (store_import_end(im->store, im->batch, hash, data, im->st.stored, err) != 0 ||
         store_commit(im->store, err) != 0)
         return -1;
+    im->st.batch = im->batch;
     im->in_tx = 0;
     return 0;
+}
+
+/* ---- undo ---- */
+
+static int undo_info(void *ud, const store_import_t *b)
+{
+    *(int *)ud = b->undoable;
+    return 0;
+}
+
+int import_undo(store_t *s, long id, long *removed, char **err)
+{
+    int undoable = 0;
+    *removed = 0;
+    if (store_begin(s, err) != 0)
+        return -1;
+    int r = store_import_list(s, id, undo_info, &undoable, err);
+    if (r == 0 && !undoable) {
+        util_seterr(err, _("import %ld was recorded before imports were kept as batches: which "
+                           "responses it stored is not known, so it cannot be undone"), id);
+        r = -1;
+    }
+    if (r == 0 && (store_import_delete(s, id, removed, err) != 0 || store_commit(s, err) != 0))
+        r = -1;
+    if (r != 0)
+        store_rollback(s);
+    return r;
 }
