@@ -179,6 +179,14 @@ static int make_code(char out[TOK_ISSUED_LEN + 1])
     return 0;
 }
 
+int tok_code_make(char out[TOK_ISSUED_LEN + 1], char **err)
+{
+    if (make_code(out) == 0)
+        return 0;
+    util_seterr(err, _("cannot read the system's random source: %s"), strerror(errno));
+    return -1;
+}
+
 int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, char **err)
 {
     /* the link: BASE?code=CODE (a BASE that has a query gets &code=) */
