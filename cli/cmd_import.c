@@ -259,6 +259,44 @@ static int import_undo_cmd(cli_ctx_t *cx, const char *arg)
     return rc;
 }
 
+/* After a successful check: what the file held, then the commit (unless
+ * dry) and what was stored.  The exit status. */
+static int finish(import_t *run, const char *file, const char *form_id, int dry)
+{
+    const import_stats_t *st = import_stats(run);
+    char *err = NULL;
+    if (st->rejected)
+        fprintf(stderr, _("%s: %ld of %ld rows rejected; they and their problems are in %s\n"),
+                file, st->rejected, st->rows, st->rejects);
+    if (st->labels)
+        printf(i18n_ntext("%s: %ld cell held a choice label instead of its name and was read as "
+                          "that choice, e.g. %s\n",
+                          "%s: %ld cells held choice labels instead of names and were read as "
+                          "those choices, e.g. %s\n", (unsigned long)st->labels),
+               file, st->labels, st->label_example);
+    if (dry) {
+        printf(_("%s: %ld responses are valid (dry run: nothing stored)\n"), file,
+               st->rows - st->rejected);
+        return 0;
+    }
+    if (import_commit(run, &err) != 0) {
+        cli_error("%s", err);
+        free(err);
+        return 1;
+    }
+    printf(_("%s: %ld responses imported into %s"), file, st->stored, form_id);
+    if (st->book)
+        printf(_(" (read as %s, from the first sheet of the workbook)"),
+               imp_format_name(st->format));
+    else if (st->format != IMP_PLAIN || st->encoding != ENC_UTF8)
+        printf(_(" (read as %s, %s)"), imp_format_name(st->format), enc_name(st->encoding));
+    printf(_("; import %ld ('gapsurvey import undo %ld' removes it)"), st->batch, st->batch);
+    putchar('\n');
+    if (st->created)
+        printf(_("%ld new units created\n"), st->created);
+    return 0;
+}
+
 int cmd_import(int argc, char **argv, cli_ctx_t *cx)
 {
     /* `import list` and `import undo ID`: a file called list or undo is
@@ -341,41 +379,11 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
         cli_error("%s", err);
         goto cleanup;
     }
-    const import_stats_t *st = import_stats(run);
     if (import_check(run, &err) != 0) {
         cli_error("%s", err);
         goto cleanup;
     }
-    if (st->rejected)
-        fprintf(stderr, _("%s: %ld of %ld rows rejected; they and their problems are in %s\n"),
-                file, st->rejected, st->rows, st->rejects);
-    if (st->labels)
-        printf(i18n_ntext("%s: %ld cell held a choice label instead of its name and was read as "
-                          "that choice, e.g. %s\n",
-                          "%s: %ld cells held choice labels instead of names and were read as "
-                          "those choices, e.g. %s\n", (unsigned long)st->labels),
-               file, st->labels, st->label_example);
-    if (dry) {
-        printf(_("%s: %ld responses are valid (dry run: nothing stored)\n"), file,
-               st->rows - st->rejected);
-        rc = 0;
-        goto cleanup;
-    }
-    if (import_commit(run, &err) != 0) {
-        cli_error("%s", err);
-        goto cleanup;
-    }
-    printf(_("%s: %ld responses imported into %s"), file, st->stored, form_id);
-    if (st->book)
-        printf(_(" (read as %s, from the first sheet of the workbook)"),
-               imp_format_name(st->format));
-    else if (st->format != IMP_PLAIN || st->encoding != ENC_UTF8)
-        printf(_(" (read as %s, %s)"), imp_format_name(st->format), enc_name(st->encoding));
-    printf(_("; import %ld ('gapsurvey import undo %ld' removes it)"), st->batch, st->batch);
-    putchar('\n');
-    if (st->created)
-        printf(_("%ld new units created\n"), st->created);
-    rc = 0;
+    rc = finish(run, file, form_id, dry);
 cleanup:
     import_free(run);
     rowgroup_free(v.groups);

@@ -103,6 +103,26 @@ static size_t utf8_tail(const unsigned char *t, size_t n)
     return 0;
 }
 
+/* The byte-order mark the input starts with (t[0..n), its first bytes),
+ * to be dropped: 3 for UTF-8's (either encoding: an editor may give a
+ * GB18030 file one), 4 for GB18030's, 0 for none; (size_t)-1 with *err
+ * for GB18030's when the file is read as UTF-8. */
+static size_t bom_length(imp_src_t *s, enc_t enc, const unsigned char *t, size_t n, char **err)
+{
+    if (n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) {
+        s->bom = 1;
+        return 3;
+    }
+    if (n < 4 || memcmp(t, ENC_GB18030_BOM, 4) != 0)
+        return 0;
+    if (enc != ENC_GB18030) {
+        util_seterr(err, _("line 1, column 1: the file starts with the GB18030 byte-order mark "
+                    "(84 31 95 33): it is GB18030, not UTF-8; give --encoding gb18030 or auto"));
+        return (size_t)-1;
+    }
+    return 4;   /* U+FEFF is no character of the text */
+}
+
 /* One pass over the input in encoding enc, handing the UTF-8 text to fn. */
 static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, char **err)
 {
@@ -139,20 +159,11 @@ static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, char **err)
                 continue;
             }
             first = 0;
-            if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-                s->bom = 1;
-                p += 3;
-                n -= 3;
-            } else if (n >= 4 && memcmp(p, ENC_GB18030_BOM, 4) == 0) {
-                if (enc != ENC_GB18030) {
-                    util_seterr(err, _("line 1, column 1: the file starts with the GB18030 "
-                                "byte-order mark (84 31 95 33): it is GB18030, not UTF-8; give "
-                                "--encoding gb18030 or auto"));
-                    goto cleanup;
-                }
-                p += 4;   /* U+FEFF is no character of the text */
-                n -= 4;
-            }
+            size_t bom = bom_length(s, enc, p, n, err);
+            if (bom == (size_t)-1)
+                goto cleanup;
+            p += bom;
+            n -= bom;
         }
         if (enc == ENC_UTF8) {
             size_t keep = eof ? 0 : utf8_tail(p, n), k = n - keep, bad;
