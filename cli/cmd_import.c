@@ -95,8 +95,13 @@ static void on_problem(void *ud, const import_problem_t *p)
 {
     view_t *v = ud;
     if (p->fatal) {
+        /* FILE:LINE:COL: as far as the problem knows its position */
+        err_t e = {0};
+        err_set_at(&e, ERR_INPUT, p->line, p->col, "%s", p->msg);
+        err_set_file(&e, v->file);
         free(v->fatal);
-        v->fatal = util_msg_at(v->file, p->msg);
+        v->fatal = err_text(&e);
+        err_clear(&e);
         return;
     }
     v->sheet = p->sheet;
@@ -184,13 +189,13 @@ static int import_list(cli_ctx_t *cx)
     /* TRANSLATORS: the column headers of `import list` */
     const char *head[6] = {_("id"), _("imported"), _("form"), _("wave"), _("rows"), _("file")};
     listing_t l = {0};
-    char *err = NULL;
+    err_t err = {0};
     store_t *s = cli_store(cx);
     int rc = 1;
     if (!s)
         return 1;
     if (store_import_list(s, 0, collect, &l, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (l.n == 0) {
@@ -218,7 +223,7 @@ cleanup:
     for (size_t i = 0; i < 6 * l.n; i++)
         free(l.cells[i]);
     free(l.cells);
-    free(err);
+    err_clear(&err);
     return rc;
 }
 
@@ -232,7 +237,8 @@ static int describe(void *ud, const store_import_t *b)
 static int import_undo_cmd(cli_ctx_t *cx, const char *arg)
 {
     long id, removed = 0;
-    char *err = NULL, *what = NULL;
+    err_t err = {0};
+    char *what = NULL;
     int rc = 1;
     if (util_parse_long(arg, &id) != 0 || id <= 0) {
         cli_error(_("import undo takes the id of an import ('gapsurvey import list' shows "
@@ -248,14 +254,14 @@ static int import_undo_cmd(cli_ctx_t *cx, const char *arg)
     if (r == 1)
         cli_error(_("there is no import %ld; 'gapsurvey import list' shows them"), id);
     else if (r != 0)
-        cli_error("%s", err);
+        cli_perror(&err);
     else {
         printf(i18n_ntext("%s undone: %ld response removed\n", "%s undone: %ld responses removed\n",
                           (unsigned long)removed), what, removed);
         rc = 0;
     }
     free(what);
-    free(err);
+    err_clear(&err);
     return rc;
 }
 
@@ -264,7 +270,7 @@ static int import_undo_cmd(cli_ctx_t *cx, const char *arg)
 static int finish(import_t *run, const char *file, const char *form_id, int dry)
 {
     const import_stats_t *st = import_stats(run);
-    char *err = NULL;
+    err_t err = {0};
     if (st->rejected)
         fprintf(stderr, _("%s: %ld of %ld rows rejected; they and their problems are in %s\n"),
                 file, st->rejected, st->rows, st->rejects);
@@ -280,8 +286,8 @@ static int finish(import_t *run, const char *file, const char *form_id, int dry)
         return 0;
     }
     if (import_commit(run, &err) != 0) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
         return 1;
     }
     printf(_("%s: %ld responses imported into %s"), file, st->stored, form_id);
@@ -367,7 +373,7 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
     im.progress = on_progress;
     im.ud = &v;
     int rc = 1;
-    char *err = NULL;
+    err_t err = {0};
     import_t *run = NULL;
     store_t *s = cli_store(cx);
     if (!s)
@@ -376,11 +382,11 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
     int rr = import_read(run, &err);
     show_problems(&v);
     if (rr != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (import_check(run, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     rc = finish(run, file, form_id, dry);
@@ -388,6 +394,6 @@ cleanup:
     import_free(run);
     rowgroup_free(v.groups);
     free(v.fatal);
-    free(err);
+    err_clear(&err);
     return rc;
 }

@@ -81,9 +81,9 @@ static void prefill(run_t *r)
 {
     ans_set_defaults(r->ans);
     if (r->skip >= 0) {
-        char *e = NULL;
+        err_t e = {0};
         if (ans_set(r->ans, (size_t)r->skip, r->unit_code, &e) != 0)
-            free(e);   /* checked in run_new */
+            err_clear(&e);   /* checked in run_new */
     }
 }
 
@@ -152,7 +152,7 @@ char *run_draft_base(const char *form_id, int entry, const char *batch, int pass
 }
 
 int run_draft_claim(store_t *s, const char *base, int form, int wave, int unit, char **key,
-                    int *draft_form, char **err)
+                    int *draft_form, err_t *err)
 {
     char *me = owner_me(), *owner = NULL, *k = NULL;
     int rc = -1;
@@ -182,7 +182,7 @@ int run_draft_claim(store_t *s, const char *base, int form, int wave, int unit, 
         rc = 0;
     }
     if (rc < 0)
-        util_seterr(err, _("a thousand sessions hold drafts for %s"), base);
+        err_set(err, ERR_FAIL, _("a thousand sessions hold drafts for %s"), base);
     goto cleanup;
 rollback:
     store_rollback(s);
@@ -193,7 +193,7 @@ cleanup:
     return rc;
 }
 
-int run_draft_resume(store_t *s, const char *base, char **key, store_draft_t *d, char **err)
+int run_draft_resume(store_t *s, const char *base, char **key, store_draft_t *d, err_t *err)
 {
     char *me = owner_me(), *owner = NULL;
     int rc = -1;
@@ -220,7 +220,7 @@ cleanup:
     return rc;
 }
 
-int run_draft_release(store_t *s, const char *key, char **err)
+int run_draft_release(store_t *s, const char *key, err_t *err)
 {
     long n = 0;
     char *owner = NULL;
@@ -241,7 +241,7 @@ void run_use_draft(run_t *r, const char *key)
     r->drafted = 1;
 }
 
-int run_new(const run_cfg_t *cfg, run_t **out, char **err)
+int run_new(const run_cfg_t *cfg, run_t **out, err_t *err)
 {
     run_t *r = util_xcalloc(1, sizeof *r);
     const form_t *f = cfg->form;
@@ -267,8 +267,8 @@ int run_new(const run_cfg_t *cfg, run_t **out, char **err)
     if (r->ufield >= 0 && cfg->unit_code) {
         const form_list_t *l = list_of(r, r->ufield);
         if (!l || form_list_choice(l, cfg->unit_code) < 0) {
-            util_seterr(err, _("unit '%s' is not a choice of the question '%s' of form %s"),
-                        cfg->unit_code, f->unit_field, f->form_id);
+            err_set(err, ERR_INPUT, _("unit '%s' is not a choice of the question '%s' of form %s"),
+                    cfg->unit_code, f->unit_field, f->form_id);
             run_free(r);
             return -1;
         }
@@ -505,7 +505,7 @@ static char *range_text(const form_list_t *l)
 
 /* Turns a typed line into the canonical text ans_set takes, or a message
  * in our language. */
-static int canonical(const run_t *r, int pos, const char *line, char **val, char **msg)
+static int canonical(const run_t *r, int pos, const char *line, char **val, err_t *msg)
 {
     const form_item_t *it = &r->cfg.form->items[pos];
     const form_list_t *l = list_of(r, pos);
@@ -513,8 +513,8 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
     *val = NULL;
     /* a terminal left in GBK would store bytes nobody can read back */
     if (!util_utf8_valid(t, strlen(t), NULL)) {
-        util_seterr(msg, TR(r->zh, "The text is not UTF-8; set the terminal's character set "
-                                   "to UTF-8 and type it again."));
+        err_set(msg, ERR_INPUT, TR(r->zh, "The text is not UTF-8; set the terminal's character set "
+                                          "to UTF-8 and type it again."));
         free(t);
         return 1;
     }
@@ -528,7 +528,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
         int k = run_choice(l, t);
         if (k < 0) {
             char *rg = range_text(l);
-            util_seterr(msg, TR(r->zh, "'%s' is not one of the choices (%s)"), t, rg);
+            err_set(msg, ERR_INPUT, TR(r->zh, "'%s' is not one of the choices (%s)"), t, rg);
             free(rg);
             rc = 1;
         } else {
@@ -545,9 +545,8 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
             int k = run_choice(l, tok);
             if (k < 0) {
                 char *rg = range_text(l);
-                util_seterr(msg, TR(r->zh, "'%s' is not one of the choices (%s; several "
-                                           "separated by spaces)"),
-                            tok, rg);
+                err_set(msg, ERR_INPUT, TR(r->zh, "'%s' is not one of the choices (%s; several "
+                                                  "separated by spaces)"), tok, rg);
                 free(rg);
                 rc = 1;
                 break;
@@ -567,7 +566,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
         double d;
         if (util_parse_long(t, &x) != 0 &&
             !(util_parse_double(t, &d) == 0 && d == floor(d) && fabs(d) < 1e15)) {
-            util_seterr(msg, TR(r->zh, "'%s' is not a whole number"), t);
+            err_set(msg, ERR_INPUT, TR(r->zh, "'%s' is not a whole number"), t);
             rc = 1;
         } else {
             *val = util_xstrdup(t);
@@ -577,7 +576,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
     case FORM_DECIMAL: {
         double d;
         if (util_parse_double(t, &d) != 0) {
-            util_seterr(msg, TR(r->zh, "'%s' is not a number"), t);
+            err_set(msg, ERR_INPUT, TR(r->zh, "'%s' is not a number"), t);
             rc = 1;
         } else {
             *val = util_xstrdup(t);
@@ -603,7 +602,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
         break;
     }
     default:
-        util_seterr(msg, TR(r->zh, "this item takes no answer"));
+        err_set(msg, ERR_INPUT, TR(r->zh, "this item takes no answer"));
         rc = 1;
     }
     free(t);
@@ -629,33 +628,35 @@ int run_required(const run_t *r, int pos)
     return pos >= 0 && (size_t)pos < r->cfg.form->nitems && must_answer(r, pos);
 }
 
-static char *required_msg(const run_t *r, int pos)
+/* Item pos is required and has no answer: the form's message, else ours. */
+static void required_msg(const run_t *r, int pos, err_t *msg)
 {
     const form_t *f = r->cfg.form;
     const form_item_t *it = &f->items[pos];
     if (it->required_message && has_text(f, it->required_message))
-        return util_xstrdup(form_text(f, it->required_message, r->li));
-    return util_xstrdup(TR(r->zh, "This question must be answered."));
+        err_set(msg, ERR_INPUT, "%s", form_text(f, it->required_message, r->li));
+    else
+        err_set(msg, ERR_INPUT, "%s", TR(r->zh, "This question must be answered."));
 }
 
-static int constraint_msg(const run_t *r, int pos, char **msg)
+static int constraint_msg(const run_t *r, int pos, err_t *msg)
 {
-    char *m = NULL;
+    err_t m = {0};
     if (ans_check_constraint(r->ans, (size_t)pos, r->li, &m) == 0)
         return 0;
     const form_t *f = r->cfg.form;
     const form_item_t *it = &f->items[pos];
     if (it->constraint_message && has_text(f, it->constraint_message)) {
-        *msg = m;
+        err_move(msg, &m);
     } else {
-        free(m);
-        *msg = util_fmt(TR(r->zh, "This answer is not allowed here (%s)."),
-                        it->constraint_src);
+        err_clear(&m);
+        err_set(msg, ERR_INPUT, TR(r->zh, "This answer is not allowed here (%s)."),
+                it->constraint_src);
     }
     return 1;
 }
 
-static int load_item_ids(run_t *r, char **err)
+static int load_item_ids(run_t *r, err_t *err)
 {
     if (r->item_ids)
         return 0;
@@ -663,24 +664,24 @@ static int load_item_ids(run_t *r, char **err)
     if (store_item_ids(r->cfg.store, r->cfg.form_row, &r->item_ids, &n, err) != 0)
         return -1;
     if (n != r->cfg.form->nitems) {
-        util_seterr(err, _("the stored form %d has %zu items, the loaded one %zu"), r->cfg.form_row,
-                    n, r->cfg.form->nitems);
+        err_set(err, ERR_FAIL, _("the stored form %d has %zu items, the loaded one %zu"),
+                r->cfg.form_row, n, r->cfg.form->nitems);
         return -1;
     }
     return 0;
 }
 
-static int unit_known(const run_t *r, const char *code, int *unit, char **msg)
+static int unit_known(const run_t *r, const char *code, int *unit, err_t *msg)
 {
-    char *e = NULL;
+    err_t e = {0};
     int rc = store_unit_find(r->cfg.store, code, unit, &e);
     if (rc == 1)
-        util_seterr(msg, TR(r->zh, "Unit %s is not in the database yet; the survey's organiser "
-                                   "must add it with 'gapsurvey unit import'."),
-                    code);
+        err_set(msg, ERR_INPUT, TR(r->zh, "Unit %s is not in the database yet; the survey's "
+                                          "organiser must add it with 'gapsurvey unit import'."),
+                code);
     else if (rc < 0)
-        *msg = e, e = NULL;
-    free(e);
+        err_move(msg, &e);
+    err_clear(&e);
     return rc;
 }
 
@@ -690,7 +691,7 @@ static int unit_known(const run_t *r, const char *code, int *unit, char **msg)
  * answer, encrypted with seal_lock under a key from the code.  The key
  * is derived once per session (a tenth of a second), with the salt of the
  * box already stored, or a new one for a new draft. */
-static int draft_key(run_t *r, const unsigned char *salt, char **err)
+static int draft_key(run_t *r, const unsigned char *salt, err_t *err)
 {
     if (r->have_key && (!salt || memcmp(salt, r->salt, sizeof r->salt) == 0))
         return 0;
@@ -699,14 +700,14 @@ static int draft_key(run_t *r, const unsigned char *salt, char **err)
     else
         seal_random(r->salt, sizeof r->salt);
     if (seal_draft_key(r->secret, r->salt, r->key) != 0) {
-        util_seterr(err, _("not enough memory to derive the draft's key"));
+        err_set(err, ERR_NOMEM, _("not enough memory to derive the draft's key"));
         return -1;
     }
     r->have_key = 1;
     return 0;
 }
 
-static int draft_seal(run_t *r, char **err)
+static int draft_seal(run_t *r, err_t *err)
 {
     util_buf_t b = {0};
     for (size_t i = 0; i < r->cfg.form->nitems; i++) {
@@ -733,7 +734,7 @@ static int draft_seal(run_t *r, char **err)
 static int draft_cb(void *ud, int pos, const char *text);
 
 /* The answers of the draft's box, if it has one. */
-static int draft_unseal(run_t *r, char **err)
+static int draft_unseal(run_t *r, err_t *err)
 {
     unsigned char *box = NULL;
     char *m = NULL;
@@ -745,7 +746,7 @@ static int draft_unseal(run_t *r, char **err)
     if (!seal_salt(box, n) || draft_key(r, seal_salt(box, n), err) != 0)
         goto cleanup;
     if (seal_unlock(r->key, box, n, &m, &mn) != 0) {
-        util_seterr(err, _("the saved draft cannot be read with this code"));
+        err_set(err, ERR_INPUT, _("the saved draft cannot be read with this code"));
         goto cleanup;
     }
     for (char *p = m, *end = m + mn; p < end;) {
@@ -770,7 +771,7 @@ cleanup:
 
 /* The answer to a repeat's "add one?": y (or 1) adds an instance and puts
  * it in focus, anything else empty or n (2, 0) goes on past the repeat. */
-static int repeat_answer(run_t *r, int pos, const char *line, char **msg)
+static int repeat_answer(run_t *r, int pos, const char *line, err_t *msg)
 {
     char *t = util_trim(fold_ascii(line));
     int yes = util_streq_ci(t, "y") || util_streq_ci(t, "yes") || strcmp(t, "1") == 0 ||
@@ -779,34 +780,35 @@ static int repeat_answer(run_t *r, int pos, const char *line, char **msg)
              strcmp(t, "0") == 0 || strcmp(t, "否") == 0;
     free(t);
     if (!yes && !no) {
-        util_seterr(msg, TR(r->zh, "Type y to add one, or n to go on."));
+        err_set(msg, ERR_INPUT, TR(r->zh, "Type y to add one, or n to go on."));
         return 1;
     }
     if (yes && ans_instance_add(r->ans, (size_t)pos) < 0) {
-        util_seterr(msg, TR(r->zh, "No more than %d can be added."), FORM_MAX_INSTANCES);
+        err_set(msg, ERR_INPUT, TR(r->zh, "No more than %d can be added."), FORM_MAX_INSTANCES);
         return 1;
     }
     r->more = yes;
     return 0;
 }
 
-int run_answer(run_t *r, int pos, const char *line, char **msg)
+int run_answer(run_t *r, int pos, const char *line, err_t *msg)
 {
     const form_t *f = r->cfg.form;
     size_t n = f->nitems;
-    char *val = NULL, *old = NULL, *e = NULL;
+    err_t e = {0};
+    char *val = NULL, *old = NULL;
     char *had = NULL;
     int rc = 1, in_tx = 0;
     if (f->items[pos].type == FORM_BEGIN_REPEAT && run_shown(r, pos))
         return repeat_answer(r, pos, line, msg);
     if (!run_shown(r, pos) || !is_asked(&f->items[pos])) {
-        util_seterr(msg, TR(r->zh, "this item takes no answer"));
+        err_set(msg, ERR_INPUT, TR(r->zh, "this item takes no answer"));
         goto cleanup;
     }
     if (canonical(r, pos, line, &val, msg) != 0)
         goto cleanup;
     if (!*val && must_answer(r, pos)) {
-        *msg = required_msg(r, pos);
+        required_msg(r, pos, msg);
         goto cleanup;
     }
     if (*val && pos == r->ufield && r->cfg.unit == 0) {
@@ -819,13 +821,12 @@ int run_answer(run_t *r, int pos, const char *line, char **msg)
     }
     old = util_xstrdup(ans_get(r->ans, (size_t)pos));
     if (ans_set(r->ans, (size_t)pos, val, &e) != 0) {
-        *msg = e;
-        e = NULL;
+        err_move(msg, &e);
         goto cleanup;
     }
     if (constraint_msg(r, pos, msg)) {
         if (ans_set(r->ans, (size_t)pos, old ? old : "", &e) != 0)
-            free(e), e = NULL;
+            err_clear(&e);
         goto cleanup;
     }
     /* answers that this one made irrelevant are dropped (ODK does the
@@ -866,10 +867,10 @@ int run_answer(run_t *r, int pos, const char *line, char **msg)
 fail:
     if (in_tx)
         store_rollback(r->cfg.store);
-    util_seterr(msg, _("saving the answer failed: %s"), e ? e : "?");
+    err_set(msg, e.code, _("saving the answer failed: %s"), e.msg ? e.msg : "?");
     rc = -1;
 cleanup:
-    free(e);
+    err_clear(&e);
     free(had);
     free(old);
     free(val);
@@ -904,7 +905,7 @@ static int next_asked(const run_t *r, int p)
 /* Tries the digits of t on the items from pos on, in r->ans only: 0 when
  * every digit is a choice of its item (positions in ps), else 2 with *msg.
  * The answers set are put back either way. */
-static int row_try(run_t *r, int pos, const char *t, int *ps, char **msg)
+static int row_try(run_t *r, int pos, const char *t, int *ps, err_t *msg)
 {
     size_t n = strlen(t), set = 0;
     char **old = util_xcalloc(n, sizeof *old);
@@ -913,18 +914,19 @@ static int row_try(run_t *r, int pos, const char *t, int *ps, char **msg)
     for (size_t k = 0; k < n && rc == 0; k++) {
         int p = k ? next_asked(r, ps[k - 1]) : pos;
         if (!digit_item(r, p)) {
-            util_seterr(msg, TR(r->zh, "A row of %zu ratings, but only %zu rating questions "
+            err_set(msg, ERR_INPUT, TR(r->zh, "A row of %zu ratings, but only %zu rating questions "
                                        "follow from here; nothing was filled. Key the rest one "
                                        "answer per question."), n, k);
             rc = 2;
             break;
         }
         const form_list_t *l = list_of(r, p);
-        char d[2] = {t[k], '\0'}, *e = NULL;
+        char d[2] = {t[k], '\0'};
+        err_t e = {0};
         int c = run_choice(l, d);
         if (c < 0) {
             char *rg = range_text(l);
-            util_seterr(msg, TR(r->zh, "Digit %zu of the row, '%c', is not a choice of question "
+            err_set(msg, ERR_INPUT, TR(r->zh, "Digit %zu of the row, '%c', is not a choice of question "
                                        "%d (%s); nothing was filled."), k + 1, t[k],
                         run_number(r, p, NULL), rg);
             free(rg);
@@ -934,20 +936,20 @@ static int row_try(run_t *r, int pos, const char *t, int *ps, char **msg)
         ps[k] = p;
         old[set++] = util_xstrdup(ans_get(r->ans, (size_t)p));
         if (ans_set(r->ans, (size_t)p, l->choices[c].name, &e) != 0) {
-            free(e);
             rc = 2;
         } else if (constraint_msg(r, p, &e)) {
-            util_seterr(msg, TR(r->zh, "Question %d: %s; nothing was filled."),
-                        run_number(r, p, NULL), e);
-            free(e);
+            err_set(msg, ERR_INPUT, TR(r->zh, "Question %d: %s; nothing was filled."),
+                    run_number(r, p, NULL), e.msg);
             rc = 2;
         }
+        err_clear(&e);
     }
     while (set > 0) {
         set--;
-        char *e = NULL;
-        if (ans_set(r->ans, (size_t)ps[set], old[set] ? old[set] : "", &e) != 0)
-            free(e);   /* it was this item's answer a moment ago */
+        err_t e = {0};
+        /* it was this item's answer a moment ago: it cannot be refused */
+        ans_set(r->ans, (size_t)ps[set], old[set] ? old[set] : "", &e);
+        err_clear(&e);
         free(old[set]);
     }
     free(old);
@@ -955,7 +957,7 @@ static int row_try(run_t *r, int pos, const char *t, int *ps, char **msg)
 }
 
 int run_answer_row(run_t *r, int pos, const char *line, int **filled, size_t *nfilled,
-                   char **msg)
+                   err_t *msg)
 {
     char *t = util_trim(fold_ascii(line));
     size_t n = strlen(t);
@@ -983,7 +985,7 @@ cleanup:
     return rc;
 }
 
-int run_move(run_t *r, int pos, char **err)
+int run_move(run_t *r, int pos, err_t *err)
 {
     if (!r->draft_key || !r->drafted)
         return 0;
@@ -995,7 +997,7 @@ int run_move(run_t *r, int pos, char **err)
 }
 
 /* The first of items [first, end) whose answer is missing or refused. */
-static int check_range(const run_t *r, size_t first, size_t end, int *pos, char **msg)
+static int check_range(const run_t *r, size_t first, size_t end, int *pos, err_t *msg)
 {
     const form_t *f = r->cfg.form;
     for (size_t i = first; i < end; i++) {
@@ -1003,7 +1005,7 @@ static int check_range(const run_t *r, size_t first, size_t end, int *pos, char 
             continue;
         if (!ans_get(r->ans, i) && must_answer(r, (int)i)) {
             *pos = (int)i;
-            *msg = required_msg(r, (int)i);
+            required_msg(r, (int)i, msg);
             return 1;
         }
         if (constraint_msg(r, (int)i, msg)) {
@@ -1014,7 +1016,7 @@ static int check_range(const run_t *r, size_t first, size_t end, int *pos, char 
     return 0;
 }
 
-int run_check(const run_t *r, int *pos, char **msg)
+int run_check(const run_t *r, int *pos, err_t *msg)
 {
     const form_t *f = r->cfg.form;
     size_t start = 0;
@@ -1044,14 +1046,13 @@ int run_check(const run_t *r, int *pos, char **msg)
 static int draft_cb(void *ud, int pos, const char *text)
 {
     run_t *r = ud;
-    char *e = NULL;
-    if (pos >= 0 && (size_t)pos < r->cfg.form->nitems && pos != r->skip &&
-        ans_set(r->ans, (size_t)pos, text, &e) != 0)
-        free(e);   /* cannot happen with the form version the draft was made with */
+    /* a refused answer cannot happen with the form version the draft was made with */
+    if (pos >= 0 && (size_t)pos < r->cfg.form->nitems && pos != r->skip)
+        ans_set(r->ans, (size_t)pos, text, NULL);
     return 0;
 }
 
-int run_draft_load(run_t *r, int *cursor, char **err)
+int run_draft_load(run_t *r, int *cursor, err_t *err)
 {
     store_draft_t d;
     if (!r->draft_key)
@@ -1064,8 +1065,8 @@ int run_draft_load(run_t *r, int *cursor, char **err)
     if (rc != 0)
         return rc;
     if (d.form != r->cfg.form_row) {
-        util_seterr(err, _("the draft was made with another version of the form (%d, not %d)"),
-                    d.form, r->cfg.form_row);
+        err_set(err, ERR_FAIL, _("the draft was made with another version of the form (%d, not "
+                                 "%d)"), d.form, r->cfg.form_row);
         ans_clear_all(r->ans);
         prefill(r);
         return -1;
@@ -1081,7 +1082,7 @@ int run_draft_load(run_t *r, int *cursor, char **err)
     return 0;
 }
 
-int run_draft_discard(run_t *r, char **err)
+int run_draft_discard(run_t *r, err_t *err)
 {
     store_t *s = r->cfg.store;
     ans_clear_all(r->ans);
@@ -1105,7 +1106,7 @@ int run_draft_discard(run_t *r, char **err)
 
 /* ---- storing ---- */
 
-int run_unit(const run_t *r, int *unit, char **msg)
+int run_unit(const run_t *r, int *unit, err_t *msg)
 {
     if (r->cfg.unit > 0) {
         *unit = r->cfg.unit;
@@ -1113,20 +1114,20 @@ int run_unit(const run_t *r, int *unit, char **msg)
     }
     const char *code = r->ufield >= 0 ? ans_get(r->ans, (size_t)r->ufield) : NULL;
     if (!code) {
-        util_seterr(msg, TR(r->zh, "The unit is not known: answer the unit question."));
+        err_set(msg, ERR_INPUT, TR(r->zh, "The unit is not known: answer the unit question."));
         return 1;
     }
     return unit_known(r, code, unit, msg) == 0 ? 0 : 1;
 }
 
-int run_submit(run_t *r, const char *source, const char *token_hash, long *response, char **err)
+int run_submit(run_t *r, const char *source, const char *token_hash, long *response, err_t *err)
 {
     int unit;
-    char *m = NULL;
+    err_t m = {0};
     if (load_item_ids(r, err) != 0)
         return -1;
     if (run_unit(r, &unit, &m) != 0) {
-        *err = m;
+        err_move(err, &m);
         return -1;
     }
     ans_drop_irrelevant(r->ans);
@@ -1142,7 +1143,7 @@ int run_submit(run_t *r, const char *source, const char *token_hash, long *respo
 /* Inside the transaction that stores a keyed questionnaire: its answers
  * leave the draft, but the draft row stays, still ours, for the next
  * questionnaire, so no other session can take the key in between. */
-static int empty_draft(run_t *r, char **err)
+static int empty_draft(run_t *r, err_t *err)
 {
     store_t *s = r->cfg.store;
     if (!r->draft_key)
@@ -1154,7 +1155,7 @@ static int empty_draft(run_t *r, char **err)
     return 0;
 }
 
-int run_batch_keep(run_t *r, int batch, long seq, char **err)
+int run_batch_keep(run_t *r, int batch, long seq, err_t *err)
 {
     const form_t *f = r->cfg.form;
     store_t *s = r->cfg.store;
@@ -1162,9 +1163,9 @@ int run_batch_keep(run_t *r, int batch, long seq, char **err)
     const char **text = util_xcalloc(f->nitems + 1, sizeof *text);
     size_t n = 0;
     int rc = -1, unit;
-    char *m = NULL;
+    err_t m = {0};
     if (run_unit(r, &unit, &m) != 0) {
-        *err = m;
+        err_move(err, &m);
         goto cleanup;
     }
     ans_drop_irrelevant(r->ans);
@@ -1202,7 +1203,7 @@ static int values_cb(void *ud, int pos, const char *text)
     return 0;
 }
 
-int run_batch_first(run_t *r, int batch, long seq, char ***values, char **err)
+int run_batch_first(run_t *r, int batch, long seq, char ***values, err_t *err)
 {
     values_t vs = {util_xcalloc(r->cfg.form->nitems + 1, sizeof(char *)), r->cfg.form->nitems};
     if (store_batch_values(r->cfg.store, batch, seq, values_cb, &vs, err) != 0) {
@@ -1223,23 +1224,24 @@ void run_values_free(char **values, size_t n)
     free(values);
 }
 
-int run_store_entry(run_t *r, long *response, char **err)
+int run_store_entry(run_t *r, long *response, err_t *err)
 {
     return run_batch_verified(r, 0, 0, 0, 0, response, err);
 }
 
 int run_batch_verified(run_t *r, int batch, long seq, long compared, long differences,
-                       long *response, char **err)
+                       long *response, err_t *err)
 {
     store_t *s = r->cfg.store;
     store_answer_t *rows = NULL;
     size_t n = 0;
     int rc = -1, unit;
-    char *m = NULL, today[11];
+    err_t m = {0};
+    char today[11];
     if (load_item_ids(r, err) != 0)
         return -1;
     if (run_unit(r, &unit, &m) != 0) {
-        *err = m;
+        err_move(err, &m);
         return -1;
     }
     util_today(today);

@@ -69,7 +69,7 @@ struct import {
                             order, layout or encoding give the same sum */
     long data_rows;      /* the rows in it */
     long batch;          /* the batch the responses are stored in (store_import_begin) */
-    char *err;           /* a store error during the pass */
+    err_t err;           /* what stopped the pass early: a store error */
     char today[11];
 };
 
@@ -248,9 +248,8 @@ static unit_rec_t *row_unit(import_t *im, const csvr_row_t *row, const imp_row_t
             problem(im, row->line, r->unit_col, _("the unit column says '%s' but the answer "
                       "to %s is '%s'"), code, im->form->unit_field, answer);
         } else if (!answer) {
-            char *m = NULL;
-            if (ans_set(im->ans, (size_t)im->ufield, canon, &m) != 0)
-                free(m);   /* a unit the question does not list: the unit still counts */
+            /* a unit the question does not list fails: the unit still counts */
+            ans_set(im->ans, (size_t)im->ufield, canon, NULL);
         }
     }
     *code_out = code;
@@ -322,11 +321,11 @@ static int on_row(void *ud, const csvr_row_t *row)
     unit_rec_t *u = row_unit(im, row, &r, &code);
     const form_t *f = im->form;
     for (size_t i = 0; i < f->nitems; i++) {
-        char *msg = NULL;
+        err_t msg = {0};
         if (ans_get(im->ans, i) && ans_check_constraint(im->ans, i, f->default_lang, &msg) != 0) {
             problem(im, row->line, imp_plan_column(im->plan, i), _("%s: %s (value '%s')"),
-                    f->items[i].name, msg, ans_get(im->ans, i));
-            free(msg);
+                    f->items[i].name, msg.msg, ans_get(im->ans, i));
+            err_clear(&msg);
         }
     }
     int rc = 0;
@@ -366,8 +365,8 @@ static int on_chunk(void *ud, const char *text, size_t n)
         im->delim = csvr_sniff_delim(text, n);
         im->csv = csvr_new(im->delim, on_row, im);
         if (!im->csv) {
-            util_seterr(&im->err, _("cannot start the CSV parser"));
-            return 2;
+            err_set(&im->err, ERR_FAIL, _("cannot start the CSV parser"));
+            return 1;   /* stops the pass, as a store error does */
         }
     }
     hash_add(&im->hash, text, n);
@@ -388,11 +387,11 @@ static int on_book_row(void *ud, const xlsx_row_t *xr)
 }
 
 /* The pass over the file.  0, or -1 after an encoding or CSV error
- * (reported as a fatal problem), or a positive value after a store error
- * (im->err). */
+ * (reported as a fatal problem, at the position the reader names), or 1
+ * when im->err stopped it. */
 static int pass(import_t *im)
 {
-    char *err = NULL;
+    err_t err = {0};
     im->header_done = 0;
     im->st.rows = im->st.rejected = 0;
     imp_plan_free(im->plan);
@@ -418,9 +417,10 @@ static int pass(import_t *im)
         im->st.label_example = util_xstrdup(ex);
     }
     progress(im, IMPORT_PASS_END);
-    if (err || rc == -1) {
-        report(im, 0, 0, err ? err : csvr_error(im->csv), 1);
-        free(err);
+    if (rc == -1) {
+        const err_t *e = err.code != ERR_OK || !im->csv ? &err : csvr_error(im->csv);
+        report(im, e->line, e->col, e->msg ? e->msg : _("CSV error"), 1);
+        err_clear(&err);
         im->st.errors++;
         im->fatal = 1;
         return -1;
@@ -462,7 +462,7 @@ void import_free(import_t *im)
     imp_src_free(im->src);
     xlsx_close(im->book);
     free(im->item_ids);
-    free(im->err);
+    err_clear(&im->err);
     ans_free(im->ans);
     form_free(im->form);
     free(im);
@@ -474,13 +474,13 @@ const import_stats_t *import_stats(const import_t *im)
 }
 
 /* The form, its item ids and the known units. */
-static int load_form(import_t *im, char **err)
+static int load_form(import_t *im, err_t *err)
 {
     int r = store_form_get(im->store, im->o.form_id, &im->form, &im->form_rowid, err);
     if (r != 0) {
         if (r == 1)
-            util_seterr(err, _("no form '%s'; 'gapsurvey form list' shows the stored ones"),
-                        im->o.form_id);
+            err_set(err, ERR_NOTFOUND, _("no form '%s'; 'gapsurvey form list' shows the stored "
+                                         "ones"), im->o.form_id);
         return -1;
     }
     im->ufield = im->form->unit_field ? form_item_index(im->form, im->form->unit_field) : -1;
@@ -513,52 +513,54 @@ static xlsx_kind_t sniff_file(const char *path)
  * reported as a read error. */
 static int open_book(import_t *im, xlsx_kind_t kind)
 {
-    char *data = NULL, *why = NULL;
+    char *data = NULL;
+    err_t why = {0};
     size_t len = 0;
     int rc = -1;
     if (kind == XLSX_OLE) {
-        why = util_xstrdup(_("an Excel 97-2003 workbook (.xls) or a workbook saved with a "
-                             "password: save it as an Excel workbook (.xlsx) without a password, "
-                             "or as CSV UTF-8"));
+        err_set(&why, ERR_INPUT, _("an Excel 97-2003 workbook (.xls) or a workbook saved with a "
+                                   "password: save it as an Excel workbook (.xlsx) without a "
+                                   "password, or as CSV UTF-8"));
     } else if (util_read_file(im->o.file, &data, &len, &why) == 0) {
-        char *msg = NULL;
-        if (xlsx_open_mem(data, len, &im->book, &msg) != 0) {
-            why = util_fmt(_("a zip archive that is not an Excel workbook, and not a CSV text "
-                             "file (%s): give the responses as .xlsx or as CSV"), msg);
-            free(msg);
-        } else if (xlsx_nsheets(im->book) == 0) {
-            why = util_xstrdup(_("the workbook has no sheet"));
-        } else {
-            im->sheet = xlsx_sheet_name(im->book, 0);
+        err_t msg = {0};
+        if (xlsx_open_mem(data, len, &im->book, &msg) != 0)
+            err_set(&why, ERR_INPUT, _("a zip archive that is not an Excel workbook, and not a "
+                                       "CSV text file (%s): give the responses as .xlsx or as "
+                                       "CSV"), msg.msg);
+        else if (xlsx_nsheets(im->book) == 0)
+            err_set(&why, ERR_INPUT, _("the workbook has no sheet"));
+        else
             rc = 0;
-        }
+        err_clear(&msg);
+        if (rc == 0)
+            im->sheet = xlsx_sheet_name(im->book, 0);
     }
     if (rc != 0) {
-        report(im, 0, 0, why, 1);
+        report(im, 0, 0, why.msg, 1);
         im->st.errors++;
         im->fatal = 1;
     }
-    free(why);
+    err_clear(&why);
     free(data);
     return rc;
 }
 
 /* The response file, the reject file and the answers of one row. */
-static int open_files(import_t *im, char **err)
+static int open_files(import_t *im, err_t *err)
 {
-    char *why = NULL;
+    err_t why = {0};
     xlsx_kind_t kind = sniff_file(im->o.file);
     if (kind != XLSX_NOT) {
         if (open_book(im, kind) != 0) {
-            util_seterr(err, _("nothing imported"));
+            err_set(err, ERR_FAIL, _("nothing imported"));
             return -1;
         }
         im->st.encoding = ENC_UTF8;   /* a workbook holds Unicode text */
         im->st.book = 1;
     } else if (imp_src_open(im->o.file, im->o.encoding, &im->src, &why) != 0) {
-        report(im, 0, 0, why, 1);
-        free(why);
-        util_seterr(err, _("nothing imported"));
+        report(im, why.line, why.col, why.msg, 1);
+        err_clear(&why);
+        err_set(err, ERR_FAIL, _("nothing imported"));
         return -1;
     } else {
         im->st.encoding = imp_src_encoding(im->src);
@@ -568,7 +570,7 @@ static int open_files(import_t *im, char **err)
         im->st.rejects = im->rejects_path;
         im->rejects = fopen(im->rejects_path, "wb");
         if (!im->rejects) {
-            util_seterr(err, _("cannot write the reject file %s"), im->rejects_path);
+            err_set(err, ERR_FAIL, _("cannot write the reject file %s"), im->rejects_path);
             return -1;
         }
         fputs("\xEF\xBB\xBF", im->rejects);   /* Excel then reads the CJK text right */
@@ -578,7 +580,7 @@ static int open_files(import_t *im, char **err)
 }
 
 /* The transaction and the wave the responses go to. */
-static int begin(import_t *im, char **err)
+static int begin(import_t *im, err_t *err)
 {
     if (store_begin(im->store, err) != 0)
         return -1;
@@ -587,13 +589,13 @@ static int begin(import_t *im, char **err)
     if (im->o.wave) {
         r = store_wave_find(im->store, im->o.wave, &im->wave, err);
         if (r == 1)
-            util_seterr(err, _("no wave '%s'; add it with 'gapsurvey wave add %s'"), im->o.wave,
-                        im->o.wave);
+            err_set(err, ERR_NOTFOUND, _("no wave '%s'; add it with 'gapsurvey wave add %s'"),
+                    im->o.wave, im->o.wave);
     } else {
         r = store_wave_current(im->store, 1, &im->wave, err);
         if (r == 1)
-            util_seterr(err, _("every wave is closed; open one with 'gapsurvey wave add NAME' or "
-                               "give --wave"));
+            err_set(err, ERR_FAIL, _("every wave is closed; open one with 'gapsurvey wave add "
+                                     "NAME' or give --wave"));
     }
     if (r != 0 || store_import_begin(im->store, im->form_rowid, im->o.form_id, im->wave,
                                      im->o.file, &im->batch, err) != 0)
@@ -602,14 +604,14 @@ static int begin(import_t *im, char **err)
     return 0;
 }
 
-int import_read(import_t *im, char **err)
+int import_read(import_t *im, err_t *err)
 {
     if (load_form(im, err) != 0 || open_files(im, err) != 0 ||
         (!im->o.dry_run && begin(im, err) != 0))
         return -1;
     int r = pass(im);
     if (r > 0) {
-        util_seterr(err, "%s", im->err);
+        err_move(err, &im->err);
         return -1;
     }
     if (r == 0 && im->st.rows == 0 && im->st.errors == 0)
@@ -618,7 +620,7 @@ int import_read(import_t *im, char **err)
         int bad = fclose(im->rejects) != 0;
         im->rejects = NULL;
         if (bad) {
-            util_seterr(err, _("cannot write the reject file %s"), im->rejects_path);
+            err_set(err, ERR_FAIL, _("cannot write the reject file %s"), im->rejects_path);
             return -1;
         }
         if (im->st.rejected == 0 || im->fatal || im->header_errors) {
@@ -643,9 +645,10 @@ static int earlier_file(void *ud, const store_import_t *b)
 
 /* -1 with *err when the file, or the same responses from other bytes, was
  * imported into the form before (and --again was not given). */
-static int check_seen(import_t *im, char **err)
+static int check_seen(import_t *im, err_t *err)
 {
-    char hash[17], data[40], *why = NULL, *what = NULL;
+    char hash[17], data[40], *what = NULL;
+    err_t why = {0};
     long batch = 0;
     int same_file = 0;
     hash_hex(im, hash, data);
@@ -655,12 +658,13 @@ static int check_seen(import_t *im, char **err)
                                  &why) == 1;
     if (seen && store_import_list(im->store, batch, earlier_file, &what, &why) != 0)
         what = util_xstrdup("?");
-    free(why);
+    err_clear(&why);
     if (seen && same_file)
-        util_seterr(err, _("%s was imported into %s before (import %ld: %s); use --again to "
-                           "import it a second time"), im->o.file, im->o.form_id, batch, what);
+        err_set(err, ERR_EXISTS, _("%s was imported into %s before (import %ld: %s); use --again "
+                                   "to import it a second time"), im->o.file, im->o.form_id,
+                batch, what);
     else if (seen)
-        util_seterr(err, i18n_ntext("%s holds the same %ld response as import %ld (%s) "
+        err_set(err, ERR_EXISTS, i18n_ntext("%s holds the same %ld response as import %ld (%s) "
                                     "already stored in %s, in another file or another order; use "
                                     "--again to import it a second time",
                                     "%s holds the same %ld responses as import %ld (%s) "
@@ -672,23 +676,22 @@ static int check_seen(import_t *im, char **err)
     return seen ? -1 : 0;
 }
 
-int import_check(import_t *im, char **err)
+int import_check(import_t *im, err_t *err)
 {
     if (check_seen(im, err) != 0)
         return -1;
     const import_stats_t *st = &im->st;
     if (st->errors &&
         (!im->o.skip_invalid || im->fatal || im->header_errors || st->rejected == st->rows)) {
-        util_seterr(err, i18n_ntext("nothing imported: %ld problem in %s",
-                                    "nothing imported: %ld problems in %s",
-                                    (unsigned long)st->errors),
-                    st->errors, im->o.file);
+        err_set(err, ERR_FAIL, i18n_ntext("nothing imported: %ld problem in %s",
+                                          "nothing imported: %ld problems in %s",
+                                          (unsigned long)st->errors), st->errors, im->o.file);
         return -1;
     }
     return 0;
 }
 
-int import_commit(import_t *im, char **err)
+int import_commit(import_t *im, err_t *err)
 {
     if (im->o.dry_run)
         return 0;
@@ -710,7 +713,7 @@ static int undo_info(void *ud, const store_import_t *b)
     return 0;
 }
 
-int import_undo(store_t *s, long id, long *removed, char **err)
+int import_undo(store_t *s, long id, long *removed, err_t *err)
 {
     int undoable = 0;
     *removed = 0;
@@ -718,8 +721,9 @@ int import_undo(store_t *s, long id, long *removed, char **err)
         return -1;
     int r = store_import_list(s, id, undo_info, &undoable, err);
     if (r == 0 && !undoable) {
-        util_seterr(err, _("import %ld was recorded before imports were kept as batches: which "
-                           "responses it stored is not known, so it cannot be undone"), id);
+        err_set(err, ERR_FAIL, _("import %ld was recorded before imports were kept as batches: "
+                                 "which responses it stored is not known, so it cannot be "
+                                 "undone"), id);
         r = -1;
     }
     if (r == 0 && (store_import_delete(s, id, removed, err) != 0 || store_commit(s, err) != 0))
