@@ -5,16 +5,7 @@
 # refuses the whole row and fills nothing; relevance is followed as the
 # digits fill it; numbers typed into a number question are not split.
 . "$ROOT/tests/cli/lib.sh"
-"$GS" init >/dev/null
-"$GS" form add "$Q/staff-opinion.csv" "$Q/five-type-self-assessment.csv" >/dev/null
-"$GS" unit import "$Q/units-sample.csv" >/dev/null
-db() { sqlite3 "$GAPSURVEY_DB" "$1"; }
-pty() {
-    name=$1
-    shift
-    python3 "$ROOT/tests/cli/ptydrive.py" --name "$name" --log "$T/$name.log" -- \
-        env LANG=C.UTF-8 LC_ALL= LANGUAGE= GAPSURVEY_DB="$GAPSURVEY_DB" "$GS" "$@"
-}
+. "$ROOT/tests/cli/pty_lib.inc"
 ans() {   # ans ITEM: the answer in the only response of source entry of FORM
     db "SELECT a.text FROM answers a JOIN items i ON i.id = a.item JOIN responses r
         ON r.id = a.response WHERE i.name = '$1' AND r.source = 'entry' AND r.form = i.form

@@ -7,16 +7,7 @@
 # the other mode is refused with what to do.  Run through a real
 # pseudo-terminal (tests/cli/ptydrive.py), as tests/cli/run_pty.sh does.
 . "$ROOT/tests/cli/lib.sh"
-"$GS" init >/dev/null
-"$GS" form add "$Q/staff-opinion.csv" "$Q/five-type-self-assessment.csv" >/dev/null
-"$GS" unit import "$Q/units-sample.csv" >/dev/null
-db() { sqlite3 "$GAPSURVEY_DB" "$1"; }
-pty() {
-    name=$1
-    shift
-    python3 "$ROOT/tests/cli/ptydrive.py" --name "$name" --log "$T/$name.log" -- \
-        env LANG=C.UTF-8 LC_ALL= LANGUAGE= GAPSURVEY_DB="$GAPSURVEY_DB" "$GS" "$@"
-}
+. "$ROOT/tests/cli/pty_lib.inc"
 key() { grep -o -- '--resume [0-9A-Z-]*' "$T/$1.log" | head -n 1 | cut -d' ' -f2; }
 
 # ---- data entry: the keyer's draft is the keyer's session's
