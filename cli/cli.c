@@ -105,12 +105,42 @@ void cli_progress_clear(cli_progress_t *p)
 
 /* ---- options ---- */
 
-/* opts plus --help as getopt_long's two tables. */
+/* opts plus --help, and the global options the command has no option
+ * of the same name for, as getopt_long's two tables. */
 #define MAX_OPTS 40
+#define N_GLOBAL_AFTER 3
 typedef struct {
-    struct option longs[MAX_OPTS + 2];
-    char shorts[2 * MAX_OPTS + 2];
+    struct option longs[MAX_OPTS + N_GLOBAL_AFTER + 2];
+    char shorts[2 * MAX_OPTS + 4];
+    int short_q;         /* -q is the global --quiet here */
 } getopt_tables_t;
+
+/* getopt_long's value for a global option given after the command: beyond
+ * every char, so it can be no command's key. */
+#define GLOBAL_KEY(k) (0x100 + (k))
+
+static int global_apply(int key, const char *val);
+
+/* The global options that may follow the command too (`analyze --db x`):
+ * those of cli_main's table that take part in running a command. */
+static const cli_opt_t global_after[N_GLOBAL_AFTER + 1] = {
+    {"db", 'd', CLI_VALUE}, {"lang", 'l', CLI_VALUE}, {"quiet", 'q', CLI_SHORT}, CLI_OPT_END};
+
+static const cli_opt_t *opt_named(const cli_opt_t *opts, const char *name)
+{
+    for (const cli_opt_t *o = opts; o && o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return o;
+    return NULL;
+}
+
+static int short_taken(const cli_opt_t *opts, int key)
+{
+    for (const cli_opt_t *o = opts; o && o->name; o++)
+        if (o->key == key && (o->flags & CLI_SHORT))
+            return 1;
+    return 0;
+}
 
 static void getopt_tables(const cli_opt_t *opts, getopt_tables_t *t)
 {
@@ -122,6 +152,19 @@ static void getopt_tables(const cli_opt_t *opts, getopt_tables_t *t)
             t->shorts[k++] = (char)o->key;
             if (arg == required_argument)
                 t->shorts[k++] = ':';
+        }
+    }
+    /* a command's own option of the same name keeps its meaning (report
+     * --lang is the report's language) */
+    t->short_q = 0;
+    for (const cli_opt_t *g = global_after; g->name; g++) {
+        if (opt_named(opts, g->name))
+            continue;
+        int arg = g->flags & CLI_VALUE ? required_argument : no_argument;
+        t->longs[n++] = (struct option){g->name, arg, NULL, GLOBAL_KEY(g->key)};
+        if ((g->flags & CLI_SHORT) && !short_taken(opts, g->key)) {
+            t->shorts[k++] = (char)g->key;
+            t->short_q = g->key == 'q';
         }
     }
     t->longs[n++] = (struct option){"help", no_argument, NULL, 'h'};
@@ -146,7 +189,7 @@ static void bad_option(char **argv, const getopt_tables_t *t)
         if (needs) {
             cli_error(_("option %s needs a value"), bad);
         } else {
-            const char *names[MAX_OPTS + 2];
+            const char *names[MAX_OPTS + N_GLOBAL_AFTER + 2];
             size_t k = 0;
             for (const struct option *o = t->longs; o->name; o++)
                 names[k++] = o->name;
@@ -181,7 +224,18 @@ int cli_getopt(int argc, char **argv, const cli_opt_t *opts, const char *usage)
     getopt_tables_t t;
     getopt_tables(opts, &t);
     opterr = 0;
-    int c = getopt_long(argc, argv, t.shorts, t.longs, NULL);
+    int c, li = -1;
+    /* global options after the command are applied here and not returned;
+     * -q is told from a long option whose key is 'q' (analyze --fdr) by
+     * the long index getopt_long sets for long options only */
+    while ((c = getopt_long(argc, argv, t.shorts, t.longs, &li)) >= GLOBAL_KEY(0) ||
+           (c == 'q' && t.short_q && li < 0)) {
+        li = -1;
+        if (global_apply(c == 'q' ? 'q' : c - GLOBAL_KEY(0), optarg) >= 0) {
+            ended = 1;
+            return CLI_BAD;
+        }
+    }
     if (c == -1) {
         ended = 1;
         return CLI_END;
@@ -304,8 +358,9 @@ static const char usage[] = N_(
     "The database is --db FILE, else $GAPSURVEY_DB, else ./gapsurvey.db.\n"
     "The language is --lang, else $LANGUAGE, $LC_ALL, $LC_MESSAGES or $LANG,\n"
     "else English.  --quiet (-q) keeps everything but errors and data off the\n"
-    "terminal.  'gapsurvey help COMMAND' or 'gapsurvey COMMAND --help'\n"
-    "describes a command with examples; 'man gapsurvey' has them all.\n"
+    "terminal.  --db, --lang and --quiet may also follow the command.\n"
+    "'gapsurvey help COMMAND' or 'gapsurvey COMMAND --help' describes a\n"
+    "command with examples; 'man gapsurvey' has them all.\n"
     "\n"
     "commands:\n");
 
@@ -385,6 +440,27 @@ static void bad_global_option(const char *a, const cli_opt_t *opts)
         fprintf(stderr, _("gapsurvey: unknown option '%s'\n"), a);
 }
 
+/* Applies the global option key (--quiet, --db, --lang) with its value,
+ * before the command or after it: -1, or the exit status after saying
+ * what is wrong. */
+static int global_apply(int key, const char *val)
+{
+    switch (key) {
+    case 'q': cli_quiet = 1; break;
+    case 'd': cli_db_path = val; break;
+    case 'l':
+        cli_lang = cli_norm_lang(val);
+        if (!cli_lang) {
+            cli_lang = "en";
+            fprintf(stderr, _("gapsurvey: --lang takes zh or en, not '%s'\n"), val);
+            return 2;
+        }
+        i18n_init(cli_lang);
+        break;
+    }
+    return -1;
+}
+
 /* The options before the command: -1 when the command is to run (*i its
  * index, *help set by --help), else the exit status. */
 static int global_options(int argc, char **argv, const cli_cmd_t *cmds, const char *version,
@@ -399,19 +475,15 @@ static int global_options(int argc, char **argv, const cli_cmd_t *cmds, const ch
     for (*i = 1; *i < argc && argv[*i][0] == '-'; ++*i) {
         const char *val = NULL;
         const cli_opt_t *o = global_option(argc, argv, i, &val);
+        int rc;
         switch (o ? o->key : 0) {
         case 'h': *help = 1; break;   /* after the loop, so a later --lang still applies */
         case 'V': printf("gapsurvey %s\n", version); return 0;
-        case 'q': cli_quiet = 1; break;
-        case 'd': cli_db_path = val; break;
+        case 'q':
+        case 'd':
         case 'l':
-            cli_lang = cli_norm_lang(val);
-            if (!cli_lang) {
-                cli_lang = "en";
-                fprintf(stderr, _("gapsurvey: --lang takes zh or en, not '%s'\n"), val);
-                return 2;
-            }
-            i18n_init(cli_lang);
+            if ((rc = global_apply(o->key, val)) >= 0)
+                return rc;
             break;
         default:
             bad_global_option(argv[*i], global_opts);
