@@ -302,6 +302,24 @@ int cli_form_get(store_t *s, const char *form_id, form_t **f, int *row)
     return r != 0;
 }
 
+const char *cli_out_file(const char *path)
+{
+    return path && strcmp(path, "-") == 0 ? NULL : path;
+}
+
+int cli_dash_dir(const char *opt, const char *val, const char *hint)
+{
+    if (!val || strcmp(val, "-") != 0)
+        return 0;
+    if (hint)
+        cli_error(_("%s takes a directory, where it writes several files, not '-': standard "
+                    "output cannot hold them; %s"), opt, hint);
+    else
+        cli_error(_("%s takes a directory, where it writes several files, not '-': standard "
+                    "output cannot hold them"), opt);
+    return 1;
+}
+
 /* ---- commands ---- */
 
 const cli_cmd_t *cli_sub_find(const cli_cmd_t *subs, const char *name)

@@ -36,8 +36,8 @@ static const char usage[] = N_(
     "\n"
     "  --labels   choice labels instead of choice names (csv, json, xlsx)\n"
     "  -o, --output FILE\n"
-    "             write FILE (default: standard output; not a terminal for\n"
-    "             sav, dta and xlsx)\n"
+    "             write FILE; - or no -o: standard output (sav, dta and xlsx\n"
+    "             only to a pipe or a file, never to a terminal)\n"
     "\n"
     "Labels are in the --lang language when the form has it.\n"
     "\n"
@@ -54,14 +54,14 @@ int cmd_export(int argc, char **argv, cli_ctx_t *cx)
 {
     const char *form_id = NULL, *wave_name = NULL, *format = NULL;
     exp_opts_t o = {0};
-    int c;
+    int c, out_given = 0;
     while ((c = cli_getopt(argc, argv, opts, usage)) > 0) {
         switch (c) {
         case 'f': form_id = optarg; break;
         case 'w': wave_name = optarg; break;
         case 'F': format = optarg; break;
         case 'l': o.labels = 1; break;
-        case 'o': o.path = optarg; break;
+        case 'o': o.path = cli_out_file(optarg); out_given = 1; break;
         }
     }
     if (c != CLI_END)
@@ -77,8 +77,12 @@ int cmd_export(int argc, char **argv, cli_ctx_t *cx)
             return 2;
         }
     } else if (!o.path || exp_format_from_path(o.path, &o.format) != 0) {
-        cli_error(_("give --format plain, csv, json, sav, dta or xlsx (or -o FILE with one of "
-                  "those extensions)"));
+        if (out_given && !o.path)
+            cli_error(_("-o - (standard output) has no extension to tell the format: give "
+                        "--format plain, csv, json, sav, dta or xlsx"));
+        else
+            cli_error(_("give --format plain, csv, json, sav, dta or xlsx (or -o FILE with one "
+                        "of those extensions)"));
         return 2;
     }
     if (o.labels && o.format == EXP_PLAIN) {

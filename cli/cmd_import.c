@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -46,8 +47,8 @@ static const char usage[] = N_(
     "  --create-units     add unit codes that are not known yet (named by code)\n"
     "  --skip-invalid     store the valid rows; write the others, with a column\n"
     "                     import_problems giving the reasons, to a reject file\n"
-    "                     (FILE.rejected.csv, or --rejects FILE) that can be\n"
-    "                     corrected and imported as it is\n"
+    "                     (FILE.rejected.csv, or --rejects FILE; - is standard\n"
+    "                     output) that can be corrected and imported as it is\n"
     "  --dry-run          check only, store nothing\n"
     "  --again            import a file that was imported before\n"
     "\n"
@@ -170,12 +171,16 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
         cli_error("%s", err);
         goto cleanup;
     }
+    /* with --rejects - the rejected rows are standard output's: the
+     * summary goes to standard error */
+    int to_out = rejects && strcmp(rejects, "-") == 0;
+    FILE *say = to_out ? stderr : stdout;
     if (st->rejected)
         fprintf(stderr, _("%s: %ld of %ld rows rejected; they and their problems are in %s\n"),
-                file, st->rejected, st->rows, st->rejects);
+                file, st->rejected, st->rows, to_out ? _("standard output") : st->rejects);
     if (dry) {
-        printf(_("%s: %ld responses are valid (dry run: nothing stored)\n"), file,
-               st->rows - st->rejected);
+        fprintf(say, _("%s: %ld responses are valid (dry run: nothing stored)\n"), file,
+                st->rows - st->rejected);
         rc = 0;
         goto cleanup;
     }
@@ -183,12 +188,12 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
         cli_error("%s", err);
         goto cleanup;
     }
-    printf(_("%s: %ld responses imported into %s"), file, st->stored, form_id);
+    fprintf(say, _("%s: %ld responses imported into %s"), file, st->stored, form_id);
     if (st->format != IMP_PLAIN || st->encoding != ENC_UTF8)
-        printf(_(" (read as %s, %s)"), imp_format_name(st->format), enc_name(st->encoding));
-    putchar('\n');
+        fprintf(say, _(" (read as %s, %s)"), imp_format_name(st->format), enc_name(st->encoding));
+    fputc('\n', say);
     if (st->created)
-        printf(_("%ld new units created\n"), st->created);
+        fprintf(say, _("%ld new units created\n"), st->created);
     rc = 0;
 cleanup:
     import_free(run);

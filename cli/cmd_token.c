@@ -97,6 +97,12 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
             cli_error(_("token issue needs --form and --count"));
         return cli_usage(usage);
     }
+    if (slips_path && strcmp(slips_path, "-") == 0) {
+        /* the codes' CSV is standard output's already */
+        cli_error(_("--slips takes a file name, not '-': standard output carries the codes "
+                    "(CSV)"));
+        return 2;
+    }
     if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0) {
         cli_error(_("--base-url must start with http:// or https://, not '%s'"), base);
         return 2;

@@ -376,7 +376,7 @@ void import_free(import_t *im)
         return;
     if (im->in_tx)
         store_rollback(im->store);
-    if (im->rejects)
+    if (im->rejects && im->rejects != stdout)
         fclose(im->rejects);
     for (size_t i = 0; i < im->nunits; i++) {
         free(im->units[i].code);
@@ -434,7 +434,8 @@ static int open_files(import_t *im, char **err)
     if (im->o.skip_invalid) {
         im->rejects_path = im->o.rejects ? util_xstrdup(im->o.rejects) : rejects_name(im->o.file);
         im->st.rejects = im->rejects_path;
-        im->rejects = fopen(im->rejects_path, "wb");
+        /* "-": standard output, the Unix convention; never closed or removed here */
+        im->rejects = strcmp(im->rejects_path, "-") == 0 ? stdout : fopen(im->rejects_path, "wb");
         if (!im->rejects) {
             util_seterr(err, _("cannot write the reject file %s"), im->rejects_path);
             return -1;
@@ -482,14 +483,16 @@ int import_read(import_t *im, char **err)
     if (r == 0 && im->st.rows == 0 && im->st.errors == 0)
         problem(im, 1, 1, _("no responses in the file (a header row and one row per response)"));
     if (im->rejects) {
-        int bad = fclose(im->rejects) != 0;
+        int out = im->rejects == stdout;
+        int bad = out ? fflush(stdout) != 0 || ferror(stdout) : fclose(im->rejects) != 0;
         im->rejects = NULL;
         if (bad) {
             util_seterr(err, _("cannot write the reject file %s"), im->rejects_path);
             return -1;
         }
         if (im->st.rejected == 0 || im->fatal || im->header_errors) {
-            remove(im->rejects_path);
+            if (!out)
+                remove(im->rejects_path);
             im->st.rejects = NULL;
         }
     }
