@@ -1,9 +1,12 @@
 /*
  * units: the list of units (the organisation's departments, agencies...)
- * as a CSV file, code,name[,category,parent,headcount], the way `unit
- * import` takes it and questionnaires/units-sample.csv ships it: UTF-8
- * (BOM allowed) or GB18030 as Excel writes it, a first row starting with
- * "code" taken as a header, cells trimmed.  Every problem is reported with
+ * as a CSV file, the way `unit import` takes it and
+ * questionnaires/units-sample.csv ships it: UTF-8 (BOM allowed) or GB18030
+ * as Excel writes it, cells trimmed.  A first row with a cell "code" is a
+ * header and the columns are read by its names, in any order: code and
+ * name required, category, parent and headcount optional, any other name
+ * an error; a file without a header is read as
+ * code,name[,category,parent,headcount].  Every problem is reported with
  * its FILE:LINE:COL, all of them in one reading.
  *
  * Ownership: a units_list_t owns the strings its units point to; free it
