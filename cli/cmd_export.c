@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "survey/export/export.h"
+#include "survey/units.h"
 
 static const char usage[] = N_(
     "usage: gapsurvey export --form FORM [--wave NAME] [--format FORMAT] [--labels]\n"
@@ -100,6 +101,11 @@ int cmd_export(int argc, char **argv, cli_ctx_t *cx)
     store_t *s = cli_store(cx);
     if (!s || cli_form_get(s, form_id, &f, NULL))
         goto cleanup;
+    /* unit labels (--labels, value labels) are the units table's names */
+    if (units_fill_form(s, f, &err) != 0) {
+        cli_error("%s", err);
+        goto cleanup;
+    }
     int r = wave_name ? store_wave_find(s, wave_name, &wave, &err)
                   : store_wave_latest_for(s, form_id, &wave, &err);
     if (r == 1) {

@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "survey/web/slips.h"
 #include "survey/token.h"
+#include "survey/units.h"
 
 static const char usage[] = N_(
     "usage: gapsurvey token issue --form FORM --unit CODE --count N [--wave NAME]\n"
@@ -51,6 +52,21 @@ static int print_codes(const tok_batch_t *b, const char *unit_code)
         putchar('\n');
     }
     return fflush(stdout) != 0 || ferror(stdout) ? -1 : 0;
+}
+
+/* 1 when the form's own unit list is the units table's (or it has none);
+ * else 0 after printing the differences: codes for a unit the form would
+ * not name, or under another name, are not issued. */
+static int units_agree(store_t *s, const form_t *f)
+{
+    units_list_t t = {0};
+    char *msg = NULL;
+    int ok = units_load(s, &t, &msg) == 0 && units_diff(&t, f, &msg) == 0;
+    if (!ok)
+        cli_error("%s", msg);
+    free(msg);
+    units_list_free(&t);
+    return ok;
 }
 
 static int issue(int argc, char **argv, cli_ctx_t *cx)
@@ -109,7 +125,7 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
     }
     if (!(s = cli_store(cx)))
         return 1;
-    if (cli_form_get(s, form_id, &f, &form))
+    if (cli_form_get(s, form_id, &f, &form) || !units_agree(s, f))
         goto cleanup;
     int r;
     if (unit_code) {

@@ -146,6 +146,12 @@ static int on_row(void *ud, const csvr_row_t *row)
     u.parent = keep(l, cell_of(r, row, F_PARENT));
     const char *hc = keep(l, cell_of(r, row, F_HEADCOUNT));
     u.headcount = -1;
+    /* a column the header leaves out keeps what is stored: a list of
+     * codes and names does not wipe the headcounts imported before */
+    if (r->header)
+        u.keep = (r->col[F_CATEGORY] < 0 ? STORE_UNIT_KEEP_CATEGORY : 0) |
+                 (r->col[F_PARENT] < 0 ? STORE_UNIT_KEEP_PARENT : 0) |
+                 (r->col[F_HEADCOUNT] < 0 ? STORE_UNIT_KEEP_HEADCOUNT : 0);
     long ccode = r->col[F_CODE] + 1, cname = r->col[F_NAME] + 1;
     if (!*u.code)
         util_diag_add(d, UTIL_ERROR, r->file, row->line, ccode, _("unit code is empty"));
@@ -233,6 +239,174 @@ int units_store(store_t *s, const units_list_t *l, char **err)
             store_rollback(s);
             return -1;
         }
+    if (store_commit(s, err) != 0) {
+        store_rollback(s);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the units table as the one list of units ---- */
+
+int units_form_list(const form_t *f)
+{
+    int p = f->unit_field ? form_item_index(f, f->unit_field) : -1;
+    if (p < 0 || f->items[p].type != FORM_SELECT_ONE || f->items[p].list < 0)
+        return -1;
+    return f->items[p].list;
+}
+
+static int load_unit(void *ud, const store_unit_t *u)
+{
+    units_list_t *l = ud;
+    store_unit_t c = *u;
+    c.code = keep(l, u->code);
+    c.name = keep(l, u->name ? u->name : "");
+    c.category = keep(l, u->category ? u->category : "");
+    c.parent = keep(l, u->parent ? u->parent : "");
+    l->units = util_xrealloc(l->units, (l->n + 1) * sizeof *l->units);
+    l->units[l->n++] = c;
+    return 0;
+}
+
+int units_load(store_t *s, units_list_t *out, char **err)
+{
+    return store_unit_list(s, load_unit, out, err);
+}
+
+void units_from_form(const form_t *f, units_list_t *out)
+{
+    int li = units_form_list(f);
+    if (li < 0)
+        return;
+    const form_list_t *l = &f->lists[li];
+    for (size_t c = 0; c < l->nchoices; c++) {
+        store_unit_t u = {0, keep(out, l->choices[c].name),
+                          keep(out, form_text(f, l->choices[c].label, f->default_lang)), NULL,
+                          NULL, -1, 0};
+        out->units = util_xrealloc(out->units, (out->n + 1) * sizeof *out->units);
+        out->units[out->n++] = u;
+    }
+}
+
+static const store_unit_t *unit_named(const units_list_t *t, const char *code)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->units[i].code, code) == 0)
+            return &t->units[i];
+    return NULL;
+}
+
+/* The most differences listed one by one; the rest are counted. */
+#define DIFF_SHOWN 20
+
+static void diff_line(util_buf_t *b, size_t *n, const char *line)
+{
+    if ((*n)++ < DIFF_SHOWN)
+        util_buf_addf(b, "\n  %s", line);
+}
+
+int units_diff(const units_list_t *table, const form_t *f, char **msg)
+{
+    int li = units_form_list(f);
+    if (li < 0)
+        return 0;
+    const form_list_t *l = &f->lists[li];
+    util_buf_t b = {0};
+    size_t n = 0;
+    for (size_t c = 0; c < l->nchoices; c++) {
+        const form_choice_t *ch = &l->choices[c];
+        const char *label = form_text(f, ch->label, f->default_lang);
+        const store_unit_t *u = unit_named(table, ch->name);
+        char *line = NULL;
+        if (!u)
+            line = util_fmt(_("%s (%s): in the form's list, not in the units table"), ch->name,
+                            label);
+        else if (!form_text_has(ch->label, u->name))
+            line = util_fmt(_("%s: the form names it '%s', the units table '%s'"), ch->name, label,
+                            u->name);
+        if (line)
+            diff_line(&b, &n, line);
+        free(line);
+    }
+    for (size_t i = 0; i < table->n; i++)
+        if (form_list_choice(l, table->units[i].code) < 0) {
+            char *line = util_fmt(_("%s (%s): in the units table, not in the form's list"),
+                                  table->units[i].code, table->units[i].name);
+            diff_line(&b, &n, line);
+            free(line);
+        }
+    if (n == 0)
+        return 0;
+    if (n > DIFF_SHOWN)
+        util_buf_addf(&b, "\n  %s", _("..."));
+    char *head = util_fmt(i18n_ntext("%s: the units of its question '%s' (list '%s') and the "
+                                     "units table differ in %zu unit:",
+                                     "%s: the units of its question '%s' (list '%s') and the "
+                                     "units table differ in %zu units:", n),
+                          f->file ? f->file : f->form_id, f->unit_field, l->name, n);
+    util_seterr(msg, _("%s%s\nMake them one list: correct the list '%s' in the form's choices "
+                       "and add it again, or the units table with 'gapsurvey unit import FILE' "
+                       "(a code,name,... list; existing codes are updated) and 'gapsurvey unit "
+                       "remove CODE...'.  'gapsurvey unit list' shows the table."),
+                head, b.s ? b.s : "", l->name);
+    free(head);
+    util_buf_free(&b);
+    return 1;
+}
+
+int units_fill_form(store_t *s, form_t *f, char **err)
+{
+    int li = units_form_list(f);
+    if (li < 0)
+        return 0;
+    units_list_t t = {0};
+    if (units_load(s, &t, err) != 0) {
+        units_list_free(&t);
+        return -1;
+    }
+    /* no units imported yet (a database older than the seeding at form
+     * add): the form's own list is all there is */
+    if (t.n > 0) {
+        /* the form's order first (a paper form numbers its choices so, and
+         * entry keys those numbers), then the table's units it lacks */
+        const form_list_t *l = &f->lists[li];
+        const char **names = util_xcalloc(t.n, sizeof *names);
+        const char **labels = util_xcalloc(t.n, sizeof *labels);
+        size_t k = 0;
+        for (size_t c = 0; c < l->nchoices; c++) {
+            const store_unit_t *u = unit_named(&t, l->choices[c].name);
+            if (u) {
+                names[k] = u->code;
+                labels[k++] = u->name;
+            }
+        }
+        for (size_t i = 0; i < t.n; i++)
+            if (form_list_choice(l, t.units[i].code) < 0) {
+                names[k] = t.units[i].code;
+                labels[k++] = t.units[i].name;
+            }
+        form_list_replace(f, (size_t)li, names, labels, k);
+        free(names);
+        free(labels);
+    }
+    units_list_free(&t);
+    return 0;
+}
+
+int units_remove(store_t *s, char *const *codes, size_t n, char **err)
+{
+    if (store_begin(s, err) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        int r = store_unit_remove(s, codes[i], err);
+        if (r == 1)
+            util_seterr(err, _("no unit '%s'; 'gapsurvey unit list' shows them"), codes[i]);
+        if (r != 0) {
+            store_rollback(s);
+            return -1;
+        }
+    }
     if (store_commit(s, err) != 0) {
         store_rollback(s);
         return -1;

@@ -47,4 +47,33 @@ void units_list_free(units_list_t *l);   /* frees the contents; l itself is the 
  * in one transaction: all or nothing.  0, or -1 with *err. */
 int units_store(store_t *s, const units_list_t *l, char **err);
 
+/* ---- the units table as the one list of units ----
+ * The units table is the one source of unit codes and names: a form's
+ * unit question (settings unit_field, a select_one) is shown filled from
+ * it on the web, in the terminal runner and in paper entry, the analysis
+ * names units from it, and a form's own list is checked against it when
+ * the form is added and when invitations are issued. */
+
+/* The index of the list of f's unit question, or -1 when f has none. */
+int units_form_list(const form_t *f);
+/* Appends every unit of the units table to out (code order). */
+int units_load(store_t *s, units_list_t *out, char **err);
+/* Appends the units of f's unit question to out: code, and name in the
+ * form's default language (what `form add` seeds an empty table with). */
+void units_from_form(const form_t *f, units_list_t *out);
+/* 0 when f's unit list names the same codes as table and each one's name
+ * is its label in one of the form's languages (or f has no unit
+ * question); else 1 with *msg: every difference, and what to do. */
+int units_diff(const units_list_t *table, const form_t *f, char **msg);
+/* Fills f's unit question from the units table: its units in the form's
+ * order (a paper form is numbered so), then those the form lacks in code
+ * order (a unit the table lacks is left out), each labelled with the
+ * table's name (a choice whose label already was
+ * that name keeps its translations).  An empty table leaves the form's
+ * own list.  0, or -1 with *err. */
+int units_fill_form(store_t *s, form_t *f, char **err);
+/* Removes the units of these codes, all or none: 0, or -1 with *err (no
+ * such unit; a unit that responses or invitations refer to). */
+int units_remove(store_t *s, char *const *codes, size_t n, char **err);
+
 #endif

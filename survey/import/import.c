@@ -32,6 +32,7 @@
 #include "base/i18n.h"
 #include "survey/answers.h"
 #include "survey/import/importsrc.h"
+#include "survey/units.h"
 
 typedef struct {
     char *code, *name;
@@ -242,7 +243,7 @@ static int store_row(import_t *im, unit_rec_t *u, const char *code)
 {
     if (!u) {
         int id;
-        store_unit_t nu = {0, code, code, NULL, NULL, -1};
+        store_unit_t nu = {0, code, code, NULL, NULL, -1, 0};
         if (store_unit_put(im->store, &nu, &im->err) != 0 ||
             store_unit_find(im->store, code, &id, &im->err) != 0)
             return 1;
@@ -412,7 +413,9 @@ static int load_form(import_t *im, char **err)
     }
     im->ufield = im->form->unit_field ? form_item_index(im->form, im->form->unit_field) : -1;
     size_t nids;
-    if (store_item_ids(im->store, im->form_rowid, &im->item_ids, &nids, err) != 0 ||
+    /* the unit question's choices are the units table's */
+    if (units_fill_form(im->store, im->form, err) != 0 ||
+        store_item_ids(im->store, im->form_rowid, &im->item_ids, &nids, err) != 0 ||
         store_unit_list(im->store, load_unit, im, err) != 0)
         return -1;
     if (im->nunits)   /* no units yet: units is NULL, which qsort may not take */

@@ -90,7 +90,7 @@ static int setup(void **state)
     for (int u = 1; u <= 3; u++) {
         char code[16];
         snprintf(code, sizeof code, "U0%d", u);
-        store_unit_t unit = {0, code, code, NULL, NULL, -1};
+        store_unit_t unit = {0, code, code, NULL, NULL, -1, 0};
         assert_int_equal(store_unit_put(x->s, &unit, &err), 0);
     }
     ans_t *a = ans_new(x->f);
