@@ -115,9 +115,10 @@ typedef struct {
     int short_q;         /* -q is the global --quiet here */
 } getopt_tables_t;
 
-/* getopt_long's value for a global option given after the command: beyond
- * every char, so it can be no command's key. */
-#define GLOBAL_KEY(k) (0x100 + (k))
+/* getopt_long's value for a global option given after the command: far
+ * beyond the keys commands use (letters, and 0x100 up for options without
+ * a letter: anopt.h), so it can be no command's key. */
+#define GLOBAL_KEY(k) (0x7f000000 + (k))
 
 static int global_apply(int key, const char *val);
 
@@ -228,8 +229,8 @@ int cli_getopt(int argc, char **argv, const cli_opt_t *opts, const char *usage)
     /* global options after the command are applied here and not returned;
      * -q is told from a long option whose key is 'q' (analyze --fdr) by
      * the long index getopt_long sets for long options only */
-    while ((c = getopt_long(argc, argv, t.shorts, t.longs, &li)) >= GLOBAL_KEY(0) ||
-           (c == 'q' && t.short_q && li < 0)) {
+    while ((c = getopt_long(argc, argv, t.shorts, t.longs, &li)) == GLOBAL_KEY('d') ||
+           c == GLOBAL_KEY('l') || c == GLOBAL_KEY('q') || (c == 'q' && t.short_q && li < 0)) {
         li = -1;
         if (global_apply(c == 'q' ? 'q' : c - GLOBAL_KEY(0), optarg) >= 0) {
             ended = 1;

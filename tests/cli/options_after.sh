@@ -52,5 +52,9 @@ check "... the report is in Chinese" cjk rep/report.md
 run "$GS" analyze --db city.db -q 0.2 --json
 status "analyze -q is still its --fdr" 0
 has "... with the rate given" "$T/out" '"fdr": 0.2'
+# options whose keys are no letters (0x101...) are still the command's
+run "$GS" analyze --db city.db --min-n 4 --allow-small-groups --comment-min 6 --json
+status "analyze --allow-small-groups --comment-min after --db" 0
+has "... applied" "$T/out" '"small_groups_allowed": true'
 run "$GS" analyze --list-options
 hasnot "--list-options lists the command's table only" "$T/out" "--db"

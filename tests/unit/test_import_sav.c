@@ -175,7 +175,7 @@ static int on_label(const char *set, readstat_value_t val, const char *label, vo
 static char *export_and_dump(fixture_t *x, exp_format_t fmt, long *rows)
 {
     char *path = util_fmt("%s/t.%s", x->dir, exp_format_name(fmt)), *err = NULL;
-    exp_opts_t o = {fmt, 0, 0, 1, path, NULL};
+    exp_opts_t o = {.format = fmt, .zh = 1, .path = path};
     exp_stats_t st;
     int wave;
     assert_int_equal(store_wave_find(x->s, "2026", &wave, &err), 0);
