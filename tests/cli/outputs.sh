@@ -23,8 +23,8 @@ status "-o - without --format: usage error" 2
 has "... saying standard output has no extension" "$T/err" "-o - (standard output) has no extension"
 "$GS" export --form staff-opinion -o file.sav >/dev/null
 "$GS" export --form staff-opinion --format sav -o - | cat >piped.sav
-# the same bytes but for the creation date and time in the header (84-100)
-samesav() { python3 -c 'import sys; a, b = (open(f, "rb").read() for f in sys.argv[1:3]); sys.exit(not (a[:84] == b[:84] and a[101:] == b[101:]))' "$1" "$2"; }
+# the same bytes but for the header's creation date and time (bytes 92-108)
+samesav() { python3 -c 'import sys; a, b = (open(f, "rb").read() for f in sys.argv[1:3]); sys.exit(not (a[:92] == b[:92] and a[109:] == b[109:]))' "$1" "$2"; }
 check "sav to a pipe: the same bytes as the file" samesav file.sav piped.sav
 "$GS" export --form staff-opinion --format xlsx -o - | cat >piped.xlsx
 check "xlsx to a pipe: a workbook (zip)" python3 -c 'import zipfile,sys; zipfile.ZipFile(sys.argv[1]).testzip()' piped.xlsx
