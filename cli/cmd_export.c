@@ -103,7 +103,8 @@ static int add_listed_wave(void *ud, const store_wave_t *w)
  * with responses to form_id.  0, or 1 after printing why not. */
 static int pick_waves(store_t *s, const char *form_id, const char *list, int all, waves_t *w)
 {
-    char *err = NULL, *copy = NULL;
+    err_t err = {0};
+    char *copy = NULL;
     int id, r = 0;
     if (all) {
         r = store_wave_list(s, add_listed_wave, w, &err);
@@ -128,7 +129,7 @@ static int pick_waves(store_t *s, const char *form_id, const char *list, int all
                 }
             if (r == 0)
                 waves_add(w, id, n);
-            else if (r == 1 && !err)
+            else if (r == 1 && !err.msg)
                 cli_error(_("no wave '%s'; 'gapsurvey wave list' shows them"), n);
         }
     }
@@ -137,9 +138,9 @@ static int pick_waves(store_t *s, const char *form_id, const char *list, int all
         r = 1;
     }
     if (r < 0)
-        cli_error("%s", err);
+        cli_perror(&err);
     free(copy);
-    free(err);
+    err_clear(&err);
     return r != 0;
 }
 
@@ -242,7 +243,7 @@ int cmd_export(int argc, char **argv, cli_ctx_t *cx)
     if ((c = settle_format(format, out_given, several, &o)) != 0)
         return c;
     int rc = 1;
-    char *err = NULL;
+    err_t err = {0};
     form_t *f = NULL;
     waves_t w = {0};
     store_t *s = cli_store(cx);
@@ -250,7 +251,7 @@ int cmd_export(int argc, char **argv, cli_ctx_t *cx)
         goto cleanup;
     /* unit labels (--labels, value labels) are the units table's names */
     if (units_fill_form(s, f, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (pick_waves(s, form_id, wave_name, all, &w))
@@ -263,7 +264,7 @@ int cmd_export(int argc, char **argv, cli_ctx_t *cx)
     o.zh = cli_zh();
     exp_stats_t st;
     if (exp_write(s, f, form_id, w.ids[0], &o, &st, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         free(st.tables);
         goto cleanup;
     }
@@ -272,7 +273,7 @@ int cmd_export(int argc, char **argv, cli_ctx_t *cx)
     rc = 0;
 cleanup:
     waves_free(&w);
-    free(err);
+    err_clear(&err);
     form_free(f);
     return rc;
 }

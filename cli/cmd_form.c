@@ -81,12 +81,12 @@ static int form_check(int argc, char **argv, cli_ctx_t *cx)
  * differences, -1 after printing the store's error. */
 static int check_units(store_t *s, form_t **forms, int n, units_list_t *table, int *seeded)
 {
-    char *err = NULL;
+    err_t err = {0};
     int rc = 0;
     *seeded = -1;
     if (units_load(s, table, &err) != 0) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
         return -1;
     }
     for (int i = 0; i < n && table->n == 0; i++)
@@ -95,12 +95,12 @@ static int check_units(store_t *s, form_t **forms, int n, units_list_t *table, i
             *seeded = i;
         }
     for (int i = 0; i < n; i++) {
-        char *msg = NULL;
+        err_t msg = {0};
         if (forms[i] && units_diff(table, forms[i], &msg) != 0) {
-            cli_error("%s", msg);
+            cli_perror(&msg);
             rc = 1;
         }
-        free(msg);
+        err_clear(&msg);
     }
     return rc;
 }
@@ -127,10 +127,10 @@ static int form_add(int argc, char **argv, cli_ctx_t *cx)
         goto cleanup;
     }
     if (seeded >= 0) {
-        char *err = NULL;
+        err_t err = {0};
         if (units_store(s, &table, &err) != 0) {
-            cli_error("%s", err);
-            free(err);
+            cli_perror(&err);
+            err_clear(&err);
             goto cleanup;
         }
         printf(i18n_ntext("%s: the units table was empty: %zu unit stored from the form's list "
@@ -145,10 +145,10 @@ static int form_add(int argc, char **argv, cli_ctx_t *cx)
         int id, existed;
         if (!forms[i])
             continue;
-        char *err = NULL;
+        err_t err = {0};
         if (store_form_add(s, forms[i], &id, &existed, &err) != 0) {
-            cli_error("%s: %s", files[i], err);
-            free(err);
+            cli_error("%s: %s", files[i], err.msg);
+            err_clear(&err);
             rc = 1;
             continue;
         }
@@ -179,12 +179,12 @@ static int form_list(int argc, char **argv, cli_ctx_t *cx)
     store_t *s = cli_store(cx);
     if (!s)
         return 1;
-    char *err = NULL;
+    err_t err = {0};
     printf("%-20s %-12s %-6s %9s  %s\n", "form", "version", "role", "responses", "title");
     int rc = store_form_list(s, print_form, NULL, &err);
     if (rc) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
     }
     return rc ? 1 : 0;
 }

@@ -60,11 +60,11 @@ static int print_codes(const tok_batch_t *b, const char *unit_code)
 static int units_agree(store_t *s, const form_t *f)
 {
     units_list_t t = {0};
-    char *msg = NULL;
+    err_t msg = {0};
     int ok = units_load(s, &t, &msg) == 0 && units_diff(&t, f, &msg) == 0;
     if (!ok)
-        cli_error("%s", msg);
-    free(msg);
+        cli_perror(&msg);
+    err_clear(&msg);
     units_list_free(&t);
     return ok;
 }
@@ -85,7 +85,8 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
     long count = -1;
     store_t *s = NULL;
     form_t *f = NULL;
-    char *err = NULL, *unit_name = NULL;
+    err_t err = {0};
+    char *unit_name = NULL;
     tok_batch_t batch = {0};
     util_buf_t page = {0};
     int rc = 1, c, form = 0, unit = 0, wave = 0;
@@ -134,11 +135,11 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
             if (r == 1)
                 cli_error(_("no unit '%s'; 'gapsurvey unit list' shows them"), unit_code);
             else
-                cli_error("%s", err);
+                cli_perror(&err);
             goto cleanup;
         }
         if (store_unit_get(s, unit, NULL, &unit_name, &err) < 0) {
-            cli_error("%s", err);
+            cli_perror(&err);
             goto cleanup;
         }
     } else if (!f->unit_field) {
@@ -156,7 +157,7 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
     }
     if (r != 0) {
         if (r < 0)
-            cli_error("%s", err);
+            cli_perror(&err);
         goto cleanup;
     }
 
@@ -164,7 +165,7 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
         (slips_path && slips_batch_html(&page, f->title && *f->title ? f->title : f->form_id,
                                         unit_name, base, cli_zh(), &batch, &err) != 0) ||
         tok_batch_store(s, &batch, form, unit, wave, slips_path, &page, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (print_codes(&batch, unit_code) != 0) {
@@ -179,7 +180,7 @@ cleanup:
     tok_batch_free(&batch);
     util_buf_free(&page);
     free(unit_name);
-    free(err);
+    err_clear(&err);
     form_free(f);
     return rc;
 }
@@ -247,11 +248,11 @@ static int list(int argc, char **argv, cli_ctx_t *cx)
         return 1;
     units_t us = {0};
     list_t l = {&us, 0, 0, 0};
-    char *err = NULL;
+    err_t err = {0};
     int rc = 1;
     if (store_unit_list(s, unit_cb, &us, &err) != 0 ||
         store_token_counts(s, list_cb, &l, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (l.rows == 0)
@@ -266,7 +267,7 @@ cleanup:
     }
     free(us.codes);
     free(us.names);
-    free(err);
+    err_clear(&err);
     return rc;
 }
 

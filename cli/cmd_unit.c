@@ -61,36 +61,36 @@ static void note_forms(store_t *s)
 {
     form_ids_t fi = {0};
     units_list_t t = {0};
-    char *err = NULL;
+    err_t err = {0};
     if (store_form_list(s, add_form_id, &fi, &err) == 0 && units_load(s, &t, &err) == 0)
         for (size_t i = 0; i < fi.n; i++) {
             form_t *f = NULL;
-            char *msg = NULL;
+            err_t msg = {0};
             if (store_form_get(s, fi.ids[i], &f, NULL, &err) == 0 && units_diff(&t, f, &msg) == 1)
                 fprintf(stderr, _("gapsurvey: unit: note: the unit list of form %s differs from "
                                   "the units table now; its unit question offers the table's "
                                   "units, and 'token issue --form %s' is refused until the "
                                   "form's list agrees\n"),
                         fi.ids[i], fi.ids[i]);
-            free(msg);
+            err_clear(&msg);
             form_free(f);
         }
     for (size_t i = 0; i < fi.n; i++)
         free(fi.ids[i]);
     free(fi.ids);
     units_list_free(&t);
-    free(err);
+    err_clear(&err);
 }
 
 static int do_import(const char *file, cli_ctx_t *cx)
 {
     int rc = 1;
-    char *err = NULL;
+    err_t err = {0};
     units_list_t l = {0};
     util_diag_t diag = {0};
     store_t *s = NULL;
     if (units_read_file(file, &l, &diag, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (diag.nerrors) {
@@ -103,7 +103,7 @@ static int do_import(const char *file, cli_ctx_t *cx)
     if (!(s = cli_store(cx)))
         goto cleanup;
     if (units_store(s, &l, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     printf(_("%zu units stored\n"), l.n);
@@ -113,7 +113,7 @@ static int do_import(const char *file, cli_ctx_t *cx)
 cleanup:
     units_list_free(&l);
     util_diag_free(&diag);
-    free(err);
+    err_clear(&err);
     return rc;
 }
 
@@ -137,12 +137,12 @@ static int do_list(cli_ctx_t *cx)
     store_t *s = cli_store(cx);
     if (!s)
         return 1;
-    char *err = NULL;
+    err_t err = {0};
     printf("%-8s %-10s %9s  %s\n", "code", "category", "headcount", "name");
     int rc = store_unit_list(s, print_unit, NULL, &err);
     if (rc) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
     }
     return rc ? 1 : 0;
 }
@@ -165,10 +165,10 @@ static int unit_remove(int argc, char **argv, cli_ctx_t *cx)
     store_t *s = cli_store(cx);
     if (!s)
         return 1;
-    char *err = NULL;
+    err_t err = {0};
     if (units_remove(s, argv + 1, (size_t)argc - 1, &err) != 0) {
-        cli_error(_("nothing removed: %s"), err);
-        free(err);
+        cli_error(_("nothing removed: %s"), err.msg);
+        err_clear(&err);
         return 1;
     }
     printf(i18n_ntext("%d unit removed\n", "%d units removed\n", (unsigned long)(argc - 1)),

@@ -185,9 +185,10 @@ static int on_row(void *ud, const csvr_row_t *row)
 }
 
 int units_parse(const char *file, const char *data, size_t len, units_list_t *out,
-                util_diag_t *diag, char **err)
+                util_diag_t *diag, err_t *err)
 {
-    char *text = NULL, *why = NULL;
+    err_t why = {0};
+    char *text = NULL;
     size_t tlen;
     /* with no header the columns come in the order of field_names */
     reader_t r = {file, out, diag, 0, 0, 0, {F_CODE, F_NAME, F_CATEGORY, F_PARENT, F_HEADCOUNT},
@@ -195,8 +196,8 @@ int units_parse(const char *file, const char *data, size_t len, units_list_t *ou
     int rc = -1;
     if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, NULL, &why) != 0 ||
         csvr_parse_mem(text, tlen, csvr_sniff_delim(text, tlen), on_row, &r, &why) != 0) {
-        char *at = util_msg_at(file, why);
-        util_seterr(err, "%s", at);
+        char *at = util_msg_at(file, why.msg);
+        err_set(err, ERR_FAIL, "%s", at);
         free(at);
         goto cleanup;
     }
@@ -206,11 +207,11 @@ int units_parse(const char *file, const char *data, size_t len, units_list_t *ou
 cleanup:
     free(r.unnamed);
     free(text);
-    free(why);
+    err_clear(&why);
     return rc;
 }
 
-int units_read_file(const char *path, units_list_t *out, util_diag_t *diag, char **err)
+int units_read_file(const char *path, units_list_t *out, util_diag_t *diag, err_t *err)
 {
     char *data = NULL;
     size_t len;
@@ -230,7 +231,7 @@ void units_list_free(units_list_t *l)
     memset(l, 0, sizeof *l);
 }
 
-int units_store(store_t *s, const units_list_t *l, char **err)
+int units_store(store_t *s, const units_list_t *l, err_t *err)
 {
     if (store_begin(s, err) != 0)
         return -1;
@@ -269,7 +270,7 @@ static int load_unit(void *ud, const store_unit_t *u)
     return 0;
 }
 
-int units_load(store_t *s, units_list_t *out, char **err)
+int units_load(store_t *s, units_list_t *out, err_t *err)
 {
     return store_unit_list(s, load_unit, out, err);
 }
@@ -306,7 +307,7 @@ static void diff_line(util_buf_t *b, size_t *n, const char *line)
         util_buf_addf(b, "\n  %s", line);
 }
 
-int units_diff(const units_list_t *table, const form_t *f, char **msg)
+int units_diff(const units_list_t *table, const form_t *f, err_t *msg)
 {
     int li = units_form_list(f);
     if (li < 0)
@@ -345,17 +346,17 @@ int units_diff(const units_list_t *table, const form_t *f, char **msg)
                                      "%s: the units of its question '%s' (list '%s') and the "
                                      "units table differ in %zu units:", n),
                           f->file ? f->file : f->form_id, f->unit_field, l->name, n);
-    util_seterr(msg, _("%s%s\nMake them one list: correct the list '%s' in the form's choices "
-                       "and add it again, or the units table with 'gapsurvey unit import FILE' "
-                       "(a code,name,... list; existing codes are updated) and 'gapsurvey unit "
-                       "remove CODE...'.  'gapsurvey unit list' shows the table."),
-                head, b.s ? b.s : "", l->name);
+    err_set(msg, ERR_INPUT, _("%s%s\nMake them one list: correct the list '%s' in the form's "
+                              "choices and add it again, or the units table with 'gapsurvey unit "
+                              "import FILE' (a code,name,... list; existing codes are updated) and "
+                              "'gapsurvey unit remove CODE...'.  'gapsurvey unit list' shows the "
+                              "table."), head, b.s ? b.s : "", l->name);
     free(head);
     util_buf_free(&b);
     return 1;
 }
 
-int units_fill_form(store_t *s, form_t *f, char **err)
+int units_fill_form(store_t *s, form_t *f, err_t *err)
 {
     int li = units_form_list(f);
     if (li < 0)
@@ -394,14 +395,15 @@ int units_fill_form(store_t *s, form_t *f, char **err)
     return 0;
 }
 
-int units_remove(store_t *s, char *const *codes, size_t n, char **err)
+int units_remove(store_t *s, char *const *codes, size_t n, err_t *err)
 {
     if (store_begin(s, err) != 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         int r = store_unit_remove(s, codes[i], err);
         if (r == 1)
-            util_seterr(err, _("no unit '%s'; 'gapsurvey unit list' shows them"), codes[i]);
+            err_set(err, ERR_NOTFOUND, _("no unit '%s'; 'gapsurvey unit list' shows them"),
+                    codes[i]);
         if (r != 0) {
             store_rollback(s);
             return -1;

@@ -163,9 +163,9 @@ static int scan_row(void *ud, const store_scan_row_t *r)
         if (!v)
             continue;
         sc->val[pos] = v;
-        char *m = NULL;
+        err_t m = {0};
         if (ans_set(sc->ans, pos, v, &m) != 0)
-            free(m);   /* a choice an older version had: exported, but no help for `relevant` */
+            err_clear(&m);   /* a choice an older version had: exported, but no help for `relevant` */
     }
     for (size_t i = 0; i < f->nitems; i++)
         if (!sc->val[i] && form_item_answerable(&f->items[i]) && !ans_relevant(sc->ans, i))
@@ -188,7 +188,7 @@ static int scan_row(void *ud, const store_scan_row_t *r)
 }
 
 int exp_scan(store_t *s, const form_t *f, const char *form_id, int wave, const exp_opts_t *o,
-             exp_row_fn fn, void *ud, char **err)
+             exp_row_fn fn, void *ud, err_t *err)
 {
     scan_t sc = {0};
     sc.table = o ? o->table : NULL;
@@ -267,7 +267,7 @@ static form_item_t *index_column(exp_table_t *t, const char *name, long src)
 /* An added column: its name and its label (in the export's language)
  * owned by t.  0, or -1 with *err when a question has the name. */
 static int added_column(exp_table_t *t, const exp_opts_t *o, form_type_t type, long src,
-                        char *name, char *label, const char *option, char **err)
+                        char *name, char *label, const char *option, err_t *err)
 {
     const form_t *f = t->parent;
     t->owned = util_xrealloc(t->owned, (t->nowned + 1) * sizeof *t->owned);
@@ -278,8 +278,8 @@ static int added_column(exp_table_t *t, const exp_opts_t *o, form_type_t type, l
     t->owned[t->nowned] = name;
     t->owned_labels[t->nowned++] = text;
     if (form_item_index(f, name) >= 0) {
-        util_seterr(err, _("%s adds a column '%s', and form %s has a question of that name"),
-                    option, name, f->form_id);
+        err_set(err, ERR_FAIL, _("%s adds a column '%s', and form %s has a question of that name"),
+                option, name, f->form_id);
         return -1;
     }
     form_item_t *it = index_column(t, name, src);
@@ -290,7 +290,7 @@ static int added_column(exp_table_t *t, const exp_opts_t *o, form_type_t type, l
 
 /* The main table's added columns before the questions (unit_name,
  * unit_category, wave) or after them (the scores). */
-static int added_columns(exp_table_t *t, const exp_opts_t *o, int after, char **err)
+static int added_columns(exp_table_t *t, const exp_opts_t *o, int after, err_t *err)
 {
     const form_t *f = t->parent;
     if (!after && o->unit_info &&
@@ -313,7 +313,7 @@ static int added_columns(exp_table_t *t, const exp_opts_t *o, int after, char **
     return 0;
 }
 
-exp_table_t *exp_table_new(const form_t *f, long repeat, const exp_opts_t *o, char **err)
+exp_table_t *exp_table_new(const form_t *f, long repeat, const exp_opts_t *o, err_t *err)
 {
     exp_table_t *t = util_xcalloc(1, sizeof *t);
     size_t room = f->nitems + 2 + (o && repeat < 0 ? 3 + f->ndims : 0);
