@@ -3,8 +3,9 @@
  * commands, runner, web server, import and the analysis scan call these
  * functions and never issue SQL themselves, so the schema has one home.
  *
- * Conventions: functions return 0 on success and -1 on failure with *err a
- * heap message (caller frees).  Lookups return 1 for "not found".  Strings
+ * Conventions: functions return 0 on success and -1 on failure with err
+ * set (base/err.h: ERR_DB when SQLite failed, the caller clears it).
+ * Lookups return 1 for "not found", err untouched.  Strings
  * handed to callbacks belong to the store and are valid only during the
  * callback.  Every statement is prepared with bound parameters; no SQL is
  * ever built from user text.  A store_t may be used by one thread at a
@@ -85,7 +86,7 @@ typedef struct {
 #define STORE_UNIT_KEEP_HEADCOUNT 4u
 /* Inserts or updates by code (the fields in u->keep are not updated). */
 int store_unit_put(store_t *s, const store_unit_t *u, err_t *err);
-/* Removes the unit with this code: 0, 1 when there is none, -1 with *err
+/* Removes the unit with this code: 0, 1 when there is none, -1 with err
  * (also when responses, invitations, drafts or entry batches refer to it:
  * those keep it). */
 int store_unit_remove(store_t *s, const char *code, err_t *err);

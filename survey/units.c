@@ -187,18 +187,15 @@ static int on_row(void *ud, const csvr_row_t *row)
 int units_parse(const char *file, const char *data, size_t len, units_list_t *out,
                 util_diag_t *diag, err_t *err)
 {
-    err_t why = {0};
     char *text = NULL;
     size_t tlen;
     /* with no header the columns come in the order of field_names */
     reader_t r = {file, out, diag, 0, 0, 0, {F_CODE, F_NAME, F_CATEGORY, F_PARENT, F_HEADCOUNT},
                   NFIELDS, NULL};
     int rc = -1;
-    if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, NULL, &why) != 0 ||
-        csvr_parse_mem(text, tlen, csvr_sniff_delim(text, tlen), on_row, &r, &why) != 0) {
-        char *at = util_msg_at(file, why.msg);
-        err_set(err, ERR_FAIL, "%s", at);
-        free(at);
+    if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, NULL, err) != 0 ||
+        csvr_parse_mem(text, tlen, csvr_sniff_delim(text, tlen), on_row, &r, err) != 0) {
+        err_set_file(err, file);
         goto cleanup;
     }
     if (out->n == 0 && !r.skip)
@@ -207,7 +204,6 @@ int units_parse(const char *file, const char *data, size_t len, units_list_t *ou
 cleanup:
     free(r.unnamed);
     free(text);
-    err_clear(&why);
     return rc;
 }
 
@@ -307,7 +303,7 @@ static void diff_line(util_buf_t *b, size_t *n, const char *line)
         util_buf_addf(b, "\n  %s", line);
 }
 
-int units_diff(const units_list_t *table, const form_t *f, err_t *msg)
+int units_diff(const units_list_t *table, const form_t *f, err_t *err)
 {
     int li = units_form_list(f);
     if (li < 0)
@@ -346,7 +342,7 @@ int units_diff(const units_list_t *table, const form_t *f, err_t *msg)
                                      "%s: the units of its question '%s' (list '%s') and the "
                                      "units table differ in %zu units:", n),
                           f->file ? f->file : f->form_id, f->unit_field, l->name, n);
-    err_set(msg, ERR_INPUT, _("%s%s\nMake them one list: correct the list '%s' in the form's "
+    err_set(err, ERR_INPUT, _("%s%s\nMake them one list: correct the list '%s' in the form's "
                               "choices and add it again, or the units table with 'gapsurvey unit "
                               "import FILE' (a code,name,... list; existing codes are updated) and "
                               "'gapsurvey unit remove CODE...'.  'gapsurvey unit list' shows the "

@@ -36,8 +36,8 @@ typedef struct {
  * Every row is kept in *out, and every problem with a row (an empty or
  * repeated code, an empty name, a bad headcount, too many columns, an
  * overlong cell) or an empty list is added to diag.  Returns 0 (diag says
- * whether the list is valid), or -1 with *err ("FILE:LINE:COL: ...") when
- * the bytes are neither UTF-8 nor GB18030 or not CSV. */
+ * whether the list is valid), or -1 with err (ERR_INPUT at its file, line
+ * and column) when the bytes are neither UTF-8 nor GB18030 or not CSV. */
 int units_parse(const char *file, const char *data, size_t len, units_list_t *out,
                 util_diag_t *diag, err_t *err);
 /* units_parse() over the file at path. */
@@ -45,7 +45,7 @@ int units_read_file(const char *path, units_list_t *out, util_diag_t *diag, err_
 void units_list_free(units_list_t *l);   /* frees the contents; l itself is the caller's */
 
 /* Stores every unit of the list (new codes added, existing ones updated)
- * in one transaction: all or nothing.  0, or -1 with *err. */
+ * in one transaction: all or nothing.  0, or -1 with err. */
 int units_store(store_t *s, const units_list_t *l, err_t *err);
 
 /* ---- the units table as the one list of units ----
@@ -64,8 +64,8 @@ int units_load(store_t *s, units_list_t *out, err_t *err);
 void units_from_form(const form_t *f, units_list_t *out);
 /* 0 when f's unit list names the same codes as table and each one's name
  * is its label in one of the form's languages (or f has no unit
- * question); else 1 with *msg: every difference, and what to do. */
-int units_diff(const units_list_t *table, const form_t *f, err_t *msg);
+ * question); else 1 with err: every difference, and what to do. */
+int units_diff(const units_list_t *table, const form_t *f, err_t *err);
 /* Fills f's unit question from the units table: its units in the form's
  * order (a paper form is numbered so), then those the form lacks in code
  * order (a unit the table lacks is left out), each labelled with the
