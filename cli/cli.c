@@ -185,7 +185,10 @@ static void getopt_tables(const cli_opt_t *opts, getopt_tables_t *t)
 static void bad_option(char **argv, const getopt_tables_t *t)
 {
     const char *bad = argv[optind - 1];
-    if (optopt && strchr(t->shorts, optopt) && optopt != '?') {
+    if (bad && (strcmp(bad, "--version") == 0 || (optopt == 'V' && !strchr(t->shorts, 'V')))) {
+        /* the one global option that cannot follow the command */
+        cli_error(_("%s goes before the command: gapsurvey --version"), bad);
+    } else if (optopt && strchr(t->shorts, optopt) && optopt != '?') {
         cli_error(_("option -%c needs a value"), optopt);
     } else if (bad && strncmp(bad, "--", 2) == 0) {
         const char *eq = strchr(bad, '=');
@@ -212,6 +215,28 @@ static void bad_option(char **argv, const getopt_tables_t *t)
         }
     } else {
         cli_error(_("unknown option '%s'"), bad ? bad : "?");
+    }
+}
+
+/* `CMD --help --lang zh`, `report --lang zh --help`: getopt stops at
+ * --help, so a --lang anywhere on the line (the global one, or a
+ * command's own, which names a language too) is looked for here and the
+ * help is printed in it; a value that is no language is left to the
+ * command's own run. */
+static void help_lang(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+            v = argv[i + 1];
+        else if (strncmp(argv[i], "--lang=", 7) == 0)
+            v = argv[i] + 7;
+        if (v && cli_norm_lang(v)) {
+            cli_lang = cli_norm_lang(v);
+            i18n_init(cli_lang);
+        }
     }
 }
 
@@ -249,6 +274,7 @@ int cli_getopt(int argc, char **argv, const cli_opt_t *opts, const char *usage)
         return CLI_END;
     }
     if (c == 'h') {
+        help_lang(argc, argv);
         fputs(_(usage), stdout);
         ended = 1;
         return CLI_HELP;
@@ -444,8 +470,13 @@ static const cli_opt_t *global_option(int argc, char **argv, int *i, const char 
     return NULL;
 }
 
-static void bad_global_option(const char *a, const cli_opt_t *opts)
+/* An option before the command that is none of the global ones: "did you
+ * mean" a global one when one is near, else where a command's options
+ * go (naming the command when one follows on the line). */
+static void bad_global_option(int argc, char **argv, int at, const cli_opt_t *opts,
+                              const cli_cmd_t *cmds)
 {
+    const char *a = argv[at];
     const char *names[8];
     size_t k = 0, dashes = strspn(a, "-");
     for (const cli_opt_t *o = opts; o->name && k < 7; o++)
@@ -460,10 +491,18 @@ static void bad_global_option(const char *a, const cli_opt_t *opts)
             fprintf(stderr, _("gapsurvey: option %s needs a value\n"), a);
             return;
         }
+    const char *cmd = NULL;
+    for (int j = at + 1; j < argc && !cmd; j++)
+        cmd = cli_sub_find(cmds, argv[j]) ? argv[j] : NULL;
     if (near)
         fprintf(stderr, _("gapsurvey: unknown option '%s'; did you mean '--%s'?\n"), a, near);
+    else if (cmd)
+        fprintf(stderr, _("gapsurvey: unknown option '%s' before the command; only --db, --lang, "
+                          "--quiet, --version and --help go there, the options of %s follow "
+                          "it: gapsurvey %s %s ...\n"), a, cmd, cmd, a);
     else
-        fprintf(stderr, _("gapsurvey: unknown option '%s'\n"), a);
+        fprintf(stderr, _("gapsurvey: unknown option '%s'; only --db, --lang, --quiet, --version "
+                          "and --help go before the command, its own options follow it\n"), a);
 }
 
 /* Applies the global option key (--quiet, --db, --lang) with its value,
@@ -512,7 +551,7 @@ static int global_options(int argc, char **argv, const cli_cmd_t *cmds, const ch
                 return rc;
             break;
         default:
-            bad_global_option(argv[*i], global_opts);
+            bad_global_option(argc, argv, *i, global_opts, cmds);
             print_usage(stderr, cmds);
             return 2;
         }
@@ -547,6 +586,8 @@ int cli_main(int argc, char **argv, const cli_cmd_t *cmds, const char *version)
         no_command(cmds, name);
         return 2;
     }
+    if (asked)   /* `help analyze --lang zh` */
+        help_lang(argc - i, argv + i);
     char *av[] = {(char *)name, "--help", NULL};
     cli_ctx_t cx = {0, NULL};
     cli_cmd = name;

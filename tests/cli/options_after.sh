@@ -58,3 +58,26 @@ status "analyze --allow-small-groups --comment-min after --db" 0
 has "... applied" "$T/out" '"small_groups_allowed": true'
 run "$GS" analyze --list-options
 hasnot "--list-options lists the command's table only" "$T/out" "--db"
+
+# --help with a --lang after it: the help in that language
+run "$GS" help analyze --lang zh
+status "help analyze --lang zh" 0
+check "... the help is in Chinese" cjk "$T/out"
+run "$GS" analyze --help --lang=zh
+check "analyze --help --lang=zh: in Chinese" cjk "$T/out"
+run "$GS" report --lang zh --help
+check "report --lang zh --help (the report's own --lang): in Chinese" cjk "$T/out"
+run "$GS" help unit --lang zh
+check "help unit --lang zh (a command of subcommands): in Chinese" cjk "$T/out"
+
+# the options that cannot follow the command, or precede it: where they go
+run "$GS" analyze --version
+status "analyze --version: usage error" 2
+has "... saying where --version goes" "$T/err" "--version goes before the command: gapsurvey --version"
+run "$GS" --json --db city.db analyze
+status "a command's option before the command: usage error" 2
+has "... saying where it goes, with the command" "$T/err" \
+    "the options of analyze follow it: gapsurvey analyze --json ..."
+run "$GS" --form x
+status "a command's option and no command" 2
+has "... where options go" "$T/err" "its own options follow it"
