@@ -188,7 +188,11 @@ static void bad_option(char **argv, const getopt_tables_t *t)
     if (bad && (strcmp(bad, "--version") == 0 || (optopt == 'V' && !strchr(t->shorts, 'V')))) {
         /* the one global option that cannot follow the command */
         cli_error(_("%s goes before the command: gapsurvey --version"), bad);
-    } else if (optopt && strchr(t->shorts, optopt) && optopt != '?') {
+    } else if (bad && strncmp(bad, "--", 2) != 0 && optopt && strchr(t->shorts, optopt) &&
+               optopt != '?') {
+        /* a long option is named as it was typed: getopt_long sets optopt
+         * to its key, which is no option the user knows ("--csv" is not
+         * "-C") */
         cli_error(_("option -%c needs a value"), optopt);
     } else if (bad && strncmp(bad, "--", 2) == 0) {
         const char *eq = strchr(bad, '=');
