@@ -17,6 +17,7 @@
 #include "analysis/scan.h"
 #include "analysis/stats.h"
 #include "analysis/suppress.h"
+#include "survey/units.h"
 #include "base/i18n.h"
 
 #include <math.h>
@@ -94,7 +95,9 @@ static int pick_form(run_t *u, err_t *err)
     if (g == 1)
         err_set(err, ERR_NOTFOUND, _("no form '%s'; 'gapsurvey form list' shows the stored ones"),
                 u->form_id);
-    if (g != 0)
+    /* units are named from the units table (the unit question's labels
+     * stay where they translate the table's name) */
+    if (g != 0 || units_fill_form(u->s, u->f, err) != 0)
         return -1;
     if (u->f->ndims == 0) {
         err_set(err, ERR_FAIL, _("form %s has no dimensions to analyse"), u->form_id);

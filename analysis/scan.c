@@ -13,6 +13,7 @@
  */
 #include "analysis/scan.h"
 #include "base/util.h"
+#include "survey/score.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -363,20 +364,6 @@ static void scan_cross_finish(scan_t *sc)
         sc->xsp_at[g + 1] += sc->xsp_at[g];
 }
 
-static double scored_value(const form_t *f, size_t pos, double x)
-{
-    const form_item_t *it = &f->items[pos];
-    const form_list_t *l = &f->lists[it->list];
-    return it->reverse ? l->min + l->max - x : x;
-}
-
-/* POMP of one item: 100 (x - min) / (max - min) of its list. */
-static double pomp(const form_t *f, size_t pos, double scored)
-{
-    const form_list_t *l = &f->lists[f->items[pos].list];
-    return 100.0 * (scored - l->min) / (l->max - l->min);
-}
-
 /* Dimension scores of one response into sc->score (NAN when fewer than
  * half of the dimension's items were answered). */
 static void score_response(scan_t *sc)
@@ -390,12 +377,10 @@ static void score_response(scan_t *sc)
             double x = sc->val[sc->item_slot[pos]];
             if (isnan(x))
                 continue;
-            /* the mean of POMP item scores equals POMP of the mean when the
-             * items share one scale, and stays right when they do not */
-            sum += pomp(f, pos, scored_value(f, pos, x));
+            sum += score_pomp(f, pos, x);
             answered++;
         }
-        sc->score[d] = (k > 0 && answered * 2 >= k) ? sum / (double)answered : NAN;
+        sc->score[d] = score_mean(sum, answered, k);
     }
 }
 
@@ -527,7 +512,7 @@ static int on_response(void *ud, const store_scan_row_t *r)
             double x = sc->val[sc->item_slot[pos]];
             if (isnan(x))
                 break;
-            sc->row[j] = scored_value(f, pos, x);
+            sc->row[j] = score_value(f, pos, x);
         }
         if (j == k && sc->cov[d])
             stats_cov_add(sc->cov[d], sc->row);
@@ -744,6 +729,8 @@ typedef struct {
     stats_acc_t *self;       /* ngroups x target ndims */
     stats_acc_t *overall;    /* ngroups: the response's mean over its dims */
     long responses;
+    double *x, *dimscore;    /* one response's answers by position, its scores by
+                                self dim (scan_one_self's, sized for sf) */
 } selfscan_t;
 
 static int on_self(void *ud, const store_scan_row_t *r)
@@ -757,26 +744,18 @@ static int on_self(void *ud, const store_scan_row_t *r)
     ss->responses++;
     double osum = 0;
     size_t ok = 0;
+    for (size_t i = 0; i < f->nitems; i++)
+        ss->x[i] = NAN;
+    for (size_t a = 0; a < r->n; a++)
+        if (r->pos[a] >= 0 && (size_t)r->pos[a] < f->nitems)
+            ss->x[r->pos[a]] = r->num[a];
+    score_dims(f, ss->x, ss->dimscore);
     for (size_t d = 0; d < f->ndims; d++) {
-        if (ss->dimmap[d] < 0)
+        if (ss->dimmap[d] < 0 || isnan(ss->dimscore[d]))
             continue;
-        double sum = 0;
-        size_t k = 0, answered = 0;
-        for (size_t i = 0; i < f->nitems; i++) {
-            if (f->items[i].dim != (int)d || !form_item_scored(f, &f->items[i]))
-                continue;
-            k++;
-            for (size_t a = 0; a < r->n; a++)
-                if ((size_t)r->pos[a] == i && !isnan(r->num[a])) {
-                    sum += pomp(f, i, scored_value(f, i, r->num[a]));
-                    answered++;
-                }
-        }
-        if (k > 0 && answered * 2 >= k) {
-            stats_acc_add(&ss->self[g * tg->ndims + (size_t)ss->dimmap[d]], sum / (double)answered);
-            osum += sum / (double)answered;
-            ok++;
-        }
+        stats_acc_add(&ss->self[g * tg->ndims + (size_t)ss->dimmap[d]], ss->dimscore[d]);
+        osum += ss->dimscore[d];
+        ok++;
     }
     if (ok > 0)
         stats_acc_add(&ss->overall[g], osum / (double)ok);
@@ -849,13 +828,19 @@ static int scan_one_self(void *ud, const char *id, const form_t *sf, const int *
     selfrun_t *sr = ud;
     sr->ss.sf = sf;
     sr->ss.dimmap = (int *)dimmap;
-    return store_scan(sr->s, id, sr->wave, sf, on_self, &sr->ss, err);
+    sr->ss.x = util_xcalloc(sf->nitems + 1, sizeof *sr->ss.x);
+    sr->ss.dimscore = util_xcalloc(sf->ndims + 1, sizeof *sr->ss.dimscore);
+    int rc = store_scan(sr->s, id, sr->wave, sf, on_self, &sr->ss, err);
+    free(sr->ss.x);
+    free(sr->ss.dimscore);
+    sr->ss.x = sr->ss.dimscore = NULL;
+    return rc;
 }
 
 int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, stats_acc_t *overall,
               long *nresp, err_t *err)
 {
-    selfrun_t sr = {s, wave, {NULL, NULL, tg, self, overall, 0}};
+    selfrun_t sr = {s, wave, {NULL, NULL, tg, self, overall, 0, NULL, NULL}};
     int rc = each_self_form(s, tg->f, scan_one_self, &sr, err);
     *nresp += sr.ss.responses;
     return rc;

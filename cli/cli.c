@@ -112,12 +112,43 @@ void cli_progress_clear(cli_progress_t *p)
 
 /* ---- options ---- */
 
-/* opts plus --help as getopt_long's two tables. */
+/* opts plus --help, and the global options the command has no option
+ * of the same name for, as getopt_long's two tables. */
 #define MAX_OPTS 40
+#define N_GLOBAL_AFTER 3
 typedef struct {
-    struct option longs[MAX_OPTS + 2];
-    char shorts[2 * MAX_OPTS + 2];
+    struct option longs[MAX_OPTS + N_GLOBAL_AFTER + 2];
+    char shorts[2 * MAX_OPTS + 4];
+    int short_q;         /* -q is the global --quiet here */
 } getopt_tables_t;
+
+/* getopt_long's value for a global option given after the command: far
+ * beyond the keys commands use (letters, and 0x100 up for options without
+ * a letter: anopt.h), so it can be no command's key. */
+#define GLOBAL_KEY(k) (0x7f000000 + (k))
+
+static int global_apply(int key, const char *val);
+
+/* The global options that may follow the command too (`analyze --db x`):
+ * those of cli_main's table that take part in running a command. */
+static const cli_opt_t global_after[N_GLOBAL_AFTER + 1] = {
+    {"db", 'd', CLI_VALUE}, {"lang", 'l', CLI_VALUE}, {"quiet", 'q', CLI_SHORT}, CLI_OPT_END};
+
+static const cli_opt_t *opt_named(const cli_opt_t *opts, const char *name)
+{
+    for (const cli_opt_t *o = opts; o && o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return o;
+    return NULL;
+}
+
+static int short_taken(const cli_opt_t *opts, int key)
+{
+    for (const cli_opt_t *o = opts; o && o->name; o++)
+        if (o->key == key && (o->flags & CLI_SHORT))
+            return 1;
+    return 0;
+}
 
 static void getopt_tables(const cli_opt_t *opts, getopt_tables_t *t)
 {
@@ -131,6 +162,19 @@ static void getopt_tables(const cli_opt_t *opts, getopt_tables_t *t)
                 t->shorts[k++] = ':';
         }
     }
+    /* a command's own option of the same name keeps its meaning (report
+     * --lang is the report's language) */
+    t->short_q = 0;
+    for (const cli_opt_t *g = global_after; g->name; g++) {
+        if (opt_named(opts, g->name))
+            continue;
+        int arg = g->flags & CLI_VALUE ? required_argument : no_argument;
+        t->longs[n++] = (struct option){g->name, arg, NULL, GLOBAL_KEY(g->key)};
+        if ((g->flags & CLI_SHORT) && !short_taken(opts, g->key)) {
+            t->shorts[k++] = (char)g->key;
+            t->short_q = g->key == 'q';
+        }
+    }
     t->longs[n++] = (struct option){"help", no_argument, NULL, 'h'};
     t->longs[n] = (struct option){NULL, 0, NULL, 0};
     t->shorts[k++] = 'h';
@@ -141,9 +185,14 @@ static void getopt_tables(const cli_opt_t *opts, getopt_tables_t *t)
 static void bad_option(char **argv, const getopt_tables_t *t)
 {
     const char *bad = argv[optind - 1];
-    /* a long option is named as it was typed: getopt_long sets optopt to
-     * its key, which is no option the user knows ("--csv" is not "-C") */
-    if (bad && strncmp(bad, "--", 2) != 0 && optopt && strchr(t->shorts, optopt) && optopt != '?') {
+    if (bad && (strcmp(bad, "--version") == 0 || (optopt == 'V' && !strchr(t->shorts, 'V')))) {
+        /* the one global option that cannot follow the command */
+        cli_error(_("%s goes before the command: gapsurvey --version"), bad);
+    } else if (bad && strncmp(bad, "--", 2) != 0 && optopt && strchr(t->shorts, optopt) &&
+               optopt != '?') {
+        /* a long option is named as it was typed: getopt_long sets optopt
+         * to its key, which is no option the user knows ("--csv" is not
+         * "-C") */
         cli_error(_("option -%c needs a value"), optopt);
     } else if (bad && strncmp(bad, "--", 2) == 0) {
         const char *eq = strchr(bad, '=');
@@ -155,7 +204,7 @@ static void bad_option(char **argv, const getopt_tables_t *t)
         if (needs) {
             cli_error(_("option %s needs a value"), bad);
         } else {
-            const char *names[MAX_OPTS + 2];
+            const char *names[MAX_OPTS + N_GLOBAL_AFTER + 2];
             size_t k = 0;
             for (const struct option *o = t->longs; o->name; o++)
                 names[k++] = o->name;
@@ -170,6 +219,28 @@ static void bad_option(char **argv, const getopt_tables_t *t)
         }
     } else {
         cli_error(_("unknown option '%s'"), bad ? bad : "?");
+    }
+}
+
+/* `CMD --help --lang zh`, `report --lang zh --help`: getopt stops at
+ * --help, so a --lang anywhere on the line (the global one, or a
+ * command's own, which names a language too) is looked for here and the
+ * help is printed in it; a value that is no language is left to the
+ * command's own run. */
+static void help_lang(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+            v = argv[i + 1];
+        else if (strncmp(argv[i], "--lang=", 7) == 0)
+            v = argv[i] + 7;
+        if (v && cli_norm_lang(v)) {
+            cli_lang = cli_norm_lang(v);
+            i18n_init(cli_lang);
+        }
     }
 }
 
@@ -190,12 +261,24 @@ int cli_getopt(int argc, char **argv, const cli_opt_t *opts, const char *usage)
     getopt_tables_t t;
     getopt_tables(opts, &t);
     opterr = 0;
-    int c = getopt_long(argc, argv, t.shorts, t.longs, NULL);
+    int c, li = -1;
+    /* global options after the command are applied here and not returned;
+     * -q is told from a long option whose key is 'q' (analyze --fdr) by
+     * the long index getopt_long sets for long options only */
+    while ((c = getopt_long(argc, argv, t.shorts, t.longs, &li)) == GLOBAL_KEY('d') ||
+           c == GLOBAL_KEY('l') || c == GLOBAL_KEY('q') || (c == 'q' && t.short_q && li < 0)) {
+        li = -1;
+        if (global_apply(c == 'q' ? 'q' : c - GLOBAL_KEY(0), optarg) >= 0) {
+            ended = 1;
+            return CLI_BAD;
+        }
+    }
     if (c == -1) {
         ended = 1;
         return CLI_END;
     }
     if (c == 'h') {
+        help_lang(argc, argv);
         fputs(_(usage), stdout);
         ended = 1;
         return CLI_HELP;
@@ -257,6 +340,24 @@ int cli_form_get(store_t *s, const char *form_id, form_t **f, int *row)
     return r != 0;
 }
 
+const char *cli_out_file(const char *path)
+{
+    return path && strcmp(path, "-") == 0 ? NULL : path;
+}
+
+int cli_dash_dir(const char *opt, const char *val, const char *hint)
+{
+    if (!val || strcmp(val, "-") != 0)
+        return 0;
+    if (hint)
+        cli_error(_("%s takes a directory, where it writes several files, not '-': standard "
+                    "output cannot hold them; %s"), opt, hint);
+    else
+        cli_error(_("%s takes a directory, where it writes several files, not '-': standard "
+                    "output cannot hold them"), opt);
+    return 1;
+}
+
 /* ---- commands ---- */
 
 const cli_cmd_t *cli_sub_find(const cli_cmd_t *subs, const char *name)
@@ -313,8 +414,9 @@ static const char usage[] = N_(
     "The database is --db FILE, else $GAPSURVEY_DB, else ./gapsurvey.db.\n"
     "The language is --lang, else $LANGUAGE, $LC_ALL, $LC_MESSAGES or $LANG,\n"
     "else English.  --quiet (-q) keeps everything but errors and data off the\n"
-    "terminal.  'gapsurvey help COMMAND' or 'gapsurvey COMMAND --help'\n"
-    "describes a command with examples; 'man gapsurvey' has them all.\n"
+    "terminal.  --db, --lang and --quiet may also follow the command.\n"
+    "'gapsurvey help COMMAND' or 'gapsurvey COMMAND --help' describes a\n"
+    "command with examples; 'man gapsurvey' has them all.\n"
     "\n"
     "commands:\n");
 
@@ -372,8 +474,13 @@ static const cli_opt_t *global_option(int argc, char **argv, int *i, const char 
     return NULL;
 }
 
-static void bad_global_option(const char *a, const cli_opt_t *opts)
+/* An option before the command that is none of the global ones: "did you
+ * mean" a global one when one is near, else where a command's options
+ * go (naming the command when one follows on the line). */
+static void bad_global_option(int argc, char **argv, int at, const cli_opt_t *opts,
+                              const cli_cmd_t *cmds)
 {
+    const char *a = argv[at];
     const char *names[8];
     size_t k = 0, dashes = strspn(a, "-");
     for (const cli_opt_t *o = opts; o->name && k < 7; o++)
@@ -388,10 +495,39 @@ static void bad_global_option(const char *a, const cli_opt_t *opts)
             fprintf(stderr, _("gapsurvey: option %s needs a value\n"), a);
             return;
         }
+    const char *cmd = NULL;
+    for (int j = at + 1; j < argc && !cmd; j++)
+        cmd = cli_sub_find(cmds, argv[j]) ? argv[j] : NULL;
     if (near)
         fprintf(stderr, _("gapsurvey: unknown option '%s'; did you mean '--%s'?\n"), a, near);
+    else if (cmd)
+        fprintf(stderr, _("gapsurvey: unknown option '%s' before the command; only --db, --lang, "
+                          "--quiet, --version and --help go there, the options of %s follow "
+                          "it: gapsurvey %s %s ...\n"), a, cmd, cmd, a);
     else
-        fprintf(stderr, _("gapsurvey: unknown option '%s'\n"), a);
+        fprintf(stderr, _("gapsurvey: unknown option '%s'; only --db, --lang, --quiet, --version "
+                          "and --help go before the command, its own options follow it\n"), a);
+}
+
+/* Applies the global option key (--quiet, --db, --lang) with its value,
+ * before the command or after it: -1, or the exit status after saying
+ * what is wrong. */
+static int global_apply(int key, const char *val)
+{
+    switch (key) {
+    case 'q': cli_quiet = 1; break;
+    case 'd': cli_db_path = val; break;
+    case 'l':
+        cli_lang = cli_norm_lang(val);
+        if (!cli_lang) {
+            cli_lang = "en";
+            fprintf(stderr, _("gapsurvey: --lang takes zh or en, not '%s'\n"), val);
+            return 2;
+        }
+        i18n_init(cli_lang);
+        break;
+    }
+    return -1;
 }
 
 /* The options before the command: -1 when the command is to run (*i its
@@ -408,22 +544,18 @@ static int global_options(int argc, char **argv, const cli_cmd_t *cmds, const ch
     for (*i = 1; *i < argc && argv[*i][0] == '-'; ++*i) {
         const char *val = NULL;
         const cli_opt_t *o = global_option(argc, argv, i, &val);
+        int rc;
         switch (o ? o->key : 0) {
         case 'h': *help = 1; break;   /* after the loop, so a later --lang still applies */
         case 'V': printf("gapsurvey %s\n", version); return 0;
-        case 'q': cli_quiet = 1; break;
-        case 'd': cli_db_path = val; break;
+        case 'q':
+        case 'd':
         case 'l':
-            cli_lang = cli_norm_lang(val);
-            if (!cli_lang) {
-                cli_lang = "en";
-                fprintf(stderr, _("gapsurvey: --lang takes zh or en, not '%s'\n"), val);
-                return 2;
-            }
-            i18n_init(cli_lang);
+            if ((rc = global_apply(o->key, val)) >= 0)
+                return rc;
             break;
         default:
-            bad_global_option(argv[*i], global_opts);
+            bad_global_option(argc, argv, *i, global_opts, cmds);
             print_usage(stderr, cmds);
             return 2;
         }
@@ -458,6 +590,8 @@ int cli_main(int argc, char **argv, const cli_cmd_t *cmds, const char *version)
         no_command(cmds, name);
         return 2;
     }
+    if (asked)   /* `help analyze --lang zh` */
+        help_lang(argc - i, argv + i);
     char *av[] = {(char *)name, "--help", NULL};
     cli_ctx_t cx = {0, NULL};
     cli_cmd = name;

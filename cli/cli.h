@@ -111,6 +111,14 @@ int cli_usage(const char *usage);
  * such form: 'gapsurvey form list' shows them; else the store's error).
  * *row (when not NULL) is its forms.id; *f is the caller's to free. */
 int cli_form_get(store_t *s, const char *form_id, form_t **f, int *row);
+/* Output files.  "-" given to an option that writes one file names
+ * standard output (the Unix convention): cli_out_file returns NULL for
+ * it, else path.  An option that names a directory (it writes several
+ * files) cannot take "-": cli_dash_dir says so (with hint, a translated
+ * sentence on what to use instead, or NULL) and returns 1; else 0. */
+const char *cli_out_file(const char *path);
+int cli_dash_dir(const char *opt, const char *val, const char *hint);
+
 /* 1 when progress may be drawn on stderr: it is a terminal and not --quiet. */
 int cli_progress(void);
 

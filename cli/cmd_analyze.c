@@ -84,6 +84,8 @@ int cmd_analyze(int argc, char **argv, cli_ctx_t *cx)
         cli_error(_("--json and --csv exclude each other"));
         return 2;
     }
+    if (cli_dash_dir("--csv", csvdir, _("--json writes the whole result to standard output")))
+        return 2;
     store_t *s = cli_store(cx);
     if (!s)
         return 1;

@@ -114,6 +114,8 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
         return cli_status(c);
     if (optind != argc || !*out)
         return cli_usage(usage);
+    if (cli_dash_dir("--out", out, NULL))
+        return 2;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = 1, zh = strcmp(lang, "zh") == 0;

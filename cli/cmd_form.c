@@ -1,7 +1,9 @@
 /*
  * form: `form check` validates questionnaires and reports every problem at
- * once; `form add` stores them (a new version beside the old one);
- * `form list` shows what is stored.
+ * once; `form add` stores them (a new version beside the old one), after
+ * checking their unit questions against the units table (survey/units.h:
+ * an empty table is filled from the first form's list); `form list` shows
+ * what is stored.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "survey/units.h"
 #include "base/texttab.h"
 
 static const char usage[] = N_(
@@ -74,6 +77,37 @@ static int form_check(int argc, char **argv, cli_ctx_t *cx)
     return bad ? 1 : 0;
 }
 
+/* The forms' unit questions against the units table, all before anything
+ * is stored.  An empty table is first seeded (in *table) from the first
+ * form with a unit question: *seeded is its index, else -1.  Returns 0
+ * when every form agrees with the table, 1 after printing the
+ * differences, -1 after printing the store's error. */
+static int check_units(store_t *s, form_t **forms, int n, units_list_t *table, int *seeded)
+{
+    err_t err = {0};
+    int rc = 0;
+    *seeded = -1;
+    if (units_load(s, table, &err) != 0) {
+        cli_perror(&err);
+        err_clear(&err);
+        return -1;
+    }
+    for (int i = 0; i < n && table->n == 0; i++)
+        if (forms[i] && units_form_list(forms[i]) >= 0) {
+            units_from_form(forms[i], table);
+            *seeded = i;
+        }
+    for (int i = 0; i < n; i++) {
+        err_t msg = {0};
+        if (forms[i] && units_diff(table, forms[i], &msg) != 0) {
+            cli_perror(&msg);
+            rc = 1;
+        }
+        err_clear(&msg);
+    }
+    return rc;
+}
+
 static int form_add(int argc, char **argv, cli_ctx_t *cx)
 {
     int n = argc - 1;
@@ -83,12 +117,32 @@ static int form_add(int argc, char **argv, cli_ctx_t *cx)
     int rc = 1;
     form_t **forms = util_xcalloc((size_t)n, sizeof *forms);
     store_t *s = NULL;
+    units_list_t table = {0};
     if (load_all(n, files, forms, 1) > 0) {
         cli_error(_("nothing stored: fix the errors above first"));
         goto cleanup;
     }
     if (!(s = cli_store(cx)))
         goto cleanup;
+    int seeded;
+    if (check_units(s, forms, n, &table, &seeded) != 0) {
+        cli_error(_("nothing stored"));
+        goto cleanup;
+    }
+    if (seeded >= 0) {
+        err_t err = {0};
+        if (units_store(s, &table, &err) != 0) {
+            cli_perror(&err);
+            err_clear(&err);
+            goto cleanup;
+        }
+        printf(i18n_ntext("%s: the units table was empty: %zu unit stored from the form's list "
+                          "'%s'; 'gapsurvey unit import FILE' adds category, parent and headcount\n",
+                          "%s: the units table was empty: %zu units stored from the form's list "
+                          "'%s'; 'gapsurvey unit import FILE' adds category, parent and headcount\n",
+                          table.n),
+               files[seeded], table.n, forms[seeded]->lists[units_form_list(forms[seeded])].name);
+    }
     rc = 0;
     for (int i = 0; i < n; i++) {
         int id, existed;
@@ -108,6 +162,7 @@ cleanup:
     for (int i = 0; i < n; i++)
         form_free(forms[i]);
     free(forms);
+    units_list_free(&table);
     return rc;
 }
 

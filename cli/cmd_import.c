@@ -59,8 +59,8 @@ static const char usage[] = N_(
     "  --create-units     add unit codes that are not known yet (named by code)\n"
     "  --skip-invalid     store the valid rows; write the others, with a column\n"
     "                     import_problems giving the reasons, to a reject file\n"
-    "                     (FILE.rejected.csv, or --rejects FILE) that can be\n"
-    "                     corrected and imported as it is\n"
+    "                     (FILE.rejected.csv, or --rejects FILE; - is standard\n"
+    "                     output) that can be corrected and imported as it is\n"
     "  --dry-run          check only, store nothing\n"
     "  --again            import a file, or responses, that were imported before\n"
     "\n"
@@ -266,23 +266,26 @@ static int import_undo_cmd(cli_ctx_t *cx, const char *arg)
 }
 
 /* After a successful check: what the file held, then the commit (unless
- * dry) and what was stored.  The exit status. */
-static int finish(import_t *run, const char *file, const char *form_id, int dry)
+ * dry) and what was stored, on standard error when the rejected rows are
+ * standard output's (to_out).  The exit status. */
+static int finish(import_t *run, const char *file, const char *form_id, int dry, int to_out)
 {
     const import_stats_t *st = import_stats(run);
     err_t err = {0};
+    FILE *say = to_out ? stderr : stdout;
     if (st->rejected)
         fprintf(stderr, _("%s: %ld of %ld rows rejected; they and their problems are in %s\n"),
-                file, st->rejected, st->rows, st->rejects);
+                file, st->rejected, st->rows, to_out ? _("standard output") : st->rejects);
     if (st->labels)
-        printf(i18n_ntext("%s: %ld cell held a choice label instead of its name and was read as "
-                          "that choice, e.g. %s\n",
-                          "%s: %ld cells held choice labels instead of names and were read as "
-                          "those choices, e.g. %s\n", (unsigned long)st->labels),
-               file, st->labels, st->label_example);
+        fprintf(say,
+                i18n_ntext("%s: %ld cell held a choice label instead of its name and was read as "
+                           "that choice, e.g. %s\n",
+                           "%s: %ld cells held choice labels instead of names and were read as "
+                           "those choices, e.g. %s\n", (unsigned long)st->labels),
+                file, st->labels, st->label_example);
     if (dry) {
-        printf(_("%s: %ld responses are valid (dry run: nothing stored)\n"), file,
-               st->rows - st->rejected);
+        fprintf(say, _("%s: %ld responses are valid (dry run: nothing stored)\n"), file,
+                st->rows - st->rejected);
         return 0;
     }
     if (import_commit(run, &err) != 0) {
@@ -290,16 +293,16 @@ static int finish(import_t *run, const char *file, const char *form_id, int dry)
         err_clear(&err);
         return 1;
     }
-    printf(_("%s: %ld responses imported into %s"), file, st->stored, form_id);
+    fprintf(say, _("%s: %ld responses imported into %s"), file, st->stored, form_id);
     if (st->book)
-        printf(_(" (read as %s, from the first sheet of the workbook)"),
-               imp_format_name(st->format));
+        fprintf(say, _(" (read as %s, from the first sheet of the workbook)"),
+                imp_format_name(st->format));
     else if (st->format != IMP_PLAIN || st->encoding != ENC_UTF8)
-        printf(_(" (read as %s, %s)"), imp_format_name(st->format), enc_name(st->encoding));
-    printf(_("; import %ld ('gapsurvey import undo %ld' removes it)"), st->batch, st->batch);
-    putchar('\n');
+        fprintf(say, _(" (read as %s, %s)"), imp_format_name(st->format), enc_name(st->encoding));
+    fprintf(say, _("; import %ld ('gapsurvey import undo %ld' removes it)"), st->batch, st->batch);
+    fputc('\n', say);
     if (st->created)
-        printf(_("%ld new units created\n"), st->created);
+        fprintf(say, _("%ld new units created\n"), st->created);
     return 0;
 }
 
@@ -389,7 +392,9 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
         cli_perror(&err);
         goto cleanup;
     }
-    rc = finish(run, file, form_id, dry);
+    /* with --rejects - the rejected rows are standard output's: the
+     * summary goes to standard error */
+    rc = finish(run, file, form_id, dry, rejects && strcmp(rejects, "-") == 0);
 cleanup:
     import_free(run);
     rowgroup_free(v.groups);

@@ -147,6 +147,8 @@ int cmd_report(int argc, char **argv, cli_ctx_t *cx)
         return cli_status(c);
     if (optind != argc)
         return cli_usage(usage);
+    if (cli_dash_dir("--out", out, NULL) || cli_dash_dir("--each-unit", each, NULL))
+        return 2;
     if (each && *each)
         out = each;
     if (anopt_check(&o) != 0)

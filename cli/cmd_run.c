@@ -38,6 +38,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "survey/units.h"
 #include "survey/runner.h"
 #include "survey/seal.h"
 #include "survey/token.h"
@@ -1276,6 +1277,11 @@ int cmd_run(int argc, char **argv, cli_ctx_t *cx)
     if (interactive && !x.key && claim_draft(&x, form_id) != 0)
         goto cleanup;
     x.anonymous = x.form->role == FORM_ROLE_STAFF;
+    /* the unit question offers the units table's units, as the web does */
+    if (units_fill_form(x.s, x.form, &err) != 0) {
+        cli_perror(&err);
+        goto cleanup;
+    }
     const char *secret = *x.code ? x.code : *x.resume ? x.resume : NULL;
     run_cfg_t cfg = {x.s,  x.form,   x.form_row, x.wave, x.unit, x.ucode,
                      x.key, cli_lang, x.ascii,    x.entry, secret};

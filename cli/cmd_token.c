@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "survey/web/slips.h"
 #include "survey/token.h"
+#include "survey/units.h"
 
 static const char usage[] = N_(
     "usage: gapsurvey token issue --form FORM --unit CODE --count N [--wave NAME]\n"
@@ -55,6 +56,54 @@ static int print_codes(const tok_batch_t *b, const char *unit_code)
         putchar('\n');
     }
     return fflush(stdout) != 0 || ferror(stdout) ? -1 : 0;
+}
+
+/* 1 when the form's own unit list is the units table's (or it has none);
+ * else 0 after printing the differences: codes for a unit the form would
+ * not name, or under another name, are not issued. */
+static int units_agree(store_t *s, const form_t *f)
+{
+    units_list_t t = {0};
+    err_t msg = {0};
+    int ok = units_load(s, &t, &msg) == 0 && units_diff(&t, f, &msg) == 0;
+    if (!ok)
+        cli_perror(&msg);
+    err_clear(&msg);
+    units_list_free(&t);
+    return ok;
+}
+
+/* --slips and --base-url: *base defaults to this computer for codes
+ * without slips; slips need a file (standard output carries the codes)
+ * and an address a phone can reach.  0, or -1 after saying why. */
+static int check_base(const char *slips_path, const char **base)
+{
+    if (slips_path && strcmp(slips_path, "-") == 0) {
+        /* the codes' CSV is standard output's already */
+        cli_error(_("--slips takes a file name, not '-': standard output carries the codes "
+                    "(CSV)"));
+        return -1;
+    }
+    if (slips_path && !*base) {
+        cli_error(_("--slips needs --base-url: the address staff reach the server at from "
+                    "their phones, e.g. --base-url http://192.168.1.20:8080/ (the QR codes "
+                    "open it)"));
+        return -1;
+    }
+    if (!*base)
+        *base = "http://127.0.0.1:8080/";
+    if (strncmp(*base, "http://", 7) != 0 && strncmp(*base, "https://", 8) != 0) {
+        cli_error(_("--base-url must start with http:// or https://, not '%s'"), *base);
+        return -1;
+    }
+    if (slips_path && tok_url_loopback(*base)) {
+        cli_error(_("--base-url %s is this computer's own address: a phone scanning the slip "
+                    "would open itself, not the survey; give the address staff reach the "
+                    "server at, e.g. --base-url http://192.168.1.20:8080/ (and serve with "
+                    "--listen 0.0.0.0:8080)"), *base);
+        return -1;
+    }
+    return 0;
 }
 
 static int issue(int argc, char **argv, cli_ctx_t *cx)
@@ -102,28 +151,11 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
             cli_error(_("token issue needs --form and --count"));
         return cli_usage(usage);
     }
-    if (slips_path && !base) {
-        cli_error(_("--slips needs --base-url: the address staff reach the server at from "
-                    "their phones, e.g. --base-url http://192.168.1.20:8080/ (the QR codes "
-                    "open it)"));
+    if (check_base(slips_path, &base) != 0)
         return 2;
-    }
-    if (!base)
-        base = "http://127.0.0.1:8080/";
-    if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0) {
-        cli_error(_("--base-url must start with http:// or https://, not '%s'"), base);
-        return 2;
-    }
-    if (slips_path && tok_url_loopback(base)) {
-        cli_error(_("--base-url %s is this computer's own address: a phone scanning the slip "
-                    "would open itself, not the survey; give the address staff reach the "
-                    "server at, e.g. --base-url http://192.168.1.20:8080/ (and serve with "
-                    "--listen 0.0.0.0:8080)"), base);
-        return 2;
-    }
     if (!(s = cli_store(cx)))
         return 1;
-    if (cli_form_get(s, form_id, &f, &form))
+    if (cli_form_get(s, form_id, &f, &form) || !units_agree(s, f))
         goto cleanup;
     int r;
     if (unit_code) {

@@ -84,6 +84,12 @@ static int wave_add(int argc, char **argv, cli_ctx_t *cx)
     if (!s)
         return rc;
     const char *name = argv[optind];
+    if (keyfile && strcmp(keyfile, "-") == 0) {
+        /* ballot_new_wave puts the key on a disk before the wave exists */
+        cli_error(_("--sealed takes a file name, not '-': the secret key must be safely on a "
+                    "disk before the wave is opened, and standard output is no disk"));
+        return 2;
+    }
     rc = keyfile ? ballot_new_wave(s, name, keyfile, &err) : store_wave_add(s, name, NULL, &err);
     if (rc == 0)
         printf(_("wave %s opened\n"), name);

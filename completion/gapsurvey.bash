@@ -82,7 +82,7 @@ _gapsurvey()
     run) opts="--unit --token --resume --entry --verify --lang --help" ;;
     serve) opts="--listen --threads --tls-cert --tls-key --admin-token --timeout --max-body --rate --help" ;;
     import) opts="--form --format --wave --encoding --unit-column --create-units --skip-invalid --rejects --dry-run --again --help" ;;
-    export) opts="--form --wave --format --labels -o --output --help" ;;
+    export) opts="--form --wave --all-waves --format --labels --unit-info --wave-column --scores -o --output --help" ;;
     simulate) opts="--units --staff --seed --wave --plant --overclaim --missing --unit-effects --unbiased-self --help" ;;
     analyze) opts="--form --wave --by --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --json --csv --help" ;;
     report) opts="--out --form --wave --by --lang --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --no-plots --format --unit --each-unit --help" ;;
@@ -105,9 +105,11 @@ _gapsurvey()
         fi ;;
     unit)
         if ((COMP_CWORD == ci + 1)); then
-            COMPREPLY=($(compgen -W "import list" -- "$cur"))
+            COMPREPLY=($(compgen -W "import list remove" -- "$cur"))
         elif [[ $sub == import ]]; then
             COMPREPLY=($(compgen -f -- "$cur"))
+        elif [[ $sub == remove ]]; then
+            COMPREPLY=($(compgen -W "$(_gapsurvey_db_list unit)" -- "$cur"))
         fi ;;
     wave)
         if ((COMP_CWORD == ci + 1)); then

@@ -2225,6 +2225,70 @@ void form_free(form_t *f)
     free(f);
 }
 
+int form_text_has(form_text_t t, const char *s)
+{
+    for (size_t i = 0; t && s && i < FORM_MAX_LANGS; i++)
+        if (t[i] && strcmp(t[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* A choice given by a caller: the name, the label in the default
+ * language only, the choice-sheet columns empty (or moved from the old
+ * choice of that name). */
+static void choice_given(const form_t *f, form_choice_t *ch, const char *name, const char *label)
+{
+    double v;
+    ch->name = util_xstrdup(name);
+    ch->num = util_parse_double(name, &v) == 0 ? v : NAN;
+    ch->label = util_xcalloc(FORM_MAX_LANGS, sizeof *ch->label);
+    ch->label[f->default_lang >= 0 && f->default_lang < FORM_MAX_LANGS ? f->default_lang : 0] =
+        util_xstrdup(label);
+    if (!ch->extra && f->nchoice_cols) {
+        ch->extra = util_xcalloc(f->nchoice_cols, sizeof *ch->extra);
+        for (size_t k = 0; k < f->nchoice_cols; k++)
+            ch->extra[k] = util_xstrdup("");
+    }
+}
+
+void form_list_replace(form_t *f, size_t list, const char *const *names,
+                       const char *const *labels, size_t n)
+{
+    form_list_t *l = &f->lists[list];
+    form_choice_t *nc = util_xcalloc(n + 1, sizeof *nc);
+    /* every old choice is looked up first, while the list is whole; then
+     * what moves to the new list is taken out of the old one (zeroed) */
+    int *was = util_xcalloc(n + 1, sizeof *was);
+    for (size_t i = 0; i < n; i++)
+        was[i] = form_list_choice(l, names[i]);
+    for (size_t i = 0; i < n; i++) {
+        form_choice_t *old = was[i] >= 0 ? &l->choices[was[i]] : NULL;
+        if (old && form_text_has(old->label, labels[i])) {
+            nc[i] = *old;   /* the same name: its translations stay */
+            memset(old, 0, sizeof *old);
+            continue;
+        }
+        if (old) {
+            nc[i].extra = old->extra;
+            old->extra = NULL;
+        }
+        choice_given(f, &nc[i], names[i], labels[i]);
+    }
+    for (size_t c = 0; c < l->nchoices; c++) {
+        form_choice_t *ch = &l->choices[c];
+        free(ch->name);
+        text_free(ch->label);
+        for (size_t k = 0; ch->extra && k < f->nchoice_cols; k++)
+            free(ch->extra[k]);
+        free(ch->extra);
+    }
+    free(l->choices);
+    free(was);
+    l->choices = nc;
+    l->nchoices = n;
+    list_finish(l);
+}
+
 int form_item_index(const form_t *f, const char *name)
 {
     for (size_t i = 0; i < f->nitems; i++)

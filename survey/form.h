@@ -132,6 +132,18 @@ int form_item_index(const form_t *f, const char *name);   /* -1 if none */
 int form_dim_index(const form_t *f, const char *code);
 int form_list_choice(const form_list_t *l, const char *name);   /* index or -1 */
 
+/* 1 when s is the text t holds in one of the form's languages. */
+int form_text_has(form_text_t t, const char *s);
+/* Replaces the choices of f->lists[list] by n choices named names[i] and
+ * labelled labels[i] (both copied), in that order.  A choice of the same
+ * name whose label in some language was labels[i] already keeps all its
+ * labels (the translations of that name); any other gets labels[i] in
+ * the default language only.  Choice-sheet columns stay with their
+ * choice's name (empty for a new one).  The unit question filled from
+ * the units table (survey/units.h) is its use. */
+void form_list_replace(form_t *f, size_t list, const char *const *names,
+                       const char *const *labels, size_t n);
+
 /* Is this item a Likert item scored into its dimension? */
 int form_item_scored(const form_t *f, const form_item_t *it);
 /* Does this item hold an answer (not a note, group marker or calculate)? */

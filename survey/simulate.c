@@ -931,7 +931,7 @@ static int write_all(sim_t *m, long *nstaff, long *nself, err_t *err)
         unit_t *u = &m->units[i];
         if (u->id != 0)
             continue;
-        store_unit_t su = {0, u->code, u->name, u->category, NULL, u->headcount};
+        store_unit_t su = {0, u->code, u->name, u->category, NULL, u->headcount, 0};
         if (store_unit_put(m->s, &su, err) != 0)
             goto rollback;
     }

@@ -810,9 +810,13 @@ int store_unit_put(store_t *s, const store_unit_t *u, err_t *err)
     sqlite3_stmt *st;
     if (prep(s, "INSERT INTO units(code, name, category, parent, headcount) "
                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(code) DO UPDATE SET "
-                "name = excluded.name, category = excluded.category, "
-                "parent = excluded.parent, headcount = excluded.headcount", &st, err))
+                "name = excluded.name, "
+                "category = CASE WHEN ?6 & 1 THEN units.category ELSE excluded.category END, "
+                "parent = CASE WHEN ?6 & 2 THEN units.parent ELSE excluded.parent END, "
+                "headcount = CASE WHEN ?6 & 4 THEN units.headcount ELSE excluded.headcount END",
+             &st, err))
         return -1;
+    sqlite3_bind_int(st, 6, (int)u->keep);
     bind_text(st, 1, u->code);
     bind_text(st, 2, u->name);
     bind_text(st, 3, u->category && *u->category ? u->category : NULL);
@@ -836,7 +840,7 @@ int store_unit_list(store_t *s, int (*cb)(void *ud, const store_unit_t *u), void
     int rc = 0, step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         store_unit_t u = {sqlite3_column_int(st, 0), col_text(st, 1), col_text(st, 2),
-                          col_text(st, 3), col_text(st, 4), (long)sqlite3_column_int64(st, 5)};
+                          col_text(st, 3), col_text(st, 4), (long)sqlite3_column_int64(st, 5), 0};
         if ((rc = cb(ud, &u)) != 0)
             break;
     }
@@ -868,6 +872,26 @@ static int find_id(store_t *s, const char *sql, const char *key, int *id, err_t 
 int store_unit_find(store_t *s, const char *code, int *id, err_t *err)
 {
     return find_id(s, "SELECT id FROM units WHERE code = ?1", code, id, err);
+}
+
+int store_unit_remove(store_t *s, const char *code, err_t *err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "DELETE FROM units WHERE code = ?1", &st, err))
+        return -1;
+    bind_text(st, 1, code);
+    int step = sqlite3_step(st), rc = 0;
+    /* the foreign keys of responses, tokens, drafts, entry batches and
+     * ballots refuse the delete of a unit they name */
+    if (step == SQLITE_CONSTRAINT)
+        rc = -1, err_set(err, ERR_FAIL, _("unit %s has responses, invitations, drafts or data "
+                                          "entry batches; it stays"), code);
+    else if (step != SQLITE_DONE)
+        rc = sqlerr(s, err, _("removing unit"));
+    else if (sqlite3_changes(s->db) == 0)
+        rc = 1;
+    sqlite3_finalize(st);
+    return rc;
 }
 
 /* ---- waves ---- */

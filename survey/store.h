@@ -91,9 +91,17 @@ typedef struct {
     int id;
     const char *code, *name, *category, *parent;
     long headcount;     /* -1 = unknown */
+    unsigned keep;      /* store_unit_put: STORE_UNIT_KEEP_* fields an update leaves as stored */
 } store_unit_t;
-/* Inserts or updates by code. */
+#define STORE_UNIT_KEEP_CATEGORY 1u
+#define STORE_UNIT_KEEP_PARENT 2u
+#define STORE_UNIT_KEEP_HEADCOUNT 4u
+/* Inserts or updates by code (the fields in u->keep are not updated). */
 int store_unit_put(store_t *s, const store_unit_t *u, err_t *err);
+/* Removes the unit with this code: 0, 1 when there is none, -1 with err
+ * (also when responses, invitations, drafts or entry batches refer to it:
+ * those keep it). */
+int store_unit_remove(store_t *s, const char *code, err_t *err);
 int store_unit_list(store_t *s, int (*cb)(void *ud, const store_unit_t *u), void *ud,
                     err_t *err);
 int store_unit_find(store_t *s, const char *code, int *id, err_t *err);

@@ -14,6 +14,7 @@
 
 #include "base/i18n.h"
 #include "survey/answers.h"
+#include "survey/units.h"
 #include "survey/ballot.h"
 #include "survey/seal.h"
 
@@ -52,7 +53,9 @@ static form_slot_t *form_of(open_t *o, int id)
         if (o->forms[i].id == id)
             return &o->forms[i];
     form_slot_t fs = {id, NULL, NULL, 0};
+    /* checked against the unit question the web offered: the units table's */
     if (store_form_get_by_id(o->s, id, &fs.f, o->err) != 0 ||
+        units_fill_form(o->s, fs.f, o->err) != 0 ||
         store_item_ids(o->s, id, &fs.ids, &fs.nids, o->err) != 0) {
         form_free(fs.f);
         return NULL;

@@ -66,25 +66,31 @@ int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const 
               exp_stats_t *st, err_t *err)
 {
     memset(st, 0, sizeof *st);
-    if (!exp_has_repeats(f))
+    int repeats = exp_has_repeats(f);
+    /* no repeats and no added column: the form's questions as they are */
+    if (!repeats && !exp_added_columns(o))
         return write_file(s, f, form_id, wave, o, st, err);
-    if (!o->path) {
+    if (repeats && !o->path) {
         err_set(err, ERR_FAIL, _("form %s has repeats, which are written as files of their own "
                                  "beside the main one: name the main file with -o FILE"),
                 f->form_id);
         return -1;
     }
     exp_opts_t to = *o;
-    exp_table_t *t = exp_table_new(f, -1);
+    exp_table_t *t = exp_table_new(f, -1, o, err);
+    if (!t)
+        return -1;
     to.table = t;
     int rc = write_file(s, &t->form, form_id, wave, &to, st, err);
     exp_table_free(t);
+    if (!repeats)
+        return rc;
     util_buf_t also = {0};
     for (size_t i = 0; i < f->nitems && rc == 0; i++) {
         if (f->items[i].type != FORM_BEGIN_REPEAT)
             continue;
         exp_stats_t rst = {0};
-        t = exp_table_new(f, (long)i);
+        t = exp_table_new(f, (long)i, NULL, NULL);
         to.table = t;
         to.path = repeat_path(o->path, f->items[i].name);
         rc = write_file(s, &t->form, form_id, wave, &to, &rst, err);

@@ -40,3 +40,8 @@ int exp_format_binary(exp_format_t f)
 {
     return f == EXP_SAV || f == EXP_DTA || f == EXP_XLSX;
 }
+
+int exp_added_columns(const exp_opts_t *o)
+{
+    return o && (o->unit_info || o->wave_column || o->scores);
+}

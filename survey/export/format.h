@@ -6,6 +6,8 @@
 #ifndef GS_EXPORT_FORMAT_H
 #define GS_EXPORT_FORMAT_H
 
+#include <stddef.h>
+
 typedef enum { EXP_PLAIN, EXP_CSV, EXP_JSON, EXP_SAV, EXP_DTA, EXP_XLSX } exp_format_t;
 
 /* "plain", "csv", "json", "sav" (also "spss"), "dta" (also "stata"),
@@ -25,7 +27,21 @@ typedef struct {
     /* which table of a form with repeats is written (rows.h); NULL: the
      * one table of a form without */
     const struct exp_table *table;
+    /* columns added after unit (none by default: the export stays as it
+     * was); the driver puts them in the main table (rows.h) */
+    int unit_info;       /* unit_name, unit_category: the units table's */
+    int wave_column;     /* wave: the name of the response's wave */
+    int scores;          /* score_DIM after the questions: each dimension's 0-100
+                            score, the analysis's rule (survey/score.h) */
+    /* the waves read, in this order, one file for all (nwaves 0: the one
+     * wave the writer is given) */
+    const int *waves;
+    const char *const *wave_names;
+    size_t nwaves;
 } exp_opts_t;
+
+/* 1 when o asks for columns beyond the questions. */
+int exp_added_columns(const exp_opts_t *o);
 
 typedef struct {
     long rows;           /* responses written */

@@ -2,10 +2,14 @@
  * export/rows: reading responses for the writers (see rows.h): answers by
  * item position, numbers stored without text given their shortest exact
  * text, and "not applicable" from the form's `relevant` logic evaluated on
- * the response's own answers.
+ * the response's own answers; the columns an export adds (the unit's name
+ * and category, the wave, the dimension scores) filled in as each row is
+ * read, the scores by survey/score.h, the analysis's own rule.
  */
 #include "survey/export/rows.h"
+#include "base/i18n.h"
 #include "survey/answers.h"
+#include "survey/score.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -44,7 +48,7 @@ char *exp_answer_label(const form_t *f, const form_item_t *it, const char *v, in
 
 typedef struct {
     int id;
-    char *code;
+    char *code, *name, *category;
 } unit_code_t;
 
 typedef struct {
@@ -62,6 +66,8 @@ typedef struct {
     unsigned char *na;
     exp_row_fn fn;
     void *ud;
+    const char *wave_name;    /* of the wave being read */
+    double *x, *score;        /* scores wanted: answers by position, scores by dim */
 } scan_t;
 
 static int cmp_unit_id(const void *a, const void *b)
@@ -74,21 +80,41 @@ static int add_unit(void *ud, const store_unit_t *u)
 {
     scan_t *sc = ud;
     sc->units = util_xrealloc(sc->units, (sc->nunits + 1) * sizeof *sc->units);
-    sc->units[sc->nunits++] = (unit_code_t){u->id, util_xstrdup(u->code)};
+    sc->units[sc->nunits++] = (unit_code_t){u->id, util_xstrdup(u->code),
+                                            util_xstrdup(u->name ? u->name : ""),
+                                            util_xstrdup(u->category ? u->category : "")};
     return 0;
+}
+
+/* The value of an added column (p one of EXP_WAVE...) for the response
+ * just read, of unit u (NULL: none); *owned gets what was made here. */
+static const char *added_value(scan_t *sc, const unit_code_t *u, long p, char **owned)
+{
+    if (p == EXP_WAVE)
+        return sc->wave_name;
+    if (p == EXP_UNIT_NAME)
+        return u ? u->name : NULL;
+    if (p == EXP_UNIT_CATEGORY)
+        return u && *u->category ? u->category : NULL;
+    double v = sc->score[EXP_SCORE_DIM(p)];
+    /* ten digits: the 0-100 score to 1e-8, beyond any rounding a reader sees */
+    return isnan(v) ? NULL : (*owned = util_fmt("%.10g", v));
 }
 
 /* One row of a table from the response just read: the main table's, or
  * one per instance of a repeat's. */
-static int table_row(scan_t *sc, const char *unit, long inst)
+static int table_row(scan_t *sc, const unit_code_t *u, long inst)
 {
     const exp_table_t *t = sc->table;
+    const char *unit = u ? u->code : "";
     for (size_t k = 0; k < t->form.nitems; k++) {
         free(sc->towned[k]);
         sc->towned[k] = NULL;
         sc->tna[k] = 0;
         long p = t->src[k];
-        if (p == EXP_INDEX || p == EXP_PARENT) {
+        if (p <= EXP_WAVE) {
+            sc->tval[k] = added_value(sc, u, p, &sc->towned[k]);
+        } else if (p == EXP_INDEX || p == EXP_PARENT) {
             sc->tval[k] = sc->towned[k] = util_fmt("%ld", p == EXP_PARENT || inst < 0 ? sc->index
                                                                                   : inst + 1);
         } else if (inst < 0) {
@@ -103,7 +129,7 @@ static int table_row(scan_t *sc, const char *unit, long inst)
     return sc->fn(sc->ud, &row);
 }
 
-static int table_rows(scan_t *sc, const char *unit)
+static int table_rows(scan_t *sc, const unit_code_t *unit)
 {
     const exp_table_t *t = sc->table;
     if (t->repeat < 0)
@@ -143,12 +169,19 @@ static int scan_row(void *ud, const store_scan_row_t *r)
     for (size_t i = 0; i < f->nitems; i++)
         if (!sc->val[i] && form_item_answerable(&f->items[i]) && !ans_relevant(sc->ans, i))
             sc->na[i] = 1;
-    unit_code_t key = {r->unit, NULL};
+    unit_code_t key = {r->unit, NULL, NULL, NULL};
     unit_code_t *u = r->unit ? bsearch(&key, sc->units, sc->nunits, sizeof *sc->units,
                                        cmp_unit_id) : NULL;
     sc->index++;
+    if (sc->score) {
+        for (size_t i = 0; i < f->nitems; i++)
+            sc->x[i] = NAN;
+        for (size_t k = 0; k < r->n; k++)
+            sc->x[r->pos[k]] = r->num[k];
+        score_dims(f, sc->x, sc->score);
+    }
     if (sc->table)
-        return table_rows(sc, u ? u->code : "");
+        return table_rows(sc, u);
     exp_row_t row = {u ? u->code : "", sc->val, sc->na};
     return sc->fn(sc->ud, &row);
 }
@@ -172,13 +205,27 @@ int exp_scan(store_t *s, const form_t *f, const char *form_id, int wave, const e
     sc.val = util_xcalloc(f->nitems + 1, sizeof *sc.val);
     sc.owned = util_xcalloc(f->nitems + 1, sizeof *sc.owned);
     sc.na = util_xcalloc(f->nitems + 1, 1);
-    int rc = store_unit_list(s, add_unit, &sc, err);
-    if (rc == 0) {
-        qsort(sc.units, sc.nunits, sizeof *sc.units, cmp_unit_id);
-        rc = store_scan_by_unit(s, form_id, wave, f, scan_row, &sc, err);
+    if (o && o->scores && sc.table && sc.table->repeat < 0) {
+        sc.x = util_xcalloc(f->nitems + 1, sizeof *sc.x);
+        sc.score = util_xcalloc(f->ndims + 1, sizeof *sc.score);
     }
-    for (size_t i = 0; i < sc.nunits; i++)
+    int rc = store_unit_list(s, add_unit, &sc, err);
+    if (rc == 0)
+        qsort(sc.units, sc.nunits, sizeof *sc.units, cmp_unit_id);
+    /* several waves: one after the other, each ordered by unit as one is */
+    size_t nw = o && o->nwaves ? o->nwaves : 1;
+    for (size_t w = 0; w < nw && rc == 0; w++) {
+        sc.wave_name = o && o->nwaves ? o->wave_names[w] : NULL;
+        rc = store_scan_by_unit(s, form_id, o && o->nwaves ? o->waves[w] : wave, f, scan_row, &sc,
+                                err);
+    }
+    for (size_t i = 0; i < sc.nunits; i++) {
         free(sc.units[i].code);
+        free(sc.units[i].name);
+        free(sc.units[i].category);
+    }
+    free(sc.x);
+    free(sc.score);
     for (size_t i = 0; i < f->nitems; i++)
         free(sc.owned[i]);
     if (sc.table)
@@ -204,29 +251,85 @@ int exp_has_repeats(const form_t *f)
 }
 
 /* A column of a table that is no question of the form: the numbers that
- * tie a repeat's rows to their response. */
-static void index_column(exp_table_t *t, const char *name, long src)
+ * tie a repeat's rows to their response, the columns an export adds. */
+static form_item_t *index_column(exp_table_t *t, const char *name, long src)
 {
     form_item_t *it = &t->form.items[t->form.nitems];
     memset(it, 0, sizeof *it);
     it->type = FORM_INTEGER;
-    it->name = (char *)name;   /* a literal: exp_table_free knows not to free it */
+    it->name = (char *)name;   /* a literal, or one of t->owned: never freed as an item */
     it->list = it->dim = it->group = it->other = it->repeat = -1;
     t->src[t->form.nitems++] = src;
+    return it;
 }
 
-exp_table_t *exp_table_new(const form_t *f, long repeat)
+/* An added column: its name and its label (in the export's language)
+ * owned by t.  0, or -1 with *err when a question has the name. */
+static int added_column(exp_table_t *t, const exp_opts_t *o, form_type_t type, long src,
+                        char *name, char *label, const char *option, err_t *err)
+{
+    const form_t *f = t->parent;
+    t->owned = util_xrealloc(t->owned, (t->nowned + 1) * sizeof *t->owned);
+    t->owned_labels = util_xrealloc(t->owned_labels, (t->nowned + 1) * sizeof *t->owned_labels);
+    form_text_t text = util_xcalloc(FORM_MAX_LANGS, sizeof *text);
+    int li = o->lang >= 0 && o->lang < FORM_MAX_LANGS ? o->lang : 0;
+    text[li] = label;
+    t->owned[t->nowned] = name;
+    t->owned_labels[t->nowned++] = text;
+    if (form_item_index(f, name) >= 0) {
+        err_set(err, ERR_FAIL, _("%s adds a column '%s', and form %s has a question of that name"),
+                option, name, f->form_id);
+        return -1;
+    }
+    form_item_t *it = index_column(t, name, src);
+    it->type = type;
+    it->label = text;
+    return 0;
+}
+
+/* The main table's added columns before the questions (unit_name,
+ * unit_category, wave) or after them (the scores). */
+static int added_columns(exp_table_t *t, const exp_opts_t *o, int after, err_t *err)
+{
+    const form_t *f = t->parent;
+    if (!after && o->unit_info &&
+        (added_column(t, o, FORM_TEXT, EXP_UNIT_NAME, util_xstrdup("unit_name"),
+                      util_xstrdup(TR(o->zh, "unit name")), "--unit-info", err) != 0 ||
+         added_column(t, o, FORM_TEXT, EXP_UNIT_CATEGORY, util_xstrdup("unit_category"),
+                      util_xstrdup(TR(o->zh, "unit category")), "--unit-info", err) != 0))
+        return -1;
+    if (!after && o->wave_column &&
+        added_column(t, o, FORM_TEXT, EXP_WAVE, util_xstrdup("wave"),
+                     util_xstrdup(TR(o->zh, "wave")), "--wave-column", err) != 0)
+        return -1;
+    for (size_t d = 0; after && o->scores && d < f->ndims; d++)
+        /* TRANSLATORS: %s is a dimension's name: "Planning score (0-100)" */
+        if (added_column(t, o, FORM_DECIMAL, EXP_SCORE(d), util_fmt("score_%s", f->dims[d].code),
+                         util_fmt(TR(o->zh, "%s score (0-100)"),
+                                  form_text(f, f->dims[d].label, o->lang)),
+                         "--scores", err) != 0)
+            return -1;
+    return 0;
+}
+
+exp_table_t *exp_table_new(const form_t *f, long repeat, const exp_opts_t *o, err_t *err)
 {
     exp_table_t *t = util_xcalloc(1, sizeof *t);
+    size_t room = f->nitems + 2 + (o && repeat < 0 ? 3 + f->ndims : 0);
     t->form = *f;   /* borrows lists, texts and languages; owns only its items */
     t->parent = f;
     t->repeat = repeat;
-    t->form.items = util_xcalloc(f->nitems + 2, sizeof *t->form.items);
-    t->src = util_xcalloc(f->nitems + 2, sizeof *t->src);
+    t->form.items = util_xcalloc(room, sizeof *t->form.items);
+    t->src = util_xcalloc(room, sizeof *t->src);
     t->form.nitems = 0;
     if (repeat >= 0)
         index_column(t, "_parent_index", EXP_PARENT);
-    index_column(t, "_index", EXP_INDEX);
+    if (repeat >= 0 || exp_has_repeats(f))
+        index_column(t, "_index", EXP_INDEX);
+    if (o && repeat < 0 && added_columns(t, o, 0, err) != 0) {
+        exp_table_free(t);
+        return NULL;
+    }
     for (size_t i = 0; i < f->nitems; i++) {
         const form_item_t *it = &f->items[i];
         int in = repeat < 0 ? exp_item_exported(f, i)
@@ -239,6 +342,10 @@ exp_table_t *exp_table_new(const form_t *f, long repeat)
         c->relevant = NULL;          /* "not applicable" comes from the scan */
         t->src[t->form.nitems++] = (long)i;
     }
+    if (o && repeat < 0 && added_columns(t, o, 1, err) != 0) {
+        exp_table_free(t);
+        return NULL;
+    }
     return t;
 }
 
@@ -246,6 +353,14 @@ void exp_table_free(exp_table_t *t)
 {
     if (!t)
         return;
+    for (size_t i = 0; i < t->nowned; i++) {
+        free(t->owned[i]);
+        for (size_t l = 0; l < FORM_MAX_LANGS; l++)
+            free(t->owned_labels[i][l]);
+        free(t->owned_labels[i]);
+    }
+    free(t->owned);
+    free(t->owned_labels);
     free(t->form.items);
     free(t->src);
     free(t);

@@ -14,7 +14,8 @@
 #include "survey/store.h"
 
 
-/* One response.  val[pos]: canonical answer text of item pos, NULL when
+/* One response (of the form, or of a table: then pos is a table column).
+ * val[pos]: canonical answer text of item pos, NULL when
  * unanswered; na[pos]: 1 when unanswered because the form's `relevant`
  * logic skipped the item (not applicable rather than not answered). */
 typedef struct {
@@ -32,19 +33,33 @@ int exp_scan(store_t *s, const form_t *f, const char *form_id, int wave, const e
 /* A form with repeats is written as tables, each a file of its own: the
  * main one, a row per response, with _index (its number) first; and one
  * per repeat, a row per instance, with _parent_index (the response's
- * _index) and _index (the instance's number).  Each table is given to
- * the writers as a form whose questions are its columns (it borrows the
- * lists and texts of the form it comes from). */
+ * _index) and _index (the instance's number).  The columns an export
+ * asks for beyond the questions (exp_opts_t: unit_name, unit_category,
+ * wave, score_DIM) make a main table too, of a form with or without
+ * repeats.  Each table is given to the writers as a form whose questions
+ * are its columns (it borrows the lists and texts of the form it comes
+ * from, and owns the names and labels of the columns it adds). */
 typedef struct exp_table {
     form_t form;
     const form_t *parent;
     long repeat;         /* begin_repeat position in parent; -1: the main table */
-    long *src;           /* form.items[k] is parent item src[k]; EXP_INDEX, EXP_PARENT */
+    long *src;           /* form.items[k] is parent item src[k], or one of EXP_* */
+    char **owned;        /* names of added columns */
+    form_text_t *owned_labels;
+    size_t nowned;
 } exp_table_t;
 #define EXP_INDEX (-1)
 #define EXP_PARENT (-2)
+#define EXP_WAVE (-3)
+#define EXP_UNIT_NAME (-4)
+#define EXP_UNIT_CATEGORY (-5)
+#define EXP_SCORE(d) (-100 - (long)(d))   /* dimension d's score */
+#define EXP_SCORE_DIM(src) ((size_t)(-100 - (src)))
 int exp_has_repeats(const form_t *f);
-exp_table_t *exp_table_new(const form_t *f, long repeat);
+/* The table of f's repeat at position repeat, or (-1) its main table with
+ * the columns o adds (o may be NULL); NULL when a name of an added column
+ * is a question's too (*err says which). */
+exp_table_t *exp_table_new(const form_t *f, long repeat, const exp_opts_t *o, err_t *err);
 void exp_table_free(exp_table_t *t);
 
 /* Items that get a column: those taking an answer and calculates, except

@@ -33,6 +33,7 @@
 #include "base/xlsx.h"
 #include "survey/answers.h"
 #include "survey/import/importsrc.h"
+#include "survey/units.h"
 
 typedef struct {
     char *code, *name;
@@ -260,7 +261,7 @@ static int store_row(import_t *im, unit_rec_t *u, const char *code)
 {
     if (!u) {
         int id;
-        store_unit_t nu = {0, code, code, NULL, NULL, -1};
+        store_unit_t nu = {0, code, code, NULL, NULL, -1, 0};
         if (store_unit_put(im->store, &nu, &im->err) != 0 ||
             store_unit_find(im->store, code, &id, &im->err) != 0)
             return 1;
@@ -447,7 +448,7 @@ void import_free(import_t *im)
         return;
     if (im->in_tx)
         store_rollback(im->store);
-    if (im->rejects)
+    if (im->rejects && im->rejects != stdout)
         fclose(im->rejects);
     for (size_t i = 0; i < im->nunits; i++) {
         free(im->units[i].code);
@@ -485,7 +486,9 @@ static int load_form(import_t *im, err_t *err)
     }
     im->ufield = im->form->unit_field ? form_item_index(im->form, im->form->unit_field) : -1;
     size_t nids;
-    if (store_item_ids(im->store, im->form_rowid, &im->item_ids, &nids, err) != 0 ||
+    /* the unit question's choices are the units table's */
+    if (units_fill_form(im->store, im->form, err) != 0 ||
+        store_item_ids(im->store, im->form_rowid, &im->item_ids, &nids, err) != 0 ||
         store_unit_list(im->store, load_unit, im, err) != 0)
         return -1;
     if (im->nunits)   /* no units yet: units is NULL, which qsort may not take */
@@ -568,7 +571,8 @@ static int open_files(import_t *im, err_t *err)
     if (im->o.skip_invalid) {
         im->rejects_path = im->o.rejects ? util_xstrdup(im->o.rejects) : rejects_name(im->o.file);
         im->st.rejects = im->rejects_path;
-        im->rejects = fopen(im->rejects_path, "wb");
+        /* "-": standard output, the Unix convention; never closed or removed here */
+        im->rejects = strcmp(im->rejects_path, "-") == 0 ? stdout : fopen(im->rejects_path, "wb");
         if (!im->rejects) {
             err_set(err, ERR_FAIL, _("cannot write the reject file %s"), im->rejects_path);
             return -1;
@@ -617,14 +621,16 @@ int import_read(import_t *im, err_t *err)
     if (r == 0 && im->st.rows == 0 && im->st.errors == 0)
         problem(im, 1, 1, _("no responses in the file (a header row and one row per response)"));
     if (im->rejects) {
-        int bad = fclose(im->rejects) != 0;
+        int out = im->rejects == stdout;
+        int bad = out ? fflush(stdout) != 0 || ferror(stdout) : fclose(im->rejects) != 0;
         im->rejects = NULL;
         if (bad) {
             err_set(err, ERR_FAIL, _("cannot write the reject file %s"), im->rejects_path);
             return -1;
         }
         if (im->st.rejected == 0 || im->fatal || im->header_errors) {
-            remove(im->rejects_path);
+            if (!out)
+                remove(im->rejects_path);
             im->st.rejects = NULL;
         }
     }

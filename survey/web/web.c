@@ -44,6 +44,7 @@
 #include "survey/token.h"
 #include "survey/web/limit.h"
 #include "survey/web/web_page.h"
+#include "survey/units.h"
 #include "base/i18n.h"
 
 #define MAX_FIELDS 2000          /* more than any questionnaire has items */
@@ -244,7 +245,11 @@ static const cached_form_t *form_get(web_t *w, store_t *s, int id, err_t *err)
     cached_form_t c = {id, NULL, NULL, 0};
     if (store_form_get_by_id(s, id, &c.form, err) != 0)
         return NULL;
-    if (store_item_ids(s, id, &c.item_ids, &c.nids, err) != 0) {
+    /* the unit question offers the units table's units (read when the
+     * form is first used: `unit import` while serving shows after a
+     * restart) */
+    if (units_fill_form(s, c.form, err) != 0 ||
+        store_item_ids(s, id, &c.item_ids, &c.nids, err) != 0) {
         form_free(c.form);
         return NULL;
     }

@@ -112,6 +112,8 @@ same "its names arrive as the same UTF-8" "$(sqlite3 gb.db 'select group_concat(
 same "nothing was stored from nonsense" "$(sqlite3 "$GAPSURVEY_DB" 'select count(*) from responses')" 0
 
 # ---- hostile text: escaping, formula injection, SQL, paths ----
+# a database of its own, with the staff form whose unit list is these
+# hostile units (the units table and a form's unit list are one list)
 cat >units.csv <<'CSV'
 code,name
 U1,<script>alert('unit')</script>Unit One
@@ -120,6 +122,10 @@ U3,x'); DROP TABLE units; --
 U4,Unit Four
 U5,Unit Five
 CSV
+form_with_units "$Q/staff-opinion.csv" units.csv staff-hostile.csv
+export GAPSURVEY_DB="$T/hostile.db"
+"$GS" init >/dev/null 2>&1
+"$GS" form add staff-hostile.csv >/dev/null 2>&1
 run "$GS" unit import units.csv
 status "units with hostile names are stored" 0
 python3 - <<'PY'

@@ -6,8 +6,10 @@
 . "$ROOT/tests/cli/serve_lib.inc"
 
 "$GS" init >/dev/null 2>&1
-"$GS" form add "$Q/staff-opinion.csv" >/dev/null 2>&1
 printf 'code,name\nU1,<script>alert(1)</script>Unit\n' >units.csv
+# the staff form whose unit list is that one unit (one list of units)
+form_with_units "$Q/staff-opinion.csv" units.csv staff-u1.csv
+"$GS" form add staff-u1.csv >/dev/null 2>&1
 "$GS" unit import units.csv >/dev/null 2>&1
 run "$GS" token issue --form staff-opinion --unit U1 --count 2
 status "codes" 0

@@ -62,3 +62,32 @@ newest() {
     [ -n "$n" ] && echo "$n" >"$T/.ids.new"
     cat "$T/.ids.new" 2>/dev/null
 }
+# form_with_units FORM UNITS OUT: a copy of the questionnaire FORM (CSV)
+# whose unit list ("units" in its choices) is the units of the unit list
+# UNITS (code,name...), every label column given the unit's name: for
+# tests whose units are not the shipped ones (the units table and a
+# form's unit list must agree since issue 17)
+form_with_units() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import csv, sys
+form, units, out = sys.argv[1:4]
+rows = list(csv.reader(open(form, encoding="utf-8-sig", newline="")))
+us = list(csv.DictReader(open(units, encoding="utf-8-sig", newline="")))
+kept, header, at = [], None, None
+for r in rows:
+    if r and r[0].strip().lower() == "choices":
+        header = None
+    if len(r) > 2 and r[0] == "" and r[1] == "list_name":
+        header = r
+    if header and len(r) > 1 and r[0] == "" and r[1] == "units":
+        at = at if at is not None else len(kept)
+        continue
+    kept.append(r)
+for u in reversed(us):
+    row = [""] * len(header)
+    for j, h in enumerate(header):
+        row[j] = {"list_name": "units", "name": u["code"]}.get(h, u["name"] if h.startswith("label") else "")
+    kept.insert(at, row)
+csv.writer(open(out, "w", encoding="utf-8", newline=""), lineterminator="\n").writerows(kept)
+PY
+}

@@ -10,9 +10,13 @@
 . "$ROOT/tests/cli/serve_lib.inc"
 
 "$GS" init >/dev/null 2>&1
-"$GS" form add "$Q/staff-opinion.csv" "$Q/five-type-self-assessment.csv" >/dev/null 2>&1
-"$GS" unit import "$Q/units-sample.csv" >/dev/null 2>&1
 printf 'code,name\nU99,=HYPERLINK("http://x")\n' >odd-unit.csv
+# the forms' unit lists are the units table: the sample's units and U99
+{ cat "$Q/units-sample.csv"; sed 1d odd-unit.csv; } >all-units.csv
+form_with_units "$Q/staff-opinion.csv" all-units.csv staff.csv
+form_with_units "$Q/five-type-self-assessment.csv" all-units.csv self.csv
+"$GS" form add staff.csv self.csv >/dev/null 2>&1
+"$GS" unit import "$Q/units-sample.csv" >/dev/null 2>&1
 "$GS" unit import odd-unit.csv >/dev/null 2>&1
 NUNITS=$(sql 'select count(*) from units')
 # last year's wave, simulated and closed; this year's open one

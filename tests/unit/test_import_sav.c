@@ -91,7 +91,7 @@ static int setup(void **state)
     for (int u = 1; u <= 3; u++) {
         char code[16];
         snprintf(code, sizeof code, "U0%d", u);
-        store_unit_t unit = {0, code, code, NULL, NULL, -1};
+        store_unit_t unit = {0, code, code, NULL, NULL, -1, 0};
         assert_int_equal(store_unit_put(x->s, &unit, &err), 0);
     }
     ans_t *a = ans_new(x->f);
@@ -177,7 +177,7 @@ static char *export_and_dump(fixture_t *x, exp_format_t fmt, long *rows)
 {
     err_t err = {0};
     char *path = util_fmt("%s/t.%s", x->dir, exp_format_name(fmt));
-    exp_opts_t o = {fmt, 0, 0, 1, path, NULL};
+    exp_opts_t o = {.format = fmt, .zh = 1, .path = path};
     exp_stats_t st;
     int wave;
     assert_int_equal(store_wave_find(x->s, "2026", &wave, &err), 0);

@@ -269,7 +269,7 @@ static int setup(void **state)
         form_load_mem("mini.csv", mini, strlen(mini), &x->f, &d) != 0 ||
         store_form_add(x->s, x->f, &x->form_row, &existed, &err) != 0)
         fail_msg("setup: %s", err.msg ? err.msg : d.n ? d.msgs[0] : "?");
-    store_unit_t u1 = {0, "U1", "One", NULL, NULL, -1};
+    store_unit_t u1 = {0, "U1", "One", NULL, NULL, -1, 0};
     if (store_unit_put(x->s, &u1, &err) != 0 || store_wave_current(x->s, 1, &x->wave, &err) != 0)
         fail_msg("setup: %s", err.msg);
     util_diag_free(&d);

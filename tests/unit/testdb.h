@@ -40,7 +40,7 @@ static inline void testdb_open(testdb_t *t, const char *form_csv, const char *un
     util_diag_free(&d);
     assert_int_equal(store_form_add(t->s, t->f, &t->form, &existed, &err), 0);
     assert_int_equal(store_wave_add(t->s, "2026", &t->wave, &err), 0);
-    store_unit_t unit = {0, "U01", unit_name, NULL, NULL, -1};
+    store_unit_t unit = {0, "U01", unit_name, NULL, NULL, -1, 0};
     assert_int_equal(store_unit_put(t->s, &unit, &err), 0);
     assert_int_equal(store_unit_find(t->s, "U01", &t->unit, &err), 0);
 }
