@@ -1,7 +1,9 @@
 /*
- * store: the SQLite database behind gapsurvey.  All SQL lives here; the
- * commands, runner, web server, import and the analysis scan call these
- * functions and never issue SQL themselves, so the schema has one home.
+ * store: the database behind gapsurvey, SQLite (a file, the default) or
+ * PostgreSQL (a postgresql:// or postgres:// URI).  All SQL lives behind
+ * this header (survey/store*.c); the commands, runner, web server, import
+ * and the analysis scan call these functions and never issue SQL
+ * themselves, so the schema has one home and both databases answer alike.
  *
  * Conventions: functions return 0 on success and -1 on failure with *err a
  * heap message (caller frees).  Lookups return 1 for "not found".  Strings
@@ -23,10 +25,16 @@ typedef struct store store_t;
 
 /* ---- the connection: opening, transactions ---- */
 
-/* Opens path.  create=1 makes a new database (error if it has a schema of
- * a newer program); create=0 requires an existing gapsurvey database. */
+/* Opens path: a file (SQLite), or a libpq URI starting postgresql:// or
+ * postgres:// (PostgreSQL, the schema "gapsurvey" of that database).
+ * create=1 makes a new database or schema (error if it has a schema of a
+ * newer program); create=0 requires an existing gapsurvey database. */
 int store_open(const char *path, int create, store_t **out, char **err);
 void store_close(store_t *s);   /* NULL is fine */
+/* 1 when target names a PostgreSQL database (a URI), 0 for a file. */
+int store_is_uri(const char *target);
+/* "sqlite" or "postgresql". */
+const char *store_backend(const store_t *s);
 /* How long a write waits for another process's write lock before giving up
  * with "database is locked" (store_open sets 10 s). */
 void store_busy_wait(store_t *s, int ms);
