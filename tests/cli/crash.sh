@@ -29,7 +29,6 @@ for name, n in (("big1.csv", 20000), ("big2.csv", 3000)):
                              [str(random.randint(1, 5)) for _ in lik]))
     open(name, "w").write("\n".join(rows) + "\n")
 PY
-sql() { sqlite3 "$GAPSURVEY_DB" "$1"; }
 rnd() {   # A B: a random number of seconds between A and B
     awk -v a="$1" -v b="$2" -v s="$(od -An -N4 -tu4 /dev/urandom)" \
         'BEGIN { srand(s); printf "%.2f\n", a + rand() * (b - a) }'
