@@ -1466,3 +1466,323 @@ int store_ballot_delete(store_t *s, int wave, char **err)
     s->drv->forget(s->db);
     return rc;
 }
+
+/* ---- naming, copying and counting a whole database (db copy) ---- */
+
+char *store_name(const char *target)
+{
+    if (!store_is_uri(target))
+        return util_xstrdup(target);
+    /* a password in the user part (user:secret@host) or in a parameter
+     * (password=secret) is shown as *** */
+    util_buf_t b = {0};
+    const char *p = strstr(target, "://") + 3, *at = strchr(p, '@'), *slash = strchr(p, '/');
+    const char *colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
+    if (colon && (!slash || colon < slash)) {
+        util_buf_add(&b, target, (size_t)(colon + 1 - target));
+        util_buf_adds(&b, "***");
+        p = at;
+    } else {
+        util_buf_add(&b, target, (size_t)(p - target));
+    }
+    while (*p) {
+        const char *pw = strstr(p, "password=");
+        if (!pw || (pw != target && pw[-1] != '?' && pw[-1] != '&')) {
+            util_buf_adds(&b, p);
+            break;
+        }
+        util_buf_add(&b, p, (size_t)(pw + 9 - p));
+        util_buf_adds(&b, "***");
+        p = pw + 9 + strcspn(pw + 9, "&");
+    }
+    return util_buf_take(&b);
+}
+
+/* The tables besides responses and answers, parents first, each read in
+ * the order of its key and written with the same ids.  Column types: i an
+ * integer, d a double, t a text, b a blob (null stays null).  The SQL is
+ * literal: the destination keeps its prepared statements by address. */
+static const struct copy_table {
+    const char *name, *types, *select, *insert;
+} copy_tables[] = {
+    {"forms", "itttttt", "SELECT id, form_id, version, title, role, source, added_on FROM forms "
+     "ORDER BY id", "INSERT INTO forms(id, form_id, version, title, role, source, added_on) "
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+    {"dimensions", "itt", "SELECT form, code, label FROM dimensions ORDER BY form, code",
+     "INSERT INTO dimensions(form, code, label) VALUES (?1, ?2, ?3)"},
+    {"items", "iiittttidt", "SELECT id, form, pos, name, type, list, dimension, reverse, "
+     "points, label FROM items ORDER BY id", "INSERT INTO items(id, form, pos, name, type, list, "
+     "dimension, reverse, points, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
+    {"choices", "ititt", "SELECT form, list, pos, name, label FROM choices ORDER BY form, list, "
+     "name", "INSERT INTO choices(form, list, pos, name, label) VALUES (?1, ?2, ?3, ?4, ?5)"},
+    {"units", "itttti", "SELECT id, code, name, category, parent, headcount FROM units ORDER BY "
+     "id", "INSERT INTO units(id, code, name, category, parent, headcount) VALUES (?1, ?2, ?3, "
+     "?4, ?5, ?6)"},
+    {"waves", "itttb", "SELECT id, name, opened_at, closed_at, sealed_pk FROM waves ORDER BY id",
+     "INSERT INTO waves(id, name, opened_at, closed_at, sealed_pk) VALUES (?1, ?2, ?3, ?4, ?5)"},
+    {"tokens", "tiiii", "SELECT hash, form, unit, wave, used FROM tokens ORDER BY hash",
+     "INSERT INTO tokens(hash, form, unit, wave, used) VALUES (?1, ?2, ?3, ?4, ?5)"},
+    {"imports", "tttit", "SELECT hash, form_id, file, rows, imported_on FROM imports ORDER BY "
+     "hash, form_id", "INSERT INTO imports(hash, form_id, file, rows, imported_on) VALUES (?1, "
+     "?2, ?3, ?4, ?5)"},
+    {"drafts", "tiiiitb", "SELECT key, form, wave, unit, cursor, owner, box FROM drafts ORDER BY "
+     "key", "INSERT INTO drafts(key, form, wave, unit, cursor, owner, box) VALUES (?1, ?2, ?3, "
+     "?4, ?5, ?6, ?7)"},
+    {"draft_answers", "tit", "SELECT draft, pos, text FROM draft_answers ORDER BY draft, pos",
+     "INSERT INTO draft_answers(draft, pos, text) VALUES (?1, ?2, ?3)"},
+    {"entry_batches", "itiiiiiiii", "SELECT id, name, form, wave, unit, pass, keyed, verified, "
+     "compared, differences FROM entry_batches ORDER BY id", "INSERT INTO entry_batches(id, name, "
+     "form, wave, unit, pass, keyed, verified, compared, differences) VALUES (?1, ?2, ?3, ?4, ?5, "
+     "?6, ?7, ?8, ?9, ?10)"},
+    {"entry_rows", "iiit", "SELECT batch, seq, pos, text FROM entry_rows ORDER BY batch, seq, pos",
+     "INSERT INTO entry_rows(batch, seq, pos, text) VALUES (?1, ?2, ?3, ?4)"},
+    {"secrets", "tt", "SELECT name, value FROM secrets ORDER BY name",
+     "INSERT INTO secrets(name, value) VALUES (?1, ?2)"},
+    {"ballots", "iiib", "SELECT id, wave, unit, box FROM ballots ORDER BY id",
+     "INSERT INTO ballots(id, wave, unit, box) VALUES (?1, ?2, ?3, ?4)"},
+};
+#define NCOPY (sizeof copy_tables / sizeof copy_tables[0])
+
+/* One row of r into w, column by column as types says. */
+static void copy_row(store_q_t *r, store_q_t *w, const char *types)
+{
+    const store_driver_t *rd = r->drv, *wd = w->drv;
+    for (int c = 0; types[c]; c++) {
+        size_t n;
+        const void *p;
+        if (rd->is_null(r, c)) {
+            wd->bind_null(w, c + 1);
+            continue;
+        }
+        switch (types[c]) {
+        case 'i': wd->bind_int(w, c + 1, rd->col_int(r, c)); break;
+        case 'd': wd->bind_double(w, c + 1, rd->col_double(r, c)); break;
+        case 'b':
+            p = rd->col_blob(r, c, &n);
+            wd->bind_blob(w, c + 1, p, n);
+            break;
+        default:
+            p = rd->col_blob(r, c, &n);
+            wd->bind_text(w, c + 1, p, n);
+            break;
+        }
+    }
+}
+
+static int copy_table(store_t *src, store_t *dst, const struct copy_table *t, char **err)
+{
+    store_q_t *r = query(src, STORE_Q_STREAM, err, t->select, "");
+    if (!r)
+        return -1;
+    int rc = 0, st = STORE_Q_DONE;
+    while (rc == 0 && (st = step(r)) == STORE_Q_ROW) {
+        store_q_t *w = dst->drv->prep(dst->db, t->insert, STORE_Q_KEEP, err);
+        if (!w) {
+            rc = -1;
+            break;
+        }
+        copy_row(r, w, t->types);
+        if (step(w) == STORE_Q_ERR)
+            rc = sqlerr(dst, err, t->name);
+        done(w);
+    }
+    if (rc == 0 && st == STORE_Q_ERR)
+        rc = sqlerr(src, err, t->name);
+    done(r);
+    return rc;
+}
+
+/* Every response with its answers, in id order, one response at a time:
+ * the rows of the stream below (id, form, wave, unit, week, source, then
+ * item, num, text of one answer or nulls). */
+static const char *const all_answers =
+    "SELECT r.id, r.form, r.wave, coalesce(r.unit, 0), r.submitted_on, r.source, a.item, a.num, "
+    "a.text FROM responses r LEFT JOIN answers a ON a.response = r.id ORDER BY r.id, a.item";
+
+typedef struct {
+    store_resp_t r;
+    char week[32], source[32];
+    store_answer_t *a;
+    size_t n, cap;
+    util_buf_t texts;            /* the answers' texts end to end */
+    size_t *toff;                /* each answer's offset in texts, (size_t)-1 = none */
+} one_response_t;
+
+/* Adds the stream's row to o: 1 when it starts another response (then o
+ * is not changed and the caller first stores the one gathered). */
+static int gather_row(store_q_t *q, one_response_t *o)
+{
+    int64_t id = c_int(q, 0);
+    if (o->r.id && id != o->r.id)
+        return 1;
+    if (!o->r.id) {
+        o->r.id = id;
+        o->r.form = (int)c_int(q, 1);
+        o->r.wave = (int)c_int(q, 2);
+        o->r.unit = (int)c_int(q, 3);
+        snprintf(o->week, sizeof o->week, "%s", c_text(q, 4));
+        snprintf(o->source, sizeof o->source, "%s", c_text(q, 5));
+        o->n = 0;
+        util_buf_reset(&o->texts);
+    }
+    if (q->drv->is_null(q, 6))
+        return 0;                /* a response without answers */
+    if (o->n == o->cap) {
+        o->cap = o->cap ? 2 * o->cap : 64;
+        o->a = util_xrealloc(o->a, o->cap * sizeof *o->a);
+        o->toff = util_xrealloc(o->toff, o->cap * sizeof *o->toff);
+    }
+    store_answer_t *a = &o->a[o->n];
+    a->item = (int)c_int(q, 6);
+    a->has_num = !q->drv->is_null(q, 7);
+    a->num = a->has_num ? q->drv->col_double(q, 7) : 0;
+    o->toff[o->n] = (size_t)-1;
+    const char *t = c_text(q, 8);
+    if (t) {
+        o->toff[o->n] = o->texts.len;
+        util_buf_add(&o->texts, t, strlen(t) + 1);
+    }
+    o->n++;
+    return 0;
+}
+
+/* The gathered response, with its id, into dst (bulk when it can). */
+static int put_response(store_t *dst, one_response_t *o, char **err)
+{
+    for (size_t i = 0; i < o->n; i++)
+        o->a[i].text = o->toff[i] == (size_t)-1 ? NULL : o->texts.s + o->toff[i];
+    o->r.week = o->week;
+    o->r.source = o->source;
+    int rc;
+    if (dst->drv->bulk_add) {
+        rc = dst->drv->bulk_add(dst->db, &o->r, o->a, o->n, err);
+    } else {
+        rc = run(dst, _("storing response"), NULL, err, "INSERT INTO responses(id, form, wave, "
+                 "unit, submitted_on, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "liiutt",
+                 (long)o->r.id, o->r.form, o->r.wave, o->r.unit, o->week, o->source);
+        if (rc == 0)
+            rc = add_answers(dst, o->r.id, o->a, o->n, err);
+    }
+    o->r.id = 0;
+    return rc;
+}
+
+static int copy_responses(store_t *src, store_t *dst, char **err)
+{
+    one_response_t o = {0};
+    store_q_t *q = query(src, STORE_Q_STREAM, err, all_answers, "");
+    int rc = q ? 0 : -1, st = STORE_Q_DONE;
+    while (rc == 0 && (st = step(q)) == STORE_Q_ROW)
+        if (gather_row(q, &o) == 1 && (rc = put_response(dst, &o, err)) == 0)
+            gather_row(q, &o);
+    if (rc == 0 && st == STORE_Q_ERR)
+        rc = sqlerr(src, err, _("reading responses"));
+    if (rc == 0 && o.r.id)
+        rc = put_response(dst, &o, err);
+    done(q);
+    free(o.a);
+    free(o.toff);
+    util_buf_free(&o.texts);
+    return rc;
+}
+
+int store_empty(store_t *s, int *empty, char **err)
+{
+    int64_t v = 0;
+    int rc = one_int(s, &v, err, "SELECT (SELECT count(*) FROM forms) + (SELECT count(*) FROM "
+                     "units) + (SELECT count(*) FROM waves) + (SELECT count(*) FROM secrets)", "");
+    if (rc == 1)
+        rc = sqlerr(s, err, _("database"));
+    *empty = v == 0;
+    return rc;
+}
+
+int store_copy(store_t *src, store_t *dst, char **err)
+{
+    int empty;
+    if (store_empty(dst, &empty, err))
+        return -1;
+    if (!empty) {
+        util_seterr(err, _("the destination already holds a gapsurvey database; copy into a new "
+                           "file or an empty PostgreSQL database"));
+        return -1;
+    }
+    if (store_read_begin(src, err))
+        return -1;
+    int rc = store_begin(dst, err);
+    for (size_t i = 0; rc == 0 && i < NCOPY; i++) {
+        rc = copy_table(src, dst, &copy_tables[i], err);
+        if (rc == 0 && strcmp(copy_tables[i].name, "tokens") == 0)
+            rc = copy_responses(src, dst, err);   /* after their parents, before nothing */
+    }
+    if (rc == 0 && dst->drv->ids_follow)
+        rc = dst->drv->ids_follow(dst->db, err);
+    if (rc == 0)
+        rc = store_commit(dst, err);
+    if (rc)
+        store_rollback(dst);
+    store_rollback(src);
+    return rc;
+}
+
+/* FNV-1a, 64 bits: a checksum that both ends compute the same way from
+ * what they read back, not a defence against anyone. */
+static void fnv(uint64_t *h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        *h = (*h ^ b[i]) * 0x100000001b3u;
+}
+
+static void fnv_row(uint64_t *h, store_q_t *q)
+{
+    char line[96];
+    int n = snprintf(line, sizeof line, "%lld|%lld|%lld|%lld|", (long long)c_int(q, 0),
+                     (long long)c_int(q, 1), (long long)c_int(q, 2), (long long)c_int(q, 3));
+    fnv(h, line, (size_t)n);
+    for (int c = 4; c <= 5; c++) {
+        const char *t = c_text(q, c);
+        fnv(h, t, strlen(t) + 1);
+    }
+    if (q->drv->is_null(q, 6))
+        return;
+    n = snprintf(line, sizeof line, "%lld|", (long long)c_int(q, 6));
+    if (!q->drv->is_null(q, 7))
+        n += snprintf(line + n, sizeof line - (size_t)n, "%.17g", q->drv->col_double(q, 7));
+    fnv(h, line, (size_t)n + 1);
+    const char *t = c_text(q, 8);
+    fnv(h, t ? t : "", t ? strlen(t) + 1 : 0);
+}
+
+int store_census(store_t *s, store_census_t *c, char **err)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < NCOPY && i < STORE_CENSUS_TABLES; i++) {
+        char *sql = util_fmt("SELECT count(*) FROM %s", copy_tables[i].name);
+        int64_t v = 0;
+        int rc = one_int(s, &v, err, sql, "");
+        free(sql);
+        if (rc)
+            return -1;
+        c->table[i] = copy_tables[i].name;
+        c->rows[i] = (long)v;
+    }
+    uint64_t h = 0xcbf29ce484222325u;
+    store_q_t *q = query(s, STORE_Q_STREAM, err, all_answers, "");
+    if (!q)
+        return -1;
+    int st;
+    int64_t last = 0;
+    while ((st = step(q)) == STORE_Q_ROW) {
+        if (c_int(q, 0) != last)
+            c->responses++;
+        last = c_int(q, 0);
+        c->answers += !q->drv->is_null(q, 6);
+        fnv_row(&h, q);
+    }
+    done(q);
+    if (st == STORE_Q_ERR)
+        return sqlerr(s, err, _("reading responses"));
+    snprintf(c->checksum, sizeof c->checksum, "%016llx", (unsigned long long)h);
+    return 0;
+}

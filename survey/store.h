@@ -35,6 +35,8 @@ void store_close(store_t *s);   /* NULL is fine */
 int store_is_uri(const char *target);
 /* "sqlite" or "postgresql". */
 const char *store_backend(const store_t *s);
+/* target as it may be shown: a URI's password replaced by ***.  Heap. */
+char *store_name(const char *target);
 /* How long a write waits for another process's write lock before giving up
  * with "database is locked" (store_open sets 10 s). */
 void store_busy_wait(store_t *s, int ms);
@@ -268,5 +270,25 @@ int store_batch_close(store_t *s, int batch, char **err);
  * its response. */
 int store_batch_verified(store_t *s, int batch, long seq, long compared, long differences,
                          char **err);
+
+/* ---- a whole database (db copy) ---- */
+/* *empty = 1 when s holds no form, unit, wave or secret. */
+int store_empty(store_t *s, int *empty, char **err);
+/* Copies everything src holds into dst, which must be empty, in one
+ * transaction of dst (all or nothing) from one snapshot of src; ids stay
+ * the same.  Memory stays flat however many responses. */
+int store_copy(store_t *src, store_t *dst, char **err);
+/* What a copy is checked with: the rows of each table besides responses
+ * and answers, the responses and answers, and a checksum over every
+ * response and answer in id order (both ends compute it from what they
+ * read). */
+#define STORE_CENSUS_TABLES 16
+typedef struct {
+    const char *table[STORE_CENSUS_TABLES];   /* NULL after the last */
+    long rows[STORE_CENSUS_TABLES];
+    long responses, answers;
+    char checksum[17];
+} store_census_t;
+int store_census(store_t *s, store_census_t *c, char **err);
 
 #endif
