@@ -37,6 +37,24 @@ count_tap() {   # name status
 }
 
 cd "$root" || exit 1
+
+# The PostgreSQL tests (tests/cli/pg.sh, test_store) use the server that
+# GAPSURVEY_TEST_PG names; without one, and with the server binaries
+# installed, one throwaway cluster is started here for the whole run
+# (tools/pgtmp.sh) and stopped at the end.
+pgtmp=""
+case "pg test_store" in *"$pattern"*) wants_pg=1 ;; *) wants_pg=0 ;; esac
+case "$pattern" in *pg*|*store*) wants_pg=1 ;; esac
+if [ "$wants_pg" = 1 ] && [ -z "${GAPSURVEY_TEST_PG:-}" ] && sh tools/pgtmp.sh bin >/dev/null 2>&1; then
+    pgtmp=$(mktemp -d /tmp/gapsurvey-pg.XXXXXX)
+    if GAPSURVEY_TEST_PG=$(sh tools/pgtmp.sh start "$pgtmp" 2>"$log"); then
+        export GAPSURVEY_TEST_PG
+    else
+        echo "tests/run.sh: could not start a PostgreSQL cluster:"; cat "$log"
+    fi
+    trap 'rm -f "$log"; sh tools/pgtmp.sh stop "$pgtmp" >/dev/null 2>&1; rm -rf "$pgtmp"' EXIT
+fi
+
 for t in "$build"/tests/test_*; do
     [ -x "$t" ] || continue
     name=$(basename "$t")

@@ -8,7 +8,7 @@
 . "$ROOT/tests/cli/lib.sh"
 . "$ROOT/tests/cli/serve_lib.inc"
 # the tmpfs mounts below must never outlive the test
-trap 'serve_kill; umount "$T/ro" "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'serve_kill; umount "$T/ro" "$T/small" 2>/dev/null; lib_cleanup' EXIT
 
 "$GS" init >/dev/null 2>&1
 "$GS" form add "$Q/staff-opinion.csv" >/dev/null 2>&1

@@ -5,7 +5,13 @@ set -u
 : "${GS:?GS must name the gapsurvey binary}"
 : "${ROOT:?ROOT must name the repository}"
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+# lib_cleanup: what every test leaves behind goes (a test that sets its
+# own EXIT trap calls it there)
+lib_cleanup() {
+    pg_cleanup
+    rm -rf "$T"
+}
+trap 'lib_cleanup' EXIT
 cd "$T" || exit 1
 export GAPSURVEY_DB="$T/test.db"
 
@@ -21,7 +27,7 @@ pg_uri() {
     esac
 }
 # pg_newdb: a fresh empty database on the test server, its URI in $NEWDB;
-# dropped when the test ends (trap pg_cleanup)
+# dropped when the test ends (lib_cleanup)
 PG_DBS=""
 pg_newdb() {
     n=gst_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
@@ -29,16 +35,41 @@ pg_newdb() {
     PG_DBS="$PG_DBS $n"
     NEWDB=$(pg_uri "$n")
 }
+PGTMP=""
 pg_cleanup() {
     for n in $PG_DBS; do
         "$PSQL" "$GAPSURVEY_TEST_PG" -qAtX -c "DROP DATABASE IF EXISTS $n WITH (FORCE)" >/dev/null 2>&1
     done
-    rm -rf "$T"
+    PG_DBS=""
+    if [ -n "$PGTMP" ]; then
+        sh "$ROOT/tools/pgtmp.sh" stop "$PGTMP" >/dev/null 2>&1
+        rm -rf "$PGTMP"
+        PGTMP=""
+    fi
+}
+# pg_need: a PostgreSQL server for this test: GAPSURVEY_TEST_PG, else a
+# throwaway cluster of the test's own when the server binaries are here
+# (stopped at the end); else the test says it is skipped and ends, which
+# is a failure under GAPSURVEY_REQUIRE_PG=1 (CI).
+pg_need() {
+    if [ -z "${GAPSURVEY_TEST_PG:-}" ] && sh "$ROOT/tools/pgtmp.sh" bin >/dev/null 2>&1; then
+        PGTMP=$(mktemp -d /tmp/gapsurvey-pg.XXXXXX)
+        GAPSURVEY_TEST_PG=$(sh "$ROOT/tools/pgtmp.sh" start "$PGTMP" 2>"$T/pgtmp.err") ||
+            { notok "a throwaway PostgreSQL cluster"; sed 's/^/# /' "$T/pgtmp.err"; exit 1; }
+        export GAPSURVEY_TEST_PG
+    fi
+    if [ -z "${GAPSURVEY_TEST_PG:-}" ]; then
+        if [ "${GAPSURVEY_REQUIRE_PG:-0}" = 1 ]; then
+            notok "PostgreSQL: GAPSURVEY_REQUIRE_PG=1 but GAPSURVEY_TEST_PG is not set and no server binaries"
+            exit 1
+        fi
+        ok "skipped: no PostgreSQL (GAPSURVEY_TEST_PG is not set and no server binaries are installed)"
+        exit 0
+    fi
 }
 # GS_BACKEND=pg (tests/cli/pg.sh) runs a test against a PostgreSQL
 # database of its own instead of $T/test.db
 if [ "${GS_BACKEND:-sqlite}" = pg ]; then
-    trap 'pg_cleanup' EXIT
     pg_newdb || { echo "not ok - cannot create a PostgreSQL database"; exit 1; }
     export GAPSURVEY_DB="$NEWDB"
 fi
