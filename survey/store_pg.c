@@ -795,71 +795,164 @@ static int bulk_flush(pdb_t *d)
     return rc;
 }
 
-/* ---- the scan: COPY (SELECT ...) TO STDOUT (FORMAT binary) ---- */
+/* ---- the scan: binary cursors ---- */
 
+/* A cursor read FETCH_SCAN rows at a time, in binary. */
+#define FETCH_SCAN 10000
 typedef struct {
-    store_emit_fn emit;
-    void *ud;
-    int header;                  /* the file header has been read */
-} copyout_t;
+    pdb_t *d;
+    char name[24];
+    PGresult *res;
+    int row, nrows, open;
+} cur_t;
 
-/* The rows of one CopyData message (the first also holds the header):
- * id int8, unit int4, item int4, num float8 or null, text or null. */
-static int decode_rows(copyout_t *c, const unsigned char *p, size_t n, int *end, char **err)
+static int cur_open(pdb_t *d, cur_t *c, const char *query, int np, const char *const *vals)
 {
-    const unsigned char *e = p + n;
-    if (!c->header) {
-        if (n < 19 || memcmp(p, "PGCOPY\n\377\r\n\0", 11) != 0)
-            goto bad;
-        p += 19 + get32(p + 15);
-        c->header = 1;
+    memset(c, 0, sizeof *c);
+    c->d = d;
+    snprintf(c->name, sizeof c->name, "gss%d", ++d->cursors);
+    char *sql = util_fmt("DECLARE %s NO SCROLL CURSOR FOR %s", c->name, query);
+    PGresult *r = PQexecParams(d->c, sql, np, NULL, vals, NULL, NULL, 0);
+    free(sql);
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : note_res(d, r);
+    PQclear(r);
+    c->open = rc == 0;
+    c->row = c->nrows = 0;
+    return rc;
+}
+
+/* The next row: 1, 0 at the end, -1 on error. */
+static int cur_next(cur_t *c)
+{
+    if (++c->row < c->nrows)
+        return 1;
+    if (c->res && c->nrows < FETCH_SCAN)
+        return 0;
+    PQclear(c->res);
+    char *sql = util_fmt("FETCH FORWARD %d FROM %s", FETCH_SCAN, c->name);
+    c->res = PQexecParams(c->d->c, sql, 0, NULL, NULL, NULL, NULL, 1);
+    free(sql);
+    if (PQresultStatus(c->res) != PGRES_TUPLES_OK)
+        return note_res(c->d, c->res);
+    c->nrows = PQntuples(c->res);
+    c->row = 0;
+    return c->nrows > 0;
+}
+
+static void cur_close(cur_t *c)
+{
+    PQclear(c->res);
+    c->res = NULL;
+    if (c->open && PQtransactionStatus(c->d->c) == PQTRANS_INTRANS) {
+        char *sql = util_fmt("CLOSE %s", c->name);
+        PQclear(PQexec(c->d->c, sql));
+        free(sql);
     }
-    while (p + 2 <= e) {
-        int nf = (int16_t)(p[0] << 8 | p[1]);
-        p += 2;
-        if (nf == -1) {
-            *end = 1;
-            return 0;
-        }
-        if (nf != 5)
-            goto bad;
-        const unsigned char *f[5];
-        int32_t len[5];
-        for (int i = 0; i < 5; i++) {
-            if (p + 4 > e)
-                goto bad;
-            len[i] = (int32_t)get32(p);
-            f[i] = p + 4;
-            p += 4 + (len[i] > 0 ? len[i] : 0);
-            if (p > e)
-                goto bad;
-        }
-        if (len[0] != 8 || len[1] != 4 || len[2] != 4 || (len[3] != -1 && len[3] != 8))
-            goto bad;
-        double num = 0;
-        if (len[3] == 8) {
-            uint64_t bits = get64(f[3]);
-            memcpy(&num, &bits, 8);
-        }
-        /* the text is followed by the next field's length: copied out of
-         * the message, it gets its NUL */
-        char small[256], *t = NULL;
-        if (len[4] >= 0) {
-            t = (size_t)len[4] < sizeof small ? small : util_xmalloc((size_t)len[4] + 1);
-            memcpy(t, f[4], (size_t)len[4]);
-            t[len[4]] = '\0';
-        }
-        int r = c->emit(c->ud, (int64_t)get64(f[0]), (int32_t)get32(f[1]), (int32_t)get32(f[2]),
-                        len[3] == 8, num, t, len[4] > 0 ? (size_t)len[4] : 0);
-        if (t && t != small)
-            free(t);
-        if (r)
-            return r;
+    c->open = 0;
+}
+
+static int64_t c_int8(cur_t *c, int col)
+{
+    return (int64_t)get64((const unsigned char *)PQgetvalue(c->res, c->row, col));
+}
+
+static int32_t c_int4(cur_t *c, int col)
+{
+    return (int32_t)get32((const unsigned char *)PQgetvalue(c->res, c->row, col));
+}
+
+/* Emits the answer at a's row for response rid. */
+static int emit_answer(cur_t *a, int64_t rid, int unit, store_emit_fn emit, void *ud)
+{
+    double num = 0;
+    int has_num = !PQgetisnull(a->res, a->row, 2);
+    if (has_num) {
+        uint64_t bits = get64((const unsigned char *)PQgetvalue(a->res, a->row, 2));
+        memcpy(&num, &bits, 8);
     }
-    return 0;
-bad:
-    util_seterr(err, _("reading responses: PostgreSQL sent a row this gapsurvey cannot read"));
-    return -1;
+    /* libpq ends every value with a NUL, binary ones too */
+    int null_text = PQgetisnull(a->res, a->row, 3);
+    return emit(ud, rid, unit, c_int4(a, 1), has_num, num,
+                null_text ? NULL : PQgetvalue(a->res, a->row, 3),
+                null_text ? 0 : (size_t)PQgetlength(a->res, a->row, 3));
+}
+
+/* Two cursors merged, both in id order with no sort, as on SQLite: the
+ * wave's responses to the form (a walk of the responses' key over the
+ * wave's id range) and every answer of that range (a walk of the answers'
+ * key); answers of another form's responses in the range are skipped.  A
+ * join made the planner guess the rows wrong and sort them all on disk.
+ * By unit, the join it is: the server sorts (on disk when it must), the
+ * client's memory stays the same. */
+static int scan_cursors(pdb_t *d, const char *form_id, int wave, int by_unit, store_emit_fn emit,
+                        void *ud, char **err)
+{
+    char w[16], lo[24], hi[24];
+    snprintf(w, sizeof w, "%d", wave);
+    snprintf(lo, sizeof lo, "%lld", (long long)((int64_t)(wave & 0x7FFFFF) << 40));
+    snprintf(hi, sizeof hi, "%lld", (long long)((int64_t)((wave & 0x7FFFFF) + 1) << 40));
+    const char *v[4] = {form_id, w, lo, hi};
+    cur_t r = {0}, a = {0};
+    int rc = -1, rs, as = 0;
+    if (by_unit) {
+        /* the columns of the answers' cursor, and the unit last */
+        if (cur_open(d, &r, "SELECT r.id, a.item, a.num, a.text, coalesce(r.unit, 0) FROM "
+                     "responses r LEFT JOIN answers a ON a.response = r.id WHERE r.wave = $2::int "
+                     "AND r.id >= $3::bigint AND r.id < $4::bigint AND r.form IN (SELECT id FROM "
+                     "forms WHERE form_id = $1) ORDER BY coalesce(r.unit, 0), r.id, a.item", 4, v))
+            goto fail;
+        while ((rs = cur_next(&r)) == 1) {
+            int64_t rid = c_int8(&r, 0);
+            int unit = c_int4(&r, 4);
+            int x = PQgetisnull(r.res, r.row, 1) ? emit(ud, rid, unit, 0, 0, 0, NULL, 0)
+                                                  : emit_answer(&r, rid, unit, emit, ud);
+            if (x) {
+                rc = x;
+                goto out;
+            }
+        }
+        rc = rs < 0 ? -1 : 0;
+        goto check;
+    }
+    if (cur_open(d, &r, "SELECT id, coalesce(unit, 0) FROM responses WHERE wave = $2::int AND "
+                 "id >= $3::bigint AND id < $4::bigint AND form IN (SELECT id FROM forms WHERE "
+                 "form_id = $1) ORDER BY id", 4, v) ||
+        cur_open(d, &a, "SELECT response, item, num, text FROM answers WHERE response >= "
+                 "$1::bigint AND response < $2::bigint ORDER BY response, item", 2, v + 2))
+        goto fail;
+    as = cur_next(&a);
+    while ((rs = cur_next(&r)) == 1) {
+        int64_t rid = c_int8(&r, 0);
+        int unit = c_int4(&r, 1), any = 0, x = 0;
+        for (; as == 1 && x == 0; as = cur_next(&a)) {
+            int64_t arid = c_int8(&a, 0);
+            if (arid > rid)
+                break;
+            if (arid < rid)
+                continue;        /* another form's response */
+            x = emit_answer(&a, rid, unit, emit, ud);
+            any = 1;
+        }
+        if (x == 0 && !any)
+            x = emit(ud, rid, unit, 0, 0, 0, NULL, 0);
+        if (x) {
+            rc = x;
+            goto out;
+        }
+        if (as < 0)
+            break;
+    }
+    rc = rs < 0 || as < 0 ? -1 : 0;
+check:
+    if (rc == 0)
+        goto out;
+fail:
+    util_seterr(err, _("reading responses: %s"), d->msg ? d->msg : "?");
+    rc = -1;
+out:
+    cur_close(&r);
+    cur_close(&a);
+    return rc;
 }
 
 static int p_scan(store_db_t *db, const char *form_id, int wave, int by_unit, store_emit_fn emit,
@@ -868,64 +961,14 @@ static int p_scan(store_db_t *db, const char *form_id, int wave, int by_unit, st
     pdb_t *d = (pdb_t *)db;
     if (ready(d))
         return fail(d, err);
-    /* COPY takes no parameters: they go in through two settings of this
-     * session, which the query reads back */
-    char w[16];
-    snprintf(w, sizeof w, "%d", wave);
-    const char *v[2] = {form_id, w};
-    PGresult *r = PQexecParams(d->c, "SELECT set_config('gapsurvey.form_id', $1, false), "
-                               "set_config('gapsurvey.wave', $2, false)", 2, NULL, v, NULL, NULL, 0);
-    int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
-    if (!ok)
-        note_res(d, r);
-    PQclear(r);
-    if (!ok)
+    /* cursors live in a transaction: the caller's, or one of the scan's
+     * own (one snapshot for the whole read) */
+    int own = PQtransactionStatus(d->c) == PQTRANS_IDLE;
+    if (own && run(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
         return fail(d, err);
-    /* the wave's id range lets both primary keys be walked in order and
-     * merged, with no sort */
-    char *sql = util_fmt(
-        "COPY (SELECT r.id, coalesce(r.unit, 0), coalesce(a.item, 0), a.num, a.text "
-        "FROM responses r LEFT JOIN answers a ON a.response = r.id "
-        "AND a.response >= (current_setting('gapsurvey.wave')::bigint << 40) "
-        "AND a.response < ((current_setting('gapsurvey.wave')::bigint + 1) << 40) "
-        "WHERE r.wave = current_setting('gapsurvey.wave')::int "
-        "AND r.id >= (current_setting('gapsurvey.wave')::bigint << 40) "
-        "AND r.id < ((current_setting('gapsurvey.wave')::bigint + 1) << 40) "
-        "AND r.form IN (SELECT id FROM forms WHERE form_id = current_setting('gapsurvey.form_id')) "
-        "ORDER BY %s) TO STDOUT (FORMAT binary)",
-        by_unit ? "coalesce(r.unit, 0), r.id, a.item" : "r.id, a.item");
-    r = PQexec(d->c, sql);
-    free(sql);
-    if (PQresultStatus(r) != PGRES_COPY_OUT) {
-        note_res(d, r);
-        PQclear(r);
-        util_seterr(err, _("reading responses: %s"), d->msg);
-        return -1;
-    }
-    PQclear(r);
-    copyout_t c = {emit, ud, 0};
-    int rc = 0, end = 0, n;
-    char *buf;
-    while ((n = PQgetCopyData(d->c, &buf, 0)) > 0) {
-        if (rc == 0 && !end)
-            rc = decode_rows(&c, (const unsigned char *)buf, (size_t)n, &end, err);
-        PQfreemem(buf);
-    }
-    /* a callback that stopped the scan: the rest is read and dropped, the
-     * connection must come back to idle */
-    while ((r = PQgetResult(d->c))) {
-        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
-            note_res(d, r);
-            util_seterr(err, _("reading responses: %s"), d->msg);
-            rc = -1;
-        }
-        PQclear(r);
-    }
-    if (n == -2 && rc == 0) {
-        note(d, PQerrorMessage(d->c));
-        util_seterr(err, _("reading responses: %s"), d->msg);
-        rc = -1;
-    }
+    int rc = scan_cursors(d, form_id, wave, by_unit, emit, ud, err);
+    if (own)
+        run(d, rc < 0 ? "ROLLBACK" : "COMMIT");
     return rc;
 }
 

@@ -194,6 +194,15 @@ static seen_t scan(fx_t *x)
     char *err = NULL;
     if (store_scan(x->s, "t", x->wave, x->f, on_row, &s, &err) != 0)
         fail_msg("scan: %s", err);
+    /* by unit (one unit here, so also in id order): the same answers */
+    seen_t u = {0, 0, 0, 0, 1, ""};
+    if (store_scan_by_unit(x->s, "t", x->wave, x->f, on_row, &u, &err) != 0)
+        fail_msg("scan by unit: %s", err);
+    assert_int_equal(u.n, s.n);
+    assert_int_equal(u.answers, s.answers);
+    assert_true(u.sum_q1 == s.sum_q1);
+    assert_string_equal(u.text, s.text);
+    assert_int_equal(u.ordered, s.ordered);
     return s;
 }
 
