@@ -12,8 +12,7 @@ PIDS=""
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; lib_cleanup' EXIT
 
 # ---- 1. the CLI tests of the store's behaviour, on PostgreSQL ----
-for t in foundation token import export run run_entry sealed anon anon_serve serve simulate \
-         rcheck; do
+for t in foundation token import run run_entry sealed anon_serve serve simulate rcheck; do
     GS_BACKEND=pg sh "$ROOT/tests/cli/$t.sh" >"$T/sub.log" 2>&1
     st=$?
     sed -n "s/^ok - /ok - pg $t: /p; s/^not ok - /not ok - pg $t: /p; s/^#/# pg $t:/p" "$T/sub.log"
@@ -84,6 +83,31 @@ run "$GS" --db "$PGA" demo --out "$T/again"
 status "demo refuses a database that holds data" 1
 has "and says why" "$T/err" "holds one already"
 hasnot "a URI's password is never shown" "$T/err" "secret"
+
+# the R agreement data: imported on SQLite (random ids), copied with its
+# ids to PostgreSQL, analysed there to the same bytes
+R="$FIX/rcheck"
+"$GS" --db rc.db init >/dev/null
+"$GS" --db rc.db form add "$R/staff.csv" "$R/self.csv" >/dev/null
+"$GS" --db rc.db unit import "$R/units.csv" >/dev/null
+"$GS" --db rc.db import "$R/staff-responses.csv" --form rcheck-staff --format plain >/dev/null
+"$GS" --db rc.db import "$R/self-responses.csv" --form rcheck-self --format plain >/dev/null
+pg_newdb
+PGR=$NEWDB
+run "$GS" db copy rc.db "$PGR"
+status "the R agreement data copied to PostgreSQL" 0
+for args in "" "--min-n 4" "--by level"; do
+    # shellcheck disable=SC2086
+    "$GS" --db rc.db analyze --form rcheck-staff $args --json >r-sq.json
+    # shellcheck disable=SC2086
+    "$GS" --db "$PGR" analyze --form rcheck-staff $args --json >r-pg.json
+    check "R agreement data, analyze $args --json: the same bytes on both" cmp -s r-sq.json r-pg.json
+done
+if python3 "$ROOT/tests/cli/json_close.py" "$R/expected-by-level.json" r-pg.json --rtol 1e-6 --atol 1e-13 >cmp.txt 2>&1; then
+    ok "and PostgreSQL's --by level agrees with R: $(tail -n 1 cmp.txt | sed 's/ (.*//')"
+else
+    notok "PostgreSQL's analysis agrees with R"; sed 's/^/# /' cmp.txt | head -n 20
+fi
 
 # ---- 3. db copy: SQLite -> PostgreSQL -> SQLite ----
 pg_newdb
