@@ -22,7 +22,7 @@ _gapsurvey()
     local cur prev cmd i
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local commands="init form unit wave token run serve import export simulate analyze report demo help"
+    local commands="init form unit wave token run serve import export simulate analyze report demo db help"
 
     # the command: the first word that is neither a global option nor its value
     cmd=""
@@ -87,6 +87,7 @@ _gapsurvey()
     analyze) opts="--form --wave --by --compare-wave --min-n --min-diff --fdr --json --csv --help" ;;
     report) opts="--out --form --wave --by --lang --compare-wave --min-n --min-diff --fdr --no-plots --format --unit --each-unit --help" ;;
     demo) opts="--out --lang --help" ;;
+    db) opts="--help" ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then
@@ -121,6 +122,12 @@ _gapsurvey()
         ((COMP_CWORD == ci + 1)) && COMPREPLY=($(compgen -W "$(_gapsurvey_db_list form)" -- "$cur")) ;;
     import)
         COMPREPLY=($(compgen -f -- "$cur")) ;;
+    db)
+        if ((COMP_CWORD == ci + 1)); then
+            COMPREPLY=($(compgen -W "copy" -- "$cur"))
+        elif [[ $sub == copy ]]; then
+            COMPREPLY=($(compgen -f -- "$cur"))   # a file, or type a postgresql:// URI
+        fi ;;
     esac
 }
 complete -F _gapsurvey gapsurvey
