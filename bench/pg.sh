@@ -15,7 +15,7 @@
 #
 # Steps, each under /usr/bin/time (wall s, CPU s of the gapsurvey process,
 # peak resident memory of that process):
-#   1. the data: `simulate` of 200 units into a scratch database, its staff
+#   1. the data: `simulate` of N/45 units into a scratch database, its staff
 #      responses exported as plain CSV and cut to N rows;
 #   2. SQLite: import of the CSV into a database holding the forms and
 #      units, then analyze --json;
@@ -48,6 +48,7 @@ if [ -z "${GAPSURVEY_BENCH_PG:-}" ]; then
     GAPSURVEY_BENCH_PG=$(PGTMP_FSYNC=on sh "$root/tools/pgtmp.sh" start "$cluster")
 fi
 trap '[ -n "$cluster" ] && sh "$root/tools/pgtmp.sh" stop "$cluster"' EXIT
+trap 'exit 1' INT TERM HUP
 uri() { case "$GAPSURVEY_BENCH_PG" in *\?*) echo "$GAPSURVEY_BENCH_PG&dbname=$1" ;; *) echo "$GAPSURVEY_BENCH_PG?dbname=$1" ;; esac; }
 newdb() {
     "$PSQL" "$GAPSURVEY_BENCH_PG" -qAtX -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null
@@ -66,7 +67,8 @@ if [ ! -s "$DIR/responses.csv" ] || [ "$(sed -n '$=' "$DIR/responses.csv")" -ne 
     echo "generating $N responses in $DIR"
     rm -f "$DIR/gen.db"*
     "$GS" --db "$DIR/gen.db" init >/dev/null
-    "$GS" --db "$DIR/gen.db" simulate --units 200 --staff $((N / 40 + 10)) --seed 5 >/dev/null
+    # about 52 respondents a unit (headcounts bound them)
+    "$GS" --db "$DIR/gen.db" simulate --units $((N / 45 + 10)) --staff 250 --seed 5 >/dev/null
     "$GS" --db "$DIR/gen.db" export --form staff-opinion --format plain -o "$DIR/all.csv" >/dev/null
     head -n $((N + 1)) "$DIR/all.csv" >"$DIR/responses.csv"
     [ "$(sed -n '$=' "$DIR/responses.csv")" -eq $((N + 1)) ] ||

@@ -54,6 +54,8 @@ start)
             { cat "$dir/initdb.log" >&2; exit 1; }
     fi
     fsync=${PGTMP_FSYNC:-off}
+    # already running (an earlier start): the same URI again
+    as "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1 ||
     as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses= -k $dir -p 5432 -c fsync=$fsync -c max_connections=200" \
         start >/dev/null 2>&1 ||
