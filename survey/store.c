@@ -151,25 +151,40 @@ static int run(store_t *s, const char *what, long *changed, char **err, const ch
     return rc;
 }
 
+/* Steps q to its first row: 0 with the row ready (the caller reads it,
+ * then done(q)), 1 when there is none, -1 with *err "what: message"; q is
+ * finished unless 0.  A NULL q (its preparation failed) is -1. */
+static int first_row(store_t *s, store_q_t *q, const char *what, char **err)
+{
+    if (!q)
+        return -1;
+    int st = step(q);
+    if (st == STORE_Q_ROW)
+        return 0;
+    int rc = st == STORE_Q_ERR ? sqlerr(s, err, what) : 1;
+    done(q);
+    return rc;
+}
+
 /* The first column of a query's one row as an integer: 0 and *v, 1 when
  * it returns no row (or null), -1 on error. */
 static int one_int(store_t *s, int64_t *v, char **err, const char *sql, const char *fmt, ...)
 {
     store_q_t *q = s->drv->prep(s->db, sql, STORE_Q_ONCE, err);
-    if (!q)
-        return -1;
-    va_list ap;
-    va_start(ap, fmt);
-    bindv(q, fmt, ap);
-    va_end(ap);
-    int rc = 1, st = step(q);
-    if (st == STORE_Q_ROW && !q->drv->is_null(q, 0)) {
-        *v = c_int(q, 0);
-        rc = 0;
-    } else if (st == STORE_Q_ERR) {
-        rc = sqlerr(s, err, _("database"));
+    if (q) {
+        va_list ap;
+        va_start(ap, fmt);
+        bindv(q, fmt, ap);
+        va_end(ap);
     }
-    done(q);
+    int rc = first_row(s, q, _("database"), err);
+    if (rc == 0) {
+        if (q->drv->is_null(q, 0))
+            rc = 1;
+        else
+            *v = c_int(q, 0);
+        done(q);
+    }
     return rc;
 }
 
@@ -545,19 +560,14 @@ int store_unit_find(store_t *s, const char *code, int *id, char **err)
 int store_unit_get(store_t *s, int id, char **code, char **name, char **err)
 {
     store_q_t *q = query(s, STORE_Q_KEEP, err, "SELECT code, name FROM units WHERE id = ?1", "i", id);
-    if (!q)
-        return -1;
-    int rc = 1, st = step(q);
-    if (st == STORE_Q_ROW) {
+    int rc = first_row(s, q, _("reading unit"), err);
+    if (rc == 0) {
         if (code)
             *code = util_xstrdup(c_text(q, 0));
         if (name)
             *name = util_xstrdup(c_text(q, 1));
-        rc = 0;
-    } else if (st == STORE_Q_ERR) {
-        rc = sqlerr(s, err, _("reading unit"));
+        done(q);
     }
-    done(q);
     return rc;
 }
 
@@ -662,16 +672,11 @@ int store_wave_latest_for(store_t *s, const char *form_id, int *id, char **err)
 int store_wave_name(store_t *s, int id, char **name, char **err)
 {
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT name FROM waves WHERE id = ?1", "i", id);
-    if (!q)
-        return -1;
-    int rc = 1, st = step(q);
-    if (st == STORE_Q_ROW) {
+    int rc = first_row(s, q, _("database"), err);
+    if (rc == 0) {
         *name = util_xstrdup(c_text(q, 0));
-        rc = 0;
-    } else if (st == STORE_Q_ERR) {
-        rc = sqlerr(s, err, _("database"));
+        done(q);
     }
-    done(q);
     return rc;
 }
 
@@ -679,16 +684,11 @@ int store_wave_closed(store_t *s, int id, int *closed, char **err)
 {
     store_q_t *q = query(s, STORE_Q_KEEP, err, "SELECT CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END "
                          "FROM waves WHERE id = ?1", "i", id);
-    if (!q)
-        return -1;
-    int rc = 1, st = step(q);
-    if (st == STORE_Q_ROW) {
+    int rc = first_row(s, q, _("reading wave"), err);
+    if (rc == 0) {
         *closed = (int)c_int(q, 0);
-        rc = 0;
-    } else if (st == STORE_Q_ERR) {
-        rc = sqlerr(s, err, _("reading wave"));
+        done(q);
     }
-    done(q);
     return rc;
 }
 
@@ -1078,19 +1078,14 @@ int store_token_get(store_t *s, const char *hash, store_token_t *t, char **err)
 {
     store_q_t *q = query(s, STORE_Q_KEEP, err, "SELECT form, coalesce(unit, 0), wave, used FROM tokens "
                          "WHERE hash = ?1", "t", hash);
-    if (!q)
-        return -1;
-    int rc = 1, st = step(q);
-    if (st == STORE_Q_ROW) {
+    int rc = first_row(s, q, _("database"), err);
+    if (rc == 0) {
         t->form = (int)c_int(q, 0);
         t->unit = (int)c_int(q, 1);
         t->wave = (int)c_int(q, 2);
         t->used = (int)c_int(q, 3);
-        rc = 0;
-    } else if (st == STORE_Q_ERR) {
-        rc = sqlerr(s, err, _("database"));
+        done(q);
     }
-    done(q);
     return rc;
 }
 
@@ -1165,19 +1160,14 @@ int store_draft_get(store_t *s, const char *key, store_draft_t *d,
 {
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT form, wave, coalesce(unit, 0), cursor FROM drafts "
                          "WHERE key = ?1", "t", key);
-    if (!q)
-        return -1;
-    int rc = 1, st = step(q);
-    if (st == STORE_Q_ROW) {
+    int rc = first_row(s, q, _("reading draft"), err);
+    if (rc == 0) {
         d->form = (int)c_int(q, 0);
         d->wave = (int)c_int(q, 1);
         d->unit = (int)c_int(q, 2);
         d->cursor = (int)c_int(q, 3);
-        rc = 0;
-    } else if (st == STORE_Q_ERR) {
-        rc = sqlerr(s, err, _("reading draft"));
+        done(q);
     }
-    done(q);
     if (rc != 0 || !cb)
         return rc;
     q = query(s, STORE_Q_ONCE, err, "SELECT pos, text FROM draft_answers WHERE draft = ?1 ORDER BY pos", "t",
@@ -1197,18 +1187,13 @@ int store_draft_owner(store_t *s, const char *key, int *form, char **owner, char
 {
     *owner = NULL;
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT form, owner FROM drafts WHERE key = ?1", "t", key);
-    if (!q)
-        return -1;
-    int rc = 1, st = step(q);
-    if (st == STORE_Q_ROW) {
+    int rc = first_row(s, q, _("reading draft"), err);
+    if (rc == 0) {
         if (form)
             *form = (int)c_int(q, 0);
         *owner = util_xstrdup(c_text(q, 1));
-        rc = 0;
-    } else if (st == STORE_Q_ERR) {
-        rc = sqlerr(s, err, _("reading draft"));
+        done(q);
     }
-    done(q);
     return rc;
 }
 
@@ -1246,19 +1231,18 @@ static int one_blob(store_t *s, store_q_t *q, const char *what, unsigned char **
 {
     *out = NULL;
     *n = 0;
-    if (!q)
-        return -1;
-    int rc = 1, st = step(q);
-    if (st == STORE_Q_ROW && !q->drv->is_null(q, 0)) {
-        const void *p = q->drv->col_blob(q, 0, n);
-        *out = util_xmalloc(*n + 1);
-        memcpy(*out, p, *n);
-        (*out)[*n] = 0;
-        rc = 0;
-    } else if (st == STORE_Q_ERR) {
-        rc = sqlerr(s, err, what);
+    int rc = first_row(s, q, what, err);
+    if (rc == 0) {
+        if (q->drv->is_null(q, 0)) {
+            rc = 1;
+        } else {
+            const void *p = q->drv->col_blob(q, 0, n);
+            *out = util_xmalloc(*n + 1);
+            memcpy(*out, p, *n);
+            (*out)[*n] = 0;
+        }
+        done(q);
     }
-    done(q);
     return rc;
 }
 
@@ -1293,10 +1277,8 @@ int store_batch_get(store_t *s, const char *name, store_batch_t *b, char **err)
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT id, form, wave, coalesce(unit, 0), pass, keyed, "
                          "verified, compared, differences FROM entry_batches WHERE name = ?1", "t",
                          name);
-    if (!q)
-        return -1;
-    int rc = 1, st = step(q);
-    if (st == STORE_Q_ROW) {
+    int rc = first_row(s, q, _("reading batch"), err);
+    if (rc == 0) {
         b->id = (int)c_int(q, 0);
         b->form = (int)c_int(q, 1);
         b->wave = (int)c_int(q, 2);
@@ -1306,11 +1288,8 @@ int store_batch_get(store_t *s, const char *name, store_batch_t *b, char **err)
         b->verified = (long)c_int(q, 6);
         b->compared = (long)c_int(q, 7);
         b->differences = (long)c_int(q, 8);
-        rc = 0;
-    } else if (st == STORE_Q_ERR) {
-        rc = sqlerr(s, err, _("reading batch"));
+        done(q);
     }
-    done(q);
     return rc;
 }
 

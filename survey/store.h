@@ -122,7 +122,7 @@ int store_wave_name(store_t *s, int id, char **name, char **err);
 int store_wave_closed(store_t *s, int id, int *closed, char **err);
 
 /* ---- responses ---- */
-typedef struct {
+typedef struct store_answer {
     int item;           /* items.id */
     int has_num;
     double num;

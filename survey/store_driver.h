@@ -18,7 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "survey/store.h"
+/* store.h's answer (the drivers include store.h itself; this header does
+ * not, so that store.h and it depend on each other in one direction only) */
+struct store_answer;
 
 typedef struct store_driver store_driver_t;
 
@@ -114,8 +116,8 @@ struct store_driver {
     /* Bulk insert of one response and its answers inside a transaction;
      * NULL when the driver has none (then store.c inserts row by row).
      * May keep them to write later, before any other statement. */
-    int (*bulk_add)(store_db_t *db, const store_resp_t *r, const store_answer_t *a, size_t n,
-                    char **err);
+    int (*bulk_add)(store_db_t *db, const store_resp_t *r, const struct store_answer *a,
+                    size_t n, char **err);
     /* A wave closed: leave no trace of the order of writes that the
      * database can drop (SQLite: VACUUM). */
     int (*compact)(store_db_t *db, int wave, char **err);

@@ -46,6 +46,7 @@
 
 #include "base/i18n.h"
 #include "base/util.h"
+#include "survey/store.h"
 
 #define KEEP_MAX 48
 #define FETCH_ROWS 2000
@@ -71,6 +72,8 @@ typedef struct {
     store_db_t base;
     PGconn *c;
     char *msg;                   /* the last error, for errmsg */
+    int txn;                     /* inside a transaction begin() opened */
+    int lock_ms;                 /* lock_timeout, set again after a reconnect */
     int cursors;                 /* cursor names handed out */
     struct {
         const char *sql;
@@ -196,10 +199,28 @@ static int fail(pdb_t *d, char **err)
 }
 
 static int bulk_flush(pdb_t *d);
+static int session(pdb_t *d);
 
-/* Before a statement runs: the bulk rows waiting go first. */
+/* Before a statement runs: a connection the server dropped (a restart) is
+ * made again, unless a transaction was under way on it: that one is lost,
+ * and its next statements must fail until the caller rolls back (run on
+ * the new connection they would commit one by one).  Then the bulk rows
+ * waiting go first. */
 static int ready(pdb_t *d)
 {
+    if (PQstatus(d->c) == CONNECTION_BAD) {
+        if (d->txn)
+            return note(d, _("the connection to PostgreSQL was lost; the transaction was "
+                             "rolled back"));
+        PQreset(d->c);
+        if (PQstatus(d->c) != CONNECTION_OK)
+            return note(d, PQerrorMessage(d->c));
+        for (int i = 0; i < KEEP_MAX; i++)
+            if (d->keep[i].q)
+                d->keep[i].q->prepared = 0;
+        if (session(d))
+            return -1;
+    }
     return d->bulk.n ? bulk_flush(d) : 0;
 }
 
@@ -1002,8 +1023,24 @@ static void p_busy_wait(store_db_t *db, int ms)
     char v[32];
     snprintf(v, sizeof v, "%dms", ms);
     const char *p[1] = {v};
+    d->lock_ms = ms;
     PQclear(PQexecParams(d->c, "SELECT set_config('lock_timeout', $1, false)", 1, NULL, p, NULL,
                          NULL, 0));
+}
+
+/* The settings of every session: the tables in their schema; texts in
+ * UTF-8 whatever the server's default; doubles to the last bit; how long
+ * a writer waits for a lock (10 s unless busy_wait said otherwise). */
+static int session(pdb_t *d)
+{
+    if (PQsetClientEncoding(d->c, "UTF8") != 0)
+        return note(d, PQerrorMessage(d->c));
+    PGresult *r = PQexec(d->c, "SET search_path = gapsurvey; SET extra_float_digits = 3");
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : note_res(d, r);
+    PQclear(r);
+    if (rc == 0)
+        p_busy_wait(&d->base, d->lock_ms);
+    return rc;
 }
 
 /* The schema's version, 0 when there is no schema yet; -1 on error. */
@@ -1082,12 +1119,8 @@ static int p_open(const char *target, int create, store_db_t **out, char **err)
         goto fail;
     }
     char *where = util_fmt(_("PostgreSQL database %s on %s"), PQdb(d->c), PQhost(d->c));
-    /* the tables in their schema; texts in UTF-8 whatever the server's
-     * default; a writer waits 10 s for a lock before it gives up */
-    int bad = PQsetClientEncoding(d->c, "UTF8") != 0 ?
-                  note(d, PQerrorMessage(d->c)) :
-                  run(d, "SET search_path = gapsurvey; SET lock_timeout = '10s'; "
-                         "SET extra_float_digits = 3");
+    d->lock_ms = 10000;
+    int bad = session(d);
     if (bad)
         fail(d, err);
     else
@@ -1106,8 +1139,21 @@ fail:
 
 static int p_begin(store_db_t *db, int mode, char **err)
 {
-    return run_err((pdb_t *)db, mode == STORE_TX_WRITE ? "BEGIN"
-                                : "BEGIN ISOLATION LEVEL REPEATABLE READ", err);
+    pdb_t *d = (pdb_t *)db;
+    if (run_err(d, mode == STORE_TX_WRITE ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ",
+                err))
+        return -1;
+    d->txn = 1;
+    return 0;
+}
+
+static void p_rollback(store_db_t *db)
+{
+    pdb_t *d = (pdb_t *)db;
+    d->txn = 0;
+    bulk_clear(&d->bulk);
+    if (PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        PQclear(PQexec(d->c, "ROLLBACK"));
 }
 
 /* COMMIT of a transaction that met an error answers ROLLBACK, without an
@@ -1116,9 +1162,10 @@ static int p_commit(store_db_t *db, char **err)
 {
     pdb_t *d = (pdb_t *)db;
     if (ready(d)) {
-        run(d, "ROLLBACK");
+        p_rollback(db);
         return fail(d, err);
     }
+    d->txn = 0;
     int aborted = PQtransactionStatus(d->c) == PQTRANS_INERROR;
     PGresult *r = PQexec(d->c, "COMMIT");
     int rc = 0;
@@ -1128,14 +1175,6 @@ static int p_commit(store_db_t *db, char **err)
         rc = note(d, _("the transaction was rolled back after an error"));
     PQclear(r);
     return rc ? fail(d, err) : 0;
-}
-
-static void p_rollback(store_db_t *db)
-{
-    pdb_t *d = (pdb_t *)db;
-    bulk_clear(&d->bulk);
-    if (PQtransactionStatus(d->c) != PQTRANS_IDLE)
-        PQclear(PQexec(d->c, "ROLLBACK"));
 }
 
 static int p_in_tx(store_db_t *db)

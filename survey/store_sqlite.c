@@ -38,6 +38,7 @@
 
 #include "base/i18n.h"
 #include "base/util.h"
+#include "survey/store.h"
 
 #define KEEP_MAX 48
 

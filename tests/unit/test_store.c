@@ -487,6 +487,57 @@ static void copy_and_census(void **state)
     free(cmd);
 }
 
+/* PostgreSQL only: the server drops the connection (a restart).  Outside
+ * a transaction the next statement connects again; inside one, the rest
+ * of the transaction fails and nothing of it is kept. */
+static void drop_connections(fx_t *x)
+{
+    char *sql = util_fmt("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                         "datname = '%s' AND pid <> pg_backend_pid()", x->dbname);
+    PGconn *c = PQconnectdb(test_pg());
+    PGresult *r = PQexec(c, sql);
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    PQclear(r);
+    PQfinish(c);
+    free(sql);
+    usleep(100 * 1000);
+}
+
+static void reconnects_outside_a_transaction(void **state)
+{
+    fx_t *x = *state;
+    char *err = NULL;
+    store_token_t t;
+    assert_int_equal(store_token_add(x->s, "h1", x->form, x->unit, x->wave, &err), 0);
+    drop_connections(x);
+    /* the first statement may meet the dead connection; the next one
+     * connects again */
+    if (store_token_get(x->s, "h1", &t, &err) != 0) {
+        free(err);
+        err = NULL;
+    }
+    assert_int_equal(store_token_get(x->s, "h1", &t, &err), 0);
+    assert_int_equal(store_begin(x->s, &err), 0);
+    assert_int_equal(store_token_use(x->s, "h1", &err), 0);
+    drop_connections(x);
+    /* the statement that meets the dead connection fails; one that a
+     * careless caller runs after it must not go to a new connection,
+     * where it would be committed on its own */
+    assert_int_equal(store_token_get(x->s, "h1", &t, &err), -1);
+    free(err);
+    err = NULL;
+    assert_int_equal(add(x, "web", 3, &err), -1);
+    free(err);
+    err = NULL;
+    assert_int_equal(store_commit(x->s, &err), -1);
+    free(err);
+    err = NULL;
+    store_rollback(x->s);
+    assert_int_equal(store_token_get(x->s, "h1", &t, &err), 0);
+    assert_int_equal(t.used, 0);
+    assert_int_equal(scan(x).n, 0);
+}
+
 static void names_hide_passwords(void **state)
 {
     (void)state;
@@ -518,6 +569,7 @@ int main(void)
         BOTH(drafts_secrets_ballots),
         BOTH(one_code_two_connections),
         BOTH(copy_and_census),
+        cmocka_unit_test_setup_teardown(reconnects_outside_a_transaction, setup_pg, teardown),
         cmocka_unit_test(names_hide_passwords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
