@@ -898,6 +898,24 @@ static int emit_answer(cur_t *a, int64_t rid, int unit, store_emit_fn emit, void
                 null_text ? 0 : (size_t)PQgetlength(a->res, a->row, 3));
 }
 
+/* 1 when form_id has fewer than a quarter of the wave's responses (a
+ * self-assessment beside the staff's): the merge below would read every
+ * answer of the wave to use a few, so its answers are looked up response
+ * by response instead; 0 otherwise, -1 on error. */
+static int few_of_wave(pdb_t *d, const char *const *v)
+{
+    PGresult *r = PQexecParams(d->c, "SELECT count(*) FILTER (WHERE form IN (SELECT id FROM forms "
+                               "WHERE form_id = $1)), count(*) FROM responses WHERE wave = $2::int",
+                               2, NULL, v, NULL, NULL, 0);
+    int rc = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        rc = 4 * atol(PQgetvalue(r, 0, 0)) < atol(PQgetvalue(r, 0, 1));
+    else
+        note_res(d, r);
+    PQclear(r);
+    return rc;
+}
+
 /* Two cursors merged, both in id order with no sort, as on SQLite: the
  * wave's responses to the form (a walk of the responses' key over the
  * wave's id range) and every answer of that range (a walk of the answers'
@@ -912,15 +930,19 @@ static int scan_cursors(pdb_t *d, const char *form_id, int wave, int by_unit, st
     snprintf(w, sizeof w, "%d", wave);
     snprintf(lo, sizeof lo, "%lld", (long long)((int64_t)(wave & 0x7FFFFF) << 40));
     snprintf(hi, sizeof hi, "%lld", (long long)((int64_t)((wave & 0x7FFFFF) + 1) << 40));
-    const char *v[4] = {form_id, w, lo, hi};
+    /* $5: 1 orders the join by unit first, 0 by id alone */
+    const char *v[5] = {form_id, w, lo, hi, by_unit ? "1" : "0"};
     cur_t r = {0}, a = {0};
     int rc = -1, rs, as = 0;
+    if (!by_unit && few_of_wave(d, v) == 1)
+        by_unit = 2;             /* the join, in id order */
     if (by_unit) {
         /* the columns of the answers' cursor, and the unit last */
         if (cur_open(d, &r, "SELECT r.id, a.item, a.num, a.text, coalesce(r.unit, 0) FROM "
                      "responses r LEFT JOIN answers a ON a.response = r.id WHERE r.wave = $2::int "
                      "AND r.id >= $3::bigint AND r.id < $4::bigint AND r.form IN (SELECT id FROM "
-                     "forms WHERE form_id = $1) ORDER BY coalesce(r.unit, 0), r.id, a.item", 4, v))
+                     "forms WHERE form_id = $1) ORDER BY coalesce(r.unit, 0) * $5::int, r.id, "
+                     "a.item", 5, v))
             goto fail;
         while ((rs = cur_next(&r)) == 1) {
             int64_t rid = c_int8(&r, 0);
