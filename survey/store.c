@@ -573,17 +573,24 @@ int store_unit_get(store_t *s, int id, char **code, char **name, char **err)
 
 /* ---- waves ---- */
 
-int store_wave_add(store_t *s, const char *name, int *id, char **err)
+/* 0 and *id (when wanted), 1 when a wave of that name exists, -1. */
+static int wave_insert(store_t *s, const char *name, int *id, char **err)
 {
     char today[11];
     util_today(today);
     int64_t v;
     int rc = one_int(s, &v, err, "INSERT INTO waves(name, opened_at) VALUES (?1, ?2) "
                      "ON CONFLICT (name) DO NOTHING RETURNING id", "tt", name, today);
+    if (rc == 0 && id)
+        *id = (int)v;
+    return rc;
+}
+
+int store_wave_add(store_t *s, const char *name, int *id, char **err)
+{
+    int rc = wave_insert(s, name, id, err);
     if (rc == 1)
         util_seterr(err, _("wave '%s' already exists"), name);
-    else if (rc == 0 && id)
-        *id = (int)v;
     return rc ? -1 : 0;
 }
 
@@ -655,7 +662,10 @@ int store_wave_current(store_t *s, int create, int *id, char **err)
         char year[11];
         util_today(year);
         year[4] = '\0';
-        rc = store_wave_add(s, year, id, err);
+        /* another front end may have made it a moment ago: then that one */
+        rc = wave_insert(s, year, id, err);
+        if (rc == 1)
+            rc = store_wave_find(s, year, id, err) == 0 ? 0 : -1;
     }
     return rc;
 }

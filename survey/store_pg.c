@@ -39,7 +39,6 @@
 #include "survey/store_driver.h"
 
 #include <libpq-fe.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -52,7 +51,6 @@
 #define FETCH_ROWS 2000
 #define BULK_RESPONSES 4000
 #define BYTEAOID 17
-#define BOOLOID 16
 
 typedef struct pq pq_t;
 
