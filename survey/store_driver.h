@@ -95,7 +95,8 @@ struct store_driver {
     store_q_t *(*prep)(store_db_t *db, const char *sql, int mode, char **err);
     void (*bind_int)(store_q_t *q, int i, int64_t v);
     void (*bind_double)(store_q_t *q, int i, double v);
-    /* v NULL binds a null; the bytes are copied (SQLite: transient) */
+    /* v NULL binds a null; the bytes must stay as they are until the
+     * statement is finished or bound again (SQLite reads them in step) */
     void (*bind_text)(store_q_t *q, int i, const char *v, size_t n);
     void (*bind_blob)(store_q_t *q, int i, const void *v, size_t n);
     void (*bind_null)(store_q_t *q, int i);

@@ -264,17 +264,21 @@ static void s_bind_double(store_q_t *q, int i, double v)
     sqlite3_bind_double(Q(q)->st, i, v);
 }
 
+/* Texts and blobs are bound where they are (SQLITE_STATIC): the caller's
+ * bytes outlive the step (store_driver.h), and a kept statement loses its
+ * bindings at finish; copying every answer's text was an import's
+ * malloc per answer. */
 static void s_bind_text(store_q_t *q, int i, const char *v, size_t n)
 {
     if (v)
-        sqlite3_bind_text(Q(q)->st, i, v, (int)n, SQLITE_TRANSIENT);
+        sqlite3_bind_text(Q(q)->st, i, v, (int)n, SQLITE_STATIC);
     else
         sqlite3_bind_null(Q(q)->st, i);
 }
 
 static void s_bind_blob(store_q_t *q, int i, const void *v, size_t n)
 {
-    sqlite3_bind_blob(Q(q)->st, i, v, (int)n, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(Q(q)->st, i, v, (int)n, SQLITE_STATIC);
 }
 
 static void s_bind_null(store_q_t *q, int i)
