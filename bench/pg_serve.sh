@@ -30,13 +30,13 @@ PSQL="$bin/psql"
 [ -x "$LOAD" ] || { echo "bench/pg_serve.sh: make $build/bench/load_serve_c first" >&2; exit 1; }
 cluster=""
 if [ -z "${GAPSURVEY_BENCH_PG:-}" ]; then
-    cluster="$DIR/cluster"
+    cluster=$(mktemp -d /tmp/gapsurvey-pgserve-cluster.XXXXXX)   # its owner must reach it
     GAPSURVEY_BENCH_PG=$(PGTMP_FSYNC=on sh "$root/tools/pgtmp.sh" start "$cluster")
 fi
 PIDS=""
 cleanup() {
     for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-    [ -n "$cluster" ] && sh "$root/tools/pgtmp.sh" stop "$cluster"
+    [ -n "$cluster" ] && sh "$root/tools/pgtmp.sh" stop "$cluster" && rm -rf "$cluster"
     rm -rf "$DIR"
 }
 trap cleanup EXIT
