@@ -622,7 +622,7 @@ void scan_free(scan_t *sc)
     free(sc->chash);
 }
 
-int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, char **err)
+int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, err_t *err)
 {
     if (store_scan(s, form_id, wave, sc->f, on_response, sc, err) != 0)
         return -1;
@@ -658,7 +658,7 @@ void scan_kw_table(const scan_t *sc, size_t d, double **vals, size_t *nv, double
 }
 
 int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, int wave0,
-              char **err)
+              err_t *err)
 {
     int *ug = util_xmalloc((sc->nunit_ids + 1) * sizeof *ug);
     if (sc->nunit_ids)
@@ -711,7 +711,7 @@ static int on_self(void *ud, const store_scan_row_t *r)
     return 0;
 }
 
-int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, long *nresp, char **err)
+int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, long *nresp, err_t *err)
 {
     char **ids = NULL;
     size_t nids = 0;

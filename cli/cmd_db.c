@@ -36,10 +36,10 @@ static const char usage[] = N_(
 static int compare(store_t *src, store_t *dst, const char *dst_name)
 {
     store_census_t a, b;
-    char *err = NULL;
+    err_t err = {0};
     if (store_census(src, &a, &err) != 0 || store_census(dst, &b, &err) != 0) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
         return 1;
     }
     for (int i = 0; i < STORE_CENSUS_TABLES && a.table[i]; i++)
@@ -70,7 +70,8 @@ static int db_copy(int argc, char **argv, cli_ctx_t *cx)
     if (argc - optind != 2)
         return cli_usage(usage);
     const char *from = argv[optind], *to = argv[optind + 1];
-    char *err = NULL, *to_name = store_name(to);
+    err_t err = {0};
+    char *to_name = store_name(to);
     store_t *src = NULL, *dst = NULL;
     int rc = 1;
     /* a file made here goes again when the copy fails */
@@ -81,12 +82,12 @@ static int db_copy(int argc, char **argv, cli_ctx_t *cx)
     }
     if (store_open(from, 0, &src, &err) != 0 || store_open(to, 1, &dst, &err) != 0 ||
         store_copy(src, dst, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     rc = compare(src, dst, to_name);
 cleanup:
-    free(err);
+    err_clear(&err);
     free(to_name);
     store_close(src);
     store_close(dst);

@@ -97,7 +97,7 @@ static char *choice_names(const form_list_t *l)
     return util_buf_take(&b);
 }
 
-int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
+int ans_set(ans_t *a, size_t pos, const char *raw, err_t *err)
 {
     const form_t *f = a->f;
     if (pos >= f->nitems)
@@ -132,7 +132,8 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
         }
         if (k < 0) {
             char *names = choice_names(l);
-            util_seterr(err, _("'%s' is not a choice of %s (choices: %s)"), v, it->name, names);
+            err_set(err, ERR_INPUT, _("'%s' is not a choice of %s (choices: %s)"), v, it->name,
+                    names);
             free(names);
             free(v);
             return -1;
@@ -148,7 +149,8 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
         for (char *tok = strtok_r(v, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
             if (form_list_choice(l, tok) < 0) {
                 char *names = choice_names(l);
-                util_seterr(err, _("'%s' is not a choice of %s (choices: %s)"), tok, it->name, names);
+                err_set(err, ERR_INPUT, _("'%s' is not a choice of %s (choices: %s)"), tok,
+                        it->name, names);
                 free(names);
                 bad = 1;
                 break;
@@ -181,7 +183,7 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
                 v = util_fmt("%.0f", d);
                 break;
             }
-            util_seterr(err, _("'%s' is not a whole number (%s)"), v, it->name);
+            err_set(err, ERR_INPUT, _("'%s' is not a whole number (%s)"), v, it->name);
             free(v);
             return -1;
         }
@@ -192,7 +194,7 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
     case FORM_DECIMAL: {
         double d;
         if (util_parse_double(v, &d) != 0) {
-            util_seterr(err, _("'%s' is not a number (%s)"), v, it->name);
+            err_set(err, ERR_INPUT, _("'%s' is not a number (%s)"), v, it->name);
             free(v);
             return -1;
         }
@@ -201,8 +203,8 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
     case FORM_TEXT:
         break;
     default:
-        util_seterr(err, _("%s is a %s and takes no answer"), it->name ? it->name : "?",
-                    form_type_name(it->type));
+        err_set(err, ERR_INPUT, _("%s is a %s and takes no answer"), it->name ? it->name : "?",
+                form_type_name(it->type));
         free(v);
         return -1;
     }
@@ -233,7 +235,7 @@ int ans_relevant(const ans_t *a, size_t pos)
     return 1;
 }
 
-int ans_check_constraint(const ans_t *a, size_t pos, int li, char **msg)
+int ans_check_constraint(const ans_t *a, size_t pos, int li, err_t *msg)
 {
     const form_item_t *it = &a->f->items[pos];
     if (!it->constraint || !a->val[pos])
@@ -244,19 +246,19 @@ int ans_check_constraint(const ans_t *a, size_t pos, int li, char **msg)
         return 0;
     const char *cm = form_text(a->f, it->constraint_message, li);
     if (*cm)
-        util_seterr(msg, "%s", cm);
+        err_set(msg, ERR_INPUT, "%s", cm);
     else
-        util_seterr(msg, _("'%s' does not satisfy %s"), a->val[pos], it->constraint_src);
+        err_set(msg, ERR_INPUT, _("'%s' does not satisfy %s"), a->val[pos], it->constraint_src);
     return -1;
 }
 
-int ans_check_required(const ans_t *a, size_t pos, int li, char **msg)
+int ans_check_required(const ans_t *a, size_t pos, int li, err_t *msg)
 {
     const form_item_t *it = &a->f->items[pos];
     if (!it->required || a->val[pos] || !ans_relevant(a, pos))
         return 0;
     const char *rm = form_text(a->f, it->required_message, li);
-    util_seterr(msg, "%s", *rm ? rm : "an answer is required");
+    err_set(msg, ERR_INPUT, "%s", *rm ? rm : "an answer is required");
     return -1;
 }
 
@@ -304,7 +306,7 @@ void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, siz
 
 /* The writes of one submission inside an open transaction: 0, 1 (token
  * already used) or -1 with *err.  The caller commits or undoes. */
-static int write_one(store_t *s, const ans_submission_t *x, const char *today, char **err)
+static int write_one(store_t *s, const ans_submission_t *x, const char *today, err_t *err)
 {
     store_answer_t *rows = NULL;
     size_t n = 0;
@@ -327,7 +329,7 @@ cleanup:
 }
 
 int ans_submit(store_t *s, const ans_t *a, int form, const int *item_ids, int wave, int unit,
-               const char *source, const char *token_hash, const char *draft_key, char **err)
+               const char *source, const char *token_hash, const char *draft_key, err_t *err)
 {
     ans_submission_t x = {a, form, item_ids, wave, unit, source, token_hash, draft_key, 0, NULL};
     char today[11];
@@ -345,7 +347,7 @@ int ans_submit(store_t *s, const ans_t *a, int form, const int *item_ids, int wa
 void ans_submit_many(store_t *s, ans_submission_t *const *sub, size_t n)
 {
     char today[11];
-    char *err = NULL;
+    err_t err = {0};
     util_today(today);
     for (size_t i = 0; i < n; i++) {
         free(sub[i]->err);
@@ -379,7 +381,7 @@ one_by_one:
     /* the batch as a whole failed (nothing of it is stored): each
      * submission gets its own transaction, as if it had come alone */
     store_rollback(s);
-    free(err);
+    err_clear(&err);
     for (size_t i = 0; i < n; i++) {
         ans_submission_t *x = sub[i];
         free(x->err);

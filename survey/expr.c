@@ -1028,7 +1028,7 @@ static void fail_trailing(struct parser *p)
              shown(t->text, t->len), t->text);
 }
 
-int expr_parse(const char *src, expr_t **out, char **err, int *col)
+int expr_parse(const char *src, expr_t **out, err_t *err, int *col)
 {
     struct parser p;
     struct node *root = NULL;

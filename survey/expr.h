@@ -13,6 +13,8 @@
 #ifndef SURVEY_EXPR_H
 #define SURVEY_EXPR_H
 
+#include "base/err.h"
+
 typedef struct expr expr_t;               /* opaque parsed expression */
 
 /* Looks up the current answer of question `name` (name == NULL means `.`);
@@ -28,7 +30,7 @@ typedef const char *(*expr_lookup_fn)(void *ud, const char *name);
  * character column in src where the problem is.  Out of memory is reported
  * the same way ("out of memory"); if even that message cannot be allocated
  * *err is NULL.  err and col may be NULL when the caller does not want them. */
-int expr_parse(const char *src, expr_t **out, char **err, int *col);
+int expr_parse(const char *src, expr_t **out, err_t *err, int *col);
 
 void expr_free(expr_t *e);                 /* NULL is fine */
 

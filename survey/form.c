@@ -707,11 +707,11 @@ static expr_t *parse_expr(loader_t *L, const row_t *r, int col, const char *what
     if (!*src)
         return NULL;
     expr_t *e = NULL;
-    char *msg = NULL;
+    err_t msg = {0};
     int ecol = 0;
     if (expr_parse(src, &e, &msg, &ecol) != 0) {
-        err(L, r->line, col + 1, _("%s '%s': %s at character %d"), what, src, msg ? msg : "syntax error", ecol);
-        free(msg);
+        err(L, r->line, col + 1, _("%s '%s': %s at character %d"), what, src, msg.msg ? msg.msg : "syntax error", ecol);
+        err_clear(&msg);
         return NULL;
     }
     return e;
@@ -1042,13 +1042,14 @@ int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
     L.f->file = util_xstrdup(file);
     size_t before = diags->nerrors;
     int notform = 0;
-    char *text = NULL, *msg = NULL;
+    err_t msg = {0};
+    char *text = NULL;
     size_t tlen = 0;
     enc_t used;
     *out = NULL;
 
     if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, &used, &msg) != 0) {
-        diag_positioned(diags, file, msg ? msg : "cannot convert to UTF-8");
+        diag_positioned(diags, file, msg.msg ? msg.msg : "cannot convert to UTF-8");
         goto cleanup;
     }
     if (used == ENC_GB18030)
@@ -1056,7 +1057,7 @@ int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
                       "stored as UTF-8"));
     char delim = csvr_sniff_delim(text, tlen);
     if (csvr_parse_mem(text, tlen, delim, collect_row, &L.rows, &msg) != 0) {
-        diag_positioned(diags, file, msg ? msg : "CSV error");
+        diag_positioned(diags, file, msg.msg ? msg.msg : "CSV error");
         goto cleanup;
     }
     if (!looks_like_xlsform(&L.rows)) {
@@ -1076,7 +1077,7 @@ int form_load_mem(const char *file, const char *data, size_t len, form_t **out,
     text = NULL;
 cleanup:
     free(text);
-    free(msg);
+    err_clear(&msg);
     free(L.dropped);
     rows_free(&L.rows);
     if (diags->nerrors > before) {
@@ -1089,12 +1090,13 @@ cleanup:
 
 int form_load_file(const char *path, form_t **out, util_diag_t *diags)
 {
-    char *data = NULL, *msg = NULL;
+    err_t msg = {0};
+    char *data = NULL;
     size_t len;
     *out = NULL;
     if (util_read_file(path, &data, &len, &msg) != 0) {
-        util_diag_add(diags, UTIL_ERROR, path, 0, 0, _("cannot read: %s"), msg);
-        free(msg);
+        util_diag_add(diags, UTIL_ERROR, path, 0, 0, _("cannot read: %s"), msg.msg);
+        err_clear(&msg);
         return -1;
     }
     int rc = form_load_mem(path, data, len, out, diags);

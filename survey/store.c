@@ -50,9 +50,9 @@ struct store {
 
 /* ---- statements ---- */
 
-static int sqlerr(store_t *s, char **err, const char *what)
+static int sqlerr(store_t *s, err_t *err, const char *what)
 {
-    util_seterr(err, "%s: %s", what, s->drv->errmsg(s->db));
+    err_set(err, ERR_DB, "%s: %s", what, s->drv->errmsg(s->db));
     return -1;
 }
 
@@ -99,7 +99,7 @@ static void bindv(store_q_t *q, const char *fmt, va_list ap)
  * STORE_Q_KEEP for the ones run on every web request, STORE_Q_STREAM for
  * reads of any size (store_driver.h).  NULL and *err on error; done()
  * when finished with it. */
-static store_q_t *query(store_t *s, int mode, char **err, const char *sql, const char *fmt, ...)
+static store_q_t *query(store_t *s, int mode, err_t *err, const char *sql, const char *fmt, ...)
 {
     store_q_t *q = s->drv->prep(s->db, sql, mode, err);
     if (!q)
@@ -134,7 +134,7 @@ static const char *c_text(store_q_t *q, int c)
 
 /* A statement without results: 0, or -1 with *err "what: message";
  * *changed (when wanted) the rows it changed. */
-static int run(store_t *s, const char *what, long *changed, char **err, const char *sql,
+static int run(store_t *s, const char *what, long *changed, err_t *err, const char *sql,
                const char *fmt, ...)
 {
     store_q_t *q = s->drv->prep(s->db, sql, STORE_Q_ONCE, err);
@@ -154,7 +154,7 @@ static int run(store_t *s, const char *what, long *changed, char **err, const ch
 /* Steps q to its first row: 0 with the row ready (the caller reads it,
  * then done(q)), 1 when there is none, -1 with *err "what: message"; q is
  * finished unless 0.  A NULL q (its preparation failed) is -1. */
-static int first_row(store_t *s, store_q_t *q, const char *what, char **err)
+static int first_row(store_t *s, store_q_t *q, const char *what, err_t *err)
 {
     if (!q)
         return -1;
@@ -168,7 +168,7 @@ static int first_row(store_t *s, store_q_t *q, const char *what, char **err)
 
 /* The first column of a query's one row as an integer: 0 and *v, 1 when
  * it returns no row (or null), -1 on error. */
-static int one_int(store_t *s, int64_t *v, char **err, const char *sql, const char *fmt, ...)
+static int one_int(store_t *s, int64_t *v, err_t *err, const char *sql, const char *fmt, ...)
 {
     store_q_t *q = s->drv->prep(s->db, sql, STORE_Q_ONCE, err);
     if (q) {
@@ -190,7 +190,7 @@ static int one_int(store_t *s, int64_t *v, char **err, const char *sql, const ch
 
 /* Runs a one-text-parameter query whose first column is an id: 0 and *id
  * when it returns a row, 1 when none, -1 on error. */
-static int find_id(store_t *s, const char *sql, const char *key, int *id, char **err)
+static int find_id(store_t *s, const char *sql, const char *key, int *id, err_t *err)
 {
     int64_t v;
     int rc = one_int(s, &v, err, sql, "t", key);
@@ -201,7 +201,7 @@ static int find_id(store_t *s, const char *sql, const char *key, int *id, char *
 
 /* Steps q to its end, rows to each(ud, q); each's nonzero return stops it
  * and is returned.  Errors: -1 with *err "what: message".  Finishes q. */
-static int each_row(store_t *s, store_q_t *q, const char *what, char **err,
+static int each_row(store_t *s, store_q_t *q, const char *what, err_t *err,
                     int (*each)(void *ud, store_q_t *q), void *ud)
 {
     int rc = 0, st;
@@ -230,7 +230,7 @@ int store_is_uri(const char *target)
     return target && driver_for(target) != &store_sqlite_driver;
 }
 
-int store_open(const char *path, int create, store_t **out, char **err)
+int store_open(const char *path, int create, store_t **out, err_t *err)
 {
     store_t *s = util_xcalloc(1, sizeof *s);
     *out = NULL;
@@ -263,17 +263,17 @@ void store_busy_wait(store_t *s, int ms)
     s->drv->busy_wait(s->db, ms);
 }
 
-int store_begin(store_t *s, char **err)
+int store_begin(store_t *s, err_t *err)
 {
     return s->drv->begin(s->db, STORE_TX_WRITE, err);
 }
 
-int store_read_begin(store_t *s, char **err)
+int store_read_begin(store_t *s, err_t *err)
 {
     return s->drv->begin(s->db, STORE_TX_SNAPSHOT, err);
 }
 
-int store_commit(store_t *s, char **err)
+int store_commit(store_t *s, err_t *err)
 {
     return s->drv->commit(s->db, err);
 }
@@ -285,12 +285,12 @@ void store_rollback(store_t *s)
 
 /* One named savepoint is enough: a batch of web submissions nests one
  * level (each submission inside the batch's transaction), never deeper. */
-int store_savepoint(store_t *s, char **err)
+int store_savepoint(store_t *s, err_t *err)
 {
     return s->drv->exec(s->db, "SAVEPOINT one", err);
 }
 
-int store_savepoint_release(store_t *s, char **err)
+int store_savepoint_release(store_t *s, err_t *err)
 {
     return s->drv->exec(s->db, "RELEASE one", err);
 }
@@ -310,7 +310,7 @@ int store_savepoint_rollback(store_t *s)
 
 /* ---- forms ---- */
 
-static int form_rows(store_t *s, const form_t *f, int fid, char **err)
+static int form_rows(store_t *s, const form_t *f, int fid, err_t *err)
 {
     int dl = f->default_lang;
     const char *ins_dim = "INSERT INTO dimensions(form, code, label) VALUES (?1, ?2, ?3)";
@@ -350,7 +350,7 @@ static int form_rows(store_t *s, const form_t *f, int fid, char **err)
     return 0;
 }
 
-int store_form_add(store_t *s, const form_t *f, int *id, int *existed, char **err)
+int store_form_add(store_t *s, const form_t *f, int *id, int *existed, err_t *err)
 {
     int rc = -1, in_tx = 0;
     char today[11];
@@ -369,9 +369,9 @@ int store_form_add(store_t *s, const form_t *f, int *id, int *existed, char **er
             *id = (int)c_int(q, 0);
             rc = 0;
         } else {
-            util_seterr(err, _("form %s version %s is already stored with different content; "
-                          "raise the version in the settings sheet to keep both"), f->form_id,
-                        f->version);
+            err_set(err, ERR_EXISTS, _("form %s version %s is already stored with different "
+                                       "content; raise the version in the settings sheet to keep "
+                                       "both"), f->form_id, f->version);
         }
         goto cleanup;
     }
@@ -424,7 +424,7 @@ static int form_row(void *ud, store_q_t *q)
 }
 
 int store_form_list(store_t *s, int (*cb)(void *ud, const store_form_row_t *r), void *ud,
-                    char **err)
+                    err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT f.id, f.form_id, f.version, f.title, f.role, "
                          "f.added_on, (SELECT count(*) FROM responses r WHERE r.form = f.id) "
@@ -435,7 +435,7 @@ int store_form_list(store_t *s, int (*cb)(void *ud, const store_form_row_t *r), 
 
 /* The form of a row (id, source, form_id): 0, or -1 when the stored form
  * no longer loads; 1 when there is no row. */
-static int form_from(store_t *s, store_q_t *q, form_t **out, int *id, char **err)
+static int form_from(store_t *s, store_q_t *q, form_t **out, int *id, err_t *err)
 {
     *out = NULL;
     if (!q)
@@ -450,7 +450,7 @@ static int form_from(store_t *s, store_q_t *q, form_t **out, int *id, char **err
         char *name = util_fmt(_("%s (stored form %d)"), c_text(q, 2), (int)c_int(q, 0));
         rc = form_load_mem(name, src ? src : "", src ? n : 0, out, &d);
         if (rc != 0) {
-            util_seterr(err, _("the stored form no longer loads: %s"), d.n ? d.msgs[0] : "?");
+            err_set(err, ERR_FAIL, _("the stored form no longer loads: %s"), d.n ? d.msgs[0] : "?");
             rc = -1;
         } else if (id) {
             *id = (int)c_int(q, 0);
@@ -462,14 +462,14 @@ static int form_from(store_t *s, store_q_t *q, form_t **out, int *id, char **err
     return rc;
 }
 
-int store_form_get(store_t *s, const char *form_id, form_t **out, int *id, char **err)
+int store_form_get(store_t *s, const char *form_id, form_t **out, int *id, err_t *err)
 {
     return form_from(s, query(s, STORE_Q_ONCE, err, "SELECT id, source, form_id FROM forms WHERE "
                               "form_id = ?1 ORDER BY id DESC LIMIT 1", "t", form_id),
                      out, id, err);
 }
 
-int store_form_get_by_id(store_t *s, int id, form_t **out, char **err)
+int store_form_get_by_id(store_t *s, int id, form_t **out, err_t *err)
 {
     return form_from(s, query(s, STORE_Q_ONCE, err, "SELECT id, source, form_id FROM forms WHERE id = ?1",
                               "i", id), out, NULL, err);
@@ -492,7 +492,7 @@ static int list_row(void *ud, store_q_t *q)
     return 0;
 }
 
-int store_form_ids_by_role(store_t *s, form_role_t role, char ***ids, size_t *n, char **err)
+int store_form_ids_by_role(store_t *s, form_role_t role, char ***ids, size_t *n, err_t *err)
 {
     list_t l = {NULL, 0, sizeof(char *), 1};
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT form_id FROM forms WHERE role = ?1 GROUP BY form_id "
@@ -503,7 +503,7 @@ int store_form_ids_by_role(store_t *s, form_role_t role, char ***ids, size_t *n,
     return rc;
 }
 
-int store_item_ids(store_t *s, int form, int **ids, size_t *n, char **err)
+int store_item_ids(store_t *s, int form, int **ids, size_t *n, err_t *err)
 {
     list_t l = {NULL, 0, sizeof(int), 0};
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT id, pos FROM items WHERE form = ?1 ORDER BY pos", "i",
@@ -516,7 +516,7 @@ int store_item_ids(store_t *s, int form, int **ids, size_t *n, char **err)
 
 /* ---- units ---- */
 
-int store_unit_put(store_t *s, const store_unit_t *u, char **err)
+int store_unit_put(store_t *s, const store_unit_t *u, err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_ONCE, err, "INSERT INTO units(code, name, category, parent, headcount) "
                          "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO UPDATE SET "
@@ -544,7 +544,7 @@ static int unit_row(void *ud, store_q_t *q)
 }
 
 int store_unit_list(store_t *s, int (*cb)(void *ud, const store_unit_t *u), void *ud,
-                    char **err)
+                    err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT id, code, name, category, parent, "
                          "coalesce(headcount, -1) FROM units ORDER BY code", "");
@@ -552,12 +552,12 @@ int store_unit_list(store_t *s, int (*cb)(void *ud, const store_unit_t *u), void
     return q ? each_row(s, q, _("listing units"), err, unit_row, &e) : -1;
 }
 
-int store_unit_find(store_t *s, const char *code, int *id, char **err)
+int store_unit_find(store_t *s, const char *code, int *id, err_t *err)
 {
     return find_id(s, "SELECT id FROM units WHERE code = ?1", code, id, err);
 }
 
-int store_unit_get(store_t *s, int id, char **code, char **name, char **err)
+int store_unit_get(store_t *s, int id, char **code, char **name, err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_KEEP, err, "SELECT code, name FROM units WHERE id = ?1", "i", id);
     int rc = first_row(s, q, _("reading unit"), err);
@@ -574,7 +574,7 @@ int store_unit_get(store_t *s, int id, char **code, char **name, char **err)
 /* ---- waves ---- */
 
 /* 0 and *id (when wanted), 1 when a wave of that name exists, -1. */
-static int wave_insert(store_t *s, const char *name, int *id, char **err)
+static int wave_insert(store_t *s, const char *name, int *id, err_t *err)
 {
     char today[11];
     util_today(today);
@@ -586,15 +586,15 @@ static int wave_insert(store_t *s, const char *name, int *id, char **err)
     return rc;
 }
 
-int store_wave_add(store_t *s, const char *name, int *id, char **err)
+int store_wave_add(store_t *s, const char *name, int *id, err_t *err)
 {
     int rc = wave_insert(s, name, id, err);
     if (rc == 1)
-        util_seterr(err, _("wave '%s' already exists"), name);
+        err_set(err, ERR_EXISTS, _("wave '%s' already exists"), name);
     return rc ? -1 : 0;
 }
 
-int store_wave_close(store_t *s, const char *name, char **err)
+int store_wave_close(store_t *s, const char *name, err_t *err)
 {
     char today[11];
     util_today(today);
@@ -602,8 +602,9 @@ int store_wave_close(store_t *s, const char *name, char **err)
     long changed = 0;
     unsigned char pk[32];
     if (store_wave_find(s, name, &id, err) == 0 && store_wave_key(s, id, pk, err) > 0) {
-        util_seterr(err, _("survey round %s is sealed: close it with 'gapsurvey wave close %s "
-                           "--key KEYFILE', the key written by 'wave add --sealed'"), name, name);
+        err_set(err, ERR_FAIL, _("survey round %s is sealed: close it with 'gapsurvey wave close "
+                                 "%s --key KEYFILE', the key written by 'wave add --sealed'"), name,
+                name);
         return -1;
     }
     if (run(s, _("closing wave"), &changed, err, "UPDATE waves SET closed_at = ?2 WHERE "
@@ -611,9 +612,9 @@ int store_wave_close(store_t *s, const char *name, char **err)
         return -1;
     if (changed == 0) {
         if (store_wave_find(s, name, &id, err) == 1)
-            util_seterr(err, _("no wave named '%s'"), name);
+            err_set(err, ERR_NOTFOUND, _("no wave named '%s'"), name);
         else
-            util_seterr(err, _("wave '%s' is already closed"), name);
+            err_set(err, ERR_FAIL, _("wave '%s' is already closed"), name);
         return -1;
     }
     /* drafts nobody submitted are answers of people who can be named by
@@ -633,7 +634,7 @@ static int wave_row(void *ud, store_q_t *q)
 }
 
 int store_wave_list(store_t *s, int (*cb)(void *ud, const store_wave_t *w), void *ud,
-                    char **err)
+                    err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT w.id, w.name, w.opened_at, w.closed_at, "
                          "(SELECT count(*) FROM responses r WHERE r.wave = w.id) FROM waves w "
@@ -642,12 +643,12 @@ int store_wave_list(store_t *s, int (*cb)(void *ud, const store_wave_t *w), void
     return q ? each_row(s, q, _("listing waves"), err, wave_row, &e) : -1;
 }
 
-int store_wave_find(store_t *s, const char *name, int *id, char **err)
+int store_wave_find(store_t *s, const char *name, int *id, err_t *err)
 {
     return find_id(s, "SELECT id FROM waves WHERE name = ?1", name, id, err);
 }
 
-int store_wave_current(store_t *s, int create, int *id, char **err)
+int store_wave_current(store_t *s, int create, int *id, err_t *err)
 {
     int64_t v;
     int rc = one_int(s, &v, err, "SELECT id FROM waves WHERE closed_at IS NULL ORDER BY id DESC "
@@ -670,7 +671,7 @@ int store_wave_current(store_t *s, int create, int *id, char **err)
     return rc;
 }
 
-int store_wave_latest_for(store_t *s, const char *form_id, int *id, char **err)
+int store_wave_latest_for(store_t *s, const char *form_id, int *id, err_t *err)
 {
     /* a sealed wave counts too: analyze then says it is sealed instead of
      * silently taking the round before it */
@@ -679,7 +680,7 @@ int store_wave_latest_for(store_t *s, const char *form_id, int *id, char **err)
                       "AS x", form_id, id, err);
 }
 
-int store_wave_name(store_t *s, int id, char **name, char **err)
+int store_wave_name(store_t *s, int id, char **name, err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT name FROM waves WHERE id = ?1", "i", id);
     int rc = first_row(s, q, _("database"), err);
@@ -690,7 +691,7 @@ int store_wave_name(store_t *s, int id, char **name, char **err)
     return rc;
 }
 
-int store_wave_closed(store_t *s, int id, int *closed, char **err)
+int store_wave_closed(store_t *s, int id, int *closed, err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_KEEP, err, "SELECT CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END "
                          "FROM waves WHERE id = ?1", "i", id);
@@ -767,7 +768,7 @@ long store_response_last(store_t *s)
 /* ---- responses ---- */
 
 /* The statement inserting 2^b answers, kept per connection. */
-static store_q_t *ins_answers(store_t *s, int b, char **err)
+static store_q_t *ins_answers(store_t *s, int b, err_t *err)
 {
     if (!s->ins_answers[b]) {
         util_buf_t q = {0};
@@ -782,7 +783,7 @@ static store_q_t *ins_answers(store_t *s, int b, char **err)
     return s->drv->prep(s->db, s->ins_answers[b], STORE_Q_KEEP, err);
 }
 
-static int add_answers(store_t *s, int64_t rid, const store_answer_t *a, size_t n, char **err)
+static int add_answers(store_t *s, int64_t rid, const store_answer_t *a, size_t n, err_t *err)
 {
     size_t k = 0;
     while (k < n) {
@@ -812,14 +813,14 @@ static int add_answers(store_t *s, int64_t rid, const store_answer_t *a, size_t 
 }
 
 int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
-                       const char *source, const store_answer_t *a, size_t n, char **err)
+                       const char *source, const store_answer_t *a, size_t n, err_t *err)
 {
     unsigned char pk[32];
     int sealed = store_wave_key(s, wave, pk, err);
     if (sealed != 0) {
         if (sealed > 0)
-            util_seterr(err, _("survey round %d is sealed: its answers are kept only as sealed "
-                               "ballots"), wave);
+            err_set(err, ERR_FAIL, _("survey round %d is sealed: its answers are kept only as "
+                                     "sealed ballots"), wave);
         return -1;
     }
     int bulk = strcmp(source, "import") == 0 || strcmp(source, "simulate") == 0;
@@ -848,7 +849,7 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
         if (changed == 1)
             break;
         if (tries == 8) {
-            util_seterr(err, _("storing response: no free id"));
+            err_set(err, ERR_FAIL, _("storing response: no free id"));
             return -1;
         }
     }
@@ -936,15 +937,16 @@ static int item_map_row(void *ud, store_q_t *q)
 /* The sealed wave's message, or the map of item ids of every version of
  * form_id onto the target form (by name). */
 static int scan_prepare(store_t *s, const char *form_id, int wave, const form_t *target,
-                        gather_t *g, char **err)
+                        gather_t *g, err_t *err)
 {
     unsigned char pk[32];
     int sealed = store_wave_key(s, wave, pk, err);
     if (sealed != 0) {
         char *name = NULL;
         if (sealed > 0 && store_wave_name(s, wave, &name, err) == 0)
-            util_seterr(err, _("survey round %s is sealed: nobody can read its answers until "
-                               "'gapsurvey wave close %s --key KEYFILE' opens them"), name, name);
+            err_set(err, ERR_FAIL, _("survey round %s is sealed: nobody can read its answers until "
+                                     "'gapsurvey wave close %s --key KEYFILE' opens them"), name,
+                    name);
         free(name);
         return -1;
     }
@@ -969,7 +971,7 @@ static int scan_prepare(store_t *s, const char *form_id, int wave, const form_t 
 }
 
 static int scan(store_t *s, const char *form_id, int wave, const form_t *target, int by_unit,
-                int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
+                int (*cb)(void *ud, const store_scan_row_t *r), void *ud, err_t *err)
 {
     gather_t g = {0};
     g.cap = target->nitems + 1;
@@ -995,13 +997,13 @@ static int scan(store_t *s, const char *form_id, int wave, const form_t *target,
 }
 
 int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
-               int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
+               int (*cb)(void *ud, const store_scan_row_t *r), void *ud, err_t *err)
 {
     return scan(s, form_id, wave, target, 0, cb, ud, err);
 }
 
 int store_scan_by_unit(store_t *s, const char *form_id, int wave, const form_t *target,
-                       int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
+                       int (*cb)(void *ud, const store_scan_row_t *r), void *ud, err_t *err)
 {
     return scan(s, form_id, wave, target, 1, cb, ud, err);
 }
@@ -1013,7 +1015,7 @@ static int count_row(void *ud, store_q_t *q)
 }
 
 int store_count_by_unit(store_t *s, const char *form_id, int wave,
-                        int (*cb)(void *ud, int unit, long n), void *ud, char **err)
+                        int (*cb)(void *ud, int unit, long n), void *ud, err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT coalesce(r.unit, 0), count(*) FROM responses r "
                          "JOIN forms f ON f.id = r.form WHERE f.form_id = ?1 AND r.wave = ?2 "
@@ -1031,7 +1033,7 @@ static int issued_row(void *ud, store_q_t *q)
 
 int store_tokens_by_unit(store_t *s, const char *form_id, int wave,
                          int (*cb)(void *ud, int unit, long issued, long used), void *ud,
-                         char **err)
+                         err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT coalesce(t.unit, 0), count(*), sum(t.used) FROM "
                          "tokens t JOIN forms f ON f.id = t.form WHERE f.form_id = ?1 AND "
@@ -1042,7 +1044,7 @@ int store_tokens_by_unit(store_t *s, const char *form_id, int wave,
 
 /* ---- imports ---- */
 
-int store_import_seen(store_t *s, const char *hash, const char *form_id, char **err)
+int store_import_seen(store_t *s, const char *hash, const char *form_id, err_t *err)
 {
     /* two imports of one file at once: the second waits here for the
      * first to commit, and then sees it */
@@ -1058,7 +1060,7 @@ int store_import_seen(store_t *s, const char *hash, const char *form_id, char **
 }
 
 int store_import_record(store_t *s, const char *hash, const char *form_id, const char *file,
-                        long rows, char **err)
+                        long rows, err_t *err)
 {
     char today[11];
     util_today(today);
@@ -1070,7 +1072,7 @@ int store_import_record(store_t *s, const char *hash, const char *form_id, const
 
 /* ---- tokens ---- */
 
-int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, char **err)
+int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, err_t *err)
 {
     long changed = 0;
     if (run(s, _("storing token"), &changed, err, "INSERT INTO tokens(hash, form, unit, wave) "
@@ -1078,13 +1080,13 @@ int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, 
             wave))
         return -1;
     if (changed == 0) {
-        util_seterr(err, _("token already exists"));
+        err_set(err, ERR_EXISTS, _("token already exists"));
         return -1;
     }
     return 0;
 }
 
-int store_token_get(store_t *s, const char *hash, store_token_t *t, char **err)
+int store_token_get(store_t *s, const char *hash, store_token_t *t, err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_KEEP, err, "SELECT form, coalesce(unit, 0), wave, used FROM tokens "
                          "WHERE hash = ?1", "t", hash);
@@ -1102,7 +1104,7 @@ int store_token_get(store_t *s, const char *hash, store_token_t *t, char **err)
 /* UPDATE ... WHERE used = 0: of two transactions using one code at once
  * (two web front ends on one PostgreSQL), the second waits for the row
  * and then changes nothing. */
-int store_token_use(store_t *s, const char *hash, char **err)
+int store_token_use(store_t *s, const char *hash, err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_KEEP, err, "UPDATE tokens SET used = 1 WHERE hash = ?1 AND used = 0",
                          "t", hash);
@@ -1125,7 +1127,7 @@ static int token_count_row(void *ud, store_q_t *q)
 
 int store_token_counts(store_t *s, int (*cb)(void *ud, const char *form_id, const char *unit,
                                                const char *wave, long issued, long used),
-                       void *ud, char **err)
+                       void *ud, err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT f.form_id, coalesce(u.code, ''), w.name, count(*), "
                          "sum(t.used) FROM tokens t JOIN forms f ON f.id = t.form JOIN waves w "
@@ -1139,7 +1141,7 @@ int store_token_counts(store_t *s, int (*cb)(void *ud, const char *form_id, cons
 /* ---- drafts ---- */
 
 int store_draft_put(store_t *s, const char *key, int form, int wave, int unit, int cursor,
-                    char **err)
+                    err_t *err)
 {
     int rc = run(s, _("saving draft"), NULL, err, "INSERT INTO drafts(key, form, wave, unit, "
                  "cursor) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key) DO UPDATE SET "
@@ -1148,7 +1150,7 @@ int store_draft_put(store_t *s, const char *key, int form, int wave, int unit, i
     return rc;
 }
 
-int store_draft_answer(store_t *s, const char *key, int pos, const char *text, char **err)
+int store_draft_answer(store_t *s, const char *key, int pos, const char *text, err_t *err)
 {
     int rc = text ? run(s, _("saving draft answer"), NULL, err, "INSERT INTO draft_answers(draft, "
                         "pos, text) VALUES (?1, ?2, ?3) ON CONFLICT (draft, pos) DO UPDATE SET "
@@ -1166,7 +1168,7 @@ static int draft_row(void *ud, store_q_t *q)
 }
 
 int store_draft_get(store_t *s, const char *key, store_draft_t *d,
-                    int (*cb)(void *ud, int pos, const char *text), void *ud, char **err)
+                    int (*cb)(void *ud, int pos, const char *text), void *ud, err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT form, wave, coalesce(unit, 0), cursor FROM drafts "
                          "WHERE key = ?1", "t", key);
@@ -1186,14 +1188,14 @@ int store_draft_get(store_t *s, const char *key, store_draft_t *d,
     return q ? each_row(s, q, _("reading draft"), err, draft_row, &e) : -1;
 }
 
-int store_draft_delete(store_t *s, const char *key, char **err)
+int store_draft_delete(store_t *s, const char *key, err_t *err)
 {
     int rc = run(s, _("deleting draft"), NULL, err, "DELETE FROM drafts WHERE key = ?1", "t", key);
     s->drv->forget(s->db);
     return rc;
 }
 
-int store_draft_owner(store_t *s, const char *key, int *form, char **owner, char **err)
+int store_draft_owner(store_t *s, const char *key, int *form, char **owner, err_t *err)
 {
     *owner = NULL;
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT form, owner FROM drafts WHERE key = ?1", "t", key);
@@ -1207,7 +1209,7 @@ int store_draft_owner(store_t *s, const char *key, int *form, char **owner, char
     return rc;
 }
 
-int store_draft_set_owner(store_t *s, const char *key, const char *owner, char **err)
+int store_draft_set_owner(store_t *s, const char *key, const char *owner, err_t *err)
 {
     int rc = run(s, _("claiming draft"), NULL, err, "UPDATE drafts SET owner = ?2 WHERE key = ?1",
                  "tt", key, owner);
@@ -1215,7 +1217,7 @@ int store_draft_set_owner(store_t *s, const char *key, const char *owner, char *
     return rc;
 }
 
-int store_draft_count(store_t *s, const char *key, long *n, char **err)
+int store_draft_count(store_t *s, const char *key, long *n, err_t *err)
 {
     int64_t v = 0;
     int rc = one_int(s, &v, err, "SELECT (SELECT count(*) FROM draft_answers WHERE draft = ?1) + "
@@ -1226,7 +1228,7 @@ int store_draft_count(store_t *s, const char *key, long *n, char **err)
     return rc;
 }
 
-int store_draft_box(store_t *s, const char *key, const void *box, size_t n, char **err)
+int store_draft_box(store_t *s, const char *key, const void *box, size_t n, err_t *err)
 {
     int rc = run(s, _("saving draft"), NULL, err, "UPDATE drafts SET box = ?2 WHERE key = ?1",
                  "tb", key, box, n);
@@ -1237,7 +1239,7 @@ int store_draft_box(store_t *s, const char *key, const void *box, size_t n, char
 /* The blob of a one-row query's first column: 0 and *out (heap, n
  * bytes), 1 when no row (or null), -1 on error. */
 static int one_blob(store_t *s, store_q_t *q, const char *what, unsigned char **out, size_t *n,
-                    char **err)
+                    err_t *err)
 {
     *out = NULL;
     *n = 0;
@@ -1256,7 +1258,7 @@ static int one_blob(store_t *s, store_q_t *q, const char *what, unsigned char **
     return rc;
 }
 
-int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t *n, char **err)
+int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t *n, err_t *err)
 {
     return one_blob(s, query(s, STORE_Q_ONCE, err, "SELECT box FROM drafts WHERE key = ?1 AND box IS NOT "
                              "NULL", "t", key), _("reading draft"), box, n, err);
@@ -1264,7 +1266,7 @@ int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t
 
 /* ---- secrets ---- */
 
-int store_secret_put(store_t *s, const char *name, const char *value, char **err)
+int store_secret_put(store_t *s, const char *name, const char *value, err_t *err)
 {
     int rc = run(s, _("storing a secret"), NULL, err, "INSERT INTO secrets(name, value) VALUES "
                  "(?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value", "tt", name,
@@ -1273,7 +1275,7 @@ int store_secret_put(store_t *s, const char *name, const char *value, char **err
     return rc;
 }
 
-int store_secret_get(store_t *s, const char *name, char **value, char **err)
+int store_secret_get(store_t *s, const char *name, char **value, err_t *err)
 {
     size_t n;
     return one_blob(s, query(s, STORE_Q_ONCE, err, "SELECT value FROM secrets WHERE name = ?1", "t", name),
@@ -1282,7 +1284,7 @@ int store_secret_get(store_t *s, const char *name, char **value, char **err)
 
 /* ---- batches (double entry) ---- */
 
-int store_batch_get(store_t *s, const char *name, store_batch_t *b, char **err)
+int store_batch_get(store_t *s, const char *name, store_batch_t *b, err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT id, form, wave, coalesce(unit, 0), pass, keyed, "
                          "verified, compared, differences FROM entry_batches WHERE name = ?1", "t",
@@ -1304,21 +1306,21 @@ int store_batch_get(store_t *s, const char *name, store_batch_t *b, char **err)
 }
 
 int store_batch_add(store_t *s, const char *name, int form, int wave, int unit, int *id,
-                    char **err)
+                    err_t *err)
 {
     int64_t v;
     int rc = one_int(s, &v, err, "INSERT INTO entry_batches(name, form, wave, unit) VALUES (?1, "
                      "?2, ?3, ?4) ON CONFLICT (name) DO NOTHING RETURNING id", "tiiu", name, form,
                      wave, unit);
     if (rc == 1)
-        util_seterr(err, _("batch '%s' already exists"), name);
+        err_set(err, ERR_EXISTS, _("batch '%s' already exists"), name);
     else if (rc == 0 && id)
         *id = (int)v;
     return rc ? -1 : 0;
 }
 
 int store_batch_keep(store_t *s, int batch, long seq, const int *pos,
-                     const char *const *text, size_t n, char **err)
+                     const char *const *text, size_t n, err_t *err)
 {
     for (size_t i = 0; i < n; i++)
         if (run(s, _("keeping the first keying"), NULL, err, "INSERT INTO entry_rows(batch, seq, "
@@ -1329,14 +1331,14 @@ int store_batch_keep(store_t *s, int batch, long seq, const int *pos,
             "WHERE id = ?1 AND pass = 1", "il", batch, seq))
         return -1;
     if (changed == 0) {
-        util_seterr(err, _("the first keying of this batch is closed"));
+        err_set(err, ERR_FAIL, _("the first keying of this batch is closed"));
         return -1;
     }
     return 0;
 }
 
 int store_batch_values(store_t *s, int batch, long seq,
-                       int (*cb)(void *ud, int pos, const char *text), void *ud, char **err)
+                       int (*cb)(void *ud, int pos, const char *text), void *ud, err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT pos, text FROM entry_rows WHERE batch = ?1 AND "
                          "seq = ?2 ORDER BY pos", "il", batch, seq);
@@ -1344,14 +1346,14 @@ int store_batch_values(store_t *s, int batch, long seq,
     return q ? each_row(s, q, _("reading the first keying"), err, draft_row, &e) : -1;
 }
 
-int store_batch_close(store_t *s, int batch, char **err)
+int store_batch_close(store_t *s, int batch, err_t *err)
 {
     return run(s, _("closing the first keying"), NULL, err,
                "UPDATE entry_batches SET pass = 2 WHERE id = ?1", "i", batch);
 }
 
 int store_batch_verified(store_t *s, int batch, long seq, long compared, long differences,
-                         char **err)
+                         err_t *err)
 {
     long changed = 0;
     if (run(s, _("forgetting the first keying"), NULL, err, "DELETE FROM entry_rows WHERE "
@@ -1363,7 +1365,7 @@ int store_batch_verified(store_t *s, int batch, long seq, long compared, long di
     /* a second session verifying the same batch at once would store a
      * questionnaire twice; the verified counter catches it */
     if (changed == 0) {
-        util_seterr(err, _("questionnaire %ld of this batch was verified elsewhere"), seq);
+        err_set(err, ERR_FAIL, _("questionnaire %ld of this batch was verified elsewhere"), seq);
         return -1;
     }
     return 0;
@@ -1371,14 +1373,14 @@ int store_batch_verified(store_t *s, int batch, long seq, long compared, long di
 
 /* ---- sealed waves ---- */
 
-int store_wave_seal(store_t *s, int wave, const unsigned char pk[32], char **err)
+int store_wave_seal(store_t *s, int wave, const unsigned char pk[32], err_t *err)
 {
     s->sealed_wave = 0;
     return run(s, _("sealing the wave"), NULL, err, "UPDATE waves SET sealed_pk = ?2 WHERE "
                "id = ?1", "ib", wave, (const void *)pk, (size_t)32);
 }
 
-int store_wave_key(store_t *s, int wave, unsigned char pk[32], char **err)
+int store_wave_key(store_t *s, int wave, unsigned char pk[32], err_t *err)
 {
     if (wave == s->sealed_wave && !s->sealed)
         return 0;
@@ -1404,7 +1406,7 @@ int store_wave_key(store_t *s, int wave, unsigned char pk[32], char **err)
     return rc;
 }
 
-int store_ballot_add(store_t *s, int wave, int unit, const void *box, size_t n, char **err)
+int store_ballot_add(store_t *s, int wave, int unit, const void *box, size_t n, err_t *err)
 {
     for (int tries = 0; tries < 8; tries++) {
         long changed = 0;
@@ -1415,7 +1417,7 @@ int store_ballot_add(store_t *s, int wave, int unit, const void *box, size_t n, 
         if (changed == 1)
             return 0;
     }
-    util_seterr(err, _("storing a sealed ballot: no free id"));
+    err_set(err, ERR_FAIL, _("storing a sealed ballot: no free id"));
     return -1;
 }
 
@@ -1433,7 +1435,7 @@ static int ballot_row(void *ud, store_q_t *q)
  * takes other statements between rows. */
 int store_ballot_scan(store_t *s, int wave,
                       int (*cb)(void *ud, long id, int unit, const unsigned char *box, size_t n),
-                      void *ud, char **err)
+                      void *ud, err_t *err)
 {
     store_q_t *q = query(s, STORE_Q_STREAM, err, "SELECT id, coalesce(unit, 0), box FROM ballots "
                          "WHERE wave = ?1 ORDER BY id", "i", wave);
@@ -1441,14 +1443,14 @@ int store_ballot_scan(store_t *s, int wave,
     return q ? each_row(s, q, _("reading sealed ballots"), err, ballot_row, &e) : -1;
 }
 
-int store_wave_unseal(store_t *s, int wave, char **err)
+int store_wave_unseal(store_t *s, int wave, err_t *err)
 {
     s->sealed_wave = 0;
     return run(s, _("opening the wave"), NULL, err, "UPDATE waves SET sealed_pk = NULL WHERE "
                "id = ?1", "i", wave);
 }
 
-int store_ballot_delete(store_t *s, int wave, char **err)
+int store_ballot_delete(store_t *s, int wave, err_t *err)
 {
     int rc = run(s, _("deleting sealed ballots"), NULL, err, "DELETE FROM ballots WHERE wave = ?1",
                  "i", wave);
@@ -1558,7 +1560,7 @@ static void copy_row(store_q_t *r, store_q_t *w, const char *types)
     }
 }
 
-static int copy_table(store_t *src, store_t *dst, const struct copy_table *t, char **err)
+static int copy_table(store_t *src, store_t *dst, const struct copy_table *t, err_t *err)
 {
     store_q_t *r = query(src, STORE_Q_STREAM, err, t->select, "");
     if (!r)
@@ -1636,7 +1638,7 @@ static int gather_row(store_q_t *q, one_response_t *o)
 }
 
 /* The gathered response, with its id, into dst (bulk when it can). */
-static int put_response(store_t *dst, one_response_t *o, char **err)
+static int put_response(store_t *dst, one_response_t *o, err_t *err)
 {
     for (size_t i = 0; i < o->n; i++)
         o->a[i].text = o->toff[i] == (size_t)-1 ? NULL : o->texts.s + o->toff[i];
@@ -1656,7 +1658,7 @@ static int put_response(store_t *dst, one_response_t *o, char **err)
     return rc;
 }
 
-static int copy_responses(store_t *src, store_t *dst, char **err)
+static int copy_responses(store_t *src, store_t *dst, err_t *err)
 {
     one_response_t o = {0};
     store_q_t *q = query(src, STORE_Q_STREAM, err, all_answers, "");
@@ -1675,7 +1677,7 @@ static int copy_responses(store_t *src, store_t *dst, char **err)
     return rc;
 }
 
-int store_empty(store_t *s, int *empty, char **err)
+int store_empty(store_t *s, int *empty, err_t *err)
 {
     int64_t v = 0;
     int rc = one_int(s, &v, err, "SELECT (SELECT count(*) FROM forms) + (SELECT count(*) FROM "
@@ -1686,14 +1688,14 @@ int store_empty(store_t *s, int *empty, char **err)
     return rc;
 }
 
-int store_copy(store_t *src, store_t *dst, char **err)
+int store_copy(store_t *src, store_t *dst, err_t *err)
 {
     int empty;
     if (store_empty(dst, &empty, err))
         return -1;
     if (!empty) {
-        util_seterr(err, _("the destination already holds a gapsurvey database; copy into a new "
-                           "file or an empty PostgreSQL database"));
+        err_set(err, ERR_DB, _("the destination already holds a gapsurvey database; copy into a "
+                               "new file or an empty PostgreSQL database"));
         return -1;
     }
     if (store_read_begin(src, err))
@@ -1743,7 +1745,7 @@ static void fnv_row(uint64_t *h, store_q_t *q)
     fnv(h, t ? t : "", t ? strlen(t) + 1 : 0);
 }
 
-int store_census(store_t *s, store_census_t *c, char **err)
+int store_census(store_t *s, store_census_t *c, err_t *err)
 {
     memset(c, 0, sizeof *c);
     for (size_t i = 0; i < NCOPY && i < STORE_CENSUS_TABLES; i++) {

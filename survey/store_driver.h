@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
+
 /* store.h's answer (the drivers include store.h itself; this header does
  * not, so that store.h and it depend on each other in one direction only) */
 struct store_answer;
@@ -73,17 +75,17 @@ struct store_driver {
     const char *name;
     /* Opens target (a path, a URI): create=1 makes the schema, or brings
      * it up to date (both always migrate). */
-    int (*open)(const char *target, int create, store_db_t **out, char **err);
+    int (*open)(const char *target, int create, store_db_t **out, err_t *err);
     void (*close)(store_db_t *db);
     const char *(*errmsg)(store_db_t *db);
     void (*busy_wait)(store_db_t *db, int ms);
 
-    int (*begin)(store_db_t *db, int mode, char **err);
-    int (*commit)(store_db_t *db, char **err);
+    int (*begin)(store_db_t *db, int mode, err_t *err);
+    int (*commit)(store_db_t *db, err_t *err);
     void (*rollback)(store_db_t *db);
     int (*in_tx)(store_db_t *db);
     /* A statement without parameters or results (SAVEPOINT, RELEASE ...). */
-    int (*exec)(store_db_t *db, const char *sql, char **err);
+    int (*exec)(store_db_t *db, const char *sql, err_t *err);
     /* The open transaction used a code or touched a draft: once it is
      * committed, nothing the database keeps may show the state before it
      * (SQLite: the WAL is checkpointed and truncated).  Outside a
@@ -92,7 +94,7 @@ struct store_driver {
 
     /* A statement (mode below).  Bound parameters and results are the
      * caller's until finish. */
-    store_q_t *(*prep)(store_db_t *db, const char *sql, int mode, char **err);
+    store_q_t *(*prep)(store_db_t *db, const char *sql, int mode, err_t *err);
     void (*bind_int)(store_q_t *q, int i, int64_t v);
     void (*bind_double)(store_q_t *q, int i, double v);
     /* v NULL binds a null; the bytes must stay as they are until the
@@ -113,22 +115,22 @@ struct store_driver {
     /* The answers of a wave's responses to form_id (every version), in the
      * order of their ids, or by unit and then id. */
     int (*scan)(store_db_t *db, const char *form_id, int wave, int by_unit, store_emit_fn emit,
-                void *ud, char **err);
+                void *ud, err_t *err);
     /* Bulk insert of one response and its answers inside a transaction;
      * NULL when the driver has none (then store.c inserts row by row).
      * May keep them to write later, before any other statement. */
     int (*bulk_add)(store_db_t *db, const store_resp_t *r, const struct store_answer *a,
-                    size_t n, char **err);
+                    size_t n, err_t *err);
     /* A wave closed: leave no trace of the order of writes that the
      * database can drop (SQLite: VACUUM). */
-    int (*compact)(store_db_t *db, int wave, char **err);
+    int (*compact)(store_db_t *db, int wave, err_t *err);
     /* After rows were written with their ids given (db copy): the next id
      * each table hands out comes after them. */
-    int (*ids_follow)(store_db_t *db, char **err);
+    int (*ids_follow)(store_db_t *db, err_t *err);
     /* Inside a write transaction: wait for any other transaction holding
      * the same key (an import of one file), NULL when writers queue
      * anyway (SQLite). */
-    int (*lock)(store_db_t *db, const char *key, char **err);
+    int (*lock)(store_db_t *db, const char *key, err_t *err);
 };
 
 extern const store_driver_t store_sqlite_driver;

@@ -190,9 +190,9 @@ static int note_res(pdb_t *d, PGresult *r)
     return note(d, m && *m ? m : PQerrorMessage(d->c));
 }
 
-static int fail(pdb_t *d, char **err)
+static int fail(pdb_t *d, err_t *err)
 {
-    util_seterr(err, _("database: %s"), d->msg ? d->msg : "?");
+    err_set(err, ERR_DB, _("database: %s"), d->msg ? d->msg : "?");
     return -1;
 }
 
@@ -234,7 +234,7 @@ static int run(pdb_t *d, const char *sql)
     return rc;
 }
 
-static int run_err(pdb_t *d, const char *sql, char **err)
+static int run_err(pdb_t *d, const char *sql, err_t *err)
 {
     return run(d, sql) ? fail(d, err) : 0;
 }
@@ -280,7 +280,7 @@ static void unbind(pq_t *q)
         q->off[i] = (size_t)-1;
 }
 
-static store_q_t *p_prep(store_db_t *db, const char *sql, int mode, char **err)
+static store_q_t *p_prep(store_db_t *db, const char *sql, int mode, err_t *err)
 {
     pdb_t *d = (pdb_t *)db;
     int i = 0;
@@ -289,7 +289,7 @@ static store_q_t *p_prep(store_db_t *db, const char *sql, int mode, char **err)
             if (d->keep[i].sql == sql)
                 return &d->keep[i].q->base;
         if (i == KEEP_MAX) {
-            util_seterr(err, _("database: more than %d cached statements"), KEEP_MAX);
+            err_set(err, ERR_DB, _("database: more than %d cached statements"), KEEP_MAX);
             return NULL;
         }
     }
@@ -616,7 +616,7 @@ static void f_text(util_buf_t *b, const char *v)
 }
 
 static int p_bulk_add(store_db_t *db, const store_resp_t *r, const store_answer_t *a, size_t n,
-                      char **err)
+                      err_t *err)
 {
     pdb_t *d = (pdb_t *)db;
     bulk_t *k = &d->bulk;
@@ -922,7 +922,7 @@ static int few_of_wave(pdb_t *d, const char *const *v)
  * By unit, the join it is: the server sorts (on disk when it must), the
  * client's memory stays the same. */
 static int scan_cursors(pdb_t *d, const char *form_id, int wave, int by_unit, store_emit_fn emit,
-                        void *ud, char **err)
+                        void *ud, err_t *err)
 {
     char w[16], lo[24], hi[24];
     snprintf(w, sizeof w, "%d", wave);
@@ -988,7 +988,7 @@ check:
     if (rc == 0)
         goto out;
 fail:
-    util_seterr(err, _("reading responses: %s"), d->msg ? d->msg : "?");
+    err_set(err, ERR_DB, _("reading responses: %s"), d->msg ? d->msg : "?");
     rc = -1;
 out:
     cur_close(&r);
@@ -997,7 +997,7 @@ out:
 }
 
 static int p_scan(store_db_t *db, const char *form_id, int wave, int by_unit, store_emit_fn emit,
-                  void *ud, char **err)
+                  void *ud, err_t *err)
 {
     pdb_t *d = (pdb_t *)db;
     if (ready(d))
@@ -1086,7 +1086,7 @@ static int schema_version(pdb_t *d)
 
 /* Creates or upgrades the schema under an advisory lock (two front ends
  * starting at once: the second waits and finds it done). */
-static int migrate(pdb_t *d, int create, const char *where, char **err)
+static int migrate(pdb_t *d, int create, const char *where, err_t *err)
 {
     if (run(d, "BEGIN") ||
         run(d, "SELECT pg_advisory_xact_lock(hashtext('gapsurvey schema'))"))
@@ -1095,13 +1095,14 @@ static int migrate(pdb_t *d, int create, const char *where, char **err)
     if (v < 0)
         goto fail;
     if (v == 0 && !create) {
-        util_seterr(err, _("%s holds no gapsurvey database (no schema gapsurvey); create one "
-                           "with 'gapsurvey init'"), where);
+        err_set(err, ERR_FAIL, _("%s holds no gapsurvey database (no schema gapsurvey); create one "
+                                 "with 'gapsurvey init'"), where);
         goto out;
     }
     if (v > STORE_SCHEMA_VERSION) {
-        util_seterr(err, _("the database has schema version %d, newer than this gapsurvey "
-                           "understands (%d); use a newer gapsurvey"), v, STORE_SCHEMA_VERSION);
+        err_set(err, ERR_FAIL, _("the database has schema version %d, newer than this gapsurvey "
+                                 "understands (%d); use a newer gapsurvey"), v,
+                STORE_SCHEMA_VERSION);
         goto out;
     }
     if (v == 0 && (run(d, "CREATE SCHEMA IF NOT EXISTS gapsurvey") ||
@@ -1127,7 +1128,7 @@ out:
     return -1;
 }
 
-static int p_open(const char *target, int create, store_db_t **out, char **err)
+static int p_open(const char *target, int create, store_db_t **out, err_t *err)
 {
     pdb_t *d = util_xcalloc(1, sizeof *d);
     d->base.drv = &store_pg_driver;
@@ -1135,7 +1136,7 @@ static int p_open(const char *target, int create, store_db_t **out, char **err)
     d->c = PQconnectdb(target);
     if (PQstatus(d->c) != CONNECTION_OK) {
         note(d, PQerrorMessage(d->c));
-        util_seterr(err, _("cannot connect to PostgreSQL: %s"), d->msg);
+        err_set(err, ERR_DB, _("cannot connect to PostgreSQL: %s"), d->msg);
         goto fail;
     }
     char *where = util_fmt(_("PostgreSQL database %s on %s"), PQdb(d->c), PQhost(d->c));
@@ -1157,7 +1158,7 @@ fail:
 
 /* ---- transactions ---- */
 
-static int p_begin(store_db_t *db, int mode, char **err)
+static int p_begin(store_db_t *db, int mode, err_t *err)
 {
     pdb_t *d = (pdb_t *)db;
     if (run_err(d, mode == STORE_TX_WRITE ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ",
@@ -1178,7 +1179,7 @@ static void p_rollback(store_db_t *db)
 
 /* COMMIT of a transaction that met an error answers ROLLBACK, without an
  * error of its own: that is a failure here. */
-static int p_commit(store_db_t *db, char **err)
+static int p_commit(store_db_t *db, err_t *err)
 {
     pdb_t *d = (pdb_t *)db;
     if (ready(d)) {
@@ -1203,7 +1204,7 @@ static int p_in_tx(store_db_t *db)
     return st == PQTRANS_INTRANS || st == PQTRANS_INERROR;
 }
 
-static int p_exec(store_db_t *db, const char *sql, char **err)
+static int p_exec(store_db_t *db, const char *sql, err_t *err)
 {
     return run_err((pdb_t *)db, sql, err);
 }
@@ -1214,7 +1215,7 @@ static void p_forget(store_db_t *db)
     (void)db;
 }
 
-static int p_lock(store_db_t *db, const char *key, char **err)
+static int p_lock(store_db_t *db, const char *key, err_t *err)
 {
     pdb_t *d = (pdb_t *)db;
     if (ready(d))
@@ -1233,7 +1234,7 @@ static int p_lock(store_db_t *db, const char *key, char **err)
  * code it used, and grew with the order of arrival); then every table
  * that held such rows is rewritten in primary-key order (CLUSTER), which
  * leaves no dead version of a row in its files. */
-static int p_compact(store_db_t *db, int wave, char **err)
+static int p_compact(store_db_t *db, int wave, err_t *err)
 {
     pdb_t *d = (pdb_t *)db;
     char w[16];
@@ -1266,7 +1267,7 @@ static int p_compact(store_db_t *db, int wave, char **err)
     return 0;
 }
 
-static int p_ids_follow(store_db_t *db, char **err)
+static int p_ids_follow(store_db_t *db, err_t *err)
 {
     static const char *const tables[] = {"forms", "items", "units", "waves", "entry_batches"};
     pdb_t *d = (pdb_t *)db;

@@ -203,17 +203,17 @@ static const char *const migrations[] = {
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration per schema version");
 
-static int fail(sdb_t *d, char **err)
+static int fail(sdb_t *d, err_t *err)
 {
-    util_seterr(err, _("database: %s"), sqlite3_errmsg(d->db));
+    err_set(err, ERR_DB, _("database: %s"), sqlite3_errmsg(d->db));
     return -1;
 }
 
-static int exec(sdb_t *d, const char *sql, char **err)
+static int exec(sdb_t *d, const char *sql, err_t *err)
 {
     char *m = NULL;
     if (sqlite3_exec(d->db, sql, NULL, NULL, &m) != SQLITE_OK) {
-        util_seterr(err, _("database: %s"), m ? m : sqlite3_errmsg(d->db));
+        err_set(err, ERR_DB, _("database: %s"), m ? m : sqlite3_errmsg(d->db));
         sqlite3_free(m);
         return -1;
     }
@@ -222,7 +222,7 @@ static int exec(sdb_t *d, const char *sql, char **err)
 
 /* ---- statements ---- */
 
-static store_q_t *s_prep(store_db_t *db, const char *sql, int mode, char **err)
+static store_q_t *s_prep(store_db_t *db, const char *sql, int mode, err_t *err)
 {
     sdb_t *d = (sdb_t *)db;
     int i = 0, keep = mode == STORE_Q_KEEP;   /* a stream is any statement here */
@@ -231,7 +231,7 @@ static store_q_t *s_prep(store_db_t *db, const char *sql, int mode, char **err)
             if (d->keep[i].sql == sql)
                 return &d->keep[i].q->base;
         if (i == KEEP_MAX) {
-            util_seterr(err, _("database: more than %d cached statements"), KEEP_MAX);
+            err_set(err, ERR_DB, _("database: more than %d cached statements"), KEEP_MAX);
             return NULL;
         }
     }
@@ -360,7 +360,7 @@ static void s_finish(store_q_t *q)
 
 /* ---- the connection ---- */
 
-static int user_version(sdb_t *d, int *v, char **err)
+static int user_version(sdb_t *d, int *v, err_t *err)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(d->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
@@ -371,15 +371,15 @@ static int user_version(sdb_t *d, int *v, char **err)
     return rc == SQLITE_ROW ? 0 : fail(d, err);
 }
 
-static int migrate(sdb_t *d, char **err)
+static int migrate(sdb_t *d, err_t *err)
 {
     int v;
     if (user_version(d, &v, err))
         return -1;
     int target = STORE_SCHEMA_VERSION;
     if (v > target) {
-        util_seterr(err, _("the database has schema version %d, newer than this gapsurvey "
-                      "understands (%d); use a newer gapsurvey"), v, target);
+        err_set(err, ERR_FAIL, _("the database has schema version %d, newer than this gapsurvey "
+                                 "understands (%d); use a newer gapsurvey"), v, target);
         return -1;
     }
     while (v < target) {
@@ -422,35 +422,35 @@ static void s_close(store_db_t *db);
 static void s_busy_wait(store_db_t *db, int ms);
 
 /* The pragmas of the header; a file that cannot be written is named. */
-static int pragmas(sdb_t *d, const char *path, char **err)
+static int pragmas(sdb_t *d, const char *path, err_t *err)
 {
     if (exec(d, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON", err))
         return -1;
-    char *m = NULL;
+    err_t m = {0};
     if (exec(d, "PRAGMA journal_mode = WAL", &m)) {
         /* SQLite only says "unable to open database file" when it cannot
          * write the file (a read-only mount, a copied file without write
          * permission); that is the usual cause, so it is named */
         if (access(path, W_OK) != 0 && (errno == EROFS || errno == EACCES))
-            util_seterr(err, _("%s is read-only (%s); gapsurvey must be able to write the "
-                          "database and its -wal file beside it"), path, strerror(errno));
+            err_set(err, ERR_IO, _("%s is read-only (%s); gapsurvey must be able to write the "
+                                   "database and its -wal file beside it"), path, strerror(errno));
         else
-            util_seterr(err, _("%s is not a usable database (%s)"), path, m);
-        free(m);
+            err_set(err, ERR_FAIL, _("%s is not a usable database (%s)"), path, m.msg);
+        err_clear(&m);
         return -1;
     }
     return exec(d, "PRAGMA synchronous = FULL", err);
 }
 
-static int s_open(const char *path, int create, store_db_t **out, char **err)
+static int s_open(const char *path, int create, store_db_t **out, err_t *err)
 {
     sqlite_setup();
     sdb_t *d = util_xcalloc(1, sizeof *d);
     d->base.drv = &store_sqlite_driver;
     *out = NULL;
     if (!create && access(path, F_OK) != 0) {
-        util_seterr(err, _("no database at %s; create one with 'gapsurvey init' (or choose "
-                      "another with --db FILE or GAPSURVEY_DB)"), path);
+        err_set(err, ERR_NOTFOUND, _("no database at %s; create one with 'gapsurvey init' (or "
+                                     "choose another with --db FILE or GAPSURVEY_DB)"), path);
         goto fail;
     }
     /* NOMUTEX: a connection is only ever used by one thread at a time (the
@@ -458,8 +458,8 @@ static int s_open(const char *path, int create, store_db_t **out, char **err)
      * per-call locking is pure cost; it was a tenth of a scan's time */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &d->db, flags, NULL) != SQLITE_OK) {
-        util_seterr(err, _("cannot open %s: %s"), path,
-                    d->db ? sqlite3_errmsg(d->db) : _("out of memory"));
+        err_set(err, ERR_DB, _("cannot open %s: %s"), path,
+                d->db ? sqlite3_errmsg(d->db) : _("out of memory"));
         goto fail;
     }
     s_busy_wait(&d->base, 10000);
@@ -472,8 +472,8 @@ static int s_open(const char *path, int create, store_db_t **out, char **err)
         if (user_version(d, &v, err))
             goto fail;
         if (v == 0) {
-            util_seterr(err, _("%s is not a gapsurvey database; create one with 'gapsurvey init'"),
-                        path);
+            err_set(err, ERR_FAIL, _("%s is not a gapsurvey database; create one with 'gapsurvey "
+                                     "init'"), path);
             goto fail;
         }
     }
@@ -513,7 +513,7 @@ static void s_busy_wait(store_db_t *db, int ms)
 /* ---- transactions ---- */
 
 /* A statement without results through the kept statements. */
-static int exec_kept(sdb_t *d, const char *sql, char **err)
+static int exec_kept(sdb_t *d, const char *sql, err_t *err)
 {
     store_q_t *q = s_prep(&d->base, sql, STORE_Q_KEEP, err);
     if (!q)
@@ -557,12 +557,12 @@ static void s_forget(store_db_t *db)
 /* BEGIN IMMEDIATE takes the write lock up front, so two writers queue
  * instead of failing half-way with SQLITE_BUSY on upgrade; a snapshot is a
  * deferred BEGIN, the web server's every request. */
-static int s_begin(store_db_t *db, int mode, char **err)
+static int s_begin(store_db_t *db, int mode, err_t *err)
 {
     return exec_kept((sdb_t *)db, mode == STORE_TX_WRITE ? "BEGIN IMMEDIATE" : "BEGIN", err);
 }
 
-static int s_commit(store_db_t *db, char **err)
+static int s_commit(store_db_t *db, err_t *err)
 {
     sdb_t *d = (sdb_t *)db;
     if (exec_kept(d, "COMMIT", err) != 0)
@@ -584,14 +584,14 @@ static int s_in_tx(store_db_t *db)
     return !sqlite3_get_autocommit(((sdb_t *)db)->db);
 }
 
-static int s_exec(store_db_t *db, const char *sql, char **err)
+static int s_exec(store_db_t *db, const char *sql, err_t *err)
 {
     return exec_kept((sdb_t *)db, sql, err);
 }
 
 /* VACUUM rewrites every table in id order, so where a response sits in
  * the file says no more than its random id; then the WAL goes. */
-static int s_compact(store_db_t *db, int wave, char **err)
+static int s_compact(store_db_t *db, int wave, err_t *err)
 {
     (void)wave;
     sdb_t *d = (sdb_t *)db;
@@ -615,7 +615,7 @@ static int s_compact(store_db_t *db, int wave, char **err)
  * waves are collected one after the other, so there are few.  By unit,
  * the responses come out of id order and each one's answers are sought. */
 static int s_scan(store_db_t *db, const char *form_id, int wave, int by_unit, store_emit_fn emit,
-                  void *ud, char **err)
+                  void *ud, err_t *err)
 {
     sdb_t *d = (sdb_t *)db;
     int rc = -1;
@@ -689,7 +689,7 @@ static int s_scan(store_db_t *db, const char *form_id, int wave, int by_unit, st
     rc = 0;
     goto cleanup;
 fail:
-    util_seterr(err, _("reading responses: %s"), sqlite3_errmsg(d->db));
+    err_set(err, ERR_DB, _("reading responses: %s"), sqlite3_errmsg(d->db));
     rc = -1;
 cleanup:
     sqlite3_finalize(st);

@@ -23,7 +23,7 @@ static const exp_writer_fn writers[] = {
 };
 
 int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const exp_opts_t *o,
-              exp_stats_t *st, char **err)
+              exp_stats_t *st, err_t *err)
 {
     memset(st, 0, sizeof *st);
     /* written beside the target and renamed over it at the end, so a
@@ -34,7 +34,7 @@ int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const 
         /* say which file cannot be written, not which temporary name */
         FILE *probe = fopen(tmp, "wb");
         if (!probe) {
-            util_seterr(err, _("cannot write %s: %s"), o->path, strerror(errno));
+            err_set(err, ERR_IO, _("cannot write %s: %s"), o->path, strerror(errno));
             free(tmp);
             return -1;
         }
@@ -43,7 +43,7 @@ int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const 
     rc = writers[o->format](s, f, form_id, wave, o, tmp, st, err);
     if (tmp) {
         if (rc == 0 && fs_commit(tmp, o->path) != 0) {
-            util_seterr(err, _("cannot write %s: %s"), o->path, strerror(errno));
+            err_set(err, ERR_IO, _("cannot write %s: %s"), o->path, strerror(errno));
             rc = -1;
         }
         if (rc != 0)

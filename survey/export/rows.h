@@ -8,6 +8,7 @@
 #ifndef GS_EXPORT_ROWS_H
 #define GS_EXPORT_ROWS_H
 
+#include "base/err.h"
 #include "survey/form.h"
 #include "survey/store.h"
 
@@ -23,7 +24,7 @@ typedef struct {
 
 typedef int (*exp_row_fn)(void *ud, const exp_row_t *r);
 int exp_scan(store_t *s, const form_t *f, const char *form_id, int wave, exp_row_fn fn,
-             void *ud, char **err);
+             void *ud, err_t *err);
 
 /* Items that get a column: those taking an answer, except one called
  * `unit` (the unit column holds its answer). */

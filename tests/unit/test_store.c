@@ -94,7 +94,7 @@ static int setup_on(void **state, int pg)
         skip();
     }
     fx_t *x = calloc(1, sizeof *x);
-    char *err = NULL;
+    err_t err = {0};
     util_diag_t d = {0};
     int existed;
     x->pg = pg;
@@ -103,12 +103,12 @@ static int setup_on(void **state, int pg)
         form_load_mem("t.csv", form_csv, strlen(form_csv), &x->f, &d) != 0 ||
         store_form_add(x->s, x->f, &x->form, &existed, &err) != 0 ||
         store_wave_add(x->s, "2026", &x->wave, &err) != 0)
-        fail_msg("setup: %s", err ? err : d.n ? d.msgs[0] : "?");
+        fail_msg("setup: %s", err.msg ? err.msg : d.n ? d.msgs[0] : "?");
     util_diag_free(&d);
     store_unit_t u = {0, "U1", "One", "cat", NULL, 12};
     if (store_unit_put(x->s, &u, &err) != 0 || store_unit_find(x->s, "U1", &x->unit, &err) != 0 ||
         store_item_ids(x->s, x->form, &x->items, &x->nitems, &err) != 0)
-        fail_msg("setup: %s", err);
+        fail_msg("setup: %s", err.msg);
     *state = x;
     return 0;
 }
@@ -149,7 +149,7 @@ static int teardown(void **state)
 /* ---- helpers ---- */
 
 /* One response: q1 = v, q2 = 6 - v, n = v * 10, a comment. */
-static int add(fx_t *x, const char *source, int v, char **err)
+static int add(fx_t *x, const char *source, int v, err_t *err)
 {
     char q1[8], q2[8], n[8];
     snprintf(q1, sizeof q1, "%d", v);
@@ -191,13 +191,13 @@ static int on_row(void *ud, const store_scan_row_t *r)
 static seen_t scan(fx_t *x)
 {
     seen_t s = {0, 0, 0, 0, 1, ""};
-    char *err = NULL;
+    err_t err = {0};
     if (store_scan(x->s, "t", x->wave, x->f, on_row, &s, &err) != 0)
-        fail_msg("scan: %s", err);
+        fail_msg("scan: %s", err.msg);
     /* by unit (one unit here, so also in id order): the same answers */
     seen_t u = {0, 0, 0, 0, 1, ""};
     if (store_scan_by_unit(x->s, "t", x->wave, x->f, on_row, &u, &err) != 0)
-        fail_msg("scan by unit: %s", err);
+        fail_msg("scan by unit: %s", err.msg);
     assert_int_equal(u.n, s.n);
     assert_int_equal(u.answers, s.answers);
     assert_true(u.sum_q1 == s.sum_q1);
@@ -211,7 +211,7 @@ static seen_t scan(fx_t *x)
 static void opens_only_what_exists(void **state)
 {
     fx_t *x = *state;
-    char *err = NULL;
+    err_t err = {0};
     store_t *s2 = NULL;
     assert_int_equal(store_open(x->target, 0, &s2, &err), 0);   /* it exists now */
     assert_string_equal(store_backend(s2), x->pg ? "postgresql" : "sqlite");
@@ -219,8 +219,8 @@ static void opens_only_what_exists(void **state)
     fx_t y = {0};
     char *other = fresh_target(&y, x->pg);
     assert_int_equal(store_open(other, 0, &s2, &err), -1);
-    assert_non_null(strstr(err, "gapsurvey init"));
-    free(err);
+    assert_non_null(strstr(err.msg, "gapsurvey init"));
+    err_clear(&err);
     if (x->pg) {
         char *sql = util_fmt("DROP DATABASE %s", y.dbname);
         pg_admin(sql);
@@ -234,7 +234,7 @@ static void opens_only_what_exists(void **state)
 static void forms_units_waves(void **state)
 {
     fx_t *x = *state;
-    char *err = NULL;
+    err_t err = {0};
     int id, existed, w;
     assert_int_equal(store_form_add(x->s, x->f, &id, &existed, &err), 0);
     assert_int_equal(existed, 1);
@@ -253,9 +253,8 @@ static void forms_units_waves(void **state)
     free(code);
     free(name);
     assert_int_equal(store_wave_add(x->s, "2026", &w, &err), -1);
-    assert_non_null(strstr(err, "already exists"));
-    free(err);
-    err = NULL;
+    assert_non_null(strstr(err.msg, "already exists"));
+    err_clear(&err);
     assert_int_equal(store_wave_current(x->s, 0, &w, &err), 0);
     assert_int_equal(w, x->wave);
     int closed = -1;
@@ -270,15 +269,14 @@ static void forms_units_waves(void **state)
 static void tokens_once(void **state)
 {
     fx_t *x = *state;
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(store_begin(x->s, &err), 0);
     assert_int_equal(store_token_add(x->s, "h1", x->form, x->unit, x->wave, &err), 0);
     /* a duplicate is refused and the transaction goes on (PostgreSQL
      * would abandon it after a failed statement) */
     assert_int_equal(store_token_add(x->s, "h1", x->form, x->unit, x->wave, &err), -1);
-    assert_non_null(strstr(err, "already exists"));
-    free(err);
-    err = NULL;
+    assert_non_null(strstr(err.msg, "already exists"));
+    err_clear(&err);
     assert_int_equal(store_token_add(x->s, "h2", x->form, 0, x->wave, &err), 0);
     assert_int_equal(store_commit(x->s, &err), 0);
     store_token_t t;
@@ -296,7 +294,7 @@ static void tokens_once(void **state)
 static void responses_round_trip(void **state)
 {
     fx_t *x = *state;
-    char *err = NULL;
+    err_t err = {0};
     for (int v = 1; v <= 5; v++)
         assert_int_equal(add(x, "web", v, &err), 0);
     long last = store_response_last(x->s);
@@ -315,7 +313,7 @@ static void responses_round_trip(void **state)
 static void import_all_or_nothing(void **state)
 {
     fx_t *x = *state;
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(store_begin(x->s, &err), 0);
     for (int i = 0; i < 5000; i++)
         assert_int_equal(add(x, "import", 1 + i % 5, &err), 0);
@@ -337,7 +335,7 @@ static void import_all_or_nothing(void **state)
 static void savepoint_undoes_one(void **state)
 {
     fx_t *x = *state;
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(store_token_add(x->s, "h1", x->form, x->unit, x->wave, &err), 0);
     assert_int_equal(store_begin(x->s, &err), 0);
     assert_int_equal(store_savepoint(x->s, &err), 0);
@@ -348,8 +346,7 @@ static void savepoint_undoes_one(void **state)
     store_answer_t bad = {999999, 1, 1, "x"};   /* no such item */
     assert_int_equal(store_response_add(x->s, x->form, x->wave, 0, "2026-02-12", "web", &bad, 1,
                                         &err), -1);
-    free(err);
-    err = NULL;
+    err_clear(&err);
     assert_int_equal(store_savepoint_rollback(x->s), 0);
     assert_int_equal(store_commit(x->s, &err), 0);
     assert_int_equal(scan(x).n, 1);
@@ -365,7 +362,8 @@ static int draft_cb(void *ud, int pos, const char *text)
 static void drafts_secrets_ballots(void **state)
 {
     fx_t *x = *state;
-    char *err = NULL, got[64] = "";
+    err_t err = {0};
+    char got[64] = "";
     assert_int_equal(store_draft_put(x->s, "k", x->form, x->wave, x->unit, 2, &err), 0);
     assert_int_equal(store_draft_answer(x->s, "k", 0, "3", &err), 0);
     assert_int_equal(store_draft_answer(x->s, "k", 1, "4", &err), 0);
@@ -400,8 +398,7 @@ static void drafts_secrets_ballots(void **state)
     assert_int_equal(store_wave_key(x->s, x->wave, back, &err), 1);
     assert_memory_equal(pk, back, 32);
     assert_int_equal(add(x, "web", 3, &err), -1);   /* a sealed wave takes ballots only */
-    free(err);
-    err = NULL;
+    err_clear(&err);
     assert_int_equal(store_ballot_add(x->s, x->wave, x->unit, box, sizeof box, &err), 0);
 }
 
@@ -417,7 +414,7 @@ static void *second_use(void *arg)
 {
     racer_t *r = arg;
     store_t *s = NULL;
-    char *err = NULL;
+    err_t err = {0};
     if (store_open(r->target, 0, &s, &err) != 0 || store_begin(s, &err) != 0) {
         r->rc = -2;
     } else {
@@ -425,7 +422,7 @@ static void *second_use(void *arg)
         if (store_commit(s, &err) != 0)
             r->rc = -3;
     }
-    free(err);
+    err_clear(&err);
     store_close(s);
     return NULL;
 }
@@ -433,7 +430,7 @@ static void *second_use(void *arg)
 static void one_code_two_connections(void **state)
 {
     fx_t *x = *state;
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(store_token_add(x->s, "h1", x->form, x->unit, x->wave, &err), 0);
     assert_int_equal(store_begin(x->s, &err), 0);
     assert_int_equal(store_token_use(x->s, "h1", &err), 0);
@@ -453,7 +450,7 @@ static void one_code_two_connections(void **state)
 static void copy_and_census(void **state)
 {
     fx_t *x = *state;
-    char *err = NULL;
+    err_t err = {0};
     for (int v = 1; v <= 5; v++)
         assert_int_equal(add(x, "web", v, &err), 0);
     assert_int_equal(store_token_add(x->s, "h1", x->form, x->unit, x->wave, &err), 0);
@@ -472,8 +469,7 @@ static void copy_and_census(void **state)
     for (int i = 0; a.table[i]; i++)
         assert_int_equal(a.rows[i], b.rows[i]);
     assert_int_equal(store_copy(x->s, dst, &err), -1);   /* not empty any more */
-    free(err);
-    err = NULL;
+    err_clear(&err);
     /* a changed answer changes the checksum */
     store_answer_t one = {x->items[0], 1, 1, "1"};
     assert_int_equal(store_response_add(dst, x->form, x->wave, x->unit, "2026-02-12", "web", &one,
@@ -506,15 +502,14 @@ static void drop_connections(fx_t *x)
 static void reconnects_outside_a_transaction(void **state)
 {
     fx_t *x = *state;
-    char *err = NULL;
+    err_t err = {0};
     store_token_t t;
     assert_int_equal(store_token_add(x->s, "h1", x->form, x->unit, x->wave, &err), 0);
     drop_connections(x);
     /* the first statement may meet the dead connection; the next one
      * connects again */
     if (store_token_get(x->s, "h1", &t, &err) != 0) {
-        free(err);
-        err = NULL;
+        err_clear(&err);
     }
     assert_int_equal(store_token_get(x->s, "h1", &t, &err), 0);
     assert_int_equal(store_begin(x->s, &err), 0);
@@ -524,14 +519,11 @@ static void reconnects_outside_a_transaction(void **state)
      * careless caller runs after it must not go to a new connection,
      * where it would be committed on its own */
     assert_int_equal(store_token_get(x->s, "h1", &t, &err), -1);
-    free(err);
-    err = NULL;
+    err_clear(&err);
     assert_int_equal(add(x, "web", 3, &err), -1);
-    free(err);
-    err = NULL;
+    err_clear(&err);
     assert_int_equal(store_commit(x->s, &err), -1);
-    free(err);
-    err = NULL;
+    err_clear(&err);
     store_rollback(x->s);
     assert_int_equal(store_token_get(x->s, "h1", &t, &err), 0);
     assert_int_equal(t.used, 0);
