@@ -3,7 +3,7 @@
 # `make SANITIZE=1 test` builds into build-san/ with ASan+UBSan.
 
 CC      ?= cc
-PKGS    := gsl sqlite3 libpq libmicrohttpd xlsxwriter libqrencode libsodium libzip
+PKGS    := gsl sqlite3 libpq libmicrohttpd xlsxwriter libqrencode libsodium libzip expat
 CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -MMD -MP -I.
 OPT     ?= -O2
 
@@ -25,7 +25,7 @@ endif
 # compile nothing do without it.
 .DEFAULT_GOAL := all
 CONFIG  := $(BUILD)/config.mk
-NOCONFIG_GOALS := clean deps pot pot-file readme-ref uninstall check-deps
+NOCONFIG_GOALS := clean deps pot pot-file readme-ref uninstall check-deps questionnaires
 ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(CONFIG)
 endif
@@ -130,13 +130,21 @@ install: check-deps $(BIN) $(MO)
 	install -m 644 man/gapsurvey.1 $(DESTDIR)$(DATADIR)/man/man1/gapsurvey.1
 	install -m 644 $(MO) $(DESTDIR)$(DATADIR)/locale/zh_CN/LC_MESSAGES/gapsurvey.mo
 	install -m 644 completion/gapsurvey.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/gapsurvey
-	install -m 644 questionnaires/*.csv $(DESTDIR)$(DATADIR)/gapsurvey/questionnaires/
+	install -m 644 questionnaires/*.csv questionnaires/*.xlsx $(DESTDIR)$(DATADIR)/gapsurvey/questionnaires/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/gapsurvey $(DESTDIR)$(DATADIR)/man/man1/gapsurvey.1 \
 	    $(DESTDIR)$(DATADIR)/locale/zh_CN/LC_MESSAGES/gapsurvey.mo \
 	    $(DESTDIR)$(DATADIR)/bash-completion/completions/gapsurvey
 	rm -rf $(DESTDIR)$(DATADIR)/gapsurvey
+
+# questionnaires/*.xlsx are the CSVs saved as Excel workbooks; edit the
+# CSV, then `make questionnaires` (tests/cli/xlsform.sh fails while a
+# workbook stores another form than its CSV).
+.PHONY: questionnaires
+questionnaires:
+	/usr/bin/python3 tools/csv2xlsx.py questionnaires/staff-opinion.csv \
+	    questionnaires/five-type-self-assessment.csv
 
 # README.md's command reference is man/gapsurvey.1 rendered (groff); edit
 # the man page, then `make readme-ref`.  tests/cli/docs.sh fails while the
@@ -183,6 +191,14 @@ fuzz: fuzz-build
 valgrind: check-deps
 	$(MAKE) BUILD=build-vg OPT=-O0 build-vg/gapsurvey build-vg/locale/zh_CN/LC_MESSAGES/gapsurvey.mo
 	@sh tests/fuzz/valgrind.sh build-vg $(VG_TESTS)
+
+# ---- the detectors' seed sweeps (not part of `make test`, which runs two
+# seeds of each as tests/cli/detector.sh): the weak-unit detector over 100
+# seeds, the self-vs-staff gap rule over 20 null and 20 overclaim cities;
+# a few minutes ----
+.PHONY: check-detector
+check-detector: check-deps $(BIN) gapsurvey
+	@python3 tests/detector/weak_units.py $(BIN) && python3 tests/detector/gaps.py $(BIN)
 
 # ---- benchmarks (bench/README.md, issue #8; not part of `make test`) ----
 # `make bench` times import, analyze and report against R, pandas and the

@@ -26,7 +26,8 @@
 void an_opts_default(an_opts_t *o)
 {
     memset(o, 0, sizeof *o);
-    o->min_n = 5;
+    o->min_n = RES_MIN_N_SAFE;
+    o->comment_min = RES_COMMENT_MIN;
     o->min_diff = 5.0;
     o->fdr = 0.05;
     o->lang = "en";
@@ -83,8 +84,8 @@ static int pick_form(run_t *u, err_t *err)
         if (store_form_list(u->s, on_form_pick, &p, err) != 0)
             return -1;
         if (!p.best_id) {
-            err_set(err, ERR_FAIL, _("no staff questionnaire is stored; add one with 'gapsurvey "
-                                     "form add'"));
+            err_set(err, ERR_NOTFOUND, _("no staff questionnaire is stored; add one with "
+                                         "'gapsurvey form add'"));
             return -1;
         }
         u->form_id = p.best_id;
@@ -117,7 +118,7 @@ static int pick_waves(run_t *u, err_t *err)
     } else {
         g = store_wave_latest_for(u->s, u->form_id, &u->wave, err);
         if (g == 1)
-            err_set(err, ERR_FAIL, _("no responses to %s yet"), u->form_id);
+            err_set(err, ERR_NOTFOUND, _("no responses to %s yet"), u->form_id);
     }
     if (g != 0 || store_wave_name(u->s, u->wave, &u->r->wave, err) != 0)
         return -1;
@@ -258,6 +259,8 @@ static int group_and_scan(run_t *u, err_t *err)
     if (store_unit_list(u->s, on_unit_maxid, &maxid, err) != 0)
         goto cleanup;
     scan_cross_init(&u->sc, (size_t)maxid + 1);
+    if (by_unit && scan_self_dims(u->s, &u->sc, err) != 0)
+        goto cleanup;
     if (o->progress) {
         u->sc.progress = o->progress;
         u->sc.progress_ud = o->progress_ud;
@@ -269,7 +272,7 @@ static int group_and_scan(run_t *u, err_t *err)
     if (scan_run(&u->sc, u->s, u->form_id, u->wave, err) != 0)
         goto cleanup;
     if (u->sc.respondents == 0) {
-        err_set(err, ERR_FAIL, _("no responses to %s in wave %s"), u->form_id, u->r->wave);
+        err_set(err, ERR_NOTFOUND, _("no responses to %s in wave %s"), u->form_id, u->r->wave);
         goto cleanup;
     }
     u->r->respondents = u->sc.respondents;
@@ -315,25 +318,33 @@ static int response_rates(run_t *u, err_t *err)
     return rc;
 }
 
-/* Disclosure control (suppress.h): small groups, their complement, then
- * the differencing defence against every other grouping. */
+/* Disclosure control (suppress.h) of one scan's groups: small groups,
+ * their complement, then the differencing defence against every other
+ * grouping.  hidden[] (ngroups) may come in with groups already hidden.
+ * Returns the number the differencing defence hid. */
+static size_t hide_in(const scan_t *sc, long total, int min_n, char *hidden)
+{
+    long *n = util_xmalloc((sc->ngroups + 1) * sizeof *n);
+    for (size_t g = 0; g < sc->ngroups; g++)
+        n[g] = sc->gn[g];
+    suppress_small(n, sc->ngroups, total, min_n, hidden);
+    suppress_cross_t x;
+    scan_cross_view(sc, &x);
+    size_t nested = suppress_linked(n, sc->ngroups, total, min_n, &x, hidden);
+    free(n);
+    return nested;
+}
+
 static void hide_groups(run_t *u)
 {
     res_t *r = u->r;
-    long *n = util_xmalloc((r->ngroups + 1) * sizeof *n);
     char *hidden = util_xcalloc(r->ngroups + 1, 1);
-    for (size_t g = 0; g < r->ngroups; g++)
-        n[g] = r->groups[g].n;
-    suppress_small(n, r->ngroups, r->respondents, r->min_n, hidden);
-    suppress_cross_t x;
-    scan_cross_view(&u->sc, &x);
-    size_t nested = suppress_linked(n, r->ngroups, r->respondents, r->min_n, &x, hidden);
+    size_t nested = hide_in(&u->sc, r->respondents, r->min_n, hidden);
     r->nsuppressed = 0;
     for (size_t g = 0; g < r->ngroups; g++) {
         r->groups[g].suppressed = hidden[g] != 0;
         r->nsuppressed += hidden[g] != 0;
     }
-    free(n);
     free(hidden);
     if (nested)
         warn(r, RES_W_DIFFERENCING, -1, nested);
@@ -357,7 +368,7 @@ static void dim_items(run_t *u, size_t d)
     a.r_drop = rdrop;
     a.alpha_if_dropped = aid;
     D->alpha = D->std_alpha = D->average_r = D->alpha_ci_low = D->alpha_ci_high = NAN;
-    D->alpha_n = sc->cov[d] ? stats_cov_n(sc->cov[d]) : 0;
+    D->alpha_n = sc->cov[d] ? stats_cov_n(sc->cov[d]) : NAN;
     int alpha_ok = sc->cov[d] && stats_alpha(sc->cov[d], &a) == 0;
     if (alpha_ok) {
         D->alpha = a.alpha;
@@ -365,8 +376,9 @@ static void dim_items(run_t *u, size_t d)
         D->average_r = a.average_r;
         D->alpha_ci_low = a.ci_low;
         D->alpha_ci_high = a.ci_high;
-    } else if (k >= 2) {
-        warn(r, RES_W_ALPHA, (long)d, 0);
+    } else {
+        warn(r, k < 2 ? RES_W_ALPHA_ONE_ITEM : D->alpha_n < 2 ? RES_W_ALPHA_FEW : RES_W_ALPHA_NOVAR,
+             (long)d, 0);
     }
     for (size_t j = 0; j < k; j++) {
         size_t pos = sc->dimitems[d][j];
@@ -394,27 +406,76 @@ static void dim_items(run_t *u, size_t d)
     free(aid);
 }
 
-/* Between-group statistics of dimension d over every group with scores,
- * suppressed ones included: they describe the spread, not any one group. */
+/* The published blocks of dimension d for the between-group statistics:
+ * each shown group's scores, then one block pooling every hidden group
+ * and the respondents in no group (the total minus the shown groups,
+ * which anyone can compute from what is published).  Statistics over
+ * every group would hold each hidden group's own mean: with the shown
+ * groups known, F or eta^2 is one equation in the hidden means, and two
+ * hidden groups of known size give two candidates, one of them right.
+ * Into bs (ngroups + 1 slots); returns the number of blocks.  With
+ * counts, the Kruskal-Wallis count table (ngroups + 1 rows of nv) is
+ * pooled the same way in place, block i into row i. */
+static size_t blocks(const run_t *u, size_t d, stats_acc_t *bs, double *counts, size_t nv)
+{
+    const scan_t *sc = &u->sc;
+    size_t nb = 0;
+    stats_acc_t pool = sc->cell[sc->ngroups * sc->ndims + d];
+    double *pooled = counts ? util_xcalloc(nv + 1, sizeof *pooled) : NULL;
+    for (size_t v = 0; counts && v < nv; v++)
+        pooled[v] = counts[sc->ngroups * nv + v];
+    for (size_t g = 0; g < sc->ngroups; g++) {
+        const stats_acc_t *c = &sc->cell[g * sc->ndims + d];
+        if (c->n == 0)
+            continue;
+        if (u->r->groups[g].suppressed) {
+            stats_acc_merge(&pool, c);
+            for (size_t v = 0; counts && v < nv; v++)
+                pooled[v] += counts[g * nv + v];
+            continue;
+        }
+        if (counts)
+            memmove(counts + nb * nv, counts + g * nv, nv * sizeof *counts);
+        bs[nb++] = *c;
+    }
+    if (pool.n > 0) {
+        if (counts)
+            memcpy(counts + nb * nv, pooled, nv * sizeof *counts);
+        bs[nb++] = pool;
+    }
+    free(pooled);
+    return nb;
+}
+
+/* Why the one-way ANOVA of nb blocks of N scores has no F (or an
+ * infinite one): a warning kind, or -1 when nothing is wrong. */
+static int anova_trouble(size_t nb, double N, const stats_anova_t *an, int ok)
+{
+    if (ok == 0)
+        return isinf(an->f) ? RES_W_ANOVA_INF : -1;
+    return (nb < 2 || N - (double)nb < 1) ? RES_W_ANOVA_GROUPS : RES_W_ANOVA_NOVAR;
+}
+
+/* Between-group statistics of dimension d over the published blocks. */
 static void dim_between(run_t *u, size_t d)
 {
     res_t *r = u->r;
     res_dim_t *D = &r->dims[d];
     const scan_t *sc = &u->sc;
-    size_t ng = 0;
-    stats_acc_t *gs = util_xcalloc(sc->ngroups + 1, sizeof *gs);
+    double *vals, *counts;
+    size_t nv;
+    scan_kw_table(sc, d, &vals, &nv, &counts);
+    stats_acc_t *bs = util_xcalloc(sc->ngroups + 2, sizeof *bs);
+    size_t nb = blocks(u, d, bs, counts, nv);
     double N = 0;
-    for (size_t g = 0; g < sc->ngroups; g++) {
-        const stats_acc_t *c = &sc->cell[g * sc->ndims + d];
-        if (c->n > 0) {
-            gs[ng++] = *c;
-            N += c->n;
-        }
-    }
+    for (size_t b = 0; b < nb; b++)
+        N += bs[b].n;
+    D->blocks = (double)nb;
     stats_anova_t an;
     D->f = D->df_between = D->df_within = D->p_anova = D->eta2 = D->omega2 = NAN;
     D->icc1 = D->icc2 = D->msw = D->tau2 = NAN;
-    if (stats_anova(gs, ng, &an) == 0) {
+    int ok = stats_anova(bs, nb, &an);
+    if (ok == 0) {
         D->f = an.f;
         D->df_between = an.df_between;
         D->df_within = an.df_within;
@@ -422,24 +483,21 @@ static void dim_between(run_t *u, size_t d)
         D->eta2 = an.eta2;
         D->omega2 = an.omega2;
         D->msw = an.msw;
-        double kbar = N / (double)ng;   /* multilevel::ICC1 uses the mean group size */
+        double kbar = N / (double)nb;   /* multilevel::ICC1 uses the mean group size */
         D->icc1 = stats_icc1(&an, kbar);
         D->icc2 = stats_icc2(&an);
         D->tau2 = fmax(0.0, (an.msb - an.msw) / kbar);
-    } else {
-        warn(r, RES_W_ANOVA, (long)d, 0);
     }
+    int why = anova_trouble(nb, N, &an, ok);
+    if (why >= 0)
+        warn(r, (res_wkind_t)why, (long)d, 0);
     D->welch_f = D->welch_df1 = D->welch_df2 = D->welch_p = NAN;
-    if (stats_welch_anova(gs, ng, &D->welch_f, &D->welch_df1, &D->welch_df2, &D->welch_p) != 0)
-        warn(r, RES_W_WELCH, (long)d, 0);
-    free(gs);
-    /* Kruskal-Wallis from the distinct-score table, values ascending */
-    double *vals, *counts;
-    size_t nv;
-    scan_kw_table(sc, d, &vals, &nv, &counts);
+    if (stats_welch_anova(bs, nb, &D->welch_f, &D->welch_df1, &D->welch_df2, &D->welch_p) != 0)
+        warn(r, nb < 2 ? RES_W_WELCH_GROUPS : RES_W_WELCH_GROUPVAR, (long)d, 0);
+    free(bs);
     D->kw_h = D->kw_df = D->kw_p = NAN;
-    if (stats_kruskal(vals, nv, counts, sc->ngroups, &D->kw_h, &D->kw_df, &D->kw_p) != 0)
-        warn(r, RES_W_KRUSKAL, (long)d, 0);
+    if (stats_kruskal(vals, nv, counts, nb, &D->kw_h, &D->kw_df, &D->kw_p) != 0)
+        warn(r, nb < 2 ? RES_W_KRUSKAL_GROUPS : RES_W_KRUSKAL_TIES, (long)d, 0);
     free(vals);
     free(counts);
 }
@@ -459,13 +517,15 @@ static void dim_stats(run_t *u, size_t d)
     D->mean = pop->n > 0 ? pop->mean : NAN;
     D->sd = stats_acc_sd(pop);
     stats_mean_ci(pop, 0.95, &D->ci_low, &D->ci_high);
+    if (pop->n >= 2 && isnan(D->ci_low))
+        warn(r, RES_W_CONSTANT, (long)d, 0);
     D->grand = D->mean;
     dim_items(u, d);
     dim_between(u, d);
     D->deviation = dev->n > 0 ? dev->mean : NAN;
     D->dev_t = D->dev_df = D->dev_p = D->dev_q = NAN;
     if (stats_one_sample_t(dev, 0.0, &D->dev_t, &D->dev_df, &D->dev_p) != 0)
-        warn(r, RES_W_DEVIATION, (long)d, 0);
+        warn(r, dev->n == 0 && pop->n > 0 ? RES_W_DEV_NOOTHER : RES_W_DEV_NOVAR, (long)d, 0);
 }
 
 static int cmp_dim_mean_desc(const void *a, const void *b)
@@ -508,8 +568,8 @@ static void dims(run_t *u)
 
 static res_funnel_t funnel(double mean, double grand, double se)
 {
-    if (!isfinite(se))
-        return RES_INSIDE;
+    if (!(se > 0) || !isfinite(se) || !isfinite(mean))
+        return RES_FUNNEL_NONE;
     if (mean < grand - STATS_Z998 * se)
         return RES_BELOW_998;
     if (mean < grand - STATS_Z95 * se)
@@ -519,6 +579,29 @@ static res_funnel_t funnel(double mean, double grand, double se)
     if (mean > grand + STATS_Z95 * se)
         return RES_ABOVE_95;
     return RES_INSIDE;
+}
+
+/* rwg(j) of group gi on dimension d: the items answered at least twice
+ * in the group (J of them) each compared with the uniform null variance
+ * of its own list, (A^2-1)/12; the mean of those ratios truncated at 1.
+ * With one list for the dimension this is multilevel::rwg.j's mean item
+ * variance over the null variance; the last item's list length stood for
+ * every item before, so reordering items changed the value. */
+static double cell_rwg(const scan_t *sc, size_t gi, size_t d)
+{
+    size_t used = 0;
+    double usum = 0;
+    for (size_t j = 0; j < sc->ndimitems[d]; j++) {
+        size_t pos = sc->dimitems[d][j];
+        size_t slot = (size_t)sc->item_slot[pos];
+        double v = stats_acc_var(&sc->gitem[gi * sc->nscored + slot]);
+        double null = stats_rwg_ranvar((double)sc->f->lists[sc->f->items[pos].list].nchoices);
+        if (!isnan(v) && null > 0) {
+            usum += v / null;
+            used++;
+        }
+    }
+    return used > 0 ? stats_rwg_j(used, usum / (double)used, 1.0) : NAN;
 }
 
 static void cell_stats(res_t *r, const scan_t *sc, size_t gi, size_t d)
@@ -538,27 +621,51 @@ static void cell_stats(res_t *r, const scan_t *sc, size_t gi, size_t d)
         double B = denom > 0 ? D->tau2 / denom : 0;
         C->shrunk = D->grand + B * (C->mean - D->grand);
     }
-    /* rwg(j): mean observed item variance in the group (missing answers
-     * dropped per item), against the uniform null (A^2-1)/12 */
-    size_t k = sc->ndimitems[d], used = 0;
-    double vsum = 0, A = 0;
-    for (size_t j = 0; j < k; j++) {
-        size_t pos = sc->dimitems[d][j];
-        size_t slot = (size_t)sc->item_slot[pos];
-        double v = stats_acc_var(&sc->gitem[gi * sc->nscored + slot]);
-        A = (double)sc->f->lists[sc->f->items[pos].list].nchoices;
-        if (!isnan(v)) {
-            vsum += v;
-            used++;
-        }
-    }
-    C->rwg_j = used > 0 ? stats_rwg_j(k, vsum / (double)used, stats_rwg_ranvar(A)) : NAN;
+    C->rwg_j = cell_rwg(sc, gi, d);
     stats_acc_t others = stats_acc_minus(&sc->pop[d], c);
     C->diff = (c->n > 0 && others.n > 0) ? C->mean - others.mean : NAN;
     C->t = C->df = C->p = C->q = NAN;
     stats_welch_t(c, &others, &C->t, &C->df, &C->p);
-    double se = (c->n > 0 && isfinite(D->msw)) ? sqrt(D->msw / c->n + (isfinite(D->tau2) ? D->tau2 : 0)) : NAN;
-    C->funnel = c->n > 0 ? funnel(C->mean, D->grand, se) : RES_INSIDE;
+    double se = (c->n > 0 && isfinite(D->msw) && isfinite(D->tau2)) ? sqrt(D->msw / c->n + D->tau2) : NAN;
+    C->funnel = funnel(C->mean, D->grand, se);
+}
+
+/* Moves group i's comments into the res_t when it is a unit of at least
+ * comment_min respondents.  Never under --by groups: the same verbatim
+ * comment under a unit and under a --by group names its author as one
+ * of the intersection of the two. */
+static void cell_comments(run_t *u, size_t i)
+{
+    res_group_t *G = &u->r->groups[i];
+    scan_t *sc = &u->sc;
+    if (u->by_pos >= 0 || G->n < u->r->comment_min)
+        return;
+    G->ncomments = sc->ncomments[i];
+    G->comments = util_xcalloc(G->ncomments + 1, sizeof *G->comments);
+    for (size_t c = 0; c < G->ncomments; c++) {   /* moved, not copied */
+        G->comments[c] = sc->comments[i * RES_COMMENTS_KEPT + c];
+        sc->comments[i * RES_COMMENTS_KEPT + c] = NULL;
+    }
+}
+
+/* Per dimension, the warnings about the shown cells: groups whose
+ * scores are all equal (no CI, no gap flag), and no funnel limits. */
+static void cell_warnings(res_t *r)
+{
+    for (size_t d = 0; d < r->ndims; d++) {
+        size_t constant = 0, nofunnel = 0;
+        for (size_t i = 0; i < r->ngroups; i++) {
+            const res_cell_t *C = r->groups[i].cells ? &r->groups[i].cells[d] : NULL;
+            if (!C || C->n == 0)
+                continue;
+            constant += isnan(C->ci_low);
+            nofunnel += C->funnel == RES_FUNNEL_NONE;
+        }
+        if (constant)
+            warn(r, RES_W_CONSTANT_GROUPS, (long)d, constant);
+        if (nofunnel)
+            warn(r, RES_W_FUNNEL, (long)d, 0);
+    }
 }
 
 /* Cells and comments of the shown groups; one BH family over every
@@ -576,15 +683,9 @@ static void cells(run_t *u)
         for (size_t d = 0; d < r->ndims; d++)
             cell_stats(r, sc, i, d);
         ncells += r->ndims;
-        if (sc->ncommenters[i] >= 0 && G->n >= RES_COMMENT_MIN) {
-            G->ncomments = sc->ncomments[i];
-            G->comments = util_xcalloc(G->ncomments + 1, sizeof *G->comments);
-            for (size_t c = 0; c < G->ncomments; c++) {   /* moved, not copied */
-                G->comments[c] = sc->comments[i * RES_COMMENTS_KEPT + c];
-                sc->comments[i * RES_COMMENTS_KEPT + c] = NULL;
-            }
-        }
+        cell_comments(u, i);
     }
+    cell_warnings(r);
     double *pvals = util_xmalloc((ncells + 1) * sizeof *pvals);
     double *qvals = util_xmalloc((ncells + 1) * sizeof *qvals);
     size_t k = 0;
@@ -605,36 +706,160 @@ static void cells(run_t *u)
 
 /* ---- self-vs-staff gaps, changes ---- */
 
-/* Gaps of the shown units that have a self score (units only).  A self
- * score is one response, so it is judged against the staff mean's
- * interval and at least min_diff. */
+/* One gap, its numbers already in (gap_cells).  A self score is ONE
+ * response: it moves in steps of several points and carries one person's
+ * own leniency, so it is judged against the spread of one staff member's
+ * score, the 95% prediction interval mean +- t sd sqrt(1 + 1/n)
+ * (Crawford & Howell 1998), not against the staff mean's CI, which
+ * narrows with n and flagged about half the cells of a city with no real
+ * gap.  Seven dimensions judged so would still flag one unit in three by
+ * chance, so a flag asks for more than its own interval: either the whole
+ * profile agrees (the self response's mean over its dimensions lies
+ * outside the interval of one staff member's mean over the same
+ * dimensions, on the same side: an inflated self-assessment is inflated
+ * throughout), or the dimension's own test survives Holm's correction
+ * over the unit's dimensions (one blatant dimension).  And the gap is at
+ * least min_diff.  tests/detector/gaps.py measures what this gives on
+ * simulated cities. */
+static void gap_judge(res_gap_t *gp, double min_diff)
+{
+    int side = gp->gap > 0 ? 1 : -1;
+    int profile = !isnan(gp->overall_p) && gp->overall_p < 0.05 && (gp->overall_t > 0 ? 1 : -1) == side;
+    int alone = !isnan(gp->p_holm) && gp->p_holm < 0.05;
+    int outside = side > 0 ? gp->self > gp->pi_high : gp->self < gp->pi_low;
+    if (isnan(gp->pi_low))
+        gp->flag = RES_UNTESTED;
+    else if (outside && fabs(gp->gap) >= min_diff && (profile || alone))
+        gp->flag = side > 0 ? RES_OVERCLAIM : RES_UNDERCLAIM;
+    else
+        gp->flag = RES_CONSISTENT;
+}
+
+/* The numbers of one gap of unit i on dimension d. */
+static void gap_cell(res_gap_t *gp, const scan_t *sc, const res_cell_t *C, size_t i, size_t d)
+{
+    const stats_acc_t *staff = &sc->cell[i * sc->ndims + d];
+    gp->group = i;
+    gp->dim = d;
+    gp->staff = C->mean;
+    gp->staff_ci_low = C->ci_low;
+    gp->staff_ci_high = C->ci_high;
+    gp->staff_n = staff->n;
+    gp->staff_sd = C->sd;
+    gp->gap = gp->self - gp->staff;
+    stats_pred_interval(staff, 0.95, &gp->pi_low, &gp->pi_high);
+    stats_single_case_t(staff, gp->self, &gp->t, &gp->df, &gp->p);
+}
+
+/* Unit i's gaps (those with a self score) appended to r->gaps, Holm over
+ * them, flags; untested[d] counts the flags left null. */
+static void gap_unit(run_t *u, size_t i, const stats_acc_t *self, const stats_acc_t *overall,
+                     size_t *untested)
+{
+    res_t *r = u->r;
+    const scan_t *sc = &u->sc;
+    const res_group_t *G = &r->groups[i];
+    double ot = NAN, odf, op = NAN;
+    if (overall->n > 0)
+        stats_single_case_t(&sc->overall[i], overall->mean, &ot, &odf, &op);
+    size_t first = r->ngaps;
+    for (size_t d = 0; d < r->ndims; d++) {
+        const stats_acc_t *sa = &self[i * r->ndims + d];
+        if (sa->n == 0 || isnan(G->cells[d].mean))
+            continue;
+        r->gaps = util_xrealloc(r->gaps, (r->ngaps + 1) * sizeof *r->gaps);
+        res_gap_t *gp = &r->gaps[r->ngaps++];
+        memset(gp, 0, sizeof *gp);
+        gp->self = sa->mean;
+        gp->overall_self = overall->mean;
+        gp->overall_staff = sc->overall[i].n > 0 ? sc->overall[i].mean : NAN;
+        gp->overall_t = ot;
+        gp->overall_p = op;
+        gap_cell(gp, sc, &G->cells[d], i, d);
+    }
+    size_t n = r->ngaps - first;
+    double *p = util_xmalloc((n + 1) * sizeof *p);
+    for (size_t k = 0; k < n; k++)
+        p[k] = r->gaps[first + k].p;
+    stats_holm(p, n, p);
+    for (size_t k = 0; k < n; k++) {
+        res_gap_t *gp = &r->gaps[first + k];
+        gp->p_holm = p[k];
+        gap_judge(gp, u->o->min_diff);
+        untested[gp->dim] += gp->flag == RES_UNTESTED;
+    }
+    free(p);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* r->gap_detect: the smallest gaps the rule flags in a unit of the
+ * median size among those with a self score, with the pooled
+ * within-unit SDs (the methods appendix states them: one response
+ * cannot show a small gap). */
+static void gap_detect(run_t *u)
+{
+    res_t *r = u->r;
+    const scan_t *sc = &u->sc;
+    double *ns = util_xmalloc((r->ngroups + 1) * sizeof *ns), ss = 0, df = 0, sso = 0, dfo = 0;
+    size_t nn = 0, k = 0;
+    for (size_t g = 0; g < r->ngroups; g++) {
+        int has = 0;
+        for (size_t i = 0; i < r->ngaps; i++)
+            has |= r->gaps[i].group == g;
+        if (!has)
+            continue;
+        ns[nn++] = (double)r->groups[g].n;
+        for (size_t d = 0; d < r->ndims; d++) {
+            const stats_acc_t *c = &sc->cell[g * sc->ndims + d];
+            if (c->n >= 2) {
+                ss += c->m2;
+                df += c->n - 1;
+            }
+        }
+        if (sc->overall[g].n >= 2) {
+            sso += sc->overall[g].m2;
+            dfo += sc->overall[g].n - 1;
+        }
+    }
+    for (size_t d = 0; d < r->ndims; d++)
+        k += sc->gapdim && sc->gapdim[d];
+    if (nn > 0 && df > 0) {
+        qsort(ns, nn, sizeof *ns, cmp_double);
+        double n = nn % 2 ? ns[nn / 2] : (ns[nn / 2 - 1] + ns[nn / 2]) / 2;
+        r->gap_detect.n = n;
+        r->gap_detect.sd = sqrt(ss / df);
+        r->gap_detect.sd_overall = dfo > 0 ? sqrt(sso / dfo) : NAN;
+        r->gap_detect.dim = fmax(u->o->min_diff, stats_pred_half(n, r->gap_detect.sd, 0.95));
+        r->gap_detect.overall = stats_pred_half(n, r->gap_detect.sd_overall, 0.95);
+        r->gap_detect.alone = fmax(u->o->min_diff,
+                                   stats_pred_half(n, r->gap_detect.sd, 1.0 - 0.05 / (double)(k ? k : 1)));
+    }
+    free(ns);
+}
+
+/* Gaps of the shown units that have a self score (units only). */
 static int gaps(run_t *u, err_t *err)
 {
     res_t *r = u->r;
     stats_acc_t *self = util_xcalloc((r->ngroups + 1) * (r->ndims + 1), sizeof *self);
-    int rc = scan_self(u->s, u->wave, &u->sc, self, &r->self_responses, err);
-    for (size_t i = 0; rc == 0 && i < r->ngroups; i++) {
-        const res_group_t *G = &r->groups[i];
-        for (size_t d = 0; G->cells && d < r->ndims; d++) {
-            const stats_acc_t *sa = &self[i * r->ndims + d];
-            const res_cell_t *C = &G->cells[d];
-            if (sa->n == 0 || isnan(C->mean))
-                continue;
-            r->gaps = util_xrealloc(r->gaps, (r->ngaps + 1) * sizeof *r->gaps);
-            res_gap_t *gp = &r->gaps[r->ngaps++];
-            gp->group = i;
-            gp->dim = d;
-            gp->self = sa->mean;
-            gp->staff = C->mean;
-            gp->staff_ci_low = C->ci_low;
-            gp->staff_ci_high = C->ci_high;
-            gp->gap = gp->self - gp->staff;
-            gp->flag = (gp->self > C->ci_high && gp->gap >= u->o->min_diff) ? RES_OVERCLAIM
-                     : (gp->self < C->ci_low && gp->gap <= -u->o->min_diff) ? RES_UNDERCLAIM
-                     : RES_CONSISTENT;
-        }
-    }
+    stats_acc_t *overall = util_xcalloc(r->ngroups + 1, sizeof *overall);
+    size_t *untested = util_xcalloc(r->ndims + 1, sizeof *untested);
+    int rc = scan_self(u->s, u->wave, &u->sc, self, overall, &r->self_responses, err);
+    for (size_t i = 0; rc == 0 && i < r->ngroups; i++)
+        if (r->groups[i].cells)
+            gap_unit(u, i, self, &overall[i], untested);
+    for (size_t d = 0; rc == 0 && d < r->ndims; d++)
+        if (untested[d])
+            warn(r, RES_W_GAP_UNTESTED, (long)d, untested[d]);
+    gap_detect(u);
     free(self);
+    free(overall);
+    free(untested);
     return rc;
 }
 
@@ -654,24 +879,41 @@ static void add_change(res_t *r, long group, size_t d, const stats_acc_t *w0, co
     stats_welch_t(w1, w0, &c->t, &c->df, &c->p);
 }
 
-/* Changes since the comparison wave, per dimension and per shown group x
- * dimension; two BH families: dimensions, and group x dimension cells. */
+/* Changes since the comparison wave, per dimension and per group x
+ * dimension; two BH families: dimensions, and group x dimension cells.
+ * The earlier wave's groups get the same disclosure control as this
+ * wave's (min_n, complement, differencing), starting from the groups
+ * hidden now: a group shows a change only when it is shown in both
+ * waves.  Checking the earlier wave against min_n alone left the
+ * respondents in its hidden groups as the population minus the shown
+ * groups, one subtraction away. */
 static int changes(run_t *u, err_t *err)
 {
     res_t *r = u->r;
     const scan_t *sc = &u->sc, *sc0 = &u->sc0;
     if (scan_wave(&u->sc0, sc, u->s, u->form_id, u->wave0, err) != 0)
         return -1;
+    char *hidden0 = util_xcalloc(r->ngroups + 1, 1);
+    for (size_t i = 0; i < r->ngroups; i++)
+        hidden0[i] = r->groups[i].suppressed;
+    hide_in(sc0, sc0->respondents, r->min_n, hidden0);
+    size_t lost = 0;
     for (size_t d = 0; d < r->ndims; d++)
         add_change(r, -1, d, &sc0->pop[d], &sc->pop[d]);
     size_t first_cell = r->nchanges;
     for (size_t i = 0; i < r->ngroups; i++) {
-        /* a group small in the earlier wave stays hidden there too */
-        if (!r->groups[i].cells || sc0->gn[i] < r->min_n)
+        if (!r->groups[i].cells)
             continue;
+        if (hidden0[i] || sc0->gn[i] == 0) {
+            lost += hidden0[i] != 0;
+            continue;
+        }
         for (size_t d = 0; d < r->ndims; d++)
             add_change(r, (long)i, d, &sc0->cell[i * r->ndims + d], &sc->cell[i * r->ndims + d]);
     }
+    free(hidden0);
+    if (lost)
+        warn(r, RES_W_COMPARE_HIDDEN, -1, lost);
     double *pvals = util_xmalloc((r->nchanges + 1) * sizeof *pvals);
     double *qvals = util_xmalloc((r->nchanges + 1) * sizeof *qvals);
     for (size_t i = 0; i < r->nchanges; i++)
@@ -704,8 +946,18 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, err_t *err)
     res_t *r = u.r;
     r->lang = util_xstrdup(o->lang && strcmp(o->lang, "zh") == 0 ? "zh" : "en");
     r->min_n = o->min_n;
+    r->comment_min = o->comment_min > o->min_n ? o->comment_min : o->min_n;
     r->min_diff = o->min_diff;
     r->fdr = o->fdr;
+    r->gap_detect.n = r->gap_detect.sd = r->gap_detect.sd_overall = NAN;
+    r->gap_detect.dim = r->gap_detect.overall = r->gap_detect.alone = NAN;
+    if (o->min_n < RES_MIN_N_SAFE && !o->allow_small_groups) {
+        err_set(err, ERR_FAIL, _("a minimum group size below %d needs --allow-small-groups"),
+                RES_MIN_N_SAFE);
+        goto cleanup;
+    }
+    if (o->min_n < RES_MIN_N_SAFE)
+        warn(r, RES_W_SMALL_MIN_N, -1, 0);
     if (pick_form(&u, err) != 0 || pick_waves(&u, err) != 0 || group_and_scan(&u, err) != 0)
         goto cleanup;
     if (u.by_pos < 0 && response_rates(&u, err) != 0)

@@ -16,7 +16,13 @@ typedef struct {
     const char *wave;           /* NULL: the newest wave with responses to the form */
     const char *by;             /* NULL or "unit": units; else a select_one item name */
     const char *compare_wave;   /* NULL: no wave-over-wave changes */
-    int min_n;                  /* default 5 */
+    int min_n;                  /* default 5; below RES_MIN_N_SAFE only with
+                                   allow_small_groups */
+    int allow_small_groups;     /* 1: min_n may be below RES_MIN_N_SAFE (every
+                                   output then says so) */
+    int comment_min;            /* quote a unit's comments from this many
+                                   respondents, default RES_COMMENT_MIN; never
+                                   below min_n (raised to it) */
     double min_diff;            /* default 5 points */
     double fdr;                 /* default 0.05 */
     const char *lang;           /* "zh" or "en": labels, and the words of the JSON */
@@ -31,7 +37,8 @@ typedef struct {
 void an_opts_default(an_opts_t *o);
 
 /* Runs the analysis.  *out is the caller's (res_free).  Returns 0, or -1
- * with *err (heap): no such form or wave, no responses, bad --by item. */
+ * with err: no such form or wave, no responses, bad --by item,
+ * min_n below RES_MIN_N_SAFE without allow_small_groups. */
 int an_run(store_t *s, const an_opts_t *o, res_t **out, err_t *err);
 
 #endif

@@ -54,13 +54,13 @@ void res_free(res_t *r)
 const char *res_funnel_name(res_funnel_t f)
 {
     static const char *const n[] = {"inside", "below_95", "below_998", "above_95", "above_998"};
-    return n[f];
+    return f == RES_FUNNEL_NONE ? NULL : n[f];
 }
 
 const char *res_gapflag_name(res_gapflag_t f)
 {
     static const char *const n[] = {"consistent", "overclaim", "underclaim"};
-    return n[f];
+    return f == RES_UNTESTED ? NULL : n[f];
 }
 
 const char *res_changeflag_name(res_changeflag_t f)

@@ -31,23 +31,29 @@ typedef struct {
 typedef struct {
     char *code, *label;
     double n, mean, sd, ci_low, ci_high;
-    double alpha, std_alpha, average_r, alpha_ci_low, alpha_ci_high, alpha_n;
+    double alpha, std_alpha, average_r, alpha_ci_low, alpha_ci_high;
+    double alpha_n;          /* the complete cases alpha is computed on (those
+                                who answered every item); NAN with one item */
     res_item_t *items;
     size_t nitems;
-    /* between groups: every group, suppressed ones included */
+    /* between groups, over the published blocks: each shown group, and
+     * one block pooling every hidden group with the respondents in no
+     * group (so nothing here can be solved for a hidden group's mean) */
     double f, df_between, df_within, p_anova, eta2, omega2;
     double welch_f, welch_df1, welch_df2, welch_p;
     double kw_h, kw_df, kw_p;
     double icc1, icc2;
     double msw, tau2, grand;     /* for shrinkage and funnel limits */
+    double blocks;           /* published blocks the between-group statistics use */
     /* weak-dimension test on within-person deviations */
     double deviation, dev_t, dev_df, dev_p, dev_q;
     int rank;                /* 1 = highest mean */
     int weak;
 } res_dim_t;
 
+/* RES_FUNNEL_NONE: no limits (tau^2 or MSW undefined, e.g. one block) */
 typedef enum {
-    RES_INSIDE, RES_BELOW_95, RES_BELOW_998, RES_ABOVE_95, RES_ABOVE_998
+    RES_INSIDE, RES_BELOW_95, RES_BELOW_998, RES_ABOVE_95, RES_ABOVE_998, RES_FUNNEL_NONE
 } res_funnel_t;
 
 typedef struct {
@@ -65,19 +71,39 @@ typedef struct {
     double invited;          /* NAN when unknown */
     double response_rate;    /* NAN when unknown */
     res_cell_t *cells;       /* ndims, NULL when suppressed */
-    char **comments;         /* only for groups of >= RES_COMMENT_MIN */
+    char **comments;         /* only units of >= res_t.comment_min, in an
+                                order set by their text alone */
     size_t ncomments;
 } res_group_t;
 
+/* Default threshold for quoting a unit's comments, never below min_n. */
 #define RES_COMMENT_MIN 10
+
+/* The smallest min_n an analysis takes without being told that smaller
+ * groups are wanted (an_opts_t.allow_small_groups); every output of an
+ * analysis below it says so. */
+#define RES_MIN_N_SAFE 5
 
 #define RES_COMMENTS_KEPT 30
 
-typedef enum { RES_CONSISTENT, RES_OVERCLAIM, RES_UNDERCLAIM } res_gapflag_t;
+/* RES_UNTESTED: the staff's scores have no spread to judge one response
+ * against (fewer than two, or all equal); the flag is null. */
+typedef enum { RES_CONSISTENT, RES_OVERCLAIM, RES_UNDERCLAIM, RES_UNTESTED } res_gapflag_t;
 
+/* A self score is one response: it is judged against the spread of one
+ * staff member's score, the 95% prediction interval pi_low..pi_high
+ * (Crawford & Howell's single-case t, whose t, df and p are given; p_holm
+ * is p adjusted by Holm over the unit's dimensions), not against the
+ * staff mean's CI.  The flags also ask for the whole profile or for
+ * p_holm (analyze.c, gap_judge). */
 typedef struct {
     size_t group, dim;       /* indexes into groups[] and dims[] */
     double self, staff, staff_ci_low, staff_ci_high, gap;
+    double staff_n, staff_sd, pi_low, pi_high, t, df, p, p_holm;
+    /* the whole profile: the self response's mean over its dimensions
+     * against the staff's means over the same dimensions, by the same
+     * single-case t */
+    double overall_self, overall_staff, overall_t, overall_p;
     res_gapflag_t flag;
 } res_gap_t;
 
@@ -117,12 +143,27 @@ typedef struct {
 /* What could not be computed, and the disclosure control's doing, as data
  * like the findings. */
 typedef enum {
-    RES_W_ALPHA,             /* dim: reliability not computable */
-    RES_W_ANOVA,             /* dim: ANOVA not computable */
-    RES_W_WELCH,             /* dim: Welch's ANOVA not computable */
-    RES_W_KRUSKAL,           /* dim: Kruskal-Wallis not computable */
-    RES_W_DEVIATION,         /* dim: the weak-dimension test not computable */
-    RES_W_DIFFERENCING       /* count groups hidden by the differencing defence */
+    RES_W_ALPHA_ONE_ITEM,    /* dim: one item, so no reliability */
+    RES_W_ALPHA_FEW,         /* dim: fewer than two complete cases */
+    RES_W_ALPHA_NOVAR,       /* dim: the complete cases' totals do not vary */
+    RES_W_ANOVA_GROUPS,      /* dim: fewer than two blocks with scores */
+    RES_W_ANOVA_NOVAR,       /* dim: every score is the same */
+    RES_W_ANOVA_INF,         /* dim: F infinite (no variance within any block) */
+    RES_W_WELCH_GROUPS,      /* dim: fewer than two blocks with scores */
+    RES_W_WELCH_GROUPVAR,    /* dim: a block has one score or no variance */
+    RES_W_KRUSKAL_GROUPS,    /* dim: fewer than two blocks with scores */
+    RES_W_KRUSKAL_TIES,      /* dim: every score ties */
+    RES_W_DEV_NOOTHER,       /* dim: nobody has another scored dimension */
+    RES_W_DEV_NOVAR,         /* dim: fewer than two deviations, or all equal */
+    RES_W_CONSTANT,          /* dim: everyone gave the same score: no CI */
+    RES_W_CONSTANT_GROUPS,   /* dim, count shown groups whose scores are all
+                                equal (or one): no CI and no gap flag */
+    RES_W_FUNNEL,            /* dim: no funnel limits (tau^2 or MSW undefined) */
+    RES_W_GAP_UNTESTED,      /* dim, count gaps with no flag: no staff spread */
+    RES_W_DIFFERENCING,      /* count groups hidden by the differencing defence */
+    RES_W_COMPARE_HIDDEN,    /* count shown groups without a change row: hidden
+                                in the earlier wave by the same rules */
+    RES_W_SMALL_MIN_N        /* min_n below RES_MIN_N_SAFE, asked for */
 } res_wkind_t;
 
 typedef struct {
@@ -139,6 +180,7 @@ typedef struct {
     char *group_label;       /* label of that item; NULL by unit (the
                                 renderers name units in their language) */
     int min_n;
+    int comment_min;         /* quote a unit's comments from this many respondents */
     double min_diff, fdr;
     long self_responses;     /* self-role responses found for gaps */
     res_dim_t *dims;
@@ -148,6 +190,15 @@ typedef struct {
     size_t nsuppressed;
     res_gap_t *gaps;
     size_t ngaps;
+    /* What the gap rule can see in a unit of typical size: n the median
+     * staff of the units with a self score; sd, sd_overall the pooled
+     * within-unit SDs of one dimension's scores and of the mean over the
+     * dimensions; the smallest |gap| flagged on a dimension (its interval,
+     * and min_diff), by the profile's mean, and by one dimension alone
+     * (Holm over ndims).  NAN without gaps. */
+    struct {
+        double n, sd, sd_overall, dim, overall, alone;
+    } gap_detect;
     res_change_t *changes;
     size_t nchanges;
     res_finding_t *findings;
@@ -157,6 +208,8 @@ typedef struct {
 } res_t;
 
 void res_free(res_t *r);                      /* NULL is fine */
+/* The names of the JSON and CSV; NULL (null, an empty cell) for
+ * RES_FUNNEL_NONE and RES_UNTESTED. */
 const char *res_funnel_name(res_funnel_t f);  /* "inside", "below_95", ... */
 const char *res_gapflag_name(res_gapflag_t f);
 const char *res_changeflag_name(res_changeflag_t f);

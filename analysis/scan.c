@@ -312,6 +312,7 @@ static long other_group_of(const scan_t *sc, size_t k, const store_scan_row_t *r
 void scan_cross_init(scan_t *sc, size_t nunit_ids)
 {
     const form_t *f = sc->f;
+    sc->xunits = nunit_ids;
     sc->xpos = util_xmalloc((f->nitems + 2) * sizeof *sc->xpos);
     sc->xsize = util_xmalloc((f->nitems + 2) * sizeof *sc->xsize);
     if (!sc->by_unit) {
@@ -398,6 +399,67 @@ static void score_response(scan_t *sc)
     }
 }
 
+/* A comment's place in the published order: a hash of its text alone.
+ * Which comments are kept (the RES_COMMENTS_KEPT lowest) and the order
+ * they are shown in then depend on what was written, never on when or in
+ * which order: submission order would tell a reader who knows when a
+ * colleague answered which comment is theirs. */
+static uint64_t comment_rank(const char *text)
+{
+    uint64_t h = 1469598103934665603ULL;   /* FNV-1a, then a final mix */
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDULL;
+    return h ^ (h >> 33);
+}
+
+/* a before b in the published order (ties, equal texts, by text) */
+static int comment_before(const char *a, const char *b)
+{
+    uint64_t x = comment_rank(a), y = comment_rank(b);
+    return x != y ? x < y : strcmp(a, b) < 0;
+}
+
+/* Keeps text among group g's comments when it is among the
+ * RES_COMMENTS_KEPT first in the published order, the list sorted. */
+static void comment_keep(scan_t *sc, size_t g, const char *text)
+{
+    char **c = sc->comments + g * RES_COMMENTS_KEPT;
+    size_t n = sc->ncomments[g];
+    if (n == RES_COMMENTS_KEPT) {
+        if (!comment_before(text, c[n - 1]))
+            return;
+        free(c[--n]);
+    }
+    size_t at = n;
+    while (at > 0 && comment_before(text, c[at - 1])) {
+        c[at] = c[at - 1];
+        at--;
+    }
+    c[at] = util_xstrdup(text);
+    sc->ncomments[g] = n + 1;
+}
+
+/* The response in the cross counts: its group g (-1: none) against its
+ * group in each other grouping, and that grouping's totals. */
+static void count_cross(scan_t *sc, int g, const store_scan_row_t *r)
+{
+    uint32_t *xrow = g >= 0 && sc->xrow ? sc->xrow + (size_t)g * sc->xstride : NULL;
+    for (size_t k = 0; k < sc->nx; k++) {
+        long h = other_group_of(sc, k, r);
+        if (h < 0)
+            continue;
+        sc->xtot[sc->xtoff[k] + (size_t)h]++;
+        if (!xrow)
+            continue;
+        if (sc->xoff[k] != SUPPRESS_SPARSE)
+            xrow[sc->xoff[k] + (size_t)h]++;
+        else
+            xmap_add(sc->xmap, (size_t)g, k, (size_t)h);
+    }
+}
+
 static int on_response(void *ud, const store_scan_row_t *r)
 {
     scan_t *sc = ud;
@@ -420,45 +482,44 @@ static int on_response(void *ud, const store_scan_row_t *r)
     score_response(sc);
     if (g >= 0)
         sc->gn[g]++;
-    uint32_t *xrow = g >= 0 && sc->xrow ? sc->xrow + (size_t)g * sc->xstride : NULL;
-    for (size_t k = 0; k < sc->nx; k++) {
-        long h = other_group_of(sc, k, r);
-        if (h < 0)
-            continue;
-        sc->xtot[sc->xtoff[k] + (size_t)h]++;
-        if (!xrow)
-            continue;
-        if (sc->xoff[k] != SUPPRESS_SPARSE)
-            xrow[sc->xoff[k] + (size_t)h]++;
-        else
-            xmap_add(sc->xmap, (size_t)g, k, (size_t)h);
-    }
+    /* respondents in no group have a row of their own after the groups:
+     * the between-group statistics pool them with the hidden groups */
+    size_t row = g >= 0 ? (size_t)g : sc->ngroups;
+    count_cross(sc, g, r);
     for (size_t d = 0; d < sc->ndims; d++) {
         if (isnan(sc->score[d]))
             continue;
         stats_acc_add(&sc->pop[d], sc->score[d]);
-        if (g >= 0)
-            stats_acc_add(&sc->cell[(size_t)g * sc->ndims + d], sc->score[d]);
+        stats_acc_add(&sc->cell[row * sc->ndims + d], sc->score[d]);
     }
     if (sc->light)
         return 0;
 
     /* within-person deviations: score minus the respondent's own mean over
-     * their scored dimensions, so a dimension is "weak" relative to the
-     * others in the same heads, whatever each person's general level */
-    double msum = 0;
-    size_t mk = 0;
+     * their OTHER scored dimensions, so a dimension is "weak" relative to
+     * the others in the same heads, whatever each person's general level,
+     * and "d points below the others" is d, not (K-1)/K of it; and the
+     * mean over the dimensions a self-assessment shares (the gap rule's
+     * unit-level test) */
+    double msum = 0, osum = 0;
+    size_t mk = 0, ok = 0;
     for (size_t d = 0; d < sc->ndims; d++)
         if (!isnan(sc->score[d])) {
             msum += sc->score[d];
             mk++;
+            if (!sc->gapdim || sc->gapdim[d]) {
+                osum += sc->score[d];
+                ok++;
+            }
         }
+    if (ok > 0)
+        stats_acc_add(&sc->overall[row], osum / (double)ok);
     for (size_t d = 0; d < sc->ndims; d++) {
         if (isnan(sc->score[d]))
             continue;
-        stats_acc_add(&sc->dev[d], sc->score[d] - msum / (double)mk);
-        if (g >= 0)
-            kw_add(&sc->kw[d], sc->score[d], (size_t)g);
+        if (mk >= 2)
+            stats_acc_add(&sc->dev[d], sc->score[d] - (msum - sc->score[d]) / (double)(mk - 1));
+        kw_add(&sc->kw[d], sc->score[d], row);
         /* alpha uses complete cases of the dimension's items */
         size_t k = sc->ndimitems[d], j;
         for (j = 0; j < k; j++) {
@@ -503,9 +564,7 @@ static int on_response(void *ud, const store_scan_row_t *r)
             if (!sc->is_text[r->pos[i]] || !r->text[i] || !r->text[i][0])
                 continue;
             wrote = 1;
-            if (sc->ncomments[g] < RES_COMMENTS_KEPT)
-                sc->comments[(size_t)g * RES_COMMENTS_KEPT + sc->ncomments[g]++] =
-                    util_xstrdup(r->text[i]);
+            comment_keep(sc, (size_t)g, r->text[i]);
         }
         sc->ncommenters[g] += wrote;
     }
@@ -550,6 +609,7 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
     sc->likert = util_xcalloc(ns * (sc->maxchoices + 1), sizeof *sc->likert);
     sc->gitem = util_xcalloc(ng * ns, sizeof *sc->gitem);
     sc->kw = util_xcalloc(nd, sizeof *sc->kw);
+    sc->overall = util_xcalloc(ng, sizeof *sc->overall);
     sc->comments = util_xcalloc(ng * RES_COMMENTS_KEPT, sizeof *sc->comments);
     sc->ncomments = util_xcalloc(ng, sizeof *sc->ncomments);
     sc->ncommenters = util_xcalloc(ng, sizeof *sc->ncommenters);
@@ -564,7 +624,7 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
     for (size_t l = 0; l < f->nlists; l++)
         choicehash_init(&sc->chash[l], &f->lists[l]);
     for (size_t d = 0; d < sc->ndims; d++) {
-        kw_init(&sc->kw[d], ngroups);
+        kw_init(&sc->kw[d], ngroups + 1);   /* + the ungrouped row */
         if (sc->ndimitems[d] >= 2)
             sc->cov[d] = stats_cov_new(sc->ndimitems[d]);
     }
@@ -607,6 +667,8 @@ void scan_free(scan_t *sc)
     free(sc->likert);
     free(sc->gitem);
     free(sc->kw);
+    free(sc->overall);
+    free(sc->gapdim);
     free(sc->comments);
     free(sc->ncomments);
     free(sc->ncommenters);
@@ -650,7 +712,7 @@ void scan_kw_table(const scan_t *sc, size_t d, double **vals, size_t *nv, double
     *counts = util_xcalloc((n + 1) * (sc->ngroups + 1), sizeof **counts);
     for (size_t v = 0; v < n; v++)
         (*vals)[v] = kt->vals[order[v]];
-    for (size_t g = 0; g < sc->ngroups; g++)
+    for (size_t g = 0; g <= sc->ngroups; g++)
         for (size_t v = 0; v < n; v++)
             (*counts)[g * n + v] = kt->counts[g * kt->capvals + order[v]];
     *nv = n;
@@ -668,6 +730,8 @@ int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, in
     sc0->progress_ud = sc->progress_ud;
     sc0->done_before = sc->respondents;
     sc0->total = sc->total;
+    if (sc->xpos)   /* the same disclosure control as sc's (the cross-counts) */
+        scan_cross_init(sc0, sc->xunits);
     return scan_run(sc0, s, form_id, wave0, err);
 }
 
@@ -678,6 +742,7 @@ typedef struct {
     int *dimmap;             /* self dim -> target dim, -1 */
     const scan_t *target;    /* for unit_group */
     stats_acc_t *self;       /* ngroups x target ndims */
+    stats_acc_t *overall;    /* ngroups: the response's mean over its dims */
     long responses;
 } selfscan_t;
 
@@ -690,6 +755,8 @@ static int on_self(void *ud, const store_scan_row_t *r)
         return 0;
     size_t g = (size_t)tg->unit_group[r->unit];
     ss->responses++;
+    double osum = 0;
+    size_t ok = 0;
     for (size_t d = 0; d < f->ndims; d++) {
         if (ss->dimmap[d] < 0)
             continue;
@@ -705,13 +772,25 @@ static int on_self(void *ud, const store_scan_row_t *r)
                     answered++;
                 }
         }
-        if (k > 0 && answered * 2 >= k)
+        if (k > 0 && answered * 2 >= k) {
             stats_acc_add(&ss->self[g * tg->ndims + (size_t)ss->dimmap[d]], sum / (double)answered);
+            osum += sum / (double)answered;
+            ok++;
+        }
     }
+    if (ok > 0)
+        stats_acc_add(&ss->overall[g], osum / (double)ok);
     return 0;
 }
 
-int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, long *nresp, err_t *err)
+/* Calls fn on every self-role form that shares a dimension code with f,
+ * with its dimensions mapped to f's (dimmap, the self form's ndims).
+ * Returns 0, or -1 with err when a form cannot be read or fn
+ * fails. */
+static int each_self_form(store_t *s, const form_t *f,
+                          int (*fn)(void *ud, const char *id, const form_t *sf, const int *dimmap,
+                                    err_t *err),
+                          void *ud, err_t *err)
 {
     char **ids = NULL;
     size_t nids = 0;
@@ -723,15 +802,13 @@ int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, long *n
         int fid;
         if (store_form_get(s, ids[i], &sf, &fid, err) != 0)
             goto cleanup;
-        selfscan_t ss = {sf, util_xcalloc(sf->ndims + 1, sizeof(int)), tg, self, 0};
-        int any = 0;
+        int *dimmap = util_xcalloc(sf->ndims + 1, sizeof *dimmap), any = 0;
         for (size_t d = 0; d < sf->ndims; d++) {
-            ss.dimmap[d] = form_dim_index(tg->f, sf->dims[d].code);
-            any |= ss.dimmap[d] >= 0;
+            dimmap[d] = form_dim_index(f, sf->dims[d].code);
+            any |= dimmap[d] >= 0;
         }
-        int r = any ? store_scan(s, ids[i], wave, sf, on_self, &ss, err) : 0;
-        *nresp += ss.responses;
-        free(ss.dimmap);
+        int r = any ? fn(ud, ids[i], sf, dimmap, err) : 0;
+        free(dimmap);
         form_free(sf);
         if (r != 0)
             goto cleanup;
@@ -744,3 +821,42 @@ cleanup:
     return rc;
 }
 
+static int mark_dims(void *ud, const char *id, const form_t *sf, const int *dimmap, err_t *err)
+{
+    (void)id;
+    (void)err;
+    for (size_t d = 0; d < sf->ndims; d++)
+        if (dimmap[d] >= 0)
+            ((char *)ud)[dimmap[d]] = 1;
+    return 0;
+}
+
+int scan_self_dims(store_t *s, scan_t *sc, err_t *err)
+{
+    free(sc->gapdim);
+    sc->gapdim = util_xcalloc(sc->ndims + 1, 1);
+    return each_self_form(s, sc->f, mark_dims, sc->gapdim, err);
+}
+
+typedef struct {
+    store_t *s;
+    int wave;
+    selfscan_t ss;
+} selfrun_t;
+
+static int scan_one_self(void *ud, const char *id, const form_t *sf, const int *dimmap, err_t *err)
+{
+    selfrun_t *sr = ud;
+    sr->ss.sf = sf;
+    sr->ss.dimmap = (int *)dimmap;
+    return store_scan(sr->s, id, sr->wave, sf, on_self, &sr->ss, err);
+}
+
+int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, stats_acc_t *overall,
+              long *nresp, err_t *err)
+{
+    selfrun_t sr = {s, wave, {NULL, NULL, tg, self, overall, 0}};
+    int rc = each_self_form(s, tg->f, scan_one_self, &sr, err);
+    *nresp += sr.ss.responses;
+    return rc;
+}

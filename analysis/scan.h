@@ -50,6 +50,7 @@ typedef struct {
      * lines, where a table per grouping cost a cache miss each; groupings
      * with many groups go to a map of the pairs that occur. */
     size_t nx;
+    size_t xunits;           /* unit ids are below this (scan_cross_init) */
     int *xpos;               /* item position per other grouping, -1 = unit */
     int *xlist;              /* its choice list, -1 = unit */
     size_t *xsize;           /* groups per other grouping */
@@ -66,15 +67,21 @@ typedef struct {
     long respondents;
     long *gn;                /* responses per group */
     stats_acc_t *pop;        /* ndims */
-    stats_acc_t *cell;       /* ngroups x ndims */
-    stats_acc_t *dev;        /* ndims */
+    stats_acc_t *cell;       /* (ngroups + 1) x ndims: row ngroups holds the
+                                respondents in no group */
+    stats_acc_t *dev;        /* ndims: score minus the mean of the others */
+    stats_acc_t *overall;    /* ngroups + 1: respondents' mean over the
+                                dimensions in gapdim (the gap rule's unit test) */
+    char *gapdim;            /* ndims, or NULL (all): the dimensions a self
+                                form shares; set before scan_run, the scan's */
     stats_cov_t **cov;       /* ndims */
     stats_acc_t *item;       /* nscored, as answered */
     double *likert;          /* nscored x maxchoices */
     size_t maxchoices;
     stats_acc_t *gitem;      /* ngroups x nscored, as answered */
-    scan_kw_t *kw;           /* ndims */
-    char **comments;         /* ngroups x RES_COMMENTS_KEPT */
+    scan_kw_t *kw;           /* ndims; rows as cell */
+    char **comments;         /* ngroups x RES_COMMENTS_KEPT, each row in the
+                                published order (a hash of the text) */
     size_t *ncomments;
     long *ncommenters;
     /* per-response scratch */
@@ -107,28 +114,37 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
 void scan_cross_init(scan_t *sc, size_t nunit_ids);
 
 /* Reads form_id's responses in wave into the accumulators.  Returns 0,
- * or -1 with *err (heap). */
+ * or -1 with err. */
 int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, err_t *err);
 
 /* The cross-counts as suppress.h reads them (borrowed from sc). */
 void scan_cross_view(const scan_t *sc, suppress_cross_t *x);
 
 /* Dimension d's distinct scores ascending (*vals, *nv of them) and their
- * counts per group (*counts, ngroups rows of *nv), both the caller's to
- * free: the count table stats_kruskal reads. */
+ * counts per group (*counts, ngroups + 1 rows of *nv, the last the
+ * respondents in no group), both the caller's to free: the count table
+ * stats_kruskal reads. */
 void scan_kw_table(const scan_t *sc, size_t d, double **vals, size_t *nv, double **counts);
 
-/* The comparison wave: sets up sc0 as a light scan grouped as sc and
- * reads form_id's responses in wave0 into it.  Returns 0, or -1 with *err
- * (heap); sc0 is the caller's to scan_free either way. */
+/* The comparison wave: sets up sc0 as a light scan grouped and
+ * cross-counted as sc and reads form_id's responses in wave0 into it.
+ * Returns 0, or -1 with err; sc0 is the caller's to scan_free either way. */
 int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, int wave0,
               err_t *err);
 
+/* The dimensions of sc's form that a self-role form shares, into
+ * sc->gapdim (replacing it): the staff's overall score for the gap rule
+ * is the mean over these.  Before scan_run.  Returns 0, or -1 with err
+ * (heap). */
+int scan_self_dims(store_t *s, scan_t *sc, err_t *err);
+
 /* Self-assessment scores for the gaps: every self-role form sharing
  * dimension codes with tg's form, scored the same way, into self[group x
- * tg's dims] (by unit, through tg's unit_group); *nresp counts the
- * self-role responses read.  Returns 0, or -1 with *err (heap). */
-int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, long *nresp, err_t *err);
+ * tg's dims] (by unit, through tg's unit_group), and each response's mean
+ * over its scored shared dimensions into overall[group]; *nresp counts
+ * the self-role responses read.  Returns 0, or -1 with err. */
+int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, stats_acc_t *overall,
+              long *nresp, err_t *err);
 
 /* Releases what scan_init and the scan allocated; a zeroed scan is fine. */
 void scan_free(scan_t *sc);

@@ -151,18 +151,68 @@ double stats_acc_sd(const stats_acc_t *a)
     return sqrt(stats_acc_var(a));
 }
 
+/* R's t.test refuses "essentially constant" data: a standard error under
+ * 10 eps |mean| (or zero).  The intervals below refuse them too. */
+static int essentially_constant(double se, double mean)
+{
+    return !(se > 0) || se < 10.0 * DBL_EPSILON * fabs(mean);
+}
+
 void stats_mean_ci(const stats_acc_t *a, double level, double *lo, double *hi)
 {
     /* R t.test(x, conf.level = level)$conf.int. */
     *lo = *hi = NAN;
     if (!(a->n >= 2) || !(level > 0 && level < 1))
         return;
-    double q = t_quantile(1.0 - (1.0 - level) / 2.0, a->n - 1.0);
-    double half = q * sqrt(stats_acc_var(a) / a->n);
+    double se = sqrt(stats_acc_var(a) / a->n);
+    if (essentially_constant(se, a->mean))
+        return;
+    double half = t_quantile(1.0 - (1.0 - level) / 2.0, a->n - 1.0) * se;
     if (isnan(half))
         return;
     *lo = a->mean - half;
     *hi = a->mean + half;
+}
+
+double stats_pred_half(double n, double sd, double level)
+{
+    /* qt((1+level)/2, n-1) sd sqrt(1 + 1/n): the interval that holds one
+     * more draw from the same normal population with probability `level`
+     * (the inversion of Crawford & Howell's t) */
+    if (!(n >= 2) || !(sd >= 0) || !(level > 0 && level < 1))
+        return NAN;
+    return t_quantile(1.0 - (1.0 - level) / 2.0, n - 1.0) * sd * sqrt(1.0 + 1.0 / n);
+}
+
+void stats_pred_interval(const stats_acc_t *a, double level, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    if (!(a->n >= 2))
+        return;
+    double sd = stats_acc_sd(a);
+    if (essentially_constant(sd / sqrt(a->n), a->mean))
+        return;
+    double half = stats_pred_half(a->n, sd, level);
+    if (isnan(half))
+        return;
+    *lo = a->mean - half;
+    *hi = a->mean + half;
+}
+
+int stats_single_case_t(const stats_acc_t *a, double x, double *t, double *df, double *p)
+{
+    /* Crawford & Howell (1998): t = (x - mean) / (sd sqrt((n+1)/n)),
+     * df = n - 1, two-sided p */
+    *t = *df = *p = NAN;
+    if (!(a->n >= 2) || !isfinite(x))
+        return -1;
+    double sd = stats_acc_sd(a);
+    if (essentially_constant(sd / sqrt(a->n), a->mean))
+        return -1;
+    *t = (x - a->mean) / (sd * sqrt((a->n + 1.0) / a->n));
+    *df = a->n - 1.0;
+    *p = t_p_two_sided(*t, *df);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -201,7 +251,7 @@ int stats_one_sample_t(const stats_acc_t *x, double mu,
     if (!(x->n >= 2))
         return -1;
     double se = sqrt(stats_acc_var(x) / x->n);
-    if (!(se > 0) || se < 10.0 * DBL_EPSILON * fabs(x->mean))
+    if (essentially_constant(se, x->mean))
         return -1;
     *t = (x->mean - mu) / se;
     *df = x->n - 1.0;
@@ -225,13 +275,15 @@ static int bh_cmp(const void *va, const void *vb)
     return (a->at > b->at) - (a->at < b->at); /* deterministic on ties */
 }
 
-int stats_bh(const double *p, size_t n, double *q)
+/* The adjustments of R's p.adjust on the non-missing p-values sorted
+ * ascending: m of them, p_(1) <= ... <= p_(m).  NAN entries are dropped
+ * before m is counted, as R's lazy default n = length(p) does after
+ * removing NAs.  holm: q_(i) = min(1, max_{j <= i} (m - j + 1) p_(j));
+ * else BH: q_(i) = min(1, min_{j >= i} m/j p_(j)), so tied p-values end
+ * up with the same q because the running minimum runs from the largest p
+ * down. */
+static int p_adjust(const double *p, size_t n, double *q, int holm)
 {
-    /* R p.adjust(p, "BH"): with m non-missing p sorted ascending,
-     * q_(i) = min(1, min_{j >= i} m/j p_(j)).  Tied p-values end up with
-     * the same q because the running minimum runs from the largest p
-     * down.  NAN entries are dropped before m is counted, as R's lazy
-     * default n = length(p) does after removing NAs. */
     bh_item *items = malloc((n ? n : 1) * sizeof *items);
     if (!items) {
         for (size_t i = 0; i < n; i++)
@@ -249,15 +301,35 @@ int stats_bh(const double *p, size_t n, double *q)
     for (size_t i = 0; i < n; i++) /* p may alias q: p is copied above */
         q[i] = NAN;
     qsort(items, m, sizeof *items, bh_cmp);
-    double run = INFINITY;
-    for (size_t r = m; r > 0; r--) {
-        double v = (double)m / (double)r * items[r - 1].p;
-        if (v < run)
-            run = v;
-        q[items[r - 1].at] = run < 1.0 ? run : 1.0;
+    if (holm) {
+        double run = 0;
+        for (size_t r = 0; r < m; r++) {
+            double v = (double)(m - r) * items[r].p;
+            if (v > run)
+                run = v;
+            q[items[r].at] = run < 1.0 ? run : 1.0;
+        }
+    } else {
+        double run = INFINITY;
+        for (size_t r = m; r > 0; r--) {
+            double v = (double)m / (double)r * items[r - 1].p;
+            if (v < run)
+                run = v;
+            q[items[r - 1].at] = run < 1.0 ? run : 1.0;
+        }
     }
     free(items);
     return 0;
+}
+
+int stats_bh(const double *p, size_t n, double *q)
+{
+    return p_adjust(p, n, q, 0);   /* R p.adjust(p, "BH") */
+}
+
+int stats_holm(const double *p, size_t n, double *q)
+{
+    return p_adjust(p, n, q, 1);   /* R p.adjust(p, "holm") */
 }
 
 /* ------------------------------------------------------------------ */

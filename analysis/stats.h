@@ -79,10 +79,30 @@ double stats_acc_sd(const stats_acc_t *a);
 /* Two-sided t confidence interval of the mean at confidence `level`
  * (0.95 for 95%), as R t.test(x, conf.level = level)$conf.int:
  * mean +- qt(1-(1-level)/2, n-1) * sd/sqrt(n).  NAN bounds when n < 2 or
- * level is not in (0,1).  Zero variance gives lo = hi = mean (R would
- * refuse "essentially constant" data; an interval of width 0 is the honest
- * summary for a report). */
+ * level is not in (0,1), and when the data are essentially constant
+ * (standard error below 10 eps |mean|), where R's t.test stops: an
+ * interval of width 0 would claim a certainty that one sample of equal
+ * answers does not give. */
 void stats_mean_ci(const stats_acc_t *a, double level, double *lo, double *hi);
+
+/* Two-sided prediction interval for ONE more observation from the
+ * population a was drawn from, at `level`:
+ * mean +- qt(1-(1-level)/2, n-1) * sd * sqrt(1 + 1/n).  A value outside it
+ * is exactly one whose Crawford-Howell test (stats_single_case_t) has
+ * p < 1 - level.  NAN bounds as stats_mean_ci (n < 2, constant data). */
+void stats_pred_interval(const stats_acc_t *a, double level, double *lo, double *hi);
+
+/* The half-width of that interval for n controls with standard deviation
+ * sd: qt(1-(1-level)/2, n-1) * sd * sqrt(1 + 1/n), the smallest distance
+ * from the mean that a single case must have to fall outside it.  NAN
+ * when n < 2, sd is negative or NAN, or level is not in (0,1). */
+double stats_pred_half(double n, double sd, double level);
+
+/* Crawford & Howell's (1998) modified t test of one case x against a
+ * small control sample a: t = (x - mean)/(sd sqrt((n+1)/n)), df = n - 1,
+ * two-sided p.  Returns -1 (outputs NAN) when n < 2, x is not finite or a
+ * is essentially constant. */
+int stats_single_case_t(const stats_acc_t *a, double x, double *t, double *df, double *p);
 
 /* ------------------------------------------------------------------ */
 /* t tests and multiplicity                                           */
@@ -107,6 +127,12 @@ int stats_one_sample_t(const stats_acc_t *x, double mu,
  * Returns 0, or -1 (every q NAN) if its O(n) scratch cannot be allocated;
  * callers written against a void signature may ignore the result. */
 int stats_bh(const double *p, size_t n, double *q);
+
+/* Holm's step-down adjusted p-values, as R p.adjust(p, "holm"): they
+ * control the family-wise error rate (the chance of any false call in
+ * the family), where BH controls the share of false calls.  NAN entries
+ * and aliasing as stats_bh. */
+int stats_holm(const double *p, size_t n, double *q);
 
 /* ------------------------------------------------------------------ */
 /* Between-group statistics from per-group accumulators               */

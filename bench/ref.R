@@ -69,7 +69,9 @@ scores <- sapply(dimcodes, function(code) {
   m <- rowMeans(s, na.rm = TRUE)
   ifelse(answered * 2 < k, NA_real_, 100 * (m - lo) / (hi - lo))
 })
-rmean <- rowMeans(scores, na.rm = TRUE)
+# weak dimension: each score against the mean of the respondent's OTHER
+# scored dimensions (respondents with no other one left out)
+nscored <- rowSums(!is.na(scores)); total <- rowSums(scores, na.rm = TRUE)
 
 # ---- anonymity: groups under min_n, and the complementary one ----
 cnt <- table(unit)
@@ -80,6 +82,9 @@ if (any(supp) && sum(cnt[supp]) < min_n && any(!supp)) {
   supp[names(which.min(rest))] <- TRUE
 }
 shown <- sort(names(cnt)[!supp])
+# between-group statistics over the published blocks: the shown units, and
+# one block pooling the hidden ones (and anyone in no unit)
+block <- ifelse(!is.na(unit) & unit %in% shown, unit, "(pool)")
 
 dims <- list(); cells <- list()
 for (code in dimcodes) {
@@ -87,7 +92,7 @@ for (code in dimcodes) {
   items <- likert$name[likert$dimension == code]
   cc <- S[complete.cases(S[, items]), items, drop = FALSE]
   a <- psych::alpha(as.data.frame(cc), check.keys = FALSE, warnings = FALSE)
-  bg <- data.frame(score = x[ok], g = factor(unit[ok]))
+  bg <- data.frame(score = x[ok], g = factor(block[ok]))
   w <- tryCatch(oneway.test(score ~ g, data = bg, var.equal = FALSE),   # Welch
                 error = function(e) list(statistic = NA, parameter = c(NA, NA), p.value = NA))
   kw <- kruskal.test(score ~ g, data = bg)
@@ -102,7 +107,7 @@ for (code in dimcodes) {
   icc1 <- (MSB - MSW) / (MSB + (kbar - 1) * MSW)            # multilevel::ICC1
   icc2 <- (MSB - MSW) / MSB                                 # multilevel::ICC2
   tau2 <- max(0, (MSB - MSW) / kbar)
-  d <- (x - rmean)[ok]
+  d <- (x - (total - x) / (nscored - 1))[ok & nscored >= 2]
   tt <- t.test(d)
   dims[[code]] <- list(code = code, n = sum(ok), mean = mean(x[ok]), sd = sd(x[ok]),
     alpha = a$total$raw_alpha, std_alpha = a$total$std.alpha, average_r = a$total$average_r,
@@ -115,13 +120,15 @@ for (code in dimcodes) {
     p = tt$p.value)
 
   ranvar <- (A^2 - 1) / 12
-  J <- length(items)
   for (g in shown) {
     ing <- unit == g
     xu <- x[ing & ok]; xo <- x[!ing & ok]
     n <- length(xu); m <- mean(xu)
     t2 <- t.test(xu, xo)                                    # Welch two-sample
-    Sv <- min(mean(apply(X[ing, items, drop = FALSE], 2, var, na.rm = TRUE)), ranvar)
+    # J: the items answered at least twice in the unit (one list here)
+    v <- apply(X[ing, items, drop = FALSE], 2, function(c) if (sum(!is.na(c)) >= 2) var(c, na.rm = TRUE) else NA)
+    J <- sum(!is.na(v))
+    Sv <- min(mean(v, na.rm = TRUE), ranvar)
     rwg <- J * (1 - Sv / ranvar) / (J * (1 - Sv / ranvar) + Sv / ranvar)
     B <- tau2 / (tau2 + MSW / n)
     cells[[length(cells) + 1]] <- list(unit = g, dimension = code, n = n, mean = m,

@@ -72,13 +72,17 @@ def main():
         k = s.shape[1]
         m = s.mean(axis=1)
         scores[code] = (100 * (m - LO) / (HI - LO)).where(s.notna().sum(axis=1) * 2 >= k)
-    rmean = scores.mean(axis=1)
+    # weak dimension: each score against the mean of the OTHER scored ones
+    nscored, total = scores.notna().sum(axis=1), scores.sum(axis=1)
 
     cnt = unit.value_counts()
     supp = cnt < MIN_N
     if supp.any() and cnt[supp].sum() < MIN_N and (~supp).any():
         supp[cnt[~supp].idxmin()] = True
     shown = sorted(cnt.index[~supp])
+    # between-group statistics over the published blocks: the shown units
+    # and one block pooling the hidden ones
+    block = unit.where(unit.isin(shown), "(pool)")
 
     res_dims, cells = [], []
     for code in dims:
@@ -93,14 +97,14 @@ def main():
         R = cc.corr().values
         avg_r = (R.sum() - k) / (k * (k - 1))
         std_alpha = k * avg_r / (1 + (k - 1) * avg_r)
-        xs, us = x[ok], unit[ok]
-        groups = [g.values for _, g in xs.groupby(us)]
+        xs, us, bs = x[ok], unit[ok], block[ok]
+        groups = [g.values for _, g in xs.groupby(bs)]
         F, pF = stats.f_oneway(*groups)
-        agg = xs.groupby(us).agg(["count", "mean", "var"])
+        agg = xs.groupby(bs).agg(["count", "mean", "var"])
         G, N = len(agg), len(xs)
         grand = xs.mean()
         ssb = (agg["count"] * (agg["mean"] - grand) ** 2).sum()
-        ssw = ((xs - us.map(agg["mean"])) ** 2).sum()
+        ssw = ((xs - bs.map(agg["mean"])) ** 2).sum()
         msb, msw = ssb / (G - 1), ssw / (N - G)
         kbar = N / G
         # Welch's ANOVA (R oneway.test var.equal = FALSE)
@@ -113,7 +117,7 @@ def main():
             wdf = 1 / (3 * tmp)
             wp = stats.f.sf(wf, G - 1, wdf)
         H, pH = stats.kruskal(*groups)
-        dev = (x - rmean)[ok]
+        dev = (x - (total - x) / (nscored - 1))[ok & (nscored >= 2)]
         tt = stats.ttest_1samp(dev, 0.0)
         tau2 = max(0.0, (msb - msw) / kbar)
         res_dims.append({
@@ -127,7 +131,9 @@ def main():
             "deviation": dev.mean(), "t": tt.statistic, "p": tt.pvalue})
         # per shown unit: Welch t-test against everybody else, rwg(j), EB mean
         ranvar = (A * A - 1) / 12.0
-        ivar = X[items].groupby(unit).var().mean(axis=1)   # mean item variance
+        # mean variance of the items answered at least twice in the unit (J of them)
+        iv = X[items].groupby(unit).var()
+        ivar, jn = iv.mean(axis=1), iv.notna().sum(axis=1)
         xv, uv = xs.values, us.values
         for g in shown:
             ing = uv == g
@@ -136,7 +142,8 @@ def main():
             n = len(xu)
             su = (xu.var(ddof=1) / n, xo.var(ddof=1) / len(xo))
             sv = min(ivar[g], ranvar)
-            rwg = k * (1 - sv / ranvar) / (k * (1 - sv / ranvar) + sv / ranvar)
+            J = jn[g]
+            rwg = J * (1 - sv / ranvar) / (J * (1 - sv / ranvar) + sv / ranvar)
             B = tau2 / (tau2 + msw / n)
             cells.append({"unit": g, "dimension": code, "n": n, "mean": xu.mean(),
                           "diff": xu.mean() - xo.mean(), "t": t.statistic,

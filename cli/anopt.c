@@ -1,6 +1,7 @@
 /*
  * anopt: the options analyze and report share (see anopt.h).  The limits
- * are the analysis engine's: a minimum group size of at least one person,
+ * are the analysis engine's: a minimum group size of at least one person
+ * (below 5 only with --allow-small-groups, which every output stamps),
  * a difference in points on the 0-100 scale, and a false discovery rate
  * strictly between 0 and 1 (Benjamini-Hochberg is undefined at either end).
  */
@@ -39,7 +40,26 @@ int anopt_apply(an_opts_t *o, int c, const char *arg)
         }
         o->fdr = x;
         return 1;
+    case ANOPT_ALLOW_SMALL: o->allow_small_groups = 1; return 1;
+    case ANOPT_COMMENT_MIN:
+        if (util_parse_long(arg, &l) != 0 || l < 1 || l > 1000000) {
+            cli_error(_("--comment-min takes a whole number >= 1, not '%s'"), arg);
+            return -1;
+        }
+        o->comment_min = (int)l;
+        return 1;
     default:
         return 0;
     }
+}
+
+int anopt_check(const an_opts_t *o)
+{
+    if (o->min_n < RES_MIN_N_SAFE && !o->allow_small_groups) {
+        cli_error(_("--min-n %d is below %d: groups that small can identify their members; add "
+                    "--allow-small-groups if that is really wanted (every output will say so)"),
+                  o->min_n, RES_MIN_N_SAFE);
+        return -1;
+    }
+    return 0;
 }

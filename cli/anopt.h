@@ -1,6 +1,7 @@
 /*
  * anopt: the analysis options that `analyze` and `report` share (--form,
- * --wave, --by, --compare-wave, --min-n, --min-diff, --fdr): one option
+ * --wave, --by, --compare-wave, --min-n, --min-diff, --fdr,
+ * --allow-small-groups, --comment-min): one option
  * table and one parser, so both commands accept, check and word them
  * identically.  Only cmd_* code uses this.
  */
@@ -10,18 +11,28 @@
 #include "analysis/analyze.h"
 #include "cli/cli.h"
 
+/* Keys of the long-only options (past any letter) */
+#define ANOPT_ALLOW_SMALL 0x101
+#define ANOPT_COMMENT_MIN 0x102
+
 /* The entries to splice into a command's option table (they end with a
- * comma); each works as -KEY too. */
+ * comma); each with a letter works as -KEY too. */
 #define ANOPT_OPTS                                                                     \
     {"form", 'f', CLI_VALUE | CLI_SHORT}, {"wave", 'w', CLI_VALUE | CLI_SHORT},         \
     {"by", 'b', CLI_VALUE | CLI_SHORT}, {"compare-wave", 'c', CLI_VALUE | CLI_SHORT},   \
     {"min-n", 'n', CLI_VALUE | CLI_SHORT}, {"min-diff", 'd', CLI_VALUE | CLI_SHORT},    \
-    {"fdr", 'q', CLI_VALUE | CLI_SHORT},
+    {"fdr", 'q', CLI_VALUE | CLI_SHORT}, {"comment-min", ANOPT_COMMENT_MIN, CLI_VALUE}, \
+    {"allow-small-groups", ANOPT_ALLOW_SMALL, 0},
 
 /* Applies option c with its argument to o (arg is kept, not copied: it
  * points into argv).  Returns 1 when c is one of the shared options, 0
  * when it is not (the command handles it), -1 after printing why the
  * value is wrong (the command then exits 2). */
 int anopt_apply(an_opts_t *o, int c, const char *arg);
+
+/* After every option: the checks that need more than one of them (a
+ * --min-n below 5 needs --allow-small-groups).  Returns 0, or -1 after
+ * printing why (the command then exits 2). */
+int anopt_check(const an_opts_t *o);
 
 #endif

@@ -18,7 +18,8 @@
 static const char usage[] = N_(
     "usage: gapsurvey analyze [--form FORM] [--wave NAME] [--by unit|ITEM]\n"
     "                         [--compare-wave NAME] [--min-n N] [--min-diff X]\n"
-    "                         [--fdr Q] [--json | --csv DIR]\n"
+    "                         [--fdr Q] [--comment-min N] [--allow-small-groups]\n"
+    "                         [--json | --csv DIR]\n"
     "\n"
     "Scores every respondent per dimension (0-100), then reports per dimension\n"
     "(mean, CI, Cronbach's alpha, ANOVA, Welch, Kruskal-Wallis, ICC, weak-\n"
@@ -30,7 +31,11 @@ static const char usage[] = N_(
     "  --form FORM        the staff form (default: the one with most responses)\n"
     "  --wave NAME        default: the newest wave with responses\n"
     "  --by ITEM          group by a select_one question instead of by unit\n"
-    "  --min-n N          smallest group shown (default 5)\n"
+    "  --min-n N          smallest group shown (default 5; below 5 only with\n"
+    "                     --allow-small-groups, which every output then states)\n"
+    "  --comment-min N    quote a unit's comments from N respondents (default 10,\n"
+    "                     never below --min-n; never under --by groups)\n"
+    "  --allow-small-groups  allow --min-n below 5\n"
     "  --min-diff X       smallest difference, in points, called weak (default 5)\n"
     "  --fdr Q            false discovery rate (default 0.05)\n"
     "  --json             the whole result as JSON on stdout\n"
@@ -73,6 +78,8 @@ int cmd_analyze(int argc, char **argv, cli_ctx_t *cx)
         return cli_status(c);
     if (optind != argc)
         return cli_usage(usage);
+    if (anopt_check(&o) != 0)
+        return 2;
     if (json && csvdir) {
         cli_error(_("--json and --csv exclude each other"));
         return 2;

@@ -115,6 +115,7 @@ int cmd_export(int argc, char **argv, cli_ctx_t *cx)
     exp_stats_t st;
     if (exp_write(s, f, form_id, wave, &o, &st, &err) != 0) {
         cli_perror(&err);
+        free(st.tables);
         goto cleanup;
     }
     if (st.unlisted)
@@ -135,6 +136,9 @@ int cmd_export(int argc, char **argv, cli_ctx_t *cx)
     if (o.path)
         printf(_("%s: %ld responses to %s (wave %s) written as %s\n"), o.path, st.rows, form_id,
                wname, exp_format_name(o.format));
+    if (st.tables)
+        printf(_("the repeats' rows, one per instance: %s\n"), st.tables);
+    free(st.tables);
     rc = 0;
 cleanup:
     free(wname);

@@ -24,7 +24,8 @@
 static const char usage[] = N_(
     "usage: gapsurvey report --out DIR [--form FORM] [--wave NAME] [--by unit|ITEM]\n"
     "                        [--lang zh|en] [--compare-wave NAME] [--min-n N]\n"
-    "                        [--min-diff X] [--fdr Q] [--no-plots]\n"
+    "                        [--min-diff X] [--fdr Q] [--comment-min N]\n"
+    "                        [--allow-small-groups] [--no-plots]\n"
     "                        [--format html,md,docx|all] [--unit CODE]\n"
     "       gapsurvey report --each-unit DIR [analysis options]\n"
     "\n"
@@ -148,6 +149,8 @@ int cmd_report(int argc, char **argv, cli_ctx_t *cx)
         return cli_usage(usage);
     if (each && *each)
         out = each;
+    if (anopt_check(&o) != 0)
+        return 2;
     if (!out || !*out) {
         cli_error(_("--out DIR is required: the directory to write the report into"));
         return cli_usage(usage);

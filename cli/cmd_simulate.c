@@ -18,7 +18,7 @@
 static const char usage[] = N_(
     "usage: gapsurvey simulate [--units N] [--staff N] [--seed S] [--wave NAME]\n"
     "                          [--plant UNIT:DIM:DELTA,...] [--overclaim UNIT,...]\n"
-    "                          [--missing RATE] [--unit-effects SCALE]\n"
+    "                          [--missing RATE] [--unit-effects SCALE] [--unbiased-self]\n"
     "\n"
     "Stores synthetic but realistic responses to the shipped questionnaires\n"
     "(staff-opinion and five-type-self): about N staff per unit and one\n"
@@ -34,10 +34,12 @@ static const char usage[] = N_(
     "                    wave); it must not hold responses yet\n"
     "  --plant U:D:X     shift unit U's staff scores on dimension D by X points of\n"
     "                    the 0-100 scale (negative = weaker); repeatable\n"
-    "  --overclaim U,... units whose self-assessment is strongly inflated\n"
+    "  --overclaim U,... units whose self-assessment is at the top of the scale\n"
     "  --missing RATE    share of Likert answers left blank (default 0.03)\n"
     "  --unit-effects S  scale of the random differences between units (default 1;\n"
     "                    0: units differ only where planted)\n"
+    "  --unbiased-self   draw each self-assessment like one more staff member of\n"
+    "                    its unit (no self-flattery: a city with no real gap)\n"
     "\n"
     "example:\n"
     "  gapsurvey simulate --seed 7 --plant U07:planning:-15 --overclaim U07\n");
@@ -96,7 +98,7 @@ static const cli_opt_t opts[] = {
     {"seed", 'S', CLI_VALUE | CLI_SHORT},      {"plant", 'p', CLI_VALUE | CLI_SHORT},
     {"overclaim", 'o', CLI_VALUE | CLI_SHORT}, {"wave", 'w', CLI_VALUE | CLI_SHORT},
     {"missing", 'm', CLI_VALUE | CLI_SHORT},   {"unit-effects", 'E', CLI_VALUE | CLI_SHORT},
-    CLI_OPT_END};
+    {"unbiased-self", 'B', CLI_SHORT},         CLI_OPT_END};
 
 int cmd_simulate(int argc, char **argv, cli_ctx_t *cx)
 {
@@ -146,6 +148,7 @@ int cmd_simulate(int argc, char **argv, cli_ctx_t *cx)
                 goto cleanup;
             }
             break;
+        case 'B': o.unbiased_self = 1; break;
         }
     }
     if (c != CLI_END) {
@@ -168,7 +171,9 @@ int cmd_simulate(int argc, char **argv, cli_ctx_t *cx)
     int r = sim_run(s, &o, &nstaff, &nself, &err);
     cli_progress_clear(&prog);
     if (r != 0) {
-        cli_error(_("%s; nothing simulated"), err.msg);
+        char *why = err_text(&err);   /* the shipped unit list's errors have a position */
+        cli_error(_("%s; nothing simulated"), why);
+        free(why);
         goto cleanup;
     }
     /* sim_run filled o.wave, or else the newest open wave */

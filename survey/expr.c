@@ -6,8 +6,9 @@
  * Errors carry the 1-based column counted in UTF-8 characters, because the
  * form checker points into cells that often hold Chinese text.  Recursion is
  * bounded both while parsing and in the finished tree, so hostile input
- * cannot exhaust the stack, and evaluation never allocates, so it cannot
- * fail.
+ * cannot exhaust the stack.  Evaluation allocates only for strings it
+ * builds (concat, today), kept until it ends; it cannot fail, so memory
+ * running out there gives the empty string.
  */
 #include "survey/expr.h"
 
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/i18n.h"
 
@@ -57,7 +59,7 @@ struct token {
     double num;             /* T_NUM */
 };
 
-enum kind { N_NUM, N_STR, N_REF, N_DOT, N_NEG, N_BIN, N_CALL };
+enum kind { N_NUM, N_STR, N_REF, N_DOT, N_NEG, N_BIN, N_CALL, N_FIELD };
 
 enum op {
     OP_OR, OP_AND, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
@@ -66,8 +68,13 @@ enum op {
 
 enum fn {
     F_SELECTED, F_COUNT_SELECTED, F_STRING_LENGTH, F_NUMBER, F_STRING,
-    F_TRUE, F_FALSE, F_NOT, F_IF, F_COALESCE
+    F_TRUE, F_FALSE, F_NOT, F_IF, F_COALESCE,
+    F_CONCAT, F_SUM, F_MIN, F_MAX, F_ROUND, F_INT, F_FLOOR, F_CEILING, F_ABS,
+    F_CONTAINS, F_STARTS_WITH, F_ENDS_WITH, F_TODAY
 };
+
+/* The most arguments concat(), sum(), min() and max() take. */
+#define MAX_ARGS 64
 
 /* Binary precedence levels, loosest first (XPath 1.0 section 3.4/3.5). */
 enum level { L_OR, L_AND, L_EQ, L_REL, L_ADD, L_MUL };
@@ -78,10 +85,10 @@ struct node {
     int col;
     int height;
     double num;             /* N_NUM */
-    char *str;              /* owned: N_STR content, N_REF name */
+    char *str;              /* owned: N_STR content, N_REF name, N_FIELD "#name" */
     size_t len;
     int nkid;
-    struct node *kid[3];    /* owned */
+    struct node **kid;      /* owned, nkid of them */
 };
 
 struct expr {
@@ -98,8 +105,10 @@ struct parser {
     int depth;
     int uses_dot;
     int failed;
-    char *err;              /* owned until handed to the caller */
+    int fields;             /* a choice filter: bare names are choice columns */
+    char *err;              /* owned until handed to the caller's err_t */
     int errcol;
+    int nomem;              /* the error is an allocation that failed */
 };
 
 struct fn_info {
@@ -121,16 +130,29 @@ static const struct fn_info fns[] = {
     { "not", F_NOT, 1, 1 },
     { "if", F_IF, 3, 3 },
     { "coalesce", F_COALESCE, 2, 2 },
+    { "concat", F_CONCAT, 1, MAX_ARGS },
+    { "sum", F_SUM, 1, MAX_ARGS },
+    { "min", F_MIN, 1, MAX_ARGS },
+    { "max", F_MAX, 1, MAX_ARGS },
+    { "round", F_ROUND, 1, 2 },
+    { "int", F_INT, 1, 1 },
+    { "floor", F_FLOOR, 1, 1 },
+    { "ceiling", F_CEILING, 1, 1 },
+    { "abs", F_ABS, 1, 1 },
+    { "contains", F_CONTAINS, 2, 2 },
+    { "starts-with", F_STARTS_WITH, 2, 2 },
+    { "ends-with", F_ENDS_WITH, 2, 2 },
+    { "today", F_TODAY, 0, 0 },
 };
 
 /* ODK functions a form may legitimately use but we do not evaluate; naming
  * them "unsupported" rather than "unknown" tells the author it is not a typo. */
 static const char *const unsupported[] = {
-    "regex", "concat", "substr", "substring-before", "substring-after",
-    "contains", "starts-with", "ends-with", "translate", "normalize-space",
-    "join", "boolean", "boolean-from-string", "round", "int", "floor",
-    "ceiling", "abs", "pow", "sqrt", "exp", "log", "log10", "sum", "count",
-    "max", "min", "position", "last", "today", "now", "date", "date-time",
+    "regex", "substr", "substring-before", "substring-after",
+    "translate", "normalize-space",
+    "join", "boolean", "boolean-from-string",
+    "pow", "sqrt", "exp", "log", "log10", "count",
+    "position", "last", "now", "date", "date-time",
     "decimal-date-time", "format-date", "format-date-time", "jr:choice-name",
     "selected-at", "indexed-repeat", "pulldata", "instance", "current",
     "once", "uuid", "random", "checklist", "weighted-checklist", "distance",
@@ -357,6 +379,7 @@ static void node_free(struct node *n)
         return;
     for (i = 0; i < n->nkid; i++)
         node_free(n->kid[i]);
+    free(n->kid);
     free(n->str);
     free(n);
 }
@@ -389,6 +412,13 @@ static EXPR_PRINTF(3, 4) void fail(struct parser *p, int col,
     vsnprintf(msg, (size_t)n + 1, fmt, ap);
     va_end(ap);
     p->err = msg;
+}
+
+static void nomem(struct parser *p, int col)
+{
+    if (!p->failed)
+        p->nomem = 1;
+    fail(p, col, _("out of memory"));
 }
 
 /* ---- lexer --------------------------------------------------------- */
@@ -631,7 +661,7 @@ static struct node *node_new(struct parser *p, enum kind kind, int op,
     struct node *n = calloc(1, sizeof *n);
 
     if (!n) {
-        fail(p, col, _("out of memory"));
+        nomem(p, col);
         return NULL;
     }
     n->kind = kind;
@@ -658,18 +688,40 @@ static int node_finish(struct parser *p, struct node *n)
     return 0;
 }
 
+/* Appends child k to n, which owns it from then on (freed on failure). */
+static int node_add(struct parser *p, struct node *n, struct node *k)
+{
+    struct node **kid = realloc(n->kid, (size_t)(n->nkid + 1) * sizeof *kid);
+
+    if (!kid) {
+        node_free(k);
+        fail(p, n->col, _("out of memory"));
+        return -1;
+    }
+    n->kid = kid;
+    n->kid[n->nkid++] = k;
+    return 0;
+}
+
 /* Takes ownership of the children: on failure they are freed. */
 static struct node *node_with_kids(struct parser *p, enum kind kind, int op,
                                    int col, struct node *a, struct node *b)
 {
     struct node *n = node_new(p, kind, op, col);
+    struct node *k;
 
     if (!n)
         goto cleanup;
-    n->kid[n->nkid++] = a;
-    if (b)
-        n->kid[n->nkid++] = b;
-    a = b = NULL;               /* owned by n from here on */
+    k = a;
+    a = NULL;
+    if (node_add(p, n, k) < 0)
+        goto cleanup;
+    if (b) {
+        k = b;
+        b = NULL;
+        if (node_add(p, n, k) < 0)
+            goto cleanup;
+    }
     if (node_finish(p, n) < 0)
         goto cleanup;
     return n;
@@ -690,7 +742,7 @@ static struct node *node_text(struct parser *p, enum kind kind, int col,
         return NULL;
     n->str = malloc(len + 1);
     if (!n->str) {
-        fail(p, col, _("out of memory"));
+        nomem(p, col);
         node_free(n);
         return NULL;
     }
@@ -735,6 +787,12 @@ static void fail_arg_count(struct parser *p, const struct token *name,
                         "function '%s' takes %d arguments, got %d",
                         (unsigned long)fi->min_args),
              fi->name, fi->min_args, nargs);
+    else if (nargs < fi->min_args)
+        fail(p, name->col,
+             i18n_ntext("function '%s' takes at least %d argument, got %d",
+                        "function '%s' takes at least %d arguments, got %d",
+                        (unsigned long)fi->min_args),
+             fi->name, fi->min_args, nargs);
     else
         fail(p, name->col,
              i18n_ntext("function '%s' takes at most %d argument, got %d",
@@ -754,6 +812,16 @@ static struct node *parse_call(struct parser *p)
     if (next(p) < 0)
         return NULL;
     fi = find_fn(&name);
+    if (p->cur.type != T_LP && p->fields && !fi) {
+        /* the choice's own column: "#" keeps it apart from ${name} */
+        call = node_text(p, N_FIELD, name.col, name.text, name.len + 1);
+        if (call) {
+            memmove(call->str + 1, name.text, name.len);
+            call->str[0] = '#';
+            call->str[name.len + 1] = '\0';
+        }
+        return call;
+    }
     if (p->cur.type != T_LP) {
         if (fi)
             fail(p, name.col, _("'%s' is a function; write %s(%s)"), fi->name,
@@ -785,10 +853,12 @@ static struct node *parse_call(struct parser *p)
             if (!arg)
                 goto cleanup;
             /* Surplus arguments are parsed only to count them. */
-            if (nargs < 3)
-                call->kid[call->nkid++] = arg;
-            else
+            if (nargs < fi->max_args) {
+                if (node_add(p, call, arg) < 0)
+                    goto cleanup;
+            } else {
                 node_free(arg);
+            }
             nargs++;
             if (p->cur.type == T_RP)
                 break;
@@ -812,10 +882,9 @@ static struct node *parse_call(struct parser *p)
     if (next(p) < 0)
         goto cleanup;
     if (nargs == 0 && fi->max_args == 1) {
-        call->kid[0] = node_new(p, N_DOT, 0, name.col);
-        if (!call->kid[0])
+        arg = node_new(p, N_DOT, 0, name.col);
+        if (!arg || node_add(p, call, arg) < 0)
             goto cleanup;
-        call->nkid = 1;
         p->uses_dot = 1;
     }
     if (node_finish(p, call) < 0)
@@ -1028,21 +1097,30 @@ static void fail_trailing(struct parser *p)
              shown(t->text, t->len), t->text);
 }
 
-int expr_parse(const char *src, expr_t **out, err_t *err, int *col)
+static int parse_with(const char *src, int fields, expr_t **out, err_t *err);
+
+int expr_parse(const char *src, expr_t **out, err_t *err)
+{
+    return parse_with(src, 0, out, err);
+}
+
+int expr_parse_filter(const char *src, expr_t **out, err_t *err)
+{
+    return parse_with(src, 1, out, err);
+}
+
+static int parse_with(const char *src, int fields, expr_t **out, err_t *err)
 {
     struct parser p;
     struct node *root = NULL;
     expr_t *e;
     int rc = -1;
 
-    if (err)
-        *err = NULL;
-    if (col)
-        *col = 0;
     if (!out)
         return -1;
     *out = NULL;
     memset(&p, 0, sizeof p);
+    p.fields = fields;
     p.src = src ? src : "";
     p.col = 1;
     if (next(&p) < 0)
@@ -1056,7 +1134,7 @@ int expr_parse(const char *src, expr_t **out, err_t *err, int *col)
     }
     e = malloc(sizeof *e);
     if (!e) {
-        fail(&p, 1, _("out of memory"));
+        nomem(&p, 1);
         goto cleanup;
     }
     e->root = root;
@@ -1067,15 +1145,10 @@ int expr_parse(const char *src, expr_t **out, err_t *err, int *col)
 cleanup:
     node_free(root);
     if (rc < 0) {
-        /* fail() could not allocate its message: malloc is failing. */
-        if (!p.err)
-            p.err = strdup(_("out of memory"));
-        if (err)
-            *err = p.err;
-        else
-            free(p.err);
-        if (col)
-            *col = p.errcol;
+        /* no message means fail() could not allocate it: malloc is failing */
+        err_set_at(err, p.nomem || !p.err ? ERR_NOMEM : ERR_INPUT, 0, p.errcol, "%s",
+                   p.err ? p.err : _("out of memory"));
+        free(p.err);
     }
     return rc;
 }
@@ -1088,16 +1161,16 @@ void expr_free(expr_t *e)
     free(e);
 }
 
-static void foreach_ref(const struct node *n,
-                        void (*cb)(void *ud, const char *name, int col),
-                        void *ud)
+static void foreach_of(const struct node *n, enum kind kind,
+                       void (*cb)(void *ud, const char *name, int col),
+                       void *ud)
 {
     int i;
 
-    if (n->kind == N_REF)
-        cb(ud, n->str, n->col);
+    if (n->kind == kind)
+        cb(ud, n->str + (kind == N_FIELD), n->col);
     for (i = 0; i < n->nkid; i++)
-        foreach_ref(n->kid[i], cb, ud);
+        foreach_of(n->kid[i], kind, cb, ud);
 }
 
 void expr_foreach_ref(const expr_t *e,
@@ -1105,7 +1178,15 @@ void expr_foreach_ref(const expr_t *e,
                       void *ud)
 {
     if (e && cb)
-        foreach_ref(e->root, cb, ud);
+        foreach_of(e->root, N_REF, cb, ud);
+}
+
+void expr_foreach_field(const expr_t *e,
+                        void (*cb)(void *ud, const char *name, int col),
+                        void *ud)
+{
+    if (e && cb)
+        foreach_of(e->root, N_FIELD, cb, ud);
 }
 
 int expr_uses_dot(const expr_t *e)
@@ -1127,9 +1208,13 @@ struct value {
     size_t len;
 };
 
+/* Strings built while evaluating (concat) are kept here and freed when
+ * the evaluation ends, so a value can borrow them like any other. */
 struct ctx {
     expr_lookup_fn lookup;
     void *ud;
+    char **owned;
+    size_t nowned, capowned;
 };
 
 static struct value num_val(double n)
@@ -1150,7 +1235,7 @@ static struct value str_val(const char *s, size_t len)
     return v;
 }
 
-static struct value lookup_val(const struct ctx *c, const char *name)
+static struct value lookup_val(struct ctx *c, const char *name)
 {
     const char *s = c->lookup ? c->lookup(c->ud, name) : NULL;
 
@@ -1184,18 +1269,56 @@ static int to_bool(const struct value *v)
     return 0;
 }
 
+/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d. */
+static long days_from_civil(long y, long m, long d)
+{
+    long era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* An ISO date "YYYY-MM-DD" as ODK numbers it (days since 1970-01-01), so
+ * date answers compare and subtract: `. <= today()`.  NaN when s is none. */
+static double date_to_num(const char *s, size_t len)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    long y, m, d;
+    size_t i;
+
+    if (len != 10 || s[4] != '-' || s[7] != '-')
+        return NAN;
+    for (i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !is_digit(s[i]))
+            return NAN;
+    y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    m = (s[5] - '0') * 10 + (s[6] - '0');
+    d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return NAN;
+    if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        return NAN;
+    return (double)days_from_civil(y, m, d);
+}
+
 static EXPR_NOINLINE double to_num(const struct value *v)
 {
     char buf[NUM_BUF];
     const char *s;
     size_t len;
+    double d;
 
     if (v->type == V_NUM)
         return v->n;
     if (v->type == V_BOOL)
         return v->b ? 1 : 0;
     s = str_of(v, buf, &len);
-    return str_to_num(s, len);
+    d = str_to_num(s, len);
+    return isnan(d) && v->s ? date_to_num(s, len) : d;
 }
 
 static struct value to_str_val(const struct value *v)
@@ -1334,13 +1457,178 @@ static int is_empty(const struct value *v)
     return 0;
 }
 
-static struct value eval(const struct node *n, const struct ctx *c);
+static struct value eval(const struct node *n, struct ctx *c);
 
-static struct value eval_call(const struct node *n, const struct ctx *c)
+/* Keeps s (malloc'd) until the evaluation ends; NULL when memory ran out,
+ * and then s is freed. */
+static const char *keep(struct ctx *c, char *s)
+{
+    if (c->nowned == c->capowned) {
+        size_t cap = c->capowned ? c->capowned * 2 : 8;
+        char **o = realloc(c->owned, cap * sizeof *o);
+
+        if (!o) {
+            free(s);
+            return NULL;
+        }
+        c->owned = o;
+        c->capowned = cap;
+    }
+    c->owned[c->nowned++] = s;
+    return s;
+}
+
+/* concat(): the arguments' strings joined.  Out of memory gives the empty
+ * string: evaluation has no way to fail, and a label or calculation
+ * missing its text is the least harm. */
+static EXPR_NOINLINE struct value concat(const struct node *n, struct ctx *c)
+{
+    char buf[NUM_BUF];
+    const char *s;
+    char *out = NULL, *grown;
+    size_t len = 0, slen;
+    int i;
+    struct value a;
+
+    for (i = 0; i < n->nkid; i++) {
+        a = eval(n->kid[i], c);
+        s = str_of(&a, buf, &slen);
+        grown = realloc(out, len + slen + 1);
+        if (!grown) {
+            free(out);
+            return str_val("", 0);
+        }
+        out = grown;
+        memcpy(out + len, s, slen);
+        len += slen;
+        out[len] = '\0';
+    }
+    s = out ? keep(c, out) : NULL;
+    return s ? str_val(s, len) : str_val("", 0);
+}
+
+/* sum(), min(), max(): over every number in the arguments, where a string
+ * is a space-separated list (a select_multiple answer "2 5", or a repeated
+ * question's answers) and the empty string none.  A non-number gives NaN,
+ * as XPath's sum() does; min and max of nothing are NaN. */
+static EXPR_NOINLINE double fold(const struct node *n, struct ctx *c, int fn)
+{
+    char buf[NUM_BUF];
+    const char *s;
+    size_t len, i, start, ilen;
+    double acc = fn == F_SUM ? 0 : NAN, x;
+    int k, seen = 0;
+    struct value a;
+
+    for (k = 0; k < n->nkid; k++) {
+        a = eval(n->kid[k], c);
+        if (a.type != V_STR) {
+            x = to_num(&a);
+            acc = fn == F_SUM ? acc + x : !seen ? x : fn == F_MIN ? fmin(acc, x) : fmax(acc, x);
+            if (isnan(x))
+                return NAN;
+            seen = 1;
+            continue;
+        }
+        s = str_of(&a, buf, &len);
+        i = 0;
+        while (next_item(s, len, &i, &start, &ilen)) {
+            struct value item = str_val(s + start, ilen);
+
+            x = to_num(&item);
+            if (isnan(x))
+                return NAN;
+            acc = fn == F_SUM ? acc + x : !seen ? x : fn == F_MIN ? fmin(acc, x) : fmax(acc, x);
+            seen = 1;
+        }
+    }
+    return acc;
+}
+
+/* XPath round(): the nearest whole number, halves up; ODK's second
+ * argument keeps that many decimals. */
+static double round_to(double x, double digits)
+{
+    double scale;
+
+    if (isnan(digits) || digits == 0)
+        return isfinite(x) ? floor(x + 0.5) : x;
+    scale = pow(10, trunc(digits));
+    return floor(x * scale + 0.5) / scale;
+}
+
+static EXPR_NOINLINE int str_test(const struct value *a, const struct value *b, int fn)
+{
+    char ba[NUM_BUF], bb[NUM_BUF];
+    size_t la, lb, i;
+    const char *sa = str_of(a, ba, &la), *sb = str_of(b, bb, &lb);
+
+    if (lb > la)
+        return 0;
+    if (fn == F_STARTS_WITH)
+        return memcmp(sa, sb, lb) == 0;
+    if (fn == F_ENDS_WITH)
+        return memcmp(sa + la - lb, sb, lb) == 0;
+    for (i = 0; i + lb <= la; i++)
+        if (memcmp(sa + i, sb, lb) == 0)
+            return 1;
+    return 0;
+}
+
+/* today(): the local date, which is all gapsurvey ever keeps of a time. */
+static struct value today(struct ctx *c)
+{
+    char *s = malloc(11);
+    const char *kept;
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (!s || !localtime_r(&now, &tm)) {
+        free(s);
+        return str_val("", 0);
+    }
+    strftime(s, 11, "%Y-%m-%d", &tm);
+    kept = keep(c, s);
+    return kept ? str_val(kept, 10) : str_val("", 0);
+}
+
+static struct value eval_call(const struct node *n, struct ctx *c)
 {
     struct value a, b;
 
     switch ((enum fn)n->op) {
+    case F_CONCAT:
+        return concat(n, c);
+    case F_SUM:
+    case F_MIN:
+    case F_MAX:
+        return num_val(fold(n, c, n->op));
+    case F_ROUND:
+        a = eval(n->kid[0], c);
+        if (n->nkid < 2)
+            return num_val(round_to(to_num(&a), 0));
+        b = eval(n->kid[1], c);
+        return num_val(round_to(to_num(&a), to_num(&b)));
+    case F_INT:
+        a = eval(n->kid[0], c);
+        return num_val(trunc(to_num(&a)));
+    case F_FLOOR:
+        a = eval(n->kid[0], c);
+        return num_val(floor(to_num(&a)));
+    case F_CEILING:
+        a = eval(n->kid[0], c);
+        return num_val(ceil(to_num(&a)));
+    case F_ABS:
+        a = eval(n->kid[0], c);
+        return num_val(fabs(to_num(&a)));
+    case F_CONTAINS:
+    case F_STARTS_WITH:
+    case F_ENDS_WITH:
+        a = eval(n->kid[0], c);
+        b = eval(n->kid[1], c);
+        return bool_val(str_test(&a, &b, n->op));
+    case F_TODAY:
+        return today(c);
     case F_TRUE:
         return bool_val(1);
     case F_FALSE:
@@ -1375,7 +1663,7 @@ static struct value eval_call(const struct node *n, const struct ctx *c)
     return str_val("", 0);
 }
 
-static struct value eval(const struct node *n, const struct ctx *c)
+static struct value eval(const struct node *n, struct ctx *c)
 {
     struct value a, b;
 
@@ -1385,6 +1673,7 @@ static struct value eval(const struct node *n, const struct ctx *c)
     case N_STR:
         return str_val(n->str, n->len);
     case N_REF:
+    case N_FIELD:
         return lookup_val(c, n->str);
     case N_DOT:
         return lookup_val(c, NULL);
@@ -1410,28 +1699,70 @@ static struct value eval(const struct node *n, const struct ctx *c)
     return num_val(arith(n->op, to_num(&a), to_num(&b)));
 }
 
+static void ctx_init(struct ctx *c, expr_lookup_fn lookup, void *ud)
+{
+    memset(c, 0, sizeof *c);
+    c->lookup = lookup;
+    c->ud = ud;
+}
+
+static void ctx_done(struct ctx *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->nowned; i++)
+        free(c->owned[i]);
+    free(c->owned);
+}
+
 int expr_eval_bool(const expr_t *e, expr_lookup_fn lookup, void *ud)
 {
     struct ctx c;
     struct value v;
+    int b;
 
     if (!e)
         return 0;
-    c.lookup = lookup;
-    c.ud = ud;
+    ctx_init(&c, lookup, ud);
     v = eval(e->root, &c);
-    return to_bool(&v);
+    b = to_bool(&v);
+    ctx_done(&c);
+    return b;
 }
 
 double expr_eval_number(const expr_t *e, expr_lookup_fn lookup, void *ud)
 {
     struct ctx c;
     struct value v;
+    double d;
 
     if (!e)
         return NAN;
-    c.lookup = lookup;
-    c.ud = ud;
+    ctx_init(&c, lookup, ud);
     v = eval(e->root, &c);
-    return to_num(&v);
+    d = to_num(&v);
+    ctx_done(&c);
+    return d;
+}
+
+char *expr_eval_string(const expr_t *e, expr_lookup_fn lookup, void *ud)
+{
+    struct ctx c;
+    struct value v;
+    char buf[NUM_BUF], *out = NULL;
+    const char *s;
+    size_t len;
+
+    if (!e)
+        return strdup("");
+    ctx_init(&c, lookup, ud);
+    v = eval(e->root, &c);
+    s = str_of(&v, buf, &len);
+    out = malloc(len + 1);
+    if (out) {
+        memcpy(out, s, len);
+        out[len] = '\0';
+    }
+    ctx_done(&c);
+    return out;
 }

@@ -22,7 +22,13 @@ typedef enum {
     FORM_TEXT,
     FORM_NOTE,
     FORM_BEGIN_GROUP,
-    FORM_END_GROUP
+    FORM_END_GROUP,
+    FORM_CALCULATE,      /* no question: a value computed from the answers */
+    FORM_DATE,           /* an ISO date, YYYY-MM-DD; never a time of day */
+    FORM_RANK,           /* every choice of its list, in the order given */
+    FORM_BEGIN_REPEAT,   /* the questions up to FORM_END_REPEAT, answered once per
+                            instance (a list of events); kept as one value */
+    FORM_END_REPEAT
 } form_type_t;
 
 typedef enum { FORM_ROLE_STAFF, FORM_ROLE_SELF } form_role_t;
@@ -37,6 +43,8 @@ typedef struct {
     char *name;          /* the stored value */
     form_text_t label;
     double num;          /* name as a number, NAN when it is not one */
+    char **extra;        /* the choices sheet's other columns (form->choice_cols),
+                            for choice_filter; NULL when the sheet has none */
 } form_choice_t;
 
 typedef struct {
@@ -58,15 +66,29 @@ typedef struct {
     char *name;
     form_text_t label, hint, required_message, constraint_message;
     int required;
-    char *relevant_src, *constraint_src, *appearance;
+    char *relevant_src, *constraint_src, *appearance, *calculation_src;
     expr_t *relevant, *constraint;   /* NULL when the cell is empty */
+    expr_t *calculation;             /* FORM_CALCULATE's, never NULL there */
+    /* choice_filter: which choices are offered, given the answers; its bare
+     * names are choices-sheet columns (expr_parse_filter) */
+    char *choice_filter_src;
+    expr_t *choice_filter;
+    char *default_value;  /* the answer it starts with, canonical; NULL none */
+    int read_only;        /* shown with its default, never asked */
+    int other;            /* or_other: the "specify other" text item, else -1 */
+    int range;            /* a `range` row: a select_one whose list is its steps */
+    int randomize;        /* parameters randomize=true: choices shuffled per respondent */
+    int repeat;           /* the begin_repeat this question is in, -1 none */
+    char *repeat_count_src;
+    expr_t *repeat_count; /* begin_repeat: how many instances, NULL: as many as given */
     int list;            /* index into form->lists, -1 for none */
     int dim;             /* index into form->dims, -1 for none */
     int reverse;
     int has_points;
     double points;       /* per "yes" (yes/no list) or per count (integer) */
-    int group;           /* index of the enclosing begin_group item, -1 at top */
-    long line;           /* line in the source CSV */
+    int group;           /* index of the enclosing begin_group (or begin_repeat)
+                            item, -1 at top */
+    long line;           /* line in the source CSV; a workbook's: row of its sheet */
 } form_item_t;
 
 typedef struct {
@@ -89,7 +111,10 @@ typedef struct {
     size_t nlists;
     form_dim_t *dims;
     size_t ndims;
-    char *source;        /* the UTF-8 CSV text exactly as loaded (BOM removed) */
+    char **choice_cols;   /* the choices sheet's other columns (choice_filter) */
+    size_t nchoice_cols;
+    char *source;        /* the UTF-8 CSV text exactly as loaded (BOM removed); for
+                            a workbook, its sheets in the CSV layout */
     size_t source_len;
 } form_t;
 
@@ -109,8 +134,14 @@ int form_list_choice(const form_list_t *l, const char *name);   /* index or -1 *
 
 /* Is this item a Likert item scored into its dimension? */
 int form_item_scored(const form_t *f, const form_item_t *it);
-/* Does this item hold an answer (not a note or group marker)? */
+/* Does this item hold an answer (not a note, group marker or calculate)? */
 int form_item_answerable(const form_item_t *it);
+/* Does a response keep a value of its own for it: an answer outside a
+ * repeat, a calculate's, a repeat's instances (a question inside a repeat
+ * is kept within its repeat's value)? */
+int form_item_stored(const form_item_t *it);
+/* The number of the most instances a repeat takes. */
+#define FORM_MAX_INSTANCES 50
 
 /* Language index for "zh" / "en" / a full language name; falls back to the
  * form's default language. */

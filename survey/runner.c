@@ -37,6 +37,8 @@ struct run {
     char *secret;        /* cfg.draft_secret, our copy */
     unsigned char salt[16], key[32];   /* of the encrypted draft, once have_key */
     int have_key;
+    form_list_t *view;   /* the choices list_of gave last (choice_filter applied) */
+    int more;            /* the last answer to a repeat's "add one?" was yes */
 };
 
 /* Our own words are in the session's language (cfg.lang), which need not
@@ -45,14 +47,39 @@ struct run {
  * prints it as a plain space, so an ASCII terminal never sees it.  The
  * Chinese in po/zh_CN.po keeps the same no-break spaces. */
 
+/* The choices item pos offers now.  With a choice_filter they depend on
+ * the answers, so the view is made again at each call and lives until the
+ * next one: a caller uses one list at a time. */
 static const form_list_t *list_of(const run_t *r, int pos)
 {
     const form_item_t *it = &r->cfg.form->items[pos];
-    return it->list >= 0 ? &r->cfg.form->lists[it->list] : NULL;
+    if (it->list < 0)
+        return NULL;
+    if (!it->choice_filter && !it->randomize)
+        return &r->cfg.form->lists[it->list];
+    run_t *m = (run_t *)r;   /* only the cached view changes */
+    ans_choices_free(m->view);
+    m->view = ans_choices(r->ans, (size_t)pos, 1);
+    return m->view;
+}
+
+/* Is item it put to the respondent?  Read-only questions keep their
+ * default and are not asked. */
+static int is_asked(const form_item_t *it)
+{
+    return form_item_answerable(it) && !it->read_only;
+}
+
+/* Is it one of the numbered questions ("[3/55]")?  A repeat's questions
+ * are asked once per instance and go by the instance instead. */
+static int counted(const form_item_t *it)
+{
+    return is_asked(it) && it->repeat < 0;
 }
 
 static void prefill(run_t *r)
 {
+    ans_set_defaults(r->ans);
     if (r->skip >= 0) {
         err_t e = {0};
         if (ans_set(r->ans, (size_t)r->skip, r->unit_code, &e) != 0)
@@ -197,6 +224,10 @@ int run_new(const run_cfg_t *cfg, run_t **out, err_t *err)
     r->cfg.draft_secret = r->secret;
     r->cfg.unit_code = r->unit_code;
     r->ans = ans_new(f);
+    /* each session its own order of randomized choices, which nothing
+     * keeps; paper is keyed in the order it was printed in */
+    if (!cfg->entry)
+        ans_set_seed(r->ans, ans_new_seed());
     r->li = form_lang(f, cfg->lang);
     r->zh = cfg->lang && strcmp(cfg->lang, "zh") == 0;
     r->ufield = f->unit_field ? form_item_index(f, f->unit_field) : -1;
@@ -207,14 +238,14 @@ int run_new(const run_cfg_t *cfg, run_t **out, err_t *err)
     if (r->ufield >= 0 && cfg->unit_code) {
         const form_list_t *l = list_of(r, r->ufield);
         if (!l || form_list_choice(l, cfg->unit_code) < 0) {
-            err_set(err, ERR_FAIL, _("unit '%s' is not a choice of the question '%s' of form %s"),
+            err_set(err, ERR_INPUT, _("unit '%s' is not a choice of the question '%s' of form %s"),
                     cfg->unit_code, f->unit_field, f->form_id);
             run_free(r);
             return -1;
         }
         r->skip = r->ufield;
-        prefill(r);
     }
+    prefill(r);
     *out = r;
     return 0;
 }
@@ -224,6 +255,7 @@ void run_free(run_t *r)
     if (!r)
         return;
     ans_free(r->ans);
+    ans_choices_free(r->view);
     free(r->draft_key);
     free(r->unit_code);
     free(r->item_ids);
@@ -261,24 +293,93 @@ int run_shown(const run_t *r, int pos)
     if (pos < 0 || (size_t)pos >= f->nitems || pos == r->skip)
         return 0;
     const form_item_t *it = &f->items[pos];
-    if (it->type != FORM_NOTE && !form_item_answerable(it))
+    /* a repeat whose count is the respondent's is put as "add one?" */
+    int asks_more = it->type == FORM_BEGIN_REPEAT && !it->repeat_count;
+    if (it->type != FORM_NOTE && !is_asked(it) && !asks_more)
         return 0;
     return ans_relevant(r->ans, (size_t)pos);
 }
 
+/* The end_repeat of the repeat beginning at rpos. */
+static int repeat_end(const form_t *f, int rpos)
+{
+    int e = rpos + 1;
+    while ((size_t)e < f->nitems && f->items[e].type != FORM_END_REPEAT)
+        e++;
+    return e;
+}
+
+/* The walk through a repeat: its questions once per instance, the instance
+ * in focus (ans_focus).  With a repeat_count the instances are made as it
+ * says; without, the respondent is asked at the repeat whether to add one
+ * (run_answer), and asked again after each.  p is the repeat's begin (from
+ * after its question with from_begin) or its end; returns the position
+ * run_next's walk goes on after. */
+static int repeat_step(run_t *r, int p, int from_begin)
+{
+    const form_t *f = r->cfg.form;
+    int rpos = p;
+    while (rpos > 0 && f->items[rpos].type != FORM_BEGIN_REPEAT)
+        rpos--;
+    int end = repeat_end(f, rpos);
+    size_t n = ans_instances(r->ans, (size_t)rpos);
+    if (!f->items[rpos].repeat_count) {
+        if (p == end)
+            return rpos - 1;   /* to the repeat again: "another?" */
+        int more = r->more;
+        r->more = 0;
+        if (from_begin && more)
+            return rpos;       /* into the instance just added */
+        ans_focus(r->ans, (size_t)rpos, (size_t)-1);
+        return end;
+    }
+    if (p == rpos) {
+        long want = ans_relevant(r->ans, (size_t)rpos)
+                        ? ans_instances_wanted(r->ans, (size_t)rpos) : 0;
+        while ((long)n > want)
+            ans_instance_remove(r->ans, (size_t)rpos, --n);
+        while ((long)n < want && ans_instance_add(r->ans, (size_t)rpos) >= 0)
+            n++;
+        if (n == 0)
+            return end;
+        ans_focus(r->ans, (size_t)rpos, 0);
+        return rpos;
+    }
+    long k = ans_focused(r->ans, (size_t)rpos);
+    if (k >= 0 && (size_t)k + 1 < n) {
+        ans_focus(r->ans, (size_t)rpos, (size_t)k + 1);
+        return rpos;
+    }
+    ans_focus(r->ans, (size_t)rpos, (size_t)-1);
+    return end;
+}
+
 int run_next(const run_t *r, int pos)
 {
-    int n = (int)r->cfg.form->nitems;
-    for (int p = pos < 0 ? 0 : pos + 1; p < n; p++)
+    run_t *m = (run_t *)r;   /* walking into a repeat moves its focus */
+    const form_t *f = r->cfg.form;
+    int n = (int)f->nitems;
+    int p = pos < 0 ? 0 : pos + 1;
+    if (pos >= 0 && f->items[pos].type == FORM_BEGIN_REPEAT)
+        p = repeat_step(m, pos, 1) + 1;
+    for (; p < n; p++) {
+        form_type_t t = f->items[p].type;
+        if (t == FORM_END_REPEAT || (t == FORM_BEGIN_REPEAT && f->items[p].repeat_count)) {
+            p = repeat_step(m, p, 0);
+            continue;
+        }
         if (run_shown(r, p))
             return p;
+        if (t == FORM_BEGIN_REPEAT)
+            p = repeat_end(f, p);   /* not relevant: none of it is asked */
+    }
     return n;
 }
 
 int run_prev(const run_t *r, int pos)
 {
     for (int p = pos - 1; p >= 0; p--)
-        if (run_shown(r, p) && form_item_answerable(&r->cfg.form->items[p]))
+        if (run_shown(r, p) && is_asked(&r->cfg.form->items[p]))
             return p;
     return -1;
 }
@@ -288,7 +389,7 @@ int run_number(const run_t *r, int pos, int *total)
     const form_t *f = r->cfg.form;
     int k = 0, num = 0;
     for (size_t i = 0; i < f->nitems; i++) {
-        if ((int)i == r->skip || !form_item_answerable(&f->items[i]))
+        if ((int)i == r->skip || !counted(&f->items[i]))
             continue;
         k++;
         if ((int)i == pos)
@@ -303,7 +404,8 @@ int run_count_answered(const run_t *r)
 {
     int k = 0;
     for (size_t i = 0; i < r->cfg.form->nitems; i++)
-        if ((int)i != r->skip && ans_get(r->ans, i))
+        if ((int)i != r->skip && is_asked(&r->cfg.form->items[i]) &&
+            ans_get(r->ans, i))
             k++;
     return k;
 }
@@ -408,6 +510,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, err_
     case FORM_SELECT_MULTIPLE: {
         util_buf_t b = {0};
         char *save = NULL;
+        /* a choice given twice is one selection (ans_set folds it) */
         util_buf_adds(&b, "");
         for (char *tok = strtok_r(t, " ,;\t", &save); tok; tok = strtok_r(NULL, " ,;\t", &save)) {
             int k = run_choice(l, tok);
@@ -451,6 +554,24 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, err_
         }
         break;
     }
+    case FORM_DATE:
+        *val = util_xstrdup(t);   /* ans_set reads the date and says what is wrong */
+        break;
+    case FORM_RANK: {
+        /* the options' numbers (or names) in order; ans_set checks that
+         * every option is there once */
+        util_buf_t b = {0};
+        char *save = NULL;
+        util_buf_adds(&b, "");
+        for (char *tok = strtok_r(t, " ,;\t", &save); tok; tok = strtok_r(NULL, " ,;\t", &save)) {
+            int k = run_choice(l, tok);
+            if (b.len)
+                util_buf_addc(&b, ' ');
+            util_buf_adds(&b, k >= 0 ? l->choices[k].name : tok);
+        }
+        *val = util_buf_take(&b);
+        break;
+    }
     default:
         err_set(msg, ERR_INPUT, TR(r->zh, "this item takes no answer"));
         rc = 1;
@@ -478,13 +599,15 @@ int run_required(const run_t *r, int pos)
     return pos >= 0 && (size_t)pos < r->cfg.form->nitems && must_answer(r, pos);
 }
 
-static char *required_msg(const run_t *r, int pos)
+/* Item pos is required and has no answer: the form's message, else ours. */
+static void required_msg(const run_t *r, int pos, err_t *msg)
 {
     const form_t *f = r->cfg.form;
     const form_item_t *it = &f->items[pos];
     if (it->required_message && has_text(f, it->required_message))
-        return util_xstrdup(form_text(f, it->required_message, r->li));
-    return util_xstrdup(TR(r->zh, "This question must be answered."));
+        err_set(msg, ERR_INPUT, "%s", form_text(f, it->required_message, r->li));
+    else
+        err_set(msg, ERR_INPUT, "%s", TR(r->zh, "This question must be answered."));
 }
 
 static int constraint_msg(const run_t *r, int pos, err_t *msg)
@@ -498,8 +621,8 @@ static int constraint_msg(const run_t *r, int pos, err_t *msg)
         err_move(msg, &m);
     } else {
         err_clear(&m);
-        *msg = util_fmt(TR(r->zh, "This answer is not allowed here (%s)."),
-                        it->constraint_src);
+        err_set(msg, ERR_INPUT, TR(r->zh, "This answer is not allowed here (%s)."),
+                it->constraint_src);
     }
     return 1;
 }
@@ -528,7 +651,7 @@ static int unit_known(const run_t *r, const char *code, int *unit, err_t *msg)
                                           "organiser must add it with 'gapsurvey unit import'."),
                 code);
     else if (rc < 0)
-        *msg = e.msg, e = NULL;
+        err_move(msg, &e);
     err_clear(&e);
     return rc;
 }
@@ -548,7 +671,7 @@ static int draft_key(run_t *r, const unsigned char *salt, err_t *err)
     else
         seal_random(r->salt, sizeof r->salt);
     if (seal_draft_key(r->secret, r->salt, r->key) != 0) {
-        err_set(err, ERR_FAIL, _("not enough memory to derive the draft's key"));
+        err_set(err, ERR_NOMEM, _("not enough memory to derive the draft's key"));
         return -1;
     }
     r->have_key = 1;
@@ -559,7 +682,8 @@ static int draft_seal(run_t *r, err_t *err)
 {
     util_buf_t b = {0};
     for (size_t i = 0; i < r->cfg.form->nitems; i++) {
-        const char *v = ans_get(r->ans, i);
+        /* a repeat's questions are inside the repeat's own value */
+        const char *v = r->cfg.form->items[i].repeat >= 0 ? NULL : ans_get(r->ans, i);
         if (v) {
             util_buf_addf(&b, "%zu %zu\n", i, strlen(v));
             util_buf_adds(&b, v);
@@ -584,7 +708,7 @@ static int draft_cb(void *ud, int pos, const char *text);
 static int draft_unseal(run_t *r, err_t *err)
 {
     unsigned char *box = NULL;
-    err_t m = {0};
+    char *m = NULL;
     size_t n = 0, mn = 0;
     int rc = store_draft_box_get(r->cfg.store, r->draft_key, &box, &n, err);
     if (rc != 0)
@@ -593,10 +717,10 @@ static int draft_unseal(run_t *r, err_t *err)
     if (!seal_salt(box, n) || draft_key(r, seal_salt(box, n), err) != 0)
         goto cleanup;
     if (seal_unlock(r->key, box, n, &m, &mn) != 0) {
-        err_set(err, ERR_FAIL, _("the saved draft cannot be read with this code"));
+        err_set(err, ERR_INPUT, _("the saved draft cannot be read with this code"));
         goto cleanup;
     }
-    for (char *p = m.msg, *end = m.msg + mn; p < end;) {
+    for (char *p = m, *end = m + mn; p < end;) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t pos, len;
         if (!nl || sscanf(p, "%zu %zu", &pos, &len) != 2 || len > (size_t)(end - nl - 1))
@@ -609,11 +733,33 @@ static int draft_unseal(run_t *r, err_t *err)
     }
     rc = 0;
 cleanup:
-    if (m.msg)
-        seal_wipe(m.msg, mn);
-    err_clear(&m);
+    if (m)
+        seal_wipe(m, mn);
+    free(m);
     free(box);
     return rc;
+}
+
+/* The answer to a repeat's "add one?": y (or 1) adds an instance and puts
+ * it in focus, anything else empty or n (2, 0) goes on past the repeat. */
+static int repeat_answer(run_t *r, int pos, const char *line, err_t *msg)
+{
+    char *t = util_trim(fold_ascii(line));
+    int yes = util_streq_ci(t, "y") || util_streq_ci(t, "yes") || strcmp(t, "1") == 0 ||
+              strcmp(t, "是") == 0;
+    int no = !*t || util_streq_ci(t, "n") || util_streq_ci(t, "no") || strcmp(t, "2") == 0 ||
+             strcmp(t, "0") == 0 || strcmp(t, "否") == 0;
+    free(t);
+    if (!yes && !no) {
+        err_set(msg, ERR_INPUT, TR(r->zh, "Type y to add one, or n to go on."));
+        return 1;
+    }
+    if (yes && ans_instance_add(r->ans, (size_t)pos) < 0) {
+        err_set(msg, ERR_INPUT, TR(r->zh, "No more than %d can be added."), FORM_MAX_INSTANCES);
+        return 1;
+    }
+    r->more = yes;
+    return 0;
 }
 
 int run_answer(run_t *r, int pos, const char *line, err_t *msg)
@@ -624,14 +770,16 @@ int run_answer(run_t *r, int pos, const char *line, err_t *msg)
     char *val = NULL, *old = NULL;
     char *had = NULL;
     int rc = 1, in_tx = 0;
-    if (!run_shown(r, pos) || !form_item_answerable(&f->items[pos])) {
+    if (f->items[pos].type == FORM_BEGIN_REPEAT && run_shown(r, pos))
+        return repeat_answer(r, pos, line, msg);
+    if (!run_shown(r, pos) || !is_asked(&f->items[pos])) {
         err_set(msg, ERR_INPUT, TR(r->zh, "this item takes no answer"));
         goto cleanup;
     }
     if (canonical(r, pos, line, &val, msg) != 0)
         goto cleanup;
     if (!*val && must_answer(r, pos)) {
-        *msg = required_msg(r, pos);
+        required_msg(r, pos, msg);
         goto cleanup;
     }
     if (*val && pos == r->ufield && r->cfg.unit == 0) {
@@ -645,7 +793,6 @@ int run_answer(run_t *r, int pos, const char *line, err_t *msg)
     old = util_xstrdup(ans_get(r->ans, (size_t)pos));
     if (ans_set(r->ans, (size_t)pos, val, &e) != 0) {
         err_move(msg, &e);
-        e = NULL;
         goto cleanup;
     }
     if (constraint_msg(r, pos, msg)) {
@@ -666,14 +813,17 @@ int run_answer(run_t *r, int pos, const char *line, err_t *msg)
     if (store_begin(s, &e) != 0)
         goto fail;
     in_tx = 1;
-    if (store_draft_put(s, r->draft_key, r->cfg.form_row, r->cfg.wave, r->cfg.unit, pos, &e) != 0 ||
+    /* an answer in a repeat is kept as the repeat's whole value, and a
+     * session resumed there starts at the repeat */
+    int dpos = f->items[pos].repeat >= 0 ? f->items[pos].repeat : pos;
+    if (store_draft_put(s, r->draft_key, r->cfg.form_row, r->cfg.wave, r->cfg.unit, dpos, &e) != 0 ||
         (!r->drafted && store_draft_set_owner(s, r->draft_key, r->owner, &e) != 0))
         goto fail;
     if (r->secret) {
         if (draft_seal(r, &e) != 0)
             goto fail;
     } else {
-        if (store_draft_answer(s, r->draft_key, pos, ans_get(r->ans, (size_t)pos), &e) != 0)
+        if (store_draft_answer(s, r->draft_key, dpos, ans_get(r->ans, (size_t)dpos), &e) != 0)
             goto fail;
         for (size_t i = 0; i < n; i++)
             if (had[i] && !ans_get(r->ans, i) &&
@@ -688,7 +838,7 @@ int run_answer(run_t *r, int pos, const char *line, err_t *msg)
 fail:
     if (in_tx)
         store_rollback(r->cfg.store);
-    err_set(msg, ERR_INPUT, _("saving the answer failed: %s"), e.msg ? e.msg : "?");
+    err_set(msg, e.code, _("saving the answer failed: %s"), e.msg ? e.msg : "?");
     rc = -1;
 cleanup:
     err_clear(&e);
@@ -702,19 +852,23 @@ int run_move(run_t *r, int pos, err_t *err)
 {
     if (!r->draft_key || !r->drafted)
         return 0;
+    const form_t *f = r->cfg.form;
+    if (pos >= 0 && (size_t)pos < f->nitems && f->items[pos].repeat >= 0)
+        pos = f->items[pos].repeat;
     return store_draft_put(r->cfg.store, r->draft_key, r->cfg.form_row, r->cfg.wave, r->cfg.unit,
                            pos, err);
 }
 
-int run_check(const run_t *r, int *pos, err_t *msg)
+/* The first of items [first, end) whose answer is missing or refused. */
+static int check_range(const run_t *r, size_t first, size_t end, int *pos, err_t *msg)
 {
     const form_t *f = r->cfg.form;
-    for (size_t i = 0; i < f->nitems; i++) {
-        if (!run_shown(r, (int)i) || !form_item_answerable(&f->items[i]))
+    for (size_t i = first; i < end; i++) {
+        if (!run_shown(r, (int)i) || !is_asked(&f->items[i]))
             continue;
         if (!ans_get(r->ans, i) && must_answer(r, (int)i)) {
             *pos = (int)i;
-            *msg = required_msg(r, (int)i);
+            required_msg(r, (int)i, msg);
             return 1;
         }
         if (constraint_msg(r, (int)i, msg)) {
@@ -725,15 +879,39 @@ int run_check(const run_t *r, int *pos, err_t *msg)
     return 0;
 }
 
+int run_check(const run_t *r, int *pos, err_t *msg)
+{
+    const form_t *f = r->cfg.form;
+    size_t start = 0;
+    for (size_t i = 0; i <= f->nitems; i++) {
+        if (i < f->nitems && f->items[i].type != FORM_BEGIN_REPEAT)
+            continue;
+        if (check_range(r, start, i, pos, msg))
+            return 1;
+        if (i == f->nitems)
+            break;
+        /* each instance of the repeat, left in focus where one fails */
+        size_t end = (size_t)repeat_end(f, (int)i);
+        for (size_t k = 0; ans_relevant(r->ans, i) && k < ans_instances(r->ans, i); k++) {
+            ans_focus(r->ans, i, k);
+            if (check_range(r, i + 1, end, pos, msg))
+                return 1;
+        }
+        ans_focus(r->ans, i, (size_t)-1);
+        start = end;
+        i = end;
+    }
+    return 0;
+}
+
 /* ---- drafts ---- */
 
 static int draft_cb(void *ud, int pos, const char *text)
 {
     run_t *r = ud;
-    err_t e = {0};
-    if (pos >= 0 && (size_t)pos < r->cfg.form->nitems && pos != r->skip &&
-        ans_set(r->ans, (size_t)pos, text, &e) != 0)
-        err_clear(&e);   /* cannot happen with the form version the draft was made with */
+    /* a refused answer cannot happen with the form version the draft was made with */
+    if (pos >= 0 && (size_t)pos < r->cfg.form->nitems && pos != r->skip)
+        ans_set(r->ans, (size_t)pos, text, NULL);
     return 0;
 }
 
@@ -1160,11 +1338,15 @@ void run_rule(util_buf_t *out, const char *title, const char *right, size_t widt
     free(t);
 }
 
-static const char *label_of(const run_t *r, int pos)
+static char *item_tag(const run_t *r, int pos, int pad);
+
+/* The label as shown: earlier answers filled in (${name}).  Heap. */
+static char *label_of(const run_t *r, int pos)
 {
     const form_t *f = r->cfg.form;
     const char *l = form_text(f, f->items[pos].label, r->li);
-    return *l ? l : (f->items[pos].name ? f->items[pos].name : "");
+    return *l ? ans_fill(r->ans, l, r->li)
+              : util_xstrdup(f->items[pos].name ? f->items[pos].name : "");
 }
 
 static const char *choice_label(const run_t *r, const form_list_t *l, size_t c)
@@ -1320,7 +1502,8 @@ char *run_show_value(const run_t *r, int pos, const char *value)
         return NULL;
     const form_item_t *it = &r->cfg.form->items[pos];
     const form_list_t *l = list_of(r, pos);
-    if (!l || (it->type != FORM_SELECT_ONE && it->type != FORM_SELECT_MULTIPLE))
+    if (!l || (it->type != FORM_SELECT_ONE && it->type != FORM_SELECT_MULTIPLE &&
+               it->type != FORM_RANK))
         return util_xstrdup(value);
     util_buf_t b = {0};
     char *copy = util_xstrdup(value), *save = NULL;
@@ -1349,22 +1532,34 @@ void run_render_item(run_t *r, int pos, size_t width, size_t rows, util_buf_t *o
     if (it->group != r->shown_group) {
         if (it->group >= 0 || r->shown_group >= 0) {
             util_buf_addc(out, '\n');
-            run_rule(out, it->group >= 0 ? label_of(r, it->group) : NULL, NULL, width,
-                     r->cfg.ascii);
+            char *g = it->group >= 0 ? label_of(r, it->group) : NULL;
+            run_rule(out, g, NULL, width, r->cfg.ascii);
+            free(g);
         }
         r->shown_group = it->group;
     }
     util_buf_addc(out, '\n');
+    char *lab = label_of(r, pos);
     if (it->type == FORM_NOTE) {
-        run_wrap(out, "  ", label_of(r, pos), width, 2);
+        run_wrap(out, "  ", lab, width, 2);
+        free(lab);
         return;
     }
-    int total, num = run_number(r, pos, &total);
-    char *pre = util_fmt("[%d/%d] ", num, total);
-    run_wrap(out, pre, label_of(r, pos), width, util_utf8_width(pre));
+    if (it->type == FORM_BEGIN_REPEAT) {
+        char *q = util_fmt(TR(r->zh, "%s: %zu so far. Add one?"), lab,
+                           ans_instances(r->ans, (size_t)pos));
+        run_wrap(out, "  ", q, width, 2);
+        free(q);
+        free(lab);
+        return;
+    }
+    char *pre = item_tag(r, pos, 0);
+    run_wrap(out, pre, lab, width, util_utf8_width(pre));
     free(pre);
+    free(lab);
     const form_list_t *l = list_of(r, pos);
-    if (l && (it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE) && l->nchoices) {
+    if (l && (it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE ||
+              it->type == FORM_RANK) && l->nchoices) {
         int done = 0;
         if (run_is_scale(l) || l->nchoices <= 6)
             done = render_line(r, l, maxw, 3, out) || render_line(r, l, maxw, 2, out);
@@ -1386,7 +1581,8 @@ static char *typed_form(const run_t *r, int pos, const char *value)
 {
     const form_list_t *l = list_of(r, pos);
     const form_item_t *it = &r->cfg.form->items[pos];
-    if (!l || (it->type != FORM_SELECT_ONE && it->type != FORM_SELECT_MULTIPLE))
+    if (!l || (it->type != FORM_SELECT_ONE && it->type != FORM_SELECT_MULTIPLE &&
+               it->type != FORM_RANK))
         return run_fit(value, 20, r->cfg.ascii);
     util_buf_t b = {0};
     char *copy = util_xstrdup(value), *save = NULL;
@@ -1417,6 +1613,15 @@ static void prompt_parts(const run_t *r, int pos, util_buf_t *b, int entry)
     case FORM_SELECT_MULTIPLE:
         util_buf_addf(b, TR(r->zh, "%s, several with spaces"), rg);
         break;
+    case FORM_RANK:
+        util_buf_addf(b, TR(r->zh, "%s, every one in order, with spaces"), rg);
+        break;
+    case FORM_DATE:
+        util_buf_adds(b, TR(r->zh, "date as YYYY-MM-DD"));
+        break;
+    case FORM_BEGIN_REPEAT:
+        util_buf_adds(b, TR(r->zh, "y = add one, n = go on"));
+        break;
     case FORM_INTEGER:
         util_buf_adds(b, TR(r->zh, "whole number"));
         break;
@@ -1432,7 +1637,7 @@ static void prompt_parts(const run_t *r, int pos, util_buf_t *b, int entry)
             util_buf_adds(b, sep);
         util_buf_adds(b, TR(r->zh, "required"));
     }
-    const char *cur = ans_get(r->ans, (size_t)pos);
+    const char *cur = it->type == FORM_BEGIN_REPEAT ? NULL : ans_get(r->ans, (size_t)pos);
     if (cur && !entry) {
         char *k = typed_form(r, pos, cur);
         if (b->len > start)
@@ -1477,13 +1682,18 @@ void run_render_help(const run_t *r, int pos, size_t width, util_buf_t *out)
     const form_item_t *it = &f->items[pos];
     if (r->cfg.entry) {
         /* the keyer's line shows only the start of the label */
-        run_wrap(out, "  ", label_of(r, pos), width, 2);
+        char *lab = label_of(r, pos);
+        run_wrap(out, "  ", lab, width, 2);
+        free(lab);
         const form_list_t *l = list_of(r, pos);
         if (l && l->nchoices)
             render_columns(r, l, width > 1 ? width - 1 : 1, 24, out);
     }
-    if (it->hint && has_text(f, it->hint))
-        run_wrap(out, TR(r->zh, "  Hint: "), form_text(f, it->hint, r->li), width, 4);
+    if (it->hint && has_text(f, it->hint)) {
+        char *hint = ans_fill(r->ans, form_text(f, it->hint, r->li), r->li);
+        run_wrap(out, TR(r->zh, "  Hint: "), hint, width, 4);
+        free(hint);
+    }
     else if (!r->cfg.entry)
         run_wrap(out, "  ", TR(r->zh, "This question has no hint."), width, 2);
     if (r->cfg.entry)
@@ -1500,27 +1710,43 @@ void run_render_help(const run_t *r, int pos, size_t width, util_buf_t *out)
                  width, 2);
 }
 
+/* "[3/55] " before a numbered question (numbers padded to the total's
+ * width with pad), "[events 2] " before a repeat's, "[+] " at a repeat's
+ * "add one?".  Heap. */
+static char *item_tag(const run_t *r, int pos, int pad)
+{
+    const form_t *f = r->cfg.form;
+    const form_item_t *it = &f->items[pos];
+    if (it->type == FORM_BEGIN_REPEAT)
+        return util_xstrdup("[+] ");
+    if (it->repeat >= 0)
+        return util_fmt("[%s %ld] ", f->items[it->repeat].name,
+                        ans_focused(r->ans, (size_t)it->repeat) + 1);
+    int total, num = run_number(r, pos, &total);
+    int digits = !pad ? 1 : total >= 100 ? 3 : total >= 10 ? 2 : 1;
+    return util_fmt("[%*d/%d] ", digits, num, total);
+}
+
 void run_render_entry_prompt(const run_t *r, int pos, size_t width, util_buf_t *out)
 {
     const form_item_t *it = &r->cfg.form->items[pos];
     size_t maxw = width > 1 ? width - 1 : 1;
-    int total, num = run_number(r, pos, &total);
-    int digits = total >= 100 ? 3 : total >= 10 ? 2 : 1;
     util_buf_t tail = {0};
     util_buf_adds(&tail, "");
     prompt_parts(r, pos, &tail, 1);
     char *t = tail.len ? util_fmt(TR(r->zh, " (%s)"), tail.s) : util_xstrdup("");
     util_buf_free(&tail);
-    const char *cur = ans_get(r->ans, (size_t)pos);
+    const char *cur = it->type == FORM_BEGIN_REPEAT ? NULL : ans_get(r->ans, (size_t)pos);
     char *k = cur ? typed_form(r, pos, cur) : NULL;
     char *c = k ? util_fmt(" [%s]", k) : util_xstrdup("");
-    char *head = util_fmt("[%*d/%d] %s  ", digits, num, total, it->name ? it->name : "");
+    char *tag = item_tag(r, pos, 1);
+    char *head = util_fmt("%s%s  ", tag, it->name ? it->name : "");
     size_t fixed = util_utf8_width(head) + util_utf8_width(t) + util_utf8_width(c) + 2;
     /* a narrow terminal loses the item's name, then the range, before
      * the prompt wraps */
     if (fixed > maxw) {
         free(head);
-        head = util_fmt("[%*d/%d] ", digits, num, total);
+        head = util_xstrdup(tag);
         fixed = util_utf8_width(head) + util_utf8_width(t) + util_utf8_width(c) + 2;
     }
     if (fixed > maxw) {
@@ -1539,15 +1765,18 @@ void run_render_entry_prompt(const run_t *r, int pos, size_t width, util_buf_t *
     size_t room = maxw > fixed + 10 ? maxw - fixed - 10 : 0;
     util_buf_adds(out, head);
     if (room >= 8) {
-        char *lab = run_fit(label_of(r, pos), room, r->cfg.ascii);
+        char *full = label_of(r, pos);
+        char *lab = run_fit(full, room, r->cfg.ascii);
         util_buf_adds(out, lab);
         free(lab);
+        free(full);
     }
     util_buf_addf(out, "%s%s: ", t, c);
     free(t);
     free(k);
     free(c);
     free(head);
+    free(tag);
 }
 
 void run_render_summary(const run_t *r, size_t width, util_buf_t *out)
@@ -1556,7 +1785,7 @@ void run_render_summary(const run_t *r, size_t width, util_buf_t *out)
     size_t maxw = width > 1 ? width - 1 : 1;
     int asked = 0, answered = 0, blank = 0;
     for (size_t i = 0; i < f->nitems; i++) {
-        if (!run_shown(r, (int)i) || !form_item_answerable(&f->items[i]))
+        if (!run_shown(r, (int)i) || !counted(&f->items[i]))
             continue;
         asked++;
         if (ans_get(r->ans, i))
@@ -1572,7 +1801,7 @@ void run_render_summary(const run_t *r, size_t width, util_buf_t *out)
         return;
     run_wrap(out, "  ", TR(r->zh, "Left blank:"), width, 2);
     for (size_t i = 0; i < f->nitems; i++) {
-        if (!run_shown(r, (int)i) || !form_item_answerable(&f->items[i]) || ans_get(r->ans, i))
+        if (!run_shown(r, (int)i) || !counted(&f->items[i]) || ans_get(r->ans, i))
             continue;
         if (++blank > 8) {
             char *more = util_fmt(TR(r->zh, "... and %d more"), asked - answered - 8);
@@ -1582,7 +1811,9 @@ void run_render_summary(const run_t *r, size_t width, util_buf_t *out)
         }
         char *pre = util_fmt("    [%d] ", run_number(r, (int)i, NULL));
         size_t pw = util_utf8_width(pre);
-        char *lab = run_fit(label_of(r, (int)i), maxw > pw + 4 ? maxw - pw : 4, r->cfg.ascii);
+        char *full = label_of(r, (int)i);
+        char *lab = run_fit(full, maxw > pw + 4 ? maxw - pw : 4, r->cfg.ascii);
+        free(full);
         util_buf_addf(out, "%s%s\n", pre, lab);
         free(pre);
         free(lab);

@@ -34,7 +34,7 @@
  * term with modest item noise is what gets alpha there; a shared person
  * effect with large item noise alone gives alpha near 0.55.  At these
  * sizes a -15 point plant in a unit of 30 is found in 99% of seeds
- * (tests/cli/detector.py measures it).
+ * (tests/detector/weak_units.py measures it).
  *
  * A share `missing` of staff Likert answers is left blank at random.
  * Background questions follow plausible shares (most staff are clerks;
@@ -57,10 +57,16 @@
  *
  * Self-assessment, one per unit, answered without blanks: latent = the
  * unit's true staff-side mean (city mean + unit effect + plant) + a bias
- * (normal mean 1, sd 2, for the unit; mean 25 for --overclaim units) + a
- * normal sd 2 per dimension, items with noise sd 0.3.  Even an honest unit
- * shows gaps of several points: one respondent's answers to five 5-point
- * items move in steps of 5 points.  Bonus items: a "yes"
+ * (normal mean 1, sd 2, for the unit) + a normal sd 2 per dimension, items
+ * with noise sd 0.3.  Even an honest unit shows gaps of several points: one
+ * respondent's answers to five 5-point items move in steps of 5 points.
+ * With `unbiased_self` the self-assessment is instead drawn exactly like
+ * one more staff member of the unit (person effects, item noise and all,
+ * from a stream of its own): the null model of the self-vs-staff gap
+ * rule, under which a self score is one draw from the staff's
+ * distribution.  An --overclaim unit answers every self item at the top of
+ * its scale (reverse-worded ones at the bottom), whichever model is used.
+ * Bonus items: a "yes"
  * with probability 0.6/points and counts averaging 1.2/points; deductions:
  * counts averaging 0.5/|points| (mostly 0); both shifted a little by the
  * unit's general effect, so good units earn more bonuses.
@@ -98,7 +104,6 @@
 #define SD_PERSON_DIM 7.0
 #define SD_ITEM 0.45
 #define SELF_BIAS 1.0
-#define SELF_BIAS_OVERCLAIM 25.0
 #define SD_SELF_BIAS 2.0
 #define SD_SELF_DIM 2.0
 #define SD_SELF_ITEM 0.3
@@ -273,21 +278,21 @@ int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, err_t *e
         char *c1 = strchr(entry, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
         double d;
         if (!c2) {
-            err_set(err, ERR_FAIL, _("plant '%s' is not UNIT:DIMENSION:DELTA (e.g. "
-                                     "U07:planning:-15)"), entry);
+            err_set(err, ERR_INPUT, _("plant '%s' is not UNIT:DIMENSION:DELTA (e.g. "
+                                      "U07:planning:-15)"), entry);
             goto cleanup;
         }
         *c1 = *c2 = '\0';
         const char *unit = util_trim(entry), *dim = util_trim(c1 + 1);
         char *delta = util_trim(c2 + 1);
         if (!*unit || !*dim || strlen(unit) >= sizeof out->unit || strlen(dim) >= sizeof out->dim) {
-            err_set(err, ERR_FAIL, _("plant '%s:%s:%s' needs a unit code and a dimension code"),
+            err_set(err, ERR_INPUT, _("plant '%s:%s:%s' needs a unit code and a dimension code"),
                     unit, dim, delta);
             goto cleanup;
         }
         if (util_parse_double(delta, &d) != 0 || d < -100 || d > 100) {
-            err_set(err, ERR_FAIL, _("plant %s:%s: delta '%s' is not a number of POMP points from "
-                                     "-100 to 100"), unit, dim, delta);
+            err_set(err, ERR_INPUT, _("plant %s:%s: delta '%s' is not a number of POMP points from "
+                                      "-100 to 100"), unit, dim, delta);
             goto cleanup;
         }
         out = util_xrealloc(out, (k + 1) * sizeof *out);
@@ -298,7 +303,7 @@ int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, err_t *e
         k++;
     }
     if (k == 0) {
-        err_set(err, ERR_FAIL, _("no plant in '%s' (expected UNIT:DIMENSION:DELTA)"), spec);
+        err_set(err, ERR_INPUT, _("no plant in '%s' (expected UNIT:DIMENSION:DELTA)"), spec);
         goto cleanup;
     }
     *plants = util_xrealloc(*plants, (*n + k) * sizeof **plants);
@@ -464,7 +469,7 @@ static int plan_form(sim_t *m, sform_t *sf, const char *rel, const char *form_id
             for (size_t i = d.n; i-- > 0;)
                 if (d.sev[i] == UTIL_ERROR)
                     first = d.msgs[i];
-            err_set(err, ERR_FAIL, "%s", first);
+            err_set(err, ERR_INPUT, "%s", first);
             goto cleanup;
         }
         form_id = loaded->form_id;
@@ -630,10 +635,10 @@ static int plan_sim(sim_t *m, err_t *err)
                 codes[d] = sf->dims[d].code;
             const char *near = util_nearest(pl->dim, codes);
             if (near)
-                err_set(err, ERR_FAIL, _("%s: no dimension '%s' in %s; did you mean '%s'?"), what,
-                        pl->dim, sf->form_id, near);
+                err_set(err, ERR_NOTFOUND, _("%s: no dimension '%s' in %s; did you mean '%s'?"),
+                        what, pl->dim, sf->form_id, near);
             else
-                err_set(err, ERR_FAIL, _("%s: no dimension '%s' in %s"), what, pl->dim,
+                err_set(err, ERR_NOTFOUND, _("%s: no dimension '%s' in %s"), what, pl->dim,
                         sf->form_id);
             free(codes);
             goto fail;
@@ -710,15 +715,30 @@ static int set_likert(ans_t *a, const form_t *f, size_t pos, double latent, doub
 static int set_required(ans_t *a, const form_t *f, size_t pos, err_t *err)
 {
     const form_item_t *it = &f->items[pos];
-    if (!it->required || ans_get(a, pos) || !form_item_answerable(it) ||
+    if (!it->required || it->repeat >= 0 || ans_get(a, pos) || !form_item_answerable(it) ||
         (f->unit_field && strcmp(it->name, f->unit_field) == 0))
         return 0;
     const char *v = "-";
+    char today[11];
+    util_buf_t order = {0};
     if (it->type == FORM_SELECT_ONE || it->type == FORM_SELECT_MULTIPLE)
         v = f->lists[it->list].nchoices ? f->lists[it->list].choices[0].name : "";
     else if (it->type == FORM_INTEGER || it->type == FORM_DECIMAL)
         v = "0";
-    return set_answer(a, f, pos, v, err);
+    else if (it->type == FORM_DATE) {
+        util_today(today);
+        v = today;
+    }
+    else if (it->type == FORM_RANK) {
+        const form_list_t *l = &f->lists[it->list];   /* the list's own order */
+        util_buf_adds(&order, "");
+        for (size_t c = 0; c < l->nchoices; c++)
+            util_buf_addf(&order, "%s%s", c ? " " : "", l->choices[c].name);
+        v = order.s;
+    }
+    int rc = set_answer(a, f, pos, v, err);
+    util_buf_free(&order);
+    return rc;
 }
 
 /* The unit question takes the code when its list has it (as import does). */
@@ -790,24 +810,47 @@ static int store_one(sim_t *m, const sform_t *sf, ans_t *a, int unit_id, err_t *
     return rc;
 }
 
-static int simulate_self(sim_t *m, sunit_t *su, ans_t *a, err_t *err)
+/* The latent self-assessment of unit su per self-form dimension into
+ * m->latent, and the sd of its item noise.  The unit's stream gives the
+ * biased model's numbers whichever model is used, so the staff after it
+ * are the same either way; the unbiased model draws from its own. */
+static double self_latent(sim_t *m, sunit_t *su, rng_t *own)
 {
     const form_t *f = m->self.f;
-    rng_t *r = &su->rng;
-    double bias = su->self_bias + (su->overclaim ? SELF_BIAS_OVERCLAIM : SELF_BIAS);
-    double *latent = m->latent;
+    double bias = su->self_bias + SELF_BIAS, person = rng_normal(own, 0, SD_PERSON);
     for (size_t d = 0; d < f->ndims; d++) {
         int sd = form_dim_index(m->staff.f, f->dims[d].code);
         double truth = sd >= 0 ? m->city[sd] + su->effect[sd] : CITY_MEAN_OTHER;
-        latent[d] = truth + su->general + bias + rng_normal(r, 0, SD_SELF_DIM);
+        double biased = truth + su->general + bias + rng_normal(&su->rng, 0, SD_SELF_DIM);
+        double staff_like = truth + su->general + person + rng_normal(own, 0, SD_PERSON_DIM);
+        m->latent[d] = su->overclaim ? 100.0 : m->o->unbiased_self ? staff_like : biased;
     }
+    return su->overclaim ? 0.0 : m->o->unbiased_self ? SD_ITEM : SD_SELF_ITEM;
+}
+
+static int simulate_self(sim_t *m, sunit_t *su, ans_t *a, err_t *err)
+{
+    const form_t *f = m->self.f;
+    rng_t *r = &su->rng, own;
+    char label[80];
+    snprintf(label, sizeof label, "self:%s", su->u->code);
+    rng_seed(&own, (uint64_t)m->o->seed, label);
+    double sd_item = self_latent(m, su, &own), *latent = m->latent;
     ans_clear_all(a);
     set_unit(a, f, su->u->code);
     /* good units earn a few more bonuses and fewer deductions */
     double up = clamp(1 + su->general / 10, 0.3, 2), down = clamp(1 - su->general / 10, 0.3, 2);
     for (size_t i = 0; i < f->nitems; i++) {
         const form_item_t *it = &f->items[i];
-        double noise = rng_normal(r, 0, SD_SELF_ITEM), u = rng_unif(r);
+        /* notes, calculations and repeats (no model for them) draw
+         * nothing, so a form that gains them simulates the same answers as
+         * before */
+        if (it->type == FORM_NOTE || it->type == FORM_CALCULATE || it->repeat >= 0 ||
+            it->type == FORM_BEGIN_REPEAT || it->type == FORM_END_REPEAT)
+            continue;
+        /* both noises drawn always, for the same reason as in self_latent */
+        double z = rng_normal(r, 0, 1), zown = rng_normal(&own, 0, 1), u = rng_unif(r);
+        double noise = sd_item * (m->o->unbiased_self ? zown : z);
         int count = it->has_points && it->points != 0
                         ? rng_count(r, clamp((it->points > 0 ? 1.2 * up : 0.5 * down) /
                                                  fabs(it->points), 0, 10))
@@ -903,7 +946,7 @@ static int write_all(sim_t *m, long *nstaff, long *nself, err_t *err)
         int r = m->o->wave ? store_wave_add(m->s, m->o->wave, &m->wave, err)
                            : store_wave_current(m->s, 1, &m->wave, err);
         if (r != 0) {
-            err_set(err, ERR_FAIL, _("no open wave to simulate into"));
+            err_set(err, ERR_NOTFOUND, _("no open wave to simulate into"));
             goto rollback;
         }
     }

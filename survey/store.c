@@ -1694,7 +1694,7 @@ int store_copy(store_t *src, store_t *dst, err_t *err)
     if (store_empty(dst, &empty, err))
         return -1;
     if (!empty) {
-        err_set(err, ERR_DB, _("the destination already holds a gapsurvey database; copy into a "
+        err_set(err, ERR_EXISTS, _("the destination already holds a gapsurvey database; copy into a "
                                "new file or an empty PostgreSQL database"));
         return -1;
     }

@@ -5,8 +5,9 @@
  * and the analysis scan call these functions and never issue SQL
  * themselves, so the schema has one home and both databases answer alike.
  *
- * Conventions: functions return 0 on success and -1 on failure with *err a
- * heap message (caller frees).  Lookups return 1 for "not found".  Strings
+ * Conventions: functions return 0 on success and -1 on failure with err
+ * set (base/err.h: ERR_DB when the database failed, the caller clears it).
+ * Lookups return 1 for "not found", err untouched.  Strings
  * handed to callbacks belong to the store and are valid only during the
  * callback.  Every statement is prepared with bound parameters; no SQL is
  * ever built from user text.  A store_t may be used by one thread at a

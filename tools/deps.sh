@@ -21,8 +21,9 @@ pc libmicrohttpd || need libmicrohttpd-dev
 pc xlsxwriter || need libxlsxwriter-dev
 pc libqrencode || need libqrencode-dev
 pc libsodium || need libsodium-dev
-# report.docx is a zip written with libzip
+# report.docx and .xlsx questionnaires: zip containers (libzip), XML (expat)
 pc libzip   || need libzip-dev
+pc expat    || need libexpat1-dev
 # the PostgreSQL store (libpq) and the throwaway server its tests start
 # (tools/pgtmp.sh: initdb, pg_ctl, postgres; psql, pg_dump)
 pc libpq    || need libpq-dev
@@ -39,6 +40,8 @@ command -v man >/dev/null 2>&1 || need "man-db groff-base"
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need fonts-noto-cjk
 command -v fc-list >/dev/null 2>&1 || need fontconfig
 command -v python3 >/dev/null 2>&1 || need python3
+# tools/csv2xlsx.py and the tests that write .xlsx workbooks
+/usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1 || need python3-openpyxl
 command -v sqlite3 >/dev/null 2>&1 || need sqlite3
 command -v chromium >/dev/null 2>&1 || need chromium
 command -v curl >/dev/null 2>&1 || need curl

@@ -2,7 +2,9 @@
  * csv: a res_t as CSV tables in a directory, one file per table
  * (dimensions, items, groups x dimensions, gaps, changes), UTF-8 with a
  * BOM so that Excel and WPS read the Chinese correctly.  Hidden groups
- * have no rows.
+ * have no rows.  Numbers are rounded to what a reader needs (cnum); an
+ * analysis with a minimum group size below RES_MIN_N_SAFE says so in the
+ * first line of every file.
  */
 #include "analysis/report/render.h"
 #include "base/csv.h"
@@ -22,10 +24,40 @@ static void cstr(FILE *f, const char *s)
     csvw_cell(f, s, ',', CSVW_NEUTRAL);
 }
 
-static void cnum(FILE *f, double v)
+/* How a number is published: decimals for scores (2: the 0-100 scale
+ * needs no more), statistics (2) and effect sizes and correlations (3),
+ * three significant digits for p and q, whole numbers for counts.  The
+ * tables are for readers (and Excel); the JSON keeps full precision for
+ * programs and for the check against R (json.c). */
+enum { C_INT = 0, C_STAT = 2, C_SCORE = 2, C_EFFECT = 3, C_P = -1 };
+
+static void cnum(FILE *f, double v, int prec)
 {
-    if (isfinite(v))
-        fprintf(f, "%.10g", v);
+    if (!isfinite(v))
+        return;
+    if (prec == C_P) {
+        fprintf(f, "%.3g", v);
+        return;
+    }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*f", prec, v);
+    if (strchr(buf, '.')) {   /* 4.00 -> 4, 35.80 -> 35.8 */
+        char *e = buf + strlen(buf) - 1;
+        while (*e == '0')
+            *e-- = '\0';
+        if (*e == '.')
+            *e = '\0';
+    }
+    fputs(strcmp(buf, "-0") == 0 ? "0" : buf, f);
+}
+
+/* ",v" for each of n values, each with its precision */
+static void cnums(FILE *f, const double *v, const int *prec, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        fputc(',', f);
+        cnum(f, v[i], prec[i]);
+    }
 }
 
 static FILE *csv_open(const char *dir, const char *name, err_t *err)
@@ -62,13 +94,16 @@ static void csv_dimensions(FILE *f, const res_t *r)
                       D->df_within, D->p_anova, D->eta2, D->omega2, D->welch_f, D->welch_df1,
                       D->welch_df2, D->welch_p, D->kw_h, D->kw_df, D->kw_p, D->icc1, D->icc2,
                       D->deviation, D->dev_t, D->dev_df, D->dev_p, D->dev_q, D->rank};
+        static const int prec[] = {C_INT,    C_SCORE,  C_SCORE,  C_SCORE,  C_SCORE,  C_EFFECT, C_EFFECT,
+                                   C_EFFECT, C_EFFECT, C_EFFECT, C_STAT,   C_STAT,   C_STAT,   C_P,
+                                   C_EFFECT, C_EFFECT, C_STAT,   C_STAT,   C_STAT,   C_P,      C_STAT,
+                                   C_INT,    C_P,      C_EFFECT, C_EFFECT, C_SCORE,  C_STAT,   C_STAT,
+                                   C_P,      C_P,      C_INT};
+        _Static_assert(sizeof prec / sizeof prec[0] == 31, "one precision per column");
         cstr(f, D->code);
         fputc(',', f);
         cstr(f, D->label);
-        for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-            fputc(',', f);
-            cnum(f, v[i]);
-        }
+        cnums(f, v, prec, sizeof v / sizeof v[0]);
         fprintf(f, ",%d\n", D->weak);
     }
 }
@@ -84,13 +119,10 @@ static void csv_items(FILE *f, const res_t *r)
             cstr(f, I->name);
             fputc(',', f);
             cstr(f, I->label);
-            fprintf(f, ",%d,", I->reverse);
+            fprintf(f, ",%d", I->reverse);
             double v[] = {I->n, I->mean, I->sd, I->r_drop, I->alpha_if_dropped};
-            for (size_t k = 0; k < 5; k++) {
-                if (k)
-                    fputc(',', f);
-                cnum(f, v[k]);
-            }
+            static const int prec[] = {C_INT, C_EFFECT, C_EFFECT, C_EFFECT, C_EFFECT};
+            cnums(f, v, prec, 5);
             fputc('\n', f);
         }
 }
@@ -109,25 +141,26 @@ static void csv_groups(FILE *f, const res_t *r)
             fputc(',', f);
             cstr(f, G->name);
             fprintf(f, ",%ld,", G->n);
-            cnum(f, G->invited);
+            cnum(f, G->invited, C_INT);
             fputc(',', f);
-            cnum(f, G->response_rate);
+            cnum(f, G->response_rate, C_EFFECT);
             fputc(',', f);
             cstr(f, r->dims[d].code);
             double v[] = {C->n, C->mean, C->sd, C->ci_low, C->ci_high, C->shrunk, C->rwg_j,
                           C->diff, C->t, C->df, C->p, C->q};
-            for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-                fputc(',', f);
-                cnum(f, v[k]);
-            }
-            fprintf(f, ",%d,%s\n", C->weak, res_funnel_name(C->funnel));
+            static const int prec[] = {C_INT,   C_SCORE, C_SCORE, C_SCORE, C_SCORE, C_SCORE,
+                                       C_EFFECT, C_SCORE, C_STAT,  C_STAT,  C_P,     C_P};
+            cnums(f, v, prec, sizeof v / sizeof v[0]);
+            const char *pos = res_funnel_name(C->funnel);
+            fprintf(f, ",%d,%s\n", C->weak, pos ? pos : "");
         }
     }
 }
 
 static void csv_gaps(FILE *f, const res_t *r)
 {
-    fputs("unit,name,dimension,self,staff,staff_ci_low,staff_ci_high,gap,flag\n", f);
+    fputs("unit,name,dimension,self,staff,staff_ci_low,staff_ci_high,gap,staff_n,staff_sd,pi_low,pi_high,"
+          "p,p_holm,overall_self,overall_staff,overall_p,flag\n", f);
     for (size_t i = 0; i < r->ngaps; i++) {
         const res_gap_t *gp = &r->gaps[i];
         cstr(f, r->groups[gp->group].code);
@@ -135,12 +168,14 @@ static void csv_gaps(FILE *f, const res_t *r)
         cstr(f, r->groups[gp->group].name);
         fputc(',', f);
         cstr(f, r->dims[gp->dim].code);
-        double v[] = {gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high, gp->gap};
-        for (size_t k = 0; k < 5; k++) {
-            fputc(',', f);
-            cnum(f, v[k]);
-        }
-        fprintf(f, ",%s\n", res_gapflag_name(gp->flag));
+        double v[] = {gp->self,   gp->staff, gp->staff_ci_low, gp->staff_ci_high, gp->gap,
+                      gp->staff_n, gp->staff_sd, gp->pi_low, gp->pi_high, gp->p, gp->p_holm,
+                      gp->overall_self, gp->overall_staff, gp->overall_p};
+        static const int prec[] = {C_SCORE, C_SCORE, C_SCORE, C_SCORE, C_SCORE, C_INT, C_SCORE,
+                                   C_SCORE, C_SCORE, C_P,     C_P,     C_SCORE, C_SCORE, C_P};
+        cnums(f, v, prec, sizeof v / sizeof v[0]);
+        const char *flag = res_gapflag_name(gp->flag);
+        fprintf(f, ",%s\n", flag ? flag : "");
     }
 }
 
@@ -153,10 +188,8 @@ static void csv_changes(FILE *f, const res_t *r)
         fputc(',', f);
         cstr(f, r->dims[c->dim].code);
         double v[] = {c->n0, c->mean0, c->n1, c->mean1, c->diff, c->t, c->df, c->p, c->q};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-            fputc(',', f);
-            cnum(f, v[k]);
-        }
+        static const int prec[] = {C_INT, C_SCORE, C_INT, C_SCORE, C_SCORE, C_STAT, C_STAT, C_P, C_P};
+        cnums(f, v, prec, sizeof v / sizeof v[0]);
         fprintf(f, ",%s\n", res_changeflag_name(c->flag));
     }
 }
@@ -173,13 +206,29 @@ int render_csv(const res_t *r, const char *dir, err_t *err)
         err_set(err, ERR_IO, "%s: %s", dir, strerror(errno));
         return -1;
     }
+    /* an analysis below the safe minimum group size says so at the top
+     * of every table, where no one opening it can miss it */
+    char *stamp = NULL;
+    if (r->min_n < RES_MIN_N_SAFE) {
+        res_warning_t w = {RES_W_SMALL_MIN_N, -1, 0};
+        stamp = render_warning(r, &w, render_zh(r));
+    }
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
         FILE *f = csv_open(dir, tables[t].name, err);
-        if (!f)
+        if (!f) {
+            free(stamp);
             return -1;
+        }
+        if (stamp) {
+            cstr(f, stamp);
+            fputc('\n', f);
+        }
         tables[t].write(f, r);
-        if (csv_close(f, dir, tables[t].name, err))
+        if (csv_close(f, dir, tables[t].name, err)) {
+            free(stamp);
             return -1;
+        }
     }
+    free(stamp);
     return 0;
 }

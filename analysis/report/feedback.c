@@ -135,7 +135,7 @@ static void gaps(doc_t *d, size_t g)
         return;
     doc_section(d, "gaps", TR(d->zh, "Self-assessment and the staff's view"));
     /* xgettext:no-c-format */
-    const char *staff = TR(d->zh, "staff (95% CI)");
+    const char *staff = TR(d->zh, "staff (one member's 95% range)");
     doc_table_begin(d, TR(d->zh, "The unit's self-assessment and its staff's view"), 5, TR(d->zh, "dimension"),
                     TR(d->zh, "self"), staff, TR(d->zh, "gap"), TR(d->zh, "verdict"));
     size_t over = 0;
@@ -147,8 +147,8 @@ static void gaps(doc_t *d, size_t g)
         over += gp->flag == RES_OVERCLAIM;
         doc_td(d, doc_dim_name(&r->dims[gp->dim]), DOC_TEXT);
         doc_td(d, doc_fnum(d, gp->self, 1), DOC_NUM);
-        doc_tdf(d, DOC_NUM, "%s (%s–%s)", doc_fnum(d, gp->staff, 1), doc_fnum(d, gp->staff_ci_low, 1),
-                doc_fnum(d, gp->staff_ci_high, 1));
+        doc_tdf(d, DOC_NUM, "%s (%s–%s)", doc_fnum(d, gp->staff, 1), doc_fnum(d, gp->pi_low, 1),
+                doc_fnum(d, gp->pi_high, 1));
         doc_td(d, doc_fsigned(d, gp->gap, 1), k);
         doc_td(d, gp->flag == RES_OVERCLAIM    ? TR(d->zh, "▲ overclaim")
                   : gp->flag == RES_UNDERCLAIM ? TR(d->zh, "underclaim")
@@ -157,8 +157,10 @@ static void gaps(doc_t *d, size_t g)
     }
     doc_table_end(d, NULL);
     doc_paraf(d, NULL,
-              TR(d->zh, "The self-assessment is above the upper 95%% limit of the staff's mean, by at least %g "
-                        "points, on %zu dimensions: what the research called \"saying counts as doing\"."),
+              TR(d->zh, "The self-assessment is one response, so it is set against the range of one staff "
+                        "member's score (95%% prediction interval). It is above that range, by at least %g points, "
+                        "and high beyond chance (see the methods of the city report), on %zu dimensions: what the "
+                        "research called \"saying counts as doing\"."),
               r->min_diff, over);
 }
 

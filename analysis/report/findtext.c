@@ -49,9 +49,9 @@ static char *gap_text(const res_t *r, const res_finding_t *f, int zh)
             /* TRANSLATORS: separates the dimensions listed in one
              * self-vs-staff gap finding */
             util_buf_adds(&b, TR(zh, "; "));
-        util_buf_addf(&b, TR(zh, "%s: self %.1f, staff %.1f (95%% CI %.1f-%.1f), %+.1f points"),
-                      r->dims[gp->dim].label, gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high,
-                      gp->gap);
+        util_buf_addf(&b, TR(zh, "%s: self %.1f, staff %.1f (one staff member's 95%% range %.1f-%.1f), "
+                                 "%+.1f points"),
+                      r->dims[gp->dim].label, gp->self, gp->staff, gp->pi_low, gp->pi_high, gp->gap);
     }
     char *s;
     if (flag == RES_OVERCLAIM)
@@ -120,22 +120,66 @@ char *render_finding(const res_t *r, const res_finding_t *f, int zh)
     return util_xstrdup("");
 }
 
+/* The sentence of a warning about one dimension (%s: its code). */
+static const char *dim_warning(res_wkind_t kind, int zh)
+{
+    switch (kind) {
+    case RES_W_ALPHA_ONE_ITEM:
+        return TR(zh, "%s: one item only, so no reliability (Cronbach's alpha needs two or more)");
+    case RES_W_ALPHA_FEW:
+        return TR(zh, "%s: reliability not computable (fewer than two respondents answered every item)");
+    case RES_W_ALPHA_NOVAR:
+        return TR(zh, "%s: reliability not computable (the complete answers do not vary)");
+    case RES_W_ANOVA_GROUPS:
+        return TR(zh, "%s: ANOVA not computable (fewer than two groups with scores, or one score per group)");
+    case RES_W_ANOVA_NOVAR:
+        return TR(zh, "%s: ANOVA not computable (every respondent has the same score)");
+    case RES_W_ANOVA_INF:
+        return TR(zh, "%s: F is infinite (within every group all scores are equal); F is left empty, p = 0");
+    case RES_W_WELCH_GROUPS:
+        return TR(zh, "%s: Welch ANOVA not computable (fewer than two groups with scores)");
+    case RES_W_WELCH_GROUPVAR:
+        return TR(zh, "%s: Welch ANOVA not computable (a group has fewer than two scores or no variance)");
+    case RES_W_KRUSKAL_GROUPS:
+        return TR(zh, "%s: Kruskal-Wallis not computable (fewer than two groups with scores)");
+    case RES_W_KRUSKAL_TIES:
+        return TR(zh, "%s: Kruskal-Wallis not computable (every score ties)");
+    case RES_W_DEV_NOOTHER:
+        return TR(zh, "%s: no weak-dimension test (no respondent has a score on another dimension)");
+    case RES_W_DEV_NOVAR:
+        return TR(zh, "%s: no weak-dimension test (fewer than two respondents, or no variance)");
+    case RES_W_CONSTANT:
+        return TR(zh, "%s: every respondent has the same score, so there is no confidence interval");
+    case RES_W_FUNNEL:
+        return TR(zh, "%s: no funnel position (the between-group variance or MSW is undefined)");
+    default:
+        return NULL;
+    }
+}
+
 char *render_warning(const res_t *r, const res_warning_t *w, int zh)
 {
     const char *code = w->dim >= 0 ? r->dims[w->dim].code : "";
+    const char *fmt = dim_warning(w->kind, zh);
+    if (fmt)
+        return util_fmt(fmt, code);
     switch (w->kind) {
-    case RES_W_ALPHA:
-        return util_fmt(TR(zh, "%s: reliability not computable (too few complete answers or no variance)"), code);
-    case RES_W_ANOVA:
-        return util_fmt(TR(zh, "%s: ANOVA not computable (fewer than two groups with scores)"), code);
-    case RES_W_WELCH:
-        return util_fmt(TR(zh, "%s: Welch ANOVA not computable (a group has fewer than two scores or "
-                               "no variance)"),
-                        code);
-    case RES_W_KRUSKAL:
-        return util_fmt(TR(zh, "%s: Kruskal-Wallis not computable"), code);
-    case RES_W_DEVIATION:
-        return util_fmt(TR(zh, "%s: deviation test not computable"), code);
+    case RES_W_CONSTANT_GROUPS:
+        return util_fmt(i18n_npick(zh,
+                                   "%s: %zu group has fewer than two scores or all equal ones: no "
+                                   "confidence interval and no self-vs-staff flag",
+                                   "%s: %zu groups have fewer than two scores or all equal ones: no "
+                                   "confidence interval and no self-vs-staff flag",
+                                   w->count),
+                        code, w->count);
+    case RES_W_GAP_UNTESTED:
+        return util_fmt(i18n_npick(zh,
+                                   "%s: %zu self-assessment has no flag (its staff's scores have no spread "
+                                   "to judge one response against)",
+                                   "%s: %zu self-assessments have no flag (their staff's scores have no "
+                                   "spread to judge one response against)",
+                                   w->count),
+                        code, w->count);
     case RES_W_DIFFERENCING:
         return util_fmt(i18n_npick(zh,
                                    "%zu group suppressed so that no group of another grouping can be "
@@ -144,6 +188,19 @@ char *render_warning(const res_t *r, const res_warning_t *w, int zh)
                                    "recovered by subtraction (differencing protection)",
                                    w->count),
                         w->count);
+    case RES_W_COMPARE_HIDDEN:
+        return util_fmt(i18n_npick(zh,
+                                   "%zu group shown in this wave is hidden in the earlier one by the same "
+                                   "rules, so it has no change",
+                                   "%zu groups shown in this wave are hidden in the earlier one by the same "
+                                   "rules, so they have no change",
+                                   w->count),
+                        w->count);
+    case RES_W_SMALL_MIN_N:
+        return util_fmt(TR(zh, "the minimum group size is %d, below %d (--allow-small-groups): groups this "
+                               "small can identify their members"),
+                        r->min_n, RES_MIN_N_SAFE);
+    default:
+        return util_xstrdup("");
     }
-    return util_xstrdup("");
 }

@@ -34,8 +34,12 @@ static void jstr(util_buf_t *b, const char *s)
     util_buf_addc(b, '"');
 }
 
-/* Numbers with 15 significant digits: enough to compare with R at 1e-6
- * and round-trip a double's meaningful digits; NaN/Inf are null. */
+/* Numbers with 15 significant digits: the JSON is the machine interface,
+ * checked against R at 1e-6 (tests/cli/rcheck.sh) and read by programs
+ * that compute on, so it is not rounded to a reader's precision as the
+ * tables are (csv.c, table.c, the report).  Rounding would protect
+ * nothing: what may be published is decided by the blocks the numbers
+ * are computed over (analyze.c), not by their digits.  NaN/Inf are null. */
 static void jnum(util_buf_t *b, double v)
 {
     if (!isfinite(v))
@@ -95,7 +99,8 @@ static void kobj(util_buf_t *b, const char *const *keys, const double *v, size_t
 
 static void json_head(util_buf_t *b, const res_t *r)
 {
-    static const char *const keys[] = {"min_n", "min_diff", "fdr", "suppressed_groups", "self_responses"};
+    static const char *const keys[] = {"min_n",          "min_diff",    "fdr", "suppressed_groups",
+                                       "self_responses", "comment_min"};
     util_buf_adds(b, "{\n  ");
     kstr(b, "form", r->form_id); SEP;
     kstr(b, "title", r->form_title); SEP;
@@ -104,8 +109,11 @@ static void json_head(util_buf_t *b, const res_t *r)
     knum(b, "respondents", (double)r->respondents); SEP;
     kstr(b, "group_by", r->group_by); SEP;
     knums(b, keys,
-          (double[]){r->min_n, r->min_diff, r->fdr, (double)r->nsuppressed, (double)r->self_responses},
+          (double[]){r->min_n, r->min_diff, r->fdr, (double)r->nsuppressed, (double)r->self_responses,
+                     r->comment_min},
           N_OF(keys));
+    SEP;
+    kbool(b, "small_groups_allowed", r->min_n < RES_MIN_N_SAFE);
 }
 
 static void json_items(util_buf_t *b, const res_dim_t *D)
@@ -129,8 +137,8 @@ static void json_dim(util_buf_t *b, const res_dim_t *D)
     static const char *const kw[] = {"h", "df", "p"};
     static const char *const head[] = {"n", "mean", "sd", "ci_low", "ci_high", "alpha", "std_alpha",
                                        "average_r", "alpha_ci_low", "alpha_ci_high", "alpha_n"};
-    static const char *const tail[] = {"icc1", "icc2", "tau2", "msw", "deviation", "t", "df", "p",
-                                       "q", "rank"};
+    static const char *const tail[] = {"icc1", "icc2", "tau2", "msw", "blocks", "deviation", "t", "df",
+                                       "p", "q", "rank"};
     kstr(b, "code", D->code); SEP;
     kstr(b, "label", D->label); SEP;
     knums(b, head,
@@ -147,8 +155,8 @@ static void json_dim(util_buf_t *b, const res_dim_t *D)
     kobj(b, kw, (double[]){D->kw_h, D->kw_df, D->kw_p}, 3);
     util_buf_adds(b, ",\n     ");
     knums(b, tail,
-          (double[]){D->icc1, D->icc2, D->tau2, D->msw, D->deviation, D->dev_t, D->dev_df, D->dev_p,
-                     D->dev_q, D->rank},
+          (double[]){D->icc1, D->icc2, D->tau2, D->msw, D->blocks, D->deviation, D->dev_t, D->dev_df,
+                     D->dev_p, D->dev_q, D->rank},
           N_OF(tail));
     SEP;
     kbool(b, "weak", D->weak);
@@ -201,13 +209,21 @@ static void json_groups(util_buf_t *b, const res_t *r)
 
 static void json_gaps(util_buf_t *b, const res_t *r)
 {
-    static const char *const keys[] = {"self", "staff", "staff_ci_low", "staff_ci_high", "gap"};
+    static const char *const keys[] = {"self",         "staff",         "staff_ci_low", "staff_ci_high",
+                                       "gap",          "staff_n",       "staff_sd",     "pi_low",
+                                       "pi_high",      "t",             "df",           "p",
+                                       "p_holm",       "overall_self",  "overall_staff", "overall_t",
+                                       "overall_p"};
     for (size_t i = 0; i < r->ngaps; i++) {
         const res_gap_t *gp = &r->gaps[i];
         util_buf_adds(b, i ? ",\n    {" : "\n    {");
         kstr(b, "unit", r->groups[gp->group].code); SEP;
         kstr(b, "dimension", r->dims[gp->dim].code); SEP;
-        knums(b, keys, (double[]){gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high, gp->gap},
+        knums(b, keys,
+              (double[]){gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high, gp->gap, gp->staff_n,
+                         gp->staff_sd, gp->pi_low, gp->pi_high, gp->t, gp->df, gp->p, gp->p_holm,
+                         gp->overall_self,
+                         gp->overall_staff, gp->overall_t, gp->overall_p},
               N_OF(keys));
         SEP;
         kstr(b, "flag", res_gapflag_name(gp->flag));
@@ -268,7 +284,14 @@ int render_json(const res_t *r, FILE *out, err_t *err)
     json_groups(b, r);
     util_buf_adds(b, "\n  ],\n  \"gaps\": [");
     json_gaps(b, r);
-    util_buf_adds(b, "\n  ],\n  \"changes\": [");
+    util_buf_adds(b, "\n  ],\n  \"gap_rule\": ");
+    static const char *const detect[] = {"n", "sd", "sd_overall", "detectable", "detectable_overall",
+                                         "detectable_alone"};
+    kobj(b, detect,
+         (double[]){r->gap_detect.n, r->gap_detect.sd, r->gap_detect.sd_overall, r->gap_detect.dim,
+                    r->gap_detect.overall, r->gap_detect.alone},
+         N_OF(detect));
+    util_buf_adds(b, ",\n  \"changes\": [");
     json_changes(b, r);
     util_buf_adds(b, "\n  ],\n  \"findings\": [");
     json_findings(b, r);

@@ -57,7 +57,7 @@ typedef struct {
     size_t nshown;
     plot_t *plots;          /* drawn so far */
     size_t n, cap;
-    char *first_err;        /* first gnuplot failure, kept while others go on */
+    err_t first_err;        /* first gnuplot failure, kept while others go on */
     int no_gnuplot;         /* the program could not be started: stop trying */
 } pctx_t;
 
@@ -301,8 +301,9 @@ static int write_file(const char *dir, const char *name, const char *text, size_
     return rc;
 }
 
-/* Runs `gnuplot script` in dir.  Returns 0; -1 with *err holding gnuplot's
- * own message; -2 when the program cannot be started at all. */
+/* Runs `gnuplot script` in dir.  Returns 0, or -1 with err holding
+ * gnuplot's own message, ERR_NOTFOUND when the program cannot be started
+ * at all. */
 static int run_gnuplot(const char *dir, const char *script, err_t *err)
 {
     const char *prog = plot_gnuplot();
@@ -350,10 +351,10 @@ static int run_gnuplot(const char *dir, const char *script, err_t *err)
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
-        err_set(err, ERR_FAIL, _("gnuplot could not be started ('%s' not found); install the "
-                                 "package gnuplot-nox (apt-get install gnuplot-nox) or set "
-                                 "GAPSURVEY_GNUPLOT"), prog);
-        rc = -2;
+        err_set(err, ERR_NOTFOUND, _("gnuplot could not be started ('%s' not found); install "
+                                     "the package gnuplot-nox (apt-get install gnuplot-nox) or "
+                                     "set GAPSURVEY_GNUPLOT"), prog);
+        rc = -1;
     } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         char *msg = out.s ? util_trim(out.s) : NULL;
         err_set(err, ERR_FAIL, _("gnuplot failed on %s/%s%s%s (a working gnuplot comes with the "
@@ -411,7 +412,7 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
     if (c->no_gnuplot)
         goto cleanup;
     int g = run_gnuplot(c->dir, gpname, &gerr);
-    if (g == -2)
+    if (gerr.code == ERR_NOTFOUND)
         c->no_gnuplot = 1;
     if (g == 0) {
         char *png = util_fmt("%s.png", base), *svg = util_fmt("%s.svg", base);
@@ -419,13 +420,10 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
         free(png);
         free(svg);
         if (!ok)
-            gerr = util_fmt(_("gnuplot wrote no picture for %s/%s"), c->dir, gpname);
+            err_set(&gerr, ERR_FAIL, _("gnuplot wrote no picture for %s/%s"), c->dir, gpname);
     }
-    if (gerr.msg) {
-        if (!c->first_err) {
-            c->first_err = gerr.msg;
-            gerr = NULL;
-        }
+    if (gerr.code != ERR_OK) {
+        err_move(&c->first_err, &gerr);   /* a later failure is dropped */
         goto cleanup;
     }
     if (c->n == c->cap) {
@@ -918,7 +916,7 @@ static flab_t *funnel_labels(const pctx_t *c, size_t j, int limits, double xlo, 
     size_t nlab = 0, *out = util_xcalloc(c->nshown + 1, sizeof *out);
     for (size_t k = 0; k < c->nshown; k++) {
         const res_cell_t *cell = &r->groups[c->shown[k]].cells[j];
-        if (isfinite(cell->mean) && cell->n > 0 && cell->funnel != RES_INSIDE)
+        if (isfinite(cell->mean) && cell->n > 0 && cell->funnel != RES_INSIDE && cell->funnel != RES_FUNNEL_NONE)
             out[nlab++] = k;
     }
     for (size_t q = 0; q < nlab; q++) {   /* how far outside, in limit widths */
@@ -963,7 +961,7 @@ static void funnel_dat(const pctx_t *c, size_t j, util_buf_t *d, const flab_t *f
     const res_t *r = c->r;
     char a[40];
     util_buf_adds(d, "# funnel: one row per shown group\n"
-                     "# n mean position(0 inside,1 below_95,2 below_998,3 above_95,4 above_998) "
+                     "# n mean position(0 inside,1 below_95,2 below_998,3 above_95,4 above_998,5 no limits) "
                      "label(the farthest outside points only) group label_side(0 right,1 left,"
                      "-1 none) label_y\n");
     for (size_t k = 0; k < c->nshown; k++) {
@@ -1009,12 +1007,13 @@ static void funnel_plot_cmd(const pctx_t *c, size_t j, util_buf_t *s, const char
         int pt;
         double ps;
         const char *colour, *name;   /* name: translated when written */
-    } pos[5] = {{6, 1.2, C_INK, N_("inside")},
+    } pos[6] = {{6, 1.2, C_INK, N_("inside")},
                 {10, 1.6, C_LOW, N_("below 95%")},
                 {11, 1.8, C_LOW, N_("below 99.8%")},
                 {8, 1.6, C_HIGH, N_("above 95%")},
-                {9, 1.8, C_HIGH, N_("above 99.8%")}};
-    for (int p = 0; p < 5; p++) {
+                {9, 1.8, C_HIGH, N_("above 99.8%")},
+                {6, 1.2, C_MUTED, N_("no limits")}};
+    for (int p = 0; p < 6; p++) {
         int any = 0;
         for (size_t k = 0; k < c->nshown && !any; k++) {
             const res_cell_t *cell = &r->groups[c->shown[k]].cells[j];
@@ -1121,7 +1120,7 @@ static int plot_dumbbell(pctx_t *c, size_t j, err_t *err)
         if (gp->dim != j || !shown_group(r, gp->group) || !isfinite(gp->self) || !isfinite(gp->staff))
             continue;
         rows[n++] = i;
-        double vals[4] = {gp->self, gp->staff, gp->staff_ci_low, gp->staff_ci_high};
+        double vals[4] = {gp->self, gp->staff, gp->pi_low, gp->pi_high};
         for (int v = 0; v < 4; v++)
             if (isfinite(vals[v])) {
                 lo = fmin(lo, vals[v]);
@@ -1133,7 +1132,7 @@ static int plot_dumbbell(pctx_t *c, size_t j, err_t *err)
     if (only_flagged) {
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
-            if (r->gaps[rows[i]].flag != RES_CONSISTENT)
+            if (r->gaps[rows[i]].flag == RES_OVERCLAIM || r->gaps[rows[i]].flag == RES_UNDERCLAIM)
                 rows[m++] = rows[i];
         n = m;
     }
@@ -1163,14 +1162,14 @@ static int plot_dumbbell(pctx_t *c, size_t j, err_t *err)
 
     util_buf_t *d = &pf.dat;
     util_buf_adds(d, "# dumbbell: one row per shown unit with a self-assessment, largest gap first\n"
-                     "# row staff staff_ci_low staff_ci_high self gap flag(0 consistent,1 overclaim,"
-                     "2 underclaim) gap_text label_x unit\n");
+                     "# row staff pi_low pi_high (one staff member's 95% range) self gap flag(0 "
+                     "consistent,1 overclaim,2 underclaim,3 not judged) gap_text label_x unit\n");
     for (size_t k = 0; k < n; k++) {
         const res_gap_t *gp = &r->gaps[rows[k]];
         const res_group_t *g = &r->groups[gp->group];
         util_buf_addf(d, "%zu %s ", k, num(a, gp->staff, 2));
-        util_buf_addf(d, "%s ", num(a, gp->staff_ci_low, 2));
-        util_buf_addf(d, "%s ", num(a, gp->staff_ci_high, 2));
+        util_buf_addf(d, "%s ", num(a, gp->pi_low, 2));
+        util_buf_addf(d, "%s ", num(a, gp->pi_high, 2));
         util_buf_addf(d, "%s ", num(a, gp->self, 2));
         util_buf_addf(d, "%s %d ", num(a, gp->gap, 2), (int)gp->flag);
         char *txt = util_fmt("%s%s%s", gp->gap > 0 ? "+" : "", num(a, gp->gap, 1),
@@ -1178,7 +1177,7 @@ static int plot_dumbbell(pctx_t *c, size_t j, err_t *err)
                              : gp->flag == RES_UNDERCLAIM ? TR(c->zh, " underclaim")
                                                           : "");
         dat_q(d, txt);
-        double right = fmax(gp->self, isfinite(gp->staff_ci_high) ? gp->staff_ci_high : gp->staff);
+        double right = fmax(gp->self, isfinite(gp->pi_high) ? gp->pi_high : gp->staff);
         util_buf_addf(d, " %s ", num(a, right, 2));
         char *lab = group_label(c, g, 30);
         dat_q(d, lab);
@@ -1199,8 +1198,8 @@ static int plot_dumbbell(pctx_t *c, size_t j, err_t *err)
                      "  '' using 2:1:3:4 with xerrorbars pt 7 ps 1.1 lc rgb '" C_INK "' title ",
                   base);
     /* xgettext:no-c-format */
-    gp_q(s, TR(c->zh, "staff view (95% CI)"));
-    util_buf_adds(s, ", \\\n  '' using ($7 == 0 ? $5 : NaN):1 with points pt 4 ps 1.4 lc rgb '" C_INK
+    gp_q(s, TR(c->zh, "staff mean, one member's 95% range"));
+    util_buf_adds(s, ", \\\n  '' using ($7 == 0 || $7 == 3 ? $5 : NaN):1 with points pt 4 ps 1.4 lc rgb '" C_INK
                      "' title ");
     gp_q(s, TR(c->zh, "self-assessment"));
     util_buf_adds(s, ", \\\n  '' using ($7 == 1 ? $5 : NaN):1 with points pt 5 ps 1.5 lc rgb '" C_LOW
@@ -1716,15 +1715,15 @@ int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void
         goto cleanup;
     TOLD();
 #undef TOLD
-    if (c.first_err) {
-        err_set(err, ERR_FAIL, "%s", c.first_err);
+    if (c.first_err.code != ERR_OK) {
+        err_move(err, &c.first_err);
         goto cleanup;
     }
     rc = 0;
 cleanup:
     *plots = c.plots;
     *nplots = c.n;
-    free(c.first_err);
+    err_clear(&c.first_err);
     free(c.shown);
     free(radar);
     return rc;

@@ -204,7 +204,7 @@ static void gaps_table(doc_t *d)
 {
     const res_t *r = d->r;
     /* xgettext:no-c-format */
-    const char *staff = TR(d->zh, "staff (95% CI)");
+    const char *staff = TR(d->zh, "staff (one member's 95% range)");
     doc_table_begin(d, TR(d->zh, "Pairs where self and staff differ"), 6, TR(d->zh, "unit"), TR(d->zh, "dimension"),
                 TR(d->zh, "self"), staff, TR(d->zh, "gap"), TR(d->zh, "verdict"));
     /* overclaims first, the largest gap on top; then underclaims */
@@ -231,8 +231,8 @@ static void gaps_table(doc_t *d)
         free(name);
         doc_td(d, g->dim < r->ndims ? doc_dim_name(&r->dims[g->dim]) : "", DOC_TEXT);
         doc_td(d, doc_fnum(d, g->self, 1), DOC_NUM);
-        doc_tdf(d, DOC_NUM, "%s (%s–%s)", doc_fnum(d, g->staff, 1), doc_fnum(d, g->staff_ci_low, 1),
-            doc_fnum(d, g->staff_ci_high, 1));
+        doc_tdf(d, DOC_NUM, "%s (%s–%s)", doc_fnum(d, g->staff, 1), doc_fnum(d, g->pi_low, 1),
+                doc_fnum(d, g->pi_high, 1));
         doc_td(d, doc_fsigned(d, g->gap, 1), pass ? DOC_GOOD : DOC_WEAK);
         doc_td(d, pass ? TR(d->zh, "underclaim") : TR(d->zh, "▲ overclaim"), pass ? DOC_TEXT : DOC_WEAK);
         doc_row_end(d);
@@ -649,11 +649,13 @@ static void write_gaps(doc_t *d)
         units += has && doc_shown(r, i);
     }
     doc_paraf(d, NULL, TR(d->zh, "%zu units have both a self-assessment and staff responses: %zu unit x dimension "
-                             "pairs. A self score above the upper 95%% limit of the staff mean and at least %g "
-                             "points higher is an overclaim (%zu pairs); below the lower limit and at least %g "
-                             "points lower an underclaim (%zu pairs). Overclaiming is what the research called "
+                             "pairs. A self-assessment is one response, so it is compared with the range of one "
+                             "staff member's score (95%% prediction interval): a self score above that range, "
+                             "at least %g points higher, on a self-assessment that is high as a whole or "
+                             "strikingly high on that dimension (see Methods), is an overclaim (%zu pairs); the "
+                             "same below, an underclaim (%zu pairs). Overclaiming is what the research called "
                              "\"saying counts as doing, doing counts as doing well\"."),
-          units, n, r->min_diff, over, r->min_diff, under);
+          units, n, r->min_diff, over, under);
     if (over + under)
         doc_paraf(d, NULL, TR(d->zh, "Section %s (main findings) lists these pairs, the largest gaps first."),
                   doc_numeral(d, 2));
@@ -721,9 +723,10 @@ static void write_comments(doc_t *d)
     if (!any)
         return;
     doc_section(d, "comments", TR(d->zh, "Staff comments"));
-    doc_paraf(d, "note", TR(d->zh, "Verbatim answers to the open question, quoted only for %2$ss of at least %1$d "
-                               "respondents, at most %3$d per %2$s."),
-          RES_COMMENT_MIN, doc_glabel(d), RES_COMMENTS_KEPT);
+    doc_paraf(d, "note", TR(d->zh, "Verbatim answers to the open question, quoted only for units of at least %1$d "
+                               "respondents, at most %2$d per unit, in an order set by their text alone (not "
+                               "the order they came in)."),
+          r->comment_min, RES_COMMENTS_KEPT);
     for (size_t i = 0; i < r->ngroups; i++) {
         const res_group_t *g = &r->groups[i];
         if (!doc_shown(r, i) || !g->ncomments)
@@ -752,7 +755,9 @@ static void write_methods(doc_t *d, int n)
                            "into the 0-100 score."));
     doc_list_item(d, TR(d->zh, "Item statistics (n, mean, SD) describe the answers as given, before reversal; "
                            "everything else uses the reversed scores."));
-    doc_list_item(d, TR(d->zh, "Confidence intervals of means are t intervals (95%)."));
+    doc_list_item(d, TR(d->zh, "Confidence intervals of means are t intervals (95%). Where everyone in a group gave "
+                           "the same score there is no interval (R's t.test refuses such \"essentially "
+                           "constant\" data); a warning says so."));
     /* xgettext:no-c-format */
     doc_list_item(d, TR(d->zh, "Reliability, on respondents who answered every item of the dimension: Cronbach's "
                            "alpha = k/(k-1) x (1 - sum of item variances / variance of the total), "
@@ -763,43 +768,69 @@ static void write_methods(doc_t *d, int n)
     doc_list_item(d, TR(d->zh, "Differences between groups: one-way ANOVA of respondents' scores with F, p, eta "
                            "squared (between sum of squares / total) and omega squared = max(0, (SSB - dfB x "
                            "MSW) / (SST + MSW)); Welch's ANOVA, which does not assume equal variances; and the "
-                           "Kruskal-Wallis test with tie correction, which does not assume normality."));
+                           "Kruskal-Wallis test with tie correction, which does not assume normality. These use "
+                           "the published blocks: every shown group, and one block pooling the hidden groups "
+                           "with the respondents in no group, so that no hidden group's mean can be solved from "
+                           "them."));
     doc_list_item(d, TR(d->zh, "Intraclass correlation: ICC(1) = (MSB - MSW) / (MSB + (k-1) MSW), the share of "
                            "score variance that lies between groups; ICC(2) = (MSB - MSW) / MSB, the "
-                           "reliability of group means; k is the mean group size. Between-group statistics use "
-                           "every group, those not shown included, because they reveal nothing about any one "
-                           "group; a statistic that cannot be computed is shown as \"—\"."));
+                           "reliability of group means; k is the mean block size, over the same blocks as the "
+                           "ANOVA. A statistic that cannot be computed is shown as \"—\", and the warnings "
+                           "say why."));
     doc_list_itemf(d, TR(d->zh, "Weak dimension: for each respondent, the score on the dimension minus that "
-                            "respondent's mean over all dimensions; a one-sample t test of the mean difference "
-                            "against 0; p values adjusted across dimensions by Benjamini-Hochberg (BH) into q "
-                            "values. Weak when q < %g and the mean difference is at most -%g points. This "
-                            "compares how the same people rate different dimensions, so lenient or strict "
-                            "raters do not matter."),
+                            "respondent's mean over the other dimensions (respondents with no other scored "
+                            "dimension are left out); a one-sample t test of the mean difference against 0; p "
+                            "values adjusted across dimensions by Benjamini-Hochberg (BH) into q values. Weak "
+                            "when q < %g and the mean difference is at most -%g points. This compares how the "
+                            "same people rate different dimensions, so lenient or strict raters do not matter."),
                r->fdr, r->min_diff);
     doc_list_itemf(d, TR(d->zh, "Weak group: for each shown group x dimension, a Welch t test of the group's "
                             "scores against all other respondents' (those of groups not shown included), "
                             "BH-adjusted over every tested pair; weak when q < %g and the group is at least %g "
                             "points lower."),
                r->fdr, r->min_diff);
-    doc_list_item(d, TR(d->zh, "Within-group agreement rwg(j): on the dimension's items as answered, null variance "
-                           "(A^2 - 1)/12 for an A-point scale, the mean item variance truncated at the null "
-                           "variance, missing answers dropped per item. Closer to 1 means more agreement."));
+    doc_list_item(d, TR(d->zh, "Within-group agreement rwg(j): on the dimension's items as answered, missing answers "
+                           "dropped per item; J counts the items answered at least twice in the group; each "
+                           "item's variance is divided by its own scale's null variance (A^2 - 1)/12 for an "
+                           "A-point list, and the mean ratio is truncated at 1. Closer to 1 means more "
+                           "agreement; with no such item there is no value."));
     doc_list_item(d, TR(d->zh, "Shrinkage (empirical Bayes): small groups' means are noisy, so a shrunk mean is "
                            "given too: grand + B x (mean - grand), B = tau^2 / (tau^2 + MSW/n), tau^2 = max(0, "
                            "(MSB - MSW) / k), grand = the mean of all respondents' scores."));
     doc_list_item(d, TR(d->zh, "Funnel plots: limits grand +/- z x sqrt(MSW/n + tau^2) (Spiegelhalter 2005) with z "
-                           "= 1.96 (95%) and 3.09 (99.8%), drawn as curves over n; groups outside are labelled."));
+                           "= 1.96 (95%) and 3.09 (99.8%), drawn as curves over n; groups outside are labelled. "
+                           "Where tau^2 or MSW is undefined (a single block) there is no position."));
     doc_list_itemf(d, TR(d->zh, "Self vs staff: a unit's self-assessment (same wave, a self-assessment form with "
                             "the same dimension codes) is scored the same way; gap = self score - staff mean. "
-                            "Overclaim when the self score is above the upper 95%% limit of the staff mean and "
-                            "the gap is at least %g; underclaim symmetrically; else consistent."),
+                            "A self score is one response, so it is judged against the spread of one staff "
+                            "member's score: the 95%% prediction interval mean +/- t x SD x sqrt(1 + 1/n), the "
+                            "single-case test of Crawford & Howell (1998), not the much narrower interval of "
+                            "the staff mean. A dimension is an overclaim when the self score lies above that "
+                            "interval, the gap is at least %g points, and either the self-assessment's mean "
+                            "over the dimensions also lies above the interval of one staff member's mean, or "
+                            "the dimension's own test stays below 0.05 after Holm's correction over the unit's "
+                            "dimensions; an underclaim symmetrically; else consistent. With no spread among "
+                            "the staff there is no flag. On simulated cities with no real gap this flags about "
+                            "1%% of unit x dimension pairs."),
                r->min_diff);
+    if (isfinite(r->gap_detect.dim))
+        doc_list_itemf(d, TR(d->zh, "What one response can show: for a unit of %.0f staff (the median here), whose "
+                                "scores on a dimension spread with SD %.1f, a self score is flagged only when it "
+                                "lies at least %.1f points from the staff mean and the self-assessment's mean "
+                                "over the dimensions lies at least %.1f points from the staff's (SD %.1f), or "
+                                "at least %.1f points on that dimension alone. Smaller gaps may be real but "
+                                "cannot be told from one person's own view."),
+                   r->gap_detect.n, r->gap_detect.sd, r->gap_detect.dim, r->gap_detect.overall,
+                   r->gap_detect.sd_overall, r->gap_detect.alone);
     doc_list_itemf(d, TR(d->zh, "Change between waves: per dimension (all respondents) and per group x dimension, "
                             "a Welch t test of this wave against the earlier one, BH-adjusted; improved or "
                             "declined when q < %g and the change is at least %g points."),
                r->fdr, r->min_diff);
     doc_list_item(d, TR(d->zh, "BH adjustment controls the false discovery rate: among results called significant, "
                            "the expected share of false ones stays below the chosen level."));
+    doc_list_item(d, TR(d->zh, "Precision: the tables and the CSV files round scores to 2 decimals, test "
+                           "statistics to 2, correlations and effect sizes to 3, p and q values to 3 "
+                           "significant digits; analyze --json keeps full precision for programs."));
     doc_list_end(d);
     doc_paraf(d, NULL, TR(d->zh, "Settings of this analysis: minimum group size %d, minimum difference %g points, "
                              "false discovery rate %g."),
@@ -825,9 +856,19 @@ static void write_anonymity(doc_t *d, int n)
                      r->nsuppressed),
           r->min_n, r->nsuppressed, doc_glabel(d));
     doc_paraf(d, NULL,
-          TR(d->zh, "Comments are quoted only for %2$ss of at least %1$d respondents, at most %3$d per %2$s. No "
-                    "token, IP address or time of day is stored with an answer, only the date."),
-          RES_COMMENT_MIN, doc_glabel(d), RES_COMMENTS_KEPT);
+          TR(d->zh, "Comments are quoted only under units of at least %1$d respondents (never fewer than the "
+                    "minimum group size), at most %2$d per unit, in an order set by their text alone; never "
+                    "under groups of another grouping (position, party...), where the same comment under a "
+                    "unit would name its author as one of the few in both. No token, IP address or time of "
+                    "day is stored with an answer, only the date."),
+          r->comment_min, RES_COMMENTS_KEPT);
+    doc_paraf(d, NULL,
+          TR(d->zh, "Statistics across groups (ANOVA, Welch, Kruskal-Wallis, ICC, eta and omega squared) "
+                    "treat the hidden %1$ss and the respondents in no %1$s as one pooled block, so that no "
+                    "hidden %1$s's mean can be solved from them. A comparison with an earlier wave hides "
+                    "the same way in that wave (minimum group size, complement and differencing), and a "
+                    "%1$s hidden in either wave has no change."),
+          doc_glabel(d));
 }
 
 static void write_items(doc_t *d, int n)
@@ -904,8 +945,6 @@ int report_write_formats(const res_t *r, const char *dir, unsigned formats, int 
     err_t perr = {0};
     char *plotdir = util_fmt("%s/plots", dir), *plot_note = NULL;
     char *title = NULL, *subtitle = NULL;
-    if (plot_err)
-        *plot_err = NULL;
     d.zh = r->lang && strcmp(r->lang, "zh") == 0;
     if (formats & REPORT_DOCX)
         d.x = docx_new(d.zh);
@@ -946,6 +985,12 @@ int report_write_formats(const res_t *r, const char *dir, unsigned formats, int 
                                           today)
                                : util_fmt(TR(d.zh, "Wave %s. Written %s."), wave, today);
     doc_head(&d, title, subtitle);
+    for (size_t i = 0; i < r->nwarnings; i++)
+        if (r->warnings[i].kind == RES_W_SMALL_MIN_N) {   /* on the first page, where it cannot be missed */
+            char *text = render_warning(r, &r->warnings[i], d.zh);
+            doc_para(&d, "warn", text);
+            free(text);
+        }
     if (plot_note)
         doc_para(&d, "warn", plot_note);
     else if (!with_plots)
@@ -976,8 +1021,11 @@ int report_write_formats(const res_t *r, const char *dir, unsigned formats, int 
         if (bad)
             goto cleanup;
     }
-    if (plot_note && plot_err)
-        *plot_err = util_xstrdup(perr.msg ? perr.msg : plot_note);
+    if (plot_note) {
+        if (perr.code == ERR_OK)
+            err_set(&perr, ERR_FAIL, "%s", plot_note);
+        err_move(plot_err, &perr);
+    }
     rc = 0;
 cleanup:
     util_buf_free(&d.h);

@@ -122,6 +122,13 @@ void render_table(const res_t *r, FILE *out, int colour)
     ink_t k = {colour ? "\033[1m" : "", colour ? "\033[31m" : "", colour ? "\033[0m" : ""};
     fprintf(out, TR(zh, "%s%s%s (%s), wave %s: %ld respondents\n\n"), k.bold, r->form_title, k.off,
             r->form_id, r->wave, r->respondents);
+    for (size_t i = 0; i < r->nwarnings; i++)
+        if (r->warnings[i].kind == RES_W_SMALL_MIN_N) {   /* first, where it cannot be missed */
+            char *text = render_warning(r, &r->warnings[i], zh);
+            /* TRANSLATORS: before the warning that small groups are shown */
+            fprintf(out, TR(zh, "%sWARNING: %s%s\n\n"), k.red, text, k.off);
+            free(text);
+        }
     dims_table(r, out, zh, k);
     fputc('\n', out);
     groups_table(r, out, zh, k);
@@ -135,7 +142,7 @@ void render_table(const res_t *r, FILE *out, int colour)
     if (r->ngaps) {
         int any = 0;
         for (size_t i = 0; i < r->ngaps; i++)
-            if (r->gaps[i].flag != RES_CONSISTENT) {
+            if (r->gaps[i].flag == RES_OVERCLAIM || r->gaps[i].flag == RES_UNDERCLAIM) {
                 if (!any)
                     fprintf(out, "\n%s\n", TR(zh, "self-assessment vs staff"));
                 any = 1;
@@ -154,6 +161,8 @@ void render_table(const res_t *r, FILE *out, int colour)
         }
     }
     for (size_t i = 0; i < r->nwarnings; i++) {
+        if (r->warnings[i].kind == RES_W_SMALL_MIN_N)
+            continue;
         char *text = render_warning(r, &r->warnings[i], zh);
         /* TRANSLATORS: before a warning of the analysis */
         fprintf(out, TR(zh, "note: %s\n"), text);

@@ -453,7 +453,7 @@ int exp_write_stat(store_t *s, const form_t *f, const char *form_id, int wave,
     if (store_read_begin(s, err) != 0)
         goto cleanup;
     in_tx = 1;
-    if (exp_scan(s, f, form_id, wave, measure_row, &x, err) != 0)
+    if (exp_scan(s, f, form_id, wave, o, measure_row, &x, err) != 0)
         goto cleanup;
     x.out = stdout;
     if (path && !(x.out = fopen(path, "wb"))) {
@@ -470,7 +470,7 @@ int exp_write_stat(store_t *s, const form_t *f, const char *form_id, int wave,
     for (size_t k = 0; k < x.nv; k++)
         if (rs(&x, readstat_validate_variable(x.w, x.v[k].var), x.v[k].name))
             goto cleanup;
-    if (exp_scan(s, f, form_id, wave, write_row, &x, err) != 0 ||
+    if (exp_scan(s, f, form_id, wave, o, write_row, &x, err) != 0 ||
         rs(&x, readstat_end_writing(x.w), _("finishing the file")))
         goto cleanup;
     rc = 0;

@@ -210,7 +210,7 @@ int exp_write_xlsx(store_t *s, const form_t *f, const char *form_id, int wave,
     for (size_t i = 0; i < f->nitems; i++)
         if (exp_item_exported(f, i))
             worksheet_write_string(data, 0, col++, f->items[i].name, bold);
-    if (exp_scan(s, f, form_id, wave, data_row, &x, err) != 0) {
+    if (exp_scan(s, f, form_id, wave, o, data_row, &x, err) != 0) {
         if (x.lerr == LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE)
             err_set(err, ERR_FAIL, _("more than %d responses do not fit in one Excel sheet; export "
                                      "csv or sav instead"), XLSX_MAX_ROWS - 1);

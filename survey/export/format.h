@@ -22,6 +22,9 @@ typedef struct {
     int lang;            /* the form language of labels */
     int zh;              /* Chinese for the few words gapsurvey adds itself */
     const char *path;    /* NULL: stdout */
+    /* which table of a form with repeats is written (rows.h); NULL: the
+     * one table of a form without */
+    const struct exp_table *table;
 } exp_opts_t;
 
 typedef struct {
@@ -29,6 +32,8 @@ typedef struct {
     long unlisted;       /* answers whose choice the newest form version no
                             longer has: missing in sav/dta, as stored elsewhere */
     long truncated;      /* texts cut to the format's limit */
+    char *tables;        /* the files of the repeats' tables written beside, ", "
+                            between; NULL for a form without (the caller frees) */
 } exp_stats_t;
 
 #endif

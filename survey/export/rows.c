@@ -14,7 +14,7 @@
 int exp_item_exported(const form_t *f, size_t pos)
 {
     const form_item_t *it = &f->items[pos];
-    return form_item_answerable(it) && strcmp(it->name, "unit") != 0;
+    return form_item_stored(it) && it->type != FORM_BEGIN_REPEAT && strcmp(it->name, "unit") != 0;
 }
 
 const char *exp_choice_label(const form_t *f, const form_list_t *l, size_t c, int li)
@@ -48,7 +48,12 @@ typedef struct {
 } unit_code_t;
 
 typedef struct {
-    const form_t *f;
+    const form_t *f;     /* the form responses are read with (a table's parent) */
+    const exp_table_t *table;   /* NULL: rows of f as they are */
+    long index;          /* responses read so far */
+    const char **tval;   /* a table row */
+    char **towned;
+    unsigned char *tna;
     ans_t *ans;
     unit_code_t *units;
     size_t nunits;
@@ -73,6 +78,46 @@ static int add_unit(void *ud, const store_unit_t *u)
     return 0;
 }
 
+/* One row of a table from the response just read: the main table's, or
+ * one per instance of a repeat's. */
+static int table_row(scan_t *sc, const char *unit, long inst)
+{
+    const exp_table_t *t = sc->table;
+    for (size_t k = 0; k < t->form.nitems; k++) {
+        free(sc->towned[k]);
+        sc->towned[k] = NULL;
+        sc->tna[k] = 0;
+        long p = t->src[k];
+        if (p == EXP_INDEX || p == EXP_PARENT) {
+            sc->tval[k] = sc->towned[k] = util_fmt("%ld", p == EXP_PARENT || inst < 0 ? sc->index
+                                                                                  : inst + 1);
+        } else if (inst < 0) {
+            sc->tval[k] = sc->val[p];
+            sc->tna[k] = sc->na[p];
+        } else {
+            sc->tval[k] = ans_get(sc->ans, (size_t)p);
+            sc->tna[k] = !sc->tval[k] && !ans_relevant(sc->ans, (size_t)p);
+        }
+    }
+    exp_row_t row = {unit, sc->tval, sc->tna};
+    return sc->fn(sc->ud, &row);
+}
+
+static int table_rows(scan_t *sc, const char *unit)
+{
+    const exp_table_t *t = sc->table;
+    if (t->repeat < 0)
+        return table_row(sc, unit, -1);
+    size_t rpos = (size_t)t->repeat, n = ans_instances(sc->ans, rpos);
+    int rc = 0;
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        ans_focus(sc->ans, rpos, k);
+        rc = table_row(sc, unit, (long)k);
+    }
+    ans_focus(sc->ans, rpos, (size_t)-1);
+    return rc;
+}
+
 static int scan_row(void *ud, const store_scan_row_t *r)
 {
     scan_t *sc = ud;
@@ -92,9 +137,8 @@ static int scan_row(void *ud, const store_scan_row_t *r)
         if (!v)
             continue;
         sc->val[pos] = v;
-        err_t m = {0};
-        if (ans_set(sc->ans, pos, v, &m) != 0)
-            err_clear(&m);   /* a choice an older version had: exported, but no help for `relevant` */
+        /* a choice an older version had fails: exported, but no help for `relevant` */
+        ans_set(sc->ans, pos, v, NULL);
     }
     for (size_t i = 0; i < f->nitems; i++)
         if (!sc->val[i] && form_item_answerable(&f->items[i]) && !ans_relevant(sc->ans, i))
@@ -102,14 +146,25 @@ static int scan_row(void *ud, const store_scan_row_t *r)
     unit_code_t key = {r->unit, NULL};
     unit_code_t *u = r->unit ? bsearch(&key, sc->units, sc->nunits, sizeof *sc->units,
                                        cmp_unit_id) : NULL;
+    sc->index++;
+    if (sc->table)
+        return table_rows(sc, u ? u->code : "");
     exp_row_t row = {u ? u->code : "", sc->val, sc->na};
     return sc->fn(sc->ud, &row);
 }
 
-int exp_scan(store_t *s, const form_t *f, const char *form_id, int wave, exp_row_fn fn,
-             void *ud, err_t *err)
+int exp_scan(store_t *s, const form_t *f, const char *form_id, int wave, const exp_opts_t *o,
+             exp_row_fn fn, void *ud, err_t *err)
 {
     scan_t sc = {0};
+    sc.table = o ? o->table : NULL;
+    if (sc.table) {
+        f = sc.table->parent;
+        size_t n = sc.table->form.nitems + 1;
+        sc.tval = util_xcalloc(n, sizeof *sc.tval);
+        sc.towned = util_xcalloc(n, sizeof *sc.towned);
+        sc.tna = util_xcalloc(n, 1);
+    }
     sc.f = f;
     sc.fn = fn;
     sc.ud = ud;
@@ -126,10 +181,72 @@ int exp_scan(store_t *s, const form_t *f, const char *form_id, int wave, exp_row
         free(sc.units[i].code);
     for (size_t i = 0; i < f->nitems; i++)
         free(sc.owned[i]);
+    if (sc.table)
+        for (size_t k = 0; k < sc.table->form.nitems; k++)
+            free(sc.towned[k]);
+    free(sc.tval);
+    free(sc.towned);
+    free(sc.tna);
     free(sc.units);
     free(sc.owned);
     free(sc.val);
     free(sc.na);
     ans_free(sc.ans);
     return rc;
+}
+
+int exp_has_repeats(const form_t *f)
+{
+    for (size_t i = 0; i < f->nitems; i++)
+        if (f->items[i].type == FORM_BEGIN_REPEAT)
+            return 1;
+    return 0;
+}
+
+/* A column of a table that is no question of the form: the numbers that
+ * tie a repeat's rows to their response. */
+static void index_column(exp_table_t *t, const char *name, long src)
+{
+    form_item_t *it = &t->form.items[t->form.nitems];
+    memset(it, 0, sizeof *it);
+    it->type = FORM_INTEGER;
+    it->name = (char *)name;   /* a literal: exp_table_free knows not to free it */
+    it->list = it->dim = it->group = it->other = it->repeat = -1;
+    t->src[t->form.nitems++] = src;
+}
+
+exp_table_t *exp_table_new(const form_t *f, long repeat)
+{
+    exp_table_t *t = util_xcalloc(1, sizeof *t);
+    t->form = *f;   /* borrows lists, texts and languages; owns only its items */
+    t->parent = f;
+    t->repeat = repeat;
+    t->form.items = util_xcalloc(f->nitems + 2, sizeof *t->form.items);
+    t->src = util_xcalloc(f->nitems + 2, sizeof *t->src);
+    t->form.nitems = 0;
+    if (repeat >= 0)
+        index_column(t, "_parent_index", EXP_PARENT);
+    index_column(t, "_index", EXP_INDEX);
+    for (size_t i = 0; i < f->nitems; i++) {
+        const form_item_t *it = &f->items[i];
+        int in = repeat < 0 ? exp_item_exported(f, i)
+                            : it->repeat == repeat && form_item_answerable(it);
+        if (!in)
+            continue;
+        form_item_t *c = &t->form.items[t->form.nitems];
+        *c = *it;
+        c->repeat = c->group = -1;   /* a plain question of this table */
+        c->relevant = NULL;          /* "not applicable" comes from the scan */
+        t->src[t->form.nitems++] = (long)i;
+    }
+    return t;
+}
+
+void exp_table_free(exp_table_t *t)
+{
+    if (!t)
+        return;
+    free(t->form.items);
+    free(t->src);
+    free(t);
 }

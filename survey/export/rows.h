@@ -9,6 +9,7 @@
 #define GS_EXPORT_ROWS_H
 
 #include "base/err.h"
+#include "survey/export/format.h"
 #include "survey/form.h"
 #include "survey/store.h"
 
@@ -23,11 +24,32 @@ typedef struct {
 } exp_row_t;
 
 typedef int (*exp_row_fn)(void *ud, const exp_row_t *r);
-int exp_scan(store_t *s, const form_t *f, const char *form_id, int wave, exp_row_fn fn,
-             void *ud, err_t *err);
+/* Calls fn for each row of the table o->table (the one table of f when
+ * that is NULL): f is then that table's form. */
+int exp_scan(store_t *s, const form_t *f, const char *form_id, int wave, const exp_opts_t *o,
+             exp_row_fn fn, void *ud, err_t *err);
 
-/* Items that get a column: those taking an answer, except one called
- * `unit` (the unit column holds its answer). */
+/* A form with repeats is written as tables, each a file of its own: the
+ * main one, a row per response, with _index (its number) first; and one
+ * per repeat, a row per instance, with _parent_index (the response's
+ * _index) and _index (the instance's number).  Each table is given to
+ * the writers as a form whose questions are its columns (it borrows the
+ * lists and texts of the form it comes from). */
+typedef struct exp_table {
+    form_t form;
+    const form_t *parent;
+    long repeat;         /* begin_repeat position in parent; -1: the main table */
+    long *src;           /* form.items[k] is parent item src[k]; EXP_INDEX, EXP_PARENT */
+} exp_table_t;
+#define EXP_INDEX (-1)
+#define EXP_PARENT (-2)
+int exp_has_repeats(const form_t *f);
+exp_table_t *exp_table_new(const form_t *f, long repeat);
+void exp_table_free(exp_table_t *t);
+
+/* Items that get a column: those taking an answer and calculates, except
+ * one called `unit` (the unit column holds its answer) and what is inside
+ * a repeat (its own table). */
 int exp_item_exported(const form_t *f, size_t pos);
 /* The label of choice c in language li, or its name when it has none. */
 const char *exp_choice_label(const form_t *f, const form_list_t *l, size_t c, int li);

@@ -206,11 +206,11 @@ int exp_write_text(store_t *s, const form_t *f, const char *form_id, int wave,
     int rc;
     if (o->format == EXP_JSON) {
         fputc('[', out);
-        rc = exp_scan(s, f, form_id, wave, json_row, &t, err);
+        rc = exp_scan(s, f, form_id, wave, o, json_row, &t, err);
         fputs("\n]\n", out);
     } else {
         csv_header(&t);
-        rc = exp_scan(s, f, form_id, wave, csv_row, &t, err);
+        rc = exp_scan(s, f, form_id, wave, o, csv_row, &t, err);
     }
     int bad = ferror(out) != 0;
     if (path)

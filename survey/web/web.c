@@ -1,8 +1,9 @@
 /*
  * web: the request handling of `gapsurvey serve` on libmicrohttpd (see
  * web.h).  Routes: GET / (the code page, or with ?code= the form), POST /
- * (a typed code), POST /submit (answers), GET /admin (counts per unit,
- * for a signed-in session), POST /admin (signing in) and GET /live.js
+ * (a typed code), POST /submit (answers), GET /admin (the survey console,
+ * survey/web/console.h, for a signed-in session; ?format=csv its table),
+ * POST /admin (signing in) and GET /live.js
  * (the optional script).
  *
  * Safety, by construction rather than by care at each call:
@@ -37,6 +38,7 @@
 #include <unistd.h>
 
 #include "survey/answers.h"
+#include "survey/disclose.h"
 #include "survey/seal.h"
 #include "survey/store.h"
 #include "survey/token.h"
@@ -489,12 +491,30 @@ typedef struct {
     int fixed_pos;           /* the unit question answered by the invitation, -1 none */
     char *unit_code;         /* of the invitation's unit */
     char *fixed_text;        /* how the fixed unit is shown */
+    unsigned long long seed; /* the respondent's order of randomized choices */
+    /* repeats on the page: instances by begin_repeat position; what was
+     * sent and what is wrong by question and instance (web_form_view_t) */
+    size_t *ninst;
+    char **rraw, **rerr;
+    size_t nslots;
+    /* the paged form: the page shown (0: the whole form on one page), the
+     * pages, each item's, and the last one that has a relevant question */
+    size_t page, npages, last;
+    size_t *page_of;
 } survey_t;
 
 static void survey_free(survey_t *sv)
 {
     free(sv->unit_code);
     free(sv->fixed_text);
+    for (size_t i = 0; i < sv->nslots; i++) {
+        free(sv->rraw[i]);
+        free(sv->rerr[i]);
+    }
+    free(sv->rraw);
+    free(sv->rerr);
+    free(sv->ninst);
+    free(sv->page_of);
 }
 
 static int survey_load(web_t *w, store_t *s, const store_token_t *t, web_lang_t lang,
@@ -512,6 +532,7 @@ static int survey_load(web_t *w, store_t *s, const store_token_t *t, web_lang_t 
     }
     sv->unit = t->unit;
     const form_t *f = sv->cf->form;
+
     if (t->unit > 0 && f->unit_field) {
         if (store_unit_get(s, t->unit, &sv->unit_code, &name, &err) != 0) {
             wlog(w, "reading unit %d: %s", t->unit, err.msg ? err.msg : "no such unit");
@@ -529,6 +550,8 @@ static int survey_load(web_t *w, store_t *s, const store_token_t *t, web_lang_t 
             sv->fixed_text = util_xstrdup(name ? name : sv->unit_code);
         free(name);
     }
+    sv->page_of = util_xcalloc(f->nitems + 1, sizeof *sv->page_of);
+    sv->npages = sv->last = web_pages(f, sv->fixed_pos, sv->page_of);
     return 0;
 }
 
@@ -540,7 +563,27 @@ static enum MHD_Result send_form(web_t *w, struct MHD_Connection *c, unsigned st
     char csrf[65];
     hmac_hex(w, "submit", hash, csrf);
     web_form_view_t v = {sv->cf->form, lang, code, csrf, raw, errors, nerrors, sv->fixed_pos,
-                         sv->fixed_text, notice, "/live.js"};
+                         sv->fixed_text, notice, "/live.js", NULL, sv->seed,
+                         sv->ninst, sv->rraw, sv->rerr, sv->page, sv->npages, sv->page_of,
+                         sv->last};
+    /* labels may show earlier answers (${name}): those sent so far, the
+     * repeats' instances included (a sum over them) */
+    ans_t *a = raw ? ans_new(v.form) : NULL;
+    for (size_t i = 0; a && i < v.form->nitems; i++) {
+        err_t m = {0};
+        if (raw[i] && ans_set(a, i, raw[i], &m) != 0)
+            err_clear(&m);
+        if (v.form->items[i].type != FORM_BEGIN_REPEAT || !sv->ninst)
+            continue;
+        for (size_t k = 0; k < sv->ninst[i] && ans_instance_add(a, i) >= 0; k++)
+            for (size_t j = i + 1; v.form->items[j].type != FORM_END_REPEAT; j++) {
+                const char *rv = sv->rraw[j * FORM_MAX_INSTANCES + k];
+                if (rv && ans_set(a, j, rv, &m) != 0)
+                    err_clear(&m);
+            }
+        ans_focus(a, i, (size_t)-1);
+    }
+    v.ans = a;
     /* a questionnaire page is tens of KiB: grown from nothing by doubling
      * it was reallocated a dozen times (7% of the server's CPU), so it
      * starts at the size the last one reached */
@@ -549,14 +592,55 @@ static enum MHD_Result send_form(web_t *w, struct MHD_Connection *c, unsigned st
     b.s = util_xmalloc(b.cap);
     b.s[0] = '\0';
     web_page_form(&b, &v);
+    ans_free(a);
     atomic_store(&w->page_size, b.len);
     return send_html(w, c, status, &b);
+}
+
+/* Does the respondent get the form a page at a time?  As asked (pages=1
+ * or 0, carried from page to page), else on a phone, where one long page
+ * of forty questions is hard to get through. */
+static int wants_pages(struct MHD_Connection *c, const req_t *r)
+{
+    const char *p = r ? field(r, "pages") : NULL;
+    if (!p)
+        p = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "pages");
+    if (p)
+        return strcmp(p, "1") == 0;
+    const char *ua = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
+    return ua && (strstr(ua, "Mobi") || strstr(ua, "Android") || strstr(ua, "iPhone") ||
+                  strstr(ua, "iPad"));
+}
+
+/* Is page k shown with these answers: does it hold something relevant? */
+static int page_shown(const survey_t *sv, const ans_t *a, size_t k)
+{
+    const form_t *f = sv->cf->form;
+    for (size_t i = 0; i < f->nitems; i++) {
+        form_type_t t = f->items[i].type;
+        /* the unit from the invitation is shown, not asked: no page alone */
+        if (sv->page_of[i] == k && t != FORM_CALCULATE && t != FORM_END_GROUP &&
+            t != FORM_END_REPEAT && f->items[i].repeat < 0 && (int)i != sv->fixed_pos &&
+            ans_relevant(a, i))
+            return 1;
+    }
+    return 0;
+}
+
+/* The next shown page after from (dir 1) or before it (-1); from when there
+ * is none. */
+static size_t page_step(const survey_t *sv, const ans_t *a, size_t from, int dir)
+{
+    for (size_t k = from + (size_t)dir; k >= 1 && k <= sv->npages; k += (size_t)dir)
+        if (page_shown(sv, a, k))
+            return k;
+    return from;
 }
 
 /* GET /?code= and POST /: a code opens its form, anything else gets the
  * code page back with the reason. */
 static enum MHD_Result open_form(web_t *w, struct MHD_Connection *c, web_lang_t lang,
-                                 const char *code)
+                                 const char *code, int paged)
 {
     char norm[64] = "";
     char *hash = NULL;
@@ -573,6 +657,14 @@ static enum MHD_Result open_form(web_t *w, struct MHD_Connection *c, web_lang_t 
         rc = send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
                           WEB_T_SERVER_TEXT);
         goto cleanup;
+    }
+    sv.seed = ans_new_seed();
+    if (paged) {
+        ans_t *a = ans_new(sv.cf->form);
+        ans_set_defaults(a);
+        sv.page = page_step(&sv, a, 0, 1);
+        sv.last = page_step(&sv, a, sv.npages + 1, -1);
+        ans_free(a);
     }
     rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, NULL, NULL, 0, NULL);
 cleanup:
@@ -614,7 +706,7 @@ static void pending_free(pending_t *p)
     ans_free(p->a);
     survey_free(&p->sv);
     free(p->hash);
-    free(p->sub.err);
+    err_clear(&p->sub.err);
     free(p);
 }
 
@@ -699,7 +791,7 @@ static char *posted(const req_t *r, const form_item_t *it, int *bad)
             *bad = 1;
             continue;
         }
-        if (any && it->type != FORM_SELECT_MULTIPLE)
+        if (any && it->type != FORM_SELECT_MULTIPLE && it->type != FORM_RANK)
             break;
         if (any)
             util_buf_addc(&b, ' ');
@@ -712,6 +804,121 @@ static char *posted(const req_t *r, const form_item_t *it, int *bad)
         return NULL;
     }
     return util_buf_take(&b);
+}
+
+/* The message for an answer ans_set refused. */
+static web_text_t bad_text(const form_item_t *it)
+{
+    return it->type == FORM_INTEGER   ? WEB_T_BAD_INTEGER
+         : it->type == FORM_DECIMAL ? WEB_T_BAD_DECIMAL
+         : it->type == FORM_TEXT    ? WEB_T_BAD_TEXT
+         : it->type == FORM_DATE    ? WEB_T_BAD_DATE
+         : it->type == FORM_RANK    ? WEB_T_BAD_RANK
+                                    : WEB_T_BAD_CHOICE;
+}
+
+/* The instances of repeat rpos as sent: n_NAME of them, less one whose
+ * "remove" was pressed, plus one when "add" was; each instance's answers
+ * set (in turn in focus) and kept as typed in sv.  Returns 1 when a
+ * button asked for the page again. */
+static int read_repeat(const req_t *r, survey_t *sv, ans_t *a, size_t rpos, web_lang_t lang)
+{
+    const form_t *f = sv->cf->form;
+    const form_item_t *it = &f->items[rpos];
+    char *key = util_fmt("n_%s", it->name);
+    const char *nv = field(r, key);
+    free(key);
+    long n = nv ? strtol(nv, NULL, 10) : 0, del = -1;
+    n = n < 0 ? 0 : n > FORM_MAX_INSTANCES ? FORM_MAX_INSTANCES : n;
+    for (long k = 1; k <= n && del < 0; k++) {
+        key = util_fmt("del_%s_%ld", it->name, k);
+        del = field(r, key) ? k : -1;
+        free(key);
+    }
+    key = util_fmt("add_%s", it->name);
+    int add = field(r, key) != NULL && n < FORM_MAX_INSTANCES;
+    free(key);
+    for (long k = 1; k <= n + add; k++) {
+        if (k == del)
+            continue;
+        long at = ans_instance_add(a, rpos);
+        for (size_t j = rpos + 1; at >= 0 && f->items[j].type != FORM_END_REPEAT; j++) {
+            if (!form_item_answerable(&f->items[j]) || k > n)
+                continue;
+            form_item_t c = f->items[j];
+            c.name = util_fmt("%s#%ld", f->items[j].name, k);
+            int bad = 0;
+            size_t slot = j * FORM_MAX_INSTANCES + (size_t)at;
+            sv->rraw[slot] = posted(r, &c, &bad);
+            err_t m = {0};
+            if (bad)
+                sv->rerr[slot] = util_xstrdup(web_text(lang, WEB_T_BAD_TEXT));
+            else if (sv->rraw[slot] && ans_set(a, j, sv->rraw[slot], &m) != 0)
+                sv->rerr[slot] = util_xstrdup(web_text(lang, bad_text(&f->items[j])));
+            err_clear(&m);
+            free(c.name);
+        }
+    }
+    ans_focus(a, rpos, (size_t)-1);
+    sv->ninst[rpos] = ans_instances(a, rpos);
+    return del >= 0 || add;
+}
+
+/* The checks of every instance of repeat rpos that is relevant: required
+ * and constraint, per instance; the number of problems. */
+static size_t check_repeat(survey_t *sv, ans_t *a, size_t rpos, web_lang_t lang, int li)
+{
+    const form_t *f = sv->cf->form;
+    size_t bad = 0;
+    for (size_t k = 0; k < ans_instances(a, rpos); k++) {
+        ans_focus(a, rpos, k);
+        for (size_t j = rpos + 1; f->items[j].type != FORM_END_REPEAT; j++) {
+            size_t slot = j * FORM_MAX_INSTANCES + k;
+            err_t m = {0};
+            if (!form_item_answerable(&f->items[j]) || !ans_relevant(a, j)) {
+                free(sv->rerr[slot]);
+                sv->rerr[slot] = NULL;
+            } else if (!sv->rerr[slot] && ans_check_constraint(a, j, li, &m) != 0) {
+                sv->rerr[slot] = util_xstrdup(*form_text(f, f->items[j].constraint_message, li)
+                                                  ? m.msg : web_text(lang, WEB_T_BAD_CONSTRAINT));
+            } else if (!sv->rerr[slot] && ans_check_required(a, j, li, &m) != 0) {
+                sv->rerr[slot] = util_xstrdup(web_text(lang, WEB_T_REQUIRED));
+            }
+            err_clear(&m);
+            bad += sv->rerr[slot] != NULL;
+        }
+    }
+    ans_focus(a, rpos, (size_t)-1);
+    return bad;
+}
+
+/* Reads every repeat of the page; 1 when a button asked for the page
+ * again, 2 when a repeat_count now asks for another number of instances
+ * (on the one-page form the page is then shown again to fill them in). */
+static int read_repeats(const req_t *r, survey_t *sv, ans_t *a, web_lang_t lang)
+{
+    const form_t *f = sv->cf->form;
+    int again = 0;
+    sv->nslots = f->nitems * FORM_MAX_INSTANCES;
+    sv->rraw = util_xcalloc(sv->nslots, sizeof *sv->rraw);
+    sv->rerr = util_xcalloc(sv->nslots, sizeof *sv->rerr);
+    sv->ninst = util_xcalloc(f->nitems, sizeof *sv->ninst);
+    for (size_t i = 0; i < f->nitems; i++)
+        if (f->items[i].type == FORM_BEGIN_REPEAT)
+            again |= read_repeat(r, sv, a, i, lang);
+    for (size_t i = 0; i < f->nitems; i++) {
+        long want = f->items[i].type == FORM_BEGIN_REPEAT ? ans_instances_wanted(a, i) : -1;
+        if (want < 0 || (size_t)want == sv->ninst[i])
+            continue;
+        while (ans_instances(a, i) > (size_t)want)
+            ans_instance_remove(a, i, ans_instances(a, i) - 1);
+        while (ans_instances(a, i) < (size_t)want && ans_instance_add(a, i) >= 0)
+            ;
+        ans_focus(a, i, (size_t)-1);
+        sv->ninst[i] = ans_instances(a, i);
+        again |= 2;
+    }
+    return again;
 }
 
 /* The reply to a submission once the store has answered: the thank-you
@@ -731,7 +938,8 @@ static enum MHD_Result submit_reply(web_t *w, struct MHD_Connection *c, web_lang
     atomic_fetch_add(&w->submissions, 1);
     util_buf_t b = {0};
     const form_t *f = sv->cf->form;
-    web_page_thanks(&b, lang, form_title_in(f, form_lang(f, web_lang_code(lang))));
+    web_page_thanks(&b, lang, form_title_in(f, form_lang(f, web_lang_code(lang))),
+                    f->role == FORM_ROLE_SELF);
     return send_html(w, c, MHD_HTTP_OK, &b);
 }
 
@@ -746,9 +954,143 @@ static enum MHD_Result submit_done(web_t *w, struct MHD_Connection *c, req_t *r)
         return MHD_YES;   /* cannot happen: only the writer resumes, after it is done */
     r->pend = NULL;
     enum MHD_Result rc = submit_reply(w, c, p->lang, &p->sv, p->norm, p->hash, p->raw,
-                                      p->sub.rc, p->sub.err);
+                                      p->sub.rc, p->sub.err.msg);
     pending_free(p);
     return rc;
+}
+
+/* Every answer sent outside the repeats, set in a and kept as typed in raw,
+ * with what ans_set refused in errors; the unit from the invitation and
+ * read-only questions keep their own value whatever was sent. */
+static void read_answers(const req_t *r, const survey_t *sv, ans_t *a, char **raw,
+                         char **errors, web_lang_t lang)
+{
+    const form_t *f = sv->cf->form;
+    for (size_t i = 0; i < f->nitems; i++) {
+        const form_item_t *it = &f->items[i];
+        if (!form_item_answerable(it) || it->repeat >= 0)
+            continue;
+        if ((int)i == sv->fixed_pos || it->read_only) {
+            const char *given = (int)i == sv->fixed_pos ? sv->unit_code : it->default_value;
+            err_t m = {0};
+            if (given && ans_set(a, i, given, &m) != 0)
+                err_clear(&m);   /* a unit the form does not list: the invitation still names it */
+            continue;
+        }
+        int bad = 0;
+        raw[i] = posted(r, it, &bad);
+        err_t m = {0};
+        if (bad)
+            errors[i] = util_xstrdup(web_text(lang, WEB_T_BAD_TEXT));
+        else if (raw[i] && ans_set(a, i, raw[i], &m) != 0)
+            errors[i] = util_xstrdup(web_text(lang, bad_text(it)));
+        err_clear(&m);
+    }
+}
+
+/* The constraint and required checks of every relevant question, repeats
+ * included; an irrelevant question loses its error (it is dropped,
+ * whatever was typed in it).  The number of repeat problems found (the
+ * caller counts errors[] itself). */
+static size_t check_answers(survey_t *sv, ans_t *a, char **errors, web_lang_t lang, int li)
+{
+    const form_t *f = sv->cf->form;
+    size_t nerr = 0;
+    for (size_t i = 0; i < f->nitems; i++) {
+        if (f->items[i].type == FORM_BEGIN_REPEAT && ans_relevant(a, i))
+            nerr += check_repeat(sv, a, i, lang, li);
+        if (!form_item_answerable(&f->items[i]) || (int)i == sv->fixed_pos ||
+            f->items[i].repeat >= 0)
+            continue;
+        if (!ans_relevant(a, i)) {
+            free(errors[i]);
+            errors[i] = NULL;
+            continue;
+        }
+        if (errors[i])
+            continue;
+        err_t m = {0};
+        if (ans_check_constraint(a, i, li, &m) != 0)
+            errors[i] = util_xstrdup(*form_text(f, f->items[i].constraint_message, li)
+                                         ? m.msg : web_text(lang, WEB_T_BAD_CONSTRAINT));
+        else if (ans_check_required(a, i, li, &m) != 0)
+            errors[i] = util_xstrdup(*form_text(f, f->items[i].required_message, li)
+                                         ? m.msg : web_text(lang, WEB_T_REQUIRED));
+        err_clear(&m);
+    }
+    return nerr;
+}
+
+/* The problems on page k: its questions' and its repeats'. */
+static size_t page_problems(const survey_t *sv, char *const *errors, size_t k)
+{
+    const form_t *f = sv->cf->form;
+    size_t bad = 0;
+    for (size_t i = 0; i < f->nitems; i++)
+        bad += errors[i] && sv->page_of[i] == k;
+    for (size_t at = 0; at < sv->nslots; at++)
+        bad += sv->rerr[at] && sv->page_of[at / FORM_MAX_INSTANCES] == k;
+    return bad;
+}
+
+/* The page a paged form's submission asks for: the one it came from, the
+ * one before it (Previous), or where a restored draft was (goto, from the
+ * live script). */
+static void page_asked(const req_t *r, survey_t *sv, const ans_t *a)
+{
+    long k = strtol(field(r, "page"), NULL, 10);
+    sv->page = k < 1 ? 1 : (size_t)k > sv->npages ? sv->npages : (size_t)k;
+    sv->last = page_step(sv, a, sv->npages + 1, -1);
+    if (field(r, "prev"))
+        sv->page = page_step(sv, a, sv->page, -1);
+    long go = field(r, "goto") ? strtol(field(r, "goto"), NULL, 10) : 0;
+    if (go >= 1 && (size_t)go <= sv->npages)
+        sv->page = (size_t)go;
+}
+
+/* The order the page was shown in (its seed field), kept when it is shown
+ * again; a new one for a page that has none. */
+static void read_seed(const req_t *r, survey_t *sv)
+{
+    const char *seed = field(r, "seed");
+    char *end = NULL;
+    sv->seed = seed ? strtoull(seed, &end, 16) : 0;
+    if (!sv->seed || !end || *end)
+        sv->seed = ans_new_seed();
+}
+
+/* The unit a checked submission goes to: the invitation's, else the answer
+ * to the form's unit question; an answer naming no stored unit becomes
+ * that question's error (and unit 0). */
+static int answer_unit(web_t *w, store_t *s, const survey_t *sv, const ans_t *a, char **errors,
+                       web_lang_t lang)
+{
+    const form_t *f = sv->cf->form;
+    int unit = sv->unit;
+    int up = f->unit_field ? form_item_index(f, f->unit_field) : -1;
+    if (unit != 0 || up < 0 || !ans_get(a, (size_t)up) || errors[up])
+        return unit;
+    err_t err = {0};
+    int rcu = store_unit_find(s, ans_get(a, (size_t)up), &unit, &err);
+    if (rcu != 0) {
+        if (rcu < 0)
+            wlog(w, "looking up a unit: %s", err.msg);
+        unit = 0;
+        errors[up] = util_xstrdup(web_text(lang, WEB_T_BAD_CHOICE));
+    }
+    err_clear(&err);
+    return unit;
+}
+
+/* How many of nerr problems the page shows: a paged form goes to the first
+ * page with a problem and shows that page's; else all of them. */
+static size_t first_problem_page(survey_t *sv, char *const *errors, size_t nerr)
+{
+    if (!sv->page)
+        return nerr;
+    for (sv->page = 1; sv->page < sv->npages && !page_problems(sv, errors, sv->page);)
+        sv->page++;
+    return page_problems(sv, errors, sv->page);
 }
 
 static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lang, req_t *r)
@@ -774,35 +1116,14 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         goto cleanup;
     }
     const form_t *f = sv.cf->form;
+    read_seed(r, &sv);
     n = f->nitems;
     raw = util_xcalloc(n + 1, sizeof *raw);
     errors = util_xcalloc(n + 1, sizeof *errors);
     a = ans_new(f);
     int li = form_lang(f, web_lang_code(lang));
-    for (size_t i = 0; i < n; i++) {
-        const form_item_t *it = &f->items[i];
-        if (!form_item_answerable(it))
-            continue;
-        if ((int)i == sv.fixed_pos) {
-            err_t m = {0};
-            if (ans_set(a, i, sv.unit_code, &m) != 0)
-                err_clear(&m);   /* a unit the form does not list: the invitation still names it */
-            continue;
-        }
-        int bad = 0;
-        raw[i] = posted(r, it, &bad);
-        err_t m = {0};
-        if (bad)
-            errors[i] = util_xstrdup(web_text(lang, WEB_T_BAD_TEXT));
-        else if (raw[i] && ans_set(a, i, raw[i], &m) != 0) {
-            web_text_t why = it->type == FORM_INTEGER   ? WEB_T_BAD_INTEGER
-                             : it->type == FORM_DECIMAL ? WEB_T_BAD_DECIMAL
-                             : it->type == FORM_TEXT    ? WEB_T_BAD_TEXT
-                                                        : WEB_T_BAD_CHOICE;
-            errors[i] = util_xstrdup(web_text(lang, why));
-        }
-        err_clear(&m);
-    }
+    read_answers(r, &sv, a, raw, errors, lang);
+    int again = read_repeats(r, &sv, a, lang);
     /* a forged or stale page is never stored; its answers are shown back
      * with a fresh token (only this page's own origin can read them) */
     char want[65];
@@ -813,55 +1134,40 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
                        web_text(lang, WEB_T_EXPIRED_FORM));
         goto cleanup;
     }
-    if (field(r, "setlang")) {
+    if (wants_pages(c, r) && field(r, "page"))
+        page_asked(r, &sv, a);
+    /* paged, a repeat whose number changed is filled in on its own page */
+    if (sv.page)
+        again &= 1;
+    if (field(r, "setlang") || again || (sv.page && (field(r, "prev") || field(r, "goto")))) {
         rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, NULL, 0, NULL);
         goto cleanup;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (!form_item_answerable(&f->items[i]) || (int)i == sv.fixed_pos)
-            continue;
-        /* an item that is not relevant is dropped, whatever was typed in it */
-        if (!ans_relevant(a, i)) {
-            free(errors[i]);
-            errors[i] = NULL;
-            continue;
-        }
-        if (errors[i])
-            continue;
-        err_t m = {0};
-        if (ans_check_constraint(a, i, li, &m) != 0)
-            errors[i] = util_xstrdup(*form_text(f, f->items[i].constraint_message, li)
-                                         ? m.msg : web_text(lang, WEB_T_BAD_CONSTRAINT));
-        else if (ans_check_required(a, i, li, &m) != 0)
-            errors[i] = util_xstrdup(*form_text(f, f->items[i].required_message, li)
-                                         ? m.msg : web_text(lang, WEB_T_REQUIRED));
-        err_clear(&m);
+    nerr += check_answers(&sv, a, errors, lang, li);
+    if (sv.page && field(r, "next")) {
+        /* the page is checked on its own; the next one is shown when it
+         * passes, with the answers of all pages carried along */
+        size_t bad = page_problems(&sv, errors, sv.page);
+        if (!bad)
+            sv.page = page_step(&sv, a, sv.page, 1);
+        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, bad ? errors : NULL, bad,
+                       NULL);
+        goto cleanup;
     }
     ans_drop_irrelevant(a);
-    /* the unit: from the invitation, else from the form's unit question */
-    int unit = sv.unit;
-    int up = f->unit_field ? form_item_index(f, f->unit_field) : -1;
-    if (unit == 0 && up >= 0 && ans_get(a, (size_t)up) && !errors[up]) {
-        int rcu = store_unit_find(s, ans_get(a, (size_t)up), &unit, &err);
-        if (rcu != 0) {
-            if (rcu < 0)
-                wlog(w, "looking up a unit: %s", err.msg);
-            err_clear(&err);
-            unit = 0;
-            errors[up] = util_xstrdup(web_text(lang, WEB_T_BAD_CHOICE));
-        }
-    }
+    int unit = answer_unit(w, s, &sv, a, errors, lang);
     for (size_t i = 0; i < n; i++)
         nerr += errors[i] != NULL;
     if (nerr) {
-        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, errors, nerr, NULL);
+        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, errors,
+                       first_problem_page(&sv, errors, nerr), NULL);
         goto cleanup;
     }
     /* checked: the writer stores it with whatever else is waiting, and the
      * connection sleeps until that commit (see submit_done) */
     pending_t *p = util_xcalloc(1, sizeof *p);
     p->sub = (ans_submission_t){a, sv.cf->id, sv.cf->item_ids, t.wave, unit, "web", hash,
-                                NULL, -1, NULL};
+                                NULL, -1, {0}};
     p->c = c;
     p->lang = lang;
     p->sv = sv;
@@ -902,42 +1208,6 @@ cleanup:
 }
 
 /* ---- GET /admin ---- */
-
-typedef struct {
-    web_admin_row_t *rows;
-    size_t n, cap;
-} admin_t;
-
-static int admin_row(void *ud, const char *form_id, const char *unit, const char *wave,
-                     long issued, long used)
-{
-    admin_t *ad = ud;
-    if (ad->n == ad->cap) {
-        ad->cap = ad->cap ? 2 * ad->cap : 64;
-        ad->rows = util_xrealloc(ad->rows, ad->cap * sizeof *ad->rows);
-    }
-    web_admin_row_t *r = &ad->rows[ad->n++];
-    memset(r, 0, sizeof *r);
-    r->form_id = util_xstrdup(form_id);
-    r->unit = util_xstrdup(unit);
-    r->wave = util_xstrdup(wave);
-    r->invited = issued;
-    r->used = used;
-    return 0;
-}
-
-typedef struct {
-    int unit;
-    long n;
-} unit_count_t;
-
-static int count_cb(void *ud, int unit, long n)
-{
-    unit_count_t *uc = ud;
-    if (unit == uc->unit)
-        uc->n = n;
-    return 0;
-}
 
 /* The admin session: a cookie "EXPIRY.MAC", MAC = HMAC of the expiry
  * under this process's key, so it needs no table, and a restart (a new
@@ -995,6 +1265,56 @@ static enum MHD_Result admin_login(web_t *w, struct MHD_Connection *c, web_lang_
     return send_buf(w, c, MHD_HTTP_SEE_OTHER, &b, "text/html; charset=utf-8", 0, extra);
 }
 
+/* The survey console of a signed-in organiser: ?wave=NAME (default the
+ * newest open wave), ?format=csv for the same table as a download. */
+static enum MHD_Result console(web_t *w, struct MHD_Connection *c, web_lang_t lang)
+{
+    const char *wave = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wave");
+    const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+    int csv = format && strcmp(format, "csv") == 0;
+    console_t con;
+    err_t err = {0};
+    util_buf_t b = {0};
+    enum MHD_Result rc;
+    store_t *s = pool_get(w);
+    int r = console_build(s, wave && *wave ? wave : NULL, web_lang_code(lang),
+                          DISCLOSE_MIN_N, &con, &err);
+    pool_put(w, s);
+    if (r == 0 && csv)
+        r = console_csv(&con, lang == WEB_ZH, &b, &err);
+    if (r < 0) {
+        wlog(w, "admin page: %s", err.msg ? err.msg : "?");
+        rc = send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
+                          WEB_T_SERVER_TEXT);
+    } else if (r == 1) {
+        web_page_message(&b, lang, web_text(lang, WEB_T_NOT_FOUND_HEAD),
+                         web_text(lang, WEB_T_ADMIN_NO_WAVE));
+        rc = send_html(w, c, MHD_HTTP_NOT_FOUND, &b);
+    } else if (csv) {
+        /* the wave's name goes into the file name only as far as it is
+         * plain letters and digits: a header is no place for the rest */
+        char disp[41];
+        size_t k = 0;
+        for (const char *p = con.wave ? con.wave : ""; *p && k + 1 < sizeof disp; p++)
+            if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                *p == '-' || *p == '_')
+                disp[k++] = *p;
+        disp[k] = '\0';
+        char name[128];
+        snprintf(name, sizeof name, "attachment; filename=\"gapsurvey-console%s%s.csv\"",
+                 k ? "-" : "", disp);
+        const char *extra[] = {"Content-Disposition", name, NULL};
+        rc = send_buf(w, c, MHD_HTTP_OK, &b, "text/csv; charset=utf-8", 0, extra);
+    } else {
+        web_page_console(&b, lang, &con);
+        rc = send_html(w, c, MHD_HTTP_OK, &b);
+    }
+    util_buf_free(&b);
+    console_free(&con);
+    err_clear(&err);
+    return rc;
+}
+
 static enum MHD_Result admin(web_t *w, struct MHD_Connection *c, web_lang_t lang)
 {
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
@@ -1006,45 +1326,7 @@ static enum MHD_Result admin(web_t *w, struct MHD_Connection *c, web_lang_t lang
         web_page_login(&b, lang, csrf);
         return send_html(w, c, MHD_HTTP_FORBIDDEN, &b);
     }
-    admin_t ad = {0};
-    err_t err = {0};
-    int bad = 0;
-    enum MHD_Result rc;
-    store_t *s = pool_get(w);
-    bad = store_token_counts(s, admin_row, &ad, &err) != 0;
-    for (size_t i = 0; i < ad.n && !bad; i++) {
-        web_admin_row_t *r = &ad.rows[i];
-        int wave = 0, unit = 0;
-        char *name = NULL;
-        unit_count_t uc = {0, 0};
-        bad = (*r->unit && store_unit_find(s, r->unit, &unit, &err) < 0) ||
-              (unit > 0 && store_unit_get(s, unit, NULL, &name, &err) < 0) ||
-              store_wave_find(s, r->wave, &wave, &err) < 0;
-        r->unit_name = name;
-        uc.unit = unit;
-        if (!bad && wave > 0)
-            bad = store_count_by_unit(s, r->form_id, wave, count_cb, &uc, &err) != 0;
-        r->responses = uc.n;
-    }
-    if (bad) {
-        wlog(w, "admin page: %s", err.msg ? err.msg : "?");
-        rc = send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
-                          WEB_T_SERVER_TEXT);
-    } else {
-        util_buf_t b = {0};
-        web_page_admin(&b, lang, ad.rows, ad.n);
-        rc = send_html(w, c, MHD_HTTP_OK, &b);
-    }
-    pool_put(w, s);
-    for (size_t i = 0; i < ad.n; i++) {
-        free((char *)ad.rows[i].form_id);
-        free((char *)ad.rows[i].unit);
-        free((char *)ad.rows[i].wave);
-        free((char *)ad.rows[i].unit_name);
-    }
-    free(ad.rows);
-    err_clear(&err);
-    return rc;
+    return console(w, c, lang);
 }
 
 /* ---- routing ---- */
@@ -1070,7 +1352,7 @@ static enum MHD_Result route(web_t *w, struct MHD_Connection *c, const char *url
     if (strcmp(url, "/") == 0 && get) {
         const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "code");
         if (code && *code)
-            return open_form(w, c, lang, code);
+            return open_form(w, c, lang, code, wants_pages(c, NULL));
         char csrf[65];
         hmac_hex(w, "code", "", csrf);
         util_buf_t b = {0};
@@ -1092,7 +1374,7 @@ static enum MHD_Result route(web_t *w, struct MHD_Connection *c, const char *url
             web_page_code(&b, lang, csrf, "", NULL, NULL);
             return send_html(w, c, MHD_HTTP_OK, &b);
         }
-        return open_form(w, c, lang, code);
+        return open_form(w, c, lang, code, wants_pages(c, r));
     }
     if (strcmp(url, "/submit") == 0 && post)
         return submit(w, c, lang, r);
@@ -1347,7 +1629,7 @@ int web_admin_secret(const char *db_path, const char *secret, char **made, char 
         secret = mine;
     }
     if (seal_pass_hash(secret, h) != 0) {
-        err_set(err, ERR_FAIL, _("not enough memory to hash the admin secret"));
+        err_set(err, ERR_NOMEM, _("not enough memory to hash the admin secret"));
         goto cleanup;
     }
     if (store_secret_put(s, "admin", h, err) != 0)

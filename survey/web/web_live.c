@@ -2,7 +2,7 @@
  * web_live: the one optional script of the web form (served as /live.js).
  * It hides questions whose XLSForm `relevant` is false as the respondent
  * answers, by evaluating the same XPath subset as expr.c on the values in
- * the page.  It is a convenience only: the page works fully without it,
+ * the page, and keeps a draft of the answers in the browser (draft()).  It is a convenience only: the page works fully without it,
  * the server re-checks relevance on submit and drops answers to hidden
  * questions, and on any expression it cannot read the script shows the
  * question rather than hide it.  Written in ES3 (no let, arrows, forEach
@@ -85,6 +85,66 @@ const char web_live_js[] =
     "  if (op === '>') return a > b;\n"
     "  return a >= b;\n"
     "}\n"
+    /* The draft: every answer of the form, this page's and the ones the
+     * earlier pages carry in hidden fields, kept in localStorage under the
+     * invitation code as it changes, so a closed tab or a dropped
+     * connection loses nothing; the server sees nothing until the form is
+     * sent.  A page shown the first time (data-fresh) takes the draft back,
+     * adding hidden fields for the answers of other pages, and returns to
+     * the page the draft was on; submitting deletes it. */
+    "function draft() {\n"
+    "  var st, key, last = '', els = form.elements, code = els['code'];\n"
+    "  try { st = window.localStorage; } catch (e) { return; }\n"
+    "  if (!st || !window.JSON || !code || !code.value) return;\n"
+    "  key = 'gapsurvey-draft:' + code.value;\n"
+    "  function kept(n) { var p = n.substring(0, 2); return p === 'q_' || p === 'n_' || n === 'seed' || n === 'page'; }\n"
+    "  function has(a, x) { for (var i = 0; i < a.length; i++) if (a[i] === x) return true; return false; }\n"
+    "  function save() {\n"
+    "    var d = {}, i, e, n;\n"
+    "    for (i = 0; i < els.length; i++) {\n"
+    "      e = els[i]; n = e.name;\n"
+    "      if (!n || !kept(n) || e.type === 'submit') continue;\n"
+    "      if (!d[n]) d[n] = [];\n"
+    "      if ((e.type === 'radio' || e.type === 'checkbox') && !e.checked) continue;\n"
+    "      d[n].push(e.value);\n"
+    "    }\n"
+    "    try { st.setItem(key, JSON.stringify(d)); } catch (x) {}\n"
+    "  }\n"
+    "  function restore(d) {\n"
+    "    var seen = {}, i, e, n, k;\n"
+    "    for (i = 0; i < els.length; i++) {\n"
+    "      e = els[i]; n = e.name;\n"
+    "      if (!n || n === 'page' || !d[n] || e.type === 'submit') continue;\n"
+    "      k = seen[n] || 0; seen[n] = k + 1;\n"
+    "      if (e.type === 'radio' || e.type === 'checkbox') e.checked = has(d[n], e.value);\n"
+    "      else e.value = d[n][k] === undefined ? '' : d[n][k];\n"
+    "    }\n"
+    "    for (n in d) if (d.hasOwnProperty(n) && !seen[n] && n !== 'page')\n"
+    "      for (i = 0; i < d[n].length; i++) {\n"
+    "        e = document.createElement('input'); e.type = 'hidden'; e.name = n; e.value = d[n][i];\n"
+    "        form.appendChild(e);\n"
+    "      }\n"
+    "  }\n"
+    "  var d = null;\n"
+    "  try { d = JSON.parse(st.getItem(key) || 'null'); } catch (x) { d = null; }\n"
+    "  if (d && form.getAttribute('data-fresh')) {\n"
+    "    restore(d);\n"
+    "    var at = els['page'] ? parseInt(els['page'].value, 10) : 0;\n"
+    "    var was = d.page && d.page.length ? parseInt(d.page[0], 10) : 0;\n"
+    "    if (at && was > at) {\n"
+    "      var g = document.createElement('input'); g.type = 'hidden'; g.name = 'goto'; g.value = String(was);\n"
+    "      form.appendChild(g); form.submit(); return;\n"
+    "    }\n"
+    "  }\n"
+    "  save();\n"
+    "  function on(ev, fn) {\n"
+    "    if (form.addEventListener) form.addEventListener(ev, fn, false);\n"
+    "    else if (form.attachEvent) form.attachEvent('on' + ev, fn);\n"
+    "  }\n"
+    "  on('change', save); on('keyup', save);\n"
+    "  on('click', function (ev) { var t = ev.target || ev.srcElement; last = t && t.type === 'submit' ? t.name : last; save(); });\n"
+    "  on('submit', function () { if (last === 'send') try { st.removeItem(key); } catch (x) {} });\n"
+    "}\n"
     "function evaluate(src, v, self) {\n"
     "  var t = lex(src), p = 0;\n"
     "  function peek(k, s) { return p < t.length && t[p][0] === k && (s === undefined || t[p][1] === s); }\n"
@@ -126,6 +186,7 @@ const char web_live_js[] =
     "  if (p !== t.length) throw 'parse';\n"
     "  return bool(r);\n"
     "}\n"
+    "draft();\n"
     "var blocks = [], all = form.getElementsByTagName('div'), i;\n"
     "for (i = 0; i < all.length; i++) if (all[i].getAttribute('data-relevant')) blocks.push(all[i]);\n"
     "if (!blocks.length) return;\n"

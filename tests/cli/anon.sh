@@ -10,34 +10,7 @@
 # two units minus "senior"), checked by an attacker that tries every sum
 # and difference of everything the two analyses publish.
 . "$ROOT/tests/cli/lib.sh"
-R="$FIX/rcheck"
-
-# resp.py OUT SPEC...: writes a plain response file for the rcheck staff
-# form.  SPEC = UNIT:LEVEL:COUNT:COMMENT[:a1a2a3a4b1b2b3] (LEVEL may be
-# empty; answers default to a seeded random draw).
-cat >resp.py <<'PY'
-import random, sys
-random.seed(7)
-out = ["unit,level,a1,a2,a3,a4,b1,b2,b3,comment"]
-for spec in sys.argv[2:]:
-    p = spec.split(":")
-    unit, level, count, comment = p[0], p[1], int(p[2]), p[3]
-    for i in range(count):
-        vals = list(p[4]) if len(p) > 4 else [str(random.randint(1, 5)) for _ in range(7)]
-        out.append(",".join([unit, level] + vals + [comment % i if "%d" in comment else comment]))
-open(sys.argv[1], "w").write("\n".join(out) + "\n")
-PY
-
-setup() {   # DB UNITS-CSV SPEC...
-    export GAPSURVEY_DB="$T/$1.db"
-    u=$2; shift 2
-    "$GS" init >/dev/null 2>&1
-    "$GS" form add "$R/staff.csv" >/dev/null 2>&1
-    printf '%s' "$u" >units.csv
-    "$GS" unit import units.csv >/dev/null 2>&1
-    python3 resp.py resp.csv "$@"
-    run "$GS" import resp.csv --form rcheck-staff --format plain
-}
+. "$ROOT/tests/cli/anon_lib.inc"
 
 # ---- small units, complementary suppression, comments ----
 setup small 'code,name
@@ -79,7 +52,7 @@ check "report, its tables and plot data: no hidden unit" \
     sh -c '! grep -rqa "TINY\|Tiny Unit\|Sixth Unit\|SECRET-TINY\|,SML\|\"SML" rep'
 check "report: no comment of the unit of 9" sh -c '! grep -rqa MIDNINE rep'
 has "report: comments of a unit of 30 are there" rep/report.md "big comment"
-run "$GS" analyze --min-n 4 --json
+run "$GS" analyze --min-n 4 --allow-small-groups --json
 python3 groups.py "$T/out" >g4.txt
 has "--min-n 4 shows the unit of 4" g4.txt "TINY shown scores"
 
@@ -165,8 +138,8 @@ else:
                                             for c, (name, _) in zip(coef, sets) if c))
     print("published sets:", len(sets), "recovering combinations:", found)
 PY
-run "$GS" analyze --min-n 1 --json; cp "$T/out" u1.json
-run "$GS" analyze --min-n 1 --by level --json; cp "$T/out" l1.json
+run "$GS" analyze --min-n 1 --allow-small-groups --json; cp "$T/out" u1.json
+run "$GS" analyze --min-n 1 --allow-small-groups --by level --json; cp "$T/out" l1.json
 python3 attack.py pairs u1.json l1.json >att1.txt
 has "control: with protection off (--min-n 1) the attack recovers the person" att1.txt "RECOVERED"
 run "$GS" analyze --json; cp "$T/out" u.json
@@ -199,8 +172,8 @@ MIX,Mixed Unit
 python3 attack.py all u.json l.json >att3.txt
 has "two groupings, every combination: the attack script ran" att3.txt "published sets:"
 hasnot "two groupings, every combination: nothing recovers the junior" att3.txt "RECOVERED"
-run "$GS" analyze --min-n 1 --json; cp "$T/out" x1u.json
-run "$GS" analyze --min-n 1 --by level --json; cp "$T/out" x1l.json
+run "$GS" analyze --min-n 1 --allow-small-groups --json; cp "$T/out" x1u.json
+run "$GS" analyze --min-n 1 --allow-small-groups --by level --json; cp "$T/out" x1l.json
 python3 attack.py all x1u.json x1l.json >x1.txt
 has "unions, control: with protection off (--min-n 1) the attack recovers the junior" x1.txt "RECOVERED"
 run "$GS" analyze --json; cp "$T/out" xu.json
@@ -225,8 +198,8 @@ BIG,Big Unit
 U1,First Unit
 U2,Second Unit
 ' 'BIG:jr:30:x' 'BIG::10:x' 'U1:sr:5:x' 'U2:sr:5:x' 'U2:jr:1:x:2242555'
-run "$GS" analyze --min-n 1 --json; cp "$T/out" y1u.json
-run "$GS" analyze --min-n 1 --by level --json; cp "$T/out" y1l.json
+run "$GS" analyze --min-n 1 --allow-small-groups --json; cp "$T/out" y1u.json
+run "$GS" analyze --min-n 1 --allow-small-groups --by level --json; cp "$T/out" y1l.json
 python3 attack.py all y1u.json y1l.json >y1.txt
 has "union around a group, control: --min-n 1 recovers the junior" y1.txt "RECOVERED"
 run "$GS" analyze --json; cp "$T/out" yu.json

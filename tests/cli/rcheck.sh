@@ -22,9 +22,42 @@ compare() {   # expected-file description analyze-args...
         notok "$desc"; sed 's/^/# /' "$T/cmp" | head -n 30
     fi
 }
-compare expected.json "R agreement, min_n 5 (complementary suppression)"
-compare expected-min-n-4.json "R agreement, min_n 4" --min-n 4
+compare expected.json "R agreement, min_n 5 (complementary suppression; two hidden units pooled)"
+compare expected-min-n-4.json "R agreement, min_n 4" --min-n 4 --allow-small-groups
 compare expected-by-level.json "R agreement, --by level" --by level
+
+# the edge cases (make_edge.py): zero variance, mixed scales, a one-item
+# dimension, two hidden units pooled into one block
+run "$GS" form add "$R/edge-staff.csv" "$R/edge-self.csv"; status "edge forms" 0
+has "form add warns that mix_dim mixes answer scales" "$T/err" "dimension 'mix_dim' mixes answer scales"
+run "$GS" form check "$R/edge-staff.csv"
+has "form check warns about the mixed scales too" "$T/err" "edge-staff.csv:6: warning: dimension 'mix_dim' mixes answer scales: m1 has 5 choices (1-5), m3 has 7 (1-7)"
+run "$GS" unit import "$R/edge-units.csv"; status "edge units" 0
+run "$GS" import "$R/edge-staff-responses.csv" --form edge-staff --format plain
+status "edge staff responses imported" 0
+run "$GS" import "$R/edge-self-responses.csv" --form edge-self --format plain
+status "edge self responses imported" 0
+"$GS" analyze --form edge-staff --json > "$T/edge.json" 2>"$T/err"
+if python3 "$ROOT/tests/cli/json_close.py" "$R/expected-edge.json" "$T/edge.json" --rtol 1e-6 --atol 1e-13 > "$T/cmp" 2>&1; then
+    ok "R agreement, edge cases: $(tail -n 1 "$T/cmp" | sed 's/ (.*//')"
+else
+    notok "R agreement, edge cases"; sed 's/^/# /' "$T/cmp" | head -n 30
+fi
+python3 - "$T/edge.json" > "$T/edgew" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("\n".join(d["warnings"]))
+g = {x["unit"] + "." + x["dimension"]: x for x in d["gaps"]}
+print("E1 flag", g["E1.base_dim"]["flag"], "E1 ci", [x for x in d["groups"] if x["code"] == "E1"][0]["scores"]["base_dim"]["ci_low"])
+dm = {x["code"]: x for x in d["dimensions"]}
+print("solo alpha_n", dm["solo_dim"]["alpha_n"], "mix alpha_n", dm["mix_dim"]["alpha_n"])
+PY
+has "zero variance: no CI for the unit where everyone agrees" "$T/edgew" "E1 flag None E1 ci None"
+has "zero variance: the warning says why" "$T/edgew" "base_dim: 1 group has fewer than two scores or all equal ones"
+has "zero variance: no gap flag, and the warning says why" "$T/edgew" "base_dim: 1 self-assessment has no flag"
+has "one item: the warning says so" "$T/edgew" "solo_dim: one item only, so no reliability"
+has "one item: alpha_n is null; three items: the complete cases" "$T/edgew" "solo alpha_n None mix alpha_n 38"
+has "Welch with a constant group: the warning says why" "$T/edgew" "a group has fewer than two scores or no variance"
 
 # the contract of DESIGN.md section 6, read with a JSON parser
 "$GS" analyze --form rcheck-staff --json > "$T/a.json"
@@ -79,8 +112,9 @@ run "$GS" analyze --form rcheck-staff
 status "terminal table" 0
 has "weak dimension found" "$T/out" "Beta is a weak dimension"
 has "weak unit found" "$T/out" "Unit Two (R2) is weak on Beta"
-has "overclaim found" "$T/out" "Unit Two (R2) rates itself above what its staff report on 2 dimensions"
-has "with both scores" "$T/out" "Beta: self 91.7, staff 37.7 (95% CI 30.7-44.6), +54.0 points"
+has "overclaim found, on the one dimension outside one staff member's range" "$T/out" "Unit Two (R2) rates itself above what its staff report on 1 dimension"
+has "with both scores and the range it is judged against" "$T/out" "Beta: self 91.7, staff 37.7 (one staff member's 95% range 2.9-72.4), +54.0 points"
+hasnot "R1's self score on Alpha, inside one member's range, is no underclaim" "$T/out" "rates itself below"
 hasnot "suppressed unit R6 not in the table" "$T/out" "Unit Six"
 hasnot "complementary-suppressed unit R5 not in the table" "$T/out" "Unit Five"
 run "$GS" --lang zh analyze --form rcheck-staff
@@ -96,3 +130,67 @@ run "$GS" analyze --form rcheck-staff --by nosuch
 status "--by a missing item fails" 1
 run "$GS" analyze --form rcheck-staff --fdr 2
 status "--fdr out of range is a usage error" 2
+
+# one unit only: a single block, so no ANOVA, no tau^2 and no funnel
+# position (it was "inside"); two units each of one voice: F is infinite
+one() {   # DB UNITS... : the edge form, the edge staff responses of UNITS
+    export GAPSURVEY_DB="$T/$1.db"; shift
+    "$GS" init >/dev/null 2>&1
+    "$GS" form add "$R/edge-staff.csv" >/dev/null 2>&1
+    "$GS" unit import "$R/edge-units.csv" >/dev/null 2>&1
+    head -n 1 "$R/edge-staff-responses.csv" >"$T/one.csv"
+    for u in "$@"; do grep "^$u," "$R/edge-staff-responses.csv" >>"$T/one.csv"; done
+    "$GS" import "$T/one.csv" --form edge-staff --format plain >/dev/null 2>&1
+}
+one single E2
+"$GS" analyze --form edge-staff --json >"$T/single.json" 2>"$T/err"
+python3 - "$T/single.json" >"$T/single.txt" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("funnel", d["groups"][0]["scores"]["base_dim"]["funnel"], "anova", d["dimensions"][0]["anova"])
+print("\n".join(d["warnings"]))
+PY
+has "one unit: no funnel position (null, not inside)" "$T/single.txt" "funnel None anova None"
+has "one unit: the warning says why there is no ANOVA" "$T/single.txt" "base_dim: ANOVA not computable (fewer than two groups with scores"
+has "one unit: and why there is no funnel position" "$T/single.txt" "base_dim: no funnel position"
+sed 's/^E2,\(jr\|sr\),.*/E2,jr,2,2,3,2,2,4,2,/' "$R/edge-staff-responses.csv" >"$T/flat.csv"
+export GAPSURVEY_DB="$T/flat.db"
+"$GS" init >/dev/null 2>&1
+"$GS" form add "$R/edge-staff.csv" >/dev/null 2>&1
+"$GS" unit import "$R/edge-units.csv" >/dev/null 2>&1
+grep '^unit\|^E1,\|^E2,' "$T/flat.csv" >"$T/flat2.csv"
+"$GS" import "$T/flat2.csv" --form edge-staff --format plain >/dev/null 2>&1
+"$GS" analyze --form edge-staff --json >"$T/flat.json" 2>"$T/err"
+has "two units of one voice each: F is infinite, and the warning says so" "$T/flat.json" "base_dim: F is infinite (within every group all scores are equal)"
+
+# rwg(j) does not depend on the order of a dimension's items: the edge form
+# with its 7-point item first gives the same values (each item is held
+# against its own list's null variance; the last item's list stood for all)
+python3 - "$R/edge-staff.csv" >"$T/edge-reordered.csv" <<'PY'
+import sys
+rows = open(sys.argv[1]).read().splitlines()
+m3 = next(r for r in rows if r.startswith(",select_one agree7,m3,"))
+rows.remove(m3)
+rows.insert(next(i for i, r in enumerate(rows) if r.startswith(",select_one agree5,m1,")), m3)
+print("\n".join(rows))
+PY
+grep -n "m1\|m3" "$T/edge-reordered.csv" | head -n 2 | cut -d, -f3 | tr '\n' ' ' >"$T/order.txt"
+same "reordered form: m3 comes before m1" "$(cat "$T/order.txt")" "m3 m1 "
+export GAPSURVEY_DB="$T/reorder.db"
+"$GS" init >/dev/null 2>&1
+"$GS" form add "$T/edge-reordered.csv" >/dev/null 2>&1
+"$GS" unit import "$R/edge-units.csv" >/dev/null 2>&1
+"$GS" import "$R/edge-staff-responses.csv" --form edge-staff --format plain >/dev/null 2>&1
+"$GS" analyze --form edge-staff --json >"$T/reordered.json" 2>"$T/err"
+python3 - "$R/expected-edge.json" "$T/reordered.json" >"$T/rwg.txt" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+ga = {g["code"]: g for g in a["groups"] if not g["suppressed"]}
+for g in b["groups"]:
+    if g["suppressed"]:
+        continue
+    x, y = ga[g["code"]]["scores"]["mix_dim"]["rwg_j"], g["scores"]["mix_dim"]["rwg_j"]
+    print(g["code"], "same" if (x is None and y is None) or (x is not None and y is not None and abs(x - y) < 1e-9) else f"differs {x} {y}")
+PY
+hasnot "rwg(j) of mix_dim is the same with the items in another order (and as in R)" "$T/rwg.txt" "differs"
+has "rwg(j): the comparison ran" "$T/rwg.txt" "E2 same"

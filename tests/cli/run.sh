@@ -78,9 +78,10 @@ run "$GS" run staff-opinion --unit U07 --token X
 status "--unit and --token together: usage" 2
 
 # ---- five-type-self (role self: the response number is printed);
-# constraint: counts between 0 and 50
+# constraint: counts between 0 and 50; no event added to the list (n)
 { lines 36 4; echo yes; echo no; echo 2; echo 0; echo 0; echo 3; echo 0; echo yes; echo no;
-  echo 1; echo 0; echo 0; echo no; echo 0; echo 0; echo 2; echo yes; echo no; echo "自评说明"; } > self1.txt
+  echo 1; echo 0; echo 0; echo no; echo 0; echo 0; echo 2; echo yes; echo no;
+  echo n; echo "自评说明"; } > self1.txt
 run "$GS" run five-type-self --unit U05 < self1.txt
 status "self form from a script" 0
 rid=$(newest)

@@ -42,6 +42,8 @@ ans() {   # ans ITEM RESPONSE
     echo "expect Enter a whole number from 0 to 50"
     echo "send 0"
     key 41 54 55 2
+    echo "expect [+] events"
+    echo "send "
     echo "expect [55/55] notes"
     echo "send "
     echo "expect End of questionnaire."
@@ -62,11 +64,20 @@ ans() {   # ans ITEM RESPONSE
 } | pty entry-en C run five-type-self --entry --unit U05 --lang en
 same "two questionnaires stored" "$(db "SELECT count(*) FROM responses WHERE source = 'entry'")" 2
 same "both for U05" "$(db "SELECT DISTINCT u.code FROM responses r JOIN units u ON u.id = r.unit")" U05
+asked() {   # asked RESPONSE: answers to questions (not calculations)
+    db "SELECT count(*) FROM answers a JOIN items i ON i.id = a.item
+        WHERE a.response = $1 AND i.type != 'calculate'"
+}
 # ids are random: the two questionnaires are told apart by what they hold
 same "first: every item keyed but the blank notes (54 + unit); second: n left the rest blank (3 + unit)" \
-    "$(db "SELECT count(*) AS n FROM answers GROUP BY response ORDER BY n DESC" | tr '\n' ' ' | sed 's/ $//')" "55 4"
-same "the corrected constraint value" \
-    "$(ans po_d1 "(SELECT response FROM answers GROUP BY response HAVING count(*) = 55)")" 0
+    "$(db "SELECT count(*) AS n FROM answers a JOIN items i ON i.id = a.item
+           WHERE i.type != 'calculate' GROUP BY response ORDER BY n DESC" | tr '\n' ' ' | sed 's/ $//')" "55 4"
+first=$(db "SELECT response FROM answers a JOIN items i ON i.id = a.item WHERE i.type != 'calculate'
+            GROUP BY response HAVING count(*) = 55")
+same "the corrected constraint value" "$(ans po_d1 "$first")" 0
+same "the form's calculations stored: bonus points" "$(ans bonus_total "$first")" 8
+same "... deduction points" "$(ans deduction_total "$first")" 34
+same "... net" "$(ans net_points "$first")" -26
 newest >/dev/null
 same "no draft left" "$(db 'SELECT count(*) FROM drafts')" 0
 

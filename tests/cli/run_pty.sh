@@ -182,6 +182,8 @@ same "q: 19 answers saved" "$(ndraft "run:five-type-self:any")" 19
     echo "expect Current answer: 1"
     echo "send "
     answer 42 55 56 2
+    echo "expect Bonus and deduction events: 0 so far. Add one?"
+    echo "send n"
     echo "expect [56/56]"
     echo "send 无"
     echo "expect You answered 56 of the 56 questions shown to you."
@@ -194,7 +196,11 @@ same "self response stored with its unit" "$(ans unit)" U05
 same "po_b1 yes" "$(ans po_b1)" yes
 same "po_d1 after the constraint" "$(ans po_d1)" 1
 same "an answer from before q" "$(ans ef1)" 4
-same "56 answers" "$(db "SELECT count(*) FROM answers WHERE response = $(newest)")" 56
+resp=$(newest)
+same "56 answers" "$(db "SELECT count(*) FROM answers a JOIN items i ON i.id = a.item
+    WHERE a.response = $resp AND i.type != 'calculate'")" 56
+same "and the form's 3 calculations" "$(db "SELECT count(*) FROM answers a JOIN items i
+    ON i.id = a.item WHERE a.response = $resp AND i.type = 'calculate'")" 3
 
 # ---- five-type-self in Chinese, --unit U03 (55 shown): the terminal is
 # closed mid-form; on return the draft is declined and the form starts
@@ -217,6 +223,8 @@ same "closed terminal: 10 answers kept" "$(ndraft "$K")" 10
     echo "expect   1 是   2 否"
     echo "send 2"
     answer 38 54 55 2
+    echo "expect 加分扣分事项清单：已有 0 条。要添加一条吗？"
+    echo "send n"
     echo "expect [55/55]"
     echo "send "
     echo "expect 未作答："

@@ -157,3 +157,29 @@ if command -v script >/dev/null 2>&1; then
 else
     ok "# skip: no script(1) for a terminal"
 fi
+
+# --unbiased-self changes the self-assessments only (their own stream):
+# the staff responses are the same as without it; an --overclaim unit
+# answers its self-assessment at the top of every scale
+for m in plain unbiased; do
+    extra=""; [ $m = unbiased ] && extra="--unbiased-self"
+    GAPSURVEY_DB="$T/self-$m.db" "$GS" init >/dev/null 2>&1
+    GAPSURVEY_DB="$T/self-$m.db" run "$GS" simulate --units 6 --staff 8 --seed 4 --overclaim U02 $extra
+    GAPSURVEY_DB="$T/self-$m.db" "$GS" export --form staff-opinion --format plain -o "$T/staff-$m.csv" >/dev/null 2>&1
+    GAPSURVEY_DB="$T/self-$m.db" "$GS" export --form five-type-self --format plain -o "$T/self-$m.csv" >/dev/null 2>&1
+done
+status "simulate --unbiased-self" 0
+check "--unbiased-self: the staff responses are unchanged" cmp -s "$T/staff-plain.csv" "$T/staff-unbiased.csv"
+check "--unbiased-self: the self-assessments differ" sh -c "! cmp -s '$T/self-plain.csv' '$T/self-unbiased.csv'"
+python3 - "$ROOT/questionnaires/five-type-self-assessment.csv" "$T/self-unbiased.csv" >top.txt <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+hdr = rows[1]
+likert = {r[hdr.index("name")]: r[hdr.index("reverse")] == "yes" for r in rows[2:]
+          if len(r) > 2 and r[hdr.index("type")] == "select_one agree5" and r[hdr.index("dimension")]}
+for r in csv.DictReader(open(sys.argv[2], encoding="utf-8-sig")):
+    if r["unit"] == "U02":
+        print("top" if all(r[q] == ("1" if rev else "5") for q, rev in likert.items()) else "not top")
+PY
+has "--overclaim: the unit's self-assessment is at the top of every scale" top.txt "top"
+hasnot "--overclaim: no item below the top" top.txt "not top"

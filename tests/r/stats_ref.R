@@ -43,6 +43,13 @@ out("var(c(yA, yB))", var(c(yA, yB)))
 out("mean(y[g != \"A\"])", mean(notA))
 out("var(y[g != \"A\"])", var(notA))
 out("t.test(yA)$conf.int", t.test(yA)$conf.int)
+# one more draw: mean +- qt(.975, n-1) sd sqrt(1 + 1/n); Crawford & Howell
+# (1998) t of a single case x = 10 against yA (singcar::TD gives the same)
+out("mean(yA) + c(-1,1)*qt(.975,5)*sd(yA)*sqrt(1+1/6)",
+    mean(yA) + c(-1, 1) * qt(.975, 5) * sd(yA) * sqrt(1 + 1 / 6))
+ch <- (10 - mean(yA)) / (sd(yA) * sqrt(7 / 6))
+out("Crawford-Howell t, p of 10 against yA", c(ch, 2 * pt(-abs(ch), 5)))
+# t.test(c(4, 4, 4)): "data are essentially constant" -- no interval
 out("t.test(yA, conf.level = 0.9)$conf.int", t.test(yA, conf.level = 0.9)$conf.int)
 
 cat("## Welch t\n")
@@ -74,6 +81,7 @@ cat("## Benjamini-Hochberg\n")
 p <- c(0.01, NA, 0.04, 0.03, 0.04, NA, 0.2, 0.001, 0.03, 0.9)
 out("p.adjust(p, \"BH\")  [NA printed as NA]", p.adjust(p, "BH"))
 out("p.adjust(c(0.5), \"BH\")", p.adjust(c(0.5), "BH"))
+out("p.adjust(p, \"holm\")  [NA printed as NA]", p.adjust(p, "holm"))
 
 cat("## one-way ANOVA (dataset 1)\n")
 s <- summary(aov(y ~ g))[[1]]

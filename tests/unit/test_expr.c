@@ -65,10 +65,9 @@ static expr_t *parse_ok(const char *src)
 {
     expr_t *e = NULL;
     err_t err = {0};
-    int col = 0;
 
-    if (expr_parse(src, &e, &err, &col) != 0)
-        fail_msg("parse of \"%s\" failed at column %d: %s", src, col,
+    if (expr_parse(src, &e, &err) != 0)
+        fail_msg("parse of \"%s\" failed at column %ld: %s", src, err.col,
                  err.msg ? err.msg : "(no message)");
     assert_null(err.msg);
     assert_non_null(e);
@@ -289,6 +288,46 @@ static const struct bool_case bool_cases[] = {
     { "coalesce(${a}, 'z') = 'z'", "a=", 1 },
     { "coalesce(number(${a}), 0) = 0", "a=x", 1 },
     { "coalesce(${a}, ${b}) = 'b'", "b=b", 1 },
+    /* concat, sum, min, max over select_multiple answers */
+    { "concat('a', ${b}, 1) = 'ax1'", "b=x", 1 },
+    { "concat(${b}) = ''", "", 1 },
+    { "sum(${m}) = 9", "m=2 3 4", 1 },
+    { "sum(${a}, ${b}) = 3", "a=1;b=2", 1 },
+    { "sum(${m}) = 0", "m=", 1 },
+    { "sum(${m}, 2) = 2", "", 1 },
+    { "sum(${m}) != sum(${m})", "m=a b", 1 },
+    { "sum(true(), 1) = 2", "", 1 },
+    { "min(3, ${m}) = 1", "m=1 5", 1 },
+    { "max(${m}) = 5", "m=1 5", 1 },
+    { "max(${m}) != max(${m})", "m=", 1 },
+    /* rounding */
+    { "round(2.5) = 3", "", 1 },
+    { "round(-2.5) = -2", "", 1 },
+    { "round(3.14159, 2) = 3.14", "", 1 },
+    { "round(1234, -2) = 1200", "", 1 },
+    { "int(-3.7) = -3", "", 1 },
+    { "int(${a}) = 7", "a=7.9", 1 },
+    { "floor(-3.2) = -4", "", 1 },
+    { "ceiling(3.2) = 4", "", 1 },
+    { "abs(-2) = 2", "", 1 },
+    /* strings */
+    { "contains(${t}, '作风')", "t=改进作风建设", 1 },
+    { "contains(${t}, 'x')", "t=abc", 0 },
+    { "starts-with(${t}, 'ab')", "t=abc", 1 },
+    { "ends-with(${t}, 'bc')", "t=abc", 1 },
+    { "ends-with(${t}, 'abcd')", "t=abc", 0 },
+    /* ISO dates are days since 1970-01-01 */
+    { "'2026-03-01' - '2026-02-01' = 28", "", 1 },
+    { "'2024-03-01' - '2024-02-01' = 29", "", 1 },
+    { "number('1970-01-02') = 1", "", 1 },
+    { "number('1969-12-31') = -1", "", 1 },
+    { "${d} <= '2026-12-31'", "d=2026-06-01", 1 },
+    { "${d} > '2026-12-31'", "d=2026-06-01", 0 },
+    { "number('2026-02-29') != number('2026-02-29')", "", 1 },
+    { "number('2026-13-01') != number('2026-13-01')", "", 1 },
+    { "string-length(today()) = 10", "", 1 },
+    { ". <= today()", ".=2000-01-01", 1 },
+    { ". <= today()", ".=9999-01-01", 0 },
     /* long numerals keep exact rounding */
     { "9007199254740993 = 9007199254740992", "", 1 },
     { "0.1000000000000000055511151231257827 = 0.1", "", 1 },
@@ -369,6 +408,57 @@ static void test_eval_number(void **state)
     }
 }
 
+/* ---- string evaluation (calculate) -------------------------------- */
+
+struct str_case {
+    const char *src;
+    const char *answers;
+    const char *expect;
+};
+
+static const struct str_case str_cases[] = {
+    { "1 + 2", "", "3" },
+    { "10 div 4", "", "2.5" },
+    { "${a} * 2", "a=", "NaN" },
+    { "concat(${a}, '/', ${b})", "a=甲;b=2", "甲/2" },
+    { "concat('x', 1 div 3)", "", "x0.3333333333333333" },
+    { "if(${a} = 'yes', 2, 0) + coalesce(${n}, 0) * -3", "a=yes;n=2", "-4" },
+    { "if(${a} = 'yes', 2, 0) + coalesce(${n}, 0) * -3", "a=no", "0" },
+    { "sum(${m})", "m=1 2.5", "3.5" },
+    { "round(${x}, 1)", "x=2.26", "2.3" },
+    { "${t}", "t=text as is", "text as is" },
+    { "1 = 1", "", "true" },
+    { "if(${a} > 3, 'high', concat('low:', ${a}))", "a=2", "low:2" },
+    { "concat(concat('a', 'b'), concat('c', concat('d', 'e')))", "", "abcde" },
+};
+
+static void test_eval_string(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof str_cases / sizeof str_cases[0]; i++) {
+        const struct str_case *c = &str_cases[i];
+        struct answers a;
+        expr_t *e = parse_ok(c->src);
+        char *got;
+
+        answers_parse(&a, c->answers);
+        got = expr_eval_string(e, lookup, &a);
+        assert_non_null(got);
+        if (strcmp(got, c->expect) != 0)
+            fail_msg("\"%s\" with {%s}: got '%s', expected '%s'", c->src, c->answers, got,
+                     c->expect);
+        free(got);
+        expr_free(e);
+    }
+    {
+        char *s = expr_eval_string(NULL, lookup, NULL);
+        assert_string_equal(s, "");
+        free(s);
+    }
+}
+
 /* ---- syntax errors ------------------------------------------------ */
 
 struct err_case {
@@ -418,6 +508,9 @@ static const struct err_case err_cases[] = {
     { "true(1)", "function 'true' takes 0 arguments, got 1", 1 },
     { "coalesce(1, 2, 3, 4, 5)", "function 'coalesce' takes 2 arguments, "
       "got 5", 1 },
+    { "concat()", "function 'concat' takes at least 1 argument, got 0", 1 },
+    { "round(1, 2, 3)", "function 'round' takes at most 2 arguments, got 3", 1 },
+    { "now()", "unsupported function 'now'", 1 },
     { "string-length(., 1)", "function 'string-length' takes at most "
       "1 argument, got 2", 1 },
     { "selected(${a} 'x')", "expected ',' or ')' but found ''x''", 15 },
@@ -455,16 +548,16 @@ static void test_parse_errors(void **state)
         const struct err_case *c = &err_cases[i];
         expr_t *e = (expr_t *)&e;    /* must be reset to NULL */
         err_t err = {0};
-        int col = -1;
 
-        if (expr_parse(c->src, &e, &err, &col) != -1)
+        if (expr_parse(c->src, &e, &err) != -1)
             fail_msg("\"%s\" parsed but should fail with \"%s\"", c->src,
                      c->msg);
         assert_null(e);
+        assert_int_equal(err.code, ERR_INPUT);
         assert_non_null(err.msg);
-        if (strcmp(err.msg, c->msg) != 0 || col != c->col)
-            fail_msg("\"%s\": got \"%s\" at column %d, expected \"%s\" at "
-                     "column %d", c->src, err.msg, col, c->msg, c->col);
+        if (strcmp(err.msg, c->msg) != 0 || err.col != c->col || err.line != 0)
+            fail_msg("\"%s\": got \"%s\" at column %ld, expected \"%s\" at "
+                     "column %d", c->src, err.msg, err.col, c->msg, c->col);
         err_clear(&err);
     }
 }
@@ -494,14 +587,13 @@ static void expect_error(const char *src, const char *msg, int col)
 {
     expr_t *e = NULL;
     err_t err = {0};
-    int got_col = 0;
 
-    assert_int_equal(expr_parse(src, &e, &err, &got_col), -1);
+    assert_int_equal(expr_parse(src, &e, &err), -1);
     assert_null(e);
     assert_non_null(err.msg);
     assert_string_equal(err.msg, msg);
     if (col > 0)
-        assert_int_equal(got_col, col);
+        assert_int_equal(err.col, col);
     err_clear(&err);
 }
 
@@ -629,7 +721,7 @@ static void test_uses_dot(void **state)
 static void test_api_edges(void **state)
 {
     expr_t *e = NULL;
-    int col = 0;
+    err_t err = {0};
 
     (void)state;
     expr_free(NULL);
@@ -638,13 +730,14 @@ static void test_api_edges(void **state)
     assert_int_equal(expr_uses_dot(NULL), 0);
     expr_foreach_ref(NULL, collect, NULL);
 
-    /* err and col are optional */
-    assert_int_equal(expr_parse("1 +", &e, NULL, NULL), -1);
+    /* err is optional */
+    assert_int_equal(expr_parse("1 +", &e, NULL), -1);
     assert_null(e);
-    assert_int_equal(expr_parse("(", &e, NULL, &col), -1);
-    assert_int_equal(col, 2);
-    assert_int_equal(expr_parse(NULL, &e, NULL, NULL), -1);
-    assert_int_equal(expr_parse("1", NULL, NULL, NULL), -1);
+    assert_int_equal(expr_parse("(", &e, &err), -1);
+    assert_int_equal(err.col, 2);
+    err_clear(&err);
+    assert_int_equal(expr_parse(NULL, &e, NULL), -1);
+    assert_int_equal(expr_parse("1", NULL, NULL), -1);
 
     /* a NULL lookup treats everything as unanswered */
     e = parse_ok("${a} = '' and . = ''");
@@ -657,6 +750,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eval_bool),
         cmocka_unit_test(test_eval_number),
+        cmocka_unit_test(test_eval_string),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_depth_limits),
         cmocka_unit_test(test_foreach_ref),

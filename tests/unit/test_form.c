@@ -22,7 +22,9 @@
 #include <string.h>
 
 #include "survey/form.h"
+#include "base/csv.h"
 #include "base/util.h"
+#include "tests/unit/xlsxmake.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -72,11 +74,13 @@ static const struct bad_case bad_cases[] = {
     { "unknown type far from any, lists the types",
       HEAD ",slider,q2,问二,Q two,,,,,\n",
       -1, 1, "bad.csv:20:2: error: unknown type 'slider'; use one of select_one LIST, "
-             "select_multiple LIST, integer, decimal, text, note, begin_group, end_group" },
-    { "unsupported type (date)",
-      HEAD ",date,d1,日期,Date,,,,,\n",
-      -1, 1, "bad.csv:20:2: error: type 'date' is not supported by gapsurvey; use one of "
-             "select_one, select_multiple, integer, decimal, text, note, begin_group, end_group" },
+             "select_multiple LIST, rank LIST, integer, decimal, range, text, date, note, "
+             "calculate, begin_group, end_group, begin_repeat, end_repeat" },
+    { "unsupported type (time: only dates are kept)",
+      HEAD ",time,d1,时间,Time,,,,,\n",
+      -1, 1, "bad.csv:20:2: error: type 'time' is not supported by gapsurvey; use one of "
+             "select_one, select_multiple, rank, integer, decimal, range, text, date, note, "
+             "calculate, begin_group, end_group, begin_repeat, end_repeat" },
     { "select_one without a list name",
       HEAD ",select_one,q2,问二,Q two,,,,,\n",
       -1, 1, "bad.csv:20:2: error: type 'select_one' needs a choice list name, e.g. "
@@ -420,15 +424,17 @@ static const form_list_t *list_named(const form_t *f, const char *name)
     return NULL;
 }
 
-/* What the rest of the program reads from a form: checked field by field. */
-static void check_valid_model(const form_t *f)
+/* What the rest of the program reads from a form: checked field by field.
+ * file is the name it was loaded as, first the line (or Excel row) of its
+ * first question. */
+static void check_valid_model(const form_t *f, const char *file, long first)
 {
     assert_string_equal(f->form_id, "valid-form");
     assert_string_equal(f->version, "2026112601");
     assert_string_equal(f->title, "测试问卷");
     assert_int_equal(f->role, FORM_ROLE_SELF);
     assert_string_equal(f->unit_field, "u");
-    assert_string_equal(f->file, "valid.csv");
+    assert_string_equal(f->file, file);
 
     /* languages in order of first appearance; the default one found */
     assert_int_equal(f->nlangs, 2);
@@ -458,7 +464,7 @@ static void check_valid_model(const form_t *f)
         else
             assert_null(it->name);
         assert_int_equal(it->group, items[i].group);
-        assert_int_equal(it->line, (long)i + 3);
+        assert_int_equal(it->line, (long)i + first);
     }
     assert_int_equal(form_item_index(f, "n1"), 7);
     assert_int_equal(form_item_index(f, "nope"), -1);
@@ -546,7 +552,7 @@ static void test_valid_form(void **state)
     if (d.n)
         dump("valid form", &d);
     assert_int_equal(d.nwarnings, 0);
-    check_valid_model(f);
+    check_valid_model(f, "valid.csv", 3);
     assert_int_equal(f->source_len, strlen(valid_form));
     assert_memory_equal(f->source, valid_form, f->source_len);
     assert_string_equal(form_type_name(FORM_SELECT_MULTIPLE), "select_multiple");
@@ -575,7 +581,7 @@ static void test_gb18030_form(void **state)
     assert_true(has_line(&d, "valid.csv: warning: read as GB18030 (not UTF-8); it is stored "
                              "as UTF-8"));
     assert_int_equal(d.nwarnings, 1);
-    check_valid_model(f);
+    check_valid_model(f, "valid.csv", 3);
     /* what is stored is UTF-8, byte for byte the original */
     assert_int_equal(f->source_len, strlen(valid_form));
     assert_memory_equal(f->source, valid_form, f->source_len);
@@ -612,7 +618,7 @@ static void test_bom_and_crlf_form(void **state)
     if (d.n)
         dump("BOM + CRLF form", &d);
     assert_int_equal(d.n, 0);
-    check_valid_model(f);
+    check_valid_model(f, "valid.csv", 3);
     assert_int_equal(f->source_len, b.len - 3);
     assert_memory_equal(f->source, b.s + 3, f->source_len);
     form_free(f);
@@ -658,6 +664,189 @@ static void test_warnings_only(void **state)
     util_diag_free(&d);
 }
 
+/* ---- workbooks ---- */
+
+/* The CSV layout turned into an xm_book spec: one block per sheet, its
+ * cells joined by '|', the sheets in the order of `order` (names). */
+typedef struct {
+    const char *const *order;
+    util_buf_t sheets[8];
+    int cur;
+} spec_t;
+
+static int spec_row(void *ud, const csvr_row_t *r)
+{
+    spec_t *sp = ud;
+    if (r->ncells > 0 && r->cells[0][0]) {
+        sp->cur = -1;
+        for (int i = 0; sp->order[i]; i++)
+            if (strcmp(sp->order[i], r->cells[0]) == 0)
+                sp->cur = i;
+        assert_true(sp->cur >= 0);
+        util_buf_adds(&sp->sheets[sp->cur], r->cells[0]);
+        return 0;
+    }
+    util_buf_t *b = &sp->sheets[sp->cur];
+    util_buf_addc(b, '\n');
+    for (size_t j = 1; j < r->ncells; j++)
+        util_buf_addf(b, "%s%s", j > 1 ? "|" : "", r->cells[j]);
+    return 0;
+}
+
+static char *csv_to_book(const char *csv, const char *const *order, size_t *len)
+{
+    spec_t sp = {order, {{0}}, -1};
+    err_t err = {0};
+    assert_int_equal(csvr_parse_mem(csv, strlen(csv), ',', spec_row, &sp, &err), 0);
+    util_buf_t all = {0};
+    for (int i = 0; order[i]; i++) {
+        if (i)
+            util_buf_adds(&all, "\n\n");
+        if (!sp.sheets[i].s)
+            util_buf_adds(&all, order[i]);   /* a sheet the CSV has not: empty */
+        else
+            util_buf_adds(&all, sp.sheets[i].s);
+        util_buf_free(&sp.sheets[i]);
+    }
+    char *data = xm_book(all.s, len);
+    util_buf_free(&all);
+    return data;
+}
+
+/* The valid form saved from Excel: sheets in another order, an empty
+ * Sheet3 at the end, numbers as number cells.  It loads into the same
+ * model, item lines being Excel rows, and what is kept is the CSV layout,
+ * which loads to the same model again. */
+static void test_workbook_form(void **state)
+{
+    (void)state;
+    static const char *const order[] = {"dimensions", "settings", "choices", "survey", "Sheet3",
+                                        NULL};
+    size_t len;
+    char *book = csv_to_book(valid_form, order, &len);
+    util_diag_t d = {0};
+    form_t *f = NULL;
+    int rc = form_load_mem("valid.xlsx", book, len, &f, &d);
+    if (rc != 0 || d.n)
+        dump("valid workbook", &d);
+    assert_int_equal(rc, 0);
+    assert_int_equal(d.n, 0);
+    check_valid_model(f, "valid.xlsx", 2);
+    /* the survey sheet comes last of the four: 4 + 3 + 13 rows before it */
+    form_t *again = NULL;
+    rc = form_load_mem("valid.csv", f->source, f->source_len, &again, &d);
+    if (rc != 0 || d.n)
+        dump("valid workbook's source", &d);
+    assert_int_equal(rc, 0);
+    check_valid_model(again, "valid.csv", 23);
+    assert_memory_equal(f->source, "dimensions,,,\n,name,label::Chinese (zh),", 40);
+    form_free(again);
+    form_free(f);
+    free(book);
+    util_diag_free(&d);
+}
+
+struct book_case {
+    const char *desc;
+    const char *spec;      /* xm_book's: sheets "NAME\nrow\nrow", blank line between */
+    int rc;
+    const char *line;      /* must be among the diagnostics */
+};
+
+#define BK_SETTINGS "settings\nform_id|version|role\nt1|1|staff\n\n"
+#define BK_CHOICES "choices\nlist_name|name|label\nyn|yes|Yes\nyn|no|No\n\n"
+
+static const struct book_case book_cases[] = {
+    {"error at the cell, as Excel names it (a blank row still counts)",
+     BK_SETTINGS BK_CHOICES "survey\ntype|name|label\ntext|a|A\n|\nselct_one yn|b|B",
+     -1, "bad.xlsx:survey!A4: error: unknown type 'selct_one yn'; did you mean 'select_one'?"},
+    {"a name used twice names the first cell",
+     BK_SETTINGS BK_CHOICES "survey\ntype|name|label\ntext|a|A\ntext|b|B\ntext|a|C",
+     -1, "bad.xlsx:survey!B4: error: name 'a' is already used in survey!B2; names must be "
+         "unique"},
+    {"a column far right",
+     BK_SETTINGS BK_CHOICES "survey\ntype|name|label|||||||||||||||||||||||||relevant\n"
+     "text|a|A|||||||||||||||||||||||||${elsewhere} = 1",
+     -1, "bad.xlsx:survey!AB2: error: relevant refers to ${elsewhere}, which is not a question in "
+         "this form"},
+    {"a settings problem names its row",
+     "settings\nform_id|version\nt1|1\n\nsurvey\ntype|name|label\ntext|a|A",
+     0, "bad.xlsx:settings!2:2: warning: settings: no role; assuming staff (anonymous opinion "
+        "survey); set role to self for a unit self-assessment"},
+    {"no survey sheet",
+     BK_SETTINGS BK_CHOICES "Sheet1\ntype|name|label\ntext|a|A",
+     -1, "bad.xlsx: error: the workbook has no sheet named survey; rename the sheet that "
+         "lists the questions to survey"},
+    {"an empty survey sheet",
+     BK_SETTINGS "survey\n|", -1,
+     "bad.xlsx:survey: error: sheet 'survey' is empty; its first row must list its columns "
+     "(such as type, name, label)"},
+    {"a workbook of something else",
+     "Sheet1\ncode|name\nU01|x\n\nSheet2\na", -2,
+     "bad.xlsx: error: not an XLSForm questionnaire: the workbook has no sheet named survey, "
+     "choices or settings (its sheets: 'Sheet1', 'Sheet2')"},
+    {"sheet names in any case",
+     "SETTINGS\nform_id|version|role\nt1|1|staff\n\nSurvey\nType|Name|Label\ntext|a|A\n"
+     "integer|a|B", -1,
+     "bad.xlsx:Survey!B3: error: name 'a' is already used in Survey!B2; names must be unique"},
+};
+
+static void test_workbook_errors(void **state)
+{
+    (void)state;
+    int failed = 0;
+    for (size_t i = 0; i < N_OF(book_cases); i++) {
+        const struct book_case *c = &book_cases[i];
+        size_t len;
+        char *book = xm_book(c->spec, &len);
+        util_diag_t d = {0};
+        form_t *f = NULL;
+        int rc = form_load_mem("bad.xlsx", book, len, &f, &d);
+        if (rc != c->rc || !has_line(&d, c->line)) {
+            print_message("case '%s': rc %d (want %d), want: %s\n", c->desc, rc, c->rc, c->line);
+            dump(c->desc, &d);
+            failed++;
+        }
+        form_free(f);
+        free(book);
+        util_diag_free(&d);
+    }
+    assert_int_equal(failed, 0);
+}
+
+/* Files that are no workbook though they look like one. */
+static void test_not_workbooks(void **state)
+{
+    (void)state;
+    static const char *const docx[] = {"word/document.xml", "<w/>", NULL};
+    static const struct { const char *bytes; size_t len; const char *line; } cases[] = {
+        {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0", 10,
+         "x.xlsx: error: an Excel 97-2003 workbook (.xls) or one saved with a password: save it "
+         "as an Excel workbook (.xlsx) without a password, or as CSV"},
+        {"PK\x03\x04 and then nothing", sizeof "PK\x03\x04 and then nothing" - 1, NULL},
+        {NULL, 0, "x.xlsx: error: a zip archive but not an .xlsx workbook (it has no "
+                  "xl/workbook.xml); save the questionnaire from Excel or WPS as an Excel "
+                  "workbook (.xlsx)"},
+    };
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        size_t len = cases[i].len;
+        char *data = cases[i].bytes ? NULL : xm_zip(docx, &len);
+        util_diag_t d = {0};
+        form_t *f = NULL;
+        assert_int_equal(form_load_mem("x.xlsx", data ? data : cases[i].bytes, len, &f, &d), -1);
+        assert_null(f);
+        assert_int_equal(d.nerrors, 1);
+        if (cases[i].line && !has_line(&d, cases[i].line)) {
+            dump("not a workbook", &d);
+            fail_msg("missing: %s", cases[i].line);
+        }
+        if (!cases[i].line && strncmp(d.msgs[0], "x.xlsx: error: not an .xlsx workbook: ", 38))
+            fail_msg("truncated zip: %s", d.msgs[0]);
+        free(data);
+        util_diag_free(&d);
+    }
+}
+
 static void test_shipped_questionnaires(void **state)
 {
     (void)state;
@@ -679,6 +868,27 @@ static void test_shipped_questionnaires(void **state)
         for (size_t k = 0; k < f->ndims; k++)
             assert_true(f->dims[k].nscored > 0);
         form_free(f);
+        util_diag_free(&d);
+    }
+
+    /* the workbooks beside them store the same text (make questionnaires) */
+    static const char *const books[][2] = {
+        {"questionnaires/five-type-self-assessment.csv",
+         "questionnaires/five-type-self-assessment.xlsx"},
+        {"questionnaires/staff-opinion.csv", "questionnaires/staff-opinion.xlsx"},
+    };
+    for (size_t i = 0; i < N_OF(books); i++) {
+        util_diag_t d = {0};
+        form_t *c = NULL, *x = NULL;
+        assert_int_equal(form_load_file(books[i][0], &c, &d), 0);
+        if (form_load_file(books[i][1], &x, &d) != 0)
+            dump(books[i][1], &d);
+        assert_non_null(x);
+        assert_int_equal(d.nerrors, 0);
+        assert_int_equal(x->source_len, c->source_len);
+        assert_memory_equal(x->source, c->source, c->source_len);
+        form_free(c);
+        form_free(x);
         util_diag_free(&d);
     }
 
@@ -705,6 +915,9 @@ int main(void)
         cmocka_unit_test(test_gb18030_form),
         cmocka_unit_test(test_bom_and_crlf_form),
         cmocka_unit_test(test_warnings_only),
+        cmocka_unit_test(test_workbook_form),
+        cmocka_unit_test(test_workbook_errors),
+        cmocka_unit_test(test_not_workbooks),
         cmocka_unit_test(test_shipped_questionnaires),
     };
 

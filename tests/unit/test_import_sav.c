@@ -177,7 +177,7 @@ static char *export_and_dump(fixture_t *x, exp_format_t fmt, long *rows)
 {
     err_t err = {0};
     char *path = util_fmt("%s/t.%s", x->dir, exp_format_name(fmt));
-    exp_opts_t o = {fmt, 0, 0, 1, path};
+    exp_opts_t o = {fmt, 0, 0, 1, path, NULL};
     exp_stats_t st;
     int wave;
     assert_int_equal(store_wave_find(x->s, "2026", &wave, &err), 0);

@@ -229,7 +229,7 @@ static res_t *build(size_t ndims, const char *lang)
                                      {{"mean", 20}, {"n", 3}, {"diff", -40}, {"t", -9}, {"q", 1e-4}}, 5};
     r->nwarnings = 2;
     r->warnings = util_xcalloc(2, sizeof *r->warnings);
-    r->warnings[0] = (res_warning_t){RES_W_WELCH, 1, 0};
+    r->warnings[0] = (res_warning_t){RES_W_WELCH_GROUPVAR, 1, 0};
     r->warnings[1] = (res_warning_t){RES_W_DIFFERENCING, -1, 1};
     return r;
 }

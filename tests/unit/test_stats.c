@@ -174,6 +174,47 @@ static void test_mean_ci(void **state)
     check_all(c, N_OF(c));
 }
 
+/* R's t.test stops on "essentially constant" data: no interval (it was
+ * [4, 4] before), and no prediction interval or single-case test either */
+static void test_constant_ci(void **state)
+{
+    (void)state;
+    static const double four3[] = {4, 4, 4};
+    stats_acc_t a = acc_of(four3, N_OF(four3));
+    double lo, hi, plo, phi, t, df, p;
+    stats_mean_ci(&a, 0.95, &lo, &hi);
+    stats_pred_interval(&a, 0.95, &plo, &phi);
+    assert_int_equal(stats_single_case_t(&a, 5, &t, &df, &p), -1);
+    const check_t c[] = {
+        {"constant: CI lo", lo, NAN},     {"constant: CI hi", hi, NAN},
+        {"constant: PI lo", plo, NAN},    {"constant: PI hi", phi, NAN},
+        {"constant: single-case t", t, NAN}, {"constant: single-case p", p, NAN},
+    };
+    check_all(c, N_OF(c));
+}
+
+/* the self-vs-staff rule: one more draw against the staff's spread */
+static void test_single_case(void **state)
+{
+    (void)state;
+    stats_acc_t a = acc_of(yA, N_OF(yA)), one = acc_of(yA, 1);
+    double lo, hi, t, df, p, t1, df1, p1;
+    stats_pred_interval(&a, 0.95, &lo, &hi);
+    assert_int_equal(stats_single_case_t(&a, 10, &t, &df, &p), 0);
+    assert_int_equal(stats_single_case_t(&one, 10, &t1, &df1, &p1), -1);
+    const check_t c[] = {
+        /* mean(yA) + c(-1,1)*qt(.975,5)*sd(yA)*sqrt(1+1/6) */
+        {"PI lo", lo, -0.50298012379099},
+        {"PI hi", hi, 9.83631345712432},
+        /* (10 - mean(yA)) / (sd(yA) sqrt(7/6)), 2 pt(-|t|, 5) */
+        {"Crawford-Howell t", t, 2.65197417652718},
+        {"Crawford-Howell df", df, 5},
+        {"Crawford-Howell p", p, 0.0453187669853322},
+        {"n=1: no test", t1, NAN},
+    };
+    check_all(c, N_OF(c));
+}
+
 /* ------------------------------------------------------------------ */
 /* t tests                                                            */
 /* ------------------------------------------------------------------ */
@@ -293,6 +334,18 @@ static void test_bh(void **state)
     check_one("all NA", qn[0], NAN);
     check_one("all NA", qn[1], NAN);
     assert_int_equal(stats_bh(NULL, 0, NULL), 0);
+}
+
+static void test_holm(void **state)
+{
+    (void)state;
+    const double p[] = {0.01, NAN, 0.04, 0.03, 0.04, NAN, 0.2, 0.001, 0.03, 0.9};
+    /* p.adjust(p, "holm") */
+    const double want[] = {0.07, NAN, 0.18, 0.18, 0.18, NAN, 0.4, 0.008, 0.18, 0.9};
+    double q[N_OF(p)];
+    assert_int_equal(stats_holm(p, N_OF(p), q), 0);
+    for (size_t i = 0; i < N_OF(p); i++)
+        check_one("p.adjust(p, \"holm\")", q[i], want[i]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -725,9 +778,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_acc),
         cmocka_unit_test(test_mean_ci),
+        cmocka_unit_test(test_constant_ci),
+        cmocka_unit_test(test_single_case),
         cmocka_unit_test(test_welch_t),
         cmocka_unit_test(test_one_sample_t),
         cmocka_unit_test(test_bh),
+        cmocka_unit_test(test_holm),
         cmocka_unit_test(test_anova),
         cmocka_unit_test(test_anova_not_computable),
         cmocka_unit_test(test_welch_anova),

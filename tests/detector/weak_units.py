@@ -1,4 +1,7 @@
-"""Statistical test of the weak-unit detector (called by detector.sh).
+"""Statistical test of the weak-unit detector (make check-detector; a
+two-seed smoke run is tests/cli/detector.sh).
+
+  python3 tests/detector/weak_units.py GAPSURVEY [NSEEDS]   (default 100)
 
 For each of a fixed set of seeds, simulate a city of 40 units with about 30
 staff each, with no random unit effects (--unit-effects 0) so that every
@@ -14,8 +17,8 @@ Prints one "ok"/"not ok" line per claim with the measured figures.
 """
 import json, os, subprocess, sys, tempfile
 
-gs = os.environ["GS"]
-seeds = range(1, 101)
+gs = sys.argv[1] if len(sys.argv) > 1 else os.environ["GS"]
+seeds = range(1, 1 + (int(sys.argv[2]) if len(sys.argv) > 2 else 100))
 plants = [("U07", "planning"), ("U12", "understanding"), ("U23", "efficient"), ("U31", "clean")]
 spec = ",".join(f"{u}:{d}:-15" for u, d in plants)
 work = tempfile.mkdtemp()
