@@ -1095,7 +1095,7 @@ static int migrate(pdb_t *d, int create, const char *where, err_t *err)
     if (v < 0)
         goto fail;
     if (v == 0 && !create) {
-        err_set(err, ERR_FAIL, _("%s holds no gapsurvey database (no schema gapsurvey); create one "
+        err_set(err, ERR_NOTFOUND, _("%s holds no gapsurvey database (no schema gapsurvey); create one "
                                  "with 'gapsurvey init'"), where);
         goto out;
     }
