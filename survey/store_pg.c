@@ -16,8 +16,10 @@
  * reads of any size go through a cursor fetched 2,000 rows at a time
  * (STORE_Q_STREAM), so memory stays flat.
  *
- * The scan of a wave is one COPY (SELECT ...) TO STDOUT in binary: the
- * rows are decoded as they arrive, one message at a time.  Bulk inserts
+ * The scan of a wave reads two cursors in binary, FETCH_SCAN rows at a
+ * time, and merges them in key order as the SQLite scan does (the wave's
+ * responses, and the answers of its id range); by unit, or for a form with
+ * few of the wave's responses, one cursor over their join.  Bulk inserts
  * (import, simulate) are kept in two COPY buffers and written by COPY FROM
  * STDIN in binary, responses then answers, every 4,000 responses and
  * before any other statement of the connection, inside the caller's

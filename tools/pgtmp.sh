@@ -10,12 +10,14 @@
 #   tools/pgtmp.sh bin           prints the server's bin directory, or fails
 #
 # PostgreSQL refuses to run as root, so under root the cluster belongs to
-# the system user gspg (created when missing, no shell, no home).
+# the system user PGTMP_USER, default gspg (created when missing, no shell,
+# no home).
 # PGTMP_FSYNC=on keeps fsync (the benchmarks); the tests run without it,
 # which loses nothing unless the machine itself goes down.
 set -eu
 cmd=${1:-}
 dir=${2:-}
+owner=${PGTMP_USER:-gspg}
 
 bindir() {
     for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r); do
@@ -28,7 +30,7 @@ bindir() {
 # as USER CMD...: runs CMD as the cluster's owner
 as() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u gspg -- "$@"
+        runuser -u "$owner" -- "$@"
     else
         "$@"
     fi
@@ -41,12 +43,12 @@ bin)
 start)
     [ -n "$dir" ] || { echo "usage: pgtmp.sh start DIR" >&2; exit 2; }
     bin=$(bindir) || { echo "pgtmp: no PostgreSQL server binaries (apt-get install postgresql)" >&2; exit 1; }
-    if [ "$(id -u)" = 0 ] && ! id gspg >/dev/null 2>&1; then
-        useradd --system --no-create-home --shell /usr/sbin/nologin gspg
+    if [ "$(id -u)" = 0 ] && ! id "$owner" >/dev/null 2>&1; then
+        useradd --system --no-create-home --shell /usr/sbin/nologin "$owner"
     fi
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    [ "$(id -u)" = 0 ] && chown gspg "$dir"
+    [ "$(id -u)" = 0 ] && chown "$owner" "$dir"
     chmod 700 "$dir"
     if [ ! -f "$dir/data/PG_VERSION" ]; then
         as "$bin/initdb" -D "$dir/data" -U gapsurvey -A trust -E UTF8 --locale=C.UTF-8 \
@@ -71,6 +73,7 @@ stop)
     [ -n "$dir" ] || { echo "usage: pgtmp.sh stop DIR" >&2; exit 2; }
     bin=$(bindir) || exit 1
     [ -f "$dir/data/postmaster.pid" ] || exit 0
+    owner=$(stat -c %U "$dir/data")    # whoever started it
     as "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
     ;;
 *)
