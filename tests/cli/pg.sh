@@ -12,7 +12,8 @@ PIDS=""
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; lib_cleanup' EXIT
 
 # ---- 1. the CLI tests of the store's behaviour, on PostgreSQL ----
-for t in foundation token import run run_entry sealed anon_serve serve simulate rcheck; do
+for t in foundation token import export run run_entry sealed anon_serve serve serve_pages \
+    serve_console simulate rcheck; do
     GS_BACKEND=pg sh "$ROOT/tests/cli/$t.sh" >"$T/sub.log" 2>&1
     st=$?
     sed -n "s/^ok - /ok - pg $t: /p; s/^not ok - /not ok - pg $t: /p; s/^#/# pg $t:/p" "$T/sub.log"
