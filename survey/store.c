@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "base/i18n.h"
 #include "survey/store_driver.h"
@@ -38,6 +39,8 @@
 struct store {
     const store_driver_t *drv;
     store_db_t *db;
+    long batch;                  /* store_import_begin: the import batch responses
+                                    with source "import" belong to; 0 none */
     int sealed_wave, sealed;     /* store_wave_key's last answer (a wave is sealed at
                                     its creation and unsealed only as it closes) */
     uint64_t id_state;           /* store_id_seed: ids from splitmix64 instead; 0 = random */
@@ -57,7 +60,8 @@ static int sqlerr(store_t *s, err_t *err, const char *what)
 }
 
 /* Binds the arguments after fmt, one letter each: t text (NULL: null),
- * i int, u int or null when <= 0 (a unit), l long, d double, b a blob
+ * i int, u int or null when <= 0 (a unit), l long, n long or null when
+ * <= 0 (an import batch), d double, b a blob
  * (pointer, size_t). */
 static void bindv(store_q_t *q, const char *fmt, va_list ap)
 {
@@ -83,6 +87,14 @@ static void bindv(store_q_t *q, const char *fmt, va_list ap)
         case 'l':
             d->bind_int(q, i, va_arg(ap, long));
             break;
+        case 'n': {
+            long v = va_arg(ap, long);
+            if (v > 0)
+                d->bind_int(q, i, v);
+            else
+                d->bind_null(q, i);
+            break;
+        }
         case 'd':
             d->bind_double(q, i, va_arg(ap, double));
             break;
@@ -280,6 +292,7 @@ int store_commit(store_t *s, err_t *err)
 
 void store_rollback(store_t *s)
 {
+    s->batch = 0;   /* the batch row went with the transaction */
     s->drv->rollback(s->db);
 }
 
@@ -826,8 +839,11 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
     int bulk = strcmp(source, "import") == 0 || strcmp(source, "simulate") == 0;
     char week[16];
     util_iso_week(date, week);
+    /* an import's responses name its batch (import list/undo); nothing else
+     * is grouped */
+    long batch = s->batch > 0 && strcmp(source, "import") == 0 ? s->batch : 0;
     if (bulk && s->drv->bulk_add) {
-        store_resp_t r = {random_id(s, wave, 1), form, wave, unit, week, source};
+        store_resp_t r = {random_id(s, wave, 1), form, wave, unit, week, source, batch};
         return s->drv->bulk_add(s->db, &r, a, n, err);
     }
     int64_t rid = 0;
@@ -836,9 +852,9 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
          * million responses): draw again */
         rid = random_id(s, wave, bulk);
         store_q_t *q = query(s, STORE_Q_KEEP, err, "INSERT INTO responses(id, form, wave, unit, "
-                             "submitted_on, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                             "ON CONFLICT (id) DO NOTHING", "liiutt", (long)rid, form, wave,
-                             unit, week, source);
+                             "submitted_on, source, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                             "ON CONFLICT (id) DO NOTHING", "liiuttn", (long)rid, form, wave,
+                             unit, week, source, batch);
         if (!q)
             return -1;
         int st = step(q);
@@ -1044,30 +1060,96 @@ int store_tokens_by_unit(store_t *s, const char *form_id, int wave,
 
 /* ---- imports ---- */
 
-int store_import_seen(store_t *s, const char *hash, const char *form_id, err_t *err)
+int store_import_seen(store_t *s, const char *form_id, const char *hash, const char *data_hash,
+                      long *batch, int *same_file, err_t *err)
 {
-    /* two imports of one file at once: the second waits here for the
-     * first to commit, and then sees it */
-    char *key = util_fmt("import %s %s", hash, form_id);
+    /* two imports into one form at once (PostgreSQL): the second waits
+     * here for the first to commit, and then sees its batch */
+    char *key = util_fmt("import %s", form_id);
     int bad = s->drv->lock && s->drv->lock(s->db, key, err) != 0;
     free(key);
     if (bad)
         return -1;
-    int64_t v;
-    int rc = one_int(s, &v, err, "SELECT 1 FROM imports WHERE hash = ?1 AND form_id = ?2", "tt",
-                     hash, form_id);
-    return rc < 0 ? -1 : rc == 0;
+    store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT id, CASE WHEN hash = ?2 THEN 1 ELSE 0 END "
+                         "FROM import_batches WHERE form_id = ?1 AND (hash = ?2 OR data_hash = ?3) "
+                         "ORDER BY CASE WHEN hash = ?2 THEN 0 ELSE 1 END, id LIMIT 1", "ttt",
+                         form_id, hash, data_hash);
+    int rc = first_row(s, q, _("looking up earlier imports"), err);
+    if (rc == 0) {
+        *batch = (long)c_int(q, 0);
+        *same_file = (int)c_int(q, 1);
+        done(q);
+        return 1;
+    }
+    return rc == 1 ? 0 : -1;
 }
 
-int store_import_record(store_t *s, const char *hash, const char *form_id, const char *file,
-                        long rows, err_t *err)
+int store_import_begin(store_t *s, int form, const char *form_id, int wave, const char *file,
+                       long *id, err_t *err)
 {
-    char today[11];
-    util_today(today);
-    return run(s, _("recording import"), NULL, err, "INSERT INTO imports(hash, form_id, file, "
-               "rows, imported_on) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (hash, form_id) DO "
-               "UPDATE SET file = excluded.file, rows = excluded.rows, "
-               "imported_on = excluded.imported_on", "tttlt", hash, form_id, file, rows, today);
+    char now[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(now, sizeof now, "%Y-%m-%d %H:%M", &tm);
+    int64_t v = 0;
+    int rc = one_int(s, &v, err, "INSERT INTO import_batches(form, form_id, wave, file, hash, "
+                     "rows, imported_at) VALUES (?1, ?2, ?3, ?4, '', 0, ?5) RETURNING id",
+                     "ititt", form, form_id, wave, file, now);
+    if (rc == 1)   /* no row: cannot happen, but never a batch 0 */
+        err_set(err, ERR_DB, _("recording import: no id"));
+    if (rc != 0)
+        return -1;
+    *id = s->batch = (long)v;
+    return 0;
+}
+
+int store_import_end(store_t *s, long id, const char *hash, const char *data_hash, long rows,
+                     err_t *err)
+{
+    s->batch = 0;
+    return run(s, _("recording import"), NULL, err, "UPDATE import_batches SET hash = ?2, "
+               "data_hash = ?3, rows = ?4 WHERE id = ?1", "lttl", id, hash, data_hash, rows);
+}
+
+/* store_import_list's callback and how many rows it was handed */
+typedef struct {
+    each_t e;
+    long rows;
+} each_import_t;
+
+static int import_row(void *ud, store_q_t *q)
+{
+    each_import_t *x = ud;
+    each_t *e = &x->e;
+    store_import_t b = {(long)c_int(q, 0), c_text(q, 1), c_text(q, 2), c_text(q, 3),
+                        c_text(q, 5), (long)c_int(q, 4), (long)c_int(q, 7), (int)c_int(q, 6)};
+    x->rows++;
+    return ((int (*)(void *, const store_import_t *))e->cb)(e->ud, &b);
+}
+
+int store_import_list(store_t *s, long id, int (*cb)(void *ud, const store_import_t *b), void *ud,
+                      err_t *err)
+{
+    store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT b.id, b.form_id, w.name, b.file, b.rows, "
+                         "b.imported_at, CASE WHEN b.form IS NOT NULL THEN 1 ELSE 0 END, "
+                         "(SELECT count(*) FROM responses r WHERE r.batch = b.id) "
+                         "FROM import_batches b LEFT JOIN waves w ON w.id = b.wave "
+                         "WHERE ?1 = 0 OR b.id = ?1 ORDER BY b.id", "l", id);
+    each_import_t x = {{ud, (void *)cb}, 0};
+    int rc = q ? each_row(s, q, _("listing imports"), err, import_row, &x) : -1;
+    return rc == 0 && id != 0 && x.rows == 0 ? 1 : rc;
+}
+
+int store_import_delete(store_t *s, long id, long *removed, err_t *err)
+{
+    /* answers go with their responses (ON DELETE CASCADE); SQLite zeroes
+     * them in the file (secure_delete), PostgreSQL leaves dead rows until
+     * a vacuum (README, "On PostgreSQL") */
+    return run(s, _("removing an import"), removed, err, "DELETE FROM responses WHERE batch = ?1",
+               "l", id) ||
+           run(s, _("removing an import"), NULL, err, "DELETE FROM import_batches WHERE id = ?1",
+               "l", id) ? -1 : 0;
 }
 
 /* ---- tokens ---- */
@@ -1511,11 +1593,12 @@ static const struct copy_table {
      "?4, ?5, ?6)"},
     {"waves", "itttb", "SELECT id, name, opened_at, closed_at, sealed_pk FROM waves ORDER BY id",
      "INSERT INTO waves(id, name, opened_at, closed_at, sealed_pk) VALUES (?1, ?2, ?3, ?4, ?5)"},
+    /* before the responses that name them */
+    {"import_batches", "iititttit", "SELECT id, form, form_id, wave, file, hash, data_hash, rows, "
+     "imported_at FROM import_batches ORDER BY id", "INSERT INTO import_batches(id, form, form_id, "
+     "wave, file, hash, data_hash, rows, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
     {"tokens", "tiiii", "SELECT hash, form, unit, wave, used FROM tokens ORDER BY hash",
      "INSERT INTO tokens(hash, form, unit, wave, used) VALUES (?1, ?2, ?3, ?4, ?5)"},
-    {"imports", "tttit", "SELECT hash, form_id, file, rows, imported_on FROM imports ORDER BY "
-     "hash, form_id", "INSERT INTO imports(hash, form_id, file, rows, imported_on) VALUES (?1, "
-     "?2, ?3, ?4, ?5)"},
     {"drafts", "tiiiitb", "SELECT key, form, wave, unit, cursor, owner, box FROM drafts ORDER BY "
      "key", "INSERT INTO drafts(key, form, wave, unit, cursor, owner, box) VALUES (?1, ?2, ?3, "
      "?4, ?5, ?6, ?7)"},
@@ -1585,10 +1668,12 @@ static int copy_table(store_t *src, store_t *dst, const struct copy_table *t, er
 
 /* Every response with its answers, in id order, one response at a time:
  * the rows of the stream below (id, form, wave, unit, week, source, then
- * item, num, text of one answer or nulls). */
+ * item, num, text of one answer or nulls, then the response's import
+ * batch or 0). */
 static const char *const all_answers =
     "SELECT r.id, r.form, r.wave, coalesce(r.unit, 0), r.submitted_on, r.source, a.item, a.num, "
-    "a.text FROM responses r LEFT JOIN answers a ON a.response = r.id ORDER BY r.id, a.item";
+    "a.text, coalesce(r.batch, 0) FROM responses r LEFT JOIN answers a ON a.response = r.id "
+    "ORDER BY r.id, a.item";
 
 typedef struct {
     store_resp_t r;
@@ -1611,6 +1696,7 @@ static int gather_row(store_q_t *q, one_response_t *o)
         o->r.form = (int)c_int(q, 1);
         o->r.wave = (int)c_int(q, 2);
         o->r.unit = (int)c_int(q, 3);
+        o->r.batch = (long)c_int(q, 9);
         snprintf(o->week, sizeof o->week, "%s", c_text(q, 4));
         snprintf(o->source, sizeof o->source, "%s", c_text(q, 5));
         o->n = 0;
@@ -1649,8 +1735,9 @@ static int put_response(store_t *dst, one_response_t *o, err_t *err)
         rc = dst->drv->bulk_add(dst->db, &o->r, o->a, o->n, err);
     } else {
         rc = run(dst, _("storing response"), NULL, err, "INSERT INTO responses(id, form, wave, "
-                 "unit, submitted_on, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "liiutt",
-                 (long)o->r.id, o->r.form, o->r.wave, o->r.unit, o->week, o->source);
+                 "unit, submitted_on, source, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 "liiuttn", (long)o->r.id, o->r.form, o->r.wave, o->r.unit, o->week, o->source,
+                 o->r.batch);
         if (rc == 0)
             rc = add_answers(dst, o->r.id, o->a, o->n, err);
     }
@@ -1727,9 +1814,10 @@ static void fnv(uint64_t *h, const void *p, size_t n)
 
 static void fnv_row(uint64_t *h, store_q_t *q)
 {
-    char line[96];
-    int n = snprintf(line, sizeof line, "%lld|%lld|%lld|%lld|", (long long)c_int(q, 0),
-                     (long long)c_int(q, 1), (long long)c_int(q, 2), (long long)c_int(q, 3));
+    char line[128];
+    int n = snprintf(line, sizeof line, "%lld|%lld|%lld|%lld|%lld|", (long long)c_int(q, 0),
+                     (long long)c_int(q, 1), (long long)c_int(q, 2), (long long)c_int(q, 3),
+                     (long long)c_int(q, 9));
     fnv(h, line, (size_t)n);
     for (int c = 4; c <= 5; c++) {
         const char *t = c_text(q, c);

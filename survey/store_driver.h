@@ -61,6 +61,7 @@ typedef struct {
     int64_t id;
     int form, wave, unit;      /* unit 0 = none */
     const char *week, *source;
+    long batch;                /* the import batch it belongs to, 0 = none */
 } store_resp_t;
 
 /* A scan hands over its rows one answer at a time, responses in the order

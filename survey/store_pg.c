@@ -165,9 +165,29 @@ static const char *const migrations[] = {
     "CREATE TABLE ballots("
     "  id bigint PRIMARY KEY, wave integer NOT NULL REFERENCES waves(id),"
     "  unit integer REFERENCES units(id), box bytea NOT NULL);",
+    /* 5 -> 6: imports as batches that can be listed and undone, as on
+     * SQLite (store_sqlite.c says why).  Their ids come from a counter
+     * row, like SQLite's AUTOINCREMENT: an undone batch's id is never
+     * handed out again, and an import rolled back takes none (a sequence
+     * would skip one, and "import 2" would be listed as 3) */
+    "CREATE TABLE import_batch_ids(last integer NOT NULL);"
+    "INSERT INTO import_batch_ids VALUES (0);"
+    "CREATE FUNCTION next_import_batch() RETURNS integer LANGUAGE sql AS "
+    "  'UPDATE gapsurvey.import_batch_ids SET last = last + 1 RETURNING last';"
+    "CREATE TABLE import_batches("
+    "  id integer PRIMARY KEY DEFAULT gapsurvey.next_import_batch(),"
+    "  form integer REFERENCES forms(id), form_id text NOT NULL,"
+    "  wave integer REFERENCES waves(id), file text NOT NULL, hash text NOT NULL,"
+    "  data_hash text, rows bigint NOT NULL, imported_at text NOT NULL);"
+    "INSERT INTO import_batches(form_id, file, hash, rows, imported_at)"
+    "  SELECT form_id, file, hash, rows, imported_on FROM imports ORDER BY imported_on, hash;"
+    "DROP TABLE imports;"
+    "CREATE INDEX import_batches_by_form ON import_batches(form_id);"
+    "ALTER TABLE responses ADD COLUMN batch integer REFERENCES import_batches(id);"
+    "CREATE INDEX responses_by_batch ON responses(batch) WHERE batch IS NOT NULL;",
 };
 /* the version each migration brings the schema to */
-static const int migration_to[] = {5};
+static const int migration_to[] = {5, 6};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] ==
                    sizeof migration_to / sizeof migration_to[0],
@@ -629,7 +649,7 @@ static int p_bulk_add(store_db_t *db, const store_resp_t *r, const store_answer_
     struct bulk_row *row = &k->rows[k->n++];
     row->id = r->id;
     row->roff = k->resp.len;
-    be16(&k->resp, 6);
+    be16(&k->resp, 7);
     f_int8(&k->resp, r->id);
     f_int4(&k->resp, r->form);
     f_int4(&k->resp, r->wave);
@@ -639,6 +659,10 @@ static int p_bulk_add(store_db_t *db, const store_resp_t *r, const store_answer_
         be32(&k->resp, (uint32_t)-1);
     f_text(&k->resp, r->week);
     f_text(&k->resp, r->source);
+    if (r->batch > 0)
+        f_int4(&k->resp, (int)r->batch);
+    else
+        be32(&k->resp, (uint32_t)-1);
     row->aoff = k->ans.len;
     for (size_t i = 0; i < n; i++) {
         be16(&k->ans, 4);
@@ -807,8 +831,8 @@ static int bulk_flush(pdb_t *d)
         return 0;
     int rc = bulk_unique(d);
     if (rc == 0)
-        rc = copy_in(d, "COPY responses(id, form, wave, unit, submitted_on, source) FROM STDIN "
-                        "(FORMAT binary)", &k->resp);
+        rc = copy_in(d, "COPY responses(id, form, wave, unit, submitted_on, source, batch) FROM "
+                        "STDIN (FORMAT binary)", &k->resp);
     if (rc == 0 && k->ans.len)
         rc = copy_in(d, "COPY answers(response, item, num, text) FROM STDIN (FORMAT binary)",
                      &k->ans);
@@ -1281,7 +1305,8 @@ static int p_ids_follow(store_db_t *db, err_t *err)
         if (rc)
             return fail(d, err);
     }
-    return 0;
+    return run_err(d, "UPDATE import_batch_ids SET last = greatest(last, (SELECT "
+                   "coalesce(max(id), 0) FROM import_batches))", err);
 }
 
 const store_driver_t store_pg_driver = {

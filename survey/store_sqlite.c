@@ -198,6 +198,30 @@ static const char *const migrations[] = {
     "  wave INTEGER NOT NULL REFERENCES waves(id),"
     "  unit INTEGER REFERENCES units(id),"
     "  box BLOB NOT NULL);",
+    /* 5 -> 6: every import is a batch that can be listed and undone: its
+     * responses name it.  Only imports are batches: a web or terminal
+     * response has none, so nothing groups those by arrival.  data_hash
+     * recognises the same responses imported again from other bytes (line
+     * ends, column or row order, another encoding or layout).  Imports
+     * recorded before this have no responses linked (form and wave NULL)
+     * and can be listed but not undone.  Ids are never reused, so "import
+     * undo 3" cannot hit another import than the one listed as 3. */
+    "CREATE TABLE import_batches("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"   /* an undone batch's id is never reused */
+    "  form INTEGER REFERENCES forms(id),"
+    "  form_id TEXT NOT NULL,"
+    "  wave INTEGER REFERENCES waves(id),"
+    "  file TEXT NOT NULL,"
+    "  hash TEXT NOT NULL,"
+    "  data_hash TEXT,"
+    "  rows INTEGER NOT NULL,"
+    "  imported_at TEXT NOT NULL);"
+    "INSERT INTO import_batches(form_id, file, hash, rows, imported_at)"
+    "  SELECT form_id, file, hash, rows, imported_on FROM imports ORDER BY rowid;"
+    "DROP TABLE imports;"
+    "CREATE INDEX import_batches_by_form ON import_batches(form_id);"
+    "ALTER TABLE responses ADD COLUMN batch INTEGER REFERENCES import_batches(id);"
+    "CREATE INDEX responses_by_batch ON responses(batch) WHERE batch IS NOT NULL;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

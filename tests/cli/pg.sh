@@ -12,8 +12,8 @@ PIDS=""
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; lib_cleanup' EXIT
 
 # ---- 1. the CLI tests of the store's behaviour, on PostgreSQL ----
-for t in foundation token import export run run_entry sealed anon_serve serve serve_pages \
-    serve_console simulate rcheck; do
+for t in foundation token import import_batches import_migrate export run run_entry sealed \
+    anon_serve serve serve_pages serve_console simulate rcheck; do
     GS_BACKEND=pg sh "$ROOT/tests/cli/$t.sh" >"$T/sub.log" 2>&1
     st=$?
     sed -n "s/^ok - /ok - pg $t: /p; s/^not ok - /not ok - pg $t: /p; s/^#/# pg $t:/p" "$T/sub.log"
@@ -104,6 +104,13 @@ for args in "" "--min-n 4" "--by level"; do
     "$GS" --db "$PGR" analyze --form rcheck-staff $args --json >r-pg.json
     check "R agreement data, analyze $args --json: the same bytes on both" cmp -s r-sq.json r-pg.json
 done
+"$GS" --db rc.db import list >il-sq.txt 2>&1
+"$GS" --db "$PGR" import list >il-pg.txt 2>&1
+check "the copy keeps the import batches: import list the same" cmp -s il-sq.txt il-pg.txt
+check "(two imports listed)" grep -q "self-responses.csv" il-pg.txt
+same "and which batch each response came from" \
+    "$(GAPSURVEY_DB="$PGR" sql "SELECT batch, count(*) FROM responses GROUP BY batch ORDER BY batch" | tr '\n' ' ')" \
+    "$(sqlite3 rc.db "SELECT batch, count(*) FROM responses GROUP BY batch ORDER BY batch" | tr '\n' ' ')"
 if python3 "$ROOT/tests/cli/json_close.py" "$R/expected-by-level.json" r-pg.json --rtol 1e-6 --atol 1e-13 >cmp.txt 2>&1; then
     ok "and PostgreSQL's --by level agrees with R: $(tail -n 1 cmp.txt | sed 's/ (.*//')"
 else

@@ -330,6 +330,91 @@ static void import_all_or_nothing(void **state)
     assert_true(s.ordered);
 }
 
+static int import_seen_row(void *ud, const store_import_t *b)
+{
+    long *v = ud;
+    v[0] = b->id;
+    v[1] = b->rows;
+    v[2] = b->responses;
+    v[3] = b->undoable;
+    return 0;
+}
+
+/* One import of n responses as batch *id, committed or rolled back. */
+static void import_batch(fx_t *x, int n, int commit, long *id)
+{
+    err_t err = {0};
+    assert_int_equal(store_begin(x->s, &err), 0);
+    assert_int_equal(store_import_begin(x->s, x->form, "t", x->wave, "f.csv", id, &err), 0);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(add(x, "import", 1 + i % 5, &err), 0);
+    assert_int_equal(add(x, "web", 3, &err), 0);   /* not an import's: no batch */
+    if (!commit) {
+        store_rollback(x->s);
+        return;
+    }
+    assert_int_equal(store_import_end(x->s, *id, "abc", "def-5", n, &err), 0);
+    assert_int_equal(store_commit(x->s, &err), 0);
+}
+
+/* Import batches: the responses of an import (bulk rows on PostgreSQL)
+ * name it, a rolled-back import takes no id, an undone one's id is not
+ * handed out again, undo removes exactly its responses, and db copy keeps
+ * which batch each response came from. */
+static void import_batches(void **state)
+{
+    fx_t *x = *state;
+    err_t err = {0};
+    long id = 0, v[4] = {0}, removed = 0;
+    import_batch(x, 3000, 1, &id);
+    assert_int_equal(id, 1);
+    assert_int_equal(store_import_list(x->s, 1, import_seen_row, v, &err), 0);
+    assert_int_equal(v[0], 1);
+    assert_int_equal(v[1], 3000);
+    assert_int_equal(v[2], 3000);   /* every bulk row names its batch */
+    assert_int_equal(v[3], 1);
+    long batch = 0;
+    int same = -1;
+    assert_int_equal(store_import_seen(x->s, "t", "abc", "zzz", &batch, &same, &err), 1);
+    assert_int_equal(batch, 1);
+    assert_int_equal(same, 1);
+    assert_int_equal(store_import_seen(x->s, "t", "zzz", "def-5", &batch, &same, &err), 1);
+    assert_int_equal(same, 0);
+    assert_int_equal(store_import_seen(x->s, "t", "zzz", "zzz", &batch, &same, &err), 0);
+    import_batch(x, 10, 0, &id);    /* rolled back */
+    import_batch(x, 7, 1, &id);
+    assert_int_equal(id, 2);        /* the rolled-back one took no id */
+    assert_int_equal(scan(x).n, 3000 + 7 + 2);
+    assert_int_equal(store_begin(x->s, &err), 0);
+    assert_int_equal(store_import_delete(x->s, 2, &removed, &err), 0);
+    assert_int_equal(store_commit(x->s, &err), 0);
+    assert_int_equal(removed, 7);
+    assert_int_equal(scan(x).n, 3000 + 2);   /* the web responses stay */
+    assert_int_equal(store_import_list(x->s, 2, import_seen_row, v, &err), 1);
+    import_batch(x, 4, 1, &id);
+    assert_int_equal(id, 3);        /* 2 was undone: never again */
+
+    /* copied, each response keeps its batch */
+    fx_t y = {0};
+    char *to = fresh_target(&y, 0);
+    store_t *dst = NULL;
+    assert_int_equal(store_open(to, 1, &dst, &err), 0);
+    assert_int_equal(store_copy(x->s, dst, &err), 0);
+    assert_int_equal(store_import_list(dst, 3, import_seen_row, v, &err), 0);
+    assert_int_equal(v[2], 4);
+    assert_int_equal(store_import_list(dst, 1, import_seen_row, v, &err), 0);
+    assert_int_equal(v[2], 3000);
+    store_census_t a, b;
+    assert_int_equal(store_census(x->s, &a, &err), 0);
+    assert_int_equal(store_census(dst, &b, &err), 0);
+    assert_string_equal(a.checksum, b.checksum);
+    store_close(dst);
+    free(to);
+    char *cmd = util_fmt("rm -rf '%s'", y.dir);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+}
+
 /* A failed statement inside a savepoint is undone without the rest of
  * the batch (the web server's group commit). */
 static void savepoint_undoes_one(void **state)
@@ -557,6 +642,7 @@ int main(void)
         BOTH(tokens_once),
         BOTH(responses_round_trip),
         BOTH(import_all_or_nothing),
+        BOTH(import_batches),
         BOTH(savepoint_undoes_one),
         BOTH(drafts_secrets_ballots),
         BOTH(one_code_two_connections),
