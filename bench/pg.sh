@@ -6,8 +6,10 @@
 #
 # Environment:
 #   BENCH_N        respondents (default 50000)
-#   BENCH_SCALE    also analyze at BENCH_SCALE x BENCH_N on PostgreSQL, to see
-#                  that the scan's memory stays flat (default 4; 0 = skip)
+#   BENCH_SCALE    also import and analyze BENCH_SCALE x BENCH_N respondents
+#                  on both, side by side (the CSV imported BENCH_SCALE times),
+#                  to see that the scan's memory stays flat (default 4; 0 =
+#                  skip)
 #   BENCH_DIR      where data and databases go (default /tmp/gapsurvey-pgbench-N)
 #   GAPSURVEY_BENCH_PG  a server to use (a URI whose user may create
 #                  databases); default: a throwaway cluster started here
@@ -26,8 +28,10 @@
 #   4. the floors: PostgreSQL's own COPY (psql \copy, binary) of the same
 #      rows into the same schema in one transaction, and of every answer of
 #      the wave out in key order to /dev/null (what any scan must read);
-#   5. PostgreSQL analyze at BENCH_SCALE x N (the CSV repeated), for memory.
-# It prints a table for bench/README.md.
+#   5. import and analyze at BENCH_SCALE x N (the CSV imported BENCH_SCALE
+#      times) on SQLite and on PostgreSQL, for time and memory.
+# Each step also records the machine's load average (1 minute) as it ends:
+# the machine is shared.  It prints a table for bench/README.md.
 set -eu
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,7 +63,8 @@ timed() {
     step=$1; shift
     "$TIME" -f "%e %U %S %M" -o "$DIR/t" "$@" >"$DIR/out" 2>"$DIR/err" ||
         { echo "bench/pg.sh: $step failed:" >&2; tail -n 5 "$DIR/err" >&2; exit 1; }
-    awk -v s="$step" '{ printf "%s %s %.2f %s\n", s, $1, $2 + $3, $4 }' "$DIR/t" | tee -a "$log"
+    awk -v s="$step" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
+        '{ printf "%s %s %.2f %s %s\n", s, $1, $2 + $3, $4, l }' "$DIR/t" | tee -a "$log"
 }
 
 # 1. the data
@@ -127,15 +132,18 @@ timed pg_scan_floor "$PSQL" "$P" -qAtX \
     -c "\\copy (SELECT response, item, num, text FROM gapsurvey.answers ORDER BY response, item) TO '/dev/null' (FORMAT binary)"
 timed sqlite_scan_floor sqlite3 "$DIR/s.db" "SELECT count(*) FROM (SELECT response, item, num, text FROM answers)"
 
-# 5. memory at SCALE x N
+# 5. SCALE x N on both: the CSV imported SCALE times into each
 if [ "$SCALE" -gt 1 ]; then
+    rm -f "$DIR/big.db"*
+    cp "$DIR/empty.db" "$DIR/big.db"
     B=$(newdb gsbig)
     "$GS" db copy "$DIR/empty.db" "$B" >/dev/null
-    i=0
-    while [ $i -lt "$SCALE" ]; do
-        "$GS" --db "$B" import "$DIR/responses.csv" --form staff-opinion --again >/dev/null
-        i=$((i + 1))
-    done
+    printf '%s\n' 'i=0' "while [ \$i -lt $SCALE ]; do" \
+        "  \"$GS\" --db \"\$1\" import \"$DIR/responses.csv\" --form staff-opinion --again >/dev/null || exit 1" \
+        '  i=$((i + 1))' 'done' >"$DIR/imports.sh"
+    timed sqlite_import_x$SCALE sh "$DIR/imports.sh" "$DIR/big.db"
+    timed sqlite_analyze_x$SCALE "$GS" --db "$DIR/big.db" analyze --json
+    timed pg_import_x$SCALE sh "$DIR/imports.sh" "$B"
     "$PSQL" "$B" -qc "ANALYZE" >/dev/null
     timed pg_analyze_x$SCALE "$GS" --db "$B" analyze --json
 fi
@@ -143,14 +151,18 @@ fi
 echo
 echo "$N respondents, $answers answers; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| step | wall s | CPU s (gapsurvey/psql) | peak MiB |"
-echo "|---|---|---|---|"
-awk '{ printf "| %s | %.2f | %.2f | %.0f |\n", $1, $2, $3, $4 / 1024 }' "$log"
-awk -v n="$N" -v a="$answers" '
+echo "| step | wall s | CPU s (gapsurvey/psql) | peak MiB | load at end |"
+echo "|---|---|---|---|---|"
+awk '{ printf "| %s | %.2f | %.2f | %.0f | %s |\n", $1, $2, $3, $4 / 1024, $5 }' "$log"
+awk -v n="$N" -v a="$answers" -v x="$SCALE" '
 { w[$1] = $2 }
 END {
     printf "\nimport: SQLite %.0f answers/s, PostgreSQL %.0f answers/s (%.2fx the COPY floor)\n",
         a / w["sqlite_import"], a / w["pg_import"], w["pg_import"] / w["pg_copy_floor"]
     printf "analyze: SQLite %.2f s, PostgreSQL %.2f s (%.2fx SQLite; the scan floor %.2f s)\n",
         w["sqlite_analyze"], w["pg_analyze"], w["pg_analyze"] / w["sqlite_analyze"], w["pg_scan_floor"]
+    if (x > 1)
+        printf "at %d x: import SQLite %.0f answers/s, PostgreSQL %.0f answers/s; analyze SQLite %.2f s, PostgreSQL %.2f s (%.2fx)\n",
+            x, x * a / w["sqlite_import_x" x], x * a / w["pg_import_x" x], w["sqlite_analyze_x" x],
+            w["pg_analyze_x" x], w["pg_analyze_x" x] / w["sqlite_analyze_x" x]
 }' "$log"

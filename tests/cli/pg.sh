@@ -12,14 +12,27 @@ PIDS=""
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; lib_cleanup' EXIT
 
 # ---- 1. the CLI tests of the store's behaviour, on PostgreSQL ----
-for t in foundation token import import_batches import_migrate export run run_entry sealed \
-    anon_serve serve serve_pages serve_console simulate rcheck; do
-    GS_BACKEND=pg sh "$ROOT/tests/cli/$t.sh" >"$T/sub.log" 2>&1
-    st=$?
-    sed -n "s/^ok - /ok - pg $t: /p; s/^not ok - /not ok - pg $t: /p; s/^#/# pg $t:/p" "$T/sub.log"
-    if [ "$st" -ne 0 ] || ! grep -q '^ok ' "$T/sub.log"; then
+# in three lanes at once (most of their time is spent waiting for servers
+# and terminals, not computing; the lanes are balanced by their durations),
+# each test on a database of its own; their lines are printed afterwards
+LANES="serve,run_entry,import_batches,token,foundation
+    export,simulate,anon_serve,sealed,import_migrate
+    serve_console,rcheck,run,serve_pages,import"
+for lane in $LANES; do
+    (
+        for t in $(echo "$lane" | tr , ' '); do
+            GS_BACKEND=pg sh "$ROOT/tests/cli/$t.sh" >"$T/sub-$t.log" 2>&1
+            echo $? >"$T/sub-$t.st"
+        done
+    ) &
+done
+wait
+for t in $(echo "$LANES" | tr , ' '); do
+    st=$(cat "$T/sub-$t.st" 2>/dev/null || echo "none")
+    sed -n "s/^ok - /ok - pg $t: /p; s/^not ok - /not ok - pg $t: /p; s/^#/# pg $t:/p" "$T/sub-$t.log"
+    if [ "$st" != 0 ] || ! grep -q '^ok ' "$T/sub-$t.log"; then
         notok "pg $t: the test itself ended with status $st"
-        grep -v '^ok ' "$T/sub.log" | head -n 20 | sed 's/^/# /'
+        grep -v '^ok ' "$T/sub-$t.log" | head -n 20 | sed 's/^/# /'
     fi
 done
 
