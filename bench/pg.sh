@@ -119,16 +119,20 @@ print("analyze --json: SQLite and PostgreSQL agree to 1e-9")
 PY
 
 # 4. the floors
-"$PSQL" "$P" -qAtX -c "\\copy gapsurvey.responses TO '$DIR/r.bin' (FORMAT binary)" \
+"$PSQL" "$P" -qAtX -v ON_ERROR_STOP=1 -c "\\copy gapsurvey.responses TO '$DIR/r.bin' (FORMAT binary)" \
     -c "\\copy (SELECT * FROM gapsurvey.answers ORDER BY response, item) TO '$DIR/a.bin' (FORMAT binary)"
 F=$(newdb gsfloor)
 "$GS" db copy "$DIR/empty.db" "$F" >/dev/null
-"$PSQL" "$P" -qAtX -c "\\copy gapsurvey.waves TO '$DIR/w.bin' (FORMAT binary)"
-"$PSQL" "$F" -qAtX -c "\\copy gapsurvey.waves FROM '$DIR/w.bin' (FORMAT binary)"
-timed pg_copy_floor "$PSQL" "$F" -qAtX -c "BEGIN" \
+# the rows the responses refer to besides forms and units: the wave, the
+# import batch (errors stop psql: a COPY refused at once is no floor)
+"$PSQL" "$P" -qAtX -v ON_ERROR_STOP=1 -c "\\copy gapsurvey.waves TO '$DIR/w.bin' (FORMAT binary)" \
+    -c "\\copy gapsurvey.import_batches TO '$DIR/b.bin' (FORMAT binary)"
+"$PSQL" "$F" -qAtX -v ON_ERROR_STOP=1 -c "\\copy gapsurvey.waves FROM '$DIR/w.bin' (FORMAT binary)" \
+    -c "\\copy gapsurvey.import_batches FROM '$DIR/b.bin' (FORMAT binary)"
+timed pg_copy_floor "$PSQL" "$F" -qAtX -v ON_ERROR_STOP=1 -c "BEGIN" \
     -c "\\copy gapsurvey.responses FROM '$DIR/r.bin' (FORMAT binary)" \
     -c "\\copy gapsurvey.answers FROM '$DIR/a.bin' (FORMAT binary)" -c "COMMIT"
-timed pg_scan_floor "$PSQL" "$P" -qAtX \
+timed pg_scan_floor "$PSQL" "$P" -qAtX -v ON_ERROR_STOP=1 \
     -c "\\copy (SELECT response, item, num, text FROM gapsurvey.answers ORDER BY response, item) TO '/dev/null' (FORMAT binary)"
 timed sqlite_scan_floor sqlite3 "$DIR/s.db" "SELECT count(*) FROM (SELECT response, item, num, text FROM answers)"
 
