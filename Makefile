@@ -3,7 +3,7 @@
 # `make SANITIZE=1 test` builds into build-san/ with ASan+UBSan.
 
 CC      ?= cc
-PKGS    := gsl sqlite3 libmicrohttpd xlsxwriter libqrencode libsodium libzip expat
+PKGS    := gsl sqlite3 libpq libmicrohttpd xlsxwriter libqrencode libsodium libzip expat
 CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -MMD -MP -I.
 OPT     ?= -O2
 

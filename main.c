@@ -29,6 +29,7 @@ static const cli_cmd_t commands[] = {
     {"analyze", cmd_analyze, CLI_NEEDS_DB, N_("statistics per dimension and unit")},
     {"report", cmd_report, CLI_NEEDS_DB, N_("plots and a written report")},
     {"demo", cmd_demo, 0, N_("simulate a city, analyse it and write the report")},
+    {"db", cmd_db, 0, N_("copy a whole database between SQLite and PostgreSQL")},
     {NULL, NULL, 0, NULL},
 };
 

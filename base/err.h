@@ -28,7 +28,7 @@
  * Not errors, so not here: a lookup's "not found" is its return value (1,
  * err untouched), and other answers a function can give besides success
  * are named in its module.  The codes are the kinds a caller may want to
- * tell apart; a locked database is ERR_DB like any other SQLite failure,
+ * tell apart; a locked database is ERR_DB like any other database failure,
  * since nothing treats it otherwise.
  */
 #ifndef GS_ERR_H
@@ -48,7 +48,7 @@ typedef enum {
     ERR_INPUT,      /* bad content of a file or a value; line/col say where when known */
     ERR_NOTFOUND,   /* a named thing (form, wave, database, program) does not exist */
     ERR_EXISTS,     /* a thing to be added exists already */
-    ERR_DB          /* SQLite failed (the message carries its reason) */
+    ERR_DB          /* the database failed, SQLite or PostgreSQL (the message carries its reason) */
 } err_code_t;
 
 typedef struct {

@@ -512,6 +512,26 @@ void util_today(char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* A day, with who was at work or got their slip that day, can narrow a
+ * small unit's respondents to one; a week still shows how collection
+ * progresses. */
+void util_iso_week(const char *date, char out[16])
+{
+    struct tm tm = {0};
+    char extra;
+    snprintf(out, 16, "%s", date ? date : "");
+    if (date && strlen(date) == 10 &&
+        sscanf(date, "%4d-%2d-%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &extra) == 3) {
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        tm.tm_hour = 12;
+        time_t t = timegm(&tm);
+        struct tm n;
+        if (gmtime_r(&t, &n))
+            strftime(out, 16, "%G-W%V", &n);
+    }
+}
+
 int util_parse_date(const char *s, char out[11])
 {
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

@@ -98,6 +98,10 @@ const char *util_nearest(const char *word, const char *const *candidates);
 /* Today's date as YYYY-MM-DD (local time); only the date, never the time
  * of day, is kept with responses. */
 void util_today(char out[11]);
+/* The ISO week of a date, "2026-W07" for 2026-02-12: all a response keeps
+ * of the day it came (store.h).  Anything that is not a YYYY-MM-DD date is
+ * copied as it is (cut to 15 bytes). */
+void util_iso_week(const char *date, char out[16]);
 /* A calendar date as written by people and spreadsheets (2026-03-01,
  * 2026/3/1, 2026.3.1, 2026年3月1日) into ISO form in out.  0; -2 when a
  * time of day follows (never kept); -1 when it is no valid date. */

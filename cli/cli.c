@@ -407,11 +407,12 @@ int cli_sub_options(cli_ctx_t *cx, const cli_cmd_t *subs)
 }
 
 static const char usage[] = N_(
-    "usage: gapsurvey [--db FILE] [--lang zh|en] [--quiet] COMMAND [ARGS]\n"
+    "usage: gapsurvey [--db FILE|URI] [--lang zh|en] [--quiet] COMMAND [ARGS]\n"
     "       gapsurvey help COMMAND\n"
     "       gapsurvey --version\n"
     "\n"
-    "The database is --db FILE, else $GAPSURVEY_DB, else ./gapsurvey.db.\n"
+    "The database is --db FILE, else $GAPSURVEY_DB, else ./gapsurvey.db; a\n"
+    "postgresql:// URI instead of a file names a PostgreSQL database.\n"
     "The language is --lang, else $LANGUAGE, $LC_ALL, $LC_MESSAGES or $LANG,\n"
     "else English.  --quiet (-q) keeps everything but errors and data off the\n"
     "terminal.  --db, --lang and --quiet may also follow the command.\n"

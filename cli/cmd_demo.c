@@ -1,6 +1,7 @@
 /*
  * demo: `gapsurvey demo` is the whole job in one command, on a simulated
- * city: a fresh DIR/demo.db with the shipped questionnaires and units, two
+ * city: a fresh DIR/demo.db (or the empty PostgreSQL database --db names)
+ * with the shipped questionnaires and units, two
  * survey waves (2025 and 2026) with a few weaknesses planted in 2026 and
  * two units whose self-assessments are inflated, the analysis of 2026
  * against 2025 and the report in DIR.  It ends by printing the findings,
@@ -36,7 +37,9 @@ static const char usage[] = N_(
     "clean) and two units (U07, U18) whose self-assessments are inflated;\n"
     "analyses 2026 against 2025 and writes the report into DIR (default\n"
     "./demo): report.html, report.md, report.docx, the CSV tables, plots/ and\n"
-    "demo.db, the database it used (an older DIR/demo.db is replaced).\n"
+    "demo.db, the database it used (an older DIR/demo.db is replaced).  With\n"
+    "--db naming PostgreSQL (a postgresql:// URI) it uses that database\n"
+    "instead, which must hold no gapsurvey data yet.\n"
     "\n"
     "example:\n"
     "  gapsurvey --lang en demo --out /tmp/demo\n");
@@ -119,15 +122,25 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = 1, zh = strcmp(lang, "zh") == 0;
+    /* --db (or GAPSURVEY_DB) naming PostgreSQL: the demo goes there, into
+     * an empty database only (nothing of anyone's is ever replaced) */
+    int pg = store_is_uri(cli_db_path), empty = 1;
     err_t err = {0};
     err_t plot_err = {0};
-    char *db = util_fmt("%s/demo.db", out);
+    char *db = pg ? util_xstrdup(cli_db_path) : util_fmt("%s/demo.db", out);
     store_t *s = NULL;
     res_t *r = NULL;
-    if (make_dir(out) != 0 || remove_db(db) != 0)
+    if (make_dir(out) != 0 || (!pg && remove_db(db) != 0))
         goto cleanup;
-    if (store_open(db, 1, &s, &err) != 0) {
+    if (store_open(db, 1, &s, &err) != 0 || store_empty(s, &empty, &err) != 0) {
         cli_perror(&err);
+        goto cleanup;
+    }
+    if (!empty) {
+        char *name = store_name(db);
+        cli_error(_("demo fills an empty database, and %s holds one already; give it a new "
+                    "database (or no --db: then DIR/demo.db)"), name);
+        free(name);
         goto cleanup;
     }
     char *overclaim[] = {overclaim_u07, overclaim_u18};

@@ -3,18 +3,22 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 
 static const char usage[] = N_(
-    "usage: gapsurvey [--db FILE] init\n"
+    "usage: gapsurvey [--db FILE|URI] init\n"
     "\n"
     "Creates the database (default ./gapsurvey.db).  Running it again on an\n"
-    "existing database is harmless; an older schema is upgraded.\n"
+    "existing database is harmless; an older schema is upgraded.  With a\n"
+    "PostgreSQL URI (postgresql://user@host:port/dbname) the tables go in the\n"
+    "schema gapsurvey of that database, which must exist.\n"
     "\n"
-    "example:\n"
-    "  gapsurvey --db city.db init\n");
+    "examples:\n"
+    "  gapsurvey --db city.db init\n"
+    "  gapsurvey --db postgresql://survey@db.intranet/survey init\n");
 
 static const cli_opt_t opts[] = {CLI_OPT_END};
 
@@ -27,6 +31,8 @@ int cmd_init(int argc, char **argv, cli_ctx_t *cx)
         return cli_usage(usage);
     if (!cli_store(cx))
         return 1;
-    printf(_("database ready: %s\n"), cli_db_path);
+    char *name = store_name(cli_db_path);   /* no password on the screen */
+    printf(_("database ready: %s\n"), name);
+    free(name);
     return 0;
 }

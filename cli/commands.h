@@ -22,5 +22,6 @@ int cmd_simulate(int argc, char **argv, cli_ctx_t *cx);
 int cmd_analyze(int argc, char **argv, cli_ctx_t *cx);
 int cmd_report(int argc, char **argv, cli_ctx_t *cx);
 int cmd_demo(int argc, char **argv, cli_ctx_t *cx);
+int cmd_db(int argc, char **argv, cli_ctx_t *cx);
 
 #endif

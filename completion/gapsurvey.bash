@@ -22,7 +22,7 @@ _gapsurvey()
     local cur prev cmd i
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local commands="init form unit wave token run serve import export simulate analyze report demo help"
+    local commands="init form unit wave token run serve import export simulate analyze report demo db help"
 
     # the command: the first word that is neither a global option nor its value
     cmd=""
@@ -87,6 +87,7 @@ _gapsurvey()
     analyze) opts="--form --wave --by --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --json --csv --help" ;;
     report) opts="--out --form --wave --by --lang --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --no-plots --format --unit --each-unit --help" ;;
     demo) opts="--out --lang --help" ;;
+    db) opts="--help" ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then
@@ -126,6 +127,12 @@ _gapsurvey()
             COMPREPLY=($(compgen -W "list undo" -- "$cur") $(compgen -f -- "$cur"))
         elif [[ $sub != undo ]]; then
             COMPREPLY=($(compgen -f -- "$cur"))
+        fi ;;
+    db)
+        if ((COMP_CWORD == ci + 1)); then
+            COMPREPLY=($(compgen -W "copy" -- "$cur"))
+        elif [[ $sub == copy ]]; then
+            COMPREPLY=($(compgen -f -- "$cur"))   # a file, or type a postgresql:// URI
         fi ;;
     esac
 }

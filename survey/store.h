@@ -1,10 +1,12 @@
 /*
- * store: the SQLite database behind gapsurvey.  All SQL lives here; the
- * commands, runner, web server, import and the analysis scan call these
- * functions and never issue SQL themselves, so the schema has one home.
+ * store: the database behind gapsurvey, SQLite (a file, the default) or
+ * PostgreSQL (a postgresql:// or postgres:// URI).  All SQL lives behind
+ * this header (survey/store*.c); the commands, runner, web server, import
+ * and the analysis scan call these functions and never issue SQL
+ * themselves, so the schema has one home and both databases answer alike.
  *
  * Conventions: functions return 0 on success and -1 on failure with err
- * set (base/err.h: ERR_DB when SQLite failed, the caller clears it).
+ * set (base/err.h: ERR_DB when the database failed, the caller clears it).
  * Lookups return 1 for "not found", err untouched.  Strings
  * handed to callbacks belong to the store and are valid only during the
  * callback.  Every statement is prepared with bound parameters; no SQL is
@@ -25,10 +27,18 @@ typedef struct store store_t;
 
 /* ---- the connection: opening, transactions ---- */
 
-/* Opens path.  create=1 makes a new database (error if it has a schema of
- * a newer program); create=0 requires an existing gapsurvey database. */
+/* Opens path: a file (SQLite), or a libpq URI starting postgresql:// or
+ * postgres:// (PostgreSQL, the schema "gapsurvey" of that database).
+ * create=1 makes a new database or schema (error if it has a schema of a
+ * newer program); create=0 requires an existing gapsurvey database. */
 int store_open(const char *path, int create, store_t **out, err_t *err);
 void store_close(store_t *s);   /* NULL is fine */
+/* 1 when target names a PostgreSQL database (a URI), 0 for a file. */
+int store_is_uri(const char *target);
+/* "sqlite" or "postgresql". */
+const char *store_backend(const store_t *s);
+/* target as it may be shown: a URI's password replaced by ***.  Heap. */
+char *store_name(const char *target);
 /* How long a write waits for another process's write lock before giving up
  * with "database is locked" (store_open sets 10 s). */
 void store_busy_wait(store_t *s, int ms);
@@ -134,7 +144,7 @@ int store_wave_name(store_t *s, int id, char **name, err_t *err);
 int store_wave_closed(store_t *s, int id, int *closed, err_t *err);
 
 /* ---- responses ---- */
-typedef struct {
+typedef struct store_answer {
     int item;           /* items.id */
     int has_num;
     double num;
@@ -313,5 +323,25 @@ int store_batch_close(store_t *s, int batch, err_t *err);
  * its response. */
 int store_batch_verified(store_t *s, int batch, long seq, long compared, long differences,
                          err_t *err);
+
+/* ---- a whole database (db copy) ---- */
+/* *empty = 1 when s holds no form, unit, wave or secret. */
+int store_empty(store_t *s, int *empty, err_t *err);
+/* Copies everything src holds into dst, which must be empty, in one
+ * transaction of dst (all or nothing) from one snapshot of src; ids stay
+ * the same.  Memory stays flat however many responses. */
+int store_copy(store_t *src, store_t *dst, err_t *err);
+/* What a copy is checked with: the rows of each table besides responses
+ * and answers, the responses and answers, and a checksum over every
+ * response and answer in id order (both ends compute it from what they
+ * read). */
+#define STORE_CENSUS_TABLES 16
+typedef struct {
+    const char *table[STORE_CENSUS_TABLES];   /* NULL after the last */
+    long rows[STORE_CENSUS_TABLES];
+    long responses, answers;
+    char checksum[17];
+} store_census_t;
+int store_census(store_t *s, store_census_t *c, err_t *err);
 
 #endif

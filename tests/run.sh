@@ -37,6 +37,34 @@ count_tap() {   # name status
 }
 
 cd "$root" || exit 1
+
+# The PostgreSQL tests (tests/cli/pg.sh, test_store) use the server that
+# GAPSURVEY_TEST_PG names; without one, and with the server binaries
+# installed, one throwaway cluster is started here for the whole run
+# (tools/pgtmp.sh) and stopped at the end.
+# What the run does about PostgreSQL is said first and again before the
+# last line ($pgnote), so a run without it never passes for one with it.
+pgtmp=""
+pgnote=""
+case "pg test_store" in *"$pattern"*) wants_pg=1 ;; *) wants_pg=0 ;; esac
+case "$pattern" in *pg*|*store*) wants_pg=1 ;; esac
+if [ "$wants_pg" = 1 ] && [ -n "${GAPSURVEY_TEST_PG:-}" ]; then
+    pgnote="PostgreSQL: the store and CLI tests run on both backends, PostgreSQL on the server GAPSURVEY_TEST_PG names"
+elif [ "$wants_pg" = 1 ] && sh tools/pgtmp.sh bin >/dev/null 2>&1; then
+    pgtmp=$(mktemp -d /tmp/gapsurvey-pg.XXXXXX)
+    trap 'rm -f "$log"; sh tools/pgtmp.sh stop "$pgtmp" >/dev/null 2>&1; rm -rf "$pgtmp"' EXIT
+    if GAPSURVEY_TEST_PG=$(sh tools/pgtmp.sh start "$pgtmp" 2>"$log"); then
+        export GAPSURVEY_TEST_PG
+        pgnote="PostgreSQL: GAPSURVEY_TEST_PG is not set; the store and CLI tests run on both backends, PostgreSQL on a throwaway cluster started for this run (tools/pgtmp.sh)"
+    else
+        pgnote="PostgreSQL: GAPSURVEY_TEST_PG is not set and a throwaway cluster could not be started: the PostgreSQL tests fail or say skipped"
+        echo "tests/run.sh: could not start a PostgreSQL cluster:"; cat "$log"
+    fi
+elif [ "$wants_pg" = 1 ]; then
+    pgnote="PostgreSQL: GAPSURVEY_TEST_PG is not set and no PostgreSQL server is installed: the PostgreSQL tests are SKIPPED (SQLite only; set GAPSURVEY_TEST_PG=postgresql://... or install postgresql)"
+fi
+[ -n "$pgnote" ] && echo "$pgnote"
+
 for t in "$build"/tests/test_*; do
     [ -x "$t" ] || continue
     name=$(basename "$t")
@@ -59,5 +87,6 @@ for t in tests/cli/*.sh; do
     fi
 done
 [ -n "$failures" ] && echo "failing:$failures"
+[ -n "$pgnote" ] && echo "$pgnote"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -24,6 +24,12 @@ pc libsodium || need libsodium-dev
 # report.docx and .xlsx questionnaires: zip containers (libzip), XML (expat)
 pc libzip   || need libzip-dev
 pc expat    || need libexpat1-dev
+# the PostgreSQL store (libpq) and the throwaway server its tests start
+# (tools/pgtmp.sh: initdb, pg_ctl, postgres; psql, pg_dump)
+pc libpq    || need libpq-dev
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 ||
+    need postgresql
+command -v psql >/dev/null 2>&1 || need postgresql-client
 [ -f /usr/include/readstat.h ] || need libreadstat-dev
 [ -f /usr/include/csv.h ] || need libcsv-dev
 command -v gnuplot >/dev/null 2>&1 || need gnuplot-nox

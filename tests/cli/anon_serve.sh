@@ -43,8 +43,13 @@ PY
 # every trace the respondents could leave
 sed 's/-//g' codes.txt >codes_norm.txt
 for c in $(cat codes_norm.txt); do printf '%s' "$c" | sha256sum | cut -d' ' -f1; done >hashes.txt
-sqlite3 "$GAPSURVEY_DB" '.dump responses' '.dump answers' >dump.sql
-sqlite3 "$GAPSURVEY_DB" "select sql from sqlite_master where name in ('responses','answers')" >schema.sql
+if pg_backend; then
+    "$(dirname "$PSQL")/pg_dump" -a -t gapsurvey.responses -t gapsurvey.answers "$GAPSURVEY_DB" >dump.sql
+    { columns responses; columns answers; } | sed 's/^/ /' >schema.sql
+else
+    sqlite3 "$GAPSURVEY_DB" '.dump responses' '.dump answers' >dump.sql
+    sqlite3 "$GAPSURVEY_DB" "select sql from sqlite_master where name in ('responses','answers')" >schema.sql
+fi
 run "$GS" export --form staff-opinion --format csv -o e.csv
 run "$GS" export --form staff-opinion --format json -o e.json
 run "$GS" analyze --json
@@ -80,6 +85,6 @@ notrace "plot data and scripts" rep/plots/*.dat rep/plots/*.gp
 hasnot "responses have no token column" schema.sql "token"
 hasnot "responses have no address column" schema.sql " ip"
 same "submitted_on is the ISO week, without day or time" \
-    "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from responses where submitted_on not glob '[0-9][0-9][0-9][0-9]-W[0-9][0-9]'")" 0
+    "$(sql "select submitted_on from responses" | grep -cvE '^[0-9]{4}-W[0-9]{2}$')" 0
 same "responses are not stored in submission order of codes (no rowid link to tokens)" \
-    "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from pragma_table_info('tokens') where name in ('response','response_id')")" 0
+    "$(columns tokens | grep -cxE 'response|response_id')" 0

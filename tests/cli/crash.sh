@@ -8,7 +8,7 @@
 . "$ROOT/tests/cli/lib.sh"
 . "$ROOT/tests/cli/serve_lib.inc"
 # the tmpfs mounts below must never outlive the test
-trap 'serve_kill; umount "$T/ro" "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'serve_kill; umount "$T/ro" "$T/small" 2>/dev/null; lib_cleanup' EXIT
 
 "$GS" init >/dev/null 2>&1
 "$GS" form add "$Q/staff-opinion.csv" >/dev/null 2>&1
@@ -29,7 +29,6 @@ for name, n in (("big1.csv", 20000), ("big2.csv", 3000)):
                              [str(random.randint(1, 5)) for _ in lik]))
     open(name, "w").write("\n".join(rows) + "\n")
 PY
-sql() { sqlite3 "$GAPSURVEY_DB" "$1"; }
 rnd() {   # A B: a random number of seconds between A and B
     awk -v a="$1" -v b="$2" -v s="$(od -An -N4 -tu4 /dev/urandom)" \
         'BEGIN { srand(s); printf "%.2f\n", a + rand() * (b - a) }'

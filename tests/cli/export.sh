@@ -58,7 +58,7 @@ has "minus neutralised" "$T/out" "\"'-2+3\""
 has "at neutralised" "$T/out" "\"'@SUM(A1)\""
 has "a negative number stays a number" "$T/out" ",-1.25,"
 # answers are trimmed when stored, but a tab or CR first would run too
-sqlite3 "$GAPSURVEY_DB" "UPDATE answers SET text = char(9) || '=1+1' WHERE text = 'fine'"
+sql "UPDATE answers SET text = '$(printf '\t')=1+1' WHERE text = 'fine'"
 run "$GS" export --form mini-multi --format csv
 has "tab neutralised" "$T/out" "\"'	=1+1\""
 has "CJK and quotes intact" "$T/out" "\"市委办公室，\"\"引号\"\"\""
@@ -198,7 +198,7 @@ export GAPSURVEY_DB="$T/waves.db"
 "$GS" init >/dev/null
 "$GS" simulate --units 3 --staff 6 --seed 1 --wave 2025 >/dev/null
 "$GS" simulate --units 3 --staff 6 --seed 2 --wave 2026 >/dev/null
-n25=$(sqlite3 "$GAPSURVEY_DB" "SELECT count(*) FROM responses r JOIN waves w ON w.id = r.wave JOIN forms f ON f.id = r.form WHERE w.name = '2025' AND f.form_id = 'staff-opinion'")
+n25=$(sql "SELECT count(*) FROM responses r JOIN waves w ON w.id = r.wave JOIN forms f ON f.id = r.form WHERE w.name = '2025' AND f.form_id = 'staff-opinion'")
 run "$GS" export --form staff-opinion --wave 2025 --format plain
 same "--wave picks the wave" "$(($(wc -l < "$T/out") - 1))" "$n25"
 run "$GS" export --form staff-opinion --format json -o w.json

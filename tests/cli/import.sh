@@ -7,8 +7,7 @@ R="$FIX/rcheck"
 "$GS" form add "$R/staff.csv" >/dev/null
 "$GS" unit import "$R/units.csv" >/dev/null
 "$GS" import "$R/staff-responses.csv" --form rcheck-staff >/dev/null
-sqlite3 "$GAPSURVEY_DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-before=$(sha256sum "$GAPSURVEY_DB" | cut -d' ' -f1)
+before=$(dbsum)
 
 cat > bad.csv <<'CSV'
 unit,level,a1,a2,a3,a4,b1,b2,b3,comment,bogus
@@ -26,23 +25,22 @@ has "unknown unit" "$T/err" "bad.csv:4:1: unit 'ZZ' is not known"
 has "bad value in the same row too" "$T/err" "bad.csv:4:8: 'x' is not a choice of b2"
 has "empty unit" "$T/err" "bad.csv:5:1: the unit is empty"
 has "summary" "$T/err" "nothing imported: 6 problems"
-sqlite3 "$GAPSURVEY_DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-same "database byte-for-byte unchanged" "$(sha256sum "$GAPSURVEY_DB" | cut -d' ' -f1)" "$before"
+same "database byte-for-byte unchanged" "$(dbsum)" "$before"
 
 printf 'unit,level,a1\nR1,jr,3\nNEW1,sr,4\n' > newunit.csv
 run "$GS" import newunit.csv --form rcheck-staff --dry-run --create-units
 status "dry run" 0
 has "dry run says nothing stored" "$T/out" "dry run: nothing stored"
-same "dry run stored nothing" "$(sqlite3 "$GAPSURVEY_DB" 'SELECT count(*) FROM responses')" 108
+same "dry run stored nothing" "$(sql 'SELECT count(*) FROM responses')" 108
 run "$GS" import newunit.csv --form rcheck-staff --create-units
 status "--create-units" 0
-same "unit NEW1 created" "$(sqlite3 "$GAPSURVEY_DB" "SELECT count(*) FROM units WHERE code='NEW1'")" 1
+same "unit NEW1 created" "$(sql "SELECT count(*) FROM units WHERE code='NEW1'")" 1
 run "$GS" import newunit.csv --form rcheck-staff --create-units
 status "the same file again is refused" 1
 has "with advice" "$T/err" "--again"
 run "$GS" import newunit.csv --form rcheck-staff --create-units --again
 status "--again imports it" 0
-same "responses now" "$(sqlite3 "$GAPSURVEY_DB" 'SELECT count(*) FROM responses')" 112
+same "responses now" "$(sql 'SELECT count(*) FROM responses')" 112
 
 # a form with a constraint, select_multiple and GB18030 input
 cat > form.csv <<'CSV'
@@ -68,8 +66,8 @@ has "bad option in a multi-select" "$T/err" "mini.csv:4:2: 'nope' is not a choic
 printf 'unit,topics,years\nR1,study care,3\nR2,,\n' | iconv -f UTF-8 -t GB18030 > gb.csv
 run "$GS" import gb.csv --form mini
 status "GB18030 file imports" 0
-same "select_multiple stored space-separated" "$(sqlite3 "$GAPSURVEY_DB" "SELECT a.text FROM answers a JOIN items i ON i.id=a.item WHERE i.name='topics'")" "study care"
-same "no time of day stored" "$(sqlite3 "$GAPSURVEY_DB" "SELECT count(*) FROM responses WHERE length(submitted_on) <> 8")" 0
+same "select_multiple stored space-separated" "$(sql "SELECT a.text FROM answers a JOIN items i ON i.id=a.item WHERE i.name='topics'")" "study care"
+same "no time of day stored" "$(sql "SELECT count(*) FROM responses WHERE length(submitted_on) <> 8")" 0
 
 # a long choice list out of alphabetical order: its names are looked up
 # through a sorted index (form_list_choice's binary search); every choice
@@ -87,7 +85,7 @@ same "no time of day stored" "$(sqlite3 "$GAPSURVEY_DB" "SELECT count(*) FROM re
 } > sites-ok.csv
 run "$GS" import sites-ok.csv --form sites
 status "every choice of a long unsorted list is found" 0
-same "their names stored" "$(sqlite3 "$GAPSURVEY_DB" "SELECT group_concat(text, ' ') FROM (SELECT a.text FROM answers a JOIN items i ON i.id=a.item JOIN forms f ON f.id=i.form WHERE f.form_id='sites' ORDER BY a.text)")" "a03 b12 c09 d02 e13 f21 k07 m44 w08 x55 y10 z01"
+same "their names stored" "$(sql "SELECT a.text FROM answers a JOIN items i ON i.id=a.item JOIN forms f ON f.id=i.form WHERE f.form_id='sites' ORDER BY a.text" | tr '\n' ' ' | sed 's/ $//')" "a03 b12 c09 d02 e13 f21 k07 m44 w08 x55 y10 z01"
 printf 'unit,site\nR1,a00\nR1,k08\nR1,zz\nR1,K07\n' > sites-bad.csv
 run "$GS" import sites-bad.csv --form sites
 status "names between, before and after the choices are refused" 1

@@ -43,7 +43,7 @@ same "one line per problem kind" "$(grep -c 'bad.xlsx:Responses!' "$T/err")" 2
 run "$GS" import resp.xlsx --form rcheck-staff
 status "an .xlsx response file imports" 0
 has "says it read the sheet" "$T/out" "108 responses imported into rcheck-staff"
-same "every row stored" "$(sqlite3 "$GAPSURVEY_DB" 'SELECT count(*) FROM responses')" 108
+same "every row stored" "$(sql 'SELECT count(*) FROM responses')" 108
 "$GS" export --form rcheck-staff --format plain -o from-xlsx.csv >/dev/null
 check "the workbook's data equal the CSV's" samerows from-xlsx.csv "$R/staff-responses.csv"
 
@@ -80,7 +80,7 @@ status "GB18030 behind a UTF-8 BOM: exit 1" 1
 has "GB18030 behind a UTF-8 BOM: points to --encoding gb18030" "$T/err" "looks like GB18030 (as Chinese Excel and WPS save it): give --encoding gb18030"
 run "$GS" import u8bom-gb.csv --form rcheck-staff --encoding gb18030
 status "and --encoding gb18030 reads it" 0
-same "with its Chinese text" "$(sqlite3 "$GAPSURVEY_DB" "SELECT a.text FROM answers a JOIN items i ON i.id = a.item WHERE i.name = 'comment' AND a.text = '很好'")" "很好"
+same "with its Chinese text" "$(sql "SELECT a.text FROM answers a JOIN items i ON i.id = a.item WHERE i.name = 'comment' AND a.text = '很好'")" "很好"
 
 # ---- the same problem on many rows: one line ----
 {
@@ -147,7 +147,7 @@ sed -i '$d' zhlab.csv
 run "$GS" import zhlab.csv --form zhmini
 status "labels in Chinese and English" 0
 has "four cells were labels" "$T/out" "zhlab.csv: 4 cells held choice labels instead of names and were read as those choices, e.g. '同意' = 3 (q1)"
-same "stored as the choices they name" "$(sqlite3 "$GAPSURVEY_DB" "SELECT group_concat(a.text, '|') FROM (SELECT a.text FROM answers a JOIN items i ON i.id = a.item JOIN forms f ON f.id = i.form WHERE f.form_id = 'zhmini' ORDER BY i.name, a.text) a")" "1|2|3|care|study|study care"
+same "stored as the choices they name" "$(sql "SELECT a.text FROM answers a JOIN items i ON i.id = a.item JOIN forms f ON f.id = i.form WHERE f.form_id = 'zhmini' ORDER BY i.name, a.text" | paste -sd'|' -)" "1|2|3|care|study|study care"
 
 # ---- a typo in a choice list name: one error, with the list meant ----
 sed 's/select_one agree5/select_one agre5/' "$Q/staff-opinion.csv" > typo.csv

@@ -8,7 +8,7 @@ R="$FIX/rcheck"
 "$GS" init >/dev/null
 "$GS" form add "$R/staff.csv" >/dev/null
 "$GS" unit import "$R/units.csv" >/dev/null
-count() { sqlite3 "$GAPSURVEY_DB" "SELECT count(*) FROM $1"; }
+count() { sql "SELECT count(*) FROM $1"; }
 
 run "$GS" import list
 status "import list on a new database" 0
@@ -64,7 +64,7 @@ same "twice the responses" "$(count responses)" 216
 # a response from the terminal is in no batch
 printf 'jr\n3\n3\n3\n3\n3\n3\n3\n\n' | "$GS" run rcheck-staff --unit R1 >/dev/null 2>&1
 same "the terminal response is stored" "$(count responses)" 217
-same "and belongs to no batch" "$(sqlite3 "$GAPSURVEY_DB" "SELECT count(*) FROM responses WHERE source = 'terminal' AND batch IS NULL")" 1
+same "and belongs to no batch" "$(sql "SELECT count(*) FROM responses WHERE source = 'terminal' AND batch IS NULL")" 1
 
 run "$GS" import list
 status "import list" 0
@@ -80,8 +80,8 @@ has "says what was removed" "$T/out" "import 2 (shuffled.csv"
 has "and how much" "$T/out" "undone: 108 responses removed"
 same "its responses are gone" "$(count responses)" 109
 same "with their answers (the terminal response's 8 remain)" "$(count answers)" $((answers + 8))
-same "no answer is left without its response" "$(sqlite3 "$GAPSURVEY_DB" "SELECT count(*) FROM answers WHERE response NOT IN (SELECT id FROM responses)")" 0
-same "the first import's responses are all there" "$(sqlite3 "$GAPSURVEY_DB" "SELECT count(*) FROM responses WHERE batch = 1")" 108
+same "no answer is left without its response" "$(sql "SELECT count(*) FROM answers WHERE response NOT IN (SELECT id FROM responses)")" 0
+same "the first import's responses are all there" "$(sql "SELECT count(*) FROM responses WHERE batch = 1")" 108
 run "$GS" import list
 hasnot "the batch is no longer listed" "$T/out" "shuffled.csv"
 run "$GS" import undo 2

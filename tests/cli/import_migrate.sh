@@ -1,5 +1,6 @@
 # A database from before import batches (schema 5, tests/fixtures/db/
-# schema5-import.sql, written by the gapsurvey of that time) opened by
+# schema5-import.sql, written by the gapsurvey of that time; on PostgreSQL
+# schema5-import-pg.sql, its pg_dump there) opened by
 # today's: migrated to schema 6 on first use, its recorded import listed
 # (marked: which responses it stored was never written down, so it cannot
 # be undone, and the refusal says why), the same file still refused as
@@ -7,18 +8,24 @@
 # is a batch that undoes, leaving the old responses alone.
 . "$ROOT/tests/cli/lib.sh"
 R="$FIX/rcheck"
-sqlite3 "$GAPSURVEY_DB" < "$FIX/db/schema5-import.sql"
-count() { sqlite3 "$GAPSURVEY_DB" "SELECT count(*) FROM $1"; }
-same "the fixture is schema 5" "$(sqlite3 "$GAPSURVEY_DB" 'PRAGMA user_version')" 5
+count() { sql "SELECT count(*) FROM $1"; }
+if pg_backend; then
+    "$PSQL" "$GAPSURVEY_DB" -qX -v ON_ERROR_STOP=1 -f "$FIX/db/schema5-import-pg.sql" >/dev/null
+    version() { sql 'SELECT version FROM schema_version'; }
+    tables() { sql "SELECT table_name FROM information_schema.tables WHERE table_schema = 'gapsurvey' AND table_name IN ('imports', 'import_batches')" | paste -sd, -; }
+else
+    sqlite3 "$GAPSURVEY_DB" < "$FIX/db/schema5-import.sql"
+    version() { sqlite3 "$GAPSURVEY_DB" 'PRAGMA user_version'; }
+    tables() { sqlite3 "$GAPSURVEY_DB" "SELECT group_concat(name) FROM sqlite_master WHERE name IN ('imports', 'import_batches')"; }
+fi
+same "the fixture is schema 5" "$(version)" 5
 same "with its 5 imported responses" "$(count responses)" 5
 answers=$(count answers)
 
 run "$GS" import list
 status "import list on the old database" 0
-same "migrated to schema 6" "$(sqlite3 "$GAPSURVEY_DB" 'PRAGMA user_version')" 6
-same "the imports table became import_batches" \
-    "$(sqlite3 "$GAPSURVEY_DB" "SELECT group_concat(name) FROM sqlite_master WHERE name IN ('imports', 'import_batches')")" \
-    import_batches
+same "migrated to schema 6" "$(version)" 6
+same "the imports table became import_batches" "$(tables)" import_batches
 check "the old import is listed, its rows marked" \
     grep -Eq '^ 1  [0-9]{4}-[0-9]{2}-[0-9]{2}  rcheck-staff  -  +5\*  old.csv$' "$T/out"
 has "the mark is explained" "$T/out" "* recorded before imports were kept as batches: cannot be undone"

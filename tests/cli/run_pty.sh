@@ -11,7 +11,7 @@
 "$GS" init >/dev/null
 "$GS" form add "$Q/staff-opinion.csv" "$Q/five-type-self-assessment.csv" >/dev/null
 "$GS" unit import "$Q/units-sample.csv" >/dev/null
-db() { sqlite3 "$GAPSURVEY_DB" "$1"; }
+db() { sql "$1"; }
 # pty NAME LANG ARGS...: runs gapsurvey ARGS at an 80x24 terminal with
 # LANG, the steps on stdin (see ptydrive.py); prints ok/not ok itself
 pty() {

@@ -16,7 +16,7 @@ lines() { i=0; while [ "$i" -lt "$1" ]; do echo "$2"; i=$((i + 1)); done; }
 run "$GS" wave add 2026 --sealed k26.key
 status "wave add --sealed" 0
 same "the key file is 0600" "$(stat -c %a k26.key)" 600
-same "the database keeps the public key only" "$(sql 'SELECT lower(hex(sealed_pk)) FROM waves')" \
+same "the database keeps the public key only" "$(sql "SELECT $(hexsql sealed_pk) FROM waves")" \
     "$(sed -n 's/^pk //p' k26.key)"
 run "$GS" wave add 2025 --sealed k26.key
 status "a key file is never overwritten" 1
@@ -43,7 +43,7 @@ same "each ballot keeps its unit (response rates)" \
     "$(sql "SELECT count(*) FROM ballots WHERE unit = (SELECT id FROM units WHERE code = 'U07')")" 4
 check "no answer in clear in any file of the database" \
     sh -c "! cat test.db test.db-wal 2>/dev/null | grep -qa 'SEALEDWEB\|SEALEDTTY'"
-sql "SELECT hex(box) FROM ballots" >boxes.hex
+sql "SELECT $(hexsql box) FROM ballots" >boxes.hex
 
 run "$GS" analyze --json
 status "analyze refuses the sealed wave" 1
@@ -61,31 +61,43 @@ status "another wave's key is refused" 1
 has "with a clear message" "$T/err" "k27.key is not the key of survey round 2026 (it is the key of 2027)"
 same "nothing lost" "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses')" "4 0"
 
-cp test.db good.db
-sql "UPDATE ballots SET box = substr(box, 1, 60) || X'A5C3' || substr(box, 63)
-     WHERE id = (SELECT min(id) FROM ballots)"
+first=$(sql "SELECT min(id) FROM ballots")
+good=$(sql "SELECT $(hexsql box) FROM ballots WHERE id = $first")
+bad=$(echo "$good" | cut -c1-120)a5c3$(echo "$good" | cut -c125-)
+sql "UPDATE ballots SET box = $(blobsql "$bad") WHERE id = $first"
 run "$GS" wave close 2026 --key k26.key
 status "a changed box is refused" 1
 has "with a clear message" "$T/err" "cannot be opened (it does not open with this key: it was changed); nothing was changed"
 same "nothing lost, nothing half-opened" \
-    "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses') $(sql 'SELECT sealed_pk IS NOT NULL FROM waves WHERE id = 1')" "4 0 1"
-cp good.db test.db
+    "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses') $(sql "SELECT $(bool 'sealed_pk IS NOT NULL') FROM waves WHERE id = 1")" "4 0 1"
+sql "UPDATE ballots SET box = $(blobsql "$good") WHERE id = $first"
 
 run "$GS" wave close 2026 --key k26.key
 status "the right key opens the wave" 0
 has "and says how many" "$T/out" "sealed submissions opened: 4"
 same "4 responses, no ballot left" "$(sql 'SELECT count(*) FROM responses') $(sql 'SELECT count(*) FROM ballots')" "4 0"
 same "the wave is closed and no longer sealed" \
-    "$(sql "SELECT closed_at IS NOT NULL, sealed_pk IS NULL FROM waves WHERE name = '2026'")" "1|1"
+    "$(sql "SELECT $(bool 'closed_at IS NOT NULL'), $(bool 'sealed_pk IS NULL') FROM waves WHERE name = '2026'")" "1|1"
 run "$GS" export --form staff-opinion --wave 2026 --format csv -o open.csv
 status "export now works" 0
 check "every answer is there" sh -c "grep -c 'SEALEDWEB[0-2]\|SEALEDTTY' open.csv | grep -qx 4"
 run "$GS" analyze --wave 2026 --min-n 1 --allow-small-groups --json
 status "analyze now works" 0
-same "ids are random, not 1..4" "$(sql 'SELECT min(id) > 1000000 FROM responses')" 1
-python3 - test.db boxes.hex >left.txt <<'PY'
+same "ids are random, not 1..4" "$(sql "SELECT $(bool 'min(id) > 1000000') FROM responses")" 1
+# the database's files: SQLite's one file; PostgreSQL's files of the
+# gapsurvey tables (not its WAL, which keeps them until it is recycled:
+# README, "Who can link an answer to a person")
+if pg_backend; then
+    dir=$(sql "SHOW data_directory")
+    sql "SELECT pg_relation_filepath(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'gapsurvey' AND pg_relation_filepath(c.oid) IS NOT NULL" |
+        while read -r f; do cat "$dir/$f"* 2>/dev/null; done >db.files
+else
+    cp test.db db.files
+fi
+python3 - db.files boxes.hex >left.txt <<'PY'
 import sys
 db = open(sys.argv[1], "rb").read()
 print("boxes left", sum(bytes.fromhex(l.strip())[:64] in db for l in open(sys.argv[2]) if l.strip()))
 PY
-has "no box is left in the file" left.txt "boxes left 0"
+has "no box is left in the database's files" left.txt "boxes left 0"
+check "(and the check can see a box: the files were read)" [ -s db.files ]

@@ -16,7 +16,7 @@ cp "$T/out" codes.csv
 code() { sed -n "$(($1 + 1))p" codes.csv | cut -d, -f1; }
 C1=$(code 1)
 ans() {
-    sqlite3 "$GAPSURVEY_DB" "SELECT a.text FROM answers a JOIN items i ON i.id = a.item
+    sql "SELECT a.text FROM answers a JOIN items i ON i.id = a.item
         WHERE i.name = '$1' AND a.response = $(newest)"
 }
 serve_start

@@ -1,0 +1,796 @@
+/*
+ * store_sqlite: the SQLite driver behind survey/store.c (store_driver.h),
+ * the embedded default: the schema and its migrations, the pragmas, the
+ * statements, the streaming scan, and the checkpoint that leaves no
+ * history in the files.
+ *
+ * Pragmas, and why:
+ *  - journal_mode=WAL: the web server keeps answering readers while an
+ *    import writes, and a crash never leaves a half-applied transaction.
+ *  - synchronous=FULL: a respondent told "submitted" must find the answer
+ *    there after a power cut, not only after a process crash.  (The web
+ *    server's writer uses NORMAL, and its commits reach the disk through
+ *    the checkpoint that follows each one: s_sync_at_checkpoint.)
+ *  - foreign_keys=ON: answers cannot outlive their response, responses
+ *    cannot point at a unit or wave that does not exist.
+ *  - busy_timeout: a second writer (import during serve) waits its turn
+ *    instead of showing "database is locked" to anyone.
+ *  - secure_delete=ON: a deleted or overwritten row (a draft answer, the
+ *    token row before it was used) is overwritten with zeros in its page,
+ *    and freed pages are zeroed, so the file keeps no earlier version.
+ * The schema version is PRAGMA user_version; migrations[] upgrades it one
+ * step at a time inside a transaction.
+ *
+ * No file keeps history (DESIGN.md section 4, unlinkability): the WAL
+ * holds every commit until it is checkpointed, so replaying it would show
+ * one token going used next to one new response.  Every write that uses a
+ * code or touches a draft marks the connection (forget()); the commit that
+ * ends it is followed at once by a checkpoint that copies the WAL into the
+ * main file and empties it (overwritten with zeros in place, not
+ * truncated: survey/walwipe.c).  `wave close` rewrites the file
+ * (VACUUM) so page placement says nothing either.
+ */
+#include "survey/store_driver.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/i18n.h"
+#include "base/util.h"
+#include "survey/store.h"
+#include "survey/walwipe.h"
+
+#define KEEP_MAX 48
+
+typedef struct sq sq_t;
+
+typedef struct {
+    store_db_t base;
+    sqlite3 *db;
+    int busy_ms;                 /* the busy timeout set by busy_wait */
+    int forget;                  /* the open transaction used a code or a draft */
+    int late_sync;               /* s_sync_at_checkpoint: commits are durable at forget() */
+    /* statements the web server runs for every request, prepared once per
+     * connection: parsing them each time was a tenth of its CPU */
+    struct {
+        const char *sql;         /* the string itself: looked up by address */
+        sq_t *q;
+    } keep[KEEP_MAX];
+} sdb_t;
+
+struct sq {
+    store_q_t base;
+    sdb_t *db;
+    sqlite3_stmt *st;
+    int kept;
+    long changes;
+};
+
+static const char *const migrations[] = {
+    /* 0 -> 1: the first schema */
+    "CREATE TABLE forms("
+    "  id INTEGER PRIMARY KEY,"
+    "  form_id TEXT NOT NULL,"
+    "  version TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('self','staff')),"
+    "  source TEXT NOT NULL,"
+    "  added_on TEXT NOT NULL,"
+    "  UNIQUE (form_id, version));"
+    "CREATE TABLE dimensions("
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  code TEXT NOT NULL,"
+    "  label TEXT,"
+    "  PRIMARY KEY (form, code));"
+    "CREATE TABLE items("
+    "  id INTEGER PRIMARY KEY,"
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  pos INTEGER NOT NULL,"
+    "  name TEXT,"
+    "  type TEXT NOT NULL,"
+    "  list TEXT,"
+    "  dimension TEXT,"
+    "  reverse INTEGER NOT NULL DEFAULT 0,"
+    "  points REAL,"
+    "  label TEXT,"
+    "  UNIQUE (form, pos));"
+    "CREATE TABLE choices("
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  list TEXT NOT NULL,"
+    "  pos INTEGER NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  label TEXT,"
+    "  PRIMARY KEY (form, list, name));"
+    "CREATE TABLE units("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  category TEXT,"
+    "  parent TEXT,"
+    "  headcount INTEGER);"
+    "CREATE TABLE waves("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  opened_at TEXT NOT NULL,"
+    "  closed_at TEXT);"
+    "CREATE TABLE tokens("
+    "  hash TEXT PRIMARY KEY,"
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  unit INTEGER REFERENCES units(id),"
+    "  wave INTEGER NOT NULL REFERENCES waves(id),"
+    "  used INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE responses("
+    "  id INTEGER PRIMARY KEY,"
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  wave INTEGER NOT NULL REFERENCES waves(id),"
+    "  unit INTEGER REFERENCES units(id),"
+    "  submitted_on TEXT NOT NULL,"
+    "  source TEXT NOT NULL);"
+    "CREATE INDEX responses_by_wave ON responses(wave, form);"
+    "CREATE TABLE answers("
+    "  response INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,"
+    "  item INTEGER NOT NULL REFERENCES items(id),"
+    "  num REAL,"
+    "  text TEXT,"
+    "  PRIMARY KEY (response, item)) WITHOUT ROWID;"
+    "CREATE TABLE imports("
+    "  hash TEXT NOT NULL,"
+    "  form_id TEXT NOT NULL,"
+    "  file TEXT NOT NULL,"
+    "  rows INTEGER NOT NULL,"
+    "  imported_on TEXT NOT NULL,"
+    "  PRIMARY KEY (hash, form_id));",
+    /* 1 -> 2: drafts of the terminal runner, so a crash loses no answer.
+     * A draft is keyed by what the respondent typed to start (form and
+     * unit, or the token's hash) and is deleted in the same transaction
+     * that stores the response. */
+    "CREATE TABLE drafts("
+    "  key TEXT PRIMARY KEY,"
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  wave INTEGER NOT NULL REFERENCES waves(id),"
+    "  unit INTEGER REFERENCES units(id),"
+    "  cursor INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE draft_answers("
+    "  draft TEXT NOT NULL REFERENCES drafts(key) ON DELETE CASCADE,"
+    "  pos INTEGER NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  PRIMARY KEY (draft, pos)) WITHOUT ROWID;",
+    /* 2 -> 3: double entry of paper questionnaires (`run --entry --verify`).
+     * The first keying of a batch waits here until the second keying has
+     * been compared with it; each verified questionnaire becomes a response
+     * and its first keying is deleted in the same transaction, so answers
+     * are never kept twice.  The batch row keeps only counts. */
+    "CREATE TABLE entry_batches("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  form INTEGER NOT NULL REFERENCES forms(id),"
+    "  wave INTEGER NOT NULL REFERENCES waves(id),"
+    "  unit INTEGER REFERENCES units(id),"
+    "  pass INTEGER NOT NULL DEFAULT 1 CHECK (pass IN (1, 2)),"
+    "  keyed INTEGER NOT NULL DEFAULT 0,"
+    "  verified INTEGER NOT NULL DEFAULT 0,"
+    "  compared INTEGER NOT NULL DEFAULT 0,"
+    "  differences INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE entry_rows("
+    "  batch INTEGER NOT NULL REFERENCES entry_batches(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL,"
+    "  pos INTEGER NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  PRIMARY KEY (batch, seq, pos)) WITHOUT ROWID;",
+    /* 3 -> 4: which running session holds a draft ("pid@host"), so two
+     * respondents of one unit answering at two terminals at once never
+     * share a draft or are offered each other's answers; NULL when no
+     * session holds it (it was left with q, or its session died). */
+    "ALTER TABLE drafts ADD COLUMN owner TEXT;",
+    /* 4 -> 5: submitted_on keeps the ISO week (2026-W07) instead of the
+     * day; iso_week() is this program's SQL function (open) */
+    "UPDATE responses SET submitted_on = iso_week(submitted_on);"
+    /* the answers of a draft made with an invitation code, encrypted with
+     * a key from that code (seal.h), instead of draft_answers rows */
+    "ALTER TABLE drafts ADD COLUMN box BLOB;"
+    /* secrets of the installation, hashed (the admin secret, seal.h) */
+    "CREATE TABLE secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    /* sealed waves (ballot.c): the public key while the wave is sealed,
+     * and each submission as a box only the secret key opens; its unit in
+     * the clear, so that response rates can be followed */
+    "ALTER TABLE waves ADD COLUMN sealed_pk BLOB;"
+    "CREATE TABLE ballots("
+    "  id INTEGER PRIMARY KEY,"
+    "  wave INTEGER NOT NULL REFERENCES waves(id),"
+    "  unit INTEGER REFERENCES units(id),"
+    "  box BLOB NOT NULL);",
+    /* 5 -> 6: every import is a batch that can be listed and undone: its
+     * responses name it.  Only imports are batches: a web or terminal
+     * response has none, so nothing groups those by arrival.  data_hash
+     * recognises the same responses imported again from other bytes (line
+     * ends, column or row order, another encoding or layout).  Imports
+     * recorded before this have no responses linked (form and wave NULL)
+     * and can be listed but not undone.  Ids are never reused, so "import
+     * undo 3" cannot hit another import than the one listed as 3. */
+    "CREATE TABLE import_batches("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"   /* an undone batch's id is never reused */
+    "  form INTEGER REFERENCES forms(id),"
+    "  form_id TEXT NOT NULL,"
+    "  wave INTEGER REFERENCES waves(id),"
+    "  file TEXT NOT NULL,"
+    "  hash TEXT NOT NULL,"
+    "  data_hash TEXT,"
+    "  rows INTEGER NOT NULL,"
+    "  imported_at TEXT NOT NULL);"
+    "INSERT INTO import_batches(form_id, file, hash, rows, imported_at)"
+    "  SELECT form_id, file, hash, rows, imported_on FROM imports ORDER BY rowid;"
+    "DROP TABLE imports;"
+    "CREATE INDEX import_batches_by_form ON import_batches(form_id);"
+    "ALTER TABLE responses ADD COLUMN batch INTEGER REFERENCES import_batches(id);"
+    "CREATE INDEX responses_by_batch ON responses(batch) WHERE batch IS NOT NULL;",
+};
+
+_Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+static int fail(sdb_t *d, err_t *err)
+{
+    err_set(err, ERR_DB, _("database: %s"), sqlite3_errmsg(d->db));
+    return -1;
+}
+
+static int exec(sdb_t *d, const char *sql, err_t *err)
+{
+    char *m = NULL;
+    if (sqlite3_exec(d->db, sql, NULL, NULL, &m) != SQLITE_OK) {
+        err_set(err, ERR_DB, _("database: %s"), m ? m : sqlite3_errmsg(d->db));
+        sqlite3_free(m);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- statements ---- */
+
+static store_q_t *s_prep(store_db_t *db, const char *sql, int mode, err_t *err)
+{
+    sdb_t *d = (sdb_t *)db;
+    int i = 0, keep = mode == STORE_Q_KEEP;   /* a stream is any statement here */
+    if (keep) {
+        for (; i < KEEP_MAX && d->keep[i].sql; i++)
+            if (d->keep[i].sql == sql)
+                return &d->keep[i].q->base;
+        if (i == KEEP_MAX) {
+            err_set(err, ERR_DB, _("database: more than %d cached statements"), KEEP_MAX);
+            return NULL;
+        }
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fail(d, err);
+        return NULL;
+    }
+    sq_t *q = util_xcalloc(1, sizeof *q);
+    q->base.drv = db->drv;
+    q->db = d;
+    q->st = st;
+    q->kept = keep;
+    if (keep) {
+        d->keep[i].sql = sql;
+        d->keep[i].q = q;
+    }
+    return &q->base;
+}
+
+#define Q(q) ((sq_t *)(q))
+
+static void s_bind_int(store_q_t *q, int i, int64_t v)
+{
+    sqlite3_bind_int64(Q(q)->st, i, v);
+}
+
+static void s_bind_double(store_q_t *q, int i, double v)
+{
+    sqlite3_bind_double(Q(q)->st, i, v);
+}
+
+/* Texts and blobs are bound where they are (SQLITE_STATIC): the caller's
+ * bytes outlive the step (store_driver.h), and a kept statement loses its
+ * bindings at finish; copying every answer's text was an import's
+ * malloc per answer. */
+static void s_bind_text(store_q_t *q, int i, const char *v, size_t n)
+{
+    if (v)
+        sqlite3_bind_text(Q(q)->st, i, v, (int)n, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(Q(q)->st, i);
+}
+
+static void s_bind_blob(store_q_t *q, int i, const void *v, size_t n)
+{
+    sqlite3_bind_blob(Q(q)->st, i, v, (int)n, SQLITE_STATIC);
+}
+
+static void s_bind_null(store_q_t *q, int i)
+{
+    sqlite3_bind_null(Q(q)->st, i);
+}
+
+static int s_step(store_q_t *q)
+{
+    sq_t *x = Q(q);
+    int rc = sqlite3_step(x->st);
+    if (rc == SQLITE_ROW)
+        return STORE_Q_ROW;
+    if (rc == SQLITE_DONE) {
+        x->changes = sqlite3_changes(x->db->db);
+        return STORE_Q_DONE;
+    }
+    return STORE_Q_ERR;
+}
+
+static int s_is_null(store_q_t *q, int c)
+{
+    return sqlite3_column_type(Q(q)->st, c) == SQLITE_NULL;
+}
+
+static int64_t s_col_int(store_q_t *q, int c)
+{
+    return sqlite3_column_int64(Q(q)->st, c);
+}
+
+static double s_col_double(store_q_t *q, int c)
+{
+    return sqlite3_column_double(Q(q)->st, c);
+}
+
+static const char *s_col_text(store_q_t *q, int c)
+{
+    return (const char *)sqlite3_column_text(Q(q)->st, c);
+}
+
+static const void *s_col_blob(store_q_t *q, int c, size_t *n)
+{
+    const void *p = sqlite3_column_blob(Q(q)->st, c);
+    *n = (size_t)sqlite3_column_bytes(Q(q)->st, c);
+    return p;
+}
+
+static long s_changes(store_q_t *q)
+{
+    return Q(q)->changes;
+}
+
+static void s_reset(store_q_t *q)
+{
+    sqlite3_reset(Q(q)->st);
+}
+
+static void free_q(sq_t *q)
+{
+    if (q) {
+        sqlite3_finalize(q->st);
+        free(q);
+    }
+}
+
+static void s_finish(store_q_t *q)
+{
+    if (!q)
+        return;
+    if (Q(q)->kept) {
+        /* a kept statement is reset, so no read stays open, and loses its
+         * bindings, so no text of the caller is read after it is gone */
+        sqlite3_reset(Q(q)->st);
+        sqlite3_clear_bindings(Q(q)->st);
+    } else {
+        free_q(Q(q));
+    }
+}
+
+/* ---- the connection ---- */
+
+static int user_version(sdb_t *d, int *v, err_t *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return fail(d, err);
+    int rc = sqlite3_step(st);
+    *v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : fail(d, err);
+}
+
+static int migrate(sdb_t *d, err_t *err)
+{
+    int v;
+    if (user_version(d, &v, err))
+        return -1;
+    int target = STORE_SCHEMA_VERSION;
+    if (v > target) {
+        err_set(err, ERR_FAIL, _("the database has schema version %d, newer than this gapsurvey "
+                                 "understands (%d); use a newer gapsurvey"), v, target);
+        return -1;
+    }
+    while (v < target) {
+        if (exec(d, "BEGIN IMMEDIATE", err))
+            return -1;
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        if (exec(d, migrations[v], err) || exec(d, pragma, err) || exec(d, "COMMIT", err)) {
+            if (!sqlite3_get_autocommit(d->db))
+                exec(d, "ROLLBACK", NULL);
+            return -1;
+        }
+        v++;
+    }
+    return 0;
+}
+
+static void sql_iso_week(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    char w[16];
+    (void)argc;
+    util_iso_week((const char *)sqlite3_value_text(argv[0]), w);
+    sqlite3_result_text(cx, w, -1, SQLITE_TRANSIENT);
+}
+
+/* SQLite's allocation statistics take a global mutex on every malloc and
+ * free (1% of an import); nothing reads them.  Only possible before SQLite
+ * initialises, so on the first open, which every command reaches from its
+ * one thread before any other starts; the VFS that wipes emptied logs
+ * (survey/walwipe.c) is registered then too. */
+static void sqlite_setup(void)
+{
+    static int done;
+    if (!done) {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        walwipe_vfs();
+        done = 1;
+    }
+}
+
+static void s_close(store_db_t *db);
+static void s_busy_wait(store_db_t *db, int ms);
+
+/* The pragmas of the header; a file that cannot be written is named. */
+static int pragmas(sdb_t *d, const char *path, err_t *err)
+{
+    if (exec(d, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON", err))
+        return -1;
+    err_t m = {0};
+    if (exec(d, "PRAGMA journal_mode = WAL", &m)) {
+        /* SQLite only says "unable to open database file" when it cannot
+         * write the file (a read-only mount, a copied file without write
+         * permission); that is the usual cause, so it is named */
+        if (access(path, W_OK) != 0 && (errno == EROFS || errno == EACCES))
+            err_set(err, ERR_IO, _("%s is read-only (%s); gapsurvey must be able to write the "
+                                   "database and its -wal file beside it"), path, strerror(errno));
+        else
+            err_set(err, ERR_FAIL, _("%s is not a usable database (%s)"), path, m.msg);
+        err_clear(&m);
+        return -1;
+    }
+    return exec(d, "PRAGMA synchronous = FULL", err);
+}
+
+static int s_open(const char *path, int create, store_db_t **out, err_t *err)
+{
+    sqlite_setup();
+    sdb_t *d = util_xcalloc(1, sizeof *d);
+    d->base.drv = &store_sqlite_driver;
+    *out = NULL;
+    if (!create && access(path, F_OK) != 0) {
+        err_set(err, ERR_NOTFOUND, _("no database at %s; create one with 'gapsurvey init' (or "
+                                     "choose another with --db FILE or GAPSURVEY_DB)"), path);
+        goto fail;
+    }
+    /* NOMUTEX: a connection is only ever used by one thread at a time (the
+     * web server checks one out of its pool per request), so SQLite's own
+     * per-call locking is pure cost; it was a tenth of a scan's time */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &d->db, flags, walwipe_vfs()) != SQLITE_OK) {
+        err_set(err, ERR_DB, _("cannot open %s: %s"), path,
+                d->db ? sqlite3_errmsg(d->db) : _("out of memory"));
+        goto fail;
+    }
+    s_busy_wait(&d->base, 10000);
+    sqlite3_create_function(d->db, "iso_week", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_iso_week, NULL, NULL);
+    if (pragmas(d, path, err))
+        goto fail;
+    if (!create) {
+        int v;
+        if (user_version(d, &v, err))
+            goto fail;
+        if (v == 0) {
+            err_set(err, ERR_FAIL, _("%s is not a gapsurvey database; create one with 'gapsurvey "
+                                     "init'"), path);
+            goto fail;
+        }
+    }
+    if (migrate(d, err))
+        goto fail;
+    *out = &d->base;
+    return 0;
+fail:
+    s_close(&d->base);
+    return -1;
+}
+
+static void s_close(store_db_t *db)
+{
+    sdb_t *d = (sdb_t *)db;
+    if (!d)
+        return;
+    for (int i = 0; i < KEEP_MAX; i++)
+        free_q(d->keep[i].q);
+    if (d->db)
+        sqlite3_close(d->db);
+    free(d);
+}
+
+static const char *s_errmsg(store_db_t *db)
+{
+    return sqlite3_errmsg(((sdb_t *)db)->db);
+}
+
+static void s_busy_wait(store_db_t *db, int ms)
+{
+    sdb_t *d = (sdb_t *)db;
+    d->busy_ms = ms;
+    sqlite3_busy_timeout(d->db, ms);
+}
+
+/* ---- transactions ---- */
+
+/* A statement without results through the kept statements. */
+static int exec_kept(sdb_t *d, const char *sql, err_t *err)
+{
+    store_q_t *q = s_prep(&d->base, sql, STORE_Q_KEEP, err);
+    if (!q)
+        return -1;
+    int rc = s_step(q) == STORE_Q_DONE ? 0 : fail(d, err);
+    s_finish(q);
+    return rc;
+}
+
+/* The checkpoint's busy handler: readers still on older frames of the
+ * WAL finish within a request (a fraction of a millisecond), so it looks
+ * again every 50 us instead of sleeping SQLite's 1, 2, 5 ... ms steps,
+ * which made each group commit of the web server wait 10-30 ms; it gives
+ * up after 5 s (an export holding one snapshot for long). */
+static int ckpt_busy(void *ud, int n)
+{
+    (void)ud;
+    struct timespec t = {0, 50 * 1000};
+    nanosleep(&t, NULL);
+    return n < 100000;
+}
+
+/* Copies the WAL into the main file and empties it, once the writes
+ * that used a code or a draft are committed: until then the WAL holds the
+ * state before them, page by page (emptied: overwritten with zeros, see
+ * survey/walwipe.c).  When a reader holds on past the busy handler's
+ * patience, the mark stays and the next commit of this connection tries
+ * again.  On a connection whose commits become durable here
+ * (s_sync_at_checkpoint) a checkpoint that could not finish is followed
+ * by a sync of the WAL, so the commit is on the disk either way; -1 when
+ * that sync failed. */
+static int checkpoint(sdb_t *d)
+{
+    if (!sqlite3_get_autocommit(d->db)) {
+        d->forget = 1;           /* after the commit */
+        return 0;
+    }
+    sqlite3_busy_handler(d->db, ckpt_busy, NULL);
+    int rc = sqlite3_wal_checkpoint_v2(d->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    sqlite3_busy_timeout(d->db, d->busy_ms);
+    d->forget = rc != SQLITE_OK;
+    if (rc == SQLITE_OK || !d->late_sync)
+        return 0;
+    sqlite3_file *wal = NULL;   /* SQLite's, not ours to close */
+    if (sqlite3_file_control(d->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK ||
+        !wal || !wal->pMethods)
+        return -1;
+    return wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL) == SQLITE_OK ? 0 : -1;
+}
+
+static void s_forget(store_db_t *db)
+{
+    checkpoint((sdb_t *)db);
+}
+
+/* synchronous=NORMAL leaves out the sync at COMMIT; the checkpoint that
+ * follows every commit of this connection syncs the WAL before it copies
+ * a page (SQLite's order) and then the main file, so the commit is on the
+ * disk when s_commit returns, as with FULL, with one device flush fewer
+ * per commit.  (With FULL that sync of the WAL finds nothing left to
+ * write, and costs a flush all the same.) */
+static int s_sync_at_checkpoint(store_db_t *db, err_t *err)
+{
+    sdb_t *d = (sdb_t *)db;
+    if (exec(d, "PRAGMA synchronous = NORMAL", err))
+        return -1;
+    d->late_sync = 1;
+    return 0;
+}
+
+/* BEGIN IMMEDIATE takes the write lock up front, so two writers queue
+ * instead of failing half-way with SQLITE_BUSY on upgrade; a snapshot is a
+ * deferred BEGIN, the web server's every request. */
+static int s_begin(store_db_t *db, int mode, err_t *err)
+{
+    return exec_kept((sdb_t *)db, mode == STORE_TX_WRITE ? "BEGIN IMMEDIATE" : "BEGIN", err);
+}
+
+static int s_commit(store_db_t *db, err_t *err)
+{
+    sdb_t *d = (sdb_t *)db;
+    int wrote = d->late_sync && sqlite3_txn_state(d->db, NULL) == SQLITE_TXN_WRITE;
+    if (exec_kept(d, "COMMIT", err) != 0)
+        return -1;
+    if ((d->forget || wrote) && checkpoint(d) != 0)
+        return err_set(err, ERR_IO, _("the answers were stored but could not be synced to the "
+                                      "disk"));
+    return 0;
+}
+
+static void s_rollback(store_db_t *db)
+{
+    sdb_t *d = (sdb_t *)db;
+    if (!sqlite3_get_autocommit(d->db))
+        exec_kept(d, "ROLLBACK", NULL);
+}
+
+static int s_in_tx(store_db_t *db)
+{
+    return !sqlite3_get_autocommit(((sdb_t *)db)->db);
+}
+
+static int s_exec(store_db_t *db, const char *sql, err_t *err)
+{
+    return exec_kept((sdb_t *)db, sql, err);
+}
+
+/* VACUUM rewrites every table in id order, so where a response sits in
+ * the file says no more than its random id; then the WAL goes. */
+static int s_compact(store_db_t *db, int wave, err_t *err)
+{
+    (void)wave;
+    sdb_t *d = (sdb_t *)db;
+    if (exec(d, "VACUUM", err))
+        return -1;
+    s_forget(db);
+    return 0;
+}
+
+/* ---- the scan ---- */
+
+/* The scan reads every answer of a wave, tens of millions at province
+ * scale.  Two cursors are merged, both in id order with no sort: the
+ * wave's responses (a rowid walk of the small responses table) and the
+ * answers of the id range they span (one walk of the answers' primary
+ * key).  A join would instead seek each response's answers, which made
+ * SQLite's share of the scan 1.6 times a bare SELECT of the same answers;
+ * and through the (wave, form) index SQLite would gather the whole wave in
+ * a temporary b-tree to order it, in memory that grows with the answers.
+ * Answers of other waves or forms inside the range are read and skipped:
+ * waves are collected one after the other, so there are few.  By unit,
+ * the responses come out of id order and each one's answers are sought. */
+static int s_scan(store_db_t *db, const char *form_id, int wave, int by_unit, store_emit_fn emit,
+                  void *ud, err_t *err)
+{
+    sdb_t *d = (sdb_t *)db;
+    int rc = -1;
+    sqlite3_stmt *st = NULL, *sa = NULL;
+    static const char *const in_wave =
+        "FROM responses NOT INDEXED WHERE form IN (SELECT id FROM forms WHERE form_id = ?1) "
+        "AND wave = ?2";
+    char *q = util_fmt("SELECT min(id), max(id) %s", in_wave);
+    int bad = sqlite3_prepare_v2(d->db, q, -1, &st, NULL) != SQLITE_OK;
+    free(q);
+    if (bad)
+        goto fail;
+    sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, wave);
+    if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL) {
+        rc = 0;                  /* no responses */
+        goto cleanup;
+    }
+    sqlite3_int64 first = sqlite3_column_int64(st, 0), last = sqlite3_column_int64(st, 1);
+    sqlite3_finalize(st);
+    st = NULL;
+    q = util_fmt("SELECT id, coalesce(unit, 0) %s ORDER BY %s", in_wave,
+                 by_unit ? "coalesce(unit, 0), id" : "id");
+    bad = sqlite3_prepare_v2(d->db, q, -1, &st, NULL) != SQLITE_OK;
+    free(q);
+    if (bad || sqlite3_prepare_v2(d->db, "SELECT response, item, num, text FROM answers "
+                                         "WHERE response BETWEEN ?1 AND ?2 ORDER BY response",
+                                  -1, &sa, NULL) != SQLITE_OK)
+        goto fail;
+    sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, wave);
+    sqlite3_bind_int64(sa, 1, first);
+    sqlite3_bind_int64(sa, 2, last);
+    int astep = by_unit ? SQLITE_DONE : sqlite3_step(sa), step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 rid = sqlite3_column_int64(st, 0);
+        int unit = sqlite3_column_int(st, 1), any = 0;
+        if (by_unit) {
+            sqlite3_reset(sa);
+            sqlite3_bind_int64(sa, 1, rid);
+            sqlite3_bind_int64(sa, 2, rid);
+            astep = sqlite3_step(sa);
+        }
+        for (; astep == SQLITE_ROW; astep = sqlite3_step(sa)) {
+            sqlite3_int64 arid = sqlite3_column_int64(sa, 0);
+            if (arid > rid)
+                break;
+            if (arid < rid)
+                continue;        /* another wave's or form's response */
+            int has_num = sqlite3_column_type(sa, 2) != SQLITE_NULL;
+            const char *t = (const char *)sqlite3_column_text(sa, 3);
+            int r = emit(ud, rid, unit, sqlite3_column_int(sa, 1), has_num,
+                         has_num ? sqlite3_column_double(sa, 2) : 0,
+                         t, t ? (size_t)sqlite3_column_bytes(sa, 3) : 0);
+            if (r) {
+                rc = r;
+                goto cleanup;
+            }
+            any = 1;
+        }
+        if (astep != SQLITE_ROW && astep != SQLITE_DONE)
+            break;
+        int r = any ? 0 : emit(ud, rid, unit, 0, 0, 0, NULL, 0);
+        if (r) {
+            rc = r;
+            goto cleanup;
+        }
+    }
+    if (step != SQLITE_DONE || (astep != SQLITE_ROW && astep != SQLITE_DONE))
+        goto fail;
+    rc = 0;
+    goto cleanup;
+fail:
+    err_set(err, ERR_DB, _("reading responses: %s"), sqlite3_errmsg(d->db));
+    rc = -1;
+cleanup:
+    sqlite3_finalize(st);
+    sqlite3_finalize(sa);
+    return rc;
+}
+
+const store_driver_t store_sqlite_driver = {
+    .name = "sqlite",
+    .open = s_open,
+    .close = s_close,
+    .errmsg = s_errmsg,
+    .busy_wait = s_busy_wait,
+    .begin = s_begin,
+    .commit = s_commit,
+    .rollback = s_rollback,
+    .in_tx = s_in_tx,
+    .exec = s_exec,
+    .forget = s_forget,
+    .sync_at_checkpoint = s_sync_at_checkpoint,
+    .prep = s_prep,
+    .bind_int = s_bind_int,
+    .bind_double = s_bind_double,
+    .bind_text = s_bind_text,
+    .bind_blob = s_bind_blob,
+    .bind_null = s_bind_null,
+    .step = s_step,
+    .is_null = s_is_null,
+    .col_int = s_col_int,
+    .col_double = s_col_double,
+    .col_text = s_col_text,
+    .col_blob = s_col_blob,
+    .changes = s_changes,
+    .reset = s_reset,
+    .finish = s_finish,
+    .scan = s_scan,
+    .bulk_add = NULL,
+    .compact = s_compact,
+    .lock = NULL,
+    .ids_follow = NULL,          /* a rowid table goes on after its largest id */
+};
