@@ -41,6 +41,8 @@ void res_free(res_t *r)
     free(r->changes);
     free(r->findings);   /* no heap inside: keys are static, names are the res_t's */
     free(r->warnings);
+    free(r->silent);
+    free(r->unrated);
     free(r->form_id);
     free(r->form_title);
     free(r->wave);
@@ -74,4 +76,9 @@ const char *res_fkind_name(res_fkind_t k)
     static const char *const n[] = {"weak_dimension", "weak_unit", "overclaim", "underclaim",
                                     "unreliable", "low_response", "improved", "declined"};
     return n[k];
+}
+
+const char *res_rate_name(res_rate_t b)
+{
+    return b == RES_RATE_INVITED ? "invitations" : b == RES_RATE_HEADCOUNT ? "headcount" : NULL;
 }
