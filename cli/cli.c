@@ -45,6 +45,26 @@ int cli_usage(const char *usage)
     return 2;
 }
 
+int cli_list_table(store_t *s, const char *align, const char *const *headings,
+                   int (*fill)(store_t *s, texttab_t *t, err_t *err))
+{
+    size_t n = 0;
+    while (headings[n])
+        n++;
+    texttab_t *t = texttab_new(n, align);
+    for (size_t i = 0; i < n; i++)
+        texttab_add(t, _(headings[i]));
+    err_t err = {0};
+    int rc = fill(s, t, &err);
+    if (rc)
+        cli_perror(&err);
+    else
+        texttab_print(t, stdout, 0);
+    err_clear(&err);
+    texttab_free(t);
+    return rc ? 1 : 0;
+}
+
 int cli_progress(void)
 {
     return !cli_quiet && isatty(STDERR_FILENO);

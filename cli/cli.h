@@ -10,6 +10,7 @@
 
 #include "base/err.h"
 #include "base/i18n.h"
+#include "base/texttab.h"
 #include "survey/store.h"
 
 /* Set by cli_main before the command runs. */
@@ -107,6 +108,12 @@ void cli_perror(const err_t *e);
 /* Prints the usage text (translated; usage texts are marked N_()) to
  * stderr and returns 2 (the usage exit status). */
 int cli_usage(const char *usage);
+/* A listing (form list, unit list, wave list): a table whose first row is
+ * headings (N_() texts, NULL-ended, translated here), aligned by align as
+ * texttab_new takes it, and whose rows fill adds from the store; printed
+ * on stdout, or the store's error told.  Returns the exit status. */
+int cli_list_table(store_t *s, const char *align, const char *const *headings,
+                   int (*fill)(store_t *s, texttab_t *t, err_t *err));
 /* Loads the newest version of form_id: 0, or 1 after printing why not (no
  * such form: 'gapsurvey form list' shows them; else the store's error).
  * *row (when not NULL) is its forms.id; *f is the caller's to free. */

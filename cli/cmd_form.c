@@ -178,31 +178,22 @@ static int print_form(void *ud, const store_form_row_t *r)
     return 0;
 }
 
+/* TRANSLATORS: the headings of form list */
+static const char *const form_headings[] = {N_("Form"), N_("Version"), N_("Role"),
+                                            N_("Responses"), N_("Title"), NULL};
+
+static int fill_forms(store_t *s, texttab_t *t, err_t *err)
+{
+    return store_form_list(s, print_form, t, err);
+}
+
 static int form_list(int argc, char **argv, cli_ctx_t *cx)
 {
     (void)argv;
     if (argc != 1)
         return cli_usage(usage);
     store_t *s = cli_store(cx);
-    if (!s)
-        return 1;
-    err_t err = {0};
-    /* TRANSLATORS: the headings of form list */
-    texttab_t *t = texttab_new(5, "lllrl");
-    texttab_add(t, _("Form"));
-    texttab_add(t, _("Version"));
-    texttab_add(t, _("Role"));
-    texttab_add(t, _("Responses"));
-    texttab_add(t, _("Title"));
-    int rc = store_form_list(s, print_form, t, &err);
-    if (rc) {
-        cli_perror(&err);
-        err_clear(&err);
-    } else {
-        texttab_print(t, stdout, 0);
-    }
-    texttab_free(t);
-    return rc ? 1 : 0;
+    return s ? cli_list_table(s, "lllrl", form_headings, fill_forms) : 1;
 }
 
 /* check reads files only; add opens the store after every file proved valid */

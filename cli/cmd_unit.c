@@ -131,27 +131,19 @@ static int print_unit(void *ud, const store_unit_t *u)
     return 0;
 }
 
+/* TRANSLATORS: the headings of unit list */
+static const char *const unit_headings[] = {N_("Code"), N_("Category"), N_("Headcount"),
+                                            N_("Name"), NULL};
+
+static int fill_units(store_t *s, texttab_t *t, err_t *err)
+{
+    return store_unit_list(s, print_unit, t, err);
+}
+
 static int do_list(cli_ctx_t *cx)
 {
     store_t *s = cli_store(cx);
-    if (!s)
-        return 1;
-    err_t err = {0};
-    /* TRANSLATORS: the headings of unit list */
-    texttab_t *t = texttab_new(4, "llrl");
-    texttab_add(t, _("Code"));
-    texttab_add(t, _("Category"));
-    texttab_add(t, _("Headcount"));
-    texttab_add(t, _("Name"));
-    int rc = store_unit_list(s, print_unit, t, &err);
-    if (rc) {
-        cli_perror(&err);
-        err_clear(&err);
-    } else {
-        texttab_print(t, stdout, 0);
-    }
-    texttab_free(t);
-    return rc ? 1 : 0;
+    return s ? cli_list_table(s, "llrl", unit_headings, fill_units) : 1;
 }
 
 static int unit_import(int argc, char **argv, cli_ctx_t *cx)

@@ -114,24 +114,20 @@ static int wave_close(int argc, char **argv, cli_ctx_t *cx)
     return told(rc, &err);
 }
 
+/* TRANSLATORS: the headings of wave list */
+static const char *const wave_headings[] = {N_("Wave"), N_("Opened"), N_("Closed"),
+                                            N_("Responses"), NULL};
+
+static int fill_waves(store_t *s, texttab_t *t, err_t *err)
+{
+    return store_wave_list(s, print_wave, t, err);
+}
+
 static int wave_list(int argc, char **argv, cli_ctx_t *cx)
 {
     int rc;
-    err_t err = {0};
     store_t *s = sub_store(cx, argc, argv, 0, NULL, NULL, &rc);
-    if (!s)
-        return rc;
-    /* TRANSLATORS: the headings of wave list */
-    texttab_t *t = texttab_new(4, "lllr");
-    texttab_add(t, _("Wave"));
-    texttab_add(t, _("Opened"));
-    texttab_add(t, _("Closed"));
-    texttab_add(t, _("Responses"));
-    rc = store_wave_list(s, print_wave, t, &err);
-    if (rc == 0)
-        texttab_print(t, stdout, 0);
-    texttab_free(t);
-    return told(rc, &err);
+    return s ? cli_list_table(s, "lllr", wave_headings, fill_waves) : rc;
 }
 
 static const cli_cmd_t subs[] = {

@@ -5,16 +5,7 @@
 # difference is shown and corrected, verified questionnaires become
 # responses, a quit in the middle resumes.
 . "$ROOT/tests/cli/lib.sh"
-"$GS" init >/dev/null
-"$GS" form add "$Q/staff-opinion.csv" "$Q/five-type-self-assessment.csv" >/dev/null
-"$GS" unit import "$Q/units-sample.csv" >/dev/null
-db() { sql "$1"; }
-pty() {
-    name=$1 lang=$2
-    shift 2
-    python3 "$ROOT/tests/cli/ptydrive.py" --name "$name" --log "$T/$name.log" -- \
-        env LANG="$lang" LC_ALL= LANGUAGE= GAPSURVEY_DB="$GAPSURVEY_DB" "$GS" "$@"
-}
+. "$ROOT/tests/cli/pty_lib.inc"
 # key FROM TO TOTAL VALUE: entry prompts FROM..TO get VALUE
 key() {
     k=$1
@@ -61,7 +52,7 @@ ans() {   # ans ITEM RESPONSE
     echo "send q"
     echo "expect Done."
     echo "exit 0"
-} | pty entry-en C run five-type-self --entry --unit U05 --lang en
+} | pty_lang entry-en C run five-type-self --entry --unit U05 --lang en
 same "two questionnaires stored" "$(db "SELECT count(*) FROM responses WHERE source = 'entry'")" 2
 same "both for U05" "$(db "SELECT DISTINCT u.code FROM responses r JOIN units u ON u.id = r.unit")" U05
 asked() {   # asked RESPONSE: answers to questions (not calculations)
@@ -103,7 +94,7 @@ same "no draft left" "$(db 'SELECT count(*) FROM drafts')" 0
     echo "send y"
     echo "expect 第一次录入已结束。"
     echo "exit 0"
-} | pty verify-1 C.UTF-8 --lang zh run staff-opinion --entry --unit U07 --verify B1
+} | pty verify-1 --lang zh run staff-opinion --entry --unit U07 --verify B1
 same "first keying kept, not yet responses" "$(db "SELECT count(*) FROM responses WHERE source = 'entry'")" 2
 same "batch closed for the second keying" "$(db "SELECT pass || ' ' || keyed FROM entry_batches WHERE name = 'B1'")" "2 2"
 same "first keying rows (unit + 5 items, twice)" "$(db 'SELECT count(*) FROM entry_rows')" 12
@@ -132,7 +123,7 @@ same "first keying rows (unit + 5 items, twice)" "$(db 'SELECT count(*) FROM ent
     echo "send q"
     echo "expect 正在录入的这份问卷已存为草稿"
     echo "exit 0"
-} | pty verify-2 C.UTF-8 --lang zh run staff-opinion --entry --unit U07 --verify B1
+} | pty verify-2 --lang zh run staff-opinion --entry --unit U07 --verify B1
 same "questionnaire 1 verified and stored" "$(db "SELECT count(*) FROM responses WHERE source = 'entry'")" 3
 same "with the corrected value" "$(ans years "$(newest)")" 3to10
 same "its first keying forgotten" "$(db 'SELECT count(*) FROM entry_rows')" 6
@@ -155,7 +146,7 @@ same "one difference counted" "$(db "SELECT verified || ' ' || differences FROM 
     echo "expect 批次 B1 核对完成：2份问卷已保存为答卷"
     echo "expect 其中2个不一致并已更正。"
     echo "exit 0"
-} | pty verify-3 C.UTF-8 --lang zh run staff-opinion --entry --unit U07 --verify B1
+} | pty verify-3 --lang zh run staff-opinion --entry --unit U07 --verify B1
 same "both verified questionnaires stored" "$(db "SELECT count(*) FROM responses WHERE source = 'entry'")" 4
 same "second: the value from the paper, not the first keying" "$(ans po2 "$(newest)")" 4
 same "no first keying left" "$(db 'SELECT count(*) FROM entry_rows')" 0

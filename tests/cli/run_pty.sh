@@ -8,18 +8,7 @@
 # afterwards.  A draft is the session's own: another person running the
 # same command, even for the same unit, is never offered it.
 . "$ROOT/tests/cli/lib.sh"
-"$GS" init >/dev/null
-"$GS" form add "$Q/staff-opinion.csv" "$Q/five-type-self-assessment.csv" >/dev/null
-"$GS" unit import "$Q/units-sample.csv" >/dev/null
-db() { sql "$1"; }
-# pty NAME LANG ARGS...: runs gapsurvey ARGS at an 80x24 terminal with
-# LANG, the steps on stdin (see ptydrive.py); prints ok/not ok itself
-pty() {
-    name=$1 lang=$2
-    shift 2
-    python3 "$ROOT/tests/cli/ptydrive.py" --name "$name" --log "$T/$name.log" -- \
-        env LANG="$lang" LC_ALL= LANGUAGE= GAPSURVEY_DB="$GAPSURVEY_DB" "$GS" "$@"
-}
+. "$ROOT/tests/cli/pty_lib.inc"
 # answer FROM TO TOTAL VALUE: items FROM..TO (as numbered on screen) get VALUE
 answer() {
     k=$1
@@ -33,8 +22,6 @@ ans() {
     db "SELECT a.text FROM answers a JOIN items i ON i.id = a.item WHERE i.name = '$1'
         AND a.response = $(newest)"
 }
-# the resume key a session showed (in its log NAME)
-key() { grep -o -- '--resume [0-9A-Z-]*' "$T/$1.log" | head -n 1 | cut -d' ' -f2; }
 # drafts: how many, and how many hold an encrypted box (a session's
 # answers are readable only with its key: no draft_answers rows)
 drafts() { db "SELECT count(*) || ' ' || count(box) FROM drafts"; }
@@ -74,8 +61,8 @@ drafts() { db "SELECT count(*) || ' ' || count(box) FROM drafts"; }
     answer 22 25 43 2
     echo "expect [26/43]"
     echo "kill"
-} | pty staff-zh-1 C.UTF-8 --lang zh run staff-opinion --unit U07
-K=$(key staff-zh-1)
+} | pty staff-zh-1 --lang zh run staff-opinion --unit U07
+K=$(resume_key staff-zh-1)
 check "the session showed its resume key" test -n "$K"
 same "after kill -9: one draft, encrypted, no answer in clear" "$(drafts) $(db 'SELECT count(*) FROM draft_answers')" "1 1 0"
 same "nothing submitted yet" "$(db 'SELECT count(*) FROM responses')" 0
@@ -95,7 +82,7 @@ same "nothing submitted yet" "$(db 'SELECT count(*) FROM responses')" 0
     echo "send "
     echo "expect 提交成功，谢谢！您的答案已匿名保存。"
     echo "exit 0"
-} | pty staff-zh-2 C.UTF-8 --lang zh run staff-opinion --resume "$K"
+} | pty staff-zh-2 --lang zh run staff-opinion --resume "$K"
 same "one response" "$(db 'SELECT count(*) FROM responses')" 1
 same "43 answers: every one given before and after the kill" "$(db 'SELECT count(*) FROM answers')" 43
 same "unit U07" "$(ans unit)" U07
@@ -141,7 +128,7 @@ has "the scale is one line at 80 columns" "$T/staff-zh-1.log" "  1 非常不同�
     echo "send y"
     echo "expect Submitted. Thank you! Your answers are stored anonymously."
     echo "exit 0"
-} | pty staff-en C run staff-opinion --lang en
+} | pty_lang staff-en C run staff-opinion --lang en
 same "second response" "$(db 'SELECT count(*) FROM responses')" 2
 same "unit from the unit question" "$(ans unit)" U07
 same "position 4" "$(ans position)" division
@@ -162,7 +149,7 @@ has "English scale on one line" "$T/staff-en.log" "  1 Strongly disagree   2 Dis
     echo "expect Your answers are saved. To continue:"
     echo "expect gapsurvey run five-type-self --resume "
     echo "exit 0"
-} | pty self-en-1 C.UTF-8 run five-type-self --lang en
+} | pty self-en-1 run five-type-self --lang en
 same "q: the draft is kept" "$(drafts)" "1 1"
 {
     echo "expect A saved draft was found: 19 answers, stopped at question 20 of 56."
@@ -196,7 +183,7 @@ same "q: the draft is kept" "$(drafts)" "1 1"
     echo "send "
     echo "expect Submitted. Thank you! (response "
     echo "exit 0"
-} | pty self-en-2 C.UTF-8 run five-type-self --lang en --resume "$(key self-en-1)"
+} | pty self-en-2 run five-type-self --lang en --resume "$(resume_key self-en-1)"
 same "self response stored with its unit" "$(ans unit)" U05
 same "po_b1 yes" "$(ans po_b1)" yes
 same "po_d1 after the constraint" "$(ans po_d1)" 1
@@ -214,8 +201,8 @@ same "and the form's 3 calculations" "$(db "SELECT count(*) FROM answers a JOIN 
     answer 1 10 55 3
     echo "expect [11/55]"
     echo "hup"
-} | pty self-zh-1 C.UTF-8 --lang zh run five-type-self --unit U03
-K=$(key self-zh-1)
+} | pty self-zh-1 --lang zh run five-type-self --unit U03
+K=$(resume_key self-zh-1)
 same "closed terminal: the draft is kept" "$(drafts)" "1 1"
 {
     echo "expect 找到上次保存的草稿：已答10题，停在第11题（共55题）。"
@@ -236,7 +223,7 @@ same "closed terminal: the draft is kept" "$(drafts)" "1 1"
     echo "expect 未作答："
     echo "expect 提交？[Y/n]"
     echo "kill"
-} | pty self-zh-2 C.UTF-8 --lang zh run five-type-self --resume "$K"
+} | pty self-zh-2 --lang zh run five-type-self --resume "$K"
 same "the declined draft was replaced, under the same key" "$(drafts)" "1 1"
 {
     echo "expect 找到上次保存的草稿：已答54题。"
@@ -251,7 +238,7 @@ same "the declined draft was replaced, under the same key" "$(drafts)" "1 1"
     echo "send y"
     echo "expect 提交成功，谢谢！（第"
     echo "exit 0"
-} | pty self-zh-3 C.UTF-8 --lang zh run five-type-self --resume "$K"
+} | pty self-zh-3 --lang zh run five-type-self --resume "$K"
 same "fourth response" "$(db 'SELECT count(*) FROM responses')" 4
 same "unit U03" "$(ans unit)" U03
 same "the first answer is the one given after the draft was declined" "$(ans po1)" 5
@@ -268,7 +255,7 @@ same "no drafts left" "$(db 'SELECT count(*) FROM drafts')" 0
     echo "send q"
     echo "expect Your answers are saved."
     echo "exit 0"
-} | pty two-a C.UTF-8 --lang en run staff-opinion --unit U11 > "$T/two-a.out" &
+} | pty two-a --lang en run staff-opinion --unit U11 > "$T/two-a.out" &
 sleep 1.5
 {
     echo "expect [1/43]"
@@ -277,11 +264,11 @@ sleep 1.5
     echo "send q"
     echo "expect Your answers are saved."
     echo "exit 0"
-} | pty two-b C.UTF-8 --lang en run staff-opinion --unit U11
+} | pty two-b --lang en run staff-opinion --unit U11
 wait
 cat "$T/two-a.out"
 hasnot "the second session was not offered the first one's draft" "$T/two-b.log" "Resume?"
-check "each session has a key of its own" test "$(key two-a)" != "$(key two-b)"
+check "each session has a key of its own" test "$(resume_key two-a)" != "$(resume_key two-b)"
 same "two drafts, one each" "$(drafts)" "2 2"
 same "neither is held once both quit" "$(db "SELECT count(*) FROM drafts WHERE owner IS NOT NULL")" 0
 # the next person at that terminal, of the same unit, starts afresh
@@ -290,7 +277,7 @@ same "neither is held once both quit" "$(db "SELECT count(*) FROM drafts WHERE o
     echo "send q"
     echo "expect Nothing was answered"
     echo "exit 0"
-} | pty two-c C.UTF-8 --lang en run staff-opinion --unit U11
+} | pty two-c --lang en run staff-opinion --unit U11
 hasnot "a later session of the same unit is offered neither draft" "$T/two-c.log" "saved draft"
 same "and leaves none of its own" "$(drafts)" "2 2"
 # the first person comes back with the key: their own three answers, and
@@ -307,7 +294,7 @@ same "and leaves none of its own" "$(drafts)" "2 2"
     echo "expect Current answer: 1"
     echo "eof"
     echo "exit 0"
-} | pty two-d C.UTF-8 --lang en run staff-opinion --resume "$(key two-a)"
+} | pty two-d --lang en run staff-opinion --resume "$(resume_key two-a)"
 {
     echo "expect A saved draft was found: 1 answer, stopped at question 2 of 43."
     echo "send y"
@@ -317,7 +304,7 @@ same "and leaves none of its own" "$(drafts)" "2 2"
     echo "expect Current answer: 2"
     echo "send q"
     echo "exit 0"
-} | pty two-e C.UTF-8 --lang en run staff-opinion --resume "$(key two-b)"
+} | pty two-e --lang en run staff-opinion --resume "$(resume_key two-b)"
 
 # ---- a token at the terminal: the draft is keyed by the token's hash
 # while the form is open and gone with it once submitted
@@ -328,7 +315,7 @@ db "INSERT INTO tokens(hash, form, unit, wave) VALUES ('$h', (SELECT max(id) FRO
     answer 1 5 43 2
     echo "expect [6/43]"
     echo "kill"
-} | pty token-1 C.UTF-8 run staff-opinion --token qw12-er34 --lang en
+} | pty token-1 run staff-opinion --token qw12-er34 --lang en
 same "token still unused" "$(db "SELECT used FROM tokens WHERE hash = '$h'")" 0
 {
     echo "expect Resume? [Y/n]"
@@ -340,7 +327,7 @@ same "token still unused" "$(db "SELECT used FROM tokens WHERE hash = '$h'")" 0
     echo "send "
     echo "expect Submitted."
     echo "exit 0"
-} | pty token-2 C.UTF-8 run staff-opinion --token QW12ER34 --lang en
+} | pty token-2 run staff-opinion --token QW12ER34 --lang en
 same "token used" "$(db "SELECT used FROM tokens WHERE hash = '$h'")" 1
 same "unit of the token" "$(ans unit)" U20
 same "no draft names the token any more" "$(db "SELECT count(*) FROM drafts WHERE key LIKE '%$h%'")" 0
@@ -349,4 +336,4 @@ same "the token's hash is nowhere in the file but in its own row (table and inde
 {
     echo "expect already been used"
     echo "exit 1"
-} | pty token-3 C.UTF-8 run staff-opinion --token QW12ER34 --lang en
+} | pty token-3 run staff-opinion --token QW12ER34 --lang en

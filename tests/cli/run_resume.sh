@@ -8,7 +8,6 @@
 # pseudo-terminal (tests/cli/ptydrive.py), as tests/cli/run_pty.sh does.
 . "$ROOT/tests/cli/lib.sh"
 . "$ROOT/tests/cli/pty_lib.inc"
-key() { grep -o -- '--resume [0-9A-Z-]*' "$T/$1.log" | head -n 1 | cut -d' ' -f2; }
 
 # ---- data entry: the keyer's draft is the keyer's session's
 {
@@ -26,7 +25,7 @@ key() { grep -o -- '--resume [0-9A-Z-]*' "$T/$1.log" | head -n 1 | cut -d' ' -f2
     echo "expect gapsurvey run staff-opinion --entry --resume "
     echo "exit 0"
 } | pty entry-a run staff-opinion --entry --unit U05 --lang en
-K=$(key entry-a)
+K=$(resume_key entry-a)
 check "the keyer was shown a key" test -n "$K"
 same "the quit repeats the same key" "$(grep -o -- '--resume [0-9A-Z-]*' "$T/entry-a.log" | sort -u | wc -l)" 1
 {

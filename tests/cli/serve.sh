@@ -12,7 +12,6 @@
 run "$GS" token issue --form staff-opinion --unit U07 --count 12
 status "codes for U07" 0
 cp "$T/out" codes.csv
-code() { sed -n "$(($1 + 1))p" codes.csv | cut -d, -f1; }
 
 serve_start
 has "start-up line names the address" "$T/serve.out" "gapsurvey: serving http://127.0.0.1:$PORT/"

@@ -13,7 +13,6 @@ F="$FIX/xlsform/repeats.csv"
 "$GS" form add "$F" >/dev/null
 run "$GS" token issue --form repeats --unit U01 --count 2
 cp "$T/out" codes.csv
-code() { sed -n "$(($1 + 1))p" codes.csv | cut -d, -f1; }
 C1=$(code 1)
 ans() {
     sql "SELECT a.text FROM answers a JOIN items i ON i.id = a.item
@@ -31,7 +30,7 @@ has "page 1: the first question" "$T/p1.html" 'name="q_n"'
 hasnot "... and not the repeats of later pages" "$T/p1.html" 'name="add_ev"'
 has "no Submit before the last page, Next instead" "$T/p1.html" 'id="next" name="next" value="Next"'
 CS=$(csrf_of "$T/p1.html")
-SEED=$(sed -n 's/.*name="seed" value="\([0-9a-f]*\)".*/\1/p' "$T/p1.html")
+SEED=$(seed_of "$T/p1.html")
 post() { n=$1; shift; fetch "$n" "$URL/submit" -d code="$C1" -d csrf="$CS" -d lang=en \
     -d seed="$SEED" -d pages=1 "$@"; }
 

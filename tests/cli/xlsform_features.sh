@@ -8,19 +8,14 @@
 . "$ROOT/tests/cli/lib.sh"
 . "$ROOT/tests/cli/serve_lib.inc"
 F="$FIX/xlsform/features.csv"
-db() { sqlite3 "$GAPSURVEY_DB" "$1"; }
-ans() {   # ans ITEM: the answer of the last response to ITEM
-    db "SELECT a.text FROM answers a JOIN items i ON i.id = a.item WHERE i.name = '$1'
-        AND a.response = $(newest)"
-}
-"$GS" init >/dev/null
-run "$GS" form add "$F"
+FORM=features
+. "$ROOT/tests/cli/xlsform_lib.inc"
+fresh_db test
 status "the form loads" 0
 # the form's own unit list (U01, U02) fills the units table: the two are one list
 
 # ---- the terminal: one line per question asked
-printf 'U01\n2026/3/1\n7\na\n3\nGreen tea\n3 1 2\n5\nBusy\nfig\n' > t1.txt
-run "$GS" run features --lang en < t1.txt
+scripted 'U01\n2026/3/1\n7\na\n3\nGreen tea\n3 1 2\n5\nBusy\nfig\n'
 status "answered from a script" 0
 same "date kept as ISO" "$(ans when)" 2026-03-01
 same "range: a choice of its steps" "$(ans score)" 7
@@ -34,27 +29,20 @@ same "randomized choices answered by name" "$(ans fruit)" fig
 
 # an empty line clears the default; the calculation then has no value and
 # the question relevant on it is not asked (no line read for it)
-printf 'U02\n\n\nb\ny1\n1 2 3\n\n\n' > t2.txt
-run "$GS" run features --lang en < t2.txt
+scripted 'U02\n\n\nb\ny1\n1 2 3\n\n\n'
 status "defaults cleared, filter of category b" 0
 same "visits cleared" "$(ans visits)" ""
 same "no calculation without visits" "$(ans twice)" ""
 same "the filtered choice" "$(ans item)" y1
 
-printf 'U02\n\n\nb\nx1\n' > t3.txt
-n0=$(db 'SELECT count(*) FROM responses')
-run "$GS" run features --lang en < t3.txt
-status "a choice the filter does not offer: exit 1" 1
-has "... named with its line" "$T/err" "stdin:5: item: 'x1' is not one of the choices"
-same "... nothing stored" "$(db 'SELECT count(*) FROM responses')" "$n0"
-printf 'U02\n2026-03-01 09:30\n' > t4.txt
-run "$GS" run features --lang en < t4.txt
-status "a time of day: exit 1" 1
-has "... the date only is kept" "$T/err" "only the date is kept, not the time of day"
-printf 'U02\n\n\na\nx1\n1 1 2\n' > t5.txt
-run "$GS" run features --lang en < t5.txt
-status "a rank with an option twice: exit 1" 1
-has "... says so" "$T/err" "'red' is ranked twice (order)"
+n0=$(sql 'SELECT count(*) FROM responses')
+refused "a choice the filter does not offer" 'U02\n\n\nb\nx1\n' \
+    "... named with its line" "stdin:5: item: 'x1' is not one of the choices"
+same "... nothing stored" "$(sql 'SELECT count(*) FROM responses')" "$n0"
+refused "a time of day" 'U02\n2026-03-01 09:30\n' \
+    "... the date only is kept" "only the date is kept, not the time of day"
+refused "a rank with an option twice" 'U02\n\n\na\nx1\n1 1 2\n' \
+    "... says so" "'red' is ranked twice (order)"
 
 # ---- export, import into a fresh store, export again
 run "$GS" export --form features --format plain -o back1.csv
@@ -62,17 +50,13 @@ status "export" 0
 head -1 back1.csv | tr ',' '\n' > cols
 check "the or_other text and the calculation are columns" grep -qx item_other cols
 check "... calculate too" grep -qx twice cols
-export GAPSURVEY_DB="$T/copy.db"
-"$GS" init >/dev/null
-"$GS" form add "$F" >/dev/null
+fresh_db copy
 run "$GS" import back1.csv --form features
 status "the export imports" 0
 "$GS" export --form features --format plain -o back2.csv >/dev/null
 check "date, rank, or_other and calculations round-trip exactly" cmp -s back1.csv back2.csv
 sed 's/,10,Busy$/,99,Busy/' back1.csv > forged.csv
-export GAPSURVEY_DB="$T/copy2.db"
-"$GS" init >/dev/null
-"$GS" form add "$F" >/dev/null
+fresh_db copy2
 "$GS" import forged.csv --form features >/dev/null
 "$GS" export --form features --format plain -o back3.csv >/dev/null
 check "an imported calculate column is computed again, not trusted" cmp -s back1.csv back3.csv
@@ -88,13 +72,7 @@ run "$GS" form add features.xlsx
 has "the workbook stores the same form" "$T/out" "features version 1 already stored"
 
 # ---- the web form
-run "$GS" token issue --form features --unit U01 --count 3
-cp "$T/out" codes.csv
-code() { sed -n "$(($1 + 1))p" codes.csv | cut -d, -f1; }
-serve_start
-C1=$(code 1)
-fetch f1 "$URL/?code=$C1&lang=en"
-same "the form opens" "$CODE_HTTP" 200
+web_open 3
 has "date: a date field" "$T/f1.html" 'type="date" placeholder="YYYY-MM-DD" maxlength="10" id="f-when" name="q_when"'
 has "range: a row of its steps" "$T/f1.html" 'name="q_score" value="10">'
 has "rank: one drop-down per place" "$T/f1.html" '<select id="f-order-2" name="q_order">'
@@ -105,7 +83,7 @@ hasnot "calculate: never a field" "$T/f1.html" 'q_twice'
 has "or_other: its text question, relevant on 'other'" "$T/f1.html" 'id="q-item_other" data-relevant="selected(${item}, &#39;other&#39;)"'
 has "the note shows the calculation (3 visits by default)" "$T/f1.html" "twice the visits is 6."
 CS=$(csrf_of "$T/f1.html")
-SEED=$(sed -n 's/.*name="seed" value="\([0-9a-f]*\)".*/\1/p' "$T/f1.html")
+SEED=$(seed_of "$T/f1.html")
 fetch bad "$URL/submit" -d code="$C1" -d csrf="$CS" -d lang=en -d seed="$SEED" -d q_when=2026-03-05 \
     -d q_score=9 -d q_cat=a -d q_item=x2 -d q_order=blue -d q_order=red -d q_order= -d q_visits=2
 has "a rank with a place left empty is refused" "$T/bad.html" "Please give every option a different place"
@@ -131,7 +109,7 @@ has "the order's seed travels in the page" "$T/f1.html" 'name="seed" value="'
 check "... and in the page shown again after an error, the same order" \
     [ "$(fruits "$T/bad.html")" = "$(fruits "$T/f1.html")" ]
 same "no column of the store holds the seed" \
-    "$(db "SELECT count(*) FROM pragma_table_info('responses') WHERE name LIKE '%seed%'")" 0
+    "$(sql "SELECT count(*) FROM pragma_table_info('responses') WHERE name LIKE '%seed%'")" 0
 CS=$(csrf_of "$T/f2.html")
 fetch flt "$URL/submit" -d code="$C2" -d csrf="$CS" -d lang=en -d q_cat=b -d q_item=x1 \
     -d q_order=blue -d q_order=red -d q_order=green

@@ -9,18 +9,13 @@
 . "$ROOT/tests/cli/lib.sh"
 . "$ROOT/tests/cli/serve_lib.inc"
 F="$FIX/xlsform/repeats.csv"
-db() { sqlite3 "$GAPSURVEY_DB" "$1"; }
-ans() {
-    db "SELECT a.text FROM answers a JOIN items i ON i.id = a.item WHERE i.name = '$1'
-        AND a.response = $(newest)"
-}
-"$GS" init >/dev/null
-"$GS" form add "$F" >/dev/null
+FORM=repeats
+. "$ROOT/tests/cli/xlsform_lib.inc"
+fresh_db test
 # the form's own unit list (U01, U02) fills the units table: the two are one list
 
 # ---- the terminal: y/n at the events, two children from n = 2
-printf 'U01\n2\ny\nAward\n2026/1/5\n2\ny\nnone\n\nn\n7\n9\nfine\n' > t1.txt
-run "$GS" run repeats --lang en < t1.txt
+scripted 'U01\n2\ny\nAward\n2026/1/5\n2\ny\nnone\n\nn\n7\n9\nfine\n'
 status "answered from a script" 0
 same "the events, stored as one table" "$(ans ev)" "what,when,pts
 Award,2026-01-05,2
@@ -31,18 +26,13 @@ same "the children, as many as n" "$(ans kid)" "age
 same "a calculation over the instances" "$(ans total)" 2
 same "a label shows it" "$(ans last)" fine
 same "a repeated question is not stored on its own" "$(ans what)" ""
-printf 'U02\n0\nn\nnothing\n' > t2.txt
-run "$GS" run repeats --lang en < t2.txt
+scripted 'U02\n0\nn\nnothing\n'
 status "no events, no children" 0
 same "no value for an empty repeat" "$(ans ev)" ""
-printf 'U02\n1\ny\n\n' > t3.txt
-run "$GS" run repeats --lang en < t3.txt
-status "a required question inside an instance: exit 1" 1
-has "... named with its line" "$T/err" "stdin:4: what: This question must be answered."
-printf 'U02\n1\nmaybe\n' > t4.txt
-run "$GS" run repeats --lang en < t4.txt
-status "neither y nor n at 'add one?': exit 1" 1
-has "... says what to type" "$T/err" "Type y to add one, or n to go on."
+refused "a required question inside an instance" 'U02\n1\ny\n\n' \
+    "... named with its line" "stdin:4: what: This question must be answered."
+refused "neither y nor n at 'add one?'" 'U02\n1\nmaybe\n' \
+    "... says what to type" "Type y to add one, or n to go on."
 
 # ---- export: a table per repeat
 run "$GS" export --form repeats --format plain -o out.csv
@@ -70,9 +60,7 @@ fi
 run "$GS" export --form repeats --format plain
 status "to standard output: refused, the repeats need files" 1
 has "... saying so" "$T/err" "form repeats has repeats, which are written as files of their own"
-export GAPSURVEY_DB="$T/copy.db"
-"$GS" init >/dev/null
-"$GS" form add "$F" >/dev/null
+fresh_db copy
 run "$GS" import out.csv --form repeats
 status "the main table imports (its _index passed over)" 0
 run "$GS" import out-ev.csv --form repeats
@@ -81,17 +69,11 @@ has "... saying why" "$T/err" "is a question of repeat 'ev', whose rows are not 
 export GAPSURVEY_DB="$T/test.db"
 
 # ---- the web form, no script
-run "$GS" token issue --form repeats --unit U01 --count 2
-cp "$T/out" codes.csv
-code() { sed -n "$(($1 + 1))p" codes.csv | cut -d, -f1; }
-serve_start
-C1=$(code 1)
-fetch f1 "$URL/?code=$C1&lang=en"
-same "the form opens" "$CODE_HTTP" 200
+web_open 2
 has "no event yet, a button to add one" "$T/f1.html" 'name="add_ev" value="Add one">'
 has "the number of events travels in the page" "$T/f1.html" 'name="n_ev" value="0">'
 CS=$(csrf_of "$T/f1.html")
-SEED=$(sed -n 's/.*name="seed" value="\([0-9a-f]*\)".*/\1/p' "$T/f1.html")
+SEED=$(seed_of "$T/f1.html")
 post() { n=$1; shift; fetch "$n" "$URL/submit" -d code="$C1" -d csrf="$CS" -d lang=en -d seed="$SEED" "$@"; }
 post a1 -d q_n=1 -d n_ev=0 -d n_kid=0 -d add_ev=x
 has "add: the page again, with one event" "$T/a1.html" 'name="n_ev" value="1">'

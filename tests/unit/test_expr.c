@@ -74,6 +74,15 @@ static expr_t *parse_ok(const char *src)
     return e;
 }
 
+/* What every evaluation case starts with: src parsed (it must parse) and
+ * the answers written in spec set in *a, which lookup reads while the
+ * caller evaluates.  The caller frees the expression. */
+static expr_t *parse_on(const char *src, const char *spec, struct answers *a)
+{
+    answers_parse(a, spec);
+    return parse_ok(src);
+}
+
 /* ---- boolean evaluation ------------------------------------------- */
 
 struct bool_case {
@@ -335,17 +344,13 @@ static const struct bool_case bool_cases[] = {
 
 static void test_eval_bool(void **state)
 {
-    size_t i;
-
     (void)state;
-    for (i = 0; i < sizeof bool_cases / sizeof bool_cases[0]; i++) {
+    for (size_t i = 0; i < sizeof bool_cases / sizeof bool_cases[0]; i++) {
         const struct bool_case *c = &bool_cases[i];
         struct answers a;
-        expr_t *e = parse_ok(c->src);
-        int got;
+        expr_t *e = parse_on(c->src, c->answers, &a);
+        int got = expr_eval_bool(e, lookup, &a);
 
-        answers_parse(&a, c->answers);
-        got = expr_eval_bool(e, lookup, &a);
         if (got != c->expect)
             fail_msg("\"%s\" with {%s}: got %d, expected %d", c->src,
                      c->answers, got, c->expect);
@@ -390,17 +395,13 @@ static const struct num_case num_cases[] = {
 
 static void test_eval_number(void **state)
 {
-    size_t i;
-
     (void)state;
-    for (i = 0; i < sizeof num_cases / sizeof num_cases[0]; i++) {
+    for (size_t i = 0; i < sizeof num_cases / sizeof num_cases[0]; i++) {
         const struct num_case *c = &num_cases[i];
         struct answers a;
-        expr_t *e = parse_ok(c->src);
-        double got;
+        expr_t *e = parse_on(c->src, c->answers, &a);
+        double got = expr_eval_number(e, lookup, &a);
 
-        answers_parse(&a, c->answers);
-        got = expr_eval_number(e, lookup, &a);
         if (isnan(c->expect) ? !isnan(got) : got != c->expect)
             fail_msg("\"%s\" with {%s}: got %.17g, expected %.17g", c->src,
                      c->answers, got, c->expect);
@@ -434,17 +435,13 @@ static const struct str_case str_cases[] = {
 
 static void test_eval_string(void **state)
 {
-    size_t i;
-
     (void)state;
-    for (i = 0; i < sizeof str_cases / sizeof str_cases[0]; i++) {
+    for (size_t i = 0; i < sizeof str_cases / sizeof str_cases[0]; i++) {
         const struct str_case *c = &str_cases[i];
         struct answers a;
-        expr_t *e = parse_ok(c->src);
-        char *got;
+        expr_t *e = parse_on(c->src, c->answers, &a);
+        char *got = expr_eval_string(e, lookup, &a);
 
-        answers_parse(&a, c->answers);
-        got = expr_eval_string(e, lookup, &a);
         assert_non_null(got);
         if (strcmp(got, c->expect) != 0)
             fail_msg("\"%s\" with {%s}: got '%s', expected '%s'", c->src, c->answers, got,

@@ -332,25 +332,63 @@ static int has_plot(const plot_t *p, size_t n, const char *base)
 
 /* ---- tests ---- */
 
+/* What each test works on: the results, a scratch directory and the two
+ * errors report_write fills.  fixture_close frees all of it and removes
+ * the directory with everything written into it. */
+typedef struct {
+    res_t *r;
+    char *dir;          /* heap */
+    err_t err;          /* the call's own failure */
+    err_t plot_err;     /* report_write: why the plots are missing */
+} fixture_t;
+
+static void fixture_open(fixture_t *fx, size_t ndims, const char *lang)
+{
+    *fx = (fixture_t){0};
+    fx->r = build(ndims, lang);
+    fx->dir = tmpdir();
+}
+
+static void fixture_close(fixture_t *fx)
+{
+    err_clear(&fx->err);
+    err_clear(&fx->plot_err);
+    res_free(fx->r);
+    rm_tree(fx->dir);
+    free(fx->dir);
+}
+
+/* Ends the test as skipped when e says gnuplot could not be started (not
+ * installed here); anything else is for the test to check. */
+static void skip_without_gnuplot(fixture_t *fx, const err_t *e)
+{
+    if (!e->msg || !strstr(e->msg, "could not be started"))
+        return;
+    print_message("gnuplot is not installed: %s\n", e->msg);
+    fixture_close(fx);
+    skip();
+}
+
+/* The file NAME under dir, NUL-terminated on the heap; NULL if unreadable. */
+static char *read_in(const char *dir, const char *name)
+{
+    char *p = util_fmt("%s/%s", dir, name), *data = slurp(p);
+    free(p);
+    return data;
+}
+
 static void test_plot_all(void **state)
 {
     (void)state;
-    res_t *r = build(2, "zh");
-    err_t err = {0};
-    char *dir = tmpdir();
+    fixture_t fx;
+    fixture_open(&fx, 2, "zh");
     plot_t *plots = NULL;
     size_t n = 0;
-    int rc = plot_all(r, dir, &plots, &n, &err);
-    if (rc != 0 && err.msg && strstr(err.msg, "could not be started")) {
-        print_message("gnuplot is not installed: %s\n", err.msg);
-        err_clear(&err);
-        res_free(r);
-        rm_tree(dir);
-        free(dir);
-        skip();
-    }
+    int rc = plot_all(fx.r, fx.dir, &plots, &n, &fx.err);
     if (rc != 0)
-        print_error("%s\n", err.msg);
+        skip_without_gnuplot(&fx, &fx.err);
+    if (rc != 0)
+        print_error("%s\n", fx.err.msg);
     assert_int_equal(rc, 0);
     static const char *const want[] = {"heatmap",         "means",         "funnel-planning",
                                        "funnel-clean",    "likert-planning", "likert-clean",
@@ -358,80 +396,63 @@ static void test_plot_all(void **state)
                                        "response"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         assert_true(has_plot(plots, n, want[i]));
-        assert_true(exists(dir, want[i], "gp"));
-        assert_true(exists(dir, want[i], "dat"));
-        assert_true(exists(dir, want[i], "svg"));
-        check_png(dir, want[i]);
+        assert_true(exists(fx.dir, want[i], "gp"));
+        assert_true(exists(fx.dir, want[i], "dat"));
+        assert_true(exists(fx.dir, want[i], "svg"));
+        check_png(fx.dir, want[i]);
     }
     assert_int_equal(n, sizeof want / sizeof want[0]);   /* two dimensions: no radar */
     for (size_t i = 0; i < n; i++)
         assert_true(plots[i].title && *plots[i].title);
     /* a script re-draws by relative paths and names its CJK font */
-    char *p = util_fmt("%s/heatmap.gp", dir), *gp = slurp(p);
+    char *gp = read_in(fx.dir, "heatmap.gp");
     assert_non_null(gp);
     assert_non_null(strstr(gp, "'heatmap.dat'"));
     assert_non_null(strstr(gp, "set output 'heatmap.png'"));
     assert_non_null(strstr(gp, "set output 'heatmap.svg'"));
     assert_non_null(strstr(gp, "Noto Sans CJK SC"));
-    assert_null(strstr(gp, dir));
+    assert_null(strstr(gp, fx.dir));
     /* the awkward name: quote doubled in the script, % doubled in a tic label */
     assert_non_null(strstr(gp, "O''Brien \"50%%\""));
     free(gp);
-    free(p);
-    p = util_fmt("%s/heatmap.dat", dir);
-    char *dat = slurp(p);
+    char *dat = read_in(fx.dir, "heatmap.dat");
     assert_non_null(strstr(dat, "\"U03 O'Brien '50%' 局"));
     free(dat);
-    free(p);
-    assert_false(found_in_tree(dir, SECRET_NAME));
-    assert_false(found_in_tree(dir, SECRET_CODE));
+    assert_false(found_in_tree(fx.dir, SECRET_NAME));
+    assert_false(found_in_tree(fx.dir, SECRET_CODE));
     plot_list_free(plots, n);
-    err_clear(&err);
-    res_free(r);
-    rm_tree(dir);
-    free(dir);
+    fixture_close(&fx);
 }
 
 static void test_radar_for_flagged_unit(void **state)
 {
     (void)state;
-    res_t *r = build(3, "en");
-    err_t err = {0};
-    char *dir = tmpdir();
+    fixture_t fx;
+    fixture_open(&fx, 3, "en");
     plot_t *plots = NULL;
     size_t n = 0;
-    int rc = plot_all(r, dir, &plots, &n, &err);
-    if (rc != 0 && err.msg && strstr(err.msg, "could not be started")) {
-        err_clear(&err);
-        res_free(r);
-        rm_tree(dir);
-        free(dir);
-        skip();
-    }
+    int rc = plot_all(fx.r, fx.dir, &plots, &n, &fx.err);
+    if (rc != 0)
+        skip_without_gnuplot(&fx, &fx.err);
     assert_int_equal(rc, 0);
     assert_true(has_plot(plots, n, "radar-U07"));   /* the one unit with a weak cell */
     size_t radars = 0;
     for (size_t i = 0; i < n; i++)
         radars += plots[i].kind == PLOT_RADAR;
     assert_int_equal(radars, 1);
-    check_png(dir, "radar-U07");
+    check_png(fx.dir, "radar-U07");
     plot_list_free(plots, n);
-    err_clear(&err);
-    res_free(r);
-    rm_tree(dir);
-    free(dir);
+    fixture_close(&fx);
 }
 
 static void test_report_escapes_and_hides(void **state)
 {
     (void)state;
-    res_t *r = build(2, "zh");
-    err_t err = {0};
-    err_t plot_err = {0};
-    char *dir = tmpdir();
-    assert_int_equal(report_write(r, dir, 0, &plot_err, &err), 0);
-    assert_null(plot_err.msg);
-    char *p = util_fmt("%s/report.html", dir), *html = slurp(p);
+    fixture_t fx;
+    fixture_open(&fx, 2, "zh");
+    assert_int_equal(report_write(fx.r, fx.dir, 0, &fx.plot_err, &fx.err), 0);
+    assert_null(fx.plot_err.msg);
+    char *html = read_in(fx.dir, "report.html");
     assert_non_null(html);
     assert_null(strstr(html, "<script"));
     assert_non_null(strstr(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; 多落实"));
@@ -448,48 +469,32 @@ static void test_report_escapes_and_hides(void **state)
     assert_null(strstr(html, "http://"));   /* nothing fetched */
     assert_null(strstr(html, "https://"));
     free(html);
-    free(p);
-    p = util_fmt("%s/report.md", dir);
-    char *md = slurp(p);
+    char *md = read_in(fx.dir, "report.md");
     assert_non_null(md);
     assert_null(strstr(md, "<script"));
     assert_non_null(strstr(md, "&lt;script&gt;alert('x')&lt;/script&gt; &amp; 多落实"));
     assert_non_null(strstr(md, "\\# not a heading \\| \\*not bold\\*"));
     free(md);
-    free(p);
     /* the suppressed unit: not in the report, the tables, a finding or a
      * comment that names it */
-    assert_false(found_in_tree(dir, SECRET_NAME));
-    assert_false(found_in_tree(dir, SECRET_CODE));
-    p = util_fmt("%s/groups.csv", dir);
-    char *csv = slurp(p);
+    assert_false(found_in_tree(fx.dir, SECRET_NAME));
+    assert_false(found_in_tree(fx.dir, SECRET_CODE));
+    char *csv = read_in(fx.dir, "groups.csv");
     assert_non_null(csv);
     assert_memory_equal(csv, "\xef\xbb\xbf", 3);
     free(csv);
-    free(p);
-    err_clear(&err);
-    res_free(r);
-    rm_tree(dir);
-    free(dir);
+    fixture_close(&fx);
 }
 
 static void test_report_english_with_plots(void **state)
 {
     (void)state;
-    res_t *r = build(2, "en");
-    err_t err = {0};
-    err_t plot_err = {0};
-    char *dir = tmpdir();
-    assert_int_equal(report_write(r, dir, 1, &plot_err, &err), 0);
-    if (plot_err.msg && strstr(plot_err.msg, "could not be started")) {
-        err_clear(&plot_err);
-        res_free(r);
-        rm_tree(dir);
-        free(dir);
-        skip();
-    }
-    assert_null(plot_err.msg);
-    char *p = util_fmt("%s/report.html", dir), *html = slurp(p);
+    fixture_t fx;
+    fixture_open(&fx, 2, "en");
+    assert_int_equal(report_write(fx.r, fx.dir, 1, &fx.plot_err, &fx.err), 0);
+    skip_without_gnuplot(&fx, &fx.plot_err);
+    assert_null(fx.plot_err.msg);
+    char *html = read_in(fx.dir, "report.html");
     assert_non_null(strstr(html, "1 Overview"));
     assert_non_null(strstr(html, "Appendix A. Methods"));
     assert_non_null(strstr(html, "Benjamini-Hochberg"));
@@ -501,53 +506,41 @@ static void test_report_english_with_plots(void **state)
     assert_non_null(strstr(html, "id=\"f1-gnuplot_canvas\""));
     assert_non_null(strstr(html, "id=\"f2-gnuplot_canvas\""));
     free(html);
-    free(p);
-    p = util_fmt("%s/report.md", dir);
-    char *md = slurp(p);
+    char *md = read_in(fx.dir, "report.md");
     assert_non_null(strstr(md, "](plots/heatmap.png)"));
     free(md);
-    free(p);
-    assert_false(found_in_tree(dir, SECRET_NAME));
-    err_clear(&err);
-    res_free(r);
-    rm_tree(dir);
-    free(dir);
+    assert_false(found_in_tree(fx.dir, SECRET_NAME));
+    fixture_close(&fx);
 }
 
 static void test_gnuplot_missing(void **state)
 {
     (void)state;
-    res_t *r = build(2, "zh");
-    err_t err = {0};
-    err_t plot_err = {0};
-    char *dir = tmpdir();
+    fixture_t fx;
+    fixture_open(&fx, 2, "zh");
     setenv("GAPSURVEY_GNUPLOT", "/nonexistent/gnuplot", 1);
     plot_t *plots = NULL;
     size_t n = 0;
-    char *pdir = util_fmt("%s/p", dir);
-    assert_int_equal(plot_all(r, pdir, &plots, &n, &err), -1);
-    assert_non_null(err.msg);
-    assert_non_null(strstr(err.msg, "gnuplot-nox"));
+    char *pdir = util_fmt("%s/p", fx.dir);
+    assert_int_equal(plot_all(fx.r, pdir, &plots, &n, &fx.err), -1);
+    assert_non_null(fx.err.msg);
+    assert_non_null(strstr(fx.err.msg, "gnuplot-nox"));
     assert_int_equal(n, 0);
     assert_true(exists(pdir, "heatmap", "gp"));   /* the scripts are there to run later */
     assert_true(exists(pdir, "heatmap", "dat"));
     plot_list_free(plots, n);
-    assert_int_equal(report_write(r, dir, 1, &plot_err, &err), 0);
-    assert_non_null(plot_err.msg);
-    assert_non_null(strstr(plot_err.msg, "gnuplot-nox"));
-    char *p = util_fmt("%s/report.html", dir), *html = slurp(p);
+    err_clear(&fx.err);
+    assert_int_equal(report_write(fx.r, fx.dir, 1, &fx.plot_err, &fx.err), 0);
+    assert_non_null(fx.plot_err.msg);
+    assert_non_null(strstr(fx.plot_err.msg, "gnuplot-nox"));
+    char *html = read_in(fx.dir, "report.html");
     assert_non_null(strstr(html, "本报告未包含图表"));
     assert_non_null(strstr(html, "gnuplot-nox"));
     assert_null(strstr(html, "<svg"));
     free(html);
-    free(p);
     unsetenv("GAPSURVEY_GNUPLOT");
     free(pdir);
-    err_clear(&err);
-    err_clear(&plot_err);
-    res_free(r);
-    rm_tree(dir);
-    free(dir);
+    fixture_close(&fx);
 }
 
 int main(void)
