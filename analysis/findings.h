@@ -14,15 +14,36 @@
  *   low_response    n, rate; dim -1
  *   improved,       mean0 (the earlier wave), mean, diff, q; group -1 for
  *   declined        all respondents
+ *   priority        share (of R^2, LMG), mean, rank (of importance),
+ *                   predictors, r2; group -1: a dimension in the
+ *                   important-but-low quadrant of the priority matrix
+ *   factor_count    factors (parallel analysis), dimensions; dim -1
+ *   cross_loading   loading (on its dimension's factor), other_loading;
+ *                   item, dim2: the dimension of the other factor
+ *   low_loading     loading (on its dimension's factor); item
+ *   poor_fit        cfi, tli, rmsea, srmr (the CFA); dim -1
+ *   low_ave         ave, omega
+ * Items are indexes into res_t.validity->items.
  */
 #ifndef GS_FINDINGS_H
 #define GS_FINDINGS_H
 
 #include "analysis/results.h"
 
+/* The thresholds of the measurement findings: an item loads on its own
+ * dimension's factor at least FINDINGS_LOADING_MIN, and not more on
+ * another's when that one reaches FINDINGS_CROSS_MIN; the CFA's CFI at
+ * least FINDINGS_CFI_MIN; a dimension's AVE at least FINDINGS_AVE_MIN
+ * (Hair et al.; Fornell & Larcker 1981). */
+#define FINDINGS_LOADING_MIN 0.40
+#define FINDINGS_CROSS_MIN 0.30
+#define FINDINGS_CFI_MIN 0.90
+#define FINDINGS_AVE_MIN 0.50
+
 /* Appends r's findings from the flags and numbers already in r: weak
  * dimensions, weak cells, self-vs-staff gaps (units with the largest gap
- * first), unreliable dimensions, low response, changes.  Nothing of a
+ * first), unreliable dimensions, low response, changes, first priorities
+ * (most important first), then measurement quality.  Nothing of a
  * suppressed group. */
 void findings_build(res_t *r);
 
