@@ -13,7 +13,7 @@
 
 /* Appends a finding of kind about group and dim with nvalues key/value
  * pairs (const char *, double) as the trailing arguments. */
-static res_finding_t *add(res_t *r, res_fkind_t kind, long group, long dim, size_t nvalues, ...)
+static void add(res_t *r, res_fkind_t kind, long group, long dim, size_t nvalues, ...)
 {
     r->findings = util_xrealloc(r->findings, (r->nfindings + 1) * sizeof *r->findings);
     res_finding_t *f = &r->findings[r->nfindings++];
@@ -21,7 +21,6 @@ static res_finding_t *add(res_t *r, res_fkind_t kind, long group, long dim, size
     f->kind = kind;
     f->group = group;
     f->dim = dim;
-    f->item = f->dim2 = -1;
     va_list ap;
     va_start(ap, nvalues);
     for (size_t i = 0; i < nvalues && i < RES_FVALUES_MAX; i++) {
@@ -30,7 +29,6 @@ static res_finding_t *add(res_t *r, res_fkind_t kind, long group, long dim, size
     }
     va_end(ap);
     f->nvalues = nvalues < RES_FVALUES_MAX ? nvalues : RES_FVALUES_MAX;
-    return f;
 }
 
 double findings_value(const res_finding_t *f, const char *key)
@@ -113,16 +111,11 @@ static void item_finding(res_t *r, const res_validity_t *v, size_t i)
     }
     if (own < 0)
         return;
-    res_finding_t *fd = NULL;
-    if (other >= 0 && fabs(L[other]) >= FINDINGS_CROSS_MIN && fabs(L[other]) > L[own]) {
-        fd = add(r, RES_F_CROSS_LOADING, -1, v->item_dim[i], 2, "loading", L[own], "other_loading",
-                 L[other]);
-        fd->dim2 = v->factor_dim[other];
-    } else if (L[own] < FINDINGS_LOADING_MIN) {
-        fd = add(r, RES_F_LOW_LOADING, -1, v->item_dim[i], 1, "loading", L[own]);
-    }
-    if (fd)
-        fd->item = (long)i;
+    if (other >= 0 && fabs(L[other]) >= FINDINGS_CROSS_MIN && fabs(L[other]) > L[own])
+        add(r, RES_F_CROSS_LOADING, -1, v->item_dim[i], 4, "item", (double)i, "other_dim",
+            (double)v->factor_dim[other], "loading", L[own], "other_loading", L[other]);
+    else if (L[own] < FINDINGS_LOADING_MIN)
+        add(r, RES_F_LOW_LOADING, -1, v->item_dim[i], 2, "item", (double)i, "loading", L[own]);
 }
 
 /* Measurement quality: a number of factors other than the dimensions,

@@ -18,12 +18,12 @@
  *                   predictors, r2; group -1: a dimension in the
  *                   important-but-low quadrant of the priority matrix
  *   factor_count    factors (parallel analysis), dimensions; dim -1
- *   cross_loading   loading (on its dimension's factor), other_loading;
- *                   item, dim2: the dimension of the other factor
- *   low_loading     loading (on its dimension's factor); item
+ *   cross_loading   item, other_dim (the dimension of the other factor),
+ *                   loading (on its own dimension's factor), other_loading
+ *   low_loading     item, loading (on its dimension's factor)
  *   poor_fit        cfi, tli, rmsea, srmr (the CFA); dim -1
  *   low_ave         ave, omega
- * Items are indexes into res_t.validity->items.
+ * item is an index into res_t.validity->items, other_dim into dims[].
  */
 #ifndef GS_FINDINGS_H
 #define GS_FINDINGS_H

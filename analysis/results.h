@@ -144,8 +144,6 @@ typedef struct {
     res_fkind_t kind;
     long group;              /* index into groups[], -1: none (a dimension, everyone) */
     long dim;                /* index into dims[], -1: none (a unit's gaps on several) */
-    long item;               /* index into validity->items, -1: none */
-    long dim2;               /* the other dimension it speaks of, -1: none */
     res_fvalue_t values[RES_FVALUES_MAX];
     size_t nvalues;
 } res_finding_t;

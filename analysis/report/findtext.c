@@ -82,12 +82,18 @@ static char *change_text(const res_t *r, const res_finding_t *f, int zh)
                     fmt_p(findings_value(f, "q"), b1));
 }
 
-/* The name of item f->item (validity's), "" when there is none. */
+/* The name of the finding's item (validity's), "" when there is none. */
 static const char *item_name(const res_t *r, const res_finding_t *f)
 {
-    return r->validity && f->item >= 0 && (size_t)f->item < r->validity->nitems
-               ? r->validity->items[f->item]
-               : "";
+    double i = findings_value(f, "item");
+    return r->validity && i >= 0 && i < (double)r->validity->nitems ? r->validity->items[(size_t)i] : "";
+}
+
+/* The label of the finding's other dimension, "" when there is none. */
+static const char *other_dim(const res_t *r, const res_finding_t *f)
+{
+    double d = findings_value(f, "other_dim");
+    return d >= 0 && d < (double)r->ndims ? r->dims[(size_t)d].label : "";
 }
 
 /* Findings on measurement quality and priorities. */
@@ -108,7 +114,7 @@ static char *quality_text(const res_t *r, const res_finding_t *f, int zh)
     case RES_F_CROSS_LOADING:
         return util_fmt(TR(zh, "Item %1$s belongs with the %2$s items more than with %3$s: it loads %4$.2f on "
                                "their factor and %5$.2f on its own dimension's."),
-                        item_name(r, f), f->dim2 >= 0 ? r->dims[f->dim2].label : "", D->label,
+                        item_name(r, f), other_dim(r, f), D->label,
                         findings_value(f, "other_loading"), findings_value(f, "loading"));
     case RES_F_LOW_LOADING:
         return util_fmt(TR(zh, "Item %1$s loads only %2$.2f on the factor of its dimension %3$s (below 0.40): "
@@ -120,8 +126,16 @@ static char *quality_text(const res_t *r, const res_finding_t *f, int zh)
                         findings_value(f, "cfi"), findings_value(f, "tli"), findings_value(f, "rmsea"),
                         findings_value(f, "srmr"));
     case RES_F_LOW_AVE:
-        return util_fmt(TR(zh, "%s: the average variance extracted is %.2f, below 0.50 (composite reliability "
-                               "omega = %.2f): its items share less than half of their variance with the "
+        /* Fornell & Larcker (1981) accept an AVE below 0.50 when the
+         * composite reliability is above 0.60 */
+        if (findings_value(f, "omega") >= 0.6)
+            return util_fmt(TR(zh, "%s: the average variance extracted is %.2f, below 0.50, so its items share "
+                                   "less than half of their variance with the dimension; its composite "
+                                   "reliability (omega = %.2f) is above 0.60, which Fornell and Larcker accept "
+                                   "as adequate convergence."),
+                            D->label, findings_value(f, "ave"), findings_value(f, "omega"));
+        return util_fmt(TR(zh, "%s: the average variance extracted is %.2f, below 0.50, and the composite "
+                               "reliability (omega = %.2f) is below 0.60: the items do not converge on the "
                                "dimension."),
                         D->label, findings_value(f, "ave"), findings_value(f, "omega"));
     default:

@@ -6,6 +6,7 @@
  * warnings are sentences in that language.
  */
 #include "analysis/report/render.h"
+#include "analysis/findings.h"
 #include "base/i18n.h"
 #include "base/util.h"
 
@@ -484,16 +485,22 @@ static void json_findings(util_buf_t *b, const res_t *r)
         kstr(b, "kind", res_fkind_name(f->kind)); SEP;
         kstr(b, "group", f->group < 0 ? NULL : r->groups[f->group].code); SEP;
         kstr(b, "dimension", f->dim < 0 ? NULL : r->dims[f->dim].code); SEP;
-        if (f->item >= 0 && r->validity) {
-            kstr(b, "item", r->validity->items[f->item]); SEP;
+        /* the indexes of an item and another dimension as their names */
+        double item = findings_value(f, "item"), other = findings_value(f, "other_dim");
+        if (item >= 0 && r->validity && item < (double)r->validity->nitems) {
+            kstr(b, "item", r->validity->items[(size_t)item]); SEP;
         }
-        if (f->dim2 >= 0) {
-            kstr(b, "other_dimension", r->dims[f->dim2].code); SEP;
+        if (other >= 0 && other < (double)r->ndims) {
+            kstr(b, "other_dimension", r->dims[(size_t)other].code); SEP;
         }
         util_buf_adds(b, "\"values\": {");
+        int first = 1;
         for (size_t k = 0; k < f->nvalues; k++) {
-            if (k)
+            if (strcmp(f->values[k].key, "item") == 0 || strcmp(f->values[k].key, "other_dim") == 0)
+                continue;
+            if (!first)
                 SEP;
+            first = 0;
             knum(b, f->values[k].key, f->values[k].v);
         }
         util_buf_adds(b, "}, ");
