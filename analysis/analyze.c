@@ -1004,7 +1004,7 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
     hide_groups(&u);
     dims(&u);
     cells(&u);
-    quality_validity(r, &u.sc, o);
+    quality_validity(r, &u.sc, o->factors, o->pa_iterations, o->pa_seed);
     if (u.sc.dcov) {
         int pos = form_item_index(u.f, u.f->outcome_field);
         quality_drivers(r, &u.sc, u.f->outcome_field, form_text(u.f, u.f->items[pos].label, u.li));

@@ -82,17 +82,15 @@ static void sphericity(res_t *r, res_validity_t *v, const double *R)
 
 /* The eigenvalues (observed and reduced) and Horn's parallel analysis;
  * the eigenvalues stand even when the simulation cannot be run. */
-static void parallel(res_t *r, res_validity_t *v, const double *R, const an_opts_t *o)
+static void parallel(res_t *r, res_validity_t *v, const double *R)
 {
     size_t p = v->nitems;
     val_parallel_t pa;
-    v->pa_iterations = o->pa_iterations;
-    v->pa_seed = o->pa_seed;
     v->eigen = nan_of(p);
     v->eigen_reduced = nan_of(p);
     int st = val_parallel_init(&pa, p);
     if (st == VAL_OK)
-        st = val_parallel(R, v->rows, o->pa_iterations, o->pa_seed, &pa);
+        st = val_parallel(R, v->rows, v->pa_iterations, v->pa_seed, &pa);
     v->pa_status = vstatus(st);
     if (st == VAL_OK) {
         memcpy(v->eigen, pa.pc_obs, p * sizeof *v->eigen);
@@ -269,14 +267,16 @@ static res_validity_t *validity_new(const scan_t *sc, size_t nfactors)
     return v;
 }
 
-void quality_validity(res_t *r, const scan_t *sc, const an_opts_t *o)
+void quality_validity(res_t *r, const scan_t *sc, size_t nfactors, size_t iterations, unsigned long seed)
 {
     if (!sc->vpair)
         return;
     size_t p = sc->nscored, withitems = 0;
     for (size_t d = 0; d < sc->ndims; d++)
         withitems += sc->ndimitems[d] > 0;
-    res_validity_t *v = r->validity = validity_new(sc, o->factors ? o->factors : withitems);
+    res_validity_t *v = r->validity = validity_new(sc, nfactors ? nfactors : withitems);
+    v->pa_iterations = iterations;
+    v->pa_seed = seed;
     double *R = util_xmalloc((p * p + 1) * sizeof *R);
     int st = val_pair_cor(sc->vpair, R);
     v->cor_status = vstatus(st);
@@ -286,7 +286,7 @@ void quality_validity(res_t *r, const scan_t *sc, const an_opts_t *o)
         res_warn(r, RES_W_VAL_COR, -1, v->cor_status);
     } else {
         sphericity(r, v, R);
-        parallel(r, v, R, o);
+        parallel(r, v, R);
         efa(r, v, R);
         cfa(r, v, sc);
     }

@@ -14,14 +14,14 @@
 #ifndef GS_QUALITY_H
 #define GS_QUALITY_H
 
-#include "analysis/analyze.h"
 #include "analysis/results.h"
 #include "analysis/scan.h"
 
 /* r->validity from sc's validity accumulators (scan_want_validity):
- * o->factors (0: the dimensions with items), o->pa_iterations and
- * o->pa_seed.  Needs r->dims. */
-void quality_validity(res_t *r, const scan_t *sc, const an_opts_t *o);
+ * EFA with nfactors factors (0: the dimensions with items), parallel
+ * analysis from iterations simulated data sets drawn with seed.  Needs
+ * r->dims. */
+void quality_validity(res_t *r, const scan_t *sc, size_t nfactors, size_t iterations, unsigned long seed);
 
 /* r->drivers from sc's driver co-moments (scan_want_drivers), in all and
  * per shown group with at least RES_DRV_PER_PREDICTOR respondents per

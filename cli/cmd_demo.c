@@ -33,8 +33,9 @@ static const char usage[] = N_(
     "\n"
     "Simulates a city of 40 units surveyed in 2025 and 2026, with weaknesses\n"
     "planted in 2026 (U07 planning, U12 understanding, U23 efficient, U31\n"
-    "clean) and two units (U07, U18) whose self-assessments are inflated;\n"
-    "analyses 2026 against 2025 and writes the report into DIR (default\n"
+    "clean), two units (U07, U18) whose self-assessments are inflated and 2%\n"
+    "careless respondents; analyses 2026 against 2025 with measurement\n"
+    "quality, key drivers and the careless screen, and writes the report into DIR (default\n"
     "./demo): report.html, report.md, report.docx, the CSV tables, plots/ and\n"
     "demo.db, the database it used (an older DIR/demo.db is replaced).\n"
     "\n"
@@ -137,6 +138,8 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
         o.overclaim = overclaim;
         o.noverclaim = 2;
         o.unit_effects = 0.5;
+        /* a few careless respondents, for the screen to find */
+        o.careless = 0.02;
         if (w) {
             o.plants = (sim_plant_t *)plants;
             o.nplants = sizeof plants / sizeof plants[0];
@@ -154,6 +157,7 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
     ao.wave = "2026";
     ao.compare_wave = "2025";
     ao.lang = lang;
+    ao.validity = ao.drivers = ao.screen = 1;
     if (an_run(s, &ao, &r, &err) != 0) {
         cli_error(_("analysis: %s"), err);
         goto cleanup;
@@ -170,11 +174,14 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
     /* the key findings: weak dimensions and units, the strongest
      * overclaims; the rest is counted and left to the report */
     size_t left = 0;
-    int shown[8] = {0};
+    int shown[RES_FKINDS] = {0};
     for (size_t i = 0; i < r->nfindings; i++) {
         res_fkind_t k = r->findings[i].kind;
-        int cap = k == RES_F_WEAK_DIMENSION ? 100 : k == RES_F_WEAK_UNIT ? 15 : k == RES_F_OVERCLAIM ? 3 : 0;
-        if ((unsigned)k < 8 && shown[k] < cap) {
+        int cap = k == RES_F_WEAK_DIMENSION || k == RES_F_PRIORITY ? 100
+                  : k == RES_F_WEAK_UNIT                           ? 15
+                  : k == RES_F_OVERCLAIM                           ? 3
+                                                                   : 0;
+        if ((unsigned)k < RES_FKINDS && shown[k] < cap) {
             shown[k]++;
             char *text = render_finding(r, &r->findings[i], zh);
             printf("  - %s\n", text);
@@ -186,8 +193,8 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
     if (!r->nfindings)
         fputs(TR(zh, "  (none)\n"), stdout);
     if (left)
-        printf(TR(zh, "  ... and %zu more findings (self-vs-staff gaps, changes since the previous wave) in "
-                      "the report.\n"),
+        printf(TR(zh, "  ... and %zu more findings (self-vs-staff gaps, changes since the previous wave, "
+                      "measurement quality) in the report.\n"),
                left);
     if (plot_err) {
         cli_error("%s", plot_err);

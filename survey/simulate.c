@@ -66,6 +66,12 @@
  * drivers should therefore find understanding and planning, the two
  * lowest dimensions, the most important: the first priorities.
  *
+ * A share `careless` of staff (default 0) answer carelessly, drawn from a
+ * stream of their own per unit: half of them give one answer, at random,
+ * to every Likert item and the overall judgement (straight-lining), half
+ * answer each at random; neither leaves a blank.  Their other questions
+ * (background, comment) are answered as everyone's.
+ *
  * Self-assessment, one per unit, answered without blanks: latent = the
  * unit's true staff-side mean (city mean + unit effect + plant) + a bias
  * (normal mean 1, sd 2, for the unit) + a normal sd 2 per dimension, items
@@ -246,6 +252,7 @@ typedef struct {
     unit_t *u;
     rng_t rng;
     rng_t orng;         /* the outcome's own stream (simulate_outcome) */
+    rng_t crng;         /* careless respondents' own stream */
     int nstaff;
     int overclaim;
     double general, self_bias;
@@ -631,6 +638,8 @@ static int plan_sim(sim_t *m, char **err)
         char label[80];
         snprintf(label, sizeof label, "outcome:%s", su->u->code);
         rng_seed(&su->orng, (uint64_t)o->seed, label);
+        snprintf(label, sizeof label, "careless:%s", su->u->code);
+        rng_seed(&su->crng, (uint64_t)o->seed, label);
         su->general = rng_normal(&su->rng, 0, SD_UNIT_GENERAL * o->unit_effects);
         su->effect = util_xcalloc(sf->ndims + 1, sizeof *su->effect);
         for (size_t d = 0; d < sf->ndims; d++)
@@ -732,6 +741,16 @@ static int set_likert(ans_t *a, const form_t *f, size_t pos, double latent, doub
     char v[32];
     snprintf(v, sizeof v, "%.0f", x);
     return set_answer(a, f, pos, v, err);
+}
+
+/* A careless answer: the choice at u (in [0, 1)) of the item's list, as
+ * given, whatever the item says or whether it is reverse-worded. */
+static int set_careless(ans_t *a, const form_t *f, size_t pos, double u, char **err)
+{
+    const form_list_t *l = &f->lists[f->items[pos].list];
+    if (!l->nchoices)
+        return 0;
+    return set_answer(a, f, pos, l->choices[(size_t)(u * (double)l->nchoices)].name, err);
 }
 
 /* A required question simulate has no model for gets its first choice, 0
@@ -935,18 +954,26 @@ static int simulate_staff(sim_t *m, sunit_t *su, ans_t *a, char **err)
     for (size_t d = 0; d < f->ndims; d++)
         latent[d] = m->city[d] + su->general + su->effect[d] + person +
                     rng_normal(r, 0, SD_PERSON_DIM);
+    /* careless or not, from the unit's careless stream, so that a share of
+     * 0 leaves every other number as it was */
+    double cu = rng_unif(&su->crng), cv = rng_unif(&su->crng);
+    int careless = cu < m->o->careless ? (cu < m->o->careless / 2 ? 1 : 2) : 0;
     for (size_t i = 0; i < f->nitems; i++) {
         const form_item_t *it = &f->items[i];
         if ((int)i == m->outcome)   /* its own stream: simulate_outcome */
             continue;
         double noise = rng_normal(r, 0, SD_ITEM);
         int blank = rng_unif(r) < m->o->missing;
-        if (!form_item_scored(f, it) || blank)
+        if (!form_item_scored(f, it) || (blank && !careless))
             continue;
-        if (set_likert(a, f, i, latent[it->dim], noise, err) != 0)
+        int rc = careless ? set_careless(a, f, i, careless == 1 ? cv : rng_unif(&su->crng), err)
+                          : set_likert(a, f, i, latent[it->dim], noise, err);
+        if (rc != 0)
             return -1;
     }
-    if (m->outcome >= 0 && simulate_outcome(m, su, a, err) != 0)
+    if (m->outcome >= 0 && careless && set_careless(a, f, (size_t)m->outcome, cv, err) != 0)
+        return -1;
+    if (m->outcome >= 0 && !careless && simulate_outcome(m, su, a, err) != 0)
         return -1;
     int says = rng_unif(r) < COMMENT_RATE, which = rng_below(r, (int)NCOMMENTS);
     if (says && comment >= 0 && f->items[comment].type == FORM_TEXT &&
@@ -1048,6 +1075,10 @@ int sim_run(store_t *s, const sim_opts_t *o, long *staff_written, long *self_wri
     }
     if (!(o->unit_effects >= 0 && o->unit_effects <= 10)) {
         util_seterr(err, _("the unit-effect scale must be from 0 to 10, not %g"), o->unit_effects);
+        goto cleanup;
+    }
+    if (!(o->careless >= 0 && o->careless <= 1)) {
+        util_seterr(err, _("the careless share must be from 0 to 1, not %g"), o->careless);
         goto cleanup;
     }
     if (!(o->missing >= 0 && o->missing < 1)) {
