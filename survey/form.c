@@ -117,6 +117,7 @@ typedef struct {
      * settings' outcome_field: its line and column, 0 for none */
     long outcome_line;
     int outcome_col;
+    int outcome_by_col;      /* outcome_field came from that column, not settings */
     /* a dimensions or choices sheet that could not be read: every code or
      * list name used in the survey would then be "not declared", which says
      * nothing the sheet's own error does not */
@@ -1266,8 +1267,10 @@ static void item_outcome(loader_t *L, survey_t *sv, const row_t *r, form_item_t 
             "outcome_field; keep one of the two"), it->name, f->outcome_field);
         return;
     }
-    if (!f->outcome_field && it->name)
+    if (!f->outcome_field && it->name) {
         f->outcome_field = util_xstrdup(it->name);
+        L->outcome_by_col = 1;
+    }
 }
 
 /* points, dimension, reverse: what the analysis scores. */
@@ -1887,8 +1890,8 @@ static void final_outcome(loader_t *L)
     form_t *f = L->f;
     if (!f->outcome_field)
         return;
-    long line = L->outcome_line ? L->outcome_line : L->settings_line;
-    int col = L->outcome_line ? L->outcome_col : L->col_outcome_field;
+    long line = L->outcome_by_col ? L->outcome_line : L->settings_line;
+    int col = L->outcome_by_col ? L->outcome_col : L->col_outcome_field;
     int k = form_item_index(f, f->outcome_field);
     const form_item_t *it = k >= 0 ? &f->items[k] : NULL;
     if (!it)
