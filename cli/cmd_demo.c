@@ -35,9 +35,10 @@ static const char usage[] = N_(
     "planted in 2026 (U07 planning, U12 understanding, U23 efficient, U31\n"
     "clean), two units (U07, U18) whose self-assessments are inflated and 2%\n"
     "careless respondents; analyses 2026 against 2025 with measurement\n"
-    "quality, key drivers and the careless screen, and writes the report into DIR (default\n"
-    "./demo): report.html, report.md, report.docx, the CSV tables, plots/ and\n"
-    "demo.db, the database it used (an older DIR/demo.db is replaced).\n"
+    "quality, key drivers and the careless screen, and writes the report into\n"
+    "DIR (default ./demo): report.html, report.md, report.docx, the CSV\n"
+    "tables, plots/ and demo.db, the database it used (an older DIR/demo.db is\n"
+    "replaced).\n"
     "\n"
     "example:\n"
     "  gapsurvey --lang en demo --out /tmp/demo\n");
