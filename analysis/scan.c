@@ -441,6 +441,38 @@ static void comment_keep(scan_t *sc, size_t g, const char *text)
     sc->ncomments[g] = n + 1;
 }
 
+/* The items as answered (sc->val): their sums in all and in group g, and
+ * the Likert distribution's counts. */
+static void count_items(scan_t *sc, int g)
+{
+    const form_t *f = sc->f;
+    for (size_t i = 0; i < sc->nscored; i++) {
+        double x = sc->val[i];
+        if (isnan(x))
+            continue;
+        stats_acc_add(&sc->item[i], x);
+        int li = f->items[sc->scored_pos[i]].list;
+        const form_list_t *l = &f->lists[li];
+        const choicehash_t *ch = &sc->chash[li];
+        double v = x - (double)ch->vmin;
+        if (ch->byval) {
+            /* the values are distinct whole numbers: the one choice with
+             * this value, if any */
+            if (v >= 0 && v < (double)ch->vspan && (double)(size_t)v == v) {
+                int c = ch->byval[(size_t)v];
+                if (c >= 0)
+                    sc->likert[i * sc->maxchoices + (size_t)c] += 1;
+            }
+        } else {
+            for (size_t c = 0; c < l->nchoices; c++)
+                if (l->choices[c].num == x)
+                    sc->likert[i * sc->maxchoices + c] += 1;
+        }
+        if (g >= 0)
+            stats_acc_add(&sc->gitem[(size_t)g * sc->nscored + i], x);
+    }
+}
+
 /* Careless screening (scan_want_screen) of the response in sc->val, group
  * g: its indices go into the screen's sums; returns 1 when it is flagged
  * (straight-lining, or a Mahalanobis D^2 with p below SCAN_MAHA_ALPHA). */
@@ -592,31 +624,7 @@ static int on_response(void *ud, const store_scan_row_t *r)
         if (j == k && sc->cov[d])
             stats_cov_add(sc->cov[d], sc->row);
     }
-    for (size_t i = 0; i < sc->nscored; i++) {
-        double x = sc->val[i];
-        if (isnan(x))
-            continue;
-        stats_acc_add(&sc->item[i], x);
-        int li = f->items[sc->scored_pos[i]].list;
-        const form_list_t *l = &f->lists[li];
-        const choicehash_t *ch = &sc->chash[li];
-        double v = x - (double)ch->vmin;
-        if (ch->byval) {
-            /* the values are distinct whole numbers: the one choice with
-             * this value, if any */
-            if (v >= 0 && v < (double)ch->vspan && (double)(size_t)v == v) {
-                int c = ch->byval[(size_t)v];
-                if (c >= 0)
-                    sc->likert[i * sc->maxchoices + (size_t)c] += 1;
-            }
-        } else {
-            for (size_t c = 0; c < l->nchoices; c++)
-                if (l->choices[c].num == x)
-                    sc->likert[i * sc->maxchoices + c] += 1;
-        }
-        if (g >= 0)
-            stats_acc_add(&sc->gitem[(size_t)g * sc->nscored + i], x);
-    }
+    count_items(sc, g);
     /* free-text comments (text items outside dimensions) */
     if (g >= 0) {
         int wrote = 0;

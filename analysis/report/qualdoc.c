@@ -339,12 +339,48 @@ static void cfa_part(doc_t *d, const res_validity_t *v)
                                "Larcker 1981)."));
 }
 
+/* The analysis's warnings of kinds from..to (what could not be computed
+ * here, and why) as notes. */
+static void warnings_between(doc_t *d, res_wkind_t from, res_wkind_t to)
+{
+    const res_t *r = d->r;
+    for (size_t i = 0; i < r->nwarnings; i++)
+        if (r->warnings[i].kind >= from && r->warnings[i].kind <= to) {
+            char *text = render_warning(r, &r->warnings[i], d->zh);
+            doc_para(d, "note", text);
+            free(text);
+        }
+}
+
+static void careless_counts(doc_t *d, const res_careless_t *c);
+
 static void careless_part(doc_t *d)
 {
     const res_careless_t *c = d->r->careless;
     if (!c)
         return;
     doc_subsection(d, TR(d->zh, "Careless answers"));
+    if (c->maha_status != RES_V_OK) {
+        doc_paraf(d, NULL,
+                  TR(d->zh, "All %1$ld responses were screened on the %2$zu items: %3$ld gave the same answer to "
+                            "every item (straight-lining) and are flagged. The longest run of equal answers in "
+                            "form order averages %4$s (at most %5$s); the SD of a respondent's own answers "
+                            "averages %6$s."),
+                  c->screened, c->nitems, c->straight, doc_fnum(d, c->longstring_mean, 1),
+                  doc_fcount(d, c->longstring_max), doc_fnum(d, c->irv_mean, 2));
+        warnings_between(d, RES_W_MAHA, RES_W_MAHA);
+    } else {
+        careless_counts(d, c);
+    }
+    doc_para(d, NULL, c->excluded ? TR(d->zh, "The flagged responses are left out of every statistic of this "
+                                              "report (analyze --exclude-careless).")
+                                  : TR(d->zh, "The flagged responses are kept in every statistic of this "
+                                              "report; --exclude-careless leaves them out."));
+}
+
+/* The screen's counts when the Mahalanobis distances were computed. */
+static void careless_counts(doc_t *d, const res_careless_t *c)
+{
     doc_paraf(d, NULL,
               TR(d->zh, "All %1$ld responses were screened on the %2$zu items: %3$ld gave the same answer to "
                         "every item (straight-lining); of the %4$ld who answered every item, %5$ld lie farther "
@@ -354,10 +390,6 @@ static void careless_part(doc_t *d)
               c->screened, c->nitems, c->straight, c->complete, c->maha, doc_fnum(d, c->maha_cutoff, 1),
               c->maha_alpha, c->flagged, doc_fnum(d, c->longstring_mean, 1), doc_fcount(d, c->longstring_max),
               doc_fnum(d, c->irv_mean, 2));
-    doc_para(d, NULL, c->excluded ? TR(d->zh, "The flagged responses are left out of every statistic of this "
-                                              "report (analyze --exclude-careless).")
-                                  : TR(d->zh, "The flagged responses are kept in every statistic of this "
-                                              "report; --exclude-careless leaves them out."));
 }
 
 void qualdoc_measurement(doc_t *d)
@@ -378,6 +410,7 @@ void qualdoc_measurement(doc_t *d)
                             "factors they hold, whether each item loads on its own dimension, and how well the "
                             "form's own model fits."),
                   ndims, v->nitems, doc_fcount(d, v->rows));
+        warnings_between(d, RES_W_VAL_COR, RES_W_VAL_ROTATION);
         adequacy(d, v);
         factor_count(d, v, ndims);
         finding_list(d, RES_F_FACTOR_COUNT, RES_F_FACTOR_COUNT, NULL);

@@ -130,8 +130,9 @@ static void validity_table(const res_t *r, FILE *out, int zh, ink_t k)
 {
     const res_validity_t *v = r->validity;
     fprintf(out, "\n%s%s%s\n", k.bold, TR(zh, "measurement quality"), k.off);
-    fprintf(out, TR(zh, "  %zu items, %.0f respondents; KMO %.3f; Bartlett chi-square %.1f (df %.0f, p %.3g)\n"),
-            v->nitems, v->rows, v->kmo, v->bartlett_chisq, v->bartlett_df, v->bartlett_p);
+    if (v->kmo_status == RES_V_OK)
+        fprintf(out, TR(zh, "  %zu items, %.0f respondents; KMO %.3f; Bartlett chi-square %.1f (df %.0f, p %.3g)\n"),
+                v->nitems, v->rows, v->kmo, v->bartlett_chisq, v->bartlett_df, v->bartlett_p);
     if (v->pa_factors >= 0)
         fprintf(out, TR(zh, "  parallel analysis (%zu simulated data sets, seed %lu): %d factors, %d components\n"),
                 v->pa_iterations, v->pa_seed, v->pa_factors, v->pa_components);
@@ -141,16 +142,21 @@ static void validity_table(const res_t *r, FILE *out, int zh, ink_t k)
                 v->cfa_n, v->chisq, v->df, v->pvalue, v->cfi, v->tli, v->rmsea, v->rmsea_ci_low,
                 v->rmsea_ci_high, v->srmr);
     size_t lw = label_width(r, 10), m = v->nfactors;
+    if (v->cfa_status != RES_V_OK)
+        goto efa;   /* the warnings say why */
     fputs("  ", out);
     util_fput_padded(out, TR(zh, "dimension"), lw, 0);
     fprintf(out, " %7s %7s\n", "omega", "AVE");
-    for (size_t d = 0; v->omega && d < r->ndims; d++) {
+    for (size_t d = 0; d < r->ndims; d++) {
+        if (!v->cfa_dim[d])
+            continue;
         fputs("  ", out);
         util_fput_padded(out, r->dims[d].label, lw, 0);
         cellf(out, v->omega[d], 8, 3);
         cellf(out, v->ave[d], 8, 3);
         fputc('\n', out);
     }
+efa:
     if (!v->loadings)
         return;
     fprintf(out, TR(zh, "  EFA (minres, oblimin), loadings; F1..F%zu stand for:"), m);
@@ -199,10 +205,16 @@ static void careless_table(const res_t *r, FILE *out, int zh, ink_t k)
 {
     const res_careless_t *c = r->careless;
     fprintf(out, "\n%s%s%s\n", k.bold, TR(zh, "careless answers"), k.off);
-    fprintf(out, TR(zh, "  %ld screened on %zu items: %ld straight-lining, %ld with Mahalanobis D-squared above "
-                        "%.1f (p < %g, of %ld complete), %ld flagged in all%s\n"),
-            c->screened, c->nitems, c->straight, c->maha, c->maha_cutoff, c->maha_alpha, c->complete, c->flagged,
-            c->excluded ? TR(zh, ", left out of every statistic") : "");
+    if (c->maha_status == RES_V_OK)
+        fprintf(out, TR(zh, "  %ld screened on %zu items: %ld straight-lining, %ld with Mahalanobis D-squared above "
+                            "%.1f (p < %g, of %ld complete), %ld flagged in all%s\n"),
+                c->screened, c->nitems, c->straight, c->maha, c->maha_cutoff, c->maha_alpha, c->complete,
+                c->flagged, c->excluded ? TR(zh, ", left out of every statistic") : "");
+    else
+        fprintf(out, TR(zh, "  %ld screened on %zu items: %ld straight-lining (no Mahalanobis distances), %ld "
+                            "flagged in all%s\n"),
+                c->screened, c->nitems, c->straight, c->flagged,
+                c->excluded ? TR(zh, ", left out of every statistic") : "");
     fprintf(out, TR(zh, "  longest run of equal answers: mean %.1f, at most %.0f; SD of a respondent's answers: "
                         "mean %.2f\n"),
             c->longstring_mean, c->longstring_max, c->irv_mean);
