@@ -35,10 +35,10 @@ static const char usage[] = N_(
     "planted in 2026 (U07 planning, U12 understanding, U23 efficient, U31\n"
     "clean), two units (U07, U18) whose self-assessments are inflated and 2%\n"
     "careless respondents; analyses 2026 against 2025 with measurement\n"
-    "quality, key drivers and the careless screen, and writes the report into\n"
-    "DIR (default ./demo): report.html, report.md, report.docx, the CSV\n"
-    "tables, plots/ and demo.db, the database it used (an older DIR/demo.db is\n"
-    "replaced).\n"
+    "quality and key drivers, leaving the careless answers out, and writes\n"
+    "the report into DIR (default ./demo): report.html, report.md,\n"
+    "report.docx, the CSV tables, plots/ and demo.db, the database it used (an\n"
+    "older DIR/demo.db is replaced).\n"
     "\n"
     "example:\n"
     "  gapsurvey --lang en demo --out /tmp/demo\n");
@@ -158,7 +158,9 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
     ao.wave = "2026";
     ao.compare_wave = "2025";
     ao.lang = lang;
-    ao.validity = ao.drivers = ao.screen = 1;
+    /* the careless respondents are left out: kept, their straight-lining
+     * on reverse-worded items makes an eighth factor of its own */
+    ao.validity = ao.drivers = ao.screen = ao.exclude_careless = 1;
     if (an_run(s, &ao, &r, &err) != 0) {
         cli_error(_("analysis: %s"), err);
         goto cleanup;

@@ -70,7 +70,8 @@ static void write_overview(doc_t *d, size_t nshown)
         if (!doc_shown(r, i) || !isfinite(g->response_rate) || !isfinite(g->invited) || !(g->invited > 0))
             continue;
         nk++;
-        sn += (double)g->n;
+        /* those left out as careless did respond (as the unit rates count) */
+        sn += (double)g->n + (r->excluded && g->flagged > 0 ? (double)g->flagged : 0);
         sinv += g->invited;
         lo = fmin(lo, g->response_rate);
         hi = fmax(hi, g->response_rate);
