@@ -771,7 +771,7 @@ static int on_mref(void *ud, const store_scan_row_t *r)
 }
 
 int scan_maha_ref(store_t *s, const form_t *f, const char *form_id, int wave,
-                  careless_maha_t **out, double *ncomplete, char **err)
+                  careless_maha_t **out, double *ncomplete, err_t *err)
 {
     mref_t m = {f, util_xmalloc((f->nitems + 1) * sizeof *m.slot), 0, NULL, NULL};
     int rc = -1;
@@ -864,7 +864,7 @@ void scan_free(scan_t *sc)
     free(sc->chash);
 }
 
-int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, char **err)
+int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, err_t *err)
 {
     if (store_scan(s, form_id, wave, sc->f, on_response, sc, err) != 0)
         return -1;
@@ -900,7 +900,7 @@ void scan_kw_table(const scan_t *sc, size_t d, double **vals, size_t *nv, double
 }
 
 int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, int wave0,
-              char **err)
+              err_t *err)
 {
     int *ug = util_xmalloc((sc->nunit_ids + 1) * sizeof *ug);
     if (sc->nunit_ids)
@@ -978,8 +978,8 @@ static int on_self(void *ud, const store_scan_row_t *r)
  * fails. */
 static int each_self_form(store_t *s, const form_t *f,
                           int (*fn)(void *ud, const char *id, const form_t *sf, const int *dimmap,
-                                    char **err),
-                          void *ud, char **err)
+                                    err_t *err),
+                          void *ud, err_t *err)
 {
     char **ids = NULL;
     size_t nids = 0;
@@ -1010,7 +1010,7 @@ cleanup:
     return rc;
 }
 
-static int mark_dims(void *ud, const char *id, const form_t *sf, const int *dimmap, char **err)
+static int mark_dims(void *ud, const char *id, const form_t *sf, const int *dimmap, err_t *err)
 {
     (void)id;
     (void)err;
@@ -1020,7 +1020,7 @@ static int mark_dims(void *ud, const char *id, const form_t *sf, const int *dimm
     return 0;
 }
 
-int scan_self_dims(store_t *s, scan_t *sc, char **err)
+int scan_self_dims(store_t *s, scan_t *sc, err_t *err)
 {
     free(sc->gapdim);
     sc->gapdim = util_xcalloc(sc->ndims + 1, 1);
@@ -1033,7 +1033,7 @@ typedef struct {
     selfscan_t ss;
 } selfrun_t;
 
-static int scan_one_self(void *ud, const char *id, const form_t *sf, const int *dimmap, char **err)
+static int scan_one_self(void *ud, const char *id, const form_t *sf, const int *dimmap, err_t *err)
 {
     selfrun_t *sr = ud;
     sr->ss.sf = sf;
@@ -1042,7 +1042,7 @@ static int scan_one_self(void *ud, const char *id, const form_t *sf, const int *
 }
 
 int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, stats_acc_t *overall,
-              long *nresp, char **err)
+              long *nresp, err_t *err)
 {
     selfrun_t sr = {s, wave, {NULL, NULL, tg, self, overall, 0}};
     int rc = each_self_form(s, tg->f, scan_one_self, &sr, err);

@@ -20,6 +20,7 @@
 #include "analysis/stats.h"
 #include "analysis/suppress.h"
 #include "analysis/validity.h"
+#include "base/err.h"
 #include "survey/store.h"
 
 #include <stddef.h>
@@ -136,7 +137,7 @@ void scan_cross_init(scan_t *sc, size_t nunit_ids);
 
 /* Reads form_id's responses in wave into the accumulators.  Returns 0,
  * or -1 with *err (heap). */
-int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, char **err);
+int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, err_t *err);
 
 /* The cross-counts as suppress.h reads them (borrowed from sc). */
 void scan_cross_view(const scan_t *sc, suppress_cross_t *x);
@@ -151,13 +152,13 @@ void scan_kw_table(const scan_t *sc, size_t d, double **vals, size_t *nv, double
  * cross-counted as sc and reads form_id's responses in wave0 into it.  Returns 0, or -1 with *err
  * (heap); sc0 is the caller's to scan_free either way. */
 int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, int wave0,
-              char **err);
+              err_t *err);
 
 /* The dimensions of sc's form that a self-role form shares, into
  * sc->gapdim (replacing it): the staff's overall score for the gap rule
  * is the mean over these.  Before scan_run.  Returns 0, or -1 with *err
  * (heap). */
-int scan_self_dims(store_t *s, scan_t *sc, char **err);
+int scan_self_dims(store_t *s, scan_t *sc, err_t *err);
 
 /* Self-assessment scores for the gaps: every self-role form sharing
  * dimension codes with tg's form, scored the same way, into self[group x
@@ -165,7 +166,7 @@ int scan_self_dims(store_t *s, scan_t *sc, char **err);
  * over its scored shared dimensions into overall[group]; *nresp counts
  * the self-role responses read.  Returns 0, or -1 with *err (heap). */
 int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, stats_acc_t *overall,
-              long *nresp, char **err);
+              long *nresp, err_t *err);
 
 /* Careless screening flags a Mahalanobis D^2 whose chi-square p is
  * below this. */
@@ -187,7 +188,7 @@ void scan_want_screen(scan_t *sc, careless_maha_t *maha, int exclude);
  * cases than items, or a singular covariance); *ncomplete the cases.
  * Returns 0, or -1 with *err (heap). */
 int scan_maha_ref(store_t *s, const form_t *f, const char *form_id, int wave,
-                  careless_maha_t **out, double *ncomplete, char **err);
+                  careless_maha_t **out, double *ncomplete, err_t *err);
 
 /* Releases what scan_init and the scan allocated; a zeroed scan is fine. */
 void scan_free(scan_t *sc);

@@ -193,18 +193,18 @@ const char *csvr_error(const csvr_t *r)
 }
 
 int csvr_parse_mem(const char *data, size_t len, char delim, csvr_row_fn fn,
-                   void *ud, char **err)
+                   void *ud, err_t *err)
 {
     csvr_t *r = csvr_new(delim, fn, ud);
     if (!r) {
-        util_seterr(err, _("cannot start the CSV parser"));
+        err_set(err, ERR_FAIL, _("cannot start the CSV parser"));
         return -1;
     }
     int rc = csvr_feed(r, data, len);
     if (rc == 0)
         rc = csvr_finish(r);
     if (rc == -1)
-        util_seterr(err, "%s", csvr_error(r));
+        err_set(err, ERR_FAIL, "%s", csvr_error(r));
     csvr_free(r);
     return rc;
 }

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/err.h"
+
 typedef struct {
     long line;          /* 1-based physical line where the row starts */
     size_t ncells;
@@ -41,7 +43,7 @@ const char *csvr_error(const csvr_t *r);   /* owned by r */
 
 /* Whole buffer in one call. *err (heap) on failure. */
 int csvr_parse_mem(const char *data, size_t len, char delim, csvr_row_fn fn,
-                   void *ud, char **err);
+                   void *ud, err_t *err);
 
 /* Guesses ',' ';' or '\t' from the first line (the one with most of them
  * outside quotes); ',' when none. */

@@ -77,9 +77,9 @@ char *util_fmt(const char *fmt, ...)
     return p;
 }
 
-void util_seterr(char **err, const char *fmt, ...)
+void util_seterr(err_t *err, const char *fmt, ...)
 {
-    if (!err || *err)
+    if (!err || err->msg)
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -245,13 +245,13 @@ char *util_msg_at(const char *file, const char *msg)
 
 /* ---- files ---- */
 
-int util_read_file(const char *path, char **data, size_t *len, char **err)
+int util_read_file(const char *path, char **data, size_t *len, err_t *err)
 {
     int rc = -1;
     util_buf_t b = {0};
     FILE *f = fopen(path, "rb");
     if (!f) {
-        util_seterr(err, "%s: %s", path, strerror(errno));
+        err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
         goto cleanup;
     }
     char chunk[65536];
@@ -259,7 +259,7 @@ int util_read_file(const char *path, char **data, size_t *len, char **err)
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         util_buf_add(&b, chunk, n);
     if (ferror(f)) {
-        util_seterr(err, _("%s: read error: %s"), path, strerror(errno));
+        err_set(err, ERR_IO, _("%s: read error: %s"), path, strerror(errno));
         goto cleanup;
     }
     *len = b.len;

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/err.h"
+
 #if defined(__GNUC__)
 #define UTIL_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
@@ -33,7 +35,7 @@ char *util_vfmt(const char *fmt, va_list ap);
 
 /* Sets *err to a heap message when err is non-NULL and *err is still NULL
  * (the first error wins; callers free *err). */
-void util_seterr(char **err, const char *fmt, ...) UTIL_PRINTF(2, 3);
+void util_seterr(err_t *err, const char *fmt, ...) UTIL_PRINTF(2, 3);
 
 /* Growable NUL-terminated byte buffer. */
 typedef struct {
@@ -73,7 +75,7 @@ size_t util_msg_pos(const char *msg, long *line, long *col);
 char *util_msg_at(const char *file, const char *msg);
 
 /* Reads a whole file; *data is NUL-terminated and owned by the caller. */
-int util_read_file(const char *path, char **data, size_t *len, char **err);
+int util_read_file(const char *path, char **data, size_t *len, err_t *err);
 
 /* UTF-8 helpers.  util_utf8_decode returns the byte length of the code
  * point at s (1 for an invalid byte, with *cp = 0xFFFD). */

@@ -153,21 +153,21 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
     im.progress = on_progress;
     im.ud = &v;
     int rc = 1;
-    char *err = NULL;
+    err_t err = {0};
     import_t *run = NULL;
     store_t *s = cli_store(cx);
     if (!s)
         goto cleanup;
     run = import_new(s, &im);
     if (import_read(run, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     const import_stats_t *st = import_stats(run);
     if (st->errors > MAX_REPORTED)
         fprintf(stderr, _("... and %ld more\n"), st->errors - MAX_REPORTED);
     if (import_check(run, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (st->rejected)
@@ -180,7 +180,7 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
         goto cleanup;
     }
     if (import_commit(run, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     printf(_("%s: %ld responses imported into %s"), file, st->stored, form_id);
@@ -192,6 +192,6 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
     rc = 0;
 cleanup:
     import_free(run);
-    free(err);
+    err_clear(&err);
     return rc;
 }

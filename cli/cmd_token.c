@@ -69,7 +69,8 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
     long count = -1;
     store_t *s = NULL;
     form_t *f = NULL;
-    char *err = NULL, *unit_name = NULL;
+    err_t err = {0};
+    char *unit_name = NULL;
     tok_batch_t batch = {0};
     util_buf_t page = {0};
     int rc = 1, c, form = 0, unit = 0, wave = 0;
@@ -112,11 +113,11 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
             if (r == 1)
                 cli_error(_("no unit '%s'; 'gapsurvey unit list' shows them"), unit_code);
             else
-                cli_error("%s", err);
+                cli_perror(&err);
             goto cleanup;
         }
         if (store_unit_get(s, unit, NULL, &unit_name, &err) < 0) {
-            cli_error("%s", err);
+            cli_perror(&err);
             goto cleanup;
         }
     } else if (!f->unit_field) {
@@ -134,7 +135,7 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
     }
     if (r != 0) {
         if (r < 0)
-            cli_error("%s", err);
+            cli_perror(&err);
         goto cleanup;
     }
 
@@ -142,7 +143,7 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
         (slips_path && slips_batch_html(&page, f->title && *f->title ? f->title : f->form_id,
                                         unit_name, base, cli_zh(), &batch, &err) != 0) ||
         tok_batch_store(s, &batch, form, unit, wave, slips_path, &page, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (print_codes(&batch, unit_code) != 0) {
@@ -157,7 +158,7 @@ cleanup:
     tok_batch_free(&batch);
     util_buf_free(&page);
     free(unit_name);
-    free(err);
+    err_clear(&err);
     form_free(f);
     return rc;
 }
@@ -225,11 +226,11 @@ static int list(int argc, char **argv, cli_ctx_t *cx)
         return 1;
     units_t us = {0};
     list_t l = {&us, 0, 0, 0};
-    char *err = NULL;
+    err_t err = {0};
     int rc = 1;
     if (store_unit_list(s, unit_cb, &us, &err) != 0 ||
         store_token_counts(s, list_cb, &l, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (l.rows == 0)
@@ -244,7 +245,7 @@ cleanup:
     }
     free(us.codes);
     free(us.names);
-    free(err);
+    err_clear(&err);
     return rc;
 }
 

@@ -1089,19 +1089,19 @@ static void fail_trailing(struct parser *p)
              shown(t->text, t->len), t->text);
 }
 
-static int parse_with(const char *src, int fields, expr_t **out, char **err, int *col);
+static int parse_with(const char *src, int fields, expr_t **out, err_t *err, int *col);
 
-int expr_parse(const char *src, expr_t **out, char **err, int *col)
+int expr_parse(const char *src, expr_t **out, err_t *err, int *col)
 {
     return parse_with(src, 0, out, err, col);
 }
 
-int expr_parse_filter(const char *src, expr_t **out, char **err, int *col)
+int expr_parse_filter(const char *src, expr_t **out, err_t *err, int *col)
 {
     return parse_with(src, 1, out, err, col);
 }
 
-static int parse_with(const char *src, int fields, expr_t **out, char **err, int *col)
+static int parse_with(const char *src, int fields, expr_t **out, err_t *err, int *col)
 {
     struct parser p;
     struct node *root = NULL;

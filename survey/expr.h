@@ -19,6 +19,8 @@
 #ifndef SURVEY_EXPR_H
 #define SURVEY_EXPR_H
 
+#include "base/err.h"
+
 typedef struct expr expr_t;               /* opaque parsed expression */
 
 /* Looks up the current answer of question `name` (name == NULL means `.`);
@@ -34,12 +36,12 @@ typedef const char *(*expr_lookup_fn)(void *ud, const char *name);
  * character column in src where the problem is.  Out of memory is reported
  * the same way ("out of memory"); if even that message cannot be allocated
  * *err is NULL.  err and col may be NULL when the caller does not want them. */
-int expr_parse(const char *src, expr_t **out, char **err, int *col);
+int expr_parse(const char *src, expr_t **out, err_t *err, int *col);
 
 /* The same for a `choice_filter` cell, evaluated once per choice: there a
  * bare name (`state`, `name`) is a column of the choices sheet, and the
  * lookup is asked for it as "#state" (question names never start with #). */
-int expr_parse_filter(const char *src, expr_t **out, char **err, int *col);
+int expr_parse_filter(const char *src, expr_t **out, err_t *err, int *col);
 
 void expr_free(expr_t *e);                 /* NULL is fine */
 

@@ -998,11 +998,11 @@ static expr_t *parse_expr(loader_t *L, const row_t *r, int col, const char *what
     if (util_streq_ci(src, "true") || util_streq_ci(src, "false"))
         src = util_streq_ci(src, "true") ? "true()" : "false()";
     expr_t *e = NULL;
-    char *msg = NULL;
+    err_t msg = {0};
     int ecol = 0;
     if (expr_parse(src, &e, &msg, &ecol) != 0) {
-        err(L, r->line, col + 1, _("%s '%s': %s at character %d"), what, src, msg ? msg : "syntax error", ecol);
-        free(msg);
+        err(L, r->line, col + 1, _("%s '%s': %s at character %d"), what, src, msg.msg ? msg.msg : "syntax error", ecol);
+        err_clear(&msg);
         return NULL;
     }
     return e;
@@ -1520,12 +1520,12 @@ static void item_features(loader_t *L, survey_t *sv, const row_t *r, form_item_t
             "rank questions, not on %s"), it->range ? "range" : form_type_name(it->type));
     } else if (*flt) {
         expr_t *e = NULL;
-        char *msg = NULL;
+        err_t msg = {0};
         int ecol = 0;
         if (expr_parse_filter(flt, &e, &msg, &ecol) != 0) {
             err(L, r->line, sv->filter + 1, _("choice_filter '%s': %s at character %d"), flt,
-                msg ? msg : "syntax error", ecol);
-            free(msg);
+                msg.msg ? msg.msg : "syntax error", ecol);
+            err_clear(&msg);
         } else {
             it->choice_filter_src = util_xstrdup(flt);
             it->choice_filter = e;
@@ -1973,11 +1973,11 @@ static void diag_positioned(util_diag_t *d, const char *file, const char *msg)
  * what the store keeps.  0, or -1 with an error reported. */
 static int read_csv(loader_t *L, const char *data, size_t len, char **text, size_t *tlen)
 {
-    char *msg = NULL;
+    err_t msg = {0};
     enc_t used;
     int rc = -1;
     if (enc_to_utf8(data, len, ENC_AUTO, text, tlen, &used, &msg) != 0) {
-        diag_positioned(L->d, L->file, msg ? msg : "cannot convert to UTF-8");
+        diag_positioned(L->d, L->file, msg.msg ? msg.msg : "cannot convert to UTF-8");
         goto cleanup;
     }
     if (used == ENC_GB18030)
@@ -1985,12 +1985,12 @@ static int read_csv(loader_t *L, const char *data, size_t len, char **text, size
                       "stored as UTF-8"));
     char delim = csvr_sniff_delim(*text, *tlen);
     if (csvr_parse_mem(*text, *tlen, delim, collect_row, &L->rows, &msg) != 0) {
-        diag_positioned(L->d, L->file, msg ? msg : "CSV error");
+        diag_positioned(L->d, L->file, msg.msg ? msg.msg : "CSV error");
         goto cleanup;
     }
     rc = 0;
 cleanup:
-    free(msg);
+    err_clear(&msg);
     return rc;
 }
 
@@ -2025,10 +2025,10 @@ static int known_sheet(const char *name)
 static int read_book(loader_t *L, const char *data, size_t len)
 {
     xlsx_t *x = NULL;
-    char *msg = NULL;
+    err_t msg = {0};
     int rc = -1;
     if (xlsx_open_mem(data, len, &x, &msg) != 0) {
-        util_diag_add(L->d, UTIL_ERROR, L->file, 0, 0, "%s", msg);
+        util_diag_add(L->d, UTIL_ERROR, L->file, 0, 0, "%s", msg.msg);
         goto cleanup;
     }
     L->nbook = xlsx_nsheets(x);
@@ -2043,7 +2043,7 @@ static int read_book(loader_t *L, const char *data, size_t len)
         head->cells[0] = util_trim(util_xstrdup(name));
         book_rows_t b = {&L->rows, (int)i};
         if (xlsx_read_sheet(x, i, collect_book_row, &b, &msg) != 0) {
-            util_diag_add(L->d, UTIL_ERROR, L->file, 0, 0, _("sheet '%s': %s"), name, msg);
+            util_diag_add(L->d, UTIL_ERROR, L->file, 0, 0, _("sheet '%s': %s"), name, msg.msg);
             goto cleanup;
         }
         if (L->rows.n == first + 1 && !known_sheet(name)) {
@@ -2054,7 +2054,7 @@ static int read_book(loader_t *L, const char *data, size_t len)
     }
     rc = 0;
 cleanup:
-    free(msg);
+    err_clear(&msg);
     xlsx_close(x);
     return rc;
 }
@@ -2166,12 +2166,13 @@ cleanup:
 
 int form_load_file(const char *path, form_t **out, util_diag_t *diags)
 {
-    char *data = NULL, *msg = NULL;
+    err_t msg = {0};
+    char *data = NULL;
     size_t len;
     *out = NULL;
     if (util_read_file(path, &data, &len, &msg) != 0) {
-        util_diag_add(diags, UTIL_ERROR, path, 0, 0, _("cannot read: %s"), msg);
-        free(msg);
+        util_diag_add(diags, UTIL_ERROR, path, 0, 0, _("cannot read: %s"), msg.msg);
+        err_clear(&msg);
         return -1;
     }
     int rc = form_load_mem(path, data, len, out, diags);

@@ -65,7 +65,7 @@ const unsigned char *seal_salt(const unsigned char *box, size_t n)
     return n >= SALT + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES ? box : NULL;
 }
 
-int seal_unlock(const unsigned char key[32], const unsigned char *box, size_t n, char **msg,
+int seal_unlock(const unsigned char key[32], const unsigned char *box, size_t n, err_t *msg,
                 size_t *msg_n)
 {
     *msg = NULL;
@@ -113,7 +113,7 @@ unsigned char *seal_ballot(const unsigned char pk[SEAL_PK_BYTES], const void *ms
 }
 
 int seal_ballot_open(const unsigned char pk[SEAL_PK_BYTES], const unsigned char sk[SEAL_SK_BYTES],
-                     const unsigned char *box, size_t n, char **msg, size_t *msg_n)
+                     const unsigned char *box, size_t n, err_t *msg, size_t *msg_n)
 {
     *msg = NULL;
     if (n < crypto_box_SEALBYTES)

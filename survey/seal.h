@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
+
 #define SEAL_PK_BYTES 32
 #define SEAL_SK_BYTES 32
 
@@ -37,7 +39,7 @@ unsigned char *seal_lock(const unsigned char key[32], const unsigned char salt[1
 const unsigned char *seal_salt(const unsigned char *box, size_t n);
 /* Opens a box of seal_lock: 0 and *msg (heap, NUL added past *msg_n), or
  * -1 when the key is wrong or the box was changed. */
-int seal_unlock(const unsigned char key[32], const unsigned char *box, size_t n, char **msg,
+int seal_unlock(const unsigned char key[32], const unsigned char *box, size_t n, err_t *msg,
                 size_t *msg_n);
 
 /* ---- the admin secret ----
@@ -57,7 +59,7 @@ unsigned char *seal_ballot(const unsigned char pk[SEAL_PK_BYTES], const void *ms
 /* Opens a sealed ballot: 0 and *msg (heap, NUL-terminated), -1 when the
  * key pair is not the one it was sealed to or the box was changed. */
 int seal_ballot_open(const unsigned char pk[SEAL_PK_BYTES], const unsigned char sk[SEAL_SK_BYTES],
-                     const unsigned char *box, size_t n, char **msg, size_t *msg_n);
+                     const unsigned char *box, size_t n, err_t *msg, size_t *msg_n);
 /* Overwrites n bytes of secret with zeros (not optimised away). */
 void seal_wipe(void *p, size_t n);
 

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "survey/store.h"
 
 typedef struct {
@@ -54,7 +55,7 @@ void sim_opts_init(sim_opts_t *o);
  * 100) and appends to *plants / *n (caller frees *plants).  Returns 0, or -1
  * with *err (heap) naming the bad entry; *plants is unchanged then.  Whether
  * the unit and dimension exist is checked by sim_run(). */
-int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, char **err);
+int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, err_t *err);
 
 /* Generates and stores everything: the shipped forms and the units when the
  * store lacks them, then every response in one transaction.  All options
@@ -63,6 +64,6 @@ int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, char **e
  * yet) before anything is written.  Returns 0, or -1 with *err (heap) and
  * no response stored.  Prints nothing. */
 int sim_run(store_t *s, const sim_opts_t *o, long *staff_written, long *self_written,
-            char **err);
+            err_t *err);
 
 #endif

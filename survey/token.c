@@ -179,7 +179,7 @@ static int make_code(char out[TOK_ISSUED_LEN + 1])
     return 0;
 }
 
-int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, char **err)
+int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, err_t *err)
 {
     /* the link: BASE?code=CODE (a BASE that has a query gets &code=) */
     size_t bl = strlen(base_url);
@@ -192,7 +192,7 @@ int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, char **err)
     b->links = util_xcalloc(n, sizeof *b->links);
     for (size_t i = 0; i < n; i++) {
         if (make_code(b->codes[i]) != 0) {
-            util_seterr(err, _("cannot read the system's random source: %s"), strerror(errno));
+            err_set(err, ERR_IO, _("cannot read the system's random source: %s"), strerror(errno));
             goto cleanup;
         }
         b->links[i] = util_fmt("%s%s", link_base, b->codes[i]);
@@ -212,16 +212,16 @@ void tok_batch_free(tok_batch_t *b)
     memset(b, 0, sizeof *b);
 }
 
-static int write_file(const char *path, const util_buf_t *b, char **err)
+static int write_file(const char *path, const util_buf_t *b, err_t *err)
 {
     FILE *f = fopen(path, "wb");
     if (!f) {
-        util_seterr(err, _("cannot write %s: %s"), path, strerror(errno));
+        err_set(err, ERR_IO, _("cannot write %s: %s"), path, strerror(errno));
         return -1;
     }
     size_t wrote = b->len ? fwrite(b->s, 1, b->len, f) : 0;
     if (fclose(f) != 0 || wrote != b->len) {
-        util_seterr(err, _("cannot write %s: %s"), path, strerror(errno));
+        err_set(err, ERR_IO, _("cannot write %s: %s"), path, strerror(errno));
         remove(path);
         return -1;
     }
@@ -235,7 +235,7 @@ static int by_text(const void *a, const void *b)
 }
 
 int tok_batch_store(store_t *s, const tok_batch_t *b, int form, int unit, int wave,
-                    const char *slips_path, const util_buf_t *slips, char **err)
+                    const char *slips_path, const util_buf_t *slips, err_t *err)
 {
     int rc = -1;
     int wrote_slips = 0;
@@ -249,7 +249,7 @@ int tok_batch_store(store_t *s, const tok_batch_t *b, int form, int unit, int wa
         goto done;
     for (size_t i = 0; i < b->n; i++)
         if (!h[i] || store_token_add(s, h[i], form, unit, wave, err) != 0) {
-            util_seterr(err, _("cannot store the codes"));
+            err_set(err, ERR_FAIL, _("cannot store the codes"));
             goto fail;
         }
     if (slips_path) {

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "base/util.h"
 #include "survey/store.h"
 
@@ -54,7 +55,7 @@ typedef struct {
  * base_url, which starts with http:// or https:// (a base that has a
  * query gets &code=).  0, or -1 with *err when the system's random
  * source fails.  Free the batch with tok_batch_free() either way. */
-int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, char **err);
+int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, err_t *err);
 void tok_batch_free(tok_batch_t *b);   /* frees the contents */
 
 /* Stores the hash of every code of the batch for the form, unit (0: the
@@ -63,6 +64,6 @@ void tok_batch_free(tok_batch_t *b);   /* frees the contents */
  * code is stored that nobody could hand out, and removed again when the
  * commit fails.  0, or -1 with *err and nothing stored. */
 int tok_batch_store(store_t *s, const tok_batch_t *b, int form, int unit, int wave,
-                    const char *slips_path, const util_buf_t *slips, char **err);
+                    const char *slips_path, const util_buf_t *slips, err_t *err);
 
 #endif

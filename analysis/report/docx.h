@@ -26,6 +26,8 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
+
 typedef struct docx docx_t;
 
 /* How a table cell is shown: text (left), a number (right), a number
@@ -75,6 +77,6 @@ int docx_figure(docx_t *x, const char *png, const char *pattern, const char *cap
 
 /* Writes the document to path (replaced atomically); title goes into its
  * properties.  Returns 0, or -1 with *err (heap). */
-int docx_save(docx_t *x, const char *path, const char *title, char **err);
+int docx_save(docx_t *x, const char *path, const char *title, err_t *err);
 
 #endif

@@ -258,14 +258,14 @@ const char *plot_gnuplot(void)
 
 /* A plot that is no longer drawn (a unit now suppressed, say) must not
  * stay behind from an earlier run. */
-int plot_clear(const char *dir, char **err)
+int plot_clear(const char *dir, err_t *err)
 {
     static const char *const ext[] = {".gp", ".dat", ".png", ".svg"};
     DIR *dp = opendir(dir);
     if (!dp) {
         if (errno == ENOENT)
             return 0;
-        util_seterr(err, _("%s: cannot read directory: %s"), dir, strerror(errno));
+        err_set(err, ERR_IO, _("%s: cannot read directory: %s"), dir, strerror(errno));
         return -1;
     }
     int rc = 0;
@@ -277,7 +277,8 @@ int plot_clear(const char *dir, char **err)
             if (n > k && strcmp(e->d_name + n - k, ext[i]) == 0) {
                 char *p = util_fmt("%s/%s", dir, e->d_name);
                 if (unlink(p) != 0 && errno != ENOENT) {
-                    util_seterr(err, _("%s: cannot remove the old plot: %s"), p, strerror(errno));
+                    err_set(err, ERR_IO, _("%s: cannot remove the old plot: %s"), p,
+                            strerror(errno));
                     rc = -1;
                 }
                 free(p);
@@ -292,7 +293,7 @@ int plot_clear(const char *dir, char **err)
 /* Whole or not at all: a researcher re-running one script by hand after an
  * interrupted run must not draw from half a data file. */
 static int write_file(const char *dir, const char *name, const char *text, size_t len,
-                      char **err)
+                      err_t *err)
 {
     char *path = util_fmt("%s/%s", dir, name);
     int rc = fs_write_atomic(path, text, len, err);
@@ -302,19 +303,19 @@ static int write_file(const char *dir, const char *name, const char *text, size_
 
 /* Runs `gnuplot script` in dir.  Returns 0; -1 with *err holding gnuplot's
  * own message; -2 when the program cannot be started at all. */
-static int run_gnuplot(const char *dir, const char *script, char **err)
+static int run_gnuplot(const char *dir, const char *script, err_t *err)
 {
     const char *prog = plot_gnuplot();
     int pfd[2];
     if (pipe(pfd) != 0) {
-        util_seterr(err, _("cannot run gnuplot: %s"), strerror(errno));
+        err_set(err, ERR_IO, _("cannot run gnuplot: %s"), strerror(errno));
         return -1;
     }
     pid_t pid = fork();
     if (pid < 0) {
         close(pfd[0]);
         close(pfd[1]);
-        util_seterr(err, _("cannot run gnuplot: %s"), strerror(errno));
+        err_set(err, ERR_IO, _("cannot run gnuplot: %s"), strerror(errno));
         return -1;
     }
     if (pid == 0) {
@@ -349,15 +350,15 @@ static int run_gnuplot(const char *dir, const char *script, char **err)
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
-        util_seterr(err, _("gnuplot could not be started ('%s' not found); install the package "
-                           "gnuplot-nox (apt-get install gnuplot-nox) or set GAPSURVEY_GNUPLOT"),
-                    prog);
+        err_set(err, ERR_FAIL, _("gnuplot could not be started ('%s' not found); install the "
+                                 "package gnuplot-nox (apt-get install gnuplot-nox) or set "
+                                 "GAPSURVEY_GNUPLOT"), prog);
         rc = -2;
     } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         char *msg = out.s ? util_trim(out.s) : NULL;
-        util_seterr(err, _("gnuplot failed on %s/%s%s%s (a working gnuplot comes with the "
-                           "package gnuplot-nox)"),
-                    dir, script, msg && *msg ? ": " : "", msg && *msg ? msg : "");
+        err_set(err, ERR_FAIL, _("gnuplot failed on %s/%s%s%s (a working gnuplot comes with the "
+                                 "package gnuplot-nox)"), dir, script, msg && *msg ? ": " : "",
+                msg && *msg ? msg : "");
         rc = -1;
     }
     util_buf_free(&out);
@@ -382,12 +383,12 @@ static int file_nonempty(const char *dir, const char *name)
  * only when the files cannot be written; gnuplot failures are kept in
  * c->first_err. */
 static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, const char *title,
-                long dim, long group, char **err)
+                long dim, long group, err_t *err)
 {
     util_buf_t s = {0};
     int rc = -1;
     char *gpname = util_fmt("%s.gp", base), *datname = util_fmt("%s.dat", base);
-    char *gerr = NULL;
+    err_t gerr = {0};
     char *ctitle = cut(title, 200);
     util_buf_addf(&s, "# gapsurvey: ");
     for (const char *p = ctitle; *p; p++)
@@ -420,9 +421,9 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
         if (!ok)
             gerr = util_fmt(_("gnuplot wrote no picture for %s/%s"), c->dir, gpname);
     }
-    if (gerr) {
+    if (gerr.msg) {
         if (!c->first_err) {
-            c->first_err = gerr;
+            c->first_err = gerr.msg;
             gerr = NULL;
         }
         goto cleanup;
@@ -434,7 +435,7 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
     c->plots[c->n++] = (plot_t){kind, util_xstrdup(base), util_xstrdup(title), dim, group};
 cleanup:
     free(ctitle);
-    free(gerr);
+    err_clear(&gerr);
     free(gpname);
     free(datname);
     util_buf_free(&s);
@@ -685,7 +686,7 @@ static void heatmap_gp(const pctx_t *c, const pfile_t *pf, util_buf_t *s, const 
 /* Groups x dimensions.  Above PLOT_ROWS_MAX groups only the most notable
  * (plot_notable) are shown, the largest shortfall first, and the title says so;
  * every group is in the report's table and groups.csv. */
-static int plot_heatmap(pctx_t *c, char **err)
+static int plot_heatmap(pctx_t *c, err_t *err)
 {
     const res_t *r = c->r;
     if (!c->nshown || !r->ndims)
@@ -752,7 +753,7 @@ static int cmp_dim_mean(const void *a, const void *b, const void *ctx)
     return x > y ? -1 : x < y ? 1 : 0;
 }
 
-static int plot_means(pctx_t *c, char **err)
+static int plot_means(pctx_t *c, err_t *err)
 {
     const res_t *r = c->r;
     if (!r->ndims)
@@ -1039,7 +1040,7 @@ static void funnel_plot_cmd(const pctx_t *c, size_t j, util_buf_t *s, const char
     util_buf_adds(s, "\n");
 }
 
-static int plot_funnel(pctx_t *c, size_t j, char **err)
+static int plot_funnel(pctx_t *c, size_t j, err_t *err)
 {
     const res_t *r = c->r;
     const res_dim_t *dm = &r->dims[j];
@@ -1109,7 +1110,7 @@ static int cmp_gap_abs(const void *a, const void *b, const void *ctx)
     return x > y ? -1 : x < y ? 1 : 0;
 }
 
-static int plot_dumbbell(pctx_t *c, size_t j, char **err)
+static int plot_dumbbell(pctx_t *c, size_t j, err_t *err)
 {
     const res_t *r = c->r;
     const res_dim_t *dm = &r->dims[j];
@@ -1356,7 +1357,7 @@ static void likert_gp(const pctx_t *c, const pfile_t *pf, util_buf_t *s, const l
                   base);
 }
 
-static int plot_likert(pctx_t *c, size_t j, char **err)
+static int plot_likert(pctx_t *c, size_t j, err_t *err)
 {
     const res_t *r = c->r;
     const res_dim_t *dm = &r->dims[j];
@@ -1384,7 +1385,7 @@ static int plot_likert(pctx_t *c, size_t j, char **err)
     return rc;
 }
 
-static int plot_radar(pctx_t *c, size_t gi, char **err)
+static int plot_radar(pctx_t *c, size_t gi, err_t *err)
 {
     const res_t *r = c->r;
     const res_group_t *g = &r->groups[gi];
@@ -1478,7 +1479,7 @@ static int plot_radar(pctx_t *c, size_t gi, char **err)
     return rc;
 }
 
-static int plot_change(pctx_t *c, char **err)
+static int plot_change(pctx_t *c, err_t *err)
 {
     const res_t *r = c->r;
     char a[40];
@@ -1562,7 +1563,7 @@ static int cmp_rate_v(const void *a, const void *b, const void *ctx)
     return x < y ? -1 : x > y ? 1 : 0;
 }
 
-static int plot_response(pctx_t *c, char **err)
+static int plot_response(pctx_t *c, err_t *err)
 {
     const res_t *r = c->r;
     char a[40];
@@ -1648,7 +1649,7 @@ static int plot_response(pctx_t *c, char **err)
  * of the reduced one against the 95th percentiles of parallel analysis;
  * where an observed value lies above its simulated one, the factor is
  * more than noise. */
-static int plot_scree(pctx_t *c, char **err)
+static int plot_scree(pctx_t *c, err_t *err)
 {
     const res_validity_t *v = c->r->validity;
     if (!v || !v->eigen || v->nitems < 2)
@@ -1690,7 +1691,7 @@ static int plot_scree(pctx_t *c, char **err)
 /* The priority matrix: each dimension's mean score (x) against its
  * importance, the LMG share of R^2 in percent (y), the medians drawn;
  * the first priorities (important, scoring low) filled red. */
-static int plot_priority(pctx_t *c, char **err)
+static int plot_priority(pctx_t *c, err_t *err)
 {
     const res_t *r = c->r;
     const res_drvfit_t *F = r->drivers ? &r->drivers->all : NULL;
@@ -1764,7 +1765,7 @@ void plot_list_free(plot_t *plots, size_t n)
 }
 
 int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void *arg, plot_t **plots,
-                      size_t *nplots, char **err)
+                      size_t *nplots, err_t *err)
 {
     pctx_t c = {.r = r, .dir = dir};
     int rc = -1;
@@ -1836,7 +1837,7 @@ int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void
     }
 #undef TOLD
     if (c.first_err) {
-        util_seterr(err, "%s", c.first_err);
+        err_set(err, ERR_FAIL, "%s", c.first_err);
         goto cleanup;
     }
     rc = 0;
@@ -1849,7 +1850,7 @@ cleanup:
     return rc;
 }
 
-int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, char **err)
+int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, err_t *err)
 {
     return plot_all_progress(r, dir, NULL, NULL, plots, nplots, err);
 }

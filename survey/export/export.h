@@ -13,6 +13,7 @@
 #ifndef GS_EXPORT_H
 #define GS_EXPORT_H
 
+#include "base/err.h"
 #include "survey/export/format.h"
 #include "survey/form.h"
 #include "survey/store.h"
@@ -22,6 +23,6 @@
  * temporary name and renamed when complete, so a failed export leaves no
  * half file.  Returns 0, or -1 with *err. */
 int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const exp_opts_t *o,
-              exp_stats_t *st, char **err);
+              exp_stats_t *st, err_t *err);
 
 #endif

@@ -26,6 +26,7 @@
 #define GS_IMPORT_H
 
 #include "base/encoding.h"
+#include "base/err.h"
 #include "survey/import/importfmt.h"
 #include "survey/store.h"
 
@@ -87,15 +88,15 @@ void import_free(import_t *im);
  * (problems or not: see import_check), or -1 with *err when the import
  * cannot go on (no such form or wave, a store error, an unreadable file
  * after reporting why, a reject file that cannot be written). */
-int import_read(import_t *im, char **err);
+int import_read(import_t *im, err_t *err);
 /* After import_read: -1 with *err when the file was imported into the
  * form before (and not again), or when there were problems that stop the
  * import (all of them without skip_invalid; a read error, a header problem
  * or every row rejected with it); else 0. */
-int import_check(import_t *im, char **err);
+int import_check(import_t *im, err_t *err);
 /* After import_check: records the file as imported and commits.  Does
  * nothing with dry_run.  0, or -1 with *err. */
-int import_commit(import_t *im, char **err);
+int import_commit(import_t *im, err_t *err);
 
 const import_stats_t *import_stats(const import_t *im);
 

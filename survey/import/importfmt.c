@@ -727,7 +727,7 @@ static int wjx_choice(const form_t *f, const form_list_t *l, const char *v)
 
 /* The text for ans_set() from a cell of the item's own column, or NULL
  * with *err when a 问卷星 option cannot be read. */
-static char *cell_value(const imp_plan_t *p, const form_item_t *it, const char *cell, char **err)
+static char *cell_value(const imp_plan_t *p, const form_item_t *it, const char *cell, err_t *err)
 {
     const form_t *f = p->f;
     char *v = util_trim(util_xstrdup(cell));
@@ -756,8 +756,8 @@ static char *cell_value(const imp_plan_t *p, const form_item_t *it, const char *
             if (*one) {
                 int c = wjx_choice(f, l, one);
                 if (c < 0) {
-                    util_seterr(err, _("'%s' is not an option of %s: give its number (1-%zu) or "
-                                "its text"), one, it->name, l->nchoices);
+                    err_set(err, ERR_FAIL, _("'%s' is not an option of %s: give its number (1-%zu) "
+                                             "or its text"), one, it->name, l->nchoices);
                     util_buf_free(&b);
                     free(v);
                     return NULL;
@@ -833,10 +833,10 @@ static void options_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, int i)
             util_buf_adds(&b, l->choices[c].name);
         }
     if (b.len) {
-        char *msg = NULL;
+        err_t msg = {0};
         if (ans_set(a, (size_t)i, b.s, &msg) != 0) {
-            bad(p, row->line, p->opts[p->opt_first[i]] + 1, "%s", msg);
-            free(msg);
+            bad(p, row->line, p->opts[p->opt_first[i]] + 1, "%s", msg.msg);
+            err_clear(&msg);
         }
     }
     util_buf_free(&b);
@@ -877,17 +877,17 @@ void imp_plan_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, imp_row_t *out
                     p->f->lists[p->f->items[c->item].list].choices[c->choice].name,
                     p->f->items[c->item].name);
         } else if (c->type == COL_ITEM) {
-            char *msg = NULL;
+            err_t msg = {0};
             /* a plain file's cell needs no translation and goes to ans_set
              * as it is (ans_set trims): no copy for each of the tens of
              * millions of cells of a province-wide import */
             char *v = p->fmt == IMP_PLAIN ? NULL : cell_value(p, &p->f->items[c->item], cell, &msg);
             const char *val = p->fmt == IMP_PLAIN ? cell : v;
             if (!val || ans_set(a, (size_t)c->item, val, &msg) != 0) {
-                bad(p, row->line, (long)j + 1, "%s", msg);
+                bad(p, row->line, (long)j + 1, "%s", msg.msg);
                 p->bad[c->item] = 1;
             }
-            free(msg);
+            err_clear(&msg);
             free(v);
         }
     }

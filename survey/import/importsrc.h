@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "base/encoding.h"
+#include "base/err.h"
 
 typedef struct imp_src imp_src_t;
 
@@ -22,7 +23,7 @@ typedef struct imp_src imp_src_t;
  * taken as GB18030.  The file must be a regular file (it is read again for
  * every pass).  Returns 0, or -1 with *err (which does not repeat the
  * path: callers print "PATH: message"). */
-int imp_src_open(const char *path, enc_t want, imp_src_t **out, char **err);
+int imp_src_open(const char *path, enc_t want, imp_src_t **out, err_t *err);
 void imp_src_free(imp_src_t *s);              /* NULL is fine */
 enc_t imp_src_encoding(const imp_src_t *s);   /* ENC_UTF8 or ENC_GB18030 */
 long long imp_src_size(const imp_src_t *s);   /* bytes in the file */
@@ -37,11 +38,11 @@ typedef int (*imp_chunk_fn)(void *ud, const char *text, size_t n);
  * untouched); -1 with *err = "line L, column C: ..." for the first byte that
  * is not valid in the encoding (line and column count decoded characters,
  * as an editor shows them), or a read error. */
-int imp_src_read(imp_src_t *s, imp_chunk_fn fn, void *ud, char **err);
+int imp_src_read(imp_src_t *s, imp_chunk_fn fn, void *ud, err_t *err);
 
 /* The same decoding over a buffer, fed in pieces of `chunk` bytes: lets
  * tests cut the input at every byte.  want is ENC_UTF8 or ENC_GB18030. */
 int imp_src_decode_mem(const char *data, size_t len, enc_t want, size_t chunk,
-                       imp_chunk_fn fn, void *ud, char **err);
+                       imp_chunk_fn fn, void *ud, err_t *err);
 
 #endif

@@ -19,12 +19,12 @@
 #define PER_PAGE 8
 #define QUIET 4      /* the white border a QR reader needs, in modules */
 
-int slips_qr_svg(util_buf_t *out, const char *text, double mm, char **err)
+int slips_qr_svg(util_buf_t *out, const char *text, double mm, err_t *err)
 {
     /* level M survives a smudge or a fold; 8-bit mode keeps the link as is */
     QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
     if (!q) {
-        util_seterr(err, _("cannot make a QR code of '%s': %s"), text, strerror(errno));
+        err_set(err, ERR_IO, _("cannot make a QR code of '%s': %s"), text, strerror(errno));
         return -1;
     }
     int wdt = q->width, full = wdt + 2 * QUIET;
@@ -71,7 +71,7 @@ static const char style[] =
     "@media screen{body{background:#ddd}.sheet{background:#fff;margin:5mm auto;padding:0}}";
 
 int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *codes, size_t n,
-               char **err)
+               err_t *err)
 {
     const int zh = info->zh;
     util_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"");
@@ -116,7 +116,7 @@ int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *co
 }
 
 int slips_batch_html(util_buf_t *out, const char *title, const char *unit, const char *base_url,
-                     int zh, const tok_batch_t *b, char **err)
+                     int zh, const tok_batch_t *b, err_t *err)
 {
     slips_code_t *sc = util_xcalloc(b->n, sizeof *sc);
     for (size_t i = 0; i < b->n; i++)

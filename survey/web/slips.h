@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "base/util.h"
 #include "survey/token.h"
 
@@ -28,14 +29,14 @@ typedef struct {
 /* Appends the whole page to out.  Returns 0, or -1 with *err when a link
  * cannot be made into a QR code. */
 int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *codes, size_t n,
-               char **err);
+               err_t *err);
 
 /* The page for a batch of issued codes (token issue --slips): the address
  * printed on each slip is base_url without its query. */
 int slips_batch_html(util_buf_t *out, const char *title, const char *unit, const char *base_url,
-                     int zh, const tok_batch_t *b, char **err);
+                     int zh, const tok_batch_t *b, err_t *err);
 
 /* Appends the QR code of text as an SVG element `mm` millimetres wide. */
-int slips_qr_svg(util_buf_t *out, const char *text, double mm, char **err);
+int slips_qr_svg(util_buf_t *out, const char *text, double mm, err_t *err);
 
 #endif

@@ -207,10 +207,10 @@ static store_t *pool_get(web_t *w)
         pthread_cond_wait(&w->pool_cv, &w->pool_mu);
     store_t *s = w->pool[--w->nfree];
     pthread_mutex_unlock(&w->pool_mu);
-    char *err = NULL;
+    err_t err = {0};
     if (store_read_begin(s, &err) != 0) {
-        wlog(w, "starting a read: %s", err ? err : "?");   /* each read then stands alone */
-        free(err);
+        wlog(w, "starting a read: %s", err.msg ? err.msg : "?");   /* each read then stands alone */
+        err_clear(&err);
     }
     return s;
 }
@@ -229,7 +229,7 @@ static void pool_put(web_t *w, store_t *s)
 /* The questionnaire stored as forms.id = id, parsed once and then shared
  * read-only by every thread (the expression evaluator keeps its state in
  * the ans_t of the request, not in the form). */
-static const cached_form_t *form_get(web_t *w, store_t *s, int id, char **err)
+static const cached_form_t *form_get(web_t *w, store_t *s, int id, err_t *err)
 {
     const cached_form_t *hit = NULL;
     pthread_mutex_lock(&w->forms_mu);
@@ -259,7 +259,7 @@ static const cached_form_t *form_get(web_t *w, store_t *s, int id, char **err)
             c.form = NULL;
             c.item_ids = NULL;
         } else
-            util_seterr(err, _("more than %d questionnaires in use at once"), MAX_FORMS);
+            err_set(err, ERR_FAIL, _("more than %d questionnaires in use at once"), MAX_FORMS);
     }
     pthread_mutex_unlock(&w->forms_mu);
     form_free(c.form);
@@ -441,11 +441,11 @@ static code_state_t check_code(web_t *w, store_t *s, const char *code, char norm
     *hash = tok_hash(norm);
     if (!*hash)
         return CODE_UNKNOWN;
-    char *err = NULL;
+    err_t err = {0};
     int rc = store_token_get(s, *hash, t, &err);
     if (rc < 0) {
-        wlog(w, "looking up an invitation: %s", err);
-        free(err);
+        wlog(w, "looking up an invitation: %s", err.msg);
+        err_clear(&err);
         return CODE_ERROR;
     }
     if (rc == 1 || t->used)
@@ -453,8 +453,8 @@ static code_state_t check_code(web_t *w, store_t *s, const char *code, char norm
     int closed = 0;
     rc = store_wave_closed(s, t->wave, &closed, &err);
     if (rc < 0) {
-        wlog(w, "looking up a wave: %s", err);
-        free(err);
+        wlog(w, "looking up a wave: %s", err.msg);
+        err_clear(&err);
         return CODE_ERROR;
     }
     return closed ? CODE_CLOSED : CODE_OK;
@@ -518,13 +518,14 @@ static void survey_free(survey_t *sv)
 static int survey_load(web_t *w, store_t *s, const store_token_t *t, web_lang_t lang,
                        survey_t *sv)
 {
-    char *err = NULL, *name = NULL;
+    err_t err = {0};
+    char *name = NULL;
     memset(sv, 0, sizeof *sv);
     sv->fixed_pos = -1;
     sv->cf = form_get(w, s, t->form, &err);
     if (!sv->cf) {
-        wlog(w, "loading questionnaire %d: %s", t->form, err ? err : "?");
-        free(err);
+        wlog(w, "loading questionnaire %d: %s", t->form, err.msg ? err.msg : "?");
+        err_clear(&err);
         return -1;
     }
     sv->unit = t->unit;
@@ -532,8 +533,8 @@ static int survey_load(web_t *w, store_t *s, const store_token_t *t, web_lang_t 
 
     if (t->unit > 0 && f->unit_field) {
         if (store_unit_get(s, t->unit, &sv->unit_code, &name, &err) != 0) {
-            wlog(w, "reading unit %d: %s", t->unit, err ? err : "no such unit");
-            free(err);
+            wlog(w, "reading unit %d: %s", t->unit, err.msg ? err.msg : "no such unit");
+            err_clear(&err);
             return -1;
         }
         sv->fixed_pos = form_item_index(f, f->unit_field);
@@ -567,17 +568,16 @@ static enum MHD_Result send_form(web_t *w, struct MHD_Connection *c, unsigned st
      * repeats' instances included (a sum over them) */
     ans_t *a = raw ? ans_new(v.form) : NULL;
     for (size_t i = 0; a && i < v.form->nitems; i++) {
-        char *m = NULL;
+        err_t m = {0};
         if (raw[i] && ans_set(a, i, raw[i], &m) != 0)
-            free(m);
+            err_clear(&m);
         if (v.form->items[i].type != FORM_BEGIN_REPEAT || !sv->ninst)
             continue;
         for (size_t k = 0; k < sv->ninst[i] && ans_instance_add(a, i) >= 0; k++)
             for (size_t j = i + 1; v.form->items[j].type != FORM_END_REPEAT; j++) {
                 const char *rv = sv->rraw[j * FORM_MAX_INSTANCES + k];
                 if (rv && ans_set(a, j, rv, &m) != 0)
-                    free(m);
-                m = NULL;
+                    err_clear(&m);
             }
         ans_focus(a, i, (size_t)-1);
     }
@@ -848,12 +848,12 @@ static int read_repeat(const req_t *r, survey_t *sv, ans_t *a, size_t rpos, web_
             int bad = 0;
             size_t slot = j * FORM_MAX_INSTANCES + (size_t)at;
             sv->rraw[slot] = posted(r, &c, &bad);
-            char *m = NULL;
+            err_t m = {0};
             if (bad)
                 sv->rerr[slot] = util_xstrdup(web_text(lang, WEB_T_BAD_TEXT));
             else if (sv->rraw[slot] && ans_set(a, j, sv->rraw[slot], &m) != 0)
                 sv->rerr[slot] = util_xstrdup(web_text(lang, bad_text(&f->items[j])));
-            free(m);
+            err_clear(&m);
             free(c.name);
         }
     }
@@ -872,17 +872,17 @@ static size_t check_repeat(survey_t *sv, ans_t *a, size_t rpos, web_lang_t lang,
         ans_focus(a, rpos, k);
         for (size_t j = rpos + 1; f->items[j].type != FORM_END_REPEAT; j++) {
             size_t slot = j * FORM_MAX_INSTANCES + k;
-            char *m = NULL;
+            err_t m = {0};
             if (!form_item_answerable(&f->items[j]) || !ans_relevant(a, j)) {
                 free(sv->rerr[slot]);
                 sv->rerr[slot] = NULL;
             } else if (!sv->rerr[slot] && ans_check_constraint(a, j, li, &m) != 0) {
                 sv->rerr[slot] = util_xstrdup(*form_text(f, f->items[j].constraint_message, li)
-                                                  ? m : web_text(lang, WEB_T_BAD_CONSTRAINT));
+                                                  ? m.msg : web_text(lang, WEB_T_BAD_CONSTRAINT));
             } else if (!sv->rerr[slot] && ans_check_required(a, j, li, &m) != 0) {
                 sv->rerr[slot] = util_xstrdup(web_text(lang, WEB_T_REQUIRED));
             }
-            free(m);
+            err_clear(&m);
             bad += sv->rerr[slot] != NULL;
         }
     }
@@ -969,19 +969,19 @@ static void read_answers(const req_t *r, const survey_t *sv, ans_t *a, char **ra
             continue;
         if ((int)i == sv->fixed_pos || it->read_only) {
             const char *given = (int)i == sv->fixed_pos ? sv->unit_code : it->default_value;
-            char *m = NULL;
+            err_t m = {0};
             if (given && ans_set(a, i, given, &m) != 0)
-                free(m);   /* a unit the form does not list: the invitation still names it */
+                err_clear(&m);   /* a unit the form does not list: the invitation still names it */
             continue;
         }
         int bad = 0;
         raw[i] = posted(r, it, &bad);
-        char *m = NULL;
+        err_t m = {0};
         if (bad)
             errors[i] = util_xstrdup(web_text(lang, WEB_T_BAD_TEXT));
         else if (raw[i] && ans_set(a, i, raw[i], &m) != 0)
             errors[i] = util_xstrdup(web_text(lang, bad_text(it)));
-        free(m);
+        err_clear(&m);
     }
 }
 
@@ -1006,14 +1006,14 @@ static size_t check_answers(survey_t *sv, ans_t *a, char **errors, web_lang_t la
         }
         if (errors[i])
             continue;
-        char *m = NULL;
+        err_t m = {0};
         if (ans_check_constraint(a, i, li, &m) != 0)
             errors[i] = util_xstrdup(*form_text(f, f->items[i].constraint_message, li)
-                                         ? m : web_text(lang, WEB_T_BAD_CONSTRAINT));
+                                         ? m.msg : web_text(lang, WEB_T_BAD_CONSTRAINT));
         else if (ans_check_required(a, i, li, &m) != 0)
             errors[i] = util_xstrdup(*form_text(f, f->items[i].required_message, li)
-                                         ? m : web_text(lang, WEB_T_REQUIRED));
-        free(m);
+                                         ? m.msg : web_text(lang, WEB_T_REQUIRED));
+        err_clear(&m);
     }
     return nerr;
 }
@@ -1048,7 +1048,8 @@ static void page_asked(const req_t *r, survey_t *sv, const ans_t *a)
 static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lang, req_t *r)
 {
     char norm[64] = "";
-    char *hash = NULL, *err = NULL;
+    err_t err = {0};
+    char *hash = NULL;
     store_token_t t = {0};
     survey_t sv = {0};
     char **raw = NULL, **errors = NULL;
@@ -1118,9 +1119,8 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         int rcu = store_unit_find(s, ans_get(a, (size_t)up), &unit, &err);
         if (rcu != 0) {
             if (rcu < 0)
-                wlog(w, "looking up a unit: %s", err);
-            free(err);
-            err = NULL;
+                wlog(w, "looking up a unit: %s", err.msg);
+            err_clear(&err);
             unit = 0;
             errors[up] = util_xstrdup(web_text(lang, WEB_T_BAD_CHOICE));
         }
@@ -1166,7 +1166,7 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
     pthread_mutex_lock(&w->write_mu);
     int sub = ans_submit(s, a, sv.cf->id, sv.cf->item_ids, t.wave, unit, "web", hash, NULL, &err);
     pthread_mutex_unlock(&w->write_mu);
-    rc = submit_reply(w, c, lang, &sv, norm, hash, raw, sub, err);
+    rc = submit_reply(w, c, lang, &sv, norm, hash, raw, sub, err.msg);
 cleanup:
     pool_put(w, s);
     for (size_t i = 0; i < n; i++) {
@@ -1178,7 +1178,7 @@ cleanup:
     ans_free(a);
     survey_free(&sv);
     free(hash);
-    free(err);
+    err_clear(&err);
     return rc;
 }
 
@@ -1288,7 +1288,7 @@ static enum MHD_Result admin(web_t *w, struct MHD_Connection *c, web_lang_t lang
         return send_html(w, c, MHD_HTTP_FORBIDDEN, &b);
     }
     admin_t ad = {0};
-    char *err = NULL;
+    err_t err = {0};
     int bad = 0;
     enum MHD_Result rc;
     store_t *s = pool_get(w);
@@ -1308,7 +1308,7 @@ static enum MHD_Result admin(web_t *w, struct MHD_Connection *c, web_lang_t lang
         r->responses = uc.n;
     }
     if (bad) {
-        wlog(w, "admin page: %s", err ? err : "?");
+        wlog(w, "admin page: %s", err.msg ? err.msg : "?");
         rc = send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
                           WEB_T_SERVER_TEXT);
     } else {
@@ -1324,7 +1324,7 @@ static enum MHD_Result admin(web_t *w, struct MHD_Connection *c, web_lang_t lang
         free((char *)ad.rows[i].unit_name);
     }
     free(ad.rows);
-    free(err);
+    err_clear(&err);
     return rc;
 }
 
@@ -1451,7 +1451,7 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- start and stop ---- */
 
-static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **err)
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, err_t *err)
 {
     char host[256] = "127.0.0.1";
     const char *port = spec;
@@ -1459,7 +1459,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
     if (spec[0] == '[') {
         const char *close = strchr(spec, ']');
         if (!close || close[1] != ':' || (size_t)(close - spec - 1) >= sizeof host) {
-            util_seterr(err, _("--listen '%s': write an IPv6 address as [::1]:8080"), spec);
+            err_set(err, ERR_FAIL, _("--listen '%s': write an IPv6 address as [::1]:8080"), spec);
             return -1;
         }
         memcpy(host, spec + 1, (size_t)(close - spec - 1));
@@ -1467,7 +1467,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
         port = close + 2;
     } else if (colon) {
         if ((size_t)(colon - spec) >= sizeof host) {
-            util_seterr(err, _("--listen '%s': host name too long"), spec);
+            err_set(err, ERR_FAIL, _("--listen '%s': host name too long"), spec);
             return -1;
         }
         if (colon > spec) {
@@ -1479,7 +1479,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
     }
     long p;
     if (util_parse_long(port, &p) != 0 || p < 0 || p > 65535) {
-        util_seterr(err, _("--listen '%s': the port must be a number from 0 to 65535"), spec);
+        err_set(err, ERR_FAIL, _("--listen '%s': the port must be a number from 0 to 65535"), spec);
         return -1;
     }
     struct addrinfo hints = {0}, *res = NULL;
@@ -1487,7 +1487,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
     hints.ai_flags = AI_NUMERICSERV;
     int g = getaddrinfo(host, port, &hints, &res);
     if (g != 0 || !res) {
-        util_seterr(err, _("--listen '%s': %s"), spec, gai_strerror(g));
+        err_set(err, ERR_IO, _("--listen '%s': %s"), spec, gai_strerror(g));
         return -1;
     }
     memset(ss, 0, sizeof *ss);
@@ -1496,7 +1496,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
     return 0;
 }
 
-int web_start(const web_config_t *cfg, web_t **out, char **err)
+int web_start(const web_config_t *cfg, web_t **out, err_t *err)
 {
     web_t *w = util_xcalloc(1, sizeof *w);
     struct sockaddr_storage ss;
@@ -1526,21 +1526,21 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     w->qtail = &w->qhead;
     w->forms = util_xcalloc(MAX_FORMS, sizeof *w->forms);
     if (!*w->admin_hash) {
-        util_seterr(err, _("an admin token is needed"));
+        err_set(err, ERR_FAIL, _("an admin token is needed"));
         goto fail;
     }
     if (getrandom(w->key, sizeof w->key, 0) != (ssize_t)sizeof w->key) {
-        util_seterr(err, _("cannot read the system's random source: %s"), strerror(errno));
+        err_set(err, ERR_IO, _("cannot read the system's random source: %s"), strerror(errno));
         goto fail;
     }
     if (parse_listen(cfg->listen ? cfg->listen : "127.0.0.1:8080", &ss, err) != 0)
         goto fail;
     if ((cfg->tls_cert_pem != NULL) != (cfg->tls_key_pem != NULL)) {
-        util_seterr(err, _("TLS needs both a certificate and its key"));
+        err_set(err, ERR_FAIL, _("TLS needs both a certificate and its key"));
         goto fail;
     }
     if (cfg->tls_cert_pem && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-        util_seterr(err, _("this libmicrohttpd was built without TLS"));
+        err_set(err, ERR_FAIL, _("this libmicrohttpd was built without TLS"));
         goto fail;
     }
     w->npool = w->cfg.threads;
@@ -1561,7 +1561,7 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     w->writer_running = 1;
     if (pthread_create(&w->writer, NULL, writer_main, w) != 0) {
         w->writer_running = 0;
-        util_seterr(err, _("cannot start a thread: %s"), strerror(errno));
+        err_set(err, ERR_IO, _("cannot start a thread: %s"), strerror(errno));
         goto fail;
     }
     w->writer_started = 1;
@@ -1591,8 +1591,9 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     w->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, w, MHD_OPTION_ARRAY, opts,
                             MHD_OPTION_END);
     if (!w->d) {
-        util_seterr(err, _("cannot listen on %s (in use, not an address of this machine, or a "
-                    "bad TLS certificate or key)"), cfg->listen ? cfg->listen : "127.0.0.1:8080");
+        err_set(err, ERR_FAIL, _("cannot listen on %s (in use, not an address of this machine, or "
+                                 "a bad TLS certificate or key)"),
+                cfg->listen ? cfg->listen : "127.0.0.1:8080");
         goto fail;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(w->d, MHD_DAEMON_INFO_BIND_PORT);
@@ -1605,7 +1606,7 @@ fail:
 }
 
 int web_admin_secret(const char *db_path, const char *secret, char **made, char **hash,
-                     char **err)
+                     err_t *err)
 {
     store_t *s = NULL;
     char h[SEAL_PASS_BYTES], *mine = NULL;
@@ -1627,7 +1628,7 @@ int web_admin_secret(const char *db_path, const char *secret, char **made, char 
         secret = mine;
     }
     if (seal_pass_hash(secret, h) != 0) {
-        util_seterr(err, _("not enough memory to hash the admin secret"));
+        err_set(err, ERR_FAIL, _("not enough memory to hash the admin secret"));
         goto cleanup;
     }
     if (store_secret_put(s, "admin", h, err) != 0)

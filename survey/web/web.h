@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
+
 typedef struct web web_t;
 
 typedef struct {
@@ -42,11 +44,11 @@ typedef struct {
  * secret is made, its hash stored and the secret returned in *made (heap,
  * to be shown once).  *hash is heap.  Returns 0 or -1 with *err. */
 int web_admin_secret(const char *db_path, const char *secret, char **made, char **hash,
-                     char **err);
+                     err_t *err);
 
 /* Opens the store connections and starts listening.  Returns 0 and *out,
  * or -1 with *err (heap). */
-int web_start(const web_config_t *cfg, web_t **out, char **err);
+int web_start(const web_config_t *cfg, web_t **out, err_t *err);
 /* The port actually bound (useful after port 0). */
 unsigned web_port(const web_t *w);
 /* Stops accepting new connections; requests in progress go on, and every

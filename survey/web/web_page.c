@@ -530,9 +530,9 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, const form_item
         } else if (it->default_value) {
             char *ref = util_fmt("${%s}", it->name);
             ans_t *one = ans_new(f);
-            char *m = NULL;
+            err_t m = {0};
             if (ans_set(one, pos, it->default_value, &m) != 0)
-                free(m);
+                err_clear(&m);
             char *shown = ans_fill(one, ref, li);
             html_esc(b, shown);
             free(shown);

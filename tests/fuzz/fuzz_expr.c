@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t elen = strlen(buf);
     ctx_t c = {elen < size ? buf + elen + 1 : ""};
     expr_t *e = NULL;
-    char *err = NULL;
+    err_t err = {0};
     int col = 0;
     if (expr_parse(buf, &e, &err, &col) == 0) {
         expr_foreach_ref(e, on_ref, NULL);
@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)expr_eval_number(e, lookup, &c);
     }
     expr_free(e);
-    free(err);
+    err_clear(&err);
     free(buf);
     return 0;
 }

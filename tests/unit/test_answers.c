@@ -50,7 +50,7 @@ static int setup(void **state)
 {
     fixture_t *x = util_xcalloc(1, sizeof *x);
     testdb_open(&x->db, form_csv, "U01");
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(store_item_ids(x->db.s, x->db.form, &x->ids, &x->nids, &err), 0);
     for (int i = 0; i < 4; i++) {
         char hash[16];   /* "h" and any int: gcc -O1 checks the whole range */
@@ -79,7 +79,7 @@ static long count(const fixture_t *x, const char *sql)
 static ans_t *answers(const fixture_t *x, const char *q1, const char *site, const char *comment)
 {
     ans_t *a = ans_new(x->db.f);
-    char *m = NULL;
+    err_t m = {0};
     assert_int_equal(ans_set(a, 0, q1, &m), 0);
     assert_int_equal(ans_set(a, 1, site, &m), 0);
     assert_int_equal(ans_set(a, 2, comment, &m), 0);
@@ -93,7 +93,7 @@ static ans_t *answers(const fixture_t *x, const char *q1, const char *site, cons
 static void test_batch_isolates_failures(void **state)
 {
     fixture_t *x = *state;
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(store_token_use(x->db.s, "h3", &err), 0);   /* spent earlier */
     ans_t *a[5] = {
         answers(x, "3", "k7", "first"), answers(x, "1", "a3", "same code again"),
@@ -154,15 +154,14 @@ static void test_select_one(void **state)
 {
     fixture_t *x = *state;
     ans_t *a = ans_new(x->db.f);
-    char *m = NULL;
+    err_t m = {0};
     assert_int_equal(ans_set(a, 0, " 3 ", &m), 0);
     assert_string_equal(ans_get(a, 0), "3");
     assert_int_equal(ans_set(a, 0, "2.0", &m), 0);
     assert_string_equal(ans_get(a, 0), "2");
     assert_int_equal(ans_set(a, 0, "4", &m), -1);
-    assert_non_null(m);
-    free(m);
-    m = NULL;
+    assert_non_null(m.msg);
+    err_clear(&m);
     assert_string_equal(ans_get(a, 0), "2");   /* the old answer is kept */
     static const char *const sites[] = {"k7", "b2", "z1", "a3", "m4", "c9", "y0", "d2", "x5"};
     for (size_t i = 0; i < sizeof sites / sizeof sites[0]; i++) {
@@ -172,8 +171,7 @@ static void test_select_one(void **state)
     static const char *const not_sites[] = {"a0", "k8", "zz", "K7", "b"};
     for (size_t i = 0; i < sizeof not_sites / sizeof not_sites[0]; i++) {
         assert_int_equal(ans_set(a, 1, not_sites[i], &m), -1);
-        free(m);
-        m = NULL;
+        err_clear(&m);
     }
     assert_int_equal(ans_set(a, 1, "", &m), 0);
     assert_null(ans_get(a, 1));

@@ -64,13 +64,13 @@ static const char *lookup(void *ud, const char *name)
 static expr_t *parse_ok(const char *src)
 {
     expr_t *e = NULL;
-    char *err = NULL;
+    err_t err = {0};
     int col = 0;
 
     if (expr_parse(src, &e, &err, &col) != 0)
         fail_msg("parse of \"%s\" failed at column %d: %s", src, col,
-                 err ? err : "(no message)");
-    assert_null(err);
+                 err.msg ? err.msg : "(no message)");
+    assert_null(err.msg);
     assert_non_null(e);
     return e;
 }
@@ -548,18 +548,18 @@ static void test_parse_errors(void **state)
     for (i = 0; i < sizeof err_cases / sizeof err_cases[0]; i++) {
         const struct err_case *c = &err_cases[i];
         expr_t *e = (expr_t *)&e;    /* must be reset to NULL */
-        char *err = NULL;
+        err_t err = {0};
         int col = -1;
 
         if (expr_parse(c->src, &e, &err, &col) != -1)
             fail_msg("\"%s\" parsed but should fail with \"%s\"", c->src,
                      c->msg);
         assert_null(e);
-        assert_non_null(err);
-        if (strcmp(err, c->msg) != 0 || col != c->col)
+        assert_non_null(err.msg);
+        if (strcmp(err.msg, c->msg) != 0 || col != c->col)
             fail_msg("\"%s\": got \"%s\" at column %d, expected \"%s\" at "
-                     "column %d", c->src, err, col, c->msg, c->col);
-        free(err);
+                     "column %d", c->src, err.msg, col, c->msg, c->col);
+        err_clear(&err);
     }
 }
 
@@ -587,16 +587,16 @@ static char *repeat(const char *head, int n, const char *mid,
 static void expect_error(const char *src, const char *msg, int col)
 {
     expr_t *e = NULL;
-    char *err = NULL;
+    err_t err = {0};
     int got_col = 0;
 
     assert_int_equal(expr_parse(src, &e, &err, &got_col), -1);
     assert_null(e);
-    assert_non_null(err);
-    assert_string_equal(err, msg);
+    assert_non_null(err.msg);
+    assert_string_equal(err.msg, msg);
     if (col > 0)
         assert_int_equal(got_col, col);
-    free(err);
+    err_clear(&err);
 }
 
 static void test_depth_limits(void **state)

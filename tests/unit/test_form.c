@@ -696,7 +696,7 @@ static int spec_row(void *ud, const csvr_row_t *r)
 static char *csv_to_book(const char *csv, const char *const *order, size_t *len)
 {
     spec_t sp = {order, {{0}}, -1};
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(csvr_parse_mem(csv, strlen(csv), ',', spec_row, &sp, &err), 0);
     util_buf_t all = {0};
     for (int i = 0; order[i]; i++) {

@@ -371,25 +371,26 @@ static void test_enc_to_utf8(void **state)
     };
     for (size_t i = 0; i < N_OF(cases); i++) {
         size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
-        char *out = NULL, *err = NULL;
+        err_t err = {0};
+        char *out = NULL;
         size_t outlen = 12345;
         enc_t used = ENC_AUTO;
         int rc = enc_to_utf8(cases[i].in, len, cases[i].want, &out, &outlen, &used, &err);
         if (rc != cases[i].rc)
-            fail_msg("[%zu] %s: rc %d, err %s", i, cases[i].desc, rc, err ? err : "(none)");
+            fail_msg("[%zu] %s: rc %d, err %s", i, cases[i].desc, rc, err.msg ? err.msg : "(none)");
         if (rc == 0) {
             size_t want_len = cases[i].len ? cases[i].len : strlen(cases[i].out);
             if (cases[i].len && cases[i].in[0] == '\xEF')
                 want_len -= 3;
             if (outlen != want_len || memcmp(out, cases[i].out, outlen) != 0 ||
-                out[outlen] != '\0' || used != cases[i].used || err)
+                out[outlen] != '\0' || used != cases[i].used || err.msg)
                 fail_msg("[%zu] %s: got \"%s\" (%zu bytes) as %s", i, cases[i].desc, out,
                          outlen, enc_name(used));
-        } else if (!err || strcmp(err, cases[i].err) != 0 || out) {
-            fail_msg("[%zu] %s: err \"%s\"", i, cases[i].desc, err ? err : "(none)");
+        } else if (!err.msg || strcmp(err.msg, cases[i].err) != 0 || out) {
+            fail_msg("[%zu] %s: err \"%s\"", i, cases[i].desc, err.msg ? err.msg : "(none)");
         }
         free(out);
-        free(err);
+        err_clear(&err);
     }
 
     /* used may be NULL */
@@ -507,12 +508,12 @@ static void test_strings(void **state)
     free(s);
 
     /* the first error wins; NULL err is allowed */
-    char *err = NULL;
-    util_seterr(&err, "first %d", 1);
-    util_seterr(&err, "second");
-    assert_string_equal(err, "first 1");
-    free(err);
-    util_seterr(NULL, "nobody listens");
+    err_t err = {0};
+    err_set(&err, ERR_FAIL, "first %d", 1);
+    err_set(&err, ERR_FAIL, "second");
+    assert_string_equal(err.msg, "first 1");
+    err_clear(&err);
+    err_set(NULL, ERR_FAIL, "nobody listens");
 
     char today[11];
     util_today(today);
@@ -524,8 +525,8 @@ static void test_strings(void **state)
     err = NULL;
     assert_int_equal(util_read_file("tests/no/such/file.csv", &data, &len, &err), -1);
     assert_null(data);
-    assert_non_null(strstr(err, "tests/no/such/file.csv: "));
-    free(err);
+    assert_non_null(strstr(err.msg, "tests/no/such/file.csv: "));
+    err_clear(&err);
 }
 
 static void test_diag(void **state)

@@ -173,7 +173,7 @@ static void test_qr(void **state)
 {
     (void)state;
     util_buf_t b = {0};
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(slips_qr_svg(&b, "https://survey.example/?code=K7QM-3XPA-9TRE-H2WD", 30, &err), 0);
     assert_int_equal(strncmp(b.s, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39), 0);
     assert_non_null(strstr(b.s, "width=\"30mm\""));
@@ -198,7 +198,7 @@ static void test_qr(void **state)
     assert_non_null(strstr(b.s, "&lt;问卷&gt;"));
     assert_non_null(strstr(b.s, "单位 &amp; 部门"));
     util_buf_free(&b);
-    free(err);
+    err_clear(&err);
 }
 
 int main(void)
