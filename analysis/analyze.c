@@ -86,8 +86,8 @@ static int pick_form(run_t *u, err_t *err)
         if (store_form_list(u->s, on_form_pick, &p, err) != 0)
             return -1;
         if (!p.best_id) {
-            err_set(err, ERR_FAIL, _("no staff questionnaire is stored; add one with 'gapsurvey "
-                                     "form add'"));
+            err_set(err, ERR_NOTFOUND, _("no staff questionnaire is stored; add one with "
+                                         "'gapsurvey form add'"));
             return -1;
         }
         u->form_id = p.best_id;
@@ -129,7 +129,7 @@ static int pick_waves(run_t *u, err_t *err)
     } else {
         g = store_wave_latest_for(u->s, u->form_id, &u->wave, err);
         if (g == 1)
-            err_set(err, ERR_FAIL, _("no responses to %s yet"), u->form_id);
+            err_set(err, ERR_NOTFOUND, _("no responses to %s yet"), u->form_id);
     }
     if (g != 0 || store_wave_name(u->s, u->wave, &u->r->wave, err) != 0)
         return -1;
@@ -315,7 +315,7 @@ static int group_and_scan(run_t *u, err_t *err)
         goto cleanup;
     }
     if (u->sc.respondents == 0) {
-        err_set(err, ERR_FAIL, _("no responses to %s in wave %s"), u->form_id, u->r->wave);
+        err_set(err, ERR_NOTFOUND, _("no responses to %s in wave %s"), u->form_id, u->r->wave);
         goto cleanup;
     }
     u->r->respondents = u->sc.respondents;

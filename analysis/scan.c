@@ -532,6 +532,25 @@ static void quality_add(scan_t *sc, const store_scan_row_t *r, int g)
         stats_cov_add(sc->gdcov[g], sc->drow);
 }
 
+/* The response in the cross counts: its group g (-1: none) against its
+ * group in each other grouping, and that grouping's totals. */
+static void count_cross(scan_t *sc, int g, const store_scan_row_t *r)
+{
+    uint32_t *xrow = g >= 0 && sc->xrow ? sc->xrow + (size_t)g * sc->xstride : NULL;
+    for (size_t k = 0; k < sc->nx; k++) {
+        long h = other_group_of(sc, k, r);
+        if (h < 0)
+            continue;
+        sc->xtot[sc->xtoff[k] + (size_t)h]++;
+        if (!xrow)
+            continue;
+        if (sc->xoff[k] != SUPPRESS_SPARSE)
+            xrow[sc->xoff[k] + (size_t)h]++;
+        else
+            xmap_add(sc->xmap, (size_t)g, k, (size_t)h);
+    }
+}
+
 static int on_response(void *ud, const store_scan_row_t *r)
 {
     scan_t *sc = ud;
@@ -564,19 +583,7 @@ static int on_response(void *ud, const store_scan_row_t *r)
     /* respondents in no group have a row of their own after the groups:
      * the between-group statistics pool them with the hidden groups */
     size_t row = g >= 0 ? (size_t)g : sc->ngroups;
-    uint32_t *xrow = g >= 0 && sc->xrow ? sc->xrow + (size_t)g * sc->xstride : NULL;
-    for (size_t k = 0; k < sc->nx; k++) {
-        long h = other_group_of(sc, k, r);
-        if (h < 0)
-            continue;
-        sc->xtot[sc->xtoff[k] + (size_t)h]++;
-        if (!xrow)
-            continue;
-        if (sc->xoff[k] != SUPPRESS_SPARSE)
-            xrow[sc->xoff[k] + (size_t)h]++;
-        else
-            xmap_add(sc->xmap, (size_t)g, k, (size_t)h);
-    }
+    count_cross(sc, g, r);
     for (size_t d = 0; d < sc->ndims; d++) {
         if (isnan(sc->score[d]))
             continue;
@@ -974,7 +981,7 @@ static int on_self(void *ud, const store_scan_row_t *r)
 
 /* Calls fn on every self-role form that shares a dimension code with f,
  * with its dimensions mapped to f's (dimmap, the self form's ndims).
- * Returns 0, or -1 with *err (heap) when a form cannot be read or fn
+ * Returns 0, or -1 with err when a form cannot be read or fn
  * fails. */
 static int each_self_form(store_t *s, const form_t *f,
                           int (*fn)(void *ud, const char *id, const form_t *sf, const int *dimmap,

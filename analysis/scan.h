@@ -136,7 +136,7 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
 void scan_cross_init(scan_t *sc, size_t nunit_ids);
 
 /* Reads form_id's responses in wave into the accumulators.  Returns 0,
- * or -1 with *err (heap). */
+ * or -1 with err. */
 int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, err_t *err);
 
 /* The cross-counts as suppress.h reads them (borrowed from sc). */
@@ -149,14 +149,14 @@ void scan_cross_view(const scan_t *sc, suppress_cross_t *x);
 void scan_kw_table(const scan_t *sc, size_t d, double **vals, size_t *nv, double **counts);
 
 /* The comparison wave: sets up sc0 as a light scan grouped and
- * cross-counted as sc and reads form_id's responses in wave0 into it.  Returns 0, or -1 with *err
- * (heap); sc0 is the caller's to scan_free either way. */
+ * cross-counted as sc and reads form_id's responses in wave0 into it.
+ * Returns 0, or -1 with err; sc0 is the caller's to scan_free either way. */
 int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, int wave0,
               err_t *err);
 
 /* The dimensions of sc's form that a self-role form shares, into
  * sc->gapdim (replacing it): the staff's overall score for the gap rule
- * is the mean over these.  Before scan_run.  Returns 0, or -1 with *err
+ * is the mean over these.  Before scan_run.  Returns 0, or -1 with err
  * (heap). */
 int scan_self_dims(store_t *s, scan_t *sc, err_t *err);
 
@@ -164,7 +164,7 @@ int scan_self_dims(store_t *s, scan_t *sc, err_t *err);
  * dimension codes with tg's form, scored the same way, into self[group x
  * tg's dims] (by unit, through tg's unit_group), and each response's mean
  * over its scored shared dimensions into overall[group]; *nresp counts
- * the self-role responses read.  Returns 0, or -1 with *err (heap). */
+ * the self-role responses read.  Returns 0, or -1 with err. */
 int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, stats_acc_t *overall,
               long *nresp, err_t *err);
 

@@ -33,10 +33,6 @@ char *util_xstrndup(const char *s, size_t n);
 char *util_fmt(const char *fmt, ...) UTIL_PRINTF(1, 2);
 char *util_vfmt(const char *fmt, va_list ap);
 
-/* Sets *err to a heap message when err is non-NULL and *err is still NULL
- * (the first error wins; callers free *err). */
-void util_seterr(err_t *err, const char *fmt, ...) UTIL_PRINTF(2, 3);
-
 /* Growable NUL-terminated byte buffer. */
 typedef struct {
     char *s;        /* always NUL-terminated once anything was added */
@@ -62,18 +58,11 @@ typedef struct {
 } util_diag_t;
 void util_diag_add(util_diag_t *d, util_sev_t sev, const char *file, long line,
                    long col, const char *fmt, ...) UTIL_PRINTF(6, 7);
+/* e (which holds an error) as a diagnostic at its own position, in its
+ * own file or else in file. */
+void util_diag_err(util_diag_t *d, util_sev_t sev, const char *file, const err_t *e);
 void util_diag_print(const util_diag_t *d, FILE *out);
 void util_diag_free(util_diag_t *d);
-/* The decoders and the CSV reader put a position at the front of their
- * messages ("line 3, column 9: ..." or "line 3: ...", in the process's
- * language or in English).  Sets *line and *col (0 when absent) and returns
- * the offset of the rest of the message (0 when there is no position). */
-size_t util_msg_pos(const char *msg, long *line, long *col);
-/* "FILE:LINE:COL: rest" (or "FILE:LINE: rest", "FILE: msg") from such a
- * message, so every diagnostic reads like a compiler's and an editor can
- * jump to it.  Caller frees. */
-char *util_msg_at(const char *file, const char *msg);
-
 /* Reads a whole file; *data is NUL-terminated and owned by the caller. */
 int util_read_file(const char *path, char **data, size_t *len, err_t *err);
 

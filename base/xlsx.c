@@ -53,18 +53,20 @@ struct xlsx {
 typedef struct {
     XML_Parser p;
     const char *part;
-    char *err;           /* heap; the first error wins */
+    err_t err;           /* why a handler stopped the parse (the first error wins) */
     int stop;            /* a callback's non-zero return, passed back */
 } xml_ctx_t;
 
 static void xml_fail(xml_ctx_t *c, const char *fmt, ...) UTIL_PRINTF(2, 3);
 static void xml_fail(xml_ctx_t *c, const char *fmt, ...)
 {
-    if (!c->err) {
+    if (c->err.code == ERR_OK) {
         va_list ap;
         va_start(ap, fmt);
-        c->err = util_vfmt(fmt, ap);
+        char *m = util_vfmt(fmt, ap);
         va_end(ap);
+        err_set(&c->err, ERR_INPUT, "%s", m);
+        free(m);
     }
     XML_StopParser(c->p, XML_FALSE);
 }
@@ -104,7 +106,7 @@ static zip_int64_t find_part(const xlsx_t *x, const char *path)
 
 /* Streams part `path` through a parser with the given handlers; ctx is the
  * handlers' user data and starts with an xml_ctx_t.  Returns 0, ctx's stop
- * value, or -1 with *err.  A missing part is an error unless optional
+ * value, or -1 with err.  A missing part is an error unless optional
  * (then 0 and nothing is parsed). */
 static int parse_part(xlsx_t *x, const char *path, int optional, XML_StartElementHandler start,
                       XML_EndElementHandler end, XML_CharacterDataHandler text, void *ctx,
@@ -125,8 +127,8 @@ static int parse_part(xlsx_t *x, const char *path, int optional, XML_StartElemen
         if (optional)
             rc = 0;
         else
-            err_set(err, ERR_FAIL, _("the workbook has no part %s; save it again from Excel or "
-                                     "WPS"), path);
+            err_set(err, ERR_INPUT, _("the workbook has no part %s; save it again from Excel or "
+                                      "WPS"), path);
         goto cleanup;
     }
     zf = zip_fopen_index(x->zip, (zip_uint64_t)idx, 0);
@@ -150,17 +152,17 @@ static int parse_part(xlsx_t *x, const char *path, int optional, XML_StartElemen
         }
         total += (zip_uint64_t)n;
         if (total > XLSX_MAX_PART) {
-            err_set(err, ERR_FAIL, _("%s is larger than %d MB unpacked; refused"), path,
+            err_set(err, ERR_INPUT, _("%s is larger than %d MB unpacked; refused"), path,
                     (int)(XLSX_MAX_PART >> 20));
             goto cleanup;
         }
         if (XML_Parse(c->p, buf, (int)n, n == 0) != XML_STATUS_OK) {
             if (c->stop) {
                 rc = c->stop;
-            } else if (c->err) {
-                err_set(err, ERR_FAIL, "%s", c->err);
+            } else if (c->err.code != ERR_OK) {
+                err_move(err, &c->err);
             } else {
-                err_set(err, ERR_FAIL, _("%s is not well-formed XML (line %lu): %s"), path,
+                err_set(err, ERR_INPUT, _("%s is not well-formed XML (line %lu): %s"), path,
                         (unsigned long)XML_GetCurrentLineNumber(c->p),
                         XML_ErrorString(XML_GetErrorCode(c->p)));
             }
@@ -176,8 +178,7 @@ cleanup:
         zip_fclose(zf);
     XML_ParserFree(c->p);
     c->p = NULL;
-    free(c->err);
-    c->err = NULL;
+    err_clear(&c->err);
     return rc;
 }
 
@@ -798,7 +799,7 @@ static void sheet_text(void *ud, const XML_Char *t, int len)
 int xlsx_read_sheet(xlsx_t *x, size_t i, xlsx_row_fn fn, void *ud, err_t *err)
 {
     if (i >= x->nsheets) {
-        err_set(err, ERR_FAIL, _("no sheet %zu"), i);
+        err_set(err, ERR_NOTFOUND, _("no sheet %zu"), i);
         return -1;
     }
     sheet_t s = {0};
@@ -846,9 +847,9 @@ static int load_book(xlsx_t *x, err_t *err)
     const char *wb = rel_of_type(&root, "officeDocument");
     wbpath = util_xstrdup(wb ? wb : "xl/workbook.xml");
     if (find_part(x, wbpath) < 0) {
-        err_set(err, ERR_FAIL, _("a zip archive but not an .xlsx workbook (it has no %s); save the "
-                                 "questionnaire from Excel or WPS as an Excel workbook (.xlsx)"),
-                wbpath);
+        err_set(err, ERR_INPUT, _("a zip archive but not an .xlsx workbook (it has no %s); save "
+                                  "the questionnaire from Excel or WPS as an Excel workbook "
+                                  "(.xlsx)"), wbpath);
         goto cleanup;
     }
     book.x = x;
@@ -897,7 +898,7 @@ int xlsx_open_mem(const char *data, size_t len, xlsx_t **out, err_t *err)
 {
     *out = NULL;
     if (xlsx_sniff(data, len) != XLSX_ZIP) {
-        err_set(err, ERR_FAIL, _("not an .xlsx workbook (not a zip archive)"));
+        err_set(err, ERR_INPUT, _("not an .xlsx workbook (not a zip archive)"));
         return -1;
     }
     xlsx_t *x = util_xcalloc(1, sizeof *x);
@@ -924,7 +925,7 @@ int xlsx_open_mem(const char *data, size_t len, xlsx_t **out, err_t *err)
     *out = x;
     return 0;
 fail:
-    err_set(err, ERR_FAIL, _("not an .xlsx workbook: %s"), zip_error_strerror(&ze));
+    err_set(err, ERR_INPUT, _("not an .xlsx workbook: %s"), zip_error_strerror(&ze));
     zip_error_fini(&ze);
     xlsx_close(x);
     return -1;

@@ -32,6 +32,13 @@ void cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+void cli_perror(const err_t *e)
+{
+    char *t = err_text(e);
+    cli_error("%s", t ? t : "?");
+    free(t);
+}
+
 int cli_usage(const char *usage)
 {
     fputs(_(usage), stderr);

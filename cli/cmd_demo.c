@@ -149,7 +149,9 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
         }
         long staff = 0, self = 0;
         if (sim_run(s, &o, &staff, &self, &err) != 0) {
-            cli_error(_("simulating wave %s: %s"), o.wave, err.msg);
+            char *why = err_text(&err);   /* as in cmd_simulate */
+            cli_error(_("simulating wave %s: %s"), o.wave, why);
+            free(why);
             goto cleanup;
         }
         printf(TR(zh, "simulated wave %s (seed %lu): %ld staff responses, %ld self-assessments\n"), o.wave,

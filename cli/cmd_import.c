@@ -73,9 +73,14 @@ static void on_problem(void *ud, const import_problem_t *p)
 {
     view_t *v = ud;
     if (p->fatal) {
-        char *at = util_msg_at(v->file, p->msg);
+        /* FILE:LINE:COL: as far as the problem knows its position */
+        err_t e = {0};
+        err_set_at(&e, ERR_INPUT, p->line, p->col, "%s", p->msg);
+        err_set_file(&e, v->file);
+        char *at = err_text(&e);
         fprintf(stderr, "%s\n", at);
         free(at);
+        err_clear(&e);
     } else if (++v->shown <= MAX_REPORTED) {
         cli_progress_clear(&v->prog);
         fprintf(stderr, "%s:%ld:%ld: %s\n", v->file, p->line, p->col, p->msg);

@@ -181,7 +181,9 @@ int cmd_simulate(int argc, char **argv, cli_ctx_t *cx)
     int r = sim_run(s, &o, &nstaff, &nself, &err);
     cli_progress_clear(&prog);
     if (r != 0) {
-        cli_error(_("%s; nothing simulated"), err.msg);
+        char *why = err_text(&err);   /* the shipped unit list's errors have a position */
+        cli_error(_("%s; nothing simulated"), why);
+        free(why);
         goto cleanup;
     }
     /* sim_run filled o.wave, or else the newest open wave */

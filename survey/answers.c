@@ -167,7 +167,7 @@ static char *choice_names(const form_list_t *l)
 }
 
 /* A select_multiple answer: its choice names, each once, space-separated
- * (heap; NULL for none), or *bad with *err. */
+ * (heap; NULL for none), or *bad with err. */
 static char *multi_value(const form_item_t *it, const form_list_t *l, char *v, int *bad,
                          err_t *err)
 {
@@ -199,7 +199,7 @@ static char *multi_value(const form_item_t *it, const form_list_t *l, char *v, i
 }
 
 /* A rank answer: every choice of the list once, in the order given
- * (names separated by spaces or commas).  Heap, or NULL with *err. */
+ * (names separated by spaces or commas).  Heap, or NULL with err. */
 static char *rank_value(const form_item_t *it, const form_list_t *l, const char *v, err_t *err)
 {
     util_buf_t b = {0};
@@ -506,7 +506,7 @@ typedef struct {
     int *col_pos;        /* column -> item position, -1 for a column no question has */
     size_t ncols;
     long row;
-    char *err;
+    err_t err;           /* why repeat_row stopped the reading */
 } reader_t;
 
 static int repeat_row(void *ud, const csvr_row_t *row)
@@ -544,17 +544,19 @@ static int repeat_row(void *ud, const csvr_row_t *row)
 /* Reads a repeat's stored table back into its instances (all or none). */
 static int repeat_set(ans_t *a, size_t rpos, const char *text, err_t *err)
 {
-    reader_t rd = {a, rpos, NULL, 0, 0, NULL};
+    reader_t rd = {a, rpos, NULL, 0, 0, {0}};
     err_t msg = {0};
     repeats_clear_one(a, rpos);
     int rc = csvr_parse_mem(text, strlen(text), ',', repeat_row, &rd, &msg);
     ans_focus(a, rpos, (size_t)-1);
     if (rc != 0) {
-        err_set(err, ERR_INPUT, "%s", rd.err ? rd.err : msg.msg ? msg.msg : "?");
+        /* repeat_row's own reason first: the reader's is then its "CSV error" */
+        err_move(err, rd.err.code != ERR_OK ? &rd.err : &msg);
+        err_set(err, ERR_INPUT, "?");
         repeats_clear_one(a, rpos);
     }
     free(rd.col_pos);
-    free(rd.err);
+    err_clear(&rd.err);
     err_clear(&msg);
     return rc == 0 ? 0 : -1;
 }
@@ -923,7 +925,7 @@ void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, siz
 }
 
 /* The writes of one submission inside an open transaction: 0, 1 (token
- * already used) or -1 with *err.  The caller commits or undoes. */
+ * already used) or -1 with err.  The caller commits or undoes. */
 static int write_one(store_t *s, const ans_submission_t *x, const char *today, err_t *err)
 {
     store_answer_t *rows = NULL;
@@ -949,7 +951,7 @@ cleanup:
 int ans_submit(store_t *s, const ans_t *a, int form, const int *item_ids, int wave, int unit,
                const char *source, const char *token_hash, const char *draft_key, err_t *err)
 {
-    ans_submission_t x = {a, form, item_ids, wave, unit, source, token_hash, draft_key, 0, NULL};
+    ans_submission_t x = {a, form, item_ids, wave, unit, source, token_hash, draft_key, 0, {0}};
     char today[11];
     util_today(today);
     if (store_begin(s, err) != 0)
@@ -968,8 +970,7 @@ void ans_submit_many(store_t *s, ans_submission_t *const *sub, size_t n)
     err_t err = {0};
     util_today(today);
     for (size_t i = 0; i < n; i++) {
-        free(sub[i]->err);
-        sub[i]->err = NULL;
+        err_clear(&sub[i]->err);
         sub[i]->rc = -1;
     }
     if (n == 1) {
@@ -1002,8 +1003,7 @@ one_by_one:
     err_clear(&err);
     for (size_t i = 0; i < n; i++) {
         ans_submission_t *x = sub[i];
-        free(x->err);
-        x->err = NULL;
+        err_clear(&x->err);
         x->rc = ans_submit(s, x->a, x->form, x->item_ids, x->wave, x->unit, x->source,
                            x->token_hash, x->draft_key, &x->err);
     }

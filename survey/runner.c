@@ -238,7 +238,7 @@ int run_new(const run_cfg_t *cfg, run_t **out, err_t *err)
     if (r->ufield >= 0 && cfg->unit_code) {
         const form_list_t *l = list_of(r, r->ufield);
         if (!l || form_list_choice(l, cfg->unit_code) < 0) {
-            err_set(err, ERR_FAIL, _("unit '%s' is not a choice of the question '%s' of form %s"),
+            err_set(err, ERR_INPUT, _("unit '%s' is not a choice of the question '%s' of form %s"),
                     cfg->unit_code, f->unit_field, f->form_id);
             run_free(r);
             return -1;
@@ -599,13 +599,15 @@ int run_required(const run_t *r, int pos)
     return pos >= 0 && (size_t)pos < r->cfg.form->nitems && must_answer(r, pos);
 }
 
-static char *required_msg(const run_t *r, int pos)
+/* Item pos is required and has no answer: the form's message, else ours. */
+static void required_msg(const run_t *r, int pos, err_t *msg)
 {
     const form_t *f = r->cfg.form;
     const form_item_t *it = &f->items[pos];
     if (it->required_message && has_text(f, it->required_message))
-        return util_xstrdup(form_text(f, it->required_message, r->li));
-    return util_xstrdup(TR(r->zh, "This question must be answered."));
+        err_set(msg, ERR_INPUT, "%s", form_text(f, it->required_message, r->li));
+    else
+        err_set(msg, ERR_INPUT, "%s", TR(r->zh, "This question must be answered."));
 }
 
 static int constraint_msg(const run_t *r, int pos, err_t *msg)
@@ -619,8 +621,8 @@ static int constraint_msg(const run_t *r, int pos, err_t *msg)
         err_move(msg, &m);
     } else {
         err_clear(&m);
-        *msg = util_fmt(TR(r->zh, "This answer is not allowed here (%s)."),
-                        it->constraint_src);
+        err_set(msg, ERR_INPUT, TR(r->zh, "This answer is not allowed here (%s)."),
+                it->constraint_src);
     }
     return 1;
 }
@@ -649,7 +651,7 @@ static int unit_known(const run_t *r, const char *code, int *unit, err_t *msg)
                                           "organiser must add it with 'gapsurvey unit import'."),
                 code);
     else if (rc < 0)
-        *msg = e.msg, e = NULL;
+        err_move(msg, &e);
     err_clear(&e);
     return rc;
 }
@@ -669,7 +671,7 @@ static int draft_key(run_t *r, const unsigned char *salt, err_t *err)
     else
         seal_random(r->salt, sizeof r->salt);
     if (seal_draft_key(r->secret, r->salt, r->key) != 0) {
-        err_set(err, ERR_FAIL, _("not enough memory to derive the draft's key"));
+        err_set(err, ERR_NOMEM, _("not enough memory to derive the draft's key"));
         return -1;
     }
     r->have_key = 1;
@@ -706,7 +708,7 @@ static int draft_cb(void *ud, int pos, const char *text);
 static int draft_unseal(run_t *r, err_t *err)
 {
     unsigned char *box = NULL;
-    err_t m = {0};
+    char *m = NULL;
     size_t n = 0, mn = 0;
     int rc = store_draft_box_get(r->cfg.store, r->draft_key, &box, &n, err);
     if (rc != 0)
@@ -715,10 +717,10 @@ static int draft_unseal(run_t *r, err_t *err)
     if (!seal_salt(box, n) || draft_key(r, seal_salt(box, n), err) != 0)
         goto cleanup;
     if (seal_unlock(r->key, box, n, &m, &mn) != 0) {
-        err_set(err, ERR_FAIL, _("the saved draft cannot be read with this code"));
+        err_set(err, ERR_INPUT, _("the saved draft cannot be read with this code"));
         goto cleanup;
     }
-    for (char *p = m.msg, *end = m.msg + mn; p < end;) {
+    for (char *p = m, *end = m + mn; p < end;) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t pos, len;
         if (!nl || sscanf(p, "%zu %zu", &pos, &len) != 2 || len > (size_t)(end - nl - 1))
@@ -731,9 +733,9 @@ static int draft_unseal(run_t *r, err_t *err)
     }
     rc = 0;
 cleanup:
-    if (m.msg)
-        seal_wipe(m.msg, mn);
-    err_clear(&m);
+    if (m)
+        seal_wipe(m, mn);
+    free(m);
     free(box);
     return rc;
 }
@@ -777,7 +779,7 @@ int run_answer(run_t *r, int pos, const char *line, err_t *msg)
     if (canonical(r, pos, line, &val, msg) != 0)
         goto cleanup;
     if (!*val && must_answer(r, pos)) {
-        *msg = required_msg(r, pos);
+        required_msg(r, pos, msg);
         goto cleanup;
     }
     if (*val && pos == r->ufield && r->cfg.unit == 0) {
@@ -791,7 +793,6 @@ int run_answer(run_t *r, int pos, const char *line, err_t *msg)
     old = util_xstrdup(ans_get(r->ans, (size_t)pos));
     if (ans_set(r->ans, (size_t)pos, val, &e) != 0) {
         err_move(msg, &e);
-        e = NULL;
         goto cleanup;
     }
     if (constraint_msg(r, pos, msg)) {
@@ -837,7 +838,7 @@ int run_answer(run_t *r, int pos, const char *line, err_t *msg)
 fail:
     if (in_tx)
         store_rollback(r->cfg.store);
-    err_set(msg, ERR_INPUT, _("saving the answer failed: %s"), e.msg ? e.msg : "?");
+    err_set(msg, e.code, _("saving the answer failed: %s"), e.msg ? e.msg : "?");
     rc = -1;
 cleanup:
     err_clear(&e);
@@ -867,7 +868,7 @@ static int check_range(const run_t *r, size_t first, size_t end, int *pos, err_t
             continue;
         if (!ans_get(r->ans, i) && must_answer(r, (int)i)) {
             *pos = (int)i;
-            *msg = required_msg(r, (int)i);
+            required_msg(r, (int)i, msg);
             return 1;
         }
         if (constraint_msg(r, (int)i, msg)) {
@@ -908,10 +909,9 @@ int run_check(const run_t *r, int *pos, err_t *msg)
 static int draft_cb(void *ud, int pos, const char *text)
 {
     run_t *r = ud;
-    err_t e = {0};
-    if (pos >= 0 && (size_t)pos < r->cfg.form->nitems && pos != r->skip &&
-        ans_set(r->ans, (size_t)pos, text, &e) != 0)
-        err_clear(&e);   /* cannot happen with the form version the draft was made with */
+    /* a refused answer cannot happen with the form version the draft was made with */
+    if (pos >= 0 && (size_t)pos < r->cfg.form->nitems && pos != r->skip)
+        ans_set(r->ans, (size_t)pos, text, NULL);
     return 0;
 }
 

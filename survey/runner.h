@@ -47,7 +47,7 @@ typedef struct {
 } run_cfg_t;
 
 /* Starts a session with no answers (the unit question answered from
- * unit_code).  Returns 0, or -1 with *err when unit_code is not a choice
+ * unit_code).  Returns 0, or -1 with err when unit_code is not a choice
  * of the unit question. */
 int run_new(const run_cfg_t *cfg, run_t **out, err_t *err);
 void run_free(run_t *r);                  /* NULL is fine */
@@ -76,14 +76,14 @@ int run_required(const run_t *r, int pos);
 /* Answers item pos with a typed line (see the top of this file).  On
  * success the answer is stored, answers of items that are no longer
  * relevant are dropped (as ODK does), and all of it is saved to the draft
- * in one transaction.  Returns 0; 1 when the line is refused, with *msg
- * for the person typing (the old answer is kept); -1 with *msg when the
+ * in one transaction.  Returns 0; 1 when the line is refused, with msg
+ * for the person typing (the old answer is kept); -1 with msg when the
  * draft could not be saved. */
 int run_answer(run_t *r, int pos, const char *line, err_t *msg);
 /* Records that the session is on item pos, once a draft exists. */
 int run_move(run_t *r, int pos, err_t *err);
 /* 0 when every relevant item satisfies required and constraint; else 1,
- * *pos the first that does not and *msg why. */
+ * *pos the first that does not and msg why. */
 int run_check(const run_t *r, int *pos, err_t *msg);
 /* How many items hold an answer. */
 int run_count_answered(const run_t *r);
@@ -120,12 +120,12 @@ int run_draft_discard(run_t *r, err_t *err);
 /* ---- storing ---- */
 /* The unit of the response: the configured one, else the answer to the
  * unit question (which must name a known unit).  0 and *unit; 1 with
- * *msg when there is none. */
+ * msg when there is none. */
 int run_unit(const run_t *r, int *unit, err_t *msg);
 /* Stores the answers as one response, using the token (hash or NULL) and
  * deleting the draft in the same transaction (ans_submit).  *response is
  * the new response's id.  Returns 0; 1 when the token was used meanwhile
- * (nothing stored); -1 with *err. */
+ * (nothing stored); -1 with err. */
 int run_submit(run_t *r, const char *source, const char *token_hash, long *response,
                err_t *err);
 

@@ -303,21 +303,21 @@ int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, err_t *e
         char *c1 = strchr(entry, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
         double d;
         if (!c2) {
-            err_set(err, ERR_FAIL, _("plant '%s' is not UNIT:DIMENSION:DELTA (e.g. "
-                                     "U07:planning:-15)"), entry);
+            err_set(err, ERR_INPUT, _("plant '%s' is not UNIT:DIMENSION:DELTA (e.g. "
+                                      "U07:planning:-15)"), entry);
             goto cleanup;
         }
         *c1 = *c2 = '\0';
         const char *unit = util_trim(entry), *dim = util_trim(c1 + 1);
         char *delta = util_trim(c2 + 1);
         if (!*unit || !*dim || strlen(unit) >= sizeof out->unit || strlen(dim) >= sizeof out->dim) {
-            err_set(err, ERR_FAIL, _("plant '%s:%s:%s' needs a unit code and a dimension code"),
+            err_set(err, ERR_INPUT, _("plant '%s:%s:%s' needs a unit code and a dimension code"),
                     unit, dim, delta);
             goto cleanup;
         }
         if (util_parse_double(delta, &d) != 0 || d < -100 || d > 100) {
-            err_set(err, ERR_FAIL, _("plant %s:%s: delta '%s' is not a number of POMP points from "
-                                     "-100 to 100"), unit, dim, delta);
+            err_set(err, ERR_INPUT, _("plant %s:%s: delta '%s' is not a number of POMP points from "
+                                      "-100 to 100"), unit, dim, delta);
             goto cleanup;
         }
         out = util_xrealloc(out, (k + 1) * sizeof *out);
@@ -328,7 +328,7 @@ int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, err_t *e
         k++;
     }
     if (k == 0) {
-        err_set(err, ERR_FAIL, _("no plant in '%s' (expected UNIT:DIMENSION:DELTA)"), spec);
+        err_set(err, ERR_INPUT, _("no plant in '%s' (expected UNIT:DIMENSION:DELTA)"), spec);
         goto cleanup;
     }
     *plants = util_xrealloc(*plants, (*n + k) * sizeof **plants);
@@ -494,7 +494,7 @@ static int plan_form(sim_t *m, sform_t *sf, const char *rel, const char *form_id
             for (size_t i = d.n; i-- > 0;)
                 if (d.sev[i] == UTIL_ERROR)
                     first = d.msgs[i];
-            err_set(err, ERR_FAIL, "%s", first);
+            err_set(err, ERR_INPUT, "%s", first);
             goto cleanup;
         }
         form_id = loaded->form_id;
@@ -670,10 +670,10 @@ static int plan_sim(sim_t *m, err_t *err)
                 codes[d] = sf->dims[d].code;
             const char *near = util_nearest(pl->dim, codes);
             if (near)
-                err_set(err, ERR_FAIL, _("%s: no dimension '%s' in %s; did you mean '%s'?"), what,
-                        pl->dim, sf->form_id, near);
+                err_set(err, ERR_NOTFOUND, _("%s: no dimension '%s' in %s; did you mean '%s'?"),
+                        what, pl->dim, sf->form_id, near);
             else
-                err_set(err, ERR_FAIL, _("%s: no dimension '%s' in %s"), what, pl->dim,
+                err_set(err, ERR_NOTFOUND, _("%s: no dimension '%s' in %s"), what, pl->dim,
                         sf->form_id);
             free(codes);
             goto fail;
@@ -1024,7 +1024,7 @@ static int write_all(sim_t *m, long *nstaff, long *nself, err_t *err)
         int r = m->o->wave ? store_wave_add(m->s, m->o->wave, &m->wave, err)
                            : store_wave_current(m->s, 1, &m->wave, err);
         if (r != 0) {
-            err_set(err, ERR_FAIL, _("no open wave to simulate into"));
+            err_set(err, ERR_NOTFOUND, _("no open wave to simulate into"));
             goto rollback;
         }
     }

@@ -3,8 +3,9 @@
  * commands, runner, web server, import and the analysis scan call these
  * functions and never issue SQL themselves, so the schema has one home.
  *
- * Conventions: functions return 0 on success and -1 on failure with *err a
- * heap message (caller frees).  Lookups return 1 for "not found".  Strings
+ * Conventions: functions return 0 on success and -1 on failure with err
+ * set (base/err.h: ERR_DB when SQLite failed, the caller clears it).
+ * Lookups return 1 for "not found", err untouched.  Strings
  * handed to callbacks belong to the store and are valid only during the
  * callback.  Every statement is prepared with bound parameters; no SQL is
  * ever built from user text.  A store_t may be used by one thread at a

@@ -14,6 +14,7 @@
  */
 #include "survey/token.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -270,4 +271,49 @@ done:
         free(h[i]);
     free(h);
     return rc;
+}
+
+int tok_url_loopback(const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    size_t n = strcspn(p, "/?#");
+    const char *at = memchr(p, '@', n);   /* user:password@host */
+    if (at) {
+        n -= (size_t)(at + 1 - p);
+        p = at + 1;
+    }
+    char host[256];
+    if (*p == '[') {   /* [IPv6]:port */
+        const char *end = memchr(p, ']', n);
+        n = end ? (size_t)(end - p - 1) : 0;
+        p++;
+    } else {
+        n = strcspn(p, ":/?#");
+    }
+    if (n == 0 || n >= sizeof host)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        host[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
+    host[n] = '\0';
+    if (host[n - 1] == '.')   /* "localhost." is localhost too */
+        host[--n] = '\0';
+    if (strcmp(host, "localhost") == 0 || (n > 10 && strcmp(host + n - 10, ".localhost") == 0))
+        return 1;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET6, host, &a6) == 1) {
+        if (IN6_IS_ADDR_LOOPBACK(&a6) || IN6_IS_ADDR_UNSPECIFIED(&a6))
+            return 1;
+        if (!IN6_IS_ADDR_V4MAPPED(&a6))
+            return 0;
+        return a6.s6_addr[12] == 127 || (a6.s6_addr[12] | a6.s6_addr[13] | a6.s6_addr[14] |
+                                          a6.s6_addr[15]) == 0;
+    }
+    /* inet_aton takes every IPv4 form a browser does: 127.1, 2130706433,
+     * 0x7f.0.0.1 */
+    struct in_addr a4;
+    if (inet_aton(host, &a4) == 0)
+        return 0;
+    uint32_t v = ntohl(a4.s_addr);
+    return (v >> 24) == 127 || v == 0;
 }

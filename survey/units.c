@@ -81,16 +81,13 @@ static int on_row(void *ud, const csvr_row_t *row)
 int units_parse(const char *file, const char *data, size_t len, units_list_t *out,
                 util_diag_t *diag, err_t *err)
 {
-    err_t why = {0};
     char *text = NULL;
     size_t tlen;
     reader_t r = {file, out, diag, 0};
     int rc = -1;
-    if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, NULL, &why) != 0 ||
-        csvr_parse_mem(text, tlen, csvr_sniff_delim(text, tlen), on_row, &r, &why) != 0) {
-        char *at = util_msg_at(file, why.msg);
-        err_set(err, ERR_FAIL, "%s", at);
-        free(at);
+    if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, NULL, err) != 0 ||
+        csvr_parse_mem(text, tlen, csvr_sniff_delim(text, tlen), on_row, &r, err) != 0) {
+        err_set_file(err, file);
         goto cleanup;
     }
     if (out->n == 0)
@@ -98,7 +95,6 @@ int units_parse(const char *file, const char *data, size_t len, units_list_t *ou
     rc = 0;
 cleanup:
     free(text);
-    err_clear(&why);
     return rc;
 }
 

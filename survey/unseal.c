@@ -43,7 +43,7 @@ typedef struct {
     form_slot_t *forms;
     size_t nforms;
     long opened;
-    char **err;
+    err_t *err;
 } open_t;
 
 static form_slot_t *form_of(open_t *o, int id)
@@ -124,18 +124,18 @@ cleanup:
 static int open_one(void *ud, long id, int unit, const unsigned char *box, size_t n)
 {
     open_t *o = ud;
-    err_t m = {0};
+    char *m = NULL;
     size_t mn = 0;
     const char *why = _("it does not open with this key: it was changed");
     (void)id;
-    int rc = seal_ballot_open(o->pk, o->sk, box, n, &m, &mn) == 0 ? store_one(o, unit, m.msg, mn, &why)
+    int rc = seal_ballot_open(o->pk, o->sk, box, n, &m, &mn) == 0 ? store_one(o, unit, m, mn, &why)
                                                                  : -1;
     if (rc != 0 && why)
-        err_set(o->err, ERR_FAIL, _("a ballot of survey round %s cannot be opened (%s); nothing "
-                                    "was changed"), o->name, why);
-    if (m.msg)
-        seal_wipe(m.msg, mn);
-    err_clear(&m);
+        err_set(o->err, ERR_INPUT, _("a ballot of survey round %s cannot be opened (%s); nothing "
+                                     "was changed"), o->name, why);
+    if (m)
+        seal_wipe(m, mn);
+    free(m);
     return rc;
 }
 
@@ -151,14 +151,14 @@ static int read_key(open_t *o, const char *keyfile, err_t *err)
     char *pkl = strstr(data, "\npk "), *skl = strstr(data, "\nsk ");
     if (strncmp(data, BALLOT_KEY_MAGIC, strlen(BALLOT_KEY_MAGIC)) != 0 || !pkl || !skl ||
         unhex(pkl + 4, pk, sizeof pk) != 0 || unhex(skl + 4, o->sk, sizeof o->sk) != 0) {
-        err_set(err, ERR_FAIL, _("%s is not a key file written by 'gapsurvey wave add --sealed'"),
+        err_set(err, ERR_INPUT, _("%s is not a key file written by 'gapsurvey wave add --sealed'"),
                 keyfile);
         goto cleanup;
     }
     if (memcmp(pk, o->pk, sizeof pk) != 0) {
         line = strstr(data, "\nwave ");
-        err_set(err, ERR_FAIL, _("%s is not the key of survey round %s (it is the key of %.*s); "
-                                 "nothing was changed"), keyfile, o->name,
+        err_set(err, ERR_INPUT, _("%s is not the key of survey round %s (it is the key of %.*s); "
+                                  "nothing was changed"), keyfile, o->name,
                 line ? (int)strcspn(line + 6, "\n") : 1, line ? line + 6 : "?");
         goto cleanup;
     }

@@ -76,7 +76,7 @@ void docx_table_end(docx_t *x, const char *note);
 int docx_figure(docx_t *x, const char *png, const char *pattern, const char *caption, int narrow);
 
 /* Writes the document to path (replaced atomically); title goes into its
- * properties.  Returns 0, or -1 with *err (heap). */
+ * properties.  Returns 0, or -1 with err. */
 int docx_save(docx_t *x, const char *path, const char *title, err_t *err);
 
 #endif

@@ -57,7 +57,7 @@ typedef struct {
     size_t nshown;
     plot_t *plots;          /* drawn so far */
     size_t n, cap;
-    char *first_err;        /* first gnuplot failure, kept while others go on */
+    err_t first_err;        /* first gnuplot failure, kept while others go on */
     int no_gnuplot;         /* the program could not be started: stop trying */
 } pctx_t;
 
@@ -301,8 +301,9 @@ static int write_file(const char *dir, const char *name, const char *text, size_
     return rc;
 }
 
-/* Runs `gnuplot script` in dir.  Returns 0; -1 with *err holding gnuplot's
- * own message; -2 when the program cannot be started at all. */
+/* Runs `gnuplot script` in dir.  Returns 0, or -1 with err holding
+ * gnuplot's own message, ERR_NOTFOUND when the program cannot be started
+ * at all. */
 static int run_gnuplot(const char *dir, const char *script, err_t *err)
 {
     const char *prog = plot_gnuplot();
@@ -350,10 +351,10 @@ static int run_gnuplot(const char *dir, const char *script, err_t *err)
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
-        err_set(err, ERR_FAIL, _("gnuplot could not be started ('%s' not found); install the "
-                                 "package gnuplot-nox (apt-get install gnuplot-nox) or set "
-                                 "GAPSURVEY_GNUPLOT"), prog);
-        rc = -2;
+        err_set(err, ERR_NOTFOUND, _("gnuplot could not be started ('%s' not found); install "
+                                     "the package gnuplot-nox (apt-get install gnuplot-nox) or "
+                                     "set GAPSURVEY_GNUPLOT"), prog);
+        rc = -1;
     } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         char *msg = out.s ? util_trim(out.s) : NULL;
         err_set(err, ERR_FAIL, _("gnuplot failed on %s/%s%s%s (a working gnuplot comes with the "
@@ -411,7 +412,7 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
     if (c->no_gnuplot)
         goto cleanup;
     int g = run_gnuplot(c->dir, gpname, &gerr);
-    if (g == -2)
+    if (gerr.code == ERR_NOTFOUND)
         c->no_gnuplot = 1;
     if (g == 0) {
         char *png = util_fmt("%s.png", base), *svg = util_fmt("%s.svg", base);
@@ -419,13 +420,10 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
         free(png);
         free(svg);
         if (!ok)
-            gerr = util_fmt(_("gnuplot wrote no picture for %s/%s"), c->dir, gpname);
+            err_set(&gerr, ERR_FAIL, _("gnuplot wrote no picture for %s/%s"), c->dir, gpname);
     }
-    if (gerr.msg) {
-        if (!c->first_err) {
-            c->first_err = gerr.msg;
-            gerr = NULL;
-        }
+    if (gerr.code != ERR_OK) {
+        err_move(&c->first_err, &gerr);   /* a later failure is dropped */
         goto cleanup;
     }
     if (c->n == c->cap) {
@@ -1836,15 +1834,15 @@ int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void
         TOLD();
     }
 #undef TOLD
-    if (c.first_err) {
-        err_set(err, ERR_FAIL, "%s", c.first_err);
+    if (c.first_err.code != ERR_OK) {
+        err_move(err, &c.first_err);
         goto cleanup;
     }
     rc = 0;
 cleanup:
     *plots = c.plots;
     *nplots = c.n;
-    free(c.first_err);
+    err_clear(&c.first_err);
     free(c.shown);
     free(radar);
     return rc;

@@ -73,7 +73,7 @@ const char *plot_gnuplot(void);
  * so no plot of a group that is now suppressed stays behind) and runs
  * gnuplot on each script with dir as its working directory.
  * *plots (caller frees with plot_list_free) lists the plots whose PNG and
- * SVG were drawn.  Returns 0; or -1 with *err (heap) when dir cannot be
+ * SVG were drawn.  Returns 0; or -1 with err when dir cannot be
  * written or gnuplot is missing or fails — the message names the package
  * to install — and *plots then holds the plots drawn before the failure. */
 int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, err_t *err);
@@ -83,7 +83,7 @@ int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void
 void plot_list_free(plot_t *plots, size_t n);   /* NULL is fine */
 
 /* Removes the .gp, .dat, .png and .svg files from dir (a missing dir is
- * fine).  Returns 0, or -1 with *err. */
+ * fine).  Returns 0, or -1 with err. */
 int plot_clear(const char *dir, err_t *err);
 
 #endif

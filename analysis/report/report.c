@@ -953,8 +953,6 @@ int report_write_formats(const res_t *r, const char *dir, unsigned formats, int 
     err_t perr = {0};
     char *plotdir = util_fmt("%s/plots", dir), *plot_note = NULL;
     char *title = NULL, *subtitle = NULL;
-    if (plot_err)
-        *plot_err = NULL;
     d.zh = r->lang && strcmp(r->lang, "zh") == 0;
     if (formats & REPORT_DOCX)
         d.x = docx_new(d.zh);
@@ -1033,8 +1031,11 @@ int report_write_formats(const res_t *r, const char *dir, unsigned formats, int 
         if (bad)
             goto cleanup;
     }
-    if (plot_note && plot_err)
-        *plot_err = util_xstrdup(perr.msg ? perr.msg : plot_note);
+    if (plot_note) {
+        if (perr.code == ERR_OK)
+            err_set(&perr, ERR_FAIL, "%s", plot_note);
+        err_move(plot_err, &perr);
+    }
     rc = 0;
 cleanup:
     util_buf_free(&d.h);

@@ -23,9 +23,9 @@
  *   *.csv         the tables (render_csv: UTF-8 with BOM)
  *   plots/        with_plots: every plot of plot.h, with .gp and .dat
  * When the plots cannot be drawn (gnuplot missing or failing) the report is
- * still written without them and says why; *plot_err (heap, when plot_err
- * is non-NULL) then holds that reason and the return is still 0.
- * Returns -1 with *err (heap) when dir or a report file cannot be written. */
+ * still written without them and says why; plot_err (NULL: not wanted)
+ * then holds that reason and the return is still 0.
+ * Returns -1 with err when dir or a report file cannot be written. */
 int report_write(const res_t *r, const char *dir, int with_plots, err_t *plot_err, err_t *err);
 /* report_write telling fn (NULL: nobody) after each plot: the plots are
  * most of a report's time. */

@@ -21,7 +21,7 @@
 /* Writes every response to form_id (all versions, answers matched by name
  * onto f, its newest version) in wave.  A file is written under a
  * temporary name and renamed when complete, so a failed export leaves no
- * half file.  Returns 0, or -1 with *err. */
+ * half file.  Returns 0, or -1 with err. */
 int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const exp_opts_t *o,
               exp_stats_t *st, err_t *err);
 

@@ -137,9 +137,8 @@ static int scan_row(void *ud, const store_scan_row_t *r)
         if (!v)
             continue;
         sc->val[pos] = v;
-        err_t m = {0};
-        if (ans_set(sc->ans, pos, v, &m) != 0)
-            err_clear(&m);   /* a choice an older version had: exported, but no help for `relevant` */
+        /* a choice an older version had fails: exported, but no help for `relevant` */
+        ans_set(sc->ans, pos, v, NULL);
     }
     for (size_t i = 0; i < f->nitems; i++)
         if (!sc->val[i] && form_item_answerable(&f->items[i]) && !ans_relevant(sc->ans, i))

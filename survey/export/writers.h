@@ -3,7 +3,7 @@
  * csv, json), exportstat.c (sav, dta), exportxlsx.c (xlsx).  Each reads the
  * responses through rows.h and writes path (NULL: standard output, text
  * formats only); the driver (export.c) picks one from its table and makes
- * the write atomic.  Returns 0, or -1 with *err (heap, the caller frees).
+ * the write atomic.  Returns 0, or -1 with err.
  */
 #ifndef GS_EXPORT_WRITERS_H
 #define GS_EXPORT_WRITERS_H

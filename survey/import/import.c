@@ -62,7 +62,7 @@ struct import {
     long why_col;        /* the header's own IMP_PROBLEMS_COLUMN, -1 */
     util_buf_t why;      /* the current row's problems, for the reject file */
     uint64_t hash;
-    char *err;           /* a store error during the pass */
+    err_t err;           /* what stopped the pass early: a store error */
     char today[11];
 };
 
@@ -229,9 +229,8 @@ static unit_rec_t *row_unit(import_t *im, const csvr_row_t *row, const imp_row_t
             problem(im, row->line, r->unit_col, _("the unit column says '%s' but the answer "
                       "to %s is '%s'"), code, im->form->unit_field, answer);
         } else if (!answer) {
-            err_t m = {0};
-            if (ans_set(im->ans, (size_t)im->ufield, canon, &m) != 0)
-                err_clear(&m);   /* a unit the question does not list: the unit still counts */
+            /* a unit the question does not list fails: the unit still counts */
+            ans_set(im->ans, (size_t)im->ufield, canon, NULL);
         }
     }
     *code_out = code;
@@ -320,7 +319,7 @@ static int on_chunk(void *ud, const char *text, size_t n)
         im->csv = csvr_new(im->delim, on_row, im);
         if (!im->csv) {
             err_set(&im->err, ERR_FAIL, _("cannot start the CSV parser"));
-            return 2;
+            return 1;   /* stops the pass, as a store error does */
         }
     }
     hash_add(&im->hash, text, n);
@@ -329,8 +328,8 @@ static int on_chunk(void *ud, const char *text, size_t n)
 }
 
 /* The pass over the file.  0, or -1 after an encoding or CSV error
- * (reported as a fatal problem), or a positive value after a store error
- * (im->err). */
+ * (reported as a fatal problem, at the position the reader names), or 1
+ * when im->err stopped it. */
 static int pass(import_t *im)
 {
     err_t err = {0};
@@ -347,8 +346,9 @@ static int pass(import_t *im)
     if (rc == 0)
         progress(im, IMPORT_PASS_DONE);
     progress(im, IMPORT_PASS_END);
-    if (err.msg || rc == -1) {
-        report(im, 0, 0, err.msg ? err.msg : csvr_error(im->csv), 1);
+    if (rc == -1) {
+        const err_t *e = err.code != ERR_OK || !im->csv ? &err : csvr_error(im->csv);
+        report(im, e->line, e->col, e->msg ? e->msg : _("CSV error"), 1);
         err_clear(&err);
         im->st.errors++;
         im->fatal = 1;
@@ -389,7 +389,7 @@ void import_free(import_t *im)
     csvr_free(im->csv);
     imp_src_free(im->src);
     free(im->item_ids);
-    free(im->err);
+    err_clear(&im->err);
     ans_free(im->ans);
     form_free(im->form);
     free(im);
@@ -425,7 +425,7 @@ static int open_files(import_t *im, err_t *err)
 {
     err_t why = {0};
     if (imp_src_open(im->o.file, im->o.encoding, &im->src, &why) != 0) {
-        report(im, 0, 0, why.msg, 1);
+        report(im, why.line, why.col, why.msg, 1);
         err_clear(&why);
         err_set(err, ERR_FAIL, _("nothing imported"));
         return -1;
@@ -476,7 +476,7 @@ int import_read(import_t *im, err_t *err)
         return -1;
     int r = pass(im);
     if (r > 0) {
-        err_set(err, ERR_FAIL, "%s", im->err);
+        err_move(err, &im->err);
         return -1;
     }
     if (r == 0 && im->st.rows == 0 && im->st.errors == 0)

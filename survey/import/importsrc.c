@@ -267,8 +267,8 @@ int imp_src_open(const char *path, enc_t want, imp_src_t **out, err_t *err)
         return -1;
     }
     if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        err_set(err, ERR_FAIL, _("not a regular file; save the data to a file first (an import "
-                                 "reads it twice)"));
+        err_set(err, ERR_INPUT, _("not a regular file; save the data to a file first (an import "
+                                  "reads it twice)"));
         fclose(fp);
         return -1;
     }

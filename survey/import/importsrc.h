@@ -21,8 +21,8 @@ typedef struct imp_src imp_src_t;
 /* Opens path.  With ENC_AUTO the file is read through once to decide: a
  * UTF-8 BOM, or valid UTF-8 from start to end, is UTF-8; anything else is
  * taken as GB18030.  The file must be a regular file (it is read again for
- * every pass).  Returns 0, or -1 with *err (which does not repeat the
- * path: callers print "PATH: message"). */
+ * every pass).  Returns 0, or -1 with err (which does not name the file:
+ * callers add it). */
 int imp_src_open(const char *path, enc_t want, imp_src_t **out, err_t *err);
 void imp_src_free(imp_src_t *s);              /* NULL is fine */
 enc_t imp_src_encoding(const imp_src_t *s);   /* ENC_UTF8 or ENC_GB18030 */
@@ -34,10 +34,10 @@ long long imp_src_done(const imp_src_t *s);   /* bytes read so far in this pass 
 typedef int (*imp_chunk_fn)(void *ud, const char *text, size_t n);
 
 /* Reads the file from its start (a BOM is dropped) and hands it to fn.
- * Returns 0 at the end of the file; fn's non-zero value as is (*err
- * untouched); -1 with *err = "line L, column C: ..." for the first byte that
- * is not valid in the encoding (line and column count decoded characters,
- * as an editor shows them), or a read error. */
+ * Returns 0 at the end of the file; fn's non-zero value as is (err
+ * untouched); -1 with err = ERR_INPUT at the line and column of the first
+ * byte that is not valid in the encoding (they count decoded characters,
+ * as an editor shows them), or a read error (ERR_IO). */
 int imp_src_read(imp_src_t *s, imp_chunk_fn fn, void *ud, err_t *err);
 
 /* The same decoding over a buffer, fed in pieces of `chunk` bytes: lets

@@ -1,8 +1,9 @@
 /*
  * web: the request handling of `gapsurvey serve` on libmicrohttpd (see
  * web.h).  Routes: GET / (the code page, or with ?code= the form), POST /
- * (a typed code), POST /submit (answers), GET /admin (counts per unit,
- * for a signed-in session), POST /admin (signing in) and GET /live.js
+ * (a typed code), POST /submit (answers), GET /admin (the survey console,
+ * survey/web/console.h, for a signed-in session; ?format=csv its table),
+ * POST /admin (signing in) and GET /live.js
  * (the optional script).
  *
  * Safety, by construction rather than by care at each call:
@@ -37,6 +38,7 @@
 #include <unistd.h>
 
 #include "survey/answers.h"
+#include "survey/disclose.h"
 #include "survey/seal.h"
 #include "survey/store.h"
 #include "survey/token.h"
@@ -704,7 +706,7 @@ static void pending_free(pending_t *p)
     ans_free(p->a);
     survey_free(&p->sv);
     free(p->hash);
-    free(p->sub.err);
+    err_clear(&p->sub.err);
     free(p);
 }
 
@@ -936,7 +938,8 @@ static enum MHD_Result submit_reply(web_t *w, struct MHD_Connection *c, web_lang
     atomic_fetch_add(&w->submissions, 1);
     util_buf_t b = {0};
     const form_t *f = sv->cf->form;
-    web_page_thanks(&b, lang, form_title_in(f, form_lang(f, web_lang_code(lang))));
+    web_page_thanks(&b, lang, form_title_in(f, form_lang(f, web_lang_code(lang))),
+                    f->role == FORM_ROLE_SELF);
     return send_html(w, c, MHD_HTTP_OK, &b);
 }
 
@@ -951,7 +954,7 @@ static enum MHD_Result submit_done(web_t *w, struct MHD_Connection *c, req_t *r)
         return MHD_YES;   /* cannot happen: only the writer resumes, after it is done */
     r->pend = NULL;
     enum MHD_Result rc = submit_reply(w, c, p->lang, &p->sv, p->norm, p->hash, p->raw,
-                                      p->sub.rc, p->sub.err);
+                                      p->sub.rc, p->sub.err.msg);
     pending_free(p);
     return rc;
 }
@@ -1045,6 +1048,51 @@ static void page_asked(const req_t *r, survey_t *sv, const ans_t *a)
         sv->page = (size_t)go;
 }
 
+/* The order the page was shown in (its seed field), kept when it is shown
+ * again; a new one for a page that has none. */
+static void read_seed(const req_t *r, survey_t *sv)
+{
+    const char *seed = field(r, "seed");
+    char *end = NULL;
+    sv->seed = seed ? strtoull(seed, &end, 16) : 0;
+    if (!sv->seed || !end || *end)
+        sv->seed = ans_new_seed();
+}
+
+/* The unit a checked submission goes to: the invitation's, else the answer
+ * to the form's unit question; an answer naming no stored unit becomes
+ * that question's error (and unit 0). */
+static int answer_unit(web_t *w, store_t *s, const survey_t *sv, const ans_t *a, char **errors,
+                       web_lang_t lang)
+{
+    const form_t *f = sv->cf->form;
+    int unit = sv->unit;
+    int up = f->unit_field ? form_item_index(f, f->unit_field) : -1;
+    if (unit != 0 || up < 0 || !ans_get(a, (size_t)up) || errors[up])
+        return unit;
+    err_t err = {0};
+    int rcu = store_unit_find(s, ans_get(a, (size_t)up), &unit, &err);
+    if (rcu != 0) {
+        if (rcu < 0)
+            wlog(w, "looking up a unit: %s", err.msg);
+        unit = 0;
+        errors[up] = util_xstrdup(web_text(lang, WEB_T_BAD_CHOICE));
+    }
+    err_clear(&err);
+    return unit;
+}
+
+/* How many of nerr problems the page shows: a paged form goes to the first
+ * page with a problem and shows that page's; else all of them. */
+static size_t first_problem_page(survey_t *sv, char *const *errors, size_t nerr)
+{
+    if (!sv->page)
+        return nerr;
+    for (sv->page = 1; sv->page < sv->npages && !page_problems(sv, errors, sv->page);)
+        sv->page++;
+    return page_problems(sv, errors, sv->page);
+}
+
 static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lang, req_t *r)
 {
     char norm[64] = "";
@@ -1068,12 +1116,7 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         goto cleanup;
     }
     const form_t *f = sv.cf->form;
-    /* the order the page was shown in, kept when it is shown again */
-    const char *seed = field(r, "seed");
-    char *end = NULL;
-    sv.seed = seed ? strtoull(seed, &end, 16) : 0;
-    if (!sv.seed || !end || *end)
-        sv.seed = ans_new_seed();
+    read_seed(r, &sv);
     n = f->nitems;
     raw = util_xcalloc(n + 1, sizeof *raw);
     errors = util_xcalloc(n + 1, sizeof *errors);
@@ -1112,37 +1155,19 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         goto cleanup;
     }
     ans_drop_irrelevant(a);
-    /* the unit: from the invitation, else from the form's unit question */
-    int unit = sv.unit;
-    int up = f->unit_field ? form_item_index(f, f->unit_field) : -1;
-    if (unit == 0 && up >= 0 && ans_get(a, (size_t)up) && !errors[up]) {
-        int rcu = store_unit_find(s, ans_get(a, (size_t)up), &unit, &err);
-        if (rcu != 0) {
-            if (rcu < 0)
-                wlog(w, "looking up a unit: %s", err.msg);
-            err_clear(&err);
-            unit = 0;
-            errors[up] = util_xstrdup(web_text(lang, WEB_T_BAD_CHOICE));
-        }
-    }
+    int unit = answer_unit(w, s, &sv, a, errors, lang);
     for (size_t i = 0; i < n; i++)
         nerr += errors[i] != NULL;
     if (nerr) {
-        /* paged: the first page with a problem, shown with its problems */
-        size_t shown = nerr;
-        if (sv.page) {
-            for (sv.page = 1; sv.page < sv.npages && !page_problems(&sv, errors, sv.page);)
-                sv.page++;
-            shown = page_problems(&sv, errors, sv.page);
-        }
-        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, errors, shown, NULL);
+        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, errors,
+                       first_problem_page(&sv, errors, nerr), NULL);
         goto cleanup;
     }
     /* checked: the writer stores it with whatever else is waiting, and the
      * connection sleeps until that commit (see submit_done) */
     pending_t *p = util_xcalloc(1, sizeof *p);
     p->sub = (ans_submission_t){a, sv.cf->id, sv.cf->item_ids, t.wave, unit, "web", hash,
-                                NULL, -1, NULL};
+                                NULL, -1, {0}};
     p->c = c;
     p->lang = lang;
     p->sv = sv;
@@ -1183,42 +1208,6 @@ cleanup:
 }
 
 /* ---- GET /admin ---- */
-
-typedef struct {
-    web_admin_row_t *rows;
-    size_t n, cap;
-} admin_t;
-
-static int admin_row(void *ud, const char *form_id, const char *unit, const char *wave,
-                     long issued, long used)
-{
-    admin_t *ad = ud;
-    if (ad->n == ad->cap) {
-        ad->cap = ad->cap ? 2 * ad->cap : 64;
-        ad->rows = util_xrealloc(ad->rows, ad->cap * sizeof *ad->rows);
-    }
-    web_admin_row_t *r = &ad->rows[ad->n++];
-    memset(r, 0, sizeof *r);
-    r->form_id = util_xstrdup(form_id);
-    r->unit = util_xstrdup(unit);
-    r->wave = util_xstrdup(wave);
-    r->invited = issued;
-    r->used = used;
-    return 0;
-}
-
-typedef struct {
-    int unit;
-    long n;
-} unit_count_t;
-
-static int count_cb(void *ud, int unit, long n)
-{
-    unit_count_t *uc = ud;
-    if (unit == uc->unit)
-        uc->n = n;
-    return 0;
-}
 
 /* The admin session: a cookie "EXPIRY.MAC", MAC = HMAC of the expiry
  * under this process's key, so it needs no table, and a restart (a new
@@ -1276,6 +1265,56 @@ static enum MHD_Result admin_login(web_t *w, struct MHD_Connection *c, web_lang_
     return send_buf(w, c, MHD_HTTP_SEE_OTHER, &b, "text/html; charset=utf-8", 0, extra);
 }
 
+/* The survey console of a signed-in organiser: ?wave=NAME (default the
+ * newest open wave), ?format=csv for the same table as a download. */
+static enum MHD_Result console(web_t *w, struct MHD_Connection *c, web_lang_t lang)
+{
+    const char *wave = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wave");
+    const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+    int csv = format && strcmp(format, "csv") == 0;
+    console_t con;
+    err_t err = {0};
+    util_buf_t b = {0};
+    enum MHD_Result rc;
+    store_t *s = pool_get(w);
+    int r = console_build(s, wave && *wave ? wave : NULL, web_lang_code(lang),
+                          DISCLOSE_MIN_N, &con, &err);
+    pool_put(w, s);
+    if (r == 0 && csv)
+        r = console_csv(&con, lang == WEB_ZH, &b, &err);
+    if (r < 0) {
+        wlog(w, "admin page: %s", err.msg ? err.msg : "?");
+        rc = send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
+                          WEB_T_SERVER_TEXT);
+    } else if (r == 1) {
+        web_page_message(&b, lang, web_text(lang, WEB_T_NOT_FOUND_HEAD),
+                         web_text(lang, WEB_T_ADMIN_NO_WAVE));
+        rc = send_html(w, c, MHD_HTTP_NOT_FOUND, &b);
+    } else if (csv) {
+        /* the wave's name goes into the file name only as far as it is
+         * plain letters and digits: a header is no place for the rest */
+        char disp[41];
+        size_t k = 0;
+        for (const char *p = con.wave ? con.wave : ""; *p && k + 1 < sizeof disp; p++)
+            if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                *p == '-' || *p == '_')
+                disp[k++] = *p;
+        disp[k] = '\0';
+        char name[128];
+        snprintf(name, sizeof name, "attachment; filename=\"gapsurvey-console%s%s.csv\"",
+                 k ? "-" : "", disp);
+        const char *extra[] = {"Content-Disposition", name, NULL};
+        rc = send_buf(w, c, MHD_HTTP_OK, &b, "text/csv; charset=utf-8", 0, extra);
+    } else {
+        web_page_console(&b, lang, &con);
+        rc = send_html(w, c, MHD_HTTP_OK, &b);
+    }
+    util_buf_free(&b);
+    console_free(&con);
+    err_clear(&err);
+    return rc;
+}
+
 static enum MHD_Result admin(web_t *w, struct MHD_Connection *c, web_lang_t lang)
 {
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
@@ -1287,45 +1326,7 @@ static enum MHD_Result admin(web_t *w, struct MHD_Connection *c, web_lang_t lang
         web_page_login(&b, lang, csrf);
         return send_html(w, c, MHD_HTTP_FORBIDDEN, &b);
     }
-    admin_t ad = {0};
-    err_t err = {0};
-    int bad = 0;
-    enum MHD_Result rc;
-    store_t *s = pool_get(w);
-    bad = store_token_counts(s, admin_row, &ad, &err) != 0;
-    for (size_t i = 0; i < ad.n && !bad; i++) {
-        web_admin_row_t *r = &ad.rows[i];
-        int wave = 0, unit = 0;
-        char *name = NULL;
-        unit_count_t uc = {0, 0};
-        bad = (*r->unit && store_unit_find(s, r->unit, &unit, &err) < 0) ||
-              (unit > 0 && store_unit_get(s, unit, NULL, &name, &err) < 0) ||
-              store_wave_find(s, r->wave, &wave, &err) < 0;
-        r->unit_name = name;
-        uc.unit = unit;
-        if (!bad && wave > 0)
-            bad = store_count_by_unit(s, r->form_id, wave, count_cb, &uc, &err) != 0;
-        r->responses = uc.n;
-    }
-    if (bad) {
-        wlog(w, "admin page: %s", err.msg ? err.msg : "?");
-        rc = send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
-                          WEB_T_SERVER_TEXT);
-    } else {
-        util_buf_t b = {0};
-        web_page_admin(&b, lang, ad.rows, ad.n);
-        rc = send_html(w, c, MHD_HTTP_OK, &b);
-    }
-    pool_put(w, s);
-    for (size_t i = 0; i < ad.n; i++) {
-        free((char *)ad.rows[i].form_id);
-        free((char *)ad.rows[i].unit);
-        free((char *)ad.rows[i].wave);
-        free((char *)ad.rows[i].unit_name);
-    }
-    free(ad.rows);
-    err_clear(&err);
-    return rc;
+    return console(w, c, lang);
 }
 
 /* ---- routing ---- */
@@ -1628,7 +1629,7 @@ int web_admin_secret(const char *db_path, const char *secret, char **made, char 
         secret = mine;
     }
     if (seal_pass_hash(secret, h) != 0) {
-        err_set(err, ERR_FAIL, _("not enough memory to hash the admin secret"));
+        err_set(err, ERR_NOMEM, _("not enough memory to hash the admin secret"));
         goto cleanup;
     }
     if (store_secret_put(s, "admin", h, err) != 0)

@@ -57,8 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ctx_t c = {elen < size ? buf + elen + 1 : ""};
     expr_t *e = NULL;
     err_t err = {0};
-    int col = 0;
-    if (expr_parse(buf, &e, &err, &col) == 0) {
+    if (expr_parse(buf, &e, &err) == 0) {
         expr_foreach_ref(e, on_ref, NULL);
         (void)expr_uses_dot(e);
         (void)expr_eval_bool(e, lookup, &c);

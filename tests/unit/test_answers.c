@@ -101,12 +101,12 @@ static void test_batch_isolates_failures(void **state)
         answers(x, "1", "b2", "bad wave"),
     };
     ans_submission_t sub[5] = {
-        {a[0], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h0", NULL, 0, NULL},
-        {a[1], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h0", NULL, 0, NULL},
-        {a[2], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h1", NULL, 0, NULL},
-        {a[3], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h3", NULL, 0, NULL},
+        {a[0], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h0", NULL, 0, {0}},
+        {a[1], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h0", NULL, 0, {0}},
+        {a[2], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h1", NULL, 0, {0}},
+        {a[3], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h3", NULL, 0, {0}},
         /* no such wave: the response row fails its foreign key */
-        {a[4], x->db.form, x->ids, x->db.wave + 99, x->db.unit, "web", "h2", NULL, 0, NULL},
+        {a[4], x->db.form, x->ids, x->db.wave + 99, x->db.unit, "web", "h2", NULL, 0, {0}},
     };
     ans_submission_t *p[5] = {&sub[0], &sub[1], &sub[2], &sub[3], &sub[4]};
     ans_submit_many(x->db.s, p, 5);
@@ -115,7 +115,8 @@ static void test_batch_isolates_failures(void **state)
     assert_int_equal(sub[2].rc, 0);
     assert_int_equal(sub[3].rc, 1);
     assert_int_equal(sub[4].rc, -1);
-    assert_non_null(sub[4].err);
+    assert_int_equal(sub[4].err.code, ERR_DB);
+    assert_non_null(sub[4].err.msg);
     assert_int_equal(count(x, "SELECT count(*) FROM responses"), 2);
     assert_int_equal(count(x, "SELECT count(*) FROM answers"), 6);
     assert_int_equal(count(x, "SELECT count(*) FROM answers WHERE text IN ('first', 'second')"), 2);
@@ -127,7 +128,7 @@ static void test_batch_isolates_failures(void **state)
     assert_int_equal(count(x, "SELECT sum(num) FROM answers WHERE num IS NOT NULL"), 5);
     assert_int_equal(count(x, "SELECT count(*) FROM answers WHERE text IN ('k7', 'y0')"), 2);
     for (int i = 0; i < 5; i++) {
-        free(sub[i].err);
+        err_clear(&sub[i].err);
         ans_free(a[i]);
     }
 }
@@ -137,14 +138,15 @@ static void test_batch_of_one(void **state)
 {
     fixture_t *x = *state;
     ans_t *a = answers(x, "2", "m4", "alone");
-    ans_submission_t sub = {a, x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h2", NULL, 0, NULL};
+    ans_submission_t sub = {a, x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h2", NULL, 0,
+                            {0}};
     ans_submission_t *p = &sub;
     ans_submit_many(x->db.s, &p, 1);
     assert_int_equal(sub.rc, 0);
     ans_submit_many(x->db.s, &p, 1);
     assert_int_equal(sub.rc, 1);   /* the code is spent now */
     assert_int_equal(count(x, "SELECT count(*) FROM responses"), 1);
-    free(sub.err);
+    err_clear(&sub.err);
     ans_free(a);
 }
 

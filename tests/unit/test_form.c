@@ -823,7 +823,7 @@ static void test_not_workbooks(void **state)
         {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0", 10,
          "x.xlsx: error: an Excel 97-2003 workbook (.xls) or one saved with a password: save it "
          "as an Excel workbook (.xlsx) without a password, or as CSV"},
-        {"PK\x03\x04 and then nothing", 24, NULL},
+        {"PK\x03\x04 and then nothing", sizeof "PK\x03\x04 and then nothing" - 1, NULL},
         {NULL, 0, "x.xlsx: error: a zip archive but not an .xlsx workbook (it has no "
                   "xl/workbook.xml); save the questionnaire from Excel or WPS as an Excel "
                   "workbook (.xlsx)"},
