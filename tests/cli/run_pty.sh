@@ -37,39 +37,39 @@ draft() {
 }
 ndraft() { db "SELECT count(*) FROM draft_answers WHERE draft = '$1'"; }
 
-# ---- staff-opinion in Chinese, unit from --unit (43 questions shown)
+# ---- staff-opinion in Chinese, unit from --unit (44 questions shown)
 K="run:staff-opinion:unit:U07"
 {
     echo "expect 输入答案的数字后按回车"
-    answer 1 3 43 1
-    answer 4 8 43 4
-    echo "expect [9/43]"
+    answer 1 3 44 1
+    answer 4 8 44 4
+    echo "expect [9/44]"
     echo "send ?"
     echo "expect 提示：“第一议题”指在党组"
     echo "send 3"
-    answer 10 13 43 3
-    answer 14 15 43 5
-    echo "expect [16/43]"
+    answer 10 13 44 3
+    answer 14 15 44 5
+    echo "expect [16/44]"
     echo "send 1"
-    echo "expect [17/43] 您认为哪些问题没有整改到位"
+    echo "expect [17/44] 您认为哪些问题没有整改到位"
     echo "send 整改不到位"
-    echo "expect [18/43]"
+    echo "expect [18/44]"
     echo "send b"
     echo "expect 当前答案：整改不到位"
     echo "send b"
-    echo "expect [16/43]"
+    echo "expect [16/44]"
     echo "expect 当前答案：1 非常不同意"
     echo "expect （1-5，回车保留 1）>"
     echo "send 4"
-    echo "expect [18/43]"
+    echo "expect [18/44]"
     echo "send 4"
-    answer 19 20 43 4
-    echo "expect [21/43]"
+    answer 19 20 44 4
+    echo "expect [21/44]"
     echo "send 9"
     echo "expect “9”不是可选的答案（1-5）"
     echo "send 2"
-    answer 22 25 43 2
-    echo "expect [26/43]"
+    answer 22 25 44 2
+    echo "expect [26/44]"
     echo "kill"
 } | pty staff-zh-1 C.UTF-8 --lang zh run staff-opinion --unit U07
 same "after kill -9: the draft holds every answer given (24)" "$(ndraft "$K")" 24
@@ -79,24 +79,25 @@ same "draft: the refused 9 was not kept, 2 was" "$(draft cl1 "$K")" 2
 same "draft: the last answer before the kill" "$(draft cl5 "$K")" 2
 same "nothing submitted yet" "$(db 'SELECT count(*) FROM responses')" 0
 {
-    echo "expect 找到上次保存的草稿：已答 24 题，停在第 26 题（共 43 题）。"
+    echo "expect 找到上次保存的草稿：已答 24 题，停在第 26 题（共 44 题）。"
     echo "expect 继续作答？[Y/n]"
     echo "send "
     echo "expect ── 活力型"
-    answer 26 31 43 4
-    answer 32 37 43 2
-    answer 38 42 43 3
-    echo "expect [43/43]"
+    answer 26 31 44 4
+    answer 32 37 44 2
+    answer 38 42 44 3
+    answer 43 43 44 4
+    echo "expect [44/44]"
     echo "send 希望多听取基层意见"
     echo "expect 答题情况"
-    echo "expect 您回答了 42 道题（共 42 道）。"
+    echo "expect 您回答了 43 道题（共 43 道）。"
     echo "expect 提交？[Y/n]"
     echo "send "
     echo "expect 提交成功，谢谢！您的答案已匿名保存。"
     echo "exit 0"
 } | pty staff-zh-2 C.UTF-8 --lang zh run staff-opinion --unit U07
 same "one response" "$(db 'SELECT count(*) FROM responses')" 1
-same "43 answers: every one given before and after the kill" "$(db 'SELECT count(*) FROM answers')" 43
+same "44 answers: every one given before and after the kill" "$(db 'SELECT count(*) FROM answers')" 44
 same "unit U07" "$(ans unit)" U07
 same "ef3 is the corrected 4" "$(ans ef3)" 4
 same "no ef3_why" "$(ans ef3_why)" ""
@@ -109,31 +110,31 @@ same "source terminal, ISO week only" "$(db "SELECT source || ' ' || length(subm
 has "the scale is one line at 80 columns" "$T/staff-zh-1.log" "  1 非常不同意   2 不同意   3 一般   4 同意   5 非常同意"
 
 # ---- staff-opinion in English at a plain ASCII terminal (LANG=C);
-# the unit is asked (44 questions)
+# the unit is asked (45 questions)
 {
     echo "expect Type the number of your answer"
-    echo "expect [1/44] Your unit"
+    echo "expect [1/45] Your unit"
     echo "send "
     echo "expect This question must be answered."
     echo "send 7"
-    echo "expect [2/44]"
+    echo "expect [2/45]"
     echo "send 4"
-    echo "expect [3/44]"
+    echo "expect [3/45]"
     echo "send 2"
-    echo "expect [4/44]"
+    echo "expect [4/45]"
     echo "send 1"
     echo "expect -- Political -----"
-    answer 5 16 44 3
-    echo "expect [17/44]"
+    answer 5 16 45 3
+    echo "expect [17/45]"
     echo "send 3"
-    echo "expect [19/44]"
+    echo "expect [19/45]"
     echo "send 5"
-    answer 20 43 44 5
-    echo "expect [44/44]"
+    answer 20 44 45 5
+    echo "expect [45/45]"
     echo "send "
-    echo "expect You answered 42 of the 43 questions shown to you."
+    echo "expect You answered 43 of the 44 questions shown to you."
     echo "expect Left blank:"
-    echo "expect [44] Your comments"
+    echo "expect [45] Your comments"
     echo "expect Submit? [Y/n]"
     echo "send y"
     echo "expect Submitted. Thank you! Your answers are stored anonymously."
@@ -144,7 +145,7 @@ same "unit from the unit question" "$(ans unit)" U07
 same "position 4" "$(ans position)" division
 same "ef3_why never asked" "$(ans ef3_why)" ""
 same "blank comment not stored" "$(ans comment)" ""
-same "42 answers" "$(db "SELECT count(*) FROM answers WHERE response = $(newest)")" 42
+same "43 answers" "$(db "SELECT count(*) FROM answers WHERE response = $(newest)")" 43
 same "LANG=C: nothing but ASCII on screen" "$(tr -d '\000-\177' < "$T/staff-en.log" | wc -c)" 0
 has "English scale on one line" "$T/staff-en.log" "  1 Strongly disagree   2 Disagree   3 Neutral   4 Agree   5 Strongly agree"
 
@@ -256,8 +257,8 @@ same "no drafts left" "$(db 'SELECT count(*) FROM drafts')" 0
 # is not offered the first one's answers and each keeps a draft of its own
 K="run:staff-opinion:unit:U11"
 {
-    answer 1 3 43 1
-    echo "expect [4/43]"
+    answer 1 3 44 1
+    echo "expect [4/44]"
     echo "sleep 4"
     echo "send q"
     echo "expect Your answers are saved."
@@ -265,9 +266,9 @@ K="run:staff-opinion:unit:U11"
 } | pty two-a C.UTF-8 --lang en run staff-opinion --unit U11 > "$T/two-a.out" &
 sleep 1.5
 {
-    echo "expect [1/43]"
+    echo "expect [1/44]"
     echo "send 2"
-    echo "expect [2/43]"
+    echo "expect [2/44]"
     echo "send q"
     echo "expect Your answers are saved."
     echo "exit 0"
@@ -281,7 +282,7 @@ same "neither is held once both quit" "$(db "SELECT count(*) FROM drafts WHERE o
 {
     echo "expect A saved draft was found: 3 answers"
     echo "send y"
-    echo "expect [4/43]"
+    echo "expect [4/44]"
     echo "eof"
     echo "exit 0"
 } | pty two-c C.UTF-8 --lang en run staff-opinion --unit U11
@@ -292,16 +293,16 @@ same "neither is held once both quit" "$(db "SELECT count(*) FROM drafts WHERE o
 h=$(printf 'QW12ER34' | sha256sum | cut -d' ' -f1)
 db "INSERT INTO tokens(hash, form, unit, wave) VALUES ('$h', (SELECT max(id) FROM forms WHERE form_id = 'staff-opinion'), (SELECT id FROM units WHERE code = 'U20'), (SELECT max(id) FROM waves))"
 {
-    answer 1 5 43 2
-    echo "expect [6/43]"
+    answer 1 5 44 2
+    echo "expect [6/44]"
     echo "kill"
 } | pty token-1 C.UTF-8 run staff-opinion --token qw12-er34 --lang en
 same "token still unused" "$(db "SELECT used FROM tokens WHERE hash = '$h'")" 0
 {
     echo "expect Resume? [Y/n]"
     echo "send "
-    answer 6 42 43 2
-    echo "expect [43/43]"
+    answer 6 43 44 2
+    echo "expect [44/44]"
     echo "send "
     echo "expect Submit? [Y/n]"
     echo "send "
