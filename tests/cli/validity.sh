@@ -1,14 +1,15 @@
 # analyze --validity --drivers --screen against R: the validity, drivers
-# and careless blocks of analyze --json on tests/fixtures/valcheck/ must
-# equal tests/r/validity_cli_ref.R's numbers (psych, GPArotation, lavaan;
-# LMG and relative weights by definition): closed forms to 1e-6, the
-# iterative fits (EFA, CFA) to 1e-4, parallel analysis within simulation
-# error with the same numbers of factors and components, and with
-# --exclude-careless everything recomputed without the flagged
-# respondents.  Then the findings the fixture was built to show (b4
-# belongs with the gamma items, c4 barely loads), none of them on a
-# simulated city, the outcome's errors in forms, the options' errors, the
-# hidden units, and the report's sections.
+# and careless blocks of analyze --json must equal
+# tests/r/validity_cli_ref.R's numbers (psych, GPArotation, lavaan; LMG and
+# relative weights by definition) on two datasets, tests/fixtures/valcheck/
+# (made in R) and the demo's simulated city (tests/fixtures/validity/demo/
+# staff.csv): closed forms to 1e-6, the iterative fits (EFA, CFA) to 1e-4,
+# parallel analysis within simulation error with the same numbers of
+# factors and components, and with --exclude-careless everything
+# recomputed without the flagged respondents.  Then the findings the
+# valcheck fixture was built to show (b4 belongs with the gamma items, c4
+# barely loads), none of them on a simulated city, the outcome's errors in
+# forms, the options' errors, the hidden units, and the report's sections.
 . "$ROOT/tests/cli/lib.sh"
 V="$FIX/valcheck"
 
@@ -19,25 +20,30 @@ run "$GS" import "$V/responses.csv" --form valcheck --format plain
 status "responses imported" 0
 has "223 of them" "$T/out" "223 responses imported"
 
-close() {   # expected-file description tolerance-args -- analyze-args...
-    exp=$1; desc=$2; rtol=$3; atol=$4; shift 4
-    "$GS" analyze --form valcheck --json "$@" >"$T/actual.json" 2>"$T/err"
-    if python3 "$ROOT/tests/cli/json_close.py" "$V/$exp" "$T/actual.json" --rtol "$rtol" --atol "$atol" \
-        >"$T/cmp" 2>&1; then
-        ok "$desc: $(tail -n 1 "$T/cmp" | sed 's/ (.*//')"
-    else
-        notok "$desc"; sed 's/^/# /' "$T/cmp" | head -n 30
-    fi
-}
-close expected-exact.json "R agreement to 1e-6: KMO, Bartlett, eigenvalues, drivers, careless" 1e-6 1e-12 \
-    --validity --drivers --screen
-close expected-fit.json "R agreement to 1e-4: EFA (psych::fa), CFA (lavaan), omega, AVE" 0 1e-4 \
-    --validity --drivers --screen
-close expected-exclude.json "R agreement with --exclude-careless: recomputed without the flagged" 1e-6 1e-12 \
-    --validity --drivers --exclude-careless
-
-"$GS" analyze --form valcheck --json --validity >"$T/a.json"
-python3 - "$T/a.json" "$V/expected-pa.json" >"$T/pa" <<'PY'
+# agreement NAME FORM EXPDIR: analyze --json of FORM in $GAPSURVEY_DB
+# against R's four reference files in EXPDIR
+agreement() {
+    name=$1; form=$2; exp=$3
+    close() {   # expected-file description tolerance-args -- analyze-args...
+        ef=$1; desc=$2; rtol=$3; atol=$4; shift 4
+        "$GS" analyze --form "$form" --json "$@" >"$T/actual.json" 2>"$T/err"
+        if python3 "$ROOT/tests/cli/json_close.py" "$exp/$ef" "$T/actual.json" --rtol "$rtol" --atol "$atol" \
+            >"$T/cmp" 2>&1; then
+            ok "$name: $desc: $(tail -n 1 "$T/cmp" | sed 's/ (.*//')"
+        else
+            notok "$name: $desc"; sed 's/^/# /' "$T/cmp" | head -n 30
+        fi
+    }
+    close expected-exact.json "R agreement to 1e-6: KMO, Bartlett, eigenvalues, drivers, careless" 1e-6 1e-12 \
+        --validity --drivers --screen
+    close expected-fit.json "R agreement to 1e-4: EFA (psych::fa), CFA (lavaan), omega, AVE" 0 1e-4 \
+        --validity --drivers --screen
+    close expected-exclude.json "R agreement with --exclude-careless: recomputed without the flagged" 1e-6 1e-12 \
+        --validity --drivers --exclude-careless
+    close expected-exclude-fit.json "R agreement to 1e-4 with --exclude-careless: EFA, CFA" 0 1e-4 \
+        --validity --exclude-careless
+    "$GS" analyze --form "$form" --json --validity >"$T/a.json"
+    python3 - "$T/a.json" "$exp/expected-pa.json" >"$T/pa" <<'PY'
 import json, sys
 a = json.load(open(sys.argv[1]))["validity"]["parallel"]
 e = json.load(open(sys.argv[2]))
@@ -48,9 +54,26 @@ zr = max(abs(x - y) / s for x, y, s in
 print("within" if z < 1.5 and zr < 1.5 else "outside", "%.2f %.2f" % (z, zr))
 print("iterations", a["iterations"], "seed", a["seed"])
 PY
-has "parallel analysis: as many factors and components as psych's" "$T/pa" "factors 3 3 components 3 3"
-has "parallel analysis: percentiles within 1.5 SD of psych's simulation" "$T/pa" "within"
-has "parallel analysis states its iterations and seed" "$T/pa" "iterations 100 seed 1"
+    nf=$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); print(e["factors"], e["components"])' \
+        "$exp/expected-pa.json")
+    has "$name: parallel analysis: as many factors and components as psych's ($nf)" "$T/pa" \
+        "factors ${nf% *} ${nf% *} components ${nf#* } ${nf#* }"
+    has "$name: parallel analysis: percentiles within 1.5 SD of psych's simulation" "$T/pa" "within"
+    has "$name: parallel analysis states its iterations and seed" "$T/pa" "iterations 100 seed 1"
+}
+agreement valcheck valcheck "$V"
+
+# the shipped simulated city: the demo's wave 2026 as exported
+# (tests/fixtures/validity/demo/staff.csv), references in $V/demo
+export GAPSURVEY_DB="$T/demo.db"
+"$GS" init >/dev/null
+"$GS" form add "$Q/staff-opinion.csv" >/dev/null
+"$GS" unit import "$Q/units-sample.csv" >/dev/null
+run "$GS" import "$FIX/validity/demo/staff.csv" --form staff-opinion --format plain
+status "the demo's responses imported" 0
+agreement demo staff-opinion "$V/demo"
+export GAPSURVEY_DB="$T/test.db"
+"$GS" analyze --form valcheck --json --validity >"$T/a.json"
 
 # the findings the fixture was built to show, as data and as sentences
 python3 - "$T/a.json" >"$T/f" <<'PY'

@@ -2,15 +2,23 @@
 # careless blocks of `gapsurvey analyze --json --validity --drivers
 # --screen`, computed in R (psych, GPArotation, lavaan; LMG and relative
 # weights by their definitions in refs_lib.R; the careless indices by
-# theirs) on the fixture in tests/fixtures/valcheck/ (make_data.R wrote
-# its responses.csv).  tests/cli/validity.sh imports the same data, runs
-# analyze and compares with tests/cli/json_close.py.
+# theirs) on two datasets, which tests/cli/validity.sh imports, analyses
+# and compares with tests/cli/json_close.py:
+#   valcheck  tests/fixtures/valcheck/: a small survey made in R by its
+#             make_data.R (independent of gapsurvey's simulator), three
+#             dimensions, four units, an item that belongs elsewhere, one
+#             that barely loads, five careless respondents;
+#   demo      the shipped simulated city: tests/fixtures/validity/demo/
+#             staff.csv (`gapsurvey demo`'s wave 2026, exported plain, see
+#             tests/fixtures/validity/README.md), scored as
+#             questionnaires/staff-opinion.csv says, with its outcome
+#             `overall`; references in tests/fixtures/valcheck/demo/.
 #
 # Usage (from the repository root; CI has no R, the outputs are committed):
 #   Rscript tests/r/validity_cli_ref.R
 # Written with R 4.2.2, psych 2.2.9, GPArotation 2022.10-2, lavaan 0.6-14,
 # jsonlite (Debian 12: r-cran-psych r-cran-gparotation r-cran-lavaan
-# r-cran-jsonlite).  Writes into tests/fixtures/valcheck/:
+# r-cran-jsonlite).  Writes into each dataset's directory:
 #   expected-exact.json    closed forms, compared to 1e-6: KMO and MSA,
 #                          Bartlett, eigenvalues, the key drivers (LMG,
 #                          relative weights, beta, r, Pratt, medians,
@@ -26,6 +34,7 @@
 #                          with their SDs (compared within simulation error)
 #   expected-exclude.json  the same closed forms with --exclude-careless:
 #                          the flagged respondents left out of everything
+#   expected-exclude-fit.json  the iterative fits with --exclude-careless
 # Where DESIGN.md and issue 19 leave room, the choice is marked "CHOICE:".
 
 suppressPackageStartupMessages({
@@ -34,15 +43,11 @@ suppressPackageStartupMessages({
 source("tests/r/refs_lib.R")
 options(mc.cores = 1)
 
-dir <- "tests/fixtures/valcheck"
-fd <- form_dims(file.path(dir, "form.csv"))
-codes <- unique(fd$dim)
-d <- read.csv(file.path(dir, "responses.csv"), colClasses = "character")
-raw <- sapply(fd$items, function(it) as.numeric(ifelse(d[[it]] == "", NA, d[[it]])))
-outcome <- as.numeric(ifelse(d$overall == "", NA, d$overall))
-units <- d$unit
 MIN_PER_PREDICTOR <- 10
 ALPHA <- 0.001
+# the dataset being worked on, set by references() below (declared here so
+# that its <<- assigns these, not base's dir and units)
+dir <- fd <- codes <- raw <- outcome <- units <- NULL
 
 # ---------------------------------------------------- careless screen ----
 careless <- function(raw) {
@@ -167,18 +172,33 @@ drivers_fit <- function(scores, y, perf) {
 
 # Everything of one analysis over the respondents `keep` (all of them, or
 # those left by --exclude-careless).
+# The groups hidden by DESIGN.md section 5's rule: fewer than MIN_N
+# respondents, and while the hidden ones together hold fewer than MIN_N,
+# the smallest group still shown as well.  A hidden group shows nothing
+# but its name: no drivers, no careless count.
+MIN_N <- 5
+hidden_groups <- function(n) {
+  hide <- n < MIN_N
+  while (any(hide) && sum(n[hide]) < MIN_N && !all(hide))
+    hide[which(!hide)[which.min(n[!hide])]] <- TRUE
+  names(n)[hide]
+}
+
 exact_block <- function(keep, scr) {
   x <- x_of(raw[keep, ])
   scores <- pomp_scores(x, fd$dim, codes)
   u <- units[keep]
   perf <- colMeans(scores, na.rm = TRUE)
   drv <- c(list(outcome = "overall"), drivers_fit(scores, outcome[keep], perf))
-  drv$groups <- lapply(sort(unique(u)), function(g) {
+  codes_u <- sort(unique(u))
+  hidden <- hidden_groups(sapply(setNames(codes_u, codes_u), function(g) sum(u == g)))
+  drv$groups <- lapply(setdiff(codes_u, hidden), function(g) {
     s <- scores[u == g, , drop = FALSE]
     c(list(code = g), drivers_fit(s, outcome[keep][u == g], colMeans(s, na.rm = TRUE)))
   })
   groups <- lapply(sort(unique(units)), function(g)
-    list(code = g, n = sum(u == g), careless = sum(scr$flag[units == g])))
+    if (g %in% hidden) list(code = g, suppressed = TRUE) else
+      list(code = g, n = sum(u == g), careless = sum(scr$flag[units == g])))
   list(respondents = sum(keep), excluded_careless = sum(!keep), validity = validity_exact(x),
        drivers = drv, careless = c(scr$block, list(excluded = !all(keep))), groups = groups)
 }
@@ -187,21 +207,41 @@ write_json_file <- function(v, name)
   writeLines(toJSON(v, auto_unbox = TRUE, digits = NA, null = "null", na = "null", pretty = TRUE),
              file.path(dir, name))
 
-scr <- careless(raw)
-all_rows <- rep(TRUE, nrow(raw))
-write_json_file(exact_block(all_rows, scr), "expected-exact.json")
-write_json_file(exact_block(!scr$flag, scr), "expected-exclude.json")
-write_json_file(list(validity = validity_fit(x_of(raw))), "expected-fit.json")
+# One dataset: the globals the functions above read (the form's scored
+# items fd and dimension codes, the raw answers, the outcome, the units),
+# then the four reference files in out_dir.
+references <- function(out_dir, form_path, responses_path, outcome_item = "overall") {
+  dir <<- out_dir
+  dir.create(dir, showWarnings = FALSE, recursive = TRUE)
+  fd <<- form_dims(form_path)
+  codes <<- unique(fd$dim)
+  d <- read.csv(responses_path, colClasses = "character")
+  raw <<- sapply(fd$items, function(it) as.numeric(ifelse(d[[it]] == "", NA, d[[it]])))
+  outcome <<- as.numeric(ifelse(d[[outcome_item]] == "", NA, d[[outcome_item]]))
+  units <<- d$unit
 
-# parallel analysis: as tests/r/validity_ref.R, 200 data sets, set.seed(1)
-set.seed(1)
-x <- x_of(raw)
-pa <- fa.parallel(x, fa = "both", n.iter = 200, plot = FALSE)
-p <- ncol(x); v <- pa$values
-csim <- v[, (2 * p + 1):(3 * p)]; fsim <- v[, (3 * p + 1):(4 * p)]
-write_json_file(list(factors = pa$nfact, components = pa$ncomp,
-                     simulated_95 = unname(apply(csim, 2, quantile, 0.95)),
-                     simulated_95_sd = unname(apply(csim, 2, sd)),
-                     simulated_95_reduced = unname(apply(fsim, 2, quantile, 0.95)),
-                     simulated_95_reduced_sd = unname(apply(fsim, 2, sd))),
-                "expected-pa.json")
+  scr <- careless(raw)
+  all_rows <- rep(TRUE, nrow(raw))
+  write_json_file(exact_block(all_rows, scr), "expected-exact.json")
+  write_json_file(exact_block(!scr$flag, scr), "expected-exclude.json")
+  write_json_file(list(validity = validity_fit(x_of(raw))), "expected-fit.json")
+  write_json_file(list(validity = validity_fit(x_of(raw[!scr$flag, ]))), "expected-exclude-fit.json")
+
+  # parallel analysis: as tests/r/validity_ref.R, 200 data sets, set.seed(1)
+  set.seed(1)
+  x <- x_of(raw)
+  pa <- fa.parallel(x, fa = "both", n.iter = 200, plot = FALSE)
+  p <- ncol(x); v <- pa$values
+  csim <- v[, (2 * p + 1):(3 * p)]; fsim <- v[, (3 * p + 1):(4 * p)]
+  write_json_file(list(factors = pa$nfact, components = pa$ncomp,
+                       simulated_95 = unname(apply(csim, 2, quantile, 0.95)),
+                       simulated_95_sd = unname(apply(csim, 2, sd)),
+                       simulated_95_reduced = unname(apply(fsim, 2, quantile, 0.95)),
+                       simulated_95_reduced_sd = unname(apply(fsim, 2, sd))),
+                  "expected-pa.json")
+}
+
+references("tests/fixtures/valcheck", "tests/fixtures/valcheck/form.csv",
+           "tests/fixtures/valcheck/responses.csv")
+references("tests/fixtures/valcheck/demo", "questionnaires/staff-opinion.csv",
+           "tests/fixtures/validity/demo/staff.csv")

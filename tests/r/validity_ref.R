@@ -3,17 +3,18 @@
 # they reproduce, on these datasets:
 #   demo  the shipped simulated city: `gapsurvey demo` then
 #         `gapsurvey --db demo/demo.db export --form staff-opinion
-#          --format plain` (tests/fixtures/validity/demo/staff.csv), its 39
-#         Likert items scored as the form says (reverse items 6 - x), seven
-#         dimensions from questionnaires/staff-opinion.csv;
+#          --wave 2026 --format plain` (tests/fixtures/validity/demo/
+#         staff.csv), its 38 dimension items scored as the form says
+#         (reverse items 6 - x), seven dimensions from
+#         questionnaires/staff-opinion.csv;
 #   bfi   psych's bfi (2800 people, 25 Big Five items on a 6-point scale,
 #         reverse-keyed items 7 - x as psych's bfi.keys), five factors;
 #   heywood  psych's Thurstone correlations, EFA with 4 factors only (a
 #         uniqueness at psych's lower bound).
-# Drivers use the demo's dimension scores (POMP, DESIGN.md section 5; the
-# outcome is the planning score regressed on the other six, since the form
-# has no overall item yet) and R's swiss data (Fertility on the other five
-# columns, relaimpo's own example).
+# Drivers use the demo's outcome (the overall judgement, the form's
+# outcome_field) on its seven dimension scores (POMP, DESIGN.md section 5)
+# and R's swiss data (Fertility on the other five columns, relaimpo's own
+# example).
 #
 # Usage (from the repository root; CI has no R, the outputs are committed):
 #   Rscript tests/r/validity_ref.R
@@ -174,7 +175,7 @@ flush(file.path(out_root, "demo"))
 
 # DESIGN 5 scores: mean of answered items, POMP, missing under half answered
 scores <- pomp_scores(x, fd$dim, dcodes)
-dd <- as.data.frame(scores[, c("planning", setdiff(dcodes, "planning"))])
+dd <- data.frame(overall = as.numeric(ifelse(demo$overall == "", NA, demo$overall)), scores)
 drivers_refs(dd[complete.cases(dd), ], file.path(out_root, "drivers-demo"))
 
 # ----------------------------------------------------------------- bfi ----
