@@ -130,6 +130,7 @@ validity_fit <- function(x) {
   list(eigenvalues_reduced = fa(r, nfactors = 1, rotate = "none", fm = "minres",
                                 warnings = FALSE)$values,
        efa = list(factors = nf, ss_loadings = unname(f$Vaccounted["SS loadings", ]),
+                  proportion_variance = unname(f$Vaccounted["Proportion Var", ]),
                   phi = unname(f$Phi), factor_dimensions = factor_dims(L)),
        cfa = list(n = nrow(cc), chisq = fm[["chisq"]], df = fm[["df"]], p = fm[["pvalue"]],
                   cfi = fm[["cfi"]], tli = fm[["tli"]], rmsea = fm[["rmsea"]],
