@@ -141,8 +141,10 @@ static void validity_findings(res_t *r)
     if (isfinite(v->cfi) && v->cfi < FINDINGS_CFI_MIN)
         add(r, RES_F_POOR_FIT, -1, -1, 4, "cfi", v->cfi, "tli", v->tli, "rmsea", v->rmsea, "srmr",
             v->srmr);
+    /* an AVE below its bar with omega above its own is adequate
+     * convergence (the report's table says so), not a finding */
     for (size_t d = 0; v->ave && d < r->ndims; d++)
-        if (isfinite(v->ave[d]) && v->ave[d] < FINDINGS_AVE_MIN)
+        if (isfinite(v->ave[d]) && v->ave[d] < FINDINGS_AVE_MIN && !(v->omega[d] >= FINDINGS_OMEGA_MIN))
             add(r, RES_F_LOW_AVE, -1, (long)d, 2, "ave", v->ave[d], "omega", v->omega[d]);
 }
 

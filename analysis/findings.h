@@ -22,7 +22,7 @@
  *                   loading (on its own dimension's factor), other_loading
  *   low_loading     item, loading (on its dimension's factor)
  *   poor_fit        cfi, tli, rmsea, srmr (the CFA); dim -1
- *   low_ave         ave, omega
+ *   low_ave         ave, omega: a dimension whose items do not converge
  * item is an index into res_t.validity->items, other_dim into dims[].
  */
 #ifndef GS_FINDINGS_H
@@ -33,12 +33,15 @@
 /* The thresholds of the measurement findings: an item loads on its own
  * dimension's factor at least FINDINGS_LOADING_MIN, and not more on
  * another's when that one reaches FINDINGS_CROSS_MIN; the CFA's CFI at
- * least FINDINGS_CFI_MIN; a dimension's AVE at least FINDINGS_AVE_MIN
- * (Hair et al.; Fornell & Larcker 1981). */
+ * least FINDINGS_CFI_MIN; a dimension's AVE at least FINDINGS_AVE_MIN,
+ * or else its composite reliability (omega) at least FINDINGS_OMEGA_MIN,
+ * which Fornell & Larcker (1981) accept as adequate convergence (Hair et
+ * al.). */
 #define FINDINGS_LOADING_MIN 0.40
 #define FINDINGS_CROSS_MIN 0.30
 #define FINDINGS_CFI_MIN 0.90
 #define FINDINGS_AVE_MIN 0.50
+#define FINDINGS_OMEGA_MIN 0.60
 
 /* Appends r's findings from the flags and numbers already in r: weak
  * dimensions, weak cells, self-vs-staff gaps (units with the largest gap

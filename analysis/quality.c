@@ -229,6 +229,10 @@ static void cfa(res_t *r, res_validity_t *v, const scan_t *sc)
             if (v->cfa_dim[d]) {
                 v->omega[d] = c.omega[fidx[d]];
                 v->ave[d] = c.ave[fidx[d]];
+                /* a negative variance leaves the standardized solution
+                 * undefined there, as lavaan's NA (and its warning) */
+                if (!isfinite(v->ave[d]))
+                    res_warn(r, RES_W_VAL_HEYWOOD, (long)d, 0);
             }
     } else {
         res_warn(r, RES_W_VAL_CFA, -1, v->cfa_status);

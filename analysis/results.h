@@ -181,7 +181,11 @@ typedef enum {
     RES_W_VAL_ROTATION,      /* oblimin stopped before converging */
     RES_W_DRV,               /* no key drivers */
     RES_W_DRV_NO_OUTCOME,    /* --drivers on a form without an outcome */
-    RES_W_MAHA               /* no Mahalanobis distances */
+    RES_W_MAHA,              /* no Mahalanobis distances */
+    RES_W_VAL_HEYWOOD        /* dim: the CFA estimates a negative variance
+                                for its factor or an item (an improper
+                                solution): no standardized loadings, omega
+                                or AVE there */
 } res_wkind_t;
 
 /* Why a measurement-quality statistic is missing (the warnings' count). */

@@ -125,15 +125,7 @@ static char *quality_text(const res_t *r, const res_finding_t *f, int zh)
                                "%.3f (below 0.90), TLI = %.3f, RMSEA = %.3f, SRMR = %.3f."),
                         findings_value(f, "cfi"), findings_value(f, "tli"), findings_value(f, "rmsea"),
                         findings_value(f, "srmr"));
-    case RES_F_LOW_AVE:
-        /* Fornell & Larcker (1981) accept an AVE below 0.50 when the
-         * composite reliability is above 0.60 */
-        if (findings_value(f, "omega") >= 0.6)
-            return util_fmt(TR(zh, "%s: the average variance extracted is %.2f, below 0.50, so its items share "
-                                   "less than half of their variance with the dimension; its composite "
-                                   "reliability (omega = %.2f) is above 0.60, which Fornell and Larcker accept "
-                                   "as adequate convergence."),
-                            D->label, findings_value(f, "ave"), findings_value(f, "omega"));
+    case RES_F_LOW_AVE:   /* findings.c: omega below 0.60 too */
         return util_fmt(TR(zh, "%s: the average variance extracted is %.2f, below 0.50, and the composite "
                                "reliability (omega = %.2f) is below 0.60: the items do not converge on the "
                                "dimension."),
@@ -266,6 +258,11 @@ static const char *dim_warning(res_wkind_t kind, int zh)
         return TR(zh, "%s: Kruskal-Wallis not computable (every score ties)");
     case RES_W_DEV_NOOTHER:
         return TR(zh, "%s: no weak-dimension test (no respondent has a score on another dimension)");
+    case RES_W_VAL_HEYWOOD:
+        return TR(zh, "%s: the confirmatory factor analysis estimates a negative variance for this "
+                      "dimension's factor or one of its items (an improper solution, a Heywood case), so its "
+                      "standardized loadings, omega and AVE are undefined; its items may not measure one "
+                      "thing");
     case RES_W_DEV_NOVAR:
         return TR(zh, "%s: no weak-dimension test (fewer than two respondents, or no variance)");
     case RES_W_CONSTANT:

@@ -297,6 +297,58 @@ static const char *fit_word(doc_t *d, const res_validity_t *v)
     return TR(d->zh, "a poor fit: the form's dimensions do not describe how its items go together");
 }
 
+/* The analysis's warnings of kinds from..to (what could not be computed
+ * here, and why) as notes. */
+static void warnings_between(doc_t *d, res_wkind_t from, res_wkind_t to)
+{
+    const res_t *r = d->r;
+    for (size_t i = 0; i < r->nwarnings; i++)
+        if (r->warnings[i].kind >= from && r->warnings[i].kind <= to) {
+            char *text = render_warning(r, &r->warnings[i], d->zh);
+            doc_para(d, "note", text);
+            free(text);
+        }
+}
+
+/* "lo-hi" of two numbers into buf, or the one number when they print
+ * alike. */
+static const char *span(doc_t *d, double lo, double hi, char buf[64])
+{
+    const char *a = doc_fnum(d, lo, 2), *b = doc_fnum(d, hi, 2);
+    if (!strcmp(a, b))
+        return a;
+    snprintf(buf, 64, "%s–%s", a, b);
+    return buf;
+}
+
+/* The dimensions whose AVE is below FINDINGS_AVE_MIN while their omega
+ * reaches FINDINGS_OMEGA_MIN: adequate convergence by Fornell and
+ * Larcker's rule, said once for all of them (a dimension with omega below
+ * it as well is a finding, listed after this). */
+static void convergence(doc_t *d, const res_validity_t *v)
+{
+    const res_t *r = d->r;
+    util_buf_t names = {0};
+    double alo = INFINITY, ahi = -INFINITY, olo = INFINITY, ohi = -INFINITY;
+    for (size_t j = 0; j < r->ndims; j++)
+        if (v->cfa_dim[j] && v->ave[j] < FINDINGS_AVE_MIN && v->omega[j] >= FINDINGS_OMEGA_MIN) {
+            util_buf_addf(&names, "%s%s", names.len ? TR(d->zh, ", ") : "", doc_dim_name(&r->dims[j]));
+            alo = fmin(alo, v->ave[j]);
+            ahi = fmax(ahi, v->ave[j]);
+            olo = fmin(olo, v->omega[j]);
+            ohi = fmax(ohi, v->omega[j]);
+        }
+    char b1[64], b2[64];
+    if (names.len)
+        doc_paraf(d, NULL,
+                  TR(d->zh, "The average variance extracted is below 0.50 on %1$s (%2$s): their items share "
+                            "less than half of their variance with the dimension. Their composite reliability "
+                            "(omega %3$s) is above 0.60, which Fornell and Larcker (1981) accept as adequate "
+                            "convergence."),
+                  names.s, span(d, alo, ahi, b1), span(d, olo, ohi, b2));
+    free(names.s);
+}
+
 /* The CFA's fit and, per dimension, alpha, omega, AVE and the range of
  * the standardized loadings. */
 static void cfa_part(doc_t *d, const res_validity_t *v)
@@ -313,6 +365,7 @@ static void cfa_part(doc_t *d, const res_validity_t *v)
               doc_fnum(d, v->cfi, 3), doc_fnum(d, v->tli, 3), doc_fnum(d, v->rmsea, 3),
               doc_fnum(d, v->rmsea_ci_low, 3), doc_fnum(d, v->rmsea_ci_high, 3), doc_fnum(d, v->srmr, 3),
               fit_word(d, v));
+    warnings_between(d, RES_W_VAL_HEYWOOD, RES_W_VAL_HEYWOOD);
     doc_table_begin(d, TR(d->zh, "Reliability and convergent validity by dimension"), 6, TR(d->zh, "dimension"),
                     TR(d->zh, "items"), "alpha", "omega", "AVE", TR(d->zh, "standardized loadings"));
     for (size_t j = 0; j < r->ndims; j++) {
@@ -337,19 +390,7 @@ static void cfa_part(doc_t *d, const res_validity_t *v)
                                "variance extracted, the mean squared standardized loading (0.50 or more: the "
                                "items share at least half their variance with the dimension, Fornell & "
                                "Larcker 1981)."));
-}
-
-/* The analysis's warnings of kinds from..to (what could not be computed
- * here, and why) as notes. */
-static void warnings_between(doc_t *d, res_wkind_t from, res_wkind_t to)
-{
-    const res_t *r = d->r;
-    for (size_t i = 0; i < r->nwarnings; i++)
-        if (r->warnings[i].kind >= from && r->warnings[i].kind <= to) {
-            char *text = render_warning(r, &r->warnings[i], d->zh);
-            doc_para(d, "note", text);
-            free(text);
-        }
+    convergence(d, v);
 }
 
 static void careless_counts(doc_t *d, const res_careless_t *c);
