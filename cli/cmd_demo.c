@@ -94,6 +94,35 @@ static void plot_told(void *arg, size_t done, size_t total)
 static const cli_opt_t opts[] = {
     {"out", 'o', CLI_VALUE | CLI_SHORT}, {"lang", 'l', CLI_VALUE | CLI_SHORT}, CLI_OPT_END};
 
+/* The key findings: weak dimensions and units, first priorities, the
+ * strongest overclaims; the rest is counted and left to the report. */
+static void print_findings(const res_t *r, int zh)
+{
+    size_t left = 0;
+    int shown[RES_FKINDS] = {0};
+    for (size_t i = 0; i < r->nfindings; i++) {
+        res_fkind_t k = r->findings[i].kind;
+        int cap = k == RES_F_WEAK_DIMENSION || k == RES_F_PRIORITY ? 100
+                  : k == RES_F_WEAK_UNIT                           ? 15
+                  : k == RES_F_OVERCLAIM                           ? 3
+                                                                   : 0;
+        if ((unsigned)k < RES_FKINDS && shown[k] < cap) {
+            shown[k]++;
+            char *text = render_finding(r, &r->findings[i], zh);
+            printf("  - %s\n", text);
+            free(text);
+        } else {
+            left++;
+        }
+    }
+    if (!r->nfindings)
+        fputs(TR(zh, "  (none)\n"), stdout);
+    if (left)
+        printf(TR(zh, "  ... and %zu more findings (self-vs-staff gaps, changes since the previous wave, "
+                      "measurement quality) in the report.\n"),
+               left);
+}
+
 /* The table gives demo no CLI_*_DB flag: it makes its own database. */
 int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
 {
@@ -178,31 +207,7 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
         goto cleanup;
     }
     printf(TR(zh, "\nFindings (wave %s against %s):\n"), r->wave, r->compare_wave ? r->compare_wave : "-");
-    /* the key findings: weak dimensions and units, the strongest
-     * overclaims; the rest is counted and left to the report */
-    size_t left = 0;
-    int shown[RES_FKINDS] = {0};
-    for (size_t i = 0; i < r->nfindings; i++) {
-        res_fkind_t k = r->findings[i].kind;
-        int cap = k == RES_F_WEAK_DIMENSION || k == RES_F_PRIORITY ? 100
-                  : k == RES_F_WEAK_UNIT                           ? 15
-                  : k == RES_F_OVERCLAIM                           ? 3
-                                                                   : 0;
-        if ((unsigned)k < RES_FKINDS && shown[k] < cap) {
-            shown[k]++;
-            char *text = render_finding(r, &r->findings[i], zh);
-            printf("  - %s\n", text);
-            free(text);
-        } else {
-            left++;
-        }
-    }
-    if (!r->nfindings)
-        fputs(TR(zh, "  (none)\n"), stdout);
-    if (left)
-        printf(TR(zh, "  ... and %zu more findings (self-vs-staff gaps, changes since the previous wave, "
-                      "measurement quality) in the report.\n"),
-               left);
+    print_findings(r, zh);
     if (plot_err.msg) {
         cli_perror(&plot_err);
         cli_error(_("the report was written without those plots"));
