@@ -495,9 +495,11 @@ void qualdoc_methods(doc_t *d)
                                    "dimension (dimensions with two items or more), the dimensions correlated, "
                                    "the first loading of each fixed to 1; maximum likelihood on the complete "
                                    "cases (respondents who answered every item), as lavaan::cfa with its "
-                                   "defaults: chi-square, CFI, TLI, RMSEA with its 90% interval, SRMR. Composite "
-                                   "reliability omega and the average variance extracted (AVE) come from the "
-                                   "standardized loadings; CFI below 0.90 and AVE below 0.50 are reported."));
+                                   "defaults, the ML discrepancy minimised by GSL's BFGS: chi-square, CFI, TLI, "
+                                   "RMSEA with its 90% interval, SRMR. Composite reliability omega and the "
+                                   "average variance extracted (AVE) come from the standardized loadings; CFI "
+                                   "below 0.90 is reported, and AVE below 0.50, as a finding where omega is "
+                                   "below 0.60 too (Fornell and Larcker accept it otherwise)."));
     }
     if (r->drivers)
         doc_list_itemf(d, TR(d->zh, "Key drivers: the overall judgement (%1$s) regressed on the dimension scores "
