@@ -353,11 +353,17 @@ static int response_rates(run_t *u, err_t *err)
         tl.invited[i] = NAN;
     int rc = store_tokens_by_unit(u->s, u->form_id, u->wave, on_tokens, &tl, err);
     for (size_t i = 0; rc == 0 && i < r->ngroups; i++) {
-        double inv = !isnan(tl.invited[i]) ? tl.invited[i] : u->headcount[i];
+        res_group_t *G = &r->groups[i];
+        G->rate_basis = !isnan(tl.invited[i])   ? RES_RATE_INVITED
+                        : !isnan(u->headcount[i]) ? RES_RATE_HEADCOUNT
+                                                  : RES_RATE_NONE;
+        double inv = G->rate_basis == RES_RATE_INVITED ? tl.invited[i] : u->headcount[i];
         /* those left out as careless did respond */
-        double responded = (double)r->groups[i].n + (u->sc.exclude ? (double)u->sc.gflagged[i] : 0);
-        r->groups[i].invited = inv;
-        r->groups[i].response_rate = (inv > 0) ? responded / inv : NAN;
+        double responded = (double)G->n + (u->sc.exclude ? (double)u->sc.gflagged[i] : 0);
+        G->invited = inv;
+        G->response_rate = (inv > 0) ? responded / inv : NAN;
+        if (!(inv > 0))
+            G->rate_basis = RES_RATE_NONE;   /* a headcount of 0 is no base */
     }
     free(tl.invited);
     return rc;

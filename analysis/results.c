@@ -88,6 +88,8 @@ void res_free(res_t *r)
     free(r->changes);
     free(r->findings);   /* no heap inside: keys are static, names are the res_t's */
     free(r->warnings);
+    free(r->silent);
+    free(r->unrated);
     free(r->form_id);
     free(r->form_title);
     free(r->wave);
@@ -130,4 +132,9 @@ const char *res_quadrant_name(res_quadrant_t q)
 {
     static const char *const n[] = {"priority", "strength", "low_priority", "surplus"};
     return q == RES_Q_NONE ? NULL : n[q];
+}
+
+const char *res_rate_name(res_rate_t b)
+{
+    return b == RES_RATE_INVITED ? "invitations" : b == RES_RATE_HEADCOUNT ? "headcount" : NULL;
 }

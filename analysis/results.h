@@ -64,6 +64,12 @@ typedef struct {
     res_funnel_t funnel;
 } res_cell_t;
 
+/* What a unit's response rate is measured against: the invitations
+ * (codes) issued to it for the analysed form and wave, else its headcount
+ * in the units table; RES_RATE_NONE when neither is known (and for groups
+ * that are not units). */
+typedef enum { RES_RATE_NONE, RES_RATE_INVITED, RES_RATE_HEADCOUNT } res_rate_t;
+
 typedef struct {
     char *code, *name;
     long n;                  /* responses in the group (those left in: under
@@ -71,8 +77,9 @@ typedef struct {
     long flagged;            /* careless screening (analyze --screen): the
                                 group's respondents flagged, -1 unscreened */
     int suppressed;
-    double invited;          /* NAN when unknown */
+    double invited;          /* the base of the rate (rate_basis); NAN when unknown */
     double response_rate;    /* NAN when unknown */
+    res_rate_t rate_basis;
     res_cell_t *cells;       /* ndims, NULL when suppressed */
     char **comments;         /* only units of >= res_t.comment_min, in an
                                 order set by their text alone */
@@ -328,6 +335,12 @@ typedef struct {
     res_validity_t *validity;   /* NULL unless asked for */
     res_drivers_t *drivers;
     res_careless_t *careless;
+    /* Units listed once rather than one finding each (findings_build),
+     * indexes into groups[], grouped by unit only: those without a
+     * response in the wave, and the shown ones whose rate has no base (no
+     * invitations, no headcount) while other units' rates have one. */
+    size_t *silent, nsilent;
+    size_t *unrated, nunrated;
 } res_t;
 
 void res_free(res_t *r);                      /* NULL is fine */
@@ -341,6 +354,7 @@ const char *res_gapflag_name(res_gapflag_t f);
 const char *res_changeflag_name(res_changeflag_t f);
 const char *res_fkind_name(res_fkind_t k);    /* "weak_dimension", ... */
 const char *res_quadrant_name(res_quadrant_t q); /* "priority", ...; NULL for none */
+const char *res_rate_name(res_rate_t b);      /* "invitations", "headcount"; NULL */
 
 
 #endif

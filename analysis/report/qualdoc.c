@@ -45,6 +45,21 @@ static const char *quadrant_word(doc_t *d, res_quadrant_t q)
     }
 }
 
+/* Appends item to the list in b, joined as the language joins a list
+ * (Chinese: 、). */
+static void list_add(doc_t *d, util_buf_t *b, const char *item)
+{
+    if (!b->len) {
+        util_buf_adds(b, item);
+        return;
+    }
+    /* TRANSLATORS: a list and its next item (Chinese: 、) */
+    char *longer = util_fmt(TR(d->zh, "%s, %s"), b->s, item);
+    util_buf_reset(b);
+    util_buf_adds(b, longer);
+    free(longer);
+}
+
 /* The labels of fit F's first priorities, most important first, joined
  * by the language's list separator; NULL when there is none. */
 static char *priority_list(doc_t *d, const res_drvfit_t *F)
@@ -61,8 +76,7 @@ static char *priority_list(doc_t *d, const res_drvfit_t *F)
         if (best < 0)
             break;
         done[best] = 1;
-        /* TRANSLATORS: separates the dimensions of a list in a sentence */
-        util_buf_addf(&b, "%s%s", n ? TR(d->zh, ", ") : "", doc_dim_name(&r->dims[best]));
+        list_add(d, &b, doc_dim_name(&r->dims[best]));
     }
     free(done);
     return b.s;
@@ -194,8 +208,11 @@ static void adequacy(doc_t *d, const res_validity_t *v)
         return;
     util_buf_t low = {0};
     for (size_t i = 0; i < v->nitems; i++)
-        if (v->msa[i] < 0.5)
-            util_buf_addf(&low, "%s%s (%.2f)", low.len ? TR(d->zh, ", ") : "", v->items[i], v->msa[i]);
+        if (v->msa[i] < 0.5) {
+            char *item = util_fmt("%s (%.2f)", v->items[i], v->msa[i]);
+            list_add(d, &low, item);
+            free(item);
+        }
     doc_paraf(d, NULL,
               TR(d->zh, "Sampling adequacy: KMO = %1$s (%2$s, Kaiser 1974); Bartlett's test of sphericity "
                         "chi-square = %3$s, df = %4$s, p %5$s: the items are correlated enough to be "
@@ -332,7 +349,7 @@ static void convergence(doc_t *d, const res_validity_t *v)
     double alo = INFINITY, ahi = -INFINITY, olo = INFINITY, ohi = -INFINITY;
     for (size_t j = 0; j < r->ndims; j++)
         if (v->cfa_dim[j] && v->ave[j] < FINDINGS_AVE_MIN && v->omega[j] >= FINDINGS_OMEGA_MIN) {
-            util_buf_addf(&names, "%s%s", names.len ? TR(d->zh, ", ") : "", doc_dim_name(&r->dims[j]));
+            list_add(d, &names, doc_dim_name(&r->dims[j]));
             alo = fmin(alo, v->ave[j]);
             ahi = fmax(ahi, v->ave[j]);
             olo = fmin(olo, v->omega[j]);

@@ -3,30 +3,34 @@
  * groups x dimensions means (hidden groups left out), the self-vs-staff
  * gaps that are flagged, the findings and the warnings.  The language is
  * the res_t's (the --lang of the analysis), so the text goes through
- * TR(zh, ...), not _().
+ * TR(zh, ...), not _().  Columns are measured in display width
+ * (base/texttab), so Chinese headings and names line up.
  */
 #include "analysis/report/render.h"
 #include "base/i18n.h"
+#include "base/texttab.h"
 #include "base/util.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void cellf(FILE *out, double v, int width, int prec)
+/* Unit names longer than this many display columns are cut (with "…"):
+ * sixteen Chinese characters, the length of most agency names. */
+#define NAME_COLS 32
+
+static int by_unit(const res_t *r)
 {
-    if (isfinite(v))
-        fprintf(out, "%*.*f", width, prec, v);
-    else
-        fprintf(out, "%*s", width, "-");
+    return r->group_by && strcmp(r->group_by, "unit") == 0;
 }
 
-/* A column heading right-aligned in `width` display columns (a Chinese
- * heading is two columns a character, and printf counts bytes). */
-static void head_cell(FILE *out, const char *s, size_t width)
+/* v with prec decimals, "-" when it could not be computed. */
+static void num(texttab_t *t, double v, int prec)
 {
-    fputc(' ', out);
-    util_fput_padded(out, s, width, 1);
+    if (isfinite(v))
+        texttab_addf(t, "%.*f", prec, v);
+    else
+        texttab_add(t, "-");
 }
 
 /* Escape sequences, empty without colour. */
@@ -34,94 +38,114 @@ typedef struct {
     const char *bold, *red, *off;
 } ink_t;
 
-static size_t label_width(const res_t *r, size_t min);
-
 static void dims_table(const res_t *r, FILE *out, int zh, ink_t k)
 {
-    size_t lw = label_width(r, 10);
-    util_fput_padded(out, TR(zh, "dimension"), lw, 0);
-    fprintf(out, " %6s", "n");
-    head_cell(out, TR(zh, "mean"), 6);
-    fprintf(out, " %6s %13s %6s %7s %6s", "sd", "95% CI", "alpha", "F", "ICC1");
-    head_cell(out, TR(zh, "deviation"), 9);
-    fprintf(out, " %5s\n", "rank");
+    texttab_t *t = texttab_new(11, "lrrrrrrrrrl");
+    texttab_add(t, TR(zh, "dimension"));
+    texttab_add(t, TR(zh, "n"));
+    texttab_add(t, TR(zh, "mean"));
+    texttab_add(t, TR(zh, "SD"));
+    texttab_add(t, TR(zh, "95% CI"));
+    /* TRANSLATORS: column of Cronbach's alpha in the terminal table */
+    texttab_add(t, TR(zh, "alpha"));
+    texttab_add(t, "F");
+    texttab_add(t, "ICC(1)");
+    texttab_add(t, TR(zh, "deviation"));
+    texttab_add(t, TR(zh, "rank"));
+    texttab_add(t, "");
     for (size_t d = 0; d < r->ndims; d++) {
         const res_dim_t *D = &r->dims[d];
-        util_fput_padded(out, D->label, lw, 0);
-        fprintf(out, " %6.0f", D->n);
-        cellf(out, D->mean, 7, 1);
-        cellf(out, D->sd, 7, 1);
-        fprintf(out, "  ");
-        cellf(out, D->ci_low, 5, 1);
-        fprintf(out, "-");
-        cellf(out, D->ci_high, 5, 1);
-        cellf(out, D->alpha, 7, 2);
-        cellf(out, D->f, 8, 2);
-        cellf(out, D->icc1, 7, 3);
-        cellf(out, D->deviation, 10, 1);
-        fprintf(out, " %5d", D->rank);
+        texttab_add(t, D->label);
+        num(t, D->n, 0);
+        num(t, D->mean, 1);
+        num(t, D->sd, 1);
+        if (isfinite(D->ci_low) && isfinite(D->ci_high))
+            texttab_addf(t, "%.1f-%.1f", D->ci_low, D->ci_high);
+        else
+            texttab_add(t, "-");
+        num(t, D->alpha, 2);
+        num(t, D->f, 2);
+        num(t, D->icc1, 3);
+        num(t, D->deviation, 1);
+        texttab_addf(t, "%d", D->rank);
         if (D->weak)
-            fprintf(out, "  %s%s%s", k.red, TR(zh, "WEAK"), k.off);
-        fputc('\n', out);
+            texttab_addf(t, "%s%s%s", k.red, TR(zh, "WEAK"), k.off);
+        else
+            texttab_add(t, "");
     }
+    texttab_print(t, out, 0);
+    texttab_free(t);
 }
 
 /* units x dimensions: mean, * marks a weak cell */
 static void groups_table(const res_t *r, FILE *out, int zh, ink_t k)
 {
-    size_t nw = 8;
-    for (size_t g = 0; g < r->ngroups; g++)
-        if (r->groups[g].cells && util_utf8_width(r->groups[g].name) > nw)
-            nw = util_utf8_width(r->groups[g].name);
-    if (nw > 24)
-        nw = 24;
-    util_fput_padded(out, r->group_by && strcmp(r->group_by, "unit") == 0 ? TR(zh, "unit") : r->group_by, 8, 0);
-    fputc(' ', out);
-    util_fput_padded(out, TR(zh, "name"), nw, 0);
-    fprintf(out, " %5s", "n");
-    for (size_t d = 0; d < r->ndims; d++) {
-        char code[10];
-        snprintf(code, sizeof code, "%.8s", r->dims[d].code);
-        fprintf(out, " %9s", code);
-    }
-    fputc('\n', out);
+    char *align = util_xmalloc(r->ndims + 4);
+    memcpy(align, "llr", 3);
+    memset(align + 3, 'r', r->ndims);
+    align[r->ndims + 3] = '\0';
+    texttab_t *t = texttab_new(r->ndims + 3, align);
+    free(align);
+    texttab_limit(t, 1, NAME_COLS);
+    texttab_add(t, by_unit(r) ? TR(zh, "unit") : r->group_label ? r->group_label : r->group_by);
+    texttab_add(t, TR(zh, "name"));
+    texttab_add(t, TR(zh, "n"));
+    for (size_t d = 0; d < r->ndims; d++)   /* "  " after: the weak mark's place */
+        texttab_addf(t, "%s  ", r->dims[d].label);
     for (size_t g = 0; g < r->ngroups; g++) {
         const res_group_t *G = &r->groups[g];
         if (!G->cells)
             continue;
-        fprintf(out, "%-8s ", G->code);
-        /* truncate long names by display width */
-        char name[128];
-        snprintf(name, sizeof name, "%s", G->name);
-        while (util_utf8_width(name) > nw) {
-            size_t len = strlen(name);
-            while (len > 0 && ((unsigned char)name[len - 1] & 0xC0) == 0x80)
-                name[--len] = '\0';
-            if (len > 0)
-                name[--len] = '\0';
-        }
-        util_fput_padded(out, name, nw, 0);
-        fprintf(out, " %5ld", G->n);
+        texttab_add(t, G->code);
+        texttab_add(t, G->name);
+        texttab_addf(t, "%ld", G->n);
         for (size_t d = 0; d < r->ndims; d++) {
             const res_cell_t *C = &G->cells[d];
+            char v[32] = "-";
+            if (isfinite(C->mean))
+                snprintf(v, sizeof v, "%.1f", C->mean);
             if (C->weak)
-                fprintf(out, " %s", k.red);
+                texttab_addf(t, "%s%s *%s", k.red, v, k.off);
             else
-                fputc(' ', out);
-            cellf(out, C->mean, 7, 1);
-            fprintf(out, "%s%s", C->weak ? " *" : "  ", C->weak ? k.off : "");
+                texttab_addf(t, "%s  ", v);
         }
-        fputc('\n', out);
     }
+    texttab_print(t, out, 0);
+    texttab_free(t);
 }
 
-/* The width of the widest dimension label, at least min. */
-static size_t label_width(const res_t *r, size_t min)
+/* The flagged self-vs-staff gaps, one line each. */
+static void gaps_table(const res_t *r, FILE *out, int zh)
 {
-    for (size_t d = 0; d < r->ndims; d++)
-        if (util_utf8_width(r->dims[d].label) > min)
-            min = util_utf8_width(r->dims[d].label);
-    return min;
+    texttab_t *t = texttab_new(7, "lllrrrl");
+    texttab_add(t, TR(zh, "unit"));
+    texttab_add(t, TR(zh, "name"));
+    texttab_add(t, TR(zh, "dimension"));
+    texttab_add(t, TR(zh, "self"));
+    texttab_add(t, TR(zh, "staff"));
+    /* TRANSLATORS: column of the self score minus the staff mean */
+    texttab_add(t, TR(zh, "gap"));
+    /* TRANSLATORS: column of the judgement (overclaim, underclaim) */
+    texttab_add(t, TR(zh, "judgement"));
+    texttab_limit(t, 1, NAME_COLS);
+    for (size_t i = 0; i < r->ngaps; i++) {
+        const res_gap_t *gp = &r->gaps[i];
+        if (gp->flag != RES_OVERCLAIM && gp->flag != RES_UNDERCLAIM)
+            continue;
+        texttab_add(t, r->groups[gp->group].code);
+        texttab_add(t, r->groups[gp->group].name);
+        texttab_add(t, r->dims[gp->dim].label);
+        texttab_addf(t, "%.1f", gp->self);
+        texttab_addf(t, "%.1f", gp->staff);
+        texttab_addf(t, "%+.1f", gp->gap);
+        /* TRANSLATORS: a self-assessment above (below) what its staff report */
+        texttab_add(t, gp->flag == RES_OVERCLAIM ? TR(zh, "overclaim") : TR(zh, "underclaim"));
+    }
+    if (texttab_rows(t) > 1) {
+        fprintf(out, "\n%s\n", TR(zh, "self-assessment vs staff"));
+        texttab_print(t, out, 2);
+    }
+    texttab_free(t);
 }
 
 /* Measurement quality: sampling adequacy, the factor count, the CFA's fit,
@@ -136,40 +160,51 @@ static void validity_table(const res_t *r, FILE *out, int zh, ink_t k)
     if (v->pa_factors >= 0)
         fprintf(out, TR(zh, "  parallel analysis (%zu simulated data sets, seed %lu): %d factors, %d components\n"),
                 v->pa_iterations, v->pa_seed, v->pa_factors, v->pa_components);
-    if (v->cfa_status == RES_V_OK)
+    if (v->cfa_status == RES_V_OK) {   /* else the warnings say why */
         fprintf(out, TR(zh, "  CFA (ML, %.0f complete cases): chi-square %.1f (df %.0f, p %.3g), CFI %.3f, TLI %.3f, "
                             "RMSEA %.3f (90%% CI %.3f-%.3f), SRMR %.3f\n"),
                 v->cfa_n, v->chisq, v->df, v->pvalue, v->cfi, v->tli, v->rmsea, v->rmsea_ci_low,
                 v->rmsea_ci_high, v->srmr);
-    size_t lw = label_width(r, 10), m = v->nfactors;
-    if (v->cfa_status != RES_V_OK)
-        goto efa;   /* the warnings say why */
-    fputs("  ", out);
-    util_fput_padded(out, TR(zh, "dimension"), lw, 0);
-    fprintf(out, " %7s %7s\n", "omega", "AVE");
-    for (size_t d = 0; d < r->ndims; d++) {
-        if (!v->cfa_dim[d])
-            continue;
-        fputs("  ", out);
-        util_fput_padded(out, r->dims[d].label, lw, 0);
-        cellf(out, v->omega[d], 8, 3);
-        cellf(out, v->ave[d], 8, 3);
-        fputc('\n', out);
+        texttab_t *t = texttab_new(3, "lrr");
+        texttab_add(t, TR(zh, "dimension"));
+        texttab_add(t, "omega");
+        texttab_add(t, "AVE");
+        for (size_t d = 0; d < r->ndims; d++)
+            if (v->cfa_dim[d]) {
+                texttab_add(t, r->dims[d].label);
+                num(t, v->omega[d], 3);
+                num(t, v->ave[d], 3);
+            }
+        texttab_print(t, out, 2);
+        texttab_free(t);
     }
-efa:
     if (!v->loadings)
         return;
+    size_t m = v->nfactors;
     fprintf(out, TR(zh, "  EFA (minres, oblimin), loadings; F1..F%zu stand for:"), m);
     for (size_t f = 0; f < m; f++)
         fprintf(out, " %s", v->factor_dim[f] >= 0 ? r->dims[v->factor_dim[f]].code : "-");
     fputc('\n', out);
+    char *align = util_xmalloc(m + 4);
+    memset(align, 'r', m + 3);
+    memcpy(align, "ll", 2);
+    align[m + 3] = '\0';
+    texttab_t *t = texttab_new(m + 3, align);
+    free(align);
+    texttab_add(t, TR(zh, "item"));
+    texttab_add(t, TR(zh, "dimension"));
+    for (size_t f = 0; f < m; f++)
+        texttab_addf(t, "F%zu", f + 1);
+    texttab_add(t, "h2");
     for (size_t i = 0; i < v->nitems; i++) {
-        fprintf(out, "  %-10.10s %-10.10s", v->items[i], r->dims[v->item_dim[i]].code);
+        texttab_add(t, v->items[i]);
+        texttab_add(t, r->dims[v->item_dim[i]].label);
         for (size_t f = 0; f < m; f++)
-            cellf(out, v->loadings[i * m + f], 7, 2);
-        cellf(out, v->communality[i], 8, 2);
-        fputc('\n', out);
+            num(t, v->loadings[i * m + f], 2);
+        num(t, v->communality[i], 2);
     }
+    texttab_print(t, out, 2);
+    texttab_free(t);
 }
 
 /* Key drivers of the outcome and the priority matrix. */
@@ -181,22 +216,27 @@ static void drivers_table(const res_t *r, FILE *out, int zh, ink_t k)
     if (F->status != RES_V_OK)
         return;   /* the warning says why */
     fprintf(out, TR(zh, "  outcome %s, %.0f respondents, R-squared %.3f\n"), D->outcome, F->n, F->r2);
-    size_t lw = label_width(r, 10);
-    fputs("  ", out);
-    util_fput_padded(out, TR(zh, "dimension"), lw, 0);
-    fprintf(out, " %7s %7s %7s %7s %7s  %s\n", "LMG", "RW", "beta", "r", TR(zh, "mean"), TR(zh, "quadrant"));
+    texttab_t *t = texttab_new(7, "lrrrrrl");
+    texttab_add(t, TR(zh, "dimension"));
+    texttab_add(t, "LMG");
+    texttab_add(t, "RW");
+    texttab_add(t, "beta");
+    texttab_add(t, "r");
+    texttab_add(t, TR(zh, "mean"));
+    texttab_add(t, TR(zh, "quadrant"));
     for (size_t d = 0; d < r->ndims; d++) {
-        fputs("  ", out);
-        util_fput_padded(out, r->dims[d].label, lw, 0);
-        cellf(out, F->lmg_share[d], 8, 3);
-        cellf(out, F->rw_share[d], 8, 3);
-        cellf(out, F->beta[d], 8, 3);
-        cellf(out, F->r[d], 8, 3);
-        cellf(out, F->mean[d], 8, 1);
+        texttab_add(t, r->dims[d].label);
+        num(t, F->lmg_share[d], 3);
+        num(t, F->rw_share[d], 3);
+        num(t, F->beta[d], 3);
+        num(t, F->r[d], 3);
+        num(t, F->mean[d], 1);
         const char *q = res_quadrant_name(F->quadrant[d]);
-        fprintf(out, "  %s%s%s\n", F->quadrant[d] == RES_Q_PRIORITY ? k.red : "", q ? q : "-",
-                F->quadrant[d] == RES_Q_PRIORITY ? k.off : "");
+        texttab_addf(t, "%s%s%s", F->quadrant[d] == RES_Q_PRIORITY ? k.red : "", q ? q : "-",
+                     F->quadrant[d] == RES_Q_PRIORITY ? k.off : "");
     }
+    texttab_print(t, out, 2);
+    texttab_free(t);
     fprintf(out, TR(zh, "  LMG, RW: shares of R-squared; priority = above the median share and below the median "
                         "mean\n"));
 }
@@ -224,12 +264,14 @@ void render_table(const res_t *r, FILE *out, int colour)
 {
     int zh = render_zh(r);
     ink_t k = {colour ? "\033[1m" : "", colour ? "\033[31m" : "", colour ? "\033[0m" : ""};
+    char *wave = render_wave(r->wave, zh);
     if (r->excluded)
         fprintf(out, TR(zh, "%s%s%s (%s), wave %s: %ld respondents (%ld more left out as careless)\n\n"), k.bold,
-                r->form_title, k.off, r->form_id, r->wave, r->respondents, r->excluded);
+                r->form_title, k.off, r->form_id, wave, r->respondents, r->excluded);
     else
         fprintf(out, TR(zh, "%s%s%s (%s), wave %s: %ld respondents\n\n"), k.bold, r->form_title, k.off,
-                r->form_id, r->wave, r->respondents);
+                r->form_id, wave, r->respondents);
+    free(wave);
     for (size_t i = 0; i < r->nwarnings; i++)
         if (r->warnings[i].kind == RES_W_SMALL_MIN_N) {   /* first, where it cannot be missed */
             char *text = render_warning(r, &r->warnings[i], zh);
@@ -240,26 +282,17 @@ void render_table(const res_t *r, FILE *out, int colour)
     dims_table(r, out, zh, k);
     fputc('\n', out);
     groups_table(r, out, zh, k);
-    if (r->nsuppressed)
+    if (r->nsuppressed && by_unit(r))
+        fprintf(out, TR(zh, "\n%zu units with fewer than %d responses (or hidden so that none can be "
+                            "recovered by subtraction) are not shown.\n"),
+                r->nsuppressed, r->min_n);
+    else if (r->nsuppressed)
         fprintf(out, TR(zh, "\n%zu groups with fewer than %d responses (or hidden so that none can be "
                             "recovered by subtraction) are not shown.\n"),
                 r->nsuppressed, r->min_n);
     fprintf(out, TR(zh, "* weak (Welch t against all others, BH q < %.2f, and at least %.0f points below)\n"),
             r->fdr, r->min_diff);
-
-    if (r->ngaps) {
-        int any = 0;
-        for (size_t i = 0; i < r->ngaps; i++)
-            if (r->gaps[i].flag == RES_OVERCLAIM || r->gaps[i].flag == RES_UNDERCLAIM) {
-                if (!any)
-                    fprintf(out, "\n%s\n", TR(zh, "self-assessment vs staff"));
-                any = 1;
-                const res_gap_t *gp = &r->gaps[i];
-                fprintf(out, "  %-8s %-14s %s %5.1f  %s %5.1f  %+6.1f  %s\n",
-                        r->groups[gp->group].code, r->dims[gp->dim].code, TR(zh, "self"), gp->self,
-                        TR(zh, "staff"), gp->staff, gp->gap, res_gapflag_name(gp->flag));
-            }
-    }
+    gaps_table(r, out, zh);
     if (r->validity)
         validity_table(r, out, zh, k);
     if (r->drivers)
@@ -274,6 +307,12 @@ void render_table(const res_t *r, FILE *out, int colour)
             free(text);
         }
     }
+    char *notes[2] = {render_silent(r, zh, 0), render_unrated(r, zh)};
+    for (size_t i = 0; i < 2; i++)
+        if (notes[i]) {
+            fprintf(out, TR(zh, "note: %s\n"), notes[i]);
+            free(notes[i]);
+        }
     for (size_t i = 0; i < r->nwarnings; i++) {
         if (r->warnings[i].kind == RES_W_SMALL_MIN_N)
             continue;

@@ -126,7 +126,7 @@ has "worded: the items do not converge" "$T/out" \
 mixform valmix2 a3 c4
 has "a negative factor variance: omega undefined, as lavaan's NA" "$T/valmix2" "('mix_dim', True)"
 has "and a warning says why" "$T/valmix2" \
-    "warning mix_dim: the confirmatory factor analysis estimates a negative variance for this dimension's factor"
+    "warning Mix: the confirmatory factor analysis estimates a negative variance for this dimension's factor"
 hasnot "no low_ave finding from an undefined AVE" "$T/valmix2" "low_ave ['mix_dim']"
 
 # a simulated city whose items load where the form puts them: no item,
