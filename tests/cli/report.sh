@@ -293,7 +293,7 @@ check "demo: the scree plot is drawn" [ -s "$T/demo/plots/scree.svg" ]
 has "demo: planning is a first priority" "$T/out" "科学部署是首要改进维度"
 has "demo: understanding is a first priority" "$T/out" "思想认识是首要改进维度"
 check "demo: the careless screen flags some of the simulated careless respondents" \
-    grep -qE '共标记 [1-9][0-9]* 份' "$T/demo/report.md"
+    grep -qE '共标记[1-9][0-9]*份' "$T/demo/report.md"
 run "$GS" --lang en demo --out "$T/demo"
 status "demo again replaces the old database (English)" 0
 has "English demo report" "$T/demo/report.html" "1 Overview"
