@@ -368,6 +368,17 @@ static const char *dim_warning(res_wkind_t kind, int zh)
     }
 }
 
+const char *render_quadrant(res_quadrant_t q, int zh)
+{
+    switch (q) {
+    case RES_Q_PRIORITY: return TR(zh, "first priority");
+    case RES_Q_STRENGTH: return TR(zh, "strength");
+    case RES_Q_LOW_PRIORITY: return TR(zh, "lower priority");
+    case RES_Q_SURPLUS: return TR(zh, "less important");
+    default: return "";
+    }
+}
+
 char *render_warning(const res_t *r, const res_warning_t *w, int zh)
 {
     const char *dim = w->dim >= 0 ? r->dims[w->dim].label : "";

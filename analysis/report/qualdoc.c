@@ -36,13 +36,7 @@ void qualdoc_overview(doc_t *d)
 
 static const char *quadrant_word(doc_t *d, res_quadrant_t q)
 {
-    switch (q) {
-    case RES_Q_PRIORITY: return TR(d->zh, "▲ first priority");
-    case RES_Q_STRENGTH: return TR(d->zh, "strength");
-    case RES_Q_LOW_PRIORITY: return TR(d->zh, "lower priority");
-    case RES_Q_SURPLUS: return TR(d->zh, "less important");
-    default: return "";
-    }
+    return q == RES_Q_PRIORITY ? TR(d->zh, "▲ first priority") : render_quadrant(q, d->zh);
 }
 
 /* Appends item to the list in b, joined as the language joins a list

@@ -231,8 +231,8 @@ static void drivers_table(const res_t *r, FILE *out, int zh, ink_t k)
         num(t, F->beta[d], 3);
         num(t, F->r[d], 3);
         num(t, F->mean[d], 1);
-        const char *q = res_quadrant_name(F->quadrant[d]);
-        texttab_addf(t, "%s%s%s", F->quadrant[d] == RES_Q_PRIORITY ? k.red : "", q ? q : "-",
+        const char *q = render_quadrant(F->quadrant[d], zh);
+        texttab_addf(t, "%s%s%s", F->quadrant[d] == RES_Q_PRIORITY ? k.red : "", *q ? q : "-",
                      F->quadrant[d] == RES_Q_PRIORITY ? k.off : "");
     }
     texttab_print(t, out, 2);
