@@ -14,6 +14,7 @@
  */
 #include "analysis/analyze.h"
 #include "analysis/findings.h"
+#include "analysis/quality.h"
 #include "analysis/scan.h"
 #include "analysis/stats.h"
 #include "analysis/suppress.h"
@@ -32,6 +33,8 @@ void an_opts_default(an_opts_t *o)
     o->min_diff = 5.0;
     o->fdr = 0.05;
     o->lang = "en";
+    o->pa_iterations = 100;
+    o->pa_seed = 1;
 }
 
 /* One run's state.  Everything in it is an_run's, released at its end;
@@ -52,8 +55,7 @@ typedef struct {
 /* A warning is data, worded by the renderers (render_warning). */
 static void warn(res_t *r, res_wkind_t kind, long dim, size_t count)
 {
-    r->warnings = util_xrealloc(r->warnings, (r->nwarnings + 1) * sizeof *r->warnings);
-    r->warnings[r->nwarnings++] = (res_warning_t){kind, dim, count};
+    res_warn(r, kind, dim, count);
 }
 
 /* ---- the form and the waves ---- */
@@ -101,6 +103,15 @@ static int pick_form(run_t *u, err_t *err)
         return -1;
     if (u->f->ndims == 0) {
         err_set(err, ERR_FAIL, _("form %s has no dimensions to analyse"), u->form_id);
+        return -1;
+    }
+    size_t nscored = 0;
+    for (size_t i = 0; i < u->f->nitems; i++)
+        nscored += form_item_scored(u->f, &u->f->items[i]) != 0;
+    if (u->o->validity && u->o->factors >= nscored) {
+        err_set(err, ERR_FAIL, _("--factors %zu: form %s has %zu Likert items, so at most %zu "
+                                 "factors"), u->o->factors, u->form_id, nscored,
+                nscored ? nscored - 1 : 0);
         return -1;
     }
     u->li = form_lang(u->f, u->r->lang);
@@ -245,6 +256,30 @@ static int on_unit_maxid(void *ud, const store_unit_t *u)
     return 0;
 }
 
+/* The optional accumulators of quality.h: validity, the outcome's
+ * co-moments for the key drivers, and careless screening, whose
+ * Mahalanobis reference takes a pass of its own before the scan. */
+static int want_quality(run_t *u, err_t *err)
+{
+    const an_opts_t *o = u->o;
+    if (o->validity)
+        scan_want_validity(&u->sc);
+    if (o->drivers) {
+        int pos = u->f->outcome_field ? form_item_index(u->f, u->f->outcome_field) : -1;
+        if (pos < 0)
+            warn(u->r, RES_W_DRV_NO_OUTCOME, -1, 0);
+        scan_want_drivers(&u->sc, pos);
+    }
+    if (o->screen || o->exclude_careless) {
+        careless_maha_t *m = NULL;
+        double n;
+        if (scan_maha_ref(u->s, u->f, u->form_id, u->wave, &m, &n, err) != 0)
+            return -1;
+        scan_want_screen(&u->sc, m, o->exclude_careless);
+    }
+    return 0;
+}
+
 /* The groups, then the scan of the analysed wave into u->sc. */
 static int group_and_scan(run_t *u, err_t *err)
 {
@@ -264,6 +299,8 @@ static int group_and_scan(run_t *u, err_t *err)
     scan_cross_init(&u->sc, (size_t)maxid + 1);
     if (by_unit && scan_self_dims(u->s, &u->sc, err) != 0)
         goto cleanup;
+    if (want_quality(u, err) != 0)
+        goto cleanup;
     if (o->progress) {
         u->sc.progress = o->progress;
         u->sc.progress_ud = o->progress_ud;
@@ -274,6 +311,12 @@ static int group_and_scan(run_t *u, err_t *err)
     }
     if (scan_run(&u->sc, u->s, u->form_id, u->wave, err) != 0)
         goto cleanup;
+    if (u->sc.respondents == 0 && u->sc.excluded > 0) {
+        err_set(err, ERR_FAIL, _("every response to %s in wave %s is flagged as careless; nothing "
+                                 "is left to analyse without --exclude-careless"), u->form_id,
+                u->r->wave);
+        goto cleanup;
+    }
     if (u->sc.respondents == 0) {
         err_set(err, ERR_NOTFOUND, _("no responses to %s in wave %s"), u->form_id, u->r->wave);
         goto cleanup;
@@ -318,8 +361,10 @@ static int response_rates(run_t *u, err_t *err)
                         : !isnan(u->headcount[i]) ? RES_RATE_HEADCOUNT
                                                   : RES_RATE_NONE;
         double inv = G->rate_basis == RES_RATE_INVITED ? tl.invited[i] : u->headcount[i];
+        /* those left out as careless did respond */
+        double responded = (double)G->n + (u->sc.exclude ? (double)u->sc.gflagged[i] : 0);
         G->invited = inv;
-        G->response_rate = (inv > 0) ? (double)G->n / inv : NAN;
+        G->response_rate = (inv > 0) ? responded / inv : NAN;
         if (!(inv > 0))
             G->rate_basis = RES_RATE_NONE;   /* a headcount of 0 is no base */
     }
@@ -974,6 +1019,12 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, err_t *err)
     hide_groups(&u);
     dims(&u);
     cells(&u);
+    quality_validity(r, &u.sc, o->factors, o->pa_iterations, o->pa_seed);
+    if (u.sc.dcov) {
+        int pos = form_item_index(u.f, u.f->outcome_field);
+        quality_drivers(r, &u.sc, u.f->outcome_field, form_text(u.f, u.f->items[pos].label, u.li));
+    }
+    quality_careless(r, &u.sc);
     if (u.by_pos < 0 && gaps(&u, err) != 0)   /* self scores are by unit */
         goto cleanup;
     if (o->compare_wave && changes(&u, err) != 0)

@@ -26,6 +26,13 @@ typedef struct {
     double min_diff;            /* default 5 points */
     double fdr;                 /* default 0.05 */
     const char *lang;           /* "zh" or "en": labels, and the words of the JSON */
+    int validity;               /* measurement quality: KMO .. CFA (res_t.validity) */
+    size_t factors;             /* EFA factors; 0: the form's dimensions */
+    size_t pa_iterations;       /* parallel analysis: simulated data sets (default 100) */
+    unsigned long pa_seed;      /* and their seed (default 1) */
+    int drivers;                /* key drivers of the form's outcome (res_t.drivers) */
+    int screen;                 /* careless-answer screening (res_t.careless) */
+    int exclude_careless;       /* screen, and leave the flagged out of everything */
     /* NULL, or called every few thousand responses read, with the
      * responses read so far and the number the scans will read (a
      * command draws a progress line with it; the library prints nothing).

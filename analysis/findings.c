@@ -94,6 +94,86 @@ static void weak_cells(res_t *r)
     }
 }
 
+/* The EFA's verdict on item i: it loads more on another dimension's
+ * factor (at least FINDINGS_CROSS_MIN) than on its own dimension's, or
+ * below FINDINGS_LOADING_MIN on its own.  Only items whose dimension has
+ * a factor of its own (quality.c pairs them). */
+static void item_finding(res_t *r, const res_validity_t *v, size_t i)
+{
+    size_t m = v->nfactors;
+    const double *L = &v->loadings[i * m];
+    long own = -1, other = -1;
+    for (size_t f = 0; f < m; f++) {
+        if (v->factor_dim[f] == v->item_dim[i])
+            own = (long)f;
+        else if (v->factor_dim[f] >= 0 && (other < 0 || fabs(L[f]) > fabs(L[other])))
+            other = (long)f;
+    }
+    if (own < 0)
+        return;
+    if (other >= 0 && fabs(L[other]) >= FINDINGS_CROSS_MIN && fabs(L[other]) > L[own])
+        add(r, RES_F_CROSS_LOADING, -1, v->item_dim[i], 4, "item", (double)i, "other_dim",
+            (double)v->factor_dim[other], "loading", L[own], "other_loading", L[other]);
+    else if (L[own] < FINDINGS_LOADING_MIN)
+        add(r, RES_F_LOW_LOADING, -1, v->item_dim[i], 2, "item", (double)i, "loading", L[own]);
+}
+
+/* Measurement quality: a number of factors other than the dimensions,
+ * items that do not load where the form puts them, a poor CFA fit, and
+ * dimensions whose items share too little variance with them. */
+static void validity_findings(res_t *r)
+{
+    const res_validity_t *v = r->validity;
+    if (!v)
+        return;
+    char *has = util_xcalloc(r->ndims + 1, 1);
+    size_t withitems = 0;
+    for (size_t i = 0; i < v->nitems; i++)
+        has[v->item_dim[i]] = 1;
+    for (size_t d = 0; d < r->ndims; d++)
+        withitems += has[d];
+    free(has);
+    if (v->pa_status == RES_V_OK && v->pa_factors >= 0 && (size_t)v->pa_factors != withitems)
+        add(r, RES_F_FACTOR_COUNT, -1, -1, 2, "factors", (double)v->pa_factors, "dimensions",
+            (double)withitems);
+    for (size_t i = 0; v->loadings && v->factor_dim && i < v->nitems; i++)
+        item_finding(r, v, i);
+    if (isfinite(v->cfi) && v->cfi < FINDINGS_CFI_MIN)
+        add(r, RES_F_POOR_FIT, -1, -1, 4, "cfi", v->cfi, "tli", v->tli, "rmsea", v->rmsea, "srmr",
+            v->srmr);
+    /* an AVE below its bar with omega above its own is adequate
+     * convergence (the report's table says so), not a finding */
+    for (size_t d = 0; v->ave && d < r->ndims; d++)
+        if (isfinite(v->ave[d]) && v->ave[d] < FINDINGS_AVE_MIN && !(v->omega[d] >= FINDINGS_OMEGA_MIN))
+            add(r, RES_F_LOW_AVE, -1, (long)d, 2, "ave", v->ave[d], "omega", v->omega[d]);
+}
+
+/* Key drivers: the dimensions in the first-priority quadrant of the
+ * priority matrix (important and scoring low), most important first. */
+static void priority_findings(res_t *r)
+{
+    const res_drivers_t *D = r->drivers;
+    if (!D || D->all.status != RES_V_OK)
+        return;
+    const res_drvfit_t *F = &D->all;
+    size_t nd = r->ndims, n = 0;
+    size_t *order = util_xcalloc(nd + 1, sizeof *order);
+    for (size_t d = 0; d < nd; d++)
+        if (isfinite(F->lmg_share[d]))
+            order[n++] = d;
+    for (size_t a = 1; a < n; a++)   /* insertion sort: a handful of dimensions */
+        for (size_t b = a; b > 0 && F->lmg_share[order[b]] > F->lmg_share[order[b - 1]]; b--) {
+            size_t t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+    for (size_t k = 0; k < n; k++)
+        if (F->quadrant[order[k]] == RES_Q_PRIORITY)
+            add(r, RES_F_PRIORITY, -1, (long)order[k], 5, "share", F->lmg_share[order[k]], "mean",
+                F->mean[order[k]], "rank", (double)(k + 1), "predictors", (double)n, "r2", F->r2);
+    free(order);
+}
+
 /* Low response, one finding per shown unit that has answered at all, its
  * rate against what is known (findings.h); the units without a response,
  * and those whose rate has no base while others' have, go to the two
@@ -144,4 +224,6 @@ void findings_build(res_t *r)
             add(r, c->flag == RES_IMPROVED ? RES_F_IMPROVED : RES_F_DECLINED, c->group, (long)c->dim,
                 4, "mean0", c->mean0, "mean", c->mean1, "diff", c->diff, "q", c->q);
     }
+    priority_findings(r);
+    validity_findings(r);
 }

@@ -15,15 +15,39 @@
  *                   (codes issued) or else headcount; dim -1
  *   improved,       mean0 (the earlier wave), mean, diff, q; group -1 for
  *   declined        all respondents
+ *   priority        share (of R^2, LMG), mean, rank (of importance),
+ *                   predictors, r2; group -1: a dimension in the
+ *                   important-but-low quadrant of the priority matrix
+ *   factor_count    factors (parallel analysis), dimensions; dim -1
+ *   cross_loading   item, other_dim (the dimension of the other factor),
+ *                   loading (on its own dimension's factor), other_loading
+ *   low_loading     item, loading (on its dimension's factor)
+ *   poor_fit        cfi, tli, rmsea, srmr (the CFA); dim -1
+ *   low_ave         ave, omega: a dimension whose items do not converge
+ * item is an index into res_t.validity->items, other_dim into dims[].
  */
 #ifndef GS_FINDINGS_H
 #define GS_FINDINGS_H
 
 #include "analysis/results.h"
 
+/* The thresholds of the measurement findings: an item loads on its own
+ * dimension's factor at least FINDINGS_LOADING_MIN, and not more on
+ * another's when that one reaches FINDINGS_CROSS_MIN; the CFA's CFI at
+ * least FINDINGS_CFI_MIN; a dimension's AVE at least FINDINGS_AVE_MIN,
+ * or else its composite reliability (omega) at least FINDINGS_OMEGA_MIN,
+ * which Fornell & Larcker (1981) accept as adequate convergence (Hair et
+ * al.). */
+#define FINDINGS_LOADING_MIN 0.40
+#define FINDINGS_CROSS_MIN 0.30
+#define FINDINGS_CFI_MIN 0.90
+#define FINDINGS_AVE_MIN 0.50
+#define FINDINGS_OMEGA_MIN 0.60
+
 /* Appends r's findings from the flags and numbers already in r: weak
  * dimensions, weak cells, self-vs-staff gaps (units with the largest gap
- * first), unreliable dimensions, low response, changes.  Nothing of a
+ * first), unreliable dimensions, low response, changes, first priorities
+ * (most important first), then measurement quality.  Nothing of a
  * suppressed group.  Fills r->silent and r->unrated (results.h). */
 void findings_build(res_t *r);
 

@@ -7,10 +7,57 @@
 
 #include <stdlib.h>
 
+#include "base/util.h"
+
+void res_warn(res_t *r, res_wkind_t kind, long dim, size_t count)
+{
+    r->warnings = util_xrealloc(r->warnings, (r->nwarnings + 1) * sizeof *r->warnings);
+    r->warnings[r->nwarnings++] = (res_warning_t){kind, dim, count};
+}
+
+static void validity_free(res_validity_t *v)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < v->nitems; i++)
+        free(v->items[i]);
+    void *arrays[] = {v->items, v->item_dim, v->msa, v->eigen, v->eigen_reduced, v->pa_pc95,
+                      v->pa_fa95, v->loadings, v->communality, v->uniqueness, v->phi,
+                      v->ss_loadings, v->prop_var, v->factor_dim, v->cfa_dim, v->std_loadings,
+                      v->omega, v->ave};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        free(arrays[i]);
+    free(v);
+}
+
+void res_drvfit_free(res_drvfit_t *f)
+{
+    void *arrays[] = {f->lmg, f->lmg_share, f->rw, f->rw_share, f->beta, f->r, f->pratt_share,
+                      f->mean, f->quadrant};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        free(arrays[i]);
+}
+
+static void drivers_free(res_drivers_t *d, size_t ngroups)
+{
+    if (!d)
+        return;
+    free(d->outcome);
+    free(d->outcome_label);
+    res_drvfit_free(&d->all);
+    for (size_t g = 0; d->groups && g < ngroups; g++)
+        res_drvfit_free(&d->groups[g]);
+    free(d->groups);
+    free(d);
+}
+
 void res_free(res_t *r)
 {
     if (!r)
         return;
+    validity_free(r->validity);
+    drivers_free(r->drivers, r->ngroups);
+    free(r->careless);
     for (size_t d = 0; d < r->ndims; d++) {
         res_dim_t *D = &r->dims[d];
         for (size_t i = 0; i < D->nitems; i++) {
@@ -73,9 +120,18 @@ const char *res_changeflag_name(res_changeflag_t f)
 
 const char *res_fkind_name(res_fkind_t k)
 {
-    static const char *const n[] = {"weak_dimension", "weak_unit", "overclaim", "underclaim",
-                                    "unreliable", "low_response", "improved", "declined"};
+    static const char *const n[] = {"weak_dimension", "weak_unit",     "overclaim",
+                                    "underclaim",     "unreliable",    "low_response",
+                                    "improved",       "declined",      "factor_count",
+                                    "cross_loading",  "low_loading",   "poor_fit",
+                                    "low_ave",        "priority"};
     return n[k];
+}
+
+const char *res_quadrant_name(res_quadrant_t q)
+{
+    static const char *const n[] = {"priority", "strength", "low_priority", "surplus"};
+    return q == RES_Q_NONE ? NULL : n[q];
 }
 
 const char *res_rate_name(res_rate_t b)

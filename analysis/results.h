@@ -72,7 +72,10 @@ typedef enum { RES_RATE_NONE, RES_RATE_INVITED, RES_RATE_HEADCOUNT } res_rate_t;
 
 typedef struct {
     char *code, *name;
-    long n;                  /* responses in the group */
+    long n;                  /* responses in the group (those left in: under
+                                --exclude-careless, without the flagged) */
+    long flagged;            /* careless screening (analyze --screen): the
+                                group's respondents flagged, -1 unscreened */
     int suppressed;
     double invited;          /* the base of the rate (rate_basis); NAN when unknown */
     double response_rate;    /* NAN when unknown */
@@ -125,8 +128,13 @@ typedef struct {
 
 typedef enum {
     RES_F_WEAK_DIMENSION, RES_F_WEAK_UNIT, RES_F_OVERCLAIM, RES_F_UNDERCLAIM,
-    RES_F_UNRELIABLE, RES_F_LOW_RESPONSE, RES_F_IMPROVED, RES_F_DECLINED
+    RES_F_UNRELIABLE, RES_F_LOW_RESPONSE, RES_F_IMPROVED, RES_F_DECLINED,
+    /* measurement quality (analyze --validity) and key drivers (--drivers) */
+    RES_F_FACTOR_COUNT, RES_F_CROSS_LOADING, RES_F_LOW_LOADING, RES_F_POOR_FIT,
+    RES_F_LOW_AVE, RES_F_PRIORITY
 } res_fkind_t;
+
+#define RES_FKINDS (RES_F_PRIORITY + 1)
 
 /* A finding is data: what kind, about which group and dimension, and the
  * numbers it states (findings.h names them per kind).  The sentence is
@@ -170,8 +178,118 @@ typedef enum {
     RES_W_DIFFERENCING,      /* count groups hidden by the differencing defence */
     RES_W_COMPARE_HIDDEN,    /* count shown groups without a change row: hidden
                                 in the earlier wave by the same rules */
-    RES_W_SMALL_MIN_N        /* min_n below RES_MIN_N_SAFE, asked for */
+    RES_W_SMALL_MIN_N,       /* min_n below RES_MIN_N_SAFE, asked for */
+    /* count: the res_vstatus_t saying why it was not computed */
+    RES_W_VAL_COR,           /* item correlations undefined */
+    RES_W_VAL_KMO,           /* no KMO or Bartlett test */
+    RES_W_VAL_PARALLEL,      /* no parallel analysis */
+    RES_W_VAL_EFA,           /* no exploratory factor analysis */
+    RES_W_VAL_CFA,           /* no confirmatory factor analysis */
+    RES_W_VAL_ROTATION,      /* oblimin stopped before converging */
+    RES_W_DRV,               /* no key drivers */
+    RES_W_DRV_NO_OUTCOME,    /* --drivers on a form without an outcome */
+    RES_W_MAHA,              /* no Mahalanobis distances */
+    RES_W_VAL_HEYWOOD        /* dim: the CFA estimates a negative variance
+                                for its factor or an item (an improper
+                                solution): no standardized loadings, omega
+                                or AVE there */
 } res_wkind_t;
+
+/* Why a measurement-quality statistic is missing (the warnings' count). */
+typedef enum {
+    RES_V_OK, RES_V_FEW,     /* too few respondents or items for it */
+    RES_V_SINGULAR,          /* correlation/covariance not positive definite */
+    RES_V_NOCONV,            /* the fit did not converge */
+    RES_V_UNDEF,             /* an item with no variance, or a pair never
+                                answered together */
+    RES_V_NOMEM
+} res_vstatus_t;
+
+/* Measurement quality (analyze --validity) of the scored Likert items
+ * (reverse items flipped), in form order.  Correlations from the pairs
+ * answering both (psych's default); the CFA on complete cases.  Arrays
+ * are NULL where the step could not be computed; each step's status says
+ * why (and a warning words it). */
+typedef struct {
+    size_t nitems;
+    char **items;            /* item names */
+    long *item_dim;          /* the dimension each item belongs to */
+    double rows;             /* respondents the correlations come from */
+    double min_pair_n;       /* fewest respondents behind one correlation */
+    res_vstatus_t cor_status, kmo_status, pa_status, efa_status, cfa_status;
+    double kmo, *msa;        /* overall and per item (psych::KMO) */
+    double bartlett_chisq, bartlett_df, bartlett_p;
+    double *eigen;           /* nitems: of the correlation matrix */
+    double *eigen_reduced;   /* nitems: of the reduced matrix (diagonal: the
+                                communalities of one minres factor, as
+                                psych::fa.parallel's fa values) */
+    size_t pa_iterations;
+    unsigned long pa_seed;
+    double *pa_pc95, *pa_fa95;   /* nitems: simulated 95th percentiles */
+    int pa_factors, pa_components;
+    size_t nfactors;         /* asked for (--factors, default the dimensions) */
+    double *loadings;        /* nitems x nfactors, psych's order and sign */
+    double *communality, *uniqueness;   /* nitems */
+    double *phi;             /* nfactors x nfactors */
+    double *ss_loadings, *prop_var;     /* nfactors */
+    int rotation_converged;
+    long *factor_dim;        /* nfactors: the dimension whose items load most
+                                on it (one factor per dimension), -1 */
+    /* CFA of the form's own model: each item on its dimension, on the
+     * dimensions with two or more items (cfa_dim[d]: 1 when in it) */
+    char *cfa_dim;           /* ndims */
+    double cfa_n, chisq, df, pvalue, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high, srmr;
+    double *std_loadings;    /* nitems, NAN for an item outside the CFA */
+    double *omega, *ave;     /* ndims, NAN outside the CFA */
+} res_validity_t;
+
+/* Where a dimension lies in the priority matrix: importance (its LMG share
+ * of R^2) against performance (its mean score), each split at its median
+ * over the dimensions. */
+typedef enum {
+    RES_Q_PRIORITY,          /* important, low score: act here first */
+    RES_Q_STRENGTH,          /* important, high score: keep it up */
+    RES_Q_LOW_PRIORITY,      /* less important, low score */
+    RES_Q_SURPLUS,           /* less important, high score */
+    RES_Q_NONE               /* no importance (not computed) */
+} res_quadrant_t;
+
+/* One key-driver fit: the outcome on the dimension scores (all arrays
+ * ndims).  status RES_V_FEW: fewer than RES_DRV_PER_PREDICTOR respondents
+ * per predictor, so not computed. */
+typedef struct {
+    res_vstatus_t status;
+    double n, r2;
+    double *lmg, *lmg_share, *rw, *rw_share, *beta, *r, *pratt_share;
+    double *mean;            /* performance: the dimension means (0-100) */
+    double imp_median, perf_median;
+    res_quadrant_t *quadrant;
+} res_drvfit_t;
+
+/* Respondents per predictor below which a fit is not made. */
+#define RES_DRV_PER_PREDICTOR 10
+
+typedef struct {
+    char *outcome, *outcome_label;
+    res_drvfit_t all;
+    res_drvfit_t *groups;    /* ngroups; status RES_V_FEW or zeroed for a
+                                hidden group (never written) */
+} res_drivers_t;
+
+/* Careless-answer screening (analyze --screen) over the scored Likert
+ * items as answered, in form order. */
+typedef struct {
+    long screened;           /* respondents screened (all of the wave) */
+    long complete;           /* with every item answered: D^2 computed */
+    size_t nitems;
+    long straight, maha, flagged;   /* flagged: either */
+    double maha_alpha, maha_cutoff; /* p < alpha, i.e. D^2 > the cutoff */
+    double longstring_mean, longstring_sd, longstring_max;
+    double irv_mean, irv_sd, d2_mean;
+    res_vstatus_t maha_status;
+    int excluded;            /* --exclude-careless: the flagged respondents
+                                are in no statistic */
+} res_careless_t;
 
 typedef struct {
     res_wkind_t kind;
@@ -212,6 +330,11 @@ typedef struct {
     size_t nfindings;
     res_warning_t *warnings; /* worded by render_warning */
     size_t nwarnings;
+    long excluded;           /* respondents left out as careless (analyze
+                                --exclude-careless); 0 otherwise */
+    res_validity_t *validity;   /* NULL unless asked for */
+    res_drivers_t *drivers;
+    res_careless_t *careless;
     /* Units listed once rather than one finding each (findings_build),
      * indexes into groups[], grouped by unit only: those without a
      * response in the wave, and the shown ones whose rate has no base (no
@@ -221,12 +344,16 @@ typedef struct {
 } res_t;
 
 void res_free(res_t *r);                      /* NULL is fine */
+void res_drvfit_free(res_drvfit_t *f);
+/* Appends a warning (words: render_warning). */
+void res_warn(res_t *r, res_wkind_t kind, long dim, size_t count);        /* its arrays; f itself is the caller's */
 /* The names of the JSON and CSV; NULL (null, an empty cell) for
  * RES_FUNNEL_NONE and RES_UNTESTED. */
 const char *res_funnel_name(res_funnel_t f);  /* "inside", "below_95", ... */
 const char *res_gapflag_name(res_gapflag_t f);
 const char *res_changeflag_name(res_changeflag_t f);
 const char *res_fkind_name(res_fkind_t k);    /* "weak_dimension", ... */
+const char *res_quadrant_name(res_quadrant_t q); /* "priority", ...; NULL for none */
 const char *res_rate_name(res_rate_t b);      /* "invitations", "headcount"; NULL */
 
 

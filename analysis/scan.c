@@ -426,6 +426,97 @@ static void comment_keep(scan_t *sc, size_t g, const char *text)
     sc->ncomments[g] = n + 1;
 }
 
+/* The items as answered (sc->val): their sums in all and in group g, and
+ * the Likert distribution's counts. */
+static void count_items(scan_t *sc, int g)
+{
+    const form_t *f = sc->f;
+    for (size_t i = 0; i < sc->nscored; i++) {
+        double x = sc->val[i];
+        if (isnan(x))
+            continue;
+        stats_acc_add(&sc->item[i], x);
+        int li = f->items[sc->scored_pos[i]].list;
+        const form_list_t *l = &f->lists[li];
+        const choicehash_t *ch = &sc->chash[li];
+        double v = x - (double)ch->vmin;
+        if (ch->byval) {
+            /* the values are distinct whole numbers: the one choice with
+             * this value, if any */
+            if (v >= 0 && v < (double)ch->vspan && (double)(size_t)v == v) {
+                int c = ch->byval[(size_t)v];
+                if (c >= 0)
+                    sc->likert[i * sc->maxchoices + (size_t)c] += 1;
+            }
+        } else {
+            for (size_t c = 0; c < l->nchoices; c++)
+                if (l->choices[c].num == x)
+                    sc->likert[i * sc->maxchoices + c] += 1;
+        }
+        if (g >= 0)
+            stats_acc_add(&sc->gitem[(size_t)g * sc->nscored + i], x);
+    }
+}
+
+/* Careless screening (scan_want_screen) of the response in sc->val, group
+ * g: its indices go into the screen's sums; returns 1 when it is flagged
+ * (straight-lining, or a Mahalanobis D^2 with p below SCAN_MAHA_ALPHA). */
+static int screen_response(scan_t *sc, int g)
+{
+    size_t k = sc->nscored, answered = 0;
+    for (size_t i = 0; i < k; i++)
+        answered += !isnan(sc->val[i]);
+    double ls = (double)careless_longstring(sc->val, k), irv = careless_irv(sc->val, k);
+    double d2 = NAN, p = NAN;
+    if (answered == k && k > 0) {
+        sc->complete++;
+        if (sc->maha && careless_maha(sc->maha, sc->val, &d2, &p) == 0)
+            stats_acc_add(&sc->d2, d2);
+    }
+    int straight = careless_straightline(sc->val, k), far = !isnan(p) && p < SCAN_MAHA_ALPHA;
+    sc->screened++;
+    stats_acc_add(&sc->longstring, ls);
+    if (ls > sc->longstring_max)
+        sc->longstring_max = ls;
+    if (!isnan(irv))
+        stats_acc_add(&sc->irv, irv);
+    sc->nstraight += straight;
+    sc->nmaha += far;
+    sc->nflagged += straight || far;
+    sc->gflagged[g >= 0 ? (size_t)g : sc->ngroups] += straight || far;
+    return straight || far;
+}
+
+/* Measurement quality and key drivers: the response's scored items into
+ * the pairwise and complete-case accumulators, its outcome and dimension
+ * scores into the drivers' co-moments (of all, and of group g). */
+static void quality_add(scan_t *sc, const store_scan_row_t *r, int g)
+{
+    if (sc->vpair) {
+        int complete = 1;
+        for (size_t i = 0; i < sc->nscored; i++) {
+            double x = sc->val[i];
+            sc->vrow[i] = isnan(x) ? NAN : score_value(sc->f, sc->scored_pos[i], x);
+            complete &= !isnan(x);
+        }
+        val_pair_add(sc->vpair, sc->vrow);
+        if (complete)
+            stats_cov_add(sc->vcov, sc->vrow);
+    }
+    if (!sc->dcov)
+        return;
+    int a = sc->at[sc->outcome_pos];
+    if (a < 0 || isnan(r->num[a]))
+        return;
+    sc->drow[0] = r->num[a];
+    for (size_t j = 0; j < sc->ndrv; j++)
+        if (isnan(sc->drow[j + 1] = sc->score[sc->drvdim[j]]))
+            return;
+    stats_cov_add(sc->dcov, sc->drow);
+    if (g >= 0)
+        stats_cov_add(sc->gdcov[g], sc->drow);
+}
+
 /* The response in the cross counts: its group g (-1: none) against its
  * group in each other grouping, and that grouping's totals. */
 static void count_cross(scan_t *sc, int g, const store_scan_row_t *r)
@@ -449,9 +540,9 @@ static int on_response(void *ud, const store_scan_row_t *r)
 {
     scan_t *sc = ud;
     const form_t *f = sc->f;
-    sc->respondents++;
-    if (sc->progress && (sc->respondents & 4095) == 0)
-        sc->progress(sc->progress_ud, sc->done_before + sc->respondents, sc->total);
+    sc->read++;
+    if (sc->progress && (sc->read & 4095) == 0)
+        sc->progress(sc->progress_ud, sc->done_before + sc->read, sc->total);
     for (size_t i = 0; i < sc->nscored; i++)
         sc->val[i] = NAN;
     for (size_t i = 0; i < f->nitems; i++)
@@ -464,6 +555,13 @@ static int on_response(void *ud, const store_scan_row_t *r)
         if (slot >= 0 && !isnan(r->num[i]))
             sc->val[slot] = r->num[i];
     }
+    /* a flagged respondent left out is left out of everything, the
+     * counts that decide what is shown included */
+    if (sc->screen && screen_response(sc, g) && sc->exclude) {
+        sc->excluded++;
+        return 0;
+    }
+    sc->respondents++;
     score_response(sc);
     if (g >= 0)
         sc->gn[g]++;
@@ -479,6 +577,7 @@ static int on_response(void *ud, const store_scan_row_t *r)
     }
     if (sc->light)
         return 0;
+    quality_add(sc, r, g);
 
     /* within-person deviations: score minus the respondent's own mean over
      * their OTHER scored dimensions, so a dimension is "weak" relative to
@@ -517,31 +616,7 @@ static int on_response(void *ud, const store_scan_row_t *r)
         if (j == k && sc->cov[d])
             stats_cov_add(sc->cov[d], sc->row);
     }
-    for (size_t i = 0; i < sc->nscored; i++) {
-        double x = sc->val[i];
-        if (isnan(x))
-            continue;
-        stats_acc_add(&sc->item[i], x);
-        int li = f->items[sc->scored_pos[i]].list;
-        const form_list_t *l = &f->lists[li];
-        const choicehash_t *ch = &sc->chash[li];
-        double v = x - (double)ch->vmin;
-        if (ch->byval) {
-            /* the values are distinct whole numbers: the one choice with
-             * this value, if any */
-            if (v >= 0 && v < (double)ch->vspan && (double)(size_t)v == v) {
-                int c = ch->byval[(size_t)v];
-                if (c >= 0)
-                    sc->likert[i * sc->maxchoices + (size_t)c] += 1;
-            }
-        } else {
-            for (size_t c = 0; c < l->nchoices; c++)
-                if (l->choices[c].num == x)
-                    sc->likert[i * sc->maxchoices + c] += 1;
-        }
-        if (g >= 0)
-            stats_acc_add(&sc->gitem[(size_t)g * sc->nscored + i], x);
-    }
+    count_items(sc, g);
     /* free-text comments (text items outside dimensions) */
     if (g >= 0) {
         int wrote = 0;
@@ -567,6 +642,7 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
     sc->light = light;
     sc->ndims = f->ndims;
     sc->ngroups = ngroups;
+    sc->outcome_pos = -1;
     sc->item_slot = util_xmalloc((f->nitems + 1) * sizeof *sc->item_slot);
     sc->scored_pos = util_xmalloc((f->nitems + 1) * sizeof *sc->scored_pos);
     sc->dimitems = util_xcalloc(f->ndims + 1, sizeof *sc->dimitems);
@@ -599,6 +675,7 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
     sc->ncomments = util_xcalloc(ng, sizeof *sc->ncomments);
     sc->ncommenters = util_xcalloc(ng, sizeof *sc->ncommenters);
     sc->val = util_xcalloc(ns, sizeof *sc->val);
+    sc->vrow = util_xcalloc(ns, sizeof *sc->vrow);
     sc->score = util_xcalloc(nd, sizeof *sc->score);
     sc->row = util_xcalloc(ns, sizeof *sc->row);
     sc->at = util_xmalloc((f->nitems + 1) * sizeof *sc->at);
@@ -615,8 +692,118 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
     }
 }
 
+/* The accumulators' _new give NULL only when memory runs out (their
+ * sizes are the form's), which aborts as util_xmalloc does. */
+static void *made(void *p)
+{
+    if (!p)
+        abort();
+    return p;
+}
+
+void scan_want_validity(scan_t *sc)
+{
+    if (sc->nscored == 0)
+        return;
+    sc->vpair = made(val_pair_new(sc->nscored));
+    sc->vcov = made(stats_cov_new(sc->nscored));
+}
+
+void scan_want_drivers(scan_t *sc, int outcome_pos)
+{
+    sc->drvdim = util_xcalloc(sc->ndims + 1, sizeof *sc->drvdim);
+    for (size_t d = 0; d < sc->ndims; d++)
+        if (sc->ndimitems[d] > 0)
+            sc->drvdim[sc->ndrv++] = d;
+    if (outcome_pos < 0 || sc->ndrv == 0)
+        return;
+    sc->outcome_pos = outcome_pos;
+    sc->drow = util_xcalloc(sc->ndrv + 1, sizeof *sc->drow);
+    sc->dcov = made(stats_cov_new(sc->ndrv + 1));
+    sc->gdcov = util_xcalloc(sc->ngroups + 1, sizeof *sc->gdcov);
+    for (size_t g = 0; g < sc->ngroups; g++)
+        sc->gdcov[g] = made(stats_cov_new(sc->ndrv + 1));
+}
+
+void scan_want_screen(scan_t *sc, careless_maha_t *maha, int exclude)
+{
+    sc->screen = 1;
+    sc->exclude = exclude;
+    careless_maha_free(sc->maha);
+    sc->maha = maha;
+    free(sc->gflagged);
+    sc->gflagged = util_xcalloc(sc->ngroups + 1, sizeof *sc->gflagged);
+}
+
+/* The Mahalanobis reference pass (scan_maha_ref). */
+typedef struct {
+    const form_t *f;
+    int *slot;               /* form position -> scored index, -1 */
+    size_t k;
+    double *x;
+    stats_cov_t *cov;
+} mref_t;
+
+static int on_mref(void *ud, const store_scan_row_t *r)
+{
+    mref_t *m = ud;
+    size_t answered = 0;
+    for (size_t i = 0; i < m->k; i++)
+        m->x[i] = NAN;
+    for (size_t i = 0; i < r->n; i++) {
+        int s = m->slot[r->pos[i]];
+        if (s >= 0 && !isnan(r->num[i]) && isnan(m->x[s])) {
+            m->x[s] = r->num[i];
+            answered++;
+        }
+    }
+    if (answered == m->k)
+        stats_cov_add(m->cov, m->x);
+    return 0;
+}
+
+int scan_maha_ref(store_t *s, const form_t *f, const char *form_id, int wave,
+                  careless_maha_t **out, double *ncomplete, err_t *err)
+{
+    mref_t m = {f, util_xmalloc((f->nitems + 1) * sizeof *m.slot), 0, NULL, NULL};
+    int rc = -1;
+    *out = NULL;
+    *ncomplete = 0;
+    for (size_t i = 0; i < f->nitems; i++)
+        m.slot[i] = form_item_scored(f, &f->items[i]) ? (int)m.k++ : -1;
+    if (m.k == 0) {
+        rc = 0;
+        goto cleanup;
+    }
+    m.x = util_xcalloc(m.k, sizeof *m.x);
+    m.cov = made(stats_cov_new(m.k));
+    if (store_scan(s, form_id, wave, f, on_mref, &m, err) != 0)
+        goto cleanup;
+    *ncomplete = stats_cov_n(m.cov);
+    /* D^2 needs more cases than items for an invertible covariance */
+    if (*ncomplete > (double)m.k)
+        *out = careless_maha_new(m.cov);
+    rc = 0;
+cleanup:
+    stats_cov_free(m.cov);
+    free(m.x);
+    free(m.slot);
+    return rc;
+}
+
 void scan_free(scan_t *sc)
 {
+    val_pair_free(sc->vpair);
+    stats_cov_free(sc->vcov);
+    stats_cov_free(sc->dcov);
+    for (size_t g = 0; sc->gdcov && g < sc->ngroups; g++)
+        stats_cov_free(sc->gdcov[g]);
+    free(sc->gdcov);
+    free(sc->drvdim);
+    free(sc->drow);
+    careless_maha_free(sc->maha);
+    free(sc->gflagged);
+    free(sc->vrow);
     free(sc->xlist);
     free(sc->xtoff);
     free(sc->xtot);
@@ -713,10 +900,19 @@ int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, in
     scan_init(sc0, sc->f, sc->ngroups, sc->by_unit ? -1 : sc->by_pos, ug, sc->nunit_ids, 1);
     sc0->progress = sc->progress;
     sc0->progress_ud = sc->progress_ud;
-    sc0->done_before = sc->respondents;
+    sc0->done_before = sc->read;
     sc0->total = sc->total;
     if (sc->xpos)   /* the same disclosure control as sc's (the cross-counts) */
         scan_cross_init(sc0, sc->xunits);
+    if (sc->screen && sc->exclude) {
+        /* the earlier wave's careless respondents are left out too, judged
+         * against their own wave */
+        careless_maha_t *m0 = NULL;
+        double n0;
+        if (scan_maha_ref(s, sc->f, form_id, wave0, &m0, &n0, err) != 0)
+            return -1;
+        scan_want_screen(sc0, m0, 1);
+    }
     return scan_run(sc0, s, form_id, wave0, err);
 }
 

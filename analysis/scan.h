@@ -15,9 +15,11 @@
 #ifndef GS_SCAN_H
 #define GS_SCAN_H
 
+#include "analysis/careless.h"
 #include "analysis/results.h"
 #include "analysis/stats.h"
 #include "analysis/suppress.h"
+#include "analysis/validity.h"
 #include "base/err.h"
 #include "survey/store.h"
 
@@ -84,8 +86,28 @@ typedef struct {
                                 published order (a hash of the text) */
     size_t *ncomments;
     long *ncommenters;
+    /* measurement quality (scan_want_validity): the scored items, reverse
+     * ones flipped, pairwise (KMO .. EFA) and on complete cases (CFA) */
+    val_pair_t *vpair;
+    stats_cov_t *vcov;
+    /* key drivers (scan_want_drivers): (outcome, every dimension score)
+     * of the respondents who have them all, in all and per group */
+    int outcome_pos;         /* form position of the outcome, -1 none */
+    size_t *drvdim, ndrv;    /* the dimensions with scored items: predictors */
+    double *drow;            /* scratch: ndrv + 1 */
+    stats_cov_t *dcov;
+    stats_cov_t **gdcov;     /* ngroups */
+    /* careless screening (scan_want_screen): the scored items as answered */
+    int screen, exclude;     /* exclude: flagged respondents count nowhere */
+    careless_maha_t *maha;   /* the scan's; NULL: no Mahalanobis distances */
+    long screened, complete, nstraight, nmaha, nflagged, excluded;
+    stats_acc_t longstring, irv, d2;
+    double longstring_max;
+    long *gflagged;          /* ngroups + 1: flagged respondents per group */
+    long read;               /* responses read, kept or not (progress) */
     /* per-response scratch */
     double *val;             /* nscored answered values (NAN = none) */
+    double *vrow;            /* nscored scored values (NAN = none) */
     double *score;           /* ndims */
     double *row;             /* complete-case vector */
     int *at;                 /* form position -> its answer's index in the
@@ -145,6 +167,28 @@ int scan_self_dims(store_t *s, scan_t *sc, err_t *err);
  * the self-role responses read.  Returns 0, or -1 with err. */
 int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, stats_acc_t *overall,
               long *nresp, err_t *err);
+
+/* Careless screening flags a Mahalanobis D^2 whose chi-square p is
+ * below this. */
+#define SCAN_MAHA_ALPHA 0.001
+
+/* Asks the scan (before scan_run) for the validity accumulators; the
+ * outcome at form position outcome_pos for the key drivers; careless
+ * screening with the Mahalanobis reference maha (taken over by the scan,
+ * may be NULL), leaving the flagged respondents out of everything when
+ * exclude is set. */
+void scan_want_validity(scan_t *sc);
+void scan_want_drivers(scan_t *sc, int outcome_pos);
+void scan_want_screen(scan_t *sc, careless_maha_t *maha, int exclude);
+
+/* The Mahalanobis reference of careless screening: mean and covariance of
+ * the scored items as answered over the respondents of form_id in wave
+ * who answered them all, in a pass of its own (the screen needs it before
+ * it can judge the first respondent).  *out NULL when there is none (fewer
+ * cases than items, or a singular covariance); *ncomplete the cases.
+ * Returns 0, or -1 with *err (heap). */
+int scan_maha_ref(store_t *s, const form_t *f, const char *form_id, int wave,
+                  careless_maha_t **out, double *ncomplete, err_t *err);
 
 /* Releases what scan_init and the scan allocated; a zeroed scan is fine. */
 void scan_free(scan_t *sc);

@@ -10,15 +10,20 @@ Writes into OUTDIR:
   units.csv      code,name,category,parent,headcount for `gapsurvey unit import`
   responses.csv  N responses in gapsurvey's plain layout (what `export --format
                  plain` writes): unit, 3 background questions, 38 Likert items
-                 in 7 dimensions, one conditional text question and a comment
+                 in 7 dimensions, one conditional text question, the overall
+                 judgement (the form's outcome_field) and a comment
 
 The data are made to look like a real survey, not to be easy: unit sizes are
 skewed (a few large bureaus, many small offices, some under min_n), units
 differ on every dimension, respondents have a general level and a
 dimension-specific one, reverse-worded items are answered in reverse, 3% of
 Likert answers are blank, 2% of respondents stop part-way (every item after
-that blank), and a few leave comments.  The same N and seed give the same
-file byte for byte.  Needs numpy (Debian python3-numpy).
+that blank), and a few leave comments.  The overall judgement leans on the
+respondent's general level and, by OUTCOME_WEIGHTS, on the unit's and the
+respondent's own level on each dimension, with noise; it is drawn from a
+second stream, so every other column is what it was before the form had
+the question.  The same N and seed give the same file byte for byte.  Needs
+numpy (Debian python3-numpy).
 """
 import argparse
 import csv
@@ -33,6 +38,9 @@ FORM = os.path.join(ROOT, "questionnaires", "staff-opinion.csv")
 COMMENTS = ["希望加强学习培训", "建议减少形式主义", "领导重视程度不够", "创建工作很有成效",
             "希望多开展党支部活动", "建议简化办事流程", "More training please", "无"]
 WHY = ["整改不彻底", "问题反复出现", "窗口服务仍需改进"]
+# the outcome's weights on the dimensions (as survey/simulate.c's)
+OUTCOME_WEIGHTS = {"political": 0.08, "clean": 0.05, "learning": 0.07, "vibrant": 0.05,
+                   "efficient": 0.10, "understanding": 0.35, "planning": 0.30}
 
 
 def read_form():
@@ -50,12 +58,13 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.outdir, exist_ok=True)
     rng = np.random.default_rng(a.seed)
+    rng_out = np.random.default_rng([a.seed, 2])   # the outcome's stream
     G = a.units or max(2, min(2000, a.n // 50))
     codes = ["P%04d" % (u + 1) for u in range(G)]
 
     # the form: drop the city's unit choices, add the province's, new version
     rows = read_form()
-    out, sheet = [], None
+    out, sheet, outcome = [], None, ""
     items = []          # (type, name, dimension, reverse) in order
     for r in rows:
         if r[0]:
@@ -73,6 +82,7 @@ def main():
         if sheet == "choices" and rec.get("list_name") == "units":
             continue
         if sheet == "settings":
+            outcome = rec.get("outcome_field", "")
             r = list(r)
             r[hdr.index("version")] = "bench-%d" % G
             r[hdr.index("form_title")] = "干部职工问卷（全省基准）"
@@ -103,7 +113,7 @@ def main():
             w.writerow([c, "单位%04d" % (u + 1), "省直" if u < 100 else "市县", "",
                         int(size[u] * 1.25) + 1])
 
-    likert = [(nm, dim, rev) for t, nm, dim, rev in items if t == "select_one agree5"]
+    likert = [(nm, dim, rev) for t, nm, dim, rev in items if t == "select_one agree5" and dim]
     dims = sorted({d for _, d, _ in likert}, key=[d for _, d, _ in likert].index)
     header = [nm for t, nm, _, _ in items
               if not t.startswith(("begin", "end", "note"))]
@@ -140,6 +150,12 @@ def main():
             why = np.where((np.array([v in (1, 2) for v in vals["ef3"]])) &
                            (rng.random(m) < 0.3), rng.choice(WHY, m), "").astype(object)
             com = np.where(rng.random(m) < 0.06, rng.choice(COMMENTS, m), "").astype(object)
+            lat = gen + rng_out.normal(0.0, 0.5, m)
+            for d, dim in enumerate(dims):
+                lat += OUTCOME_WEIGHTS.get(dim, 0.1) * (ueff[uo, d] + spec[:, d])
+            overall = (1 + np.searchsorted(cuts, lat)).astype(object)
+            overall[rng_out.random(m) < 0.03] = ""
+            vals[outcome] = overall
             cols = []
             for h in header:
                 if h == "unit":

@@ -87,6 +87,10 @@ while [ "$i" -le "$REPS" ]; do
          COMMIT;"
     timed analyze "$GS" --db "$DIR/gs.db" analyze --json
     cp "$DIR/out.$$" "$DIR/gapsurvey.json"
+    # issue 19: measurement quality and key drivers from the same pass's
+    # co-moments; the careless screen adds a pass of its own
+    timed analyze_validity "$GS" --db "$DIR/gs.db" analyze --json --validity --drivers
+    timed analyze_screen "$GS" --db "$DIR/gs.db" analyze --json --validity --drivers --screen
     if [ "$i" -le "$REPORT_REPS" ]; then
         rm -rf "$DIR/report"
         timed report "$GS" --db "$DIR/gs.db" report --out "$DIR/report"
@@ -115,13 +119,15 @@ function median(a, k,   i, j, t) {
 }
 { k = ++cnt[$1]; W[$1, k] = $2; C[$1, k] = $3; if ($4 > M[$1]) M[$1] = $4 }
 END {
-    split("import insert_select analyze report floor_select floor_csv R pandas", order, " ")
+    split("import insert_select analyze analyze_validity analyze_screen report floor_select floor_csv R pandas", order, " ")
     for (s in cnt) { delete w; delete c
         for (i = 1; i <= cnt[s]; i++) { w[i] = W[s, i]; c[i] = C[s, i] }
         wall[s] = median(w, cnt[s]); cpu[s] = median(c, cnt[s]) }
     label["import"] = "gapsurvey import (CSV -> fresh database)"
     label["insert_select"] = "floor: SQLite INSERT ... SELECT of the same rows"
     label["analyze"] = "gapsurvey analyze --json"
+    label["analyze_validity"] = "gapsurvey analyze --json --validity --drivers"
+    label["analyze_screen"] = "gapsurvey analyze --json --validity --drivers --screen"
     label["report"] = "gapsurvey report (plots, HTML, Markdown)" (rstatus ? " [exit " rstatus "]" : "")
     label["floor_select"] = "floor: bare SELECT of every answer"
     label["floor_csv"] = "floor: read the CSV once (libcsv)"
@@ -129,7 +135,7 @@ END {
     label["pandas"] = "pandas/scipy script, same statistics (bench/ref.py)"
     printf "\n%d respondents, %d answers stored\n\n", n, answers
     printf "| step | runs | wall s (median) | CPU s (median) | peak MiB |\n|---|---|---|---|---|\n"
-    for (i = 1; i <= 8; i++) { s = order[i]; if (!(s in cnt)) continue
+    for (i = 1; i <= 10; i++) { s = order[i]; if (!(s in cnt)) continue
         printf "| %s | %d | %.2f | %.2f | %.0f |\n", label[s], cnt[s], wall[s], cpu[s], M[s] / 1024 }
     printf "\n"
     if (wall["import"] > 0) printf "import: %.0f responses/s, %.0f answers/s wall (%.0f answers/s of CPU); %.2fx the INSERT ... SELECT floor (wall), %.2fx (CPU)\n", n / wall["import"], answers / wall["import"], answers / cpu["import"], wall["import"] / wall["insert_select"], cpu["import"] / cpu["insert_select"]

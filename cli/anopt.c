@@ -41,6 +41,19 @@ int anopt_apply(an_opts_t *o, int c, const char *arg)
         o->fdr = x;
         return 1;
     case ANOPT_ALLOW_SMALL: o->allow_small_groups = 1; return 1;
+    case ANOPT_VALIDITY: o->validity = 1; return 1;
+    case ANOPT_DRIVERS: o->drivers = 1; return 1;
+    case ANOPT_SCREEN: o->screen = 1; return 1;
+    case ANOPT_EXCLUDE_CARELESS: o->exclude_careless = 1; return 1;
+    case ANOPT_FACTORS:
+        /* the number of factors asks for the factor analysis */
+        if (util_parse_long(arg, &l) != 0 || l < 1 || l > 1000) {
+            cli_error(_("--factors takes a whole number of factors >= 1, not '%s'"), arg);
+            return -1;
+        }
+        o->factors = (size_t)l;
+        o->validity = 1;
+        return 1;
     case ANOPT_COMMENT_MIN:
         if (util_parse_long(arg, &l) != 0 || l < 1 || l > 1000000) {
             cli_error(_("--comment-min takes a whole number >= 1, not '%s'"), arg);

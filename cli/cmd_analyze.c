@@ -19,7 +19,8 @@ static const char usage[] = N_(
     "usage: gapsurvey analyze [--form FORM] [--wave NAME] [--by unit|ITEM]\n"
     "                         [--compare-wave NAME] [--min-n N] [--min-diff X]\n"
     "                         [--fdr Q] [--comment-min N] [--allow-small-groups]\n"
-    "                         [--json | --csv DIR]\n"
+    "                         [--validity] [--factors N] [--drivers] [--screen]\n"
+    "                         [--exclude-careless] [--json | --csv DIR]\n"
     "\n"
     "Scores every respondent per dimension (0-100), then reports per dimension\n"
     "(mean, CI, Cronbach's alpha, ANOVA, Welch, Kruskal-Wallis, ICC, weak-\n"
@@ -38,12 +39,22 @@ static const char usage[] = N_(
     "  --allow-small-groups  allow --min-n below 5\n"
     "  --min-diff X       smallest difference, in points, called weak (default 5)\n"
     "  --fdr Q            false discovery rate (default 0.05)\n"
+    "  --validity         measurement quality: KMO, Bartlett, parallel analysis,\n"
+    "                     EFA (minres, oblimin), CFA of the form's own model,\n"
+    "                     omega and AVE per dimension\n"
+    "  --factors N        factors of the EFA (default: the form's dimensions)\n"
+    "  --drivers          key drivers of the form's outcome question (settings\n"
+    "                     outcome_field) and the priority matrix\n"
+    "  --screen           careless answers: longest run of equal answers, SD of\n"
+    "                     one's answers, straight-lining, Mahalanobis distance\n"
+    "  --exclude-careless screen, and leave the flagged out of every statistic\n"
     "  --json             the whole result as JSON on stdout\n"
     "  --csv DIR          dimensions.csv, groups.csv, items.csv, gaps.csv, changes.csv\n"
     "\n"
     "examples:\n"
     "  gapsurvey analyze\n"
-    "  gapsurvey analyze --form staff-opinion --by position --json\n");
+    "  gapsurvey analyze --form staff-opinion --by position --json\n"
+    "  gapsurvey analyze --validity --drivers --screen\n");
 
 static void on_progress(void *ud, long done, long total)
 {

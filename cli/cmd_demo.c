@@ -34,12 +34,14 @@ static const char usage[] = N_(
     "\n"
     "Simulates a city of 40 units surveyed in 2025 and 2026, with weaknesses\n"
     "planted in 2026 (U07 planning, U12 understanding, U23 efficient, U31\n"
-    "clean) and two units (U07, U18) whose self-assessments are inflated;\n"
-    "analyses 2026 against 2025 and writes the report into DIR (default\n"
-    "./demo): report.html, report.md, report.docx, the CSV tables, plots/ and\n"
-    "demo.db, the database it used (an older DIR/demo.db is replaced).  With\n"
-    "--db naming PostgreSQL (a postgresql:// URI) it uses that database\n"
-    "instead, which must hold no gapsurvey data yet.\n"
+    "clean), two units (U07, U18) whose self-assessments are inflated and 2%\n"
+    "careless respondents; analyses 2026 against 2025 with measurement\n"
+    "quality and key drivers, leaving the careless answers out, and writes\n"
+    "the report into DIR (default ./demo): report.html, report.md,\n"
+    "report.docx, the CSV tables, plots/ and demo.db, the database it used (an\n"
+    "older DIR/demo.db is replaced).  With --db naming PostgreSQL (a\n"
+    "postgresql:// URI) it uses that database instead, which must hold no\n"
+    "gapsurvey data yet.\n"
     "\n"
     "example:\n"
     "  gapsurvey --lang en demo --out /tmp/demo\n");
@@ -94,6 +96,35 @@ static void plot_told(void *arg, size_t done, size_t total)
 
 static const cli_opt_t opts[] = {
     {"out", 'o', CLI_VALUE | CLI_SHORT}, {"lang", 'l', CLI_VALUE | CLI_SHORT}, CLI_OPT_END};
+
+/* The key findings: weak dimensions and units, first priorities, the
+ * strongest overclaims; the rest is counted and left to the report. */
+static void print_findings(const res_t *r, int zh)
+{
+    size_t left = 0;
+    int shown[RES_FKINDS] = {0};
+    for (size_t i = 0; i < r->nfindings; i++) {
+        res_fkind_t k = r->findings[i].kind;
+        int cap = k == RES_F_WEAK_DIMENSION || k == RES_F_PRIORITY ? 100
+                  : k == RES_F_WEAK_UNIT                           ? 15
+                  : k == RES_F_OVERCLAIM                           ? 3
+                                                                   : 0;
+        if ((unsigned)k < RES_FKINDS && shown[k] < cap) {
+            shown[k]++;
+            char *text = render_finding(r, &r->findings[i], zh);
+            printf("  - %s\n", text);
+            free(text);
+        } else {
+            left++;
+        }
+    }
+    if (!r->nfindings)
+        fputs(TR(zh, "  (none)\n"), stdout);
+    if (left)
+        printf(TR(zh, "  ... and %zu more findings (self-vs-staff gaps, changes since the previous wave, "
+                      "measurement quality) in the report.\n"),
+               left);
+}
 
 /* The table gives demo no CLI_*_DB flag: it makes its own database. */
 int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
@@ -154,6 +185,8 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
         o.overclaim = overclaim;
         o.noverclaim = 2;
         o.unit_effects = 0.5;
+        /* a few careless respondents, for the screen to find */
+        o.careless = 0.02;
         if (w) {
             o.plants = (sim_plant_t *)plants;
             o.nplants = sizeof plants / sizeof plants[0];
@@ -175,6 +208,9 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
     ao.wave = "2026";
     ao.compare_wave = "2025";
     ao.lang = lang;
+    /* the careless respondents are left out: kept, their straight-lining
+     * on reverse-worded items makes an eighth factor of its own */
+    ao.validity = ao.drivers = ao.screen = ao.exclude_careless = 1;
     if (an_run(s, &ao, &r, &err) != 0) {
         cli_error(_("analysis: %s"), err.msg);
         goto cleanup;
@@ -191,28 +227,7 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
     printf(TR(zh, "\nFindings (wave %s against %s):\n"), w1, w0);
     free(w1);
     free(w0);
-    /* the key findings: weak dimensions and units, the strongest
-     * overclaims; the rest is counted and left to the report */
-    size_t left = 0;
-    int shown[8] = {0};
-    for (size_t i = 0; i < r->nfindings; i++) {
-        res_fkind_t k = r->findings[i].kind;
-        int cap = k == RES_F_WEAK_DIMENSION ? 100 : k == RES_F_WEAK_UNIT ? 15 : k == RES_F_OVERCLAIM ? 3 : 0;
-        if ((unsigned)k < 8 && shown[k] < cap) {
-            shown[k]++;
-            char *text = render_finding(r, &r->findings[i], zh);
-            printf("  - %s\n", text);
-            free(text);
-        } else {
-            left++;
-        }
-    }
-    if (!r->nfindings)
-        fputs(TR(zh, "  (none)\n"), stdout);
-    if (left)
-        printf(TR(zh, "  ... and %zu more findings (self-vs-staff gaps, changes since the previous wave) in "
-                      "the report.\n"),
-               left);
+    print_findings(r, zh);
     if (plot_err.msg) {
         cli_perror(&plot_err);
         cli_error(_("the report was written without those plots"));

@@ -25,14 +25,17 @@ static const char usage[] = N_(
     "usage: gapsurvey report --out DIR [--form FORM] [--wave NAME] [--by unit|ITEM]\n"
     "                        [--lang zh|en] [--compare-wave NAME] [--min-n N]\n"
     "                        [--min-diff X] [--fdr Q] [--comment-min N]\n"
-    "                        [--allow-small-groups] [--no-plots]\n"
+    "                        [--allow-small-groups] [--validity] [--factors N]\n"
+    "                        [--drivers] [--screen] [--exclude-careless] [--no-plots]\n"
     "                        [--format html,md,docx|all] [--unit CODE]\n"
     "       gapsurvey report --each-unit DIR [analysis options]\n"
     "\n"
     "Writes DIR/report.html (one self-contained file, printable on A4),\n"
     "DIR/report.md, the tables as CSV (UTF-8 with BOM, for Excel and WPS) and\n"
     "the plots under DIR/plots/ (PNG and SVG, each with the gnuplot script and\n"
-    "data that draw it).  The analysis options are those of 'gapsurvey analyze'.\n"
+    "data that draw it).  The analysis options are those of 'gapsurvey analyze';\n"
+    "--validity, --drivers and --screen add the sections on measurement quality\n"
+    "and on where to act first.\n"
     "\n"
     "  --out DIR          where to write (created if needed)\n"
     "  --lang zh|en       language of the report (default: --lang before the\n"
@@ -49,6 +52,7 @@ static const char usage[] = N_(
     "  gapsurvey report --out report-2026\n"
     "  gapsurvey report --wave 2026 --compare-wave 2025 --lang en --out report-en\n"
     "  gapsurvey report --format docx --out report-2026\n"
+    "  gapsurvey report --validity --drivers --screen --out report-2026\n"
     "  gapsurvey report --compare-wave 2025 --each-unit feedback-2026\n");
 
 /* The formats of --format LIST into *f; -1 on a word it does not know. */

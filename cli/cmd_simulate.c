@@ -18,7 +18,8 @@
 static const char usage[] = N_(
     "usage: gapsurvey simulate [--units N] [--staff N] [--seed S] [--wave NAME]\n"
     "                          [--plant UNIT:DIM:DELTA,...] [--overclaim UNIT,...]\n"
-    "                          [--missing RATE] [--unit-effects SCALE] [--unbiased-self]\n"
+    "                          [--missing RATE] [--careless RATE] [--unit-effects SCALE]\n"
+    "                          [--unbiased-self]\n"
     "\n"
     "Stores synthetic but realistic responses to the shipped questionnaires\n"
     "(staff-opinion and five-type-self): about N staff per unit and one\n"
@@ -36,6 +37,8 @@ static const char usage[] = N_(
     "                    the 0-100 scale (negative = weaker); repeatable\n"
     "  --overclaim U,... units whose self-assessment is at the top of the scale\n"
     "  --missing RATE    share of Likert answers left blank (default 0.03)\n"
+    "  --careless RATE   share of staff who answer carelessly: half give one answer\n"
+    "                    to every item, half answer at random (default 0)\n"
     "  --unit-effects S  scale of the random differences between units (default 1;\n"
     "                    0: units differ only where planted)\n"
     "  --unbiased-self   draw each self-assessment like one more staff member of\n"
@@ -98,7 +101,8 @@ static const cli_opt_t opts[] = {
     {"seed", 'S', CLI_VALUE | CLI_SHORT},      {"plant", 'p', CLI_VALUE | CLI_SHORT},
     {"overclaim", 'o', CLI_VALUE | CLI_SHORT}, {"wave", 'w', CLI_VALUE | CLI_SHORT},
     {"missing", 'm', CLI_VALUE | CLI_SHORT},   {"unit-effects", 'E', CLI_VALUE | CLI_SHORT},
-    {"unbiased-self", 'B', CLI_SHORT},         CLI_OPT_END};
+    {"unbiased-self", 'B', CLI_SHORT},         {"careless", 'C', CLI_VALUE},
+    CLI_OPT_END};
 
 int cmd_simulate(int argc, char **argv, cli_ctx_t *cx)
 {
@@ -149,6 +153,12 @@ int cmd_simulate(int argc, char **argv, cli_ctx_t *cx)
             }
             break;
         case 'B': o.unbiased_self = 1; break;
+        case 'C':
+            if (util_parse_double(optarg, &o.careless) != 0 || o.careless < 0 || o.careless > 1) {
+                cli_error(_("--careless takes a share from 0 to 1 (e.g. 0.02), not '%s'"), optarg);
+                goto cleanup;
+            }
+            break;
         }
     }
     if (c != CLI_END) {

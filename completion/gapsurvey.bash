@@ -69,7 +69,8 @@ _gapsurvey()
     -o | --output | --slips | --rejects | --tls-cert | --tls-key | --admin-token | --sealed | --key)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --count | --units | --staff | --seed | --threads | --timeout | --max-body | --rate | --min-n | \
-        --min-diff | --fdr | --comment-min | --missing | --unit-effects | --plant | --overclaim | --token | \
+        --min-diff | --fdr | --comment-min | --missing | --careless | --factors | --unit-effects | --plant | \
+        --overclaim | --token | \
         --verify | --resume | --listen | --base-url | --unit-column)
         return ;;
     esac
@@ -83,9 +84,9 @@ _gapsurvey()
     serve) opts="--listen --threads --tls-cert --tls-key --admin-token --timeout --max-body --rate --help" ;;
     import) opts="--form --format --wave --encoding --unit-column --create-units --skip-invalid --rejects --dry-run --again --help" ;;
     export) opts="--form --wave --all-waves --format --labels --unit-info --wave-column --scores -o --output --help" ;;
-    simulate) opts="--units --staff --seed --wave --plant --overclaim --missing --unit-effects --unbiased-self --help" ;;
-    analyze) opts="--form --wave --by --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --json --csv --help" ;;
-    report) opts="--out --form --wave --by --lang --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --no-plots --format --unit --each-unit --help" ;;
+    simulate) opts="--units --staff --seed --wave --plant --overclaim --missing --careless --unit-effects --unbiased-self --help" ;;
+    analyze) opts="--form --wave --by --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --validity --factors --drivers --screen --exclude-careless --json --csv --help" ;;
+    report) opts="--out --form --wave --by --lang --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --validity --factors --drivers --screen --exclude-careless --no-plots --format --unit --each-unit --help" ;;
     demo) opts="--out --lang --help" ;;
     db) opts="--help" ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;

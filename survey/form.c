@@ -112,7 +112,12 @@ typedef struct {
     size_t nsheets;
     /* where the settings values sit, for checks made once the survey is read */
     long settings_line;
-    int col_default_language, col_unit_field;
+    int col_default_language, col_unit_field, col_outcome_field;
+    /* the survey row marked `outcome` yes, for the checks against
+     * settings' outcome_field: its line and column, 0 for none */
+    long outcome_line;
+    int outcome_col;
+    int outcome_by_col;      /* outcome_field came from that column, not settings */
     /* a dimensions or choices sheet that could not be read: every code or
      * list name used in the survey would then be "not declared", which says
      * nothing the sheet's own error does not */
@@ -541,8 +546,8 @@ static void load_settings(loader_t *L)
         return;
     }
     static const char *const known[] = {"form_id", "version", "form_title", "default_language",
-                                        "role", "unit_field", "instance_name", "style",
-                                        "allow_choice_duplicates", NULL};
+                                        "role", "unit_field", "outcome_field", "instance_name",
+                                        "style", "allow_choice_duplicates", NULL};
     colspec_t *cs = parse_header(L, s->header);
     warn_unknown_columns(L, s, cs, known);
     const row_t *r = NULL;
@@ -615,6 +620,12 @@ static void load_settings(loader_t *L)
     if (*v)
         f->unit_field = util_xstrdup(v);
     L->col_unit_field = c + 1;
+
+    c = col_of(L, s, cs, "outcome_field");
+    v = r ? cell(r, c) : "";
+    if (*v)
+        f->outcome_field = util_xstrdup(v);
+    L->col_outcome_field = c + 1;
     colspecs_free(cs, s->header->n);
 }
 
@@ -1062,7 +1073,7 @@ static void check_ref(void *ud, const char *name, int col)
 typedef struct {
     const sheet_t *s;
     colspec_t *cs;
-    int type, name, label, req, rel, con, app, dim, rev, pts, calc;
+    int type, name, label, req, rel, con, app, dim, rev, pts, calc, outc;
     int filter, dflt, ro, params, rcount;
     int stack[64];       /* open groups: item indices */
     long stack_line[64];
@@ -1088,7 +1099,7 @@ static int survey_columns(loader_t *L, survey_t *sv)
         "type", "name", "label", "hint", "required", "required_message", "relevant",
         "constraint", "constraint_message", "appearance", "dimension", "reverse", "points",
         "calculation", "choice_filter", "default", "read_only", "parameters", "repeat_count",
-        "media", NULL};
+        "media", "outcome", NULL};
     const sheet_t *s = sv->s;
     sv->cs = parse_header(L, s->header);
     warn_unknown_columns(L, s, sv->cs, known);
@@ -1102,6 +1113,7 @@ static int survey_columns(loader_t *L, survey_t *sv)
     sv->dim = col_of(L, s, cs, "dimension");
     sv->rev = col_of(L, s, cs, "reverse");
     sv->pts = col_of(L, s, cs, "points");
+    sv->outc = col_of(L, s, cs, "outcome");
     sv->calc = col_of(L, s, cs, "calculation");
     sv->filter = col_of(L, s, cs, "choice_filter");
     sv->dflt = col_of(L, s, cs, "default");
@@ -1252,6 +1264,38 @@ static void item_logic(loader_t *L, survey_t *sv, const row_t *r, form_item_t *i
     }
 }
 
+/* The `outcome` column: yes marks the question whose answer the key-driver
+ * analysis explains (the same as settings' outcome_field; the checks on
+ * the question itself are final_outcome's). */
+static void item_outcome(loader_t *L, survey_t *sv, const row_t *r, form_item_t *it)
+{
+    form_t *f = L->f;
+    const char *v = cell(r, sv->outc);
+    if (!*v || util_is_no(v))
+        return;
+    if (!util_is_yes(v)) {
+        err(L, r->line, sv->outc + 1, _("outcome must be yes or no, not '%s'"), v);
+        return;
+    }
+    if (L->outcome_line) {
+        err(L, r->line, sv->outc + 1, _("'%s' is a second outcome: line %ld marks one already; "
+            "the key-driver analysis explains one question"), it->name ? it->name : "",
+            L->outcome_line);
+        return;
+    }
+    L->outcome_line = r->line;
+    L->outcome_col = sv->outc + 1;
+    if (f->outcome_field && it->name && strcmp(f->outcome_field, it->name) != 0) {
+        err(L, r->line, sv->outc + 1, _("'%s' is marked outcome, but settings name '%s' as "
+            "outcome_field; keep one of the two"), it->name, f->outcome_field);
+        return;
+    }
+    if (!f->outcome_field && it->name) {
+        f->outcome_field = util_xstrdup(it->name);
+        L->outcome_by_col = 1;
+    }
+}
+
 /* points, dimension, reverse: what the analysis scores. */
 static void item_scoring(loader_t *L, survey_t *sv, const row_t *r, form_item_t *it)
 {
@@ -1326,6 +1370,7 @@ static void item_scoring(loader_t *L, survey_t *sv, const row_t *r, form_item_t 
             err(L, r->line, crev + 1, _("reverse must be yes or no, not '%s'"), rev);
         }
     }
+    item_outcome(L, sv, r, it);
 }
 
 /* ---- round-2 columns ---- */
@@ -1903,6 +1948,35 @@ static void warn_mixed_scales(loader_t *L)
     }
 }
 
+/* The outcome (settings' outcome_field or the `outcome` column) must be
+ * a select_one question with a numeric choice list outside the
+ * dimensions: an overall judgement the dimension scores can explain. */
+static void final_outcome(loader_t *L)
+{
+    form_t *f = L->f;
+    if (!f->outcome_field)
+        return;
+    long line = L->outcome_by_col ? L->outcome_line : L->settings_line;
+    int col = L->outcome_by_col ? L->outcome_col : L->col_outcome_field;
+    int k = form_item_index(f, f->outcome_field);
+    const form_item_t *it = k >= 0 ? &f->items[k] : NULL;
+    if (!it)
+        err(L, line, col, _("outcome_field '%s' is not a question of this form; name the "
+            "select_one question that asks for the overall judgement"), f->outcome_field);
+    else if (it->type != FORM_SELECT_ONE || it->list < 0 || !f->lists[it->list].numeric)
+        err(L, line, col, _("outcome '%s' must be a select_one question with a numeric choice "
+            "list (such as agree5), but it is %s"), f->outcome_field,
+            it->type == FORM_SELECT_ONE ? _("a select_one with a list that is not numeric")
+                                        : form_type_name(it->type));
+    else if (it->dim >= 0)
+        err(L, line, col, _("outcome '%s' belongs to dimension '%s'; the outcome is explained "
+            "by the dimensions, so it must stand outside them"), f->outcome_field,
+            f->dims[it->dim].code);
+    else if (it->repeat >= 0)
+        err(L, line, col, _("outcome '%s' is inside a repeat; it needs one answer per "
+            "response"), f->outcome_field);
+}
+
 static void final_checks(loader_t *L)
 {
     form_t *f = L->f;
@@ -1939,6 +2013,7 @@ static void final_checks(loader_t *L)
                 "select_one question of this form, but it is %s"), f->unit_field,
                 form_type_name(f->items[k].type));
     }
+    final_outcome(L);
     /* a question on an undefined list is not scored: its dimension would
      * look empty because of the one error already reported */
     for (size_t i = 0; i < f->ndims && !L->undefined_lists; i++)
@@ -2220,6 +2295,7 @@ void form_free(form_t *f)
     free(f->title);
     free(f->default_language);
     free(f->unit_field);
+    free(f->outcome_field);
     free(f->file);
     free(f->source);
     free(f);

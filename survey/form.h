@@ -99,6 +99,9 @@ typedef struct {
 
 typedef struct {
     char *form_id, *version, *title, *default_language, *unit_field;
+    char *outcome_field;     /* the overall select_one the key drivers explain
+                                (settings outcome_field, or the survey column
+                                outcome = yes); NULL none */
     form_text_t title_text;  /* form_title::LANG columns; NULL when none */
     form_role_t role;
     char *file;          /* the name errors were reported against */

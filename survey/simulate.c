@@ -55,6 +55,23 @@
  * or overclaiming one) gets only 2-4 respondents, so the anonymity rules
  * have something to suppress.
  *
+ * The overall judgement (the staff form's outcome_field, "the unit already
+ * meets the requirements of a model agency") is 55 plus the weighted sum
+ * of the respondent's latent departures from the city means (weights:
+ * understanding 0.35, planning 0.30, efficient 0.10, political 0.08,
+ * learning 0.07, clean and vibrant 0.05, any other dimension 0.10) plus
+ * normal noise sd 4, answered like a Likert item and left blank at the
+ * same rate; its numbers come from a stream of their own per unit, so
+ * the other answers are those of a form without the question.  The key
+ * drivers should therefore find understanding and planning, the two
+ * lowest dimensions, the most important: the first priorities.
+ *
+ * A share `careless` of staff (default 0) answer carelessly, drawn from a
+ * stream of their own per unit: half of them give one answer, at random,
+ * to every Likert item and the overall judgement (straight-lining), half
+ * answer each at random; neither leaves a blank.  Their other questions
+ * (background, comment) are answered as everyone's.
+ *
  * Self-assessment, one per unit, answered without blanks: latent = the
  * unit's true staff-side mean (city mean + unit effect + plant) + a bias
  * (normal mean 1, sd 2, for the unit) + a normal sd 2 per dimension, items
@@ -108,15 +125,19 @@
 #define SD_SELF_DIM 2.0
 #define SD_SELF_ITEM 0.3
 #define COMMENT_RATE 0.10
+#define OUTCOME_BASE 55.0
+#define OUTCOME_WEIGHT_OTHER 0.10
+#define SD_OUTCOME 4.0
 #define MAX_UNITS 10000
 #define MAX_STAFF 10000
 
 static const struct {
     const char *code;
-    double mean;
+    double mean, weight;
 } city_means[] = {
-    {"political", 72}, {"clean", 70},         {"learning", 68}, {"vibrant", 66},
-    {"efficient", 65}, {"understanding", 60}, {"planning", 58},
+    {"political", 72, 0.08}, {"clean", 70, 0.05},         {"learning", 68, 0.07},
+    {"vibrant", 66, 0.05},   {"efficient", 65, 0.10},     {"understanding", 60, 0.35},
+    {"planning", 58, 0.30},
 };
 
 /* The concerns of the seed report, in staff's words. */
@@ -230,6 +251,8 @@ typedef struct {
 typedef struct {
     unit_t *u;
     rng_t rng;
+    rng_t orng;         /* the outcome's own stream (simulate_outcome) */
+    rng_t crng;         /* careless respondents' own stream */
     int nstaff;
     int overclaim;
     double general, self_bias;
@@ -253,6 +276,8 @@ typedef struct {
     size_t nsim;
     double *city;       /* per staff-form dimension */
     double *latent;     /* scratch: one respondent's latent per dimension */
+    int outcome;        /* the staff form's outcome question, -1 none */
+    double *weight;     /* per staff-form dimension: its weight in the outcome */
     int wave;           /* 0 = create it */
     char today[11];
 } sim_t;
@@ -588,12 +613,17 @@ static int plan_sim(sim_t *m, err_t *err)
     m->sim = util_xcalloc(m->nsim, sizeof *m->sim);
     m->city = util_xcalloc(sf->ndims + 1, sizeof *m->city);
     m->latent = util_xcalloc(sf->ndims + m->self.f->ndims + 1, sizeof *m->latent);
+    m->weight = util_xcalloc(sf->ndims + 1, sizeof *m->weight);
     for (size_t d = 0; d < sf->ndims; d++) {
         m->city[d] = CITY_MEAN_OTHER;
+        m->weight[d] = OUTCOME_WEIGHT_OTHER;
         for (size_t c = 0; c < sizeof city_means / sizeof city_means[0]; c++)
-            if (strcmp(sf->dims[d].code, city_means[c].code) == 0)
+            if (strcmp(sf->dims[d].code, city_means[c].code) == 0) {
                 m->city[d] = city_means[c].mean;
+                m->weight[d] = city_means[c].weight;
+            }
     }
+    m->outcome = sf->outcome_field ? form_item_index(sf, sf->outcome_field) : -1;
     double hcsum = 0;
     int hcn = 0;
     for (size_t i = 0; i < m->nsim; i++)
@@ -605,6 +635,11 @@ static int plan_sim(sim_t *m, err_t *err)
         sunit_t *su = &m->sim[i];
         su->u = &m->units[i];
         rng_seed(&su->rng, (uint64_t)o->seed, su->u->code);
+        char label[80];
+        snprintf(label, sizeof label, "outcome:%s", su->u->code);
+        rng_seed(&su->orng, (uint64_t)o->seed, label);
+        snprintf(label, sizeof label, "careless:%s", su->u->code);
+        rng_seed(&su->crng, (uint64_t)o->seed, label);
         su->general = rng_normal(&su->rng, 0, SD_UNIT_GENERAL * o->unit_effects);
         su->effect = util_xcalloc(sf->ndims + 1, sizeof *su->effect);
         for (size_t d = 0; d < sf->ndims; d++)
@@ -707,6 +742,16 @@ static int set_likert(ans_t *a, const form_t *f, size_t pos, double latent, doub
     char v[32];
     snprintf(v, sizeof v, "%.0f", x);
     return set_answer(a, f, pos, v, err);
+}
+
+/* A careless answer: the choice at u (in [0, 1)) of the item's list, as
+ * given, whatever the item says or whether it is reverse-worded. */
+static int set_careless(ans_t *a, const form_t *f, size_t pos, double u, err_t *err)
+{
+    const form_list_t *l = &f->lists[f->items[pos].list];
+    if (!l->nchoices)
+        return 0;
+    return set_answer(a, f, pos, l->choices[(size_t)(u * (double)l->nchoices)].name, err);
 }
 
 /* A required question simulate has no model for gets its first choice, 0
@@ -876,6 +921,27 @@ static int simulate_self(sim_t *m, sunit_t *su, ans_t *a, err_t *err)
     return store_one(m, &m->self, a, su->u->id, err);
 }
 
+/* The overall judgement (the form's outcome) of the staff member whose
+ * latent dimension scores are in m->latent: OUTCOME_BASE plus the
+ * weighted sum of the member's departures from the city means (weights
+ * of city_means, summing to 1: understanding and planning weigh most,
+ * as the seed report says the campaign stands or falls with them) plus
+ * normal noise SD_OUTCOME, answered as a Likert item.  From the unit's
+ * outcome stream, so a form without the question simulates the same
+ * answers as before. */
+static int simulate_outcome(sim_t *m, sunit_t *su, ans_t *a, err_t *err)
+{
+    const form_t *f = m->staff.f;
+    double latent = OUTCOME_BASE + rng_normal(&su->orng, 0, SD_OUTCOME);
+    for (size_t d = 0; d < f->ndims; d++)
+        latent += m->weight[d] * (m->latent[d] - m->city[d]);
+    double noise = rng_normal(&su->orng, 0, SD_ITEM);
+    if (rng_unif(&su->orng) < m->o->missing || f->items[m->outcome].list < 0 ||
+        !f->lists[f->items[m->outcome].list].numeric)
+        return 0;
+    return set_likert(a, f, (size_t)m->outcome, latent, noise, err);
+}
+
 static int simulate_staff(sim_t *m, sunit_t *su, ans_t *a, err_t *err)
 {
     const form_t *f = m->staff.f;
@@ -889,15 +955,27 @@ static int simulate_staff(sim_t *m, sunit_t *su, ans_t *a, err_t *err)
     for (size_t d = 0; d < f->ndims; d++)
         latent[d] = m->city[d] + su->general + su->effect[d] + person +
                     rng_normal(r, 0, SD_PERSON_DIM);
+    /* careless or not, from the unit's careless stream, so that a share of
+     * 0 leaves every other number as it was */
+    double cu = rng_unif(&su->crng), cv = rng_unif(&su->crng);
+    int careless = cu < m->o->careless ? (cu < m->o->careless / 2 ? 1 : 2) : 0;
     for (size_t i = 0; i < f->nitems; i++) {
         const form_item_t *it = &f->items[i];
+        if ((int)i == m->outcome)   /* its own stream: simulate_outcome */
+            continue;
         double noise = rng_normal(r, 0, SD_ITEM);
         int blank = rng_unif(r) < m->o->missing;
-        if (!form_item_scored(f, it) || blank)
+        if (!form_item_scored(f, it) || (blank && !careless))
             continue;
-        if (set_likert(a, f, i, latent[it->dim], noise, err) != 0)
+        int rc = careless ? set_careless(a, f, i, careless == 1 ? cv : rng_unif(&su->crng), err)
+                          : set_likert(a, f, i, latent[it->dim], noise, err);
+        if (rc != 0)
             return -1;
     }
+    if (m->outcome >= 0 && careless && set_careless(a, f, (size_t)m->outcome, cv, err) != 0)
+        return -1;
+    if (m->outcome >= 0 && !careless && simulate_outcome(m, su, a, err) != 0)
+        return -1;
     int says = rng_unif(r) < COMMENT_RATE, which = rng_below(r, (int)NCOMMENTS);
     if (says && comment >= 0 && f->items[comment].type == FORM_TEXT &&
         set_answer(a, f, (size_t)comment, comments[which], err) != 0)
@@ -1001,6 +1079,10 @@ int sim_run(store_t *s, const sim_opts_t *o, long *staff_written, long *self_wri
                 o->unit_effects);
         goto cleanup;
     }
+    if (!(o->careless >= 0 && o->careless <= 1)) {
+        err_set(err, ERR_FAIL, _("the careless share must be from 0 to 1, not %g"), o->careless);
+        goto cleanup;
+    }
     if (!(o->missing >= 0 && o->missing < 1)) {
         err_set(err, ERR_FAIL, _("the missing-answer rate must be at least 0 and below 1, not %g"),
                 o->missing);
@@ -1036,6 +1118,7 @@ cleanup:
         free(m.sim[i].effect);
     free(m.sim);
     free(m.city);
+    free(m.weight);
     free(m.latent);
     for (size_t i = 0; i < m.nunits; i++) {
         free(m.units[i].code);

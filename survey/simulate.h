@@ -36,6 +36,9 @@ typedef struct {
     size_t nplants;
     char **overclaim;   /* unit codes whose self-assessment is at the top of the scale */
     size_t noverclaim;
+    double careless;    /* share of staff who answer carelessly (default 0): half
+                           of them give one answer to every Likert item, half
+                           answer at random; both answer every item */
     int unbiased_self;  /* 1: each self-assessment is drawn like one more staff
                            member of its unit (a null model for the gap rule);
                            0 (default): a realistic small self-flattery */

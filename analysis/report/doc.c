@@ -544,10 +544,10 @@ void doc_figure(doc_t *d, const plot_t *pl)
         docx_figure(d->x, png, pattern, pl->title, pl->kind == PLOT_RADAR);
         free(png);
     }
-    static const char *const kinds[] = {"heatmap", "means", "funnel", "dumbbell",
-                                        "likert",  "radar", "change", "response"};
+    static const char *const kinds[] = {"heatmap", "means", "funnel",   "dumbbell", "likert",
+                                        "radar",   "change", "response", "scree",    "priority"};
     util_buf_addf(&d->h, "<figure id=\"fig-%s\" class=\"k-%s\">\n", pl->base,
-                  (unsigned)pl->kind < 8 ? kinds[pl->kind] : "plot");
+                  (unsigned)pl->kind < sizeof kinds / sizeof kinds[0] ? kinds[pl->kind] : "plot");
     inline_svg(&d->h, svg, d->fig, pl->title);
     util_buf_adds(&d->h, "<figcaption>");
     html_esc(&d->h, cap);

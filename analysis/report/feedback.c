@@ -64,7 +64,7 @@ static void scores(doc_t *d, size_t g)
     doc_section(d, "scores", TR(d->zh, "Scores against the city"));
     /* xgettext:no-c-format */
     const char *ci = TR(d->zh, "95% CI");
-    /* xgettext:no-c-format */
+    /* xgettext:no-c-format (one comment marks one string) */
     const char *city = TR(d->zh, "city (95% CI)");
     doc_table_begin(d, TR(d->zh, "The unit's scores and the city's"), 7, TR(d->zh, "dimension"), TR(d->zh, "mean"),
                     ci, city, TR(d->zh, "difference"), "q", TR(d->zh, "rank"));

@@ -96,6 +96,59 @@ static char *change_text(const res_t *r, const res_finding_t *f, int zh)
     return s;
 }
 
+/* The name of the finding's item (validity's), "" when there is none. */
+static const char *item_name(const res_t *r, const res_finding_t *f)
+{
+    double i = findings_value(f, "item");
+    return r->validity && i >= 0 && i < (double)r->validity->nitems ? r->validity->items[(size_t)i] : "";
+}
+
+/* The label of the finding's other dimension, "" when there is none. */
+static const char *other_dim(const res_t *r, const res_finding_t *f)
+{
+    double d = findings_value(f, "other_dim");
+    return d >= 0 && d < (double)r->ndims ? r->dims[(size_t)d].label : "";
+}
+
+/* Findings on measurement quality and priorities. */
+static char *quality_text(const res_t *r, const res_finding_t *f, int zh)
+{
+    const res_dim_t *D = f->dim >= 0 ? &r->dims[f->dim] : NULL;
+    switch (f->kind) {
+    case RES_F_PRIORITY:
+        return util_fmt(TR(zh, "%1$s is a first priority: it weighs heavily on the overall judgement (%2$.0f%% of "
+                               "the variance the dimensions explain, rank %3$.0f of %4$.0f) and scores low "
+                               "(mean %5$.1f of 100)."),
+                        D->label, 100 * findings_value(f, "share"), findings_value(f, "rank"),
+                        findings_value(f, "predictors"), findings_value(f, "mean"));
+    case RES_F_FACTOR_COUNT:
+        return util_fmt(TR(zh, "Parallel analysis suggests %1$.0f factors, but the form has %2$.0f dimensions: "
+                               "the items may not separate the dimensions as designed."),
+                        findings_value(f, "factors"), findings_value(f, "dimensions"));
+    case RES_F_CROSS_LOADING:
+        return util_fmt(TR(zh, "Item %1$s belongs with the %2$s items more than with %3$s: it loads %4$.2f on "
+                               "their factor and %5$.2f on its own dimension's."),
+                        item_name(r, f), other_dim(r, f), D->label,
+                        findings_value(f, "other_loading"), findings_value(f, "loading"));
+    case RES_F_LOW_LOADING:
+        return util_fmt(TR(zh, "Item %1$s loads only %2$.2f on the factor of its dimension %3$s (below 0.40): "
+                               "it measures that dimension weakly."),
+                        item_name(r, f), findings_value(f, "loading"), D->label);
+    case RES_F_POOR_FIT:
+        return util_fmt(TR(zh, "The confirmatory factor analysis of the form's own model fits poorly: CFI = "
+                               "%.3f (below 0.90), TLI = %.3f, RMSEA = %.3f, SRMR = %.3f."),
+                        findings_value(f, "cfi"), findings_value(f, "tli"), findings_value(f, "rmsea"),
+                        findings_value(f, "srmr"));
+    case RES_F_LOW_AVE:   /* findings.c: omega below 0.60 too */
+        return util_fmt(TR(zh, "%s: the average variance extracted is %.2f, below 0.50, and the composite "
+                               "reliability (omega = %.2f) is below 0.60: the items do not converge on the "
+                               "dimension."),
+                        D->label, findings_value(f, "ave"), findings_value(f, "omega"));
+    default:
+        return util_xstrdup("");
+    }
+}
+
 char *render_finding(const res_t *r, const res_finding_t *f, int zh)
 {
     char b1[32];
@@ -136,8 +189,67 @@ char *render_finding(const res_t *r, const res_finding_t *f, int zh)
     case RES_F_IMPROVED:
     case RES_F_DECLINED:
         return change_text(r, f, zh);
+    case RES_F_PRIORITY:
+    case RES_F_FACTOR_COUNT:
+    case RES_F_CROSS_LOADING:
+    case RES_F_LOW_LOADING:
+    case RES_F_POOR_FIT:
+    case RES_F_LOW_AVE:
+        return quality_text(r, f, zh);
     }
     return util_xstrdup("");
+}
+
+/* Why a measurement-quality statistic is missing (res_vstatus_t). */
+static const char *vreason(size_t status, int zh)
+{
+    switch (status) {
+    case RES_V_FEW:
+        return TR(zh, "too few respondents or items for it");
+    case RES_V_SINGULAR:
+        return TR(zh, "the correlation or covariance matrix is singular (an item repeats others, or too few "
+                      "respondents answered every item)");
+    case RES_V_NOCONV:
+        return TR(zh, "the fit did not converge");
+    case RES_V_UNDEF:
+        return TR(zh, "an item does not vary, or two items were never answered together");
+    default:
+        return TR(zh, "out of memory");
+    }
+}
+
+/* The warnings of quality.c (w->count: the res_vstatus_t); NULL for the
+ * other kinds. */
+static char *quality_warning(const res_warning_t *w, int zh)
+{
+    const char *fmt = NULL;
+    switch (w->kind) {
+    case RES_W_VAL_COR: fmt = TR(zh, "measurement quality not computed: %s"); break;
+    case RES_W_VAL_KMO: fmt = TR(zh, "no KMO or Bartlett test: %s"); break;
+    case RES_W_VAL_PARALLEL: fmt = TR(zh, "no parallel analysis: %s"); break;
+    case RES_W_VAL_EFA: fmt = TR(zh, "no exploratory factor analysis: %s"); break;
+    case RES_W_VAL_CFA: fmt = TR(zh, "no confirmatory factor analysis: %s"); break;
+    case RES_W_MAHA: fmt = TR(zh, "no Mahalanobis distances in the careless-answer screen: %s"); break;
+    case RES_W_VAL_ROTATION:
+        return util_xstrdup(TR(zh, "the oblimin rotation stopped after 1000 steps without converging; read the "
+                                   "factor loadings with care"));
+    case RES_W_DRV_NO_OUTCOME:
+        return util_xstrdup(TR(zh, "no key drivers: the form names no outcome (settings outcome_field, or the "
+                                   "survey column outcome = yes)"));
+    case RES_W_DRV:
+        if (w->count == RES_V_FEW)
+            return util_fmt(TR(zh, "no key drivers: fewer than %d respondents per dimension have both the "
+                                   "outcome and every dimension score"),
+                            RES_DRV_PER_PREDICTOR);
+        if (w->count == RES_V_SINGULAR)
+            return util_xstrdup(TR(zh, "no key drivers: the outcome or a dimension score does not vary, or "
+                                       "the dimension scores are collinear"));
+        fmt = TR(zh, "no key drivers: %s");
+        break;
+    default:
+        return NULL;
+    }
+    return util_fmt(fmt, vreason(w->count, zh));
 }
 
 /* UNITS_NAMED units or fewer are listed as "name (code)", more by their
@@ -240,6 +352,11 @@ static const char *dim_warning(res_wkind_t kind, int zh)
         return TR(zh, "%s: Kruskal-Wallis not computable (every score ties)");
     case RES_W_DEV_NOOTHER:
         return TR(zh, "%s: no weak-dimension test (no respondent has a score on another dimension)");
+    case RES_W_VAL_HEYWOOD:
+        return TR(zh, "%s: the confirmatory factor analysis estimates a negative variance for this "
+                      "dimension's factor or one of its items (an improper solution, a Heywood case), so its "
+                      "standardized loadings, omega and AVE are undefined; its items may not measure one "
+                      "thing");
     case RES_W_DEV_NOVAR:
         return TR(zh, "%s: no weak-dimension test (fewer than two respondents, or no variance)");
     case RES_W_CONSTANT:
@@ -251,12 +368,26 @@ static const char *dim_warning(res_wkind_t kind, int zh)
     }
 }
 
+const char *render_quadrant(res_quadrant_t q, int zh)
+{
+    switch (q) {
+    case RES_Q_PRIORITY: return TR(zh, "first priority");
+    case RES_Q_STRENGTH: return TR(zh, "strength");
+    case RES_Q_LOW_PRIORITY: return TR(zh, "lower priority");
+    case RES_Q_SURPLUS: return TR(zh, "less important");
+    default: return "";
+    }
+}
+
 char *render_warning(const res_t *r, const res_warning_t *w, int zh)
 {
     const char *dim = w->dim >= 0 ? r->dims[w->dim].label : "";
     const char *fmt = dim_warning(w->kind, zh);
     if (fmt)
         return util_fmt(fmt, dim);
+    char *q = quality_warning(w, zh);
+    if (q)
+        return q;
     switch (w->kind) {
     case RES_W_CONSTANT_GROUPS:
         return util_fmt(i18n_npick(zh,

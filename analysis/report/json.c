@@ -6,6 +6,7 @@
  * warnings are sentences in that language.
  */
 #include "analysis/report/render.h"
+#include "analysis/findings.h"
 #include "base/i18n.h"
 #include "base/util.h"
 
@@ -107,6 +108,7 @@ static void json_head(util_buf_t *b, const res_t *r)
     kstr(b, "wave", r->wave); SEP;
     kstr(b, "compare_wave", r->compare_wave); SEP;
     knum(b, "respondents", (double)r->respondents); SEP;
+    knum(b, "excluded_careless", (double)r->excluded); SEP;
     kstr(b, "group_by", r->group_by); SEP;
     knums(b, keys,
           (double[]){r->min_n, r->min_diff, r->fdr, (double)r->nsuppressed, (double)r->self_responses,
@@ -193,6 +195,9 @@ static void json_groups(util_buf_t *b, const res_t *r)
         }
         SEP;
         knum(b, "n", (double)G->n); SEP;
+        if (G->flagged >= 0) {
+            knum(b, "careless", (double)G->flagged); SEP;
+        }
         knum(b, "invited", G->invited); SEP;
         knum(b, "response_rate", G->response_rate); SEP;
         kstr(b, "rate_basis", res_rate_name(G->rate_basis));
@@ -249,6 +254,230 @@ static void json_changes(util_buf_t *b, const res_t *r)
     }
 }
 
+/* [v0, v1, ...], or null when v is NULL (not computed). */
+static void jarr(util_buf_t *b, const double *v, size_t n)
+{
+    if (!v) {
+        util_buf_adds(b, "null");
+        return;
+    }
+    util_buf_adds(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            SEP;
+        jnum(b, v[i]);
+    }
+    util_buf_adds(b, "]");
+}
+
+/* "k": [v0, ...] (null when v is NULL) */
+static void karr(util_buf_t *b, const char *k, const double *v, size_t n)
+{
+    util_buf_addf(b, "\"%s\": ", k);
+    jarr(b, v, n);
+}
+
+/* A count that is -1 when it does not exist (a parallel analysis that
+ * could not run): null. */
+static double count_or_nan(int n)
+{
+    return n < 0 ? NAN : (double)n;
+}
+
+/* validity.items: per item its dimension, MSA, loadings, h2, u2 and CFA
+ * standardized loading. */
+static void json_val_items(util_buf_t *b, const res_t *r, const res_validity_t *v)
+{
+    size_t m = v->nfactors;
+    for (size_t i = 0; i < v->nitems; i++) {
+        util_buf_adds(b, i ? ",\n      {" : "\n      {");
+        kstr(b, "name", v->items[i]); SEP;
+        kstr(b, "dimension", r->dims[v->item_dim[i]].code); SEP;
+        knum(b, "msa", v->msa ? v->msa[i] : NAN); SEP;
+        karr(b, "loadings", v->loadings ? &v->loadings[i * m] : NULL, m); SEP;
+        knum(b, "communality", v->communality ? v->communality[i] : NAN); SEP;
+        knum(b, "uniqueness", v->uniqueness ? v->uniqueness[i] : NAN); SEP;
+        knum(b, "std_loading", v->std_loadings ? v->std_loadings[i] : NAN);
+        util_buf_adds(b, "}");
+    }
+}
+
+static void json_efa(util_buf_t *b, const res_t *r, const res_validity_t *v)
+{
+    size_t m = v->nfactors;
+    util_buf_adds(b, ",\n    \"efa\": {\"method\": \"minres\", \"rotation\": \"oblimin\", ");
+    knum(b, "factors", (double)m); SEP;
+    if (!v->loadings) {
+        kbool(b, "computed", 0);
+        util_buf_adds(b, "}");
+        return;
+    }
+    kbool(b, "computed", 1); SEP;
+    kbool(b, "rotation_converged", v->rotation_converged); SEP;
+    karr(b, "ss_loadings", v->ss_loadings, m); SEP;
+    karr(b, "proportion_variance", v->prop_var, m);
+    util_buf_adds(b, ",\n      \"phi\": [");
+    for (size_t f = 0; f < m; f++) {
+        if (f)
+            SEP;
+        jarr(b, &v->phi[f * m], m);
+    }
+    util_buf_adds(b, "],\n      \"factor_dimensions\": [");
+    for (size_t f = 0; f < m; f++) {
+        if (f)
+            SEP;
+        if (v->factor_dim[f] >= 0)
+            jstr(b, r->dims[v->factor_dim[f]].code);
+        else
+            util_buf_adds(b, "null");
+    }
+    util_buf_adds(b, "]}");
+}
+
+static void json_cfa(util_buf_t *b, const res_t *r, const res_validity_t *v)
+{
+    static const char *const keys[] = {"n",     "chisq", "df",           "p",             "cfi",
+                                       "tli",   "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr"};
+    util_buf_adds(b, ",\n    \"cfa\": {\"estimator\": \"ML\", ");
+    kbool(b, "computed", v->cfa_status == RES_V_OK); SEP;
+    knums(b, keys,
+          (double[]){v->cfa_n, v->chisq, v->df, v->pvalue, v->cfi, v->tli, v->rmsea, v->rmsea_ci_low,
+                     v->rmsea_ci_high, v->srmr},
+          N_OF(keys));
+    util_buf_adds(b, ",\n      \"dimensions\": [");
+    int first = 1;
+    for (size_t d = 0; v->cfa_dim && d < r->ndims; d++) {
+        if (!v->cfa_dim[d])
+            continue;
+        util_buf_adds(b, first ? "{" : ", {");
+        first = 0;
+        kstr(b, "code", r->dims[d].code); SEP;
+        knum(b, "omega", v->omega[d]); SEP;
+        knum(b, "ave", v->ave[d]);
+        util_buf_adds(b, "}");
+    }
+    util_buf_adds(b, "]}");
+}
+
+static void json_validity(util_buf_t *b, const res_t *r)
+{
+    const res_validity_t *v = r->validity;
+    if (!v) {
+        util_buf_adds(b, "null");
+        return;
+    }
+    size_t p = v->nitems;
+    util_buf_adds(b, "{\n    ");
+    knum(b, "respondents", v->rows); SEP;
+    knum(b, "min_pair_n", v->min_pair_n); SEP;
+    knum(b, "kmo", v->kmo);
+    util_buf_adds(b, ",\n    \"bartlett\": ");
+    static const char *const bk[] = {"chisq", "df", "p"};
+    kobj(b, bk, (double[]){v->bartlett_chisq, v->bartlett_df, v->bartlett_p}, 3);
+    util_buf_adds(b, ",\n    ");
+    karr(b, "eigenvalues", v->eigen, p);
+    util_buf_adds(b, ",\n    ");
+    karr(b, "eigenvalues_reduced", v->eigen_reduced, p);
+    util_buf_adds(b, ",\n    \"parallel\": {");
+    knum(b, "iterations", (double)v->pa_iterations); SEP;
+    knum(b, "seed", (double)v->pa_seed); SEP;
+    knum(b, "factors", count_or_nan(v->pa_factors)); SEP;
+    knum(b, "components", count_or_nan(v->pa_components));
+    util_buf_adds(b, ",\n      ");
+    karr(b, "simulated_95", v->pa_pc95, p);
+    util_buf_adds(b, ",\n      ");
+    karr(b, "simulated_95_reduced", v->pa_fa95, p);
+    util_buf_adds(b, "}");
+    json_efa(b, r, v);
+    json_cfa(b, r, v);
+    util_buf_adds(b, ",\n    \"items\": [");
+    json_val_items(b, r, v);
+    util_buf_adds(b, "]}");
+}
+
+/* One key-driver fit: n, R^2, and per dimension its shares, beta, r,
+ * mean and quadrant; computed false (and why) when it was not made. */
+static void json_drvfit(util_buf_t *b, const res_t *r, const res_drvfit_t *F)
+{
+    static const char *const keys[] = {"lmg", "lmg_share", "rw", "rw_share", "beta", "r", "pratt_share", "mean"};
+    knum(b, "n", F->n); SEP;
+    kbool(b, "computed", F->status == RES_V_OK); SEP;
+    if (F->status != RES_V_OK) {
+        kstr(b, "reason", F->status == RES_V_FEW ? "few_respondents" : "singular");
+        return;
+    }
+    knum(b, "r2", F->r2); SEP;
+    knum(b, "importance_median", F->imp_median); SEP;
+    knum(b, "performance_median", F->perf_median);
+    util_buf_adds(b, ",\n      \"dimensions\": [");
+    for (size_t d = 0; d < r->ndims; d++) {
+        util_buf_adds(b, d ? ",\n        {" : "\n        {");
+        kstr(b, "code", r->dims[d].code); SEP;
+        knums(b, keys,
+              (double[]){F->lmg[d], F->lmg_share[d], F->rw[d], F->rw_share[d], F->beta[d], F->r[d],
+                         F->pratt_share[d], F->mean[d]},
+              N_OF(keys));
+        SEP;
+        kstr(b, "quadrant", res_quadrant_name(F->quadrant[d]));
+        util_buf_adds(b, "}");
+    }
+    util_buf_adds(b, "]");
+}
+
+static void json_drivers(util_buf_t *b, const res_t *r)
+{
+    const res_drivers_t *D = r->drivers;
+    if (!D) {
+        util_buf_adds(b, "null");
+        return;
+    }
+    util_buf_adds(b, "{\n    ");
+    kstr(b, "outcome", D->outcome); SEP;
+    kstr(b, "outcome_label", D->outcome_label); SEP;
+    kstr(b, "importance", "lmg_share"); SEP;
+    knum(b, "min_per_predictor", RES_DRV_PER_PREDICTOR); SEP;
+    json_drvfit(b, r, &D->all);
+    util_buf_adds(b, ",\n    \"groups\": [");
+    int first = 1;
+    for (size_t g = 0; g < r->ngroups; g++) {
+        const res_group_t *G = &r->groups[g];
+        if (G->suppressed || !G->cells)
+            continue;
+        util_buf_adds(b, first ? "\n     {" : ",\n     {");
+        first = 0;
+        kstr(b, "code", G->code); SEP;
+        json_drvfit(b, r, &D->groups[g]);
+        util_buf_adds(b, "}");
+    }
+    util_buf_adds(b, "]}");
+}
+
+static void json_careless(util_buf_t *b, const res_t *r)
+{
+    const res_careless_t *c = r->careless;
+    if (!c) {
+        util_buf_adds(b, "null");
+        return;
+    }
+    static const char *const keys[] = {"screened", "items", "complete", "straightlining", "mahalanobis",
+                                       "flagged", "mahalanobis_alpha", "mahalanobis_cutoff",
+                                       "mahalanobis_mean"};
+    static const char *const ls[] = {"mean", "sd", "max"};
+    static const char *const irv[] = {"mean", "sd"};
+    util_buf_adds(b, "{\n    ");
+    knums(b, keys,
+          (double[]){(double)c->screened, (double)c->nitems, (double)c->complete, (double)c->straight,
+                     (double)c->maha, (double)c->flagged, c->maha_alpha, c->maha_cutoff, c->d2_mean},
+          N_OF(keys));
+    SEP;
+    kbool(b, "excluded", c->excluded);
+    util_buf_adds(b, ",\n    \"longstring\": ");
+    kobj(b, ls, (double[]){c->longstring_mean, c->longstring_sd, c->longstring_max}, 3);
+    util_buf_adds(b, ", \"irv\": ");
+    kobj(b, irv, (double[]){c->irv_mean, c->irv_sd}, 2);
+    util_buf_adds(b, "}");
+}
+
 static void json_findings(util_buf_t *b, const res_t *r)
 {
     for (size_t i = 0; i < r->nfindings; i++) {
@@ -257,10 +486,22 @@ static void json_findings(util_buf_t *b, const res_t *r)
         kstr(b, "kind", res_fkind_name(f->kind)); SEP;
         kstr(b, "group", f->group < 0 ? NULL : r->groups[f->group].code); SEP;
         kstr(b, "dimension", f->dim < 0 ? NULL : r->dims[f->dim].code); SEP;
+        /* the indexes of an item and another dimension as their names */
+        double item = findings_value(f, "item"), other = findings_value(f, "other_dim");
+        if (item >= 0 && r->validity && item < (double)r->validity->nitems) {
+            kstr(b, "item", r->validity->items[(size_t)item]); SEP;
+        }
+        if (other >= 0 && other < (double)r->ndims) {
+            kstr(b, "other_dimension", r->dims[(size_t)other].code); SEP;
+        }
         util_buf_adds(b, "\"values\": {");
+        int first = 1;
         for (size_t k = 0; k < f->nvalues; k++) {
-            if (k)
+            if (strcmp(f->values[k].key, "item") == 0 || strcmp(f->values[k].key, "other_dim") == 0)
+                continue;
+            if (!first)
                 SEP;
+            first = 0;
             knum(b, f->values[k].key, f->values[k].v);
         }
         util_buf_adds(b, "}, ");
@@ -294,7 +535,13 @@ int render_json(const res_t *r, FILE *out, err_t *err)
          N_OF(detect));
     util_buf_adds(b, ",\n  \"changes\": [");
     json_changes(b, r);
-    util_buf_adds(b, "\n  ],\n  \"findings\": [");
+    util_buf_adds(b, "\n  ],\n  \"validity\": ");
+    json_validity(b, r);
+    util_buf_adds(b, ",\n  \"drivers\": ");
+    json_drivers(b, r);
+    util_buf_adds(b, ",\n  \"careless\": ");
+    json_careless(b, r);
+    util_buf_adds(b, ",\n  \"findings\": [");
     json_findings(b, r);
     /* the units listed once rather than as findings (results.h) */
     util_buf_adds(b, "\n  ],\n  \"units_without_responses\": [");

@@ -1622,6 +1622,114 @@ static int plot_response(pctx_t *c, err_t *err)
     return rc;
 }
 
+/* The scree plot: the leading eigenvalues of the correlation matrix and
+ * of the reduced one against the 95th percentiles of parallel analysis;
+ * where an observed value lies above its simulated one, the factor is
+ * more than noise. */
+static int plot_scree(pctx_t *c, err_t *err)
+{
+    const res_validity_t *v = c->r->validity;
+    if (!v || !v->eigen || v->nitems < 2)
+        return 0;
+    size_t n = v->nitems < 15 ? v->nitems : 15;
+    pfile_t pf = {.width = 820, .height = 560};
+    char a[40], b[40], e[40], f[40];
+    util_buf_adds(&pf.dat, "# scree: one row per factor number\n"
+                           "# k eigenvalue simulated_95 eigenvalue_reduced simulated_95_reduced\n");
+    for (size_t k = 0; k < n; k++)
+        util_buf_addf(&pf.dat, "%zu %s %s %s %s\n", k + 1, num(a, v->eigen[k], 4),
+                      num(b, v->pa_pc95 ? v->pa_pc95[k] : NAN, 4), num(e, v->eigen_reduced[k], 4),
+                      num(f, v->pa_fa95 ? v->pa_fa95[k] : NAN, 4));
+    util_buf_t *s = &pf.gp;
+    const char *title = TR(c->zh, "Eigenvalues and parallel analysis");
+    gp_head(s, title);
+    util_buf_addf(s, "set xrange [0.5:%zu.5]\nset xtics 1\nset grid lc rgb '#e5e5e5'\nset xlabel ", n);
+    gp_q(s, TR(c->zh, "factor number"));
+    util_buf_adds(s, "\nset ylabel ");
+    gp_q(s, TR(c->zh, "eigenvalue"));
+    util_buf_adds(s, "\n");
+    gp_key_below(s, &pf, 2, 1);
+    util_buf_adds(s, "plot 'scree.dat' using 1:2 with linespoints pt 7 lw 1.5 lc rgb '" C_INK "' title ");
+    gp_q(s, TR(c->zh, "observed (components)"));
+    util_buf_adds(s, ", \\\n  '' using 1:4 with linespoints pt 5 lw 1.5 lc rgb '" C_HIGH "' title ");
+    gp_q(s, TR(c->zh, "observed (factors, reduced matrix)"));
+    if (v->pa_pc95) {
+        util_buf_adds(s, ", \\\n  '' using 1:3 with lines dt 2 lw 1.5 lc rgb '" C_INK "' title ");
+        gp_q(s, TR(c->zh, "simulated 95th percentile (components)"));
+        util_buf_adds(s, ", \\\n  '' using 1:5 with lines dt 2 lw 1.5 lc rgb '" C_HIGH "' title ");
+        gp_q(s, TR(c->zh, "simulated 95th percentile (factors)"));
+    }
+    util_buf_adds(s, "\n");
+    int rc = emit(c, &pf, PLOT_SCREE, "scree", title, -1, -1, err);
+    pf_free(&pf);
+    return rc;
+}
+
+/* The priority matrix: each dimension's mean score (x) against its
+ * importance, the LMG share of R^2 in percent (y), the medians drawn;
+ * the first priorities (important, scoring low) filled red. */
+static int plot_priority(pctx_t *c, err_t *err)
+{
+    const res_t *r = c->r;
+    const res_drvfit_t *F = r->drivers ? &r->drivers->all : NULL;
+    if (!F || F->status != RES_V_OK || !isfinite(F->imp_median))
+        return 0;
+    double xlo = INFINITY, xhi = -INFINITY, yhi = 0;
+    char a[40], b[40];
+    pfile_t pf = {.width = 820, .height = 620};
+    util_buf_adds(&pf.dat, "# priority: one row per dimension\n"
+                           "# mean importance_percent first_priority label dimension\n");
+    for (size_t d = 0; d < r->ndims; d++) {
+        if (F->quadrant[d] == RES_Q_NONE)
+            continue;
+        xlo = fmin(xlo, F->mean[d]);
+        xhi = fmax(xhi, F->mean[d]);
+        yhi = fmax(yhi, 100 * F->lmg_share[d]);
+        util_buf_addf(&pf.dat, "%s %s %d ", num(a, F->mean[d], 3), num(b, 100 * F->lmg_share[d], 3),
+                      F->quadrant[d] == RES_Q_PRIORITY);
+        dat_q(&pf.dat, dim_label(&r->dims[d]));
+        util_buf_addc(&pf.dat, ' ');
+        dat_q(&pf.dat, r->dims[d].code);
+        util_buf_addc(&pf.dat, '\n');
+    }
+    double span = xhi - xlo < 6 ? 6 : xhi - xlo;
+    xlo = clampd(floor(xlo - 0.25 * span), 0, 100);
+    xhi = clampd(ceil(xhi + 0.35 * span), 0, 100);
+    util_buf_t *s = &pf.gp;
+    const char *title = TR(c->zh, "Priority matrix: importance for the overall judgement and mean score");
+    gp_head(s, title);
+    util_buf_addf(s, "set xrange [%s:", num(a, xlo, 0));
+    util_buf_addf(s, "%s]\nset yrange [0:", num(a, xhi, 0));
+    util_buf_addf(s, "%s]\nset grid lc rgb '#eeeeee'\nset xlabel ", num(a, ceil(yhi * 1.25 + 1), 0));
+    gp_q(s, TR(c->zh, "mean score (0-100)"));
+    util_buf_adds(s, "\nset ylabel ");
+    /* xgettext:no-c-format */
+    gp_q(s, TR(c->zh, "importance: share of the explained variance (%)"));
+    util_buf_addf(s, "\nxm = %s\n", num(a, F->perf_median, 3));
+    util_buf_addf(s, "ym = %s\n", num(a, 100 * F->imp_median, 3));
+    util_buf_adds(s, "set arrow 1 from xm, graph 0 to xm, graph 1 nohead dt 2 lc rgb '" C_MUTED "'\n"
+                     "set arrow 2 from graph 0, first ym to graph 1, first ym nohead dt 2 lc rgb '" C_MUTED "'\n"
+                     "set label 3 ");
+    gp_q(s, TR(c->zh, "first priority: important, low score"));
+    util_buf_adds(s, " at graph 0.02, graph 0.96 left tc rgb '" C_LOW "'\nset label 4 ");
+    gp_q(s, TR(c->zh, "strength: important, high score"));
+    util_buf_adds(s, " at graph 0.98, graph 0.96 right tc rgb '" C_MUTED "'\nset label 5 ");
+    gp_q(s, TR(c->zh, "lower priority"));
+    util_buf_adds(s, " at graph 0.02, graph 0.04 left tc rgb '" C_MUTED "'\nset label 6 ");
+    gp_q(s, TR(c->zh, "less important, high score"));
+    util_buf_adds(s, " at graph 0.98, graph 0.04 right tc rgb '" C_MUTED "'\n");
+    gp_key_below(s, &pf, 1, 1);
+    util_buf_adds(s, "plot 'priority.dat' using ($3 > 0 ? NaN : $1):2 with points pt 6 ps 1.8 lc rgb '" C_INK
+                     "' title ");
+    gp_q(s, TR(c->zh, "dimension"));
+    util_buf_adds(s, ", \\\n  '' using ($3 > 0 ? $1 : NaN):2 with points pt 7 ps 2 lc rgb '" C_LOW "' title ");
+    gp_q(s, TR(c->zh, "first priority (filled)"));
+    util_buf_adds(s, ", \\\n  '' using 1:2:4 with labels left offset 1.3,0 notitle\n");
+    int rc = emit(c, &pf, PLOT_PRIORITY, "priority", title, -1, -1, err);
+    pf_free(&pf);
+    return rc;
+}
+
 void plot_list_free(plot_t *plots, size_t n)
 {
     if (!plots)
@@ -1657,7 +1765,8 @@ int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void
         if (nradar > nflagged)
             nradar = nflagged;
     }
-    total = 2 + 3 * r->ndims + nradar + (r->compare_wave != NULL) + 1;
+    total = 2 + 3 * r->ndims + nradar + (r->compare_wave != NULL) + 1 + (r->validity != NULL) +
+            (r->drivers != NULL);
 #define TOLD()                            \
     do {                                  \
         if (fn)                           \
@@ -1693,6 +1802,16 @@ int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void
     if (plot_response(&c, err) != 0)
         goto cleanup;
     TOLD();
+    if (r->validity) {
+        if (plot_scree(&c, err) != 0)
+            goto cleanup;
+        TOLD();
+    }
+    if (r->drivers) {
+        if (plot_priority(&c, err) != 0)
+            goto cleanup;
+        TOLD();
+    }
 #undef TOLD
     if (c.first_err.code != ERR_OK) {
         err_move(err, &c.first_err);

@@ -24,7 +24,9 @@ typedef enum {
     PLOT_LIKERT,       /* diverging stacked bars, one per dimension */
     PLOT_RADAR,        /* one per flagged group (the PLOT_RADAR_MAX most notable), against the population */
     PLOT_CHANGE,       /* wave over wave, when compare_wave is set */
-    PLOT_RESPONSE      /* response rates, when any is known */
+    PLOT_RESPONSE,     /* response rates, when any is known */
+    PLOT_SCREE,        /* eigenvalues against parallel analysis (analyze --validity) */
+    PLOT_PRIORITY      /* importance x mean score of the dimensions (analyze --drivers) */
 } plot_kind_t;
 
 typedef struct {

@@ -43,6 +43,10 @@ char *render_finding(const res_t *r, const res_finding_t *f, int zh);
  * caller's. */
 char *render_warning(const res_t *r, const res_warning_t *w, int zh);
 
+/* The priority matrix's name of quadrant q in the language asked for
+ * ("first priority", "strength", ...); "" for none.  Static. */
+const char *render_quadrant(res_quadrant_t q, int zh);
+
 /* The units without a response (res_t.silent), and those with responses
  * but no base for a rate (res_t.unrated), each as one sentence naming
  * them; NULL when there are none.  with_hidden: the hidden units are in

@@ -40,6 +40,7 @@
 #include "analysis/findings.h"
 #include "analysis/report/doc.h"
 #include "analysis/report/plot.h"
+#include "analysis/report/qualdoc.h"
 #include "analysis/report/render.h"
 #include "base/util.h"
 
@@ -60,7 +61,8 @@ static void write_rates(doc_t *d)
         if (!doc_shown(r, i) || g->rate_basis == RES_RATE_NONE || !isfinite(g->response_rate))
             continue;
         nk[g->rate_basis]++;
-        sn[g->rate_basis] += (double)g->n;
+        /* those left out as careless did respond (as the unit rates count) */
+        sn[g->rate_basis] += (double)g->n + (r->excluded && g->flagged > 0 ? (double)g->flagged : 0);
         sbase[g->rate_basis] += g->invited;
         lo = fmin(lo, g->response_rate);
         hi = fmax(hi, g->response_rate);
@@ -117,6 +119,7 @@ static void write_overview(doc_t *d, size_t nshown)
           nanswered, nanswered == 1 ? TR(d->zh, "group") : TR(d->zh, "groups"), by, nshown,
           doc_gnoun(d, nshown), r->min_n, r->nsuppressed, doc_gnoun(d, r->nsuppressed));
     free(by);
+    qualdoc_overview(d);
 
     write_rates(d);
     /* the comparison is the fifth section: overview, findings, dimensions,
@@ -188,7 +191,11 @@ static const struct {
     {RES_F_WEAK_UNIT, RES_F_WEAK_UNIT, N_("Weak units")},
     {RES_F_OVERCLAIM, RES_F_UNDERCLAIM, N_("Self-assessment and the staff's view")},
     {RES_F_DECLINED, RES_F_IMPROVED, N_("Changes since the previous wave")},
+    {RES_F_PRIORITY, RES_F_PRIORITY, N_("First priorities")},
     {RES_F_UNRELIABLE, RES_F_UNRELIABLE, N_("Low reliability")},
+    {RES_F_FACTOR_COUNT, RES_F_POOR_FIT, N_("Factor structure")},
+    {RES_F_CROSS_LOADING, RES_F_LOW_LOADING, N_("Items that do not load on their dimension")},
+    {RES_F_LOW_AVE, RES_F_LOW_AVE, N_("Convergent validity")},
     {RES_F_LOW_RESPONSE, RES_F_LOW_RESPONSE, N_("Low response")},
 };
 
@@ -864,6 +871,7 @@ static void write_methods(doc_t *d, int n)
                             "a Welch t test of this wave against the earlier one, BH-adjusted; improved or "
                             "declined when q < %g and the change is at least %g points."),
                r->fdr, r->min_diff);
+    qualdoc_methods(d);
     doc_list_item(d, TR(d->zh, "BH adjustment controls the false discovery rate: among results called significant, "
                            "the expected share of false ones stays below the chosen level."));
     doc_list_item(d, TR(d->zh, "Precision: the tables and the CSV files round scores to 2 decimals, test "
@@ -1040,6 +1048,8 @@ int report_write_formats(const res_t *r, const char *dir, unsigned formats, int 
         write_gaps(&d);
     if (r->compare_wave)
         write_changes(&d);
+    qualdoc_priorities(&d);
+    qualdoc_measurement(&d);
     write_comments(&d);
     write_methods(&d, 1);
     write_anonymity(&d, 2);

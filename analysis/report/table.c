@@ -148,13 +148,129 @@ static void gaps_table(const res_t *r, FILE *out, int zh)
     texttab_free(t);
 }
 
+/* Measurement quality: sampling adequacy, the factor count, the CFA's fit,
+ * per dimension omega and AVE, and the EFA loadings by item. */
+static void validity_table(const res_t *r, FILE *out, int zh, ink_t k)
+{
+    const res_validity_t *v = r->validity;
+    fprintf(out, "\n%s%s%s\n", k.bold, TR(zh, "measurement quality"), k.off);
+    if (v->kmo_status == RES_V_OK)
+        fprintf(out, TR(zh, "  %zu items, %.0f respondents; KMO %.3f; Bartlett chi-square %.1f (df %.0f, p %.3g)\n"),
+                v->nitems, v->rows, v->kmo, v->bartlett_chisq, v->bartlett_df, v->bartlett_p);
+    if (v->pa_factors >= 0)
+        fprintf(out, TR(zh, "  parallel analysis (%zu simulated data sets, seed %lu): %d factors, %d components\n"),
+                v->pa_iterations, v->pa_seed, v->pa_factors, v->pa_components);
+    if (v->cfa_status == RES_V_OK) {   /* else the warnings say why */
+        fprintf(out, TR(zh, "  CFA (ML, %.0f complete cases): chi-square %.1f (df %.0f, p %.3g), CFI %.3f, TLI %.3f, "
+                            "RMSEA %.3f (90%% CI %.3f-%.3f), SRMR %.3f\n"),
+                v->cfa_n, v->chisq, v->df, v->pvalue, v->cfi, v->tli, v->rmsea, v->rmsea_ci_low,
+                v->rmsea_ci_high, v->srmr);
+        texttab_t *t = texttab_new(3, "lrr");
+        texttab_add(t, TR(zh, "dimension"));
+        texttab_add(t, "omega");
+        texttab_add(t, "AVE");
+        for (size_t d = 0; d < r->ndims; d++)
+            if (v->cfa_dim[d]) {
+                texttab_add(t, r->dims[d].label);
+                num(t, v->omega[d], 3);
+                num(t, v->ave[d], 3);
+            }
+        texttab_print(t, out, 2);
+        texttab_free(t);
+    }
+    if (!v->loadings)
+        return;
+    size_t m = v->nfactors;
+    fprintf(out, TR(zh, "  EFA (minres, oblimin), loadings; F1..F%zu stand for:"), m);
+    for (size_t f = 0; f < m; f++)
+        fprintf(out, " %s", v->factor_dim[f] >= 0 ? r->dims[v->factor_dim[f]].code : "-");
+    fputc('\n', out);
+    char *align = util_xmalloc(m + 4);
+    memset(align, 'r', m + 3);
+    memcpy(align, "ll", 2);
+    align[m + 3] = '\0';
+    texttab_t *t = texttab_new(m + 3, align);
+    free(align);
+    texttab_add(t, TR(zh, "item"));
+    texttab_add(t, TR(zh, "dimension"));
+    for (size_t f = 0; f < m; f++)
+        texttab_addf(t, "F%zu", f + 1);
+    texttab_add(t, "h2");
+    for (size_t i = 0; i < v->nitems; i++) {
+        texttab_add(t, v->items[i]);
+        texttab_add(t, r->dims[v->item_dim[i]].label);
+        for (size_t f = 0; f < m; f++)
+            num(t, v->loadings[i * m + f], 2);
+        num(t, v->communality[i], 2);
+    }
+    texttab_print(t, out, 2);
+    texttab_free(t);
+}
+
+/* Key drivers of the outcome and the priority matrix. */
+static void drivers_table(const res_t *r, FILE *out, int zh, ink_t k)
+{
+    const res_drivers_t *D = r->drivers;
+    const res_drvfit_t *F = &D->all;
+    fprintf(out, "\n%s%s%s\n", k.bold, TR(zh, "key drivers"), k.off);
+    if (F->status != RES_V_OK)
+        return;   /* the warning says why */
+    fprintf(out, TR(zh, "  outcome %s, %.0f respondents, R-squared %.3f\n"), D->outcome, F->n, F->r2);
+    texttab_t *t = texttab_new(7, "lrrrrrl");
+    texttab_add(t, TR(zh, "dimension"));
+    texttab_add(t, "LMG");
+    texttab_add(t, "RW");
+    texttab_add(t, "beta");
+    texttab_add(t, "r");
+    texttab_add(t, TR(zh, "mean"));
+    texttab_add(t, TR(zh, "quadrant"));
+    for (size_t d = 0; d < r->ndims; d++) {
+        texttab_add(t, r->dims[d].label);
+        num(t, F->lmg_share[d], 3);
+        num(t, F->rw_share[d], 3);
+        num(t, F->beta[d], 3);
+        num(t, F->r[d], 3);
+        num(t, F->mean[d], 1);
+        const char *q = render_quadrant(F->quadrant[d], zh);
+        texttab_addf(t, "%s%s%s", F->quadrant[d] == RES_Q_PRIORITY ? k.red : "", *q ? q : "-",
+                     F->quadrant[d] == RES_Q_PRIORITY ? k.off : "");
+    }
+    texttab_print(t, out, 2);
+    texttab_free(t);
+    fprintf(out, TR(zh, "  LMG, RW: shares of R-squared; priority = above the median share and below the median "
+                        "mean\n"));
+}
+
+static void careless_table(const res_t *r, FILE *out, int zh, ink_t k)
+{
+    const res_careless_t *c = r->careless;
+    fprintf(out, "\n%s%s%s\n", k.bold, TR(zh, "careless answers"), k.off);
+    if (c->maha_status == RES_V_OK)
+        fprintf(out, TR(zh, "  %ld screened on %zu items: %ld straight-lining, %ld with Mahalanobis D-squared above "
+                            "%.1f (p < %g, of %ld complete), %ld flagged in all%s\n"),
+                c->screened, c->nitems, c->straight, c->maha, c->maha_cutoff, c->maha_alpha, c->complete,
+                c->flagged, c->excluded ? TR(zh, ", left out of every statistic") : "");
+    else
+        fprintf(out, TR(zh, "  %ld screened on %zu items: %ld straight-lining (no Mahalanobis distances), %ld "
+                            "flagged in all%s\n"),
+                c->screened, c->nitems, c->straight, c->flagged,
+                c->excluded ? TR(zh, ", left out of every statistic") : "");
+    fprintf(out, TR(zh, "  longest run of equal answers: mean %.1f, at most %.0f; SD of a respondent's answers: "
+                        "mean %.2f\n"),
+            c->longstring_mean, c->longstring_max, c->irv_mean);
+}
+
 void render_table(const res_t *r, FILE *out, int colour)
 {
     int zh = render_zh(r);
     ink_t k = {colour ? "\033[1m" : "", colour ? "\033[31m" : "", colour ? "\033[0m" : ""};
     char *wave = render_wave(r->wave, zh);
-    fprintf(out, TR(zh, "%s%s%s (%s), wave %s: %ld respondents\n\n"), k.bold, r->form_title, k.off,
-            r->form_id, wave, r->respondents);
+    if (r->excluded)
+        fprintf(out, TR(zh, "%s%s%s (%s), wave %s: %ld respondents (%ld more left out as careless)\n\n"), k.bold,
+                r->form_title, k.off, r->form_id, wave, r->respondents, r->excluded);
+    else
+        fprintf(out, TR(zh, "%s%s%s (%s), wave %s: %ld respondents\n\n"), k.bold, r->form_title, k.off,
+                r->form_id, wave, r->respondents);
     free(wave);
     for (size_t i = 0; i < r->nwarnings; i++)
         if (r->warnings[i].kind == RES_W_SMALL_MIN_N) {   /* first, where it cannot be missed */
@@ -177,6 +293,12 @@ void render_table(const res_t *r, FILE *out, int colour)
     fprintf(out, TR(zh, "* weak (Welch t against all others, BH q < %.2f, and at least %.0f points below)\n"),
             r->fdr, r->min_diff);
     gaps_table(r, out, zh);
+    if (r->validity)
+        validity_table(r, out, zh, k);
+    if (r->drivers)
+        drivers_table(r, out, zh, k);
+    if (r->careless)
+        careless_table(r, out, zh, k);
     if (r->nfindings) {
         fprintf(out, "\n%s%s%s\n", k.bold, TR(zh, "findings"), k.off);
         for (size_t i = 0; i < r->nfindings; i++) {

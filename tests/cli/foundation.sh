@@ -14,7 +14,7 @@ status "init twice is harmless" 0
 run "$GS" form add "$Q"/*.csv
 status "form add questionnaires/*.csv" 0
 has "self form stored" "$T/out" "five-type-self version 2026120201 stored"
-has "staff form stored" "$T/out" "staff-opinion version 2026112601 stored"
+has "staff form stored" "$T/out" "staff-opinion version 2026120201 stored"
 has "the unit list is passed over" "$T/err" "units-sample.csv: not a questionnaire; skipped"
 
 run "$GS" form add "$Q/staff-opinion.csv"
@@ -26,7 +26,7 @@ run "$GS" form add changed.csv
 status "same version with other content is refused" 1
 has "with advice to raise the version" "$T/err" "raise the version"
 
-sed 's/,staff-opinion,2026112601,/,staff-opinion,2026112602,/' changed.csv > v2.csv
+sed 's/,staff-opinion,2026120201,/,staff-opinion,2026120202,/' changed.csv > v2.csv
 run "$GS" form add v2.csv
 status "a new version is kept beside the old one" 0
 run "$GS" form list

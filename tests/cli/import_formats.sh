@@ -112,10 +112,10 @@ has "kobo: unit not a choice" "$T/err" "bad-kobo-staff.csv:4:3: 'U99' is not a c
 hasnot "kobo: no second message for that unit" "$T/err" "bad-kobo-staff.csv:4:3: the unit is empty"
 has "kobo: text in a Likert item" "$T/err" "bad-kobo-staff.csv:5:18: 'abc' is not a choice of ef2"
 has "kobo: bad background answer" "$T/err" "bad-kobo-staff.csv:6:4: 'chief' is not a choice of position"
-has "kobo: value without a header" "$T/err" "bad-kobo-staff.csv:7:57: value 'extra' in a column without a header"
+has "kobo: value without a header" "$T/err" "bad-kobo-staff.csv:7:58: value 'extra' in a column without a header"
 has "kobo: summary" "$T/err" "nothing imported: 6 problems"
 bad bad-wjx-staff staff-opinion
-has "wjx: unknown question after a matrix" "$T/err" "bad-wjx-staff.csv:1:51: column '99、不存在的问题' matches no question of staff-opinion by its text, and after a matrix question"
+has "wjx: unknown question after a matrix" "$T/err" "bad-wjx-staff.csv:1:52: column '99、不存在的问题' matches no question of staff-opinion by its text, and after a matrix question"
 has "wjx: option number out of range in a matrix row" "$T/err" "bad-wjx-staff.csv:2:11: '7' is not an option of po1: give its number (1-5) or its text"
 has "wjx: text that is no option" "$T/err" "bad-wjx-staff.csv:3:8: '非常好' is not an option of position"
 has "wjx: unit number out of range" "$T/err" "bad-wjx-staff.csv:4:7: '41' is not an option of unit: give its number (1-40)"

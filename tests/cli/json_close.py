@@ -20,7 +20,8 @@ the walk:
     an error too (e.g. a gap or group that should not be shown), as is a
     length difference for arrays matched by position.
 Each mismatch is printed as `path: expected X, got Y`; exit status 1 if any,
-else a one-line summary and exit status 0. Exit status 2 on usage errors.
+else a one-line summary (with the largest absolute difference) and exit
+status 0. Exit status 2 on usage errors.
 Standard library only.
 """
 
@@ -46,6 +47,7 @@ class Comparer:
         self.atol = atol
         self.compared = 0
         self.errors = []
+        self.largest = 0.0   # the largest |actual - expected| of the numbers
 
     def err(self, path, msg):
         self.errors.append("%s: %s" % (path or "$", msg))
@@ -77,6 +79,7 @@ class Comparer:
                 if not (math.isnan(exp) and math.isnan(act)):
                     self.mismatch(path, exp, act)
                 return
+            self.largest = max(self.largest, abs(act - exp))
             if abs(act - exp) > max(self.rtol * abs(exp), self.atol):
                 self.mismatch(path, exp, act)
         else:  # string, bool, null
@@ -155,8 +158,8 @@ def main():
         print("json_close: %d mismatch(es) in %d values compared (%s vs %s)" %
               (len(c.errors), c.compared, a.expected, a.actual))
         return 1
-    print("json_close: %d values compared, all within rtol %g (%s)" %
-          (c.compared, a.rtol, a.expected))
+    print("json_close: %d values compared, all within rtol %g, largest difference %.2g (%s)" %
+          (c.compared, a.rtol, c.largest, a.expected))
     return 0
 
 

@@ -282,6 +282,20 @@ done
 check "demo finds the overclaiming unit U07" grep -qE '^\| U07 .*\*\*▲ 高估\*\* \|$' "$T/demo/report.md"
 check "demo finds the overclaiming unit U18" grep -qE '^\| U18 .*\*\*▲ 高估\*\* \|$' "$T/demo/report.md"
 check "demo wrote report.docx" [ -s "$T/demo/report.docx" ]
+# issue 19: the demo has the sections on where to act first and on
+# measurement quality, with their plots, and names the first priorities
+# the simulation built in (the overall judgement leans on understanding
+# and planning, the two lowest dimensions)
+has "demo: 优先改进 section" "$T/demo/report.md" "优先改进"
+has "demo: 效度与信度 section" "$T/demo/report.md" "效度与信度"
+check "demo: the priority matrix is drawn" [ -s "$T/demo/plots/priority.svg" ]
+check "demo: the scree plot is drawn" [ -s "$T/demo/plots/scree.svg" ]
+has "demo: planning is a first priority" "$T/out" "科学部署是首要改进维度"
+has "demo: understanding is a first priority" "$T/out" "思想认识是首要改进维度"
+check "demo: the careless screen flags some of the simulated careless respondents" \
+    grep -qE '共标记[1-9][0-9]*份' "$T/demo/report.md"
 run "$GS" --lang en demo --out "$T/demo"
 status "demo again replaces the old database (English)" 0
 has "English demo report" "$T/demo/report.html" "1 Overview"
+has "English demo: Where to act first" "$T/demo/report.md" "Where to act first"
+has "English demo: Measurement quality" "$T/demo/report.md" "Measurement quality"

@@ -12,10 +12,10 @@ db() { sql "$1"; }
 # lines N VALUE: N copies of VALUE, one per line
 lines() { i=0; while [ "$i" -lt "$1" ]; do echo "$2"; i=$((i + 1)); done; }
 
-# ---- staff-opinion: the unit question, background, 41 Likert items,
-# ef3_why only when ef3 <= 2, one comment
+# ---- staff-opinion: the unit question, background, 38 Likert items,
+# ef3_why only when ef3 <= 2, the overall judgement, one comment
 { echo U07; echo 1; echo yes; echo 3; lines 12 4; echo 2; echo "整改不彻底"; lines 25 3;
-  echo "多结合实际"; } > staff1.txt
+  echo 4; echo "多结合实际"; } > staff1.txt
 run "$GS" run staff-opinion < staff1.txt
 status "staff form from a script" 0
 same "anonymous: no response number" "$(cat "$T/out")" "response stored"
@@ -30,13 +30,13 @@ same "choice by name (party: yes)" "$(ans position)" clerk
 same "position 3 of years" "$(ans years)" gt10
 same "relevant text item asked (ef3 = 2)" "$(ans ef3_why)" "整改不彻底"
 same "Chinese comment kept" "$(ans comment)" "多结合实际"
-same "44 answers" "$(db 'SELECT count(*) FROM answers')" 44
+same "45 answers" "$(db 'SELECT count(*) FROM answers')" 45
 same "source terminal" "$(db 'SELECT source FROM responses')" terminal
 same "the ISO week only, no day or time" "$(db "SELECT submitted_on FROM responses" | grep -cE '^[0-9]{4}-W[0-9]{2}$')" 1
 same "no draft left behind" "$(db 'SELECT count(*) FROM drafts')" 0
 
 # ef3 = 4: ef3_why is not relevant and reads no line
-{ echo 7; echo 2; echo no; echo lt3; lines 12 4; echo 4; lines 25 3; echo ""; } > staff2.txt
+{ echo 7; echo 2; echo no; echo lt3; lines 12 4; echo 4; lines 25 3; echo 3; echo ""; } > staff2.txt
 run "$GS" run staff-opinion < staff2.txt
 status "irrelevant item reads no line" 0
 same "ef3_why not stored" "$(ans ef3_why)" ""
@@ -44,7 +44,7 @@ same "empty line: comment unanswered" "$(ans comment)" ""
 same "unit 7 by position" "$(ans unit)" U07
 
 # --unit: the unit question is answered from the command line and not asked
-{ echo 1; echo 1; echo 1; lines 12 5; echo 5; lines 25 5; echo ""; } > staff3.txt
+{ echo 1; echo 1; echo 1; lines 12 5; echo 5; lines 25 5; echo 5; echo ""; } > staff3.txt
 run "$GS" run staff-opinion --unit U03 < staff3.txt
 status "--unit skips the unit question" 0
 same "unit answer follows --unit" "$(ans unit)" U03
@@ -63,7 +63,7 @@ status "input too short: exit 1" 1
 has "names the question waiting for a line" "$T/err" "stdin:4: input ended before question years"
 { cat staff2.txt; echo extra; } | "$GS" run staff-opinion >"$T/out" 2>"$T/err"; RC=$?
 status "extra line: exit 1" 1
-has "extra line reported" "$T/err" "stdin:44: more lines than questions"
+has "extra line reported" "$T/err" "stdin:45: more lines than questions"
 printf 'U07\n1\n1\n1\nabc\n' | "$GS" --lang zh run staff-opinion >"$T/out" 2>"$T/err"; RC=$?
 status "Chinese message" 1
 has "in Chinese" "$T/err" "stdin:5: po1: “abc”不是可选的答案（1-5）"
@@ -164,10 +164,10 @@ run "$GS" run staff-opinion --unit U04 < bom.txt
 status "BOM and CRLF input" 0
 same "first line read despite the BOM" "$(ans position)" clerk
 same "CR not kept in text" "$(db "SELECT text FROM answers WHERE text IS NOT NULL" | tr -cd '\r' | wc -c)" 0
-{ head -n 41 staff3.txt; printf '\316\322\n'; } > gbk.txt
+{ head -n 42 staff3.txt; printf '\316\322\n'; } > gbk.txt
 run "$GS" run staff-opinion --unit U04 < gbk.txt
 status "GBK bytes in a text answer refused" 1
-has "says to switch to UTF-8" "$T/err" "stdin:42: comment: The text is not UTF-8"
+has "says to switch to UTF-8" "$T/err" "stdin:43: comment: The text is not UTF-8"
 
 # ---- tokens: used up by the response, refused a second time, never
 # linked to it

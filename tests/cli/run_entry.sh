@@ -72,23 +72,23 @@ same "... net" "$(ans net_points "$first")" -26
 newest >/dev/null
 same "no draft left" "$(db 'SELECT count(*) FROM drafts')" 0
 
-# ---- double entry of a batch of staff forms, in Chinese (43 items with --unit)
+# ---- double entry of a batch of staff forms, in Chinese (44 items with --unit)
 {
     echo "expect 双录入：第一次录入。"
     echo "expect ── 第1份 "
-    key 1 5 43 2
-    echo "expect [ 6/43]"
+    key 1 5 44 2
+    echo "expect [ 6/44]"
     echo "send n"
     echo "expect 本份录入完毕。"
     echo "send "
     echo "expect ── 第2份 "
     echo "expect 已保存1份"
-    key 1 5 43 1
-    echo "expect [ 6/43]"
+    key 1 5 44 1
+    echo "expect [ 6/44]"
     echo "send n"
     echo "expect 本份录入完毕。"
     echo "send "
-    echo "expect [ 1/43]"
+    echo "expect [ 1/44]"
     echo "send q"
     echo "expect 批次 B1 已录入2份。这是整批吗（结束第一次录入）？[y/N]"
     echo "send y"
@@ -101,25 +101,25 @@ same "first keying rows (unit + 5 items, twice)" "$(db 'SELECT count(*) FROM ent
 {
     echo "expect 双录入：第二次录入"
     echo "expect ── 第1份（共2份）"
-    key 1 2 43 2
-    echo "expect [ 3/43]"
+    key 1 2 44 2
+    echo "expect [ 3/44]"
     echo "send 3"
     echo "expect 与第一次录入不一致：第一次为“2 3至10年”，这次为“3 10年以上”。"
     echo "expect 请核对纸质问卷，录入正确的值"
     echo "send 2"
-    key 4 5 43 2
-    echo "expect [ 6/43]"
+    key 4 5 44 2
+    echo "expect [ 6/44]"
     echo "send n"
     echo "expect 第二次录入需逐项录入"
     echo "send "
-    key 7 16 43 ""
-    key 18 43 43 ""
+    key 7 16 44 ""
+    key 18 44 44 ""
     echo "expect 本份录入完毕。"
     echo "send "
     echo "expect 已保存。本次共保存1份。"
     echo "expect ── 第2份（共2份）"
-    key 1 3 43 1
-    echo "expect [ 4/43]"
+    key 1 3 44 1
+    echo "expect [ 4/44]"
     echo "send q"
     echo "expect 正在录入的这份问卷已存为草稿"
     echo "exit 0"
@@ -131,16 +131,16 @@ same "one difference counted" "$(db "SELECT verified || ' ' || differences FROM 
 {
     echo "expect 继续作答？[Y/n]"
     echo "send "
-    echo "expect [ 4/43]"
+    echo "expect [ 4/44]"
     echo "send 1"
-    echo "expect [ 5/43]"
+    echo "expect [ 5/44]"
     echo "send 4"
     echo "expect 与第一次录入不一致：第一次为“1 非常不同意”，这次为“4 同意”。"
     echo "send 4"
-    echo "expect [ 6/43]"
+    echo "expect [ 6/44]"
     echo "send "
-    key 7 16 43 ""
-    key 18 43 43 ""
+    key 7 16 44 ""
+    key 18 44 44 ""
     echo "expect 本份录入完毕。"
     echo "send "
     echo "expect 批次 B1 核对完成：2份问卷已保存为答卷"

@@ -26,40 +26,40 @@ ans() {
 # answers are readable only with its key: no draft_answers rows)
 drafts() { db "SELECT count(*) || ' ' || count(box) FROM drafts"; }
 
-# ---- staff-opinion in Chinese, unit from --unit (43 questions shown)
+# ---- staff-opinion in Chinese, unit from --unit (44 questions shown)
 {
     echo "expect 输入答案的数字后按回车"
     echo "expect 如果本次作答中断"
     echo "expect gapsurvey run staff-opinion --resume "
-    answer 1 3 43 1
-    answer 4 8 43 4
-    echo "expect [9/43]"
+    answer 1 3 44 1
+    answer 4 8 44 4
+    echo "expect [9/44]"
     echo "send ?"
     echo "expect 提示：“第一议题”指在党组"
     echo "send 3"
-    answer 10 13 43 3
-    answer 14 15 43 5
-    echo "expect [16/43]"
+    answer 10 13 44 3
+    answer 14 15 44 5
+    echo "expect [16/44]"
     echo "send 1"
-    echo "expect [17/43] 您认为哪些问题没有整改到位"
+    echo "expect [17/44] 您认为哪些问题没有整改到位"
     echo "send 整改不到位"
-    echo "expect [18/43]"
+    echo "expect [18/44]"
     echo "send b"
     echo "expect 当前答案：整改不到位"
     echo "send b"
-    echo "expect [16/43]"
+    echo "expect [16/44]"
     echo "expect 当前答案：1 非常不同意"
     echo "expect （1-5，回车保留 1）>"
     echo "send 4"
-    echo "expect [18/43]"
+    echo "expect [18/44]"
     echo "send 4"
-    answer 19 20 43 4
-    echo "expect [21/43]"
+    answer 19 20 44 4
+    echo "expect [21/44]"
     echo "send 9"
     echo "expect “9”不是可选的答案（1-5）"
     echo "send 2"
-    answer 22 25 43 2
-    echo "expect [26/43]"
+    answer 22 25 44 2
+    echo "expect [26/44]"
     echo "kill"
 } | pty staff-zh-1 --lang zh run staff-opinion --unit U07
 K=$(resume_key staff-zh-1)
@@ -67,24 +67,25 @@ check "the session showed its resume key" test -n "$K"
 same "after kill -9: one draft, encrypted, no answer in clear" "$(drafts) $(db 'SELECT count(*) FROM draft_answers')" "1 1 0"
 same "nothing submitted yet" "$(db 'SELECT count(*) FROM responses')" 0
 {
-    echo "expect 找到上次保存的草稿：已答24题，停在第26题（共43题）。"
+    echo "expect 找到上次保存的草稿：已答24题，停在第26题（共44题）。"
     echo "expect 继续作答？[Y/n]"
     echo "send "
     echo "expect ── 活力型"
-    answer 26 31 43 4
-    answer 32 37 43 2
-    answer 38 42 43 3
-    echo "expect [43/43]"
+    answer 26 31 44 4
+    answer 32 37 44 2
+    answer 38 42 44 3
+    answer 43 43 44 4
+    echo "expect [44/44]"
     echo "send 希望多听取基层意见"
     echo "expect 答题情况"
-    echo "expect 您回答了42道题（共42道）。"
+    echo "expect 您回答了43道题（共43道）。"
     echo "expect 提交？[Y/n]"
     echo "send "
     echo "expect 提交成功，谢谢！您的答案已匿名保存。"
     echo "exit 0"
 } | pty staff-zh-2 --lang zh run staff-opinion --resume "$K"
 same "one response" "$(db 'SELECT count(*) FROM responses')" 1
-same "43 answers: every one given before and after the kill" "$(db 'SELECT count(*) FROM answers')" 43
+same "44 answers: every one given before and after the kill" "$(db 'SELECT count(*) FROM answers')" 44
 same "unit U07" "$(ans unit)" U07
 same "ef3 is the corrected 4" "$(ans ef3)" 4
 same "no ef3_why (dropped when it became irrelevant)" "$(ans ef3_why)" ""
@@ -99,31 +100,31 @@ same "source terminal, ISO week only" "$(db "SELECT source || ' ' || length(subm
 has "the scale is one line at 80 columns" "$T/staff-zh-1.log" "  1 非常不同意   2 不同意   3 一般   4 同意   5 非常同意"
 
 # ---- staff-opinion in English at a plain ASCII terminal (LANG=C);
-# the unit is asked (44 questions)
+# the unit is asked (45 questions)
 {
     echo "expect Type the number of your answer"
-    echo "expect [1/44] Your unit"
+    echo "expect [1/45] Your unit"
     echo "send "
     echo "expect This question must be answered."
     echo "send 7"
-    echo "expect [2/44]"
+    echo "expect [2/45]"
     echo "send 4"
-    echo "expect [3/44]"
+    echo "expect [3/45]"
     echo "send 2"
-    echo "expect [4/44]"
+    echo "expect [4/45]"
     echo "send 1"
     echo "expect -- Political -----"
-    answer 5 16 44 3
-    echo "expect [17/44]"
+    answer 5 16 45 3
+    echo "expect [17/45]"
     echo "send 3"
-    echo "expect [19/44]"
+    echo "expect [19/45]"
     echo "send 5"
-    answer 20 43 44 5
-    echo "expect [44/44]"
+    answer 20 44 45 5
+    echo "expect [45/45]"
     echo "send "
-    echo "expect You answered 42 of the 43 questions shown to you."
+    echo "expect You answered 43 of the 44 questions shown to you."
     echo "expect Left blank:"
-    echo "expect [44] Your comments"
+    echo "expect [45] Your comments"
     echo "expect Submit? [Y/n]"
     echo "send y"
     echo "expect Submitted. Thank you! Your answers are stored anonymously."
@@ -134,7 +135,7 @@ same "unit from the unit question" "$(ans unit)" U07
 same "position 4" "$(ans position)" division
 same "ef3_why never asked" "$(ans ef3_why)" ""
 same "blank comment not stored" "$(ans comment)" ""
-same "42 answers" "$(db "SELECT count(*) FROM answers WHERE response = $(newest)")" 42
+same "43 answers" "$(db "SELECT count(*) FROM answers WHERE response = $(newest)")" 43
 same "LANG=C: nothing but ASCII on screen" "$(tr -d '\000-\177' < "$T/staff-en.log" | wc -c)" 0
 has "English scale on one line" "$T/staff-en.log" "  1 Strongly disagree   2 Disagree   3 Neutral   4 Agree   5 Strongly agree"
 
@@ -249,8 +250,8 @@ same "no drafts left" "$(db 'SELECT count(*) FROM drafts')" 0
 # ---- two respondents of one unit at two terminals at once: the second
 # is not offered the first one's answers and each keeps a draft of its own
 {
-    answer 1 3 43 1
-    echo "expect [4/43]"
+    answer 1 3 44 1
+    echo "expect [4/44]"
     echo "sleep 4"
     echo "send q"
     echo "expect Your answers are saved."
@@ -258,9 +259,9 @@ same "no drafts left" "$(db 'SELECT count(*) FROM drafts')" 0
 } | pty two-a --lang en run staff-opinion --unit U11 > "$T/two-a.out" &
 sleep 1.5
 {
-    echo "expect [1/43]"
+    echo "expect [1/44]"
     echo "send 2"
-    echo "expect [2/43]"
+    echo "expect [2/44]"
     echo "send q"
     echo "expect Your answers are saved."
     echo "exit 0"
@@ -273,7 +274,7 @@ same "two drafts, one each" "$(drafts)" "2 2"
 same "neither is held once both quit" "$(db "SELECT count(*) FROM drafts WHERE owner IS NOT NULL")" 0
 # the next person at that terminal, of the same unit, starts afresh
 {
-    echo "expect [1/43]"
+    echo "expect [1/44]"
     echo "send q"
     echo "expect Nothing was answered"
     echo "exit 0"
@@ -283,24 +284,24 @@ same "and leaves none of its own" "$(drafts)" "2 2"
 # the first person comes back with the key: their own three answers, and
 # only theirs, paged back through
 {
-    echo "expect A saved draft was found: 3 answers, stopped at question 4 of 43."
+    echo "expect A saved draft was found: 3 answers, stopped at question 4 of 44."
     echo "send y"
-    echo "expect [4/43]"
+    echo "expect [4/44]"
     echo "send b"
-    echo "expect [3/43]"
+    echo "expect [3/44]"
     echo "expect Current answer: 1"
     echo "send b"
-    echo "expect [2/43]"
+    echo "expect [2/44]"
     echo "expect Current answer: 1"
     echo "eof"
     echo "exit 0"
 } | pty two-d --lang en run staff-opinion --resume "$(resume_key two-a)"
 {
-    echo "expect A saved draft was found: 1 answer, stopped at question 2 of 43."
+    echo "expect A saved draft was found: 1 answer, stopped at question 2 of 44."
     echo "send y"
-    echo "expect [2/43]"
+    echo "expect [2/44]"
     echo "send b"
-    echo "expect [1/43]"
+    echo "expect [1/44]"
     echo "expect Current answer: 2"
     echo "send q"
     echo "exit 0"
@@ -312,16 +313,16 @@ same "and leaves none of its own" "$(drafts)" "2 2"
 h=$(printf 'QW12ER34' | sha256sum | cut -d' ' -f1)
 db "INSERT INTO tokens(hash, form, unit, wave) VALUES ('$h', (SELECT max(id) FROM forms WHERE form_id = 'staff-opinion'), (SELECT id FROM units WHERE code = 'U20'), (SELECT max(id) FROM waves))"
 {
-    answer 1 5 43 2
-    echo "expect [6/43]"
+    answer 1 5 44 2
+    echo "expect [6/44]"
     echo "kill"
 } | pty token-1 run staff-opinion --token qw12-er34 --lang en
 same "token still unused" "$(db "SELECT used FROM tokens WHERE hash = '$h'")" 0
 {
     echo "expect Resume? [Y/n]"
     echo "send "
-    answer 6 42 43 2
-    echo "expect [43/43]"
+    answer 6 43 44 2
+    echo "expect [44/44]"
     echo "send "
     echo "expect Submit? [Y/n]"
     echo "send "

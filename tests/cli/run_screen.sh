@@ -50,35 +50,35 @@ line() {
 
 screen_start zh 80 C.UTF-8 --lang zh run staff-opinion
 wait_for "（1-40，必答）>"
-check "zh 80x24: the unit list fits with its question and prompt" grep -qF "[1/44] 您所在的单位" "$T/screen"
+check "zh 80x24: the unit list fits with its question and prompt" grep -qF "[1/45] 您所在的单位" "$T/screen"
 line "zh: unit list in two aligned columns" "   8 市委网络安全和信息化委员会办公室  28 市退役军人事务局"
 line "zh: last row of the list" "  20 市生态环境局                      40 市投资促进中心"
 keys 7 Enter 1 Enter 1 Enter 1 Enter
-wait_for "[5/44]"
+wait_for "[5/45]"
 line "zh: the five-point scale on one line" "  1 非常不同意   2 不同意   3 一般   4 同意   5 非常同意"
 line "zh: group heading as a rule" "── 政治型 ─────────────────────────────────────────────────────────────────────"
 
 screen_start en 80 C run staff-opinion --lang en --unit U07
-wait_for "[1/43]"
+wait_for "[1/44]"
 keys 1 Enter 1 Enter 1 Enter
-wait_for "[4/43]"
+wait_for "[4/44]"
 line "en LANG=C: the scale on one line" "  1 Strongly disagree   2 Disagree   3 Neutral   4 Agree   5 Strongly agree"
 line "en: the label wraps at a word, aligned" "       Two Safeguards into concrete work"
 line "en LANG=C: ASCII rule with the group, 79 columns" "-- Political $(printf '%066d' 0 | tr 0 -)"
 check "en LANG=C: only ASCII on the screen" sh -c "[ \$(tr -d '\000-\177' < '$T/screen' | wc -c) -eq 0 ]"
 
 screen_start narrow 40 C.UTF-8 --lang zh run staff-opinion --unit U08
-wait_for "[1/43]"
+wait_for "[1/44]"
 keys 1 Enter 1 Enter 1 Enter
-wait_for "[4/43]"
+wait_for "[4/44]"
 line "40 columns: the scale keeps its end labels on one line" "  1 非常不同意  2  3  4  5 非常同意"
-line "40 columns: the label's first line" "[4/43] 本单位领导班子带头把“两个确"
+line "40 columns: the label's first line" "[4/44] 本单位领导班子带头把“两个确"
 line "40 columns: continuation aligned under it, the closing quote not at its start" \
     "       立”“两个维护”落实到具体工作中"
 
 # zh_CN.UTF-8 is not installed on many servers: the name still says UTF-8
 # and Chinese, so the rules stay box-drawing lines and the words Chinese
 screen_start uninstalled 80 zh_CN.UTF-8 run staff-opinion --unit U09
-wait_for "[1/43]"
-check "LANG=zh_CN.UTF-8 without the locale: Chinese" grep -qF "[1/43] 您的职级" "$T/screen"
+wait_for "[1/44]"
+check "LANG=zh_CN.UTF-8 without the locale: Chinese" grep -qF "[1/44] 您的职级" "$T/screen"
 line "and box drawing" "── 基本情况 ───────────────────────────────────────────────────────────────────"

@@ -35,7 +35,7 @@ for c in $(head -n 3 codes.txt); do
     i=$((i + 1))
 done
 serve_kill
-{ echo 1; echo yes; echo 3; lines 12 4; echo 2; echo "why"; lines 25 3; echo SEALEDTTY; } >tty.txt
+{ echo 1; echo yes; echo 3; lines 12 4; echo 2; echo "why"; lines 25 3; echo 4; echo SEALEDTTY; } >tty.txt
 run "$GS" run staff-opinion --token "$(sed -n 4p codes.txt)" <tty.txt
 status "a terminal submission" 0
 same "4 ballots, no response" "$(sql 'SELECT count(*) FROM ballots') $(sql 'SELECT count(*) FROM responses')" "4 0"

@@ -40,7 +40,9 @@ same "Likert answers are 1..5" "$(sql "SELECT count(*) FROM answers a JOIN items
     WHERE i.list = 'agree5' AND (a.num < 1 OR a.num > 5 OR a.num <> CAST(a.num AS INTEGER))")" 0
 check "some answers are blank (--missing 0.03)" [ "$(sql "SELECT count(*) FROM answers a
     JOIN items i ON i.id = a.item JOIN responses r ON r.id = a.response JOIN forms f ON f.id = r.form
-    WHERE f.role = 'staff' AND i.list = 'agree5'")" -lt $((nstaff * 37)) ]
+    WHERE f.role = 'staff' AND i.list = 'agree5' AND i.dimension IS NOT NULL")" -lt $((nstaff * 37)) ]
+check "the overall judgement (the outcome) is answered, some left blank" between "$(sql "SELECT count(*)
+    FROM answers a JOIN items i ON i.id = a.item WHERE i.name = 'overall'")" $((nstaff * 9 / 10)) $((nstaff - 1))
 check "a few respondents left a comment" [ "$(sql "SELECT count(*) FROM answers a JOIN items i
     ON i.id = a.item WHERE i.name = 'comment'")" -gt $((nstaff / 20)) ]
 same "the unit question holds the unit's code" "$(sql "SELECT count(*) FROM answers a
@@ -113,6 +115,9 @@ GAPSURVEY_DB="$T/bad.db" run "$GS" simulate --units 0
 status "--units 0 is a usage error" 2
 GAPSURVEY_DB="$T/bad.db" run "$GS" simulate --missing 1.5
 status "--missing 1.5 is a usage error" 2
+GAPSURVEY_DB="$T/bad.db" run "$GS" simulate --careless 1.5
+status "--careless 1.5 is a usage error" 2
+has "saying what it takes" "$T/err" "--careless takes a share from 0 to 1"
 same "nothing written by any of them" "$(nothing)" 0
 
 # more units than the sample list: U41.. are made up

@@ -58,8 +58,8 @@ done
 for k in 5 6; do
     c=$(sed -n "${k}p" codes.txt)
     {
-        answer 1 42 43 $((k % 5 + 1))
-        echo "expect [43/43]"
+        answer 1 43 44 $((k % 5 + 1))
+        echo "expect [44/44]"
         echo "send DRAFTMARKER$k"
         echo "expect Submit? [Y/n]"
         echo "kill"
@@ -70,7 +70,7 @@ for k in 5 6; do
         echo "send "
         echo "expect Submit? [Y/n]"
         echo "send b"
-        echo "expect [43/43]"
+        echo "expect [44/44]"
         echo "send FINAL$k"
         echo "expect Submit? [Y/n]"
         echo "send "
@@ -88,8 +88,8 @@ hasnot "a draft in progress: its answers are in no file in clear (5)" mid.txt "t
 hasnot "a draft in progress: its answers are in no file in clear (6)" mid.txt "text DRAFTMARKER6"
 c=$(sed -n 7p codes.txt)
 {
-    answer 1 3 43 1
-    echo "expect [4/43]"
+    answer 1 3 44 1
+    echo "expect [4/44]"
     echo "kill"
 } | pty tty7-a run staff-opinion --token "$c" --lang en
 same "the draft is one encrypted box, no answer rows" \

@@ -3,17 +3,18 @@
 # they reproduce, on these datasets:
 #   demo  the shipped simulated city: `gapsurvey demo` then
 #         `gapsurvey --db demo/demo.db export --form staff-opinion
-#          --format plain` (tests/fixtures/validity/demo/staff.csv), its 39
-#         Likert items scored as the form says (reverse items 6 - x), seven
-#         dimensions from questionnaires/staff-opinion.csv;
+#          --wave 2026 --format plain` (tests/fixtures/validity/demo/
+#         staff.csv), its 38 dimension items scored as the form says
+#         (reverse items 6 - x), seven dimensions from
+#         questionnaires/staff-opinion.csv;
 #   bfi   psych's bfi (2800 people, 25 Big Five items on a 6-point scale,
 #         reverse-keyed items 7 - x as psych's bfi.keys), five factors;
 #   heywood  psych's Thurstone correlations, EFA with 4 factors only (a
 #         uniqueness at psych's lower bound).
-# Drivers use the demo's dimension scores (POMP, DESIGN.md section 5; the
-# outcome is the planning score regressed on the other six, since the form
-# has no overall item yet) and R's swiss data (Fertility on the other five
-# columns, relaimpo's own example).
+# Drivers use the demo's outcome (the overall judgement, the form's
+# outcome_field) on its seven dimension scores (POMP, DESIGN.md section 5)
+# and R's swiss data (Fertility on the other five columns, relaimpo's own
+# example).
 #
 # Usage (from the repository root; CI has no R, the outputs are committed):
 #   Rscript tests/r/validity_ref.R
@@ -34,6 +35,7 @@
 suppressPackageStartupMessages({
   library(psych); library(GPArotation); library(lavaan)
 })
+source("tests/r/refs_lib.R")   # form_dims, pomp_scores, drivers_values
 options(mc.cores = 1)   # fa.parallel's mclapply: one process, one RNG stream
 
 out_root <- "tests/fixtures/validity"
@@ -152,53 +154,17 @@ validity_refs <- function(x, dims, dir) {
 
 # --------------------------------------------------------- drivers set ----
 # relaimpo::calc.relimp(type = c("lmg", "betasq", "first")) by definition
+# (refs_lib.R)
 drivers_refs <- function(d, dir) {
   dir.create(dir, showWarnings = FALSE, recursive = TRUE)
   write.csv(d, file.path(dir, "drivers.csv"), row.names = FALSE)
-  y <- names(d)[1]; xs <- names(d)[-1]; k <- length(xs)
-  r2 <- function(set) if (length(set) == 0) 0 else
-    summary(lm(reformulate(set, y), data = d))$r.squared
-  subsets <- unlist(lapply(0:k, function(s) combn(xs, s, simplify = FALSE)),
-                    recursive = FALSE)
-  key <- function(set) paste0("~", paste(set, collapse = "+"))
-  R2 <- setNames(sapply(subsets, r2), sapply(subsets, key))
-  lmg <- sapply(xs, function(v) {
-    tot <- 0
-    for (S in subsets) if (!(v %in% S)) {
-      s <- length(S)
-      w <- factorial(s) * factorial(k - s - 1) / factorial(k)
-      with_v <- xs[xs %in% c(S, v)]       # subsets are stored in xs order
-      tot <- tot + w * (R2[[key(with_v)]] - R2[[key(S)]])
-    }
-    tot
-  })
-  full <- lm(reformulate(xs, y), data = scale(d) |> as.data.frame())
-  beta <- coef(full)[xs]
-  rxy <- cor(d)[xs, y]
-  # Johnson (2000) relative weights: Rxx = Q L Q', Lambda = Q L^1/2 Q',
-  # beta* = Lambda^-1 rxy, eps_j = sum_k Lambda_jk^2 beta*_k^2
-  Rxx <- cor(d[, xs]); e <- eigen(Rxx)
-  Lam <- e$vectors %*% diag(sqrt(e$values)) %*% t(e$vectors)
-  bstar <- solve(Lam, rxy)
-  rw <- as.vector(Lam^2 %*% bstar^2)
-  put("n", nrow(d)); put("r2", R2[[key(xs)]])
-  put_vec("lmg", lmg); put_vec("rw", rw); put_vec("beta", beta); put_vec("r", rxy)
+  v <- drivers_values(d)
+  put("n", v$n); put("r2", v$r2)
+  put_vec("lmg", v$lmg); put_vec("rw", v$rw); put_vec("beta", v$beta); put_vec("r", v$r)
   flush(dir)
 }
 
 # ---------------------------------------------------------------- demo ----
-form_dims <- function(path) {
-  raw <- read.csv(path, header = FALSE, colClasses = "character",
-                  fill = TRUE, col.names = paste0("V", 1:20), encoding = "UTF-8")
-  start <- which(tolower(raw$V1) == "survey")
-  hdr <- unlist(raw[start + 1, -1])
-  end <- start + 1 + which(raw$V1[(start + 2):nrow(raw)] != "")[1]
-  body <- raw[(start + 2):(if (is.na(end)) nrow(raw) else end - 1), -1]
-  names(body) <- hdr
-  body <- body[body$dimension != "", ]
-  list(items = body$name, dim = body$dimension,
-       reverse = tolower(body$reverse) == "yes")
-}
 demo <- read.csv(file.path(out_root, "demo/staff.csv"), colClasses = "character")
 fd <- form_dims("questionnaires/staff-opinion.csv")
 x <- sapply(fd$items, function(it) as.numeric(ifelse(demo[[it]] == "", NA, demo[[it]])))
@@ -208,12 +174,8 @@ validity_refs(x, match(fd$dim, dcodes), file.path(out_root, "demo"))
 flush(file.path(out_root, "demo"))
 
 # DESIGN 5 scores: mean of answered items, POMP, missing under half answered
-scores <- sapply(dcodes, function(dc) {
-  s <- x[, fd$dim == dc, drop = FALSE]
-  m <- 100 * (rowMeans(s, na.rm = TRUE) - 1) / 4
-  ifelse(rowSums(!is.na(s)) * 2 < ncol(s), NA, m)
-})
-dd <- as.data.frame(scores[, c("planning", setdiff(dcodes, "planning"))])
+scores <- pomp_scores(x, fd$dim, dcodes)
+dd <- data.frame(overall = as.numeric(ifelse(demo$overall == "", NA, demo$overall)), scores)
 drivers_refs(dd[complete.cases(dd), ], file.path(out_root, "drivers-demo"))
 
 # ----------------------------------------------------------------- bfi ----

@@ -4,11 +4,12 @@
  * tests/r/validity_ref.R computed R^2, LMG (by its definition over all
  * subsets with lm(), as relaimpo's lmg), Johnson's relative weights, the
  * standardized betas and the zero-order r on two datasets committed under
- * tests/fixtures/validity/: drivers-demo (the demo's planning score on the
- * other six dimension scores, complete cases) and drivers-swiss (R's swiss:
- * Fertility on five predictors, relaimpo's own example).  The rows go
- * through a stats_cov_t as the streaming scan will feed them; everything is
- * compared to 1e-6 absolute and the largest difference printed.
+ * tests/fixtures/validity/: drivers-demo (the demo's overall judgement, the
+ * form's outcome, on its seven dimension scores, complete cases) and
+ * drivers-swiss (R's swiss: Fertility on five predictors, relaimpo's own
+ * example).  The rows go through a stats_cov_t as the streaming scan will
+ * feed them; everything is compared to 1e-6 absolute and the largest
+ * difference printed.
  */
 #include <stdarg.h>
 #include <stddef.h>
