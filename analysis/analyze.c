@@ -14,6 +14,7 @@
  */
 #include "analysis/analyze.h"
 #include "analysis/findings.h"
+#include "analysis/groups.h"
 #include "analysis/scan.h"
 #include "analysis/stats.h"
 #include "analysis/suppress.h"
@@ -43,8 +44,8 @@ typedef struct {
     char *form_id;
     int wave, wave0;         /* 0: no comparison wave */
     int li;                  /* the form's language for r->lang */
-    int by_pos;              /* the --by item's form position, -1 by unit */
-    double *headcount;       /* per unit group, NAN unknown */
+    int by_pos;              /* the --by item's form position, -1 through units */
+    groups_t groups;         /* the grouping; its groups move to r */
     scan_t sc, sc0;
 } run_t;
 
@@ -134,94 +135,6 @@ static int pick_waves(run_t *u, char **err)
     return 0;
 }
 
-/* ---- the groups ---- */
-
-typedef struct {
-    res_t *r;
-    int *unit_group;         /* units.id -> group index, -1 */
-    size_t nunit_ids;
-    double *headcount;       /* per group, NAN unknown */
-    size_t ngroups, capgroups;
-} unitload_t;
-
-static int on_unit(void *ud, const store_unit_t *u)
-{
-    unitload_t *ul = ud;
-    if ((size_t)u->id >= ul->nunit_ids) {
-        size_t n = (size_t)u->id + 64;
-        ul->unit_group = util_xrealloc(ul->unit_group, n * sizeof *ul->unit_group);
-        for (size_t i = ul->nunit_ids; i < n; i++)
-            ul->unit_group[i] = -1;
-        ul->nunit_ids = n;
-    }
-    if (ul->ngroups == ul->capgroups) {
-        ul->capgroups = ul->capgroups ? ul->capgroups * 2 : 64;
-        ul->r->groups = util_xrealloc(ul->r->groups, ul->capgroups * sizeof *ul->r->groups);
-        ul->headcount = util_xrealloc(ul->headcount, ul->capgroups * sizeof *ul->headcount);
-    }
-    res_group_t *g = &ul->r->groups[ul->ngroups];
-    memset(g, 0, sizeof *g);
-    g->code = util_xstrdup(u->code);
-    g->name = util_xstrdup(u->name);
-    g->invited = NAN;
-    g->response_rate = NAN;
-    ul->headcount[ul->ngroups] = u->headcount >= 0 ? (double)u->headcount : NAN;
-    ul->unit_group[u->id] = (int)ul->ngroups++;
-    ul->r->ngroups = ul->ngroups;
-    return 0;
-}
-
-/* The groups are the units; ul gets their ids' map and headcounts. */
-static int groups_by_unit(run_t *u, unitload_t *ul, char **err)
-{
-    res_t *r = u->r;
-    const form_t *f = u->f;
-    ul->r = r;
-    if (store_unit_list(u->s, on_unit, ul, err) != 0)
-        return -1;
-    /* The units table holds one name per unit, usually in the form's own
-     * language; a form whose unit question labels the unit in the
-     * report's language (a label::English (en) column) names it so in
-     * that report.  The store's name stays where the form has none. */
-    int up = f->unit_field ? form_item_index(f, f->unit_field) : -1;
-    if (up >= 0 && f->items[up].type == FORM_SELECT_ONE && u->li >= 0 && u->li < FORM_MAX_LANGS)
-        for (size_t g = 0; g < r->ngroups; g++) {
-            const form_list_t *l = &f->lists[f->items[up].list];
-            int ch = form_list_choice(l, r->groups[g].code);
-            const char *name = ch >= 0 && l->choices[ch].label ? l->choices[ch].label[u->li] : NULL;
-            if (name && *name) {
-                free(r->groups[g].name);
-                r->groups[g].name = util_xstrdup(name);
-            }
-        }
-    r->group_by = util_xstrdup("unit");
-    return 0;
-}
-
-/* The groups are the choices of the select_one question o->by. */
-static int groups_by_item(run_t *u, char **err)
-{
-    res_t *r = u->r;
-    const form_t *f = u->f;
-    int p = form_item_index(f, u->o->by);
-    if (p < 0 || f->items[p].type != FORM_SELECT_ONE) {
-        util_seterr(err, _("--by %s: not a select_one question of %s"), u->o->by, u->form_id);
-        return -1;
-    }
-    const form_list_t *l = &f->lists[f->items[p].list];
-    r->ngroups = l->nchoices;
-    r->groups = util_xcalloc(l->nchoices + 1, sizeof *r->groups);
-    for (size_t c = 0; c < l->nchoices; c++) {
-        r->groups[c].code = util_xstrdup(l->choices[c].name);
-        r->groups[c].name = util_xstrdup(form_text(f, l->choices[c].label, u->li));
-        r->groups[c].invited = r->groups[c].response_rate = NAN;
-    }
-    r->group_by = util_xstrdup(u->o->by);
-    r->group_label = util_xstrdup(form_text(f, f->items[p].label, u->li));
-    u->by_pos = p;
-    return 0;
-}
-
 /* ---- the scan ---- */
 
 static int on_count_sum(void *ud, int unit, long n)
@@ -231,88 +144,45 @@ static int on_count_sum(void *ud, int unit, long n)
     return 0;
 }
 
-static int on_unit_maxid(void *ud, const store_unit_t *u)
-{
-    int *maxid = ud;
-    if (u->id > *maxid)
-        *maxid = u->id;
-    return 0;
-}
-
 /* The groups, then the scan of the analysed wave into u->sc. */
 static int group_and_scan(run_t *u, char **err)
 {
     const an_opts_t *o = u->o;
-    unitload_t ul = {0};
-    int rc = -1, maxid = 0;
-    int by_unit = !o->by || strcmp(o->by, "unit") == 0;
-    u->by_pos = -1;
-    if ((by_unit ? groups_by_unit(u, &ul, err) : groups_by_item(u, err)) != 0)
-        goto cleanup;
-    scan_init(&u->sc, u->f, u->r->ngroups, u->by_pos, ul.unit_group, ul.nunit_ids, 0);
-    ul.unit_group = NULL;   /* the scan's now */
-    u->headcount = ul.headcount;
-    ul.headcount = NULL;
-    if (store_unit_list(u->s, on_unit_maxid, &maxid, err) != 0)
-        goto cleanup;
-    scan_cross_init(&u->sc, (size_t)maxid + 1);
-    if (by_unit && scan_self_dims(u->s, &u->sc, err) != 0)
-        goto cleanup;
+    groups_t *g = &u->groups;
+    res_t *r = u->r;
+    if (groups_load(u->s, u->f, u->li, o->by, g, err) != 0)
+        return -1;
+    /* the groups move to the res_t */
+    r->groups = g->groups;
+    r->ngroups = g->ngroups;
+    g->groups = NULL;
+    r->group_by = util_xstrdup(g->group_by);
+    r->group_label = g->group_label ? util_xstrdup(g->group_label) : NULL;
+    u->by_pos = g->by_pos;
+    scan_init(&u->sc, u->f, r->ngroups, u->by_pos, groups_copy(g, g->unit_group), g->nids, 0);
+    scan_unit_sets(&u->sc, g->grouping, groups_copy(g, g->ucat), g->ncat, groups_copy(g, g->upar), g->npar,
+                   g->nids);
+    scan_cross_init(&u->sc, g->nids);
+    if (g->grouping == SCAN_G_UNIT && scan_self_dims(u->s, &u->sc, err) != 0)
+        return -1;
     if (o->progress) {
         u->sc.progress = o->progress;
         u->sc.progress_ud = o->progress_ud;
         if (store_count_by_unit(u->s, u->form_id, u->wave, on_count_sum, &u->sc.total, err) != 0 ||
             (u->wave0 && store_count_by_unit(u->s, u->form_id, u->wave0, on_count_sum, &u->sc.total, err) != 0))
-            goto cleanup;
+            return -1;
         o->progress(o->progress_ud, 0, u->sc.total);
     }
     if (scan_run(&u->sc, u->s, u->form_id, u->wave, err) != 0)
-        goto cleanup;
+        return -1;
     if (u->sc.respondents == 0) {
-        util_seterr(err, _("no responses to %s in wave %s"), u->form_id, u->r->wave);
-        goto cleanup;
+        util_seterr(err, _("no responses to %s in wave %s"), u->form_id, r->wave);
+        return -1;
     }
-    u->r->respondents = u->sc.respondents;
-    for (size_t i = 0; i < u->r->ngroups; i++)
-        u->r->groups[i].n = u->sc.gn[i];
-    rc = 0;
-cleanup:
-    free(ul.unit_group);
-    free(ul.headcount);
-    return rc;
-}
-
-typedef struct {
-    int *unit_group;
-    size_t nunit_ids;
-    double *invited;
-} tokload_t;
-
-static int on_tokens(void *ud, int unit, long issued, long used)
-{
-    tokload_t *t = ud;
-    (void)used;
-    if (unit > 0 && (size_t)unit < t->nunit_ids && t->unit_group[unit] >= 0)
-        t->invited[t->unit_group[unit]] = (double)issued;
-    return 0;
-}
-
-/* Units' response rates: responses over invitations issued, else over the
- * units table's headcount. */
-static int response_rates(run_t *u, char **err)
-{
-    res_t *r = u->r;
-    tokload_t tl = {u->sc.unit_group, u->sc.nunit_ids, util_xmalloc((r->ngroups + 1) * sizeof(double))};
+    r->respondents = u->sc.respondents;
     for (size_t i = 0; i < r->ngroups; i++)
-        tl.invited[i] = NAN;
-    int rc = store_tokens_by_unit(u->s, u->form_id, u->wave, on_tokens, &tl, err);
-    for (size_t i = 0; rc == 0 && i < r->ngroups; i++) {
-        double inv = !isnan(tl.invited[i]) ? tl.invited[i] : u->headcount[i];
-        r->groups[i].invited = inv;
-        r->groups[i].response_rate = (inv > 0) ? (double)r->groups[i].n / inv : NAN;
-    }
-    free(tl.invited);
-    return rc;
+        r->groups[i].n = u->sc.gn[i];
+    return 0;
 }
 
 /* Disclosure control (suppress.h) of one scan's groups: small groups,
@@ -635,7 +505,7 @@ static void cell_comments(run_t *u, size_t i)
 {
     res_group_t *G = &u->r->groups[i];
     scan_t *sc = &u->sc;
-    if (u->by_pos >= 0 || G->n < u->r->comment_min)
+    if (u->groups.grouping != SCAN_G_UNIT || G->n < u->r->comment_min)
         return;
     G->ncomments = sc->ncomments[i];
     G->comments = util_xcalloc(G->ncomments + 1, sizeof *G->comments);
@@ -956,12 +826,12 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
         warn(r, RES_W_SMALL_MIN_N, -1, 0);
     if (pick_form(&u, err) != 0 || pick_waves(&u, err) != 0 || group_and_scan(&u, err) != 0)
         goto cleanup;
-    if (u.by_pos < 0 && response_rates(&u, err) != 0)
+    if (u.by_pos < 0 && groups_rates(s, u.form_id, u.wave, &u.groups, r->groups, r->ngroups, err) != 0)
         goto cleanup;
     hide_groups(&u);
     dims(&u);
     cells(&u);
-    if (u.by_pos < 0 && gaps(&u, err) != 0)   /* self scores are by unit */
+    if (u.groups.grouping == SCAN_G_UNIT && gaps(&u, err) != 0)   /* self scores are by unit */
         goto cleanup;
     if (o->compare_wave && changes(&u, err) != 0)
         goto cleanup;
@@ -970,7 +840,7 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
     u.r = NULL;
     rc = 0;
 cleanup:
-    free(u.headcount);
+    groups_free(&u.groups);
     if (u.r && !u.r->groups)
         u.r->ngroups = 0;
     res_free(u.r);

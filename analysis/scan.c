@@ -294,34 +294,62 @@ static int group_of(const scan_t *sc, const store_scan_row_t *r)
     return answer_choice(sc, r, sc->by_pos, sc->f->items[sc->by_pos].list);
 }
 
+/* Other groupings that are not questions (xpos) */
+enum { XPOS_UNIT = -1, XPOS_CATEGORY = -2, XPOS_PARENT = -3 };
+
 /* The respondent's group in other grouping k, or -1. */
 static long other_group_of(const scan_t *sc, size_t k, const store_scan_row_t *r)
 {
-    if (sc->xpos[k] < 0)
-        return (r->unit > 0 && (size_t)r->unit < sc->xsize[k]) ? r->unit : -1;
-    return answer_choice(sc, r, sc->xpos[k], sc->xlist[k]);
+    switch (sc->xpos[k]) {
+    case XPOS_UNIT: return (r->unit > 0 && (size_t)r->unit < sc->xsize[k]) ? r->unit : -1;
+    case XPOS_CATEGORY: return (r->unit > 0 && (size_t)r->unit < sc->nucat) ? sc->ucat[r->unit] : -1;
+    case XPOS_PARENT: return (r->unit > 0 && (size_t)r->unit < sc->nupar) ? sc->upar[r->unit] : -1;
+    default: return answer_choice(sc, r, sc->xpos[k], sc->xlist[k]);
+    }
 }
 
 /* A grouping with more groups than this is counted in the pair map: its
  * columns would take more of a row than most respondents' counts. */
 #define XDENSE_MAX 64
 
-/* Sets up the cross-counts against every other grouping: by unit (unless
- * that is this analysis; unit ids index it directly) and by each other
- * select_one question.  nunit_ids bounds the unit ids. */
+void scan_unit_sets(scan_t *sc, scan_grouping_t grouping, int *ucat, size_t ncat, int *upar, size_t npar,
+                    size_t nids)
+{
+    free(sc->ucat);
+    free(sc->upar);
+    sc->grouping = grouping;
+    sc->ucat = ucat;
+    sc->upar = upar;
+    sc->ncat = ncat;
+    sc->npar = npar;
+    sc->nucat = sc->nupar = nids;
+}
+
+/* Sets up the cross-counts against every other grouping: by unit, by
+ * category and by parent (unless that is this analysis; unit ids index
+ * the first directly) and by each other select_one question.  nunit_ids
+ * bounds the unit ids. */
 void scan_cross_init(scan_t *sc, size_t nunit_ids)
 {
     const form_t *f = sc->f;
     sc->xunits = nunit_ids;
-    sc->xpos = util_xmalloc((f->nitems + 2) * sizeof *sc->xpos);
-    sc->xsize = util_xmalloc((f->nitems + 2) * sizeof *sc->xsize);
-    if (!sc->by_unit) {
-        sc->xpos[sc->nx] = -1;
+    sc->xpos = util_xmalloc((f->nitems + 4) * sizeof *sc->xpos);
+    sc->xsize = util_xmalloc((f->nitems + 4) * sizeof *sc->xsize);
+    if (sc->grouping != SCAN_G_UNIT) {
+        sc->xpos[sc->nx] = XPOS_UNIT;
         sc->xsize[sc->nx++] = nunit_ids;
+    }
+    if (sc->grouping != SCAN_G_CATEGORY && sc->ncat > 0) {
+        sc->xpos[sc->nx] = XPOS_CATEGORY;
+        sc->xsize[sc->nx++] = sc->ncat;
+    }
+    if (sc->grouping != SCAN_G_PARENT && sc->npar > 0) {
+        sc->xpos[sc->nx] = XPOS_PARENT;
+        sc->xsize[sc->nx++] = sc->npar;
     }
     for (size_t i = 0; i < f->nitems; i++)
         if (f->items[i].type == FORM_SELECT_ONE && f->items[i].list >= 0 &&
-            (sc->by_unit || (int)i != sc->by_pos)) {
+            (sc->grouping != SCAN_G_ITEM || (int)i != sc->by_pos)) {
             sc->xpos[sc->nx] = (int)i;
             sc->xsize[sc->nx++] = f->lists[f->items[i].list].nchoices;
         }
@@ -568,6 +596,7 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
                size_t nunit_ids, int light)
 {
     sc->by_unit = by_pos < 0;
+    sc->grouping = by_pos < 0 ? SCAN_G_UNIT : SCAN_G_ITEM;
     sc->by_pos = by_pos;
     sc->unit_group = unit_group;
     sc->nunit_ids = nunit_ids;
@@ -637,6 +666,8 @@ void scan_free(scan_t *sc)
     free(sc->xsp_at);
     free(sc->xpos);
     free(sc->xsize);
+    free(sc->ucat);
+    free(sc->upar);
     for (size_t d = 0; d < sc->ndims; d++) {
         free(sc->dimitems[d]);
         stats_cov_free(sc->cov ? sc->cov[d] : NULL);
@@ -719,6 +750,12 @@ int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, in
     if (sc->nunit_ids)
         memcpy(ug, sc->unit_group, sc->nunit_ids * sizeof *ug);
     scan_init(sc0, sc->f, sc->ngroups, sc->by_unit ? -1 : sc->by_pos, ug, sc->nunit_ids, 1);
+    int *ucat = util_xmalloc((sc->nucat + 1) * sizeof *ucat), *upar = util_xmalloc((sc->nupar + 1) * sizeof *upar);
+    if (sc->nucat)
+        memcpy(ucat, sc->ucat, sc->nucat * sizeof *ucat);
+    if (sc->nupar)
+        memcpy(upar, sc->upar, sc->nupar * sizeof *upar);
+    scan_unit_sets(sc0, sc->grouping, ucat, sc->ncat, upar, sc->npar, sc->nucat);
     sc0->progress = sc->progress;
     sc0->progress_ud = sc->progress_ud;
     sc0->done_before = sc->respondents;

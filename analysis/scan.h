@@ -26,6 +26,12 @@
 typedef struct scan_kw scan_kw_t;        /* distinct-score counts (Kruskal-Wallis) */
 typedef struct scan_chash scan_chash_t;  /* a choice list hashed */
 typedef struct scan_xmap scan_xmap_t;    /* cross-count pairs of many-group groupings */
+typedef struct scan_q scan_q_t;          /* one question's counts (analyze --items) */
+
+/* What the groups of an analysis are: the units, the choices of a
+ * select_one question, or the units' category or parent in the units
+ * table (a group is the units sharing it). */
+typedef enum { SCAN_G_UNIT, SCAN_G_ITEM, SCAN_G_CATEGORY, SCAN_G_PARENT } scan_grouping_t;
 
 typedef struct {
     const form_t *f;
@@ -37,10 +43,18 @@ typedef struct {
     size_t *scored_pos;      /* scored index -> form position */
     int light;               /* comparison wave: scores per group only */
     /* grouping */
-    int by_unit;
+    scan_grouping_t grouping;
+    int by_unit;             /* the groups come from the response's unit
+                                through unit_group (units, categories, parents) */
     int *unit_group;         /* units.id -> group index, -1 */
     size_t nunit_ids;
     int by_pos;              /* item position when grouping by an item */
+    /* the units table's categories and parents, groupings a researcher
+     * can ask for too (--by category, --by parent): unit id -> index
+     * among them, -1 for none (scan_unit_sets; the scan's) */
+    int *ucat, *upar;
+    size_t nucat, nupar;     /* entries of ucat and upar (unit ids) */
+    size_t ncat, npar;       /* distinct categories and parents */
     /* the other groupings a researcher could ask for (by unit and by each
      * other select_one question), cross-counted against this one so that
      * a group nested in another with a difference under min_n is found.
@@ -107,9 +121,16 @@ typedef struct {
 void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *unit_group,
                size_t nunit_ids, int light);
 
-/* Adds the cross-counts against every other grouping (by unit, unless
- * that is this one, and by each other select_one question); unit ids are
- * below nunit_ids.  Before scan_run. */
+/* The units' categories and parents (ucat, upar: unit id -> index
+ * among ncat categories and npar parents, -1 for none; nids entries
+ * each), which the scan takes over, and which grouping the analysis is
+ * (SCAN_G_UNIT unless told).  Before scan_cross_init. */
+void scan_unit_sets(scan_t *sc, scan_grouping_t grouping, int *ucat, size_t ncat, int *upar, size_t npar,
+                    size_t nids);
+
+/* Adds the cross-counts against every other grouping (by unit, category
+ * and parent, unless that is this one, and by each other select_one
+ * question); unit ids are below nunit_ids.  Before scan_run. */
 void scan_cross_init(scan_t *sc, size_t nunit_ids);
 
 /* Reads form_id's responses in wave into the accumulators.  Returns 0,
