@@ -13,8 +13,11 @@
  * checked against R in tests/fixtures/rcheck.
  */
 #include "analysis/analyze.h"
+#include "analysis/crosstab.h"
 #include "analysis/findings.h"
 #include "analysis/groups.h"
+#include "analysis/points.h"
+#include "analysis/questions.h"
 #include "analysis/scan.h"
 #include "analysis/stats.h"
 #include "analysis/suppress.h"
@@ -46,15 +49,11 @@ typedef struct {
     int li;                  /* the form's language for r->lang */
     int by_pos;              /* the --by item's form position, -1 through units */
     groups_t groups;         /* the grouping; its groups move to r */
+    questions_t *questions;  /* an_opts_t.questions */
+    xtab_t *xtab;            /* an_opts_t.crosstab */
     scan_t sc, sc0;
 } run_t;
 
-/* A warning is data, worded by the renderers (render_warning). */
-static void warn(res_t *r, res_wkind_t kind, long dim, size_t count)
-{
-    r->warnings = util_xrealloc(r->warnings, (r->nwarnings + 1) * sizeof *r->warnings);
-    r->warnings[r->nwarnings++] = (res_warning_t){kind, dim, count};
-}
 
 /* ---- the form and the waves ---- */
 
@@ -163,6 +162,12 @@ static int group_and_scan(run_t *u, char **err)
     scan_unit_sets(&u->sc, g->grouping, groups_copy(g, g->ucat), g->ncat, groups_copy(g, g->upar), g->npar,
                    g->nids);
     scan_cross_init(&u->sc, g->nids);
+    if (o->questions) {
+        int up = u->f->unit_field ? form_item_index(u->f, u->f->unit_field) : -1;
+        u->sc.questions = u->questions = questions_new(u->f, r->ngroups, u->by_pos, up);
+    }
+    if (o->crosstab && !(u->sc.xtab = u->xtab = xtab_new(u->f, o->crosstab, r->group_by, r->ngroups, err)))
+        return -1;
     if (g->grouping == SCAN_G_UNIT && scan_self_dims(u->s, &u->sc, err) != 0)
         return -1;
     if (o->progress) {
@@ -214,7 +219,7 @@ static void hide_groups(run_t *u)
     }
     free(hidden);
     if (nested)
-        warn(r, RES_W_DIFFERENCING, -1, nested);
+        res_warn(r, RES_W_DIFFERENCING, -1, nested);
 }
 
 /* ---- per dimension ---- */
@@ -244,7 +249,7 @@ static void dim_items(run_t *u, size_t d)
         D->alpha_ci_low = a.ci_low;
         D->alpha_ci_high = a.ci_high;
     } else {
-        warn(r, k < 2 ? RES_W_ALPHA_ONE_ITEM : D->alpha_n < 2 ? RES_W_ALPHA_FEW : RES_W_ALPHA_NOVAR,
+        res_warn(r, k < 2 ? RES_W_ALPHA_ONE_ITEM : D->alpha_n < 2 ? RES_W_ALPHA_FEW : RES_W_ALPHA_NOVAR,
              (long)d, 0);
     }
     for (size_t j = 0; j < k; j++) {
@@ -357,14 +362,14 @@ static void dim_between(run_t *u, size_t d)
     }
     int why = anova_trouble(nb, N, &an, ok);
     if (why >= 0)
-        warn(r, (res_wkind_t)why, (long)d, 0);
+        res_warn(r, (res_wkind_t)why, (long)d, 0);
     D->welch_f = D->welch_df1 = D->welch_df2 = D->welch_p = NAN;
     if (stats_welch_anova(bs, nb, &D->welch_f, &D->welch_df1, &D->welch_df2, &D->welch_p) != 0)
-        warn(r, nb < 2 ? RES_W_WELCH_GROUPS : RES_W_WELCH_GROUPVAR, (long)d, 0);
+        res_warn(r, nb < 2 ? RES_W_WELCH_GROUPS : RES_W_WELCH_GROUPVAR, (long)d, 0);
     free(bs);
     D->kw_h = D->kw_df = D->kw_p = NAN;
     if (stats_kruskal(vals, nv, counts, nb, &D->kw_h, &D->kw_df, &D->kw_p) != 0)
-        warn(r, nb < 2 ? RES_W_KRUSKAL_GROUPS : RES_W_KRUSKAL_TIES, (long)d, 0);
+        res_warn(r, nb < 2 ? RES_W_KRUSKAL_GROUPS : RES_W_KRUSKAL_TIES, (long)d, 0);
     free(vals);
     free(counts);
 }
@@ -385,14 +390,14 @@ static void dim_stats(run_t *u, size_t d)
     D->sd = stats_acc_sd(pop);
     stats_mean_ci(pop, 0.95, &D->ci_low, &D->ci_high);
     if (pop->n >= 2 && isnan(D->ci_low))
-        warn(r, RES_W_CONSTANT, (long)d, 0);
+        res_warn(r, RES_W_CONSTANT, (long)d, 0);
     D->grand = D->mean;
     dim_items(u, d);
     dim_between(u, d);
     D->deviation = dev->n > 0 ? dev->mean : NAN;
     D->dev_t = D->dev_df = D->dev_p = D->dev_q = NAN;
     if (stats_one_sample_t(dev, 0.0, &D->dev_t, &D->dev_df, &D->dev_p) != 0)
-        warn(r, dev->n == 0 && pop->n > 0 ? RES_W_DEV_NOOTHER : RES_W_DEV_NOVAR, (long)d, 0);
+        res_warn(r, dev->n == 0 && pop->n > 0 ? RES_W_DEV_NOOTHER : RES_W_DEV_NOVAR, (long)d, 0);
 }
 
 static int cmp_dim_mean_desc(const void *a, const void *b)
@@ -497,6 +502,19 @@ static void cell_stats(res_t *r, const scan_t *sc, size_t gi, size_t d)
     C->funnel = funnel(C->mean, D->grand, se);
 }
 
+/* Group gi's mean answer to each item of each dimension, as given (the
+ * feedback report sets them against the city's item means). */
+static void cell_items(res_t *r, const scan_t *sc, size_t gi)
+{
+    size_t k = 0;
+    r->groups[gi].item_means = util_xcalloc(sc->nscored + 1, sizeof(double));
+    for (size_t d = 0; d < r->ndims; d++)
+        for (size_t j = 0; j < sc->ndimitems[d]; j++) {
+            const stats_acc_t *a = &sc->gitem[gi * sc->nscored + (size_t)sc->item_slot[sc->dimitems[d][j]]];
+            r->groups[gi].item_means[k++] = a->n > 0 ? a->mean : NAN;
+        }
+}
+
 /* Moves group i's comments into the res_t when it is a unit of at least
  * comment_min respondents.  Never under --by groups: the same verbatim
  * comment under a unit and under a --by group names its author as one
@@ -529,9 +547,9 @@ static void cell_warnings(res_t *r)
             nofunnel += C->funnel == RES_FUNNEL_NONE;
         }
         if (constant)
-            warn(r, RES_W_CONSTANT_GROUPS, (long)d, constant);
+            res_warn(r, RES_W_CONSTANT_GROUPS, (long)d, constant);
         if (nofunnel)
-            warn(r, RES_W_FUNNEL, (long)d, 0);
+            res_warn(r, RES_W_FUNNEL, (long)d, 0);
     }
 }
 
@@ -549,6 +567,7 @@ static void cells(run_t *u)
         G->cells = util_xcalloc(r->ndims + 1, sizeof *G->cells);
         for (size_t d = 0; d < r->ndims; d++)
             cell_stats(r, sc, i, d);
+        cell_items(r, sc, i);
         ncells += r->ndims;
         cell_comments(u, i);
     }
@@ -716,13 +735,22 @@ static int gaps(run_t *u, char **err)
     stats_acc_t *self = util_xcalloc((r->ngroups + 1) * (r->ndims + 1), sizeof *self);
     stats_acc_t *overall = util_xcalloc(r->ngroups + 1, sizeof *overall);
     size_t *untested = util_xcalloc(r->ndims + 1, sizeof *untested);
-    int rc = scan_self(u->s, u->wave, &u->sc, self, overall, &r->self_responses, err);
+    size_t nc = (r->ngroups + 1) * (r->ndims + 1);
+    scan_points_t pts = {util_xcalloc(nc, sizeof(double)), util_xcalloc(nc, sizeof(double)),
+                         util_xcalloc(r->ngroups + 1, sizeof(double)), util_xcalloc(r->ndims + 1, 1)};
+    int rc = scan_self(u->s, u->wave, &u->sc, self, overall, &pts, &r->self_responses, err);
+    if (rc == 0)
+        points_build(r, &pts);
+    free(pts.bonus);
+    free(pts.deduction);
+    free(pts.responses);
+    free(pts.dims);
     for (size_t i = 0; rc == 0 && i < r->ngroups; i++)
         if (r->groups[i].cells)
             gap_unit(u, i, self, &overall[i], untested);
     for (size_t d = 0; rc == 0 && d < r->ndims; d++)
         if (untested[d])
-            warn(r, RES_W_GAP_UNTESTED, (long)d, untested[d]);
+            res_warn(r, RES_W_GAP_UNTESTED, (long)d, untested[d]);
     gap_detect(u);
     free(self);
     free(overall);
@@ -780,7 +808,7 @@ static int changes(run_t *u, char **err)
     }
     free(hidden0);
     if (lost)
-        warn(r, RES_W_COMPARE_HIDDEN, -1, lost);
+        res_warn(r, RES_W_COMPARE_HIDDEN, -1, lost);
     double *pvals = util_xmalloc((r->nchanges + 1) * sizeof *pvals);
     double *qvals = util_xmalloc((r->nchanges + 1) * sizeof *qvals);
     for (size_t i = 0; i < r->nchanges; i++)
@@ -823,7 +851,7 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
         goto cleanup;
     }
     if (o->min_n < RES_MIN_N_SAFE)
-        warn(r, RES_W_SMALL_MIN_N, -1, 0);
+        res_warn(r, RES_W_SMALL_MIN_N, -1, 0);
     if (pick_form(&u, err) != 0 || pick_waves(&u, err) != 0 || group_and_scan(&u, err) != 0)
         goto cleanup;
     if (u.by_pos < 0 && groups_rates(s, u.form_id, u.wave, &u.groups, r->groups, r->ngroups, err) != 0)
@@ -831,6 +859,10 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
     hide_groups(&u);
     dims(&u);
     cells(&u);
+    if (u.questions)
+        questions_result(u.questions, u.li, r);
+    if (u.xtab)
+        xtab_result(u.xtab, u.li, r);
     if (u.groups.grouping == SCAN_G_UNIT && gaps(&u, err) != 0)   /* self scores are by unit */
         goto cleanup;
     if (o->compare_wave && changes(&u, err) != 0)
@@ -841,6 +873,8 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
     rc = 0;
 cleanup:
     groups_free(&u.groups);
+    questions_free(u.questions);
+    xtab_free(u.xtab);
     if (u.r && !u.r->groups)
         u.r->ngroups = 0;
     res_free(u.r);

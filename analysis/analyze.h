@@ -25,6 +25,8 @@ typedef struct {
     double min_diff;            /* default 5 points */
     double fdr;                 /* default 0.05 */
     const char *lang;           /* "zh" or "en": labels, and the words of the JSON */
+    int questions;              /* 1: count every question (res_t.questions) */
+    const char *crosstab;       /* NULL, or "A,B": cross-tabulate two questions */
     /* NULL, or called every few thousand responses read, with the
      * responses read so far and the number the scans will read (a
      * command draws a progress line with it; the library prints nothing).
@@ -36,8 +38,9 @@ typedef struct {
 void an_opts_default(an_opts_t *o);
 
 /* Runs the analysis.  *out is the caller's (res_free).  Returns 0, or -1
- * with *err (heap): no such form or wave, no responses, bad --by item,
- * min_n below RES_MIN_N_SAFE without allow_small_groups. */
+ * with *err (heap): no such form or wave, no responses, bad --by item or
+ * --crosstab question, min_n below RES_MIN_N_SAFE without
+ * allow_small_groups. */
 int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err);
 
 #endif

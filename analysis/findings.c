@@ -94,6 +94,57 @@ static void weak_cells(res_t *r)
     }
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* R quantile(v, p, type = 7) of v[n] (sorted in place). */
+static double quantile7(double *v, size_t n, double p)
+{
+    if (!n)
+        return NAN;
+    qsort(v, n, sizeof *v, cmp_dbl);
+    double h = (double)(n - 1) * p, lo = floor(h);
+    size_t i = (size_t)lo;
+    return v[i] + (h - lo) * ((i + 1 < n ? v[i + 1] : v[i]) - v[i]);
+}
+
+/* "Saying counts as doing" on the campaign's own yardstick: units whose
+ * net points on a dimension are in the top quarter of the shown units'
+ * (at or above the upper quartile, and above the median, so that a
+ * dimension where most units tie names nobody) while their staff score
+ * there is weak or in the lowest quarter of the units'. */
+static void points_findings(res_t *r)
+{
+    double *net = util_xmalloc((r->npoints + 1) * sizeof *net), *staff = util_xmalloc((r->npoints + 1) * sizeof *staff);
+    for (size_t d = 0; d < r->ndims; d++) {
+        size_t n = 0;
+        for (size_t i = 0; i < r->npoints; i++) {
+            const res_points_t *P = &r->points[i];
+            if (P->dim == d && isfinite(r->groups[P->group].cells[d].mean)) {
+                net[n] = P->net;
+                staff[n++] = r->groups[P->group].cells[d].mean;
+            }
+        }
+        if (n < 4)   /* no quarters to speak of */
+            continue;
+        double q3 = quantile7(net, n, 0.75), med = quantile7(net, n, 0.5), low = quantile7(staff, n, 0.25);
+        for (size_t i = 0; i < r->npoints; i++) {
+            const res_points_t *P = &r->points[i];
+            const res_cell_t *C = &r->groups[P->group].cells[d];
+            if (P->dim != d || !isfinite(C->mean) || !(P->net >= q3 && P->net > med) ||
+                !(C->weak || C->mean <= low))
+                continue;
+            add(r, RES_F_POINTS_UNMATCHED, (long)P->group, (long)d, 6, "net", P->net, "net_q3", q3, "mean",
+                C->mean, "mean_q1", low, "weak", (double)C->weak, "units", (double)n);
+        }
+    }
+    free(net);
+    free(staff);
+}
+
 void findings_build(res_t *r)
 {
     for (size_t d = 0; d < r->ndims; d++) {
@@ -105,6 +156,7 @@ void findings_build(res_t *r)
     weak_cells(r);
     gap_findings(r, RES_OVERCLAIM);
     gap_findings(r, RES_UNDERCLAIM);
+    points_findings(r);
     for (size_t d = 0; d < r->ndims; d++) {
         const res_dim_t *D = &r->dims[d];
         if (!isnan(D->alpha) && D->alpha < 0.7)

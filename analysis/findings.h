@@ -14,6 +14,9 @@
  *   low_response    n, rate; dim -1
  *   improved,       mean0 (the earlier wave), mean, diff, q; group -1 for
  *   declined        all respondents
+ *   points_unmatched  net (the unit's net points on the dimension), net_q3
+ *                   (the units' upper quartile), mean (its staff's), mean_q1
+ *                   (the units' lower quartile), weak (1/0), units
  */
 #ifndef GS_FINDINGS_H
 #define GS_FINDINGS_H
@@ -22,7 +25,8 @@
 
 /* Appends r's findings from the flags and numbers already in r: weak
  * dimensions, weak cells, self-vs-staff gaps (units with the largest gap
- * first), unreliable dimensions, low response, changes.  Nothing of a
+ * first), points in the top quarter against a low staff score,
+ * unreliable dimensions, low response, changes.  Nothing of a
  * suppressed group. */
 void findings_build(res_t *r);
 

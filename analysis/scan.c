@@ -12,6 +12,8 @@
  * the same wave (scan_self).
  */
 #include "analysis/scan.h"
+#include "analysis/crosstab.h"
+#include "analysis/questions.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -491,6 +493,10 @@ static int on_response(void *ud, const store_scan_row_t *r)
     score_response(sc);
     if (g >= 0)
         sc->gn[g]++;
+    if (sc->questions)
+        questions_add(sc->questions, r, sc->at, g);
+    if (sc->xtab)
+        xtab_add(sc->xtab, r, sc->at, g);
     /* respondents in no group have a row of their own after the groups:
      * the between-group statistics pool them with the hidden groups */
     size_t row = g >= 0 ? (size_t)g : sc->ngroups;
@@ -773,8 +779,33 @@ typedef struct {
     const scan_t *target;    /* for unit_group */
     stats_acc_t *self;       /* ngroups x target ndims */
     stats_acc_t *overall;    /* ngroups: the response's mean over its dims */
+    scan_points_t *pts;      /* NULL: not wanted */
     long responses;
 } selfscan_t;
+
+/* The response's bonus and deduction points, by the target's dimensions. */
+static void self_points(const selfscan_t *ss, const store_scan_row_t *r, size_t g)
+{
+    const form_t *f = ss->sf;
+    size_t nd = ss->target->ndims;
+    ss->pts->responses[g] += 1;
+    for (size_t a = 0; a < r->n; a++) {
+        const form_item_t *it = &f->items[r->pos[a]];
+        if (!it->has_points || it->dim < 0 || ss->dimmap[it->dim] < 0)
+            continue;
+        size_t d = (size_t)ss->dimmap[it->dim];
+        double times = 0;
+        if (it->list >= 0 && f->lists[it->list].yesno)
+            times = r->text[a] && strcmp(r->text[a], "yes") == 0;
+        else if (isfinite(r->num[a]))
+            times = r->num[a];
+        double v = times * it->points;
+        if (v > 0)
+            ss->pts->bonus[g * nd + d] += v;
+        else
+            ss->pts->deduction[g * nd + d] -= v;
+    }
+}
 
 static int on_self(void *ud, const store_scan_row_t *r)
 {
@@ -810,6 +841,8 @@ static int on_self(void *ud, const store_scan_row_t *r)
     }
     if (ok > 0)
         stats_acc_add(&ss->overall[g], osum / (double)ok);
+    if (ss->pts)
+        self_points(ss, r, g);
     return 0;
 }
 
@@ -879,13 +912,16 @@ static int scan_one_self(void *ud, const char *id, const form_t *sf, const int *
     selfrun_t *sr = ud;
     sr->ss.sf = sf;
     sr->ss.dimmap = (int *)dimmap;
+    for (size_t i = 0; sr->ss.pts && i < sf->nitems; i++)
+        if (sf->items[i].has_points && sf->items[i].dim >= 0 && dimmap[sf->items[i].dim] >= 0)
+            sr->ss.pts->dims[dimmap[sf->items[i].dim]] = 1;
     return store_scan(sr->s, id, sr->wave, sf, on_self, &sr->ss, err);
 }
 
 int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, stats_acc_t *overall,
-              long *nresp, char **err)
+              scan_points_t *pts, long *nresp, char **err)
 {
-    selfrun_t sr = {s, wave, {NULL, NULL, tg, self, overall, 0}};
+    selfrun_t sr = {s, wave, {NULL, NULL, tg, self, overall, pts, 0}};
     int rc = each_self_form(s, tg->f, scan_one_self, &sr, err);
     *nresp += sr.ss.responses;
     return rc;

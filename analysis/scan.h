@@ -105,6 +105,10 @@ typedef struct {
                                 response, -1 */
     char *is_text;           /* form position -> a text item (comments) */
     scan_chash_t *chash;     /* per list */
+    /* borrowed, NULL for none: every question counted (analyze --items),
+     * and the cross-tabulation (analyze --crosstab) */
+    struct questions *questions;
+    struct xtab *xtab;
     /* progress (an_opts_t): NULL, or called every few thousand responses
      * with those read by this and earlier scans, and all the scans will
      * read */
@@ -158,13 +162,25 @@ int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, in
  * (heap). */
 int scan_self_dims(store_t *s, scan_t *sc, char **err);
 
+/* The bonus and deduction points of the self-assessments (the `points`
+ * column), summed over each unit's self responses: the caller's arrays,
+ * zeroed. */
+typedef struct {
+    double *bonus, *deduction;   /* ngroups x ndims: positive contributions,
+                                    and the negative ones as a positive sum */
+    double *responses;           /* ngroups: self responses read */
+    char *dims;                  /* ndims: 1 where a self form has point items */
+} scan_points_t;
+
 /* Self-assessment scores for the gaps: every self-role form sharing
  * dimension codes with tg's form, scored the same way, into self[group x
  * tg's dims] (by unit, through tg's unit_group), and each response's mean
- * over its scored shared dimensions into overall[group]; *nresp counts
- * the self-role responses read.  Returns 0, or -1 with *err (heap). */
+ * over its scored shared dimensions into overall[group]; its points
+ * into pts (NULL: not wanted): a "yes" to a yes/no item adds the item's
+ * points, an integer answer that many times them; *nresp counts the
+ * self-role responses read.  Returns 0, or -1 with *err (heap). */
 int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, stats_acc_t *overall,
-              long *nresp, char **err);
+              scan_points_t *pts, long *nresp, char **err);
 
 /* Releases what scan_init and the scan allocated; a zeroed scan is fine. */
 void scan_free(scan_t *sc);

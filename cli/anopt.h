@@ -1,7 +1,7 @@
 /*
  * anopt: the analysis options that `analyze` and `report` share (--form,
  * --wave, --by, --compare-wave, --min-n, --min-diff, --fdr,
- * --allow-small-groups, --comment-min): one option
+ * --allow-small-groups, --comment-min, --crosstab): one option
  * table and one parser, so both commands accept, check and word them
  * identically.  Only cmd_* code uses this.
  */
@@ -14,6 +14,7 @@
 /* Keys of the long-only options (past any letter) */
 #define ANOPT_ALLOW_SMALL 0x101
 #define ANOPT_COMMENT_MIN 0x102
+#define ANOPT_CROSSTAB 0x103
 
 /* The entries to splice into a command's option table (they end with a
  * comma); each with a letter works as -KEY too. */
@@ -22,7 +23,7 @@
     {"by", 'b', CLI_VALUE | CLI_SHORT}, {"compare-wave", 'c', CLI_VALUE | CLI_SHORT},   \
     {"min-n", 'n', CLI_VALUE | CLI_SHORT}, {"min-diff", 'd', CLI_VALUE | CLI_SHORT},    \
     {"fdr", 'q', CLI_VALUE | CLI_SHORT}, {"comment-min", ANOPT_COMMENT_MIN, CLI_VALUE}, \
-    {"allow-small-groups", ANOPT_ALLOW_SMALL, 0},
+    {"allow-small-groups", ANOPT_ALLOW_SMALL, 0}, {"crosstab", ANOPT_CROSSTAB, CLI_VALUE},
 
 /* Applies option c with its argument to o (arg is kept, not copied: it
  * points into argv).  Returns 1 when c is one of the shared options, 0
