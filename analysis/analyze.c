@@ -868,6 +868,19 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
     if (o->compare_wave && changes(&u, err) != 0)
         goto cleanup;
     findings_build(r);
+    if (o->rollup && u.groups.grouping == SCAN_G_UNIT && u.groups.ncat > 0) {
+        /* its own disclosure control: a category is shown by the rules of
+         * an analysis by category, whatever its units are */
+        an_opts_t o2 = *o;
+        o2.by = "category";
+        o2.rollup = o2.questions = 0;
+        o2.crosstab = o2.compare_wave = NULL;
+        o2.progress = NULL;
+        o2.form_id = r->form_id;
+        o2.wave = r->wave;
+        if (an_run(s, &o2, &r->rollup, err) != 0)
+            goto cleanup;
+    }
     *out = r;
     u.r = NULL;
     rc = 0;

@@ -27,6 +27,8 @@ typedef struct {
     const char *lang;           /* "zh" or "en": labels, and the words of the JSON */
     int questions;              /* 1: count every question (res_t.questions) */
     const char *crosstab;       /* NULL, or "A,B": cross-tabulate two questions */
+    int rollup;                 /* 1: by unit, also the analysis by category
+                                   (res_t.rollup: the units table's subtotals) */
     /* NULL, or called every few thousand responses read, with the
      * responses read so far and the number the scans will read (a
      * command draws a progress line with it; the library prints nothing).

@@ -15,8 +15,8 @@
  *   improved,       mean0 (the earlier wave), mean, diff, q; group -1 for
  *   declined        all respondents
  *   points_unmatched  net (the unit's net points on the dimension), net_q3
- *                   (the units' upper quartile), mean (its staff's), mean_q1
- *                   (the units' lower quartile), weak (1/0), units
+ *                   (the units' upper quartile), mean, diff, q (its staff's
+ *                   score, weak by the weak-unit test), units
  */
 #ifndef GS_FINDINGS_H
 #define GS_FINDINGS_H
@@ -25,7 +25,7 @@
 
 /* Appends r's findings from the flags and numbers already in r: weak
  * dimensions, weak cells, self-vs-staff gaps (units with the largest gap
- * first), points in the top quarter against a low staff score,
+ * first), points in the top quarter against a weak staff score,
  * unreliable dimensions, low response, changes.  Nothing of a
  * suppressed group. */
 void findings_build(res_t *r);

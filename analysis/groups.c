@@ -111,6 +111,7 @@ static void groups_by_unit(groups_t *g, const unitlist_t *l, const form_t *f, in
                                ? ul->choices[ch].label[li]
                                : NULL;
         G->name = util_xstrdup(name && *name ? name : l->u[i].name);
+        G->category = l->u[i].category ? util_xstrdup(l->u[i].category) : NULL;
         G->invited = G->response_rate = NAN;
         if (l->u[i].id >= 0)
             g->unit_group[l->u[i].id] = (int)g->ngroups;
@@ -254,6 +255,7 @@ void groups_free(groups_t *g)
     for (size_t i = 0; g->groups && i < g->ngroups; i++) {
         free(g->groups[i].code);
         free(g->groups[i].name);
+        free(g->groups[i].category);
     }
     free(g->groups);
     free(g->group_by);

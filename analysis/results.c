@@ -33,6 +33,7 @@ void res_free(res_t *r)
         res_group_t *G = &r->groups[g];
         free(G->code);
         free(G->name);
+        free(G->category);
         free(G->cells);
         free(G->item_means);
         for (size_t c = 0; c < G->ncomments; c++)
@@ -57,6 +58,7 @@ void res_free(res_t *r)
     res_crosstab_free(r->crosstab);
     free(r->points);
     free(r->points_vs_staff);
+    res_free(r->rollup);
     free(r);
 }
 

@@ -66,6 +66,7 @@ typedef struct {
 
 typedef struct {
     char *code, *name;
+    char *category;          /* a unit's category in the units table, NULL none */
     long n;                  /* responses in the group */
     int suppressed;
     double invited;          /* NAN when unknown */
@@ -263,7 +264,7 @@ typedef struct {
     size_t count;
 } res_warning_t;
 
-typedef struct {
+typedef struct res {
     char *form_id, *form_title, *wave, *compare_wave;
     char *lang;              /* "zh" or "en" */
     long respondents;
@@ -304,6 +305,9 @@ typedef struct {
     size_t npoints;
     res_pvs_t *points_vs_staff;  /* per dimension with points */
     size_t npvs;
+    struct res *rollup;      /* by unit, when asked: the same analysis by
+                                category (an_opts_t.rollup), for the
+                                subtotals of the units table; NULL else */
 } res_t;
 
 void res_free(res_t *r);                      /* NULL is fine */

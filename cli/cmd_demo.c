@@ -154,6 +154,8 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
     ao.wave = "2026";
     ao.compare_wave = "2025";
     ao.lang = lang;
+    ao.questions = 1;
+    ao.rollup = 1;
     if (an_run(s, &ao, &r, &err) != 0) {
         cli_error(_("analysis: %s"), err);
         goto cleanup;

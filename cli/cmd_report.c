@@ -113,6 +113,8 @@ int cmd_report(int argc, char **argv, cli_ctx_t *cx)
     an_opts_t o;
     an_opts_default(&o);
     o.lang = cli_lang;
+    o.questions = 1;   /* the report's appendix counts every question */
+    o.rollup = 1;      /* and its units table has category subtotals */
     const char *out = NULL, *unit = NULL, *each = NULL;
     unsigned formats = 0;
     int plots = 1, c;

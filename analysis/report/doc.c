@@ -579,12 +579,16 @@ const char *doc_gnoun(const doc_t *d, size_t n)
     return n == 1 ? TR(d->zh, "group") : TR(d->zh, "groups");
 }
 
-/* The grouping itself, for headings: unit, or "Your position" (the
- * question, quoted). */
+/* The grouping itself, for headings: unit, category, parent unit, or
+ * "Your position" (the question, quoted). */
 char *doc_grouping(const doc_t *d)
 {
     if (doc_by_unit(d))
         return util_xstrdup(TR(d->zh, "unit"));
+    if (strcmp(d->r->group_by, "category") == 0)
+        return util_xstrdup(TR(d->zh, "category"));
+    if (strcmp(d->r->group_by, "parent") == 0)
+        return util_xstrdup(TR(d->zh, "parent unit"));
     const char *q = d->r->group_label && *d->r->group_label ? d->r->group_label : d->r->group_by;
     /* TRANSLATORS: a question's text in quotation marks */
     return util_fmt(TR(d->zh, "\"%s\""), q);

@@ -117,17 +117,13 @@ char *render_finding(const res_t *r, const res_finding_t *f, int zh)
     case RES_F_DECLINED:
         return change_text(r, f, zh);
     case RES_F_POINTS_UNMATCHED:
-        return util_fmt(findings_value(f, "weak") > 0
-                            ? TR(zh, "%1$s (%2$s) claims %3$+.1f net bonus points on %4$s, in the top quarter of "
-                                     "the %5$.0f units (upper quartile %6$+.1f), while its staff rate it weak "
-                                     "there (mean %7$.1f): saying counts as doing, on the campaign's own "
-                                     "yardstick.")
-                            : TR(zh, "%1$s (%2$s) claims %3$+.1f net bonus points on %4$s, in the top quarter of "
-                                     "the %5$.0f units (upper quartile %6$+.1f), while its staff score there "
-                                     "is in the lowest quarter (mean %7$.1f, lower quartile %8$.1f): saying "
-                                     "counts as doing, on the campaign's own yardstick."),
+        return util_fmt(TR(zh, "%1$s (%2$s) claims %3$+.0f net bonus points on %4$s, in the top quarter of the %5$.0f "
+                               "units (upper quartile %6$+.0f), while its staff rate it weak there (mean %7$.1f, "
+                               "%8$.1f points below all other respondents, q %9$s): saying counts as doing, on the "
+                               "campaign's own yardstick."),
                         G->name, G->code, findings_value(f, "net"), D->label, findings_value(f, "units"),
-                        findings_value(f, "net_q3"), findings_value(f, "mean"), findings_value(f, "mean_q1"));
+                        findings_value(f, "net_q3"), findings_value(f, "mean"), -findings_value(f, "diff"),
+                        fmt_p(findings_value(f, "q"), b1));
     }
     return util_xstrdup("");
 }

@@ -41,6 +41,7 @@
 #include "analysis/report/doc.h"
 #include "analysis/report/plot.h"
 #include "analysis/report/render.h"
+#include "analysis/report/sections.h"
 #include "base/util.h"
 
 /* ---- the sections ---- */
@@ -150,6 +151,7 @@ static const struct {
     {RES_F_WEAK_DIMENSION, RES_F_WEAK_DIMENSION, N_("Weak dimensions")},
     {RES_F_WEAK_UNIT, RES_F_WEAK_UNIT, N_("Weak units")},
     {RES_F_OVERCLAIM, RES_F_UNDERCLAIM, N_("Self-assessment and the staff's view")},
+    {RES_F_POINTS_UNMATCHED, RES_F_POINTS_UNMATCHED, N_("Points and the staff's view")},
     {RES_F_DECLINED, RES_F_IMPROVED, N_("Changes since the previous wave")},
     {RES_F_UNRELIABLE, RES_F_UNRELIABLE, N_("Low reliability")},
     {RES_F_LOW_RESPONSE, RES_F_LOW_RESPONSE, N_("Low response")},
@@ -353,6 +355,7 @@ static void findings_of(doc_t *d, res_fkind_t k, const char *keep, size_t m)
     case RES_F_WEAK_UNIT: weak_units_table(d, keep, m); break;
     case RES_F_OVERCLAIM: gaps_table(d); break;
     case RES_F_DECLINED: changes_table(d, keep); break;
+    case RES_F_POINTS_UNMATCHED: sec_points_findings(d, keep); break;
     default:
         doc_list_begin(d, "findings");
         for (size_t i = 0; i < d->r->nfindings; i++)
@@ -470,42 +473,89 @@ static void write_dimensions(doc_t *d, size_t nshown)
               nshown, doc_glabel(d), r->min_n);
 }
 
-/* The table of groups x dimensions for the groups rows[0..nrows), with a
- * last row for all respondents; cap is the caption without its number. */
-static void units_table(doc_t *d, const size_t *rows, size_t nrows, const char *cap, const char *note)
+/* One row of the units table: group G (name: its heading), its scores,
+ * ▼ on a weak one; a hidden subtotal G shows dashes. */
+static void units_row(doc_t *d, const res_group_t *G, const char *name)
 {
     const res_t *r = d->r;
+    doc_td(d, name, DOC_TEXT);
+    if (!G->cells) {
+        for (size_t j = 0; j < r->ndims + 2; j++)
+            doc_td(d, "—", DOC_NUM);
+        return;
+    }
+    doc_tdf(d, DOC_NUM, "%ld", G->n);
+    doc_td(d, doc_fpct(d, G->response_rate), DOC_NUM);
+    for (size_t j = 0; j < r->ndims; j++) {
+        const res_cell_t *c = &G->cells[j];
+        if (c->weak)
+            doc_tdf(d, DOC_WEAK, "▼%s", doc_fnum(d, c->mean, 1));
+        else
+            doc_td(d, doc_fnum(d, c->mean, 1), DOC_NUM);
+    }
+}
+
+static int in_category(const res_group_t *G, const char *cat)
+{
+    return cat ? G->category && strcmp(G->category, cat) == 0 : !G->category;
+}
+
+/* The table of groups x dimensions for the groups rows[0..nrows), with a
+ * last row for all respondents; cap is the caption without its number.
+ * By unit with the analysis by category at hand (r->rollup), the units
+ * come category by category, each followed by its subtotal: the
+ * category's own scores, over all its units' respondents (the hidden
+ * units' too), shown when an analysis by category shows it. */
+static void units_table(doc_t *d, const size_t *rows, size_t nrows, const char *cap, const char *note)
+{
+    const res_t *r = d->r, *cats = doc_by_unit(d) ? r->rollup : NULL;
     const char **heads = util_xcalloc(r->ndims + 3, sizeof *heads);
-    heads[0] = doc_by_unit(d) ? TR(d->zh, "unit")
-               : d->r->group_label && *d->r->group_label ? d->r->group_label : d->r->group_by;
+    char *by = doc_grouping(d);
+    heads[0] = doc_by_unit(d) ? TR(d->zh, "unit") : by;
     heads[1] = TR(d->zh, "n");
     heads[2] = TR(d->zh, "response");
     for (size_t j = 0; j < r->ndims; j++)
         heads[j + 3] = doc_dim_name(&r->dims[j]);
     doc_table_begin_v(d, cap, (int)r->ndims + 3, heads);
     free(heads);
-    for (size_t k = 0; k < nrows; k++) {
-        const res_group_t *g = &r->groups[rows[k]];
-        char *name = doc_group_name(d, g);
-        doc_td(d, name, DOC_TEXT);
-        free(name);
-        doc_tdf(d, DOC_NUM, "%ld", g->n);
-        doc_td(d, doc_fpct(d, g->response_rate), DOC_NUM);
-        for (size_t j = 0; j < r->ndims; j++) {
-            const res_cell_t *c = &g->cells[j];
-            if (c->weak)
-                doc_tdf(d, DOC_WEAK, "▼%s", doc_fnum(d, c->mean, 1));
-            else
-                doc_td(d, doc_fnum(d, c->mean, 1), DOC_NUM);
+    free(by);
+    size_t ncat = cats ? cats->ngroups : 0, hidden_sub = 0;
+    for (size_t c = 0; c <= ncat; c++) {   /* c == ncat: the units of no category (all of them without cats) */
+        const char *code = c < ncat ? cats->groups[c].code : NULL;
+        size_t listed = 0;
+        for (size_t k = 0; k < nrows; k++) {
+            const res_group_t *G = &r->groups[rows[k]];
+            if (cats && !in_category(G, code))
+                continue;
+            char *name = doc_group_name(d, G);
+            units_row(d, G, name);
+            free(name);
+            listed++;
         }
-        doc_row_end(d);
+        if (c < ncat && listed && cats->groups[c].n > 0) {
+            char *name = util_fmt(TR(d->zh, "%s: subtotal"), cats->groups[c].name);
+            units_row(d, &cats->groups[c], name);
+            hidden_sub += !cats->groups[c].cells;
+            free(name);
+        }
     }
     doc_td(d, TR(d->zh, "all"), DOC_TEXT);
     doc_tdf(d, DOC_NUM, "%ld", r->respondents);
     doc_td(d, "", DOC_NUM);
     for (size_t j = 0; j < r->ndims; j++)
         doc_td(d, doc_fnum(d, r->dims[j].mean, 1), DOC_NUM);
-    doc_table_end(d, note);
+    if (cats) {
+        char *n2 = util_fmt(hidden_sub ? TR(d->zh, "%s A subtotal is its category's score over all its units' "
+                                                   "respondents (units not shown included); — a category hidden "
+                                                   "by the same rules as units.")
+                                       : TR(d->zh, "%s A subtotal is its category's score over all its units' "
+                                                   "respondents (units not shown included)."),
+                            note);
+        doc_table_end(d, n2);
+        free(n2);
+    } else {
+        doc_table_end(d, note);
+    }
 }
 
 /* Where a group's point lies in the funnel plot, by res_funnel_t. */
@@ -513,13 +563,17 @@ static const char *const funnel_pos[] = {N_("inside"), N_("below 95%"), N_("belo
                                          N_("above 99.8%")};
 
 /* The appendix with every group's scores, when the body shows only the
- * most notable (write_units): Appendix E, after the four fixed ones. */
-enum { APPENDIX_ALL = 5 };
+ * most notable (write_units): after the fixed ones (methods, anonymity,
+ * items, the questions when counted, files). */
+static int appendix_all(const res_t *r)
+{
+    return r->nquestions ? 6 : 5;
+}
 
 static void write_all_units(doc_t *d, size_t nshown)
 {
     const res_t *r = d->r;
-    doc_appendix(d, APPENDIX_ALL, "all-units",
+    doc_appendix(d, appendix_all(r), "all-units",
              doc_by_unit(d) ? TR(d->zh, "Scores of every unit") : TR(d->zh, "Scores of every group"));
     size_t *rows = util_xcalloc(nshown + 1, sizeof *rows), nrows = 0;
     for (size_t i = 0; i < r->ngroups; i++)
@@ -564,7 +618,7 @@ static void write_units(doc_t *d, size_t nshown)
               TR(d->zh, "With %1$zu %2$ss, the table and the figure below show the %3$zu whose weak scores fall "
                         "furthest below all other respondents (the shortfalls summed over the dimensions); "
                         "Appendix %4$s and groups.csv give every %2$s."),
-              nshown, doc_glabel(d), nrows, doc_appendix_no(d, APPENDIX_ALL));
+              nshown, doc_glabel(d), nrows, doc_appendix_no(d, appendix_all(r)));
         char *c2 = util_fmt(TR(d->zh, "%s: the %zu with the largest shortfalls"), cap, nrows);
         free(cap);
         cap = c2;
@@ -1002,13 +1056,16 @@ int report_write_formats(const res_t *r, const char *dir, unsigned formats, int 
     write_units(&d, nshown);
     if (r->ngaps)
         write_gaps(&d);
+    sec_points(&d);
     if (r->compare_wave)
         write_changes(&d);
+    sec_crosstab(&d);
     write_comments(&d);
     write_methods(&d, 1);
     write_anonymity(&d, 2);
     write_items(&d, 3);
-    write_files(&d, 4, plot_note);
+    sec_questions(&d, 4);
+    write_files(&d, r->nquestions ? 5 : 4, plot_note);
     if (nshown > PLOT_ROWS_MAX && r->ndims)
         write_all_units(&d, nshown);
     doc_end(&d);
