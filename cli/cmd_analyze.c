@@ -41,7 +41,7 @@ static const char usage[] = N_(
     "  --crosstab A,B     cross-tabulate two select_one questions (or the\n"
     "                     grouping, e.g. unit,party): counts, row and column\n"
     "                     percentages, chi-square test and Cramer's V; cells under\n"
-    "                     --min-n are suppressed"
+    "                     --min-n are suppressed\n"
     "  --min-n N          smallest group shown (default 5; below 5 only with\n"
     "                     --allow-small-groups, which every output then states)\n"
     "  --comment-min N    quote a unit's comments from N respondents (default 10,\n"

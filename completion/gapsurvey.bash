@@ -54,7 +54,7 @@ _gapsurvey()
     --unit) COMPREPLY=($(compgen -W "$(_gapsurvey_db_list unit)" -- "$cur")); return ;;
     --wave | --compare-wave) COMPREPLY=($(compgen -W "$(_gapsurvey_db_list wave)" -- "$cur")); return ;;
     --lang) COMPREPLY=($(compgen -W "zh en" -- "$cur")); return ;;
-    --by) COMPREPLY=($(compgen -W "unit" -- "$cur")); return ;;
+    --by) COMPREPLY=($(compgen -W "unit category parent" -- "$cur")); return ;;
     --encoding) COMPREPLY=($(compgen -W "auto utf-8 gb18030" -- "$cur")); return ;;
     --format)
         if [[ $cmd == import ]]; then
@@ -70,7 +70,7 @@ _gapsurvey()
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --count | --units | --staff | --seed | --threads | --timeout | --max-body | --rate | --min-n | \
         --min-diff | --fdr | --comment-min | --missing | --unit-effects | --plant | --overclaim | --token | \
-        --verify | --listen | --base-url | --unit-column)
+        --verify | --listen | --base-url | --unit-column | --crosstab)
         return ;;
     esac
 
@@ -84,8 +84,8 @@ _gapsurvey()
     import) opts="--form --format --wave --encoding --unit-column --create-units --skip-invalid --rejects --dry-run --again --help" ;;
     export) opts="--form --wave --format --labels -o --output --help" ;;
     simulate) opts="--units --staff --seed --wave --plant --overclaim --missing --unit-effects --unbiased-self --help" ;;
-    analyze) opts="--form --wave --by --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --json --csv --help" ;;
-    report) opts="--out --form --wave --by --lang --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --no-plots --format --unit --each-unit --help" ;;
+    analyze) opts="--form --wave --by --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --crosstab --items --json --csv --help" ;;
+    report) opts="--out --form --wave --by --lang --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --crosstab --no-plots --format --unit --each-unit --help" ;;
     demo) opts="--out --lang --help" ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
     esac

@@ -61,7 +61,9 @@ static void scores(doc_t *d, size_t g)
     const res_group_t *G = &r->groups[g];
     doc_section(d, "scores", TR(d->zh, "Scores against the city"));
     /* xgettext:no-c-format */
-    const char *ci = TR(d->zh, "95% CI"), *city = TR(d->zh, "city (95% CI)");
+    const char *ci = TR(d->zh, "95% CI");
+    /* xgettext:no-c-format */
+    const char *city = TR(d->zh, "city (95% CI)");
     doc_table_begin(d, TR(d->zh, "The unit's scores and the city's"), 7, TR(d->zh, "dimension"), TR(d->zh, "mean"),
                     ci, city, TR(d->zh, "difference"), "q", TR(d->zh, "rank"));
     util_buf_t weak = {0};

@@ -880,6 +880,7 @@ static void write_methods(doc_t *d, int n)
                             "a Welch t test of this wave against the earlier one, BH-adjusted; improved or "
                             "declined when q < %g and the change is at least %g points."),
                r->fdr, r->min_diff);
+    sec_method_items(d);
     doc_list_item(d, TR(d->zh, "BH adjustment controls the false discovery rate: among results called significant, "
                            "the expected share of false ones stays below the chosen level."));
     doc_list_item(d, TR(d->zh, "Precision: the tables and the CSV files round scores to 2 decimals, test "
@@ -923,6 +924,16 @@ static void write_anonymity(doc_t *d, int n)
                     "the same way in that wave (minimum group size, complement and differencing), and a "
                     "%1$s hidden in either wave has no change."),
           doc_glabel(d));
+    if (r->nquestions || r->crosstab)
+        doc_paraf(d, NULL,
+                  TR(d->zh, "Counts of answers follow the same rules: per group they are given for shown groups "
+                            "only; the whole population's are given as they are, except that the answers of a "
+                            "question that is itself the grouping (or names the units) show no hidden group's "
+                            "size. In a cross-tabulation every cell of 1-%1$d respondents, and every cell of a row "
+                            "or column that small, is suppressed, then more until no row or column has a single "
+                            "suppressed cell or suppressed cells summing to fewer than %2$d; the chi-square test "
+                            "uses only what the published totals already give."),
+                  r->min_n - 1, r->min_n);
 }
 
 static void write_items(doc_t *d, int n)
@@ -959,6 +970,14 @@ static void write_files(doc_t *d, int n, const char *plot_note)
     doc_list_item(d, TR(d->zh, "dimensions.csv (dimensions), groups.csv (groups x dimensions; no scores of hidden "
                            "groups), items.csv (items), gaps.csv (self vs staff), changes.csv (between waves): "
                            "UTF-8 with a BOM, so Excel and WPS open them directly."));
+    if (r->points)
+        doc_list_item(d, TR(d->zh, "points.csv (bonus and deduction points per unit and type), points_vs_staff.csv "
+                                   "(their Spearman correlation with the staff's scores)."));
+    if (r->nquestions)
+        doc_list_item(d, TR(d->zh, "questions.csv: every question counted, for everyone and per shown group (a row "
+                                   "per choice)."));
+    if (r->crosstab)
+        doc_list_item(d, TR(d->zh, "crosstab.csv: the cross-tabulation (suppressed cells empty)."));
     if (d->nplots)
         doc_list_item(d, TR(d->zh, "plots/: every figure as PNG and SVG with its gnuplot script (.gp) and data (.dat); "
                                "edit a script and run gnuplot NAME.gp in that directory to re-draw it."));

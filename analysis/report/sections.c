@@ -152,6 +152,42 @@ void sec_unit_points(doc_t *d, size_t g)
                                "(0-100)."));
 }
 
+/* ---- methods ---- */
+
+void sec_method_items(doc_t *d)
+{
+    const res_t *r = d->r;
+    if (r->group_by && (strcmp(r->group_by, "category") == 0 || strcmp(r->group_by, "parent") == 0))
+        doc_list_item(d, TR(d->zh, "Groups by category (or parent unit): a group is every unit with that category "
+                                   "in the units table, hidden units included; the group is then shown or hidden "
+                                   "by the same rules as a unit."));
+    else if (r->rollup)
+        doc_list_item(d, TR(d->zh, "Category subtotals in the units table: the analysis by category, a category "
+                                   "being every unit with it in the units table (hidden units included) and shown "
+                                   "or hidden by the same rules as a unit."));
+    if (r->npvs)
+        doc_list_item(d, TR(d->zh, "Bonus and deduction points: from each unit's self-assessment, a \"yes\" to a "
+                                   "bonus or deduction item counts its points, a number of events that many times "
+                                   "them; bonus and deduction are summed per type (the mean where a unit sent more "
+                                   "than one self-assessment). Whether they agree with the staff: Spearman's rank "
+                                   "correlation across the units shown between net points and the staff mean, "
+                                   "with R's p value (cor.test: exact without ties, else the t approximation). A "
+                                   "unit is named when its net points are in the top quarter of the units' (at or "
+                                   "above the upper quartile and above the median) and its staff score on that "
+                                   "type is weak."));
+    if (r->nquestions)
+        doc_list_item(d, TR(d->zh, "Every question counted: answers per choice as given, with percentages of those "
+                                   "who answered; \"not asked\" when a condition of the question (its relevant, "
+                                   "or its group's) was not met for the respondent; numbers with mean, SD, median "
+                                   "and quartiles (R quantile type 7)."));
+    if (r->crosstab)
+        doc_list_item(d, TR(d->zh, "Cross-tabulation: respondents who answered both questions; Pearson's chi-square "
+                                   "test of independence as R chisq.test (Yates' continuity correction on a 2 x 2 "
+                                   "table), rows and columns with no answers left out; Cramér's V = sqrt(X² / (n "
+                                   "(min(rows, columns) - 1))) from the uncorrected X². R warns when an expected "
+                                   "count is below 5, and so does this report."));
+}
+
 /* ---- a cross-tabulation ---- */
 
 /* The name of a row or column question: its label, or the grouping
@@ -306,9 +342,11 @@ static void scale_table(doc_t *d, size_t from, size_t to, long dim)
 static void choice_table(doc_t *d, const res_question_t *Q)
 {
     char *cap = util_fmt("%s %s", Q->name, Q->label);
-    doc_table_begin(d, cap, 3, TR(d->zh, "answer"), TR(d->zh, "n"),
-                    Q->kind == RES_Q_MULTIPLE ? TR(d->zh, "% of those who answered (several allowed)")
-                                              : TR(d->zh, "% of those who answered"));
+    /* xgettext:no-c-format */
+    const char *many = TR(d->zh, "% of those who answered (several allowed)");
+    /* xgettext:no-c-format */
+    const char *one = TR(d->zh, "% of those who answered");
+    doc_table_begin(d, cap, 3, TR(d->zh, "answer"), TR(d->zh, "n"), Q->kind == RES_Q_MULTIPLE ? many : one);
     for (size_t c = 0; c < Q->nchoices; c++) {
         doc_td(d, Q->choice_labels[c], DOC_TEXT);
         doc_td(d, doc_fcount(d, Q->all.counts[c]), DOC_NUM);

@@ -32,6 +32,9 @@ void sec_questions(doc_t *d, int n);
  * table. */
 void sec_points_findings(doc_t *d, const char *keep);
 
+/* The methods of this file's parts, as items of the methods list. */
+void sec_method_items(doc_t *d);
+
 /* Feedback report: group g's points by dimension (its own row), nothing
  * when it has none. */
 void sec_unit_points(doc_t *d, size_t g);

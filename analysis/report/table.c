@@ -135,7 +135,9 @@ static void question_head(const res_t *r, FILE *out, int zh, const res_question_
  * who answered. */
 static void questions_table(const res_t *r, FILE *out, int zh, ink_t k)
 {
-    fprintf(out, "\n%s%s%s\n", k.bold, TR(zh, "questions (answers per choice, % of those who answered)"), k.off);
+    /* xgettext:no-c-format */
+    const char *title = TR(zh, "questions (answers per choice, % of those who answered)");
+    fprintf(out, "\n%s%s%s\n", k.bold, title, k.off);
     for (size_t i = 0; i < r->nquestions; i++) {
         const res_question_t *Q = &r->questions[i];
         fprintf(out, "  %s  %s\n", Q->name, Q->label);
