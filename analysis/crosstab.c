@@ -44,9 +44,16 @@ static int dim_parse(const form_t *f, const char *spec, const char *group_by, si
 {
     d->spec = util_xstrdup(spec);
     d->pos = -1;
-    if (group_by && strcmp(spec, group_by) == 0) {
+    /* the form's unit question is the units: its rows would give every
+     * hidden unit's size, so it is crossed as the grouping or not at all */
+    int unit_q = f->unit_field && strcmp(spec, f->unit_field) == 0;
+    if (group_by && (strcmp(spec, group_by) == 0 || (unit_q && strcmp(group_by, "unit") == 0))) {
         d->n = ngroups + 1;
         return 0;
+    }
+    if (unit_q) {
+        util_seterr(err, _("--crosstab %s: the units can be crossed only in an analysis by unit (--by unit)"), spec);
+        return -1;
     }
     int p = form_item_index(f, spec);
     if (p >= 0 && f->items[p].type == FORM_SELECT_ONE && f->items[p].list >= 0) {

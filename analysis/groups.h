@@ -4,9 +4,9 @@
  * (--by ITEM), or the units' category or parent in the units table
  * (--by category, --by parent: a group is the set of units sharing that
  * value, whether or not each unit would be shown on its own).  Whatever
- * the grouping, the units' categories and parents are mapped too: they
- * are groupings a researcher can ask for, so the disclosure control
- * cross-counts every analysis against them (scan_unit_sets).
+ * the grouping, the units' categories and parents are mapped too, for
+ * the disclosure control of the analyses by category and by parent
+ * (scan_unit_sets, scan_cross_init).
  *
  * Ownership: a groups_t is the caller's (zeroed, then groups_load;
  * groups_free).  Its res_group_t array moves to the res_t (the caller

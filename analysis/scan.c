@@ -327,10 +327,20 @@ void scan_unit_sets(scan_t *sc, scan_grouping_t grouping, int *ucat, size_t ncat
     sc->nucat = sc->nupar = nids;
 }
 
-/* Sets up the cross-counts against every other grouping: by unit, by
- * category and by parent (unless that is this analysis; unit ids index
- * the first directly) and by each other select_one question.  nunit_ids
- * bounds the unit ids. */
+/* Sets up the cross-counts against every other grouping: by unit (unless
+ * that is this analysis; unit ids index it directly) and by each other
+ * select_one question; an analysis by category also against the parents,
+ * one by parent against the categories.  nunit_ids bounds the unit ids.
+ *
+ * Why an analysis by unit or by a question does not cross-count the
+ * categories and parents: a category is a union of whole units, so every
+ * attack that pairs a category with another grouping's blocks (a
+ * category less its shown units is its hidden ones) is found by the
+ * analysis by category, which hides categories until none works; and
+ * hiding fewer units than it predicts only widens what it subtracts.
+ * Checking the same pairs from the unit side too hid a unit in the demo
+ * city for every category holding one small unit, protecting nothing
+ * more. */
 void scan_cross_init(scan_t *sc, size_t nunit_ids)
 {
     const form_t *f = sc->f;
@@ -341,11 +351,11 @@ void scan_cross_init(scan_t *sc, size_t nunit_ids)
         sc->xpos[sc->nx] = XPOS_UNIT;
         sc->xsize[sc->nx++] = nunit_ids;
     }
-    if (sc->grouping != SCAN_G_CATEGORY && sc->ncat > 0) {
+    if (sc->grouping == SCAN_G_PARENT && sc->ncat > 0) {
         sc->xpos[sc->nx] = XPOS_CATEGORY;
         sc->xsize[sc->nx++] = sc->ncat;
     }
-    if (sc->grouping != SCAN_G_PARENT && sc->npar > 0) {
+    if (sc->grouping == SCAN_G_CATEGORY && sc->npar > 0) {
         sc->xpos[sc->nx] = XPOS_PARENT;
         sc->xsize[sc->nx++] = sc->npar;
     }

@@ -49,9 +49,9 @@ typedef struct {
     int *unit_group;         /* units.id -> group index, -1 */
     size_t nunit_ids;
     int by_pos;              /* item position when grouping by an item */
-    /* the units table's categories and parents, groupings a researcher
-     * can ask for too (--by category, --by parent): unit id -> index
-     * among them, -1 for none (scan_unit_sets; the scan's) */
+    /* the units table's categories and parents (--by category, --by
+     * parent): unit id -> index among them, -1 for none (scan_unit_sets;
+     * the scan's) */
     int *ucat, *upar;
     size_t nucat, nupar;     /* entries of ucat and upar (unit ids) */
     size_t ncat, npar;       /* distinct categories and parents */
@@ -132,9 +132,10 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
 void scan_unit_sets(scan_t *sc, scan_grouping_t grouping, int *ucat, size_t ncat, int *upar, size_t npar,
                     size_t nids);
 
-/* Adds the cross-counts against every other grouping (by unit, category
- * and parent, unless that is this one, and by each other select_one
- * question); unit ids are below nunit_ids.  Before scan_run. */
+/* Adds the cross-counts against every other grouping (by unit, unless
+ * that is this one, by each other select_one question, and between
+ * category and parent; scan.c says why not more); unit ids are below
+ * nunit_ids.  Before scan_run. */
 void scan_cross_init(scan_t *sc, size_t nunit_ids);
 
 /* Reads form_id's responses in wave into the accumulators.  Returns 0,
