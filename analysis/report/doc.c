@@ -510,8 +510,10 @@ void doc_figure(doc_t *d, const plot_t *pl)
     char *cap = util_fmt(pattern, d->fig, pl->title);
     if (d->x) {
         char *png = util_fmt("%s/%s.png", d->plotdir, pl->base);
-        docx_figure(d->x, png, pattern, pl->title, pl->kind == PLOT_RADAR);
+        char *print = util_fmt("%s/%s.print.png", d->plotdir, pl->base);
+        docx_figure(d->x, png, print, pattern, pl->title, pl->kind == PLOT_RADAR);
         free(png);
+        free(print);
     }
     static const char *const kinds[] = {"heatmap", "means", "funnel", "dumbbell",
                                         "likert",  "radar", "change", "response"};

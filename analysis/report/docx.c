@@ -505,11 +505,15 @@ static int png_size(const char *path, long *w, long *h)
     return *w > 0 && *h > 0 ? 0 : -1;
 }
 
-int docx_figure(docx_t *x, const char *png, const char *pattern, const char *caption, int narrow)
+int docx_figure(docx_t *x, const char *png, const char *print, const char *pattern, const char *caption,
+                int narrow)
 {
-    long pw, ph;
+    long pw, ph, qw, qh;
     if (png_size(png, &pw, &ph) != 0)
         return -1;
+    /* the print PNG goes in when it is there, at the size the screen one
+     * gives (the same picture, more pixels) */
+    const char *embed = print && png_size(print, &qw, &qh) == 0 ? print : png;
     /* gnuplot draws text at 96 dpi; printed at 128 dpi its 10-point
      * labels read as 7.5 points, small but clear, and most plots then
      * fill the text width */
@@ -524,7 +528,7 @@ int docx_figure(docx_t *x, const char *png, const char *pattern, const char *cap
         cx = (long)((double)cy * (double)pw / (double)ph);
     }
     x->media = util_xrealloc(x->media, (x->nmedia + 1) * sizeof *x->media);
-    x->media[x->nmedia++] = util_xstrdup(png);
+    x->media[x->nmedia++] = util_xstrdup(embed);
     int id = (int)x->nmedia;
     util_buf_t *b = &x->body;
     util_buf_addf(b, "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/><w:keepNext/></w:pPr><w:r><w:drawing>"
@@ -590,7 +594,11 @@ static void fonts(util_buf_t *b, const char *ascii, const char *east)
 static void pstyle(util_buf_t *b, const char *id, const char *name, const char *ppr, const char *ascii,
                    const char *east, const char *rpr)
 {
-    util_buf_addf(b, "<w:style w:type=\"paragraph\" w:styleId=\"%s\"><w:name w:val=\"%s\"/>", id, name);
+    /* Normal is the default: a paragraph that names no style (the page
+     * break after the contents) is Normal, which python-docx and other
+     * readers find only by this mark */
+    util_buf_addf(b, "<w:style w:type=\"paragraph\"%s w:styleId=\"%s\"><w:name w:val=\"%s\"/>",
+                  strcmp(id, "Normal") == 0 ? " w:default=\"1\"" : "", id, name);
     if (strcmp(id, "Normal") != 0)
         util_buf_adds(b, "<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/>");
     util_buf_addf(b, "<w:qFormat/><w:pPr>%s</w:pPr><w:rPr>", ppr);

@@ -303,12 +303,13 @@ static int same_scale(const res_question_t *a, const res_question_t *b)
     return 1;
 }
 
-/* Questions from..to-1 share a scale: one row each, a column per choice
- * (percentages of those who answered), then the mean and the blanks. */
-static void scale_table(doc_t *d, size_t from, size_t to, long dim)
+/* The questions rows[0..n) share a scale: one row each, a column per
+ * choice (percentages of those who answered), then the mean and the
+ * blanks. */
+static void scale_table(doc_t *d, const size_t *rows, size_t n, long dim)
 {
     const res_t *r = d->r;
-    const res_question_t *Q0 = &r->questions[from];
+    const res_question_t *Q0 = &r->questions[rows[0]];
     int mean = isfinite(Q0->all.mean);
     size_t nc = Q0->nchoices + 3 + (size_t)mean;
     const char **heads = util_xcalloc(nc + 1, sizeof *heads);
@@ -323,8 +324,8 @@ static void scale_table(doc_t *d, size_t from, size_t to, long dim)
     char *cap = dim >= 0 ? util_fmt(TR(d->zh, "%s: answers per choice"), doc_dim_name(&r->dims[dim]))
                          : util_fmt(TR(d->zh, "%s: answers per choice"), Q0->label);
     doc_table_begin_v(d, cap, (int)nc, heads);
-    for (size_t i = from; i < to; i++) {
-        const res_question_t *Q = &r->questions[i];
+    for (size_t k = 0; k < n; k++) {
+        const res_question_t *Q = &r->questions[rows[k]];
         doc_tdf(d, DOC_TEXT, "%s %s", Q->name, Q->label);
         doc_td(d, doc_fcount(d, Q->all.n), DOC_NUM);
         for (size_t c = 0; c < Q->nchoices; c++)
@@ -413,24 +414,30 @@ void sec_questions(doc_t *d, int n)
                                   "\"no answer\" counts those who left it blank or were not asked (a condition "
                                   "of the question was not met). Per unit, the same counts are in questions.csv "
                                   "and analyze --items (units shown only)."));
-    for (size_t i = 0; i < r->nquestions;) {
+    /* the questions of one dimension on one scale make one table, in the
+     * order of the form; any other choice question a table of its own */
+    char *done = util_xcalloc(r->nquestions + 1, 1);
+    size_t *rows = util_xcalloc(r->nquestions + 1, sizeof *rows);
+    for (size_t i = 0; i < r->nquestions; i++) {
         const res_question_t *Q = &r->questions[i];
         /* the unit question's counts are the units' respondents: the
          * units table has them */
         int unit_q = Q->grouping && (!r->group_by || strcmp(Q->name, r->group_by) != 0);
-        if (Q->kind == RES_Q_NUMBER || Q->kind == RES_Q_TEXT || unit_q) {
-            i++;
+        if (done[i] || Q->kind == RES_Q_NUMBER || Q->kind == RES_Q_TEXT || unit_q)
             continue;
-        }
         long dim = dim_of(r, Q);
-        size_t j = i + 1;
-        while (j < r->nquestions && same_scale(Q, &r->questions[j]) && dim_of(r, &r->questions[j]) == dim)
-            j++;
-        if (j - i >= 2)
-            scale_table(d, i, j, dim);
+        size_t n = 0;
+        for (size_t j = i; j < r->nquestions; j++)
+            if (!done[j] && (j == i || (same_scale(Q, &r->questions[j]) && dim_of(r, &r->questions[j]) == dim))) {
+                done[j] = 1;
+                rows[n++] = j;
+            }
+        if (n >= 2)
+            scale_table(d, rows, n, dim);
         else
             choice_table(d, Q);
-        i = j;
     }
+    free(done);
+    free(rows);
     other_tables(d);
 }

@@ -33,7 +33,13 @@ for lang in zh en; do
         sh -c "unzip -Z1 '$T/$lang/report.docx' | head -n 1 | grep -qx '\\[Content_Types\\].xml'"
     "$GS" --db "$T/$lang/demo.db" --lang $lang analyze --wave 2026 --compare-wave 2025 --json >"$T/$lang.json"
     if [ "$have_docx" = 1 ]; then
-        "$PY" "$ROOT/tests/cli/docx_check.py" report "$T/$lang/report.docx" "$T/$lang.json" $lang
+        # a check that stops half way (an exception) fails, not just its
+        # missing lines
+        "$PY" "$ROOT/tests/cli/docx_check.py" report "$T/$lang/report.docx" "$T/$lang.json" $lang >"$T/check.tap" 2>&1
+        rc=$?
+        grep -E '^(not )?ok' "$T/check.tap"
+        grep -q '^Traceback' "$T/check.tap" && { notok "docx_check.py $lang ran to its end"; sed 's/^/# /' "$T/check.tap" | tail -n 5; }
+        [ $rc -ne 0 ] || ok "docx_check.py $lang: every check passed"
     fi
     if [ "$have_office" = 1 ]; then
         convert "$T/$lang/report.docx"
