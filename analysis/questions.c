@@ -315,7 +315,7 @@ static void one_result(const questions_t *q, const qacc_t *a, int li, res_t *r, 
     Q->label = util_xstrdup(form_text(f, it->label, li));
     Q->type = form_type_name(it->type);
     Q->kind = a->kind;
-    Q->grouping = (int)a->pos == q->by_pos || (int)a->pos == q->unit_pos;
+    Q->grouping = (int)a->pos == q->by_pos ? 1 : (int)a->pos == q->unit_pos ? 2 : 0;
     Q->nchoices = a->nchoices;
     if (a->nchoices) {
         const form_list_t *l = &f->lists[it->list];

@@ -148,9 +148,10 @@ typedef struct {
     char *name, *label;
     const char *type;        /* static: form_type_name of its type */
     res_qkind_t kind;
-    int grouping;            /* 1: the question the groups are, or the
-                                unit question: its counts are group sizes,
-                                given only for shown groups */
+    int grouping;            /* 1: the question the groups are, 2: the
+                                form's unit question: their counts are
+                                group sizes, given only for shown groups
+                                (the unit question's only by unit) */
     size_t nchoices;
     char **choice_names, **choice_labels;
     res_qstat_t all;

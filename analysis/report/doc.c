@@ -633,7 +633,7 @@ void doc_head(doc_t *d, const char *title, const char *subtitle)
         "caption { caption-side: top; font-weight: bold; font-size: 10pt; padding-bottom: 4pt; }\n"
         "th, td { padding: 2.5pt 5pt; vertical-align: top; }\n"
         "thead th { border-top: 1.5pt solid #000; border-bottom: 0.75pt solid #000; text-align: center;"
-        " font-weight: bold; }\n"
+        " font-weight: bold; word-break: keep-all; }\n"
         "tbody tr:last-child td { border-bottom: 1.5pt solid #000; }\n"
         "td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }\n"
         "td.weak { font-weight: bold; color: #b2182b; }\n"

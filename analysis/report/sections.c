@@ -422,8 +422,7 @@ void sec_questions(doc_t *d, int n)
         const res_question_t *Q = &r->questions[i];
         /* the unit question's counts are the units' respondents: the
          * units table has them */
-        int unit_q = Q->grouping && (!r->group_by || strcmp(Q->name, r->group_by) != 0);
-        if (done[i] || Q->kind == RES_Q_NUMBER || Q->kind == RES_Q_TEXT || unit_q)
+        if (done[i] || Q->kind == RES_Q_NUMBER || Q->kind == RES_Q_TEXT || Q->grouping == 2)
             continue;
         long dim = dim_of(r, Q);
         size_t n = 0;
