@@ -31,7 +31,7 @@ for lang in zh en; do
     check "demo --lang $lang wrote report.docx" [ -s "$T/$lang/report.docx" ]
     check "report.docx is a zip with [Content_Types].xml first" \
         sh -c "unzip -Z1 '$T/$lang/report.docx' | head -n 1 | grep -qx '\\[Content_Types\\].xml'"
-    "$GS" --db "$T/$lang/demo.db" --lang $lang analyze --wave 2026 --compare-wave 2025 --json >"$T/$lang.json"
+    "$GS" --db "$T/$lang/demo.db" --lang $lang analyze --wave 2026 --compare-wave 2025 --items --json >"$T/$lang.json"
     if [ "$have_docx" = 1 ]; then
         # a check that stops half way (an exception) fails, not just its
         # missing lines
@@ -50,6 +50,23 @@ for lang in zh en; do
         check "the $lang PDF has $lo-$hi pages (has ${n:-none})" in_range "$n" $lo $hi
     fi
 done
+
+# pandoc's own conversion of report.md: each figure's caption once (a
+# picture alone in its paragraph would get its alt text as a second one)
+if command -v pandoc >/dev/null 2>&1 && [ "$have_docx" = 1 ]; then
+    (cd "$T/zh" && pandoc report.md -o "$T/pandoc.docx") 2>"$T/pandoc.err"
+    "$PY" - "$T/zh/report.md" "$T/pandoc.docx" >"$T/pandoc.txt" <<'PY'
+import re, sys, docx
+alts = re.findall(r'^!\[(.*?)\]\(', open(sys.argv[1], encoding='utf-8').read(), re.M)
+texts = [p.text.strip() for p in docx.Document(sys.argv[2]).paragraphs]
+twice = [a for a in alts if texts.count(a) > 0]
+print('figures', len(alts), 'alt text as its own caption:', twice[:3])
+PY
+    has "pandoc report.md: no figure caption written twice" "$T/pandoc.txt" "alt text as its own caption: []"
+    hasnot "pandoc report.md: the report has figures to check" "$T/pandoc.txt" "figures 0 "
+else
+    echo "# SKIP: pandoc or python-docx not installed: no check of pandoc's conversion"
+fi
 
 # report --format docx alone, and a bad --format
 run "$GS" --db "$T/zh/demo.db" report --wave 2026 --format docx --no-plots --out "$T/only"

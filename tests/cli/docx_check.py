@@ -154,6 +154,62 @@ def check_report(path, js, lang):
                abs(a[3] - b[3]) > 0.0501]
         ok(len(got) == len(exp) and not far, 'gap rows: unit, dimension, self, gap of every flagged pair (%d)' % len(exp),
            '\n'.join(map(str, far[:5])))
+    check_points(tabs, js, lang)
+    check_questions(tabs, js, lang)
+
+
+def check_points(tabs, js, lang):
+    """The points table: a row per unit with a self-assessment, net (bonus-deduction) per type."""
+    pts = js.get('points', [])
+    labels = {dm['code']: dm['label'] for dm in js['dimensions']}
+    pdims = [p['dimension'] for p in js.get('points_vs_staff', [])]
+    head = [{'zh': '单位', 'en': 'unit'}[lang]] + [labels[d] for d in pdims]
+    t = [x for x in find(tabs, head) if len(x[0]) == len(head)]
+    ok(len(t) == 1 and len(pdims) > 0, 'one points table: unit, then each type with points', [x[0] for x in tabs][:12])
+    if not t:
+        return
+    want = {}
+    for p in pts:
+        want.setdefault(p['unit'], {})[p['dimension']] = (p['net'], p['bonus'], p['deduction'])
+    bad = []
+    for row in t[0][1]:
+        code = row[0].split()[0]
+        for d, cell in zip(pdims, row[1:]):
+            m = re.match(r'([+-]?\d+)\s*[(（](\d+)−(\d+)[)）]', cell.replace('+', '+'))
+            got = tuple(int(x) for x in m.groups()) if m else cell
+            exp = tuple(round(v) for v in want.get(code, {}).get(d, (None, None, None))) if code in want else None
+            if got != exp:
+                bad.append((code, d, got, exp))
+    ok(len(t[0][1]) == len(want) and not bad, 'points rows: net (bonus-deduction) of every unit as analyze --json (%d)'
+       % len(want), bad[:5])
+    rho = [x for x in tabs if x[0][:2] == [{'zh': '维度', 'en': 'dimension'}[lang],
+                                            {'zh': 'Spearman 相关系数', 'en': 'Spearman rho'}[lang]]]
+    ok(len(rho) == 1, 'one Spearman table')
+    if rho:
+        got = [(r[0], num(r[1])) for r in rho[0][1]]
+        exp = [(labels[p['dimension']], round(p['spearman'], 2)) for p in js['points_vs_staff']]
+        ok(got == exp, 'Spearman rows: rho per type as analyze --json', (got, exp))
+
+
+def check_questions(tabs, js, lang):
+    """The Questions appendix: each dimension's Likert items with the percentage of each answer."""
+    qs = {q['name']: q for q in js.get('questions', [])}
+    head = {'zh': ['题目', '人数'], 'en': ['question', 'n']}[lang]
+    scale = find(tabs, head)
+    ok(len(scale) >= len(js['dimensions']), 'a Questions table per dimension (%d)' % len(scale))
+    bad, rows = [], 0
+    for h, body in scale:
+        for row in body:
+            q = qs.get(row[0].split()[0])
+            if not q or 'counts' not in q:
+                bad.append(row[0][:20])
+                continue
+            rows += 1
+            pct = [num(c.rstrip('%')) for c in row[2:2 + len(q['counts'])]]
+            exp = [round(100 * q['counts'][c] / q['n']) for c in q['counts']]
+            if round(num(row[1])) != q['n'] or pct != exp:
+                bad.append((q['name'], row[1], pct, q['n'], exp))
+    ok(rows > 0 and not bad, 'Questions rows: n and the %% of each answer as analyze --items (%d)' % rows, bad[:5])
 
 
 def check_unit(path, js, code):
@@ -172,6 +228,14 @@ def check_unit(path, js, code):
            text[:300])
     else:
         ok(len(d.tables) >= 1, '%s: has its score table' % code)
+        mine = [p for p in js.get('points', []) if p['unit'] == code]
+        if mine:
+            labels = {dm['code']: dm['label'] for dm in js['dimensions']}
+            rows = [[c.text.strip() for c in r.cells] for t in d.tables for r in t.rows]
+            got = {r[0]: (num(r[1]), num(r[2]), num(r[3])) for r in rows
+                   if len(r) == 5 and r[0] in labels.values() and re.match(r'^[+-]\d+$', r[3])}
+            exp = {labels[p['dimension']]: (round(p['bonus']), round(p['deduction']), round(p['net'])) for p in mine}
+            ok(got == exp, '%s: its own points row per type' % code, (got, exp))
 
 
 def main():
