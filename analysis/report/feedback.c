@@ -120,7 +120,7 @@ static void weak_items(doc_t *d, size_t g)
         if (!(G->cells[j].weak || dm->weak) || !dm->nitems)
             continue;
         doc_table_begin(d, doc_dim_name(dm), 5, TR(d->zh, "item"), TR(d->zh, "text"), TR(d->zh, "unit mean"),
-                        TR(d->zh, "city mean"), TR(d->zh, "difference"));
+                        TR(d->zh, "city mean"), TR(d->zh, "against the city"));
         const res_item_t *worst = NULL;
         double wd = 0;
         for (size_t i = 0; i < dm->nitems; i++) {
@@ -133,7 +133,7 @@ static void weak_items(doc_t *d, size_t g)
             doc_td(d, doc_fnum(d, um, 2), DOC_NUM);
             doc_td(d, doc_fnum(d, it->mean, 2), DOC_NUM);
             doc_td(d, doc_fsigned(d, diff, 2), diff <= -0.3 ? DOC_WEAK : DOC_NUM);
-            if (isfinite(diff) && diff < wd) {
+            if (isfinite(diff) && diff <= -0.3 && diff < wd) {
                 wd = diff;
                 worst = it;
             }

@@ -76,7 +76,11 @@ static void groups_table(const res_t *r, FILE *out, int zh, ink_t k)
             nw = util_utf8_width(r->groups[g].name);
     if (nw > 24)
         nw = 24;
-    util_fput_padded(out, r->group_by && strcmp(r->group_by, "unit") == 0 ? TR(zh, "unit") : r->group_by, 8, 0);
+    const char *by = !r->group_by || strcmp(r->group_by, "unit") == 0 ? TR(zh, "unit")
+                     : strcmp(r->group_by, "category") == 0             ? TR(zh, "category")
+                     : strcmp(r->group_by, "parent") == 0               ? TR(zh, "parent unit")
+                                                                        : r->group_by;
+    util_fput_padded(out, by, 8, 0);
     fputc(' ', out);
     util_fput_padded(out, TR(zh, "name"), nw, 0);
     fprintf(out, " %5s", "n");
