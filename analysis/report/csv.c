@@ -201,6 +201,8 @@ static void csv_qstat(FILE *f, const res_question_t *Q, const char *group, const
 {
     size_t rows = Q->nchoices && st->counts ? Q->nchoices : 1;
     for (size_t c = 0; c < rows; c++) {
+        if (Q->nchoices && st->counts && isnan(st->counts[c]))
+            continue;   /* a hidden group (the groups' own question): not even named */
         cstr(f, Q->name);
         fputc(',', f);
         cstr(f, Q->label);

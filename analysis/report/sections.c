@@ -349,13 +349,15 @@ static void choice_table(doc_t *d, const res_question_t *Q)
     const char *one = TR(d->zh, "% of those who answered");
     doc_table_begin(d, cap, 3, TR(d->zh, "answer"), TR(d->zh, "n"), Q->kind == RES_Q_MULTIPLE ? many : one);
     for (size_t c = 0; c < Q->nchoices; c++) {
+        if (isnan(Q->all.counts[c]))
+            continue;   /* a hidden group (the groups' own question): not even named */
         doc_td(d, Q->choice_labels[c], DOC_TEXT);
         doc_td(d, doc_fcount(d, Q->all.counts[c]), DOC_NUM);
         doc_td(d, doc_fpct(d, Q->all.n > 0 ? Q->all.counts[c] / Q->all.n : NAN), DOC_NUM);
     }
     char *note = util_fmt(TR(d->zh, "Answered %s, left blank %s, not asked %s%s."), doc_fcount(d, Q->all.n),
                           doc_fcount(d, Q->all.not_answered), doc_fcount(d, Q->all.not_applicable),
-                          Q->grouping ? TR(d->zh, "; — a group not shown") : "");
+                          Q->grouping ? TR(d->zh, "; groups not shown are left out") : "");
     doc_table_end(d, note);
     free(note);
     free(cap);

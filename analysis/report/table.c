@@ -147,13 +147,11 @@ static void questions_table(const res_t *r, FILE *out, int zh, ink_t k)
         fprintf(out, "  %s  %s\n", Q->name, Q->label);
         question_head(r, out, zh, Q);
         for (size_t c = 0; Q->all.counts && c < Q->nchoices; c++) {
-            fputs("      ", out);
-            util_fput_padded(out, Q->choice_labels[c], 24, 0);
             if (isnan(Q->all.counts[c]))
-                fprintf(out, " %6s\n", "-");
-            else
-                fprintf(out, " %6.0f %6.1f%%\n", Q->all.counts[c],
-                        Q->all.n > 0 ? 100 * Q->all.counts[c] / Q->all.n : 0.0);
+                continue;   /* a hidden group (the groups' own question): not even named */
+            fputs("      ", out);
+            util_fput_padded(out, Q->choice_labels[c], 28, 0);
+            fprintf(out, " %6.0f %6.1f%%\n", Q->all.counts[c], Q->all.n > 0 ? 100 * Q->all.counts[c] / Q->all.n : 0.0);
         }
     }
 }

@@ -14,8 +14,11 @@ run "$GS" import "$R/self-responses.csv" --form rcheck-self --format plain
 status "self responses imported" 0
 
 compare() {   # expected-file description analyze-args...
-    exp=$1; desc=$2; shift 2
-    "$GS" analyze --form rcheck-staff --json "$@" > "$T/actual.json" 2>"$T/err"
+    fcompare rcheck-staff "$@"
+}
+fcompare() {   # form expected-file description analyze-args...
+    form=$1; exp=$2; desc=$3; shift 3
+    "$GS" analyze --form "$form" --json "$@" > "$T/actual.json" 2>"$T/err"
     if python3 "$ROOT/tests/cli/json_close.py" "$R/$exp" "$T/actual.json" --rtol 1e-6 --atol 1e-13 > "$T/cmp" 2>&1; then
         ok "$desc: $(tail -n 1 "$T/cmp" | sed 's/ (.*//')"
     else
@@ -37,13 +40,7 @@ has "items: 200 staff responses" "$T/out" "200 responses imported"
 run "$GS" import "$R/items-self-responses.csv" --form items-self --format plain
 has "items: 12 self-assessments" "$T/out" "12 responses imported"
 icompare() {   # expected-file description analyze-args...
-    exp=$1; desc=$2; shift 2
-    "$GS" analyze --form items-staff --json "$@" > "$T/actual.json" 2>"$T/err"
-    if python3 "$ROOT/tests/cli/json_close.py" "$R/$exp" "$T/actual.json" --rtol 1e-6 --atol 1e-13 > "$T/cmp" 2>&1; then
-        ok "$desc: $(tail -n 1 "$T/cmp" | sed 's/ (.*//')"
-    else
-        notok "$desc"; sed 's/^/# /' "$T/cmp" | head -n 30
-    fi
+    fcompare items-staff "$@"
 }
 icompare expected-items.json "R agreement, --items: counts, percentages, not applicable, means, quartiles; points; Spearman (Edgeworth, t)" --items
 icompare expected-items-min-n-20.json "R agreement, --items --min-n 20: Spearman exact (6 units)" --items --min-n 20
