@@ -75,7 +75,7 @@ static int on_form_pick(void *ud, const store_form_row_t *f)
     return 0;
 }
 
-static int pick_form(run_t *u, char **err)
+static int pick_form(run_t *u, err_t *err)
 {
     if (u->o->form_id) {
         u->form_id = util_xstrdup(u->o->form_id);
@@ -84,18 +84,20 @@ static int pick_form(run_t *u, char **err)
         if (store_form_list(u->s, on_form_pick, &p, err) != 0)
             return -1;
         if (!p.best_id) {
-            util_seterr(err, _("no staff questionnaire is stored; add one with 'gapsurvey form add'"));
+            err_set(err, ERR_NOTFOUND, _("no staff questionnaire is stored; add one with "
+                                         "'gapsurvey form add'"));
             return -1;
         }
         u->form_id = p.best_id;
     }
     int fid, g = store_form_get(u->s, u->form_id, &u->f, &fid, err);
     if (g == 1)
-        util_seterr(err, _("no form '%s'; 'gapsurvey form list' shows the stored ones"), u->form_id);
+        err_set(err, ERR_NOTFOUND, _("no form '%s'; 'gapsurvey form list' shows the stored ones"),
+                u->form_id);
     if (g != 0)
         return -1;
     if (u->f->ndims == 0) {
-        util_seterr(err, _("form %s has no dimensions to analyse"), u->form_id);
+        err_set(err, ERR_FAIL, _("form %s has no dimensions to analyse"), u->form_id);
         return -1;
     }
     u->li = form_lang(u->f, u->r->lang);
@@ -104,18 +106,19 @@ static int pick_form(run_t *u, char **err)
     return 0;
 }
 
-static int pick_waves(run_t *u, char **err)
+static int pick_waves(run_t *u, err_t *err)
 {
     const an_opts_t *o = u->o;
     int g;
     if (o->wave) {
         g = store_wave_find(u->s, o->wave, &u->wave, err);
         if (g == 1)
-            util_seterr(err, _("no wave '%s'; 'gapsurvey wave list' shows them"), o->wave);
+            err_set(err, ERR_NOTFOUND, _("no wave '%s'; 'gapsurvey wave list' shows them"),
+                    o->wave);
     } else {
         g = store_wave_latest_for(u->s, u->form_id, &u->wave, err);
         if (g == 1)
-            util_seterr(err, _("no responses to %s yet"), u->form_id);
+            err_set(err, ERR_NOTFOUND, _("no responses to %s yet"), u->form_id);
     }
     if (g != 0 || store_wave_name(u->s, u->wave, &u->r->wave, err) != 0)
         return -1;
@@ -123,11 +126,11 @@ static int pick_waves(run_t *u, char **err)
         return 0;
     g = store_wave_find(u->s, o->compare_wave, &u->wave0, err);
     if (g == 1)
-        util_seterr(err, _("no wave '%s' to compare with"), o->compare_wave);
+        err_set(err, ERR_NOTFOUND, _("no wave '%s' to compare with"), o->compare_wave);
     if (g != 0)
         return -1;
     if (u->wave0 == u->wave) {
-        util_seterr(err, _("--compare-wave names the analysed wave itself"));
+        err_set(err, ERR_FAIL, _("--compare-wave names the analysed wave itself"));
         return -1;
     }
     u->r->compare_wave = util_xstrdup(o->compare_wave);
@@ -144,7 +147,7 @@ static int on_count_sum(void *ud, int unit, long n)
 }
 
 /* The groups, then the scan of the analysed wave into u->sc. */
-static int group_and_scan(run_t *u, char **err)
+static int group_and_scan(run_t *u, err_t *err)
 {
     const an_opts_t *o = u->o;
     groups_t *g = &u->groups;
@@ -181,7 +184,7 @@ static int group_and_scan(run_t *u, char **err)
     if (scan_run(&u->sc, u->s, u->form_id, u->wave, err) != 0)
         return -1;
     if (u->sc.respondents == 0) {
-        util_seterr(err, _("no responses to %s in wave %s"), u->form_id, r->wave);
+        err_set(err, ERR_FAIL, _("no responses to %s in wave %s"), u->form_id, r->wave);
         return -1;
     }
     r->respondents = u->sc.respondents;
@@ -729,7 +732,7 @@ static void gap_detect(run_t *u)
 }
 
 /* Gaps of the shown units that have a self score (units only). */
-static int gaps(run_t *u, char **err)
+static int gaps(run_t *u, err_t *err)
 {
     res_t *r = u->r;
     stats_acc_t *self = util_xcalloc((r->ngroups + 1) * (r->ndims + 1), sizeof *self);
@@ -782,7 +785,7 @@ static void add_change(res_t *r, long group, size_t d, const stats_acc_t *w0, co
  * waves.  Checking the earlier wave against min_n alone left the
  * respondents in its hidden groups as the population minus the shown
  * groups, one subtraction away. */
-static int changes(run_t *u, char **err)
+static int changes(run_t *u, err_t *err)
 {
     res_t *r = u->r;
     const scan_t *sc = &u->sc, *sc0 = &u->sc0;
@@ -829,7 +832,7 @@ static int changes(run_t *u, char **err)
 
 /* ---- the run ---- */
 
-int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
+int an_run(store_t *s, const an_opts_t *o, res_t **out, err_t *err)
 {
     int rc = -1;
     run_t u = {0};
@@ -847,7 +850,8 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err)
     r->gap_detect.n = r->gap_detect.sd = r->gap_detect.sd_overall = NAN;
     r->gap_detect.dim = r->gap_detect.overall = r->gap_detect.alone = NAN;
     if (o->min_n < RES_MIN_N_SAFE && !o->allow_small_groups) {
-        util_seterr(err, _("a minimum group size below %d needs --allow-small-groups"), RES_MIN_N_SAFE);
+        err_set(err, ERR_FAIL, _("a minimum group size below %d needs --allow-small-groups"),
+                RES_MIN_N_SAFE);
         goto cleanup;
     }
     if (o->min_n < RES_MIN_N_SAFE)

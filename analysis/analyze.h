@@ -8,6 +8,7 @@
 #define GS_ANALYZE_H
 
 #include "analysis/results.h"
+#include "base/err.h"
 #include "survey/store.h"
 
 typedef struct {
@@ -40,9 +41,9 @@ typedef struct {
 void an_opts_default(an_opts_t *o);
 
 /* Runs the analysis.  *out is the caller's (res_free).  Returns 0, or -1
- * with *err (heap): no such form or wave, no responses, bad --by item or
+ * with err: no such form or wave, no responses, bad --by item or
  * --crosstab question, min_n below RES_MIN_N_SAFE without
  * allow_small_groups. */
-int an_run(store_t *s, const an_opts_t *o, res_t **out, char **err);
+int an_run(store_t *s, const an_opts_t *o, res_t **out, err_t *err);
 
 #endif

@@ -40,7 +40,7 @@ struct xtab {
 };
 
 static int dim_parse(const form_t *f, const char *spec, const char *group_by, size_t ngroups, xdim_t *d,
-                     char **err)
+                     err_t *err)
 {
     d->spec = util_xstrdup(spec);
     d->pos = -1;
@@ -52,7 +52,8 @@ static int dim_parse(const form_t *f, const char *spec, const char *group_by, si
         return 0;
     }
     if (unit_q) {
-        util_seterr(err, _("--crosstab %s: the units can be crossed only in an analysis by unit (--by unit)"), spec);
+        err_set(err, ERR_FAIL, _("--crosstab %s: the units can be crossed only in an analysis by "
+                                 "unit (--by unit)"), spec);
         return -1;
     }
     int p = form_item_index(f, spec);
@@ -63,20 +64,22 @@ static int dim_parse(const form_t *f, const char *spec, const char *group_by, si
         return 0;
     }
     if (strcmp(spec, "unit") == 0 || strcmp(spec, "category") == 0 || strcmp(spec, "parent") == 0)
-        util_seterr(err, _("--crosstab %s: %s can be crossed only in an analysis grouped by it (--by %s)"), spec,
-                    spec, spec);
+        err_set(err, ERR_FAIL, _("--crosstab %s: %s can be crossed only in an analysis grouped by "
+                                 "it (--by %s)"), spec, spec, spec);
     else
-        util_seterr(err, _("--crosstab: '%s' is not a select_one question of %s"), spec, f->form_id);
+        err_set(err, ERR_FAIL, _("--crosstab: '%s' is not a select_one question of %s"), spec,
+                f->form_id);
     return -1;
 }
 
-xtab_t *xtab_new(const form_t *f, const char *spec, const char *group_by, size_t ngroups, char **err)
+xtab_t *xtab_new(const form_t *f, const char *spec, const char *group_by, size_t ngroups, err_t *err)
 {
     xtab_t *x = util_xcalloc(1, sizeof *x);
     char *copy = util_xstrdup(spec), *comma = strchr(copy, ',');
     x->f = f;
     if (!comma || strchr(comma + 1, ',')) {
-        util_seterr(err, _("--crosstab takes two questions separated by a comma (A,B), not '%s'"), spec);
+        err_set(err, ERR_FAIL, _("--crosstab takes two questions separated by a comma (A,B), not "
+                                 "'%s'"), spec);
         goto fail;
     }
     *comma = '\0';
@@ -84,7 +87,7 @@ xtab_t *xtab_new(const form_t *f, const char *spec, const char *group_by, size_t
         dim_parse(f, util_trim(comma + 1), group_by, ngroups, &x->b, err) != 0)
         goto fail;
     if (strcmp(x->a.spec, x->b.spec) == 0) {
-        util_seterr(err, _("--crosstab %s: the two questions must differ"), spec);
+        err_set(err, ERR_FAIL, _("--crosstab %s: the two questions must differ"), spec);
         goto fail;
     }
     x->counts = util_xcalloc(x->a.n * x->b.n + 1, sizeof *x->counts);

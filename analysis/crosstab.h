@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "analysis/results.h"
+#include "base/err.h"
 #include "survey/form.h"
 #include "survey/store.h"
 
@@ -30,7 +31,7 @@ typedef struct xtab xtab_t;
  * name) in ngroups groups.  Returns NULL with *err (heap) when A or B is
  * not a select_one question of f nor the analysis's grouping, or they
  * are the same. */
-xtab_t *xtab_new(const form_t *f, const char *spec, const char *group_by, size_t ngroups, char **err);
+xtab_t *xtab_new(const form_t *f, const char *spec, const char *group_by, size_t ngroups, err_t *err);
 
 /* One response: at[pos] is the index of item pos's answer in r, -1
  * for none; group its group, -1 for none. */

@@ -146,12 +146,12 @@ static void groups_by_set(groups_t *g, const unitlist_t *l, int parent)
 }
 
 /* The groups are the choices of the select_one question `by`. */
-static int groups_by_item(groups_t *g, const form_t *f, int li, const char *by, char **err)
+static int groups_by_item(groups_t *g, const form_t *f, int li, const char *by, err_t *err)
 {
     int p = form_item_index(f, by);
     if (p < 0 || f->items[p].type != FORM_SELECT_ONE) {
-        util_seterr(err, _("--by %s: not a select_one question of %s, nor unit, category or parent"), by,
-                    f->form_id);
+        err_set(err, ERR_FAIL, _("--by %s: not a select_one question of %s, nor unit, category or "
+                                 "parent"), by, f->form_id);
         return -1;
     }
     const form_list_t *l = &f->lists[f->items[p].list];
@@ -168,7 +168,7 @@ static int groups_by_item(groups_t *g, const form_t *f, int li, const char *by, 
     return 0;
 }
 
-int groups_load(store_t *s, const form_t *f, int li, const char *by, groups_t *g, char **err)
+int groups_load(store_t *s, const form_t *f, int li, const char *by, groups_t *g, err_t *err)
 {
     unitlist_t l = {0};
     int rc = -1;
@@ -232,7 +232,7 @@ static int on_tokens(void *ud, int unit, long issued, long used)
 }
 
 int groups_rates(store_t *s, const char *form_id, int wave, const groups_t *g, res_group_t *groups,
-                 size_t ngroups, char **err)
+                 size_t ngroups, err_t *err)
 {
     tokload_t tl = {util_xmalloc((g->nids + 1) * sizeof(double)), g->nids};
     memcpy(tl.invited, g->unit_invited, g->nids * sizeof(double));

@@ -19,6 +19,7 @@
 
 #include "analysis/results.h"
 #include "analysis/scan.h"
+#include "base/err.h"
 #include "survey/form.h"
 #include "survey/store.h"
 
@@ -39,7 +40,7 @@ typedef struct {
 /* The groups of `by` (NULL or "unit", "category", "parent", or a
  * select_one question of f) into g; li is the language of the names.
  * Returns 0, or -1 with *err (heap): `by` names no select_one question. */
-int groups_load(store_t *s, const form_t *f, int li, const char *by, groups_t *g, char **err);
+int groups_load(store_t *s, const form_t *f, int li, const char *by, groups_t *g, err_t *err);
 
 /* A copy of one of g's maps (nids entries), for the scan to own. */
 int *groups_copy(const groups_t *g, const int *map);
@@ -50,7 +51,7 @@ int *groups_copy(const groups_t *g, const int *map);
  * one of them is.  Into invited and response_rate of groups[] (ngroups,
  * their n already counted).  Returns 0, or -1 with *err (heap). */
 int groups_rates(store_t *s, const char *form_id, int wave, const groups_t *g, res_group_t *groups,
-                 size_t ngroups, char **err);
+                 size_t ngroups, err_t *err);
 
 void groups_free(groups_t *g);   /* what groups_load made and nobody took */
 

@@ -481,6 +481,25 @@ static void comment_keep(scan_t *sc, size_t g, const char *text)
     sc->ncomments[g] = n + 1;
 }
 
+/* The response in the cross counts: its group g (-1: none) against its
+ * group in each other grouping, and that grouping's totals. */
+static void count_cross(scan_t *sc, int g, const store_scan_row_t *r)
+{
+    uint32_t *xrow = g >= 0 && sc->xrow ? sc->xrow + (size_t)g * sc->xstride : NULL;
+    for (size_t k = 0; k < sc->nx; k++) {
+        long h = other_group_of(sc, k, r);
+        if (h < 0)
+            continue;
+        sc->xtot[sc->xtoff[k] + (size_t)h]++;
+        if (!xrow)
+            continue;
+        if (sc->xoff[k] != SUPPRESS_SPARSE)
+            xrow[sc->xoff[k] + (size_t)h]++;
+        else
+            xmap_add(sc->xmap, (size_t)g, k, (size_t)h);
+    }
+}
+
 static int on_response(void *ud, const store_scan_row_t *r)
 {
     scan_t *sc = ud;
@@ -510,19 +529,7 @@ static int on_response(void *ud, const store_scan_row_t *r)
     /* respondents in no group have a row of their own after the groups:
      * the between-group statistics pool them with the hidden groups */
     size_t row = g >= 0 ? (size_t)g : sc->ngroups;
-    uint32_t *xrow = g >= 0 && sc->xrow ? sc->xrow + (size_t)g * sc->xstride : NULL;
-    for (size_t k = 0; k < sc->nx; k++) {
-        long h = other_group_of(sc, k, r);
-        if (h < 0)
-            continue;
-        sc->xtot[sc->xtoff[k] + (size_t)h]++;
-        if (!xrow)
-            continue;
-        if (sc->xoff[k] != SUPPRESS_SPARSE)
-            xrow[sc->xoff[k] + (size_t)h]++;
-        else
-            xmap_add(sc->xmap, (size_t)g, k, (size_t)h);
-    }
+    count_cross(sc, g, r);
     for (size_t d = 0; d < sc->ndims; d++) {
         if (isnan(sc->score[d]))
             continue;
@@ -724,7 +731,7 @@ void scan_free(scan_t *sc)
     free(sc->chash);
 }
 
-int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, char **err)
+int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, err_t *err)
 {
     if (store_scan(s, form_id, wave, sc->f, on_response, sc, err) != 0)
         return -1;
@@ -760,7 +767,7 @@ void scan_kw_table(const scan_t *sc, size_t d, double **vals, size_t *nv, double
 }
 
 int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, int wave0,
-              char **err)
+              err_t *err)
 {
     int *ug = util_xmalloc((sc->nunit_ids + 1) * sizeof *ug);
     if (sc->nunit_ids)
@@ -858,12 +865,12 @@ static int on_self(void *ud, const store_scan_row_t *r)
 
 /* Calls fn on every self-role form that shares a dimension code with f,
  * with its dimensions mapped to f's (dimmap, the self form's ndims).
- * Returns 0, or -1 with *err (heap) when a form cannot be read or fn
+ * Returns 0, or -1 with err when a form cannot be read or fn
  * fails. */
 static int each_self_form(store_t *s, const form_t *f,
                           int (*fn)(void *ud, const char *id, const form_t *sf, const int *dimmap,
-                                    char **err),
-                          void *ud, char **err)
+                                    err_t *err),
+                          void *ud, err_t *err)
 {
     char **ids = NULL;
     size_t nids = 0;
@@ -894,7 +901,7 @@ cleanup:
     return rc;
 }
 
-static int mark_dims(void *ud, const char *id, const form_t *sf, const int *dimmap, char **err)
+static int mark_dims(void *ud, const char *id, const form_t *sf, const int *dimmap, err_t *err)
 {
     (void)id;
     (void)err;
@@ -904,7 +911,7 @@ static int mark_dims(void *ud, const char *id, const form_t *sf, const int *dimm
     return 0;
 }
 
-int scan_self_dims(store_t *s, scan_t *sc, char **err)
+int scan_self_dims(store_t *s, scan_t *sc, err_t *err)
 {
     free(sc->gapdim);
     sc->gapdim = util_xcalloc(sc->ndims + 1, 1);
@@ -917,7 +924,7 @@ typedef struct {
     selfscan_t ss;
 } selfrun_t;
 
-static int scan_one_self(void *ud, const char *id, const form_t *sf, const int *dimmap, char **err)
+static int scan_one_self(void *ud, const char *id, const form_t *sf, const int *dimmap, err_t *err)
 {
     selfrun_t *sr = ud;
     sr->ss.sf = sf;
@@ -929,7 +936,7 @@ static int scan_one_self(void *ud, const char *id, const form_t *sf, const int *
 }
 
 int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, stats_acc_t *overall,
-              scan_points_t *pts, long *nresp, char **err)
+              scan_points_t *pts, long *nresp, err_t *err)
 {
     selfrun_t sr = {s, wave, {NULL, NULL, tg, self, overall, pts, 0}};
     int rc = each_self_form(s, tg->f, scan_one_self, &sr, err);

@@ -18,6 +18,7 @@
 #include "analysis/results.h"
 #include "analysis/stats.h"
 #include "analysis/suppress.h"
+#include "base/err.h"
 #include "survey/store.h"
 
 #include <stddef.h>
@@ -139,8 +140,8 @@ void scan_unit_sets(scan_t *sc, scan_grouping_t grouping, int *ucat, size_t ncat
 void scan_cross_init(scan_t *sc, size_t nunit_ids);
 
 /* Reads form_id's responses in wave into the accumulators.  Returns 0,
- * or -1 with *err (heap). */
-int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, char **err);
+ * or -1 with err. */
+int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, err_t *err);
 
 /* The cross-counts as suppress.h reads them (borrowed from sc). */
 void scan_cross_view(const scan_t *sc, suppress_cross_t *x);
@@ -152,16 +153,16 @@ void scan_cross_view(const scan_t *sc, suppress_cross_t *x);
 void scan_kw_table(const scan_t *sc, size_t d, double **vals, size_t *nv, double **counts);
 
 /* The comparison wave: sets up sc0 as a light scan grouped and
- * cross-counted as sc and reads form_id's responses in wave0 into it.  Returns 0, or -1 with *err
- * (heap); sc0 is the caller's to scan_free either way. */
+ * cross-counted as sc and reads form_id's responses in wave0 into it.
+ * Returns 0, or -1 with err; sc0 is the caller's to scan_free either way. */
 int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, int wave0,
-              char **err);
+              err_t *err);
 
 /* The dimensions of sc's form that a self-role form shares, into
  * sc->gapdim (replacing it): the staff's overall score for the gap rule
- * is the mean over these.  Before scan_run.  Returns 0, or -1 with *err
+ * is the mean over these.  Before scan_run.  Returns 0, or -1 with err
  * (heap). */
-int scan_self_dims(store_t *s, scan_t *sc, char **err);
+int scan_self_dims(store_t *s, scan_t *sc, err_t *err);
 
 /* The bonus and deduction points of the self-assessments (the `points`
  * column), summed over each unit's self responses: the caller's arrays,
@@ -179,9 +180,9 @@ typedef struct {
  * over its scored shared dimensions into overall[group]; its points
  * into pts (NULL: not wanted): a "yes" to a yes/no item adds the item's
  * points, an integer answer that many times them; *nresp counts the
- * self-role responses read.  Returns 0, or -1 with *err (heap). */
+ * self-role responses read.  Returns 0, or -1 with err. */
 int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, stats_acc_t *overall,
-              scan_points_t *pts, long *nresp, char **err);
+              scan_points_t *pts, long *nresp, err_t *err);
 
 /* Releases what scan_init and the scan allocated; a zeroed scan is fine. */
 void scan_free(scan_t *sc);

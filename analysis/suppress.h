@@ -43,8 +43,9 @@ typedef struct {
     const size_t *xsp_at;        /* ngroups + 1: group g's pairs are xsp[xsp_at[g] .. xsp_at[g + 1]) */
 } suppress_cross_t;
 
-/* The min_n rule and its complement.  Groups with 1..min_n-1 respondents
- * are hidden; if the hidden groups and the respondents in no group
+/* The min_n rule and its complement: disclose_small (survey/disclose.h)
+ * under this module's name.  Groups with 1..min_n-1 respondents are
+ * hidden; if the hidden groups and the respondents in no group
  * together hold fewer than min_n, the next smallest group is hidden too,
  * and so is it when exactly one group is hidden and everyone is in a
  * group (the total minus the shown groups would be that group).

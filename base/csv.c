@@ -30,7 +30,7 @@ struct csvr {
     size_t ncells, capcells;
     char **ptrs;
     size_t capptrs;
-    char *errmsg;
+    err_t err;          /* the syntax error that stopped the reading */
 };
 
 static void on_field(void *s, size_t n, void *ud)
@@ -92,7 +92,7 @@ void csvr_free(csvr_t *r)
     util_buf_free(&r->cellbuf);
     free(r->offs);
     free(r->ptrs);
-    free(r->errmsg);
+    err_clear(&r->err);
     free(r);
 }
 
@@ -118,12 +118,9 @@ static int feed_line(csvr_t *r, const char *s, size_t n)
 {
     /* cells are handed on as C strings, so a NUL byte would silently cut
      * the cell short; text files never hold one */
-    if (memchr(s, '\0', n)) {
-        free(r->errmsg);
-        r->errmsg = util_fmt(_("line %ld: a NUL byte (0x00); this is not a CSV text file"),
-                             r->line);
-        return -1;
-    }
+    if (memchr(s, '\0', n))
+        return err_set_at(&r->err, ERR_INPUT, r->line, 0,
+                          _("a NUL byte (0x00); this is not a CSV text file"));
     if (!r->in_row) {
         if (is_blank_line(r, s, n))
             goto next;
@@ -138,11 +135,9 @@ static int feed_line(csvr_t *r, const char *s, size_t n)
     for (size_t done = 0; done < n;) {
         size_t k = n - done < CSVR_SLICE ? n - done : CSVR_SLICE;
         csv_set_blk_size(&r->p, r->p.entry_size > CSVR_SLICE ? r->p.entry_size : CSVR_SLICE);
-        if (csv_parse(&r->p, s + done, k, on_field, on_row, r) != k) {
-            free(r->errmsg);
-            r->errmsg = util_fmt(_("line %ld: %s"), r->line, csv_strerror(csv_error(&r->p)));
-            return -1;
-        }
+        if (csv_parse(&r->p, s + done, k, on_field, on_row, r) != k)
+            return err_set_at(&r->err, ERR_INPUT, r->line, 0, "%s",
+                              csv_strerror(csv_error(&r->p)));
         done += k;
     }
     if (r->stop)
@@ -178,33 +173,31 @@ int csvr_finish(csvr_t *r)
      * CSV_STRICT on just for the final call reports an unclosed quote while
      * the stray quotes Excel leaves in unquoted cells stayed accepted. */
     csv_set_opts(&r->p, (unsigned char)(csv_get_opts(&r->p) | CSV_STRICT));
-    if (csv_fini(&r->p, on_field, on_row, r) != 0) {
-        free(r->errmsg);
-        r->errmsg = util_fmt(_("line %ld: a quoted cell in the row that starts here is never "
-                               "closed; add the missing \""), r->row_line);
-        return -1;
-    }
+    if (csv_fini(&r->p, on_field, on_row, r) != 0)
+        return err_set_at(&r->err, ERR_INPUT, r->row_line, 0,
+                          _("a quoted cell in the row that starts here is never closed; add "
+                            "the missing \""));
     return r->stop;
 }
 
-const char *csvr_error(const csvr_t *r)
+const err_t *csvr_error(const csvr_t *r)
 {
-    return r->errmsg ? r->errmsg : _("CSV error");
+    return &r->err;
 }
 
 int csvr_parse_mem(const char *data, size_t len, char delim, csvr_row_fn fn,
-                   void *ud, char **err)
+                   void *ud, err_t *err)
 {
     csvr_t *r = csvr_new(delim, fn, ud);
-    if (!r) {
-        util_seterr(err, _("cannot start the CSV parser"));
-        return -1;
-    }
+    if (!r)
+        return err_set(err, ERR_FAIL, _("cannot start the CSV parser"));
     int rc = csvr_feed(r, data, len);
     if (rc == 0)
         rc = csvr_finish(r);
-    if (rc == -1)
-        util_seterr(err, "%s", csvr_error(r));
+    if (rc == -1 && r->err.code != ERR_OK)
+        err_move(err, &r->err);
+    else if (rc == -1)
+        err_set(err, ERR_FAIL, _("CSV error"));   /* fn's own -1 */
     csvr_free(r);
     return rc;
 }

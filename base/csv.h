@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/err.h"
+
 typedef struct {
     long line;          /* 1-based physical line where the row starts */
     size_t ncells;
@@ -37,11 +39,14 @@ int csvr_feed(csvr_t *r, const char *data, size_t len);
 /* Ends input: flushes a last row without newline; -1 on an unterminated
  * quoted field. */
 int csvr_finish(csvr_t *r);
-const char *csvr_error(const csvr_t *r);   /* owned by r */
+/* The syntax error that stopped the reader: ERR_INPUT with the line of the
+ * row (col 0), or ERR_OK when there was none.  Owned by r. */
+const err_t *csvr_error(const csvr_t *r);
 
-/* Whole buffer in one call. *err (heap) on failure. */
+/* Whole buffer in one call; err as csvr_error() would say (a callback's
+ * -1 is ERR_FAIL "CSV error"). */
 int csvr_parse_mem(const char *data, size_t len, char delim, csvr_row_fn fn,
-                   void *ud, char **err);
+                   void *ud, err_t *err);
 
 /* Guesses ',' ';' or '\t' from the first line (the one with most of them
  * outside quotes); ',' when none. */

@@ -50,14 +50,14 @@ static void position(const char *data, size_t off, long *line, long *col)
 
 /* utf8_bad: offset of the first byte that is not UTF-8, or (size_t)-1 when
  * GB18030 was asked for and UTF-8 never tried. */
-static int from_gb18030(const char *data, size_t len, char **out, size_t *outlen, char **err,
+static int from_gb18030(const char *data, size_t len, char **out, size_t *outlen, err_t *err,
                         size_t utf8_bad)
 {
     int rc = -1;
     iconv_t cd = iconv_open("UTF-8", "GB18030");
     util_buf_t b = {0};
     if (cd == (iconv_t)-1) {
-        util_seterr(err, _("GB18030 conversion is not available: %s"), strerror(errno));
+        err_set(err, ERR_IO, _("GB18030 conversion is not available: %s"), strerror(errno));
         return -1;
     }
     char *in = (char *)data;
@@ -85,12 +85,12 @@ static int from_gb18030(const char *data, size_t len, char **out, size_t *outlen
                 position(b.s ? b.s : "", b.len, &line, &col);
             }
             if (utf8_bad == (size_t)-1)
-                util_seterr(err, _("line %ld, column %ld: byte 0x%02X is not valid GB18030"),
-                            line, col, (unsigned char)data[off]);
+                err_set_at(err, ERR_INPUT, line, col, _("byte 0x%02X is not valid GB18030"),
+                           (unsigned char)data[off]);
             else
-                util_seterr(err, _("line %ld, column %ld: byte 0x%02X is neither UTF-8 nor "
-                            "GB18030; save the file as UTF-8"), line, col,
-                            (unsigned char)data[off]);
+                err_set_at(err, ERR_INPUT, line, col, _("byte 0x%02X is neither UTF-8 nor GB18030; "
+                                                        "save the file as UTF-8"),
+                           (unsigned char)data[off]);
             goto cleanup;
         }
     }
@@ -198,28 +198,28 @@ enc_t enc_probe_end(enc_probe_t *p)
     return ENC_GB18030;
 }
 
-int enc_probe_error(const enc_probe_t *p, char **err)
+int enc_probe_error(const enc_probe_t *p, err_t *err)
 {
     if (p->bad_off < 0)
         return 0;
     if (p->cut && p->invalid == 0)
         /* a download or copy that stopped early; rows may be missing too,
          * so nothing is guessed or replaced */
-        util_seterr(err, _("line %ld, column %ld: the file ends in the middle of a UTF-8 "
-                    "character; it looks cut off (copy or export it again)"),
-                    p->bad_line, p->bad_col);
+        err_set_at(err, ERR_INPUT, p->bad_line, p->bad_col, _("the file ends in the middle of a "
+                                                              "UTF-8 character; it looks cut off "
+                                                              "(copy or export it again)"));
     else if (p->bom)
-        util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X after a UTF-8 BOM"),
-                    p->bad_line, p->bad_col, p->bad_byte);
+        err_set_at(err, ERR_INPUT, p->bad_line, p->bad_col, _("invalid UTF-8 byte 0x%02X after a "
+                                                              "UTF-8 BOM"), p->bad_byte);
     else
-        util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X; the file is "
-                    "otherwise UTF-8, so it is not read as GB18030"),
-                    p->bad_line, p->bad_col, p->bad_byte);
+        err_set_at(err, ERR_INPUT, p->bad_line, p->bad_col, _("invalid UTF-8 byte 0x%02X; the file "
+                                                              "is otherwise UTF-8, so it is not "
+                                                              "read as GB18030"), p->bad_byte);
     return -1;
 }
 
 int enc_to_utf8(const char *data, size_t len, enc_t want, char **out,
-                size_t *outlen, enc_t *used, char **err)
+                size_t *outlen, enc_t *used, err_t *err)
 {
     enc_probe_t pr;
     enc_probe_init(&pr);
@@ -233,8 +233,8 @@ int enc_to_utf8(const char *data, size_t len, enc_t want, char **out,
     }
     if (e == ENC_UTF8) {
         if (want == ENC_UTF8 && pr.bad_off >= 0) {
-            util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X"),
-                        pr.bad_line, pr.bad_col, pr.bad_byte);
+            err_set_at(err, ERR_INPUT, pr.bad_line, pr.bad_col, _("invalid UTF-8 byte 0x%02X"),
+                       pr.bad_byte);
             return -1;
         }
         if (enc_probe_error(&pr, err) != 0)

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
+
 typedef enum { ENC_AUTO, ENC_UTF8, ENC_GB18030 } enc_t;
 
 /* Parses "auto", "utf-8"/"utf8", "gb18030"/"gbk"/"gb2312"; -1 if unknown. */
@@ -53,16 +55,17 @@ void enc_probe_feed(enc_probe_t *p, const char *data, size_t len);
 /* Ends the input and returns ENC_UTF8 or ENC_GB18030 as described above. */
 enc_t enc_probe_end(enc_probe_t *p);
 /* When the input is to be read as UTF-8 but holds a bad byte (or ends
- * inside a character): sets *err ("line L, column C: ...") and returns -1;
- * else 0. */
-int enc_probe_error(const enc_probe_t *p, char **err);
+ * inside a character): sets err (ERR_INPUT at the byte's line and column)
+ * and returns -1; else 0. */
+int enc_probe_error(const enc_probe_t *p, err_t *err);
 
 /* Converts data to UTF-8.  With ENC_AUTO the probe above decides; a file
  * judged UTF-8 with a bad byte fails there.  On success *out is a heap,
  * NUL-terminated copy without BOM (caller frees) and *used names what was
- * detected.  On failure returns -1 and *err = "line L, column C: ..." for
- * the first byte that is not valid in the chosen encoding. */
+ * detected.  On failure returns -1 and err = ERR_INPUT at the line and
+ * column (in characters) of the first byte that is not valid in the chosen
+ * encoding. */
 int enc_to_utf8(const char *data, size_t len, enc_t want, char **out,
-                size_t *outlen, enc_t *used, char **err);
+                size_t *outlen, enc_t *used, err_t *err);
 
 #endif

@@ -23,7 +23,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-int fs_mkdir_p(const char *path, char **err)
+int fs_mkdir_p(const char *path, err_t *err)
 {
     char *p = util_xstrdup(path);
     int rc = 0;
@@ -32,7 +32,7 @@ int fs_mkdir_p(const char *path, char **err)
             char save = *s;
             *s = '\0';
             if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-                util_seterr(err, _("%s: cannot create directory: %s"), p, strerror(errno));
+                err_set(err, ERR_IO, _("%s: cannot create directory: %s"), p, strerror(errno));
                 rc = -1;
                 break;
             }
@@ -66,14 +66,14 @@ int fs_commit(const char *tmp, const char *path)
     return rename(tmp, path);
 }
 
-int fs_write_atomic(const char *path, const void *data, size_t len, char **err)
+int fs_write_atomic(const char *path, const void *data, size_t len, err_t *err)
 {
     char *tmp = fs_temp_name(path);
     int rc = -1;
     /* 0666 and the umask, as fopen would create it */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) {
-        util_seterr(err, _("%s: cannot write: %s"), path, strerror(errno));
+        err_set(err, ERR_IO, _("%s: cannot write: %s"), path, strerror(errno));
         goto cleanup;
     }
     const char *p = data;
@@ -91,16 +91,16 @@ int fs_write_atomic(const char *path, const void *data, size_t len, char **err)
         left -= (size_t)w;
     }
     if (left > 0 || fsync(fd) != 0) {
-        util_seterr(err, _("%s: write failed: %s"), path, strerror(errno));
+        err_set(err, ERR_IO, _("%s: write failed: %s"), path, strerror(errno));
         close(fd);
         goto cleanup;
     }
     if (close(fd) != 0) {
-        util_seterr(err, _("%s: write failed: %s"), path, strerror(errno));
+        err_set(err, ERR_IO, _("%s: write failed: %s"), path, strerror(errno));
         goto cleanup;
     }
     if (rename(tmp, path) != 0) {
-        util_seterr(err, _("%s: cannot write: %s"), path, strerror(errno));
+        err_set(err, ERR_IO, _("%s: cannot write: %s"), path, strerror(errno));
         goto cleanup;
     }
     rc = 0;

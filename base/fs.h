@@ -4,25 +4,27 @@
  * of it, and finding the files gapsurvey ships (questionnaires, the sample
  * unit list) wherever the binary was installed or built.
  *
- * Errors come back through char **err as heap messages that name the path
- * the user gave (never a temporary name); callers free *err.  Nothing here
- * prints or exits.
+ * Errors come back through err_t (base/err.h) with messages that name the
+ * path the user gave (never a temporary name).  Nothing here prints or
+ * exits.
  */
 #ifndef GS_FS_H
 #define GS_FS_H
 
 #include <stddef.h>
 
+#include "base/err.h"
+
 /* Creates path and any missing parents (mkdir -p; an existing directory is
- * fine).  0, or -1 with *err "PATH: cannot create directory: why" naming
+ * fine).  0, or -1 with err "PATH: cannot create directory: why" naming
  * the first part that could not be made. */
-int fs_mkdir_p(const char *path, char **err);
+int fs_mkdir_p(const char *path, err_t *err);
 
 /* Replaces path with len bytes of data atomically: they go into a
  * temporary file in the same directory, which is synced to disk and then
  * renamed over path, so a reader (or a crash) sees the old file or the
- * whole new one.  0, or -1 with *err naming path. */
-int fs_write_atomic(const char *path, const void *data, size_t len, char **err);
+ * whole new one.  0, or -1 with err naming path. */
+int fs_write_atomic(const char *path, const void *data, size_t len, err_t *err);
 
 /* The same in two steps, for writers that must open the file by name
  * themselves (ReadStat, libxlsxwriter): fs_temp_name gives the temporary

@@ -36,3 +36,18 @@ char *html_escape(const char *s)
     html_esc(&b, s);   /* nothing added: util_buf_take gives "" */
     return util_buf_take(&b);
 }
+
+void html_url_esc(util_buf_t *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; s && *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+            strchr("-._~", ch)) {
+            util_buf_addc(b, (char)ch);
+        } else {
+            char e[3] = {'%', hex[ch >> 4], hex[ch & 15]};
+            util_buf_add(b, e, 3);
+        }
+    }
+}

@@ -14,5 +14,9 @@
 void html_esc(util_buf_t *b, const char *s);
 /* The same as a heap string the caller frees. */
 char *html_escape(const char *s);
+/* Appends s percent-encoded as one value of a query string (a link's
+ * ?wave=...): every byte but A-Z a-z 0-9 - . _ ~ as %XX, so the result
+ * is safe inside an attribute too.  NULL appends nothing. */
+void html_url_esc(util_buf_t *b, const char *s);
 
 #endif

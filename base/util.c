@@ -77,16 +77,6 @@ char *util_fmt(const char *fmt, ...)
     return p;
 }
 
-void util_seterr(char **err, const char *fmt, ...)
-{
-    if (!err || *err)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    *err = util_vfmt(fmt, ap);
-    va_end(ap);
-}
-
 /* ---- buffers ---- */
 
 static void buf_grow(util_buf_t *b, size_t extra)
@@ -196,6 +186,11 @@ void util_diag_add(util_diag_t *d, util_sev_t sev, const char *file, long line,
         d->nwarnings++;
 }
 
+void util_diag_err(util_diag_t *d, util_sev_t sev, const char *file, const err_t *e)
+{
+    util_diag_add(d, sev, e->file ? e->file : file, e->line, e->col, "%s", e->msg);
+}
+
 void util_diag_print(const util_diag_t *d, FILE *out)
 {
     for (size_t i = 0; i < d->n; i++)
@@ -211,47 +206,15 @@ void util_diag_free(util_diag_t *d)
     memset(d, 0, sizeof *d);
 }
 
-size_t util_msg_pos(const char *msg, long *line, long *col)
-{
-    int used = 0;
-    /* the message is in the process's language (English when the catalogue
-     * lacks it), and so is its prefix: both spellings are tried */
-    const char *two[2] = {_("line %ld, column %ld: %n"), "line %ld, column %ld: %n"};
-    const char *one[2] = {_("line %ld: %n"), "line %ld: %n"};
-    *line = *col = 0;
-    for (int i = 0; i < 2 && !used; i++)
-        if (sscanf(msg, two[i], line, col, &used) != 2)
-            used = 0;
-    for (int i = 0; i < 2 && !used; i++) {
-        *col = 0;
-        if (sscanf(msg, one[i], line, &used) != 1)
-            used = 0;
-    }
-    if (!used)
-        *line = *col = 0;
-    return (size_t)used;
-}
-
-char *util_msg_at(const char *file, const char *msg)
-{
-    long line, col;
-    size_t at = util_msg_pos(msg, &line, &col);
-    if (line > 0 && col > 0)
-        return util_fmt("%s:%ld:%ld: %s", file, line, col, msg + at);
-    if (line > 0)
-        return util_fmt("%s:%ld: %s", file, line, msg + at);
-    return util_fmt("%s: %s", file, msg);
-}
-
 /* ---- files ---- */
 
-int util_read_file(const char *path, char **data, size_t *len, char **err)
+int util_read_file(const char *path, char **data, size_t *len, err_t *err)
 {
     int rc = -1;
     util_buf_t b = {0};
     FILE *f = fopen(path, "rb");
     if (!f) {
-        util_seterr(err, "%s: %s", path, strerror(errno));
+        err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
         goto cleanup;
     }
     char chunk[65536];
@@ -259,7 +222,7 @@ int util_read_file(const char *path, char **data, size_t *len, char **err)
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         util_buf_add(&b, chunk, n);
     if (ferror(f)) {
-        util_seterr(err, _("%s: read error: %s"), path, strerror(errno));
+        err_set(err, ERR_IO, _("%s: read error: %s"), path, strerror(errno));
         goto cleanup;
     }
     *len = b.len;

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/err.h"
+
 #if defined(__GNUC__)
 #define UTIL_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
@@ -30,10 +32,6 @@ char *util_xstrdup(const char *s);          /* NULL in, NULL out */
 char *util_xstrndup(const char *s, size_t n);
 char *util_fmt(const char *fmt, ...) UTIL_PRINTF(1, 2);
 char *util_vfmt(const char *fmt, va_list ap);
-
-/* Sets *err to a heap message when err is non-NULL and *err is still NULL
- * (the first error wins; callers free *err). */
-void util_seterr(char **err, const char *fmt, ...) UTIL_PRINTF(2, 3);
 
 /* Growable NUL-terminated byte buffer. */
 typedef struct {
@@ -60,20 +58,13 @@ typedef struct {
 } util_diag_t;
 void util_diag_add(util_diag_t *d, util_sev_t sev, const char *file, long line,
                    long col, const char *fmt, ...) UTIL_PRINTF(6, 7);
+/* e (which holds an error) as a diagnostic at its own position, in its
+ * own file or else in file. */
+void util_diag_err(util_diag_t *d, util_sev_t sev, const char *file, const err_t *e);
 void util_diag_print(const util_diag_t *d, FILE *out);
 void util_diag_free(util_diag_t *d);
-/* The decoders and the CSV reader put a position at the front of their
- * messages ("line 3, column 9: ..." or "line 3: ...", in the process's
- * language or in English).  Sets *line and *col (0 when absent) and returns
- * the offset of the rest of the message (0 when there is no position). */
-size_t util_msg_pos(const char *msg, long *line, long *col);
-/* "FILE:LINE:COL: rest" (or "FILE:LINE: rest", "FILE: msg") from such a
- * message, so every diagnostic reads like a compiler's and an editor can
- * jump to it.  Caller frees. */
-char *util_msg_at(const char *file, const char *msg);
-
 /* Reads a whole file; *data is NUL-terminated and owned by the caller. */
-int util_read_file(const char *path, char **data, size_t *len, char **err);
+int util_read_file(const char *path, char **data, size_t *len, err_t *err);
 
 /* UTF-8 helpers.  util_utf8_decode returns the byte length of the code
  * point at s (1 for an invalid byte, with *cp = 0xFFFD). */

@@ -53,18 +53,20 @@ struct xlsx {
 typedef struct {
     XML_Parser p;
     const char *part;
-    char *err;           /* heap; the first error wins */
+    err_t err;           /* why a handler stopped the parse (the first error wins) */
     int stop;            /* a callback's non-zero return, passed back */
 } xml_ctx_t;
 
 static void xml_fail(xml_ctx_t *c, const char *fmt, ...) UTIL_PRINTF(2, 3);
 static void xml_fail(xml_ctx_t *c, const char *fmt, ...)
 {
-    if (!c->err) {
+    if (c->err.code == ERR_OK) {
         va_list ap;
         va_start(ap, fmt);
-        c->err = util_vfmt(fmt, ap);
+        char *m = util_vfmt(fmt, ap);
         va_end(ap);
+        err_set(&c->err, ERR_INPUT, "%s", m);
+        free(m);
     }
     XML_StopParser(c->p, XML_FALSE);
 }
@@ -104,11 +106,11 @@ static zip_int64_t find_part(const xlsx_t *x, const char *path)
 
 /* Streams part `path` through a parser with the given handlers; ctx is the
  * handlers' user data and starts with an xml_ctx_t.  Returns 0, ctx's stop
- * value, or -1 with *err.  A missing part is an error unless optional
+ * value, or -1 with err.  A missing part is an error unless optional
  * (then 0 and nothing is parsed). */
 static int parse_part(xlsx_t *x, const char *path, int optional, XML_StartElementHandler start,
                       XML_EndElementHandler end, XML_CharacterDataHandler text, void *ctx,
-                      char **err)
+                      err_t *err)
 {
     xml_ctx_t *c = ctx;
     zip_file_t *zf = NULL;
@@ -117,7 +119,7 @@ static int parse_part(xlsx_t *x, const char *path, int optional, XML_StartElemen
     c->part = path;
     c->p = XML_ParserCreateNS("UTF-8", '|');
     if (!c->p) {
-        util_seterr(err, _("out of memory"));
+        err_set(err, ERR_NOMEM, _("out of memory"));
         return -1;
     }
     zip_int64_t idx = find_part(x, path);
@@ -125,13 +127,13 @@ static int parse_part(xlsx_t *x, const char *path, int optional, XML_StartElemen
         if (optional)
             rc = 0;
         else
-            util_seterr(err, _("the workbook has no part %s; save it again from Excel or WPS"),
-                        path);
+            err_set(err, ERR_INPUT, _("the workbook has no part %s; save it again from Excel or "
+                                      "WPS"), path);
         goto cleanup;
     }
     zf = zip_fopen_index(x->zip, (zip_uint64_t)idx, 0);
     if (!zf) {
-        util_seterr(err, _("cannot read %s in the workbook: %s"), path, zip_strerror(x->zip));
+        err_set(err, ERR_FAIL, _("cannot read %s in the workbook: %s"), path, zip_strerror(x->zip));
         goto cleanup;
     }
     XML_SetUserData(c->p, ctx);
@@ -144,25 +146,25 @@ static int parse_part(xlsx_t *x, const char *path, int optional, XML_StartElemen
     for (;;) {
         zip_int64_t n = zip_fread(zf, buf, XLSX_SLICE);
         if (n < 0) {
-            util_seterr(err, _("cannot read %s in the workbook: %s"), path,
-                        zip_error_strerror(zip_file_get_error(zf)));
+            err_set(err, ERR_FAIL, _("cannot read %s in the workbook: %s"), path,
+                    zip_error_strerror(zip_file_get_error(zf)));
             goto cleanup;
         }
         total += (zip_uint64_t)n;
         if (total > XLSX_MAX_PART) {
-            util_seterr(err, _("%s is larger than %d MB unpacked; refused"), path,
-                        (int)(XLSX_MAX_PART >> 20));
+            err_set(err, ERR_INPUT, _("%s is larger than %d MB unpacked; refused"), path,
+                    (int)(XLSX_MAX_PART >> 20));
             goto cleanup;
         }
         if (XML_Parse(c->p, buf, (int)n, n == 0) != XML_STATUS_OK) {
             if (c->stop) {
                 rc = c->stop;
-            } else if (c->err) {
-                util_seterr(err, "%s", c->err);
+            } else if (c->err.code != ERR_OK) {
+                err_move(err, &c->err);
             } else {
-                util_seterr(err, _("%s is not well-formed XML (line %lu): %s"), path,
-                            (unsigned long)XML_GetCurrentLineNumber(c->p),
-                            XML_ErrorString(XML_GetErrorCode(c->p)));
+                err_set(err, ERR_INPUT, _("%s is not well-formed XML (line %lu): %s"), path,
+                        (unsigned long)XML_GetCurrentLineNumber(c->p),
+                        XML_ErrorString(XML_GetErrorCode(c->p)));
             }
             goto cleanup;
         }
@@ -176,8 +178,7 @@ cleanup:
         zip_fclose(zf);
     XML_ParserFree(c->p);
     c->p = NULL;
-    free(c->err);
-    c->err = NULL;
+    err_clear(&c->err);
     return rc;
 }
 
@@ -795,10 +796,10 @@ static void sheet_text(void *ud, const XML_Char *t, int len)
         util_buf_add(&s->is.text, t, (size_t)len);
 }
 
-int xlsx_read_sheet(xlsx_t *x, size_t i, xlsx_row_fn fn, void *ud, char **err)
+int xlsx_read_sheet(xlsx_t *x, size_t i, xlsx_row_fn fn, void *ud, err_t *err)
 {
     if (i >= x->nsheets) {
-        util_seterr(err, _("no sheet %zu"), i);
+        err_set(err, ERR_NOTFOUND, _("no sheet %zu"), i);
         return -1;
     }
     sheet_t s = {0};
@@ -833,7 +834,7 @@ static char *dir_of(const char *path)
 
 /* Reads the sheet list, where each sheet's part is, and the shared
  * strings. */
-static int load_book(xlsx_t *x, char **err)
+static int load_book(xlsx_t *x, err_t *err)
 {
     rels_t root = {0}, wbrels = {0};
     book_t book = {0};
@@ -846,8 +847,9 @@ static int load_book(xlsx_t *x, char **err)
     const char *wb = rel_of_type(&root, "officeDocument");
     wbpath = util_xstrdup(wb ? wb : "xl/workbook.xml");
     if (find_part(x, wbpath) < 0) {
-        util_seterr(err, _("a zip archive but not an .xlsx workbook (it has no %s); save the "
-                    "questionnaire from Excel or WPS as an Excel workbook (.xlsx)"), wbpath);
+        err_set(err, ERR_INPUT, _("a zip archive but not an .xlsx workbook (it has no %s); save "
+                                  "the questionnaire from Excel or WPS as an Excel workbook "
+                                  "(.xlsx)"), wbpath);
         goto cleanup;
     }
     book.x = x;
@@ -892,11 +894,11 @@ cleanup:
     return rc;
 }
 
-int xlsx_open_mem(const char *data, size_t len, xlsx_t **out, char **err)
+int xlsx_open_mem(const char *data, size_t len, xlsx_t **out, err_t *err)
 {
     *out = NULL;
     if (xlsx_sniff(data, len) != XLSX_ZIP) {
-        util_seterr(err, _("not an .xlsx workbook (not a zip archive)"));
+        err_set(err, ERR_INPUT, _("not an .xlsx workbook (not a zip archive)"));
         return -1;
     }
     xlsx_t *x = util_xcalloc(1, sizeof *x);
@@ -923,7 +925,7 @@ int xlsx_open_mem(const char *data, size_t len, xlsx_t **out, char **err)
     *out = x;
     return 0;
 fail:
-    util_seterr(err, _("not an .xlsx workbook: %s"), zip_error_strerror(&ze));
+    err_set(err, ERR_INPUT, _("not an .xlsx workbook: %s"), zip_error_strerror(&ze));
     zip_error_fini(&ze);
     xlsx_close(x);
     return -1;

@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
+
 typedef struct xlsx xlsx_t;
 
 typedef struct {
@@ -40,10 +42,10 @@ typedef enum {
 xlsx_kind_t xlsx_sniff(const char *data, size_t len);
 
 /* Opens a workbook held in memory and reads its list of sheets.  Returns 0
- * and *out, or -1 with *err (heap) saying what is wrong: not a zip archive,
+ * and *out, or -1 with err saying what is wrong: not a zip archive,
  * a zip that is no workbook (no xl/workbook.xml), broken XML (with the part
  * and line). */
-int xlsx_open_mem(const char *data, size_t len, xlsx_t **out, char **err);
+int xlsx_open_mem(const char *data, size_t len, xlsx_t **out, err_t *err);
 void xlsx_close(xlsx_t *x);          /* NULL is fine */
 
 size_t xlsx_nsheets(const xlsx_t *x);
@@ -52,8 +54,8 @@ const char *xlsx_sheet_name(const xlsx_t *x, size_t i);
 
 /* Calls fn for each row of sheet i that has a non-empty cell, in the order
  * of the file (row order, as every writer keeps it); blank rows are not
- * called.  Returns 0, fn's non-zero value, or -1 with *err (heap). */
-int xlsx_read_sheet(xlsx_t *x, size_t i, xlsx_row_fn fn, void *ud, char **err);
+ * called.  Returns 0, fn's non-zero value, or -1 with err. */
+int xlsx_read_sheet(xlsx_t *x, size_t i, xlsx_row_fn fn, void *ud, err_t *err);
 
 /* "C12" for row 12, column 3 (1-based) into buf (16 bytes); "C" when row
  * is 0.  Returns buf. */

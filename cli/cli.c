@@ -32,6 +32,13 @@ void cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+void cli_perror(const err_t *e)
+{
+    char *t = err_text(e);
+    cli_error("%s", t ? t : "?");
+    free(t);
+}
+
 int cli_usage(const char *usage)
 {
     fputs(_(usage), stderr);
@@ -221,10 +228,10 @@ store_t *cli_store(cli_ctx_t *cx)
     assert(cx->flags & (CLI_NEEDS_DB | CLI_CREATES_DB));
     if (cx->store)
         return cx->store;
-    char *err = NULL;
+    err_t err = {0};
     if (store_open(cli_db_path, (cx->flags & CLI_CREATES_DB) != 0, &cx->store, &err) != 0) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
         cx->store = NULL;
     }
     return cx->store;
@@ -238,13 +245,13 @@ void cli_store_close(cli_ctx_t *cx)
 
 int cli_form_get(store_t *s, const char *form_id, form_t **f, int *row)
 {
-    char *err = NULL;
+    err_t err = {0};
     int r = store_form_get(s, form_id, f, row, &err);
     if (r == 1)
         cli_error(_("no form '%s'; 'gapsurvey form list' shows the stored ones"), form_id);
     else if (r != 0)
-        cli_error("%s", err);
-    free(err);
+        cli_perror(&err);
+    err_clear(&err);
     return r != 0;
 }
 

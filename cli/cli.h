@@ -8,6 +8,7 @@
 #ifndef GS_CLI_H
 #define GS_CLI_H
 
+#include "base/err.h"
 #include "base/i18n.h"
 #include "survey/store.h"
 
@@ -98,7 +99,11 @@ int cli_status(int c);
 /* Prints the long options of opts, one a line, --help last. */
 void cli_list_options(const cli_opt_t *opts);
 
+/* "gapsurvey: CMD: message" on stderr. */
 void cli_error(const char *fmt, ...) UTIL_PRINTF(1, 2);
+/* The same for an error: its err_text ("FILE:LINE:COL: message" as far
+ * as it knows them). */
+void cli_perror(const err_t *e);
 /* Prints the usage text (translated; usage texts are marked N_()) to
  * stderr and returns 2 (the usage exit status). */
 int cli_usage(const char *usage);

@@ -104,7 +104,7 @@ int cmd_analyze(int argc, char **argv, cli_ctx_t *cx)
     if (!s)
         return 1;
     res_t *r = NULL;
-    char *err = NULL;
+    err_t err = {0};
     int rc = 1;
     /* a million responses take about 20 s: a line on a terminal after 1 s */
     cli_progress_t prog;
@@ -116,17 +116,17 @@ int cmd_analyze(int argc, char **argv, cli_ctx_t *cx)
     int ran = an_run(s, &o, &r, &err);
     cli_progress_clear(&prog);
     if (ran != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (json) {
         if (render_json(r, stdout, &err) != 0) {
-            cli_error("%s", err);
+            cli_perror(&err);
             goto cleanup;
         }
     } else if (csvdir) {
         if (render_csv(r, csvdir, &err) != 0) {
-            cli_error("%s", err);
+            cli_perror(&err);
             goto cleanup;
         }
         printf(_("wrote dimensions.csv, groups.csv, items.csv, gaps.csv, changes.csv in %s\n"), csvdir);
@@ -136,7 +136,7 @@ int cmd_analyze(int argc, char **argv, cli_ctx_t *cx)
     }
     rc = 0;
 cleanup:
-    free(err);
+    err_clear(&err);
     res_free(r);
     return rc;
 }

@@ -52,11 +52,11 @@ static char overclaim_u07[] = "U07", overclaim_u18[] = "U18";
 
 static int make_dir(const char *path)
 {
-    char *err = NULL;
+    err_t err = {0};
     int rc = fs_mkdir_p(path, &err);
     if (rc != 0)
-        cli_error("%s", err);
-    free(err);
+        cli_perror(&err);
+    err_clear(&err);
     return rc;
 }
 
@@ -117,13 +117,15 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = 1, zh = strcmp(lang, "zh") == 0;
-    char *db = util_fmt("%s/demo.db", out), *err = NULL, *plot_err = NULL;
+    err_t err = {0};
+    err_t plot_err = {0};
+    char *db = util_fmt("%s/demo.db", out);
     store_t *s = NULL;
     res_t *r = NULL;
     if (make_dir(out) != 0 || remove_db(db) != 0)
         goto cleanup;
     if (store_open(db, 1, &s, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     char *overclaim[] = {overclaim_u07, overclaim_u18};
@@ -143,7 +145,9 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
         }
         long staff = 0, self = 0;
         if (sim_run(s, &o, &staff, &self, &err) != 0) {
-            cli_error(_("simulating wave %s: %s"), o.wave, err);
+            char *why = err_text(&err);   /* as in cmd_simulate */
+            cli_error(_("simulating wave %s: %s"), o.wave, why);
+            free(why);
             goto cleanup;
         }
         printf(TR(zh, "simulated wave %s (seed %lu): %ld staff responses, %ld self-assessments\n"), o.wave,
@@ -157,7 +161,7 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
     ao.questions = 1;
     ao.rollup = 1;
     if (an_run(s, &ao, &r, &err) != 0) {
-        cli_error(_("analysis: %s"), err);
+        cli_error(_("analysis: %s"), err.msg);
         goto cleanup;
     }
     cli_progress_t prog;
@@ -165,7 +169,7 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
     int wrc = report_write_formats(r, out, REPORT_ALL, 1, plot_told, &prog, &plot_err, &err);
     cli_progress_clear(&prog);
     if (wrc != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     printf(TR(zh, "\nFindings (wave %s against %s):\n"), r->wave, r->compare_wave ? r->compare_wave : "-");
@@ -191,16 +195,16 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
         printf(TR(zh, "  ... and %zu more findings (self-vs-staff gaps, changes since the previous wave) in "
                       "the report.\n"),
                left);
-    if (plot_err) {
-        cli_error("%s", plot_err);
+    if (plot_err.msg) {
+        cli_perror(&plot_err);
         cli_error(_("the report was written without those plots"));
     }
     printf(TR(zh, "\nreport: %s/report.html (%.1f s)\n"), out, seconds(&t0));
-    rc = plot_err ? 1 : 0;
+    rc = plot_err.msg ? 1 : 0;
 cleanup:
     free(db);
-    free(err);
-    free(plot_err);
+    err_clear(&err);
+    err_clear(&plot_err);
     res_free(r);
     store_close(s);
     return rc;

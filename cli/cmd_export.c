@@ -91,7 +91,8 @@ int cmd_export(int argc, char **argv, cli_ctx_t *cx)
         return 2;
     }
     int rc = 1, wave;
-    char *err = NULL, *wname = NULL;
+    err_t err = {0};
+    char *wname = NULL;
     form_t *f = NULL;
     store_t *s = cli_store(cx);
     if (!s || cli_form_get(s, form_id, &f, NULL))
@@ -106,14 +107,14 @@ int cmd_export(int argc, char **argv, cli_ctx_t *cx)
         goto cleanup;
     }
     if (r < 0 || store_wave_name(s, wave, &wname, &err) != 0) {
-        cli_error("%s", err ? err : _("cannot read the wave"));
+        cli_error("%s", err.msg ? err.msg : _("cannot read the wave"));
         goto cleanup;
     }
     o.lang = form_lang(f, cli_lang);
     o.zh = cli_zh();
     exp_stats_t st;
     if (exp_write(s, f, form_id, wave, &o, &st, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         free(st.tables);
         goto cleanup;
     }
@@ -141,7 +142,7 @@ int cmd_export(int argc, char **argv, cli_ctx_t *cx)
     rc = 0;
 cleanup:
     free(wname);
-    free(err);
+    err_clear(&err);
     form_free(f);
     return rc;
 }

@@ -91,10 +91,10 @@ static int form_add(int argc, char **argv, cli_ctx_t *cx)
         int id, existed;
         if (!forms[i])
             continue;
-        char *err = NULL;
+        err_t err = {0};
         if (store_form_add(s, forms[i], &id, &existed, &err) != 0) {
-            cli_error("%s: %s", files[i], err);
-            free(err);
+            cli_error("%s: %s", files[i], err.msg);
+            err_clear(&err);
             rc = 1;
             continue;
         }
@@ -124,12 +124,12 @@ static int form_list(int argc, char **argv, cli_ctx_t *cx)
     store_t *s = cli_store(cx);
     if (!s)
         return 1;
-    char *err = NULL;
+    err_t err = {0};
     printf("%-20s %-12s %-6s %9s  %s\n", "form", "version", "role", "responses", "title");
     int rc = store_form_list(s, print_form, NULL, &err);
     if (rc) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
     }
     return rc ? 1 : 0;
 }

@@ -73,9 +73,14 @@ static void on_problem(void *ud, const import_problem_t *p)
 {
     view_t *v = ud;
     if (p->fatal) {
-        char *at = util_msg_at(v->file, p->msg);
+        /* FILE:LINE:COL: as far as the problem knows its position */
+        err_t e = {0};
+        err_set_at(&e, ERR_INPUT, p->line, p->col, "%s", p->msg);
+        err_set_file(&e, v->file);
+        char *at = err_text(&e);
         fprintf(stderr, "%s\n", at);
         free(at);
+        err_clear(&e);
     } else if (++v->shown <= MAX_REPORTED) {
         cli_progress_clear(&v->prog);
         fprintf(stderr, "%s:%ld:%ld: %s\n", v->file, p->line, p->col, p->msg);
@@ -153,21 +158,21 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
     im.progress = on_progress;
     im.ud = &v;
     int rc = 1;
-    char *err = NULL;
+    err_t err = {0};
     import_t *run = NULL;
     store_t *s = cli_store(cx);
     if (!s)
         goto cleanup;
     run = import_new(s, &im);
     if (import_read(run, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     const import_stats_t *st = import_stats(run);
     if (st->errors > MAX_REPORTED)
         fprintf(stderr, _("... and %ld more\n"), st->errors - MAX_REPORTED);
     if (import_check(run, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (st->rejected)
@@ -180,7 +185,7 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
         goto cleanup;
     }
     if (import_commit(run, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     printf(_("%s: %ld responses imported into %s"), file, st->stored, form_id);
@@ -192,6 +197,6 @@ int cmd_import(int argc, char **argv, cli_ctx_t *cx)
     rc = 0;
 cleanup:
     import_free(run);
-    free(err);
+    err_clear(&err);
     return rc;
 }

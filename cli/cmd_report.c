@@ -80,17 +80,18 @@ static int parse_formats(const char *list, unsigned *f)
 /* --unit and --each-unit: the feedback reports.  Returns the exit status. */
 static int write_feedback(const res_t *r, const char *unit, const char *dir, unsigned formats)
 {
-    char *err = NULL, *path = NULL;
+    err_t err = {0};
+    char *path = NULL;
     size_t n = 0;
     int rc = unit ? feedback_write(r, unit, dir, formats, &path, &err)
                   : feedback_write_all(r, dir, formats, &n, &err);
     if (rc != 0)
-        cli_error("%s", err);
+        cli_perror(&err);
     else if (unit)
         printf("%s\n", path);
     else
         printf(_("%s: %zu feedback reports\n"), dir, n);
-    free(err);
+    err_clear(&err);
     free(path);
     return rc ? 1 : 0;
 }
@@ -163,10 +164,11 @@ int cmd_report(int argc, char **argv, cli_ctx_t *cx)
     if (!s)
         return 1;
     res_t *r = NULL;
-    char *err = NULL, *plot_err = NULL;
+    err_t err = {0};
+    err_t plot_err = {0};
     int rc = 1;
     if (an_run(s, &o, &r, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (unit || each) {
@@ -179,11 +181,11 @@ int cmd_report(int argc, char **argv, cli_ctx_t *cx)
                                    &plot_err, &err);
     cli_progress_clear(&prog);
     if (wrc != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
-    if (plot_err) {
-        cli_error("%s", plot_err);
+    if (plot_err.msg) {
+        cli_perror(&plot_err);
         cli_error(_("the report was written without those plots: %s/report.html"), out);
         goto cleanup;
     }
@@ -193,8 +195,8 @@ int cmd_report(int argc, char **argv, cli_ctx_t *cx)
             printf("%s/%s\n", out, files[k]);
     rc = 0;
 cleanup:
-    free(err);
-    free(plot_err);
+    err_clear(&err);
+    err_clear(&plot_err);
     res_free(r);
     return rc;
 }

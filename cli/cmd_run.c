@@ -210,13 +210,13 @@ static void quit_saved(sess_t *x)
  * end of input, -2 store error. */
 static int offer_resume(sess_t *x, int *pos)
 {
-    char *err = NULL;
+    err_t err = {0};
     int cursor, rc = run_draft_load(x->run, &cursor, &err);
     if (rc == 1)
         return 0;
     if (rc < 0) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
         return -2;
     }
     if (run_count_answered(x->run) == 0)
@@ -245,8 +245,8 @@ static int offer_resume(sess_t *x, int *pos)
         return 1;
     }
     if (run_draft_discard(x->run, &err) != 0) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
         return -2;
     }
     say(x, "", _("The draft was deleted; starting afresh."));
@@ -259,15 +259,15 @@ static int offer_resume(sess_t *x, int *pos)
 static int take_answer(sess_t *x, int pos, int k, const char *l)
 {
     run_t *r = x->run;
-    char *msg = NULL;
+    err_t msg = {0};
     int rc = 0;
     if (!(k == '\n' && (ans_get(run_answers(r), (size_t)pos) || !run_required(r, pos))))
         rc = run_answer(r, pos, k == '-' || k == '\n' ? "" : l, &msg);
     if (rc < 0)
-        cli_error("%s", msg);
+        cli_perror(&msg);
     else if (rc == 1)
-        say(x, "  ! ", msg);
-    free(msg);
+        say(x, "  ! ", msg.msg);
+    err_clear(&msg);
     return rc;
 }
 
@@ -275,12 +275,12 @@ static int take_answer(sess_t *x, int pos, int k, const char *l)
  * -1 after printing the store's error. */
 static int move_on(sess_t *x, int *pos)
 {
-    char *err = NULL;
+    err_t err = {0};
     *pos = run_next(x->run, *pos);
     if (run_move(x->run, *pos, &err) == 0)
         return 0;
-    cli_error("%s", err);
-    free(err);
+    cli_perror(&err);
+    err_clear(&err);
     return -1;
 }
 
@@ -288,19 +288,19 @@ static int move_on(sess_t *x, int *pos)
 
 static int submit_tty(sess_t *x)
 {
-    char *err = NULL;
+    err_t err = {0};
     long id = 0;
     int rc = run_submit(x->run, "terminal", x->token_hash, &id, &err);
     if (rc == 1) {
         say(x, "", _("This invitation code has been used meanwhile (perhaps on the web); "
                      "nothing was stored."));
         if (run_draft_discard(x->run, &err) != 0)
-            free(err);
+            err_clear(&err);
         return 1;
     }
     if (rc != 0) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
         return 1;
     }
     util_buf_addc(&x->out, '\n');
@@ -320,7 +320,7 @@ static int tty_session(sess_t *x)
 {
     run_t *r = x->run;
     int n = (int)run_form(r)->nitems, pos = 0;
-    char *msg = NULL;
+    err_t msg = {0};
     int rs = offer_resume(x, &pos);
     if (rs == -1) {
         quit_saved(x);
@@ -339,9 +339,8 @@ static int tty_session(sess_t *x)
         if (pos >= n) {
             int bad;
             if (run_check(r, &bad, &msg)) {
-                say(x, "  ! ", msg);
-                free(msg);
-                msg = NULL;
+                say(x, "  ! ", msg.msg);
+                err_clear(&msg);
                 pos = bad;
                 continue;
             }
@@ -417,7 +416,7 @@ static int scripted_session(sess_t *x)
     run_t *r = x->run;
     const form_t *f = run_form(r);
     int n = (int)f->nitems;
-    char *msg = NULL;
+    err_t msg = {0};
     for (int pos = run_next(r, -1); pos < n; pos = run_next(r, pos)) {
         if (f->items[pos].type == FORM_NOTE)
             continue;
@@ -431,8 +430,8 @@ static int scripted_session(sess_t *x)
         }
         int rc = run_answer(r, pos, l, &msg);
         if (rc != 0) {
-            fprintf(stderr, "stdin:%ld: %s: %s\n", x->lineno, f->items[pos].name, msg);
-            free(msg);
+            fprintf(stderr, "stdin:%ld: %s: %s\n", x->lineno, f->items[pos].name, msg.msg);
+            err_clear(&msg);
             if (rc > 0)
                 fprintf(stderr, "%s\n", _("nothing stored"));
             return 1;
@@ -453,8 +452,8 @@ static int scripted_session(sess_t *x)
     }
     int bad;
     if (run_check(r, &bad, &msg)) {
-        fprintf(stderr, "stdin:%ld: %s: %s\n", x->lineno, f->items[bad].name, msg);
-        free(msg);
+        fprintf(stderr, "stdin:%ld: %s: %s\n", x->lineno, f->items[bad].name, msg.msg);
+        err_clear(&msg);
         return 1;
     }
     long id = 0;
@@ -464,8 +463,8 @@ static int scripted_session(sess_t *x)
         return 1;
     }
     if (rc != 0) {
-        cli_error("%s", msg);
-        free(msg);
+        cli_perror(&msg);
+        err_clear(&msg);
         return 1;
     }
     if (x->anonymous)
@@ -525,7 +524,7 @@ static int verify_item(sess_t *x, verify_t *v, int pos)
     free(m);
     free(a);
     free(b);
-    char *msg = NULL;
+    err_t msg = {0};
     for (;;) {
         fputs(_("    Check the paper form and key the correct value (Enter = blank): "), stdout);
         char *l = read_line(x);
@@ -533,15 +532,14 @@ static int verify_item(sess_t *x, verify_t *v, int pos)
             return -1;
         int rc = run_answer(x->run, pos, l, &msg);
         if (rc < 0) {
-            cli_error("%s", msg);
-            free(msg);
+            cli_perror(&msg);
+            err_clear(&msg);
             return -2;
         }
         if (rc == 0)
             break;
-        say(x, "  ! ", msg);
-        free(msg);
-        msg = NULL;
+        say(x, "  ! ", msg.msg);
+        err_clear(&msg);
     }
     cur = ans_get(run_answers(r), (size_t)pos);
     free(v->resolved[pos]);
@@ -566,17 +564,17 @@ enum { ENTRY_STAY, ENTRY_NEXT_FORM, ENTRY_DONE };
 static int entry_save(sess_t *x, entry_t *e)
 {
     run_t *r = x->run;
-    char *err = NULL;
+    err_t err = {0};
     int unit, bad;
     if (run_check(r, &bad, &err)) {
-        say(x, "  ! ", err);
-        free(err);
+        say(x, "  ! ", err.msg);
+        err_clear(&err);
         e->pos = bad;
         return 1;
     }
     if (run_unit(r, &unit, &err) != 0) {
-        say(x, "  ! ", err);
-        free(err);
+        say(x, "  ! ", err.msg);
+        err_clear(&err);
         const form_t *f = run_form(r);
         int u = f->unit_field ? form_item_index(f, f->unit_field) : -1;
         if (u >= 0)
@@ -595,8 +593,8 @@ static int entry_save(sess_t *x, entry_t *e)
         rc = run_batch_verified(r, x->batch.id, e->seq, compared, e->v.differences, &id, &err);
     }
     if (rc != 0) {
-        cli_error("%s", err ? err : "storing failed");
-        free(err);
+        cli_error("%s", err.msg ? err.msg : "storing failed");
+        err_clear(&err);
         return -1;
     }
     if (e->pass == 2) {
@@ -623,10 +621,10 @@ static int entry_close_first(sess_t *x)
         say(x, "", _("The first keying stays open; run the same command to key more."));
         return 0;
     }
-    char *err = NULL;
+    err_t err = {0};
     if (store_batch_close(x->s, x->batch.id, &err) != 0) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
         return 1;
     }
     say(x, "", _("First keying closed. Now key the same paper forms again, in the same order, "
@@ -662,11 +660,11 @@ static int entry_begin_form(sess_t *x, entry_t *e, int resumed, int *rc)
         return ENTRY_DONE;
     }
     if (e->pass == 2) {
-        char *msg = NULL;
+        err_t msg = {0};
         verify_free(&e->v, n);
         if (run_batch_first(r, x->batch.id, e->seq, &e->v.first, &msg) != 0) {
-            cli_error("%s", msg);
-            free(msg);
+            cli_perror(&msg);
+            err_clear(&msg);
             *rc = 1;
             return ENTRY_DONE;
         }
@@ -837,7 +835,7 @@ static int utf8_terminal(void)
 
 /* Loads the form version `id` in place of x->form when it differs (a
  * token, a batch or a draft made with an older version). */
-static int use_version(sess_t *x, int id, const char *form_id, char **err)
+static int use_version(sess_t *x, int id, const char *form_id, err_t *err)
 {
     if (id == x->form_row)
         return 0;
@@ -845,7 +843,7 @@ static int use_version(sess_t *x, int id, const char *form_id, char **err)
     if (store_form_get_by_id(x->s, id, &f, err) != 0)
         return -1;
     if (strcmp(f->form_id, form_id) != 0) {
-        util_seterr(err, _("belongs to form %s, not %s"), f->form_id, form_id);
+        err_set(err, ERR_FAIL, _("belongs to form %s, not %s"), f->form_id, form_id);
         form_free(f);
         return -1;
     }
@@ -859,10 +857,10 @@ static int use_version(sess_t *x, int id, const char *form_id, char **err)
  * after printing the store's error. */
 static int unit_code_of(sess_t *x, int id)
 {
-    char *err = NULL;
+    err_t err = {0};
     if (store_unit_get(x->s, id, &x->ucode, NULL, &err) < 0) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
         return -1;
     }
     return 0;
@@ -873,7 +871,8 @@ static int unit_code_of(sess_t *x, int id)
 static int from_token(sess_t *x, const char *token, const char *form_id)
 {
     store_token_t t;
-    char *err = NULL, *wave_name = NULL;
+    err_t err = {0};
+    char *wave_name = NULL;
     int rc = 1, closed = 0;
     x->token_hash = tok_hash(token);
     tok_normalise(token, x->code);
@@ -882,7 +881,7 @@ static int from_token(sess_t *x, const char *token, const char *form_id)
         if (r == 1)
             cli_error("%s", _("this invitation code is not valid; check it against the slip"));
         else
-            cli_error("%s", err);
+            cli_perror(&err);
         goto cleanup;
     }
     if (t.used) {
@@ -890,14 +889,14 @@ static int from_token(sess_t *x, const char *token, const char *form_id)
         goto cleanup;
     }
     if (use_version(x, t.form, form_id, &err) != 0) {
-        cli_error(_("this invitation code %s"), err);
+        cli_error(_("this invitation code %s"), err.msg);
         goto cleanup;
     }
     x->wave = t.wave;
     x->unit = t.unit;
     if (store_wave_closed(x->s, x->wave, &closed, &err) < 0 ||
         (closed && store_wave_name(x->s, x->wave, &wave_name, &err) < 0)) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (closed) {
@@ -910,22 +909,22 @@ static int from_token(sess_t *x, const char *token, const char *form_id)
     rc = 0;
 cleanup:
     free(wave_name);
-    free(err);
+    err_clear(&err);
     return rc;
 }
 
 /* The unit given with --unit: 0, or 1 after saying it is not known. */
 static int from_unit(sess_t *x, const char *unit_code)
 {
-    char *err = NULL;
+    err_t err = {0};
     int r = store_unit_find(x->s, unit_code, &x->unit, &err);
     if (r == 1)
         cli_error(_("unit '%s' is not known; 'gapsurvey unit list' shows them"), unit_code);
     else if (r != 0)
-        cli_error("%s", err);
+        cli_perror(&err);
     else
         x->ucode = util_xstrdup(unit_code);
-    free(err);
+    err_clear(&err);
     return r != 0;
 }
 
@@ -933,15 +932,15 @@ static int from_unit(sess_t *x, const char *unit_code)
  * which must agree with the command.  0, or 1 after saying why not. */
 static int from_batch(sess_t *x, const char *form_id)
 {
-    char *err = NULL;
+    err_t err = {0};
     int rc = 1, r = store_batch_get(x->s, x->batch_name, &x->batch, &err);
     if (r < 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (r == 0) {
         if (use_version(x, x->batch.form, form_id, &err) != 0) {
-            cli_error(_("batch %s %s"), x->batch_name, err);
+            cli_error(_("batch %s %s"), x->batch_name, err.msg);
             goto cleanup;
         }
         if (x->unit && x->batch.unit != x->unit) {
@@ -963,7 +962,7 @@ static int from_batch(sess_t *x, const char *form_id)
     }
     rc = 0;
 cleanup:
-    free(err);
+    err_clear(&err);
     return rc;
 }
 
@@ -972,7 +971,7 @@ cleanup:
  * the exit status after saying what is wrong. */
 static int settle(sess_t *x, const char *form_id)
 {
-    char *err = NULL;
+    err_t err = {0};
     int rc = 1;
     int ufield = x->form->unit_field ? form_item_index(x->form, x->form->unit_field) : -1;
     if (!x->unit && ufield < 0) {
@@ -985,14 +984,14 @@ static int settle(sess_t *x, const char *form_id)
         if (r == 1)
             cli_error(_("every survey round (wave) is closed; open one with 'gapsurvey wave add NAME'"));
         else if (r != 0)
-            cli_error("%s", err);
+            cli_perror(&err);
         if (r != 0)
             goto cleanup;
     }
     if (x->batch_name && x->batch.id == 0) {
         if (store_batch_add(x->s, x->batch_name, x->form_row, x->wave, x->unit, &x->batch.id,
                             &err) != 0) {
-            cli_error("%s", err);
+            cli_perror(&err);
             goto cleanup;
         }
         x->batch.pass = 1;
@@ -1002,7 +1001,7 @@ static int settle(sess_t *x, const char *form_id)
     }
     rc = 0;
 cleanup:
-    free(err);
+    err_clear(&err);
     return rc;
 }
 
@@ -1010,19 +1009,19 @@ cleanup:
  * or 1 after printing why not. */
 static int claim_draft(sess_t *x, const char *form_id)
 {
-    char *err = NULL;
+    err_t err = {0};
     int dform = 0, rc = 1;
     char *base = run_draft_base(form_id, x->entry, x->batch_name, x->batch.pass,
                                 *x->code ? x->code : NULL, x->ucode);
     int r = run_draft_claim(x->s, base, x->form_row, x->wave, x->unit, &x->key, &dform, &err);
     free(base);
     if (r != 0)
-        cli_error("%s", err);
+        cli_perror(&err);
     else if (dform && use_version(x, dform, form_id, &err) != 0)
-        cli_error(_("the saved draft %s"), err);
+        cli_error(_("the saved draft %s"), err.msg);
     else
         rc = 0;
-    free(err);
+    err_clear(&err);
     return rc;
 }
 
@@ -1072,7 +1071,7 @@ int cmd_run(int argc, char **argv, cli_ctx_t *cx)
 {
     const char *unit_code = NULL, *token = NULL;
     sess_t x = {0};
-    char *err = NULL;
+    err_t err = {0};
     int rc = parse_options(argc, argv, &x, &unit_code, &token);
     if (rc >= 0)
         return rc;
@@ -1095,7 +1094,7 @@ int cmd_run(int argc, char **argv, cli_ctx_t *cx)
     run_cfg_t cfg = {x.s,  x.form,   x.form_row, x.wave, x.unit, x.ucode,
                      x.key, cli_lang, x.ascii,    x.entry, *x.code ? x.code : NULL};
     if (run_new(&cfg, &x.run, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (x.entry)
@@ -1106,12 +1105,12 @@ int cmd_run(int argc, char **argv, cli_ctx_t *cx)
         rc = scripted_session(&x);
 cleanup:
     fflush(stdout);
-    char *rel = NULL;
+    err_t rel = {0};
     if (x.key && run_draft_release(x.s, x.key, &rel) != 0) {
-        cli_error("%s", rel);
+        cli_perror(&rel);
         rc = 1;
     }
-    free(rel);
+    err_clear(&rel);
     run_free(x.run);
     form_free(x.form);
     util_buf_free(&x.out);
@@ -1120,6 +1119,6 @@ cleanup:
     seal_wipe(x.code, sizeof x.code);
     free(x.key);
     free(x.ucode);
-    free(err);
+    err_clear(&err);
     return rc;
 }

@@ -124,28 +124,29 @@ static int parse_options(int argc, char **argv, serve_opts_t *o)
 static int admin_hash(const char *path, char **hash, char **made)
 {
     size_t len = 0, cap = 0;
-    char *secret = NULL, *err = NULL;
+    err_t err = {0};
+    char *secret = NULL;
     int rc = 1;
     if (path && strcmp(path, "-") == 0) {
         if (getline(&secret, &cap, stdin) < 0)
-            util_seterr(&err, _("--admin-token -: nothing on standard input"));
+            err_set(&err, ERR_FAIL, _("--admin-token -: nothing on standard input"));
     } else if (path) {
         util_read_file(path, &secret, &len, &err);
     }
     if (secret)
         secret[strcspn(secret, "\r\n")] = '\0';
-    if (!err && secret && strlen(secret) < 16) {
+    if (!err.msg && secret && strlen(secret) < 16) {
         cli_error(_("--admin-token must be at least 16 characters long"));
         rc = 2;
-    } else if (!err && (!path || secret)) {
+    } else if (!err.msg && (!path || secret)) {
         rc = web_admin_secret(cli_db_path, secret, made, hash, &err) == 0 ? 0 : 1;
     }
-    if (err)
-        cli_error("%s", err);
+    if (err.msg)
+        cli_perror(&err);
     if (secret)
         seal_wipe(secret, strlen(secret));
     free(secret);
-    free(err);
+    err_clear(&err);
     return rc;
 }
 
@@ -194,7 +195,8 @@ static void serve_until_stopped(web_t *w, sigset_t *stop)
 int cmd_serve(int argc, char **argv, cli_ctx_t *cx)
 {
     serve_opts_t o;
-    char *cert = NULL, *key = NULL, *err = NULL, *token = NULL, *hash = NULL;
+    err_t err = {0};
+    char *cert = NULL, *key = NULL, *token = NULL, *hash = NULL;
     size_t len;
     web_t *w = NULL;
     int rc = parse_options(argc, argv, &o);
@@ -208,7 +210,7 @@ int cmd_serve(int argc, char **argv, cli_ctx_t *cx)
     rc = 1;
     if (o.cert_file && (util_read_file(o.cert_file, &cert, &len, &err) != 0 ||
                         util_read_file(o.key_file, &key, &len, &err) != 0)) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if ((rc = admin_hash(o.admin, &hash, &token)) != 0)
@@ -238,7 +240,7 @@ int cmd_serve(int argc, char **argv, cli_ctx_t *cx)
         .log = log_line,
     };
     if (web_start(&cfg, &w, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     print_addresses(&o, w, cert != NULL, token);
@@ -250,6 +252,6 @@ cleanup:
     free(key);
     free(token);
     free(hash);
-    free(err);
+    err_clear(&err);
     return rc;
 }

@@ -105,7 +105,8 @@ int cmd_simulate(int argc, char **argv, cli_ctx_t *cx)
     sim_opts_t o;
     sim_opts_init(&o);
     int rc = 2, c;
-    char *err = NULL, *wave_name = NULL;
+    err_t err = {0};
+    char *wave_name = NULL;
     store_t *s;
     long nstaff = 0, nself = 0;
     while ((c = cli_getopt(argc, argv, opts, usage)) > 0) {
@@ -124,7 +125,7 @@ int cmd_simulate(int argc, char **argv, cli_ctx_t *cx)
             break;
         case 'p':
             if (sim_parse_plants(optarg, &o.plants, &o.nplants, &err) != 0) {
-                cli_error(_("--plant: %s"), err);
+                cli_error(_("--plant: %s"), err.msg);
                 goto cleanup;
             }
             break;
@@ -170,14 +171,16 @@ int cmd_simulate(int argc, char **argv, cli_ctx_t *cx)
     int r = sim_run(s, &o, &nstaff, &nself, &err);
     cli_progress_clear(&prog);
     if (r != 0) {
-        cli_error(_("%s; nothing simulated"), err);
+        char *why = err_text(&err);   /* the shipped unit list's errors have a position */
+        cli_error(_("%s; nothing simulated"), why);
+        free(why);
         goto cleanup;
     }
     /* sim_run filled o.wave, or else the newest open wave */
     int wave;
     if (!o.wave && (store_wave_current(s, 0, &wave, &err) != 0 ||
                     store_wave_name(s, wave, &wave_name, &err) != 0)) {
-        cli_error("%s", err ? err : _("the simulated wave has gone"));
+        cli_error("%s", err.msg ? err.msg : _("the simulated wave has gone"));
         goto cleanup;
     }
     printf(_("simulated %ld staff responses and %ld self-assessments for %d units in wave %s "
@@ -189,6 +192,6 @@ cleanup:
     free(o.overclaim);
     free(o.plants);
     free(wave_name);
-    free(err);
+    err_clear(&err);
     return rc;
 }

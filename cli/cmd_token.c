@@ -30,9 +30,12 @@ static const char usage[] = N_(
     "       code was used).\n"
     "\n"
     "  --wave NAME      the survey round (default: the newest open one)\n"
-    "  --base-url URL   the address staff open (default http://127.0.0.1:8080/);\n"
-    "                   each link is URL?code=CODE\n"
-    "  --slips FILE     also write printable slips with QR codes (8 per A4 page)\n"
+    "  --base-url URL   the address staff open, as their phones and computers\n"
+    "                   reach the server; each link is URL?code=CODE (default\n"
+    "                   http://127.0.0.1:8080/, this computer only)\n"
+    "  --slips FILE     also write printable slips with QR codes (8 per A4 page),\n"
+    "                   in the --lang language; needs a --base-url other staff\n"
+    "                   can reach, not 127.0.0.1 or localhost\n"
     "\n"
     "example:\n"
     "  gapsurvey token issue --form staff-opinion --unit U07 --count 40 \\\n"
@@ -65,11 +68,12 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
         CLI_OPT_END,
     };
     const char *form_id = NULL, *unit_code = NULL, *wave_name = NULL, *slips_path = NULL;
-    const char *base = "http://127.0.0.1:8080/";
+    const char *base = NULL;
     long count = -1;
     store_t *s = NULL;
     form_t *f = NULL;
-    char *err = NULL, *unit_name = NULL;
+    err_t err = {0};
+    char *unit_name = NULL;
     tok_batch_t batch = {0};
     util_buf_t page = {0};
     int rc = 1, c, form = 0, unit = 0, wave = 0;
@@ -97,8 +101,23 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
             cli_error(_("token issue needs --form and --count"));
         return cli_usage(usage);
     }
+    if (slips_path && !base) {
+        cli_error(_("--slips needs --base-url: the address staff reach the server at from "
+                    "their phones, e.g. --base-url http://192.168.1.20:8080/ (the QR codes "
+                    "open it)"));
+        return 2;
+    }
+    if (!base)
+        base = "http://127.0.0.1:8080/";
     if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0) {
         cli_error(_("--base-url must start with http:// or https://, not '%s'"), base);
+        return 2;
+    }
+    if (slips_path && tok_url_loopback(base)) {
+        cli_error(_("--base-url %s is this computer's own address: a phone scanning the slip "
+                    "would open itself, not the survey; give the address staff reach the "
+                    "server at, e.g. --base-url http://192.168.1.20:8080/ (and serve with "
+                    "--listen 0.0.0.0:8080)"), base);
         return 2;
     }
     if (!(s = cli_store(cx)))
@@ -112,11 +131,11 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
             if (r == 1)
                 cli_error(_("no unit '%s'; 'gapsurvey unit list' shows them"), unit_code);
             else
-                cli_error("%s", err);
+                cli_perror(&err);
             goto cleanup;
         }
         if (store_unit_get(s, unit, NULL, &unit_name, &err) < 0) {
-            cli_error("%s", err);
+            cli_perror(&err);
             goto cleanup;
         }
     } else if (!f->unit_field) {
@@ -134,15 +153,14 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
     }
     if (r != 0) {
         if (r < 0)
-            cli_error("%s", err);
+            cli_perror(&err);
         goto cleanup;
     }
 
     if (tok_batch_make(&batch, base, (size_t)count, &err) != 0 ||
-        (slips_path && slips_batch_html(&page, f->title && *f->title ? f->title : f->form_id,
-                                        unit_name, base, cli_zh(), &batch, &err) != 0) ||
+        (slips_path && slips_batch_html(&page, f, unit_name, base, cli_lang, &batch, &err) != 0) ||
         tok_batch_store(s, &batch, form, unit, wave, slips_path, &page, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (print_codes(&batch, unit_code) != 0) {
@@ -157,7 +175,7 @@ cleanup:
     tok_batch_free(&batch);
     util_buf_free(&page);
     free(unit_name);
-    free(err);
+    err_clear(&err);
     form_free(f);
     return rc;
 }
@@ -225,11 +243,11 @@ static int list(int argc, char **argv, cli_ctx_t *cx)
         return 1;
     units_t us = {0};
     list_t l = {&us, 0, 0, 0};
-    char *err = NULL;
+    err_t err = {0};
     int rc = 1;
     if (store_unit_list(s, unit_cb, &us, &err) != 0 ||
         store_token_counts(s, list_cb, &l, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (l.rows == 0)
@@ -244,7 +262,7 @@ cleanup:
     }
     free(us.codes);
     free(us.names);
-    free(err);
+    err_clear(&err);
     return rc;
 }
 

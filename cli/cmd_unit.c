@@ -27,12 +27,12 @@ static const char usage[] = N_(
 static int do_import(const char *file, cli_ctx_t *cx)
 {
     int rc = 1;
-    char *err = NULL;
+    err_t err = {0};
     units_list_t l = {0};
     util_diag_t diag = {0};
     store_t *s = NULL;
     if (units_read_file(file, &l, &diag, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     if (diag.nerrors) {
@@ -45,7 +45,7 @@ static int do_import(const char *file, cli_ctx_t *cx)
     if (!(s = cli_store(cx)))
         goto cleanup;
     if (units_store(s, &l, &err) != 0) {
-        cli_error("%s", err);
+        cli_perror(&err);
         goto cleanup;
     }
     printf(_("%zu units stored\n"), l.n);
@@ -53,7 +53,7 @@ static int do_import(const char *file, cli_ctx_t *cx)
 cleanup:
     units_list_free(&l);
     util_diag_free(&diag);
-    free(err);
+    err_clear(&err);
     return rc;
 }
 
@@ -77,12 +77,12 @@ static int do_list(cli_ctx_t *cx)
     store_t *s = cli_store(cx);
     if (!s)
         return 1;
-    char *err = NULL;
+    err_t err = {0};
     printf("%-8s %-10s %9s  %s\n", "code", "category", "headcount", "name");
     int rc = store_unit_list(s, print_unit, NULL, &err);
     if (rc) {
-        cli_error("%s", err);
-        free(err);
+        cli_perror(&err);
+        err_clear(&err);
     }
     return rc ? 1 : 0;
 }

@@ -62,20 +62,19 @@ static store_t *sub_store(cli_ctx_t *cx, int argc, char **argv, int words, const
     return s;
 }
 
-/* The store's answer: 0, or 1 after printing its error (freed). */
-static int told(int rc, char *err)
+/* The store's answer: 0, or 1 after printing its error (cleared). */
+static int told(int rc, err_t *err)
 {
-    if (rc) {
-        cli_error("%s", err);
-        free(err);
-    }
+    if (rc)
+        cli_perror(err);
+    err_clear(err);
     return rc ? 1 : 0;
 }
 
 static int wave_add(int argc, char **argv, cli_ctx_t *cx)
 {
     int rc;
-    char *err = NULL;
+    err_t err = {0};
     const char *keyfile = NULL;
     store_t *s = sub_store(cx, argc, argv, 1, "sealed", &keyfile, &rc);
     if (!s)
@@ -84,14 +83,14 @@ static int wave_add(int argc, char **argv, cli_ctx_t *cx)
     rc = keyfile ? ballot_new_wave(s, name, keyfile, &err) : store_wave_add(s, name, NULL, &err);
     if (rc == 0)
         printf(_("wave %s opened\n"), name);
-    return told(rc, err);
+    return told(rc, &err);
 }
 
 static int wave_close(int argc, char **argv, cli_ctx_t *cx)
 {
     int rc;
     long opened = 0;
-    char *err = NULL;
+    err_t err = {0};
     const char *keyfile = NULL;
     store_t *s = sub_store(cx, argc, argv, 1, "key", &keyfile, &rc);
     if (!s)
@@ -102,18 +101,18 @@ static int wave_close(int argc, char **argv, cli_ctx_t *cx)
         printf(_("sealed submissions opened: %ld\n"), opened);
     if (rc == 0)
         printf(_("wave %s closed\n"), name);
-    return told(rc, err);
+    return told(rc, &err);
 }
 
 static int wave_list(int argc, char **argv, cli_ctx_t *cx)
 {
     int rc;
-    char *err = NULL;
+    err_t err = {0};
     store_t *s = sub_store(cx, argc, argv, 0, NULL, NULL, &rc);
     if (!s)
         return rc;
     printf("%-12s %-10s %-10s %9s\n", "wave", "opened", "closed", "responses");
-    return told(store_wave_list(s, print_wave, NULL, &err), err);
+    return told(store_wave_list(s, print_wave, NULL, &err), &err);
 }
 
 static const cli_cmd_t subs[] = {

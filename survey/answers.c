@@ -120,7 +120,7 @@ void ans_free(ans_t *a)
 
 static void compute(ans_t *a);
 static char *repeat_text(ans_t *a, size_t rpos);
-static int repeat_set(ans_t *a, size_t rpos, const char *text, char **err);
+static int repeat_set(ans_t *a, size_t rpos, const char *text, err_t *err);
 static const char *lookup(void *ud, const char *name);
 
 const char *ans_get(const ans_t *a, size_t pos)
@@ -167,16 +167,17 @@ static char *choice_names(const form_list_t *l)
 }
 
 /* A select_multiple answer: its choice names, each once, space-separated
- * (heap; NULL for none), or *bad with *err. */
+ * (heap; NULL for none), or *bad with err. */
 static char *multi_value(const form_item_t *it, const form_list_t *l, char *v, int *bad,
-                         char **err)
+                         err_t *err)
 {
     util_buf_t b = {0};
     char *save = NULL;
     for (char *tok = strtok_r(v, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
         if (form_list_choice(l, tok) < 0) {
             char *names = choice_names(l);
-            util_seterr(err, _("'%s' is not a choice of %s (choices: %s)"), tok, it->name, names);
+            err_set(err, ERR_INPUT, _("'%s' is not a choice of %s (choices: %s)"), tok, it->name,
+                    names);
             free(names);
             *bad = 1;
             util_buf_free(&b);
@@ -198,8 +199,8 @@ static char *multi_value(const form_item_t *it, const form_list_t *l, char *v, i
 }
 
 /* A rank answer: every choice of the list once, in the order given
- * (names separated by spaces or commas).  Heap, or NULL with *err. */
-static char *rank_value(const form_item_t *it, const form_list_t *l, const char *v, char **err)
+ * (names separated by spaces or commas).  Heap, or NULL with err. */
+static char *rank_value(const form_item_t *it, const form_list_t *l, const char *v, err_t *err)
 {
     util_buf_t b = {0};
     char *copy = util_xstrdup(v), *save = NULL;
@@ -209,13 +210,14 @@ static char *rank_value(const form_item_t *it, const form_list_t *l, const char 
         int c = form_list_choice(l, t);
         if (c < 0) {
             char *names = choice_names(l);
-            util_seterr(err, _("'%s' is not a choice of %s (choices: %s)"), t, it->name, names);
+            err_set(err, ERR_INPUT, _("'%s' is not a choice of %s (choices: %s)"), t, it->name,
+                    names);
             free(names);
             goto fail;
         }
         if (seen[c]) {
-            util_seterr(err, _("'%s' is ranked twice (%s); give each option one place"), t,
-                        it->name);
+            err_set(err, ERR_INPUT, _("'%s' is ranked twice (%s); give each option one place"), t,
+                    it->name);
             goto fail;
         }
         seen[c] = 1;
@@ -224,8 +226,8 @@ static char *rank_value(const form_item_t *it, const form_list_t *l, const char 
         util_buf_adds(&b, t);
     }
     if (n != l->nchoices) {
-        util_seterr(err, _("rank all %zu options of %s, in order; %zu given"), l->nchoices,
-                    it->name, n);
+        err_set(err, ERR_INPUT, _("rank all %zu options of %s, in order; %zu given"), l->nchoices,
+                it->name, n);
         goto fail;
     }
     free(copy);
@@ -238,7 +240,7 @@ fail:
     return NULL;
 }
 
-int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
+int ans_set(ans_t *a, size_t pos, const char *raw, err_t *err)
 {
     const form_t *f = a->f;
     if (pos >= f->nitems)
@@ -275,7 +277,8 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
         }
         if (k < 0) {
             char *names = choice_names(l);
-            util_seterr(err, _("'%s' is not a choice of %s (choices: %s)"), v, it->name, names);
+            err_set(err, ERR_INPUT, _("'%s' is not a choice of %s (choices: %s)"), v, it->name,
+                    names);
             free(names);
             free(v);
             return -1;
@@ -302,7 +305,7 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
                 v = util_fmt("%.0f", d);
                 break;
             }
-            util_seterr(err, _("'%s' is not a whole number (%s)"), v, it->name);
+            err_set(err, ERR_INPUT, _("'%s' is not a whole number (%s)"), v, it->name);
             free(v);
             return -1;
         }
@@ -313,7 +316,7 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
     case FORM_DECIMAL: {
         double d;
         if (util_parse_double(v, &d) != 0) {
-            util_seterr(err, _("'%s' is not a number (%s)"), v, it->name);
+            err_set(err, ERR_INPUT, _("'%s' is not a number (%s)"), v, it->name);
             free(v);
             return -1;
         }
@@ -326,11 +329,11 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
         int rc = util_parse_date(v, iso);
         if (rc != 0) {
             if (rc == -2)
-                util_seterr(err, _("'%s': only the date is kept, not the time of day; write it as "
-                            "YYYY-MM-DD (%s)"), v, it->name);
+                err_set(err, ERR_INPUT, _("'%s': only the date is kept, not the time of day; write "
+                                          "it as YYYY-MM-DD (%s)"), v, it->name);
             else
-                util_seterr(err, _("'%s' is not a date; write it as YYYY-MM-DD (%s)"), v,
-                            it->name);
+                err_set(err, ERR_INPUT, _("'%s' is not a date; write it as YYYY-MM-DD (%s)"), v,
+                        it->name);
             free(v);
             return -1;
         }
@@ -347,8 +350,8 @@ int ans_set(ans_t *a, size_t pos, const char *raw, char **err)
         break;
     }
     default:
-        util_seterr(err, _("%s is a %s and takes no answer"), it->name ? it->name : "?",
-                    form_type_name(it->type));
+        err_set(err, ERR_INPUT, _("%s is a %s and takes no answer"), it->name ? it->name : "?",
+                form_type_name(it->type));
         free(v);
         return -1;
     }
@@ -503,7 +506,7 @@ typedef struct {
     int *col_pos;        /* column -> item position, -1 for a column no question has */
     size_t ncols;
     long row;
-    char *err;
+    err_t err;           /* why repeat_row stopped the reading */
 } reader_t;
 
 static int repeat_row(void *ud, const csvr_row_t *row)
@@ -522,16 +525,16 @@ static int repeat_row(void *ud, const csvr_row_t *row)
         return 0;
     }
     if (ans_instance_add(a, rd->rpos) < 0) {
-        util_seterr(&rd->err, _("more than %d instances of %s"), FORM_MAX_INSTANCES,
-                    a->f->items[rd->rpos].name);
+        err_set(&rd->err, ERR_INPUT, _("more than %d instances of %s"), FORM_MAX_INSTANCES,
+                a->f->items[rd->rpos].name);
         return 1;
     }
     for (size_t c = 0; c < row->ncells && c < rd->ncols; c++) {
-        char *m = NULL;
+        err_t m = {0};
         if (rd->col_pos[c] >= 0 && ans_set(a, (size_t)rd->col_pos[c], row->cells[c], &m) != 0) {
-            util_seterr(&rd->err, _("%s, instance %ld: %s"), a->f->items[rd->rpos].name,
-                        rd->row - 1, m);
-            free(m);
+            err_set(&rd->err, ERR_INPUT, _("%s, instance %ld: %s"), a->f->items[rd->rpos].name,
+                    rd->row - 1, m.msg);
+            err_clear(&m);
             return 1;
         }
     }
@@ -539,20 +542,22 @@ static int repeat_row(void *ud, const csvr_row_t *row)
 }
 
 /* Reads a repeat's stored table back into its instances (all or none). */
-static int repeat_set(ans_t *a, size_t rpos, const char *text, char **err)
+static int repeat_set(ans_t *a, size_t rpos, const char *text, err_t *err)
 {
-    reader_t rd = {a, rpos, NULL, 0, 0, NULL};
-    char *msg = NULL;
+    reader_t rd = {a, rpos, NULL, 0, 0, {0}};
+    err_t msg = {0};
     repeats_clear_one(a, rpos);
     int rc = csvr_parse_mem(text, strlen(text), ',', repeat_row, &rd, &msg);
     ans_focus(a, rpos, (size_t)-1);
     if (rc != 0) {
-        util_seterr(err, "%s", rd.err ? rd.err : msg ? msg : "?");
+        /* repeat_row's own reason first: the reader's is then its "CSV error" */
+        err_move(err, rd.err.code != ERR_OK ? &rd.err : &msg);
+        err_set(err, ERR_INPUT, "?");
         repeats_clear_one(a, rpos);
     }
     free(rd.col_pos);
-    free(rd.err);
-    free(msg);
+    err_clear(&rd.err);
+    err_clear(&msg);
     return rc == 0 ? 0 : -1;
 }
 
@@ -766,14 +771,14 @@ static char *not_offered(const ans_t *a, size_t pos)
     return bad;
 }
 
-int ans_check_constraint(const ans_t *a, size_t pos, int li, char **msg)
+int ans_check_constraint(const ans_t *a, size_t pos, int li, err_t *msg)
 {
     const form_item_t *it = &a->f->items[pos];
     if (a->val[pos] && it->choice_filter) {
         char *bad = not_offered(a, pos);
         if (bad) {
-            util_seterr(msg, _("'%s' is not among the options offered for the earlier answers"),
-                        bad);
+            err_set(msg, ERR_INPUT, _("'%s' is not among the options offered for the earlier "
+                                      "answers"), bad);
             free(bad);
             return -1;
         }
@@ -786,19 +791,19 @@ int ans_check_constraint(const ans_t *a, size_t pos, int li, char **msg)
         return 0;
     const char *cm = form_text(a->f, it->constraint_message, li);
     if (*cm)
-        util_seterr(msg, "%s", cm);
+        err_set(msg, ERR_INPUT, "%s", cm);
     else
-        util_seterr(msg, _("'%s' does not satisfy %s"), a->val[pos], it->constraint_src);
+        err_set(msg, ERR_INPUT, _("'%s' does not satisfy %s"), a->val[pos], it->constraint_src);
     return -1;
 }
 
-int ans_check_required(const ans_t *a, size_t pos, int li, char **msg)
+int ans_check_required(const ans_t *a, size_t pos, int li, err_t *msg)
 {
     const form_item_t *it = &a->f->items[pos];
     if (!it->required || a->val[pos] || !ans_relevant(a, pos))
         return 0;
     const char *rm = form_text(a->f, it->required_message, li);
-    util_seterr(msg, "%s", *rm ? rm : "an answer is required");
+    err_set(msg, ERR_INPUT, "%s", *rm ? rm : "an answer is required");
     return -1;
 }
 
@@ -806,9 +811,9 @@ void ans_set_defaults(ans_t *a)
 {
     for (size_t i = 0; i < a->f->nitems; i++) {
         const char *d = a->f->items[i].default_value;
-        char *err = NULL;
+        err_t err = {0};
         if (d && !a->val[i] && ans_set(a, i, d, &err) != 0)
-            free(err);   /* the loader checked it against the type */
+            err_clear(&err);   /* the loader checked it against the type */
     }
 }
 
@@ -920,8 +925,8 @@ void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, siz
 }
 
 /* The writes of one submission inside an open transaction: 0, 1 (token
- * already used) or -1 with *err.  The caller commits or undoes. */
-static int write_one(store_t *s, const ans_submission_t *x, const char *today, char **err)
+ * already used) or -1 with err.  The caller commits or undoes. */
+static int write_one(store_t *s, const ans_submission_t *x, const char *today, err_t *err)
 {
     store_answer_t *rows = NULL;
     size_t n = 0;
@@ -944,9 +949,9 @@ cleanup:
 }
 
 int ans_submit(store_t *s, const ans_t *a, int form, const int *item_ids, int wave, int unit,
-               const char *source, const char *token_hash, const char *draft_key, char **err)
+               const char *source, const char *token_hash, const char *draft_key, err_t *err)
 {
-    ans_submission_t x = {a, form, item_ids, wave, unit, source, token_hash, draft_key, 0, NULL};
+    ans_submission_t x = {a, form, item_ids, wave, unit, source, token_hash, draft_key, 0, {0}};
     char today[11];
     util_today(today);
     if (store_begin(s, err) != 0)
@@ -962,11 +967,10 @@ int ans_submit(store_t *s, const ans_t *a, int form, const int *item_ids, int wa
 void ans_submit_many(store_t *s, ans_submission_t *const *sub, size_t n)
 {
     char today[11];
-    char *err = NULL;
+    err_t err = {0};
     util_today(today);
     for (size_t i = 0; i < n; i++) {
-        free(sub[i]->err);
-        sub[i]->err = NULL;
+        err_clear(&sub[i]->err);
         sub[i]->rc = -1;
     }
     if (n == 1) {
@@ -996,11 +1000,10 @@ one_by_one:
     /* the batch as a whole failed (nothing of it is stored): each
      * submission gets its own transaction, as if it had come alone */
     store_rollback(s);
-    free(err);
+    err_clear(&err);
     for (size_t i = 0; i < n; i++) {
         ans_submission_t *x = sub[i];
-        free(x->err);
-        x->err = NULL;
+        err_clear(&x->err);
         x->rc = ans_submit(s, x->a, x->form, x->item_ids, x->wave, x->unit, x->source,
                            x->token_hash, x->draft_key, &x->err);
     }

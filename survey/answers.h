@@ -11,6 +11,7 @@
 #ifndef GS_ANSWERS_H
 #define GS_ANSWERS_H
 
+#include "base/err.h"
 #include "survey/form.h"
 #include "survey/store.h"
 
@@ -22,20 +23,20 @@ void ans_clear_all(ans_t *a);
 
 /* Validates raw (trimmed; "" clears the answer) for item pos and stores its
  * canonical form: a choice name, names separated by one space, a number as
- * written.  Returns 0, or -1 with *err = a message for the respondent (heap)
+ * written.  Returns 0, or -1 with err = a message for the respondent (ERR_INPUT)
  * and the old answer kept.  Does not evaluate the constraint. */
-int ans_set(ans_t *a, size_t pos, const char *raw, char **err);
+int ans_set(ans_t *a, size_t pos, const char *raw, err_t *err);
 const char *ans_get(const ans_t *a, size_t pos);   /* NULL = unanswered */
 
 /* 1 when item pos is relevant given the current answers (its own relevant
  * and every enclosing group's). */
 int ans_relevant(const ans_t *a, size_t pos);
 /* 0 when the answer satisfies the item's constraint and choice_filter (or
- * there are none or no answer); -1 with *msg = the constraint message in
- * language li, or a default naming the rule (heap). */
-int ans_check_constraint(const ans_t *a, size_t pos, int li, char **msg);
-/* 0 when a required item that is relevant has an answer; else -1 and *msg. */
-int ans_check_required(const ans_t *a, size_t pos, int li, char **msg);
+ * there are none or no answer); -1 with msg = the constraint message in
+ * language li, or a default naming the rule (ERR_INPUT). */
+int ans_check_constraint(const ans_t *a, size_t pos, int li, err_t *msg);
+/* 0 when a required item that is relevant has an answer; else -1 and msg. */
+int ans_check_required(const ans_t *a, size_t pos, int li, err_t *msg);
 /* 1 when choice c of item pos's list is offered given the current answers
  * (its choice_filter holds, or it has none).  ans_check_constraint refuses
  * an answer that chose one not offered. */
@@ -96,12 +97,12 @@ void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, siz
  * and the response written together, or nothing is.  Only the date is
  * kept, never the time of day, the token or where it came from beyond
  * `source`.  Returns 0; 1 when the token was already used (nothing
- * stored); -1 with *err. */
+ * stored); -1 with err. */
 int ans_submit(store_t *s, const ans_t *a, int form, const int *item_ids, int wave, int unit,
-               const char *source, const char *token_hash, const char *draft_key, char **err);
+               const char *source, const char *token_hash, const char *draft_key, err_t *err);
 
 /* One submission of a batch: the arguments of ans_submit, and its result
- * (rc as ans_submit returns it, err on -1: heap, the caller frees). */
+ * (rc as ans_submit returns it, err on -1; the holder clears it). */
 typedef struct {
     const ans_t *a;
     int form;
@@ -109,7 +110,7 @@ typedef struct {
     int wave, unit;
     const char *source, *token_hash, *draft_key;
     int rc;
-    char *err;
+    err_t err;
 } ans_submission_t;
 
 /* Group commit: stores n submissions in one transaction (one fsync for

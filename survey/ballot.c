@@ -32,7 +32,7 @@ static void hex(util_buf_t *b, const unsigned char *p, size_t n)
         util_buf_addf(b, "%02x", p[i]);
 }
 
-int ballot_new_wave(store_t *s, const char *name, const char *keyfile, char **err)
+int ballot_new_wave(store_t *s, const char *name, const char *keyfile, err_t *err)
 {
     unsigned char pk[SEAL_PK_BYTES], sk[SEAL_SK_BYTES];
     util_buf_t b = {0};
@@ -47,7 +47,7 @@ int ballot_new_wave(store_t *s, const char *name, const char *keyfile, char **er
      * another, on the disk before the wave that needs it */
     fd = open(keyfile, O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0 || write(fd, b.s, b.len) != (ssize_t)b.len || fsync(fd) != 0) {
-        util_seterr(err, _("cannot write the key file %s: %s"), keyfile, strerror(errno));
+        err_set(err, ERR_IO, _("cannot write the key file %s: %s"), keyfile, strerror(errno));
         goto cleanup;
     }
     written = 1;
@@ -71,7 +71,7 @@ cleanup:
 }
 
 int ballot_response_add(store_t *s, int form, int wave, int unit, const char *date,
-                        const char *source, const store_answer_t *a, size_t n, char **err)
+                        const char *source, const store_answer_t *a, size_t n, err_t *err)
 {
     unsigned char pk[SEAL_PK_BYTES];
     int sealed = store_wave_key(s, wave, pk, err);

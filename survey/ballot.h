@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "survey/store.h"
 
 /* The first line of a wave's key file. */
@@ -22,12 +23,12 @@
 /* Adds wave `name`, sealed, and writes its secret key to keyfile (created
  * 0600; an existing file is never overwritten).  Nothing is kept when
  * either fails. */
-int ballot_new_wave(store_t *s, const char *name, const char *keyfile, char **err);
+int ballot_new_wave(store_t *s, const char *name, const char *keyfile, err_t *err);
 
 /* What every front end calls instead of store_response_add: the response,
  * or in a sealed wave its sealed ballot (same arguments; call inside the
  * transaction that also uses the code). */
 int ballot_response_add(store_t *s, int form, int wave, int unit, const char *date,
-                        const char *source, const store_answer_t *a, size_t n, char **err);
+                        const char *source, const store_answer_t *a, size_t n, err_t *err);
 
 #endif

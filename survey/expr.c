@@ -106,8 +106,9 @@ struct parser {
     int uses_dot;
     int failed;
     int fields;             /* a choice filter: bare names are choice columns */
-    char *err;              /* owned until handed to the caller */
+    char *err;              /* owned until handed to the caller's err_t */
     int errcol;
+    int nomem;              /* the error is an allocation that failed */
 };
 
 struct fn_info {
@@ -413,6 +414,13 @@ static EXPR_PRINTF(3, 4) void fail(struct parser *p, int col,
     p->err = msg;
 }
 
+static void nomem(struct parser *p, int col)
+{
+    if (!p->failed)
+        p->nomem = 1;
+    fail(p, col, _("out of memory"));
+}
+
 /* ---- lexer --------------------------------------------------------- */
 
 static void advance(struct parser *p, size_t n)
@@ -653,7 +661,7 @@ static struct node *node_new(struct parser *p, enum kind kind, int op,
     struct node *n = calloc(1, sizeof *n);
 
     if (!n) {
-        fail(p, col, _("out of memory"));
+        nomem(p, col);
         return NULL;
     }
     n->kind = kind;
@@ -734,7 +742,7 @@ static struct node *node_text(struct parser *p, enum kind kind, int col,
         return NULL;
     n->str = malloc(len + 1);
     if (!n->str) {
-        fail(p, col, _("out of memory"));
+        nomem(p, col);
         node_free(n);
         return NULL;
     }
@@ -1089,29 +1097,25 @@ static void fail_trailing(struct parser *p)
              shown(t->text, t->len), t->text);
 }
 
-static int parse_with(const char *src, int fields, expr_t **out, char **err, int *col);
+static int parse_with(const char *src, int fields, expr_t **out, err_t *err);
 
-int expr_parse(const char *src, expr_t **out, char **err, int *col)
+int expr_parse(const char *src, expr_t **out, err_t *err)
 {
-    return parse_with(src, 0, out, err, col);
+    return parse_with(src, 0, out, err);
 }
 
-int expr_parse_filter(const char *src, expr_t **out, char **err, int *col)
+int expr_parse_filter(const char *src, expr_t **out, err_t *err)
 {
-    return parse_with(src, 1, out, err, col);
+    return parse_with(src, 1, out, err);
 }
 
-static int parse_with(const char *src, int fields, expr_t **out, char **err, int *col)
+static int parse_with(const char *src, int fields, expr_t **out, err_t *err)
 {
     struct parser p;
     struct node *root = NULL;
     expr_t *e;
     int rc = -1;
 
-    if (err)
-        *err = NULL;
-    if (col)
-        *col = 0;
     if (!out)
         return -1;
     *out = NULL;
@@ -1130,7 +1134,7 @@ static int parse_with(const char *src, int fields, expr_t **out, char **err, int
     }
     e = malloc(sizeof *e);
     if (!e) {
-        fail(&p, 1, _("out of memory"));
+        nomem(&p, 1);
         goto cleanup;
     }
     e->root = root;
@@ -1141,15 +1145,10 @@ static int parse_with(const char *src, int fields, expr_t **out, char **err, int
 cleanup:
     node_free(root);
     if (rc < 0) {
-        /* fail() could not allocate its message: malloc is failing. */
-        if (!p.err)
-            p.err = strdup(_("out of memory"));
-        if (err)
-            *err = p.err;
-        else
-            free(p.err);
-        if (col)
-            *col = p.errcol;
+        /* no message means fail() could not allocate it: malloc is failing */
+        err_set_at(err, p.nomem || !p.err ? ERR_NOMEM : ERR_INPUT, 0, p.errcol, "%s",
+                   p.err ? p.err : _("out of memory"));
+        free(p.err);
     }
     return rc;
 }

@@ -19,6 +19,8 @@
 #ifndef SURVEY_EXPR_H
 #define SURVEY_EXPR_H
 
+#include "base/err.h"
+
 typedef struct expr expr_t;               /* opaque parsed expression */
 
 /* Looks up the current answer of question `name` (name == NULL means `.`);
@@ -29,17 +31,16 @@ typedef struct expr expr_t;               /* opaque parsed expression */
 typedef const char *(*expr_lookup_fn)(void *ud, const char *name);
 
 /* Parses src. On success returns 0 and *out (caller frees with expr_free).
- * On a syntax error returns -1, *out = NULL, *err = heap message (caller frees)
- * like "unexpected ')'" or "unknown function 'foo'", and *col = 1-based
- * character column in src where the problem is.  Out of memory is reported
- * the same way ("out of memory"); if even that message cannot be allocated
- * *err is NULL.  err and col may be NULL when the caller does not want them. */
-int expr_parse(const char *src, expr_t **out, char **err, int *col);
+ * On a syntax error returns -1, *out = NULL and err = ERR_INPUT with a
+ * message like "unexpected ')'" or "unknown function 'foo'" and err->col the
+ * 1-based character column in src where the problem is (err->line is 0).
+ * A failed allocation is ERR_NOMEM ("out of memory"). */
+int expr_parse(const char *src, expr_t **out, err_t *err);
 
 /* The same for a `choice_filter` cell, evaluated once per choice: there a
  * bare name (`state`, `name`) is a column of the choices sheet, and the
  * lookup is asked for it as "#state" (question names never start with #). */
-int expr_parse_filter(const char *src, expr_t **out, char **err, int *col);
+int expr_parse_filter(const char *src, expr_t **out, err_t *err);
 
 void expr_free(expr_t *e);                 /* NULL is fine */
 

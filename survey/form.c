@@ -987,11 +987,11 @@ static expr_t *parse_expr(loader_t *L, const row_t *r, int col, const char *what
     if (util_streq_ci(src, "true") || util_streq_ci(src, "false"))
         src = util_streq_ci(src, "true") ? "true()" : "false()";
     expr_t *e = NULL;
-    char *msg = NULL;
-    int ecol = 0;
-    if (expr_parse(src, &e, &msg, &ecol) != 0) {
-        err(L, r->line, col + 1, _("%s '%s': %s at character %d"), what, src, msg ? msg : "syntax error", ecol);
-        free(msg);
+    err_t why = {0};
+    if (expr_parse(src, &e, &why) != 0) {
+        err(L, r->line, col + 1, _("%s '%s': %s at character %d"), what, src, why.msg,
+            (int)why.col);
+        err_clear(&why);
         return NULL;
     }
     return e;
@@ -1475,12 +1475,11 @@ static void item_features(loader_t *L, survey_t *sv, const row_t *r, form_item_t
             "rank questions, not on %s"), it->range ? "range" : form_type_name(it->type));
     } else if (*flt) {
         expr_t *e = NULL;
-        char *msg = NULL;
-        int ecol = 0;
-        if (expr_parse_filter(flt, &e, &msg, &ecol) != 0) {
+        err_t msg = {0};
+        if (expr_parse_filter(flt, &e, &msg) != 0) {
             err(L, r->line, sv->filter + 1, _("choice_filter '%s': %s at character %d"), flt,
-                msg ? msg : "syntax error", ecol);
-            free(msg);
+                msg.msg, (int)msg.col);
+            err_clear(&msg);
         } else {
             it->choice_filter_src = util_xstrdup(flt);
             it->choice_filter = e;
@@ -1614,7 +1613,7 @@ static void add_other(loader_t *L, survey_t *sv, const row_t *r, size_t k)
     it->repeat = sel->repeat;
     it->label = text_ours(f, N_("Specify other"));
     it->relevant_src = util_fmt("selected(${%s}, 'other')", sel->name);
-    expr_parse(it->relevant_src, &it->relevant, NULL, NULL);
+    expr_parse(it->relevant_src, &it->relevant, NULL);
     sel->other = (int)f->nitems;
     survey_track(sv, f->nitems, sv->row_of[k]);
     f->nitems++;
@@ -1885,24 +1884,15 @@ static void final_checks(loader_t *L)
     warn_mixed_scales(L);
 }
 
-/* enc_to_utf8 and the CSV reader put the position at the front of their message;
- * it goes into FILE:LINE:COL like every other diagnostic. */
-static void diag_positioned(util_diag_t *d, const char *file, const char *msg)
-{
-    long line, col;
-    size_t at = util_msg_pos(msg, &line, &col);
-    util_diag_add(d, UTIL_ERROR, file, line, col, "%s", msg + at);
-}
-
 /* Reads CSV bytes into L->rows; *text (heap) is the UTF-8 text, which is
  * what the store keeps.  0, or -1 with an error reported. */
 static int read_csv(loader_t *L, const char *data, size_t len, char **text, size_t *tlen)
 {
-    char *msg = NULL;
+    err_t msg = {0};
     enc_t used;
     int rc = -1;
     if (enc_to_utf8(data, len, ENC_AUTO, text, tlen, &used, &msg) != 0) {
-        diag_positioned(L->d, L->file, msg ? msg : "cannot convert to UTF-8");
+        util_diag_err(L->d, UTIL_ERROR, L->file, &msg);
         goto cleanup;
     }
     if (used == ENC_GB18030)
@@ -1910,12 +1900,12 @@ static int read_csv(loader_t *L, const char *data, size_t len, char **text, size
                       "stored as UTF-8"));
     char delim = csvr_sniff_delim(*text, *tlen);
     if (csvr_parse_mem(*text, *tlen, delim, collect_row, &L->rows, &msg) != 0) {
-        diag_positioned(L->d, L->file, msg ? msg : "CSV error");
+        util_diag_err(L->d, UTIL_ERROR, L->file, &msg);
         goto cleanup;
     }
     rc = 0;
 cleanup:
-    free(msg);
+    err_clear(&msg);
     return rc;
 }
 
@@ -1950,10 +1940,10 @@ static int known_sheet(const char *name)
 static int read_book(loader_t *L, const char *data, size_t len)
 {
     xlsx_t *x = NULL;
-    char *msg = NULL;
+    err_t msg = {0};
     int rc = -1;
     if (xlsx_open_mem(data, len, &x, &msg) != 0) {
-        util_diag_add(L->d, UTIL_ERROR, L->file, 0, 0, "%s", msg);
+        util_diag_add(L->d, UTIL_ERROR, L->file, 0, 0, "%s", msg.msg);
         goto cleanup;
     }
     L->nbook = xlsx_nsheets(x);
@@ -1968,7 +1958,7 @@ static int read_book(loader_t *L, const char *data, size_t len)
         head->cells[0] = util_trim(util_xstrdup(name));
         book_rows_t b = {&L->rows, (int)i};
         if (xlsx_read_sheet(x, i, collect_book_row, &b, &msg) != 0) {
-            util_diag_add(L->d, UTIL_ERROR, L->file, 0, 0, _("sheet '%s': %s"), name, msg);
+            util_diag_add(L->d, UTIL_ERROR, L->file, 0, 0, _("sheet '%s': %s"), name, msg.msg);
             goto cleanup;
         }
         if (L->rows.n == first + 1 && !known_sheet(name)) {
@@ -1979,7 +1969,7 @@ static int read_book(loader_t *L, const char *data, size_t len)
     }
     rc = 0;
 cleanup:
-    free(msg);
+    err_clear(&msg);
     xlsx_close(x);
     return rc;
 }
@@ -2091,12 +2081,13 @@ cleanup:
 
 int form_load_file(const char *path, form_t **out, util_diag_t *diags)
 {
-    char *data = NULL, *msg = NULL;
+    err_t why = {0};
+    char *data = NULL;
     size_t len;
     *out = NULL;
-    if (util_read_file(path, &data, &len, &msg) != 0) {
-        util_diag_add(diags, UTIL_ERROR, path, 0, 0, _("cannot read: %s"), msg);
-        free(msg);
+    if (util_read_file(path, &data, &len, &why) != 0) {
+        util_diag_add(diags, UTIL_ERROR, path, 0, 0, _("cannot read: %s"), why.msg);
+        err_clear(&why);
         return -1;
     }
     int rc = form_load_mem(path, data, len, out, diags);

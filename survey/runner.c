@@ -81,9 +81,9 @@ static void prefill(run_t *r)
 {
     ans_set_defaults(r->ans);
     if (r->skip >= 0) {
-        char *e = NULL;
+        err_t e = {0};
         if (ans_set(r->ans, (size_t)r->skip, r->unit_code, &e) != 0)
-            free(e);   /* checked in run_new */
+            err_clear(&e);   /* checked in run_new */
     }
 }
 
@@ -150,7 +150,7 @@ char *run_draft_base(const char *form_id, int entry, const char *batch, int pass
 }
 
 int run_draft_claim(store_t *s, const char *base, int form, int wave, int unit, char **key,
-                    int *draft_form, char **err)
+                    int *draft_form, err_t *err)
 {
     char *me = owner_me(), *owner = NULL, *k = NULL;
     int rc = -1;
@@ -180,7 +180,7 @@ int run_draft_claim(store_t *s, const char *base, int form, int wave, int unit, 
         rc = 0;
     }
     if (rc < 0)
-        util_seterr(err, _("a thousand sessions hold drafts for %s"), base);
+        err_set(err, ERR_FAIL, _("a thousand sessions hold drafts for %s"), base);
     goto cleanup;
 rollback:
     store_rollback(s);
@@ -191,7 +191,7 @@ cleanup:
     return rc;
 }
 
-int run_draft_release(store_t *s, const char *key, char **err)
+int run_draft_release(store_t *s, const char *key, err_t *err)
 {
     long n = 0;
     char *owner = NULL;
@@ -212,7 +212,7 @@ void run_use_draft(run_t *r, const char *key)
     r->drafted = 1;
 }
 
-int run_new(const run_cfg_t *cfg, run_t **out, char **err)
+int run_new(const run_cfg_t *cfg, run_t **out, err_t *err)
 {
     run_t *r = util_xcalloc(1, sizeof *r);
     const form_t *f = cfg->form;
@@ -238,8 +238,8 @@ int run_new(const run_cfg_t *cfg, run_t **out, char **err)
     if (r->ufield >= 0 && cfg->unit_code) {
         const form_list_t *l = list_of(r, r->ufield);
         if (!l || form_list_choice(l, cfg->unit_code) < 0) {
-            util_seterr(err, _("unit '%s' is not a choice of the question '%s' of form %s"),
-                        cfg->unit_code, f->unit_field, f->form_id);
+            err_set(err, ERR_INPUT, _("unit '%s' is not a choice of the question '%s' of form %s"),
+                    cfg->unit_code, f->unit_field, f->form_id);
             run_free(r);
             return -1;
         }
@@ -476,7 +476,7 @@ static char *range_text(const form_list_t *l)
 
 /* Turns a typed line into the canonical text ans_set takes, or a message
  * in our language. */
-static int canonical(const run_t *r, int pos, const char *line, char **val, char **msg)
+static int canonical(const run_t *r, int pos, const char *line, char **val, err_t *msg)
 {
     const form_item_t *it = &r->cfg.form->items[pos];
     const form_list_t *l = list_of(r, pos);
@@ -484,8 +484,8 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
     *val = NULL;
     /* a terminal left in GBK would store bytes nobody can read back */
     if (!util_utf8_valid(t, strlen(t), NULL)) {
-        util_seterr(msg, TR(r->zh, "The text is not UTF-8; set the terminal's character set "
-                                   "to UTF-8 and type it again."));
+        err_set(msg, ERR_INPUT, TR(r->zh, "The text is not UTF-8; set the terminal's character set "
+                                          "to UTF-8 and type it again."));
         free(t);
         return 1;
     }
@@ -499,7 +499,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
         int k = run_choice(l, t);
         if (k < 0) {
             char *rg = range_text(l);
-            util_seterr(msg, TR(r->zh, "'%s' is not one of the choices (%s)"), t, rg);
+            err_set(msg, ERR_INPUT, TR(r->zh, "'%s' is not one of the choices (%s)"), t, rg);
             free(rg);
             rc = 1;
         } else {
@@ -516,9 +516,8 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
             int k = run_choice(l, tok);
             if (k < 0) {
                 char *rg = range_text(l);
-                util_seterr(msg, TR(r->zh, "'%s' is not one of the choices (%s; several "
-                                           "separated by spaces)"),
-                            tok, rg);
+                err_set(msg, ERR_INPUT, TR(r->zh, "'%s' is not one of the choices (%s; several "
+                                                  "separated by spaces)"), tok, rg);
                 free(rg);
                 rc = 1;
                 break;
@@ -538,7 +537,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
         double d;
         if (util_parse_long(t, &x) != 0 &&
             !(util_parse_double(t, &d) == 0 && d == floor(d) && fabs(d) < 1e15)) {
-            util_seterr(msg, TR(r->zh, "'%s' is not a whole number"), t);
+            err_set(msg, ERR_INPUT, TR(r->zh, "'%s' is not a whole number"), t);
             rc = 1;
         } else {
             *val = util_xstrdup(t);
@@ -548,7 +547,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
     case FORM_DECIMAL: {
         double d;
         if (util_parse_double(t, &d) != 0) {
-            util_seterr(msg, TR(r->zh, "'%s' is not a number"), t);
+            err_set(msg, ERR_INPUT, TR(r->zh, "'%s' is not a number"), t);
             rc = 1;
         } else {
             *val = util_xstrdup(t);
@@ -574,7 +573,7 @@ static int canonical(const run_t *r, int pos, const char *line, char **val, char
         break;
     }
     default:
-        util_seterr(msg, TR(r->zh, "this item takes no answer"));
+        err_set(msg, ERR_INPUT, TR(r->zh, "this item takes no answer"));
         rc = 1;
     }
     free(t);
@@ -600,33 +599,35 @@ int run_required(const run_t *r, int pos)
     return pos >= 0 && (size_t)pos < r->cfg.form->nitems && must_answer(r, pos);
 }
 
-static char *required_msg(const run_t *r, int pos)
+/* Item pos is required and has no answer: the form's message, else ours. */
+static void required_msg(const run_t *r, int pos, err_t *msg)
 {
     const form_t *f = r->cfg.form;
     const form_item_t *it = &f->items[pos];
     if (it->required_message && has_text(f, it->required_message))
-        return util_xstrdup(form_text(f, it->required_message, r->li));
-    return util_xstrdup(TR(r->zh, "This question must be answered."));
+        err_set(msg, ERR_INPUT, "%s", form_text(f, it->required_message, r->li));
+    else
+        err_set(msg, ERR_INPUT, "%s", TR(r->zh, "This question must be answered."));
 }
 
-static int constraint_msg(const run_t *r, int pos, char **msg)
+static int constraint_msg(const run_t *r, int pos, err_t *msg)
 {
-    char *m = NULL;
+    err_t m = {0};
     if (ans_check_constraint(r->ans, (size_t)pos, r->li, &m) == 0)
         return 0;
     const form_t *f = r->cfg.form;
     const form_item_t *it = &f->items[pos];
     if (it->constraint_message && has_text(f, it->constraint_message)) {
-        *msg = m;
+        err_move(msg, &m);
     } else {
-        free(m);
-        *msg = util_fmt(TR(r->zh, "This answer is not allowed here (%s)."),
-                        it->constraint_src);
+        err_clear(&m);
+        err_set(msg, ERR_INPUT, TR(r->zh, "This answer is not allowed here (%s)."),
+                it->constraint_src);
     }
     return 1;
 }
 
-static int load_item_ids(run_t *r, char **err)
+static int load_item_ids(run_t *r, err_t *err)
 {
     if (r->item_ids)
         return 0;
@@ -634,24 +635,24 @@ static int load_item_ids(run_t *r, char **err)
     if (store_item_ids(r->cfg.store, r->cfg.form_row, &r->item_ids, &n, err) != 0)
         return -1;
     if (n != r->cfg.form->nitems) {
-        util_seterr(err, _("the stored form %d has %zu items, the loaded one %zu"), r->cfg.form_row,
-                    n, r->cfg.form->nitems);
+        err_set(err, ERR_FAIL, _("the stored form %d has %zu items, the loaded one %zu"),
+                r->cfg.form_row, n, r->cfg.form->nitems);
         return -1;
     }
     return 0;
 }
 
-static int unit_known(const run_t *r, const char *code, int *unit, char **msg)
+static int unit_known(const run_t *r, const char *code, int *unit, err_t *msg)
 {
-    char *e = NULL;
+    err_t e = {0};
     int rc = store_unit_find(r->cfg.store, code, unit, &e);
     if (rc == 1)
-        util_seterr(msg, TR(r->zh, "Unit %s is not in the database yet; the survey's organiser "
-                                   "must add it with 'gapsurvey unit import'."),
-                    code);
+        err_set(msg, ERR_INPUT, TR(r->zh, "Unit %s is not in the database yet; the survey's "
+                                          "organiser must add it with 'gapsurvey unit import'."),
+                code);
     else if (rc < 0)
-        *msg = e, e = NULL;
-    free(e);
+        err_move(msg, &e);
+    err_clear(&e);
     return rc;
 }
 
@@ -661,7 +662,7 @@ static int unit_known(const run_t *r, const char *code, int *unit, char **msg)
  * answer, encrypted with seal_lock under a key from the code.  The key
  * is derived once per session (a tenth of a second), with the salt of the
  * box already stored, or a new one for a new draft. */
-static int draft_key(run_t *r, const unsigned char *salt, char **err)
+static int draft_key(run_t *r, const unsigned char *salt, err_t *err)
 {
     if (r->have_key && (!salt || memcmp(salt, r->salt, sizeof r->salt) == 0))
         return 0;
@@ -670,14 +671,14 @@ static int draft_key(run_t *r, const unsigned char *salt, char **err)
     else
         seal_random(r->salt, sizeof r->salt);
     if (seal_draft_key(r->secret, r->salt, r->key) != 0) {
-        util_seterr(err, _("not enough memory to derive the draft's key"));
+        err_set(err, ERR_NOMEM, _("not enough memory to derive the draft's key"));
         return -1;
     }
     r->have_key = 1;
     return 0;
 }
 
-static int draft_seal(run_t *r, char **err)
+static int draft_seal(run_t *r, err_t *err)
 {
     util_buf_t b = {0};
     for (size_t i = 0; i < r->cfg.form->nitems; i++) {
@@ -704,7 +705,7 @@ static int draft_seal(run_t *r, char **err)
 static int draft_cb(void *ud, int pos, const char *text);
 
 /* The answers of the draft's box, if it has one. */
-static int draft_unseal(run_t *r, char **err)
+static int draft_unseal(run_t *r, err_t *err)
 {
     unsigned char *box = NULL;
     char *m = NULL;
@@ -716,7 +717,7 @@ static int draft_unseal(run_t *r, char **err)
     if (!seal_salt(box, n) || draft_key(r, seal_salt(box, n), err) != 0)
         goto cleanup;
     if (seal_unlock(r->key, box, n, &m, &mn) != 0) {
-        util_seterr(err, _("the saved draft cannot be read with this code"));
+        err_set(err, ERR_INPUT, _("the saved draft cannot be read with this code"));
         goto cleanup;
     }
     for (char *p = m, *end = m + mn; p < end;) {
@@ -741,7 +742,7 @@ cleanup:
 
 /* The answer to a repeat's "add one?": y (or 1) adds an instance and puts
  * it in focus, anything else empty or n (2, 0) goes on past the repeat. */
-static int repeat_answer(run_t *r, int pos, const char *line, char **msg)
+static int repeat_answer(run_t *r, int pos, const char *line, err_t *msg)
 {
     char *t = util_trim(fold_ascii(line));
     int yes = util_streq_ci(t, "y") || util_streq_ci(t, "yes") || strcmp(t, "1") == 0 ||
@@ -750,34 +751,35 @@ static int repeat_answer(run_t *r, int pos, const char *line, char **msg)
              strcmp(t, "0") == 0 || strcmp(t, "否") == 0;
     free(t);
     if (!yes && !no) {
-        util_seterr(msg, TR(r->zh, "Type y to add one, or n to go on."));
+        err_set(msg, ERR_INPUT, TR(r->zh, "Type y to add one, or n to go on."));
         return 1;
     }
     if (yes && ans_instance_add(r->ans, (size_t)pos) < 0) {
-        util_seterr(msg, TR(r->zh, "No more than %d can be added."), FORM_MAX_INSTANCES);
+        err_set(msg, ERR_INPUT, TR(r->zh, "No more than %d can be added."), FORM_MAX_INSTANCES);
         return 1;
     }
     r->more = yes;
     return 0;
 }
 
-int run_answer(run_t *r, int pos, const char *line, char **msg)
+int run_answer(run_t *r, int pos, const char *line, err_t *msg)
 {
     const form_t *f = r->cfg.form;
     size_t n = f->nitems;
-    char *val = NULL, *old = NULL, *e = NULL;
+    err_t e = {0};
+    char *val = NULL, *old = NULL;
     char *had = NULL;
     int rc = 1, in_tx = 0;
     if (f->items[pos].type == FORM_BEGIN_REPEAT && run_shown(r, pos))
         return repeat_answer(r, pos, line, msg);
     if (!run_shown(r, pos) || !is_asked(&f->items[pos])) {
-        util_seterr(msg, TR(r->zh, "this item takes no answer"));
+        err_set(msg, ERR_INPUT, TR(r->zh, "this item takes no answer"));
         goto cleanup;
     }
     if (canonical(r, pos, line, &val, msg) != 0)
         goto cleanup;
     if (!*val && must_answer(r, pos)) {
-        *msg = required_msg(r, pos);
+        required_msg(r, pos, msg);
         goto cleanup;
     }
     if (*val && pos == r->ufield && r->cfg.unit == 0) {
@@ -790,13 +792,12 @@ int run_answer(run_t *r, int pos, const char *line, char **msg)
     }
     old = util_xstrdup(ans_get(r->ans, (size_t)pos));
     if (ans_set(r->ans, (size_t)pos, val, &e) != 0) {
-        *msg = e;
-        e = NULL;
+        err_move(msg, &e);
         goto cleanup;
     }
     if (constraint_msg(r, pos, msg)) {
         if (ans_set(r->ans, (size_t)pos, old ? old : "", &e) != 0)
-            free(e), e = NULL;
+            err_clear(&e);
         goto cleanup;
     }
     /* answers that this one made irrelevant are dropped (ODK does the
@@ -837,17 +838,17 @@ int run_answer(run_t *r, int pos, const char *line, char **msg)
 fail:
     if (in_tx)
         store_rollback(r->cfg.store);
-    util_seterr(msg, _("saving the answer failed: %s"), e ? e : "?");
+    err_set(msg, e.code, _("saving the answer failed: %s"), e.msg ? e.msg : "?");
     rc = -1;
 cleanup:
-    free(e);
+    err_clear(&e);
     free(had);
     free(old);
     free(val);
     return rc;
 }
 
-int run_move(run_t *r, int pos, char **err)
+int run_move(run_t *r, int pos, err_t *err)
 {
     if (!r->draft_key || !r->drafted)
         return 0;
@@ -859,7 +860,7 @@ int run_move(run_t *r, int pos, char **err)
 }
 
 /* The first of items [first, end) whose answer is missing or refused. */
-static int check_range(const run_t *r, size_t first, size_t end, int *pos, char **msg)
+static int check_range(const run_t *r, size_t first, size_t end, int *pos, err_t *msg)
 {
     const form_t *f = r->cfg.form;
     for (size_t i = first; i < end; i++) {
@@ -867,7 +868,7 @@ static int check_range(const run_t *r, size_t first, size_t end, int *pos, char 
             continue;
         if (!ans_get(r->ans, i) && must_answer(r, (int)i)) {
             *pos = (int)i;
-            *msg = required_msg(r, (int)i);
+            required_msg(r, (int)i, msg);
             return 1;
         }
         if (constraint_msg(r, (int)i, msg)) {
@@ -878,7 +879,7 @@ static int check_range(const run_t *r, size_t first, size_t end, int *pos, char 
     return 0;
 }
 
-int run_check(const run_t *r, int *pos, char **msg)
+int run_check(const run_t *r, int *pos, err_t *msg)
 {
     const form_t *f = r->cfg.form;
     size_t start = 0;
@@ -908,14 +909,13 @@ int run_check(const run_t *r, int *pos, char **msg)
 static int draft_cb(void *ud, int pos, const char *text)
 {
     run_t *r = ud;
-    char *e = NULL;
-    if (pos >= 0 && (size_t)pos < r->cfg.form->nitems && pos != r->skip &&
-        ans_set(r->ans, (size_t)pos, text, &e) != 0)
-        free(e);   /* cannot happen with the form version the draft was made with */
+    /* a refused answer cannot happen with the form version the draft was made with */
+    if (pos >= 0 && (size_t)pos < r->cfg.form->nitems && pos != r->skip)
+        ans_set(r->ans, (size_t)pos, text, NULL);
     return 0;
 }
 
-int run_draft_load(run_t *r, int *cursor, char **err)
+int run_draft_load(run_t *r, int *cursor, err_t *err)
 {
     store_draft_t d;
     if (!r->draft_key)
@@ -928,8 +928,8 @@ int run_draft_load(run_t *r, int *cursor, char **err)
     if (rc != 0)
         return rc;
     if (d.form != r->cfg.form_row) {
-        util_seterr(err, _("the draft was made with another version of the form (%d, not %d)"),
-                    d.form, r->cfg.form_row);
+        err_set(err, ERR_FAIL, _("the draft was made with another version of the form (%d, not "
+                                 "%d)"), d.form, r->cfg.form_row);
         ans_clear_all(r->ans);
         prefill(r);
         return -1;
@@ -945,7 +945,7 @@ int run_draft_load(run_t *r, int *cursor, char **err)
     return 0;
 }
 
-int run_draft_discard(run_t *r, char **err)
+int run_draft_discard(run_t *r, err_t *err)
 {
     store_t *s = r->cfg.store;
     ans_clear_all(r->ans);
@@ -969,7 +969,7 @@ int run_draft_discard(run_t *r, char **err)
 
 /* ---- storing ---- */
 
-int run_unit(const run_t *r, int *unit, char **msg)
+int run_unit(const run_t *r, int *unit, err_t *msg)
 {
     if (r->cfg.unit > 0) {
         *unit = r->cfg.unit;
@@ -977,20 +977,20 @@ int run_unit(const run_t *r, int *unit, char **msg)
     }
     const char *code = r->ufield >= 0 ? ans_get(r->ans, (size_t)r->ufield) : NULL;
     if (!code) {
-        util_seterr(msg, TR(r->zh, "The unit is not known: answer the unit question."));
+        err_set(msg, ERR_INPUT, TR(r->zh, "The unit is not known: answer the unit question."));
         return 1;
     }
     return unit_known(r, code, unit, msg) == 0 ? 0 : 1;
 }
 
-int run_submit(run_t *r, const char *source, const char *token_hash, long *response, char **err)
+int run_submit(run_t *r, const char *source, const char *token_hash, long *response, err_t *err)
 {
     int unit;
-    char *m = NULL;
+    err_t m = {0};
     if (load_item_ids(r, err) != 0)
         return -1;
     if (run_unit(r, &unit, &m) != 0) {
-        *err = m;
+        err_move(err, &m);
         return -1;
     }
     ans_drop_irrelevant(r->ans);
@@ -1006,7 +1006,7 @@ int run_submit(run_t *r, const char *source, const char *token_hash, long *respo
 /* Inside the transaction that stores a keyed questionnaire: its answers
  * leave the draft, but the draft row stays, still ours, for the next
  * questionnaire, so no other session can take the key in between. */
-static int empty_draft(run_t *r, char **err)
+static int empty_draft(run_t *r, err_t *err)
 {
     store_t *s = r->cfg.store;
     if (!r->draft_key)
@@ -1018,7 +1018,7 @@ static int empty_draft(run_t *r, char **err)
     return 0;
 }
 
-int run_batch_keep(run_t *r, int batch, long seq, char **err)
+int run_batch_keep(run_t *r, int batch, long seq, err_t *err)
 {
     const form_t *f = r->cfg.form;
     store_t *s = r->cfg.store;
@@ -1026,9 +1026,9 @@ int run_batch_keep(run_t *r, int batch, long seq, char **err)
     const char **text = util_xcalloc(f->nitems + 1, sizeof *text);
     size_t n = 0;
     int rc = -1, unit;
-    char *m = NULL;
+    err_t m = {0};
     if (run_unit(r, &unit, &m) != 0) {
-        *err = m;
+        err_move(err, &m);
         goto cleanup;
     }
     ans_drop_irrelevant(r->ans);
@@ -1066,7 +1066,7 @@ static int values_cb(void *ud, int pos, const char *text)
     return 0;
 }
 
-int run_batch_first(run_t *r, int batch, long seq, char ***values, char **err)
+int run_batch_first(run_t *r, int batch, long seq, char ***values, err_t *err)
 {
     values_t vs = {util_xcalloc(r->cfg.form->nitems + 1, sizeof(char *)), r->cfg.form->nitems};
     if (store_batch_values(r->cfg.store, batch, seq, values_cb, &vs, err) != 0) {
@@ -1087,23 +1087,24 @@ void run_values_free(char **values, size_t n)
     free(values);
 }
 
-int run_store_entry(run_t *r, long *response, char **err)
+int run_store_entry(run_t *r, long *response, err_t *err)
 {
     return run_batch_verified(r, 0, 0, 0, 0, response, err);
 }
 
 int run_batch_verified(run_t *r, int batch, long seq, long compared, long differences,
-                       long *response, char **err)
+                       long *response, err_t *err)
 {
     store_t *s = r->cfg.store;
     store_answer_t *rows = NULL;
     size_t n = 0;
     int rc = -1, unit;
-    char *m = NULL, today[11];
+    err_t m = {0};
+    char today[11];
     if (load_item_ids(r, err) != 0)
         return -1;
     if (run_unit(r, &unit, &m) != 0) {
-        *err = m;
+        err_move(err, &m);
         return -1;
     }
     util_today(today);

@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "survey/answers.h"
 #include "survey/form.h"
 #include "survey/store.h"
@@ -46,9 +47,9 @@ typedef struct {
 } run_cfg_t;
 
 /* Starts a session with no answers (the unit question answered from
- * unit_code).  Returns 0, or -1 with *err when unit_code is not a choice
+ * unit_code).  Returns 0, or -1 with err when unit_code is not a choice
  * of the unit question. */
-int run_new(const run_cfg_t *cfg, run_t **out, char **err);
+int run_new(const run_cfg_t *cfg, run_t **out, err_t *err);
 void run_free(run_t *r);                  /* NULL is fine */
 const ans_t *run_answers(const run_t *r);
 const form_t *run_form(const run_t *r);
@@ -75,15 +76,15 @@ int run_required(const run_t *r, int pos);
 /* Answers item pos with a typed line (see the top of this file).  On
  * success the answer is stored, answers of items that are no longer
  * relevant are dropped (as ODK does), and all of it is saved to the draft
- * in one transaction.  Returns 0; 1 when the line is refused, with *msg
- * for the person typing (the old answer is kept); -1 with *msg when the
+ * in one transaction.  Returns 0; 1 when the line is refused, with msg
+ * for the person typing (the old answer is kept); -1 with msg when the
  * draft could not be saved. */
-int run_answer(run_t *r, int pos, const char *line, char **msg);
+int run_answer(run_t *r, int pos, const char *line, err_t *msg);
 /* Records that the session is on item pos, once a draft exists. */
-int run_move(run_t *r, int pos, char **err);
+int run_move(run_t *r, int pos, err_t *err);
 /* 0 when every relevant item satisfies required and constraint; else 1,
- * *pos the first that does not and *msg why. */
-int run_check(const run_t *r, int *pos, char **msg);
+ * *pos the first that does not and msg why. */
+int run_check(const run_t *r, int *pos, err_t *msg);
 /* How many items hold an answer. */
 int run_count_answered(const run_t *r);
 
@@ -104,47 +105,47 @@ char *run_draft_base(const char *form_id, int entry, const char *batch, int pass
  * draft's key; *draft_form the form version of a draft that existed
  * already, 0 for a new one. */
 int run_draft_claim(store_t *s, const char *base, int form, int wave, int unit, char **key,
-                    int *draft_form, char **err);
+                    int *draft_form, err_t *err);
 /* Lets go of the draft when the session ends: deleted when it holds no
  * answer, else left for the next session to resume. */
-int run_draft_release(store_t *s, const char *key, char **err);
+int run_draft_release(store_t *s, const char *key, err_t *err);
 /* The session continues with draft key (claimed with run_draft_claim). */
 void run_use_draft(run_t *r, const char *key);
 /* Loads the draft into the session: 0 and *cursor (a shown item, or
  * nitems when it stopped at the end); 1 when there is none. */
-int run_draft_load(run_t *r, int *cursor, char **err);
+int run_draft_load(run_t *r, int *cursor, err_t *err);
 /* Deletes the draft and forgets the answers. */
-int run_draft_discard(run_t *r, char **err);
+int run_draft_discard(run_t *r, err_t *err);
 
 /* ---- storing ---- */
 /* The unit of the response: the configured one, else the answer to the
  * unit question (which must name a known unit).  0 and *unit; 1 with
- * *msg when there is none. */
-int run_unit(const run_t *r, int *unit, char **msg);
+ * msg when there is none. */
+int run_unit(const run_t *r, int *unit, err_t *msg);
 /* Stores the answers as one response, using the token (hash or NULL) and
  * deleting the draft in the same transaction (ans_submit).  *response is
  * the new response's id.  Returns 0; 1 when the token was used meanwhile
- * (nothing stored); -1 with *err. */
+ * (nothing stored); -1 with err. */
 int run_submit(run_t *r, const char *source, const char *token_hash, long *response,
-               char **err);
+               err_t *err);
 
 /* Data entry: stores the keyed questionnaire as a response (source
  * "entry") and empties the draft, which the session keeps holding for the
  * next questionnaire, in one transaction. */
-int run_store_entry(run_t *r, long *response, char **err);
+int run_store_entry(run_t *r, long *response, err_t *err);
 /* Double entry of paper forms: the first keying of questionnaire seq is
  * kept in the batch (not yet a response) and the draft emptied, in one
  * transaction. */
-int run_batch_keep(run_t *r, int batch, long seq, char **err);
+int run_batch_keep(run_t *r, int batch, long seq, err_t *err);
 /* The first keying of questionnaire seq: (*values)[pos] is its answer or
  * NULL; the caller frees it with run_values_free(*values, nitems). */
-int run_batch_first(run_t *r, int batch, long seq, char ***values, char **err);
+int run_batch_first(run_t *r, int batch, long seq, char ***values, err_t *err);
 void run_values_free(char **values, size_t n);
 /* Stores the verified questionnaire seq as a response, forgets its first
  * keying, adds the comparison counts to the batch and empties the draft,
  * in one transaction. */
 int run_batch_verified(run_t *r, int batch, long seq, long compared, long differences,
-                       long *response, char **err);
+                       long *response, err_t *err);
 
 /* ---- layout (width = terminal columns; nothing is wider than width-1) ---- */
 /* Is the list a numeric rating scale (2-11 consecutive whole numbers)? */

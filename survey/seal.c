@@ -65,10 +65,10 @@ const unsigned char *seal_salt(const unsigned char *box, size_t n)
     return n >= SALT + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES ? box : NULL;
 }
 
-int seal_unlock(const unsigned char key[32], const unsigned char *box, size_t n, char **msg,
-                size_t *msg_n)
+int seal_unlock(const unsigned char key[32], const unsigned char *box, size_t n, char **plain,
+                size_t *plain_n)
 {
-    *msg = NULL;
+    *plain = NULL;
     if (!seal_salt(box, n))
         return -1;
     size_t head = SALT + crypto_secretbox_NONCEBYTES, m = n - head - crypto_secretbox_MACBYTES;
@@ -78,8 +78,8 @@ int seal_unlock(const unsigned char key[32], const unsigned char *box, size_t n,
         return -1;
     }
     out[m] = '\0';
-    *msg = out;
-    *msg_n = m;
+    *plain = out;
+    *plain_n = m;
     return 0;
 }
 
@@ -113,9 +113,9 @@ unsigned char *seal_ballot(const unsigned char pk[SEAL_PK_BYTES], const void *ms
 }
 
 int seal_ballot_open(const unsigned char pk[SEAL_PK_BYTES], const unsigned char sk[SEAL_SK_BYTES],
-                     const unsigned char *box, size_t n, char **msg, size_t *msg_n)
+                     const unsigned char *box, size_t n, char **plain, size_t *plain_n)
 {
-    *msg = NULL;
+    *plain = NULL;
     if (n < crypto_box_SEALBYTES)
         return -1;
     size_t m = n - crypto_box_SEALBYTES;
@@ -125,8 +125,8 @@ int seal_ballot_open(const unsigned char pk[SEAL_PK_BYTES], const unsigned char 
         return -1;
     }
     out[m] = '\0';
-    *msg = out;
-    *msg_n = m;
+    *plain = out;
+    *plain_n = m;
     return 0;
 }
 

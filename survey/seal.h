@@ -35,10 +35,10 @@ unsigned char *seal_lock(const unsigned char key[32], const unsigned char salt[1
                          const void *msg, size_t n, size_t *out_n);
 /* The salt of a box made by seal_lock (NULL when it is too short). */
 const unsigned char *seal_salt(const unsigned char *box, size_t n);
-/* Opens a box of seal_lock: 0 and *msg (heap, NUL added past *msg_n), or
+/* Opens a box of seal_lock: 0 and *plain (heap, NUL added past *plain_n), or
  * -1 when the key is wrong or the box was changed. */
-int seal_unlock(const unsigned char key[32], const unsigned char *box, size_t n, char **msg,
-                size_t *msg_n);
+int seal_unlock(const unsigned char key[32], const unsigned char *box, size_t n, char **plain,
+                size_t *plain_n);
 
 /* ---- the admin secret ----
  * Kept as an Argon2id string (crypto_pwhash_str, about 0.1 s and 64 MiB
@@ -54,10 +54,10 @@ void seal_keypair(unsigned char pk[SEAL_PK_BYTES], unsigned char sk[SEAL_SK_BYTE
 /* msg sealed to pk (anonymous sender: crypto_box_seal). */
 unsigned char *seal_ballot(const unsigned char pk[SEAL_PK_BYTES], const void *msg, size_t n,
                            size_t *out_n);
-/* Opens a sealed ballot: 0 and *msg (heap, NUL-terminated), -1 when the
+/* Opens a sealed ballot: 0 and *plain (heap, NUL-terminated), -1 when the
  * key pair is not the one it was sealed to or the box was changed. */
 int seal_ballot_open(const unsigned char pk[SEAL_PK_BYTES], const unsigned char sk[SEAL_SK_BYTES],
-                     const unsigned char *box, size_t n, char **msg, size_t *msg_n);
+                     const unsigned char *box, size_t n, char **plain, size_t *plain_n);
 /* Overwrites n bytes of secret with zeros (not optimised away). */
 void seal_wipe(void *p, size_t n);
 

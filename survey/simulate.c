@@ -267,7 +267,7 @@ void sim_opts_init(sim_opts_t *o)
     o->unit_effects = 1.0;
 }
 
-int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, char **err)
+int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, err_t *err)
 {
     int rc = -1;
     char *copy = util_xstrdup(spec), *save = NULL;
@@ -278,21 +278,21 @@ int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, char **e
         char *c1 = strchr(entry, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
         double d;
         if (!c2) {
-            util_seterr(err, _("plant '%s' is not UNIT:DIMENSION:DELTA (e.g. U07:planning:-15)"),
-                        entry);
+            err_set(err, ERR_INPUT, _("plant '%s' is not UNIT:DIMENSION:DELTA (e.g. "
+                                      "U07:planning:-15)"), entry);
             goto cleanup;
         }
         *c1 = *c2 = '\0';
         const char *unit = util_trim(entry), *dim = util_trim(c1 + 1);
         char *delta = util_trim(c2 + 1);
         if (!*unit || !*dim || strlen(unit) >= sizeof out->unit || strlen(dim) >= sizeof out->dim) {
-            util_seterr(err, _("plant '%s:%s:%s' needs a unit code and a dimension code"),
-                        unit, dim, delta);
+            err_set(err, ERR_INPUT, _("plant '%s:%s:%s' needs a unit code and a dimension code"),
+                    unit, dim, delta);
             goto cleanup;
         }
         if (util_parse_double(delta, &d) != 0 || d < -100 || d > 100) {
-            util_seterr(err, _("plant %s:%s: delta '%s' is not a number of POMP points from -100 "
-                          "to 100"), unit, dim, delta);
+            err_set(err, ERR_INPUT, _("plant %s:%s: delta '%s' is not a number of POMP points from "
+                                      "-100 to 100"), unit, dim, delta);
             goto cleanup;
         }
         out = util_xrealloc(out, (k + 1) * sizeof *out);
@@ -303,7 +303,7 @@ int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, char **e
         k++;
     }
     if (k == 0) {
-        util_seterr(err, _("no plant in '%s' (expected UNIT:DIMENSION:DELTA)"), spec);
+        err_set(err, ERR_INPUT, _("no plant in '%s' (expected UNIT:DIMENSION:DELTA)"), spec);
         goto cleanup;
     }
     *plants = util_xrealloc(*plants, (*n + k) * sizeof **plants);
@@ -423,7 +423,7 @@ static void add_generated(sim_t *m, int k)
 
 /* Makes sure o->units units will exist: the stored ones, then the sample
  * list's, then generated ones.  Nothing is written yet. */
-static int plan_units(sim_t *m, char **err)
+static int plan_units(sim_t *m, err_t *err)
 {
     int rc = -1;
     char *path = NULL;
@@ -457,7 +457,7 @@ cleanup:
 /* Loads a shipped questionnaire; the stored newest version of the same
  * form_id wins (it may be a newer edit), else the file's is added later. */
 static int plan_form(sim_t *m, sform_t *sf, const char *rel, const char *form_id,
-                     form_role_t role, char **err)
+                     form_role_t role, err_t *err)
 {
     int rc = -1;
     char *path = fs_find_data(rel);
@@ -469,7 +469,7 @@ static int plan_form(sim_t *m, sform_t *sf, const char *rel, const char *form_id
             for (size_t i = d.n; i-- > 0;)
                 if (d.sev[i] == UTIL_ERROR)
                     first = d.msgs[i];
-            util_seterr(err, "%s", first);
+            err_set(err, ERR_INPUT, "%s", first);
             goto cleanup;
         }
         form_id = loaded->form_id;
@@ -479,9 +479,9 @@ static int plan_form(sim_t *m, sform_t *sf, const char *rel, const char *form_id
         goto cleanup;
     if (r == 1) {
         if (!loaded) {
-            util_seterr(err, _("cannot find %s and no form '%s' is stored; add it with 'gapsurvey "
-                          "form add' or set GAPSURVEY_DATA to the folder holding questionnaires/"),
-                        rel, form_id);
+            err_set(err, ERR_NOTFOUND, _("cannot find %s and no form '%s' is stored; add it with "
+                                         "'gapsurvey form add' or set GAPSURVEY_DATA to the folder "
+                                         "holding questionnaires/"), rel, form_id);
             goto cleanup;
         }
         sf->f = loaded;
@@ -489,8 +489,8 @@ static int plan_form(sim_t *m, sform_t *sf, const char *rel, const char *form_id
         loaded = NULL;
     }
     if (sf->f->role != role) {
-        util_seterr(err, _("form %s has role %s; simulate needs it to be %s"), sf->f->form_id,
-                    form_role_name(sf->f->role), form_role_name(role));
+        err_set(err, ERR_FAIL, _("form %s has role %s; simulate needs it to be %s"), sf->f->form_id,
+                form_role_name(sf->f->role), form_role_name(role));
         goto cleanup;
     }
     rc = 0;
@@ -517,13 +517,13 @@ static int count_waves(void *ud, const store_wave_t *w)
 
 /* Finds the wave (0 when it will be created) and refuses one that already
  * holds responses to either form: a second run would double the city. */
-static int plan_wave(sim_t *m, char **err)
+static int plan_wave(sim_t *m, err_t *err)
 {
     const char *name = m->o->wave;
     int r;
     if (name) {
         if (!*name) {
-            util_seterr(err, _("the wave name is empty"));
+            err_set(err, ERR_FAIL, _("the wave name is empty"));
             return -1;
         }
         r = store_wave_find(m->s, name, &m->wave, err);
@@ -534,8 +534,8 @@ static int plan_wave(sim_t *m, char **err)
             if (store_wave_list(m->s, count_waves, &nw, err) != 0)
                 return -1;
             if (nw > 0) {
-                util_seterr(err, _("every wave is closed; open one with 'gapsurvey wave add NAME' "
-                              "or give --wave"));
+                err_set(err, ERR_FAIL, _("every wave is closed; open one with 'gapsurvey wave add "
+                                         "NAME' or give --wave"));
                 return -1;
             }
         }
@@ -554,9 +554,9 @@ static int plan_wave(sim_t *m, char **err)
         if (n > 0) {
             char *wn = NULL;
             store_wave_name(m->s, m->wave, &wn, NULL);
-            util_seterr(err, _("wave %s already holds %ld responses to %s; simulate into another "
-                          "wave with --wave NAME (or a fresh database)"), wn ? wn : "?", n,
-                        forms[i]->f->form_id);
+            err_set(err, ERR_FAIL, _("wave %s already holds %ld responses to %s; simulate into "
+                                     "another wave with --wave NAME (or a fresh database)"),
+                    wn ? wn : "?", n, forms[i]->f->form_id);
             free(wn);
             return -1;
         }
@@ -572,14 +572,14 @@ static int sim_unit_index(const sim_t *m, const char *code)
     return -1;
 }
 
-static void unknown_unit(const sim_t *m, const char *what, const char *code, char **err)
+static void unknown_unit(const sim_t *m, const char *what, const char *code, err_t *err)
 {
-    util_seterr(err, _("%s: unit '%s' is not one of the %zu simulated units (%s..%s)"), what, code,
-                m->nsim, m->sim[0].u->code, m->sim[m->nsim - 1].u->code);
+    err_set(err, ERR_FAIL, _("%s: unit '%s' is not one of the %zu simulated units (%s..%s)"), what,
+            code, m->nsim, m->sim[0].u->code, m->sim[m->nsim - 1].u->code);
 }
 
 /* Draws the unit effects and sizes, applies plants and overclaim. */
-static int plan_sim(sim_t *m, char **err)
+static int plan_sim(sim_t *m, err_t *err)
 {
     const sim_opts_t *o = m->o;
     const form_t *sf = m->staff.f;
@@ -635,10 +635,11 @@ static int plan_sim(sim_t *m, char **err)
                 codes[d] = sf->dims[d].code;
             const char *near = util_nearest(pl->dim, codes);
             if (near)
-                util_seterr(err, _("%s: no dimension '%s' in %s; did you mean '%s'?"), what,
-                            pl->dim, sf->form_id, near);
+                err_set(err, ERR_NOTFOUND, _("%s: no dimension '%s' in %s; did you mean '%s'?"),
+                        what, pl->dim, sf->form_id, near);
             else
-                util_seterr(err, _("%s: no dimension '%s' in %s"), what, pl->dim, sf->form_id);
+                err_set(err, ERR_NOTFOUND, _("%s: no dimension '%s' in %s"), what, pl->dim,
+                        sf->form_id);
             free(codes);
             goto fail;
         }
@@ -682,20 +683,20 @@ fail:
 
 /* ---- answering ---- */
 
-static int set_answer(ans_t *a, const form_t *f, size_t pos, const char *v, char **err)
+static int set_answer(ans_t *a, const form_t *f, size_t pos, const char *v, err_t *err)
 {
-    char *msg = NULL;
+    err_t msg = {0};
     if (ans_set(a, pos, v, &msg) != 0) {
-        util_seterr(err, _("%s: simulated answer '%s' to %s was refused: %s"), f->form_id, v,
-                    f->items[pos].name, msg);
-        free(msg);
+        err_set(err, ERR_FAIL, _("%s: simulated answer '%s' to %s was refused: %s"), f->form_id, v,
+                f->items[pos].name, msg.msg);
+        err_clear(&msg);
         return -1;
     }
     return 0;
 }
 
 static int set_likert(ans_t *a, const form_t *f, size_t pos, double latent, double noise,
-                      char **err)
+                      err_t *err)
 {
     const form_item_t *it = &f->items[pos];
     const form_list_t *l = &f->lists[it->list];
@@ -711,7 +712,7 @@ static int set_likert(ans_t *a, const form_t *f, size_t pos, double latent, doub
 /* A required question simulate has no model for gets its first choice, 0
  * or "-": it must not block the response.  Not the unit question: a unit
  * its list lacks must not pass for the first unit listed. */
-static int set_required(ans_t *a, const form_t *f, size_t pos, char **err)
+static int set_required(ans_t *a, const form_t *f, size_t pos, err_t *err)
 {
     const form_item_t *it = &f->items[pos];
     if (!it->required || it->repeat >= 0 || ans_get(a, pos) || !form_item_answerable(it) ||
@@ -744,9 +745,9 @@ static int set_required(ans_t *a, const form_t *f, size_t pos, char **err)
 static void set_unit(ans_t *a, const form_t *f, const char *code)
 {
     int p = f->unit_field ? form_item_index(f, f->unit_field) : -1;
-    char *msg = NULL;
+    err_t msg = {0};
     if (p >= 0 && ans_set(a, (size_t)p, code, &msg) != 0)
-        free(msg);
+        err_clear(&msg);
 }
 
 static int pick(rng_t *r, const double *shares, int n)
@@ -760,7 +761,7 @@ static int pick(rng_t *r, const double *shares, int n)
 
 /* Background: rank, then party membership and years of service, which
  * both rise with rank.  Choice names that the form lacks are skipped. */
-static int background(ans_t *a, const form_t *f, rng_t *r, char **err)
+static int background(ans_t *a, const form_t *f, rng_t *r, err_t *err)
 {
     static const char *const pos_names[] = {"clerk", "deputy_section", "section", "division"};
     static const double pos_share[] = {0.45, 0.25, 0.18, 0.12};
@@ -787,16 +788,16 @@ static int background(ans_t *a, const form_t *f, rng_t *r, char **err)
 }
 
 /* Drops irrelevant answers, checks constraints and stores the response. */
-static int store_one(sim_t *m, const sform_t *sf, ans_t *a, int unit_id, char **err)
+static int store_one(sim_t *m, const sform_t *sf, ans_t *a, int unit_id, err_t *err)
 {
     const form_t *f = sf->f;
     ans_drop_irrelevant(a);
     for (size_t i = 0; i < f->nitems; i++) {
-        char *msg = NULL;
+        err_t msg = {0};
         if (ans_get(a, i) && ans_check_constraint(a, i, f->default_lang, &msg) != 0) {
-            util_seterr(err, _("%s: simulated answer '%s' to %s breaks its constraint: %s"),
-                        f->form_id, ans_get(a, i), f->items[i].name, msg);
-            free(msg);
+            err_set(err, ERR_FAIL, _("%s: simulated answer '%s' to %s breaks its constraint: %s"),
+                    f->form_id, ans_get(a, i), f->items[i].name, msg.msg);
+            err_clear(&msg);
             return -1;
         }
     }
@@ -827,7 +828,7 @@ static double self_latent(sim_t *m, sunit_t *su, rng_t *own)
     return su->overclaim ? 0.0 : m->o->unbiased_self ? SD_ITEM : SD_SELF_ITEM;
 }
 
-static int simulate_self(sim_t *m, sunit_t *su, ans_t *a, char **err)
+static int simulate_self(sim_t *m, sunit_t *su, ans_t *a, err_t *err)
 {
     const form_t *f = m->self.f;
     rng_t *r = &su->rng, own;
@@ -875,7 +876,7 @@ static int simulate_self(sim_t *m, sunit_t *su, ans_t *a, char **err)
     return store_one(m, &m->self, a, su->u->id, err);
 }
 
-static int simulate_staff(sim_t *m, sunit_t *su, ans_t *a, char **err)
+static int simulate_staff(sim_t *m, sunit_t *su, ans_t *a, err_t *err)
 {
     const form_t *f = m->staff.f;
     rng_t *r = &su->rng;
@@ -909,7 +910,7 @@ static int simulate_staff(sim_t *m, sunit_t *su, ans_t *a, char **err)
 
 /* ---- writing ---- */
 
-static int add_form(sim_t *m, sform_t *sf, char **err)
+static int add_form(sim_t *m, sform_t *sf, err_t *err)
 {
     if (sf->id == 0) {
         int existed;
@@ -919,7 +920,7 @@ static int add_form(sim_t *m, sform_t *sf, char **err)
     return store_item_ids(m->s, sf->id, &sf->item_ids, &sf->nitem_ids, err);
 }
 
-static int write_all(sim_t *m, long *nstaff, long *nself, char **err)
+static int write_all(sim_t *m, long *nstaff, long *nself, err_t *err)
 {
     int rc = -1;
     ans_t *sa = ans_new(m->staff.f), *fa = ans_new(m->self.f);
@@ -937,7 +938,7 @@ static int write_all(sim_t *m, long *nstaff, long *nself, char **err)
     for (size_t i = 0; i < m->nsim; i++) {
         unit_t *u = m->sim[i].u;
         if (u->id == 0 && store_unit_find(m->s, u->code, &u->id, err) != 0) {
-            util_seterr(err, _("unit %s was not stored"), u->code);
+            err_set(err, ERR_FAIL, _("unit %s was not stored"), u->code);
             goto rollback;
         }
     }
@@ -945,7 +946,7 @@ static int write_all(sim_t *m, long *nstaff, long *nself, char **err)
         int r = m->o->wave ? store_wave_add(m->s, m->o->wave, &m->wave, err)
                            : store_wave_current(m->s, 1, &m->wave, err);
         if (r != 0) {
-            util_seterr(err, _("no open wave to simulate into"));
+            err_set(err, ERR_NOTFOUND, _("no open wave to simulate into"));
             goto rollback;
         }
     }
@@ -979,29 +980,30 @@ cleanup:
 }
 
 int sim_run(store_t *s, const sim_opts_t *o, long *staff_written, long *self_written,
-            char **err)
+            err_t *err)
 {
     int rc = -1;
     long nstaff = 0, nself = 0;
     sim_t m = {.s = s, .o = o};
     util_today(m.today);
     if (o->units < 1 || o->units > MAX_UNITS) {
-        util_seterr(err, _("the number of units must be from 1 to %d, not %d"), MAX_UNITS,
-                    o->units);
+        err_set(err, ERR_FAIL, _("the number of units must be from 1 to %d, not %d"), MAX_UNITS,
+                o->units);
         goto cleanup;
     }
     if (o->staff < 1 || o->staff > MAX_STAFF) {
-        util_seterr(err, _("the mean number of staff respondents must be from 1 to %d, not %d"),
-                    MAX_STAFF, o->staff);
+        err_set(err, ERR_FAIL, _("the mean number of staff respondents must be from 1 to %d, not "
+                                 "%d"), MAX_STAFF, o->staff);
         goto cleanup;
     }
     if (!(o->unit_effects >= 0 && o->unit_effects <= 10)) {
-        util_seterr(err, _("the unit-effect scale must be from 0 to 10, not %g"), o->unit_effects);
+        err_set(err, ERR_FAIL, _("the unit-effect scale must be from 0 to 10, not %g"),
+                o->unit_effects);
         goto cleanup;
     }
     if (!(o->missing >= 0 && o->missing < 1)) {
-        util_seterr(err, _("the missing-answer rate must be at least 0 and below 1, not %g"),
-                    o->missing);
+        err_set(err, ERR_FAIL, _("the missing-answer rate must be at least 0 and below 1, not %g"),
+                o->missing);
         goto cleanup;
     }
     /* everything that can be wrong is found before the first write */
@@ -1014,7 +1016,7 @@ int sim_run(store_t *s, const sim_opts_t *o, long *staff_written, long *self_wri
     if (add_form(&m, &m.staff, err) != 0 || add_form(&m, &m.self, err) != 0)
         goto cleanup;
     if (m.staff.nitem_ids != m.staff.f->nitems || m.self.nitem_ids != m.self.f->nitems) {
-        util_seterr(err, _("the stored items do not match the form"));
+        err_set(err, ERR_FAIL, _("the stored items do not match the form"));
         goto cleanup;
     }
     if (write_all(&m, &nstaff, &nself, err) != 0)

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "survey/store.h"
 
 typedef struct {
@@ -49,17 +50,17 @@ void sim_opts_init(sim_opts_t *o);
 
 /* Parses "UNIT:DIM:DELTA[,UNIT:DIM:DELTA...]" (DELTA a number from -100 to
  * 100) and appends to *plants / *n (caller frees *plants).  Returns 0, or -1
- * with *err (heap) naming the bad entry; *plants is unchanged then.  Whether
+ * with err naming the bad entry; *plants is unchanged then.  Whether
  * the unit and dimension exist is checked by sim_run(). */
-int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, char **err);
+int sim_parse_plants(const char *spec, sim_plant_t **plants, size_t *n, err_t *err);
 
 /* Generates and stores everything: the shipped forms and the units when the
  * store lacks them, then every response in one transaction.  All options
  * are checked (plants and overclaim units must name simulated units and
  * dimensions of the staff form; the wave must not hold staff responses
- * yet) before anything is written.  Returns 0, or -1 with *err (heap) and
+ * yet) before anything is written.  Returns 0, or -1 with err and
  * no response stored.  Prints nothing. */
 int sim_run(store_t *s, const sim_opts_t *o, long *staff_written, long *self_written,
-            char **err);
+            err_t *err);
 
 #endif

@@ -205,13 +205,13 @@ static const char *const migrations[] = {
     "  box BLOB NOT NULL);",
 };
 
-static int sqlerr(store_t *s, char **err, const char *what)
+static int sqlerr(store_t *s, err_t *err, const char *what)
 {
-    util_seterr(err, "%s: %s", what, sqlite3_errmsg(s->db));
+    err_set(err, ERR_DB, "%s: %s", what, sqlite3_errmsg(s->db));
     return -1;
 }
 
-static int prep(store_t *s, const char *sql, sqlite3_stmt **st, char **err)
+static int prep(store_t *s, const char *sql, sqlite3_stmt **st, err_t *err)
 {
     if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
         *st = NULL;
@@ -222,14 +222,14 @@ static int prep(store_t *s, const char *sql, sqlite3_stmt **st, char **err)
 
 /* The prepared statement of sql (a string literal), from the connection's
  * cache.  The caller resets it when done, so no read stays open. */
-static sqlite3_stmt *cached(store_t *s, const char *sql, char **err)
+static sqlite3_stmt *cached(store_t *s, const char *sql, err_t *err)
 {
     int i = 0;
     for (; i < STORE_CACHE && s->cache[i].sql; i++)
         if (s->cache[i].sql == sql)
             return s->cache[i].st;
     if (i == STORE_CACHE) {
-        util_seterr(err, _("database: more than %d cached statements"), STORE_CACHE);
+        err_set(err, ERR_DB, _("database: more than %d cached statements"), STORE_CACHE);
         return NULL;
     }
     if (prep(s, sql, &s->cache[i].st, err))
@@ -240,7 +240,7 @@ static sqlite3_stmt *cached(store_t *s, const char *sql, char **err)
 
 /* A statement without results (BEGIN, COMMIT, SAVEPOINT ...) through the
  * cache. */
-static int exec_cached(store_t *s, const char *sql, char **err)
+static int exec_cached(store_t *s, const char *sql, err_t *err)
 {
     sqlite3_stmt *st = cached(s, sql, err);
     if (!st)
@@ -250,11 +250,11 @@ static int exec_cached(store_t *s, const char *sql, char **err)
     return rc;
 }
 
-static int exec(store_t *s, const char *sql, char **err)
+static int exec(store_t *s, const char *sql, err_t *err)
 {
     char *m = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &m) != SQLITE_OK) {
-        util_seterr(err, _("database: %s"), m ? m : sqlite3_errmsg(s->db));
+        err_set(err, ERR_DB, _("database: %s"), m ? m : sqlite3_errmsg(s->db));
         sqlite3_free(m);
         return -1;
     }
@@ -270,7 +270,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 }
 
 /* A statement without results whose one parameter ?1 is text. */
-static int exec_with(store_t *s, const char *sql, const char *v, char **err)
+static int exec_with(store_t *s, const char *sql, const char *v, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, sql, &st, err))
@@ -286,7 +286,7 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
-static int user_version(store_t *s, int *v, char **err)
+static int user_version(store_t *s, int *v, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "PRAGMA user_version", &st, err))
@@ -297,15 +297,15 @@ static int user_version(store_t *s, int *v, char **err)
     return rc == SQLITE_ROW ? 0 : sqlerr(s, err, _("database"));
 }
 
-static int migrate(store_t *s, char **err)
+static int migrate(store_t *s, err_t *err)
 {
     int v;
     if (user_version(s, &v, err))
         return -1;
     int target = (int)(sizeof migrations / sizeof migrations[0]);
     if (v > target) {
-        util_seterr(err, _("the database has schema version %d, newer than this gapsurvey "
-                      "understands (%d); use a newer gapsurvey"), v, target);
+        err_set(err, ERR_FAIL, _("the database has schema version %d, newer than this gapsurvey "
+                                 "understands (%d); use a newer gapsurvey"), v, target);
         return -1;
     }
     while (v < target) {
@@ -364,14 +364,14 @@ static void sqlite_setup(void)
     }
 }
 
-int store_open(const char *path, int create, store_t **out, char **err)
+int store_open(const char *path, int create, store_t **out, err_t *err)
 {
     sqlite_setup();
     store_t *s = util_xcalloc(1, sizeof *s);
     *out = NULL;
     if (!create && access(path, F_OK) != 0) {
-        util_seterr(err, _("no database at %s; create one with 'gapsurvey init' (or choose "
-                      "another with --db FILE or GAPSURVEY_DB)"), path);
+        err_set(err, ERR_NOTFOUND, _("no database at %s; create one with 'gapsurvey init' (or "
+                                     "choose another with --db FILE or GAPSURVEY_DB)"), path);
         goto fail;
     }
     /* NOMUTEX: a connection is only ever used by one thread at a time (the
@@ -379,8 +379,8 @@ int store_open(const char *path, int create, store_t **out, char **err)
      * per-call locking is pure cost; it was a tenth of a scan's time */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-        util_seterr(err, _("cannot open %s: %s"), path,
-                    s->db ? sqlite3_errmsg(s->db) : _("out of memory"));
+        err_set(err, ERR_DB, _("cannot open %s: %s"), path,
+                s->db ? sqlite3_errmsg(s->db) : _("out of memory"));
         goto fail;
     }
     store_busy_wait(s, 10000);
@@ -388,17 +388,17 @@ int store_open(const char *path, int create, store_t **out, char **err)
                             sql_iso_week, NULL, NULL);
     if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON", err))
         goto fail;
-    char *m = NULL;
+    err_t m = {0};
     if (exec(s, "PRAGMA journal_mode = WAL", &m)) {
         /* SQLite only says "unable to open database file" when it cannot
          * write the file (a read-only mount, a copied file without write
          * permission); that is the usual cause, so it is named */
         if (access(path, W_OK) != 0 && (errno == EROFS || errno == EACCES))
-            util_seterr(err, _("%s is read-only (%s); gapsurvey must be able to write the "
-                          "database and its -wal file beside it"), path, strerror(errno));
+            err_set(err, ERR_IO, _("%s is read-only (%s); gapsurvey must be able to write the "
+                                   "database and its -wal file beside it"), path, strerror(errno));
         else
-            util_seterr(err, _("%s is not a usable database (%s)"), path, m);
-        free(m);
+            err_set(err, ERR_FAIL, _("%s is not a usable database (%s)"), path, m.msg);
+        err_clear(&m);
         goto fail;
     }
     if (exec(s, "PRAGMA synchronous = FULL", err))
@@ -408,8 +408,8 @@ int store_open(const char *path, int create, store_t **out, char **err)
         if (user_version(s, &v, err))
             goto fail;
         if (v == 0) {
-            util_seterr(err, _("%s is not a gapsurvey database; create one with 'gapsurvey init'"),
-                        path);
+            err_set(err, ERR_FAIL, _("%s is not a gapsurvey database; create one with 'gapsurvey "
+                                     "init'"), path);
             goto fail;
         }
     }
@@ -472,12 +472,12 @@ void store_close(store_t *s)
     free(s);
 }
 
-int store_begin(store_t *s, char **err)
+int store_begin(store_t *s, err_t *err)
 {
     return exec_cached(s, "BEGIN IMMEDIATE", err);
 }
 
-int store_commit(store_t *s, char **err)
+int store_commit(store_t *s, err_t *err)
 {
     if (exec_cached(s, "COMMIT", err) != 0)
         return -1;
@@ -494,12 +494,12 @@ void store_rollback(store_t *s)
 
 /* One named savepoint is enough: a batch of web submissions nests one
  * level (each submission inside the batch's transaction), never deeper. */
-int store_savepoint(store_t *s, char **err)
+int store_savepoint(store_t *s, err_t *err)
 {
     return exec_cached(s, "SAVEPOINT one", err);
 }
 
-int store_savepoint_release(store_t *s, char **err)
+int store_savepoint_release(store_t *s, err_t *err)
 {
     return exec_cached(s, "RELEASE one", err);
 }
@@ -519,7 +519,7 @@ int store_savepoint_rollback(store_t *s)
 
 /* ---- forms ---- */
 
-int store_form_add(store_t *s, const form_t *f, int *id, int *existed, char **err)
+int store_form_add(store_t *s, const form_t *f, int *id, int *existed, err_t *err)
 {
     int rc = -1, in_tx = 0;
     sqlite3_stmt *st = NULL;
@@ -537,9 +537,9 @@ int store_form_add(store_t *s, const form_t *f, int *id, int *existed, char **er
             *id = sqlite3_column_int(st, 0);
             rc = 0;
         } else {
-            util_seterr(err, _("form %s version %s is already stored with different content; "
-                          "raise the version in the settings sheet to keep both"), f->form_id,
-                        f->version);
+            err_set(err, ERR_EXISTS, _("form %s version %s is already stored with different "
+                                       "content; raise the version in the settings sheet to keep "
+                                       "both"), f->form_id, f->version);
         }
         goto cleanup;
     }
@@ -634,7 +634,7 @@ cleanup:
 }
 
 int store_form_list(store_t *s, int (*cb)(void *ud, const store_form_row_t *r), void *ud,
-                    char **err)
+                    err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT f.id, f.form_id, f.version, f.title, f.role, f.added_on, "
@@ -655,7 +655,7 @@ int store_form_list(store_t *s, int (*cb)(void *ud, const store_form_row_t *r), 
     return rc;
 }
 
-static int form_from_row(store_t *s, sqlite3_stmt *st, form_t **out, int *id, char **err)
+static int form_from_row(store_t *s, sqlite3_stmt *st, form_t **out, int *id, err_t *err)
 {
     util_diag_t d = {0};
     const char *src = (const char *)sqlite3_column_blob(st, 1);
@@ -663,7 +663,7 @@ static int form_from_row(store_t *s, sqlite3_stmt *st, form_t **out, int *id, ch
     char *name = util_fmt(_("%s (stored form %d)"), col_text(st, 2), sqlite3_column_int(st, 0));
     int rc = form_load_mem(name, src ? src : "", (size_t)n, out, &d);
     if (rc != 0) {
-        util_seterr(err, _("the stored form no longer loads: %s"), d.n ? d.msgs[0] : "?");
+        err_set(err, ERR_FAIL, _("the stored form no longer loads: %s"), d.n ? d.msgs[0] : "?");
         rc = -1;
     } else if (id) {
         *id = sqlite3_column_int(st, 0);
@@ -674,7 +674,7 @@ static int form_from_row(store_t *s, sqlite3_stmt *st, form_t **out, int *id, ch
     return rc;
 }
 
-int store_form_get(store_t *s, const char *form_id, form_t **out, int *id, char **err)
+int store_form_get(store_t *s, const char *form_id, form_t **out, int *id, err_t *err)
 {
     sqlite3_stmt *st;
     *out = NULL;
@@ -691,7 +691,7 @@ int store_form_get(store_t *s, const char *form_id, form_t **out, int *id, char 
     return rc;
 }
 
-int store_form_get_by_id(store_t *s, int id, form_t **out, char **err)
+int store_form_get_by_id(store_t *s, int id, form_t **out, err_t *err)
 {
     sqlite3_stmt *st;
     *out = NULL;
@@ -707,7 +707,7 @@ int store_form_get_by_id(store_t *s, int id, form_t **out, char **err)
     return rc;
 }
 
-int store_form_ids_by_role(store_t *s, form_role_t role, char ***ids, size_t *n, char **err)
+int store_form_ids_by_role(store_t *s, form_role_t role, char ***ids, size_t *n, err_t *err)
 {
     sqlite3_stmt *st;
     *ids = NULL;
@@ -725,7 +725,7 @@ int store_form_ids_by_role(store_t *s, form_role_t role, char ***ids, size_t *n,
     return step == SQLITE_DONE ? 0 : sqlerr(s, err, _("listing forms"));
 }
 
-int store_item_ids(store_t *s, int form, int **ids, size_t *n, char **err)
+int store_item_ids(store_t *s, int form, int **ids, size_t *n, err_t *err)
 {
     sqlite3_stmt *st;
     *ids = NULL;
@@ -744,7 +744,7 @@ int store_item_ids(store_t *s, int form, int **ids, size_t *n, char **err)
 
 /* ---- units ---- */
 
-int store_unit_put(store_t *s, const store_unit_t *u, char **err)
+int store_unit_put(store_t *s, const store_unit_t *u, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "INSERT INTO units(code, name, category, parent, headcount) "
@@ -766,7 +766,7 @@ int store_unit_put(store_t *s, const store_unit_t *u, char **err)
 }
 
 int store_unit_list(store_t *s, int (*cb)(void *ud, const store_unit_t *u), void *ud,
-                    char **err)
+                    err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT id, code, name, category, parent, coalesce(headcount, -1) FROM units "
@@ -787,7 +787,7 @@ int store_unit_list(store_t *s, int (*cb)(void *ud, const store_unit_t *u), void
 
 /* Runs a one-parameter query whose first column is an id: 0 and *id when
  * it returns a row, 1 when none, -1 on error. */
-static int find_id(store_t *s, const char *sql, const char *key, int *id, char **err)
+static int find_id(store_t *s, const char *sql, const char *key, int *id, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, sql, &st, err))
@@ -804,14 +804,14 @@ static int find_id(store_t *s, const char *sql, const char *key, int *id, char *
     return rc;
 }
 
-int store_unit_find(store_t *s, const char *code, int *id, char **err)
+int store_unit_find(store_t *s, const char *code, int *id, err_t *err)
 {
     return find_id(s, "SELECT id FROM units WHERE code = ?1", code, id, err);
 }
 
 /* ---- waves ---- */
 
-int store_wave_add(store_t *s, const char *name, int *id, char **err)
+int store_wave_add(store_t *s, const char *name, int *id, err_t *err)
 {
     sqlite3_stmt *st;
     char today[11];
@@ -823,7 +823,7 @@ int store_wave_add(store_t *s, const char *name, int *id, char **err)
     int step = sqlite3_step(st);
     int rc = 0;
     if (step == SQLITE_CONSTRAINT)
-        rc = -1, util_seterr(err, _("wave '%s' already exists"), name);
+        rc = -1, err_set(err, ERR_EXISTS, _("wave '%s' already exists"), name);
     else if (step != SQLITE_DONE)
         rc = sqlerr(s, err, _("adding wave"));
     else if (id)
@@ -832,7 +832,7 @@ int store_wave_add(store_t *s, const char *name, int *id, char **err)
     return rc;
 }
 
-int store_wave_close(store_t *s, const char *name, char **err)
+int store_wave_close(store_t *s, const char *name, err_t *err)
 {
     sqlite3_stmt *st;
     char today[11];
@@ -840,8 +840,9 @@ int store_wave_close(store_t *s, const char *name, char **err)
     int id;
     unsigned char pk[32];
     if (store_wave_find(s, name, &id, err) == 0 && store_wave_key(s, id, pk, err) > 0) {
-        util_seterr(err, _("survey round %s is sealed: close it with 'gapsurvey wave close %s "
-                           "--key KEYFILE', the key written by 'wave add --sealed'"), name, name);
+        err_set(err, ERR_FAIL, _("survey round %s is sealed: close it with 'gapsurvey wave close "
+                                 "%s --key KEYFILE', the key written by 'wave add --sealed'"), name,
+                name);
         return -1;
     }
     if (prep(s, "UPDATE waves SET closed_at = ?2 WHERE name = ?1 AND closed_at IS NULL", &st, err))
@@ -851,9 +852,9 @@ int store_wave_close(store_t *s, const char *name, char **err)
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("closing wave"));
     if (rc == 0 && sqlite3_changes(s->db) == 0) {
         if (store_wave_find(s, name, &id, err) == 1)
-            util_seterr(err, _("no wave named '%s'"), name);
+            err_set(err, ERR_NOTFOUND, _("no wave named '%s'"), name);
         else
-            util_seterr(err, _("wave '%s' is already closed"), name);
+            err_set(err, ERR_FAIL, _("wave '%s' is already closed"), name);
         rc = -1;
     }
     sqlite3_finalize(st);
@@ -871,7 +872,7 @@ int store_wave_close(store_t *s, const char *name, char **err)
 }
 
 int store_wave_list(store_t *s, int (*cb)(void *ud, const store_wave_t *w), void *ud,
-                    char **err)
+                    err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT w.id, w.name, w.opened_at, w.closed_at, "
@@ -891,12 +892,12 @@ int store_wave_list(store_t *s, int (*cb)(void *ud, const store_wave_t *w), void
     return rc;
 }
 
-int store_wave_find(store_t *s, const char *name, int *id, char **err)
+int store_wave_find(store_t *s, const char *name, int *id, err_t *err)
 {
     return find_id(s, "SELECT id FROM waves WHERE name = ?1", name, id, err);
 }
 
-int store_wave_current(store_t *s, int create, int *id, char **err)
+int store_wave_current(store_t *s, int create, int *id, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT id FROM waves WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1", &st, err))
@@ -922,7 +923,7 @@ int store_wave_current(store_t *s, int create, int *id, char **err)
     return rc;
 }
 
-int store_wave_latest_for(store_t *s, const char *form_id, int *id, char **err)
+int store_wave_latest_for(store_t *s, const char *form_id, int *id, err_t *err)
 {
     /* a sealed wave counts too: analyze then says it is sealed instead of
      * silently taking the round before it */
@@ -931,7 +932,7 @@ int store_wave_latest_for(store_t *s, const char *form_id, int *id, char **err)
                       "HAVING max(w) IS NOT NULL", form_id, id, err);
 }
 
-int store_wave_name(store_t *s, int id, char **name, char **err)
+int store_wave_name(store_t *s, int id, char **name, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT name FROM waves WHERE id = ?1", &st, err))
@@ -949,7 +950,7 @@ int store_wave_name(store_t *s, int id, char **name, char **err)
 /* ---- responses ---- */
 
 /* The statement inserting 2^b answers, prepared on first use. */
-static sqlite3_stmt *ins_answers(store_t *s, int b, char **err)
+static sqlite3_stmt *ins_answers(store_t *s, int b, err_t *err)
 {
     if (s->ins_answers[b])
         return s->ins_answers[b];
@@ -1019,7 +1020,7 @@ void store_id_seed(store_t *s, unsigned long seed)
 }
 
 int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
-                       const char *source, const store_answer_t *a, size_t n, char **err)
+                       const char *source, const store_answer_t *a, size_t n, err_t *err)
 {
     if (!s->ins_response &&
         prep(s, "INSERT INTO responses(id, form, wave, unit, submitted_on, source) "
@@ -1029,8 +1030,8 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
     int sealed = store_wave_key(s, wave, pk, err);
     if (sealed != 0) {
         if (sealed > 0)
-            util_seterr(err, _("survey round %d is sealed: its answers are kept only as sealed "
-                               "ballots"), wave);
+            err_set(err, ERR_FAIL, _("survey round %d is sealed: its answers are kept only as "
+                                     "sealed ballots"), wave);
         return -1;
     }
     sqlite3_stmt *st = s->ins_response;
@@ -1106,7 +1107,7 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
  * Answers of other waves or forms inside the range are read and skipped:
  * waves are collected one after the other, so there are few. */
 static int scan(store_t *s, const char *form_id, int wave, const form_t *target, int by_unit,
-                int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
+                int (*cb)(void *ud, const store_scan_row_t *r), void *ud, err_t *err)
 {
     int rc = -1;
     sqlite3_stmt *st = NULL, *sa = NULL;
@@ -1127,8 +1128,9 @@ static int scan(store_t *s, const char *form_id, int wave, const form_t *target,
     if (sealed != 0) {
         char *name = NULL;
         if (sealed > 0 && store_wave_name(s, wave, &name, err) == 0)
-            util_seterr(err, _("survey round %s is sealed: nobody can read its answers until "
-                               "'gapsurvey wave close %s --key KEYFILE' opens them"), name, name);
+            err_set(err, ERR_FAIL, _("survey round %s is sealed: nobody can read its answers until "
+                                     "'gapsurvey wave close %s --key KEYFILE' opens them"), name,
+                    name);
         free(name);
         goto cleanup;
     }
@@ -1246,19 +1248,19 @@ cleanup:
 }
 
 int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
-               int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
+               int (*cb)(void *ud, const store_scan_row_t *r), void *ud, err_t *err)
 {
     return scan(s, form_id, wave, target, 0, cb, ud, err);
 }
 
 int store_scan_by_unit(store_t *s, const char *form_id, int wave, const form_t *target,
-                       int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err)
+                       int (*cb)(void *ud, const store_scan_row_t *r), void *ud, err_t *err)
 {
     return scan(s, form_id, wave, target, 1, cb, ud, err);
 }
 
 int store_count_by_unit(store_t *s, const char *form_id, int wave,
-                        int (*cb)(void *ud, int unit, long n), void *ud, char **err)
+                        int (*cb)(void *ud, int unit, long n), void *ud, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT coalesce(r.unit, 0), count(*) FROM responses r JOIN forms f ON f.id = r.form "
@@ -1278,7 +1280,7 @@ int store_count_by_unit(store_t *s, const char *form_id, int wave,
 
 int store_tokens_by_unit(store_t *s, const char *form_id, int wave,
                          int (*cb)(void *ud, int unit, long issued, long used), void *ud,
-                         char **err)
+                         err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT coalesce(t.unit, 0), count(*), sum(t.used) FROM tokens t "
@@ -1300,7 +1302,7 @@ int store_tokens_by_unit(store_t *s, const char *form_id, int wave,
 
 /* ---- imports ---- */
 
-int store_import_seen(store_t *s, const char *hash, const char *form_id, char **err)
+int store_import_seen(store_t *s, const char *hash, const char *form_id, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT 1 FROM imports WHERE hash = ?1 AND form_id = ?2", &st, err))
@@ -1313,7 +1315,7 @@ int store_import_seen(store_t *s, const char *hash, const char *form_id, char **
 }
 
 int store_import_record(store_t *s, const char *hash, const char *form_id, const char *file,
-                        long rows, char **err)
+                        long rows, err_t *err)
 {
     sqlite3_stmt *st;
     char today[11];
@@ -1333,7 +1335,7 @@ int store_import_record(store_t *s, const char *hash, const char *form_id, const
 
 /* ---- tokens ---- */
 
-int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, char **err)
+int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "INSERT INTO tokens(hash, form, unit, wave) VALUES (?1, ?2, ?3, ?4)", &st, err))
@@ -1348,14 +1350,14 @@ int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, 
     int step = sqlite3_step(st);
     int rc = 0;
     if (step == SQLITE_CONSTRAINT)
-        rc = -1, util_seterr(err, _("token already exists"));
+        rc = -1, err_set(err, ERR_EXISTS, _("token already exists"));
     else if (step != SQLITE_DONE)
         rc = sqlerr(s, err, _("storing token"));
     sqlite3_finalize(st);
     return rc;
 }
 
-int store_token_get(store_t *s, const char *hash, store_token_t *t, char **err)
+int store_token_get(store_t *s, const char *hash, store_token_t *t, err_t *err)
 {
     sqlite3_stmt *st = cached(
         s, "SELECT form, coalesce(unit, 0), wave, used FROM tokens WHERE hash = ?1", err);
@@ -1374,7 +1376,7 @@ int store_token_get(store_t *s, const char *hash, store_token_t *t, char **err)
     return rc;
 }
 
-int store_token_use(store_t *s, const char *hash, char **err)
+int store_token_use(store_t *s, const char *hash, err_t *err)
 {
     sqlite3_stmt *st = cached(s, "UPDATE tokens SET used = 1 WHERE hash = ?1 AND used = 0", err);
     if (!st)
@@ -1390,7 +1392,7 @@ int store_token_use(store_t *s, const char *hash, char **err)
 
 int store_token_counts(store_t *s, int (*cb)(void *ud, const char *form_id, const char *unit,
                                                const char *wave, long issued, long used),
-                       void *ud, char **err)
+                       void *ud, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT f.form_id, coalesce(u.code, ''), w.name, count(*), sum(t.used) "
@@ -1412,7 +1414,7 @@ int store_token_counts(store_t *s, int (*cb)(void *ud, const char *form_id, cons
 /* ---- drafts ---- */
 
 int store_draft_put(store_t *s, const char *key, int form, int wave, int unit, int cursor,
-                    char **err)
+                    err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "INSERT INTO drafts(key, form, wave, unit, cursor) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -1432,7 +1434,7 @@ int store_draft_put(store_t *s, const char *key, int form, int wave, int unit, i
     return rc;
 }
 
-int store_draft_answer(store_t *s, const char *key, int pos, const char *text, char **err)
+int store_draft_answer(store_t *s, const char *key, int pos, const char *text, err_t *err)
 {
     sqlite3_stmt *st;
     const char *sql = text ? "INSERT OR REPLACE INTO draft_answers(draft, pos, text) VALUES (?1, ?2, ?3)"
@@ -1450,7 +1452,7 @@ int store_draft_answer(store_t *s, const char *key, int pos, const char *text, c
 }
 
 int store_draft_get(store_t *s, const char *key, store_draft_t *d,
-                    int (*cb)(void *ud, int pos, const char *text), void *ud, char **err)
+                    int (*cb)(void *ud, int pos, const char *text), void *ud, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT form, wave, coalesce(unit, 0), cursor FROM drafts WHERE key = ?1", &st, err))
@@ -1480,7 +1482,7 @@ int store_draft_get(store_t *s, const char *key, store_draft_t *d,
     return rc;
 }
 
-int store_draft_delete(store_t *s, const char *key, char **err)
+int store_draft_delete(store_t *s, const char *key, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "DELETE FROM drafts WHERE key = ?1", &st, err))
@@ -1494,7 +1496,7 @@ int store_draft_delete(store_t *s, const char *key, char **err)
 
 /* ---- web collection ---- */
 
-int store_unit_get(store_t *s, int id, char **code, char **name, char **err)
+int store_unit_get(store_t *s, int id, char **code, char **name, err_t *err)
 {
     sqlite3_stmt *st = cached(s, "SELECT code, name FROM units WHERE id = ?1", err);
     if (!st)
@@ -1513,7 +1515,7 @@ int store_unit_get(store_t *s, int id, char **code, char **name, char **err)
     return rc;
 }
 
-int store_wave_closed(store_t *s, int id, int *closed, char **err)
+int store_wave_closed(store_t *s, int id, int *closed, err_t *err)
 {
     sqlite3_stmt *st = cached(s, "SELECT closed_at IS NOT NULL FROM waves WHERE id = ?1", err);
     if (!st)
@@ -1538,7 +1540,7 @@ long store_response_last(store_t *s)
     return (long)sqlite3_last_insert_rowid(s->db);
 }
 
-int store_batch_get(store_t *s, const char *name, store_batch_t *b, char **err)
+int store_batch_get(store_t *s, const char *name, store_batch_t *b, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT id, form, wave, coalesce(unit, 0), pass, keyed, verified, compared, "
@@ -1564,7 +1566,7 @@ int store_batch_get(store_t *s, const char *name, store_batch_t *b, char **err)
 }
 
 int store_batch_add(store_t *s, const char *name, int form, int wave, int unit, int *id,
-                    char **err)
+                    err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "INSERT INTO entry_batches(name, form, wave, unit) VALUES (?1, ?2, ?3, ?4)",
@@ -1579,7 +1581,7 @@ int store_batch_add(store_t *s, const char *name, int form, int wave, int unit, 
         sqlite3_bind_null(st, 4);
     int step = sqlite3_step(st), rc = 0;
     if (step == SQLITE_CONSTRAINT)
-        rc = -1, util_seterr(err, _("batch '%s' already exists"), name);
+        rc = -1, err_set(err, ERR_EXISTS, _("batch '%s' already exists"), name);
     else if (step != SQLITE_DONE)
         rc = sqlerr(s, err, _("adding batch"));
     else if (id)
@@ -1589,7 +1591,7 @@ int store_batch_add(store_t *s, const char *name, int form, int wave, int unit, 
 }
 
 int store_batch_keep(store_t *s, int batch, long seq, const int *pos,
-                     const char *const *text, size_t n, char **err)
+                     const char *const *text, size_t n, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "INSERT INTO entry_rows(batch, seq, pos, text) VALUES (?1, ?2, ?3, ?4)", &st, err))
@@ -1613,13 +1615,13 @@ int store_batch_keep(store_t *s, int batch, long seq, const int *pos,
     sqlite3_bind_int64(st, 2, seq);
     rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("counting the first keying"));
     if (rc == 0 && sqlite3_changes(s->db) == 0)
-        rc = -1, util_seterr(err, _("the first keying of this batch is closed"));
+        rc = -1, err_set(err, ERR_FAIL, _("the first keying of this batch is closed"));
     sqlite3_finalize(st);
     return rc;
 }
 
 int store_batch_values(store_t *s, int batch, long seq,
-                       int (*cb)(void *ud, int pos, const char *text), void *ud, char **err)
+                       int (*cb)(void *ud, int pos, const char *text), void *ud, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT pos, text FROM entry_rows WHERE batch = ?1 AND seq = ?2 ORDER BY pos",
@@ -1637,7 +1639,7 @@ int store_batch_values(store_t *s, int batch, long seq,
     return rc;
 }
 
-int store_batch_close(store_t *s, int batch, char **err)
+int store_batch_close(store_t *s, int batch, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "UPDATE entry_batches SET pass = 2 WHERE id = ?1", &st, err))
@@ -1649,7 +1651,7 @@ int store_batch_close(store_t *s, int batch, char **err)
 }
 
 int store_batch_verified(store_t *s, int batch, long seq, long compared, long differences,
-                         char **err)
+                         err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "DELETE FROM entry_rows WHERE batch = ?1 AND seq = ?2", &st, err))
@@ -1671,21 +1673,22 @@ int store_batch_verified(store_t *s, int batch, long seq, long compared, long di
     /* a second session verifying the same batch at once would store a
      * questionnaire twice; the verified counter catches it */
     if (rc == 0 && sqlite3_changes(s->db) == 0)
-        rc = -1, util_seterr(err, _("questionnaire %ld of this batch was verified elsewhere"), seq);
+        rc = -1, err_set(err, ERR_FAIL, _("questionnaire %ld of this batch was verified elsewhere"),
+                         seq);
     sqlite3_finalize(st);
     return rc;
 }
 
 /* ---- export ---- */
 
-int store_read_begin(store_t *s, char **err)
+int store_read_begin(store_t *s, err_t *err)
 {
     return exec_cached(s, "BEGIN", err);   /* the web server's every request */
 }
 
 /* ---- terminal runner: which session holds a draft ---- */
 
-int store_draft_owner(store_t *s, const char *key, int *form, char **owner, char **err)
+int store_draft_owner(store_t *s, const char *key, int *form, char **owner, err_t *err)
 {
     sqlite3_stmt *st;
     *owner = NULL;
@@ -1704,7 +1707,7 @@ int store_draft_owner(store_t *s, const char *key, int *form, char **owner, char
     return rc;
 }
 
-int store_draft_set_owner(store_t *s, const char *key, const char *owner, char **err)
+int store_draft_set_owner(store_t *s, const char *key, const char *owner, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "UPDATE drafts SET owner = ?2 WHERE key = ?1", &st, err))
@@ -1717,7 +1720,7 @@ int store_draft_set_owner(store_t *s, const char *key, const char *owner, char *
     return rc;
 }
 
-int store_draft_count(store_t *s, const char *key, long *n, char **err)
+int store_draft_count(store_t *s, const char *key, long *n, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT (SELECT count(*) FROM draft_answers WHERE draft = ?1) + "
@@ -1731,7 +1734,7 @@ int store_draft_count(store_t *s, const char *key, long *n, char **err)
     return rc;
 }
 
-int store_draft_box(store_t *s, const char *key, const void *box, size_t n, char **err)
+int store_draft_box(store_t *s, const char *key, const void *box, size_t n, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "UPDATE drafts SET box = ?2 WHERE key = ?1", &st, err))
@@ -1744,7 +1747,7 @@ int store_draft_box(store_t *s, const char *key, const void *box, size_t n, char
     return rc;
 }
 
-int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t *n, char **err)
+int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t *n, err_t *err)
 {
     sqlite3_stmt *st;
     *box = NULL;
@@ -1766,7 +1769,7 @@ int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t
 
 /* ---- secrets ---- */
 
-int store_secret_put(store_t *s, const char *name, const char *value, char **err)
+int store_secret_put(store_t *s, const char *name, const char *value, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "INSERT OR REPLACE INTO secrets(name, value) VALUES (?1, ?2)", &st, err))
@@ -1779,7 +1782,7 @@ int store_secret_put(store_t *s, const char *name, const char *value, char **err
     return rc;
 }
 
-int store_secret_get(store_t *s, const char *name, char **value, char **err)
+int store_secret_get(store_t *s, const char *name, char **value, err_t *err)
 {
     sqlite3_stmt *st;
     *value = NULL;
@@ -1798,7 +1801,7 @@ int store_secret_get(store_t *s, const char *name, char **value, char **err)
 
 /* ---- sealed waves ---- */
 
-int store_wave_seal(store_t *s, int wave, const unsigned char pk[32], char **err)
+int store_wave_seal(store_t *s, int wave, const unsigned char pk[32], err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "UPDATE waves SET sealed_pk = ?2 WHERE id = ?1", &st, err))
@@ -1811,7 +1814,7 @@ int store_wave_seal(store_t *s, int wave, const unsigned char pk[32], char **err
     return rc;
 }
 
-int store_wave_key(store_t *s, int wave, unsigned char pk[32], char **err)
+int store_wave_key(store_t *s, int wave, unsigned char pk[32], err_t *err)
 {
     if (wave == s->sealed_wave && !s->sealed)
         return 0;
@@ -1833,7 +1836,7 @@ int store_wave_key(store_t *s, int wave, unsigned char pk[32], char **err)
     return rc;
 }
 
-int store_ballot_add(store_t *s, int wave, int unit, const void *box, size_t n, char **err)
+int store_ballot_add(store_t *s, int wave, int unit, const void *box, size_t n, err_t *err)
 {
     sqlite3_stmt *st = cached(s, "INSERT INTO ballots(id, wave, unit, box) VALUES (?1, ?2, ?3, ?4)",
                               err);
@@ -1863,7 +1866,7 @@ int store_ballot_add(store_t *s, int wave, int unit, const void *box, size_t n, 
 
 int store_ballot_scan(store_t *s, int wave,
                       int (*cb)(void *ud, long id, int unit, const unsigned char *box, size_t n),
-                      void *ud, char **err)
+                      void *ud, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "SELECT id, coalesce(unit, 0), box FROM ballots WHERE wave = ?1 ORDER BY id", &st,
@@ -1881,7 +1884,7 @@ int store_ballot_scan(store_t *s, int wave,
     return rc;
 }
 
-int store_wave_unseal(store_t *s, int wave, char **err)
+int store_wave_unseal(store_t *s, int wave, err_t *err)
 {
     sqlite3_stmt *st;
     s->sealed_wave = 0;
@@ -1893,7 +1896,7 @@ int store_wave_unseal(store_t *s, int wave, char **err)
     return rc;
 }
 
-int store_ballot_delete(store_t *s, int wave, char **err)
+int store_ballot_delete(store_t *s, int wave, err_t *err)
 {
     sqlite3_stmt *st;
     if (prep(s, "DELETE FROM ballots WHERE wave = ?1", &st, err))

@@ -3,8 +3,9 @@
  * commands, runner, web server, import and the analysis scan call these
  * functions and never issue SQL themselves, so the schema has one home.
  *
- * Conventions: functions return 0 on success and -1 on failure with *err a
- * heap message (caller frees).  Lookups return 1 for "not found".  Strings
+ * Conventions: functions return 0 on success and -1 on failure with err
+ * set (base/err.h: ERR_DB when SQLite failed, the caller clears it).
+ * Lookups return 1 for "not found", err untouched.  Strings
  * handed to callbacks belong to the store and are valid only during the
  * callback.  Every statement is prepared with bound parameters; no SQL is
  * ever built from user text.  A store_t may be used by one thread at a
@@ -15,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "survey/form.h"
 
 typedef struct store store_t;
@@ -25,7 +27,7 @@ typedef struct store store_t;
 
 /* Opens path.  create=1 makes a new database (error if it has a schema of
  * a newer program); create=0 requires an existing gapsurvey database. */
-int store_open(const char *path, int create, store_t **out, char **err);
+int store_open(const char *path, int create, store_t **out, err_t *err);
 void store_close(store_t *s);   /* NULL is fine */
 /* How long a write waits for another process's write lock before giving up
  * with "database is locked" (store_open sets 10 s). */
@@ -33,26 +35,26 @@ void store_busy_wait(store_t *s, int ms);
 
 /* BEGIN IMMEDIATE: take the write lock up front so two writers queue
  * instead of failing half-way with SQLITE_BUSY on upgrade. */
-int store_begin(store_t *s, char **err);
-int store_commit(store_t *s, char **err);
+int store_begin(store_t *s, err_t *err);
+int store_commit(store_t *s, err_t *err);
 void store_rollback(store_t *s);
 /* A savepoint inside the open transaction, so that one submission of a
  * batch can be undone without the others: release keeps its work,
  * rollback undoes it (returns -1 when the transaction itself is gone). */
-int store_savepoint(store_t *s, char **err);
-int store_savepoint_release(store_t *s, char **err);
+int store_savepoint(store_t *s, err_t *err);
+int store_savepoint_release(store_t *s, err_t *err);
 int store_savepoint_rollback(store_t *s);
 
 /* BEGIN (deferred): a read transaction, so that an export reading the
  * responses twice (a .sav needs its row count first) sees one snapshot
  * while imports go on.  End it with store_commit or store_rollback. */
-int store_read_begin(store_t *s, char **err);
+int store_read_begin(store_t *s, err_t *err);
 
 /* ---- forms (and their items, choices, dimensions) ---- */
 /* Stores f (its source text verbatim plus derived items/choices/dimensions).
  * Same form_id+version with the same source: *existed=1, nothing written.
  * Same version with a different source: error. */
-int store_form_add(store_t *s, const form_t *f, int *id, int *existed, char **err);
+int store_form_add(store_t *s, const form_t *f, int *id, int *existed, err_t *err);
 
 typedef struct {
     int id;
@@ -60,17 +62,17 @@ typedef struct {
     long responses;
 } store_form_row_t;
 int store_form_list(store_t *s, int (*cb)(void *ud, const store_form_row_t *r), void *ud,
-                    char **err);
+                    err_t *err);
 /* The newest version of form_id, re-read from its stored source.  *out is
  * the caller's (form_free).  Returns 1 when there is no such form. */
-int store_form_get(store_t *s, const char *form_id, form_t **out, int *id, char **err);
-int store_form_get_by_id(store_t *s, int id, form_t **out, char **err);
+int store_form_get(store_t *s, const char *form_id, form_t **out, int *id, err_t *err);
+int store_form_get_by_id(store_t *s, int id, form_t **out, err_t *err);
 /* form_ids of every stored form of the role, newest first; caller frees
  * each string and the array. */
-int store_form_ids_by_role(store_t *s, form_role_t role, char ***ids, size_t *n, char **err);
+int store_form_ids_by_role(store_t *s, form_role_t role, char ***ids, size_t *n, err_t *err);
 /* items.id of each item of the stored form `id`, indexed by position;
  * caller frees *ids. */
-int store_item_ids(store_t *s, int form, int **ids, size_t *n, char **err);
+int store_item_ids(store_t *s, int form, int **ids, size_t *n, err_t *err);
 
 /* ---- units ---- */
 typedef struct {
@@ -79,14 +81,14 @@ typedef struct {
     long headcount;     /* -1 = unknown */
 } store_unit_t;
 /* Inserts or updates by code. */
-int store_unit_put(store_t *s, const store_unit_t *u, char **err);
+int store_unit_put(store_t *s, const store_unit_t *u, err_t *err);
 int store_unit_list(store_t *s, int (*cb)(void *ud, const store_unit_t *u), void *ud,
-                    char **err);
-int store_unit_find(store_t *s, const char *code, int *id, char **err);
+                    err_t *err);
+int store_unit_find(store_t *s, const char *code, int *id, err_t *err);
 
 /* The code and name of unit id (caller frees both; either may be NULL when
  * not wanted).  Returns 1 when there is no such unit. */
-int store_unit_get(store_t *s, int id, char **code, char **name, char **err);
+int store_unit_get(store_t *s, int id, char **code, char **name, err_t *err);
 
 /* ---- waves ---- */
 typedef struct {
@@ -94,22 +96,22 @@ typedef struct {
     const char *name, *opened_at, *closed_at;   /* closed_at NULL while open */
     long responses;
 } store_wave_t;
-int store_wave_add(store_t *s, const char *name, int *id, char **err);
-int store_wave_close(store_t *s, const char *name, char **err);
+int store_wave_add(store_t *s, const char *name, int *id, err_t *err);
+int store_wave_close(store_t *s, const char *name, err_t *err);
 int store_wave_list(store_t *s, int (*cb)(void *ud, const store_wave_t *w), void *ud,
-                    char **err);
-int store_wave_find(store_t *s, const char *name, int *id, char **err);
+                    err_t *err);
+int store_wave_find(store_t *s, const char *name, int *id, err_t *err);
 /* The newest open wave; with none at all and create=1, makes one named by
  * the current year.  Returns 1 when there is none (create=0, or every wave
  * is closed). */
-int store_wave_current(store_t *s, int create, int *id, char **err);
+int store_wave_current(store_t *s, int create, int *id, err_t *err);
 /* The newest wave holding responses to form_id (any version). */
-int store_wave_latest_for(store_t *s, const char *form_id, int *id, char **err);
-int store_wave_name(store_t *s, int id, char **name, char **err);
+int store_wave_latest_for(store_t *s, const char *form_id, int *id, err_t *err);
+int store_wave_name(store_t *s, int id, char **name, err_t *err);
 
 /* *closed = 1 when wave id has been closed.  Returns 1 when there is no
  * such wave. */
-int store_wave_closed(store_t *s, int id, int *closed, char **err);
+int store_wave_closed(store_t *s, int id, int *closed, err_t *err);
 
 /* ---- responses ---- */
 typedef struct {
@@ -122,7 +124,7 @@ typedef struct {
  * (YYYY-MM-DD; only its ISO week, YYYY-Www, is stored), where it came from ("web", "terminal", "import", "entry",
  * "simulate").  Call inside store_begin/commit for many at once. */
 int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
-                       const char *source, const store_answer_t *a, size_t n, char **err);
+                       const char *source, const store_answer_t *a, size_t n, err_t *err);
 
 /* Response ids from now on come from a generator seeded with seed instead
  * of SQLite's random source: for simulated data only, so that the same
@@ -147,42 +149,42 @@ typedef struct {
     const char *const *text;   /* NULL when no text */
 } store_scan_row_t;
 int store_scan(store_t *s, const char *form_id, int wave, const form_t *target,
-               int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err);
+               int (*cb)(void *ud, const store_scan_row_t *r), void *ud, err_t *err);
 /* The same, ordered by unit and then by the random id (exports): nothing
  * in the order of the rows says who answered first. */
 int store_scan_by_unit(store_t *s, const char *form_id, int wave, const form_t *target,
-                       int (*cb)(void *ud, const store_scan_row_t *r), void *ud, char **err);
+                       int (*cb)(void *ud, const store_scan_row_t *r), void *ud, err_t *err);
 
 /* Responses per unit to form_id in wave (cb gets unit id, count). */
 int store_count_by_unit(store_t *s, const char *form_id, int wave,
-                        int (*cb)(void *ud, int unit, long n), void *ud, char **err);
+                        int (*cb)(void *ud, int unit, long n), void *ud, err_t *err);
 /* Invitations (tokens) issued per unit for form_id in wave. */
 int store_tokens_by_unit(store_t *s, const char *form_id, int wave,
                          int (*cb)(void *ud, int unit, long issued, long used), void *ud,
-                         char **err);
+                         err_t *err);
 
 /* ---- imports ---- */
 /* 1 if a file with this content hash was imported for form_id before. */
-int store_import_seen(store_t *s, const char *hash, const char *form_id, char **err);
+int store_import_seen(store_t *s, const char *hash, const char *form_id, err_t *err);
 int store_import_record(store_t *s, const char *hash, const char *form_id, const char *file,
-                        long rows, char **err);
+                        long rows, err_t *err);
 
 /* ---- tokens (one-time invitation codes; only a hash is stored) ---- */
 typedef struct {
     int form, unit, wave, used;
 } store_token_t;
 /* Stores a token's hash for form/unit (0 = none)/wave.  Error if it exists. */
-int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, char **err);
+int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, err_t *err);
 /* Looks a hash up; 1 when unknown. */
-int store_token_get(store_t *s, const char *hash, store_token_t *t, char **err);
+int store_token_get(store_t *s, const char *hash, store_token_t *t, err_t *err);
 /* Marks it used; call inside the transaction that stores the response.
  * Returns 1 when it was already used (or unknown): roll back then. */
-int store_token_use(store_t *s, const char *hash, char **err);
+int store_token_use(store_t *s, const char *hash, err_t *err);
 /* Issued and used counts per form, unit code ("" = none) and wave; never
  * which token was used. */
 int store_token_counts(store_t *s, int (*cb)(void *ud, const char *form_id, const char *unit,
                                                const char *wave, long issued, long used),
-                       void *ud, char **err);
+                       void *ud, err_t *err);
 
 /* ---- drafts (the terminal runner saves every answer as it is given) ---- */
 typedef struct {
@@ -190,47 +192,47 @@ typedef struct {
 } store_draft_t;
 /* Creates the draft or updates its cursor (the item the respondent is on). */
 int store_draft_put(store_t *s, const char *key, int form, int wave, int unit, int cursor,
-                    char **err);
+                    err_t *err);
 /* Saves one answer (canonical text) of item position pos; NULL deletes it. */
-int store_draft_answer(store_t *s, const char *key, int pos, const char *text, char **err);
+int store_draft_answer(store_t *s, const char *key, int pos, const char *text, err_t *err);
 /* Reads the draft (1 when none) and calls cb for each saved answer. */
 int store_draft_get(store_t *s, const char *key, store_draft_t *d,
-                    int (*cb)(void *ud, int pos, const char *text), void *ud, char **err);
+                    int (*cb)(void *ud, int pos, const char *text), void *ud, err_t *err);
 /* Deletes it; call in the transaction that stores the response. */
-int store_draft_delete(store_t *s, const char *key, char **err);
+int store_draft_delete(store_t *s, const char *key, err_t *err);
 /* The session holding draft key ("pid@host", set by the runner) and the
  * form version it was made with: 0 and *owner (heap, NULL when no session
  * holds it); 1 when there is no such draft. */
-int store_draft_owner(store_t *s, const char *key, int *form, char **owner, char **err);
+int store_draft_owner(store_t *s, const char *key, int *form, char **owner, err_t *err);
 /* Sets (or with NULL clears) the session holding draft key. */
-int store_draft_set_owner(store_t *s, const char *key, const char *owner, char **err);
+int store_draft_set_owner(store_t *s, const char *key, const char *owner, err_t *err);
 /* How many answers draft key holds (an encrypted box counts as one). */
-int store_draft_count(store_t *s, const char *key, long *n, char **err);
+int store_draft_count(store_t *s, const char *key, long *n, err_t *err);
 /* The encrypted answers of a draft made with an invitation code (seal.h):
  * set (replacing the last), and read (*box heap; 1 when there is none). */
-int store_draft_box(store_t *s, const char *key, const void *box, size_t n, char **err);
-int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t *n, char **err);
+int store_draft_box(store_t *s, const char *key, const void *box, size_t n, err_t *err);
+int store_draft_box_get(store_t *s, const char *key, unsigned char **box, size_t *n, err_t *err);
 
 /* ---- sealed waves (ballot.h) ---- */
 /* Seals wave: its submissions are stored as ballots sealed to pk. */
-int store_wave_seal(store_t *s, int wave, const unsigned char pk[32], char **err);
+int store_wave_seal(store_t *s, int wave, const unsigned char pk[32], err_t *err);
 /* 1 and pk when wave is sealed, 0 when it is not (or no such wave). */
-int store_wave_key(store_t *s, int wave, unsigned char pk[32], char **err);
-int store_ballot_add(store_t *s, int wave, int unit, const void *box, size_t n, char **err);
+int store_wave_key(store_t *s, int wave, unsigned char pk[32], err_t *err);
+int store_ballot_add(store_t *s, int wave, int unit, const void *box, size_t n, err_t *err);
 /* Every ballot of wave, in the order of their random ids. */
 int store_ballot_scan(store_t *s, int wave,
                       int (*cb)(void *ud, long id, int unit, const unsigned char *box, size_t n),
-                      void *ud, char **err);
+                      void *ud, err_t *err);
 /* Inside the transaction that stores the opened responses: the wave is
  * no longer sealed (responses may be added), and its ballots are deleted
  * (zeroed in the file: secure_delete). */
-int store_wave_unseal(store_t *s, int wave, char **err);
-int store_ballot_delete(store_t *s, int wave, char **err);
+int store_wave_unseal(store_t *s, int wave, err_t *err);
+int store_ballot_delete(store_t *s, int wave, err_t *err);
 
 /* ---- secrets (hashed: the admin secret) ---- */
-int store_secret_put(store_t *s, const char *name, const char *value, char **err);
+int store_secret_put(store_t *s, const char *name, const char *value, err_t *err);
 /* *value heap; 1 when none is stored. */
-int store_secret_get(store_t *s, const char *name, char **value, char **err);
+int store_secret_get(store_t *s, const char *name, char **value, err_t *err);
 
 /* ---- batches (double entry of paper forms) ---- */
 /* A batch holds the first keying of its
@@ -243,22 +245,22 @@ typedef struct {
     long compared, differences; /* values compared in the second keying; how many differed */
 } store_batch_t;
 /* Looks a batch up by name; 1 when there is none. */
-int store_batch_get(store_t *s, const char *name, store_batch_t *b, char **err);
+int store_batch_get(store_t *s, const char *name, store_batch_t *b, err_t *err);
 int store_batch_add(store_t *s, const char *name, int form, int wave, int unit, int *id,
-                    char **err);
+                    err_t *err);
 /* Keeps questionnaire seq of the first keying (n answers: item positions
  * and canonical texts) and sets keyed = seq.  Call inside a transaction. */
 int store_batch_keep(store_t *s, int batch, long seq, const int *pos,
-                     const char *const *text, size_t n, char **err);
+                     const char *const *text, size_t n, err_t *err);
 /* Calls cb for each first-keying answer of questionnaire seq. */
 int store_batch_values(store_t *s, int batch, long seq,
-                       int (*cb)(void *ud, int pos, const char *text), void *ud, char **err);
+                       int (*cb)(void *ud, int pos, const char *text), void *ud, err_t *err);
 /* Closes the first keying (pass 2 begins). */
-int store_batch_close(store_t *s, int batch, char **err);
+int store_batch_close(store_t *s, int batch, err_t *err);
 /* Questionnaire seq was verified: deletes its first keying, counts it and
  * adds the comparison counts.  Call inside the transaction that stores
  * its response. */
 int store_batch_verified(store_t *s, int batch, long seq, long compared, long differences,
-                         char **err);
+                         err_t *err);
 
 #endif

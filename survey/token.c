@@ -14,6 +14,7 @@
  */
 #include "survey/token.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -179,7 +180,7 @@ static int make_code(char out[TOK_ISSUED_LEN + 1])
     return 0;
 }
 
-int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, char **err)
+int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, err_t *err)
 {
     /* the link: BASE?code=CODE (a BASE that has a query gets &code=) */
     size_t bl = strlen(base_url);
@@ -192,7 +193,7 @@ int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, char **err)
     b->links = util_xcalloc(n, sizeof *b->links);
     for (size_t i = 0; i < n; i++) {
         if (make_code(b->codes[i]) != 0) {
-            util_seterr(err, _("cannot read the system's random source: %s"), strerror(errno));
+            err_set(err, ERR_IO, _("cannot read the system's random source: %s"), strerror(errno));
             goto cleanup;
         }
         b->links[i] = util_fmt("%s%s", link_base, b->codes[i]);
@@ -212,16 +213,16 @@ void tok_batch_free(tok_batch_t *b)
     memset(b, 0, sizeof *b);
 }
 
-static int write_file(const char *path, const util_buf_t *b, char **err)
+static int write_file(const char *path, const util_buf_t *b, err_t *err)
 {
     FILE *f = fopen(path, "wb");
     if (!f) {
-        util_seterr(err, _("cannot write %s: %s"), path, strerror(errno));
+        err_set(err, ERR_IO, _("cannot write %s: %s"), path, strerror(errno));
         return -1;
     }
     size_t wrote = b->len ? fwrite(b->s, 1, b->len, f) : 0;
     if (fclose(f) != 0 || wrote != b->len) {
-        util_seterr(err, _("cannot write %s: %s"), path, strerror(errno));
+        err_set(err, ERR_IO, _("cannot write %s: %s"), path, strerror(errno));
         remove(path);
         return -1;
     }
@@ -235,7 +236,7 @@ static int by_text(const void *a, const void *b)
 }
 
 int tok_batch_store(store_t *s, const tok_batch_t *b, int form, int unit, int wave,
-                    const char *slips_path, const util_buf_t *slips, char **err)
+                    const char *slips_path, const util_buf_t *slips, err_t *err)
 {
     int rc = -1;
     int wrote_slips = 0;
@@ -249,7 +250,7 @@ int tok_batch_store(store_t *s, const tok_batch_t *b, int form, int unit, int wa
         goto done;
     for (size_t i = 0; i < b->n; i++)
         if (!h[i] || store_token_add(s, h[i], form, unit, wave, err) != 0) {
-            util_seterr(err, _("cannot store the codes"));
+            err_set(err, ERR_FAIL, _("cannot store the codes"));
             goto fail;
         }
     if (slips_path) {
@@ -270,4 +271,49 @@ done:
         free(h[i]);
     free(h);
     return rc;
+}
+
+int tok_url_loopback(const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    size_t n = strcspn(p, "/?#");
+    const char *at = memchr(p, '@', n);   /* user:password@host */
+    if (at) {
+        n -= (size_t)(at + 1 - p);
+        p = at + 1;
+    }
+    char host[256];
+    if (*p == '[') {   /* [IPv6]:port */
+        const char *end = memchr(p, ']', n);
+        n = end ? (size_t)(end - p - 1) : 0;
+        p++;
+    } else {
+        n = strcspn(p, ":/?#");
+    }
+    if (n == 0 || n >= sizeof host)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        host[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
+    host[n] = '\0';
+    if (host[n - 1] == '.')   /* "localhost." is localhost too */
+        host[--n] = '\0';
+    if (strcmp(host, "localhost") == 0 || (n > 10 && strcmp(host + n - 10, ".localhost") == 0))
+        return 1;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET6, host, &a6) == 1) {
+        if (IN6_IS_ADDR_LOOPBACK(&a6) || IN6_IS_ADDR_UNSPECIFIED(&a6))
+            return 1;
+        if (!IN6_IS_ADDR_V4MAPPED(&a6))
+            return 0;
+        return a6.s6_addr[12] == 127 || (a6.s6_addr[12] | a6.s6_addr[13] | a6.s6_addr[14] |
+                                          a6.s6_addr[15]) == 0;
+    }
+    /* inet_aton takes every IPv4 form a browser does: 127.1, 2130706433,
+     * 0x7f.0.0.1 */
+    struct in_addr a4;
+    if (inet_aton(host, &a4) == 0)
+        return 0;
+    uint32_t v = ntohl(a4.s_addr);
+    return (v >> 24) == 127 || v == 0;
 }

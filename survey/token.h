@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "base/util.h"
 #include "survey/store.h"
 
@@ -52,17 +53,24 @@ typedef struct {
 
 /* Makes n fresh codes (straight from getrandom()) and their links on
  * base_url, which starts with http:// or https:// (a base that has a
- * query gets &code=).  0, or -1 with *err when the system's random
+ * query gets &code=).  0, or -1 with err when the system's random
  * source fails.  Free the batch with tok_batch_free() either way. */
-int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, char **err);
+int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, err_t *err);
 void tok_batch_free(tok_batch_t *b);   /* frees the contents */
+
+/* 1 when the host of an http(s) URL is this computer as only it can reach
+ * it: localhost (and NAME.localhost), 127.0.0.0/8, ::1, 0.0.0.0 or ::,
+ * written in any of the forms a browser accepts for them (decimal,
+ * 0x7f000001, [::ffff:127.0.0.1]...).  A phone that scans a slip with such
+ * a link opens itself, not the survey. */
+int tok_url_loopback(const char *url);
 
 /* Stores the hash of every code of the batch for the form, unit (0: the
  * form asks for it) and wave in one transaction.  With slips_path, the
  * slips page is written to that file inside the transaction, so that no
  * code is stored that nobody could hand out, and removed again when the
- * commit fails.  0, or -1 with *err and nothing stored. */
+ * commit fails.  0, or -1 with err and nothing stored. */
 int tok_batch_store(store_t *s, const tok_batch_t *b, int form, int unit, int wave,
-                    const char *slips_path, const util_buf_t *slips, char **err);
+                    const char *slips_path, const util_buf_t *slips, err_t *err);
 
 #endif

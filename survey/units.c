@@ -79,17 +79,15 @@ static int on_row(void *ud, const csvr_row_t *row)
 }
 
 int units_parse(const char *file, const char *data, size_t len, units_list_t *out,
-                util_diag_t *diag, char **err)
+                util_diag_t *diag, err_t *err)
 {
-    char *text = NULL, *why = NULL;
+    char *text = NULL;
     size_t tlen;
     reader_t r = {file, out, diag, 0};
     int rc = -1;
-    if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, NULL, &why) != 0 ||
-        csvr_parse_mem(text, tlen, csvr_sniff_delim(text, tlen), on_row, &r, &why) != 0) {
-        char *at = util_msg_at(file, why);
-        util_seterr(err, "%s", at);
-        free(at);
+    if (enc_to_utf8(data, len, ENC_AUTO, &text, &tlen, NULL, err) != 0 ||
+        csvr_parse_mem(text, tlen, csvr_sniff_delim(text, tlen), on_row, &r, err) != 0) {
+        err_set_file(err, file);
         goto cleanup;
     }
     if (out->n == 0)
@@ -97,11 +95,10 @@ int units_parse(const char *file, const char *data, size_t len, units_list_t *ou
     rc = 0;
 cleanup:
     free(text);
-    free(why);
     return rc;
 }
 
-int units_read_file(const char *path, units_list_t *out, util_diag_t *diag, char **err)
+int units_read_file(const char *path, units_list_t *out, util_diag_t *diag, err_t *err)
 {
     char *data = NULL;
     size_t len;
@@ -121,7 +118,7 @@ void units_list_free(units_list_t *l)
     memset(l, 0, sizeof *l);
 }
 
-int units_store(store_t *s, const units_list_t *l, char **err)
+int units_store(store_t *s, const units_list_t *l, err_t *err)
 {
     if (store_begin(s, err) != 0)
         return -1;

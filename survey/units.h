@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "base/util.h"
 #include "survey/store.h"
 
@@ -32,16 +33,16 @@ typedef struct {
  * Every row is kept in *out, and every problem with a row (an empty or
  * repeated code, an empty name, a bad headcount, too many columns, an
  * overlong cell) or an empty list is added to diag.  Returns 0 (diag says
- * whether the list is valid), or -1 with *err ("FILE:LINE:COL: ...") when
- * the bytes are neither UTF-8 nor GB18030 or not CSV. */
+ * whether the list is valid), or -1 with err (ERR_INPUT at its file, line
+ * and column) when the bytes are neither UTF-8 nor GB18030 or not CSV. */
 int units_parse(const char *file, const char *data, size_t len, units_list_t *out,
-                util_diag_t *diag, char **err);
+                util_diag_t *diag, err_t *err);
 /* units_parse() over the file at path. */
-int units_read_file(const char *path, units_list_t *out, util_diag_t *diag, char **err);
+int units_read_file(const char *path, units_list_t *out, util_diag_t *diag, err_t *err);
 void units_list_free(units_list_t *l);   /* frees the contents; l itself is the caller's */
 
 /* Stores every unit of the list (new codes added, existing ones updated)
- * in one transaction: all or nothing.  0, or -1 with *err. */
-int units_store(store_t *s, const units_list_t *l, char **err);
+ * in one transaction: all or nothing.  0, or -1 with err. */
+int units_store(store_t *s, const units_list_t *l, err_t *err);
 
 #endif

@@ -43,7 +43,7 @@ typedef struct {
     form_slot_t *forms;
     size_t nforms;
     long opened;
-    char **err;
+    err_t *err;
 } open_t;
 
 static form_slot_t *form_of(open_t *o, int id)
@@ -99,11 +99,12 @@ static int store_one(open_t *o, int unit, char *m, size_t mn, const char **why)
         char *text = p + used + 1;
         while (pos < fs->nids && fs->ids[pos] != item)
             pos++;
-        char c = text[len], *e = NULL;
+        err_t e = {0};
+        char c = text[len];
         text[len] = '\0';
         int bad = pos == fs->nids || ans_set(a, pos, text, &e) != 0;
         text[len] = c;
-        free(e);
+        err_clear(&e);
         if (bad)
             goto cleanup;
         p = text + len + 1;
@@ -130,8 +131,8 @@ static int open_one(void *ud, long id, int unit, const unsigned char *box, size_
     int rc = seal_ballot_open(o->pk, o->sk, box, n, &m, &mn) == 0 ? store_one(o, unit, m, mn, &why)
                                                                  : -1;
     if (rc != 0 && why)
-        util_seterr(o->err, _("a ballot of survey round %s cannot be opened (%s); nothing was "
-                              "changed"), o->name, why);
+        err_set(o->err, ERR_INPUT, _("a ballot of survey round %s cannot be opened (%s); nothing "
+                                     "was changed"), o->name, why);
     if (m)
         seal_wipe(m, mn);
     free(m);
@@ -139,7 +140,7 @@ static int open_one(void *ud, long id, int unit, const unsigned char *box, size_
 }
 
 /* The key pair in keyfile, for wave `name` (whose public key is pk). */
-static int read_key(open_t *o, const char *keyfile, char **err)
+static int read_key(open_t *o, const char *keyfile, err_t *err)
 {
     char *data = NULL, *line;
     size_t len;
@@ -150,15 +151,15 @@ static int read_key(open_t *o, const char *keyfile, char **err)
     char *pkl = strstr(data, "\npk "), *skl = strstr(data, "\nsk ");
     if (strncmp(data, BALLOT_KEY_MAGIC, strlen(BALLOT_KEY_MAGIC)) != 0 || !pkl || !skl ||
         unhex(pkl + 4, pk, sizeof pk) != 0 || unhex(skl + 4, o->sk, sizeof o->sk) != 0) {
-        util_seterr(err, _("%s is not a key file written by 'gapsurvey wave add --sealed'"),
-                    keyfile);
+        err_set(err, ERR_INPUT, _("%s is not a key file written by 'gapsurvey wave add --sealed'"),
+                keyfile);
         goto cleanup;
     }
     if (memcmp(pk, o->pk, sizeof pk) != 0) {
         line = strstr(data, "\nwave ");
-        util_seterr(err, _("%s is not the key of survey round %s (it is the key of %.*s); "
-                           "nothing was changed"), keyfile, o->name,
-                    line ? (int)strcspn(line + 6, "\n") : 1, line ? line + 6 : "?");
+        err_set(err, ERR_INPUT, _("%s is not the key of survey round %s (it is the key of %.*s); "
+                                  "nothing was changed"), keyfile, o->name,
+                line ? (int)strcspn(line + 6, "\n") : 1, line ? line + 6 : "?");
         goto cleanup;
     }
     rc = 0;
@@ -168,19 +169,19 @@ cleanup:
     return rc;
 }
 
-int unseal_wave(store_t *s, const char *name, const char *keyfile, long *opened, char **err)
+int unseal_wave(store_t *s, const char *name, const char *keyfile, long *opened, err_t *err)
 {
     open_t o = {.s = s, .name = name, .err = err};
     int rc = -1, in_tx = 0;
     *opened = 0;
     int r = store_wave_find(s, name, &o.wave, err);
     if (r == 1)
-        util_seterr(err, _("no wave named '%s'"), name);
+        err_set(err, ERR_NOTFOUND, _("no wave named '%s'"), name);
     if (r != 0)
         goto cleanup;
     r = store_wave_key(s, o.wave, o.pk, err);
     if (r == 0)
-        util_seterr(err, _("survey round %s is not sealed: close it without --key"), name);
+        err_set(err, ERR_FAIL, _("survey round %s is not sealed: close it without --key"), name);
     if (r != 1)
         goto cleanup;
     if (read_key(&o, keyfile, err) != 0 || store_begin(s, err) != 0)

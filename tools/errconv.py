@@ -47,7 +47,12 @@ build and fix what the compiler reports.  What it leaves to you:
     cli_perror() print "FILE:LINE:COL: message";
   - expr_parse(src, &e, &err, &col) lost its col: err.col;
   - csvr_error() returns the reader's const err_t *;
-  - the guessed codes: ERR_FAIL where a better one fits.
+  - the guessed codes: ERR_FAIL where a better one fits;
+  - a `char **msg` that is no error but data (seal.c's plaintext was one;
+    it is called `plain` now, so the tool leaves it alone): name such an
+    out-parameter otherwise before running the tool.
+On a branch that merged main after the conversion landed (main has
+base/err.[ch]): merge, run the tool, build, fix what the compiler reports.
 """
 import os
 import re

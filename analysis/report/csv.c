@@ -61,23 +61,23 @@ static void cnums(FILE *f, const double *v, const int *prec, size_t n)
     }
 }
 
-static FILE *csv_open(const char *dir, const char *name, char **err)
+static FILE *csv_open(const char *dir, const char *name, err_t *err)
 {
     char *path = util_fmt("%s/%s", dir, name);
     FILE *f = fopen(path, "wb");
     if (!f)
-        util_seterr(err, "%s: %s", path, strerror(errno));
+        err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
     else
         fputs("\xEF\xBB\xBF", f);   /* BOM: Excel/WPS then read UTF-8, not GBK */
     free(path);
     return f;
 }
 
-static int csv_close(FILE *f, const char *dir, const char *name, char **err)
+static int csv_close(FILE *f, const char *dir, const char *name, err_t *err)
 {
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) {
-        util_seterr(err, _("%s/%s: write error"), dir, name);
+        err_set(err, ERR_FAIL, _("%s/%s: write error"), dir, name);
         return -1;
     }
     return 0;
@@ -306,7 +306,7 @@ static void csv_pvs(FILE *f, const res_t *r)
     }
 }
 
-int render_csv(const res_t *r, const char *dir, char **err)
+int render_csv(const res_t *r, const char *dir, err_t *err)
 {
     static const struct {
         const char *name;
@@ -318,7 +318,7 @@ int render_csv(const res_t *r, const char *dir, char **err)
                   {"points_vs_staff.csv", csv_pvs, 1},   {"questions.csv", csv_questions, 2},
                   {"crosstab.csv", csv_crosstab, 3}};
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        util_seterr(err, "%s: %s", dir, strerror(errno));
+        err_set(err, ERR_IO, "%s: %s", dir, strerror(errno));
         return -1;
     }
     /* an analysis below the safe minimum group size says so at the top

@@ -498,10 +498,11 @@ void doc_figure(doc_t *d, const plot_t *pl)
 {
     if (!d->plotdir)
         return;
-    char *path = util_fmt("%s/%s.svg", d->plotdir, pl->base), *svg = NULL, *e = NULL;
+    err_t e = {0};
+    char *path = util_fmt("%s/%s.svg", d->plotdir, pl->base), *svg = NULL;
     size_t len;
     if (util_read_file(path, &svg, &len, &e) != 0) {
-        free(e);
+        err_clear(&e);
         free(path);
         return;   /* the picture is listed as drawn, so this is unlikely; leave it out */
     }

@@ -946,7 +946,7 @@ static int zadd(zip_t *za, const char *name, const char *data, const char *path)
 
 enum { P_DOC, P_STYLES, P_NUMBERING, P_FONTS, P_FOOTER, P_SETTINGS, P_RELS, P_CORE, P_N };
 
-int docx_save(docx_t *x, const char *path, const char *title, char **err)
+int docx_save(docx_t *x, const char *path, const char *title, err_t *err)
 {
     static const char *const names[P_N] = {"word/document.xml", "word/styles.xml",   "word/numbering.xml",
                                            "word/fontTable.xml", "word/footer1.xml", "word/settings.xml",
@@ -959,7 +959,7 @@ int docx_save(docx_t *x, const char *path, const char *title, char **err)
     if (!za) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
-        util_seterr(err, "%s: %s", path, zip_error_strerror(&ze));
+        err_set(err, ERR_FAIL, "%s: %s", path, zip_error_strerror(&ze));
         zip_error_fini(&ze);
         goto cleanup;
     }
@@ -974,13 +974,13 @@ int docx_save(docx_t *x, const char *path, const char *title, char **err)
         bad = zadd(za, name, NULL, x->media[i]);
     }
     if (bad || zip_close(za) != 0) {
-        util_seterr(err, "%s: %s", path, zip_strerror(za));
+        err_set(err, ERR_FAIL, "%s: %s", path, zip_strerror(za));
         zip_discard(za);
         unlink(tmp);
         goto cleanup;
     }
     if (fs_commit(tmp, path) != 0) {
-        util_seterr(err, "%s: %s", path, strerror(errno));
+        err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
         unlink(tmp);
         goto cleanup;
     }

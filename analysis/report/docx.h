@@ -26,6 +26,8 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
+
 typedef struct docx docx_t;
 
 /* How a table cell is shown: text (left), a number (right), a number
@@ -77,7 +79,7 @@ int docx_figure(docx_t *x, const char *png, const char *print, const char *patte
                 int narrow);
 
 /* Writes the document to path (replaced atomically); title goes into its
- * properties.  Returns 0, or -1 with *err (heap). */
-int docx_save(docx_t *x, const char *path, const char *title, char **err);
+ * properties.  Returns 0, or -1 with err. */
+int docx_save(docx_t *x, const char *path, const char *title, err_t *err);
 
 #endif

@@ -245,7 +245,7 @@ static char *file_base(const char *code)
 }
 
 static int save(doc_t *d, const char *dir, const char *base, unsigned formats, const char *title, char **path,
-                char **err)
+                err_t *err)
 {
     static const struct {
         unsigned f;
@@ -268,7 +268,7 @@ static int save(doc_t *d, const char *dir, const char *base, unsigned formats, c
 }
 
 /* The whole report of group g into dir. */
-static int write_one(const res_t *r, size_t g, const char *dir, unsigned formats, char **path, char **err)
+static int write_one(const res_t *r, size_t g, const char *dir, unsigned formats, char **path, err_t *err)
 {
     doc_t d = {.r = r, .zh = render_zh(r)};
     const res_group_t *G = &r->groups[g];
@@ -323,18 +323,18 @@ static int write_one(const res_t *r, size_t g, const char *dir, unsigned formats
     return rc;
 }
 
-int feedback_write(const res_t *r, const char *code, const char *dir, unsigned formats, char **path, char **err)
+int feedback_write(const res_t *r, const char *code, const char *dir, unsigned formats, char **path, err_t *err)
 {
     if (path)
         *path = NULL;
     for (size_t g = 0; g < r->ngroups; g++)
         if (r->groups[g].code && strcmp(r->groups[g].code, code) == 0)
             return write_one(r, g, dir, formats, path, err);
-    util_seterr(err, _("no unit '%s' in this analysis"), code);
+    err_set(err, ERR_NOTFOUND, _("no unit '%s' in this analysis"), code);
     return 1;
 }
 
-int feedback_write_all(const res_t *r, const char *dir, unsigned formats, size_t *n, char **err)
+int feedback_write_all(const res_t *r, const char *dir, unsigned formats, size_t *n, err_t *err)
 {
     size_t done = 0;
     int rc = 0;

@@ -452,7 +452,7 @@ static void json_points(util_buf_t *b, const res_t *r)
     }
 }
 
-int render_json(const res_t *r, FILE *out, char **err)
+int render_json(const res_t *r, FILE *out, err_t *err)
 {
     util_buf_t buf = {0}, *b = &buf;
     json_head(b, r);
@@ -502,7 +502,7 @@ int render_json(const res_t *r, FILE *out, char **err)
     util_buf_adds(b, "]\n}\n");
     int rc = 0;
     if (fwrite(b->s, 1, b->len, out) != b->len || fflush(out) != 0) {
-        util_seterr(err, _("writing JSON: %s"), strerror(errno));
+        err_set(err, ERR_IO, _("writing JSON: %s"), strerror(errno));
         rc = -1;
     }
     util_buf_free(b);

@@ -57,7 +57,7 @@ typedef struct {
     size_t nshown;
     plot_t *plots;          /* drawn so far */
     size_t n, cap;
-    char *first_err;        /* first gnuplot failure, kept while others go on */
+    err_t first_err;        /* first gnuplot failure, kept while others go on */
     int no_gnuplot;         /* the program could not be started: stop trying */
 } pctx_t;
 
@@ -258,14 +258,14 @@ const char *plot_gnuplot(void)
 
 /* A plot that is no longer drawn (a unit now suppressed, say) must not
  * stay behind from an earlier run. */
-int plot_clear(const char *dir, char **err)
+int plot_clear(const char *dir, err_t *err)
 {
     static const char *const ext[] = {".gp", ".dat", ".png", ".svg"};
     DIR *dp = opendir(dir);
     if (!dp) {
         if (errno == ENOENT)
             return 0;
-        util_seterr(err, _("%s: cannot read directory: %s"), dir, strerror(errno));
+        err_set(err, ERR_IO, _("%s: cannot read directory: %s"), dir, strerror(errno));
         return -1;
     }
     int rc = 0;
@@ -277,7 +277,8 @@ int plot_clear(const char *dir, char **err)
             if (n > k && strcmp(e->d_name + n - k, ext[i]) == 0) {
                 char *p = util_fmt("%s/%s", dir, e->d_name);
                 if (unlink(p) != 0 && errno != ENOENT) {
-                    util_seterr(err, _("%s: cannot remove the old plot: %s"), p, strerror(errno));
+                    err_set(err, ERR_IO, _("%s: cannot remove the old plot: %s"), p,
+                            strerror(errno));
                     rc = -1;
                 }
                 free(p);
@@ -292,7 +293,7 @@ int plot_clear(const char *dir, char **err)
 /* Whole or not at all: a researcher re-running one script by hand after an
  * interrupted run must not draw from half a data file. */
 static int write_file(const char *dir, const char *name, const char *text, size_t len,
-                      char **err)
+                      err_t *err)
 {
     char *path = util_fmt("%s/%s", dir, name);
     int rc = fs_write_atomic(path, text, len, err);
@@ -300,21 +301,22 @@ static int write_file(const char *dir, const char *name, const char *text, size_
     return rc;
 }
 
-/* Runs `gnuplot script` in dir.  Returns 0; -1 with *err holding gnuplot's
- * own message; -2 when the program cannot be started at all. */
-static int run_gnuplot(const char *dir, const char *script, char **err)
+/* Runs `gnuplot script` in dir.  Returns 0, or -1 with err holding
+ * gnuplot's own message, ERR_NOTFOUND when the program cannot be started
+ * at all. */
+static int run_gnuplot(const char *dir, const char *script, err_t *err)
 {
     const char *prog = plot_gnuplot();
     int pfd[2];
     if (pipe(pfd) != 0) {
-        util_seterr(err, _("cannot run gnuplot: %s"), strerror(errno));
+        err_set(err, ERR_IO, _("cannot run gnuplot: %s"), strerror(errno));
         return -1;
     }
     pid_t pid = fork();
     if (pid < 0) {
         close(pfd[0]);
         close(pfd[1]);
-        util_seterr(err, _("cannot run gnuplot: %s"), strerror(errno));
+        err_set(err, ERR_IO, _("cannot run gnuplot: %s"), strerror(errno));
         return -1;
     }
     if (pid == 0) {
@@ -349,15 +351,15 @@ static int run_gnuplot(const char *dir, const char *script, char **err)
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
-        util_seterr(err, _("gnuplot could not be started ('%s' not found); install the package "
-                           "gnuplot-nox (apt-get install gnuplot-nox) or set GAPSURVEY_GNUPLOT"),
-                    prog);
-        rc = -2;
+        err_set(err, ERR_NOTFOUND, _("gnuplot could not be started ('%s' not found); install "
+                                     "the package gnuplot-nox (apt-get install gnuplot-nox) or "
+                                     "set GAPSURVEY_GNUPLOT"), prog);
+        rc = -1;
     } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         char *msg = out.s ? util_trim(out.s) : NULL;
-        util_seterr(err, _("gnuplot failed on %s/%s%s%s (a working gnuplot comes with the "
-                           "package gnuplot-nox)"),
-                    dir, script, msg && *msg ? ": " : "", msg && *msg ? msg : "");
+        err_set(err, ERR_FAIL, _("gnuplot failed on %s/%s%s%s (a working gnuplot comes with the "
+                                 "package gnuplot-nox)"), dir, script, msg && *msg ? ": " : "",
+                msg && *msg ? msg : "");
         rc = -1;
     }
     util_buf_free(&out);
@@ -382,12 +384,12 @@ static int file_nonempty(const char *dir, const char *name)
  * only when the files cannot be written; gnuplot failures are kept in
  * c->first_err. */
 static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, const char *title,
-                long dim, long group, char **err)
+                long dim, long group, err_t *err)
 {
     util_buf_t s = {0};
     int rc = -1;
     char *gpname = util_fmt("%s.gp", base), *datname = util_fmt("%s.dat", base);
-    char *gerr = NULL;
+    err_t gerr = {0};
     char *ctitle = cut(title, 200);
     util_buf_addf(&s, "# gapsurvey: ");
     for (const char *p = ctitle; *p; p++)
@@ -417,7 +419,7 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
     if (c->no_gnuplot)
         goto cleanup;
     int g = run_gnuplot(c->dir, gpname, &gerr);
-    if (g == -2)
+    if (gerr.code == ERR_NOTFOUND)
         c->no_gnuplot = 1;
     if (g == 0) {
         char *png = util_fmt("%s.png", base), *svg = util_fmt("%s.svg", base);
@@ -427,13 +429,10 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
         free(svg);
         free(print);
         if (!ok)
-            gerr = util_fmt(_("gnuplot wrote no picture for %s/%s"), c->dir, gpname);
+            err_set(&gerr, ERR_FAIL, _("gnuplot wrote no picture for %s/%s"), c->dir, gpname);
     }
-    if (gerr) {
-        if (!c->first_err) {
-            c->first_err = gerr;
-            gerr = NULL;
-        }
+    if (gerr.code != ERR_OK) {
+        err_move(&c->first_err, &gerr);   /* a later failure is dropped */
         goto cleanup;
     }
     if (c->n == c->cap) {
@@ -443,7 +442,7 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
     c->plots[c->n++] = (plot_t){kind, util_xstrdup(base), util_xstrdup(title), dim, group};
 cleanup:
     free(ctitle);
-    free(gerr);
+    err_clear(&gerr);
     free(gpname);
     free(datname);
     util_buf_free(&s);
@@ -694,7 +693,7 @@ static void heatmap_gp(const pctx_t *c, const pfile_t *pf, util_buf_t *s, const 
 /* Groups x dimensions.  Above PLOT_ROWS_MAX groups only the most notable
  * (plot_notable) are shown, the largest shortfall first, and the title says so;
  * every group is in the report's table and groups.csv. */
-static int plot_heatmap(pctx_t *c, char **err)
+static int plot_heatmap(pctx_t *c, err_t *err)
 {
     const res_t *r = c->r;
     if (!c->nshown || !r->ndims)
@@ -761,7 +760,7 @@ static int cmp_dim_mean(const void *a, const void *b, const void *ctx)
     return x > y ? -1 : x < y ? 1 : 0;
 }
 
-static int plot_means(pctx_t *c, char **err)
+static int plot_means(pctx_t *c, err_t *err)
 {
     const res_t *r = c->r;
     if (!r->ndims)
@@ -1048,7 +1047,7 @@ static void funnel_plot_cmd(const pctx_t *c, size_t j, util_buf_t *s, const char
     util_buf_adds(s, "\n");
 }
 
-static int plot_funnel(pctx_t *c, size_t j, char **err)
+static int plot_funnel(pctx_t *c, size_t j, err_t *err)
 {
     const res_t *r = c->r;
     const res_dim_t *dm = &r->dims[j];
@@ -1118,7 +1117,7 @@ static int cmp_gap_abs(const void *a, const void *b, const void *ctx)
     return x > y ? -1 : x < y ? 1 : 0;
 }
 
-static int plot_dumbbell(pctx_t *c, size_t j, char **err)
+static int plot_dumbbell(pctx_t *c, size_t j, err_t *err)
 {
     const res_t *r = c->r;
     const res_dim_t *dm = &r->dims[j];
@@ -1365,7 +1364,7 @@ static void likert_gp(const pctx_t *c, const pfile_t *pf, util_buf_t *s, const l
                   base);
 }
 
-static int plot_likert(pctx_t *c, size_t j, char **err)
+static int plot_likert(pctx_t *c, size_t j, err_t *err)
 {
     const res_t *r = c->r;
     const res_dim_t *dm = &r->dims[j];
@@ -1393,7 +1392,7 @@ static int plot_likert(pctx_t *c, size_t j, char **err)
     return rc;
 }
 
-static int plot_radar(pctx_t *c, size_t gi, char **err)
+static int plot_radar(pctx_t *c, size_t gi, err_t *err)
 {
     const res_t *r = c->r;
     const res_group_t *g = &r->groups[gi];
@@ -1487,7 +1486,7 @@ static int plot_radar(pctx_t *c, size_t gi, char **err)
     return rc;
 }
 
-static int plot_change(pctx_t *c, char **err)
+static int plot_change(pctx_t *c, err_t *err)
 {
     const res_t *r = c->r;
     char a[40];
@@ -1571,7 +1570,7 @@ static int cmp_rate_v(const void *a, const void *b, const void *ctx)
     return x < y ? -1 : x > y ? 1 : 0;
 }
 
-static int plot_response(pctx_t *c, char **err)
+static int plot_response(pctx_t *c, err_t *err)
 {
     const res_t *r = c->r;
     char a[40];
@@ -1665,7 +1664,7 @@ void plot_list_free(plot_t *plots, size_t n)
 }
 
 int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void *arg, plot_t **plots,
-                      size_t *nplots, char **err)
+                      size_t *nplots, err_t *err)
 {
     pctx_t c = {.r = r, .dir = dir};
     int rc = -1;
@@ -1725,21 +1724,21 @@ int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void
         goto cleanup;
     TOLD();
 #undef TOLD
-    if (c.first_err) {
-        util_seterr(err, "%s", c.first_err);
+    if (c.first_err.code != ERR_OK) {
+        err_move(err, &c.first_err);
         goto cleanup;
     }
     rc = 0;
 cleanup:
     *plots = c.plots;
     *nplots = c.n;
-    free(c.first_err);
+    err_clear(&c.first_err);
     free(c.shown);
     free(radar);
     return rc;
 }
 
-int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, char **err)
+int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, err_t *err)
 {
     return plot_all_progress(r, dir, NULL, NULL, plots, nplots, err);
 }

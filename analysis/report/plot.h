@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "analysis/results.h"
+#include "base/err.h"
 
 typedef enum {
     PLOT_HEATMAP,      /* groups x dimensions, weak cells marked */
@@ -75,17 +76,17 @@ const char *plot_gnuplot(void);
  * so no plot of a group that is now suppressed stays behind) and runs
  * gnuplot on each script with dir as its working directory.
  * *plots (caller frees with plot_list_free) lists the plots whose PNG and
- * SVG were drawn.  Returns 0; or -1 with *err (heap) when dir cannot be
+ * SVG were drawn.  Returns 0; or -1 with err when dir cannot be
  * written or gnuplot is missing or fails — the message names the package
  * to install — and *plots then holds the plots drawn before the failure. */
-int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, char **err);
+int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, err_t *err);
 /* plot_all telling progress to fn (may be NULL). */
 int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void *arg, plot_t **plots,
-                      size_t *nplots, char **err);
+                      size_t *nplots, err_t *err);
 void plot_list_free(plot_t *plots, size_t n);   /* NULL is fine */
 
 /* Removes the .gp, .dat, .png and .svg files from dir (a missing dir is
- * fine).  Returns 0, or -1 with *err. */
-int plot_clear(const char *dir, char **err);
+ * fine).  Returns 0, or -1 with err. */
+int plot_clear(const char *dir, err_t *err);
 
 #endif

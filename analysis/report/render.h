@@ -22,14 +22,15 @@
 #include <stdio.h>
 
 #include "analysis/results.h"
+#include "base/err.h"
 
-/* The whole result as JSON on out.  Returns 0, or -1 with *err (heap). */
-int render_json(const res_t *r, FILE *out, char **err);
+/* The whole result as JSON on out.  Returns 0, or -1 with err. */
+int render_json(const res_t *r, FILE *out, err_t *err);
 
 /* dimensions.csv, groups.csv, items.csv, gaps.csv, changes.csv in dir
  * (UTF-8 with BOM so Excel and WPS open Chinese text correctly).  Returns
- * 0, or -1 with *err (heap). */
-int render_csv(const res_t *r, const char *dir, char **err);
+ * 0, or -1 with err. */
+int render_csv(const res_t *r, const char *dir, err_t *err);
 
 /* Aligned tables for a terminal; colour only when `colour` is set. */
 void render_table(const res_t *r, FILE *out, int colour);

@@ -1000,7 +1000,7 @@ static void write_files(doc_t *d, int n, const char *plot_note)
 
 /* A report is replaced whole: whoever has report.html open, or a crash
  * halfway, sees the old file or the new one. */
-static int save(const char *dir, const char *name, const util_buf_t *b, char **err)
+static int save(const char *dir, const char *name, const util_buf_t *b, err_t *err)
 {
     char *path = util_fmt("%s/%s", dir, name);
     int rc = fs_write_atomic(path, b->s, b->len, err);
@@ -1009,16 +1009,15 @@ static int save(const char *dir, const char *name, const util_buf_t *b, char **e
 }
 
 int report_write_formats(const res_t *r, const char *dir, unsigned formats, int with_plots, plot_progress_fn fn,
-                         void *arg, char **plot_err, char **err)
+                         void *arg, err_t *plot_err, err_t *err)
 {
     doc_t d = {.r = r};
     int rc = -1;
     plot_t *plots = NULL;
     size_t nplots = 0;
-    char *plotdir = util_fmt("%s/plots", dir), *perr = NULL, *plot_note = NULL;
+    err_t perr = {0};
+    char *plotdir = util_fmt("%s/plots", dir), *plot_note = NULL;
     char *title = NULL, *subtitle = NULL;
-    if (plot_err)
-        *plot_err = NULL;
     d.zh = r->lang && strcmp(r->lang, "zh") == 0;
     if (formats & REPORT_DOCX)
         d.x = docx_new(d.zh);
@@ -1032,7 +1031,7 @@ int report_write_formats(const res_t *r, const char *dir, unsigned formats, int 
         if (plot_all_progress(r, plotdir, fn, arg, &plots, &nplots, &perr) != 0) {
             plot_note = util_fmt(nplots ? TR(d.zh, "Some plots could not be drawn: %s")
                                         : TR(d.zh, "This report has no plots: %s"),
-                                 perr ? perr : TR(d.zh, "gnuplot failed"));
+                                 perr.msg ? perr.msg : TR(d.zh, "gnuplot failed"));
         }
         d.plotdir = plotdir;
         d.plots = plots;
@@ -1098,8 +1097,11 @@ int report_write_formats(const res_t *r, const char *dir, unsigned formats, int 
         if (bad)
             goto cleanup;
     }
-    if (plot_note && plot_err)
-        *plot_err = util_xstrdup(perr ? perr : plot_note);
+    if (plot_note) {
+        if (perr.code == ERR_OK)
+            err_set(&perr, ERR_FAIL, "%s", plot_note);
+        err_move(plot_err, &perr);
+    }
     rc = 0;
 cleanup:
     util_buf_free(&d.h);
@@ -1108,7 +1110,7 @@ cleanup:
     free(d.hide);
     plot_list_free(plots, nplots);
     free(plotdir);
-    free(perr);
+    err_clear(&perr);
     free(plot_note);
     free(title);
     free(subtitle);
@@ -1116,12 +1118,12 @@ cleanup:
 }
 
 int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_progress_fn fn, void *arg,
-                          char **plot_err, char **err)
+                          err_t *plot_err, err_t *err)
 {
     return report_write_formats(r, dir, REPORT_HTML | REPORT_MD, with_plots, fn, arg, plot_err, err);
 }
 
-int report_write(const res_t *r, const char *dir, int with_plots, char **plot_err, char **err)
+int report_write(const res_t *r, const char *dir, int with_plots, err_t *plot_err, err_t *err)
 {
     return report_write_progress(r, dir, with_plots, NULL, NULL, plot_err, err);
 }

@@ -14,6 +14,7 @@
 
 #include "analysis/report/plot.h"
 #include "analysis/results.h"
+#include "base/err.h"
 
 /* Writes into dir (created if needed):
  *   report.html   one self-contained file: inline CSS and SVG pictures, A4
@@ -22,14 +23,14 @@
  *   *.csv         the tables (render_csv: UTF-8 with BOM)
  *   plots/        with_plots: every plot of plot.h, with .gp and .dat
  * When the plots cannot be drawn (gnuplot missing or failing) the report is
- * still written without them and says why; *plot_err (heap, when plot_err
- * is non-NULL) then holds that reason and the return is still 0.
- * Returns -1 with *err (heap) when dir or a report file cannot be written. */
-int report_write(const res_t *r, const char *dir, int with_plots, char **plot_err, char **err);
+ * still written without them and says why; plot_err (NULL: not wanted)
+ * then holds that reason and the return is still 0.
+ * Returns -1 with err when dir or a report file cannot be written. */
+int report_write(const res_t *r, const char *dir, int with_plots, err_t *plot_err, err_t *err);
 /* report_write telling fn (NULL: nobody) after each plot: the plots are
  * most of a report's time. */
 int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_progress_fn fn, void *arg,
-                          char **plot_err, char **err);
+                          err_t *plot_err, err_t *err);
 
 /* The formats a report is written in (report.html, report.md,
  * report.docx); report_write gives the first two. */
@@ -41,6 +42,6 @@ int report_write_progress(const res_t *r, const char *dir, int with_plots, plot_
 /* report_write_progress in the formats asked for; the CSV tables and
  * plots are written whatever they are. */
 int report_write_formats(const res_t *r, const char *dir, unsigned formats, int with_plots, plot_progress_fn fn,
-                         void *arg, char **plot_err, char **err);
+                         void *arg, err_t *plot_err, err_t *err);
 
 #endif

@@ -24,7 +24,7 @@ static const exp_writer_fn writers[] = {
 
 /* One file: written beside its name and renamed when complete. */
 static int write_file(store_t *s, const form_t *f, const char *form_id, int wave,
-                      const exp_opts_t *o, exp_stats_t *st, char **err)
+                      const exp_opts_t *o, exp_stats_t *st, err_t *err)
 {
     /* written beside the target and renamed over it at the end, so a
      * failed export never leaves half a file under the name asked for */
@@ -34,7 +34,7 @@ static int write_file(store_t *s, const form_t *f, const char *form_id, int wave
         /* say which file cannot be written, not which temporary name */
         FILE *probe = fopen(tmp, "wb");
         if (!probe) {
-            util_seterr(err, _("cannot write %s: %s"), o->path, strerror(errno));
+            err_set(err, ERR_IO, _("cannot write %s: %s"), o->path, strerror(errno));
             free(tmp);
             return -1;
         }
@@ -43,7 +43,7 @@ static int write_file(store_t *s, const form_t *f, const char *form_id, int wave
     rc = writers[o->format](s, f, form_id, wave, o, tmp, st, err);
     if (tmp) {
         if (rc == 0 && fs_commit(tmp, o->path) != 0) {
-            util_seterr(err, _("cannot write %s: %s"), o->path, strerror(errno));
+            err_set(err, ERR_IO, _("cannot write %s: %s"), o->path, strerror(errno));
             rc = -1;
         }
         if (rc != 0)
@@ -63,14 +63,15 @@ static char *repeat_path(const char *path, const char *repeat)
 }
 
 int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const exp_opts_t *o,
-              exp_stats_t *st, char **err)
+              exp_stats_t *st, err_t *err)
 {
     memset(st, 0, sizeof *st);
     if (!exp_has_repeats(f))
         return write_file(s, f, form_id, wave, o, st, err);
     if (!o->path) {
-        util_seterr(err, _("form %s has repeats, which are written as files of their own beside "
-                    "the main one: name the main file with -o FILE"), f->form_id);
+        err_set(err, ERR_FAIL, _("form %s has repeats, which are written as files of their own "
+                                 "beside the main one: name the main file with -o FILE"),
+                f->form_id);
         return -1;
     }
     exp_opts_t to = *o;

@@ -13,6 +13,7 @@
 #ifndef GS_EXPORT_H
 #define GS_EXPORT_H
 
+#include "base/err.h"
 #include "survey/export/format.h"
 #include "survey/form.h"
 #include "survey/store.h"
@@ -20,8 +21,8 @@
 /* Writes every response to form_id (all versions, answers matched by name
  * onto f, its newest version) in wave.  A file is written under a
  * temporary name and renamed when complete, so a failed export leaves no
- * half file.  Returns 0, or -1 with *err. */
+ * half file.  Returns 0, or -1 with err. */
 int exp_write(store_t *s, const form_t *f, const char *form_id, int wave, const exp_opts_t *o,
-              exp_stats_t *st, char **err);
+              exp_stats_t *st, err_t *err);
 
 #endif

@@ -441,7 +441,7 @@ cleanup:
 }
 
 int exp_write_stat(store_t *s, const form_t *f, const char *form_id, int wave,
-                   const exp_opts_t *o, const char *path, exp_stats_t *st, char **err)
+                   const exp_opts_t *o, const char *path, exp_stats_t *st, err_t *err)
 {
     stat_t x = {0};
     int rc = -1, in_tx = 0;
@@ -457,7 +457,7 @@ int exp_write_stat(store_t *s, const form_t *f, const char *form_id, int wave,
         goto cleanup;
     x.out = stdout;
     if (path && !(x.out = fopen(path, "wb"))) {
-        util_seterr(err, _("cannot write %s"), path);
+        err_set(err, ERR_FAIL, _("cannot write %s"), path);
         goto cleanup;
     }
     x.w = readstat_writer_init();
@@ -476,20 +476,19 @@ int exp_write_stat(store_t *s, const form_t *f, const char *form_id, int wave,
     rc = 0;
 cleanup:
     if (x.rerr != READSTAT_OK)
-        util_seterr(err, _("%s file, %s: "
-                           "%s"), x.dta ? "Stata" : "SPSS", x.rwhat ? x.rwhat : "writing",
-                    readstat_error_message(x.rerr));
+        err_set(err, ERR_FAIL, _("%s file, %s: %s"), x.dta ? "Stata" : "SPSS",
+                x.rwhat ? x.rwhat : "writing", readstat_error_message(x.rerr));
     if (in_tx)
         store_rollback(s);
     if (x.w)
         readstat_writer_free(x.w);
     if (x.out && x.out != stdout) {
         if (fclose(x.out) != 0 && rc == 0) {
-            util_seterr(err, _("cannot write %s"), path);
+            err_set(err, ERR_FAIL, _("cannot write %s"), path);
             rc = -1;
         }
     } else if (x.out && fflush(x.out) != 0 && rc == 0) {
-        util_seterr(err, _("cannot write the output"));
+        err_set(err, ERR_FAIL, _("cannot write the output"));
         rc = -1;
     }
     for (size_t k = 0; k < x.nv; k++)

@@ -151,11 +151,11 @@ static int codebook(xlsx_t *x, lxw_format *bold)
     return 0;
 }
 
-static int copy_to_stdout(const char *path, char **err)
+static int copy_to_stdout(const char *path, err_t *err)
 {
     FILE *in = fopen(path, "rb");
     if (!in) {
-        util_seterr(err, _("cannot read back %s: %s"), path, strerror(errno));
+        err_set(err, ERR_IO, _("cannot read back %s: %s"), path, strerror(errno));
         return -1;
     }
     char buf[65536];
@@ -168,12 +168,12 @@ static int copy_to_stdout(const char *path, char **err)
         rc = -1;
     fclose(in);
     if (rc)
-        util_seterr(err, _("cannot write the output: %s"), strerror(errno));
+        err_set(err, ERR_IO, _("cannot write the output: %s"), strerror(errno));
     return rc;
 }
 
 int exp_write_xlsx(store_t *s, const form_t *f, const char *form_id, int wave,
-                   const exp_opts_t *o, const char *path, exp_stats_t *st, char **err)
+                   const exp_opts_t *o, const char *path, exp_stats_t *st, err_t *err)
 {
     int rc = -1;
     char *tmp = NULL;
@@ -184,7 +184,7 @@ int exp_write_xlsx(store_t *s, const form_t *f, const char *form_id, int wave,
         tmp = util_fmt("%s/gapsurvey-XXXXXX.xlsx", dir && *dir ? dir : "/tmp");
         int fd = mkstemps(tmp, 5);
         if (fd < 0) {
-            util_seterr(err, _("cannot create a temporary file: %s"), strerror(errno));
+            err_set(err, ERR_IO, _("cannot create a temporary file: %s"), strerror(errno));
             goto cleanup;
         }
         close(fd);
@@ -193,7 +193,7 @@ int exp_write_xlsx(store_t *s, const form_t *f, const char *form_id, int wave,
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
     wb = workbook_new_opt(path, &opt);
     if (!wb) {
-        util_seterr(err, _("cannot write %s"), path);
+        err_set(err, ERR_FAIL, _("cannot write %s"), path);
         goto cleanup;
     }
     lxw_worksheet *data = workbook_add_worksheet(wb, "data");
@@ -212,21 +212,21 @@ int exp_write_xlsx(store_t *s, const form_t *f, const char *form_id, int wave,
             worksheet_write_string(data, 0, col++, f->items[i].name, bold);
     if (exp_scan(s, f, form_id, wave, o, data_row, &x, err) != 0) {
         if (x.lerr == LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE)
-            util_seterr(err, _("more than %d responses do not fit in one Excel sheet; export csv "
-                        "or sav instead"), XLSX_MAX_ROWS - 1);
+            err_set(err, ERR_FAIL, _("more than %d responses do not fit in one Excel sheet; export "
+                                     "csv or sav instead"), XLSX_MAX_ROWS - 1);
         else if (x.lerr != LXW_NO_ERROR)
-            util_seterr(err, _("writing %s: %s"), path, lxw_strerror(x.lerr));
+            err_set(err, ERR_FAIL, _("writing %s: %s"), path, lxw_strerror(x.lerr));
         goto cleanup;
     }
     x.ws = book;
     if (codebook(&x, bold) != 0) {
-        util_seterr(err, _("writing %s: %s"), path, lxw_strerror(x.lerr));
+        err_set(err, ERR_FAIL, _("writing %s: %s"), path, lxw_strerror(x.lerr));
         goto cleanup;
     }
     lxw_error e = workbook_close(wb);
     wb = NULL;
     if (e != LXW_NO_ERROR) {
-        util_seterr(err, _("writing %s: %s"), path, lxw_strerror(e));
+        err_set(err, ERR_FAIL, _("writing %s: %s"), path, lxw_strerror(e));
         goto cleanup;
     }
     rc = tmp ? copy_to_stdout(tmp, err) : 0;

@@ -137,9 +137,8 @@ static int scan_row(void *ud, const store_scan_row_t *r)
         if (!v)
             continue;
         sc->val[pos] = v;
-        char *m = NULL;
-        if (ans_set(sc->ans, pos, v, &m) != 0)
-            free(m);   /* a choice an older version had: exported, but no help for `relevant` */
+        /* a choice an older version had fails: exported, but no help for `relevant` */
+        ans_set(sc->ans, pos, v, NULL);
     }
     for (size_t i = 0; i < f->nitems; i++)
         if (!sc->val[i] && form_item_answerable(&f->items[i]) && !ans_relevant(sc->ans, i))
@@ -155,7 +154,7 @@ static int scan_row(void *ud, const store_scan_row_t *r)
 }
 
 int exp_scan(store_t *s, const form_t *f, const char *form_id, int wave, const exp_opts_t *o,
-             exp_row_fn fn, void *ud, char **err)
+             exp_row_fn fn, void *ud, err_t *err)
 {
     scan_t sc = {0};
     sc.table = o ? o->table : NULL;

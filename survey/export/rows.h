@@ -8,6 +8,7 @@
 #ifndef GS_EXPORT_ROWS_H
 #define GS_EXPORT_ROWS_H
 
+#include "base/err.h"
 #include "survey/export/format.h"
 #include "survey/form.h"
 #include "survey/store.h"
@@ -26,7 +27,7 @@ typedef int (*exp_row_fn)(void *ud, const exp_row_t *r);
 /* Calls fn for each row of the table o->table (the one table of f when
  * that is NULL): f is then that table's form. */
 int exp_scan(store_t *s, const form_t *f, const char *form_id, int wave, const exp_opts_t *o,
-             exp_row_fn fn, void *ud, char **err);
+             exp_row_fn fn, void *ud, err_t *err);
 
 /* A form with repeats is written as tables, each a file of its own: the
  * main one, a row per response, with _index (its number) first; and one

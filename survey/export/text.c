@@ -195,11 +195,11 @@ static int json_row(void *ud, const exp_row_t *r)
 }
 
 int exp_write_text(store_t *s, const form_t *f, const char *form_id, int wave,
-                      const exp_opts_t *o, const char *path, exp_stats_t *st, char **err)
+                      const exp_opts_t *o, const char *path, exp_stats_t *st, err_t *err)
 {
     FILE *out = stdout;
     if (path && !(out = fopen(path, "wb"))) {
-        util_seterr(err, _("cannot write %s: %s"), path, strerror(errno));
+        err_set(err, ERR_IO, _("cannot write %s: %s"), path, strerror(errno));
         return -1;
     }
     text_t t = {out, f, o, st};
@@ -218,7 +218,7 @@ int exp_write_text(store_t *s, const form_t *f, const char *form_id, int wave,
     else
         bad |= fflush(out) != 0;
     if (rc == 0 && bad) {
-        util_seterr(err, _("cannot write %s: %s"), path ? path : "the output", strerror(errno));
+        err_set(err, ERR_IO, _("cannot write %s: %s"), path ? path : "the output", strerror(errno));
         rc = -1;
     }
     return rc;

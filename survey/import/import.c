@@ -62,7 +62,7 @@ struct import {
     long why_col;        /* the header's own IMP_PROBLEMS_COLUMN, -1 */
     util_buf_t why;      /* the current row's problems, for the reject file */
     uint64_t hash;
-    char *err;           /* a store error during the pass */
+    err_t err;           /* what stopped the pass early: a store error */
     char today[11];
 };
 
@@ -229,9 +229,8 @@ static unit_rec_t *row_unit(import_t *im, const csvr_row_t *row, const imp_row_t
             problem(im, row->line, r->unit_col, _("the unit column says '%s' but the answer "
                       "to %s is '%s'"), code, im->form->unit_field, answer);
         } else if (!answer) {
-            char *m = NULL;
-            if (ans_set(im->ans, (size_t)im->ufield, canon, &m) != 0)
-                free(m);   /* a unit the question does not list: the unit still counts */
+            /* a unit the question does not list fails: the unit still counts */
+            ans_set(im->ans, (size_t)im->ufield, canon, NULL);
         }
     }
     *code_out = code;
@@ -277,11 +276,11 @@ static int on_row(void *ud, const csvr_row_t *row)
     unit_rec_t *u = row_unit(im, row, &r, &code);
     const form_t *f = im->form;
     for (size_t i = 0; i < f->nitems; i++) {
-        char *msg = NULL;
+        err_t msg = {0};
         if (ans_get(im->ans, i) && ans_check_constraint(im->ans, i, f->default_lang, &msg) != 0) {
             problem(im, row->line, imp_plan_column(im->plan, i), _("%s: %s (value '%s')"),
-                    f->items[i].name, msg, ans_get(im->ans, i));
-            free(msg);
+                    f->items[i].name, msg.msg, ans_get(im->ans, i));
+            err_clear(&msg);
         }
     }
     int rc = 0;
@@ -319,8 +318,8 @@ static int on_chunk(void *ud, const char *text, size_t n)
         im->delim = csvr_sniff_delim(text, n);
         im->csv = csvr_new(im->delim, on_row, im);
         if (!im->csv) {
-            util_seterr(&im->err, _("cannot start the CSV parser"));
-            return 2;
+            err_set(&im->err, ERR_FAIL, _("cannot start the CSV parser"));
+            return 1;   /* stops the pass, as a store error does */
         }
     }
     hash_add(&im->hash, text, n);
@@ -329,11 +328,11 @@ static int on_chunk(void *ud, const char *text, size_t n)
 }
 
 /* The pass over the file.  0, or -1 after an encoding or CSV error
- * (reported as a fatal problem), or a positive value after a store error
- * (im->err). */
+ * (reported as a fatal problem, at the position the reader names), or 1
+ * when im->err stopped it. */
 static int pass(import_t *im)
 {
-    char *err = NULL;
+    err_t err = {0};
     im->header_done = 0;
     im->st.rows = im->st.rejected = 0;
     imp_plan_free(im->plan);
@@ -347,9 +346,10 @@ static int pass(import_t *im)
     if (rc == 0)
         progress(im, IMPORT_PASS_DONE);
     progress(im, IMPORT_PASS_END);
-    if (err || rc == -1) {
-        report(im, 0, 0, err ? err : csvr_error(im->csv), 1);
-        free(err);
+    if (rc == -1) {
+        const err_t *e = err.code != ERR_OK || !im->csv ? &err : csvr_error(im->csv);
+        report(im, e->line, e->col, e->msg ? e->msg : _("CSV error"), 1);
+        err_clear(&err);
         im->st.errors++;
         im->fatal = 1;
         return -1;
@@ -389,7 +389,7 @@ void import_free(import_t *im)
     csvr_free(im->csv);
     imp_src_free(im->src);
     free(im->item_ids);
-    free(im->err);
+    err_clear(&im->err);
     ans_free(im->ans);
     form_free(im->form);
     free(im);
@@ -401,13 +401,13 @@ const import_stats_t *import_stats(const import_t *im)
 }
 
 /* The form, its item ids and the known units. */
-static int load_form(import_t *im, char **err)
+static int load_form(import_t *im, err_t *err)
 {
     int r = store_form_get(im->store, im->o.form_id, &im->form, &im->form_rowid, err);
     if (r != 0) {
         if (r == 1)
-            util_seterr(err, _("no form '%s'; 'gapsurvey form list' shows the stored ones"),
-                        im->o.form_id);
+            err_set(err, ERR_NOTFOUND, _("no form '%s'; 'gapsurvey form list' shows the stored "
+                                         "ones"), im->o.form_id);
         return -1;
     }
     im->ufield = im->form->unit_field ? form_item_index(im->form, im->form->unit_field) : -1;
@@ -421,13 +421,13 @@ static int load_form(import_t *im, char **err)
 }
 
 /* The response file, the reject file and the answers of one row. */
-static int open_files(import_t *im, char **err)
+static int open_files(import_t *im, err_t *err)
 {
-    char *why = NULL;
+    err_t why = {0};
     if (imp_src_open(im->o.file, im->o.encoding, &im->src, &why) != 0) {
-        report(im, 0, 0, why, 1);
-        free(why);
-        util_seterr(err, _("nothing imported"));
+        report(im, why.line, why.col, why.msg, 1);
+        err_clear(&why);
+        err_set(err, ERR_FAIL, _("nothing imported"));
         return -1;
     }
     im->st.encoding = imp_src_encoding(im->src);
@@ -436,7 +436,7 @@ static int open_files(import_t *im, char **err)
         im->st.rejects = im->rejects_path;
         im->rejects = fopen(im->rejects_path, "wb");
         if (!im->rejects) {
-            util_seterr(err, _("cannot write the reject file %s"), im->rejects_path);
+            err_set(err, ERR_FAIL, _("cannot write the reject file %s"), im->rejects_path);
             return -1;
         }
         fputs("\xEF\xBB\xBF", im->rejects);   /* Excel then reads the CJK text right */
@@ -446,7 +446,7 @@ static int open_files(import_t *im, char **err)
 }
 
 /* The transaction and the wave the responses go to. */
-static int begin(import_t *im, char **err)
+static int begin(import_t *im, err_t *err)
 {
     if (store_begin(im->store, err) != 0)
         return -1;
@@ -455,13 +455,13 @@ static int begin(import_t *im, char **err)
     if (im->o.wave) {
         r = store_wave_find(im->store, im->o.wave, &im->wave, err);
         if (r == 1)
-            util_seterr(err, _("no wave '%s'; add it with 'gapsurvey wave add %s'"), im->o.wave,
-                        im->o.wave);
+            err_set(err, ERR_NOTFOUND, _("no wave '%s'; add it with 'gapsurvey wave add %s'"),
+                    im->o.wave, im->o.wave);
     } else {
         r = store_wave_current(im->store, 1, &im->wave, err);
         if (r == 1)
-            util_seterr(err, _("every wave is closed; open one with 'gapsurvey wave add NAME' or "
-                               "give --wave"));
+            err_set(err, ERR_FAIL, _("every wave is closed; open one with 'gapsurvey wave add "
+                                     "NAME' or give --wave"));
     }
     if (r != 0)
         return -1;
@@ -469,14 +469,14 @@ static int begin(import_t *im, char **err)
     return 0;
 }
 
-int import_read(import_t *im, char **err)
+int import_read(import_t *im, err_t *err)
 {
     if (load_form(im, err) != 0 || open_files(im, err) != 0 ||
         (!im->o.dry_run && begin(im, err) != 0))
         return -1;
     int r = pass(im);
     if (r > 0) {
-        util_seterr(err, "%s", im->err);
+        err_move(err, &im->err);
         return -1;
     }
     if (r == 0 && im->st.rows == 0 && im->st.errors == 0)
@@ -485,7 +485,7 @@ int import_read(import_t *im, char **err)
         int bad = fclose(im->rejects) != 0;
         im->rejects = NULL;
         if (bad) {
-            util_seterr(err, _("cannot write the reject file %s"), im->rejects_path);
+            err_set(err, ERR_FAIL, _("cannot write the reject file %s"), im->rejects_path);
             return -1;
         }
         if (im->st.rejected == 0 || im->fatal || im->header_errors) {
@@ -501,32 +501,32 @@ static void hash_hex(const import_t *im, char out[17])
     snprintf(out, 17, "%016" PRIx64, im->hash);
 }
 
-int import_check(import_t *im, char **err)
+int import_check(import_t *im, err_t *err)
 {
-    char hash[17], *why = NULL;
+    err_t why = {0};
+    char hash[17];
     hash_hex(im, hash);
     /* a store error here is not the verdict: storing will meet it again */
     int seen = !im->fatal && !im->o.again &&
                store_import_seen(im->store, hash, im->o.form_id, &why) == 1;
-    free(why);
+    err_clear(&why);
     if (seen) {
-        util_seterr(err, _("%s was imported into %s before; use --again to import it a second "
-                           "time"), im->o.file, im->o.form_id);
+        err_set(err, ERR_EXISTS, _("%s was imported into %s before; use --again to import it a "
+                                   "second time"), im->o.file, im->o.form_id);
         return -1;
     }
     const import_stats_t *st = &im->st;
     if (st->errors &&
         (!im->o.skip_invalid || im->fatal || im->header_errors || st->rejected == st->rows)) {
-        util_seterr(err, i18n_ntext("nothing imported: %ld problem in %s",
-                                    "nothing imported: %ld problems in %s",
-                                    (unsigned long)st->errors),
-                    st->errors, im->o.file);
+        err_set(err, ERR_FAIL, i18n_ntext("nothing imported: %ld problem in %s",
+                                          "nothing imported: %ld problems in %s",
+                                          (unsigned long)st->errors), st->errors, im->o.file);
         return -1;
     }
     return 0;
 }
 
-int import_commit(import_t *im, char **err)
+int import_commit(import_t *im, err_t *err)
 {
     if (im->o.dry_run)
         return 0;

@@ -9,7 +9,7 @@
  *
  * The engine never prints: every problem goes to the problem callback as
  * it is found, progress to the progress callback, and a failure comes back
- * as a non-zero return with a heap message.  The caller drives it in
+ * as a non-zero return with err set.  The caller drives it in
  * stages so that it can speak between them:
  *
  *     import_t *im = import_new(store, &opts);
@@ -20,19 +20,20 @@
  *
  * Ownership: the import borrows the store and the strings in the options,
  * which must outlive it; messages handed to callbacks are valid only during
- * the call; *err is a heap string the caller frees.
+ * the call.
  */
 #ifndef GS_IMPORT_H
 #define GS_IMPORT_H
 
 #include "base/encoding.h"
+#include "base/err.h"
 #include "survey/import/importfmt.h"
 #include "survey/store.h"
 
 typedef struct {
-    long line, col;    /* 1-based position of the cell (0 for a read error) */
-    const char *msg;   /* translated; for a read error the reader's message,
-                          which starts with its own position (util_msg_at) */
+    long line, col;    /* 1-based position of the cell; for a read error where
+                          reading stopped, 0 when not known (col 0: the line) */
+    const char *msg;   /* translated, without the position */
     int fatal;         /* an encoding or CSV error: reading stopped there */
 } import_problem_t;
 
@@ -84,18 +85,18 @@ void import_free(import_t *im);
  * reporting every problem; checking goes on after a problem, storing
  * stops (except with skip_invalid).  The reject file is closed, and
  * removed when it holds no row or the file could not be read.  Returns 0
- * (problems or not: see import_check), or -1 with *err when the import
+ * (problems or not: see import_check), or -1 with err when the import
  * cannot go on (no such form or wave, a store error, an unreadable file
  * after reporting why, a reject file that cannot be written). */
-int import_read(import_t *im, char **err);
-/* After import_read: -1 with *err when the file was imported into the
+int import_read(import_t *im, err_t *err);
+/* After import_read: -1 with err when the file was imported into the
  * form before (and not again), or when there were problems that stop the
  * import (all of them without skip_invalid; a read error, a header problem
  * or every row rejected with it); else 0. */
-int import_check(import_t *im, char **err);
+int import_check(import_t *im, err_t *err);
 /* After import_check: records the file as imported and commits.  Does
- * nothing with dry_run.  0, or -1 with *err. */
-int import_commit(import_t *im, char **err);
+ * nothing with dry_run.  0, or -1 with err. */
+int import_commit(import_t *im, err_t *err);
 
 const import_stats_t *import_stats(const import_t *im);
 

@@ -385,27 +385,33 @@ static int is_unit_header(const imp_plan_t *p, const char *h, const char *unit_c
     return strcmp(h, "unit") == 0 && (p->fmt == IMP_PLAIN || form_item_index(p->f, "unit") < 0);
 }
 
+/* exact_item's answers other than an item's index: no item has the name;
+ * the item takes no answer (a note or group), which was reported.  Not
+ * errors of the import, just two things a column can be. */
+enum { ITEM_NONE = -1, ITEM_UNANSWERABLE = -2 };
+
+/* The item named h exactly (header cell j), or ITEM_NONE, ITEM_UNANSWERABLE. */
 static int exact_item(imp_plan_t *p, size_t j, const char *h)
 {
     int k = form_item_index(p->f, h);
     if (k < 0)
-        return -1;
+        return ITEM_NONE;
     if (p->f->items[k].repeat >= 0) {
         bad(p, p->line, (long)j + 1, _("column '%s' is a question of repeat '%s', whose rows "
             "are not imported from a table of responses"), h,
             p->f->items[p->f->items[k].repeat].name);
-        return -2;
+        return ITEM_UNANSWERABLE;
     }
     if (p->f->items[k].type == FORM_CALCULATE) {
         /* a calculate's column (in gapsurvey's or Kobo's export) is
          * computed again from the answers, not taken from the file */
         p->cols[j].type = COL_IGNORE;
-        return -2;
+        return ITEM_UNANSWERABLE;
     }
     if (!form_item_answerable(&p->f->items[k])) {
         bad(p, p->line, (long)j + 1, _("column '%s' is a %s, which takes no answer"), h,
             form_type_name(p->f->items[k].type));
-        return -2;
+        return ITEM_UNANSWERABLE;
     }
     return k;
 }
@@ -432,7 +438,7 @@ static void plan_plain(imp_plan_t *p, const csvr_row_t *h, char **names, const c
             int k = exact_item(p, j, c);
             if (k >= 0)
                 set_item(p, j, k, c);
-            else if (k == -1)
+            else if (k == ITEM_NONE)
                 unknown_column(p, j, c, c);
         }
     }
@@ -451,7 +457,7 @@ static void plan_kobo(imp_plan_t *p, const csvr_row_t *h, char **names, const ch
             continue;
         } else if ((k = exact_item(p, j, c)) >= 0) {
             set_item(p, j, k, c);
-        } else if (k == -2) {
+        } else if (k == ITEM_UNANSWERABLE) {
             continue;
         } else if (kobo_is_system(c)) {
             continue;
@@ -541,7 +547,7 @@ static void plan_wjx(imp_plan_t *p, const csvr_row_t *h, char **names, const cha
             continue;
         } else if ((k = exact_item(p, j, c)) >= 0) {
             set_item(p, j, k, c);
-        } else if (k == -2) {
+        } else if (k == ITEM_UNANSWERABLE) {
             continue;
         } else if (is_unit_header(p, c, unit_column)) {
             set_unit(p, j, c);
@@ -726,8 +732,8 @@ static int wjx_choice(const form_t *f, const form_list_t *l, const char *v)
 }
 
 /* The text for ans_set() from a cell of the item's own column, or NULL
- * with *err when a 问卷星 option cannot be read. */
-static char *cell_value(const imp_plan_t *p, const form_item_t *it, const char *cell, char **err)
+ * with err when a 问卷星 option cannot be read. */
+static char *cell_value(const imp_plan_t *p, const form_item_t *it, const char *cell, err_t *err)
 {
     const form_t *f = p->f;
     char *v = util_trim(util_xstrdup(cell));
@@ -756,8 +762,8 @@ static char *cell_value(const imp_plan_t *p, const form_item_t *it, const char *
             if (*one) {
                 int c = wjx_choice(f, l, one);
                 if (c < 0) {
-                    util_seterr(err, _("'%s' is not an option of %s: give its number (1-%zu) or "
-                                "its text"), one, it->name, l->nchoices);
+                    err_set(err, ERR_INPUT, _("'%s' is not an option of %s: give its number "
+                                              "(1-%zu) or its text"), one, it->name, l->nchoices);
                     util_buf_free(&b);
                     free(v);
                     return NULL;
@@ -833,10 +839,10 @@ static void options_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, int i)
             util_buf_adds(&b, l->choices[c].name);
         }
     if (b.len) {
-        char *msg = NULL;
+        err_t msg = {0};
         if (ans_set(a, (size_t)i, b.s, &msg) != 0) {
-            bad(p, row->line, p->opts[p->opt_first[i]] + 1, "%s", msg);
-            free(msg);
+            bad(p, row->line, p->opts[p->opt_first[i]] + 1, "%s", msg.msg);
+            err_clear(&msg);
         }
     }
     util_buf_free(&b);
@@ -877,17 +883,17 @@ void imp_plan_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, imp_row_t *out
                     p->f->lists[p->f->items[c->item].list].choices[c->choice].name,
                     p->f->items[c->item].name);
         } else if (c->type == COL_ITEM) {
-            char *msg = NULL;
+            err_t msg = {0};
             /* a plain file's cell needs no translation and goes to ans_set
              * as it is (ans_set trims): no copy for each of the tens of
              * millions of cells of a province-wide import */
             char *v = p->fmt == IMP_PLAIN ? NULL : cell_value(p, &p->f->items[c->item], cell, &msg);
             const char *val = p->fmt == IMP_PLAIN ? cell : v;
             if (!val || ans_set(a, (size_t)c->item, val, &msg) != 0) {
-                bad(p, row->line, (long)j + 1, "%s", msg);
+                bad(p, row->line, (long)j + 1, "%s", msg.msg);
                 p->bad[c->item] = 1;
             }
-            free(msg);
+            err_clear(&msg);
             free(v);
         }
     }

@@ -74,7 +74,7 @@ static size_t input(imp_src_t *s, unsigned char *buf, size_t max)
     return n;
 }
 
-static int rewind_src(imp_src_t *s, char **err)
+static int rewind_src(imp_src_t *s, err_t *err)
 {
     s->done = 0;
     if (s->mem) {
@@ -82,7 +82,7 @@ static int rewind_src(imp_src_t *s, char **err)
         return 0;
     }
     if (fseek(s->fp, 0, SEEK_SET) != 0) {
-        util_seterr(err, _("cannot read the file again: %s"), strerror(errno));
+        err_set(err, ERR_IO, _("cannot read the file again: %s"), strerror(errno));
         return -1;
     }
     clearerr(s->fp);
@@ -104,7 +104,7 @@ static size_t utf8_tail(const unsigned char *t, size_t n)
 }
 
 /* One pass over the input in encoding enc, handing the UTF-8 text to fn. */
-static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, char **err)
+static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, err_t *err)
 {
     int rc = -1;
     unsigned char *buf = util_xmalloc(CHUNK + 8);
@@ -119,7 +119,7 @@ static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, char **err)
     if (enc == ENC_GB18030) {
         cd = iconv_open("UTF-8", "GB18030");
         if (cd == (iconv_t)-1) {
-            util_seterr(err, _("GB18030 conversion is not available: %s"), strerror(errno));
+            err_set(err, ERR_IO, _("GB18030 conversion is not available: %s"), strerror(errno));
             goto cleanup;
         }
         obuf = util_xmalloc(2 * CHUNK);
@@ -127,7 +127,7 @@ static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, char **err)
     for (;;) {
         size_t got = input(s, buf + carry, CHUNK);
         if (got == (size_t)-1) {
-            util_seterr(err, _("read error: %s"), strerror(errno));
+            err_set(err, ERR_IO, _("read error: %s"), strerror(errno));
             goto cleanup;
         }
         int eof = got == 0;
@@ -149,9 +149,8 @@ static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, char **err)
             size_t keep = eof ? 0 : utf8_tail(p, n), k = n - keep, bad;
             if (!util_utf8_valid((const char *)p, k, &bad)) {
                 advance(&pos, (const char *)p, bad);
-                util_seterr(err, _("line %ld, column %ld: invalid UTF-8 byte 0x%02X%s"), pos.line,
-                            pos.col, p[bad],
-                            s->bom && s->want == ENC_AUTO ? " after a UTF-8 BOM" : "");
+                err_set_at(err, ERR_INPUT, pos.line, pos.col, _("invalid UTF-8 byte 0x%02X%s"),
+                           p[bad], s->bom && s->want == ENC_AUTO ? " after a UTF-8 BOM" : "");
                 goto cleanup;
             }
             if (k > 0) {
@@ -189,8 +188,8 @@ static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, char **err)
                 long long off = base + (in - (char *)buf);
                 unsigned char byte = (unsigned char)*in;
                 if (s->want == ENC_GB18030) {
-                    util_seterr(err, _("line %ld, column %ld: byte 0x%02X is not valid GB18030"),
-                                pos.line, pos.col, byte);
+                    err_set_at(err, ERR_INPUT, pos.line, pos.col, _("byte 0x%02X is not valid "
+                                                                    "GB18030"), byte);
                 } else {
                     /* UTF-8 got at least as far: a UTF-8 file with one bad
                      * byte, whose Chinese text GB18030 trips over first */
@@ -200,8 +199,9 @@ static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, char **err)
                         col = s->bad_col;
                         byte = s->bad_byte;
                     }
-                    util_seterr(err, _("line %ld, column %ld: byte 0x%02X is neither UTF-8 nor "
-                                "GB18030; save the file as UTF-8"), line, col, byte);
+                    err_set_at(err, ERR_INPUT, line, col, _("byte 0x%02X is neither UTF-8 nor "
+                                                            "GB18030; save the file as UTF-8"),
+                               byte);
                 }
                 goto cleanup;
             }
@@ -222,7 +222,7 @@ cleanup:
 }
 
 /* Settles s->enc from s->want, probing the input when it is ENC_AUTO. */
-static int settle(imp_src_t *s, char **err)
+static int settle(imp_src_t *s, err_t *err)
 {
     if (s->want != ENC_AUTO) {
         s->enc = s->want;
@@ -243,7 +243,7 @@ static int settle(imp_src_t *s, char **err)
         enc_probe_feed(&pr, (const char *)buf, got);
     free(buf);
     if (got == (size_t)-1) {
-        util_seterr(err, _("read error: %s"), strerror(errno));
+        err_set(err, ERR_IO, _("read error: %s"), strerror(errno));
         return -1;
     }
     s->enc = enc_probe_end(&pr);
@@ -257,18 +257,18 @@ static int settle(imp_src_t *s, char **err)
     return 0;
 }
 
-int imp_src_open(const char *path, enc_t want, imp_src_t **out, char **err)
+int imp_src_open(const char *path, enc_t want, imp_src_t **out, err_t *err)
 {
     *out = NULL;
     struct stat st;
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        util_seterr(err, "%s", strerror(errno));
+        err_set(err, ERR_IO, "%s", strerror(errno));
         return -1;
     }
     if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        util_seterr(err, _("not a regular file; save the data to a file first (an import reads "
-                    "it twice)"));
+        err_set(err, ERR_INPUT, _("not a regular file; save the data to a file first (an import "
+                                  "reads it twice)"));
         fclose(fp);
         return -1;
     }
@@ -309,13 +309,13 @@ long long imp_src_done(const imp_src_t *s)
     return s->done;
 }
 
-int imp_src_read(imp_src_t *s, imp_chunk_fn fn, void *ud, char **err)
+int imp_src_read(imp_src_t *s, imp_chunk_fn fn, void *ud, err_t *err)
 {
     return run(s, s->enc, fn, ud, err);
 }
 
 int imp_src_decode_mem(const char *data, size_t len, enc_t want, size_t chunk,
-                       imp_chunk_fn fn, void *ud, char **err)
+                       imp_chunk_fn fn, void *ud, err_t *err)
 {
     imp_src_t s = {0};
     s.mem = data;

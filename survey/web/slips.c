@@ -19,12 +19,12 @@
 #define PER_PAGE 8
 #define QUIET 4      /* the white border a QR reader needs, in modules */
 
-int slips_qr_svg(util_buf_t *out, const char *text, double mm, char **err)
+int slips_qr_svg(util_buf_t *out, const char *text, double mm, err_t *err)
 {
     /* level M survives a smudge or a fold; 8-bit mode keeps the link as is */
     QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
     if (!q) {
-        util_seterr(err, _("cannot make a QR code of '%s': %s"), text, strerror(errno));
+        err_set(err, ERR_IO, _("cannot make a QR code of '%s': %s"), text, strerror(errno));
         return -1;
     }
     int wdt = q->width, full = wdt + 2 * QUIET;
@@ -71,7 +71,7 @@ static const char style[] =
     "@media screen{body{background:#ddd}.sheet{background:#fff;margin:5mm auto;padding:0}}";
 
 int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *codes, size_t n,
-               char **err)
+               err_t *err)
 {
     const int zh = info->zh;
     util_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"");
@@ -104,9 +104,14 @@ int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *co
         util_buf_adds(out, "</p><p class=\"link\">");
         html_esc(out, info->address);
         util_buf_adds(out, "</p><p class=\"how\">");
-        html_esc(out, TR(zh, "Scan the QR code with a phone, or open the address above in a "
-                            "browser and type the code. The code works once. The survey is "
-                            "anonymous: answers are never linked to the code."));
+        html_esc(out, info->self
+                          ? TR(zh, "Scan the QR code with a phone, or open the address above in "
+                                   "a browser and type the code. The code works once. This is "
+                                   "the unit's self-assessment: answer for the unit as a whole.")
+                          : TR(zh, "Scan the QR code with a phone, or open the address above in "
+                                   "a browser and type the code. The code works once. The "
+                                   "survey is anonymous: answers are never linked to the "
+                                   "code."));
         util_buf_adds(out, "</p></div>\n");
         if (i % PER_PAGE == PER_PAGE - 1 || i + 1 == n)
             util_buf_adds(out, "</div>\n");
@@ -115,15 +120,17 @@ int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *co
     return 0;
 }
 
-int slips_batch_html(util_buf_t *out, const char *title, const char *unit, const char *base_url,
-                     int zh, const tok_batch_t *b, char **err)
+int slips_batch_html(util_buf_t *out, const form_t *f, const char *unit, const char *base_url,
+                     const char *lang, const tok_batch_t *b, err_t *err)
 {
     slips_code_t *sc = util_xcalloc(b->n, sizeof *sc);
     for (size_t i = 0; i < b->n; i++)
         sc[i] = (slips_code_t){b->codes[i], b->links[i]};
     const char *q = strchr(base_url, '?');
     char *addr = util_fmt("%.*s", (int)(q ? (size_t)(q - base_url) : strlen(base_url)), base_url);
-    slips_info_t info = {title, unit, addr, zh};
+    const char *title = form_title_in(f, form_lang(f, lang));
+    slips_info_t info = {*title ? title : f->form_id, unit, addr, strcmp(lang, "zh") == 0,
+                         f->role == FORM_ROLE_SELF};
     int rc = slips_html(out, &info, sc, b->n, err);
     free(sc);
     free(addr);

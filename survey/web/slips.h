@@ -10,7 +10,9 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "base/util.h"
+#include "survey/form.h"
 #include "survey/token.h"
 
 typedef struct {
@@ -23,19 +25,22 @@ typedef struct {
     const char *unit;        /* unit name, or NULL */
     const char *address;     /* the address to type when not scanning */
     int zh;                  /* Chinese texts, else English */
+    int self;                /* a unit's self-assessment: no promise of anonymity */
 } slips_info_t;
 
-/* Appends the whole page to out.  Returns 0, or -1 with *err when a link
+/* Appends the whole page to out.  Returns 0, or -1 with err when a link
  * cannot be made into a QR code. */
 int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *codes, size_t n,
-               char **err);
+               err_t *err);
 
-/* The page for a batch of issued codes (token issue --slips): the address
- * printed on each slip is base_url without its query. */
-int slips_batch_html(util_buf_t *out, const char *title, const char *unit, const char *base_url,
-                     int zh, const tok_batch_t *b, char **err);
+/* The page for a batch of issued codes of form f (token issue --slips),
+ * all of it in lang ("zh", "en"): the texts, and the form's title in that
+ * language where it has one.  The address printed on each slip is
+ * base_url without its query. */
+int slips_batch_html(util_buf_t *out, const form_t *f, const char *unit, const char *base_url,
+                     const char *lang, const tok_batch_t *b, err_t *err);
 
 /* Appends the QR code of text as an SVG element `mm` millimetres wide. */
-int slips_qr_svg(util_buf_t *out, const char *text, double mm, char **err);
+int slips_qr_svg(util_buf_t *out, const char *text, double mm, err_t *err);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * web: the request handling of `gapsurvey serve` on libmicrohttpd (see
  * web.h).  Routes: GET / (the code page, or with ?code= the form), POST /
- * (a typed code), POST /submit (answers), GET /admin (counts per unit,
- * for a signed-in session), POST /admin (signing in) and GET /live.js
+ * (a typed code), POST /submit (answers), GET /admin (the survey console,
+ * survey/web/console.h, for a signed-in session; ?format=csv its table),
+ * POST /admin (signing in) and GET /live.js
  * (the optional script).
  *
  * Safety, by construction rather than by care at each call:
@@ -37,6 +38,7 @@
 #include <unistd.h>
 
 #include "survey/answers.h"
+#include "survey/disclose.h"
 #include "survey/seal.h"
 #include "survey/store.h"
 #include "survey/token.h"
@@ -207,10 +209,10 @@ static store_t *pool_get(web_t *w)
         pthread_cond_wait(&w->pool_cv, &w->pool_mu);
     store_t *s = w->pool[--w->nfree];
     pthread_mutex_unlock(&w->pool_mu);
-    char *err = NULL;
+    err_t err = {0};
     if (store_read_begin(s, &err) != 0) {
-        wlog(w, "starting a read: %s", err ? err : "?");   /* each read then stands alone */
-        free(err);
+        wlog(w, "starting a read: %s", err.msg ? err.msg : "?");   /* each read then stands alone */
+        err_clear(&err);
     }
     return s;
 }
@@ -229,7 +231,7 @@ static void pool_put(web_t *w, store_t *s)
 /* The questionnaire stored as forms.id = id, parsed once and then shared
  * read-only by every thread (the expression evaluator keeps its state in
  * the ans_t of the request, not in the form). */
-static const cached_form_t *form_get(web_t *w, store_t *s, int id, char **err)
+static const cached_form_t *form_get(web_t *w, store_t *s, int id, err_t *err)
 {
     const cached_form_t *hit = NULL;
     pthread_mutex_lock(&w->forms_mu);
@@ -259,7 +261,7 @@ static const cached_form_t *form_get(web_t *w, store_t *s, int id, char **err)
             c.form = NULL;
             c.item_ids = NULL;
         } else
-            util_seterr(err, _("more than %d questionnaires in use at once"), MAX_FORMS);
+            err_set(err, ERR_FAIL, _("more than %d questionnaires in use at once"), MAX_FORMS);
     }
     pthread_mutex_unlock(&w->forms_mu);
     form_free(c.form);
@@ -441,11 +443,11 @@ static code_state_t check_code(web_t *w, store_t *s, const char *code, char norm
     *hash = tok_hash(norm);
     if (!*hash)
         return CODE_UNKNOWN;
-    char *err = NULL;
+    err_t err = {0};
     int rc = store_token_get(s, *hash, t, &err);
     if (rc < 0) {
-        wlog(w, "looking up an invitation: %s", err);
-        free(err);
+        wlog(w, "looking up an invitation: %s", err.msg);
+        err_clear(&err);
         return CODE_ERROR;
     }
     if (rc == 1 || t->used)
@@ -453,8 +455,8 @@ static code_state_t check_code(web_t *w, store_t *s, const char *code, char norm
     int closed = 0;
     rc = store_wave_closed(s, t->wave, &closed, &err);
     if (rc < 0) {
-        wlog(w, "looking up a wave: %s", err);
-        free(err);
+        wlog(w, "looking up a wave: %s", err.msg);
+        err_clear(&err);
         return CODE_ERROR;
     }
     return closed ? CODE_CLOSED : CODE_OK;
@@ -518,13 +520,14 @@ static void survey_free(survey_t *sv)
 static int survey_load(web_t *w, store_t *s, const store_token_t *t, web_lang_t lang,
                        survey_t *sv)
 {
-    char *err = NULL, *name = NULL;
+    err_t err = {0};
+    char *name = NULL;
     memset(sv, 0, sizeof *sv);
     sv->fixed_pos = -1;
     sv->cf = form_get(w, s, t->form, &err);
     if (!sv->cf) {
-        wlog(w, "loading questionnaire %d: %s", t->form, err ? err : "?");
-        free(err);
+        wlog(w, "loading questionnaire %d: %s", t->form, err.msg ? err.msg : "?");
+        err_clear(&err);
         return -1;
     }
     sv->unit = t->unit;
@@ -532,8 +535,8 @@ static int survey_load(web_t *w, store_t *s, const store_token_t *t, web_lang_t 
 
     if (t->unit > 0 && f->unit_field) {
         if (store_unit_get(s, t->unit, &sv->unit_code, &name, &err) != 0) {
-            wlog(w, "reading unit %d: %s", t->unit, err ? err : "no such unit");
-            free(err);
+            wlog(w, "reading unit %d: %s", t->unit, err.msg ? err.msg : "no such unit");
+            err_clear(&err);
             return -1;
         }
         sv->fixed_pos = form_item_index(f, f->unit_field);
@@ -567,17 +570,16 @@ static enum MHD_Result send_form(web_t *w, struct MHD_Connection *c, unsigned st
      * repeats' instances included (a sum over them) */
     ans_t *a = raw ? ans_new(v.form) : NULL;
     for (size_t i = 0; a && i < v.form->nitems; i++) {
-        char *m = NULL;
+        err_t m = {0};
         if (raw[i] && ans_set(a, i, raw[i], &m) != 0)
-            free(m);
+            err_clear(&m);
         if (v.form->items[i].type != FORM_BEGIN_REPEAT || !sv->ninst)
             continue;
         for (size_t k = 0; k < sv->ninst[i] && ans_instance_add(a, i) >= 0; k++)
             for (size_t j = i + 1; v.form->items[j].type != FORM_END_REPEAT; j++) {
                 const char *rv = sv->rraw[j * FORM_MAX_INSTANCES + k];
                 if (rv && ans_set(a, j, rv, &m) != 0)
-                    free(m);
-                m = NULL;
+                    err_clear(&m);
             }
         ans_focus(a, i, (size_t)-1);
     }
@@ -704,7 +706,7 @@ static void pending_free(pending_t *p)
     ans_free(p->a);
     survey_free(&p->sv);
     free(p->hash);
-    free(p->sub.err);
+    err_clear(&p->sub.err);
     free(p);
 }
 
@@ -848,12 +850,12 @@ static int read_repeat(const req_t *r, survey_t *sv, ans_t *a, size_t rpos, web_
             int bad = 0;
             size_t slot = j * FORM_MAX_INSTANCES + (size_t)at;
             sv->rraw[slot] = posted(r, &c, &bad);
-            char *m = NULL;
+            err_t m = {0};
             if (bad)
                 sv->rerr[slot] = util_xstrdup(web_text(lang, WEB_T_BAD_TEXT));
             else if (sv->rraw[slot] && ans_set(a, j, sv->rraw[slot], &m) != 0)
                 sv->rerr[slot] = util_xstrdup(web_text(lang, bad_text(&f->items[j])));
-            free(m);
+            err_clear(&m);
             free(c.name);
         }
     }
@@ -872,17 +874,17 @@ static size_t check_repeat(survey_t *sv, ans_t *a, size_t rpos, web_lang_t lang,
         ans_focus(a, rpos, k);
         for (size_t j = rpos + 1; f->items[j].type != FORM_END_REPEAT; j++) {
             size_t slot = j * FORM_MAX_INSTANCES + k;
-            char *m = NULL;
+            err_t m = {0};
             if (!form_item_answerable(&f->items[j]) || !ans_relevant(a, j)) {
                 free(sv->rerr[slot]);
                 sv->rerr[slot] = NULL;
             } else if (!sv->rerr[slot] && ans_check_constraint(a, j, li, &m) != 0) {
                 sv->rerr[slot] = util_xstrdup(*form_text(f, f->items[j].constraint_message, li)
-                                                  ? m : web_text(lang, WEB_T_BAD_CONSTRAINT));
+                                                  ? m.msg : web_text(lang, WEB_T_BAD_CONSTRAINT));
             } else if (!sv->rerr[slot] && ans_check_required(a, j, li, &m) != 0) {
                 sv->rerr[slot] = util_xstrdup(web_text(lang, WEB_T_REQUIRED));
             }
-            free(m);
+            err_clear(&m);
             bad += sv->rerr[slot] != NULL;
         }
     }
@@ -936,7 +938,8 @@ static enum MHD_Result submit_reply(web_t *w, struct MHD_Connection *c, web_lang
     atomic_fetch_add(&w->submissions, 1);
     util_buf_t b = {0};
     const form_t *f = sv->cf->form;
-    web_page_thanks(&b, lang, form_title_in(f, form_lang(f, web_lang_code(lang))));
+    web_page_thanks(&b, lang, form_title_in(f, form_lang(f, web_lang_code(lang))),
+                    f->role == FORM_ROLE_SELF);
     return send_html(w, c, MHD_HTTP_OK, &b);
 }
 
@@ -951,7 +954,7 @@ static enum MHD_Result submit_done(web_t *w, struct MHD_Connection *c, req_t *r)
         return MHD_YES;   /* cannot happen: only the writer resumes, after it is done */
     r->pend = NULL;
     enum MHD_Result rc = submit_reply(w, c, p->lang, &p->sv, p->norm, p->hash, p->raw,
-                                      p->sub.rc, p->sub.err);
+                                      p->sub.rc, p->sub.err.msg);
     pending_free(p);
     return rc;
 }
@@ -969,19 +972,19 @@ static void read_answers(const req_t *r, const survey_t *sv, ans_t *a, char **ra
             continue;
         if ((int)i == sv->fixed_pos || it->read_only) {
             const char *given = (int)i == sv->fixed_pos ? sv->unit_code : it->default_value;
-            char *m = NULL;
+            err_t m = {0};
             if (given && ans_set(a, i, given, &m) != 0)
-                free(m);   /* a unit the form does not list: the invitation still names it */
+                err_clear(&m);   /* a unit the form does not list: the invitation still names it */
             continue;
         }
         int bad = 0;
         raw[i] = posted(r, it, &bad);
-        char *m = NULL;
+        err_t m = {0};
         if (bad)
             errors[i] = util_xstrdup(web_text(lang, WEB_T_BAD_TEXT));
         else if (raw[i] && ans_set(a, i, raw[i], &m) != 0)
             errors[i] = util_xstrdup(web_text(lang, bad_text(it)));
-        free(m);
+        err_clear(&m);
     }
 }
 
@@ -1006,14 +1009,14 @@ static size_t check_answers(survey_t *sv, ans_t *a, char **errors, web_lang_t la
         }
         if (errors[i])
             continue;
-        char *m = NULL;
+        err_t m = {0};
         if (ans_check_constraint(a, i, li, &m) != 0)
             errors[i] = util_xstrdup(*form_text(f, f->items[i].constraint_message, li)
-                                         ? m : web_text(lang, WEB_T_BAD_CONSTRAINT));
+                                         ? m.msg : web_text(lang, WEB_T_BAD_CONSTRAINT));
         else if (ans_check_required(a, i, li, &m) != 0)
             errors[i] = util_xstrdup(*form_text(f, f->items[i].required_message, li)
-                                         ? m : web_text(lang, WEB_T_REQUIRED));
-        free(m);
+                                         ? m.msg : web_text(lang, WEB_T_REQUIRED));
+        err_clear(&m);
     }
     return nerr;
 }
@@ -1045,10 +1048,56 @@ static void page_asked(const req_t *r, survey_t *sv, const ans_t *a)
         sv->page = (size_t)go;
 }
 
+/* The order the page was shown in (its seed field), kept when it is shown
+ * again; a new one for a page that has none. */
+static void read_seed(const req_t *r, survey_t *sv)
+{
+    const char *seed = field(r, "seed");
+    char *end = NULL;
+    sv->seed = seed ? strtoull(seed, &end, 16) : 0;
+    if (!sv->seed || !end || *end)
+        sv->seed = ans_new_seed();
+}
+
+/* The unit a checked submission goes to: the invitation's, else the answer
+ * to the form's unit question; an answer naming no stored unit becomes
+ * that question's error (and unit 0). */
+static int answer_unit(web_t *w, store_t *s, const survey_t *sv, const ans_t *a, char **errors,
+                       web_lang_t lang)
+{
+    const form_t *f = sv->cf->form;
+    int unit = sv->unit;
+    int up = f->unit_field ? form_item_index(f, f->unit_field) : -1;
+    if (unit != 0 || up < 0 || !ans_get(a, (size_t)up) || errors[up])
+        return unit;
+    err_t err = {0};
+    int rcu = store_unit_find(s, ans_get(a, (size_t)up), &unit, &err);
+    if (rcu != 0) {
+        if (rcu < 0)
+            wlog(w, "looking up a unit: %s", err.msg);
+        unit = 0;
+        errors[up] = util_xstrdup(web_text(lang, WEB_T_BAD_CHOICE));
+    }
+    err_clear(&err);
+    return unit;
+}
+
+/* How many of nerr problems the page shows: a paged form goes to the first
+ * page with a problem and shows that page's; else all of them. */
+static size_t first_problem_page(survey_t *sv, char *const *errors, size_t nerr)
+{
+    if (!sv->page)
+        return nerr;
+    for (sv->page = 1; sv->page < sv->npages && !page_problems(sv, errors, sv->page);)
+        sv->page++;
+    return page_problems(sv, errors, sv->page);
+}
+
 static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lang, req_t *r)
 {
     char norm[64] = "";
-    char *hash = NULL, *err = NULL;
+    err_t err = {0};
+    char *hash = NULL;
     store_token_t t = {0};
     survey_t sv = {0};
     char **raw = NULL, **errors = NULL;
@@ -1067,12 +1116,7 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         goto cleanup;
     }
     const form_t *f = sv.cf->form;
-    /* the order the page was shown in, kept when it is shown again */
-    const char *seed = field(r, "seed");
-    char *end = NULL;
-    sv.seed = seed ? strtoull(seed, &end, 16) : 0;
-    if (!sv.seed || !end || *end)
-        sv.seed = ans_new_seed();
+    read_seed(r, &sv);
     n = f->nitems;
     raw = util_xcalloc(n + 1, sizeof *raw);
     errors = util_xcalloc(n + 1, sizeof *errors);
@@ -1111,38 +1155,19 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
         goto cleanup;
     }
     ans_drop_irrelevant(a);
-    /* the unit: from the invitation, else from the form's unit question */
-    int unit = sv.unit;
-    int up = f->unit_field ? form_item_index(f, f->unit_field) : -1;
-    if (unit == 0 && up >= 0 && ans_get(a, (size_t)up) && !errors[up]) {
-        int rcu = store_unit_find(s, ans_get(a, (size_t)up), &unit, &err);
-        if (rcu != 0) {
-            if (rcu < 0)
-                wlog(w, "looking up a unit: %s", err);
-            free(err);
-            err = NULL;
-            unit = 0;
-            errors[up] = util_xstrdup(web_text(lang, WEB_T_BAD_CHOICE));
-        }
-    }
+    int unit = answer_unit(w, s, &sv, a, errors, lang);
     for (size_t i = 0; i < n; i++)
         nerr += errors[i] != NULL;
     if (nerr) {
-        /* paged: the first page with a problem, shown with its problems */
-        size_t shown = nerr;
-        if (sv.page) {
-            for (sv.page = 1; sv.page < sv.npages && !page_problems(&sv, errors, sv.page);)
-                sv.page++;
-            shown = page_problems(&sv, errors, sv.page);
-        }
-        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, errors, shown, NULL);
+        rc = send_form(w, c, MHD_HTTP_OK, lang, &sv, norm, hash, raw, errors,
+                       first_problem_page(&sv, errors, nerr), NULL);
         goto cleanup;
     }
     /* checked: the writer stores it with whatever else is waiting, and the
      * connection sleeps until that commit (see submit_done) */
     pending_t *p = util_xcalloc(1, sizeof *p);
     p->sub = (ans_submission_t){a, sv.cf->id, sv.cf->item_ids, t.wave, unit, "web", hash,
-                                NULL, -1, NULL};
+                                NULL, -1, {0}};
     p->c = c;
     p->lang = lang;
     p->sv = sv;
@@ -1166,7 +1191,7 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
     pthread_mutex_lock(&w->write_mu);
     int sub = ans_submit(s, a, sv.cf->id, sv.cf->item_ids, t.wave, unit, "web", hash, NULL, &err);
     pthread_mutex_unlock(&w->write_mu);
-    rc = submit_reply(w, c, lang, &sv, norm, hash, raw, sub, err);
+    rc = submit_reply(w, c, lang, &sv, norm, hash, raw, sub, err.msg);
 cleanup:
     pool_put(w, s);
     for (size_t i = 0; i < n; i++) {
@@ -1178,47 +1203,11 @@ cleanup:
     ans_free(a);
     survey_free(&sv);
     free(hash);
-    free(err);
+    err_clear(&err);
     return rc;
 }
 
 /* ---- GET /admin ---- */
-
-typedef struct {
-    web_admin_row_t *rows;
-    size_t n, cap;
-} admin_t;
-
-static int admin_row(void *ud, const char *form_id, const char *unit, const char *wave,
-                     long issued, long used)
-{
-    admin_t *ad = ud;
-    if (ad->n == ad->cap) {
-        ad->cap = ad->cap ? 2 * ad->cap : 64;
-        ad->rows = util_xrealloc(ad->rows, ad->cap * sizeof *ad->rows);
-    }
-    web_admin_row_t *r = &ad->rows[ad->n++];
-    memset(r, 0, sizeof *r);
-    r->form_id = util_xstrdup(form_id);
-    r->unit = util_xstrdup(unit);
-    r->wave = util_xstrdup(wave);
-    r->invited = issued;
-    r->used = used;
-    return 0;
-}
-
-typedef struct {
-    int unit;
-    long n;
-} unit_count_t;
-
-static int count_cb(void *ud, int unit, long n)
-{
-    unit_count_t *uc = ud;
-    if (unit == uc->unit)
-        uc->n = n;
-    return 0;
-}
 
 /* The admin session: a cookie "EXPIRY.MAC", MAC = HMAC of the expiry
  * under this process's key, so it needs no table, and a restart (a new
@@ -1276,6 +1265,56 @@ static enum MHD_Result admin_login(web_t *w, struct MHD_Connection *c, web_lang_
     return send_buf(w, c, MHD_HTTP_SEE_OTHER, &b, "text/html; charset=utf-8", 0, extra);
 }
 
+/* The survey console of a signed-in organiser: ?wave=NAME (default the
+ * newest open wave), ?format=csv for the same table as a download. */
+static enum MHD_Result console(web_t *w, struct MHD_Connection *c, web_lang_t lang)
+{
+    const char *wave = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wave");
+    const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+    int csv = format && strcmp(format, "csv") == 0;
+    console_t con;
+    err_t err = {0};
+    util_buf_t b = {0};
+    enum MHD_Result rc;
+    store_t *s = pool_get(w);
+    int r = console_build(s, wave && *wave ? wave : NULL, web_lang_code(lang),
+                          DISCLOSE_MIN_N, &con, &err);
+    pool_put(w, s);
+    if (r == 0 && csv)
+        r = console_csv(&con, lang == WEB_ZH, &b, &err);
+    if (r < 0) {
+        wlog(w, "admin page: %s", err.msg ? err.msg : "?");
+        rc = send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
+                          WEB_T_SERVER_TEXT);
+    } else if (r == 1) {
+        web_page_message(&b, lang, web_text(lang, WEB_T_NOT_FOUND_HEAD),
+                         web_text(lang, WEB_T_ADMIN_NO_WAVE));
+        rc = send_html(w, c, MHD_HTTP_NOT_FOUND, &b);
+    } else if (csv) {
+        /* the wave's name goes into the file name only as far as it is
+         * plain letters and digits: a header is no place for the rest */
+        char disp[41];
+        size_t k = 0;
+        for (const char *p = con.wave ? con.wave : ""; *p && k + 1 < sizeof disp; p++)
+            if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                *p == '-' || *p == '_')
+                disp[k++] = *p;
+        disp[k] = '\0';
+        char name[128];
+        snprintf(name, sizeof name, "attachment; filename=\"gapsurvey-console%s%s.csv\"",
+                 k ? "-" : "", disp);
+        const char *extra[] = {"Content-Disposition", name, NULL};
+        rc = send_buf(w, c, MHD_HTTP_OK, &b, "text/csv; charset=utf-8", 0, extra);
+    } else {
+        web_page_console(&b, lang, &con);
+        rc = send_html(w, c, MHD_HTTP_OK, &b);
+    }
+    util_buf_free(&b);
+    console_free(&con);
+    err_clear(&err);
+    return rc;
+}
+
 static enum MHD_Result admin(web_t *w, struct MHD_Connection *c, web_lang_t lang)
 {
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
@@ -1287,45 +1326,7 @@ static enum MHD_Result admin(web_t *w, struct MHD_Connection *c, web_lang_t lang
         web_page_login(&b, lang, csrf);
         return send_html(w, c, MHD_HTTP_FORBIDDEN, &b);
     }
-    admin_t ad = {0};
-    char *err = NULL;
-    int bad = 0;
-    enum MHD_Result rc;
-    store_t *s = pool_get(w);
-    bad = store_token_counts(s, admin_row, &ad, &err) != 0;
-    for (size_t i = 0; i < ad.n && !bad; i++) {
-        web_admin_row_t *r = &ad.rows[i];
-        int wave = 0, unit = 0;
-        char *name = NULL;
-        unit_count_t uc = {0, 0};
-        bad = (*r->unit && store_unit_find(s, r->unit, &unit, &err) < 0) ||
-              (unit > 0 && store_unit_get(s, unit, NULL, &name, &err) < 0) ||
-              store_wave_find(s, r->wave, &wave, &err) < 0;
-        r->unit_name = name;
-        uc.unit = unit;
-        if (!bad && wave > 0)
-            bad = store_count_by_unit(s, r->form_id, wave, count_cb, &uc, &err) != 0;
-        r->responses = uc.n;
-    }
-    if (bad) {
-        wlog(w, "admin page: %s", err ? err : "?");
-        rc = send_message(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR, lang, WEB_T_SERVER_HEAD,
-                          WEB_T_SERVER_TEXT);
-    } else {
-        util_buf_t b = {0};
-        web_page_admin(&b, lang, ad.rows, ad.n);
-        rc = send_html(w, c, MHD_HTTP_OK, &b);
-    }
-    pool_put(w, s);
-    for (size_t i = 0; i < ad.n; i++) {
-        free((char *)ad.rows[i].form_id);
-        free((char *)ad.rows[i].unit);
-        free((char *)ad.rows[i].wave);
-        free((char *)ad.rows[i].unit_name);
-    }
-    free(ad.rows);
-    free(err);
-    return rc;
+    return console(w, c, lang);
 }
 
 /* ---- routing ---- */
@@ -1451,7 +1452,7 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- start and stop ---- */
 
-static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **err)
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, err_t *err)
 {
     char host[256] = "127.0.0.1";
     const char *port = spec;
@@ -1459,7 +1460,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
     if (spec[0] == '[') {
         const char *close = strchr(spec, ']');
         if (!close || close[1] != ':' || (size_t)(close - spec - 1) >= sizeof host) {
-            util_seterr(err, _("--listen '%s': write an IPv6 address as [::1]:8080"), spec);
+            err_set(err, ERR_FAIL, _("--listen '%s': write an IPv6 address as [::1]:8080"), spec);
             return -1;
         }
         memcpy(host, spec + 1, (size_t)(close - spec - 1));
@@ -1467,7 +1468,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
         port = close + 2;
     } else if (colon) {
         if ((size_t)(colon - spec) >= sizeof host) {
-            util_seterr(err, _("--listen '%s': host name too long"), spec);
+            err_set(err, ERR_FAIL, _("--listen '%s': host name too long"), spec);
             return -1;
         }
         if (colon > spec) {
@@ -1479,7 +1480,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
     }
     long p;
     if (util_parse_long(port, &p) != 0 || p < 0 || p > 65535) {
-        util_seterr(err, _("--listen '%s': the port must be a number from 0 to 65535"), spec);
+        err_set(err, ERR_FAIL, _("--listen '%s': the port must be a number from 0 to 65535"), spec);
         return -1;
     }
     struct addrinfo hints = {0}, *res = NULL;
@@ -1487,7 +1488,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
     hints.ai_flags = AI_NUMERICSERV;
     int g = getaddrinfo(host, port, &hints, &res);
     if (g != 0 || !res) {
-        util_seterr(err, _("--listen '%s': %s"), spec, gai_strerror(g));
+        err_set(err, ERR_IO, _("--listen '%s': %s"), spec, gai_strerror(g));
         return -1;
     }
     memset(ss, 0, sizeof *ss);
@@ -1496,7 +1497,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, char **er
     return 0;
 }
 
-int web_start(const web_config_t *cfg, web_t **out, char **err)
+int web_start(const web_config_t *cfg, web_t **out, err_t *err)
 {
     web_t *w = util_xcalloc(1, sizeof *w);
     struct sockaddr_storage ss;
@@ -1526,21 +1527,21 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     w->qtail = &w->qhead;
     w->forms = util_xcalloc(MAX_FORMS, sizeof *w->forms);
     if (!*w->admin_hash) {
-        util_seterr(err, _("an admin token is needed"));
+        err_set(err, ERR_FAIL, _("an admin token is needed"));
         goto fail;
     }
     if (getrandom(w->key, sizeof w->key, 0) != (ssize_t)sizeof w->key) {
-        util_seterr(err, _("cannot read the system's random source: %s"), strerror(errno));
+        err_set(err, ERR_IO, _("cannot read the system's random source: %s"), strerror(errno));
         goto fail;
     }
     if (parse_listen(cfg->listen ? cfg->listen : "127.0.0.1:8080", &ss, err) != 0)
         goto fail;
     if ((cfg->tls_cert_pem != NULL) != (cfg->tls_key_pem != NULL)) {
-        util_seterr(err, _("TLS needs both a certificate and its key"));
+        err_set(err, ERR_FAIL, _("TLS needs both a certificate and its key"));
         goto fail;
     }
     if (cfg->tls_cert_pem && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-        util_seterr(err, _("this libmicrohttpd was built without TLS"));
+        err_set(err, ERR_FAIL, _("this libmicrohttpd was built without TLS"));
         goto fail;
     }
     w->npool = w->cfg.threads;
@@ -1561,7 +1562,7 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     w->writer_running = 1;
     if (pthread_create(&w->writer, NULL, writer_main, w) != 0) {
         w->writer_running = 0;
-        util_seterr(err, _("cannot start a thread: %s"), strerror(errno));
+        err_set(err, ERR_IO, _("cannot start a thread: %s"), strerror(errno));
         goto fail;
     }
     w->writer_started = 1;
@@ -1591,8 +1592,9 @@ int web_start(const web_config_t *cfg, web_t **out, char **err)
     w->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, w, MHD_OPTION_ARRAY, opts,
                             MHD_OPTION_END);
     if (!w->d) {
-        util_seterr(err, _("cannot listen on %s (in use, not an address of this machine, or a "
-                    "bad TLS certificate or key)"), cfg->listen ? cfg->listen : "127.0.0.1:8080");
+        err_set(err, ERR_FAIL, _("cannot listen on %s (in use, not an address of this machine, or "
+                                 "a bad TLS certificate or key)"),
+                cfg->listen ? cfg->listen : "127.0.0.1:8080");
         goto fail;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(w->d, MHD_DAEMON_INFO_BIND_PORT);
@@ -1605,7 +1607,7 @@ fail:
 }
 
 int web_admin_secret(const char *db_path, const char *secret, char **made, char **hash,
-                     char **err)
+                     err_t *err)
 {
     store_t *s = NULL;
     char h[SEAL_PASS_BYTES], *mine = NULL;
@@ -1627,7 +1629,7 @@ int web_admin_secret(const char *db_path, const char *secret, char **made, char 
         secret = mine;
     }
     if (seal_pass_hash(secret, h) != 0) {
-        util_seterr(err, _("not enough memory to hash the admin secret"));
+        err_set(err, ERR_NOMEM, _("not enough memory to hash the admin secret"));
         goto cleanup;
     }
     if (store_secret_put(s, "admin", h, err) != 0)

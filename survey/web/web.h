@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
+
 typedef struct web web_t;
 
 typedef struct {
@@ -40,13 +42,13 @@ typedef struct {
  * characters, from `serve --admin-token`) replaces the stored one; with
  * secret NULL the stored one is kept, and when there is none a random
  * secret is made, its hash stored and the secret returned in *made (heap,
- * to be shown once).  *hash is heap.  Returns 0 or -1 with *err. */
+ * to be shown once).  *hash is heap.  Returns 0 or -1 with err. */
 int web_admin_secret(const char *db_path, const char *secret, char **made, char **hash,
-                     char **err);
+                     err_t *err);
 
 /* Opens the store connections and starts listening.  Returns 0 and *out,
- * or -1 with *err (heap). */
-int web_start(const web_config_t *cfg, web_t **out, char **err);
+ * or -1 with err. */
+int web_start(const web_config_t *cfg, web_t **out, err_t *err);
 /* The port actually bound (useful after port 0). */
 unsigned web_port(const web_t *w);
 /* Stops accepting new connections; requests in progress go on, and every

@@ -74,17 +74,33 @@ static const char *const texts[WEB_T_COUNT] = {
     [WEB_T_REQUIRED_LEGEND] = N_("Questions marked * must be answered."),
     [WEB_T_CHOOSE] = N_("Choose"),
     [WEB_T_BACK] = N_("Back to the code page"),
-    [WEB_T_ADMIN_HEAD] = N_("Responses received"),
-    [WEB_T_ADMIN_NOTE] = N_("Invitations and submissions per unit; no single response is shown."),
-    [WEB_T_ADMIN_FORM] = N_("Form"),
+    [WEB_T_ADMIN_HEAD] = N_("Survey console"),
+    [WEB_T_ADMIN_NOTE] = N_("Counts per unit only, never a single response. As in the analysis, a "
+                            "unit with 1 to %ld responses shows \"fewer than %ld\" "
+                            "instead of its count and rates, and where the total would still "
+                            "give such a unit away, one more unit is not shown."),
     [WEB_T_ADMIN_WAVE] = N_("Wave"),
     [WEB_T_ADMIN_UNIT] = N_("Unit"),
-    [WEB_T_ADMIN_INVITED] = N_("Invited"),
-    [WEB_T_ADMIN_USED] = N_("Codes used"),
-    [WEB_T_ADMIN_RESPONSES] = N_("Responses"),
-    [WEB_T_ADMIN_RATE] = N_("Rate"),
     [WEB_T_ADMIN_TOTAL] = N_("Total"),
-    [WEB_T_ADMIN_NONE] = N_("No invitations have been issued yet."),
+    [WEB_T_ADMIN_NONE] = N_("There is no survey wave yet; issuing the first invitation codes "
+                            "opens one."),
+    [WEB_T_ADMIN_ASOF] = N_("As of %s"),
+    [WEB_T_ADMIN_REFRESH] = N_("This page refreshes itself every minute."),
+    [WEB_T_ADMIN_OPEN] = N_("open"),
+    [WEB_T_ADMIN_CLOSED] = N_("This wave is closed."),
+    [WEB_T_ADMIN_SEALED] = N_("This wave is sealed: until it is closed and opened with its key, "
+                              "responses are counted by the invitation codes used."),
+    [WEB_T_ADMIN_STARTED] = N_("Units with responses: %zu of %zu; not started: %zu."),
+    [WEB_T_ADMIN_SELF] = N_("Self-assessment (%s): filled by %zu of %zu units."),
+    [WEB_T_ADMIN_CSV] = N_("Download this table (CSV)"),
+    [WEB_T_ADMIN_NO_UNITS] = N_("No units yet: load the list with 'gapsurvey unit import FILE'."),
+    [WEB_T_ADMIN_NO_FORMS] = N_("No staff questionnaire is loaded: add one with 'gapsurvey form "
+                                "add FILE'."),
+    [WEB_T_ADMIN_NO_WAVE] = N_("There is no wave of that name."),
+    [WEB_T_SELF_NOTICE] = N_("This is your unit's self-assessment: please answer for the unit as "
+                             "a whole. The answers are recorded under your unit's name and may be "
+                             "shown, as the unit's, beside the views of its staff; the name of "
+                             "whoever fills it in and their IP address are not recorded."),
     [WEB_T_BAD_DATE] = N_("Please enter a date as YYYY-MM-DD"),
     [WEB_T_BAD_RANK] = N_("Please give every option a different place"),
     [WEB_T_RANK_PLACE] = N_("Place %zu"),
@@ -157,23 +173,38 @@ static const char style[] =
     ".btn.back{background:#fff;color:#b71c1c;border:1px solid #b71c1c;margin-right:.5em}"
     "table.adm{border-collapse:collapse;width:100%;font-size:.92em}"
     "table.adm th,table.adm td{border:1px solid #d8dce1;padding:4px 6px;text-align:left}"
-    "table.adm .n{text-align:right}"
+    "table.adm .n{text-align:right}table.adm tr.ns td{background:#fff8e1}"
+    "table.adm .hid{color:#5b6470;font-style:italic}.scroll{overflow-x:auto}"
+    "table.adm th,table.adm td.n,table.adm td.t{white-space:nowrap}"
+    "table.adm td:first-child{min-width:9em}"
+    ".wrap.wide{max-width:1100px}.waves a,.waves strong{margin-right:.6em}"
     "@media (max-width:480px){.wrap{padding:6px}.card{padding:10px 10px}"
     ".likert .o{font-size:.75em;padding:6px 1px 4px}}"
     "@media print{.top,.btn{display:none}body{background:#fff}}";
 
-static void head(util_buf_t *b, web_lang_t lang, const char *title)
+/* The start of every page; refresh (seconds, 0: none) reloads the page by
+ * itself with no script, wide gives tables more room than a form needs. */
+static void head_full(util_buf_t *b, web_lang_t lang, const char *title, int refresh, int wide)
 {
     util_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"");
     util_buf_adds(b, lang == WEB_EN ? "en" : "zh-CN");
     util_buf_adds(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
                      "<meta http-equiv=\"X-UA-Compatible\" content=\"IE=edge\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                     "<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
+                     "<meta name=\"referrer\" content=\"no-referrer\">\n");
+    if (refresh > 0)
+        util_buf_addf(b, "<meta http-equiv=\"refresh\" content=\"%d\">\n", refresh);
+    util_buf_adds(b, "<title>");
     html_esc(b, title);
     util_buf_adds(b, "</title>\n<style>");
     util_buf_adds(b, style);
-    util_buf_adds(b, "</style>\n</head>\n<body>\n<div class=\"wrap\">\n");
+    util_buf_adds(b, wide ? "</style>\n</head>\n<body>\n<div class=\"wrap wide\">\n"
+                          : "</style>\n</head>\n<body>\n<div class=\"wrap\">\n");
+}
+
+static void head(util_buf_t *b, web_lang_t lang, const char *title)
+{
+    head_full(b, lang, title, 0, 0);
 }
 
 static void tail(util_buf_t *b)
@@ -212,7 +243,7 @@ void web_page_message(util_buf_t *b, web_lang_t lang, const char *headline, cons
     tail(b);
 }
 
-void web_page_thanks(util_buf_t *b, web_lang_t lang, const char *form_title)
+void web_page_thanks(util_buf_t *b, web_lang_t lang, const char *form_title, int self)
 {
     const char *h = web_text(lang, WEB_T_THANKS_HEAD);
     head(b, lang, h);
@@ -222,9 +253,13 @@ void web_page_thanks(util_buf_t *b, web_lang_t lang, const char *form_title)
     html_esc(b, h);
     util_buf_adds(b, "</h1>\n<p>");
     html_esc(b, web_text(lang, WEB_T_THANKS_TEXT));
-    util_buf_adds(b, "</p>\n<p class=\"small\">");
-    html_esc(b, web_text(lang, WEB_T_ANONYMOUS));
-    util_buf_adds(b, "</p>\n</div>\n");
+    util_buf_adds(b, "</p>\n");
+    if (!self) {   /* a self-assessment is the unit's: no promise of anonymity */
+        util_buf_adds(b, "<p class=\"small\">");
+        html_esc(b, web_text(lang, WEB_T_ANONYMOUS));
+        util_buf_adds(b, "</p>\n");
+    }
+    util_buf_adds(b, "</div>\n");
     tail(b);
 }
 
@@ -530,9 +565,9 @@ static void render_item(util_buf_t *b, const web_form_view_t *v, const form_item
         } else if (it->default_value) {
             char *ref = util_fmt("${%s}", it->name);
             ans_t *one = ans_new(f);
-            char *m = NULL;
+            err_t m = {0};
             if (ans_set(one, pos, it->default_value, &m) != 0)
-                free(m);
+                err_clear(&m);
             char *shown = ans_fill(one, ref, li);
             html_esc(b, shown);
             free(shown);
@@ -735,6 +770,26 @@ static void carry(util_buf_t *b, const web_form_view_t *v, size_t pos)
     free(name);
 }
 
+/* Does the page shown hold a question marked *: required and asked (not
+ * the unit the invitation answers, nor a read-only one), on this page,
+ * and, inside a repeat, in an instance that is there? */
+static int asks_required(const web_form_view_t *v)
+{
+    const form_t *f = v->form;
+    for (size_t i = 0; i < f->nitems; i++) {
+        const form_item_t *it = &f->items[i];
+        if (!it->required || !form_item_answerable(it) || it->read_only ||
+            (int)i == v->fixed_pos || !on_page(v, i))
+            continue;
+        if (it->repeat < 0)
+            return 1;
+        size_t r = (size_t)it->repeat;
+        if ((v->ninst ? v->ninst[r] : first_instances(v, r)) > 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* Title, the hidden fields, the language switch, progress, notices and the
  * list of problems (of the page shown). */
 static void form_top(util_buf_t *b, const web_form_view_t *v, const char *title, int li)
@@ -777,10 +832,14 @@ static void form_top(util_buf_t *b, const web_form_view_t *v, const char *title,
         util_buf_adds(b, "</p>\n");
         free(m);
     }
-    util_buf_adds(b, "<p class=\"small\">");
-    html_esc(b, web_text(v->lang, WEB_T_ANONYMOUS));
-    util_buf_adds(b, " ");
-    html_esc(b, web_text(v->lang, WEB_T_REQUIRED_LEGEND));
+    /* a unit's self-assessment is the unit's, not anonymous: its own notice */
+    util_buf_adds(b, f->role == FORM_ROLE_SELF ? "<p class=\"small\" id=\"self-notice\">"
+                                               : "<p class=\"small\" id=\"anonymous\">");
+    html_esc(b, web_text(v->lang, f->role == FORM_ROLE_SELF ? WEB_T_SELF_NOTICE : WEB_T_ANONYMOUS));
+    if (asks_required(v)) {
+        util_buf_adds(b, " ");
+        html_esc(b, web_text(v->lang, WEB_T_REQUIRED_LEGEND));
+    }
     util_buf_adds(b, "</p>\n");
     if (v->notice) {
         util_buf_adds(b, "<p class=\"notice\" id=\"notice\" role=\"alert\">");
@@ -924,77 +983,179 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v)
     tail(b);
 }
 
-static void rate(util_buf_t *b, long num, long den)
+/* ---- the survey console ---- */
+
+/* A link to the console: the wave, then more of the query (may be ""). */
+static void console_href(util_buf_t *b, const char *wave, const char *more)
 {
-    if (den > 0)
-        util_buf_addf(b, "%.1f%%", 100.0 * (double)num / (double)den);
-    else
-        util_buf_adds(b, "&ndash;");
+    util_buf_adds(b, "/admin?");
+    if (wave) {
+        util_buf_adds(b, "wave=");
+        html_url_esc(b, wave);
+        util_buf_adds(b, "&amp;");
+    }
+    util_buf_adds(b, more);
 }
 
-void web_page_admin(util_buf_t *b, web_lang_t lang, const web_admin_row_t *rows, size_t n)
+/* The language switch, the time, the waves and the notes. */
+static void console_top(util_buf_t *b, web_lang_t lang, const console_t *c)
 {
     const char *h = web_text(lang, WEB_T_ADMIN_HEAD);
-    head(b, lang, h);
-    util_buf_adds(b, "<div class=\"card\">\n<h1>");
+    util_buf_adds(b, "<div class=\"top\"><span>");
     html_esc(b, h);
-    util_buf_adds(b, "</h1>\n<p class=\"small\">");
-    html_esc(b, web_text(lang, WEB_T_ADMIN_NOTE));
+    util_buf_adds(b, "</span><a class=\"lang\" href=\"");
+    console_href(b, c->wave, lang == WEB_EN ? "lang=zh" : "lang=en");
+    util_buf_adds(b, "\">");
+    html_esc(b, web_text(lang, WEB_T_OTHER_LANG));
+    util_buf_adds(b, "</a></div>\n<div class=\"card\">\n<h1>");
+    html_esc(b, h);
+    util_buf_adds(b, "</h1>\n<p class=\"small\" id=\"asof\">");
+    char *m = util_fmt(web_text(lang, WEB_T_ADMIN_ASOF), c->asof);
+    html_esc(b, m);
+    free(m);
+    if (c->open) {
+        util_buf_adds(b, lang == WEB_EN ? ". " : "\xE3\x80\x82");   /* 。 */
+        html_esc(b, web_text(lang, WEB_T_ADMIN_REFRESH));
+    }
     util_buf_adds(b, "</p>\n");
-    if (!n) {
-        util_buf_adds(b, "<p>");
-        html_esc(b, web_text(lang, WEB_T_ADMIN_NONE));
-        util_buf_adds(b, "</p>\n</div>\n");
+    if (c->nwaves) {
+        util_buf_adds(b, "<p class=\"waves\" id=\"waves\">");
+        html_esc(b, web_text(lang, WEB_T_ADMIN_WAVE));
+        util_buf_adds(b, lang == WEB_EN ? ": " : "\xEF\xBC\x9A");   /* ： */
+        for (size_t i = 0; i < c->nwaves; i++) {
+            if (c->waves[i] == c->wave) {
+                util_buf_adds(b, "<strong>");
+                html_esc(b, c->waves[i]);
+                if (c->open) {
+                    util_buf_adds(b, lang == WEB_EN ? " (" : "\xEF\xBC\x88");
+                    html_esc(b, web_text(lang, WEB_T_ADMIN_OPEN));
+                    util_buf_adds(b, lang == WEB_EN ? ")" : "\xEF\xBC\x89");
+                }
+                util_buf_adds(b, "</strong>");
+                continue;
+            }
+            util_buf_adds(b, "<a href=\"");
+            console_href(b, c->waves[i], lang == WEB_EN ? "lang=en" : "lang=zh");
+            util_buf_adds(b, "\">");
+            html_esc(b, c->waves[i]);
+            util_buf_adds(b, "</a>");
+        }
+        util_buf_adds(b, "</p>\n");
+    }
+    if (c->wave && !c->open) {
+        util_buf_adds(b, "<p class=\"notice\">");
+        html_esc(b, web_text(lang, WEB_T_ADMIN_CLOSED));
+        util_buf_adds(b, "</p>\n");
+    }
+    if (c->sealed) {
+        util_buf_adds(b, "<p class=\"notice\" id=\"sealed\">");
+        html_esc(b, web_text(lang, WEB_T_ADMIN_SEALED));
+        util_buf_adds(b, "</p>\n");
+    }
+    m = util_fmt(web_text(lang, WEB_T_ADMIN_NOTE), c->min_n - 1, c->min_n);
+    util_buf_adds(b, "<p class=\"small\">");
+    html_esc(b, m);
+    util_buf_adds(b, "</p>\n");
+    free(m);
+    if (c->has_self && c->wave) {
+        m = util_fmt(web_text(lang, WEB_T_ADMIN_SELF), c->self_title, c->self_filled, c->nunits);
+        util_buf_adds(b, "<p id=\"self\">");
+        html_esc(b, m);
+        util_buf_adds(b, "</p>\n");
+        free(m);
+    }
+}
+
+/* One row of a form's table: a unit (u >= 0), CONSOLE_NOUNIT or CONSOLE_TOTAL. */
+static void console_row(util_buf_t *b, web_lang_t lang, const console_t *c,
+                        const console_form_t *f, long u, util_buf_t *cell)
+{
+    const int zh = lang == WEB_ZH;
+    const char *td = u == CONSOLE_TOTAL ? "th" : "td";
+    int ns = u >= 0 && !f->counts[u].hidden && f->counts[u].responses == 0;
+    util_buf_addf(b, "<tr%s><%s>", ns ? " class=\"ns\"" : "", td);
+    if (u >= 0) {
+        html_esc(b, c->units[u].code);
+        util_buf_adds(b, " ");
+        html_esc(b, c->units[u].name);
+    } else {
+        html_esc(b, u == CONSOLE_TOTAL ? web_text(lang, WEB_T_ADMIN_TOTAL) : console_nounit(zh));
+    }
+    util_buf_addf(b, "</%s>", td);
+    for (int col = 0; col < CONSOLE_NCOLS; col++) {
+        if (col == CONSOLE_SELF && !c->has_self)
+            continue;
+        util_buf_reset(cell);
+        console_cell(c, f, u, (console_col_t)col, zh, cell);
+        int hid = ((u >= 0 && f->counts[u].hidden) || (u == CONSOLE_TOTAL && f->total_small)) &&
+                  (col == CONSOLE_RESPONSES || col == CONSOLE_RATE_HEAD ||
+                   col == CONSOLE_RATE_INVITED);
+        int text = col == CONSOLE_SELF || col == CONSOLE_STATUS;
+        util_buf_addf(b, "<%s class=\"%s\">", td, hid ? "n hid" : text ? "t" : "n");
+        if (cell->len)
+            html_esc(b, cell->s);
+        else
+            util_buf_adds(b, "&ndash;");
+        util_buf_addf(b, "</%s>", td);
+    }
+    util_buf_adds(b, "</tr>\n");
+}
+
+static void console_form(util_buf_t *b, web_lang_t lang, const console_t *c,
+                         const console_form_t *f)
+{
+    util_buf_t cell = {0};
+    util_buf_adds(b, "<div class=\"card\">\n<h2>");
+    html_esc(b, f->title);
+    util_buf_adds(b, "</h2>\n<p>");
+    char *m = util_fmt(web_text(lang, WEB_T_ADMIN_STARTED), f->started, c->nunits,
+                       c->nunits - f->started);
+    html_esc(b, m);
+    free(m);
+    util_buf_adds(b, "</p>\n<div class=\"scroll\"><table class=\"adm\" id=\"t-");
+    html_esc(b, f->form_id);
+    util_buf_adds(b, "\">\n<tr><th>");
+    html_esc(b, web_text(lang, WEB_T_ADMIN_UNIT));
+    util_buf_adds(b, "</th>");
+    for (int col = 0; col < CONSOLE_NCOLS; col++) {
+        if (col == CONSOLE_SELF && !c->has_self)
+            continue;
+        util_buf_adds(b, "<th>");
+        html_esc(b, console_col_name((console_col_t)col, lang == WEB_ZH));
+        util_buf_adds(b, "</th>");
+    }
+    util_buf_adds(b, "</tr>\n");
+    for (size_t u = 0; u < c->nunits; u++)
+        console_row(b, lang, c, f, (long)u, &cell);
+    if (f->invited_nounit > 0)
+        console_row(b, lang, c, f, CONSOLE_NOUNIT, &cell);
+    console_row(b, lang, c, f, CONSOLE_TOTAL, &cell);
+    util_buf_adds(b, "</table></div>\n</div>\n");
+    util_buf_free(&cell);
+}
+
+void web_page_console(util_buf_t *b, web_lang_t lang, const console_t *c)
+{
+    head_full(b, lang, web_text(lang, WEB_T_ADMIN_HEAD), c->open ? 60 : 0, 1);
+    console_top(b, lang, c);
+    web_text_t empty = !c->wave ? WEB_T_ADMIN_NONE : !c->nunits ? WEB_T_ADMIN_NO_UNITS
+                     : !c->nforms ? WEB_T_ADMIN_NO_FORMS : WEB_T_COUNT;
+    if (empty != WEB_T_COUNT) {
+        util_buf_adds(b, "<p class=\"notice\" id=\"empty\">");
+        html_esc(b, web_text(lang, empty));
+        util_buf_adds(b, "</p>\n");
+    }
+    util_buf_adds(b, "</div>\n");
+    if (empty != WEB_T_COUNT) {
         tail(b);
         return;
     }
-    /* one table per form and wave, with its own total */
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        long inv = 0, used = 0, resp = 0;
-        while (j < n && strcmp(rows[j].form_id, rows[i].form_id) == 0 &&
-               strcmp(rows[j].wave, rows[i].wave) == 0)
-            j++;
-        util_buf_adds(b, "<h2>");
-        html_esc(b, rows[i].form_id);
-        util_buf_adds(b, " &middot; ");
-        html_esc(b, web_text(lang, WEB_T_ADMIN_WAVE));
-        util_buf_adds(b, " ");
-        html_esc(b, rows[i].wave);
-        util_buf_adds(b, "</h2>\n<table class=\"adm\"><tr>");
-        static const web_text_t cols[] = {WEB_T_ADMIN_UNIT, WEB_T_ADMIN_INVITED, WEB_T_ADMIN_USED,
-                                          WEB_T_ADMIN_RESPONSES, WEB_T_ADMIN_RATE};
-        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
-            util_buf_adds(b, "<th>");
-            html_esc(b, web_text(lang, cols[c]));
-            util_buf_adds(b, "</th>");
-        }
-        util_buf_adds(b, "</tr>\n");
-        for (size_t k = i; k < j; k++) {
-            const web_admin_row_t *r = &rows[k];
-            util_buf_adds(b, "<tr><td>");
-            html_esc(b, r->unit && *r->unit ? r->unit : "-");
-            if (r->unit_name && *r->unit_name) {
-                util_buf_adds(b, " ");
-                html_esc(b, r->unit_name);
-            }
-            util_buf_addf(b, "</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td>"
-                             "<td class=\"n\">%ld</td><td class=\"n\">",
-                          r->invited, r->used, r->responses);
-            rate(b, r->used, r->invited);
-            util_buf_adds(b, "</td></tr>\n");
-            inv += r->invited;
-            used += r->used;
-            resp += r->responses;
-        }
-        util_buf_adds(b, "<tr><th>");
-        html_esc(b, web_text(lang, WEB_T_ADMIN_TOTAL));
-        util_buf_addf(b, "</th><th class=\"n\">%ld</th><th class=\"n\">%ld</th>"
-                         "<th class=\"n\">%ld</th><th class=\"n\">", inv, used, resp);
-        rate(b, used, inv);
-        util_buf_adds(b, "</th></tr>\n</table>\n");
-        i = j;
-    }
-    util_buf_adds(b, "</div>\n");
+    for (size_t i = 0; i < c->nforms; i++)
+        console_form(b, lang, c, &c->forms[i]);
+    util_buf_adds(b, "<p><a id=\"csv\" href=\"");
+    console_href(b, c->wave, lang == WEB_EN ? "format=csv&amp;lang=en" : "format=csv&amp;lang=zh");
+    util_buf_adds(b, "\">");
+    html_esc(b, web_text(lang, WEB_T_ADMIN_CSV));
+    util_buf_adds(b, "</a></p>\n");
     tail(b);
 }

@@ -1,7 +1,7 @@
 /*
  * web_page: the HTML pages of `gapsurvey serve` — the code page, a
  * questionnaire as a plain HTML form, the thank-you page, message pages and
- * the admin counts — in Chinese or English.  Pages are built into a
+ * the survey console — in Chinese or English.  Pages are built into a
  * util_buf_t and work without any script or external file: old intranet
  * browsers and phones get the same page.
  *
@@ -16,6 +16,7 @@
 
 #include "survey/answers.h"
 #include "survey/form.h"
+#include "survey/web/console.h"
 #include "base/util.h"
 
 typedef enum { WEB_ZH = 0, WEB_EN = 1 } web_lang_t;
@@ -65,16 +66,23 @@ typedef enum {
     WEB_T_BACK,
     WEB_T_OTHER_LANG,      /* the name of the other language, in it */
     WEB_T_ADMIN_HEAD,
-    WEB_T_ADMIN_NOTE,
-    WEB_T_ADMIN_FORM,
+    WEB_T_ADMIN_NOTE,      /* printf format with two %ld: min_n - 1, min_n */
     WEB_T_ADMIN_WAVE,
     WEB_T_ADMIN_UNIT,
-    WEB_T_ADMIN_INVITED,
-    WEB_T_ADMIN_USED,
-    WEB_T_ADMIN_RESPONSES,
-    WEB_T_ADMIN_RATE,
     WEB_T_ADMIN_TOTAL,
     WEB_T_ADMIN_NONE,
+    WEB_T_ADMIN_ASOF,      /* printf format with one %s: the time */
+    WEB_T_ADMIN_REFRESH,
+    WEB_T_ADMIN_OPEN,
+    WEB_T_ADMIN_CLOSED,
+    WEB_T_ADMIN_SEALED,
+    WEB_T_ADMIN_STARTED,   /* printf format with three %zu: started, units, not started */
+    WEB_T_ADMIN_SELF,      /* printf format: %s the self form's title, %zu filled, %zu units */
+    WEB_T_ADMIN_CSV,
+    WEB_T_ADMIN_NO_UNITS,
+    WEB_T_ADMIN_NO_FORMS,
+    WEB_T_ADMIN_NO_WAVE,
+    WEB_T_SELF_NOTICE,     /* the self-assessment's notice instead of WEB_T_ANONYMOUS */
     WEB_T_BAD_DATE,
     WEB_T_BAD_RANK,
     WEB_T_RANK_PLACE,      /* printf format with one %zu: "Place %zu" */
@@ -133,19 +141,18 @@ void web_page_form(util_buf_t *b, const web_form_view_t *v);
  * the last code was refused; code is put back into the field. */
 void web_page_code(util_buf_t *b, web_lang_t lang, const char *csrf, const char *code,
                    const char *problem_head, const char *problem_text);
-void web_page_thanks(util_buf_t *b, web_lang_t lang, const char *form_title);
+/* self: the form was a unit's self-assessment (no anonymity line). */
+void web_page_thanks(util_buf_t *b, web_lang_t lang, const char *form_title, int self);
 /* A page with one heading and one paragraph and a link back to the code page. */
 void web_page_message(util_buf_t *b, web_lang_t lang, const char *head, const char *text);
 /* The admin sign-in page: the secret is posted (never put in an address),
  * and a session cookie comes back. */
 void web_page_login(util_buf_t *b, web_lang_t lang, const char *csrf);
 
-/* One line of the admin page: counts per unit, nothing finer. */
-typedef struct {
-    const char *form_id, *wave, *unit, *unit_name;
-    long invited, used, responses;
-} web_admin_row_t;
-void web_page_admin(util_buf_t *b, web_lang_t lang, const web_admin_row_t *rows, size_t n);
+/* The survey console (survey/web/console.h): every unit's counts for the
+ * wave c->wave, the links to the other waves and to the CSV, an "as of"
+ * time, and a plain meta refresh every minute while the wave is open. */
+void web_page_console(util_buf_t *b, web_lang_t lang, const console_t *c);
 
 /* The optional script that hides questions that are not relevant yet
  * (web_live.c); the pages work the same without it. */

@@ -9,15 +9,10 @@
 //
 //   node phone.mjs URL CODE_WITH_SCRIPT CODE_WITHOUT_SCRIPT SHOT_DIR
 // Prints one "ok - ..." / "not ok - ..." line per check.
-import { chromium } from 'playwright-core';
 import { join } from 'node:path';
+import { check, failed, launch } from './lib.mjs';
 
 const [url, code1, code2, shots] = process.argv.slice(2);
-let failed = 0;
-const check = (desc, cond) => {
-  console.log(`${cond ? 'ok' : 'not ok'} - ${desc}`);
-  if (!cond) failed++;
-};
 const iphone = {
   viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
   locale: 'zh-CN',
@@ -44,12 +39,7 @@ const progress = async (page) => (await page.textContent('#progress')).trim();
 const go = async (page, button) => Promise.all([page.waitForNavigation(), page.tap(button)]);
 const next = async (page) => go(page, '#next');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  timeout: 20000,
-});
+const browser = await launch();
 try {
   // ---- with the script: pages, a closed tab, the draft ----
   const ctx = await browser.newContext(iphone);
@@ -135,4 +125,4 @@ try {
 } finally {
   await browser.close();
 }
-process.exit(failed ? 1 : 0);
+process.exit(failed() ? 1 : 0);

@@ -10,22 +10,12 @@
 //   node staff.mjs URL STAFF_CODE SELF_CODE SHOT_DIR
 // Prints one "ok - ..." / "not ok - ..." line per check (TAP-like, counted
 // by tests/run.sh) and writes screenshots into SHOT_DIR.
-import { chromium } from 'playwright-core';
 import { join } from 'node:path';
+import { check, failed, launch } from './lib.mjs';
 
 const [url, staffCode, selfCode, shots] = process.argv.slice(2);
-let failed = 0;
-const check = (desc, cond) => {
-  console.log(`${cond ? 'ok' : 'not ok'} - ${desc}`);
-  if (!cond) failed++;
-};
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  timeout: 20000,
-});
+const browser = await launch();
 try {
   // ---- desktop, English, the staff questionnaire ----
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
@@ -97,6 +87,11 @@ try {
   await p2.goto(url + '/?code=' + selfCode);
   check('the phone gets the form in Chinese', (await p2.textContent('#send')) === '提交问卷' ||
         (await p2.inputValue('#send')) === '提交问卷');
+  check('the self-assessment has its own notice, not the staff promise of anonymity',
+        (await p2.textContent('#self-notice')).startsWith('本问卷为单位自评') &&
+        (await p2.$('#anonymous')) === null);
+  check('no "questions marked *" legend: no question asked is required',
+        !(await p2.textContent('.card')).includes('必答题'));
   const width = await p2.evaluate(() => document.documentElement.scrollWidth);
   check(`no sideways scrolling on a 390-pixel phone (page is ${width}px)`, width <= 390);
   const rowWidth = await p2.$eval('#q-po1 .likert', (e) => e.getBoundingClientRect().width);
@@ -130,4 +125,4 @@ try {
 } finally {
   await browser.close();
 }
-process.exit(failed ? 1 : 0);
+process.exit(failed() ? 1 : 0);

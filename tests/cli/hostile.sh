@@ -177,6 +177,6 @@ hasnot "the report's markdown has no raw <script>" o/a/b/rep/report.md "<script>
 # ---- the web form with hostile labels and unit names ----
 sed 's/,Your position level,/,<script>alert("label")<\/script>,/' "$Q/staff-opinion.csv" |
     sed 's/^,settings.*//' >hostile-form.csv
-run "$GS" token issue --form staff-opinion --unit U1 --count 1 --slips slips.html
+run "$GS" token issue --form staff-opinion --unit U1 --count 1 --base-url http://10.0.0.5:8080/ --slips slips.html
 status "slips for a unit with a <script> name" 0
 hasnot "slips: unit name escaped" slips.html "<script>alert('unit')"

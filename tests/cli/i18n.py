@@ -89,10 +89,10 @@ def coverage(pot, po):
 LIT = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 CALL = re.compile(r'\b(cli_error\s*\(|printf\s*\(|puts\s*\(|fprintf\s*\(\s*stderr\s*,|fputs\s*\()\s*(?=")')
 # Library code returns its messages instead of printing them: through
-# util_seterr(), form.c's err()/warn(), expr.c's fail(), analyze.c's warn(),
-# util_diag_add() and store.c's sqlerr().  A literal argument of these is a
-# message whatever its position.
-LIBCALL = re.compile(r'\b(util_seterr|err|warn|fail|util_diag_add|sqlerr|bad|problem|rs)\s*\(')
+# err_set() and err_set_at(), form.c's err()/warn(), expr.c's fail(),
+# analyze.c's warn(), util_diag_add() and store.c's sqlerr().  A literal
+# argument of these is a message whatever its position.
+LIBCALL = re.compile(r'\b(err_set|err_set_at|err|warn|fail|util_diag_add|sqlerr|bad|problem|rs)\s*\(')
 SPEC = re.compile(r'%(?:\d+\$)?[-+ #0-9.*]*(?:hh|h|ll|l|z|j|t|L)?[a-zA-Z%]')
 
 def literal_run(s, i):

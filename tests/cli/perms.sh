@@ -10,7 +10,7 @@ for um in 022 000; do
     "$GS" init >/dev/null 2>&1
     "$GS" form add "$Q/staff-opinion.csv" >/dev/null 2>&1
     "$GS" unit import "$Q/units-sample.csv" >/dev/null 2>&1
-    "$GS" token issue --form staff-opinion --unit U07 --count 3 --slips "$T/p$um/slips.html" \
+    "$GS" token issue --form staff-opinion --unit U07 --count 3 --base-url http://10.0.0.5:8080/ --slips "$T/p$um/slips.html" \
         >"$T/p$um/codes.csv" 2>/dev/null
     "$GS" simulate --units 4 --staff 12 --seed 1 >/dev/null 2>&1
     "$GS" export --form staff-opinion --format csv -o "$T/p$um/e.csv" >/dev/null 2>&1

@@ -4,7 +4,9 @@
 # self-assessment on a phone-sized screen with a constraint error; then
 # (tests/browser/phone.mjs) as an iPhone pages through the staff
 # questionnaire, reopens it mid-way from the draft in localStorage and
-# finishes, and does it again with JavaScript off.  The
+# finishes, and does it again with JavaScript off; then (console.mjs) an
+# organiser signs in to the survey console and looks at it in both
+# languages, switches waves and downloads the CSV.  The
 # screenshots land in tests/browser/out/ for a person to look at.  Skips
 # (with the reason) only where Chromium or Node.js is not installed.
 . "$ROOT/tests/cli/lib.sh"
@@ -57,3 +59,11 @@ same "the relevant follow-up is kept" "$(sqlite3 "$GAPSURVEY_DB" "select text fr
 same "the text stored as typed" "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from answers where text = '<script>alert(\"x\")</script> 建议加强培训'")" 1
 same "the corrected self-assessment is stored once" "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from responses r join forms f on f.id = r.form where f.form_id = 'five-type-self'")" 1
 same "every code is used" "$(sqlite3 "$GAPSURVEY_DB" "select sum(used) from tokens")" 4
+
+# the survey console: a closed pilot wave beside the live one, looked at
+# in both languages, on a desktop and a phone
+"$GS" simulate --units 16 --staff 9 --seed 2 --wave pilot >/dev/null 2>&1
+"$GS" wave close pilot >/dev/null 2>&1
+CHROMIUM="$CHROMIUM" timeout 120 node "$B/console.mjs" "$URL" "$ADMIN" pilot "$B/out"
+st=$?
+[ $st -eq 0 ] || notok "the console run exited $st"

@@ -31,7 +31,7 @@ same "no code is in the database" "$(grep -c -F -f codes.txt "$GAPSURVEY_DB" "$G
 want=$(python3 -c "import hashlib,sys; print(hashlib.sha256(sys.argv[1].replace('-','').encode()).hexdigest())" "$C1")
 same "the hash is SHA-256 of the code without dashes" "$(sql "select count(*) from tokens where hash = '$want'")" 1
 
-run "$GS" token issue --form staff-opinion --unit U12 --count 10 --base-url https://survey.intranet:8443/ --slips slips.html
+run "$GS" --lang zh token issue --form staff-opinion --unit U12 --count 10 --base-url https://survey.intranet:8443/ --slips slips.html
 status "issue with --slips and --base-url" 0
 has "links use the base URL" "$T/out" "https://survey.intranet:8443/?code="
 check "the slips file exists" test -s slips.html
@@ -43,10 +43,39 @@ has "a slip shows the code" slips.html "<p class=\"code\">$C2</p>"
 has "and the address to type" slips.html "https://survey.intranet:8443/"
 has "and the unit" slips.html "市教育局"
 has "and the form title" slips.html "模范机关创建干部职工问卷"
-run "$GS" --lang zh token issue --form staff-opinion --unit U12 --count 1 --slips zh.html
+B=http://192.168.1.20:8080/
+run "$GS" --lang zh token issue --form staff-opinion --unit U12 --count 1 --base-url $B --slips zh.html
 has "Chinese slips with --lang zh" zh.html "您的邀请码"
-run "$GS" --lang en token issue --form staff-opinion --unit U12 --count 1 --slips en.html
+has "the instructions in Chinese" zh.html "用手机扫描二维码"
+has "the Chinese title" zh.html "<p class=\"title\">模范机关创建干部职工问卷</p>"
+hasnot "no English instructions" zh.html "Scan the QR code"
+run "$GS" --lang en token issue --form staff-opinion --unit U12 --count 1 --base-url $B --slips en.html
 has "English slips with --lang en" en.html "Your invitation code"
+has "the instructions in English" en.html "Scan the QR code with a phone"
+has "the English title (form_title::English)" en.html "<p class=\"title\">Model Agency Staff Questionnaire</p>"
+has "an English page" en.html '<html lang="en">'
+hasnot "no Chinese title on an English slip" en.html "干部职工问卷"
+hasnot "no Chinese instructions" en.html "用手机扫描"
+run "$GS" --lang zh token issue --form five-type-self --unit U01 --count 1 --base-url $B --slips self.html
+has "a self-assessment slip says the unit answers as a unit" self.html "本问卷为单位自评，请代表本单位整体填报"
+hasnot "and promises no anonymity" self.html "问卷匿名"
+has "a staff slip does promise it" zh.html "问卷匿名"
+
+# ---- slips need an address phones can reach ----
+n0=$(sql 'select count(*) from tokens')
+run "$GS" token issue --form staff-opinion --unit U12 --count 2 --slips nobase.html
+status "--slips without --base-url: usage" 2
+has "it says what to pass" "$T/err" "--slips needs --base-url"
+check "no slips written" test ! -e nobase.html
+for u in http://127.0.0.1:8080/ http://localhost:8080 "http://[::1]:8080/" http://0.0.0.0:8080/; do
+    run "$GS" token issue --form staff-opinion --unit U12 --count 2 --base-url "$u" --slips loop.html
+    status "--slips with the loopback $u: usage" 2
+    has "it says why and what to pass instead" "$T/err" "is this computer's own address"
+done
+check "no slips written" test ! -e loop.html
+same "and no code stored" "$(sql 'select count(*) from tokens')" "$n0"
+run "$GS" token issue --form staff-opinion --unit U12 --count 1 --base-url http://127.0.0.1:8080/
+status "a loopback address without --slips is still fine (the CSV, for a test on this computer)" 0
 
 run "$GS" token issue --form staff-opinion --count 3
 status "no --unit: allowed when the form asks for the unit" 0
@@ -73,7 +102,7 @@ status "unknown wave: exit 1" 1
 has "with advice" "$T/err" "gapsurvey wave add 1999"
 run "$GS" token issue --form staff-opinion --unit U07 --count 3 --base-url ftp://x/
 status "a base URL that is not http(s): usage" 2
-run "$GS" token issue --form staff-opinion --unit U07 --count 3 --slips /nonexistent/dir/s.html
+run "$GS" token issue --form staff-opinion --unit U07 --count 3 --base-url $B --slips /nonexistent/dir/s.html
 status "slips that cannot be written: exit 1" 1
 same "and no code stored" "$(sql 'select count(*) from tokens')" "$n0"
 hasnot "and no code printed" "$T/out" "code,unit,link"
@@ -89,4 +118,4 @@ has "U07: 200 issued, 3 used" "$T/out" "市委政策研究室                 20
 has "U12" "$T/out" "U12"
 has "codes without a unit" "$T/out" "staff-opinion     $(sql 'select name from waves limit 1')    -"
 hasnot "never a code" "$T/out" "$C1"
-has "a total" "$T/out" "total 216 issued, 3 used"
+has "a total" "$T/out" "total 218 issued, 3 used"

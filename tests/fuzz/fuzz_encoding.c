@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t chunk = 1 + (data[0] >> 2);
     const char *text = (const char *)data + 1;
     size_t len = size - 1;
-    char *out = NULL, *err = NULL;
+    err_t err = {0};
+    char *out = NULL;
     size_t outlen = 0;
     enc_t used = ENC_AUTO;
     if (enc_to_utf8(text, len, want, &out, &outlen, &used, &err) == 0) {
@@ -42,12 +43,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(out);
         out = NULL;
         size_t total = 0;
-        free(err);
-        err = NULL;
+        err_clear(&err);
         (void)imp_src_decode_mem(text, len, used == ENC_AUTO ? ENC_UTF8 : used, chunk,
                                  on_chunk, &total, &err);
     }
     free(out);
-    free(err);
+    err_clear(&err);
     return 0;
 }

@@ -56,16 +56,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t elen = strlen(buf);
     ctx_t c = {elen < size ? buf + elen + 1 : ""};
     expr_t *e = NULL;
-    char *err = NULL;
-    int col = 0;
-    if (expr_parse(buf, &e, &err, &col) == 0) {
+    err_t err = {0};
+    if (expr_parse(buf, &e, &err) == 0) {
         expr_foreach_ref(e, on_ref, NULL);
         (void)expr_uses_dot(e);
         (void)expr_eval_bool(e, lookup, &c);
         (void)expr_eval_number(e, lookup, &c);
     }
     expr_free(e);
-    free(err);
+    err_clear(&err);
     free(buf);
     return 0;
 }

@@ -69,12 +69,12 @@ static int on_row(void *ud, const csvr_row_t *row)
     imp_row_t r;
     imp_plan_row(z->plan, z->ans, row, &r, on_problem, z);
     for (size_t i = 0; i < z->form->nitems; i++) {
-        char *msg = NULL;
+        err_t msg = {0};
         (void)imp_plan_rejected(z->plan, i);
         (void)imp_plan_column(z->plan, i);
         if (ans_get(z->ans, i))
             (void)ans_check_constraint(z->ans, i, z->form->default_lang, &msg);
-        free(msg);
+        err_clear(&msg);
     }
     return 0;
 }
@@ -102,21 +102,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t chunk = (data[0] & 0x80) ? 7 : 4096;
     const char *text = (const char *)data + 1;
     size_t len = size - 1;
-    char *err = NULL;
+    err_t err = {0};
     enc_t enc = ENC_UTF8;
     char *probe = NULL;
     size_t plen;
     if (enc_to_utf8(text, len, ENC_AUTO, &probe, &plen, &enc, &err) != 0)
         enc = ENC_UTF8;   /* still fed: the streamed decoder must refuse it too */
     free(probe);
-    free(err);
-    err = NULL;
+    err_clear(&err);
     z.ans = ans_new(z.form);
     if (imp_src_decode_mem(text, len, enc, chunk, on_chunk, &z, &err) == 0 && z.csv)
         (void)csvr_finish(z.csv);
     csvr_free(z.csv);
     imp_plan_free(z.plan);
     ans_free(z.ans);
-    free(err);
+    err_clear(&err);
     return 0;
 }

@@ -13,12 +13,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *err = NULL;
+    err_t err = {0};
     units_list_t l = {0};
     util_diag_t diag = {0};
     (void)units_parse("fuzz.csv", (const char *)data, size, &l, &diag, &err);
     units_list_free(&l);
     util_diag_free(&diag);
-    free(err);
+    err_clear(&err);
     return 0;
 }

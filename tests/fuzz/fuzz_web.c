@@ -48,13 +48,13 @@ static void die(const char *what, const char *err)
 /* A new invitation code in the scratch database and its CSRF token. */
 static void new_code(void)
 {
-    char *err = NULL;
+    err_t err = {0};
     store_t *s = NULL;
     snprintf(code, sizeof code, "FUZZ%lu", ++ncode);
     char *h = tok_hash(code);
     if (store_open(db_path, 0, &s, &err) != 0 ||
         store_token_add(s, h, form_dbid, unit_dbid, wave_dbid, &err) != 0)
-        die("token", err);
+        die("token", err.msg);
     store_close(s);
     web_submit_csrf(srv, h, csrf);
     free(h);
@@ -62,7 +62,7 @@ static void new_code(void)
 
 static void setup(void)
 {
-    char *err = NULL;
+    err_t err = {0};
     char dir[] = "/tmp/fuzz_web.XXXXXX";
     if (!mkdtemp(dir))
         die("mkdtemp", strerror(errno));
@@ -79,7 +79,7 @@ static void setup(void)
     if (store_open(db_path, 1, &s, &err) != 0 || store_form_add(s, f, &form_dbid, &existed, &err) != 0 ||
         store_unit_put(s, &u, &err) != 0 || store_unit_find(s, "U01", &unit_dbid, &err) != 0 ||
         store_wave_current(s, 1, &wave_dbid, &err) != 0)
-        die("database", err);
+        die("database", err.msg);
     store_close(s);
     form_free(f);
     /* the server wants an admin secret (stored hashed); the fuzzed path is
@@ -87,11 +87,11 @@ static void setup(void)
     char *admin_hash = NULL;
     char *made = NULL;
     if (web_admin_secret(db_path, "fuzz-admin-secret", &made, &admin_hash, &err) != 0)
-        die("admin secret", err);
+        die("admin secret", err.msg);
     web_config_t cfg = {.db_path = db_path, .listen = "127.0.0.1:0", .threads = 1,
                         .admin_hash = admin_hash};
     if (web_start(&cfg, &srv, &err) != 0)
-        die("web_start", err);
+        die("web_start", err.msg);
     free(admin_hash);   /* web_start keeps its own copy */
     free(made);
     new_code();

@@ -50,7 +50,7 @@ static int setup(void **state)
 {
     fixture_t *x = util_xcalloc(1, sizeof *x);
     testdb_open(&x->db, form_csv, "U01");
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(store_item_ids(x->db.s, x->db.form, &x->ids, &x->nids, &err), 0);
     for (int i = 0; i < 4; i++) {
         char hash[16];   /* "h" and any int: gcc -O1 checks the whole range */
@@ -79,7 +79,7 @@ static long count(const fixture_t *x, const char *sql)
 static ans_t *answers(const fixture_t *x, const char *q1, const char *site, const char *comment)
 {
     ans_t *a = ans_new(x->db.f);
-    char *m = NULL;
+    err_t m = {0};
     assert_int_equal(ans_set(a, 0, q1, &m), 0);
     assert_int_equal(ans_set(a, 1, site, &m), 0);
     assert_int_equal(ans_set(a, 2, comment, &m), 0);
@@ -93,7 +93,7 @@ static ans_t *answers(const fixture_t *x, const char *q1, const char *site, cons
 static void test_batch_isolates_failures(void **state)
 {
     fixture_t *x = *state;
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(store_token_use(x->db.s, "h3", &err), 0);   /* spent earlier */
     ans_t *a[5] = {
         answers(x, "3", "k7", "first"), answers(x, "1", "a3", "same code again"),
@@ -101,12 +101,12 @@ static void test_batch_isolates_failures(void **state)
         answers(x, "1", "b2", "bad wave"),
     };
     ans_submission_t sub[5] = {
-        {a[0], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h0", NULL, 0, NULL},
-        {a[1], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h0", NULL, 0, NULL},
-        {a[2], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h1", NULL, 0, NULL},
-        {a[3], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h3", NULL, 0, NULL},
+        {a[0], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h0", NULL, 0, {0}},
+        {a[1], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h0", NULL, 0, {0}},
+        {a[2], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h1", NULL, 0, {0}},
+        {a[3], x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h3", NULL, 0, {0}},
         /* no such wave: the response row fails its foreign key */
-        {a[4], x->db.form, x->ids, x->db.wave + 99, x->db.unit, "web", "h2", NULL, 0, NULL},
+        {a[4], x->db.form, x->ids, x->db.wave + 99, x->db.unit, "web", "h2", NULL, 0, {0}},
     };
     ans_submission_t *p[5] = {&sub[0], &sub[1], &sub[2], &sub[3], &sub[4]};
     ans_submit_many(x->db.s, p, 5);
@@ -115,7 +115,8 @@ static void test_batch_isolates_failures(void **state)
     assert_int_equal(sub[2].rc, 0);
     assert_int_equal(sub[3].rc, 1);
     assert_int_equal(sub[4].rc, -1);
-    assert_non_null(sub[4].err);
+    assert_int_equal(sub[4].err.code, ERR_DB);
+    assert_non_null(sub[4].err.msg);
     assert_int_equal(count(x, "SELECT count(*) FROM responses"), 2);
     assert_int_equal(count(x, "SELECT count(*) FROM answers"), 6);
     assert_int_equal(count(x, "SELECT count(*) FROM answers WHERE text IN ('first', 'second')"), 2);
@@ -127,7 +128,7 @@ static void test_batch_isolates_failures(void **state)
     assert_int_equal(count(x, "SELECT sum(num) FROM answers WHERE num IS NOT NULL"), 5);
     assert_int_equal(count(x, "SELECT count(*) FROM answers WHERE text IN ('k7', 'y0')"), 2);
     for (int i = 0; i < 5; i++) {
-        free(sub[i].err);
+        err_clear(&sub[i].err);
         ans_free(a[i]);
     }
 }
@@ -137,14 +138,15 @@ static void test_batch_of_one(void **state)
 {
     fixture_t *x = *state;
     ans_t *a = answers(x, "2", "m4", "alone");
-    ans_submission_t sub = {a, x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h2", NULL, 0, NULL};
+    ans_submission_t sub = {a, x->db.form, x->ids, x->db.wave, x->db.unit, "web", "h2", NULL, 0,
+                            {0}};
     ans_submission_t *p = &sub;
     ans_submit_many(x->db.s, &p, 1);
     assert_int_equal(sub.rc, 0);
     ans_submit_many(x->db.s, &p, 1);
     assert_int_equal(sub.rc, 1);   /* the code is spent now */
     assert_int_equal(count(x, "SELECT count(*) FROM responses"), 1);
-    free(sub.err);
+    err_clear(&sub.err);
     ans_free(a);
 }
 
@@ -154,15 +156,14 @@ static void test_select_one(void **state)
 {
     fixture_t *x = *state;
     ans_t *a = ans_new(x->db.f);
-    char *m = NULL;
+    err_t m = {0};
     assert_int_equal(ans_set(a, 0, " 3 ", &m), 0);
     assert_string_equal(ans_get(a, 0), "3");
     assert_int_equal(ans_set(a, 0, "2.0", &m), 0);
     assert_string_equal(ans_get(a, 0), "2");
     assert_int_equal(ans_set(a, 0, "4", &m), -1);
-    assert_non_null(m);
-    free(m);
-    m = NULL;
+    assert_non_null(m.msg);
+    err_clear(&m);
     assert_string_equal(ans_get(a, 0), "2");   /* the old answer is kept */
     static const char *const sites[] = {"k7", "b2", "z1", "a3", "m4", "c9", "y0", "d2", "x5"};
     for (size_t i = 0; i < sizeof sites / sizeof sites[0]; i++) {
@@ -172,8 +173,7 @@ static void test_select_one(void **state)
     static const char *const not_sites[] = {"a0", "k8", "zz", "K7", "b"};
     for (size_t i = 0; i < sizeof not_sites / sizeof not_sites[0]; i++) {
         assert_int_equal(ans_set(a, 1, not_sites[i], &m), -1);
-        free(m);
-        m = NULL;
+        err_clear(&m);
     }
     assert_int_equal(ans_set(a, 1, "", &m), 0);
     assert_null(ans_get(a, 1));

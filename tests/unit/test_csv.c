@@ -20,6 +20,7 @@
 
 #include "base/csv.h"
 #include "base/util.h"
+#include "tests/unit/testerr.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -85,13 +86,12 @@ static int collect(void *ud, const csvr_row_t *row)
 }
 
 /* Feeds `in` in pieces of `chunk` bytes (0 = all at once through
- * csvr_parse_mem); returns the rows, *rc and *err (heap). */
-static char *run(const struct csv_case *c, size_t chunk, int *rc, char **err)
+ * csvr_parse_mem); returns the rows, *rc and err. */
+static char *run(const struct csv_case *c, size_t chunk, int *rc, err_t *err)
 {
     size_t len = strlen(c->in);
     char delim = c->delim ? c->delim : csvr_sniff_delim(c->in, len);
     util_buf_t b = {0};
-    *err = NULL;
     if (chunk == 0) {
         *rc = csvr_parse_mem(c->in, len, delim, collect, &b, err);
         return util_buf_take(&b);
@@ -103,8 +103,9 @@ static char *run(const struct csv_case *c, size_t chunk, int *rc, char **err)
         *rc = csvr_feed(r, c->in + i, len - i < chunk ? len - i : chunk);
     if (*rc == 0)
         *rc = csvr_finish(r);
+    const err_t *e = csvr_error(r);
     if (*rc == -1)
-        *err = util_xstrdup(csvr_error(r));
+        err_set_at(err, e->code, e->line, e->col, "%s", e->msg);
     csvr_free(r);
     return util_buf_take(&b);
 }
@@ -118,18 +119,21 @@ static void test_rows_and_lines(void **state)
         const struct csv_case *c = &cases[i];
         for (size_t k = 0; k < N_OF(chunks); k++) {
             int rc;
-            char *err;
+            err_t err = {0};
             char *rows = run(c, chunks[k], &rc, &err);
+            char *at = testerr_pos(&err);   /* the position comes in fields */
             int ok = strcmp(rows, c->rows) == 0 && rc == c->rc &&
-                     (c->rc == 0 ? err == NULL : err && strcmp(err, c->err) == 0);
+                     (c->rc == 0 ? at == NULL : at && strcmp(at, c->err) == 0 &&
+                      err.code == ERR_INPUT);
             if (!ok) {
                 print_message("FAIL [%zu] %s, chunk %zu: rc %d (want %d), err %s\n"
                               "--- got rows:\n%s--- want rows:\n%s---\n", i, c->desc,
-                              chunks[k], rc, c->rc, err ? err : "(none)", rows, c->rows);
+                              chunks[k], rc, c->rc, at ? at : "(none)", rows, c->rows);
                 failed++;
             }
+            free(at);
             free(rows);
-            free(err);
+            err_clear(&err);
         }
     }
     assert_int_equal(failed, 0);
@@ -172,10 +176,10 @@ static void test_callback_stops(void **state)
     (void)state;
     static const char in[] = "a\nb\nc\nd";
     int seen = 0;
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(csvr_parse_mem(in, strlen(in), ',', stop_at_second, &seen, &err), 7);
     assert_int_equal(seen, 2);
-    assert_null(err);
+    assert_null(err.msg);
 
     seen = 0;
     csvr_t *r = csvr_new(',', stop_at_second, &seen);
@@ -199,7 +203,8 @@ static void test_api_edges(void **state)
 {
     (void)state;
     csvr_t *r = csvr_new(',', collect, NULL);
-    assert_string_equal(csvr_error(r), "CSV error");
+    assert_int_equal(csvr_error(r)->code, ERR_OK);   /* no error yet */
+    assert_null(csvr_error(r)->msg);
     assert_int_equal(csvr_finish(r), 0);
     csvr_free(r);
     csvr_free(NULL);
@@ -213,7 +218,7 @@ static void test_api_edges(void **state)
     }
     util_buf_adds(&in, "\nz\n");
     util_buf_adds(&want, "\n2:z\n");
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(csvr_parse_mem(in.s, in.len, ',', collect, &got, &err), 0);
     assert_string_equal(got.s, want.s);
     util_buf_free(&in);
@@ -282,7 +287,7 @@ static void test_write_reads_back(void **state)
         char *line = written(cells[i], ',', CSVW_EDGE_SPACES);
         util_buf_t in = {0}, got = {0};
         util_buf_addf(&in, "%s,end\n", line);
-        char *err = NULL;
+        err_t err = {0};
         assert_int_equal(csvr_parse_mem(in.s, in.len, ',', collect, &got, &err), 0);
         char *want = util_fmt("1:%s|end\n", cells[i]);
         assert_string_equal(got.s, want);

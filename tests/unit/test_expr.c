@@ -64,13 +64,12 @@ static const char *lookup(void *ud, const char *name)
 static expr_t *parse_ok(const char *src)
 {
     expr_t *e = NULL;
-    char *err = NULL;
-    int col = 0;
+    err_t err = {0};
 
-    if (expr_parse(src, &e, &err, &col) != 0)
-        fail_msg("parse of \"%s\" failed at column %d: %s", src, col,
-                 err ? err : "(no message)");
-    assert_null(err);
+    if (expr_parse(src, &e, &err) != 0)
+        fail_msg("parse of \"%s\" failed at column %ld: %s", src, err.col,
+                 err.msg ? err.msg : "(no message)");
+    assert_null(err.msg);
     assert_non_null(e);
     return e;
 }
@@ -548,18 +547,18 @@ static void test_parse_errors(void **state)
     for (i = 0; i < sizeof err_cases / sizeof err_cases[0]; i++) {
         const struct err_case *c = &err_cases[i];
         expr_t *e = (expr_t *)&e;    /* must be reset to NULL */
-        char *err = NULL;
-        int col = -1;
+        err_t err = {0};
 
-        if (expr_parse(c->src, &e, &err, &col) != -1)
+        if (expr_parse(c->src, &e, &err) != -1)
             fail_msg("\"%s\" parsed but should fail with \"%s\"", c->src,
                      c->msg);
         assert_null(e);
-        assert_non_null(err);
-        if (strcmp(err, c->msg) != 0 || col != c->col)
-            fail_msg("\"%s\": got \"%s\" at column %d, expected \"%s\" at "
-                     "column %d", c->src, err, col, c->msg, c->col);
-        free(err);
+        assert_int_equal(err.code, ERR_INPUT);
+        assert_non_null(err.msg);
+        if (strcmp(err.msg, c->msg) != 0 || err.col != c->col || err.line != 0)
+            fail_msg("\"%s\": got \"%s\" at column %ld, expected \"%s\" at "
+                     "column %d", c->src, err.msg, err.col, c->msg, c->col);
+        err_clear(&err);
     }
 }
 
@@ -587,16 +586,15 @@ static char *repeat(const char *head, int n, const char *mid,
 static void expect_error(const char *src, const char *msg, int col)
 {
     expr_t *e = NULL;
-    char *err = NULL;
-    int got_col = 0;
+    err_t err = {0};
 
-    assert_int_equal(expr_parse(src, &e, &err, &got_col), -1);
+    assert_int_equal(expr_parse(src, &e, &err), -1);
     assert_null(e);
-    assert_non_null(err);
-    assert_string_equal(err, msg);
+    assert_non_null(err.msg);
+    assert_string_equal(err.msg, msg);
     if (col > 0)
-        assert_int_equal(got_col, col);
-    free(err);
+        assert_int_equal(err.col, col);
+    err_clear(&err);
 }
 
 static void test_depth_limits(void **state)
@@ -723,7 +721,7 @@ static void test_uses_dot(void **state)
 static void test_api_edges(void **state)
 {
     expr_t *e = NULL;
-    int col = 0;
+    err_t err = {0};
 
     (void)state;
     expr_free(NULL);
@@ -732,13 +730,14 @@ static void test_api_edges(void **state)
     assert_int_equal(expr_uses_dot(NULL), 0);
     expr_foreach_ref(NULL, collect, NULL);
 
-    /* err and col are optional */
-    assert_int_equal(expr_parse("1 +", &e, NULL, NULL), -1);
+    /* err is optional */
+    assert_int_equal(expr_parse("1 +", &e, NULL), -1);
     assert_null(e);
-    assert_int_equal(expr_parse("(", &e, NULL, &col), -1);
-    assert_int_equal(col, 2);
-    assert_int_equal(expr_parse(NULL, &e, NULL, NULL), -1);
-    assert_int_equal(expr_parse("1", NULL, NULL, NULL), -1);
+    assert_int_equal(expr_parse("(", &e, &err), -1);
+    assert_int_equal(err.col, 2);
+    err_clear(&err);
+    assert_int_equal(expr_parse(NULL, &e, NULL), -1);
+    assert_int_equal(expr_parse("1", NULL, NULL), -1);
 
     /* a NULL lookup treats everything as unanswered */
     e = parse_ok("${a} = '' and . = ''");

@@ -696,7 +696,7 @@ static int spec_row(void *ud, const csvr_row_t *r)
 static char *csv_to_book(const char *csv, const char *const *order, size_t *len)
 {
     spec_t sp = {order, {{0}}, -1};
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(csvr_parse_mem(csv, strlen(csv), ',', spec_row, &sp, &err), 0);
     util_buf_t all = {0};
     for (int i = 0; order[i]; i++) {
@@ -823,7 +823,7 @@ static void test_not_workbooks(void **state)
         {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0", 10,
          "x.xlsx: error: an Excel 97-2003 workbook (.xls) or one saved with a password: save it "
          "as an Excel workbook (.xlsx) without a password, or as CSV"},
-        {"PK\x03\x04 and then nothing", 24, NULL},
+        {"PK\x03\x04 and then nothing", sizeof "PK\x03\x04 and then nothing" - 1, NULL},
         {NULL, 0, "x.xlsx: error: a zip archive but not an .xlsx workbook (it has no "
                   "xl/workbook.xml); save the questionnaire from Excel or WPS as an Excel "
                   "workbook (.xlsx)"},

@@ -46,10 +46,11 @@ static int is_dir(const char *p)
 
 static char *slurp(const char *path)
 {
-    char *data = NULL, *err = NULL;
+    err_t err = {0};
+    char *data = NULL;
     size_t len = 0;
     if (util_read_file(path, &data, &len, &err) != 0) {
-        free(err);
+        err_clear(&err);
         return NULL;
     }
     return data;
@@ -71,24 +72,25 @@ static int temps_in(const char *dir)
 static void test_mkdir_p(void **state)
 {
     (void)state;
-    char *deep = util_fmt("%s/a/b/c", root), *err = NULL;
+    err_t err = {0};
+    char *deep = util_fmt("%s/a/b/c", root);
     assert_int_equal(fs_mkdir_p(deep, &err), 0);
     assert_true(is_dir(deep));
     assert_int_equal(fs_mkdir_p(deep, &err), 0);        /* exists: fine */
     char *slash = util_fmt("%s/d/", root);
     assert_int_equal(fs_mkdir_p(slash, &err), 0);
-    assert_null(err);
+    assert_null(err.msg);
 
     /* a file where a directory should be: mkdir of the part below it fails
      * (the file itself passes as "exists") and the message names that part */
     char *file = util_fmt("%s/a/f", root), *under = util_fmt("%s/a/f/g", root);
     assert_int_equal(fs_write_atomic(file, "x", 1, &err), 0);
     assert_int_equal(fs_mkdir_p(under, &err), -1);
-    assert_non_null(err);
+    assert_non_null(err.msg);
     char *want = util_fmt("%s: cannot create directory: ", under);
-    assert_non_null(strstr(err, want));
+    assert_non_null(strstr(err.msg, want));
     free(want);
-    free(err);
+    err_clear(&err);
     free(deep);
     free(slash);
     free(file);
@@ -98,7 +100,8 @@ static void test_mkdir_p(void **state)
 static void test_write_atomic(void **state)
 {
     (void)state;
-    char *p = util_fmt("%s/w.txt", root), *err = NULL;
+    err_t err = {0};
+    char *p = util_fmt("%s/w.txt", root);
     assert_int_equal(fs_write_atomic(p, "first version", 13, &err), 0);
     char *got = slurp(p);
     assert_string_equal(got, "first version");
@@ -111,27 +114,26 @@ static void test_write_atomic(void **state)
     got = slurp(p);
     assert_string_equal(got, "");
     free(got);
-    assert_null(err);
+    assert_null(err.msg);
     assert_int_equal(temps_in(root), 0);
 
     /* a directory in the way: fails naming the path, the directory stays */
     char *d = util_fmt("%s/isdir", root);
     assert_int_equal(fs_mkdir_p(d, &err), 0);
     assert_int_equal(fs_write_atomic(d, "x", 1, &err), -1);
-    assert_non_null(err);
-    assert_true(strncmp(err, d, strlen(d)) == 0);
-    assert_non_null(strstr(err, "cannot write"));
-    free(err);
-    err = NULL;
+    assert_non_null(err.msg);
+    assert_true(strncmp(err.msg, d, strlen(d)) == 0);
+    assert_non_null(strstr(err.msg, "cannot write"));
+    err_clear(&err);
     assert_true(is_dir(d));
     assert_int_equal(temps_in(root), 0);
 
     /* a missing directory */
     char *m = util_fmt("%s/missing/x.txt", root);
     assert_int_equal(fs_write_atomic(m, "x", 1, &err), -1);
-    assert_non_null(err);
-    assert_true(strncmp(err, m, strlen(m)) == 0);
-    free(err);
+    assert_non_null(err.msg);
+    assert_true(strncmp(err.msg, m, strlen(m)) == 0);
+    err_clear(&err);
     free(m);
     free(d);
     free(p);
@@ -140,7 +142,8 @@ static void test_write_atomic(void **state)
 static void test_temp_and_commit(void **state)
 {
     (void)state;
-    char *p = util_fmt("%s/c.txt", root), *err = NULL;
+    err_t err = {0};
+    char *p = util_fmt("%s/c.txt", root);
     assert_int_equal(fs_write_atomic(p, "old", 3, &err), 0);
     char *tmp = fs_temp_name(p);
     assert_true(strncmp(tmp, p, strlen(p)) == 0);   /* beside the target */
@@ -164,7 +167,8 @@ static void test_temp_and_commit(void **state)
 static void test_find_data(void **state)
 {
     (void)state;
-    char *err = NULL, *p = util_fmt("%s/questionnaires/x.csv", root);
+    err_t err = {0};
+    char *p = util_fmt("%s/questionnaires/x.csv", root);
     char *dir = util_fmt("%s/questionnaires", root);
     assert_int_equal(fs_mkdir_p(dir, &err), 0);
     assert_int_equal(fs_write_atomic(p, "x", 1, &err), 0);

@@ -2,7 +2,9 @@
  * Unit tests for base/html, the one escaper the web pages, the slips and
  * the report share: every special character becomes its entity, text
  * without one (Chinese included) passes unchanged, and an entity already
- * in the text is escaped again rather than trusted.
+ * in the text is escaped again rather than trusted; a query value is
+ * percent-encoded byte by byte, so it can neither end an attribute nor
+ * add a parameter.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,11 +60,35 @@ static void test_escape_heap(void **state)
     free(s);
 }
 
+static void test_url_esc(void **state)
+{
+    (void)state;
+    static const struct { const char *in, *out; } q[] = {
+        {"2026", "2026"},
+        {"A-z._~9", "A-z._~9"},
+        {"2026 春", "2026%20%E6%98%A5"},
+        {"a&format=csv", "a%26format%3Dcsv"},
+        {"\"><x>'", "%22%3E%3Cx%3E%27"},
+        {"100%", "100%25"},
+    };
+    for (size_t i = 0; i < N_OF(q); i++) {
+        util_buf_t b = {0};
+        util_buf_adds(&b, "[");
+        html_url_esc(&b, q[i].in);
+        html_url_esc(&b, NULL);
+        char *want = util_fmt("[%s", q[i].out);
+        assert_string_equal(b.s, want);
+        free(want);
+        util_buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_esc_appends),
         cmocka_unit_test(test_escape_heap),
+        cmocka_unit_test(test_url_esc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,7 +107,7 @@ static import_opts_t opts(fixture_t *x)
 
 /* Runs the three stages as `gapsurvey import` does; the stage that failed
  * (1 read, 2 check, 3 commit) or 0, with its message in *err. */
-static int run(store_t *s, const import_opts_t *o, import_stats_t *st, char **err)
+static int run(store_t *s, const import_opts_t *o, import_stats_t *st, err_t *err)
 {
     import_t *im = import_new(s, o);
     int stage = import_read(im, err) != 0    ? 1
@@ -126,9 +126,9 @@ static void test_good_file_stored(void **state)
     write_text(x->file, "unit,q1,comment\nU01,3,fine\n第一单位,1,\n,,\n");
     import_opts_t o = opts(x);
     import_stats_t st;
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(run(x->db.s, &o, &st, &err), 0);
-    assert_null(err);
+    assert_null(err.msg);
     assert_int_equal(x->nproblems, 0);
     assert_int_equal(x->began, 1);
     assert_int_equal(x->ended, 1);
@@ -140,9 +140,8 @@ static void test_good_file_stored(void **state)
     assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM answers WHERE text = 'fine'"), 1);
     /* the same file again is refused, unless asked for */
     assert_int_equal(run(x->db.s, &o, &st, &err), 2);
-    assert_non_null(strstr(err, "was imported into imp before"));
-    free(err);
-    err = NULL;
+    assert_non_null(strstr(err.msg, "was imported into imp before"));
+    err_clear(&err);
     o.again = 1;
     assert_int_equal(run(x->db.s, &o, &st, &err), 0);
     assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM responses"), 4);
@@ -154,7 +153,7 @@ static void test_bad_row_stores_nothing(void **state)
     write_text(x->file, "unit,q1,comment\nU01,3,fine\nU01,7,out of range\nU01,2,\n");
     import_opts_t o = opts(x);
     import_stats_t st;
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(run(x->db.s, &o, &st, &err), 2);
     assert_int_equal(x->nproblems, 1);
     assert_int_equal(x->line[0], 3);   /* responses.csv:3:2 */
@@ -164,9 +163,9 @@ static void test_bad_row_stores_nothing(void **state)
     assert_int_equal(st.rejected, 1);
     assert_int_equal(st.errors, 1);
     char *want = util_fmt("nothing imported: 1 problem in %s", x->file);
-    assert_string_equal(err, want);
+    assert_string_equal(err.msg, want);
     free(want);
-    free(err);
+    err_clear(&err);
     assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM responses"), 0);
 }
 
@@ -176,13 +175,12 @@ static void test_unknown_unit_and_dry_run(void **state)
     write_text(x->file, "unit,q1\nU01,2\nU99,1\n");
     import_opts_t o = opts(x);
     import_stats_t st;
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(run(x->db.s, &o, &st, &err), 2);
     assert_int_equal(x->nproblems, 1);
     assert_int_equal(x->line[0], 3);
     assert_int_equal(x->col[0], 1);
-    free(err);
-    err = NULL;
+    err_clear(&err);
     /* with create_units the unit is added; a dry run still stores nothing */
     o.create_units = 1;
     o.dry_run = 1;
@@ -207,12 +205,12 @@ static void test_read_error(void **state)
     import_opts_t o = opts(x);
     o.encoding = ENC_UTF8;
     import_stats_t st;
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(run(x->db.s, &o, &st, &err), 2);
     assert_int_equal(x->nproblems, 1);
     assert_int_equal(x->fatal[0], 1);
     assert_int_equal(st.errors, 1);
-    free(err);
+    err_clear(&err);
     assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM responses"), 0);
 }
 
@@ -223,10 +221,10 @@ static void test_no_form(void **state)
     import_opts_t o = opts(x);
     o.form_id = "nosuch";
     import_stats_t st;
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(run(x->db.s, &o, &st, &err), 1);
-    assert_string_equal(err, "no form 'nosuch'; 'gapsurvey form list' shows the stored ones");
-    free(err);
+    assert_string_equal(err.msg, "no form 'nosuch'; 'gapsurvey form list' shows the stored ones");
+    err_clear(&err);
 }
 
 int main(void)

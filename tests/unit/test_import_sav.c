@@ -76,7 +76,8 @@ static int setup(void **state)
     fixture_t *x = util_xcalloc(1, sizeof *x);
     strcpy(x->dir, "/tmp/gs-sav-XXXXXX");
     assert_non_null(mkdtemp(x->dir));
-    char *path = util_fmt("%s/t.db", x->dir), *err = NULL;
+    err_t err = {0};
+    char *path = util_fmt("%s/t.db", x->dir);
     assert_int_equal(store_open(path, 1, &x->s, &err), 0);
     free(path);
     util_diag_t d = {0};
@@ -97,7 +98,7 @@ static int setup(void **state)
     for (size_t r = 0; r < sizeof data / sizeof data[0]; r++) {
         ans_clear_all(a);
         for (size_t i = 0; i < 9; i++) {
-            char *m = NULL;
+            err_t m = {0};
             if (data[r][i])
                 assert_int_equal(ans_set(a, i, data[r][i], &m), 0);
         }
@@ -174,13 +175,14 @@ static int on_label(const char *set, readstat_value_t val, const char *label, vo
 
 static char *export_and_dump(fixture_t *x, exp_format_t fmt, long *rows)
 {
-    char *path = util_fmt("%s/t.%s", x->dir, exp_format_name(fmt)), *err = NULL;
+    err_t err = {0};
+    char *path = util_fmt("%s/t.%s", x->dir, exp_format_name(fmt));
     exp_opts_t o = {fmt, 0, 0, 1, path, NULL};
     exp_stats_t st;
     int wave;
     assert_int_equal(store_wave_find(x->s, "2026", &wave, &err), 0);
     if (exp_write(x->s, x->f, "t", wave, &o, &st, &err) != 0)
-        fail_msg("export: %s", err);
+        fail_msg("export: %s", err.msg);
     *rows = st.rows;
     util_buf_t b = {0};
     readstat_parser_t *p = readstat_parser_init();

@@ -22,6 +22,7 @@
 #include "survey/import/importfmt.h"
 #include "survey/import/importsrc.h"
 #include "base/util.h"
+#include "tests/unit/testerr.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -94,18 +95,20 @@ static void test_decode(void **state)
         size_t len = c->len ? c->len : strlen(c->in);
         for (size_t k = 0; k < N_OF(chunks); k++) {
             sink_t s = {{0}, 0};
-            char *err = NULL;
+            err_t err = {0};
             int rc = imp_src_decode_mem(c->in, len, c->want, chunks[k], collect, &s, &err);
             const char *got = s.b.s ? s.b.s : "";
+            char *at = testerr_pos(&err);   /* the position comes in fields */
             int ok = c->out ? rc == 0 && strcmp(got, c->out) == 0 && !s.split
-                            : rc == -1 && err && strcmp(err, c->err) == 0;
+                            : rc == -1 && at && strcmp(at, c->err) == 0;
             if (!ok) {
                 print_message("FAIL [%zu] %s, chunk %zu: rc %d, split %d, out '%s', err '%s'\n", i,
-                              c->desc, chunks[k], rc, s.split, got, err ? err : "(none)");
+                              c->desc, chunks[k], rc, s.split, got, at ? at : "(none)");
                 failed++;
             }
+            free(at);
             util_buf_free(&s.b);
-            free(err);
+            err_clear(&err);
         }
     }
     assert_int_equal(failed, 0);
@@ -124,29 +127,27 @@ static void test_decode_stops(void **state)
 {
     (void)state;
     int calls = 0;
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(imp_src_decode_mem("abcdef", 6, ENC_UTF8, 2, stop_at_two, &calls, &err), 9);
     assert_int_equal(calls, 2);
-    assert_null(err);
+    assert_null(err.msg);
     calls = 0;
     assert_int_equal(imp_src_decode_mem(GB_TEXT, strlen(GB_TEXT), ENC_GB18030, 2, stop_at_two,
                                         &calls, &err), 9);
-    assert_null(err);
+    assert_null(err.msg);
 }
 
 static void test_open_file(void **state)
 {
     (void)state;
-    char *err = NULL;
+    err_t err = {0};
     imp_src_t *s = NULL;
     assert_int_equal(imp_src_open("/nonexistent/x.csv", ENC_AUTO, &s, &err), -1);
-    assert_string_equal(err, "No such file or directory");
-    free(err);
-    err = NULL;
+    assert_string_equal(err.msg, "No such file or directory");
+    err_clear(&err);
     assert_int_equal(imp_src_open("/dev/null", ENC_AUTO, &s, &err), -1);
-    assert_non_null(strstr(err, "not a regular file"));
-    free(err);
-    err = NULL;
+    assert_non_null(strstr(err.msg, "not a regular file"));
+    err_clear(&err);
     char path[] = "/tmp/gs-importfmt-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);

@@ -258,10 +258,11 @@ static void rm_tree(const char *dir)
 
 static char *slurp(const char *path)
 {
-    char *data = NULL, *err = NULL;
+    err_t err = {0};
+    char *data = NULL;
     size_t len;
     if (util_read_file(path, &data, &len, &err) != 0) {
-        free(err);
+        err_clear(&err);
         return NULL;
     }
     return data;
@@ -334,20 +335,21 @@ static void test_plot_all(void **state)
 {
     (void)state;
     res_t *r = build(2, "zh");
-    char *dir = tmpdir(), *err = NULL;
+    err_t err = {0};
+    char *dir = tmpdir();
     plot_t *plots = NULL;
     size_t n = 0;
     int rc = plot_all(r, dir, &plots, &n, &err);
-    if (rc != 0 && err && strstr(err, "could not be started")) {
-        print_message("gnuplot is not installed: %s\n", err);
-        free(err);
+    if (rc != 0 && err.msg && strstr(err.msg, "could not be started")) {
+        print_message("gnuplot is not installed: %s\n", err.msg);
+        err_clear(&err);
         res_free(r);
         rm_tree(dir);
         free(dir);
         skip();
     }
     if (rc != 0)
-        print_error("%s\n", err);
+        print_error("%s\n", err.msg);
     assert_int_equal(rc, 0);
     static const char *const want[] = {"heatmap",         "means",         "funnel-planning",
                                        "funnel-clean",    "likert-planning", "likert-clean",
@@ -383,7 +385,7 @@ static void test_plot_all(void **state)
     assert_false(found_in_tree(dir, SECRET_NAME));
     assert_false(found_in_tree(dir, SECRET_CODE));
     plot_list_free(plots, n);
-    free(err);
+    err_clear(&err);
     res_free(r);
     rm_tree(dir);
     free(dir);
@@ -393,12 +395,13 @@ static void test_radar_for_flagged_unit(void **state)
 {
     (void)state;
     res_t *r = build(3, "en");
-    char *dir = tmpdir(), *err = NULL;
+    err_t err = {0};
+    char *dir = tmpdir();
     plot_t *plots = NULL;
     size_t n = 0;
     int rc = plot_all(r, dir, &plots, &n, &err);
-    if (rc != 0 && err && strstr(err, "could not be started")) {
-        free(err);
+    if (rc != 0 && err.msg && strstr(err.msg, "could not be started")) {
+        err_clear(&err);
         res_free(r);
         rm_tree(dir);
         free(dir);
@@ -412,7 +415,7 @@ static void test_radar_for_flagged_unit(void **state)
     assert_int_equal(radars, 1);
     check_png(dir, "radar-U07");
     plot_list_free(plots, n);
-    free(err);
+    err_clear(&err);
     res_free(r);
     rm_tree(dir);
     free(dir);
@@ -422,9 +425,11 @@ static void test_report_escapes_and_hides(void **state)
 {
     (void)state;
     res_t *r = build(2, "zh");
-    char *dir = tmpdir(), *err = NULL, *plot_err = NULL;
+    err_t err = {0};
+    err_t plot_err = {0};
+    char *dir = tmpdir();
     assert_int_equal(report_write(r, dir, 0, &plot_err, &err), 0);
-    assert_null(plot_err);
+    assert_null(plot_err.msg);
     char *p = util_fmt("%s/report.html", dir), *html = slurp(p);
     assert_non_null(html);
     assert_null(strstr(html, "<script"));
@@ -461,7 +466,7 @@ static void test_report_escapes_and_hides(void **state)
     assert_memory_equal(csv, "\xef\xbb\xbf", 3);
     free(csv);
     free(p);
-    free(err);
+    err_clear(&err);
     res_free(r);
     rm_tree(dir);
     free(dir);
@@ -471,16 +476,18 @@ static void test_report_english_with_plots(void **state)
 {
     (void)state;
     res_t *r = build(2, "en");
-    char *dir = tmpdir(), *err = NULL, *plot_err = NULL;
+    err_t err = {0};
+    err_t plot_err = {0};
+    char *dir = tmpdir();
     assert_int_equal(report_write(r, dir, 1, &plot_err, &err), 0);
-    if (plot_err && strstr(plot_err, "could not be started")) {
-        free(plot_err);
+    if (plot_err.msg && strstr(plot_err.msg, "could not be started")) {
+        err_clear(&plot_err);
         res_free(r);
         rm_tree(dir);
         free(dir);
         skip();
     }
-    assert_null(plot_err);
+    assert_null(plot_err.msg);
     char *p = util_fmt("%s/report.html", dir), *html = slurp(p);
     assert_non_null(strstr(html, "1 Overview"));
     assert_non_null(strstr(html, "Appendix A. Methods"));
@@ -500,7 +507,7 @@ static void test_report_english_with_plots(void **state)
     free(md);
     free(p);
     assert_false(found_in_tree(dir, SECRET_NAME));
-    free(err);
+    err_clear(&err);
     res_free(r);
     rm_tree(dir);
     free(dir);
@@ -510,21 +517,23 @@ static void test_gnuplot_missing(void **state)
 {
     (void)state;
     res_t *r = build(2, "zh");
-    char *dir = tmpdir(), *err = NULL, *plot_err = NULL;
+    err_t err = {0};
+    err_t plot_err = {0};
+    char *dir = tmpdir();
     setenv("GAPSURVEY_GNUPLOT", "/nonexistent/gnuplot", 1);
     plot_t *plots = NULL;
     size_t n = 0;
     char *pdir = util_fmt("%s/p", dir);
     assert_int_equal(plot_all(r, pdir, &plots, &n, &err), -1);
-    assert_non_null(err);
-    assert_non_null(strstr(err, "gnuplot-nox"));
+    assert_non_null(err.msg);
+    assert_non_null(strstr(err.msg, "gnuplot-nox"));
     assert_int_equal(n, 0);
     assert_true(exists(pdir, "heatmap", "gp"));   /* the scripts are there to run later */
     assert_true(exists(pdir, "heatmap", "dat"));
     plot_list_free(plots, n);
     assert_int_equal(report_write(r, dir, 1, &plot_err, &err), 0);
-    assert_non_null(plot_err);
-    assert_non_null(strstr(plot_err, "gnuplot-nox"));
+    assert_non_null(plot_err.msg);
+    assert_non_null(strstr(plot_err.msg, "gnuplot-nox"));
     char *p = util_fmt("%s/report.html", dir), *html = slurp(p);
     assert_non_null(strstr(html, "本报告未包含图表"));
     assert_non_null(strstr(html, "gnuplot-nox"));
@@ -533,8 +542,8 @@ static void test_gnuplot_missing(void **state)
     free(p);
     unsetenv("GAPSURVEY_GNUPLOT");
     free(pdir);
-    free(err);
-    free(plot_err);
+    err_clear(&err);
+    err_clear(&plot_err);
     res_free(r);
     rm_tree(dir);
     free(dir);

@@ -161,14 +161,14 @@ static void test_render_widths(void **state)
                             run_render_prompt(r, (int)i, w, &b);
                             util_buf_addc(&b, '\n');
                             const form_item_t *it = &f->items[i];
-                            char *m = NULL;
+                            err_t m = {0};
                             const char *v = it->type == FORM_INTEGER ? "50"
                                 : it->type == FORM_TEXT ? "本单位对明察暗访和办不成事窗口反映的问题"
                                                           "整改到位，需要进一步加强督查督办"
                                 : it->list >= 0 ? f->lists[it->list].choices[f->lists[it->list].nchoices - 1].name
                                 : "";
                             if (form_item_answerable(it) && run_answer(r, (int)i, v, &m) != 0)
-                                fail_msg("%s: %s", it->name, m);
+                                fail_msg("%s: %s", it->name, m.msg);
                             run_render_item(r, (int)i, w, 24, &b);
                             run_render_help(r, (int)i, w, &b);
                             run_render_prompt(r, (int)i, w, &b);
@@ -260,7 +260,7 @@ typedef struct {
 static int setup(void **state)
 {
     fx_t *x = calloc(1, sizeof *x);
-    char *err = NULL;
+    err_t err = {0};
     util_diag_t d = {0};
     int existed;
     snprintf(x->path, sizeof x->path, "/tmp/test_runner_%ld.db", (long)getpid());
@@ -268,10 +268,10 @@ static int setup(void **state)
     if (store_open(x->path, 1, &x->s, &err) != 0 ||
         form_load_mem("mini.csv", mini, strlen(mini), &x->f, &d) != 0 ||
         store_form_add(x->s, x->f, &x->form_row, &existed, &err) != 0)
-        fail_msg("setup: %s", err ? err : d.n ? d.msgs[0] : "?");
+        fail_msg("setup: %s", err.msg ? err.msg : d.n ? d.msgs[0] : "?");
     store_unit_t u1 = {0, "U1", "One", NULL, NULL, -1};
     if (store_unit_put(x->s, &u1, &err) != 0 || store_wave_current(x->s, 1, &x->wave, &err) != 0)
-        fail_msg("setup: %s", err);
+        fail_msg("setup: %s", err.msg);
     util_diag_free(&d);
     *state = x;
     return 0;
@@ -315,7 +315,7 @@ static void test_session(void **state)
     const char *key = "run:mini:any";
     run_cfg_t cfg = {x->s, x->f, x->form_row, x->wave, 0, NULL, key, "en", 0, 0, NULL};
     run_t *r;
-    char *msg = NULL;
+    err_t msg = {0};
     assert_int_equal(run_new(&cfg, &r, &msg), 0);
     int unit = form_item_index(x->f, "unit"), note = form_item_index(x->f, "hello"),
         a = form_item_index(x->f, "a"), why = form_item_index(x->f, "why"),
@@ -330,11 +330,11 @@ static void test_session(void **state)
     assert_int_equal(total, 5);
     /* the unit is required and must be known to the store */
     assert_int_equal(run_answer(r, unit, "", &msg), 1);
-    assert_string_equal(msg, "This question must be answered.");
-    free(msg), msg = NULL;
+    assert_string_equal(msg.msg, "This question must be answered.");
+    err_clear(&msg);
     assert_int_equal(run_answer(r, unit, "2", &msg), 1);   /* U2: a choice, not a unit */
-    assert_non_null(strstr(msg, "not in the database"));
-    free(msg), msg = NULL;
+    assert_non_null(strstr(msg.msg, "not in the database"));
+    err_clear(&msg);
     assert_int_equal(run_answer(r, unit, "1", &msg), 0);
     assert_string_equal(ans_get(run_answers(r), (size_t)unit), "U1");
     /* a = 1 opens why; answering it, then a = 3 drops it, in memory and in the draft */
@@ -356,17 +356,17 @@ static void test_session(void **state)
     /* a refused constraint keeps the old answer */
     assert_int_equal(run_answer(r, n, "4", &msg), 0);
     assert_int_equal(run_answer(r, n, "12", &msg), 1);
-    assert_non_null(strstr(msg, ". >= 0 and . <= 9"));
-    free(msg), msg = NULL;
+    assert_non_null(strstr(msg.msg, ". >= 0 and . <= 9"));
+    err_clear(&msg);
     assert_string_equal(ans_get(run_answers(r), (size_t)n), "4");
     assert_int_equal(run_answer(r, n, "x", &msg), 1);
-    assert_string_equal(msg, "'x' is not a whole number");
-    free(msg), msg = NULL;
+    assert_string_equal(msg.msg, "'x' is not a whole number");
+    err_clear(&msg);
     /* select_multiple by positions and names, commas or spaces */
     assert_int_equal(run_answer(r, t, "2, x", &msg), 0);
     assert_string_equal(ans_get(run_answers(r), (size_t)t), "y x");
     assert_int_equal(run_answer(r, t, "1 3", &msg), 1);
-    free(msg), msg = NULL;
+    err_clear(&msg);
     assert_int_equal(run_move(r, t, &msg), 0);
     run_free(r);
 
@@ -395,7 +395,7 @@ static void test_encrypted_draft(void **state)
     run_cfg_t cfg = {x->s, x->f, x->form_row, x->wave, 0, NULL, key, "en", 0, 0,
                      "ABCD1234EFGH5678"};
     run_t *r;
-    char *msg = NULL;
+    err_t msg = {0};
     int unit = form_item_index(x->f, "unit"), a = form_item_index(x->f, "a"),
         why = form_item_index(x->f, "why");
     assert_int_equal(run_new(&cfg, &r, &msg), 0);
@@ -422,8 +422,8 @@ static void test_encrypted_draft(void **state)
     cfg.draft_secret = "ZZZZ1234EFGH5678";
     assert_int_equal(run_new(&cfg, &r, &msg), 0);
     assert_int_equal(run_draft_load(r, &cursor, &msg), -1);
-    assert_string_equal(msg, "the saved draft cannot be read with this code");
-    free(msg);
+    assert_string_equal(msg.msg, "the saved draft cannot be read with this code");
+    err_clear(&msg);
     assert_int_equal(run_count_answered(r), 0);
     run_free(r);
 }
@@ -433,7 +433,7 @@ static void test_unit_prefill(void **state)
     fx_t *x = *state;
     run_cfg_t cfg = {x->s, x->f, x->form_row, x->wave, 1, "U1", NULL, "zh", 0, 0, NULL};
     run_t *r;
-    char *msg = NULL;
+    err_t msg = {0};
     assert_int_equal(run_new(&cfg, &r, &msg), 0);
     int unit = form_item_index(x->f, "unit");
     assert_false(run_shown(r, unit));
@@ -442,15 +442,15 @@ static void test_unit_prefill(void **state)
     run_number(r, form_item_index(x->f, "a"), &total);
     assert_int_equal(total, 4);
     assert_int_equal(run_answer(r, form_item_index(x->f, "a"), "9", &msg), 1);
-    assert_string_equal(msg, "“9”不是可选的答案（1-3）");
-    free(msg), msg = NULL;
+    assert_string_equal(msg.msg, "“9”不是可选的答案（1-3）");
+    err_clear(&msg);
     run_reset(r);
     assert_string_equal(ans_get(run_answers(r), (size_t)unit), "U1");
     run_free(r);
     cfg.unit_code = "U9";
     assert_int_equal(run_new(&cfg, &r, &msg), -1);
-    assert_non_null(strstr(msg, "'U9' is not a choice"));
-    free(msg);
+    assert_non_null(strstr(msg.msg, "'U9' is not a choice"));
+    err_clear(&msg);
 }
 
 /* The draft key says what started the session and nothing else: a

@@ -140,6 +140,30 @@ static void test_hash(void **state)
     assert_null(tok_hash("AB_12"));
 }
 
+/* A phone scanning a slip cannot reach any of these; it can reach the rest. */
+static void test_url_loopback(void **state)
+{
+    (void)state;
+    static const char *const loop[] = {
+        "http://127.0.0.1:8080/", "http://127.0.0.1", "https://127.8.9.10/x", "http://localhost/",
+        "http://LOCALHOST:8080/", "http://localhost./", "http://survey.localhost/",
+        "http://[::1]:8080/", "http://[::]/", "http://0.0.0.0:8080/", "http://127.1/",
+        "http://2130706433/", "http://0x7f000001/", "http://[::ffff:127.0.0.1]/",
+        "http://user:pw@127.0.0.1/", "http://127.0.0.1?x=1",
+    };
+    static const char *const far[] = {
+        "http://10.0.0.5:8080", "https://survey.intranet:8443/", "http://192.168.1.20/",
+        "http://[fe80::1]/", "http://localhost.example.com/", "http://127.0.0.1.nip.io/",
+        "http://mylocalhost/", "http://x/?u=http://127.0.0.1/", "http://[2001:db8::1]:80/",
+    };
+    for (size_t i = 0; i < sizeof loop / sizeof loop[0]; i++)
+        if (!tok_url_loopback(loop[i]))
+            fail_msg("%s is loopback", loop[i]);
+    for (size_t i = 0; i < sizeof far / sizeof far[0]; i++)
+        if (tok_url_loopback(far[i]))
+            fail_msg("%s is not loopback", far[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +172,7 @@ int main(void)
         cmocka_unit_test(test_sha256_million),
         cmocka_unit_test(test_normalise),
         cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_url_loopback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

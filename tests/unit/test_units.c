@@ -19,7 +19,7 @@
 typedef struct {
     units_list_t l;
     util_diag_t d;
-    char *err;
+    err_t err;
     int rc;
 } parsed_t;
 
@@ -33,7 +33,7 @@ static void done(parsed_t *p)
 {
     units_list_free(&p->l);
     util_diag_free(&p->d);
-    free(p->err);
+    err_clear(&p->err);
 }
 
 static void test_header_bom_trim(void **state)
@@ -111,19 +111,28 @@ static void test_row_problems(void **state)
 }
 
 /* Neither UTF-8 nor GB18030, or a quote never closed: an error naming the
- * place, and no diagnostics. */
+ * place (file, line, column in its fields), and no diagnostics. */
 static void test_not_text(void **state)
 {
     (void)state;
     parsed_t p;
     parse(&p, "U01,ok\nU02,\xFF\xFE\x81\n");
     assert_int_equal(p.rc, -1);
-    assert_non_null(p.err);
-    assert_int_equal(strncmp(p.err, "u.csv:2:5: ", 11), 0);
+    assert_int_equal(p.err.code, ERR_INPUT);
+    assert_string_equal(p.err.file, "u.csv");
+    assert_int_equal(p.err.line, 2);
+    assert_int_equal(p.err.col, 5);
+    char *t = err_text(&p.err);
+    assert_int_equal(strncmp(t, "u.csv:2:5: ", 11), 0);
+    free(t);
     done(&p);
     parse(&p, "U01,\"open\n");
     assert_int_equal(p.rc, -1);
-    assert_int_equal(strncmp(p.err, "u.csv:1: ", 9), 0);
+    assert_int_equal(p.err.line, 1);
+    assert_int_equal(p.err.col, 0);
+    t = err_text(&p.err);
+    assert_int_equal(strncmp(t, "u.csv:1: ", 9), 0);
+    free(t);
     done(&p);
 }
 

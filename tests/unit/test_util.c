@@ -19,6 +19,7 @@
 
 #include "base/encoding.h"
 #include "base/util.h"
+#include "tests/unit/testerr.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -371,25 +372,28 @@ static void test_enc_to_utf8(void **state)
     };
     for (size_t i = 0; i < N_OF(cases); i++) {
         size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
-        char *out = NULL, *err = NULL;
+        err_t err = {0};
+        char *out = NULL;
         size_t outlen = 12345;
         enc_t used = ENC_AUTO;
         int rc = enc_to_utf8(cases[i].in, len, cases[i].want, &out, &outlen, &used, &err);
+        char *at = testerr_pos(&err);
         if (rc != cases[i].rc)
-            fail_msg("[%zu] %s: rc %d, err %s", i, cases[i].desc, rc, err ? err : "(none)");
+            fail_msg("[%zu] %s: rc %d, err %s", i, cases[i].desc, rc, at ? at : "(none)");
         if (rc == 0) {
             size_t want_len = cases[i].len ? cases[i].len : strlen(cases[i].out);
             if (cases[i].len && cases[i].in[0] == '\xEF')
                 want_len -= 3;
             if (outlen != want_len || memcmp(out, cases[i].out, outlen) != 0 ||
-                out[outlen] != '\0' || used != cases[i].used || err)
+                out[outlen] != '\0' || used != cases[i].used || at)
                 fail_msg("[%zu] %s: got \"%s\" (%zu bytes) as %s", i, cases[i].desc, out,
                          outlen, enc_name(used));
-        } else if (!err || strcmp(err, cases[i].err) != 0 || out) {
-            fail_msg("[%zu] %s: err \"%s\"", i, cases[i].desc, err ? err : "(none)");
+        } else if (!at || strcmp(at, cases[i].err) != 0 || out || err.code != ERR_INPUT) {
+            fail_msg("[%zu] %s: err \"%s\"", i, cases[i].desc, at ? at : "(none)");
         }
+        free(at);
         free(out);
-        free(err);
+        err_clear(&err);
     }
 
     /* used may be NULL */
@@ -506,14 +510,6 @@ static void test_strings(void **state)
     assert_string_equal(s, "f.csv:12:3");
     free(s);
 
-    /* the first error wins; NULL err is allowed */
-    char *err = NULL;
-    util_seterr(&err, "first %d", 1);
-    util_seterr(&err, "second");
-    assert_string_equal(err, "first 1");
-    free(err);
-    util_seterr(NULL, "nobody listens");
-
     char today[11];
     util_today(today);
     assert_int_equal(strlen(today), 10);
@@ -521,11 +517,12 @@ static void test_strings(void **state)
 
     char *data = NULL;
     size_t len = 0;
-    err = NULL;
+    err_t err = {0};
     assert_int_equal(util_read_file("tests/no/such/file.csv", &data, &len, &err), -1);
     assert_null(data);
-    assert_non_null(strstr(err, "tests/no/such/file.csv: "));
-    free(err);
+    assert_non_null(strstr(err.msg, "tests/no/such/file.csv: "));
+    assert_int_equal(err.code, ERR_IO);
+    err_clear(&err);
 }
 
 static void test_diag(void **state)

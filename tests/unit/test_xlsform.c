@@ -48,9 +48,9 @@ static int pos(const form_t *f, const char *name)
 
 static void set(ans_t *a, const form_t *f, const char *name, const char *v)
 {
-    char *err = NULL;
+    err_t err = {0};
     if (ans_set(a, (size_t)pos(f, name), v, &err) != 0)
-        fail_msg("%s = '%s': %s", name, v, err);
+        fail_msg("%s = '%s': %s", name, v, err.msg);
 }
 
 /* ---- loader errors ---- */
@@ -253,9 +253,9 @@ static void test_calculate(void **state)
     assert_string_equal(ans_get(a, (size_t)pos(f, "total")), "2");
     assert_true(ans_relevant(a, (size_t)pos(f, "more")));
     /* a calculate takes no answer of its own */
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(ans_set(a, (size_t)pos(f, "total"), "5", &err), -1);
-    free(err);
+    err_clear(&err);
 
     /* labels show answers (choice labels) and calculations */
     const form_item_t *note = &f->items[pos(f, "sum")];
@@ -332,7 +332,7 @@ static void test_types(void **state)
     util_diag_free(&d);
 
     ans_t *a = ans_new(f);
-    char *err = NULL;
+    err_t err = {0};
     /* date: read as people write it, kept as ISO, never with a time */
     size_t when = (size_t)pos(f, "when");
     assert_int_equal(f->items[when].type, FORM_DATE);
@@ -341,14 +341,12 @@ static void test_types(void **state)
     set(a, f, "when", "2026年3月9日");
     assert_string_equal(ans_get(a, when), "2026-03-09");
     assert_int_equal(ans_set(a, when, "2026-03-01T10:20", &err), -1);
-    assert_string_equal(err, "'2026-03-01T10:20': only the date is kept, not the time of day; "
+    assert_string_equal(err.msg, "'2026-03-01T10:20': only the date is kept, not the time of day; "
                         "write it as YYYY-MM-DD (when)");
-    free(err);
-    err = NULL;
+    err_clear(&err);
     assert_int_equal(ans_set(a, when, "2026-02-30", &err), -1);
-    assert_string_equal(err, "'2026-02-30' is not a date; write it as YYYY-MM-DD (when)");
-    free(err);
-    err = NULL;
+    assert_string_equal(err.msg, "'2026-02-30' is not a date; write it as YYYY-MM-DD (when)");
+    err_clear(&err);
 
     /* range: a select_one of its steps */
     const form_item_t *score = &f->items[pos(f, "score")];
@@ -362,8 +360,7 @@ static void test_types(void **state)
     assert_int_equal(f->lists[f->items[pos(f, "plain")].list].nchoices, 10);
     set(a, f, "score", "4");
     assert_int_equal(ans_set(a, (size_t)pos(f, "score"), "5", &err), -1);
-    free(err);
-    err = NULL;
+    err_clear(&err);
 
     /* rank: every option once, in order */
     size_t order = (size_t)pos(f, "order");
@@ -371,13 +368,11 @@ static void test_types(void **state)
     set(a, f, "order", "sun, red blue");
     assert_string_equal(ans_get(a, order), "sun red blue");
     assert_int_equal(ans_set(a, order, "sun red", &err), -1);
-    assert_string_equal(err, "rank all 3 options of order, in order; 2 given");
-    free(err);
-    err = NULL;
+    assert_string_equal(err.msg, "rank all 3 options of order, in order; 2 given");
+    err_clear(&err);
     assert_int_equal(ans_set(a, order, "sun red sun", &err), -1);
-    assert_string_equal(err, "'sun' is ranked twice (order); give each option one place");
-    free(err);
-    err = NULL;
+    assert_string_equal(err.msg, "'sun' is ranked twice (order); give each option one place");
+    err_clear(&err);
     assert_string_equal(ans_get(a, order), "sun red blue");   /* kept */
 
     /* or_other: the list gains "other", a text question follows */
@@ -422,11 +417,10 @@ static void test_types(void **state)
     assert_string_equal(v->choices[1].name, "sun");
     ans_choices_free(v);
     set(a, f, "pick", "red blue");
-    char *msg = NULL;
+    err_t msg = {0};
     assert_int_equal(ans_check_constraint(a, pick, 0, &msg), -1);
-    assert_string_equal(msg, "'blue' is not among the options offered for the earlier answers");
-    free(msg);
-    msg = NULL;
+    assert_string_equal(msg.msg, "'blue' is not among the options offered for the earlier answers");
+    err_clear(&msg);
     set(a, f, "pick", "sun");
     assert_int_equal(ans_check_constraint(a, pick, 0, &msg), 0);
     ans_free(a);
@@ -556,16 +550,15 @@ static void test_repeats(void **state)
     assert_string_equal(text, "what,when,pts\nAward,2026-01-05,2\nnone,,\n");
     char *copy = util_xstrdup(text);
     ans_t *b = ans_new(f);
-    char *err = NULL;
+    err_t err = {0};
     assert_int_equal(ans_set(b, ev, copy, &err), 0);
     assert_int_equal(ans_instances(b, ev), 2);
     assert_string_equal(ans_get(b, ev), copy);
     /* a bad cell refuses the whole table, naming the instance */
     assert_int_equal(ans_set(b, ev, "what,when\nx,2026-02-31\n", &err), -1);
-    assert_string_equal(err, "ev, instance 1: '2026-02-31' is not a date; write it as "
+    assert_string_equal(err.msg, "ev, instance 1: '2026-02-31' is not a date; write it as "
                         "YYYY-MM-DD (when)");
-    free(err);
-    err = NULL;
+    err_clear(&err);
     assert_int_equal(ans_instances(b, ev), 0);
     /* a column of an older version is passed over */
     assert_int_equal(ans_set(b, ev, "gone,what\n1,kept\n", &err), 0);

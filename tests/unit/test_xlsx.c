@@ -45,10 +45,10 @@ static int dump_row(void *ud, const xlsx_row_t *r)
 static char *dump_sheet(xlsx_t *x, size_t i)
 {
     util_buf_t b = {0};
-    char *err = NULL;
+    err_t err = {0};
     int rc = xlsx_read_sheet(x, i, dump_row, &b, &err);
     if (rc != 0)
-        fail_msg("sheet %zu: %s", i, err ? err : "?");
+        fail_msg("sheet %zu: %s", i, err.msg ? err.msg : "?");
     return b.s ? util_buf_take(&b) : util_xstrdup("");
 }
 
@@ -97,11 +97,12 @@ static void test_values(void **state)
 {
     (void)state;
     size_t len;
-    char *data = xm_zip(parts_values, &len), *err = NULL;
+    err_t err = {0};
+    char *data = xm_zip(parts_values, &len);
     xlsx_t *x = NULL;
     assert_int_equal(xlsx_sniff(data, len), XLSX_ZIP);
     if (xlsx_open_mem(data, len, &x, &err) != 0)
-        fail_msg("%s", err);
+        fail_msg("%s", err.msg);
     free(data);   /* the reader keeps its own copy */
     assert_int_equal(xlsx_nsheets(x), 2);
     assert_string_equal(xlsx_sheet_name(x, 0), "survey");
@@ -136,13 +137,14 @@ static void test_callback_stops(void **state)
 {
     (void)state;
     size_t len;
-    char *data = xm_zip(parts_values, &len), *err = NULL;
+    err_t err = {0};
+    char *data = xm_zip(parts_values, &len);
     xlsx_t *x = NULL;
     assert_int_equal(xlsx_open_mem(data, len, &x, &err), 0);
     int n = 0;
     assert_int_equal(xlsx_read_sheet(x, 0, stop_at_second, &n, &err), 42);
     assert_int_equal(n, 2);
-    assert_null(err);
+    assert_null(err.msg);
     free(data);
     xlsx_close(x);
 }
@@ -162,10 +164,11 @@ static void test_book_without_rels(void **state)
         "xl/worksheets/sheet2.xml", "<worksheet " NS "><sheetData/></worksheet>",
         NULL};
     size_t len;
-    char *data = xm_zip(parts, &len), *err = NULL;
+    err_t err = {0};
+    char *data = xm_zip(parts, &len);
     xlsx_t *x = NULL;
     if (xlsx_open_mem(data, len, &x, &err) != 0)
-        fail_msg("%s", err);
+        fail_msg("%s", err.msg);
     char *s = dump_sheet(x, 0);
     assert_string_equal(s, "1:5\n");
     free(s);
@@ -202,10 +205,11 @@ static void test_dates(void **state)
         "xl/sharedStrings.xml", "<sst " NS "><si><t>2026-01-01 as text</t></si></sst>",
         NULL};
     size_t len;
-    char *data = xm_zip(parts, &len), *err = NULL;
+    err_t err = {0};
+    char *data = xm_zip(parts, &len);
     xlsx_t *x = NULL;
     if (xlsx_open_mem(data, len, &x, &err) != 0)
-        fail_msg("%s", err);
+        fail_msg("%s", err.msg);
     char *s = dump_sheet(x, 0);
     assert_string_equal(s, "1:45000|2023-03-15|2023-03-15|45000|1900-01-01|"
                            "2023-03-15T18:00:00|7|2026-01-01 as text\n");
@@ -220,7 +224,7 @@ static void test_xm_book(void **state)
     size_t len;
     char *data = xm_book("survey\ntype|name\ninteger|01\n|\n\nchoices\nlist_name|name\nl|1.50",
                          &len);
-    char *err = NULL;
+    err_t err = {0};
     xlsx_t *x = NULL;
     assert_int_equal(xlsx_open_mem(data, len, &x, &err), 0);
     char *s = dump_sheet(x, 0);
@@ -293,16 +297,17 @@ static void test_bad(void **state)
     for (size_t i = 0; i < sizeof bads / sizeof bads[0]; i++) {
         const struct bad *b = &bads[i];
         size_t len;
-        char *data = b->parts ? xm_zip(b->parts, &len) : util_xstrdup(b->bytes), *err = NULL;
+        err_t err = {0};
+        char *data = b->parts ? xm_zip(b->parts, &len) : util_xstrdup(b->bytes);
         if (!b->parts)
             len = strlen(data);
         xlsx_t *x = NULL;
         int rc = xlsx_open_mem(data, len, &x, &err);
         if (!b->at_open && rc == 0)
             rc = xlsx_read_sheet(x, 0, ignore_row, NULL, &err);
-        if (rc != -1 || !err || !strstr(err, b->err))
-            fail_msg("%s: rc %d, err '%s', want '%s'", b->desc, rc, err ? err : "(none)", b->err);
-        free(err);
+        if (rc != -1 || !err.msg || !strstr(err.msg, b->err))
+            fail_msg("%s: rc %d, err '%s', want '%s'", b->desc, rc, err.msg ? err.msg : "(none)", b->err);
+        err_clear(&err);
         free(data);
         xlsx_close(x);
     }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "base/util.h"
 #include "survey/form.h"
 #include "survey/store.h"
@@ -27,7 +28,7 @@ typedef struct {
 /* form_csv is an XLSForm CSV; the unit is called unit_name. */
 static inline void testdb_open(testdb_t *t, const char *form_csv, const char *unit_name)
 {
-    char *err = NULL;
+    err_t err = {0};
     util_diag_t d = {0};
     int existed;
     memset(t, 0, sizeof *t);

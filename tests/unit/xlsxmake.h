@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "base/err.h"
 #include "base/util.h"
 #include "base/xlsx.h"
 
@@ -36,7 +37,8 @@ static inline char *xm_zip(const char *const *parts, size_t *len)
         assert_true(zip_file_add(z, parts[i], src, ZIP_FL_ENC_UTF_8) >= 0);
     }
     assert_int_equal(zip_close(z), 0);
-    char *data = NULL, *err = NULL;
+    err_t err = {0};
+    char *data = NULL;
     assert_int_equal(util_read_file(path, &data, len, &err), 0);
     unlink(path);
     return data;
