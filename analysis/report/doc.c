@@ -222,6 +222,7 @@ void doc_appendix(doc_t *d, int n, const char *id, const char *title)
     /* TRANSLATORS: the letter is the appendix's numeral in the translation */
     char *t = util_fmt(TR(d->zh, "Appendix %s. %s"), doc_appendix_no(d, n), title);
     d->in_appendix = 1;
+    d->appendix = n;
     if (d->x)
         docx_heading(d->x, 1, t, t, DOCX_H_NEWPAGE);
     h2(d, id, " class=\"appendix\"", t);
@@ -233,8 +234,9 @@ void doc_subsection(doc_t *d, const char *title)
     d->sub++;
     /* English numbers a sub-section under its section (2.1); Chinese on
      * its own, with a numeral in brackets */
-    char *t = d->zh ? util_fmt(TR(d->zh, "(%s) %s"), doc_numeral(d, d->sub), title)
-                    : util_fmt("%d.%d %s", d->sec, d->sub, title);
+    char *t = d->zh            ? util_fmt(TR(d->zh, "(%s) %s"), doc_numeral(d, d->sub), title)
+              : d->in_appendix ? util_fmt("%s.%d %s", doc_appendix_no(d, d->appendix), d->sub, title)
+                               : util_fmt("%d.%d %s", d->sec, d->sub, title);
     /* the heading numbering counts sections, not appendices */
     if (d->x)
         docx_heading(d->x, 2, t, title, d->in_appendix ? 0 : DOCX_H_NUMBERED);

@@ -155,7 +155,7 @@ static void gaps(doc_t *d, size_t g)
         return;
     doc_section(d, "gaps", TR(d->zh, "Self-assessment and the staff's view"));
     /* xgettext:no-c-format */
-    const char *staff = TR(d->zh, "staff (one member's 95% range)");
+    const char *staff = TR(d->zh, "staff (95% range)");
     doc_table_begin(d, TR(d->zh, "The unit's self-assessment and its staff's view"), 5, TR(d->zh, "dimension"),
                     TR(d->zh, "self"), staff, TR(d->zh, "gap"), TR(d->zh, "verdict"));
     size_t over = 0;

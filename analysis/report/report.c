@@ -206,7 +206,7 @@ static void gaps_table(doc_t *d)
 {
     const res_t *r = d->r;
     /* xgettext:no-c-format */
-    const char *staff = TR(d->zh, "staff (one member's 95% range)");
+    const char *staff = TR(d->zh, "staff (95% range)");
     doc_table_begin(d, TR(d->zh, "Pairs where self and staff differ"), 6, TR(d->zh, "unit"), TR(d->zh, "dimension"),
                 TR(d->zh, "self"), staff, TR(d->zh, "gap"), TR(d->zh, "verdict"));
     /* overclaims first, the largest gap on top; then underclaims */
@@ -240,7 +240,9 @@ static void gaps_table(doc_t *d)
         doc_row_end(d);
     }
     free(ord);
-    doc_table_end(d, TR(d->zh, "Sorted by the size of the gap; every pair is in gaps.csv."));
+    /* xgettext:no-c-format */
+    doc_table_end(d, TR(d->zh, "Staff: the staff mean and, in brackets, the range of one staff member's score "
+                               "(95% prediction interval). Sorted by the size of the gap; every pair is in gaps.csv."));
 }
 
 /* The finding of kind k with the largest value key in size (the one that
@@ -668,8 +670,9 @@ static void write_units(doc_t *d, size_t nshown)
                 doc_row_end(d);
             }
         }
-        doc_table_end(d, TR(d->zh, "\"Shrunk\" is the empirical-Bayes shrunk mean; rwg(j) is within-group agreement "
-                               "(closer to 1, more agreement)."));
+        doc_table_end(d, TR(d->zh, "Difference: from all other respondents, in points of 0-100; \"shrunk\" is the "
+                                   "empirical-Bayes shrunk mean; rwg(j) is within-group agreement (closer to 1, more "
+                                   "agreement)."));
     }
     size_t nradar = 0, nflagged = 0;
     for (size_t i = 0; i < d->nplots; i++)
@@ -988,8 +991,11 @@ static void write_files(doc_t *d, int n, const char *plot_note)
         doc_subsection(d, TR(d->zh, "Warnings from the analysis"));
         doc_list_begin(d, "warnings");
         for (size_t i = 0; i < r->nwarnings; i++) {
+            /* the terminal's warning is a clause; here each is a sentence */
             char *text = render_warning(r, &r->warnings[i], d->zh);
-            doc_list_item(d, text);
+            char *sentence = util_fmt("%s%s", text, d->zh ? "。" : ".");
+            doc_list_item(d, sentence);
+            free(sentence);
             free(text);
         }
         doc_list_end(d);
