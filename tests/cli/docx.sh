@@ -22,13 +22,24 @@ convert() {
     timeout 300 soffice -env:UserInstallation=file://$T/lo --headless --convert-to pdf --outdir "$(dirname "$1")" \
         "$1" >"$T/soffice.log" 2>&1
 }
+# pdf_check DOCX PDF WHAT: tests/cli/pdf_check.py's TAP lines, named
+pdf_check() {
+    "$PY" "$ROOT/tests/cli/pdf_check.py" "$1" "$2" >"$T/pdf.tap" 2>&1
+    rc=$?
+    sed -n "s/^\(\(not \)\{0,1\}ok - \)/\1$3: /p" "$T/pdf.tap"
+    grep -q '^Traceback' "$T/pdf.tap" && { notok "pdf_check.py $3 ran to its end"; sed 's/^/# /' "$T/pdf.tap" | tail -n 5; }
+    [ $rc -eq 0 ] || grep -q '^not ok' "$T/pdf.tap" || notok "pdf_check.py $3 exited $rc"
+}
 # in_range N LO HI
 in_range() { [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 
+# demo's language is the environment's: Chinese under a Chinese locale,
+# else English (docx_check.py tells them apart by fonts and headings)
 for lang in zh en; do
-    run "$GS" --lang $lang demo --out "$T/$lang"
-    status "demo --lang $lang" 0
-    check "demo --lang $lang wrote report.docx" [ -s "$T/$lang/report.docx" ]
+    if [ $lang = zh ]; then loc=zh_CN.UTF-8; else loc=C.UTF-8; fi
+    run env LANG=$loc LANGUAGE= LC_ALL= LC_MESSAGES= "$GS" demo --out "$T/$lang"
+    status "demo under LANG=$loc" 0
+    check "demo under LANG=$loc wrote report.docx next to report.html" [ -s "$T/$lang/report.docx" -a -s "$T/$lang/report.html" ]
     check "report.docx is a zip with [Content_Types].xml first" \
         sh -c "unzip -Z1 '$T/$lang/report.docx' | head -n 1 | grep -qx '\\[Content_Types\\].xml'"
     "$GS" --db "$T/$lang/demo.db" --lang $lang analyze --wave 2026 --compare-wave 2025 --items --json >"$T/$lang.json"
@@ -48,6 +59,9 @@ for lang in zh en; do
         # zh (三号 body, GB/T 9704 margins) runs to about 50 pages, en to about 40
         if [ $lang = zh ]; then lo=35 hi=70; else lo=25 hi=55; fi
         check "the $lang PDF has $lo-$hi pages (has ${n:-none})" in_range "$n" $lo $hi
+        # the pages as a reader sees them: headers on one line, each
+        # caption once, tables inside the margins
+        [ "$have_docx" = 1 ] && pdf_check "$T/$lang/report.docx" "$T/$lang/report.pdf" $lang
     fi
 done
 
@@ -119,6 +133,7 @@ if [ -n "$sup" ]; then
         convert "$T/each/U07.docx"
         n=$(pages "$T/each/U07.pdf")
         check "U07's feedback report is 2-5 pages (has ${n:-none})" in_range "$n" 2 5
+        [ "$have_docx" = 1 ] && pdf_check "$T/each/U07.docx" "$T/each/U07.pdf" U07
     fi
 else
     notok "the demo has a suppressed unit to check"
