@@ -22,13 +22,13 @@ convert() {
     timeout 300 soffice -env:UserInstallation=file://$T/lo --headless --convert-to pdf --outdir "$(dirname "$1")" \
         "$1" >"$T/soffice.log" 2>&1
 }
-# pdf_check DOCX PDF WHAT: tests/cli/pdf_check.py's TAP lines, named
+# pdf_check DOCX PDF WHAT: docx_check.py pdf: its TAP lines, named by WHAT
 pdf_check() {
-    "$PY" "$ROOT/tests/cli/pdf_check.py" "$1" "$2" >"$T/pdf.tap" 2>&1
+    "$PY" "$ROOT/tests/cli/docx_check.py" pdf "$1" "$2" >"$T/pdf.tap" 2>&1
     rc=$?
     sed -n "s/^\(\(not \)\{0,1\}ok - \)/\1$3: /p" "$T/pdf.tap"
-    grep -q '^Traceback' "$T/pdf.tap" && { notok "pdf_check.py $3 ran to its end"; sed 's/^/# /' "$T/pdf.tap" | tail -n 5; }
-    [ $rc -eq 0 ] || grep -q '^not ok' "$T/pdf.tap" || notok "pdf_check.py $3 exited $rc"
+    grep -q '^Traceback' "$T/pdf.tap" && { notok "docx_check.py pdf $3 ran to its end"; sed 's/^/# /' "$T/pdf.tap" | tail -n 5; }
+    [ $rc -eq 0 ] || grep -q '^not ok' "$T/pdf.tap" || notok "docx_check.py pdf $3 exited $rc"
 }
 # in_range N LO HI
 in_range() { [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
