@@ -6,6 +6,7 @@
 #include "base/encoding.h"
 #include "base/util.h"
 #include "base/i18n.h"
+#include "base/xlsx.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -135,6 +136,9 @@ void enc_probe_feed(enc_probe_t *p, const char *data, size_t len)
         if (p->off < 3 && p->bompre == (unsigned)p->off &&
             c == (unsigned char)"\xEF\xBB\xBF"[p->off])
             p->bompre++;
+        if (p->off < 4 && p->gbpre == (unsigned)p->off &&
+            c == (unsigned char)ENC_GB18030_BOM[p->off] && ++p->gbpre == 4)
+            p->gbbom = 1;
         if (p->need) {
             if ((c & 0xC0) == 0x80) {
                 p->cp = (p->cp << 6) | (c & 0x3F);
@@ -191,11 +195,20 @@ enc_t enc_probe_end(enc_probe_t *p)
         p->cut = p->have;
         p->need = 0;
     }
+    if (p->gbbom)
+        return ENC_GB18030;
     if (p->bom || p->invalid == 0)
         return ENC_UTF8;
     if (p->valid > 0 && p->valid >= ENC_UTF8_RATIO * p->invalid)
         return ENC_UTF8;
     return ENC_GB18030;
+}
+
+int enc_probe_gb_after_bom(const enc_probe_t *p)
+{
+    /* the BOM's own three bytes are a well-formed character: not evidence */
+    unsigned long long valid = p->valid >= 3 ? p->valid - 3 : 0;
+    return p->bom && p->invalid > 0 && !(valid > 0 && valid >= ENC_UTF8_RATIO * p->invalid);
 }
 
 int enc_probe_error(const enc_probe_t *p, err_t *err)
@@ -208,6 +221,10 @@ int enc_probe_error(const enc_probe_t *p, err_t *err)
         err_set_at(err, ERR_INPUT, p->bad_line, p->bad_col, _("the file ends in the middle of a "
                                                               "UTF-8 character; it looks cut off "
                                                               "(copy or export it again)"));
+    else if (p->bom && enc_probe_gb_after_bom(p))
+        err_set_at(err, ERR_INPUT, p->bad_line, p->bad_col, _("invalid UTF-8 byte 0x%02X after a "
+                   "UTF-8 BOM; the text after the BOM looks like GB18030 (as Chinese Excel and "
+                   "WPS save it): save the file again as CSV UTF-8"), p->bad_byte);
     else if (p->bom)
         err_set_at(err, ERR_INPUT, p->bad_line, p->bad_col, _("invalid UTF-8 byte 0x%02X after a "
                                                               "UTF-8 BOM"), p->bad_byte);
@@ -218,9 +235,29 @@ int enc_probe_error(const enc_probe_t *p, err_t *err)
     return -1;
 }
 
+int enc_not_text(const char *data, size_t len, err_t *err)
+{
+    switch (xlsx_sniff(data, len)) {
+    case XLSX_ZIP:
+        err_set(err, ERR_INPUT, _("this is an Excel workbook (.xlsx) or another zip archive, not a "
+                                 "CSV text file: save the sheet as CSV UTF-8 (in Excel or WPS: "
+                                 "Save As, CSV UTF-8)"));
+        return -1;
+    case XLSX_OLE:
+        err_set(err, ERR_INPUT, _("this is an Excel 97-2003 workbook (.xls) or a workbook saved "
+                                 "with a password, not a CSV text file: save the sheet as CSV "
+                                 "UTF-8 (in Excel or WPS: Save As, CSV UTF-8)"));
+        return -1;
+    default:
+        return 0;
+    }
+}
+
 int enc_to_utf8(const char *data, size_t len, enc_t want, char **out,
                 size_t *outlen, enc_t *used, err_t *err)
 {
+    if (enc_not_text(data, len, err) != 0)
+        return -1;
     enc_probe_t pr;
     enc_probe_init(&pr);
     enc_probe_feed(&pr, data, len);
@@ -230,6 +267,9 @@ int enc_to_utf8(const char *data, size_t len, enc_t want, char **out,
     if (pr.bom) {
         data += 3;
         len -= 3;
+    } else if (pr.gbbom && e == ENC_GB18030) {
+        data += 4;
+        len -= 4;
     }
     if (e == ENC_UTF8) {
         if (want == ENC_UTF8 && pr.bad_off >= 0) {
@@ -245,10 +285,11 @@ int enc_to_utf8(const char *data, size_t len, enc_t want, char **out,
             *used = ENC_UTF8;
         return 0;
     }
-    /* ENC_AUTO picks GB18030 only without a BOM and after a bad byte, so
-     * pr.bad_off is then an offset into data */
+    /* ENC_AUTO picks GB18030 without a UTF-8 BOM, after a bad byte, so
+     * pr.bad_off is then an offset into data; or for a GB18030 BOM, when
+     * the file said what it is and a bad byte is bad GB18030 */
     if (from_gb18030(data, len, out, outlen, err,
-                     want == ENC_AUTO ? (size_t)pr.bad_off : (size_t)-1) != 0)
+                     want == ENC_AUTO && !pr.gbbom ? (size_t)pr.bad_off : (size_t)-1) != 0)
         return -1;
     if (used)
         *used = ENC_GB18030;

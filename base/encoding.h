@@ -33,8 +33,14 @@ const char *enc_name(enc_t e);
  */
 #define ENC_UTF8_RATIO 4
 
+/* The byte-order mark GB18030 gives U+FEFF: some Chinese editors write it
+ * at the start of a GB18030 file, as others write EF BB BF before UTF-8. */
+#define ENC_GB18030_BOM "\x84\x31\x95\x33"
+
 typedef struct {
     int bom;               /* starts with a UTF-8 BOM */
+    int gbbom;             /* starts with the GB18030 BOM (ENC_GB18030_BOM): the
+                              file says it is GB18030, and is read as such */
     unsigned long long valid;    /* bytes >= 0x80 in well-formed characters */
     unsigned long long invalid;  /* bytes >= 0x80 in none */
     unsigned cut;          /* after enc_probe_end: bytes of the character the
@@ -47,20 +53,32 @@ typedef struct {
     /* private: the character being read */
     long long off, seq_off;
     long line, col;
-    unsigned cp, min, have, need, lead, bompre;
+    unsigned cp, min, have, need, lead, bompre, gbpre;
 } enc_probe_t;
 
 void enc_probe_init(enc_probe_t *p);
 void enc_probe_feed(enc_probe_t *p, const char *data, size_t len);
 /* Ends the input and returns ENC_UTF8 or ENC_GB18030 as described above. */
 enc_t enc_probe_end(enc_probe_t *p);
+/* 1 when the input starts with a UTF-8 BOM but what follows would have
+ * been judged GB18030 without it: a GB18030 file that an editor gave a
+ * UTF-8 BOM, which --encoding gb18030 reads (the BOM is dropped). */
+int enc_probe_gb_after_bom(const enc_probe_t *p);
 /* When the input is to be read as UTF-8 but holds a bad byte (or ends
  * inside a character): sets err (ERR_INPUT at the byte's line and column)
  * and returns -1; else 0. */
 int enc_probe_error(const enc_probe_t *p, err_t *err);
 
+/* A file that is no text: an Excel workbook (.xlsx, or .xls and
+ * password-protected ones) or another zip archive, told by its first bytes
+ * (xlsx_sniff).  -1 with *err saying what it is and to save it as CSV; 0
+ * for anything else. */
+int enc_not_text(const char *data, size_t len, err_t *err);
+
 /* Converts data to UTF-8.  With ENC_AUTO the probe above decides; a file
- * judged UTF-8 with a bad byte fails there.  On success *out is a heap,
+ * judged UTF-8 with a bad byte fails there.  A GB18030 BOM is dropped like
+ * a UTF-8 one.  A workbook (.xlsx, .xls) or another zip archive is no text
+ * at all and is refused as such, with what to do, before any decoding.  On success *out is a heap,
  * NUL-terminated copy without BOM (caller frees) and *used names what was
  * detected.  On failure returns -1 and err = ERR_INPUT at the line and
  * column (in characters) of the first byte that is not valid in the chosen

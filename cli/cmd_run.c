@@ -43,15 +43,19 @@
 #include "survey/token.h"
 
 static const char usage[] = N_(
-    "usage: gapsurvey run FORM [--unit U | --token CODE] [--lang zh|en]\n"
-    "       gapsurvey run FORM --entry [--unit U] [--verify BATCH]\n"
+    "usage: gapsurvey run FORM [--unit U | --token CODE | --resume KEY] [--lang zh|en]\n"
+    "       gapsurvey run FORM --entry [--unit U] [--verify BATCH | --resume KEY]\n"
     "\n"
     "Answers the newest version of questionnaire FORM in the terminal.  The\n"
     "unit is --unit, the unit of an invitation code (--token, used up on\n"
     "submission), or the answer to the form's unit question.  Each answer is\n"
-    "saved as it is given; after an interruption the same command offers to\n"
-    "resume.  Keys: type the answer and Enter; Enter alone keeps the current\n"
-    "answer; - clears it; b = back; ? = hint; q = save and quit.\n"
+    "saved as it is given, in a draft that belongs to this session alone:\n"
+    "with --token (or --verify) the same command finds it again; otherwise\n"
+    "the session shows a resume key when it starts and when it is left, and\n"
+    "only --resume KEY continues it (another person at the same terminal, even\n"
+    "of the same unit, starts afresh).  Keys: type the answer and Enter; Enter\n"
+    "alone keeps the current answer; - clears it; b = back; ? = hint;\n"
+    "q = save and quit.\n"
     "\n"
     "When stdin is not a terminal, one line is read per item that would be\n"
     "asked, in form order (notes, items that are not relevant and the unit\n"
@@ -65,7 +69,10 @@ static const char usage[] = N_(
     "arrival.\n"
     "\n"
     "  --entry          key in paper questionnaires: one line per item, digits\n"
-    "                   for choices, Enter for blank, n = next questionnaire\n"
+    "                   for choices, Enter for blank, n = next questionnaire;\n"
+    "                   a row of ratings as one line (54433 fills five rating\n"
+    "                   questions in turn, refused whole if a digit does not fit)\n"
+    "  --resume KEY     continue the interrupted session that showed KEY\n"
     "  --verify BATCH   double entry: the first run keys batch BATCH, the run\n"
     "                   after it was closed keys it again and every difference\n"
     "                   is shown for correction; verified questionnaires are\n"
@@ -74,6 +81,7 @@ static const char usage[] = N_(
     "examples:\n"
     "  gapsurvey run staff-opinion --unit U07\n"
     "  gapsurvey run staff-opinion --token K7QM-3XPA-9TRE-H2WD --lang en\n"
+    "  gapsurvey run staff-opinion --resume 4TQP-8HXM-2KWD-R7NA\n"
     "  gapsurvey run staff-opinion --entry --unit U07 --verify U07-box1\n");
 
 typedef struct {
@@ -95,6 +103,11 @@ typedef struct {
     int wave, unit;         /* waves.id and units.id of the response (unit 0: asked) */
     char *ucode;            /* the unit's code, or NULL */
     char *key;              /* the draft's key (interactive sessions), or NULL */
+    /* a session without a code or batch keeps its draft under a resume key
+     * of its own, made here (or typed back with --resume): it names and
+     * encrypts the draft like a code, and is shown to the person only */
+    char resume[64];        /* normalised: the draft's secret */
+    char resume_shown[TOK_CODE_MAX + TOK_CODE_MAX / 4 + 2];   /* XXXX-XXXX-XXXX-XXXX */
 } sess_t;
 
 static void term_size(size_t *cols, size_t *rows)
@@ -193,17 +206,55 @@ static int ask_yes(sess_t *x, const char *question, int dflt)
     }
 }
 
+/* The command that resumes this session's draft (heap), or NULL when the
+ * draft is found by the same command (a code or a batch). */
+static char *resume_command(const sess_t *x)
+{
+    if (!*x->resume)
+        return NULL;
+    return util_fmt("gapsurvey run %s%s --resume %s", x->form->form_id,
+                    x->entry ? " --entry" : "", x->resume_shown);
+}
+
+/* text, then the resume command on a line of its own (never wrapped, so
+ * that it can be copied whole) */
+static void say_command(sess_t *x, const char *text, const char *cmd)
+{
+    say(x, "", text);
+    printf("    %s\n", cmd);
+    fflush(stdout);
+}
+
+/* At the start of a session with a fresh resume key: how to come back
+ * after a crash or a closed terminal, said before anything can go wrong. */
+static void tell_key(sess_t *x)
+{
+    char *cmd = resume_command(x);
+    if (cmd)
+        say_command(x, _("If this session is interrupted, continue it with this command (keep "
+                         "the key to yourself: it opens these answers, and nobody else is "
+                         "offered them):"), cmd);
+    free(cmd);
+}
+
 static void quit_saved(sess_t *x)
 {
-    if (x->entry && run_count_answered(x->run) > 0)
+    char *cmd = resume_command(x);
+    int kept = run_count_answered(x->run) > 0;
+    if (x->entry && kept && cmd)
+        say_command(x, _("The questionnaire being keyed is kept as a draft; to finish it:"), cmd);
+    else if (x->entry && kept)
         say(x, "", _("The questionnaire being keyed is kept as a draft; run the same command "
                      "again to finish it."));
     else if (x->entry)
         say(x, "", _("Done."));
-    else if (run_count_answered(x->run) > 0)
+    else if (kept && cmd)
+        say_command(x, _("Your answers are saved. To continue:"), cmd);
+    else if (kept)
         say(x, "", _("Your answers are saved. Run the same command again to continue."));
     else
         say(x, "", _("Nothing was answered; nothing was saved."));
+    free(cmd);
 }
 
 /* Offers to resume a draft: 1 resumed (*pos set), 0 start afresh, -1
@@ -333,6 +384,8 @@ static int tty_session(sess_t *x)
     util_buf_addc(&x->out, '\n');
     run_render_intro(r, cols(), &x->out);
     flush(x);
+    if (rs == 0)
+        tell_key(x);
     for (;;) {
         size_t w, h;
         term_size(&w, &h);
@@ -723,6 +776,51 @@ static int entry_end_of_form(sess_t *x, entry_t *e, int *rc)
     return ENTRY_NEXT_FORM;
 }
 
+/* A row of ratings typed as one line ("54433"): filled and shown, each
+ * value compared with the first keying in pass 2.  ENTRY_STAY after it
+ * was taken or refused (said why), ENTRY_DONE on an error; -1 when the
+ * line is no such row. */
+static int entry_row(sess_t *x, entry_t *e, const char *line, int *rc)
+{
+    run_t *r = x->run;
+    int *ps = NULL;
+    size_t n = 0;
+    err_t msg = {0};
+    int rr = run_answer_row(r, e->pos, line, &ps, &n, &msg), step = ENTRY_STAY;
+    if (rr == 1)
+        return -1;
+    if (rr == 2)
+        say(x, "  ! ", msg.msg);
+    if (rr < 0) {
+        cli_perror(&msg);
+        *rc = 1;
+        step = ENTRY_DONE;
+    }
+    if (rr == 0) {
+        util_buf_t b = {0};
+        util_buf_addf(&b, i18n_ntext("Filled %zu question:", "Filled %zu questions:",
+                                     (unsigned long)n), n);
+        for (size_t k = 0; k < n; k++)
+            util_buf_addf(&b, "%s [%d] %s=%s", k ? "," : "", run_number(r, ps[k], NULL),
+                          run_form(r)->items[ps[k]].name, ans_get(run_answers(r), (size_t)ps[k]));
+        say(x, "  = ", b.s);
+        util_buf_free(&b);
+        for (size_t k = 0; e->pass == 2 && k < n && step == ENTRY_STAY; k++) {
+            int v = verify_item(x, &e->v, ps[k]);
+            if (v == -1)
+                step = entry_quit(x, 1, rc);
+            else if (v < 0)
+                *rc = 1, step = ENTRY_DONE;
+        }
+        e->pos = ps[n - 1];
+        if (step == ENTRY_STAY && move_on(x, &e->pos) != 0)
+            *rc = 1, step = ENTRY_DONE;
+    }
+    free(ps);
+    err_clear(&msg);
+    return step;
+}
+
 /* One item: its prompt, then what was typed. */
 static int entry_item(sess_t *x, entry_t *e, int *rc)
 {
@@ -762,6 +860,9 @@ static int entry_item(sess_t *x, entry_t *e, int *rc)
             e->pos = (int)run_form(r)->nitems;   /* the rest of this paper form is blank */
         return ENTRY_STAY;
     }
+    int row = k ? -1 : entry_row(x, e, l, rc);
+    if (row >= 0)
+        return row;
     int arc = take_answer(x, e->pos, k, l);
     if (arc == 1)
         return ENTRY_STAY;
@@ -797,6 +898,8 @@ static int entry_session(sess_t *x)
                                 "first keying."),
                  cols(), 0);
     flush(x);
+    if (rs == 0)
+        tell_key(x);
     int rc = 1, step = ENTRY_NEXT_FORM;
     for (int resumed = rs == 1; step == ENTRY_NEXT_FORM; resumed = 0) {
         step = entry_begin_form(x, &e, resumed, &rc);
@@ -1005,14 +1108,62 @@ cleanup:
     return rc;
 }
 
+/* `run --resume KEY`: the draft of that key, claimed into x->key, and its
+ * form version, wave and unit.  0, or 1 after saying why not. */
+static int from_resume(sess_t *x, const char *form_id)
+{
+    store_draft_t d;
+    err_t err = {0};
+    int rc = 1;
+    char *base = run_draft_base(form_id, x->entry, NULL, 0, NULL, x->resume);
+    int r = run_draft_resume(x->s, base, &x->key, &d, &err);
+    free(base);
+    if (r == 1 && x->entry)
+        cli_error(_("no saved draft of %s has the key %s: it was stored or deleted, the key is "
+                    "mistyped, or it is a respondent's (leave out --entry)"), form_id,
+                  x->resume_shown);
+    else if (r == 1)
+        cli_error(_("no saved draft of %s has the key %s: it was submitted or deleted, the key "
+                    "is mistyped, or it is a data-entry draft (add --entry)"), form_id,
+                  x->resume_shown);
+    else if (r == 2)
+        cli_error(_("the draft of this key is open in another session right now; finish or quit "
+                    "that one first"));
+    else if (r < 0)
+        cli_perror(&err);
+    else if (use_version(x, d.form, form_id, &err) != 0)
+        cli_error(_("the saved draft %s"), err.msg);
+    else if (x->unit && d.unit && x->unit != d.unit)
+        cli_error(_("the draft of this key was made for another unit; leave out --unit"));
+    else if (!x->unit && d.unit && unit_code_of(x, d.unit) != 0)
+        ;   /* said */
+    else {
+        x->wave = d.wave;
+        if (d.unit)
+            x->unit = d.unit;
+        rc = 0;
+    }
+    err_clear(&err);
+    return rc;
+}
+
 /* Takes the draft of this session into x->key, and its form version: 0,
- * or 1 after printing why not. */
+ * or 1 after printing why not.  A session with neither a code nor a batch
+ * gets a fresh resume key: its draft is its own. */
 static int claim_draft(sess_t *x, const char *form_id)
 {
     err_t err = {0};
     int dform = 0, rc = 1;
+    if (!*x->code && !x->batch_name) {
+        if (tok_code_make(x->resume_shown, &err) != 0) {
+            cli_perror(&err);
+            err_clear(&err);
+            return 1;
+        }
+        tok_normalise(x->resume_shown, x->resume);
+    }
     char *base = run_draft_base(form_id, x->entry, x->batch_name, x->batch.pass,
-                                *x->code ? x->code : NULL, x->ucode);
+                                *x->code ? x->code : NULL, *x->resume ? x->resume : NULL);
     int r = run_draft_claim(x->s, base, x->form_row, x->wave, x->unit, &x->key, &dform, &err);
     free(base);
     if (r != 0)
@@ -1028,13 +1179,35 @@ static int claim_draft(sess_t *x, const char *form_id)
 static const cli_opt_t opts[] = {
     {"unit", 'u', CLI_VALUE | CLI_SHORT}, {"token", 't', CLI_VALUE | CLI_SHORT},
     {"lang", 'l', CLI_VALUE | CLI_SHORT}, {"entry", 'e', CLI_SHORT},
-    {"verify", 'v', CLI_VALUE | CLI_SHORT}, CLI_OPT_END};
+    {"verify", 'v', CLI_VALUE | CLI_SHORT}, {"resume", 'r', CLI_VALUE | CLI_SHORT},
+    CLI_OPT_END};
 
-/* The options (--verify into x->batch_name, --entry into x->entry): -1
- * when they are fine, else the exit status. */
+/* --resume KEY into x->resume (normalised) and x->resume_shown (in groups
+ * of four, as it was shown): -1, or 2 after saying it is no key. */
+static int take_resume(sess_t *x, const char *key)
+{
+    int n = tok_normalise(key, x->resume);
+    if (n < 0) {
+        cli_error(_("--resume takes the key the interrupted session showed "
+                    "(XXXX-XXXX-XXXX-XXXX), not '%s'"), key);
+        return 2;
+    }
+    size_t k = 0;
+    for (int i = 0; i < n && k + 2 < sizeof x->resume_shown; i++) {
+        if (i && i % 4 == 0)
+            x->resume_shown[k++] = '-';
+        x->resume_shown[k++] = x->resume[i];
+    }
+    x->resume_shown[k] = '\0';
+    return -1;
+}
+
+/* The options (--verify into x->batch_name, --entry into x->entry,
+ * --resume into x->resume): -1 when they are fine, else the exit status. */
 static int parse_options(int argc, char **argv, sess_t *x, const char **unit_code,
                          const char **token)
 {
+    const char *resume = NULL;
     int c;
     while ((c = cli_getopt(argc, argv, opts, usage)) > 0) {
         switch (c) {
@@ -1050,6 +1223,7 @@ static int parse_options(int argc, char **argv, sess_t *x, const char **unit_cod
             break;
         case 'e': x->entry = 1; break;
         case 'v': x->batch_name = optarg; x->entry = 1; break;
+        case 'r': resume = optarg; break;
         }
     }
     if (c != CLI_END)
@@ -1064,7 +1238,18 @@ static int parse_options(int argc, char **argv, sess_t *x, const char **unit_cod
         cli_error(_("--token is for respondents; data entry takes --unit or the unit question"));
         return 2;
     }
-    return -1;
+    if (resume && (*token || x->batch_name)) {
+        cli_error(_("--resume is for sessions without an invitation code or batch: with %s the "
+                    "same command finds its draft"), *token ? "--token" : "--verify");
+        return 2;
+    }
+    int rc = resume ? take_resume(x, resume) : -1;
+    if (rc < 0 && resume && !x->entry && !isatty(STDIN_FILENO)) {
+        cli_error(_("--resume continues a session at a terminal; input that is not a terminal "
+                    "keeps no draft"));
+        return 2;
+    }
+    return rc;
 }
 
 int cmd_run(int argc, char **argv, cli_ctx_t *cx)
@@ -1082,17 +1267,18 @@ int cmd_run(int argc, char **argv, cli_ctx_t *cx)
         goto cleanup;
     if (cli_form_get(x.s, form_id, &x.form, &x.form_row) ||
         (token && from_token(&x, token, form_id)) || (unit_code && from_unit(&x, unit_code)) ||
-        (x.batch_name && from_batch(&x, form_id)))
+        (x.batch_name && from_batch(&x, form_id)) || (*x.resume && from_resume(&x, form_id)))
         goto cleanup;
     if ((rc = settle(&x, form_id)) != 0)
         goto cleanup;
     rc = 1;
     int interactive = x.entry || isatty(STDIN_FILENO);
-    if (interactive && claim_draft(&x, form_id) != 0)
+    if (interactive && !x.key && claim_draft(&x, form_id) != 0)
         goto cleanup;
     x.anonymous = x.form->role == FORM_ROLE_STAFF;
+    const char *secret = *x.code ? x.code : *x.resume ? x.resume : NULL;
     run_cfg_t cfg = {x.s,  x.form,   x.form_row, x.wave, x.unit, x.ucode,
-                     x.key, cli_lang, x.ascii,    x.entry, *x.code ? x.code : NULL};
+                     x.key, cli_lang, x.ascii,    x.entry, secret};
     if (run_new(&cfg, &x.run, &err) != 0) {
         cli_perror(&err);
         goto cleanup;
@@ -1117,6 +1303,8 @@ cleanup:
     free(x.line);
     free(x.token_hash);
     seal_wipe(x.code, sizeof x.code);
+    seal_wipe(x.resume, sizeof x.resume);
+    seal_wipe(x.resume_shown, sizeof x.resume_shown);
     free(x.key);
     free(x.ucode);
     err_clear(&err);

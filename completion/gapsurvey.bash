@@ -70,7 +70,7 @@ _gapsurvey()
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --count | --units | --staff | --seed | --threads | --timeout | --max-body | --rate | --min-n | \
         --min-diff | --fdr | --comment-min | --missing | --unit-effects | --plant | --overclaim | --token | \
-        --verify | --listen | --base-url | --unit-column | --crosstab)
+        --verify | --resume | --listen | --base-url | --unit-column | --crosstab)
         return ;;
     esac
 
@@ -79,7 +79,7 @@ _gapsurvey()
     init | form | unit) opts="--help" ;;
     wave) opts="--sealed --key --help" ;;
     token) opts="--form --unit --count --wave --base-url --slips --help" ;;
-    run) opts="--unit --token --entry --verify --lang --help" ;;
+    run) opts="--unit --token --resume --entry --verify --lang --help" ;;
     serve) opts="--listen --threads --tls-cert --tls-key --admin-token --timeout --max-body --rate --help" ;;
     import) opts="--form --format --wave --encoding --unit-column --create-units --skip-invalid --rejects --dry-run --again --help" ;;
     export) opts="--form --wave --format --labels -o --output --help" ;;
@@ -120,7 +120,11 @@ _gapsurvey()
     run)
         ((COMP_CWORD == ci + 1)) && COMPREPLY=($(compgen -W "$(_gapsurvey_db_list form)" -- "$cur")) ;;
     import)
-        COMPREPLY=($(compgen -f -- "$cur")) ;;
+        if ((COMP_CWORD == ci + 1)); then
+            COMPREPLY=($(compgen -W "list undo" -- "$cur") $(compgen -f -- "$cur"))
+        elif [[ $sub != undo ]]; then
+            COMPREPLY=($(compgen -f -- "$cur"))
+        fi ;;
     esac
 }
 complete -F _gapsurvey gapsurvey

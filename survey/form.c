@@ -124,6 +124,16 @@ typedef struct {
     /* a workbook: its sheet names (owned), which its rows' `sheet` index */
     char **book_sheets;
     size_t nbook;
+    /* choice lists named in the survey but not defined: each is reported
+     * once, at its first use, with how many questions use it (a typo in
+     * one list name would otherwise be an error on every question) */
+    struct undef_list {
+        char *name;
+        long line, col;
+        size_t uses;
+    } *undef;
+    size_t nundef;
+    int undefined_lists;    /* how many were reported */
 } loader_t;
 
 /* Where a workbook row and column of the CSV layout are, as Excel names
@@ -163,6 +173,19 @@ static void err(loader_t *L, long line, long col, const char *fmt, ...)
     va_end(ap);
     diag(L, UTIL_ERROR, line, col, m);
     free(m);
+}
+
+/* Notes a question using a list the choices sheet does not define
+ * (report_undefined reports each list once). */
+static void undefined_list(loader_t *L, const char *name, long line, long col)
+{
+    for (size_t i = 0; i < L->nundef; i++)
+        if (strcmp(L->undef[i].name, name) == 0) {
+            L->undef[i].uses++;
+            return;
+        }
+    L->undef = util_xrealloc(L->undef, (L->nundef + 1) * sizeof *L->undef);
+    L->undef[L->nundef++] = (struct undef_list){util_xstrdup(name), line, col, 1};
 }
 
 static void warn(loader_t *L, long line, long col, const char *fmt, ...) UTIL_PRINTF(4, 5);
@@ -1670,8 +1693,7 @@ static void survey_row(loader_t *L, survey_t *sv, size_t i)
             if (strcmp(f->lists[k].name, list) == 0)
                 it->list = (int)k;
         if (it->list < 0 && !L->choices_unreadable)
-            err(L, r->line, sv->type + 1, _("choice list '%s' is not defined in the choices "
-                "sheet"), list);
+            undefined_list(L, list, r->line, sv->type + 1);
         free(list);
     }
     int lc = (sv->label >= 0 ? sv->label : sv->name) + 1;
@@ -1767,6 +1789,50 @@ static void survey_refs(loader_t *L, survey_t *sv)
     free(state);
 }
 
+/* Where list l is defined, for a message: "line 65", or in a workbook
+ * "choices row 65" (heap). */
+static char *list_where(const loader_t *L, const form_list_t *l)
+{
+    if (L->book_sheets && l->line > 0 && (size_t)l->line <= L->rows.n) {
+        const row_t *r = &L->rows.rows[l->line - 1];
+        return util_fmt(_("%s row %ld"), L->book_sheets[r->sheet], r->xrow);
+    }
+    return util_fmt(_("line %ld"), l->line);
+}
+
+/* One error per undefined list, at its first use, naming the list it was
+ * probably meant to be. */
+static void report_undefined(loader_t *L)
+{
+    const form_t *f = L->f;
+    const char **names = util_xcalloc(f->nlists + 1, sizeof *names);
+    for (size_t k = 0; k < f->nlists; k++)
+        names[k] = f->lists[k].name;
+    for (size_t i = 0; i < L->nundef; i++) {
+        struct undef_list *u = &L->undef[i];
+        L->undefined_lists++;
+        const char *near = util_nearest(u->name, names);
+        util_buf_t b = {0};
+        util_buf_addf(&b, _("choice list '%s' is not defined in the choices sheet"), u->name);
+        for (size_t k = 0; near && k < f->nlists; k++)
+            if (f->lists[k].name == near) {
+                char *at = list_where(L, &f->lists[k]);
+                util_buf_addf(&b, _(" (did you mean '%s', %s?)"), near, at);
+                free(at);
+            }
+        if (u->uses > 1)
+            util_buf_addf(&b, i18n_ntext("; %zu question uses it", "; %zu questions use it",
+                                         (unsigned long)u->uses), u->uses);
+        err(L, u->line, u->col, "%s", b.s);
+        util_buf_free(&b);
+        free(u->name);
+    }
+    free(names);
+    free(L->undef);
+    L->undef = NULL;
+    L->nundef = 0;
+}
+
 static void load_survey(loader_t *L)
 {
     form_t *f = L->f;
@@ -1800,6 +1866,7 @@ static void load_survey(loader_t *L)
                 "with end_group"), open->name);
     }
     survey_refs(L, &sv);
+    report_undefined(L);
     if (f->nitems == 0)
         err(L, sv.s->line, 1, _("the survey sheet has no questions"));
 cleanup:
@@ -1872,7 +1939,9 @@ static void final_checks(loader_t *L)
                 "select_one question of this form, but it is %s"), f->unit_field,
                 form_type_name(f->items[k].type));
     }
-    for (size_t i = 0; i < f->ndims; i++)
+    /* a question on an undefined list is not scored: its dimension would
+     * look empty because of the one error already reported */
+    for (size_t i = 0; i < f->ndims && !L->undefined_lists; i++)
         if (f->dims[i].nscored == 0) {
             int has_points = 0;
             for (size_t k = 0; k < f->nitems; k++)

@@ -133,7 +133,7 @@ cleanup:
 }
 
 char *run_draft_base(const char *form_id, int entry, const char *batch, int pass,
-                     const char *code, const char *unit_code)
+                     const char *code, const char *session)
 {
     const char *mode = entry ? "entry" : "run";
     char id[65];
@@ -144,9 +144,11 @@ char *run_draft_base(const char *form_id, int entry, const char *batch, int pass
         seal_draft_id(code, id);
         return util_fmt("run:%s:token:%s", form_id, id);
     }
-    if (unit_code)
-        return util_fmt("%s:%s:unit:%s", mode, form_id, unit_code);
-    return util_fmt("%s:%s:any", mode, form_id);
+    if (session) {
+        seal_draft_id(session, id);
+        return util_fmt("%s:%s:session:%s", mode, form_id, id);
+    }
+    return NULL;
 }
 
 int run_draft_claim(store_t *s, const char *base, int form, int wave, int unit, char **key,
@@ -187,6 +189,33 @@ rollback:
 cleanup:
     free(owner);
     free(k);
+    free(me);
+    return rc;
+}
+
+int run_draft_resume(store_t *s, const char *base, char **key, store_draft_t *d, err_t *err)
+{
+    char *me = owner_me(), *owner = NULL;
+    int rc = -1;
+    *key = NULL;
+    if (store_begin(s, err) != 0)
+        goto cleanup;
+    int r = store_draft_get(s, base, d, NULL, NULL, err);
+    if (r == 0)
+        r = store_draft_owner(s, base, NULL, &owner, err);
+    if (r == 0 && owner && owner_alive(owner))
+        r = 2;   /* the same key typed at a second terminal */
+    if (r == 0 && (store_draft_set_owner(s, base, me, err) != 0 || store_commit(s, err) != 0))
+        r = -1;
+    if (r != 0) {
+        store_rollback(s);
+        rc = r;
+        goto cleanup;
+    }
+    *key = util_xstrdup(base);
+    rc = 0;
+cleanup:
+    free(owner);
     free(me);
     return rc;
 }
@@ -845,6 +874,114 @@ cleanup:
     free(had);
     free(old);
     free(val);
+    return rc;
+}
+
+/* ---- a row of ratings typed as one string (data entry) ---- */
+
+/* Item p takes one digit: a shown select_one on a rating scale whose
+ * choices are the digits 0-9, outside any repeat. */
+static int digit_item(const run_t *r, int p)
+{
+    const form_t *f = r->cfg.form;
+    if (p < 0 || (size_t)p >= f->nitems || !run_shown(r, p))
+        return 0;
+    const form_item_t *it = &f->items[p];
+    const form_list_t *l = list_of(r, p);
+    return it->type == FORM_SELECT_ONE && it->repeat < 0 && run_is_scale(l) &&
+           l->choices[0].num >= 0 && l->choices[l->nchoices - 1].num <= 9;
+}
+
+/* The next item after p that is asked (notes are passed over), or nitems. */
+static int next_asked(const run_t *r, int p)
+{
+    const form_t *f = r->cfg.form;
+    do
+        p = run_next(r, p);
+    while ((size_t)p < f->nitems && f->items[p].type == FORM_NOTE);
+    return p;
+}
+
+/* Tries the digits of t on the items from pos on, in r->ans only: 0 when
+ * every digit is a choice of its item (positions in ps), else 2 with *msg.
+ * The answers set are put back either way. */
+static int row_try(run_t *r, int pos, const char *t, int *ps, err_t *msg)
+{
+    size_t n = strlen(t), set = 0;
+    char **old = util_xcalloc(n, sizeof *old);
+    int rc = 0, total;
+    run_number(r, pos, &total);
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        int p = k ? next_asked(r, ps[k - 1]) : pos;
+        if (!digit_item(r, p)) {
+            err_set(msg, ERR_INPUT, TR(r->zh, "A row of %zu ratings, but only %zu rating questions "
+                                       "follow from here; nothing was filled. Key the rest one "
+                                       "answer per question."), n, k);
+            rc = 2;
+            break;
+        }
+        const form_list_t *l = list_of(r, p);
+        char d[2] = {t[k], '\0'};
+        err_t e = {0};
+        int c = run_choice(l, d);
+        if (c < 0) {
+            char *rg = range_text(l);
+            err_set(msg, ERR_INPUT, TR(r->zh, "Digit %zu of the row, '%c', is not a choice of question "
+                                       "%d (%s); nothing was filled."), k + 1, t[k],
+                        run_number(r, p, NULL), rg);
+            free(rg);
+            rc = 2;
+            break;
+        }
+        ps[k] = p;
+        old[set++] = util_xstrdup(ans_get(r->ans, (size_t)p));
+        if (ans_set(r->ans, (size_t)p, l->choices[c].name, &e) != 0) {
+            rc = 2;
+        } else if (constraint_msg(r, p, &e)) {
+            err_set(msg, ERR_INPUT, TR(r->zh, "Question %d: %s; nothing was filled."),
+                    run_number(r, p, NULL), e.msg);
+            rc = 2;
+        }
+        err_clear(&e);
+    }
+    while (set > 0) {
+        set--;
+        err_t e = {0};
+        /* it was this item's answer a moment ago: it cannot be refused */
+        ans_set(r->ans, (size_t)ps[set], old[set] ? old[set] : "", &e);
+        err_clear(&e);
+        free(old[set]);
+    }
+    free(old);
+    return rc;
+}
+
+int run_answer_row(run_t *r, int pos, const char *line, int **filled, size_t *nfilled,
+                   err_t *msg)
+{
+    char *t = util_trim(fold_ascii(line));
+    size_t n = strlen(t);
+    int rc = 1;
+    *filled = NULL;
+    *nfilled = 0;
+    if (n < 2 || strspn(t, "0123456789") != n || !digit_item(r, pos))
+        goto cleanup;   /* not a row: the line is one answer */
+    int *ps = util_xcalloc(n, sizeof *ps);
+    rc = row_try(r, pos, t, ps, msg);
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        char d[2] = {t[k], '\0'};
+        /* the same digits on the same items: only saving can fail now */
+        if (run_answer(r, ps[k], d, msg) != 0)
+            rc = -1;
+    }
+    if (rc == 0) {
+        *filled = ps;
+        *nfilled = n;
+    } else {
+        free(ps);
+    }
+cleanup:
+    free(t);
     return rc;
 }
 

@@ -69,6 +69,19 @@ int run_prev(const run_t *r, int pos);
  * asked (1-based), and how many there are: fixed by the form, like the
  * numbers printed on a paper questionnaire. */
 int run_number(const run_t *r, int pos, int *total);
+/* Data entry: a row of single-digit ratings typed as one line ("54433"),
+ * as EpiData keyers expect: digit k answers the k-th question asked from
+ * pos on (notes passed over, relevance followed as the digits fill it),
+ * each of which must be a rating scale of digits (run_is_scale, 0-9).
+ * All or nothing: 0 with the positions filled in *filled (heap, caller
+ * frees; *nfilled of them), each saved as run_answer does; 1 when the line
+ * is no such row (fewer than two digits, something else, or item pos
+ * takes no digit), to be taken as one answer; 2 with *msg when some digit
+ * is no choice of its question, a constraint refuses it, or the row is
+ * longer than the rating questions that follow: nothing is filled; -1 with
+ * *msg when the draft could not be saved. */
+int run_answer_row(run_t *r, int pos, const char *line, int **filled, size_t *nfilled,
+                   err_t *msg);
 /* 1 when item pos must be answered before moving on: required items for
  * respondents; in data entry only the unit question (when the unit is not
  * given), because a keyer types what is on paper, blanks included. */
@@ -89,14 +102,18 @@ int run_check(const run_t *r, int *pos, err_t *msg);
 int run_count_answered(const run_t *r);
 
 /* ---- drafts ---- */
-/* The key of the draft a session keeps, from what started it, so the
- * same command finds its draft again: data entry of batch (pass 1 or 2),
- * an invitation (code, normalised: named by seal_draft_id, not by the
- * token's hash), a unit (unit_code), else the form alone (entry: data
- * entry, else a respondent).  It holds no time and no person.  Heap; the
- * base that run_draft_claim takes. */
+/* The key of the draft a session keeps, from what only that session
+ * knows, so that a draft is never offered to anyone else: data entry of
+ * batch (pass 1 or 2, the batch's name being what keyers share), an
+ * invitation (code, normalised), else the session's own resume key
+ * (session, normalised: a fresh random code, shown to the person, typed
+ * back with `run --resume`).  A code or resume key names the draft by
+ * seal_draft_id, neither by itself nor by the token's hash; it is also
+ * the draft's secret (run_cfg_t.draft_secret).  The key holds no time,
+ * no person and no unit: two people of one unit never share a draft.
+ * Heap; NULL when neither batch, code nor session is given. */
 char *run_draft_base(const char *form_id, int entry, const char *batch, int pass,
-                     const char *code, const char *unit_code);
+                     const char *code, const char *session);
 /* Takes the draft of what started the session (key `base`) and marks it
  * as held while this process runs: the first of base, base#2, base#3 ...
  * that no running session holds, so two people answering with the same
@@ -106,8 +123,15 @@ char *run_draft_base(const char *form_id, int entry, const char *batch, int pass
  * already, 0 for a new one. */
 int run_draft_claim(store_t *s, const char *base, int form, int wave, int unit, char **key,
                     int *draft_form, err_t *err);
+/* `run --resume KEY`: takes the draft named base (run_draft_base of the
+ * key) when it exists and no running session holds it: 0, *key (heap) and
+ * the draft's form version, wave and unit in *d; 1 when there is no such
+ * draft (submitted, deleted, never saved, or the key is mistyped); 2 when
+ * a running session holds it; -1 with err. */
+int run_draft_resume(store_t *s, const char *base, char **key, store_draft_t *d, err_t *err);
 /* Lets go of the draft when the session ends: deleted when it holds no
- * answer, else left for the next session to resume. */
+ * answer, else left for its owner (the same code, batch or resume key)
+ * to resume. */
 int run_draft_release(store_t *s, const char *key, err_t *err);
 /* The session continues with draft key (claimed with run_draft_claim). */
 void run_use_draft(run_t *r, const char *key);

@@ -54,6 +54,8 @@ struct store {
     sqlite3 *db;
     int busy_ms;                 /* the busy timeout set by store_busy_wait */
     int forget;                  /* the open transaction used a code or a draft */
+    long batch;                  /* store_import_begin: the import batch responses
+                                    with source "import" belong to; 0 none */
     int sealed_wave, sealed;     /* store_wave_key's last answer (a wave is sealed at
                                     its creation and unsealed only as it closes) */
     uint64_t id_state;
@@ -203,6 +205,30 @@ static const char *const migrations[] = {
     "  wave INTEGER NOT NULL REFERENCES waves(id),"
     "  unit INTEGER REFERENCES units(id),"
     "  box BLOB NOT NULL);",
+    /* 5 -> 6: every import is a batch that can be listed and undone: its
+     * responses name it.  Only imports are batches: a web or terminal
+     * response has none, so nothing groups those by arrival.  data_hash
+     * recognises the same responses imported again from other bytes (line
+     * ends, column or row order, another encoding or layout).  Imports
+     * recorded before this have no responses linked (form and wave NULL)
+     * and can be listed but not undone.  Ids are never reused, so "import
+     * undo 3" cannot hit another import than the one listed as 3. */
+    "CREATE TABLE import_batches("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"   /* an undone batch's id is never reused */
+    "  form INTEGER REFERENCES forms(id),"
+    "  form_id TEXT NOT NULL,"
+    "  wave INTEGER REFERENCES waves(id),"
+    "  file TEXT NOT NULL,"
+    "  hash TEXT NOT NULL,"
+    "  data_hash TEXT,"
+    "  rows INTEGER NOT NULL,"
+    "  imported_at TEXT NOT NULL);"
+    "INSERT INTO import_batches(form_id, file, hash, rows, imported_at)"
+    "  SELECT form_id, file, hash, rows, imported_on FROM imports ORDER BY rowid;"
+    "DROP TABLE imports;"
+    "CREATE INDEX import_batches_by_form ON import_batches(form_id);"
+    "ALTER TABLE responses ADD COLUMN batch INTEGER REFERENCES import_batches(id);"
+    "CREATE INDEX responses_by_batch ON responses(batch) WHERE batch IS NOT NULL;",
 };
 
 static int sqlerr(store_t *s, err_t *err, const char *what)
@@ -488,6 +514,7 @@ int store_commit(store_t *s, err_t *err)
 
 void store_rollback(store_t *s)
 {
+    s->batch = 0;   /* the batch row went with the transaction */
     if (!sqlite3_get_autocommit(s->db))
         exec_cached(s, "ROLLBACK", NULL);
 }
@@ -1023,8 +1050,8 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
                        const char *source, const store_answer_t *a, size_t n, err_t *err)
 {
     if (!s->ins_response &&
-        prep(s, "INSERT INTO responses(id, form, wave, unit, submitted_on, source) "
-                "VALUES (?6, ?1, ?2, ?3, ?4, ?5)", &s->ins_response, err))
+        prep(s, "INSERT INTO responses(id, form, wave, unit, submitted_on, source, batch) "
+                "VALUES (?6, ?1, ?2, ?3, ?4, ?5, ?7)", &s->ins_response, err))
         return -1;
     unsigned char pk[32];
     int sealed = store_wave_key(s, wave, pk, err);
@@ -1051,6 +1078,10 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
         sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
         rid = random_id(s, wave, bulk);
         sqlite3_bind_int64(st, 6, rid);
+        if (s->batch > 0 && strcmp(source, "import") == 0)
+            sqlite3_bind_int64(st, 7, s->batch);
+        else
+            sqlite3_bind_null(st, 7);
         int step = sqlite3_step(st);
         if (step == SQLITE_DONE)
             break;
@@ -1302,33 +1333,111 @@ int store_tokens_by_unit(store_t *s, const char *form_id, int wave,
 
 /* ---- imports ---- */
 
-int store_import_seen(store_t *s, const char *hash, const char *form_id, err_t *err)
+int store_import_seen(store_t *s, const char *form_id, const char *hash, const char *data_hash,
+                      long *batch, int *same_file, err_t *err)
 {
     sqlite3_stmt *st;
-    if (prep(s, "SELECT 1 FROM imports WHERE hash = ?1 AND form_id = ?2", &st, err))
+    if (prep(s, "SELECT id, hash = ?2 FROM import_batches WHERE form_id = ?1 AND "
+                "(hash = ?2 OR data_hash = ?3) ORDER BY hash = ?2 DESC, id LIMIT 1", &st, err))
         return -1;
-    bind_text(st, 1, hash);
-    bind_text(st, 2, form_id);
-    int rc = sqlite3_step(st) == SQLITE_ROW ? 1 : 0;
+    bind_text(st, 1, form_id);
+    bind_text(st, 2, hash);
+    bind_text(st, 3, data_hash);
+    int step = sqlite3_step(st), rc = 0;
+    if (step == SQLITE_ROW) {
+        *batch = (long)sqlite3_column_int64(st, 0);
+        *same_file = sqlite3_column_int(st, 1);
+        rc = 1;
+    } else if (step != SQLITE_DONE) {
+        rc = sqlerr(s, err, _("looking up earlier imports"));
+    }
     sqlite3_finalize(st);
     return rc;
 }
 
-int store_import_record(store_t *s, const char *hash, const char *form_id, const char *file,
-                        long rows, err_t *err)
+int store_import_begin(store_t *s, int form, const char *form_id, int wave, const char *file,
+                       long *id, err_t *err)
 {
     sqlite3_stmt *st;
-    char today[11];
-    util_today(today);
-    if (prep(s, "INSERT OR REPLACE INTO imports(hash, form_id, file, rows, imported_on) "
-                "VALUES (?1, ?2, ?3, ?4, ?5)", &st, err))
+    char now[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(now, sizeof now, "%Y-%m-%d %H:%M", &tm);
+    if (prep(s, "INSERT INTO import_batches(form, form_id, wave, file, hash, rows, imported_at) "
+                "VALUES (?1, ?2, ?3, ?4, '', 0, ?5)", &st, err))
         return -1;
-    bind_text(st, 1, hash);
+    sqlite3_bind_int(st, 1, form);
     bind_text(st, 2, form_id);
-    bind_text(st, 3, file);
-    sqlite3_bind_int64(st, 4, rows);
-    bind_text(st, 5, today);
+    sqlite3_bind_int(st, 3, wave);
+    bind_text(st, 4, file);
+    bind_text(st, 5, now);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("recording import"));
+    sqlite3_finalize(st);
+    if (rc == 0)
+        *id = s->batch = (long)sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+int store_import_end(store_t *s, long id, const char *hash, const char *data_hash, long rows,
+                     err_t *err)
+{
+    sqlite3_stmt *st;
+    s->batch = 0;
+    if (prep(s, "UPDATE import_batches SET hash = ?2, data_hash = ?3, rows = ?4 WHERE id = ?1",
+             &st, err))
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, hash);
+    bind_text(st, 3, data_hash);
+    sqlite3_bind_int64(st, 4, rows);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("recording import"));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_import_list(store_t *s, long id, int (*cb)(void *ud, const store_import_t *b), void *ud,
+                      err_t *err)
+{
+    sqlite3_stmt *st;
+    if (prep(s, "SELECT b.id, b.form_id, w.name, b.file, b.rows, b.imported_at, b.form IS NOT NULL, "
+                "(SELECT count(*) FROM responses r WHERE r.batch = b.id) "
+                "FROM import_batches b LEFT JOIN waves w ON w.id = b.wave "
+                "WHERE ?1 = 0 OR b.id = ?1 ORDER BY b.id", &st, err))
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = 0, step, found = 0;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        store_import_t b = {(long)sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2),
+                            col_text(st, 3), col_text(st, 5), (long)sqlite3_column_int64(st, 4),
+                            (long)sqlite3_column_int64(st, 7), sqlite3_column_int(st, 6)};
+        found = 1;
+        if ((rc = cb(ud, &b)) != 0)
+            break;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = sqlerr(s, err, _("listing imports"));
+    sqlite3_finalize(st);
+    return rc == 0 && id != 0 && !found ? 1 : rc;
+}
+
+int store_import_delete(store_t *s, long id, long *removed, err_t *err)
+{
+    sqlite3_stmt *st;
+    /* answers go with their responses (ON DELETE CASCADE), zeroed in the
+     * file (secure_delete) */
+    if (prep(s, "DELETE FROM responses WHERE batch = ?1", &st, err))
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("removing an import"));
+    sqlite3_finalize(st);
+    if (rc != 0)
+        return rc;
+    *removed = (long)sqlite3_changes(s->db);
+    if (prep(s, "DELETE FROM import_batches WHERE id = ?1", &st, err))
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sqlerr(s, err, _("removing an import"));
     sqlite3_finalize(st);
     return rc;
 }

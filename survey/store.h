@@ -21,7 +21,7 @@
 
 typedef struct store store_t;
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* ---- the connection: opening, transactions ---- */
 
@@ -163,11 +163,42 @@ int store_tokens_by_unit(store_t *s, const char *form_id, int wave,
                          int (*cb)(void *ud, int unit, long issued, long used), void *ud,
                          err_t *err);
 
-/* ---- imports ---- */
-/* 1 if a file with this content hash was imported for form_id before. */
-int store_import_seen(store_t *s, const char *hash, const char *form_id, err_t *err);
-int store_import_record(store_t *s, const char *hash, const char *form_id, const char *file,
-                        long rows, err_t *err);
+/* ---- imports ----
+ * Every import is a batch: its responses name it (responses.batch), so it
+ * can be listed and undone.  Only imports are: nothing groups web or
+ * terminal responses.  hash is of the file's decoded text, data_hash of
+ * its responses whatever their order or layout (import.c makes both). */
+/* 1 and the earlier batch of form_id with the same file hash (*same_file
+ * 1) or the same data hash (*same_file 0), preferring the file; 0 when
+ * there is none. */
+int store_import_seen(store_t *s, const char *form_id, const char *hash, const char *data_hash,
+                      long *batch, int *same_file, err_t *err);
+/* Inside the import's transaction, before its responses: records the batch
+ * (form row, form_id, wave, the file's name as given, the time of the
+ * import to the minute) and makes the responses stored with source
+ * "import" from now on belong to it, until store_import_end, which records
+ * its hashes and row count. */
+int store_import_begin(store_t *s, int form, const char *form_id, int wave, const char *file,
+                       long *id, err_t *err);
+int store_import_end(store_t *s, long id, const char *hash, const char *data_hash, long rows,
+                     err_t *err);
+typedef struct {
+    long id;
+    const char *form_id;
+    const char *wave;        /* NULL for an import recorded before batches were kept */
+    const char *file;
+    const char *imported_at; /* "YYYY-MM-DD HH:MM" (only the day before batches were kept) */
+    long rows;               /* responses the import stored */
+    long responses;          /* of them in the store now */
+    int undoable;            /* its responses are known (0: recorded before batches) */
+} store_import_t;
+/* Each batch in the order of their ids (id 0), or only batch id (1 when
+ * there is no such batch). */
+int store_import_list(store_t *s, long id, int (*cb)(void *ud, const store_import_t *b), void *ud,
+                      err_t *err);
+/* Inside a transaction: deletes batch id and every response of it;
+ * *removed says how many. */
+int store_import_delete(store_t *s, long id, long *removed, err_t *err);
 
 /* ---- tokens (one-time invitation codes; only a hash is stored) ---- */
 typedef struct {

@@ -180,6 +180,13 @@ static int make_code(char out[TOK_ISSUED_LEN + 1])
     return 0;
 }
 
+int tok_code_make(char out[TOK_ISSUED_LEN + 1], err_t *err)
+{
+    if (make_code(out) == 0)
+        return 0;
+    return err_set(err, ERR_IO, _("cannot read the system's random source: %s"), strerror(errno));
+}
+
 int tok_batch_make(tok_batch_t *b, const char *base_url, size_t n, err_t *err)
 {
     /* the link: BASE?code=CODE (a BASE that has a query gets &code=) */

@@ -45,6 +45,11 @@ void tok_sha256(const void *data, size_t n, unsigned char digest[32]);
  * shown in groups of four: "K7QM-3XPA-9TRE-H2WD". */
 #define TOK_ISSUED_LEN 19
 
+/* One fresh code in that form (the terminal runner's resume keys are
+ * made like invitation codes): 0, or -1 with err when the system's random
+ * source fails. */
+int tok_code_make(char out[TOK_ISSUED_LEN + 1], err_t *err);
+
 typedef struct {
     size_t n;
     char (*codes)[TOK_ISSUED_LEN + 1];

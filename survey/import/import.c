@@ -30,6 +30,7 @@
 
 #include "base/csv.h"
 #include "base/i18n.h"
+#include "base/xlsx.h"
 #include "survey/answers.h"
 #include "survey/import/importsrc.h"
 
@@ -45,6 +46,8 @@ struct import {
     form_t *form;
     ans_t *ans;
     imp_src_t *src;
+    xlsx_t *book;        /* an .xlsx response file: read instead of src */
+    const char *sheet;   /* its first sheet's name (owned by book), the one read */
     imp_plan_t *plan;
     csvr_t *csv;
     char delim;
@@ -62,6 +65,10 @@ struct import {
     long why_col;        /* the header's own IMP_PROBLEMS_COLUMN, -1 */
     util_buf_t why;      /* the current row's problems, for the reject file */
     uint64_t hash;
+    uint64_t data_hash;  /* sum of the valid rows' hashes: the same responses in any
+                            order, layout or encoding give the same sum */
+    long data_rows;      /* the rows in it */
+    long batch;          /* the batch the responses are stored in (store_import_begin) */
     err_t err;           /* what stopped the pass early: a store error */
     char today[11];
 };
@@ -70,13 +77,18 @@ static void progress(import_t *im, import_event_t ev)
 {
     if (!im->o.progress)
         return;
+    if (im->book) {
+        /* a sheet is read as it unpacks: no share of it is known */
+        im->o.progress(im->o.ud, ev, ev == IMPORT_PASS_DONE ? 1.0 : -1.0, im->st.rows);
+        return;
+    }
     long long size = imp_src_size(im->src), done = imp_src_done(im->src);
     im->o.progress(im->o.ud, ev, size > 0 ? (double)done / (double)size : 1.0, im->st.rows);
 }
 
 static void report(import_t *im, long line, long col, const char *msg, int fatal)
 {
-    import_problem_t p = {line, col, msg, fatal};
+    import_problem_t p = {line, col, msg, fatal, line > 0 ? im->sheet : NULL};
     if (im->o.problem)
         im->o.problem(im->o.ud, &p);
 }
@@ -88,8 +100,13 @@ static void on_problem(void *ud, long line, long col, const char *msg)
     im->st.errors++;
     if (im->in_header)
         im->header_errors++;
-    if (im->rejects)
+    if (im->rejects && im->book) {
+        char ref[16];
+        util_buf_addf(&im->why, "%s%s: %s", im->why.len ? "; " : "",
+                      xlsx_cell_name(line, col, ref), msg);
+    } else if (im->rejects) {
         util_buf_addf(&im->why, "%s%ld:%ld: %s", im->why.len ? "; " : "", line, col, msg);
+    }
     report(im, line, col, msg, 0);
 }
 
@@ -177,6 +194,8 @@ static char *rejects_name(const char *file)
     size_t n = strlen(file);
     if (n > 4 && util_streq_ci(file + n - 4, ".csv"))
         n -= 4;
+    else if (n > 5 && util_streq_ci(file + n - 5, ".xlsx"))
+        n -= 5;
     return util_fmt("%.*s.rejected.csv", (int)n, file);
 }
 
@@ -260,6 +279,32 @@ static int store_row(import_t *im, unit_rec_t *u, const char *code)
     return 0;
 }
 
+static void hash_add(uint64_t *h, const char *s, size_t n);
+
+/* Adds a valid row to the data hash: its unit and its answers by question
+ * name, as they are stored (so "3.0" and "3", a label and its choice's
+ * name, GB18030 and UTF-8 all hash alike).  Rows are summed, so their
+ * order does not count. */
+static void data_row(import_t *im, const char *unit)
+{
+    uint64_t h = 1469598103934665603ULL;
+    hash_add(&h, unit, strlen(unit) + 1);
+    for (size_t i = 0; i < im->form->nitems; i++) {
+        const char *v = ans_get(im->ans, i);
+        if (!v)
+            continue;
+        hash_add(&h, im->form->items[i].name, strlen(im->form->items[i].name) + 1);
+        hash_add(&h, v, strlen(v) + 1);
+    }
+    /* splitmix64's finaliser: FNV's low bits are weak, and sums of them
+     * would carry that */
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    im->data_hash += h;
+    im->data_rows++;
+}
+
 static int on_row(void *ud, const csvr_row_t *row)
 {
     import_t *im = ud;
@@ -284,6 +329,8 @@ static int on_row(void *ud, const csvr_row_t *row)
         }
     }
     int rc = 0;
+    if (!im->row_problems)
+        data_row(im, u ? u->code : code);
     if (im->row_problems) {
         im->st.rejected++;
         if (im->rejects)
@@ -327,6 +374,18 @@ static int on_chunk(void *ud, const char *text, size_t n)
     return csvr_feed(im->csv, text, n);
 }
 
+/* A row of a workbook's sheet, as the CSV reader would hand it on; its
+ * line is the sheet's row number, which messages show as a cell name. */
+static int on_book_row(void *ud, const xlsx_row_t *xr)
+{
+    import_t *im = ud;
+    csvr_row_t row = {xr->row, xr->ncells, xr->cells};
+    for (size_t j = 0; j < xr->ncells; j++)
+        hash_add(&im->hash, xr->cells[j], strlen(xr->cells[j]) + 1);   /* with the NUL */
+    hash_add(&im->hash, "\n", 1);
+    return on_row(im, &row);
+}
+
 /* The pass over the file.  0, or -1 after an encoding or CSV error
  * (reported as a fatal problem, at the position the reader names), or 1
  * when im->err stopped it. */
@@ -340,11 +399,23 @@ static int pass(import_t *im)
     csvr_free(im->csv);
     im->csv = NULL;
     progress(im, IMPORT_PASS_BEGIN);
-    int rc = imp_src_read(im->src, on_chunk, im, &err);
+    int rc;
+    if (im->book) {
+        im->delim = ',';   /* of the reject file */
+        rc = xlsx_read_sheet(im->book, 0, on_book_row, im, &err);
+    } else {
+        rc = imp_src_read(im->src, on_chunk, im, &err);
+    }
     if (rc == 0 && im->csv)
         rc = csvr_finish(im->csv);
     if (rc == 0)
         progress(im, IMPORT_PASS_DONE);
+    if (im->plan) {
+        const char *ex = NULL;
+        im->st.labels = imp_plan_labels(im->plan, &ex);
+        free(im->st.label_example);
+        im->st.label_example = util_xstrdup(ex);
+    }
     progress(im, IMPORT_PASS_END);
     if (rc == -1) {
         const err_t *e = err.code != ERR_OK || !im->csv ? &err : csvr_error(im->csv);
@@ -384,10 +455,12 @@ void import_free(import_t *im)
     }
     free(im->units);
     free(im->rejects_path);
+    free(im->st.label_example);
     util_buf_free(&im->why);
     imp_plan_free(im->plan);
     csvr_free(im->csv);
     imp_src_free(im->src);
+    xlsx_close(im->book);
     free(im->item_ids);
     err_clear(&im->err);
     ans_free(im->ans);
@@ -420,17 +493,78 @@ static int load_form(import_t *im, err_t *err)
     return 0;
 }
 
+/* What the file's first bytes say it is (xlsx_sniff), without reading
+ * more of it: a text file is streamed, a workbook is unpacked whole. */
+static xlsx_kind_t sniff_file(const char *path)
+{
+    char head[8];
+    size_t n = 0;
+    FILE *fp = fopen(path, "rb");
+    if (fp) {
+        n = fread(head, 1, sizeof head, fp);
+        fclose(fp);
+    }
+    return xlsx_sniff(head, n);
+}
+
+/* An .xlsx file: its first sheet is read as a CSV file would be.  An old
+ * .xls (or a password-protected workbook) and a zip archive that is no
+ * workbook are refused, saying what they are.  0, or -1 with the reason
+ * reported as a read error. */
+static int open_book(import_t *im, xlsx_kind_t kind)
+{
+    char *data = NULL;
+    err_t why = {0};
+    size_t len = 0;
+    int rc = -1;
+    if (kind == XLSX_OLE) {
+        err_set(&why, ERR_INPUT, _("an Excel 97-2003 workbook (.xls) or a workbook saved with a "
+                                   "password: save it as an Excel workbook (.xlsx) without a "
+                                   "password, or as CSV UTF-8"));
+    } else if (util_read_file(im->o.file, &data, &len, &why) == 0) {
+        err_t msg = {0};
+        if (xlsx_open_mem(data, len, &im->book, &msg) != 0)
+            err_set(&why, ERR_INPUT, _("a zip archive that is not an Excel workbook, and not a "
+                                       "CSV text file (%s): give the responses as .xlsx or as "
+                                       "CSV"), msg.msg);
+        else if (xlsx_nsheets(im->book) == 0)
+            err_set(&why, ERR_INPUT, _("the workbook has no sheet"));
+        else
+            rc = 0;
+        err_clear(&msg);
+        if (rc == 0)
+            im->sheet = xlsx_sheet_name(im->book, 0);
+    }
+    if (rc != 0) {
+        report(im, 0, 0, why.msg, 1);
+        im->st.errors++;
+        im->fatal = 1;
+    }
+    err_clear(&why);
+    free(data);
+    return rc;
+}
+
 /* The response file, the reject file and the answers of one row. */
 static int open_files(import_t *im, err_t *err)
 {
     err_t why = {0};
-    if (imp_src_open(im->o.file, im->o.encoding, &im->src, &why) != 0) {
+    xlsx_kind_t kind = sniff_file(im->o.file);
+    if (kind != XLSX_NOT) {
+        if (open_book(im, kind) != 0) {
+            err_set(err, ERR_FAIL, _("nothing imported"));
+            return -1;
+        }
+        im->st.encoding = ENC_UTF8;   /* a workbook holds Unicode text */
+        im->st.book = 1;
+    } else if (imp_src_open(im->o.file, im->o.encoding, &im->src, &why) != 0) {
         report(im, why.line, why.col, why.msg, 1);
         err_clear(&why);
         err_set(err, ERR_FAIL, _("nothing imported"));
         return -1;
+    } else {
+        im->st.encoding = imp_src_encoding(im->src);
     }
-    im->st.encoding = imp_src_encoding(im->src);
     if (im->o.skip_invalid) {
         im->rejects_path = im->o.rejects ? util_xstrdup(im->o.rejects) : rejects_name(im->o.file);
         im->st.rejects = im->rejects_path;
@@ -463,7 +597,8 @@ static int begin(import_t *im, err_t *err)
             err_set(err, ERR_FAIL, _("every wave is closed; open one with 'gapsurvey wave add "
                                      "NAME' or give --wave"));
     }
-    if (r != 0)
+    if (r != 0 || store_import_begin(im->store, im->form_rowid, im->o.form_id, im->wave,
+                                     im->o.file, &im->batch, err) != 0)
         return -1;
     im->writing = 1;
     return 0;
@@ -496,25 +631,55 @@ int import_read(import_t *im, err_t *err)
     return 0;
 }
 
-static void hash_hex(const import_t *im, char out[17])
+static void hash_hex(const import_t *im, char out[17], char data[40])
 {
     snprintf(out, 17, "%016" PRIx64, im->hash);
+    snprintf(data, 40, "%016" PRIx64 "-%ld", im->data_hash, im->data_rows);
+}
+
+static int earlier_file(void *ud, const store_import_t *b)
+{
+    *(char **)ud = util_fmt("%s, %s", b->file, b->imported_at);
+    return 0;
+}
+
+/* -1 with *err when the file, or the same responses from other bytes, was
+ * imported into the form before (and --again was not given). */
+static int check_seen(import_t *im, err_t *err)
+{
+    char hash[17], data[40], *what = NULL;
+    err_t why = {0};
+    long batch = 0;
+    int same_file = 0;
+    hash_hex(im, hash, data);
+    /* a store error here is not the verdict: storing will meet it again */
+    int seen = !im->fatal && !im->o.again && im->data_rows > 0 &&
+               store_import_seen(im->store, im->o.form_id, hash, data, &batch, &same_file,
+                                 &why) == 1;
+    if (seen && store_import_list(im->store, batch, earlier_file, &what, &why) != 0)
+        what = util_xstrdup("?");
+    err_clear(&why);
+    if (seen && same_file)
+        err_set(err, ERR_EXISTS, _("%s was imported into %s before (import %ld: %s); use --again "
+                                   "to import it a second time"), im->o.file, im->o.form_id,
+                batch, what);
+    else if (seen)
+        err_set(err, ERR_EXISTS, i18n_ntext("%s holds the same %ld response as import %ld (%s) "
+                                    "already stored in %s, in another file or another order; use "
+                                    "--again to import it a second time",
+                                    "%s holds the same %ld responses as import %ld (%s) "
+                                    "already stored in %s, in another file or another order; use "
+                                    "--again to import them a second time",
+                                    (unsigned long)im->data_rows),
+                    im->o.file, im->data_rows, batch, what, im->o.form_id);
+    free(what);
+    return seen ? -1 : 0;
 }
 
 int import_check(import_t *im, err_t *err)
 {
-    err_t why = {0};
-    char hash[17];
-    hash_hex(im, hash);
-    /* a store error here is not the verdict: storing will meet it again */
-    int seen = !im->fatal && !im->o.again &&
-               store_import_seen(im->store, hash, im->o.form_id, &why) == 1;
-    err_clear(&why);
-    if (seen) {
-        err_set(err, ERR_EXISTS, _("%s was imported into %s before; use --again to import it a "
-                                   "second time"), im->o.file, im->o.form_id);
+    if (check_seen(im, err) != 0)
         return -1;
-    }
     const import_stats_t *st = &im->st;
     if (st->errors &&
         (!im->o.skip_invalid || im->fatal || im->header_errors || st->rejected == st->rows)) {
@@ -530,11 +695,40 @@ int import_commit(import_t *im, err_t *err)
 {
     if (im->o.dry_run)
         return 0;
-    char hash[17];
-    hash_hex(im, hash);
-    if (store_import_record(im->store, hash, im->o.form_id, im->o.file, im->st.stored, err) != 0 ||
+    char hash[17], data[40];
+    hash_hex(im, hash, data);
+    if (store_import_end(im->store, im->batch, hash, data, im->st.stored, err) != 0 ||
         store_commit(im->store, err) != 0)
         return -1;
+    im->st.batch = im->batch;
     im->in_tx = 0;
     return 0;
+}
+
+/* ---- undo ---- */
+
+static int undo_info(void *ud, const store_import_t *b)
+{
+    *(int *)ud = b->undoable;
+    return 0;
+}
+
+int import_undo(store_t *s, long id, long *removed, err_t *err)
+{
+    int undoable = 0;
+    *removed = 0;
+    if (store_begin(s, err) != 0)
+        return -1;
+    int r = store_import_list(s, id, undo_info, &undoable, err);
+    if (r == 0 && !undoable) {
+        err_set(err, ERR_FAIL, _("import %ld was recorded before imports were kept as batches: "
+                                 "which responses it stored is not known, so it cannot be "
+                                 "undone"), id);
+        r = -1;
+    }
+    if (r == 0 && (store_import_delete(s, id, removed, err) != 0 || store_commit(s, err) != 0))
+        r = -1;
+    if (r != 0)
+        store_rollback(s);
+    return r;
 }

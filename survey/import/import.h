@@ -4,8 +4,12 @@
  * checks every cell against the form, resolves each row's unit, and
  * stores the valid rows in one transaction, committed only when the whole
  * file was valid (or, with skip_invalid, writing the invalid rows to a
- * reject file).  A file imported before is recognised by a hash of its
- * decoded text.
+ * reject file).  The file is CSV (UTF-8 or GB18030) or an .xlsx workbook
+ * (its first sheet).  Each import is a batch (store_import_begin) that can
+ * be listed and undone.  A file imported before is recognised by a hash
+ * of its decoded text, the same responses from other bytes (line ends,
+ * column or row order, encoding, layout, labels) by a hash of the
+ * responses.
  *
  * The engine never prints: every problem goes to the problem callback as
  * it is found, progress to the progress callback, and a failure comes back
@@ -35,6 +39,8 @@ typedef struct {
                           reading stopped, 0 when not known (col 0: the line) */
     const char *msg;   /* translated, without the position */
     int fatal;         /* an encoding or CSV error: reading stopped there */
+    const char *sheet; /* an .xlsx file: the sheet read (line is its row number,
+                          col its column: show them as Sheet!C12); NULL for CSV */
 } import_problem_t;
 
 typedef enum {
@@ -70,6 +76,10 @@ typedef struct {
     long errors;          /* problems reported, the read error included */
     imp_format_t format;  /* the layout read (after IMP_AUTO was settled) */
     enc_t encoding;       /* ENC_UTF8 or ENC_GB18030 */
+    int book;             /* the file was an .xlsx workbook (its first sheet was read) */
+    long batch;           /* after import_commit: the import's batch id (import list/undo) */
+    long labels;          /* cells read as choice labels, not names (imp_plan_labels) */
+    char *label_example;  /* the first of them, "'同意' = 4 (a1)" (owned by the import) */
     const char *rejects;  /* the reject file's path (owned by the import), or NULL */
 } import_stats_t;
 
@@ -99,5 +109,11 @@ int import_check(import_t *im, err_t *err);
 int import_commit(import_t *im, err_t *err);
 
 const import_stats_t *import_stats(const import_t *im);
+
+/* `import undo`: deletes import batch id and every response it stored, in
+ * one transaction.  0 and *removed; 1 when there is no such import; -1
+ * with err (a store error, or an import recorded before batches were
+ * kept, whose responses are not known). */
+int import_undo(store_t *s, long id, long *removed, err_t *err);
 
 #endif

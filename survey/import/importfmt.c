@@ -54,6 +54,8 @@ struct imp_plan {
     imp_report_fn report;
     void *ud;
     int problems;              /* in the current row */
+    long labels;               /* cells read as choice labels, every row so far */
+    char *label_example;       /* the first of them, for the message (heap) */
 };
 
 static const char *const wjx_system[] = {
@@ -681,7 +683,15 @@ void imp_plan_free(imp_plan_t *p)
     free(p->sel);
     free(p->optval);
     free(p->bad);
+    free(p->label_example);
     free(p);
+}
+
+long imp_plan_labels(const imp_plan_t *p, const char **example)
+{
+    if (example)
+        *example = p->label_example;
+    return p->labels;
 }
 
 imp_format_t imp_plan_format(const imp_plan_t *p)
@@ -777,16 +787,69 @@ static char *cell_value(const imp_plan_t *p, const form_item_t *it, const char *
         free(v);
         return b.s ? util_buf_take(&b) : util_xstrdup("");
     }
-    /* KoboToolbox can export labels instead of names; accept a select_one
-     * label where no name matches */
-    if (p->fmt == IMP_KOBO && it->type == FORM_SELECT_ONE && *v && form_list_choice(l, v) < 0) {
-        int c = choice_by_label(f, l, v);
-        if (c >= 0) {
-            free(v);
-            return util_xstrdup(l->choices[c].name);
-        }
-    }
     return v;
+}
+
+/* The one choice of l with the label v in any of the form's languages, or
+ * -1 (none, or several: a label shared by two choices names neither). */
+static int unique_label(const form_t *f, const form_list_t *l, const char *v)
+{
+    int c = choice_by_label(f, l, v);
+    for (size_t k = (size_t)c + 1; c >= 0 && k < l->nchoices; k++)
+        if (text_matches(f, l->choices[k].label, v))
+            return -1;
+    return c;
+}
+
+/* A cell of choice labels where names were expected, as `export --labels`
+ * writes them (the options of a select_multiple joined by "; ") and as
+ * KoboToolbox can export: the names, or NULL when some part is no label of
+ * exactly one choice. */
+static char *labels_to_names(const form_t *f, const form_item_t *it, const char *cell)
+{
+    const form_list_t *l = &f->lists[it->list];
+    char *v = util_trim(util_xstrdup(cell)), *save = NULL, *names = NULL;
+    util_buf_t b = {0};
+    if (it->type == FORM_SELECT_ONE) {
+        int c = *v ? unique_label(f, l, v) : -1;
+        names = c >= 0 ? util_xstrdup(l->choices[c].name) : NULL;
+        goto cleanup;
+    }
+    for (char *t = strtok_r(v, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+        t = util_trim(t);
+        int c = form_list_choice(l, t);
+        if (c < 0 && (c = unique_label(f, l, t)) < 0)
+            goto cleanup;
+        if (b.len)
+            util_buf_addc(&b, ' ');
+        util_buf_adds(&b, l->choices[c].name);
+    }
+    names = util_buf_take(&b);
+cleanup:
+    util_buf_free(&b);
+    free(v);
+    return names;
+}
+
+/* A select cell ans_set refused: read as labels when it is made of them,
+ * counted for the message that says so.  0 when it was, else -1. */
+static int try_labels(imp_plan_t *p, ans_t *a, int item, const char *cell)
+{
+    const form_item_t *it = &p->f->items[item];
+    if (it->list < 0 || p->fmt == IMP_WJX ||
+        (it->type != FORM_SELECT_ONE && it->type != FORM_SELECT_MULTIPLE))
+        return -1;
+    char *names = labels_to_names(p->f, it, cell);
+    err_t msg = {0};
+    int rc = names && ans_set(a, (size_t)item, names, &msg) == 0 ? 0 : -1;
+    if (rc == 0 && p->labels++ == 0) {
+        char *t = util_trim(util_xstrdup(cell));
+        p->label_example = util_fmt("'%s' = %s (%s)", t, names, it->name);
+        free(t);
+    }
+    err_clear(&msg);
+    free(names);
+    return rc;
 }
 
 /* An option column's cell: 1, 0, -1 when empty or skipped, -2 when bad. */
@@ -889,7 +952,8 @@ void imp_plan_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, imp_row_t *out
              * millions of cells of a province-wide import */
             char *v = p->fmt == IMP_PLAIN ? NULL : cell_value(p, &p->f->items[c->item], cell, &msg);
             const char *val = p->fmt == IMP_PLAIN ? cell : v;
-            if (!val || ans_set(a, (size_t)c->item, val, &msg) != 0) {
+            if (!val || (ans_set(a, (size_t)c->item, val, &msg) != 0 &&
+                         try_labels(p, a, c->item, val) != 0)) {
                 bad(p, row->line, (long)j + 1, "%s", msg.msg);
                 p->bad[c->item] = 1;
             }

@@ -67,6 +67,13 @@ typedef struct {
 void imp_plan_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, imp_row_t *out,
                   imp_report_fn report, void *ud);
 
+/* Cells of the rows so far that held choice labels where names were
+ * expected (in any of the form's languages; `export --labels` writes them)
+ * and were read as the choices they name; *example (owned by the plan,
+ * NULL when none) shows the first: "'同意' = 4 (a1)".  Plain and kobo files
+ * only: a 问卷星 file is read by option text anyway. */
+long imp_plan_labels(const imp_plan_t *p, const char **example);
+
 /* 1 when the last row's cell for item (its own column) was rejected. */
 int imp_plan_rejected(const imp_plan_t *p, size_t item);
 

@@ -103,6 +103,27 @@ static size_t utf8_tail(const unsigned char *t, size_t n)
     return 0;
 }
 
+/* The byte-order mark the input starts with (t[0..n), its first bytes),
+ * to be dropped: 3 for UTF-8's (either encoding: an editor may give a
+ * GB18030 file one), 4 for GB18030's, 0 for none; (size_t)-1 with *err
+ * for GB18030's when the file is read as UTF-8. */
+static size_t bom_length(imp_src_t *s, enc_t enc, const unsigned char *t, size_t n, err_t *err)
+{
+    if (n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) {
+        s->bom = 1;
+        return 3;
+    }
+    if (n < 4 || memcmp(t, ENC_GB18030_BOM, 4) != 0)
+        return 0;
+    if (enc != ENC_GB18030) {
+        err_set_at(err, ERR_INPUT, 1, 1, _("the file starts with the GB18030 byte-order mark "
+                                           "(84 31 95 33): it is GB18030, not UTF-8; give "
+                                           "--encoding gb18030 or auto"));
+        return (size_t)-1;
+    }
+    return 4;   /* U+FEFF is no character of the text */
+}
+
 /* One pass over the input in encoding enc, handing the UTF-8 text to fn. */
 static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, err_t *err)
 {
@@ -134,16 +155,16 @@ static int run(imp_src_t *s, enc_t enc, imp_chunk_fn fn, void *ud, err_t *err)
         size_t n = carry + got;
         unsigned char *p = buf;
         if (first) {
-            if (n < 3 && !eof) {
+            if (n < 4 && !eof) {
                 carry = n;
                 continue;
             }
             first = 0;
-            if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-                s->bom = 1;
-                p += 3;
-                n -= 3;
-            }
+            size_t bom = bom_length(s, enc, p, n, err);
+            if (bom == (size_t)-1)
+                goto cleanup;
+            p += bom;
+            n -= bom;
         }
         if (enc == ENC_UTF8) {
             size_t keep = eof ? 0 : utf8_tail(p, n), k = n - keep, bad;
@@ -252,6 +273,14 @@ static int settle(imp_src_t *s, err_t *err)
     s->bad_line = pr.bad_line;
     s->bad_col = pr.bad_col;
     s->bad_byte = pr.bad_byte;
+    if (s->enc == ENC_UTF8 && pr.bom && enc_probe_gb_after_bom(&pr)) {
+        err_set_at(err, ERR_INPUT, pr.bad_line, pr.bad_col, _("invalid UTF-8 byte 0x%02X after a "
+                                                              "UTF-8 BOM; the text after the BOM "
+                                                              "looks like GB18030 (as Chinese "
+                                                              "Excel and WPS save it): give "
+                                                              "--encoding gb18030"), pr.bad_byte);
+        return -1;
+    }
     if (s->enc == ENC_UTF8 && enc_probe_error(&pr, err) != 0)
         return -1;
     return 0;

@@ -62,7 +62,8 @@ same_data wjx-mini-text "$M" mini-multi "$MP" "(read as wjx, utf-8)"
 # anonymity: the platforms' submission times, durations, IPs and ids are dropped
 fresh anon "$S"
 "$GS" import "$I/wjx-staff-gb18030.csv" --form staff-opinion >/dev/null
-"$GS" import "$I/kobo-staff-utf8.csv" --form staff-opinion >/dev/null
+# the same responses as the first file: --again, or they would be refused
+"$GS" import "$I/kobo-staff-utf8.csv" --form staff-opinion --again >/dev/null
 dump=$(sqlite3 "$GAPSURVEY_DB" .dump)
 case "$dump" in *58.20.*|*2026/11/1*|*T08:0*|*uuid*|*秒*) notok "no IP, time or id stored" ;;
     *) ok "no IP, time or id stored" ;; esac
@@ -88,7 +89,8 @@ run "$GS" import "$I/kobo-staff-gb18030.csv" --form staff-opinion
 status "first import" 0
 run "$GS" import "$I/kobo-staff-bom.csv" --form staff-opinion
 status "the same data as UTF-8 with BOM is refused" 1
-has "says it was imported before" "$T/err" "was imported into staff-opinion before; use --again"
+has "says it was imported before" "$T/err" "was imported into staff-opinion before (import 1: "
+has "and what to do" "$T/err" "use --again to import it a second time"
 run "$GS" import "$I/kobo-staff-bom.csv" --form staff-opinion --again
 status "--again imports it" 0
 same "62 responses" "$(sqlite3 "$GAPSURVEY_DB" 'SELECT count(*) FROM responses')" 62

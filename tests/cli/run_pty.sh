@@ -2,9 +2,11 @@
 # tests/cli/ptydrive.py): both shipped forms, in Chinese and in English,
 # answered whole; going back; a hint; a refused choice; a constraint; an
 # item made irrelevant losing its answer; kill -9, a closed terminal and
-# q in the middle, each resumed without losing an answer that was on
-# screen; the summary, "Submit? [Y/n]" and the confirmation; and what is
-# in the database afterwards.
+# q in the middle, each resumed with the session's resume key (shown at
+# its start) without losing an answer that was on screen; the summary,
+# "Submit? [Y/n]" and the confirmation; and what is in the database
+# afterwards.  A draft is the session's own: another person running the
+# same command, even for the same unit, is never offered it.
 . "$ROOT/tests/cli/lib.sh"
 "$GS" init >/dev/null
 "$GS" form add "$Q/staff-opinion.csv" "$Q/five-type-self-assessment.csv" >/dev/null
@@ -31,16 +33,17 @@ ans() {
     db "SELECT a.text FROM answers a JOIN items i ON i.id = a.item WHERE i.name = '$1'
         AND a.response = $(newest)"
 }
-draft() {
-    db "SELECT d.text FROM draft_answers d JOIN items i ON i.pos = d.pos AND i.form =
-        (SELECT form FROM drafts WHERE key = '$2') WHERE d.draft = '$2' AND i.name = '$1'"
-}
-ndraft() { db "SELECT count(*) FROM draft_answers WHERE draft = '$1'"; }
+# the resume key a session showed (in its log NAME)
+key() { grep -o -- '--resume [0-9A-Z-]*' "$T/$1.log" | head -n 1 | cut -d' ' -f2; }
+# drafts: how many, and how many hold an encrypted box (a session's
+# answers are readable only with its key: no draft_answers rows)
+drafts() { db "SELECT count(*) || ' ' || count(box) FROM drafts"; }
 
 # ---- staff-opinion in Chinese, unit from --unit (43 questions shown)
-K="run:staff-opinion:unit:U07"
 {
     echo "expect 输入答案的数字后按回车"
+    echo "expect 如果本次作答中断"
+    echo "expect gapsurvey run staff-opinion --resume "
     answer 1 3 43 1
     answer 4 8 43 4
     echo "expect [9/43]"
@@ -72,11 +75,9 @@ K="run:staff-opinion:unit:U07"
     echo "expect [26/43]"
     echo "kill"
 } | pty staff-zh-1 C.UTF-8 --lang zh run staff-opinion --unit U07
-same "after kill -9: the draft holds every answer given (24)" "$(ndraft "$K")" 24
-same "draft: ef3 changed to 4" "$(draft ef3 "$K")" 4
-same "draft: ef3_why dropped when it became irrelevant" "$(draft ef3_why "$K")" ""
-same "draft: the refused 9 was not kept, 2 was" "$(draft cl1 "$K")" 2
-same "draft: the last answer before the kill" "$(draft cl5 "$K")" 2
+K=$(key staff-zh-1)
+check "the session showed its resume key" test -n "$K"
+same "after kill -9: one draft, encrypted, no answer in clear" "$(drafts) $(db 'SELECT count(*) FROM draft_answers')" "1 1 0"
 same "nothing submitted yet" "$(db 'SELECT count(*) FROM responses')" 0
 {
     echo "expect 找到上次保存的草稿：已答 24 题，停在第 26 题（共 43 题）。"
@@ -94,12 +95,14 @@ same "nothing submitted yet" "$(db 'SELECT count(*) FROM responses')" 0
     echo "send "
     echo "expect 提交成功，谢谢！您的答案已匿名保存。"
     echo "exit 0"
-} | pty staff-zh-2 C.UTF-8 --lang zh run staff-opinion --unit U07
+} | pty staff-zh-2 C.UTF-8 --lang zh run staff-opinion --resume "$K"
 same "one response" "$(db 'SELECT count(*) FROM responses')" 1
 same "43 answers: every one given before and after the kill" "$(db 'SELECT count(*) FROM answers')" 43
 same "unit U07" "$(ans unit)" U07
 same "ef3 is the corrected 4" "$(ans ef3)" 4
-same "no ef3_why" "$(ans ef3_why)" ""
+same "no ef3_why (dropped when it became irrelevant)" "$(ans ef3_why)" ""
+same "cl1: the refused 9 was not kept, 2 was" "$(ans cl1)" 2
+same "the last answer before the kill" "$(ans cl5)" 2
 same "an answer from before the kill" "$(ans po5)" 4
 same "an answer from after it" "$(ans pl5)" 3
 same "Chinese text" "$(ans comment)" "希望多听取基层意见"
@@ -156,11 +159,13 @@ has "English scale on one line" "$T/staff-en.log" "  1 Strongly disagree   2 Dis
     answer 2 19 56 4
     echo "expect [20/56]"
     echo "send q"
-    echo "expect Your answers are saved. Run the same command again to continue."
+    echo "expect Your answers are saved. To continue:"
+    echo "expect gapsurvey run five-type-self --resume "
     echo "exit 0"
 } | pty self-en-1 C.UTF-8 run five-type-self --lang en
-same "q: 19 answers saved" "$(ndraft "run:five-type-self:any")" 19
+same "q: the draft is kept" "$(drafts)" "1 1"
 {
+    echo "expect A saved draft was found: 19 answers, stopped at question 20 of 56."
     echo "expect Resume? [Y/n]"
     echo "send y"
     answer 20 37 56 5
@@ -191,7 +196,7 @@ same "q: 19 answers saved" "$(ndraft "run:five-type-self:any")" 19
     echo "send "
     echo "expect Submitted. Thank you! (response "
     echo "exit 0"
-} | pty self-en-2 C.UTF-8 run five-type-self --lang en
+} | pty self-en-2 C.UTF-8 run five-type-self --lang en --resume "$(key self-en-1)"
 same "self response stored with its unit" "$(ans unit)" U05
 same "po_b1 yes" "$(ans po_b1)" yes
 same "po_d1 after the constraint" "$(ans po_d1)" 1
@@ -205,14 +210,15 @@ same "and the form's 3 calculations" "$(db "SELECT count(*) FROM answers a JOIN 
 # ---- five-type-self in Chinese, --unit U03 (55 shown): the terminal is
 # closed mid-form; on return the draft is declined and the form starts
 # afresh; kill -9 at "Submit?" resumes at the summary
-K="run:five-type-self:unit:U03"
 {
     answer 1 10 55 3
     echo "expect [11/55]"
     echo "hup"
 } | pty self-zh-1 C.UTF-8 --lang zh run five-type-self --unit U03
-same "closed terminal: 10 answers kept" "$(ndraft "$K")" 10
+K=$(key self-zh-1)
+same "closed terminal: the draft is kept" "$(drafts)" "1 1"
 {
+    echo "expect 找到上次保存的草稿：已答 10 题，停在第 11 题（共 55 题）。"
     echo "expect 继续作答？[Y/n]"
     echo "send n"
     echo "expect 草稿已删除，重新开始。"
@@ -230,10 +236,10 @@ same "closed terminal: 10 answers kept" "$(ndraft "$K")" 10
     echo "expect 未作答："
     echo "expect 提交？[Y/n]"
     echo "kill"
-} | pty self-zh-2 C.UTF-8 --lang zh run five-type-self --unit U03
-same "declined draft replaced: 54 answers" "$(ndraft "$K")" 54
-same "the first answer is the new one" "$(draft po1 "$K")" 5
+} | pty self-zh-2 C.UTF-8 --lang zh run five-type-self --resume "$K"
+same "the declined draft was replaced, under the same key" "$(drafts)" "1 1"
 {
+    echo "expect 找到上次保存的草稿：已答 54 题。"
     echo "expect 继续作答？[Y/n]"
     echo "send "
     echo "expect 答题情况"
@@ -245,16 +251,16 @@ same "the first answer is the new one" "$(draft po1 "$K")" 5
     echo "send y"
     echo "expect 提交成功，谢谢！（第 "
     echo "exit 0"
-} | pty self-zh-3 C.UTF-8 --lang zh run five-type-self --unit U03
+} | pty self-zh-3 C.UTF-8 --lang zh run five-type-self --resume "$K"
 same "fourth response" "$(db 'SELECT count(*) FROM responses')" 4
 same "unit U03" "$(ans unit)" U03
+same "the first answer is the one given after the draft was declined" "$(ans po1)" 5
 same "integer from the summary-resumed session" "$(ans po_d1)" 2
 same "notes added after going back" "$(ans notes)" "没有"
 same "no drafts left" "$(db 'SELECT count(*) FROM drafts')" 0
 
 # ---- two respondents of one unit at two terminals at once: the second
 # is not offered the first one's answers and each keeps a draft of its own
-K="run:staff-opinion:unit:U11"
 {
     answer 1 3 43 1
     echo "expect [4/43]"
@@ -275,16 +281,43 @@ sleep 1.5
 wait
 cat "$T/two-a.out"
 hasnot "the second session was not offered the first one's draft" "$T/two-b.log" "Resume?"
-same "first session's draft: 3 answers" "$(ndraft "$K")" 3
-same "second session's draft of its own: 1 answer" "$(ndraft "$K#2")" 1
+check "each session has a key of its own" test "$(key two-a)" != "$(key two-b)"
+same "two drafts, one each" "$(drafts)" "2 2"
 same "neither is held once both quit" "$(db "SELECT count(*) FROM drafts WHERE owner IS NOT NULL")" 0
+# the next person at that terminal, of the same unit, starts afresh
 {
-    echo "expect A saved draft was found: 3 answers"
-    echo "send y"
-    echo "expect [4/43]"
-    echo "eof"
+    echo "expect [1/43]"
+    echo "send q"
+    echo "expect Nothing was answered"
     echo "exit 0"
 } | pty two-c C.UTF-8 --lang en run staff-opinion --unit U11
+hasnot "a later session of the same unit is offered neither draft" "$T/two-c.log" "saved draft"
+same "and leaves none of its own" "$(drafts)" "2 2"
+# the first person comes back with the key: their own three answers, and
+# only theirs, paged back through
+{
+    echo "expect A saved draft was found: 3 answers, stopped at question 4 of 43."
+    echo "send y"
+    echo "expect [4/43]"
+    echo "send b"
+    echo "expect [3/43]"
+    echo "expect Current answer: 1"
+    echo "send b"
+    echo "expect [2/43]"
+    echo "expect Current answer: 1"
+    echo "eof"
+    echo "exit 0"
+} | pty two-d C.UTF-8 --lang en run staff-opinion --resume "$(key two-a)"
+{
+    echo "expect A saved draft was found: 1 answer, stopped at question 2 of 43."
+    echo "send y"
+    echo "expect [2/43]"
+    echo "send b"
+    echo "expect [1/43]"
+    echo "expect Current answer: 2"
+    echo "send q"
+    echo "exit 0"
+} | pty two-e C.UTF-8 --lang en run staff-opinion --resume "$(key two-b)"
 
 # ---- a token at the terminal: the draft is keyed by the token's hash
 # while the form is open and gone with it once submitted

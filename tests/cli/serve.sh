@@ -122,7 +122,9 @@ same "the unit from the invitation, not from the body" \
     "$(sql 'select u.code from responses r join units u on u.id = r.unit')" U07
 same "the ISO week only, no day or time" "$(sql "select submitted_on glob '[0-9][0-9][0-9][0-9]-W[0-9][0-9]' from responses")" 1
 same "no column links a response to a token, address or time" \
-    "$(sql "select count(*) from pragma_table_info('responses') where name not in ('id','form','wave','unit','submitted_on','source')")" 0
+    "$(sql "select count(*) from pragma_table_info('responses') where name not in ('id','form','wave','unit','submitted_on','source','batch')")" 0
+# batch names the import a response came from (import list/undo): never a web response's
+same "a web response belongs to no batch" "$(sql 'select count(*) from responses where batch is not null')" 0
 same "all 38 Likert answers and 4 more stored" "$(sql 'select count(*) from answers')" 43
 same "the irrelevant answer dropped" "$(sql "select count(*) from answers where text = 'dropped-because-irrelevant'")" 0
 same "the text stored as typed" "$(sql "select count(*) from answers where text = '<script>alert(\"x\")</script> 评论'")" 1

@@ -92,7 +92,17 @@ static const struct bad_case bad_cases[] = {
     { "list not defined (its dimension, points and reverse do not cascade)",
       HEAD ",select_one agree7,q2,问二,Q two,planning,yes,,,\n"
            ",select_one yesno,b1,加分,Bonus,clean,,2,,\n",
-      -1, 2, "bad.csv:20:2: error: choice list 'agree7' is not defined in the choices sheet" },
+      -1, 2, "bad.csv:20:2: error: choice list 'agree7' is not defined in the choices sheet "
+             "(did you mean 'agree5', line 10?)" },
+    { "a list name with a typo used by three questions: one error, with the list meant",
+      HEAD ",select_one agre5,q2,问二,Q two,planning,,,,\n"
+           ",select_one agre5,q3,问三,Q three,planning,,,,\n"
+           ",select_one agre5,q4,问四,Q four,planning,,,,\n",
+      -1, 1, "bad.csv:20:2: error: choice list 'agre5' is not defined in the choices sheet "
+             "(did you mean 'agree5', line 10?); 3 questions use it" },
+    { "a list name like none: no guess",
+      HEAD ",select_one zzzzzzzz,q2,问二,Q two,,,,,\n",
+      -1, 1, "bad.csv:20:2: error: choice list 'zzzzzzzz' is not defined in the choices sheet" },
     { "duplicate question name",
       HEAD ",select_one agree5,q1,问二,Q two,planning,,,,\n",
       -1, 1, "bad.csv:20:3: error: name 'q1' is already used at line 19; names must be unique" },

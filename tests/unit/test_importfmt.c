@@ -68,6 +68,20 @@ static const struct dec_case dec_cases[] = {
      "so it is not read as GB18030"},
     {"neither: GB18030 text, then a bad pair", GB_TEXT "\xCA\xD0\x81\x20", 0, ENC_AUTO, NULL,
      "line 3, column 2: byte 0x81 is neither UTF-8 nor GB18030; save the file as UTF-8"},
+    {"GB18030 BOM, detected and dropped", "\x84\x31\x95\x33" GB_TEXT, 0, ENC_AUTO,
+     "单位,意见\n市委办公室\n", NULL},
+    {"GB18030 BOM before ASCII", "\x84\x31\x95\x33unit,a1\n", 0, ENC_AUTO, "unit,a1\n", NULL},
+    {"GB18030 given, with a GB18030 BOM", "\x84\x31\x95\x33" GB_TEXT, 0, ENC_GB18030,
+     "单位,意见\n市委办公室\n", NULL},
+    {"UTF-8 given, with a GB18030 BOM", "\x84\x31\x95\x33unit\n", 0, ENC_UTF8, NULL,
+     "line 1, column 1: the file starts with the GB18030 byte-order mark (84 31 95 33): it is "
+     "GB18030, not UTF-8; give --encoding gb18030 or auto"},
+    {"GB18030 text after a UTF-8 BOM: says --encoding gb18030", "\xEF\xBB\xBF" GB_TEXT, 0,
+     ENC_AUTO, NULL, "line 1, column 1: invalid UTF-8 byte 0xB5 after a UTF-8 BOM; the text "
+     "after the BOM looks like GB18030 (as Chinese Excel and WPS save it): give --encoding "
+     "gb18030"},
+    {"GB18030 given, GB18030 text after a UTF-8 BOM", "\xEF\xBB\xBF" GB_TEXT, 0, ENC_GB18030,
+     "单位,意见\n市委办公室\n", NULL},
 };
 
 typedef struct {

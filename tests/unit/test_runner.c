@@ -454,34 +454,42 @@ static void test_unit_prefill(void **state)
 }
 
 /* The draft key says what started the session and nothing else: a
- * batch, else a token, else a unit, else the form; entry or run. */
+ * batch, else a token, else the session's own resume key; entry or run.
+ * A unit never names a draft (two people of one unit must not share one),
+ * and there is no key for none of them. */
 static void test_draft_base(void **state)
 {
     (void)state;
     struct {
         int entry, pass;
-        const char *batch, *token, *unit, *want;
+        const char *batch, *token, *session, *want;
     } cases[] = {
-        {1, 2, "box1", NULL, "U07", "entry:f:batch:box1:2"},
-        {0, 0, NULL, "CODE1234", "U07", "run:f:token:"},
-        {0, 0, NULL, NULL, "U07", "run:f:unit:U07"},
-        {1, 0, NULL, NULL, "U07", "entry:f:unit:U07"},
-        {0, 0, NULL, NULL, NULL, "run:f:any"},
-        {1, 0, NULL, NULL, NULL, "entry:f:any"},
+        {1, 2, "box1", NULL, "K7QM3XPA9TREH2WD", "entry:f:batch:box1:2"},
+        {0, 0, NULL, "CODE1234", NULL, "run:f:token:"},
+        {0, 0, NULL, NULL, "K7QM3XPA9TREH2WD", "run:f:session:"},
+        {1, 0, NULL, NULL, "K7QM3XPA9TREH2WD", "entry:f:session:"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *k = run_draft_base("f", cases[i].entry, cases[i].batch, cases[i].pass,
-                                 cases[i].token, cases[i].unit);
-        if (cases[i].token) {
-            /* named by a derivation of the code, not the code or its hash */
+                                 cases[i].token, cases[i].session);
+        const char *secret = cases[i].token ? cases[i].token : cases[i].session;
+        if (!cases[i].batch) {
+            /* named by a derivation of the code or key, not by it or its hash */
             assert_int_equal(strncmp(k, cases[i].want, strlen(cases[i].want)), 0);
             assert_int_equal(strlen(k), strlen(cases[i].want) + 64);
-            assert_null(strstr(k, cases[i].token));
+            assert_null(strstr(k, secret));
         } else {
             assert_string_equal(k, cases[i].want);
         }
         free(k);
     }
+    /* two sessions' keys name two drafts */
+    char *a = run_draft_base("f", 0, NULL, 0, NULL, "AAAA2222BBBB3333");
+    char *b = run_draft_base("f", 0, NULL, 0, NULL, "AAAA2222BBBB3334");
+    assert_string_not_equal(a, b);
+    free(a);
+    free(b);
+    assert_null(run_draft_base("f", 0, NULL, 0, NULL, NULL));
 }
 
 int main(void)

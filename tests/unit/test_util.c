@@ -365,8 +365,25 @@ static void test_enc_to_utf8(void **state)
           "line 1, column 3: byte 0xB5 is neither UTF-8 nor GB18030; save the file as UTF-8" },
         { "UTF-8 asked for, bad byte", "单\n位\xFF", 0, ENC_UTF8, -1, NULL, ENC_AUTO,
           "line 2, column 2: invalid UTF-8 byte 0xFF" },
-        { "bad byte after a BOM", "\xEF\xBB\xBF" "ab\xB5\xA5", 0, ENC_AUTO, -1, NULL, ENC_AUTO,
-          "line 1, column 3: invalid UTF-8 byte 0xB5 after a UTF-8 BOM" },
+        { "bad byte after a BOM in UTF-8 text", "\xEF\xBB\xBF" "单位意见\xFF", 0, ENC_AUTO, -1,
+          NULL, ENC_AUTO, "line 1, column 5: invalid UTF-8 byte 0xFF after a UTF-8 BOM" },
+        { "GB18030 text after a UTF-8 BOM says so", "\xEF\xBB\xBF" "ab\xB5\xA5", 0, ENC_AUTO,
+          -1, NULL, ENC_AUTO, "line 1, column 3: invalid UTF-8 byte 0xB5 after a UTF-8 BOM; the "
+          "text after the BOM looks like GB18030 (as Chinese Excel and WPS save it): save the "
+          "file again as CSV UTF-8" },
+        { "GB18030 BOM: GB18030, the BOM dropped", "\x84\x31\x95\x33\xB5\xA5\xCE\xBB,ok\n", 0,
+          ENC_AUTO, 0, "单位,ok\n", ENC_GB18030, NULL },
+        { "GB18030 BOM before ASCII", "\x84\x31\x95\x33unit,a\n", 0, ENC_AUTO, 0, "unit,a\n",
+          ENC_GB18030, NULL },
+        { "GB18030 BOM when GB18030 is asked for", "\x84\x31\x95\x33\xB5\xA5", 0, ENC_GB18030,
+          0, "单", ENC_GB18030, NULL },
+        { "an .xlsx workbook is no text", "PK\x03\x04\x14\x00\x06\x00\x9E", 9, ENC_AUTO, -1,
+          NULL, ENC_AUTO, "this is an Excel workbook (.xlsx) or another zip archive, not a CSV "
+          "text file: save the sheet as CSV UTF-8 (in Excel or WPS: Save As, CSV UTF-8)" },
+        { "an .xls workbook is no text", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x9E", 0, ENC_AUTO,
+          -1, NULL, ENC_AUTO, "this is an Excel 97-2003 workbook (.xls) or a workbook saved with "
+          "a password, not a CSV text file: save the sheet as CSV UTF-8 (in Excel or WPS: Save "
+          "As, CSV UTF-8)" },
         { "GB18030 asked for, bad byte", "a\n\xB5\xA5\xFF", 0, ENC_GB18030, -1, NULL, ENC_AUTO,
           "line 2, column 2: byte 0xFF is not valid GB18030" },
     };
