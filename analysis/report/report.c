@@ -993,7 +993,8 @@ static void write_files(doc_t *d, int n, const char *plot_note)
         for (size_t i = 0; i < r->nwarnings; i++) {
             /* the terminal's warning is a clause; here each is a sentence */
             char *text = render_warning(r, &r->warnings[i], d->zh);
-            char *sentence = util_fmt("%s%s", text, d->zh ? "。" : ".");
+            /* TRANSLATORS: a warning made a sentence: its full stop */
+            char *sentence = util_fmt(TR(d->zh, "%s."), text);
             doc_list_item(d, sentence);
             free(sentence);
             free(text);
