@@ -184,7 +184,7 @@ static int group_and_scan(run_t *u, err_t *err)
     if (scan_run(&u->sc, u->s, u->form_id, u->wave, err) != 0)
         return -1;
     if (u->sc.respondents == 0) {
-        err_set(err, ERR_FAIL, _("no responses to %s in wave %s"), u->form_id, r->wave);
+        err_set(err, ERR_NOTFOUND, _("no responses to %s in wave %s"), u->form_id, r->wave);
         return -1;
     }
     r->respondents = u->sc.respondents;

@@ -142,6 +142,32 @@ static void points_findings(res_t *r)
     free(net);
 }
 
+/* Low response, one finding per shown unit that has answered at all, its
+ * rate against what is known (findings.h); the units without a response,
+ * and those whose rate has no base while others' have, go to the two
+ * lists of res_t instead: dozens of "0 responses" findings for units a
+ * survey never reached would bury the findings that matter. */
+static void response_findings(res_t *r)
+{
+    if (!r->group_by || strcmp(r->group_by, "unit") != 0)
+        return;
+    size_t nbased = 0;
+    for (size_t g = 0; g < r->ngroups; g++)
+        nbased += r->groups[g].rate_basis != RES_RATE_NONE;
+    r->silent = util_xmalloc((r->ngroups + 1) * sizeof *r->silent);
+    r->unrated = util_xmalloc((r->ngroups + 1) * sizeof *r->unrated);
+    for (size_t g = 0; g < r->ngroups; g++) {
+        const res_group_t *G = &r->groups[g];
+        if (G->n == 0)
+            r->silent[r->nsilent++] = g;
+        else if (G->rate_basis == RES_RATE_NONE && nbased > 0 && !G->suppressed)
+            r->unrated[r->nunrated++] = g;
+        else if (!G->suppressed && G->rate_basis != RES_RATE_NONE && G->response_rate < 0.5)
+            add(r, RES_F_LOW_RESPONSE, (long)g, -1, 3, "n", (double)G->n, "rate", G->response_rate,
+                G->rate_basis == RES_RATE_INVITED ? "invited" : "headcount", G->invited);
+    }
+}
+
 void findings_build(res_t *r)
 {
     for (size_t d = 0; d < r->ndims; d++) {
@@ -160,11 +186,7 @@ void findings_build(res_t *r)
             add(r, RES_F_UNRELIABLE, -1, (long)d, 3, "alpha", D->alpha, "ci_low", D->alpha_ci_low,
                 "ci_high", D->alpha_ci_high);
     }
-    for (size_t g = 0; g < r->ngroups; g++) {
-        const res_group_t *G = &r->groups[g];
-        if (!G->suppressed && !isnan(G->response_rate) && G->response_rate < 0.5)
-            add(r, RES_F_LOW_RESPONSE, (long)g, -1, 2, "n", (double)G->n, "rate", G->response_rate);
-    }
+    response_findings(r);
     for (size_t i = 0; i < r->nchanges; i++) {
         const res_change_t *c = &r->changes[i];
         if (c->flag != RES_STABLE)

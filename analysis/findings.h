@@ -11,7 +11,8 @@
  *   underclaim      size, signed); dim -1: each flagged dimension's numbers
  *                   are the res_gap_t entries of the group with that flag
  *   unreliable      alpha, ci_low, ci_high; group -1
- *   low_response    n, rate; dim -1
+ *   low_response    n (at least 1), rate, and the base of the rate: invited
+ *                   (codes issued) or else headcount; dim -1
  *   improved,       mean0 (the earlier wave), mean, diff, q; group -1 for
  *   declined        all respondents
  *   points_unmatched  net (the unit's net points on the dimension), net_q3
@@ -27,7 +28,7 @@
  * dimensions, weak cells, self-vs-staff gaps (units with the largest gap
  * first), points in the top quarter against a weak staff score,
  * unreliable dimensions, low response, changes.  Nothing of a
- * suppressed group. */
+ * suppressed group.  Fills r->silent and r->unrated (results.h). */
 void findings_build(res_t *r);
 
 /* The value of f named key, NAN when f has none. */

@@ -219,6 +219,7 @@ int *groups_copy(const groups_t *g, const int *map)
 
 typedef struct {
     double *invited;         /* per unit id */
+    res_rate_t *basis;       /* per unit id: what invited[] counts */
     size_t nids;
 } tokload_t;
 
@@ -226,27 +227,53 @@ static int on_tokens(void *ud, int unit, long issued, long used)
 {
     tokload_t *t = ud;
     (void)used;
-    if (unit > 0 && (size_t)unit < t->nids)
+    if (unit > 0 && (size_t)unit < t->nids) {
         t->invited[unit] = (double)issued;
+        t->basis[unit] = RES_RATE_INVITED;
+    }
     return 0;
 }
 
 int groups_rates(store_t *s, const char *form_id, int wave, const groups_t *g, res_group_t *groups,
                  size_t ngroups, err_t *err)
 {
-    tokload_t tl = {util_xmalloc((g->nids + 1) * sizeof(double)), g->nids};
+    /* tl's arrays are freed here; a unit's base starts as its headcount */
+    tokload_t tl = {util_xmalloc((g->nids + 1) * sizeof(double)),
+                    util_xmalloc((g->nids + 1) * sizeof(res_rate_t)), g->nids};
     memcpy(tl.invited, g->unit_invited, g->nids * sizeof(double));
+    for (size_t u = 0; u < g->nids; u++)
+        tl.basis[u] = isnan(tl.invited[u]) ? RES_RATE_NONE : RES_RATE_HEADCOUNT;
     int rc = store_tokens_by_unit(s, form_id, wave, on_tokens, &tl, err);
-    for (size_t i = 0; rc == 0 && i < ngroups; i++)
-        groups[i].invited = 0;
-    for (size_t u = 0; rc == 0 && u < g->nids; u++)
-        if (g->unit_group[u] >= 0 && (size_t)g->unit_group[u] < ngroups)
-            groups[g->unit_group[u]].invited += tl.invited[u];   /* NAN stays NAN */
+    /* a group's base: its units' sum when they all count the same thing;
+     * seen[] (freed here) marks a group that has had a unit */
+    unsigned char *seen = util_xcalloc(ngroups + 1, 1);
     for (size_t i = 0; rc == 0 && i < ngroups; i++) {
-        double inv = groups[i].invited;
-        groups[i].response_rate = inv > 0 ? (double)groups[i].n / inv : NAN;
+        groups[i].invited = 0;
+        groups[i].rate_basis = RES_RATE_NONE;
     }
+    for (size_t u = 0; rc == 0 && u < g->nids; u++) {
+        int gi = g->unit_group[u];
+        if (gi < 0 || (size_t)gi >= ngroups)
+            continue;
+        res_group_t *G = &groups[gi];
+        G->invited += tl.invited[u];   /* NAN stays NAN */
+        if (!seen[gi])
+            G->rate_basis = tl.basis[u];
+        else if (G->rate_basis != tl.basis[u])
+            G->rate_basis = RES_RATE_NONE;   /* invitations here, a headcount there */
+        seen[gi] = 1;
+    }
+    for (size_t i = 0; rc == 0 && i < ngroups; i++) {
+        res_group_t *G = &groups[i];
+        if (!(G->invited > 0))
+            G->rate_basis = RES_RATE_NONE;   /* a headcount of 0 is no base */
+        if (G->rate_basis == RES_RATE_NONE)
+            G->invited = NAN;
+        G->response_rate = G->rate_basis != RES_RATE_NONE ? (double)G->n / G->invited : NAN;
+    }
+    free(seen);
     free(tl.invited);
+    free(tl.basis);
     return rc;
 }
 

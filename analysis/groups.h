@@ -47,9 +47,10 @@ int *groups_copy(const groups_t *g, const int *map);
 
 /* Responses over invitations per group of a grouping through units:
  * each unit's invitations are the codes issued to it for form_id in wave,
- * else its headcount; a group's are its units' sum, unknown (NAN) when
- * one of them is.  Into invited and response_rate of groups[] (ngroups,
- * their n already counted).  Returns 0, or -1 with *err (heap). */
+ * else its headcount; a group's are its units' sum, unknown (NAN, base
+ * RES_RATE_NONE) when one of them is or when its units count different
+ * things.  Into invited, response_rate and rate_basis of groups[]
+ * (ngroups, their n already counted).  Returns 0, or -1 with *err. */
 int groups_rates(store_t *s, const char *form_id, int wave, const groups_t *g, res_group_t *groups,
                  size_t ngroups, err_t *err);
 

@@ -45,6 +45,8 @@ void res_free(res_t *r)
     free(r->changes);
     free(r->findings);   /* no heap inside: keys are static, names are the res_t's */
     free(r->warnings);
+    free(r->silent);
+    free(r->unrated);
     free(r->form_id);
     free(r->form_title);
     free(r->wave);
@@ -135,4 +137,9 @@ const char *res_qkind_name(res_qkind_t k)
 {
     static const char *const n[] = {"choice", "multiple", "number", "text"};
     return n[k];
+}
+
+const char *res_rate_name(res_rate_t b)
+{
+    return b == RES_RATE_INVITED ? "invitations" : b == RES_RATE_HEADCOUNT ? "headcount" : NULL;
 }

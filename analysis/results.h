@@ -64,13 +64,20 @@ typedef struct {
     res_funnel_t funnel;
 } res_cell_t;
 
+/* What a unit's response rate is measured against: the invitations
+ * (codes) issued to it for the analysed form and wave, else its headcount
+ * in the units table; RES_RATE_NONE when neither is known (and for groups
+ * that are not units). */
+typedef enum { RES_RATE_NONE, RES_RATE_INVITED, RES_RATE_HEADCOUNT } res_rate_t;
+
 typedef struct {
     char *code, *name;
     char *category;          /* a unit's category in the units table, NULL none */
     long n;                  /* responses in the group */
     int suppressed;
-    double invited;          /* NAN when unknown */
+    double invited;          /* the base of the rate (rate_basis); NAN when unknown */
     double response_rate;    /* NAN when unknown */
+    res_rate_t rate_basis;
     res_cell_t *cells;       /* ndims, NULL when suppressed */
     double *item_means;      /* every dimension's items in the order of
                                 dims[].items, dimension by dimension: the
@@ -309,6 +316,12 @@ typedef struct res {
     struct res *rollup;      /* by unit, when asked: the same analysis by
                                 category (an_opts_t.rollup), for the
                                 subtotals of the units table; NULL else */
+    /* Units listed once rather than one finding each (findings_build),
+     * indexes into groups[], grouped by unit only: those without a
+     * response in the wave, and the shown ones whose rate has no base (no
+     * invitations, no headcount) while other units' rates have one. */
+    size_t *silent, nsilent;
+    size_t *unrated, nunrated;
 } res_t;
 
 void res_free(res_t *r);                      /* NULL is fine */
@@ -324,6 +337,7 @@ const char *res_gapflag_name(res_gapflag_t f);
 const char *res_changeflag_name(res_changeflag_t f);
 const char *res_fkind_name(res_fkind_t k);    /* "weak_dimension", ... */
 const char *res_qkind_name(res_qkind_t k);    /* "choice", "multiple", "number", "text" */
+const char *res_rate_name(res_rate_t b);      /* "invitations", "headcount"; NULL */
 
 
 #endif

@@ -354,6 +354,29 @@ void util_fput_padded(FILE *f, const char *s, size_t width, int right)
             fputc(' ', f);
 }
 
+char *util_utf8_cut(const char *s, size_t cols)
+{
+    if (!s)
+        s = "";
+    size_t n = strlen(s), w = 0, i = 0, keep = 0;
+    if (util_utf8_width(s) <= cols)
+        return util_xstrdup(s);
+    while (i < n) {
+        unsigned cp;
+        int k = util_utf8_decode(s + i, n - i, &cp);
+        int cw = util_cp_width(cp);
+        if (w + (size_t)cw > cols - 1)
+            break;
+        w += (size_t)cw;
+        i += (size_t)k;
+        keep = i;
+    }
+    char *out = util_xmalloc(keep + 4);
+    memcpy(out, s, keep);
+    memcpy(out + keep, "\xe2\x80\xa6", 4);   /* … and the NUL */
+    return out;
+}
+
 /* ---- text ---- */
 
 char *util_trim(char *s)

@@ -76,6 +76,9 @@ int util_utf8_valid(const char *s, size_t n, size_t *bad_at);
 /* Writes s padded with spaces to `width` display columns (left aligned, or
  * right aligned when right != 0); longer text is written whole. */
 void util_fput_padded(FILE *f, const char *s, size_t width, int right);
+/* s cut to at most cols display columns at a character boundary, ending in
+ * "…" when cut (NULL: ""); cols >= 1.  Caller frees. */
+char *util_utf8_cut(const char *s, size_t cols);
 
 /* Text helpers */
 char *util_trim(char *s);                     /* in place, returns s */

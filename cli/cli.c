@@ -141,7 +141,9 @@ static void getopt_tables(const cli_opt_t *opts, getopt_tables_t *t)
 static void bad_option(char **argv, const getopt_tables_t *t)
 {
     const char *bad = argv[optind - 1];
-    if (optopt && strchr(t->shorts, optopt) && optopt != '?') {
+    /* a long option is named as it was typed: getopt_long sets optopt to
+     * its key, which is no option the user knows ("--csv" is not "-C") */
+    if (bad && strncmp(bad, "--", 2) != 0 && optopt && strchr(t->shorts, optopt) && optopt != '?') {
         cli_error(_("option -%c needs a value"), optopt);
     } else if (bad && strncmp(bad, "--", 2) == 0) {
         const char *eq = strchr(bad, '=');

@@ -150,8 +150,10 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
             free(why);
             goto cleanup;
         }
-        printf(TR(zh, "simulated wave %s (seed %lu): %ld staff responses, %ld self-assessments\n"), o.wave,
-               o.seed, staff, self);
+        char *w = render_wave(o.wave, zh);
+        printf(TR(zh, "simulated wave %s (seed %lu): %ld staff responses, %ld self-assessments\n"), w, o.seed,
+               staff, self);
+        free(w);
     }
     an_opts_t ao;
     an_opts_default(&ao);
@@ -172,7 +174,10 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
         cli_perror(&err);
         goto cleanup;
     }
-    printf(TR(zh, "\nFindings (wave %s against %s):\n"), r->wave, r->compare_wave ? r->compare_wave : "-");
+    char *w1 = render_wave(r->wave, zh), *w0 = render_wave(r->compare_wave ? r->compare_wave : "-", zh);
+    printf(TR(zh, "\nFindings (wave %s against %s):\n"), w1, w0);
+    free(w1);
+    free(w0);
     /* the key findings: weak dimensions and units, the strongest
      * overclaims; the rest is counted and left to the report */
     size_t left = 0;

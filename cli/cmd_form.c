@@ -6,9 +6,11 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "base/texttab.h"
 
 static const char usage[] = N_(
     "usage: gapsurvey form check FILE...\n"
@@ -62,7 +64,8 @@ static int form_check(int argc, char **argv, cli_ctx_t *cx)
             for (size_t k = 0; k < forms[i]->nitems; k++)
                 q += form_item_answerable(&forms[i]->items[k]);
             printf(_("%s: ok: %s version %s, role %s, %zu questions, %zu dimensions\n"), files[i],
-                   forms[i]->form_id, forms[i]->version, form_role_name(forms[i]->role), q,
+                   forms[i]->form_id, forms[i]->version,
+                   forms[i]->role == FORM_ROLE_SELF ? _("self") : _("staff"), q,
                    forms[i]->ndims);
         }
         form_free(forms[i]);
@@ -110,9 +113,13 @@ cleanup:
 
 static int print_form(void *ud, const store_form_row_t *r)
 {
-    (void)ud;
-    printf("%-20s %-12s %-6s %9ld  ", r->form_id, r->version, r->role, r->responses);
-    printf("%s\n", r->title);
+    texttab_t *t = ud;
+    texttab_add(t, r->form_id);
+    texttab_add(t, r->version);
+    /* the role as written in the form's settings, in English */
+    texttab_add(t, strcmp(r->role, "self") == 0 ? _("self") : strcmp(r->role, "staff") == 0 ? _("staff") : r->role);
+    texttab_addf(t, "%ld", r->responses);
+    texttab_add(t, r->title);
     return 0;
 }
 
@@ -125,12 +132,21 @@ static int form_list(int argc, char **argv, cli_ctx_t *cx)
     if (!s)
         return 1;
     err_t err = {0};
-    printf("%-20s %-12s %-6s %9s  %s\n", "form", "version", "role", "responses", "title");
-    int rc = store_form_list(s, print_form, NULL, &err);
+    /* TRANSLATORS: the headings of form list */
+    texttab_t *t = texttab_new(5, "lllrl");
+    texttab_add(t, _("Form"));
+    texttab_add(t, _("Version"));
+    texttab_add(t, _("Role"));
+    texttab_add(t, _("Responses"));
+    texttab_add(t, _("Title"));
+    int rc = store_form_list(s, print_form, t, &err);
     if (rc) {
         cli_perror(&err);
         err_clear(&err);
+    } else {
+        texttab_print(t, stdout, 0);
     }
+    texttab_free(t);
     return rc ? 1 : 0;
 }
 

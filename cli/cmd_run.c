@@ -475,10 +475,10 @@ static int scripted_session(sess_t *x)
             continue;
         char *l = read_line(x);
         if (!l) {
-            fprintf(stderr, "stdin:%ld: %s %s (%s)\n%s\n", x->lineno + 1,
-                    _("input ended before question"), f->items[pos].name,
-                    _("an empty line leaves a question unanswered"),
-                    _("nothing stored"));
+            char *m = util_fmt(_("input ended before question %s (an empty line leaves a question unanswered)"),
+                               f->items[pos].name);
+            fprintf(stderr, "stdin:%ld: %s\n%s\n", x->lineno + 1, m, _("nothing stored"));
+            free(m);
             return 1;
         }
         int rc = run_answer(r, pos, l, &msg);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "base/texttab.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "survey/web/slips.h"
@@ -167,9 +168,22 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
         cli_error(_("cannot write the codes: %s"), strerror(errno));
         goto cleanup;
     }
-    fprintf(stderr, _("gapsurvey: token: %ld code(s) for %s%s%s stored as hashes%s%s\n"), count,
-            form_id, unit_code ? _(", unit ") : "", unit_code ? unit_code : "",
-            slips_path ? _("; slips in ") : "", slips_path ? slips_path : "");
+    /* the form by its title and the unit by its name: a sentence for the
+     * organiser, not a list of ids */
+    const char *title = f->title && *f->title ? f->title : form_id;
+    if (unit_code)
+        fprintf(stderr,
+                i18n_ntext("gapsurvey: token: %1$ld code for \"%2$s\", unit %3$s (%4$s), stored as hashes\n",
+                           "gapsurvey: token: %1$ld codes for \"%2$s\", unit %3$s (%4$s), stored as hashes\n",
+                           (unsigned long)count),
+                count, title, unit_name && *unit_name ? unit_name : unit_code, unit_code);
+    else
+        fprintf(stderr,
+                i18n_ntext("gapsurvey: token: %1$ld code for \"%2$s\" stored as hashes\n",
+                           "gapsurvey: token: %1$ld codes for \"%2$s\" stored as hashes\n", (unsigned long)count),
+                count, title);
+    if (slips_path)
+        fprintf(stderr, _("gapsurvey: token: slips in %s\n"), slips_path);
     rc = 0;
 cleanup:
     tok_batch_free(&batch);
@@ -197,6 +211,7 @@ static int unit_cb(void *ud, const store_unit_t *u)
 
 typedef struct {
     units_t *units;
+    texttab_t *t;
     long rows, issued, used;
 } list_t;
 
@@ -208,21 +223,23 @@ static int list_cb(void *ud, const char *form_id, const char *unit, const char *
     for (size_t i = 0; i < l->units->n; i++)
         if (strcmp(l->units->codes[i], unit) == 0)
             name = l->units->names[i];
+    texttab_t *t = l->t;
     if (l->rows++ == 0) {
-        util_fput_padded(stdout, _("form"), 18, 0);
-        util_fput_padded(stdout, _("wave"), 8, 0);
-        util_fput_padded(stdout, _("unit"), 8, 0);
-        util_fput_padded(stdout, _("name"), 26, 0);
-        util_fput_padded(stdout, _("issued"), 8, 1);
-        util_fput_padded(stdout, _("used"), 8, 1);
-        util_fput_padded(stdout, _("rate"), 8, 1);
-        putchar('\n');
+        texttab_add(t, _("form"));
+        texttab_add(t, _("wave"));
+        texttab_add(t, _("unit"));
+        texttab_add(t, _("name"));
+        texttab_add(t, _("issued"));
+        texttab_add(t, _("used"));
+        texttab_add(t, _("rate"));
     }
-    util_fput_padded(stdout, form_id, 18, 0);
-    util_fput_padded(stdout, wave, 8, 0);
-    util_fput_padded(stdout, *unit ? unit : "-", 8, 0);
-    util_fput_padded(stdout, name, 26, 0);
-    printf("%8ld%8ld%7.0f%%\n", issued, used, issued ? 100.0 * (double)used / (double)issued : 0.0);
+    texttab_add(t, form_id);
+    texttab_add(t, wave);
+    texttab_add(t, *unit ? unit : "-");
+    texttab_add(t, name);
+    texttab_addf(t, "%ld", issued);
+    texttab_addf(t, "%ld", used);
+    texttab_addf(t, "%.0f%%", issued ? 100.0 * (double)used / (double)issued : 0.0);
     l->issued += issued;
     l->used += used;
     return 0;
@@ -242,7 +259,7 @@ static int list(int argc, char **argv, cli_ctx_t *cx)
     if (!s)
         return 1;
     units_t us = {0};
-    list_t l = {&us, 0, 0, 0};
+    list_t l = {&us, texttab_new(7, "llllrrr"), 0, 0, 0};
     err_t err = {0};
     int rc = 1;
     if (store_unit_list(s, unit_cb, &us, &err) != 0 ||
@@ -250,6 +267,7 @@ static int list(int argc, char **argv, cli_ctx_t *cx)
         cli_perror(&err);
         goto cleanup;
     }
+    texttab_print(l.t, stdout, 0);
     if (l.rows == 0)
         printf(_("no invitations yet; make some with 'gapsurvey token issue'\n"));
     else
@@ -262,6 +280,7 @@ cleanup:
     }
     free(us.codes);
     free(us.names);
+    texttab_free(l.t);
     err_clear(&err);
     return rc;
 }

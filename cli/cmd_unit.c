@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/texttab.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "survey/units.h"
@@ -59,16 +60,14 @@ cleanup:
 
 static int print_unit(void *ud, const store_unit_t *u)
 {
-    (void)ud;
-    util_fput_padded(stdout, u->code, 8, 0);
-    fputc(' ', stdout);
-    util_fput_padded(stdout, u->category ? u->category : "", 10, 0);
-    fputc(' ', stdout);
+    texttab_t *t = ud;
+    texttab_add(t, u->code);
+    texttab_add(t, u->category && *u->category ? u->category : "-");
     if (u->headcount >= 0)
-        printf("%9ld  ", u->headcount);
+        texttab_addf(t, "%ld", u->headcount);
     else
-        printf("%9s  ", "-");
-    printf("%s\n", u->name);
+        texttab_add(t, "-");
+    texttab_add(t, u->name);
     return 0;
 }
 
@@ -78,12 +77,20 @@ static int do_list(cli_ctx_t *cx)
     if (!s)
         return 1;
     err_t err = {0};
-    printf("%-8s %-10s %9s  %s\n", "code", "category", "headcount", "name");
-    int rc = store_unit_list(s, print_unit, NULL, &err);
+    /* TRANSLATORS: the headings of unit list */
+    texttab_t *t = texttab_new(4, "llrl");
+    texttab_add(t, _("Code"));
+    texttab_add(t, _("Category"));
+    texttab_add(t, _("Headcount"));
+    texttab_add(t, _("Name"));
+    int rc = store_unit_list(s, print_unit, t, &err);
     if (rc) {
         cli_perror(&err);
         err_clear(&err);
+    } else {
+        texttab_print(t, stdout, 0);
     }
+    texttab_free(t);
     return rc ? 1 : 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/texttab.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "survey/ballot.h"
@@ -36,9 +37,12 @@ static const char usage[] = N_(
 
 static int print_wave(void *ud, const store_wave_t *w)
 {
-    (void)ud;
-    printf("%-12s %-10s %-10s %9ld\n", w->name, w->opened_at, w->closed_at ? w->closed_at : "open",
-           w->responses);
+    texttab_t *t = ud;
+    texttab_add(t, w->name);
+    texttab_add(t, w->opened_at);
+    /* TRANSLATORS: in the Closed column of wave list: not closed yet */
+    texttab_add(t, w->closed_at ? w->closed_at : _("open"));
+    texttab_addf(t, "%ld", w->responses);
     return 0;
 }
 
@@ -111,8 +115,17 @@ static int wave_list(int argc, char **argv, cli_ctx_t *cx)
     store_t *s = sub_store(cx, argc, argv, 0, NULL, NULL, &rc);
     if (!s)
         return rc;
-    printf("%-12s %-10s %-10s %9s\n", "wave", "opened", "closed", "responses");
-    return told(store_wave_list(s, print_wave, NULL, &err), &err);
+    /* TRANSLATORS: the headings of wave list */
+    texttab_t *t = texttab_new(4, "lllr");
+    texttab_add(t, _("Wave"));
+    texttab_add(t, _("Opened"));
+    texttab_add(t, _("Closed"));
+    texttab_add(t, _("Responses"));
+    rc = store_wave_list(s, print_wave, t, &err);
+    if (rc == 0)
+        texttab_print(t, stdout, 0);
+    texttab_free(t);
+    return told(rc, &err);
 }
 
 static const cli_cmd_t subs[] = {

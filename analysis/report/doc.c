@@ -22,6 +22,7 @@
 #include "base/html.h"
 #include "base/i18n.h"
 #include "analysis/report/docx.h"
+#include "analysis/report/render.h"
 
 /* ---- escaping ---- */
 
@@ -95,6 +96,35 @@ const char *doc_fpct(doc_t *d, double rate)
     char *s = slot(d);
     snprintf(s, 64, "%.0f%%", 100 * rate);
     return s;
+}
+
+const char *doc_ftoday(doc_t *d)
+{
+    char iso[11];
+    util_today(iso);
+    int y, m, day;
+    char *s = slot(d);
+    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &day) == 3)
+        /* TRANSLATORS: a date, year month day: "2026年12月2日" */
+        snprintf(s, 64, TR(d->zh, "%1$d-%2$02d-%3$02d"), y, m, day);
+    else
+        memcpy(s, iso, sizeof iso);
+    return s;
+}
+
+const char *doc_fwave(doc_t *d, const char *name)
+{
+    if (!name)
+        return "";
+    char *w = render_wave(name, d->zh);
+    const char *out = name;
+    if (strcmp(w, name) != 0 && strlen(w) < 64) {   /* a year: "2025年" */
+        char *s = slot(d);
+        memcpy(s, w, strlen(w) + 1);
+        out = s;
+    }
+    free(w);
+    return out;
 }
 
 const char *doc_fcount(doc_t *d, double n)

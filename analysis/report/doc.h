@@ -54,6 +54,10 @@ const char *doc_fsigned(doc_t *d, double x, int prec);
 const char *doc_fp(doc_t *d, double p);        /* "<0.001" or 3 decimals */
 const char *doc_fpct(doc_t *d, double rate);   /* 0.85 -> "85%" */
 const char *doc_fcount(doc_t *d, double n);
+/* today's date: "2026年12月2日" in Chinese, 2026-12-02 in English */
+const char *doc_ftoday(doc_t *d);
+/* a wave's name in a sentence (render_wave): "2025年" in Chinese */
+const char *doc_fwave(doc_t *d, const char *name);
 
 /* what may be printed */
 int doc_mentions(const char *text, const char *w);     /* w as a word (a code) or anywhere (a name) */

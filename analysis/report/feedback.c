@@ -47,11 +47,14 @@ static void overview(doc_t *d, size_t g, size_t nshown)
               TR(d->zh, "This report gives the results of %1$s in wave %2$s of the %3$s: %4$ld respondents. "
                         "It compares the unit with the whole city (%5$ld respondents; %6$zu units are reported one "
                         "by one) and names no other unit."),
-              name, r->wave ? r->wave : "", r->form_title ? r->form_title : TR(d->zh, "survey"), G->n,
+              name, doc_fwave(d, r->wave), r->form_title ? r->form_title : TR(d->zh, "survey"), G->n,
               r->respondents, nshown);
-    if (isfinite(G->response_rate) && isfinite(G->invited))
-        doc_paraf(d, NULL, TR(d->zh, "Response rate: %s of the %s invited."), doc_fpct(d, G->response_rate),
+    if (G->rate_basis == RES_RATE_INVITED && isfinite(G->response_rate))
+        doc_paraf(d, NULL, TR(d->zh, "Response rate: %1$s of the %2$s invited."), doc_fpct(d, G->response_rate),
                   doc_fcount(d, G->invited));
+    else if (G->rate_basis == RES_RATE_HEADCOUNT && isfinite(G->response_rate))
+        doc_paraf(d, NULL, TR(d->zh, "Response rate: %1$s of the unit's headcount of %2$s."),
+                  doc_fpct(d, G->response_rate), doc_fcount(d, G->invited));
     free(name);
 }
 
@@ -66,7 +69,7 @@ static void scores(doc_t *d, size_t g)
     const char *city = TR(d->zh, "city (95% CI)");
     doc_table_begin(d, TR(d->zh, "The unit's scores and the city's"), 7, TR(d->zh, "dimension"), TR(d->zh, "mean"),
                     ci, city, TR(d->zh, "difference"), "q", TR(d->zh, "rank"));
-    util_buf_t weak = {0};
+    char *weak = NULL;   /* the weak dimensions, a list */
     for (size_t j = 0; j < r->ndims; j++) {
         const res_cell_t *c = &G->cells[j];
         const res_dim_t *dm = &r->dims[j];
@@ -85,17 +88,20 @@ static void scores(doc_t *d, size_t g)
             doc_tdf(d, DOC_NUM, "%zu / %zu", rk, of);
         else
             doc_td(d, "—", DOC_NUM);
-        if (c->weak)
-            /* TRANSLATORS: separates the dimensions of a list */
-            util_buf_addf(&weak, "%s%s", weak.len ? TR(d->zh, ", ") : "", doc_dim_name(dm));
+        if (c->weak) {
+            char *longer = weak ? util_fmt(TR(d->zh, "%s, %s"), weak, doc_dim_name(dm))
+                                : util_xstrdup(doc_dim_name(dm));
+            free(weak);
+            weak = longer;
+        }
     }
     doc_table_end(d, TR(d->zh, "Difference: from all other respondents, in points of 0-100; q: BH-adjusted; rank "
                                "among the units shown, 1 the highest; ▼ a weak score."));
-    if (weak.len)
-        doc_paraf(d, NULL, TR(d->zh, "Weak (significantly below all other respondents): %s."), weak.s);
+    if (weak)
+        doc_paraf(d, NULL, TR(d->zh, "Weak (significantly below all other respondents): %s."), weak);
     else
         doc_para(d, NULL, TR(d->zh, "No score of the unit is significantly below all other respondents."));
-    util_buf_free(&weak);
+    free(weak);
 }
 
 /* The items of the dimensions that are weak for the unit or the city:
@@ -176,12 +182,19 @@ static void gaps(doc_t *d, size_t g)
                k == DOC_NUM ? DOC_TEXT : k);
     }
     doc_table_end(d, NULL);
-    doc_paraf(d, NULL,
-              TR(d->zh, "The self-assessment is one response, so it is set against the range of one staff "
-                        "member's score (95%% prediction interval). It is above that range, by at least %g points, "
-                        "and high beyond chance (see the methods of the city report), on %zu dimensions: what the "
-                        "research called \"saying counts as doing\"."),
-              r->min_diff, over);
+    if (over)
+        doc_paraf(d, NULL,
+                  TR(d->zh, "The self-assessment is one response, so it is set against the range of one staff "
+                            "member's score (95%% prediction interval). It is above that range, by at least %g "
+                            "points, and high beyond chance (see the methods of the city report), on %zu "
+                            "dimensions: what the research called \"saying counts as doing\"."),
+                  r->min_diff, over);
+    else   /* no overclaim: the research's phrase would accuse the unit of nothing */
+        doc_paraf(d, NULL,
+                  TR(d->zh, "The self-assessment is one response, so it is set against the range of one staff "
+                            "member's score (95%% prediction interval). On no dimension is it above that range by "
+                            "at least %g points beyond chance."),
+                  r->min_diff);
 }
 
 static void changes(doc_t *d, size_t g)
@@ -189,19 +202,20 @@ static void changes(doc_t *d, size_t g)
     const res_t *r = d->r;
     if (!r->compare_wave)
         return;
-    char *t = util_fmt(TR(d->zh, "Change since wave %s"), r->compare_wave);
+    char *t = util_fmt(TR(d->zh, "Change since wave %s"), doc_fwave(d, r->compare_wave));
     doc_section(d, "changes", t);
     free(t);
     size_t n = 0;
     for (size_t i = 0; i < r->nchanges; i++)
         n += r->changes[i].group == (long)g;
     if (!n) {
-        doc_paraf(d, NULL, TR(d->zh, "Wave %s holds no data to compare with."), r->compare_wave);
+        doc_paraf(d, NULL, TR(d->zh, "Wave %s holds no data to compare with."), doc_fwave(d, r->compare_wave));
         return;
     }
     static const char *const verdict[] = {N_("stable"), N_("▲ improved"), N_("▼ declined")};
-    doc_table_begin(d, TR(d->zh, "The unit's change by dimension"), 6, TR(d->zh, "dimension"), r->compare_wave,
-                    r->wave ? r->wave : "", TR(d->zh, "change"), "q", TR(d->zh, "verdict"));
+    doc_table_begin(d, TR(d->zh, "The unit's change by dimension"), 6, TR(d->zh, "dimension"),
+                    doc_fwave(d, r->compare_wave), doc_fwave(d, r->wave), TR(d->zh, "change"), "q",
+                    TR(d->zh, "verdict"));
     for (size_t i = 0; i < r->nchanges; i++) {
         const res_change_t *c = &r->changes[i];
         if (c->group != (long)g || c->dim >= r->ndims)
@@ -287,12 +301,13 @@ static int write_one(const res_t *r, size_t g, const char *dir, unsigned formats
         if (r->groups[i].name)
             d.hide[d.nhide++] = r->groups[i].name;
     }
-    char *name = doc_group_name(&d, G), today[11];
-    util_today(today);
+    char *name = doc_group_name(&d, G);
+    const char *today = doc_ftoday(&d);
     char *title = util_fmt(TR(d.zh, "%s: feedback report"), name);
     char *sub = r->compare_wave
-                    ? util_fmt(TR(d.zh, "Wave %s, compared with %s. Written %s."), r->wave, r->compare_wave, today)
-                    : util_fmt(TR(d.zh, "Wave %s. Written %s."), r->wave ? r->wave : "", today);
+                    ? util_fmt(TR(d.zh, "Wave %s, compared with %s. Written %s."), doc_fwave(&d, r->wave),
+                               doc_fwave(&d, r->compare_wave), today)
+                    : util_fmt(TR(d.zh, "Wave %s. Written %s."), doc_fwave(&d, r->wave), today);
     doc_head(&d, title, sub);
     if (!doc_shown(r, g)) {
         doc_paraf(&d, NULL,

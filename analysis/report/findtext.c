@@ -15,11 +15,23 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int render_zh(const res_t *r)
 {
     return r->lang && strcmp(r->lang, "zh") == 0;
+}
+
+char *render_wave(const char *name, int zh)
+{
+    if (!name)
+        name = "";
+    int year = strlen(name) == 4;
+    for (size_t i = 0; year && i < 4; i++)
+        year = name[i] >= '0' && name[i] <= '9';
+    /* TRANSLATORS: a wave named by a year, in a Chinese sentence ("2025年") */
+    return year && zh ? util_fmt(TR(zh, "year %s"), name) : util_xstrdup(name);
 }
 
 static const char *fmt_p(double p, char buf[32])
@@ -77,9 +89,11 @@ static char *change_text(const res_t *r, const res_finding_t *f, int zh)
     const char *fmt = f->kind == RES_F_IMPROVED
                           ? TR(zh, "%s improved on %s since %s: from %.1f to %.1f (%+.1f points, q %s).")
                           : TR(zh, "%s declined on %s since %s: from %.1f to %.1f (%+.1f points, q %s).");
-    return util_fmt(fmt, who, r->dims[f->dim].label, r->compare_wave, findings_value(f, "mean0"),
-                    findings_value(f, "mean"), findings_value(f, "diff"),
-                    fmt_p(findings_value(f, "q"), b1));
+    char *w0 = render_wave(r->compare_wave, zh);
+    char *s = util_fmt(fmt, who, r->dims[f->dim].label, w0, findings_value(f, "mean0"), findings_value(f, "mean"),
+                       findings_value(f, "diff"), fmt_p(findings_value(f, "q"), b1));
+    free(w0);
+    return s;
 }
 
 char *render_finding(const res_t *r, const res_finding_t *f, int zh)
@@ -110,9 +124,15 @@ char *render_finding(const res_t *r, const res_finding_t *f, int zh)
                         D->label, findings_value(f, "alpha"), findings_value(f, "ci_low"),
                         findings_value(f, "ci_high"));
     case RES_F_LOW_RESPONSE:
-        return util_fmt(TR(zh, "%s (%s) has a low response rate: %ld responses, %.0f%% of those invited; "
-                               "its results may not be representative."),
-                        G->name, G->code, (long)findings_value(f, "n"), 100 * findings_value(f, "rate"));
+        if (!isnan(findings_value(f, "invited")))
+            return util_fmt(TR(zh, "%1$s (%2$s) has a low response rate: %3$ld responses from %4$.0f invited "
+                                   "(%5$.0f%%); its results may not be representative."),
+                            G->name, G->code, (long)findings_value(f, "n"), findings_value(f, "invited"),
+                            100 * findings_value(f, "rate"));
+        return util_fmt(TR(zh, "%1$s (%2$s) has a low response rate: %3$ld responses from a headcount of "
+                               "%4$.0f (%5$.0f%%); its results may not be representative."),
+                        G->name, G->code, (long)findings_value(f, "n"), findings_value(f, "headcount"),
+                        100 * findings_value(f, "rate"));
     case RES_F_IMPROVED:
     case RES_F_DECLINED:
         return change_text(r, f, zh);
@@ -128,7 +148,81 @@ char *render_finding(const res_t *r, const res_finding_t *f, int zh)
     return util_xstrdup("");
 }
 
-/* The sentence of a warning about one dimension (%s: its code). */
+/* UNITS_NAMED units or fewer are listed as "name (code)", more by their
+ * codes alone, so that a list of forty stays one readable line. */
+#define UNITS_NAMED 10
+
+/* The groups idx[0..n-1], comma-separated. */
+static char *unit_list(const res_t *r, const size_t *idx, size_t n, int zh)
+{
+    char *list = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const res_group_t *G = &r->groups[idx[i]];
+        /* TRANSLATORS: a unit in a list: its name and its code */
+        char *item = n <= UNITS_NAMED ? util_fmt(TR(zh, "%s (%s)"), G->name, G->code) : util_xstrdup(G->code);
+        if (list) {
+            /* TRANSLATORS: a list and its next item (Chinese: 、) */
+            char *longer = util_fmt(TR(zh, "%s, %s"), list, item);
+            free(list);
+            free(item);
+            list = longer;
+        } else {
+            list = item;
+        }
+    }
+    return list ? list : util_xstrdup("");
+}
+
+char *render_silent(const res_t *r, int zh, int with_hidden)
+{
+    if (!r->nsilent)
+        return NULL;
+    if (!with_hidden || !r->nsuppressed) {
+        char *list = unit_list(r, r->silent, r->nsilent, zh);
+        char *s = util_fmt(i18n_npick(zh, "%zu unit has no response in this wave: %s.",
+                                      "%zu units have no response in this wave: %s.", r->nsilent),
+                           r->nsilent, list);
+        free(list);
+        return s;
+    }
+    /* silent and hidden units in one list, in the order of groups[] */
+    size_t *idx = util_xmalloc((r->ngroups + 1) * sizeof *idx), n = 0;
+    for (size_t g = 0; g < r->ngroups; g++)
+        if (r->groups[g].n == 0 || r->groups[g].suppressed)
+            idx[n++] = g;
+    char *list = unit_list(r, idx, n, zh);
+    char *s = util_fmt(i18n_npick(zh,
+                                  "%zu unit is not reported one by one, having no response in this wave, "
+                                  "fewer than %d, or being hidden so that none can be recovered by "
+                                  "subtraction: %s.",
+                                  "%zu units are not reported one by one, having no response in this wave, "
+                                  "fewer than %d, or being hidden so that none can be recovered by "
+                                  "subtraction: %s.",
+                                  n),
+                       n, r->min_n, list);
+    free(list);
+    free(idx);
+    return s;
+}
+
+char *render_unrated(const res_t *r, int zh)
+{
+    if (!r->nunrated)
+        return NULL;
+    char *list = unit_list(r, r->unrated, r->nunrated, zh);
+    char *s = util_fmt(i18n_npick(zh,
+                                  "%zu unit has responses but no response rate (no invitations issued to "
+                                  "it, no headcount in the units list): %s.",
+                                  "%zu units have responses but no response rate (no invitations issued to "
+                                  "them, no headcount in the units list): %s.",
+                                  r->nunrated),
+                       r->nunrated, list);
+    free(list);
+    return s;
+}
+
+/* The sentence of a warning about one dimension (%s: its label, in the
+ * output's language). */
 static const char *dim_warning(res_wkind_t kind, int zh)
 {
     switch (kind) {
@@ -167,10 +261,10 @@ static const char *dim_warning(res_wkind_t kind, int zh)
 
 char *render_warning(const res_t *r, const res_warning_t *w, int zh)
 {
-    const char *code = w->dim >= 0 ? r->dims[w->dim].code : "";
+    const char *dim = w->dim >= 0 ? r->dims[w->dim].label : "";
     const char *fmt = dim_warning(w->kind, zh);
     if (fmt)
-        return util_fmt(fmt, code);
+        return util_fmt(fmt, dim);
     switch (w->kind) {
     case RES_W_CONSTANT_GROUPS:
         return util_fmt(i18n_npick(zh,
@@ -179,7 +273,7 @@ char *render_warning(const res_t *r, const res_warning_t *w, int zh)
                                    "%s: %zu groups have fewer than two scores or all equal ones: no "
                                    "confidence interval and no self-vs-staff flag",
                                    w->count),
-                        code, w->count);
+                        dim, w->count);
     case RES_W_GAP_UNTESTED:
         return util_fmt(i18n_npick(zh,
                                    "%s: %zu self-assessment has no flag (its staff's scores have no spread "
@@ -187,7 +281,7 @@ char *render_warning(const res_t *r, const res_warning_t *w, int zh)
                                    "%s: %zu self-assessments have no flag (their staff's scores have no "
                                    "spread to judge one response against)",
                                    w->count),
-                        code, w->count);
+                        dim, w->count);
     case RES_W_DIFFERENCING:
         return util_fmt(i18n_npick(zh,
                                    "%zu group suppressed so that no group of another grouping can be "

@@ -194,7 +194,8 @@ static void json_groups(util_buf_t *b, const res_t *r)
         SEP;
         knum(b, "n", (double)G->n); SEP;
         knum(b, "invited", G->invited); SEP;
-        knum(b, "response_rate", G->response_rate);
+        knum(b, "response_rate", G->response_rate); SEP;
+        kstr(b, "rate_basis", res_rate_name(G->rate_basis));
         util_buf_adds(b, ",\n     \"item_means\": {");
         for (size_t d = 0, k = 0; d < r->ndims && G->item_means; d++)
             for (size_t i = 0; i < r->dims[d].nitems; i++, k++) {
@@ -491,7 +492,20 @@ int render_json(const res_t *r, FILE *out, err_t *err)
     json_changes(b, r);
     util_buf_adds(b, "\n  ],\n  \"findings\": [");
     json_findings(b, r);
-    util_buf_adds(b, "\n  ],\n  \"warnings\": [");
+    /* the units listed once rather than as findings (results.h) */
+    util_buf_adds(b, "\n  ],\n  \"units_without_responses\": [");
+    for (size_t i = 0; i < r->nsilent; i++) {
+        if (i)
+            SEP;
+        jstr(b, r->groups[r->silent[i]].code);
+    }
+    util_buf_adds(b, "],\n  \"units_without_rate\": [");
+    for (size_t i = 0; i < r->nunrated; i++) {
+        if (i)
+            SEP;
+        jstr(b, r->groups[r->unrated[i]].code);
+    }
+    util_buf_adds(b, "],\n  \"warnings\": [");
     for (size_t i = 0; i < r->nwarnings; i++) {
         if (i)
             SEP;

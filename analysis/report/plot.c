@@ -23,6 +23,7 @@
  * point shape (filled/open, up/down) or by a text label.
  */
 #include "analysis/report/plot.h"
+#include "analysis/report/render.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -93,30 +94,6 @@ static const char *numg(char buf[40], double x)
     return buf;
 }
 
-/* s cut to `cols` display columns (CJK counts two), ending in "…" when cut. */
-static char *cut(const char *s, size_t cols)
-{
-    if (!s)
-        s = "";
-    size_t n = strlen(s), w = 0, i = 0, keep = 0;
-    if (util_utf8_width(s) <= cols)
-        return util_xstrdup(s);
-    while (i < n) {
-        unsigned cp;
-        int k = util_utf8_decode(s + i, n - i, &cp);
-        int cw = util_cp_width(cp);
-        if (w + (size_t)cw > cols - 1)
-            break;
-        w += (size_t)cw;
-        i += (size_t)k;
-        keep = i;
-    }
-    char *out = util_xmalloc(keep + 4);
-    memcpy(out, s, keep);
-    memcpy(out + keep, "\xe2\x80\xa6", 4);   /* … and the NUL */
-    return out;
-}
-
 /* Appends s as a single-quoted gnuplot string.  Tic labels are format
  * strings to gnuplot (it fills in the tic value), so there `%` is doubled. */
 static void gp_str(util_buf_t *b, const char *s, int tic)
@@ -166,7 +143,7 @@ static void gp_wrapped(util_buf_t *b, const char *s, size_t cols, int lines)
         if (ln > 0)
             util_buf_adds(b, ".\"\\n\".");
         if (ln == lines - 1 || util_utf8_width(s + i) <= cols) {
-            char *c = cut(s + i, cols);
+            char *c = util_utf8_cut(s + i, cols);
             gp_tic(b, c);
             free(c);
             return;
@@ -226,7 +203,7 @@ static char *group_label(const pctx_t *c, const res_group_t *g, size_t cols)
     char *full = c->unit_groups && g->code && strcmp(g->code, name) != 0
                      ? util_fmt("%s %s", g->code, name)
                      : util_xstrdup(name);
-    char *out = cut(full, cols);
+    char *out = util_utf8_cut(full, cols);
     free(full);
     return out;
 }
@@ -390,7 +367,7 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
     int rc = -1;
     char *gpname = util_fmt("%s.gp", base), *datname = util_fmt("%s.dat", base);
     err_t gerr = {0};
-    char *ctitle = cut(title, 200);
+    char *ctitle = util_utf8_cut(title, 200);
     util_buf_addf(&s, "# gapsurvey: ");
     for (const char *p = ctitle; *p; p++)
         util_buf_addc(&s, (unsigned char)*p < 0x20 ? ' ' : *p);
@@ -1505,8 +1482,10 @@ static int plot_change(pctx_t *c, err_t *err)
         return 0;
     }
     pfile_t pf = {.width = 820, .height = (int)(170 + n * 46)};
-    char *title = util_fmt(TR(c->zh, "Change of dimension means (%s to %s)"),
-                           r->compare_wave ? r->compare_wave : "", r->wave ? r->wave : "");
+    /* the waves as a reader names them ("2025年" in Chinese); render_wave's
+     * strings are ours and freed below */
+    char *w0 = render_wave(r->compare_wave, c->zh), *w1 = render_wave(r->wave, c->zh);
+    char *title = util_fmt(TR(c->zh, "Change of dimension means (%s to %s)"), w0, w1);
     double span = hi - lo < 6 ? 6 : hi - lo;
     double xlo = clampd(floor((lo - span * 0.2) / 2) * 2, 0, 100), xhi = hi + span * 0.8;
     util_buf_t *d = &pf.dat;
@@ -1537,10 +1516,9 @@ static int plot_change(pctx_t *c, err_t *err)
                      "plot 'change.dat' using 2:1:($3 - $2):(0) with vectors head filled size screen 0.012,25 lw 2 "
                      "lc rgb '#a0a0a0' notitle, \\\n"
                      "  '' using 2:1 with points pt 6 ps 1.4 lc rgb '" C_INK "' title ");
-    char *t0 = util_fmt("%s", r->compare_wave ? r->compare_wave : "");
-    gp_q(s, t0);
+    gp_q(s, w0);
     util_buf_adds(s, ", \\\n  '' using 3:1 with points pt 7 ps 1.4 lc rgb '" C_INK "' title ");
-    gp_q(s, r->wave ? r->wave : "");
+    gp_q(s, w1);
     int improved = 0, declined = 0;
     for (size_t k = 0; k < n; k++) {
         improved |= r->changes[rows[k]].flag == RES_IMPROVED;
@@ -1556,7 +1534,8 @@ static int plot_change(pctx_t *c, err_t *err)
     }
     util_buf_adds(s, ", \\\n  '' using (right($2, $3)):1:7 with labels left offset 1.5,0 font \",9\" notitle\n");
     int rc = emit(c, &pf, PLOT_CHANGE, "change", title, -1, -1, err);
-    free(t0);
+    free(w0);
+    free(w1);
     free(title);
     free(rows);
     pf_free(&pf);

@@ -43,8 +43,21 @@ char *render_finding(const res_t *r, const res_finding_t *f, int zh);
  * caller's. */
 char *render_warning(const res_t *r, const res_warning_t *w, int zh);
 
+/* The units without a response (res_t.silent), and those with responses
+ * but no base for a rate (res_t.unrated), each as one sentence naming
+ * them; NULL when there are none.  with_hidden: the hidden units are in
+ * the same list, not told apart (for the report, which never says which
+ * units are hidden).  Heap strings, the caller's. */
+char *render_silent(const res_t *r, int zh, int with_hidden);
+char *render_unrated(const res_t *r, int zh);
+
 /* 1 when res_t.lang is Chinese: the language of the JSON text and the
  * tables. */
 int render_zh(const res_t *r);
+
+/* A wave's name as a Chinese sentence names it: a year (four digits) with
+ * 年 ("2025年"), any other name as it is; English: the name.  NULL: "".
+ * Heap string, the caller's. */
+char *render_wave(const char *name, int zh);
 
 #endif

@@ -46,43 +46,80 @@
 
 /* ---- the sections ---- */
 
+/* The response rates of the shown units, against what is known of each
+ * (results.h, rate_basis): invitations, else the headcount; then the
+ * units without a response and those without a rate, once each. */
+static void write_rates(doc_t *d)
+{
+    const res_t *r = d->r;
+    if (!r->group_by || strcmp(r->group_by, "unit") != 0)
+        return;   /* rates are the units' */
+    double sn[3] = {0}, sbase[3] = {0}, lo = INFINITY, hi = -INFINITY;
+    size_t nk[3] = {0};
+    for (size_t i = 0; i < r->ngroups; i++) {
+        const res_group_t *g = &r->groups[i];
+        if (!doc_shown(r, i) || g->rate_basis == RES_RATE_NONE || !isfinite(g->response_rate))
+            continue;
+        nk[g->rate_basis]++;
+        sn[g->rate_basis] += (double)g->n;
+        sbase[g->rate_basis] += g->invited;
+        lo = fmin(lo, g->response_rate);
+        hi = fmax(hi, g->response_rate);
+    }
+    util_buf_t b = {0};
+    size_t inv = RES_RATE_INVITED, hc = RES_RATE_HEADCOUNT;
+    if (nk[inv])
+        util_buf_addf(&b, i18n_npick(d->zh, "Response rate: %1$zu unit was sent %2$s invitations and returned %3$s "
+                                            "responses (%4$s).",
+                                     "Response rate: %1$zu units were sent %2$s invitations and returned %3$s "
+                                     "responses (%4$s).", nk[inv]),
+                      nk[inv], doc_fcount(d, sbase[inv]), doc_fcount(d, sn[inv]), doc_fpct(d, sn[inv] / sbase[inv]));
+    if (nk[hc] && nk[inv])
+        util_buf_addf(&b, i18n_npick(d->zh, " %1$zu unit without invitations has a headcount of %2$s and returned "
+                                            "%3$s responses (%4$s).",
+                                     " %1$zu units without invitations have a headcount of %2$s and returned "
+                                     "%3$s responses (%4$s).", nk[hc]),
+                      nk[hc], doc_fcount(d, sbase[hc]), doc_fcount(d, sn[hc]), doc_fpct(d, sn[hc] / sbase[hc]));
+    else if (nk[hc])
+        util_buf_addf(&b, i18n_npick(d->zh, "Response rate, against the headcount: %1$zu unit has %2$s staff and "
+                                            "returned %3$s responses (%4$s).",
+                                     "Response rate, against the headcount: %1$zu units have %2$s staff and "
+                                     "returned %3$s responses (%4$s).", nk[hc]),
+                      nk[hc], doc_fcount(d, sbase[hc]), doc_fcount(d, sn[hc]), doc_fpct(d, sn[hc] / sbase[hc]));
+    if (nk[inv] + nk[hc] > 1)
+        util_buf_addf(&b, TR(d->zh, " Rates range from %1$s to %2$s."), doc_fpct(d, lo), doc_fpct(d, hi));
+    if (nk[inv] + nk[hc])
+        doc_para(d, NULL, b.s);
+    else
+        doc_para(d, NULL, TR(d->zh, "Response rate: the number invited is not known (no invitations issued, "
+                                    "no headcounts), so no response rate is given."));
+    util_buf_free(&b);
+    char *notes[2] = {render_silent(r, d->zh, 1), render_unrated(r, d->zh)};
+    for (size_t i = 0; i < 2; i++)
+        if (notes[i]) {
+            doc_para(d, NULL, notes[i]);
+            free(notes[i]);
+        }
+}
+
 static void write_overview(doc_t *d, size_t nshown)
 {
     const res_t *r = d->r;
     doc_section(d, "overview", TR(d->zh, "Overview"));
-    const char *gl = doc_glabel(d);
+    size_t nanswered = 0;   /* units without a response are listed by write_rates */
+    for (size_t i = 0; i < r->ngroups; i++)
+        nanswered += r->groups[i].n > 0;
     char *by = doc_grouping(d);
     doc_paraf(d, NULL,
           TR(d->zh, "This wave (%1$s) of the %2$s received %3$ld valid responses in %4$zu %5$s by %6$s. "
                     "Reported one by one: %7$zu %8$s with at least %9$d respondents. Not shown: %10$zu %11$s "
                     "with fewer, although their answers count in every population figure."),
-          r->wave ? r->wave : "", r->form_title ? r->form_title : TR(d->zh, "survey"), r->respondents,
-          r->ngroups, r->ngroups == 1 ? TR(d->zh, "group") : TR(d->zh, "groups"), by, nshown,
+          doc_fwave(d, r->wave), r->form_title ? r->form_title : TR(d->zh, "survey"), r->respondents,
+          nanswered, nanswered == 1 ? TR(d->zh, "group") : TR(d->zh, "groups"), by, nshown,
           doc_gnoun(d, nshown), r->min_n, r->nsuppressed, doc_gnoun(d, r->nsuppressed));
     free(by);
 
-    /* response rates over the shown groups whose invitations are known */
-    double sn = 0, sinv = 0, lo = INFINITY, hi = -INFINITY;
-    size_t nk = 0;
-    for (size_t i = 0; i < r->ngroups; i++) {
-        const res_group_t *g = &r->groups[i];
-        if (!doc_shown(r, i) || !isfinite(g->response_rate) || !isfinite(g->invited) || !(g->invited > 0))
-            continue;
-        nk++;
-        sn += (double)g->n;
-        sinv += g->invited;
-        lo = fmin(lo, g->response_rate);
-        hi = fmax(hi, g->response_rate);
-    }
-    if (nk)
-        doc_paraf(d, NULL,
-              TR(d->zh, "Response rate: in the %1$zu %2$s whose number invited is known (tokens or "
-                        "headcount), %3$s were invited and %4$s responded, %5$s overall; %8$s rates range "
-                        "from %6$s to %7$s."),
-              nk, doc_gnoun(d, nk), doc_fcount(d, sinv), doc_fcount(d, sn), doc_fpct(d, sn / sinv), doc_fpct(d, lo), doc_fpct(d, hi), gl);
-    else
-        doc_para(d, NULL, TR(d->zh, "Response rate: the number invited is not known (no tokens or headcounts), "
-                                    "so no response rate is given."));
+    write_rates(d);
     /* the comparison is the fifth section: overview, findings, dimensions,
      * units, then self vs staff (report_write) */
     if (r->ngaps)
@@ -325,7 +362,7 @@ static void changes_table(doc_t *d, const char *keep)
 {
     const res_t *r = d->r;
     doc_table_begin(d, TR(d->zh, "Significant changes"), 6, doc_glabel(d), TR(d->zh, "dimension"),
-                    r->compare_wave ? r->compare_wave : "", r->wave ? r->wave : "", TR(d->zh, "change"), "q");
+                    doc_fwave(d, r->compare_wave), doc_fwave(d, r->wave), TR(d->zh, "change"), "q");
     size_t ndecl = 0, nimpr = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < r->nfindings; i++) {
@@ -722,7 +759,7 @@ static void write_gaps(doc_t *d)
 static void write_changes(doc_t *d)
 {
     const res_t *r = d->r;
-    char *t = util_fmt(TR(d->zh, "Change since wave %s"), r->compare_wave);
+    char *t = util_fmt(TR(d->zh, "Change since wave %s"), doc_fwave(d, r->compare_wave));
     doc_section(d, "changes", t);
     free(t);
     size_t npop = 0, nflag = 0;
@@ -734,17 +771,18 @@ static void write_changes(doc_t *d)
             nflag++;
     }
     if (!r->nchanges) {
-        doc_paraf(d, NULL, TR(d->zh, "Wave %s holds no data to compare with."), r->compare_wave);
+        doc_paraf(d, NULL, TR(d->zh, "Wave %s holds no data to compare with."), doc_fwave(d, r->compare_wave));
         return;
     }
     doc_paraf(d, NULL, TR(d->zh, "Scores of this wave (%s) are compared with %s by Welch t tests; a change with "
                              "BH-adjusted q < %g and at least %g points is an improvement or a decline."),
-          r->wave ? r->wave : "", r->compare_wave, r->fdr, r->min_diff);
+          doc_fwave(d, r->wave), doc_fwave(d, r->compare_wave), r->fdr, r->min_diff);
     /* by res_changeflag_t */
     static const char *const verdict[] = {N_("stable"), N_("▲ improved"), N_("▼ declined")};
     if (npop) {
         doc_table_begin(d, TR(d->zh, "Change by dimension (all respondents)"), 7, TR(d->zh, "dimension"),
-                    r->compare_wave, r->wave, TR(d->zh, "change"), "t", "q", TR(d->zh, "verdict"));
+                    doc_fwave(d, r->compare_wave), doc_fwave(d, r->wave), TR(d->zh, "change"), "t", "q",
+                    TR(d->zh, "verdict"));
         for (size_t i = 0; i < r->nchanges; i++) {
             const res_change_t *c = &r->changes[i];
             if (c->group != -1 || c->dim >= r->ndims)
@@ -1057,12 +1095,11 @@ int report_write_formats(const res_t *r, const char *dir, unsigned formats, int 
         if (r->groups[i].name)
             d.hide[d.nhide++] = r->groups[i].name;
     }
-    char today[11];
-    util_today(today);
-    const char *wave = r->wave ? r->wave : "";
+    /* the date and the waves as a reader names them: "2026年" in Chinese */
+    const char *today = doc_ftoday(&d);
+    const char *wave = doc_fwave(&d, r->wave), *wave0 = doc_fwave(&d, r->compare_wave);
     title = util_fmt(TR(d.zh, "%s: survey report"), r->form_title ? r->form_title : TR(d.zh, "Survey"));
-    subtitle = r->compare_wave ? util_fmt(TR(d.zh, "Wave %s, compared with %s. Written %s."), wave, r->compare_wave,
-                                          today)
+    subtitle = r->compare_wave ? util_fmt(TR(d.zh, "Wave %s, compared with %s. Written %s."), wave, wave0, today)
                                : util_fmt(TR(d.zh, "Wave %s. Written %s."), wave, today);
     doc_head(&d, title, subtitle);
     for (size_t i = 0; i < r->nwarnings; i++)

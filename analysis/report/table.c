@@ -3,30 +3,47 @@
  * groups x dimensions means (hidden groups left out), the self-vs-staff
  * gaps that are flagged, the findings and the warnings.  The language is
  * the res_t's (the --lang of the analysis), so the text goes through
- * TR(zh, ...), not _().
+ * TR(zh, ...), not _().  Columns are measured in display width
+ * (base/texttab), so Chinese headings and names line up.
  */
 #include "analysis/report/render.h"
 #include "base/i18n.h"
+#include "base/texttab.h"
 #include "base/util.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void cellf(FILE *out, double v, int width, int prec)
+/* Unit names longer than this many display columns are cut (with "…"):
+ * sixteen Chinese characters, the length of most agency names. */
+#define NAME_COLS 32
+
+static int by_unit(const res_t *r)
 {
-    if (isfinite(v))
-        fprintf(out, "%*.*f", width, prec, v);
-    else
-        fprintf(out, "%*s", width, "-");
+    return r->group_by && strcmp(r->group_by, "unit") == 0;
 }
 
-/* A column heading right-aligned in `width` display columns (a Chinese
- * heading is two columns a character, and printf counts bytes). */
-static void head_cell(FILE *out, const char *s, size_t width)
+/* The heading of the groups' column: unit, category, parent unit, or the
+ * grouping question's label. */
+static const char *group_heading(const res_t *r, int zh)
 {
-    fputc(' ', out);
-    util_fput_padded(out, s, width, 1);
+    if (!r->group_by || by_unit(r))
+        return TR(zh, "unit");
+    if (strcmp(r->group_by, "category") == 0)
+        return TR(zh, "category");
+    if (strcmp(r->group_by, "parent") == 0)
+        return TR(zh, "parent unit");
+    return r->group_label ? r->group_label : r->group_by;
+}
+
+/* v with prec decimals, "-" when it could not be computed. */
+static void num(texttab_t *t, double v, int prec)
+{
+    if (isfinite(v))
+        texttab_addf(t, "%.*f", prec, v);
+    else
+        texttab_add(t, "-");
 }
 
 /* Escape sequences, empty without colour. */
@@ -36,88 +53,112 @@ typedef struct {
 
 static void dims_table(const res_t *r, FILE *out, int zh, ink_t k)
 {
-    size_t lw = 10;
-    for (size_t d = 0; d < r->ndims; d++)
-        if (util_utf8_width(r->dims[d].label) > lw)
-            lw = util_utf8_width(r->dims[d].label);
-    util_fput_padded(out, TR(zh, "dimension"), lw, 0);
-    fprintf(out, " %6s", "n");
-    head_cell(out, TR(zh, "mean"), 6);
-    fprintf(out, " %6s %13s %6s %7s %6s", "sd", "95% CI", "alpha", "F", "ICC1");
-    head_cell(out, TR(zh, "deviation"), 9);
-    fprintf(out, " %5s\n", "rank");
+    texttab_t *t = texttab_new(11, "lrrrrrrrrrl");
+    texttab_add(t, TR(zh, "dimension"));
+    texttab_add(t, TR(zh, "n"));
+    texttab_add(t, TR(zh, "mean"));
+    texttab_add(t, TR(zh, "SD"));
+    texttab_add(t, TR(zh, "95% CI"));
+    /* TRANSLATORS: column of Cronbach's alpha in the terminal table */
+    texttab_add(t, TR(zh, "alpha"));
+    texttab_add(t, "F");
+    texttab_add(t, "ICC(1)");
+    texttab_add(t, TR(zh, "deviation"));
+    texttab_add(t, TR(zh, "rank"));
+    texttab_add(t, "");
     for (size_t d = 0; d < r->ndims; d++) {
         const res_dim_t *D = &r->dims[d];
-        util_fput_padded(out, D->label, lw, 0);
-        fprintf(out, " %6.0f", D->n);
-        cellf(out, D->mean, 7, 1);
-        cellf(out, D->sd, 7, 1);
-        fprintf(out, "  ");
-        cellf(out, D->ci_low, 5, 1);
-        fprintf(out, "-");
-        cellf(out, D->ci_high, 5, 1);
-        cellf(out, D->alpha, 7, 2);
-        cellf(out, D->f, 8, 2);
-        cellf(out, D->icc1, 7, 3);
-        cellf(out, D->deviation, 10, 1);
-        fprintf(out, " %5d", D->rank);
+        texttab_add(t, D->label);
+        num(t, D->n, 0);
+        num(t, D->mean, 1);
+        num(t, D->sd, 1);
+        if (isfinite(D->ci_low) && isfinite(D->ci_high))
+            texttab_addf(t, "%.1f-%.1f", D->ci_low, D->ci_high);
+        else
+            texttab_add(t, "-");
+        num(t, D->alpha, 2);
+        num(t, D->f, 2);
+        num(t, D->icc1, 3);
+        num(t, D->deviation, 1);
+        texttab_addf(t, "%d", D->rank);
         if (D->weak)
-            fprintf(out, "  %s%s%s", k.red, TR(zh, "WEAK"), k.off);
-        fputc('\n', out);
+            texttab_addf(t, "%s%s%s", k.red, TR(zh, "WEAK"), k.off);
+        else
+            texttab_add(t, "");
     }
+    texttab_print(t, out, 0);
+    texttab_free(t);
 }
 
 /* units x dimensions: mean, * marks a weak cell */
 static void groups_table(const res_t *r, FILE *out, int zh, ink_t k)
 {
-    size_t nw = 8;
-    for (size_t g = 0; g < r->ngroups; g++)
-        if (r->groups[g].cells && util_utf8_width(r->groups[g].name) > nw)
-            nw = util_utf8_width(r->groups[g].name);
-    if (nw > 24)
-        nw = 24;
-    const char *by = !r->group_by || strcmp(r->group_by, "unit") == 0 ? TR(zh, "unit")
-                     : strcmp(r->group_by, "category") == 0             ? TR(zh, "category")
-                     : strcmp(r->group_by, "parent") == 0               ? TR(zh, "parent unit")
-                                                                        : r->group_by;
-    util_fput_padded(out, by, 8, 0);
-    fputc(' ', out);
-    util_fput_padded(out, TR(zh, "name"), nw, 0);
-    fprintf(out, " %5s", "n");
-    for (size_t d = 0; d < r->ndims; d++) {
-        char code[10];
-        snprintf(code, sizeof code, "%.8s", r->dims[d].code);
-        fprintf(out, " %9s", code);
-    }
-    fputc('\n', out);
+    char *align = util_xmalloc(r->ndims + 4);
+    memcpy(align, "llr", 3);
+    memset(align + 3, 'r', r->ndims);
+    align[r->ndims + 3] = '\0';
+    texttab_t *t = texttab_new(r->ndims + 3, align);
+    free(align);
+    texttab_limit(t, 1, NAME_COLS);
+    texttab_add(t, group_heading(r, zh));
+    texttab_add(t, TR(zh, "name"));
+    texttab_add(t, TR(zh, "n"));
+    for (size_t d = 0; d < r->ndims; d++)   /* "  " after: the weak mark's place */
+        texttab_addf(t, "%s  ", r->dims[d].label);
     for (size_t g = 0; g < r->ngroups; g++) {
         const res_group_t *G = &r->groups[g];
         if (!G->cells)
             continue;
-        fprintf(out, "%-8s ", G->code);
-        /* truncate long names by display width */
-        char name[128];
-        snprintf(name, sizeof name, "%s", G->name);
-        while (util_utf8_width(name) > nw) {
-            size_t len = strlen(name);
-            while (len > 0 && ((unsigned char)name[len - 1] & 0xC0) == 0x80)
-                name[--len] = '\0';
-            if (len > 0)
-                name[--len] = '\0';
-        }
-        util_fput_padded(out, name, nw, 0);
-        fprintf(out, " %5ld", G->n);
+        texttab_add(t, G->code);
+        texttab_add(t, G->name);
+        texttab_addf(t, "%ld", G->n);
         for (size_t d = 0; d < r->ndims; d++) {
             const res_cell_t *C = &G->cells[d];
+            char v[32] = "-";
+            if (isfinite(C->mean))
+                snprintf(v, sizeof v, "%.1f", C->mean);
             if (C->weak)
-                fprintf(out, " %s", k.red);
+                texttab_addf(t, "%s%s *%s", k.red, v, k.off);
             else
-                fputc(' ', out);
-            cellf(out, C->mean, 7, 1);
-            fprintf(out, "%s%s", C->weak ? " *" : "  ", C->weak ? k.off : "");
+                texttab_addf(t, "%s  ", v);
         }
-        fputc('\n', out);
     }
+    texttab_print(t, out, 0);
+    texttab_free(t);
+}
+
+/* The flagged self-vs-staff gaps, one line each. */
+static void gaps_table(const res_t *r, FILE *out, int zh)
+{
+    texttab_t *t = texttab_new(7, "lllrrrl");
+    texttab_add(t, TR(zh, "unit"));
+    texttab_add(t, TR(zh, "name"));
+    texttab_add(t, TR(zh, "dimension"));
+    texttab_add(t, TR(zh, "self"));
+    texttab_add(t, TR(zh, "staff"));
+    /* TRANSLATORS: column of the self score minus the staff mean */
+    texttab_add(t, TR(zh, "gap"));
+    /* TRANSLATORS: column of the judgement (overclaim, underclaim) */
+    texttab_add(t, TR(zh, "judgement"));
+    texttab_limit(t, 1, NAME_COLS);
+    for (size_t i = 0; i < r->ngaps; i++) {
+        const res_gap_t *gp = &r->gaps[i];
+        if (gp->flag != RES_OVERCLAIM && gp->flag != RES_UNDERCLAIM)
+            continue;
+        texttab_add(t, r->groups[gp->group].code);
+        texttab_add(t, r->groups[gp->group].name);
+        texttab_add(t, r->dims[gp->dim].label);
+        texttab_addf(t, "%.1f", gp->self);
+        texttab_addf(t, "%.1f", gp->staff);
+        texttab_addf(t, "%+.1f", gp->gap);
+        /* TRANSLATORS: a self-assessment above (below) what its staff report */
+        texttab_add(t, gp->flag == RES_OVERCLAIM ? TR(zh, "overclaim") : TR(zh, "underclaim"));
+    }
+    if (texttab_rows(t) > 1) {
+        fprintf(out, "\n%s\n", TR(zh, "self-assessment vs staff"));
+        texttab_print(t, out, 2);
+    }
+    texttab_free(t);
 }
 
 /* "n 1478, not answered 2, not applicable 0" and, for numbers, their
@@ -198,8 +239,10 @@ void render_table(const res_t *r, FILE *out, int colour)
 {
     int zh = render_zh(r);
     ink_t k = {colour ? "\033[1m" : "", colour ? "\033[31m" : "", colour ? "\033[0m" : ""};
+    char *wave = render_wave(r->wave, zh);
     fprintf(out, TR(zh, "%s%s%s (%s), wave %s: %ld respondents\n\n"), k.bold, r->form_title, k.off,
-            r->form_id, r->wave, r->respondents);
+            r->form_id, wave, r->respondents);
+    free(wave);
     for (size_t i = 0; i < r->nwarnings; i++)
         if (r->warnings[i].kind == RES_W_SMALL_MIN_N) {   /* first, where it cannot be missed */
             char *text = render_warning(r, &r->warnings[i], zh);
@@ -210,26 +253,17 @@ void render_table(const res_t *r, FILE *out, int colour)
     dims_table(r, out, zh, k);
     fputc('\n', out);
     groups_table(r, out, zh, k);
-    if (r->nsuppressed)
+    if (r->nsuppressed && by_unit(r))
+        fprintf(out, TR(zh, "\n%zu units with fewer than %d responses (or hidden so that none can be "
+                            "recovered by subtraction) are not shown.\n"),
+                r->nsuppressed, r->min_n);
+    else if (r->nsuppressed)
         fprintf(out, TR(zh, "\n%zu groups with fewer than %d responses (or hidden so that none can be "
                             "recovered by subtraction) are not shown.\n"),
                 r->nsuppressed, r->min_n);
     fprintf(out, TR(zh, "* weak (Welch t against all others, BH q < %.2f, and at least %.0f points below)\n"),
             r->fdr, r->min_diff);
-
-    if (r->ngaps) {
-        int any = 0;
-        for (size_t i = 0; i < r->ngaps; i++)
-            if (r->gaps[i].flag == RES_OVERCLAIM || r->gaps[i].flag == RES_UNDERCLAIM) {
-                if (!any)
-                    fprintf(out, "\n%s\n", TR(zh, "self-assessment vs staff"));
-                any = 1;
-                const res_gap_t *gp = &r->gaps[i];
-                fprintf(out, "  %-8s %-14s %s %5.1f  %s %5.1f  %+6.1f  %s\n",
-                        r->groups[gp->group].code, r->dims[gp->dim].code, TR(zh, "self"), gp->self,
-                        TR(zh, "staff"), gp->staff, gp->gap, res_gapflag_name(gp->flag));
-            }
-    }
+    gaps_table(r, out, zh);
     if (r->npvs)
         points_table(r, out, zh, k);
     if (r->nquestions)
@@ -244,6 +278,12 @@ void render_table(const res_t *r, FILE *out, int colour)
             free(text);
         }
     }
+    char *notes[2] = {render_silent(r, zh, 0), render_unrated(r, zh)};
+    for (size_t i = 0; i < 2; i++)
+        if (notes[i]) {
+            fprintf(out, TR(zh, "note: %s\n"), notes[i]);
+            free(notes[i]);
+        }
     for (size_t i = 0; i < r->nwarnings; i++) {
         if (r->warnings[i].kind == RES_W_SMALL_MIN_N)
             continue;

@@ -15,6 +15,7 @@
 #include "survey/web/web_page.h"
 #include "base/html.h"
 #include "base/i18n.h"
+#include "base/util.h"
 
 #define PER_PAGE 8
 #define QUIET 4      /* the white border a QR reader needs, in modules */
@@ -77,9 +78,10 @@ int slips_html(util_buf_t *out, const slips_info_t *info, const slips_code_t *co
     util_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"");
     util_buf_adds(out, zh ? "zh-CN" : "en");
     util_buf_adds(out, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-    html_esc(out, TR(zh, "Invitation slips"));
-    util_buf_adds(out, " - ");
-    html_esc(out, info->title);
+    /* TRANSLATORS: the title of the slips' page; %s is the form's title */
+    char *title = util_fmt(TR(zh, "Invitation slips: %s"), info->title);
+    html_esc(out, title);
+    free(title);
     util_buf_adds(out, "</title>\n<style>");
     util_buf_adds(out, style);
     util_buf_adds(out, "</style>\n</head>\n<body>\n");

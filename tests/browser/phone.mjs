@@ -1,6 +1,6 @@
 // Browser test of the paged form that phones get: Debian's Chromium as an
 // iPhone (its user agent, a 390-pixel screen, touch) pages through the
-// staff questionnaire one group at a time with "第 3 / 9 页" progress; in
+// staff questionnaire one group at a time with "第3页，共9页" progress; in
 // the middle the tab is closed and the invitation link opened again: the
 // draft kept in localStorage brings back every answer and the page it was
 // on; the form is finished, submitted, and the draft is gone.  Then the
@@ -49,8 +49,8 @@ try {
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url + '/?code=' + code1);
   const first = await progress(page);
-  check(`a phone gets the first page, with progress (${first})`, /^第 1 \/ \d+ 页$/.test(first));
-  const total = Number(first.match(/\/ (\d+)/)[1]);
+  check(`a phone gets the first page, with progress (${first})`, /^第1页，共\d+页$/.test(first));
+  const total = Number(first.match(/共(\d+)页/)[1]);
   check('the unit from the invitation is on the first page',
         (await page.textContent('#q-unit')).includes('市委政策研究室'));
   check('no submit button before the last page', (await page.$('#send')) === null);
@@ -59,10 +59,10 @@ try {
   await page.screenshot({ path: join(shots, 'paged-1.png'), fullPage: true });
   await answerPage(page);
   await next(page);
-  check('Next: page 2', (await progress(page)) === `第 2 / ${total} 页`);
+  check('Next: page 2', (await progress(page)) === `第2页，共${total}页`);
   await answerPage(page);
   await next(page);
-  check('page 3', (await progress(page)) === `第 3 / ${total} 页`);
+  check('page 3', (await progress(page)) === `第3页，共${total}页`);
   await answerPage(page);
   const picked = await page.$eval('.likert input', (e) => e.name);
   await page.screenshot({ path: join(shots, 'paged-3.png'), fullPage: true });
@@ -75,13 +75,13 @@ try {
   await page.goto(url + '/?code=' + code1);
   await page.waitForSelector('#progress');
   await page.waitForFunction((t) => document.querySelector('#progress').textContent.trim() === t,
-                             `第 3 / ${total} 页`);
-  check('reopened: back on page 3, where the draft was', (await progress(page)) === `第 3 / ${total} 页`);
+                             `第3页，共${total}页`);
+  check('reopened: back on page 3, where the draft was', (await progress(page)) === `第3页，共${total}页`);
   check('with the answers given there', await page.$eval(`input[name="${picked}"]:checked`, () => true)
         .catch(() => false));
   await go(page, '#prev');
   check('Previous: page 2 with its answers from the draft',
-        (await progress(page)) === `第 2 / ${total} 页` &&
+        (await progress(page)) === `第2页，共${total}页` &&
         (await page.$$eval('.likert input:checked', (l) => l.length)) > 0);
   await next(page);
   for (let k = 3; k < total; k++) {
@@ -103,13 +103,13 @@ try {
   const p2 = await off.newPage();
   p2.setDefaultTimeout(10000);
   await p2.goto(url + '/?code=' + code2);
-  check('without script: paged too', (await progress(p2)) === `第 1 / ${total} 页`);
+  check('without script: paged too', (await progress(p2)) === `第1页，共${total}页`);
   await answerPage(p2);
   await next(p2);
   await answerPage(p2);
   await go(p2, '#prev');
   check('without script: Previous keeps page 1\'s answers (they travel in the form)',
-        (await progress(p2)) === `第 1 / ${total} 页` &&
+        (await progress(p2)) === `第1页，共${total}页` &&
         (await p2.$$eval('.opts input:checked, .likert input:checked', (l) => l.length)) > 0);
   await next(p2);
   for (let k = 2; k < total; k++) {

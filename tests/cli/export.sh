@@ -156,7 +156,7 @@ stopifnot(identical(as.numeric(d$score), c(4.5, 3, -1.25, -9, 5, 2.75)))
 stopifnot(identical(d$note[3], "逗号, \"引号\""))
 stopifnot(identical(attr(d$trained, "label"), "是否参加过培训"))
 stopifnot(identical(attr(d$topics_care, "label"), "您参加过哪些活动: 关心关爱"))
-l <- attr(d$trained, "labels"); stopifnot(l[["是"]] == 1, l[["否"]] == 2, l[["未回答"]] == -9)
+l <- attr(d$trained, "labels"); stopifnot(l[["是"]] == 1, l[["否"]] == 2, l[["未作答"]] == -9)
 stopifnot(identical(attr(d$hours, "na_values"), c(-9, -8)))
 n <- read_sav("mini.sav")
 n <- n[match(c(3, 10, 25, 0, NA, 50), as.numeric(n$years)), ]
@@ -182,7 +182,7 @@ if command -v pspp >/dev/null 2>&1; then
     has "PSPP: -9 and -8 are missing (hours: 3 valid)" p.csv "培训学时,3,17.33,20.53,0,40"
     has "PSPP: a negative score is a value" p.csv "自评分,5,2.80,2.46,-1.25,5.00"
     has "PSPP: value labels" p.csv "Valid,是,3,50.0%"
-    has "PSPP: the missing value's label" p.csv "Missing,未回答,1,16.7%"
+    has "PSPP: the missing value's label" p.csv "Missing,未作答,1,16.7%"
 else
     ok "# skip: PSPP is not installed (checked by hand: see tests/fixtures/export/README.md)"
 fi

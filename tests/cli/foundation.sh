@@ -97,6 +97,14 @@ status "unknown subcommand is a usage error" 2
 run "$GS" import x.csv --frm staff-opinion
 status "unknown option is a usage error" 2
 has "with the nearest option" "$T/err" "did you mean '--form'?"
+# a long option without its value is named as it was typed, not by the
+# letter getopt keeps for it (--csv is not -C)
+run "$GS" analyze --csv
+status "a long option without its value is a usage error" 2
+has "named as typed" "$T/err" "option --csv needs a value"
+hasnot "not by its key letter" "$T/err" "option -C"
+run "$GS" export --form staff-opinion -o
+has "a short option without its value is named as typed" "$T/err" "option -o needs a value"
 run "$GS" analyse
 status "unknown command is a usage error" 2
 has "with the nearest command" "$T/err" "did you mean 'analyze'?"

@@ -36,7 +36,7 @@ LC_ALL=zh_CN.UTF-8 LANG=C "$GS" wave --help >"$T/h" 2>&1
 check "LC_ALL comes before LANG" zh "$T/h"
 run env LANG=zh_CN.UTF-8 "$GS" analyze --min-n=x
 status "a bad value is a usage error" 2
-has "the error is Chinese, with the command" "$T/err" "gapsurvey: analyze: --min-n 取不小于 1 的整数"
+has "the error is Chinese, with the command" "$T/err" "gapsurvey: analyze: --min-n 取不小于1的整数"
 run env LANG=C "$GS" analyze --jsn
 status "unknown option: exit 2" 2
 has "with the nearest valid option" "$T/err" "did you mean '--json'?"

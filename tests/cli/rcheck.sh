@@ -108,9 +108,9 @@ dm = {x["code"]: x for x in d["dimensions"]}
 print("solo alpha_n", dm["solo_dim"]["alpha_n"], "mix alpha_n", dm["mix_dim"]["alpha_n"])
 PY
 has "zero variance: no CI for the unit where everyone agrees" "$T/edgew" "E1 flag None E1 ci None"
-has "zero variance: the warning says why" "$T/edgew" "base_dim: 1 group has fewer than two scores or all equal ones"
-has "zero variance: no gap flag, and the warning says why" "$T/edgew" "base_dim: 1 self-assessment has no flag"
-has "one item: the warning says so" "$T/edgew" "solo_dim: one item only, so no reliability"
+has "zero variance: the warning says why" "$T/edgew" "Base: 1 group has fewer than two scores or all equal ones"
+has "zero variance: no gap flag, and the warning says why" "$T/edgew" "Base: 1 self-assessment has no flag"
+has "one item: the warning says so" "$T/edgew" "Solo: one item only, so no reliability"
 has "one item: alpha_n is null; three items: the complete cases" "$T/edgew" "solo alpha_n None mix alpha_n 38"
 has "Welch with a constant group: the warning says why" "$T/edgew" "a group has fewer than two scores or no variance"
 
@@ -206,8 +206,8 @@ print("funnel", d["groups"][0]["scores"]["base_dim"]["funnel"], "anova", d["dime
 print("\n".join(d["warnings"]))
 PY
 has "one unit: no funnel position (null, not inside)" "$T/single.txt" "funnel None anova None"
-has "one unit: the warning says why there is no ANOVA" "$T/single.txt" "base_dim: ANOVA not computable (fewer than two groups with scores"
-has "one unit: and why there is no funnel position" "$T/single.txt" "base_dim: no funnel position"
+has "one unit: the warning says why there is no ANOVA" "$T/single.txt" "Base: ANOVA not computable (fewer than two groups with scores"
+has "one unit: and why there is no funnel position" "$T/single.txt" "Base: no funnel position"
 sed 's/^E2,\(jr\|sr\),.*/E2,jr,2,2,3,2,2,4,2,/' "$R/edge-staff-responses.csv" >"$T/flat.csv"
 export GAPSURVEY_DB="$T/flat.db"
 "$GS" init >/dev/null 2>&1
@@ -216,7 +216,7 @@ export GAPSURVEY_DB="$T/flat.db"
 grep '^unit\|^E1,\|^E2,' "$T/flat.csv" >"$T/flat2.csv"
 "$GS" import "$T/flat2.csv" --form edge-staff --format plain >/dev/null 2>&1
 "$GS" analyze --form edge-staff --json >"$T/flat.json" 2>"$T/err"
-has "two units of one voice each: F is infinite, and the warning says so" "$T/flat.json" "base_dim: F is infinite (within every group all scores are equal)"
+has "two units of one voice each: F is infinite, and the warning says so" "$T/flat.json" "Base: F is infinite (within every group all scores are equal)"
 
 # rwg(j) does not depend on the order of a dimension's items: the edge form
 # with its 7-point item first gives the same values (each item is held

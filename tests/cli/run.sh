@@ -67,6 +67,8 @@ has "extra line reported" "$T/err" "stdin:44: more lines than questions"
 printf 'U07\n1\n1\n1\nabc\n' | "$GS" --lang zh run staff-opinion >"$T/out" 2>"$T/err"; RC=$?
 status "Chinese message" 1
 has "in Chinese" "$T/err" "stdin:5: po1: “abc”不是可选的答案（1-5）"
+printf 'U07\n1\n1\n' | "$GS" --lang zh run staff-opinion >"$T/out" 2>"$T/err"; RC=$?
+has "input too short, in one Chinese sentence" "$T/err" "stdin:4: 输入在题目 years 之前结束（空行表示不作答）"
 same "nothing stored by any failure" "$(db 'SELECT count(*) FROM responses')" "$n0"
 run "$GS" run nosuch < staff1.txt
 status "unknown form: exit 1" 1

@@ -84,14 +84,14 @@ same "no draft left" "$(db 'SELECT count(*) FROM drafts')" 0
 # ---- double entry of a batch of staff forms, in Chinese (43 items with --unit)
 {
     echo "expect 双录入：第一次录入。"
-    echo "expect ── 第 1 份 "
+    echo "expect ── 第1份 "
     key 1 5 43 2
     echo "expect [ 6/43]"
     echo "send n"
     echo "expect 本份录入完毕。"
     echo "send "
-    echo "expect ── 第 2 份 "
-    echo "expect 已保存 1 份"
+    echo "expect ── 第2份 "
+    echo "expect 已保存1份"
     key 1 5 43 1
     echo "expect [ 6/43]"
     echo "send n"
@@ -99,7 +99,7 @@ same "no draft left" "$(db 'SELECT count(*) FROM drafts')" 0
     echo "send "
     echo "expect [ 1/43]"
     echo "send q"
-    echo "expect 批次 B1 已录入 2 份。这是整批吗（结束第一次录入）？[y/N]"
+    echo "expect 批次 B1 已录入2份。这是整批吗（结束第一次录入）？[y/N]"
     echo "send y"
     echo "expect 第一次录入已结束。"
     echo "exit 0"
@@ -109,11 +109,11 @@ same "batch closed for the second keying" "$(db "SELECT pass || ' ' || keyed FRO
 same "first keying rows (unit + 5 items, twice)" "$(db 'SELECT count(*) FROM entry_rows')" 12
 {
     echo "expect 双录入：第二次录入"
-    echo "expect ── 第 1 份（共 2 份）"
+    echo "expect ── 第1份（共2份）"
     key 1 2 43 2
     echo "expect [ 3/43]"
     echo "send 3"
-    echo "expect 与第一次录入不一致：第一次 2 3至10年，这次 3 10年以上。"
+    echo "expect 与第一次录入不一致：第一次为“2 3至10年”，这次为“3 10年以上”。"
     echo "expect 请核对纸质问卷，录入正确的值"
     echo "send 2"
     key 4 5 43 2
@@ -125,8 +125,8 @@ same "first keying rows (unit + 5 items, twice)" "$(db 'SELECT count(*) FROM ent
     key 18 43 43 ""
     echo "expect 本份录入完毕。"
     echo "send "
-    echo "expect 已保存。本次共保存 1 份。"
-    echo "expect ── 第 2 份（共 2 份）"
+    echo "expect 已保存。本次共保存1份。"
+    echo "expect ── 第2份（共2份）"
     key 1 3 43 1
     echo "expect [ 4/43]"
     echo "send q"
@@ -144,7 +144,7 @@ same "one difference counted" "$(db "SELECT verified || ' ' || differences FROM 
     echo "send 1"
     echo "expect [ 5/43]"
     echo "send 4"
-    echo "expect 与第一次录入不一致：第一次 1 非常不同意，这次 4 同意。"
+    echo "expect 与第一次录入不一致：第一次为“1 非常不同意”，这次为“4 同意”。"
     echo "send 4"
     echo "expect [ 6/43]"
     echo "send "
@@ -152,8 +152,8 @@ same "one difference counted" "$(db "SELECT verified || ' ' || differences FROM 
     key 18 43 43 ""
     echo "expect 本份录入完毕。"
     echo "send "
-    echo "expect 批次 B1 核对完成：2 份问卷已保存为答卷"
-    echo "expect 其中 2 个不一致并已更正。"
+    echo "expect 批次 B1 核对完成：2份问卷已保存为答卷"
+    echo "expect 其中2个不一致并已更正。"
     echo "exit 0"
 } | pty verify-3 C.UTF-8 --lang zh run staff-opinion --entry --unit U07 --verify B1
 same "both verified questionnaires stored" "$(db "SELECT count(*) FROM responses WHERE source = 'entry'")" 4

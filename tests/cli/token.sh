@@ -23,7 +23,8 @@ same "all 32 letters of the alphabet occur (80 random bits each)" \
 C1=$(head -n 1 codes.txt)
 has "the unit column" "$T/out" "$C1,U07,"
 has "the link carries the code" "$T/out" "http://127.0.0.1:8080/?code=$C1"
-has "a summary on stderr" "$T/err" "200 code(s) for staff-opinion, unit U07 stored as hashes"
+has "a summary on stderr, naming the form by its title and the unit by its name" "$T/err" \
+    "200 codes for \"模范机关创建干部职工问卷\", unit 市委政策研究室 (U07), stored as hashes"
 
 same "200 tokens stored" "$(sql 'select count(*) from tokens')" 200
 same "stored as 64 hex digits" "$(sql "select count(*) from tokens where length(hash) = 64 and hash not glob '*[^0-9a-f]*'")" 200
@@ -114,8 +115,8 @@ has "with a hint" "$T/err" "did you mean 'issue'?"
 sql "update tokens set used = 1 where hash in (select t.hash from tokens t join units u on u.id = t.unit where u.code = 'U07' limit 3)"
 run "$GS" token list
 status "token list" 0
-has "U07: 200 issued, 3 used" "$T/out" "市委政策研究室                 200       3      2%"
+has "U07: 200 issued, 3 used" "$T/out" "U07   市委政策研究室     200     3    2%"
 has "U12" "$T/out" "U12"
-has "codes without a unit" "$T/out" "staff-opinion     $(sql 'select name from waves limit 1')    -"
+has "codes without a unit" "$T/out" "staff-opinion   $(sql 'select name from waves limit 1')  -  "
 hasnot "never a code" "$T/out" "$C1"
 has "a total" "$T/out" "total 218 issued, 3 used"

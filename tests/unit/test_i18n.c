@@ -33,12 +33,12 @@ static const struct {
      "按键：直接回车\u00A0=\u00A0空白（或保留显示的值），-\u00A0=\u00A0清除，"
      "b\u00A0=\u00A0返回，n\u00A0=\u00A0保存并录入下一份，q\u00A0=\u00A0退出。"},
     {"%s: no dimension '%s' in %s", "%1$s：%3$s 中没有维度“%2$s”"},
-    {"Invitation slips", "邀请条"},
+    {"Your invitation code", "您的邀请码"},
 };
 
 #define SING "function '%s' takes %d argument, got %d"
 #define PLUR "function '%s' takes %d arguments, got %d"
-#define SING_ZH "函数“%s”需要 %d 个参数，实际为 %d 个"
+#define SING_ZH "函数“%s”需要%d个参数，实际为%d个"
 
 #define THREADS 8
 

@@ -237,9 +237,9 @@ static void test_sav(void **state)
         "row 1 hours=-8(missing)\n", "row 1 score=-9\n", "row 1 with_2=''\n",
         "row 2 topics_study=0\n", "row 2 topics_care=1\n", "row 2 q1=-9(missing)\n",
         "row 2 trained=-9(missing)\n", "row 2 hours=-8(missing)\n", "row 2 score=.\n",
-        "label labels1 3=同意\n", "label labels1 -9=未回答\n",
+        "label labels1 3=同意\n", "label labels1 -9=未作答\n",
         "label labels1 -8=不适用（按问卷逻辑跳过）\n", "label labels2 1=是\n", "label labels2 2=否\n",
-        "label labels0 1=选中\n",
+        "label labels0 1=已选\n",
         NULL};
     expect(dump, want);
     free(dump);
@@ -263,7 +263,7 @@ static void test_dta(void **state)
         "row 1 topics_study=.a\n", "row 1 hours=.b\n", "row 1 score=-9\n",
         "row 2 q1=.a\n", "row 2 trained=.a\n", "row 2 hours=.b\n", "row 2 score=.a\n",
         "row 2 a_very_long_question_name_that_g=7\n",
-        "label agree 2=一般\n", "label agree .a=未回答\n", "label agree .b=不适用（按问卷逻辑跳过）\n",
+        "label agree 2=一般\n", "label agree .a=未作答\n", "label agree .b=不适用（按问卷逻辑跳过）\n",
         NULL};
     expect(dump, want);
     free(dump);

@@ -138,6 +138,7 @@ static res_t *build(size_t ndims, const char *lang)
         G->n = (long)(20 + 3 * g);
         G->invited = (double)G->n + 10;
         G->response_rate = (double)G->n / G->invited;
+        G->rate_basis = RES_RATE_INVITED;
         G->cells = util_xcalloc(ndims, sizeof *G->cells);
         for (size_t d = 0; d < ndims; d++) {
             res_cell_t *C = &G->cells[d];
@@ -224,7 +225,7 @@ static res_t *build(size_t ndims, const char *lang)
     r->findings[1] = (res_finding_t){RES_F_WEAK_UNIT, 6, 0,
                                      {{"mean", 38}, {"n", 38}, {"diff", -17}, {"t", -5.5}, {"q", 8e-5}}, 5};
     r->findings[2] = (res_finding_t){RES_F_OVERCLAIM, 6, -1, {{"dimensions", (double)ndims}, {"gap", 52}}, 2};
-    r->findings[3] = (res_finding_t){RES_F_LOW_RESPONSE, 2, -1, {{"n", 26}, {"rate", 0.42}}, 2};
+    r->findings[3] = (res_finding_t){RES_F_LOW_RESPONSE, 2, -1, {{"n", 26}, {"rate", 0.42}, {"invited", 62}}, 3};
     r->findings[4] = (res_finding_t){RES_F_WEAK_UNIT, 5, 0,
                                      {{"mean", 20}, {"n", 3}, {"diff", -40}, {"t", -9}, {"q", 1e-4}}, 5};
     r->nwarnings = 2;
@@ -435,12 +436,12 @@ static void test_report_escapes_and_hides(void **state)
     assert_null(strstr(html, "<script"));
     assert_non_null(strstr(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; 多落实"));
     /* a finding worded in the report's language, names escaped */
-    assert_non_null(strstr(html, "<li>O&#39;Brien &quot;50%&quot; 局 {x}_^@`echo`（U03）回收率偏低：26 份，应答率 42%"));
+    assert_non_null(strstr(html, "<li>O&#39;Brien &quot;50%&quot; 局 {x}_^@`echo`（U03）回收率偏低：发放邀请码62个，收回26份（42%），结果的代表性有限。"));
     /* the self-vs-staff gaps are a table of the findings: a row per pair */
     assert_non_null(strstr(html, "<tr><td>U07 市水利局</td>"));
     assert_non_null(strstr(html, "<td class=\"n weak\">▲ 高估</td>"));
     /* a warning of the analysis, a sentence of its own in the report */
-    assert_non_null(strstr(html, "<li>clean：无法进行 Welch 方差分析（某组得分少于两个或没有变异）。</li>"));
+    assert_non_null(strstr(html, "<li>“廉洁型”维度无法进行Welch方差分析（某组得分少于两个或没有变异）。</li>"));
     assert_non_null(strstr(html, "一、总体情况"));
     assert_non_null(strstr(html, "二、主要发现"));
     assert_non_null(strstr(html, "附录一：方法说明"));

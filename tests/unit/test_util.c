@@ -18,12 +18,63 @@
 #include <string.h>
 
 #include "base/encoding.h"
+#include "base/texttab.h"
 #include "base/util.h"
 #include "tests/unit/testerr.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- UTF-8 ---- */
+
+/* A cut keeps whole characters and ends in "…" within the columns. */
+static void test_utf8_cut(void **state)
+{
+    (void)state;
+    static const struct { const char *s; size_t cols; const char *want; } cases[] = {
+        { "市委办公室", 10, "市委办公室" },             /* fits: unchanged */
+        { "市委办公室", 9, "市委办公\xE2\x80\xA6" },      /* 8 columns + "…" */
+        { "市委办公室", 8, "市委办\xE2\x80\xA6" },        /* never half a character */
+        { "U01市委", 4, "U01\xE2\x80\xA6" },
+        { "abcdef", 3, "ab\xE2\x80\xA6" },
+        { NULL, 3, "" },
+    };
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        char *c = util_utf8_cut(cases[i].s, cases[i].cols);
+        if (strcmp(c, cases[i].want) != 0 || util_utf8_width(c) > cases[i].cols ||
+            !util_utf8_valid(c, strlen(c), NULL))
+            fail_msg("[%zu] cut to %zu: \"%s\", want \"%s\"", i, cases[i].cols, c, cases[i].want);
+        free(c);
+    }
+}
+
+/* Columns line up in display width: a Chinese heading is two columns a
+ * character; colour sequences take none; no trailing spaces. */
+static void test_texttab(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    texttab_t *t = texttab_new(3, "lrl");
+    texttab_limit(t, 2, 6);
+    texttab_add(t, "单位");
+    texttab_add(t, "人数");
+    texttab_add(t, "名称");
+    texttab_add(t, "U01");
+    texttab_addf(t, "%d", 37);
+    texttab_add(t, "市委办公室");                 /* 10 columns: cut to 6 */
+    texttab_add(t, "U02");
+    texttab_add(t, "\033[31m5\033[0m");          /* red, one column */
+    texttab_add(t, "");
+    assert_int_equal(texttab_rows(t), 3);
+    texttab_print(t, f, 2);
+    texttab_free(t);
+    fclose(f);
+    assert_string_equal(buf, "  单位  人数  名称\n"
+                             "  U01     37  市委\xE2\x80\xA6\n"
+                             "  U02      \033[31m5\033[0m\n");
+    free(buf);
+}
 
 static void test_utf8_width(void **state)
 {
@@ -597,6 +648,8 @@ int main(void)
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_diag),
+        cmocka_unit_test(test_utf8_cut),
+        cmocka_unit_test(test_texttab),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

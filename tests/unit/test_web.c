@@ -117,7 +117,7 @@ static void test_form_page(void **state)
     assert_non_null(strstr(html, "<div class=\"q bad\" id=\"q-n1\""));
     assert_non_null(strstr(html, "<p class=\"err\" id=\"e-n1\">请填写整数</p>"));
     assert_non_null(strstr(html, "<li><a href=\"#q-n1\">次数</a>"));
-    assert_non_null(strstr(html, "有 1 处需要修改"));
+    assert_non_null(strstr(html, "有1处需要修改"));
     /* the invalid number is given back as typed */
     assert_non_null(strstr(html, "name=\"q_n1\" value=\"12x\">"));
     /* relevance for the optional script, escaped */
@@ -337,6 +337,8 @@ static void test_qr(void **state)
     assert_int_equal(svgs, 9);
     assert_non_null(strstr(b.s, "&lt;问卷&gt;"));
     assert_non_null(strstr(b.s, "单位 &amp; 部门"));
+    /* the page's title is one Chinese phrase, not "邀请条 - <问卷>" */
+    assert_non_null(strstr(b.s, "<title>&lt;问卷&gt;邀请条</title>"));
     util_buf_free(&b);
     err_clear(&err);
 }
