@@ -110,6 +110,25 @@ static void x_run(util_buf_t *b, const char *rpr, const char *text)
     util_buf_adds(b, "</w:t></w:r>");
 }
 
+/* A run of running text: a minus before a number (" -9.03", "（-15.6")
+ * is written as the minus sign U+2212, which a line break does not part
+ * from its digits as it parts a hyphen ("t = -" at a line's end, "9.03"
+ * on the next).  Table cells keep their hyphens: a cell does not wrap
+ * inside a number. */
+static void x_prose(util_buf_t *b, const char *text)
+{
+    util_buf_t t = {0};
+    for (const char *s = text ? text : ""; *s; s++) {
+        int after_space = s == text || strchr(" (=", s[-1]) || (unsigned char)s[-1] >= 0x80;
+        if (*s == '-' && after_space && s[1] >= '0' && s[1] <= '9')
+            util_buf_adds(&t, "\xE2\x88\x92");
+        else
+            util_buf_addc(&t, *s);
+    }
+    x_run(b, NULL, t.s ? t.s : "");
+    util_buf_free(&t);
+}
+
 /* A complex field: instr with result shown until it is updated. */
 static void x_field(util_buf_t *b, const char *instr, const char *result)
 {
@@ -219,7 +238,7 @@ void docx_para(docx_t *x, const char *cls, const char *text)
     util_buf_adds(&x->body, "<w:p>");
     if (st)
         util_buf_addf(&x->body, "<w:pPr><w:pStyle w:val=\"%s\"/></w:pPr>", st);
-    x_run(&x->body, NULL, text);
+    x_prose(&x->body, text);
     util_buf_adds(&x->body, "</w:p>\n");
 }
 
@@ -235,7 +254,7 @@ void docx_list_item(docx_t *x, const char *text)
     util_buf_addf(&x->body, "<w:p><w:pPr><w:pStyle w:val=\"ListParagraph\"/><w:numPr><w:ilvl w:val=\"0\"/>"
                             "<w:numId w:val=\"%d\"/></w:numPr></w:pPr>",
                   x->list_num ? x->list_num : 2);
-    x_run(&x->body, NULL, text);
+    x_prose(&x->body, text);
     util_buf_adds(&x->body, "</w:p>\n");
 }
 
@@ -788,10 +807,13 @@ static char *styles_xml(const docx_t *x)
                       "<w:styles xmlns:w=\"%s\"><w:docDefaults><w:rPrDefault><w:rPr>",
                   ns_w);
     fonts(&b, "Times New Roman", x->zh ? "仿宋_GB2312" : "SimSun");
+    /* the Latin text's language is English even in a Chinese document,
+     * as Word sets it: marked Chinese, LibreOffice breaks a line inside a
+     * number ("8." at a line's end, "6 分" on the next) */
     util_buf_addf(&b, "<w:kern w:val=\"2\"/><w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/>"
                       "<w:lang w:val=\"%s\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault>"
                       "<w:pPrDefault><w:pPr><w:widowControl/></w:pPr></w:pPrDefault></w:docDefaults>\n",
-                  x->lay->body_hp, x->lay->body_hp, x->zh ? "zh-CN" : "en-GB");
+                  x->lay->body_hp, x->lay->body_hp, x->zh ? "en-US" : "en-GB");
     if (x->zh)
         styles_zh(&b);
     else
