@@ -13,8 +13,12 @@
  * checked against R in tests/fixtures/rcheck.
  */
 #include "analysis/analyze.h"
+#include "analysis/crosstab.h"
 #include "analysis/findings.h"
 #include "analysis/quality.h"
+#include "analysis/groups.h"
+#include "analysis/points.h"
+#include "analysis/questions.h"
 #include "analysis/scan.h"
 #include "analysis/stats.h"
 #include "analysis/suppress.h"
@@ -47,8 +51,10 @@ typedef struct {
     char *form_id;
     int wave, wave0;         /* 0: no comparison wave */
     int li;                  /* the form's language for r->lang */
-    int by_pos;              /* the --by item's form position, -1 by unit */
-    double *headcount;       /* per unit group, NAN unknown */
+    int by_pos;              /* the --by item's form position, -1 through units */
+    groups_t groups;         /* the grouping; its groups move to r */
+    questions_t *questions;  /* an_opts_t.questions */
+    xtab_t *xtab;            /* an_opts_t.crosstab */
     scan_t sc, sc0;
 } run_t;
 
@@ -151,108 +157,12 @@ static int pick_waves(run_t *u, err_t *err)
     return 0;
 }
 
-/* ---- the groups ---- */
-
-typedef struct {
-    res_t *r;
-    int *unit_group;         /* units.id -> group index, -1 */
-    size_t nunit_ids;
-    double *headcount;       /* per group, NAN unknown */
-    size_t ngroups, capgroups;
-} unitload_t;
-
-static int on_unit(void *ud, const store_unit_t *u)
-{
-    unitload_t *ul = ud;
-    if ((size_t)u->id >= ul->nunit_ids) {
-        size_t n = (size_t)u->id + 64;
-        ul->unit_group = util_xrealloc(ul->unit_group, n * sizeof *ul->unit_group);
-        for (size_t i = ul->nunit_ids; i < n; i++)
-            ul->unit_group[i] = -1;
-        ul->nunit_ids = n;
-    }
-    if (ul->ngroups == ul->capgroups) {
-        ul->capgroups = ul->capgroups ? ul->capgroups * 2 : 64;
-        ul->r->groups = util_xrealloc(ul->r->groups, ul->capgroups * sizeof *ul->r->groups);
-        ul->headcount = util_xrealloc(ul->headcount, ul->capgroups * sizeof *ul->headcount);
-    }
-    res_group_t *g = &ul->r->groups[ul->ngroups];
-    memset(g, 0, sizeof *g);
-    g->code = util_xstrdup(u->code);
-    g->name = util_xstrdup(u->name);
-    g->invited = NAN;
-    g->response_rate = NAN;
-    ul->headcount[ul->ngroups] = u->headcount >= 0 ? (double)u->headcount : NAN;
-    ul->unit_group[u->id] = (int)ul->ngroups++;
-    ul->r->ngroups = ul->ngroups;
-    return 0;
-}
-
-/* The groups are the units; ul gets their ids' map and headcounts. */
-static int groups_by_unit(run_t *u, unitload_t *ul, err_t *err)
-{
-    res_t *r = u->r;
-    const form_t *f = u->f;
-    ul->r = r;
-    if (store_unit_list(u->s, on_unit, ul, err) != 0)
-        return -1;
-    /* The units table holds one name per unit, usually in the form's own
-     * language; a form whose unit question labels the unit in the
-     * report's language (a label::English (en) column) names it so in
-     * that report.  The store's name stays where the form has none. */
-    int up = f->unit_field ? form_item_index(f, f->unit_field) : -1;
-    if (up >= 0 && f->items[up].type == FORM_SELECT_ONE && u->li >= 0 && u->li < FORM_MAX_LANGS)
-        for (size_t g = 0; g < r->ngroups; g++) {
-            const form_list_t *l = &f->lists[f->items[up].list];
-            int ch = form_list_choice(l, r->groups[g].code);
-            const char *name = ch >= 0 && l->choices[ch].label ? l->choices[ch].label[u->li] : NULL;
-            if (name && *name) {
-                free(r->groups[g].name);
-                r->groups[g].name = util_xstrdup(name);
-            }
-        }
-    r->group_by = util_xstrdup("unit");
-    return 0;
-}
-
-/* The groups are the choices of the select_one question o->by. */
-static int groups_by_item(run_t *u, err_t *err)
-{
-    res_t *r = u->r;
-    const form_t *f = u->f;
-    int p = form_item_index(f, u->o->by);
-    if (p < 0 || f->items[p].type != FORM_SELECT_ONE) {
-        err_set(err, ERR_FAIL, _("--by %s: not a select_one question of %s"), u->o->by, u->form_id);
-        return -1;
-    }
-    const form_list_t *l = &f->lists[f->items[p].list];
-    r->ngroups = l->nchoices;
-    r->groups = util_xcalloc(l->nchoices + 1, sizeof *r->groups);
-    for (size_t c = 0; c < l->nchoices; c++) {
-        r->groups[c].code = util_xstrdup(l->choices[c].name);
-        r->groups[c].name = util_xstrdup(form_text(f, l->choices[c].label, u->li));
-        r->groups[c].invited = r->groups[c].response_rate = NAN;
-    }
-    r->group_by = util_xstrdup(u->o->by);
-    r->group_label = util_xstrdup(form_text(f, f->items[p].label, u->li));
-    u->by_pos = p;
-    return 0;
-}
-
 /* ---- the scan ---- */
 
 static int on_count_sum(void *ud, int unit, long n)
 {
     (void)unit;
     *(long *)ud += n;
-    return 0;
-}
-
-static int on_unit_maxid(void *ud, const store_unit_t *u)
-{
-    int *maxid = ud;
-    if (u->id > *maxid)
-        *maxid = u->id;
     return 0;
 }
 
@@ -284,92 +194,55 @@ static int want_quality(run_t *u, err_t *err)
 static int group_and_scan(run_t *u, err_t *err)
 {
     const an_opts_t *o = u->o;
-    unitload_t ul = {0};
-    int rc = -1, maxid = 0;
-    int by_unit = !o->by || strcmp(o->by, "unit") == 0;
-    u->by_pos = -1;
-    if ((by_unit ? groups_by_unit(u, &ul, err) : groups_by_item(u, err)) != 0)
-        goto cleanup;
-    scan_init(&u->sc, u->f, u->r->ngroups, u->by_pos, ul.unit_group, ul.nunit_ids, 0);
-    ul.unit_group = NULL;   /* the scan's now */
-    u->headcount = ul.headcount;
-    ul.headcount = NULL;
-    if (store_unit_list(u->s, on_unit_maxid, &maxid, err) != 0)
-        goto cleanup;
-    scan_cross_init(&u->sc, (size_t)maxid + 1);
-    if (by_unit && scan_self_dims(u->s, &u->sc, err) != 0)
-        goto cleanup;
+    groups_t *g = &u->groups;
+    res_t *r = u->r;
+    if (groups_load(u->s, u->f, u->li, o->by, g, err) != 0)
+        return -1;
+    /* the groups move to the res_t */
+    r->groups = g->groups;
+    r->ngroups = g->ngroups;
+    g->groups = NULL;
+    r->group_by = util_xstrdup(g->group_by);
+    r->group_label = g->group_label ? util_xstrdup(g->group_label) : NULL;
+    u->by_pos = g->by_pos;
+    scan_init(&u->sc, u->f, r->ngroups, u->by_pos, groups_copy(g, g->unit_group), g->nids, 0);
+    scan_unit_sets(&u->sc, g->grouping, groups_copy(g, g->ucat), g->ncat, groups_copy(g, g->upar), g->npar,
+                   g->nids);
+    scan_cross_init(&u->sc, g->nids);
+    if (o->questions) {
+        int up = u->f->unit_field ? form_item_index(u->f, u->f->unit_field) : -1;
+        u->sc.questions = u->questions = questions_new(u->f, r->ngroups, u->by_pos, up);
+    }
+    if (o->crosstab && !(u->sc.xtab = u->xtab = xtab_new(u->f, o->crosstab, r->group_by, r->ngroups, err)))
+        return -1;
+    if (g->grouping == SCAN_G_UNIT && scan_self_dims(u->s, &u->sc, err) != 0)
+        return -1;
     if (want_quality(u, err) != 0)
-        goto cleanup;
+        return -1;
     if (o->progress) {
         u->sc.progress = o->progress;
         u->sc.progress_ud = o->progress_ud;
         if (store_count_by_unit(u->s, u->form_id, u->wave, on_count_sum, &u->sc.total, err) != 0 ||
             (u->wave0 && store_count_by_unit(u->s, u->form_id, u->wave0, on_count_sum, &u->sc.total, err) != 0))
-            goto cleanup;
+            return -1;
         o->progress(o->progress_ud, 0, u->sc.total);
     }
     if (scan_run(&u->sc, u->s, u->form_id, u->wave, err) != 0)
-        goto cleanup;
+        return -1;
     if (u->sc.respondents == 0 && u->sc.excluded > 0) {
         err_set(err, ERR_FAIL, _("every response to %s in wave %s is flagged as careless; nothing "
                                  "is left to analyse without --exclude-careless"), u->form_id,
-                u->r->wave);
-        goto cleanup;
+                r->wave);
+        return -1;
     }
     if (u->sc.respondents == 0) {
-        err_set(err, ERR_NOTFOUND, _("no responses to %s in wave %s"), u->form_id, u->r->wave);
-        goto cleanup;
+        err_set(err, ERR_NOTFOUND, _("no responses to %s in wave %s"), u->form_id, r->wave);
+        return -1;
     }
-    u->r->respondents = u->sc.respondents;
-    for (size_t i = 0; i < u->r->ngroups; i++)
-        u->r->groups[i].n = u->sc.gn[i];
-    rc = 0;
-cleanup:
-    free(ul.unit_group);
-    free(ul.headcount);
-    return rc;
-}
-
-typedef struct {
-    int *unit_group;
-    size_t nunit_ids;
-    double *invited;
-} tokload_t;
-
-static int on_tokens(void *ud, int unit, long issued, long used)
-{
-    tokload_t *t = ud;
-    (void)used;
-    if (unit > 0 && (size_t)unit < t->nunit_ids && t->unit_group[unit] >= 0)
-        t->invited[t->unit_group[unit]] = (double)issued;
-    return 0;
-}
-
-/* Units' response rates: responses over invitations issued, else over the
- * units table's headcount. */
-static int response_rates(run_t *u, err_t *err)
-{
-    res_t *r = u->r;
-    tokload_t tl = {u->sc.unit_group, u->sc.nunit_ids, util_xmalloc((r->ngroups + 1) * sizeof(double))};
+    r->respondents = u->sc.respondents;
     for (size_t i = 0; i < r->ngroups; i++)
-        tl.invited[i] = NAN;
-    int rc = store_tokens_by_unit(u->s, u->form_id, u->wave, on_tokens, &tl, err);
-    for (size_t i = 0; rc == 0 && i < r->ngroups; i++) {
-        res_group_t *G = &r->groups[i];
-        G->rate_basis = !isnan(tl.invited[i])   ? RES_RATE_INVITED
-                        : !isnan(u->headcount[i]) ? RES_RATE_HEADCOUNT
-                                                  : RES_RATE_NONE;
-        double inv = G->rate_basis == RES_RATE_INVITED ? tl.invited[i] : u->headcount[i];
-        /* those left out as careless did respond */
-        double responded = (double)G->n + (u->sc.exclude ? (double)u->sc.gflagged[i] : 0);
-        G->invited = inv;
-        G->response_rate = (inv > 0) ? responded / inv : NAN;
-        if (!(inv > 0))
-            G->rate_basis = RES_RATE_NONE;   /* a headcount of 0 is no base */
-    }
-    free(tl.invited);
-    return rc;
+        r->groups[i].n = u->sc.gn[i];
+    return 0;
 }
 
 /* Disclosure control (suppress.h) of one scan's groups: small groups,
@@ -401,7 +274,7 @@ static void hide_groups(run_t *u)
     }
     free(hidden);
     if (nested)
-        warn(r, RES_W_DIFFERENCING, -1, nested);
+        res_warn(r, RES_W_DIFFERENCING, -1, nested);
 }
 
 /* ---- per dimension ---- */
@@ -431,7 +304,7 @@ static void dim_items(run_t *u, size_t d)
         D->alpha_ci_low = a.ci_low;
         D->alpha_ci_high = a.ci_high;
     } else {
-        warn(r, k < 2 ? RES_W_ALPHA_ONE_ITEM : D->alpha_n < 2 ? RES_W_ALPHA_FEW : RES_W_ALPHA_NOVAR,
+        res_warn(r, k < 2 ? RES_W_ALPHA_ONE_ITEM : D->alpha_n < 2 ? RES_W_ALPHA_FEW : RES_W_ALPHA_NOVAR,
              (long)d, 0);
     }
     for (size_t j = 0; j < k; j++) {
@@ -544,14 +417,14 @@ static void dim_between(run_t *u, size_t d)
     }
     int why = anova_trouble(nb, N, &an, ok);
     if (why >= 0)
-        warn(r, (res_wkind_t)why, (long)d, 0);
+        res_warn(r, (res_wkind_t)why, (long)d, 0);
     D->welch_f = D->welch_df1 = D->welch_df2 = D->welch_p = NAN;
     if (stats_welch_anova(bs, nb, &D->welch_f, &D->welch_df1, &D->welch_df2, &D->welch_p) != 0)
-        warn(r, nb < 2 ? RES_W_WELCH_GROUPS : RES_W_WELCH_GROUPVAR, (long)d, 0);
+        res_warn(r, nb < 2 ? RES_W_WELCH_GROUPS : RES_W_WELCH_GROUPVAR, (long)d, 0);
     free(bs);
     D->kw_h = D->kw_df = D->kw_p = NAN;
     if (stats_kruskal(vals, nv, counts, nb, &D->kw_h, &D->kw_df, &D->kw_p) != 0)
-        warn(r, nb < 2 ? RES_W_KRUSKAL_GROUPS : RES_W_KRUSKAL_TIES, (long)d, 0);
+        res_warn(r, nb < 2 ? RES_W_KRUSKAL_GROUPS : RES_W_KRUSKAL_TIES, (long)d, 0);
     free(vals);
     free(counts);
 }
@@ -572,14 +445,14 @@ static void dim_stats(run_t *u, size_t d)
     D->sd = stats_acc_sd(pop);
     stats_mean_ci(pop, 0.95, &D->ci_low, &D->ci_high);
     if (pop->n >= 2 && isnan(D->ci_low))
-        warn(r, RES_W_CONSTANT, (long)d, 0);
+        res_warn(r, RES_W_CONSTANT, (long)d, 0);
     D->grand = D->mean;
     dim_items(u, d);
     dim_between(u, d);
     D->deviation = dev->n > 0 ? dev->mean : NAN;
     D->dev_t = D->dev_df = D->dev_p = D->dev_q = NAN;
     if (stats_one_sample_t(dev, 0.0, &D->dev_t, &D->dev_df, &D->dev_p) != 0)
-        warn(r, dev->n == 0 && pop->n > 0 ? RES_W_DEV_NOOTHER : RES_W_DEV_NOVAR, (long)d, 0);
+        res_warn(r, dev->n == 0 && pop->n > 0 ? RES_W_DEV_NOOTHER : RES_W_DEV_NOVAR, (long)d, 0);
 }
 
 static int cmp_dim_mean_desc(const void *a, const void *b)
@@ -684,6 +557,19 @@ static void cell_stats(res_t *r, const scan_t *sc, size_t gi, size_t d)
     C->funnel = funnel(C->mean, D->grand, se);
 }
 
+/* Group gi's mean answer to each item of each dimension, as given (the
+ * feedback report sets them against the city's item means). */
+static void cell_items(res_t *r, const scan_t *sc, size_t gi)
+{
+    size_t k = 0;
+    r->groups[gi].item_means = util_xcalloc(sc->nscored + 1, sizeof(double));
+    for (size_t d = 0; d < r->ndims; d++)
+        for (size_t j = 0; j < sc->ndimitems[d]; j++) {
+            const stats_acc_t *a = &sc->gitem[gi * sc->nscored + (size_t)sc->item_slot[sc->dimitems[d][j]]];
+            r->groups[gi].item_means[k++] = a->n > 0 ? a->mean : NAN;
+        }
+}
+
 /* Moves group i's comments into the res_t when it is a unit of at least
  * comment_min respondents.  Never under --by groups: the same verbatim
  * comment under a unit and under a --by group names its author as one
@@ -692,7 +578,7 @@ static void cell_comments(run_t *u, size_t i)
 {
     res_group_t *G = &u->r->groups[i];
     scan_t *sc = &u->sc;
-    if (u->by_pos >= 0 || G->n < u->r->comment_min)
+    if (u->groups.grouping != SCAN_G_UNIT || G->n < u->r->comment_min)
         return;
     G->ncomments = sc->ncomments[i];
     G->comments = util_xcalloc(G->ncomments + 1, sizeof *G->comments);
@@ -716,9 +602,9 @@ static void cell_warnings(res_t *r)
             nofunnel += C->funnel == RES_FUNNEL_NONE;
         }
         if (constant)
-            warn(r, RES_W_CONSTANT_GROUPS, (long)d, constant);
+            res_warn(r, RES_W_CONSTANT_GROUPS, (long)d, constant);
         if (nofunnel)
-            warn(r, RES_W_FUNNEL, (long)d, 0);
+            res_warn(r, RES_W_FUNNEL, (long)d, 0);
     }
 }
 
@@ -736,6 +622,7 @@ static void cells(run_t *u)
         G->cells = util_xcalloc(r->ndims + 1, sizeof *G->cells);
         for (size_t d = 0; d < r->ndims; d++)
             cell_stats(r, sc, i, d);
+        cell_items(r, sc, i);
         ncells += r->ndims;
         cell_comments(u, i);
     }
@@ -903,13 +790,22 @@ static int gaps(run_t *u, err_t *err)
     stats_acc_t *self = util_xcalloc((r->ngroups + 1) * (r->ndims + 1), sizeof *self);
     stats_acc_t *overall = util_xcalloc(r->ngroups + 1, sizeof *overall);
     size_t *untested = util_xcalloc(r->ndims + 1, sizeof *untested);
-    int rc = scan_self(u->s, u->wave, &u->sc, self, overall, &r->self_responses, err);
+    size_t nc = (r->ngroups + 1) * (r->ndims + 1);
+    scan_points_t pts = {util_xcalloc(nc, sizeof(double)), util_xcalloc(nc, sizeof(double)),
+                         util_xcalloc(r->ngroups + 1, sizeof(double)), util_xcalloc(r->ndims + 1, 1)};
+    int rc = scan_self(u->s, u->wave, &u->sc, self, overall, &pts, &r->self_responses, err);
+    if (rc == 0)
+        points_build(r, &pts);
+    free(pts.bonus);
+    free(pts.deduction);
+    free(pts.responses);
+    free(pts.dims);
     for (size_t i = 0; rc == 0 && i < r->ngroups; i++)
         if (r->groups[i].cells)
             gap_unit(u, i, self, &overall[i], untested);
     for (size_t d = 0; rc == 0 && d < r->ndims; d++)
         if (untested[d])
-            warn(r, RES_W_GAP_UNTESTED, (long)d, untested[d]);
+            res_warn(r, RES_W_GAP_UNTESTED, (long)d, untested[d]);
     gap_detect(u);
     free(self);
     free(overall);
@@ -967,7 +863,7 @@ static int changes(run_t *u, err_t *err)
     }
     free(hidden0);
     if (lost)
-        warn(r, RES_W_COMPARE_HIDDEN, -1, lost);
+        res_warn(r, RES_W_COMPARE_HIDDEN, -1, lost);
     double *pvals = util_xmalloc((r->nchanges + 1) * sizeof *pvals);
     double *qvals = util_xmalloc((r->nchanges + 1) * sizeof *qvals);
     for (size_t i = 0; i < r->nchanges; i++)
@@ -1011,10 +907,11 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, err_t *err)
         goto cleanup;
     }
     if (o->min_n < RES_MIN_N_SAFE)
-        warn(r, RES_W_SMALL_MIN_N, -1, 0);
+        res_warn(r, RES_W_SMALL_MIN_N, -1, 0);
     if (pick_form(&u, err) != 0 || pick_waves(&u, err) != 0 || group_and_scan(&u, err) != 0)
         goto cleanup;
-    if (u.by_pos < 0 && response_rates(&u, err) != 0)
+    if (u.by_pos < 0 && groups_rates(s, u.form_id, u.wave, &u.groups, r->groups, r->ngroups,
+                                       u.sc.exclude ? u.sc.gflagged : NULL, err) != 0)
         goto cleanup;
     hide_groups(&u);
     dims(&u);
@@ -1025,16 +922,35 @@ int an_run(store_t *s, const an_opts_t *o, res_t **out, err_t *err)
         quality_drivers(r, &u.sc, u.f->outcome_field, form_text(u.f, u.f->items[pos].label, u.li));
     }
     quality_careless(r, &u.sc);
-    if (u.by_pos < 0 && gaps(&u, err) != 0)   /* self scores are by unit */
+    if (u.questions)
+        questions_result(u.questions, u.li, r);
+    if (u.xtab)
+        xtab_result(u.xtab, u.li, r);
+    if (u.groups.grouping == SCAN_G_UNIT && gaps(&u, err) != 0)   /* self scores are by unit */
         goto cleanup;
     if (o->compare_wave && changes(&u, err) != 0)
         goto cleanup;
     findings_build(r);
+    if (o->rollup && u.groups.grouping == SCAN_G_UNIT && u.groups.ncat > 0) {
+        /* its own disclosure control: a category is shown by the rules of
+         * an analysis by category, whatever its units are */
+        an_opts_t o2 = *o;
+        o2.by = "category";
+        o2.rollup = o2.questions = 0;
+        o2.crosstab = o2.compare_wave = NULL;
+        o2.progress = NULL;
+        o2.form_id = r->form_id;
+        o2.wave = r->wave;
+        if (an_run(s, &o2, &r->rollup, err) != 0)
+            goto cleanup;
+    }
     *out = r;
     u.r = NULL;
     rc = 0;
 cleanup:
-    free(u.headcount);
+    groups_free(&u.groups);
+    questions_free(u.questions);
+    xtab_free(u.xtab);
     if (u.r && !u.r->groups)
         u.r->ngroups = 0;
     res_free(u.r);

@@ -33,6 +33,10 @@ typedef struct {
     int drivers;                /* key drivers of the form's outcome (res_t.drivers) */
     int screen;                 /* careless-answer screening (res_t.careless) */
     int exclude_careless;       /* screen, and leave the flagged out of everything */
+    int questions;              /* 1: count every question (res_t.questions) */
+    const char *crosstab;       /* NULL, or "A,B": cross-tabulate two questions */
+    int rollup;                 /* 1: by unit, also the analysis by category
+                                   (res_t.rollup: the units table's subtotals) */
     /* NULL, or called every few thousand responses read, with the
      * responses read so far and the number the scans will read (a
      * command draws a progress line with it; the library prints nothing).
@@ -44,8 +48,9 @@ typedef struct {
 void an_opts_default(an_opts_t *o);
 
 /* Runs the analysis.  *out is the caller's (res_free).  Returns 0, or -1
- * with err: no such form or wave, no responses, bad --by item,
- * min_n below RES_MIN_N_SAFE without allow_small_groups. */
+ * with err: no such form or wave, no responses, bad --by item or
+ * --crosstab question, min_n below RES_MIN_N_SAFE without
+ * allow_small_groups. */
 int an_run(store_t *s, const an_opts_t *o, res_t **out, err_t *err);
 
 #endif

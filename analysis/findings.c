@@ -174,6 +174,54 @@ static void priority_findings(res_t *r)
     free(order);
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* R quantile(v, p, type = 7) of v[n] (sorted in place). */
+static double quantile7(double *v, size_t n, double p)
+{
+    if (!n)
+        return NAN;
+    qsort(v, n, sizeof *v, cmp_dbl);
+    double h = (double)(n - 1) * p, lo = floor(h);
+    size_t i = (size_t)lo;
+    return v[i] + (h - lo) * ((i + 1 < n ? v[i + 1] : v[i]) - v[i]);
+}
+
+/* "Saying counts as doing" on the campaign's own yardstick: units whose
+ * net points on a dimension are in the top quarter of the shown units'
+ * (at or above the upper quartile, and above the median, so that a
+ * dimension where most units tie names nobody) while their staff score
+ * there is weak (the weak-unit test: significantly below all other
+ * respondents).  A lowest-quarter staff score alone was tried: on a
+ * simulated city with no link between points and staff scores it named
+ * nine units, noise; the tested weakness names only the planted ones. */
+static void points_findings(res_t *r)
+{
+    double *net = util_xmalloc((r->npoints + 1) * sizeof *net);
+    for (size_t d = 0; d < r->ndims; d++) {
+        size_t n = 0;
+        for (size_t i = 0; i < r->npoints; i++)
+            if (r->points[i].dim == d && isfinite(r->groups[r->points[i].group].cells[d].mean))
+                net[n++] = r->points[i].net;
+        if (n < 4)   /* no quarters to speak of */
+            continue;
+        double q3 = quantile7(net, n, 0.75), med = quantile7(net, n, 0.5);
+        for (size_t i = 0; i < r->npoints; i++) {
+            const res_points_t *P = &r->points[i];
+            const res_cell_t *C = &r->groups[P->group].cells[d];
+            if (P->dim != d || !C->weak || !(P->net >= q3 && P->net > med))
+                continue;
+            add(r, RES_F_POINTS_UNMATCHED, (long)P->group, (long)d, 6, "net", P->net, "net_q3", q3, "mean",
+                C->mean, "diff", C->diff, "q", C->q, "units", (double)n);
+        }
+    }
+    free(net);
+}
+
 /* Low response, one finding per shown unit that has answered at all, its
  * rate against what is known (findings.h); the units without a response,
  * and those whose rate has no base while others' have, go to the two
@@ -211,6 +259,7 @@ void findings_build(res_t *r)
     weak_cells(r);
     gap_findings(r, RES_OVERCLAIM);
     gap_findings(r, RES_UNDERCLAIM);
+    points_findings(r);
     for (size_t d = 0; d < r->ndims; d++) {
         const res_dim_t *D = &r->dims[d];
         if (!isnan(D->alpha) && D->alpha < 0.7)

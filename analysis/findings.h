@@ -25,6 +25,9 @@
  *   poor_fit        cfi, tli, rmsea, srmr (the CFA); dim -1
  *   low_ave         ave, omega: a dimension whose items do not converge
  * item is an index into res_t.validity->items, other_dim into dims[].
+ *   points_unmatched  net (the unit's net points on the dimension), net_q3
+ *                   (the units' upper quartile), mean, diff, q (its staff's
+ *                   score, weak by the weak-unit test), units
  */
 #ifndef GS_FINDINGS_H
 #define GS_FINDINGS_H
@@ -46,7 +49,8 @@
 
 /* Appends r's findings from the flags and numbers already in r: weak
  * dimensions, weak cells, self-vs-staff gaps (units with the largest gap
- * first), unreliable dimensions, low response, changes, first priorities
+ * first), points in the top quarter against a weak staff score,
+ * unreliable dimensions, low response, changes, first priorities
  * (most important first), then measurement quality.  Nothing of a
  * suppressed group.  Fills r->silent and r->unrated (results.h). */
 void findings_build(res_t *r);

@@ -78,7 +78,9 @@ void res_free(res_t *r)
         res_group_t *G = &r->groups[g];
         free(G->code);
         free(G->name);
+        free(G->category);
         free(G->cells);
+        free(G->item_means);
         for (size_t c = 0; c < G->ncomments; c++)
             free(G->comments[c]);
         free(G->comments);
@@ -97,7 +99,51 @@ void res_free(res_t *r)
     free(r->lang);
     free(r->group_by);
     free(r->group_label);
+    for (size_t i = 0; i < r->nquestions; i++)
+        res_question_free(&r->questions[i], r->ngroups);
+    free(r->questions);
+    res_crosstab_free(r->crosstab);
+    free(r->points);
+    free(r->points_vs_staff);
+    res_free(r->rollup);
     free(r);
+}
+
+static void free_names(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void res_question_free(res_question_t *q, size_t ngroups)
+{
+    free(q->name);
+    free(q->label);
+    free_names(q->choice_names, q->nchoices);
+    free_names(q->choice_labels, q->nchoices);
+    free(q->all.counts);
+    for (size_t g = 0; q->groups && g < ngroups; g++)
+        free(q->groups[g].counts);
+    free(q->groups);
+}
+
+void res_crosstab_free(res_crosstab_t *x)
+{
+    if (!x)
+        return;
+    free(x->rows);
+    free(x->cols);
+    free(x->row_label);
+    free(x->col_label);
+    free_names(x->row_names, x->nrows);
+    free_names(x->row_labels, x->nrows);
+    free_names(x->col_names, x->ncols);
+    free_names(x->col_labels, x->ncols);
+    free(x->table);
+    free(x->row_tot);
+    free(x->col_tot);
+    free(x);
 }
 
 const char *res_funnel_name(res_funnel_t f)
@@ -124,7 +170,13 @@ const char *res_fkind_name(res_fkind_t k)
                                     "underclaim",     "unreliable",    "low_response",
                                     "improved",       "declined",      "factor_count",
                                     "cross_loading",  "low_loading",   "poor_fit",
-                                    "low_ave",        "priority"};
+                                    "low_ave",        "priority",      "points_unmatched"};
+    return n[k];
+}
+
+const char *res_qkind_name(res_qkind_t k)
+{
+    static const char *const n[] = {"choice", "multiple", "number", "text"};
     return n[k];
 }
 

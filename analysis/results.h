@@ -72,6 +72,7 @@ typedef enum { RES_RATE_NONE, RES_RATE_INVITED, RES_RATE_HEADCOUNT } res_rate_t;
 
 typedef struct {
     char *code, *name;
+    char *category;          /* a unit's category in the units table, NULL none */
     long n;                  /* responses in the group (those left in: under
                                 --exclude-careless, without the flagged) */
     long flagged;            /* careless screening (analyze --screen): the
@@ -81,6 +82,10 @@ typedef struct {
     double response_rate;    /* NAN when unknown */
     res_rate_t rate_basis;
     res_cell_t *cells;       /* ndims, NULL when suppressed */
+    double *item_means;      /* every dimension's items in the order of
+                                dims[].items, dimension by dimension: the
+                                group's mean answer (as given); NULL when
+                                suppressed */
     char **comments;         /* only units of >= res_t.comment_min, in an
                                 order set by their text alone */
     size_t ncomments;
@@ -126,12 +131,94 @@ typedef struct {
     res_changeflag_t flag;
 } res_change_t;
 
+/* ---- every question counted (analyze --items) ---- */
+
+typedef enum { RES_Q_CHOICE, RES_Q_MULTIPLE, RES_Q_NUMBER, RES_Q_TEXT } res_qkind_t;
+
+/* One question's answers among some respondents: everyone, or one shown
+ * group.  Percentages are of n, those who answered. */
+typedef struct {
+    double n;                /* answered */
+    double not_answered;     /* asked (relevant) but left blank */
+    double not_applicable;   /* not asked: its `relevant` (or its group's) was false */
+    double *counts;          /* nchoices answers per choice (select_multiple:
+                                respondents who ticked it; NAN: a choice that
+                                is a hidden group of this analysis); NULL for
+                                other kinds */
+    double mean, sd;         /* numbers, and choices whose names are numbers */
+    double min, q1, median, q3, max;   /* numbers only, everyone only (R
+                                quantile type 7); else NAN */
+} res_qstat_t;
+
+/* Groups are counted only for questions whose list has at most this many
+ * choices (the unit question of a province has 2,000). */
+#define RES_QGROUP_CHOICES 64
+
+typedef struct {
+    char *name, *label;
+    const char *type;        /* static: form_type_name of its type */
+    res_qkind_t kind;
+    int grouping;            /* 1: the question the groups are, 2: the
+                                form's unit question: their counts are
+                                group sizes, given only for shown groups
+                                (the unit question's only by unit) */
+    size_t nchoices;
+    char **choice_names, **choice_labels;
+    res_qstat_t all;
+    res_qstat_t *groups;     /* ngroups, or NULL (not counted per group); a
+                                hidden group's has n NAN and no counts */
+} res_question_t;
+
+/* ---- a cross-tabulation of two questions (analyze --crosstab A,B) ---- */
+
+typedef struct {
+    char *rows, *cols;       /* question names, or unit / category / parent */
+    char *row_label, *col_label;
+    size_t nrows, ncols;
+    char **row_names, **row_labels, **col_names, **col_labels;
+    double *table;           /* nrows x ncols respondents who answered both;
+                                NAN: a suppressed cell */
+    double *row_tot, *col_tot;   /* nrows, ncols (published whole) */
+    double n;                /* respondents who answered both */
+    size_t suppressed_cells;
+    int pooled_groups;       /* 1: the last row pools the analysis's groups
+                                not shown (and those in none), 2: the last
+                                column; 0: neither */
+    /* the chi-square test of independence over the table it may use: the
+     * table itself, or with the rows (pooled == 1) or the columns (2)
+     * that hold a suppressed cell merged into one, whose counts the
+     * margins give anyway; empty rows and columns left out */
+    int pooled;
+    double test_rows, test_cols;
+    double chisq, df, p, cramers_v;   /* NAN: no test (fewer than 2 x 2) */
+    int yates;               /* a 2 x 2 table: Yates' continuity correction, as R */
+    double min_expected;
+    size_t expected_below_5; /* cells expected below 5: R's warning */
+} res_crosstab_t;
+
+/* ---- the self-assessment's bonus and deduction points ---- */
+
+typedef struct {
+    size_t group, dim;       /* indexes into groups[] and dims[] */
+    double bonus, deduction, net;   /* the mean over the unit's self responses */
+    double responses;        /* self-assessments read for the unit */
+} res_points_t;
+
+/* Spearman's rho across shown units between net points and the staff mean
+ * on one dimension (R cor.test(method = "spearman")). */
+typedef struct {
+    size_t dim;
+    double rho, p, units;
+    const char *method;      /* static: "exact", "edgeworth" or "t" (R's choice) */
+} res_pvs_t;
+
 typedef enum {
     RES_F_WEAK_DIMENSION, RES_F_WEAK_UNIT, RES_F_OVERCLAIM, RES_F_UNDERCLAIM,
     RES_F_UNRELIABLE, RES_F_LOW_RESPONSE, RES_F_IMPROVED, RES_F_DECLINED,
     /* measurement quality (analyze --validity) and key drivers (--drivers) */
     RES_F_FACTOR_COUNT, RES_F_CROSS_LOADING, RES_F_LOW_LOADING, RES_F_POOR_FIT,
-    RES_F_LOW_AVE, RES_F_PRIORITY
+    RES_F_LOW_AVE, RES_F_PRIORITY,
+    RES_F_POINTS_UNMATCHED
 } res_fkind_t;
 
 #define RES_FKINDS (RES_F_PRIORITY + 1)
@@ -189,10 +276,16 @@ typedef enum {
     RES_W_DRV,               /* no key drivers */
     RES_W_DRV_NO_OUTCOME,    /* --drivers on a form without an outcome */
     RES_W_MAHA,              /* no Mahalanobis distances */
-    RES_W_VAL_HEYWOOD        /* dim: the CFA estimates a negative variance
+    RES_W_VAL_HEYWOOD,       /* dim: the CFA estimates a negative variance
                                 for its factor or an item (an improper
                                 solution): no standardized loadings, omega
                                 or AVE there */
+    RES_W_XTAB_CELLS,        /* count crosstab cells suppressed */
+    RES_W_XTAB_POOLED,       /* the chi-square test merged the rows (dim 1) or
+                                columns (dim 2) holding suppressed cells */
+    RES_W_XTAB_NOTEST,       /* no chi-square test: fewer than 2 x 2 left */
+    RES_W_XTAB_EXPECTED      /* count cells expected below 5: the chi-square
+                                approximation may be incorrect (R) */
 } res_wkind_t;
 
 /* Why a measurement-quality statistic is missing (the warnings' count). */
@@ -297,7 +390,7 @@ typedef struct {
     size_t count;
 } res_warning_t;
 
-typedef struct {
+typedef struct res {
     char *form_id, *form_title, *wave, *compare_wave;
     char *lang;              /* "zh" or "en" */
     long respondents;
@@ -335,6 +428,17 @@ typedef struct {
     res_validity_t *validity;   /* NULL unless asked for */
     res_drivers_t *drivers;
     res_careless_t *careless;
+    res_question_t *questions;   /* analyze --items, NULL otherwise */
+    size_t nquestions;
+    res_crosstab_t *crosstab;    /* analyze --crosstab, NULL otherwise */
+    res_points_t *points;    /* by unit: shown units with a self-assessment,
+                                dimensions with point items */
+    size_t npoints;
+    res_pvs_t *points_vs_staff;  /* per dimension with points */
+    size_t npvs;
+    struct res *rollup;      /* by unit, when asked: the same analysis by
+                                category (an_opts_t.rollup), for the
+                                subtotals of the units table; NULL else */
     /* Units listed once rather than one finding each (findings_build),
      * indexes into groups[], grouped by unit only: those without a
      * response in the wave, and the shown ones whose rate has no base (no
@@ -344,9 +448,12 @@ typedef struct {
 } res_t;
 
 void res_free(res_t *r);                      /* NULL is fine */
-void res_drvfit_free(res_drvfit_t *f);
-/* Appends a warning (words: render_warning). */
-void res_warn(res_t *r, res_wkind_t kind, long dim, size_t count);        /* its arrays; f itself is the caller's */
+void res_drvfit_free(res_drvfit_t *f);    /* its arrays; f itself is the caller's */
+/* Appends a warning (data, worded by render_warning). */
+void res_warn(res_t *r, res_wkind_t kind, long dim, size_t count);
+/* Their parts (ngroups: the length of q->groups). */
+void res_question_free(res_question_t *q, size_t ngroups);
+void res_crosstab_free(res_crosstab_t *x);    /* NULL is fine */
 /* The names of the JSON and CSV; NULL (null, an empty cell) for
  * RES_FUNNEL_NONE and RES_UNTESTED. */
 const char *res_funnel_name(res_funnel_t f);  /* "inside", "below_95", ... */
@@ -354,6 +461,7 @@ const char *res_gapflag_name(res_gapflag_t f);
 const char *res_changeflag_name(res_changeflag_t f);
 const char *res_fkind_name(res_fkind_t k);    /* "weak_dimension", ... */
 const char *res_quadrant_name(res_quadrant_t q); /* "priority", ...; NULL for none */
+const char *res_qkind_name(res_qkind_t k);    /* "choice", "multiple", "number", "text" */
 const char *res_rate_name(res_rate_t b);      /* "invitations", "headcount"; NULL */
 
 

@@ -12,6 +12,8 @@
  * the same wave (scan_self).
  */
 #include "analysis/scan.h"
+#include "analysis/crosstab.h"
+#include "analysis/questions.h"
 #include "base/util.h"
 #include "survey/score.h"
 
@@ -295,34 +297,72 @@ static int group_of(const scan_t *sc, const store_scan_row_t *r)
     return answer_choice(sc, r, sc->by_pos, sc->f->items[sc->by_pos].list);
 }
 
+/* Other groupings that are not questions (xpos) */
+enum { XPOS_UNIT = -1, XPOS_CATEGORY = -2, XPOS_PARENT = -3 };
+
 /* The respondent's group in other grouping k, or -1. */
 static long other_group_of(const scan_t *sc, size_t k, const store_scan_row_t *r)
 {
-    if (sc->xpos[k] < 0)
-        return (r->unit > 0 && (size_t)r->unit < sc->xsize[k]) ? r->unit : -1;
-    return answer_choice(sc, r, sc->xpos[k], sc->xlist[k]);
+    switch (sc->xpos[k]) {
+    case XPOS_UNIT: return (r->unit > 0 && (size_t)r->unit < sc->xsize[k]) ? r->unit : -1;
+    case XPOS_CATEGORY: return (r->unit > 0 && (size_t)r->unit < sc->nucat) ? sc->ucat[r->unit] : -1;
+    case XPOS_PARENT: return (r->unit > 0 && (size_t)r->unit < sc->nupar) ? sc->upar[r->unit] : -1;
+    default: return answer_choice(sc, r, sc->xpos[k], sc->xlist[k]);
+    }
 }
 
 /* A grouping with more groups than this is counted in the pair map: its
  * columns would take more of a row than most respondents' counts. */
 #define XDENSE_MAX 64
 
+void scan_unit_sets(scan_t *sc, scan_grouping_t grouping, int *ucat, size_t ncat, int *upar, size_t npar,
+                    size_t nids)
+{
+    free(sc->ucat);
+    free(sc->upar);
+    sc->grouping = grouping;
+    sc->ucat = ucat;
+    sc->upar = upar;
+    sc->ncat = ncat;
+    sc->npar = npar;
+    sc->nucat = sc->nupar = nids;
+}
+
 /* Sets up the cross-counts against every other grouping: by unit (unless
  * that is this analysis; unit ids index it directly) and by each other
- * select_one question.  nunit_ids bounds the unit ids. */
+ * select_one question; an analysis by category also against the parents,
+ * one by parent against the categories.  nunit_ids bounds the unit ids.
+ *
+ * Why an analysis by unit or by a question does not cross-count the
+ * categories and parents: a category is a union of whole units, so every
+ * attack that pairs a category with another grouping's blocks (a
+ * category less its shown units is its hidden ones) is found by the
+ * analysis by category, which hides categories until none works; and
+ * hiding fewer units than it predicts only widens what it subtracts.
+ * Checking the same pairs from the unit side too hid a unit in the demo
+ * city for every category holding one small unit, protecting nothing
+ * more. */
 void scan_cross_init(scan_t *sc, size_t nunit_ids)
 {
     const form_t *f = sc->f;
     sc->xunits = nunit_ids;
-    sc->xpos = util_xmalloc((f->nitems + 2) * sizeof *sc->xpos);
-    sc->xsize = util_xmalloc((f->nitems + 2) * sizeof *sc->xsize);
-    if (!sc->by_unit) {
-        sc->xpos[sc->nx] = -1;
+    sc->xpos = util_xmalloc((f->nitems + 4) * sizeof *sc->xpos);
+    sc->xsize = util_xmalloc((f->nitems + 4) * sizeof *sc->xsize);
+    if (sc->grouping != SCAN_G_UNIT) {
+        sc->xpos[sc->nx] = XPOS_UNIT;
         sc->xsize[sc->nx++] = nunit_ids;
+    }
+    if (sc->grouping == SCAN_G_PARENT && sc->ncat > 0) {
+        sc->xpos[sc->nx] = XPOS_CATEGORY;
+        sc->xsize[sc->nx++] = sc->ncat;
+    }
+    if (sc->grouping == SCAN_G_CATEGORY && sc->npar > 0) {
+        sc->xpos[sc->nx] = XPOS_PARENT;
+        sc->xsize[sc->nx++] = sc->npar;
     }
     for (size_t i = 0; i < f->nitems; i++)
         if (f->items[i].type == FORM_SELECT_ONE && f->items[i].list >= 0 &&
-            (sc->by_unit || (int)i != sc->by_pos)) {
+            (sc->grouping != SCAN_G_ITEM || (int)i != sc->by_pos)) {
             sc->xpos[sc->nx] = (int)i;
             sc->xsize[sc->nx++] = f->lists[f->items[i].list].nchoices;
         }
@@ -565,6 +605,10 @@ static int on_response(void *ud, const store_scan_row_t *r)
     score_response(sc);
     if (g >= 0)
         sc->gn[g]++;
+    if (sc->questions)
+        questions_add(sc->questions, r, sc->at, g);
+    if (sc->xtab)
+        xtab_add(sc->xtab, r, sc->at, g);
     /* respondents in no group have a row of their own after the groups:
      * the between-group statistics pool them with the hidden groups */
     size_t row = g >= 0 ? (size_t)g : sc->ngroups;
@@ -635,6 +679,7 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
                size_t nunit_ids, int light)
 {
     sc->by_unit = by_pos < 0;
+    sc->grouping = by_pos < 0 ? SCAN_G_UNIT : SCAN_G_ITEM;
     sc->by_pos = by_pos;
     sc->unit_group = unit_group;
     sc->nunit_ids = nunit_ids;
@@ -816,6 +861,8 @@ void scan_free(scan_t *sc)
     free(sc->xsp_at);
     free(sc->xpos);
     free(sc->xsize);
+    free(sc->ucat);
+    free(sc->upar);
     for (size_t d = 0; d < sc->ndims; d++) {
         free(sc->dimitems[d]);
         stats_cov_free(sc->cov ? sc->cov[d] : NULL);
@@ -898,6 +945,12 @@ int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, in
     if (sc->nunit_ids)
         memcpy(ug, sc->unit_group, sc->nunit_ids * sizeof *ug);
     scan_init(sc0, sc->f, sc->ngroups, sc->by_unit ? -1 : sc->by_pos, ug, sc->nunit_ids, 1);
+    int *ucat = util_xmalloc((sc->nucat + 1) * sizeof *ucat), *upar = util_xmalloc((sc->nupar + 1) * sizeof *upar);
+    if (sc->nucat)
+        memcpy(ucat, sc->ucat, sc->nucat * sizeof *ucat);
+    if (sc->nupar)
+        memcpy(upar, sc->upar, sc->nupar * sizeof *upar);
+    scan_unit_sets(sc0, sc->grouping, ucat, sc->ncat, upar, sc->npar, sc->nucat);
     sc0->progress = sc->progress;
     sc0->progress_ud = sc->progress_ud;
     sc0->done_before = sc->read;
@@ -924,10 +977,35 @@ typedef struct {
     const scan_t *target;    /* for unit_group */
     stats_acc_t *self;       /* ngroups x target ndims */
     stats_acc_t *overall;    /* ngroups: the response's mean over its dims */
+    scan_points_t *pts;      /* NULL: not wanted */
     long responses;
     double *x, *dimscore;    /* one response's answers by position, its scores by
                                 self dim (scan_one_self's, sized for sf) */
 } selfscan_t;
+
+/* The response's bonus and deduction points, by the target's dimensions. */
+static void self_points(const selfscan_t *ss, const store_scan_row_t *r, size_t g)
+{
+    const form_t *f = ss->sf;
+    size_t nd = ss->target->ndims;
+    ss->pts->responses[g] += 1;
+    for (size_t a = 0; a < r->n; a++) {
+        const form_item_t *it = &f->items[r->pos[a]];
+        if (!it->has_points || it->dim < 0 || ss->dimmap[it->dim] < 0)
+            continue;
+        size_t d = (size_t)ss->dimmap[it->dim];
+        double times = 0;
+        if (it->list >= 0 && f->lists[it->list].yesno)
+            times = r->text[a] && strcmp(r->text[a], "yes") == 0;
+        else if (isfinite(r->num[a]))
+            times = r->num[a];
+        double v = times * it->points;
+        if (v > 0)
+            ss->pts->bonus[g * nd + d] += v;
+        else
+            ss->pts->deduction[g * nd + d] -= v;
+    }
+}
 
 static int on_self(void *ud, const store_scan_row_t *r)
 {
@@ -955,6 +1033,8 @@ static int on_self(void *ud, const store_scan_row_t *r)
     }
     if (ok > 0)
         stats_acc_add(&ss->overall[g], osum / (double)ok);
+    if (ss->pts)
+        self_points(ss, r, g);
     return 0;
 }
 
@@ -1024,6 +1104,9 @@ static int scan_one_self(void *ud, const char *id, const form_t *sf, const int *
     selfrun_t *sr = ud;
     sr->ss.sf = sf;
     sr->ss.dimmap = (int *)dimmap;
+    for (size_t i = 0; sr->ss.pts && i < sf->nitems; i++)
+        if (sf->items[i].has_points && sf->items[i].dim >= 0 && dimmap[sf->items[i].dim] >= 0)
+            sr->ss.pts->dims[dimmap[sf->items[i].dim]] = 1;
     sr->ss.x = util_xcalloc(sf->nitems + 1, sizeof *sr->ss.x);
     sr->ss.dimscore = util_xcalloc(sf->ndims + 1, sizeof *sr->ss.dimscore);
     int rc = store_scan(sr->s, id, sr->wave, sf, on_self, &sr->ss, err);
@@ -1034,9 +1117,9 @@ static int scan_one_self(void *ud, const char *id, const form_t *sf, const int *
 }
 
 int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, stats_acc_t *overall,
-              long *nresp, err_t *err)
+              scan_points_t *pts, long *nresp, err_t *err)
 {
-    selfrun_t sr = {s, wave, {NULL, NULL, tg, self, overall, 0, NULL, NULL}};
+    selfrun_t sr = {s, wave, {NULL, NULL, tg, self, overall, pts, 0, NULL, NULL}};
     int rc = each_self_form(s, tg->f, scan_one_self, &sr, err);
     *nresp += sr.ss.responses;
     return rc;

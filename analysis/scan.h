@@ -29,6 +29,12 @@
 typedef struct scan_kw scan_kw_t;        /* distinct-score counts (Kruskal-Wallis) */
 typedef struct scan_chash scan_chash_t;  /* a choice list hashed */
 typedef struct scan_xmap scan_xmap_t;    /* cross-count pairs of many-group groupings */
+typedef struct scan_q scan_q_t;          /* one question's counts (analyze --items) */
+
+/* What the groups of an analysis are: the units, the choices of a
+ * select_one question, or the units' category or parent in the units
+ * table (a group is the units sharing it). */
+typedef enum { SCAN_G_UNIT, SCAN_G_ITEM, SCAN_G_CATEGORY, SCAN_G_PARENT } scan_grouping_t;
 
 typedef struct {
     const form_t *f;
@@ -40,10 +46,18 @@ typedef struct {
     size_t *scored_pos;      /* scored index -> form position */
     int light;               /* comparison wave: scores per group only */
     /* grouping */
-    int by_unit;
+    scan_grouping_t grouping;
+    int by_unit;             /* the groups come from the response's unit
+                                through unit_group (units, categories, parents) */
     int *unit_group;         /* units.id -> group index, -1 */
     size_t nunit_ids;
     int by_pos;              /* item position when grouping by an item */
+    /* the units table's categories and parents (--by category, --by
+     * parent): unit id -> index among them, -1 for none (scan_unit_sets;
+     * the scan's) */
+    int *ucat, *upar;
+    size_t nucat, nupar;     /* entries of ucat and upar (unit ids) */
+    size_t ncat, npar;       /* distinct categories and parents */
     /* the other groupings a researcher could ask for (by unit and by each
      * other select_one question), cross-counted against this one so that
      * a group nested in another with a difference under min_n is found.
@@ -114,6 +128,10 @@ typedef struct {
                                 response, -1 */
     char *is_text;           /* form position -> a text item (comments) */
     scan_chash_t *chash;     /* per list */
+    /* borrowed, NULL for none: every question counted (analyze --items),
+     * and the cross-tabulation (analyze --crosstab) */
+    struct questions *questions;
+    struct xtab *xtab;
     /* progress (an_opts_t): NULL, or called every few thousand responses
      * with those read by this and earlier scans, and all the scans will
      * read */
@@ -130,9 +148,17 @@ typedef struct {
 void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *unit_group,
                size_t nunit_ids, int light);
 
+/* The units' categories and parents (ucat, upar: unit id -> index
+ * among ncat categories and npar parents, -1 for none; nids entries
+ * each), which the scan takes over, and which grouping the analysis is
+ * (SCAN_G_UNIT unless told).  Before scan_cross_init. */
+void scan_unit_sets(scan_t *sc, scan_grouping_t grouping, int *ucat, size_t ncat, int *upar, size_t npar,
+                    size_t nids);
+
 /* Adds the cross-counts against every other grouping (by unit, unless
- * that is this one, and by each other select_one question); unit ids are
- * below nunit_ids.  Before scan_run. */
+ * that is this one, by each other select_one question, and between
+ * category and parent; scan.c says why not more); unit ids are below
+ * nunit_ids.  Before scan_run. */
 void scan_cross_init(scan_t *sc, size_t nunit_ids);
 
 /* Reads form_id's responses in wave into the accumulators.  Returns 0,
@@ -160,13 +186,25 @@ int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, in
  * (heap). */
 int scan_self_dims(store_t *s, scan_t *sc, err_t *err);
 
+/* The bonus and deduction points of the self-assessments (the `points`
+ * column), summed over each unit's self responses: the caller's arrays,
+ * zeroed. */
+typedef struct {
+    double *bonus, *deduction;   /* ngroups x ndims: positive contributions,
+                                    and the negative ones as a positive sum */
+    double *responses;           /* ngroups: self responses read */
+    char *dims;                  /* ndims: 1 where a self form has point items */
+} scan_points_t;
+
 /* Self-assessment scores for the gaps: every self-role form sharing
  * dimension codes with tg's form, scored the same way, into self[group x
  * tg's dims] (by unit, through tg's unit_group), and each response's mean
- * over its scored shared dimensions into overall[group]; *nresp counts
- * the self-role responses read.  Returns 0, or -1 with err. */
+ * over its scored shared dimensions into overall[group]; its points
+ * into pts (NULL: not wanted): a "yes" to a yes/no item adds the item's
+ * points, an integer answer that many times them; *nresp counts the
+ * self-role responses read.  Returns 0, or -1 with err. */
 int scan_self(store_t *s, int wave, const scan_t *tg, stats_acc_t *self, stats_acc_t *overall,
-              long *nresp, err_t *err);
+              scan_points_t *pts, long *nresp, err_t *err);
 
 /* Careless screening flags a Mahalanobis D^2 whose chi-square p is
  * below this. */

@@ -723,3 +723,184 @@ double stats_rwg_ranvar(double a)
         return NAN;
     return (a * a - 1.0) / 12.0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Association: contingency tables and rank correlation               */
+/* ------------------------------------------------------------------ */
+
+int stats_chisq_indep(const double *t, size_t nr, size_t nc, stats_chisq_t *out)
+{
+    out->chisq = out->df = out->p = out->cramers_v = out->min_expected = NAN;
+    out->expected_below_5 = 0;
+    out->yates = nr == 2 && nc == 2;
+    if (nr < 2 || nc < 2)
+        return -1;
+    double *rs = calloc(nr, sizeof *rs), *cs = calloc(nc, sizeof *cs), N = 0;
+    int rc = -1;
+    if (!rs || !cs)
+        goto cleanup;
+    for (size_t i = 0; i < nr; i++)
+        for (size_t j = 0; j < nc; j++) {
+            double o = t[i * nc + j];
+            if (!isfinite(o) || o < 0)
+                goto cleanup;
+            rs[i] += o;
+            cs[j] += o;
+            N += o;
+        }
+    for (size_t i = 0; i < nr; i++)
+        if (!(rs[i] > 0))
+            goto cleanup;
+    for (size_t j = 0; j < nc; j++)
+        if (!(cs[j] > 0))
+            goto cleanup;
+    /* R: E = outer(sr, sc) / n; YATES = min(0.5, abs(x - E)) on a 2 x 2
+     * table; STATISTIC = sum((abs(x - E) - YATES)^2 / E) */
+    double x2 = 0, x2raw = 0, emin = INFINITY;
+    for (size_t i = 0; i < nr; i++)
+        for (size_t j = 0; j < nc; j++) {
+            double e = rs[i] * cs[j] / N, dev = fabs(t[i * nc + j] - e);
+            double y = out->yates ? fmin(0.5, dev) : 0.0;
+            x2 += (dev - y) * (dev - y) / e;
+            x2raw += dev * dev / e;
+            emin = fmin(emin, e);
+            out->expected_below_5 += e < 5;
+        }
+    out->chisq = x2;
+    out->df = (double)((nr - 1) * (nc - 1));
+    out->p = chisq_upper(x2, out->df);
+    out->min_expected = emin;
+    out->cramers_v = sqrt(x2raw / (N * (double)((nr < nc ? nr : nc) - 1)));
+    rc = 0;
+cleanup:
+    free(rs);
+    free(cs);
+    return rc;
+}
+
+/* Mid-ranks of v[n] into rk (R rank(), ties.method = "average"); 1 when
+ * some values tie. */
+static int midranks(const double *v, size_t n, double *rk)
+{
+    size_t *o = malloc(n * sizeof *o);
+    int ties = 0;
+    if (!o)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        o[i] = i;
+    for (size_t i = 1; i < n; i++) {   /* insertion sort: n is a number of units */
+        size_t k = o[i], j = i;
+        while (j > 0 && v[o[j - 1]] > v[k]) {
+            o[j] = o[j - 1];
+            j--;
+        }
+        o[j] = k;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && v[o[j + 1]] == v[o[i]])
+            j++;
+        ties |= j > i;
+        for (size_t k = i; k <= j; k++)
+            rk[o[k]] = (double)(i + j) / 2.0 + 1.0;
+        i = j + 1;
+    }
+    free(o);
+    return ties;
+}
+
+/* Permutations p of 0..n-1 (positions already placed: used) whose sum
+ * of (i - p[i])^2 reaches at least `is`, counted by placing position i. */
+static double perms_at_least(int n, int i, unsigned used, double sum, double is)
+{
+    if (i == n)
+        return sum >= is;
+    double count = 0;
+    for (int k = 0; k < n; k++)
+        if (!(used & (1u << k)))
+            count += perms_at_least(n, i + 1, used | (1u << k), sum + (double)((i - k) * (i - k)), is);
+    return count;
+}
+
+/* P[S >= is] (upper) or P[S < is] of S = sum of squared rank
+ * differences of n untied pairs under independence, the way R's pRho
+ * computes it (AS 89, Best & Roberts 1975): by counting every
+ * permutation for n <= 9, else by the Edgeworth series of the paper,
+ * with its twelve coefficients.  *exact says which. */
+static double prho(int n, double is, int upper, int *exact)
+{
+    double n3 = (double)n * ((double)n * n - 1.0) / 3.0;   /* the largest S */
+    *exact = n <= 9;
+    if (is <= 0)
+        return upper ? 1.0 : 0.0;
+    if (is > n3)
+        return upper ? 0.0 : 1.0;
+    if (n <= 9) {
+        double nfac = 1;
+        for (int i = 2; i <= n; i++)
+            nfac *= i;
+        double ge = perms_at_least(n, 0, 0, 0.0, is);
+        return (upper ? ge : nfac - ge) / nfac;
+    }
+    static const double c[12] = {.2274, .2531, .1745, .0758, .1033, .3932,
+                                 .0879, .0151, .0072, .0831, .0131, 4.6e-4};
+    double y = (double)n, b = 1.0 / y;
+    double x = (6.0 * (is - 1) * b / (y * y - 1) - 1) * sqrt(y - 1);   /* rho sqrt(n-1) */
+    double x2 = x * x;
+    double u = x * b *
+               (c[0] + b * (c[1] + c[2] * b) +
+                x2 * (-c[3] + b * (c[4] + c[5] * b) -
+                      x2 * b * (c[6] + c[7] * b - x2 * (c[8] - c[9] * b + x2 * b * (c[10] - c[11] * x2)))));
+    double corr = u / exp(x2 / 2.0);
+    double pv = (upper ? corr : -corr) + (upper ? gsl_cdf_ugaussian_Q(x) : gsl_cdf_ugaussian_P(x));
+    return pv < 0 ? 0 : pv > 1 ? 1 : pv;
+}
+
+int stats_spearman(const double *x, const double *y, size_t n, double *rho, double *p, const char **method)
+{
+    *rho = *p = NAN;
+    *method = NULL;
+    if (n < 3)
+        return -1;
+    double *rx = malloc(n * sizeof *rx), *ry = malloc(n * sizeof *ry);
+    int rc = -1;
+    if (!rx || !ry)
+        goto cleanup;
+    int tx = midranks(x, n, rx), ty = midranks(y, n, ry);
+    if (tx < 0 || ty < 0)
+        goto cleanup;
+    double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
+    for (size_t i = 0; i < n; i++) {
+        mx += rx[i];
+        my += ry[i];
+    }
+    mx /= (double)n;
+    my /= (double)n;
+    for (size_t i = 0; i < n; i++) {
+        sxy += (rx[i] - mx) * (ry[i] - my);
+        sxx += (rx[i] - mx) * (rx[i] - mx);
+        syy += (ry[i] - my) * (ry[i] - my);
+    }
+    if (!(sxx > 0) || !(syy > 0))
+        goto cleanup;
+    double r = sxy / sqrt(sxx * syy), dn = (double)n;
+    *rho = r;
+    double q = (dn * dn * dn - dn) * (1 - r) / 6.0, half = (dn * dn * dn - dn) / 6.0;
+    int upper = q > half;   /* S above its mean: rho negative */
+    if (!tx && !ty && n <= 1290) {
+        int exact;
+        /* R: pRho(round(q) + 2 * lower.tail, n, lower.tail) */
+        double pv = prho((int)n, nearbyint(q) + (upper ? 0 : 2), upper, &exact);
+        *p = fmin(2 * pv, 1.0);
+        *method = exact ? "exact" : "edgeworth";
+    } else {
+        double t = r / sqrt((1 - r * r) / (dn - 2));
+        *p = isinf(t) ? 0.0 : t_p_two_sided(t, dn - 2);
+        *method = "t";
+    }
+    rc = 0;
+cleanup:
+    free(rx);
+    free(ry);
+    return rc;
+}

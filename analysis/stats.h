@@ -261,4 +261,38 @@ double stats_rwg_j(size_t j, double mean_item_var, double ranvar);
  * NAN if a < 2. */
 double stats_rwg_ranvar(double a);
 
+
+/* ------------------------------------------------------------------ */
+/* Association: contingency tables and rank correlation               */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    double chisq, df, p;
+    double cramers_v;        /* sqrt(X2 / (N (min(r, c) - 1))), X2 without Yates */
+    double min_expected;
+    size_t expected_below_5; /* R warns "Chi-squared approximation may be
+                                incorrect" when there is any */
+    int yates;               /* 1: a 2 x 2 table, corrected as R does by default */
+} stats_chisq_t;
+
+/* Pearson's chi-square test of independence on the nr x nc table t of
+ * counts (row-major), as R chisq.test(t) with its defaults: expected
+ * counts from the margins, Yates' continuity correction on a 2 x 2 table
+ * (|O - E| less min(0.5, |O - E|)), df (nr-1)(nc-1), p from the upper
+ * tail of chi-square.  Every row and column must have a positive total
+ * (R gives NaN otherwise).  Returns -1 (outputs NAN) when nr or nc < 2,
+ * a total is not positive, or a count is negative or not finite. */
+int stats_chisq_indep(const double *t, size_t nr, size_t nc, stats_chisq_t *out);
+
+/* Spearman's rank correlation of x and y (n pairs, all finite) and its
+ * two-sided p, as R cor.test(x, y, method = "spearman") with its
+ * defaults: rho is the Pearson correlation of the mid-ranks; p is exact
+ * when there are no ties and n <= 1290 (R's pRho, Best & Roberts 1975,
+ * AS 89: every permutation counted up to n = 9, the Edgeworth series
+ * above), else from Student's t with n - 2 df on rho sqrt((n-2)/(1-rho^2))
+ * (R also, and warns, when there are ties).  *method (static) says which:
+ * "exact", "edgeworth" or "t".  Returns -1 (outputs NAN, method NULL)
+ * when n < 3 (R stops) or x or y does not vary (R gives NA). */
+int stats_spearman(const double *x, const double *y, size_t n, double *rho, double *p, const char **method);
+
 #endif /* GAPSURVEY_STATS_H */

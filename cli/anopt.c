@@ -54,6 +54,7 @@ int anopt_apply(an_opts_t *o, int c, const char *arg)
         o->factors = (size_t)l;
         o->validity = 1;
         return 1;
+    case ANOPT_CROSSTAB: o->crosstab = arg; return 1;
     case ANOPT_COMMENT_MIN:
         if (util_parse_long(arg, &l) != 0 || l < 1 || l > 1000000) {
             cli_error(_("--comment-min takes a whole number >= 1, not '%s'"), arg);

@@ -2,7 +2,7 @@
  * anopt: the analysis options that `analyze` and `report` share (--form,
  * --wave, --by, --compare-wave, --min-n, --min-diff, --fdr,
  * --allow-small-groups, --comment-min, --validity, --factors, --drivers,
- * --screen, --exclude-careless): one option
+ * --screen, --exclude-careless, --crosstab): one option
  * table and one parser, so both commands accept, check and word them
  * identically.  Only cmd_* code uses this.
  */
@@ -20,6 +20,7 @@
 #define ANOPT_DRIVERS 0x105
 #define ANOPT_SCREEN 0x106
 #define ANOPT_EXCLUDE_CARELESS 0x107
+#define ANOPT_CROSSTAB 0x108
 
 /* The entries to splice into a command's option table (they end with a
  * comma); each with a letter works as -KEY too. */
@@ -28,9 +29,10 @@
     {"by", 'b', CLI_VALUE | CLI_SHORT}, {"compare-wave", 'c', CLI_VALUE | CLI_SHORT},   \
     {"min-n", 'n', CLI_VALUE | CLI_SHORT}, {"min-diff", 'd', CLI_VALUE | CLI_SHORT},    \
     {"fdr", 'q', CLI_VALUE | CLI_SHORT}, {"comment-min", ANOPT_COMMENT_MIN, CLI_VALUE}, \
-    {"allow-small-groups", ANOPT_ALLOW_SMALL, 0}, {"validity", ANOPT_VALIDITY, 0},          \
+    {"allow-small-groups", ANOPT_ALLOW_SMALL, 0}, {"validity", ANOPT_VALIDITY, 0},       \
     {"factors", ANOPT_FACTORS, CLI_VALUE}, {"drivers", ANOPT_DRIVERS, 0},                \
-    {"screen", ANOPT_SCREEN, 0}, {"exclude-careless", ANOPT_EXCLUDE_CARELESS, 0},
+    {"screen", ANOPT_SCREEN, 0}, {"exclude-careless", ANOPT_EXCLUDE_CARELESS, 0},        \
+    {"crosstab", ANOPT_CROSSTAB, CLI_VALUE},
 
 /* Applies option c with its argument to o (arg is kept, not copied: it
  * points into argv).  Returns 1 when c is one of the shared options, 0

@@ -16,22 +16,34 @@
 #include "cli/commands.h"
 
 static const char usage[] = N_(
-    "usage: gapsurvey analyze [--form FORM] [--wave NAME] [--by unit|ITEM]\n"
+    "usage: gapsurvey analyze [--form FORM] [--wave NAME]\n"
+    "                         [--by unit|category|parent|ITEM]\n"
     "                         [--compare-wave NAME] [--min-n N] [--min-diff X]\n"
     "                         [--fdr Q] [--comment-min N] [--allow-small-groups]\n"
     "                         [--validity] [--factors N] [--drivers] [--screen]\n"
-    "                         [--exclude-careless] [--json | --csv DIR]\n"
+    "                         [--exclude-careless] [--items] [--crosstab A,B]\n"
+    "                         [--json | --csv DIR]\n"
     "\n"
     "Scores every respondent per dimension (0-100), then reports per dimension\n"
     "(mean, CI, Cronbach's alpha, ANOVA, Welch, Kruskal-Wallis, ICC, weak-\n"
     "dimension test) and per unit (mean, CI, rwg(j), shrunk mean, Welch t\n"
     "against all others with Benjamini-Hochberg q, funnel position), the gap\n"
-    "between each unit's self-assessment and its staff, and changes since\n"
+    "between each unit's self-assessment and its staff, the self-assessment's\n"
+    "bonus and deduction points against the staff's view, and changes since\n"
     "--compare-wave.  Groups with fewer than --min-n responses never show.\n"
     "\n"
     "  --form FORM        the staff form (default: the one with most responses)\n"
     "  --wave NAME        default: the newest wave with responses\n"
-    "  --by ITEM          group by a select_one question instead of by unit\n"
+    "  --by GROUPING      unit (default); category or parent (the units table's:\n"
+    "                     a group is the units sharing it); or a select_one\n"
+    "                     question\n"
+    "  --items            count every question: answers per choice with\n"
+    "                     percentages, not answered, not applicable; numbers with\n"
+    "                     mean, SD, median and quartiles; per shown group too\n"
+    "  --crosstab A,B     cross-tabulate two select_one questions (or the\n"
+    "                     grouping, e.g. unit,party): counts, row and column\n"
+    "                     percentages, chi-square test and Cramer's V; cells under\n"
+    "                     --min-n are suppressed\n"
     "  --min-n N          smallest group shown (default 5; below 5 only with\n"
     "                     --allow-small-groups, which every output then states)\n"
     "  --comment-min N    quote a unit's comments from N respondents (default 10,\n"
@@ -49,12 +61,15 @@ static const char usage[] = N_(
     "                     one's answers, straight-lining, Mahalanobis distance\n"
     "  --exclude-careless screen, and leave the flagged out of every statistic\n"
     "  --json             the whole result as JSON on stdout\n"
-    "  --csv DIR          dimensions.csv, groups.csv, items.csv, gaps.csv, changes.csv\n"
+    "  --csv DIR          dimensions.csv, groups.csv, items.csv, gaps.csv, changes.csv,\n"
+    "                     points.csv (and questions.csv, crosstab.csv when asked)\n"
     "\n"
     "examples:\n"
     "  gapsurvey analyze\n"
     "  gapsurvey analyze --form staff-opinion --by position --json\n"
-    "  gapsurvey analyze --validity --drivers --screen\n");
+    "  gapsurvey analyze --validity --drivers --screen\n"
+    "  gapsurvey analyze --items --crosstab position,party\n"
+    "  gapsurvey analyze --by category\n");
 
 static void on_progress(void *ud, long done, long total)
 {
@@ -64,6 +79,7 @@ static void on_progress(void *ud, long done, long total)
 static const cli_opt_t opts[] = {
     ANOPT_OPTS
     {"json", 'j', CLI_SHORT},
+    {"items", 'i', 0},
     {"csv", 'C', CLI_VALUE | CLI_SHORT},
     CLI_OPT_END};
 
@@ -82,6 +98,7 @@ int cmd_analyze(int argc, char **argv, cli_ctx_t *cx)
             continue;
         switch (c) {
         case 'j': json = 1; break;
+        case 'i': o.questions = 1; break;
         case 'C': csvdir = optarg; break;
         }
     }

@@ -211,6 +211,8 @@ int cmd_demo(int argc, char **argv, cli_ctx_t *cx)
     /* the careless respondents are left out: kept, their straight-lining
      * on reverse-worded items makes an eighth factor of its own */
     ao.validity = ao.drivers = ao.screen = ao.exclude_careless = 1;
+    ao.questions = 1;
+    ao.rollup = 1;
     if (an_run(s, &ao, &r, &err) != 0) {
         cli_error(_("analysis: %s"), err.msg);
         goto cleanup;

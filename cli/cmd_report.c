@@ -22,11 +22,13 @@
 #include "analysis/report/report.h"
 
 static const char usage[] = N_(
-    "usage: gapsurvey report --out DIR [--form FORM] [--wave NAME] [--by unit|ITEM]\n"
+    "usage: gapsurvey report --out DIR [--form FORM] [--wave NAME]\n"
+    "                        [--by unit|category|parent|ITEM]\n"
     "                        [--lang zh|en] [--compare-wave NAME] [--min-n N]\n"
     "                        [--min-diff X] [--fdr Q] [--comment-min N]\n"
     "                        [--allow-small-groups] [--validity] [--factors N]\n"
-    "                        [--drivers] [--screen] [--exclude-careless] [--no-plots]\n"
+    "                        [--drivers] [--screen] [--exclude-careless]\n"
+    "                        [--crosstab A,B] [--no-plots]\n"
     "                        [--format html,md,docx|all] [--unit CODE]\n"
     "       gapsurvey report --each-unit DIR [analysis options]\n"
     "\n"
@@ -35,7 +37,8 @@ static const char usage[] = N_(
     "the plots under DIR/plots/ (PNG and SVG, each with the gnuplot script and\n"
     "data that draw it).  The analysis options are those of 'gapsurvey analyze';\n"
     "--validity, --drivers and --screen add the sections on measurement quality\n"
-    "and on where to act first.\n"
+    "and on where to act first; every question is counted in an appendix, and\n"
+    "--crosstab A,B adds a section on that cross-tabulation.\n"
     "\n"
     "  --out DIR          where to write (created if needed)\n"
     "  --lang zh|en       language of the report (default: --lang before the\n"
@@ -118,6 +121,8 @@ int cmd_report(int argc, char **argv, cli_ctx_t *cx)
     an_opts_t o;
     an_opts_default(&o);
     o.lang = cli_lang;
+    o.questions = 1;   /* the report's appendix counts every question */
+    o.rollup = 1;      /* and its units table has category subtotals */
     const char *out = NULL, *unit = NULL, *each = NULL;
     unsigned formats = 0;
     int plots = 1, c;

@@ -54,7 +54,7 @@ _gapsurvey()
     --unit) COMPREPLY=($(compgen -W "$(_gapsurvey_db_list unit)" -- "$cur")); return ;;
     --wave | --compare-wave) COMPREPLY=($(compgen -W "$(_gapsurvey_db_list wave)" -- "$cur")); return ;;
     --lang) COMPREPLY=($(compgen -W "zh en" -- "$cur")); return ;;
-    --by) COMPREPLY=($(compgen -W "unit" -- "$cur")); return ;;
+    --by) COMPREPLY=($(compgen -W "unit category parent" -- "$cur")); return ;;
     --encoding) COMPREPLY=($(compgen -W "auto utf-8 gb18030" -- "$cur")); return ;;
     --format)
         if [[ $cmd == import ]]; then
@@ -71,7 +71,7 @@ _gapsurvey()
     --count | --units | --staff | --seed | --threads | --timeout | --max-body | --rate | --min-n | \
         --min-diff | --fdr | --comment-min | --missing | --careless | --factors | --unit-effects | --plant | \
         --overclaim | --token | \
-        --verify | --resume | --listen | --base-url | --unit-column)
+        --verify | --resume | --listen | --base-url | --unit-column | --crosstab)
         return ;;
     esac
 
@@ -85,8 +85,8 @@ _gapsurvey()
     import) opts="--form --format --wave --encoding --unit-column --create-units --skip-invalid --rejects --dry-run --again --help" ;;
     export) opts="--form --wave --all-waves --format --labels --unit-info --wave-column --scores -o --output --help" ;;
     simulate) opts="--units --staff --seed --wave --plant --overclaim --missing --careless --unit-effects --unbiased-self --help" ;;
-    analyze) opts="--form --wave --by --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --validity --factors --drivers --screen --exclude-careless --json --csv --help" ;;
-    report) opts="--out --form --wave --by --lang --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --validity --factors --drivers --screen --exclude-careless --no-plots --format --unit --each-unit --help" ;;
+    analyze) opts="--form --wave --by --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --validity --factors --drivers --screen --exclude-careless --crosstab --items --json --csv --help" ;;
+    report) opts="--out --form --wave --by --lang --compare-wave --min-n --min-diff --fdr --comment-min --allow-small-groups --validity --factors --drivers --screen --exclude-careless --crosstab --no-plots --format --unit --each-unit --help" ;;
     demo) opts="--out --lang --help" ;;
     db) opts="--help" ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;

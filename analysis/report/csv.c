@@ -1,6 +1,7 @@
 /*
  * csv: a res_t as CSV tables in a directory, one file per table
- * (dimensions, items, groups x dimensions, gaps, changes), UTF-8 with a
+ * (dimensions, items, groups x dimensions, gaps, changes, the points
+ * and, when asked, every question counted and a cross-tabulation), UTF-8 with a
  * BOM so that Excel and WPS read the Chinese correctly.  Hidden groups
  * have no rows.  Numbers are rounded to what a reader needs (cnum); an
  * analysis with a minimum group size below RES_MIN_N_SAFE says so in the
@@ -194,14 +195,128 @@ static void csv_changes(FILE *f, const res_t *r)
     }
 }
 
+/* One question among some respondents (group "" for everyone): a row
+ * per choice, or one row for a number or text question. */
+static void csv_qstat(FILE *f, const res_question_t *Q, const char *group, const res_qstat_t *st)
+{
+    size_t rows = Q->nchoices && st->counts ? Q->nchoices : 1;
+    for (size_t c = 0; c < rows; c++) {
+        if (Q->nchoices && st->counts && isnan(st->counts[c]))
+            continue;   /* a hidden group (the groups' own question): not even named */
+        cstr(f, Q->name);
+        fputc(',', f);
+        cstr(f, Q->label);
+        fprintf(f, ",%s,", Q->type);
+        cstr(f, group);
+        double head[] = {st->n, st->not_answered, st->not_applicable};
+        static const int hp[] = {C_INT, C_INT, C_INT};
+        cnums(f, head, hp, 3);
+        fputc(',', f);
+        if (Q->nchoices && st->counts) {
+            cstr(f, Q->choice_names[c]);
+            fputc(',', f);
+            cstr(f, Q->choice_labels[c]);
+            double v[] = {st->counts[c], st->n > 0 ? 100 * st->counts[c] / st->n : NAN};
+            static const int vp[] = {C_INT, C_SCORE};
+            cnums(f, v, vp, 2);
+        } else {
+            fputs(",,,", f);
+        }
+        double num[] = {st->mean, st->sd, st->min, st->q1, st->median, st->q3, st->max};
+        static const int np[] = {C_EFFECT, C_EFFECT, C_EFFECT, C_EFFECT, C_EFFECT, C_EFFECT, C_EFFECT};
+        cnums(f, num, np, 7);
+        fputc('\n', f);
+    }
+}
+
+static void csv_questions(FILE *f, const res_t *r)
+{
+    fputs("question,label,type,group,n,not_answered,not_applicable,choice,choice_label,count,percent,mean,sd,"
+          "min,q1,median,q3,max\n", f);
+    for (size_t i = 0; i < r->nquestions; i++) {
+        const res_question_t *Q = &r->questions[i];
+        csv_qstat(f, Q, "", &Q->all);
+        for (size_t g = 0; Q->groups && g < r->ngroups; g++)
+            if (!r->groups[g].suppressed && !isnan(Q->groups[g].n))
+                csv_qstat(f, Q, r->groups[g].code, &Q->groups[g]);
+    }
+}
+
+/* The cross-tabulation as a wide table: a row per row, a column per
+ * column, then the total; a suppressed cell is empty. */
+static void csv_crosstab(FILE *f, const res_t *r)
+{
+    const res_crosstab_t *X = r->crosstab;
+    char *corner = util_fmt("%s \\ %s", X->rows, X->cols);
+    cstr(f, corner);
+    free(corner);
+    for (size_t j = 0; j < X->ncols; j++) {
+        fputc(',', f);
+        cstr(f, X->col_names[j] ? X->col_names[j] : TR(render_zh(r), "not shown (pooled)"));
+    }
+    fputs(",total\n", f);
+    for (size_t i = 0; i < X->nrows; i++) {
+        cstr(f, X->row_names[i] ? X->row_names[i] : TR(render_zh(r), "not shown (pooled)"));
+        for (size_t j = 0; j < X->ncols; j++) {
+            fputc(',', f);
+            cnum(f, X->table[i * X->ncols + j], C_INT);
+        }
+        fputc(',', f);
+        cnum(f, X->row_tot[i], C_INT);
+        fputc('\n', f);
+    }
+    fputs("total", f);
+    for (size_t j = 0; j < X->ncols; j++) {
+        fputc(',', f);
+        cnum(f, X->col_tot[j], C_INT);
+    }
+    fputc(',', f);
+    cnum(f, X->n, C_INT);
+    fputc('\n', f);
+}
+
+static void csv_points(FILE *f, const res_t *r)
+{
+    fputs("unit,name,dimension,bonus,deduction,net,self_responses,staff_mean\n", f);
+    for (size_t i = 0; i < r->npoints; i++) {
+        const res_points_t *P = &r->points[i];
+        const res_group_t *G = &r->groups[P->group];
+        cstr(f, G->code);
+        fputc(',', f);
+        cstr(f, G->name);
+        fputc(',', f);
+        cstr(f, r->dims[P->dim].code);
+        double v[] = {P->bonus, P->deduction, P->net, P->responses, G->cells[P->dim].mean};
+        static const int prec[] = {C_SCORE, C_SCORE, C_SCORE, C_INT, C_SCORE};
+        cnums(f, v, prec, 5);
+        fputc('\n', f);
+    }
+}
+
+static void csv_pvs(FILE *f, const res_t *r)
+{
+    fputs("dimension,spearman,p,units,method\n", f);
+    for (size_t i = 0; i < r->npvs; i++) {
+        const res_pvs_t *S = &r->points_vs_staff[i];
+        cstr(f, r->dims[S->dim].code);
+        double v[] = {S->rho, S->p, S->units};
+        static const int prec[] = {C_EFFECT, C_P, C_INT};
+        cnums(f, v, prec, 3);
+        fprintf(f, ",%s\n", S->method ? S->method : "");
+    }
+}
+
 int render_csv(const res_t *r, const char *dir, err_t *err)
 {
     static const struct {
         const char *name;
         void (*write)(FILE *f, const res_t *r);
-    } tables[] = {{"dimensions.csv", csv_dimensions}, {"items.csv", csv_items},
-                  {"groups.csv", csv_groups},         {"gaps.csv", csv_gaps},
-                  {"changes.csv", csv_changes}};
+        int what;            /* 0 always; 1 with points, 2 questions, 3 a crosstab */
+    } tables[] = {{"dimensions.csv", csv_dimensions, 0}, {"items.csv", csv_items, 0},
+                  {"groups.csv", csv_groups, 0},         {"gaps.csv", csv_gaps, 0},
+                  {"changes.csv", csv_changes, 0},       {"points.csv", csv_points, 1},
+                  {"points_vs_staff.csv", csv_pvs, 1},   {"questions.csv", csv_questions, 2},
+                  {"crosstab.csv", csv_crosstab, 3}};
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         err_set(err, ERR_IO, "%s: %s", dir, strerror(errno));
         return -1;
@@ -214,6 +329,9 @@ int render_csv(const res_t *r, const char *dir, err_t *err)
         stamp = render_warning(r, &w, render_zh(r));
     }
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        int what = tables[t].what;
+        if ((what == 1 && !r->points) || (what == 2 && !r->questions) || (what == 3 && !r->crosstab))
+            continue;
         FILE *f = csv_open(dir, tables[t].name, err);
         if (!f) {
             free(stamp);

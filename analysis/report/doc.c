@@ -252,6 +252,7 @@ void doc_appendix(doc_t *d, int n, const char *id, const char *title)
     /* TRANSLATORS: the letter is the appendix's numeral in the translation */
     char *t = util_fmt(TR(d->zh, "Appendix %s. %s"), doc_appendix_no(d, n), title);
     d->in_appendix = 1;
+    d->appendix = n;
     if (d->x)
         docx_heading(d->x, 1, t, t, DOCX_H_NEWPAGE);
     h2(d, id, " class=\"appendix\"", t);
@@ -263,8 +264,9 @@ void doc_subsection(doc_t *d, const char *title)
     d->sub++;
     /* English numbers a sub-section under its section (2.1); Chinese on
      * its own, with a numeral in brackets */
-    char *t = d->zh ? util_fmt(TR(d->zh, "(%s) %s"), doc_numeral(d, d->sub), title)
-                    : util_fmt("%d.%d %s", d->sec, d->sub, title);
+    char *t = d->zh            ? util_fmt(TR(d->zh, "(%s) %s"), doc_numeral(d, d->sub), title)
+              : d->in_appendix ? util_fmt("%s.%d %s", doc_appendix_no(d, d->appendix), d->sub, title)
+                               : util_fmt("%d.%d %s", d->sec, d->sub, title);
     /* the heading numbering counts sections, not appendices */
     if (d->x)
         docx_heading(d->x, 2, t, title, d->in_appendix ? 0 : DOCX_H_NUMBERED);
@@ -541,8 +543,10 @@ void doc_figure(doc_t *d, const plot_t *pl)
     char *cap = util_fmt(pattern, d->fig, pl->title);
     if (d->x) {
         char *png = util_fmt("%s/%s.png", d->plotdir, pl->base);
-        docx_figure(d->x, png, pattern, pl->title, pl->kind == PLOT_RADAR);
+        char *print = util_fmt("%s/%s.print.png", d->plotdir, pl->base);
+        docx_figure(d->x, png, print, pattern, pl->title, pl->kind == PLOT_RADAR);
         free(png);
+        free(print);
     }
     static const char *const kinds[] = {"heatmap", "means", "funnel",   "dumbbell", "likert",
                                         "radar",   "change", "response", "scree",    "priority"};
@@ -610,12 +614,16 @@ const char *doc_gnoun(const doc_t *d, size_t n)
     return n == 1 ? TR(d->zh, "group") : TR(d->zh, "groups");
 }
 
-/* The grouping itself, for headings: unit, or "Your position" (the
- * question, quoted). */
+/* The grouping itself, for headings: unit, category, parent unit, or
+ * "Your position" (the question, quoted). */
 char *doc_grouping(const doc_t *d)
 {
     if (doc_by_unit(d))
         return util_xstrdup(TR(d->zh, "unit"));
+    if (strcmp(d->r->group_by, "category") == 0)
+        return util_xstrdup(TR(d->zh, "category"));
+    if (strcmp(d->r->group_by, "parent") == 0)
+        return util_xstrdup(TR(d->zh, "parent unit"));
     const char *q = d->r->group_label && *d->r->group_label ? d->r->group_label : d->r->group_by;
     /* TRANSLATORS: a question's text in quotation marks */
     return util_fmt(TR(d->zh, "\"%s\""), q);
@@ -658,7 +666,7 @@ void doc_head(doc_t *d, const char *title, const char *subtitle)
         "caption { caption-side: top; font-weight: bold; font-size: 10pt; padding-bottom: 4pt; }\n"
         "th, td { padding: 2.5pt 5pt; vertical-align: top; }\n"
         "thead th { border-top: 1.5pt solid #000; border-bottom: 0.75pt solid #000; text-align: center;"
-        " font-weight: bold; }\n"
+        " font-weight: bold; word-break: keep-all; }\n"
         "tbody tr:last-child td { border-bottom: 1.5pt solid #000; }\n"
         "td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }\n"
         "td.weak { font-weight: bold; color: #b2182b; }\n"

@@ -34,7 +34,8 @@ typedef struct {
     size_t nplots;
     int sec, sub, fig, tab;     /* counters for numbering */
     int in_row, ncols, cell;    /* table being written */
-    int in_appendix;            /* sub-sections are numbered by their text here */
+    int in_appendix;            /* sub-sections are numbered by their text here: */
+    int appendix;               /* the appendix's number (E.1 in English) */
     const char **hide;          /* codes and names no comment may mention */
     size_t nhide;
     char ring[24][64];          /* formatted numbers, reused round-robin */

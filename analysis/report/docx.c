@@ -110,6 +110,25 @@ static void x_run(util_buf_t *b, const char *rpr, const char *text)
     util_buf_adds(b, "</w:t></w:r>");
 }
 
+/* A run of running text: a minus before a number (" -9.03", "（-15.6")
+ * is written as the minus sign U+2212, which a line break does not part
+ * from its digits as it parts a hyphen ("t = -" at a line's end, "9.03"
+ * on the next).  Table cells keep their hyphens: a cell does not wrap
+ * inside a number. */
+static void x_prose(util_buf_t *b, const char *text)
+{
+    util_buf_t t = {0};
+    for (const char *s = text ? text : ""; *s; s++) {
+        int after_space = s == text || strchr(" (=", s[-1]) || (unsigned char)s[-1] >= 0x80;
+        if (*s == '-' && after_space && s[1] >= '0' && s[1] <= '9')
+            util_buf_adds(&t, "\xE2\x88\x92");
+        else
+            util_buf_addc(&t, *s);
+    }
+    x_run(b, NULL, t.s ? t.s : "");
+    util_buf_free(&t);
+}
+
 /* A complex field: instr with result shown until it is updated. */
 static void x_field(util_buf_t *b, const char *instr, const char *result)
 {
@@ -219,7 +238,7 @@ void docx_para(docx_t *x, const char *cls, const char *text)
     util_buf_adds(&x->body, "<w:p>");
     if (st)
         util_buf_addf(&x->body, "<w:pPr><w:pStyle w:val=\"%s\"/></w:pPr>", st);
-    x_run(&x->body, NULL, text);
+    x_prose(&x->body, text);
     util_buf_adds(&x->body, "</w:p>\n");
 }
 
@@ -235,7 +254,7 @@ void docx_list_item(docx_t *x, const char *text)
     util_buf_addf(&x->body, "<w:p><w:pPr><w:pStyle w:val=\"ListParagraph\"/><w:numPr><w:ilvl w:val=\"0\"/>"
                             "<w:numId w:val=\"%d\"/></w:numPr></w:pPr>",
                   x->list_num ? x->list_num : 2);
-    x_run(&x->body, NULL, text);
+    x_prose(&x->body, text);
     util_buf_adds(&x->body, "</w:p>\n");
 }
 
@@ -309,48 +328,64 @@ void docx_row_end(docx_t *x)
         docx_cell(x, "", DOCX_TEXT);
 }
 
+/* Advance widths of printable ASCII (space to ~) in tenths of half an
+ * em, from Times New Roman (Liberation Serif has the same metrics),
+ * rounded up: a digit is 10, "i" 6, "%" 17. */
+static const unsigned char ascii_tenths[95] = {
+    5, 7, 9, 10, 10, 17, 16, 4, 7, 7, 10, 12, 5, 7, 5, 6,
+    10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 6, 6, 12, 12, 12, 9,
+    19, 15, 14, 14, 15, 13, 12, 15, 15, 7, 8, 15, 13, 18, 15, 15,
+    12, 15, 14, 12, 13, 15, 15, 19, 15, 15, 13, 7, 6, 7, 10, 10,
+    7, 9, 10, 9, 10, 9, 7, 10, 10, 6, 6, 10, 6, 16, 10, 10,
+    10, 10, 7, 8, 6, 10, 10, 15, 10, 10, 9, 10, 4, 10, 11,
+};
+
 /* Width of a code point in tenths of half an em: a digit is 10, a Chinese
  * character 20 (a full em). */
 static int cp_tenths(unsigned cp)
 {
-    if (cp == ' ')
-        return 5;
-    if (cp >= 'A' && cp <= 'Z')
-        return 13;
-    if (strchr(".,:;'|()[]!", (int)cp) && cp < 0x80)
-        return 6;
-    if (cp < 0x80)
-        return 10;
+    if (cp >= 0x20 && cp < 0x7F)
+        return ascii_tenths[cp - 0x20];
     /* arrows and shapes (▲ ▼) are full width in Chinese fonts */
     if (util_cp_width(cp) == 2 || (cp >= 0x2190 && cp <= 0x27BF) || cp == 0x2014)
         return 20;
     return 12;
 }
 
+/* How text may break across lines, for measure */
+enum { BREAK_NONE, BREAK_WORDS, BREAK_CJK };
+
 /* Display width of s in tenths of half an em: the whole text (*full) and
- * the widest piece a line break may not split (*unit): words between
- * spaces; in wrap_cjk text also each run of four Chinese characters, as
- * long text may wrap between them (a header may not: a Chinese header is
- * one word). */
-static void measure(const char *s, int wrap_cjk, int *full, int *unit)
+ * the widest piece a line break may not split (*unit): with BREAK_WORDS
+ * the words between spaces; with BREAK_CJK also before each Chinese
+ * character, though a column of Chinese text is kept four characters
+ * wide.  In a bold face Latin letters and digits are about an eighth
+ * wider; Chinese characters keep their em. */
+static void measure(const char *s, int brk, int bold, int *full, int *unit)
 {
-    int tot = 0, word = 0, cjk = 0, max = 0;
+    int tot = 0, word = 0, max = 0, prev = 0;
     size_t n = strlen(s);
     while (n) {
         unsigned cp;
         int k = util_utf8_decode(s, n, &cp);
         int w = cp_tenths(cp);
+        if (bold && w != 20)
+            w = w * 112 / 100;
+        /* Word and LibreOffice put a quarter em between Chinese and Latin
+         * text ("低于 99.8%") */
+        if (prev && cp != ' ' && (prev == 20) != (w == 20))
+            w += 5;
+        prev = cp == ' ' ? 0 : cp_tenths(cp);
         tot += w;
-        if (cp == ' ') {
-            word = cjk = 0;
+        if (cp == ' ' && brk != BREAK_NONE) {
+            word = 0;
         } else {
-            word += w;
-            if (wrap_cjk && w == 20 && ++cjk > 4) {
-                word = 4 * 20;
-                cjk = 4;
-            } else if (w != 20) {
-                cjk = 0;
+            if (brk == BREAK_CJK && w == 20) {
+                word = 0;
+                if (max < 4 * 20)
+                    max = 4 * 20;
             }
+            word += w;
         }
         if (word > max)
             max = word;
@@ -361,69 +396,126 @@ static void measure(const char *s, int wrap_cjk, int *full, int *unit)
     *unit = max;
 }
 
-/* Column widths in twips for table text of hp half-points: each column as
- * wide as its widest content, narrower columns of wrapping text where the
- * table would run past the text width.  Returns 2 when the table fits with
- * every column at least 60% of its natural width (no text squeezed into a
- * tall narrow column), 1 when it fits only squeezed harder, 0 when it does
- * not fit (every column then in proportion to the text width). */
-static int layout(const docx_t *x, int hp, int *w)
+/* How well a table fits at one text size (layout's answer) */
+enum {
+    FIT_NONE,      /* not even with every text column at its narrowest */
+    FIT_SQUEEZED,  /* short text wraps, or long text in a narrow strip */
+    FIT_WRAPPED,   /* only long text wraps, in columns COMFORT_EM wide */
+    FIT_WHOLE      /* every cell on one line */
+};
+#define COMFORT_EM 12   /* ems: long text below 1.5 times this is short */
+
+/* Column widths in twips for table text of hp half-points.  Headers and
+ * numbers never wrap (hwrap: headers may break between words, the last
+ * resort); each column is as wide as its widest content, and where the
+ * table would run past the text width the widest text columns give way
+ * first, down to a common width (so one long column of question texts
+ * wraps, not the short unit names beside it).  Returns a FIT_ value; with
+ * FIT_NONE every column is in proportion to the text width. */
+static int layout(const docx_t *x, int hp, int hwrap, int *w)
 {
-    int n = x->ncols, avail = text_w(x), pad = 2 * CELL_MAR + 30;
-    long want_sum = 0, slack = 0;
+    int n = x->ncols, avail = text_w(x), pad = 2 * CELL_MAR + 30, fit = FIT_WHOLE, top = 0;
+    long want_sum = 0, min_sum = 0;
+    /* per column: its widest text (want), the widest piece that may not
+     * wrap (min), in tenths of half an em and then in twips */
     int *want = util_xcalloc((size_t)n, sizeof *want), *min = util_xcalloc((size_t)n, sizeof *min);
-    for (int c = 0; c < n; c++) {
-        int full, unit;
-        measure(x->heads[c], 0, &full, &unit);
-        want[c] = full * 108 / 100;   /* headers are bold */
-        min[c] = unit * 108 / 100;
-    }
+    for (int c = 0; c < n; c++)
+        measure(x->heads[c], hwrap ? BREAK_WORDS : BREAK_NONE, 1, &want[c], &min[c]);
     for (size_t i = 0; i < x->ncells; i++) {
         int c = (int)(i % (size_t)n), full, unit;
-        measure(x->cells[i].text, 1, &full, &unit);
-        if (x->cells[i].kind != DOCX_TEXT)
-            unit = full;
+        docx_cell_t k = x->cells[i].kind;
+        measure(x->cells[i].text, k == DOCX_TEXT ? BREAK_CJK : BREAK_NONE, k == DOCX_WEAK, &full, &unit);
         if (full > want[c])
             want[c] = full;
         if (unit > min[c])
             min[c] = unit;
     }
     for (int c = 0; c < n; c++) {
-        want[c] = want[c] * hp / 2 * 104 / 100 + pad;   /* a little room for the estimate */
+        /* min, without the want's room for the estimate, still holds the
+         * text on its lines */
+        want[c] = want[c] * hp / 2 * 104 / 100 + pad;
         min[c] = min[c] * hp / 2 + pad;
         want_sum += want[c];
-        slack += want[c] - min[c];
+        min_sum += min[c];
+        if (want[c] > top)
+            top = want[c];
     }
-    long need = want_sum - avail;
-    int fits = need <= 0 ? 2 : slack >= need;
-    for (int c = 0; c < n; c++) {
-        if (need <= 0)
-            w[c] = want[c];
-        else if (fits)
-            w[c] = want[c] - (int)((long)(want[c] - min[c]) * need / slack + 1);
-        else   /* too wide even so: every column in proportion */
+    if (want_sum <= avail) {
+        memcpy(w, want, (size_t)n * sizeof *w);
+    } else if (min_sum > avail) {   /* too wide even so: every column in proportion */
+        fit = FIT_NONE;
+        for (int c = 0; c < n; c++)
             w[c] = (int)((long)want[c] * avail / want_sum);
-        if (fits == 1 && c == n - 1) {
-            fits = 2;
-            for (int k = 0; k < n; k++)
-                if ((long)w[k] * 10 < (long)want[k] * 6)
-                    fits = 1;
+    } else {   /* the highest common cap on the widest columns that fits */
+        int lo = 0, hi = top;
+        while (lo < hi) {
+            int cap = (lo + hi + 1) / 2;
+            long sum = 0;
+            for (int c = 0; c < n; c++)
+                sum += want[c] < cap ? want[c] : min[c] > cap ? min[c] : cap;
+            if (sum <= avail)
+                lo = cap;
+            else
+                hi = cap - 1;
+        }
+        /* wrapping is for long text (questions), in a column wide enough
+         * to read; short text (unit names) that wraps is squeezed.  A
+         * column that only gives up its room for the estimate (want is
+         * 4% over) does not wrap. */
+        long comfort = (long)COMFORT_EM * hp * 10;
+        fit = FIT_WRAPPED;
+        for (int c = 0; c < n; c++) {
+            w[c] = want[c] < lo ? want[c] : min[c] > lo ? min[c] : lo;
+            int wraps = (long)(w[c] - pad) * 104 < (long)(want[c] - pad) * 100;
+            if (wraps && (w[c] < comfort || 2 * want[c] < 3 * comfort))
+                fit = FIT_SQUEEZED;
         }
     }
     free(want);
     free(min);
-    return fits;
+    return fit;
 }
 
-static void cell_xml(util_buf_t *b, int w, int hp, const char *text, docx_cell_t kind, int head, int first)
+/* The text size of the table (returned) and its column widths w: the
+ * largest size at which it fits well (FIT_WRAPPED or better), else the
+ * largest at which it fits squeezed, else the smallest; headers on one
+ * line at any size before one breaks between its words. */
+static int table_size(const docx_t *x, int *w)
 {
+    int pick = -1, pick_hw = 1, squeezed = -1, squeezed_hw = 1;
+    for (int hw = 0; hw < 2 && pick < 0; hw++)
+        for (int k = 0; k < 3 && pick < 0; k++) {
+            int f = layout(x, x->lay->table_hp[k], hw, w);
+            if (f >= FIT_WRAPPED) {
+                pick = k;
+                pick_hw = hw;
+            } else if (f == FIT_SQUEEZED && squeezed < 0) {
+                squeezed = k;
+                squeezed_hw = hw;
+            }
+        }
+    if (pick < 0) {   /* else the largest squeezed fit, else the smallest size */
+        pick = squeezed >= 0 ? squeezed : 2;
+        pick_hw = squeezed_hw;
+    }
+    int hp = x->lay->table_hp[pick];
+    layout(x, hp, pick_hw, w);
+    return hp;
+}
+
+/* cell_xml flags: a header cell, the first column, keep with the next row */
+enum { CELL_HEAD = 1, CELL_FIRST = 2, CELL_KEEP = 4 };
+
+static void cell_xml(util_buf_t *b, int w, int hp, const char *text, docx_cell_t kind, int flags)
+{
+    int head = flags & CELL_HEAD;
     util_buf_addf(b, "<w:tc><w:tcPr><w:tcW w:w=\"%d\" w:type=\"dxa\"/>", w);
     if (head)
         util_buf_adds(b, "<w:tcBorders><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"0\" "
                          "w:color=\"000000\"/></w:tcBorders><w:vAlign w:val=\"bottom\"/>");
-    util_buf_addf(b, "</w:tcPr><w:p><w:pPr><w:pStyle w:val=\"%s\"/><w:jc w:val=\"%s\"/></w:pPr>",
-                  head ? "TableHeader" : "TableText",
-                  head ? (first ? "left" : "center") : kind == DOCX_TEXT ? "left" : "right");
+    util_buf_addf(b, "</w:tcPr><w:p><w:pPr><w:pStyle w:val=\"%s\"/>%s<w:jc w:val=\"%s\"/></w:pPr>",
+                  head ? "TableHeader" : "TableText", (flags & CELL_KEEP) ? "<w:keepNext/>" : "",
+                  head ? ((flags & CELL_FIRST) ? "left" : "center") : kind == DOCX_TEXT ? "left" : "right");
     char rpr[160];
     snprintf(rpr, sizeof rpr, "%s%s<w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/>",
              kind == DOCX_WEAK ? "<w:b/><w:bCs/>" : "",
@@ -437,17 +529,7 @@ void docx_table_end(docx_t *x, const char *note)
 {
     if (!x->heads)
         return;
-    /* the largest text size at which nothing is squeezed; else the
-     * largest at which the table fits at all; else the smallest */
-    int n = x->ncols, *w = util_xcalloc((size_t)n, sizeof *w), hp = 0, k, fit[3];
-    for (k = 0; k < 3; k++)
-        if ((fit[k] = layout(x, x->lay->table_hp[k], w)) == 2)
-            break;
-    if (k == 3)
-        for (k = 0; k < 2 && !fit[k]; k++)
-            ;
-    hp = x->lay->table_hp[k];
-    layout(x, hp, w);
+    int n = x->ncols, *w = util_xcalloc((size_t)n, sizeof *w), hp = table_size(x, w);
     long total = 0;
     for (int c = 0; c < n; c++)
         total += w[c];
@@ -464,14 +546,19 @@ void docx_table_end(docx_t *x, const char *note)
     for (int c = 0; c < n; c++)
         util_buf_addf(b, "<w:gridCol w:w=\"%d\"/>", w[c]);
     util_buf_adds(b, "</w:tblGrid>\n<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
+    /* the header and the first rows keep with the rows after them, so a
+     * page never ends on a caption, a header or a single row */
+    size_t nrows = x->ncells / (size_t)n;
     for (int c = 0; c < n; c++)
-        cell_xml(b, w[c], hp, x->heads[c], DOCX_TEXT, 1, c == 0);
+        cell_xml(b, w[c], hp, x->heads[c], DOCX_TEXT, CELL_HEAD | (c ? 0 : CELL_FIRST) | (nrows ? CELL_KEEP : 0));
     util_buf_adds(b, "</w:tr>\n");
     for (size_t i = 0; i < x->ncells; i += (size_t)n) {
+        size_t row = i / (size_t)n;
+        int keep = row < 2 && row + 1 < nrows && nrows > 3 ? CELL_KEEP : 0;
         util_buf_adds(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
         for (int c = 0; c < n; c++) {
             const cell_t *ce = i + (size_t)c < x->ncells ? &x->cells[i + (size_t)c] : NULL;
-            cell_xml(b, w[c], hp, ce ? ce->text : "", ce ? ce->kind : DOCX_TEXT, 0, c == 0);
+            cell_xml(b, w[c], hp, ce ? ce->text : "", ce ? ce->kind : DOCX_TEXT, (c ? 0 : CELL_FIRST) | keep);
         }
         util_buf_adds(b, "</w:tr>\n");
     }
@@ -505,11 +592,15 @@ static int png_size(const char *path, long *w, long *h)
     return *w > 0 && *h > 0 ? 0 : -1;
 }
 
-int docx_figure(docx_t *x, const char *png, const char *pattern, const char *caption, int narrow)
+int docx_figure(docx_t *x, const char *png, const char *print, const char *pattern, const char *caption,
+                int narrow)
 {
-    long pw, ph;
+    long pw, ph, qw, qh;
     if (png_size(png, &pw, &ph) != 0)
         return -1;
+    /* the print PNG goes in when it is there, at the size the screen one
+     * gives (the same picture, more pixels) */
+    const char *embed = print && png_size(print, &qw, &qh) == 0 ? print : png;
     /* gnuplot draws text at 96 dpi; printed at 128 dpi its 10-point
      * labels read as 7.5 points, small but clear, and most plots then
      * fill the text width */
@@ -519,12 +610,18 @@ int docx_figure(docx_t *x, const char *png, const char *pattern, const char *cap
     if (cx > maxw)
         cx = maxw;
     cy = (long)((double)cx * (double)ph / (double)pw);
+    /* a figure a little taller than half the page is made half as tall,
+     * so that two go on a page, not one above a blank half (the funnel
+     * plots); about 650 twips is each one's caption and space */
+    long half = (long)(PAGE_H - x->lay->top - x->lay->bottom - 2 * 650) / 2 * EMU_PER_TWIP;
+    if (cy > half && cy <= maxh)
+        maxh = half;
     if (cy > maxh) {
         cy = maxh;
         cx = (long)((double)cy * (double)pw / (double)ph);
     }
     x->media = util_xrealloc(x->media, (x->nmedia + 1) * sizeof *x->media);
-    x->media[x->nmedia++] = util_xstrdup(png);
+    x->media[x->nmedia++] = util_xstrdup(embed);
     int id = (int)x->nmedia;
     util_buf_t *b = &x->body;
     util_buf_addf(b, "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/><w:keepNext/></w:pPr><w:r><w:drawing>"
@@ -590,7 +687,11 @@ static void fonts(util_buf_t *b, const char *ascii, const char *east)
 static void pstyle(util_buf_t *b, const char *id, const char *name, const char *ppr, const char *ascii,
                    const char *east, const char *rpr)
 {
-    util_buf_addf(b, "<w:style w:type=\"paragraph\" w:styleId=\"%s\"><w:name w:val=\"%s\"/>", id, name);
+    /* Normal is the default: a paragraph that names no style (the page
+     * break after the contents) is Normal, which python-docx and other
+     * readers find only by this mark */
+    util_buf_addf(b, "<w:style w:type=\"paragraph\"%s w:styleId=\"%s\"><w:name w:val=\"%s\"/>",
+                  strcmp(id, "Normal") == 0 ? " w:default=\"1\"" : "", id, name);
     if (strcmp(id, "Normal") != 0)
         util_buf_adds(b, "<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/>");
     util_buf_addf(b, "<w:qFormat/><w:pPr>%s</w:pPr><w:rPr>", ppr);
@@ -706,10 +807,13 @@ static char *styles_xml(const docx_t *x)
                       "<w:styles xmlns:w=\"%s\"><w:docDefaults><w:rPrDefault><w:rPr>",
                   ns_w);
     fonts(&b, "Times New Roman", x->zh ? "仿宋_GB2312" : "SimSun");
+    /* the Latin text's language is English even in a Chinese document,
+     * as Word sets it: marked Chinese, LibreOffice breaks a line inside a
+     * number ("8." at a line's end, "6 分" on the next) */
     util_buf_addf(&b, "<w:kern w:val=\"2\"/><w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/>"
                       "<w:lang w:val=\"%s\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault>"
                       "<w:pPrDefault><w:pPr><w:widowControl/></w:pPr></w:pPrDefault></w:docDefaults>\n",
-                  x->lay->body_hp, x->lay->body_hp, x->zh ? "zh-CN" : "en-GB");
+                  x->lay->body_hp, x->lay->body_hp, x->zh ? "en-US" : "en-GB");
     if (x->zh)
         styles_zh(&b);
     else

@@ -71,9 +71,12 @@ void docx_row_end(docx_t *x);   /* a short row: the rest of it empty */
 void docx_table_end(docx_t *x, const char *note);
 
 /* The PNG at png as a figure at print size (narrow: at most two thirds
- * of the text width), with its caption below as docx_table_begin's.
- * Returns 0, or -1 (nothing added) when png is not a readable PNG. */
-int docx_figure(docx_t *x, const char *png, const char *pattern, const char *caption, int narrow);
+ * of the text width), with its caption below as docx_table_begin's; the
+ * picture embedded is print (the same drawing at print resolution) when
+ * it is a readable PNG, else png.  Returns 0, or -1 (nothing added) when
+ * png is not a readable PNG. */
+int docx_figure(docx_t *x, const char *png, const char *print, const char *pattern, const char *caption,
+                int narrow);
 
 /* Writes the document to path (replaced atomically); title goes into its
  * properties.  Returns 0, or -1 with err. */

@@ -17,6 +17,7 @@
 #include "analysis/report/doc.h"
 #include "analysis/report/render.h"
 #include "analysis/report/report.h"
+#include "analysis/report/sections.h"
 #include "base/fs.h"
 #include "base/i18n.h"
 
@@ -103,33 +104,50 @@ static void scores(doc_t *d, size_t g)
     free(weak);
 }
 
-/* The items of the dimensions that are weak for the unit or the city, with
- * the city's item means: what those dimensions ask. */
+/* The items of the dimensions that are weak for the unit or the city:
+ * what those dimensions ask, the unit's mean answer to each against the
+ * city's, the item furthest below named. */
 static void weak_items(doc_t *d, size_t g)
 {
     const res_t *r = d->r;
+    const res_group_t *G = &r->groups[g];
     size_t n = 0;
     for (size_t j = 0; j < r->ndims; j++)
-        n += (r->groups[g].cells[j].weak || r->dims[j].weak) && r->dims[j].nitems;
+        n += (G->cells[j].weak || r->dims[j].weak) && r->dims[j].nitems;
     if (!n)
         return;
     doc_section(d, "weak", TR(d->zh, "Weak dimensions and their items"));
     doc_para(d, NULL, TR(d->zh, "The dimensions that are weak for the unit (▼ above) or for the whole city, with "
-                                "the questions they are made of and the city's mean answer to each."));
-    for (size_t j = 0; j < r->ndims; j++) {
+                                "the questions they are made of and the mean answer to each, the unit's against "
+                                "the city's (answers as given, 1-5: on a reversed item a lower answer is the "
+                                "better one)."));
+    for (size_t j = 0, k0 = 0; j < r->ndims; k0 += r->dims[j].nitems, j++) {
         const res_dim_t *dm = &r->dims[j];
-        if (!(r->groups[g].cells[j].weak || dm->weak) || !dm->nitems)
+        if (!(G->cells[j].weak || dm->weak) || !dm->nitems)
             continue;
-        doc_table_begin(d, doc_dim_name(dm), 4, TR(d->zh, "item"), TR(d->zh, "text"), TR(d->zh, "n"),
-                        TR(d->zh, "mean"));
+        doc_table_begin(d, doc_dim_name(dm), 5, TR(d->zh, "item"), TR(d->zh, "text"), TR(d->zh, "unit mean"),
+                        TR(d->zh, "city mean"), TR(d->zh, "against the city"));
+        const res_item_t *worst = NULL;
+        double wd = 0;
         for (size_t i = 0; i < dm->nitems; i++) {
             const res_item_t *it = &dm->items[i];
+            double um = G->item_means ? G->item_means[k0 + i] : NAN;
+            /* the difference in the scored direction: below the city is worse */
+            double diff = (um - it->mean) * (it->reverse ? -1 : 1);
             doc_tdf(d, DOC_TEXT, "%s%s", it->name, it->reverse ? TR(d->zh, " (R)") : "");
             doc_td(d, it->label ? it->label : "", DOC_TEXT);
-            doc_td(d, doc_fcount(d, it->n), DOC_NUM);
+            doc_td(d, doc_fnum(d, um, 2), DOC_NUM);
             doc_td(d, doc_fnum(d, it->mean, 2), DOC_NUM);
+            doc_td(d, doc_fsigned(d, diff, 2), diff <= -0.3 ? DOC_WEAK : DOC_NUM);
+            if (isfinite(diff) && diff <= -0.3 && diff < wd) {
+                wd = diff;
+                worst = it;
+            }
         }
-        doc_table_end(d, dm->weak ? TR(d->zh, "A weak dimension for the whole city.") : NULL);
+        doc_table_end(d, TR(d->zh, "Difference: the unit's mean less the city's, in the scored direction "
+                                   "(reversed items turned round); below -0.3 marked."));
+        if (worst)
+            doc_paraf(d, NULL, TR(d->zh, "Furthest below the city: %s (%s)."), worst->name, worst->label);
     }
 }
 
@@ -143,7 +161,7 @@ static void gaps(doc_t *d, size_t g)
         return;
     doc_section(d, "gaps", TR(d->zh, "Self-assessment and the staff's view"));
     /* xgettext:no-c-format */
-    const char *staff = TR(d->zh, "staff (one member's 95% range)");
+    const char *staff = TR(d->zh, "staff (95% range)");
     doc_table_begin(d, TR(d->zh, "The unit's self-assessment and its staff's view"), 5, TR(d->zh, "dimension"),
                     TR(d->zh, "self"), staff, TR(d->zh, "gap"), TR(d->zh, "verdict"));
     size_t over = 0;
@@ -302,6 +320,7 @@ static int write_one(const res_t *r, size_t g, const char *dir, unsigned formats
         scores(&d, g);
         weak_items(&d, g);
         gaps(&d, g);
+        sec_unit_points(&d, g);
         changes(&d, g);
         comments(&d, g);
     }

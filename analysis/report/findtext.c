@@ -196,6 +196,14 @@ char *render_finding(const res_t *r, const res_finding_t *f, int zh)
     case RES_F_POOR_FIT:
     case RES_F_LOW_AVE:
         return quality_text(r, f, zh);
+    case RES_F_POINTS_UNMATCHED:
+        return util_fmt(TR(zh, "%1$s (%2$s) claims %3$+.0f net bonus points on %4$s, in the top quarter of the %5$.0f "
+                               "units (upper quartile %6$+.0f), while its staff rate it weak there (mean %7$.1f, "
+                               "%8$.1f points below all other respondents, q %9$s): saying counts as doing, on the "
+                               "campaign's own yardstick."),
+                        G->name, G->code, findings_value(f, "net"), D->label, findings_value(f, "units"),
+                        findings_value(f, "net_q3"), findings_value(f, "mean"), -findings_value(f, "diff"),
+                        fmt_p(findings_value(f, "q"), b1));
     }
     return util_xstrdup("");
 }
@@ -425,6 +433,32 @@ char *render_warning(const res_t *r, const res_warning_t *w, int zh)
         return util_fmt(TR(zh, "the minimum group size is %d, below %d (--allow-small-groups): groups this "
                                "small can identify their members"),
                         r->min_n, RES_MIN_N_SAFE);
+    case RES_W_XTAB_CELLS:
+        return util_fmt(i18n_npick(zh,
+                                   "cross-tabulation: %zu cell is suppressed (fewer than %d respondents, or "
+                                   "so that none can be recovered from the totals)",
+                                   "cross-tabulation: %zu cells are suppressed (fewer than %d respondents, or "
+                                   "so that none can be recovered from the totals)",
+                                   w->count),
+                        w->count, r->min_n);
+    case RES_W_XTAB_POOLED:
+        return util_xstrdup(w->dim == 2 ? TR(zh, "cross-tabulation: the chi-square test merges the columns that "
+                                                 "hold a suppressed cell into one, so that it reveals nothing "
+                                                 "of them")
+                                        : TR(zh, "cross-tabulation: the chi-square test merges the rows that "
+                                                 "hold a suppressed cell into one, so that it reveals nothing "
+                                                 "of them"));
+    case RES_W_XTAB_NOTEST:
+        return util_xstrdup(TR(zh, "cross-tabulation: no chi-square test (fewer than two rows or columns with "
+                                   "answers are left to test)"));
+    case RES_W_XTAB_EXPECTED:
+        return util_fmt(i18n_npick(zh,
+                                   "cross-tabulation: %zu cell has an expected count below 5, so the "
+                                   "chi-square approximation may be incorrect (as R warns)",
+                                   "cross-tabulation: %zu cells have an expected count below 5, so the "
+                                   "chi-square approximation may be incorrect (as R warns)",
+                                   w->count),
+                        w->count);
     default:
         return util_xstrdup("");
     }

@@ -201,6 +201,13 @@ static void json_groups(util_buf_t *b, const res_t *r)
         knum(b, "invited", G->invited); SEP;
         knum(b, "response_rate", G->response_rate); SEP;
         kstr(b, "rate_basis", res_rate_name(G->rate_basis));
+        util_buf_adds(b, ",\n     \"item_means\": {");
+        for (size_t d = 0, k = 0; d < r->ndims && G->item_means; d++)
+            for (size_t i = 0; i < r->dims[d].nitems; i++, k++) {
+                util_buf_adds(b, k ? ", " : "");
+                knum(b, r->dims[d].items[i].name, G->item_means[k]);
+            }
+        util_buf_adds(b, "}");
         util_buf_adds(b, ",\n     \"scores\": {");
         for (size_t d = 0; d < r->ndims && G->cells; d++) {
             util_buf_adds(b, d ? ",\n       " : "\n       ");
@@ -512,6 +519,181 @@ static void json_findings(util_buf_t *b, const res_t *r)
     }
 }
 
+/* One question's counts among some respondents: n, the blanks, then
+ * per choice (counts, and choices with labels and percentages of n). */
+static void json_qstat(util_buf_t *b, const res_question_t *Q, const res_qstat_t *st, int all)
+{
+    static const char *const head[] = {"n", "not_answered", "not_applicable"};
+    static const char *const num[] = {"mean", "sd", "min", "q1", "median", "q3", "max"};
+    knums(b, head, (double[]){st->n, st->not_answered, st->not_applicable}, N_OF(head));
+    if (st->counts) {
+        util_buf_adds(b, ", \"counts\": {");
+        for (size_t c = 0; c < Q->nchoices; c++) {
+            util_buf_adds(b, c ? ", " : "");
+            knum(b, Q->choice_names[c], st->counts[c]);
+        }
+        util_buf_adds(b, "}, \"percent\": {");
+        for (size_t c = 0; c < Q->nchoices; c++) {
+            util_buf_adds(b, c ? ", " : "");
+            knum(b, Q->choice_names[c], st->n > 0 ? 100 * st->counts[c] / st->n : NAN);
+        }
+        util_buf_adds(b, "}");
+    }
+    if (Q->kind == RES_Q_NUMBER || !isnan(st->mean)) {
+        SEP;
+        knums(b, num, (double[]){st->mean, st->sd, st->min, st->q1, st->median, st->q3, st->max},
+              all && Q->kind == RES_Q_NUMBER ? N_OF(num) : 2);
+    }
+}
+
+static void json_questions(util_buf_t *b, const res_t *r)
+{
+    for (size_t i = 0; i < r->nquestions; i++) {
+        const res_question_t *Q = &r->questions[i];
+        util_buf_adds(b, i ? ",\n    {" : "\n    {");
+        kstr(b, "name", Q->name); SEP;
+        kstr(b, "label", Q->label); SEP;
+        kstr(b, "type", Q->type); SEP;
+        kstr(b, "kind", res_qkind_name(Q->kind)); SEP;
+        kbool(b, "grouping", Q->grouping); SEP;
+        json_qstat(b, Q, &Q->all, 1);
+        if (Q->nchoices) {
+            util_buf_adds(b, ",\n     \"labels\": {");
+            for (size_t c = 0; c < Q->nchoices; c++) {
+                util_buf_adds(b, c ? ", " : "");
+                kstr(b, Q->choice_names[c], Q->choice_labels[c]);
+            }
+            util_buf_adds(b, "}");
+        }
+        util_buf_adds(b, ",\n     \"groups\": [");
+        int first = 1;
+        for (size_t g = 0; Q->groups && g < r->ngroups; g++) {
+            if (r->groups[g].suppressed || isnan(Q->groups[g].n))
+                continue;   /* a hidden group's counts never get here; belt and braces */
+            util_buf_adds(b, first ? "{" : ", {");
+            first = 0;
+            kstr(b, "group", r->groups[g].code); SEP;
+            json_qstat(b, Q, &Q->groups[g], 0);
+            util_buf_adds(b, "}");
+        }
+        util_buf_adds(b, "]}");
+    }
+}
+
+/* [[..], ..] of nr rows of nc numbers, v(i, j) each. */
+static void json_matrix(util_buf_t *b, size_t nr, size_t nc, double (*v)(const res_crosstab_t *, size_t, size_t),
+                        const res_crosstab_t *X)
+{
+    util_buf_adds(b, "[");
+    for (size_t i = 0; i < nr; i++) {
+        util_buf_adds(b, i ? ", [" : "[");
+        for (size_t j = 0; j < nc; j++) {
+            util_buf_adds(b, j ? ", " : "");
+            jnum(b, v(X, i, j));
+        }
+        util_buf_adds(b, "]");
+    }
+    util_buf_adds(b, "]");
+}
+
+static double xcell(const res_crosstab_t *X, size_t i, size_t j) { return X->table[i * X->ncols + j]; }
+static double xrowpct(const res_crosstab_t *X, size_t i, size_t j)
+{
+    return X->row_tot[i] > 0 ? 100 * X->table[i * X->ncols + j] / X->row_tot[i] : NAN;
+}
+static double xcolpct(const res_crosstab_t *X, size_t i, size_t j)
+{
+    return X->col_tot[j] > 0 ? 100 * X->table[i * X->ncols + j] / X->col_tot[j] : NAN;
+}
+
+/* names or labels of the rows or columns; the pooled group, NULL, is
+ * worded */
+static void json_names(util_buf_t *b, char **v, size_t n, int zh, int labels)
+{
+    util_buf_adds(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        util_buf_adds(b, i ? ", " : "");
+        if (v[i])
+            jstr(b, v[i]);
+        else if (labels)
+            jstr(b, TR(zh, "not shown (pooled)"));
+        else
+            util_buf_adds(b, "null");
+    }
+    util_buf_adds(b, "]");
+}
+
+static void json_crosstab(util_buf_t *b, const res_t *r)
+{
+    const res_crosstab_t *X = r->crosstab;
+    int zh = render_zh(r);
+    util_buf_adds(b, "{");
+    kstr(b, "rows", X->rows); SEP;
+    kstr(b, "cols", X->cols); SEP;
+    kstr(b, "row_label", X->row_label); SEP;
+    kstr(b, "col_label", X->col_label);
+    util_buf_adds(b, ",\n   \"row_names\": ");
+    json_names(b, X->row_names, X->nrows, zh, 0);
+    util_buf_adds(b, ", \"row_labels\": ");
+    json_names(b, X->row_labels, X->nrows, zh, 1);
+    util_buf_adds(b, ",\n   \"col_names\": ");
+    json_names(b, X->col_names, X->ncols, zh, 0);
+    util_buf_adds(b, ", \"col_labels\": ");
+    json_names(b, X->col_labels, X->ncols, zh, 1);
+    util_buf_adds(b, ",\n   \"table\": ");
+    json_matrix(b, X->nrows, X->ncols, xcell, X);
+    util_buf_adds(b, ",\n   \"row_percent\": ");
+    json_matrix(b, X->nrows, X->ncols, xrowpct, X);
+    util_buf_adds(b, ",\n   \"col_percent\": ");
+    json_matrix(b, X->nrows, X->ncols, xcolpct, X);
+    util_buf_adds(b, ",\n   \"row_totals\": [");
+    for (size_t i = 0; i < X->nrows; i++) {
+        util_buf_adds(b, i ? ", " : "");
+        jnum(b, X->row_tot[i]);
+    }
+    util_buf_adds(b, "], \"col_totals\": [");
+    for (size_t j = 0; j < X->ncols; j++) {
+        util_buf_adds(b, j ? ", " : "");
+        jnum(b, X->col_tot[j]);
+    }
+    util_buf_adds(b, "],\n   ");
+    static const char *const keys[] = {"n", "suppressed_cells", "chisq", "df", "p", "cramers_v",
+                                       "min_expected", "expected_below_5", "test_rows", "test_cols"};
+    knums(b, keys,
+          (double[]){X->n, (double)X->suppressed_cells, X->chisq, X->df, X->p, X->cramers_v, X->min_expected,
+                     (double)X->expected_below_5, X->test_rows, X->test_cols},
+          N_OF(keys));
+    SEP;
+    kbool(b, "yates", X->yates); SEP;
+    kstr(b, "pooled", X->pooled == 1 ? "rows" : X->pooled == 2 ? "columns" : NULL); SEP;
+    kstr(b, "pooled_groups", X->pooled_groups == 1 ? "row" : X->pooled_groups == 2 ? "column" : NULL);
+    util_buf_adds(b, "}");
+}
+
+static void json_points(util_buf_t *b, const res_t *r)
+{
+    static const char *const keys[] = {"bonus", "deduction", "net", "responses"};
+    for (size_t i = 0; i < r->npoints; i++) {
+        const res_points_t *P = &r->points[i];
+        util_buf_adds(b, i ? ",\n    {" : "\n    {");
+        kstr(b, "unit", r->groups[P->group].code); SEP;
+        kstr(b, "dimension", r->dims[P->dim].code); SEP;
+        knums(b, keys, (double[]){P->bonus, P->deduction, P->net, P->responses}, N_OF(keys));
+        util_buf_adds(b, "}");
+    }
+    util_buf_adds(b, "\n  ],\n  \"points_vs_staff\": [");
+    for (size_t i = 0; i < r->npvs; i++) {
+        const res_pvs_t *S = &r->points_vs_staff[i];
+        util_buf_adds(b, i ? ",\n    {" : "\n    {");
+        kstr(b, "dimension", r->dims[S->dim].code); SEP;
+        knum(b, "spearman", S->rho); SEP;
+        knum(b, "p", S->p); SEP;
+        knum(b, "units", S->units); SEP;
+        kstr(b, "method", S->method);
+        util_buf_adds(b, "}");
+    }
+}
+
 int render_json(const res_t *r, FILE *out, err_t *err)
 {
     util_buf_t buf = {0}, *b = &buf;
@@ -533,6 +715,20 @@ int render_json(const res_t *r, FILE *out, err_t *err)
          (double[]){r->gap_detect.n, r->gap_detect.sd, r->gap_detect.sd_overall, r->gap_detect.dim,
                     r->gap_detect.overall, r->gap_detect.alone},
          N_OF(detect));
+    if (r->points) {   /* by unit: the self-assessments were read */
+        util_buf_adds(b, ",\n  \"points\": [");
+        json_points(b, r);
+        util_buf_adds(b, "\n  ]");
+    }
+    if (r->questions) {
+        util_buf_adds(b, ",\n  \"questions\": [");
+        json_questions(b, r);
+        util_buf_adds(b, "\n  ]");
+    }
+    if (r->crosstab) {
+        util_buf_adds(b, ",\n  \"crosstab\": ");
+        json_crosstab(b, r);
+    }
     util_buf_adds(b, ",\n  \"changes\": [");
     json_changes(b, r);
     util_buf_adds(b, "\n  ],\n  \"validity\": ");

@@ -372,16 +372,23 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
     for (const char *p = ctitle; *p; p++)
         util_buf_addc(&s, (unsigned char)*p < 0x20 ? ' ' : *p);
     util_buf_addf(&s, "\n# Re-draw with `gnuplot %s` in this directory: it reads %s and writes\n"
-                      "# %s.png and %s.svg.\n",
-                  gpname, datname, base, base);
+                      "# %s.png, %s.svg and %s.print.png (for print).\n",
+                  gpname, datname, base, base, base);
     util_buf_addf(&s, "reset session\nset encoding utf8\n"
                       "set terminal pngcairo noenhanced size %d,%d font \"" FONT ",10\"\n"
                       "set output '%s.png'\n",
                   pf->width, pf->height, base);
     util_buf_add(&s, pf->gp.s ? pf->gp.s : "", pf->gp.len);
     util_buf_addf(&s, "set terminal svg noenhanced size %d,%d font \"" FONT ",10\" "
-                      "background '#ffffff'\nset output '%s.svg'\nreplot\nunset output\n",
+                      "background '#ffffff'\nset output '%s.svg'\nreplot\n",
                   pf->width * 3 / 4, pf->height * 3 / 4, base);
+    /* the same picture for print (the Word document): every length times
+     * the scale, so a figure set at 128 pixels an inch of the PNG above
+     * prints at 320 dpi */
+    double ps = fmin(PLOT_PRINT_SCALE, 32000.0 / (double)(pf->width > pf->height ? pf->width : pf->height));
+    util_buf_addf(&s, "set terminal pngcairo noenhanced size %d,%d font \"" FONT ",10\" fontscale %.3f "
+                      "linewidth %.3f pointscale %.3f\nset output '%s.print.png'\nreplot\nunset output\n",
+                  (int)(pf->width * ps), (int)(pf->height * ps), ps, ps, ps, base);
     if (write_file(c->dir, datname, pf->dat.s ? pf->dat.s : "", pf->dat.len, err) != 0 ||
         write_file(c->dir, gpname, s.s, s.len, err) != 0)
         goto cleanup;
@@ -393,9 +400,11 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
         c->no_gnuplot = 1;
     if (g == 0) {
         char *png = util_fmt("%s.png", base), *svg = util_fmt("%s.svg", base);
-        int ok = file_nonempty(c->dir, png) && file_nonempty(c->dir, svg);
+        char *print = util_fmt("%s.print.png", base);
+        int ok = file_nonempty(c->dir, png) && file_nonempty(c->dir, svg) && file_nonempty(c->dir, print);
         free(png);
         free(svg);
+        free(print);
         if (!ok)
             err_set(&gerr, ERR_FAIL, _("gnuplot wrote no picture for %s/%s"), c->dir, gpname);
     }

@@ -41,6 +41,11 @@ typedef struct {
  * picture over 32,767 pixels) at province scale, 2,000 units.  Above them
  * the plot shows a selection, says so in its title, and the full numbers
  * stay in the tables and groups.csv. */
+/* The print PNG (NAME.print.png, for the Word document) has this many
+ * times the pixels of NAME.png a side, the fonts and lines scaled with
+ * them: NAME.png set at 128 pixels an inch, the print one gives 320 dpi. */
+#define PLOT_PRINT_SCALE 2.5
+
 #define PLOT_ROWS_MAX 50      /* rows of the heatmap and the response-rate bars */
 #define PLOT_RADAR_MAX 12     /* radar plots: the most notable flagged groups */
 #define PLOT_GAP_ROWS_MAX 40  /* rows of a dumbbell plot: the largest gaps */

@@ -42,6 +42,7 @@
 #include "analysis/report/plot.h"
 #include "analysis/report/qualdoc.h"
 #include "analysis/report/render.h"
+#include "analysis/report/sections.h"
 #include "base/util.h"
 
 /* ---- the sections ---- */
@@ -190,6 +191,7 @@ static const struct {
     {RES_F_WEAK_DIMENSION, RES_F_WEAK_DIMENSION, N_("Weak dimensions")},
     {RES_F_WEAK_UNIT, RES_F_WEAK_UNIT, N_("Weak units")},
     {RES_F_OVERCLAIM, RES_F_UNDERCLAIM, N_("Self-assessment and the staff's view")},
+    {RES_F_POINTS_UNMATCHED, RES_F_POINTS_UNMATCHED, N_("Points and the staff's view")},
     {RES_F_DECLINED, RES_F_IMPROVED, N_("Changes since the previous wave")},
     {RES_F_PRIORITY, RES_F_PRIORITY, N_("First priorities")},
     {RES_F_UNRELIABLE, RES_F_UNRELIABLE, N_("Low reliability")},
@@ -248,7 +250,7 @@ static void gaps_table(doc_t *d)
 {
     const res_t *r = d->r;
     /* xgettext:no-c-format */
-    const char *staff = TR(d->zh, "staff (one member's 95% range)");
+    const char *staff = TR(d->zh, "staff (95% range)");
     doc_table_begin(d, TR(d->zh, "Pairs where self and staff differ"), 6, TR(d->zh, "unit"), TR(d->zh, "dimension"),
                 TR(d->zh, "self"), staff, TR(d->zh, "gap"), TR(d->zh, "verdict"));
     /* overclaims first, the largest gap on top; then underclaims */
@@ -282,7 +284,9 @@ static void gaps_table(doc_t *d)
         doc_row_end(d);
     }
     free(ord);
-    doc_table_end(d, TR(d->zh, "Sorted by the size of the gap; every pair is in gaps.csv."));
+    /* xgettext:no-c-format */
+    doc_table_end(d, TR(d->zh, "Staff: the staff mean and, in brackets, the range of one staff member's score "
+                               "(95% prediction interval). Sorted by the size of the gap; every pair is in gaps.csv."));
 }
 
 /* The finding of kind k with the largest value key in size (the one that
@@ -397,6 +401,7 @@ static void findings_of(doc_t *d, res_fkind_t k, const char *keep, size_t m)
     case RES_F_WEAK_UNIT: weak_units_table(d, keep, m); break;
     case RES_F_OVERCLAIM: gaps_table(d); break;
     case RES_F_DECLINED: changes_table(d, keep); break;
+    case RES_F_POINTS_UNMATCHED: sec_points_findings(d, keep); break;
     default:
         doc_list_begin(d, "findings");
         for (size_t i = 0; i < d->r->nfindings; i++)
@@ -514,42 +519,89 @@ static void write_dimensions(doc_t *d, size_t nshown)
               nshown, doc_glabel(d), r->min_n);
 }
 
-/* The table of groups x dimensions for the groups rows[0..nrows), with a
- * last row for all respondents; cap is the caption without its number. */
-static void units_table(doc_t *d, const size_t *rows, size_t nrows, const char *cap, const char *note)
+/* One row of the units table: group G (name: its heading), its scores,
+ * ▼ on a weak one; a hidden subtotal G shows dashes. */
+static void units_row(doc_t *d, const res_group_t *G, const char *name)
 {
     const res_t *r = d->r;
+    doc_td(d, name, DOC_TEXT);
+    if (!G->cells) {
+        for (size_t j = 0; j < r->ndims + 2; j++)
+            doc_td(d, "—", DOC_NUM);
+        return;
+    }
+    doc_tdf(d, DOC_NUM, "%ld", G->n);
+    doc_td(d, doc_fpct(d, G->response_rate), DOC_NUM);
+    for (size_t j = 0; j < r->ndims; j++) {
+        const res_cell_t *c = &G->cells[j];
+        if (c->weak)
+            doc_tdf(d, DOC_WEAK, "▼%s", doc_fnum(d, c->mean, 1));
+        else
+            doc_td(d, doc_fnum(d, c->mean, 1), DOC_NUM);
+    }
+}
+
+static int in_category(const res_group_t *G, const char *cat)
+{
+    return cat ? G->category && strcmp(G->category, cat) == 0 : !G->category;
+}
+
+/* The table of groups x dimensions for the groups rows[0..nrows), with a
+ * last row for all respondents; cap is the caption without its number.
+ * By unit with the analysis by category at hand (r->rollup), the units
+ * come category by category, each followed by its subtotal: the
+ * category's own scores, over all its units' respondents (the hidden
+ * units' too), shown when an analysis by category shows it. */
+static void units_table(doc_t *d, const size_t *rows, size_t nrows, const char *cap, const char *note)
+{
+    const res_t *r = d->r, *cats = doc_by_unit(d) ? r->rollup : NULL;
     const char **heads = util_xcalloc(r->ndims + 3, sizeof *heads);
-    heads[0] = doc_by_unit(d) ? TR(d->zh, "unit")
-               : d->r->group_label && *d->r->group_label ? d->r->group_label : d->r->group_by;
+    char *by = doc_grouping(d);
+    heads[0] = doc_by_unit(d) ? TR(d->zh, "unit") : by;
     heads[1] = TR(d->zh, "n");
     heads[2] = TR(d->zh, "response");
     for (size_t j = 0; j < r->ndims; j++)
         heads[j + 3] = doc_dim_name(&r->dims[j]);
     doc_table_begin_v(d, cap, (int)r->ndims + 3, heads);
     free(heads);
-    for (size_t k = 0; k < nrows; k++) {
-        const res_group_t *g = &r->groups[rows[k]];
-        char *name = doc_group_name(d, g);
-        doc_td(d, name, DOC_TEXT);
-        free(name);
-        doc_tdf(d, DOC_NUM, "%ld", g->n);
-        doc_td(d, doc_fpct(d, g->response_rate), DOC_NUM);
-        for (size_t j = 0; j < r->ndims; j++) {
-            const res_cell_t *c = &g->cells[j];
-            if (c->weak)
-                doc_tdf(d, DOC_WEAK, "▼%s", doc_fnum(d, c->mean, 1));
-            else
-                doc_td(d, doc_fnum(d, c->mean, 1), DOC_NUM);
+    free(by);
+    size_t ncat = cats ? cats->ngroups : 0, hidden_sub = 0;
+    for (size_t c = 0; c <= ncat; c++) {   /* c == ncat: the units of no category (all of them without cats) */
+        const char *code = c < ncat ? cats->groups[c].code : NULL;
+        size_t listed = 0;
+        for (size_t k = 0; k < nrows; k++) {
+            const res_group_t *G = &r->groups[rows[k]];
+            if (cats && !in_category(G, code))
+                continue;
+            char *name = doc_group_name(d, G);
+            units_row(d, G, name);
+            free(name);
+            listed++;
         }
-        doc_row_end(d);
+        if (c < ncat && listed && cats->groups[c].n > 0) {
+            char *name = util_fmt(TR(d->zh, "%s: subtotal"), cats->groups[c].name);
+            units_row(d, &cats->groups[c], name);
+            hidden_sub += !cats->groups[c].cells;
+            free(name);
+        }
     }
     doc_td(d, TR(d->zh, "all"), DOC_TEXT);
     doc_tdf(d, DOC_NUM, "%ld", r->respondents);
     doc_td(d, "", DOC_NUM);
     for (size_t j = 0; j < r->ndims; j++)
         doc_td(d, doc_fnum(d, r->dims[j].mean, 1), DOC_NUM);
-    doc_table_end(d, note);
+    if (cats) {
+        char *n2 = util_fmt(hidden_sub ? TR(d->zh, "%s A subtotal is its category's score over all its units' "
+                                                   "respondents (units not shown included); — a category hidden "
+                                                   "by the same rules as units.")
+                                       : TR(d->zh, "%s A subtotal is its category's score over all its units' "
+                                                   "respondents (units not shown included)."),
+                            note);
+        doc_table_end(d, n2);
+        free(n2);
+    } else {
+        doc_table_end(d, note);
+    }
 }
 
 /* Where a group's point lies in the funnel plot, by res_funnel_t. */
@@ -557,13 +609,17 @@ static const char *const funnel_pos[] = {N_("inside"), N_("below 95%"), N_("belo
                                          N_("above 99.8%")};
 
 /* The appendix with every group's scores, when the body shows only the
- * most notable (write_units): Appendix E, after the four fixed ones. */
-enum { APPENDIX_ALL = 5 };
+ * most notable (write_units): after the fixed ones (methods, anonymity,
+ * items, the questions when counted, files). */
+static int appendix_all(const res_t *r)
+{
+    return r->nquestions ? 6 : 5;
+}
 
 static void write_all_units(doc_t *d, size_t nshown)
 {
     const res_t *r = d->r;
-    doc_appendix(d, APPENDIX_ALL, "all-units",
+    doc_appendix(d, appendix_all(r), "all-units",
              doc_by_unit(d) ? TR(d->zh, "Scores of every unit") : TR(d->zh, "Scores of every group"));
     size_t *rows = util_xcalloc(nshown + 1, sizeof *rows), nrows = 0;
     for (size_t i = 0; i < r->ngroups; i++)
@@ -608,7 +664,7 @@ static void write_units(doc_t *d, size_t nshown)
               TR(d->zh, "With %1$zu %2$ss, the table and the figure below show the %3$zu whose weak scores fall "
                         "furthest below all other respondents (the shortfalls summed over the dimensions); "
                         "Appendix %4$s and groups.csv give every %2$s."),
-              nshown, doc_glabel(d), nrows, doc_appendix_no(d, APPENDIX_ALL));
+              nshown, doc_glabel(d), nrows, doc_appendix_no(d, appendix_all(r)));
         char *c2 = util_fmt(TR(d->zh, "%s: the %zu with the largest shortfalls"), cap, nrows);
         free(cap);
         cap = c2;
@@ -658,8 +714,9 @@ static void write_units(doc_t *d, size_t nshown)
                 doc_row_end(d);
             }
         }
-        doc_table_end(d, TR(d->zh, "\"Shrunk\" is the empirical-Bayes shrunk mean; rwg(j) is within-group agreement "
-                               "(closer to 1, more agreement)."));
+        doc_table_end(d, TR(d->zh, "Difference: from all other respondents, in points of 0-100; \"shrunk\" is the "
+                                   "empirical-Bayes shrunk mean; rwg(j) is within-group agreement (closer to 1, more "
+                                   "agreement)."));
     }
     size_t nradar = 0, nflagged = 0;
     for (size_t i = 0; i < d->nplots; i++)
@@ -872,6 +929,7 @@ static void write_methods(doc_t *d, int n)
                             "declined when q < %g and the change is at least %g points."),
                r->fdr, r->min_diff);
     qualdoc_methods(d);
+    sec_method_items(d);
     doc_list_item(d, TR(d->zh, "BH adjustment controls the false discovery rate: among results called significant, "
                            "the expected share of false ones stays below the chosen level."));
     doc_list_item(d, TR(d->zh, "Precision: the tables and the CSV files round scores to 2 decimals, test "
@@ -915,6 +973,16 @@ static void write_anonymity(doc_t *d, int n)
                     "the same way in that wave (minimum group size, complement and differencing), and a "
                     "%1$s hidden in either wave has no change."),
           doc_glabel(d));
+    if (r->nquestions || r->crosstab)
+        doc_paraf(d, NULL,
+                  TR(d->zh, "Counts of answers follow the same rules: per group they are given for shown groups "
+                            "only; the whole population's are given as they are, except that the answers of a "
+                            "question that is itself the grouping (or names the units) show no hidden group's "
+                            "size. In a cross-tabulation every cell of 1-%1$d respondents, and every cell of a row "
+                            "or column that small, is suppressed, then more until no row or column has a single "
+                            "suppressed cell or suppressed cells summing to fewer than %2$d; the chi-square test "
+                            "uses only what the published totals already give."),
+                  r->min_n - 1, r->min_n);
 }
 
 static void write_items(doc_t *d, int n)
@@ -951,6 +1019,14 @@ static void write_files(doc_t *d, int n, const char *plot_note)
     doc_list_item(d, TR(d->zh, "dimensions.csv (dimensions), groups.csv (groups x dimensions; no scores of hidden "
                            "groups), items.csv (items), gaps.csv (self vs staff), changes.csv (between waves): "
                            "UTF-8 with a BOM, so Excel and WPS open them directly."));
+    if (r->points)
+        doc_list_item(d, TR(d->zh, "points.csv (bonus and deduction points per unit and type), points_vs_staff.csv "
+                                   "(their Spearman correlation with the staff's scores)."));
+    if (r->nquestions)
+        doc_list_item(d, TR(d->zh, "questions.csv: every question counted, for everyone and per shown group (a row "
+                                   "per choice)."));
+    if (r->crosstab)
+        doc_list_item(d, TR(d->zh, "crosstab.csv: the cross-tabulation (suppressed cells empty)."));
     if (d->nplots)
         doc_list_item(d, TR(d->zh, "plots/: every figure as PNG and SVG with its gnuplot script (.gp) and data (.dat); "
                                "edit a script and run gnuplot NAME.gp in that directory to re-draw it."));
@@ -961,8 +1037,12 @@ static void write_files(doc_t *d, int n, const char *plot_note)
         doc_subsection(d, TR(d->zh, "Warnings from the analysis"));
         doc_list_begin(d, "warnings");
         for (size_t i = 0; i < r->nwarnings; i++) {
+            /* the terminal's warning is a clause; here each is a sentence */
             char *text = render_warning(r, &r->warnings[i], d->zh);
-            doc_list_item(d, text);
+            /* TRANSLATORS: a warning made a sentence: its full stop */
+            char *sentence = util_fmt(TR(d->zh, "%s."), text);
+            doc_list_item(d, sentence);
+            free(sentence);
             free(text);
         }
         doc_list_end(d);
@@ -1046,15 +1126,18 @@ int report_write_formats(const res_t *r, const char *dir, unsigned formats, int 
     write_units(&d, nshown);
     if (r->ngaps)
         write_gaps(&d);
+    sec_points(&d);
     if (r->compare_wave)
         write_changes(&d);
     qualdoc_priorities(&d);
     qualdoc_measurement(&d);
+    sec_crosstab(&d);
     write_comments(&d);
     write_methods(&d, 1);
     write_anonymity(&d, 2);
     write_items(&d, 3);
-    write_files(&d, 4, plot_note);
+    sec_questions(&d, 4);
+    write_files(&d, r->nquestions ? 5 : 4, plot_note);
     if (nshown > PLOT_ROWS_MAX && r->ndims)
         write_all_units(&d, nshown);
     doc_end(&d);

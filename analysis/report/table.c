@@ -24,6 +24,19 @@ static int by_unit(const res_t *r)
     return r->group_by && strcmp(r->group_by, "unit") == 0;
 }
 
+/* The heading of the groups' column: unit, category, parent unit, or the
+ * grouping question's label. */
+static const char *group_heading(const res_t *r, int zh)
+{
+    if (!r->group_by || by_unit(r))
+        return TR(zh, "unit");
+    if (strcmp(r->group_by, "category") == 0)
+        return TR(zh, "category");
+    if (strcmp(r->group_by, "parent") == 0)
+        return TR(zh, "parent unit");
+    return r->group_label ? r->group_label : r->group_by;
+}
+
 /* v with prec decimals, "-" when it could not be computed. */
 static void num(texttab_t *t, double v, int prec)
 {
@@ -87,7 +100,7 @@ static void groups_table(const res_t *r, FILE *out, int zh, ink_t k)
     texttab_t *t = texttab_new(r->ndims + 3, align);
     free(align);
     texttab_limit(t, 1, NAME_COLS);
-    texttab_add(t, by_unit(r) ? TR(zh, "unit") : r->group_label ? r->group_label : r->group_by);
+    texttab_add(t, group_heading(r, zh));
     texttab_add(t, TR(zh, "name"));
     texttab_add(t, TR(zh, "n"));
     for (size_t d = 0; d < r->ndims; d++)   /* "  " after: the weak mark's place */
@@ -260,6 +273,80 @@ static void careless_table(const res_t *r, FILE *out, int zh, ink_t k)
             c->longstring_mean, c->longstring_max, c->irv_mean);
 }
 
+/* "n 1478, not answered 2, not applicable 0" and, for numbers, their
+ * summary */
+static void question_head(const res_t *r, FILE *out, int zh, const res_question_t *Q)
+{
+    fprintf(out, TR(zh, "    n %.0f, not answered %.0f, not applicable %.0f"), Q->all.n, Q->all.not_answered,
+            Q->all.not_applicable);
+    if (isfinite(Q->all.mean))
+        fprintf(out, TR(zh, "; mean %.2f, SD %.2f"), Q->all.mean, Q->all.sd);
+    if (Q->kind == RES_Q_NUMBER && isfinite(Q->all.median))
+        fprintf(out, TR(zh, "; median %g (quartiles %g-%g), range %g-%g"), Q->all.median, Q->all.q1, Q->all.q3,
+                Q->all.min, Q->all.max);
+    fputc('\n', out);
+    (void)r;
+}
+
+/* Every question counted: per choice, the count and its share of those
+ * who answered. */
+static void questions_table(const res_t *r, FILE *out, int zh, ink_t k)
+{
+    /* xgettext:no-c-format */
+    const char *title = TR(zh, "questions (answers per choice, % of those who answered)");
+    fprintf(out, "\n%s%s%s\n", k.bold, title, k.off);
+    for (size_t i = 0; i < r->nquestions; i++) {
+        const res_question_t *Q = &r->questions[i];
+        fprintf(out, "  %s  %s\n", Q->name, Q->label);
+        question_head(r, out, zh, Q);
+        for (size_t c = 0; Q->all.counts && c < Q->nchoices; c++) {
+            if (isnan(Q->all.counts[c]))
+                continue;   /* a hidden group (the groups' own question): not even named */
+            fputs("      ", out);
+            util_fput_padded(out, Q->choice_labels[c], 28, 0);
+            fprintf(out, " %6.0f %6.1f%%\n", Q->all.counts[c], Q->all.n > 0 ? 100 * Q->all.counts[c] / Q->all.n : 0.0);
+        }
+    }
+}
+
+static void crosstab_table(const res_t *r, FILE *out, int zh, ink_t k)
+{
+    const res_crosstab_t *X = r->crosstab;
+    fprintf(out, "\n%s%s%s %s x %s\n", k.bold, TR(zh, "cross-tabulation"), k.off, X->rows, X->cols);
+    util_fput_padded(out, "", 16, 0);
+    for (size_t j = 0; j < X->ncols; j++) {
+        fputc(' ', out);
+        util_fput_padded(out, X->col_names[j] ? X->col_names[j] : TR(zh, "other"), 8, 1);
+    }
+    fprintf(out, " %8s\n", TR(zh, "total"));
+    for (size_t i = 0; i < X->nrows; i++) {
+        util_fput_padded(out, X->row_names[i] ? X->row_names[i] : TR(zh, "not shown (pooled)"), 16, 0);
+        for (size_t j = 0; j < X->ncols; j++) {
+            double v = X->table[i * X->ncols + j];
+            if (isnan(v))
+                fprintf(out, " %8s", "-");
+            else
+                fprintf(out, " %4.0f %2.0f%%", v, X->row_tot[i] > 0 ? 100 * v / X->row_tot[i] : 0.0);
+        }
+        fprintf(out, " %8.0f\n", X->row_tot[i]);
+    }
+    if (isfinite(X->chisq))
+        fprintf(out, TR(zh, "chi-square %.2f, df %.0f, p %.3g, Cramer's V %.3f (n %.0f)\n"), X->chisq, X->df, X->p,
+                X->cramers_v, X->n);
+    fprintf(out, "%s\n", TR(zh, "cells: count and row %; - suppressed"));
+}
+
+static void points_table(const res_t *r, FILE *out, int zh, ink_t k)
+{
+    fprintf(out, "\n%s%s%s\n", k.bold, TR(zh, "bonus and deduction points against the staff's view"), k.off);
+    for (size_t i = 0; i < r->npvs; i++) {
+        const res_pvs_t *S = &r->points_vs_staff[i];
+        fputs("  ", out);
+        util_fput_padded(out, r->dims[S->dim].label, 14, 0);
+        fprintf(out, TR(zh, " Spearman rho %6.3f, p %.3g (%.0f units)\n"), S->rho, S->p, S->units);
+    }
+}
+
 void render_table(const res_t *r, FILE *out, int colour)
 {
     int zh = render_zh(r);
@@ -299,6 +386,12 @@ void render_table(const res_t *r, FILE *out, int colour)
         drivers_table(r, out, zh, k);
     if (r->careless)
         careless_table(r, out, zh, k);
+    if (r->npvs)
+        points_table(r, out, zh, k);
+    if (r->nquestions)
+        questions_table(r, out, zh, k);
+    if (r->crosstab)
+        crosstab_table(r, out, zh, k);
     if (r->nfindings) {
         fprintf(out, "\n%s%s%s\n", k.bold, TR(zh, "findings"), k.off);
         for (size_t i = 0; i < r->nfindings; i++) {

@@ -22,18 +22,35 @@ convert() {
     timeout 300 soffice -env:UserInstallation=file://$T/lo --headless --convert-to pdf --outdir "$(dirname "$1")" \
         "$1" >"$T/soffice.log" 2>&1
 }
+# pdf_check DOCX PDF WHAT: docx_check.py pdf: its TAP lines, named by WHAT
+pdf_check() {
+    "$PY" "$ROOT/tests/cli/docx_check.py" pdf "$1" "$2" >"$T/pdf.tap" 2>&1
+    rc=$?
+    sed -n "s/^\(\(not \)\{0,1\}ok - \)/\1$3: /p" "$T/pdf.tap"
+    grep -q '^Traceback' "$T/pdf.tap" && { notok "docx_check.py pdf $3 ran to its end"; sed 's/^/# /' "$T/pdf.tap" | tail -n 5; }
+    [ $rc -eq 0 ] || grep -q '^not ok' "$T/pdf.tap" || notok "docx_check.py pdf $3 exited $rc"
+}
 # in_range N LO HI
 in_range() { [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 
+# demo's language is the environment's: Chinese under a Chinese locale,
+# else English (docx_check.py tells them apart by fonts and headings)
 for lang in zh en; do
-    run "$GS" --lang $lang demo --out "$T/$lang"
-    status "demo --lang $lang" 0
-    check "demo --lang $lang wrote report.docx" [ -s "$T/$lang/report.docx" ]
+    if [ $lang = zh ]; then loc=zh_CN.UTF-8; else loc=C.UTF-8; fi
+    run env LANG=$loc LANGUAGE= LC_ALL= LC_MESSAGES= "$GS" demo --out "$T/$lang"
+    status "demo under LANG=$loc" 0
+    check "demo under LANG=$loc wrote report.docx next to report.html" [ -s "$T/$lang/report.docx" -a -s "$T/$lang/report.html" ]
     check "report.docx is a zip with [Content_Types].xml first" \
         sh -c "unzip -Z1 '$T/$lang/report.docx' | head -n 1 | grep -qx '\\[Content_Types\\].xml'"
-    "$GS" --db "$T/$lang/demo.db" --lang $lang analyze --wave 2026 --compare-wave 2025 --json >"$T/$lang.json"
+    "$GS" --db "$T/$lang/demo.db" --lang $lang analyze --wave 2026 --compare-wave 2025 --items --json >"$T/$lang.json"
     if [ "$have_docx" = 1 ]; then
-        "$PY" "$ROOT/tests/cli/docx_check.py" report "$T/$lang/report.docx" "$T/$lang.json" $lang
+        # a check that stops half way (an exception) fails, not just its
+        # missing lines
+        "$PY" "$ROOT/tests/cli/docx_check.py" report "$T/$lang/report.docx" "$T/$lang.json" $lang >"$T/check.tap" 2>&1
+        rc=$?
+        grep -E '^(not )?ok' "$T/check.tap"
+        grep -q '^Traceback' "$T/check.tap" && { notok "docx_check.py $lang ran to its end"; sed 's/^/# /' "$T/check.tap" | tail -n 5; }
+        [ $rc -ne 0 ] || ok "docx_check.py $lang: every check passed"
     fi
     if [ "$have_office" = 1 ]; then
         convert "$T/$lang/report.docx"
@@ -42,8 +59,28 @@ for lang in zh en; do
         # zh (三号 body, GB/T 9704 margins) runs to about 50 pages, en to about 40
         if [ $lang = zh ]; then lo=35 hi=70; else lo=25 hi=55; fi
         check "the $lang PDF has $lo-$hi pages (has ${n:-none})" in_range "$n" $lo $hi
+        # the pages as a reader sees them: headers on one line, each
+        # caption once, tables inside the margins
+        [ "$have_docx" = 1 ] && pdf_check "$T/$lang/report.docx" "$T/$lang/report.pdf" $lang
     fi
 done
+
+# pandoc's own conversion of report.md: each figure's caption once (a
+# picture alone in its paragraph would get its alt text as a second one)
+if command -v pandoc >/dev/null 2>&1 && [ "$have_docx" = 1 ]; then
+    (cd "$T/zh" && pandoc report.md -o "$T/pandoc.docx") 2>"$T/pandoc.err"
+    "$PY" - "$T/zh/report.md" "$T/pandoc.docx" >"$T/pandoc.txt" <<'PY'
+import re, sys, docx
+alts = re.findall(r'^!\[(.*?)\]\(', open(sys.argv[1], encoding='utf-8').read(), re.M)
+texts = [p.text.strip() for p in docx.Document(sys.argv[2]).paragraphs]
+twice = [a for a in alts if texts.count(a) > 0]
+print('figures', len(alts), 'alt text as its own caption:', twice[:3])
+PY
+    has "pandoc report.md: no figure caption written twice" "$T/pandoc.txt" "alt text as its own caption: []"
+    hasnot "pandoc report.md: the report has figures to check" "$T/pandoc.txt" "figures 0 "
+else
+    echo "# SKIP: pandoc or python-docx not installed: no check of pandoc's conversion"
+fi
 
 # report --format docx alone, and a bad --format
 run "$GS" --db "$T/zh/demo.db" report --wave 2026 --format docx --no-plots --out "$T/only"
@@ -96,6 +133,7 @@ if [ -n "$sup" ]; then
         convert "$T/each/U07.docx"
         n=$(pages "$T/each/U07.pdf")
         check "U07's feedback report is 2-5 pages (has ${n:-none})" in_range "$n" 2 5
+        [ "$have_docx" = 1 ] && pdf_check "$T/each/U07.docx" "$T/each/U07.pdf" U07
     fi
 else
     notok "the demo has a suppressed unit to check"

@@ -3,15 +3,20 @@ checks it against `analyze --json` of the same data (tests/cli/docx.sh).
 
 usage: docx_check.py report DOCX JSON LANG   the full report
        docx_check.py unit DOCX JSON CODE      a feedback report: names no other unit
+       docx_check.py pdf DOCX PDF             LibreOffice's PDF of DOCX: its words and
+                                              their boxes from `pdftotext -bbox-layout`
 Prints TAP lines (ok / not ok); the shell counts them."""
 import json
 import re
+import subprocess
 import sys
+import xml.etree.ElementTree as ET
 import zipfile
 
 import docx
 
 W = '{http://schemas.openxmlformats.org/wordprocessingml/2006/main}'
+X = '{http://www.w3.org/1999/xhtml}'
 fails = 0
 
 
@@ -76,7 +81,7 @@ def layout(path, d):
     ok('PAGE' in footer and 'fldChar' in footer, 'the footer numbers the pages (PAGE field)')
     doc = z.read('word/document.xml').decode()
     ok('PAGEREF _Toc' in doc, 'the contents list gives pages by PAGEREF fields')
-    caps = [p.text for p in d.paragraphs if p.style.name == 'caption']
+    caps = [p.text for p in d.paragraphs if p.style is not None and p.style.name.lower() == 'caption']
     ok(len(caps) == len(set(caps)) and len(caps) > 0, 'captions are written once each (%d)' % len(caps),
        [c for c in caps if caps.count(c) > 1][:5])
     ok(doc.count('SEQ Table') == len(d.tables), 'every table numbered by a SEQ field',
@@ -85,6 +90,15 @@ def layout(path, d):
     ok(doc.count('SEQ Figure') == pics, 'every figure (%d) has one numbered caption' % pics)
     media = [n for n in names if n.startswith('word/media/') and n.endswith('.png')]
     ok(len(media) == pics, 'the figures are embedded PNGs', (len(media), pics))
+    # print resolution: each picture's pixels over its printed width
+    low = []
+    for m in re.finditer(r'<wp:extent cx="(\d+)" cy="(\d+)"/>.*?r:embed="rIdImg(\d+)"', doc):
+        png = z.read('word/media/image%s.png' % m.group(3))
+        px = int.from_bytes(png[16:20], 'big')
+        dpi = px / (int(m.group(1)) / 914400)
+        if dpi < 300:
+            low.append((m.group(3), round(dpi)))
+    ok(pics > 0 and not low, 'every figure prints at 300 dpi or more', low[:5])
     return doc, z
 
 
@@ -138,9 +152,69 @@ def check_report(path, js, lang):
     if gt:
         got = sorted((r[0].split()[0], r[1], num(r[2]), num(r[4])) for r in gt[0][1])
         labels = {dm['code']: dm['label'] for dm in js['dimensions']}
-        exp = sorted((g['unit'], labels[g['dimension']], round(g['self'], 1), round(g['gap'], 1)) for g in flagged)
-        ok(got == exp, 'gap rows: unit, dimension, self, gap of every flagged pair (%d)' % len(exp),
-           '\n'.join(map(str, [x for x in zip(got, exp) if x[0] != x[1]][:5])))
+        exp = sorted((g['unit'], labels[g['dimension']], g['self'], g['gap']) for g in flagged)
+        # the table rounds to one decimal (a JSON number of 15 digits may
+        # round the other way at the last half): within 0.05
+        far = [(a, b) for a, b in zip(got, exp) if a[:2] != b[:2] or abs(a[2] - b[2]) > 0.0501 or
+               abs(a[3] - b[3]) > 0.0501]
+        ok(len(got) == len(exp) and not far, 'gap rows: unit, dimension, self, gap of every flagged pair (%d)' % len(exp),
+           '\n'.join(map(str, far[:5])))
+    check_points(tabs, js, lang)
+    check_questions(tabs, js, lang)
+
+
+def check_points(tabs, js, lang):
+    """The points table: a row per unit with a self-assessment, net (bonus-deduction) per type."""
+    pts = js.get('points', [])
+    labels = {dm['code']: dm['label'] for dm in js['dimensions']}
+    pdims = [p['dimension'] for p in js.get('points_vs_staff', [])]
+    head = [{'zh': '单位', 'en': 'unit'}[lang]] + [labels[d] for d in pdims]
+    t = [x for x in find(tabs, head) if len(x[0]) == len(head)]
+    ok(len(t) == 1 and len(pdims) > 0, 'one points table: unit, then each type with points', [x[0] for x in tabs][:12])
+    if not t:
+        return
+    want = {}
+    for p in pts:
+        want.setdefault(p['unit'], {})[p['dimension']] = (p['net'], p['bonus'], p['deduction'])
+    bad = []
+    for row in t[0][1]:
+        code = row[0].split()[0]
+        for d, cell in zip(pdims, row[1:]):
+            m = re.match(r'([+-]?\d+)\s*[(（](\d+)−(\d+)[)）]', cell.replace('+', '+'))
+            got = tuple(int(x) for x in m.groups()) if m else cell
+            exp = tuple(round(v) for v in want.get(code, {}).get(d, (None, None, None))) if code in want else None
+            if got != exp:
+                bad.append((code, d, got, exp))
+    ok(len(t[0][1]) == len(want) and not bad, 'points rows: net (bonus-deduction) of every unit as analyze --json (%d)'
+       % len(want), bad[:5])
+    rho = [x for x in tabs if x[0][:2] == [{'zh': '维度', 'en': 'dimension'}[lang],
+                                            {'zh': 'Spearman 相关系数', 'en': 'Spearman rho'}[lang]]]
+    ok(len(rho) == 1, 'one Spearman table')
+    if rho:
+        got = [(r[0], num(r[1])) for r in rho[0][1]]
+        exp = [(labels[p['dimension']], round(p['spearman'], 2)) for p in js['points_vs_staff']]
+        ok(got == exp, 'Spearman rows: rho per type as analyze --json', (got, exp))
+
+
+def check_questions(tabs, js, lang):
+    """The Questions appendix: each dimension's Likert items with the percentage of each answer."""
+    qs = {q['name']: q for q in js.get('questions', [])}
+    head = {'zh': ['题目', '人数'], 'en': ['question', 'n']}[lang]
+    scale = find(tabs, head)
+    ok(len(scale) >= len(js['dimensions']), 'a Questions table per dimension (%d)' % len(scale))
+    bad, rows = [], 0
+    for h, body in scale:
+        for row in body:
+            q = qs.get(row[0].split()[0])
+            if not q or 'counts' not in q:
+                bad.append(row[0][:20])
+                continue
+            rows += 1
+            pct = [num(c.rstrip('%')) for c in row[2:2 + len(q['counts'])]]
+            exp = [round(100 * q['counts'][c] / q['n']) for c in q['counts']]
+            if round(num(row[1])) != q['n'] or pct != exp:
+                bad.append((q['name'], row[1], pct, q['n'], exp))
+    ok(rows > 0 and not bad, 'Questions rows: n and the %% of each answer as analyze --items (%d)' % rows, bad[:5])
 
 
 def check_unit(path, js, code):
@@ -159,10 +233,82 @@ def check_unit(path, js, code):
            text[:300])
     else:
         ok(len(d.tables) >= 1, '%s: has its score table' % code)
+        mine = [p for p in js.get('points', []) if p['unit'] == code]
+        if mine:
+            labels = {dm['code']: dm['label'] for dm in js['dimensions']}
+            rows = [[c.text.strip() for c in r.cells] for t in d.tables for r in t.rows]
+            got = {r[0]: (num(r[1]), num(r[2]), num(r[3])) for r in rows
+                   if len(r) == 5 and r[0] in labels.values() and re.match(r'^[+-]\d+$', r[3])}
+            exp = {labels[p['dimension']]: (round(p['bonus']), round(p['deduction']), round(p['net'])) for p in mine}
+            ok(got == exp, '%s: its own points row per type' % code, (got, exp))
+
+
+def flat(s):
+    """Text without spaces: pdftotext splits words where the layout did."""
+    return re.sub(r'\s+', '', s)
+
+
+def pdf_lines(path):
+    """The PDF's lines as (page, page width, xMin, xMax, text)."""
+    out = subprocess.run(['pdftotext', '-bbox-layout', path, '-'], capture_output=True, check=True).stdout
+    root = ET.fromstring(re.sub(rb'<!DOCTYPE[^>]*>', b'', out))
+    lines = []
+    for no, page in enumerate(root.iter(X + 'page'), 1):
+        width = float(page.get('width'))
+        for line in page.iter(X + 'line'):
+            words = [w.text or '' for w in line.iter(X + 'word')]
+            lines.append((no, width, float(line.get('xMin')), float(line.get('xMax')), ''.join(words)))
+    return lines
+
+
+def check_pdf(dpath, ppath):
+    """The PDF LibreOffice made of dpath, as a reader sees its pages: every
+    table header on one line, each caption once, no text past the margins."""
+    d = docx.Document(dpath)
+    lines = pdf_lines(ppath)
+    texts = [t for _, _, _, _, t in lines]
+
+    # a header cell that wraps leaves no line with its whole text; each
+    # header text is on at least as many lines as tables have it (a table
+    # over two pages repeats its header row)
+    need = {}
+    for t in d.tables:
+        for c in t.rows[0].cells:
+            h = flat(c.text)
+            if h:
+                need[h] = need.get(h, 0) + 1
+    wrapped = [(h, n, sum(h in t for t in texts)) for h, n in need.items() if sum(h in t for t in texts) < n]
+    ok(need and not wrapped, 'every table header is on one line in the PDF (%d headers)' % len(need), wrapped[:8])
+
+    # a caption written twice (or its text again beside the number) shows
+    # its text on more lines than the document has that caption
+    caps = [flat(p.text) for p in d.paragraphs if p.style is not None and p.style.name.lower() == 'caption']
+    twice = []
+    for c in set(caps):
+        bare = re.sub(r'^(表|图|Table|Figure)\d+[.．]?', '', c)
+        if sum(bare in t for t in texts) > caps.count(c):
+            twice.append(c)
+    ok(caps and not twice, 'each caption once in the PDF (%d captions)' % len(caps), twice[:5])
+
+    # nothing past the margins: tables fit the page.  Chinese text may
+    # hang its closing punctuation (，。) into the margin, and a justified
+    # line reach a few points into it
+    sect = d.sections[0]
+    left, right = sect.left_margin.pt, sect.right_margin.pt
+
+    def past(w, x0, x1, t):
+        hang = 17 if re.search(r'[，。、；：？！”’）》]$', t) else 6
+        return x0 < left - 2 or x1 > w - right + hang
+    out = [(p, t[:30], round(x0), round(x1)) for p, w, x0, x1, t in lines if past(w, x0, x1, t)]
+    ok(lines and not out, 'no text past the margins (%d lines)' % len(lines), out[:5])
 
 
 def main():
-    mode, path, jpath, arg = sys.argv[1:5]
+    mode, path = sys.argv[1:3]
+    if mode == 'pdf':
+        check_pdf(path, sys.argv[3])
+        sys.exit(1 if fails else 0)
+    jpath, arg = sys.argv[3:5]
     js = json.load(open(jpath, encoding='utf-8'))
     if mode == 'report':
         check_report(path, js, arg)

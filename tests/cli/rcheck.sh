@@ -14,8 +14,11 @@ run "$GS" import "$R/self-responses.csv" --form rcheck-self --format plain
 status "self responses imported" 0
 
 compare() {   # expected-file description analyze-args...
-    exp=$1; desc=$2; shift 2
-    "$GS" analyze --form rcheck-staff --json "$@" > "$T/actual.json" 2>"$T/err"
+    fcompare rcheck-staff "$@"
+}
+fcompare() {   # form expected-file description analyze-args...
+    form=$1; exp=$2; desc=$3; shift 3
+    "$GS" analyze --form "$form" --json "$@" > "$T/actual.json" 2>"$T/err"
     if python3 "$ROOT/tests/cli/json_close.py" "$R/$exp" "$T/actual.json" --rtol 1e-6 --atol 1e-13 > "$T/cmp" 2>&1; then
         ok "$desc: $(tail -n 1 "$T/cmp" | sed 's/ (.*//')"
     else
@@ -25,6 +28,58 @@ compare() {   # expected-file description analyze-args...
 compare expected.json "R agreement, min_n 5 (complementary suppression; two hidden units pooled)"
 compare expected-min-n-4.json "R agreement, min_n 4" --min-n 4 --allow-small-groups
 compare expected-by-level.json "R agreement, --by level" --by level
+
+# every question counted, cross-tabulations, the self-assessment's points
+# and the roll-up by category (make_items.R, tests/r/items_ref.R)
+export GAPSURVEY_DB="$T/items.db"
+run "$GS" init; status "items: init" 0
+run "$GS" form add "$R/items-staff.csv" "$R/items-self.csv"; status "items: forms" 0
+run "$GS" unit import "$R/items-units.csv"; status "items: units" 0
+run "$GS" import "$R/items-staff-responses.csv" --form items-staff --format plain
+has "items: 200 staff responses" "$T/out" "200 responses imported"
+run "$GS" import "$R/items-self-responses.csv" --form items-self --format plain
+has "items: 12 self-assessments" "$T/out" "12 responses imported"
+icompare() {   # expected-file description analyze-args...
+    fcompare items-staff "$@"
+}
+icompare expected-items.json "R agreement, --items: counts, percentages, not applicable, means, quartiles; points; Spearman (Edgeworth, t)" --items
+icompare expected-items-min-n-20.json "R agreement, --items --min-n 20: Spearman exact (6 units)" --items --min-n 20
+icompare expected-items-x-level-party.json "R agreement, --crosstab level,party: chi-square 3 x 2, no cell suppressed" --crosstab level,party
+icompare expected-items-x-level-p1.json "R agreement, --crosstab level,p1: cells suppressed, the test over merged columns" --crosstab level,p1
+icompare expected-items-x-party-mgr.json "R agreement, --crosstab party,mgr: 2 x 2 with Yates" --crosstab party,mgr
+icompare expected-items-x-unit-level.json "R agreement, --crosstab unit,level: hidden units pooled, merged rows" --crosstab unit,level
+icompare expected-items-by-category.json "R agreement, --by category" --by category
+"$GS" analyze --form items-staff --json --items --crosstab unit,level > "$T/items.json"
+python3 - "$T/items.json" > "$T/items.txt" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+hidden = {g["code"] for g in d["groups"] if g["suppressed"]}
+print("hidden", sorted(hidden))
+bad = [q["name"] for q in d["questions"] for g in q["groups"] if g["group"] in hidden]
+print("hidden group counted:", bad)
+x = d["crosstab"]
+print("hidden crosstab rows:", [r for r in x["row_names"] if r in hidden])
+print("small cells shown:", [v for row in x["table"] for v in row if v is not None and 0 < v < d["min_n"]])
+PY
+has "items: U11 and U12 are hidden" "$T/items.txt" "hidden ['U11', 'U12']"
+has "items: no hidden unit has per-group counts" "$T/items.txt" "hidden group counted: []"
+has "items: no hidden unit is a crosstab row (they are pooled)" "$T/items.txt" "hidden crosstab rows: []"
+has "items: the crosstab shows no cell of 1-4" "$T/items.txt" "small cells shown: []"
+run "$GS" analyze --form items-staff --crosstab level
+status "--crosstab with one question is a usage error" 1
+has "and says how to write it" "$T/err" "two questions separated by a comma"
+run "$GS" analyze --form items-staff --crosstab level,why
+status "--crosstab with a text question fails" 1
+has "naming the question" "$T/err" "'why' is not a select_one question"
+run "$GS" analyze --form items-staff --by category --crosstab unit,level
+status "--crosstab unit (the unit question) in an analysis by category fails" 1
+has "saying which --by it needs" "$T/err" "--by unit"
+run "$GS" analyze --form items-staff --by category --crosstab category,level --json
+status "--crosstab category,level in an analysis by category" 0
+run "$GS" analyze --form items-staff --by parent --json
+status "--by parent" 0
+has "parent groups are named by the parent unit" "$T/out" '"code": "U01", "name": "Unit 01"'
+export GAPSURVEY_DB="$T/test.db"
 
 # the edge cases (make_edge.py): zero variance, mixed scales, a one-item
 # dimension, two hidden units pooled into one block

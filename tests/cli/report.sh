@@ -77,14 +77,18 @@ check "the expected plots include a radar of the planted unit" grep -qx radar-U0
 missing=""
 badpng=""
 for b in $(cat "$T/expect"); do
-    for ext in gp dat png svg; do
+    for ext in gp dat png svg print.png; do
         [ -s "$T/rep/plots/$b.$ext" ] || missing="$missing $b.$ext"
     done
     sensible_png "$T/rep/plots/$b.png" 400 200 || badpng="$badpng $b.png"
+    # the print PNG: the same picture at 2.5 times the pixels a side
+    set -- $(png_size "$T/rep/plots/$b.png") $(png_size "$T/rep/plots/$b.print.png")
+    [ $# -eq 4 ] && [ $(($3 * 2)) -ge $(($1 * 5 - 2)) ] && [ $(($3 * 2)) -le $(($1 * 5 + 2)) ] ||
+        badpng="$badpng $b.print.png"
 done
-same "every promised plot has .gp, .dat, .png and .svg" "$missing" ""
-same "every PNG is a real image of sensible size" "$badpng" ""
-same "no plot beyond the promised ones" "$(ls "$T/rep/plots" | grep -c '\.png$')" "$(wc -l < "$T/expect")"
+same "every promised plot has .gp, .dat, .png, .svg and .print.png" "$missing" ""
+same "every PNG is a real image of sensible size, the print one 2.5 times as wide" "$badpng" ""
+same "no plot beyond the promised ones" "$(ls "$T/rep/plots" | grep '\.png$' | grep -vc '\.print\.png$')" "$(wc -l < "$T/expect")"
 check "the heatmap grows with the number of units" sensible_png "$T/rep/plots/heatmap.png" 600 700
 has "scripts use the CJK font" "$T/rep/plots/heatmap.gp" 'Noto Sans CJK SC'
 has "scripts read their data by a relative path" "$T/rep/plots/funnel-planning.gp" "'funnel-planning.dat'"
@@ -193,7 +197,7 @@ has "Chinese: why there is no funnel plot" "$T/rep-one-zh/report.html" "未绘�
 
 # many units (issue #8: 2,000 units broke the heatmap and drew 1,000
 # radar plots): 70 units, the heatmap and the response plot show 50, the
-# radar plots 12, the body's table the same 50, every unit in Appendix E
+# radar plots 12, the body's table the same 50, every unit in an appendix
 MANY="$T/many.db"
 run env GAPSURVEY_DB="$MANY" "$GS" init
 run env GAPSURVEY_DB="$MANY" "$GS" simulate --units 70 --staff 12 --seed 5 --wave 2026
@@ -211,9 +215,10 @@ nfl=$(python3 -c 'import json,sys
 print(sum(1 for g in json.load(open(sys.argv[1]))["groups"]
           if not g["suppressed"] and any(c["weak"] for c in g["scores"].values())))' "$T/many.json")
 same "one radar plot per flagged unit, at most 12 ($nfl flagged)" \
-    "$(ls "$T/rep-many/plots" | grep -c '^radar-.*\.png$')" "$([ "$nfl" -gt 12 ] && echo 12 || echo "$nfl")"
+    "$(ls "$T/rep-many/plots" | grep -c '^radar-[^.]*\.png$')" "$([ "$nfl" -gt 12 ] && echo 12 || echo "$nfl")"
 has "the body's table is the same selection" "$T/rep-many/report.html" "Mean scores by unit and dimension: the 50 with the largest shortfalls"
-has "Appendix E has every unit" "$T/rep-many/report.html" "Appendix E. Scores of every unit"
+has "Appendix F (after the Questions) has every unit" "$T/rep-many/report.html" "Appendix F. Scores of every unit"
+has "and the text points to it" "$T/rep-many/report.html" "Appendix F and groups.csv give every unit"
 has "and the text says so" "$T/rep-many/report.html" "With $nshown units, the table and the figure below show the 50"
 python3 -c 'import json,sys
 for g in json.load(open(sys.argv[1]))["groups"]:
@@ -238,6 +243,38 @@ run "$GS" report --wave 2026 --by position --out "$T/rep-by" --no-plots
 status "report --by position --no-plots" 0
 has "groups are position levels" "$T/rep-by/report.html" "<h2"
 check "no plots directory with --no-plots" [ ! -d "$T/rep-by/plots" ]
+
+# the parts from the answers question by question and the points: the
+# Questions appendix, a cross-tabulation section, the points with their
+# Spearman table, category subtotals in the units table
+run "$GS" report --wave 2026 --lang en --crosstab position,party --out "$T/rep-q" --no-plots
+status "report --crosstab position,party" 0
+M="$T/rep-q/report.md"
+check "a Questions appendix" grep -q '^## Appendix [A-Z]. Questions' "$M"
+has "with the scale table of a dimension" "$M" "Political: answers per choice"
+check "a section on the cross-tabulation" grep -qE '^## [0-9]+ Your position level by ' "$M"
+has "with its chi-square test" "$M" "Chi-square test of independence"
+check "a points section" grep -qE '^## [0-9]+ Bonus and deduction points' "$M"
+has "with the Spearman table" "$M" "Net points and the staff's scores: Spearman correlation across units"
+has "the units table has category subtotals" "$M" ": subtotal |"
+for f in questions.csv crosstab.csv points.csv points_vs_staff.csv; do
+    check "$f written" [ -s "$T/rep-q/$f" ]
+done
+"$GS" analyze --wave 2026 --json | python3 -c '
+import json, sys
+for g in json.load(sys.stdin)["groups"]:
+    if g["suppressed"]:
+        print(g["code"], g["name"])' > "$T/hidden.txt"
+leak=""
+while read -r code name; do
+    grep -qE "(^|[^A-Za-z0-9_-])$code([^A-Za-z0-9_-]|$)" "$M" "$T/rep-q/questions.csv" "$T/rep-q/crosstab.csv" \
+        "$T/rep-q/points.csv" && leak="$leak $code"
+done < "$T/hidden.txt"
+check "the report's hidden units are there to look for" [ -s "$T/hidden.txt" ]
+same "no hidden unit's code in the new parts or their CSV files" "$leak" ""
+run "$GS" report --wave 2026 --by category --out "$T/rep-cat" --no-plots --lang en
+status "report --by category" 0
+has "groups are categories" "$T/rep-cat/report.md" "Results by category"
 
 # gnuplot missing: the report is still written and says what to install
 run env GAPSURVEY_GNUPLOT=/nonexistent/gnuplot "$GS" --lang zh report --wave 2026 --out "$T/rep-nog"

@@ -202,3 +202,23 @@ S <- mean(apply(items_na[grp == "x", ], 2, var, na.rm = TRUE))
 out("per-item S = mean(apply(items_na[grp==\"x\",], 2, var, na.rm=TRUE))", S)
 J <- 3; S <- min(S, 2)
 out("rwg.j formula J*(1-S/2)/(J*(1-S/2)+S/2), per-item S", J * (1 - S / 2) / (J * (1 - S / 2) + S / 2))
+
+# ---------------------------------------------------------------------------
+# Contingency tables and rank correlation (test_chisq, test_spearman)
+# ---------------------------------------------------------------------------
+cat("## chisq.test, cor.test(method = \"spearman\")\n")
+t1 <- matrix(c(12, 5, 9, 3, 14, 8), 2, byrow = TRUE); ct <- chisq.test(t1)
+out("chisq.test(t1) statistic df p", c(ct$statistic, ct$parameter, ct$p.value))
+out("min(chisq.test(t1)$expected)", min(ct$expected))
+t2 <- matrix(c(20, 8, 6, 15), 2, byrow = TRUE); ct <- chisq.test(t2)
+out("chisq.test(t2) statistic p (Yates)", c(ct$statistic, ct$p.value))
+out("sqrt(chisq.test(t2, correct = FALSE)$statistic / n)", sqrt(chisq.test(t2, correct = FALSE)$statistic / sum(t2)))
+sp <- function(label, x, y) {
+  ct <- suppressWarnings(cor.test(x, y, method = "spearman"))
+  out(label, c(ct$estimate, ct$p.value))
+}
+sp("spearman n7 (exact)", c(3, 1, 4, 1.5, 5, 9, 2.6), c(2, 7, 1, 8, 2.8, 1.8, 2.9))
+sp("spearman n3 (exact)", c(3, 1, 4), c(1, 2, 3))
+sp("spearman n12 (Edgeworth)", 1:12, c(2, 1, 4, 3, 6, 5, 8, 7, 10, 12, 9, 11))
+sp("spearman ties (t)", c(1, 2, 2, 3, 4, 5, 5, 6), c(3, 1, 4, 1, 5, 9, 2, 6))
+sp("spearman n9 reversed (exact)", 1:9, 9:1)

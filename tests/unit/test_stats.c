@@ -773,6 +773,70 @@ static void test_rwg(void **state)
     check_all(c, N_OF(c));
 }
 
+/* Pearson's chi-square test of independence (R chisq.test) and Cramer's V. */
+static void test_chisq(void **state)
+{
+    (void)state;
+    const double t1[] = {12, 5, 9, 3, 14, 8};   /* 2 x 3 */
+    const double t2[] = {20, 8, 6, 15};         /* 2 x 2: Yates */
+    const double zero_col[] = {3, 0, 4, 0};     /* a column with no answers */
+    stats_chisq_t a, b, c;
+    assert_int_equal(stats_chisq_indep(t1, 2, 3, &a), 0);
+    assert_int_equal(stats_chisq_indep(t2, 2, 2, &b), 0);
+    assert_int_equal(stats_chisq_indep(zero_col, 2, 2, &c), -1);
+    assert_int_equal(stats_chisq_indep(t1, 1, 6, &c), -1);
+    const check_t k[] = {
+        {"chisq.test(2x3)$statistic", a.chisq, 9.70610526315789},
+        {"chisq.test(2x3)$parameter", a.df, 2},
+        {"chisq.test(2x3)$p.value", a.p, 0.0078045168342221},
+        {"min(chisq.test(2x3)$expected)", a.min_expected, 7.35294117647059},
+        {"chisq.test(2x2)$statistic (Yates)", b.chisq, 7.21240942028985},
+        {"chisq.test(2x2)$p.value (Yates)", b.p, 0.00724012363343607},
+        {"V from chisq.test(2x2, correct = FALSE)", b.cramers_v, 0.424972948184897},
+        {"no test without answers in a column", c.chisq, NAN},
+    };
+    check_all(k, N_OF(k));
+    assert_int_equal(a.yates, 0);
+    assert_int_equal(b.yates, 1);
+    assert_int_equal(a.expected_below_5, 0);
+}
+
+/* Spearman's rho and R cor.test(method = "spearman")'s p: exact (n <= 9,
+ * no ties), the Edgeworth series (n > 9, no ties), t (ties). */
+static void test_spearman(void **state)
+{
+    (void)state;
+    const double x7[] = {3, 1, 4, 1.5, 5, 9, 2.6}, y7[] = {2, 7, 1, 8, 2.8, 1.8, 2.9};
+    const double x3[] = {3, 1, 4}, y3[] = {1, 2, 3};
+    const double x12[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    const double y12[] = {2, 1, 4, 3, 6, 5, 8, 7, 10, 12, 9, 11};
+    const double xt[] = {1, 2, 2, 3, 4, 5, 5, 6}, yt[] = {3, 1, 4, 1, 5, 9, 2, 6};
+    const double x9[] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, y9[] = {9, 8, 7, 6, 5, 4, 3, 2, 1};
+    const double flat[] = {2, 2, 2};
+    double r[6], p[6], rn, pn;
+    const char *m[6], *mn;
+    assert_int_equal(stats_spearman(x7, y7, 7, &r[0], &p[0], &m[0]), 0);
+    assert_int_equal(stats_spearman(x3, y3, 3, &r[1], &p[1], &m[1]), 0);
+    assert_int_equal(stats_spearman(x12, y12, 12, &r[2], &p[2], &m[2]), 0);
+    assert_int_equal(stats_spearman(xt, yt, 8, &r[3], &p[3], &m[3]), 0);
+    assert_int_equal(stats_spearman(x9, y9, 9, &r[4], &p[4], &m[4]), 0);
+    assert_int_equal(stats_spearman(x3, flat, 3, &rn, &pn, &mn), -1);
+    assert_int_equal(stats_spearman(x3, y3, 2, &rn, &pn, &mn), -1);
+    const check_t k[] = {
+        {"rho n7", r[0], -0.785714285714285}, {"p n7 (exact)", p[0], 0.048015873015873},
+        {"rho n3", r[1], 0.5},                {"p n3 (exact)", p[1], 1},
+        {"rho n12", r[2], 0.937062937062937}, {"p n12 (Edgeworth)", p[2], 0},
+        {"rho ties", r[3], 0.527282411152491}, {"p ties (t)", p[3], 0.179309366896602},
+        {"rho n9 reversed", r[4], -1},        {"p n9 reversed (exact)", p[4], 5.51146384479718e-06},
+        {"constant y: no rho", rn, NAN},
+    };
+    check_all(k, N_OF(k));
+    assert_string_equal(m[0], "exact");
+    assert_string_equal(m[2], "edgeworth");
+    assert_string_equal(m[3], "t");
+    assert_null(mn);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -793,6 +857,8 @@ int main(void)
         cmocka_unit_test(test_alpha_not_computable),
         cmocka_unit_test(test_cov_basics),
         cmocka_unit_test(test_rwg),
+        cmocka_unit_test(test_chisq),
+        cmocka_unit_test(test_spearman),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
