@@ -105,7 +105,7 @@ static int setup_on(void **state, int pg)
         store_wave_add(x->s, "2026", &x->wave, &err) != 0)
         fail_msg("setup: %s", err.msg ? err.msg : d.n ? d.msgs[0] : "?");
     util_diag_free(&d);
-    store_unit_t u = {0, "U1", "One", "cat", NULL, 12};
+    store_unit_t u = {0, "U1", "One", "cat", NULL, 12, 0};
     if (store_unit_put(x->s, &u, &err) != 0 || store_unit_find(x->s, "U1", &x->unit, &err) != 0 ||
         store_item_ids(x->s, x->form, &x->items, &x->nitems, &err) != 0)
         fail_msg("setup: %s", err.msg);
@@ -231,6 +231,17 @@ static void opens_only_what_exists(void **state)
     free(other);
 }
 
+/* Keeps U1's category (copied) and headcount. */
+static int on_unit(void *ud, const store_unit_t *u)
+{
+    store_unit_t *got = ud;
+    if (strcmp(u->code, "U1") == 0) {
+        got->category = u->category ? strdup(u->category) : NULL;
+        got->headcount = u->headcount;
+    }
+    return 0;
+}
+
 static void forms_units_waves(void **state)
 {
     fx_t *x = *state;
@@ -245,13 +256,37 @@ static void forms_units_waves(void **state)
     form_free(g);
     assert_int_equal(store_form_get(x->s, "nosuch", &g, &id, &err), 1);
     assert_int_equal((int)x->nitems, 4);
-    store_unit_t u = {0, "U1", "One again", NULL, NULL, -1};
+    store_unit_t u = {0, "U1", "One again", NULL, NULL, -1, 0};
     assert_int_equal(store_unit_put(x->s, &u, &err), 0);   /* an update by code */
     char *code = NULL, *name = NULL;
     assert_int_equal(store_unit_get(x->s, x->unit, &code, &name, &err), 0);
     assert_string_equal(name, "One again");
     free(code);
     free(name);
+    /* unit remove: a unit nothing names goes; one an invitation names
+     * stays, with the reason, and the transaction goes on (PostgreSQL
+     * abandons a transaction at a failed statement: none may fail) */
+    store_unit_t u2 = {0, "U2", "Two", NULL, NULL, 5, 0};
+    assert_int_equal(store_unit_put(x->s, &u2, &err), 0);
+    assert_int_equal(store_begin(x->s, &err), 0);
+    assert_int_equal(store_token_add(x->s, "h-unit", x->form, x->unit, x->wave, &err), 0);
+    assert_int_equal(store_unit_remove(x->s, "U1", &err), -1);
+    assert_non_null(strstr(err.msg, "it stays"));
+    err_clear(&err);
+    assert_int_equal(store_unit_remove(x->s, "U2", &err), 0);
+    assert_int_equal(store_unit_remove(x->s, "U2", &err), 1);   /* gone */
+    assert_int_equal(store_commit(x->s, &err), 0);
+    int uid = 0;
+    assert_int_equal(store_unit_find(x->s, "U2", &uid, &err), 1);
+    assert_int_equal(store_unit_find(x->s, "U1", &uid, &err), 0);
+    /* kept fields: an update that leaves the headcount as stored */
+    store_unit_t u3 = {0, "U1", "One again", "cat2", NULL, 99, STORE_UNIT_KEEP_HEADCOUNT};
+    assert_int_equal(store_unit_put(x->s, &u3, &err), 0);
+    store_unit_t got = {0};
+    assert_int_equal(store_unit_list(x->s, on_unit, &got, &err), 0);
+    assert_string_equal(got.category, "cat2");
+    assert_int_equal((int)got.headcount, -1);   /* kept: unknown since "One again" */
+    free((char *)got.category);
     assert_int_equal(store_wave_add(x->s, "2026", &w, &err), -1);
     assert_non_null(strstr(err.msg, "already exists"));
     err_clear(&err);
