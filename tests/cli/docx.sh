@@ -42,7 +42,7 @@ for lang in zh en; do
     check "demo under LANG=$loc wrote report.docx next to report.html" [ -s "$T/$lang/report.docx" -a -s "$T/$lang/report.html" ]
     check "report.docx is a zip with [Content_Types].xml first" \
         sh -c "unzip -Z1 '$T/$lang/report.docx' | head -n 1 | grep -qx '\\[Content_Types\\].xml'"
-    "$GS" --db "$T/$lang/demo.db" --lang $lang analyze --wave 2026 --compare-wave 2025 --items --json >"$T/$lang.json"
+    "$GS" --db "$T/$lang/demo.db" --lang $lang analyze --wave 2026 --compare-wave 2025 --items --validity --drivers --screen --exclude-careless --json >"$T/$lang.json"
     if [ "$have_docx" = 1 ]; then
         # a check that stops half way (an exception) fails, not just its
         # missing lines

@@ -11,7 +11,9 @@
     echo "U01,市委办公室,党委部门,,60"
     echo "U02,市委组织部,党委部门,,300"
     echo "U03,市委宣传部,党委部门,,"
-    for i in $(seq 4 40); do printf 'U%02d,单位%d,政府部门,,40\n' "$i" "$i"; done
+    # the other 37 under their names in the form's unit list (one list of
+    # units: the form and the table must agree), 40 staff each
+    awk -F, 'NR > 4 { print $1 "," $2 "," $3 ",," 40 }' "$Q/units-sample.csv"
 } >units.csv
 run "$GS" init
 run "$GS" unit import units.csv
