@@ -89,6 +89,19 @@ const char *doc_fp(doc_t *d, double p)
     return s;
 }
 
+/* p in a sentence, "p %s", as the findings write it: "p < 0.001",
+ * "p = 0.713" (doc_fp alone would give "p 0.713") */
+const char *doc_fpis(doc_t *d, double p)
+{
+    if (!isfinite(p))
+        return "= —";
+    if (p < 0.001)
+        return "< 0.001";
+    char *s = slot(d);
+    snprintf(s, 64, "= %.3f", p);
+    return s;
+}
+
 const char *doc_fpct(doc_t *d, double rate)
 {
     if (!isfinite(rate))

@@ -70,6 +70,10 @@ static int text_w(const docx_t *x)
     return PAGE_W - x->lay->left - x->lay->right;
 }
 
+/* How text may break across lines, for measure (with the tables) */
+enum { BREAK_NONE, BREAK_WORDS, BREAK_CJK };
+static void measure(const char *s, int brk, int bold, int *full, int *unit);
+
 /* ---- text ---- */
 
 /* Text as XML character data: & < > " escaped, control characters (which
@@ -194,7 +198,23 @@ void docx_title(docx_t *x, const char *title, const char *subtitle)
     util_buf_adds(&x->head, "<w:p><w:pPr><w:pStyle w:val=\"Title\"/></w:pPr>");
     x_run(&x->head, NULL, title);
     util_buf_adds(&x->head, "</w:p><w:p><w:pPr><w:pStyle w:val=\"Subtitle\"/></w:pPr>");
-    x_run(&x->head, NULL, subtitle);
+    /* a subtitle wider than the text ("调查轮次：…　对比轮次：…　生成日期：…"
+     * at 三号) goes on a second line after its last ideographic space,
+     * not wherever the line happens to end (inside the date) */
+    int full, unit;
+    measure(subtitle, BREAK_NONE, 0, &full, &unit);
+    const char *sp = NULL;
+    for (const char *s = strstr(subtitle, "\xE3\x80\x80"); s; s = strstr(s + 3, "\xE3\x80\x80"))
+        sp = s;
+    if (sp && (long)full * x->lay->body_hp / 2 > text_w(x)) {
+        char *first = util_xstrndup(subtitle, (size_t)(sp - subtitle));
+        x_run(&x->head, NULL, first);
+        free(first);
+        util_buf_adds(&x->head, "<w:r><w:br/></w:r>");
+        x_run(&x->head, NULL, sp + 3);
+    } else {
+        x_run(&x->head, NULL, subtitle);
+    }
     util_buf_adds(&x->head, "</w:p>");
 }
 
@@ -203,10 +223,11 @@ void docx_heading(docx_t *x, int level, const char *shown, const char *title, in
     level = level < 1 ? 1 : level > 3 ? 3 : level;
     int id = ++x->nbook;
     util_buf_addf(&x->body, "<w:p><w:pPr><w:pStyle w:val=\"Heading%d\"/>", level);
-    if (!(flags & DOCX_H_NUMBERED))   /* numId 0: the style's numbering is off here */
-        util_buf_adds(&x->body, "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"0\"/></w:numPr>");
+    /* the schema's order: pageBreakBefore before numPr */
     if (flags & DOCX_H_NEWPAGE)
         util_buf_adds(&x->body, "<w:pageBreakBefore/>");
+    if (!(flags & DOCX_H_NUMBERED))   /* numId 0: the style's numbering is off here */
+        util_buf_adds(&x->body, "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"0\"/></w:numPr>");
     util_buf_addf(&x->body, "</w:pPr><w:bookmarkStart w:id=\"%d\" w:name=\"_Toc%09d\"/>", id, id);
     x_run(&x->body, NULL, (flags & DOCX_H_NUMBERED) ? title : shown);
     util_buf_addf(&x->body, "<w:bookmarkEnd w:id=\"%d\"/></w:p>\n", id);
@@ -351,9 +372,6 @@ static int cp_tenths(unsigned cp)
         return 20;
     return 12;
 }
-
-/* How text may break across lines, for measure */
-enum { BREAK_NONE, BREAK_WORDS, BREAK_CJK };
 
 /* Display width of s in tenths of half an em: the whole text (*full) and
  * the widest piece a line break may not split (*unit): with BREAK_WORDS
@@ -503,8 +521,26 @@ static int table_size(const docx_t *x, int *w)
     return hp;
 }
 
-/* cell_xml flags: a header cell, the first column, keep with the next row */
-enum { CELL_HEAD = 1, CELL_FIRST = 2, CELL_KEEP = 4 };
+/* cell_xml flags: a header cell, keep with the next row, a header over
+ * numbers */
+enum { CELL_HEAD = 1, CELL_KEEP = 4, CELL_NUMS = 8 };
+
+/* Whether column c holds numbers: more of its filled cells are numbers
+ * than text.  Its header is then set right like them, so "q" or "人数"
+ * stands over its digits and not in the middle of a wide column. */
+static int col_numeric(const docx_t *x, int c)
+{
+    long nums = 0, texts = 0;
+    for (size_t i = (size_t)c; i < x->ncells; i += (size_t)x->ncols) {
+        if (!x->cells[i].text[0])
+            continue;
+        if (x->cells[i].kind == DOCX_TEXT)
+            texts++;
+        else
+            nums++;
+    }
+    return nums > texts;
+}
 
 static void cell_xml(util_buf_t *b, int w, int hp, const char *text, docx_cell_t kind, int flags)
 {
@@ -515,7 +551,7 @@ static void cell_xml(util_buf_t *b, int w, int hp, const char *text, docx_cell_t
                          "w:color=\"000000\"/></w:tcBorders><w:vAlign w:val=\"bottom\"/>");
     util_buf_addf(b, "</w:tcPr><w:p><w:pPr><w:pStyle w:val=\"%s\"/>%s<w:jc w:val=\"%s\"/></w:pPr>",
                   head ? "TableHeader" : "TableText", (flags & CELL_KEEP) ? "<w:keepNext/>" : "",
-                  head ? ((flags & CELL_FIRST) ? "left" : "center") : kind == DOCX_TEXT ? "left" : "right");
+                  head ? ((flags & CELL_NUMS) ? "right" : "left") : kind == DOCX_TEXT ? "left" : "right");
     char rpr[160];
     snprintf(rpr, sizeof rpr, "%s%s<w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/>",
              kind == DOCX_WEAK ? "<w:b/><w:bCs/>" : "",
@@ -550,7 +586,8 @@ void docx_table_end(docx_t *x, const char *note)
      * page never ends on a caption, a header or a single row */
     size_t nrows = x->ncells / (size_t)n;
     for (int c = 0; c < n; c++)
-        cell_xml(b, w[c], hp, x->heads[c], DOCX_TEXT, CELL_HEAD | (c ? 0 : CELL_FIRST) | (nrows ? CELL_KEEP : 0));
+        cell_xml(b, w[c], hp, x->heads[c], DOCX_TEXT,
+                 CELL_HEAD | (nrows ? CELL_KEEP : 0) | (col_numeric(x, c) ? CELL_NUMS : 0));
     util_buf_adds(b, "</w:tr>\n");
     for (size_t i = 0; i < x->ncells; i += (size_t)n) {
         size_t row = i / (size_t)n;
@@ -558,7 +595,7 @@ void docx_table_end(docx_t *x, const char *note)
         util_buf_adds(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
         for (int c = 0; c < n; c++) {
             const cell_t *ce = i + (size_t)c < x->ncells ? &x->cells[i + (size_t)c] : NULL;
-            cell_xml(b, w[c], hp, ce ? ce->text : "", ce ? ce->kind : DOCX_TEXT, (c ? 0 : CELL_FIRST) | keep);
+            cell_xml(b, w[c], hp, ce ? ce->text : "", ce ? ce->kind : DOCX_TEXT, keep);
         }
         util_buf_adds(b, "</w:tr>\n");
     }
@@ -912,6 +949,34 @@ static char *footer_xml(const docx_t *x)
     return util_buf_take(&b);
 }
 
+/* After the table of contents the body starts a page.  Its first
+ * paragraph gets pageBreakBefore: a paragraph holding only a page break
+ * needs a line of its own, and when the contents fill the first page that
+ * line goes to the second, which the break then leaves blank.  Writes the
+ * start of the body so changed to b and returns how many bytes of the body
+ * that took (0 when the body does not start with a paragraph: then a break
+ * paragraph is written, the body after it). */
+static size_t body_new_page(const docx_t *x, util_buf_t *b)
+{
+    const char *s = x->body.s ? x->body.s : "", *ppr = "<w:p><w:pPr>", *style = "<w:pStyle ";
+    size_t n = strlen(ppr);
+    if (strncmp(s, ppr, n) == 0) {
+        if (strncmp(s + n, style, strlen(style)) == 0)   /* pStyle comes first */
+            n = (size_t)(strstr(s + n, "/>") + 2 - s);
+        if (strncmp(s + n, "<w:pageBreakBefore/>", 20) == 0)
+            return 0;
+        util_buf_add(b, s, n);
+        util_buf_adds(b, "<w:pageBreakBefore/>");
+        return n;
+    }
+    if (strncmp(s, "<w:p>", 5) == 0) {
+        util_buf_adds(b, "<w:p><w:pPr><w:pageBreakBefore/></w:pPr>");
+        return 5;
+    }
+    util_buf_adds(b, "<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>\n");
+    return 0;
+}
+
 static char *document_xml(const docx_t *x)
 {
     util_buf_t b = {0};
@@ -920,11 +985,12 @@ static char *document_xml(const docx_t *x)
                       "<w:body>\n",
                   ns_w, ns_r);
     util_buf_add(&b, x->head.s ? x->head.s : "", x->head.len);
+    size_t skip = 0;
     if (!x->no_contents) {
         toc_xml(x, &b);
-        util_buf_adds(&b, "<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>\n");
+        skip = body_new_page(x, &b);
     }
-    util_buf_add(&b, x->body.s ? x->body.s : "", x->body.len);
+    util_buf_add(&b, x->body.s ? x->body.s + skip : "", x->body.len - skip);
     const layout_t *l = x->lay;
     util_buf_addf(&b, "<w:p/><w:sectPr><w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/>"
                       "<w:pgSz w:w=\"%d\" w:h=\"%d\"/><w:pgMar w:top=\"%d\" w:right=\"%d\" w:bottom=\"%d\" "

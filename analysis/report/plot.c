@@ -66,6 +66,10 @@ typedef struct {
 typedef struct {
     util_buf_t gp, dat;
     int width, height;
+    /* the print picture's title: the Word document's caption under the
+     * figure names it already, so only a line the caption does not say
+     * (the likert plot's reading hint); NULL: no title.  Static text. */
+    const char *print_title;
 } pfile_t;
 
 /* ---- text and numbers ---- */
@@ -386,6 +390,13 @@ static int emit(pctx_t *c, pfile_t *pf, plot_kind_t kind, const char *base, cons
      * the scale, so a figure set at 128 pixels an inch of the PNG above
      * prints at 320 dpi */
     double ps = fmin(PLOT_PRINT_SCALE, 32000.0 / (double)(pf->width > pf->height ? pf->width : pf->height));
+    if (pf->print_title) {
+        util_buf_adds(&s, "set title ");
+        gp_q(&s, pf->print_title);
+        util_buf_adds(&s, " font \",11\"\n");
+    } else {
+        util_buf_adds(&s, "unset title\n");
+    }
     util_buf_addf(&s, "set terminal pngcairo noenhanced size %d,%d font \"" FONT ",10\" fontscale %.3f "
                       "linewidth %.3f pointscale %.3f\nset output '%s.print.png'\nreplot\nunset output\n",
                   (int)(pf->width * ps), (int)(pf->height * ps), ps, ps, ps, base);
@@ -1360,6 +1371,7 @@ static int plot_likert(pctx_t *c, size_t j, err_t *err)
     char *base = safe_base("likert", dm->code, j);
     char *title = util_fmt(TR(c->zh, "Answers by item: %s"), dim_label(dm));
     likert_dat(&pf.dat, rows, n, k);
+    pf.print_title = TR(c->zh, "share of answers: disagree to the left, agree to the right, neutral split at zero");
     likert_gp(c, &pf, &pf.gp, rows, n, k, base, title);
     int rc = emit(c, &pf, PLOT_LIKERT, base, title, (long)j, -1, err);
     free(base);
@@ -1387,7 +1399,9 @@ static int plot_radar(pctx_t *c, size_t gi, err_t *err)
     double r0 = clampd(floor((lo - 5) / 20) * 20, 0, 60);
     pfile_t pf = {.width = 720, .height = 600};
     char *base = safe_base("radar", g->code, gi);
-    char *lab = group_label(c, g, 40);
+    /* the whole name: the title is the figure's caption in the report,
+     * and a name cut short there ("…of the Munic…") reads as a slip */
+    char *lab = group_label(c, g, 100);
     char *title = util_fmt(TR(c->zh, "%s: scores against all respondents"), lab);
     util_buf_t *d = &pf.dat;
     util_buf_addf(d, "# radar: centre = %s points, outer ring = 100; x y from score and angle\n", num(a, r0, 0));

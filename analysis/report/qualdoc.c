@@ -212,7 +212,7 @@ static void adequacy(doc_t *d, const res_validity_t *v)
                         "chi-square = %3$s, df = %4$s, p %5$s: the items are correlated enough to be "
                         "factored."),
               doc_fnum(d, v->kmo, 3), kmo_word(d, v->kmo), doc_fnum(d, v->bartlett_chisq, 1),
-              doc_fcount(d, v->bartlett_df), doc_fp(d, v->bartlett_p));
+              doc_fcount(d, v->bartlett_df), doc_fpis(d, v->bartlett_p));
     if (low.s)
         doc_paraf(d, NULL, TR(d->zh, "Items whose own sampling adequacy (MSA) is below 0.50: %s."), low.s);
     util_buf_free(&low);
@@ -372,7 +372,7 @@ static void cfa_part(doc_t *d, const res_validity_t *v)
                         "dimensions correlated; maximum likelihood on the %1$s respondents who answered every "
                         "item): chi-square = %2$s, df = %3$s, p %4$s; CFI = %5$s, TLI = %6$s, RMSEA = %7$s "
                         "(90%% CI %8$s-%9$s), SRMR = %10$s: %11$s."),
-              doc_fcount(d, v->cfa_n), doc_fnum(d, v->chisq, 1), doc_fcount(d, v->df), doc_fp(d, v->pvalue),
+              doc_fcount(d, v->cfa_n), doc_fnum(d, v->chisq, 1), doc_fcount(d, v->df), doc_fpis(d, v->pvalue),
               doc_fnum(d, v->cfi, 3), doc_fnum(d, v->tli, 3), doc_fnum(d, v->rmsea, 3),
               doc_fnum(d, v->rmsea_ci_low, 3), doc_fnum(d, v->rmsea_ci_high, 3), doc_fnum(d, v->srmr, 3),
               fit_word(d, v));

@@ -99,7 +99,35 @@ def layout(path, d):
         if dpi < 300:
             low.append((m.group(3), round(dpi)))
     ok(pics > 0 and not low, 'every figure prints at 300 dpi or more', low[:5])
+    # a header stands over its column: right over numbers (which are set
+    # right), left over text, not centred in a wide column away from its
+    # digits
+    off = []
+    for i, t in enumerate(d.tables):
+        rows = t._tbl.findall(W + 'tr')
+        for c, head in enumerate(rows[0].findall(W + 'tc')):
+            sides = []
+            for r in rows[1:]:
+                tcs = r.findall(W + 'tc')
+                if c < len(tcs) and ''.join(x.text or '' for x in tcs[c].iter(W + 't')).strip():
+                    sides.append(cell_jc(tcs[c]))
+            want = max(set(sides), key=sides.count) if sides else None
+            if want and cell_jc(head) != want:
+                off.append((i + 1, ''.join(x.text or '' for x in head.iter(W + 't')), cell_jc(head), want))
+    ok(not off, 'every table header is aligned as the cells below it', off[:5])
+    # p in a sentence is "p = 0.713" or "p < 0.001", never "p 0.713"
+    bare = [p.text[:60] for p in d.paragraphs if re.search(r'(^|[\s（(，,])p (\d|<\d)', p.text)]
+    ok(not bare, 'p in running text has its = or <', bare[:3])
+    # a caption says its whole text: no name cut short ("…of the Munic…")
+    cut = [c for c in caps if '…' in c]
+    ok(not cut, 'no caption is cut short', cut[:3])
     return doc, z
+
+
+def cell_jc(tc):
+    """A table cell's paragraph alignment (left when unset)."""
+    jc = tc.find('.//' + W + 'pPr/' + W + 'jc')
+    return jc.get(W + 'val') if jc is not None else 'left'
 
 
 def check_zh_style(z):
@@ -301,6 +329,24 @@ def check_pdf(dpath, ppath):
         return x0 < left - 2 or x1 > w - right + hang
     out = [(p, t[:30], round(x0), round(x1)) for p, w, x0, x1, t in lines if past(w, x0, x1, t)]
     ok(lines and not out, 'no text past the margins (%d lines)' % len(lines), out[:5])
+
+    # no blank page: each page has more than its number in the footer (a
+    # page break that needs a line of its own, after a full page of
+    # contents, left the second page empty)
+    pages = {}
+    for p, _, _, _, t in lines:
+        pages.setdefault(p, []).append(t)
+    npages = int(re.search(r'Pages:\s+(\d+)', subprocess.run(['pdfinfo', ppath], capture_output=True,
+                                                               text=True).stdout).group(1))
+    blank = [p for p in range(1, npages + 1)
+             if all(re.fullmatch(r'—?\d+—?', flat(t)) for t in pages.get(p, []))]
+    ok(npages and not blank, 'no blank page (%d pages)' % npages, blank[:5])
+
+    # the title and the line under it: each of their lines whole on one
+    # line of the PDF (a date is not parted from its day)
+    heads = [p.text for p in d.paragraphs if p.style is not None and p.style.name in ('Title', 'Subtitle')]
+    parted = [h for t in heads for h in t.split('\n') if flat(h) and not any(flat(h) in x for x in texts)]
+    ok(heads and not parted, 'title and subtitle lines each on one line (%d)' % len(heads), parted[:3])
 
 
 def main():
