@@ -238,13 +238,13 @@ static void response_findings(res_t *r)
     r->unrated = util_xmalloc((r->ngroups + 1) * sizeof *r->unrated);
     for (size_t g = 0; g < r->ngroups; g++) {
         const res_group_t *G = &r->groups[g];
-        if (G->n == 0)
+        if (res_responded(r, G) == 0)   /* every respondent left out as careless still responded */
             r->silent[r->nsilent++] = g;
         else if (G->rate_basis == RES_RATE_NONE && nbased > 0 && !G->suppressed)
             r->unrated[r->nunrated++] = g;
         else if (!G->suppressed && G->rate_basis != RES_RATE_NONE && G->response_rate < 0.5)
-            add(r, RES_F_LOW_RESPONSE, (long)g, -1, 3, "n", (double)G->n, "rate", G->response_rate,
-                G->rate_basis == RES_RATE_INVITED ? "invited" : "headcount", G->invited);
+            add(r, RES_F_LOW_RESPONSE, (long)g, -1, 3, "n", (double)res_responded(r, G), "rate",
+                G->response_rate, G->rate_basis == RES_RATE_INVITED ? "invited" : "headcount", G->invited);
     }
 }
 

@@ -190,3 +190,8 @@ const char *res_rate_name(res_rate_t b)
 {
     return b == RES_RATE_INVITED ? "invitations" : b == RES_RATE_HEADCOUNT ? "headcount" : NULL;
 }
+
+long res_responded(const res_t *r, const res_group_t *g)
+{
+    return g->n + (r->excluded && g->flagged > 0 ? g->flagged : 0);
+}

@@ -463,6 +463,10 @@ const char *res_fkind_name(res_fkind_t k);    /* "weak_dimension", ... */
 const char *res_quadrant_name(res_quadrant_t q); /* "priority", ...; NULL for none */
 const char *res_qkind_name(res_qkind_t k);    /* "choice", "multiple", "number", "text" */
 const char *res_rate_name(res_rate_t b);      /* "invitations", "headcount"; NULL */
+/* The responses a group's response rate counts: its n, and under
+ * --exclude-careless the flagged respondents left out of n, who did
+ * respond (response_rate is responded / invited). */
+long res_responded(const res_t *r, const res_group_t *g);
 
 
 #endif

@@ -1574,7 +1574,7 @@ static int plot_response(pctx_t *c, err_t *err)
         if (!isfinite(g->response_rate) || !isfinite(g->invited) || !(g->invited > 0))
             continue;
         rows[n++] = c->shown[k];
-        sn += (double)g->n;
+        sn += (double)res_responded(r, g);   /* the responses the rates count */
         sinv += g->invited;
         hi = fmax(hi, g->response_rate);
     }
@@ -1604,11 +1604,11 @@ static int plot_response(pctx_t *c, err_t *err)
                      "# row rate_percent responses invited text group\n");
     for (size_t k = 0; k < n; k++) {
         const res_group_t *g = &r->groups[rows[k]];
-        util_buf_addf(d, "%zu %s %ld ", k, num(a, 100 * g->response_rate, 2), g->n);
+        long resp = res_responded(r, g);
+        util_buf_addf(d, "%zu %s %ld ", k, num(a, 100 * g->response_rate, 2), resp);
         util_buf_addf(d, "%s ", num(a, g->invited, 0));
         char b2[40];
-        char *txt = util_fmt("%s%% (%ld/%s)", num(a, 100 * g->response_rate, 0), g->n,
-                             num(b2, g->invited, 0));
+        char *txt = util_fmt("%s%% (%ld/%s)", num(a, 100 * g->response_rate, 0), resp, num(b2, g->invited, 0));
         dat_q(d, txt);
         util_buf_addc(d, ' ');
         char *lab = group_label(c, g, 30);
@@ -1620,7 +1620,10 @@ static int plot_response(pctx_t *c, err_t *err)
     util_buf_t *s = &pf.gp;
     gp_head(s, title);
     util_buf_addf(s, "set xrange [0:%s]\nset yrange [%zu.6:-0.6]\n", num(a, 100 * hi * 1.25, 0), n - 1);
-    util_buf_adds(s, "set grid xtics lc rgb '#e5e5e5'\nset xtics nomirror\nunset key\nset xlabel ");
+    /* the room right of the bars is for their labels: the scale stops at
+     * 100% (or the highest rate), not at a rate of 120% */
+    util_buf_addf(s, "set grid xtics lc rgb '#e5e5e5'\nset xtics 0, 20, %s nomirror\nunset key\nset xlabel ",
+                  num(a, 20 * ceil(5 * hi), 0));
     gp_q(s, TR(c->zh, "response rate (%)"));
     util_buf_addf(s, "\noverall = %s\n", num(a, 100 * sn / sinv, 2));
     util_buf_adds(s, "set arrow 1 from overall, graph 0 to overall, graph 1 nohead dt 2 lc rgb '" C_INK "' back\n"

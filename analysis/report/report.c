@@ -63,7 +63,7 @@ static void write_rates(doc_t *d)
             continue;
         nk[g->rate_basis]++;
         /* those left out as careless did respond (as the unit rates count) */
-        sn[g->rate_basis] += (double)g->n + (r->excluded && g->flagged > 0 ? (double)g->flagged : 0);
+        sn[g->rate_basis] += (double)res_responded(r, g);
         sbase[g->rate_basis] += g->invited;
         lo = fmin(lo, g->response_rate);
         hi = fmax(hi, g->response_rate);

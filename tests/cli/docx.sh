@@ -42,6 +42,27 @@ for lang in zh en; do
     check "demo under LANG=$loc wrote report.docx next to report.html" [ -s "$T/$lang/report.docx" -a -s "$T/$lang/report.html" ]
     check "report.docx is a zip with [Content_Types].xml first" \
         sh -c "unzip -Z1 '$T/$lang/report.docx' | head -n 1 | grep -qx '\\[Content_Types\\].xml'"
+    # the response-rate plot under demo's --exclude-careless: each label's
+    # "60% (37/62)" and the overall line count the responses the rate does
+    # (the careless left out did respond), so 37/62 is 60%
+    "$PY" - "$T/$lang/plots/response.dat" "$T/$lang/plots/response.gp" >"$T/rates.txt" <<'PY'
+import re, sys
+bad, rows, resp, inv = [], 0, 0, 0
+for line in open(sys.argv[1], encoding='utf-8'):
+    m = re.match(r'\d+ (\S+) (\d+) (\S+) "(\d+)% \((\d+)/(\d+)\)"', line)
+    if m:
+        rows += 1
+        resp += int(m.group(2))
+        inv += float(m.group(3))
+        if round(100 * int(m.group(5)) / int(m.group(6))) != int(m.group(4)) or m.group(5) != m.group(2):
+            bad.append(line.strip())
+overall = float(re.search(r'^overall = (\S+)', open(sys.argv[2], encoding='utf-8').read(), re.M).group(1))
+if rows and abs(100 * resp / inv - overall) > 0.01:
+    bad.append('overall %s, responses %d of %d' % (overall, resp, inv))
+print('rows', rows, 'bad', bad[:3])
+PY
+    has "demo under LANG=$loc: the response plot's labels and overall rate add up" "$T/rates.txt" "bad []"
+    hasnot "demo under LANG=$loc: the response plot has rows" "$T/rates.txt" "rows 0 "
     "$GS" --db "$T/$lang/demo.db" --lang $lang analyze --wave 2026 --compare-wave 2025 --items --validity --drivers --screen --exclude-careless --json >"$T/$lang.json"
     if [ "$have_docx" = 1 ]; then
         # a check that stops half way (an exception) fails, not just its
