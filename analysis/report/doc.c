@@ -392,7 +392,10 @@ void doc_table_begin_v(doc_t *d, const char *caption, int ncols, const char *con
         docx_table_begin(d->x, pattern, caption, ncols, heads);
     util_buf_adds(&d->h, "<div class=\"table\"><table>\n<caption>");
     html_esc(&d->h, cap);
-    util_buf_adds(&d->h, "</caption>\n<thead><tr>");
+    util_buf_adds(&d->h, "</caption>\n");
+    d->thead_at = d->h.len;
+    memset(d->colnum, 0, sizeof d->colnum);
+    util_buf_adds(&d->h, "<thead><tr>");
     util_buf_adds(&d->m, "**");
     doc_md_add(&d->m, cap);
     util_buf_adds(&d->m, "**\n\n|");
@@ -411,8 +414,6 @@ void doc_table_begin_v(doc_t *d, const char *caption, int ncols, const char *con
     util_buf_addc(&d->m, '\n');
     free(cap);
 }
-
-#define DOC_COLS_MAX 64
 
 void doc_table_begin(doc_t *d, const char *caption, int ncols, ...)
 {
@@ -447,6 +448,8 @@ void doc_td(doc_t *d, const char *text, int kind)
     static const char *const cls[] = {"", " class=\"n\"", " class=\"n weak\"", " class=\"n good\""};
     if (d->x)
         docx_cell(d->x, text, (docx_cell_t)kind);
+    if (text && *text && d->cell < DOC_COLS_MAX)
+        d->colnum[d->cell] += kind == DOC_TEXT ? -1 : 1;
     util_buf_addf(&d->h, "<td%s>", cls[kind]);
     html_esc(&d->h, text);
     util_buf_adds(&d->h, "</td>");
@@ -471,11 +474,29 @@ void doc_tdf(doc_t *d, int kind, const char *fmt, ...)
     free(t);
 }
 
+/* The table's header cells over numbers get class "n", set right as the
+ * numbers are: the header row was written before its cells were known.
+ * A header's text is escaped, so "<th>" in the table is a header cell. */
+static void html_heads_align(doc_t *d)
+{
+    char *rest = util_xstrdup(d->h.s + d->thead_at);
+    d->h.len = d->thead_at;
+    const char *p = rest;
+    int c = 0;
+    for (const char *th; (th = strstr(p, "<th>")) != NULL; p = th + 4, c++) {
+        util_buf_add(&d->h, p, (size_t)(th - p));
+        util_buf_adds(&d->h, c < DOC_COLS_MAX && d->colnum[c] > 0 ? "<th class=\"n\">" : "<th>");
+    }
+    util_buf_adds(&d->h, p);
+    free(rest);
+}
+
 void doc_table_end(doc_t *d, const char *note)
 {
     doc_row_end(d);
     if (d->x)
         docx_table_end(d->x, note);
+    html_heads_align(d);
     util_buf_adds(&d->h, "</tbody></table>\n");
     if (note) {
         util_buf_adds(&d->h, "<p class=\"tnote\">");
@@ -678,8 +699,9 @@ void doc_head(doc_t *d, const char *title, const char *subtitle)
         "  font-family: \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"Microsoft YaHei\", sans-serif; }\n"
         "caption { caption-side: top; font-weight: bold; font-size: 10pt; padding-bottom: 4pt; }\n"
         "th, td { padding: 2.5pt 5pt; vertical-align: top; }\n"
-        "thead th { border-top: 1.5pt solid #000; border-bottom: 0.75pt solid #000; text-align: center;"
+        "thead th { border-top: 1.5pt solid #000; border-bottom: 0.75pt solid #000; text-align: left;"
         " font-weight: bold; word-break: keep-all; }\n"
+        "thead th.n { text-align: right; }\n"
         "tbody tr:last-child td { border-bottom: 1.5pt solid #000; }\n"
         "td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }\n"
         "td.weak { font-weight: bold; color: #b2182b; }\n"

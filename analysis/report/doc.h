@@ -24,6 +24,8 @@
 #include "analysis/results.h"
 #include "base/util.h"
 
+#define DOC_COLS_MAX 64   /* columns of a table */
+
 typedef struct {
     const res_t *r;
     int zh;
@@ -34,6 +36,8 @@ typedef struct {
     size_t nplots;
     int sec, sub, fig, tab;     /* counters for numbering */
     int in_row, ncols, cell;    /* table being written */
+    size_t thead_at;            /* where its <thead> is in h */
+    int colnum[DOC_COLS_MAX];   /* per column: its number cells less its text cells */
     int in_appendix;            /* sub-sections are numbered by their text here: */
     int appendix;               /* the appendix's number (E.1 in English) */
     const char **hide;          /* codes and names no comment may mention */

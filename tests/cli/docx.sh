@@ -72,6 +72,9 @@ PY
         grep -E '^(not )?ok' "$T/check.tap"
         grep -q '^Traceback' "$T/check.tap" && { notok "docx_check.py $lang ran to its end"; sed 's/^/# /' "$T/check.tap" | tail -n 5; }
         [ $rc -ne 0 ] || ok "docx_check.py $lang: every check passed"
+        "$PY" "$ROOT/tests/cli/docx_check.py" html "$T/$lang/report.html" >"$T/html.tap" 2>&1
+        grep -E '^(not )?ok|^#' "$T/html.tap"
+        grep -q '^Traceback' "$T/html.tap" && notok "docx_check.py html $lang ran to its end"
     fi
     if [ "$have_office" = 1 ]; then
         convert "$T/$lang/report.docx"

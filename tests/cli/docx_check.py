@@ -5,6 +5,7 @@ usage: docx_check.py report DOCX JSON LANG   the full report
        docx_check.py unit DOCX JSON CODE      a feedback report: names no other unit
        docx_check.py pdf DOCX PDF             LibreOffice's PDF of DOCX: its words and
                                               their boxes from `pdftotext -bbox-layout`
+       docx_check.py html HTML                report.html's table headers
 Prints TAP lines (ok / not ok); the shell counts them."""
 import json
 import re
@@ -349,8 +350,47 @@ def check_pdf(dpath, ppath):
     ok(heads and not parted, 'title and subtitle lines each on one line (%d)' % len(heads), parted[:3])
 
 
+def check_html(path):
+    """report.html's tables: a header over numbers (td class "n") is set
+    right as they are (th class "n"), a header over text is not."""
+    from html.parser import HTMLParser
+
+    class P(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tabs = []
+
+        def handle_starttag(self, tag, attrs):
+            cls = (dict(attrs).get('class') or '').split()
+            if tag == 'table':
+                self.tabs.append([])
+            elif tag == 'tr' and self.tabs:
+                self.tabs[-1].append([])
+            elif tag in ('th', 'td') and self.tabs and self.tabs[-1]:
+                self.tabs[-1][-1].append([tag, 'n' in cls, ''])
+
+        def handle_data(self, data):
+            if self.tabs and self.tabs[-1] and self.tabs[-1][-1]:
+                self.tabs[-1][-1][-1][2] += data.strip()
+
+    p = P()
+    p.feed(open(path, encoding='utf-8').read())
+    off = []
+    for i, t in enumerate(p.tabs):
+        heads, rows = t[0], t[1:]
+        for c, (_, right, text) in enumerate(heads):
+            kinds = [r[c][1] for r in rows if c < len(r) and r[c][2]]
+            if kinds and right != (kinds.count(True) > kinds.count(False)):
+                off.append((i + 1, text, right))
+    ok(p.tabs and not off, 'HTML: every table header is aligned as the cells below it (%d tables)' % len(p.tabs),
+       off[:5])
+
+
 def main():
     mode, path = sys.argv[1:3]
+    if mode == 'html':
+        check_html(path)
+        sys.exit(1 if fails else 0)
     if mode == 'pdf':
         check_pdf(path, sys.argv[3])
         sys.exit(1 if fails else 0)
