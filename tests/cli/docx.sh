@@ -64,6 +64,16 @@ PY
     has "demo under LANG=$loc: the response plot's labels and overall rate add up" "$T/rates.txt" "bad []"
     hasnot "demo under LANG=$loc: the response plot has rows" "$T/rates.txt" "rows 0 "
     "$GS" --db "$T/$lang/demo.db" --lang $lang analyze --wave 2026 --compare-wave 2025 --items --validity --drivers --screen --exclude-careless --json >"$T/$lang.json"
+    # the low-response finding under --exclude-careless: its n is the
+    # responses its rate counts (n / headcount = rate)
+    "$PY" - "$T/$lang.json" >"$T/low.txt" <<'PY'
+import json, sys
+low = [f['values'] for f in json.load(open(sys.argv[1]))['findings'] if f['kind'] == 'low_response']
+base = [v.get('invited', v.get('headcount')) for v in low]
+print('low', len(low), 'off', [(v['n'], b, v['rate']) for v, b in zip(low, base) if abs(v['n'] / b - v['rate']) > 1e-9])
+PY
+    has "$lang: each low-response finding's n over its base is its rate" "$T/low.txt" "off []"
+    hasnot "$lang: the demo has a low-response finding" "$T/low.txt" "low 0 "
     if [ "$have_docx" = 1 ]; then
         # a check that stops half way (an exception) fails, not just its
         # missing lines
