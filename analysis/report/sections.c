@@ -61,9 +61,9 @@ static void points_vs_staff_table(doc_t *d)
                                "from the t approximation."));
     if (low)
         doc_paraf(d, NULL,
-                  TR(d->zh, "The weakest agreement is on %s (rho = %s, p = %s): there, the units that claim more "
+                  TR(d->zh, "The weakest agreement is on %s (rho = %s, p %s): there, the units that claim more "
                             "points are %s rated higher by their own staff."),
-                  doc_dim_name(&r->dims[low->dim]), doc_fnum(d, low->rho, 2), doc_fp(d, low->p),
+                  doc_dim_name(&r->dims[low->dim]), doc_fnum(d, low->rho, 2), doc_fpis(d, low->p),
                   low->p < 0.05 && low->rho > 0 ? TR(d->zh, "still") : TR(d->zh, "not clearly"));
 }
 
@@ -218,8 +218,8 @@ static void crosstab_test(doc_t *d, const res_crosstab_t *X)
         return;
     }
     doc_paraf(d, NULL,
-              TR(d->zh, "Chi-square test of independence: X² = %s, df = %s, p = %s; Cramér's V = %s (n = %s%s)."),
-              doc_fnum(d, X->chisq, 2), doc_fnum(d, X->df, 0), doc_fp(d, X->p), doc_fnum(d, X->cramers_v, 3),
+              TR(d->zh, "Chi-square test of independence: X² = %s, df = %s, p %s; Cramér's V = %s (n = %s%s)."),
+              doc_fnum(d, X->chisq, 2), doc_fnum(d, X->df, 0), doc_fpis(d, X->p), doc_fnum(d, X->cramers_v, 3),
               doc_fcount(d, X->n), X->yates ? TR(d->zh, ", with Yates' continuity correction") : "");
     if (X->pooled)
         doc_paraf(d, "note",

@@ -122,6 +122,16 @@ status "report --format docx" 0
 check "it writes report.docx" [ -s "$T/only/report.docx" ]
 check "and no report.html" [ ! -e "$T/only/report.html" ]
 has "it prints the path" "$T/out" "$T/only/report.docx"
+# the cross-tabulation's test in a sentence: "p < 0.001", not "p = <0.001"
+run "$GS" --db "$T/zh/demo.db" --lang en report --wave 2026 --crosstab position,party --format docx --no-plots \
+    --out "$T/xt"
+status "report --crosstab position,party --format docx" 0
+if [ "$have_docx" = 1 ]; then
+    "$PY" -c 'import docx, sys; print("\n".join(p.text for p in docx.Document(sys.argv[1]).paragraphs))' \
+        "$T/xt/report.docx" >"$T/xt.txt"
+    has "the chi-square test's p reads 'p < 0.001'" "$T/xt.txt" "df = 3, p < 0.001; Cramér's V"
+    hasnot "and never 'p = <'" "$T/xt.txt" "p = <"
+fi
 run "$GS" --db "$T/zh/demo.db" report --wave 2026 --format pdf --out "$T/bad"
 status "report --format pdf is a usage error" 2
 
