@@ -833,7 +833,12 @@ static void write_comments(doc_t *d)
         const res_group_t *g = &r->groups[i];
         if (!doc_shown(r, i) || !g->ncomments)
             continue;
-        char *name = doc_group_name(d, g);
+        /* Chinese: "市委办公室（U01）" after the heading's "1.", as the
+         * findings name a unit; "1.U01 市委办公室" reads as one number */
+        int units = !r->group_by || strcmp(r->group_by, "unit") == 0;
+        char *name = d->zh && units && g->name && *g->name && g->code && strcmp(g->code, g->name) != 0
+                         ? util_fmt("%s（%s）", g->name, g->code)
+                         : doc_group_name(d, g);
         doc_minor_heading(d, name);
         free(name);
         doc_list_begin(d, "comments");
