@@ -837,7 +837,7 @@ static void write_comments(doc_t *d)
          * findings name a unit; "1.U01 市委办公室" reads as one number */
         int units = !r->group_by || strcmp(r->group_by, "unit") == 0;
         char *name = d->zh && units && g->name && *g->name && g->code && strcmp(g->code, g->name) != 0
-                         ? util_fmt("%s（%s）", g->name, g->code)
+                         ? util_fmt(TR(d->zh, "%s (%s)"), g->name, g->code)
                          : doc_group_name(d, g);
         doc_minor_heading(d, name);
         free(name);
