@@ -93,12 +93,10 @@ const char *doc_fp(doc_t *d, double p)
  * "p = 0.713" (doc_fp alone would give "p 0.713") */
 const char *doc_fpis(doc_t *d, double p)
 {
-    if (!isfinite(p))
-        return "= —";
-    if (p < 0.001)
+    if (isfinite(p) && p < 0.001)
         return "< 0.001";
     char *s = slot(d);
-    snprintf(s, 64, "= %.3f", p);
+    snprintf(s, 64, "= %s", doc_fp(d, p));
     return s;
 }
 
