@@ -31,6 +31,7 @@ compare expected-by-level.json "R agreement, --by level" --by level
 
 # every question counted, cross-tabulations, the self-assessment's points
 # and the roll-up by category (make_items.R, tests/r/items_ref.R)
+DB0=$GAPSURVEY_DB   # the database under test ($T/test.db, or PostgreSQL under pg.sh)
 export GAPSURVEY_DB="$T/items.db"
 run "$GS" init; status "items: init" 0
 run "$GS" form add "$R/items-staff.csv" "$R/items-self.csv"; status "items: forms" 0
@@ -79,7 +80,7 @@ status "--crosstab category,level in an analysis by category" 0
 run "$GS" analyze --form items-staff --by parent --json
 status "--by parent" 0
 has "parent groups are named by the parent unit" "$T/out" '"code": "U01", "name": "Unit 01"'
-export GAPSURVEY_DB="$T/test.db"
+export GAPSURVEY_DB="$DB0"
 
 # the edge cases (make_edge.py): zero variance, mixed scales, a one-item
 # dimension, two hidden units pooled into one block
