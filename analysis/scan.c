@@ -836,71 +836,95 @@ cleanup:
     return rc;
 }
 
-void scan_free(scan_t *sc)
+/* scan_free in the parts that allocate: each frees what its setter
+ * (scan_cross_init and scan_cross_finish; scan_want_validity, _drivers,
+ * _screen; the accumulators and the per-response scratch of scan_init)
+ * allocated, elements before their array.  Every pointer may be NULL. */
+static void free_cross(scan_t *sc)
 {
-    val_pair_free(sc->vpair);
-    stats_cov_free(sc->vcov);
-    stats_cov_free(sc->dcov);
-    for (size_t g = 0; sc->gdcov && g < sc->ngroups; g++)
-        stats_cov_free(sc->gdcov[g]);
-    free(sc->gdcov);
-    free(sc->drvdim);
-    free(sc->drow);
-    careless_maha_free(sc->maha);
-    free(sc->gflagged);
-    free(sc->vrow);
+    free(sc->xpos);
+    free(sc->xsize);
     free(sc->xlist);
     free(sc->xtoff);
-    free(sc->xtot);
     free(sc->xoff);
+    free(sc->xtot);
     free(sc->xrow);
     if (sc->xmap)
         free(sc->xmap->e);
     free(sc->xmap);
     free(sc->xsp);
     free(sc->xsp_at);
-    free(sc->xpos);
-    free(sc->xsize);
-    free(sc->ucat);
-    free(sc->upar);
-    for (size_t d = 0; d < sc->ndims; d++) {
-        free(sc->dimitems[d]);
-        stats_cov_free(sc->cov ? sc->cov[d] : NULL);
-        if (sc->kw)
-            kw_free(&sc->kw[d]);
+}
+
+static void free_quality(scan_t *sc)
+{
+    val_pair_free(sc->vpair);
+    stats_cov_free(sc->vcov);
+    free(sc->drvdim);
+    free(sc->drow);
+    stats_cov_free(sc->dcov);
+    for (size_t g = 0; sc->gdcov && g < sc->ngroups; g++)
+        stats_cov_free(sc->gdcov[g]);
+    free(sc->gdcov);
+    careless_maha_free(sc->maha);
+    free(sc->gflagged);
+}
+
+static void free_accumulators(scan_t *sc)
+{
+    free(sc->gn);
+    free(sc->pop);
+    free(sc->cell);
+    free(sc->dev);
+    for (size_t d = 0; sc->cov && d < sc->ndims; d++)
+        stats_cov_free(sc->cov[d]);
+    free(sc->cov);
+    free(sc->item);
+    free(sc->likert);
+    free(sc->gitem);
+    for (size_t d = 0; sc->kw && d < sc->ndims; d++)
+        kw_free(&sc->kw[d]);
+    free(sc->kw);
+    free(sc->overall);
+    free(sc->gapdim);
+    for (size_t i = 0; sc->comments && i < sc->ngroups * RES_COMMENTS_KEPT; i++)
+        free(sc->comments[i]);
+    free(sc->comments);
+    free(sc->ncomments);
+    free(sc->ncommenters);
+}
+
+static void free_scratch(scan_t *sc)
+{
+    free(sc->val);
+    free(sc->vrow);
+    free(sc->score);
+    free(sc->row);
+    free(sc->at);
+    free(sc->is_text);
+    for (size_t l = 0; sc->chash && l < sc->f->nlists; l++) {
+        free(sc->chash[l].slot);
+        free(sc->chash[l].byval);
     }
-    if (sc->comments)
-        for (size_t i = 0; i < sc->ngroups * RES_COMMENTS_KEPT; i++)
-            free(sc->comments[i]);
+    free(sc->chash);
+}
+
+void scan_free(scan_t *sc)
+{
+    free_cross(sc);
+    free_quality(sc);
+    free_accumulators(sc);
+    free_scratch(sc);
+    /* the form's layout and the grouping (scan_init, scan_unit_sets) */
+    for (size_t d = 0; sc->dimitems && d < sc->ndims; d++)
+        free(sc->dimitems[d]);
     free(sc->dimitems);
     free(sc->ndimitems);
     free(sc->item_slot);
     free(sc->scored_pos);
     free(sc->unit_group);
-    free(sc->gn);
-    free(sc->pop);
-    free(sc->cell);
-    free(sc->dev);
-    free(sc->cov);
-    free(sc->item);
-    free(sc->likert);
-    free(sc->gitem);
-    free(sc->kw);
-    free(sc->overall);
-    free(sc->gapdim);
-    free(sc->comments);
-    free(sc->ncomments);
-    free(sc->ncommenters);
-    free(sc->val);
-    free(sc->score);
-    free(sc->row);
-    free(sc->at);
-    for (size_t l = 0; sc->chash && l < sc->f->nlists; l++) {
-        free(sc->chash[l].slot);
-        free(sc->chash[l].byval);
-    }
-    free(sc->is_text);
-    free(sc->chash);
+    free(sc->ucat);
+    free(sc->upar);
 }
 
 int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, err_t *err)

@@ -282,6 +282,16 @@ void sec_crosstab(doc_t *d)
 
 /* ---- every question counted ---- */
 
+/* A question as a table's caption or row names it: its name and label;
+ * in Chinese the label alone (the name is an English identifier, kept in
+ * questions.csv), the name where there is no label. */
+static char *question_title(const doc_t *d, const res_question_t *Q)
+{
+    if (d->zh && Q->label && *Q->label)
+        return util_fmt("%s", Q->label);
+    return util_fmt("%s %s", Q->name, Q->label ? Q->label : "");
+}
+
 /* The dimension question q is an item of, -1 none. */
 static long dim_of(const res_t *r, const res_question_t *q)
 {
@@ -326,7 +336,9 @@ static void scale_table(doc_t *d, const size_t *rows, size_t n, long dim)
     doc_table_begin_v(d, cap, (int)nc, heads);
     for (size_t k = 0; k < n; k++) {
         const res_question_t *Q = &r->questions[rows[k]];
-        doc_tdf(d, DOC_TEXT, "%s %s", Q->name, Q->label);
+        char *title = question_title(d, Q);
+        doc_td(d, title, DOC_TEXT);
+        free(title);
         doc_td(d, doc_fcount(d, Q->all.n), DOC_NUM);
         for (size_t c = 0; c < Q->nchoices; c++)
             doc_td(d, doc_fpct(d, Q->all.n > 0 ? Q->all.counts[c] / Q->all.n : NAN), DOC_NUM);
@@ -342,7 +354,7 @@ static void scale_table(doc_t *d, const size_t *rows, size_t n, long dim)
 /* One question, a row per choice: the count and its share. */
 static void choice_table(doc_t *d, const res_question_t *Q)
 {
-    char *cap = util_fmt("%s %s", Q->name, Q->label);
+    char *cap = question_title(d, Q);
     /* xgettext:no-c-format */
     const char *many = TR(d->zh, "% of those who answered (several allowed)");
     /* xgettext:no-c-format */
@@ -380,7 +392,9 @@ static void other_tables(doc_t *d)
             const res_question_t *Q = &r->questions[i];
             if (Q->kind != RES_Q_NUMBER)
                 continue;
-            doc_tdf(d, DOC_TEXT, "%s %s", Q->name, Q->label);
+            char *title = question_title(d, Q);
+            doc_td(d, title, DOC_TEXT);
+            free(title);
             doc_td(d, doc_fcount(d, Q->all.n), DOC_NUM);
             doc_td(d, doc_fnum(d, Q->all.mean, 2), DOC_NUM);
             doc_td(d, doc_fnum(d, Q->all.sd, 2), DOC_NUM);
@@ -397,7 +411,9 @@ static void other_tables(doc_t *d)
             const res_question_t *Q = &r->questions[i];
             if (Q->kind != RES_Q_TEXT)
                 continue;
-            doc_tdf(d, DOC_TEXT, "%s %s", Q->name, Q->label);
+            char *title = question_title(d, Q);
+            doc_td(d, title, DOC_TEXT);
+            free(title);
             doc_td(d, doc_fcount(d, Q->all.n), DOC_NUM);
             doc_td(d, doc_fcount(d, Q->all.not_answered), DOC_NUM);
             doc_td(d, doc_fcount(d, Q->all.not_applicable), DOC_NUM);

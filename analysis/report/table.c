@@ -343,7 +343,15 @@ static void points_table(const res_t *r, FILE *out, int zh, ink_t k)
         const res_pvs_t *S = &r->points_vs_staff[i];
         fputs("  ", out);
         util_fput_padded(out, r->dims[S->dim].label, 14, 0);
-        fprintf(out, TR(zh, " Spearman rho %6.3f, p %.3g (%.0f units)\n"), S->rho, S->p, S->units);
+        if (isfinite(S->rho))
+            fprintf(out, TR(zh, " Spearman rho %6.3f, p %.3g (%.0f units)\n"), S->rho, S->p, S->units);
+        else if (S->units < 3)
+            fprintf(out, TR(zh, " Spearman rho not computable: %.0f units, at least 3 needed\n"), S->units);
+        else
+            fprintf(out,
+                    TR(zh, " Spearman rho not computable: the units do not differ in net points or in the "
+                           "staff's scores (%.0f units)\n"),
+                    S->units);
     }
 }
 

@@ -217,7 +217,7 @@ def check_points(tabs, js, lang):
     ok(len(t[0][1]) == len(want) and not bad, 'points rows: net (bonus-deduction) of every unit as analyze --json (%d)'
        % len(want), bad[:5])
     rho = [x for x in tabs if x[0][:2] == [{'zh': '维度', 'en': 'dimension'}[lang],
-                                            {'zh': 'Spearman 相关系数', 'en': 'Spearman rho'}[lang]]]
+                                            {'zh': '相关系数ρ', 'en': 'Spearman rho'}[lang]]]
     ok(len(rho) == 1, 'one Spearman table')
     if rho:
         got = [(r[0], num(r[1])) for r in rho[0][1]]
@@ -228,13 +228,17 @@ def check_points(tabs, js, lang):
 def check_questions(tabs, js, lang):
     """The Questions appendix: each dimension's Likert items with the percentage of each answer."""
     qs = {q['name']: q for q in js.get('questions', [])}
+    # the Chinese report names a question by its label alone
+    labelled = {q['label']: q for q in js.get('questions', []) if q.get('label')}
     head = {'zh': ['题目', '人数'], 'en': ['question', 'n']}[lang]
     scale = find(tabs, head)
     ok(len(scale) >= len(js['dimensions']), 'a Questions table per dimension (%d)' % len(scale))
     bad, rows = [], 0
     for h, body in scale:
         for row in body:
-            q = qs.get(row[0].split()[0])
+            q = qs.get(row[0].split()[0]) if row[0].split() else None
+            if not q and lang == 'zh':
+                q = labelled.get(row[0].strip())
             if not q or 'counts' not in q:
                 bad.append(row[0][:20])
                 continue

@@ -100,6 +100,7 @@ def words(name, path, allowed):
     for n, line in enumerate(text.split('\n'), 1):
         line = re.sub(r'\]\([^)]*\)', ']', line)          # Markdown link targets
         line = re.sub(r'&[a-z]+;', ' ', line)             # HTML entities
+        line = re.sub(r'\\([\\`*_{}\[\]()#+.!|-])', r'\1', line)  # Markdown escapes (points\_vs.csv)
         for tok in re.findall(r"[A-Za-z0-9_][A-Za-z0-9_.'’()-]*", line):
             tok = tok.rstrip(".'’()-")
             # identifiers: unit codes, item names, file names, R's t.test

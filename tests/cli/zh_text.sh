@@ -54,9 +54,10 @@ has "report: the waves as years under the title" "$T/rep/report.md" "调查轮�
 check "report: the date as 2026年12月2日" grep -Eq '生成日期：[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日' "$T/rep/report.md"
 has "report: the change table headed by years" "$T/rep/report.md" "| 维度 | 2025年 | 2026年 | 变化 |"
 hasnot "report: no bare year as a heading" "$T/rep/report.md" "| 2025 |"
+# the command options the report names (analyze --json, --items) are identifiers
 python3 "$CHK" words "report.md" "$T/rep/report.md" staff-opinion Welch BH ICC MSB MSW rwg \
     Kruskal-Wallis POMP "Cronbach's" Benjamini-Hochberg gnuplot Spiegelhalter SVG PNG IP Howell \
-    Holm Feldt Excel Crawford CSV BOM WPS UTF max df plots analyze json flat
+    Holm Feldt Excel Crawford CSV BOM WPS UTF max df plots analyze json items flat
 # a unit's feedback report quotes the research ("说了当做了") only for a
 # unit whose self-assessment is flagged
 run $ZH report --compare-wave 2025 --unit U07 --out "$T/fb" --no-plots --format html
@@ -95,7 +96,7 @@ python3 "$CHK" words "analyze, flat wave" "$T/flat.txt" staff-opinion Welch BH K
 run $ZH report --wave flat --out "$T/repflat" --no-plots --format html,md
 python3 "$CHK" words "report.md, flat wave" "$T/repflat/report.md" staff-opinion Welch BH ICC MSB MSW \
     rwg Kruskal-Wallis POMP "Cronbach's" Benjamini-Hochberg gnuplot Spiegelhalter SVG PNG IP Howell \
-    Holm Feldt Excel Crawford CSV BOM WPS UTF max df plots analyze json flat
+    Holm Feldt Excel Crawford CSV BOM WPS UTF max df plots analyze json items flat
 
 # ---- last, as it adds invitations to U12 ----
 # token issue names the form by its title and the unit by its name, in one
