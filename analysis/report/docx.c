@@ -22,6 +22,9 @@
 #include "base/i18n.h"
 #include "base/util.h"
 
+/* The empty paragraph after a table without a note (docx_table_end). */
+#define TABLE_GAP "<w:p><w:pPr><w:pStyle w:val=\"TableNote\"/></w:pPr></w:p>\n"
+
 /* Page geometry in twips (1/1440 inch).  Chinese: GB/T 9704 margins
  * (37 mm top, 35 bottom, 28 left, 26 right); English: one inch. */
 typedef struct {
@@ -222,6 +225,15 @@ void docx_heading(docx_t *x, int level, const char *shown, const char *title, in
 {
     level = level < 1 ? 1 : level > 3 ? 3 : level;
     int id = ++x->nbook;
+    /* a heading that starts a page needs no empty paragraph between it and
+     * the table before it: when the table ends at the foot of a page, that
+     * paragraph alone would fill the next page, left blank by the break */
+    size_t gap = strlen(TABLE_GAP);
+    if ((flags & DOCX_H_NEWPAGE) && x->body.len >= gap &&
+        strcmp(x->body.s + x->body.len - gap, TABLE_GAP) == 0) {
+        x->body.len -= gap;
+        x->body.s[x->body.len] = '\0';
+    }
     util_buf_addf(&x->body, "<w:p><w:pPr><w:pStyle w:val=\"Heading%d\"/>", level);
     /* the schema's order: pageBreakBefore before numPr */
     if (flags & DOCX_H_NEWPAGE)
@@ -605,7 +617,7 @@ void docx_table_end(docx_t *x, const char *note)
         x_run(b, NULL, note);
         util_buf_adds(b, "</w:p>\n");
     } else {   /* a paragraph between tables keeps them apart */
-        util_buf_adds(b, "<w:p><w:pPr><w:pStyle w:val=\"TableNote\"/></w:pPr></w:p>\n");
+        util_buf_adds(b, TABLE_GAP);
     }
     free(w);
     table_clear(x);
