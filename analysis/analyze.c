@@ -58,12 +58,6 @@ typedef struct {
     scan_t sc, sc0;
 } run_t;
 
-/* A warning is data, worded by the renderers (render_warning). */
-static void warn(res_t *r, res_wkind_t kind, long dim, size_t count)
-{
-    res_warn(r, kind, dim, count);
-}
-
 /* ---- the form and the waves ---- */
 
 typedef struct {
@@ -177,7 +171,7 @@ static int want_quality(run_t *u, err_t *err)
     if (o->drivers) {
         int pos = u->f->outcome_field ? form_item_index(u->f, u->f->outcome_field) : -1;
         if (pos < 0)
-            warn(u->r, RES_W_DRV_NO_OUTCOME, -1, 0);
+            res_warn(u->r, RES_W_DRV_NO_OUTCOME, -1, 0);
         scan_want_drivers(&u->sc, pos);
     }
     if (o->screen || o->exclude_careless) {

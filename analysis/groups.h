@@ -52,7 +52,8 @@ int *groups_copy(const groups_t *g, const int *map);
  * things.  Into invited, response_rate and rate_basis of groups[]
  * (ngroups, their n already counted).  left_out (NULL: none) counts per
  * group the respondents left out of the analysis (--exclude-careless):
- * they did respond, so the rate counts them.  Returns 0, or -1 with *err. */
+ * they did respond, so the rate counts them (the rule res_responded gives
+ * the renderers once quality_careless has set each group's flagged).  Returns 0, or -1 with *err. */
 int groups_rates(store_t *s, const char *form_id, int wave, const groups_t *g, res_group_t *groups,
                  size_t ngroups, const long *left_out, err_t *err);
 

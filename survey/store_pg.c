@@ -1269,8 +1269,8 @@ static int p_compact(store_db_t *db, int wave, err_t *err)
     static const char *const rewrite[] = {
         "UPDATE tokens SET used = used WHERE wave = $1::int",
         "UPDATE responses SET source = source WHERE wave = $1::int",
-        "UPDATE answers SET num = num WHERE response >= ($1::bigint << 40) "
-        "AND response < (($1::bigint + 1) << 40)",
+        ("UPDATE answers SET num = num WHERE response >= ($1::bigint << 40) "
+         "AND response < (($1::bigint + 1) << 40)"),
     };
     if (run(d, "BEGIN"))
         return fail(d, err);
