@@ -140,6 +140,19 @@ struct store_driver {
     int (*lock)(store_db_t *db, const char *key, err_t *err);
 };
 
+/* The entries every driver has, named by one rule: the driver's prefix p,
+ * then _open, _close and so on.  A driver's table is
+ * { .name = ..., STORE_DRIVER_CORE(p), ...the optional entries it has }. */
+#define STORE_DRIVER_CORE(p)                                                                      \
+    .open = p##_open, .close = p##_close, .errmsg = p##_errmsg, .busy_wait = p##_busy_wait,       \
+    .begin = p##_begin, .commit = p##_commit, .rollback = p##_rollback, .in_tx = p##_in_tx,       \
+    .exec = p##_exec, .forget = p##_forget, .prep = p##_prep, .bind_int = p##_bind_int,           \
+    .bind_double = p##_bind_double, .bind_text = p##_bind_text, .bind_blob = p##_bind_blob,       \
+    .bind_null = p##_bind_null, .step = p##_step, .is_null = p##_is_null,                         \
+    .col_int = p##_col_int, .col_double = p##_col_double, .col_text = p##_col_text,               \
+    .col_blob = p##_col_blob, .changes = p##_changes, .reset = p##_reset, .finish = p##_finish,   \
+    .scan = p##_scan, .compact = p##_compact
+
 extern const store_driver_t store_sqlite_driver;
 extern const store_driver_t store_pg_driver;
 

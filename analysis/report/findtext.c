@@ -333,47 +333,34 @@ char *render_unrated(const res_t *r, int zh)
     return s;
 }
 
-/* The sentence of a warning about one dimension (%s: its label, in the
- * output's language). */
+/* The sentences of the warnings about one dimension (%s: its label, in
+ * the output's language); a kind without one is about something else. */
+static const char *const dim_warnings[] = {
+    [RES_W_ALPHA_ONE_ITEM] = N_("%s: one item only, so no reliability (Cronbach's alpha needs two or more)"),
+    [RES_W_ALPHA_FEW] = N_("%s: reliability not computable (fewer than two respondents answered every item)"),
+    [RES_W_ALPHA_NOVAR] = N_("%s: reliability not computable (the complete answers do not vary)"),
+    [RES_W_ANOVA_GROUPS] = N_("%s: ANOVA not computable (fewer than two groups with scores, or one score per group)"),
+    [RES_W_ANOVA_NOVAR] = N_("%s: ANOVA not computable (every respondent has the same score)"),
+    [RES_W_ANOVA_INF] = N_("%s: F is infinite (within every group all scores are equal); F is left empty, p = 0"),
+    [RES_W_WELCH_GROUPS] = N_("%s: Welch ANOVA not computable (fewer than two groups with scores)"),
+    [RES_W_WELCH_GROUPVAR] = N_("%s: Welch ANOVA not computable (a group has fewer than two scores or no variance)"),
+    [RES_W_KRUSKAL_GROUPS] = N_("%s: Kruskal-Wallis not computable (fewer than two groups with scores)"),
+    [RES_W_KRUSKAL_TIES] = N_("%s: Kruskal-Wallis not computable (every score ties)"),
+    [RES_W_DEV_NOOTHER] = N_("%s: no weak-dimension test (no respondent has a score on another dimension)"),
+    [RES_W_VAL_HEYWOOD] = N_("%s: the confirmatory factor analysis estimates a negative variance for this "
+                             "dimension's factor or one of its items (an improper solution, a Heywood case), so its "
+                             "standardized loadings, omega and AVE are undefined; its items may not measure one "
+                             "thing"),
+    [RES_W_DEV_NOVAR] = N_("%s: no weak-dimension test (fewer than two respondents, or no variance)"),
+    [RES_W_CONSTANT] = N_("%s: every respondent has the same score, so there is no confidence interval"),
+    [RES_W_FUNNEL] = N_("%s: no funnel position (the between-group variance or MSW is undefined)"),
+};
+
 static const char *dim_warning(res_wkind_t kind, int zh)
 {
-    switch (kind) {
-    case RES_W_ALPHA_ONE_ITEM:
-        return TR(zh, "%s: one item only, so no reliability (Cronbach's alpha needs two or more)");
-    case RES_W_ALPHA_FEW:
-        return TR(zh, "%s: reliability not computable (fewer than two respondents answered every item)");
-    case RES_W_ALPHA_NOVAR:
-        return TR(zh, "%s: reliability not computable (the complete answers do not vary)");
-    case RES_W_ANOVA_GROUPS:
-        return TR(zh, "%s: ANOVA not computable (fewer than two groups with scores, or one score per group)");
-    case RES_W_ANOVA_NOVAR:
-        return TR(zh, "%s: ANOVA not computable (every respondent has the same score)");
-    case RES_W_ANOVA_INF:
-        return TR(zh, "%s: F is infinite (within every group all scores are equal); F is left empty, p = 0");
-    case RES_W_WELCH_GROUPS:
-        return TR(zh, "%s: Welch ANOVA not computable (fewer than two groups with scores)");
-    case RES_W_WELCH_GROUPVAR:
-        return TR(zh, "%s: Welch ANOVA not computable (a group has fewer than two scores or no variance)");
-    case RES_W_KRUSKAL_GROUPS:
-        return TR(zh, "%s: Kruskal-Wallis not computable (fewer than two groups with scores)");
-    case RES_W_KRUSKAL_TIES:
-        return TR(zh, "%s: Kruskal-Wallis not computable (every score ties)");
-    case RES_W_DEV_NOOTHER:
-        return TR(zh, "%s: no weak-dimension test (no respondent has a score on another dimension)");
-    case RES_W_VAL_HEYWOOD:
-        return TR(zh, "%s: the confirmatory factor analysis estimates a negative variance for this "
-                      "dimension's factor or one of its items (an improper solution, a Heywood case), so its "
-                      "standardized loadings, omega and AVE are undefined; its items may not measure one "
-                      "thing");
-    case RES_W_DEV_NOVAR:
-        return TR(zh, "%s: no weak-dimension test (fewer than two respondents, or no variance)");
-    case RES_W_CONSTANT:
-        return TR(zh, "%s: every respondent has the same score, so there is no confidence interval");
-    case RES_W_FUNNEL:
-        return TR(zh, "%s: no funnel position (the between-group variance or MSW is undefined)");
-    default:
+    if ((size_t)kind >= sizeof dim_warnings / sizeof dim_warnings[0] || !dim_warnings[kind])
         return NULL;
-    }
+    return i18n_pick(zh, dim_warnings[kind]);
 }
 
 const char *render_quadrant(res_quadrant_t q, int zh)
