@@ -28,6 +28,7 @@
 #include "analysis/report/report.h"
 #include "analysis/results.h"
 #include "base/util.h"
+#include "tests/unit/testmain.h"
 
 #define SECRET_CODE "U99"
 #define SECRET_NAME "机密测试单位"
@@ -544,14 +545,9 @@ static void test_gnuplot_missing(void **state)
     fixture_close(&fx);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plot_all),
-        cmocka_unit_test(test_radar_for_flagged_unit),
-        cmocka_unit_test(test_report_escapes_and_hides),
-        cmocka_unit_test(test_report_english_with_plots),
-        cmocka_unit_test(test_gnuplot_missing),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_plot_all),
+    cmocka_unit_test(test_radar_for_flagged_unit),
+    cmocka_unit_test(test_report_escapes_and_hides),
+    cmocka_unit_test(test_report_english_with_plots),
+    cmocka_unit_test(test_gnuplot_missing))

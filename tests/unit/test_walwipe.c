@@ -28,6 +28,7 @@
 #include "survey/answers.h"
 #include "survey/store.h"
 #include "tests/unit/testdb.h"
+#include "tests/unit/testmain.h"
 
 #define PG 4096          /* the page cache's unit: what a power cut keeps or loses */
 #define MAX_SNAPS 64
@@ -501,20 +502,20 @@ static void test_long_log_truncated(void **state)
     testdb_close(&db);
 }
 
-int main(void)
+/* The disk goes below everything gapsurvey opens: registered as the
+ * default before the first store_open, which puts walwipe on top. */
+static int disk_register(void **state)
 {
-    /* the disk goes below everything gapsurvey opens: registered as the
-     * default before the first store_open, which puts walwipe on top */
+    (void)state;
     sys_vfs = sqlite3_vfs_find(NULL);
     disk_vfs = *sys_vfs;
     disk_vfs.zName = "test-disk";
     disk_vfs.szOsFile = (int)sizeof(dfile_t) + sys_vfs->szOsFile;
     disk_vfs.xOpen = d_open;
     disk_vfs.pNext = NULL;
-    sqlite3_vfs_register(&disk_vfs, 1);
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_power_cuts, setup, teardown),
-        cmocka_unit_test(test_long_log_truncated),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return sqlite3_vfs_register(&disk_vfs, 1) == SQLITE_OK ? 0 : -1;
 }
+
+TEST_MAIN_GROUP(disk_register, NULL,
+    cmocka_unit_test_setup_teardown(test_power_cuts, setup, teardown),
+    cmocka_unit_test(test_long_log_truncated))
