@@ -158,3 +158,5 @@ status "form check: exit 1" 1
 same "one error line, not one per question" "$(grep -c 'agre5' "$T/err")" 1
 has "it names the list meant and where it is" "$T/err" "choice list 'agre5' is not defined in the choices sheet (did you mean 'agree5', line $line?); $uses questions use it"
 hasnot "no empty-dimension warnings on top" "$T/err" "has no items"
+same "no other error from it (the outcome 'overall' is on that list: not 'not numeric')" \
+    "$(grep -c ': error: ' "$T/err")" 1
