@@ -144,6 +144,8 @@ run "$GS" import zhlab.csv --form zhmini
 status "a label that names no choice is still an error" 1
 has "and says so" "$T/err" "zhlab.csv:5:2: '同意吗' is not a choice of q1"
 sed -i '$d' zhlab.csv
+run "$GS" --lang zh import zhlab.csv --form zhmini --dry-run
+has "in Chinese, the example quoted as Chinese quotes it" "$T/out" "例如“同意” = 3（q1）"
 run "$GS" import zhlab.csv --form zhmini
 status "labels in Chinese and English" 0
 has "four cells were labels" "$T/out" "zhlab.csv: 4 cells held choice labels instead of names and were read as those choices, e.g. '同意' = 3 (q1)"
