@@ -86,6 +86,9 @@ python3 "$ROOT/tests/cli/walreplay.py" snaps/tty5-draft/test.db snaps/tty6-draft
 sed 's/^/# /' mid.txt
 hasnot "a draft in progress: its answers are in no file in clear (5)" mid.txt "text DRAFTMARKER5"
 hasnot "a draft in progress: its answers are in no file in clear (6)" mid.txt "text DRAFTMARKER6"
+# each save of a draft is a new box (a new nonce): 44 saves per session,
+# and the copies must hold the latest of each session only
+has "a draft in progress: its latest box only, no earlier version" mid.txt "boxes 2"
 c=$(sed -n 7p codes.txt)
 {
     answer 1 3 44 1
@@ -114,6 +117,7 @@ has "the adversary rebuilt the copies' states" adv.txt "states"
 has "no code is linked to a response in any commit of any copy" adv.txt "linked 0"
 has "no draft answer is left once submitted" adv.txt "drafts 0"
 has "freed pages hold nothing" adv.txt "freelist 0"
+has "no draft's box, nor an earlier version of it, is left once submitted" adv.txt "boxes 0"
 hasnot "an answer the respondent changed is nowhere (5)" adv.txt "text DRAFTMARKER5"
 hasnot "an answer the respondent changed is nowhere (6)" adv.txt "text DRAFTMARKER6"
 
@@ -131,6 +135,10 @@ check "response ids: not in the order of arrival" test "$byid" != "$arrival"
 byexport=$(grep -o 'WEBC[0-9]*Z\|FINAL[0-9]' e.csv | tr '\n' ' ' | sed 's/ $//')
 same "the export holds every one" "$(sorted "$byexport")" "$(sorted "$arrival")"
 check "export: not in the order of arrival" test "$byexport" != "$arrival"
+"$GS" report --out rep --lang en --no-plots --format md --min-n 1 --allow-small-groups --comment-min 1 >/dev/null 2>&1
+byreport=$(grep -o 'WEBC[0-9]*Z\|FINAL[0-9]' rep/report.md | tr '\n' ' ' | sed 's/ $//')
+same "the report's comments hold every one" "$(sorted "$byreport")" "$(sorted "$arrival")"
+check "report's comments: not in the order of arrival" test "$byreport" != "$arrival"
 # VACUUM copies every table in the order of its key: the pages follow the
 # random ids, and no free page keeps an older layout
 same "the file was rewritten at close: no free page" "$(sql 'PRAGMA freelist_count')" 0
