@@ -18,6 +18,12 @@ status "wave add --sealed" 0
 same "the key file is 0600" "$(stat -c %a k26.key)" 600
 same "the database keeps the public key only" "$(sql "SELECT $(hexsql sealed_pk) FROM waves")" \
     "$(sed -n 's/^pk //p' k26.key)"
+dbdump >dump.bin
+check "the secret key is nowhere in the database" python3 -c '
+import sys
+sk = bytes.fromhex([l.split()[1] for l in open("k26.key") if l.startswith("sk ")][0])
+db = open("dump.bin", "rb").read()
+sys.exit(len(sk) != 32 or len(db) < 1000 or any(x in db for x in (sk, sk.hex().encode(), sk.hex().upper().encode())))'
 run "$GS" wave add 2025 --sealed k26.key
 status "a key file is never overwritten" 1
 "$GS" token issue --form staff-opinion --unit U07 --wave 2026 --count 4 >codes.csv 2>/dev/null
@@ -38,11 +44,14 @@ serve_kill
 { echo 1; echo yes; echo 3; lines 12 4; echo 2; echo "why"; lines 25 3; echo 4; echo SEALEDTTY; } >tty.txt
 run "$GS" run staff-opinion --token "$(sed -n 4p codes.txt)" <tty.txt
 status "a terminal submission" 0
-same "4 ballots, no response" "$(sql 'SELECT count(*) FROM ballots') $(sql 'SELECT count(*) FROM responses')" "4 0"
+{ sed 's/SEALEDTTY/SEALEDENTRY/' tty.txt; echo; echo q; } >entry.txt   # Enter: stored; q: done
+run "$GS" run staff-opinion --entry --unit U07 <entry.txt
+status "a paper form keyed in (run --entry)" 0
+same "5 ballots, no response" "$(sql 'SELECT count(*) FROM ballots') $(sql 'SELECT count(*) FROM responses')" "5 0"
 same "each ballot keeps its unit (response rates)" \
-    "$(sql "SELECT count(*) FROM ballots WHERE unit = (SELECT id FROM units WHERE code = 'U07')")" 4
+    "$(sql "SELECT count(*) FROM ballots WHERE unit = (SELECT id FROM units WHERE code = 'U07')")" 5
 check "no answer in clear in any file of the database" \
-    sh -c "! cat test.db test.db-wal 2>/dev/null | grep -qa 'SEALEDWEB\|SEALEDTTY'"
+    sh -c "! cat test.db test.db-wal 2>/dev/null | grep -qa 'SEALEDWEB\|SEALEDTTY\|SEALEDENTRY'"
 sql "SELECT $(hexsql box) FROM ballots" >boxes.hex
 
 run "$GS" analyze --json
@@ -59,7 +68,7 @@ has "and names --key" "$T/err" "--key KEYFILE"
 run "$GS" wave close 2026 --key k27.key
 status "another wave's key is refused" 1
 has "with a clear message" "$T/err" "k27.key is not the key of survey round 2026 (it is the key of 2027)"
-same "nothing lost" "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses')" "4 0"
+same "nothing lost" "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses')" "5 0"
 
 first=$(sql "SELECT min(id) FROM ballots")
 good=$(sql "SELECT $(hexsql box) FROM ballots WHERE id = $first")
@@ -69,21 +78,21 @@ run "$GS" wave close 2026 --key k26.key
 status "a changed box is refused" 1
 has "with a clear message" "$T/err" "cannot be opened (it does not open with this key: it was changed); nothing was changed"
 same "nothing lost, nothing half-opened" \
-    "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses') $(sql "SELECT $(bool 'sealed_pk IS NOT NULL') FROM waves WHERE id = 1")" "4 0 1"
+    "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses') $(sql "SELECT $(bool 'sealed_pk IS NOT NULL') FROM waves WHERE id = 1")" "5 0 1"
 sql "UPDATE ballots SET box = $(blobsql "$good") WHERE id = $first"
 
 run "$GS" wave close 2026 --key k26.key
 status "the right key opens the wave" 0
-has "and says how many" "$T/out" "sealed submissions opened: 4"
-same "4 responses, no ballot left" "$(sql 'SELECT count(*) FROM responses') $(sql 'SELECT count(*) FROM ballots')" "4 0"
+has "and says how many" "$T/out" "sealed submissions opened: 5"
+same "5 responses, no ballot left" "$(sql 'SELECT count(*) FROM responses') $(sql 'SELECT count(*) FROM ballots')" "5 0"
 same "the wave is closed and no longer sealed" \
     "$(sql "SELECT $(bool 'closed_at IS NOT NULL'), $(bool 'sealed_pk IS NULL') FROM waves WHERE name = '2026'")" "1|1"
 run "$GS" export --form staff-opinion --wave 2026 --format csv -o open.csv
 status "export now works" 0
-check "every answer is there" sh -c "grep -c 'SEALEDWEB[0-2]\|SEALEDTTY' open.csv | grep -qx 4"
+check "every answer is there" sh -c "grep -c 'SEALEDWEB[0-2]\|SEALEDTTY\|SEALEDENTRY' open.csv | grep -qx 5"
 run "$GS" analyze --wave 2026 --min-n 1 --allow-small-groups --json
 status "analyze now works" 0
-same "ids are random, not 1..4" "$(sql "SELECT $(bool 'min(id) > 1000000') FROM responses")" 1
+same "ids are random, not 1..5" "$(sql "SELECT $(bool 'min(id) > 1000000') FROM responses")" 1
 # the database's files: SQLite's one file; PostgreSQL's files of the
 # gapsurvey tables (not its WAL, which keeps them until it is recycled:
 # README, "Who can link an answer to a person")
