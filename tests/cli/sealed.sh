@@ -80,6 +80,43 @@ has "with a clear message" "$T/err" "cannot be opened (it does not open with thi
 same "nothing lost, nothing half-opened" \
     "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses') $(sql "SELECT $(bool 'sealed_pk IS NOT NULL') FROM waves WHERE id = 1")" "5 0 1"
 sql "UPDATE ballots SET box = $(blobsql "$good") WHERE id = $first"
+# the operator has the public key and can seal boxes that open: one
+# forged with an answer the form does not allow (a 9 on a 1-5 scale), and
+# a true box moved to another unit (response rates), are refused too
+cat >forge.py <<'PY'
+import ctypes, ctypes.util, sys
+na = ctypes.CDLL(ctypes.util.find_library("sodium"))
+na.sodium_init()
+key = {l.split()[0]: l.split()[1] for l in open(sys.argv[1]) if l[:3] in ("pk ", "sk ")}
+pk, sk, box = bytes.fromhex(key["pk"]), bytes.fromhex(key["sk"]), bytes.fromhex(sys.argv[2])
+m = ctypes.create_string_buffer(len(box) - 48)
+assert na.crypto_box_seal_open(m, box, ctypes.c_ulonglong(len(box)), pk, sk) == 0
+lines = m.raw.split(b"\n")
+for i in range(2, len(lines) - 1):   # ITEM HAS_NUM NUM LEN, then the text
+    f = lines[i].split(b" ")
+    if len(f) == 4 and f[1] == b"1" and lines[i + 1] in (b"3", b"4"):
+        lines[i], lines[i + 1] = b" ".join([f[0], b"1", b"9", b"1"]), b"9"
+        break
+else:
+    sys.exit("no rating answer in the box")
+m = b"\n".join(lines)
+c = ctypes.create_string_buffer(len(m) + 48)
+na.crypto_box_seal(c, m, ctypes.c_ulonglong(len(m)), pk)
+print(c.raw.hex())
+PY
+forged=$(python3 forge.py k26.key "$good")
+check "(a box forged with the public key)" [ -n "$forged" ]
+sql "UPDATE ballots SET box = $(blobsql "$forged") WHERE id = $first"
+run "$GS" wave close 2026 --key k26.key
+status "a forged box with an answer the form does not allow is refused" 1
+has "with a clear message" "$T/err" "cannot be opened (an answer does not fit the form); nothing was changed"
+sql "UPDATE ballots SET box = $(blobsql "$good") WHERE id = $first"
+sql "UPDATE ballots SET unit = (SELECT id FROM units WHERE code = 'U01') WHERE id = $first"
+run "$GS" wave close 2026 --key k26.key
+status "a box moved to another unit is refused" 1
+has "with a clear message" "$T/err" "cannot be opened (its unit was changed); nothing was changed"
+sql "UPDATE ballots SET unit = (SELECT id FROM units WHERE code = 'U07') WHERE id = $first"
+same "nothing lost" "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses')" "5 0"
 
 run "$GS" wave close 2026 --key k26.key
 status "the right key opens the wave" 0
