@@ -413,8 +413,9 @@ static void group_commit(fixture_t *x, int n, int spent, int wal_syncs)
 }
 
 /* Another connection (as `token issue` while the server runs) adds a code:
- * a commit of its own, which does not empty the WAL. */
-static void other_adds_code(fixture_t *x, const char *hash)
+ * a commit of its own, which does not empty the WAL while that connection
+ * is open (its close checkpoints: other_close).  Returns it. */
+static store_t *other_adds_code(fixture_t *x, const char *hash)
 {
     store_t *other;
     err_t err = {0};
@@ -423,7 +424,15 @@ static void other_adds_code(fixture_t *x, const char *hash)
     assert_int_equal(store_token_add(other, hash, x->db.form, x->db.unit, x->db.wave, &err), 0);
     codes++;
     recording = 1;
+    return other;
+}
+
+/* Closes it after the group commit that found its commit in the WAL. */
+static void other_close(store_t *other)
+{
+    recording = 0;
     store_close(other);
+    recording = 1;
 }
 
 static void test_power_cuts(void **state)
@@ -460,13 +469,15 @@ static void test_power_cuts(void **state)
     /* a commit that does not empty the log (a code issued by another
      * connection), then a group commit: the log holds two commits, so its
      * zeroed header is synced before the frames are wiped */
-    other_adds_code(x, "late");
+    store_t *other = other_adds_code(x, "late");
     group_commit(x, 2, 0, 2);
+    other_close(other);
     /* the other connection's frames past all this connection wrote: a
      * group commit that stores nothing (spent codes) still checkpoints,
      * and its wipe finds them and zeroes them too */
-    other_adds_code(x, "later");
+    other = other_adds_code(x, "later");
     group_commit(x, 2, 1, 1);
+    other_close(other);
     assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM responses"), acked);
     recording = 0;
     printf("%d power cuts recovered\n", recovered);
