@@ -233,6 +233,30 @@ check "the Word document has both sections" sh -c \
 run "$GS" report --form valcheck --validity --drivers --screen --out rep-zh --lang zh --format html,md
 has "优先改进 (zh)" rep-zh/report.md "优先改进"
 has "效度与信度 (zh)" rep-zh/report.md "效度与信度"
+# the SVG plots (inline in report.html): no two labels on top of each
+# other, e.g. the scree plot's key over its x label (the SVG terminal set
+# the English key in one column of four rows while the margin had room
+# for two).  Text widths estimated as 0.55 em a Latin letter, 1 em a
+# Chinese character.
+python3 - rep-en/plots/scree.svg rep-en/plots/priority.svg rep-zh/plots/scree.svg \
+    rep-zh/plots/priority.svg >"$T/svg" <<'PY'
+import re, sys
+for path in sys.argv[1:]:
+    boxes = []
+    for m in re.finditer(r'<g transform="translate\(([-0-9.]+),([-0-9.]+)\)"[^>]*font-size="([0-9.]+)"'
+                         r'(?:[^>]*text-anchor="(\w+)")?[^>]*>\s*<text>([^<]+)</text>', open(path).read()):
+        x, y, size, anchor, s = float(m[1]), float(m[2]), float(m[3]), m[4] or "start", m[5]
+        w = sum(size if ord(c) > 0x2e80 else 0.55 * size for c in s)
+        x0 = x - {"middle": w / 2, "end": w}.get(anchor, 0)
+        boxes.append((x0, x0 + w, y - 0.8 * size, y + 0.2 * size, s))
+    for i, p in enumerate(boxes):
+        for q in boxes[i + 1:]:
+            if p != q and min(p[1], q[1]) - max(p[0], q[0]) > 2 and min(p[3], q[3]) - max(p[2], q[2]) > 2:
+                print("%s: '%s' over '%s'" % (path, p[4], q[4]))
+    print("%s: %d labels" % (path, len(boxes)))
+PY
+hasnot "the SVG plots have no label over another (scree, priority; en, zh)" "$T/svg" "' over '"
+check "and the check read the plots' labels" grep -qE '^rep-zh/plots/priority.svg: [0-9]{2,} labels' "$T/svg"
 
 # a later version of the form without an outcome: --drivers says why
 sed 's/,outcome$/,/; s/,,,yes$/,,,/' "$V/form.csv" | sed 's/^,valcheck,1,/,valcheck,2,/' >noout.csv
