@@ -5,7 +5,8 @@
 # (made in R) and the demo's simulated city (tests/fixtures/validity/demo/
 # staff.csv): closed forms to 1e-6, the iterative fits (EFA, CFA) to 1e-4,
 # parallel analysis within simulation error with the same numbers of
-# factors and components, and with --exclude-careless everything
+# factors and components, --factors 2 as psych::fa with two factors, and
+# with --exclude-careless everything
 # recomputed without the flagged respondents.  Then the findings the
 # valcheck fixture was built to show (b4 belongs with the gamma items, c4
 # barely loads), none of them on a simulated city, the outcome's errors in
@@ -42,6 +43,8 @@ agreement() {
         --validity --drivers --exclude-careless
     close expected-exclude-fit.json "R agreement to 1e-4 with --exclude-careless: EFA, CFA" 0 1e-4 \
         --validity --exclude-careless
+    close expected-factors2.json "R agreement to 1e-4 with --factors 2: psych::fa of two factors" 0 1e-4 \
+        --validity --factors 2
     "$GS" analyze --form "$form" --json --validity >"$T/a.json"
     python3 - "$T/a.json" "$exp/expected-pa.json" >"$T/pa" <<'PY'
 import json, sys
