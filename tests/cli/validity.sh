@@ -176,6 +176,8 @@ print("careless", [(g["code"], g.get("careless")) for g in d["groups"]])
 PY
 has "drivers per unit: V1 and V2 fit, V3 below 30 respondents says why, V3 and V4 hidden at --min-n 10" "$T/h" \
     "drivers [('V1', True, None), ('V2', True, None)]"
+has "careless per unit: V1 and V2 counted, hidden V3 and V4 show no count" "$T/h" \
+    "careless [('V1', 3), ('V2', 2), ('V3', None), ('V4', None)]"
 "$GS" analyze --form valcheck --json --drivers >"$T/h.json"
 python3 - "$T/h.json" >"$T/h" <<'PY'
 import json, sys
