@@ -102,6 +102,8 @@ has "in Chinese too" "$T/out" "题目b4"
 # a warning, no omega.
 hasnot "valcheck: an AVE below 0.50 with omega above 0.60 is no finding" "$T/f" "low_ave"
 run "$GS" report --form valcheck --validity --out conv --lang en --format md --no-plots
+has "the reliability table's note says what is marked: omega below 0.70" conv/report.md \
+    "omega: composite reliability of the standardized solution, marked below 0.70"
 has "the report says it once, with the ranges" conv/report.md \
     "The average variance extracted is below 0.50 on Alpha, Beta, Gamma (0.37–0.42): their items share less than half of their variance with the dimension. Their composite reliability (omega 0.68–0.74) is above 0.60"
 mixform() {   # NAME ITEM...: valcheck's form as NAME with ITEMs in a dimension mix_dim
@@ -238,6 +240,7 @@ check "the Word document has both sections" sh -c \
 run "$GS" report --form valcheck --validity --drivers --screen --out rep-zh --lang zh --format html,md
 has "优先改进 (zh)" rep-zh/report.md "优先改进"
 has "效度与信度 (zh)" rep-zh/report.md "效度与信度"
+has "the note on omega in Chinese too" rep-zh/report.md "低于信度通常标准0.70者标出"
 # the SVG plots (inline in report.html): no two labels on top of each
 # other, e.g. the scree plot's key over its x label (the SVG terminal set
 # the English key in one column of four rows while the margin had room
