@@ -82,13 +82,13 @@ static int parse_formats(const char *list, unsigned *f)
 }
 
 /* --unit and --each-unit: the feedback reports.  Returns the exit status. */
-static int write_feedback(const res_t *r, const char *unit, const char *dir, unsigned formats)
+static int write_feedback(const res_t *r, const char *unit, const char *dir, unsigned formats, int plots)
 {
     err_t err = {0};
     char *path = NULL;
     size_t n = 0;
-    int rc = unit ? feedback_write(r, unit, dir, formats, &path, &err)
-                  : feedback_write_all(r, dir, formats, &n, &err);
+    int rc = unit ? feedback_write(r, unit, dir, formats, plots, &path, &err)
+                  : feedback_write_all(r, dir, formats, plots, &n, &err);
     if (rc != 0)
         cli_perror(&err);
     else if (unit)
@@ -178,7 +178,7 @@ int cmd_report(int argc, char **argv, cli_ctx_t *cx)
         goto cleanup;
     }
     if (unit || each) {
-        rc = write_feedback(r, unit, out, formats ? formats : REPORT_HTML | REPORT_DOCX);
+        rc = write_feedback(r, unit, out, formats ? formats : REPORT_HTML | REPORT_DOCX, plots);
         goto cleanup;
     }
     cli_progress_t prog;

@@ -5,8 +5,9 @@
  * What keeps other units out: the city appears only as all respondents
  * (the dimension means of the res_t) and as a rank among the units shown;
  * the findings, plots and tables of the full report, which name units,
- * are not used; and every other group's code and name is on the hide
- * list, so a staff comment naming one is dropped.
+ * are not used (its own priority matrix excepted, drawn for it alone);
+ * and every other group's code and name is on the hide list, so a staff
+ * comment naming one is dropped.
  */
 #include "analysis/report/feedback.h"
 
@@ -15,6 +16,8 @@
 #include <string.h>
 
 #include "analysis/report/doc.h"
+#include "analysis/report/plot.h"
+#include "analysis/report/qualdoc.h"
 #include "analysis/report/render.h"
 #include "analysis/report/report.h"
 #include "analysis/report/sections.h"
@@ -281,11 +284,32 @@ static int save(doc_t *d, const char *dir, const char *base, unsigned formats, c
     return 0;
 }
 
+/* Draws group g's own priority matrix into dir/plots for d, when it has
+ * one and plots are wanted.  A plot that cannot be drawn is a note in the
+ * report (*note, heap), not an error. */
+static void unit_plots(doc_t *d, size_t g, const char *dir, int with_plots, char **note)
+{
+    if (!with_plots || !plot_has_unit_priority(d->r, g))
+        return;
+    char *plotdir = util_fmt("%s/plots", dir);
+    err_t e = {0};
+    plot_t *plots = NULL;
+    if (plot_unit_priority(d->r, g, plotdir, &plots, &d->nplots, &e) != 0)
+        *note = util_fmt(TR(d->zh, "This report has no plots: %s"), e.msg ? e.msg : TR(d->zh, "gnuplot failed"));
+    err_clear(&e);
+    d->plots = plots;
+    d->plotdir = plotdir;
+}
+
 /* The whole report of group g into dir. */
-static int write_one(const res_t *r, size_t g, const char *dir, unsigned formats, char **path, err_t *err)
+static int write_one(const res_t *r, size_t g, const char *dir, unsigned formats, int with_plots, char **path,
+                     err_t *err)
 {
     doc_t d = {.r = r, .zh = render_zh(r)};
     const res_group_t *G = &r->groups[g];
+    char *plot_note = NULL;
+    if (doc_shown(r, g))
+        unit_plots(&d, g, dir, with_plots, &plot_note);
     if (formats & REPORT_DOCX) {
         d.x = docx_new(d.zh);
         docx_contents(d.x, 0);
@@ -309,6 +333,8 @@ static int write_one(const res_t *r, size_t g, const char *dir, unsigned formats
                                doc_fwave(&d, r->compare_wave), today)
                     : util_fmt(TR(d.zh, "Wave %s. Written %s."), doc_fwave(&d, r->wave), today);
     doc_head(&d, title, sub);
+    if (plot_note)
+        doc_para(&d, "warn", plot_note);
     if (!doc_shown(r, g)) {
         doc_paraf(&d, NULL,
                   TR(d.zh, "%1$s had fewer respondents in this wave than the minimum of %2$d for a report of its "
@@ -322,6 +348,7 @@ static int write_one(const res_t *r, size_t g, const char *dir, unsigned formats
         gaps(&d, g);
         sec_unit_points(&d, g);
         changes(&d, g);
+        qualdoc_unit_priorities(&d, g);
         comments(&d, g);
     }
     doc_end(&d);
@@ -332,29 +359,33 @@ static int write_one(const res_t *r, size_t g, const char *dir, unsigned formats
     free(title);
     free(sub);
     free(d.hide);
+    free(plot_note);
+    free((char *)d.plotdir);
+    plot_list_free((plot_t *)d.plots, d.nplots);
     util_buf_free(&d.h);
     util_buf_free(&d.m);
     docx_free(d.x);
     return rc;
 }
 
-int feedback_write(const res_t *r, const char *code, const char *dir, unsigned formats, char **path, err_t *err)
+int feedback_write(const res_t *r, const char *code, const char *dir, unsigned formats, int with_plots, char **path,
+                   err_t *err)
 {
     if (path)
         *path = NULL;
     for (size_t g = 0; g < r->ngroups; g++)
         if (r->groups[g].code && strcmp(r->groups[g].code, code) == 0)
-            return write_one(r, g, dir, formats, path, err);
+            return write_one(r, g, dir, formats, with_plots, path, err);
     err_set(err, ERR_NOTFOUND, _("no unit '%s' in this analysis"), code);
     return 1;
 }
 
-int feedback_write_all(const res_t *r, const char *dir, unsigned formats, size_t *n, err_t *err)
+int feedback_write_all(const res_t *r, const char *dir, unsigned formats, int with_plots, size_t *n, err_t *err)
 {
     size_t done = 0;
     int rc = 0;
     for (size_t g = 0; g < r->ngroups && rc == 0; g++)
-        if ((rc = write_one(r, g, dir, formats, NULL, err)) == 0)
+        if ((rc = write_one(r, g, dir, formats, with_plots, NULL, err)) == 0)
             done++;
     if (n)
         *n = done;

@@ -1695,14 +1695,57 @@ static int plot_scree(pctx_t *c, err_t *err)
     return rc;
 }
 
+/* A shown group whose own drivers were fitted. */
+static int priority_unit(const res_t *r, size_t g)
+{
+    return r->drivers && r->drivers->groups && shown_group(r, g) &&
+           r->drivers->groups[g].status == RES_V_OK && isfinite(r->drivers->groups[g].imp_median);
+}
+
+int plot_has_unit_priority(const res_t *r, size_t g)
+{
+    return priority_unit(r, g);
+}
+
+typedef struct {
+    size_t g;
+    long n;
+} prio_rank_t;
+
+static int cmp_prio_rank(const void *a, const void *b)
+{
+    const prio_rank_t *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return x->g < y->g ? -1 : x->g > y->g;
+}
+
+size_t plot_priority_units(const res_t *r, size_t *out, size_t max, size_t *nfitted)
+{
+    prio_rank_t *v = util_xcalloc(r->ngroups + 1, sizeof *v);
+    size_t n = 0;
+    for (size_t g = 0; g < r->ngroups; g++)
+        if (priority_unit(r, g))
+            v[n++] = (prio_rank_t){g, r->drivers->groups[g].n};
+    qsort(v, n, sizeof *v, cmp_prio_rank);
+    if (nfitted)
+        *nfitted = n;
+    size_t k = 0;
+    for (; k < n && k < max; k++)
+        out[k] = v[k].g;
+    free(v);
+    return k;
+}
+
 /* The priority matrix: each dimension's mean score (x) against its
  * importance, the LMG share of R^2 in percent (y), the medians drawn;
- * the first priorities (important, scoring low) filled red. */
-static int plot_priority(pctx_t *c, err_t *err)
+ * the first priorities (important, scoring low) filled red.  Of all
+ * respondents when gi < 0, else of group gi's own fit (priority-CODE). */
+static int plot_priority(pctx_t *c, long gi, err_t *err)
 {
     const res_t *r = c->r;
-    const res_drvfit_t *F = r->drivers ? &r->drivers->all : NULL;
-    if (!F || F->status != RES_V_OK || !isfinite(F->imp_median))
+    const res_drvfit_t *F = !r->drivers ? NULL : gi < 0 ? &r->drivers->all : &r->drivers->groups[gi];
+    if (!F || F->status != RES_V_OK || !isfinite(F->imp_median) || (gi >= 0 && !priority_unit(r, (size_t)gi)))
         return 0;
     double xlo = INFINITY, xhi = -INFINITY, yhi = 0;
     char a[40], b[40];
@@ -1726,7 +1769,17 @@ static int plot_priority(pctx_t *c, err_t *err)
     xlo = clampd(floor(xlo - 0.25 * span), 0, 100);
     xhi = clampd(ceil(xhi + 0.35 * span), 0, 100);
     util_buf_t *s = &pf.gp;
-    const char *title = TR(c->zh, "Priority matrix: importance for the overall judgement and mean score");
+    char *base, *title;
+    if (gi < 0) {
+        base = util_xstrdup("priority");
+        title = util_xstrdup(TR(c->zh, "Priority matrix: importance for the overall judgement and mean score"));
+    } else {
+        base = safe_base("priority", r->groups[gi].code, (size_t)gi);
+        char *lab = group_label(c, &r->groups[gi], 100);
+        title = util_fmt(TR(c->zh, "Priority matrix of %s: importance for the overall judgement and mean score"),
+                         lab);
+        free(lab);
+    }
     gp_head(s, title);
     util_buf_addf(s, "set xrange [%s:", num(a, xlo, 0));
     util_buf_addf(s, "%s]\nset yrange [0:", num(a, xhi, 0));
@@ -1749,13 +1802,15 @@ static int plot_priority(pctx_t *c, err_t *err)
     gp_q(s, TR(c->zh, "less important, high score"));
     util_buf_adds(s, " at graph 0.98, graph 0.04 right tc rgb '" C_MUTED "'\n");
     gp_key_below(s, &pf, 1, 1);
-    util_buf_adds(s, "plot 'priority.dat' using ($3 > 0 ? NaN : $1):2 with points pt 6 ps 1.8 lc rgb '" C_INK
-                     "' title ");
+    util_buf_addf(s, "plot '%s.dat' using ($3 > 0 ? NaN : $1):2 with points pt 6 ps 1.8 lc rgb '" C_INK
+                     "' title ", base);
     gp_q(s, TR(c->zh, "dimension"));
     util_buf_adds(s, ", \\\n  '' using ($3 > 0 ? $1 : NaN):2 with points pt 7 ps 2 lc rgb '" C_LOW "' title ");
     gp_q(s, TR(c->zh, "first priority (filled)"));
     util_buf_adds(s, ", \\\n  '' using 1:2:4 with labels left offset 1.3,0 notitle\n");
-    int rc = emit(c, &pf, PLOT_PRIORITY, "priority", title, -1, -1, err);
+    int rc = emit(c, &pf, PLOT_PRIORITY, base, title, -1, gi, err);
+    free(base);
+    free(title);
     pf_free(&pf);
     return rc;
 }
@@ -1776,7 +1831,7 @@ int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void
 {
     pctx_t c = {.r = r, .dir = dir};
     int rc = -1;
-    size_t *radar = NULL, nradar = 0, nflagged = 0, done = 0, total;
+    size_t *radar = NULL, nradar = 0, nflagged = 0, done = 0, total, *prio = NULL, nprio = 0;
     *plots = NULL;
     *nplots = 0;
     c.zh = r->lang && strcmp(r->lang, "zh") == 0;
@@ -1795,8 +1850,12 @@ int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void
         if (nradar > nflagged)
             nradar = nflagged;
     }
+    if (r->drivers) {
+        prio = util_xcalloc(PLOT_PRIORITY_UNITS_MAX, sizeof *prio);
+        nprio = plot_priority_units(r, prio, PLOT_PRIORITY_UNITS_MAX, NULL);
+    }
     total = 2 + 3 * r->ndims + nradar + (r->compare_wave != NULL) + 1 + (r->validity != NULL) +
-            (r->drivers != NULL);
+            (r->drivers != NULL) + nprio;
 #define TOLD()                            \
     do {                                  \
         if (fn)                           \
@@ -1838,7 +1897,12 @@ int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void
         TOLD();
     }
     if (r->drivers) {
-        if (plot_priority(&c, err) != 0)
+        if (plot_priority(&c, -1, err) != 0)
+            goto cleanup;
+        TOLD();
+    }
+    for (size_t k = 0; k < nprio; k++) {
+        if (plot_priority(&c, (long)prio[k], err) != 0)
             goto cleanup;
         TOLD();
     }
@@ -1854,6 +1918,31 @@ cleanup:
     err_clear(&c.first_err);
     free(c.shown);
     free(radar);
+    free(prio);
+    return rc;
+}
+
+int plot_unit_priority(const res_t *r, size_t g, const char *dir, plot_t **plots, size_t *nplots, err_t *err)
+{
+    pctx_t c = {.r = r, .dir = dir};
+    int rc = -1;
+    *plots = NULL;
+    *nplots = 0;
+    c.zh = r->lang && strcmp(r->lang, "zh") == 0;
+    c.unit_groups = !r->group_by || strcmp(r->group_by, "unit") == 0;
+    if (!priority_unit(r, g))
+        return 0;
+    if (fs_mkdir_p(dir, err) != 0 || plot_priority(&c, (long)g, err) != 0)
+        goto cleanup;
+    if (c.first_err.code != ERR_OK) {
+        err_move(err, &c.first_err);
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    *plots = c.plots;
+    *nplots = c.n;
+    err_clear(&c.first_err);
     return rc;
 }
 

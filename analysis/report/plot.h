@@ -51,6 +51,7 @@ typedef struct {
 #define PLOT_GAP_ROWS_MAX 40  /* rows of a dumbbell plot: the largest gaps */
 #define PLOT_FUNNEL_LABELS 12 /* names in a funnel plot: the farthest points */
 #define PLOT_FUNNEL_MIN_GROUPS 2 /* a funnel plot compares groups: no plot below this */
+#define PLOT_PRIORITY_UNITS_MAX 12 /* units' own priority matrices: those with the most respondents */
 
 /* The shown groups (not suppressed, with cells) ranked by how notable
  * they are: the largest shortfall first, the shortfall being the sum of
@@ -63,6 +64,16 @@ typedef struct {
  * The heatmap shows the first PLOT_ROWS_MAX, the radar plots the first
  * PLOT_RADAR_MAX flagged ones; the report names the same selection. */
 size_t plot_notable(const res_t *r, size_t *out, size_t max, size_t *nflagged);
+
+/* The shown groups whose own key drivers were fitted (analyze --drivers,
+ * enough respondents), most respondents in the fit first, then by index.
+ * Writes at most max indexes into r->groups to out and returns how many;
+ * *nfitted (when not NULL) gets the number of such groups.  The report
+ * draws a priority matrix (priority-CODE) for the first
+ * PLOT_PRIORITY_UNITS_MAX of them. */
+size_t plot_priority_units(const res_t *r, size_t *out, size_t max, size_t *nfitted);
+/* Whether group g is one of those (shown, its drivers fitted). */
+int plot_has_unit_priority(const res_t *r, size_t g);
 
 /* Told after each plot, so a command can show progress: done of total
  * plots, the figure just drawn (or skipped).  NULL: nothing is told. */
@@ -85,6 +96,12 @@ int plot_all(const res_t *r, const char *dir, plot_t **plots, size_t *nplots, er
 /* plot_all telling progress to fn (may be NULL). */
 int plot_all_progress(const res_t *r, const char *dir, plot_progress_fn fn, void *arg, plot_t **plots,
                       size_t *nplots, err_t *err);
+/* The priority matrix of group g alone (priority-CODE, as plot_all draws
+ * it), for the unit's feedback report: writes into dir (created if
+ * needed) and removes nothing else there.  *plots (caller frees with
+ * plot_list_free) gets it, or nothing when g's drivers were not fitted.
+ * Returns 0, or -1 with err as plot_all. */
+int plot_unit_priority(const res_t *r, size_t g, const char *dir, plot_t **plots, size_t *nplots, err_t *err);
 void plot_list_free(plot_t *plots, size_t n);   /* NULL is fine */
 
 /* Removes the .gp, .dat, .png and .svg files from dir (a missing dir is

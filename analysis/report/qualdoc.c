@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "analysis/findings.h"
+#include "analysis/report/plot.h"
 #include "analysis/report/render.h"
 #include "base/i18n.h"
 #include "base/util.h"
@@ -99,6 +100,73 @@ static void drivers_table(doc_t *d, const res_drvfit_t *F)
                                "mean: 0-100."));
 }
 
+/* The priority matrix of all respondents (group < 0), or of each unit
+ * that has one (group >= 0), in the order drawn. */
+static size_t priority_figures(doc_t *d, int units)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->nplots; i++)
+        if (d->plots[i].kind == PLOT_PRIORITY && (d->plots[i].group >= 0) == units) {
+            doc_figure(d, &d->plots[i]);
+            n++;
+        }
+    return n;
+}
+
+/* The units' own priority matrices after their table: nfitted units have
+ * one, the PLOT_PRIORITY_UNITS_MAX with the most respondents are drawn. */
+static void unit_figures(doc_t *d, size_t nfitted)
+{
+    size_t ndrawn = 0;
+    for (size_t i = 0; i < d->nplots; i++)
+        ndrawn += d->plots[i].kind == PLOT_PRIORITY && d->plots[i].group >= 0;
+    if (d->plotdir && ndrawn && ndrawn < nfitted)
+        doc_paraf(d, NULL,
+                  TR(d->zh, "The priority matrices below are those of the %1$zu %2$s with the most respondents; "
+                            "the first priorities of all %3$zu are in the table above, and each one's importance "
+                            "and mean scores in the JSON (drivers.groups of gapsurvey analyze --drivers --json)."),
+                  ndrawn, doc_gnoun(d, ndrawn), nfitted);
+    priority_figures(d, 1);
+}
+
+void qualdoc_unit_priorities(doc_t *d, size_t g)
+{
+    const res_t *r = d->r;
+    const res_drivers_t *D = r->drivers;
+    if (!D || D->all.status != RES_V_OK || !D->groups)
+        return;
+    const res_drvfit_t *F = &D->groups[g];
+    size_t k = 0;
+    for (size_t j = 0; j < r->ndims; j++)
+        k += isfinite(D->all.lmg_share[j]);
+    doc_section(d, "priorities", TR(d->zh, "Where to act first"));
+    if (F->status != RES_V_OK) {
+        doc_paraf(d, NULL,
+                  TR(d->zh, "Priorities of the unit's own would need %1$zu respondents with the overall "
+                            "judgement and every dimension score (%2$d per dimension); it has %3$s, and with fewer "
+                            "the shares would be mostly noise, so none are computed for it."),
+                  (size_t)RES_DRV_PER_PREDICTOR * k, RES_DRV_PER_PREDICTOR, doc_fcount(d, F->n));
+        return;
+    }
+    char *list = priority_list(d, F);
+    doc_paraf(d, NULL,
+              TR(d->zh, "Over the unit's %1$s respondents with the overall judgement and every dimension score, "
+                        "the dimension scores explain %2$s of the variance of the overall judgement (R² = %3$s). "
+                        "The priority matrix below sets each dimension's share of that (LMG) against its mean "
+                        "score, both split at the unit's own medians."),
+              doc_fcount(d, F->n), doc_fpct(d, F->r2), doc_fnum(d, F->r2, 3));
+    priority_figures(d, 1);
+    if (list)
+        doc_paraf(d, NULL,
+                  TR(d->zh, "First priorities, more important than the median dimension and scoring below "
+                            "the median: %s. Work on these pays most for the overall judgement."),
+                  list);
+    else
+        doc_para(d, NULL, TR(d->zh, "No dimension is both more important and lower-scoring than the median "
+                                    "one: the low scores lie where the overall judgement depends on them less."));
+    free(list);
+}
+
 /* The units with a priority matrix of their own, or why there are none. */
 static void unit_priorities(doc_t *d)
 {
@@ -138,6 +206,7 @@ static void unit_priorities(doc_t *d)
         free(list);
     }
     doc_table_end(d, NULL);
+    unit_figures(d, n);
 }
 
 void qualdoc_priorities(doc_t *d)
@@ -169,7 +238,7 @@ void qualdoc_priorities(doc_t *d)
               D->outcome_label ? D->outcome_label : "", D->outcome ? D->outcome : "", k,
               doc_fcount(d, F->n), doc_fpct(d, F->r2), doc_fnum(d, F->r2, 3), d->tab + 1);
     drivers_table(d, F);
-    doc_figures(d, PLOT_PRIORITY);
+    priority_figures(d, 0);
     char *list = priority_list(d, F);
     if (list)
         doc_paraf(d, NULL,

@@ -16,6 +16,10 @@ void qualdoc_overview(doc_t *d);
 /* The section "Where to act first": the key drivers of the outcome, the
  * priority matrix, and the units that have one of their own. */
 void qualdoc_priorities(doc_t *d);
+/* The same for group g alone, in its feedback report: its own priorities
+ * and matrix (the plot in d->plots, when drawn), or why it has none;
+ * nothing without analyze --drivers or a fit of all respondents. */
+void qualdoc_unit_priorities(doc_t *d, size_t g);
 
 /* The section "Measurement quality": sampling adequacy, the number of
  * factors, the EFA loadings, the CFA's fit, omega and AVE per dimension,
