@@ -247,7 +247,7 @@ has "the note on omega in Chinese too" rep-zh/report.md "低于信度通常标�
 # for two).  Text widths estimated as 0.55 em a Latin letter, 1 em a
 # Chinese character.
 python3 - rep-en/plots/scree.svg rep-en/plots/priority.svg rep-zh/plots/scree.svg \
-    rep-zh/plots/priority.svg >"$T/svg" <<'PY'
+    rep-zh/plots/priority.svg rep-en/plots/priority-V1.svg rep-zh/plots/priority-V2.svg >"$T/svg" <<'PY'
 import re, sys
 for path in sys.argv[1:]:
     boxes = []
@@ -265,6 +265,114 @@ for path in sys.argv[1:]:
 PY
 hasnot "the SVG plots have no label over another (scree, priority; en, zh)" "$T/svg" "' over '"
 check "and the check read the plots' labels" grep -qE '^rep-zh/plots/priority.svg: [0-9]{2,} labels' "$T/svg"
+
+# each unit with drivers of its own (V1, V2: 30 respondents for three
+# dimensions) gets its priority matrix after the table of units; V3 and
+# V4 are below that and get none, and the report says why
+for u in V1 V2; do
+    check "priority matrix of $u drawn (en, zh)" [ -s rep-en/plots/priority-$u.svg -a -s rep-en/plots/priority-$u.png \
+        -a -s rep-en/plots/priority-$u.print.png -a -s rep-zh/plots/priority-$u.svg ]
+done
+check "no priority matrix for V3 and V4 (below 10 per dimension)" \
+    sh -c '! ls rep-en/plots rep-zh/plots | grep -q "priority-V[34]"'
+has "the report says why the others have none" rep-en/report.md \
+    "2 units have at least 30 respondents with the overall judgement and every dimension score (10 per dimension) and get priorities of their own, by the same rule against their own medians; the others are left out, their shares would be mostly noise."
+python3 - rep-en/report.md rep-zh/report.md rep-en/report.html <<'PY' >"$T/pm"
+import re, sys
+for path in sys.argv[1:3]:
+    t = open(path).read()
+    table = t.index("First priorities by unit" if "-en" in path else "各单位的首要改进维度")
+    figs = [(m.start(), m[1]) for m in re.finditer(r"\]\(plots/(priority[^)]*)\.png\)", t)]
+    print(path, "after the table:", [f for at, f in figs if at > table], "before:", [f for at, f in figs if at < table])
+h = open(sys.argv[3]).read()
+print("html figures", re.findall(r'<figure id="fig-(priority[^"]*)"', h))
+PY
+has "Markdown: the units' matrices after their table (en)" "$T/pm" \
+    "rep-en/report.md after the table: ['priority-V1', 'priority-V2'] before: ['priority']"
+has "Markdown: the same in Chinese" "$T/pm" \
+    "rep-zh/report.md after the table: ['priority-V1', 'priority-V2'] before: ['priority']"
+has "HTML: the three matrices inline" "$T/pm" "html figures ['priority', 'priority-V1', 'priority-V2']"
+has "the title names the unit (en)" rep-en/report.md \
+    ". Priority matrix of V1 Unit One: importance for the overall judgement and mean score*"
+has "the title names the unit (zh)" rep-zh/report.md "V2 Unit Two：优先改进矩阵（对总体评价的重要性与得分均值）"
+nfig=$(grep -c '<figure id=' rep-en/report.html)
+nimg=$(unzip -p rep-en/report.docx word/document.xml | grep -o '<pic:pic ' | wc -l)
+check "the Word document has every figure of the HTML, the units' matrices too ($nimg of $nfig)" \
+    [ "$nimg" -eq "$nfig" -a "$nfig" -gt 2 ]
+check "and its captions name both units" sh -c \
+    "unzip -p rep-en/report.docx word/document.xml | grep -q 'Priority matrix of V1 Unit One' &&
+     unzip -p rep-en/report.docx word/document.xml | grep -q 'Priority matrix of V2 Unit Two'"
+
+# the feedback report of a unit with drivers of its own has its matrix;
+# one below the n says why it has none
+run "$GS" report --form valcheck --drivers --unit V1 --out fb-en --lang en --format all
+status "feedback report of V1" 0
+check "V1's matrix drawn beside its feedback report" [ -s fb-en/plots/priority-V1.png -a -s fb-en/plots/priority-V1.svg ]
+has "in its Markdown" fb-en/V1.md "![Priority matrix of V1 Unit One: importance for the overall judgement and mean score](plots/priority-V1.png)"
+check "in its HTML" grep -q '<figure id="fig-priority-V1"' fb-en/V1.html
+check "in its Word document (one picture)" sh -c \
+    "[ \$(unzip -p fb-en/V1.docx word/document.xml | grep -o '<pic:pic ' | wc -l) -eq 1 ]"
+has "with its own fit" fb-en/V1.md "Over the unit's 126 respondents with the overall judgement and every dimension score"
+hasnot "and no other unit's" fb-en/V1.md "Unit Two"
+run "$GS" report --form valcheck --drivers --unit V3 --out fb-en --lang en --format html,md
+check "V3: no matrix" [ ! -e fb-en/plots/priority-V3.png ]
+has "V3's feedback report says why" fb-en/V3.md \
+    "Priorities of the unit's own would need 30 respondents with the overall judgement and every dimension score (10 per dimension); it has 23, and with fewer the shares would be mostly noise, so none are computed for it."
+run "$GS" report --form valcheck --drivers --unit V2 --out fb-zh --lang zh --format html,md
+has "V2's feedback report in Chinese" fb-zh/V2.md "![V2 Unit Two：优先改进矩阵（对总体评价的重要性与得分均值）](plots/priority-V2.png)"
+run "$GS" report --form valcheck --drivers --unit V1 --out fb-np --format html,md --no-plots
+check "--no-plots: no matrix for the feedback report either" [ ! -e fb-np/plots/priority-V1.png ]
+
+# more units with drivers of their own than the report draws: the 12
+# with the most respondents, the rest said in one sentence; a hidden unit
+# never gets one.  Valcheck's form, 14 units of 31-44 respondents, one of
+# 20, one of 3 (hidden at --min-n 5).
+export GAPSURVEY_DB="$T/many.db"
+"$GS" init >/dev/null
+"$GS" form add "$V/form.csv" >/dev/null
+python3 - <<'PY'
+import random
+rnd = random.Random(19)
+sizes = {"M%02d" % i: 31 + i for i in range(1, 15)}
+sizes.update({"M15": 20, "M16": 3})
+with open("many-units.csv", "w") as f:
+    f.write("code,name,category,parent,headcount\n")
+    for u, n in sizes.items():
+        f.write("%s,Unit %s,bureau,,%d\n" % (u, u, 2 * n))
+with open("many.csv", "w") as f:
+    f.write("unit,a1,a2,a3,a4,b1,b2,b3,b4,c1,c2,c3,c4,overall,comment\n")
+    c = lambda x: str(min(5, max(1, round(x))))
+    for u, n in sizes.items():
+        for _ in range(n):
+            z = [rnd.gauss(0, 1) for _ in range(3)]
+            items = [c(3 + z[k // 4] * (-1 if k == 2 else 1) + rnd.gauss(0, 0.7)) for k in range(12)]
+            w = [rnd.uniform(0.1, 1) for _ in range(3)]
+            f.write("%s,%s,%s,\n" % (u, ",".join(items), c(3 + sum(a * b for a, b in zip(w, z)) + rnd.gauss(0, 0.6))))
+PY
+"$GS" unit import many-units.csv >/dev/null
+"$GS" import many.csv --form valcheck --format plain >/dev/null
+"$GS" analyze --form valcheck --drivers --json >"$T/many.json"
+python3 -c 'import json,sys; print("fitted", sorted(g["code"] for g in json.load(open(sys.argv[1]))["drivers"]["groups"] if g["computed"]))' \
+    "$T/many.json" >"$T/many"
+has "14 units have drivers of their own" "$T/many" \
+    "fitted ['M01', 'M02', 'M03', 'M04', 'M05', 'M06', 'M07', 'M08', 'M09', 'M10', 'M11', 'M12', 'M13', 'M14']"
+run "$GS" report --form valcheck --drivers --out rep-many --lang en --format all
+status "report of 16 units" 0
+ls rep-many/plots | sed -n 's/^priority-\([^.]*\)\.png$/\1/p' | tr '\n' ' ' >"$T/drawn"
+has "the 12 with the most respondents drawn (M03-M14), not M01, M02, M15 or hidden M16" "$T/drawn" \
+    "M03 M04 M05 M06 M07 M08 M09 M10 M11 M12 M13 M14 "
+has "the rest in one sentence, with where their numbers are" rep-many/report.md \
+    "The priority matrices below are those of the 12 units with the most respondents; the first priorities of all 14 are in the table above, and each one's importance and mean scores in the JSON (drivers.groups of gapsurvey analyze --drivers --json)."
+check "HTML and Word: the city's matrix and the 12 units'" sh -c \
+    "[ \$(grep -c '<figure id=\"fig-priority' rep-many/report.html) -eq 13 ] &&
+     [ \$(unzip -p rep-many/report.docx word/document.xml | grep -o 'Priority matrix of ' | wc -l) -ge 12 ]"
+run "$GS" report --form valcheck --drivers --unit M01 --out many-fb --format html,md
+check "a unit beyond the 12 still gets its matrix in its own feedback report" \
+    grep -q '](plots/priority-M01.png)' many-fb/M01.md
+run "$GS" report --form valcheck --drivers --unit M16 --out many-fb --format html,md
+check "a hidden unit gets none" [ ! -e many-fb/plots/priority-M16.png ]
+hasnot "and its notice has no priorities" many-fb/M16.md "Where to act first"
+export GAPSURVEY_DB="$T/test.db"
 
 # a later version of the form without an outcome: --drivers says why
 sed 's/,outcome$/,/; s/,,,yes$/,,,/' "$V/form.csv" | sed 's/^,valcheck,1,/,valcheck,2,/' >noout.csv
