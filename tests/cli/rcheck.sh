@@ -29,6 +29,19 @@ compare expected.json "R agreement, min_n 5 (complementary suppression; two hidd
 compare expected-min-n-4.json "R agreement, min_n 4" --min-n 4 --allow-small-groups
 compare expected-by-level.json "R agreement, --by level" --by level
 
+# the feedback report of a hidden unit says why it is hidden: R6 (2
+# respondents) had too few; R5 (9) is hidden only as the complement of
+# R6 and R7, and had enough
+for u in R5 R6; do
+    run "$GS" report --form rcheck-staff --unit $u --format html --no-plots --out "$T/fb"
+    status "report --unit $u (hidden)" 0
+done
+hasnot "R5's notice does not say it had too few respondents" "$T/fb/R5.html" "R5 Unit Five had fewer respondents"
+has "R5's notice: hidden so that the small units' results cannot be worked out" "$T/fb/R5.html" \
+    "other units had fewer respondents than the minimum of 5"
+has "R6's notice: too few respondents" "$T/fb/R6.html" "R6 Unit Six had fewer respondents in this wave than the minimum of 5"
+hasnot "R5's notice has no table" "$T/fb/R5.html" "<table"
+
 # every question counted, cross-tabulations, the self-assessment's points
 # and the roll-up by category (make_items.R, tests/r/items_ref.R)
 DB0=$GAPSURVEY_DB   # the database under test ($T/test.db, or PostgreSQL under pg.sh)
