@@ -13,6 +13,16 @@ have_docx=0
 have_office=0
 command -v soffice >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 && have_office=1
 [ "$have_office" = 1 ] || echo "# SKIP: LibreOffice (soffice) or pdfinfo not installed: no PDF conversion checks"
+# the columns are measured in Times New Roman: LibreOffice must set the
+# text in it or in Liberation Serif (the same metrics), else the layout
+# checks would see another, wider face wrap
+tnr=$(fc-match 'Times New Roman' 2>/dev/null)
+if [ "$have_office" = 1 ]; then
+    case "$tnr" in
+    *'"Liberation Serif"'* | *'"Times New Roman"'*) ok "Times New Roman or a font of its metrics is installed" ;;
+    *) notok "Times New Roman is set in another face here ($tnr): install fonts-liberation2 (tools/deps.sh)" ;;
+    esac
+fi
 
 # pages PDF: the page count pdfinfo reports
 pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ {print $2}'; }
