@@ -79,6 +79,11 @@ has "items: U11 and U12 are hidden" "$T/items.txt" "hidden ['U11', 'U12']"
 has "items: no hidden unit has per-group counts" "$T/items.txt" "hidden group counted: []"
 has "items: no hidden unit is a crosstab row (they are pooled)" "$T/items.txt" "hidden crosstab rows: []"
 has "items: the crosstab shows no cell of 1-4" "$T/items.txt" "small cells shown: []"
+# R's chisq.test warns on unit,level (one expected count of 3.44): so does analyze
+has "items: the expected-count warning, as R's" "$T/items.json" \
+    "cross-tabulation: 1 cell has an expected count below 5, so the chi-square approximation may be incorrect"
+"$GS" analyze --form items-staff --json --crosstab level,party > "$T/lp.json"
+hasnot "items: and none where every expected count is 5 or more (level,party)" "$T/lp.json" "expected count below 5"
 run "$GS" analyze --form items-staff --crosstab level
 status "--crosstab with one question is a usage error" 1
 has "and says how to write it" "$T/err" "two questions separated by a comma"
