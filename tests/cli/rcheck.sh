@@ -63,6 +63,7 @@ icompare expected-items-x-level-p1.json "R agreement, --crosstab level,p1: cells
 icompare expected-items-x-party-mgr.json "R agreement, --crosstab party,mgr: 2 x 2 with Yates" --crosstab party,mgr
 icompare expected-items-x-unit-level.json "R agreement, --crosstab unit,level: hidden units pooled, merged rows" --crosstab unit,level
 icompare expected-items-by-category.json "R agreement, --by category" --by category
+icompare expected-items-by-parent.json "R agreement, --by parent (U10: its hidden units U11 and U12; the parents' own staff in no group)" --by parent
 "$GS" analyze --form items-staff --json --items --crosstab unit,level > "$T/items.json"
 python3 - "$T/items.json" > "$T/items.txt" <<'PY'
 import json, sys
