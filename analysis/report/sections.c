@@ -331,8 +331,10 @@ static void scale_table(doc_t *d, const size_t *rows, size_t n, long dim)
     if (mean)
         heads[h++] = TR(d->zh, "mean");
     heads[h++] = TR(d->zh, "no answer");
+    /* a caption for all the rows: the dimension, else what they share (the
+     * first question's label would name one of several) */
     char *cap = dim >= 0 ? util_fmt(TR(d->zh, "%s: answers per choice"), doc_dim_name(&r->dims[dim]))
-                         : util_fmt(TR(d->zh, "%s: answers per choice"), Q0->label);
+                         : util_xstrdup(TR(d->zh, "Questions with the same choices: answers per choice"));
     doc_table_begin_v(d, cap, (int)nc, heads);
     for (size_t k = 0; k < n; k++) {
         const res_question_t *Q = &r->questions[rows[k]];

@@ -84,6 +84,32 @@ print('low', len(low), 'off', [(v['n'], b, v['rate']) for v, b in zip(low, base)
 PY
     has "$lang: each low-response finding's n over its base is its rate" "$T/low.txt" "off []"
     hasnot "$lang: the demo has a low-response finding" "$T/low.txt" "low 0 "
+    # "saying counts as doing": the points findings are exactly the shown
+    # units whose net points on a type are in the top quarter (at or above
+    # the upper quartile, R's type 7, and above the median) while their
+    # staff score there is weak
+    "$PY" - "$T/$lang.json" >"$T/pts.txt" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+shown = {g['code']: g for g in d['groups'] if not g['suppressed']}
+def q7(v, p):
+    v = sorted(v); h = (len(v) - 1) * p; i = int(h)
+    return v[i] + (h - i) * ((v[i + 1] if i + 1 < len(v) else v[i]) - v[i])
+want = set()
+for dim in {p['dimension'] for p in d['points']}:
+    rows = [p for p in d['points'] if p['dimension'] == dim and p['unit'] in shown
+            and shown[p['unit']]['scores'].get(dim, {}).get('mean') is not None]
+    if len(rows) < 4:
+        continue
+    nets = [p['net'] for p in rows]
+    q3, med = q7(nets, .75), q7(nets, .5)
+    want |= {(p['unit'], dim) for p in rows
+             if p['net'] >= q3 and p['net'] > med and shown[p['unit']]['scores'][dim]['weak']}
+got = {(f['group'], f['dimension']) for f in d['findings'] if f['kind'] == 'points_unmatched'}
+print('found', sorted(got), 'missing', sorted(want - got), 'extra', sorted(got - want))
+PY
+    has "$lang: the points findings are the top-quarter units with a weak staff score" "$T/pts.txt" "missing [] extra []"
+    hasnot "$lang: the demo has one" "$T/pts.txt" "found []"
     if [ "$have_docx" = 1 ]; then
         # a check that stops half way (an exception) fails, not just its
         # missing lines

@@ -85,6 +85,15 @@ has "items: the expected-count warning, as R's" "$T/items.json" \
     "cross-tabulation: 1 cell has an expected count below 5, so the chi-square approximation may be incorrect"
 "$GS" analyze --form items-staff --json --crosstab level,party > "$T/lp.json"
 hasnot "items: and none where every expected count is 5 or more (level,party)" "$T/lp.json" "expected count below 5"
+# the report's Questions appendix: party and mgr (both yes/no, in no
+# dimension) share a table, whose caption names neither alone
+run "$GS" report --form items-staff --format md --no-plots --lang en --out "$T/irep"
+status "items: report" 0
+hasnot "items: the shared table is not captioned by its first question" "$T/irep/report.md" \
+    "Are you a party member?: answers per choice"
+has "items: it is captioned by what its rows share" "$T/irep/report.md" \
+    "Questions with the same choices: answers per choice**"
+has "items: with a row for each question" "$T/irep/report.md" "| mgr Do you manage staff? | 179 | 28% | 72% | 21 |"
 run "$GS" analyze --form items-staff --crosstab level
 status "--crosstab with one question is a usage error" 1
 has "and says how to write it" "$T/err" "two questions separated by a comma"
