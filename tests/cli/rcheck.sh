@@ -94,6 +94,13 @@ hasnot "items: the shared table is not captioned by its first question" "$T/irep
 has "items: it is captioned by what its rows share" "$T/irep/report.md" \
     "Questions with the same choices: answers per choice**"
 has "items: with a row for each question" "$T/irep/report.md" "| mgr Do you manage staff? | 179 | 28% | 72% | 21 |"
+# the report's cross-tabulation: row and column percentages (R's table,
+# expected-items-x-level-party.json: Junior 80 of Yes's 125, 26 of No's
+# 54, 106 of 179)
+run "$GS" report --form items-staff --crosstab level,party --format md --no-plots --lang en --out "$T/xrep"
+status "items: report --crosstab level,party" 0
+has "items: the row percentages" "$T/xrep/report.md" "| Junior | 80 (75%) | 26 (25%) | 106 |"
+has "items: the column percentages" "$T/xrep/report.md" "| Junior | 64% | 48% | 59% |"
 run "$GS" analyze --form items-staff --crosstab level
 status "--crosstab with one question is a usage error" 1
 has "and says how to write it" "$T/err" "two questions separated by a comma"
