@@ -51,6 +51,10 @@ command -v unzip >/dev/null 2>&1 || need unzip
 # look at the pages), python-docx reads its tables back
 command -v soffice >/dev/null 2>&1 || need libreoffice-writer-nogui
 command -v pdfinfo >/dev/null 2>&1 || need poppler-utils
+# report.docx measures its table columns in Times New Roman; without it or
+# Liberation Serif (the same metrics) LibreOffice sets the text in a wider
+# face, and the PDF checks of tests/cli/docx.sh see headers and numbers wrap
+fc-match 'Times New Roman' 2>/dev/null | grep -qE '"(Liberation Serif|Times New Roman)"' || need fonts-liberation2
 /usr/bin/python3 -c 'import docx' >/dev/null 2>&1 || need python3-docx
 # `make fuzz` builds libFuzzer targets with clang; `make valgrind`
 command -v clang >/dev/null 2>&1 || need clang

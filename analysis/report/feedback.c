@@ -335,7 +335,16 @@ static int write_one(const res_t *r, size_t g, const char *dir, unsigned formats
     doc_head(&d, title, sub);
     if (plot_note)
         doc_para(&d, "warn", plot_note);
-    if (!doc_shown(r, g)) {
+    if (!doc_shown(r, g) && G->n >= r->min_n) {
+        /* hidden with the small units (their complement, or the
+         * differencing defence), not for its own size */
+        doc_paraf(&d, NULL,
+                  TR(d.zh, "None of the results of %1$s are shown in this wave: other units had fewer respondents "
+                           "than the minimum of %2$d for a report of their own, and with the results of %1$s "
+                           "shown theirs could be worked out from the totals. Its staff's answers still count in "
+                           "every figure for the whole city."),
+                  name, r->min_n);
+    } else if (!doc_shown(r, g)) {
         doc_paraf(&d, NULL,
                   TR(d.zh, "%1$s had fewer respondents in this wave than the minimum of %2$d for a report of its "
                            "own, so none of its results are shown. Its staff's answers still count in every "

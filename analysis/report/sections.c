@@ -240,6 +240,32 @@ static void crosstab_test(doc_t *d, const res_crosstab_t *X)
                   X->expected_below_5, doc_fnum(d, X->min_expected, 2));
 }
 
+/* The column percentages of X: each cell over its column's total (the
+ * cells and totals of the table before, so nothing more is disclosed);
+ * the last column the rows' shares of all. */
+static void crosstab_columns(doc_t *d, const res_crosstab_t *X, const char *rn, const char *title)
+{
+    char *cap = util_fmt(TR(d->zh, "%s: column percentages"), title);
+    const char **heads = util_xcalloc(X->ncols + 3, sizeof *heads);
+    heads[0] = rn;
+    for (size_t j = 0; j < X->ncols; j++)
+        heads[j + 1] = xlabel(d, X->col_labels, j);
+    heads[X->ncols + 1] = TR(d->zh, "all");
+    doc_table_begin_v(d, cap, (int)X->ncols + 2, heads);
+    free(heads);
+    for (size_t i = 0; i < X->nrows; i++) {
+        doc_td(d, xlabel(d, X->row_labels, i), DOC_TEXT);
+        for (size_t j = 0; j < X->ncols; j++) {
+            double v = X->table[i * X->ncols + j];
+            doc_td(d, isnan(v) ? "—" : doc_fpct(d, X->col_tot[j] > 0 ? v / X->col_tot[j] : NAN), DOC_NUM);
+        }
+        doc_td(d, doc_fpct(d, X->n > 0 ? X->row_tot[i] / X->n : NAN), DOC_NUM);
+    }
+    /* xgettext:no-c-format */
+    doc_table_end(d, TR(d->zh, "Each column adds up to 100% of its respondents; — a suppressed cell."));
+    free(cap);
+}
+
 void sec_crosstab(doc_t *d)
 {
     const res_crosstab_t *X = d->r->crosstab;
@@ -272,10 +298,11 @@ void sec_crosstab(doc_t *d)
     doc_td(d, doc_fcount(d, X->n), DOC_NUM);
     char *note = util_fmt(TR(d->zh, "Respondents who answered both; row percentages in brackets; — a suppressed cell "
                                     "(fewer than %d respondents, or hidden so that none can be recovered from the "
-                                    "totals). Column percentages are in the JSON output."),
+                                    "totals). The next table gives the column percentages."),
                           d->r->min_n);
     doc_table_end(d, note);
     free(note);
+    crosstab_columns(d, X, rn, title);
     free(title);
     crosstab_test(d, X);
 }
@@ -331,8 +358,10 @@ static void scale_table(doc_t *d, const size_t *rows, size_t n, long dim)
     if (mean)
         heads[h++] = TR(d->zh, "mean");
     heads[h++] = TR(d->zh, "no answer");
+    /* a caption for all the rows: the dimension, else what they share (the
+     * first question's label would name one of several) */
     char *cap = dim >= 0 ? util_fmt(TR(d->zh, "%s: answers per choice"), doc_dim_name(&r->dims[dim]))
-                         : util_fmt(TR(d->zh, "%s: answers per choice"), Q0->label);
+                         : util_xstrdup(TR(d->zh, "Questions with the same choices: answers per choice"));
     doc_table_begin_v(d, cap, (int)nc, heads);
     for (size_t k = 0; k < n; k++) {
         const res_question_t *Q = &r->questions[rows[k]];

@@ -52,6 +52,23 @@ check "report, its tables and plot data: no hidden unit" \
     sh -c '! grep -rqa "TINY\|Tiny Unit\|Sixth Unit\|SECRET-TINY\|,SML\|\"SML" rep'
 check "report: no comment of the unit of 9" sh -c '! grep -rqa MIDNINE rep'
 has "report: comments of a unit of 30 are there" rep/report.md "big comment"
+# the feedback reports: comments only for 10 or more; a hidden unit's
+# notice says why (TINY too few, SML only as TINY's complement)
+run "$GS" report --each-unit fb --lang en --format html --no-plots
+status "report --each-unit" 0
+has "feedback: BIG (30) quotes its comments" fb/BIG.html "big comment"
+hasnot "feedback: MID (9) quotes none" fb/MID.html "MIDNINE"
+has "feedback: TINY (4) had too few respondents" fb/TINY.html "Tiny Unit Name had fewer respondents"
+hasnot "feedback: SML (6) is not told it had too few" fb/SML.html "Sixth Unit had fewer respondents"
+has "feedback: SML is told it is hidden with units that had too few" fb/SML.html "other units had fewer respondents"
+leak=""
+for u in BIG:Big MID:Mid SML:Sixth TINY:Tiny; do
+    for o in "Big Unit" "Mid Unit Nine" "Sixth Unit" "Tiny Unit Name"; do
+        case "$o" in "${u#*:}"*) continue ;; esac
+        grep -qF "$o" "fb/${u%%:*}.html" && leak="$leak ${u%%:*}:$o"
+    done
+done
+same "feedback: no report names another unit" "$leak" ""
 run "$GS" analyze --min-n 4 --allow-small-groups --json
 python3 groups.py "$T/out" >g4.txt
 has "--min-n 4 shows the unit of 4" g4.txt "TINY shown scores"

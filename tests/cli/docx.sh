@@ -13,6 +13,16 @@ have_docx=0
 have_office=0
 command -v soffice >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 && have_office=1
 [ "$have_office" = 1 ] || echo "# SKIP: LibreOffice (soffice) or pdfinfo not installed: no PDF conversion checks"
+# the columns are measured in Times New Roman: LibreOffice must set the
+# text in it or in Liberation Serif (the same metrics), else the layout
+# checks would see another, wider face wrap
+tnr=$(fc-match 'Times New Roman' 2>/dev/null)
+if [ "$have_office" = 1 ]; then
+    case "$tnr" in
+    *'"Liberation Serif"'* | *'"Times New Roman"'*) ok "Times New Roman or a font of its metrics is installed" ;;
+    *) notok "Times New Roman is set in another face here ($tnr): install fonts-liberation2 (tools/deps.sh)" ;;
+    esac
+fi
 
 # pages PDF: the page count pdfinfo reports
 pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ {print $2}'; }
@@ -74,6 +84,32 @@ print('low', len(low), 'off', [(v['n'], b, v['rate']) for v, b in zip(low, base)
 PY
     has "$lang: each low-response finding's n over its base is its rate" "$T/low.txt" "off []"
     hasnot "$lang: the demo has a low-response finding" "$T/low.txt" "low 0 "
+    # "saying counts as doing": the points findings are exactly the shown
+    # units whose net points on a type are in the top quarter (at or above
+    # the upper quartile, R's type 7, and above the median) while their
+    # staff score there is weak
+    "$PY" - "$T/$lang.json" >"$T/pts.txt" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+shown = {g['code']: g for g in d['groups'] if not g['suppressed']}
+def q7(v, p):
+    v = sorted(v); h = (len(v) - 1) * p; i = int(h)
+    return v[i] + (h - i) * ((v[i + 1] if i + 1 < len(v) else v[i]) - v[i])
+want = set()
+for dim in {p['dimension'] for p in d['points']}:
+    rows = [p for p in d['points'] if p['dimension'] == dim and p['unit'] in shown
+            and shown[p['unit']]['scores'].get(dim, {}).get('mean') is not None]
+    if len(rows) < 4:
+        continue
+    nets = [p['net'] for p in rows]
+    q3, med = q7(nets, .75), q7(nets, .5)
+    want |= {(p['unit'], dim) for p in rows
+             if p['net'] >= q3 and p['net'] > med and shown[p['unit']]['scores'][dim]['weak']}
+got = {(f['group'], f['dimension']) for f in d['findings'] if f['kind'] == 'points_unmatched'}
+print('found', sorted(got), 'missing', sorted(want - got), 'extra', sorted(got - want))
+PY
+    has "$lang: the points findings are the top-quarter units with a weak staff score" "$T/pts.txt" "missing [] extra []"
+    hasnot "$lang: the demo has one" "$T/pts.txt" "found []"
     if [ "$have_docx" = 1 ]; then
         # a check that stops half way (an exception) fails, not just its
         # missing lines

@@ -190,6 +190,46 @@ def check_report(path, js, lang):
            '\n'.join(map(str, far[:5])))
     check_points(tabs, js, lang)
     check_questions(tabs, js, lang)
+    check_finding_tables(tabs, js, lang)
+
+
+def check_finding_tables(tabs, js, lang):
+    """The findings' other tables: weak dimensions, changes, high points
+    with weak staff scores, each row as its finding in analyze --json."""
+    labels = {dm['code']: dm['label'] for dm in js['dimensions']}
+    zh = lang == 'zh'
+
+    def rows_of(heads, width, got_row, kinds, exp_row, what):
+        # width: a header per column, None where any will do
+        t = [x for x in find(tabs, heads) if len(x[0]) == len(width) and all(w in (None, h) for w, h in
+                                                                             zip(width, x[0]))]
+        fs = [f for f in js['findings'] if f['kind'] in kinds]
+        if not fs:
+            ok(not t, '%s: no table without findings' % what)
+            return
+        ok(len(t) == 1, '%s: one table %s' % (what, heads), [x[0] for x in tabs][:12])
+        if t:
+            got = sorted(got_row(r) for r in t[0][1])
+            exp = sorted(exp_row(f) for f in fs)
+            ok(got == exp, '%s: a row per finding as analyze --json (%d)' % (what, len(exp)),
+               '\n'.join(map(str, [x for x in zip(got, exp) if x[0] != x[1]][:5] or [(len(got), len(exp))])))
+
+    def unit(f):
+        return f['group'] if f.get('group') else ('全体平均' if zh else 'all respondents')
+
+    rows_of(['维度', '平均分', '偏差'] if zh else ['dimension', 'mean', 'deviation'], [None] * 6,
+            lambda r: (r[0], num(r[1]), num(r[2]), int(r[5].split('/')[0])), ('weak_dimension',),
+            lambda f: (labels[f['dimension']], round(f['values']['mean'], 1), round(f['values']['deviation'], 1),
+                       f['values']['rank']), 'weak dimensions')
+    rows_of(['单位', '维度'] if zh else ['unit', 'dimension'], [None] * 4 + ['变化' if zh else 'change', 'q'],
+            lambda r: (r[0].split()[0] if r[0].split()[0].startswith('U') else r[0], r[1], num(r[2]), num(r[3]),
+                       num(r[4])), ('declined', 'improved'),
+            lambda f: (unit(f), labels[f['dimension']], round(f['values']['mean0'], 1), round(f['values']['mean'], 1),
+                       round(f['values']['diff'], 1)), 'changes')
+    rows_of(['单位', '维度', '净加分'] if zh else ['unit', 'dimension', 'net points'], [None] * 5,
+            lambda r: (r[0].split()[0], r[1], round(num(r[2])), num(r[3]), num(r[4])), ('points_unmatched',),
+            lambda f: (f['group'], labels[f['dimension']], round(f['values']['net']), round(f['values']['mean'], 1),
+                       round(f['values']['diff'], 1)), 'high points, weak staff scores')
 
 
 def check_points(tabs, js, lang):
@@ -312,6 +352,21 @@ def check_pdf(dpath, ppath):
                 need[h] = need.get(h, 0) + 1
     wrapped = [(h, n, sum(h in t for t in texts)) for h, n in need.items() if sum(h in t for t in texts) < n]
     ok(need and not wrapped, 'every table header is on one line in the PDF (%d headers)' % len(need), wrapped[:8])
+
+    # numbers never wrap either ("-24.05" is not "-" over "24.0" over
+    # "5"): each number of three or more characters in a cell set right is
+    # on at least as many lines as cells hold it
+    need = {}
+    for t in d.tables:
+        for r in t._tbl.findall(W + 'tr')[1:]:
+            for tc in r.findall(W + 'tc'):
+                s = flat(''.join(x.text or '' for x in tc.iter(W + 't')))
+                if cell_jc(tc) == 'right' and len(s) >= 3 and re.fullmatch(r'[-+−<▼▲]?[\d.,%/()–−<=\s]+', s):
+                    need[s] = need.get(s, 0) + 1
+    # (two cells side by side may share a line of pdftotext: count each)
+    wrapped = [(s, n, sum(t.count(s) for t in texts)) for s, n in need.items() if sum(t.count(s) for t in texts) < n]
+    ok(need and not wrapped, 'every number in a table is on one line in the PDF (%d numbers)' % len(need),
+       wrapped[:8])
 
     # a caption written twice (or its text again beside the number) shows
     # its text on more lines than the document has that caption

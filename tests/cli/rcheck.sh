@@ -29,6 +29,19 @@ compare expected.json "R agreement, min_n 5 (complementary suppression; two hidd
 compare expected-min-n-4.json "R agreement, min_n 4" --min-n 4 --allow-small-groups
 compare expected-by-level.json "R agreement, --by level" --by level
 
+# the feedback report of a hidden unit says why it is hidden: R6 (2
+# respondents) had too few; R5 (9) is hidden only as the complement of
+# R6 and R7, and had enough
+for u in R5 R6; do
+    run "$GS" report --form rcheck-staff --unit $u --format html --no-plots --out "$T/fb"
+    status "report --unit $u (hidden)" 0
+done
+hasnot "R5's notice does not say it had too few respondents" "$T/fb/R5.html" "R5 Unit Five had fewer respondents"
+has "R5's notice: hidden so that the small units' results cannot be worked out" "$T/fb/R5.html" \
+    "other units had fewer respondents than the minimum of 5"
+has "R6's notice: too few respondents" "$T/fb/R6.html" "R6 Unit Six had fewer respondents in this wave than the minimum of 5"
+hasnot "R5's notice has no table" "$T/fb/R5.html" "<table"
+
 # every question counted, cross-tabulations, the self-assessment's points
 # and the roll-up by category (make_items.R, tests/r/items_ref.R)
 DB0=$GAPSURVEY_DB   # the database under test ($T/test.db, or PostgreSQL under pg.sh)
@@ -50,6 +63,7 @@ icompare expected-items-x-level-p1.json "R agreement, --crosstab level,p1: cells
 icompare expected-items-x-party-mgr.json "R agreement, --crosstab party,mgr: 2 x 2 with Yates" --crosstab party,mgr
 icompare expected-items-x-unit-level.json "R agreement, --crosstab unit,level: hidden units pooled, merged rows" --crosstab unit,level
 icompare expected-items-by-category.json "R agreement, --by category" --by category
+icompare expected-items-by-parent.json "R agreement, --by parent (U10: its hidden units U11 and U12; the parents' own staff in no group)" --by parent
 "$GS" analyze --form items-staff --json --items --crosstab unit,level > "$T/items.json"
 python3 - "$T/items.json" > "$T/items.txt" <<'PY'
 import json, sys
@@ -66,6 +80,27 @@ has "items: U11 and U12 are hidden" "$T/items.txt" "hidden ['U11', 'U12']"
 has "items: no hidden unit has per-group counts" "$T/items.txt" "hidden group counted: []"
 has "items: no hidden unit is a crosstab row (they are pooled)" "$T/items.txt" "hidden crosstab rows: []"
 has "items: the crosstab shows no cell of 1-4" "$T/items.txt" "small cells shown: []"
+# R's chisq.test warns on unit,level (one expected count of 3.44): so does analyze
+has "items: the expected-count warning, as R's" "$T/items.json" \
+    "cross-tabulation: 1 cell has an expected count below 5, so the chi-square approximation may be incorrect"
+"$GS" analyze --form items-staff --json --crosstab level,party > "$T/lp.json"
+hasnot "items: and none where every expected count is 5 or more (level,party)" "$T/lp.json" "expected count below 5"
+# the report's Questions appendix: party and mgr (both yes/no, in no
+# dimension) share a table, whose caption names neither alone
+run "$GS" report --form items-staff --format md --no-plots --lang en --out "$T/irep"
+status "items: report" 0
+hasnot "items: the shared table is not captioned by its first question" "$T/irep/report.md" \
+    "Are you a party member?: answers per choice"
+has "items: it is captioned by what its rows share" "$T/irep/report.md" \
+    "Questions with the same choices: answers per choice**"
+has "items: with a row for each question" "$T/irep/report.md" "| mgr Do you manage staff? | 179 | 28% | 72% | 21 |"
+# the report's cross-tabulation: row and column percentages (R's table,
+# expected-items-x-level-party.json: Junior 80 of Yes's 125, 26 of No's
+# 54, 106 of 179)
+run "$GS" report --form items-staff --crosstab level,party --format md --no-plots --lang en --out "$T/xrep"
+status "items: report --crosstab level,party" 0
+has "items: the row percentages" "$T/xrep/report.md" "| Junior | 80 (75%) | 26 (25%) | 106 |"
+has "items: the column percentages" "$T/xrep/report.md" "| Junior | 64% | 48% | 59% |"
 run "$GS" analyze --form items-staff --crosstab level
 status "--crosstab with one question is a usage error" 1
 has "and says how to write it" "$T/err" "two questions separated by a comma"

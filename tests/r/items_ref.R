@@ -12,6 +12,7 @@
 #   expected-items-min-n-20.json   the same with --min-n 20 (points: exact p)
 #   expected-items-x-*.json        analyze --form items-staff --crosstab A,B --json
 #   expected-items-by-category.json  analyze --form items-staff --by category --json
+#   expected-items-by-parent.json    analyze --form items-staff --by parent --json
 #
 # What R does here is what DESIGN.md section 5 and analysis/crosstab.c
 # state: groups under min_n hidden with their complement; in a crosstab
@@ -55,10 +56,10 @@ dims <- form$dimensions$name
 codes <- units$code
 
 # ---- groups: min_n and its complement (suppress_small) ----
-hidden_set <- function(n, min_n) {
+hidden_set <- function(n, min_n, outside = 0) {   # outside: respondents in no group
   h <- n > 0 & n < min_n
-  pool <- sum(n[h])
-  if ((any(h) && pool < min_n) || sum(h) == 1) {   # everyone is in a unit here
+  pool <- sum(n[h]) + outside
+  if ((any(h) && pool < min_n) || (sum(h) == 1 && outside == 0)) {
     cand <- which(!h & n > 0)
     if (length(cand)) h[cand[which.min(n[cand])]] <- TRUE
   }
@@ -249,16 +250,18 @@ crosstab <- function(a, b, min_n = 5) {
   list(crosstab = out)
 }
 
-# ---- by category: a group is every unit of the category ----
-by_category <- function(min_n = 5) {
-  cat_of <- setNames(units$category, units$code)[staff$unit]
-  cats <- sort(unique(units$category))
-  n <- sapply(cats, function(c) sum(cat_of == c))
-  hid <- hidden_set(n, min_n)
-  list(group_by = "category", groups = lapply(seq_along(cats), function(k) {
-    if (hid[k]) return(list(code = cats[k], suppressed = TRUE))
-    rows <- cat_of == cats[k]
-    list(code = cats[k], suppressed = FALSE, n = sum(rows),
+# ---- by category or parent: a group is every unit sharing it (a parent's
+# own staff are in no group, as the units of no category) ----
+by_set <- function(col, min_n = 5) {
+  set_of <- setNames(units[[col]], units$code)[staff$unit]
+  set_of[is.na(set_of) | set_of == ""] <- NA
+  sets <- sort(unique(set_of[!is.na(set_of)]))
+  n <- sapply(sets, function(c) sum(set_of == c, na.rm = TRUE))
+  hid <- hidden_set(n, min_n, sum(is.na(set_of)))
+  list(group_by = col, groups = lapply(seq_along(sets), function(k) {
+    if (hid[k]) return(list(code = sets[k], suppressed = TRUE))
+    rows <- !is.na(set_of) & set_of == sets[k]
+    list(code = sets[k], suppressed = FALSE, n = sum(rows),
          scores = setNames(lapply(dims, function(d) {
            v <- scores[rows, d]; v <- v[!is.na(v)]
            list(n = length(v), mean = mean(v), sd = sd(v))
@@ -276,4 +279,5 @@ write_json_file(crosstab("level", "party"), "expected-items-x-level-party.json")
 write_json_file(crosstab("level", "p1"), "expected-items-x-level-p1.json")
 write_json_file(crosstab("party", "mgr"), "expected-items-x-party-mgr.json")
 write_json_file(crosstab("unit", "level"), "expected-items-x-unit-level.json")
-write_json_file(by_category(), "expected-items-by-category.json")
+write_json_file(by_set("category"), "expected-items-by-category.json")
+write_json_file(by_set("parent"), "expected-items-by-parent.json")
