@@ -173,6 +173,18 @@ def copy_unesc(s):
     return re.sub(r'\\(.)', lambda m: {'t': '\t', 'n': '\n', 'r': '\r'}.get(m.group(1), m.group(1)), s)
 
 
+def packed_schema(db):
+    """responses has the answers column (schema 7 on): else the database
+    is older, with a real answers table, and a query runs as it is"""
+    if is_pg(db):
+        return bool(pg_rows(db, "SELECT 1 FROM information_schema.columns WHERE table_schema = "
+                               "'gapsurvey' AND table_name = 'responses' AND column_name = 'answers'"))
+    c = sqlite3.connect(db)
+    n = c.execute("SELECT count(*) FROM pragma_table_info('responses') WHERE name = 'answers'").fetchone()[0]
+    c.close()
+    return n > 0
+
+
 def query_pg(db, q):
     script = ['CREATE TEMP TABLE answers(response bigint, item integer, num double precision, text text);',
               'COPY answers FROM STDIN;']
@@ -245,7 +257,11 @@ if __name__ == '__main__':
         selftest()
     elif sys.argv[1:2] == ['query'] and len(sys.argv) == 4:
         db, q = sys.argv[2], sys.argv[3]
-        sys.stdout.flush()
+        if not packed_schema(db):
+            if is_pg(db):
+                env = dict(os.environ, PGOPTIONS='-c search_path=gapsurvey')
+                sys.exit(subprocess.run([psql(), db, '-qAtX', '-F', '|', '-c', q], env=env).returncode)
+            sys.exit(subprocess.run(['sqlite3', db, q]).returncode)
         sys.exit(query_pg(db, q) if is_pg(db) else query_sqlite(db, q))
     else:
         sys.exit(__doc__)
