@@ -11,7 +11,7 @@
  *    there after a power cut, not only after a process crash.  (The web
  *    server's writer uses NORMAL, and its commits reach the disk through
  *    the checkpoint that follows each one: s_sync_at_checkpoint.)
- *  - foreign_keys=ON: answers cannot outlive their response, responses
+ *  - foreign_keys=ON: a draft's answers cannot outlive it, responses
  *    cannot point at a unit or wave that does not exist.
  *  - busy_timeout: a second writer (import during serve) waits its turn
  *    instead of showing "database is locked" to anyone.
