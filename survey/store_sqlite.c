@@ -751,8 +751,9 @@ static int s_compact(store_db_t *db, int wave, err_t *err)
 /* ---- the scan ---- */
 
 /* The scan reads every response of a wave, with its packed answers: one
- * walk of the responses table in rowid (id) order, the rows of other
- * waves and forms skipped.  Through the (wave, form) index SQLite would
+ * walk of the responses table in rowid (id) order over the wave's id range
+ * (ids carry the wave in their high bits, store.c), the rows of other
+ * forms skipped.  Through the (wave, form) index SQLite would
  * instead gather the whole wave in a temporary b-tree to order it, in
  * memory that grows with the answers.  By unit, the ids come out of the
  * index in unit order (a sort of ids and units only) and each response's
@@ -764,7 +765,8 @@ static int s_scan(store_db_t *db, const char *form_id, int wave, int by_unit, st
     int rc = -1, step;
     sqlite3_stmt *st = NULL, *sa = NULL;
     char *q = util_fmt("SELECT id, coalesce(unit, 0), form%s FROM responses %s WHERE form IN (SELECT "
-                       "id FROM forms WHERE form_id = ?1) AND wave = ?2 ORDER BY %s",
+                       "id FROM forms WHERE form_id = ?1) AND wave = ?2 AND id >= ?3 AND id < ?4 "
+                       "ORDER BY %s",
                        by_unit ? "" : ", answers", by_unit ? "" : "NOT INDEXED",
                        by_unit ? "coalesce(unit, 0), id" : "id");
     int bad = sqlite3_prepare_v2(d->db, q, -1, &st, NULL) != SQLITE_OK;
@@ -774,6 +776,8 @@ static int s_scan(store_db_t *db, const char *form_id, int wave, int by_unit, st
         goto fail;
     sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, wave);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)(wave & 0x7FFFFF) << 40);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)((wave & 0x7FFFFF) + 1) << 40);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 rid = sqlite3_column_int64(st, 0);
         sqlite3_stmt *from = st;
