@@ -27,8 +27,11 @@
  * code or touches a draft marks the connection (forget()); the commit that
  * ends it is followed at once by a checkpoint that copies the WAL into the
  * main file and empties it (overwritten with zeros in place, not
- * truncated: survey/walwipe.c).  `wave close` rewrites the file
- * (VACUUM) so page placement says nothing either.
+ * truncated: survey/walwipe.c).  A reader holding an older snapshot (a
+ * long export) keeps that checkpoint from finishing; every connection
+ * checkpoints again when it closes, so the log is emptied once the reader
+ * is done (close_checkpoint).  `wave close` rewrites the file (VACUUM) so
+ * page placement says nothing either.
  */
 #include "survey/store_driver.h"
 
@@ -55,6 +58,7 @@ typedef struct {
     int busy_ms;                 /* the busy timeout set by busy_wait */
     int forget;                  /* the open transaction used a code or a draft */
     int late_sync;               /* s_sync_at_checkpoint: commits are durable at forget() */
+    int opened;                  /* s_open succeeded: s_close may checkpoint */
     /* statements the web server runs for every request, prepared once per
      * connection: parsing them each time was a tenth of its CPU */
     struct {
@@ -532,6 +536,7 @@ static void sqlite_setup(void)
 }
 
 static void s_close(store_db_t *db);
+static void close_checkpoint(sdb_t *d);
 static void s_busy_wait(store_db_t *db, int ms);
 
 /* The pragmas of the header; a file that cannot be written is named. */
@@ -594,6 +599,7 @@ static int s_open(const char *path, int create, store_db_t **out, err_t *err)
     }
     if (migrate(d, err))
         goto fail;
+    d->opened = 1;
     *out = &d->base;
     return 0;
 fail:
@@ -608,6 +614,8 @@ static void s_close(store_db_t *db)
         return;
     for (int i = 0; i < KEEP_MAX; i++)
         free_q(d->keep[i].q);
+    if (d->opened)
+        close_checkpoint(d);
     if (d->db)
         sqlite3_close(d->db);
     free(d);
@@ -682,6 +690,27 @@ static int checkpoint(sdb_t *d)
 static void s_forget(store_db_t *db)
 {
     checkpoint((sdb_t *)db);
+}
+
+/* The busy handler at close: about 0.1 s (the server's readers finish
+ * within a request). */
+static int close_busy(void *ud, int n)
+{
+    return ckpt_busy(ud, n) && n < 2000;
+}
+
+/* At the close of every connection, whatever it did: a checkpoint held up
+ * by a long reader (an export during collection) left commits that used a
+ * code in the WAL, and the connection that made them may never commit
+ * again (a server at the end of collection, its connections open); the
+ * reader itself, or any command after it, empties the log here.  Nothing
+ * when another reader still holds on: the next close or commit tries. */
+static void close_checkpoint(sdb_t *d)
+{
+    if (!sqlite3_get_autocommit(d->db))
+        return;
+    sqlite3_busy_handler(d->db, close_busy, NULL);
+    sqlite3_wal_checkpoint_v2(d->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 }
 
 /* synchronous=NORMAL leaves out the sync at COMMIT; the checkpoint that
