@@ -164,7 +164,7 @@ FUZZ_BUILD   := build-fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := $(CFLAGS_BASE) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) \
                 -DFUZZ_ROOT='"$(CURDIR)"'
-FUZZ_TARGETS := form expr import encoding unit web
+FUZZ_TARGETS := form expr import encoding unit web packed
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 
@@ -205,9 +205,9 @@ check-detector: check-deps $(BIN) gapsurvey
 # floors at BENCH_N respondents (default 100000; BENCH_N=1000000 for the
 # province), BENCH_REPS runs each, and prints the table.
 .PHONY: bench
-$(BUILD)/bench/floor: bench/floor.c
+$(BUILD)/bench/floor: bench/floor.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
 # the C load generator of `bench/load_serve.py --client c` (no libraries)
 $(BUILD)/bench/load_serve_c: bench/load_serve_c.c

@@ -11,6 +11,10 @@
  * (PostgreSQL would abandon the whole transaction): an insert that may
  * meet an existing key says ON CONFLICT DO NOTHING and counts its rows.
  *
+ * Each response's answers are one packed value in its row
+ * (responses.answers, survey/packed.h, doc/STORAGE.md): packed here on
+ * the way in, unpacked here in the scan; the drivers only carry it.
+ *
  * Anonymity is a schema property: responses hold an ISO week, never a
  * day or a time; tokens hold only a hash and nothing links them to a
  * response.  Response ids are random within their wave, so neither ids nor
@@ -27,14 +31,16 @@
 #include <time.h>
 
 #include "base/i18n.h"
+#include "survey/packed.h"
 #include "survey/store_driver.h"
 
-/* Answers are inserted by multi-row statements of 1, 2, 4 ... 32 rows, a
- * response's n answers taking one statement per bit of n: one step per
- * row costs more in statement setup (reset, cursors opened and closed, the
- * foreign-key parent cursors) than the row's own b-tree insert, and a bulk
- * import stores tens of millions of rows. */
-#define ANS_BATCH_BITS 6
+/* A form version's item ids mapped onto their positions, for packing a
+ * response's answers (survey/packed.h): kept per connection, since the
+ * items of a stored form version never change. */
+typedef struct {
+    int form, lo, n;             /* ids lo .. lo + n - 1 */
+    int *pos;                    /* [id - lo]: the position, -1 none */
+} posmap_t;
 
 struct store {
     const store_driver_t *drv;
@@ -48,7 +54,9 @@ struct store {
     int blk_next;
     unsigned char blk_perm[64];
     long last_response;          /* store_response_last */
-    char *ins_answers[ANS_BATCH_BITS];   /* [b]: the SQL inserting 2^b rows, kept */
+    posmap_t *pm;                /* the forms' position maps met so far */
+    size_t npm;
+    util_buf_t pack;             /* the response being packed */
 };
 
 /* ---- statements ---- */
@@ -260,8 +268,10 @@ void store_close(store_t *s)
     if (!s)
         return;
     s->drv->close(s->db);
-    for (int b = 0; b < ANS_BATCH_BITS; b++)
-        free(s->ins_answers[b]);
+    for (size_t i = 0; i < s->npm; i++)
+        free(s->pm[i].pos);
+    free(s->pm);
+    util_buf_free(&s->pack);
     free(s);
 }
 
@@ -770,10 +780,9 @@ static uint64_t draw(store_t *s)
  * so that the order of ids within a wave is no order of arrival.
  *
  * A bulk source (import, simulate) draws a block of BLOCK ids at a random
- * place instead and hands them out in a random order: a million answers
- * inserted at random places in the answers' b-tree made an import 2.5
- * times slower (pages split everywhere), within a block they share a few
- * pages.  What that keeps is which BLOCK rows of a file were neighbours,
+ * place instead and hands them out in a random order: a million rows
+ * inserted at random places in a b-tree made an import 2.5 times slower
+ * (pages split everywhere), within a block they share a few pages.  What that keeps is which BLOCK rows of a file were neighbours,
  * never their order. */
 #define BLOCK 64
 static int64_t random_id(store_t *s, int wave, int bulk)
@@ -811,49 +820,88 @@ long store_response_last(store_t *s)
 
 /* ---- responses ---- */
 
-/* The statement inserting 2^b answers, kept per connection. */
-static store_q_t *ins_answers(store_t *s, int b, err_t *err)
+static int posmap_row(void *ud, store_q_t *q)
 {
-    if (!s->ins_answers[b]) {
-        util_buf_t q = {0};
-        util_buf_adds(&q, "INSERT INTO answers(response, item, num, text) VALUES ");
-        /* one response per statement, so its id is one parameter, bound
-         * once (binding it for every row was 2% of an import) */
-        for (int i = 0; i < 1 << b; i++)
-            util_buf_addf(&q, "%s(?1, ?%d, ?%d, ?%d)", i ? ", " : "", 3 * i + 2, 3 * i + 3,
-                          3 * i + 4);
-        s->ins_answers[b] = util_buf_take(&q);
+    posmap_t *m = ud;
+    int id = (int)c_int(q, 0);
+    if (!m->pos) {               /* the first row: ids in order, the lowest first */
+        m->lo = id;
+        m->n = 0;
     }
-    return s->drv->prep(s->db, s->ins_answers[b], STORE_Q_KEEP, err);
+    if (id - m->lo >= m->n) {
+        int n = id - m->lo + 1;
+        m->pos = util_xrealloc(m->pos, (size_t)n * sizeof *m->pos);
+        for (int i = m->n; i < n; i++)
+            m->pos[i] = -1;
+        m->n = n;
+    }
+    m->pos[id - m->lo] = (int)c_int(q, 1);
+    return 0;
 }
 
-static int add_answers(store_t *s, int64_t rid, const store_answer_t *a, size_t n, err_t *err)
+/* The position map of form, read once per connection; NULL on error. */
+static const posmap_t *posmap(store_t *s, int form, err_t *err)
 {
-    size_t k = 0;
-    while (k < n) {
-        int b = ANS_BATCH_BITS - 1;
-        while ((size_t)1 << b > n - k)
-            b--;
-        store_q_t *q = ins_answers(s, b, err);
-        if (!q)
-            return -1;
-        const store_driver_t *d = q->drv;
-        d->bind_int(q, 1, rid);
-        for (int i = 0; i < 1 << b; i++, k++) {
-            const store_answer_t *x = &a[k];
-            d->bind_int(q, 3 * i + 2, x->item);
-            if (x->has_num)
-                d->bind_double(q, 3 * i + 3, x->num);
-            else
-                d->bind_null(q, 3 * i + 3);
-            d->bind_text(q, 3 * i + 4, x->text, x->text ? strlen(x->text) : 0);
-        }
-        int rc = step(q) == STORE_Q_ERR ? sqlerr(s, err, _("storing answer")) : 0;
-        done(q);
-        if (rc)
-            return rc;
+    for (size_t i = 0; i < s->npm; i++)
+        if (s->pm[i].form == form)
+            return &s->pm[i];
+    posmap_t m = {form, 0, 0, NULL};
+    store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT id, pos FROM items WHERE form = ?1 ORDER BY id",
+                         "i", form);
+    if (!q || each_row(s, q, _("reading items"), err, posmap_row, &m)) {
+        free(m.pos);
+        return NULL;
     }
-    return 0;
+    s->pm = util_xrealloc(s->pm, (s->npm + 1) * sizeof *s->pm);
+    s->pm[s->npm] = m;
+    return &s->pm[s->npm++];
+}
+
+typedef struct {
+    int pos;
+    size_t i;
+} by_pos_t;
+
+static int by_pos_cmp(const void *a, const void *b)
+{
+    const by_pos_t *x = a, *y = b;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The n answers of a response to form packed into s->pack, in the order of
+ * their items' positions (whatever order they come in). */
+static int pack_answers(store_t *s, int form, const store_answer_t *a, size_t n, err_t *err)
+{
+    util_buf_reset(&s->pack);
+    if (n == 0)
+        return 0;
+    const posmap_t *m = posmap(s, form, err);
+    if (!m)
+        return -1;
+    by_pos_t *o = util_xmalloc(n * sizeof *o);
+    int sorted = 1, rc = 0, last = -1;
+    for (size_t i = 0; i < n; i++) {
+        int k = a[i].item - m->lo;
+        o[i].pos = k >= 0 && k < m->n ? m->pos[k] : -1;
+        o[i].i = i;
+        if (o[i].pos < 0) {
+            err_set(err, ERR_INPUT, _("storing answers: item %d is not in the questionnaire"),
+                    a[i].item);
+            rc = -1;
+            goto cleanup;
+        }
+        sorted &= i == 0 || o[i].pos > o[i - 1].pos;
+    }
+    if (!sorted)
+        qsort(o, n, sizeof *o, by_pos_cmp);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const store_answer_t *x = &a[o[i].i];
+        packed_ans_t p = {o[i].pos, x->has_num, x->num, x->text, x->text ? strlen(x->text) : 0};
+        rc = packed_put(&s->pack, &last, &p, err);
+    }
+cleanup:
+    free(o);
+    return rc;
 }
 
 int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
@@ -873,9 +921,13 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
     /* an import's responses name its batch (import list/undo); nothing else
      * is grouped */
     long batch = s->batch > 0 && strcmp(source, "import") == 0 ? s->batch : 0;
+    if (pack_answers(s, form, a, n, err))
+        return -1;
+    const void *blob = s->pack.len ? s->pack.s : NULL;   /* no answers: null */
     if (bulk && s->drv->bulk_add) {
-        store_resp_t r = {random_id(s, wave, 1), form, wave, unit, week, source, batch};
-        return s->drv->bulk_add(s->db, &r, a, n, err);
+        store_resp_t r = {random_id(s, wave, 1), form, wave, unit, week, source, batch, blob,
+                          s->pack.len};
+        return s->drv->bulk_add(s->db, &r, err);
     }
     int64_t rid = 0;
     for (int tries = 0;; tries++) {
@@ -883,9 +935,9 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
          * million responses): draw again */
         rid = random_id(s, wave, bulk);
         store_q_t *q = query(s, STORE_Q_KEEP, err, "INSERT INTO responses(id, form, wave, unit, "
-                             "submitted_on, source, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                             "ON CONFLICT (id) DO NOTHING", "liiuttn", (long)rid, form, wave,
-                             unit, week, source, batch);
+                             "submitted_on, source, batch, answers) VALUES (?1, ?2, ?3, ?4, ?5, "
+                             "?6, ?7, ?8) ON CONFLICT (id) DO NOTHING", "liiuttnb", (long)rid,
+                             form, wave, unit, week, source, batch, blob, s->pack.len);
         if (!q)
             return -1;
         int st = step(q);
@@ -900,89 +952,78 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
             return -1;
         }
     }
-    if (add_answers(s, rid, a, n, err))
-        return -1;
     s->last_response = (long)rid;
     return 0;
 }
 
 /* ---- the scan ---- */
 
-/* Gathers the driver's rows into responses: the per-answer work is kept
- * to array lookups and one memcpy (tens of millions of answers at province
- * scale): item ids map to target positions through an array indexed by id
- * (the items of a form are numbered consecutively, so the array spans the
- * stored versions' ids), and the texts of one response are copied into
- * one reused buffer instead of one allocation each. */
+/* Unpacks the driver's responses (survey/packed.h) onto the target form:
+ * the per-answer work is an array lookup, (form version, position) ->
+ * target position, built from the items' names before the scan (the
+ * versions of a form are few, their ids close together).  Texts point
+ * into the packed value, which the driver keeps valid during the call;
+ * an integer's digits are written into a slot per answer.  Nothing is
+ * allocated per response or per answer. */
 typedef struct {
-    int *map;                    /* item id - lo -> target position, -1 */
-    int lo, hi;
+    int *map;                    /* [(form - flo) * npos + pos]: target position, -1 */
+    int flo, fhi, npos;
     size_t cap;
-    int64_t rid;                 /* the response being gathered; 0 = none */
-    int unit;
     size_t n;
     int *pos;
     double *num;
-    size_t *toff;                /* text offsets into tbuf, (size_t)-1 = none */
     const char **text;
-    util_buf_t tbuf;
+    char (*digits)[24];
     int (*cb)(void *ud, const store_scan_row_t *r);
     void *ud;
+    err_t *err;
 } gather_t;
 
-static int gathered(gather_t *g)
-{
-    if (!g->rid)
-        return 0;
-    /* the buffer has stopped growing: its offsets become pointers */
-    for (size_t i = 0; i < g->n; i++)
-        g->text[i] = g->toff[i] == (size_t)-1 ? NULL : g->tbuf.s + g->toff[i];
-    store_scan_row_t row = {(long)g->rid, g->unit, g->n, g->pos, g->num, g->text};
-    g->rid = 0;
-    return g->cb(g->ud, &row);
-}
-
-static int gather(void *ud, int64_t rid, int unit, int item, int has_num, double num,
-                  const char *text, size_t tlen)
+static int gather(void *ud, int64_t rid, int unit, int form, const void *answers, size_t alen)
 {
     gather_t *g = ud;
-    if (rid != g->rid) {
-        int r = gathered(g);
-        if (r)
-            return r;
-        g->rid = rid;
-        g->unit = unit;
-        g->n = 0;
-        util_buf_reset(&g->tbuf);
+    packed_it_t it;
+    packed_ans_t a;
+    int r;
+    g->n = 0;
+    packed_begin(&it, answers, alen);
+    const int *map = form >= g->flo && form <= g->fhi ? g->map + (size_t)(form - g->flo) * g->npos
+                                                      : NULL;
+    while ((r = packed_next(&it, &a, g->err)) == 1) {
+        if (!map || a.pos >= g->npos || map[a.pos] < 0 || g->n == g->cap)
+            continue;
+        size_t n = g->n++;
+        g->pos[n] = map[a.pos];
+        g->num[n] = a.has_num ? a.num : NAN;
+        g->text[n] = a.text;
+        if (a.text == it.digits) {
+            memcpy(g->digits[n], a.text, a.tlen + 1);
+            g->text[n] = g->digits[n];
+        }
     }
-    if (item < g->lo || item > g->hi || g->map[item - g->lo] < 0 || g->n == g->cap)
-        return 0;
-    size_t n = g->n++;
-    g->pos[n] = g->map[item - g->lo];
-    g->num[n] = has_num ? num : NAN;
-    g->toff[n] = (size_t)-1;
-    if (text) {
-        g->toff[n] = g->tbuf.len;
-        util_buf_add(&g->tbuf, text, tlen + 1);
-    }
-    return 0;
+    if (r < 0)
+        return -1;
+    store_scan_row_t row = {(long)rid, unit, g->n, g->pos, g->num, g->text};
+    return g->cb(g->ud, &row);
 }
 
 static int item_map_row(void *ud, store_q_t *q)
 {
     gather_t *g = ud;
-    if (!g->map) {               /* the first row: min and max id */
-        g->lo = (int)c_int(q, 0);
-        g->hi = (int)c_int(q, 1);
-        g->map = util_xmalloc(((size_t)(g->hi - g->lo) + 2) * sizeof *g->map);
-        for (int i = 0; i <= g->hi - g->lo; i++)
+    if (!g->map) {               /* the first row: the range of versions and positions */
+        g->flo = (int)c_int(q, 0);
+        g->fhi = (int)c_int(q, 1);
+        g->npos = (int)c_int(q, 2) + 1;
+        size_t n = (size_t)(g->fhi - g->flo + 1) * (size_t)g->npos;
+        g->map = util_xmalloc(n * sizeof *g->map);
+        for (size_t i = 0; i < n; i++)
             g->map[i] = -1;
     }
     return 0;
 }
 
-/* The sealed wave's message, or the map of item ids of every version of
- * form_id onto the target form (by name). */
+/* The sealed wave's message, or the map of the item positions of every
+ * version of form_id onto the target form (by name). */
 static int scan_prepare(store_t *s, const char *form_id, int wave, const form_t *target,
                         gather_t *g, err_t *err)
 {
@@ -997,22 +1038,24 @@ static int scan_prepare(store_t *s, const char *form_id, int wave, const form_t 
         free(name);
         return -1;
     }
-    store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT min(i.id), max(i.id) FROM items i JOIN forms f ON "
-                         "f.id = i.form WHERE f.form_id = ?1 HAVING count(*) > 0", "t", form_id);
+    store_q_t *q = query(s, STORE_Q_ONCE, err, "SELECT min(i.form), max(i.form), max(i.pos) FROM items "
+                         "i JOIN forms f ON f.id = i.form WHERE f.form_id = ?1 HAVING count(*) > 0",
+                         "t", form_id);
     if (!q || each_row(s, q, _("reading items"), err, item_map_row, g))
         return -1;
     if (!g->map) {
-        g->lo = 0;
-        g->hi = -1;
+        g->flo = 0;
+        g->fhi = -1;
         g->map = util_xmalloc(sizeof *g->map);
     }
-    q = query(s, STORE_Q_ONCE, err, "SELECT i.id, i.name FROM items i JOIN forms f ON f.id = i.form "
-              "WHERE f.form_id = ?1 AND i.name IS NOT NULL", "t", form_id);
+    q = query(s, STORE_Q_ONCE, err, "SELECT i.form, i.pos, i.name FROM items i JOIN forms f ON f.id = "
+              "i.form WHERE f.form_id = ?1 AND i.name IS NOT NULL", "t", form_id);
     if (!q)
         return -1;
     int st;
     while ((st = step(q)) == STORE_Q_ROW)
-        g->map[c_int(q, 0) - g->lo] = form_item_index(target, c_text(q, 1));
+        g->map[(size_t)(c_int(q, 0) - g->flo) * (size_t)g->npos + (size_t)c_int(q, 1)] =
+            form_item_index(target, c_text(q, 2));
     done(q);
     return st == STORE_Q_ERR ? sqlerr(s, err, _("reading items")) : 0;
 }
@@ -1024,19 +1067,17 @@ static int scan(store_t *s, const char *form_id, int wave, const form_t *target,
     g.cap = target->nitems + 1;
     g.cb = cb;
     g.ud = ud;
+    g.err = err;
     int rc = scan_prepare(s, form_id, wave, target, &g, err);
     if (rc == 0) {
         g.pos = util_xmalloc(g.cap * sizeof *g.pos);
         g.num = util_xmalloc(g.cap * sizeof *g.num);
-        g.toff = util_xmalloc(g.cap * sizeof *g.toff);
         g.text = util_xcalloc(g.cap, sizeof *g.text);
+        g.digits = util_xmalloc(g.cap * sizeof *g.digits);
         rc = s->drv->scan(s->db, form_id, wave, by_unit, gather, &g, err);
-        if (rc == 0)
-            rc = gathered(&g);
     }
-    util_buf_free(&g.tbuf);
+    free(g.digits);
     free(g.text);
-    free(g.toff);
     free(g.pos);
     free(g.num);
     free(g.map);
@@ -1174,9 +1215,9 @@ int store_import_list(store_t *s, long id, int (*cb)(void *ud, const store_impor
 
 int store_import_delete(store_t *s, long id, long *removed, err_t *err)
 {
-    /* answers go with their responses (ON DELETE CASCADE); SQLite zeroes
-     * them in the file (secure_delete), PostgreSQL leaves dead rows until
-     * a vacuum (README, "On PostgreSQL") */
+    /* answers are packed in their responses' rows and go with them; SQLite
+     * zeroes them in the file (secure_delete), PostgreSQL leaves dead rows
+     * until a vacuum (README, "On PostgreSQL") */
     return run(s, _("removing an import"), removed, err, "DELETE FROM responses WHERE batch = ?1",
                "l", id) ||
            run(s, _("removing an import"), NULL, err, "DELETE FROM import_batches WHERE id = ?1",
@@ -1602,7 +1643,7 @@ char *store_name(const char *target)
     return util_buf_take(&b);
 }
 
-/* The tables besides responses and answers, parents first, each read in
+/* The tables besides responses, parents first, each read in
  * the order of its key and written with the same ids.  Column types: i an
  * integer, d a double, t a text, b a blob (null stays null).  The SQL is
  * literal: the destination keeps its prepared statements by address. */
@@ -1697,101 +1738,38 @@ static int copy_table(store_t *src, store_t *dst, const struct copy_table *t, er
     return rc;
 }
 
-/* Every response with its answers, in id order, one response at a time:
- * the rows of the stream below (id, form, wave, unit, week, source, then
- * item, num, text of one answer or nulls, then the response's import
- * batch or 0). */
-static const char *const all_answers =
-    "SELECT r.id, r.form, r.wave, coalesce(r.unit, 0), r.submitted_on, r.source, a.item, a.num, "
-    "a.text, coalesce(r.batch, 0) FROM responses r LEFT JOIN answers a ON a.response = r.id "
-    "ORDER BY r.id, a.item";
+/* Every response with its answers, in id order: id, form, wave, unit,
+ * week, source, its answers packed (survey/packed.h), its import batch or
+ * 0.  The packed answers go from one database to the other as they are:
+ * positions, not item ids, so they mean the same wherever the form is. */
+static const char *const all_responses =
+    "SELECT id, form, wave, coalesce(unit, 0), submitted_on, source, answers, coalesce(batch, 0) "
+    "FROM responses ORDER BY id";
 
-typedef struct {
-    store_resp_t r;
-    char week[32], source[32];
-    store_answer_t *a;
-    size_t n, cap;
-    util_buf_t texts;            /* the answers' texts end to end */
-    size_t *toff;                /* each answer's offset in texts, (size_t)-1 = none */
-} one_response_t;
-
-/* Adds the stream's row to o: 1 when it starts another response (then o
- * is not changed and the caller first stores the one gathered). */
-static int gather_row(store_q_t *q, one_response_t *o)
+/* The stream's row into dst, with its id (bulk when it can). */
+static int put_response(store_t *dst, store_q_t *q, err_t *err)
 {
-    int64_t id = c_int(q, 0);
-    if (o->r.id && id != o->r.id)
-        return 1;
-    if (!o->r.id) {
-        o->r.id = id;
-        o->r.form = (int)c_int(q, 1);
-        o->r.wave = (int)c_int(q, 2);
-        o->r.unit = (int)c_int(q, 3);
-        o->r.batch = (long)c_int(q, 9);
-        snprintf(o->week, sizeof o->week, "%s", c_text(q, 4));
-        snprintf(o->source, sizeof o->source, "%s", c_text(q, 5));
-        o->n = 0;
-        util_buf_reset(&o->texts);
-    }
-    if (q->drv->is_null(q, 6))
-        return 0;                /* a response without answers */
-    if (o->n == o->cap) {
-        o->cap = o->cap ? 2 * o->cap : 64;
-        o->a = util_xrealloc(o->a, o->cap * sizeof *o->a);
-        o->toff = util_xrealloc(o->toff, o->cap * sizeof *o->toff);
-    }
-    store_answer_t *a = &o->a[o->n];
-    a->item = (int)c_int(q, 6);
-    a->has_num = !q->drv->is_null(q, 7);
-    a->num = a->has_num ? q->drv->col_double(q, 7) : 0;
-    o->toff[o->n] = (size_t)-1;
-    const char *t = c_text(q, 8);
-    if (t) {
-        o->toff[o->n] = o->texts.len;
-        util_buf_add(&o->texts, t, strlen(t) + 1);
-    }
-    o->n++;
-    return 0;
-}
-
-/* The gathered response, with its id, into dst (bulk when it can). */
-static int put_response(store_t *dst, one_response_t *o, err_t *err)
-{
-    for (size_t i = 0; i < o->n; i++)
-        o->a[i].text = o->toff[i] == (size_t)-1 ? NULL : o->texts.s + o->toff[i];
-    o->r.week = o->week;
-    o->r.source = o->source;
-    int rc;
-    if (dst->drv->bulk_add) {
-        rc = dst->drv->bulk_add(dst->db, &o->r, o->a, o->n, err);
-    } else {
-        rc = run(dst, _("storing response"), NULL, err, "INSERT INTO responses(id, form, wave, "
-                 "unit, submitted_on, source, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                 "liiuttn", (long)o->r.id, o->r.form, o->r.wave, o->r.unit, o->week, o->source,
-                 o->r.batch);
-        if (rc == 0)
-            rc = add_answers(dst, o->r.id, o->a, o->n, err);
-    }
-    o->r.id = 0;
-    return rc;
+    size_t alen = 0;
+    const void *answers = q->drv->is_null(q, 6) ? NULL : q->drv->col_blob(q, 6, &alen);
+    store_resp_t r = {c_int(q, 0), (int)c_int(q, 1), (int)c_int(q, 2), (int)c_int(q, 3),
+                      c_text(q, 4), c_text(q, 5), (long)c_int(q, 7), alen ? answers : NULL, alen};
+    if (dst->drv->bulk_add)
+        return dst->drv->bulk_add(dst->db, &r, err);
+    return run(dst, _("storing response"), NULL, err, "INSERT INTO responses(id, form, wave, unit, "
+               "submitted_on, source, batch, answers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+               "liiuttnb", (long)r.id, r.form, r.wave, r.unit, r.week, r.source, r.batch,
+               r.answers, r.alen);
 }
 
 static int copy_responses(store_t *src, store_t *dst, err_t *err)
 {
-    one_response_t o = {0};
-    store_q_t *q = query(src, STORE_Q_STREAM, err, all_answers, "");
+    store_q_t *q = query(src, STORE_Q_STREAM, err, all_responses, "");
     int rc = q ? 0 : -1, st = STORE_Q_DONE;
     while (rc == 0 && (st = step(q)) == STORE_Q_ROW)
-        if (gather_row(q, &o) == 1 && (rc = put_response(dst, &o, err)) == 0)
-            gather_row(q, &o);
+        rc = put_response(dst, q, err);
     if (rc == 0 && st == STORE_Q_ERR)
         rc = sqlerr(src, err, _("reading responses"));
-    if (rc == 0 && o.r.id)
-        rc = put_response(dst, &o, err);
     done(q);
-    free(o.a);
-    free(o.toff);
-    util_buf_free(&o.texts);
     return rc;
 }
 
@@ -1843,25 +1821,35 @@ static void fnv(uint64_t *h, const void *p, size_t n)
         *h = (*h ^ b[i]) * 0x100000001b3u;
 }
 
-static void fnv_row(uint64_t *h, store_q_t *q)
+/* The response's row and each of its answers into the checksum; the
+ * number of its answers, or -1 (damaged: err set). */
+static long fnv_row(uint64_t *h, store_q_t *q, err_t *err)
 {
     char line[128];
     int n = snprintf(line, sizeof line, "%lld|%lld|%lld|%lld|%lld|", (long long)c_int(q, 0),
                      (long long)c_int(q, 1), (long long)c_int(q, 2), (long long)c_int(q, 3),
-                     (long long)c_int(q, 9));
+                     (long long)c_int(q, 7));
     fnv(h, line, (size_t)n);
     for (int c = 4; c <= 5; c++) {
         const char *t = c_text(q, c);
         fnv(h, t, strlen(t) + 1);
     }
-    if (q->drv->is_null(q, 6))
-        return;
-    n = snprintf(line, sizeof line, "%lld|", (long long)c_int(q, 6));
-    if (!q->drv->is_null(q, 7))
-        n += snprintf(line + n, sizeof line - (size_t)n, "%.17g", q->drv->col_double(q, 7));
-    fnv(h, line, (size_t)n + 1);
-    const char *t = c_text(q, 8);
-    fnv(h, t ? t : "", t ? strlen(t) + 1 : 0);
+    size_t alen = 0;
+    const void *answers = q->drv->is_null(q, 6) ? NULL : q->drv->col_blob(q, 6, &alen);
+    packed_it_t it;
+    packed_ans_t a;
+    long k = 0;
+    int r;
+    packed_begin(&it, answers, alen);
+    while ((r = packed_next(&it, &a, err)) == 1) {
+        n = snprintf(line, sizeof line, "%d|", a.pos);
+        if (a.has_num)
+            n += snprintf(line + n, sizeof line - (size_t)n, "%.17g", a.num);
+        fnv(h, line, (size_t)n + 1);
+        fnv(h, a.text ? a.text : "", a.text ? a.tlen + 1 : 0);
+        k++;
+    }
+    return r < 0 ? -1 : k;
 }
 
 int store_census(store_t *s, store_census_t *c, err_t *err)
@@ -1878,19 +1866,20 @@ int store_census(store_t *s, store_census_t *c, err_t *err)
         c->rows[i] = (long)v;
     }
     uint64_t h = 0xcbf29ce484222325u;
-    store_q_t *q = query(s, STORE_Q_STREAM, err, all_answers, "");
+    store_q_t *q = query(s, STORE_Q_STREAM, err, all_responses, "");
     if (!q)
         return -1;
     int st;
-    int64_t last = 0;
+    long k = 0;
     while ((st = step(q)) == STORE_Q_ROW) {
-        if (c_int(q, 0) != last)
-            c->responses++;
-        last = c_int(q, 0);
-        c->answers += !q->drv->is_null(q, 6);
-        fnv_row(&h, q);
+        c->responses++;
+        if ((k = fnv_row(&h, q, err)) < 0)
+            break;
+        c->answers += k;
     }
     done(q);
+    if (k < 0)
+        return -1;
     if (st == STORE_Q_ERR)
         return sqlerr(s, err, _("reading responses"));
     snprintf(c->checksum, sizeof c->checksum, "%016llx", (unsigned long long)h);

@@ -20,10 +20,6 @@
 
 #include "base/err.h"
 
-/* store.h's answer (the drivers include store.h itself; this header does
- * not, so that store.h and it depend on each other in one direction only) */
-struct store_answer;
-
 typedef struct store_driver store_driver_t;
 
 /* A connection and a statement: each driver's own structures begin with
@@ -55,22 +51,24 @@ enum {
     STORE_TX_SNAPSHOT    /* reads that see one snapshot until commit or rollback */
 };
 
-/* One response for a bulk insert (import, simulate).  week and source
- * belong to the caller and are valid during the call only. */
+/* One response for a bulk insert (import, simulate, db copy).  week,
+ * source and answers belong to the caller and are valid during the call
+ * only. */
 typedef struct {
     int64_t id;
     int form, wave, unit;      /* unit 0 = none */
     const char *week, *source;
     long batch;                /* the import batch it belongs to, 0 = none */
+    const void *answers;       /* its answers packed (survey/packed.h); NULL none */
+    size_t alen;
 } store_resp_t;
 
-/* A scan hands over its rows one answer at a time, responses in the order
- * asked for and the answers of one response together (in item order); a
- * response without answers comes once with item 0.  text is NULL for
- * none, else tlen bytes followed by a NUL.  Nonzero stops the scan and is
- * returned. */
-typedef int (*store_emit_fn)(void *ud, int64_t rid, int unit, int item, int has_num,
-                             double num, const char *text, size_t tlen);
+/* A scan hands over its rows one response at a time, in the order asked
+ * for: its form version and its answers as stored, packed (survey/packed.h;
+ * NULL and 0 when it has none), valid during the call only.  Nonzero stops
+ * the scan and is returned. */
+typedef int (*store_emit_fn)(void *ud, int64_t rid, int unit, int form, const void *answers,
+                             size_t alen);
 
 struct store_driver {
     const char *name;
@@ -123,11 +121,10 @@ struct store_driver {
      * order of their ids, or by unit and then id. */
     int (*scan)(store_db_t *db, const char *form_id, int wave, int by_unit, store_emit_fn emit,
                 void *ud, err_t *err);
-    /* Bulk insert of one response and its answers inside a transaction;
-     * NULL when the driver has none (then store.c inserts row by row).
-     * May keep them to write later, before any other statement. */
-    int (*bulk_add)(store_db_t *db, const store_resp_t *r, const struct store_answer *a,
-                    size_t n, err_t *err);
+    /* Bulk insert of one response inside a transaction; NULL when the
+     * driver has none (then store.c inserts it with a statement).  May
+     * keep it to write later, before any other statement. */
+    int (*bulk_add)(store_db_t *db, const store_resp_t *r, err_t *err);
     /* A wave closed: leave no trace of the order of writes that the
      * database can drop (SQLite: VACUUM). */
     int (*compact)(store_db_t *db, int wave, err_t *err);

@@ -16,14 +16,13 @@
  * reads of any size go through a cursor fetched 2,000 rows at a time
  * (STORE_Q_STREAM), so memory stays flat.
  *
- * The scan of a wave reads two cursors in binary, FETCH_SCAN rows at a
- * time, and merges them in key order as the SQLite scan does (the wave's
- * responses, and the answers of its id range); by unit, or for a form with
- * few of the wave's responses, one cursor over their join.  Bulk inserts
- * (import, simulate) are kept in two COPY buffers and written by COPY FROM
- * STDIN in binary, responses then answers, every 4,000 responses and
- * before any other statement of the connection, inside the caller's
- * transaction (an import stays all or nothing).
+ * The scan of a wave reads one cursor in binary, FETCH_SCAN rows at a
+ * time: the wave's responses with their packed answers (survey/packed.h,
+ * a bytea), in id order or by unit.  Bulk inserts (import, simulate, db
+ * copy) are kept in a COPY buffer and written by COPY FROM STDIN in
+ * binary every 4,000 responses and before any other statement of the
+ * connection, inside the caller's transaction (an import stays all or
+ * nothing).
  *
  * Transactions: READ COMMITTED.  A code is used exactly once across front
  * ends because its UPDATE ... WHERE used = 0 takes the row lock: a second
@@ -34,7 +33,7 @@
  * link an answer to a person"): every row carries the id of the
  * transaction that wrote it (xmin), and the WAL, its archive and any
  * replica keep the order of writes.  compact() rewrites the closed wave's
- * tokens, responses and answers in one transaction, so they carry that
+ * tokens and responses (with their answers) in one transaction, so they carry that
  * transaction's id instead, and CLUSTERs the tables so that no dead
  * version stays in their files; it cannot reach the WAL.
  */
@@ -56,14 +55,13 @@
 
 typedef struct pq pq_t;
 
-/* Bulk rows waiting for their COPY: the binary rows of both tables, and
- * for each response where its id sits in them. */
+/* Bulk rows waiting for their COPY: the binary rows of responses, and
+ * for each where its id sits in them. */
 typedef struct {
-    util_buf_t resp, ans;
+    util_buf_t resp;
     struct bulk_row {
         int64_t id;
         size_t roff;             /* its row in resp */
-        size_t aoff, aend;       /* its answers' rows in ans */
     } *rows;
     size_t n, cap;
 } bulk_t;
@@ -185,9 +183,46 @@ static const char *const migrations[] = {
     "CREATE INDEX import_batches_by_form ON import_batches(form_id);"
     "ALTER TABLE responses ADD COLUMN batch integer REFERENCES import_batches(id);"
     "CREATE INDEX responses_by_batch ON responses(batch) WHERE batch IS NOT NULL;",
+    /* 6 -> 7: each response's answers packed in one bytea, as on SQLite
+     * (store_sqlite.c says why; the layout is survey/packed.h's).  The
+     * packing is written here in PL/pgSQL, for this migration only (in
+     * pg_temp: it goes with the connection); it gives the bytes that
+     * packed_put() gives, every number bit for bit. */
+    "CREATE FUNCTION pg_temp.varint(v numeric) RETURNS bytea LANGUAGE plpgsql IMMUTABLE AS $f$"
+    "DECLARE b bytea := ''; c int; "
+    "BEGIN LOOP c := mod(v, 128)::int; v := div(v, 128); "
+    "  IF v > 0 THEN c := c + 128; END IF; b := b || set_byte('\\x00'::bytea, 0, c); "
+    "  EXIT WHEN v = 0; END LOOP; RETURN b; END $f$;"
+    "CREATE FUNCTION pg_temp.pack(rid bigint) RETURNS bytea LANGUAGE plpgsql STABLE AS $f$"
+    "DECLARE b bytea := ''; last int := -1; x record; tag int; v bigint; isint bool; "
+    "  d bytea; step int; "
+    "BEGIN FOR x IN SELECT i.pos, a.num, a.text FROM answers a JOIN items i ON i.id = a.item "
+    "    WHERE a.response = rid ORDER BY i.pos LOOP "
+    "  step := x.pos - last; last := x.pos; tag := 0; "
+    "  isint := x.num IS NOT NULL AND x.num <> 'NaN' AND x.num >= -9223372036854775808::float8 "
+    "    AND x.num < 9223372036854775808::float8 AND x.num = trunc(x.num) "
+    "    AND NOT (x.num = 0 AND float8send(x.num) <> float8send(0::float8)); "
+    "  IF isint THEN v := x.num::bigint; tag := 1; ELSIF x.num IS NOT NULL THEN tag := 2; END IF; "
+    "  IF x.text IS NOT NULL THEN "
+    "    IF isint AND x.text = v::text THEN tag := tag + 8; ELSE tag := tag + 4; END IF; END IF; "
+    "  IF step <= 15 THEN b := b || set_byte('\\x00'::bytea, 0, tag + 16 * step); "
+    "  ELSE b := b || set_byte('\\x00'::bytea, 0, tag) || pg_temp.varint(step); END IF; "
+    "  IF tag & 3 = 1 THEN "
+    "    b := b || pg_temp.varint(CASE WHEN v >= 0 THEN 2 * v::numeric ELSE -2 * v::numeric - 1 END); "
+    "  ELSIF tag & 3 = 2 THEN d := float8send(x.num); "
+    "    FOR k IN REVERSE 7..0 LOOP b := b || set_byte('\\x00'::bytea, 0, get_byte(d, k)); END LOOP; "
+    "  END IF; "
+    "  IF tag & 4 = 4 THEN b := b || convert_to(x.text, 'UTF8') || '\\x00'::bytea; END IF; "
+    "END LOOP; "
+    "RETURN CASE WHEN last < 0 THEN NULL ELSE b END; END $f$;"
+    "ALTER TABLE responses ADD COLUMN answers bytea;"
+    "UPDATE responses SET answers = pg_temp.pack(id);"
+    "DROP TABLE answers;"
+    "DROP FUNCTION pg_temp.pack(bigint);"
+    "DROP FUNCTION pg_temp.varint(numeric);",
 };
 /* the version each migration brings the schema to */
-static const int migration_to[] = {5, 6};
+static const int migration_to[] = {5, 6, 7};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] ==
                    sizeof migration_to / sizeof migration_to[0],
@@ -637,8 +672,7 @@ static void f_text(util_buf_t *b, const char *v)
     util_buf_add(b, v, n);
 }
 
-static int p_bulk_add(store_db_t *db, const store_resp_t *r, const store_answer_t *a, size_t n,
-                      err_t *err)
+static int p_bulk_add(store_db_t *db, const store_resp_t *r, err_t *err)
 {
     pdb_t *d = (pdb_t *)db;
     bulk_t *k = &d->bulk;
@@ -649,7 +683,7 @@ static int p_bulk_add(store_db_t *db, const store_resp_t *r, const store_answer_
     struct bulk_row *row = &k->rows[k->n++];
     row->id = r->id;
     row->roff = k->resp.len;
-    be16(&k->resp, 7);
+    be16(&k->resp, 8);
     f_int8(&k->resp, r->id);
     f_int4(&k->resp, r->form);
     f_int4(&k->resp, r->wave);
@@ -663,22 +697,12 @@ static int p_bulk_add(store_db_t *db, const store_resp_t *r, const store_answer_
         f_int4(&k->resp, (int)r->batch);
     else
         be32(&k->resp, (uint32_t)-1);
-    row->aoff = k->ans.len;
-    for (size_t i = 0; i < n; i++) {
-        be16(&k->ans, 4);
-        f_int8(&k->ans, r->id);
-        f_int4(&k->ans, a[i].item);
-        if (a[i].has_num) {
-            uint64_t bits;
-            memcpy(&bits, &a[i].num, 8);
-            be32(&k->ans, 8);
-            be64(&k->ans, bits);
-        } else {
-            be32(&k->ans, (uint32_t)-1);
-        }
-        f_text(&k->ans, a[i].text);
+    if (r->answers) {
+        be32(&k->resp, (uint32_t)r->alen);
+        util_buf_add(&k->resp, r->answers, r->alen);
+    } else {
+        be32(&k->resp, (uint32_t)-1);
     }
-    row->aend = k->ans.len;
     if (k->n >= BULK_RESPONSES || PQtransactionStatus(d->c) == PQTRANS_IDLE)
         return bulk_flush(d) ? fail(d, err) : 0;
     return 0;
@@ -693,7 +717,7 @@ static void put_id(util_buf_t *b, size_t off, int64_t id)
 }
 
 /* A new id for a row whose id is taken: the same wave, 40 new random bits,
- * written into its response and every one of its answers. */
+ * written into its row. */
 static void redraw(bulk_t *k, struct bulk_row *row)
 {
     uint64_t z = 0;
@@ -703,15 +727,6 @@ static void redraw(bulk_t *k, struct bulk_row *row)
     row->id = (row->id & ~(int64_t)((((uint64_t)1 << 40) - 1))) |
               (int64_t)(z & (((uint64_t)1 << 40) - 1));
     put_id(&k->resp, row->roff, row->id);
-    for (size_t off = row->aoff; off < row->aend;) {
-        put_id(&k->ans, off, row->id);
-        const unsigned char *p = (const unsigned char *)k->ans.s + off + 2;
-        for (int f = 0; f < 4; f++) {
-            uint32_t len = get32(p);
-            p += 4 + (len == (uint32_t)-1 ? 0 : len);
-        }
-        off = (size_t)(p - (const unsigned char *)k->ans.s);
-    }
 }
 
 static int by_id(const void *a, const void *b)
@@ -820,7 +835,6 @@ static int copy_in(pdb_t *d, const char *sql, const util_buf_t *rows)
 static void bulk_clear(bulk_t *k)
 {
     util_buf_reset(&k->resp);
-    util_buf_reset(&k->ans);
     k->n = 0;
 }
 
@@ -831,11 +845,8 @@ static int bulk_flush(pdb_t *d)
         return 0;
     int rc = bulk_unique(d);
     if (rc == 0)
-        rc = copy_in(d, "COPY responses(id, form, wave, unit, submitted_on, source, batch) FROM "
-                        "STDIN (FORMAT binary)", &k->resp);
-    if (rc == 0 && k->ans.len)
-        rc = copy_in(d, "COPY answers(response, item, num, text) FROM STDIN (FORMAT binary)",
-                     &k->ans);
+        rc = copy_in(d, "COPY responses(id, form, wave, unit, submitted_on, source, batch, "
+                        "answers) FROM STDIN (FORMAT binary)", &k->resp);
     bulk_clear(k);
     return rc;
 }
@@ -906,119 +917,44 @@ static int32_t c_int4(cur_t *c, int col)
     return (int32_t)get32((const unsigned char *)PQgetvalue(c->res, c->row, col));
 }
 
-/* Emits the answer at a's row for response rid. */
-static int emit_answer(cur_t *a, int64_t rid, int unit, store_emit_fn emit, void *ud)
-{
-    double num = 0;
-    int has_num = !PQgetisnull(a->res, a->row, 2);
-    if (has_num) {
-        uint64_t bits = get64((const unsigned char *)PQgetvalue(a->res, a->row, 2));
-        memcpy(&num, &bits, 8);
-    }
-    /* libpq ends every value with a NUL, binary ones too */
-    int null_text = PQgetisnull(a->res, a->row, 3);
-    return emit(ud, rid, unit, c_int4(a, 1), has_num, num,
-                null_text ? NULL : PQgetvalue(a->res, a->row, 3),
-                null_text ? 0 : (size_t)PQgetlength(a->res, a->row, 3));
-}
-
-/* 1 when form_id has fewer than a quarter of the wave's responses (a
- * self-assessment beside the staff's): the merge below would read every
- * answer of the wave to use a few, so its answers are looked up response
- * by response instead; 0 otherwise, -1 on error. */
-static int few_of_wave(pdb_t *d, const char *const *v)
-{
-    PGresult *r = PQexecParams(d->c, "SELECT count(*) FILTER (WHERE form IN (SELECT id FROM forms "
-                               "WHERE form_id = $1)), count(*) FROM responses WHERE wave = $2::int",
-                               2, NULL, v, NULL, NULL, 0);
-    int rc = -1;
-    if (PQresultStatus(r) == PGRES_TUPLES_OK)
-        rc = 4 * atol(PQgetvalue(r, 0, 0)) < atol(PQgetvalue(r, 0, 1));
-    else
-        note_res(d, r);
-    PQclear(r);
-    return rc;
-}
-
-/* Two cursors merged, both in id order with no sort, as on SQLite: the
- * wave's responses to the form (a walk of the responses' key over the
- * wave's id range) and every answer of that range (a walk of the answers'
- * key); answers of another form's responses in the range are skipped.  A
- * join made the planner guess the rows wrong and sort them all on disk.
- * By unit, the join it is: the server sorts (on disk when it must), the
- * client's memory stays the same. */
-static int scan_cursors(pdb_t *d, const char *form_id, int wave, int by_unit, store_emit_fn emit,
-                        void *ud, err_t *err)
+/* One cursor over the wave's responses to the form, with their packed
+ * answers, in id order (a walk of the responses' key over the wave's id
+ * range) or by unit (the server sorts, on disk when it must; the client's
+ * memory stays the same). */
+static int scan_cursor(pdb_t *d, const char *form_id, int wave, int by_unit, store_emit_fn emit,
+                       void *ud, err_t *err)
 {
     char w[16], lo[24], hi[24];
     snprintf(w, sizeof w, "%d", wave);
     snprintf(lo, sizeof lo, "%lld", (long long)((int64_t)(wave & 0x7FFFFF) << 40));
     snprintf(hi, sizeof hi, "%lld", (long long)((int64_t)((wave & 0x7FFFFF) + 1) << 40));
-    /* $5: 1 orders the join by unit first, 0 by id alone */
+    /* $5: 1 orders by unit first, 0 by id alone */
     const char *v[5] = {form_id, w, lo, hi, by_unit ? "1" : "0"};
-    cur_t r = {0}, a = {0};
-    int rc = -1, rs, as = 0;
-    if (!by_unit && few_of_wave(d, v) == 1)
-        by_unit = 2;             /* the join, in id order */
-    if (by_unit) {
-        /* the columns of the answers' cursor, and the unit last */
-        if (cur_open(d, &r, "SELECT r.id, a.item, a.num, a.text, coalesce(r.unit, 0) FROM "
-                     "responses r LEFT JOIN answers a ON a.response = r.id WHERE r.wave = $2::int "
-                     "AND r.id >= $3::bigint AND r.id < $4::bigint AND r.form IN (SELECT id FROM "
-                     "forms WHERE form_id = $1) ORDER BY coalesce(r.unit, 0) * $5::int, r.id, "
-                     "a.item", 5, v))
-            goto fail;
-        while ((rs = cur_next(&r)) == 1) {
-            int64_t rid = c_int8(&r, 0);
-            int unit = c_int4(&r, 4);
-            int x = PQgetisnull(r.res, r.row, 1) ? emit(ud, rid, unit, 0, 0, 0, NULL, 0)
-                                                  : emit_answer(&r, rid, unit, emit, ud);
-            if (x) {
-                rc = x;
-                goto out;
-            }
-        }
-        rc = rs < 0 ? -1 : 0;
-        goto check;
-    }
-    if (cur_open(d, &r, "SELECT id, coalesce(unit, 0) FROM responses WHERE wave = $2::int AND "
-                 "id >= $3::bigint AND id < $4::bigint AND form IN (SELECT id FROM forms WHERE "
-                 "form_id = $1) ORDER BY id", 4, v) ||
-        cur_open(d, &a, "SELECT response, item, num, text FROM answers WHERE response >= "
-                 "$1::bigint AND response < $2::bigint ORDER BY response, item", 2, v + 2))
+    cur_t r = {0};
+    int rc = -1, rs;
+    if (cur_open(d, &r, "SELECT id, coalesce(unit, 0), form, answers FROM responses WHERE wave = "
+                 "$2::int AND id >= $3::bigint AND id < $4::bigint AND form IN (SELECT id FROM "
+                 "forms WHERE form_id = $1) ORDER BY coalesce(unit, 0) * $5::int, id", 5, v))
         goto fail;
-    as = cur_next(&a);
     while ((rs = cur_next(&r)) == 1) {
-        int64_t rid = c_int8(&r, 0);
-        int unit = c_int4(&r, 1), any = 0, x = 0;
-        for (; as == 1 && x == 0; as = cur_next(&a)) {
-            int64_t arid = c_int8(&a, 0);
-            if (arid > rid)
-                break;
-            if (arid < rid)
-                continue;        /* another form's response */
-            x = emit_answer(&a, rid, unit, emit, ud);
-            any = 1;
-        }
-        if (x == 0 && !any)
-            x = emit(ud, rid, unit, 0, 0, 0, NULL, 0);
+        int null = PQgetisnull(r.res, r.row, 3);
+        int x = emit(ud, c_int8(&r, 0), c_int4(&r, 1), c_int4(&r, 2),
+                     null ? NULL : PQgetvalue(r.res, r.row, 3),
+                     null ? 0 : (size_t)PQgetlength(r.res, r.row, 3));
         if (x) {
             rc = x;
             goto out;
         }
-        if (as < 0)
-            break;
     }
-    rc = rs < 0 || as < 0 ? -1 : 0;
-check:
-    if (rc == 0)
+    if (rs == 0) {
+        rc = 0;
         goto out;
+    }
 fail:
     err_set(err, ERR_DB, _("reading responses: %s"), d->msg ? d->msg : "?");
     rc = -1;
 out:
     cur_close(&r);
-    cur_close(&a);
     return rc;
 }
 
@@ -1033,7 +969,7 @@ static int p_scan(store_db_t *db, const char *form_id, int wave, int by_unit, st
     int own = PQtransactionStatus(d->c) == PQTRANS_IDLE;
     if (own && run(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
         return fail(d, err);
-    int rc = scan_cursors(d, form_id, wave, by_unit, emit, ud, err);
+    int rc = scan_cursor(d, form_id, wave, by_unit, emit, ud, err);
     if (own)
         run(d, rc < 0 ? "ROLLBACK" : "COMMIT");
     return rc;
@@ -1049,7 +985,6 @@ static void p_close(store_db_t *db)
     for (int i = 0; i < KEEP_MAX; i++)
         free_q(d->keep[i].q);
     util_buf_free(&d->bulk.resp);
-    util_buf_free(&d->bulk.ans);
     free(d->bulk.rows);
     if (d->c)
         PQfinish(d->c);
@@ -1254,7 +1189,7 @@ static int p_lock(store_db_t *db, const char *key, err_t *err)
     return rc ? fail(d, err) : 0;
 }
 
-/* A closed wave: its tokens, responses and answers are written again in
+/* A closed wave: its tokens and responses (answers and all) are written again in
  * one transaction, so each carries that transaction's id (xmin) instead
  * of the one it was stored with (which was shared by a response and the
  * code it used, and grew with the order of arrival); then every table
@@ -1269,8 +1204,6 @@ static int p_compact(store_db_t *db, int wave, err_t *err)
     static const char *const rewrite[] = {
         "UPDATE tokens SET used = used WHERE wave = $1::int",
         "UPDATE responses SET source = source WHERE wave = $1::int",
-        ("UPDATE answers SET num = num WHERE response >= ($1::bigint << 40) "
-         "AND response < (($1::bigint + 1) << 40)"),
     };
     if (run(d, "BEGIN"))
         return fail(d, err);
@@ -1287,7 +1220,6 @@ static int p_compact(store_db_t *db, int wave, err_t *err)
     }
     if (run(d, "COMMIT") || run(d, "CLUSTER tokens USING tokens_pkey") ||
         run(d, "CLUSTER responses USING responses_pkey") ||
-        run(d, "CLUSTER answers USING answers_pkey") ||
         run(d, "VACUUM FULL drafts, draft_answers, secrets, ballots, entry_rows"))
         return fail(d, err);
     return 0;

@@ -11,7 +11,7 @@
  *    there after a power cut, not only after a process crash.  (The web
  *    server's writer uses NORMAL, and its commits reach the disk through
  *    the checkpoint that follows each one: s_sync_at_checkpoint.)
- *  - foreign_keys=ON: answers cannot outlive their response, responses
+ *  - foreign_keys=ON: a draft's answers cannot outlive it, responses
  *    cannot point at a unit or wave that does not exist.
  *  - busy_timeout: a second writer (import during serve) waits its turn
  *    instead of showing "database is locked" to anyone.
@@ -44,6 +44,7 @@
 
 #include "base/i18n.h"
 #include "base/util.h"
+#include "survey/packed.h"
 #include "survey/store.h"
 #include "survey/walwipe.h"
 
@@ -231,6 +232,16 @@ static const char *const migrations[] = {
     "CREATE INDEX import_batches_by_form ON import_batches(form_id);"
     "ALTER TABLE responses ADD COLUMN batch INTEGER REFERENCES import_batches(id);"
     "CREATE INDEX responses_by_batch ON responses(batch) WHERE batch IS NOT NULL;",
+    /* 6 -> 7: each response's answers packed in one value (survey/packed.h,
+     * doc/STORAGE.md) instead of one answers row each: a scan reads one
+     * row per response, and the file is a fraction of the size.  Every
+     * answer moves bit for bit (pack_answers() is this program's SQL
+     * function, open); a response without answers keeps NULL.  The table
+     * goes, so nothing can write answers that the scan would not see. */
+    "ALTER TABLE responses ADD COLUMN answers BLOB;"
+    "UPDATE responses SET answers = (SELECT pack_answers(i.pos, a.num, a.text) FROM answers a "
+    "  JOIN items i ON i.id = a.item WHERE a.response = responses.id);"
+    "DROP TABLE answers;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -438,6 +449,77 @@ static void sql_iso_week(sqlite3_context *cx, int argc, sqlite3_value **argv)
     sqlite3_result_text(cx, w, -1, SQLITE_TRANSIENT);
 }
 
+/* pack_answers(pos, num, text): the aggregate that packs the answers of
+ * one response in the migration to schema 7, in the order of pos whatever
+ * order they come in; NULL when there are none.  A text holding a NUL or
+ * two answers to one position fail the migration. */
+typedef struct {
+    packed_ans_t *a;
+    size_t n, cap;
+    util_buf_t texts;
+    size_t *toff;
+} pack_agg_t;
+
+static void pack_step(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    pack_agg_t *g = sqlite3_aggregate_context(cx, sizeof *g);
+    if (!g)
+        return;
+    if (g->n == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 64;
+        g->a = util_xrealloc(g->a, g->cap * sizeof *g->a);
+        g->toff = util_xrealloc(g->toff, g->cap * sizeof *g->toff);
+    }
+    packed_ans_t *a = &g->a[g->n];
+    a->pos = sqlite3_value_int(argv[0]);
+    a->has_num = sqlite3_value_type(argv[1]) != SQLITE_NULL;
+    a->num = a->has_num ? sqlite3_value_double(argv[1]) : 0;
+    a->text = NULL;
+    a->tlen = 0;
+    g->toff[g->n] = (size_t)-1;
+    if (sqlite3_value_type(argv[2]) != SQLITE_NULL) {
+        const char *t = (const char *)sqlite3_value_text(argv[2]);
+        a->tlen = (size_t)sqlite3_value_bytes(argv[2]);
+        g->toff[g->n] = g->texts.len;
+        util_buf_add(&g->texts, t ? t : "", a->tlen);
+        util_buf_addc(&g->texts, '\0');
+    }
+    g->n++;
+}
+
+static int pack_cmp(const void *x, const void *y)
+{
+    const packed_ans_t *a = x, *b = y;
+    return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static void pack_final(sqlite3_context *cx)
+{
+    pack_agg_t *g = sqlite3_aggregate_context(cx, 0);
+    if (!g || g->n == 0) {
+        sqlite3_result_null(cx);
+        return;
+    }
+    for (size_t i = 0; i < g->n; i++)
+        g->a[i].text = g->toff[i] == (size_t)-1 ? NULL : g->texts.s + g->toff[i];
+    qsort(g->a, g->n, sizeof *g->a, pack_cmp);
+    util_buf_t b = {0};
+    err_t err = {0};
+    int last = -1, rc = 0;
+    for (size_t i = 0; i < g->n && rc == 0; i++)
+        rc = packed_put(&b, &last, &g->a[i], &err);
+    if (rc)
+        sqlite3_result_error(cx, err.msg, -1);
+    else
+        sqlite3_result_blob(cx, b.s, (int)b.len, SQLITE_TRANSIENT);
+    err_clear(&err);
+    util_buf_free(&b);
+    util_buf_free(&g->texts);
+    free(g->a);
+    free(g->toff);
+}
+
 /* SQLite's allocation statistics take a global mutex on every malloc and
  * free (1% of an import); nothing reads them.  Only possible before SQLite
  * initialises, so on the first open, which every command reaches from its
@@ -501,6 +583,8 @@ static int s_open(const char *path, int create, store_db_t **out, err_t *err)
     s_busy_wait(&d->base, 10000);
     sqlite3_create_function(d->db, "iso_week", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                             sql_iso_week, NULL, NULL);
+    sqlite3_create_function(d->db, "pack_answers", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            NULL, pack_step, pack_final);
     if (pragmas(d, path, err))
         goto fail;
     if (!create) {
@@ -695,88 +779,55 @@ static int s_compact(store_db_t *db, int wave, err_t *err)
 
 /* ---- the scan ---- */
 
-/* The scan reads every answer of a wave, tens of millions at province
- * scale.  Two cursors are merged, both in id order with no sort: the
- * wave's responses (a rowid walk of the small responses table) and the
- * answers of the id range they span (one walk of the answers' primary
- * key).  A join would instead seek each response's answers, which made
- * SQLite's share of the scan 1.6 times a bare SELECT of the same answers;
- * and through the (wave, form) index SQLite would gather the whole wave in
- * a temporary b-tree to order it, in memory that grows with the answers.
- * Answers of other waves or forms inside the range are read and skipped:
- * waves are collected one after the other, so there are few.  By unit,
- * the responses come out of id order and each one's answers are sought. */
+/* The scan reads every response of a wave, with its packed answers: one
+ * walk of the responses table in rowid (id) order over the wave's id range
+ * (ids carry the wave in their high bits, store.c), the rows of other
+ * forms skipped.  Through the (wave, form) index SQLite would
+ * instead gather the whole wave in a temporary b-tree to order it, in
+ * memory that grows with the answers.  By unit, the ids come out of the
+ * index in unit order (a sort of ids and units only) and each response's
+ * answers are sought by id. */
 static int s_scan(store_db_t *db, const char *form_id, int wave, int by_unit, store_emit_fn emit,
                   void *ud, err_t *err)
 {
     sdb_t *d = (sdb_t *)db;
-    int rc = -1;
+    int rc = -1, step;
     sqlite3_stmt *st = NULL, *sa = NULL;
-    static const char *const in_wave =
-        "FROM responses NOT INDEXED WHERE form IN (SELECT id FROM forms WHERE form_id = ?1) "
-        "AND wave = ?2";
-    char *q = util_fmt("SELECT min(id), max(id) %s", in_wave);
+    char *q = util_fmt("SELECT id, coalesce(unit, 0), form%s FROM responses %s WHERE form IN (SELECT "
+                       "id FROM forms WHERE form_id = ?1) AND wave = ?2 AND id >= ?3 AND id < ?4 "
+                       "ORDER BY %s",
+                       by_unit ? "" : ", answers", by_unit ? "" : "NOT INDEXED",
+                       by_unit ? "coalesce(unit, 0), id" : "id");
     int bad = sqlite3_prepare_v2(d->db, q, -1, &st, NULL) != SQLITE_OK;
     free(q);
-    if (bad)
+    if (bad || (by_unit && sqlite3_prepare_v2(d->db, "SELECT answers FROM responses WHERE id = ?1",
+                                              -1, &sa, NULL) != SQLITE_OK))
         goto fail;
     sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, wave);
-    if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL) {
-        rc = 0;                  /* no responses */
-        goto cleanup;
-    }
-    sqlite3_int64 first = sqlite3_column_int64(st, 0), last = sqlite3_column_int64(st, 1);
-    sqlite3_finalize(st);
-    st = NULL;
-    q = util_fmt("SELECT id, coalesce(unit, 0) %s ORDER BY %s", in_wave,
-                 by_unit ? "coalesce(unit, 0), id" : "id");
-    bad = sqlite3_prepare_v2(d->db, q, -1, &st, NULL) != SQLITE_OK;
-    free(q);
-    if (bad || sqlite3_prepare_v2(d->db, "SELECT response, item, num, text FROM answers "
-                                         "WHERE response BETWEEN ?1 AND ?2 ORDER BY response",
-                                  -1, &sa, NULL) != SQLITE_OK)
-        goto fail;
-    sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, wave);
-    sqlite3_bind_int64(sa, 1, first);
-    sqlite3_bind_int64(sa, 2, last);
-    int astep = by_unit ? SQLITE_DONE : sqlite3_step(sa), step;
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)(wave & 0x7FFFFF) << 40);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)((wave & 0x7FFFFF) + 1) << 40);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 rid = sqlite3_column_int64(st, 0);
-        int unit = sqlite3_column_int(st, 1), any = 0;
+        sqlite3_stmt *from = st;
+        int col = 3;
         if (by_unit) {
             sqlite3_reset(sa);
             sqlite3_bind_int64(sa, 1, rid);
-            sqlite3_bind_int64(sa, 2, rid);
-            astep = sqlite3_step(sa);
+            if (sqlite3_step(sa) != SQLITE_ROW)
+                goto fail;
+            from = sa;
+            col = 0;
         }
-        for (; astep == SQLITE_ROW; astep = sqlite3_step(sa)) {
-            sqlite3_int64 arid = sqlite3_column_int64(sa, 0);
-            if (arid > rid)
-                break;
-            if (arid < rid)
-                continue;        /* another wave's or form's response */
-            int has_num = sqlite3_column_type(sa, 2) != SQLITE_NULL;
-            const char *t = (const char *)sqlite3_column_text(sa, 3);
-            int r = emit(ud, rid, unit, sqlite3_column_int(sa, 1), has_num,
-                         has_num ? sqlite3_column_double(sa, 2) : 0,
-                         t, t ? (size_t)sqlite3_column_bytes(sa, 3) : 0);
-            if (r) {
-                rc = r;
-                goto cleanup;
-            }
-            any = 1;
-        }
-        if (astep != SQLITE_ROW && astep != SQLITE_DONE)
-            break;
-        int r = any ? 0 : emit(ud, rid, unit, 0, 0, 0, NULL, 0);
+        const void *blob = sqlite3_column_blob(from, col);
+        int r = emit(ud, rid, sqlite3_column_int(st, 1), sqlite3_column_int(st, 2), blob,
+                     blob ? (size_t)sqlite3_column_bytes(from, col) : 0);
         if (r) {
             rc = r;
             goto cleanup;
         }
     }
-    if (step != SQLITE_DONE || (astep != SQLITE_ROW && astep != SQLITE_DONE))
+    if (step != SQLITE_DONE)
         goto fail;
     rc = 0;
     goto cleanup;

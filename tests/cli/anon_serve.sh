@@ -44,12 +44,14 @@ PY
 sed 's/-//g' codes.txt >codes_norm.txt
 for c in $(cat codes_norm.txt); do printf '%s' "$c" | sha256sum | cut -d' ' -f1; done >hashes.txt
 if pg_backend; then
-    "$(dirname "$PSQL")/pg_dump" -a -t gapsurvey.responses -t gapsurvey.answers "$GAPSURVEY_DB" >dump.sql
-    { columns responses; columns answers; } | sed 's/^/ /' >schema.sql
+    "$(dirname "$PSQL")/pg_dump" -a -t gapsurvey.responses "$GAPSURVEY_DB" >dump.sql
+    columns responses | sed 's/^/ /' >schema.sql
 else
-    sqlite3 "$GAPSURVEY_DB" '.dump responses' '.dump answers' >dump.sql
-    sqlite3 "$GAPSURVEY_DB" "select sql from sqlite_master where name in ('responses','answers')" >schema.sql
+    sqlite3 "$GAPSURVEY_DB" '.dump responses' >dump.sql
+    sqlite3 "$GAPSURVEY_DB" "select sql from sqlite_master where name = 'responses'" >schema.sql
 fi
+# the answers packed in responses.answers, decoded: their texts as stored
+asql "SELECT response, item, num, text FROM answers" >>dump.sql
 run "$GS" export --form staff-opinion --format csv -o e.csv
 run "$GS" export --form staff-opinion --format json -o e.json
 run "$GS" analyze --json

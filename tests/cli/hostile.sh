@@ -153,7 +153,7 @@ status "answers with hostile text are imported" 0
 same "SQL-looking text is data: the units table is intact" \
     "$(sqlite3 "$GAPSURVEY_DB" 'select count(*) from units')" 5
 same "SQL-looking answers are stored as text" \
-    "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from answers where text like '%DELETE FROM answers%'")" 5
+    "$(asql "select count(*) from answers where text like '%DELETE FROM answers%'")" 5
 touch marker
 mkdir -p o/a/b
 run "$GS" report --out o/a/b/rep --lang en

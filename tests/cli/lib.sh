@@ -73,13 +73,25 @@ if [ "${GS_BACKEND:-sqlite}" = pg ]; then
     pg_newdb || { echo "not ok - cannot create a PostgreSQL database"; exit 1; }
     export GAPSURVEY_DB="$NEWDB"
 fi
-# sql QUERY: one query on the database under test, rows as a|b
+# sql QUERY: one query on the database under test, rows as a|b.  A query
+# that reads or writes the answers table (gone since schema 7: each
+# response's answers are packed in responses.answers) runs through asql.
 sql() {
+    if echo "$1" | grep -Eqi '(from|join|update|into)[[:space:]]+answers([^_a-z]|$)'; then
+        asql "$1"
+        return
+    fi
     case "$GAPSURVEY_DB" in
     postgres://*|postgresql://*)
         PGOPTIONS='-c search_path=gapsurvey' "$PSQL" "$GAPSURVEY_DB" -qAtX -F'|' -c "$1" ;;
     *) sqlite3 "$GAPSURVEY_DB" "$1" ;;
     esac
+}
+# asql QUERY: QUERY with a table answers(response, item, num, text) made
+# from the packed answers first (tools/answers.py; on PostgreSQL a
+# temporary table); a statement that changes it writes it back packed
+asql() {
+    PSQL="$PSQL" /usr/bin/python3 "$ROOT/tools/answers.py" query "$GAPSURVEY_DB" "$1"
 }
 # pg_backend: true when the database under test is PostgreSQL
 pg_backend() {

@@ -53,10 +53,10 @@ st=$?
 same "the staff responses are stored (desktop, paged with a draft, paged without script)" "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from responses r join forms f on f.id = r.form where f.form_id = 'staff-opinion'")" 3
 # ids are random, so the three are told apart by nothing: each must hold
 # every Likert answer (38), the paged ones included
-same "every Likert answer in each, the paged ones included" "$(sqlite3 "$GAPSURVEY_DB" "select group_concat(n, ' ') from (select count(*) as n from answers a join items i on i.id = a.item join responses r on r.id = a.response where i.dimension is not null and i.form = (select id from forms where form_id = 'staff-opinion') group by r.id)")" "38 38 38"
-same "with every Likert answer (38 each)" "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from answers a join items i on i.id = a.item where i.dimension is not null and i.form = (select id from forms where form_id = 'staff-opinion')")" 114
-same "the relevant follow-up is kept" "$(sqlite3 "$GAPSURVEY_DB" "select text from answers a join items i on i.id = a.item where i.name = 'ef3_why'")" "The complaint window backlog"
-same "the text stored as typed" "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from answers where text = '<script>alert(\"x\")</script> 建议加强培训'")" 1
+same "every Likert answer in each, the paged ones included" "$(asql "select group_concat(n, ' ') from (select count(*) as n from answers a join items i on i.id = a.item join responses r on r.id = a.response where i.dimension is not null and i.form = (select id from forms where form_id = 'staff-opinion') group by r.id)")" "38 38 38"
+same "with every Likert answer (38 each)" "$(asql "select count(*) from answers a join items i on i.id = a.item where i.dimension is not null and i.form = (select id from forms where form_id = 'staff-opinion')")" 114
+same "the relevant follow-up is kept" "$(asql "select text from answers a join items i on i.id = a.item where i.name = 'ef3_why'")" "The complaint window backlog"
+same "the text stored as typed" "$(asql "select count(*) from answers where text = '<script>alert(\"x\")</script> 建议加强培训'")" 1
 same "the corrected self-assessment is stored once" "$(sqlite3 "$GAPSURVEY_DB" "select count(*) from responses r join forms f on f.id = r.form where f.form_id = 'five-type-self'")" 1
 same "every code is used" "$(sqlite3 "$GAPSURVEY_DB" "select sum(used) from tokens")" 4
 

@@ -80,7 +80,7 @@ GAPSURVEY_DB="$T/plant.db" run "$GS" init
 GAPSURVEY_DB="$T/plant.db" run "$GS" simulate --plant U07:planning:-15
 status "simulate --plant U07:planning:-15" 0
 planning_mean() {   # WHERE clause on the unit code
-    sqlite3 "$T/plant.db" "SELECT avg(a.num) FROM answers a JOIN items i ON i.id = a.item
+    GAPSURVEY_DB="$T/plant.db" asql "SELECT avg(a.num) FROM answers a JOIN items i ON i.id = a.item
         JOIN responses r ON r.id = a.response JOIN units u ON u.id = r.unit
         WHERE i.dimension = 'planning' AND i.reverse = 0 AND $1"
 }

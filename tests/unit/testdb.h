@@ -2,7 +2,9 @@
  * testdb: what the unit tests that need a database share: a scratch
  * directory with a fresh store holding one form, wave "2026" and unit
  * "U01", a number from a query run on its own connection (so it sees only
- * what was committed), and removing it all.  Include after cmocka.h.
+ * what was committed; the query may read a table answers(response, item,
+ * num, text), made from the packed answers first), and removing it all.
+ * Include after cmocka.h.
  */
 #ifndef GS_TESTDB_H
 #define GS_TESTDB_H
@@ -15,6 +17,7 @@
 #include "base/err.h"
 #include "base/util.h"
 #include "survey/form.h"
+#include "survey/packed.h"
 #include "survey/store.h"
 
 typedef struct {
@@ -75,12 +78,57 @@ static inline void testdb_close(testdb_t *t)
     free(t->path);
 }
 
+/* A temporary table answers(response, item, num, text) on db, unpacked
+ * from responses.answers (survey/packed.h), item ids from positions. */
+static inline void testdb_unpack(sqlite3 *db)
+{
+    sqlite3_stmt *r, *item, *ins;
+    err_t err = {0};
+    assert_int_equal(sqlite3_exec(db, "CREATE TEMP TABLE answers(response INTEGER, item INTEGER, "
+                                      "num REAL, text TEXT)", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, form, answers FROM responses", -1, &r,
+                                        NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT id FROM items WHERE form = ?1 AND pos = ?2",
+                                        -1, &item, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO temp.answers VALUES (?1, ?2, ?3, ?4)", -1,
+                                        &ins, NULL), SQLITE_OK);
+    while (sqlite3_step(r) == SQLITE_ROW) {
+        packed_it_t it;
+        packed_ans_t a;
+        int k;
+        packed_begin(&it, sqlite3_column_blob(r, 2), (size_t)sqlite3_column_bytes(r, 2));
+        while ((k = packed_next(&it, &a, &err)) == 1) {
+            sqlite3_bind_int(item, 1, sqlite3_column_int(r, 1));
+            sqlite3_bind_int(item, 2, a.pos);
+            assert_int_equal(sqlite3_step(item), SQLITE_ROW);
+            sqlite3_bind_int64(ins, 1, sqlite3_column_int64(r, 0));
+            sqlite3_bind_int(ins, 2, sqlite3_column_int(item, 0));
+            sqlite3_reset(item);
+            if (a.has_num)
+                sqlite3_bind_double(ins, 3, a.num);
+            else
+                sqlite3_bind_null(ins, 3);
+            if (a.text)
+                sqlite3_bind_text(ins, 4, a.text, (int)a.tlen, SQLITE_TRANSIENT);
+            else
+                sqlite3_bind_null(ins, 4);
+            assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+            sqlite3_reset(ins);
+        }
+        assert_int_equal(k, 0);
+    }
+    sqlite3_finalize(r);
+    sqlite3_finalize(item);
+    sqlite3_finalize(ins);
+}
+
 /* The first column of the first row of sql. */
 static inline long testdb_count(const testdb_t *t, const char *sql)
 {
     sqlite3 *db;
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+    testdb_unpack(db);
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     long n = sqlite3_column_int64(st, 0);

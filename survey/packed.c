@@ -1,0 +1,178 @@
+/*
+ * packed: one response's answers in one value, and back (the layout is in
+ * packed.h).  Most answers of a survey are small integers whose text is
+ * their digits (select_one codes, ratings): those take two bytes, a tag
+ * and the number.  Doubles are kept as their 8 bytes so that every value
+ * comes back bit for bit (-0.0 and NaN payloads included), and texts as
+ * they are.  The decoder checks every length against the blob's end.
+ */
+#include "survey/packed.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/i18n.h"
+
+enum {
+    NUM_NONE = 0,
+    NUM_INT = 1,
+    NUM_DOUBLE = 2,
+    NUM_MASK = 3,
+    HAS_TEXT = 4,
+    TEXT_DIGITS = 8
+};
+
+static void put_varint(util_buf_t *b, uint64_t v)
+{
+    char c[10];
+    size_t n = 0;
+    do {
+        c[n++] = (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    util_buf_add(b, c, n);
+}
+
+/* 0, or -1 when the varint runs past the end or beyond 64 bits */
+static int get_varint(packed_it_t *it, uint64_t *v)
+{
+    *v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (it->p == it->end)
+            return -1;
+        unsigned char c = *it->p++;
+        if (shift == 63 && c > 1)
+            return -1;
+        *v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return 0;
+    }
+    return -1;
+}
+
+/* The integer num is exactly, if it is one (-0.0 is not: its sign would
+ * be lost). */
+static int as_int(double num, int64_t *v)
+{
+    if (!(num >= -9223372036854775808.0 && num < 9223372036854775808.0))
+        return 0;                /* NaN, infinities and out of range */
+    *v = (int64_t)num;
+    return (double)*v == num && !(num == 0 && signbit(num));
+}
+
+int packed_put(util_buf_t *b, int *last, const packed_ans_t *a, err_t *err)
+{
+    if (a->pos <= *last) {
+        err_set(err, ERR_INPUT, _("storing answers: item position %d does not follow %d"), a->pos,
+                *last);
+        return -1;
+    }
+    if (a->text && memchr(a->text, '\0', a->tlen)) {
+        err_set(err, ERR_INPUT, _("storing answers: a text holds a NUL byte"));
+        return -1;
+    }
+    uint64_t step = (uint64_t)((int64_t)a->pos - *last);
+    int64_t v = 0;
+    int kind = !a->has_num ? NUM_NONE : as_int(a->num, &v) ? NUM_INT : NUM_DOUBLE;
+    int tag = kind;
+    if (a->text) {
+        char d[24];
+        int n = kind == NUM_INT ? snprintf(d, sizeof d, "%" PRId64, v) : -1;
+        tag |= n >= 0 && (size_t)n == a->tlen && memcmp(d, a->text, a->tlen) == 0 ? TEXT_DIGITS
+                                                                                : HAS_TEXT;
+    }
+    util_buf_addc(b, (char)(tag | (step <= 15 ? (int)step << 4 : 0)));
+    if (step > 15)
+        put_varint(b, step);
+    if (kind == NUM_INT) {
+        put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));   /* zigzag */
+    } else if (kind == NUM_DOUBLE) {
+        uint64_t bits;
+        char c[8];
+        memcpy(&bits, &a->num, 8);
+        for (int i = 0; i < 8; i++)
+            c[i] = (char)(bits >> (8 * i));
+        util_buf_add(b, c, 8);
+    }
+    if (tag & HAS_TEXT)
+        util_buf_add(b, a->text, a->tlen + 1);
+    *last = a->pos;
+    return 0;
+}
+
+void packed_begin(packed_it_t *it, const void *blob, size_t n)
+{
+    it->p = blob;
+    it->end = blob ? it->p + n : it->p;
+    it->pos = -1;
+}
+
+static int damaged(packed_it_t *it, err_t *err)
+{
+    err_set(err, ERR_DB, _("a stored response's answers are damaged (at position %d)"), it->pos);
+    it->p = it->end;             /* nothing more comes out of it */
+    return -1;
+}
+
+int packed_next(packed_it_t *it, packed_ans_t *a, err_t *err)
+{
+    if (it->p == it->end)
+        return 0;
+    int tag = *it->p++;
+    uint64_t step = (unsigned)tag >> 4;
+    if (step == 0 && get_varint(it, &step))
+        return damaged(it, err);
+    int kind = tag & NUM_MASK;
+    if (step == 0 || step > (uint64_t)((int64_t)INT32_MAX - it->pos) || kind == NUM_MASK ||
+        (tag & (HAS_TEXT | TEXT_DIGITS)) == (HAS_TEXT | TEXT_DIGITS) ||
+        ((tag & TEXT_DIGITS) && kind != NUM_INT))
+        return damaged(it, err);
+    it->pos += (int)step;
+    a->pos = it->pos;
+    a->has_num = kind != NUM_NONE;
+    a->num = 0;
+    a->text = NULL;
+    a->tlen = 0;
+    if (kind == NUM_INT) {
+        uint64_t z;
+        if (get_varint(it, &z))
+            return damaged(it, err);
+        int64_t v = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+        a->num = (double)v;
+        if (tag & TEXT_DIGITS) {
+            a->tlen = (size_t)snprintf(it->digits, sizeof it->digits, "%" PRId64, v);
+            a->text = it->digits;
+        }
+    } else if (kind == NUM_DOUBLE) {
+        if (it->end - it->p < 8)
+            return damaged(it, err);
+        uint64_t bits = 0;
+        for (int i = 0; i < 8; i++)
+            bits |= (uint64_t)it->p[i] << (8 * i);
+        memcpy(&a->num, &bits, 8);
+        it->p += 8;
+    }
+    if (tag & HAS_TEXT) {
+        const unsigned char *nul = memchr(it->p, '\0', (size_t)(it->end - it->p));
+        if (!nul)
+            return damaged(it, err);
+        a->text = (const char *)it->p;
+        a->tlen = (size_t)(nul - it->p);
+        it->p = nul + 1;
+    }
+    return 1;
+}
+
+long packed_count(const void *blob, size_t n, err_t *err)
+{
+    packed_it_t it;
+    packed_ans_t a;
+    long k = 0;
+    int r;
+    packed_begin(&it, blob, n);
+    while ((r = packed_next(&it, &a, err)) == 1)
+        k++;
+    return r < 0 ? -1 : k;
+}
