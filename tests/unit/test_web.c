@@ -245,8 +245,10 @@ static void test_console(void **state)
         {(char *)"U02", (char *)"=HYPERLINK(\"x\")", -1, 0},
         {(char *)"U03", (char *)"丙", 20, 0},
     };
-    console_count_t counts[] = {{8, 5, 0, 0}, {4, 0, 1, 1}, {0, 0, 1, 0}};
-    console_form_t form = {(char *)"staff", (char *)"Staff <survey>", counts, 14, 2, 16, 0, 2};
+    /* invited, used, responses, hidden, small */
+    console_count_t counts[] = {{8, 5, 5, 0, 0}, {4, 2, 0, 1, 1}, {0, 0, 0, 1, 0}};
+    /* 16 responses, of them 7 with codes (paper forms use none): 7 / 14 invited */
+    console_form_t form = {(char *)"staff", (char *)"Staff <survey>", counts, 14, 2, 7, 16, 0, 2};
     char *waves[] = {(char *)"2025", (char *)"2026 春"};
     console_t c = {waves, 2, waves[1], 1, 0, 5, units, 3, -1, &form, 1, 1,
                    (char *)"Self", 1, "2026-03-05 14:32"};
@@ -271,7 +273,7 @@ static void test_console(void **state)
                                 "<td class=\"n\">2</td>"));
     assert_non_null(strstr(b.s, "<tr><th>Total</th><th class=\"n\">&ndash;</th>"
                                 "<th class=\"n\">14</th><th class=\"n\">16</th>"
-                                "<th class=\"n\">&ndash;</th><th class=\"n\">114.3%</th>"
+                                "<th class=\"n\">&ndash;</th><th class=\"n\">50.0%</th>"
                                 "<th class=\"t\">1 of 3</th><th class=\"t\">1 not started</th></tr>"));
     /* links keep the wave (encoded) and the language */
     assert_non_null(strstr(b.s, "href=\"/admin?wave=2025&amp;lang=en\">2025</a>"));
@@ -290,7 +292,7 @@ static void test_console(void **state)
     /* the formula neutralised; the small unit as on the page */
     assert_non_null(strstr(b.s, "U02,\"'=HYPERLINK(\"\"x\"\")\",,4,fewer than 5,,,Not yet,Started\r\n"));
     assert_non_null(strstr(b.s, "U03,丙,20,0,not shown,,,Not yet,Started\r\n"));
-    assert_non_null(strstr(b.s, ",Total,,,14,16,,114.3%,1 of 3,1 not started\r\n"));
+    assert_non_null(strstr(b.s, ",Total,,,14,16,,50.0%,1 of 3,1 not started\r\n"));
     util_buf_free(&b);
 
     /* a total under min_n (every unit with responses hidden) is hidden too */
