@@ -48,7 +48,10 @@ enum { STORE_Q_ERR = -1, STORE_Q_DONE = 0, STORE_Q_ROW = 1 };
 /* Transactions (begin's mode) */
 enum {
     STORE_TX_WRITE,      /* a write transaction; on SQLite the write lock at once */
-    STORE_TX_SNAPSHOT    /* reads that see one snapshot until commit or rollback */
+    STORE_TX_SNAPSHOT,   /* reads that see one snapshot until commit or rollback */
+    STORE_TX_READS       /* reads that need no common snapshot: a transaction only
+                            where that is cheaper than none (SQLite: one WAL read
+                            lock; PostgreSQL: none, a BEGIN costs a round trip) */
 };
 
 /* One response for a bulk insert (import, simulate, db copy).  week,
@@ -135,6 +138,16 @@ struct store_driver {
      * the same key (an import of one file), NULL when writers queue
      * anyway (SQLite). */
     int (*lock)(store_db_t *db, const char *key, err_t *err);
+    /* Optional (NULL: store.c runs the statements one by one in a
+     * transaction of its own): sql, a kept statement that writes, run n
+     * times in one transaction that group() begins and commits, outside any
+     * other, all in one round trip (PostgreSQL: pipeline mode).  Before
+     * the i-th run bind(ud, i, q) binds its values; changed[i] gets the
+     * rows it changed.  0 once committed; -1 with err when nothing was:
+     * one failing run fails them all. */
+    int (*group)(store_db_t *db, const char *sql, size_t n,
+                 void (*bind)(void *ud, size_t i, store_q_t *q), void *ud, long *changed,
+                 err_t *err);
 };
 
 /* The entries every driver has, named by one rule: the driver's prefix p,
