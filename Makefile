@@ -205,9 +205,9 @@ check-detector: check-deps $(BIN) gapsurvey
 # floors at BENCH_N respondents (default 100000; BENCH_N=1000000 for the
 # province), BENCH_REPS runs each, and prints the table.
 .PHONY: bench
-$(BUILD)/bench/floor: bench/floor.c
+$(BUILD)/bench/floor: bench/floor.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
 # the C load generator of `bench/load_serve.py --client c` (no libraries)
 $(BUILD)/bench/load_serve_c: bench/load_serve_c.c

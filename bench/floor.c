@@ -3,8 +3,9 @@
  * analysis can beat (issue #8, bench/README.md).
  *
  *   floor select DB     steps through every row of a bare
- *                       SELECT response, item, num, text FROM answers,
- *                       reading each column as the analysis scan does
+ *                       SELECT id, form, answers FROM responses and
+ *                       decodes every packed answer (survey/packed.h),
+ *                       reading each as the analysis scan does
  *   floor csv FILE      parses the response CSV once with libcsv
  *                       (the parser the import uses), counting cells
  *
@@ -16,6 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+#include "survey/packed.h"
 
 static double now(void)
 {
@@ -34,17 +37,28 @@ static int floor_select(const char *path)
     size_t bytes = 0;
     double t0 = now();
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT response, item, num, text FROM answers", -1, &st,
+        sqlite3_prepare_v2(db, "SELECT id, form, answers FROM responses", -1, &st,
                            NULL) != SQLITE_OK) {
         fprintf(stderr, "floor: %s: %s\n", path, sqlite3_errmsg(db));
         goto cleanup;
     }
     while (sqlite3_step(st) == SQLITE_ROW) {
-        sum += (double)sqlite3_column_int64(st, 0) + sqlite3_column_int(st, 1) +
-               sqlite3_column_double(st, 2);
-        if (sqlite3_column_text(st, 3))
-            bytes += (size_t)sqlite3_column_bytes(st, 3);
-        rows++;
+        packed_it_t it;
+        packed_ans_t a;
+        err_t err = {0};
+        int r;
+        sum += (double)sqlite3_column_int64(st, 0) + sqlite3_column_int(st, 1);
+        packed_begin(&it, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2));
+        while ((r = packed_next(&it, &a, &err)) == 1) {
+            sum += a.pos + (a.has_num ? a.num : 0);
+            bytes += a.tlen;
+            rows++;
+        }
+        if (r < 0) {
+            fprintf(stderr, "floor: %s\n", err.msg);
+            err_clear(&err);
+            goto cleanup;
+        }
     }
     printf("select: %ld answers (%g, %zu text bytes) in %.3f s\n", rows, sum, bytes, now() - t0);
     rc = 0;

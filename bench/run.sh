@@ -74,16 +74,14 @@ while [ "$i" -le "$REPS" ]; do
     echo "run $i of $REPS"
     fresh "$DIR/gs.db"
     timed import "$GS" --db "$DIR/gs.db" import "$DIR/responses.csv" --form staff-opinion
-    # SQLite's own floor for the same rows: INSERT ... SELECT, same pragmas
+    # SQLite's own floor for the same packed rows: INSERT ... SELECT, same pragmas
     fresh "$DIR/floor.db"
     timed insert_select sqlite3 "$DIR/floor.db" \
         "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
          ATTACH '$DIR/gs.db' AS src; BEGIN IMMEDIATE;
          INSERT INTO waves SELECT * FROM src.waves;
-         INSERT INTO responses(id, form, wave, unit, submitted_on, source)
-             SELECT id, form, wave, unit, submitted_on, source FROM src.responses WHERE 1;
-         INSERT INTO answers(response, item, num, text)
-             SELECT response, item, num, text FROM src.answers WHERE 1;
+         INSERT INTO responses(id, form, wave, unit, submitted_on, source, answers)
+             SELECT id, form, wave, unit, submitted_on, source, answers FROM src.responses WHERE 1;
          COMMIT;"
     timed analyze "$GS" --db "$DIR/gs.db" analyze --json
     cp "$DIR/out.$$" "$DIR/gapsurvey.json"
@@ -99,7 +97,7 @@ while [ "$i" -le "$REPS" ]; do
     timed floor_csv "$FLOOR" csv "$DIR/responses.csv"
     i=$((i + 1))
 done
-answers=$(sqlite3 "$DIR/gs.db" "SELECT count(*) FROM answers")
+answers=$("$FLOOR" select "$DIR/gs.db" | sed 's/^select: \([0-9]*\) answers.*/\1/')
 i=1
 while [ "$i" -le "$REF_REPS" ]; do
     echo "R and pandas, run $i of $REF_REPS"

@@ -121,7 +121,7 @@ same "the unit from the invitation, not from the body" \
     "$(sql 'select u.code from responses r join units u on u.id = r.unit')" U07
 same "the ISO week only, no day or time" "$(sql "select submitted_on from responses" | grep -cE '^[0-9]{4}-W[0-9]{2}$')" 1
 same "no column links a response to a token, address or time" \
-    "$(columns responses | grep -cvxE 'id|form|wave|unit|submitted_on|source|batch')" 0
+    "$(columns responses | grep -cvxE 'id|form|wave|unit|submitted_on|source|batch|answers')" 0
 # batch names the import a response came from (import list/undo): never a web response's
 same "a web response belongs to no batch" "$(sql 'select count(*) from responses where batch is not null')" 0
 same "all 38 Likert answers and 4 more stored" "$(sql 'select count(*) from answers')" 43
