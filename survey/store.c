@@ -321,31 +321,6 @@ void store_rollback(store_t *s)
     s->drv->rollback(s->db);
 }
 
-/* One named savepoint is enough: a batch of web submissions nests one
- * level (each submission inside the batch's transaction), never deeper. */
-int store_savepoint(store_t *s, err_t *err)
-{
-    return s->drv->exec(s->db, "SAVEPOINT one", err);
-}
-
-int store_savepoint_release(store_t *s, err_t *err)
-{
-    return s->drv->exec(s->db, "RELEASE one", err);
-}
-
-int store_savepoint_rollback(store_t *s)
-{
-    /* some errors (I/O, disk full, out of memory) end the whole
-     * transaction: then there is no savepoint left to go back to, and the
-     * caller must treat the batch as lost */
-    if (!s->drv->in_tx(s->db))
-        return -1;
-    if (s->drv->exec(s->db, "ROLLBACK TO one", NULL) != 0 ||
-        s->drv->exec(s->db, "RELEASE one", NULL) != 0)
-        return -1;
-    return 0;
-}
-
 /* ---- forms ---- */
 
 static int form_rows(store_t *s, const form_t *f, int fid, err_t *err)

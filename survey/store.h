@@ -60,12 +60,6 @@ int store_commit(store_t *s, err_t *err);
  * one (autocommit) would not be synced when it returns. */
 int store_sync_at_checkpoint(store_t *s, err_t *err);
 void store_rollback(store_t *s);
-/* A savepoint inside the open transaction, so that one submission of a
- * batch can be undone without the others: release keeps its work,
- * rollback undoes it (returns -1 when the transaction itself is gone). */
-int store_savepoint(store_t *s, err_t *err);
-int store_savepoint_release(store_t *s, err_t *err);
-int store_savepoint_rollback(store_t *s);
 
 /* BEGIN (deferred): a read transaction, so that an export reading the
  * responses twice (a .sav needs its row count first) sees one snapshot
