@@ -63,6 +63,9 @@ setup() {
 # front DB NAME: a front end; its port in $PORT, pid in $FPID
 front() {
     printf 'bench-admin-secret-0123456789\n' >"$DIR/admin"
+    # made here: the server's own redirection may come after the first
+    # look below (a busy machine), and a missing file would end the script
+    : >"$DIR/$2.out"
     "$GS" --db "$1" serve --listen 127.0.0.1:0 --threads "$THREADS" --rate 0 \
         --admin-token "$DIR/admin" >"$DIR/$2.out" 2>"$DIR/$2.err" &
     FPID=$!
