@@ -66,23 +66,23 @@ print(encode(a).hex())' "$root/tools")
 read="SELECT t.form, coalesce(t.unit, 0), t.wave, t.used, CASE WHEN w.closed_at IS NULL THEN 0 ELSE 1 END FROM gapsurvey.tokens t JOIN gapsurvey.waves w ON w.id = t.wave WHERE t.hash = md5((:n + KK)::text);"
 write="WITH t AS (UPDATE gapsurvey.tokens SET used = 1 WHERE hash = md5((:n + KK)::text) AND used = 0 RETURNING 1) INSERT INTO gapsurvey.responses(id, form, wave, unit, submitted_on, source, answers) SELECT CAST(($wave::bigint << 40) + :id + KK AS bigint), CAST($form AS integer), CAST($wave AS integer), CAST($unit AS integer), CAST('2026-W49' AS text), CAST('web' AS text), CAST('\\x$blob' AS bytea) FROM t;"
 {
-    echo "\\set n random(1, $((n - GROUP)))"
-    echo "\\set id random(1, 1099511627000)"
+    printf '%s\n' "\\set n random(1, $((n - GROUP)))"
+    printf '%s\n' "\\set id random(1, 1099511627000)"
     k=0
     while [ $k -lt "$GROUP" ]; do
-        echo "$read" | sed "s/KK/$k/"
-        echo "$read" | sed "s/KK/$k/"
+        printf "%s\n" "$read" | sed "s/KK/$k/"
+        printf "%s\n" "$read" | sed "s/KK/$k/"
         k=$((k + 1))
     done
-    echo '\startpipeline'
+    printf '%s\n' '\startpipeline'
     echo 'BEGIN;'
     k=0
     while [ $k -lt "$GROUP" ]; do
-        echo "$write" | sed "s/KK/$k/g"
+        printf "%s\n" "$write" | sed "s/KK/$k/g"
         k=$((k + 1))
     done
     echo 'COMMIT;'
-    echo '\endpipeline'
+    printf '%s\n' '\endpipeline'
 } >"$DIR/sub.sql"
 "$bin/pgbench" -n -M prepared -c "$CLIENTS" -j 2 -T "$SECS" -f "$DIR/sub.sql" "$DB" >"$DIR/out" 2>&1 ||
     { cat "$DIR/out" >&2; exit 1; }
