@@ -171,6 +171,7 @@ const char *res_fkind_name(res_fkind_t k)
                                     "improved",       "declined",      "factor_count",
                                     "cross_loading",  "low_loading",   "poor_fit",
                                     "low_ave",        "priority",      "points_unmatched"};
+    _Static_assert(sizeof n / sizeof n[0] == RES_FKINDS, "a name for every kind of finding");
     return n[k];
 }
 

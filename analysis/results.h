@@ -221,7 +221,9 @@ typedef enum {
     RES_F_POINTS_UNMATCHED
 } res_fkind_t;
 
-#define RES_FKINDS (RES_F_PRIORITY + 1)
+/* How many kinds there are: the last one + 1 (res_fkind_name's table
+ * has one name each, which results.c checks when it compiles). */
+#define RES_FKINDS (RES_F_POINTS_UNMATCHED + 1)
 
 /* A finding is data: what kind, about which group and dimension, and the
  * numbers it states (findings.h names them per kind).  The sentence is

@@ -165,7 +165,9 @@ void util_diag_add(util_diag_t *d, util_sev_t sev, const char *file, long line,
         if (col > 0)
             util_buf_addf(&b, ":%ld", col);
     }
-    util_buf_adds(&b, sev == UTIL_ERROR ? ": error: " : ": warning: ");
+    /* "error"/"warning" in the user's language (gcc's zh_CN says 错误：) */
+    util_buf_adds(&b, ": ");
+    util_buf_adds(&b, sev == UTIL_ERROR ? _("error: ") : _("warning: "));
     va_list ap;
     va_start(ap, fmt);
     char *m = util_vfmt(fmt, ap);

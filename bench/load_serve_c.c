@@ -519,11 +519,20 @@ static int read_codes(const char *path)
     return 0;
 }
 
-int main(int argc, char **argv)
+typedef struct {
+    const char *codes_path, *out_path;
+    int nconn;
+    double duration;
+} opts_t;
+
+/* The command line into o, and the server's address into addr and
+ * host_hdr (and --tag into tag).  Exits with usage() on a bad option;
+ * -1 (said on stderr) when --host is not an IPv4 address. */
+static int parse_args(int argc, char **argv, opts_t *o)
 {
-    const char *host = "127.0.0.1", *codes_path = NULL, *out_path = NULL;
-    int port = 0, nconn = 16;
-    double duration = 0;
+    const char *host = "127.0.0.1";
+    int port = 0;
+    *o = (opts_t){NULL, NULL, 16, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (i + 1 >= argc)
@@ -532,13 +541,13 @@ int main(int argc, char **argv)
         if (strcmp(a, "--port") == 0)
             port = atoi(v);
         else if (strcmp(a, "--codes") == 0)
-            codes_path = v;
+            o->codes_path = v;
         else if (strcmp(a, "--connections") == 0)
-            nconn = atoi(v);
+            o->nconn = atoi(v);
         else if (strcmp(a, "--duration") == 0)
-            duration = atof(v);
+            o->duration = atof(v);
         else if (strcmp(a, "--out") == 0)
-            out_path = v;
+            o->out_path = v;
         else if (strcmp(a, "--host") == 0)
             host = v;
         else if (strcmp(a, "--tag") == 0)
@@ -546,17 +555,73 @@ int main(int argc, char **argv)
         else
             usage();
     }
-    if (port <= 0 || port > 65535 || !codes_path || nconn < 1 || nconn > 4096 || duration < 0)
+    if (port <= 0 || port > 65535 || !o->codes_path || o->nconn < 1 || o->nconn > 4096 ||
+        o->duration < 0)
         usage();
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_port = htons((unsigned short)port);
     if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
         fprintf(stderr, "load_serve_c: %s: not an IPv4 address\n", host);
-        return 2;
+        return -1;
     }
     snprintf(host_hdr, sizeof host_hdr, "%s:%d", host, port);
-    if (read_codes(codes_path) < 0)
+    return 0;
+}
+
+/* Connection i (c), which poll() found ready at time t: finishes its
+ * connect, sends what is left of its request, or reads its answer and,
+ * when the answer is whole, goes on to what follows (response_done). */
+static void conn_ready(conn_t *c, int i, double t, int stopping)
+{
+    if (c->st == CONNECTING) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
+            conn_fail(c, i, t);
+            return;
+        }
+        c->st = SENDING;
+    }
+    if (c->st == SENDING) {
+        ssize_t w = send(c->fd, c->out.p + c->sent, c->out.len - c->sent, MSG_NOSIGNAL);
+        if (w < 0) {
+            if (errno != EAGAIN && errno != EINTR)
+                conn_fail(c, i, t);
+            return;
+        }
+        c->sent += (size_t)w;
+        if (c->sent == c->out.len)
+            c->st = RECEIVING;
+        return;
+    }
+    /* RECEIVING */
+    buf_reserve(&c->in, 65536);
+    ssize_t got = recv(c->fd, c->in.p + c->in.len, c->in.cap - c->in.len - 1, 0);
+    if (got < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (got < 0) {
+        conn_fail(c, i, t);
+        return;
+    }
+    c->in.len += (size_t)got;
+    c->in.p[c->in.len] = '\0';
+    int done = response_complete(c, got == 0);
+    if (done < 0) {
+        conn_fail(c, i, t);
+        return;
+    }
+    if (done)
+        response_done(c, i, t, stopping);
+}
+
+int main(int argc, char **argv)
+{
+    opts_t o;
+    if (parse_args(argc, argv, &o) < 0)
+        return 2;
+    int nconn = o.nconn;
+    if (read_codes(o.codes_path) < 0)
         return 1;
 
     struct sigaction sa;
@@ -575,7 +640,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "load_serve_c: out of memory\n");
         goto cleanup;
     }
-    double start = now(), stop_at = duration > 0 ? start + duration : 0, t = start;
+    double start = now(), stop_at = o.duration > 0 ? start + o.duration : 0, t = start;
     for (int i = 0; i < nconn; i++) {
         cs[i].fd = -1;
         cs[i].code = -1;
@@ -639,50 +704,10 @@ int main(int argc, char **argv)
             if (!pfd[k].revents)
                 continue;
             r--;
-            int i = pidx[k];
-            conn_t *c = &cs[i];
-            if (c->st == CONNECTING) {
-                int err = 0;
-                socklen_t len = sizeof err;
-                if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
-                    conn_fail(c, i, t);
-                    continue;
-                }
-                c->st = SENDING;
-            }
-            if (c->st == SENDING) {
-                ssize_t w = send(c->fd, c->out.p + c->sent, c->out.len - c->sent, MSG_NOSIGNAL);
-                if (w < 0) {
-                    if (errno != EAGAIN && errno != EINTR)
-                        conn_fail(c, i, t);
-                    continue;
-                }
-                c->sent += (size_t)w;
-                if (c->sent == c->out.len)
-                    c->st = RECEIVING;
-                continue;
-            }
-            /* RECEIVING */
-            buf_reserve(&c->in, 65536);
-            ssize_t got = recv(c->fd, c->in.p + c->in.len, c->in.cap - c->in.len - 1, 0);
-            if (got < 0 && (errno == EAGAIN || errno == EINTR))
-                continue;
-            if (got < 0) {
-                conn_fail(c, i, t);
-                continue;
-            }
-            c->in.len += (size_t)got;
-            c->in.p[c->in.len] = '\0';
-            int done = response_complete(c, got == 0);
-            if (done < 0) {
-                conn_fail(c, i, t);
-                continue;
-            }
-            if (done)
-                response_done(c, i, t, stopping);
+            conn_ready(&cs[pidx[k]], pidx[k], t, stopping);
         }
     }
-    rc = report(out_path, nconn, now() - start);
+    rc = report(o.out_path, nconn, now() - start);
 
 cleanup:
     for (int i = 0; cs && i < nconn; i++) {

@@ -80,7 +80,7 @@ if [ ! -s "$DIR/responses.csv" ] || [ "$(sed -n '$=' "$DIR/responses.csv")" -ne 
         { echo "bench/pg.sh: simulate made fewer than $N responses" >&2; exit 1; }
     # the forms and units only
     cp "$DIR/gen.db" "$DIR/empty.db"
-    sqlite3 "$DIR/empty.db" "DELETE FROM answers; DELETE FROM responses; DELETE FROM waves; VACUUM;"
+    sqlite3 "$DIR/empty.db" "DELETE FROM responses; DELETE FROM waves; VACUUM;"
 fi
 
 # 2. SQLite
@@ -89,7 +89,7 @@ cp "$DIR/empty.db" "$DIR/s.db"
 timed sqlite_import "$GS" --db "$DIR/s.db" import "$DIR/responses.csv" --form staff-opinion
 timed sqlite_analyze "$GS" --db "$DIR/s.db" analyze --json
 cp "$DIR/out" "$DIR/s.json"
-answers=$(sqlite3 "$DIR/s.db" "SELECT count(*) FROM answers")
+answers=$("$root/$build/bench/floor" select "$DIR/s.db" | sed 's/^select: \([0-9]*\) answers.*/\1/')
 
 # 3. PostgreSQL
 P=$(newdb gsbench)
@@ -119,8 +119,8 @@ print("analyze --json: SQLite and PostgreSQL agree to 1e-9")
 PY
 
 # 4. the floors
-"$PSQL" "$P" -qAtX -v ON_ERROR_STOP=1 -c "\\copy gapsurvey.responses TO '$DIR/r.bin' (FORMAT binary)" \
-    -c "\\copy (SELECT * FROM gapsurvey.answers ORDER BY response, item) TO '$DIR/a.bin' (FORMAT binary)"
+# (the answers are packed in the responses' rows: schema 7)
+"$PSQL" "$P" -qAtX -v ON_ERROR_STOP=1 -c "\\copy gapsurvey.responses TO '$DIR/r.bin' (FORMAT binary)"
 F=$(newdb gsfloor)
 "$GS" db copy "$DIR/empty.db" "$F" >/dev/null
 # the rows the responses refer to besides forms and units: the wave, the
@@ -130,11 +130,10 @@ F=$(newdb gsfloor)
 "$PSQL" "$F" -qAtX -v ON_ERROR_STOP=1 -c "\\copy gapsurvey.waves FROM '$DIR/w.bin' (FORMAT binary)" \
     -c "\\copy gapsurvey.import_batches FROM '$DIR/b.bin' (FORMAT binary)"
 timed pg_copy_floor "$PSQL" "$F" -qAtX -v ON_ERROR_STOP=1 -c "BEGIN" \
-    -c "\\copy gapsurvey.responses FROM '$DIR/r.bin' (FORMAT binary)" \
-    -c "\\copy gapsurvey.answers FROM '$DIR/a.bin' (FORMAT binary)" -c "COMMIT"
+    -c "\\copy gapsurvey.responses FROM '$DIR/r.bin' (FORMAT binary)" -c "COMMIT"
 timed pg_scan_floor "$PSQL" "$P" -qAtX -v ON_ERROR_STOP=1 \
-    -c "\\copy (SELECT response, item, num, text FROM gapsurvey.answers ORDER BY response, item) TO '/dev/null' (FORMAT binary)"
-timed sqlite_scan_floor sqlite3 "$DIR/s.db" "SELECT count(*) FROM (SELECT response, item, num, text FROM answers)"
+    -c "\\copy (SELECT id, form, answers FROM gapsurvey.responses ORDER BY id) TO '/dev/null' (FORMAT binary)"
+timed sqlite_scan_floor "$root/$build/bench/floor" select "$DIR/s.db"
 
 # 5. SCALE x N on both: the CSV imported SCALE times into each
 if [ "$SCALE" -gt 1 ]; then

@@ -87,7 +87,6 @@ int cmd_analyze(int argc, char **argv, cli_ctx_t *cx)
 {
     an_opts_t o;
     an_opts_default(&o);
-    o.lang = cli_lang;
     int json = 0, c;
     const char *csvdir = NULL;
     while ((c = cli_getopt(argc, argv, opts, usage)) > 0) {
@@ -106,6 +105,7 @@ int cmd_analyze(int argc, char **argv, cli_ctx_t *cx)
         return cli_status(c);
     if (optind != argc)
         return cli_usage(usage);
+    o.lang = cli_lang;   /* after the options: `analyze --lang zh` sets it */
     if (anopt_check(&o) != 0)
         return 2;
     if (json && csvdir) {

@@ -202,7 +202,8 @@ static int issue(int argc, char **argv, cli_ctx_t *cx)
     }
     /* the form by its title and the unit by its name: a sentence for the
      * organiser, not a list of ids */
-    const char *title = f->title && *f->title ? f->title : form_id;
+    const char *title = form_title_in(f, form_lang(f, cli_lang));   /* the slips' title */
+    title = *title ? title : form_id;
     if (unit_code)
         fprintf(stderr,
                 i18n_ntext("gapsurvey: token: %1$ld code for \"%2$s\", unit %3$s (%4$s), stored as hashes\n",

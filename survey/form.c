@@ -1963,6 +1963,8 @@ static void final_outcome(loader_t *L)
     if (!it)
         err(L, line, col, _("outcome_field '%s' is not a question of this form; name the "
             "select_one question that asks for the overall judgement"), f->outcome_field);
+    else if (it->type == FORM_SELECT_ONE && it->list < 0 && L->undefined_lists)
+        return;   /* its list is undefined: that one error says it (`agre5`) */
     else if (it->type != FORM_SELECT_ONE || it->list < 0 || !f->lists[it->list].numeric)
         err(L, line, col, _("outcome '%s' must be a select_one question with a numeric choice "
             "list (such as agree5), but it is %s"), f->outcome_field,

@@ -105,7 +105,7 @@ int packed_put(util_buf_t *b, int *last, const packed_ans_t *a, err_t *err)
 void packed_begin(packed_it_t *it, const void *blob, size_t n)
 {
     it->p = blob;
-    it->end = it->p + (blob ? n : 0);
+    it->end = blob ? it->p + n : it->p;
     it->pos = -1;
 }
 

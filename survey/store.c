@@ -11,6 +11,10 @@
  * (PostgreSQL would abandon the whole transaction): an insert that may
  * meet an existing key says ON CONFLICT DO NOTHING and counts its rows.
  *
+ * Each response's answers are one packed value in its row
+ * (responses.answers, survey/packed.h, doc/STORAGE.md): packed here on
+ * the way in, unpacked here in the scan; the drivers only carry it.
+ *
  * Anonymity is a schema property: responses hold an ISO week, never a
  * day or a time; tokens hold only a hash and nothing links them to a
  * response.  Response ids are random within their wave, so neither ids nor
@@ -765,10 +769,9 @@ static uint64_t draw(store_t *s)
  * so that the order of ids within a wave is no order of arrival.
  *
  * A bulk source (import, simulate) draws a block of BLOCK ids at a random
- * place instead and hands them out in a random order: a million answers
- * inserted at random places in the answers' b-tree made an import 2.5
- * times slower (pages split everywhere), within a block they share a few
- * pages.  What that keeps is which BLOCK rows of a file were neighbours,
+ * place instead and hands them out in a random order: a million rows
+ * inserted at random places in a b-tree made an import 2.5 times slower
+ * (pages split everywhere), within a block they share a few pages.  What that keeps is which BLOCK rows of a file were neighbours,
  * never their order. */
 #define BLOCK 64
 static int64_t random_id(store_t *s, int wave, int bulk)
@@ -1210,9 +1213,9 @@ int store_import_list(store_t *s, long id, int (*cb)(void *ud, const store_impor
 
 int store_import_delete(store_t *s, long id, long *removed, err_t *err)
 {
-    /* answers go with their responses (ON DELETE CASCADE); SQLite zeroes
-     * them in the file (secure_delete), PostgreSQL leaves dead rows until
-     * a vacuum (README, "On PostgreSQL") */
+    /* answers are packed in their responses' rows and go with them; SQLite
+     * zeroes them in the file (secure_delete), PostgreSQL leaves dead rows
+     * until a vacuum (README, "On PostgreSQL") */
     return run(s, _("removing an import"), removed, err, "DELETE FROM responses WHERE batch = ?1",
                "l", id) ||
            run(s, _("removing an import"), NULL, err, "DELETE FROM import_batches WHERE id = ?1",
@@ -1772,7 +1775,7 @@ char *store_name(const char *target)
     return util_buf_take(&b);
 }
 
-/* The tables besides responses and answers, parents first, each read in
+/* The tables besides responses, parents first, each read in
  * the order of its key and written with the same ids.  Column types: i an
  * integer, d a double, t a text, b a blob (null stays null).  The SQL is
  * literal: the destination keeps its prepared statements by address. */

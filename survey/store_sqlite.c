@@ -11,7 +11,7 @@
  *    there after a power cut, not only after a process crash.  (The web
  *    server's writer uses NORMAL, and its commits reach the disk through
  *    the checkpoint that follows each one: s_sync_at_checkpoint.)
- *  - foreign_keys=ON: answers cannot outlive their response, responses
+ *  - foreign_keys=ON: a draft's answers cannot outlive it, responses
  *    cannot point at a unit or wave that does not exist.
  *  - busy_timeout: a second writer (import during serve) waits its turn
  *    instead of showing "database is locked" to anyone.
@@ -27,8 +27,11 @@
  * code or touches a draft marks the connection (forget()); the commit that
  * ends it is followed at once by a checkpoint that copies the WAL into the
  * main file and empties it (overwritten with zeros in place, not
- * truncated: survey/walwipe.c).  `wave close` rewrites the file
- * (VACUUM) so page placement says nothing either.
+ * truncated: survey/walwipe.c).  A reader holding an older snapshot (a
+ * long export) keeps that checkpoint from finishing; every connection
+ * checkpoints again when it closes, so the log is emptied once the reader
+ * is done (close_checkpoint).  `wave close` rewrites the file (VACUUM) so
+ * page placement says nothing either.
  */
 #include "survey/store_driver.h"
 
@@ -55,6 +58,7 @@ typedef struct {
     int busy_ms;                 /* the busy timeout set by busy_wait */
     int forget;                  /* the open transaction used a code or a draft */
     int late_sync;               /* s_sync_at_checkpoint: commits are durable at forget() */
+    int opened;                  /* s_open succeeded: s_close may checkpoint */
     /* statements the web server runs for every request, prepared once per
      * connection: parsing them each time was a tenth of its CPU */
     struct {
@@ -532,6 +536,7 @@ static void sqlite_setup(void)
 }
 
 static void s_close(store_db_t *db);
+static void close_checkpoint(sdb_t *d);
 static void s_busy_wait(store_db_t *db, int ms);
 
 /* The pragmas of the header; a file that cannot be written is named. */
@@ -594,6 +599,7 @@ static int s_open(const char *path, int create, store_db_t **out, err_t *err)
     }
     if (migrate(d, err))
         goto fail;
+    d->opened = 1;
     *out = &d->base;
     return 0;
 fail:
@@ -608,6 +614,8 @@ static void s_close(store_db_t *db)
         return;
     for (int i = 0; i < KEEP_MAX; i++)
         free_q(d->keep[i].q);
+    if (d->opened)
+        close_checkpoint(d);
     if (d->db)
         sqlite3_close(d->db);
     free(d);
@@ -684,6 +692,27 @@ static void s_forget(store_db_t *db)
     checkpoint((sdb_t *)db);
 }
 
+/* The busy handler at close: about 0.1 s (the server's readers finish
+ * within a request). */
+static int close_busy(void *ud, int n)
+{
+    return ckpt_busy(ud, n) && n < 2000;
+}
+
+/* At the close of every connection, whatever it did: a checkpoint held up
+ * by a long reader (an export during collection) left commits that used a
+ * code in the WAL, and the connection that made them may never commit
+ * again (a server at the end of collection, its connections open); the
+ * reader itself, or any command after it, empties the log here.  Nothing
+ * when another reader still holds on: the next close or commit tries. */
+static void close_checkpoint(sdb_t *d)
+{
+    if (!sqlite3_get_autocommit(d->db))
+        return;
+    sqlite3_busy_handler(d->db, close_busy, NULL);
+    sqlite3_wal_checkpoint_v2(d->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+}
+
 /* synchronous=NORMAL leaves out the sync at COMMIT; the checkpoint that
  * follows every commit of this connection syncs the WAL before it copies
  * a page (SQLite's order) and then the main file, so the commit is on the
@@ -751,8 +780,9 @@ static int s_compact(store_db_t *db, int wave, err_t *err)
 /* ---- the scan ---- */
 
 /* The scan reads every response of a wave, with its packed answers: one
- * walk of the responses table in rowid (id) order, the rows of other
- * waves and forms skipped.  Through the (wave, form) index SQLite would
+ * walk of the responses table in rowid (id) order over the wave's id range
+ * (ids carry the wave in their high bits, store.c), the rows of other
+ * forms skipped.  Through the (wave, form) index SQLite would
  * instead gather the whole wave in a temporary b-tree to order it, in
  * memory that grows with the answers.  By unit, the ids come out of the
  * index in unit order (a sort of ids and units only) and each response's
@@ -764,7 +794,8 @@ static int s_scan(store_db_t *db, const char *form_id, int wave, int by_unit, st
     int rc = -1, step;
     sqlite3_stmt *st = NULL, *sa = NULL;
     char *q = util_fmt("SELECT id, coalesce(unit, 0), form%s FROM responses %s WHERE form IN (SELECT "
-                       "id FROM forms WHERE form_id = ?1) AND wave = ?2 ORDER BY %s",
+                       "id FROM forms WHERE form_id = ?1) AND wave = ?2 AND id >= ?3 AND id < ?4 "
+                       "ORDER BY %s",
                        by_unit ? "" : ", answers", by_unit ? "" : "NOT INDEXED",
                        by_unit ? "coalesce(unit, 0), id" : "id");
     int bad = sqlite3_prepare_v2(d->db, q, -1, &st, NULL) != SQLITE_OK;
@@ -774,6 +805,8 @@ static int s_scan(store_db_t *db, const char *form_id, int wave, int by_unit, st
         goto fail;
     sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, wave);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)(wave & 0x7FFFFF) << 40);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)((wave & 0x7FFFFF) + 1) << 40);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 rid = sqlite3_column_int64(st, 0);
         sqlite3_stmt *from = st;

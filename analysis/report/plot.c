@@ -1675,6 +1675,10 @@ static int plot_scree(pctx_t *c, err_t *err)
     gp_q(s, TR(c->zh, "eigenvalue"));
     util_buf_adds(s, "\n");
     gp_key_below(s, &pf, 2, 1);
+    /* the SVG terminal takes the longest English entry for wider than it
+     * is, so without this its key falls back to one column of four rows
+     * over the x label */
+    util_buf_adds(s, "set key width -2\n");
     util_buf_adds(s, "plot 'scree.dat' using 1:2 with linespoints pt 7 lw 1.5 lc rgb '" C_INK "' title ");
     gp_q(s, TR(c->zh, "observed (components)"));
     util_buf_adds(s, ", \\\n  '' using 1:4 with linespoints pt 5 lw 1.5 lc rgb '" C_HIGH "' title ");

@@ -397,10 +397,11 @@ static void cfa_part(doc_t *d, const res_validity_t *v)
         doc_td(d, doc_fnum(d, v->ave[j], 2), v->ave[j] < FINDINGS_AVE_MIN ? DOC_WEAK : DOC_NUM);
         doc_tdf(d, DOC_NUM, "%s–%s", doc_fnum(d, lo, 2), doc_fnum(d, hi, 2));
     }
-    doc_table_end(d, TR(d->zh, "omega: composite reliability of the standardized solution; AVE: average "
-                               "variance extracted, the mean squared standardized loading (0.50 or more: the "
-                               "items share at least half their variance with the dimension, Fornell & "
-                               "Larcker 1981)."));
+    doc_table_end(d, TR(d->zh, "omega: composite reliability of the standardized solution, marked below "
+                               "0.70, the usual standard of reliability; AVE: average variance extracted, the "
+                               "mean squared standardized loading, marked below 0.50 (0.50 or more: the items "
+                               "share at least half their variance with the dimension, Fornell & Larcker "
+                               "1981)."));
     convergence(d, v);
 }
 

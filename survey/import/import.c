@@ -645,7 +645,8 @@ static void hash_hex(const import_t *im, char out[17], char data[40])
 
 static int earlier_file(void *ud, const store_import_t *b)
 {
-    *(char **)ud = util_fmt("%s, %s", b->file, b->imported_at);
+    /* TRANSLATORS: an earlier import: its file, and when it was imported */
+    *(char **)ud = util_fmt(_("%s, at %s"), b->file, b->imported_at);
     return 0;
 }
 

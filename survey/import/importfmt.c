@@ -844,7 +844,9 @@ static int try_labels(imp_plan_t *p, ans_t *a, int item, const char *cell)
     int rc = names && ans_set(a, (size_t)item, names, &msg) == 0 ? 0 : -1;
     if (rc == 0 && p->labels++ == 0) {
         char *t = util_trim(util_xstrdup(cell));
-        p->label_example = util_fmt("'%s' = %s (%s)", t, names, it->name);
+        /* TRANSLATORS: a choice label read as its choice: label, choice
+         * names, question */
+        p->label_example = util_fmt(_("'%s' = %s (%s)"), t, names, it->name);
         free(t);
     }
     err_clear(&msg);

@@ -90,10 +90,13 @@ static int token_cb(void *ud, int unit, long issued, long used)
     reading_t *rd = ud;
     long i = unit_index(rd, unit);
     rd->f->invited += issued;
-    if (i >= 0)
+    rd->f->used += used;
+    if (i >= 0) {
         rd->f->counts[i].invited += issued;
-    else
+        rd->f->counts[i].used += used;
+    } else {
         rd->f->invited_nounit += issued;
+    }
     /* a sealed wave keeps its submissions in boxes that say nothing of
      * their form until it closes: the codes used are the count */
     return rd->by_used ? response_cb(ud, unit, used) : 0;
@@ -318,9 +321,11 @@ static void rate(util_buf_t *out, long num, long den)
 }
 
 /* The cells a unit and the total share (headcount, invited, responses and
- * the rates); 0 when col is none of them. */
+ * the rates); 0 when col is none of them.  The rate of invited is of the
+ * codes used: responses keyed in from paper or imported use no code, and
+ * counted against the codes they would give rates above 100%. */
 static int figure_cell(util_buf_t *out, console_col_t col, long min_n, long headcount,
-                       long invited, long responses, int small, int hidden, int zh)
+                       long invited, long used, long responses, int small, int hidden, int zh)
 {
     switch (col) {
     case CONSOLE_HEADCOUNT:
@@ -342,7 +347,7 @@ static int figure_cell(util_buf_t *out, console_col_t col, long min_n, long head
         return 1;
     case CONSOLE_RATE_INVITED:
         if (!hidden)
-            rate(out, responses, invited);
+            rate(out, used, invited);
         return 1;
     default: return 0;
     }
@@ -357,7 +362,7 @@ void console_cell(const console_t *c, const console_form_t *f, long u, console_c
         return;
     }
     if (u < 0 || (size_t)u >= c->nunits) {   /* the total */
-        if (figure_cell(out, col, c->min_n, c->headcount, f->invited, f->responses,
+        if (figure_cell(out, col, c->min_n, c->headcount, f->invited, f->used, f->responses,
                         f->total_small, f->total_small, zh))
             return;
         if (col == CONSOLE_SELF)
@@ -368,7 +373,7 @@ void console_cell(const console_t *c, const console_form_t *f, long u, console_c
     }
     const console_unit_t *un = &c->units[u];
     const console_count_t *k = &f->counts[u];
-    if (figure_cell(out, col, c->min_n, un->headcount, k->invited, k->responses, k->small,
+    if (figure_cell(out, col, c->min_n, un->headcount, k->invited, k->used, k->responses, k->small,
                     k->hidden, zh))
         return;
     if (col == CONSOLE_SELF)

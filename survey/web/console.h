@@ -35,6 +35,8 @@ typedef struct {
 /* One unit's figures for one form. */
 typedef struct {
     long invited;             /* codes issued for the form, the wave and the unit */
+    long used;                /* of them, codes used (responses on paper or imported
+                               * use none: the rate of invited is used / invited) */
     long responses;           /* 0 when hidden: never look at it then */
     int hidden;               /* not shown (the small-group rule or its complement) */
     int small;                /* hidden because it has 1..min_n-1 responses */
@@ -46,6 +48,7 @@ typedef struct {
     console_count_t *counts;  /* by unit, in the order of console_t.units */
     long invited;             /* every code issued for the form in the wave */
     long invited_nounit;      /* of them, codes with no unit (the form asks for it) */
+    long used;                /* every code used */
     long responses;           /* every response, those without a unit included */
     int total_small;          /* responses is 1..min_n-1: hidden like a small unit */
     size_t started;           /* units with at least one response */

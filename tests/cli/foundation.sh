@@ -131,7 +131,7 @@ run "$GS" --lang zh unit import "$T/badunits.csv"
 has "Chinese: the position as FILE:LINE:COL" "$T/err" "badunits.csv:2:6: 字节 0xE8 "
 printf 'survey,,\n,type,name\n,text,"q1\n' >"$T/openquote.csv"
 run "$GS" --lang zh form check "$T/openquote.csv"
-has "Chinese form check: FILE:LINE: error" "$T/err" "openquote.csv:3: error: 从这一行开始"
+has "Chinese form check: FILE:LINE: 错误：" "$T/err" "openquote.csv:3: 错误：从这一行开始"
 # the C library's messages in Chinese are readable, not '?'
 run "$GS" --lang zh form check "$T/no-such-file.csv"
 status "a missing file in Chinese: exit 1" 1

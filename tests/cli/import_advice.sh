@@ -144,6 +144,8 @@ run "$GS" import zhlab.csv --form zhmini
 status "a label that names no choice is still an error" 1
 has "and says so" "$T/err" "zhlab.csv:5:2: '同意吗' is not a choice of q1"
 sed -i '$d' zhlab.csv
+run "$GS" --lang zh import zhlab.csv --form zhmini --dry-run
+has "in Chinese, the example quoted as Chinese quotes it" "$T/out" "例如“同意” = 3（q1）"
 run "$GS" import zhlab.csv --form zhmini
 status "labels in Chinese and English" 0
 has "four cells were labels" "$T/out" "zhlab.csv: 4 cells held choice labels instead of names and were read as those choices, e.g. '同意' = 3 (q1)"
@@ -158,3 +160,5 @@ status "form check: exit 1" 1
 same "one error line, not one per question" "$(grep -c 'agre5' "$T/err")" 1
 has "it names the list meant and where it is" "$T/err" "choice list 'agre5' is not defined in the choices sheet (did you mean 'agree5', line $line?); $uses questions use it"
 hasnot "no empty-dimension warnings on top" "$T/err" "has no items"
+same "no other error from it (the outcome 'overall' is on that list: not 'not numeric')" \
+    "$(grep -c ': error: ' "$T/err")" 1

@@ -50,6 +50,8 @@ done
 run "$GS" import first.csv --form rcheck-staff
 status "the very same file is refused" 1
 has "as the same file" "$T/err" "first.csv was imported into rcheck-staff before (import 1: first.csv"
+run "$GS" --lang zh import first.csv --form rcheck-staff
+has "in Chinese: file and time with a full-width comma" "$T/err" "（第1次导入：first.csv，20"
 same "nothing was added" "$(count responses)" 108
 # one row changed is other data
 sed '2s/^R1,jr,3/R1,jr,4/' first.csv > changed.csv

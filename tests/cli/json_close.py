@@ -12,8 +12,9 @@ the walk:
     number, and null never equals a number);
   - objects: every expected key must be present in actual; extra keys in
     actual are fine. One rule from the analyze --json contract (DESIGN 6) is
-    enforced as well: an expected object with "suppressed": true must have no
-    "scores" in actual, since a suppressed group shows nothing;
+    enforced as well: an expected object with "suppressed": true must have
+    nothing but "code", "name" and "suppressed" in actual (no "scores", no
+    "careless" count...), since a suppressed group shows nothing but its name;
   - arrays of objects are matched by key: "code", else "name", else
     "unit"+"dimension", when every expected element carries that key;
     otherwise by position. An actual element with no expected counterpart is
@@ -59,8 +60,9 @@ class Comparer:
         if isinstance(exp, dict):
             if not isinstance(act, dict):
                 return self.mismatch(path, "an object", act)
-            if exp.get("suppressed") is True and "scores" in act:
-                self.err(path + ".scores", "expected absent (suppressed), got present")
+            if exp.get("suppressed") is True:
+                for k in sorted(set(act) - {"code", "name", "suppressed"}):
+                    self.err(path + "." + k, "expected absent (suppressed), got present")
             for k, v in exp.items():
                 p = "%s.%s" % (path, k) if path else k
                 if k not in act:

@@ -74,10 +74,10 @@ if [ "${GS_BACKEND:-sqlite}" = pg ]; then
     export GAPSURVEY_DB="$NEWDB"
 fi
 # sql QUERY: one query on the database under test, rows as a|b.  A query
-# that names the answers table (gone since schema 7: each response's
-# answers are packed in responses.answers) runs through asql.
+# that reads or writes the answers table (gone since schema 7: each
+# response's answers are packed in responses.answers) runs through asql.
 sql() {
-    if echo "$1" | grep -Eqi '(^|[^_a-z.])answers([^_a-z]|$)'; then
+    if echo "$1" | grep -Eqi '(from|join|update|into)[[:space:]]+answers([^_a-z]|$)'; then
         asql "$1"
         return
     fi

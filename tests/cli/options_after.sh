@@ -24,6 +24,13 @@ has "... the error is in Chinese" "$T/err" "gapsurvey: analyze:"
 # cjk FILE: FILE holds Chinese characters
 cjk() { python3 -c 'import re,sys; sys.exit(not re.search("[\u4e00-\u9fff]", open(sys.argv[1], encoding="utf-8").read()))' "$1"; }
 check "... (Chinese text)" cjk "$T/err"
+# not only its errors: the tables and findings follow a --lang after it
+# (analyze took the language before reading its options: English tables)
+"$GS" --db city.db --lang zh analyze >before_zh.txt 2>/dev/null
+run "$GS" analyze --db city.db --lang zh
+status "analyze --lang zh after the command" 0
+check "... prints what --lang zh before it prints" cmp -s before_zh.txt "$T/out"
+has "... its tables in Chinese" "$T/out" "平均分"
 run "$GS" analyze --lang xx --db city.db
 status "a bad --lang after the command: usage error" 2
 has "... saying what it takes" "$T/err" "--lang takes zh or en, not 'xx'"

@@ -88,3 +88,13 @@ nodd=$(odd)
 run "$GS" import "$F/odd-data.csv" --form odd --again
 status "an import into the migrated database" 0
 same "its answers are packed too: twice the $nodd answers to odd" "$(odd)" "$((2 * nodd))"
+
+# a damaged packed value is an error that names it, never a crash or a
+# silently shorter analysis
+# (tag 0x13: number kind 3, which is never written)
+sql "UPDATE responses SET answers = $(blobsql 13) WHERE id = (SELECT min(id) FROM responses WHERE form = (SELECT id FROM forms WHERE form_id = 'staff-opinion'))"
+run "$GS" export --form staff-opinion --format csv --all-waves
+status "export of a database with a damaged response: exit 1" 1
+has "says the answers are damaged" "$T/err" "a stored response's answers are damaged"
+run "$GS" analyze --json
+status "analyze: exit 1" 1

@@ -11,6 +11,7 @@
 "$GS" init >/dev/null 2>&1
 "$GS" form add "$Q/staff-opinion.csv" >/dev/null 2>&1
 "$GS" unit import "$Q/units-sample.csv" >/dev/null 2>&1
+R=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')   # this run's answers, in a shared cluster
 lines() { i=0; while [ "$i" -lt "$1" ]; do echo "$2"; i=$((i + 1)); done; }
 
 run "$GS" wave add 2026 --sealed k26.key
@@ -18,6 +19,12 @@ status "wave add --sealed" 0
 same "the key file is 0600" "$(stat -c %a k26.key)" 600
 same "the database keeps the public key only" "$(sql "SELECT $(hexsql sealed_pk) FROM waves")" \
     "$(sed -n 's/^pk //p' k26.key)"
+dbdump >dump.bin
+check "the secret key is nowhere in the database" python3 -c '
+import sys
+sk = bytes.fromhex([l.split()[1] for l in open("k26.key") if l.startswith("sk ")][0])
+db = open("dump.bin", "rb").read()
+sys.exit(len(sk) != 32 or len(db) < 1000 or any(x in db for x in (sk, sk.hex().encode(), sk.hex().upper().encode())))'
 run "$GS" wave add 2025 --sealed k26.key
 status "a key file is never overwritten" 1
 "$GS" token issue --form staff-opinion --unit U07 --wave 2026 --count 4 >codes.csv 2>/dev/null
@@ -29,20 +36,29 @@ for c in $(head -n 3 codes.txt); do
     fetch f "$URL/?code=$c&lang=en"
     # shellcheck disable=SC2046
     fetch s "$URL/submit" --data-urlencode "code=$c" -d "csrf=$(csrf_of "$T/f.html")" -d lang=en \
-        -d q_position=clerk -d q_party=yes -d q_years=lt3 -d "q_comment=SEALEDWEB$i" \
+        -d q_position=clerk -d q_party=yes -d q_years=lt3 -d "q_comment=SEALEDWEB${i}x$R" \
         $(likert_args $((i + 2)))
     same "web submission $i acknowledged" "$CODE_HTTP" 200
     i=$((i + 1))
 done
 serve_kill
-{ echo 1; echo yes; echo 3; lines 12 4; echo 2; echo "why"; lines 25 3; echo 4; echo SEALEDTTY; } >tty.txt
+{ echo 1; echo yes; echo 3; lines 12 4; echo 2; echo "why"; lines 25 3; echo 4; echo "SEALEDTTYx$R"; } >tty.txt
 run "$GS" run staff-opinion --token "$(sed -n 4p codes.txt)" <tty.txt
 status "a terminal submission" 0
-same "4 ballots, no response" "$(sql 'SELECT count(*) FROM ballots') $(sql 'SELECT count(*) FROM responses')" "4 0"
+{ sed "s/SEALEDTTYx$R/SEALEDENTRYx$R/" tty.txt; echo; echo q; } >entry.txt   # Enter: stored; q: done
+run "$GS" run staff-opinion --entry --unit U07 <entry.txt
+status "a paper form keyed in (run --entry)" 0
+same "5 ballots, no response" "$(sql 'SELECT count(*) FROM ballots') $(sql 'SELECT count(*) FROM responses')" "5 0"
 same "each ballot keeps its unit (response rates)" \
-    "$(sql "SELECT count(*) FROM ballots WHERE unit = (SELECT id FROM units WHERE code = 'U07')")" 4
-check "no answer in clear in any file of the database" \
-    sh -c "! cat test.db test.db-wal 2>/dev/null | grep -qa 'SEALEDWEB\|SEALEDTTY'"
+    "$(sql "SELECT count(*) FROM ballots WHERE unit = (SELECT id FROM units WHERE code = 'U07')")" 5
+# every file: SQLite's two; on PostgreSQL the whole data directory, its
+# WAL included (the answers carry this run's tag $R; a code's hash, kept in
+# clear, shows that the files were read)
+if pg_backend; then files=$(sql "SHOW data_directory"); else files="test.db test.db-wal"; fi
+find $files -type f 2>/dev/null | while read -r f; do cat "$f"; done >files.bin
+check "no answer in clear in any file of the database" sh -c "! grep -qa 'x$R' files.bin"
+h=$(printf '%s' "$(head -n 1 codes.txt | tr -d -)" | sha256sum | cut -d' ' -f1)
+check "(and the files were read: a code's hash is there)" grep -qa "$h" files.bin
 sql "SELECT $(hexsql box) FROM ballots" >boxes.hex
 
 run "$GS" analyze --json
@@ -59,7 +75,7 @@ has "and names --key" "$T/err" "--key KEYFILE"
 run "$GS" wave close 2026 --key k27.key
 status "another wave's key is refused" 1
 has "with a clear message" "$T/err" "k27.key is not the key of survey round 2026 (it is the key of 2027)"
-same "nothing lost" "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses')" "4 0"
+same "nothing lost" "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses')" "5 0"
 
 first=$(sql "SELECT min(id) FROM ballots")
 good=$(sql "SELECT $(hexsql box) FROM ballots WHERE id = $first")
@@ -69,21 +85,58 @@ run "$GS" wave close 2026 --key k26.key
 status "a changed box is refused" 1
 has "with a clear message" "$T/err" "cannot be opened (it does not open with this key: it was changed); nothing was changed"
 same "nothing lost, nothing half-opened" \
-    "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses') $(sql "SELECT $(bool 'sealed_pk IS NOT NULL') FROM waves WHERE id = 1")" "4 0 1"
+    "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses') $(sql "SELECT $(bool 'sealed_pk IS NOT NULL') FROM waves WHERE id = 1")" "5 0 1"
 sql "UPDATE ballots SET box = $(blobsql "$good") WHERE id = $first"
+# the operator has the public key and can seal boxes that open: one
+# forged with an answer the form does not allow (a 9 on a 1-5 scale), and
+# a true box moved to another unit (response rates), are refused too
+cat >forge.py <<'PY'
+import ctypes, ctypes.util, sys
+na = ctypes.CDLL(ctypes.util.find_library("sodium"))
+na.sodium_init()
+key = {l.split()[0]: l.split()[1] for l in open(sys.argv[1]) if l[:3] in ("pk ", "sk ")}
+pk, sk, box = bytes.fromhex(key["pk"]), bytes.fromhex(key["sk"]), bytes.fromhex(sys.argv[2])
+m = ctypes.create_string_buffer(len(box) - 48)
+assert na.crypto_box_seal_open(m, box, ctypes.c_ulonglong(len(box)), pk, sk) == 0
+lines = m.raw.split(b"\n")
+for i in range(2, len(lines) - 1):   # ITEM HAS_NUM NUM LEN, then the text
+    f = lines[i].split(b" ")
+    if len(f) == 4 and f[1] == b"1" and lines[i + 1] in (b"1", b"2", b"3", b"4", b"5"):
+        lines[i], lines[i + 1] = b" ".join([f[0], b"1", b"9", b"1"]), b"9"
+        break
+else:
+    sys.exit("no rating answer in the box")
+m = b"\n".join(lines)
+c = ctypes.create_string_buffer(len(m) + 48)
+na.crypto_box_seal(c, m, ctypes.c_ulonglong(len(m)), pk)
+print(c.raw.hex())
+PY
+forged=$(python3 forge.py k26.key "$good")
+check "(a box forged with the public key)" [ -n "$forged" ]
+sql "UPDATE ballots SET box = $(blobsql "$forged") WHERE id = $first"
+run "$GS" wave close 2026 --key k26.key
+status "a forged box with an answer the form does not allow is refused" 1
+has "with a clear message" "$T/err" "cannot be opened (an answer does not fit the form); nothing was changed"
+sql "UPDATE ballots SET box = $(blobsql "$good") WHERE id = $first"
+sql "UPDATE ballots SET unit = (SELECT id FROM units WHERE code = 'U01') WHERE id = $first"
+run "$GS" wave close 2026 --key k26.key
+status "a box moved to another unit is refused" 1
+has "with a clear message" "$T/err" "cannot be opened (its unit was changed); nothing was changed"
+sql "UPDATE ballots SET unit = (SELECT id FROM units WHERE code = 'U07') WHERE id = $first"
+same "nothing lost" "$(sql 'SELECT count(*) FROM ballots WHERE wave = 1') $(sql 'SELECT count(*) FROM responses')" "5 0"
 
 run "$GS" wave close 2026 --key k26.key
 status "the right key opens the wave" 0
-has "and says how many" "$T/out" "sealed submissions opened: 4"
-same "4 responses, no ballot left" "$(sql 'SELECT count(*) FROM responses') $(sql 'SELECT count(*) FROM ballots')" "4 0"
+has "and says how many" "$T/out" "sealed submissions opened: 5"
+same "5 responses, no ballot left" "$(sql 'SELECT count(*) FROM responses') $(sql 'SELECT count(*) FROM ballots')" "5 0"
 same "the wave is closed and no longer sealed" \
     "$(sql "SELECT $(bool 'closed_at IS NOT NULL'), $(bool 'sealed_pk IS NULL') FROM waves WHERE name = '2026'")" "1|1"
 run "$GS" export --form staff-opinion --wave 2026 --format csv -o open.csv
 status "export now works" 0
-check "every answer is there" sh -c "grep -c 'SEALEDWEB[0-2]\|SEALEDTTY' open.csv | grep -qx 4"
+check "every answer is there" sh -c "grep -c 'SEALED[A-Z0-9]*x$R' open.csv | grep -qx 5"
 run "$GS" analyze --wave 2026 --min-n 1 --allow-small-groups --json
 status "analyze now works" 0
-same "ids are random, not 1..4" "$(sql "SELECT $(bool 'min(id) > 1000000') FROM responses")" 1
+same "ids are random, not 1..5" "$(sql "SELECT $(bool 'min(id) > 1000000') FROM responses")" 1
 # the database's files: SQLite's one file; PostgreSQL's files of the
 # gapsurvey tables (not its WAL, which keeps them until it is recycled:
 # README, "Who can link an answer to a person")

@@ -327,6 +327,26 @@ same "restarted: the secret set before still opens the page" "$CODE_HTTP" 200
 kill "$APID"; wait "$APID" 2>/dev/null
 secret_hashed() { ! dbdump | grep -qa "$ADMIN" && sql "select value from secrets" | grep -q '^\$argon2id'; }
 check "the admin secret is stored hashed, not as it is" secret_hashed
+# a new secret from standard input replaces it; one typed as the value is
+# taken for a file name (a secret on the command line shows in every
+# process list while the server runs) and the server does not start
+NEWADMIN=another-admin-secret-98765
+printf '%s\n' "$NEWADMIN" | "$GS" serve --listen 127.0.0.1:0 --admin-token - >"$T/stdin.out" 2>&1 &
+APID=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q "^admin page" "$T/stdin.out"; do sleep 0.05; i=$((i + 1)); done
+APORT=$(sed -n 's/^gapsurvey: serving http:\/\/127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$T/stdin.out")
+fetch stdin_new "http://127.0.0.1:$APORT/admin" -H "Authorization: Bearer $NEWADMIN"
+same "--admin-token -: the secret read from standard input opens the page" "$CODE_HTTP" 200
+fetch stdin_old "http://127.0.0.1:$APORT/admin" -H "Authorization: Bearer $ADMIN"
+same "and the one it replaced no longer does" "$CODE_HTTP" 403
+kill "$APID"; wait "$APID" 2>/dev/null
+run "$GS" serve --listen 127.0.0.1:0 --admin-token "$NEWADMIN"
+status "a secret given as the value: not taken, the server does not start" 1
+has "it was read as a file name" "$T/err" "$NEWADMIN: No such file or directory"
+printf 'too-short\n' >short.secret
+run "$GS" serve --listen 127.0.0.1:0 --admin-token short.secret
+status "a secret under 16 characters: a usage error" 2
 
 # ---- TLS ----
 if command -v openssl >/dev/null 2>&1; then

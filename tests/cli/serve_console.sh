@@ -189,3 +189,23 @@ same "an unknown wave: 404" "$CODE_HTTP" 404
 has "with a message" "$T/nowave.html" "没有该名称的调查轮次"
 fetch evil "$URL/admin?wave=%3Cscript%3E" -H "$AUTH"
 hasnot "an unknown wave name is not echoed" "$T/evil.html" "<script>"
+
+# ---- paper forms beside the codes ----
+# six of U02's staff answer on paper, keyed in by import: 8 responses, 2
+# of its 6 codes used.  The rate of invited is of the codes used (it was
+# responses over codes: 133.3%, and 2702% on the demo's total)
+{
+    printf 'unit,position,party,years'
+    for q in $(likert_args 4 | sed 's/-d q_\([a-z0-9]*\)=4/\1/g'); do printf ',%s' "$q"; done
+    printf '\n'
+    for i in 1 2 3 4 5 6; do
+        printf 'U02,clerk,yes,lt3'
+        for q in $(likert_args 4 | sed 's/-d q_\([a-z0-9]*\)=4/\1/g'); do printf ',%s' $((i % 5 + 1)); done
+        printf '\n'
+    done
+} >paper.csv
+run "$GS" import paper.csv --form staff-opinion --wave 2026
+status "six paper forms of U02 imported" 0
+fetch paper "$URL/admin?wave=2026&lang=en" -H "$AUTH"
+has "U02: 8 responses, 2 of its 6 codes used" "$T/paper.html" \
+    '<td>U02 市委组织部</td><td class="n">55</td><td class="n">6</td><td class="n">8</td><td class="n">14.5%</td><td class="n">33.3%</td>'

@@ -22,8 +22,8 @@ same "all 32 letters of the alphabet occur (80 random bits each)" \
 C1=$(head -n 1 codes.txt)
 has "the unit column" "$T/out" "$C1,U07,"
 has "the link carries the code" "$T/out" "http://127.0.0.1:8080/?code=$C1"
-has "a summary on stderr, naming the form by its title and the unit by its name" "$T/err" \
-    "200 codes for \"模范机关创建干部职工问卷\", unit 市委政策研究室 (U07), stored as hashes"
+has "a summary on stderr, naming the form by its title (in the language of the message) and the unit by its name" "$T/err" \
+    "200 codes for \"Model Agency Staff Questionnaire\", unit 市委政策研究室 (U07), stored as hashes"
 
 same "200 tokens stored" "$(sql 'select count(*) from tokens')" 200
 same "stored as 64 hex digits" "$(sql "select hash from tokens" | grep -cE '^[0-9a-f]{64}$')" 200
@@ -45,6 +45,7 @@ has "and the unit" slips.html "市教育局"
 has "and the form title" slips.html "模范机关创建干部职工问卷"
 B=http://192.168.1.20:8080/
 run "$GS" --lang zh token issue --form staff-opinion --unit U12 --count 1 --base-url $B --slips zh.html
+cp "$T/err" "$T/zh.err"
 has "Chinese slips with --lang zh" zh.html "您的邀请码"
 has "the instructions in Chinese" zh.html "用手机扫描二维码"
 has "the Chinese title" zh.html "<p class=\"title\">模范机关创建干部职工问卷</p>"
@@ -53,6 +54,10 @@ run "$GS" --lang en token issue --form staff-opinion --unit U12 --count 1 --base
 has "English slips with --lang en" en.html "Your invitation code"
 has "the instructions in English" en.html "Scan the QR code with a phone"
 has "the English title (form_title::English)" en.html "<p class=\"title\">Model Agency Staff Questionnaire</p>"
+has "... and the message names it so (it named the Chinese title)" "$T/err" \
+    'token: 1 code for "Model Agency Staff Questionnaire", unit'
+has "the Chinese message, the Chinese title" "$T/zh.err" '生成“模范机关创建干部职工问卷”邀请码1个'
+
 has "an English page" en.html '<html lang="en">'
 hasnot "no Chinese title on an English slip" en.html "干部职工问卷"
 hasnot "no Chinese instructions" en.html "用手机扫描"

@@ -86,6 +86,9 @@ python3 "$ROOT/tests/cli/walreplay.py" snaps/tty5-draft/test.db snaps/tty6-draft
 sed 's/^/# /' mid.txt
 hasnot "a draft in progress: its answers are in no file in clear (5)" mid.txt "text DRAFTMARKER5"
 hasnot "a draft in progress: its answers are in no file in clear (6)" mid.txt "text DRAFTMARKER6"
+# each save of a draft is a new box (a new nonce): 44 saves per session,
+# and the copies must hold the latest of each session only
+has "a draft in progress: its latest box only, no earlier version" mid.txt "boxes 2"
 c=$(sed -n 7p codes.txt)
 {
     answer 1 3 44 1
@@ -114,11 +117,26 @@ has "the adversary rebuilt the copies' states" adv.txt "states"
 has "no code is linked to a response in any commit of any copy" adv.txt "linked 0"
 has "no draft answer is left once submitted" adv.txt "drafts 0"
 has "freed pages hold nothing" adv.txt "freelist 0"
+has "no draft's box, nor an earlier version of it, is left once submitted" adv.txt "boxes 0"
 hasnot "an answer the respondent changed is nowhere (5)" adv.txt "text DRAFTMARKER5"
 hasnot "an answer the respondent changed is nowhere (6)" adv.txt "text DRAFTMARKER6"
 
 # ---- no order: after the wave closes, nothing lists the responses in the
-# order they came in (9 of them: by chance one time in 362,880)
+# order they came in (9 of them: by chance one time in 362,880).  An
+# import of 300 more (another unit) fills pages in the order the random
+# ids arrived, which only the rewrite at close puts in the order of the ids
+python3 - <<'PY'
+import random
+random.seed(16)
+lik = ("po1 po2 po3 po4 po5 le1 le2 le3 le4 le5 ef1 ef2 ef3 ef4 ef5 ef6 cl1 cl2 cl3 cl4 cl5 "
+       "vi1 vi2 vi3 vi4 vi5 vi6 un1 un2 un3 un4 un5 un6 pl1 pl2 pl3 pl4 pl5").split()
+rows = [",".join(["unit", "position", "party", "years"] + lik)]
+rows += [",".join(["U01", "section", "no", "gt10"] + [str(random.randint(1, 5)) for _ in lik])
+         for _ in range(300)]
+open("more.csv", "w").write("\n".join(rows) + "\n")
+PY
+run "$GS" import more.csv --form staff-opinion --format plain
+status "an import of 300 more" 0
 run "$GS" wave close 2026
 status "wave close" 0
 arrival="WEBC1Z WEBC2Z WEBC3Z WEBC4Z WEBC8Z WEBC9Z WEBC10Z FINAL5 FINAL6"
@@ -131,7 +149,18 @@ check "response ids: not in the order of arrival" test "$byid" != "$arrival"
 byexport=$(grep -o 'WEBC[0-9]*Z\|FINAL[0-9]' e.csv | tr '\n' ' ' | sed 's/ $//')
 same "the export holds every one" "$(sorted "$byexport")" "$(sorted "$arrival")"
 check "export: not in the order of arrival" test "$byexport" != "$arrival"
+"$GS" report --out rep --lang en --no-plots --format md --min-n 1 --allow-small-groups --comment-min 1 >/dev/null 2>&1
+byreport=$(grep -o 'WEBC[0-9]*Z\|FINAL[0-9]' rep/report.md | tr '\n' ' ' | sed 's/ $//')
+same "the report's comments hold every one" "$(sorted "$byreport")" "$(sorted "$arrival")"
+check "report's comments: not in the order of arrival" test "$byreport" != "$arrival"
 # VACUUM copies every table in the order of its key: the pages follow the
 # random ids, and no free page keeps an older layout
 same "the file was rewritten at close: no free page" "$(sql 'PRAGMA freelist_count')" 0
+# (each response's answers are packed in its row: schema 7)
+sql "SELECT name, pageno FROM dbstat WHERE name = 'responses' AND pagetype = 'leaf'
+     ORDER BY name, path" >leaves.txt
+check "the pages of responses, their answers in them, lie in the order of their ids" awk -F'|' '
+    $1 != name { name = $1; last = 0 }
+    { if ($2 <= last) bad = 1; last = $2; n[$1]++ }
+    END { exit !(!bad && n["responses"] >= 4) }' leaves.txt
 same "no abandoned draft survives the close" "$(sql 'SELECT count(*) FROM drafts')" 0

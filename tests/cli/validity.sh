@@ -5,7 +5,8 @@
 # (made in R) and the demo's simulated city (tests/fixtures/validity/demo/
 # staff.csv): closed forms to 1e-6, the iterative fits (EFA, CFA) to 1e-4,
 # parallel analysis within simulation error with the same numbers of
-# factors and components, and with --exclude-careless everything
+# factors and components, --factors 2 as psych::fa with two factors, and
+# with --exclude-careless everything
 # recomputed without the flagged respondents.  Then the findings the
 # valcheck fixture was built to show (b4 belongs with the gamma items, c4
 # barely loads), none of them on a simulated city, the outcome's errors in
@@ -42,6 +43,8 @@ agreement() {
         --validity --drivers --exclude-careless
     close expected-exclude-fit.json "R agreement to 1e-4 with --exclude-careless: EFA, CFA" 0 1e-4 \
         --validity --exclude-careless
+    close expected-factors2.json "R agreement to 1e-4 with --factors 2: psych::fa of two factors" 0 1e-4 \
+        --validity --factors 2
     "$GS" analyze --form "$form" --json --validity >"$T/a.json"
     python3 - "$T/a.json" "$exp/expected-pa.json" >"$T/pa" <<'PY'
 import json, sys
@@ -99,6 +102,8 @@ has "in Chinese too" "$T/out" "题目b4"
 # a warning, no omega.
 hasnot "valcheck: an AVE below 0.50 with omega above 0.60 is no finding" "$T/f" "low_ave"
 run "$GS" report --form valcheck --validity --out conv --lang en --format md --no-plots
+has "the reliability table's note says what is marked: omega below 0.70" conv/report.md \
+    "omega: composite reliability of the standardized solution, marked below 0.70"
 has "the report says it once, with the ranges" conv/report.md \
     "The average variance extracted is below 0.50 on Alpha, Beta, Gamma (0.37–0.42): their items share less than half of their variance with the dimension. Their composite reliability (omega 0.68–0.74) is above 0.60"
 mixform() {   # NAME ITEM...: valcheck's form as NAME with ITEMs in a dimension mix_dim
@@ -173,6 +178,8 @@ print("careless", [(g["code"], g.get("careless")) for g in d["groups"]])
 PY
 has "drivers per unit: V1 and V2 fit, V3 below 30 respondents says why, V3 and V4 hidden at --min-n 10" "$T/h" \
     "drivers [('V1', True, None), ('V2', True, None)]"
+has "careless per unit: V1 and V2 counted, hidden V3 and V4 show no count" "$T/h" \
+    "careless [('V1', 3), ('V2', 2), ('V3', None), ('V4', None)]"
 "$GS" analyze --form valcheck --json --drivers >"$T/h.json"
 python3 - "$T/h.json" >"$T/h" <<'PY'
 import json, sys
@@ -233,6 +240,31 @@ check "the Word document has both sections" sh -c \
 run "$GS" report --form valcheck --validity --drivers --screen --out rep-zh --lang zh --format html,md
 has "优先改进 (zh)" rep-zh/report.md "优先改进"
 has "效度与信度 (zh)" rep-zh/report.md "效度与信度"
+has "the note on omega in Chinese too" rep-zh/report.md "低于信度通常标准0.70者标出"
+# the SVG plots (inline in report.html): no two labels on top of each
+# other, e.g. the scree plot's key over its x label (the SVG terminal set
+# the English key in one column of four rows while the margin had room
+# for two).  Text widths estimated as 0.55 em a Latin letter, 1 em a
+# Chinese character.
+python3 - rep-en/plots/scree.svg rep-en/plots/priority.svg rep-zh/plots/scree.svg \
+    rep-zh/plots/priority.svg >"$T/svg" <<'PY'
+import re, sys
+for path in sys.argv[1:]:
+    boxes = []
+    for m in re.finditer(r'<g transform="translate\(([-0-9.]+),([-0-9.]+)\)"[^>]*font-size="([0-9.]+)"'
+                         r'(?:[^>]*text-anchor="(\w+)")?[^>]*>\s*<text>([^<]+)</text>', open(path).read()):
+        x, y, size, anchor, s = float(m[1]), float(m[2]), float(m[3]), m[4] or "start", m[5]
+        w = sum(size if ord(c) > 0x2e80 else 0.55 * size for c in s)
+        x0 = x - {"middle": w / 2, "end": w}.get(anchor, 0)
+        boxes.append((x0, x0 + w, y - 0.8 * size, y + 0.2 * size, s))
+    for i, p in enumerate(boxes):
+        for q in boxes[i + 1:]:
+            if p != q and min(p[1], q[1]) - max(p[0], q[0]) > 2 and min(p[3], q[3]) - max(p[2], q[2]) > 2:
+                print("%s: '%s' over '%s'" % (path, p[4], q[4]))
+    print("%s: %d labels" % (path, len(boxes)))
+PY
+hasnot "the SVG plots have no label over another (scree, priority; en, zh)" "$T/svg" "' over '"
+check "and the check read the plots' labels" grep -qE '^rep-zh/plots/priority.svg: [0-9]{2,} labels' "$T/svg"
 
 # a later version of the form without an outcome: --drivers says why
 sed 's/,outcome$/,/; s/,,,yes$/,,,/' "$V/form.csv" | sed 's/^,valcheck,1,/,valcheck,2,/' >noout.csv

@@ -21,6 +21,9 @@ Printed, one per line:
     states N        database states rebuilt
     linked N        token rows seen going used 0 -> 1 next to new responses
     drafts N        distinct draft answer texts seen (plaintext) in any state
+    boxes N         distinct encrypted drafts (a box: each save is a new one)
+                    seen in any state: every earlier version of a draft
+                    that a state still holds counts, readable with the code
     freelist N      free pages holding anything but zeros (main file)
     text T          (with --grep T...) T found in the raw bytes of a file
 """
@@ -80,14 +83,15 @@ def journal_state(main, jr):
 
 
 def read_state(img):
-    """tokens {rowid: used}, response ids, draft answer texts of one image."""
+    """tokens {hash: used}, response ids, draft answer texts and draft
+    boxes of one image."""
     with tempfile.NamedTemporaryFile(suffix=".db", delete=False) as f:
         b = bytearray(img)
         if len(b) >= 20:
             b[18] = b[19] = 1          # a plain rollback database: no -wal needed
         f.write(b)
         name = f.name
-    tokens, responses, drafts = {}, set(), set()
+    tokens, responses, drafts, boxes = {}, set(), set(), set()
     try:
         con = sqlite3.connect("file:%s?immutable=1" % name, uri=True)
         q = lambda sql: con.execute(sql).fetchall()
@@ -101,14 +105,14 @@ def read_state(img):
             if "drafts" in names:
                 cols = {r[1] for r in q("PRAGMA table_info(drafts)")}
                 if "box" in cols:
-                    drafts |= {r[0] for r in q("SELECT box FROM drafts WHERE box IS NOT NULL")
-                               if isinstance(r[0], str)}
+                    for (b,) in q("SELECT box FROM drafts WHERE box IS NOT NULL"):
+                        (drafts if isinstance(b, str) else boxes).add(b)
         con.close()
     except sqlite3.DatabaseError:
         pass                           # a torn copy: nothing to learn from it
     finally:
         os.unlink(name)
-    return tokens, responses, drafts
+    return tokens, responses, drafts, boxes
 
 
 def freelist_dirty(main):
@@ -148,7 +152,7 @@ def main():
         i = args.index("--grep")
         grep, args = args[i + 1:], args[:i]
     states = linked = dirty = 0
-    drafts = set()
+    drafts, boxes = set(), set()
     found = set()
     for db in args:
         main_b, wal, jr = slurp(db), slurp(db + "-wal"), slurp(db + "-journal")
@@ -166,6 +170,7 @@ def main():
             cur = read_state(img)
             states += 1
             drafts |= cur[2]
+            boxes |= cur[3]
             if prev:
                 flipped = [h for h, u in cur[0].items() if u == 1 and prev[0].get(h) == 0]
                 new = cur[1] - prev[1]
@@ -176,6 +181,7 @@ def main():
     print("states", states)
     print("linked", linked)
     print("drafts", len(drafts))
+    print("boxes", len(boxes))
     print("freelist", dirty)
     for t in sorted(found):
         print("text", t)

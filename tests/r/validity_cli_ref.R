@@ -35,6 +35,8 @@
 #   expected-exclude.json  the same closed forms with --exclude-careless:
 #                          the flagged respondents left out of everything
 #   expected-exclude-fit.json  the iterative fits with --exclude-careless
+#   expected-factors2.json the iterative fits with --factors 2 (an EFA of
+#                          two factors; the CFA is the form's own model)
 # Where DESIGN.md and issue 19 leave room, the choice is marked "CHOICE:".
 
 suppressPackageStartupMessages({
@@ -111,13 +113,12 @@ factor_dims <- function(L) {
   out
 }
 
-validity_fit <- function(x) {
-  nf <- length(codes)
+validity_fit <- function(x, nf = length(codes)) {
   r <- cor(x, use = "pairwise")
   f <- fa(x, nfactors = nf, fm = "minres", rotate = "oblimin", warnings = FALSE)
   L <- unclass(f$loadings)
-  names_f <- paste0("F", seq_len(nf))
-  model <- paste(sapply(seq_len(nf), function(q)
+  names_f <- paste0("F", seq_along(codes))   # the CFA: one factor per dimension
+  model <- paste(sapply(seq_along(codes), function(q)
     paste(names_f[q], "=~", paste(fd$items[fd$dim == codes[q]], collapse = " + "))),
     collapse = "\n")
   cc <- x[complete.cases(x), ]
@@ -227,6 +228,7 @@ references <- function(out_dir, form_path, responses_path, outcome_item = "overa
   write_json_file(exact_block(!scr$flag, scr), "expected-exclude.json")
   write_json_file(list(validity = validity_fit(x_of(raw))), "expected-fit.json")
   write_json_file(list(validity = validity_fit(x_of(raw[!scr$flag, ]))), "expected-exclude-fit.json")
+  write_json_file(list(validity = validity_fit(x_of(raw), 2)), "expected-factors2.json")
 
   # parallel analysis: as tests/r/validity_ref.R, 200 data sets, set.seed(1)
   set.seed(1)

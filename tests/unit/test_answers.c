@@ -21,6 +21,7 @@
 #include "survey/store.h"
 #include "survey/token.h"
 #include "tests/unit/testdb.h"
+#include "tests/unit/testmain.h"
 
 static const char form_csv[] =
     "survey,,,\n"
@@ -175,12 +176,7 @@ static void test_select_one(void **state)
     ans_free(a);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_batch_isolates_failures, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_batch_of_one, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_select_one, setup, teardown),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test_setup_teardown(test_batch_isolates_failures, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_batch_of_one, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_select_one, setup, teardown))

@@ -20,6 +20,7 @@
 #include "analysis/careless.h"
 #include "analysis/stats.h"
 #include "tests/unit/refdata.h"
+#include "tests/unit/testmain.h"
 
 static void test_by_hand(void **state)
 {
@@ -90,13 +91,8 @@ static void test_singular(void **state)
     careless_maha_free(NULL);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_by_hand),
-        cmocka_unit_test_prestate(test_dataset, "demo"),
-        cmocka_unit_test_prestate(test_dataset, "bfi"),
-        cmocka_unit_test(test_singular),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_by_hand),
+    cmocka_unit_test_prestate(test_dataset, "demo"),
+    cmocka_unit_test_prestate(test_dataset, "bfi"),
+    cmocka_unit_test(test_singular))

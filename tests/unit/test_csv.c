@@ -21,6 +21,7 @@
 #include "base/csv.h"
 #include "base/util.h"
 #include "tests/unit/testerr.h"
+#include "tests/unit/testmain.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -298,16 +299,10 @@ static void test_write_reads_back(void **state)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rows_and_lines),
-        cmocka_unit_test(test_sniff),
-        cmocka_unit_test(test_callback_stops),
-        cmocka_unit_test(test_api_edges),
-        cmocka_unit_test(test_write_cell),
-        cmocka_unit_test(test_write_reads_back),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_rows_and_lines),
+    cmocka_unit_test(test_sniff),
+    cmocka_unit_test(test_callback_stops),
+    cmocka_unit_test(test_api_edges),
+    cmocka_unit_test(test_write_cell),
+    cmocka_unit_test(test_write_reads_back))

@@ -25,6 +25,7 @@
 #include "analysis/drivers.h"
 #include "analysis/stats.h"
 #include "tests/unit/refdata.h"
+#include "tests/unit/testmain.h"
 
 static double check_vec(const char *ds, const ref_t *ref, const char *key,
                         const double *got, size_t k)
@@ -105,12 +106,7 @@ static void test_degenerate(void **state)
     drv_free(NULL);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_prestate(test_dataset, "drivers-demo"),
-        cmocka_unit_test_prestate(test_dataset, "drivers-swiss"),
-        cmocka_unit_test(test_degenerate),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test_prestate(test_dataset, "drivers-demo"),
+    cmocka_unit_test_prestate(test_dataset, "drivers-swiss"),
+    cmocka_unit_test(test_degenerate))

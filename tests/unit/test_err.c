@@ -17,6 +17,7 @@
 #include "base/encoding.h"
 #include "base/err.h"
 #include "survey/import/importsrc.h"
+#include "tests/unit/testmain.h"
 
 static void test_set_and_clear(void **state)
 {
@@ -178,15 +179,10 @@ static void test_csv_position(void **state)
     csvr_free(r);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_set_and_clear),
-        cmocka_unit_test(test_text),
-        cmocka_unit_test(test_move),
-        cmocka_unit_test(test_encoding_position),
-        cmocka_unit_test(test_import_source_position),
-        cmocka_unit_test(test_csv_position),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_set_and_clear),
+    cmocka_unit_test(test_text),
+    cmocka_unit_test(test_move),
+    cmocka_unit_test(test_encoding_position),
+    cmocka_unit_test(test_import_source_position),
+    cmocka_unit_test(test_csv_position))

@@ -19,6 +19,7 @@
 #include "base/csv.h"
 #include "base/util.h"
 #include "survey/expr.h"
+#include "tests/unit/testmain.h"
 
 #define MAX_ANSWERS 8
 
@@ -436,18 +437,12 @@ static void test_api_edges(void **state)
     expr_free(e);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_eval_bool),
-        cmocka_unit_test(test_eval_number),
-        cmocka_unit_test(test_eval_string),
-        cmocka_unit_test(test_parse_errors),
-        cmocka_unit_test(test_depth_limits),
-        cmocka_unit_test(test_foreach_ref),
-        cmocka_unit_test(test_uses_dot),
-        cmocka_unit_test(test_api_edges),
-    };
-
-    return cmocka_run_group_tests(tests, cases_load, cases_free);
-}
+TEST_MAIN_GROUP(cases_load, cases_free,
+    cmocka_unit_test(test_eval_bool),
+    cmocka_unit_test(test_eval_number),
+    cmocka_unit_test(test_eval_string),
+    cmocka_unit_test(test_parse_errors),
+    cmocka_unit_test(test_depth_limits),
+    cmocka_unit_test(test_foreach_ref),
+    cmocka_unit_test(test_uses_dot),
+    cmocka_unit_test(test_api_edges))

@@ -26,6 +26,7 @@
 #include "base/csv.h"
 #include "base/util.h"
 #include "tests/unit/xlsxmake.h"
+#include "tests/unit/testmain.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -943,20 +944,14 @@ static void test_shipped_questionnaires(void **state)
     util_diag_free(&d);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bad_forms),
-        cmocka_unit_test(test_all_errors_in_one_load),
-        cmocka_unit_test(test_valid_form),
-        cmocka_unit_test(test_gb18030_form),
-        cmocka_unit_test(test_bom_and_crlf_form),
-        cmocka_unit_test(test_warnings_only),
-        cmocka_unit_test(test_workbook_form),
-        cmocka_unit_test(test_workbook_errors),
-        cmocka_unit_test(test_not_workbooks),
-        cmocka_unit_test(test_shipped_questionnaires),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_bad_forms),
+    cmocka_unit_test(test_all_errors_in_one_load),
+    cmocka_unit_test(test_valid_form),
+    cmocka_unit_test(test_gb18030_form),
+    cmocka_unit_test(test_bom_and_crlf_form),
+    cmocka_unit_test(test_warnings_only),
+    cmocka_unit_test(test_workbook_form),
+    cmocka_unit_test(test_workbook_errors),
+    cmocka_unit_test(test_not_workbooks),
+    cmocka_unit_test(test_shipped_questionnaires))

@@ -20,6 +20,7 @@
 
 #include "base/fs.h"
 #include "base/util.h"
+#include "tests/unit/testmain.h"
 
 static char root[] = "/tmp/gs-test-fs-XXXXXX";
 
@@ -183,13 +184,8 @@ static void test_find_data(void **state)
     free(p);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mkdir_p),
-        cmocka_unit_test(test_write_atomic),
-        cmocka_unit_test(test_temp_and_commit),
-        cmocka_unit_test(test_find_data),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN_GROUP(setup, teardown,
+    cmocka_unit_test(test_mkdir_p),
+    cmocka_unit_test(test_write_atomic),
+    cmocka_unit_test(test_temp_and_commit),
+    cmocka_unit_test(test_find_data))

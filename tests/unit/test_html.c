@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/html.h"
+#include "tests/unit/testmain.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -83,12 +84,7 @@ static void test_url_esc(void **state)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_esc_appends),
-        cmocka_unit_test(test_escape_heap),
-        cmocka_unit_test(test_url_esc),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_esc_appends),
+    cmocka_unit_test(test_escape_heap),
+    cmocka_unit_test(test_url_esc))

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "base/i18n.h"
+#include "tests/unit/testmain.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -127,14 +128,9 @@ static void test_same_as_gettext(void **state)
     assert_string_equal(i18n_pick(1, known[0].en), known[0].zh);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_first_use_from_threads),
-        cmocka_unit_test(test_known),
-        cmocka_unit_test(test_unknown),
-        cmocka_unit_test(test_plural),
-        cmocka_unit_test(test_same_as_gettext),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_first_use_from_threads),
+    cmocka_unit_test(test_known),
+    cmocka_unit_test(test_unknown),
+    cmocka_unit_test(test_plural),
+    cmocka_unit_test(test_same_as_gettext))

@@ -20,6 +20,7 @@
 #include "survey/import/import.h"
 #include "survey/store.h"
 #include "tests/unit/testdb.h"
+#include "tests/unit/testmain.h"
 
 static const char form_csv[] =
     "survey,,,\n"
@@ -227,14 +228,9 @@ static void test_no_form(void **state)
     err_clear(&err);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_good_file_stored, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_row_stores_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_unit_and_dry_run, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_read_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_form, setup, teardown),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test_setup_teardown(test_good_file_stored, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_bad_row_stores_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_unknown_unit_and_dry_run, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_read_error, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_no_form, setup, teardown))

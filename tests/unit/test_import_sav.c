@@ -28,6 +28,7 @@
 #include "survey/export/export.h"
 #include "survey/store.h"
 #include "base/util.h"
+#include "tests/unit/testmain.h"
 
 static const char form_csv[] =
     "survey,,,,,\n"
@@ -284,12 +285,7 @@ static void test_formats(void **state)
     assert_true(exp_format_binary(EXP_XLSX) && !exp_format_binary(EXP_CSV));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_sav, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dta, setup, teardown),
-        cmocka_unit_test(test_formats),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test_setup_teardown(test_sav, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_dta, setup, teardown),
+    cmocka_unit_test(test_formats))

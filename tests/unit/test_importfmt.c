@@ -23,6 +23,7 @@
 #include "survey/import/importsrc.h"
 #include "base/util.h"
 #include "tests/unit/testerr.h"
+#include "tests/unit/testmain.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -419,15 +420,10 @@ static void test_unit_column(void **state)
     form_free(f);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode),
-        cmocka_unit_test(test_decode_stops),
-        cmocka_unit_test(test_open_file),
-        cmocka_unit_test(test_detect),
-        cmocka_unit_test(test_plans),
-        cmocka_unit_test(test_unit_column),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_decode),
+    cmocka_unit_test(test_decode_stops),
+    cmocka_unit_test(test_open_file),
+    cmocka_unit_test(test_detect),
+    cmocka_unit_test(test_plans),
+    cmocka_unit_test(test_unit_column))

@@ -28,6 +28,7 @@
 #include "analysis/report/report.h"
 #include "analysis/results.h"
 #include "base/util.h"
+#include "tests/unit/testmain.h"
 
 #define SECRET_CODE "U99"
 #define SECRET_NAME "机密测试单位"
@@ -36,9 +37,8 @@ static const char *const unit_names[8] = {
     "市委办公室", "市委组织部", "O'Brien \"50%\" 局 {x}_^@`echo`", "市财政局",
     "市教育局", SECRET_NAME, "市水利局", "市商务局"};
 
-/* A results structure as an_run would fill it: every string on the heap,
- * so res_free releases it. */
-static res_t *build(size_t ndims, const char *lang)
+/* build's dimensions (ndims of 3), each with three items; z: Chinese labels. */
+static void build_dims(res_t *r, size_t ndims, int z)
 {
     static const char *const codes[] = {"planning", "clean", "learning"};
     static const char *const zh[] = {"科学部署", "廉洁型", "学习型"};
@@ -46,18 +46,6 @@ static res_t *build(size_t ndims, const char *lang)
     static const char *const agree_zh[] = {"非常不同意", "不同意", "一般", "同意", "非常同意"};
     static const char *const agree_en[] = {"Strongly disagree", "Disagree", "Neutral", "Agree",
                                            "Strongly agree"};
-    int z = strcmp(lang, "zh") == 0;
-    res_t *r = util_xcalloc(1, sizeof *r);
-    r->form_id = util_xstrdup("staff-opinion");
-    r->form_title = util_xstrdup(z ? "干部职工问卷" : "Staff survey");
-    r->wave = util_xstrdup("2026");
-    r->compare_wave = util_xstrdup("2025");
-    r->lang = util_xstrdup(lang);
-    r->group_by = util_xstrdup("unit");
-    r->group_label = util_xstrdup(z ? "单位" : "unit");
-    r->min_n = 5;
-    r->min_diff = 5;
-    r->fdr = 0.05;
     r->ndims = ndims;
     r->dims = util_xcalloc(ndims, sizeof *r->dims);
     for (size_t d = 0; d < ndims; d++) {
@@ -122,6 +110,12 @@ static res_t *build(size_t ndims, const char *lang)
             }
         }
     }
+}
+
+/* build's eight units: U06 (SECRET_CODE) suppressed, U07 weak on the
+ * first dimension, comments in U01 and U07 (one naming the secret unit). */
+static void build_groups(res_t *r, size_t ndims)
+{
     r->ngroups = 8;
     r->groups = util_xcalloc(8, sizeof *r->groups);
     for (size_t g = 0; g < 8; g++) {
@@ -180,6 +174,12 @@ static res_t *build(size_t ndims, const char *lang)
         if (!r->groups[g].suppressed)
             r->respondents += r->groups[g].n;
     r->self_responses = 7;
+}
+
+/* build's self-assessment gaps (U07 overclaims, U02 underclaims) and the
+ * changes since the compared wave (the first dimension and U07 declined). */
+static void build_comparisons(res_t *r, size_t ndims)
+{
     r->gaps = util_xcalloc(8 * ndims, sizeof *r->gaps);
     for (size_t g = 0; g < 8; g++) {
         if (g == 5)
@@ -215,6 +215,27 @@ static res_t *build(size_t ndims, const char *lang)
     }
     res_change_t *c = &r->changes[r->nchanges++];
     *c = (res_change_t){6, 0, 25, 52, 26, 38, -14, -4.1, 45, 0.0002, 0.002, RES_DECLINED};
+}
+
+/* A results structure as an_run would fill it: every string on the heap,
+ * so res_free releases it. */
+static res_t *build(size_t ndims, const char *lang)
+{
+    int z = strcmp(lang, "zh") == 0;
+    res_t *r = util_xcalloc(1, sizeof *r);
+    r->form_id = util_xstrdup("staff-opinion");
+    r->form_title = util_xstrdup(z ? "干部职工问卷" : "Staff survey");
+    r->wave = util_xstrdup("2026");
+    r->compare_wave = util_xstrdup("2025");
+    r->lang = util_xstrdup(lang);
+    r->group_by = util_xstrdup("unit");
+    r->group_label = util_xstrdup(z ? "单位" : "unit");
+    r->min_n = 5;
+    r->min_diff = 5;
+    r->fdr = 0.05;
+    build_dims(r, ndims, z);
+    build_groups(r, ndims);
+    build_comparisons(r, ndims);
     /* findings are data, worded by the report; the last one is about the
      * suppressed group, which no output may show */
     r->nfindings = 5;
@@ -544,14 +565,9 @@ static void test_gnuplot_missing(void **state)
     fixture_close(&fx);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plot_all),
-        cmocka_unit_test(test_radar_for_flagged_unit),
-        cmocka_unit_test(test_report_escapes_and_hides),
-        cmocka_unit_test(test_report_english_with_plots),
-        cmocka_unit_test(test_gnuplot_missing),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_plot_all),
+    cmocka_unit_test(test_radar_for_flagged_unit),
+    cmocka_unit_test(test_report_escapes_and_hides),
+    cmocka_unit_test(test_report_english_with_plots),
+    cmocka_unit_test(test_gnuplot_missing))

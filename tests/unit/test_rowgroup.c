@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/rowgroup.h"
+#include "tests/unit/testmain.h"
 
 static void assert_rows(const rowgroup_t *g, size_t i, size_t max, const char *want)
 {
@@ -107,13 +108,8 @@ static void test_many_kinds(void **state)
     rowgroup_free(g);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_groups_and_ranges),
-        cmocka_unit_test(test_same_row_and_gaps),
-        cmocka_unit_test(test_caps),
-        cmocka_unit_test(test_many_kinds),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_groups_and_ranges),
+    cmocka_unit_test(test_same_row_and_gaps),
+    cmocka_unit_test(test_caps),
+    cmocka_unit_test(test_many_kinds))

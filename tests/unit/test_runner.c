@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "survey/runner.h"
+#include "tests/unit/testmain.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -492,18 +493,13 @@ static void test_draft_base(void **state)
     assert_null(run_draft_base("f", 0, NULL, 0, NULL, NULL));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_wrap),
-        cmocka_unit_test(test_fit),
-        cmocka_unit_test(test_choice),
-        cmocka_unit_test(test_render_widths),
-        cmocka_unit_test(test_scale_one_line),
-        cmocka_unit_test(test_draft_base),
-        cmocka_unit_test_setup_teardown(test_session, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unit_prefill, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_encrypted_draft, setup, teardown),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_wrap),
+    cmocka_unit_test(test_fit),
+    cmocka_unit_test(test_choice),
+    cmocka_unit_test(test_render_widths),
+    cmocka_unit_test(test_scale_one_line),
+    cmocka_unit_test(test_draft_base),
+    cmocka_unit_test_setup_teardown(test_session, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_unit_prefill, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_encrypted_draft, setup, teardown))

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "analysis/stats.h"
+#include "tests/unit/testmain.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -837,28 +838,23 @@ static void test_spearman(void **state)
     assert_null(mn);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_acc),
-        cmocka_unit_test(test_mean_ci),
-        cmocka_unit_test(test_constant_ci),
-        cmocka_unit_test(test_single_case),
-        cmocka_unit_test(test_welch_t),
-        cmocka_unit_test(test_one_sample_t),
-        cmocka_unit_test(test_bh),
-        cmocka_unit_test(test_holm),
-        cmocka_unit_test(test_anova),
-        cmocka_unit_test(test_anova_not_computable),
-        cmocka_unit_test(test_welch_anova),
-        cmocka_unit_test(test_kruskal),
-        cmocka_unit_test(test_alpha_5),
-        cmocka_unit_test(test_alpha_2),
-        cmocka_unit_test(test_alpha_not_computable),
-        cmocka_unit_test(test_cov_basics),
-        cmocka_unit_test(test_rwg),
-        cmocka_unit_test(test_chisq),
-        cmocka_unit_test(test_spearman),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_acc),
+    cmocka_unit_test(test_mean_ci),
+    cmocka_unit_test(test_constant_ci),
+    cmocka_unit_test(test_single_case),
+    cmocka_unit_test(test_welch_t),
+    cmocka_unit_test(test_one_sample_t),
+    cmocka_unit_test(test_bh),
+    cmocka_unit_test(test_holm),
+    cmocka_unit_test(test_anova),
+    cmocka_unit_test(test_anova_not_computable),
+    cmocka_unit_test(test_welch_anova),
+    cmocka_unit_test(test_kruskal),
+    cmocka_unit_test(test_alpha_5),
+    cmocka_unit_test(test_alpha_2),
+    cmocka_unit_test(test_alpha_not_computable),
+    cmocka_unit_test(test_cov_basics),
+    cmocka_unit_test(test_rwg),
+    cmocka_unit_test(test_chisq),
+    cmocka_unit_test(test_spearman))

@@ -21,6 +21,7 @@
 #include "base/util.h"
 #include "survey/form.h"
 #include "survey/store.h"
+#include "tests/unit/testmain.h"
 
 static const char form_csv[] =
     "survey,,,,\n"
@@ -713,21 +714,16 @@ static void names_hide_passwords(void **state)
 #define BOTH(f) cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown), \
                 cmocka_unit_test_setup_teardown(f, setup_pg, teardown)
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        BOTH(opens_only_what_exists),
-        BOTH(forms_units_waves),
-        BOTH(tokens_once),
-        BOTH(responses_round_trip),
-        BOTH(import_all_or_nothing),
-        BOTH(import_batches),
-        BOTH(group_uses_codes_once),
-        BOTH(drafts_secrets_ballots),
-        BOTH(one_code_two_connections),
-        BOTH(copy_and_census),
-        cmocka_unit_test_setup_teardown(reconnects_outside_a_transaction, setup_pg, teardown),
-        cmocka_unit_test(names_hide_passwords),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    BOTH(opens_only_what_exists),
+    BOTH(forms_units_waves),
+    BOTH(tokens_once),
+    BOTH(responses_round_trip),
+    BOTH(import_all_or_nothing),
+    BOTH(import_batches),
+    BOTH(group_uses_codes_once),
+    BOTH(drafts_secrets_ballots),
+    BOTH(one_code_two_connections),
+    BOTH(copy_and_census),
+    cmocka_unit_test_setup_teardown(reconnects_outside_a_transaction, setup_pg, teardown),
+    cmocka_unit_test(names_hide_passwords))

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "analysis/suppress.h"
+#include "tests/unit/testmain.h"
 
 #define MIN_N 5
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -161,12 +162,7 @@ static void test_linked_union_of_blocks(void **state)
     assert_memory_equal(hidden, ((char[]){1, 1}), 2);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_small),
-        cmocka_unit_test(test_linked),
-        cmocka_unit_test(test_linked_union_of_blocks),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_small),
+    cmocka_unit_test(test_linked),
+    cmocka_unit_test(test_linked_union_of_blocks))

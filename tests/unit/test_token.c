@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "survey/token.h"
+#include "tests/unit/testmain.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -164,15 +165,10 @@ static void test_url_loopback(void **state)
             fail_msg("%s is not loopback", far[i]);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sha256_vectors),
-        cmocka_unit_test(test_sha256_padding_boundaries),
-        cmocka_unit_test(test_sha256_million),
-        cmocka_unit_test(test_normalise),
-        cmocka_unit_test(test_hash),
-        cmocka_unit_test(test_url_loopback),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_sha256_vectors),
+    cmocka_unit_test(test_sha256_padding_boundaries),
+    cmocka_unit_test(test_sha256_million),
+    cmocka_unit_test(test_normalise),
+    cmocka_unit_test(test_hash),
+    cmocka_unit_test(test_url_loopback))

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "survey/units.h"
+#include "tests/unit/testmain.h"
 
 typedef struct {
     units_list_t l;
@@ -207,15 +208,10 @@ static void test_not_text(void **state)
     done(&p);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_header_bom_trim),
-        cmocka_unit_test(test_bad_headcount),
-        cmocka_unit_test(test_row_problems),
-        cmocka_unit_test(test_header_by_name),
-        cmocka_unit_test(test_header_errors),
-        cmocka_unit_test(test_not_text),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_header_bom_trim),
+    cmocka_unit_test(test_bad_headcount),
+    cmocka_unit_test(test_row_problems),
+    cmocka_unit_test(test_header_by_name),
+    cmocka_unit_test(test_header_errors),
+    cmocka_unit_test(test_not_text))

@@ -21,6 +21,7 @@
 #include "base/texttab.h"
 #include "base/util.h"
 #include "tests/unit/testerr.h"
+#include "tests/unit/testmain.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -631,26 +632,20 @@ static void test_diag(void **state)
     util_diag_free(&d);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8_width),
-        cmocka_unit_test(test_utf8_decode_valid),
-        cmocka_unit_test(test_fput_padded),
-        cmocka_unit_test(test_parse_double),
-        cmocka_unit_test(test_parse_long),
-        cmocka_unit_test(test_yes_no),
-        cmocka_unit_test(test_has_word),
-        cmocka_unit_test(test_levenshtein),
-        cmocka_unit_test(test_nearest),
-        cmocka_unit_test(test_enc_to_utf8),
-        cmocka_unit_test(test_enc_names),
-        cmocka_unit_test(test_buf),
-        cmocka_unit_test(test_strings),
-        cmocka_unit_test(test_diag),
-        cmocka_unit_test(test_utf8_cut),
-        cmocka_unit_test(test_texttab),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_utf8_width),
+    cmocka_unit_test(test_utf8_decode_valid),
+    cmocka_unit_test(test_fput_padded),
+    cmocka_unit_test(test_parse_double),
+    cmocka_unit_test(test_parse_long),
+    cmocka_unit_test(test_yes_no),
+    cmocka_unit_test(test_has_word),
+    cmocka_unit_test(test_levenshtein),
+    cmocka_unit_test(test_nearest),
+    cmocka_unit_test(test_enc_to_utf8),
+    cmocka_unit_test(test_enc_names),
+    cmocka_unit_test(test_buf),
+    cmocka_unit_test(test_strings),
+    cmocka_unit_test(test_diag),
+    cmocka_unit_test(test_utf8_cut),
+    cmocka_unit_test(test_texttab))

@@ -35,6 +35,7 @@
 #include "analysis/parallel.h"
 #include "analysis/validity.h"
 #include "tests/unit/refdata.h"
+#include "tests/unit/testmain.h"
 
 /* One dataset loaded: items, dims, R's values and the pairwise r. */
 typedef struct {
@@ -354,20 +355,15 @@ static void test_singular(void **state)
     val_efa_free(&e);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pair_accumulator),
-        cmocka_unit_test(test_singular),
-        cmocka_unit_test_setup_teardown(test_correlation_kmo_bartlett, setup_demo, ds_teardown),
-        cmocka_unit_test_setup_teardown(test_correlation_kmo_bartlett, setup_bfi, ds_teardown),
-        cmocka_unit_test_setup_teardown(test_efa, setup_demo, ds_teardown),
-        cmocka_unit_test_setup_teardown(test_efa, setup_bfi, ds_teardown),
-        cmocka_unit_test_setup_teardown(test_efa, setup_heywood, ds_teardown),
-        cmocka_unit_test_setup_teardown(test_cfa, setup_demo, ds_teardown),
-        cmocka_unit_test_setup_teardown(test_cfa, setup_bfi, ds_teardown),
-        cmocka_unit_test_setup_teardown(test_parallel, setup_demo, ds_teardown),
-        cmocka_unit_test_setup_teardown(test_parallel, setup_bfi, ds_teardown),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_pair_accumulator),
+    cmocka_unit_test(test_singular),
+    cmocka_unit_test_setup_teardown(test_correlation_kmo_bartlett, setup_demo, ds_teardown),
+    cmocka_unit_test_setup_teardown(test_correlation_kmo_bartlett, setup_bfi, ds_teardown),
+    cmocka_unit_test_setup_teardown(test_efa, setup_demo, ds_teardown),
+    cmocka_unit_test_setup_teardown(test_efa, setup_bfi, ds_teardown),
+    cmocka_unit_test_setup_teardown(test_efa, setup_heywood, ds_teardown),
+    cmocka_unit_test_setup_teardown(test_cfa, setup_demo, ds_teardown),
+    cmocka_unit_test_setup_teardown(test_cfa, setup_bfi, ds_teardown),
+    cmocka_unit_test_setup_teardown(test_parallel, setup_demo, ds_teardown),
+    cmocka_unit_test_setup_teardown(test_parallel, setup_bfi, ds_teardown))

@@ -28,6 +28,7 @@
 #include "survey/answers.h"
 #include "survey/store.h"
 #include "tests/unit/testdb.h"
+#include "tests/unit/testmain.h"
 
 #define PG 4096          /* the page cache's unit: what a power cut keeps or loses */
 #define MAX_SNAPS 64
@@ -412,8 +413,9 @@ static void group_commit(fixture_t *x, int n, int spent, int wal_syncs)
 }
 
 /* Another connection (as `token issue` while the server runs) adds a code:
- * a commit of its own, which does not empty the WAL. */
-static void other_adds_code(fixture_t *x, const char *hash)
+ * a commit of its own, which does not empty the WAL while that connection
+ * is open (its close checkpoints: other_close).  Returns it. */
+static store_t *other_adds_code(fixture_t *x, const char *hash)
 {
     store_t *other;
     err_t err = {0};
@@ -422,7 +424,15 @@ static void other_adds_code(fixture_t *x, const char *hash)
     assert_int_equal(store_token_add(other, hash, x->db.form, x->db.unit, x->db.wave, &err), 0);
     codes++;
     recording = 1;
+    return other;
+}
+
+/* Closes it after the group commit that found its commit in the WAL. */
+static void other_close(store_t *other)
+{
+    recording = 0;
     store_close(other);
+    recording = 1;
 }
 
 static void test_power_cuts(void **state)
@@ -459,13 +469,15 @@ static void test_power_cuts(void **state)
     /* a commit that does not empty the log (a code issued by another
      * connection), then a group commit: the log holds two commits, so its
      * zeroed header is synced before the frames are wiped */
-    other_adds_code(x, "late");
+    store_t *other = other_adds_code(x, "late");
     group_commit(x, 2, 0, 2);
+    other_close(other);
     /* the other connection's frames past all this connection wrote: a
      * group commit that stores nothing (spent codes) still checkpoints,
      * and its wipe finds them and zeroes them too */
-    other_adds_code(x, "later");
+    other = other_adds_code(x, "later");
     group_commit(x, 2, 1, 1);
+    other_close(other);
     assert_int_equal(testdb_count(&x->db, "SELECT count(*) FROM responses"), acked);
     recording = 0;
     printf("%d power cuts recovered\n", recovered);
@@ -501,20 +513,20 @@ static void test_long_log_truncated(void **state)
     testdb_close(&db);
 }
 
-int main(void)
+/* The disk goes below everything gapsurvey opens: registered as the
+ * default before the first store_open, which puts walwipe on top. */
+static int disk_register(void **state)
 {
-    /* the disk goes below everything gapsurvey opens: registered as the
-     * default before the first store_open, which puts walwipe on top */
+    (void)state;
     sys_vfs = sqlite3_vfs_find(NULL);
     disk_vfs = *sys_vfs;
     disk_vfs.zName = "test-disk";
     disk_vfs.szOsFile = (int)sizeof(dfile_t) + sys_vfs->szOsFile;
     disk_vfs.xOpen = d_open;
     disk_vfs.pNext = NULL;
-    sqlite3_vfs_register(&disk_vfs, 1);
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_power_cuts, setup, teardown),
-        cmocka_unit_test(test_long_log_truncated),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return sqlite3_vfs_register(&disk_vfs, 1) == SQLITE_OK ? 0 : -1;
 }
+
+TEST_MAIN_GROUP(disk_register, NULL,
+    cmocka_unit_test_setup_teardown(test_power_cuts, setup, teardown),
+    cmocka_unit_test(test_long_log_truncated))

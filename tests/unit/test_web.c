@@ -19,6 +19,7 @@
 #include "survey/form.h"
 #include "survey/web/slips.h"
 #include "survey/web/web_page.h"
+#include "tests/unit/testmain.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -343,15 +344,10 @@ static void test_qr(void **state)
     err_clear(&err);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_texts_complete),
-        cmocka_unit_test(test_form_page),
-        cmocka_unit_test(test_self_notice),
-        cmocka_unit_test(test_other_pages),
-        cmocka_unit_test(test_console),
-        cmocka_unit_test(test_qr),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_texts_complete),
+    cmocka_unit_test(test_form_page),
+    cmocka_unit_test(test_self_notice),
+    cmocka_unit_test(test_other_pages),
+    cmocka_unit_test(test_console),
+    cmocka_unit_test(test_qr))

@@ -19,6 +19,7 @@
 #include "survey/answers.h"
 #include "survey/form.h"
 #include "base/util.h"
+#include "tests/unit/testmain.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -594,14 +595,9 @@ static void test_repeats(void **state)
     form_free(f);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_loader_errors),
-        cmocka_unit_test(test_calculate),
-        cmocka_unit_test(test_types),
-        cmocka_unit_test(test_randomize),
-        cmocka_unit_test(test_repeats),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_loader_errors),
+    cmocka_unit_test(test_calculate),
+    cmocka_unit_test(test_types),
+    cmocka_unit_test(test_randomize),
+    cmocka_unit_test(test_repeats))

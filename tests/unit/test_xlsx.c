@@ -22,6 +22,7 @@
 #include "base/util.h"
 #include "base/xlsx.h"
 #include "tests/unit/xlsxmake.h"
+#include "tests/unit/testmain.h"
 
 #define NS "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
 #define RNS "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
@@ -328,16 +329,11 @@ static void test_sniff_and_names(void **state)
     assert_string_equal(xlsx_cell_name(0, 2, buf), "B");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_values),
-        cmocka_unit_test(test_callback_stops),
-        cmocka_unit_test(test_book_without_rels),
-        cmocka_unit_test(test_dates),
-        cmocka_unit_test(test_xm_book),
-        cmocka_unit_test(test_bad),
-        cmocka_unit_test(test_sniff_and_names),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+    cmocka_unit_test(test_values),
+    cmocka_unit_test(test_callback_stops),
+    cmocka_unit_test(test_book_without_rels),
+    cmocka_unit_test(test_dates),
+    cmocka_unit_test(test_xm_book),
+    cmocka_unit_test(test_bad),
+    cmocka_unit_test(test_sniff_and_names))
