@@ -85,9 +85,6 @@ struct store_driver {
     int (*begin)(store_db_t *db, int mode, err_t *err);
     int (*commit)(store_db_t *db, err_t *err);
     void (*rollback)(store_db_t *db);
-    int (*in_tx)(store_db_t *db);
-    /* A statement without parameters or results (SAVEPOINT, RELEASE ...). */
-    int (*exec)(store_db_t *db, const char *sql, err_t *err);
     /* The open transaction used a code or touched a draft: once it is
      * committed, nothing the database keeps may show the state before it
      * (SQLite: the WAL is checkpointed and truncated).  Outside a
@@ -155,8 +152,8 @@ struct store_driver {
  * { .name = ..., STORE_DRIVER_CORE(p), ...the optional entries it has }. */
 #define STORE_DRIVER_CORE(p)                                                                      \
     .open = p##_open, .close = p##_close, .errmsg = p##_errmsg, .busy_wait = p##_busy_wait,       \
-    .begin = p##_begin, .commit = p##_commit, .rollback = p##_rollback, .in_tx = p##_in_tx,       \
-    .exec = p##_exec, .forget = p##_forget, .prep = p##_prep, .bind_int = p##_bind_int,           \
+    .begin = p##_begin, .commit = p##_commit, .rollback = p##_rollback, .forget = p##_forget,     \
+    .prep = p##_prep, .bind_int = p##_bind_int,                                                   \
     .bind_double = p##_bind_double, .bind_text = p##_bind_text, .bind_blob = p##_bind_blob,       \
     .bind_null = p##_bind_null, .step = p##_step, .is_null = p##_is_null,                         \
     .col_int = p##_col_int, .col_double = p##_col_double, .col_text = p##_col_text,               \

@@ -27,7 +27,13 @@
  * Transactions: READ COMMITTED.  A code is used exactly once across front
  * ends because its UPDATE ... WHERE used = 0 takes the row lock: a second
  * transaction using it waits for the first and then changes no row.  Two
- * imports of one file queue on an advisory lock (lock()).
+ * imports of one file queue on an advisory lock (lock()).  The web's
+ * group commit (group()) goes in one round trip: pipeline mode, the
+ * statement's preparation the first time, BEGIN, one run per submission,
+ * COMMIT and a sync; a failure of any run leaves the transaction aborted,
+ * rolled back before group() returns.  The reads of a web request go
+ * without a transaction (STORE_TX_READS): BEGIN and ROLLBACK would cost a
+ * round trip each.
  *
  * What PostgreSQL keeps that SQLite's checkpoint removes (README, "Who can
  * link an answer to a person"): every row carries the id of the
@@ -1159,17 +1165,6 @@ static int p_commit(store_db_t *db, err_t *err)
         rc = note(d, _("the transaction was rolled back after an error"));
     PQclear(r);
     return rc ? fail(d, err) : 0;
-}
-
-static int p_in_tx(store_db_t *db)
-{
-    PGTransactionStatusType st = PQtransactionStatus(((pdb_t *)db)->c);
-    return st == PQTRANS_INTRANS || st == PQTRANS_INERROR;
-}
-
-static int p_exec(store_db_t *db, const char *sql, err_t *err)
-{
-    return run_err((pdb_t *)db, sql, err);
 }
 
 /* Nothing per commit: PostgreSQL's WAL is the server's (see the header). */
