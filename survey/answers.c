@@ -931,15 +931,28 @@ static int write_one(store_t *s, const ans_submission_t *x, const char *today, e
     store_answer_t *rows = NULL;
     size_t n = 0;
     int rc = -1;
+    unsigned char pk[32];
     ans_to_store(x->a, x->item_ids, &rows, &n);
-    if (x->token_hash) {
-        rc = store_token_use(s, x->token_hash, err);
+    int sealed = x->token_hash ? store_wave_key(s, x->wave, pk, err) : 1;
+    if (sealed < 0)
+        goto cleanup;
+    if (sealed == 0) {
+        /* the code and the response in one call (one statement on PostgreSQL) */
+        rc = store_response_add_token(s, x->token_hash, x->form, x->wave, x->unit, today,
+                                      x->source, rows, n, err);
         if (rc != 0)
             goto cleanup;
         rc = -1;
+    } else {
+        if (x->token_hash) {
+            rc = store_token_use(s, x->token_hash, err);
+            if (rc != 0)
+                goto cleanup;
+            rc = -1;
+        }
+        if (ballot_response_add(s, x->form, x->wave, x->unit, today, x->source, rows, n, err))
+            goto cleanup;
     }
-    if (ballot_response_add(s, x->form, x->wave, x->unit, today, x->source, rows, n, err) != 0)
-        goto cleanup;
     if (x->draft_key && store_draft_delete(s, x->draft_key, err) != 0)
         goto cleanup;
     rc = 0;
@@ -964,58 +977,68 @@ int ans_submit(store_t *s, const ans_t *a, int form, const int *item_ids, int wa
     return rc;
 }
 
+/* Does x go in the group: a code, no draft, a wave not sealed (each of
+ * the web's submissions)? */
+static int groupable(store_t *s, const ans_submission_t *x)
+{
+    unsigned char pk[32];
+    err_t e = {0};
+    int sealed = x->token_hash && !x->draft_key ? store_wave_key(s, x->wave, pk, &e) : 1;
+    err_clear(&e);   /* alone, it meets the error again and reports it */
+    return sealed == 0;
+}
+
 void ans_submit_many(store_t *s, ans_submission_t *const *sub, size_t n)
 {
     char today[11];
     err_t err = {0};
     util_today(today);
-    for (size_t i = 0; i < n; i++) {
-        err_clear(&sub[i]->err);
-        sub[i]->rc = -1;
-    }
-    if (n == 1) {
-        sub[0]->rc = ans_submit(s, sub[0]->a, sub[0]->form, sub[0]->item_ids, sub[0]->wave,
-                                sub[0]->unit, sub[0]->source, sub[0]->token_hash,
-                                sub[0]->draft_key, &sub[0]->err);
-        return;
-    }
-    if (store_begin(s, &err) != 0)
-        goto one_by_one;
-    for (size_t i = 0; i < n; i++) {
-        ans_submission_t *x = sub[i];
-        if (store_savepoint(s, &err) != 0)
-            goto one_by_one;
-        int rc = write_one(s, x, today, &x->err);
-        if (rc == 0) {
-            if (store_savepoint_release(s, &err) != 0)
-                goto one_by_one;
-        } else if (store_savepoint_rollback(s) != 0) {
-            goto one_by_one;   /* the error ended the transaction: the others went with it */
-        }
-        x->rc = rc;
-    }
-    if (store_commit(s, &err) == 0)
-        return;
-    if (err.code == ERR_IO) {
-        /* committed, but not known to be on the disk: nobody is told it
-         * was stored, and a retry would only find the codes spent */
-        for (size_t i = 0; i < n; i++)
-            if (sub[i]->rc == 0) {
-                sub[i]->rc = -1;
-                err_set(&sub[i]->err, ERR_IO, "%s", err.msg);
-            }
-        err_clear(&err);
-        return;
-    }
-one_by_one:
-    /* the batch as a whole failed (nothing of it is stored): each
-     * submission gets its own transaction, as if it had come alone */
-    store_rollback(s);
-    err_clear(&err);
+    store_tokened_t *tk = util_xcalloc(n + 1, sizeof *tk);
+    store_tokened_t **tp = util_xcalloc(n + 1, sizeof *tp);
+    store_answer_t **rows = util_xcalloc(n + 1, sizeof *rows);
+    size_t *of = util_xcalloc(n + 1, sizeof *of), k = 0;
+    unsigned char *alone = util_xcalloc(n + 1, 1);
     for (size_t i = 0; i < n; i++) {
         ans_submission_t *x = sub[i];
         err_clear(&x->err);
-        x->rc = ans_submit(s, x->a, x->form, x->item_ids, x->wave, x->unit, x->source,
-                           x->token_hash, x->draft_key, &x->err);
+        x->rc = -1;
+        if (!groupable(s, x)) {
+            alone[i] = 1;
+            continue;
+        }
+        tk[k] = (store_tokened_t){x->token_hash, x->form, x->wave, x->unit, today, x->source,
+                                  NULL, 0, -1};
+        ans_to_store(x->a, x->item_ids, &rows[k], &tk[k].n);
+        tk[k].a = rows[k];
+        tp[k] = &tk[k];
+        of[k++] = i;
     }
+    int rc = k ? store_response_add_tokens(s, tp, k, &err) : 0;
+    for (size_t j = 0; j < k; j++) {
+        ans_submission_t *x = sub[of[j]];
+        if (rc == 0) {
+            x->rc = tk[j].rc;
+        } else if (err.code == ERR_IO) {
+            /* committed, but not known to be on the disk: nobody is told
+             * it was stored, and a retry would only find the codes spent */
+            x->rc = tk[j].rc == 0 ? -1 : tk[j].rc;
+            if (x->rc < 0)
+                err_set(&x->err, ERR_IO, "%s", err.msg);
+        } else {
+            alone[of[j]] = 1;   /* the group failed as a whole: nothing of it is stored */
+        }
+        free(rows[j]);
+    }
+    err_clear(&err);
+    /* each of the others in a transaction of its own, as if it had come alone */
+    for (size_t i = 0; i < n; i++)
+        if (alone[i])
+            sub[i]->rc = ans_submit(s, sub[i]->a, sub[i]->form, sub[i]->item_ids, sub[i]->wave,
+                                    sub[i]->unit, sub[i]->source, sub[i]->token_hash,
+                                    sub[i]->draft_key, &sub[i]->err);
+    free(tk);
+    free(tp);
+    free(rows);
+    free(of);
+    free(alone);
 }

@@ -114,12 +114,15 @@ typedef struct {
 } ans_submission_t;
 
 /* Group commit: stores n submissions in one transaction (one fsync for
- * all), each inside its own savepoint, so each keeps the all-or-nothing
- * of ans_submit (token, draft and response together) and one that fails
- * (token already used, a bad row) is undone alone while the others are
- * committed.  When the batch's transaction itself fails (commit, I/O), each
- * submission is retried in a transaction of its own.  Every sub[i]->rc is
- * final when this returns: 0 means committed. */
+ * all; on PostgreSQL one round trip, store_response_add_tokens): those
+ * that use a code, keep no draft and go to a wave that is not sealed,
+ * which is every web submission.  A code already used stores nothing and
+ * stops nothing else (rc 1).  When the group fails as a whole (a bad row,
+ * the commit), nothing of it is stored and each is stored again in a
+ * transaction of its own, as are the submissions that are not grouped;
+ * so each keeps the all-or-nothing of ans_submit (token, draft and
+ * response together) and one that fails cannot take the others with it.
+ * Every sub[i]->rc is final when this returns: 0 means committed. */
 void ans_submit_many(store_t *s, ans_submission_t *const *sub, size_t n);
 
 #endif

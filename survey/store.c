@@ -115,6 +115,15 @@ static void bindv(store_q_t *q, const char *fmt, va_list ap)
     }
 }
 
+/* bindv with the arguments given here. */
+static void bind_args(store_q_t *q, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bindv(q, fmt, ap);
+    va_end(ap);
+}
+
 /* A statement with its parameters bound (see bindv), ready to step; mode
  * STORE_Q_KEEP for the ones run on every web request, STORE_Q_STREAM for
  * reads of any size (store_driver.h).  NULL and *err on error; done()
@@ -295,6 +304,11 @@ int store_read_begin(store_t *s, err_t *err)
     return s->drv->begin(s->db, STORE_TX_SNAPSHOT, err);
 }
 
+int store_reads_begin(store_t *s, err_t *err)
+{
+    return s->drv->begin(s->db, STORE_TX_READS, err);
+}
+
 int store_commit(store_t *s, err_t *err)
 {
     return s->drv->commit(s->db, err);
@@ -309,31 +323,6 @@ void store_rollback(store_t *s)
 {
     s->batch = 0;   /* the batch row went with the transaction */
     s->drv->rollback(s->db);
-}
-
-/* One named savepoint is enough: a batch of web submissions nests one
- * level (each submission inside the batch's transaction), never deeper. */
-int store_savepoint(store_t *s, err_t *err)
-{
-    return s->drv->exec(s->db, "SAVEPOINT one", err);
-}
-
-int store_savepoint_release(store_t *s, err_t *err)
-{
-    return s->drv->exec(s->db, "RELEASE one", err);
-}
-
-int store_savepoint_rollback(store_t *s)
-{
-    /* some errors (I/O, disk full, out of memory) end the whole
-     * transaction: then there is no savepoint left to go back to, and the
-     * caller must treat the batch as lost */
-    if (!s->drv->in_tx(s->db))
-        return -1;
-    if (s->drv->exec(s->db, "ROLLBACK TO one", NULL) != 0 ||
-        s->drv->exec(s->db, "RELEASE one", NULL) != 0)
-        return -1;
-    return 0;
 }
 
 /* ---- forms ---- */
@@ -904,8 +893,11 @@ cleanup:
     return rc;
 }
 
-int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
-                       const char *source, const store_answer_t *a, size_t n, err_t *err)
+/* What every response written goes through first: its wave must not be
+ * sealed, and its answers are packed into s->pack (each item checked to be
+ * one of the form's). */
+static int response_prep(store_t *s, int form, int wave, const store_answer_t *a, size_t n,
+                         err_t *err)
 {
     unsigned char pk[32];
     int sealed = store_wave_key(s, wave, pk, err);
@@ -915,14 +907,20 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
                                      "sealed ballots"), wave);
         return -1;
     }
+    return pack_answers(s, form, a, n, err);
+}
+
+int store_response_add(store_t *s, int form, int wave, int unit, const char *date,
+                       const char *source, const store_answer_t *a, size_t n, err_t *err)
+{
+    if (response_prep(s, form, wave, a, n, err))
+        return -1;
     int bulk = strcmp(source, "import") == 0 || strcmp(source, "simulate") == 0;
     char week[16];
     util_iso_week(date, week);
     /* an import's responses name its batch (import list/undo); nothing else
      * is grouped */
     long batch = s->batch > 0 && strcmp(source, "import") == 0 ? s->batch : 0;
-    if (pack_answers(s, form, a, n, err))
-        return -1;
     const void *blob = s->pack.len ? s->pack.s : NULL;   /* no answers: null */
     if (bulk && s->drv->bulk_add) {
         store_resp_t r = {random_id(s, wave, 1), form, wave, unit, week, source, batch, blob,
@@ -1242,14 +1240,16 @@ int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, 
 
 int store_token_get(store_t *s, const char *hash, store_token_t *t, err_t *err)
 {
-    store_q_t *q = query(s, STORE_Q_KEEP, err, "SELECT form, coalesce(unit, 0), wave, used FROM tokens "
-                         "WHERE hash = ?1", "t", hash);
+    store_q_t *q = query(s, STORE_Q_KEEP, err, "SELECT t.form, coalesce(t.unit, 0), t.wave, t.used, "
+                         "CASE WHEN w.closed_at IS NULL THEN 0 ELSE 1 END FROM tokens t JOIN waves w "
+                         "ON w.id = t.wave WHERE t.hash = ?1", "t", hash);
     int rc = first_row(s, q, _("database"), err);
     if (rc == 0) {
         t->form = (int)c_int(q, 0);
         t->unit = (int)c_int(q, 1);
         t->wave = (int)c_int(q, 2);
         t->used = (int)c_int(q, 3);
+        t->closed = (int)c_int(q, 4);
         done(q);
     }
     return rc;
@@ -1269,6 +1269,138 @@ int store_token_use(store_t *s, const char *hash, err_t *err)
         rc = 1;
     done(q);
     s->drv->forget(s->db);
+    return rc;
+}
+
+/* ---- a response stored with its code (the web's submissions) ----
+ *
+ * On PostgreSQL, the code's UPDATE and the response's INSERT are one
+ * statement (a data-modifying WITH): one round trip instead of two, and
+ * a group of them goes in one more (store_response_add_tokens).  The
+ * INSERT takes its row from the UPDATE's: a code unknown or used already
+ * (by another front end a moment ago: its row lock made this one wait)
+ * changes nothing and stores nothing.  SQLite has no such statement and
+ * no round trips: there the two run one after the other.  Only a driver
+ * with group() (PostgreSQL) is given these statements.
+ *
+ * In a group an id drawn twice must fail the statement, so that the
+ * group is not committed with a code used and no response (the caller
+ * then stores each alone); alone, inside the caller's transaction, it
+ * draws again (ON CONFLICT, counting what each half did). */
+#define USE_AND_ADD_ROW                                                                           \
+    "INSERT INTO responses(id, form, wave, unit, submitted_on, source, answers) "                  \
+    "SELECT CAST(?2 AS bigint), CAST(?3 AS integer), CAST(?4 AS integer), CAST(?5 AS integer), "  \
+    "CAST(?6 AS text), CAST(?7 AS text), CAST(?8 AS bytea) FROM t"
+static const char use_and_add[] =
+    "WITH t AS (UPDATE tokens SET used = 1 WHERE hash = ?1 AND used = 0 RETURNING 1) "
+    USE_AND_ADD_ROW;
+static const char use_and_add_once[] =
+    "WITH t AS (UPDATE tokens SET used = 1 WHERE hash = ?1 AND used = 0 RETURNING 1), "
+    "r AS (" USE_AND_ADD_ROW " ON CONFLICT (id) DO NOTHING RETURNING 1) "
+    "SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM r)";
+
+int store_response_add_token(store_t *s, const char *hash, int form, int wave, int unit,
+                             const char *date, const char *source, const store_answer_t *a,
+                             size_t n, err_t *err)
+{
+    if (!s->drv->group) {
+        int rc = store_token_use(s, hash, err);
+        return rc ? rc : store_response_add(s, form, wave, unit, date, source, a, n, err);
+    }
+    if (response_prep(s, form, wave, a, n, err))
+        return -1;
+    char week[16];
+    util_iso_week(date, week);
+    int64_t rid = random_id(s, wave, 0);
+    store_q_t *q = query(s, STORE_Q_KEEP, err, use_and_add_once, "tliiuttb", hash, (long)rid,
+                         form, wave, unit, week, source, s->pack.len ? s->pack.s : NULL,
+                         s->pack.len);
+    int rc = first_row(s, q, _("storing response"), err);
+    if (rc != 0)
+        return rc < 0 ? -1 : sqlerr(s, err, _("storing response"));
+    int used = c_int(q, 0) == 1, stored = c_int(q, 1) == 1;
+    done(q);
+    s->drv->forget(s->db);
+    if (!used)
+        return 1;
+    if (!stored)   /* the id was taken: the code is used, the response goes in on its own */
+        return store_response_add(s, form, wave, unit, date, source, a, n, err);
+    s->last_response = (long)rid;
+    return 0;
+}
+
+/* A group's submissions ready to bind: ids, weeks, answers packed one
+ * after the other. */
+typedef struct {
+    store_tokened_t *const *sub;
+    int64_t *rid;
+    char (*week)[16];
+    size_t *off;
+    util_buf_t packs;
+} group_t;
+
+static void group_bind(void *ud, size_t i, store_q_t *q)
+{
+    const group_t *g = ud;
+    const store_tokened_t *x = g->sub[i];
+    size_t len = g->off[i + 1] - g->off[i];
+    bind_args(q, "tliiuttb", x->hash, (long)g->rid[i], x->form, x->wave, x->unit, g->week[i],
+         x->source, len ? g->packs.s + g->off[i] : NULL, len);
+}
+
+/* Without group(): the statements of each in one transaction. */
+static int tokens_one_by_one(store_t *s, store_tokened_t *const *sub, size_t n, err_t *err)
+{
+    if (store_begin(s, err))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const store_tokened_t *x = sub[i];
+        int rc = store_response_add_token(s, x->hash, x->form, x->wave, x->unit, x->date,
+                                          x->source, x->a, x->n, err);
+        if (rc < 0) {
+            store_rollback(s);
+            return -1;
+        }
+        sub[i]->rc = rc;
+    }
+    if (store_commit(s, err) == 0)
+        return 0;
+    if (err->code != ERR_IO)
+        store_rollback(s);
+    return -1;
+}
+
+int store_response_add_tokens(store_t *s, store_tokened_t *const *sub, size_t n, err_t *err)
+{
+    if (!s->drv->group)
+        return tokens_one_by_one(s, sub, n, err);
+    group_t g = {sub, util_xcalloc(n + 1, sizeof *g.rid), util_xcalloc(n + 1, sizeof *g.week),
+                 util_xcalloc(n + 1, sizeof *g.off), {0}};
+    long *changed = util_xcalloc(n + 1, sizeof *changed);
+    int rc = -1;
+    /* every read (the wave's seal, the form's items) before the group is
+     * sent: nothing waits for the server in the middle of it */
+    for (size_t i = 0; i < n; i++) {
+        const store_tokened_t *x = sub[i];
+        if (response_prep(s, x->form, x->wave, x->a, x->n, err))
+            goto cleanup;
+        if (s->pack.len)
+            util_buf_add(&g.packs, s->pack.s, s->pack.len);
+        g.off[i + 1] = g.packs.len;
+        util_iso_week(x->date, g.week[i]);
+        g.rid[i] = random_id(s, x->wave, 0);
+    }
+    if (s->drv->group(s->db, use_and_add, n, group_bind, &g, changed, err))
+        goto cleanup;
+    for (size_t i = 0; i < n; i++)
+        sub[i]->rc = changed[i] == 1 ? 0 : 1;
+    rc = 0;
+cleanup:
+    free(g.rid);
+    free(g.week);
+    free(g.off);
+    util_buf_free(&g.packs);
+    free(changed);
     return rc;
 }
 

@@ -60,17 +60,17 @@ int store_commit(store_t *s, err_t *err);
  * one (autocommit) would not be synced when it returns. */
 int store_sync_at_checkpoint(store_t *s, err_t *err);
 void store_rollback(store_t *s);
-/* A savepoint inside the open transaction, so that one submission of a
- * batch can be undone without the others: release keeps its work,
- * rollback undoes it (returns -1 when the transaction itself is gone). */
-int store_savepoint(store_t *s, err_t *err);
-int store_savepoint_release(store_t *s, err_t *err);
-int store_savepoint_rollback(store_t *s);
 
 /* BEGIN (deferred): a read transaction, so that an export reading the
  * responses twice (a .sav needs its row count first) sees one snapshot
  * while imports go on.  End it with store_commit or store_rollback. */
 int store_read_begin(store_t *s, err_t *err);
+/* The reads of one web request, which need no common snapshot: on SQLite
+ * a read transaction all the same (one WAL read lock for them all instead
+ * of one per statement), on PostgreSQL nothing (each read stands alone; a
+ * BEGIN and its ROLLBACK would be two more round trips to the server).
+ * End it with store_rollback. */
+int store_reads_begin(store_t *s, err_t *err);
 
 /* ---- forms (and their items, choices, dimensions) ---- */
 /* Stores f (its source text verbatim plus derived items/choices/dimensions).
@@ -233,14 +233,43 @@ int store_import_delete(store_t *s, long id, long *removed, err_t *err);
 /* ---- tokens (one-time invitation codes; only a hash is stored) ---- */
 typedef struct {
     int form, unit, wave, used;
+    int closed;          /* its wave has been closed */
 } store_token_t;
 /* Stores a token's hash for form/unit (0 = none)/wave.  Error if it exists. */
 int store_token_add(store_t *s, const char *hash, int form, int unit, int wave, err_t *err);
-/* Looks a hash up; 1 when unknown. */
+/* Looks a hash up (with its wave, one statement); 1 when unknown. */
 int store_token_get(store_t *s, const char *hash, store_token_t *t, err_t *err);
 /* Marks it used; call inside the transaction that stores the response.
  * Returns 1 when it was already used (or unknown): roll back then. */
 int store_token_use(store_t *s, const char *hash, err_t *err);
+
+/* store_token_use and store_response_add together, inside the caller's
+ * transaction: the code hash is marked used and, only if it was not
+ * already, the response stored (on PostgreSQL in one statement).  Returns
+ * 0; 1 when the code was unknown or used already (nothing changed); -1
+ * with err (roll back then).  The wave must not be sealed (err). */
+int store_response_add_token(store_t *s, const char *hash, int form, int wave, int unit,
+                             const char *date, const char *source, const store_answer_t *a,
+                             size_t n, err_t *err);
+/* One submission of a group (store_response_add_tokens): the arguments of
+ * store_response_add_token, all the caller's, and its result. */
+typedef struct {
+    const char *hash;
+    int form, wave, unit;
+    const char *date, *source;
+    const store_answer_t *a;
+    size_t n;
+    int rc;              /* set by the call: 0 stored, 1 the code was unknown or used */
+} store_tokened_t;
+/* Group commit: store_response_add_token for each of sub[0..n-1], in one
+ * transaction the call opens and commits; on PostgreSQL the whole group
+ * is one round trip (pipeline mode: BEGIN, one statement per submission,
+ * COMMIT).  No savepoints: a failing submission fails the group.  Returns
+ * 0 once committed, each sub[i]->rc set; -1 with err when nothing was
+ * committed (the caller may store each alone), except ERR_IO: committed
+ * with every rc set, but not known to be on the disk
+ * (store_sync_at_checkpoint).  Not inside a transaction; no sealed wave. */
+int store_response_add_tokens(store_t *s, store_tokened_t *const *sub, size_t n, err_t *err);
 /* Issued and used counts per form, unit code ("" = none) and wave; never
  * which token was used. */
 int store_token_counts(store_t *s, int (*cb)(void *ud, const char *form_id, const char *unit,

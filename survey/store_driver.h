@@ -48,7 +48,10 @@ enum { STORE_Q_ERR = -1, STORE_Q_DONE = 0, STORE_Q_ROW = 1 };
 /* Transactions (begin's mode) */
 enum {
     STORE_TX_WRITE,      /* a write transaction; on SQLite the write lock at once */
-    STORE_TX_SNAPSHOT    /* reads that see one snapshot until commit or rollback */
+    STORE_TX_SNAPSHOT,   /* reads that see one snapshot until commit or rollback */
+    STORE_TX_READS       /* reads that need no common snapshot: a transaction only
+                            where that is cheaper than none (SQLite: one WAL read
+                            lock; PostgreSQL: none, a BEGIN costs a round trip) */
 };
 
 /* One response for a bulk insert (import, simulate, db copy).  week,
@@ -82,9 +85,6 @@ struct store_driver {
     int (*begin)(store_db_t *db, int mode, err_t *err);
     int (*commit)(store_db_t *db, err_t *err);
     void (*rollback)(store_db_t *db);
-    int (*in_tx)(store_db_t *db);
-    /* A statement without parameters or results (SAVEPOINT, RELEASE ...). */
-    int (*exec)(store_db_t *db, const char *sql, err_t *err);
     /* The open transaction used a code or touched a draft: once it is
      * committed, nothing the database keeps may show the state before it
      * (SQLite: the WAL is checkpointed and truncated).  Outside a
@@ -135,6 +135,16 @@ struct store_driver {
      * the same key (an import of one file), NULL when writers queue
      * anyway (SQLite). */
     int (*lock)(store_db_t *db, const char *key, err_t *err);
+    /* Optional (NULL: store.c runs the statements one by one in a
+     * transaction of its own): sql, a kept statement that writes, run n
+     * times in one transaction that group() begins and commits, outside any
+     * other, all in one round trip (PostgreSQL: pipeline mode).  Before
+     * the i-th run bind(ud, i, q) binds its values; changed[i] gets the
+     * rows it changed.  0 once committed; -1 with err when nothing was:
+     * one failing run fails them all. */
+    int (*group)(store_db_t *db, const char *sql, size_t n,
+                 void (*bind)(void *ud, size_t i, store_q_t *q), void *ud, long *changed,
+                 err_t *err);
 };
 
 /* The entries every driver has, named by one rule: the driver's prefix p,
@@ -142,8 +152,8 @@ struct store_driver {
  * { .name = ..., STORE_DRIVER_CORE(p), ...the optional entries it has }. */
 #define STORE_DRIVER_CORE(p)                                                                      \
     .open = p##_open, .close = p##_close, .errmsg = p##_errmsg, .busy_wait = p##_busy_wait,       \
-    .begin = p##_begin, .commit = p##_commit, .rollback = p##_rollback, .in_tx = p##_in_tx,       \
-    .exec = p##_exec, .forget = p##_forget, .prep = p##_prep, .bind_int = p##_bind_int,           \
+    .begin = p##_begin, .commit = p##_commit, .rollback = p##_rollback, .forget = p##_forget,     \
+    .prep = p##_prep, .bind_int = p##_bind_int,                                                   \
     .bind_double = p##_bind_double, .bind_text = p##_bind_text, .bind_blob = p##_bind_blob,       \
     .bind_null = p##_bind_null, .step = p##_step, .is_null = p##_is_null,                         \
     .col_int = p##_col_int, .col_double = p##_col_double, .col_text = p##_col_text,               \

@@ -27,7 +27,13 @@
  * Transactions: READ COMMITTED.  A code is used exactly once across front
  * ends because its UPDATE ... WHERE used = 0 takes the row lock: a second
  * transaction using it waits for the first and then changes no row.  Two
- * imports of one file queue on an advisory lock (lock()).
+ * imports of one file queue on an advisory lock (lock()).  The web's
+ * group commit (group()) goes in one round trip: pipeline mode, the
+ * statement's preparation the first time, BEGIN, one run per submission,
+ * COMMIT and a sync; a failure of any run leaves the transaction aborted,
+ * rolled back before group() returns.  The reads of a web request go
+ * without a transaction (STORE_TX_READS): BEGIN and ROLLBACK would cost a
+ * round trip each.
  *
  * What PostgreSQL keeps that SQLite's checkpoint removes (README, "Who can
  * link an answer to a person"): every row carries the id of the
@@ -1122,6 +1128,8 @@ fail:
 static int p_begin(store_db_t *db, int mode, err_t *err)
 {
     pdb_t *d = (pdb_t *)db;
+    if (mode == STORE_TX_READS)
+        return 0;   /* each read its own: a BEGIN would be a round trip more */
     if (run_err(d, mode == STORE_TX_WRITE ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ",
                 err))
         return -1;
@@ -1159,17 +1167,6 @@ static int p_commit(store_db_t *db, err_t *err)
     return rc ? fail(d, err) : 0;
 }
 
-static int p_in_tx(store_db_t *db)
-{
-    PGTransactionStatusType st = PQtransactionStatus(((pdb_t *)db)->c);
-    return st == PQTRANS_INTRANS || st == PQTRANS_INERROR;
-}
-
-static int p_exec(store_db_t *db, const char *sql, err_t *err)
-{
-    return run_err((pdb_t *)db, sql, err);
-}
-
 /* Nothing per commit: PostgreSQL's WAL is the server's (see the header). */
 static void p_forget(store_db_t *db)
 {
@@ -1186,6 +1183,102 @@ static int p_lock(store_db_t *db, const char *key, err_t *err)
                                NULL, NULL, 0);
     int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : note_res(d, r);
     PQclear(r);
+    return rc ? fail(d, err) : 0;
+}
+
+/* ---- a group of writes in one round trip: pipeline mode ---- */
+
+/* Sends the group: the statement's preparation the first time, BEGIN, a
+ * run per member, COMMIT, and the sync that ends the pipeline.  0 when
+ * all of it was queued. */
+static int group_send(pdb_t *d, pq_t *q, size_t n, void (*bind)(void *ud, size_t i, store_q_t *q),
+                      void *ud)
+{
+    int ok = q->prepared || PQsendPrepare(d->c, q->name, q->sql, q->np, NULL);
+    ok = ok && PQsendQueryParams(d->c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+    const char **vals = util_xmalloc(((size_t)q->np + 1) * sizeof *vals);
+    for (size_t i = 0; ok && i < n; i++) {
+        unbind(q);
+        bind(ud, i, &q->base);
+        for (int k = 0; k < q->np; k++)
+            vals[k] = q->off[k] == (size_t)-1 ? NULL : q->arena.s + q->off[k];
+        /* libpq copies the values into its buffer here: q's arena is free again */
+        ok = PQsendQueryPrepared(d->c, q->name, q->np, vals, q->len, q->fmt, 0);
+    }
+    free(vals);
+    unbind(q);
+    ok = ok && PQsendQueryParams(d->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
+    ok = ok && PQpipelineSync(d->c);
+    return ok ? 0 : note(d, PQerrorMessage(d->c));
+}
+
+/* Reads the group's results, in the order sent, up to the sync: 0 when
+ * each succeeded and COMMIT committed (changed[] filled); -1 keeps the
+ * first error.  Once a statement failed the server skips the rest (they
+ * come back PGRES_PIPELINE_ABORTED). */
+static int group_read(pdb_t *d, int prep, size_t n, long *changed)
+{
+    size_t total = (size_t)prep + n + 2, k = 0;
+    int rc = 0;
+    for (;;) {
+        PGresult *r = PQgetResult(d->c);
+        if (!r) {
+            if (PQstatus(d->c) == CONNECTION_BAD)
+                return rc ? rc : note(d, PQerrorMessage(d->c));
+            if (++k > total)   /* the end of one statement's results */
+                return rc ? rc : note(d, _("the group's results did not match what was sent"));
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        size_t at = k - (size_t)prep;   /* which statement: prep, BEGIN, members, COMMIT */
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+            if (rc == 0)
+                rc = st == PGRES_PIPELINE_ABORTED ? note(d, _("the group was aborted"))
+                                                  : note_res(d, r);
+        } else if (k >= (size_t)prep + 1 && at >= 1 && at <= n) {
+            const char *ct = PQcmdTuples(r);
+            changed[at - 1] = ct && *ct ? atol(ct) : 0;
+        } else if (k + 1 == total && strcmp(PQcmdStatus(r), "COMMIT") != 0 && rc == 0) {
+            rc = note(d, _("the transaction was rolled back after an error"));
+        }
+        PQclear(r);
+    }
+    if (k != total && rc == 0)
+        rc = note(d, _("the group's results did not match what was sent"));
+    return rc;
+}
+
+static int p_group(store_db_t *db, const char *sql, size_t n,
+                   void (*bind)(void *ud, size_t i, store_q_t *q), void *ud, long *changed,
+                   err_t *err)
+{
+    pdb_t *d = (pdb_t *)db;
+    if (ready(d))
+        return fail(d, err);
+    store_q_t *qq = p_prep(db, sql, STORE_Q_KEEP, err);
+    if (!qq)
+        return -1;
+    pq_t *q = Q(qq);
+    if (PQenterPipelineMode(d->c) != 1) {
+        note(d, PQerrorMessage(d->c));
+        return fail(d, err);
+    }
+    int prep = !q->prepared;
+    int rc = group_send(d, q, n, bind, ud);
+    if (rc == 0) {
+        rc = group_read(d, prep, n, changed);
+        if (prep && rc == 0)
+            q->prepared = 1;
+    }
+    PQexitPipelineMode(d->c);
+    /* a failed group leaves its transaction open and aborted (the COMMIT
+     * was skipped); a connection that went away is made again by ready() */
+    if (PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        PQclear(PQexec(d->c, "ROLLBACK"));
     return rc ? fail(d, err) : 0;
 }
 
@@ -1247,4 +1340,5 @@ const store_driver_t store_pg_driver = {
     .bulk_add = p_bulk_add,
     .lock = p_lock,
     .ids_follow = p_ids_follow,
+    .group = p_group,
 };

@@ -755,16 +755,6 @@ static void s_rollback(store_db_t *db)
         exec_kept(d, "ROLLBACK", NULL);
 }
 
-static int s_in_tx(store_db_t *db)
-{
-    return !sqlite3_get_autocommit(((sdb_t *)db)->db);
-}
-
-static int s_exec(store_db_t *db, const char *sql, err_t *err)
-{
-    return exec_kept((sdb_t *)db, sql, err);
-}
-
 /* VACUUM rewrites every table in id order, so where a response sits in
  * the file says no more than its random id; then the WAL goes. */
 static int s_compact(store_db_t *db, int wave, err_t *err)

@@ -76,6 +76,12 @@ struct web {
     size_t npool, nfree;
     pthread_mutex_t pool_mu;
     pthread_cond_t pool_cv;
+    /* the units table as it was at the start, by id and by code (strcmp
+     * order): an invitation's unit and the answer to a form's unit
+     * question are found here, not with a query per request; a unit added
+     * while serving is looked up in the store */
+    units_list_t units;
+    const store_unit_t **unit_id, **unit_code;
     /* questionnaires, loaded on first use; immutable once loaded */
     cached_form_t *forms;
     size_t nforms;
@@ -200,10 +206,12 @@ static int same_secret(const char *a, const char *b)
 
 /* ---- the store pool and the form cache ---- */
 
-/* A request's reads (the code, its wave, its unit, the form) share one read
- * transaction: on its own each SELECT took and released WAL read locks,
- * and ending those read transactions was a tenth of the server's CPU. */
-static store_t *pool_get(web_t *w)
+/* A request's reads (the code and its wave, the form) share one read
+ * transaction on SQLite: on its own each SELECT took and released WAL read
+ * locks, and ending those read transactions was a tenth of the server's
+ * CPU.  On PostgreSQL they go without one (store_reads_begin), unless
+ * snapshot asks for one snapshot of every read (the console's tables). */
+static store_t *pool_get(web_t *w, int snapshot)
 {
     pthread_mutex_lock(&w->pool_mu);
     while (w->nfree == 0)
@@ -211,7 +219,7 @@ static store_t *pool_get(web_t *w)
     store_t *s = w->pool[--w->nfree];
     pthread_mutex_unlock(&w->pool_mu);
     err_t err = {0};
-    if (store_read_begin(s, &err) != 0) {
+    if ((snapshot ? store_read_begin(s, &err) : store_reads_begin(s, &err)) != 0) {
         wlog(w, "starting a read: %s", err.msg ? err.msg : "?");   /* each read then stands alone */
         err_clear(&err);
     }
@@ -227,6 +235,45 @@ static void pool_put(web_t *w, store_t *s)
     w->pool[w->nfree++] = s;
     pthread_cond_signal(&w->pool_cv);
     pthread_mutex_unlock(&w->pool_mu);
+}
+
+static int unit_by_id(const void *a, const void *b)
+{
+    const store_unit_t *x = *(const store_unit_t *const *)a, *y = *(const store_unit_t *const *)b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static int unit_by_code(const void *a, const void *b)
+{
+    return strcmp((*(const store_unit_t *const *)a)->code, (*(const store_unit_t *const *)b)->code);
+}
+
+/* Reads the units table into w's cache (web_start). */
+static int units_cache(web_t *w, store_t *s, err_t *err)
+{
+    if (units_load(s, &w->units, err) != 0)
+        return -1;
+    size_t n = w->units.n;
+    w->unit_id = util_xcalloc(n + 1, sizeof *w->unit_id);
+    w->unit_code = util_xcalloc(n + 1, sizeof *w->unit_code);
+    for (size_t i = 0; i < n; i++)
+        w->unit_id[i] = w->unit_code[i] = &w->units.units[i];
+    qsort(w->unit_id, n, sizeof *w->unit_id, unit_by_id);
+    qsort(w->unit_code, n, sizeof *w->unit_code, unit_by_code);
+    return 0;
+}
+
+/* The cached unit with this id (code NULL) or code; NULL when the cache
+ * has none. */
+static const store_unit_t *unit_cached(const web_t *w, int id, const char *code)
+{
+    store_unit_t key = {.id = id, .code = code};
+    const store_unit_t *k = &key, **hit;
+    if (code)
+        hit = bsearch(&k, w->unit_code, w->units.n, sizeof *w->unit_code, unit_by_code);
+    else
+        hit = bsearch(&k, w->unit_id, w->units.n, sizeof *w->unit_id, unit_by_id);
+    return hit ? *hit : NULL;
 }
 
 /* The questionnaire stored as forms.id = id, parsed once and then shared
@@ -457,14 +504,7 @@ static code_state_t check_code(web_t *w, store_t *s, const char *code, char norm
     }
     if (rc == 1 || t->used)
         return CODE_UNKNOWN;
-    int closed = 0;
-    rc = store_wave_closed(s, t->wave, &closed, &err);
-    if (rc < 0) {
-        wlog(w, "looking up a wave: %s", err.msg);
-        err_clear(&err);
-        return CODE_ERROR;
-    }
-    return closed ? CODE_CLOSED : CODE_OK;
+    return t->closed ? CODE_CLOSED : CODE_OK;
 }
 
 /* The code page again, saying why the code was refused.  The refused code
@@ -538,8 +578,13 @@ static int survey_load(web_t *w, store_t *s, const store_token_t *t, web_lang_t 
     sv->unit = t->unit;
     const form_t *f = sv->cf->form;
 
+    const store_unit_t *u = t->unit > 0 && f->unit_field ? unit_cached(w, t->unit, NULL) : NULL;
+    if (u) {
+        sv->unit_code = util_xstrdup(u->code);
+        name = util_xstrdup(u->name);
+    }
     if (t->unit > 0 && f->unit_field) {
-        if (store_unit_get(s, t->unit, &sv->unit_code, &name, &err) != 0) {
+        if (!u && store_unit_get(s, t->unit, &sv->unit_code, &name, &err) != 0) {
             wlog(w, "reading unit %d: %s", t->unit, err.msg ? err.msg : "no such unit");
             err_clear(&err);
             return -1;
@@ -652,7 +697,7 @@ static enum MHD_Result open_form(web_t *w, struct MHD_Connection *c, web_lang_t 
     store_token_t t = {0};
     survey_t sv = {0};
     enum MHD_Result rc;
-    store_t *s = pool_get(w);
+    store_t *s = pool_get(w, 0);
     code_state_t st = check_code(w, s, code, norm, &hash, &t);
     if (st != CODE_OK) {
         rc = send_code_state(w, c, lang, st);
@@ -903,7 +948,11 @@ static size_t check_repeat(survey_t *sv, ans_t *a, size_t rpos, web_lang_t lang,
 static int read_repeats(const req_t *r, survey_t *sv, ans_t *a, web_lang_t lang)
 {
     const form_t *f = sv->cf->form;
-    int again = 0;
+    int again = 0, any = 0;
+    for (size_t i = 0; i < f->nitems && !any; i++)
+        any = f->items[i].type == FORM_BEGIN_REPEAT;
+    if (!any)
+        return 0;   /* no slots to fill: allocating and freeing them was a tenth of the CPU */
     sv->nslots = f->nitems * FORM_MAX_INSTANCES;
     sv->rraw = util_xcalloc(sv->nslots, sizeof *sv->rraw);
     sv->rerr = util_xcalloc(sv->nslots, sizeof *sv->rerr);
@@ -1075,6 +1124,9 @@ static int answer_unit(web_t *w, store_t *s, const survey_t *sv, const ans_t *a,
     int up = f->unit_field ? form_item_index(f, f->unit_field) : -1;
     if (unit != 0 || up < 0 || !ans_get(a, (size_t)up) || errors[up])
         return unit;
+    const store_unit_t *u = unit_cached(w, 0, ans_get(a, (size_t)up));
+    if (u)
+        return u->id;
     err_t err = {0};
     int rcu = store_unit_find(s, ans_get(a, (size_t)up), &unit, &err);
     if (rcu != 0) {
@@ -1109,7 +1161,7 @@ static enum MHD_Result submit(web_t *w, struct MHD_Connection *c, web_lang_t lan
     ans_t *a = NULL;
     size_t n = 0, nerr = 0;
     enum MHD_Result rc;
-    store_t *s = pool_get(w);
+    store_t *s = pool_get(w, 0);
     code_state_t st = check_code(w, s, field(r, "code"), norm, &hash, &t);
     if (st != CODE_OK) {
         rc = send_code_state(w, c, lang, st);
@@ -1281,7 +1333,7 @@ static enum MHD_Result console(web_t *w, struct MHD_Connection *c, web_lang_t la
     err_t err = {0};
     util_buf_t b = {0};
     enum MHD_Result rc;
-    store_t *s = pool_get(w);
+    store_t *s = pool_get(w, 1);
     int r = console_build(s, wave && *wave ? wave : NULL, web_lang_code(lang),
                           DISCLOSE_MIN_N, &con, &err);
     pool_put(w, s);
@@ -1556,7 +1608,7 @@ int web_start(const web_config_t *cfg, web_t **out, err_t *err)
             goto fail;
         w->nfree++;
     }
-    if (store_open(w->db_path, 0, &w->wstore, err) != 0)
+    if (store_open(w->db_path, 0, &w->wstore, err) != 0 || units_cache(w, w->wstore, err) != 0)
         goto fail;
     /* An import holds the write lock for its whole transaction (all or
      * nothing): a million rows take a minute.  The writer waits that out
@@ -1711,6 +1763,9 @@ void web_stop(web_t *w)
         free(w->forms[i].item_ids);
     }
     free(w->forms);
+    units_list_free(&w->units);
+    free(w->unit_id);
+    free(w->unit_code);
     web_limit_free(w->limit);
     pthread_mutex_destroy(&w->pool_mu);
     pthread_cond_destroy(&w->pool_cv);

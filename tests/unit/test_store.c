@@ -451,26 +451,70 @@ static void import_batches(void **state)
     free(cmd);
 }
 
-/* A failed statement inside a savepoint is undone without the rest of
- * the batch (the web server's group commit). */
-static void savepoint_undoes_one(void **state)
+/* A group commit of coded submissions (the web's): each code used once,
+ * a code used already or twice in the group stores nothing and stops
+ * nothing else; a group with a bad row stores nothing at all, its codes
+ * stay good; a code carries whether its wave is closed. */
+static void group_uses_codes_once(void **state)
 {
     fx_t *x = *state;
     err_t err = {0};
-    assert_int_equal(store_token_add(x->s, "h1", x->form, x->unit, x->wave, &err), 0);
-    assert_int_equal(store_begin(x->s, &err), 0);
-    assert_int_equal(store_savepoint(x->s, &err), 0);
-    assert_int_equal(add(x, "web", 3, &err), 0);
-    assert_int_equal(store_savepoint_release(x->s, &err), 0);
-    assert_int_equal(store_savepoint(x->s, &err), 0);
-    assert_int_equal(add(x, "web", 4, &err), 0);
-    store_answer_t bad = {999999, 1, 1, "x"};   /* no such item */
-    assert_int_equal(store_response_add(x->s, x->form, x->wave, 0, "2026-02-12", "web", &bad, 1,
-                                        &err), -1);
+    const char *h[] = {"g0", "g1", "g2", "g3", "g5"};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(store_token_add(x->s, h[i], x->form, x->unit, x->wave, &err), 0);
+    assert_int_equal(store_token_use(x->s, "g3", &err), 0);   /* spent before */
+    store_answer_t a[] = {{x->items[0], 1, 3, "3"}, {x->items[3], 0, 0, "grouped"}};
+    store_tokened_t sub[5], *p[5];
+    const char *use[] = {"g0", "g1", "g0", "g3", "nosuch"};
+    for (int i = 0; i < 5; i++) {
+        sub[i] = (store_tokened_t){use[i], x->form, x->wave, x->unit, "2026-02-12", "web", a, 2,
+                                   -1};
+        p[i] = &sub[i];
+    }
+    assert_int_equal(store_response_add_tokens(x->s, p, 5, &err), 0);
+    int want[] = {0, 0, 1, 1, 1};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(sub[i].rc, want[i]);
+    seen_t s = scan(x);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.answers, 4);
+    assert_string_equal(s.text, "grouped");
+    /* one bad row (an item of no form) fails the whole group */
+    store_answer_t bad = {999999, 1, 1, "x"};
+    sub[0] = (store_tokened_t){"g2", x->form, x->wave, x->unit, "2026-02-12", "web", a, 2, -1};
+    sub[1] = (store_tokened_t){"g5", x->form, x->wave, x->unit, "2026-02-12", "web", &bad, 1, -1};
+    assert_int_equal(store_response_add_tokens(x->s, p, 2, &err), -1);
+    assert_non_null(err.msg);
     err_clear(&err);
-    assert_int_equal(store_savepoint_rollback(x->s), 0);
+    /* and so does a row the database refuses (no such wave), sent with the rest */
+    sub[1] = (store_tokened_t){"g5", x->form, x->wave + 99, x->unit, "2026-02-12", "web", a, 2,
+                               -1};
+    assert_int_equal(store_response_add_tokens(x->s, p, 2, &err), -1);
+    err_clear(&err);
+    assert_int_equal(scan(x).n, 2);
+    store_token_t t;
+    assert_int_equal(store_token_get(x->s, "g2", &t, &err), 0);
+    assert_int_equal(t.used, 0);
+    assert_int_equal(t.closed, 0);
+    assert_int_equal(store_token_get(x->s, "g5", &t, &err), 0);
+    assert_int_equal(t.used, 0);
+    /* the connection goes on after a failed group */
+    assert_int_equal(store_response_add_tokens(x->s, p, 1, &err), 0);
+    assert_int_equal(sub[0].rc, 0);
+    assert_int_equal(scan(x).n, 3);
+    /* alone, inside a transaction: the same */
+    assert_int_equal(store_token_add(x->s, "g4", x->form, x->unit, x->wave, &err), 0);
+    assert_int_equal(store_begin(x->s, &err), 0);
+    assert_int_equal(store_response_add_token(x->s, "g4", x->form, x->wave, x->unit,
+                                              "2026-02-12", "web", a, 2, &err), 0);
+    assert_int_equal(store_response_add_token(x->s, "g4", x->form, x->wave, x->unit,
+                                              "2026-02-12", "web", a, 2, &err), 1);
     assert_int_equal(store_commit(x->s, &err), 0);
-    assert_int_equal(scan(x).n, 1);
+    assert_int_equal(scan(x).n, 4);
+    assert_int_equal(store_wave_close(x->s, "2026", &err), 0);
+    assert_int_equal(store_token_get(x->s, "g0", &t, &err), 0);
+    assert_int_equal(t.used, 1);
+    assert_int_equal(t.closed, 1);
 }
 
 static int draft_cb(void *ud, int pos, const char *text)
@@ -677,7 +721,7 @@ TEST_MAIN(
     BOTH(responses_round_trip),
     BOTH(import_all_or_nothing),
     BOTH(import_batches),
-    BOTH(savepoint_undoes_one),
+    BOTH(group_uses_codes_once),
     BOTH(drafts_secrets_ballots),
     BOTH(one_code_two_connections),
     BOTH(copy_and_census),
