@@ -175,15 +175,20 @@ def main():
                     acked.add(marker)
                     lat.append(float(dt))
     con = sqlite3.connect(db)
-    stored = {}
-    for (text,) in con.execute("SELECT text FROM answers a JOIN items i ON i.id = a.item "
-                               "WHERE i.name = 'comment'"):
-        stored[text] = stored.get(text, 0) + 1
+    # each response's answers are packed in responses.answers
+    # (doc/STORAGE.md); tools/answers.py decodes them
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+    from answers import decode
+    comment = con.execute("SELECT pos FROM items WHERE name = 'comment'").fetchone()[0]
+    stored, partial = {}, 0
+    for (blob,) in con.execute("SELECT answers FROM responses"):
+        ans = decode(blob)
+        partial += len(ans) != ANSWERS_PER_RESPONSE
+        for pos, _num, text in ans:
+            if pos == comment and text is not None:
+                stored[text] = stored.get(text, 0) + 1
     responses = con.execute("SELECT count(*) FROM responses").fetchone()[0]
     used = con.execute("SELECT count(*) FROM tokens WHERE used = 1").fetchone()[0]
-    partial = con.execute("SELECT count(*) FROM (SELECT r.id, count(a.item) n FROM responses r "
-                          "LEFT JOIN answers a ON a.response = r.id GROUP BY r.id) "
-                          "WHERE n != ?", (ANSWERS_PER_RESPONSE,)).fetchone()[0]
     integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
     con.close()
     # the killed server's database must open and serve again at once
