@@ -77,6 +77,22 @@ static char *priority_list(doc_t *d, const res_drvfit_t *F)
     return b.s;
 }
 
+/* The sentence after a priority matrix: fit F's first priorities, or
+ * that there are none. */
+static void say_priorities(doc_t *d, const res_drvfit_t *F)
+{
+    char *list = priority_list(d, F);
+    if (list)
+        doc_paraf(d, NULL,
+                  TR(d->zh, "First priorities, more important than the median dimension and scoring below "
+                            "the median: %s. Work on these pays most for the overall judgement."),
+                  list);
+    else
+        doc_para(d, NULL, TR(d->zh, "No dimension is both more important and lower-scoring than the median "
+                                    "one: the low scores lie where the overall judgement depends on them less."));
+    free(list);
+}
+
 static void drivers_table(doc_t *d, const res_drvfit_t *F)
 {
     const res_t *r = d->r;
@@ -148,7 +164,6 @@ void qualdoc_unit_priorities(doc_t *d, size_t g)
                   (size_t)RES_DRV_PER_PREDICTOR * k, RES_DRV_PER_PREDICTOR, doc_fcount(d, F->n));
         return;
     }
-    char *list = priority_list(d, F);
     doc_paraf(d, NULL,
               TR(d->zh, "Over the unit's %1$s respondents with the overall judgement and every dimension score, "
                         "the dimension scores explain %2$s of the variance of the overall judgement (R² = %3$s). "
@@ -156,15 +171,7 @@ void qualdoc_unit_priorities(doc_t *d, size_t g)
                         "score, both split at the unit's own medians."),
               doc_fcount(d, F->n), doc_fpct(d, F->r2), doc_fnum(d, F->r2, 3));
     priority_figures(d, 1);
-    if (list)
-        doc_paraf(d, NULL,
-                  TR(d->zh, "First priorities, more important than the median dimension and scoring below "
-                            "the median: %s. Work on these pays most for the overall judgement."),
-                  list);
-    else
-        doc_para(d, NULL, TR(d->zh, "No dimension is both more important and lower-scoring than the median "
-                                    "one: the low scores lie where the overall judgement depends on them less."));
-    free(list);
+    say_priorities(d, F);
 }
 
 /* The units with a priority matrix of their own, or why there are none. */
@@ -239,16 +246,7 @@ void qualdoc_priorities(doc_t *d)
               doc_fcount(d, F->n), doc_fpct(d, F->r2), doc_fnum(d, F->r2, 3), d->tab + 1);
     drivers_table(d, F);
     priority_figures(d, 0);
-    char *list = priority_list(d, F);
-    if (list)
-        doc_paraf(d, NULL,
-                  TR(d->zh, "First priorities, more important than the median dimension and scoring below "
-                            "the median: %s. Work on these pays most for the overall judgement."),
-                  list);
-    else
-        doc_para(d, NULL, TR(d->zh, "No dimension is both more important and lower-scoring than the median "
-                                    "one: the low scores lie where the overall judgement depends on them less."));
-    free(list);
+    say_priorities(d, F);
     unit_priorities(d);
 }
 
