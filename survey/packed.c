@@ -8,9 +8,7 @@
  */
 #include "survey/packed.h"
 
-#include <inttypes.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "base/i18n.h"
@@ -52,6 +50,26 @@ static int get_varint(packed_it_t *it, uint64_t *v)
     return -1;
 }
 
+/* v's decimal digits (a '-' first when negative) into d, NUL-terminated;
+ * returns their count.  What snprintf's "%" PRId64 writes, without its
+ * format parsing: this runs once per answer stored and read. */
+static size_t int_digits(int64_t v, char d[24])
+{
+    char t[24];
+    size_t n = 0, k = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        t[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        d[k++] = '-';
+    while (n)
+        d[k++] = t[--n];
+    d[k] = '\0';
+    return k;
+}
+
 /* The integer num is exactly, if it is one (-0.0 is not: its sign would
  * be lost). */
 static int as_int(double num, int64_t *v)
@@ -79,9 +97,8 @@ int packed_put(util_buf_t *b, int *last, const packed_ans_t *a, err_t *err)
     int tag = kind;
     if (a->text) {
         char d[24];
-        int n = kind == NUM_INT ? snprintf(d, sizeof d, "%" PRId64, v) : -1;
-        tag |= n >= 0 && (size_t)n == a->tlen && memcmp(d, a->text, a->tlen) == 0 ? TEXT_DIGITS
-                                                                                : HAS_TEXT;
+        size_t n = kind == NUM_INT && a->tlen < sizeof d ? int_digits(v, d) : 0;
+        tag |= n && n == a->tlen && memcmp(d, a->text, n) == 0 ? TEXT_DIGITS : HAS_TEXT;
     }
     util_buf_addc(b, (char)(tag | (step <= 15 ? (int)step << 4 : 0)));
     if (step > 15)
@@ -142,7 +159,7 @@ int packed_next(packed_it_t *it, packed_ans_t *a, err_t *err)
         int64_t v = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
         a->num = (double)v;
         if (tag & TEXT_DIGITS) {
-            a->tlen = (size_t)snprintf(it->digits, sizeof it->digits, "%" PRId64, v);
+            a->tlen = int_digits(v, it->digits);
             a->text = it->digits;
         }
     } else if (kind == NUM_DOUBLE) {

@@ -116,6 +116,30 @@ static void test_compact(void **state)
     assert_int_equal(packed_count(NULL, 0, &err), 0);
 }
 
+/* An integer whose text is exactly its digits never stores the text
+ * (tag bit 3), at the edges too; one that only looks like it does. */
+static void test_digits_not_stored(void **state)
+{
+    (void)state;
+    const double v[] = {0, 1, -1, 9, 10, -10, 99, 100, -100, 123456789012.0,
+                        -9223372036854775808.0, 9223372036854774784.0};
+    for (size_t i = 0; i < N_OF(v); i++) {
+        char d[32];
+        snprintf(d, sizeof d, "%.0f", v[i]);
+        packed_ans_t a[] = {ans(0, 1, v[i], d), ans(1, 1, v[i], "+1"), ans(2, 1, v[i], "")};
+        util_buf_t b = {0};
+        encode(&b, a, 1);
+        if (!(b.s[0] & 8))
+            fail_msg("%s stored as a text", d);
+        same(&b, a, 1);
+        util_buf_free(&b);
+        encode(&b, a + 1, 2);
+        assert_int_equal(b.s[0] & 8, 0);
+        same(&b, a + 1, 2);
+        util_buf_free(&b);
+    }
+}
+
 static void test_refused(void **state)
 {
     (void)state;
@@ -183,6 +207,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_compact),
+        cmocka_unit_test(test_digits_not_stored),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_malformed),
     };
