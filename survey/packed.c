@@ -70,6 +70,13 @@ static size_t int_digits(int64_t v, char d[24])
     return k;
 }
 
+/* The digits of 0..99, for the answers most often read. */
+#define D10(t) #t "0", #t "1", #t "2", #t "3", #t "4", #t "5", #t "6", #t "7", #t "8", #t "9"
+static const char small_digits[100][3] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
+                                          D10(1), D10(2), D10(3), D10(4), D10(5), D10(6),
+                                          D10(7), D10(8), D10(9)};
+#undef D10
+
 /* The integer num is exactly, if it is one (-0.0 is not: its sign would
  * be lost). */
 static int as_int(double num, int64_t *v)
@@ -159,8 +166,15 @@ int packed_next(packed_it_t *it, packed_ans_t *a, err_t *err)
         int64_t v = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
         a->num = (double)v;
         if (tag & TEXT_DIGITS) {
-            a->tlen = int_digits(v, it->digits);
-            a->text = it->digits;
+            if (v >= 0 && v < 100) {
+                /* the common case (codes and ratings): a constant text,
+                 * nothing written or copied per answer */
+                a->text = small_digits[v];
+                a->tlen = v < 10 ? 1 : 2;
+            } else {
+                a->tlen = int_digits(v, it->digits);
+                a->text = it->digits;
+            }
         }
     } else if (kind == NUM_DOUBLE) {
         if (it->end - it->p < 8)

@@ -44,8 +44,9 @@ int packed_put(util_buf_t *b, int *last, const packed_ans_t *a, err_t *err);
 
 /* Reading a blob: packed_begin, then packed_next until it returns 0 (no
  * more answers) or -1 (malformed: err set).  The answer's text points
- * into the blob, or into the iterator for the integer's digits: valid
- * until the next call.  The blob is the caller's and must outlive it. */
+ * into the blob, into a constant table (0..99) or into the iterator for an
+ * integer's digits: valid until the next call.  The blob is the caller's
+ * and must outlive it. */
 typedef struct {
     const unsigned char *p, *end;
     int pos;
