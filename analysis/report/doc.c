@@ -75,6 +75,10 @@ const char *doc_fsigned(doc_t *d, double x, int prec)
         return "—";
     char *s = slot(d);
     snprintf(s, 64, "%+.*f", prec, x);
+    /* a difference that rounds to nothing has no direction: "0.0", not
+     * "+0.0" or "-0.0" */
+    if (strspn(s + 1, "0.") == strlen(s + 1))
+        memmove(s, s + 1, strlen(s));
     return s;
 }
 

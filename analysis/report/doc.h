@@ -54,7 +54,7 @@ void doc_md_add(util_buf_t *b, const char *s);
 
 /* numbers; "—" for NAN */
 const char *doc_fnum(doc_t *d, double x, int prec);
-const char *doc_fsigned(doc_t *d, double x, int prec);
+const char *doc_fsigned(doc_t *d, double x, int prec);   /* "+1.5", "-0.3"; "0.0" for what rounds to 0 */
 const char *doc_fp(doc_t *d, double p);        /* "<0.001" or 3 decimals */
 const char *doc_fpis(doc_t *d, double p);      /* after "p ": "< 0.001" or "= 0.713" */
 const char *doc_fpct(doc_t *d, double rate);   /* 0.85 -> "85%" */

@@ -993,7 +993,7 @@ static void write_anonymity(doc_t *d, int n)
 static void write_items(doc_t *d, int n)
 {
     const res_t *r = d->r;
-    doc_appendix(d, n, "items", TR(d->zh, "Items"));
+    doc_appendix(d, n, "items", TR(d->zh, "Item scores and reliability"));
     doc_para(d, "note", TR(d->zh, "Means and SDs are of the answers as given (before reversal); the corrected "
                                   "item-total correlation and alpha if dropped use reversed scores."));
     for (size_t j = 0; j < r->ndims; j++) {

@@ -456,7 +456,7 @@ void sec_questions(doc_t *d, int n)
     const res_t *r = d->r;
     if (!r->nquestions)
         return;
-    doc_appendix(d, n, "questions", TR(d->zh, "Questions"));
+    doc_appendix(d, n, "questions", TR(d->zh, "How each question was answered"));
     doc_para(d, "note", TR(d->zh, "How everyone answered each question. Percentages are of those who answered; "
                                   "\"no answer\" counts those who left it blank or were not asked (a condition "
                                   "of the question was not met). Per unit, the same counts are in questions.csv "

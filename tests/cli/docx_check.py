@@ -311,7 +311,7 @@ def check_unit(path, js, code):
             labels = {dm['code']: dm['label'] for dm in js['dimensions']}
             rows = [[c.text.strip() for c in r.cells] for t in d.tables for r in t.rows]
             got = {r[0]: (num(r[1]), num(r[2]), num(r[3])) for r in rows
-                   if len(r) == 5 and r[0] in labels.values() and re.match(r'^[+-]\d+$', r[3])}
+                   if len(r) == 5 and r[0] in labels.values() and re.match(r'^([+-]\d+|0)$', r[3])}
             exp = {labels[p['dimension']]: (round(p['bonus']), round(p['deduction']), round(p['net'])) for p in mine}
             ok(got == exp, '%s: its own points row per type' % code, (got, exp))
 

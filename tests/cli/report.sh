@@ -250,7 +250,10 @@ check "no plots directory with --no-plots" [ ! -d "$T/rep-by/plots" ]
 run "$GS" report --wave 2026 --lang en --crosstab position,party --out "$T/rep-q" --no-plots
 status "report --crosstab position,party" 0
 M="$T/rep-q/report.md"
-check "a Questions appendix" grep -q '^## Appendix [A-Z]. Questions' "$M"
+check "a questions appendix" grep -q '^## Appendix [A-Z]. How each question was answered' "$M"
+# a difference that rounds to zero has no sign ("+0 (0−0)" was printed for
+# a unit without points)
+check "no signed zero in any table" sh -c "! grep -qE '(^|[ |(])[+-]0(\.0+)?([ |)]|\$)' '$M'"
 has "with the scale table of a dimension" "$M" "Political: answers per choice"
 check "a section on the cross-tabulation" grep -qE '^## [0-9]+ Your position level by ' "$M"
 has "with its chi-square test" "$M" "Chi-square test of independence"
