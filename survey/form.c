@@ -2400,8 +2400,11 @@ int form_list_choice(const form_list_t *l, const char *name)
     }
     size_t k = name_hash(name) & l->slot_mask;
     for (; l->slot[k]; k = (k + 1) & l->slot_mask) {
-        const char *c = l->choices[l->slot[k] - 1].name;
-        if (c[0] == name[0] && strcmp(c, name) == 0)
+        /* names are short: compared here, not by a call */
+        const char *c = l->choices[l->slot[k] - 1].name, *d = name;
+        while (*c && *c == *d)
+            c++, d++;
+        if (*c == *d)
             return (int)l->slot[k] - 1;
     }
     return -1;
