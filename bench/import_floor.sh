@@ -5,6 +5,9 @@
 #
 #   sh bench/import_floor.sh [BUILD] [N] [REPS]
 #
+# BUILD: a build directory, relative to the tree or absolute (an older
+# build to compare: BENCH_FLOOR=build/bench/floor gives it this tree's floor).
+#
 # N respondents of bench/gen.py (default 200000; the data in
 # ${BENCH_DIR:-/tmp/gapsurvey-bench-N}, generated when missing).  Each
 # run: `gapsurvey import` of responses.csv into a fresh database holding
@@ -22,8 +25,9 @@ N=${2:-200000}
 REPS=${3:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${BENCH_DIR:-/tmp/gapsurvey-bench-$N}
-GS="$root/$build/gapsurvey"
-FLOOR="$root/$build/bench/floor"
+case $build in /*) B=$build ;; *) B="$root/$build" ;; esac
+GS="$B/gapsurvey"
+FLOOR=${BENCH_FLOOR:-$B/bench/floor}   # another build's floor: the same floor for both
 TIME=/usr/bin/time
 W=$(mktemp -d "${TMPDIR:-/tmp}/import_floor.XXXXXX")
 trap 'rm -rf "$W"' EXIT
