@@ -736,7 +736,7 @@ form_list_t *ans_choices(const ans_t *a, size_t pos, int filter)
     const form_list_t *l = &a->f->lists[it->list];
     form_list_t *v = util_xmalloc(sizeof *v);
     *v = *l;
-    v->order = NULL;   /* a subset, or another order: searched in turn */
+    v->slot = NULL;    /* a subset, or another order: searched in turn */
     v->choices = util_xcalloc(l->nchoices + 1, sizeof *v->choices);
     v->nchoices = 0;
     for (size_t c = 0; c < l->nchoices; c++)

@@ -55,10 +55,12 @@ typedef struct {
     double min, max;     /* of the numeric choice names */
     int yesno;           /* exactly the choices yes and no */
     long line;
-    size_t *order;       /* choice indices sorted by name, for form_list_choice's
-                            binary search; built once the list is loaded (NULL
-                            before, or in a list made by hand: then it searches
-                            in turn).  choices[] keeps the order of display. */
+    unsigned *slot;      /* form_list_choice's hash table of the names: choice
+                            index + 1, 0 empty; slot_mask + 1 slots.  Built once
+                            the list is loaded (NULL before, or in a list made by
+                            hand: then it searches in turn).  choices[] keeps
+                            the order of display. */
+    size_t slot_mask;
 } form_list_t;
 
 typedef struct {

@@ -22,15 +22,15 @@ enum {
     TEXT_DIGITS = 8
 };
 
-static void put_varint(util_buf_t *b, uint64_t v)
+/* v as a varint into c; returns its length (at most 10) */
+static size_t put_varint(char *c, uint64_t v)
 {
-    char c[10];
     size_t n = 0;
     do {
         c[n++] = (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
         v >>= 7;
     } while (v);
-    util_buf_add(b, c, n);
+    return n;
 }
 
 /* 0, or -1 when the varint runs past the end or beyond 64 bits */
@@ -107,19 +107,21 @@ int packed_put(util_buf_t *b, int *last, const packed_ans_t *a, err_t *err)
         size_t n = kind == NUM_INT && a->tlen < sizeof d ? int_digits(v, d) : 0;
         tag |= n && n == a->tlen && memcmp(d, a->text, n) == 0 ? TEXT_DIGITS : HAS_TEXT;
     }
-    util_buf_addc(b, (char)(tag | (step <= 15 ? (int)step << 4 : 0)));
+    /* the tag, the step and the number in one piece: at most 1 + 10 + 10 */
+    char c[24];
+    size_t k = 0;
+    c[k++] = (char)(tag | (step <= 15 ? (int)step << 4 : 0));
     if (step > 15)
-        put_varint(b, step);
+        k += put_varint(c + k, step);
     if (kind == NUM_INT) {
-        put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));   /* zigzag */
+        k += put_varint(c + k, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));   /* zigzag */
     } else if (kind == NUM_DOUBLE) {
         uint64_t bits;
-        char c[8];
         memcpy(&bits, &a->num, 8);
         for (int i = 0; i < 8; i++)
-            c[i] = (char)(bits >> (8 * i));
-        util_buf_add(b, c, 8);
+            c[k++] = (char)(bits >> (8 * i));
     }
+    util_buf_add(b, c, k);
     if (tag & HAS_TEXT)
         util_buf_add(b, a->text, a->tlen + 1);
     *last = a->pos;

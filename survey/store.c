@@ -57,6 +57,7 @@ struct store {
     posmap_t *pm;                /* the forms' position maps met so far */
     size_t npm;
     util_buf_t pack;             /* the response being packed */
+    char week_of[11], week[16];  /* store_response_add's last date and its ISO week */
 };
 
 /* ---- statements ---- */
@@ -764,6 +765,25 @@ static uint64_t draw(store_t *s)
     return z ^ (z >> 31);
 }
 
+/* n draws into v: one getrandom for up to 32 of them (a bulk block's 64
+ * draws were 64 system calls, 3% of an import), the same words as n
+ * single draws. */
+static void draw_n(store_t *s, uint64_t *v, size_t n)
+{
+    size_t got = 0;
+    while (!s->id_state && got < n * sizeof *v) {
+        size_t want = n * sizeof *v - got;
+        ssize_t k = getrandom((char *)v + got, want < 256 ? want : 256, 0);
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    if (got == n * sizeof *v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        v[i] = draw(s);
+}
+
 /* A response id: the wave in the high bits, so that one wave's responses
  * stay one id range (the scans walk a range), and 40 random bits below,
  * so that the order of ids within a wave is no order of arrival.
@@ -779,11 +799,13 @@ static int64_t random_id(store_t *s, int wave, int bulk)
     int64_t r = 0, mask = ((int64_t)1 << 40) - 1;
     if (bulk) {
         if (s->blk_next == 0 || s->blk_next >= BLOCK) {
-            s->blk_base = (int64_t)(draw(s) & (uint64_t)mask) & ~(int64_t)(BLOCK - 1);
+            uint64_t d[BLOCK];
+            draw_n(s, d, BLOCK);
+            s->blk_base = (int64_t)(d[0] & (uint64_t)mask) & ~(int64_t)(BLOCK - 1);
             for (int i = 0; i < BLOCK; i++)
                 s->blk_perm[i] = (unsigned char)i;
             for (int i = BLOCK - 1; i > 0; i--) {   /* Fisher-Yates */
-                int j = (int)(draw(s) % (uint64_t)(i + 1));
+                int j = (int)(d[BLOCK - i] % (uint64_t)(i + 1));
                 unsigned char t = s->blk_perm[i];
                 s->blk_perm[i] = s->blk_perm[j];
                 s->blk_perm[j] = t;
@@ -867,7 +889,8 @@ static int pack_answers(store_t *s, int form, const store_answer_t *a, size_t n,
     const posmap_t *m = posmap(s, form, err);
     if (!m)
         return -1;
-    by_pos_t *o = util_xmalloc(n * sizeof *o);
+    by_pos_t small[64];   /* most responses: no allocation */
+    by_pos_t *o = n <= 64 ? small : util_xmalloc(n * sizeof *o);
     int sorted = 1, rc = 0, last = -1;
     for (size_t i = 0; i < n; i++) {
         int k = a[i].item - m->lo;
@@ -889,7 +912,8 @@ static int pack_answers(store_t *s, int form, const store_answer_t *a, size_t n,
         rc = packed_put(&s->pack, &last, &p, err);
     }
 cleanup:
-    free(o);
+    if (o != small)
+        free(o);
     return rc;
 }
 
@@ -916,8 +940,13 @@ int store_response_add(store_t *s, int form, int wave, int unit, const char *dat
     if (response_prep(s, form, wave, a, n, err))
         return -1;
     int bulk = strcmp(source, "import") == 0 || strcmp(source, "simulate") == 0;
-    char week[16];
-    util_iso_week(date, week);
+    /* an import's rows all have one date: its week is worked out once */
+    const char *day = date ? date : "";   /* util_iso_week takes NULL as "" */
+    if (strncmp(day, s->week_of, sizeof s->week_of) != 0 || !s->week_of[0]) {
+        util_iso_week(day, s->week);
+        snprintf(s->week_of, sizeof s->week_of, "%s", day);
+    }
+    const char *week = s->week;
     /* an import's responses name its batch (import list/undo); nothing else
      * is grouped */
     long batch = s->batch > 0 && strcmp(source, "import") == 0 ? s->batch : 0;
