@@ -32,6 +32,10 @@
  * checkpoints again when it closes, so the log is emptied once the reader
  * is done (close_checkpoint).  `wave close` rewrites the file (VACUUM) so
  * page placement says nothing either.
+ *
+ * Bulk rows (import, simulate, db copy) are kept 64 at a time and written
+ * in the order of their ids (bulk_add): the pages fill up, and the cells
+ * of a page lie in id order, not in the order of the file.
  */
 #include "survey/store_driver.h"
 
