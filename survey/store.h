@@ -23,7 +23,7 @@
 
 typedef struct store store_t;
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 /* ---- the connection: opening, transactions ---- */
 

@@ -24,7 +24,7 @@ answers=$(count answers)
 
 run "$GS" import list
 status "import list on the old database" 0
-same "migrated to schema 7 (through 6)" "$(version)" 7
+same "migrated to schema 8 (through 6 and 7)" "$(version)" 8
 same "the imports table became import_batches" "$(tables)" import_batches
 check "the old import is listed, its rows marked" \
     grep -Eq '^ 1  [0-9]{4}-[0-9]{2}-[0-9]{2}  rcheck-staff  -  +5\*  old.csv$' "$T/out"

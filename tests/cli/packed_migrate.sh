@@ -1,7 +1,7 @@
 # A database of schema 6, one answers row per answer (tests/fixtures/db/
 # schema6/: a small simulated city and an import of odd values, written by
 # the gapsurvey of main 8a4be08; on PostgreSQL its db copy, pg_dumped),
-# opened by today's: migrated to schema 7, each response's answers packed
+# opened by today's: migrated to schema 8 (through 7), each response's answers packed
 # in responses.answers, every answer bit for bit (the same numbers to the
 # last bit, the same texts, the same nulls), the answers table gone; and
 # every export (each format, with scores and unit columns, with labels)
@@ -43,7 +43,7 @@ same "with its 35 responses and 1242 answers" "$(sql 'SELECT count(*) FROM respo
 
 run "$GS" wave list
 status "wave list on the old database" 0
-same "migrated to schema 7" "$(version)" 7
+same "migrated to schema 8 (through 7)" "$(version)" 8
 same "the answers table is gone" "$(has_table)" 0
 same "no response lost" "$(sql 'SELECT count(*) FROM responses')" 35
 same "one without answers keeps none (NULL)" "$(sql 'SELECT count(*) FROM responses WHERE answers IS NULL')" 1

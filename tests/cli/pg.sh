@@ -16,7 +16,7 @@ trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; lib_cleanup' EXIT
 # and terminals, not computing; the lanes are balanced by their durations),
 # each test on a database of its own; their lines are printed afterwards
 LANES="serve,run_entry,import_batches,token,foundation
-    export,simulate,anon_serve,sealed,import_migrate,packed_migrate
+    export,simulate,anon_serve,sealed,import_migrate,packed_migrate,batch_index_migrate
     serve_console,rcheck,run,serve_pages,import"
 for lane in $LANES; do
     (

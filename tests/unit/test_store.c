@@ -376,6 +376,23 @@ static int import_seen_row(void *ud, const store_import_t *b)
     return 0;
 }
 
+/* store_import_list(0)'s rows: ids, rows and responses of up to 32 batches. */
+typedef struct {
+    int n;
+    long id[32], rows[32], responses[32];
+} listed_t;
+
+static int import_listed_row(void *ud, const store_import_t *b)
+{
+    listed_t *l = ud;
+    if (l->n < 32) {
+        l->id[l->n] = b->id;
+        l->rows[l->n] = b->rows;
+        l->responses[l->n++] = b->responses;
+    }
+    return 0;
+}
+
 /* One import of n responses as batch *id, committed or rolled back. */
 static void import_batch(fx_t *x, int n, int commit, long *id)
 {
@@ -429,6 +446,36 @@ static void import_batches(void **state)
     assert_int_equal(store_import_list(x->s, 2, import_seen_row, v, &err), 1);
     import_batch(x, 4, 1, &id);
     assert_int_equal(id, 3);        /* 2 was undone: never again */
+
+    /* many batches listed at once (responses.batch has no index since
+     * schema 8: one pass counts them all), each with its own responses,
+     * before and after one in the middle is undone */
+    for (int i = 0; i < 12; i++)
+        import_batch(x, 20 + i, 1, &id);
+    assert_int_equal(id, 15);
+    listed_t l = {0};
+    assert_int_equal(store_import_list(x->s, 0, import_listed_row, &l, &err), 0);
+    assert_int_equal(l.n, 14);
+    for (int i = 0; i < l.n; i++) {
+        assert_int_equal(l.id[i], i == 0 ? 1 : i + 2);
+        assert_int_equal(l.responses[i], l.rows[i]);
+        assert_int_equal(l.rows[i], i == 0 ? 3000 : i == 1 ? 4 : 20 + i - 2);
+    }
+    assert_int_equal(store_begin(x->s, &err), 0);
+    assert_int_equal(store_import_delete(x->s, 9, &removed, &err), 0);
+    assert_int_equal(store_commit(x->s, &err), 0);
+    assert_int_equal(removed, 25);
+    memset(&l, 0, sizeof l);
+    assert_int_equal(store_import_list(x->s, 0, import_listed_row, &l, &err), 0);
+    assert_int_equal(l.n, 13);
+    for (int i = 0; i < l.n; i++) {
+        assert_int_not_equal(l.id[i], 9);
+        assert_int_equal(l.responses[i], l.rows[i]);
+    }
+    assert_int_equal(store_import_list(x->s, 10, import_seen_row, v, &err), 0);
+    assert_int_equal(v[2], 26);
+    /* the imports' (20 + ... + 31 = 306) and one web response each */
+    assert_int_equal(scan(x).n, 3000 + 4 + 306 - 25 + 3 + 12);
 
     /* copied, each response keeps its batch */
     fx_t y = {0};
