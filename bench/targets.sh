@@ -14,6 +14,7 @@ set -eu
 build=${1:-build}
 REPS=${2:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
+make -C "$root" "$build/gapsurvey" "$build/bench/floor" > /dev/null
 for N in ${BENCH_NS:-200000 1000000}; do
     echo "== $N respondents: import =="
     sh "$root/bench/import_floor.sh" "$build" "$N" "$REPS" | grep -v '^run '
