@@ -23,13 +23,13 @@
  *                       INSERT INTO responses SELECT ... FROM src.responses
  *                       (in id order: appends at the end of the b-tree)
  *
- * The import inserts in the file's order, and its ids are drawn in blocks
- * of 64 at a random place, handed out in a random order within the block
- * (random_id in survey/store.c), so the file's order cannot be read back
- * from the ids.  `insert` makes the same pattern: the blocks (id >> 6) in
- * a shuffled order, the rows of each block shuffled, with a fixed seed.
- * The b-tree sees what it sees during an import: a random page per block,
- * then 63 rows among the block's neighbours.
+ * The import's ids are drawn in blocks of 64 at a random place, handed
+ * out in a random order within the block (random_id in survey/store.c),
+ * and SQLite's store writes each block's 64 rows at once, in id order
+ * (bulk_add in survey/store_sqlite.c).  `insert` makes the same pattern:
+ * the blocks (id >> 6) in a shuffled order with a fixed seed, the rows of
+ * each block in id order.  The b-tree sees what it sees during an import:
+ * a random page per block, then 63 rows appended after it.
  *
  * For the two insert floors the rows are read into memory first; the
  * seconds printed (wall, and CPU = user + system from getrusage) are from
@@ -205,18 +205,8 @@ static row_t *read_rows(sqlite3 *db, size_t *n)
     return r;
 }
 
-static void shuffle(row_t **v, size_t n)
-{
-    for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)(mix() % i);
-        row_t *t = v[i - 1];
-        v[i - 1] = v[j];
-        v[j] = t;
-    }
-}
-
 /* The rows in the import's pattern: blocks of 64 ids in a shuffled
- * order, each block's rows shuffled.  rows are in id order. */
+ * order, each block's rows in id order.  rows are in id order. */
 static row_t **import_order(row_t *rows, size_t n)
 {
     size_t nb = 0, *start = malloc((n + 1) * sizeof *start);
@@ -238,7 +228,6 @@ static row_t **import_order(row_t *rows, size_t n)
         size_t s = start[bo[b]], e = start[bo[b] + 1];
         for (size_t i = s; i < e; i++)
             o[k + i - s] = &rows[i];
-        shuffle(o + k, e - s);
         k += e - s;
     }
     free(start);
