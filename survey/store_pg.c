@@ -862,13 +862,21 @@ static int bulk_flush(pdb_t *d)
 
 /* ---- the scan: binary cursors ---- */
 
-/* A cursor read FETCH_SCAN rows at a time, in binary. */
-#define FETCH_SCAN 10000
+/* A cursor read FETCH_SCAN rows at a time, in binary.  Once a full page
+ * has come, the next FETCH is sent before its rows are handed out, so the
+ * server reads the next page while the client works through this one (a
+ * FETCH at a time of 10,000 rows, the two took turns: analyze at 200,000
+ * respondents waited for the server 0.8 of its 1.7 s).  A page of 2,500
+ * rows (about 275 KB) is about what the socket holds, so the server can
+ * write it out before the client reads it.  While that FETCH is pending
+ * the connection runs nothing else: the scan's callbacks never use the
+ * store. */
+#define FETCH_SCAN 2500
 typedef struct {
     pdb_t *d;
     char name[24];
     PGresult *res;
-    int row, nrows, open;
+    int row, nrows, open, pending;
 } cur_t;
 
 static int cur_open(pdb_t *d, cur_t *c, const char *query, int np, const char *const *vals)
@@ -886,6 +894,28 @@ static int cur_open(pdb_t *d, cur_t *c, const char *query, int np, const char *c
     return rc;
 }
 
+/* Sends the next page's FETCH (binary results); 0, or -1 (d->msg). */
+static int cur_send(cur_t *c)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "FETCH FORWARD %d FROM %s", FETCH_SCAN, c->name);
+    if (!PQsendQueryParams(c->d->c, sql, 0, NULL, NULL, NULL, NULL, 1))
+        return note(c->d, PQerrorMessage(c->d->c));
+    c->pending = 1;
+    return 0;
+}
+
+/* The pending FETCH's result (the caller's to clear; NULL when the
+ * connection failed), the connection free again. */
+static PGresult *cur_collect(cur_t *c)
+{
+    PGresult *r = PQgetResult(c->d->c), *more;
+    while ((more = PQgetResult(c->d->c)) != NULL)
+        PQclear(more);
+    c->pending = 0;
+    return r;
+}
+
 /* The next row: 1, 0 at the end, -1 on error. */
 static int cur_next(cur_t *c)
 {
@@ -894,18 +924,23 @@ static int cur_next(cur_t *c)
     if (c->res && c->nrows < FETCH_SCAN)
         return 0;
     PQclear(c->res);
-    char *sql = util_fmt("FETCH FORWARD %d FROM %s", FETCH_SCAN, c->name);
-    c->res = PQexecParams(c->d->c, sql, 0, NULL, NULL, NULL, NULL, 1);
-    free(sql);
+    c->res = NULL;
+    if (!c->pending && cur_send(c))
+        return -1;
+    c->res = cur_collect(c);
     if (PQresultStatus(c->res) != PGRES_TUPLES_OK)
         return note_res(c->d, c->res);
     c->nrows = PQntuples(c->res);
     c->row = 0;
+    if (c->nrows == FETCH_SCAN && cur_send(c))
+        return -1;
     return c->nrows > 0;
 }
 
 static void cur_close(cur_t *c)
 {
+    if (c->pending)              /* a scan stopped early: its next page unread */
+        PQclear(cur_collect(c));
     PQclear(c->res);
     c->res = NULL;
     if (c->open && PQtransactionStatus(c->d->c) == PQTRANS_INTRANS) {
@@ -937,13 +972,20 @@ static int scan_cursor(pdb_t *d, const char *form_id, int wave, int by_unit, sto
     snprintf(w, sizeof w, "%d", wave);
     snprintf(lo, sizeof lo, "%lld", (long long)((int64_t)(wave & 0x7FFFFF) << 40));
     snprintf(hi, sizeof hi, "%lld", (long long)((int64_t)((wave & 0x7FFFFF) + 1) << 40));
-    /* $5: 1 orders by unit first, 0 by id alone */
-    const char *v[5] = {form_id, w, lo, hi, by_unit ? "1" : "0"};
+    const char *v[4] = {form_id, w, lo, hi};
     cur_t r = {0};
     int rc = -1, rs;
-    if (cur_open(d, &r, "SELECT id, coalesce(unit, 0), form, answers FROM responses WHERE wave = "
-                 "$2::int AND id >= $3::bigint AND id < $4::bigint AND form IN (SELECT id FROM "
-                 "forms WHERE form_id = $1) ORDER BY coalesce(unit, 0) * $5::int, id", 5, v))
+    /* two texts, not an ORDER BY on a parameter: that one had the server
+     * sort the whole wave (on disk at 200,000 responses) before the first
+     * row, even in id order, which the key gives as it is walked */
+    if (cur_open(d, &r, by_unit ? "SELECT id, coalesce(unit, 0), form, answers FROM responses WHERE "
+                                  "wave = $2::int AND id >= $3::bigint AND id < $4::bigint AND form "
+                                  "IN (SELECT id FROM forms WHERE form_id = $1) ORDER BY "
+                                  "coalesce(unit, 0), id"
+                                : "SELECT id, coalesce(unit, 0), form, answers FROM responses WHERE "
+                                  "wave = $2::int AND id >= $3::bigint AND id < $4::bigint AND form "
+                                  "IN (SELECT id FROM forms WHERE form_id = $1) ORDER BY id",
+                 4, v))
         goto fail;
     while ((rs = cur_next(&r)) == 1) {
         int null = PQgetisnull(r.res, r.row, 3);
