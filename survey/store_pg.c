@@ -49,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "base/i18n.h"
 #include "base/util.h"
@@ -1327,16 +1328,53 @@ static int p_group(store_db_t *db, const char *sql, size_t n,
     return rc ? fail(d, err) : 0;
 }
 
+/* How long a compaction waits for older snapshots (wait_snapshots). */
+#define SNAPSHOT_WAIT_MS 30000
+
+/* CLUSTER and VACUUM FULL copy into the new file every row that is deleted
+ * but still visible to an older snapshot of the database: with an
+ * autovacuum's ANALYZE, an export still reading or a psql left in a
+ * transaction at that moment, the ballots just opened (their sealed boxes)
+ * and the drafts just deleted moved into the rewritten files whole
+ * (tests/cli/sealed.sh holds such a snapshot).  So the rewrite first waits
+ * until no other session of the database has a snapshot from before the
+ * transaction xid (pg_stat_activity.backend_xmin, which any role may
+ * read), at most SNAPSHOT_WAIT_MS.  0 when none is left, 1 with *pid the
+ * session still holding one, -1 on error (d->msg). */
+static int wait_snapshots(pdb_t *d, const char *xid, long *pid)
+{
+    const char *v[1] = {xid};
+    for (int waited = 0;; waited += 50) {
+        PGresult *r = PQexecParams(d->c, "SELECT pid FROM pg_stat_activity WHERE datname = "
+                                   "current_database() AND pid <> pg_backend_pid() AND "
+                                   "backend_xmin IS NOT NULL AND age(backend_xmin) >= "
+                                   "age($1::xid) LIMIT 1", 1, NULL, v, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            note_res(d, r);
+            PQclear(r);
+            return -1;
+        }
+        int held = PQntuples(r) > 0;
+        *pid = held ? atol(PQgetvalue(r, 0, 0)) : 0;
+        PQclear(r);
+        if (!held || waited >= SNAPSHOT_WAIT_MS)
+            return held;
+        struct timespec t = {0, 50 * 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
+}
+
 /* A closed wave: its tokens and responses (answers and all) are written again in
  * one transaction, so each carries that transaction's id (xmin) instead
  * of the one it was stored with (which was shared by a response and the
- * code it used, and grew with the order of arrival); then every table
- * that held such rows is rewritten in primary-key order (CLUSTER), which
- * leaves no dead version of a row in its files. */
+ * code it used, and grew with the order of arrival); then, once no older
+ * snapshot can see what was deleted (wait_snapshots), every table that
+ * held such rows is rewritten in primary-key order (CLUSTER), which leaves
+ * no dead version of a row in its files. */
 static int p_compact(store_db_t *db, int wave, err_t *err)
 {
     pdb_t *d = (pdb_t *)db;
-    char w[16];
+    char w[16], xid[24] = "";
     snprintf(w, sizeof w, "%d", wave);
     const char *v[1] = {w};
     static const char *const rewrite[] = {
@@ -1356,10 +1394,31 @@ static int p_compact(store_db_t *db, int wave, err_t *err)
             return fail(d, err);
         }
     }
-    if (run(d, "COMMIT") || run(d, "CLUSTER tokens USING tokens_pkey") ||
+    /* this transaction's id (32 bits, as backend_xmin has it): every
+     * delete of the close committed before it began */
+    PGresult *x = PQexec(d->c, "SELECT (txid_current() % 4294967296)::text");
+    if (PQresultStatus(x) == PGRES_TUPLES_OK && PQntuples(x) == 1)
+        snprintf(xid, sizeof xid, "%s", PQgetvalue(x, 0, 0));
+    else
+        note_res(d, x);
+    PQclear(x);
+    if (!*xid) {
+        run(d, "ROLLBACK");
+        return fail(d, err);
+    }
+    long pid = 0;
+    int held;
+    if (run(d, "COMMIT") || (held = wait_snapshots(d, xid, &pid)) < 0 ||
+        run(d, "CLUSTER tokens USING tokens_pkey") ||
         run(d, "CLUSTER responses USING responses_pkey") ||
         run(d, "VACUUM FULL drafts, draft_answers, secrets, ballots, entry_rows"))
         return fail(d, err);
+    if (held)
+        return err_set(err, ERR_FAIL, _("the wave is closed, but PostgreSQL session %ld held a "
+                                        "transaction open throughout: until it ends and the "
+                                        "tables are rewritten (VACUUM FULL ballots, drafts, "
+                                        "draft_answers), their files can still hold what it "
+                                        "could see"), pid);
     return 0;
 }
 
