@@ -10,19 +10,16 @@
 . "$ROOT/tests/cli/lib.sh"
 F="$FIX/db/schema7"
 R="$FIX/rcheck"
+load_dump "$F/schema7.sql" "$F/schema7-pg.sql"
 if pg_backend; then
-    "$PSQL" "$GAPSURVEY_DB" -qX -v ON_ERROR_STOP=1 -f "$F/schema7-pg.sql" >/dev/null
-    version() { sql 'SELECT version FROM schema_version'; }
     indexes() { sql "SELECT indexname FROM pg_indexes WHERE schemaname = 'gapsurvey' AND tablename = 'responses' AND indexname <> 'responses_pkey' ORDER BY 1" | paste -sd, -; }
 else
-    sqlite3 "$GAPSURVEY_DB" < "$F/schema7.sql"
-    version() { sqlite3 "$GAPSURVEY_DB" 'PRAGMA user_version'; }
     indexes() { sqlite3 "$GAPSURVEY_DB" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'responses' AND sql IS NOT NULL ORDER BY name)"; }
 fi
 rows() { sql "SELECT id, coalesce(batch, 0), form, wave, coalesce(unit, 0), submitted_on, source, $(hexsql answers) FROM responses ORDER BY id"; }
 batch() { sql "SELECT count(*) FROM responses WHERE batch = $1"; }
 
-same "the fixture is schema 7" "$(version)" 7
+same "the fixture is schema 7" "$(schema_version)" 7
 same "with the index on responses.batch" "$(indexes)" "responses_by_batch,responses_by_wave"
 rows > before.txt
 same "97 responses: 8 batches of 12 and one from the terminal" \
@@ -30,7 +27,7 @@ same "97 responses: 8 batches of 12 and one from the terminal" \
 
 run "$GS" import list
 status "import list on the old database" 0
-same "migrated to schema 8" "$(version)" 8
+same "migrated to schema 8" "$(schema_version)" 8
 same "the index on responses.batch is gone, the one on wave stays" "$(indexes)" responses_by_wave
 rows > after.txt
 check "every response, its id, batch and answers byte for byte as before" cmp -s before.txt after.txt

@@ -9,22 +9,19 @@
 . "$ROOT/tests/cli/lib.sh"
 R="$FIX/rcheck"
 count() { sql "SELECT count(*) FROM $1"; }
+load_dump "$FIX/db/schema5-import.sql" "$FIX/db/schema5-import-pg.sql"
 if pg_backend; then
-    "$PSQL" "$GAPSURVEY_DB" -qX -v ON_ERROR_STOP=1 -f "$FIX/db/schema5-import-pg.sql" >/dev/null
-    version() { sql 'SELECT version FROM schema_version'; }
     tables() { sql "SELECT table_name FROM information_schema.tables WHERE table_schema = 'gapsurvey' AND table_name IN ('imports', 'import_batches')" | paste -sd, -; }
 else
-    sqlite3 "$GAPSURVEY_DB" < "$FIX/db/schema5-import.sql"
-    version() { sqlite3 "$GAPSURVEY_DB" 'PRAGMA user_version'; }
     tables() { sqlite3 "$GAPSURVEY_DB" "SELECT group_concat(name) FROM sqlite_master WHERE name IN ('imports', 'import_batches')"; }
 fi
-same "the fixture is schema 5" "$(version)" 5
+same "the fixture is schema 5" "$(schema_version)" 5
 same "with its 5 imported responses" "$(count responses)" 5
 answers=$(count answers)
 
 run "$GS" import list
 status "import list on the old database" 0
-same "migrated to schema 8 (through 6 and 7)" "$(version)" 8
+same "migrated to schema 8 (through 6 and 7)" "$(schema_version)" 8
 same "the imports table became import_batches" "$(tables)" import_batches
 check "the old import is listed, its rows marked" \
     grep -Eq '^ 1  [0-9]{4}-[0-9]{2}-[0-9]{2}  rcheck-staff  -  +5\*  old.csv$' "$T/out"

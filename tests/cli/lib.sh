@@ -103,6 +103,19 @@ pg_backend() {
 hexsql() { if pg_backend; then echo "encode($1, 'hex')"; else echo "lower(hex($1))"; fi; }
 blobsql() { if pg_backend; then echo "decode('$1', 'hex')"; else echo "X'$1'"; fi; }
 bool() { echo "CASE WHEN $1 THEN 1 ELSE 0 END"; }
+# load_dump SQLITE.sql PG.sql: the database under test made from a dump
+# (a fixture written by an older gapsurvey)
+load_dump() {
+    if pg_backend; then
+        "$PSQL" "$GAPSURVEY_DB" -qX -v ON_ERROR_STOP=1 -f "$2" >/dev/null
+    else
+        sqlite3 "$GAPSURVEY_DB" < "$1"
+    fi
+}
+# schema_version: the schema version of the database under test
+schema_version() {
+    if pg_backend; then sql 'SELECT version FROM schema_version'; else sqlite3 "$GAPSURVEY_DB" 'PRAGMA user_version'; fi
+}
 # columns TABLE: its column names, one a line
 columns() {
     if pg_backend; then

@@ -10,17 +10,14 @@
 # .xlsx files left out by norm.py).
 . "$ROOT/tests/cli/lib.sh"
 F="$FIX/db/schema6"
+load_dump "$F/schema6.sql" "$F/schema6-pg.sql"
 if pg_backend; then
-    "$PSQL" "$GAPSURVEY_DB" -qX -v ON_ERROR_STOP=1 -f "$F/schema6-pg.sql" >/dev/null
-    version() { sql 'SELECT version FROM schema_version'; }
     has_table() { sql "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'gapsurvey' AND table_name = 'answers'"; }
     listing() {   # every answer, its number as its 8 bytes
         $1 "SELECT response, item, encode(float8send(num), 'hex'), text FROM answers ORDER BY response, item"
     }
     plain() { PGOPTIONS='-c search_path=gapsurvey' "$PSQL" "$GAPSURVEY_DB" -qAtX -F'|' -c "$1"; }
 else
-    sqlite3 "$GAPSURVEY_DB" < "$F/schema6.sql"
-    version() { sqlite3 "$GAPSURVEY_DB" 'PRAGMA user_version'; }
     has_table() { sqlite3 "$GAPSURVEY_DB" "SELECT count(*) FROM sqlite_master WHERE name = 'answers'"; }
     listing() {
         /usr/bin/python3 - "$GAPSURVEY_DB" "$1" "$ROOT/tools" <<'PY'
@@ -36,14 +33,14 @@ for r, i, n, t in sorted(rows, key=lambda x: (x[0], x[1])):
 PY
     }
 fi
-same "the fixture is schema 6" "$(version)" 6
+same "the fixture is schema 6" "$(schema_version)" 6
 listing plain > before.txt
 if pg_backend; then n=$(plain 'SELECT count(*) FROM answers'); else n=$(wc -l < before.txt); fi
 same "with its 35 responses and 1242 answers" "$(sql 'SELECT count(*) FROM responses') $n" "35 1242"
 
 run "$GS" wave list
 status "wave list on the old database" 0
-same "migrated to schema 8 (through 7)" "$(version)" 8
+same "migrated to schema 8 (through 7)" "$(schema_version)" 8
 same "the answers table is gone" "$(has_table)" 0
 same "no response lost" "$(sql 'SELECT count(*) FROM responses')" 35
 same "one without answers keeps none (NULL)" "$(sql 'SELECT count(*) FROM responses WHERE answers IS NULL')" 1
