@@ -979,15 +979,12 @@ static int scan_cursor(pdb_t *d, const char *form_id, int wave, int by_unit, sto
     /* two texts, not an ORDER BY on a parameter: that one had the server
      * sort the whole wave (on disk at 200,000 responses) before the first
      * row, even in id order, which the key gives as it is walked */
-    if (cur_open(d, &r, by_unit ? "SELECT id, coalesce(unit, 0), form, answers FROM responses WHERE "
-                                  "wave = $2::int AND id >= $3::bigint AND id < $4::bigint AND form "
-                                  "IN (SELECT id FROM forms WHERE form_id = $1) ORDER BY "
-                                  "coalesce(unit, 0), id"
-                                : "SELECT id, coalesce(unit, 0), form, answers FROM responses WHERE "
-                                  "wave = $2::int AND id >= $3::bigint AND id < $4::bigint AND form "
-                                  "IN (SELECT id FROM forms WHERE form_id = $1) ORDER BY id",
-                 4, v))
+#define SCAN_SQL "SELECT id, coalesce(unit, 0), form, answers FROM responses WHERE wave = $2::int " \
+                 "AND id >= $3::bigint AND id < $4::bigint AND form IN (SELECT id FROM forms WHERE " \
+                 "form_id = $1) ORDER BY "
+    if (cur_open(d, &r, by_unit ? SCAN_SQL "coalesce(unit, 0), id" : SCAN_SQL "id", 4, v))
         goto fail;
+#undef SCAN_SQL
     while ((rs = cur_next(&r)) == 1) {
         int null = PQgetisnull(r.res, r.row, 3);
         int x = emit(ud, c_int8(&r, 0), c_int4(&r, 1), c_int4(&r, 2),
