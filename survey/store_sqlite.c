@@ -35,11 +35,15 @@
  *
  * Bulk rows (import, simulate, db copy) are kept 64 at a time and written
  * in the order of their ids (bulk_add): the pages fill up, and the cells
- * of a page lie in id order, not in the order of the file.
+ * of a page lie in id order, not in the order of the file.  Inside a
+ * transaction a writer thread inserts each 64 while the caller prepares
+ * the next; the caller's thread waits for it before any other use of the
+ * connection.
  */
 #include "survey/store_driver.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,15 +71,37 @@ struct bulk_row {
     int has_answers;
 };
 
+/* One set of kept rows: filled by the caller's thread, written by the
+ * writer thread once handed to it. */
+struct bulk_set {
+    struct bulk_row row[BULK_ROWS];
+    int n;
+    util_buf_t data;
+};
+
 typedef struct {
     store_db_t base;
     sqlite3 *db;
+    /* Bulk rows: set[cur] fills while set[!cur] may be with the writer
+     * thread (handed); the caller's thread touches the connection only
+     * when the writer is idle (bulk_wait).  mu and cv guard job and
+     * job_rc; everything else belongs to whichever thread holds the
+     * connection. */
     struct {
-        struct bulk_row row[BULK_ROWS];
-        int n;
-        util_buf_t data;
-        sqlite3_stmt *ins;       /* prepared at the first flush */
-        const char *msg;         /* an error of the flush that SQLite has no words for */
+        struct bulk_set set[2];
+        int cur;
+        sqlite3_stmt *ins;       /* prepared at the first write */
+        const char *msg;         /* the failed write's message, or NULL */
+        char why[256];           /* its words, copied from SQLite's */
+        int handed;              /* set[!cur] went to the writer, not yet waited for */
+        int failed;              /* a write in this transaction failed: until rollback */
+        int started;             /* the writer thread runs */
+        int quit;
+        struct bulk_set *job;    /* the set the writer is to write, NULL when idle */
+        int job_rc;
+        pthread_t th;
+        pthread_mutex_t mu;
+        pthread_cond_t cv;
     } bulk;
     int busy_ms;                 /* the busy timeout set by busy_wait */
     int forget;                  /* the open transaction used a code or a draft */
@@ -274,15 +300,25 @@ static const char *const migrations[] = {
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration per schema version");
 
+static int bulk_wait(sdb_t *d);
+static void bulk_quiet(sdb_t *d);
+static int bulk_settle(sdb_t *d);
+static void bulk_stop(sdb_t *d);
+
+/* The error of the last call on the connection (a failed bulk write's
+ * first) into err; -1. */
 static int fail(sdb_t *d, err_t *err)
 {
-    err_set(err, ERR_DB, _("database: %s"), sqlite3_errmsg(d->db));
+    bulk_quiet(d);
+    err_set(err, ERR_DB, _("database: %s"), d->bulk.msg ? d->bulk.msg : sqlite3_errmsg(d->db));
     return -1;
 }
 
 static int exec(sdb_t *d, const char *sql, err_t *err)
 {
     char *m = NULL;
+    if (bulk_settle(d))
+        return fail(d, err);
     if (sqlite3_exec(d->db, sql, NULL, NULL, &m) != SQLITE_OK) {
         err_set(err, ERR_DB, _("database: %s"), m ? m : sqlite3_errmsg(d->db));
         sqlite3_free(m);
@@ -297,6 +333,7 @@ static store_q_t *s_prep(store_db_t *db, const char *sql, int mode, err_t *err)
 {
     sdb_t *d = (sdb_t *)db;
     int i = 0, keep = mode == STORE_Q_KEEP;   /* a stream is any statement here */
+    bulk_quiet(d);
     if (keep) {
         for (; i < KEEP_MAX && d->keep[i].sql; i++)
             if (d->keep[i].sql == sql)
@@ -323,7 +360,15 @@ static store_q_t *s_prep(store_db_t *db, const char *sql, int mode, err_t *err)
     return &q->base;
 }
 
-#define Q(q) ((sq_t *)(q))
+/* Q(q): the statement, once the writer thread has let go of its
+ * connection. */
+static sq_t *quiet_q(store_q_t *q)
+{
+    sq_t *x = (sq_t *)q;
+    bulk_quiet(x->db);
+    return x;
+}
+#define Q(q) quiet_q(q)
 
 static void s_bind_int(store_q_t *q, int i, int64_t v)
 {
@@ -357,12 +402,10 @@ static void s_bind_null(store_q_t *q, int i)
     sqlite3_bind_null(Q(q)->st, i);
 }
 
-static int bulk_flush(sdb_t *d);
-
 static int s_step(store_q_t *q)
 {
-    sq_t *x = Q(q);
-    if (x->db->bulk.n && bulk_flush(x->db))   /* the bulk rows go first */
+    sq_t *x = (sq_t *)q;
+    if (bulk_settle(x->db))      /* the bulk rows go first */
         return STORE_Q_ERR;
     int rc = sqlite3_step(x->st);
     if (rc == SQLITE_ROW)
@@ -645,8 +688,10 @@ static void s_close(store_db_t *db)
         return;
     for (int i = 0; i < KEEP_MAX; i++)
         free_q(d->keep[i].q);
+    bulk_stop(d);
     sqlite3_finalize(d->bulk.ins);   /* rows still kept: never committed */
-    util_buf_free(&d->bulk.data);
+    util_buf_free(&d->bulk.set[0].data);
+    util_buf_free(&d->bulk.set[1].data);
     if (d->opened)
         close_checkpoint(d);
     if (d->db)
@@ -657,12 +702,14 @@ static void s_close(store_db_t *db)
 static const char *s_errmsg(store_db_t *db)
 {
     sdb_t *d = (sdb_t *)db;
+    bulk_quiet(d);
     return d->bulk.msg ? d->bulk.msg : sqlite3_errmsg(d->db);
 }
 
 static void s_busy_wait(store_db_t *db, int ms)
 {
     sdb_t *d = (sdb_t *)db;
+    bulk_quiet(d);
     d->busy_ms = ms;
     sqlite3_busy_timeout(d->db, ms);
 }
@@ -723,6 +770,7 @@ static int checkpoint(sdb_t *d)
 
 static void s_forget(store_db_t *db)
 {
+    bulk_quiet((sdb_t *)db);
     checkpoint((sdb_t *)db);
 }
 
@@ -773,6 +821,8 @@ static int s_begin(store_db_t *db, int mode, err_t *err)
 static int s_commit(store_db_t *db, err_t *err)
 {
     sdb_t *d = (sdb_t *)db;
+    if (bulk_settle(d))          /* the rows kept, before the commit is asked for */
+        return fail(d, err);
     int wrote = d->late_sync && sqlite3_txn_state(d->db, NULL) == SQLITE_TXN_WRITE;
     if (exec_kept(d, "COMMIT", err) != 0)
         return -1;
@@ -785,9 +835,13 @@ static int s_commit(store_db_t *db, err_t *err)
 static void s_rollback(store_db_t *db)
 {
     sdb_t *d = (sdb_t *)db;
-    d->bulk.n = 0;               /* the bulk rows kept go with it */
+    bulk_wait(d);                /* the bulk rows kept go with it */
+    for (int i = 0; i < 2; i++) {
+        d->bulk.set[i].n = 0;
+        util_buf_reset(&d->bulk.set[i].data);
+    }
+    d->bulk.failed = 0;
     d->bulk.msg = NULL;
-    util_buf_reset(&d->bulk.data);
     if (!sqlite3_get_autocommit(d->db))
         exec_kept(d, "ROLLBACK", NULL);
 }
@@ -798,7 +852,7 @@ static int s_compact(store_db_t *db, int wave, err_t *err)
 {
     (void)wave;
     sdb_t *d = (sdb_t *)db;
-    if ((d->bulk.n && bulk_flush(d)) || exec(d, "VACUUM", err))
+    if (exec(d, "VACUUM", err))  /* exec writes the bulk rows first */
         return -1;
     s_forget(db);
     return 0;
@@ -825,7 +879,7 @@ static int s_scan(store_db_t *db, const char *form_id, int wave, int by_unit, st
                        "ORDER BY %s",
                        by_unit ? "" : ", answers", by_unit ? "" : "NOT INDEXED",
                        by_unit ? "coalesce(unit, 0), id" : "id");
-    int bad = (d->bulk.n && bulk_flush(d)) || sqlite3_prepare_v2(d->db, q, -1, &st, NULL) != SQLITE_OK;
+    int bad = bulk_settle(d) || sqlite3_prepare_v2(d->db, q, -1, &st, NULL) != SQLITE_OK;
     free(q);
     if (bad || (by_unit && sqlite3_prepare_v2(d->db, "SELECT answers FROM responses WHERE id = ?1",
                                               -1, &sa, NULL) != SQLITE_OK))
@@ -869,33 +923,26 @@ cleanup:
 
 /* ---- bulk inserts ---- */
 
-/* Bulk rows (import, simulate) are kept until BULK_ROWS are, then written
- * in the order of their ids, as is what is kept before any other
- * statement runs (s_step, s_scan, s_compact; a rollback drops them).
- * store.c draws a bulk source's ids as blocks of 64 at random places and
- * hands a block's ids out in a random order: inserted in that order, the
- * rows of a block land in the b-tree's pages one by one, at random, the
- * pages split half empty and the table was a quarter free space (77%
- * full at 200,000 responses); in id order the pages of a block fill up.
- * It also keeps the order of arrival out of where the cells lie within a
- * page. */
-static int bulk_add(store_db_t *db, const store_resp_t *r, err_t *err)
-{
-    sdb_t *d = (sdb_t *)db;
-    util_buf_t *b = &d->bulk.data;
-    struct bulk_row *w = &d->bulk.row[d->bulk.n++];
-    *w = (struct bulk_row){r->id, r->form, r->wave, r->unit, r->batch, b->len, 0, 0, r->alen,
-                           r->answers != NULL};
-    util_buf_add(b, r->week, strlen(r->week) + 1);
-    w->source = b->len;
-    util_buf_add(b, r->source, strlen(r->source) + 1);
-    w->answers = b->len;
-    if (r->answers)
-        util_buf_add(b, r->answers, r->alen);
-    if (d->bulk.n < BULK_ROWS && !sqlite3_get_autocommit(d->db))
-        return 0;
-    return bulk_flush(d) ? fail(d, err) : 0;
-}
+/* Bulk rows (import, simulate, db copy) are kept until BULK_ROWS are,
+ * then written in the order of their ids; what is kept is written before
+ * any other statement runs (bulk_settle: s_step, s_scan, s_compact,
+ * exec), and a rollback drops it.  store.c draws a bulk source's ids as
+ * blocks of 64 at random places and hands a block's ids out in a random
+ * order: inserted in that order, the rows of a block land in the b-tree's
+ * pages one by one, at random, the pages split half empty and the table
+ * was a quarter free space (77% full at 200,000 responses); in id order
+ * the pages of a block fill up.  It also keeps the order of arrival out
+ * of where the cells lie within a page.
+ *
+ * Inside a transaction a full set is handed to a writer thread, which
+ * inserts it while the caller parses and checks the next 64 rows: SQLite's
+ * insert was 40% of an import's CPU, done in turn with the rest.  The
+ * connection is opened NOMUTEX, so the caller's thread waits for the
+ * writer (bulk_wait) before any other use of it: every entry of this
+ * driver but bulk_add starts with bulk_quiet or bulk_settle.  A write
+ * that failed is reported by the next bulk_add or statement and by every
+ * one after it until the rollback (bulk.failed): the transaction cannot
+ * commit without the rows, even if SQLite rolled it back already. */
 
 static int row_by_id(const void *x, const void *y)
 {
@@ -906,10 +953,9 @@ static int row_by_id(const void *x, const void *y)
 /* One kept row into responses; an id taken already (one draw in a
  * million at a million responses) is drawn again: the same wave, 40 new
  * random bits.  0 stored, -1 an error. */
-static int bulk_insert(sdb_t *d, struct bulk_row *w)
+static int bulk_insert(sdb_t *d, const char *data, struct bulk_row *w)
 {
     sqlite3_stmt *st = d->bulk.ins;
-    const char *data = d->bulk.data.s;
     int64_t mask = ((int64_t)1 << 40) - 1;
     for (int tries = 0; tries < 8; tries++) {
         sqlite3_bind_int64(st, 1, w->id);
@@ -945,12 +991,12 @@ static int bulk_insert(sdb_t *d, struct bulk_row *w)
     return -1;
 }
 
-/* Writes the kept bulk rows, in id order; 0, or -1 with the message in
- * errmsg.  They are dropped either way (an error fails the transaction). */
-static int bulk_flush(sdb_t *d)
+/* Writes set s, in id order, on whichever thread holds the connection;
+ * 0, or -1 with the message in bulk.msg.  The set is emptied either way
+ * (an error fails the transaction). */
+static int bulk_write(sdb_t *d, struct bulk_set *s)
 {
-    int rc = 0, n = d->bulk.n;
-    d->bulk.n = 0;               /* a statement run from here finds none */
+    int rc = 0;
     d->bulk.msg = NULL;
     if (!d->bulk.ins &&
         sqlite3_prepare_v3(d->db, "INSERT INTO responses(id, form, wave, unit, submitted_on, "
@@ -958,16 +1004,152 @@ static int bulk_flush(sdb_t *d)
                            "ON CONFLICT (id) DO NOTHING", -1, SQLITE_PREPARE_PERSISTENT,
                            &d->bulk.ins, NULL) != SQLITE_OK)
         rc = -1;
-    qsort(d->bulk.row, (size_t)n, sizeof *d->bulk.row, row_by_id);
-    for (int i = 0; i < n && rc == 0; i++)
-        rc = bulk_insert(d, &d->bulk.row[i]);
+    qsort(s->row, (size_t)s->n, sizeof *s->row, row_by_id);
+    for (int i = 0; i < s->n && rc == 0; i++)
+        rc = bulk_insert(d, s->data.s, &s->row[i]);
+    if (rc != 0 && !d->bulk.msg) {
+        snprintf(d->bulk.why, sizeof d->bulk.why, "%s", sqlite3_errmsg(d->db));
+        d->bulk.msg = d->bulk.why;
+    }
     if (d->bulk.ins) {
         if (rc != 0)
             sqlite3_reset(d->bulk.ins);
         sqlite3_clear_bindings(d->bulk.ins);
     }
-    util_buf_reset(&d->bulk.data);
+    s->n = 0;
+    util_buf_reset(&s->data);
     return rc;
+}
+
+/* The writer thread: writes each set handed to it until told to quit. */
+static void *bulk_writer(void *arg)
+{
+    sdb_t *d = arg;
+    pthread_mutex_lock(&d->bulk.mu);
+    for (;;) {
+        while (!d->bulk.job && !d->bulk.quit)
+            pthread_cond_wait(&d->bulk.cv, &d->bulk.mu);
+        if (!d->bulk.job)
+            break;
+        struct bulk_set *s = d->bulk.job;
+        pthread_mutex_unlock(&d->bulk.mu);
+        int rc = bulk_write(d, s);
+        pthread_mutex_lock(&d->bulk.mu);
+        d->bulk.job_rc = rc;
+        d->bulk.job = NULL;
+        pthread_cond_broadcast(&d->bulk.cv);
+    }
+    pthread_mutex_unlock(&d->bulk.mu);
+    return NULL;
+}
+
+/* The caller's thread: waits until the writer has written what it was
+ * handed; a failure becomes bulk.failed.  Returns bulk.failed ? -1 : 0. */
+static int bulk_wait(sdb_t *d)
+{
+    if (d->bulk.handed) {
+        pthread_mutex_lock(&d->bulk.mu);
+        while (d->bulk.job)
+            pthread_cond_wait(&d->bulk.cv, &d->bulk.mu);
+        pthread_mutex_unlock(&d->bulk.mu);
+        d->bulk.handed = 0;
+        if (d->bulk.job_rc)
+            d->bulk.failed = 1;
+    }
+    return d->bulk.failed ? -1 : 0;
+}
+
+/* Before any use of the connection that runs no statement (prepare, bind,
+ * read a column, the error message): the writer idle. */
+static void bulk_quiet(sdb_t *d)
+{
+    if (d->bulk.handed)
+        bulk_wait(d);
+}
+
+/* Before a statement runs: the writer idle, then the rows kept written
+ * here.  0, or -1 (bulk.msg says why) when a write of this transaction
+ * failed. */
+static int bulk_settle(sdb_t *d)
+{
+    if (bulk_wait(d))
+        return -1;
+    struct bulk_set *s = &d->bulk.set[d->bulk.cur];
+    if (s->n && bulk_write(d, s))
+        d->bulk.failed = 1;
+    return d->bulk.failed ? -1 : 0;
+}
+
+/* Hands the full set to the writer thread (started at the first); -1
+ * when no thread could be started: the caller writes it itself. */
+static int bulk_hand(sdb_t *d)
+{
+    if (!d->bulk.started) {
+        pthread_mutex_init(&d->bulk.mu, NULL);
+        pthread_cond_init(&d->bulk.cv, NULL);
+        if (pthread_create(&d->bulk.th, NULL, bulk_writer, d) != 0) {
+            pthread_cond_destroy(&d->bulk.cv);
+            pthread_mutex_destroy(&d->bulk.mu);
+            return -1;
+        }
+        d->bulk.started = 1;
+    }
+    pthread_mutex_lock(&d->bulk.mu);
+    d->bulk.job = &d->bulk.set[d->bulk.cur];
+    d->bulk.job_rc = 0;
+    pthread_cond_signal(&d->bulk.cv);
+    pthread_mutex_unlock(&d->bulk.mu);
+    d->bulk.cur ^= 1;
+    d->bulk.handed = 1;
+    return 0;
+}
+
+/* At close: the writer told to quit and joined (what it was handed is
+ * written first, and never committed: the caller did not commit). */
+static void bulk_stop(sdb_t *d)
+{
+    if (!d->bulk.started)
+        return;
+    bulk_wait(d);
+    pthread_mutex_lock(&d->bulk.mu);
+    d->bulk.quit = 1;
+    pthread_cond_signal(&d->bulk.cv);
+    pthread_mutex_unlock(&d->bulk.mu);
+    pthread_join(d->bulk.th, NULL);
+    pthread_cond_destroy(&d->bulk.cv);
+    pthread_mutex_destroy(&d->bulk.mu);
+    d->bulk.started = 0;
+}
+
+static int bulk_add(store_db_t *db, const store_resp_t *r, err_t *err)
+{
+    sdb_t *d = (sdb_t *)db;
+    if (d->bulk.failed)
+        return fail(d, err);
+    struct bulk_set *s = &d->bulk.set[d->bulk.cur];
+    util_buf_t *b = &s->data;
+    struct bulk_row *w = &s->row[s->n++];
+    *w = (struct bulk_row){r->id, r->form, r->wave, r->unit, r->batch, b->len, 0, 0, r->alen,
+                           r->answers != NULL};
+    util_buf_add(b, r->week, strlen(r->week) + 1);
+    w->source = b->len;
+    util_buf_add(b, r->source, strlen(r->source) + 1);
+    w->answers = b->len;
+    if (r->answers)
+        util_buf_add(b, r->answers, r->alen);
+    /* handed: inside a transaction, and the writer may hold the connection */
+    int txn = d->bulk.handed || !sqlite3_get_autocommit(d->db);
+    if (s->n < BULK_ROWS && txn)
+        return 0;
+    if (txn && bulk_wait(d) == 0 && bulk_hand(d) == 0)
+        return 0;
+    if (!d->bulk.failed && bulk_write(d, s) == 0)   /* no transaction (or no thread): here */
+        return 0;
+    if (txn)
+        d->bulk.failed = 1;
+    s->n = 0;
+    util_buf_reset(&s->data);
+    return fail(d, err);
 }
 
 const store_driver_t store_sqlite_driver = {

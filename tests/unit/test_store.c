@@ -366,6 +366,51 @@ static void import_all_or_nothing(void **state)
     assert_true(s.ordered);
 }
 
+/* A bulk row that cannot be stored (its unit does not exist) fails the
+ * import, however late it is found: SQLite writes the rows 64 at a time on
+ * another thread, PostgreSQL copies them later still.  The failure is
+ * reported by an add or by the commit, every add after it fails too, the
+ * commit cannot keep the rows before it, and after the rollback the next
+ * import starts clean. */
+static int names_foreign_key(const char *m)
+{
+    return m && (strstr(m, "FOREIGN KEY") || strstr(m, "foreign key"));
+}
+
+static void import_write_fails(void **state)
+{
+    fx_t *x = *state;
+    err_t err = {0};
+    int unit = x->unit, failed_at = -1;
+    assert_int_equal(store_begin(x->s, &err), 0);
+    for (int i = 0; i < 1000 && failed_at < 0; i++) {
+        x->unit = i == 100 ? 987654 : unit;
+        if (add(x, "import", 1 + i % 5, &err) != 0)
+            failed_at = i;
+    }
+    x->unit = unit;
+    if (failed_at >= 0) {
+        assert_true(failed_at >= 100);
+        assert_true(names_foreign_key(err.msg));
+        err_clear(&err);
+        assert_int_equal(add(x, "import", 3, &err), -1);   /* and every add after it */
+        err_clear(&err);
+    }
+    assert_int_equal(store_commit(x->s, &err), -1);
+    if (failed_at < 0)
+        assert_true(names_foreign_key(err.msg));
+    err_clear(&err);
+    store_rollback(x->s);
+    assert_int_equal(scan(x).n, 0);
+    assert_int_equal(store_begin(x->s, &err), 0);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(add(x, "import", 1 + i % 5, &err), 0);
+    assert_int_equal(store_commit(x->s, &err), 0);
+    seen_t s = scan(x);
+    assert_int_equal(s.n, 300);
+    assert_true(s.ordered);
+}
+
 static int import_seen_row(void *ud, const store_import_t *b)
 {
     long *v = ud;
@@ -767,6 +812,7 @@ TEST_MAIN(
     BOTH(tokens_once),
     BOTH(responses_round_trip),
     BOTH(import_all_or_nothing),
+    BOTH(import_write_fails),
     BOTH(import_batches),
     BOTH(group_uses_codes_once),
     BOTH(drafts_secrets_ballots),
