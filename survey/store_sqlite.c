@@ -1145,11 +1145,14 @@ static int bulk_add(store_db_t *db, const store_resp_t *r, err_t *err)
         return 0;
     if (!d->bulk.failed && bulk_write(d, s) == 0)   /* no transaction (or no thread): here */
         return 0;
-    if (txn)
-        d->bulk.failed = 1;
     s->n = 0;
     util_buf_reset(&s->data);
-    return fail(d, err);
+    fail(d, err);
+    if (txn)
+        d->bulk.failed = 1;      /* the message stays with it, until the rollback */
+    else
+        d->bulk.msg = NULL;      /* said once: no later error borrows it */
+    return -1;
 }
 
 const store_driver_t store_sqlite_driver = {
