@@ -52,13 +52,16 @@ struct ans {
     const form_choice_t *choice_now;   /* the choice a choice_filter is asked about */
     unsigned long long seed;           /* the order of randomized choices; 0 none */
     rep_t *rep;          /* by item position: a begin_repeat's instances */
+    size_t nrep;         /* begin_repeat items in the form */
     char *scratch[8];    /* joined values of a repeated question, for lookups */
     unsigned nscratch;
 };
 
-static void drop_val(ans_t *a, size_t pos)
+/* A value NULL always has borrowed 0 and choice -1, as drop_val leaves
+ * them: what a new ans_t, a new instance and swap_focus keep too. */
+static inline void drop_val(ans_t *a, size_t pos)
 {
-    if (!a->borrowed[pos])
+    if (a->val[pos] && !a->borrowed[pos])
         free(a->val[pos]);
     a->val[pos] = NULL;
     a->borrowed[pos] = 0;
@@ -86,6 +89,7 @@ ans_t *ans_new(const form_t *f)
         while (e < f->nitems && f->items[e].type != FORM_END_REPEAT)
             e++;
         a->rep[i] = (rep_t){NULL, 0, -1, i + 1, e};
+        a->nrep++;
     }
     a->stale = 1;
     return a;
@@ -95,10 +99,17 @@ static void repeats_clear(ans_t *a);
 
 void ans_clear_all(ans_t *a)
 {
-    repeats_clear(a);
+    if (a->nrep)
+        repeats_clear(a);
+    /* drop_val's work, once per row of an import: its stale flag once */
     for (size_t i = 0; i < a->f->nitems; i++)
-        if (a->val[i])
-            drop_val(a, i);
+        if (a->val[i]) {
+            if (!a->borrowed[i])
+                free(a->val[i]);
+            a->val[i] = NULL;
+            a->borrowed[i] = 0;
+            a->choice[i] = -1;
+        }
     a->stale = 1;
 }
 
