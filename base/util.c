@@ -92,7 +92,8 @@ static void buf_grow(util_buf_t *b, size_t extra)
 
 void util_buf_add(util_buf_t *b, const char *s, size_t n)
 {
-    buf_grow(b, n);
+    if (b->len + n + 1 > b->cap)   /* buf_grow's test here: most appends fit */
+        buf_grow(b, n);
     if (n)
         memcpy(b->s + b->len, s, n);
     b->len += n;
