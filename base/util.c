@@ -333,6 +333,10 @@ int util_utf8_valid(const char *s, size_t n, size_t *bad_at)
 {
     size_t i = 0;
     while (i < n) {
+        if ((unsigned char)s[i] < 0x80) {   /* ASCII, most of a CSV file: no decoding */
+            i++;
+            continue;
+        }
         unsigned cp;
         int k = util_utf8_decode(s + i, n - i, &cp);
         if (cp == 0xFFFD && !(k == 3 && (unsigned char)s[i] == 0xEF)) {
