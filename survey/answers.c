@@ -51,11 +51,27 @@ struct ans {
     int computing;
     const form_choice_t *choice_now;   /* the choice a choice_filter is asked about */
     unsigned long long seed;           /* the order of randomized choices; 0 none */
+    unsigned char *kind; /* by item position: what ans_to_store does with it (store_kind) */
     rep_t *rep;          /* by item position: a begin_repeat's instances */
     size_t nrep;         /* begin_repeat items in the form */
     char *scratch[8];    /* joined values of a repeated question, for lookups */
     unsigned nscratch;
 };
+
+/* An item's part in ans_to_store, from its type, worked out in ans_new. */
+enum { KIND_SKIP, KIND_REPEAT, KIND_NUMBER, KIND_SELECT_ONE, KIND_TEXT };
+
+static unsigned char store_kind(const form_item_t *it)
+{
+    if (it->repeat >= 0)
+        return KIND_SKIP;   /* kept in its repeat's value */
+    switch (it->type) {
+    case FORM_BEGIN_REPEAT: return KIND_REPEAT;
+    case FORM_INTEGER: case FORM_DECIMAL: case FORM_CALCULATE: return KIND_NUMBER;
+    case FORM_SELECT_ONE: return KIND_SELECT_ONE;
+    default: return KIND_TEXT;
+    }
+}
 
 /* A value NULL always has borrowed 0 and choice -1, as drop_val leaves
  * them: what a new ans_t, a new instance and swap_focus keep too. */
@@ -81,6 +97,9 @@ ans_t *ans_new(const form_t *f)
         a->choice[i] = -1;
     for (size_t i = 0; i < f->nitems; i++)
         a->ncalc += f->items[i].type == FORM_CALCULATE;
+    a->kind = util_xcalloc(f->nitems + 1, 1);
+    for (size_t i = 0; i < f->nitems; i++)
+        a->kind[i] = store_kind(&f->items[i]);
     a->rep = util_xcalloc(f->nitems + 1, sizeof *a->rep);
     for (size_t i = 0; i < f->nitems; i++) {
         if (f->items[i].type != FORM_BEGIN_REPEAT)
@@ -123,6 +142,7 @@ void ans_free(ans_t *a)
     for (size_t i = 0; i < sizeof a->scratch / sizeof a->scratch[0]; i++)
         free(a->scratch[i]);
     free(a->rep);
+    free(a->kind);
     free(a->val);
     free(a->borrowed);
     free(a->choice);
@@ -911,20 +931,20 @@ void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, siz
     store_answer_t *r = util_xcalloc(f->nitems + 1, sizeof *r);
     size_t k = 0;
     for (size_t i = 0; i < f->nitems; i++) {
-        const form_item_t *it = &f->items[i];
-        if (it->repeat >= 0)
+        unsigned kind = a->kind[i];
+        if (kind == KIND_SKIP)
             continue;   /* kept in its repeat's value */
-        const char *v = it->type == FORM_BEGIN_REPEAT ? ans_get(a, i) : a->val[i];
+        const char *v = kind == KIND_REPEAT ? ans_get(a, i) : a->val[i];
         if (!v)
             continue;
         r[k].item = item_ids[i];
         r[k].text = v;
         double d;
-        if (it->type == FORM_INTEGER || it->type == FORM_DECIMAL || it->type == FORM_CALCULATE) {
+        if (kind == KIND_NUMBER) {
             r[k].has_num = util_parse_double(v, &d) == 0;
             r[k].num = r[k].has_num ? d : 0;
-        } else if (it->type == FORM_SELECT_ONE && f->lists[it->list].numeric) {
-            const form_list_t *l = &f->lists[it->list];
+        } else if (kind == KIND_SELECT_ONE && f->lists[f->items[i].list].numeric) {
+            const form_list_t *l = &f->lists[f->items[i].list];
             int c = a->choice[i] >= 0 ? a->choice[i] : form_list_choice(l, v);
             r[k].has_num = 1;
             r[k].num = l->choices[c].num;

@@ -97,6 +97,18 @@ static int is_digits(int64_t v, const char *text, size_t n)
     return n < sizeof d && int_digits(v, d) == n && memcmp(d, text, n) == 0;
 }
 
+/* Does t[0..n) hold a NUL?  A short text (most: codes) is looked at here,
+ * not by a call. */
+static int has_nul(const char *t, size_t n)
+{
+    if (n > 16)
+        return memchr(t, '\0', n) != NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!t[i])
+            return 1;
+    return 0;
+}
+
 int packed_put(util_buf_t *b, int *last, const packed_ans_t *a, err_t *err)
 {
     if (a->pos <= *last) {
@@ -104,7 +116,7 @@ int packed_put(util_buf_t *b, int *last, const packed_ans_t *a, err_t *err)
                 *last);
         return -1;
     }
-    if (a->text && memchr(a->text, '\0', a->tlen)) {
+    if (a->text && has_nul(a->text, a->tlen)) {
         err_set(err, ERR_INPUT, _("storing answers: a text holds a NUL byte"));
         return -1;
     }

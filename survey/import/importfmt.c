@@ -959,7 +959,8 @@ void imp_plan_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, imp_row_t *out
                 bad(p, row->line, (long)j + 1, "%s", msg.msg);
                 p->bad[c->item] = 1;
             }
-            err_clear(&msg);
+            if (msg.msg || msg.file)   /* nothing to free for a good cell */
+                err_clear(&msg);
             free(v);
         }
     }
