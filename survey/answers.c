@@ -52,6 +52,8 @@ struct ans {
     const form_choice_t *choice_now;   /* the choice a choice_filter is asked about */
     unsigned long long seed;           /* the order of randomized choices; 0 none */
     unsigned char *kind; /* by item position: what ans_to_store does with it (store_kind) */
+    unsigned char *lazy; /* by item position: its value is made when asked for
+                            (a calculate, a begin_repeat): ans_get's test */
     rep_t *rep;          /* by item position: a begin_repeat's instances */
     size_t nrep;         /* begin_repeat items in the form */
     char *scratch[8];    /* joined values of a repeated question, for lookups */
@@ -98,8 +100,11 @@ ans_t *ans_new(const form_t *f)
     for (size_t i = 0; i < f->nitems; i++)
         a->ncalc += f->items[i].type == FORM_CALCULATE;
     a->kind = util_xcalloc(f->nitems + 1, 1);
-    for (size_t i = 0; i < f->nitems; i++)
+    a->lazy = util_xcalloc(f->nitems + 1, 1);
+    for (size_t i = 0; i < f->nitems; i++) {
         a->kind[i] = store_kind(&f->items[i]);
+        a->lazy[i] = f->items[i].type == FORM_CALCULATE || f->items[i].type == FORM_BEGIN_REPEAT;
+    }
     a->rep = util_xcalloc(f->nitems + 1, sizeof *a->rep);
     for (size_t i = 0; i < f->nitems; i++) {
         if (f->items[i].type != FORM_BEGIN_REPEAT)
@@ -143,6 +148,7 @@ void ans_free(ans_t *a)
         free(a->scratch[i]);
     free(a->rep);
     free(a->kind);
+    free(a->lazy);
     free(a->val);
     free(a->borrowed);
     free(a->choice);
@@ -158,6 +164,8 @@ const char *ans_get(const ans_t *a, size_t pos)
 {
     if (pos >= a->f->nitems)
         return NULL;
+    if (!a->lazy[pos])
+        return a->val[pos];   /* an answer as it was set: most items */
     if (a->f->items[pos].type == FORM_CALCULATE)
         compute((ans_t *)a);   /* only the cached calculate values change */
     if (a->f->items[pos].type == FORM_BEGIN_REPEAT) {
@@ -281,13 +289,18 @@ int ans_set(ans_t *a, size_t pos, const char *raw, err_t *err)
     if (it->type == FORM_BEGIN_REPEAT)
         return repeat_set(a, pos, raw, err);
     if (it->type == FORM_SELECT_ONE && *raw && !isspace((unsigned char)*raw)) {
-        /* the usual cell, a choice name as it is: no copy */
-        size_t n = strlen(raw);
-        int k = isspace((unsigned char)raw[n - 1]) ? -1 : form_list_choice(l, raw);
-        if (k >= 0) {
+        /* the usual cell, a choice name as it is: no copy (a cell with
+         * space at its end is trimmed first, below, as before) */
+        size_t n;
+        int k = form_list_choice_len(l, raw, &n);
+        if (k >= 0 && !isspace((unsigned char)raw[n - 1])) {
             set_choice(a, pos, l, k);
             return 0;
         }
+    }
+    if (!*raw) {   /* an empty cell: no answer, nothing to copy */
+        set_val(a, pos, NULL);
+        return 0;
     }
     char *v = util_trim(util_xstrdup(raw));
     if (!*v) {

@@ -92,7 +92,8 @@ static int as_int(double num, int64_t *v)
 static int is_digits(int64_t v, const char *text, size_t n)
 {
     if (v >= 0 && v < 100)
-        return n == (v < 10 ? 1u : 2u) && memcmp(text, small_digits[v], n) == 0;
+        return v < 10 ? n == 1 && text[0] == small_digits[v][0]
+                      : n == 2 && text[0] == small_digits[v][0] && text[1] == small_digits[v][1];
     char d[24];
     return n < sizeof d && int_digits(v, d) == n && memcmp(d, text, n) == 0;
 }
@@ -146,7 +147,15 @@ int packed_put(util_buf_t *b, int *last, const packed_ans_t *a, err_t *err)
         k += a->tlen + 1;
         tag &= ~HAS_TEXT;   /* written */
     }
-    util_buf_add(b, c, k);
+    if (b->len + k < b->cap) {
+        /* the few bytes written here, not by a call and a memcpy */
+        for (size_t i = 0; i < k; i++)
+            b->s[b->len + i] = c[i];
+        b->len += k;
+        b->s[b->len] = '\0';
+    } else {
+        util_buf_add(b, c, k);
+    }
     if (tag & HAS_TEXT)
         util_buf_add(b, a->text, a->tlen + 1);
     *last = a->pos;
