@@ -279,6 +279,27 @@ fail:
     return NULL;
 }
 
+/* ans_set's usual cells, set without a copy: a select_one's choice name
+ * as it is, and an empty cell.  1 when raw was one of them (and is set),
+ * 0 for ans_set to read it. */
+static int quick_set(ans_t *a, size_t pos, const form_item_t *it, const form_list_t *l,
+                     const char *raw)
+{
+    if (!*raw) {
+        set_val(a, pos, NULL);
+        return 1;
+    }
+    if (it->type != FORM_SELECT_ONE || isspace((unsigned char)*raw))
+        return 0;
+    /* a cell with space at its end is trimmed first, by ans_set */
+    size_t n;
+    int k = form_list_choice_len(l, raw, &n);
+    if (k < 0 || isspace((unsigned char)raw[n - 1]))
+        return 0;
+    set_choice(a, pos, l, k);
+    return 1;
+}
+
 int ans_set(ans_t *a, size_t pos, const char *raw, err_t *err)
 {
     const form_t *f = a->f;
@@ -288,20 +309,8 @@ int ans_set(ans_t *a, size_t pos, const char *raw, err_t *err)
     const form_list_t *l = it->list >= 0 ? &f->lists[it->list] : NULL;
     if (it->type == FORM_BEGIN_REPEAT)
         return repeat_set(a, pos, raw, err);
-    if (it->type == FORM_SELECT_ONE && *raw && !isspace((unsigned char)*raw)) {
-        /* the usual cell, a choice name as it is: no copy (a cell with
-         * space at its end is trimmed first, below, as before) */
-        size_t n;
-        int k = form_list_choice_len(l, raw, &n);
-        if (k >= 0 && !isspace((unsigned char)raw[n - 1])) {
-            set_choice(a, pos, l, k);
-            return 0;
-        }
-    }
-    if (!*raw) {   /* an empty cell: no answer, nothing to copy */
-        set_val(a, pos, NULL);
+    if (quick_set(a, pos, it, l, raw))
         return 0;
-    }
     char *v = util_trim(util_xstrdup(raw));
     if (!*v) {
         free(v);
