@@ -133,6 +133,25 @@ void enc_probe_feed(enc_probe_t *p, const char *data, size_t len)
     const unsigned char *s = (const unsigned char *)data;
     for (size_t i = 0; i < len; i++, p->off++) {
         unsigned c = s[i];
+        if (c < 0x80 && !p->need && p->off >= 4) {
+            /* a run of ASCII past the BOMs' bytes: only the line and the
+             * column move (most of a response file) */
+            size_t j = i;
+            long line = p->line, col = p->col;
+            for (; j < len && s[j] < 0x80; j++) {
+                if (s[j] == '\n') {
+                    line++;
+                    col = 1;
+                } else {
+                    col++;
+                }
+            }
+            p->line = line;
+            p->col = col;
+            p->off += (long long)(j - i) - 1;   /* the loop adds the last one */
+            i = j - 1;
+            continue;
+        }
         if (p->off < 3 && p->bompre == (unsigned)p->off &&
             c == (unsigned char)"\xEF\xBB\xBF"[p->off])
             p->bompre++;

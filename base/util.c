@@ -92,7 +92,8 @@ static void buf_grow(util_buf_t *b, size_t extra)
 
 void util_buf_add(util_buf_t *b, const char *s, size_t n)
 {
-    buf_grow(b, n);
+    if (b->len + n + 1 > b->cap)   /* buf_grow's test here: most appends fit */
+        buf_grow(b, n);
     if (n)
         memcpy(b->s + b->len, s, n);
     b->len += n;
@@ -332,6 +333,10 @@ int util_utf8_valid(const char *s, size_t n, size_t *bad_at)
 {
     size_t i = 0;
     while (i < n) {
+        if ((unsigned char)s[i] < 0x80) {   /* ASCII, most of a CSV file: no decoding */
+            i++;
+            continue;
+        }
         unsigned cp;
         int k = util_utf8_decode(s + i, n - i, &cp);
         if (cp == 0xFFFD && !(k == 3 && (unsigned char)s[i] == 0xEF)) {

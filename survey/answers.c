@@ -51,14 +51,35 @@ struct ans {
     int computing;
     const form_choice_t *choice_now;   /* the choice a choice_filter is asked about */
     unsigned long long seed;           /* the order of randomized choices; 0 none */
+    unsigned char *kind; /* by item position: what ans_to_store does with it (store_kind) */
+    unsigned char *lazy; /* by item position: its value is made when asked for
+                            (a calculate, a begin_repeat): ans_get's test */
     rep_t *rep;          /* by item position: a begin_repeat's instances */
+    size_t nrep;         /* begin_repeat items in the form */
     char *scratch[8];    /* joined values of a repeated question, for lookups */
     unsigned nscratch;
 };
 
-static void drop_val(ans_t *a, size_t pos)
+/* An item's part in ans_to_store, from its type, worked out in ans_new. */
+enum { KIND_SKIP, KIND_REPEAT, KIND_NUMBER, KIND_SELECT_ONE, KIND_TEXT };
+
+static unsigned char store_kind(const form_item_t *it)
 {
-    if (!a->borrowed[pos])
+    if (it->repeat >= 0)
+        return KIND_SKIP;   /* kept in its repeat's value */
+    switch (it->type) {
+    case FORM_BEGIN_REPEAT: return KIND_REPEAT;
+    case FORM_INTEGER: case FORM_DECIMAL: case FORM_CALCULATE: return KIND_NUMBER;
+    case FORM_SELECT_ONE: return KIND_SELECT_ONE;
+    default: return KIND_TEXT;
+    }
+}
+
+/* A value NULL always has borrowed 0 and choice -1, as drop_val leaves
+ * them: what a new ans_t, a new instance and swap_focus keep too. */
+static inline void drop_val(ans_t *a, size_t pos)
+{
+    if (a->val[pos] && !a->borrowed[pos])
         free(a->val[pos]);
     a->val[pos] = NULL;
     a->borrowed[pos] = 0;
@@ -78,6 +99,12 @@ ans_t *ans_new(const form_t *f)
         a->choice[i] = -1;
     for (size_t i = 0; i < f->nitems; i++)
         a->ncalc += f->items[i].type == FORM_CALCULATE;
+    a->kind = util_xcalloc(f->nitems + 1, 1);
+    a->lazy = util_xcalloc(f->nitems + 1, 1);
+    for (size_t i = 0; i < f->nitems; i++) {
+        a->kind[i] = store_kind(&f->items[i]);
+        a->lazy[i] = f->items[i].type == FORM_CALCULATE || f->items[i].type == FORM_BEGIN_REPEAT;
+    }
     a->rep = util_xcalloc(f->nitems + 1, sizeof *a->rep);
     for (size_t i = 0; i < f->nitems; i++) {
         if (f->items[i].type != FORM_BEGIN_REPEAT)
@@ -86,6 +113,7 @@ ans_t *ans_new(const form_t *f)
         while (e < f->nitems && f->items[e].type != FORM_END_REPEAT)
             e++;
         a->rep[i] = (rep_t){NULL, 0, -1, i + 1, e};
+        a->nrep++;
     }
     a->stale = 1;
     return a;
@@ -95,10 +123,17 @@ static void repeats_clear(ans_t *a);
 
 void ans_clear_all(ans_t *a)
 {
-    repeats_clear(a);
+    if (a->nrep)
+        repeats_clear(a);
+    /* drop_val's work, once per row of an import: its stale flag once */
     for (size_t i = 0; i < a->f->nitems; i++)
-        if (a->val[i])
-            drop_val(a, i);
+        if (a->val[i]) {
+            if (!a->borrowed[i])
+                free(a->val[i]);
+            a->val[i] = NULL;
+            a->borrowed[i] = 0;
+            a->choice[i] = -1;
+        }
     a->stale = 1;
 }
 
@@ -112,6 +147,8 @@ void ans_free(ans_t *a)
     for (size_t i = 0; i < sizeof a->scratch / sizeof a->scratch[0]; i++)
         free(a->scratch[i]);
     free(a->rep);
+    free(a->kind);
+    free(a->lazy);
     free(a->val);
     free(a->borrowed);
     free(a->choice);
@@ -127,6 +164,8 @@ const char *ans_get(const ans_t *a, size_t pos)
 {
     if (pos >= a->f->nitems)
         return NULL;
+    if (!a->lazy[pos])
+        return a->val[pos];   /* an answer as it was set: most items */
     if (a->f->items[pos].type == FORM_CALCULATE)
         compute((ans_t *)a);   /* only the cached calculate values change */
     if (a->f->items[pos].type == FORM_BEGIN_REPEAT) {
@@ -240,6 +279,27 @@ fail:
     return NULL;
 }
 
+/* ans_set's usual cells, set without a copy: a select_one's choice name
+ * as it is, and an empty cell.  1 when raw was one of them (and is set),
+ * 0 for ans_set to read it. */
+static int quick_set(ans_t *a, size_t pos, const form_item_t *it, const form_list_t *l,
+                     const char *raw)
+{
+    if (!*raw) {
+        set_val(a, pos, NULL);
+        return 1;
+    }
+    if (it->type != FORM_SELECT_ONE || isspace((unsigned char)*raw))
+        return 0;
+    /* a cell with space at its end is trimmed first, by ans_set */
+    size_t n;
+    int k = form_list_choice_len(l, raw, &n);
+    if (k < 0 || isspace((unsigned char)raw[n - 1]))
+        return 0;
+    set_choice(a, pos, l, k);
+    return 1;
+}
+
 int ans_set(ans_t *a, size_t pos, const char *raw, err_t *err)
 {
     const form_t *f = a->f;
@@ -249,15 +309,8 @@ int ans_set(ans_t *a, size_t pos, const char *raw, err_t *err)
     const form_list_t *l = it->list >= 0 ? &f->lists[it->list] : NULL;
     if (it->type == FORM_BEGIN_REPEAT)
         return repeat_set(a, pos, raw, err);
-    if (it->type == FORM_SELECT_ONE && *raw && !isspace((unsigned char)*raw)) {
-        /* the usual cell, a choice name as it is: no copy */
-        size_t n = strlen(raw);
-        int k = isspace((unsigned char)raw[n - 1]) ? -1 : form_list_choice(l, raw);
-        if (k >= 0) {
-            set_choice(a, pos, l, k);
-            return 0;
-        }
-    }
+    if (quick_set(a, pos, it, l, raw))
+        return 0;
     char *v = util_trim(util_xstrdup(raw));
     if (!*v) {
         free(v);
@@ -900,20 +953,20 @@ void ans_to_store(const ans_t *a, const int *item_ids, store_answer_t **out, siz
     store_answer_t *r = util_xcalloc(f->nitems + 1, sizeof *r);
     size_t k = 0;
     for (size_t i = 0; i < f->nitems; i++) {
-        const form_item_t *it = &f->items[i];
-        if (it->repeat >= 0)
+        unsigned kind = a->kind[i];
+        if (kind == KIND_SKIP)
             continue;   /* kept in its repeat's value */
-        const char *v = it->type == FORM_BEGIN_REPEAT ? ans_get(a, i) : a->val[i];
+        const char *v = kind == KIND_REPEAT ? ans_get(a, i) : a->val[i];
         if (!v)
             continue;
         r[k].item = item_ids[i];
         r[k].text = v;
         double d;
-        if (it->type == FORM_INTEGER || it->type == FORM_DECIMAL || it->type == FORM_CALCULATE) {
+        if (kind == KIND_NUMBER) {
             r[k].has_num = util_parse_double(v, &d) == 0;
             r[k].num = r[k].has_num ? d : 0;
-        } else if (it->type == FORM_SELECT_ONE && f->lists[it->list].numeric) {
-            const form_list_t *l = &f->lists[it->list];
+        } else if (kind == KIND_SELECT_ONE && f->lists[f->items[i].list].numeric) {
+            const form_list_t *l = &f->lists[f->items[i].list];
             int c = a->choice[i] >= 0 ? a->choice[i] : form_list_choice(l, v);
             r[k].has_num = 1;
             r[k].num = l->choices[c].num;

@@ -677,13 +677,21 @@ cleanup:
     colspecs_free(cs, s->header->n);
 }
 
-/* FNV-1a of a choice name, for the list's hash table. */
-static uint32_t name_hash(const char *name)
+/* FNV-1a of a choice name, for the list's hash table; *len its length. */
+static uint32_t name_hash_len(const char *name, size_t *len)
 {
     uint32_t h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+    const unsigned char *p = (const unsigned char *)name;
+    for (; *p; p++)
         h = (h ^ *p) * 16777619u;
+    *len = (size_t)(p - (const unsigned char *)name);
     return h;
+}
+
+static uint32_t name_hash(const char *name)
+{
+    size_t len;
+    return name_hash_len(name, &len);
 }
 
 /* The hash table of a loaded list's names.  Lookups by name are the
@@ -2392,13 +2400,20 @@ int form_dim_index(const form_t *f, const char *code)
 
 int form_list_choice(const form_list_t *l, const char *name)
 {
+    size_t len;
+    return form_list_choice_len(l, name, &len);
+}
+
+int form_list_choice_len(const form_list_t *l, const char *name, size_t *len)
+{
     if (!l->slot) {
+        *len = strlen(name);
         for (size_t i = 0; i < l->nchoices; i++)
             if (strcmp(l->choices[i].name, name) == 0)
                 return (int)i;
         return -1;
     }
-    size_t k = name_hash(name) & l->slot_mask;
+    size_t k = name_hash_len(name, len) & l->slot_mask;
     for (; l->slot[k]; k = (k + 1) & l->slot_mask) {
         /* names are short: compared here, not by a call */
         const char *c = l->choices[l->slot[k] - 1].name, *d = name;

@@ -136,6 +136,9 @@ void form_free(form_t *f);
 int form_item_index(const form_t *f, const char *name);   /* -1 if none */
 int form_dim_index(const form_t *f, const char *code);
 int form_list_choice(const form_list_t *l, const char *name);   /* index or -1 */
+/* form_list_choice, and *len = strlen(name), measured on the way (the
+ * import's check of a cell's edges costs no second pass over it) */
+int form_list_choice_len(const form_list_t *l, const char *name, size_t *len);
 
 /* 1 when s is the text t holds in one of the form's languages. */
 int form_text_has(form_text_t t, const char *s);

@@ -87,6 +87,29 @@ static int as_int(double num, int64_t *v)
     return (double)*v == num && !(num == 0 && signbit(num));
 }
 
+/* 1 when text[0..n) is exactly v's decimal digits (what packed_next gives
+ * back for TEXT_DIGITS); 0..99, a code or a rating, without writing them */
+static int is_digits(int64_t v, const char *text, size_t n)
+{
+    if (v >= 0 && v < 100)
+        return v < 10 ? n == 1 && text[0] == small_digits[v][0]
+                      : n == 2 && text[0] == small_digits[v][0] && text[1] == small_digits[v][1];
+    char d[24];
+    return n < sizeof d && int_digits(v, d) == n && memcmp(d, text, n) == 0;
+}
+
+/* Does t[0..n) hold a NUL?  A short text (most: codes) is looked at here,
+ * not by a call. */
+static int has_nul(const char *t, size_t n)
+{
+    if (n > 16)
+        return memchr(t, '\0', n) != NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!t[i])
+            return 1;
+    return 0;
+}
+
 int packed_put(util_buf_t *b, int *last, const packed_ans_t *a, err_t *err)
 {
     if (a->pos <= *last) {
@@ -94,7 +117,7 @@ int packed_put(util_buf_t *b, int *last, const packed_ans_t *a, err_t *err)
                 *last);
         return -1;
     }
-    if (a->text && memchr(a->text, '\0', a->tlen)) {
+    if (a->text && has_nul(a->text, a->tlen)) {
         err_set(err, ERR_INPUT, _("storing answers: a text holds a NUL byte"));
         return -1;
     }
@@ -102,13 +125,11 @@ int packed_put(util_buf_t *b, int *last, const packed_ans_t *a, err_t *err)
     int64_t v = 0;
     int kind = !a->has_num ? NUM_NONE : as_int(a->num, &v) ? NUM_INT : NUM_DOUBLE;
     int tag = kind;
-    if (a->text) {
-        char d[24];
-        size_t n = kind == NUM_INT && a->tlen < sizeof d ? int_digits(v, d) : 0;
-        tag |= n && n == a->tlen && memcmp(d, a->text, n) == 0 ? TEXT_DIGITS : HAS_TEXT;
-    }
-    /* the tag, the step and the number in one piece: at most 1 + 10 + 10 */
-    char c[24];
+    if (a->text)
+        tag |= kind == NUM_INT && is_digits(v, a->text, a->tlen) ? TEXT_DIGITS : HAS_TEXT;
+    /* the tag, the step and the number in one piece, at most 1 + 10 + 10,
+     * and a short text with them: one append per answer */
+    char c[64];
     size_t k = 0;
     c[k++] = (char)(tag | (step <= 15 ? (int)step << 4 : 0));
     if (step > 15)
@@ -121,7 +142,20 @@ int packed_put(util_buf_t *b, int *last, const packed_ans_t *a, err_t *err)
         for (int i = 0; i < 8; i++)
             c[k++] = (char)(bits >> (8 * i));
     }
-    util_buf_add(b, c, k);
+    if ((tag & HAS_TEXT) && a->tlen < sizeof c - k) {
+        memcpy(c + k, a->text, a->tlen + 1);
+        k += a->tlen + 1;
+        tag &= ~HAS_TEXT;   /* written */
+    }
+    if (b->len + k < b->cap) {
+        /* the few bytes written here, not by a call and a memcpy */
+        for (size_t i = 0; i < k; i++)
+            b->s[b->len + i] = c[i];
+        b->len += k;
+        b->s[b->len] = '\0';
+    } else {
+        util_buf_add(b, c, k);
+    }
     if (tag & HAS_TEXT)
         util_buf_add(b, a->text, a->tlen + 1);
     *last = a->pos;

@@ -55,6 +55,11 @@ struct import {
     int writing, in_tx, header_done, in_header, ufield;
     int form_rowid, wave;
     int *item_ids;
+    /* worked out once per import from the form, for the per-row loops */
+    size_t *checked, nchecked;   /* items with a constraint or a choice_filter */
+    size_t *valued, nvalued;     /* items that can hold a value (no note, group end...) */
+    size_t *name_len;            /* per item: its name's length with the NUL */
+    util_buf_t code;             /* the current row's unit code, as given (row_unit) */
     long header_errors;
     int row_problems;
     int fatal;           /* an encoding or CSV error: no row can be trusted */
@@ -223,17 +228,20 @@ static int header(import_t *im, const csvr_row_t *row)
 
 /* The row's unit: the unit column, else the answer to the form's
  * unit_field question; the question is kept consistent with it.  *code_out
- * (heap, the caller frees) is the code or name as given. */
+ * is the code or name as given, trimmed: im->code's text, valid until the
+ * next row (a buffer kept for the import: no allocation per row). */
 static unit_rec_t *row_unit(import_t *im, const csvr_row_t *row, const imp_row_t *r,
-                            char **code_out)
+                            const char **code_out)
 {
-    const char *given = r->unit ? r->unit : "";
-    char *code = util_trim(util_xstrdup(given));
+    util_buf_reset(&im->code);
+    util_buf_adds(&im->code, r->unit ? r->unit : "");
+    char *code = util_trim(im->code.s);
     const char *answer = im->ufield >= 0 ? ans_get(im->ans, (size_t)im->ufield) : NULL;
     unit_rec_t *u = NULL;
     if (!*code && answer) {
-        free(code);
-        code = util_xstrdup(answer);
+        util_buf_reset(&im->code);
+        util_buf_adds(&im->code, answer);
+        code = im->code.s;
     }
     if (!*code) {
         /* a unit question whose cell was rejected has been reported already */
@@ -281,6 +289,7 @@ static int store_row(import_t *im, unit_rec_t *u, const char *code)
 }
 
 static void hash_add(uint64_t *h, const char *s, size_t n);
+static void hash_adds(uint64_t *h, const char *s);
 
 /* Adds a valid row to the data hash: its unit and its answers by question
  * name, as they are stored (so "3.0" and "3", a label and its choice's
@@ -289,13 +298,15 @@ static void hash_add(uint64_t *h, const char *s, size_t n);
 static void data_row(import_t *im, const char *unit)
 {
     uint64_t h = 1469598103934665603ULL;
-    hash_add(&h, unit, strlen(unit) + 1);
-    for (size_t i = 0; i < im->form->nitems; i++) {
+    hash_adds(&h, unit);
+    /* the items that can hold no value (groups, notes) add nothing */
+    for (size_t k = 0; k < im->nvalued; k++) {
+        size_t i = im->valued[k];
         const char *v = ans_get(im->ans, i);
         if (!v)
             continue;
-        hash_add(&h, im->form->items[i].name, strlen(im->form->items[i].name) + 1);
-        hash_add(&h, v, strlen(v) + 1);
+        hash_add(&h, im->form->items[i].name, im->name_len[i]);
+        hash_adds(&h, v);
     }
     /* splitmix64's finaliser: FNV's low bits are weak, and sums of them
      * would carry that */
@@ -318,10 +329,12 @@ static int on_row(void *ud, const csvr_row_t *row)
     util_buf_reset(&im->why);
     imp_row_t r;
     imp_plan_row(im->plan, im->ans, row, &r, on_problem, im);
-    char *code = NULL;
+    const char *code = NULL;
     unit_rec_t *u = row_unit(im, row, &r, &code);
     const form_t *f = im->form;
-    for (size_t i = 0; i < f->nitems; i++) {
+    /* only an item with a constraint or a choice_filter can fail the check */
+    for (size_t k = 0; k < im->nchecked; k++) {
+        size_t i = im->checked[k];
         err_t msg = {0};
         if (ans_get(im->ans, i) && ans_check_constraint(im->ans, i, f->default_lang, &msg) != 0) {
             problem(im, row->line, imp_plan_column(im->plan, i), _("%s: %s (value '%s')"),
@@ -341,7 +354,6 @@ static int on_row(void *ud, const csvr_row_t *row)
          * checking goes on, the storing stops */
         rc = store_row(im, u, code);
     }
-    free(code);
     if ((im->st.rows & 1023) == 0)
         progress(im, IMPORT_PASS_STEP);
     return rc;
@@ -356,6 +368,17 @@ static void hash_add(uint64_t *h, const char *s, size_t n)
         x ^= (unsigned char)s[i];
         x *= 1099511628211ULL;
     }
+    *h = x;
+}
+
+/* hash_add over s and its NUL, without measuring it first */
+static void hash_adds(uint64_t *h, const char *s)
+{
+    uint64_t x = *h;
+    do {
+        x ^= (unsigned char)*s;
+        x *= 1099511628211ULL;
+    } while (*s++);
     *h = x;
 }
 
@@ -463,6 +486,10 @@ void import_free(import_t *im)
     imp_src_free(im->src);
     xlsx_close(im->book);
     free(im->item_ids);
+    free(im->checked);
+    free(im->valued);
+    free(im->name_len);
+    util_buf_free(&im->code);
     err_clear(&im->err);
     ans_free(im->ans);
     form_free(im->form);
@@ -472,6 +499,28 @@ void import_free(import_t *im)
 const import_stats_t *import_stats(const import_t *im)
 {
     return &im->st;
+}
+
+/* What the per-row loops need of the form, worked out once: the items
+ * whose answer a check can reject (a constraint or a choice_filter: the
+ * others pass ans_check_constraint whatever they hold), the items that can
+ * hold a value at all (ans_set refuses notes, groups and a repeat's end,
+ * and nothing computes them), and the length of every item's name. */
+static void plan_items(import_t *im)
+{
+    const form_t *f = im->form;
+    im->checked = util_xcalloc(f->nitems + 1, sizeof *im->checked);
+    im->valued = util_xcalloc(f->nitems + 1, sizeof *im->valued);
+    im->name_len = util_xcalloc(f->nitems + 1, sizeof *im->name_len);
+    for (size_t i = 0; i < f->nitems; i++) {
+        const form_item_t *it = &f->items[i];
+        if (it->constraint || it->choice_filter)
+            im->checked[im->nchecked++] = i;
+        if (it->type != FORM_NOTE && it->type != FORM_BEGIN_GROUP &&
+            it->type != FORM_END_GROUP && it->type != FORM_END_REPEAT)
+            im->valued[im->nvalued++] = i;
+        im->name_len[i] = it->name ? strlen(it->name) + 1 : 0;
+    }
 }
 
 /* The form, its item ids and the known units. */
@@ -493,6 +542,7 @@ static int load_form(import_t *im, err_t *err)
         return -1;
     if (im->nunits)   /* no units yet: units is NULL, which qsort may not take */
         qsort(im->units, im->nunits, sizeof *im->units, cmp_unit);
+    plan_items(im);
     return 0;
 }
 

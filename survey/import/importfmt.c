@@ -47,6 +47,7 @@ struct imp_plan {
     int unit_col;              /* column index, -1 */
     int *item_col;             /* per item: the column holding its answer, -1 */
     int *opt_first, *opt_n;    /* per item: its option columns in opts[] */
+    int *opt_items, nopt_items; /* the items with option columns, in form order */
     int *opts;
     signed char *sel;          /* scratch per choice: -1 not given, 0, 1 */
     signed char *optval;       /* scratch per column: an option cell read as -2..1 */
@@ -623,6 +624,7 @@ imp_plan_t *imp_plan_new(const form_t *f, imp_format_t fmt, const char *unit_col
     p->item_col = util_xmalloc(ni * sizeof *p->item_col);
     p->opt_first = util_xcalloc(ni, sizeof *p->opt_first);
     p->opt_n = util_xcalloc(ni, sizeof *p->opt_n);
+    p->opt_items = util_xcalloc(ni, sizeof *p->opt_items);
     p->opts = util_xcalloc(p->ncols + 1, sizeof *p->opts);
     p->optval = util_xcalloc(p->ncols + 1, 1);
     p->bad = util_xcalloc(ni, 1);
@@ -648,6 +650,8 @@ imp_plan_t *imp_plan_new(const form_t *f, imp_format_t fmt, const char *unit_col
             if (p->cols[j].type == COL_OPTION && p->cols[j].item == (int)i)
                 p->opts[k++] = (int)j;
         p->opt_n[i] = (int)k - p->opt_first[i];
+        if (p->opt_n[i] > 0)
+            p->opt_items[p->nopt_items++] = (int)i;
         if (f->items[i].list >= 0 && f->lists[f->items[i].list].nchoices > maxc)
             maxc = f->lists[f->items[i].list].nchoices;
     }
@@ -679,6 +683,7 @@ void imp_plan_free(imp_plan_t *p)
     free(p->item_col);
     free(p->opt_first);
     free(p->opt_n);
+    free(p->opt_items);
     free(p->opts);
     free(p->sel);
     free(p->optval);
@@ -959,12 +964,13 @@ void imp_plan_row(imp_plan_t *p, ans_t *a, const csvr_row_t *row, imp_row_t *out
                 bad(p, row->line, (long)j + 1, "%s", msg.msg);
                 p->bad[c->item] = 1;
             }
-            err_clear(&msg);
-            free(v);
+            if (msg.msg || msg.file)   /* nothing to free for a good cell */
+                err_clear(&msg);
+            if (v)
+                free(v);
         }
     }
-    for (size_t i = 0; i < p->f->nitems; i++)
-        if (p->opt_n[i] > 0)
-            options_row(p, a, row, (int)i);
+    for (int k = 0; k < p->nopt_items; k++)
+        options_row(p, a, row, p->opt_items[k]);
     out->problems = p->problems;
 }

@@ -42,6 +42,17 @@ typedef struct {
 
 static void advance(pos_t *p, const char *t, size_t n)
 {
+    /* the lines by memchr; the characters only after the last line end */
+    const char *nl, *from = t, *end = t + n;
+    while ((nl = memchr(from, '\n', (size_t)(end - from))) != NULL) {
+        p->line++;
+        p->col = 1;
+        from = nl + 1;
+    }
+    if (from != t) {
+        n -= (size_t)(from - t);
+        t = from;
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)t[i];
         if (c == '\n') {

@@ -66,6 +66,14 @@ static const struct csv_case cases[] = {
     { "tab sniffed, empty cells kept", "a\tb\t\tc\n\t\t\nz\tw\n", 0,
       "1:a|b||c\n2:||\n3:z|w\n", 0, NULL },
     { "comma given, semicolons are text", "a;b,c\n", ',', "1:a;b|c\n", 0, NULL },
+    /* what libcsv does with a line without quotes, which the reader splits
+     * itself (fast_row): the edges of every cell, not its inside */
+    { "tabs and spaces at cell edges dropped, inside kept", "\t a b \t, c\td ,\t \n", ',',
+      "1:a b|c\td|\n", 0, NULL },
+    { "tab delimiter: a tab is no edge space", " a \t\t b\t \n", '\t', "1:a||b|\n", 0, NULL },
+    { "CR alone ends rows (lines count LFs)", "a,b\rc, d\r", ',', "1:a|b\n1:c|d\n", 0, NULL },
+    { "a row after a quoted row spanning lines", "\"x\ny\",1\n a ,2\n", ',',
+      "1:x\ny|1\n3:a|2\n", 0, NULL },
     { "unterminated quote on the only row", "a,\"b\n", 0, "", -1,
       "line 1: a quoted cell in the row that starts here is never closed; add the missing \"" },
     { "unterminated quote after good rows, over several lines",
