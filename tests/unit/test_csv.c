@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <csv.h>
+
 #include "base/csv.h"
 #include "base/util.h"
 #include "tests/unit/testerr.h"
@@ -146,6 +148,95 @@ static void test_rows_and_lines(void **state)
         }
     }
     assert_int_equal(failed, 0);
+}
+
+/* The reader splits a line without quotes itself (fast_row) and hands
+ * the others to libcsv: the rows must be libcsv's, whatever the mix.
+ * 20,000 random inputs of up to 6 lines over an alphabet of the bytes
+ * that matter (every delimiter, edge spaces and tabs, CR, LF, UTF-8, a
+ * quote now and then), each read by the reader and by libcsv alone with
+ * the reader's options; the cells of every row compared. */
+/* libcsv's cells go into row[0] until the row ends, then into row[1]:
+ * only whole rows are compared (on an error the reader gives none of the
+ * row it was in) */
+static void lib_cell(void *s, size_t n, void *ud)
+{
+    util_buf_t *row = ud;
+    util_buf_adds(&row[0], row[0].len ? "|" : "<");
+    util_buf_add(&row[0], s, n);
+}
+
+static void lib_row(int c, void *ud)
+{
+    (void)c;
+    util_buf_t *row = ud;
+    util_buf_add(&row[1], row[0].s ? row[0].s : "<", row[0].len ? row[0].len : 1);
+    util_buf_adds(&row[1], ">\n");
+    util_buf_reset(&row[0]);
+}
+
+static int reader_row(void *ud, const csvr_row_t *row)
+{
+    util_buf_t *b = ud;
+    util_buf_adds(b, "<");
+    for (size_t i = 0; i < row->ncells; i++) {
+        if (i)
+            util_buf_addc(b, '|');
+        util_buf_adds(b, row->cells[i]);
+    }
+    util_buf_adds(b, ">\n");
+    return 0;
+}
+
+static void test_split_is_libcsv(void **state)
+{
+    (void)state;
+    static const char *const bytes[] = {"a", "b", "7", " ", " ", "\t", ",", ",", ";", "\r",
+                                        "\n", "\n", "\r\n", "\xe5\x8d\x95", "\""};
+    static const char delims[] = {',', ';', '\t'};
+    uint64_t x = 88172645463325252u;
+    util_buf_t in = {0}, a = {0}, lib[2] = {{0}};
+    int quoted = 0;
+    for (int t = 0; t < 20000; t++) {
+        util_buf_reset(&in);
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int len = (int)(x % 40);
+        for (int i = 0; i < len; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            size_t k = x % N_OF(bytes);
+            if (k == N_OF(bytes) - 1 && x % 7)   /* a quote now and then */
+                k = 0;
+            util_buf_adds(&in, bytes[k]);
+        }
+        if (x % 3)
+            util_buf_addc(&in, '\n');
+        char delim = delims[t % 3];
+        quoted += memchr(in.s, '"', in.len) != NULL;
+        util_buf_reset(&a);
+        util_buf_reset(&lib[0]);
+        util_buf_reset(&lib[1]);
+        err_t err = {0};
+        int rc = csvr_parse_mem(in.s, in.len, delim, reader_row, &a, &err);
+        err_clear(&err);
+        struct csv_parser p;
+        assert_int_equal(csv_init(&p, CSV_STRICT_FINI), 0);
+        csv_set_delim(&p, (unsigned char)delim);
+        int lrc = csv_parse(&p, in.s, in.len, lib_cell, lib_row, lib) == in.len ? 0 : -1;
+        if (lrc == 0) {
+            csv_set_opts(&p, (unsigned char)(csv_get_opts(&p) | CSV_STRICT));
+            lrc = csv_fini(&p, lib_cell, lib_row, lib) == 0 ? 0 : -1;
+        }
+        csv_free(&p);
+        const char *b = lib[1].s ? lib[1].s : "";
+        if (rc != lrc || strcmp(a.s ? a.s : "", b) != 0)
+            fail_msg("input %d (delimiter %d) \"%s\": reader %d\n%s\nlibcsv %d\n%s", t, delim,
+                     in.s, rc, a.s ? a.s : "", lrc, b);
+    }
+    assert_true(quoted > 1000 && quoted < 19000);   /* both paths taken */
+    util_buf_free(&in);
+    util_buf_free(&a);
+    util_buf_free(&lib[0]);
+    util_buf_free(&lib[1]);
 }
 
 static void test_sniff(void **state)
@@ -309,6 +400,7 @@ static void test_write_reads_back(void **state)
 
 TEST_MAIN(
     cmocka_unit_test(test_rows_and_lines),
+    cmocka_unit_test(test_split_is_libcsv),
     cmocka_unit_test(test_sniff),
     cmocka_unit_test(test_callback_stops),
     cmocka_unit_test(test_api_edges),
