@@ -175,13 +175,25 @@ check "(and the check can see a box: the files were read)" [ -s db.files ]
 # on PostgreSQL, a snapshot held past the wait (a psql left in a
 # transaction from before the close, here for the whole close): wave close
 # gives up after 30 s, closes the wave, rewrites, and fails naming that
-# session; the rewrite kept the opened boxes the session could still see,
-# and doing what the message says once it has ended removes them
+# session; the rewrite kept what the session could still see (the opened
+# boxes, the old versions of the codes and responses), and the statement
+# the message gives, run once the session has ended, removes it
 if pg_backend; then
     "$GS" token issue --form staff-opinion --unit U07 --wave 2027 --count 2 >codes27.csv 2>/dev/null
     for c in $(tail -n +2 codes27.csv | cut -d, -f1); do
         sed "s/SEALEDTTYx$R/SEALED27x$R/" tty.txt | "$GS" run staff-opinion --token "$c" >/dev/null 2>&1
     done
+    # the codes of 2027 as they are in tokens.hash (hex text), to count
+    # their versions in the files
+    tail -n +2 codes27.csv | cut -d, -f1 | while read -r c; do
+        printf '%s' "$(echo "$c" | tr -d -)" | sha256sum | cut -d' ' -f1 | tr -d '\n' | od -An -tx1 | tr -d ' \n'
+        echo
+    done >codes27.hex
+    # copies HEXFILE: how many times the byte strings of HEXFILE (hex, one
+    # a line) are in db.files (boxes_left copies it)
+    copies() {
+        python3 -c 'import sys; db = open("db.files", "rb").read(); print(sum(db.count(bytes.fromhex(l.strip())) for l in open(sys.argv[1]) if l.strip()))' "$1"
+    }
     same "2 ballots in survey round 2027" "$(sql "SELECT count(*) FROM ballots WHERE wave = (SELECT id FROM waves WHERE name = '2027')")" 2
     sql "SELECT $(hexsql box) FROM ballots" >boxes27.hex
     mkfifo hold.in
@@ -208,17 +220,31 @@ if pg_backend; then
         "$(sql 'SELECT count(*) FROM ballots') $(sql "SELECT $(bool 'sealed_pk IS NULL') FROM waves WHERE name = '2027'")" "0 1"
     boxes_left boxes27.hex
     has "while the session lasts the files hold the boxes it can see (as the message says)" left.txt "boxes left 2"
+    sql "SELECT id FROM responses WHERE wave = (SELECT id FROM waves WHERE name = '2027')" |
+        python3 -c 'import struct, sys; [print(struct.pack("<q", int(l)).hex()) for l in sys.stdin]' >ids27.hex
+    # the codes' and the responses' old versions (the transaction ids they
+    # were stored with) are kept too: each code and each response id is
+    # there more than once in its table and once in its key
+    same "(2 responses of 2027)" "$(wc -l <ids27.hex)" 2
+    check "the files hold the old versions of the codes too ($(copies codes27.hex) copies of 2)" \
+        [ "$(copies codes27.hex)" -gt 4 ]
+    check "and of the responses ($(copies ids27.hex) copies of 2)" [ "$(copies ids27.hex)" -gt 4 ]
     run "$GS" wave close 2027
     status "(a second close is refused: the message's rewrite is the way)" 1
     has "(the wave is already closed)" "$T/err" "wave '2027' is already closed"
     echo "COMMIT;" >&3
     exec 3>&-
     wait "$holder"
-    # what the message says to do, in a psql of the database's owner
+    # what the message says to do, in a psql of the tables' owner whose
+    # search_path does not hold the schema (a role not named gapsurvey)
     advice=$(sed -n 's/.*(\(VACUUM FULL [^)]*\)).*/\1/p' close27.err)
     check "(the message names the rewrite: $advice)" [ -n "$advice" ]
-    "$PSQL" "$GAPSURVEY_DB" -qAtX -v ON_ERROR_STOP=1 -c "$advice" >vacuum.out 2>&1
-    same "which runs" "$?" 0
+    PGOPTIONS='-c search_path=public' "$PSQL" "$GAPSURVEY_DB" -qAtX -v ON_ERROR_STOP=1 -c "$advice" >vacuum.out 2>&1
+    RC=$?
+    cp vacuum.out "$T/err"
+    status "which runs" 0
     boxes_left boxes27.hex
     has "and leaves no box in the database's files" left.txt "boxes left 0"
+    same "nor any old version of a code (once in its table, once in its key)" "$(copies codes27.hex)" 4
+    same "nor of a response" "$(copies ids27.hex)" 4
 fi
