@@ -149,20 +149,102 @@ check "every answer is there" sh -c "grep -c 'SEALED[A-Z0-9]*x$R' open.csv | gre
 run "$GS" analyze --wave 2026 --min-n 1 --allow-small-groups --json
 status "analyze now works" 0
 same "ids are random, not 1..5" "$(sql "SELECT $(bool 'min(id) > 1000000') FROM responses")" 1
-# the database's files: SQLite's one file; PostgreSQL's files of the
-# gapsurvey tables (not its WAL, which keeps them until it is recycled:
-# README, "Who can link an answer to a person")
-if pg_backend; then
-    dir=$(sql "SHOW data_directory")
-    sql "SELECT pg_relation_filepath(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'gapsurvey' AND pg_relation_filepath(c.oid) IS NOT NULL" |
-        while read -r f; do cat "$dir/$f"* 2>/dev/null; done >db.files
-else
-    cp test.db db.files
-fi
-python3 - db.files boxes.hex >left.txt <<'PY'
+# boxes_left HEXFILE: "boxes left N" in left.txt, N the boxes of HEXFILE
+# (one hex box a line) found in the database's files (copied to db.files):
+# SQLite's one file; PostgreSQL's files of the gapsurvey tables (not its
+# WAL, which keeps them until it is recycled: README, "Who can link an
+# answer to a person")
+boxes_left() {
+    if pg_backend; then
+        dir=$(sql "SHOW data_directory")
+        sql "SELECT pg_relation_filepath(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'gapsurvey' AND pg_relation_filepath(c.oid) IS NOT NULL" |
+            while read -r f; do cat "$dir/$f"* 2>/dev/null; done >db.files
+    else
+        cp test.db db.files
+    fi
+    python3 - db.files "$1" >left.txt <<'PY'
 import sys
 db = open(sys.argv[1], "rb").read()
 print("boxes left", sum(bytes.fromhex(l.strip())[:64] in db for l in open(sys.argv[2]) if l.strip()))
 PY
+}
+boxes_left boxes.hex
 has "no box is left in the database's files" left.txt "boxes left 0"
 check "(and the check can see a box: the files were read)" [ -s db.files ]
+
+# on PostgreSQL, a snapshot held past the wait (a psql left in a
+# transaction from before the close, here for the whole close): wave close
+# gives up after 30 s, closes the wave, rewrites, and fails naming that
+# session; the rewrite kept what the session could still see (the opened
+# boxes, the old versions of the codes and responses), and the statement
+# the message gives, run once the session has ended, removes it
+if pg_backend; then
+    "$GS" token issue --form staff-opinion --unit U07 --wave 2027 --count 2 >codes27.csv 2>/dev/null
+    for c in $(tail -n +2 codes27.csv | cut -d, -f1); do
+        sed "s/SEALEDTTYx$R/SEALED27x$R/" tty.txt | "$GS" run staff-opinion --token "$c" >/dev/null 2>&1
+    done
+    # the codes of 2027 as they are in tokens.hash (hex text), to count
+    # their versions in the files
+    tail -n +2 codes27.csv | cut -d, -f1 | while read -r c; do
+        printf '%s' "$(echo "$c" | tr -d -)" | sha256sum | cut -d' ' -f1 | tr -d '\n' | od -An -tx1 | tr -d ' \n'
+        echo
+    done >codes27.hex
+    # copies HEXFILE: how many times the byte strings of HEXFILE (hex, one
+    # a line) are in db.files (boxes_left copies it)
+    copies() {
+        python3 -c 'import sys; db = open("db.files", "rb").read(); print(sum(db.count(bytes.fromhex(l.strip())) for l in open(sys.argv[1]) if l.strip()))' "$1"
+    }
+    same "2 ballots in survey round 2027" "$(sql "SELECT count(*) FROM ballots WHERE wave = (SELECT id FROM waves WHERE name = '2027')")" 2
+    sql "SELECT $(hexsql box) FROM ballots" >boxes27.hex
+    mkfifo hold.in
+    "$PSQL" "$GAPSURVEY_DB" -qAtX <hold.in >hold.out 2>&1 &
+    holder=$!
+    exec 3>hold.in
+    echo "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT pg_backend_pid();" >&3
+    i=0
+    while [ ! -s hold.out ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    pid=$(cat hold.out)
+    check "(a psql holds a snapshot: session $pid)" sh -c "[ '$pid' -gt 0 ] 2>/dev/null"
+    t0=$(date +%s)
+    run "$GS" wave close 2027 --key k27.key
+    t1=$(date +%s)
+    cp "$T/err" close27.err
+    status "wave close with a snapshot held throughout fails" 1
+    has "naming the session" "$T/err" "PostgreSQL session $pid held a transaction open throughout"
+    has "and saying the wave is closed" "$T/err" "the wave is closed"
+    check "after waiting 30 s for it (waited $((t1 - t0)) s)" [ $((t1 - t0)) -ge 30 ]
+    run "$GS" wave list
+    same "wave list shows 2027 closed with its 2 responses" \
+        "$(awk '$1 == "2027" { print ($3 ~ /^[0-9]+-[0-9]+-[0-9]+$/), $4 }' "$T/out")" "1 2"
+    same "the ballots are opened and gone, the wave no longer sealed" \
+        "$(sql 'SELECT count(*) FROM ballots') $(sql "SELECT $(bool 'sealed_pk IS NULL') FROM waves WHERE name = '2027'")" "0 1"
+    boxes_left boxes27.hex
+    has "while the session lasts the files hold the boxes it can see (as the message says)" left.txt "boxes left 2"
+    sql "SELECT id FROM responses WHERE wave = (SELECT id FROM waves WHERE name = '2027')" |
+        python3 -c 'import struct, sys; [print(struct.pack("<q", int(l)).hex()) for l in sys.stdin]' >ids27.hex
+    # the codes' and the responses' old versions (the transaction ids they
+    # were stored with) are kept too: each code and each response id is
+    # there more than once in its table and once in its key
+    same "(2 responses of 2027)" "$(wc -l <ids27.hex)" 2
+    check "the files hold the old versions of the codes too ($(copies codes27.hex) copies of 2)" \
+        [ "$(copies codes27.hex)" -gt 4 ]
+    check "and of the responses ($(copies ids27.hex) copies of 2)" [ "$(copies ids27.hex)" -gt 4 ]
+    run "$GS" wave close 2027
+    status "(a second close is refused: the message's rewrite is the way)" 1
+    has "(the wave is already closed)" "$T/err" "wave '2027' is already closed"
+    echo "COMMIT;" >&3
+    exec 3>&-
+    wait "$holder"
+    # what the message says to do, in a psql of the tables' owner whose
+    # search_path does not hold the schema (a role not named gapsurvey)
+    advice=$(sed -n 's/.*(\(VACUUM FULL [^)]*\)).*/\1/p' close27.err)
+    check "(the message names the rewrite: $advice)" [ -n "$advice" ]
+    PGOPTIONS='-c search_path=public' "$PSQL" "$GAPSURVEY_DB" -qAtX -v ON_ERROR_STOP=1 -c "$advice" >vacuum.out 2>&1
+    RC=$?
+    cp vacuum.out "$T/err"
+    status "which runs" 0
+    boxes_left boxes27.hex
+    has "and leaves no box in the database's files" left.txt "boxes left 0"
+    same "nor any old version of a code (once in its table, once in its key)" "$(copies codes27.hex)" 4
+    same "nor of a response" "$(copies ids27.hex)" 4
+fi
