@@ -428,6 +428,118 @@ int util_parse_double(const char *s, double *out)
     return 0;
 }
 
+size_t util_int_digits(int64_t v, char d[24])
+{
+    char t[24];
+    size_t n = 0, k = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        t[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        d[k++] = '-';
+    while (n)
+        d[k++] = t[--n];
+    d[k] = '\0';
+    return k;
+}
+
+/* util_fmt_g15: "%.15g" is 15 significant digits, rounded from the
+ * double's exact binary value to nearest, ties to an even last digit (how
+ * glibc rounds in the default mode), written without an exponent when the
+ * rounded number's exponent X is in [-4, 15), trailing zeros of the
+ * fraction dropped, then the point if nothing follows it.  For a number
+ * that is not an integer with 1e-4 <= |v| < 1e15 this does the same with
+ * exact integers: |v| = m / 2^s (m the 53-bit significand), so
+ * |v| * 10^(14-X) = m * 10^(14-X) / 2^s, a product below 2^113 in 128
+ * bits whose quotient is the 15 digits and whose remainder decides the
+ * rounding exactly.  Integers below 1e15 are their digits; everything
+ * else (the exponent forms, NaN, the infinities) is printf's. */
+static const uint64_t pow10_u64[19] = {
+    1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u, 1000000000u,
+    10000000000u, 100000000000u, 1000000000000u, 10000000000000u, 100000000000000u,
+    1000000000000000u, 10000000000000000u, 100000000000000000u, 1000000000000000000u};
+
+/* The 15 digits of |v| (not an integer, 1e-4 <= |v| < 1e15) and *x its
+ * exponent as "%.15g" rounds it; 0 when that exponent is 15 (printf's
+ * exponent form). */
+static uint64_t digits15(double a, int *x)
+{
+    int e2;
+    uint64_t m = (uint64_t)ldexp(frexp(a, &e2), 53);   /* exact: a = m / 2^s */
+    int s = 53 - e2;                                   /* 3..66 in this range */
+    int X = (int)floor(log10(a));                      /* right, or one off */
+    for (int tries = 0; tries < 4; tries++) {
+        if (X < -4 || X > 14)
+            return 0;
+        unsigned __int128 p = (unsigned __int128)m * pow10_u64[14 - X];
+        unsigned __int128 q = p >> s, r = p & (((unsigned __int128)1 << s) - 1);
+        unsigned __int128 half = (unsigned __int128)1 << (s - 1);
+        if (q >= pow10_u64[15]) {
+            X++;
+            continue;
+        }
+        if (q < pow10_u64[14]) {
+            X--;
+            continue;
+        }
+        uint64_t d = (uint64_t)q;
+        if (r > half || (r == half && (d & 1)))
+            d++;
+        if (d == pow10_u64[15]) {   /* rounded up to the next power of ten */
+            d = pow10_u64[14];
+            X++;
+        }
+        *x = X;
+        return X <= 14 ? d : 0;
+    }
+    return 0;
+}
+
+size_t util_fmt_g15(double v, char out[32])
+{
+    double a = fabs(v);
+    if (isfinite(v) && v == floor(v) && a < 1e15) {
+        if (v == 0 && signbit(v)) {
+            memcpy(out, "-0", 3);
+            return 2;
+        }
+        return util_int_digits((int64_t)v, out);
+    }
+    int X = 0;
+    uint64_t d = isfinite(v) && a >= 1e-4 && a < 1e15 ? digits15(a, &X) : 0;
+    if (!d)
+        return (size_t)snprintf(out, 32, "%.15g", v);
+    char t[16];
+    for (int i = 14; i >= 0; i--, d /= 10)
+        t[i] = (char)('0' + d % 10);
+    int last = 14;   /* the last digit kept: trailing zeros of the fraction go */
+    while (last > (X > 0 ? X : 0) && t[last] == '0')
+        last--;
+    size_t k = 0;
+    if (v < 0)
+        out[k++] = '-';
+    if (X >= 0) {
+        memcpy(out + k, t, (size_t)X + 1);
+        k += (size_t)X + 1;
+        if (last > X) {
+            out[k++] = '.';
+            memcpy(out + k, t + X + 1, (size_t)(last - X));
+            k += (size_t)(last - X);
+        }
+    } else {
+        out[k++] = '0';
+        out[k++] = '.';
+        for (int i = X; i < -1; i++)
+            out[k++] = '0';
+        memcpy(out + k, t, (size_t)last + 1);
+        k += (size_t)last + 1;
+    }
+    out[k] = '\0';
+    return k;
+}
+
 int util_parse_long(const char *s, long *out)
 {
     if (!s || !*s || isspace((unsigned char)*s))

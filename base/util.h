@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "base/err.h"
@@ -85,6 +86,13 @@ char *util_trim(char *s);                     /* in place, returns s */
 int util_streq_ci(const char *a, const char *b);
 int util_parse_double(const char *s, double *out);   /* whole string, finite */
 int util_parse_long(const char *s, long *out);       /* whole string */
+/* v's decimal digits (a '-' first when negative) into d, NUL-terminated;
+ * returns their count: what "%" PRId64 writes, without the format. */
+size_t util_int_digits(int64_t v, char d[24]);
+/* What snprintf(out, 32, "%.15g", v) writes, the same bytes for every
+ * double (NaN and infinities included), without printf's multiprecision
+ * arithmetic for the usual numbers; returns the length. */
+size_t util_fmt_g15(double v, char out[32]);
 int util_is_yes(const char *s);   /* yes/true/true()/1 */
 int util_is_no(const char *s);    /* no/false/false()/0/"" */
 /* 1 when the space-separated list holds word as one of its items (the

@@ -50,26 +50,6 @@ static int get_varint(packed_it_t *it, uint64_t *v)
     return -1;
 }
 
-/* v's decimal digits (a '-' first when negative) into d, NUL-terminated;
- * returns their count.  What snprintf's "%" PRId64 writes, without its
- * format parsing: this runs once per answer stored and read. */
-static size_t int_digits(int64_t v, char d[24])
-{
-    char t[24];
-    size_t n = 0, k = 0;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        t[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        d[k++] = '-';
-    while (n)
-        d[k++] = t[--n];
-    d[k] = '\0';
-    return k;
-}
-
 /* The digits of 0..99, for the answers most often read. */
 #define D10(t) #t "0", #t "1", #t "2", #t "3", #t "4", #t "5", #t "6", #t "7", #t "8", #t "9"
 static const char small_digits[100][3] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
@@ -95,7 +75,7 @@ static int is_digits(int64_t v, const char *text, size_t n)
         return v < 10 ? n == 1 && text[0] == small_digits[v][0]
                       : n == 2 && text[0] == small_digits[v][0] && text[1] == small_digits[v][1];
     char d[24];
-    return n < sizeof d && int_digits(v, d) == n && memcmp(d, text, n) == 0;
+    return n < sizeof d && util_int_digits(v, d) == n && memcmp(d, text, n) == 0;
 }
 
 /* Does t[0..n) hold a NUL?  A short text (most: codes) is looked at here,
@@ -208,7 +188,7 @@ int packed_next(packed_it_t *it, packed_ans_t *a, err_t *err)
                 a->text = small_digits[v];
                 a->tlen = v < 10 ? 1 : 2;
             } else {
-                a->tlen = int_digits(v, it->digits);
+                a->tlen = util_int_digits(v, it->digits);
                 a->text = it->digits;
             }
         }

@@ -43,17 +43,24 @@ static void jstr(util_buf_t *b, const char *s)
  * are computed over (analyze.c), not by their digits.  NaN/Inf are null. */
 static void jnum(util_buf_t *b, double v)
 {
+    char d[32];
     if (!isfinite(v))
         util_buf_adds(b, "null");
-    else if (v == floor(v) && fabs(v) < 1e15)
-        util_buf_addf(b, "%.0f", v);
     else
-        util_buf_addf(b, "%.15g", v);
+        util_buf_add(b, d, util_fmt_g15(v, d));   /* "%.15g": integers as %.0f */
+}
+
+/* "k": (keys are the renderer's own names: nothing to escape) */
+static void key(util_buf_t *b, const char *k)
+{
+    util_buf_addc(b, '"');
+    util_buf_adds(b, k);
+    util_buf_add(b, "\": ", 3);
 }
 
 static void kstr(util_buf_t *b, const char *k, const char *v)
 {
-    util_buf_addf(b, "\"%s\": ", k);
+    key(b, k);
     if (v)
         jstr(b, v);
     else
@@ -62,7 +69,7 @@ static void kstr(util_buf_t *b, const char *k, const char *v)
 
 static void knum(util_buf_t *b, const char *k, double v)
 {
-    util_buf_addf(b, "\"%s\": ", k);
+    key(b, k);
     jnum(b, v);
 }
 
@@ -280,7 +287,7 @@ static void jarr(util_buf_t *b, const double *v, size_t n)
 /* "k": [v0, ...] (null when v is NULL) */
 static void karr(util_buf_t *b, const char *k, const double *v, size_t n)
 {
-    util_buf_addf(b, "\"%s\": ", k);
+    key(b, k);
     jarr(b, v, n);
 }
 

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +226,71 @@ static void test_parse_double(void **state)
     }
     double v;
     assert_int_equal(util_parse_double(NULL, &v), -1);
+}
+
+/* util_fmt_g15 writes what snprintf's "%.15g" writes, byte for byte:
+ * the numbers analyze --json prints (means, proportions, statistics),
+ * random bit patterns, every power of ten and its neighbours, numbers
+ * that lie exactly half-way between two 15-digit numbers (ties: to the
+ * even digit), and those that round up to the next power of ten. */
+static void g15_same(double v)
+{
+    char want[64], got[32];
+    snprintf(want, sizeof want, "%.15g", v);
+    size_t n = util_fmt_g15(v, got);
+    if (strcmp(want, got) != 0 || n != strlen(want))
+        fail_msg("%a: printf %s, util_fmt_g15 %s", v, want, got);
+}
+
+static void test_fmt_g15(void **state)
+{
+    (void)state;
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    double edge[] = {0, -0.0, 1, -1, 0.5, 0.1, 0.0001, 0.00009999999999999999, 1e-4, 1e-5,
+                     999999999999999.0, 999999999999999.5, 99999999999999.95,
+                     999999999999999.9, 1e15, 1e15 + 2, 0.000099999999999999995,
+                     12345678901234.5, 12345678901235.5, 1.0000000000000005,
+                     0.30000000000000004, 2.5, 1.5 / 3, 1 / 3.0, 2 / 3.0, 1e300, 5e-324,
+                     NAN, INFINITY, -INFINITY, 4.35, 0.15, 0.25, 1e14 + 0.5};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        g15_same(edge[i]);
+        g15_same(-edge[i]);
+    }
+    for (int e = -8; e <= 16; e++) {
+        double p = pow(10, e);
+        g15_same(p);
+        g15_same(nextafter(p, 0));
+        g15_same(nextafter(p, INFINITY));
+    }
+    for (long i = 0; i < 1000000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double v;
+        switch (i % 5) {
+        case 0:   /* a mean or a proportion: k / n */
+            v = (double)(x % 100000) / (double)(1 + (x >> 20) % 5000);
+            break;
+        case 1:   /* any magnitude in and around the range without an exponent */
+            v = ldexp((double)(x >> 11), -53) * pow(10, (int)((x >> 3) % 24) - 7);
+            break;
+        case 2: { /* any bit pattern */
+            memcpy(&v, &x, sizeof v);
+            break;
+        }
+        case 3:   /* half-way between two 15-digit numbers when exact */
+            v = ((double)((x >> 14) % 1000000000000000u) * 10 + 5) /
+                pow(10, (int)((x >> 2) % 20));
+            break;
+        default:  /* a statistic: a square root, a logarithm */
+            v = sqrt((double)(x % 1000003)) * ((x & 1) ? -1 : 1) + log1p((double)(x >> 40));
+            break;
+        }
+        g15_same(v);
+    }
+    /* ties exactly: 2^-k steps above 10^14 have 15 digits and one more bit */
+    for (uint64_t q = 100000000000000u; q < 100000000000000u + 20000; q++) {
+        g15_same((double)q + 0.5);
+        g15_same((double)q / 4 + 0.125);
+    }
 }
 
 static void test_parse_long(void **state)
@@ -638,6 +704,7 @@ TEST_MAIN(
     cmocka_unit_test(test_fput_padded),
     cmocka_unit_test(test_parse_double),
     cmocka_unit_test(test_parse_long),
+    cmocka_unit_test(test_fmt_g15),
     cmocka_unit_test(test_yes_no),
     cmocka_unit_test(test_has_word),
     cmocka_unit_test(test_levenshtein),
