@@ -78,21 +78,42 @@ static int on_form_pick(void *ud, const store_form_row_t *f)
     return 0;
 }
 
-static int pick_form(run_t *u, err_t *err)
+/* The staff form_id analysed when none is named: the one whose version
+ * has the most responses (the first listed on a tie).  The counts take a
+ * pass over every response's index entry (store_form_list), so they are
+ * asked for only when there is more than one staff form_id.  The caller
+ * frees it; NULL with *err when there is none. */
+static char *default_form(store_t *s, err_t *err)
 {
-    if (u->o->form_id) {
-        u->form_id = util_xstrdup(u->o->form_id);
-    } else {
-        pickform_t p = {0, NULL};
-        if (store_form_list(u->s, on_form_pick, &p, err) != 0)
-            return -1;
-        if (!p.best_id) {
+    char **ids = NULL, *id = NULL;
+    size_t n = 0;
+    if (store_form_ids_by_role(s, FORM_ROLE_STAFF, &ids, &n, err) == 0) {
+        if (n == 1) {
+            id = ids[0];
+            ids[0] = NULL;
+        } else if (n > 1) {
+            pickform_t p = {0, NULL};
+            if (store_form_list(s, on_form_pick, &p, err) == 0)
+                id = p.best_id;
+            else
+                free(p.best_id);
+        } else {
             err_set(err, ERR_NOTFOUND, _("no staff questionnaire is stored; add one with "
                                          "'gapsurvey form add'"));
-            return -1;
         }
-        u->form_id = p.best_id;
     }
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+    return id;
+}
+
+static int pick_form(run_t *u, err_t *err)
+{
+    if (u->o->form_id)
+        u->form_id = util_xstrdup(u->o->form_id);
+    else if (!(u->form_id = default_form(u->s, err)))
+        return -1;
     int fid, g = store_form_get(u->s, u->form_id, &u->f, &fid, err);
     if (g == 1)
         err_set(err, ERR_NOTFOUND, _("no form '%s'; 'gapsurvey form list' shows the stored ones"),

@@ -718,10 +718,20 @@ int store_wave_current(store_t *s, int create, int *id, err_t *err)
 int store_wave_latest_for(store_t *s, const char *form_id, int *id, err_t *err)
 {
     /* a sealed wave counts too: analyze then says it is sealed instead of
-     * silently taking the round before it */
-    return find_id(s, "SELECT max(w) FROM (SELECT r.wave AS w FROM responses r JOIN forms f "
-                      "ON f.id = r.form WHERE f.form_id = ?1 UNION ALL SELECT wave FROM ballots) "
-                      "AS x", form_id, id, err);
+     * silently taking the round before it.  Each wave (a few rows) and
+     * version of the form is one seek of responses_by_wave(wave, form):
+     * the smallest form at or after the version's in that wave is the
+     * version itself when the wave has a response of it.  min() and not
+     * EXISTS: PostgreSQL turns an EXISTS into a join that its estimates can
+     * make a scan of every response, where min() over an index range is
+     * one seek whatever the statistics; SQLite stops at the first entry of
+     * either.  Every response's wave is in waves (a foreign key).  ballots
+     * has no index on wave: its max is one pass over the sealed waves'
+     * ballots, which are deleted when their wave is opened. */
+    return find_id(s, "SELECT max(w) FROM (SELECT w.id AS w FROM waves w JOIN forms f "
+                      "ON f.form_id = ?1 WHERE (SELECT min(r.form) FROM responses r "
+                      "WHERE r.wave = w.id AND r.form >= f.id) = f.id "
+                      "UNION ALL SELECT wave FROM ballots) AS x", form_id, id, err);
 }
 
 int store_wave_name(store_t *s, int id, char **name, err_t *err)

@@ -703,6 +703,75 @@ static void one_code_two_connections(void **state)
     assert_int_equal(scan(x).n, 1);
 }
 
+/* The form of form_csv under another form_id and version; its id. */
+static int other_form(fx_t *x, const char *form_id, const char *version)
+{
+    char *csv = util_fmt("%.*s,%s,%s,T,staff%s", (int)(strstr(form_csv, ",t,1,T,staff") - form_csv),
+                         form_csv, form_id, version, strstr(form_csv, ",t,1,T,staff") + 12);
+    form_t *f = NULL;
+    util_diag_t d = {0};
+    err_t err = {0};
+    int id = 0, existed = -1;
+    assert_int_equal(form_load_mem("o.csv", csv, strlen(csv), &f, &d), 0);
+    assert_int_equal(store_form_add(x->s, f, &id, &existed, &err), 0);
+    assert_int_equal(existed, 0);
+    form_free(f);
+    free(csv);
+    return id;
+}
+
+/* store_wave_latest_for(form_id), or 0 when it finds none. */
+static int latest(fx_t *x, const char *form_id)
+{
+    err_t err = {0};
+    int w = -1, rc = store_wave_latest_for(x->s, form_id, &w, &err);
+    if (rc < 0)
+        fail_msg("store_wave_latest_for: %s", err.msg);
+    return rc == 1 ? 0 : w;
+}
+
+/* The newest wave with a response of any version of a form_id, or with a
+ * sealed ballot of any form: not a wave that has only another form's
+ * responses, nor one of another form with the same version. */
+static void latest_wave_of_a_form(void **state)
+{
+    fx_t *x = *state;
+    err_t err = {0};
+    int u = other_form(x, "u", "1"), t2 = other_form(x, "t", "2");   /* ids t 1 < u < t 2 */
+    int w1 = x->wave, w2, w3, w4;
+    assert_int_equal(store_wave_add(x->s, "2027", &w2, &err), 0);
+    assert_int_equal(store_wave_add(x->s, "2028", &w3, &err), 0);
+    assert_int_equal(store_wave_add(x->s, "2029", &w4, &err), 0);
+    assert_true(w1 < w2 && w2 < w3 && w3 < w4);
+    assert_int_equal(latest(x, "t"), 0);   /* no responses at all */
+    assert_int_equal(latest(x, "u"), 0);
+    assert_int_equal(store_response_add(x->s, x->form, w1, x->unit, "2026-02-12", "web", NULL, 0,
+                                        &err), 0);
+    assert_int_equal(latest(x, "t"), w1);
+    assert_int_equal(latest(x, "u"), 0);
+    /* the two latest waves have only u's responses */
+    assert_int_equal(store_response_add(x->s, u, w2, x->unit, "2026-02-12", "web", NULL, 0, &err), 0);
+    assert_int_equal(store_response_add(x->s, u, w3, x->unit, "2026-02-12", "web", NULL, 0, &err), 0);
+    assert_int_equal(latest(x, "t"), w1);
+    assert_int_equal(latest(x, "u"), w3);
+    /* t's other version in w2, beside u's response */
+    assert_int_equal(store_response_add(x->s, t2, w2, x->unit, "2026-02-12", "web", NULL, 0, &err), 0);
+    assert_int_equal(latest(x, "t"), w2);
+    assert_int_equal(latest(x, "u"), w3);
+    assert_int_equal(latest(x, "nosuch"), 0);
+    /* a wave with only ballots counts for every form, even an unknown one */
+    unsigned char pk[32] = {1}, box[48] = {2};
+    assert_int_equal(store_wave_seal(x->s, w4, pk, &err), 0);
+    assert_int_equal(latest(x, "t"), w2);   /* sealed, but no ballot yet */
+    assert_int_equal(store_ballot_add(x->s, w4, x->unit, box, sizeof box, &err), 0);
+    assert_int_equal(latest(x, "t"), w4);
+    assert_int_equal(latest(x, "u"), w4);
+    assert_int_equal(latest(x, "nosuch"), w4);
+    assert_int_equal(store_ballot_delete(x->s, w4, &err), 0);
+    assert_int_equal(latest(x, "t"), w2);
+    assert_int_equal(latest(x, "nosuch"), 0);
+}
+
 /* db copy: everything, ids kept, the same census on both ends. */
 static void copy_and_census(void **state)
 {
@@ -818,5 +887,6 @@ TEST_MAIN(
     BOTH(drafts_secrets_ballots),
     BOTH(one_code_two_connections),
     BOTH(copy_and_census),
+    BOTH(latest_wave_of_a_form),
     cmocka_unit_test_setup_teardown(reconnects_outside_a_transaction, setup_pg, teardown),
     cmocka_unit_test(names_hide_passwords))
