@@ -127,15 +127,7 @@ int packed_put(util_buf_t *b, int *last, const packed_ans_t *a, err_t *err)
         k += a->tlen + 1;
         tag &= ~HAS_TEXT;   /* written */
     }
-    if (b->len + k < b->cap) {
-        /* the few bytes written here, not by a call and a memcpy */
-        for (size_t i = 0; i < k; i++)
-            b->s[b->len + i] = c[i];
-        b->len += k;
-        b->s[b->len] = '\0';
-    } else {
-        util_buf_add(b, c, k);
-    }
+    util_buf_add(b, c, k);
     if (tag & HAS_TEXT)
         util_buf_add(b, a->text, a->tlen + 1);
     *last = a->pos;

@@ -938,13 +938,13 @@ cleanup:
  * inserts it while the caller parses and checks the next set: SQLite's
  * insert was 40% of an import's CPU, done in turn with the rest.  A set
  * is 16 blocks, not one: with a hand-over every 64 rows the two threads
- * woke each other 6,300 times in a 200,000-row import, and on this
- * 2-vCPU machine each wake of an idle CPU cost so much system time
- * (1.0-1.2 s against 0.4 s) that the thread gained no wall time; with
- * 1,024, 420 wakes, 0.5 s.  The
- * connection is opened NOMUTEX, so the caller's thread waits for the
- * writer (bulk_wait) before any other use of it: every entry of this
- * driver but bulk_add starts with bulk_quiet or bulk_settle.  A write
+ * woke each other 6,300 times in a 200,000-row import, and on a 2-vCPU
+ * machine each wake of an idle CPU cost so much system time (1.0-1.2 s
+ * against 0.4 s) that the thread gained no wall time; with 1,024, 420
+ * wakes, 0.5 s.  The connection is opened NOMUTEX, so the caller's
+ * thread waits for the writer (bulk_wait) before any other use of it:
+ * every entry of this driver but bulk_add starts with bulk_quiet or
+ * bulk_settle.  A write
  * that failed is reported by the next bulk_add or statement and by every
  * one after it until the rollback (bulk.failed): the transaction cannot
  * commit without the rows, even if SQLite rolled it back already. */
