@@ -123,6 +123,7 @@ typedef struct {
     double *val;             /* nscored answered values (NAN = none) */
     double *vrow;            /* nscored scored values (NAN = none) */
     double *score;           /* ndims */
+    size_t *kwslot;          /* ndims: the score's column in kw */
     double *row;             /* complete-case vector */
     int *at;                 /* form position -> its answer's index in the
                                 response, -1 */
