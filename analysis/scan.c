@@ -468,9 +468,9 @@ static void comment_keep(scan_t *sc, size_t g, const char *text)
     sc->ncomments[g] = n + 1;
 }
 
-/* The items as answered (sc->val): their sums in all and in group g, and
- * the Likert distribution's counts. */
-static void count_items(scan_t *sc, int g)
+/* The items as answered (sc->val): their sums in all and the Likert
+ * distribution's counts (the sums per group: add_group). */
+static void count_items(scan_t *sc)
 {
     const form_t *f = sc->f;
     for (size_t i = 0; i < sc->nscored; i++) {
@@ -485,8 +485,9 @@ static void count_items(scan_t *sc, int g)
         if (ch->byval) {
             /* the values are distinct whole numbers: the one choice with
              * this value, if any */
-            if (v >= 0 && v < (double)ch->vspan && (double)(size_t)v == v) {
-                int c = ch->byval[(size_t)v];
+            long iv = v >= 0 && v < (double)ch->vspan ? (long)v : -1;
+            if (iv >= 0 && (double)iv == v) {
+                int c = ch->byval[iv];
                 if (c >= 0)
                     sc->likert[i * sc->maxchoices + (size_t)c] += 1;
             }
@@ -495,8 +496,6 @@ static void count_items(scan_t *sc, int g)
                 if (l->choices[c].num == x)
                     sc->likert[i * sc->maxchoices + c] += 1;
         }
-        if (g >= 0)
-            stats_acc_add(&sc->gitem[(size_t)g * sc->nscored + i], x);
     }
 }
 
@@ -606,11 +605,93 @@ static void prefetch_group(const scan_t *sc, int g, size_t row)
     prefetch(sc->cell + row * sc->ndims, sc->ndims * sizeof *sc->cell);
     if (g >= 0 && sc->xrow)
         prefetch(sc->xrow + (size_t)g * sc->xstride, sc->xstride * sizeof *sc->xrow);
+    if (!sc->light && g >= 0)
+        prefetch(sc->gitem + (size_t)g * sc->nscored, sc->nscored * sizeof *sc->gitem);
+}
+
+/* The respondent's part of what is not kept per group: their items into
+ * the quality and drivers' sums, their dimensions' deviations from their
+ * own mean, the alpha co-moments, the items' sums and Likert counts; and
+ * their mean over the dimensions a self-assessment shares into
+ * sc->overall_x (-1 none) for add_group. */
+static void add_person(scan_t *sc, const store_scan_row_t *r, int g, size_t row)
+{
+    const form_t *f = sc->f;
+    quality_add(sc, r, g);
+
+    /* within-person deviations: score minus the respondent's own mean over
+     * their OTHER scored dimensions, so a dimension is "weak" relative to
+     * the others in the same heads, whatever each person's general level,
+     * and "d points below the others" is d, not (K-1)/K of it; and the
+     * mean over the dimensions a self-assessment shares (the gap rule's
+     * unit-level test) */
+    double msum = 0, osum = 0;
+    size_t mk = 0, ok = 0;
+    for (size_t d = 0; d < sc->ndims; d++)
+        if (!isnan(sc->score[d])) {
+            msum += sc->score[d];
+            mk++;
+            if (!sc->gapdim || sc->gapdim[d]) {
+                osum += sc->score[d];
+                ok++;
+            }
+        }
+    if (ok > 0)
+        prefetch(&sc->overall[row], sizeof *sc->overall);
+    sc->overall_x = ok > 0 ? osum / (double)ok : NAN;
+    for (size_t d = 0; d < sc->ndims; d++) {
+        if (isnan(sc->score[d]))
+            continue;
+        if (mk >= 2)
+            stats_acc_add(&sc->dev[d], sc->score[d] - (msum - sc->score[d]) / (double)(mk - 1));
+        /* alpha uses complete cases of the dimension's items */
+        size_t k = sc->ndimitems[d], j;
+        for (j = 0; j < k; j++) {
+            size_t pos = sc->dimitems[d][j];
+            double x = sc->val[sc->item_slot[pos]];
+            if (isnan(x))
+                break;
+            sc->row[j] = score_value(f, pos, x);
+        }
+        if (j == k && sc->cov[d])
+            stats_cov_add(sc->cov[d], sc->row);
+    }
+    count_items(sc);
+}
+
+/* The respondent into the rows of their group g (row: its row in cell;
+ * the ungrouped row when g < 0), last, so that prefetch_group's lines
+ * have arrived: the cross-counts, the scores per group, and unless this
+ * is a light scan the mean for the gaps, the score counts, the item sums
+ * and the comments. */
+static void add_group(scan_t *sc, const store_scan_row_t *r, int g, size_t row)
+{
+    count_cross(sc, g, r);
+    for (size_t d = 0; d < sc->ndims; d++)
+        if (!isnan(sc->score[d]))
+            stats_acc_add(&sc->cell[row * sc->ndims + d], sc->score[d]);
     if (sc->light)
         return;
-    prefetch(&sc->overall[row], sizeof *sc->overall);
-    if (g >= 0)
-        prefetch(sc->gitem + (size_t)g * sc->nscored, sc->nscored * sizeof *sc->gitem);
+    if (!isnan(sc->overall_x))
+        stats_acc_add(&sc->overall[row], sc->overall_x);
+    for (size_t d = 0; d < sc->ndims; d++)
+        if (!isnan(sc->score[d]))
+            sc->kw[d].counts[row * sc->kw[d].capvals + sc->kwslot[d]]++;
+    if (g < 0)
+        return;
+    stats_acc_t *gi = sc->gitem + (size_t)g * sc->nscored;
+    for (size_t i = 0; i < sc->nscored; i++)
+        if (!isnan(sc->val[i]))
+            stats_acc_add(&gi[i], sc->val[i]);
+    /* free-text comments (text items outside dimensions) */
+    int wrote = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (!sc->is_text[r->pos[i]] || !r->text[i] || !r->text[i][0])
+            continue;
+        wrote = 1;
+        comment_keep(sc, (size_t)g, r->text[i]);
+    }
+    sc->ncommenters[g] += wrote;
 }
 
 static int on_response(void *ud, const store_scan_row_t *r)
@@ -656,66 +737,12 @@ static int on_response(void *ud, const store_scan_row_t *r)
         questions_add(sc->questions, r, sc->at, g);
     if (sc->xtab)
         xtab_add(sc->xtab, r, sc->at, g);
-    count_cross(sc, g, r);
-    for (size_t d = 0; d < sc->ndims; d++) {
-        if (isnan(sc->score[d]))
-            continue;
-        stats_acc_add(&sc->pop[d], sc->score[d]);
-        stats_acc_add(&sc->cell[row * sc->ndims + d], sc->score[d]);
-    }
-    if (sc->light)
-        return 0;
-    quality_add(sc, r, g);
-
-    /* within-person deviations: score minus the respondent's own mean over
-     * their OTHER scored dimensions, so a dimension is "weak" relative to
-     * the others in the same heads, whatever each person's general level,
-     * and "d points below the others" is d, not (K-1)/K of it; and the
-     * mean over the dimensions a self-assessment shares (the gap rule's
-     * unit-level test) */
-    double msum = 0, osum = 0;
-    size_t mk = 0, ok = 0;
     for (size_t d = 0; d < sc->ndims; d++)
-        if (!isnan(sc->score[d])) {
-            msum += sc->score[d];
-            mk++;
-            if (!sc->gapdim || sc->gapdim[d]) {
-                osum += sc->score[d];
-                ok++;
-            }
-        }
-    if (ok > 0)
-        stats_acc_add(&sc->overall[row], osum / (double)ok);
-    for (size_t d = 0; d < sc->ndims; d++) {
-        if (isnan(sc->score[d]))
-            continue;
-        if (mk >= 2)
-            stats_acc_add(&sc->dev[d], sc->score[d] - (msum - sc->score[d]) / (double)(mk - 1));
-        sc->kw[d].counts[row * sc->kw[d].capvals + sc->kwslot[d]]++;
-        /* alpha uses complete cases of the dimension's items */
-        size_t k = sc->ndimitems[d], j;
-        for (j = 0; j < k; j++) {
-            size_t pos = sc->dimitems[d][j];
-            double x = sc->val[sc->item_slot[pos]];
-            if (isnan(x))
-                break;
-            sc->row[j] = score_value(f, pos, x);
-        }
-        if (j == k && sc->cov[d])
-            stats_cov_add(sc->cov[d], sc->row);
-    }
-    count_items(sc, g);
-    /* free-text comments (text items outside dimensions) */
-    if (g >= 0) {
-        int wrote = 0;
-        for (size_t i = 0; i < r->n; i++) {
-            if (!sc->is_text[r->pos[i]] || !r->text[i] || !r->text[i][0])
-                continue;
-            wrote = 1;
-            comment_keep(sc, (size_t)g, r->text[i]);
-        }
-        sc->ncommenters[g] += wrote;
-    }
+        if (!isnan(sc->score[d]))
+            stats_acc_add(&sc->pop[d], sc->score[d]);
+    if (!sc->light)
+        add_person(sc, r, g, row);
+    add_group(sc, r, g, row);
     return 0;
 }
 

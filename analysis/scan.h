@@ -124,6 +124,7 @@ typedef struct {
     double *vrow;            /* nscored scored values (NAN = none) */
     double *score;           /* ndims */
     size_t *kwslot;          /* ndims: the score's column in kw */
+    double overall_x;        /* the mean for sc->overall, NAN none */
     double *row;             /* complete-case vector */
     int *at;                 /* form position -> its answer's index in the
                                 response, -1 */

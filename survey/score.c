@@ -7,24 +7,6 @@
 
 #include <math.h>
 
-double score_value(const form_t *f, size_t pos, double x)
-{
-    const form_item_t *it = &f->items[pos];
-    const form_list_t *l = &f->lists[it->list];
-    return it->reverse ? l->min + l->max - x : x;
-}
-
-double score_pomp(const form_t *f, size_t pos, double x)
-{
-    const form_list_t *l = &f->lists[f->items[pos].list];
-    return 100.0 * (score_value(f, pos, x) - l->min) / (l->max - l->min);
-}
-
-double score_mean(double sum, size_t answered, size_t k)
-{
-    return k > 0 && answered * 2 >= k ? sum / (double)answered : NAN;
-}
-
 void score_dims(const form_t *f, const double *x, double *out)
 {
     for (size_t d = 0; d < f->ndims; d++) {

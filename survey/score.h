@@ -12,17 +12,34 @@
 #ifndef GS_SCORE_H
 #define GS_SCORE_H
 
+#include <math.h>
 #include <stddef.h>
 
 #include "survey/form.h"
 
-/* Answer x to Likert item pos as scored: reversed where the form says. */
-double score_value(const form_t *f, size_t pos, double x);
+/* Answer x to Likert item pos as scored: reversed where the form says.
+ * (Inline, as the two below: the analysis scan calls them for every
+ * answer.) */
+static inline double score_value(const form_t *f, size_t pos, double x)
+{
+    const form_item_t *it = &f->items[pos];
+    const form_list_t *l = &f->lists[it->list];
+    return it->reverse ? l->min + l->max - x : x;
+}
+
 /* The 0-100 score of answer x to Likert item pos (after reversal). */
-double score_pomp(const form_t *f, size_t pos, double x);
+static inline double score_pomp(const form_t *f, size_t pos, double x)
+{
+    const form_list_t *l = &f->lists[f->items[pos].list];
+    return 100.0 * (score_value(f, pos, x) - l->min) / (l->max - l->min);
+}
+
 /* A dimension's score from the sum of score_pomp over its answered items:
  * their mean, or NAN when fewer than half of its k items were answered. */
-double score_mean(double sum, size_t answered, size_t k);
+static inline double score_mean(double sum, size_t answered, size_t k)
+{
+    return k > 0 && answered * 2 >= k ? sum / (double)answered : (double)NAN;
+}
 /* Every dimension's score of one response: x[pos] is the answer to item
  * pos as a number (NAN when not answered), out[d] gets dimension d's
  * score (NAN when missing); out has f->ndims places. */
