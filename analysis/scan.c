@@ -14,6 +14,7 @@
 #include "analysis/scan.h"
 #include "analysis/crosstab.h"
 #include "analysis/questions.h"
+#include "base/relay.h"
 #include "base/util.h"
 #include "survey/score.h"
 
@@ -468,13 +469,13 @@ static void comment_keep(scan_t *sc, size_t g, const char *text)
     sc->ncomments[g] = n + 1;
 }
 
-/* The items as answered (sc->val): their sums in all and the Likert
+/* The items as answered (val, nscored): their sums in all and the Likert
  * distribution's counts (the sums per group: add_group). */
-static void count_items(scan_t *sc)
+static void count_items(scan_t *sc, const double *val)
 {
     const form_t *f = sc->f;
     for (size_t i = 0; i < sc->nscored; i++) {
-        double x = sc->val[i];
+        double x = val[i];
         if (isnan(x))
             continue;
         stats_acc_add(&sc->item[i], x);
@@ -528,15 +529,89 @@ static int screen_response(scan_t *sc, int g)
     return straight || far;
 }
 
-/* Measurement quality and key drivers: the response's scored items into
- * the pairwise and complete-case accumulators, its outcome and dimension
- * scores into the drivers' co-moments (of all, and of group g). */
-static void quality_add(scan_t *sc, const store_scan_row_t *r, int g)
+/* ---- the accumulating side ----
+ *
+ * The reading thread (on_response) turns each response into a record of a
+ * batch: its group, answered values, dimension scores, outcome, its group
+ * in every other grouping and its comments.  The accumulators are fed
+ * from the records (add_record), on a second thread once a scan fills a
+ * batch (base/relay.h), in the order the responses were read, so every
+ * sum sees its numbers in the same order as when done inline and the
+ * results are the same to the last bit.  The reading thread keeps only
+ * what it needs the response itself for: the screen, the group counts,
+ * --items and --crosstab. */
+
+/* One respondent of a batch (a view into it). */
+typedef struct {
+    int g;                   /* group, -1 none */
+    size_t row;              /* row in cell and kw: g, or ngroups */
+    const double *val;       /* nscored answered values (NAN none) */
+    const double *score;     /* ndims */
+    double outcome;          /* the drivers' outcome, NAN none */
+    const int32_t *hx;       /* nx: group in each other grouping, -1 */
+    const char *text, *text_end;   /* comments, each NUL-terminated */
+} person_t;
+
+struct scan_batch {
+    size_t n, cap;
+    int *g;
+    double *val, *score, *outcome;
+    int32_t *hx;
+    size_t *text_end;        /* record i's comments end here in text */
+    util_buf_t text;
+};
+typedef struct scan_batch batch_t;
+
+static batch_t *batch_new(const scan_t *sc, size_t cap)
+{
+    batch_t *b = util_xcalloc(1, sizeof *b);
+    b->cap = cap;
+    b->g = util_xmalloc(cap * sizeof *b->g);
+    b->val = util_xmalloc(cap * (sc->nscored + 1) * sizeof *b->val);
+    b->score = util_xmalloc(cap * (sc->ndims + 1) * sizeof *b->score);
+    b->outcome = util_xmalloc(cap * sizeof *b->outcome);
+    b->hx = util_xmalloc(cap * (sc->nx + 1) * sizeof *b->hx);
+    b->text_end = util_xmalloc(cap * sizeof *b->text_end);
+    return b;
+}
+
+static void batch_free(batch_t *b)
+{
+    if (!b)
+        return;
+    free(b->g);
+    free(b->val);
+    free(b->score);
+    free(b->outcome);
+    free(b->hx);
+    free(b->text_end);
+    util_buf_free(&b->text);
+    free(b);
+}
+
+static void person_at(const scan_t *sc, const batch_t *b, size_t i, person_t *p)
+{
+    p->g = b->g[i];
+    p->row = p->g >= 0 ? (size_t)p->g : sc->ngroups;
+    p->val = b->val + i * sc->nscored;
+    p->score = b->score + i * sc->ndims;
+    p->outcome = b->outcome[i];
+    p->hx = b->hx + i * sc->nx;
+    const char *t = b->text.s ? b->text.s : "";
+    p->text = t + (i > 0 ? b->text_end[i - 1] : 0);
+    p->text_end = t + b->text_end[i];
+}
+
+/* Measurement quality and key drivers: the respondent's scored items into
+ * the pairwise and complete-case accumulators, their outcome and
+ * dimension scores into the drivers' co-moments (of all, and of their
+ * group). */
+static void quality_add(scan_t *sc, const person_t *p)
 {
     if (sc->vpair) {
         int complete = 1;
         for (size_t i = 0; i < sc->nscored; i++) {
-            double x = sc->val[i];
+            double x = p->val[i];
             sc->vrow[i] = isnan(x) ? NAN : score_value(sc->f, sc->scored_pos[i], x);
             complete &= !isnan(x);
         }
@@ -544,27 +619,24 @@ static void quality_add(scan_t *sc, const store_scan_row_t *r, int g)
         if (complete)
             stats_cov_add(sc->vcov, sc->vrow);
     }
-    if (!sc->dcov)
+    if (!sc->dcov || isnan(p->outcome))
         return;
-    int a = sc->at[sc->outcome_pos];
-    if (a < 0 || isnan(r->num[a]))
-        return;
-    sc->drow[0] = r->num[a];
+    sc->drow[0] = p->outcome;
     for (size_t j = 0; j < sc->ndrv; j++)
-        if (isnan(sc->drow[j + 1] = sc->score[sc->drvdim[j]]))
+        if (isnan(sc->drow[j + 1] = p->score[sc->drvdim[j]]))
             return;
     stats_cov_add(sc->dcov, sc->drow);
-    if (g >= 0)
-        stats_cov_add(sc->gdcov[g], sc->drow);
+    if (p->g >= 0)
+        stats_cov_add(sc->gdcov[p->g], sc->drow);
 }
 
-/* The response in the cross counts: its group g (-1: none) against its
- * group in each other grouping, and that grouping's totals. */
-static void count_cross(scan_t *sc, int g, const store_scan_row_t *r)
+/* The respondent in the cross counts: their group against their group in
+ * each other grouping, and that grouping's totals. */
+static void count_cross(scan_t *sc, const person_t *p)
 {
-    uint32_t *xrow = g >= 0 && sc->xrow ? sc->xrow + (size_t)g * sc->xstride : NULL;
+    uint32_t *xrow = p->g >= 0 && sc->xrow ? sc->xrow + (size_t)p->g * sc->xstride : NULL;
     for (size_t k = 0; k < sc->nx; k++) {
-        long h = other_group_of(sc, k, r);
+        long h = p->hx[k];
         if (h < 0)
             continue;
         sc->xtot[sc->xtoff[k] + (size_t)h]++;
@@ -573,7 +645,7 @@ static void count_cross(scan_t *sc, int g, const store_scan_row_t *r)
         if (sc->xoff[k] != SUPPRESS_SPARSE)
             xrow[sc->xoff[k] + (size_t)h]++;
         else
-            xmap_add(sc->xmap, (size_t)g, k, (size_t)h);
+            xmap_add(sc->xmap, (size_t)p->g, k, (size_t)h);
     }
 }
 
@@ -582,8 +654,8 @@ static void count_cross(scan_t *sc, int g, const store_scan_row_t *r)
  * cross-counts, score counts) lie anywhere in several megabytes at 2,000
  * units, and respondents come in the random order of their ids, so each
  * row was a cache miss when reached: a third of the scan's time at 200k
- * (bench/README.md).  Asked for as soon as the group is known, they
- * arrive while the response is scored. */
+ * (bench/README.md).  add_batch asks for the next respondent's rows
+ * while it adds this one's. */
 static inline void prefetch(const void *p, size_t n)
 {
 #if defined(__GNUC__)
@@ -598,26 +670,36 @@ static inline void prefetch(const void *p, size_t n)
 #endif
 }
 
-/* The group rows on_response will update for group g (row: its row in
- * cell, the ungrouped row when g < 0). */
-static void prefetch_group(const scan_t *sc, int g, size_t row)
+/* The group rows add_group will update for p. */
+static void prefetch_group(const scan_t *sc, const person_t *p)
 {
-    prefetch(sc->cell + row * sc->ndims, sc->ndims * sizeof *sc->cell);
-    if (g >= 0 && sc->xrow)
-        prefetch(sc->xrow + (size_t)g * sc->xstride, sc->xstride * sizeof *sc->xrow);
-    if (!sc->light && g >= 0)
-        prefetch(sc->gitem + (size_t)g * sc->nscored, sc->nscored * sizeof *sc->gitem);
+    prefetch(sc->cell + p->row * sc->ndims, sc->ndims * sizeof *sc->cell);
+    if (p->g >= 0 && sc->xrow)
+        prefetch(sc->xrow + (size_t)p->g * sc->xstride, sc->xstride * sizeof *sc->xrow);
+    if (sc->light)
+        return;
+    prefetch(&sc->overall[p->row], sizeof *sc->overall);
+    if (p->g >= 0)
+        prefetch(sc->gitem + (size_t)p->g * sc->nscored, sc->nscored * sizeof *sc->gitem);
 }
 
 /* The respondent's part of what is not kept per group: their items into
  * the quality and drivers' sums, their dimensions' deviations from their
- * own mean, the alpha co-moments, the items' sums and Likert counts; and
- * their mean over the dimensions a self-assessment shares into
- * sc->overall_x (-1 none) for add_group. */
-static void add_person(scan_t *sc, const store_scan_row_t *r, int g, size_t row)
+ * own mean, the alpha co-moments, the items' sums and Likert counts, each
+ * score's column in the score counts (sc->kwslot); and their mean over
+ * the dimensions a self-assessment shares into sc->overall_x (NAN none)
+ * for add_group. */
+static void add_person(scan_t *sc, const person_t *p)
 {
     const form_t *f = sc->f;
-    quality_add(sc, r, g);
+    const double *score = p->score;
+    for (size_t d = 0; d < sc->ndims; d++)
+        if (!isnan(score[d])) {
+            kwtab_t *k = &sc->kw[d];
+            sc->kwslot[d] = kw_slot(k, score[d]);
+            prefetch(&k->counts[p->row * k->capvals + sc->kwslot[d]], sizeof *k->counts);
+        }
+    quality_add(sc, p);
 
     /* within-person deviations: score minus the respondent's own mean over
      * their OTHER scored dimensions, so a dimension is "weak" relative to
@@ -628,27 +710,25 @@ static void add_person(scan_t *sc, const store_scan_row_t *r, int g, size_t row)
     double msum = 0, osum = 0;
     size_t mk = 0, ok = 0;
     for (size_t d = 0; d < sc->ndims; d++)
-        if (!isnan(sc->score[d])) {
-            msum += sc->score[d];
+        if (!isnan(score[d])) {
+            msum += score[d];
             mk++;
             if (!sc->gapdim || sc->gapdim[d]) {
-                osum += sc->score[d];
+                osum += score[d];
                 ok++;
             }
         }
-    if (ok > 0)
-        prefetch(&sc->overall[row], sizeof *sc->overall);
     sc->overall_x = ok > 0 ? osum / (double)ok : NAN;
     for (size_t d = 0; d < sc->ndims; d++) {
-        if (isnan(sc->score[d]))
+        if (isnan(score[d]))
             continue;
         if (mk >= 2)
-            stats_acc_add(&sc->dev[d], sc->score[d] - (msum - sc->score[d]) / (double)(mk - 1));
+            stats_acc_add(&sc->dev[d], score[d] - (msum - score[d]) / (double)(mk - 1));
         /* alpha uses complete cases of the dimension's items */
         size_t k = sc->ndimitems[d], j;
         for (j = 0; j < k; j++) {
             size_t pos = sc->dimitems[d][j];
-            double x = sc->val[sc->item_slot[pos]];
+            double x = p->val[sc->item_slot[pos]];
             if (isnan(x))
                 break;
             sc->row[j] = score_value(f, pos, x);
@@ -656,42 +736,108 @@ static void add_person(scan_t *sc, const store_scan_row_t *r, int g, size_t row)
         if (j == k && sc->cov[d])
             stats_cov_add(sc->cov[d], sc->row);
     }
-    count_items(sc);
+    count_items(sc, p->val);
 }
 
-/* The respondent into the rows of their group g (row: its row in cell;
- * the ungrouped row when g < 0), last, so that prefetch_group's lines
- * have arrived: the cross-counts, the scores per group, and unless this
- * is a light scan the mean for the gaps, the score counts, the item sums
- * and the comments. */
-static void add_group(scan_t *sc, const store_scan_row_t *r, int g, size_t row)
+/* The respondent into the rows of their group (p->row; the ungrouped row
+ * after the groups when they are in none): the cross-counts, the scores
+ * per group, and unless this is a light scan the mean for the gaps, the
+ * score counts, the item sums and the comments. */
+static void add_group(scan_t *sc, const person_t *p)
 {
-    count_cross(sc, g, r);
+    count_cross(sc, p);
     for (size_t d = 0; d < sc->ndims; d++)
-        if (!isnan(sc->score[d]))
-            stats_acc_add(&sc->cell[row * sc->ndims + d], sc->score[d]);
+        if (!isnan(p->score[d]))
+            stats_acc_add(&sc->cell[p->row * sc->ndims + d], p->score[d]);
     if (sc->light)
         return;
     if (!isnan(sc->overall_x))
-        stats_acc_add(&sc->overall[row], sc->overall_x);
+        stats_acc_add(&sc->overall[p->row], sc->overall_x);
     for (size_t d = 0; d < sc->ndims; d++)
-        if (!isnan(sc->score[d]))
-            sc->kw[d].counts[row * sc->kw[d].capvals + sc->kwslot[d]]++;
-    if (g < 0)
+        if (!isnan(p->score[d]))
+            sc->kw[d].counts[p->row * sc->kw[d].capvals + sc->kwslot[d]]++;
+    if (p->g < 0)
         return;
-    stats_acc_t *gi = sc->gitem + (size_t)g * sc->nscored;
+    stats_acc_t *gi = sc->gitem + (size_t)p->g * sc->nscored;
     for (size_t i = 0; i < sc->nscored; i++)
-        if (!isnan(sc->val[i]))
-            stats_acc_add(&gi[i], sc->val[i]);
+        if (!isnan(p->val[i]))
+            stats_acc_add(&gi[i], p->val[i]);
     /* free-text comments (text items outside dimensions) */
-    int wrote = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        if (!sc->is_text[r->pos[i]] || !r->text[i] || !r->text[i][0])
-            continue;
-        wrote = 1;
-        comment_keep(sc, (size_t)g, r->text[i]);
+    for (const char *t = p->text; t < p->text_end; t += strlen(t) + 1)
+        comment_keep(sc, (size_t)p->g, t);
+    sc->ncommenters[p->g] += p->text < p->text_end;
+}
+
+/* Every record of batch b into the accumulators, in order (the relay's
+ * work, or inline). */
+static void add_batch(void *ud, void *batch)
+{
+    scan_t *sc = ud;
+    const batch_t *b = batch;
+    person_t p, next;
+    if (b->n > 0)
+        person_at(sc, b, 0, &next);
+    for (size_t i = 0; i < b->n; i++) {
+        p = next;
+        if (i + 1 < b->n) {
+            person_at(sc, b, i + 1, &next);
+            prefetch_group(sc, &next);
+        }
+        for (size_t d = 0; d < sc->ndims; d++)
+            if (!isnan(p.score[d]))
+                stats_acc_add(&sc->pop[d], p.score[d]);
+        if (!sc->light)
+            add_person(sc, &p);
+        add_group(sc, &p);
     }
-    sc->ncommenters[g] += wrote;
+}
+
+/* The current batch to the accumulators: handed to the relay, started
+ * when the first batch fills (so small scans run on one thread), or added
+ * inline when sc->batch_size is SCAN_BATCH_INLINE or no thread starts;
+ * either way the current batch is empty on return. */
+static void batch_flush(scan_t *sc, int full)
+{
+    batch_t *b = sc->batch[sc->cur];
+    if (b->n == 0)
+        return;
+    if (!sc->relay && full && !sc->relay_failed && sc->batch_size != SCAN_BATCH_INLINE) {
+        sc->relay = relay_new(add_batch, sc);
+        sc->relay_failed = !sc->relay;
+    }
+    if (!sc->relay) {
+        add_batch(sc, b);
+    } else {
+        relay_hand(sc->relay, b);
+        sc->cur ^= 1;
+        if (!sc->batch[sc->cur])
+            sc->batch[sc->cur] = batch_new(sc, b->cap);
+        b = sc->batch[sc->cur];     /* the worker is done with it */
+    }
+    b->n = 0;
+    util_buf_reset(&b->text);
+}
+
+/* The response as a record of the current batch (sc->val and sc->score
+ * hold its values and scores). */
+static void batch_add(scan_t *sc, const store_scan_row_t *r, int g)
+{
+    batch_t *b = sc->batch[sc->cur];
+    size_t i = b->n++;
+    b->g[i] = g;
+    memcpy(b->val + i * sc->nscored, sc->val, sc->nscored * sizeof *sc->val);
+    memcpy(b->score + i * sc->ndims, sc->score, sc->ndims * sizeof *sc->score);
+    int a = sc->outcome_pos >= 0 ? sc->at[sc->outcome_pos] : -1;
+    b->outcome[i] = a >= 0 ? r->num[a] : NAN;
+    for (size_t k = 0; k < sc->nx; k++)
+        b->hx[i * sc->nx + k] = (int32_t)other_group_of(sc, k, r);
+    if (g >= 0 && !sc->light)
+        for (size_t j = 0; j < r->n; j++)
+            if (sc->is_text[r->pos[j]] && r->text[j] && r->text[j][0])
+                util_buf_add(&b->text, r->text[j], strlen(r->text[j]) + 1);
+    b->text_end[i] = b->text.len;
+    if (b->n == b->cap)
+        batch_flush(sc, 1);
 }
 
 static int on_response(void *ud, const store_scan_row_t *r)
@@ -708,10 +854,6 @@ static int on_response(void *ud, const store_scan_row_t *r)
     for (size_t i = 0; i < r->n; i++)
         sc->at[r->pos[i]] = (int)i;
     int g = group_of(sc, r);
-    /* respondents in no group have a row of their own after the groups:
-     * the between-group statistics pool them with the hidden groups */
-    size_t row = g >= 0 ? (size_t)g : sc->ngroups;
-    prefetch_group(sc, g, row);
     for (size_t i = 0; i < r->n; i++) {
         int slot = sc->item_slot[r->pos[i]];
         if (slot >= 0 && !isnan(r->num[i]))
@@ -725,24 +867,13 @@ static int on_response(void *ud, const store_scan_row_t *r)
     }
     sc->respondents++;
     score_response(sc);
-    for (size_t d = 0; !sc->light && d < sc->ndims; d++)
-        if (!isnan(sc->score[d])) {
-            kwtab_t *k = &sc->kw[d];
-            sc->kwslot[d] = kw_slot(k, sc->score[d]);
-            prefetch(&k->counts[row * k->capvals + sc->kwslot[d]], sizeof *k->counts);
-        }
     if (g >= 0)
         sc->gn[g]++;
     if (sc->questions)
         questions_add(sc->questions, r, sc->at, g);
     if (sc->xtab)
         xtab_add(sc->xtab, r, sc->at, g);
-    for (size_t d = 0; d < sc->ndims; d++)
-        if (!isnan(sc->score[d]))
-            stats_acc_add(&sc->pop[d], sc->score[d]);
-    if (!sc->light)
-        add_person(sc, r, g, row);
-    add_group(sc, r, g, row);
+    batch_add(sc, r, g);
     return 0;
 }
 
@@ -1002,7 +1133,20 @@ void scan_free(scan_t *sc)
 
 int scan_run(scan_t *sc, store_t *s, const char *form_id, int wave, err_t *err)
 {
-    if (store_scan(s, form_id, wave, sc->f, on_response, sc, err) != 0)
+    size_t cap = sc->batch_size == 0 || sc->batch_size == SCAN_BATCH_INLINE ? SCAN_BATCH_DEFAULT
+                                                                            : sc->batch_size;
+    sc->batch[0] = batch_new(sc, cap);
+    sc->cur = 0;
+    int rc = store_scan(s, form_id, wave, sc->f, on_response, sc, err);
+    if (rc == 0)
+        batch_flush(sc, 0);
+    relay_free(sc->relay);   /* waits for the last batch */
+    sc->relay = NULL;
+    for (int i = 0; i < 2; i++) {
+        batch_free(sc->batch[i]);
+        sc->batch[i] = NULL;
+    }
+    if (rc != 0)
         return -1;
     if (sc->xmap)
         scan_cross_finish(sc);
@@ -1052,6 +1196,7 @@ int scan_wave(scan_t *sc0, const scan_t *sc, store_t *s, const char *form_id, in
     sc0->progress_ud = sc->progress_ud;
     sc0->done_before = sc->read;
     sc0->total = sc->total;
+    sc0->batch_size = sc->batch_size;
     if (sc->xpos)   /* the same disclosure control as sc's (the cross-counts) */
         scan_cross_init(sc0, sc->xunits);
     if (sc->screen && sc->exclude) {

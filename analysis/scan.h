@@ -7,6 +7,10 @@
  * arithmetic on these accumulators (analyze.c), and the cross-counts feed
  * the disclosure control (suppress.h).
  *
+ * The accumulators are fed on a second thread once a scan has read
+ * SCAN_BATCH_DEFAULT responses, in the order they were read (scan.c), so
+ * the results do not depend on it; scan_run has joined it on return.
+ *
  * Ownership: a scan_t is the caller's (usually on the stack, zeroed);
  * scan_init allocates everything in it and scan_free releases it.  The
  * form is borrowed and must outlive the scan.  The accumulators are read
@@ -30,6 +34,14 @@ typedef struct scan_kw scan_kw_t;        /* distinct-score counts (Kruskal-Walli
 typedef struct scan_chash scan_chash_t;  /* a choice list hashed */
 typedef struct scan_xmap scan_xmap_t;    /* cross-count pairs of many-group groupings */
 typedef struct scan_q scan_q_t;          /* one question's counts (analyze --items) */
+typedef struct scan_batch scan_batch_t;  /* respondents read, for the accumulators */
+struct relay;
+
+/* Respondents per batch handed from the reading thread to the
+ * accumulating one (scan.c), unless scan_t.batch_size says otherwise;
+ * SCAN_BATCH_INLINE there: no second thread. */
+#define SCAN_BATCH_DEFAULT 1024
+#define SCAN_BATCH_INLINE ((size_t)-1)
 
 /* What the groups of an analysis are: the units, the choices of a
  * select_one question, or the units' category or parent in the units
@@ -140,6 +152,14 @@ typedef struct {
     void (*progress)(void *ud, long done, long total);
     void *progress_ud;
     long done_before, total;
+    /* the hand-over to the accumulating thread: batch_size 0 (default:
+     * SCAN_BATCH_DEFAULT), or SCAN_BATCH_INLINE for none, set before
+     * scan_run; the rest is scan_run's */
+    size_t batch_size;
+    scan_batch_t *batch[2];
+    int cur;
+    struct relay *relay;
+    int relay_failed;
 } scan_t;
 
 /* Sets up a scan of form f into ngroups groups: by the select_one at
