@@ -297,25 +297,39 @@ static int cmp_xpair(const void *a, const void *b)
 }
 
 
-/* The choice index of the answer to the select_one at form position pos,
- * whose list is li, -1 when it is unanswered or not a choice. */
-static inline int answer_choice(const scan_t *sc, const store_scan_row_t *r, int pos, int li)
+#ifdef __GNUC__
+/* Keeps the hash probe out of answer_choice, whose table path is then
+ * small enough to be inlined in on_response without saving registers. */
+#define SCAN_NOINLINE __attribute__((noinline))
+#else
+#define SCAN_NOINLINE
+#endif
+
+/* The index of the first choice of list l (hashed in ch) named text, -1
+ * none. */
+static SCAN_NOINLINE int choice_lookup(const choicehash_t *ch, const form_list_t *l, const char *text)
 {
-    int i = sc->at[pos];
-    if (i < 0 || !r->text[i])
-        return -1;
-    const form_list_t *l = &sc->f->lists[li];
-    const choicehash_t *ch = &sc->chash[li];
-    const char *text = r->text[i];
-    int dv = digit_name(text);
-    if (dv >= 0)
-        return ch->bydig[dv];
     uint64_t key = short_key(text);
     for (size_t j = name_hash(text, key) & ch->mask; ch->slot[j].c; j = (j + 1) & ch->mask)
         if (ch->slot[j].key == key &&
             (key || strcmp(l->choices[ch->slot[j].c - 1].name, text) == 0))
             return ch->slot[j].c - 1;
     return -1;
+}
+
+/* The choice index of the answer to the select_one at form position pos,
+ * whose list is li, -1 when it is unanswered or not a choice: the names
+ * "0" .. "99" from the list's table, others through its hash. */
+static inline int answer_choice(const scan_t *sc, const store_scan_row_t *r, int pos, int li)
+{
+    int i = sc->at[pos];
+    if (i < 0 || !r->text[i])
+        return -1;
+    const char *text = r->text[i];
+    int dv = digit_name(text);
+    if (dv >= 0)
+        return sc->chash[li].bydig[dv];
+    return choice_lookup(&sc->chash[li], &sc->f->lists[li], text);
 }
 
 static int group_of(const scan_t *sc, const store_scan_row_t *r)
