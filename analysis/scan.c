@@ -143,8 +143,28 @@ struct scan_chash {
     int *byval;
     long vmin;
     size_t vspan;
+    /* the choices named "0" .. "99" (canonical: no sign, no leading
+     * zero): name -> the first choice so named, -1 none.  Answers are
+     * mostly such names (packed responses hand them out from a constant
+     * table), read here without hashing. */
+    int bydig[100];
 };
 typedef struct scan_chash choicehash_t;
+
+/* text's value when it is a canonical decimal 0 .. 99 ("0", "7", "42";
+ * not "07", "+7" or " 7"), else -1. */
+static inline int digit_name(const char *text)
+{
+    unsigned d0 = (unsigned)(unsigned char)text[0] - '0';
+    if (d0 > 9)
+        return -1;
+    if (!text[1])
+        return (int)d0;
+    unsigned d1 = (unsigned)(unsigned char)text[1] - '0';
+    if (d0 == 0 || d1 > 9 || text[2])
+        return -1;
+    return (int)(d0 * 10 + d1);
+}
 
 /* A name of 1 to 7 bytes as an integer (its bytes, little end first), or
  * 0 for a longer or empty one: short names (Likert values, unit codes)
@@ -179,8 +199,13 @@ static void choicehash_init(choicehash_t *ch, const form_list_t *l)
         cap *= 2;
     ch->mask = cap - 1;
     ch->slot = util_xcalloc(cap, sizeof *ch->slot);
+    for (size_t v = 0; v < 100; v++)
+        ch->bydig[v] = -1;
     for (size_t c = 0; c < l->nchoices; c++) {
         const char *name = l->choices[c].name;
+        int dv = digit_name(name);
+        if (dv >= 0 && ch->bydig[dv] < 0)   /* the first of a repeated name */
+            ch->bydig[dv] = (int)c;
         uint64_t key = short_key(name);
         size_t i = name_hash(name, key) & ch->mask;
         while (ch->slot[i].c && (ch->slot[i].key != key ||
@@ -275,22 +300,39 @@ static int cmp_xpair(const void *a, const void *b)
 }
 
 
-/* The choice index of the answer to the select_one at form position pos,
- * whose list is li, -1 when it is unanswered or not a choice. */
-static inline int answer_choice(const scan_t *sc, const store_scan_row_t *r, int pos, int li)
+#ifdef __GNUC__
+/* Keeps the hash probe out of answer_choice, whose table path is then
+ * small enough to be inlined in on_response without saving registers. */
+#define SCAN_NOINLINE __attribute__((noinline))
+#else
+#define SCAN_NOINLINE
+#endif
+
+/* The index of the first choice of list l (hashed in ch) named text, -1
+ * none. */
+static SCAN_NOINLINE int choice_lookup(const choicehash_t *ch, const form_list_t *l, const char *text)
 {
-    int i = sc->at[pos];
-    if (i < 0 || !r->text[i])
-        return -1;
-    const form_list_t *l = &sc->f->lists[li];
-    const choicehash_t *ch = &sc->chash[li];
-    const char *text = r->text[i];
     uint64_t key = short_key(text);
     for (size_t j = name_hash(text, key) & ch->mask; ch->slot[j].c; j = (j + 1) & ch->mask)
         if (ch->slot[j].key == key &&
             (key || strcmp(l->choices[ch->slot[j].c - 1].name, text) == 0))
             return ch->slot[j].c - 1;
     return -1;
+}
+
+/* The choice index of the answer to the select_one at form position pos,
+ * whose list is li, -1 when it is unanswered or not a choice: the names
+ * "0" .. "99" from the list's table, others through its hash. */
+static inline int answer_choice(const scan_t *sc, const store_scan_row_t *r, int pos, int li)
+{
+    int i = sc->at[pos];
+    if (i < 0 || !r->text[i])
+        return -1;
+    const char *text = r->text[i];
+    int dv = digit_name(text);
+    if (dv >= 0)
+        return sc->chash[li].bydig[dv];
+    return choice_lookup(&sc->chash[li], &sc->f->lists[li], text);
 }
 
 static int group_of(const scan_t *sc, const store_scan_row_t *r)
@@ -442,10 +484,10 @@ static uint64_t comment_rank(const char *text)
     return h ^ (h >> 33);
 }
 
-/* a before b in the published order (ties, equal texts, by text) */
-static int comment_before(const char *a, const char *b)
+/* a (of rank x) before b (of rank y) in the published order (ties,
+ * equal ranks, by text) */
+static int comment_before(uint64_t x, const char *a, uint64_t y, const char *b)
 {
-    uint64_t x = comment_rank(a), y = comment_rank(b);
     return x != y ? x < y : strcmp(a, b) < 0;
 }
 
@@ -454,18 +496,22 @@ static int comment_before(const char *a, const char *b)
 static void comment_keep(scan_t *sc, size_t g, const char *text)
 {
     char **c = sc->comments + g * RES_COMMENTS_KEPT;
+    uint64_t *rk = sc->crank + g * RES_COMMENTS_KEPT;
+    uint64_t x = comment_rank(text);
     size_t n = sc->ncomments[g];
     if (n == RES_COMMENTS_KEPT) {
-        if (!comment_before(text, c[n - 1]))
+        if (!comment_before(x, text, rk[n - 1], c[n - 1]))
             return;
         free(c[--n]);
     }
     size_t at = n;
-    while (at > 0 && comment_before(text, c[at - 1])) {
+    while (at > 0 && comment_before(x, text, rk[at - 1], c[at - 1])) {
         c[at] = c[at - 1];
+        rk[at] = rk[at - 1];
         at--;
     }
     c[at] = util_xstrdup(text);
+    rk[at] = x;
     sc->ncomments[g] = n + 1;
 }
 
@@ -919,6 +965,7 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
     sc->kw = util_xcalloc(nd, sizeof *sc->kw);
     sc->overall = util_xcalloc(ng, sizeof *sc->overall);
     sc->comments = util_xcalloc(ng * RES_COMMENTS_KEPT, sizeof *sc->comments);
+    sc->crank = util_xcalloc(ng * RES_COMMENTS_KEPT, sizeof *sc->crank);
     sc->ncomments = util_xcalloc(ng, sizeof *sc->ncomments);
     sc->ncommenters = util_xcalloc(ng, sizeof *sc->ncommenters);
     sc->val = util_xcalloc(ns, sizeof *sc->val);
@@ -1093,6 +1140,7 @@ static void free_accumulators(scan_t *sc)
     for (size_t i = 0; sc->comments && i < sc->ngroups * RES_COMMENTS_KEPT; i++)
         free(sc->comments[i]);
     free(sc->comments);
+    free(sc->crank);
     free(sc->ncomments);
     free(sc->ncommenters);
 }

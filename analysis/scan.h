@@ -110,6 +110,7 @@ typedef struct {
     scan_kw_t *kw;           /* ndims; rows as cell */
     char **comments;         /* ngroups x RES_COMMENTS_KEPT, each row in the
                                 published order (a hash of the text) */
+    uint64_t *crank;         /* as comments: each one's rank (comment_rank) */
     size_t *ncomments;
     long *ncommenters;
     /* measurement quality (scan_want_validity): the scored items, reverse
