@@ -224,6 +224,7 @@ static int group_and_scan(run_t *u, err_t *err)
     scan_unit_sets(&u->sc, g->grouping, groups_copy(g, g->ucat), g->ncat, groups_copy(g, g->upar), g->npar,
                    g->nids);
     scan_cross_init(&u->sc, g->nids);
+    u->sc.batch_size = o->scan_batch < 0 ? SCAN_BATCH_INLINE : (size_t)o->scan_batch;
     if (o->questions) {
         int up = u->f->unit_field ? form_item_index(u->f, u->f->unit_field) : -1;
         u->sc.questions = u->questions = questions_new(u->f, r->ngroups, u->by_pos, up);

@@ -43,6 +43,10 @@ typedef struct {
      * Counting them costs a query, made only when this is set. */
     void (*progress)(void *ud, long done, long total);
     void *progress_ud;
+    /* respondents the scan hands to its accumulating thread at once: 0
+     * the default (SCAN_BATCH_DEFAULT), -1 no second thread; the results
+     * are the same either way (scan.h) */
+    long scan_batch;
 } an_opts_t;
 
 void an_opts_default(an_opts_t *o);

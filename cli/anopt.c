@@ -10,6 +10,9 @@
 #include "cli/cli.h"
 #include "base/util.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 int anopt_apply(an_opts_t *o, int c, const char *arg)
 {
     long l;
@@ -65,6 +68,25 @@ int anopt_apply(an_opts_t *o, int c, const char *arg)
     default:
         return 0;
     }
+}
+
+int anopt_env(an_opts_t *o)
+{
+    const char *v = getenv("GAPSURVEY_SCAN_BATCH");
+    long l;
+    if (!v || !*v)
+        return 0;
+    if (strcmp(v, "inline") == 0) {
+        o->scan_batch = -1;
+        return 0;
+    }
+    if (util_parse_long(v, &l) != 0 || l < 1 || l > 1000000) {
+        cli_error(_("GAPSURVEY_SCAN_BATCH must be a whole number from 1 to 1000000 or 'inline', not '%s'"),
+                  v);
+        return -1;
+    }
+    o->scan_batch = l;
+    return 0;
 }
 
 int anopt_check(const an_opts_t *o)

@@ -45,4 +45,10 @@ int anopt_apply(an_opts_t *o, int c, const char *arg);
  * printing why (the command then exits 2). */
 int anopt_check(const an_opts_t *o);
 
+/* The environment's part: GAPSURVEY_SCAN_BATCH, the respondents the
+ * analysis scan hands to its second thread at once (1 to 1000000), or
+ * "inline" for none (tests and bench/ compare the two).  Returns 0, or -1
+ * after printing why the value is wrong (exit 2). */
+int anopt_env(an_opts_t *o);
+
 #endif

@@ -106,7 +106,7 @@ int cmd_analyze(int argc, char **argv, cli_ctx_t *cx)
     if (optind != argc)
         return cli_usage(usage);
     o.lang = cli_lang;   /* after the options: `analyze --lang zh` sets it */
-    if (anopt_check(&o) != 0)
+    if (anopt_env(&o) != 0 || anopt_check(&o) != 0)
         return 2;
     if (json && csvdir) {
         cli_error(_("--json and --csv exclude each other"));

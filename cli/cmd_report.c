@@ -160,7 +160,7 @@ int cmd_report(int argc, char **argv, cli_ctx_t *cx)
         return 2;
     if (each && *each)
         out = each;
-    if (anopt_check(&o) != 0)
+    if (anopt_env(&o) != 0 || anopt_check(&o) != 0)
         return 2;
     if (!out || !*out) {
         cli_error(_("--out DIR is required: the directory to write the report into"));

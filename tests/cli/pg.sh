@@ -19,7 +19,7 @@ trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; lib_cleanup' EXIT
 LANES="serve,run_entry,import_batches,token,foundation
     export,simulate,anon_serve,import_migrate,packed_migrate,batch_index_migrate
     serve_console,rcheck,run,serve_pages,import
-    sealed,analyze_form"
+    sealed,analyze_form,analyze_threads"
 for lane in $LANES; do
     (
         for t in $(echo "$lane" | tr , ' '); do
