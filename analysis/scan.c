@@ -449,9 +449,10 @@ static void scan_cross_finish(scan_t *sc)
         sc->xsp_at[g + 1] += sc->xsp_at[g];
 }
 
-/* Dimension scores of one response into sc->score (NAN when fewer than
- * half of the dimension's items were answered). */
-static void score_response(scan_t *sc)
+/* Dimension scores of one respondent's answered values val (nscored)
+ * into score (ndims; NAN when fewer than half of the dimension's items
+ * were answered). */
+static void score_person(const scan_t *sc, const double *val, double *score)
 {
     const form_t *f = sc->f;
     for (size_t d = 0; d < sc->ndims; d++) {
@@ -459,13 +460,13 @@ static void score_response(scan_t *sc)
         double sum = 0;
         for (size_t j = 0; j < k; j++) {
             size_t pos = sc->dimitems[d][j];
-            double x = sc->val[sc->item_slot[pos]];
+            double x = val[sc->item_slot[pos]];
             if (isnan(x))
                 continue;
             sum += score_pomp(f, pos, x);
             answered++;
         }
-        sc->score[d] = score_mean(sum, answered, k);
+        score[d] = score_mean(sum, answered, k);
     }
 }
 
@@ -601,7 +602,7 @@ typedef struct {
 struct scan_batch {
     size_t n, cap;
     int *g;
-    double *val, *score, *outcome;
+    double *val, *outcome;
     int32_t *hx;
     size_t *text_end;        /* record i's comments end here in text */
     util_buf_t text;
@@ -614,7 +615,6 @@ static batch_t *batch_new(const scan_t *sc, size_t cap)
     b->cap = cap;
     b->g = util_xmalloc(cap * sizeof *b->g);
     b->val = util_xmalloc(cap * (sc->nscored + 1) * sizeof *b->val);
-    b->score = util_xmalloc(cap * (sc->ndims + 1) * sizeof *b->score);
     b->outcome = util_xmalloc(cap * sizeof *b->outcome);
     b->hx = util_xmalloc(cap * (sc->nx + 1) * sizeof *b->hx);
     b->text_end = util_xmalloc(cap * sizeof *b->text_end);
@@ -627,7 +627,6 @@ static void batch_free(batch_t *b)
         return;
     free(b->g);
     free(b->val);
-    free(b->score);
     free(b->outcome);
     free(b->hx);
     free(b->text_end);
@@ -640,7 +639,7 @@ static void person_at(const scan_t *sc, const batch_t *b, size_t i, person_t *p)
     p->g = b->g[i];
     p->row = p->g >= 0 ? (size_t)p->g : sc->ngroups;
     p->val = b->val + i * sc->nscored;
-    p->score = b->score + i * sc->ndims;
+    p->score = NULL;         /* add_batch works them out */
     p->outcome = b->outcome[i];
     p->hx = b->hx + i * sc->nx;
     const char *t = b->text.s ? b->text.s : "";
@@ -825,6 +824,8 @@ static void add_batch(void *ud, void *batch)
         person_at(sc, b, 0, &next);
     for (size_t i = 0; i < b->n; i++) {
         p = next;
+        score_person(sc, p.val, sc->score);
+        p.score = sc->score;
         if (i + 1 < b->n) {
             person_at(sc, b, i + 1, &next);
             prefetch_group(sc, &next);
@@ -864,23 +865,24 @@ static void batch_flush(scan_t *sc, int full)
     util_buf_reset(&b->text);
 }
 
-/* The response as a record of the current batch (sc->val and sc->score
- * hold its values and scores). */
+/* The response as a record of the current batch (sc->val holds its
+ * values). */
 static void batch_add(scan_t *sc, const store_scan_row_t *r, int g)
 {
     batch_t *b = sc->batch[sc->cur];
     size_t i = b->n++;
     b->g[i] = g;
     memcpy(b->val + i * sc->nscored, sc->val, sc->nscored * sizeof *sc->val);
-    memcpy(b->score + i * sc->ndims, sc->score, sc->ndims * sizeof *sc->score);
     int a = sc->outcome_pos >= 0 ? sc->at[sc->outcome_pos] : -1;
     b->outcome[i] = a >= 0 ? r->num[a] : NAN;
     for (size_t k = 0; k < sc->nx; k++)
         b->hx[i * sc->nx + k] = (int32_t)other_group_of(sc, k, r);
     if (g >= 0 && !sc->light)
-        for (size_t j = 0; j < r->n; j++)
-            if (sc->is_text[r->pos[j]] && r->text[j] && r->text[j][0])
+        for (size_t t = 0; t < sc->ntext; t++) {
+            int j = sc->at[sc->text_pos[t]];
+            if (j >= 0 && r->text[j] && r->text[j][0])
                 util_buf_add(&b->text, r->text[j], strlen(r->text[j]) + 1);
+        }
     b->text_end[i] = b->text.len;
     if (b->n == b->cap)
         batch_flush(sc, 1);
@@ -912,7 +914,6 @@ static int on_response(void *ud, const store_scan_row_t *r)
         return 0;
     }
     sc->respondents++;
-    score_response(sc);
     if (g >= 0)
         sc->gn[g]++;
     if (sc->questions)
@@ -974,9 +975,10 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
     sc->kwslot = util_xcalloc(nd, sizeof *sc->kwslot);
     sc->row = util_xcalloc(ns, sizeof *sc->row);
     sc->at = util_xmalloc((f->nitems + 1) * sizeof *sc->at);
-    sc->is_text = util_xcalloc(f->nitems + 1, 1);
+    sc->text_pos = util_xcalloc(f->nitems + 1, sizeof *sc->text_pos);
     for (size_t i = 0; i < f->nitems; i++)
-        sc->is_text[i] = f->items[i].type == FORM_TEXT;
+        if (f->items[i].type == FORM_TEXT)
+            sc->text_pos[sc->ntext++] = i;
     sc->chash = util_xcalloc(f->nlists + 1, sizeof *sc->chash);
     for (size_t l = 0; l < f->nlists; l++)
         choicehash_init(&sc->chash[l], &f->lists[l]);
@@ -1153,7 +1155,7 @@ static void free_scratch(scan_t *sc)
     free(sc->kwslot);
     free(sc->row);
     free(sc->at);
-    free(sc->is_text);
+    free(sc->text_pos);
     for (size_t l = 0; sc->chash && l < sc->f->nlists; l++) {
         free(sc->chash[l].slot);
         free(sc->chash[l].byval);

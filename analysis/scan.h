@@ -141,7 +141,7 @@ typedef struct {
     double *row;             /* complete-case vector */
     int *at;                 /* form position -> its answer's index in the
                                 response, -1 */
-    char *is_text;           /* form position -> a text item (comments) */
+    size_t *text_pos, ntext; /* the text items' positions (comments) */
     scan_chash_t *chash;     /* per list */
     /* borrowed, NULL for none: every question counted (analyze --items),
      * and the cross-tabulation (analyze --crosstab) */
