@@ -584,18 +584,17 @@ static int screen_response(scan_t *sc, int g)
  * from the records (add_record), on a second thread once a scan fills a
  * batch (base/relay.h), in the order the responses were read, so every
  * sum sees its numbers in the same order as when done inline and the
- * results are the same to the last bit.  The reading thread keeps only
- * what it needs the response itself for: the screen, the group counts,
- * --items and --crosstab. */
+ * results are the same to the last bit.  The reading thread keeps what
+ * it needs the response itself for: the screen, the group counts, the
+ * cross-counts (the answers' choices), --items and --crosstab. */
 
 /* One respondent of a batch (a view into it). */
 typedef struct {
     int g;                   /* group, -1 none */
     size_t row;              /* row in cell and kw: g, or ngroups */
     const double *val;       /* nscored answered values (NAN none) */
-    const double *score;     /* ndims */
+    const double *score;     /* ndims (add_batch) */
     double outcome;          /* the drivers' outcome, NAN none */
-    const int32_t *hx;       /* nx: group in each other grouping, -1 */
     const char *text, *text_end;   /* comments, each NUL-terminated */
 } person_t;
 
@@ -603,7 +602,6 @@ struct scan_batch {
     size_t n, cap;
     int *g;
     double *val, *outcome;
-    int32_t *hx;
     size_t *text_end;        /* record i's comments end here in text */
     util_buf_t text;
 };
@@ -616,7 +614,6 @@ static batch_t *batch_new(const scan_t *sc, size_t cap)
     b->g = util_xmalloc(cap * sizeof *b->g);
     b->val = util_xmalloc(cap * (sc->nscored + 1) * sizeof *b->val);
     b->outcome = util_xmalloc(cap * sizeof *b->outcome);
-    b->hx = util_xmalloc(cap * (sc->nx + 1) * sizeof *b->hx);
     b->text_end = util_xmalloc(cap * sizeof *b->text_end);
     return b;
 }
@@ -628,7 +625,6 @@ static void batch_free(batch_t *b)
     free(b->g);
     free(b->val);
     free(b->outcome);
-    free(b->hx);
     free(b->text_end);
     util_buf_free(&b->text);
     free(b);
@@ -641,7 +637,6 @@ static void person_at(const scan_t *sc, const batch_t *b, size_t i, person_t *p)
     p->val = b->val + i * sc->nscored;
     p->score = NULL;         /* add_batch works them out */
     p->outcome = b->outcome[i];
-    p->hx = b->hx + i * sc->nx;
     const char *t = b->text.s ? b->text.s : "";
     p->text = t + (i > 0 ? b->text_end[i - 1] : 0);
     p->text_end = t + b->text_end[i];
@@ -675,13 +670,14 @@ static void quality_add(scan_t *sc, const person_t *p)
         stats_cov_add(sc->gdcov[p->g], sc->drow);
 }
 
-/* The respondent in the cross counts: their group against their group in
- * each other grouping, and that grouping's totals. */
-static void count_cross(scan_t *sc, const person_t *p)
+/* The response in the cross counts: its group g (-1: none) against its
+ * group in each other grouping, and that grouping's totals (on the
+ * reading thread, which has the answers' texts). */
+static void count_cross(scan_t *sc, int g, const store_scan_row_t *r)
 {
-    uint32_t *xrow = p->g >= 0 && sc->xrow ? sc->xrow + (size_t)p->g * sc->xstride : NULL;
+    uint32_t *xrow = g >= 0 && sc->xrow ? sc->xrow + (size_t)g * sc->xstride : NULL;
     for (size_t k = 0; k < sc->nx; k++) {
-        long h = p->hx[k];
+        long h = other_group_of(sc, k, r);
         if (h < 0)
             continue;
         sc->xtot[sc->xtoff[k] + (size_t)h]++;
@@ -690,7 +686,7 @@ static void count_cross(scan_t *sc, const person_t *p)
         if (sc->xoff[k] != SUPPRESS_SPARSE)
             xrow[sc->xoff[k] + (size_t)h]++;
         else
-            xmap_add(sc->xmap, (size_t)p->g, k, (size_t)h);
+            xmap_add(sc->xmap, (size_t)g, k, (size_t)h);
     }
 }
 
@@ -700,7 +696,8 @@ static void count_cross(scan_t *sc, const person_t *p)
  * units, and respondents come in the random order of their ids, so each
  * row was a cache miss when reached: a third of the scan's time at 200k
  * (bench/README.md).  add_batch asks for the next respondent's rows
- * while it adds this one's. */
+ * while it adds this one's, on_response for the cross-counts' row as soon
+ * as it knows the group. */
 static inline void prefetch(const void *p, size_t n)
 {
 #if defined(__GNUC__)
@@ -719,8 +716,6 @@ static inline void prefetch(const void *p, size_t n)
 static void prefetch_group(const scan_t *sc, const person_t *p)
 {
     prefetch(sc->cell + p->row * sc->ndims, sc->ndims * sizeof *sc->cell);
-    if (p->g >= 0 && sc->xrow)
-        prefetch(sc->xrow + (size_t)p->g * sc->xstride, sc->xstride * sizeof *sc->xrow);
     if (sc->light)
         return;
     prefetch(&sc->overall[p->row], sizeof *sc->overall);
@@ -790,7 +785,6 @@ static void add_person(scan_t *sc, const person_t *p)
  * score counts, the item sums and the comments. */
 static void add_group(scan_t *sc, const person_t *p)
 {
-    count_cross(sc, p);
     for (size_t d = 0; d < sc->ndims; d++)
         if (!isnan(p->score[d]))
             stats_acc_add(&sc->cell[p->row * sc->ndims + d], p->score[d]);
@@ -875,8 +869,6 @@ static void batch_add(scan_t *sc, const store_scan_row_t *r, int g)
     memcpy(b->val + i * sc->nscored, sc->val, sc->nscored * sizeof *sc->val);
     int a = sc->outcome_pos >= 0 ? sc->at[sc->outcome_pos] : -1;
     b->outcome[i] = a >= 0 ? r->num[a] : NAN;
-    for (size_t k = 0; k < sc->nx; k++)
-        b->hx[i * sc->nx + k] = (int32_t)other_group_of(sc, k, r);
     if (g >= 0 && !sc->light)
         for (size_t t = 0; t < sc->ntext; t++) {
             int j = sc->at[sc->text_pos[t]];
@@ -902,6 +894,8 @@ static int on_response(void *ud, const store_scan_row_t *r)
     for (size_t i = 0; i < r->n; i++)
         sc->at[r->pos[i]] = (int)i;
     int g = group_of(sc, r);
+    if (g >= 0 && sc->xrow)
+        prefetch(sc->xrow + (size_t)g * sc->xstride, sc->xstride * sizeof *sc->xrow);
     for (size_t i = 0; i < r->n; i++) {
         int slot = sc->item_slot[r->pos[i]];
         if (slot >= 0 && !isnan(r->num[i]))
@@ -920,6 +914,7 @@ static int on_response(void *ud, const store_scan_row_t *r)
         questions_add(sc->questions, r, sc->at, g);
     if (sc->xtab)
         xtab_add(sc->xtab, r, sc->at, g);
+    count_cross(sc, g, r);
     batch_add(sc, r, g);
     return 0;
 }
