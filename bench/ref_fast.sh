@@ -4,7 +4,9 @@
 # N respondents, imported afresh into DIR/fast.db (its size against the
 # CSV's: issue #22's "no more than 2x"); then REPS times, alternating,
 # analyze --json on the database, the bare read of the packed rows
-# (BUILD/bench/floor select: issue #22's "within 2x of a bare scan") and
+# (BUILD/bench/floor select: issue #22's "within 2x of a bare scan"),
+# analyze again on one thread (GAPSURVEY_SCAN_BATCH=inline: what the
+# second thread gains, and what it costs in CPU) and
 # Rscript bench/ref_fast.R on the CSV, each under /usr/bin/time.  First
 # checks R's numbers against gapsurvey's (bench/compare.py on every shared
 # value, then a handful printed).
@@ -56,6 +58,7 @@ i=1
 while [ "$i" -le "$REPS" ]; do
     "$TIME" -f "analyze %e %U %S %M" -a -o "$log" "$GS" --db "$DIR/fast.db" analyze --json > /dev/null
     "$TIME" -f "floor %e %U %S %M" -a -o "$log" "$FLOOR" select "$DIR/fast.db" > /dev/null
+    GAPSURVEY_SCAN_BATCH=inline "$TIME" -f "analyze1 %e %U %S %M" -a -o "$log" "$GS" --db "$DIR/fast.db" analyze --json > /dev/null
     "$TIME" -f "R %e %U %S %M" -a -o "$log" Rscript "$root/bench/ref_fast.R" "$DIR" "$DIR/fast-r.json"
     i=$((i + 1))
 done
@@ -66,6 +69,7 @@ function med(s,   n, x, i, j, t) { n = split(s, x, " "); for (i = 1; i <= n; i++
 END {
     printf "| step | wall s (median) | CPU s (median) | peak MiB | runs wall/CPU |\n|---|---|---|---|---|\n"
     printf "| gapsurvey analyze --json | %.2f | %.2f | %.0f |%s |\n", med(w["analyze"]), med(c["analyze"]), m["analyze"] / 1024, all["analyze"]
+    printf "| the same on one thread (GAPSURVEY_SCAN_BATCH=inline) | %.2f | %.2f | %.0f |%s |\n", med(w["analyze1"]), med(c["analyze1"]), m["analyze1"] / 1024, all["analyze1"]
     printf "| bare read of the packed rows (bench/floor select) | %.2f | %.2f | %.0f |%s |\n", med(w["floor"]), med(c["floor"]), m["floor"] / 1024, all["floor"]
     printf "| Rscript bench/ref_fast.R | %.2f | %.2f | %.0f |%s |\n", med(w["R"]), med(c["R"]), m["R"] / 1024, all["R"]
     printf "\nanalyze / bare read: %.1fx wall, %.1fx CPU (target: within 2x)\n", med(w["analyze"]) / med(w["floor"]), med(c["analyze"]) / med(c["floor"])
