@@ -579,14 +579,15 @@ static int screen_response(scan_t *sc, int g)
 /* ---- the accumulating side ----
  *
  * The reading thread (on_response) turns each response into a record of a
- * batch: its group, answered values, dimension scores, outcome, its group
- * in every other grouping and its comments.  The accumulators are fed
- * from the records (add_record), on a second thread once a scan fills a
+ * batch: its group, answered values, outcome and comments.  The other
+ * accumulators are fed from the records (add_batch: the dimension scores,
+ * then add_person and add_group), on a second thread once a scan fills a
  * batch (base/relay.h), in the order the responses were read, so every
  * sum sees its numbers in the same order as when done inline and the
  * results are the same to the last bit.  The reading thread keeps what
  * it needs the response itself for: the screen, the group counts, the
- * cross-counts (the answers' choices), --items and --crosstab. */
+ * cross-counts (the answers' choices), --items and --crosstab.  Each
+ * accumulator belongs to one of the two threads. */
 
 /* One respondent of a batch (a view into it). */
 typedef struct {

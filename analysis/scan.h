@@ -132,15 +132,16 @@ typedef struct {
     double longstring_max;
     long *gflagged;          /* ngroups + 1: flagged respondents per group */
     long read;               /* responses read, kept or not (progress) */
-    /* per-response scratch */
+    /* per-response scratch of the reading thread (on_response) */
     double *val;             /* nscored answered values (NAN = none) */
+    int *at;                 /* form position -> its answer's index in the
+                                response, -1 */
+    /* per-respondent scratch of the accumulating thread (add_batch) */
     double *vrow;            /* nscored scored values (NAN = none) */
     double *score;           /* ndims */
     size_t *kwslot;          /* ndims: the score's column in kw */
     double overall_x;        /* the mean for sc->overall, NAN none */
     double *row;             /* complete-case vector */
-    int *at;                 /* form position -> its answer's index in the
-                                response, -1 */
     size_t *text_pos, ntext; /* the text items' positions (comments) */
     scan_chash_t *chash;     /* per list */
     /* borrowed, NULL for none: every question counted (analyze --items),
