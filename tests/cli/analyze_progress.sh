@@ -13,7 +13,7 @@
 # the 18,000 responses this test used were scanned within the 50 ms it
 # waits once analyze got faster, and a CI run lost that race; 52,000 kept
 # the scan going for a few tenths of a second after it, until the scan's
-# second thread halved that; 87,000 now.
+# second thread halved that; 89,000 now.
 . "$ROOT/tests/cli/lib.sh"
 
 cat >ptystop.py <<'PY'
@@ -61,8 +61,8 @@ sys.exit(3 if not stopped else os.waitstatus_to_exitcode(st))
 PY
 
 run "$GS" init
-GAPSURVEY_DATA="$ROOT" run "$GS" simulate --units 1000 --staff 100 --seed 3
-status "a city of about 87,000 responses (the scan lasts long enough to be stopped in)" 0
+GAPSURVEY_DATA="$ROOT" run "$GS" simulate --units 1700 --staff 60 --seed 3
+status "a city of about 89,000 responses (the scan lasts long enough to be stopped in)" 0
 
 # not a terminal: nothing on stderr, however long it takes
 run "$GS" analyze --json
