@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 typedef struct scan_kw scan_kw_t;        /* distinct-score counts (Kruskal-Wallis) */
-typedef struct scan_chash scan_chash_t;  /* a choice list hashed */
+typedef struct scan_chash scan_chash_t;  /* a list's values -> choices */
 typedef struct scan_xmap scan_xmap_t;    /* cross-count pairs of many-group groupings */
 typedef struct scan_q scan_q_t;          /* one question's counts (analyze --items) */
 typedef struct scan_batch scan_batch_t;  /* respondents read, for the accumulators */
