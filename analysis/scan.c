@@ -125,10 +125,10 @@ static int cmp_by_val(const void *a, const void *b)
 
 /* ---- the scan ---- */
 
-/* A list's values: a numeric list whose values are distinct whole
- * numbers close together maps value - vmin -> choice index, for the
- * Likert counts (count_items).  Names are looked up in the form's own
- * table (form_list_choice_fast). */
+/* A scored item's values: when its list's values are distinct whole
+ * numbers close together, value - vmin -> choice index, for the Likert
+ * counts (count_items).  Names are looked up in the form's own table
+ * (form_list_choice_fast). */
 struct scan_chash {
     int *byval;         /* NULL: counted by the general loop */
     long vmin;
@@ -225,24 +225,26 @@ static int cmp_xpair(const void *a, const void *b)
 
 
 /* The choice index of the answer to the select_one at form position pos,
- * whose list is li, -1 when it is unanswered or not a choice: the names
- * "0" .. "99" from the form list's table, others through its hash.  Every
+ * whose list is l (one of the scan's form: loaded, its tables built), -1
+ * when it is unanswered or not a choice: the names "0" .. "99" from the
+ * list's table, others through its hash.  Every
  * respondent's answer to every select_one question is looked up here (each
  * question is a grouping a researcher could ask for, the 38 Likert items
  * included). */
-static inline int answer_choice(const scan_t *sc, const store_scan_row_t *r, int pos, int li)
+static inline int answer_choice(const scan_t *sc, const store_scan_row_t *r, int pos,
+                                const form_list_t *l)
 {
     int i = sc->at[pos];
     if (i < 0 || !r->text[i])
         return -1;
-    return form_list_choice_fast(&sc->f->lists[li], r->text[i]);
+    return form_list_choice_fast(l, r->text[i]);
 }
 
 static int group_of(const scan_t *sc, const store_scan_row_t *r)
 {
     if (sc->by_unit)
         return (r->unit > 0 && (size_t)r->unit < sc->nunit_ids) ? sc->unit_group[r->unit] : -1;
-    return answer_choice(sc, r, sc->by_pos, sc->f->items[sc->by_pos].list);
+    return answer_choice(sc, r, sc->by_pos, &sc->f->lists[sc->f->items[sc->by_pos].list]);
 }
 
 /* Other groupings that are not questions (xpos) */
@@ -316,7 +318,7 @@ void scan_cross_init(scan_t *sc, size_t nunit_ids)
         }
     sc->xlist = util_xmalloc((sc->nx + 1) * sizeof *sc->xlist);
     for (size_t k = 0; k < sc->nx; k++)
-        sc->xlist[k] = sc->xpos[k] < 0 ? -1 : f->items[sc->xpos[k]].list;
+        sc->xlist[k] = sc->xpos[k] < 0 ? NULL : &f->lists[f->items[sc->xpos[k]].list];
     sc->xtoff = util_xmalloc((sc->nx + 1) * sizeof *sc->xtoff);
     sc->xoff = util_xmalloc((sc->nx + 1) * sizeof *sc->xoff);
     size_t tot = 0;
@@ -429,9 +431,7 @@ static void count_items(scan_t *sc, const double *val)
         if (isnan(x))
             continue;
         stats_acc_add(&sc->item[i], x);
-        int li = f->items[sc->scored_pos[i]].list;
-        const form_list_t *l = &f->lists[li];
-        const choicehash_t *ch = &sc->chash[li];
+        const choicehash_t *ch = &sc->chash[i];
         double v = x - (double)ch->vmin;
         if (ch->byval) {
             /* the values are distinct whole numbers: the one choice with
@@ -443,6 +443,7 @@ static void count_items(scan_t *sc, const double *val)
                     sc->likert[i * sc->maxchoices + (size_t)c] += 1;
             }
         } else {
+            const form_list_t *l = &f->lists[f->items[sc->scored_pos[i]].list];
             for (size_t c = 0; c < l->nchoices; c++)
                 if (l->choices[c].num == x)
                     sc->likert[i * sc->maxchoices + c] += 1;
@@ -877,9 +878,9 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
     for (size_t i = 0; i < f->nitems; i++)
         if (f->items[i].type == FORM_TEXT)
             sc->text_pos[sc->ntext++] = i;
-    sc->chash = util_xcalloc(f->nlists + 1, sizeof *sc->chash);
-    for (size_t l = 0; l < f->nlists; l++)
-        choicehash_init(&sc->chash[l], &f->lists[l]);
+    sc->chash = util_xcalloc(sc->nscored + 1, sizeof *sc->chash);
+    for (size_t i = 0; i < sc->nscored; i++)
+        choicehash_init(&sc->chash[i], &f->lists[f->items[sc->scored_pos[i]].list]);
     for (size_t d = 0; d < sc->ndims; d++) {
         kw_init(&sc->kw[d], ngroups + 1);   /* + the ungrouped row */
         if (sc->ndimitems[d] >= 2)
@@ -1054,8 +1055,8 @@ static void free_scratch(scan_t *sc)
     free(sc->row);
     free(sc->at);
     free(sc->text_pos);
-    for (size_t l = 0; sc->chash && l < sc->f->nlists; l++)
-        free(sc->chash[l].byval);
+    for (size_t i = 0; sc->chash && i < sc->nscored; i++)
+        free(sc->chash[i].byval);
     free(sc->chash);
 }
 

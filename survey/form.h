@@ -160,13 +160,15 @@ static inline int form_digit_name(const char *name)
     return (int)(d0 * 10 + d1);
 }
 
-/* form_list_choice, the names "0" .. "99" of a loaded list answered here
- * from its table (for callers that look names up per answer, as the
- * analysis scan does). */
+/* form_list_choice for a list of a loaded form (form_load_*, also after
+ * form_list_replace: its tables are built), the names "0" .. "99"
+ * answered here from its table: for callers that look names up per
+ * answer, as the analysis scan does.  Not for a list made by hand (slot
+ * NULL, its bydig not its own): form_list_choice searches that one. */
 static inline int form_list_choice_fast(const form_list_t *l, const char *name)
 {
     int d = form_digit_name(name);
-    if (d >= 0 && l->slot)
+    if (d >= 0)
         return l->bydig[d];
     return form_list_choice(l, name);
 }
