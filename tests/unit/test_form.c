@@ -962,9 +962,10 @@ typedef struct {
 } named_t;
 
 /* Each name's index in l by form_list_choice_len (and its length), by
- * form_list_choice and by form_list_choice_fast. */
+ * form_list_choice and, in a loaded list, by form_list_choice_fast. */
 static void check_named(const form_list_t *l, const named_t *cases, size_t n)
 {
+    int loaded = l->slot != NULL;
     for (size_t i = 0; i < n; i++) {
         size_t len = 12345;
         int got = form_list_choice_len(l, cases[i].name, &len);
@@ -972,7 +973,8 @@ static void check_named(const form_list_t *l, const named_t *cases, size_t n)
             fail_msg("\"%s\": choice %d, want %d", cases[i].name, got, cases[i].want);
         assert_int_equal(len, strlen(cases[i].name));
         assert_int_equal(form_list_choice(l, cases[i].name), cases[i].want);
-        assert_int_equal(form_list_choice_fast(l, cases[i].name), cases[i].want);
+        if (loaded)
+            assert_int_equal(form_list_choice_fast(l, cases[i].name), cases[i].want);
     }
 }
 
