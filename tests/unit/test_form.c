@@ -7,8 +7,11 @@
  * mean", or lets one mistake cascade into several errors shows up here.
  * Then: every error of a form with several mistakes comes out of one load;
  * a valid form loads into the model the rest of the program relies on; the
- * same form loads as GB18030, with a BOM and with CRLF; and the shipped
- * questionnaires load cleanly.  Runs from the repository root.
+ * same form loads as GB18030, with a BOM and with CRLF; a list's choices
+ * are found by name (the names "0" .. "99" from its direct table, near
+ * misses and the rest through its hash, also after form_list_replace and
+ * in a list made by hand); and the shipped questionnaires load cleanly.
+ * Runs from the repository root.
  */
 #include <setjmp.h>
 #include <stdarg.h>
