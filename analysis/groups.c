@@ -68,8 +68,8 @@ static int cmp_str(const void *a, const void *b)
 
 /* The distinct non-empty categories (parent = 0) or parents of the
  * units, sorted, into *names (heap array of borrowed strings); into map
- * (nids entries) each unit's index among them, -1 for none.  Returns how
- * many. */
+ * (nids + 1 entries, as groups_load sizes its per-id arrays) each unit's
+ * index among them, -1 for none.  Returns how many. */
 static size_t unit_set(const unitlist_t *l, int parent, const char ***names, int *map)
 {
     const char **v = util_xcalloc(l->n + 1, sizeof *v);
@@ -82,7 +82,7 @@ static size_t unit_set(const unitlist_t *l, int parent, const char ***names, int
     for (size_t i = 0; i < n; i++)
         if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
             v[k++] = v[i];
-    for (size_t i = 0; i < l->nids; i++)
+    for (size_t i = 0; i <= l->nids; i++)
         map[i] = -1;
     for (size_t i = 0; i < l->n; i++) {
         const char *s = set_value(&l->u[i], parent);

@@ -125,95 +125,19 @@ static int cmp_by_val(const void *a, const void *b)
 
 /* ---- the scan ---- */
 
-/* A list's choice names hashed.  Every respondent's answer to every
- * select_one question is looked up in its list (each question is a
- * grouping a researcher could ask for, the 38 Likert items included, and a
- * province's unit question lists 2,000 units): comparing names in turn,
- * or by binary search, was a twentieth of the scan's instructions. */
-typedef struct {
-    uint64_t key;       /* short_key of the name */
-    int c;              /* choice index + 1, 0 empty */
-} chslot_t;
-
+/* A scored item's values: when its list's values are distinct whole
+ * numbers close together, value - vmin -> choice index, for the Likert
+ * counts (count_items).  Names are looked up in the form's own table
+ * (form_list_choice_fast). */
 struct scan_chash {
-    chslot_t *slot;
-    size_t mask;        /* slots - 1 (a power of two) */
-    /* a numeric list whose values are distinct whole numbers close
-     * together: value - vmin -> choice index, for the Likert counts */
-    int *byval;
+    int *byval;         /* NULL: counted by the general loop */
     long vmin;
     size_t vspan;
-    /* the choices named "0" .. "99" (canonical: no sign, no leading
-     * zero): name -> the first choice so named, -1 none.  Answers are
-     * mostly such names (packed responses hand them out from a constant
-     * table), read here without hashing. */
-    int bydig[100];
 };
 typedef struct scan_chash choicehash_t;
 
-/* text's value when it is a canonical decimal 0 .. 99 ("0", "7", "42";
- * not "07", "+7" or " 7"), else -1. */
-static inline int digit_name(const char *text)
-{
-    unsigned d0 = (unsigned)(unsigned char)text[0] - '0';
-    if (d0 > 9)
-        return -1;
-    if (!text[1])
-        return (int)d0;
-    unsigned d1 = (unsigned)(unsigned char)text[1] - '0';
-    if (d0 == 0 || d1 > 9 || text[2])
-        return -1;
-    return (int)(d0 * 10 + d1);
-}
-
-/* A name of 1 to 7 bytes as an integer (its bytes, little end first), or
- * 0 for a longer or empty one: short names (Likert values, unit codes)
- * are then compared as one integer instead of by strcmp. */
-static uint64_t short_key(const char *s)
-{
-    uint64_t k = 0;
-    for (unsigned i = 0; i < 8; i++) {
-        if (!s[i])
-            return k;
-        k |= (uint64_t)(unsigned char)s[i] << (8 * i);
-    }
-    return 0;
-}
-
-static size_t name_hash(const char *s, uint64_t key)
-{
-    uint64_t h = key;
-    if (!key) {
-        h = 1469598103934665603ULL;   /* FNV-1a */
-        for (; *s; s++)
-            h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    }
-    h *= 0x9E3779B97F4A7C15ULL;
-    return (size_t)(h ^ (h >> 32));
-}
-
 static void choicehash_init(choicehash_t *ch, const form_list_t *l)
 {
-    size_t cap = 8;
-    while (cap < 2 * l->nchoices)
-        cap *= 2;
-    ch->mask = cap - 1;
-    ch->slot = util_xcalloc(cap, sizeof *ch->slot);
-    for (size_t v = 0; v < 100; v++)
-        ch->bydig[v] = -1;
-    for (size_t c = 0; c < l->nchoices; c++) {
-        const char *name = l->choices[c].name;
-        int dv = digit_name(name);
-        if (dv >= 0 && ch->bydig[dv] < 0)   /* the first of a repeated name */
-            ch->bydig[dv] = (int)c;
-        uint64_t key = short_key(name);
-        size_t i = name_hash(name, key) & ch->mask;
-        while (ch->slot[i].c && (ch->slot[i].key != key ||
-                                 (!key && strcmp(l->choices[ch->slot[i].c - 1].name, name) != 0)))
-            i = (i + 1) & ch->mask;
-        if (!ch->slot[i].c)   /* a repeated name keeps its first choice, as form_list_choice */
-            ch->slot[i] = (chslot_t){key, (int)c + 1};
-    }
     /* value -> choice: only when every value is a distinct whole number
      * and they span at most 64 */
     double lo = 0, hi = 0;
@@ -300,46 +224,27 @@ static int cmp_xpair(const void *a, const void *b)
 }
 
 
-#ifdef __GNUC__
-/* Keeps the hash probe out of answer_choice, whose table path is then
- * small enough to be inlined in on_response without saving registers. */
-#define SCAN_NOINLINE __attribute__((noinline))
-#else
-#define SCAN_NOINLINE
-#endif
-
-/* The index of the first choice of list l (hashed in ch) named text, -1
- * none. */
-static SCAN_NOINLINE int choice_lookup(const choicehash_t *ch, const form_list_t *l, const char *text)
-{
-    uint64_t key = short_key(text);
-    for (size_t j = name_hash(text, key) & ch->mask; ch->slot[j].c; j = (j + 1) & ch->mask)
-        if (ch->slot[j].key == key &&
-            (key || strcmp(l->choices[ch->slot[j].c - 1].name, text) == 0))
-            return ch->slot[j].c - 1;
-    return -1;
-}
-
 /* The choice index of the answer to the select_one at form position pos,
- * whose list is li, -1 when it is unanswered or not a choice: the names
- * "0" .. "99" from the list's table, others through its hash. */
-static inline int answer_choice(const scan_t *sc, const store_scan_row_t *r, int pos, int li)
+ * whose list is l (one of the scan's form: loaded, its tables built), -1
+ * when it is unanswered or not a choice: the names "0" .. "99" from the
+ * list's table, others through its hash.  Every
+ * respondent's answer to every select_one question is looked up here (each
+ * question is a grouping a researcher could ask for, the 38 Likert items
+ * included). */
+static inline int answer_choice(const scan_t *sc, const store_scan_row_t *r, int pos,
+                                const form_list_t *l)
 {
     int i = sc->at[pos];
     if (i < 0 || !r->text[i])
         return -1;
-    const char *text = r->text[i];
-    int dv = digit_name(text);
-    if (dv >= 0)
-        return sc->chash[li].bydig[dv];
-    return choice_lookup(&sc->chash[li], &sc->f->lists[li], text);
+    return form_list_choice_fast(l, r->text[i]);
 }
 
 static int group_of(const scan_t *sc, const store_scan_row_t *r)
 {
     if (sc->by_unit)
         return (r->unit > 0 && (size_t)r->unit < sc->nunit_ids) ? sc->unit_group[r->unit] : -1;
-    return answer_choice(sc, r, sc->by_pos, sc->f->items[sc->by_pos].list);
+    return answer_choice(sc, r, sc->by_pos, &sc->f->lists[sc->f->items[sc->by_pos].list]);
 }
 
 /* Other groupings that are not questions (xpos) */
@@ -413,7 +318,7 @@ void scan_cross_init(scan_t *sc, size_t nunit_ids)
         }
     sc->xlist = util_xmalloc((sc->nx + 1) * sizeof *sc->xlist);
     for (size_t k = 0; k < sc->nx; k++)
-        sc->xlist[k] = sc->xpos[k] < 0 ? -1 : f->items[sc->xpos[k]].list;
+        sc->xlist[k] = sc->xpos[k] < 0 ? NULL : &f->lists[f->items[sc->xpos[k]].list];
     sc->xtoff = util_xmalloc((sc->nx + 1) * sizeof *sc->xtoff);
     sc->xoff = util_xmalloc((sc->nx + 1) * sizeof *sc->xoff);
     size_t tot = 0;
@@ -526,9 +431,7 @@ static void count_items(scan_t *sc, const double *val)
         if (isnan(x))
             continue;
         stats_acc_add(&sc->item[i], x);
-        int li = f->items[sc->scored_pos[i]].list;
-        const form_list_t *l = &f->lists[li];
-        const choicehash_t *ch = &sc->chash[li];
+        const choicehash_t *ch = &sc->chash[i];
         double v = x - (double)ch->vmin;
         if (ch->byval) {
             /* the values are distinct whole numbers: the one choice with
@@ -540,6 +443,7 @@ static void count_items(scan_t *sc, const double *val)
                     sc->likert[i * sc->maxchoices + (size_t)c] += 1;
             }
         } else {
+            const form_list_t *l = &f->lists[f->items[sc->scored_pos[i]].list];
             for (size_t c = 0; c < l->nchoices; c++)
                 if (l->choices[c].num == x)
                     sc->likert[i * sc->maxchoices + c] += 1;
@@ -975,9 +879,9 @@ void scan_init(scan_t *sc, const form_t *f, size_t ngroups, int by_pos, int *uni
     for (size_t i = 0; i < f->nitems; i++)
         if (f->items[i].type == FORM_TEXT)
             sc->text_pos[sc->ntext++] = i;
-    sc->chash = util_xcalloc(f->nlists + 1, sizeof *sc->chash);
-    for (size_t l = 0; l < f->nlists; l++)
-        choicehash_init(&sc->chash[l], &f->lists[l]);
+    sc->chash = util_xcalloc(sc->nscored + 1, sizeof *sc->chash);
+    for (size_t i = 0; i < sc->nscored; i++)
+        choicehash_init(&sc->chash[i], &f->lists[f->items[sc->scored_pos[i]].list]);
     for (size_t d = 0; d < sc->ndims; d++) {
         kw_init(&sc->kw[d], ngroups + 1);   /* + the ungrouped row */
         if (sc->ndimitems[d] >= 2)
@@ -1152,10 +1056,8 @@ static void free_scratch(scan_t *sc)
     free(sc->row);
     free(sc->at);
     free(sc->text_pos);
-    for (size_t l = 0; sc->chash && l < sc->f->nlists; l++) {
-        free(sc->chash[l].slot);
-        free(sc->chash[l].byval);
-    }
+    for (size_t i = 0; sc->chash && i < sc->nscored; i++)
+        free(sc->chash[i].byval);
     free(sc->chash);
 }
 

@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 typedef struct scan_kw scan_kw_t;        /* distinct-score counts (Kruskal-Wallis) */
-typedef struct scan_chash scan_chash_t;  /* a choice list hashed */
+typedef struct scan_chash scan_chash_t;  /* an item's values -> choices */
 typedef struct scan_xmap scan_xmap_t;    /* cross-count pairs of many-group groupings */
 typedef struct scan_q scan_q_t;          /* one question's counts (analyze --items) */
 typedef struct scan_batch scan_batch_t;  /* respondents read, for the accumulators */
@@ -80,7 +80,7 @@ typedef struct {
     size_t nx;
     size_t xunits;           /* unit ids are below this (scan_cross_init) */
     int *xpos;               /* item position per other grouping, -1 = unit */
-    int *xlist;              /* its choice list, -1 = unit */
+    const form_list_t **xlist; /* its choice list, NULL = not a question */
     size_t *xsize;           /* groups per other grouping */
     size_t *xtoff;           /* grouping k's groups in xtot */
     long *xtot;              /* respondents per group of each other grouping */
@@ -143,7 +143,7 @@ typedef struct {
     double overall_x;        /* the mean for sc->overall, NAN none */
     double *row;             /* complete-case vector */
     size_t *text_pos, ntext; /* the text items' positions (comments) */
-    scan_chash_t *chash;     /* per list */
+    scan_chash_t *chash;     /* per scored item */
     /* borrowed, NULL for none: every question counted (analyze --items),
      * and the cross-tabulation (analyze --crosstab) */
     struct questions *questions;

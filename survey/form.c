@@ -694,7 +694,8 @@ static uint32_t name_hash(const char *name)
     return name_hash_len(name, &len);
 }
 
-/* The hash table of a loaded list's names.  Lookups by name are the
+/* The hash table of a loaded list's names, and the direct table of the
+ * names "0" .. "99" beside it.  Lookups by name are the
  * import's hot path: every select_one cell (tens of millions in a
  * province-wide import) and a unit question of up to 2,000 units; a search
  * in turn compared a row's unit with half of them, a binary search with
@@ -702,6 +703,13 @@ static uint32_t name_hash(const char *name)
  * names is the one found, as a search in turn finds it. */
 static void list_index(form_list_t *l)
 {
+    for (size_t v = 0; v < 100; v++)
+        l->bydig[v] = -1;
+    for (size_t i = 0; i < l->nchoices; i++) {
+        int d = form_digit_name(l->choices[i].name);
+        if (d >= 0 && l->bydig[d] < 0)
+            l->bydig[d] = (int)i;
+    }
     free(l->slot);
     size_t n = 4;
     while (n < 2 * l->nchoices)
@@ -735,9 +743,11 @@ static void list_finish(form_list_t *l)
                 l->max = l->choices[c].num;
         }
     }
+    /* indexed first: a replaced list (form_list_replace) still has the
+     * old choices' tables until then */
+    list_index(l);
     l->yesno = l->nchoices == 2 && form_list_choice(l, "yes") >= 0 &&
                form_list_choice(l, "no") >= 0;
-    list_index(l);
 }
 
 /* A new empty list named name at the end of f->lists. */
@@ -2412,6 +2422,11 @@ int form_list_choice_len(const form_list_t *l, const char *name, size_t *len)
             if (strcmp(l->choices[i].name, name) == 0)
                 return (int)i;
         return -1;
+    }
+    int d = form_digit_name(name);
+    if (d >= 0) {
+        *len = d < 10 ? 1 : 2;
+        return l->bydig[d];
     }
     size_t k = name_hash_len(name, len) & l->slot_mask;
     for (; l->slot[k]; k = (k + 1) & l->slot_mask) {

@@ -61,6 +61,11 @@ typedef struct {
                             hand: then it searches in turn).  choices[] keeps
                             the order of display. */
     size_t slot_mask;
+    /* the choices named "0" .. "99" (canonical decimals: no sign, no
+     * leading zero, no spaces): name -> index of the first choice so
+     * named, -1 none.  Built with slot, beside it (meaningless while slot
+     * is NULL).  Answers are mostly such names: read without hashing. */
+    int bydig[100];
 } form_list_t;
 
 typedef struct {
@@ -139,6 +144,34 @@ int form_list_choice(const form_list_t *l, const char *name);   /* index or -1 *
 /* form_list_choice, and *len = strlen(name), measured on the way (the
  * import's check of a cell's edges costs no second pass over it) */
 int form_list_choice_len(const form_list_t *l, const char *name, size_t *len);
+
+/* name's value when it is a canonical decimal 0 .. 99 ("0", "7", "42";
+ * not "07", "+7", " 7" or "7 "), else -1. */
+static inline int form_digit_name(const char *name)
+{
+    unsigned d0 = (unsigned)(unsigned char)name[0] - '0';
+    if (d0 > 9)
+        return -1;
+    if (!name[1])
+        return (int)d0;
+    unsigned d1 = (unsigned)(unsigned char)name[1] - '0';
+    if (d0 == 0 || d1 > 9 || name[2])
+        return -1;
+    return (int)(d0 * 10 + d1);
+}
+
+/* form_list_choice for a list of a loaded form (form_load_*, also after
+ * form_list_replace: its tables are built), the names "0" .. "99"
+ * answered here from its table: for callers that look names up per
+ * answer, as the analysis scan does.  Not for a list made by hand (slot
+ * NULL, its bydig not its own): form_list_choice searches that one. */
+static inline int form_list_choice_fast(const form_list_t *l, const char *name)
+{
+    int d = form_digit_name(name);
+    if (d >= 0)
+        return l->bydig[d];
+    return form_list_choice(l, name);
+}
 
 /* 1 when s is the text t holds in one of the form's languages. */
 int form_text_has(form_text_t t, const char *s);

@@ -7,8 +7,11 @@
  * mean", or lets one mistake cascade into several errors shows up here.
  * Then: every error of a form with several mistakes comes out of one load;
  * a valid form loads into the model the rest of the program relies on; the
- * same form loads as GB18030, with a BOM and with CRLF; and the shipped
- * questionnaires load cleanly.  Runs from the repository root.
+ * same form loads as GB18030, with a BOM and with CRLF; a list's choices
+ * are found by name (the names "0" .. "99" from its direct table, near
+ * misses and the rest through its hash, also after form_list_replace and
+ * in a list made by hand); and the shipped questionnaires load cleanly.
+ * Runs from the repository root.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -944,10 +947,90 @@ static void test_shipped_questionnaires(void **state)
     util_diag_free(&d);
 }
 
+/* ---- choices by name ---- */
+
+/* A list whose names "0" .. "99" are read from a direct table and the
+ * rest through the hash: near misses of a table name ("07", "+7", "100"
+ * in the list; " 7", "3 ", "007" not) are names of their own. */
+static const char names_form[] =
+    "survey,,,\n,type,name,label\n,select_one g,grp,Group\n"
+    "choices,,,\n,list_name,name,label\n"
+    ",g,a,A\n,g,07,Oh seven\n,g,+7,Plus seven\n,g,100,Hundred\n,g,3,Three\n,g,12,Twelve\n"
+    ",g,0,Zero\n,g,99,Ninety-nine\n,g,x,X\n"
+    "settings,,,\n,form_id,version,role\n,names,1,staff\n";
+
+typedef struct {
+    const char *name;
+    int want;
+} named_t;
+
+/* Each name's index in l by form_list_choice_len (and its length), by
+ * form_list_choice and, in a loaded list, by form_list_choice_fast. */
+static void check_named(const form_list_t *l, const named_t *cases, size_t n)
+{
+    int loaded = l->slot != NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 12345;
+        int got = form_list_choice_len(l, cases[i].name, &len);
+        if (got != cases[i].want)
+            fail_msg("\"%s\": choice %d, want %d", cases[i].name, got, cases[i].want);
+        assert_int_equal(len, strlen(cases[i].name));
+        assert_int_equal(form_list_choice(l, cases[i].name), cases[i].want);
+        if (loaded)
+            assert_int_equal(form_list_choice_fast(l, cases[i].name), cases[i].want);
+    }
+}
+
+static void test_list_choice_names(void **state)
+{
+    (void)state;
+    util_diag_t d = {0};
+    form_t *f = load_ok(names_form, strlen(names_form), &d);
+    form_list_t *l = &f->lists[0];
+    static const named_t loaded[] = {
+        {"a", 0},   {"07", 1},  {"+7", 2},  {"100", 3}, {"3", 4},   {"12", 5},
+        {"0", 6},   {"99", 7},  {"x", 8},   {"7", -1},  {" 7", -1}, {"3 ", -1},
+        {"007", -1}, {"1", -1}, {"10", -1}, {"9", -1},  {"", -1},   {"A", -1},
+        {"00", -1}, {"-0", -1}, {"990", -1}};
+    check_named(l, loaded, N_OF(loaded));
+
+    /* rebuilt by form_list_replace: a repeated name keeps its first
+     * choice, a name gone ("0", "x") is absent, a new one ("7") present */
+    static const char *const names[] = {"7", "3", "07", "3", "+7", "99", "12"};
+    static const char *const labels[] = {"Seven", "Three", "Oh seven", "Three again",
+                                         "Plus seven", "Ninety-nine", "Twelve"};
+    form_list_replace(f, 0, names, labels, 7);
+    static const named_t replaced[] = {
+        {"7", 0},   {"3", 1},   {"07", 2},  {"+7", 4},  {"99", 5},  {"12", 6},
+        {"0", -1},  {"x", -1},  {"a", -1},  {"100", -1}, {" 7", -1}, {"3 ", -1},
+        {"70", -1}, {"6", -1}};
+    check_named(l, replaced, N_OF(replaced));
+
+    /* a list made by hand (a subset in another order, as a page shows
+     * one): searched in turn, whatever tables the list it came from had */
+    form_list_t v = *l;
+    form_choice_t sub[3] = {l->choices[5], l->choices[3], l->choices[1]};   /* 99, 3, 3 */
+    v.slot = NULL;
+    v.choices = sub;
+    v.nchoices = 3;
+    static const named_t by_hand[] = {{"99", 0}, {"3", 1}, {"7", -1}, {"12", -1}, {"07", -1}};
+    check_named(&v, by_hand, N_OF(by_hand));
+
+    /* replaced by yes and no: known as a yes/no list */
+    static const char *const yn[] = {"yes", "no"};
+    form_list_replace(f, 0, yn, yn, 2);
+    assert_true(l->yesno);
+    static const named_t yesno[] = {{"yes", 0}, {"no", 1}, {"3", -1}, {"7", -1}};
+    check_named(l, yesno, N_OF(yesno));
+    form_free(f);
+    util_diag_free(&d);
+}
+
 TEST_MAIN(
     cmocka_unit_test(test_bad_forms),
     cmocka_unit_test(test_all_errors_in_one_load),
     cmocka_unit_test(test_valid_form),
+    cmocka_unit_test(test_list_choice_names),
     cmocka_unit_test(test_gb18030_form),
     cmocka_unit_test(test_bom_and_crlf_form),
     cmocka_unit_test(test_warnings_only),
