@@ -631,10 +631,9 @@ static void prefetch_group(const scan_t *sc, const person_t *p)
 /* The respondent's part of what is not kept per group: their items into
  * the quality and drivers' sums, their dimensions' deviations from their
  * own mean, the alpha co-moments, the items' sums and Likert counts, each
- * score's column in the score counts (sc->kwslot); and their mean over
- * the dimensions a self-assessment shares into sc->overall_x (NAN none)
- * for add_group. */
-static void add_person(scan_t *sc, const person_t *p)
+ * score's column in the score counts (sc->kwslot).  Returns their mean
+ * over the dimensions a self-assessment shares (NAN none), for add_group. */
+static double add_person(scan_t *sc, const person_t *p)
 {
     const form_t *f = sc->f;
     const double *score = p->score;
@@ -663,7 +662,6 @@ static void add_person(scan_t *sc, const person_t *p)
                 ok++;
             }
         }
-    sc->overall_x = ok > 0 ? osum / (double)ok : NAN;
     for (size_t d = 0; d < sc->ndims; d++) {
         if (isnan(score[d]))
             continue;
@@ -682,21 +680,22 @@ static void add_person(scan_t *sc, const person_t *p)
             stats_cov_add(sc->cov[d], sc->row);
     }
     count_items(sc, p->val);
+    return ok > 0 ? osum / (double)ok : NAN;
 }
 
 /* The respondent into the rows of their group (p->row; the ungrouped row
- * after the groups when they are in none): the cross-counts, the scores
- * per group, and unless this is a light scan the mean for the gaps, the
- * score counts, the item sums and the comments. */
-static void add_group(scan_t *sc, const person_t *p)
+ * after the groups when they are in none): the scores per group, and
+ * unless this is a light scan their mean for the gaps (overall, from
+ * add_person), the score counts, the item sums and the comments. */
+static void add_group(scan_t *sc, const person_t *p, double overall)
 {
     for (size_t d = 0; d < sc->ndims; d++)
         if (!isnan(p->score[d]))
             stats_acc_add(&sc->cell[p->row * sc->ndims + d], p->score[d]);
     if (sc->light)
         return;
-    if (!isnan(sc->overall_x))
-        stats_acc_add(&sc->overall[p->row], sc->overall_x);
+    if (!isnan(overall))
+        stats_acc_add(&sc->overall[p->row], overall);
     for (size_t d = 0; d < sc->ndims; d++)
         if (!isnan(p->score[d]))
             sc->kw[d].counts[p->row * sc->kw[d].capvals + sc->kwslot[d]]++;
@@ -732,9 +731,8 @@ static void add_batch(void *ud, void *batch)
         for (size_t d = 0; d < sc->ndims; d++)
             if (!isnan(p.score[d]))
                 stats_acc_add(&sc->pop[d], p.score[d]);
-        if (!sc->light)
-            add_person(sc, &p);
-        add_group(sc, &p);
+        double overall = sc->light ? NAN : add_person(sc, &p);
+        add_group(sc, &p, overall);
     }
 }
 

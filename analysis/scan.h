@@ -140,7 +140,6 @@ typedef struct {
     double *vrow;            /* nscored scored values (NAN = none) */
     double *score;           /* ndims */
     size_t *kwslot;          /* ndims: the score's column in kw */
-    double overall_x;        /* the mean for sc->overall, NAN none */
     double *row;             /* complete-case vector */
     size_t *text_pos, ntext; /* the text items' positions (comments) */
     scan_chash_t *chash;     /* per scored item */
