@@ -686,6 +686,10 @@ static int p_bulk_add(store_db_t *db, const store_resp_t *r, err_t *err)
 {
     pdb_t *d = (pdb_t *)db;
     bulk_t *k = &d->bulk;
+    /* a write of this transaction failed: every add after it fails too,
+     * until the rollback (as on SQLite; the commit would fail anyway) */
+    if (PQtransactionStatus(d->c) == PQTRANS_INERROR)
+        return fail(d, err);
     if (k->n == k->cap) {
         k->cap = k->cap ? 2 * k->cap : 256;
         k->rows = util_xrealloc(k->rows, k->cap * sizeof *k->rows);

@@ -43,7 +43,6 @@
 #include "survey/store_driver.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +50,7 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
+#include "base/relay.h"
 #include "base/util.h"
 #include "survey/packed.h"
 #include "survey/store.h"
@@ -77,16 +77,16 @@ struct bulk_set {
     struct bulk_row row[BULK_ROWS];
     int n;
     util_buf_t data;
+    int rc;                      /* the writer's bulk_write of it: 0 or -1 */
 };
 
 typedef struct {
     store_db_t base;
     sqlite3 *db;
     /* Bulk rows: set[cur] fills while set[!cur] may be with the writer
-     * thread (handed); the caller's thread touches the connection only
-     * when the writer is idle (bulk_wait).  mu and cv guard job and
-     * job_rc; everything else belongs to whichever thread holds the
-     * connection. */
+     * thread (handed, through base/relay); the caller's thread touches the
+     * connection only when the writer is idle (bulk_wait).  Everything
+     * here belongs to whichever thread holds the connection. */
     struct {
         struct bulk_set set[2];
         int cur;
@@ -95,13 +95,7 @@ typedef struct {
         char why[256];           /* its words, copied from SQLite's */
         int handed;              /* set[!cur] went to the writer, not yet waited for */
         int failed;              /* a write in this transaction failed: until rollback */
-        int started;             /* the writer thread runs */
-        int quit;
-        struct bulk_set *job;    /* the set the writer is to write, NULL when idle */
-        int job_rc;
-        pthread_t th;
-        pthread_mutex_t mu;
-        pthread_cond_t cv;
+        relay_t *writer;         /* the writer thread, from the first hand-over */
     } bulk;
     int busy_ms;                 /* the busy timeout set by busy_wait */
     int forget;                  /* the open transaction used a code or a draft */
@@ -1026,26 +1020,12 @@ static int bulk_write(sdb_t *d, struct bulk_set *s)
     return rc;
 }
 
-/* The writer thread: writes each set handed to it until told to quit. */
-static void *bulk_writer(void *arg)
+/* The writer thread's work: one set handed to it, its result kept in it
+ * for bulk_wait. */
+static void bulk_job(void *ud, void *set)
 {
-    sdb_t *d = arg;
-    pthread_mutex_lock(&d->bulk.mu);
-    for (;;) {
-        while (!d->bulk.job && !d->bulk.quit)
-            pthread_cond_wait(&d->bulk.cv, &d->bulk.mu);
-        if (!d->bulk.job)
-            break;
-        struct bulk_set *s = d->bulk.job;
-        pthread_mutex_unlock(&d->bulk.mu);
-        int rc = bulk_write(d, s);
-        pthread_mutex_lock(&d->bulk.mu);
-        d->bulk.job_rc = rc;
-        d->bulk.job = NULL;
-        pthread_cond_broadcast(&d->bulk.cv);
-    }
-    pthread_mutex_unlock(&d->bulk.mu);
-    return NULL;
+    struct bulk_set *s = set;
+    s->rc = bulk_write(ud, s);
 }
 
 /* The caller's thread: waits until the writer has written what it was
@@ -1053,12 +1033,9 @@ static void *bulk_writer(void *arg)
 static int bulk_wait(sdb_t *d)
 {
     if (d->bulk.handed) {
-        pthread_mutex_lock(&d->bulk.mu);
-        while (d->bulk.job)
-            pthread_cond_wait(&d->bulk.cv, &d->bulk.mu);
-        pthread_mutex_unlock(&d->bulk.mu);
+        relay_wait(d->bulk.writer);
         d->bulk.handed = 0;
-        if (d->bulk.job_rc)
+        if (d->bulk.set[!d->bulk.cur].rc)
             d->bulk.failed = 1;
     }
     return d->bulk.failed ? -1 : 0;
@@ -1085,45 +1062,30 @@ static int bulk_settle(sdb_t *d)
     return d->bulk.failed ? -1 : 0;
 }
 
-/* Hands the full set to the writer thread (started at the first); -1
- * when no thread could be started: the caller writes it itself. */
+/* Hands the full set to the writer thread (started at the first; the
+ * writer idle, bulk_wait); -1 when no thread could be started: the
+ * caller writes it itself. */
 static int bulk_hand(sdb_t *d)
 {
-    if (!d->bulk.started) {
-        pthread_mutex_init(&d->bulk.mu, NULL);
-        pthread_cond_init(&d->bulk.cv, NULL);
-        if (pthread_create(&d->bulk.th, NULL, bulk_writer, d) != 0) {
-            pthread_cond_destroy(&d->bulk.cv);
-            pthread_mutex_destroy(&d->bulk.mu);
-            return -1;
-        }
-        d->bulk.started = 1;
-    }
-    pthread_mutex_lock(&d->bulk.mu);
-    d->bulk.job = &d->bulk.set[d->bulk.cur];
-    d->bulk.job_rc = 0;
-    pthread_cond_signal(&d->bulk.cv);
-    pthread_mutex_unlock(&d->bulk.mu);
+    if (!d->bulk.writer && !(d->bulk.writer = relay_new(bulk_job, d)))
+        return -1;
+    struct bulk_set *s = &d->bulk.set[d->bulk.cur];
+    s->rc = 0;
+    relay_hand(d->bulk.writer, s);
     d->bulk.cur ^= 1;
     d->bulk.handed = 1;
     return 0;
 }
 
-/* At close: the writer told to quit and joined (what it was handed is
- * written first, and never committed: the caller did not commit). */
+/* At close: the writer thread stopped (what it was handed is written
+ * first, and never committed: the caller did not commit). */
 static void bulk_stop(sdb_t *d)
 {
-    if (!d->bulk.started)
+    if (!d->bulk.writer)
         return;
     bulk_wait(d);
-    pthread_mutex_lock(&d->bulk.mu);
-    d->bulk.quit = 1;
-    pthread_cond_signal(&d->bulk.cv);
-    pthread_mutex_unlock(&d->bulk.mu);
-    pthread_join(d->bulk.th, NULL);
-    pthread_cond_destroy(&d->bulk.cv);
-    pthread_mutex_destroy(&d->bulk.mu);
-    d->bulk.started = 0;
+    relay_free(d->bulk.writer);
+    d->bulk.writer = NULL;
 }
 
 static int bulk_add(store_db_t *db, const store_resp_t *r, err_t *err)

@@ -2,8 +2,8 @@
  * test_store: the store's contract (store.h) on both backends: every case
  * runs on a fresh SQLite file and, when GAPSURVEY_TEST_PG names a
  * PostgreSQL server (tests/run.sh starts one when it can), on a fresh
- * database there.  Without it the PostgreSQL cases say so and pass as
- * skipped, unless GAPSURVEY_REQUIRE_PG=1 (CI), where that fails.
+ * database there.  Without it the PostgreSQL cases are not run (main
+ * says so), unless GAPSURVEY_REQUIRE_PG=1 (CI), where that fails.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,7 +21,6 @@
 #include "base/util.h"
 #include "survey/form.h"
 #include "survey/store.h"
-#include "tests/unit/testmain.h"
 
 static const char form_csv[] =
     "survey,,,,\n"
@@ -88,12 +87,8 @@ static char *fresh_target(fx_t *x, int pg)
 
 static int setup_on(void **state, int pg)
 {
-    if (pg && !test_pg()) {
-        if (getenv("GAPSURVEY_REQUIRE_PG") && strcmp(getenv("GAPSURVEY_REQUIRE_PG"), "1") == 0)
-            fail_msg("GAPSURVEY_REQUIRE_PG=1 but GAPSURVEY_TEST_PG is not set");
-        print_message("skipped: no PostgreSQL (GAPSURVEY_TEST_PG is not set)\n");
-        skip();
-    }
+    if (pg && !test_pg())        /* only registered then under GAPSURVEY_REQUIRE_PG=1 */
+        fail_msg("GAPSURVEY_REQUIRE_PG=1 but GAPSURVEY_TEST_PG is not set");
     fx_t *x = calloc(1, sizeof *x);
     err_t err = {0};
     util_diag_t d = {0};
@@ -367,30 +362,31 @@ static void import_all_or_nothing(void **state)
 }
 
 /* A bulk row that cannot be stored (its unit does not exist) fails the
- * import, however late it is found: SQLite writes the rows 64 at a time on
- * another thread, PostgreSQL copies them later still.  The failure is
- * reported by an add or by the commit, every add after it fails too, the
- * commit cannot keep the rows before it, and after the rollback the next
- * import starts clean. */
+ * import, however late it is found: SQLite writes the rows 1,024 at a
+ * time, the first sets on another thread (the bad row at 100 is in the
+ * first set, handed to it; at 1,500 in the second), PostgreSQL copies them
+ * later still.  The failure is reported by an add or by the commit, every
+ * add after it fails too, the commit cannot keep the rows before it, and
+ * after the rollback the next import starts clean. */
 static int names_foreign_key(const char *m)
 {
     return m && (strstr(m, "FOREIGN KEY") || strstr(m, "foreign key"));
 }
 
-static void import_write_fails(void **state)
+static void write_fails_at(fx_t *x, int bad)
 {
-    fx_t *x = *state;
     err_t err = {0};
     int unit = x->unit, failed_at = -1;
+    long before = scan(x).n;
     assert_int_equal(store_begin(x->s, &err), 0);
-    for (int i = 0; i < 1000 && failed_at < 0; i++) {
-        x->unit = i == 100 ? 987654 : unit;
+    for (int i = 0; i < 5000 && failed_at < 0; i++) {
+        x->unit = i == bad ? 987654 : unit;
         if (add(x, "import", 1 + i % 5, &err) != 0)
             failed_at = i;
     }
     x->unit = unit;
     if (failed_at >= 0) {
-        assert_true(failed_at >= 100);
+        assert_true(failed_at >= bad);
         assert_true(names_foreign_key(err.msg));
         err_clear(&err);
         assert_int_equal(add(x, "import", 3, &err), -1);   /* and every add after it */
@@ -401,14 +397,21 @@ static void import_write_fails(void **state)
         assert_true(names_foreign_key(err.msg));
     err_clear(&err);
     store_rollback(x->s);
-    assert_int_equal(scan(x).n, 0);
+    assert_int_equal(scan(x).n, before);
     assert_int_equal(store_begin(x->s, &err), 0);
     for (int i = 0; i < 300; i++)
         assert_int_equal(add(x, "import", 1 + i % 5, &err), 0);
     assert_int_equal(store_commit(x->s, &err), 0);
     seen_t s = scan(x);
-    assert_int_equal(s.n, 300);
+    assert_int_equal(s.n, before + 300);
     assert_true(s.ordered);
+}
+
+static void import_write_fails(void **state)
+{
+    fx_t *x = *state;
+    write_fails_at(x, 100);
+    write_fails_at(x, 1500);
 }
 
 static int import_seen_row(void *ud, const store_import_t *b)
@@ -875,7 +878,19 @@ static void names_hide_passwords(void **state)
 #define BOTH(f) cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown), \
                 cmocka_unit_test_setup_teardown(f, setup_pg, teardown)
 
-TEST_MAIN(
+/* Without a server the PostgreSQL cases are left out of the run rather
+ * than skipped: cmocka 1.1 keeps a skip's flag set after a setup skips,
+ * and reports the next case that FAILS as skipped, so a SQLite failure
+ * after a skipped PostgreSQL setup passed unseen. */
+static int require_pg(void)
+{
+    const char *r = getenv("GAPSURVEY_REQUIRE_PG");
+    return r && strcmp(r, "1") == 0;
+}
+
+int main(void)
+{
+    struct CMUnitTest all[] = {
     BOTH(opens_only_what_exists),
     BOTH(forms_units_waves),
     BOTH(tokens_once),
@@ -889,4 +904,13 @@ TEST_MAIN(
     BOTH(copy_and_census),
     BOTH(latest_wave_of_a_form),
     cmocka_unit_test_setup_teardown(reconnects_outside_a_transaction, setup_pg, teardown),
-    cmocka_unit_test(names_hide_passwords))
+    cmocka_unit_test(names_hide_passwords)};
+    size_t n = sizeof all / sizeof *all, k = 0;
+    int pg = test_pg() || require_pg();
+    for (size_t i = 0; i < n; i++)
+        if (pg || all[i].setup_func != setup_pg)
+            all[k++] = all[i];
+    if (!pg)
+        print_message("PostgreSQL cases not run: GAPSURVEY_TEST_PG is not set\n");
+    return _cmocka_run_group_tests("tests", all, k, NULL, NULL);
+}
