@@ -489,9 +489,10 @@ static int screen_response(scan_t *sc, int g)
  * batch (base/relay.h), in the order the responses were read, so every
  * sum sees its numbers in the same order as when done inline and the
  * results are the same to the last bit.  The reading thread keeps what
- * it needs the response itself for: the screen, the group counts, the
- * cross-counts (the answers' choices), --items and --crosstab.  Each
- * accumulator belongs to one of the two threads. */
+ * it needs the response itself for: the screen, the group counts,
+ * --items and --crosstab, and the respondent's group in each other
+ * grouping (the answers' choices), which goes into the record for the
+ * cross-counts.  Each accumulator belongs to one of the two threads. */
 
 /* One respondent of a batch (a view into it). */
 typedef struct {
@@ -499,6 +500,7 @@ typedef struct {
     size_t row;              /* row in cell and kw: g, or ngroups */
     const double *val;       /* nscored answered values (NAN none) */
     const double *score;     /* ndims (add_batch) */
+    const int32_t *xh;       /* nx: the group in each other grouping, -1 none */
     double outcome;          /* the drivers' outcome, NAN none */
     const char *text, *text_end;   /* comments, each NUL-terminated */
 } person_t;
@@ -506,6 +508,7 @@ typedef struct {
 struct scan_batch {
     size_t n, cap;
     int *g;
+    int32_t *xh;             /* nx per record */
     double *val, *outcome;
     size_t *text_end;        /* record i's comments end here in text */
     util_buf_t text;
@@ -517,6 +520,7 @@ static batch_t *batch_new(const scan_t *sc, size_t cap)
     batch_t *b = util_xcalloc(1, sizeof *b);
     b->cap = cap;
     b->g = util_xmalloc(cap * sizeof *b->g);
+    b->xh = util_xmalloc((cap * sc->nx + 1) * sizeof *b->xh);
     b->val = util_xmalloc(cap * (sc->nscored + 1) * sizeof *b->val);
     b->outcome = util_xmalloc(cap * sizeof *b->outcome);
     b->text_end = util_xmalloc(cap * sizeof *b->text_end);
@@ -528,6 +532,7 @@ static void batch_free(batch_t *b)
     if (!b)
         return;
     free(b->g);
+    free(b->xh);
     free(b->val);
     free(b->outcome);
     free(b->text_end);
@@ -540,6 +545,7 @@ static void person_at(const scan_t *sc, const batch_t *b, size_t i, person_t *p)
     p->g = b->g[i];
     p->row = p->g >= 0 ? (size_t)p->g : sc->ngroups;
     p->val = b->val + i * sc->nscored;
+    p->xh = b->xh + i * sc->nx;
     p->score = NULL;         /* add_batch works them out */
     p->outcome = b->outcome[i];
     const char *t = b->text.s ? b->text.s : "";
@@ -575,14 +581,21 @@ static void quality_add(scan_t *sc, const person_t *p)
         stats_cov_add(sc->gdcov[p->g], sc->drow);
 }
 
-/* The response in the cross counts: its group g (-1: none) against its
- * group in each other grouping, and that grouping's totals (on the
- * reading thread, which has the answers' texts). */
-static void count_cross(scan_t *sc, int g, const store_scan_row_t *r)
+/* The response's group in each other grouping into xh (nx; -1 none), for
+ * the cross-counts (on the reading thread, which has the answers' texts). */
+static void cross_groups(const scan_t *sc, const store_scan_row_t *r, int32_t *xh)
 {
-    uint32_t *xrow = g >= 0 && sc->xrow ? sc->xrow + (size_t)g * sc->xstride : NULL;
+    for (size_t k = 0; k < sc->nx; k++)
+        xh[k] = (int32_t)other_group_of(sc, k, r);
+}
+
+/* The respondent in the cross counts: their group p->g (-1: none) against
+ * their group in each other grouping, and that grouping's totals. */
+static void count_cross(scan_t *sc, const person_t *p)
+{
+    uint32_t *xrow = p->g >= 0 && sc->xrow ? sc->xrow + (size_t)p->g * sc->xstride : NULL;
     for (size_t k = 0; k < sc->nx; k++) {
-        long h = other_group_of(sc, k, r);
+        long h = p->xh[k];
         if (h < 0)
             continue;
         sc->xtot[sc->xtoff[k] + (size_t)h]++;
@@ -591,7 +604,7 @@ static void count_cross(scan_t *sc, int g, const store_scan_row_t *r)
         if (sc->xoff[k] != SUPPRESS_SPARSE)
             xrow[sc->xoff[k] + (size_t)h]++;
         else
-            xmap_add(sc->xmap, (size_t)g, k, (size_t)h);
+            xmap_add(sc->xmap, (size_t)p->g, k, (size_t)h);
     }
 }
 
@@ -601,8 +614,7 @@ static void count_cross(scan_t *sc, int g, const store_scan_row_t *r)
  * units, and respondents come in the random order of their ids, so each
  * row was a cache miss when reached: a third of the scan's time at 200k
  * (bench/README.md).  add_batch asks for the next respondent's rows
- * while it adds this one's, on_response for the cross-counts' row as soon
- * as it knows the group. */
+ * while it adds this one's. */
 static inline void prefetch(const void *p, size_t n)
 {
 #if defined(__GNUC__)
@@ -617,9 +629,11 @@ static inline void prefetch(const void *p, size_t n)
 #endif
 }
 
-/* The group rows add_group will update for p. */
+/* The group rows count_cross and add_group will update for p. */
 static void prefetch_group(const scan_t *sc, const person_t *p)
 {
+    if (p->g >= 0 && sc->xrow)
+        prefetch(sc->xrow + (size_t)p->g * sc->xstride, sc->xstride * sizeof *sc->xrow);
     prefetch(sc->cell + p->row * sc->ndims, sc->ndims * sizeof *sc->cell);
     if (sc->light)
         return;
@@ -731,6 +745,7 @@ static void add_batch(void *ud, void *batch)
         for (size_t d = 0; d < sc->ndims; d++)
             if (!isnan(p.score[d]))
                 stats_acc_add(&sc->pop[d], p.score[d]);
+        count_cross(sc, &p);
         double overall = sc->light ? NAN : add_person(sc, &p);
         add_group(sc, &p, overall);
     }
@@ -769,6 +784,7 @@ static void batch_add(scan_t *sc, const store_scan_row_t *r, int g)
     batch_t *b = sc->batch[sc->cur];
     size_t i = b->n++;
     b->g[i] = g;
+    cross_groups(sc, r, b->xh + i * sc->nx);
     memcpy(b->val + i * sc->nscored, sc->val, sc->nscored * sizeof *sc->val);
     int a = sc->outcome_pos >= 0 ? sc->at[sc->outcome_pos] : -1;
     b->outcome[i] = a >= 0 ? r->num[a] : NAN;
@@ -797,8 +813,6 @@ static int on_response(void *ud, const store_scan_row_t *r)
     for (size_t i = 0; i < r->n; i++)
         sc->at[r->pos[i]] = (int)i;
     int g = group_of(sc, r);
-    if (g >= 0 && sc->xrow)
-        prefetch(sc->xrow + (size_t)g * sc->xstride, sc->xstride * sizeof *sc->xrow);
     for (size_t i = 0; i < r->n; i++) {
         int slot = sc->item_slot[r->pos[i]];
         if (slot >= 0 && !isnan(r->num[i]))
@@ -817,7 +831,6 @@ static int on_response(void *ud, const store_scan_row_t *r)
         questions_add(sc->questions, r, sc->at, g);
     if (sc->xtab)
         xtab_add(sc->xtab, r, sc->at, g);
-    count_cross(sc, g, r);
     batch_add(sc, r, g);
     return 0;
 }
