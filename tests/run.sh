@@ -13,7 +13,8 @@ passed=0
 failed=0
 failures=""
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+skips=$(mktemp)
+trap 'rm -f "$log" "$skips"' EXIT
 
 count_cmocka() {   # name status
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
@@ -24,6 +25,15 @@ count_cmocka() {   # name status
     passed=$((passed + p)); failed=$((failed + f))
     [ "$f" -gt 0 ] && failures="$failures $1"
     printf '%-28s %4d passed %4d failed\n' "$1" "$p" "$f"
+}
+
+# A check that could not run says so on its ok line ("# skip: why",
+# "skipped: why"); TAP counts it as passed, so each is listed before the
+# last line: a run where a check was skipped never passes for one where
+# it held.
+note_skips() {   # name
+    grep -E '^ok .*skip(ped)?:' "$log" | sed "s|^ok [-0-9 ]*|$1: |" >>"$skips"
+    grep -E '^\[  SKIPPED \] [a-z_]' "$log" | sed "s|^\[  SKIPPED \] |$1: |" >>"$skips"
 }
 
 count_tap() {   # name status
@@ -52,7 +62,7 @@ if [ "$wants_pg" = 1 ] && [ -n "${GAPSURVEY_TEST_PG:-}" ]; then
     pgnote="PostgreSQL: the store and CLI tests run on both backends, PostgreSQL on the server GAPSURVEY_TEST_PG names"
 elif [ "$wants_pg" = 1 ] && sh tools/pgtmp.sh bin >/dev/null 2>&1; then
     pgtmp=$(mktemp -d /tmp/gapsurvey-pg.XXXXXX)
-    trap 'rm -f "$log"; sh tools/pgtmp.sh stop "$pgtmp" >/dev/null 2>&1; rm -rf "$pgtmp"' EXIT
+    trap 'rm -f "$log" "$skips"; sh tools/pgtmp.sh stop "$pgtmp" >/dev/null 2>&1; rm -rf "$pgtmp"' EXIT
     if GAPSURVEY_TEST_PG=$(sh tools/pgtmp.sh start "$pgtmp" 2>"$log"); then
         export GAPSURVEY_TEST_PG
         pgnote="PostgreSQL: GAPSURVEY_TEST_PG is not set; the store and CLI tests run on both backends, PostgreSQL on a throwaway cluster started for this run (tools/pgtmp.sh)"
@@ -72,6 +82,7 @@ for t in "$build"/tests/test_*; do
     "$t" >"$log" 2>&1
     st=$?
     count_cmocka "$name" "$st"
+    note_skips "$name"
     [ "$st" -ne 0 ] && { grep -E '^\[  (FAILED|ERROR) |error|Error|ERROR' "$log" | head -n 20; }
 done
 for t in tests/cli/*.sh; do
@@ -82,10 +93,15 @@ for t in tests/cli/*.sh; do
     GS="$root/$build/gapsurvey" ROOT="$root" sh "$t" >"$log" 2>&1
     st=$?
     count_tap "cli/$name" "$st"
+    note_skips "cli/$name"
     if grep -q '^not ok ' "$log" || [ "$st" -ne 0 ]; then
         grep -v '^ok ' "$log" | head -n 40
     fi
 done
+if [ -s "$skips" ]; then
+    echo "skipped (counted as passed; the check did not run):"
+    sed 's/^/  /' "$skips"
+fi
 [ -n "$failures" ] && echo "failing:$failures"
 [ -n "$pgnote" ] && echo "$pgnote"
 echo "$passed passed, $failed failed"

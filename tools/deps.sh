@@ -61,6 +61,10 @@ command -v clang >/dev/null 2>&1 || need clang
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
     need libclang-rt-14-dev
 command -v valgrind >/dev/null 2>&1 || need valgrind
+# tests/cli/export.sh reads the .sav and .dta exports back with R's haven
+# and the .sav with PSPP (without them those checks skip)
+Rscript -e 'library(haven)' >/dev/null 2>&1 || need r-cran-haven
+command -v pspp >/dev/null 2>&1 || need pspp
 # the browser test drives Chromium with playwright-core (npm)
 command -v npm >/dev/null 2>&1 || need "nodejs npm"
 
