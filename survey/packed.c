@@ -34,7 +34,7 @@ static size_t put_varint(char *c, uint64_t v)
 }
 
 /* 0, or -1 when the varint runs past the end or beyond 64 bits */
-static int get_varint(packed_it_t *it, uint64_t *v)
+static int get_varint_long(packed_it_t *it, uint64_t *v)
 {
     *v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -50,9 +50,20 @@ static int get_varint(packed_it_t *it, uint64_t *v)
     return -1;
 }
 
+/* The same, one byte (most varints: steps and codes below 128) read here
+ * rather than by a call. */
+static inline int get_varint(packed_it_t *it, uint64_t *v)
+{
+    if (it->p != it->end && *it->p < 0x80) {
+        *v = *it->p++;
+        return 0;
+    }
+    return get_varint_long(it, v);
+}
+
 /* The digits of 0..99, for the answers most often read. */
 #define D10(t) #t "0", #t "1", #t "2", #t "3", #t "4", #t "5", #t "6", #t "7", #t "8", #t "9"
-static const char small_digits[100][3] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
+const char packed_small_digits[100][3] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
                                           D10(1), D10(2), D10(3), D10(4), D10(5), D10(6),
                                           D10(7), D10(8), D10(9)};
 #undef D10
@@ -71,9 +82,10 @@ static int as_int(double num, int64_t *v)
  * back for TEXT_DIGITS); 0..99, a code or a rating, without writing them */
 static int is_digits(int64_t v, const char *text, size_t n)
 {
-    if (v >= 0 && v < 100)
-        return v < 10 ? n == 1 && text[0] == small_digits[v][0]
-                      : n == 2 && text[0] == small_digits[v][0] && text[1] == small_digits[v][1];
+    if (v >= 0 && v < 100) {
+        const char *s = packed_small_digits[v];
+        return v < 10 ? n == 1 && text[0] == s[0] : n == 2 && text[0] == s[0] && text[1] == s[1];
+    }
     char d[24];
     return n < sizeof d && util_int_digits(v, d) == n && memcmp(d, text, n) == 0;
 }
@@ -141,6 +153,13 @@ void packed_begin(packed_it_t *it, const void *blob, size_t n)
     it->pos = -1;
 }
 
+/* The tags no writer makes, by their low four bits: bit (tag & 15) of
+ * BAD_LOW is set for the number kind 3, for text and digits both, and
+ * for digits without an integer (one test instead of three). */
+#define BAD_LOW ((uint16_t)((1u << 3) | (1u << 7) | (1u << 11) | (1u << 15) | /* kind 3 */ \
+                            (1u << 12) | (1u << 13) | (1u << 14) |  /* text and digits */  \
+                            (1u << 8) | (1u << 10)))                 /* digits, no integer */
+
 static int damaged(packed_it_t *it, err_t *err)
 {
     err_set(err, ERR_DB, _("a stored response's answers are damaged (at position %d)"), it->pos);
@@ -148,7 +167,7 @@ static int damaged(packed_it_t *it, err_t *err)
     return -1;
 }
 
-int packed_next(packed_it_t *it, packed_ans_t *a, err_t *err)
+int packed_next_any(packed_it_t *it, packed_ans_t *a, err_t *err)
 {
     if (it->p == it->end)
         return 0;
@@ -157,9 +176,7 @@ int packed_next(packed_it_t *it, packed_ans_t *a, err_t *err)
     if (step == 0 && get_varint(it, &step))
         return damaged(it, err);
     int kind = tag & NUM_MASK;
-    if (step == 0 || step > (uint64_t)((int64_t)INT32_MAX - it->pos) || kind == NUM_MASK ||
-        (tag & (HAS_TEXT | TEXT_DIGITS)) == (HAS_TEXT | TEXT_DIGITS) ||
-        ((tag & TEXT_DIGITS) && kind != NUM_INT))
+    if (step == 0 || step > (uint64_t)((int64_t)INT32_MAX - it->pos) || (BAD_LOW >> (tag & 15)) & 1)
         return damaged(it, err);
     it->pos += (int)step;
     a->pos = it->pos;
@@ -177,7 +194,7 @@ int packed_next(packed_it_t *it, packed_ans_t *a, err_t *err)
             if (v >= 0 && v < 100) {
                 /* the common case (codes and ratings): a constant text,
                  * nothing written or copied per answer */
-                a->text = small_digits[v];
+                a->text = packed_small_digits[v];
                 a->tlen = v < 10 ? 1 : 2;
             } else {
                 a->tlen = util_int_digits(v, it->digits);

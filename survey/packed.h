@@ -53,7 +53,31 @@ typedef struct {
     char digits[24];
 } packed_it_t;
 void packed_begin(packed_it_t *it, const void *blob, size_t n);
-int packed_next(packed_it_t *it, packed_ans_t *a, err_t *err);
+int packed_next_any(packed_it_t *it, packed_ans_t *a, err_t *err);
+
+/* The texts "0" .. "99" (packed.c). */
+extern const char packed_small_digits[100][3];
+
+/* packed_next_any, with the most common answer read inline: a one-byte
+ * tag (a step of 1..15, an integer whose text is its digits) and the
+ * integer 0..63 in one byte (select_one codes and ratings; the zigzag
+ * varint of v is 2v).  The checks are packed_next_any's. */
+static inline int packed_next(packed_it_t *it, packed_ans_t *a, err_t *err)
+{
+    const unsigned char *p = it->p;
+    if (it->end - p >= 2 && (p[0] & 0x0f) == 0x09 && p[0] >= 0x10 && !(p[1] & 0x81) &&
+        it->pos < 0x7fffffff - 15) {
+        it->pos += p[0] >> 4;
+        it->p = p + 2;
+        a->pos = it->pos;
+        a->has_num = 1;
+        a->num = (double)(p[1] >> 1);
+        a->text = packed_small_digits[p[1] >> 1];
+        a->tlen = p[1] < 20 ? 1 : 2;
+        return 1;
+    }
+    return packed_next_any(it, a, err);
+}
 
 /* The number of answers in a blob, or -1 (malformed: err set). */
 long packed_count(const void *blob, size_t n, err_t *err);

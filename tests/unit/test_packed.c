@@ -202,6 +202,50 @@ static void test_malformed(void **state)
     assert_int_equal(packed_next(&it, &a, &err), 0);
 }
 
+/* packed_next reads the common answer inline and leaves the rest to
+ * packed_next_any: for every first and second byte, after an answer at
+ * position -1, 1000 or near INT32_MAX, with the blob ending after them or
+ * going on, both give the same result, answer and place in the blob. */
+static void test_inline_path(void **state)
+{
+    (void)state;
+    static const int starts[] = {-1, 1000, 0x7fffffff - 16, 0x7fffffff - 15, 0x7fffffff - 1};
+    unsigned char blob[4];
+    for (size_t s = 0; s < N_OF(starts); s++)
+        for (int b0 = 0; b0 < 256; b0++)
+            for (int b1 = 0; b1 < 256; b1++)
+                for (size_t len = 1; len <= 4; len++) {
+                    blob[0] = (unsigned char)b0;
+                    blob[1] = (unsigned char)b1;
+                    blob[2] = 0x19;
+                    blob[3] = 0x04;
+                    packed_it_t x, y;
+                    packed_ans_t a, b;
+                    err_t ex = {0}, ey = {0};
+                    memset(&a, 0x5a, sizeof a);
+                    memset(&b, 0x5a, sizeof b);
+                    packed_begin(&x, blob, len);
+                    packed_begin(&y, blob, len);
+                    x.pos = y.pos = starts[s];
+                    int rx = packed_next(&x, &a, &ex);
+                    int ry = packed_next_any(&y, &b, &ey);
+                    assert_int_equal(rx, ry);
+                    assert_ptr_equal(x.p, y.p);
+                    if (rx == 1) {
+                        assert_int_equal(x.pos, y.pos);
+                        assert_int_equal(a.pos, b.pos);
+                        assert_int_equal(a.has_num, b.has_num);
+                        assert_memory_equal(&a.num, &b.num, sizeof a.num);
+                        assert_int_equal(a.tlen, b.tlen);
+                        assert_true((a.text == NULL) == (b.text == NULL));
+                        if (a.text)
+                            assert_memory_equal(a.text, b.text, a.tlen + 1);
+                    }
+                    err_clear(&ex);
+                    err_clear(&ey);
+                }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_digits_not_stored),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_inline_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
