@@ -45,14 +45,32 @@ static double t_p_two_sided(double t, double df)
     return p > 1.0 ? 1.0 : p;
 }
 
-/* Quantile of Student's t: qt(p, df). */
+/* Quantile of Student's t: qt(p, df).  An analysis asks for the same
+ * few (p, df) thousands of times (a confidence interval per group and
+ * dimension, df = n - 1), each a few thousand instructions in GSL, so the
+ * answers are kept in a small table per thread, by df: the same value
+ * comes back, computed once. */
+#define TQ_SLOTS 256
 static double t_quantile(double p, double df)
 {
     if (!(p > 0 && p < 1) || !(df > 0))
         return NAN;
+    static _Thread_local struct {
+        double p, df, q;
+        int used;
+    } memo[TQ_SLOTS];
+    uint64_t bits;
+    memcpy(&bits, &df, sizeof bits);
+    size_t h = (size_t)((bits * 0x9E3779B97F4A7C15u) >> 56);   /* TQ_SLOTS 256 */
+    if (memo[h].used && memo[h].p == p && memo[h].df == df)
+        return memo[h].q;
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     double q = gsl_cdf_tdist_Pinv(p, df);
     gsl_set_error_handler(old);
+    memo[h].p = p;
+    memo[h].df = df;
+    memo[h].q = q;
+    memo[h].used = 1;
     return q;
 }
 
