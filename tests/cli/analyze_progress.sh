@@ -4,7 +4,7 @@
 # terminal.
 #
 # Whether a run takes a second depends on the machine, so the slow case is
-# made slow on purpose: the helper below starts analyze on a pseudo-terminal,
+# made slow on purpose: tests/cli/ptystop.py starts analyze on a pseudo-terminal,
 # waits until it has opened the database (the progress clock starts just
 # after that), stops it with SIGSTOP for 1.5 s and lets it go on.  The
 # monotonic clock runs on while it is stopped, so the next progress
@@ -15,50 +15,6 @@
 # the scan going for a few tenths of a second after it, until the scan's
 # second thread halved that; 89,000 now.
 . "$ROOT/tests/cli/lib.sh"
-
-cat >ptystop.py <<'PY'
-# ptystop.py STOP_SECONDS LOG DB CMD...: runs CMD on a new pty (stdin,
-# stdout and stderr), SIGSTOPs it for STOP_SECONDS once it holds DB open
-# (0: never stops it), writes the whole transcript to LOG and exits with
-# CMD's status; 3 when CMD had finished before it could be stopped.
-import os, pty, signal, sys, time
-stop, log, db, cmd = float(sys.argv[1]), sys.argv[2], os.path.realpath(sys.argv[3]), sys.argv[4:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(cmd[0], cmd)
-out = bytearray()
-stopped = stop <= 0
-def opened():
-    try:
-        return any(os.path.realpath(os.path.join(f"/proc/{pid}/fd", x)) == db
-                   for x in os.listdir(f"/proc/{pid}/fd"))
-    except OSError:
-        return False
-deadline = time.time() + 60
-while not stopped and time.time() < deadline:
-    if opened():
-        time.sleep(0.05)
-        os.kill(pid, signal.SIGSTOP)
-        time.sleep(stop)
-        os.kill(pid, signal.SIGCONT)
-        stopped = True
-        break
-    done, st = os.waitpid(pid, os.WNOHANG)
-    if done:
-        break
-    time.sleep(0.002)
-while True:
-    try:
-        b = os.read(fd, 65536)
-    except OSError:
-        break
-    if not b:
-        break
-    out += b
-_, st = os.waitpid(pid, 0)
-open(log, "wb").write(bytes(out))
-sys.exit(3 if not stopped else os.waitstatus_to_exitcode(st))
-PY
 
 run "$GS" init
 GAPSURVEY_DATA="$ROOT" run "$GS" simulate --units 1700 --staff 60 --seed 3
@@ -71,7 +27,7 @@ cp "$T/out" plain.json
 check "no progress line when stderr is no terminal" test ! -s "$T/err"
 
 # a terminal and a slow run: the line, then cleared before the result
-python3 ptystop.py 1.5 tty.log "$GAPSURVEY_DB" "$GS" analyze --json
+python3 "$ROOT/tests/cli/ptystop.py" 1.5 tty.log "$GAPSURVEY_DB" "$GS" analyze --json
 RC=$?
 if [ "$RC" -eq 3 ]; then
     ok "# skip: analyze ended before it could be stopped"
@@ -93,7 +49,7 @@ PY
 fi
 
 # --quiet: never a progress line, even on a terminal
-python3 ptystop.py 1.5 quiet.log "$GAPSURVEY_DB" "$GS" --quiet analyze --json
+python3 "$ROOT/tests/cli/ptystop.py" 1.5 quiet.log "$GAPSURVEY_DB" "$GS" --quiet analyze --json
 RC=$?
 if [ "$RC" -eq 3 ]; then
     ok "# skip: analyze ended before it could be stopped"
@@ -105,14 +61,14 @@ fi
 export GAPSURVEY_DB="$T/small.db"
 run "$GS" init
 GAPSURVEY_DATA="$ROOT" run "$GS" simulate --units 3 --staff 10 --seed 3
-python3 ptystop.py 0 small.log "$GAPSURVEY_DB" "$GS" analyze
+python3 "$ROOT/tests/cli/ptystop.py" 0 small.log "$GAPSURVEY_DB" "$GS" analyze
 RC=$?
 status "analyze of a small city on a terminal" 0
 hasnot "a quick run on a terminal shows no progress" small.log "analysing"
 
 # the line speaks the process's language
 export GAPSURVEY_DB="$T/test.db"
-python3 ptystop.py 1.5 zh.log "$GAPSURVEY_DB" "$GS" --lang zh analyze --json
+python3 "$ROOT/tests/cli/ptystop.py" 1.5 zh.log "$GAPSURVEY_DB" "$GS" --lang zh analyze --json
 RC=$?
 if [ "$RC" -eq 3 ]; then
     ok "# skip: analyze ended before it could be stopped"
