@@ -92,7 +92,6 @@ typedef struct {
     suppress_pair_t *xsp;    /* after the scan: xmap's pairs by group, k, h */
     size_t *xsp_at;          /* group g's pairs: xsp[xsp_at[g] .. xsp_at[g+1]) */
     /* accumulators (out) */
-    long respondents;
     long *gn;                /* responses per group */
     stats_acc_t *pop;        /* ndims */
     stats_acc_t *cell;       /* (ngroups + 1) x ndims: row ngroups holds the
@@ -131,11 +130,18 @@ typedef struct {
     stats_acc_t longstring, irv, d2;
     double longstring_max;
     long *gflagged;          /* ngroups + 1: flagged respondents per group */
+    /* What the reading thread writes at every response lies between two
+     * pads, in cache lines of its own: next to the pointers the
+     * accumulating thread reads at every respondent, each of its writes
+     * took that line away from the other core (false sharing). */
+    char pad_read[64];
     long read;               /* responses read, kept or not (progress) */
+    long respondents;        /* responses kept (out) */
     /* per-response scratch of the reading thread (on_response) */
     double *val;             /* nscored answered values (NAN = none) */
     int *at;                 /* form position -> its answer's index in the
                                 response, -1 */
+    char pad_add[64];
     /* per-respondent scratch of the accumulating thread (add_batch) */
     double *vrow;            /* nscored scored values (NAN = none) */
     double *score;           /* ndims */
