@@ -22,7 +22,8 @@ static const char usage[] = N_(
     "A wave is one survey round (e.g. 2025, 2026).  Responses go to the newest\n"
     "open wave; analyze and report take --wave NAME and compare rounds with\n"
     "--compare-wave.  Closing a wave deletes its unfinished drafts and rewrites\n"
-    "the database, so nothing in it keeps the order answers came in.\n"
+    "the database, so nothing in it keeps the order answers came in; closing a\n"
+    "closed wave does both again.\n"
     "\n"
     "  --sealed KEYFILE  a sealed wave: every submission is stored sealed to a new\n"
     "                    key whose secret half is written to KEYFILE (take it off\n"
@@ -111,7 +112,10 @@ static int wave_close(int argc, char **argv, cli_ctx_t *cx)
         printf(_("sealed submissions opened: %ld\n"), opened);
     if (rc == 0)
         printf(_("wave %s closed\n"), name);
-    return told(rc, &err);
+    if (rc == 1)
+        printf(_("wave %s was closed already: its unfinished drafts deleted and the database's "
+                 "files rewritten again\n"), name);
+    return told(rc < 0 ? -1 : 0, &err);
 }
 
 /* TRANSLATORS: the headings of wave list */

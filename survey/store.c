@@ -655,18 +655,19 @@ int store_wave_close(store_t *s, const char *name, err_t *err)
             "name = ?1 AND closed_at IS NULL", "tt", name, today))
         return -1;
     if (changed == 0) {
-        if (store_wave_find(s, name, &id, err) == 1)
+        int found = store_wave_find(s, name, &id, err);
+        if (found == 1)
             err_set(err, ERR_NOTFOUND, _("no wave named '%s'"), name);
-        else
-            err_set(err, ERR_FAIL, _("wave '%s' is already closed"), name);
-        return -1;
+        if (found != 0)
+            return -1;
     }
     /* drafts nobody submitted are answers of people who can be named by
      * their code; then the driver rewrites what holds the order of writes */
     if (run(s, _("database"), NULL, err, "DELETE FROM drafts WHERE wave = (SELECT id FROM waves "
-            "WHERE name = ?1)", "t", name))
+            "WHERE name = ?1)", "t", name) ||
+        s->drv->compact(s->db, id, err))
         return -1;
-    return s->drv->compact(s->db, id, err);
+    return changed == 0;
 }
 
 static int wave_row(void *ud, store_q_t *q)

@@ -127,6 +127,12 @@ typedef struct {
     long responses;
 } store_wave_t;
 int store_wave_add(store_t *s, const char *name, int *id, err_t *err);
+/* Closes the wave: its unfinished drafts deleted, then the database's
+ * files rewritten (the driver's compact: nothing in them keeps the order
+ * of writes or what was deleted).  0 closed now; 1 closed already, the
+ * deletion and the rewrite done again (how a rewrite spoiled by another
+ * PostgreSQL session's older snapshot is finished); -1 err, also for a
+ * sealed wave (closed with its key: unseal.h). */
 int store_wave_close(store_t *s, const char *name, err_t *err);
 int store_wave_list(store_t *s, int (*cb)(void *ud, const store_wave_t *w), void *ud,
                     err_t *err);

@@ -1425,7 +1425,9 @@ static int p_compact(store_db_t *db, int wave, err_t *err)
                                         "tables are rewritten (VACUUM FULL gapsurvey.ballots, "
                                         "gapsurvey.drafts, gapsurvey.draft_answers, "
                                         "gapsurvey.tokens, gapsurvey.responses), their files "
-                                        "can still hold what it could see"), pid);
+                                        "can still hold what it could see; once it has ended, "
+                                        "the same 'gapsurvey wave close' run again rewrites "
+                                        "them"), pid);
     return 0;
 }
 

@@ -198,7 +198,7 @@ int unseal_wave(store_t *s, const char *name, const char *keyfile, long *opened,
         goto cleanup;
     in_tx = 0;
     *opened = o.opened;
-    rc = store_wave_close(s, name, err);
+    rc = store_wave_close(s, name, err) < 0 ? -1 : 0;
 cleanup:
     if (in_tx)
         store_rollback(s);

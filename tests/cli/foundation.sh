@@ -89,6 +89,13 @@ run "$GS" wave add 2025
 status "a wave name is unique" 1
 run "$GS" wave close 2025
 status "wave close" 0
+has "says so" "$T/out" "wave 2025 closed"
+run "$GS" wave close 2025
+status "closing a closed wave again" 0
+has "does the deletion and the rewrite again, and says so" "$T/out" "wave 2025 was closed already"
+run "$GS" wave close 1999
+status "closing a wave that does not exist" 1
+has "names it" "$T/err" "no wave named '1999'"
 run "$GS" wave list
 has "wave list shows it closed" "$T/out" "2025"
 

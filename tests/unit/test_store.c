@@ -294,6 +294,12 @@ static void forms_units_waves(void **state)
     assert_int_equal(store_wave_close(x->s, "2026", &err), 0);
     assert_int_equal(store_wave_closed(x->s, w, &closed, &err), 0);
     assert_int_equal(closed, 1);
+    assert_int_equal(store_wave_close(x->s, "2026", &err), 1);   /* closed already: done again */
+    assert_int_equal(store_wave_closed(x->s, w, &closed, &err), 0);
+    assert_int_equal(closed, 1);
+    assert_int_equal(store_wave_close(x->s, "1999", &err), -1);
+    assert_int_equal(err.code, ERR_NOTFOUND);
+    err_clear(&err);
     assert_int_equal(store_wave_current(x->s, 1, &w, &err), 1);   /* every wave closed */
 }
 
